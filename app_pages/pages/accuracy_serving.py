@@ -385,12 +385,24 @@ def wall_power_section(w: dict, level: float) -> None:
         st.dataframe(pd.DataFrame(rows, columns=names), hide_index=True, width="stretch")
 
 
+def power_limit_section(p: dict) -> None:
+    """How much slower a device runs under a power limit (`inference --power-limit-w`), held out by model beside the
+    naive baselines, its pairs in an expander."""
+    st.subheader("Under a power limit: MLPerf's capped results against the same systems uncapped", anchor=False)
+    st.markdown(c.md_escape(wall_power.power_limit_line(p), limit=1500))
+    st.caption(c.md_escape(f"{p['about']} Shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
+    with st.expander(f"Every capped result ({p['n_pairs']})"):
+        header, rows = wall_power.power_limit_table(p)
+        st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, width="stretch")
+
+
 def inference_section(lecture: bool) -> None:
     doc = inference_document()
     default_engine_section(doc["optimized_engine"], doc["interval_level"], lecture)
     if not lecture:
         trtllm_section(doc["trtllm_check"], doc["interval_level"])
         wall_power_section(doc["wall_power"], doc["interval_level"])
+        power_limit_section(doc["power_limit"])
     st.header("Serving: the vllm-2024 engine's time and energy per output token", anchor=False)
     if not lecture:
         st.markdown(c.md_escape(

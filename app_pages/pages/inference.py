@@ -132,6 +132,7 @@ def inputs(main=None) -> dict:
     kw["student_params"] = d.number(S["student_params"], fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
     side.subheader("Power, grid, price, training")
     kw["power_w"] = d.number(S["power_w"], fmt="%.4g", placeholder="by load (fitted)", where=side)
+    kw["power_limit_w"] = d.number(S["power_limit_w"], fmt="%.4g", placeholder="none", where=side)
     kw["pue"] = d.number(S["pue"], fmt="%.3g", placeholder="profile's", where=side)
     kw["carbon_intensity_g_per_kwh"] = d.number(S["carbon_intensity_g_per_kwh"], fmt="%.4g", where=side,
                                                 placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)")

@@ -63,6 +63,7 @@ def validate_inference(args) -> None:
     _optimized_engine(doc["optimized_engine"], level)
     _trtllm_check(doc["trtllm_check"], level)
     _wall_power(doc["wall_power"], level)
+    _power_limit(doc["power_limit"])
     print(f"\nThe vllm-2024 engine on ML.ENERGY's configurations, out of sample: {doc['method']}.")
     print(f"Data: {doc['data']}. Model: estimator/core/serving/step.py with estimator/data/serving_fit.json.")
     print("Baselines, in the same run: " + "; ".join(f"{label}: {doc['baselines'][k]}" for k, label in SERVING_BASELINES)
@@ -145,7 +146,7 @@ def _trtllm_check(t: dict, level: str) -> None:
 def _wall_power(w: dict, level: str) -> None:
     """The default engine's node power and energy per token at the wall against MLPerf's power results."""
     print(f"\nThe default engine ({w['engine']}) at the wall on MLPerf Inference's power results: {w['method']}. "
-          f"Data: {w['data']}. The node: {w['node']}. Ranges: {w['range']}. Baselines, in the same run: "
+          f"Data: {w['data']}. Power limits: {w['limits']}. The node: {w['node']}. Ranges: {w['range']}. Baselines, in the same run: "
           + "; ".join(f"{wall_power.BASELINE_LABELS[k]}: {v}" for k, v in w["baselines"].items()) + ".")
     for line in wall_power.summary_lines(w, level):
         print(line)
@@ -155,6 +156,13 @@ def _wall_power(w: dict, level: str) -> None:
     print("\n" + _table([h.replace("80%", level) for h in header], rows))
     print("J/token at the wall: measured power ÷ measured tokens/s; by model, by hardware: the predicted node power ÷ "
           "the tokens/s predicted with that group held out.")
+
+
+def _power_limit(p: dict) -> None:
+    """How much slower a device runs under a power limit (``inference --power-limit-w``), held out by model."""
+    print(f"\nA device under a power limit (inference --power-limit-w): {p['about']}")
+    print(wall_power.power_limit_line(p))
+    print(_table(*wall_power.power_limit_table(p)))
 
 
 def _by_architecture(g: dict, level: str) -> None:

@@ -34,7 +34,7 @@ from estimator.services.serving_words import (
 )
 
 INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "tokens_per_query", "prompt_tokens", "tp", "ep",
-                                              "ttft_ms", "tpot_ms", "beams", "draft_tokens", "acceptance")
+                                              "ttft_ms", "tpot_ms", "beams", "draft_tokens", "acceptance", "power_limit_w")
 
 
 def _rng(fmt, pair) -> str:
@@ -264,7 +264,7 @@ def register(sub):
     add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab"))
     w = p.add_argument_group("workload and serving")
     add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "tp", "ep", "ttft_ms",
-                                "tpot_ms", "beams", "draft_tokens", "acceptance", "engine"))
+                                "tpot_ms", "beams", "draft_tokens", "acceptance", "engine", "power_limit_w"))
     c = p.add_argument_group("compression")
     add_input_args(c, SERVING, ("bits", "kv_bits", "sparsity", "sparse_kernels", "student_params"))
     add_input_args(p.add_mutually_exclusive_group(), SERVING, ("train_flops", "train_tokens"))

@@ -5,11 +5,14 @@ A row with a measured power (``MLPerfRow.power_w``: the whole system at the wall
 it) is served as ``serving_mlperf.predict`` serves it (Offline: the largest batch; Server: the TPOT bound × the
 Server share), and its node power is the inference's (``core.serving.node.node_power`` of the step's draw per device
 over the devices the configuration uses): the devices at their modelled load and their hosts, before PUE, with the
-profile's power interval as its range.
+profile's power interval as its range. A power-capped (MaxQ) result whose GPUs' power limit is known is served under
+that limit (``step.step``'s ``power_limit_w``): its devices draw at most the limit and run slower by the fitted
+exponent (``estimator.fit.power_limit``).
 
 Energy per token at the wall is that power ÷ a tokens/s: the measured one's is measured power ÷ measured tokens/s;
 the predicted one's the predicted power ÷ the tokens/s a fit that never saw the row's model (or hardware) predicted
-(``serving_mlperf.cross_validate``, as ``fit-serving`` wrote it), so the tokens/s is out of sample.
+(``serving_mlperf.cross_validate``, as ``fit-serving`` wrote it), so the tokens/s is out of sample (a power-capped
+row's under its limit, as every fit serves it).
 
 The naive baselines, from the same rows: the devices' TDP and the same host part per device (``node_power`` at the
 TDP: the nameplate node), and the devices' TDP only.
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from estimator.core.base.errors import InputError
 from estimator.core.hardware.profile import HardwareProfile
@@ -38,6 +41,8 @@ class WallRow:
     node: NodePower               # the devices at their load and their hosts, at the wall, before PUE
     tdp_and_host_w: float         # baseline: the devices at their TDP and the same host part (the nameplate node)
     tdp_only_w: float            # baseline: the devices' TDP only
+    limit_w: float | None = None  # the GPUs' power limit (a power-capped result's, where known)
+    limit_slowdown: float = 1.0   # its tokens/s under the limit ÷ without it, as the shipped fit serves it (shown)
 
     @property
     def measured_w(self) -> float:
@@ -59,13 +64,17 @@ class WallRow:
 
 
 def wall_row(r: MLPerfRow, profile: HardwareProfile, fit: ServingFit, share: float, max_batch: int) -> WallRow:
-    """The row's configuration as the engine ``fit`` serves it, and its node at the wall (the module docstring)."""
+    """The row's configuration as the engine ``fit`` serves it (under its GPUs' power limit, where known), and its
+    node at the wall (the module docstring)."""
     if r.power_w is None:
         raise InputError(f"MLPerf result {r.row_id} has no measured power to judge the node's against")
     t = predict(r, fit, share, max_batch)
+    limit = r.power_limit_w
+    slowdown = 1.0 if limit is None else t.tokens_per_s / predict(replace(r, power_limit_w=None), fit, share,
+                                                                      max_batch).tokens_per_s
     node = node_power(profile, t.step.power_w, t.devices)
     tdp = float(r.device.tdp_w)
-    return WallRow(r, t, node, node_power(profile, tdp, r.devices).power_w, r.devices * tdp)
+    return WallRow(r, t, node, node_power(profile, tdp, r.devices).power_w, r.devices * tdp, limit, slowdown)
 
 
 def wall_rows(rows: Sequence[MLPerfRow], profiles: dict[str, HardwareProfile], fit: ServingFit, share: float,

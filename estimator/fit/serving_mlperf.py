@@ -78,6 +78,7 @@ class MLPerfRow:
     beams: int = 1              # beam search width (GPT-J: 4, the only width MLPerf's closed division allows)
     system: str = ""            # the submitter's system name (e.g. "... MaxQ, TensorRT": a power-optimised run)
     tensor_parallel: int | None = None  # the tensor parallelism it ran, where published (not MLPerf's: its own choice)
+    power_limit_w: float | None = None  # a power-capped (MaxQ) result's GPU power limit, where the submitter states it
 
 
 def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, tp: int | None = None,
@@ -89,11 +90,13 @@ def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, 
     turn after the prompt, which held the same KV cache a sample but decoded one sequence a step, its context
     growing through all the beams' outputs, and counted a token every ``beams`` steps). ``tp``: that tensor
     parallelism (default: the one that serves the most, as ``inference --devices N`` chooses); ``ep``: replicas of
-    that many expert-parallel devices instead (a mixture of experts, attention data-parallel)."""
+    that many expert-parallel devices instead (a mixture of experts, attention data-parallel). A power-capped result
+    whose GPUs' limit is known (``r.power_limit_w``) is served under it (``step.step``)."""
     bound = (r.tpot_bound_s * server_share) if (r.scenario == SERVER and r.tpot_bound_s) else None
     return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
                           prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,
-                          kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp, ep=ep)
+                          kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp, ep=ep,
+                          power_limit_w=r.power_limit_w)
 
 
 def server_share(rows: Sequence[MLPerfRow]) -> float:

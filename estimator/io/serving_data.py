@@ -42,6 +42,8 @@ from estimator.io.datafiles import DATA_DIR, default_profiles, did_you_mean
 
 MEASUREMENTS_PATH = DATA_DIR / "mlenergy_inference.csv"
 MLPERF_PATH = DATA_DIR / "mlperf_inference.csv"
+# the GPU power limits of MLPerf's power-capped (MaxQ) results, where the submitter's configs state them
+MLPERF_POWER_LIMITS_PATH = DATA_DIR / "mlperf_power_limits.csv"
 # TensorRT-LLM's published throughput table (v1.0, 2025: newer models, Blackwell, FP4), gathered after the optimised
 # engine was fitted and never fitted: only checked (estimator/data/README.md)
 TRTLLM_PATH = DATA_DIR / "trtllm_perf_overview.csv"
@@ -446,7 +448,30 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
                 system=r["system"]))
         except (InputError, KeyError, ValueError) as exc:
             fail(f"line {line}: {exc}", "restore the shipped file")
-    return tuple(out)
+    limits = _read_power_limits({r.row_id for r in out})
+    return tuple(replace(r, power_limit_w=limits.get(r.row_id)) for r in out)
+
+
+def _read_power_limits(known: set[str]) -> dict[str, float]:
+    """Each power-capped MLPerf result's GPU power limit in W, by row id (estimator/data/mlperf_power_limits.csv),
+    every row sourced and naming a result of mlperf_inference.csv (``known``)."""
+    rows, fail = safe_read.read_data_csv(MLPERF_POWER_LIMITS_PATH, ("row_id", "power_limit_w", "source"))
+    out: dict[str, float] = {}
+    for line, r in rows:
+        if r["row_id"] not in known:
+            fail(f"line {line}: {r['row_id']!r} is no result of {MLPERF_PATH.name}", "name a row id of that file")
+        if not (r["source"] or "").strip():
+            fail(f"line {line} has no source", "name the submitter's file that sets the limit")
+        if r["row_id"] in out:
+            fail(f"line {line}: {r['row_id']} twice", "give each result one limit")
+        out[r["row_id"]] = safe_read.positive_numbers(r, ("power_limit_w",), (), line, fail, "write the limit in W")["power_limit_w"]
+    return out
+
+
+def load_mlperf_power_limits() -> dict[str, float]:
+    """Each power-capped MLPerf result's GPU power limit in W, by row id, where its submitter states it
+    (``MLPerfRow.power_limit_w``, from estimator/data/mlperf_power_limits.csv)."""
+    return {r.row_id: float(r.power_limit_w) for r in load_mlperf() if r.power_limit_w is not None}
 
 
 def load_trtllm_overview(path: Path | None = None) -> tuple[MLPerfRow, ...]:
@@ -509,6 +534,12 @@ def _load_fit(engine: str) -> ServingFit:
             if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
                 raise ValueError(f"optimized_engine.server_share must be a number in (0, 1], got {share!r}")
             fit = replace(fit, server_share=float(share))
+        # how a device under a power limit slows (MLPerf's capped results; ServingFit.power_limit_exponent): every engine's
+        exponent = data.get("power_limit", {}).get("exponent")
+        if exponent is not None:
+            if isinstance(exponent, bool) or not isinstance(exponent, (int, float)) or not 0 <= exponent <= 1:
+                raise ValueError(f"power_limit.exponent must be a number in [0, 1], got {exponent!r}")
+            fit = replace(fit, power_limit_exponent=float(exponent))
         if "newer_models_coverage" in section:
             newer = section["newer_models_coverage"]
             fit = replace(fit, newer_coverage=float(newer["model"]["share"]), newer_runs=int(newer["runs"]))
@@ -536,6 +567,20 @@ def load_engine_validation(engine: str) -> dict[str, Any]:
     except (ValueError, KeyError, TypeError) as exc:
         raise DataFileError(f"{SERVING_FIT_PATH}: no validation for {engine} ({exc}); re-create it with "
                             f"`{FIT_COMMAND}`") from None
+
+
+def load_power_limit_document() -> dict[str, Any]:
+    """serving_fit.json's power_limit section as ``fit-serving`` wrote it: the exponent of a power limit's slowdown,
+    the pairs it was fitted to and its cross-validation (``estimator.fit.power_limit``)."""
+    try:
+        data = json.loads(_read_text(SERVING_FIT_PATH))
+        section = dict(data["power_limit"])
+        section["validation"]["model"]["median_factor"]  # noqa: B018 (present, or the file is refused)
+        return section
+    except DataFileError:
+        raise DataFileError(f"{SERVING_FIT_PATH}: missing or unreadable; create it with `{FIT_COMMAND}`") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DataFileError(f"{SERVING_FIT_PATH}: no power_limit section ({exc}); re-create it with `{FIT_COMMAND}`") from None
 
 
 def load_newer_halves(engine: str) -> dict[str, dict[str, float]]:

@@ -410,6 +410,7 @@ def inference_validation_document() -> dict:
     GPU, time and energy (``measured_decode``), the latency engine on speculative decoding's steps measured there
     (``measured_speculative``); the default engine on TensorRT-LLM's own published throughput
     table of newer models and GPUs, never fitted (``trtllm_check``)."""
+    from estimator.io.serving_data import load_power_limit_document
     from estimator.services.measured_decode import measured_decode_document
     from estimator.services.measured_speculative import measured_speculative_document
     from estimator.services.serving_accuracy import (
@@ -422,7 +423,7 @@ def inference_validation_document() -> dict:
     from estimator.services.trtllm_check import trtllm_check_document
     from estimator.services.wall_power import wall_power_document
     return {**serving_validation(), "optimized_engine": optimized_validation_document(),
-            "wall_power": wall_power_document(),
+            "wall_power": wall_power_document(), "power_limit": load_power_limit_document(),
             "independent_tpot": tpot_check_document(), "later_tpot": later_check_document(),
             "measured_decode": measured_decode_document(), "measured_speculative": measured_speculative_document(),
             "vllm_later": vllm_later_document(),

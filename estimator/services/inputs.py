@@ -583,6 +583,14 @@ SERVING = table(
     POWER.but(help="average serving power per device in W (default: modelled from load)", url_key="inf_power",
               widget_help="Empty: each device's power rises with its load, from idle towards the decode and prefill "
                           "draws, fitted to the measured draw of the serving runs (ML.ENERGY)"),
+    Input(name="power_limit_w", label="Power limit per device (W)", **checked(SERVING_BOUNDS, "power_limit_w"),
+          flags=("--power-limit-w",),
+          help="each device's power limit in W (nvidia-smi --power-limit; MLPerf's MaxQ runs): where the modelled draw "
+               "is above it, the device draws the limit and each step runs slower (default: none)",
+          url_key="inf_plimit", widget="number",
+          widget_help="Empty: none. A power cap on each device (nvidia-smi --power-limit, MLPerf's MaxQ): a device that "
+                      "would draw more draws the cap and runs each step slower, by the rate MLPerf's capped "
+                      "results ran at against the same systems uncapped"),
     PUE.but(url_key="inf_pue", widget_help="Multiplies the devices' energy (the J per output token shown is before PUE)"),
     GRID.but(url_key="inf_grid"),
     cli_only(COUNTRY),

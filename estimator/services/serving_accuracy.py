@@ -24,6 +24,7 @@ from estimator.core.serving.step import (
     POWER_SOURCE,
     ServingFit,
 )
+from estimator.fit import power_limit
 from estimator.fit.serving_fit import (
     ServingCV,
     by_architecture_and_engine,
@@ -54,6 +55,7 @@ from estimator.io.serving_data import (
     load_engine_validation,
     load_measurements,
     load_mlperf,
+    load_mlperf_power_limits,
     load_serving_fit,
 )
 from estimator.io.tpot_checks import (
@@ -157,11 +159,34 @@ def refit() -> dict[str, Any]:
     file's "fit"), the latency engine fitted beside it to the independent small-batch times
     (``estimator.io.tpot_checks``; below), the optimised engine to MLPerf Inference and those times, and the eager
     engine to ML.ENERGY's FastChat rows."""
-    online = replace(fit(load_measurements()), moe_gemm_half_dim=moe_gemm_half_dim())
+    # a power limit's slowdown first: every engine serves MLPerf's power-capped results under their GPUs' limit
+    limit = power_limit_document()
+    exponent = {"power_limit_exponent": limit["exponent"]}
+    online = replace(fit(load_measurements()), moe_gemm_half_dim=moe_gemm_half_dim(), **exponent)
     eager = eager_engine_document()
-    older = {VLLM: online, EAGER: ServingFit.from_dict(eager["fit"], engine=EAGER)}
+    older = {VLLM: online, EAGER: replace(ServingFit.from_dict(eager["fit"], engine=EAGER), **exponent)}
     return {**fit_document(online), "latency_engine": latency_fit_document(online),
-            "optimized_engine": optimized_engine_document(online, older), "eager_engine": eager}
+            "optimized_engine": optimized_engine_document(online, older), "eager_engine": eager,
+            "power_limit": limit}
+
+
+def power_limit_document() -> dict[str, Any]:
+    """serving_fit.json's power_limit: how much slower a device runs under a power limit, fitted to MLPerf's
+    power-capped results against the same systems uncapped (``estimator.fit.power_limit``), cross-validated by model
+    beside the two naive baselines. Every engine takes its exponent (``ServingFit.power_limit_exponent``)."""
+    ps = power_limit.pairs(load_mlperf(), load_mlperf_power_limits())
+    return {"about": ("A device held under a power limit below its modelled draw runs each step (draw ÷ "
+                      "limit)^exponent times as long (core.serving.step, power_limit_w): the exponent fitted to "
+                      f"{len(ps)} MLPerf Inference power-capped (MaxQ) results whose GPU power limit the submitter's "
+                      "configs state (estimator/data/mlperf_power_limits.csv) against the same systems' uncapped "
+                      "results (estimator/data/mlperf_inference.csv): capped ÷ uncapped tokens/s = (limit ÷ TDP)^exponent, "
+                      "least squares on the logs. Method: estimator/fit/power_limit.py."),
+            "exponent": power_limit.fit_exponent(ps), "n_pairs": len(ps),
+            "models": sorted({p.model for p in ps}),
+            "validation": {"method": "each model's pairs predicted by the exponent fitted to the other models' pairs",
+                           "baselines": {"no slowdown": "the uncapped tokens/s (a limit costs no time)",
+                                         "in proportion to power": "the uncapped tokens/s × limit ÷ TDP"},
+                           **power_limit.cross_validate(ps)}}
 
 
 # where the experts' GEMM rate's one number comes from (core.serving.step.expert_gemm_rate)

@@ -22,6 +22,7 @@ from estimator.fit.serving_mlperf import server_share
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import (
     MLPERF_PATH,
+    MLPERF_POWER_LIMITS_PATH,
     SERVING_FIT_PATH,
     engine_profile,
     load_engine_validation,
@@ -103,6 +104,11 @@ def wall_power_document() -> dict[str, Any]:
         "baselines": BASELINES,
         "target_factor": TARGET_FACTOR,
         "devices_at_tdp": sum(w.served.step.power_fraction >= 1.0 for w in ws),
+        # served under their GPUs' power limit (known from the submitter's configs), and at it
+        "limits": (f"estimator/data/{MLPERF_POWER_LIMITS_PATH.name}: the GPUs' power limit of {sum(w.limit_w is not None for w in ws)} "
+                   f"of the {len(ws)} rows, from the submitter's configs; the others served at their modelled draw"),
+        "devices_at_limit": sum(w.served.step.unlimited_power_w is not None for w in ws),
+        "limited": sum(w.limit_w is not None for w in ws),
         "power": power_metrics(ws),
         "j_per_token": j,
         "rows": [_row(w, held[w.row.row_id], half) for w in ws],
@@ -114,12 +120,14 @@ def _row(w: WallRow, held: dict, half: float) -> dict[str, Any]:
     out = {"row_id": r.row_id, "model": r.model, "hardware": r.hardware_id, "system": r.system, "scenario": r.scenario,
            "devices": r.devices, "bits": r.bits, "kv_bits": r.kv_bits, "tp": t.tp, "replicas": t.replicas,
            "batch": t.batch, "device_power_w": t.step.power_w, "host_w_per_device": w.node.host_w_per_device,
+           "power_limit_w": w.limit_w, "limit_slowdown": w.limit_slowdown,
            "measured_power_w": w.measured_w, "predicted_power_w": w.node.power_w, "range_power_w": list(w.node.range_w),
            "ratio": w.ratio, "inside": w.inside, "tdp_and_host_w": w.tdp_and_host_w, "tdp_only_w": w.tdp_only_w,
            "measured_tokens_per_s": r.tokens_per_s, "measured_j_per_token": w.measured_j_per_token}
     for name, key in HELD_OUT:
-        j = w.node.power_w / held[key]["tokens_per_s"]
-        out[name] = {"tokens_per_s": held[key]["tokens_per_s"], "j_per_token": j,
+        tokens_per_s = held[key]["tokens_per_s"]   # under the row's power limit, where known, as every fold served it
+        j = w.node.power_w / tokens_per_s
+        out[name] = {"tokens_per_s": tokens_per_s, "j_per_token": j,
                      "range_j_per_token": [j / math.exp(half), j * math.exp(half)],
                      "factor": math.exp(abs(math.log(j / w.measured_j_per_token))),
                      "inside": abs(math.log(j / w.measured_j_per_token)) <= half}
@@ -137,6 +145,9 @@ def summary_lines(w: dict, level: str) -> list[str]:
     n = m["n"]
     tdp = (f"the modelled device draw is the TDP on {w['devices_at_tdp']} of {n} rows (MLPerf's batches keep the "
            "devices busy), so there the model is the nameplate node" if w["devices_at_tdp"] else "")
+    if w.get("limited"):
+        tdp = "; ".join(x for x in (tdp, f"{w['devices_at_limit']} of the {w['limited']} rows with a known GPU power "
+                                          "limit are held to it (their devices draw the limit and run slower)") if x)
     j = w["j_per_token"]
     verdict = "; ".join(f"{by.removeprefix('by_')} held out {_factor(x['model']['median_factor'])} "
                         f"({'met' if x['model']['median_factor'] <= w['target_factor'] else 'missed'})"
@@ -165,18 +176,39 @@ def j_per_token_rows(w: dict) -> tuple[list[str], list[list]]:
 def wall_rows_table(w: dict) -> tuple[list[str], list[list]]:
     """Every MLPerf power result: the configuration predicted, the node's power against the measured, and energy
     per token at the wall measured and predicted with each held-out tokens/s, as text cells."""
-    header = ["row", "model", "scenario", "TP × replicas", "batch", "node W", "80% range W", "measured W", "ratio",
-              "in", "J/token", "by model", "in", "by hardware", "in"]
+    header = ["row", "model", "scenario", "TP × replicas", "batch", "limit W", "node W", "80% range W", "measured W",
+              "ratio", "in", "J/token", "by model", "in", "by hardware", "in"]
     rows = []
     for r in w["rows"]:
         lo, hi = r["range_power_w"]
         rows.append([r["row_id"], r["model"], r["scenario"], f"{r['tp']} × {r['replicas']}", f"{r['batch']:,}",
-                     f"{r['predicted_power_w']:,.0f}", f"{lo:,.0f}–{hi:,.0f}", f"{r['measured_power_w']:,.0f}",
+                     "none" if r["power_limit_w"] is None else f"{r['power_limit_w']:,.0f}", f"{r['predicted_power_w']:,.0f}", f"{lo:,.0f}–{hi:,.0f}", f"{r['measured_power_w']:,.0f}",
                      f"{r['ratio']:.2f}", "yes" if r["inside"] else "no", f"{r['measured_j_per_token']:.3f}",
                      *(x for by in ("by_model", "by_hardware")
                        for x in (f"{r[by]['j_per_token']:.3f}", "yes" if r[by]["inside"] else "no"))])
     return header, rows
 
 
-__all__ = ["BASELINES", "BASELINE_LABELS", "ENGINE", "MAXQ", "TARGET_FACTOR", "j_per_token_rows", "summary_lines", "wall_power_document",
-           "wall_rows_table"]
+def power_limit_line(p: dict) -> str:
+    """A power limit's slowdown held out by model beside its baselines (serving_fit.json's power_limit), in words,
+    as `validate --inference` prints it and the Accuracy page shows it."""
+    v = p["validation"]
+    return (f"Held out by model ({v['method']}): the capped results' tokens/s off by a median "
+            f"{v['model']['median_factor']:.2f}× (predicted ÷ measured {v['model']['geometric_mean_ratio']:.2f}); "
+            "baselines in the same run: " + "; ".join(f"{k} ({v['baselines'][k]}) {v[k]['median_factor']:.2f}×"
+                                                      for k in v["baselines"])
+            + f". Shipped exponent {p['exponent']:.3f} (fitted to all {p['n_pairs']} pairs).")
+
+
+def power_limit_table(p: dict) -> tuple[list[str], list[list]]:
+    """Each capped result beside its uncapped twin, the limit, the measured and held-out predicted tokens/s."""
+    header = ["capped", "uncapped", "model", "scenario", "limit W", "limit ÷ TDP", "capped ÷ uncapped",
+              "exponent (held out)", "tokens/s", "predicted"]
+    rows = [[x["capped"], x["uncapped"], x["model"], x["scenario"], f"{x['limit_w']:,.0f}", f"{x['limit_ratio']:.2f}",
+             f"{x['measured_ratio']:.3f}", f"{x['exponent_held_out']:.3f}", f"{x['measured_tokens_per_s']:,.0f}",
+             f"{x['predicted_tokens_per_s']:,.0f}"] for x in p["validation"]["pairs"]]
+    return header, rows
+
+
+__all__ = ["BASELINES", "BASELINE_LABELS", "ENGINE", "MAXQ", "TARGET_FACTOR", "j_per_token_rows", "power_limit_line",
+           "power_limit_table", "summary_lines", "wall_power_document", "wall_rows_table"]

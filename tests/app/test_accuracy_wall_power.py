@@ -48,3 +48,19 @@ def test_every_power_result_is_shown(page, doc):
     assert list(table["row"]) == [r["row_id"] for r in doc["rows"]] and len(table) == 6
     assert list(table["measured W"]) == [f"{r['measured_power_w']:,.0f}" for r in doc["rows"]]
     assert list(table["by hardware in range"]) == ["yes" if r["by_hardware"]["inside"] else "no" for r in doc["rows"]]
+
+
+def test_the_power_limits_slowdown_is_shown_as_the_cli_says_it(page):
+    from estimator.io import serving_data
+    p = serving_data.load_power_limit_document()
+    assert any(h.value.startswith("Under a power limit: MLPerf's capped results") for h in page.subheader)
+    text = _text(page)
+    line = wall_power.power_limit_line(p)
+    assert line in text and "off by a median 1.02×" in line and "no slowdown" in line
+    table = next(d.value for d in page.dataframe if "exponent (held out)" in d.value.columns)
+    header, rows = wall_power.power_limit_table(p)
+    assert list(table.columns) == header and len(table) == 4
+    assert list(table["limit W"]) == ["350", "350", "500", "500"]
+    # the wall rows' limits are shown too
+    wall = next(d.value for d in page.dataframe if "node in range" in d.value.columns)
+    assert list(wall["limit W"]) == ["350", "350", "500", "500", "none", "none"]

@@ -73,7 +73,8 @@ def test_held_out_the_engine_beats_the_baseline(by):
     # 94%: the range also pools TensorRT-LLM's later runs (never fitted), whose errors are wider; 86% from MLPerf's
     # own held-out errors alone
     assert off_m["interval_coverage"] == pytest.approx(0.9375, abs=0.01)
-    assert srv_m["median_factor"] == pytest.approx(1.116, abs=0.01) and srv_m["median_factor"] <= 1.35
+    # (Server 1.116x before MLPerf's power-capped results were served under their GPUs' limits, 2026-11-27: 1.134x)
+    assert srv_m["median_factor"] == pytest.approx(1.134, abs=0.01) and srv_m["median_factor"] <= 1.35
     for held_out in ("by_model", "by_hardware"):
         for scenario in ("Offline", "Server"):
             assert 0.75 <= DOC["validation"][held_out][scenario]["model"]["interval_coverage"] <= 0.95

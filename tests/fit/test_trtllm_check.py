@@ -83,14 +83,16 @@ def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_and_its_ran
     assert o["model"]["median_factor"] == pytest.approx(1.332, abs=0.005)
     assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
     assert o["model"]["interval_coverage"] == pytest.approx(147 / 186)
-    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(147 / 186)
+    # (147 each GPU left out before MLPerf's power-capped results were served under their limits, 2026-11-27: 148)
+    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(148 / 186)
     # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
     assert o["at_published_layout"]["median_factor"] == pytest.approx(1.273, abs=0.005)
     assert trtllm_check_document()["by_model_at_published_layout"]["llama-3.1-405b"]["geometric_mean_ratio"] == \
-        pytest.approx(1.14, abs=0.005)
+        pytest.approx(1.15, abs=0.005)
     by = trtllm_check_document()["by_model"]
-    assert by["llama-3.1-8b"]["model"]["geometric_mean_ratio"] == pytest.approx(0.72, abs=0.005)
-    assert by["llama-3.1-70b"]["model"]["median_factor"] == pytest.approx(1.15, abs=0.005)
+    # (0.720 before MLPerf's power-capped results were served under their GPUs' limits in the fit, 2026-11-27)
+    assert by["llama-3.1-8b"]["model"]["geometric_mean_ratio"] == pytest.approx(0.727, abs=0.005)
+    assert by["llama-3.1-70b"]["model"]["median_factor"] == pytest.approx(1.159, abs=0.005)  # 1.15 before the capped rows
 
 
 def test_validate_inference_prints_the_check(capsys):

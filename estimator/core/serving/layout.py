@@ -216,7 +216,8 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
                           tp=None if s.tp is None else int(s.tp), batch=fixed,
                           device_at=lambda t: device_at(profile, compute.device, t),
                           compute_fraction=compute.utilization, beams=int(s.beams), ep=ep,
-                          draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance))
+                          draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance),
+                          power_limit_w=s.power_limit_w)
 
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,

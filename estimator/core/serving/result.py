@@ -70,6 +70,11 @@ class InferenceResult:
     #                                  no draft)
     tokens_per_step: float = 1.0  # tokens a sequence emits a step (1 without a draft)
     draft_s_per_step: float = 0.0  # the draft head's passes, a step
+    # each device's power limit (None: none), and where it binds, the draw it holds down and how much longer the
+    # devices' part of a step runs under it (1: not binding)
+    power_limit_w: float | None = None
+    unlimited_power_w_per_device: float | None = None
+    power_limit_stretch: float = 1.0
 
     @property
     def devices_per_replica(self) -> int:
@@ -159,6 +164,8 @@ class InferenceResult:
             "device_seconds_per_token": self.device_seconds_per_token, "tokens_per_s": self.tokens_per_s,
             "seconds_to_first_token": self.ttft_s,
             "power_w_per_device": self.power_w_per_device, "node_power_w": self.node_power_w,
+            "power_limit": {"w_per_device": self.power_limit_w, "unlimited_w_per_device": self.unlimited_power_w_per_device,
+                            "stretch": self.power_limit_stretch},
             "joules_per_output_token": self.joules_per_output_token,
             "tokens": self.tokens, "wall_clock_s": self.estimate.wall_clock_s, "device_hours": self.estimate.device_hours,
             **{k: getattr(self, k) for k in keys},

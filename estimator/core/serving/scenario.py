@@ -9,10 +9,12 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.step import (
     DEFAULT_ACCEPTANCE,
+    IDLE_POWER_FRACTION,
     KV_BITS,
     WEIGHT_BITS,
     Architecture,
@@ -74,6 +76,7 @@ class InferenceScenario(Site):
     draft_tokens: int = 0         # speculative decoding: tokens a draft head proposes a step, verified together (0: none)
     acceptance: float = DEFAULT_ACCEPTANCE  # the chance each draft token is accepted, given the ones before it were
     utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
+    power_limit_w: float | None = None  # each device's power limit (nvidia-smi --power-limit, MLPerf's MaxQ): step.step
 
 
 # Each numeric input of a serving scenario, how its messages name it, and its plausible bound
@@ -87,7 +90,7 @@ SERVING_BOUNDS = {
     "ttft_ms": ("time to first token (ms)", B.LATENCY_MS),
     "tpot_ms": ("time per output token (ms)", B.LATENCY_MS), "beams": ("beams", B.BEAMS),
     "draft_tokens": ("draft tokens", B.DRAFT_TOKENS), "acceptance": ("acceptance", B.ACCEPTANCE),
-    "utilization": ("utilisation", B.UTILIZATION),
+    "utilization": ("utilisation", B.UTILIZATION), "power_limit_w": ("power limit per device (W)", B.POWER_W),
 }
 
 
@@ -95,6 +98,26 @@ def _require(s: InferenceScenario, name: str) -> None:
     """``s``'s input ``name`` a number inside its bound, refused in its words (``SERVING_BOUNDS``)."""
     words, bound = SERVING_BOUNDS[name]
     v.require_number_in(words, getattr(s, name), bound, field=name)
+
+
+def check_power_limit(s: InferenceScenario, profile: HardwareProfile) -> None:
+    """A power limit per device inside its bound, between the device's idle draw and its TDP (what the serving power
+    model's fractions multiply, ``power_base``): a limit above the TDP limits nothing, one below the idle draw leaves
+    nothing to run on; not with a power given (a power given is the draw)."""
+    _require(s, "power_limit_w")
+    if s.power_w is not None:
+        raise InputError("a power given is the draw: give a power or a power limit, not both",
+                         field=("power_w", "power_limit_w"))
+    base = power_base(profile)
+    if base is None:
+        raise InputError(f"{profile.id} states no TDP (nor a chip draw standing in for one): a power limit has nothing "
+                         "to limit; give a power instead", field=("power_limit_w", "hardware"))
+    top, label = base
+    floor = IDLE_POWER_FRACTION * top
+    if not floor < float(s.power_limit_w) <= top:
+        raise InputError(f"a power limit of {gfmt(float(s.power_limit_w), 4)} W per device is outside {profile.id}'s "
+                         f"range: above its idle draw ({gfmt(floor, 3)} W, {gfmt(IDLE_POWER_FRACTION)} × its {label}) and "
+                         f"at most its {label} ({gfmt(top, 4)} W)", field="power_limit_w")
 
 
 def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
@@ -147,6 +170,8 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
                              f"({gfmt(s.params, 3)})", field="student_params")
     if s.utilization is not None:
         _require(s, "utilization")
+    if s.power_limit_w is not None:
+        check_power_limit(s, profile)
     validate_site(s)
     if s.architecture is None:
         raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "

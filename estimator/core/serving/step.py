@@ -289,6 +289,11 @@ class ServingFit:
     # optimized_engine.server_share, written by fit-serving; the only such measurement, taken for every engine). A
     # TPOT bound given (`tpot_ms`, a p99) holds the steady TPOT at this share of it; 1: the TPOT taken as the p99
     server_share: float = 1.0
+    # how a device held under a power limit below its modelled draw slows: its roofline's time × (draw ÷ limit) to
+    # this power (MLPerf Inference v4.1's power-capped MaxQ results against the same systems uncapped: serving_fit.json's
+    # power_limit.exponent, written by fit-serving, taken for every engine; ``step``'s ``power_limit_w``). 0: a limit
+    # caps the draw and costs no time
+    power_limit_exponent: float = 0.0
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 
@@ -337,6 +342,11 @@ class ServingFit:
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or x < 0:
                 raise InputError(f"serving fit: moe_gemm_half_dim must be a finite number of at least 0, got {x!r}")
             extra["moe_gemm_half_dim"] = float(x)
+        if "power_limit_exponent" in d:
+            x = d["power_limit_exponent"]
+            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or not 0 <= x <= 1:
+                raise InputError(f"serving fit: power_limit_exponent must be a number in [0, 1], got {x!r}")
+            extra["power_limit_exponent"] = float(x)
         if "mixed_prefill" in d:
             if not isinstance(d["mixed_prefill"], bool):
                 raise InputError(f"serving fit: mixed_prefill must be true or false, got {d['mixed_prefill']!r}")
@@ -367,13 +377,17 @@ class Step:
     ep_s: float = 0.0             # expert-parallel all-to-alls (0 without expert parallelism)
     draft_s: float = 0.0          # speculative decoding's draft passes (0 without a draft), the step's
     tokens_per_step: float = 1.0  # tokens a sequence emits a step (more than 1 with a draft): TPOT = the step ÷ it
+    # a power limit below the modelled draw: the draw the device would have had, and how much longer the step ran
+    # under the limit, every part of it alike (1: no limit, or one above the draw)
+    unlimited_power_w: float | None = None
+    power_limit_stretch: float = 1.0
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
          output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
          bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float | None = None,
          power_w: float | None = None, beams: int = 1, ep: int = 1, draft_tokens: int = 0,
-         acceptance: float = DEFAULT_ACCEPTANCE) -> Step:
+         acceptance: float = DEFAULT_ACCEPTANCE, power_limit_w: float | None = None) -> Step:
     """The decode step (see the module docstring). ``params`` counts every weight stored (total
     for a mixture of experts); ``arch.active_params`` the ones used per token. ``compute_fraction``:
     the engine's (``fit.compute_fraction``) unless given.
@@ -390,10 +404,18 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     ``draft_tokens``: speculative decoding (``tokens_per_step``): each step runs ``draft_tokens`` passes of a one-layer
     draft head with the LM head (``draft_s``), then the model over draft_tokens + 1 positions of every sequence (the
     weights and KV cache read once, the FLOPs and the activations exchanged draft_tokens + 1 times), and emits
-    ``tokens_per_step`` tokens a sequence; TPOT is the step ÷ that, and prompts start as often as sequences finish."""
+    ``tokens_per_step`` tokens a sequence; TPOT is the step ÷ that, and prompts start as often as sequences finish.
+
+    ``power_limit_w``: each device held to that draw (``nvidia-smi --power-limit``; MLPerf's MaxQ runs): where the
+    modelled draw is above it, the device draws the limit and the whole step runs (draw ÷ limit)^``fit.power_limit_exponent``
+    times as long, its parts alike (the exponent is fitted to whole systems' tokens/s, capped against uncapped, and
+    the engine's fitted costs are mostly the GPU's own time below the roofline, which its clocks set). Not with
+    ``power_w`` (a draw given is the draw)."""
     if ep > 1 and (tp != 1 or arch.experts is None or not arch.active_params):
         raise InputError("expert parallelism takes a mixture of experts served without tensor parallelism "
                          "(attention data-parallel)", field="ep")
+    if power_w is not None and power_limit_w is not None:
+        raise InputError("a power given is the draw: give a power or a power limit, not both", field=("power_w", "power_limit_w"))
     if compute_fraction is None:
         compute_fraction = fit.compute_fraction
     n_total = float(params)
@@ -484,14 +506,23 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS + pass_tp_s + pass_ep_s)
     step_s = ((max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s
               + engine_s + draft_s)
-    tpot = step_s / emitted
+    unlimited_w, stretch = None, 1.0
     if power_w is None:
         frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s,
                                    compute_share(compute_s, gpu_s + draft_gpu_s))
         watts = frac * device.tdp_w
+        if power_limit_w is not None and watts > float(power_limit_w):
+            # held under the limit, every part of the step runs slower alike (the docstring); it draws the limit
+            unlimited_w, stretch = watts, (watts / float(power_limit_w)) ** fit.power_limit_exponent
+            memory_s, compute_s, gpu_s, prefill_s, tp_s, ep_s, engine_s, draft_s = (
+                x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, ep_s, engine_s, draft_s))
+            step_s *= stretch
+            watts = float(power_limit_w)
+            frac = watts / device.tdp_w if device.tdp_w else 0.0
     else:
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
+    tpot = step_s / emitted
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
                 kv_cache_gb=b * beam_search_holds(p, t, beams) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
@@ -500,7 +531,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 bound="memory" if memory_s >= compute_s + (prefill_s if fit.mixed_prefill else 0.0) else "compute",
                 flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
                 ep_s=ep_s, draft_s=draft_s,
-                tokens_per_step=emitted)
+                tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch)
 
 
 # The share of its output a sequence in flight holds on average: sequences start with their prompt and grow

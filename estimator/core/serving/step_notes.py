@@ -53,7 +53,7 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
     """The notes after the totals': the step's time, its power, then the scale it runs at, then its memory.
     ``batch_words``: what set the batch where a layout chose it (``Layout.batch_words``); "" where it was given."""
     ep = int(s.ep) if s.ep is not None else 1
-    return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode)
+    return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode, fit.power_limit_exponent)
             + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
                           positions=int(s.draft_tokens) + 1)
@@ -101,9 +101,10 @@ def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:
 
 
 def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: ServingCompute,
-                decode: Step) -> tuple[str, ...]:
+                decode: Step, limit_exponent: float = 0.0) -> tuple[str, ...]:
     """A power given beyond the chip's TDP (or the draw standing in for it); else the modelled power, and the
-    chip draw that stands in for a TDP the profile does not state."""
+    chip draw that stands in for a TDP the profile does not state; a power limit, and what it does to the step
+    (``limit_exponent``: the fit's ``power_limit_exponent``)."""
     notes = []
     # against the TDP, or the chip draw standing in for it (review: a TPU v4, no TDP, took 5 kW without a word)
     base = power_base(profile)
@@ -117,7 +118,18 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
                      "multiplies it")
         if device.tdp_label == CHIP_DRAW:
             notes.append(chip_draw_note(profile, device.tdp_w))
+    if s.power_limit_w is not None:
+        limit = gfmt(float(s.power_limit_w), 4)
+        if decode.unlimited_power_w is not None:
+            notes.append(f"power limit {limit} W per device: the modelled draw, {gfmt(decode.unlimited_power_w, 3)} W, is "
+                         f"held to it, and each step runs {decode.power_limit_stretch:.2f}× as long: (draw ÷ "
+                         f"limit)^{limit_exponent:.2f}, as MLPerf Inference's power-capped results ran against the same "
+                         "systems uncapped (serving_fit.json's power_limit)")
+        else:
+            notes.append(f"power limit {limit} W per device: above the modelled draw ({gfmt(decode.power_w, 3)} W), so "
+                         "it limits nothing here")
     return tuple(notes)
+
 
 
 def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, batch: int, devices: int,

@@ -91,7 +91,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                    ttft_bound_s: float | None = None, batch: int | None = None,
                    device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None,
                    beams: int = 1, ep: int | None = None, tpot_p99_share: float = 1.0, draft_tokens: int = 0,
-                   acceptance: float = DEFAULT_ACCEPTANCE) -> Throughput:
+                   acceptance: float = DEFAULT_ACCEPTANCE, power_limit_w: float | None = None) -> Throughput:
     """The tensor parallelism (or ``tp`` given), replicas and batch (or ``batch`` given, per replica) that serve
     the most tokens per second on ``devices`` (the module docstring); ``device_at(tp)``: the device as a replica
     of ``tp`` sees it (its link), default ``device``; ``beams``: each request's beam-search width (``step.step``:
@@ -99,7 +99,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
     (a mixture of experts, attention data-parallel, ``tp`` 1: ``step.step``), each device's scheduler capped at
     ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady TPOT is held at this share of it
     (``ServingFit.server_share``; 1: the step taken as the p99). ``draft_tokens``, ``acceptance``: speculative
-    decoding (``step.step``). Refused where no degree holds the weights and one
+    decoding, ``power_limit_w``: each device's power limit (``step.step``). Refused where no degree holds the weights and one
     sequence, or none meets the bounds at batch 1."""
     step_bound_s = None if tpot_bound_s is None else tpot_bound_s * tpot_p99_share
     best: Throughput | None = None
@@ -122,7 +122,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
             return step(params=params, arch=arch, device=dev, fit=fit, batch=b, prompt_tokens=prompt_tokens,
                         output_tokens=output_tokens, tp=t, weight_bits=weight_bits, kv_bits=kv_bits,
                         compute_fraction=compute_fraction, beams=beams, ep=e, draft_tokens=draft_tokens,
-                        acceptance=acceptance)
+                        acceptance=acceptance, power_limit_w=power_limit_w)
 
         def within(b: int, run=run) -> bool:
             st = run(b)

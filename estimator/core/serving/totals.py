@@ -41,7 +41,7 @@ def decode_step(s: InferenceScenario, fit: ServingFit, served: ServedModel, comp
                   batch=int(s.batch_size), prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
                   tp=memory.devices // expert_parallel(s), weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
                   compute_fraction=compute.utilization, power_w=s.power_w, beams=int(s.beams), ep=expert_parallel(s),
-                  draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance))
+                  draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance), power_limit_w=s.power_limit_w)
     for name, x in (("time per output token", decode.tpot_s), ("energy per output token", decode.joules_per_output_token)):
         v.require_finite_result(name, x)
     return decode
@@ -140,6 +140,10 @@ def power_source(s: InferenceScenario, fit: ServingFit, device: Device, decode: 
     draw standing in for it) and the engine's fitted busy time."""
     if s.power_w is not None:
         return "given"
+    if decode.unlimited_power_w is not None:
+        return (f"the power limit given, {gfmt(decode.power_w)} W per device (the model's draw, "
+                f"{gfmt(decode.unlimited_power_w, 3)} W, held to it: each step "
+                f"{decode.power_limit_stretch:.2f}× as long, serving_fit.json's power_limit)")
     borrowed = {"latency": "; the online engine's, the load capped at a busy step",
                 "optimized-2024": "; vllm-2024's: no device energy of this engine was measured"}.get(fit.engine, "")
     return (f"{decode.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W"

@@ -1,0 +1,103 @@
+"""How much slower a device runs under a power limit (pure): MLPerf Inference's power-capped results against the same
+systems uncapped, rows in, the exponent and its cross-validation out.
+
+A MaxQ result (the system's name says "MaxQ") with its GPUs' power limit known (``estimator/data/mlperf_power_limits.csv``,
+from the submitter's configs) is paired with the same submitter's result of the same round, system (its name without
+", MaxQ"), devices, benchmark and scenario. In each pair the capped system served r = its tokens/s ÷ the uncapped one's
+at c = the limit ÷ the device's TDP (at MLPerf's batches the serving model's uncapped draw is the TDP: the wall-power
+check, ``validate --inference``). The model: r = c^α, one exponent α for every device and engine
+(``ServingFit.power_limit_exponent``; ``core.serving.step``'s ``power_limit_w`` stretches the whole step by
+(draw ÷ limit)^α, as the whole systems' tokens/s measured it). Fitted by least squares on the logs through the origin, α = Σ ln r · ln c ÷ Σ (ln c)², held
+within [0, 1].
+
+Cross-validated by model (each model's pairs predicted by α from the others'), beside two naive baselines computed in
+the same run: a limit costs no time (α = 0, the throughput uncapped) and throughput in proportion to the power
+(α = 1).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from estimator.core.base.errors import InputError
+from estimator.fit.serving_fit import metrics
+from estimator.fit.serving_mlperf import MLPerfRow
+
+MAXQ = ", MaxQ"
+BASELINES = {"no slowdown": 0.0, "in proportion to power": 1.0}
+
+
+@dataclass(frozen=True)
+class CappedPair:
+    """A power-capped MLPerf result and the same system's uncapped one."""
+    capped: MLPerfRow
+    uncapped: MLPerfRow
+    limit_w: float
+
+    @property
+    def model(self) -> str:
+        return self.capped.model
+
+    @property
+    def rate_ratio(self) -> float:
+        """Capped ÷ uncapped tokens/s."""
+        return self.capped.tokens_per_s / self.uncapped.tokens_per_s
+
+    @property
+    def limit_ratio(self) -> float:
+        """The limit ÷ the device's TDP."""
+        return self.limit_w / float(self.capped.device.tdp_w)
+
+    def predicted_tokens_per_s(self, exponent: float) -> float:
+        return self.uncapped.tokens_per_s * self.limit_ratio ** exponent
+
+
+def pairs(rows: Sequence[MLPerfRow], limits: Mapping[str, float]) -> tuple[CappedPair, ...]:
+    """Every row with a limit (``limits``: by row id) paired with its uncapped twin (the module docstring); a limit
+    on a row that is no MaxQ result, or that has no twin, is refused."""
+    by_id = {r.row_id: r for r in rows}
+    out = []
+    for row_id, limit in sorted(limits.items()):
+        r = by_id.get(row_id)
+        if r is None or MAXQ not in r.system:
+            raise InputError(f"power limit for {row_id}: no MaxQ result of that id in the MLPerf rows")
+        twin = [u for u in rows if u.system == r.system.replace(MAXQ, "") and u.version == r.version
+                and u.devices == r.devices and u.benchmark == r.benchmark and u.scenario == r.scenario
+                and u.hardware_id == r.hardware_id]
+        if len(twin) != 1:
+            raise InputError(f"power limit for {row_id}: {len(twin)} uncapped results of its system, round, benchmark "
+                             "and scenario, not one")
+        out.append(CappedPair(r, twin[0], float(limit)))
+    return tuple(out)
+
+
+def fit_exponent(ps: Sequence[CappedPair]) -> float:
+    """α = Σ ln r · ln c ÷ Σ (ln c)², within [0, 1] (the module docstring)."""
+    den = sum(math.log(p.limit_ratio) ** 2 for p in ps)
+    if not ps or den <= 0:
+        raise InputError("no capped result with a limit below its TDP to fit a power limit's slowdown to")
+    num = sum(math.log(p.rate_ratio) * math.log(p.limit_ratio) for p in ps)
+    return min(1.0, max(0.0, num / den))
+
+
+def cross_validate(ps: Sequence[CappedPair]) -> dict:
+    """Each model's pairs predicted with α fitted to the other models' (the capped tokens/s from the uncapped), the
+    median factor and predicted ÷ measured; the baselines' from the same pairs; each pair's figures."""
+    errors, rows = [], []
+    for p in ps:
+        alpha = fit_exponent([q for q in ps if q.model != p.model])
+        predicted = p.predicted_tokens_per_s(alpha)
+        errors.append(math.log(predicted / p.capped.tokens_per_s))
+        rows.append({"capped": p.capped.row_id, "uncapped": p.uncapped.row_id, "model": p.model,
+                     "scenario": p.capped.scenario, "limit_w": p.limit_w, "limit_ratio": p.limit_ratio,
+                     "measured_ratio": p.rate_ratio, "exponent_held_out": alpha,
+                     "measured_tokens_per_s": p.capped.tokens_per_s, "predicted_tokens_per_s": predicted})
+    out = {"model": metrics(errors).to_dict(), "pairs": rows}
+    for name, alpha in BASELINES.items():
+        out[name] = metrics([math.log(p.predicted_tokens_per_s(alpha) / p.capped.tokens_per_s) for p in ps]).to_dict()
+    return out
+
+
+__all__ = ["BASELINES", "CappedPair", "cross_validate", "fit_exponent", "pairs"]
