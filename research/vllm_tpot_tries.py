@@ -18,7 +18,8 @@ GPU), about 105 MB a sequence and step, 6× the 70B's per GPU (8 KV heads over T
 batch 320's, about 0.13); on the A100 40GB 0.485 ms (7B TP1, two batches), 0.328 (7B TP2) and 0.453 (70B TP8).
 
 Forms and figures (TPOT / J per token median factor, 80% coverage; in-sample TPOT):
-- shipped (engine cost per layer, per sequence, per all-reduce): 1.26x 81% / 1.16x 88%; 1.12x.
+- shipped (engine cost per layer, per sequence, per all-reduce): 1.26x 81% / 1.14x 84%; 1.12x (J per token 1.16x 88%
+  before a decode step's draw rose with its compute share, 2026-11-27: the other forms' J figures below are from then).
   Held out, 7B H100 1.78x, 70B H100 1.08x.
 - kv fitted (+ the KV cache read at a fitted fraction of the peak; in sample 0.27, per-sequence
   cost falling to 0.11 ms): 1.27x 78% / 1.14x 88%; in sample 1.09x. Held out it does not help: the

@@ -15,7 +15,8 @@ the predicted one's the predicted power ÷ the tokens/s a fit that never saw the
 row's under its limit, as every fit serves it).
 
 The naive baselines, from the same rows: the devices' TDP and the same host part per device (``node_power`` at the
-TDP: the nameplate node), and the devices' TDP only.
+TDP: the nameplate node); the devices at their power limit where it is known (else the TDP) and the same host part
+(the nameplate node at the limit: what knowing the limit gives, without a serving model); and the devices' TDP only.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class WallRow:
     node: NodePower               # the devices at their load and their hosts, at the wall, before PUE
     tdp_and_host_w: float         # baseline: the devices at their TDP and the same host part (the nameplate node)
     tdp_only_w: float            # baseline: the devices' TDP only
+    limit_and_host_w: float = 0.0  # baseline: the devices at their power limit (the TDP where none is known) and the host
     limit_w: float | None = None  # the GPUs' power limit (a power-capped result's, where known)
     limit_slowdown: float = 1.0   # its tokens/s under the limit ÷ without it, as the shipped fit serves it (shown)
 
@@ -74,7 +76,8 @@ def wall_row(r: MLPerfRow, profile: HardwareProfile, fit: ServingFit, share: flo
                                                                       max_batch).tokens_per_s
     node = node_power(profile, t.step.power_w, t.devices)
     tdp = float(r.device.tdp_w)
-    return WallRow(r, t, node, node_power(profile, tdp, r.devices).power_w, r.devices * tdp, limit, slowdown)
+    at_limit = node_power(profile, tdp if limit is None else min(tdp, float(limit)), r.devices).power_w
+    return WallRow(r, t, node, node_power(profile, tdp, r.devices).power_w, r.devices * tdp, at_limit, limit, slowdown)
 
 
 def wall_rows(rows: Sequence[MLPerfRow], profiles: dict[str, HardwareProfile], fit: ServingFit, share: float,
@@ -95,7 +98,7 @@ def power_metrics(ws: Sequence[WallRow]) -> dict:
                                                                 for w in ws) / len(ws)),
                      "interval_coverage_by_model": sum(sum(i for i, w in zip(inside, ws, strict=True) if w.row.model == n)
                                                        / sum(w.row.model == n for w in ws) for n in models) / len(models)}}
-    for key in ("tdp_and_host_w", "tdp_only_w"):
+    for key in ("tdp_and_host_w", "limit_and_host_w", "tdp_only_w"):
         out[key.removesuffix("_w")] = metrics([math.log(getattr(w, key) / w.measured_w) for w in ws]).to_dict()
     return out
 
@@ -111,6 +114,7 @@ def j_per_token_metrics(ws: Sequence[WallRow], held_tokens_per_s: Sequence[float
     return {"model": metrics(errors([w.node.power_w for w in ws], held_tokens_per_s), [half] * len(ws),
                              [w.row.model for w in ws]),
             "tdp_and_host": metrics(errors([w.tdp_and_host_w for w in ws], held_tokens_per_s)),
+            "limit_and_host": metrics(errors([w.limit_and_host_w for w in ws], held_tokens_per_s)),
             "tdp_only": metrics(errors([w.tdp_only_w for w in ws], held_tokens_per_s)),
             "tdp_only_flat_roofline": metrics(errors([w.tdp_only_w for w in ws], baseline_tokens_per_s))}
 

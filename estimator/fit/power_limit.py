@@ -4,15 +4,16 @@ systems uncapped, rows in, the exponent and its cross-validation out.
 A MaxQ result (the system's name says "MaxQ") with its GPUs' power limit known (``estimator/data/mlperf_power_limits.csv``,
 from the submitter's configs) is paired with the same submitter's result of the same round, system (its name without
 ", MaxQ"), devices, benchmark and scenario. In each pair the capped system served r = its tokens/s ÷ the uncapped one's
-at c = the limit ÷ the device's TDP (at MLPerf's batches the serving model's uncapped draw is the TDP: the wall-power
-check, ``validate --inference``). The model: r = c^α, one exponent α for every device and engine
-(``ServingFit.power_limit_exponent``; ``core.serving.step``'s ``power_limit_w`` stretches the whole step by
-(draw ÷ limit)^α, as the whole systems' tokens/s measured it). Fitted by least squares on the logs through the origin, α = Σ ln r · ln c ÷ Σ (ln c)², held
-within [0, 1].
+at c = (the limit − idle) ÷ (the TDP − idle), idle the serving model's 0.2 × TDP: the power above idle, the part
+that does work, the limit leaves of what the device drew uncapped (at MLPerf's batches the serving model's uncapped
+draw is the TDP: the wall-power check, ``validate --inference``). The model: r = c^α, one exponent α for every device
+and engine (``ServingFit.power_limit_exponent``; ``core.serving.step.limit_stretch`` stretches the whole step by
+((draw − idle) ÷ (limit − idle))^α, as the whole systems' tokens/s measured it). Fitted by least squares on the logs
+through the origin, α = Σ ln r · ln c ÷ Σ (ln c)², held within [0, 1].
 
 Cross-validated by model (each model's pairs predicted by α from the others'), beside two naive baselines computed in
-the same run: a limit costs no time (α = 0, the throughput uncapped) and throughput in proportion to the power
-(α = 1).
+the same run: a limit costs no time (the throughput uncapped) and throughput in proportion to the power (the
+uncapped × limit ÷ TDP).
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from estimator.core.base.errors import InputError
+from estimator.core.serving.step import IDLE_POWER_FRACTION
 from estimator.fit.serving_fit import metrics
 from estimator.fit.serving_mlperf import MLPerfRow
 
 MAXQ = ", MaxQ"
-BASELINES = {"no slowdown": 0.0, "in proportion to power": 1.0}
+BASELINES = ("no slowdown", "in proportion to power")
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,18 @@ class CappedPair:
         """The limit ÷ the device's TDP."""
         return self.limit_w / float(self.capped.device.tdp_w)
 
+    @property
+    def working_ratio(self) -> float:
+        """(The limit − idle) ÷ (the TDP − idle): the power above idle left of the uncapped draw (the TDP)."""
+        idle = IDLE_POWER_FRACTION * float(self.capped.device.tdp_w)
+        return (self.limit_w - idle) / (float(self.capped.device.tdp_w) - idle)
+
     def predicted_tokens_per_s(self, exponent: float) -> float:
-        return self.uncapped.tokens_per_s * self.limit_ratio ** exponent
+        return self.uncapped.tokens_per_s * self.working_ratio ** exponent
+
+    def baseline_tokens_per_s(self, name: str) -> float:
+        """A naive baseline's capped tokens/s: the uncapped (no slowdown), or it × limit ÷ TDP."""
+        return self.uncapped.tokens_per_s * (1.0 if name == "no slowdown" else self.limit_ratio)
 
 
 def pairs(rows: Sequence[MLPerfRow], limits: Mapping[str, float]) -> tuple[CappedPair, ...]:
@@ -75,11 +87,18 @@ def pairs(rows: Sequence[MLPerfRow], limits: Mapping[str, float]) -> tuple[Cappe
 
 def fit_exponent(ps: Sequence[CappedPair]) -> float:
     """α = Σ ln r · ln c ÷ Σ (ln c)², within [0, 1] (the module docstring)."""
-    den = sum(math.log(p.limit_ratio) ** 2 for p in ps)
+    den = sum(math.log(p.working_ratio) ** 2 for p in ps)
     if not ps or den <= 0:
         raise InputError("no capped result with a limit below its TDP to fit a power limit's slowdown to")
-    num = sum(math.log(p.rate_ratio) * math.log(p.limit_ratio) for p in ps)
+    num = sum(math.log(p.rate_ratio) * math.log(p.working_ratio) for p in ps)
     return min(1.0, max(0.0, num / den))
+
+
+def fold_exponent(rows: Sequence[MLPerfRow]) -> float:
+    """The exponent fitted to the capped results among ``rows`` (each with its uncapped twin there too), 0 where there
+    are none: what a cross-validation fold that holds some rows out knows of a power limit's slowdown."""
+    limits = {r.row_id: float(r.power_limit_w) for r in rows if r.power_limit_w is not None}
+    return fit_exponent(pairs(rows, limits)) if limits else 0.0
 
 
 def cross_validate(ps: Sequence[CappedPair]) -> dict:
@@ -92,12 +111,13 @@ def cross_validate(ps: Sequence[CappedPair]) -> dict:
         errors.append(math.log(predicted / p.capped.tokens_per_s))
         rows.append({"capped": p.capped.row_id, "uncapped": p.uncapped.row_id, "model": p.model,
                      "scenario": p.capped.scenario, "limit_w": p.limit_w, "limit_ratio": p.limit_ratio,
+                     "working_ratio": p.working_ratio,
                      "measured_ratio": p.rate_ratio, "exponent_held_out": alpha,
                      "measured_tokens_per_s": p.capped.tokens_per_s, "predicted_tokens_per_s": predicted})
     out = {"model": metrics(errors).to_dict(), "pairs": rows}
-    for name, alpha in BASELINES.items():
-        out[name] = metrics([math.log(p.predicted_tokens_per_s(alpha) / p.capped.tokens_per_s) for p in ps]).to_dict()
+    for name in BASELINES:
+        out[name] = metrics([math.log(p.baseline_tokens_per_s(name) / p.capped.tokens_per_s) for p in ps]).to_dict()
     return out
 
 
-__all__ = ["BASELINES", "CappedPair", "cross_validate", "fit_exponent", "pairs"]
+__all__ = ["BASELINES", "CappedPair", "cross_validate", "fit_exponent", "fold_exponent", "pairs"]

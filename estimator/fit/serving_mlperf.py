@@ -179,11 +179,14 @@ class EngineCV:
 def cross_validate(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: ServingFit, max_batch: int,
                    by: str, level: float,
                    key_of_latency: Callable[[TpotRow], str] | None = None,
-                   others: Mapping[str, tuple[ServingFit, int]] | None = None) -> EngineCV:
+                   others: Mapping[str, tuple[ServingFit, int]] | None = None,
+                   exponent_of: Callable[[Sequence[MLPerfRow]], float] | None = None) -> EngineCV:
     """Each group's rows (``by``: "model" or "hardware_id") predicted by a fit of the other groups' rows and
     small-batch rows, the baseline's fraction from the same; each group's interval the level quantile of the other
     groups' out-of-sample |log errors|, each group once. ``others``: engines judged beside, by name, each its fit
-    as shipped and its batch cap (never fitted to these rows), predicting each row with the fold's Server share."""
+    as shipped and its batch cap (never fitted to these rows), predicting each row with the fold's Server share.
+    ``exponent_of``: a power limit's slowdown as the fold's own rows fit it (``estimator.fit.power_limit.fold_exponent``),
+    taken by the fold's fit and the engines beside it; None: ``base``'s and theirs as given."""
     others = dict(others or {})
     key_lat = key_of_latency or (lambda t: getattr(t, "model" if by == "model" else "hardware_id"))
     groups = sorted({getattr(r, by) for r in rows})
@@ -194,14 +197,19 @@ def cross_validate(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: 
     for g in groups:
         train = [r for r in rows if getattr(r, by) != g]
         train_lat = [t for t in latency if key_lat(t) != g]
-        f = replace(base, **fit_engine(train, train_lat, base, max_batch))
+        fold_base, fold_others = base, others
+        if exponent_of is not None:  # the capped results' slowdown from the fold's own rows, never the held-out group's
+            exponent = exponent_of(train)
+            fold_base = replace(base, power_limit_exponent=exponent)
+            fold_others = {k: (replace(of, power_limit_exponent=exponent), cap) for k, (of, cap) in others.items()}
+        f = replace(fold_base, **fit_engine(train, train_lat, fold_base, max_batch))
         share = server_share(train) if any(r.scenario == SERVER and r.tpot_mean_s for r in train) else 1.0
         flat = float(np.median([r.tokens_per_s / roofline_tokens_per_s(r) for r in train if r.scenario == OFFLINE]))
         for r in rows:
             if getattr(r, by) != g:
                 continue
             t = predict(r, f, share, max_batch)
-            older = tuple(_answer(r, of, share, cap) for of, cap in others.values())
+            older = tuple(_answer(r, of, share, cap) for of, cap in fold_others.values())
             held.append(HeldRow(r, t.tokens_per_s, flat * roofline_tokens_per_s(r), t.tp, t.batch, others=older))
         lat_errors += [math.log(measured_time(t, row_step(t, f), True) / t.tpot_s) for t in latency if key_lat(t) == g]
     out = []

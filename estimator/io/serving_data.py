@@ -28,6 +28,7 @@ from estimator.core.serving.step import (
     DEFAULT_ENGINE,
     ENGINE_ALIASES,
     ENGINES,
+    IDLE_POWER_FRACTION,
     Architecture,
     Device,
     ServingFit,
@@ -448,23 +449,34 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
                 system=r["system"]))
         except (InputError, KeyError, ValueError) as exc:
             fail(f"line {line}: {exc}", "restore the shipped file")
-    limits = _read_power_limits({r.row_id for r in out})
+    limits = _read_power_limits({r.row_id: r for r in out})
     return tuple(replace(r, power_limit_w=limits.get(r.row_id)) for r in out)
 
 
-def _read_power_limits(known: set[str]) -> dict[str, float]:
-    """Each power-capped MLPerf result's GPU power limit in W, by row id (estimator/data/mlperf_power_limits.csv),
-    every row sourced and naming a result of mlperf_inference.csv (``known``)."""
+def _read_power_limits(results: Mapping[str, MLPerfRow]) -> dict[str, float]:
+    """Each power-capped MLPerf result's GPU power limit in W, by row id (estimator/data/mlperf_power_limits.csv):
+    every row sourced, naming a power-capped (MaxQ) result of mlperf_inference.csv (``results``), its limit above the
+    device's idle draw and at most its TDP."""
     rows, fail = safe_read.read_data_csv(MLPERF_POWER_LIMITS_PATH, ("row_id", "power_limit_w", "source"))
     out: dict[str, float] = {}
     for line, r in rows:
-        if r["row_id"] not in known:
+        result = results.get(r["row_id"])
+        if result is None:
             fail(f"line {line}: {r['row_id']!r} is no result of {MLPERF_PATH.name}", "name a row id of that file")
+        if "MaxQ" not in result.system:
+            fail(f"line {line}: {r['row_id']} ({result.system}) is no power-capped (MaxQ) result",
+                 "give limits to MaxQ results only")
         if not (r["source"] or "").strip():
             fail(f"line {line} has no source", "name the submitter's file that sets the limit")
         if r["row_id"] in out:
             fail(f"line {line}: {r['row_id']} twice", "give each result one limit")
-        out[r["row_id"]] = safe_read.positive_numbers(r, ("power_limit_w",), (), line, fail, "write the limit in W")["power_limit_w"]
+        limit = safe_read.positive_numbers(r, ("power_limit_w",), (), line, fail, "write the limit in W")["power_limit_w"]
+        tdp = float(result.device.tdp_w)
+        if not IDLE_POWER_FRACTION * tdp < limit <= tdp:
+            fail(f"line {line}: power_limit_w {gfmt(limit)} is outside {result.hardware_id}'s range, above its idle draw "
+                 f"({gfmt(IDLE_POWER_FRACTION * tdp)} W) and at most its TDP ({gfmt(tdp)} W)", "write the limit the "
+                 "submitter set")
+        out[r["row_id"]] = limit
     return out
 
 
@@ -534,12 +546,17 @@ def _load_fit(engine: str) -> ServingFit:
             if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
                 raise ValueError(f"optimized_engine.server_share must be a number in (0, 1], got {share!r}")
             fit = replace(fit, server_share=float(share))
-        # how a device under a power limit slows (MLPerf's capped results; ServingFit.power_limit_exponent): every engine's
-        exponent = data.get("power_limit", {}).get("exponent")
-        if exponent is not None:
-            if isinstance(exponent, bool) or not isinstance(exponent, (int, float)) or not 0 <= exponent <= 1:
-                raise ValueError(f"power_limit.exponent must be a number in [0, 1], got {exponent!r}")
-            fit = replace(fit, power_limit_exponent=float(exponent))
+        # how a device under a power limit slows (MLPerf's capped results; ServingFit.power_limit_exponent), every
+        # engine's, and the limits it was fitted at (review 2026-11-27: a file without the section had read as no
+        # slowdown where validate refused it)
+        limit = data["power_limit"]
+        exponent, ratios = limit["exponent"], limit["fitted_limit_ratios"]
+        if isinstance(exponent, bool) or not isinstance(exponent, (int, float)) or not 0 <= exponent <= 1:
+            raise ValueError(f"power_limit.exponent must be a number in [0, 1], got {exponent!r}")
+        if not ratios or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x <= 1 for x in ratios):
+            raise ValueError(f"power_limit.fitted_limit_ratios must be shares of the TDP in (0, 1], got {ratios!r}")
+        fit = replace(fit, power_limit_exponent=float(exponent),
+                      power_limit_fitted=(float(min(ratios)), float(max(ratios))))
         if "newer_models_coverage" in section:
             newer = section["newer_models_coverage"]
             fit = replace(fit, newer_coverage=float(newer["model"]["share"]), newer_runs=int(newer["runs"]))

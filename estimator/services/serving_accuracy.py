@@ -175,12 +175,16 @@ def power_limit_document() -> dict[str, Any]:
     power-capped results against the same systems uncapped (``estimator.fit.power_limit``), cross-validated by model
     beside the two naive baselines. Every engine takes its exponent (``ServingFit.power_limit_exponent``)."""
     ps = power_limit.pairs(load_mlperf(), load_mlperf_power_limits())
-    return {"about": ("A device held under a power limit below its modelled draw runs each step (draw ÷ "
-                      "limit)^exponent times as long (core.serving.step, power_limit_w): the exponent fitted to "
+    return {"about": ("A device held under a power limit below its modelled draw runs each step ((draw − idle) ÷ "
+                      "(limit − idle))^exponent times as long, idle 0.2 × TDP (core.serving.step.limit_stretch, "
+                      "power_limit_w): the exponent fitted to "
                       f"{len(ps)} MLPerf Inference power-capped (MaxQ) results whose GPU power limit the submitter's "
                       "configs state (estimator/data/mlperf_power_limits.csv) against the same systems' uncapped "
-                      "results (estimator/data/mlperf_inference.csv): capped ÷ uncapped tokens/s = (limit ÷ TDP)^exponent, "
-                      "least squares on the logs. Method: estimator/fit/power_limit.py."),
+                      "results (estimator/data/mlperf_inference.csv): capped ÷ uncapped tokens/s = ((limit − idle) ÷ "
+                      "(TDP − idle))^exponent, the uncapped draw the TDP at their batches, least squares on the logs. "
+                      "Fitted to one system (8 H200s, TensorRT-LLM) at limits of 0.50 and 0.71 of the TDP. Method: "
+                      "estimator/fit/power_limit.py."),
+            "fitted_limit_ratios": sorted({round(p.limit_ratio, 4) for p in ps}),
             "exponent": power_limit.fit_exponent(ps), "n_pairs": len(ps),
             "models": sorted({p.model for p in ps}),
             "validation": {"method": "each model's pairs predicted by the exponent fitted to the other models' pairs",
@@ -236,7 +240,8 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
         beside[name] = (replace(f, engine=name, memory_fraction=float(profile.memory_fraction),
                                 memory_source=profile.memory_fraction_source, max_batch=int(profile.max_batch)),
                         int(profile.max_batch))
-    one_way = [mlperf_cv(rows, latency, base, cap, by, LEVEL, others=beside) for by in ("model", "hardware_id")]
+    one_way = [mlperf_cv(rows, latency, base, cap, by, LEVEL, others=beside, exponent_of=power_limit.fold_exponent)
+               for by in ("model", "hardware_id")]
     # TensorRT-LLM's later runs of newer models and GPUs, never fitted: their errors under the engine as fitted are
     # out-of-sample evidence the range pools (each of their models and GPUs once), each checked without its own
     newer = trtllm_runs(replace(base, **params), cap)

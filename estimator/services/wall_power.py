@@ -37,10 +37,12 @@ TARGET_FACTOR = 1.25
 MAXQ = "MaxQ"
 # How each held-out tokens/s is stored in serving_fit.json's rows, and how this document names it.
 HELD_OUT = (("by_model", "model_held_out"), ("by_hardware", "hardware_id_held_out"))
-BASELINE_LABELS = {"tdp_and_host": "TDP + host", "tdp_only": "TDP only",
+BASELINE_LABELS = {"tdp_and_host": "TDP + host", "limit_and_host": "limit + host", "tdp_only": "TDP only",
                    "tdp_only_flat_roofline": "TDP only ÷ flat roofline"}
 BASELINES = {
     "tdp_and_host": "the devices at their TDP and the same host part per device (the nameplate node)",
+    "limit_and_host": ("the devices at their power limit where the submitter states it (else their TDP) and the same "
+                       "host part (the nameplate node at the limit: what knowing the limit gives, without a serving model)"),
     "tdp_only": "the devices' TDP only, no host",
     "tdp_only_flat_roofline": ("the devices' TDP only ÷ the flat roofline's tokens/s from the same folds (no "
                                 "serving model at all)"),
@@ -122,7 +124,8 @@ def _row(w: WallRow, held: dict, half: float) -> dict[str, Any]:
            "batch": t.batch, "device_power_w": t.step.power_w, "host_w_per_device": w.node.host_w_per_device,
            "power_limit_w": w.limit_w, "limit_slowdown": w.limit_slowdown,
            "measured_power_w": w.measured_w, "predicted_power_w": w.node.power_w, "range_power_w": list(w.node.range_w),
-           "ratio": w.ratio, "inside": w.inside, "tdp_and_host_w": w.tdp_and_host_w, "tdp_only_w": w.tdp_only_w,
+           "ratio": w.ratio, "inside": w.inside, "tdp_and_host_w": w.tdp_and_host_w,
+           "limit_and_host_w": w.limit_and_host_w, "tdp_only_w": w.tdp_only_w,
            "measured_tokens_per_s": r.tokens_per_s, "measured_j_per_token": w.measured_j_per_token}
     for name, key in HELD_OUT:
         tokens_per_s = held[key]["tokens_per_s"]   # under the row's power limit, where known, as every fold served it
@@ -156,7 +159,8 @@ def summary_lines(w: dict, level: str) -> list[str]:
         f"Narrow: {w['narrow']}.",
         f"Node power at the wall: the model is off by a median {_factor(m['median_factor'])} (predicted ÷ measured "
         f"{m['geometric_mean_ratio']:.2f}), {round(m['interval_coverage'] * n)} of {n} inside its {level} range; beside it, "
-        + "; ".join(f"{BASELINE_LABELS[k]} {_factor(p[k]['median_factor'])}" for k in ("tdp_and_host", "tdp_only"))
+        + "; ".join(f"{BASELINE_LABELS[k]} {_factor(p[k]['median_factor'])}"
+                    for k in ("tdp_and_host", "limit_and_host", "tdp_only"))
         + (f"; {tdp}." if tdp else "."),
         f"Energy per token at the wall, target a median factor within {w['target_factor']:g}×: {verdict}.",
     ]

@@ -9,7 +9,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.power_base import power_base
+from estimator.core.hardware.power_base import CHIP_DRAW, power_base
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.step import (
@@ -90,7 +90,7 @@ SERVING_BOUNDS = {
     "ttft_ms": ("time to first token (ms)", B.LATENCY_MS),
     "tpot_ms": ("time per output token (ms)", B.LATENCY_MS), "beams": ("beams", B.BEAMS),
     "draft_tokens": ("draft tokens", B.DRAFT_TOKENS), "acceptance": ("acceptance", B.ACCEPTANCE),
-    "utilization": ("utilisation", B.UTILIZATION), "power_limit_w": ("power limit per device (W)", B.POWER_W),
+    "utilization": ("utilisation", B.UTILIZATION), "power_limit_w": ("power limit per device (W)", B.POWER_LIMIT_W),
 }
 
 
@@ -109,13 +109,16 @@ def check_power_limit(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError("a power given is the draw: give a power or a power limit, not both",
                          field=("power_w", "power_limit_w"))
     base = power_base(profile)
-    if base is None:
-        raise InputError(f"{profile.id} states no TDP (nor a chip draw standing in for one): a power limit has nothing "
-                         "to limit; give a power instead", field=("power_limit_w", "hardware"))
+    if base is None or base[1] == CHIP_DRAW:
+        # a limit is set against a board's rated power (nvidia-smi, rocm-smi); a chip draw standing in for a TDP the
+        # profile does not state is no such rating (review 2026-11-27: a TPU took the H200's slowdown)
+        raise InputError(f"{profile.id} states no TDP (its power fractions take a chip draw in its place): a power "
+                         "limit needs the rated power it is set against; give a power instead",
+                         field=("power_limit_w", "hardware"))
     top, label = base
     floor = IDLE_POWER_FRACTION * top
     if not floor < float(s.power_limit_w) <= top:
-        raise InputError(f"a power limit of {gfmt(float(s.power_limit_w), 4)} W per device is outside {profile.id}'s "
+        raise InputError(f"a power limit of {gfmt(float(s.power_limit_w), 7)} W per device is outside {profile.id}'s "
                          f"range: above its idle draw ({gfmt(floor, 3)} W, {gfmt(IDLE_POWER_FRACTION)} × its {label}) and "
                          f"at most its {label} ({gfmt(top, 4)} W)", field="power_limit_w")
 

@@ -289,11 +289,14 @@ class ServingFit:
     # optimized_engine.server_share, written by fit-serving; the only such measurement, taken for every engine). A
     # TPOT bound given (`tpot_ms`, a p99) holds the steady TPOT at this share of it; 1: the TPOT taken as the p99
     server_share: float = 1.0
-    # how a device held under a power limit below its modelled draw slows: its roofline's time × (draw ÷ limit) to
-    # this power (MLPerf Inference v4.1's power-capped MaxQ results against the same systems uncapped: serving_fit.json's
-    # power_limit.exponent, written by fit-serving, taken for every engine; ``step``'s ``power_limit_w``). 0: a limit
-    # caps the draw and costs no time
+    # how a device held under a power limit below its modelled draw slows: the step × ((draw − idle) ÷ (limit − idle))
+    # to this power (``limit_stretch``; MLPerf Inference v4.1's power-capped MaxQ results against the same systems
+    # uncapped: serving_fit.json's power_limit.exponent, written by fit-serving, taken for every engine; ``step``'s
+    # ``power_limit_w``). 0: a limit caps the draw and costs no time
     power_limit_exponent: float = 0.0
+    # the limits, as shares of the TDP, that exponent was fitted at (its measurements' lowest and highest): a limit
+    # outside them is extrapolated, and the notes say so
+    power_limit_fitted: tuple[float, float] = (0.0, 1.0)
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 
@@ -381,6 +384,9 @@ class Step:
     # under the limit, every part of it alike (1: no limit, or one above the draw)
     unlimited_power_w: float | None = None
     power_limit_stretch: float = 1.0
+    # a prompt's prefill alone under the limit (compute-bound, at the prefill's draw): how much longer it runs (the
+    # time to the first token's prefill; 1: no limit, or one at or above the prefill's draw)
+    prefill_limit_stretch: float = 1.0
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
@@ -407,10 +413,11 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     ``tokens_per_step`` tokens a sequence; TPOT is the step ÷ that, and prompts start as often as sequences finish.
 
     ``power_limit_w``: each device held to that draw (``nvidia-smi --power-limit``; MLPerf's MaxQ runs): where the
-    modelled draw is above it, the device draws the limit and the whole step runs (draw ÷ limit)^``fit.power_limit_exponent``
-    times as long, its parts alike (the exponent is fitted to whole systems' tokens/s, capped against uncapped, and
-    the engine's fitted costs are mostly the GPU's own time below the roofline, which its clocks set). Not with
-    ``power_w`` (a draw given is the draw)."""
+    modelled draw is above it, the device draws the limit and the whole step runs ``limit_stretch`` times as long, its
+    parts alike (the exponent is fitted to whole systems' tokens/s, capped against uncapped, and the engine's fitted
+    costs are mostly the GPU's own time below the roofline, which its clocks set); a prompt's prefill alone, at the
+    prefill's draw, by its own stretch (``prefill_limit_stretch``: the time to the first token). Not with ``power_w``
+    (a draw given is the draw)."""
     if ep > 1 and (tp != 1 or arch.experts is None or not arch.active_params):
         raise InputError("expert parallelism takes a mixture of experts served without tensor parallelism "
                          "(attention data-parallel)", field="ep")
@@ -478,7 +485,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # the per-sequence cost is the engine's work on each token it emits (sampling, detokenising, bookkeeping), so a
     # draft's tokens pay it each: a step emitting more tokens costs as much more (1 without a draft)
     engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * own * seqs * emitted
-    draft_s = draft_gpu_s = 0.0
+    draft_s = draft_gpu_s = draft_compute_s = 0.0
     draft_flops = (0.0, 0.0)
     if draft_tokens:
         # each draft pass: one layer's share of the blocks' weights and the device's KV cache, and the LM head, read;
@@ -492,6 +499,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         draft_flops = ((linear_per_token - head_flops) * layer + head_flops, attention_per_token * layer)
         pass_compute_s = own * seqs * (draft_flops[0] / flops_s + draft_flops[1] / attention_s) / tp
         draft_gpu_s = int(draft_tokens) * max(pass_memory_s, pass_compute_s)
+        draft_compute_s = int(draft_tokens) * pass_compute_s
         # its layer's collectives carry the sequences' own tokens only (no verified positions, no prompts)
         pass_tp_s = 0.0
         if tp > 1:
@@ -506,14 +514,18 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS + pass_tp_s + pass_ep_s)
     step_s = ((max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s
               + engine_s + draft_s)
-    unlimited_w, stretch = None, 1.0
+    unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
     if power_w is None:
         frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s,
-                                   compute_share(compute_s, gpu_s + draft_gpu_s))
+                                   compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s))
         watts = frac * device.tdp_w
+        if power_limit_w is not None:
+            prefill_stretch = limit_stretch(PREFILL_POWER_FRACTION * device.tdp_w, float(power_limit_w),
+                                            device.tdp_w, fit.power_limit_exponent)
         if power_limit_w is not None and watts > float(power_limit_w):
             # held under the limit, every part of the step runs slower alike (the docstring); it draws the limit
-            unlimited_w, stretch = watts, (watts / float(power_limit_w)) ** fit.power_limit_exponent
+            unlimited_w = watts
+            stretch = limit_stretch(watts, float(power_limit_w), device.tdp_w, fit.power_limit_exponent)
             memory_s, compute_s, gpu_s, prefill_s, tp_s, ep_s, engine_s, draft_s = (
                 x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, ep_s, engine_s, draft_s))
             step_s *= stretch
@@ -531,7 +543,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 bound="memory" if memory_s >= compute_s + (prefill_s if fit.mixed_prefill else 0.0) else "compute",
                 flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
                 ep_s=ep_s, draft_s=draft_s,
-                tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch)
+                tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
+                prefill_limit_stretch=prefill_stretch)
 
 
 # The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
@@ -548,6 +561,20 @@ def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1
     kernel reads each beam's K and V through a ``cache_indirection`` tensor; "the context kv cache are shared across
     beams")."""
     return float(prompt_tokens) + float(beams) * AVERAGE_OUTPUT_SHARE * float(output_tokens)
+
+
+def limit_stretch(draw_w: float, limit_w: float, tdp_w: float, exponent: float) -> float:
+    """How much longer work that would draw ``draw_w`` runs held to ``limit_w``: ((draw − idle) ÷ (limit − idle))^exponent,
+    idle = ``IDLE_POWER_FRACTION`` × ``tdp_w`` (only the power above idle does work: a limit near idle leaves almost
+    none, the stretch without bound); 1 where the limit is at or above the draw. The exponent: ``ServingFit``'s
+    ``power_limit_exponent``, fitted to MLPerf's capped results (``estimator.fit.power_limit``)."""
+    idle = IDLE_POWER_FRACTION * float(tdp_w)
+    if limit_w >= draw_w:
+        return 1.0
+    if limit_w <= idle:
+        raise InputError(f"a power limit of {gfmt(limit_w, 4)} W is at or below the device's idle draw "
+                         f"({gfmt(idle, 3)} W): it leaves no power to run on", field="power_limit_w")
+    return ((draw_w - idle) / (limit_w - idle)) ** float(exponent)
 
 
 def compute_share(compute_s: float, gpu_s: float) -> float:
@@ -715,6 +742,6 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 
 __all__ = ["AVERAGE_OUTPUT_SHARE", "DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
-           "embedding_params", "expert_active_params", "expert_gemm_rate", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "load_power_fraction", "compute_share", "param_floor",
+           "embedding_params", "expert_active_params", "expert_gemm_rate", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "limit_stretch", "load_power_fraction", "compute_share", "param_floor",
            "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes", "stored_weight_bytes_per_device",
            "student_architecture"]

@@ -25,6 +25,7 @@ from estimator.core.serving.notes import (
 )
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
+    IDLE_POWER_FRACTION,
     Device,
     ServingFit,
     Step,
@@ -53,7 +54,7 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
     """The notes after the totals': the step's time, its power, then the scale it runs at, then its memory.
     ``batch_words``: what set the batch where a layout chose it (``Layout.batch_words``); "" where it was given."""
     ep = int(s.ep) if s.ep is not None else 1
-    return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode, fit.power_limit_exponent)
+    return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode, fit)
             + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
                           positions=int(s.draft_tokens) + 1)
@@ -78,10 +79,13 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
              + (f"expert parallel {fmt_ms(decode.ep_s)} + " if decode.ep_s else "") +
              f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
              f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
+    # under a power limit every part is stretched alike, the fitted engine costs named above too (review 2026-11-27)
+    limited = (f"; every part {decode.power_limit_stretch:.2f}× as long under the power limit"
+               if decode.power_limit_stretch > 1.0 else "")
     if decode.tokens_per_step > 1.0:  # speculative decoding: the step's parts over the tokens it emits
         return (f"time per output token {fmt_ms(decode.tpot_s)} = (a step: {parts} + the draft head's passes "
-                f"{fmt_ms(decode.draft_s)}) ÷ {gfmt(decode.tokens_per_step, 3)} tokens a sequence emits a step")
-    return f"time per output token {fmt_ms(decode.tpot_s)} = {parts}"
+                f"{fmt_ms(decode.draft_s)}) ÷ {gfmt(decode.tokens_per_step, 3)} tokens a sequence emits a step{limited}")
+    return f"time per output token {fmt_ms(decode.tpot_s)} = {parts}{limited}"
 
 
 def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:
@@ -101,33 +105,47 @@ def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:
 
 
 def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: ServingCompute,
-                decode: Step, limit_exponent: float = 0.0) -> tuple[str, ...]:
+                decode: Step, fit: ServingFit | None = None) -> tuple[str, ...]:
     """A power given beyond the chip's TDP (or the draw standing in for it); else the modelled power, and the
-    chip draw that stands in for a TDP the profile does not state; a power limit, and what it does to the step
-    (``limit_exponent``: the fit's ``power_limit_exponent``)."""
+    chip draw that stands in for a TDP the profile does not state; a power limit, what it does to the step (``fit``'s
+    exponent) and whether it lies outside the limits that exponent was fitted at."""
     notes = []
     # against the TDP, or the chip draw standing in for it (review: a TPU v4, no TDP, took 5 kW without a word)
     base = power_base(profile)
     if s.power_w is not None and base and (over := power_over_tdp_note(s.power_w, base[0], profile.name, base[1])):
         notes.append(over)  # as estimate notes it (review: the inference audit's 5 kW on an A100 had none here)
     device = compute.device
-    if s.power_w is None:
+    if s.power_w is None and decode.unlimited_power_w is not None:
+        notes.append(f"power {gfmt(decode.power_w, 3)} W per device ({decode.power_fraction:.2f} × "
+                     f"{device.tdp_label}): the power limit given; the model's draw by load would be "
+                     f"{gfmt(decode.unlimited_power_w, 3)} W; energy counts the devices only, as measured (Zeus), not the "
+                     "host; PUE multiplies it")
+    elif s.power_w is None:
         notes.append(f"power {gfmt(decode.power_w, 3)} W per device ({decode.power_fraction:.2f} × "
                      f"{device.tdp_label}), from idle towards the decode and prefill draw by load (fitted to measured "
                      "draw, not the TDP); energy counts the devices only, as measured (Zeus), not the host; PUE "
                      "multiplies it")
         if device.tdp_label == CHIP_DRAW:
             notes.append(chip_draw_note(profile, device.tdp_w))
-    if s.power_limit_w is not None:
-        limit = gfmt(float(s.power_limit_w), 4)
+    if s.power_limit_w is not None and fit is not None:
+        watts = float(s.power_limit_w)
+        limit = gfmt(watts, 4)
+        lo, hi = fit.power_limit_fitted
+        share = watts / device.tdp_w
+        outside = (f"; {limit} W is {share:.2f} of the {device.tdp_label}, outside the limits the exponent was fitted "
+                   f"at ({lo:.2f}–{hi:.2f} of it, one system of 8 H200s): extrapolated"
+                   if not lo - 0.005 <= share <= hi + 0.005 else "")
+        prefill = (f"; a prompt's prefill alone, at the prefill's draw, {decode.prefill_limit_stretch:.2f}× as long "
+                   "(the time to the first token)" if decode.prefill_limit_stretch > 1.0 else "")
         if decode.unlimited_power_w is not None:
             notes.append(f"power limit {limit} W per device: the modelled draw, {gfmt(decode.unlimited_power_w, 3)} W, is "
-                         f"held to it, and each step runs {decode.power_limit_stretch:.2f}× as long: (draw ÷ "
-                         f"limit)^{limit_exponent:.2f}, as MLPerf Inference's power-capped results ran against the same "
-                         "systems uncapped (serving_fit.json's power_limit)")
+                         f"held to it, and each step runs {decode.power_limit_stretch:.2f}× as long: ((draw − idle) ÷ "
+                         f"(limit − idle))^{fit.power_limit_exponent:.2f}, idle {gfmt(IDLE_POWER_FRACTION)} × "
+                         f"{device.tdp_label}, as MLPerf Inference's power-capped results ran against the same systems "
+                         f"uncapped (serving_fit.json's power_limit){prefill}{outside}")
         else:
             notes.append(f"power limit {limit} W per device: above the modelled draw ({gfmt(decode.power_w, 3)} W), so "
-                         "it limits nothing here")
+                         f"the steps run as without it{prefill}{outside}")
     return tuple(notes)
 
 

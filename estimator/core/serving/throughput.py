@@ -66,9 +66,12 @@ def tensor_parallel_options(devices: int, arch: Architecture) -> list[int]:
 def ttft_s(st: Step, batch: float, output_tokens: float) -> float:
     """The time to a request's first token: its own prompt's prefill (the step's prefill is that of the batch ÷
     output tokens prompts that start per step, times the tokens a sequence emits a step) and one step of the batch
-    (the module docstring)."""
+    (the module docstring). Under a power limit the prompt's prefill runs at the prefill's draw, held to the limit
+    (``Step.prefill_limit_stretch``), not at the step's average draw (review 2026-11-27: a limit between the two
+    had left the time to the first token unchanged)."""
     emitted = st.tokens_per_step
-    return st.prefill_s * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
+    own = st.prefill_s / st.power_limit_stretch * st.prefill_limit_stretch
+    return own * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
 
 
 def _largest_within(within, batch: int) -> int:
