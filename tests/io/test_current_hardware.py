@@ -13,7 +13,7 @@ from estimator.core.training.step import LINK_DEFAULTS, step_hardware
 from estimator.io.datafiles import PROFILES_DIR, default_profiles
 
 NEW = ("gb200", "gb300", "b300", "h200-nvl", "h100-nvl", "mi325x", "mi355x", "rtx-pro-6000-server", "trainium2",
-       "arc-pro-b60")
+       "arc-pro-b60", "arc-pro-b60-dual")
 # the profiles people train and serve on whose cluster links are stated (scale-up devices, scale-up and
 # scale-out bandwidth); the TPU v6e's, the A800's and some new ones' scale-out is not published
 LINKED = ("a100-sxm-80gb", "a100-sxm-40gb", "h100-sxm", "h200-sxm", "h800", "b200", "mi300x", "tpu-v4", "tpu-v5p",
@@ -53,6 +53,9 @@ def test_each_new_profile_validates(pid, capsys):
     ("NVIDIA B300-SXM-270GB", "b300"), ("NVIDIA GB300 279GB", "gb300"), ("NVIDIA GB200-186GB", "gb200"),
     ("NVIDIA B200-SXM-192GB", "b200"), ("NVIDIA H200-SXM-144GB", "h200-sxm"),
     ("Intel Arc Pro B60", "arc-pro-b60"), ("Intel Arc Pro B60 24GB", "arc-pro-b60"),
+    # MLPerf Inference v5.1's name of Maxsun's dual card (48 GB an accelerator: two GPUs), and Maxsun's own
+    ("Intel Arc Pro B60 48GB Turbo", "arc-pro-b60-dual"), ("Intel Arc Pro B60 48GB", "arc-pro-b60-dual"),
+    ("Intel Arc Pro B60 Dual 48G Turbo", "arc-pro-b60-dual"),
     # Intel's product name with its marks, and a driver's; AMD's partition modes with or without the power
     ("Intel® Arc™ Pro B60 Graphics", "arc-pro-b60"), ("Intel(R) Arc(TM) Pro B60 Graphics", "arc-pro-b60"),
     ("AMD Instinct MI355X-NPS1-SPX-288GB", "mi355x"), ("AMD Instinct MI300X-NPS4-SPX-192GB", "mi300x"),
@@ -172,3 +175,14 @@ def test_the_arc_pro_b60_serves_at_its_bandwidth(profiles, capsys):
     out = json.loads(capsys.readouterr().out)
     weights_s = 16.06e9 / 456e9
     assert weights_s < out["seconds_per_output_token"] < 1.5 * weights_s
+
+
+def test_the_dual_b60_card_is_two_b60s_as_one_device(profiles):
+    """Maxsun's Arc Pro B60 Dual 48G Turbo: twice one B60's peaks, memory and bandwidth, its 400 W board power, the
+    link each GPU has (PCIe 5.0 x8); serving it says it is the card."""
+    one, two = profiles.get("arc-pro-b60"), profiles.get("arc-pro-b60-dual")
+    for p in ("bf16", "int8", "fp32"):
+        assert two.peak(p) == pytest.approx(2 * one.peak(p), rel=1e-3)
+    assert (two.memory_gb, two.memory_bandwidth_gb_per_s) == (2 * one.memory_gb, 2 * one.memory_bandwidth_gb_per_s)
+    assert (two.power.tdp_w, one.power.tdp_w) == (400.0, 200.0) and two.link_gb_per_s == one.link_gb_per_s
+    assert "400W model" in two.power.tdp_source

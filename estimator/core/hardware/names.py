@@ -101,6 +101,13 @@ ALIASES = (
     ("rtx-4000-ada", "NVIDIA RTX 4000 Ada-PCIE-20GB", "MLPerf Inference v5.1's system-description form, as a news "
                                                        "report of that round lists the new accelerators ('RTX 4000 "
                                                        "ADA-PCIE-20GB': bmcpros.com, 2025; secondary)"),
+    ("arc-pro-b60-dual", "Intel Arc Pro B60 48GB Turbo", "MLPerf Inference v5.1's accelerator name, as news reports "
+                                                         "of that round list the new accelerators ('Intel Arc Pro B60 "
+                                                         "48GB Turbo': bmcpros.com and webdevwizardyt.com, 2025; "
+                                                         "secondary): 48 GB an accelerator is the dual card, Maxsun's "
+                                                         "'Arc Pro B60 Dual 48G Turbo'"),
+    ("arc-pro-b60-dual", "Intel Arc Pro B60 48GB", "the same without its cooler's word: a B60 of 48 GB is the dual card "
+                                                   "(one GPU has 24 GB: profiles/arc-pro-b60.toml)"),
     ("rtx-4000-ada", "NVIDIA RTX 4000 Ada", "the short name clouds list it by (DigitalOcean's 'RTX 4000 Ada' GPU Droplet, "
                                             "gpu-4000adax1-20gb: profiles/rtx-4000-ada.toml's price source)"),
     # The accelerators as MLPerf Inference v4.0/v4.1 system descriptions write them (the accelerator column of
