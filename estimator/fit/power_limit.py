@@ -98,7 +98,8 @@ def fold_exponent(rows: Sequence[MLPerfRow]) -> float:
     """The exponent fitted to the capped results among ``rows`` (each with its uncapped twin there too), 0 where there
     are none: what a cross-validation fold that holds some rows out knows of a power limit's slowdown."""
     limits = {r.row_id: float(r.power_limit_w) for r in rows if r.power_limit_w is not None}
-    return fit_exponent(pairs(rows, limits)) if limits else 0.0
+    ps = pairs(rows, limits) if limits else ()
+    return fit_exponent(ps) if any(p.working_ratio < 1.0 for p in ps) else 0.0
 
 
 def cross_validate(ps: Sequence[CappedPair]) -> dict:

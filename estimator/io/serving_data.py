@@ -35,6 +35,7 @@ from estimator.core.serving.step import (
     check_architecture,
     engine_name,
 )
+from estimator.fit import power_limit
 from estimator.fit.serving_fit import Measurement
 from estimator.fit.serving_mlperf import MLPerfRow
 from estimator.io import safe_read
@@ -476,6 +477,10 @@ def _read_power_limits(results: Mapping[str, MLPerfRow]) -> dict[str, float]:
             fail(f"line {line}: power_limit_w {gfmt(limit)} is outside {result.hardware_id}'s range, above its idle draw "
                  f"({gfmt(IDLE_POWER_FRACTION * tdp)} W) and at most its TDP ({gfmt(tdp)} W)", "write the limit the "
                  "submitter set")
+        try:  # its uncapped twin, which the slowdown's fit pairs it with (estimator.fit.power_limit.pairs)
+            power_limit.pairs(tuple(results.values()), {r["row_id"]: limit})
+        except InputError as exc:
+            fail(f"line {line}: {exc}", "give limits to MaxQ results whose system's uncapped result is in the file too")
         out[r["row_id"]] = limit
     return out
 
@@ -556,7 +561,7 @@ def _load_fit(engine: str) -> ServingFit:
         if not ratios or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 < x <= 1 for x in ratios):
             raise ValueError(f"power_limit.fitted_limit_ratios must be shares of the TDP in (0, 1], got {ratios!r}")
         fit = replace(fit, power_limit_exponent=float(exponent),
-                      power_limit_fitted=(float(min(ratios)), float(max(ratios))))
+                      power_limit_tdp_shares=(float(min(ratios)), float(max(ratios))))
         if "newer_models_coverage" in section:
             newer = section["newer_models_coverage"]
             fit = replace(fit, newer_coverage=float(newer["model"]["share"]), newer_runs=int(newer["runs"]))

@@ -26,8 +26,9 @@ KW = dict(params=N, arch=TOY, device=DEVICE, fit=FIT, batch=4, prompt_tokens=6, 
 
 
 def test_a_limit_below_the_draw_holds_it_there_and_stretches_the_step():
-    free = step(**KW)
-    held = step(**KW, power_limit_w=50.0)
+    mixed = {**KW, "fit": replace(FIT, mixed_prefill=True)}     # prompts riding in the steps (the default engine's way)
+    free = step(**mixed)
+    held = step(**mixed, power_limit_w=50.0)
     assert free.power_w > 50.0 and free.unlimited_power_w is None and free.power_limit_stretch == 1.0
     # the draw is the limit; every part of the step runs ((draw − idle) ÷ (limit − idle))^0.5 times as long, idle
     # 0.2 × 100 W: the power above idle, which does the work, is what the limit takes away
@@ -42,23 +43,41 @@ def test_a_limit_below_the_draw_holds_it_there_and_stretches_the_step():
     assert held.prefill_limit_stretch == pytest.approx((80.0 / 30.0) ** 0.5)
 
 
-def test_a_limit_near_idle_costs_more_energy_not_less():
-    """Only the power above idle does work: held just above idle, a step takes without bound and its energy rises."""
-    joules = [step(**KW, power_limit_w=w).joules_per_output_token for w in (60.0, 40.0, 25.0, 21.0)]
-    assert joules[-1] > joules[-2] > joules[-3]
-    with pytest.raises(InputError, match=r"at or below the device's idle draw \(20 W\)"):
-        step(**KW, power_limit_w=20.0)
-
-
-def test_a_limit_above_the_draw_or_an_exponent_of_0_changes_no_step():
+def test_an_engine_that_prefills_apart_holds_its_prefill_phase_at_the_prefills_draw():
+    """Review 2026-11-27: vllm-2024's prefill is a phase of its own at the prefill's draw (the TDP): under a limit it
+    slows by its own stretch, the rest of the step by the step's."""
     free = step(**KW)
-    above = step(**KW, power_limit_w=99.0)                                   # above the step's draw: the step as free
+    held = step(**KW, power_limit_w=50.0)
+    stretch, prefill = held.power_limit_stretch, (80.0 / 30.0) ** 0.5
+    assert held.prefill_s == pytest.approx(free.prefill_s * prefill) and prefill > stretch > 1.0
+    assert held.tpot_s == pytest.approx((free.tpot_s - free.prefill_s) * stretch + free.prefill_s * prefill)
+    # a limit above the step's average draw but under the TDP: the prefill phase alone slows
+    above = step(**KW, power_limit_w=99.0)
+    assert above.power_limit_stretch == 1.0 and above.power_w == free.power_w
+    assert above.tpot_s == pytest.approx(free.tpot_s + free.prefill_s * ((80.0 / 79.0) ** 0.5 - 1.0))
+
+
+def test_a_limit_near_idle_costs_more_energy_not_less_and_a_quarter_of_the_tdp_is_the_floor():
+    """Only the power above idle does work: held near idle, a step takes far longer and its energy rises; below a
+    quarter of the TDP (NVIDIA's DGX B200 allows 0.2-0.29 of its rated power) a limit is refused."""
+    joules = [step(**KW, power_limit_w=w).joules_per_output_token for w in (60.0, 40.0, 30.0, 25.0)]
+    assert joules[-1] > joules[-2] > joules[-3]
+    with pytest.raises(InputError, match=r"below 0.25 of the device's 100 W"):
+        step(**KW, power_limit_w=24.9)
+    with pytest.raises(InputError, match=r"below 0.25"):
+        step(**KW, power_limit_w=float("nan"))
+
+
+def test_a_limit_at_the_tdp_or_an_exponent_of_0_changes_no_step():
+    mixed = {**KW, "fit": replace(FIT, mixed_prefill=True)}
+    free = step(**mixed)
+    above = step(**mixed, power_limit_w=99.0)                   # above the step's draw: the steps as without it
     assert (above.tpot_s, above.power_w, above.unlimited_power_w) == (free.tpot_s, free.power_w, None)
     # but under the prefill's draw (the TDP): a prompt alone runs longer (the time to the first token)
     assert above.prefill_limit_stretch == pytest.approx((80.0 / 79.0) ** 0.5)
-    assert step(**KW, power_limit_w=100.0) == free
+    assert step(**KW, power_limit_w=100.0) == step(**KW)
     flat = step(**{**KW, "fit": replace(FIT, power_limit_exponent=0.0)}, power_limit_w=50.0)
-    assert flat.tpot_s == free.tpot_s and flat.power_w == 50.0             # exponent 0: the draw capped, no slowdown
+    assert flat.tpot_s == step(**KW).tpot_s and flat.power_w == 50.0   # exponent 0: the draw capped, no slowdown
 
 
 def test_a_power_given_and_a_limit_together_are_refused():
@@ -68,7 +87,7 @@ def test_a_power_given_and_a_limit_together_are_refused():
 
 def test_a_limit_outside_the_devices_range_is_refused_by_the_api_and_the_cli(capsys):
     base = dict(hardware="h200-sxm", model="llama-2-70b", tokens=1e9)
-    for limit, words in ((800, "at most its TDP (700 W)"), (140, "above its idle draw (140 W")):
+    for limit, words in ((800, "up to its TDP (700 W)"), (170, "from 175 W (a quarter of the TDP")):
         with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
             limits.inference_report(**base, power_limit_w=limit)
         assert main(["inference", "--model", "llama-2-70b", "--hardware", "h200-sxm", "--tokens", "1e9",
@@ -96,11 +115,12 @@ def test_mlperfs_maxq_configuration_at_500_w_serves_the_fitted_share_of_its_unca
     assert held["tokens_per_s"] == pytest.approx(api.tokens_per_s, rel=1e-12)    # the CLI and the API agree
     exponent = serving_data.load_serving_fit().power_limit_exponent
     assert exponent == pytest.approx(0.478, abs=0.001)
-    assert serving_data.load_serving_fit().power_limit_fitted == pytest.approx((0.5, 500 / 700), abs=1e-4)
+    assert serving_data.load_serving_fit().power_limit_tdp_shares == pytest.approx((0.5, 500 / 700), abs=1e-4)
     assert free["power_w_per_device"] == 700.0 and held["power_w_per_device"] == 500.0
     working = (500 - 140) / (700 - 140)
     assert held["power_limit"] == {"w_per_device": 500.0, "unlimited_w_per_device": 700.0,
-                                   "stretch": pytest.approx(working ** -exponent)}
+                                   "stretch": pytest.approx(working ** -exponent),
+                                   "prefill_stretch": pytest.approx(working ** -exponent)}
     # tokens/s falls to ((500 − 140) ÷ (700 − 140))^0.478 = 0.81 of the uncapped
     assert held["tokens_per_s"] / free["tokens_per_s"] == pytest.approx(working ** exponent)
     # the node at the wall: the devices at their limit and their hosts' part, as without a limit
@@ -114,11 +134,16 @@ def test_mlperfs_maxq_configuration_at_500_w_serves_the_fitted_share_of_its_unca
 def test_a_limit_outside_the_fitted_ones_says_it_is_extrapolated_and_a_chip_draw_takes_none(capsys):
     r = limits.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
                                 batch_size="max", power_limit_w=300).result
-    assert any("300 W is 0.43 of the TDP, outside the limits the exponent was fitted at (0.50–0.71 of it" in n
+    assert any("300 W is 0.43 of the TDP, below the limits the exponent was fitted at (0.50–0.71 of it" in n
                and n.endswith("extrapolated") for n in r.notes)
-    # a TPU states no TDP (its fractions take a chip draw): no rated power to set a limit against
-    with pytest.raises(InputError, match="tpu-v5e states no TDP"):
-        limits.inference_report(hardware="tpu-v5e", params=7e9, tokens=1e9, power_limit_w=30)
+    # between the highest fitted share and the TDP it interpolates: no such words
+    r = limits.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
+                                batch_size="max", power_limit_w=600).result
+    assert not any("extrapolated" in n for n in r.notes)
+    # the exponent is GPUs': a TPU (which states no TDP either), a CPU server, a system are refused
+    for hw, kind in (("tpu-v5e", "tpu"), ("tpu-v3", "tpu"), ("cpu-server-2s-epyc", "cpu")):
+        with pytest.raises(InputError, match=f"{hw} is a {kind}, not a GPU"):
+            limits.inference_report(hardware=hw, params=7e9, tokens=1e9, power_limit_w=250)
     assert main(["inference", "--params", "7e9", "--hardware", "tpu-v5e", "--tokens", "1e9", "--power-limit-w", "30"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
 

@@ -35,6 +35,13 @@ def test_the_docs_quote_the_wall_power_figures():
             f"{j['by_hardware']['tdp_only']['median_factor']:.2f}×, ÷ the flat roofline's "
             f"{j['by_model']['tdp_only_flat_roofline']['median_factor']:.2f}× and "
             f"{j['by_hardware']['tdp_only_flat_roofline']['median_factor']:.2f}×") in text
+    # the nameplate node at the limit ties the model both ways; at the TDP it loses by model and edges it by hardware
+    lim = (j["by_model"]["limit_and_host"]["median_factor"], j["by_hardware"]["limit_and_host"]["median_factor"])
+    assert (f"the nameplate node at the limit ÷ them ties the model both ways ({lim[0]:.2f}×, {lim[1]:.2f}×)") in text
+    assert lim == (j["by_model"]["model"]["median_factor"], j["by_hardware"]["model"]["median_factor"])
+    assert (f"the nameplate node at the TDP ÷ them is {j['by_model']['tdp_and_host']['median_factor']:.2f}× by model but "
+            f"{j['by_hardware']['tdp_and_host']['median_factor']:.2f}× by hardware") in text
+    assert j["by_hardware"]["tdp_and_host"]["median_factor"] < j["by_hardware"]["model"]["median_factor"]
     by_model = {}
     for r in rows:
         by_model.setdefault(r["model"], []).append(r["by_model"]["j_per_token"] / r["measured_j_per_token"])

@@ -68,7 +68,10 @@ def test_the_limits_file_names_the_file_the_line_and_the_fix(tmp_path, monkeypat
                                      "(MaxQ) result; give limits to MaxQ results only"),
              ("mlpinf-0153,5000,x\n", "line 2: power_limit_w 5000 is outside h200-sxm's range, above its idle draw "
                                       "(140 W) and at most its TDP (700 W); write the limit the submitter set"),
-             ("mlpinf-0153,20,x\n", "power_limit_w 20 is outside h200-sxm's range"))
+             ("mlpinf-0153,20,x\n", "power_limit_w 20 is outside h200-sxm's range"),
+             # v4.0's DGX H100 MaxQ GPT-J result has no uncapped twin in the file to pair it with
+             ("mlpinf-0007,350,x\n", "line 2: power limit for mlpinf-0007: 0 uncapped results of its system, round, "
+                                     "benchmark and scenario, not one; give limits to MaxQ results whose system's"))
     for body, words in cases:
         path.write_text("row_id,power_limit_w,source\n" + body)
         monkeypatch.setattr(serving_data, "MLPERF_POWER_LIMITS_PATH", path)

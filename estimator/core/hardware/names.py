@@ -106,8 +106,11 @@ ALIASES = (
                                                          "48GB Turbo': bmcpros.com and webdevwizardyt.com, 2025; "
                                                          "secondary): 48 GB an accelerator is the dual card, Maxsun's "
                                                          "'Arc Pro B60 Dual 48G Turbo'"),
-    ("arc-pro-b60-dual", "Intel Arc Pro B60 48GB", "the same without its cooler's word: a B60 of 48 GB is the dual card "
-                                                   "(one GPU has 24 GB: profiles/arc-pro-b60.toml)"),
+    ("arc-pro-b60-dual", "Intel Arc Pro B60 48GB", "the same without its cooler's word: a B60 of 48 GB is a dual card "
+                                                   "(one GPU has 24 GB: profiles/arc-pro-b60.toml; 'Arc Pro B60: 24 GB "
+                                                   "VRAM (single GPU), 48 GB VRAM (dual GPU)', https://havefunesports.com/"
+                                                   "?p=25622; secondary), taken as Maxsun's 400 W card (Sparkle's is "
+                                                   "300 W: https://feedman.me/posts/z0bnL)"),
     ("rtx-4000-ada", "NVIDIA RTX 4000 Ada", "the short name clouds list it by (DigitalOcean's 'RTX 4000 Ada' GPU Droplet, "
                                             "gpu-4000adax1-20gb: profiles/rtx-4000-ada.toml's price source)"),
     # The accelerators as MLPerf Inference v4.0/v4.1 system descriptions write them (the accelerator column of

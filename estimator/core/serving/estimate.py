@@ -140,7 +140,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         mixed_prefill=fit.mixed_prefill, draft_tokens=int(s.draft_tokens),
         acceptance=float(s.acceptance) if s.draft_tokens else None, tokens_per_step=decode.tokens_per_step,
         draft_s_per_step=decode.draft_s, power_limit_w=None if s.power_limit_w is None else float(s.power_limit_w),
-        unlimited_power_w_per_device=decode.unlimited_power_w, power_limit_stretch=decode.power_limit_stretch)
+        unlimited_power_w_per_device=decode.unlimited_power_w, power_limit_stretch=decode.power_limit_stretch,
+        prefill_limit_stretch=decode.prefill_limit_stretch)
 
 
 def compute_fraction_source(fit: ServingFit | None) -> str:

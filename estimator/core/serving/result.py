@@ -75,6 +75,7 @@ class InferenceResult:
     power_limit_w: float | None = None
     unlimited_power_w_per_device: float | None = None
     power_limit_stretch: float = 1.0
+    prefill_limit_stretch: float = 1.0   # a prompt's prefill alone under the limit (the time to the first token)
 
     @property
     def devices_per_replica(self) -> int:
@@ -165,7 +166,7 @@ class InferenceResult:
             "seconds_to_first_token": self.ttft_s,
             "power_w_per_device": self.power_w_per_device, "node_power_w": self.node_power_w,
             "power_limit": {"w_per_device": self.power_limit_w, "unlimited_w_per_device": self.unlimited_power_w_per_device,
-                            "stretch": self.power_limit_stretch},
+                            "stretch": self.power_limit_stretch, "prefill_stretch": self.prefill_limit_stretch},
             "joules_per_output_token": self.joules_per_output_token,
             "tokens": self.tokens, "wall_clock_s": self.estimate.wall_clock_s, "device_hours": self.estimate.device_hours,
             **{k: getattr(self, k) for k in keys},

@@ -14,8 +14,9 @@ from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.step import (
     DEFAULT_ACCEPTANCE,
-    IDLE_POWER_FRACTION,
     KV_BITS,
+    MIN_POWER_LIMIT_FRACTION,
+    MIN_POWER_LIMIT_SOURCE,
     WEIGHT_BITS,
     Architecture,
     check_architecture,
@@ -101,26 +102,32 @@ def _require(s: InferenceScenario, name: str) -> None:
 
 
 def check_power_limit(s: InferenceScenario, profile: HardwareProfile) -> None:
-    """A power limit per device inside its bound, between the device's idle draw and its TDP (what the serving power
-    model's fractions multiply, ``power_base``): a limit above the TDP limits nothing, one below the idle draw leaves
-    nothing to run on; not with a power given (a power given is the draw)."""
+    """A power limit per device inside its bound, on a GPU with a TDP (what the serving power model's fractions
+    multiply, ``power_base``), from ``MIN_POWER_LIMIT_FRACTION`` of it up to it: a limit above the TDP limits nothing,
+    one near the idle draw leaves almost nothing to run on; not with a power given (a power given is the draw). GPUs
+    only: the slowdown's exponent is fitted to GPUs' capped results (review 2026-11-27: TPUs and a CPU server had
+    taken an H200's slowdown)."""
     _require(s, "power_limit_w")
     if s.power_w is not None:
         raise InputError("a power given is the draw: give a power or a power limit, not both",
                          field=("power_w", "power_limit_w"))
+    if profile.kind != "gpu":
+        raise InputError(f"{profile.id} is a {profile.kind}, not a GPU: a power limit's slowdown is fitted to GPUs' "
+                         "capped results (MLPerf's H200 MaxQ runs); give a power instead", field=("power_limit_w", "hardware"))
     base = power_base(profile)
-    if base is None or base[1] == CHIP_DRAW:
-        # a limit is set against a board's rated power (nvidia-smi, rocm-smi); a chip draw standing in for a TDP the
-        # profile does not state is no such rating (review 2026-11-27: a TPU took the H200's slowdown)
+    if base is None:
+        raise InputError(f"{profile.id} states no TDP: a power limit needs the rated power it is set against; give a "
+                         "power instead", field=("power_limit_w", "hardware"))
+    top, label = base
+    if label == CHIP_DRAW:
         raise InputError(f"{profile.id} states no TDP (its power fractions take a chip draw in its place): a power "
                          "limit needs the rated power it is set against; give a power instead",
                          field=("power_limit_w", "hardware"))
-    top, label = base
-    floor = IDLE_POWER_FRACTION * top
-    if not floor < float(s.power_limit_w) <= top:
+    floor = MIN_POWER_LIMIT_FRACTION * top
+    if not floor <= float(s.power_limit_w) <= top:
         raise InputError(f"a power limit of {gfmt(float(s.power_limit_w), 7)} W per device is outside {profile.id}'s "
-                         f"range: above its idle draw ({gfmt(floor, 3)} W, {gfmt(IDLE_POWER_FRACTION)} × its {label}) and "
-                         f"at most its {label} ({gfmt(top, 4)} W)", field="power_limit_w")
+                         f"range: from {gfmt(floor, 4)} W ({MIN_POWER_LIMIT_SOURCE}) up to its {label} "
+                         f"({gfmt(top, 4)} W)", field="power_limit_w")
 
 
 def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:

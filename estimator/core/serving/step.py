@@ -156,6 +156,15 @@ USABLE_MEMORY_SOURCE = f"{gfmt(USABLE_MEMORY_FRACTION)} of device memory: vLLM's
 IDLE_POWER_FRACTION = 0.2
 DECODE_POWER_FRACTION = 0.58
 PREFILL_POWER_FRACTION = 1.0
+# The lowest power limit taken, a share of the TDP: NVIDIA's DGX B200 lets its GPUs be limited down to 200 W, of an
+# allowable maximum of 1,000 W and a default of 700 W (DGX B200 user guide, "Managing Power Capping", the Redfish
+# PowerLimitWatts example: AllowableMin 200, AllowableMax 1000, DefaultSetPoint 700; an earlier copy of the chapter
+# shows 200 and 700): 0.2 to 0.29 of the rated power. A quarter, between them, keeps a limit clear of the idle draw
+# the slowdown counts from (``limit_stretch``: at idle it has no bound). A design choice bracketed by those figures.
+MIN_POWER_LIMIT_FRACTION = 0.25
+MIN_POWER_LIMIT_SOURCE = ("a quarter of the TDP, within the 0.2-0.29 of their rated power that NVIDIA's DGX B200 "
+                          "lets its GPUs be limited to: 200 W of 1,000 or 700 W, its user guide's 'Managing Power "
+                          "Capping', https://docs.nvidia.com/dgx/dgxb200-user-guide/power-capping.html")
 # A decode step's draw rises from the decode fraction towards the prefill's as its matrix products take more of its
 # roofline (``compute_share``): Splitwise's two draws are a memory-bound decode's and a compute-bound prefill's, and a
 # decode step at a large batch is compute-bound. Linear in the share between them: an assumption, no fitted number.
@@ -296,7 +305,7 @@ class ServingFit:
     power_limit_exponent: float = 0.0
     # the limits, as shares of the TDP, that exponent was fitted at (its measurements' lowest and highest): a limit
     # outside them is extrapolated, and the notes say so
-    power_limit_fitted: tuple[float, float] = (0.0, 1.0)
+    power_limit_tdp_shares: tuple[float, float] = (0.0, 1.0)
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 
@@ -384,9 +393,13 @@ class Step:
     # under the limit, every part of it alike (1: no limit, or one above the draw)
     unlimited_power_w: float | None = None
     power_limit_stretch: float = 1.0
-    # a prompt's prefill alone under the limit (compute-bound, at the prefill's draw): how much longer it runs (the
-    # time to the first token's prefill; 1: no limit, or one at or above the prefill's draw)
+    # a prompt's prefill alone under the limit (compute-bound, at the prefill's draw): how much longer it runs than
+    # unlimited (the time to the first token's prefill; in an engine that prefills as its own phase, the step's
+    # prefill too; 1: no limit, or one at or above the prefill's draw)
     prefill_limit_stretch: float = 1.0
+    # the stretch ``prefill_s`` carries: the step's where prompts ride in the steps, the prefill's own in an engine
+    # that prefills apart (1: none)
+    prefill_held_stretch: float = 1.0
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
@@ -515,6 +528,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     step_s = ((max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s
               + engine_s + draft_s)
     unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
+    prefill_held = 1.0
     if power_w is None:
         frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s,
                                    compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s))
@@ -531,6 +545,15 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             step_s *= stretch
             watts = float(power_limit_w)
             frac = watts / device.tdp_w if device.tdp_w else 0.0
+            prefill_held = stretch
+        if not fit.mixed_prefill and prefill_stretch > stretch:
+            # an engine that prefills as its own phase runs it at the prefill's draw: held to the limit, that phase
+            # slows by its own stretch even where the step's average draw is under the limit (review 2026-11-27);
+            # where prompts ride in the steps they slow as the step does, and a prompt alone (the time to the first
+            # token) at the prefill's draw (``prefill_limit_stretch``)
+            step_s += prefill_s * (prefill_stretch / stretch - 1.0)
+            prefill_s *= prefill_stretch / stretch
+            prefill_held = prefill_stretch
     else:
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
@@ -544,7 +567,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
-                prefill_limit_stretch=prefill_stretch)
+                prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held)
 
 
 # The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
@@ -569,11 +592,11 @@ def limit_stretch(draw_w: float, limit_w: float, tdp_w: float, exponent: float) 
     none, the stretch without bound); 1 where the limit is at or above the draw. The exponent: ``ServingFit``'s
     ``power_limit_exponent``, fitted to MLPerf's capped results (``estimator.fit.power_limit``)."""
     idle = IDLE_POWER_FRACTION * float(tdp_w)
+    if not math.isfinite(limit_w) or limit_w < MIN_POWER_LIMIT_FRACTION * float(tdp_w):
+        raise InputError(f"a power limit of {gfmt(limit_w, 7)} W is below {gfmt(MIN_POWER_LIMIT_FRACTION)} of the "
+                         f"device's {gfmt(float(tdp_w))} W ({MIN_POWER_LIMIT_SOURCE})", field="power_limit_w")
     if limit_w >= draw_w:
         return 1.0
-    if limit_w <= idle:
-        raise InputError(f"a power limit of {gfmt(limit_w, 4)} W is at or below the device's idle draw "
-                         f"({gfmt(idle, 3)} W): it leaves no power to run on", field="power_limit_w")
     return ((draw_w - idle) / (limit_w - idle)) ** float(exponent)
 
 

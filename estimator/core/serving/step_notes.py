@@ -130,11 +130,11 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
     if s.power_limit_w is not None and fit is not None:
         watts = float(s.power_limit_w)
         limit = gfmt(watts, 4)
-        lo, hi = fit.power_limit_fitted
+        lo, hi = fit.power_limit_tdp_shares
         share = watts / device.tdp_w
-        outside = (f"; {limit} W is {share:.2f} of the {device.tdp_label}, outside the limits the exponent was fitted "
-                   f"at ({lo:.2f}–{hi:.2f} of it, one system of 8 H200s): extrapolated"
-                   if not lo - 0.005 <= share <= hi + 0.005 else "")
+        # between the highest fitted share and the TDP (no slowdown) it interpolates; below the lowest it extrapolates
+        outside = (f"; {limit} W is {share:.2f} of the {device.tdp_label}, below the limits the exponent was fitted at "
+                   f"({lo:.2f}–{hi:.2f} of it): extrapolated" if share < lo - 0.005 else "")
         prefill = (f"; a prompt's prefill alone, at the prefill's draw, {decode.prefill_limit_stretch:.2f}× as long "
                    "(the time to the first token)" if decode.prefill_limit_stretch > 1.0 else "")
         if decode.unlimited_power_w is not None:
@@ -144,8 +144,8 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
                          f"{device.tdp_label}, as MLPerf Inference's power-capped results ran against the same systems "
                          f"uncapped (serving_fit.json's power_limit){prefill}{outside}")
         else:
-            notes.append(f"power limit {limit} W per device: above the modelled draw ({gfmt(decode.power_w, 3)} W), so "
-                         f"the steps run as without it{prefill}{outside}")
+            notes.append(f"power limit {limit} W per device: at or above the modelled draw ({gfmt(decode.power_w, 3)} "
+                         f"W), so the steps run as without it{prefill}{outside}")
     return tuple(notes)
 
 
