@@ -304,7 +304,8 @@ class ServingFit:
     # ``power_limit_w``). 0: a limit caps the draw and costs no time
     power_limit_exponent: float = 0.0
     # the limits, as shares of the TDP, that exponent was fitted at (its measurements' lowest and highest): a limit
-    # outside them is extrapolated, and the notes say so
+    # below the lowest is extrapolated, and the notes say so (between the highest and the TDP, where the slowdown is
+    # none, it interpolates)
     power_limit_tdp_shares: tuple[float, float] = (0.0, 1.0)
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
