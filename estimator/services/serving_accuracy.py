@@ -188,7 +188,7 @@ def power_limit_document() -> dict[str, Any]:
             "exponent": power_limit.fit_exponent(ps), "n_pairs": len(ps),
             "models": sorted({p.model for p in ps}),
             "validation": {"method": "each model's pairs predicted by the exponent fitted to the other models' pairs",
-                           "baselines": {"no slowdown": "the uncapped tokens/s (a limit costs no time)",
+                           "baselines": {"no slowdown": "the uncapped tokens/s, a limit costing no time",
                                          "in proportion to power": "the uncapped tokens/s × limit ÷ TDP"},
                            **power_limit.cross_validate(ps)}}
 
