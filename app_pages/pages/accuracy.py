@@ -264,8 +264,9 @@ def later_layouts_part() -> None:
         "Step model": [tokens(r["predicted_less_recompute"]) if r["mode_is_modelled"] else
                        f"{tokens(r['predicted_more_recompute'])} … {tokens(r['predicted_less_recompute'])}"
                        for r in t["rows"]],
-        "Inside": [("yes" if r["inside"] else "no") if r["mode_is_modelled"] else
-                   ("bracket" if r["inside_bracket"] else "no") for r in t["rows"]],
+        "Inside": [("not scored" if not r["device_as_profile"] else
+                    ("yes" if r["inside"] else "no") if r["mode_is_modelled"] else
+                    ("bracket" if r["inside_bracket"] else "no")) for r in t["rows"]],
         "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
         "Layout": [f"{r['devices']} × {r['hardware']}, {r['layout']}, sequence {r['seq_len']:,}" for r in t["rows"]]})
     st.dataframe(c.number_table(table, {"Measured": tokens, "Flat MFU": tokens}), hide_index=True, width="stretch",
@@ -275,8 +276,33 @@ def later_layouts_part() -> None:
                                     help="Tokens/s per device, the step model's; a bracket where the published "
                                          "recomputation lies between two of its modes (more recomputed … less)"),
                                 "Inside": st.column_config.Column(
-                                    help=f"Inside the step model's {level} range, or inside the bracket"),
+                                    help=f"Inside the step model's {level} range, or inside the bracket; not scored: "
+                                         "measured on a variant of the profile's device, scored in the ratios below"),
                                 "Flat MFU": st.column_config.Column(help="Tokens/s per device, the flat MFU's")})
+    later_ratios_part(t)
+
+
+def later_ratios_part(t: dict) -> None:
+    """The later layouts' ratios within a table (one setting changed), the step model's and the flat MFU's."""
+    q = t["ratios"]
+    st.markdown(c.md_escape(
+        f"Within a table ({q['pairs']} ratios in {q['groups']} groups: rows of one table on the same machines that "
+        f"differ in one setting, each over the group's first row; the {t['variant_rows']} rows on a variant of the "
+        f"profile's device are scored only here): the step model's ratio is {q['median_factor']:.2f}× off the "
+        f"measured one in the median ({q['within_1_10']} of {q['pairs']} within 1.10×), the flat MFU's "
+        f"{q['flat_mfu_median_factor']:.2f}× ({q['flat_mfu_within_1_10']} of {q['pairs']}).", limit=600))
+    ratio = lambda x: f"{x:.3f}"  # noqa: E731
+    factor = lambda x: f"{x:.2f}×"  # noqa: E731
+    table = pd.DataFrame({"Ratio": [f"{p['row_id']} ÷ {p['reference']}" for p in q["rows"]],
+                          "Measured": [p["measured_ratio"] for p in q["rows"]],
+                          "Step model": [p["step_model_ratio"] for p in q["rows"]],
+                          "Off by": [p["factor"] for p in q["rows"]],
+                          "Flat MFU": [p["flat_mfu_ratio"] for p in q["rows"]],
+                          "Flat off by": [p["flat_mfu_factor"] for p in q["rows"]],
+                          "Group": [p["group"] for p in q["rows"]]})
+    st.dataframe(c.number_table(table, {"Measured": ratio, "Step model": ratio, "Flat MFU": ratio, "Off by": factor,
+                                        "Flat off by": factor}), hide_index=True, width="stretch", height="content",
+                 column_config={"Ratio": st.column_config.Column(help="A row's tokens/s over its group's first row's")})
 
 
 def measured_steps_part() -> None:

@@ -346,6 +346,8 @@ def later_layouts_text(t: dict) -> str:
     m, b = t["modelled"], t["bracketed"]
 
     def inside(r):
+        if not r["device_as_profile"]:
+            return "not scored (a variant of the device)"
         if r["mode_is_modelled"]:
             return f"{'yes' if r['inside'] else 'no'} (range)"
         return "yes (bracket)" if r["inside_bracket"] else f"no ({r['beyond_bracket_factor']:.2f}× beyond the bracket)"
@@ -365,7 +367,22 @@ def later_layouts_text(t: dict) -> str:
             f"{' | '.join(t['citations'])}.\n"
             + _table(["row", "model", "GPU", "devices", "layout", "sequence", "recomputation (published)",
                       "step model's", "measured tok/s", "step model", f"inside ({t['level']:.0%} range or bracket)",
-                      "flat MFU"], rows))
+                      "flat MFU"], rows)
+            + later_ratios_text(t))
+
+
+def later_ratios_text(t: dict) -> str:
+    """The later layouts' ratios within a table: the one setting a group's rows differ in, measured and predicted."""
+    q = t["ratios"]
+    rows = [[p["group"], f"{p['row_id']} ÷ {p['reference']}", f"{p['measured_ratio']:.3f}",
+             f"{p['step_model_ratio']:.3f}", f"{p['factor']:.2f}×", f"{p['flat_mfu_ratio']:.3f}",
+             f"{p['flat_mfu_factor']:.2f}×"] for p in q["rows"]]
+    return (f"\nWithin a table ({q['pairs']} ratios in {q['groups']} groups: rows of one table on the same machines "
+            f"that differ in one setting, each over the group's first row; the {t['variant_rows']} rows on a variant "
+            f"of the profile's device are scored only here): the step model's ratio is off the measured one by a median "
+            f"factor of {q['median_factor']:.2f}× ({q['within_1_10']} of {q['pairs']} within 1.10×); the flat MFU's "
+            f"{q['flat_mfu_median_factor']:.2f}× ({q['flat_mfu_within_1_10']} of {q['pairs']}).\n"
+            + _table(["group", "ratio", "measured", "step model", "off by", "flat MFU", "off by"], rows))
 
 
 def cmd_validate(args):

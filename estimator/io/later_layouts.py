@@ -3,12 +3,19 @@ read and checked at the edge; never fitted: ``estimator.services.later_layouts``
 shipped.
 
 Each row is one configuration a paper or a framework's documentation published with its measured tokens/s per device:
-the catalog model, the hardware profile, the layout (devices, tensor and pipeline parallelism, ZeRO stage, micro-batch,
-sequence) and the activation recomputation as published. Where that recomputation is none of the step model's modes
+the catalog model, the hardware profile, the layout (devices, tensor, pipeline and context parallelism, the interleaved
+schedule's chunks per stage, ZeRO stage, micro-batch, the sequences each data-parallel rank takes a step, sequence) and
+the activation recomputation as published. Where that recomputation is none of the step model's modes
 (torchtitan's checkpointing of every Nth layer whole, or of the operations other than matrix multiplies, attention
 and reduce-scatter, every second matrix multiply too: the row's ``citation``), ``recompute_less`` and
 ``recompute_more`` name the two modes that recompute less and more than it, and the row is checked against the bracket
 they give. Where it is one of them, both name it, and the published word must say that mode (``PUBLISHED_AS``).
+
+``device_as_profile`` says whether the devices measured are the profile's (``yes``) or a variant of it the profile does
+not describe (``no``: torchtitan's H100s with 96 GB of HBM2e under a 500 W limit); a variant's rows are scored only
+as ratios within their ``compare_group``: rows of one table on the same machines that differ in one setting (the
+sequence and context parallelism, the pipeline schedule, the precision, the devices), each against the group's first
+row, where what the device does not share with the profile cancels.
 """
 
 from __future__ import annotations
@@ -17,16 +24,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from estimator.core.base.errors import DataFileError
 from estimator.core.training.plan import RECOMPUTE_ORDER
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles
 from estimator.io.serving_data import load_catalog
 
 LATER_LAYOUTS_PATH = DATA_DIR / "training_layouts_later.csv"
-COLUMNS = ("row_id", "source", "model", "hardware_id", "devices", "tp", "pp", "zero", "micro_batch", "seq_len",
-           "recompute_published", "recompute_less", "recompute_more", "precision", "measured_tokens_per_s_per_device",
-           "reported_mfu_pct", "table", "citation")
-WHOLE_NUMBER_COLUMNS = ("devices", "tp", "pp", "micro_batch", "seq_len")
+COLUMNS = ("row_id", "source", "model", "hardware_id", "devices", "tp", "pp", "cp", "vp", "zero", "micro_batch",
+           "local_batch", "seq_len", "recompute_published", "recompute_less", "recompute_more", "precision",
+           "measured_tokens_per_s_per_device", "reported_mfu_pct", "device_as_profile", "compare_group", "table",
+           "citation")
+WHOLE_NUMBER_COLUMNS = ("devices", "tp", "pp", "cp", "vp", "micro_batch", "local_batch", "seq_len")
 NUMBER_COLUMNS = WHOLE_NUMBER_COLUMNS + ("measured_tokens_per_s_per_device",)
 OPTIONAL_NUMBER_COLUMNS = ("reported_mfu_pct",)   # empty where the source reports none
 TEXT_COLUMNS = ("row_id", "source", "recompute_published", "table", "citation")
@@ -34,6 +43,7 @@ ZERO_STAGES = ("0", "1", "2", "3")
 # A published recomputation that is one of the step model's modes, in the words sources print it ("no" activation
 # checkpointing: torchtitan's table; "full": every layer's activations recomputed in the backward pass)
 PUBLISHED_AS = {"no": "none", "none": "none", "full": "full"}
+YES_NO = {"yes": True, "no": False}
 
 
 @dataclass(frozen=True)
@@ -45,8 +55,11 @@ class LaterLayout:
     devices: int
     tp: int
     pp: int
+    cp: int                # context-parallel degree
+    vp: int                # the interleaved pipeline schedule's layer chunks per stage (1: not interleaved)
     zero: int
     micro_batch: int
+    local_batch: int       # sequences each data-parallel rank takes a step (micro-batches × micro_batch)
     seq_len: int
     recompute_published: str
     recompute_less: str    # the step model's mode recomputing no more than the published one (RECOMPUTE_ORDER)
@@ -54,6 +67,8 @@ class LaterLayout:
     precision: str
     tokens_per_s_per_device: float
     reported_mfu_pct: float | None   # as the source counts it; None where it reports none
+    device_as_profile: bool          # the devices measured are the profile's, not a variant of it
+    compare_group: str | None        # rows scored as ratios to the group's first row; None: in no group
     table: str
     citation: str
 
@@ -64,8 +79,13 @@ class LaterLayout:
 
     @property
     def dp(self) -> int:
-        """Data-parallel replicas: the devices over the tensor- and pipeline-parallel group."""
-        return self.devices // (self.tp * self.pp)
+        """Data-parallel replicas: the devices over the tensor-, pipeline- and context-parallel group."""
+        return self.devices // (self.tp * self.pp * self.cp)
+
+    @property
+    def global_batch_tokens(self) -> int:
+        """The tokens of one step: each data-parallel rank's sequences, whole (context parallelism splits each)."""
+        return self.dp * self.local_batch * self.seq_len
 
 
 def load_later_layouts(path: Path | None = None) -> tuple[LaterLayout, ...]:
@@ -111,16 +131,43 @@ def _load(path: Path) -> tuple[LaterLayout, ...]:
         if r["recompute_less"] == r["recompute_more"] and PUBLISHED_AS.get(r["recompute_published"]) != r["recompute_less"]:
             fail(f"line {line}: recompute_published {r['recompute_published']!r} is not the step model's "
                  f"{r['recompute_less']!r}", "give the two modes around it, or the mode it is")
-        if values["devices"] % (values["tp"] * values["pp"]):
-            fail(f"line {line}: tp × pp does not divide the devices", "write the published layout")
+        if values["devices"] % (values["tp"] * values["pp"] * values["cp"]):
+            fail(f"line {line}: tp × pp × cp does not divide the devices", "write the published layout")
+        if values["vp"] > 1 and values["pp"] == 1:
+            fail(f"line {line}: vp {values['vp']} without pipeline stages", "write vp 1 where pp is 1")
+        if values["local_batch"] % values["micro_batch"]:
+            fail(f"line {line}: micro_batch {values['micro_batch']} does not divide local_batch "
+                 f"{values['local_batch']}", "write the sequences a data-parallel rank takes a step")
+        if r["device_as_profile"] not in YES_NO:
+            fail(f"line {line}: device_as_profile {r['device_as_profile']!r} is not yes or no",
+                 "say whether the devices measured are the profile's")
         out.append(LaterLayout(
             row_id=r["row_id"], source=r["source"], model=r["model"], hardware_id=r["hardware_id"],
             **{k: values[k] for k in WHOLE_NUMBER_COLUMNS}, zero=int(r["zero"]),
             recompute_published=r["recompute_published"], recompute_less=r["recompute_less"],
             recompute_more=r["recompute_more"], precision=r["precision"],
             tokens_per_s_per_device=values["measured_tokens_per_s_per_device"],
-            reported_mfu_pct=values["reported_mfu_pct"], table=r["table"], citation=r["citation"]))
+            reported_mfu_pct=values["reported_mfu_pct"], device_as_profile=YES_NO[r["device_as_profile"]],
+            compare_group=(r["compare_group"] or "").strip() or None, table=r["table"], citation=r["citation"]))
+    _check_groups(out, path)
     return tuple(out)
+
+
+def _check_groups(rows: list[LaterLayout], path: Path) -> None:
+    """A compare_group holds two rows or more, of one model on one hardware profile at one recomputation (what a ratio
+    within it compares is the one setting its rows differ in)."""
+    groups: dict[str, list[LaterLayout]] = {}
+    for r in rows:
+        if r.compare_group:
+            groups.setdefault(r.compare_group, []).append(r)
+    for name, members in groups.items():
+        problem = "has one row" if len(members) < 2 else next(
+            (f"mixes {key}s ({', '.join(sorted({getattr(m, key) for m in members}))})"
+             for key in ("model", "hardware_id", "recompute_less", "recompute_more")
+             if len({getattr(m, key) for m in members}) > 1), None)
+        if problem:
+            raise DataFileError(f"{path}: compare_group {name!r} {problem}; a group's rows differ in one setting of one "
+                                "model on one hardware profile")
 
 
 __all__ = ["LATER_LAYOUTS_PATH", "LaterLayout", "PUBLISHED_AS", "load_later_layouts"]

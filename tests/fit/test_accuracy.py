@@ -215,7 +215,7 @@ def test_validate_json_is_numbers_only(capsys):
                  "data", "mode", "modes",
                  # the later published layouts': their sources, each row's id, model, layout in words and recomputation
                  "citations", "row_id", "model", "layout", "recompute_published", "recompute_less",
-                 "recompute_more"}
+                 "recompute_more", "compare_group", "reference"}
 
     def walk(x, key=""):
         if isinstance(x, dict):
