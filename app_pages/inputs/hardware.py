@@ -81,8 +81,8 @@ def draw_hardware_use(side: Any, preset: Any, hw: HardwareChoice) -> HardwareUse
     kwargs["precision"] = d.select(
         I.PRECISION, list(profile.peak_flops_per_s) if profile else [], where=side,
         placeholder=f"{shown.get('precision') or (profile.default_precision if profile else '')} (default)")
-    kwargs["power_w"] = d.number(
-        I.POWER, fmt="%.4g", placeholder=shown.placeholder("power_w", profile.power.average_w if profile else None),
+    kwargs["power_w"] = d.number(  # whole watts a click (browser review 2026-11-27: "+" stepped 0.01 W)
+        I.POWER, fmt="%.4g", step=1.0, placeholder=shown.placeholder("power_w", profile.power.average_w if profile else None),
         where=side)
     if preset and kwargs["power_w"] not in (None, preset.inputs.get("power_w")):  # another power: its ties go
         shown = shown.without(preset.tied_to_power)

@@ -58,9 +58,14 @@ def note_repeated_url_params() -> None:
     for key in st.query_params:
         values = st.query_params.get_all(key)
         if len(values) > 1:
-            shown = ", ".join(f"`{clip(v)}`" for v in values[:-1][:3]) + (", …" if len(values) > 4 else "")
+            shown = ", ".join(quoted(v) for v in values[:-1][:3]) + (", …" if len(values) > 4 else "")
             said[f"{key}\x00repeated"] = (f"URL parameter `{clip(key)}` is given {len(values)} times: only the last, "
-                                           f"`{clip(values[-1])}`, is read; {shown} ignored.")
+                                           f"{quoted(values[-1])}, is read; {shown} ignored.")
+
+
+def quoted(value: str) -> str:
+    """A URL value as a warning quotes it; an empty one in words (review 2026-11-27: "only the last, ``, is read")."""
+    return f"`{clip(value)}`" if clip(value).strip() else "an empty value"
 
 
 def clip(text: str) -> str:

@@ -131,8 +131,9 @@ def inputs(main=None) -> dict:
     kw["sparse_kernels"] = not d.toggle(S["sparse_kernels"], where=side)
     kw["student_params"] = d.number(S["student_params"], fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
     side.subheader("Power, grid, price, training")
-    kw["power_w"] = d.number(S["power_w"], fmt="%.4g", placeholder="by load (fitted)", where=side)
-    kw["power_limit_w"] = d.number(S["power_limit_w"], fmt="%.4g", placeholder="none", where=side)
+    # whole watts: the field steps by 1 W (browser review 2026-11-27: "+" at 350 gave 350.01, the field still "350")
+    kw["power_w"] = d.number(S["power_w"], fmt="%.4g", step=1.0, placeholder="by load (fitted)", where=side)
+    kw["power_limit_w"] = d.number(S["power_limit_w"], fmt="%.4g", step=1.0, placeholder="none", where=side)
     kw["pue"] = d.number(S["pue"], fmt="%.3g", placeholder="profile's", where=side)
     kw["carbon_intensity_g_per_kwh"] = d.number(S["carbon_intensity_g_per_kwh"], fmt="%.4g", where=side,
                                                 placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)")
@@ -173,6 +174,9 @@ def headline(r) -> None:
                        hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {hz.count(r.batch_size)})"
                        + (f"; with speculative decoding, the step ÷ the {hz.sig(r.tokens_per_step)} tokens a sequence "
                           "emits in it" if r.draft_tokens else ""))
+    # the time to the first token, as the CLI's row (browser review 2026-11-27: only the collapsed notes had it,
+    # though the sidebar takes a bound on it)
+    cols[0].caption(f"time to first token {hz.token_time(r.ttft_s)}: the prompt's prefill and one step")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
                        help=f"batch {hz.count(r.batch_size)} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
@@ -284,7 +288,19 @@ def scenario_line(r) -> str:
             + (f", {r.beams} beams a request" if r.beams > 1 else "")
             + (f", {hz.noun(str(r.draft_tokens), 'draft token')} a step (acceptance {r.acceptance:g}: "
                f"{hz.sig(r.tokens_per_step)} emitted)" if r.draft_tokens else "")
+            # a power limit changes every headline number: said where lecture and embed modes show it (browser
+            # review 2026-11-27: only the closed sidebar and the collapsed notes said so)
+            + (f", {limit_words(r)}" if r.power_limit_w is not None else "")
             + f"; engine {r.engine}.")
+
+
+def limit_words(r) -> str:
+    """A power limit and what it does, in a few words: "power limit 350 W a device (steps 1.48× as long)"."""
+    slower = [f"steps {r.power_limit_stretch:.2f}× as long"] if r.power_limit_stretch > 1.0 else []
+    if r.prefill_limit_stretch > max(r.power_limit_stretch, 1.0):
+        slower.append(f"prefill {r.prefill_limit_stretch:.2f}×")
+    return (f"power limit {hz.power(r.power_limit_w)} a device"
+            + (f" ({', '.join(slower)})" if slower else " (above the modelled draw: no slowdown)"))
 
 
 def step_section(r) -> None:
@@ -299,7 +315,9 @@ def step_section(r) -> None:
     formula, pale = how.split(". Pale: ")
     if r.draft_tokens:  # speculative decoding: the step over the tokens a sequence emits in it (time_note)
         formula = f"({formula} + draft head) ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step"
-    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {formula}. Pale: {pale}.")
+    held = (f" Under the {hz.power(r.power_limit_w)} power limit every part is {r.power_limit_stretch:.2f}× as long."
+            if r.power_limit_w is not None and r.power_limit_stretch > 1.0 else "")
+    st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {formula}. Pale: {pale}.{held}")
     charts.render_chart(step_chart(step_frame(r)))
 
 

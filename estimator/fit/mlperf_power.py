@@ -74,7 +74,7 @@ def wall_row(r: MLPerfRow, profile: HardwareProfile, fit: ServingFit, share: flo
     limit = r.power_limit_w
     slowdown = 1.0 if limit is None else t.tokens_per_s / predict(replace(r, power_limit_w=None), fit, share,
                                                                       max_batch).tokens_per_s
-    node = node_power(profile, t.step.power_w, t.devices)
+    node = node_power(profile, t.step.power_w, t.devices, limit)   # as `inference --power-limit-w` gives it
     tdp = float(r.device.tdp_w)
     at_limit = node_power(profile, tdp if limit is None else min(tdp, float(limit)), r.devices).power_w
     return WallRow(r, t, node, node_power(profile, tdp, r.devices).power_w, r.devices * tdp, at_limit, limit, slowdown)

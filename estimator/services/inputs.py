@@ -585,8 +585,9 @@ SERVING = table(
                           "draws, fitted to the measured draw of the serving runs (ML.ENERGY)"),
     Input(name="power_limit_w", label="Power limit per device (W)", **checked(SERVING_BOUNDS, "power_limit_w"),
           flags=("--power-limit-w",),
-          help="each device's power limit in W (nvidia-smi --power-limit; MLPerf's MaxQ runs): where the modelled draw "
-               "is above it, the device draws the limit and each step runs slower (default: none)",
+          help="each device's power limit in W, from a quarter of a GPU's TDP up to it (nvidia-smi --power-limit; "
+               "MLPerf's MaxQ runs): where the modelled draw (the decode's, or that of an engine's own prefill phase) "
+               "is above it, the device draws the limit and runs that work slower (default: none)",
           url_key="inf_plimit", widget="number",
           widget_help="Empty: none. A power cap on each device (nvidia-smi --power-limit, MLPerf's MaxQ): a device that "
                       "would draw more draws the cap and runs each step slower, by the rate MLPerf's capped "

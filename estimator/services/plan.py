@@ -517,6 +517,15 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     tokens = v.require_number_in("tokens", tokens, B.TOKENS, field="tokens") if tokens is not None else None
     if tokens is None:
         raise InputError("a plan needs the run's tokens", field="tokens")
+    # the model first: an unknown one is said before what else is missing (review 2026-11-27)
+    if model is None and params is None and layers is None:
+        raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
+                         field=("model", "params", "layers"))
+    n, shape, mshape, how, name = resolve_model(model=model, params=params, layers=layers, d_model=d_model,
+                                                heads=heads, vocab=vocab, active_params=active_params,
+                                                **mem.check_inputs({k: x for k, x in dict(
+                                                    kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
+                                                    experts_per_token=experts_per_token).items() if x is not None}))
     targets = [k for k, x in (("devices", devices), ("deadline_days", deadline_days), ("budget_usd", budget_usd))
                if x is not None]
     if not targets:
@@ -535,14 +544,6 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                                     activation_recompute=activation_recompute,
                                                     attention_kernel=attention_kernel, seq_len=seq_len).items()
                               if x is not None})
-    if model is None and params is None and layers is None:
-        raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
-                         field=("model", "params", "layers"))
-    n, shape, mshape, how, name = resolve_model(model=model, params=params, layers=layers, d_model=d_model,
-                                                heads=heads, vocab=vocab, active_params=active_params,
-                                                **mem.check_inputs({k: x for k, x in dict(
-                                                    kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
-                                                    experts_per_token=experts_per_token).items() if x is not None}))
     s_len = int(given.get("seq_len", mem.DEFAULT_SEQ_LEN))
     gbt = global_batch_tokens_of(global_batch_tokens)
     check_batch_holds_a_sequence(global_batch_tokens, s_len)

@@ -289,3 +289,7 @@ def test_a_parameter_given_twice_is_said_with_the_value_used():
     said = [w.value for w in at.warning if "is given 5 times" in w.value]
     assert said == ["URL parameter `hw` is given 5 times: only the last, `e`, is read; `a`, `b`, `c`, … ignored."]
     assert not [w for w in shared_page("estimate", {"preset": "gpt3-175b"}).warning if "times" in w.value]
+    # an empty value is said in words, not as an empty pair of backticks (review 2026-11-27)
+    at = shared_page("inference", {"inf_model": "llama-3.1-8b", "inf_batch": ["4", ""]})
+    said = [w.value for w in at.warning if "is given 2 times" in w.value]
+    assert said == ["URL parameter `inf_batch` is given 2 times: only the last, an empty value, is read; `4` ignored."]

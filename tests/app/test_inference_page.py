@@ -165,3 +165,10 @@ def test_a_power_limit_in_the_address_is_the_clis(capsys):
     notes = " ".join(plain(x.value) for x in at.caption)
     assert "power limit 300 W per device: the modelled draw" in notes
     assert address(at).get("inf_plimit") == "300"
+    # what lecture and embed modes show names the limit and the slowdown (the scenario line), the step chart's caption
+    # says its bars are stretched, and the time to the first token is on the page as the CLI gives it
+    stretch = cli["power_limit"]["stretch"]
+    shown = notes + " " + " ".join(plain(x.value) for x in at.markdown)
+    assert f"power limit 300 W a device (steps {stretch:.2f}× as long" in shown
+    assert f"Under the 300 W power limit every part is {stretch:.2f}× as long." in notes
+    assert f"time to first token {hz.token_time(cli['seconds_to_first_token'])}: the prompt's prefill and one step" in notes

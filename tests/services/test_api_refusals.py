@@ -284,6 +284,9 @@ def test_plan_is_public_and_refuses_as_the_cli_does(capsys):
     with pytest.raises(InputError) as err:
         plan(model="llama-3.1-70b", tokens=1e12, devices=0)
     assert str(err.value).split(" (")[0] in capsys.readouterr().err
+    # an unknown model is said before the missing devices (review 2026-11-27: "a plan needs the devices" came first)
+    with pytest.raises(InputError, match="unknown model 'nosuch'"):
+        plan(model="nosuch", tokens=1e12)
 
 
 def test_a_refusal_each_compared_profile_shares_names_them_all(capsys):

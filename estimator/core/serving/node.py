@@ -10,7 +10,9 @@ part per device: hosts draw much the same whether their GPUs decode or train. Wh
 host is taken at ``HOST_SHARE_OF_BASE`` of the device's TDP (or its chip draw).
 
 The range: the profile's power interval (the measured-draw fit's 80% interval, or the stated range) as a ratio
-of its centre, applied to the node's draw.
+of its centre, applied to the node's draw; under a power limit the devices' part of its top end is held to the limit
+(a capped device does not draw above it: browser review 2026-11-27, 350 W a device read 799 W at the wall's top
+where 350 + the host's 294 W × its ratio is 715 W).
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ class NodePower:
     source: str
 
 
-def node_power(profile: HardwareProfile, device_power_w: float, devices: int) -> NodePower:
-    """``devices`` × (the device's serving draw + its host's part), with the profile's power interval."""
+def node_power(profile: HardwareProfile, device_power_w: float, devices: int,
+               limit_w: float | None = None) -> NodePower:
+    """``devices`` × (the device's serving draw + its host's part), with the profile's power interval; ``limit_w``:
+    each device's power limit (None: none), above which the range's top does not put a device."""
     p = profile.power
     if p.includes_host and p.host_share_w:
         host = float(p.host_share_w)
@@ -57,7 +61,12 @@ def node_power(profile: HardwareProfile, device_power_w: float, devices: int) ->
     else:
         low = high = 1.0
         band = "no interval stated"
-    return NodePower(watts, (watts * min(low, 1.0), watts * max(high, 1.0)), host,
+    low, high = min(low, 1.0), max(high, 1.0)
+    device_top = float(device_power_w) * high
+    if limit_w is not None:
+        device_top = min(device_top, max(float(limit_w), float(device_power_w)))
+        band += ", the devices' part of its top held to their power limit"
+    return NodePower(watts, (watts * low, devices * (device_top + host * high)), host,
                      f"the devices' serving draw plus {how}; range: {band}, as a ratio of its centre")
 
 

@@ -11,7 +11,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.power_base import CHIP_DRAW, power_base
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.serving.notes import count_text, counted
+from estimator.core.serving.notes import article, count_text, counted
 from estimator.core.serving.step import (
     DEFAULT_ACCEPTANCE,
     KV_BITS,
@@ -112,7 +112,8 @@ def check_power_limit(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError("a power given is the draw: give a power or a power limit, not both",
                          field=("power_w", "power_limit_w"))
     if profile.kind != "gpu":
-        raise InputError(f"{profile.id} is a {profile.kind}, not a GPU: a power limit's slowdown is fitted to GPUs' "
+        raise InputError(f"{profile.id} is {article(profile.kind)} {profile.kind}, not a GPU: a power limit's "
+                         "slowdown is fitted to GPUs' "
                          "capped results (MLPerf's H200 MaxQ runs); give a power instead", field=("power_limit_w", "hardware"))
     base = power_base(profile)
     if base is None:
@@ -126,8 +127,8 @@ def check_power_limit(s: InferenceScenario, profile: HardwareProfile) -> None:
     floor = MIN_POWER_LIMIT_FRACTION * top
     if not floor <= float(s.power_limit_w) <= top:
         raise InputError(f"a power limit of {gfmt(float(s.power_limit_w), 7)} W per device is outside {profile.id}'s "
-                         f"range: from {gfmt(floor, 4)} W ({MIN_POWER_LIMIT_SOURCE}) up to its {label} "
-                         f"({gfmt(top, 4)} W)", field="power_limit_w")
+                         f"range of {gfmt(floor, 4)}-{gfmt(top, 4)} W: a quarter of its {label} up to it "
+                         f"({MIN_POWER_LIMIT_SOURCE})", field="power_limit_w")
 
 
 def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:

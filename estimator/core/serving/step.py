@@ -162,9 +162,9 @@ PREFILL_POWER_FRACTION = 1.0
 # shows 200 and 700): 0.2 to 0.29 of the rated power. A quarter, between them, keeps a limit clear of the idle draw
 # the slowdown counts from (``limit_stretch``: at idle it has no bound). A design choice bracketed by those figures.
 MIN_POWER_LIMIT_FRACTION = 0.25
-MIN_POWER_LIMIT_SOURCE = ("a quarter of the TDP, within the 0.2-0.29 of their rated power that NVIDIA's DGX B200 "
-                          "lets its GPUs be limited to: 200 W of 1,000 or 700 W, its user guide's 'Managing Power "
-                          "Capping', https://docs.nvidia.com/dgx/dgxb200-user-guide/power-capping.html")
+MIN_POWER_LIMIT_SOURCE = ("NVIDIA's DGX B200 lets its GPUs be limited down to 0.2-0.29 of their rated power: its "
+                          "user guide's 'Managing Power Capping', "
+                          "https://docs.nvidia.com/dgx/dgxb200-user-guide/power-capping.html")
 # A decode step's draw rises from the decode fraction towards the prefill's as its matrix products take more of its
 # roofline (``compute_share``): Splitwise's two draws are a memory-bound decode's and a compute-bound prefill's, and a
 # decode step at a large batch is compute-bound. Linear in the share between them: an assumption, no fitted number.
@@ -594,8 +594,8 @@ def limit_stretch(draw_w: float, limit_w: float, tdp_w: float, exponent: float) 
     ``power_limit_exponent``, fitted to MLPerf's capped results (``estimator.fit.power_limit``)."""
     idle = IDLE_POWER_FRACTION * float(tdp_w)
     if not math.isfinite(limit_w) or limit_w < MIN_POWER_LIMIT_FRACTION * float(tdp_w):
-        raise InputError(f"a power limit of {gfmt(limit_w, 7)} W is below {gfmt(MIN_POWER_LIMIT_FRACTION)} of the "
-                         f"device's {gfmt(float(tdp_w))} W ({MIN_POWER_LIMIT_SOURCE})", field="power_limit_w")
+        raise InputError(f"a power limit of {gfmt(limit_w, 7)} W is below a quarter of the device's "
+                         f"{gfmt(float(tdp_w))} W ({MIN_POWER_LIMIT_SOURCE})", field="power_limit_w")
     if limit_w >= draw_w:
         return 1.0
     return ((draw_w - idle) / (limit_w - idle)) ** float(exponent)

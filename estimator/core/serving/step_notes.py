@@ -80,7 +80,11 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
              f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
              f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
     # under a power limit every part is stretched alike, the fitted engine costs named above too (review 2026-11-27)
-    limited = (f"; every part {decode.power_limit_stretch:.2f}× as long under the power limit"
+    apart = decode.prefill_held_stretch > max(decode.power_limit_stretch, 1.0)  # a prefill phase held on its own
+    others = (f", every other part {decode.power_limit_stretch:.2f}×" if decode.power_limit_stretch > 1.0 else "")
+    limited = (f"; under the power limit the prefill phase {decode.prefill_held_stretch:.2f}× as long (at the "
+               f"prefill's draw){others}" if apart else
+               f"; every part {decode.power_limit_stretch:.2f}× as long under the power limit"
                if decode.power_limit_stretch > 1.0 else "")
     if decode.tokens_per_step > 1.0:  # speculative decoding: the step's parts over the tokens it emits
         return (f"time per output token {fmt_ms(decode.tpot_s)} = (a step: {parts} + the draft head's passes "
@@ -137,6 +141,14 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
                    f"({lo:.2f}–{hi:.2f} of it): extrapolated" if share < lo - 0.005 else "")
         prefill = (f"; a prompt's prefill alone, at the prefill's draw, {decode.prefill_limit_stretch:.2f}× as long "
                    "(the time to the first token)" if decode.prefill_limit_stretch > 1.0 else "")
+        # an engine that prefills as its own phase holds that phase to the limit at the prefill's draw even where the
+        # decode's draw is under it: each step's prefill share slows too (browser review 2026-11-27: "the steps run
+        # as without it" where TPOT rose 81.6 → 84.1 ms)
+        phase = decode.prefill_held_stretch > max(decode.power_limit_stretch, 1.0)
+        if phase:
+            prefill = (f"; the engine prefills as its own phase, at the prefill's draw: held to the limit, that phase "
+                       f"runs {decode.prefill_held_stretch:.2f}× as long, in each step (its prefill share) and for a "
+                       "prompt alone (the time to the first token)")
         if decode.unlimited_power_w is not None:
             notes.append(f"power limit {limit} W per device: the modelled draw, {gfmt(decode.unlimited_power_w, 3)} W, is "
                          f"held to it, and each step runs {decode.power_limit_stretch:.2f}× as long: ((draw − idle) ÷ "
@@ -144,8 +156,9 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
                          f"{device.tdp_label}, as MLPerf Inference's power-capped results ran against the same systems "
                          f"uncapped (serving_fit.json's power_limit){prefill}{outside}")
         else:
-            notes.append(f"power limit {limit} W per device: at or above the modelled draw ({gfmt(decode.power_w, 3)} "
-                         f"W), so the steps run as without it{prefill}{outside}")
+            held = ("the decode runs as without it" if phase else "so the steps run as without it")
+            notes.append(f"power limit {limit} W per device: at or above the modelled decode draw "
+                         f"({gfmt(decode.power_w, 3)} W), {held}{prefill}{outside}")
     return tuple(notes)
 
 
