@@ -21,9 +21,10 @@ from estimator.report.statement import statement
 from estimator.services import api
 
 # issue 54's profiles: the MI325X, MI350X and MI355X (AMD, ROCm) and Trainium2 (AWS Neuron) are unlike every held-out family;
-# the GB200, GB300, B300, H200 NVL, H100 NVL and RTX PRO 6000 Server are NVIDIA GPUs with tensor cores, as they are
-FLAGGED = {"cpu-server-2s-epyc", "gtx-580", "gtx-1080-ti", "rtx-3090", "rtx-4090", "k80", "p100", "mi250x", "mi300x",
-           "gaudi2", "gaudi3", "mi325x", "mi350x", "mi355x", "trainium2"}
+# the GB200, GB300, B300, H200 NVL, H100 NVL and RTX PRO 6000 Server are NVIDIA GPUs with tensor cores, as they are, and
+# so are the professional RTX A6000 and RTX 6000 Ada; the GeForce RTX 5090 is a consumer card, as the 3090 and 4090 are
+FLAGGED = {"cpu-server-2s-epyc", "gtx-580", "gtx-1080-ti", "rtx-3090", "rtx-4090", "rtx-5090", "k80", "p100", "mi250x",
+           "mi300x", "gaudi2", "gaudi3", "mi325x", "mi350x", "mi355x", "trainium2"}
 HELD = ("A100", "H100", "TPU v3", "TPU v4", "V100")
 
 

@@ -113,6 +113,19 @@ ALIASES = (
                                                    "300 W: https://feedman.me/posts/z0bnL)"),
     ("rtx-4000-ada", "NVIDIA RTX 4000 Ada", "the short name clouds list it by (DigitalOcean's 'RTX 4000 Ada' GPU Droplet, "
                                             "gpu-4000adax1-20gb: profiles/rtx-4000-ada.toml's price source)"),
+    # The workstation cards people serve and fine-tune on. The RTX 5090's names ("NVIDIA GeForce RTX 5090", nvidia-smi's;
+    # "RTX 5090", "rtx5090") are its profile's name's words and need no alias; "RTX 6000" alone is no alias: it is also
+    # the Turing Quadro RTX 6000 (24 GB, Lambda's 'gpu_1x_rtx6000', '1x RTX 6000 (24 GB)'), so it is refused.
+    ("rtx-a6000", "NVIDIA RTX A6000", f"{DRIVER_TABLE}: device 2230; RunPod's GPU id"),
+    ("rtx-a6000", "A6000", "the short name clouds list it by (Lambda's instance type gpu_1x_a6000, '1x A6000 (48 GB)', "
+                           "as public repositories' copies of Lambda's instance list name it; secondary): no other "
+                           "part is an A6000"),
+    ("rtx-6000-ada", "NVIDIA RTX 6000 Ada Generation", f"{DRIVER_TABLE}: device 26B1 (nvidia-smi's table cuts it to "
+                                                       "'NVIDIA RTX 6000 Ada Gene...'); RunPod's GPU id"),
+    ("rtx-6000-ada", "NVIDIA RTX 6000 Ada", "the short name clouds list it by (RunPod's catalogue: 'RTX 6000 Ada 48 GB', as "
+                                            "a public repository's hardware note quotes it; secondary)"),
+    ("rtx-6000-ada", "RTX 6000 Ada 48 GB", "the same with its memory, as that catalogue writes it (48 GB: the card's one "
+                                           "size, NVIDIA's datasheet)"),
     # The accelerators as MLPerf Inference v4.0/v4.1 system descriptions write them (the accelerator column of
     # estimator/data/mlperf_inference.csv, each row citing its result file).
     ("gh200-144gb", "NVIDIA GH200 Grace Hopper Superchip 144GB", "MLPerf Inference v4.1 system descriptions (HPE, NVIDIA)"),
