@@ -29,7 +29,7 @@ A held-out family has no profile entry naming its neighbour, so its nearest fami
 by a fixed rule: the family of the same kind (GPU, TPU) whose chip was released nearest in time,
 the newer on a tie; with none of the same kind, the pooled fit. The profiles' ``prior_from`` is
 chosen per device, with its reason in the profile's ``basis``; the rule gives the same family
-for 36 of the 45 devices that borrow (the others: Gaudi 2 and 3, Trainium2, the MI250X and the A10G, and the older
+for 38 of the 47 devices that borrow (the others: Gaudi 2 and 3, Trainium2, the MI250X and the A10G, and the older
 GPUs that name no family, ``prior_from = "pooled"``; ``tests/fit/test_new_family.py`` counts them).
 """
 

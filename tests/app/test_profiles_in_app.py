@@ -130,12 +130,12 @@ def test_compare_page_groups_refusals_of_one_kind(params, lead, accepted):
     boxes = [w.value.replace("\\", "") for w in at.warning]
     assert len(at.dataframe[0].value) == 1 and len(boxes) == 1, boxes
     # the page compares every bundled profile but the reference points (the brain, AlphaGo); all but the one row
-    # shown (the GTX 580, released 2010; the T4, the only profile with an int4 peak) are refused in one box: 51
+    # shown (the GTX 580, released 2010; the T4, the only profile with an int4 peak) are refused in one box: 53
     # since the nine profiles of issue 54, the two GH200s, the H200 CTS, the Arc Pro B60 (single and dual card), the
-    # RTX 4000 Ada and the RTX 5090, RTX A6000 and RTX 6000 Ada (32 before them)
+    # RTX 4000 Ada, the RTX 5090, RTX A6000 and RTX 6000 Ada, and the TPU7x and GB10 (32 before them)
     compared = [p for p in datafiles.default_profiles().profiles.values() if not p.reference_point]
     refused = sum(not accepted(p) for p in compared)
-    assert refused == len(compared) - 1 == 51
+    assert refused == len(compared) - 1 == 53
     assert boxes[0].startswith(f"{refused} profiles (") and f", …): {lead} (for example " in boxes[0]
 
 

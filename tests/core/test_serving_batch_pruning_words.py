@@ -121,11 +121,11 @@ def test_half_on_an_a100_is_still_skipped():
 
 # NVIDIA Ampere, Ada, Hopper and Blackwell, AMD CDNA 3 (core/serving/pruning.py names the sources' chips); the
 # profiles added since (Hopper: h100-nvl, h200-nvl, h200-sxm-cts; Blackwell and Blackwell Ultra: b300, gb200, gb300,
-# rtx-pro-6000-server; the workstation cards rtx-a6000, rtx-6000-ada and rtx-5090) each carry a [sparsity] table with
-# its source, as their datasheets give peaks with sparsity
+# rtx-pro-6000-server; the workstation cards rtx-a6000, rtx-6000-ada and rtx-5090; the GB10 superchip) each carry a
+# [sparsity] table with its source, as their datasheets give peaks with sparsity
 SPARSE = {"a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb", "a800", "a10g", "rtx-3090", "l4", "l40s", "rtx-4090",
           "h100-pcie", "h100-sxm", "h100-nvl", "h800", "h200-sxm", "h200-sxm-cts", "h200-nvl", "b200", "b300", "gb200", "gb300",
-          "rtx-pro-6000-server", "mi300x", "gh200-96gb", "gh200-144gb", "rtx-a6000", "rtx-6000-ada", "rtx-5090"}
+          "rtx-pro-6000-server", "mi300x", "gh200-96gb", "gh200-144gb", "rtx-a6000", "rtx-6000-ada", "rtx-5090", "gb10"}
 
 
 def test_which_profiles_have_sparse_tensor_cores():

@@ -22,9 +22,10 @@ from estimator.services import api
 
 # issue 54's profiles: the MI325X, MI350X and MI355X (AMD, ROCm) and Trainium2 (AWS Neuron) are unlike every held-out family;
 # the GB200, GB300, B300, H200 NVL, H100 NVL and RTX PRO 6000 Server are NVIDIA GPUs with tensor cores, as they are, and
-# so are the professional RTX A6000 and RTX 6000 Ada; the GeForce RTX 5090 is a consumer card, as the 3090 and 4090 are
+# so are the professional RTX A6000 and RTX 6000 Ada; the GeForce RTX 5090 is a consumer card, as the 3090 and 4090 are;
+# the GB10 a desktop superchip on LPDDR5x unified memory; TPU7x is a Google TPU, as TPU v3 and v4 are
 FLAGGED = {"cpu-server-2s-epyc", "gtx-580", "gtx-1080-ti", "rtx-3090", "rtx-4090", "rtx-5090", "k80", "p100", "mi250x",
-           "mi300x", "gaudi2", "gaudi3", "mi325x", "mi350x", "mi355x", "trainium2"}
+           "mi300x", "gaudi2", "gaudi3", "mi325x", "mi350x", "mi355x", "trainium2", "gb10"}
 HELD = ("A100", "H100", "TPU v3", "TPU v4", "V100")
 
 

@@ -126,6 +126,13 @@ ALIASES = (
                                             "a public repository's hardware note quotes it; secondary)"),
     ("rtx-6000-ada", "RTX 6000 Ada 48 GB", "the same with its memory, as that catalogue writes it (48 GB: the card's one "
                                            "size, NVIDIA's datasheet)"),
+    # The GB10 superchip by its own name (nvidia-smi's 'NVIDIA GB10'; NVML's product name 'NVIDIA-GB10') and by the
+    # desktop it is sold in. "DGX" reads as "sxm" (_SXM, for the DGX boards' SXM GPUs): the alias is read the same way,
+    # so "DGX Spark" still names only this profile.
+    ("gb10", "NVIDIA GB10", "nvidia-smi's name of the GPU on a DGX Spark ('NVIDIA GB10', driver 580.95.05, in public "
+                            "repositories' logs; secondary)"),
+    ("gb10", "NVIDIA DGX Spark", "NVIDIA's name of the desktop built on one GB10 (NVIDIA DGX Spark product page)"),
+    ("gb10", "DGX Spark", "the same without the vendor's word"),
     # The accelerators as MLPerf Inference v4.0/v4.1 system descriptions write them (the accelerator column of
     # estimator/data/mlperf_inference.csv, each row citing its result file).
     ("gh200-144gb", "NVIDIA GH200 Grace Hopper Superchip 144GB", "MLPerf Inference v4.1 system descriptions (HPE, NVIDIA)"),
@@ -151,6 +158,16 @@ ALIASES = (
     ("tpu-v5e", "TPU v5e (16 GB HBM2)", "MLPerf Inference v4.0 (Google's system description)"),
     ("tpu-v6e", "TPU v6e", "Google Cloud's name of the chip (Cloud TPU documentation: 'TPU v6e', marketed as Trillium)"),
     ("tpu-v6e", "TPU Trillium", "Google's marketing name of TPU v6e (Cloud TPU documentation)"),
+    # Ironwood's names: Google Cloud's is "TPU7x" (Cloud TPU documentation, 'TPU7x (Ironwood)', and GKE's 'Ironwood
+    # (TPU7x)'; the first release of the Ironwood family), the profile's name's words with its marketing name.
+    ("tpu-v7", "TPU7x", "Google Cloud's name of the chip (Cloud TPU documentation: 'TPU7x (Ironwood)'; GKE's tpu7x)"),
+    ("tpu-v7", "TPU7x (Ironwood)", "the Cloud TPU documentation's title of its page"),
+    ("tpu-v7", "TPU v7", "the seventh generation as the earlier TPUs are written ('TPU v6e'); press and aiwiki.ai: "
+                         "'officially TPU v7 or TPU7x' (secondary)"),
+    ("tpu-v7", "TPU v7x", "vLLM's TPU documentation: 'TPU v7x (Ironwood)' (secondary)"),
+    ("tpu-v7", "Ironwood", "Google's marketing name of its seventh-generation TPU (blog.google, April 2025); TPU7x is "
+                           "the family's only release"),
+    ("tpu-v7", "Google TPU Ironwood", "the marketing name with the vendor's and the kind's words"),
     ("gaudi2", "Intel Gaudi 2 AI Accelerator (96 GB HBM2E)", "MLPerf Inference v4.0 (Intel's system description)"),
     ("gaudi3", "Intel Gaudi 3 AI Accelerator (128 GB HBM2E)", "the Gaudi 2's MLPerf Inference v4.0 form for the Gaudi 3 "
                                                               "(128 GB HBM2e: profiles/gaudi3.toml)"),
