@@ -294,6 +294,22 @@ def scenario_line(r) -> str:
             + f"; engine {r.engine}.")
 
 
+def limit_caption(r) -> str:
+    """What a power limit does to the step's bars, as the CLI's time note says it: every part stretched alike, or an
+    engine's own prefill phase by its own stretch (review 2026-11-27: the page said "every part" where the CLI said
+    the prefill phase 2.91×, every other part 1.58×)."""
+    if r.power_limit_w is None:
+        return ""
+    limit = hz.power(r.power_limit_w)
+    phase = not r.mixed_prefill and r.prefill_limit_stretch > max(r.power_limit_stretch, 1.0)
+    if phase:
+        others = f", every other part {r.power_limit_stretch:.2f}×" if r.power_limit_stretch > 1.0 else ""
+        return (f" Under the {limit} power limit the prefill phase is {r.prefill_limit_stretch:.2f}× as long (at the "
+                f"prefill's draw){others}.")
+    return (f" Under the {limit} power limit every part is {r.power_limit_stretch:.2f}× as long."
+            if r.power_limit_stretch > 1.0 else "")
+
+
 def limit_words(r) -> str:
     """A power limit and what it does, in a few words: "power limit 350 W a device (steps 1.48× as long)"."""
     slower = [f"steps {r.power_limit_stretch:.2f}× as long"] if r.power_limit_stretch > 1.0 else []
@@ -315,8 +331,7 @@ def step_section(r) -> None:
     formula, pale = how.split(". Pale: ")
     if r.draft_tokens:  # speculative decoding: the step over the tokens a sequence emits in it (time_note)
         formula = f"({formula} + draft head) ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step"
-    held = (f" Under the {hz.power(r.power_limit_w)} power limit every part is {r.power_limit_stretch:.2f}× as long."
-            if r.power_limit_w is not None and r.power_limit_stretch > 1.0 else "")
+    held = limit_caption(r)
     st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {formula}. Pale: {pale}.{held}")
     charts.render_chart(step_chart(step_frame(r)))
 

@@ -172,3 +172,18 @@ def test_a_power_limit_in_the_address_is_the_clis(capsys):
     assert f"power limit 300 W a device (steps {stretch:.2f}× as long" in shown
     assert f"Under the 300 W power limit every part is {stretch:.2f}× as long." in notes
     assert f"time to first token {hz.token_time(cli['seconds_to_first_token'])}: the prompt's prefill and one step" in notes
+
+
+def test_an_engine_that_prefills_apart_says_its_prefill_phase_is_held(capsys):
+    """vllm-2024 at 300 W: the step's draw is under the limit, its own prefill phase (at the prefill's draw) is held;
+    the page's chart caption says that phase's stretch as the CLI's note does, not "every part" (review 2026-11-27)."""
+    at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_plimit": "300", "inf_engine": "vllm-2024"})
+    cli = cli_json(capsys, "inference", "--tokens", "1e9", "--model", "llama-3.1-8b", "--power-limit-w", "300",
+                   "--engine", "vllm-2024")
+    limit = cli["power_limit"]
+    assert limit["stretch"] == 1.0 and limit["unlimited_w_per_device"] is None and limit["prefill_stretch"] > 1.5
+    notes = " ".join(plain(x.value) for x in at.caption)
+    assert (f"Under the 300 W power limit the prefill phase is {limit['prefill_stretch']:.2f}× as long (at the "
+            "prefill's draw).") in notes
+    assert "every part is" not in notes
+    assert metrics(at)["Energy per output token"] == hz.joules(cli["joules_per_output_token"])

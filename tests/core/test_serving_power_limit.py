@@ -53,8 +53,24 @@ def test_an_engine_that_prefills_apart_holds_its_prefill_phase_at_the_prefills_d
     assert held.tpot_s == pytest.approx((free.tpot_s - free.prefill_s) * stretch + free.prefill_s * prefill)
     # a limit above the step's average draw but under the TDP: the prefill phase alone slows
     above = step(**KW, power_limit_w=99.0)
-    assert above.power_limit_stretch == 1.0 and above.power_w == free.power_w
+    assert above.power_limit_stretch == 1.0 and above.unlimited_power_w is None
     assert above.tpot_s == pytest.approx(free.tpot_s + free.prefill_s * ((80.0 / 79.0) ** 0.5 - 1.0))
+    # held, that phase draws the limit, not the TDP, for longer: the step's draw by load again (review 2026-11-27:
+    # the energy had risen); by hand, idle 0.2 + the decode's and the prefill's shares of the busy time, the
+    # prefill's at the limit's 0.99 of the TDP; the energy per token the power × devices × TPOT ÷ batch
+    from estimator.core.serving.step import DECODE_POWER_FRACTION, compute_share
+    k, t = FIT.busy_per_roofline_s, above.tpot_s
+    decode = DECODE_POWER_FRACTION + (1.0 - DECODE_POWER_FRACTION) * compute_share(above.compute_s, above.gpu_s)
+    share = 0.2 + (decode - 0.2) * min(1.0, k * above.gpu_s / t) + (0.99 - 0.2) * min(1.0, k * above.prefill_s / t)
+    assert above.power_w == pytest.approx(100.0 * min(0.99, share))
+    assert above.joules_per_output_token == pytest.approx(above.power_w * 2 * above.tpot_s / 4)
+    # just above the step's draw (94.6 W), far below the prefill's (100 W): the prefill alone held, the energy a
+    # token lower than unlimited (2.79 against 2.84), the time 1.011× as long
+    lower = step(**KW, power_limit_w=free.power_w + 0.5)
+    assert lower.unlimited_power_w is None and lower.power_w < free.power_w
+    assert lower.joules_per_output_token == pytest.approx(2.791, abs=0.001)
+    assert lower.joules_per_output_token < free.joules_per_output_token
+    assert lower.tpot_s / free.tpot_s == pytest.approx(1.0109, abs=1e-4)
 
 
 def test_a_limit_near_idle_costs_more_energy_not_less_and_a_quarter_of_the_tdp_is_the_floor():
@@ -142,8 +158,8 @@ def test_a_limit_outside_the_fitted_ones_says_it_is_extrapolated_and_a_chip_draw
                                 batch_size="max", power_limit_w=600).result
     assert not any("extrapolated" in n for n in r.notes)
     # the exponent is GPUs': a TPU (which states no TDP either), a CPU server, a system are refused
-    for hw, kind in (("tpu-v5e", "tpu"), ("tpu-v3", "tpu"), ("cpu-server-2s-epyc", "cpu")):
-        with pytest.raises(InputError, match=f"{hw} is a {kind}, not a GPU"):
+    for hw, kind in (("tpu-v5e", "a TPU"), ("tpu-v3", "a TPU"), ("cpu-server-2s-epyc", "a CPU"), ("gaudi3", "an accelerator")):
+        with pytest.raises(InputError, match=f"{hw} is {kind}, not a GPU"):
             limits.inference_report(hardware=hw, params=7e9, tokens=1e9, power_limit_w=250)
     assert main(["inference", "--params", "7e9", "--hardware", "tpu-v5e", "--tokens", "1e9", "--power-limit-w", "30"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
@@ -191,3 +207,23 @@ def test_the_how_to_quotes_what_the_cli_prints():
     assert sentence in text, sentence
     exponent = serving_data.load_serving_fit().power_limit_exponent
     assert f"((draw − idle) ÷ (limit − idle))^{exponent:.2f} times as long" in text
+
+
+def test_the_nodes_range_keeps_a_capped_device_under_its_limit(capsys):
+    """Review 2026-11-27: at 350 W a device the node's range top was the uncapped ×1.24 of the whole node (799 W), a
+    device drawing above its cap; now the devices' part of the top is the limit, the host's part × the profile's
+    ratio: 350 + 294 × 1.24 = 715 W on one H100 (and uncapped the whole node × the ratio, as before)."""
+    from estimator.io.datafiles import default_profiles
+    profile = default_profiles().by_id("h100-sxm")
+    high = profile.power.average_range_w[1] / profile.power.average_w
+    args = ["inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "1", "--batch-size", "max",
+            "--tokens", "1e9", "--format", "json"]
+    assert main([*args, "--power-limit-w", "350"]) == 0
+    capped = json.loads(capsys.readouterr().out)
+    host = capped["node_power_w"] - 350.0
+    assert host == pytest.approx(294.0, abs=1.0)
+    assert capped["range"]["node_power_w"][1] == pytest.approx(350.0 + host * high)
+    assert capped["range"]["node_power_w"][1] == pytest.approx(715.0, abs=1.0)
+    assert main(args) == 0
+    free = json.loads(capsys.readouterr().out)
+    assert free["range"]["node_power_w"][1] == pytest.approx(free["node_power_w"] * high)

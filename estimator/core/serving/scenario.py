@@ -112,7 +112,8 @@ def check_power_limit(s: InferenceScenario, profile: HardwareProfile) -> None:
         raise InputError("a power given is the draw: give a power or a power limit, not both",
                          field=("power_w", "power_limit_w"))
     if profile.kind != "gpu":
-        raise InputError(f"{profile.id} is {article(profile.kind)} {profile.kind}, not a GPU: a power limit's "
+        kind = profile.kind.upper() if profile.kind in ("tpu", "cpu") else profile.kind   # "a TPU", "an accelerator"
+        raise InputError(f"{profile.id} is {article(kind)} {kind}, not a GPU: a power limit's "
                          "slowdown is fitted to GPUs' "
                          "capped results (MLPerf's H200 MaxQ runs); give a power instead", field=("power_limit_w", "hardware"))
     base = power_base(profile)

@@ -555,6 +555,15 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             step_s += prefill_s * (prefill_stretch / stretch - 1.0)
             prefill_s *= prefill_stretch / stretch
             prefill_held = prefill_stretch
+            if unlimited_w is None:
+                # the step's draw by load again, its prefill phase longer and drawing the limit, not the prefill's
+                # draw: held, that phase takes less energy, not more (review 2026-11-27: J/token had risen 3% at a
+                # limit above the decode's draw); a step already held draws the limit throughout
+                limit_share = float(power_limit_w) / device.tdp_w
+                frac = min(limit_share, load_power_fraction(
+                    fit, gpu_s + draft_gpu_s, prefill_s, step_s,
+                    compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s), prefill_draw=limit_share))
+                watts = frac * device.tdp_w
     else:
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
@@ -608,7 +617,7 @@ def compute_share(compute_s: float, gpu_s: float) -> float:
 
 
 def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s: float,
-                        matmul_share: float = 0.0) -> float:
+                        matmul_share: float = 0.0, prefill_draw: float = PREFILL_POWER_FRACTION) -> float:
     """Power ÷ TDP over a step of ``step_s`` seconds whose roofline holds ``gpu_s`` of decoding and
     ``prefill_s`` of prefill: from idle towards the decode and prefill draws by how busy each keeps the
     GPU (``busy_per_roofline_s`` seconds a roofline second), at most the TDP. A window of decode steps
@@ -618,13 +627,14 @@ def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s:
     memory-bound decode fraction towards the compute-bound prefill fraction in proportion, as Splitwise's two draws
     bound it (a memory-bound decode 0.54-0.625 of TDP, a compute-bound prefill the TDP): a decode step at a large
     batch multiplies as a prefill does and draws as one (POWER_SOURCE). 0: the decode fraction whatever the
-    batch (the form before 2026-11-27)."""
+    batch (the form before 2026-11-27). ``prefill_draw``: the prefill's draw ÷ TDP (a prefill phase held to a power
+    limit draws the limit's share)."""
     k = fit.busy_per_roofline_s
     u_dec, u_pre = min(1.0, k * gpu_s / step_s), min(1.0, k * prefill_s / step_s)
     c = min(1.0, max(0.0, float(matmul_share)))
     decode_draw = DECODE_POWER_FRACTION + (PREFILL_POWER_FRACTION - DECODE_POWER_FRACTION) * c
     return min(1.0, IDLE_POWER_FRACTION + (decode_draw - IDLE_POWER_FRACTION) * u_dec
-               + (PREFILL_POWER_FRACTION - IDLE_POWER_FRACTION) * u_pre)
+               + (prefill_draw - IDLE_POWER_FRACTION) * u_pre)
 
 
 def embedding_params(arch: Architecture, params: float) -> tuple[float, float]:

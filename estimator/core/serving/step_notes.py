@@ -148,7 +148,9 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
         if phase:
             prefill = (f"; the engine prefills as its own phase, at the prefill's draw: held to the limit, that phase "
                        f"runs {decode.prefill_held_stretch:.2f}× as long, in each step (its prefill share) and for a "
-                       "prompt alone (the time to the first token)")
+                       "prompt alone (the time to the first token), drawing the limit, not the prefill's draw"
+                       + ("" if decode.unlimited_power_w is not None else
+                          f" (the step's draw by load {gfmt(decode.power_w, 3)} W)"))
         if decode.unlimited_power_w is not None:
             notes.append(f"power limit {limit} W per device: the modelled draw, {gfmt(decode.unlimited_power_w, 3)} W, is "
                          f"held to it, and each step runs {decode.power_limit_stretch:.2f}× as long: ((draw − idle) ÷ "
@@ -156,9 +158,10 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
                          f"{device.tdp_label}, as MLPerf Inference's power-capped results ran against the same systems "
                          f"uncapped (serving_fit.json's power_limit){prefill}{outside}")
         else:
-            held = ("the decode runs as without it" if phase else "so the steps run as without it")
-            notes.append(f"power limit {limit} W per device: at or above the modelled decode draw "
-                         f"({gfmt(decode.power_w, 3)} W), {held}{prefill}{outside}")
+            # with a prefill phase held the draw the result carries is the held one, given with that phase's words
+            held = ("the rest of the step runs as without it" if phase else "so the steps run as without it")
+            notes.append(f"power limit {limit} W per device: at or above the step's modelled draw"
+                         + ("" if phase else f" ({gfmt(decode.power_w, 3)} W)") + f", {held}{prefill}{outside}")
     return tuple(notes)
 
 
