@@ -286,8 +286,9 @@ def later_ratios_part(t: dict) -> None:
     """The later layouts' ratios within a table (one setting changed), the step model's and the flat MFU's."""
     q = t["ratios"]
     st.markdown(c.md_escape(
-        f"Within a table ({q['pairs']} ratios in {q['groups']} groups: rows of one table on the same machines that "
-        f"differ in one setting, each over the group's first row; the {t['variant_rows']} rows on a variant of the "
+        f"Ratios within a benchmark ({q['pairs']} ratios in {q['groups']} groups: rows of one benchmark on the same "
+        f"machines that differ in one setting, each over the group's first row; the {t['variant_rows']} rows on a "
+        f"variant of the "
         f"profile's device are scored only here): the step model's ratio is {q['median_factor']:.2f}× off the "
         f"measured one in the median ({q['within_1_10']} of {q['pairs']} within 1.10×), the flat MFU's "
         f"{q['flat_mfu_median_factor']:.2f}× ({q['flat_mfu_within_1_10']} of {q['pairs']}).", limit=600))

@@ -13,9 +13,9 @@ they give. Where it is one of them, both name it, and the published word must sa
 
 ``device_as_profile`` says whether the devices measured are the profile's (``yes``) or a variant of it the profile does
 not describe (``no``: torchtitan's H100s with 96 GB of HBM2e under a 500 W limit); a variant's rows are scored only
-as ratios within their ``compare_group``: rows of one table on the same machines that differ in one setting (the
-sequence and context parallelism, the pipeline schedule, the precision, the devices), each against the group's first
-row, where what the device does not share with the profile cancels.
+as ratios within their ``compare_group``: rows of one benchmark on the same machines that differ in one setting (the
+sequence and context parallelism, the pipeline schedule, the precision, the devices: in one table, or the same run on
+8 and 128 GPUs across two), each against the group's first row (not always a table's first), where what the device does not share with the profile cancels.
 """
 
 from __future__ import annotations

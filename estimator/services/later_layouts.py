@@ -124,8 +124,8 @@ def later_layouts_document() -> dict:
                    "as the cross-validation scores a layout, beside the flat MFU of the same fit "
                    f"({flat_mfu:.1%} of the peak, model FLOPs); where it lies between two, checked against the "
                    "bracket of the two modes' predictions; a row measured on a variant of its profile's device only "
-                   "as the ratio of its tokens/s to its group's first row's (the rows of one table that differ in one "
-                   "setting), the step model's ratio against the measured one, beside the flat MFU's"),
+                   "as the ratio of its tokens/s to its group's first row's (the rows of one benchmark on the same "
+                   "machines that differ in one setting), the step model's ratio against the measured one, beside the flat MFU's"),
         "citations": list(dict.fromkeys(r.citation for r in layouts)),
         "level": LEVEL,
         "flat_mfu": flat_mfu,
