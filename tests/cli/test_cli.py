@@ -233,7 +233,7 @@ def test_version_abbreviated_flags_and_near_miss_hardware(capsys):
     assert "unrecognized arguments: --flop" in capsys.readouterr().err
     # an unknown id suggests the ids it begins, or close spellings (names people write are
     # tests/core/test_hardware_names.py's)
-    for given, hint in (("h100-sx", "did you mean h100-sxm?"), ("tpu-v7", "did you mean tpu-v2 or tpu-v3 or tpu-v4")):
+    for given, hint in (("h100-sx", "did you mean h100-sxm?"), ("tpu-v9", "did you mean tpu-v2 or tpu-v3 or tpu-v4")):
         assert main(["estimate", "--flops", "1e21", "--hardware", given]) == 2
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and hint in err[0] and "valid ids:" in err[0]

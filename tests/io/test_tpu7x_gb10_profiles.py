@@ -71,7 +71,7 @@ def test_the_tpu7x_power_is_an_assumption_derived_as_the_v6es(profiles):
 def test_the_gb10s_figures_are_the_sourced_ones_only(profiles):
     """NVIDIA states 1 PFLOP FP4 with sparsity (500 TFLOPS dense) and FP32 31 TFLOPS; the 16- and 8-bit tensor peaks
     are derived from the FP4 one by the RTX 5090 whitepaper's ratios (FP4 = 4 × FP8 = 8 × BF16), which a measured ~60
-    TFLOPS BF16 agrees with, the other readings named (the notes say so); 128 GB LPDDR5x at 273 GB/s, 140 W,
+    TFLOPS BF16 supports, the other readings named (the notes say so); 128 GB LPDDR5x at 273 GB/s, 140 W,
     ConnectX-7 200 Gb/s."""
     chip = profiles.get("gb10")
     assert chip.kind == "gpu" and chip.release_year == 2025 and chip.default_precision == "bf16"
