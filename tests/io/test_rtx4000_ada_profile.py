@@ -12,17 +12,10 @@ from estimator.cli import main
 from estimator.core.base.errors import UnknownHardwareError
 from estimator.core.hardware.base_profile import guess_base_profile
 from estimator.core.serving.step import link_for
-from estimator.io.datafiles import PROFILES_DIR, default_profiles
+from estimator.io.datafiles import PROFILES_DIR
 
 SMS, BOOST_HZ = 48, 2.175e9  # 6,144 CUDA cores ÷ 128 per Ada SM; the boost clock (the profile's peak source)
 MIB = 1024**2
-
-
-@pytest.fixture(scope="module")
-def profiles():
-    ps = default_profiles()
-    assert not ps.errors, [str(e) for e in ps.errors]
-    return ps
 
 
 @pytest.fixture(scope="module")

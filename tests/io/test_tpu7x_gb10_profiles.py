@@ -13,16 +13,9 @@ from estimator.cli import main
 from estimator.core.base.errors import UnknownHardwareError
 from estimator.core.serving.step import link_for
 from estimator.core.training.step import step_hardware
-from estimator.io.datafiles import PROFILES_DIR, default_profiles
+from estimator.io.datafiles import PROFILES_DIR
 
 GIB = 1024**3
-
-
-@pytest.fixture(scope="module")
-def profiles():
-    ps = default_profiles()
-    assert not ps.errors, [str(e) for e in ps.errors]
-    return ps
 
 
 def test_the_profiles_validate_and_are_listed(capsys):

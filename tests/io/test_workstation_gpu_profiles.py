@@ -12,19 +12,12 @@ import pytest
 from estimator.cli import main
 from estimator.core.base.errors import UnknownHardwareError
 from estimator.core.serving.step import link_for
-from estimator.io.datafiles import PROFILES_DIR, default_profiles
+from estimator.io.datafiles import PROFILES_DIR
 
 MIB = 1024**2
 IDS = ("rtx-5090", "rtx-a6000", "rtx-6000-ada")
 # ACT's carbon per cm² of die (5 nm and 8 nm rows) and per GB of memory, and the package, as profiles/rtx-4090.toml
 CPA_5NM, CPA_8NM, KG_PER_GB, PACKAGE_KG = 2.778, 1.807, 0.0743, 0.15
-
-
-@pytest.fixture(scope="module")
-def profiles():
-    ps = default_profiles()
-    assert not ps.errors, [str(e) for e in ps.errors]
-    return ps
 
 
 def test_the_profiles_validate_and_are_listed(capsys):
