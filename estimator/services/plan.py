@@ -248,6 +248,26 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
     return None
 
 
+# The exposed share of a step's expert all-to-alls past which a note says what hiding them would give (a design
+# choice: a tenth of the step, the bubble note's order).
+EXPERT_NOTE_SHARE = 0.10
+
+
+def expert_overlap_note(st: StepTime) -> str | None:
+    """Where a mixture of experts' all-to-alls take at least ``EXPERT_NOTE_SHARE`` of the step, exposed (the step model
+    hides none unless the layout says its schedule does): their share, and the most a schedule that hides them under
+    compute would gain, 1 ÷ (1 − share) (review 2026-11-27: DeepSeek-V3 on 2,048 H800s planned at 88.8 days, its
+    all-to-alls 58% of the step, without a word; DeepSeek's DualPipe hid them, and its pre-training took about 54 days:
+    2,664K H800-hours, arXiv:2412.19437 Table 1)."""
+    parts = st.parts
+    share = parts.expert_comm_s / parts.total_s if parts.total_s > 0 else 0.0
+    if share < EXPERT_NOTE_SHARE:
+        return None
+    return (f"expert all-to-alls: {share:.0%} of the step, counted exposed (none hidden under compute); a schedule that "
+            f"overlaps them with compute (DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to "
+            f"{1.0 / (1.0 - share):.2f}× as fast")
+
+
 def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, st: StepTime) -> str | None:
     """Where a layout given leaves the devices idle in the pipeline bubble for at least ``BUBBLE_NOTE_FRACTION`` of
     the compute time: the bubble's share of the step, and the MFU with more micro-batches (a larger global batch),
@@ -379,7 +399,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
-        said = (cross_node_note(hardware, st), bubble_note(shape, hardware, step_params, st))
+        said = (cross_node_note(hardware, st), bubble_note(shape, hardware, step_params, st), expert_overlap_note(st))
         notes = raised + tuple(n for n in said if n)
         capacity = profile.memory_gb or math.inf
         if gb > capacity:
@@ -415,7 +435,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     lay = best.layout
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
-    return StepSetup(run=run, memory={**memory, **planned})
+    overlap = expert_overlap_note(best.step)
+    return StepSetup(run=run, memory={**memory, **planned}, notes=(overlap,) if overlap else ())
 
 
 # ------------------------------------------------------------------------------------------- the planner
@@ -653,6 +674,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                          "devices; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None
                                         else "no count tried meets it at the range's top"))
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
+    if rows and (overlap := expert_overlap_note(rows[0].planned.step)):
+        notes.append(f"the best layout's {overlap}")
     unfitted = unfitted_precision_note(precision)
     if unfitted:
         notes.append(unfitted)

@@ -61,3 +61,20 @@ def test_expert_parallelism_past_the_domain_is_said_with_its_cost():
     assert f"exposed {share:.0%} of the step" in note and share > 0.5
     assert not [n for n in inside.notes if "spans" in n]
     assert inside.step.step.tokens_per_s_per_device > 4 * over.step.step.tokens_per_s_per_device
+
+
+def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them_would_give():
+    """Review 2026-11-27: DeepSeek-V3 on 2,048 H800s, planned at 88.8 days with its all-to-alls 58% of the step
+    counted exposed, said nothing of it; the note gives the share and 1 ÷ (1 − share), the most an overlapping
+    schedule (DualPipe) would gain. A dense model's plan has no such note."""
+    from estimator import plan
+    report = plan(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
+    parts = report.best.planned.step.parts
+    share = parts.expert_comm_s / parts.total_s
+    (note,) = [n for n in report.notes if "all-to-alls" in n]
+    assert note.startswith(f"the best layout's expert all-to-alls: {share:.0%} of the step, counted exposed")
+    assert note.endswith(f"would run the step up to {1 / (1 - share):.2f}× as fast") and share > 0.5
+    est = estimate(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
+    assert [n for n in est.notes if n.startswith(f"expert all-to-alls: {share:.0%} of the step")]
+    dense = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
+    assert not [n for n in dense.notes if "all-to-alls" in n]
