@@ -258,6 +258,9 @@ def later_layouts_part() -> None:
         f"ends ×{b['median_width_factor']:.2f} apart in the median. `{t['data']}`", limit=1400))
     tokens = lambda x: f"{x:,.0f}"  # noqa: E731
     table = pd.DataFrame({
+        # the row's id, as the ratios below name rows (browser review 2026-11-27: rows differing only in precision
+        # could not be told apart, nor matched to "tth-03 ÷ tth-02")
+        "Row": [r["row_id"] for r in t["rows"]],
         "Model": [r["model"] for r in t["rows"]],
         "Recomputation": [r["recompute_published"] for r in t["rows"]],
         "Measured": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
@@ -287,9 +290,9 @@ def later_ratios_part(t: dict) -> None:
     q = t["ratios"]
     st.markdown(c.md_escape(
         f"Ratios within a benchmark ({q['pairs']} ratios in {q['groups']} groups: rows of one benchmark on the same "
-        f"machines that differ in one setting, each over the group's first row; the {t['variant_rows']} rows on a "
-        f"variant of the "
-        f"profile's device are scored only here): the step model's ratio is {q['median_factor']:.2f}× off the "
+        f"machines that differ in one setting, each over the group's first row; of the {t['variant_rows']} rows on a "
+        f"variant of the profile's device, the {t['variant_rows_in_groups']} in a group are scored only here, the "
+        f"others shown only): the step model's ratio is {q['median_factor']:.2f}× off the "
         f"measured one in the median ({q['within_1_10']} of {q['pairs']} within 1.10×), the flat MFU's "
         f"{q['flat_mfu_median_factor']:.2f}× ({q['flat_mfu_within_1_10']} of {q['pairs']}).", limit=600))
     ratio = lambda x: f"{x:.3f}"  # noqa: E731

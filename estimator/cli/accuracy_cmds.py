@@ -378,9 +378,9 @@ def later_ratios_text(t: dict) -> str:
              f"{p['step_model_ratio']:.3f}", f"{p['factor']:.2f}×", f"{p['flat_mfu_ratio']:.3f}",
              f"{p['flat_mfu_factor']:.2f}×"] for p in q["rows"]]
     return (f"\nRatios within a benchmark ({q['pairs']} ratios in {q['groups']} groups: rows of one benchmark on the "
-            f"same machines that differ in one setting, each over the group's first row; the {t['variant_rows']} rows on "
-            f"a variant "
-            f"of the profile's device are scored only here): the step model's ratio is off the measured one by a median "
+            f"same machines that differ in one setting, each over the group's first row; of the {t['variant_rows']} rows "
+            f"on a variant of the profile's device, the {t['variant_rows_in_groups']} in a group are scored only here, "
+            f"the others shown only): the step model's ratio is off the measured one by a median "
             f"factor of {q['median_factor']:.2f}× ({q['within_1_10']} of {q['pairs']} within 1.10×); the flat MFU's "
             f"{q['flat_mfu_median_factor']:.2f}× ({q['flat_mfu_within_1_10']} of {q['pairs']}).\n"
             + _table(["group", "ratio", "measured", "step model", "off by", "flat MFU", "off by"], rows))

@@ -53,7 +53,7 @@ def _layout_words(r: LaterLayout) -> str:
     cp = f" CP{r.cp}" if r.cp > 1 else ""
     schedule = f", interleaved ×{r.vp}" if r.vp > 1 else ""
     batch = f" of {r.local_batch}" if r.local_batch != r.micro_batch else ""
-    return f"TP{r.tp} PP{r.pp}{cp} DP{r.dp}, ZeRO-{r.zero}, mb {r.micro_batch}{batch}{schedule}"
+    return f"TP{r.tp} PP{r.pp}{cp} DP{r.dp}, ZeRO-{r.zero}, mb {r.micro_batch}{batch}{schedule}, {r.precision}"
 
 
 def _ratios(rows: list[dict]) -> dict:
@@ -136,6 +136,8 @@ def later_layouts_document() -> dict:
                       "median_width_factor": (statistics.median(x["bracket_width_factor"] for x in bracketed)
                                               if bracketed else math.nan)},
         "variant_rows": sum(not x["device_as_profile"] for x in rows),
+        # of them, those in a group (scored as ratios); the others are shown, not scored (browser review 2026-11-27)
+        "variant_rows_in_groups": sum(not x["device_as_profile"] and bool(x["compare_group"]) for x in rows),
         "ratios": _ratios(rows),
         "rows": rows,
     }

@@ -17,7 +17,8 @@ def test_the_page_shows_the_later_layouts_beside_the_flat_mfu():
     doc = later_layouts_document()
     assert any(h.value == "On published layouts gathered after the fit" for h in at.subheader)
     table = next(df.value for df in at.dataframe if "Recomputation" in df.value.columns)
-    assert list(table.columns[:4]) == ["Model", "Recomputation", "Measured", "Step model"]
+    assert list(table.columns[:5]) == ["Row", "Model", "Recomputation", "Measured", "Step model"]
+    assert list(table["Row"]) == [r["row_id"] for r in doc["rows"]] and table["Layout"].iloc[-1].endswith("fp8, sequence 262,144")
     assert list(table["Measured"]) == [r["measured_tokens_per_s_per_device"] for r in doc["rows"]]
     assert list(table["Inside"]) == ["bracket", "bracket", "yes", "yes", "bracket", "bracket", "bracket", "yes",
                                      "bracket", "bracket"] + ["not scored"] * 17
