@@ -301,8 +301,7 @@ def limit_caption(r) -> str:
     if r.power_limit_w is None:
         return ""
     limit = hz.power(r.power_limit_w)
-    phase = not r.mixed_prefill and r.prefill_limit_stretch > max(r.power_limit_stretch, 1.0)
-    if phase:
+    if r.prefill_phase_held:
         others = f", every other part {r.power_limit_stretch:.2f}×" if r.power_limit_stretch > 1.0 else ""
         return (f" Under the {limit} power limit the prefill phase is {r.prefill_limit_stretch:.2f}× as long (at the "
                 f"prefill's draw){others}.")

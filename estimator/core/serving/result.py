@@ -78,6 +78,12 @@ class InferenceResult:
     prefill_limit_stretch: float = 1.0   # a prompt's prefill alone under the limit (the time to the first token)
 
     @property
+    def prefill_phase_held(self) -> bool:
+        """An engine that prefills as its own phase holds that phase to the power limit by its own stretch, longer
+        than the rest of the step's (the step's ``prefill_held_stretch``; the CLI's time and power notes say it)."""
+        return not self.mixed_prefill and self.prefill_limit_stretch > max(self.power_limit_stretch, 1.0)
+
+    @property
     def devices_per_replica(self) -> int:
         """The devices of one replica: its tensor-parallel degree, or its expert-parallel group."""
         return self.tp * self.ep
