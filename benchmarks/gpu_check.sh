@@ -26,6 +26,8 @@
 #                    (decode_fp8.json)
 #   speculative      benchmarks/gpu_speculative.py: the decode step, the verification of 1 and 3 draft tokens and a
 #                    one-layer draft pass, at batch 1, 8 and 32 (speculative.json)
+#   decode_moe       the decode step of a mixture of experts (Qwen3-30B-A3B's shape: 128 experts, top-8, grouped GEMMs)
+#                    at batch 1-128 as CUDA graphs (decode_moe.json; needs about 66 GB of GPU memory)
 #   train_step_fp8   the training steps of GPT-3 XL and 2.7B with FP8 linear layers under torch.compile, and bf16's
 #                    beside them (train_step_fp8.json, train_step_fp8_bf16.json)
 # Each step has its own time limit; a step that fails is recorded and the next one runs.
@@ -81,6 +83,9 @@ step train_step_long 180 "$PY" -m benchmarks.gpu_train_step --configs long --out
 # run 9 of the data files (2026-11-27): 8-bit weights, and speculative decoding's parts
 step decode_fp8 150 "$PY" -m benchmarks.gpu_decode --bits 8 --out "$OUT_DIR/decode_fp8.json"
 step speculative 180 "$PY" -m benchmarks.gpu_speculative --out "$OUT_DIR/speculative.json"
+# run 13 of the data files (2026-11-27): a mixture of experts' decode step (Qwen3-30B-A3B's shape, 61 GB in bf16)
+step decode_moe 150 "$PY" -m benchmarks.gpu_decode --model qwen3-30b-a3b --batches 1,4,8,16,32,128 --repeats 2 \
+  --out "$OUT_DIR/decode_moe.json"
 # FP8 training as tuned stacks run it (casts fused by torch.compile); eager FP8 ran slower than bf16 (docs: accuracy)
 step train_step_fp8 300 "$PY" -m benchmarks.gpu_train_step --precision fp8 --compile --only gpt3-xl,gpt3-2.7b \
   --out "$OUT_DIR/train_step_fp8.json"

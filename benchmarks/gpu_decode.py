@@ -42,6 +42,13 @@ from estimator.monitor.calibration_run import now_iso
 # Llama-3-8B's shape (Dubey et al. 2024, "The Llama 3 Herd of Models", Table 3; the HF config
 # meta-llama/Meta-Llama-3-8B); the catalog's llama-3-8b (estimator/data/open_models.toml) is the same.
 LLAMA3_8B = {"layers": 32, "d_model": 4096, "heads": 32, "kv_heads": 8, "ffn": 14336, "vocab": 128256}
+# Qwen3-30B-A3B's shape (Qwen Team 2025, Qwen3 Technical Report, arXiv:2505.09388, Table 2: 48 layers, 32 query and 4
+# key/value heads, 128 experts, 8 activated; the HF config Qwen/Qwen3-30B-A3B: hidden 2048, head_dim 128, expert
+# width (moe_intermediate_size) 768, vocabulary 151,936, untied embeddings, no shared expert, norm_topk_prob true,
+# q/k RMSNorm); the catalog's qwen3-30b-a3b (estimator/data/open_models.toml) is the same. ``ffn``: one expert's width.
+QWEN3_30B_A3B = {"layers": 48, "d_model": 2048, "heads": 32, "kv_heads": 4, "ffn": 768, "vocab": 151936,
+                 "head_dim": 128, "experts": 128, "top_k": 8}
+MODELS = {"llama-3-8b": LLAMA3_8B, "qwen3-30b-a3b": QWEN3_30B_A3B}  # --model: the shapes this benchmark builds
 ROPE_THETA = 500000.0  # Llama 3's rotary base (its HF config's rope_theta)
 RMS_EPS = 1e-5         # Llama 3's rms_norm_eps
 INIT_STD = 0.02        # random weights' scale (the usual initialiser's); keeps bf16 activations finite
@@ -51,24 +58,36 @@ def build_weights(torch, cfg, max_len: int, device, dtype, seed: int = 0):
     """Random weights and the rotary tables for up to ``max_len`` positions."""
     g = torch.Generator(device=device).manual_seed(seed)
     n_l, d, h, kvh, ffn, vocab = (cfg[k] for k in ("layers", "d_model", "heads", "kv_heads", "ffn", "vocab"))
-    hd = d // h
+    hd = head_dim(cfg)
 
     def rand(*shape):  # drawn in the model's dtype: an fp32 draw of the FFN weights alone is 15 GB
         return torch.randn(*shape, generator=g, device=device, dtype=dtype).mul_(INIT_STD)
 
     w = {"emb": rand(vocab, d), "wqkv": rand(n_l, d, (h + 2 * kvh) * hd), "wo": rand(n_l, h * hd, d),
-         "w13": rand(n_l, d, 2 * ffn), "w2": rand(n_l, ffn, d), "head": rand(d, vocab),
+         "head": rand(d, vocab),
          "n1": torch.ones(n_l, d, device=device, dtype=dtype), "n2": torch.ones(n_l, d, device=device, dtype=dtype),
          "nf": torch.ones(d, device=device, dtype=dtype)}
+    if cfg.get("experts"):  # a mixture of experts: a router and, per layer, each expert's SwiGLU (``moe_ffn``)
+        e = cfg["experts"]
+        w.update({"router": rand(n_l, d, e), "e13": rand(n_l, e, d, 2 * ffn), "e2": rand(n_l, e, ffn, d),
+                  "qn": torch.ones(n_l, hd, device=device, dtype=dtype),
+                  "kn": torch.ones(n_l, hd, device=device, dtype=dtype)})
+    else:
+        w.update({"w13": rand(n_l, d, 2 * ffn), "w2": rand(n_l, ffn, d)})
     inv = 1.0 / (ROPE_THETA ** (torch.arange(0, hd, 2, device=device, dtype=torch.float32) / hd))
     angles = torch.outer(torch.arange(max_len, device=device, dtype=torch.float32), inv)
     rope = {"cos": angles.cos(), "sin": angles.sin()}
     return w, rope
 
 
+def head_dim(cfg) -> int:
+    """An attention head's width: the shape's own (Qwen3's 128 at d_model 2048), else d_model ÷ heads."""
+    return cfg.get("head_dim") or cfg["d_model"] // cfg["heads"]
+
+
 def build_cache(torch, cfg, batch: int, max_len: int, device, dtype):
     """An empty KV cache for ``batch`` sequences of up to ``max_len`` tokens."""
-    hd = cfg["d_model"] // cfg["heads"]
+    hd = head_dim(cfg)
     shape = (cfg["layers"], batch, cfg["kv_heads"], max_len, hd)
     return {"k": torch.zeros(shape, device=device, dtype=dtype), "v": torch.zeros(shape, device=device, dtype=dtype)}
 
@@ -93,6 +112,28 @@ FP8_MATRICES = ("wqkv", "wo", "w13", "w2")  # the linear layers an FP8 checkpoin
 FP8_ROWS = 16  # rows an FP8 product's left operand is padded to where cuBLASLt refuses fewer (``make_step``)
 
 
+def moe_ffn(torch, cfg, w, x, layer: int):
+    """A mixture of experts' FFN (Qwen3's) for the tokens ``x`` (t, d) at ``layer``: softmax router, top-k, the k
+    weights renormalised; the routes sorted by expert and each expert's SwiGLU run as one grouped GEMM over all experts
+    (torch's ``grouped_mm``, CUTLASS's on Hopper: an expert no token reaches is not read), as fused-MoE kernels run it;
+    static shapes, so a decode step holding it can be captured as a CUDA graph."""
+    grouped_mm = getattr(torch.nn.functional, "grouped_mm", None) or torch._grouped_mm
+    n_exp, top_k, d = cfg["experts"], cfg["top_k"], cfg["d_model"]
+    t = x.shape[0]
+    probs = (x @ w["router"][layer]).float().softmax(dim=-1)
+    weights, idx = probs.topk(top_k, dim=-1)                          # (t, k)
+    weights = (weights / weights.sum(dim=-1, keepdim=True)).to(x.dtype)
+    flat = idx.reshape(-1)
+    order = flat.argsort(stable=True)                                 # the t·k routes grouped by expert
+    counts = torch.zeros(n_exp, device=x.device, dtype=torch.long).scatter_add_(0, flat, torch.ones_like(flat))
+    offs = counts.cumsum(0).to(torch.int32)                           # each expert's end row
+    xs = x.index_select(0, order // top_k)
+    gate, up = grouped_mm(xs, w["e13"][layer], offs=offs).chunk(2, dim=-1)
+    ys = grouped_mm(torch.nn.functional.silu(gate) * up, w["e2"][layer], offs=offs)  # (t·k, d), in expert order
+    y = torch.empty_like(ys).index_copy_(0, order, ys)                # back in (token, route) order
+    return (y.view(t, top_k, d) * weights.unsqueeze(-1)).sum(dim=1)
+
+
 def make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad: bool = False):
     """One decode step for every sequence, in place: reads ``tokens`` (B, V) and ``pos`` (a 0-d long tensor), runs
     the model over the V positions pos … pos+V-1 of each sequence (V = 1: plain decoding; V = K + 1: speculative
@@ -103,7 +144,7 @@ def make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad: bool = False):
     each product's rows up to a multiple of ``FP8_ROWS``."""
     silu = torch.nn.functional.silu
     n_l, d, h, kvh = (cfg[k] for k in ("layers", "d_model", "heads", "kv_heads"))
-    hd = d // h
+    hd = head_dim(cfg)
     group = h // kvh
     max_len = cache["k"].shape[3]
     n_pos = tokens.shape[1]
@@ -126,6 +167,8 @@ def make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad: bool = False):
         xf = x.float()
         return (xf * torch.rsqrt(xf.pow(2).mean(-1, keepdim=True) + RMS_EPS)).to(x.dtype) * weight
 
+    n_exp = cfg.get("experts")
+
     def rotate(x, cos, sin):  # x: (B, V, heads, hd), cos/sin: (V, 1, hd/2); rotate each pair of halves (HF's layout)
         xf = x.float()
         x1, x2 = xf[..., : hd // 2], xf[..., hd // 2:]
@@ -143,8 +186,11 @@ def make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad: bool = False):
         for layer in range(n_l):
             qkv = matmul(rms(x, w["n1"][layer]), "wqkv", layer)
             q, k, v = qkv.split((h * hd, kvh * hd, kvh * hd), dim=-1)
-            q = rotate(q.view(b, n_pos, h, hd), cos, sin)
-            k = rotate(k.view(b, n_pos, kvh, hd), cos, sin)
+            q, k = q.reshape(b, n_pos, h, hd), k.reshape(b, n_pos, kvh, hd)
+            if "qn" in w:  # Qwen3's RMSNorm of each query and key head before the rotation
+                q, k = rms(q, w["qn"][layer]), rms(k, w["kn"][layer])
+            q = rotate(q, cos, sin)
+            k = rotate(k, cos, sin)
             cache["k"][layer].index_copy_(2, where, k.transpose(1, 2))
             cache["v"][layer].index_copy_(2, where, v.view(b, n_pos, kvh, hd).transpose(1, 2))
             # grouped-query attention, each key/value head read once for its group of query heads and positions
@@ -153,8 +199,11 @@ def make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad: bool = False):
             probs = scores.masked_fill(~mask, float("-inf")).softmax(dim=-1).to(q.dtype)
             att = (probs @ cache["v"][layer]).view(b, kvh, group, n_pos, hd).permute(0, 3, 1, 2, 4)
             x = x + matmul(att.reshape(b * n_pos, h * hd), "wo", layer)
-            gate, up = matmul(rms(x, w["n2"][layer]), "w13", layer).chunk(2, dim=-1)
-            x = x + matmul(silu(gate) * up, "w2", layer)
+            if n_exp:
+                x = x + moe_ffn(torch, cfg, w, rms(x, w["n2"][layer]), layer)
+            else:
+                gate, up = matmul(rms(x, w["n2"][layer]), "w13", layer).chunk(2, dim=-1)
+                x = x + matmul(silu(gate) * up, "w2", layer)
         logits = rms(x, w["nf"]) @ w["head"]
         tokens.copy_(logits.argmax(dim=-1).view(b, n_pos))
         pos.add_(1)
@@ -197,6 +246,7 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
         step = make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad=True)
     pos.fill_(prompt)
     run = step
+    capture_failed = None
     if graphs and device.type == "cuda":
         side = torch.cuda.Stream()
         side.wait_stream(torch.cuda.current_stream())
@@ -205,9 +255,16 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
                 step()
         torch.cuda.current_stream().wait_stream(side)
         graph = torch.cuda.CUDAGraph()
-        with torch.cuda.graph(graph):
-            step()
-        run = graph.replay
+        try:
+            with torch.cuda.graph(graph):
+                step()
+            run = graph.replay
+        except RuntimeError as exc:  # an operation capture refuses: timed eagerly, and the JSON says so
+            if isinstance(exc, torch.cuda.OutOfMemoryError):
+                raise
+            capture_failed = str(exc).splitlines()[0][:300]
+            print(f"batch {batch}: CUDA-graph capture failed ({capture_failed}); timed eagerly", flush=True)
+            sync()
     pos.fill_(prompt)
     for _ in range(min(new, 8)):
         run()
@@ -228,6 +285,8 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
         out.update({"tpot_s": elapsed_s / steps, "tokens_per_s": steps * batch / elapsed_s})
     if fp8_pad:
         out["fp8_rows_padded_to"] = FP8_ROWS
+    if capture_failed:
+        out["graph_capture_failed"] = capture_failed
     if m is not None:
         out.update({"energy_j": m.energy_j, "mean_power_w": m.mean_power_w, "power_source": m.power_source,
                     "joules_per_step": m.energy_j / steps,
@@ -240,6 +299,42 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
     if device.type == "cuda":
         torch.cuda.empty_cache()
     return out
+
+
+def profile_batch(torch, cfg, w, rope, batch: int, prompt: int, steps: int, device, dtype, top: int = 30) -> dict:
+    """``steps`` decode steps of ``batch`` sequences run eagerly under PyTorch's profiler: each GPU kernel's summed time
+    (its name, time, calls; the ``top`` longest) and their total a step, to say where a step's device time goes (the
+    gaps between kernels, which CUDA graphs shrink, left out)."""
+    from torch.autograd import DeviceType
+    from torch.profiler import ProfilerActivity, profile
+    cache = build_cache(torch, cfg, batch, prompt + max(steps, 2), device, dtype)
+    g = torch.Generator(device=device).manual_seed(1)  # as ``measure_batch``: a random prompt cache and tokens, so the
+    cache["k"][:, :, :, :prompt].normal_(0, 1, generator=g)  # sequences differ and a mixture of experts routes them
+    cache["v"][:, :, :, :prompt].normal_(0, 1, generator=g)  # apart (run 13's profile had them alike: one route)
+    tokens = torch.randint(cfg["vocab"], (batch, 1), device=device, generator=g)
+    pos = torch.tensor(prompt, device=device, dtype=torch.long)
+    step = make_step(torch, cfg, w, cache, rope, tokens, pos)
+    cuda = device.type == "cuda"
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    for _ in range(2):
+        step()
+    pos.fill_(prompt)
+    sync()
+    with profile(activities=[ProfilerActivity.CUDA] if cuda else [ProfilerActivity.CPU]) as prof:
+        for _ in range(steps):
+            step()
+        sync()
+    kind = DeviceType.CUDA if cuda else DeviceType.CPU
+    kernels = []
+    for e in prof.key_averages():
+        if e.device_type != kind:
+            continue
+        us = (getattr(e, "self_device_time_total", 0) if cuda else e.self_cpu_time_total) or 0.0
+        kernels.append({"name": e.key[:120], "us_per_step": us / steps, "calls_per_step": e.count / steps})
+    kernels.sort(key=lambda k: -k["us_per_step"])
+    del cache, step
+    return {"batch": batch, "profiled_steps": steps, "kernel_us_per_step": sum(k["us_per_step"] for k in kernels),
+            "kernel_calls_per_step": sum(k["calls_per_step"] for k in kernels), "kernels": kernels[:top]}
 
 
 def idle_power(meter, seconds: float = 2.0) -> float | None:
@@ -255,18 +350,21 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
     GPU's NVML UUID and the time of the run, where the JSON records them, end each row's citation."""
     from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS
     rows = []
+    shape = MODELS.get(model, LLAMA3_8B)  # llama-3.1-8b: Llama 3 8B's shape (the to_csv option's help)
+    shape_words = SHAPE_WORDS.get(model, SHAPE_WORDS["llama-3-8b"])
     for doc in docs:
-        if doc["config"] != LLAMA3_8B:
+        if doc["config"] != shape:
             raise SystemExit(f"error: a {doc['config']} run is not the {model} shape the data file names")
         if doc.get("positions", 1) != 1:
             raise SystemExit("error: a run over several positions a step (a verification) is no decode step of the data "
                              "file: benchmarks/gpu_speculative.py writes those")
         bits = doc.get("bits", 16)
-        how = ("CUDA graphs", "each decode step one CUDA graph") if doc["graphs"] else \
-              ("eager launches", "each decode step launched kernel by kernel from Python")
-        for r in doc["runs"]:
+        for r in doc["runs"]:  # a run whose capture failed was timed eagerly (``measure_batch``)
+            how = ("CUDA graphs", "each decode step one CUDA graph") if doc["graphs"] and \
+                not r.get("graph_capture_failed") else \
+                ("eager launches", "each decode step launched kernel by kernel from Python")
             rows.append({
-                "source": how[0], "engine": (f"benchmarks/gpu_decode.py: a Llama-3-8B-shaped decoder in "
+                "source": how[0] + (", mixture of experts" if shape.get("experts") else ""), "engine": (f"benchmarks/gpu_decode.py: a {shape_words} decoder in "
                                                             f"PyTorch {doc['torch']}, {how[1]}"),
                 "model": model, "hardware_id": hardware_id, "tensor_parallel": 1, "batch": r["batch"], "bits": bits,
                 "prompt_tokens": doc["prompt"], "output_tokens": doc["new"], "measured_tpot_s": repr(r["tpot_s"]),
@@ -276,7 +374,7 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
                         f"{doc['new']} tokens after a {doc['prompt']}-token prompt); its energy from NVML's counter "
                         f"({r['power_source']}) ÷ the tokens"),
                 "prefill_included": "no",
-                "note": (("random bf16 weights" if bits == 16 else
+                "note": (("random bf16 weights" + (MOE_NOTE if shape.get("experts") else "") if bits == 16 else
                           "random weights, the blocks' linear layers in FP8 (E4M3, one static scale a tensor: dynamic "
                           "per-product scaling, vLLM's default, not timed) multiplied with activations cast to FP8 by "
                           "torch._scaled_mm (W8A8), embedding and LM head in bf16"
@@ -289,6 +387,11 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
                 "measured_j_per_output_token": repr(r["joules_per_output_token"]),
                 "idle_power_w": repr(doc["idle_power_w"]), "run": run})
     return [{k: row[k] for k in MEASURED_DECODE_COLUMNS} for row in rows]
+
+
+SHAPE_WORDS = {"llama-3-8b": "Llama-3-8B-shaped", "qwen3-30b-a3b": "Qwen3-30B-A3B-shaped (mixture of experts)"}
+MOE_NOTE = ("; the experts' SwiGLUs as two grouped GEMMs a layer (torch's grouped_mm) over the routes sorted by expert, "
+            "routed by a random router (near-even top-k)")
 
 
 def shape_parser(doc: str) -> argparse.ArgumentParser:
@@ -374,18 +477,27 @@ def main(argv=None) -> int:
                     help="16: bf16 weights; 8: the blocks' linear layers in FP8, W8A8 through torch._scaled_mm (to_fp8)")
     ap.add_argument("--positions", type=int, default=1,
                     help="positions of each sequence a step runs (1: decoding; K + 1: verifying K draft tokens)")
+    ap.add_argument("--model", choices=sorted(MODELS), default="llama-3-8b",
+                    help="the shape (default llama-3-8b, whose sizes the shape options change; qwen3-30b-a3b: a mixture "
+                         "of experts, 61 GB of bf16 weights, the shape options not read)")
+    ap.add_argument("--profile", type=int, default=0, metavar="STEPS",
+                    help="also run STEPS eager steps of each batch under PyTorch's profiler: each kernel's time a step")
     ap.add_argument("--out", help="write the results as JSON here")
     args = ap.parse_args(argv)
     if args.positions < 1:
         ap.error("--positions takes a whole number of at least 1")
+    if not 0 <= args.profile <= args.new:
+        ap.error("--profile takes a number of steps from 0 to --new")
+    if args.model != "llama-3-8b" and args.bits != 16:
+        ap.error(f"--bits {args.bits} takes the dense llama-3-8b shape (FP8 experts are not built here)")
     found = torch_and_device(args.device)
     if found is None:
         return 2
     torch, device = found
-    cfg = {k: getattr(args, k) for k in LLAMA3_8B}
+    cfg = {k: getattr(args, k) for k in LLAMA3_8B} if args.model == "llama-3-8b" else dict(MODELS[args.model])
     dtype = torch.bfloat16
     meter, why = open_meter(device.type)
-    doc = {"measured_at": now_iso(),
+    doc = {"measured_at": now_iso(), "model": args.model,
            "config": cfg, "prompt": args.prompt, "new": args.new, "repeats": args.repeats, "bits": args.bits,
            "positions": args.positions,
            "graphs": not args.no_graphs, "torch": torch.__version__, "meter": why or "nvml", "runs": []}
@@ -406,6 +518,13 @@ def main(argv=None) -> int:
             power = f", {r['mean_power_w']:.0f} W, {r['joules_per_step']:.3f} J a step" if "energy_j" in r else ""
             print(f"batch {batch:3d}, {args.positions} position(s), {args.bits} bits: {r['step_s'] * MS_PER_S:.2f} ms "
                   f"a step{power}", flush=True)
+            if args.profile:
+                prof = profile_batch(torch, cfg, w, rope, batch, args.prompt, args.profile, device, dtype)
+                doc.setdefault("profiles", []).append(prof)
+                print(f"  profiled: {prof['kernel_us_per_step'] / 1e3:.2f} ms of kernels a step in "
+                      f"{prof['kernel_calls_per_step']:.0f} calls; longest: " +
+                      "; ".join(f"{k['name'][:40]} {k['us_per_step'] / 1e3:.2f} ms" for k in prof["kernels"][:4]),
+                      flush=True)
     finally:
         if meter is not None:
             meter.close()

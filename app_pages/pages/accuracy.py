@@ -311,7 +311,7 @@ def later_ratios_part(t: dict) -> None:
 
 def measured_steps_part() -> None:
     """The step model on training steps this project measured on a real GPU (never fitted), beside the flat MFU."""
-    from estimator.services.measured_steps import measured_steps_document
+    from estimator.services.measured_steps import measured_steps_document, precision_gain_words
     t = measured_steps_document()
     level = f"{t['level']:.0%}"
     st.subheader("On training steps measured on a real GPU", anchor=False)
@@ -334,6 +334,8 @@ def measured_steps_part() -> None:
                      inside: st.column_config.Column(help=f"The step model's share of steps inside its {level} range"),
                      "Signed": st.column_config.Column(help="The step model's median signed factor: above 1, it "
                                                             "predicts faster than measured")})
+    for p in t["precision_ratios"]:
+        st.markdown(c.md_escape(precision_gain_words(p) + "."))
     table = pd.DataFrame({"Model": [r["name"] for r in t["rows"]],
                           "Measured": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
                           "Step model": [r["predicted_tokens_per_s_per_device"] for r in t["rows"]],

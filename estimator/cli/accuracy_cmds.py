@@ -23,7 +23,7 @@ from estimator.services.accuracy import MISS_FACTOR, power_verdicts
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
 from estimator.services.later_layouts import later_layouts_document
-from estimator.services.measured_steps import measured_steps_document
+from estimator.services.measured_steps import measured_steps_document, precision_gain_words
 
 
 def _table(header, rows) -> str:
@@ -338,7 +338,9 @@ def measured_steps_text(t: dict) -> str:
         for mode in t["modes"] for m, b in [(t["step_model"][mode], t["flat_mfu_baseline"][mode])])
     return (f"\nTraining steps measured on a real GPU, never fitted ({t['data']}): {t['method']}. {by_mode}.\n"
             + _table(["model", "GPU", "params", "seq × batch", "measured tok/s", "step model", f"in {t['level']:.0%} range",
-                      "flat MFU", "measured MFU", "step model MFU", "SM clock MHz", "power W"], rows))
+                      "flat MFU", "measured MFU", "step model MFU", "SM clock MHz", "power W"], rows)
+            + "".join(f"\n{precision_gain_words(p)}." for p in t["precision_ratios"]))
+
 
 
 def later_layouts_text(t: dict) -> str:

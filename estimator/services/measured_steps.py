@@ -33,6 +33,29 @@ def _predict(m: MeasuredStep, params, profiles) -> tuple[float, float, float]:
     return st.tokens_per_s_per_device, st.mfu, st.model_flops_per_token
 
 
+def _group(m: MeasuredStep) -> str:
+    """The summary a step counts in: how PyTorch ran it, and its precision where it is not bf16 (an FP8 step beside
+    bf16 ones would move their figures with a question of its own: FP8's gain)."""
+    return m.mode if m.precision == "bf16" else f"{m.mode}, {m.precision}"
+
+
+def _precision_ratios(rows: list[dict]) -> list[dict]:
+    """Each step at another precision than bf16 over the bf16 step of the same shape, mode, GPU and run: the measured
+    gain beside the step model's and the flat MFU's (which scales with the peak)."""
+    bf16 = {(r["shape"], r["mode"], r["hardware"], r["run"]): r for r in rows if r["precision"] == "bf16"}
+    out = []
+    for r in rows:
+        base = bf16.get((r["shape"], r["mode"], r["hardware"], r["run"]))
+        if r["precision"] == "bf16" or base is None:
+            continue
+        gains = {f"{who}_ratio": r[key] / base[key] for who, key in (
+            ("measured", "measured_tokens_per_s_per_device"), ("step_model", "predicted_tokens_per_s_per_device"),
+            ("flat_mfu", "flat_mfu_tokens_per_s_per_device"))}
+        out.append({"name": r["name"], "reference": base["name"], "precision": r["precision"], "run": r["run"],
+                    "hardware": r["hardware"], **gains})
+    return out
+
+
 @lru_cache(maxsize=1)
 def measured_steps_document() -> dict:
     """What ``validate`` reports on the measured training steps, as plain numbers."""
@@ -48,9 +71,11 @@ def measured_steps_document() -> dict:
                                                 vocab=m.vocab, ffn=m.ffn, ffn_matrices=m.ffn_matrices),
                                      m.seq_len, flat_mfu, peak)
         log_ratio = math.log(predicted / m.tokens_per_s_per_device)
-        step_logs.setdefault(m.mode, []).append(log_ratio)
-        flat_logs.setdefault(m.mode, []).append(math.log(flat / m.tokens_per_s_per_device))
-        rows.append({"name": m.name, "mode": m.mode, "hardware": m.hardware_id, "params": m.params, "seq_len": m.seq_len,
+        step_logs.setdefault(_group(m), []).append(log_ratio)
+        flat_logs.setdefault(_group(m), []).append(math.log(flat / m.tokens_per_s_per_device))
+        rows.append({"name": m.name, "mode": m.mode, "precision": m.precision, "group": _group(m),
+                     "shape": (m.layers, m.d_model, m.heads, m.kv_heads, m.ffn, m.vocab, m.seq_len, m.micro_batch),
+                     "hardware": m.hardware_id, "params": m.params, "seq_len": m.seq_len,
                      "micro_batch": m.micro_batch, "run": m.run,
                      "measured_tokens_per_s_per_device": m.tokens_per_s_per_device,
                      "predicted_tokens_per_s_per_device": predicted,
@@ -63,20 +88,28 @@ def measured_steps_document() -> dict:
                      "mean_sm_clock_mhz": m.mean_sm_clock_mhz,
                      "peak_memory_gb": m.peak_memory_gb})
     devices = sorted({m.hardware_id for m in ms})
-    modes = [mode for mode in MODES if mode in step_logs]
+    modes = [mode for mode in MODES if mode in step_logs] + sorted(g for g in step_logs if g not in MODES)
     return {
         "data": f"estimator/data/{MEASURED_STEPS_PATH.name}",
         "method": (f"{len(ms)} training steps this project measured on {', '.join(devices)} "
                    f"({len({m.run for m in ms})} runs; benchmarks/gpu_train_step.py: GPT-3-shaped models in PyTorch, eager "
-                   "and compiled, bf16 autocast, FlashAttention, fused AdamW, one micro-batch a step), never fitted: each predicted "
+                   "and compiled, bf16 autocast (the blocks' linear layers in FP8 where the precision says so), "
+                   "FlashAttention, fused AdamW, one micro-batch a step), never fitted: each predicted "
                    "by the step model as shipped, its stated range checked; beside it the flat MFU of the same fit "
                    f"({flat_mfu:.1%} of the bf16 peak, model FLOPs)"),
         "level": LEVEL, "half_log": step_range.half_log,
         "modes": modes, "flat_mfu": flat_mfu,
         "step_model": {mode: log_error_summary(step_logs[mode], step_range.half_log) for mode in modes},
         "flat_mfu_baseline": {mode: log_error_summary(flat_logs[mode], step_range.half_log) for mode in modes},
-        "rows": rows,
+        "rows": [{k: v for k, v in r.items() if k != "shape"} for r in rows],
+        "precision_ratios": _precision_ratios(rows),
     }
 
 
-__all__ = ["measured_steps_document"]
+def precision_gain_words(p: dict) -> str:
+    """One step at another precision over its bf16 twin: the measured gain, the step model's and the flat MFU's."""
+    return (f"{p['name']} ÷ {p['reference']} (run {p['run']}, {p['hardware']}): {p['measured_ratio']:.2f}× the tokens/s "
+            f"measured, {p['step_model_ratio']:.2f}× in the step model, {p['flat_mfu_ratio']:.2f}× by the flat MFU")
+
+
+__all__ = ["measured_steps_document", "precision_gain_words"]

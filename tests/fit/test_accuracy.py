@@ -211,8 +211,9 @@ def test_validate_json_is_numbers_only(capsys):
                  # the step model's (issue 53): how it was held out, its range's rule, its sources, the command that
                  # refits it and the words of its conventions; its figures are numbers (checked below)
                  "by", "range", "sources", "command", *doc["step_model"]["conventions"],
-                 # the measured training steps' (issue 53): their file, each step's name and how PyTorch ran it
-                 "data", "mode", "modes",
+                 # the measured training steps' (issue 53): their file, each step's name, how PyTorch ran it, at
+                 # which precision, the summary it counts in
+                 "data", "mode", "modes", "precision",
                  # the later published layouts': their sources, each row's id, model, layout in words and recomputation
                  "citations", "row_id", "model", "layout", "recompute_published", "recompute_less",
                  "recompute_more", "compare_group", "reference"}

@@ -41,10 +41,13 @@ def _write(path: Path, rows: list[dict], columns=MEASURED_DECODE_COLUMNS) -> Pat
 
 def test_the_shipped_measurements_load_with_their_runs_and_citations():
     ms = load_measured_decode()
-    assert len(ms) == len(_shipped_rows()) == 31
-    assert {m.run for m in ms} == {"1", "2", "3", "4", "7", "9", "10"} and {m.row.hardware_id for m in ms} == {
+    assert len(ms) == len(_shipped_rows()) == 37
+    assert {m.run for m in ms} == {"1", "2", "3", "4", "7", "9", "10", "13"} and {m.row.hardware_id for m in ms} == {
         "h200-sxm", "h100-sxm"}
-    assert {m.row.hardware_id for m in ms if m.run in ("4", "7", "9", "10")} == {"h100-sxm"}
+    assert {m.row.hardware_id for m in ms if m.run in ("4", "7", "9", "10", "13")} == {"h100-sxm"}
+    # run 13: a mixture of experts (Qwen3-30B-A3B's shape) at batches 1-128, its own group
+    assert sorted(m.row.batch for m in ms if m.run == "13") == [1, 4, 8, 16, 32, 128]
+    assert {m.row.model for m in ms if m.run == "13"} == {"qwen3-30b-a3b"}
     # run 10: batches 64, 128 and 256, at both
     assert sorted((m.row.bits, m.row.batch) for m in ms if m.run == "10") == [(8, 64), (8, 128), (8, 256), (16, 64),
                                                                               (16, 128), (16, 256)]
@@ -54,7 +57,7 @@ def test_the_shipped_measurements_load_with_their_runs_and_citations():
     # run 7: long contexts (Llama 3.1 8B, the same shape, for its 128k window)
     assert sorted((m.row.prompt_tokens, m.row.batch) for m in ms if m.run == "7") == [
         (8192, 1), (8192, 8), (8192, 32), (32768, 1), (32768, 8)]
-    assert {m.row.source for m in ms} == {"CUDA graphs", "eager launches"}
+    assert {m.row.source for m in ms} == {"CUDA graphs", "CUDA graphs, mixture of experts", "eager launches"}
     for m in ms:
         assert "measured by this project" in m.row.citation and not m.row.prefill_included
         # one window's two readings agree: the energy over the tokens is the power over the time, within 0.5% (run 7's
@@ -137,7 +140,7 @@ def test_each_engine_holds_the_decoder_it_models():
 def test_the_document_is_numbers_and_the_note_quotes_it():
     doc = md.measured_decode_document()
     json.dumps(doc, allow_nan=False)
-    assert len(doc["rows"]) == 2 * 31 and set(doc["by_engine"]) == {"latency", "online"}
+    assert len(doc["rows"]) == 2 * 37 and set(doc["by_engine"]) == {"latency", "online"}
     for row in doc["rows"]:
         lo, hi = row["interval_j_per_output_token"]
         assert lo < row["predicted_j_per_output_token"] < hi
@@ -256,3 +259,65 @@ def test_fp8_weights_cut_the_measured_h100_step_less_than_the_model_says():
     assert all(0.9 < predicted[b] / measured[b] < 0.96 for b in measured)
     assert (round(ms["9", 1, 16].row.tpot_s * MS_PER_S, 2), round(ms["9", 1, 8].row.tpot_s * MS_PER_S, 2)) == (8.63,
                                                                                                           6.52)
+
+
+def test_the_benchmarks_mixture_of_experts_layer_sums_each_tokens_top_k_experts():
+    """gpu_decode.moe_ffn (sorted routes, grouped GEMMs) gives each token the renormalised top-k weighted sum of its
+    experts' SwiGLUs, as a plain loop over the tokens does; experts no token reaches included."""
+    torch = pytest.importorskip("torch")
+    from benchmarks.gpu_decode import build_weights, moe_ffn
+    cfg = {"layers": 1, "d_model": 16, "heads": 2, "kv_heads": 1, "ffn": 8, "vocab": 10, "head_dim": 8,
+           "experts": 6, "top_k": 2}
+    w, _ = build_weights(torch, cfg, 4, torch.device("cpu"), torch.float32)
+    x = torch.randn(5, 16, generator=torch.Generator().manual_seed(3))
+    got = moe_ffn(torch, cfg, w, x, 0)
+    silu = torch.nn.functional.silu
+    for i in range(5):
+        probs = (x[i] @ w["router"][0]).softmax(-1)
+        p, e = probs.topk(2)
+        want = sum(pj / p.sum() * (silu(x[i] @ w["e13"][0, ej, :, :8]) * (x[i] @ w["e13"][0, ej, :, 8:]))
+                   @ w["e2"][0, ej] for pj, ej in zip(p, e.tolist()))
+        assert torch.allclose(got[i], want, rtol=1e-4, atol=1e-6)
+
+
+def test_the_benchmark_writes_mixture_of_experts_rows_under_their_catalog_model():
+    from benchmarks.gpu_decode import LLAMA3_8B, QWEN3_30B_A3B, data_rows
+    doc = {"config": dict(QWEN3_30B_A3B), "prompt": 128, "new": 256, "repeats": 2, "graphs": True, "torch": "2.x",
+           "idle_power_w": 70.0, "runs": [{"batch": 32, "steps": 512, "tpot_s": 0.01, "mean_power_w": 450.0,
+                                           "joules_per_output_token": 450.0 * 0.01 / 32,
+                                           "power_source": "nvml-energy-counter"}]}
+    [row] = data_rows([doc], "13", "h100-sxm", "x", model="qwen3-30b-a3b")
+    assert row["model"] == "qwen3-30b-a3b" and "Qwen3-30B-A3B-shaped (mixture of experts)" in row["engine"]
+    assert row["source"] == "CUDA graphs, mixture of experts"
+    assert "grouped GEMMs" in row["note"]
+    with pytest.raises(SystemExit, match="is not the qwen3-30b-a3b shape"):
+        data_rows([{**doc, "config": dict(LLAMA3_8B)}], "13", "h100-sxm", "x", model="qwen3-30b-a3b")
+
+
+def test_a_mixture_of_experts_decode_step_measured_against_the_latency_engine():
+    """Run 13 (docs/explanation/serving-model.md): Qwen3-30B-A3B's shape on one H100, the experts' SwiGLUs as grouped
+    GEMMs in unfused PyTorch. The latency engine is 1.52x too fast (6.73 ms against 12.46 at batch 1, 26.9 against 39.2
+    at 128), all six inside its range; the step grows with the batch as the experts read do (12.5 -> 39.2 ms measured,
+    6.7 -> 26.9 modelled), the online engine 2.0x too slow, holding none."""
+    c = md.measured_decode_checks()
+    moe, online = c["latency"]["CUDA graphs, mixture of experts"], c["online"]["CUDA graphs, mixture of experts"]
+    assert moe.tpot.n == 6 and round(moe.tpot.median_factor, 2) == 1.52 and moe.tpot.geometric_mean_ratio < 1
+    assert moe.tpot.interval_coverage == moe.energy.interval_coverage == 1.0
+    assert round(moe.energy.median_factor, 2) == 1.29
+    ms = {p.measured.row.batch: (p.measured.row.tpot_s * MS_PER_S, p.tpot_s * MS_PER_S) for p in moe.predictions}
+    assert [round(x, 2) for x in ms[1]] == [12.46, 6.73] and [round(x, 1) for x in ms[128]] == [39.2, 26.9]
+    ratios = [ms[b][0] / ms[b][1] for b in sorted(ms)]
+    assert (round(min(ratios), 2), round(max(ratios), 2)) == (1.44, 1.85) and ratios[0] == max(ratios)
+    assert round(online.tpot.median_factor, 1) == 2.0 and online.tpot.interval_coverage == 0.0
+
+
+def test_the_profiler_sums_each_kernel_of_a_step():
+    torch = pytest.importorskip("torch")
+    from benchmarks.gpu_decode import build_weights, profile_batch
+    cfg = {"layers": 2, "d_model": 32, "heads": 2, "kv_heads": 1, "ffn": 16, "vocab": 50, "head_dim": 16,
+           "experts": 4, "top_k": 2}
+    w, rope = build_weights(torch, cfg, 16, torch.device("cpu"), torch.float32)
+    p = profile_batch(torch, cfg, w, rope, 3, 8, 2, torch.device("cpu"), torch.float32, top=5)
+    times = [k["us_per_step"] for k in p["kernels"]]
+    assert len(times) == 5 and times == sorted(times, reverse=True)
+    assert p["kernel_us_per_step"] >= sum(times) > 0 and p["profiled_steps"] == 2
