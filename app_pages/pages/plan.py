@@ -12,6 +12,7 @@ from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
+from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
 from estimator.core.training.memory import DEFAULT_SEQ_LEN
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
@@ -154,6 +155,9 @@ def render() -> None:
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")
+    if report.capacity_gb:  # "80GB" in a name beside 81.8 GB a device read as a layout that does not fit
+        st.caption(c.md_escape(f"GB/device: the layout's memory per device, held to the profile's "
+                               f"{gfmt(report.capacity_gb, 3)} GB ({report.hardware_name})."))
     for n in report.notes:
         if n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
             st.caption(c.md_escape(n, limit=600))

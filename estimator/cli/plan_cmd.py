@@ -52,7 +52,9 @@ def table_text(report: plan_service.PlanReport) -> str:
                        f"{fast['devices']:,} devices, {hz.human('cost_usd', fast['cost_usd'])}{cheaper}")
         out.append(f"Fewest devices for the {target}: {r.devices:,}")
     meet = f" and meet the {r.target}" if r.target is not None else ""
-    out.append(f"{len(r.rows)} fastest of the layouts that fit{meet} ({r.considered:,} layouts considered; {r.timed:,} step "
+    within = f" in the profile's {gfmt(r.capacity_gb, 3)} GB a device" if r.capacity_gb else ""
+    out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet} ({r.considered:,} layouts considered; "
+               f"{r.timed:,} step "
                "times, each interleaving of those that fit); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
                "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each")
     out.append("")

@@ -486,6 +486,7 @@ class PlanReport:
     step_range: StepRange
     # with a budget: the fastest plan it pays for, {"devices", "wall_clock_s", "cost_usd"} (None: the fewest's own)
     fastest_within: Mapping | None = None
+    capacity_gb: float | None = None  # the device's memory the layouts are held to (the profile's; None: no limit)
 
     @property
     def best(self) -> PlanRow | None:
@@ -507,6 +508,7 @@ class PlanReport:
                 "target": None if self.target is None else {"kind": self.target, "value": self.target_value,
                                                              "fastest_within": self.fastest_within,
                                                              "fastest_is_cheaper": self.fastest_is_cheaper},
+                "device_memory_gb": self.capacity_gb,
                 "layouts_considered": self.considered, "layouts_timed": self.timed,
                 "flops_convention": {"mfu": "model FLOPs (6·N + 12·L·s·a per token, no recomputation) ÷ the "
                                             "precision's peak",
@@ -681,7 +683,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(unfitted)
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
-                      target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within)
+                      target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
+                      profile.memory_gb)
 
 
 # what the note on a deadline or budget met at the centre only says (the Plan page raises it to a warning)

@@ -170,3 +170,10 @@ def test_a_budgets_fewest_devices_beaten_on_time_and_cost_is_said_on_the_page_an
     assert lines[2] == f"Fewest devices for the budget $30M: {report.devices:,}"
     at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "30e6"})
     assert any("It is faster and cheaper than the fewest devices' plan below." in x.value for x in at.markdown)
+
+
+def test_the_table_says_which_memory_its_layouts_are_held_to():
+    """81.8 GB a device beside "H100 SXM 80GB" read as a layout that does not fit: the page names the profile's 85.5."""
+    at = shared_page("plan", {})
+    assert any("GB/device: the layout's memory per device, held to the profile's 85.5 GB (NVIDIA H100 SXM 80GB)"
+               in cap.value.replace("\\", "") for cap in at.caption)

@@ -38,6 +38,8 @@ def test_plan_answers_for_llama_31_70b_on_1024_h100s(capsys):
     d = json.loads(out)
     assert d["tool"]["name"] and d["devices"] == 1024 and d["hardware"] == "h100-sxm"
     best = d["layouts"][0]
+    assert d["device_memory_gb"] == 85.52                              # nvidia-smi's 81,559 MiB (the profile's)
+    assert max(row["memory_per_device_gb"] for row in d["layouts"]) <= d["device_memory_gb"]
     assert best["memory_per_device_gb"] <= 85.52                       # the best layout fits an H100's memory
     lay = best["layout"]
     assert lay["tp"] * lay["pp"] * lay["cp"] * lay["dp"] == 1024 and lay["tp"] <= 8
@@ -48,6 +50,7 @@ def test_plan_answers_for_llama_31_70b_on_1024_h100s(capsys):
     assert "model FLOPs" in d["flops_convention"]["mfu"] and "hardware FLOPs" in d["flops_convention"]["hfu"]
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024")
     assert code == 0 and "MFU" in out and "TP" in out
+    assert "fastest of the layouts that fit in the profile's 85.5 GB a device (" in out
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024",
                        "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
