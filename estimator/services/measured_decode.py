@@ -80,8 +80,10 @@ def measured_energy_words(engine: str) -> str:
     ms = load_measured_decode()
     devices = ", ".join(sorted({m.row.hardware_id for m in ms}))
     batches = sorted({m.row.batch for m in ms})
-    return (f"on {len(ms)} decode configurations this project measured on {devices} with NVML (a Llama-3-8B-shaped "
-            f"decoder, batches {batches[0]}–{batches[-1]}; the serving validation), its J per output token was "
+    models = sorted({m.row.model for m in ms})  # the catalog models whose shapes were decoded
+    shaped = ", ".join(models[:-1]) + f" and {models[-1]}" if len(models) > 1 else models[0]
+    return (f"on {len(ms)} decode configurations this project measured on {devices} with NVML (decoders shaped as "
+            f"{shaped}, batches {batches[0]}–{batches[-1]}; the serving validation), its J per output token was "
             + "; ".join(parts))
 
 

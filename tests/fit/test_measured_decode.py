@@ -148,6 +148,7 @@ def test_the_document_is_numbers_and_the_note_quotes_it():
     c = md.measured_decode_checks()["latency"]["CUDA graphs"]
     words = md.measured_energy_words("latency")
     assert f"CUDA graphs: {c.energy.median_factor:.3g}× off" in words and "holding 28 of 28" in words
+    assert "decoders shaped as llama-3-8b, llama-3.1-8b and qwen3-30b-a3b, batches 1–256" in words
     from estimator.services.serving_accuracy import latency_note
     assert words in latency_note()[0] and "no measured energy checks it" not in latency_note()[0]
 
