@@ -36,7 +36,7 @@ import sys
 import time
 
 from estimator.core.base.errors import BackendUnavailable
-from estimator.core.base.units import MS_PER_S
+from estimator.core.base.units import MS_PER_S, US_PER_MS
 from estimator.monitor.calibration_run import now_iso
 
 # Llama-3-8B's shape (Dubey et al. 2024, "The Llama 3 Herd of Models", Table 3; the HF config
@@ -49,8 +49,8 @@ LLAMA3_8B = {"layers": 32, "d_model": 4096, "heads": 32, "kv_heads": 8, "ffn": 1
 QWEN3_30B_A3B = {"layers": 48, "d_model": 2048, "heads": 32, "kv_heads": 4, "ffn": 768, "vocab": 151936,
                  "head_dim": 128, "experts": 128, "top_k": 8}
 MODELS = {"llama-3-8b": LLAMA3_8B, "qwen3-30b-a3b": QWEN3_30B_A3B}  # --model: the shapes this benchmark builds
-ROPE_THETA = 500000.0  # Llama 3's rotary base (its HF config's rope_theta)
-RMS_EPS = 1e-5         # Llama 3's rms_norm_eps
+ROPE_THETA = 500000.0  # Llama 3's rotary base (its HF config's rope_theta); Qwen3's shape takes it too (its own is
+RMS_EPS = 1e-5         # 1e6, and its eps 1e-6): neither changes a step's time. Llama 3's rms_norm_eps
 INIT_STD = 0.02        # random weights' scale (the usual initialiser's); keeps bf16 activations finite
 
 
@@ -259,11 +259,13 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
             with torch.cuda.graph(graph):
                 step()
             run = graph.replay
-        except RuntimeError as exc:  # an operation capture refuses: timed eagerly, and the JSON says so
-            if isinstance(exc, torch.cuda.OutOfMemoryError):
+        except RuntimeError as exc:  # an operation capture refuses: timed eagerly, and the JSON says so (the words
+            if isinstance(exc, torch.cuda.OutOfMemoryError):  # may be the capture's end's, not the operation's)
                 raise
             capture_failed = str(exc).splitlines()[0][:300]
             print(f"batch {batch}: CUDA-graph capture failed ({capture_failed}); timed eagerly", flush=True)
+            del graph  # its memory pool too, before the eager timing
+            torch.cuda.empty_cache()
             sync()
     pos.fill_(prompt)
     for _ in range(min(new, 8)):
@@ -301,24 +303,26 @@ def measure_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, repeat
     return out
 
 
-def profile_batch(torch, cfg, w, rope, batch: int, prompt: int, steps: int, device, dtype, top: int = 30) -> dict:
-    """``steps`` decode steps of ``batch`` sequences run eagerly under PyTorch's profiler: each GPU kernel's summed time
-    (its name, time, calls; the ``top`` longest) and their total a step, to say where a step's device time goes (the
-    gaps between kernels, which CUDA graphs shrink, left out)."""
+def profile_batch(torch, cfg, w, rope, batch: int, prompt: int, new: int, steps: int, device, dtype, top: int = 30,
+                  positions: int = 1, fp8_pad: bool = False) -> dict:
+    """``steps`` (at most ``new``) decode steps of ``batch`` sequences run eagerly under PyTorch's profiler, each over
+    ``positions`` positions, in the cache ``measure_batch`` times (``prompt + new`` tokens; ``fp8_pad`` as it found):
+    each GPU kernel's summed time (its name, time, calls; the ``top`` longest) and their total a step, to say where a
+    step's device time goes (the gaps between kernels, which CUDA graphs shrink, left out)."""
     from torch.autograd import DeviceType
     from torch.profiler import ProfilerActivity, profile
-    cache = build_cache(torch, cfg, batch, prompt + max(steps, 2), device, dtype)
+    cache = build_cache(torch, cfg, batch, prompt + new + positions - 1, device, dtype)
     g = torch.Generator(device=device).manual_seed(1)  # as ``measure_batch``: a random prompt cache and tokens, so the
     cache["k"][:, :, :, :prompt].normal_(0, 1, generator=g)  # sequences differ and a mixture of experts routes them
     cache["v"][:, :, :, :prompt].normal_(0, 1, generator=g)  # apart (run 13's profile had them alike: one route)
-    tokens = torch.randint(cfg["vocab"], (batch, 1), device=device, generator=g)
+    tokens = torch.randint(cfg["vocab"], (batch, positions), device=device, generator=g)
     pos = torch.tensor(prompt, device=device, dtype=torch.long)
-    step = make_step(torch, cfg, w, cache, rope, tokens, pos)
+    step = make_step(torch, cfg, w, cache, rope, tokens, pos, fp8_pad=fp8_pad)
     cuda = device.type == "cuda"
     sync = torch.cuda.synchronize if cuda else (lambda: None)
-    for _ in range(2):
+    for _ in range(2):  # warm-up, each from the prompt's end: no position past the rotary table
         step()
-    pos.fill_(prompt)
+        pos.fill_(prompt)
     sync()
     with profile(activities=[ProfilerActivity.CUDA] if cuda else [ProfilerActivity.CPU]) as prof:
         for _ in range(steps):
@@ -359,13 +363,16 @@ def data_rows(docs, run: str, hardware_id: str, citation: str, model: str = "lla
             raise SystemExit("error: a run over several positions a step (a verification) is no decode step of the data "
                              "file: benchmarks/gpu_speculative.py writes those")
         bits = doc.get("bits", 16)
-        for r in doc["runs"]:  # a run whose capture failed was timed eagerly (``measure_batch``)
-            how = ("CUDA graphs", "each decode step one CUDA graph") if doc["graphs"] and \
-                not r.get("graph_capture_failed") else \
+        for r in doc["runs"]:
+            if r.get("graph_capture_failed"):  # timed eagerly where graphs were asked for: neither group's decoder
+                raise SystemExit(f"error: batch {r['batch']}'s CUDA-graph capture failed "
+                                 f"({r['graph_capture_failed']}): its eager time is no row of the data file")
+            how = ("CUDA graphs", "each decode step one CUDA graph") if doc["graphs"] else \
                 ("eager launches", "each decode step launched kernel by kernel from Python")
+            source = how[0] + (", mixture of experts" if shape.get("experts") else "")
             rows.append({
-                "source": how[0] + (", mixture of experts" if shape.get("experts") else ""), "engine": (f"benchmarks/gpu_decode.py: a {shape_words} decoder in "
-                                                            f"PyTorch {doc['torch']}, {how[1]}"),
+                "source": source, "engine": (f"benchmarks/gpu_decode.py: a {shape_words} decoder in "
+                                             f"PyTorch {doc['torch']}, {how[1]}"),
                 "model": model, "hardware_id": hardware_id, "tensor_parallel": 1, "batch": r["batch"], "bits": bits,
                 "prompt_tokens": doc["prompt"], "output_tokens": doc["new"], "measured_tpot_s": repr(r["tpot_s"]),
                 "published": (f"measured: {r['tpot_s'] * MS_PER_S:.2f} ms per output token, {r['mean_power_w']:.0f} W, "
@@ -490,6 +497,9 @@ def main(argv=None) -> int:
         ap.error("--profile takes a number of steps from 0 to --new")
     if args.model != "llama-3-8b" and args.bits != 16:
         ap.error(f"--bits {args.bits} takes the dense llama-3-8b shape (FP8 experts are not built here)")
+    changed = [k for k in LLAMA3_8B if getattr(args, k) != LLAMA3_8B[k]]
+    if args.model != "llama-3-8b" and changed:
+        ap.error(f"--model {args.model} is its own shape: --{changed[0].replace('_', '-')} changes llama-3-8b's only")
     found = torch_and_device(args.device)
     if found is None:
         return 2
@@ -519,12 +529,15 @@ def main(argv=None) -> int:
             print(f"batch {batch:3d}, {args.positions} position(s), {args.bits} bits: {r['step_s'] * MS_PER_S:.2f} ms "
                   f"a step{power}", flush=True)
             if args.profile:
-                prof = profile_batch(torch, cfg, w, rope, batch, args.prompt, args.profile, device, dtype)
+                prof = profile_batch(torch, cfg, w, rope, batch, args.prompt, args.new, args.profile, device, dtype,
+                                     positions=args.positions, fp8_pad=bool(r.get("fp8_rows_padded_to")))
                 doc.setdefault("profiles", []).append(prof)
-                print(f"  profiled: {prof['kernel_us_per_step'] / 1e3:.2f} ms of kernels a step in "
+                print(f"  profiled: {prof['kernel_us_per_step'] / US_PER_MS:.2f} ms of kernels a step in "
                       f"{prof['kernel_calls_per_step']:.0f} calls; longest: " +
-                      "; ".join(f"{k['name'][:40]} {k['us_per_step'] / 1e3:.2f} ms" for k in prof["kernels"][:4]),
+                      "; ".join(f"{k['name'][:40]} {k['us_per_step'] / US_PER_MS:.2f} ms" for k in prof["kernels"][:4]),
                       flush=True)
+            if args.out:  # after each batch: a later one's failure keeps those measured
+                write_json(args.out, doc)
     finally:
         if meter is not None:
             meter.close()
@@ -532,9 +545,13 @@ def main(argv=None) -> int:
         print("error: a non-finite time", file=sys.stderr)
         return 1
     if args.out:
-        with open(args.out, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, indent=1)
+        write_json(args.out, doc)
     return 0
+
+
+def write_json(path: str, doc: dict) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, indent=1)
 
 
 if __name__ == "__main__":

@@ -157,7 +157,9 @@ def render() -> None:
     st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")
     if report.capacity_gb:  # "80GB" in a name beside 81.8 GB a device read as a layout that does not fit
         st.caption(c.md_escape(f"GB/device: the layout's memory per device, held to the profile's "
-                               f"{gfmt(report.capacity_gb, 3)} GB ({report.hardware_name})."))
+                               f"{gfmt(report.capacity_gb, 3)} GB ({report.hardware_name}): the device's whole "
+                               "memory, nothing kept back for the CUDA context, communication buffers or the "
+                               "allocator's fragments, so a layout near it may not run as planned."))
     for n in report.notes:
         if n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
             st.caption(c.md_escape(n, limit=600))

@@ -332,7 +332,7 @@ def measured_steps_text(t: dict) -> str:
              f"{r['measured_mfu']:.1%}", f"{r['predicted_mfu']:.1%}", f"{r['mean_sm_clock_mhz']:,.0f}",
              f"{r['measured_power_w']:.0f}"] for r in t["rows"]]
     by_mode = "; ".join(
-        f"{mode} ({m['rows']} steps): step model median factor {m['median_factor']:.2f}× (signed "
+        f"{mode} ({m['rows']} step{'s' if m['rows'] != 1 else ''}): step model median factor {m['median_factor']:.2f}× (signed "
         f"{m['median_signed_factor']:.2f}×: above 1 it predicts faster than measured), {m['coverage_80']:.0%} inside its "
         f"{t['level']:.0%} range; flat MFU {b['median_factor']:.2f}×, {b['coverage_80']:.0%}"
         for mode in t["modes"] for m, b in [(t["step_model"][mode], t["flat_mfu_baseline"][mode])])

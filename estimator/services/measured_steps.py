@@ -96,7 +96,8 @@ def measured_steps_document() -> dict:
                    "and compiled, bf16 autocast (the blocks' linear layers in FP8 where the precision says so), "
                    "FlashAttention, fused AdamW, one micro-batch a step), never fitted: each predicted "
                    "by the step model as shipped, its stated range checked; beside it the flat MFU of the same fit "
-                   f"({flat_mfu:.1%} of the bf16 peak, model FLOPs)"),
+                   f"({flat_mfu:.1%} of the peak, model FLOPs); every MFU here, measured or predicted, of the peak of the "
+                   "step's own precision (an FP8 step's of the FP8 peak, twice bf16's)"),
         "level": LEVEL, "half_log": step_range.half_log,
         "modes": modes, "flat_mfu": flat_mfu,
         "step_model": {mode: log_error_summary(step_logs[mode], step_range.half_log) for mode in modes},

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from estimator.core.base.errors import DataFileError
-from estimator.core.base.units import MS_PER_S
+from estimator.core.base.units import BYTES_PER_GB, MS_PER_S
 from estimator.core.serving.step import engine_name, step
 from estimator.fit import decode_check
 from estimator.io.serving_data import load_serving_fit
@@ -293,6 +293,25 @@ def test_the_benchmark_writes_mixture_of_experts_rows_under_their_catalog_model(
     assert "grouped GEMMs" in row["note"]
     with pytest.raises(SystemExit, match="is not the qwen3-30b-a3b shape"):
         data_rows([{**doc, "config": dict(LLAMA3_8B)}], "13", "h100-sxm", "x", model="qwen3-30b-a3b")
+    failed = {**doc, "runs": [{**doc["runs"][0], "graph_capture_failed": "operation not permitted when capturing"}]}
+    with pytest.raises(SystemExit, match="batch 32's CUDA-graph capture failed .*no row of the data file"):
+        data_rows([failed], "13", "h100-sxm", "x", model="qwen3-30b-a3b")
+
+
+def test_the_benchmarks_mixture_of_experts_is_the_catalogs_qwen3_30b_a3b():
+    """The benchmark's shape (benchmarks/gpu_decode.py) and the catalog's entry the rows are predicted with are one
+    model: the same layers, widths, heads, experts and vocabulary, and the benchmark's weights count its parameters."""
+    from benchmarks.gpu_decode import QWEN3_30B_A3B as q
+    from estimator.io.serving_data import load_catalog
+    m = load_catalog()["qwen3-30b-a3b"]
+    a = m.arch
+    assert (q["layers"], q["d_model"], q["heads"], q["kv_heads"], q["head_dim"], q["vocab"], q["experts"],
+            q["top_k"]) == (a.layers, a.d_model, a.heads, a.kv_heads, a.head_dim, a.vocab, a.experts,
+                            a.experts_per_token)
+    n_l, d, h, kvh, hd, e = (q[k] for k in ("layers", "d_model", "heads", "kv_heads", "head_dim", "experts"))
+    params = (2 * q["vocab"] * d + n_l * (d * (h + 2 * kvh) * hd + h * hd * d + d * e + 3 * e * d * q["ffn"]
+                                          + 2 * d + 2 * hd) + d)
+    assert params == 30_532_122_624 and params == pytest.approx(m.params, rel=1e-4)  # run 13's JSON: 30532122624
 
 
 def test_a_mixture_of_experts_decode_step_measured_against_the_latency_engine():
@@ -310,6 +329,17 @@ def test_a_mixture_of_experts_decode_step_measured_against_the_latency_engine():
     ratios = [ms[b][0] / ms[b][1] for b in sorted(ms)]
     assert (round(min(ratios), 2), round(max(ratios), 2)) == (1.44, 1.85) and ratios[0] == max(ratios)
     assert round(online.tpot.median_factor, 1) == 2.0 and online.tpot.interval_coverage == 0.0
+    # the slope's figures: the experts read grow by 54 GB of 58 from batch 1 to 128 (the serving model's own
+    # experts-read share), over the 26.7 ms the step grew: 2.0 TB/s, 0.61 of the H100's bandwidth
+    from estimator.core.serving.step import expert_params, experts_touched
+    from estimator.core.training.step import BYTES_16BIT  # the rows' weights are bf16
+    row = next(p.measured.row for p in moe.predictions)
+    experts_gb = expert_params(row.arch, row.params) * BYTES_16BIT / BYTES_PER_GB
+    grown_gb = experts_gb * (experts_touched(row.arch, 128) - experts_touched(row.arch, 1))
+    grown_s = (ms[128][0] - ms[1][0]) / MS_PER_S
+    assert (round(experts_gb), round(grown_gb), round(grown_s * MS_PER_S, 1)) == (58, 54, 26.7)
+    gb_per_s = grown_gb / grown_s
+    assert (round(gb_per_s, -2), round(gb_per_s / row.device.bandwidth_gb_per_s, 2)) == (2000, 0.61)
 
 
 def test_the_profiler_sums_each_kernel_of_a_step():
@@ -318,7 +348,7 @@ def test_the_profiler_sums_each_kernel_of_a_step():
     cfg = {"layers": 2, "d_model": 32, "heads": 2, "kv_heads": 1, "ffn": 16, "vocab": 50, "head_dim": 16,
            "experts": 4, "top_k": 2}
     w, rope = build_weights(torch, cfg, 16, torch.device("cpu"), torch.float32)
-    p = profile_batch(torch, cfg, w, rope, 3, 8, 2, torch.device("cpu"), torch.float32, top=5)
+    p = profile_batch(torch, cfg, w, rope, 3, 8, 2, 2, torch.device("cpu"), torch.float32, top=5)
     times = [k["us_per_step"] for k in p["kernels"]]
     assert len(times) == 5 and times == sorted(times, reverse=True)
     assert p["kernel_us_per_step"] >= sum(times) > 0 and p["profiled_steps"] == 2

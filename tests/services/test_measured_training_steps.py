@@ -91,6 +91,8 @@ def test_validate_prints_the_measured_steps_beside_the_flat_mfu():
     assert "Training steps measured on a real GPU, never fitted (estimator/data/measured_training_steps.csv)" in out
     assert "eager (21 steps): step model median factor 1.04×" in out and "flat MFU 1.20×" in out
     assert "torch.compile (10 steps): step model median factor 1.14×" in out and "flat MFU 1.35×" in out
+    assert "torch.compile, fp8 (1 step): step model median factor 1.00×" in out
+    assert "every MFU here, measured or predicted, of the peak of the step's own precision" in out
     assert ("gpt3-xl-fp8-compiled ÷ gpt3-xl-compiled (run 13, h100-sxm): 1.15× the tokens/s measured, 1.30× in the "
             "step model, 2.00× by the flat MFU") in out
     line = next(x for x in out.splitlines() if x.startswith("gpt3-xl ") and "h200-sxm" in x)

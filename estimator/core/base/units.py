@@ -16,6 +16,7 @@ L_PER_M3 = 1e3  # litres in a cubic metre (SI, exact)
 BYTES_PER_GB = 1e9  # decimal GB, as vendors quote memory bandwidth (GB/s)
 BYTES_PER_GIB = 1024 ** 3  # exact: a gibibyte (IEC 80000-13), what psutil-based tools call "GB"
 MS_PER_S = 1e3  # exact
+US_PER_MS = 1e3  # exact
 WH_PER_KWH = 1e3  # exact
 S_PER_MINUTE = 60.0  # exact
 FLOPS_PER_GFLOP = 1e9  # SI giga (exact)
