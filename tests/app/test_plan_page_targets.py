@@ -68,12 +68,13 @@ def test_a_budget_shows_the_fastest_plan_it_pays_for_beside_the_fewest_devices()
 
 
 def test_a_budget_on_a_profile_without_a_price_asks_for_one():
-    """Review: b300, mi300x and a dozen others have no price: a budget was refused with no field to give one."""
-    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "b300"})
+    """Review: b300, mi300x and a dozen others had no price (h800 still has none): a budget was refused with no field
+    to give one."""
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "h800"})
     assert any(n.label == "Price (USD per device-hour)" for n in at.number_input)
     assert not at.error  # asked for, not refused before anything was typed (browser review)
     assert any("has no price in its profile: give a price per device-hour for a budget" in i.value for i in at.info)
-    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "b300", "plan_price": "6"})
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "h800", "plan_price": "6"})
     assert not at.error and "Fewest devices for the budget" in _metrics(at)
 
 
@@ -122,7 +123,7 @@ def test_a_deadline_met_at_the_centre_only_says_how_many_devices_meet_it_at_the_
                for n in budget.notes)
 
 
-@pytest.mark.parametrize("params", [{"plan_by": "Deadline"}, {"plan_by": "Budget", "plan_hw": "b300", "plan_price": "6"},
+@pytest.mark.parametrize("params", [{"plan_by": "Deadline"}, {"plan_by": "Budget", "plan_hw": "h800", "plan_price": "6"},
                                     {"plan_model": "llama-3.1-8b", "plan_devices": "64", "plan_seq": "8192"}])
 def test_the_link_to_this_plan_holds_every_input_and_reopens_the_same_plan(params):
     """Browser review 2026-11-26, second: `/plan?plan_by=Deadline` carried neither the model, the tokens nor the

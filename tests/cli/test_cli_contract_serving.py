@@ -81,6 +81,6 @@ def test_b_links_of_capped_and_pcie3_devices():
 
 
 def test_b_savings_without_a_price_give_energy_per_query(capsys):
-    assert main(["inference", "--params", "7e9", "--hardware", "mi300x", "--tokens", "1e6"]) == 0
+    assert main(["inference", "--params", "7e9", "--hardware", "h800", "--tokens", "1e6"]) == 0
     rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("saves vs baseline:")]
     assert rows and all(r.endswith("Wh less per query") and "n/a" not in r for r in rows)

@@ -57,7 +57,8 @@ def test_the_rtx_5090s_memory_power_link_price_and_footprint(profiles):
     assert card.power.tdp_w == 575.0 and card.power.average_w == pytest.approx(0.99 * 575.0, rel=0.02)
     assert card.link_gb_per_s == pytest.approx(16 * 32 * 128 / 130 / 8, abs=0.05) == 63.0  # PCIe 5.0 x16, each way
     assert link_for(card) == (63.0, card.link_source) and "no NVLink" in card.link_source
-    assert card.price.usd_per_device_hour is None and "$1,999" in card.price.basis
+    assert (card.price.usd_per_device_hour, card.price.date) == (0.99, "2026-10") and "$1,999" in card.price.basis
+    assert "RunPod" in card.price.basis and "secondary source, verify before citing" in card.price.source
     assert card.pue == 1.0 and card.cooling == "none"
     assert card.sparse_2_4 and card.sparse_source
     assert (card.embodied.kg_co2e, card.embodied.basis) == (23.4, "die-area-model")
@@ -80,7 +81,7 @@ def test_the_rtx_a6000s_figures_are_the_ga102_whitepapers_full_rate(profiles):
     assert card.memory_gb == 51.53 and card.memory_gb == pytest.approx(49140 * MIB / 1e9, abs=0.005)  # ECC off
     assert card.memory_bandwidth_gb_per_s == 768.0 and card.power.tdp_w == 300.0
     assert card.link_gb_per_s == 56.25 == 112.5 / 2 and link_for(card) == (56.25, card.link_source)  # NVLink bridge
-    assert card.price.usd_per_device_hour is None and "$4,649" in card.price.basis
+    assert (card.price.usd_per_device_hour, card.price.date) == (0.53, "2026-09") and "$4,649" in card.price.basis
     assert card.pue == 1.0 and card.cooling == "none" and card.sparse_2_4 and card.release_year == 2020
     assert (card.embodied.kg_co2e, card.embodied.basis) == (15.1, "die-area-model")
     assert card.embodied.kg_co2e == pytest.approx(6.284 * CPA_8NM + 48 * KG_PER_GB + PACKAGE_KG, abs=0.05)
@@ -100,7 +101,7 @@ def test_the_rtx_6000_adas_figures_are_the_datasheets(profiles):
     assert "OPEN" in card.notes and "1,457.0" in card.notes  # FP8's accumulate type, unstated
     assert card.memory_gb == 51.53 and card.memory_bandwidth_gb_per_s == 960.0 and card.power.tdp_w == 300.0
     assert card.link_gb_per_s == 31.5 and "NVLink" in card.link_source  # PCIe 4.0 x16, each way
-    assert card.price.usd_per_device_hour is None and "$6,799" in card.price.basis
+    assert (card.price.usd_per_device_hour, card.price.date) == (1.57, "2026-09") and "$6,799" in card.price.basis
     assert card.pue == 1.0 and card.cooling == "none" and card.sparse_2_4 and card.release_year == 2022
     assert card.embodied.kg_co2e == 20.6 == profiles.get("l40s").embodied.kg_co2e  # AD102 with 48 GB either way
     u = card.utilization
