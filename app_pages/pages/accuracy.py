@@ -341,8 +341,9 @@ def measured_steps_part() -> None:
                           "Step model": [r["predicted_tokens_per_s_per_device"] for r in t["rows"]],
                           "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
                           inside: ["yes" if r["inside"] else "no" for r in t["rows"]],
-                          "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
                           "GPU": [r["hardware"] for r in t["rows"]],
+                          "Run": [r["run"] for r in t["rows"]],  # two H100 runs of a step read as a repeated row
+                          "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
                           "Measured MFU": [r["measured_mfu"] for r in t["rows"]],
                           "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]]})
     tokens = lambda x: f"{x:,.0f}"  # noqa: E731
@@ -352,7 +353,10 @@ def measured_steps_part() -> None:
                  column_config={"Measured": st.column_config.Column(help="Tokens/s per device, measured"),
                                 "Step model": st.column_config.Column(help="Tokens/s per device, the step model's"),
                                 "Flat MFU": st.column_config.Column(help="Tokens/s per device, the flat MFU's"),
-                                inside: st.column_config.Column(help=f"Inside the step model's {level} range")})
+                                inside: st.column_config.Column(help=f"Inside the step model's {level} range"),
+                                "Measured MFU": st.column_config.Column(
+                                    help="Model FLOPs per second over the peak of the step's own precision (an FP8 "
+                                         "step's: the FP8 peak, twice bf16's)")})
 
 
 def render() -> None:

@@ -271,14 +271,20 @@ def measured_decode(t: dict, level: float) -> None:
     st.markdown("**Decode steps measured on a real GPU, never fitted:** " + c.md_escape(f"{t['method']}.", limit=900))
     rows = [{"Engine": engine, "Decoder": source, "Rows": s["energy"]["n"],
              "J/token factor": s["energy"]["median_factor"], f"J {level:.0%} coverage": s["energy"]["interval_coverage"],
-             "TPOT factor": s["tpot"]["median_factor"], "TPOT predicted ÷ measured": s["tpot"]["geometric_mean_ratio"],
-             "Power predicted ÷ measured": s["power"]["geometric_mean_ratio"],
+             "TPOT factor": s["tpot"]["median_factor"], "TPOT pred ÷ meas": s["tpot"]["geometric_mean_ratio"],
+             "Power pred ÷ meas": s["power"]["geometric_mean_ratio"],
              "Previous model, J": s["previous_energy"]["median_factor"]}
             for engine, by_source in t["by_engine"].items() for source, s in by_source.items()]
     st.dataframe(c.number_table(pd.DataFrame(rows), {"J/token factor": factor_cell, f"J {level:.0%} coverage": percent_cell,
                                                       "TPOT factor": factor_cell,
+                                                      "TPOT pred ÷ meas": lambda x: f"{x:.2f}",
+                                                      "Power pred ÷ meas": lambda x: f"{x:.2f}",
                                                       "Previous model, J": factor_cell}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch",
+                 column_config={"TPOT pred ÷ meas": st.column_config.Column(
+                                    help="Geometric mean of predicted ÷ measured TPOT: below 1, predicted too short"),
+                                "Power pred ÷ meas": st.column_config.Column(
+                                    help="Geometric mean of predicted ÷ measured power: above 1, predicted too high")})
 
 
 def measured_speculative(t: dict, level: float) -> None:
@@ -287,8 +293,8 @@ def measured_speculative(t: dict, level: float) -> None:
     r, n, s = t["ratio"], t["naive_ratio"], t["step"]
     st.markdown("**Speculative decoding's steps measured on a real GPU, never fitted:** "
                 + c.md_escape(f"{t['method']}. The step's cost over a plain step: {factor_cell(r['median_factor'])} off "
-                              f"(predicted ÷ measured {r['geometric_mean_ratio']:.2f}), the naive ratio 1 "
-                              f"{factor_cell(n['median_factor'])}; the step's time {factor_cell(s['median_factor'])} off, "
+                              f"(predicted ÷ measured {r['geometric_mean_ratio']:.2f}), the naive ratio (1) "
+                              f"{factor_cell(n['median_factor'])} off; the step's time {factor_cell(s['median_factor'])} off, "
                               f"the {t['engine']} engine's {level:.0%} range (×/÷ {t['range_factor']:.2f}) holding "
                               f"{s['interval_coverage']:.0%}.", limit=1400))
     rows = [{"Hardware": x["hardware"], "Batch": x["batch"], "Draft tokens": x["draft_tokens"],

@@ -158,8 +158,13 @@ def render() -> None:
     if report.capacity_gb:  # "80GB" in a name beside 81.8 GB a device read as a layout that does not fit
         st.caption(c.md_escape(f"GB/device: the layout's memory per device, held to the profile's "
                                f"{gfmt(report.capacity_gb, 3)} GB ({report.hardware_name}): the device's whole "
-                               "memory, nothing kept back for the CUDA context, communication buffers or the "
-                               "allocator's fragments, so a layout near it may not run as planned."))
+                               "memory, nothing kept back for the runtime's context, communication buffers or the "
+                               "allocator's fragments, so a layout near it may not run as planned.", limit=400))
+    priced = default_profiles().get(hardware).price
+    if price is not None or priced.usd_per_device_hour is not None:  # which price the costs are at (browser review)
+        how = "as given" if price is not None else f"the profile's: {priced.basis}, {priced.date}"
+        usd = price if price is not None else priced.usd_per_device_hour  # as stored, not to an estimate's 2 figures
+        st.caption(c.md_escape(f"Costs at ${gfmt(usd, 4)} a device-hour ({how}).", limit=400))
     for n in report.notes:
         if n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
             st.caption(c.md_escape(n, limit=600))

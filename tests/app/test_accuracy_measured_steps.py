@@ -31,5 +31,6 @@ def test_the_page_shows_the_measured_steps_beside_the_flat_mfu():
     assert list(table["Model"]) == [r["name"] for r in doc["rows"]]
     assert list(table.columns[:4]) == ["Model", "Measured", "Step model", "Flat MFU"]
     assert list(table["GPU"]) == [r["hardware"] for r in doc["rows"]]
+    assert list(table["Run"]) == [r["run"] for r in doc["rows"]]  # two H100 runs of a step are told apart
     xl = table[(table["Model"] == "gpt3-xl") & (table["GPU"] == "h200-sxm")]
     assert round(xl["Measured"].item()) == 52216

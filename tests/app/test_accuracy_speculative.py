@@ -22,4 +22,4 @@ def test_the_page_shows_the_measured_speculative_steps_beside_the_naive_ratio():
     assert set(table["In range"]) == {"yes"}
     text = " ".join(m.value for m in at.markdown).replace("\\", "")  # the page escapes Markdown's characters
     assert "the latency engine's 80% range (×/÷ 2.20) holding 100%" in text
-    assert "The step's cost over a plain step: 1.16× off (predicted ÷ measured 0.85), the naive ratio 1 1.36×" in text
+    assert "The step's cost over a plain step: 1.16× off (predicted ÷ measured 0.85), the naive ratio (1) 1.36× off" in text

@@ -178,3 +178,12 @@ def test_the_table_says_which_memory_its_layouts_are_held_to():
     at = shared_page("plan", {})
     assert any("GB/device: the layout's memory per device, held to the profile's 85.5 GB (NVIDIA H100 SXM 80GB)"
                in cap.value.replace("\\", "") for cap in at.caption)
+
+
+def test_the_page_says_which_price_its_costs_are_at():
+    """Browser review 2026-11-27: a budget planned on the MI300X (priced since) said nowhere which price it used."""
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "mi300x"})
+    caps = [cap.value.replace("\\", "") for cap in at.caption]
+    assert any(cap.startswith("Costs at $6 a device-hour (the profile's: on-demand, Oracle Cloud") for cap in caps)
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "h800", "plan_price": "2.5"})
+    assert "Costs at $2.5 a device-hour (as given)." in [cap.value.replace("\\", "") for cap in at.caption]
