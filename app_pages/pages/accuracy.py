@@ -108,7 +108,7 @@ def power_section(doc: dict) -> None:
     formats = {"Median factor": factor_cell, "TDP": factor_cell, f"{level:.0%} coverage": percent_cell, "Devices held out": lambda x: f"{gfmt(x)}",
                "One fit: factor": factor_cell, "One fit: coverage": percent_cell,
                "Device held out: factor": factor_cell, "Device held out: coverage": percent_cell}
-    st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
+    c.dataframe(c.number_table(pd.DataFrame(rows), formats), width="stretch")
     st.caption(c.md_escape(accuracy.power_verdicts(doc), limit=900))
     energy_section(doc)
 
@@ -126,7 +126,7 @@ def energy_section(doc: dict) -> None:
              WIDTH: e["measured_device"]["interval_mean_width_factor"]}
             for group, e in doc["energy_coverage"].items()]
     formats = {label.capitalize(): percent_cell for _, label in accuracy.ENERGY_CASES} | {WIDTH: width_cell}
-    st.dataframe(c.number_table(pd.DataFrame(rows), formats), hide_index=True, width="stretch")
+    c.dataframe(c.number_table(pd.DataFrame(rows), formats), width="stretch")
 
 
 def headline(doc: dict, lecture: bool) -> None:
@@ -237,9 +237,9 @@ def step_section() -> None:
                           f"Inside the {level} range": [m["coverage_80"], b["coverage_80"]],
                           "Median range (×/÷)": [m["median_range_factor"], b["median_range_factor"]],
                           "Layouts": [m["rows"], b["rows"]]})
-    st.dataframe(c.number_table(table, {"Median factor": lambda x: f"{x:.2f}×",
+    c.dataframe(c.number_table(table, {"Median factor": lambda x: f"{x:.2f}×",
                                         f"Inside the {level} range": lambda x: f"{x:.0%}",
-                                        "Median range (×/÷)": lambda x: f"{x:.2f}"}), hide_index=True, width="stretch")
+                                        "Median range (×/÷)": lambda x: f"{x:.2f}"}), width="stretch")
     measured_steps_part()
     later_layouts_part()
 
@@ -272,7 +272,7 @@ def later_layouts_part() -> None:
                     ("bracket" if r["inside_bracket"] else "no")) for r in t["rows"]],
         "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
         "Layout": [f"{r['devices']} × {r['hardware']}, {r['layout']}, sequence {r['seq_len']:,}" for r in t["rows"]]})
-    st.dataframe(c.number_table(table, {"Measured": tokens, "Flat MFU": tokens}), hide_index=True, width="stretch",
+    c.dataframe(c.number_table(table, {"Measured": tokens, "Flat MFU": tokens}), width="stretch",
                  height="content",
                  column_config={"Measured": st.column_config.Column(help="Tokens/s per device, as published"),
                                 "Step model": st.column_config.Column(
@@ -304,8 +304,8 @@ def later_ratios_part(t: dict) -> None:
                           "Flat MFU": [p["flat_mfu_ratio"] for p in q["rows"]],
                           "Flat off by": [p["flat_mfu_factor"] for p in q["rows"]],
                           "Group": [p["group"] for p in q["rows"]]})
-    st.dataframe(c.number_table(table, {"Measured": ratio, "Step model": ratio, "Flat MFU": ratio, "Off by": factor,
-                                        "Flat off by": factor}), hide_index=True, width="stretch", height="content",
+    c.dataframe(c.number_table(table, {"Measured": ratio, "Step model": ratio, "Flat MFU": ratio, "Off by": factor,
+                                        "Flat off by": factor}), width="stretch", height="content",
                  column_config={"Ratio": st.column_config.Column(help="A row's tokens/s over its group's first row's")})
 
 
@@ -325,8 +325,8 @@ def measured_steps_part() -> None:
                             inside: [t["step_model"][m]["coverage_80"] for m in t["modes"]],
                             "Signed": [t["step_model"][m]["median_signed_factor"] for m in t["modes"]]})
     factor = lambda x: f"{x:.2f}×"  # noqa: E731
-    st.dataframe(c.number_table(summary, {"Step model": factor, "Flat MFU": factor, "Signed": factor,
-                                          inside: lambda x: f"{x:.0%}"}), hide_index=True, width="stretch",
+    c.dataframe(c.number_table(summary, {"Step model": factor, "Flat MFU": factor, "Signed": factor,
+                                          inside: lambda x: f"{x:.0%}"}), width="stretch",
                  column_config={
                      "Step model": st.column_config.Column(help="The step model's median factor off the measured "
                                                                 "tokens/s (either way)"),
@@ -347,9 +347,8 @@ def measured_steps_part() -> None:
                           "Measured MFU": [r["measured_mfu"] for r in t["rows"]],
                           "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]]})
     tokens = lambda x: f"{x:,.0f}"  # noqa: E731
-    st.dataframe(c.number_table(table, {"Measured": tokens, "Step model": tokens, "Flat MFU": tokens,
-                                        "Measured MFU": lambda x: f"{x:.1%}", "SM clock (MHz)": tokens}),
-                 hide_index=True, width="stretch", height="content",
+    c.dataframe(c.number_table(table, {"Measured": tokens, "Step model": tokens, "Flat MFU": tokens,
+                                        "Measured MFU": lambda x: f"{x:.1%}", "SM clock (MHz)": tokens}), width="stretch", height="content",
                  column_config={"Measured": st.column_config.Column(help="Tokens/s per device, measured"),
                                 "Step model": st.column_config.Column(help="Tokens/s per device, the step model's"),
                                 "Flat MFU": st.column_config.Column(help="Tokens/s per device, the flat MFU's"),
@@ -385,14 +384,14 @@ def render() -> None:
     st.header("Cross-validated figures", anchor=False)
     formats = summary_formats(doc)
     table = summary_table(doc)
-    st.dataframe(c.number_table(table, formats), hide_index=True, width="stretch", column_config=column_config(table))
+    c.dataframe(c.number_table(table, formats), width="stretch", column_config=column_config(table))
     nf = doc["new_family"]
     st.markdown(c.md_escape(
         f"Hardware without runs: each of the {nf['n_families']} families held out whole and predicted as a device "
         f"without runs is, {accuracy.NEW_DEVICE_CHOICE} ("
         + ", ".join(f"{f} from {centre_name(n)}" for f, n in nf["predicted_from"].items()) + ").", limit=400))
     table = summary_table({"summary": nf["summary"], "interval_level": doc["interval_level"]})
-    st.dataframe(c.number_table(table, formats), hide_index=True, width="stretch", column_config=column_config(table))
+    c.dataframe(c.number_table(table, formats), width="stretch", column_config=column_config(table))
     step_section()
     power_section(doc)
     misses(doc)
@@ -406,7 +405,7 @@ def render() -> None:
         runs = pd.DataFrame(doc["runs"])[["run", "family", "hardware", "published_device_hours",
                                           "predicted_device_hours", "factor", "inside_interval",
                                           "baseline_device_hours", "baseline_factor", "source"]]
-        st.dataframe(runs, hide_index=True, width="stretch")
+        c.dataframe(runs, width="stretch")
     st.download_button("Every training figure (JSON)", export.dump_json(doc), file_name="validate.json", mime="application/json",
                        on_click="ignore", icon=":material/download:",
                        help=f"The figures above and every run, as `{VALIDATE_COMMAND} --format json` writes them.")

@@ -217,10 +217,9 @@ def independent_tpot(t: dict, level: float) -> None:
              "Predicted ÷ measured": x["median_predicted_over_measured"],
              f"{level:.0%} coverage": x["model"]["interval_coverage"],
              "Previous model": x["previous"]["median_factor"], "Engine": x["engine"]} for name, x in t["by_source"].items()]
-    st.dataframe(c.number_table(pd.DataFrame(rows), {"Predicted ÷ measured": factor_cell,
+    c.dataframe(c.number_table(pd.DataFrame(rows), {"Predicted ÷ measured": factor_cell,
                                                       f"{level:.0%} coverage": percent_cell,
-                                                      "Previous model": factor_cell}),
-                 hide_index=True, width="stretch")
+                                                      "Previous model": factor_cell}), width="stretch")
     lat = t["latency_engine"]
     o = lat["overall"]
     st.markdown("**The latency engine** " + c.md_escape(
@@ -231,9 +230,8 @@ def independent_tpot(t: dict, level: float) -> None:
     rows = [{"Held out": name, "Rows": x["model"]["n"], "Median factor": x["model"]["median_factor"],
              f"{level:.0%} coverage": x["model"]["interval_coverage"], WIDTH: x["model"]["interval_mean_width_factor"],
              "Previous model": x["previous"]["median_factor"]} for name, x in lat["by_source"].items()]
-    st.dataframe(c.number_table(pd.DataFrame(rows), {"Median factor": factor_cell, f"{level:.0%} coverage": percent_cell,
-                                                      WIDTH: width_cell, "Previous model": factor_cell}),
-                 hide_index=True, width="stretch")
+    c.dataframe(c.number_table(pd.DataFrame(rows), {"Median factor": factor_cell, f"{level:.0%} coverage": percent_cell,
+                                                      WIDTH: width_cell, "Previous model": factor_cell}), width="stretch")
 
 
 def later_tpot(t: dict, level: float) -> None:
@@ -262,8 +260,7 @@ def vllm_later(t: dict, level: float) -> None:
              "Bits": r["bits"], "Hardware": r["hardware"]}
             for r in t["rows"]]
     ms = lambda x: f"{x:,.0f}"  # noqa: E731
-    st.dataframe(c.number_table(pd.DataFrame(rows), {"Measured (ms)": ms, "Predicted (ms)": ms}),
-                 hide_index=True, width="stretch")
+    c.dataframe(c.number_table(pd.DataFrame(rows), {"Measured (ms)": ms, "Predicted (ms)": ms}), width="stretch")
 
 
 def measured_decode(t: dict, level: float) -> None:
@@ -275,12 +272,11 @@ def measured_decode(t: dict, level: float) -> None:
              "Power pred ÷ meas": s["power"]["geometric_mean_ratio"],
              "Previous model, J": s["previous_energy"]["median_factor"]}
             for engine, by_source in t["by_engine"].items() for source, s in by_source.items()]
-    st.dataframe(c.number_table(pd.DataFrame(rows), {"J/token factor": factor_cell, f"J {level:.0%} coverage": percent_cell,
+    c.dataframe(c.number_table(pd.DataFrame(rows), {"J/token factor": factor_cell, f"J {level:.0%} coverage": percent_cell,
                                                       "TPOT factor": factor_cell,
                                                       "TPOT pred ÷ meas": lambda x: f"{x:.2f}",
                                                       "Power pred ÷ meas": lambda x: f"{x:.2f}",
-                                                      "Previous model, J": factor_cell}),
-                 hide_index=True, width="stretch",
+                                                      "Previous model, J": factor_cell}), width="stretch",
                  column_config={"TPOT pred ÷ meas": st.column_config.Column(
                                     help="Geometric mean of predicted ÷ measured TPOT: below 1, predicted too short"),
                                 "Power pred ÷ meas": st.column_config.Column(
@@ -302,9 +298,8 @@ def measured_speculative(t: dict, level: float) -> None:
              "Step (ms)": x["measured_step_ms"], "Predicted (ms)": x["predicted_step_ms"],
              "In range": "yes" if x["inside_step"] else "no"} for x in t["rows"]]
     two = lambda x: f"{x:.2f}"  # noqa: E731
-    st.dataframe(c.number_table(pd.DataFrame(rows), {"Step ÷ plain, measured": two, "Step ÷ plain, predicted": two,
-                                                      "Step (ms)": two, "Predicted (ms)": two}),
-                 hide_index=True, width="stretch")
+    c.dataframe(c.number_table(pd.DataFrame(rows), {"Step ÷ plain, measured": two, "Step ÷ plain, predicted": two,
+                                                      "Step (ms)": two, "Predicted (ms)": two}), width="stretch")
 
 
 def default_engine_section(o: dict, level: float, lecture: bool) -> None:
@@ -339,7 +334,7 @@ def default_engine_section(o: dict, level: float, lecture: bool) -> None:
     table = pd.DataFrame(rows, columns=header)
     first = ["held out", "scenario", "median factor", "flat roofline",
              *(h for h in header if h.endswith("(its range held)"))]
-    st.dataframe(table[first + [h for h in header if h not in first]], hide_index=True, width="stretch")
+    c.dataframe(table[first + [h for h in header if h not in first]], width="stretch")
     st.caption(c.md_escape(f"{serving_accuracy.held_out_by_model_line()} Flat roofline: {o['baseline']}. "
                            + ". ".join(o["older_engines"].values())
                            + f". Computed by {o['computed_by']}; shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
@@ -352,8 +347,7 @@ def trtllm_section(t: dict, level: float) -> None:
     st.subheader("Newer models and GPUs: TensorRT-LLM's published throughput, never fitted", anchor=False)
     # the figures first, then how they were made (browser walk: 130 words with the headline at the end)
     st.markdown(c.md_escape(trtllm_check.summary_line(t, f"{level:.0%}") + f" How: {t['method']}.", limit=1500))
-    st.dataframe(pd.DataFrame(trtllm_check.group_rows(t), columns=list(trtllm_check.GROUP_HEADER)),
-                 hide_index=True, width="stretch")
+    c.dataframe(pd.DataFrame(trtllm_check.group_rows(t), columns=list(trtllm_check.GROUP_HEADER)), width="stretch")
     st.caption(c.md_escape(f"{trtllm_check.layout_line(t)} Flat roofline: {t['baseline']}. Data: {t['data']}. Shown by "
                            f"`{VALIDATE_INFERENCE_COMMAND}`.", limit=900))
     with st.expander(f"Every run ({len(t['rows'])})"):
@@ -366,10 +360,9 @@ def trtllm_section(t: dict, level: float) -> None:
                  "Table's layout": x["published_layout"], "At its layout": x["at_published_layout_tokens_per_s"],
                  "Flat roofline": x["baseline_tokens_per_s"]} for x in t["rows"]]
         whole = lambda v: f"{v:,.0f}"  # noqa: E731
-        st.dataframe(c.number_table(pd.DataFrame(rows), {"Measured tok/s": whole, "Predicted": whole,
+        c.dataframe(c.number_table(pd.DataFrame(rows), {"Measured tok/s": whole, "Predicted": whole,
                                                           "Pred ÷ meas": lambda v: f"{v:.2f}", "At its layout": whole,
-                                                          "Flat roofline": whole}),
-                     hide_index=True, width="stretch")
+                                                          "Flat roofline": whole}), width="stretch")
 
 
 def wall_power_section(w: dict, level: float) -> None:
@@ -378,7 +371,7 @@ def wall_power_section(w: dict, level: float) -> None:
     st.subheader("At the wall: MLPerf Inference's power results", anchor=False)
     st.markdown(c.md_escape(" ".join(wall_power.summary_lines(w, f"{level:.0%}")), limit=1500))
     header, rows = wall_power.j_per_token_rows(w)
-    st.dataframe(pd.DataFrame(rows, columns=[h.replace("80%", f"{level:.0%}") for h in header]), hide_index=True,
+    c.dataframe(pd.DataFrame(rows, columns=[h.replace("80%", f"{level:.0%}") for h in header]),
                  width="stretch")
     st.caption(c.md_escape(f"Energy per token at the wall: {w['method']}. Ranges: {w['range']}. Baselines: "
                            + "; ".join(f"{wall_power.BASELINE_LABELS[k]}: {v}" for k, v in w["baselines"].items())
@@ -388,7 +381,7 @@ def wall_power_section(w: dict, level: float) -> None:
         # the CLI's three "in" columns told apart by what they judge (a frame's columns are unique)
         ins = iter(("node in range", "by model in range", "by hardware in range"))
         names = [next(ins) if h == "in" else h.replace("80%", f"{level:.0%}") for h in header]
-        st.dataframe(pd.DataFrame(rows, columns=names), hide_index=True, width="stretch")
+        c.dataframe(pd.DataFrame(rows, columns=names), width="stretch")
 
 
 def power_limit_section(p: dict) -> None:
@@ -399,7 +392,7 @@ def power_limit_section(p: dict) -> None:
     st.caption(c.md_escape(f"{p['about']} Shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
     with st.expander(f"Every capped result ({p['n_pairs']})"):
         header, rows = wall_power.power_limit_table(p)
-        st.dataframe(pd.DataFrame(rows, columns=header), hide_index=True, width="stretch")
+        c.dataframe(pd.DataFrame(rows, columns=header), width="stretch")
 
 
 def inference_section(lecture: bool) -> None:
@@ -428,7 +421,7 @@ def inference_section(lecture: bool) -> None:
     formats = {"Median factor": factor_cell, f"{doc['interval_level']:.0%} coverage": percent_cell,
                BY_MODEL: percent_cell, WIDTH: width_cell}
     formats.update({f"Within {gfmt(b)}×": percent_cell for b in SERVING_FACTOR_BANDS})
-    st.dataframe(c.number_table(inference_summary_table(doc), formats), hide_index=True, width="stretch",
+    c.dataframe(c.number_table(inference_summary_table(doc), formats), width="stretch",
                  column_config={k: st.column_config.Column(help=v) for k, v in COLUMN_HELP.items()})
     st.caption(c.md_escape(f"Ranges: {doc['interval_method']}.", limit=600))
     by_shape(doc["by_architecture_and_engine"], doc["interval_level"])
@@ -441,10 +434,9 @@ def inference_section(lecture: bool) -> None:
     measured_decode(doc["measured_decode"], doc["interval_level"])
     measured_speculative(doc["measured_speculative"], doc["interval_level"])
     with st.expander(f"Every configuration ({len(doc['configs'])})"):
-        st.dataframe(pd.DataFrame(doc["configs"])[[
+        c.dataframe(pd.DataFrame(doc["configs"])[[
             "model", "hardware", "tensor_parallel", "batch", "task", "measured_tpot_s", "predicted_tpot_s",
-            "inside_tpot", "measured_j_per_output_token", "predicted_j_per_output_token", "inside_j", "source"]],
-            hide_index=True, width="stretch")
+            "inside_tpot", "measured_j_per_output_token", "predicted_j_per_output_token", "inside_j", "source"]], width="stretch")
     st.download_button("Every serving figure (JSON)", export.dump_json({"tool": tool_info(), **doc}),  # as the CLI writes it
                        file_name="validate-inference.json",
                        mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",

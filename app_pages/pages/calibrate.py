@@ -124,9 +124,9 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     if checks.empty:
         st.caption("No check: one measured run, and the profile is fitted on it.")
     else:
-        st.dataframe(checks.assign(error=[hz.signed_percent(x) for x in checks["error"]],
+        c.dataframe(checks.assign(error=[hz.signed_percent(x) for x in checks["error"]],
                                    error_at_size=[None if pd.isna(x) else hz.signed_percent(x)
-                                                  for x in checks["error_at_size"]]), hide_index=True)
+                                                  for x in checks["error_at_size"]]))
         # the checks' numbers unformatted: the error as a fraction (predicted ÷ measured − 1)
         st.download_button("The checks (CSV)", c.table_csv(checks.rename(
             columns={"error": "error_fraction", "error_at_size": "error_at_size_fraction"})),
@@ -183,7 +183,7 @@ def _listing() -> None:
         st.info("No calibrated profiles yet. Run `python -m estimator calibrate` (CPU or NVIDIA GPU) or "
                 "import a CodeCarbon log below.", icon=":material/info:")
         return
-    st.dataframe(table, hide_index=True, column_config={
+    c.dataframe(table, column_config={
         "achieved_tflops": st.column_config.NumberColumn("achieved TFLOP/s", format="%.4g"),
         "utilization": st.column_config.NumberColumn(format="%.3g"),  # a CPU's 0.0047, not 0.005
         "mean_power_w": st.column_config.NumberColumn("mean power (W)", format="%.1f")})

@@ -211,7 +211,7 @@ def draw(inputs) -> None:
     if df.empty:
         return
     ranges = [k for k in df.columns if k.endswith(("_low", "_high"))]  # the chart's, not the table's
-    st.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")), hide_index=True,
+    c.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")),
                  column_config=table_config(text_px([*df["utilization"], "Utilisation"]), text_px(df["hardware_name"])),
                  column_order=column_order(with_refs), width="stretch",
                  height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort

@@ -60,7 +60,7 @@ def technique_section(report, r, lecture: bool = False) -> None:
     # every saving off the grid)
     first = ("technique", "saved_pct", "saved_same_devices_pct", "j_per_token", "tpot_ms", "devices", "setting")
     order = first + tuple(k for k in table.columns if k not in first)
-    st.dataframe(c.number_table(table, {key: fmt for key, _, fmt, _ in columns}), hide_index=True,
+    c.dataframe(c.number_table(table, {key: fmt for key, _, fmt, _ in columns}),
                  width="stretch", column_order=order,
                  column_config={"technique": "Technique", "setting": "Setting", "bound": "Bound",
                                 **{key: num(label, help=help_) for key, label, _, help_ in columns}})

@@ -49,11 +49,12 @@ def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
         split = (f"TP{lay.tp} PP{lay.pp}" + (f"×{lay.vp}" if lay.vp > 1 else "") + (f" CP{lay.cp}" if lay.cp > 1 else "")
                  + f" DP{lay.dp}" + (f" EP{lay.ep}" if lay.ep > 1 else ""))
         recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
-        # the layout's words last (browser review 2026-11-26, second: at 1,024 px they hid tokens/s/device and HFU)
-        rows.append({"days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd, "CO₂e (t)": e.co2e_kg / KG_PER_T,
-                     "MFU (model FLOPs)": p.step.mfu, "GB/device": p.memory.total_gb,
+        # the split first, short and pinned (``c.dataframe``), its settings last (browser reviews 2026-11-26/27: at
+        # 1,024 px the layout's words first hid tokens/s/device and HFU, and last they were cut off)
+        rows.append({"layout": split, "days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd,
+                     "CO₂e (t)": e.co2e_kg / KG_PER_T, "MFU (model FLOPs)": p.step.mfu, "GB/device": p.memory.total_gb,
                      "tokens/s/device": p.step.tokens_per_s_per_device, "HFU": p.step.hfu,
-                     "layout": f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"})
+                     "settings": f"ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"})
     return pd.DataFrame(rows)
 
 
@@ -154,7 +155,7 @@ def render() -> None:
         st.warning(c.md_escape(n[:1].upper() + n[1:] + ".", limit=400))
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
-    st.dataframe(c.number_table(table, FORMATS), hide_index=True, width="stretch")
+    c.dataframe(c.number_table(table, FORMATS), width="stretch")
     if report.capacity_gb:  # "80GB" in a name beside 81.8 GB a device read as a layout that does not fit
         st.caption(c.md_escape(f"GB/device: the layout's memory per device, held to the profile's "
                                f"{gfmt(report.capacity_gb, 3)} GB ({report.hardware_name}): the device's whole "

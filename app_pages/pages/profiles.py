@@ -151,7 +151,7 @@ def render() -> None:
     df = profile_table(ps.profiles[i] for i in ids)
     config = {"id": st.column_config.TextColumn("id", pinned=True),  # stays in view while the table scrolls
               **{key: st.column_config.NumberColumn(title) for key, (title, _) in NUMBER_COLUMNS.items()}}
-    st.dataframe(table_view(df), hide_index=True, column_config=config, width="stretch",
+    c.dataframe(table_view(df), column_config=config, width="stretch",
                  height=35 * (len(df) + 1) + 3)
     st.download_button("CSV", c.table_csv(df), file_name="profiles.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", help="The table's numbers unformatted, a missing one left empty; "

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
+from pandas.io.formats.style import Styler
 from streamlit.errors import StreamlitAPIException
 
 from app_pages.ui.claim_ids import CLAIM_IDS
@@ -43,6 +44,7 @@ from app_pages.ui.tables import (  # noqa: F401 (re-exported)
     NO_VALUE,
     WHOLE_NUMBER_FORMAT,
     number_table,
+    pin_first,
     table_csv,  # noqa: F401 (re-exported)
 )
 from estimator.core.base.errors import EstimatorError
@@ -125,6 +127,15 @@ def show_error(exc: EstimatorError, where: Any = st, labels: Mapping[str, str] |
 
 # --------------------------------------------------------------------------------------
 # Modes
+
+
+def dataframe(data: Any, *, column_config: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+    """``st.dataframe`` without the index and with the first column pinned (``pin_first``): a table of rows named
+    in its first column, the name kept in view as its figures scroll sideways. ``data``: a frame, or a
+    ``number_table`` Styler."""
+    frame = data.data if isinstance(data, Styler) else data
+    shown = kwargs.get("column_order") or frame.columns  # the first column shown, where an order is given
+    st.dataframe(data, hide_index=True, column_config=pin_first(shown, column_config), **kwargs)
 
 
 def is_embedded() -> bool:

@@ -39,3 +39,19 @@ def table_csv(df: Any) -> str:
     write the cells ``number_table`` keeps, +inf where a number is missing, and Streamlit has no
     switch per table, so the tables worth taking away offer this CSV instead."""
     return df.to_csv(index=False, lineterminator="\n")
+
+
+def pin_first(columns: Any, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``config`` (an ``st.dataframe`` column_config) with the first of ``columns`` pinned: the row's name stays in
+    view while a table wider than the page scrolls sideways (browser review 2026-11-27: at 1,024 px the Accuracy and
+    Plan tables' right columns sat behind a scroll that took the rows' names out of view). A label given as text
+    keeps its text; a column's help keeps its help."""
+    out = dict(config or {})
+    names = list(columns)
+    if not names:
+        return out
+    given = out.get(names[0])
+    entry = {} if given is None else {"label": given} if isinstance(given, str) else dict(given)
+    entry["pinned"] = True
+    out[names[0]] = entry
+    return out

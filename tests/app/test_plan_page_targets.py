@@ -55,7 +55,14 @@ def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run()
     said = [e.value.replace("\\", "") for e in at.error]
     assert len(said) == 1 and said[0].endswith("give more devices (set: Devices)")
     at = shared_page("plan", {})
-    assert list(at.dataframe[0].value.columns)[:5] == ["days", "cost", "CO₂e (t)", "MFU (model FLOPs)", "GB/device"]
+    table = at.dataframe[0].value
+    # the split first (short, pinned: browser review 2026-11-27), the run's figures next, the settings last
+    assert list(table.columns)[:6] == ["layout", "days", "cost", "CO₂e (t)", "MFU (model FLOPs)", "GB/device"]
+    assert list(table.columns)[-1] == "settings"
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
+    lay = report.best.planned.layout
+    assert table["layout"].iloc[0].startswith(f"TP{lay.tp} PP{lay.pp}") and table["layout"].iloc[0].endswith(f"DP{lay.dp}")
+    assert table["settings"].iloc[0].startswith(f"ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, ")
 
 
 def test_a_budget_shows_the_fastest_plan_it_pays_for_beside_the_fewest_devices():
