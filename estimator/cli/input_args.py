@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Iterable, Mapping
 
 from estimator.core.serving.scenario import MAX_BATCH_WORD
-from estimator.services.inputs import UNSET, Input
+from estimator.services.inputs import UNSET, ZERO, Input
 
 
 def count(text: str) -> int | float:
@@ -23,7 +23,10 @@ def count(text: str) -> int | float:
 
 def zero_stage(text: str) -> int | str:
     """``--zero``: a stage number, or fsdp (= 3), read as the number (the JSON echo is a number)."""
-    return 3 if text.lower() == "fsdp" else int(text) if text.isdigit() else text
+    stage = 3 if text.lower() == "fsdp" else int(text) if text.isdigit() else None
+    if stage not in ZERO.choices:  # argparse's own words would list the numbers and leave fsdp out (review 2026-11-27)
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(map(str, ZERO.choices))} or fsdp, got {text!r}")
+    return stage
 
 
 def batch(text: str) -> int | float | str:

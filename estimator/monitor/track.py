@@ -34,6 +34,7 @@ parent takes the steady-state window (``estimator.monitor.track_markers``).
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
@@ -58,6 +59,7 @@ from estimator.monitor import track_setup as setup
 from estimator.monitor.track_energy import EnergyWindows
 from estimator.monitor.track_markers import MARKER_EVERY_S, open_marker, write_marker
 from estimator.report import track_report as track_rep
+from estimator.services.inputs import check_keywords
 
 __all__ = ["Run", "track"]
 
@@ -416,4 +418,7 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
       ``print_report`` (the final report, default True), ``stream`` (default stderr);
     - ``energy_window_s`` (default 10 s); ``clock`` (tests).
     """
+    # a typo is refused by name, with the nearest option, as estimate(), plan() and inference() refuse theirs
+    # (review 2026-11-27: track(foo=1) raised Python's TypeError)
+    check_keywords(options, [k for k in inspect.signature(Run.__init__).parameters if k not in ("self", "total_steps")])
     return Run(total_steps, **options)

@@ -326,7 +326,7 @@ class InferenceReport:
 
 
 
-def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float, params: float | None = None, model: str | None = None,
+def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
                      train_flops: float | None = None,
@@ -339,6 +339,8 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
     catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``). A
     keyword that is none of the declared serving inputs (``inputs.SERVING``) is refused by name."""
     check_keywords(inputs, SERVING)
+    if tokens is None:  # as the CLI's required --tokens, and estimate()'s refusals: never Python's TypeError
+        raise InputError("serving needs the tokens to serve", field="tokens")
     benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
     if benchmark_beams:  # MLPerf's benchmark name: its decoding (GPT-J's 4 beams), as its results were measured
         inputs["beams"] = benchmark_beams

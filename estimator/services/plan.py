@@ -351,6 +351,13 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     arch_tokens = tokens
     tokens = scenario.tokens if scenario.tokens is not None else arch_tokens
     if tokens is None:
+        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
+                                    ("active_params", active_params)) if x is not None]
+        if step_only and scenario.params is None and preset is None and not any(k in o for k in mem.SHAPE_INPUTS):
+            # the step model's own inputs time a model's steps: with the FLOPs alone there is nothing they could
+            # set, as memory's are refused without the model (review 2026-11-27: these were taken and ignored)
+            raise InputError("the step model's inputs need the model and the run's tokens: give a catalog model, the "
+                             "parameters or the architecture, and the tokens", field=tuple(step_only))
         return StepSetup(notes=("the step model needs the run's tokens (and the model): with the FLOPs alone, the "
                                 "time is from the fitted utilisation; the layout sets the memory only",))
     if precision not in STEP_PRECISIONS:
@@ -563,14 +570,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if not targets:
         raise InputError("a plan needs the devices, or a deadline or budget to find the fewest devices for",
                          field=("devices", "deadline_days", "budget_usd"))
-    if "devices" in targets and len(targets) > 1:
-        raise InputError("give the devices, or a deadline or budget to find them, not both",
-                         field=tuple(targets))
+    if len(targets) > 1:  # as the CLI's one group of the three (review 2026-11-27: a budget beside a deadline was dropped)
+        raise InputError("give one of the devices, a deadline or a budget, not " + " and ".join(
+            t.replace("_days", "").replace("_usd", "") for t in targets), field=tuple(targets))
     profile = default_profiles().get(hardware or DEFAULT_HARDWARE)
     precision = precision or profile.default_precision
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
-        raise InputError(f"the step model covers {', '.join(p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s)} "
-                         f"on {profile.name}, not {precision}", field="precision")
+        covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
+        raise InputError(f"the step model covers {', '.join(covered)} on {profile.name}, not {precision}" if covered else
+                         f"the step model covers none of {', '.join(STEP_PRECISIONS)} on {profile.name}: its profile "
+                         f"has no peak at them", field="precision")
     hw = step_hardware(profile)
     given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
                                                     activation_recompute=activation_recompute,

@@ -299,3 +299,46 @@ def test_a_refusal_each_compared_profile_shares_names_them_all(capsys):
     assert capsys.readouterr().err.startswith("error: each of the 2 profiles compared (v100-sxm2, a100-sxm-80gb)")
     with pytest.raises(InputError, match="^no workload to compare: give the FLOPs"):
         api.compare(["h100-sxm", "a100-sxm-80gb"])
+
+
+def test_what_the_cli_refuses_the_api_refuses_too(capsys):
+    """CLI review 2026-11-27: plan() took a deadline beside a budget (the CLI refuses the pair) and dropped the budget;
+    the step model's own inputs with the FLOPs alone were taken and ignored (memory's are refused); track() and
+    inference() raised Python's TypeError where every other entry point raises the project's InputError."""
+    from estimator import inference, plan, track
+    assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--budget-usd", "1e6",
+                 "--deadline-days", "5"]) == 2
+    with pytest.raises(InputError, match="^give one of the devices, a deadline or a budget, not deadline and budget") as err:
+        plan(model="llama-3.1-8b", tokens=1e12, budget_usd=1e6, deadline_days=5)
+    assert err.value.field == ("deadline_days", "budget_usd")
+    for flag, key, value in (("--vp", "vp", 2), ("--global-batch-tokens", "global_batch_tokens", 1e6),
+                             ("--active-params", "active_params", 1e9)):
+        capsys.readouterr()
+        assert main(["estimate", "--flops", "1e22", "--hardware", "h100-sxm", flag, str(value)]) == 2
+        said = capsys.readouterr().err
+        with pytest.raises(InputError, match="^the step model's inputs need the model and the run's tokens") as err:
+            api.run(hardware="h100-sxm", flops=1e22, **{key: value})
+        assert err.value.field == (key,) and said.startswith(f"error: {str(err.value).split(' (')[0]}")
+    with pytest.raises(InputError, match=r"^unknown input 'flops_per_stp'; did you mean 'flops_per_step'\?"):
+        track(total_steps=10, flops_per_stp=1e9)
+    with pytest.raises(InputError, match="^serving needs the tokens to serve") as err:
+        inference(params=7e9)
+    assert err.value.field == "tokens"
+
+
+def test_a_device_with_no_peak_the_step_model_covers_is_said_so_not_with_an_empty_list(capsys):
+    """CLI review 2026-11-27: "the step model covers  on NVIDIA GeForce GTX 580, not fp32"."""
+    from estimator import plan
+    with pytest.raises(InputError, match=r"^the step model covers none of bf16, .* on NVIDIA GeForce GTX 580: its profile "
+                                         r"has no peak at them$"):
+        plan(model="llama-3.1-8b", tokens=1e12, devices=8, hardware="gtx-580")
+    assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8", "--hardware", "gtx-580"]) == 2
+    assert "covers none of" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("given", ["4", "x", "-1"])
+def test_a_zero_stage_that_is_none_names_fsdp_among_the_choices(given, capsys):
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--zero", given]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: argument --zero: expected one of 0, 1, 2, 3 or fsdp, got '{given}'")
+    assert err.count("\n") == 1

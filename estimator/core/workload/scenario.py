@@ -162,9 +162,9 @@ def validate_scenario(s: Scenario) -> None:
     _check_bounds(s, SCENARIO_BOUNDS)
     _check_text(s, TEXT_FIELDS)
     if not isinstance(s.recompute, bool):
-        raise InputError(f"recompute must be true or false, got {s.recompute!r}")
+        raise InputError(f"recompute must be true or false (a Python bool), got {s.recompute!r}", field="recompute")
     if not isinstance(s.embodied, bool):
-        raise InputError(f"embodied must be true or false, got {s.embodied!r}")
+        raise InputError(f"embodied must be true or false (a Python bool), got {s.embodied!r}", field="embodied")
     if not _pairs_of_text(s.origins):
         raise InputError("origins must be (field, origin) pairs of text")
     if not _pairs_of_text(s.sources):
