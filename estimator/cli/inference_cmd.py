@@ -43,6 +43,12 @@ def _rng(fmt, pair) -> str:
     return f" ({' – '.join(hz.range_ends(fmt, *pair))})"
 
 
+def _stated(fmt, pair) -> str:
+    """A range its sources state: " (a – b, stated)"."""
+    text = _rng(fmt, pair)
+    return text[:-1] + ", stated)" if text else ""
+
+
 def _share(saved: float | None, what: str) -> str:
     """"34% of time" saved, or "14% more time" where a technique on fewer devices takes longer per
     token (its cost, which follows device time, can still fall): never a negative saving."""
@@ -138,8 +144,9 @@ def footprint_rows(r) -> list[tuple[str, str]]:
             continue
         q, t = rg["per_query"][key], rg["per_token"][key]
         per_m = None if None in t else (t[0] * MILLION_TOKENS, t[1] * MILLION_TOKENS)
-        out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_rng(fmt, q)}; per million tokens "
-                                         f"{fmt(r.per_token(key) * MILLION_TOKENS)}{_rng(fmt, per_m)}"))
+        # "stated" as estimate marks them: as the footprint's sources state them, no measured coverage
+        out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_stated(fmt, q)}; per million tokens "
+                                         f"{fmt(r.per_token(key) * MILLION_TOKENS)}{_stated(fmt, per_m)}"))
     return out
 
 

@@ -3,7 +3,8 @@ range) and as Markdown (the table's rows for people). Pure: text in, text out.
 
 The CSV's ``quantity`` is the number's path in the JSON (``per_query.cost_usd``, ``techniques.pruning.saved_per_query
 .cost_usd``), its unit in its name as everywhere in the project; ``low``/``high`` are the range the JSON gives that
-number (under the nearest ``range``, or ``<name>_range`` beside it), empty where it has none. Then, the same on every
+number (under the nearest ``range``, or ``<name>_range`` beside it), empty where it has none; ``range_basis`` what that range rests on (the JSON's
+``range_basis``: "stated" for embodied CO₂e and water, as their sources state them). Then, the same on every
 row, what the numbers were computed for: the hardware, devices, batch, bits, engine, range level and the tool.
 """
 
@@ -13,13 +14,14 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from estimator.core.serving.result import range_basis
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import markdown_escape
 from estimator.report.provenance import figures_from
 
 # Subtrees of the JSON that are no quantities of their own: the ranges (read beside each number), the assumptions
 # (each with its origin and source: the JSON and the table's rows give them), the notes.
-NOT_QUANTITIES = frozenset({"range", "assumptions", "notes", "tool"})
+NOT_QUANTITIES = frozenset({"range", "range_basis", "assumptions", "notes", "tool"})
 # The CSV's columns after quantity, value, low and high: the same on every row.
 CONTEXT = ("hardware", "devices", "tp", "ep", "replicas", "batch", "bits", "kv_bits", "precision", "engine", "range_level")
 
@@ -66,10 +68,12 @@ def to_csv(doc: Mapping[str, Any]) -> str:
     buf = io.StringIO()
     w = safe_writer(buf)  # formula-looking text cells neutralised (csv_cells)
     tool = doc.get("tool") or {}
-    w.writerow(["quantity", "value", "low", "high", *CONTEXT, "tool", "tool_version"])
+    w.writerow(["quantity", "value", "low", "high", "range_basis", *CONTEXT, "tool", "tool_version"])
     same = [*(_cell(doc.get(k)) for k in CONTEXT), _cell(tool.get("name")), _cell(tool.get("version"))]
     for path, value, low, high in quantities(doc):
-        w.writerow([path, _cell(value), _cell(low), _cell(high), *same])
+        # what the range rests on, as training's CSV says it: "stated" for the footprint's (no measured coverage)
+        basis = "" if low is None else range_basis(path.rsplit(".", 1)[-1])
+        w.writerow([path, _cell(value), _cell(low), _cell(high), basis, *same])
     return buf.getvalue()
 
 

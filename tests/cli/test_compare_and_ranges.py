@@ -101,7 +101,7 @@ def test_the_zero_stage_is_echoed_as_a_number(capsys):
     d = json.loads(out)
     assert rc == 0 and d["scenario"]["zero"] == 3 and d["memory"]["strategy"]["zero"] == 3
     rc, _, err = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--zero", "5")
-    assert rc == 2 and "invalid choice" in err
+    assert rc == 2 and "expected one of 0, 1, 2, 3 or fsdp" in err
 
 
 @pytest.mark.parametrize("key", ["by_developer", "new_family"])

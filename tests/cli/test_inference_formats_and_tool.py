@@ -109,3 +109,23 @@ def test_small_savings_read_per_million_queries_and_small_shares_as_figures(caps
     kv = next(x for x in table.splitlines() if x.startswith("saves vs baseline: 8-bit KV cache"))
     assert kv.endswith("less per million queries") and "10⁻" not in kv
     assert " 0% of" not in kv  # a saving of a tenth of a percent is not "0%"
+
+
+def test_the_footprints_ranges_are_marked_stated_as_estimate_marks_them(capsys):
+    """CLI review 2026-11-27: serving's embodied CO₂e and water ranges were printed and exported as the engine's 80%
+    intervals; they are as their sources state them (training marks them "stated"), with no measured coverage."""
+    doc = _json(capsys, *SERVE)
+    basis = doc["range_basis"]
+    assert basis["embodied_co2e_kg"] == basis["water_l"] == "stated"
+    assert basis["per_query"]["water_l"] == basis["per_token"]["embodied_co2e_kg"] == "stated"
+    assert basis["tokens_per_s"] == basis["per_query"]["cost_usd"] == "prediction" and basis["memory_gb"] == "exact"
+    assert "embodied CO₂e and water: ranges as their sources state them" in doc["range_meaning"]
+    training = _json(capsys, "estimate", "--params", "7e9", "--tokens", "1e12")
+    assert training["range_basis"]["embodied_co2e_kg"] == training["range_basis"]["water_l"] == "stated"
+    rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(_out(capsys, *SERVE, "--format", "csv")))}
+    assert rows["per_query.water_l"]["range_basis"] == rows["embodied_co2e_kg"]["range_basis"] == "stated"
+    assert rows["tokens_per_s"]["range_basis"] == "prediction" and rows["memory_gb.total"]["range_basis"] == ""
+    text = _out(capsys, *SERVE)
+    for line in [x for x in text.splitlines() if x.startswith(("embodied CO₂e per query", "water per query"))]:
+        assert line.count(", stated)") == 2, line
+    assert ", stated)" not in next(x for x in text.splitlines() if x.startswith("throughput"))

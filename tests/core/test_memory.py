@@ -185,7 +185,7 @@ def test_a_model_that_no_data_parallel_count_holds_says_what_would():
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--zero", "5"), "invalid choice"),
+    (("--zero", "5"), "expected one of 0, 1, 2, 3 or fsdp"),
     (("--tp", "3"), "must divide the 32 attention heads"),
     (("--tp", "8", "--pp", "8", "--devices", "32"), "needs at least 64 devices"),
     (("--micro-batch", "0"), "micro-batch"),

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from estimator.core.base.interval import LEVEL
+from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, STATED
 from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS, Footprint
 from estimator.core.serving.step import Architecture
 from estimator.core.training.estimate import Estimate
+
+# What each range rests on, as training's ``range_basis`` says it (estimator.core.base.interval): the footprint's are
+# as its sources state (embodied carbon per device-hour, water per kWh: no level, no measured coverage; CLI review
+# 2026-11-27: they were printed and exported as if they were the engine's 80% intervals), memory's is arithmetic,
+# the rest are the engine's fitted intervals.
+STATED_RANGES = ("embodied_co2e_kg", "water_l")
+EXACT_RANGES = ("memory_gb",)
+
+
+def range_basis(key: str) -> str:
+    """The basis of the range of the quantity named ``key`` (its last name in the JSON: ``per_query.water_l``'s is
+    ``water_l``'s)."""
+    return STATED if key in STATED_RANGES else EXACT if key in EXACT_RANGES else PREDICTION
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,8 @@ class InferenceResult:
             "tokens_per_query": self.tokens_per_query,
             "per_query": {k: self.per_query(k) for k in keys},
             "range": rng, "range_level": self.level, "range_meaning": self.range_meaning,
+            "range_basis": {k: {kk: range_basis(kk) for kk in v} if isinstance(v, dict) else range_basis(k)
+                            for k, v in rng.items()},
             # the embodied carbon's and the water's assumptions are the footprint's (the serving's own ranges)
             "assumptions": {**{a.name: a.to_dict() for a in self.estimate.assumptions if a.name not in FOOTPRINT_ASSUMPTIONS},
                             **({} if self.footprint is None else

@@ -233,7 +233,12 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
             f"({memory.memory_source})")
 
 
-def range_meaning(fit: ServingFit, power_given: bool) -> str:
+# the footprint's ranges, which are no fitted interval (``result.range_basis``), as training's meaning says them
+FOOTPRINT_RANGE = ("; embodied CO₂e and water: ranges as their sources state them (embodied carbon per device, "
+                   "water per kWh), marked stated, with no measured coverage")
+
+
+def range_meaning(fit: ServingFit, power_given: bool, footprint: bool = True) -> str:
     """What the result's 80% ranges mean: the engine's fitted interval and its held-out coverage; with a power
     given (online engine), that the energy's range is the time's."""
     held = "a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"
@@ -243,7 +248,8 @@ def range_meaning(fit: ServingFit, power_given: bool) -> str:
     if fit.engine == "optimized-2024" and fit.newer_coverage is not None:
         short = f", short of {fit.level:.0%}" if round(fit.newer_coverage, 2) < fit.level else ""
         meaning += OPTIMIZED_NEWER.format(runs=fit.newer_runs, newer=f"{fit.newer_coverage:.0%}", short=short)
-    return meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
+    return (meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
+            + (FOOTPRINT_RANGE if footprint else ""))
 
 
 __all__ = ["SMALLEST_PLAIN_MS", "fmt_ms", "memory_note", "power_notes", "range_meaning", "scale_notes",
