@@ -221,10 +221,14 @@ def test_a_default_batch_raised_to_feed_the_replicas_is_said(capsys):
 
 def test_a_deadline_takes_the_fewest_devices_though_time_is_not_monotone_in_them(capsys):
     """Review: 3,072 H100s take 55.8 days for Llama 3.1 70B, 3,584 take 79.7 and 5,120 55.8; a bisection had
-    answered 5,120 for a 60-day deadline. Every count of the ladder is tried in order."""
+    answered 5,120 for a 60-day deadline. Every count of the ladder is tried in order, then every whole server
+    between its last miss and its first hit (3,072): 2,800 devices take 59.9 days, one server fewer 60.1."""
     p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
               "--deadline-days", "60")
-    assert p["devices"] == 3072 and all(r["wall_clock_days"] <= 60 for r in p["layouts"])
+    assert p["devices"] == 2800 and all(r["wall_clock_days"] <= 60 for r in p["layouts"])
+    fewer = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+                  "--devices", "2792")["layouts"][0]
+    assert fewer["wall_clock_days"] > 60
     slower = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
                    "--devices", "3584")["layouts"][0]
     assert slower["wall_clock_days"] > 60  # more devices, slower: the reason a bisection misses
