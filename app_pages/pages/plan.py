@@ -29,7 +29,7 @@ DEFAULT_TOKENS = 15e12
 DEFAULT_DEVICES = 1024
 # A deadline and a budget to start from when the page sizes the run by them, round numbers beside the plan above
 # (164 days and $28M on 1,024 H100s: `python -m estimator plan --model llama-3.1-70b --tokens 15e12 --devices 1024`):
-# a deadline about half its time (2,048 H100s meet 90 days), a budget a little above its cost (the fewest devices
+# a deadline about half its time (1,872 H100s meet 90 days), a budget a little above its cost (the fewest devices
 # it pays for and the fastest plan, 3,072 H100s in 55 days). A design choice, not a source's figure.
 DEFAULT_DEADLINE_DAYS = 90.0
 DEFAULT_BUDGET_USD = 30e6
