@@ -24,6 +24,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving.estimate import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
+from estimator.core.serving.step_notes import FOOTPRINT_RANGE
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
@@ -167,7 +168,8 @@ def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, he
 
 def headline(r) -> None:
     """The speed, memory, per-query and total rows; in lecture mode the speed and per-query rows only, large."""
-    meaning = r.range_meaning
+    # the engine's intervals' meaning: the page shows no embodied CO₂e or water, whose stated ranges it would also say
+    meaning = r.range_meaning.removesuffix(FOOTPRINT_RANGE)
     lecture = c.is_lecture()
     cols = style.metric_cells(4, "inf_speed", lecture)
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],

@@ -69,7 +69,9 @@ def render() -> None:
                 "(tensor parallelism within the scale-up domain, pipeline, context and data parallelism, ZeRO, "
                 "micro-batch, recomputation), the run's time ÷ a goodput for restarts and checkpoints.")
     models = list(load_catalog())
-    profiles = sorted(p for p, prof in default_profiles().profiles.items() if prof.scale_up_devices)
+    # the devices `plan` takes: links known, and none older than the step model's fit (its refusal, not offered)
+    profiles = sorted(p for p, prof in default_profiles().profiles.items()
+                      if prof.scale_up_devices and plan_service.predates_the_step_fit(prof) is None)
     left, mid, right = st.columns(3)
     model = d.select(PLAN["model"], models, default=DEFAULT_MODEL, where=left)
     c.check_profile_link(PLAN["hardware"].url_key, profiles)  # a name as `--hardware` takes it, mended to its id

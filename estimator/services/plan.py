@@ -309,6 +309,30 @@ SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their 
                    "not what published runs averaged)")
 
 
+def step_fit_devices() -> dict[str, int | None]:
+    """The devices of the layouts the step model was fitted on (step_fit.json's rows used), each with its release
+    year."""
+    from estimator.io.datafiles import default_profiles
+    profiles = default_profiles()
+    ids = sorted({p["hardware"] for p in step_model()[2]["predictions"] if p.get("used")})
+    return {i: profiles.get(i).release_year for i in ids}
+
+
+def predates_the_step_fit(profile: HardwareProfile) -> str | None:
+    """Why the step model does not time a run on ``profile``, where the device was released before every device
+    of the layouts it was fitted on (None otherwise, or where its year is not known). Researcher review 2026-11-27:
+    on 64 V100s it planned Llama 3.1 8B at MFU 67% (115 days), where the utilisation fitted to V100 runs gives
+    1.26 years; V100 runs never came near it (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU), on
+    kernels and libraries a generation older (no FlashAttention on Volta) than any the step model has seen."""
+    fitted = step_fit_devices()
+    years = [y for y in fitted.values() if y is not None]
+    if profile.release_year is None or not years or profile.release_year >= min(years):
+        return None
+    return (f"the step model was fitted on layouts measured on devices released from {min(years)} on "
+            f"({', '.join(fitted)}); {profile.name} ({profile.release_year}) predates them, and its published runs "
+            f"reached far less than it would say (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU, Gopher on TPU v3 at 32.5%)")
+
+
 def _steps_here(profile: HardwareProfile) -> bool:
     """Whether the step model can time a run on ``profile`` (its links known: ``step_hardware``)."""
     try:
@@ -363,6 +387,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     if precision not in STEP_PRECISIONS:
         return StepSetup(notes=(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}: the time is "
                                 "from the fitted utilisation",))
+    if (older := predates_the_step_fit(profile)) is not None:
+        return StepSetup(notes=(f"{older}: the time is from the utilisation fitted to whole runs; the layout and "
+                                "shape set the memory only",))
     try:
         hardware = step_hardware(profile)
     except InputError as exc:
@@ -580,6 +607,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         raise InputError(f"the step model covers {', '.join(covered)} on {profile.name}, not {precision}" if covered else
                          f"the step model covers none of {', '.join(STEP_PRECISIONS)} on {profile.name}: its profile "
                          f"has no peak at them", field="precision")
+    if (older := predates_the_step_fit(profile)) is not None:
+        raise InputError(f"{older}: `estimate` times a run on it from the utilisation fitted to whole runs",
+                         field="hardware")
     hw = step_hardware(profile)
     given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
                                                     activation_recompute=activation_recompute,

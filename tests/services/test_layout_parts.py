@@ -9,6 +9,7 @@ import json
 import pytest
 
 from estimator.cli import main
+from estimator.core.base.errors import InputError
 from estimator.core.training.plan import BATCH_GROWTH_MAX, global_batch_for
 from estimator.io import serving_data
 
@@ -266,3 +267,27 @@ def test_the_p99_share_is_read_and_checked_from_the_fit_file(tmp_path, monkeypat
     assert serving_data.load_serving_fit("optimized-2024").server_share == 1.0
     monkeypatch.undo()
     serving_data.load_serving_fit.cache_clear()
+
+
+def test_a_device_older_than_every_step_fit_device_is_timed_from_its_own_runs_not_the_step_model(capsys):
+    """Researcher review 2026-11-27: on 64 V100s the step model planned Llama 3.1 8B at MFU 67% (115 days), where the
+    utilisation fitted to V100 runs gives 1.26 years and PaLM's Table 3 puts GPT-3's V100 run at 21.3% MFU: no layout
+    the step model was fitted on ran on a device that old. `estimate` times it as the FLOPs alone are timed, and
+    says why; `plan` refuses, naming the devices it was fitted on; a device of the fit's years is still planned."""
+    from estimator import estimate, plan
+    from estimator.services.plan import step_fit_devices
+    fitted = step_fit_devices()
+    assert set(fitted) == {"a100-sxm-40gb", "a100-sxm-80gb", "h100-sxm", "h800", "tpu-v4"} and min(fitted.values()) == 2020
+    by_model = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="v100-sxm2")
+    by_flops = estimate(flops=by_model.flops, devices=64, hardware="v100-sxm2")
+    assert by_model.step is None and by_model.wall_clock_s == pytest.approx(by_flops.wall_clock_s, rel=1e-3)
+    assert by_model.wall_clock_s / 86400 > 365  # 1.26 years, not the step model's 115 days
+    assert any("predates them" in n and "the time is from the utilisation fitted to whole runs" in n
+               for n in by_model.notes)
+    with pytest.raises(InputError, match=r"^the step model was fitted on layouts measured on devices released from "
+                                         r"2020 on \(a100-sxm-40gb, .*\); NVIDIA V100 SXM2 32GB \(2017\) predates them") as err:
+        plan(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="v100-sxm2")
+    assert err.value.field == "hardware"
+    assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "tpu-v3"]) == 2
+    assert "TPU v3" in capsys.readouterr().err
+    assert plan(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="a100-sxm-80gb").best is not None
