@@ -458,8 +458,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                              space=space, attention=attention, top=1)
     kept = ", ".join(_PART_WORDS[k](o[k]) for k in parts_given)
     if found.best is None:
-        if not found.batch_fed and global_batch_tokens is not None:
-            # the batch given cannot feed the replicas: refused, as for a layout given (review 2026-11-26)
+        if not found.batch_fed:
+            # the batch, given or the default, cannot feed the replicas: refused, as for a layout given (review
+            # 2026-11-26) and as `plan` refuses it (CLI review 2026-11-27: 10 million devices had read 27 seconds from
+            # the fitted utilisation, a time no layout of them could run)
             raise InputError(found.why_none, field=("global_batch_tokens", *parts_given, "devices"))
         given = f"with {kept} given" if kept else "no layout given"
         return StepSetup(notes=(f"{given}, and {found.why_none}: the time is from the fitted utilisation",))

@@ -69,8 +69,9 @@ def test_memory_figures_never_print_twenty_digits_or_e_notation(gigabytes, text)
 
 
 def test_the_memory_line_of_an_absurd_setup_is_readable(capsys):
-    rc, out, _ = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e12", "--micro-batch", "1000000",
-                      "--seq-len", "100000000")
+    # a global batch that holds the micro-batch: without one the step model refuses the setup (no replica fed)
+    rc, out, _ = _run(capsys, "estimate", "--params", "7e9", "--tokens", "1e15", "--micro-batch", "1000000",
+                      "--seq-len", "100000000", "--global-batch-tokens", "1e14")
     line = next(x for x in out.splitlines() if x.startswith("Memory"))
     # FlashAttention's activations (no a·s×s scores): 32 layers × 34 × 10⁸ × 10⁶ × 4096 bytes = 4.46 × 10¹¹ GB, and
     # the final LayerNorm's and output layer's inputs and fp32 logits, 10⁸ × 10⁶ × (4 × 4096 + 4 × 32,768) bytes =

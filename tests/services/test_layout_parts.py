@@ -291,3 +291,16 @@ def test_a_device_older_than_every_step_fit_device_is_timed_from_its_own_runs_no
     assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "tpu-v3"]) == 2
     assert "TPU v3" in capsys.readouterr().err
     assert plan(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="a100-sxm-80gb").best is not None
+
+
+def test_estimate_refuses_devices_no_layout_can_feed_as_plan_does(capsys):
+    """CLI review 2026-11-27: Llama 3.1 8B on 10 million devices read 27 seconds (the fitted utilisation's, with a
+    note), where `plan` refuses the same input: no data-parallel replica gets a micro-batch of the global batch."""
+    argv = ["--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "10000000"]
+    assert main(["estimate", *argv]) == 2
+    said = capsys.readouterr().err
+    assert main(["plan", *argv]) == 2
+    plan_said = capsys.readouterr().err
+    words = "error: no layout on 10,000,000 devices gives every data-parallel replica a micro-batch"
+    assert said.startswith(words) and plan_said.startswith(words)
+    assert said.count("\n") == 1
