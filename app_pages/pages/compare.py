@@ -37,14 +37,7 @@ COLUMNS = (
 # past a 1280-pixel window with the sidebar open. The kind is left out (the name says it: "Google TPU v4").
 TEXT_COLUMNS = ("precision", "utilization", "price_basis", "host_in_power", "hardware_name")
 HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
-# A text cell of the grid whole (issue 55: "0.216, H100 fit (same chip" was cut): 14 px Source Sans averages under
-# GRID_CHAR_PX a character in these cells (tests/browser measures them), plus the cell's padding on both sides.
-GRID_CHAR_PX, GRID_PADDING_PX = 7.5, 24
-
-
-def text_px(texts) -> int:
-    """A grid column's width in pixels that shows each of ``texts`` whole."""
-    return round(max((len(str(t)) for t in texts), default=0) * GRID_CHAR_PX + GRID_PADDING_PX)
+text_px = c.text_px  # a text column's width that shows its cells whole (app_pages/ui/tables.py)
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t",
                     "embodied": "embodied_t", "water": "water_m3"}
 

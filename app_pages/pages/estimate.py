@@ -30,8 +30,11 @@ HEADLINE = (
     ("CO₂e", "co2e_kg", hz.co2e_short),
     ("Cost", "cost_usd", hz.money),
 )
-TABS = ("How this was computed", "Growth with model size", "Where the energy goes", "Training memory",
-        "Export & share")
+# short enough that all five fit the 1,024-px page with the sidebar open (browser review 2026-11-27: "Export & share"
+# sat behind the tab strip's arrow, 657 px of labels in 564); links made with the former names open the same tab
+TABS = ("How it was computed", "Model size", "Energy", "Memory", "Export & share")
+FORMER_TABS = {"How this was computed": TABS[0], "Growth with model size": TABS[1], "Where the energy goes": TABS[2],
+               "Training memory": TABS[3]}
 
 
 def headline_values(est) -> dict[str, str]:
@@ -355,7 +358,7 @@ def changed_words(name: str) -> str:
 
 def render() -> None:
     lecture = c.is_lecture()
-    c.check_option("tab", TABS)  # st.tabs below is bound to ?tab=
+    c.check_option("tab", TABS, renamed=FORMER_TABS)  # st.tabs below is bound to ?tab=
     controls = st.container(horizontal=True) if lecture else None
     inputs = scenario_inputs(main=controls)
     c.show_url_warnings()

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
+from pandas.api.types import is_numeric_dtype
 from pandas.io.formats.style import Styler
 from streamlit.errors import StreamlitAPIException
 
@@ -46,6 +47,7 @@ from app_pages.ui.tables import (  # noqa: F401 (re-exported)
     number_table,
     pin_first,
     table_csv,  # noqa: F401 (re-exported)
+    text_px,
 )
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
@@ -134,8 +136,10 @@ def dataframe(data: Any, *, column_config: Mapping[str, Any] | None = None, **kw
     in its first column, the name kept in view as its figures scroll sideways. ``data``: a frame, or a
     ``number_table`` Styler."""
     frame = data.data if isinstance(data, Styler) else data
-    shown = kwargs.get("column_order") or frame.columns  # the first column shown, where an order is given
-    st.dataframe(data, hide_index=True, column_config=pin_first(shown, column_config), **kwargs)
+    shown = list(kwargs.get("column_order") or frame.columns)  # the first column shown, where an order is given
+    named = shown and shown[0] in frame.columns and not is_numeric_dtype(frame[shown[0]])
+    cells = frame[shown[0]] if named else None  # a column of names (text), sized to show them whole
+    st.dataframe(data, hide_index=True, column_config=pin_first(shown, column_config, cells), **kwargs)
 
 
 def is_embedded() -> bool:
@@ -343,11 +347,14 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
     return value
 
 
-def check_option(key: str, options: Sequence[str], *, any_case: bool = False) -> None:
+def check_option(key: str, options: Sequence[str], *, any_case: bool = False,
+                 renamed: Mapping[str, str] | None = None) -> None:
     """Drop the URL value of ``key`` with a warning when it is not one of ``options`` (also for bound widgets not made
-    here, e.g. ``st.tabs``). ``any_case``: ``?region=fra`` is the option ``FRA``, as the command line reads it."""
+    here, e.g. ``st.tabs``). ``any_case``: ``?region=fra`` is the option ``FRA``, as the command line reads it.
+    ``renamed``: an option's former name → its name, so a link made before the rename opens what it named."""
     raw = _first_run_raw(key)
     same = next((o for o in options if o.lower() == raw.strip().lower()), raw) if raw is not None and any_case else raw
+    same = (renamed or {}).get(same, same)
     if same != raw:  # mend the URL and run again: a widget drawn on "fra" had cleared it from the address (review)
         st.query_params[key] = same
         st.rerun()

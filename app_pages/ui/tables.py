@@ -41,17 +41,36 @@ def table_csv(df: Any) -> str:
     return df.to_csv(index=False, lineterminator="\n")
 
 
-def pin_first(columns: Any, config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+# A text cell of the grid whole (issue 55: "0.216, H100 fit (same chip" was cut): 14 px Source Sans averages under
+# GRID_CHAR_PX a character in these cells (tests/browser measures them), plus the cell's padding on both sides.
+GRID_CHAR_PX, GRID_PADDING_PX = 7.5, 24
+# the widest a pinned name column grows to show its names whole, leaving the figures most of the ~560 px a table has
+# at 1,024 px with the sidebar open: the measured steps' longest name, "gpt3-medium-s512-mb1-compiled", whole; a
+# longer name is cut
+PINNED_MAX_PX = 260
+
+
+def text_px(texts: Any) -> int:
+    """A grid column's width in pixels that shows each of ``texts`` whole."""
+    return round(max((len(str(t)) for t in texts), default=0) * GRID_CHAR_PX + GRID_PADDING_PX)
+
+
+def pin_first(columns: Any, config: Mapping[str, Any] | None = None, cells: Any = None) -> dict[str, Any]:
     """``config`` (an ``st.dataframe`` column_config) with the first of ``columns`` pinned: the row's name stays in
     view while a table wider than the page scrolls sideways (browser review 2026-11-27: at 1,024 px the Accuracy and
     Plan tables' right columns sat behind a scroll that took the rows' names out of view). A label given as text
-    keeps its text; a column's help keeps its help."""
+    keeps its text; a column's help keeps its help. ``cells``: the first column's texts, to size it so they show
+    whole (and its header), up to ``PINNED_MAX_PX``, where no width is given."""
     out = dict(config or {})
-    names = list(columns)
-    if not names:
+    keys = list(columns)
+    if not keys:
         return out
-    given = out.get(names[0])
+    first = keys[0]
+    given = out.get(first)
     entry = {} if given is None else {"label": given} if isinstance(given, str) else dict(given)
     entry["pinned"] = True
-    out[names[0]] = entry
+    if cells is not None and entry.get("width") is None:
+        # the names whole (browser review 2026-11-27: "gpt3-medium-s512-mb1-co…" hid which of two runs a row was)
+        entry["width"] = min(PINNED_MAX_PX, text_px([*map(str, cells), entry.get("label") or first]))
+    out[first] = entry
     return out

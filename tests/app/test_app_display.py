@@ -195,7 +195,7 @@ def test_accuracy_serving_charts_are_one_chart_per_quantity_that_fits_its_column
 def test_growth_charts_are_one_chart_per_quantity_that_fits_its_column(params, drawn):
     """Three 260-pixel panels in one facet were 968 px wide: past the 820-pixel page beside the
     sidebar at 1280 px and a phone's 358. One chart per quantity now, each with its own rows."""
-    at = shared_page("estimate", {**params, "tab": "Growth with model size"})
+    at = shared_page("estimate", {**params, "tab": "Model size"})
     drawn_charts = at.get("vega_lite_chart")
     specs = [json.loads(c.proto.spec) for c in drawn_charts]
     assert [s["title"]["text"] for s in specs] == list(drawn)

@@ -124,7 +124,7 @@ def test_the_growth_sweep_draws_with_recomputation_through_the_scenario():
     row = sweep.df[(sweep.df["kind"] == "sweep") & (sweep.df["quantity"] == "Training time (days)")]
     drawn = float(np.exp(np.interp(np.log(n), np.log(row["params"]), np.log(row["value"]))))
     assert drawn == pytest.approx(e.wall_clock_s / S_PER_DAY, rel=2e-2)
-    at = shared_page("estimate", {"workload": "params", "recompute": "true", "tab": "Growth with model size"})
+    at = shared_page("estimate", {"workload": "params", "recompute": "true", "tab": "Model size"})
     assert len(at.get("vega_lite_chart")) == 3 and not _warnings(at)
     assert any("full activation recomputation" in c.value for c in at.caption)
 
@@ -133,7 +133,7 @@ def test_a_growth_chart_with_no_size_says_why(monkeypatch):
     def refuse(scenario, profile):
         raise InputError("refused for the test")
     monkeypatch.setattr(sweep_service, "estimate", refuse)
-    at = run_page("estimate", {"preset": "gpt3-175b", "tab": "Growth with model size"})
+    at = run_page("estimate", {"preset": "gpt3-175b", "tab": "Model size"})
     assert not at.get("vega_lite_chart")
     assert any("No model size could be estimated" in w and "refused for the test" in w.replace("\\", "")
                for w in _warnings(at))
@@ -149,7 +149,7 @@ def test_a_known_run_s_growth_curve_passes_through_its_own_point():
         assert curve == pytest.approx(point, rel=1e-9), quantity
     assert _curve_at_scenario(sweep, "Cost (USD)")[1] == pytest.approx(e.cost_usd, rel=1e-9)
     assert _curve_at_scenario(sweep)[1] == pytest.approx(3.3, rel=1e-9)  # days: the run's 79.2 h, not the fit's 1.51 days
-    at = shared_page("estimate", {"preset": "bert-base", "tab": "Growth with model size"})
+    at = shared_page("estimate", {"preset": "bert-base", "tab": "Model size"})
     assert any("the known run's own utilisation, 3.7% of the fp16 peak" in c.value.replace("\\", "")
                for c in at.caption)
 

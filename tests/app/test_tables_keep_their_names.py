@@ -11,6 +11,8 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import shared_page  # noqa: E402
 
+from app_pages.ui.tables import PINNED_MAX_PX, text_px  # noqa: E402
+
 
 def _first_shown(table) -> str:
     order = list(table.proto.column_order)
@@ -28,6 +30,11 @@ def test_every_table_pins_the_column_that_names_its_rows(module, params):
         # only that one: a second pinned column would take the scroll's room again
         assert [k for k, v in config.items() if v.get("pinned")] == [first], (module, config)
         assert config.get("_index", {}).get("hidden") is True  # no row numbers beside the names
+        # wide enough for its names whole ("gpt3-medium-s512-mb1-co…" hid which of two runs a row was), up to a cap
+        names = [str(x) for x in table.value[first]] if first in table.value.columns else []
+        if names and not all(isinstance(x, (int, float)) for x in table.value[first]):
+            need = text_px([*names, config[first].get("label") or first])
+            assert config[first]["width"] >= min(need, PINNED_MAX_PX), (module, first, config[first])
 
 
 def test_the_accuracy_pages_tables_lead_with_the_names_of_their_rows():

@@ -31,3 +31,26 @@ def test_step_inputs_read_whole(browser, server, width, height, tmp_path):
     assert not cut, cut
     assert gbt.input_value() == "32768"
     page.close()
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_every_estimate_tab_is_in_view_with_the_sidebar_open(browser, server, width, height):
+    """Browser review 2026-11-27: at 1,024 px "Export & share" sat behind the tab strip's scroll arrow (657 px of
+    labels in 564); the labels are short enough that every tab is in view."""
+    from app_pages.pages.estimate import TABS
+
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server + "/?preset=lambda-gpt3-v100")
+    page.wait_for_function(SCRIPT_DONE, timeout=TIMEOUT_MS)
+    page.locator('[role="tablist"]').first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    boxes = page.evaluate("""() => {
+        const list = document.querySelector('[role="tablist"]');
+        const box = list.getBoundingClientRect();
+        return [box.left, box.right, [...list.querySelectorAll('[role="tab"]')].map(t => {
+            const r = t.getBoundingClientRect(); return [t.innerText, r.left, r.right]; })];
+    }""")
+    left, right, tabs = boxes
+    assert [t for t, _, _ in tabs] == list(TABS)
+    hidden = [t for t, a, b in tabs if a < left - 1 or b > right + 1]
+    assert not hidden, (hidden, left, right, tabs)
+    page.close()
