@@ -124,9 +124,16 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
     if checks.empty:
         st.caption("No check: one measured run, and the profile is fitted on it.")
     else:
+        # headers in words, with units (browser review 2026-11-27: "predicted_s", "error_a…"); the CSV keeps the names
+        secs = st.column_config.NumberColumn
         c.dataframe(checks.assign(error=[hz.signed_percent(x) for x in checks["error"]],
-                                   error_at_size=[None if pd.isna(x) else hz.signed_percent(x)
-                                                  for x in checks["error_at_size"]]))
+                                  error_at_size=[None if pd.isna(x) else hz.signed_percent(x)
+                                                 for x in checks["error_at_size"]]),
+                    column_config={"workload": "Workload", "predicted_s": secs("Predicted (s)", format="%.4g"),
+                                   "measured_s": secs("Measured (s)", format="%.4g"), "error": "Error",
+                                   "predicted_at_size_s": secs("Predicted at its size (s)", format="%.4g", help=(
+                                       "from the throughput measured nearest the workload's problem size")),
+                                   "error_at_size": "Error at its size", "fitted on it": "Fitted on it"})
         # the checks' numbers unformatted: the error as a fraction (predicted ÷ measured − 1)
         st.download_button("The checks (CSV)", c.table_csv(checks.rename(
             columns={"error": "error_fraction", "error_at_size": "error_at_size_fraction"})),

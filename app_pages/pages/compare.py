@@ -177,7 +177,9 @@ def render() -> None:
 
 def draw(inputs) -> None:
     st.title("Compare hardware", anchor=False)
-    st.caption("The sidebar's workload and settings on every hardware profile. Inputs you left empty take each "
+    # embedded, no sidebar is drawn: the link's workload (browser review 2026-11-27)
+    whose = "The link's workload and settings" if c.is_embedded() else "The sidebar's workload and settings"
+    st.caption(f"{whose} on every hardware profile. Inputs you left empty take each "
                "profile's own utilisation, power and price; a preset's workload, devices and site apply to every "
                "profile, its device figures (utilisation, power, precision, year, known hours) only to its own hardware.")
     with_refs = c.url_toggle("Include reference points (the brain, AlphaGo)", "cmp_ref", where=st,

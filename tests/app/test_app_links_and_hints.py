@@ -293,3 +293,14 @@ def test_a_parameter_given_twice_is_said_with_the_value_used():
     at = shared_page("inference", {"inf_model": "llama-3.1-8b", "inf_batch": ["4", ""]})
     said = [w.value for w in at.warning if "is given 2 times" in w.value]
     assert said == ["URL parameter `inf_batch` is given 2 times: only the last, an empty value, is read; `4` ignored."]
+
+
+def test_an_embedded_compare_page_names_the_links_workload_not_a_sidebar_it_does_not_draw():
+    """Browser review 2026-11-27: embedded, Compare said "The sidebar's workload and settings", with no sidebar."""
+    from apptest_pages import run_page
+    embedded = run_page("compare", {"preset": "lambda-gpt3-v100"}, is_embedded=True)
+    plain = run_page("compare", {"preset": "lambda-gpt3-v100"})
+    said = [x.value for x in embedded.caption]
+    assert any(x.startswith("The link's workload and settings on every hardware profile") for x in said)
+    assert not any("sidebar" in x.lower() for x in said[:2])
+    assert any(x.value.startswith("The sidebar's workload and settings") for x in plain.caption)
