@@ -304,3 +304,22 @@ def test_estimate_refuses_devices_no_layout_can_feed_as_plan_does(capsys):
     words = "error: no layout on 10,000,000 devices gives every data-parallel replica a micro-batch"
     assert said.startswith(words) and plan_said.startswith(words)
     assert said.count("\n") == 1
+
+
+def test_a_default_batch_too_small_for_the_cluster_is_said_with_the_larger_batchs_time(capsys):
+    """Review 2026-11-27: Llama 3.1 405B on 16,384 H100s planned at MFU 20%, 63M device-hours, at the default 4M-token
+    batch (its replicas get too few micro-batches to fill their pipelines), where Llama 3 ran 16M tokens a step and
+    published 30.8M device-hours; at 16M the step model gives 37M. Without a batch given, both are said; with one
+    given, or where the larger batch gains little (Llama 3.1 70B on 1,024 H100s), nothing is."""
+    from estimator import estimate, plan
+    big = dict(model="llama-3.1-405b", tokens=15.6e12, devices=16384, seq_len=8192)
+    e = estimate(**big)
+    larger = estimate(**big, global_batch_tokens=16 * 2 ** 20)
+    said = [n for n in e.notes if n.startswith("at the default global batch (4.19 × 10⁶ tokens)")]
+    assert len(said) == 1 and "a batch of 1.68 × 10⁷ tokens" in said[0]
+    gain = e.wall_clock_s / larger.wall_clock_s
+    assert 1.5 < gain < 2.0 and f"would take {gain:.1f}× less time, MFU {larger.step.step.mfu:.0%}" in said[0]
+    assert 30.8e6 / 1.25 < larger.device_hours < 30.8e6 * 1.25  # Llama 3.1 405B's card: 30.84M H100-hours
+    assert not [n for n in larger.notes if "default global batch" in n]
+    assert any(n == said[0] for n in plan(**big, hardware="h100-sxm").notes)
+    assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, devices=1024).notes if "default global batch" in n]

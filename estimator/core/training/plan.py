@@ -49,6 +49,13 @@ GOODPUT_SOURCE = ("effective training time: >90% for Llama 3 405B (arXiv:2407.21
 # The global batch when none is given: 4M tokens, Llama 2's (Touvron et al. 2023, arXiv:2307.09288, §2.2),
 # the batch of GPT-3 175B's later phase (3.2M, Brown et al. 2020, Table 2.1) rounded to a power of two.
 DEFAULT_GLOBAL_BATCH_TOKENS = 4 * 2 ** 20
+# A larger batch, tried beside the default where none is given: 16M tokens, Llama 3 405B's on 16,384 H100s after its
+# ramp (Dubey et al. 2024, arXiv:2407.21783, §3.4.1: 4M, then 8M, then 16M tokens). The default's replicas on a
+# large cluster get too few micro-batches to fill their pipelines (review 2026-11-27: Llama 3.1 405B on 16,384
+# H100s planned at MFU 20% and 63M device-hours at 4M tokens a step, 37M at 16M; published 30.8M)
+LARGE_GLOBAL_BATCH_TOKENS = 16 * 2 ** 20
+# how much faster the larger batch must make the run for the estimate and the plan to say so
+LARGE_BATCH_GAIN = 1.2
 
 # What the planner tries. Tensor parallelism in powers of two within the scale-up domain (Narayanan et al.
 # 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two; context parallelism for
@@ -445,7 +452,7 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
                              "step_fit.json)"))
 
 
-__all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
+__all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
            "global_batch_for", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]
