@@ -122,3 +122,19 @@ def test_the_fp8_cast_try_is_what_the_accuracy_docs_say():
     text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "accuracy.md").read_text().split())
     assert ("held out by source 1.084–1.081× against 1.088×, the XL ratio 1.26–1.24 and torchtitan's 1.29–1.30"
             in text)
+
+
+def test_the_whole_runs_step_path_figures_are_the_ones_the_range_meaning_quotes():
+    """`python -m research.whole_runs_step_path`: published whole runs timed as a user would time them. The runs whose
+    batch is stated land inside the step range; the 7–70B runs of Meta and Microsoft took 1.2–2.4× the planned
+    time, as the step path's range meaning says."""
+    from estimator.core.base.interval import range_meaning
+    from research import whole_runs_step_path as W
+    got = {(r["model"], round(r["ratio"], 2), r["inside"]) for r in W.rows()}
+    assert got == {("llama-3.1-405b", 1.20, True), ("deepseek-v3", 1.00, True), ("phi-3-mini", 0.58, False),
+                   ("phi-3-mini", 0.61, False), ("phi-3-medium", 0.45, False), ("llama-2-7b", 0.84, True),
+                   ("llama-2-13b", 0.77, False), ("llama-2-70b", 0.81, False), ("llama-3-8b", 0.47, False),
+                   ("llama-3-70b", 0.69, False), ("llama-3.1-8b", 0.42, False), ("llama-3.1-70b", 0.63, False)}
+    small = [r["ratio"] for r in W.rows() if r["model"] not in ("llama-3.1-405b", "deepseek-v3")]
+    assert round(1 / max(small), 1) == 1.2 and round(1 / min(small), 1) == 2.4
+    assert "the published whole runs of 4–70B catalog models took 1.2–2.4× it" in range_meaning(0.8, stepped=True)
