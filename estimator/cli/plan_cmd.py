@@ -21,10 +21,14 @@ FORMATS = ("table", "json", "csv")
 MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab", "ffn", "mlp", "experts",
                "experts_per_token", "active_params")
 LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel")
+RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
                "step_seconds", "memory_per_device_gb", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
-               "cost_usd", "hardware", "precision", "tool")
+               "cost_usd",
+               # each ranged figure's 80% range, as the text and the JSON give it (CLI review 2026-11-27: the CSV had none)
+               *(f"{k}_{end}" for k in RANGED for end in ("low", "high")), "range_level",
+               "hardware", "precision", "tool")
 
 
 def plan_kwargs(args) -> dict:
@@ -96,7 +100,10 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     lay.recompute, lay.global_batch, lay.seq_len, repr(p.step.tokens_per_s_per_device), repr(p.step.mfu),
                     repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb), repr(e.wall_clock_s),
                     repr(e.device_hours), repr(e.energy_kwh), repr(e.co2e_kg),
-                    "" if e.cost_usd is None else repr(e.cost_usd), report.hardware_id, report.precision, tool])
+                    "" if e.cost_usd is None else repr(e.cost_usd),
+                    *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])
+                      for k in RANGED for i_end in (0, 1)), repr(e.level),
+                    report.hardware_id, report.precision, tool])
     return buf.getvalue()
 
 

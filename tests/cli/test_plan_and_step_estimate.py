@@ -175,3 +175,19 @@ def test_a_size_alone_says_which_method_timed_it_and_a_model_is_planned():
     # where the step model cannot time a run (no links known: a workstation's GPU, a CPU), there is no other method
     for hardware in ("rtx-4090", "cpu-server-2s-epyc"):
         assert plan_service.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware).estimate.notes
+
+
+def test_plan_csv_carries_each_layouts_ranges_as_the_json_does(capsys):
+    """CLI review 2026-11-27: `plan --format csv` had no low or high, though the text and the JSON give the range."""
+    argv = ("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024")
+    _, out, _ = run(capsys, *argv, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    _, out, _ = run(capsys, *argv, "--format", "json")
+    layouts = json.loads(out)["layouts"]
+    assert len(rows) == len(layouts)
+    for row, lay in zip(rows, layouts):
+        for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"):
+            low, high = lay["range"][key]
+            assert (float(row[f"{key}_low"]), float(row[f"{key}_high"])) == (low, high)
+            assert low < float(row[key]) < high
+        assert row["range_level"] == "0.8"
