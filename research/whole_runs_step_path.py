@@ -9,19 +9,21 @@ throughput, not on whole runs. These are the runs of catalog models whose develo
 the tokens, the hardware and the devices; the global batch, sequence and precision where the developer stated them,
 the defaults where not. Not an accuracy claim: Llama 3 405B's and DeepSeek-V3's step throughputs are among the
 step model's fit rows (sources L3 and DSV3) and the goodput is Llama 3's; the Phi-3 and Llama 2/3 rows are in
-neither. Meta did not publish the device counts of its smaller runs: 2,048 is assumed for them (the device-hours
-move little with the count where the planner fills the devices).
+neither. Meta did not publish the device counts of its smaller runs: 2,048 is assumed, and their ratios move with
+that guess (``sensitivity``: at the default 4M-token batch, more devices each get fewer tokens a step).
 
 Figures as run on 2026-11-27 (step ÷ published device-hours; inside the 80% range):
 - Llama 3.1 405B, 16,384 H100s, 16M tokens a step, sequence 8,192: 1.20, inside (at the default 4M: 2.05, outside);
 - DeepSeek-V3, 2,048 H800s, 15,360 × 4,096 tokens a step, FP8: 1.00, inside;
-- Phi-3-mini (3.3T and 4.9T tokens), Phi-3-medium, 512 H100s, batch not stated: 0.58, 0.61, 0.45, outside;
-- Llama 2 7B/13B/70B (4M tokens, sequence 4,096, A100s): 0.84 (inside), 0.77, 0.81;
-- Llama 3 and 3.1 8B/70B (sequence 8,192, H100s, batch not stated): 0.47, 0.69, 0.42, 0.63, outside.
-The large runs whose batch is stated land inside; the smaller runs took 1.2–2.4× the planned time: their published
-GPU-hours hold more than a tuned stack's steps at 90% goodput (Llama 3 8B's 1.3M H100-hours for 15T tokens are
-16% MFU where 405B's are 35%). Read the step model's run time as a tuned stack's; the figure for a run as such
-teams have run it is the fitted utilisation's (`estimate --flops`), whose range is calibrated on whole runs.
+- Phi-3-mini (3.3T and 4.9T tokens), Phi-3-medium, 512 H100s (published), batch not stated: 0.58, 0.61, 0.45,
+  outside: Microsoft's runs took 1.6–2.2× the step model's time;
+- Llama 2 7B/13B/70B (4M tokens, sequence 4,096, A100s) at 2,048 devices assumed: 0.84 (inside), 0.77, 0.81;
+- Llama 3 and 3.1 8B/70B (sequence 8,192, H100s, batch not stated) at 2,048 assumed: 0.47, 0.69, 0.42, 0.63;
+- the same Meta runs at 1,024 / 4,096 / 8,192 devices assumed: from 0.37–0.81 to 0.54–1.05 to 0.87–1.56.
+The two large runs with a stated batch land inside; Phi-3's, whose devices are published, took 1.6–2.2× the
+planned time: its published GPU-hours hold more than a tuned stack's steps at 90% goodput. Meta's smaller runs say
+nothing firm, their device counts unknown. Read the step model's run time as a tuned stack's; the figure for a run
+as such teams have run it is the fitted utilisation's (`estimate --flops`), whose range is calibrated on whole runs.
 """
 
 from __future__ import annotations
@@ -62,12 +64,25 @@ def rows() -> list[dict]:
     return out
 
 
+def sensitivity(counts: tuple[int, ...] = (1024, 2048, 4096, 8192)) -> dict[str, list[float]]:
+    """Meta's smaller runs (device counts not published): step ÷ published device-hours at each count assumed."""
+    out = {}
+    for model, tokens, _, hardware, published, stated, _ in RUNS:
+        if model.startswith("llama-") and model != "llama-3.1-405b":
+            out[model] = [estimate(model=model, tokens=tokens, devices=d, hardware=hardware, **stated).device_hours
+                          / published for d in counts]
+    return out
+
+
 def main() -> None:
     print(f"{'model':16} {'devices':>7} {'hardware':14} {'published h':>13} {'step h':>13} {'ratio':>6} {'in':>4}"
           f" {'MFU':>5}  stated")
     for r in rows():
         print(f"{r['model']:16} {r['devices']:>7,} {r['hardware']:14} {r['published']:>13,.0f} {r['step']:>13,.0f} "
               f"{r['ratio']:>6.2f} {'yes' if r['inside'] else 'no':>4} {r['mfu']:>5.0%}  {r['stated'] or 'defaults'}")
+    print("\nMeta's smaller runs at 1,024 / 2,048 / 4,096 / 8,192 devices assumed (step ÷ published):")
+    for model, ratios in sensitivity().items():
+        print(f"{model:16} " + " / ".join(f"{x:.2f}" for x in ratios))
 
 
 if __name__ == "__main__":

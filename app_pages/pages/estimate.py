@@ -90,7 +90,7 @@ def headline_help(est, key: str) -> str:
         return (f"{LABELS[key]}: exact, from the known run's time" if key in ("wall_clock_s", "device_hours") else
                 f"{LABELS[key]}: exact, from inputs all taken as exact (no range)")
     if basis is None:
-        return f"{LABELS[key]}: no figure for this scenario (the notes under How this was computed say why)"
+        return f"{LABELS[key]}: no figure for this scenario (the notes under {TABS[0]} say why)"
     return f"{LABELS[key]}: the centre of a {est.level:.0%} prediction interval"
 
 

@@ -316,6 +316,7 @@ class InferenceReport:
         t = self.training
         served = {k: v for k, v in self.result.to_dict().items() if k not in SAME_NUMBER}
         served["range"] = {k: v for k, v in served["range"].items() if k not in SAME_NUMBER}
+        served["range_basis"] = {k: v for k, v in served["range_basis"].items() if k not in SAME_NUMBER}
         return {"tool": tool_info(), **served, "architecture_source": self.architecture_source,
                 "techniques": [x.to_dict() for x in self.techniques],
                 "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,

@@ -340,9 +340,11 @@ def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) 
     default, 35% at 16M tokens, which Llama 3 ran)."""
     if best is None or larger is None or best.run_seconds < core_plan.LARGE_BATCH_GAIN * larger.run_seconds:
         return None
-    return (f"at the default global batch ({gfmt(core_plan.DEFAULT_GLOBAL_BATCH_TOKENS, 3)} tokens) the "
-            f"best layout on {best.devices:,} devices reaches MFU {best.step.mfu:.0%}; a batch of "
-            f"{gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens (Llama 3 405B's on 16,384 H100s, "
+    def batch(p: PlannedLayout) -> str:  # the batch the layout runs: the one asked for, rounded to fill its replicas
+        return gfmt(p.layout.global_batch * p.layout.seq_len, 3)
+    return (f"at the default global batch ({batch(best)} tokens a step) the best layout on {best.devices:,} devices "
+            f"reaches MFU {best.step.mfu:.0%}; a batch of {batch(larger)} tokens (about Llama 3 405B's 16M on 16,384 "
+            f"H100s, "
             f"arXiv:2407.21783 §3.4.1) would take {best.run_seconds / larger.run_seconds:.1f}× less time, MFU "
             f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}): give the global batch the run will use")
 
@@ -402,8 +404,11 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup(notes=(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}: the time is "
                                 "from the fitted utilisation",))
     if (older := predates_the_step_fit(profile)) is not None:
-        return StepSetup(notes=(f"{older}: the time is from the utilisation fitted to whole runs; the layout and "
-                                "shape set the memory only",))
+        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens)) if x is not None]
+        if step_only:  # they time a step only, which is not timed here (review 2026-11-27: taken and ignored)
+            raise InputError(f"{older}: the step model's inputs do not apply to it", field=tuple(step_only))
+        return StepSetup(notes=(f"{older}: the time is from the utilisation above, not the step model; the layout "
+                                "and shape set the memory only",))
     try:
         hardware = step_hardware(profile)
     except InputError as exc:
@@ -475,8 +480,15 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         if not found.batch_fed:
             # the batch, given or the default, cannot feed the replicas: refused, as for a layout given (review
             # 2026-11-26) and as `plan` refuses it (CLI review 2026-11-27: 10 million devices had read 27 seconds from
-            # the fitted utilisation, a time no layout of them could run)
-            raise InputError(found.why_none, field=("global_batch_tokens", *parts_given, "devices"))
+            # the fitted utilisation, a time no layout of them could run); the larger batch named where it would
+            fed = ""
+            if global_batch_tokens is None and core_plan.search(
+                    shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens), seq_len=seq_len,
+                    global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), precision=precision,
+                    capacity_gb=capacity, space=space, attention=attention, top=1).best is not None:
+                fed = (f" (a global batch of {gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens, about Llama 3 "
+                       "405B's, would)")
+            raise InputError(found.why_none + fed, field=("global_batch_tokens", *parts_given, "devices"))
         given = f"with {kept} given" if kept else "no layout given"
         return StepSetup(notes=(f"{given}, and {found.why_none}: the time is from the fitted utilisation",))
     best = found.best
@@ -631,8 +643,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                          f"the step model covers none of {', '.join(STEP_PRECISIONS)} on {profile.name}: its profile "
                          f"has no peak at them", field="precision")
     if (older := predates_the_step_fit(profile)) is not None:
-        raise InputError(f"{older}: `estimate` times a run on it from the utilisation fitted to whole runs",
-                         field="hardware")
+        raise InputError(f"{older}: `estimate` times a run on it from its utilisation (fitted to whole runs, or "
+                         "the profile's)", field="hardware")
     hw = step_hardware(profile)
     given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
                                                     activation_recompute=activation_recompute,
@@ -650,9 +662,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     site_inputs = _site(site)
     notes: list[str] = []
 
-    def searched(n_devices: int, keep: int):
+    def searched(n_devices: int, keep: int, batch: float = gbt):
         return core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens), seq_len=s_len,
-                                global_batch_tokens=gbt, precision=precision, capacity_gb=capacity, space=space,
+                                global_batch_tokens=batch, precision=precision, capacity_gb=capacity, space=space,
                                 attention=attention, top=keep)
 
     def run_estimate(p: PlannedLayout) -> Estimate:
@@ -677,23 +689,44 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 raise InputError(f"{profile.name} has no price: give a price per device-hour or per kWh for a budget",
                                  field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
 
-        ladder = core_plan.device_ladder(hw.scale_up_devices if hw.scale_up_devices <= 64 else 8,
-                                         min(hw.scale_up_devices, 8), int(B.DEVICES.high))
-        # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
-        # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
-        tried = []  # (devices, best layout, cost, its estimate)
-        for k in ladder:
-            best = searched(k, 1).best
-            if best is not None:
-                est = run_estimate(best)
-                tried.append((k, best, est.cost_usd, est))
+        server = min(hw.scale_up_devices, SERVER_DEVICES)
+        ladder = core_plan.device_ladder(hw.scale_up_devices if hw.scale_up_devices <= 64 else SERVER_DEVICES,
+                                         server, int(B.DEVICES.high))
         deadline_s = target_value * S_PER_DAY if target == "deadline" else None
 
         def meets(row) -> bool:
             k, best, cost, _ = row
             return best.run_seconds <= deadline_s if target == "deadline" else cost is not None and cost <= target_value
 
-        hit = next((row for row in tried if meets(row)), None)
+        def fewest(batch: float):
+            """Every count tried at ``batch`` tokens a step with its best layout, in order, (devices, layout, cost,
+            estimate); the first that meets the target (None where none does); what the refinement tried."""
+            def one(k: int):
+                best = searched(k, 1, batch).best
+                return None if best is None else (k, best, (est := run_estimate(best)).cost_usd, est)
+            # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
+            # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
+            rows_ = [r for r in map(one, ladder) if r is not None]
+            first = next((row for row in rows_ if meets(row)), None)
+            if first is None:
+                return rows_, None, (None, [], 1)
+            # between the ladder's count before the hit and the hit, whole servers (CLI review 2026-11-27: 2,048
+            # H100s answered a 90-day deadline the ladder's 1,792 missed, where 1,872 meet it), at most REFINE_COUNTS
+            # of them; none below the ladder's first count, which starts at the device's scale-up domain
+            before = max((k for k in ladder if k < first[0]), default=None)
+            gap = [] if before is None else list(range(before + server, first[0], server))
+            step = max(1, math.ceil(len(gap) / REFINE_COUNTS))
+            rows_ = sorted(rows_ + [r for r in map(one, gap[::step]) if r is not None], key=lambda r: r[0])
+            return rows_, next(row for row in rows_ if meets(row)), (before, gap, step)
+
+        tried, hit, (below, between, stride) = fewest(gbt)
+        # a default batch too small to feed a large cluster: the same search at a larger one, said beside
+        larger_fewest = fewest(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))[1] if global_batch_tokens is None else None
+        larger_words = ("" if larger_fewest is None or (
+                            hit is not None and larger_fewest[0] * core_plan.LARGE_BATCH_GAIN > hit[0]) else
+                        f"at a global batch of {gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens (Llama 3 405B's, "
+                        f"arXiv:2407.21783 §3.4.1) {larger_fewest[0]:,} devices meet it: give the global batch the "
+                        "run will use")
         if hit is None:
             what = "deadline" if target == "deadline" else "budget"
             if not tried:
@@ -706,26 +739,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 k, best, cost, _ = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
                 closest = f"the cheapest tried: {hz.money(cost)} on {hz.noun(f'{k:,}', 'device')}"
             raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the {what}; "
-                             f"{closest}", field="deadline_days" if target == "deadline" else "budget_usd")
-        # between the ladder's count before the hit and the hit, whole servers (CLI review 2026-11-27: 2,048 H100s
-        # answered a 90-day deadline the ladder's 1,792 missed, where 1,920 meet it), at most REFINE_COUNTS of them
-        server = min(hw.scale_up_devices, 8)
-        below = max((k for k in ladder if k < hit[0]), default=0)
-        between = list(range(below + server, hit[0], server))
-        stride = max(1, math.ceil(len(between) / REFINE_COUNTS))
-        refined = []
-        for k in between[::stride]:
-            best = searched(k, 1).best
-            if best is not None:
-                refined.append((k, best, (est := run_estimate(best)).cost_usd, est))
-        tried = sorted(tried + refined, key=lambda r: r[0])
-        hit = next(row for row in tried if meets(row))
+                             f"{closest}" + (f"; {larger_words}" if larger_words else ""),
+                             field="deadline_days" if target == "deadline" else "budget_usd")
         n_devices = hit[0]
         found = searched(n_devices, top)
         gap = f"every {stride * server:,} devices" if stride > 1 else "every whole server"
         then = f", then {gap} between its last miss, {below:,}, and its first hit" if between else ""
         notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} (whole {server}-device servers: "
                      f"{len(ladder):,} counts of a ladder tried in order{then})")
+        if larger_words:
+            notes.append(larger_words)
         if target == "budget":
             # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
             # answered $30M with a 30-year run, as the cost barely moves with the devices)
@@ -753,9 +776,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                          "devices; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None
                                         else "no count tried meets it at the range's top"))
     if global_batch_tokens is None and found.best is not None:
-        larger = core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens),
-                                  seq_len=s_len, global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS),
-                                  precision=precision, capacity_gb=capacity, space=space, attention=attention, top=1)
+        larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
         if (bigger := larger_batch_note(found.best, larger.best)) is not None:
             notes.append(bigger)
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
@@ -780,6 +801,9 @@ def with_devices(report: PlanReport, devices: int) -> PlanReport:
 
 __all__ = ["CENTRE_ONLY", "LAYOUT_KEYS", "PlanReport", "PlanRow", "StepSetup", "cross_validated", "plan", "resolve_model", "shapes",
            "step_model", "step_setup"]
+# the devices of a server the deadline's and budget's searches count in: an HGX/DGX server's 8 GPUs; a smaller
+# scale-up domain (a PCIe pair) counts in its own size, a larger one (NVL72) in eights (a design choice)
+SERVER_DEVICES = 8
 # whole-server counts tried at most between the ladder's last miss and its first hit (a deadline's or budget's
 # fewest devices): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a search,
 # ~15 ms on this project's CI machine)

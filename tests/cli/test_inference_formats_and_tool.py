@@ -129,3 +129,10 @@ def test_the_footprints_ranges_are_marked_stated_as_estimate_marks_them(capsys):
     for line in [x for x in text.splitlines() if x.startswith(("embodied CO₂e per query", "water per query"))]:
         assert line.count(", stated)") == 2, line
     assert ", stated)" not in next(x for x in text.splitlines() if x.startswith("throughput"))
+
+
+def test_range_basis_names_only_the_keys_the_json_gives():
+    """Code review 2026-11-27: range_basis named latency_s_per_token, a key the JSON drops as a second name."""
+    doc = limits.inference_report(params=7e9, hardware="h100-sxm", tokens=1e9).to_dict()
+    assert set(doc["range_basis"]) == set(doc["range"])
+    assert all(set(doc["range_basis"][k]) == set(doc["range"][k]) for k in ("per_token", "per_query"))

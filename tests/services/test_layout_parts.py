@@ -282,7 +282,7 @@ def test_a_device_older_than_every_step_fit_device_is_timed_from_its_own_runs_no
     by_flops = estimate(flops=by_model.flops, devices=64, hardware="v100-sxm2")
     assert by_model.step is None and by_model.wall_clock_s == pytest.approx(by_flops.wall_clock_s, rel=1e-3)
     assert by_model.wall_clock_s / 86400 > 365  # 1.26 years, not the step model's 115 days
-    assert any("predates them" in n and "the time is from the utilisation fitted to whole runs" in n
+    assert any("predates them" in n and "the time is from the utilisation above, not the step model" in n
                for n in by_model.notes)
     with pytest.raises(InputError, match=r"^the step model was fitted on layouts measured on devices released from "
                                          r"2020 on \(a100-sxm-40gb, .*\); NVIDIA V100 SXM2 32GB \(2017\) predates them") as err:
@@ -315,7 +315,7 @@ def test_a_default_batch_too_small_for_the_cluster_is_said_with_the_larger_batch
     big = dict(model="llama-3.1-405b", tokens=15.6e12, devices=16384, seq_len=8192)
     e = estimate(**big)
     larger = estimate(**big, global_batch_tokens=16 * 2 ** 20)
-    said = [n for n in e.notes if n.startswith("at the default global batch (4.19 × 10⁶ tokens)")]
+    said = [n for n in e.notes if n.startswith("at the default global batch (4.19 × 10⁶ tokens a step)")]
     assert len(said) == 1 and "a batch of 1.68 × 10⁷ tokens" in said[0]
     gain = e.wall_clock_s / larger.wall_clock_s
     assert 1.5 < gain < 2.0 and f"would take {gain:.1f}× less time, MFU {larger.step.step.mfu:.0%}" in said[0]
@@ -323,3 +323,46 @@ def test_a_default_batch_too_small_for_the_cluster_is_said_with_the_larger_batch
     assert not [n for n in larger.notes if "default global batch" in n]
     assert any(n == said[0] for n in plan(**big, hardware="h100-sxm").notes)
     assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, devices=1024).notes if "default global batch" in n]
+
+
+def test_the_refinement_never_goes_below_the_ladders_first_count():
+    """Code review 2026-11-27: where the first count met the target, the refinement tried whole servers from 8 up to it,
+    below the ladder's start at the device's scale-up domain (Trainium2's 64), and named a miss at 0 never tried."""
+    from estimator import plan
+    report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=3650)
+    assert report.devices == 64
+    said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
+    assert "last miss" not in said and said.endswith("counts of a ladder tried in order)")
+
+
+def test_an_older_device_refuses_the_inputs_only_the_step_model_reads(capsys):
+    """Code review 2026-11-27: on a V100 --vp and --global-batch-tokens were taken and silently ignored (the step model
+    does not time it), where with the FLOPs alone they are refused."""
+    for flag in (["--vp", "2", "--pp", "2"], ["--global-batch-tokens", "1e6"]):
+        assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware",
+                     "v100-sxm2", *flag]) == 2
+        err = capsys.readouterr().err
+        assert "predates them" in err and "): the step model's inputs do not apply to it" in err
+        assert err.count("\n") == 1
+    # the layout alone sets the memory, as before
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware",
+                 "v100-sxm2", "--tp", "2"]) == 0
+    assert "the time is from the utilisation above, not the step model" in capsys.readouterr().out
+
+
+def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(capsys):
+    """Code review 2026-11-27: Llama 3.1 405B in 30 days was refused at the default batch though 16M tokens a step meet
+    it on 131,072 devices; at 90 days the default's answer, 98,304 devices at MFU 6%, did not say 16M needs 16,384."""
+    assert main(["plan", "--model", "llama-3.1-405b", "--tokens", "15e12", "--deadline-days", "30"]) == 2
+    err = capsys.readouterr().err
+    assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 131,072 devices meet "
+            "it: give the global batch the run will use") in err
+    from estimator import plan
+    report = plan(model="llama-3.1-405b", tokens=15e12, deadline_days=90)
+    assert report.devices == 98304
+    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "16,384 devices meet it" in n
+               for n in report.notes)
+    assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90).notes
+                if n.startswith("at a global batch of")]  # 16M gains too little there to say
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "100000"]) == 2
+    assert "(a global batch of 1.68 × 10⁷ tokens, about Llama 3 405B's, would)" in capsys.readouterr().err
