@@ -336,13 +336,15 @@ def measured_steps_part() -> None:
                                                             "predicts faster than measured")})
     for p in t["precision_ratios"]:
         st.markdown(c.md_escape(precision_gain_words(p) + "."))
+    # the step's name, its GPU and its run first: together they name a row, pinned while the figures scroll (one
+    # step measured on two H100 runs read as a repeated row)
     table = pd.DataFrame({"Model": [r["name"] for r in t["rows"]],
+                          "GPU": [r["hardware"] for r in t["rows"]],
+                          "Run": [r["run"] for r in t["rows"]],
                           "Measured": [r["measured_tokens_per_s_per_device"] for r in t["rows"]],
                           "Step model": [r["predicted_tokens_per_s_per_device"] for r in t["rows"]],
                           "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
                           inside: ["yes" if r["inside"] else "no" for r in t["rows"]],
-                          "GPU": [r["hardware"] for r in t["rows"]],
-                          "Run": [r["run"] for r in t["rows"]],  # two H100 runs of a step read as a repeated row
                           "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
                           "Measured MFU": [r["measured_mfu"] for r in t["rows"]],
                           "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]]})

@@ -53,6 +53,8 @@ APP_HOLDOUT_S = 0.5
 # This page's widgets for the inputs an error may name (``common.error_text``), from their declarations; a base
 # profile that does not load is refused as the hardware (field "hardware")
 FIELD_LABELS = {**labels(CALIBRATE), "hardware": CALIBRATE["base"].label}
+# the widest the check table's workload column grows: its names whole beside the first figures at 1,280 px
+WORKLOAD_MAX_PX = 560
 
 
 def calibrated_table(profiles) -> pd.DataFrame:
@@ -129,7 +131,12 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
         c.dataframe(checks.assign(error=[hz.signed_percent(x) for x in checks["error"]],
                                   error_at_size=[None if pd.isna(x) else hz.signed_percent(x)
                                                  for x in checks["error_at_size"]]),
-                    column_config={"workload": "Workload", "predicted_s": secs("Predicted (s)", format="%.4g"),
+                    # the workloads' long names whole and not pinned (browser review 2026-11-27: pinned, they were
+                    # cut at 260 px even at 1,920 px, where the part that tells two apart was lost)
+                    column_config={"workload": st.column_config.TextColumn(
+                                       "Workload", pinned=False, width=min(WORKLOAD_MAX_PX, c.text_px(
+                                           [*checks["workload"], "Workload"]))),
+                                   "predicted_s": secs("Predicted (s)", format="%.4g"),
                                    "measured_s": secs("Measured (s)", format="%.4g"), "error": "Error",
                                    "predicted_at_size_s": secs("Predicted at its size (s)", format="%.4g", help=(
                                        "from the throughput measured nearest the workload's problem size")),

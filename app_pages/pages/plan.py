@@ -24,6 +24,7 @@ from estimator.services import plan as plan_service
 from estimator.services.inputs import DEFAULT_HARDWARE, PLAN
 
 # The page opens on the plan `plan` must answer (issue 53): Llama 3.1 70B on 15T tokens over 1,024 H100s.
+RANK_PX = 40  # the plan table's rank column: up to "10" whole, with the cell's padding
 DEFAULT_MODEL = "llama-3.1-70b"
 DEFAULT_TOKENS = 15e12
 DEFAULT_DEVICES = 1024
@@ -42,7 +43,7 @@ PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
 
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
     rows = []
-    for row in report.rows:
+    for rank, row in enumerate(report.rows, 1):
         p, e, lay = row.planned, row.estimate, row.planned.layout
         # the figures first, the layout in one column after them (browser review 2026-11-26: at 1,400 px GB/device,
         # days, cost and CO₂e were off the grid, behind nine columns of the layout's parts)
@@ -51,7 +52,9 @@ def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
         recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
         # the split first, short and pinned (``c.dataframe``), its settings last (browser reviews 2026-11-26/27: at
         # 1,024 px the layout's words first hid tokens/s/device and HFU, and last they were cut off)
-        rows.append({"layout": split, "days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd,
+        # the rank first, as `plan` numbers its rows: it names a row where two share a split (their settings, last,
+        # scrolled out of view; browser review 2026-11-27), pinned with the split
+        rows.append({"#": rank, "layout": split, "days": e.wall_clock_s / S_PER_DAY, "cost": e.cost_usd,
                      "CO₂e (t)": e.co2e_kg / KG_PER_T, "MFU (model FLOPs)": p.step.mfu, "GB/device": p.memory.total_gb,
                      "tokens/s/device": p.step.tokens_per_s_per_device, "HFU": p.step.hfu,
                      "settings": f"ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"})
@@ -157,7 +160,8 @@ def render() -> None:
         st.warning(c.md_escape(n[:1].upper() + n[1:] + ".", limit=400))
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
-    c.dataframe(c.number_table(table, FORMATS), width="stretch")
+    c.dataframe(c.number_table(table, FORMATS), width="stretch",
+                column_config={"#": st.column_config.NumberColumn("#", width=RANK_PX), "layout": {"pinned": True}})
     if report.capacity_gb:  # "80GB" in a name beside 81.8 GB a device read as a layout that does not fit
         st.caption(c.md_escape(f"GB/device: the layout's memory per device, held to the profile's "
                                f"{gfmt(report.capacity_gb, 3)} GB ({report.hardware_name}): the device's whole "

@@ -44,6 +44,7 @@ from app_pages.ui.tables import (  # noqa: F401 (re-exported)
     LARGE_NUMBER_FORMAT,
     NO_VALUE,
     WHOLE_NUMBER_FORMAT,
+    key_columns,
     number_table,
     pin_first,
     table_csv,  # noqa: F401 (re-exported)
@@ -132,14 +133,16 @@ def show_error(exc: EstimatorError, where: Any = st, labels: Mapping[str, str] |
 
 
 def dataframe(data: Any, *, column_config: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
-    """``st.dataframe`` without the index and with the first column pinned (``pin_first``): a table of rows named
-    in its first column, the name kept in view as its figures scroll sideways. ``data``: a frame, or a
-    ``number_table`` Styler."""
+    """``st.dataframe`` without the index and with the columns that name its rows pinned (``key_columns``: the first,
+    and the next while rows repeat), kept in view as the figures scroll sideways, each text one sized to show its
+    names whole. ``data``: a frame, or a ``number_table`` Styler."""
     frame = data.data if isinstance(data, Styler) else data
-    shown = list(kwargs.get("column_order") or frame.columns)  # the first column shown, where an order is given
-    named = shown and shown[0] in frame.columns and not is_numeric_dtype(frame[shown[0]])
-    cells = frame[shown[0]] if named else None  # a column of names (text), sized to show them whole
-    st.dataframe(data, hide_index=True, column_config=pin_first(shown, column_config, cells), **kwargs)
+    shown = list(kwargs.get("column_order") or frame.columns)  # as shown, where an order is given
+    keys = key_columns(frame, shown)
+    also = [k for k, x in (column_config or {}).items() if isinstance(x, Mapping) and x.get("pinned") and k not in keys]
+    pinned = keys + also  # the key columns and any the page pins besides (the plan's rank and its split)
+    cells = {k: frame[k] for k in pinned if k in frame.columns and not is_numeric_dtype(frame[k])}  # sized whole
+    st.dataframe(data, hide_index=True, column_config=pin_first(pinned, column_config, cells, len(pinned)), **kwargs)
 
 
 def is_embedded() -> bool:

@@ -7,6 +7,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pandas.api.types import is_float_dtype
+
 # Number fields for counts that run to 10²⁵ (parameters, tokens, FLOPs): scientific notation.
 # Streamlit formats a field with sprintf-js, whose %g prints every digit below 1e21
 # ("70000000000"); %e gives "7.000e+10", readable on a projector.
@@ -55,22 +57,44 @@ def text_px(texts: Any) -> int:
     return round(max((len(str(t)) for t in texts), default=0) * GRID_CHAR_PX + GRID_PADDING_PX)
 
 
-def pin_first(columns: Any, config: Mapping[str, Any] | None = None, cells: Any = None) -> dict[str, Any]:
-    """``config`` (an ``st.dataframe`` column_config) with the first of ``columns`` pinned: the row's name stays in
-    view while a table wider than the page scrolls sideways (browser review 2026-11-27: at 1,024 px the Accuracy and
-    Plan tables' right columns sat behind a scroll that took the rows' names out of view). A label given as text
-    keeps its text; a column's help keeps its help. ``cells``: the first column's texts, to size it so they show
-    whole (and its header), up to ``PINNED_MAX_PX``, where no width is given."""
+# the most leading columns pinned to name a row, where one does not (an engine and its decoder; a GPU, a batch and a
+# draft length)
+MOST_KEY_COLUMNS = 3
+
+
+def key_columns(frame: Any, shown: Any) -> list[str]:
+    """The leading columns of ``shown`` that tell ``frame``'s rows apart: the first, then the next while rows still
+    repeat, at most ``MOST_KEY_COLUMNS`` (browser review 2026-11-27: a pinned "Engine" read "latency" on three rows
+    whose decoders, the column that told them apart, had scrolled away). After the first, text or whole-number columns
+    only: a figure names no row."""
+    keys: list[str] = []
+    for name in [c for c in shown if c in frame.columns][:MOST_KEY_COLUMNS]:
+        if keys and is_float_dtype(frame[name]):
+            break  # a figure names no row (a whole number, a batch or a degree, does): the names so far
+        keys.append(name)
+        if not frame.duplicated(subset=keys).any():
+            break
+    return keys
+
+
+def pin_first(columns: Any, config: Mapping[str, Any] | None = None, cells: Mapping[str, Any] | None = None,
+              count: int = 1) -> dict[str, Any]:
+    """``config`` (an ``st.dataframe`` column_config) with the first ``count`` of ``columns`` pinned: the row's name
+    stays in view while a table wider than the page scrolls sideways (browser review 2026-11-27: at 1,024 px the
+    Accuracy and Plan tables' right columns sat behind a scroll that took the rows' names out of view). A label given
+    as text keeps its text; a column's help keeps its help; a column given ``pinned=False`` stays unpinned.
+    ``cells``: each text column's cells, to size it so they show whole (and its header), up to ``PINNED_MAX_PX``,
+    where no width is given."""
     out = dict(config or {})
-    keys = list(columns)
-    if not keys:
-        return out
-    first = keys[0]
-    given = out.get(first)
-    entry = {} if given is None else {"label": given} if isinstance(given, str) else dict(given)
-    entry["pinned"] = True
-    if cells is not None and entry.get("width") is None:
-        # the names whole (browser review 2026-11-27: "gpt3-medium-s512-mb1-co…" hid which of two runs a row was)
-        entry["width"] = min(PINNED_MAX_PX, text_px([*map(str, cells), entry.get("label") or first]))
-    out[first] = entry
+    for name in list(columns)[:count]:
+        given = out.get(name)
+        entry = {} if given is None else {"label": given} if isinstance(given, str) else dict(given)
+        if entry.get("pinned") is False:
+            continue
+        entry["pinned"] = True
+        texts = (cells or {}).get(name)
+        if texts is not None and entry.get("width") is None:
+            # the names whole ("gpt3-medium-s512-mb1-co…" hid which of two runs a row was)
+            entry["width"] = min(PINNED_MAX_PX, text_px([*map(str, texts), entry.get("label") or name]))
+        out[name] = entry
     return out

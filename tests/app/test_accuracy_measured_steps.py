@@ -29,7 +29,8 @@ def test_the_page_shows_the_measured_steps_beside_the_flat_mfu():
         round(doc["flat_mfu_baseline"][m]["median_factor"], 2) for m in doc["modes"]]
     table = next(df.value for df in at.dataframe if "Measured MFU" in df.value.columns)
     assert list(table["Model"]) == [r["name"] for r in doc["rows"]]
-    assert list(table.columns[:4]) == ["Model", "Measured", "Step model", "Flat MFU"]
+    # the row's name (its step, GPU and run: pinned) first, then the measured figure, the step model's and the baseline's
+    assert list(table.columns[:6]) == ["Model", "GPU", "Run", "Measured", "Step model", "Flat MFU"]
     assert list(table["GPU"]) == [r["hardware"] for r in doc["rows"]]
     assert list(table["Run"]) == [r["run"] for r in doc["rows"]]  # two H100 runs of a step are told apart
     xl = table[(table["Model"] == "gpt3-xl") & (table["GPU"] == "h200-sxm")]

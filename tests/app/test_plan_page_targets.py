@@ -57,7 +57,7 @@ def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run()
     at = shared_page("plan", {})
     table = at.dataframe[0].value
     # the split first (short, pinned: browser review 2026-11-27), the run's figures next, the settings last
-    assert list(table.columns)[:6] == ["layout", "days", "cost", "CO₂e (t)", "MFU (model FLOPs)", "GB/device"]
+    assert list(table.columns)[:7] == ["#", "layout", "days", "cost", "CO₂e (t)", "MFU (model FLOPs)", "GB/device"]
     assert list(table.columns)[-1] == "settings"
     report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
     lay = report.best.planned.layout
