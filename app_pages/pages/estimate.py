@@ -20,6 +20,7 @@ from estimator.report import explain, export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
 from estimator.services import api
+from estimator.services import plan as plan_service
 from estimator.services.companions import companion_sentence
 from estimator.services.size_sweep import model_size_sweep
 
@@ -181,6 +182,8 @@ def step_figures(est) -> None:
     """With a layout or a shape, the step model's figures below the headline (``plan.StepRun``): tokens/s per
     device with its 80% range, MFU (model FLOPs) and HFU (hardware FLOPs), the layout and the step's parts."""
     st_run = est.step
+    for note in raised_notes(est):  # why the step model did not time it, or a larger batch it would time faster
+        st.info(c.md_escape(note[:1].upper() + note[1:] + ".", limit=1000), icon=":material/info:")
     if st_run is None:
         return
     row = st.container(horizontal=True)
@@ -202,6 +205,12 @@ def step_figures(est) -> None:
         st.caption(c.md_escape(checked + ".", limit=600) + f" ([Accuracy page]({c.mode_link('/accuracy')}))")
     for note in bubble_notes(est):  # a layout given that idles in the pipeline bubble: said here, not only in a tab
         st.info(c.md_escape(note, limit=1000), icon=":material/hourglass_empty:")
+
+
+def raised_notes(est) -> list[str]:
+    """The notes said under the headline, not only in a tab: a device older than the step model's fit (its time is
+    the utilisation's), a default global batch a larger one beats."""
+    return [n for n in est.notes if n.startswith((plan_service.OLDER_DEVICE_START, plan_service.LARGER_BATCH_START))]
 
 
 def bubble_notes(est) -> list[str]:
@@ -267,7 +276,7 @@ def how_computed(est) -> None:
     if lines:
         st.caption("  \n".join(c.md_escape(line, limit=SOURCE_LINE_LIMIT) for line in lines))
     shown = memory_notes(est) if est.memory is not None and not est.memory.fits else []  # above, by footprint()
-    shown += bubble_notes(est) + layout_warnings(est)  # above, by step_figures() and under the headline
+    shown += bubble_notes(est) + layout_warnings(est) + raised_notes(est)  # above: step_figures(), the headline
     for note in est.notes:
         if note not in shown:
             st.info(c.md_escape(note, limit=1000))

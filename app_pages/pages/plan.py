@@ -41,6 +41,14 @@ DEFAULT_BUDGET_USD = 30e6
 PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
 
 
+def not_offered(profile) -> str | None:
+    """Why the page does not offer ``profile`` (as `plan` refuses it): no scale-up domain to lay out, or older than
+    every device the step model was fitted on."""
+    if not profile.scale_up_devices:
+        return f"{profile.name}'s profile states no scale-up domain (its links) to lay a run out on"
+    return plan_service.predates_the_step_fit(profile)
+
+
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
     rows = []
     for rank, row in enumerate(report.rows, 1):
@@ -73,11 +81,11 @@ def render() -> None:
                 "micro-batch, recomputation), the run's time ÷ a goodput for restarts and checkpoints.")
     models = list(load_catalog())
     # the devices `plan` takes: links known, and none older than the step model's fit (its refusal, not offered)
-    profiles = sorted(p for p, prof in default_profiles().profiles.items()
-                      if prof.scale_up_devices and plan_service.predates_the_step_fit(prof) is None)
+    profiles = sorted(p for p, prof in default_profiles().profiles.items() if not_offered(prof) is None)
     left, mid, right = st.columns(3)
     model = d.select(PLAN["model"], models, default=DEFAULT_MODEL, where=left)
-    c.check_profile_link(PLAN["hardware"].url_key, profiles)  # a name as `--hardware` takes it, mended to its id
+    # a name as `--hardware` takes it, mended to its id; a profile the page leaves out, said why
+    c.check_profile_link(PLAN["hardware"].url_key, profiles, why_not=not_offered)
     hardware = d.select(PLAN["hardware"], profiles,
                         default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
     tokens = d.number(PLAN["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=right)

@@ -366,18 +366,26 @@ def check_option(key: str, options: Sequence[str], *, any_case: bool = False,
         _drop(key, raw, f"unknown value; valid: {shown}")
 
 
-def check_profile_link(key: str, offered: Sequence[str] | None = None) -> None:
+def check_profile_link(key: str, offered: Sequence[str] | None = None,
+                       why_not: Callable[[Any], str | None] | None = None) -> None:
     """A link to a profile whose file failed to load (``?hardware=broken-one``) is dropped with that
     load error (file, field and fix, as the CLI says it), not as an unknown value. A link that names a bundled
     profile as people write it (``?hardware=NVIDIA B300-SXM-270GB``, as ``--hardware`` takes it) is mended to
     its id where the page offers it (``offered``; None: any), else dropped saying which profile it named (browser
-    review 2026-11-26: the CLI took the name, a link to it became the H100)."""
+    review 2026-11-26: the CLI took the name, a link to it became the H100). ``why_not``: a profile → why the page
+    does not offer it (None: it does), said where a link names one it leaves out (browser review 2026-11-27: the
+    Plan page dropped a V100 as an "unknown value")."""
     raw = _first_run_raw(key)
     err = load_error(raw) if raw else None
     if err is not None:
         _drop(key, raw, md_escape(f"that profile failed to load: {err}", 600))
         return
     ps = profiles()
+    if raw and offered is not None and raw not in offered and raw in ps.profiles and why_not is not None:
+        reason = why_not(ps.profiles[raw])
+        if reason:
+            _drop(key, raw, md_escape(f"this page does not offer it: {reason}", 600))
+            return
     if raw and raw not in ps.profiles and not raw.strip().lower().endswith(".toml"):
         try:
             pid = datafiles.resolve_bundled_name(ps, raw)

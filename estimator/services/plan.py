@@ -328,7 +328,7 @@ def predates_the_step_fit(profile: HardwareProfile) -> str | None:
     years = [y for y in fitted.values() if y is not None]
     if profile.release_year is None or not years or profile.release_year >= min(years):
         return None
-    return (f"the step model was fitted on layouts measured on devices released from {min(years)} on "
+    return (f"{OLDER_DEVICE_START} {min(years)} on "
             f"({', '.join(fitted)}); {profile.name} ({profile.release_year}) predates them, and its published runs "
             f"reached far less than it would say (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU, Gopher on TPU v3 at 32.5%)")
 
@@ -342,7 +342,7 @@ def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) 
         return None
     def batch(p: PlannedLayout) -> str:  # the batch the layout runs: the one asked for, rounded to fill its replicas
         return gfmt(p.layout.global_batch * p.layout.seq_len, 3)
-    return (f"at the default global batch ({batch(best)} tokens a step) the best layout on {best.devices:,} devices "
+    return (f"{LARGER_BATCH_START}{batch(best)} tokens a step) the best layout on {best.devices:,} devices "
             f"reaches MFU {best.step.mfu:.0%}; a batch of {batch(larger)} tokens (about Llama 3 405B's 16M on 16,384 "
             f"H100s, "
             f"arXiv:2407.21783 §3.4.1) would take {best.run_seconds / larger.run_seconds:.1f}× less time, MFU "
@@ -791,6 +791,11 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                       profile.memory_gb)
 
 
+# how the notes the Estimate page raises under its headline begin: a device the step model does not time, and a
+# default batch a larger one beats (browser review 2026-11-27: at the foot of a tab, after the sources, they were
+# missed)
+OLDER_DEVICE_START = "the step model was fitted on layouts measured on devices released from"
+LARGER_BATCH_START = "at the default global batch ("
 # what the note on a deadline or budget met at the centre only says (the Plan page raises it to a warning)
 CENTRE_ONLY = " is met at the centre, not across the"
 

@@ -194,3 +194,22 @@ def test_the_page_says_which_price_its_costs_are_at():
     assert any(cap.startswith("Costs at $6 a device-hour (the profile's: on-demand, Oracle Cloud") for cap in caps)
     at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "3e7", "plan_hw": "h800", "plan_price": "2.5"})
     assert "Costs at $2.5 a device-hour (as given)." in [cap.value.replace("\\", "") for cap in at.caption]
+
+
+def test_a_link_to_a_device_the_plan_page_leaves_out_says_why():
+    """Browser review 2026-11-27: `plan_hw=v100-sxm2` was dropped as an "unknown value", though the V100 is a profile
+    the page leaves out for a reason: the step model was fitted on no device that old."""
+    at = shared_page("plan", {"plan_hw": "v100-sxm2"})
+    said = [w.value.replace("\\", "") for w in at.warning]
+    assert any(w.startswith("Ignored URL parameter `plan_hw` = `v100-sxm2`: this page does not offer it: the step "
+                            "model was fitted on layouts measured on devices released from 2020 on") for w in said)
+    assert not any("unknown value" in w for w in said)
+
+
+def test_the_estimate_page_says_under_its_headline_why_a_v100_is_not_timed_by_the_step_model():
+    """Browser review 2026-11-27: the note sat at the foot of a tab, after the sources list."""
+    at = shared_page("estimate", {"workload": "params", "model": "llama-3.1-8b", "tokens": "1e12", "devices": "64",
+                                  "hardware": "v100-sxm2"})
+    raised = [i.value.replace("\\", "") for i in at.info]
+    assert sum(x.startswith("The step model was fitted on layouts measured on devices released from 2020 on") and
+               "the time is from the utilisation above, not the step model" in x for x in raised) == 1
