@@ -327,6 +327,26 @@ class InferenceReport:
 
 
 
+def _with_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit, inputs: dict) -> InputError:
+    """A latency bound the devices given by default (one) cannot meet, refused with the fewest devices of one
+    scale-up domain (powers of two up to it, tensor parallelism chosen as on any count) that meet it, where some do
+    (CLI review 2026-11-27: `--tpot-ms 8` on the default one A100 was refused, naming no count that would do). The
+    devices stay the user's: nothing is chosen for them."""
+    fields = exc.field if isinstance(exc.field, tuple) else (exc.field,)
+    if inputs.get("devices") is not None or inputs.get("tp") is not None or not {"tpot_ms", "ttft_ms"} & set(fields):
+        return exc
+    n = 2
+    while n <= max(profile.scale_up_devices or 1, 1):
+        try:
+            met = inference(replace(s, devices=n), profile, fit)
+        except InputError:
+            n *= 2
+            continue
+        return InputError(f"{exc}; {n} × {profile.id} (tensor parallelism {met.tp}) meet it: give {n} devices",
+                          field=("devices", *[f for f in fields if f != "devices"]))
+    return exc
+
+
 def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
@@ -392,7 +412,10 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
                           carbon_intensity_source=ci_source, batch_given=batch_given,
                           **{k: x for k, x in inputs.items() if x is not None})
-    result = inference(s, profile, fit)
+    try:
+        result = inference(s, profile, fit)
+    except InputError as exc:
+        raise _with_devices_that_meet_it(exc, s, profile, fit, inputs) from None
     beams_how = ((f"beams: {benchmark_beams} a request, as MLPerf's {model} benchmark decodes (beams 1: greedy, "
                   "one sequence a request)",) if benchmark_beams else ())
     if benchmark_draft:
