@@ -73,7 +73,7 @@ def table_text(report: plan_service.PlanReport) -> str:
         words = f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"
         cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
         out.append(f"{i:>2}  {words:<58} {gfmt(p.step.tokens_per_s_per_device, 4):>9} {p.step.mfu:>6.1%} "
-                   f"{p.step.hfu:>6.1%} {p.memory.total_gb:>7.1f} {e.wall_clock_s / S_PER_DAY:>7.1f} {cost:>9} "
+                   f"{p.step.hfu:>6.1%} {p.memory.total_gb:>7.1f} {days_cell(e.wall_clock_s):>7} {cost:>9} "
                    f"{hz.human('co2e_kg', e.co2e_kg):>11}")
     best = r.best
     if best is not None:
@@ -87,6 +87,13 @@ def table_text(report: plan_service.PlanReport) -> str:
         out.append(f"note: {n}")
     out.append(tool_line(None))
     return "\n".join(out) + "\n"
+
+
+def days_cell(wall_clock_s: float) -> str:
+    """The table's days: one decimal, or two significant figures below a tenth of a day (CLI review 2026-11-27: a
+    run of one token read "0.0")."""
+    days = wall_clock_s / S_PER_DAY
+    return f"{days:,.1f}" if days >= 0.1 else gfmt(days, 2)
 
 
 def csv_text(report: plan_service.PlanReport) -> str:

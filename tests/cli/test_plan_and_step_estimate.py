@@ -191,3 +191,10 @@ def test_plan_csv_carries_each_layouts_ranges_as_the_json_does(capsys):
             assert (float(row[f"{key}_low"]), float(row[f"{key}_high"])) == (low, high)
             assert low < float(row[key]) < high
         assert row["range_level"] == "0.8"
+
+
+def test_a_short_runs_days_are_not_printed_as_zero(capsys):
+    """CLI review 2026-11-27: `plan --tokens 1e6` printed 0.0 days beside a 12-second run."""
+    _, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e6", "--devices", "8")
+    first = next(line for line in out.splitlines() if line.startswith(" 1  "))
+    assert " 0.0 " not in first and " 0.00014 " in first
