@@ -26,8 +26,10 @@ def test_a_row_on_fewer_devices_has_its_twin_on_the_baselines(report):
     assert base.devices == 2                       # 70B at 16 bits: 140 GB of weights, two 80 GB H100s
     q4 = t["quantization-4bit"]
     assert q4.result.devices == 1 and q4.same_devices is not None and q4.same_devices.result.devices == 2
-    # the twin is what the same settings on the baseline's devices give, row by row
-    on_two = rows(limits.inference_report(**MODEL, bits=4, devices=2))["quantization-4bit"]
+    # the twin is what the same settings on the baseline's devices and layout give (its requests in flight too:
+    # lecturer review 2026-11-27, 2 replicas of the 4-bit model had served twice the baseline's), row by row
+    assert (q4.same_devices.result.tp, q4.same_devices.result.replicas) == (base.tp, base.replicas) == (2, 1)
+    on_two = rows(limits.inference_report(**MODEL, bits=4, devices=2, tp=2))["quantization-4bit"]
     assert q4.same_devices.result.joules_per_output_token == pytest.approx(on_two.result.joules_per_output_token)
     assert q4.same_devices.saving("energy_kwh") == pytest.approx(on_two.saving("energy_kwh"))
     # rows on the baseline's devices already have none
@@ -47,4 +49,4 @@ def test_the_cli_row_says_both(cli):
     code, out, _ = cli("inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4")
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("saves vs baseline: 4-bit weights"))
-    assert "on 1 device (not 2); on the same 2 devices (tensor parallel 1 × 2 replicas)" in line
+    assert "on 1 device (not 2); on the same 2 devices (tensor parallel 2 × 1 replica)" in line

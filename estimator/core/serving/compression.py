@@ -142,9 +142,13 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         # leaves the row's twin out, said by its absence
         same = None
         if result.devices != base.devices:
+            # the baseline's devices and its layout, so its requests in flight too (lecturer review 2026-11-27: on
+            # the same 2 GPUs the 4-bit model had been split into 2 replicas of 16 requests each, twice the
+            # baseline's 16, and pruning half the weights read -55%: the load doubled, not the compression's doing)
+            layout = dict(tp=None, ep=base.ep) if base.ep > 1 else dict(tp=base.tp, ep=None)
             try:
-                same = Technique(name, label, is_chosen, inference(replace(scn, devices=base.devices), profile, fit),
-                                 base, short)
+                same = Technique(name, label, is_chosen,
+                                 inference(replace(scn, devices=base.devices, **layout), profile, fit), base, short)
             except InputError:
                 same = None
         return Technique(name, label, is_chosen, result, base, short, same)
