@@ -50,3 +50,21 @@ def test_the_cli_row_says_both(cli):
     assert code == 0
     line = next(x for x in out.splitlines() if x.startswith("saves vs baseline: 4-bit weights"))
     assert "on 1 device (not 2); on the same 2 devices (tensor parallel 2 × 1 replica)" in line
+
+
+@pytest.mark.parametrize("devices", [None, 2, 4])
+def test_every_row_on_the_baselines_devices_holds_its_layout_and_load(devices):
+    """Lecturer review 2026-11-27: with the devices given, a compressed row that fits one device ran as more replicas
+    of the same per-replica batch, twice the baseline's requests in flight, and credited the compression with the
+    load: pruning half the weights saved 55%. On the baseline's devices every row takes its layout: 4-bit 48%, 8-bit
+    and 2:4 pruning 33%, whatever the devices given."""
+    kw = dict(MODEL, batch_size=16) | ({} if devices is None else {"devices": devices})
+    rep = limits.inference_report(**kw)
+    base = rows(rep)["baseline"].result
+    for t in rep.techniques:
+        on_base = t.result if t.result.devices == base.devices else t.same_devices.result
+        assert (on_base.devices, on_base.tp, on_base.replicas, on_base.batch_size) == (
+            base.devices, base.tp, base.replicas, base.batch_size), t.name
+    saving = {t.name: round((t if t.result.devices == base.devices else t.same_devices).saving("energy_kwh"), 2)
+              for t in rep.techniques}
+    assert (saving["quantization-4bit"], saving["quantization-8bit"], saving["pruning"]) == (0.48, 0.33, 0.33)

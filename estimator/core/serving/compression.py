@@ -73,6 +73,7 @@ class Technique:
             "technique": self.name, "label": self.label, "chosen": self.chosen,
             "seconds_per_token": r.seconds_per_token, "seconds_per_output_token": r.seconds_per_output_token,
             "joules_per_output_token": r.joules_per_output_token, "devices": r.devices,
+            "tensor_parallel": r.tp, "expert_parallel": r.ep, "replicas": r.replicas, "batch_size": r.batch_size,
             "memory_gb": {"weights": r.weights_gb, "kv_cache": r.kv_cache_gb, "total": r.memory_gb}, "bound": r.bound,
             "per_query": {k: r.per_query(k) for k in KEYS},
             "range": {"joules_per_output_token": list(r.range["joules_per_output_token"]),
@@ -141,11 +142,16 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         # a layout it cannot serve there (a tensor-parallel degree given that the count does not split into)
         # leaves the row's twin out, said by its absence
         same = None
+        # the baseline's layout, so its requests in flight too (lecturer review 2026-11-27: on the same 2 GPUs the
+        # 4-bit model had been split into 2 replicas of 16 requests each, twice the baseline's 16, and pruning half
+        # the weights read -55%: the load doubled, not the compression's doing)
+        layout = dict(tp=None, ep=base.ep) if base.ep > 1 else dict(tp=base.tp, ep=None)
+        if result.devices == base.devices and (result.tp, result.ep) != (base.tp, base.ep) and scn.tp is None:
+            try:  # on the baseline's devices, in its layout (a tensor parallelism given is the user's, kept)
+                result = inference(replace(scn, **layout), profile, fit)
+            except InputError:
+                pass  # a layout the variant cannot take: the row as chosen, its devices and replicas said
         if result.devices != base.devices:
-            # the baseline's devices and its layout, so its requests in flight too (lecturer review 2026-11-27: on
-            # the same 2 GPUs the 4-bit model had been split into 2 replicas of 16 requests each, twice the
-            # baseline's 16, and pruning half the weights read -55%: the load doubled, not the compression's doing)
-            layout = dict(tp=None, ep=base.ep) if base.ep > 1 else dict(tp=base.tp, ep=None)
             try:
                 same = Technique(name, label, is_chosen,
                                  inference(replace(scn, devices=base.devices, **layout), profile, fit), base, short)
