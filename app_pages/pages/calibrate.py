@@ -366,8 +366,9 @@ def show_track_report(rep: LoadedReport) -> None:
     step_s = p.get("step_s")
     source = f"{s.get('device_name', '?')} ({s.get('backend', '?')} backend), power: {s.get('power_source') or 'not measured'}"
     if step_s is not None:
-        source = (f"{p.get('steady_steps', 0):,} steady steps of {gfmt(step_s * MS_PER_S, 4)} ms after {p.get('warmup_steps', 0):,} "
-                  f"warm-up steps ({p.get('warmup_how', '')}); " + source)
+        steady = hz.noun(f"{p.get('steady_steps', 0):,}", "steady step")  # "1 warm-up step", not "1 … steps"
+        warm = hz.noun(f"{p.get('warmup_steps', 0):,}", "warm-up step")
+        source = f"{steady} of {gfmt(step_s * MS_PER_S, 4)} ms after {warm} ({p.get('warmup_how', '')}); " + source
     st.caption(c.md_escape(f"{rep.source}, written {rep.written_at}: {source}", 600))
     for note in p.get("notes") or []:
         st.info(c.md_escape(note, 600), icon=":material/info:")

@@ -420,8 +420,9 @@ def render() -> None:
             # "35 devices hold it" beside 64 set read as if fewer were needed)
             hold = (f"; with {m.best_strategy.describe()}, {m.best_devices:,} or more would"
                     if m.best_devices is not None and m.best_strategy is not None else "")
-            who = "the device set does" if est.devices == 1 else f"the {est.devices:,} devices set do"
-            st.caption(c.md_escape(f"Memory: {who} not hold it as set, "
+            # plain words (lecturer review 2026-11-27: "the 8 devices set do not hold it as set")
+            who = "one device does" if est.devices == 1 else f"{est.devices:,} devices do"
+            st.caption(c.md_escape(f"Memory: {who} not hold this run, "
                                    f"{gfmt(m.per_device.total_gb, 3)} GB per device against {gfmt(m.capacity_gb, 3)} GB"
                                    f"{hold}.", limit=300))
         return

@@ -166,7 +166,9 @@ def gpt3_v100() -> None:
               ("Cost", hz.money(e.cost_usd), f"{price_caption(e)}, the cloud price Lambda assumed"),
               # the thought experiment's energy (one V100 at its fitted draw), the real run's two figures beside it
               (ENERGY_LABEL, hz.energy(g.thought_kwh),
-               (f"{THOUGHT_EXPERIMENT}, at {hz.power(e.assumption('power_w').value)}", g.real_run_text())),
+               # with the PUE it counts (lecturer review 2026-11-27: 298 W × 355 years is 0.93 GWh, not the 1.02 shown)
+               (f"{THOUGHT_EXPERIMENT}, at {hz.power(e.assumption('power_w').value)} and PUE "
+                f"{gfmt(e.assumption('pue').value, 3)}", g.real_run_text())),
               (BRAIN_YEARS_LABEL, f"{hz.count(g.thought_brain_years)} years", brain_years_caption())])
     df = _gpt3_years_frame()
     slide.chart(lambda: charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
@@ -227,8 +229,12 @@ def brain_vs_alphago() -> None:
     df = pd.DataFrame({"player": players, "watts": watts})
     slide.chart(lambda: charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS,
                                              step=64, sort=players), key="brain-alphago")
-    style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs; ≈1 MW is a quoted estimate, 66 kW a bottom-up count "
-                      f"of that system); a human brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, PNAS 99(16)).",
+    # whose hardware (lecturer review 2026-11-27: the paper's distributed system is the version that played Fan Hui in
+    # October 2015; the one that played Lee Sedol ran on 48 TPUs, Silver et al. 2017, as the profile's notes say)
+    style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs, the distributed version of the paper, which played "
+                      "Fan Hui in 2015; the match version ran on 48 TPUs, Silver et al. 2017; ≈1 MW is a quoted "
+                      "estimate, 66 kW a bottom-up count of the paper's system); a human brain "
+                      f"≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, PNAS 99(16)).",
                       short=f"Silver et al. 2016; ≈1 MW quoted, 66 kW bottom-up; brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002)")
 
 
@@ -616,7 +622,8 @@ def share_box(claim_id: str | None, title: str = "") -> None:
         st.code(link, language=None, wrap_lines=True)  # whole at 1,024 px (browser review 2026-11-26)
         if frame is not None:
             w, h = EMBED_SIZE_PX
-            st.markdown(f"**For a slide**: this claim in a {w}×{h} frame (the whole claim and its sources)")
+            article = "an" if str(w).startswith(("8", "11", "18")) else "a"  # "an 800×450", "a 1280×720"
+            st.markdown(f"**For a slide**: this claim in {article} {w}×{h} frame (the whole claim and its sources)")
             st.code(frame, language="html", wrap_lines=True)
 
 

@@ -37,6 +37,7 @@ from estimator.device import machine_load
 from estimator.device import matmul_bench as mb
 from estimator.device.base import Backend, Measurement, TimerBackend, mean_power_w
 from estimator.io.calibration_io import CodeCarbonRun, measurement_from_codecarbon
+from estimator.report import humanize as hz
 
 Progress = Callable[[float], None]  # fraction done in [0, 1]; for a user command: seconds elapsed
 HOLDOUT_S = mb.HOLDOUT_S  # estimator/device/matmul_bench.py
@@ -401,7 +402,7 @@ def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: 
     points = (Throughput(precision, achieved, seconds=m.duration_s),)
     version = run.codecarbon_version or "unknown version"
     method = (f"CodeCarbon {version} log import ({run.source}, run {run.run_id[:8] or '?'}, {run.columns} columns, "
-              f"{devices} device(s), {gfmt(flops, 4)} FLOP given)")
+              f"{hz.noun(f'{devices:,}', 'device')}, {gfmt(flops, 4)} FLOP given)")
     # a CodeCarbon log names no host: the id says which run; the name and sources say whose machine it was
     host = f"codecarbon-run-{run.run_id[:8]}" if run.run_id else "imported-run"
     machine = (f"the machine of CodeCarbon run {run.run_id[:8]}" if run.run_id

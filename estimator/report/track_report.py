@@ -67,8 +67,9 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
         measured = f"; {hz.energy(p.energy_measured_kwh)} measured{' so far' if pred else ''}{one}"
     if p.step_s is not None:
+        steady, warm = hz.noun(f"{p.steady_steps:,}", "steady step"), hz.noun(f"{p.warmup_steps:,}", "warm-up step")
         lines.append(f"  step time   {hz.token_time(p.step_s)} ({lvl}: {hz.token_time(p.step_range_s[0])}–{hz.token_time(p.step_range_s[1])}) over "
-                     f"{p.steady_steps:,} steady steps, after {p.warmup_steps:,} warm-up steps ({p.warmup_how})")
+                     f"{steady}, after {warm} ({p.warmup_how})")
     if p.wall_clock_s is not None:
         lo, hi = p.range["wall_clock_s"]
         lines.append(f"  whole run   {hz.duration(p.wall_clock_s)}{pred} ({lvl}: {hz.duration(lo)}–{hz.duration(hi)})")

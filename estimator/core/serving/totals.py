@@ -69,7 +69,7 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
     tokens, tokens_per_query = float(s.tokens), float(s.tokens_per_query)
     device_hours = device_hours_for(s, decode, devices)
     estimated = priced(s, profile, compute.device, decode, devices, device_hours)
-    said = {"device_hours": ("derived", f"tokens × TPOT {fmt_ms(decode.tpot_s)} ÷ batch {batch} × {devices} device(s)"),
+    said = {"device_hours": ("derived", f"tokens × TPOT {fmt_ms(decode.tpot_s)} ÷ batch {batch} × {devices} device{'s' if devices != 1 else ''}"),
             # one replica's devices: the user's only where the replica takes them all (review 2026-11-26: 8 given,
             # TP 2 × 4 replicas, read "2 devices, given")
             "devices": ("user" if s.devices is not None and int(s.devices) == devices else "derived",
