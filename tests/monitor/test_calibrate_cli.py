@@ -400,3 +400,19 @@ def test_i_a_re_calibration_replaces_the_earlier_file_only_with_force_and_says_s
     code, doc, _ = run("--force", "--format", "json")
     assert code == 0 and json.loads(doc)["replaced_existing_file"] is True
     assert json.loads(doc)["replaced_profile"]["profile_id"] == "re-cal"
+
+
+def test_a_finished_calibration_draws_its_end_in_a_log_too(monkeypatch):
+    """Lecturer review 2026-11-27: a log's last progress line read "80% 8/10 s": lines every 2 s never reach the end."""
+    from estimator.cli import calibrate_cmd
+
+    clock = iter([0.0 + 0.05 * i for i in range(400)])
+    monkeypatch.setattr(calibrate_cmd.time, "monotonic", lambda: next(clock))
+    log = _Stream(False)
+    bar = calibrate_cmd.ProgressLine(10.0, stream=log)
+    for i in range(199):  # the workload's updates up to 9.9 s
+        bar(i / 200)
+    bar(1.0, final=True)
+    bar.close()
+    last = log.text.strip().splitlines()[-1]
+    assert last.endswith("100%   10/10 s") and "#" * bar.width in last
