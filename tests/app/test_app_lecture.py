@@ -196,7 +196,8 @@ def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():
     # the compute multiplier
     ratio = rep.target.cost_usd / rep.base.cost_usd
     # the time under the first card, where the slide has room (browser test: 1280×720 with 16 px captions)
-    assert f"{hz.times(ratio)} ResNet-50's {base}: {multiplier} the compute at 0.21 of peak, not 0.07" in captions
+    assert (f"{hz.times(ratio)} ResNet-50's {base}: {multiplier} the compute, run at 3.05× its share of the peak "
+            "(0.21, not 0.07)") in captions
     assert f"{multiplier} from 11.5%: 41.7 years on one {rep.target.hardware_name}" in captions
     assert hz.money(rep.base.cost_usd * float(hz.times(ratio).rstrip("×").replace(",", ""))) == "$2.5M"
     assert rep.cost_note.startswith("the target costs 34,700× the base, not 1.06 × 10⁵×")
