@@ -804,8 +804,6 @@ def with_devices(report: PlanReport, devices: int) -> PlanReport:
     return replace(report, devices=devices)
 
 
-__all__ = ["CENTRE_ONLY", "LAYOUT_KEYS", "PlanReport", "PlanRow", "StepSetup", "cross_validated", "plan", "resolve_model", "shapes",
-           "step_model", "step_setup"]
 # the devices of a server the deadline's and budget's searches count in: an HGX/DGX server's 8 GPUs; a smaller
 # scale-up domain (a PCIe pair) counts in its own size, a larger one (NVL72) in eights (a design choice)
 SERVER_DEVICES = 8
@@ -813,3 +811,8 @@ SERVER_DEVICES = 8
 # fewest devices): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a search,
 # ~15 ms on this project's CI machine)
 REFINE_COUNTS = 64
+
+
+__all__ = ["CENTRE_ONLY", "LARGER_BATCH_START", "LAYOUT_KEYS", "OLDER_DEVICE_START", "PlanReport", "PlanRow",
+           "REFINE_COUNTS", "SERVER_DEVICES", "StepSetup", "cross_validated", "larger_batch_note", "plan",
+           "predates_the_step_fit", "resolve_model", "shapes", "step_fit_devices", "step_model", "step_setup"]
