@@ -200,14 +200,14 @@ def headline(r) -> None:
                        r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP)
     _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
                        meaning, help=DEVICES_ONLY_HELP)
-    cost, cost_range = r.per_query("cost_usd"), per_q["cost_usd"]
-    if cost and abs(cost) < hz.MONEY_PLAIN_FROM and cost_range is not None and None not in cost_range:
+    cost_usd, range_usd = r.per_query("cost_usd"), per_q["cost_usd"]
+    if cost_usd and abs(cost_usd) < hz.MONEY_PLAIN_FROM and range_usd is not None and None not in range_usd:
         # under a hundredth of a cent, per million queries, as the CLI's money_per writes it (lecturer review
         # 2026-11-27: "$6.8 × 10⁻⁵" beside "$0.00011" on another setting)
-        _metric_with_range(cols[2], "Cost per million queries", cost * hz.MILLION,
-                           tuple(x * hz.MILLION for x in cost_range), hz.money, meaning)
+        _metric_with_range(cols[2], "Cost per million queries", cost_usd * hz.MILLION,
+                           tuple(x * hz.MILLION for x in range_usd), hz.money, meaning)
     else:
-        _metric_with_range(cols[2], "Cost per query", cost, cost_range, hz.money, meaning)
+        _metric_with_range(cols[2], "Cost per query", cost_usd, range_usd, hz.money, meaning)
     if line := per_million(r):  # as price lists quote serving, the CLI's row word for word
         st.caption(c.md_escape(f"Per million output tokens, {DEVICES_ONLY} (PUE included): {line}", 400))
     if not lecture:

@@ -346,12 +346,12 @@ class Run:
             notes.append(f"a long run: step times kept as means of {self._stride} steps")
         if self._energy.on and not self._energy.windows:
             notes.append(f"no energy yet: the first energy window closes after {FIRST_WINDOW_S:g} s and a step")
-        own = self._own_s()
-        if own >= OWN_TIME_SAID * max(self._elapsed_s(), 1e-12):
+        own_s = self._own_s()
+        if own_s >= OWN_TIME_SAID * max(self._elapsed_s(), 1e-12):
             # said (lecturer review 2026-11-27: with 1 ms steps a report's 15-20 ms put the finished run outside the
             # forecast's range, unexplained): in the wall time, out of the step times, and none of it yet to come in
             # the forecast
-            notes.append(f"this tracker's own work (reports, energy windows, files) took {gfmt(own, 2)} s of the "
+            notes.append(f"this tracker's own work (reports, energy windows, files) took {gfmt(own_s, 2)} s of the "
                          "elapsed time, left out of the step times; its work still to come is not in the forecast")
         return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
 

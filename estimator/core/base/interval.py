@@ -55,8 +55,8 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the time's from the step model's errors "
                       "on published training layouts held out by source and the goodput's stated range (`python -m "
                       "estimator validate` measures the step model's coverage; the time is a tuned stack's, and "
-                      "published whole runs can take longer: Phi-3's on 512 H100s took 1.6–2.2× it, `python -m "
-                      "research.whole_runs_step_path`), the power's from the power fit (its "
+                      "published whole runs can take longer: Phi-3's on 512 H100s took 1.6–2.2× it, 1.2–1.4× a flat 30% "
+                      "of peak's, `python -m research.whole_runs_step_path`), the power's from the power fit (its "
                       "coverage measured the same way), and energy, CO₂e and cost combine the two; a range marked "
                       "\"stated\" is as its sources state (embodied carbon and water), with no measured coverage; a "
                       "figure without a range is taken as exact: the FLOPs, inputs you give, PUE and grid intensity")
