@@ -12,7 +12,7 @@ from estimator.io.serving_data import load_catalog
 # what the catalog's fields cannot say; each from the source the catalog entry cites.
 FFN = {
     "llama-3-8b": (14336, 3), "llama-3.1-8b": (14336, 3),     # HF configs: intermediate_size
-    "llama-3-70b": (28672, 3), "llama-3.1-70b": (28672, 3),
+    "llama-3-70b": (28672, 3), "llama-3.1-70b": (28672, 3), "llama-3.3-70b": (28672, 3),
     "llama-3.1-405b": (53248, 3),
     "mixtral-8x22b": (16384, 3),                             # HF config mistralai/Mixtral-8x22B-v0.1
     "qwen3-235b-a22b": (1536, 3),                            # moe_intermediate_size
