@@ -29,7 +29,8 @@ EMBED_AUTOSIZE = alt.AutoSizeParams(type="fit", contains="padding")
 # Room inside that size for an end tick's label, which Vega centres on its tick: half a lecture-size label
 # above the top tick and a four-digit label's half-width right of the last (browser audit at 1280×720: the
 # memory wall's top "10⁵" ran 12 px above its chart, the compression claim's "1,300" and the ImageNet
-# claim's "12%" past its right edge; ``style.LECTURE_CHART_FONT_PX`` = 18 px).
+# claim's "12%" past its right edge; ``style.LECTURE_CHART_FONT_PX`` = 18 px), grown as the text grows
+# (``style.slide_padding``: on a window wider than 1280 px).
 CHART_PADDING_PX = {"top": 14, "right": 24, "bottom": 4, "left": 10}
 
 
@@ -88,5 +89,6 @@ def finished(chart, short_y_title: str | None, frame_x_title: str | None, embedd
             getattr((chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding, axis).title = title
     if embedded:
         chart = frame_legend(chart)
-    chart = chart_text.with_description(chart).properties(autosize=EMBED_AUTOSIZE, padding=CHART_PADDING_PX)
+    chart = chart_text.with_description(chart).properties(autosize=EMBED_AUTOSIZE,
+                                                          padding=style.slide_padding(CHART_PADDING_PX))
     return style.chart_fonts(chart, lecture=True, frame=True)

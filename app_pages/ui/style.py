@@ -29,6 +29,11 @@ from app_pages.ui.common import md_escape
 # 2026-11-26). 19% of the inner width is the size 17% of the outer one gave at 1024 px, a little under it wider.
 METRIC_VALUE_CQI = 19  # a value's font, % of its metric's inner width: "355 years" fills ~2/3 of it
 METRIC_VALUE_MAX = "4.2rem"  # 67 px: the largest a value grows (a 1920-pixel projector)
+# Captions on a lecture page (a figure's range, price, caveat): 16 px, the projector's minimum, on a 1280-pixel
+# slide and up to 24 px on a 1920-pixel projector (1.25vw: the same share of the screen's width), as its
+# charts' text grows (LECTURE_CHART_FONT_MAX_PX); the former 0.6rem + 0.4vw gave 17 px at 1920 (browser audit).
+# A claim's source line likewise: 1.05rem (16.8 px) up to a 1280-pixel window, then its share of the width.
+CAPTION_FONT_CSS = "clamp(1rem, 1.25vw, 1.5rem)"
 LECTURE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
@@ -40,16 +45,16 @@ LECTURE_CSS = """<style>
 [data-testid="stMetricLabel"] p { font-size: clamp(1.05rem, 0.6rem + 0.9vw, 1.5rem) !important; white-space: normal !important; }
 [data-testid="stMetricLabel"] * { overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricDelta"] * { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-.cce-source { font-size: 1.05rem; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
-.cce-range { font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; flex-wrap: wrap; }
+.cce-source { font-size: clamp(1.05rem, 1.3125vw, 1.575rem); }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: CAPTION_FONT !important; }
+.cce-range { font-size: CAPTION_FONT !important; flex-wrap: wrap; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p, [data-testid="stMain"] [data-testid="stSelectbox"] [data-baseweb] *, [data-testid="stMain"] [data-testid="stSelectbox"] input,
 [data-testid="stMain"] [data-testid="stNumberInput"] input, [data-testid="stMain"] [data-testid="stRadio"] label p {
   font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; padding-bottom: 1rem !important; }
 h1 { padding-top: 0 !important; padding-bottom: 0.5rem !important; }
 [data-testid="stHeader"] { background: transparent !important; }
-</style>"""
+</style>""".replace("CAPTION_FONT", CAPTION_FONT_CSS)
 # Captions (a figure's range, price, caveat) and the range bars' ends at least 16 px, the projector minimum
 # (browser check: 14 px grey; a11y audit: the bars' 12.8 px were the slide's smallest text). A lecture slide fits a 1280×720 projector: the page's top padding (6rem, room for Streamlit's
 # toolbar, whose white band is made clear so it cannot hide the title) is cut to 2.5rem and the
@@ -60,6 +65,16 @@ PROJECTOR_MIN_FONT_PX = 16
 # Chart text in lecture mode (issue: at least 16 px on a projector); legends never cut.
 LECTURE_CHART_FONT_PX = 18
 NORMAL_CHART_FONT_PX = 12
+# A claim's chart on a slide or in a frame grows with the screen, as its numbers do: 18 px is the size set for
+# a 1280-pixel slide (EMBED_COMPACT_BELOW_PX), so the chart's text keeps that share of the screen's width up to
+# a 1920-pixel projector, 27 px (a fixed 18 px was 0.9% of its width there, a third smaller than the slide it
+# was set on: browser audit). Below 1280 it stays 18, the projector's minimum for chart text. Evaluated by the
+# browser (Vega's windowSize()): Python cannot see the screen.
+LECTURE_CHART_FONT_WIDTH_PX = 1280
+LECTURE_CHART_FONT_MAX_PX = round(LECTURE_CHART_FONT_PX * 1920 / LECTURE_CHART_FONT_WIDTH_PX)  # 27
+# the factor, a Vega expression: 1 up to a 1280-pixel window, then in proportion to its width, at most 1.5
+SLIDE_SCALE_EXPR = (f"clamp(windowSize()[0] / {LECTURE_CHART_FONT_WIDTH_PX}, 1, "
+                    f"{LECTURE_CHART_FONT_MAX_PX / LECTURE_CHART_FONT_PX:g})")
 
 # Metrics side by side that wrap onto another row rather than cut a number ("69.3 bi…"): each cell
 # of a wrapping horizontal container is at least as wide as its label and value (Streamlit lets a
@@ -361,6 +376,19 @@ def band_label_limit(lecture: bool):
     return alt.ExprRef(f"containerSize()[0] < {NARROW_CHART_PX} ? {NARROW_BAND_LABEL_LIMIT_PX} : {wide}")
 
 
+def slide_font(px: float, extra: float = 0) -> alt.ExprRef:
+    """A lecture-size font ``px`` (plus ``extra``) as a Vega expression that grows with the browser's window from
+    ``LECTURE_CHART_FONT_WIDTH_PX`` on, in proportion, up to what ``LECTURE_CHART_FONT_MAX_PX`` is to
+    ``LECTURE_CHART_FONT_PX``; never below ``px``."""
+    return alt.ExprRef(f"{SLIDE_SCALE_EXPR} * {px} + {extra:g}")
+
+
+def slide_padding(padding_px: dict[str, float]) -> alt.ExprRef:
+    """A chart's padding (top/right/bottom/left, px) grown as ``slide_font`` grows the text it makes room for."""
+    sides = ", ".join(f"{side}: round({SLIDE_SCALE_EXPR} * {px:g})" for side, px in padding_px.items())
+    return alt.ExprRef("{" + sides + "}")
+
+
 def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
                 properties: dict | None = None) -> alt.TopLevelMixin:
     """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
@@ -373,18 +401,21 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
     ``properties``: top-level properties set in the same copy (``chart.properties(**properties)`` before, unvalidated:
     the callers' own constants)."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
+    # a claim's chart (``frame``: its height the slide's or the frame's) grows with the screen, each size by the same
+    # factor (``slide_font``); the bars' fixed steps (``discreteHeight``) only hold a chart of fixed height
+    font = functools.partial(slide_font, px) if lecture and frame else (lambda extra=0: px + extra)
     ink = {"labelColor": palette.CHART_TEXT, "titleColor": palette.CHART_TEXT}  # a11y audit: Streamlit's grey was 3.7:1
     config = {
-        "axis": alt.AxisConfig(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, **ink),
+        "axis": alt.AxisConfig(labelFontSize=font(), titleFontSize=font(), labelLimit=0, titleLimit=0, **ink),
         "axisBand": alt.AxisConfig(labelLimit=band_label_limit(lecture),
-                                   **({"labelExpr": band_label_expr(), "labelLineHeight": px} if lecture else {}),
+                                   **({"labelExpr": band_label_expr(), "labelLineHeight": font()} if lecture else {}),
                                    **({"labelOverlap": False, "labelFlush": False} if frame else {})),
         "view": alt.ViewConfig(discreteHeight={"step": round(BAND_STEP_FONTS * px)}),
-        "legend": alt.LegendConfig(labelFontSize=px, titleFontSize=px, labelLimit=0, titleLimit=0, orient="bottom",
-                                   direction="vertical", offset=LEGEND_OFFSET_PX, **ink),
-        "header": alt.HeaderConfig(labelFontSize=px, titleFontSize=px, labelLimit=0, labelColor=palette.CHART_TEXT,
-                                   titleColor=palette.CHART_TEXT),
-        "title": alt.TitleConfig(fontSize=px + 2, color=palette.CHART_TEXT),  # series' colours: palette.category_scale
+        "legend": alt.LegendConfig(labelFontSize=font(), titleFontSize=font(), labelLimit=0, titleLimit=0,
+                                   orient="bottom", direction="vertical", offset=LEGEND_OFFSET_PX, **ink),
+        "header": alt.HeaderConfig(labelFontSize=font(), titleFontSize=font(), labelLimit=0,
+                                   labelColor=palette.CHART_TEXT, titleColor=palette.CHART_TEXT),
+        "title": alt.TitleConfig(fontSize=font(2), color=palette.CHART_TEXT),  # series' colours: palette.category_scale
     }
     # what chart.configure_axis(…).configure_axisBand(…)…configure_title(…) gives, in one copy of the chart:
     # each configure_* copies the chart (a layered chart combines its layers' parameters again on each copy,

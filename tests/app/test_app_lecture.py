@@ -5,6 +5,7 @@ and 1920×1080: tests/browser/test_browser.py.)"""
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from apptest_pages import open_app, shared_page  # noqa: E402
 from streamlit import dataframe_util  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from app_pages.pages import lecture_slide as slide  # noqa: E402
 from app_pages.pages.lecture import CLAIMS  # noqa: E402
 from app_pages.ui import style  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
@@ -222,12 +224,28 @@ def test_unknown_claim_falls_back_to_the_index_with_a_warning():
     assert "<script>" not in " ".join(h.proto.body for h in at.get("html"))
 
 
-def test_lecture_charts_use_projector_fonts_and_whole_legends():
+def in_window(value, window_px: int):
+    """A spec's value as Vega draws it in a window ``window_px`` wide: a number as it is, an expression
+    (``{"expr": …}`` of clamp, round, windowSize and arithmetic, or an object of them) evaluated."""
+    if not isinstance(value, dict) or "expr" not in value:
+        return value
+    text = re.sub(r"(\w+):", r"'\1':", value["expr"].replace("windowSize()[0]", str(window_px)))
+    return eval(text, {"__builtins__": {}}, {"clamp": lambda v, lo, hi: min(max(v, lo), hi), "round": round})
+
+
+@pytest.mark.parametrize("window_px, font_px", [(1024, 18), (1280, 18), (1600, 22.5), (1920, 27), (2560, 27)])
+def test_lecture_charts_grow_with_the_screen_from_the_projectors_size(window_px, font_px):
+    """A claim's chart text is 18 px on a 1280-pixel slide and below, and keeps that share of the screen up to a
+    1920-pixel projector (27 px), never more; its padding grows with it; legends whole."""
     at = shared_page("lecture", {"claim": "memory-wall"})
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     cfg = spec["config"]
-    assert cfg["axis"]["labelFontSize"] >= 16 and cfg["legend"]["labelFontSize"] >= 16
+    for font in (cfg["axis"]["labelFontSize"], cfg["axis"]["titleFontSize"], cfg["legend"]["labelFontSize"]):
+        assert in_window(font, window_px) == pytest.approx(font_px)
+    assert in_window(cfg["title"]["fontSize"], window_px) == pytest.approx(font_px + 2)
     assert cfg["legend"]["labelLimit"] == 0
+    padding = in_window(spec["padding"], window_px)
+    assert padding == {side: round(px * font_px / 18) for side, px in slide.CHART_PADDING_PX.items()}
 
 
 def test_limits_sections_in_lecture_mode_put_the_numbers_at_full_width():
