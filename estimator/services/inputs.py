@@ -548,10 +548,11 @@ SERVING = table(
     Input(name="engine", label="Serving engine", choices=tuple(ENGINES), flags=("--engine",), value="text",
           default=DEFAULT_ENGINE, url_key="inf_engine", widget="radio",
           help="whose fitted engine costs: " + "; ".join(f"{k}, {v}" for k, v in ENGINES.items())
-               + " (default %(default)s: its energy is measured)",
-          widget_help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". The online engine's energy is measured; "
-                      "the latency engine's time is fitted to published benchmarks, its energy is not checked "
-                      "(Accuracy page)."),
+               + " (default %(default)s; only vllm-2024's and eager-2023's device energy was measured, by "
+                 "ML.ENERGY: the others' follows the devices' measured power by load)",
+          widget_help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". Only vllm-2024's and eager-2023's "
+                      "device energy was measured (ML.ENERGY); the others' time is fitted to published results and "
+                      "their energy follows the devices' measured power by load (Accuracy page)."),
     Input(name="bits", label="Bits per weight", choices=BITS, flags=("--bits",), value="count", default=serving.DEFAULT_BITS,
           help="bits per weight (quantisation)", url_key="inf_bits", widget="radio",
           widget_help="Quantisation. 16: bf16 weights and compute. 8: FP8 (or INT8) weights and activations, at that "
