@@ -182,7 +182,8 @@ def render() -> None:
         st.caption(c.md_escape(f"Costs at ${gfmt(usd, 4)} a device-hour ({how}).", limit=400))
     for n in report.notes:
         if n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
-            st.caption(c.md_escape(n, limit=600))
+            # the settings note names each with its source (~900 characters): whole
+            st.caption(c.md_escape(n, limit=1500 if n.startswith(plan_service.SITE_NOTE_START) else 600))
     # every input, today's defaults included (the address bar leaves them out): a link keeps its plan when a
     # default moves (browser review 2026-11-26, second)
     sized = {"Devices": {PLAN["devices"].url_key: devices}, "Deadline": {PLAN["deadline_days"].url_key: deadline},

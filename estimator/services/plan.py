@@ -586,6 +586,8 @@ class PlanReport:
                                "cross_validated_median_factor": r.median_factor, "cross_validated_coverage": r.coverage},
                 "goodput": {"value": core_plan.GOODPUT, "range": list(core_plan.GOODPUT_RANGE),
                             "source": core_plan.GOODPUT_SOURCE},
+                "assumptions": {} if self.best is None else {
+                    a.name: a.to_dict() for a in site_assumptions(self.best.estimate)},
                 "layouts": [row.to_dict() for row in self.rows], "notes": list(self.notes)}
 
 
@@ -785,10 +787,37 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     unfitted = unfitted_precision_note(precision)
     if unfitted:
         notes.append(unfitted)
+    if rows:
+        notes.append(site_note(rows[0].estimate))
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
                       profile.memory_gb)
+
+
+# the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states
+# them (researcher review 2026-11-27: the plan printed "1.46 kt CO₂e, $28M" and named none of them)
+SITE_ASSUMPTIONS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
+                    "electricity_usd_per_kwh")
+SITE_NOTE_START = "energy, CO₂e and cost at: "
+
+
+def site_assumptions(est: Estimate) -> tuple:
+    """The assumptions of ``est`` that set its energy, CO₂e and cost from its device-hours (``SITE_ASSUMPTIONS``)."""
+    return tuple(a for name in SITE_ASSUMPTIONS if (a := est.assumption(name)) is not None and a.value is not None)
+
+
+def site_note(est: Estimate) -> str:
+    """``SITE_ASSUMPTIONS`` in words, each with its origin and source ("PUE 1.10 (profile:h100-sxm: …)"); a run with no
+    price says so."""
+    words = {"power_w": lambda x: f"{gfmt(x, 3)} W a device", "pue": lambda x: f"PUE {x:.2f}",
+             "carbon_intensity_g_per_kwh": lambda x: f"{gfmt(x, 3)} g CO₂e/kWh",
+             "price_usd_per_device_hour": lambda x: f"${x:,.2f} a device-hour",
+             "electricity_usd_per_kwh": lambda x: f"${x:,.3f} a kWh of electricity"}
+    parts = [f"{words[a.name](float(a.value))} ({a.origin}: {a.source})" for a in site_assumptions(est)]
+    if est.cost_usd is None:
+        parts.append("no price (the profile has none and none was given: no cost)")
+    return SITE_NOTE_START + "; ".join(parts)
 
 
 # how the notes the Estimate page raises under its headline begin: a device the step model does not time, and a

@@ -198,3 +198,25 @@ def test_a_short_runs_days_are_not_printed_as_zero(capsys):
     _, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e6", "--devices", "8")
     first = next(line for line in out.splitlines() if line.startswith(" 1  "))
     assert " 0.0 " not in first and " 0.00014 " in first
+
+
+def test_plan_states_the_settings_its_energy_co2e_and_cost_are_at(capsys):
+    """The plan names the power, PUE, grid intensity and price its figures use, each with its origin, and they are
+    the numbers the figures come from (researcher review 2026-11-27: "1.46 kt CO₂e, $28M" with none named)."""
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "256",
+                       "--hardware", "h100-sxm", "--country", "DEU", "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    a, best = d["assumptions"], d["layouts"][0]
+    assert a["carbon_intensity_g_per_kwh"]["origin"] == "user" and "Germany" in a["carbon_intensity_g_per_kwh"]["source"]
+    assert a["pue"]["value"] == 1.1 and a["price_usd_per_device_hour"]["origin"] == "profile:h100-sxm"
+    energy_kwh = best["device_hours"] * a["power_w"]["value"] / 1000 * a["pue"]["value"]
+    assert best["energy_kwh"] == pytest.approx(energy_kwh, rel=1e-9)
+    assert best["co2e_kg"] == pytest.approx(energy_kwh * a["carbon_intensity_g_per_kwh"]["value"] / 1000, rel=1e-9)
+    assert best["cost_usd"] == pytest.approx(best["device_hours"] * a["price_usd_per_device_hour"]["value"], rel=1e-9)
+    note = next(n for n in d["notes"] if n.startswith("energy, CO₂e and cost at: "))
+    assert "PUE 1.10 (profile:h100-sxm: " in note and "g CO₂e/kWh (user: Germany" in note
+    assert f"${a['price_usd_per_device_hour']['value']:,.2f} a device-hour (profile:h100-sxm: " in note
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "256",
+                       "--hardware", "h800")
+    assert code == 0 and "no price (the profile has none and none was given: no cost)" in out
