@@ -213,9 +213,11 @@ def figure_words(est: Estimate, a, cite: str, sources: Mapping[str, Mapping[str,
     return f" ({latex_escape(words)})" if words else ""
 
 
-def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool) -> str:
+def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool, measured: bool = False) -> str:
     """Sentences on embodied carbon, water and training memory, when the estimate has them (memory only when
-    ``memory``). ``emb_cite``: the citation of a vendor's or a life-cycle assessment's embodied figure."""
+    ``memory``). ``emb_cite``: the citation of a vendor's or a life-cycle assessment's embodied figure. ``measured``:
+    the run's time was measured ("the run consumed"), else the paragraph is an estimate's ("would consume"; researcher
+    review 2026-11-27: "would take … would use" then "the run consumes")."""
     text = ""
     if emb:
         years = a["lifetime_years"].value
@@ -231,7 +233,7 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool
                  f"{kg}~kg per device ({how}){embodied_caveat(emb.source, kg)} over a {years:g}-year "
                  f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
     if est.water_l is not None:
-        text += (f" The run consumes about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
+        text += (f" The run {'consumed' if measured else 'would consume'} about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
                  f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
                  f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}"
                  f"{_water_basis(est)}.")
@@ -280,8 +282,21 @@ def grid_basis(source: str) -> str:
     if m["file"].startswith("cloud/"):
         what = f"the cloud region {m['label']}"
     else:
-        what = f"the {m['year']} average for {m['label']}" if m["year"] else f"the average for {m['label']}"
+        label = with_article(m["label"])
+        what = f"the {m['year']} average for {label}" if m["year"] else f"the average for {label}"
     return f"{what}; {m['origin']}, as shipped with CodeCarbon {m['version']}"
+
+
+# Countries whose English name takes "the" ("the 2023 average for the United States"; researcher review 2026-11-27)
+THE_COUNTRIES = ("United States", "United Kingdom", "Netherlands", "Philippines", "United Arab Emirates",
+                 "Czech Republic", "Czechia", "Dominican Republic", "Bahamas", "Gambia", "Maldives", "Seychelles",
+                 "Democratic Republic of Congo", "Central African Republic", "Solomon Islands", "Marshall Islands",
+                 "Comoros", "Cayman Islands", "Faroe Islands", "Falkland Islands", "Cook Islands")
+
+
+def with_article(label: str) -> str:
+    """A grid's place as a sentence names it: "the United States (USA)", "Germany (DEU)", "the Netherlands"."""
+    return f"the {label}" if label.startswith(THE_COUNTRIES) else label
 
 
 KAPLAN_MARK = "\0"  # a stand-in for Kaplan et al.'s citation: whether ``workload_words`` cites it
@@ -443,7 +458,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{hardware}"
     flops = counted_how
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
-              f"at a PUE of {latex_escape(hz.sig(a['pue'].value))}{said['pue'] or ' (given)'}")
+              # a profile's or the default PUE is an assumption, not a finding (researcher review 2026-11-27)
+              f"at {'a' if a['pue'].origin == 'user' else 'an assumed'} PUE of {latex_escape(hz.sig(a['pue'].value))}"
+              f"{said['pue'] or ' (given)'}")
     ci = a["carbon_intensity_g_per_kwh"]
     # named: the world average, a country and its year, a cloud region (CodeCarbon's data), with its citation
     where = (f" ({latex_escape(grid_basis(ci.source))}{_cite(bibkeys, grid)})" if GRID_KEY in grid
@@ -485,11 +502,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}); the power's from a fit "
                      f"to measured power draws; {exact} and grid intensity are taken as exact.")
         else:
-            measured = (f"; the time's held {latex_escape(coverage)}" if coverage else
-                        ", whose out-of-sample coverage the tool reports")
+            held = (f"; the time's held {latex_escape(coverage)}" if coverage else
+                    ", whose out-of-sample coverage the tool reports")
             text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published "
-                     f"training runs and measured power draws{measured}; {exact} and grid intensity are taken as exact.")
-    text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), memory)
+                     f"training runs and measured power draws{held}; {exact} and grid intensity are taken as exact.")
+    text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), memory, measured=measured)
     if STATED in shown:  # after the last of them (embodied carbon, water)
         text += " The stated ranges are as their sources state, with no measured coverage."
     single = [ONE_FIGURE_NAMES[k] for k in SHOWN_RANGES if one_figure(est, k)]
@@ -512,14 +529,15 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         cost = f"{latex_escape(paper_money(est.cost_usd))}{_range(paper_money, est, 'cost_usd')}"
         if elec is not None:  # the cost is the electricity alone: nothing for renting or buying the devices
             text += (f" At {_assumed(elec)} electricity price of {latex_escape(paper_money(elec.value))}/kWh"
-                     f"{said[elec.name]}, the electricity alone costs about {cost}, with no device rental or purchase.")
+                     f"{said[elec.name]}, the electricity alone {'cost' if measured else 'would cost'} about {cost}, with no "
+                     "device rental or purchase.")
         else:
             price = a["price_usd_per_device_hour"]
             other = est.price_of_another_cloud()
             basis = (f" ({latex_escape(price.source.split(';')[0])}, not {latex_escape(other)}'s)"
                      if other is not None else "")
             text += (f" At {_assumed(price)} price of {latex_escape('$' + hz.sig(price.value))} per device-hour"
-                     f"{basis}{said[price.name]}, this costs about {cost}.")
+                     f"{basis}{said[price.name]}, this {'cost' if measured else 'would cost'} about {cost}.")
     text += " " + figures_from(version, cite.get(TOOL_KEY, ""), latex_escape)
     tex = (f"% Compute and carbon statement generated by {TOOL_NAME} {version}.\n"
            "% \\input this file; cite with the .bib file beside it (\\bibliography{<its name>}).\n" + text + "\n")

@@ -204,19 +204,19 @@ def test_every_shipped_embodied_source_has_a_bibliography_entry():
 
 
 def test_an_electricity_only_cost_says_so():
-    """Audit: with a price per kWh "At the assumed prices this costs about \\$98" did not say that
+    """Audit: with a price per kWh "At the assumed prices this would cost about \\$98" did not say that
     is the electricity alone, no device rental."""
     r, st = _statement(flops=1e21, hardware="a800", electricity_usd_per_kwh=0.1)
     est = r.estimate
     assert est.cost_usd == pytest.approx(est.energy_kwh * 0.1)
     low, high = est.range["cost_usd"]
-    assert (f"At the given electricity price of \\$0.10/kWh, the electricity alone costs about "
+    assert (f"At the given electricity price of \\$0.10/kWh, the electricity alone would cost about "
             f"{latex_escape(paper_money(est.cost_usd))} (80\\% range {latex_escape(paper_money(low))}--"
             f"{latex_escape(paper_money(high))}), with no device rental or purchase.") in st.tex
     assert "per device-hour" not in st.tex
     r, st = _statement(flops=1e21, hardware="a800", price_usd_per_device_hour=2.0)
     assert r.estimate.cost_usd == pytest.approx(r.estimate.device_hours * 2.0)
-    assert (f"At the given price of \\$2.00 per device-hour, this costs about {latex_escape(paper_money(r.estimate.cost_usd))}"
+    assert (f"At the given price of \\$2.00 per device-hour, this would cost about {latex_escape(paper_money(r.estimate.cost_usd))}"
             " (80\\% range ") in st.tex
     assert "electricity alone" not in st.tex
 

@@ -74,11 +74,11 @@ def test_no_source_key_in_the_paragraph(pid):
 def test_a_setting_is_said_in_the_text_not_cited(pid):
     st, _ = _statement(pid)
     assert f"pue-{pid}" not in st.bib + st.tex
-    assert re.search(r"at a PUE of 1\.00 \([^)~\\]+", st.tex), st.tex
+    assert re.search(r"at an assumed PUE of 1\.00 \([^)~\\]+", st.tex), st.tex
 
 
 def test_the_setting_is_said_in_the_profile_s_words_without_its_advice():
-    said = {pid: re.search(r"at a PUE of 1\.00 \(([^)]*)\)", _statement(pid)[0].tex)[1]
+    said = {pid: re.search(r"at an assumed PUE of 1\.00 \(([^)]*)\)", _statement(pid)[0].tex)[1]
             for pid in ("brain", "rtx-4090", "gtx-580")}
     assert said == {"brain": "no data centre: no cooling or power-delivery overhead",
                     "rtx-4090": "no data-centre cooling overhead or cooling water for a workstation",
@@ -120,7 +120,7 @@ def test_a_user_s_figure_without_a_reference_is_said_in_the_text(tmp_path):
     est = api.run(hardware=str(mine), **RUN).estimate
     st = statement(est, SOURCES, version=__version__, params=RUN["params"], tokens=RUN["tokens"])
     assert ("per device-hour (on-demand, AWS p5.48xlarge (8 GPUs), us-east-1, per GPU-hour, 2026-11; our cluster's "
-            "internal rate card), this costs about") in st.tex
+            "internal rate card), this would cost about") in st.tex
     assert "price-" not in st.bib
 
 

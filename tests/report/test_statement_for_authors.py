@@ -55,7 +55,7 @@ def test_every_shipped_source_entry_has_a_url_doi_or_arxiv_id():
 def test_money_and_water_are_written_as_a_paper_writes_them():
     _, st = _seven_b()
     assert not re.search(r"\\\$[\d.]+[kMBT]\b", st.tex) and "thousand m" not in st.tex
-    assert "this costs about \\$850,000 (80\\% range \\$460,000--\\$1.6 million)" in st.tex
+    assert "this would cost about \\$850,000 (80\\% range \\$460,000--\\$1.6 million)" in st.tex
     assert paper_money(850_000) == "$850,000" and paper_money(1.6e6) == "$1.6 million" and paper_money(0.1) == "$0.10"
     assert paper_money_range(8.49e5, 8.51e5) == ("$849,000", "$851,000")
     assert paper_water(4.37e6) == "4,370 m3" and paper_water(800) == "800 L" and paper_water(1.2e9) == "1.20 million m3"

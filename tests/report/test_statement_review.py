@@ -45,9 +45,9 @@ def _both(run: dict) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("argv, said", [
-    (("--price-usd-per-hour", "0"), "At the given price of \\$0 per device-hour, this costs about \\$0."),
-    (("--electricity-usd-per-kwh", "0"), "At the given electricity price of \\$0/kWh, the electricity alone costs "
-                                         "about \\$0, with no device rental or purchase."),
+    (("--price-usd-per-hour", "0"), "At the given price of \\$0 per device-hour, this would cost about \\$0."),
+    (("--electricity-usd-per-kwh", "0"), "At the given electricity price of \\$0/kWh, the electricity alone would "
+                                         "cost about \\$0, with no device rental or purchase."),
 ])
 @pytest.mark.parametrize("fmt", ["latex", "bibtex"])
 def test_a_price_of_zero_is_stated_not_a_crash(cli, argv, said, fmt):
@@ -63,14 +63,14 @@ def test_a_profile_with_a_price_of_zero(tmp_path):
     write_profile(data, tmp_path / "free.toml")
     r, st = _statement(hardware=str(tmp_path / "free.toml"), flops=1e22)
     assert r.estimate.cost_usd == 0
-    assert "price per device-hour~\\cite{" not in st.tex and "this costs about \\$0." in st.tex
+    assert "price per device-hour~\\cite{" not in st.tex and "this would cost about \\$0." in st.tex
     assert "@misc{price-free-h100," in st.bib  # the profile's price is cited as a non-zero one is
 
 
 def test_the_apps_export_tab_with_a_price_of_zero():
     at = shared_page("estimate", {"price": "0", "tab": "Export & share"})
     tex = next(c.value for c in at.code if "Compute and carbon statement" in c.value)
-    assert "this costs about \\$0." in tex
+    assert "this would cost about \\$0." in tex
 
 
 # --- 2. what a profile measured, from its [calibration] table
