@@ -287,6 +287,11 @@ def grid_basis(source: str) -> str:
     return f"{what}; {m['origin']}, as shipped with CodeCarbon {m['version']}"
 
 
+def pue_assumed(pue) -> bool:
+    """Whether a PUE is the tool's setting (a profile's or the default) rather than the user's or a run's own."""
+    return pue.origin == "default" or pue.origin.startswith("profile:")
+
+
 # Countries whose English name takes "the" ("the 2023 average for the United States"; researcher review 2026-11-27)
 THE_COUNTRIES = ("United States", "United Kingdom", "Netherlands", "Philippines", "United Arab Emirates",
                  "Czech Republic", "Czechia", "Dominican Republic", "Bahamas", "Gambia", "Maldives", "Seychelles",
@@ -459,7 +464,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     flops = counted_how
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
               # a profile's or the default PUE is an assumption, not a finding (researcher review 2026-11-27)
-              f"at {'a' if a['pue'].origin == 'user' else 'an assumed'} PUE of {latex_escape(hz.sig(a['pue'].value))}"
+              f"at {'an assumed' if pue_assumed(a['pue']) else 'a'} PUE of {latex_escape(hz.sig(a['pue'].value))}"
               f"{said['pue'] or ' (given)'}")
     ci = a["carbon_intensity_g_per_kwh"]
     # named: the world average, a country and its year, a cloud region (CodeCarbon's data), with its citation

@@ -186,6 +186,13 @@ def _seq_len(memory: Mapping, preset: Preset | None) -> int:
     return mem.DEFAULT_SEQ_LEN
 
 
+def default_seq_note(seq_len: int) -> str:
+    """Where the sequence the step was timed at is the tool's default, not the model's (researcher review 2026-11-27:
+    Llama 3.1 70B timed at 2,048 with nothing to say so; it pretrained at 8,192, arXiv:2407.21783 §3.4.1)."""
+    return (f"sequence {seq_len:,}: the tool's default (GPT-3's context), not necessarily the model's own in "
+            "pretraining; give the sequence length to time that (a longer one costs more attention per token)")
+
+
 def global_batch_tokens_of(value) -> float:
     if value is None:
         return float(DEFAULT_GLOBAL_BATCH_TOKENS)
@@ -422,6 +429,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     devices = int(scenario.devices)
     step_params, step_range, _ = step_model()
     attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
+    seq_note = default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else ""
     recompute_default = "full" if scenario.recompute else "none"
     if layout_given:
         tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
@@ -452,7 +460,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
-        said = (cross_node_note(hardware, st), bubble_note(shape, hardware, step_params, st), expert_overlap_note(st))
+        said = (cross_node_note(hardware, st), bubble_note(shape, hardware, step_params, st), expert_overlap_note(st),
+                seq_note)
         notes = raised + tuple(n for n in said if n)
         capacity = profile.memory_gb or math.inf
         if gb > capacity:
@@ -504,7 +513,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (overlap, larger_batch_note(best, larger)) if n)
+    said = tuple(n for n in (overlap, larger_batch_note(best, larger), seq_note) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
@@ -787,6 +796,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     unfitted = unfitted_precision_note(precision)
     if unfitted:
         notes.append(unfitted)
+    if "seq_len" not in given:
+        notes.append(default_seq_note(s_len))
     if rows:
         notes.append(site_note(rows[0].estimate))
     notes.append(f"shape: {how}")

@@ -190,14 +190,14 @@ def test_the_statement_cites_the_price_and_the_pue_and_gives_the_cost_range(cli)
     # money as a paper writes it since issue 55 (d7f0f24: "$850,000", "$1.6 million", never the table's "$850k"):
     # the cost and its 80% range's ends through the statement's own formatter
     low, high = paper_money_range(*e.range["cost_usd"])
-    assert (f"At the assumed price of \\$6.88 per device-hour~\\cite{{price-h100-sxm}}, this costs about "
+    assert (f"At the assumed price of \\$6.88 per device-hour~\\cite{{price-h100-sxm}}, this would cost about "
             f"{latex_escape(paper_money(e.cost_usd))} (80\\% range {latex_escape(low)}--{latex_escape(high)}).") in tex
-    assert "this costs about \\$850,000 (80\\% range \\$" in tex and "k--" not in tex and "M)." not in tex
+    assert "this would cost about \\$850,000 (80\\% range \\$" in tex and "k--" not in tex and "M)." not in tex
     # the profile's PUE source names a source key ("... P21 Table 4 reports 1.09–1.12 ...") and gives no address:
     # since issue 55 (d7f0f24) the statement cites that entry, Patterson et al. 2021, instead of a misc entry that
     # leaked the key "P21"
     assert "P21 Table 4" in profile.pue_source
-    assert "at a PUE of 1.10~\\cite{patterson2021carbon}" in tex
+    assert "at an assumed PUE of 1.10~\\cite{patterson2021carbon}" in tex
     price_entry = next(x for x in bib.split("\n\n") if x.startswith("@misc{price-h100-sxm,"))
     assert latex_escape(profile.price.source) in price_entry and profile.price.date in price_entry
     assert "@article{patterson2021carbon," in bib and "@misc{pue-h100-sxm," not in bib and "P21" not in tex

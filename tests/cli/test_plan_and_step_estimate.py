@@ -220,3 +220,22 @@ def test_plan_states_the_settings_its_energy_co2e_and_cost_are_at(capsys):
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "256",
                        "--hardware", "h800")
     assert code == 0 and "no price (the profile has none and none was given: no cost)" in out
+
+
+def test_a_default_sequence_is_said_to_be_the_tools_not_the_models(capsys):
+    """Timed at the tool's 2,048 where none is given, `estimate` and `plan` say so; given, nothing is said."""
+    base = ("--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "h100-sxm")
+    said = "sequence 2,048: the tool's default (GPT-3's context), not necessarily the model's own"
+    for cmd in ("estimate", "plan"):
+        code, out, _ = run(capsys, cmd, *base)
+        assert code == 0 and said in out
+        code, out, _ = run(capsys, cmd, *base, "--seq-len", "8192")
+        assert code == 0 and "the tool's default (GPT-3's context)" not in out and "8,192" in out
+
+
+def test_a_budgets_best_says_on_how_many_devices(capsys):
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--budget-usd", "3e5",
+                       "--hardware", "h100-sxm")
+    fewest = int(next(line for line in out.splitlines() if line.startswith("Fewest devices")).rsplit(" ", 1)[1]
+                 .replace(",", ""))
+    assert code == 0 and f"\nBest on {fewest:,} devices: " in out
