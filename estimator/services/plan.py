@@ -255,20 +255,14 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
     return None
 
 
-# The exposed share of a step's expert all-to-alls past which a note says what hiding them would give (a design
-# choice: a tenth of the step, the bubble note's order).
-EXPERT_NOTE_SHARE = 0.10
-
-
 def expert_overlap_note(st: StepTime) -> str | None:
     """Where a mixture of experts' all-to-alls take at least ``EXPERT_NOTE_SHARE`` of the step, exposed (the step model
     hides none unless the layout says its schedule does): their share, and the most a schedule that hides them under
     compute would gain, 1 ÷ (1 − share) (review 2026-11-27: DeepSeek-V3 on 2,048 H800s planned at 88.8 days, its
     all-to-alls 58% of the step, without a word; DeepSeek's DualPipe hid them, and its pre-training took about 54 days:
     2,664K H800-hours, arXiv:2412.19437 Table 1)."""
-    parts = st.parts
-    share = parts.expert_comm_s / parts.total_s if parts.total_s > 0 else 0.0
-    if share < EXPERT_NOTE_SHARE:
+    share = core_plan.exposed_expert_share(st)
+    if share < core_plan.EXPERT_NOTE_SHARE:
         return None
     return (f"expert all-to-alls: {share:.0%} of the step, counted exposed (none hidden under compute); a schedule that "
             f"overlaps them with compute (DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to "

@@ -353,3 +353,23 @@ def test_no_range_is_printed_with_two_equal_ends(tmp_path):
         assert r.estimate.basis("water_l") == water
     r, st = _statement(hardware=str(tmp_path / "one.toml"), flops=1e15)
     assert r.estimate.basis("wall_clock_s") == "stated" and "(stated range" not in st.tex.split("of electricity")[0]
+
+
+
+def test_a_mixture_of_experts_statement_says_its_all_to_alls_are_counted_exposed(capsys):
+    """The estimate's note that overlapping the expert all-to-alls would run the step faster reaches the paragraph,
+    with the same share and factor as the step's parts (researcher review 2026-11-27: DeepSeek-V3's statement gave
+    88.8 days without it); a dense model's has no such sentence."""
+    from estimator import run
+    from estimator.cli import main
+    moe = dict(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
+    parts = run(**moe).estimate.step.step.parts
+    share = parts.expert_comm_s / parts.total_s
+    assert share > 0.3
+    assert main(["estimate", *(x for k, v in moe.items() for x in (f"--{k}", str(v))), "--format", "latex"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert f"Its expert all-to-alls are counted exposed, {share:.0%}".replace("%", "\\%") + " of each step" in tex
+    assert f"up to {1 / (1 - share):.2f}~$\\times$ as fast." in tex
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
+                 "--format", "latex"]) == 0
+    assert "all-to-alls" not in capsys.readouterr().out

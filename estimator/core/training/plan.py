@@ -119,6 +119,18 @@ class PlannedLayout:
         return self.layout.devices
 
 
+def exposed_expert_share(st: StepTime) -> float:
+    """The share of step ``st`` its expert all-to-alls take, none hidden under compute (the step model hides none unless
+    the layout says its schedule does); a schedule that hid them all would run the step 1 ÷ (1 − share) as fast."""
+    parts = st.parts
+    return parts.expert_comm_s / parts.total_s if parts.total_s > 0 else 0.0
+
+
+# The exposed share of a step's expert all-to-alls past which the estimate, the plan and the statement say what hiding
+# them would give (a design choice: a tenth of the step, the bubble note's order).
+EXPERT_NOTE_SHARE = 0.10
+
+
 @dataclass(frozen=True)
 class StepRun:
     """The run's time from the step model: the step, the layout it used (given, or the planner's best), the
@@ -138,6 +150,11 @@ class StepRun:
     @property
     def layout(self) -> Layout:
         return self.step.layout
+
+    @property
+    def exposed_expert_share(self) -> float:
+        """The share of the step its expert all-to-alls take, exposed (``exposed_expert_share``)."""
+        return exposed_expert_share(self.step)
 
     @property
     def tokens_per_step(self) -> float:
