@@ -63,10 +63,22 @@ def catalog():
 CUSTOM_KEYS = ("inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvheads")
 
 
+def _model_changed() -> None:
+    """Another model picked: its bits start at its own default again (``default_bits``), as the CLI's would."""
+    st.session_state.pop(S["bits"].url_key, None)
+
+
+def default_bits(model: str | None) -> str:
+    """The bits a model is served at where none are chosen, as the CLI's: its released bits where fewer than 16
+    (DeepSeek-V3/R1's 8, gpt-oss's 4; ``limits.released_bits``), else 16."""
+    released = limits.released_bits(model)
+    return str(inference_core.DEFAULT_BITS if released is None else released[0])
+
+
 def model_inputs(side, kw: dict) -> None:
     """A catalog model, or the parameters with an optional shape (else the catalog's nearest)."""
     cat = catalog()
-    model = d.select(S["model"], [CUSTOM, *cat], default=DEFAULT_MODEL, where=side)
+    model = d.select(S["model"], [CUSTOM, *cat], default=DEFAULT_MODEL, where=side, on_change=_model_changed)
     if model != CUSTOM:
         # said and dropped from the address (audit: ?inf_params=13e9 stayed in a copied link, and came back
         # when Model was switched to custom), as the Estimate page does with the inputs it ignores
@@ -126,7 +138,7 @@ def inputs(main=None) -> dict:
                                 where=side)
     kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
-    kw["bits"] = int(d.radio(S["bits"], BITS, default=str(inference_core.DEFAULT_BITS), where=main or side))
+    kw["bits"] = int(d.radio(S["bits"], BITS, default=default_bits(kw.get("model")), where=main or side))
     kw["kv_bits"] = int(d.radio(S["kv_bits"], KV_BITS, default=str(inference_core.DEFAULT_KV_BITS), where=side))
     kw["sparsity"] = d.number(S["sparsity"], default=0.0, step=0.05, fmt="%.2f", where=side)
     kw["sparse_kernels"] = not d.toggle(S["sparse_kernels"], where=side)

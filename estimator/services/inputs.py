@@ -553,8 +553,10 @@ SERVING = table(
           widget_help="; ".join(f"{k}: {v}" for k, v in ENGINES.items()) + ". Only vllm-2024's and eager-2023's "
                       "device energy was measured (ML.ENERGY); the others' time is fitted to published results and "
                       "their energy follows the devices' measured power by load (Accuracy page)."),
-    Input(name="bits", label="Bits per weight", choices=BITS, flags=("--bits",), value="count", default=serving.DEFAULT_BITS,
-          help="bits per weight (quantisation)", url_key="inf_bits", widget="radio",
+    Input(name="bits", label="Bits per weight", choices=BITS, flags=("--bits",), value="count",
+          help=f"bits per weight (quantisation; default: the model's as released where fewer than "
+               f"{serving.DEFAULT_BITS}, DeepSeek-V3/R1's 8 and gpt-oss's 4, else {serving.DEFAULT_BITS})",
+          url_key="inf_bits", widget="radio",
           widget_help="Quantisation. 16: bf16 weights and compute. 8: FP8 (or INT8) weights and activations, at that "
                       "peak where the device has one. 4: 4-bit weights only (FP4 where the device has the peak, "
                       "else dequantised to 16-bit compute: less memory read, no faster arithmetic)"),

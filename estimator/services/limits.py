@@ -19,7 +19,7 @@ from estimator.core.base.interval import PREDICTION, STATED
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S, S_PER_HOUR
 from estimator.core.serving import compression
-from estimator.core.serving.estimate import MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
+from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
 from estimator.core.serving.scenario import SERVING_BOUNDS
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.training.estimate import Estimate
@@ -347,6 +347,20 @@ def _with_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, f
     return exc
 
 
+def released_bits(model: str | None) -> tuple[int, tuple[str]] | None:
+    """Where no bits are given and ``model`` is a catalog model released with fewer than 16-bit weights (DeepSeek-V3
+    and R1 at FP8, gpt-oss at MXFP4): those bits and the note that says so; None else (the default, 16). Serving
+    engineer review 2026-11-27: DeepSeek-R1 on 8 H200s, as it is served, was refused at 16 bits by default, and
+    gpt-oss-120b took 4 H100s where its card says one."""
+    published = serving_data.catalog_model(model) if model is not None else None
+    if published is None or not published.released_bits or published.released_bits >= DEFAULT_BITS:
+        return None
+    bits = published.released_bits
+    return bits, (f"weights: {bits} bits, as {published.name.split(' (')[0]} is released "
+                  f"({published.released_bits_source}), every weight matrix at those bits here; give 16 bits to "
+                  "serve it at bf16",)
+
+
 def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
@@ -408,6 +422,9 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
     profile = default_profiles().get(hardware)
     fit = serving_data.load_serving_fit(engine)
+    released_how = ()
+    if inputs.get("bits") is None and (bits := released_bits(model)) is not None:
+        inputs["bits"], released_how = bits
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
                           carbon_intensity_source=ci_source, batch_given=batch_given,
@@ -422,7 +439,7 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
         beams_how += (f"speculative decoding: {benchmark_draft} draft tokens a step, as MLPerf's {model} benchmark "
                       "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
                       "mlcommons.org/2026/03/mlperf-inference-gpt-oss; draft tokens 0: none)",)
-    result = replace(result, notes=(f"architecture: {arch_how}",) + beams_how + lengths_how + result.notes
+    result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + result.notes
                      + serving_accuracy.domain_notes(result))
     published = serving_data.catalog_model(model) if model is not None else None
     if published is not None and published.released_bits and result.bits > published.released_bits:

@@ -228,6 +228,28 @@ def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
     assert base["tpot_ms"] == pytest.approx(rep.result.seconds_per_output_token * MS_PER_S)
 
 
+def test_the_pages_bits_start_at_the_models_own_as_the_clis_do():
+    """A model released below 16 bits is served at them until bits are chosen (as `inference` without --bits); picking
+    another model starts its bits at its own default again; other changes keep the bits chosen."""
+    at = run_page("inference", {"inf_model": "deepseek-r1", "inf_hw": "h200-sxm", "inf_devices": "8"})
+    assert at.radio(key="inf_bits").value == "8" and not at.error
+    cli = limits.inference_report(model="deepseek-r1", hardware="h200-sxm", devices=8, tokens=limits_page_tokens(at))
+    assert cli.result.bits == 8
+    at = run_page("inference", {})
+    assert at.radio(key="inf_bits").value == str(inference_core.DEFAULT_BITS)
+    at.selectbox(key="inf_model").set_value("gpt-oss-120b").run()
+    assert at.radio(key="inf_bits").value == "4"
+    at.radio(key="inf_bits").set_value("8").run()
+    at.selectbox(key="inf_hw").set_value("h100-sxm").run()
+    assert at.radio(key="inf_bits").value == "8"                   # chosen, kept
+    at.selectbox(key="inf_model").set_value("llama-3.1-8b").run()
+    assert at.radio(key="inf_bits").value == "16"
+
+
+def limits_page_tokens(at) -> float:
+    return float(next(n for n in at.number_input if n.key == "inf_tokens").value)
+
+
 def test_inference_8bit_from_the_url_halves_the_weight_bytes():
     at = run_page("inference", {"inf_bits": "8"})
     r = default_report(bits=8).result

@@ -1,30 +1,48 @@
-"""A catalog model released with fewer bits than it is served at says so (review 2026-11-26: DeepSeek-V3 at 16 bits
-on 32 H100s and gpt-oss-120b on 4, with no word that they ship at 8 and 4 bits)."""
+"""A catalog model released with fewer than 16-bit weights is served at them unless bits are given, and says so; served
+at more bits, it says it ships at fewer (review 2026-11-26: DeepSeek-V3 at 16 bits on 32 H100s and gpt-oss-120b on 4,
+with no word that they ship at 8 and 4 bits; serving review 2026-11-27: DeepSeek-R1 on 8 H200s refused by default)."""
 
 from __future__ import annotations
 
 import pytest
 
+from estimator.cli.main import main
 from estimator.io import serving_data
 from estimator.services import limits
 
 
 @pytest.mark.parametrize("model, bits", [("deepseek-v3", 8), ("deepseek-r1", 8), ("gpt-oss-120b", 4), ("gpt-oss-20b", 4)])
-def test_the_checkpoints_own_precision_is_said_where_more_bits_are_served(model, bits):
+def test_a_model_released_below_16_bits_is_served_at_them_unless_bits_are_given(model, bits):
     m = serving_data.catalog_model(model)
     assert m.released_bits == bits and m.released_bits_source
-    served = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6).result
+    default = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6).result
+    said = [n for n in default.notes if n.startswith("weights: ")]
+    assert default.bits == bits and len(said) == 1
+    assert said[0].startswith(f"weights: {bits} bits, as ") and said[0].endswith("give 16 bits to serve it at bf16")
+    as_released = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=bits).result
+    assert as_released.tokens_per_s == default.tokens_per_s and as_released.devices == default.devices
+    served = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=16).result
     said = [n for n in served.notes if n.startswith("weights: ")]
     assert served.bits == 16 and len(said) == 1
     assert said[0].endswith(f"served here at 16 bits: {bits}-bit weights serve it near its release (every weight "
                             "matrix at those bits here)")
-    as_released = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=bits).result
-    assert not any(n.startswith("weights: ") for n in as_released.notes)
-    # fewer devices hold it as released
-    assert as_released.weights_gb < served.weights_gb / 1.9
+    assert as_released.weights_gb < served.weights_gb / 1.9                 # fewer devices hold it as released
+
+
+def test_deepseek_r1_is_answered_on_8_h200s_by_default_and_the_cli_agrees(capsys):
+    """As it is served: FP8 on one 8-GPU H200 server; at 16 bits its 1,340 GB of weights need more."""
+    api = limits.inference_report(model="deepseek-r1", hardware="h200-sxm", devices=8, tokens=1e6,
+                                  batch_size="max").result
+    assert api.bits == 8 and api.devices == 8
+    assert main(["inference", "--model", "deepseek-r1", "--hardware", "h200-sxm", "--devices", "8", "--tokens", "1e6",
+                 "--batch-size", "max", "--format", "json"]) == 0
+    import json
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["tokens_per_s"] == api.tokens_per_s
+    assert main(["inference", "--model", "deepseek-r1", "--hardware", "h200-sxm", "--devices", "8", "--tokens", "1e6",
+                 "--bits", "16"]) == 2
 
 
 def test_a_model_released_at_16_bits_says_nothing():
     r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e6).result
-    assert not any(n.startswith("weights: ") for n in r.notes)
-
+    assert r.bits == 16 and not any(n.startswith("weights: ") for n in r.notes)
