@@ -485,7 +485,9 @@ SERVING = table(
           help="output tokens to generate in total", url_key="inf_tokens", widget="number"),
     Input(name="prompt_tokens", label="Prompt tokens per query", **checked(SERVING_BOUNDS, "prompt_tokens"), flags=("--prompt-tokens",),
           help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper; with "
-               "an MLPerf benchmark's name as --model, e.g. llama2-70b-99, its dataset's)",
+               "an MLPerf benchmark's name as --model, e.g. llama2-70b-99, its dataset's; the catalog ids "
+               "mixtral-8x7b, deepseek-r1 and gpt-oss-120b are also MLPerf's names, so they take its datasets too, "
+               "where a Hub name, e.g. openai/gpt-oss-120b, does not)",
           url_key="inf_prompt", widget="number", widget_help=f"Default: {QUERY_SOURCE}"),
     Input(name="tokens_per_query", label="Output tokens per query", **checked(SERVING_BOUNDS, "tokens_per_query"),
           flags=("--tokens-per-query",),
