@@ -64,8 +64,11 @@ CUSTOM_KEYS = ("inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvhea
 
 
 def _model_changed() -> None:
-    """Another model picked: its bits start at its own default again (``default_bits``), as the CLI's would."""
-    st.session_state.pop(S["bits"].url_key, None)
+    """Another model picked: its bits start at its own default again (``default_bits``), as the CLI's would, set as the
+    widget's value so that the radio shows it (browser review 2026-11-27: the state dropped, the radio still showed 16
+    while the page served 8, and bits from a link stayed)."""
+    model = st.session_state.get(S["model"].url_key)
+    st.session_state[S["bits"].url_key] = default_bits(None if model == CUSTOM else model)
 
 
 def default_bits(model: str | None) -> str:

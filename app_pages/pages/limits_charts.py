@@ -89,7 +89,9 @@ def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
     df = df[np.isfinite(df["multiplier"]) & (df["multiplier"] < 1e300)]
     labels = [label for label, _ in series]
     lines = alt.Chart(df).mark_line().encode(
-        x=alt.X("target:Q", title="Target error", axis=alt.Axis(labelExpr=charts.human_labels(suffix="%", linear=True))),
+        # whole percents (browser review 2026-11-27: a 1920-pixel slide ticked 2%, 2.8%, 3.6%…, the 5% target unlabelled)
+        x=alt.X("target:Q", title="Target error", axis=alt.Axis(labelExpr=charts.human_labels(suffix="%", linear=True),
+                                                               tickMinStep=1)),
         y=charts.log_encoding(alt.Y, "multiplier:Q", df["multiplier"], "Compute multiplier (log)",
                               labelExpr=charts.pow10_labels()),
         color=alt.Color("k:N", sort=labels, scale=palette.category_scale(labels), legend=charts.series_legend(labels)),

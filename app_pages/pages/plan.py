@@ -190,7 +190,11 @@ def render() -> None:
              "Budget": {PLAN["budget_usd"].url_key: budget, I.PLAN_PRICE.url_key: price}}[by]
     link = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
                             PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: by, **sized,
-                            PLAN["seq_len"].url_key: seq_len, PLAN["global_batch_tokens"].url_key: batch})
+                            # the sequence timed, the default's too (browser review 2026-11-27: left out, a link
+                            # would follow the default); an empty global batch stays empty: it asks for the default
+                            # and the 16M batch beside it, which a number given would not
+                            PLAN["seq_len"].url_key: seq_len or report.seq_len,
+                            PLAN["global_batch_tokens"].url_key: batch})
     st.markdown("**Link to this plan** (it holds every input, where the address bar leaves out those at today's "
-                "defaults)")
+                "defaults; an empty global batch stays empty: it asks for the default and 16M tokens beside it)")
     st.code(link, language=None, wrap_lines=True)

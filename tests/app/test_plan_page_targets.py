@@ -140,6 +140,8 @@ def test_the_link_to_this_plan_holds_every_input_and_reopens_the_same_plan(param
     link = next(x.value for x in at.code if "plan_model=" in x.value)
     query = dict(parse_qsl(urlsplit(link).query))
     assert {"plan_model", "plan_hw", "plan_tokens", "plan_by"} <= set(query) and params.items() <= query.items()
+    # the sequence timed, the default's too (browser review 2026-11-27); an empty global batch stays empty
+    assert query["plan_seq"] == params.get("plan_seq", "2048") and "plan_batch" not in query
     again = shared_page("plan", query)
     assert not again.warning or all("met at the centre" in w.value for w in again.warning)
     assert _metrics(again) == _metrics(at)
