@@ -244,6 +244,9 @@ def test_the_pages_bits_start_at_the_models_own_as_the_clis_do():
     assert at.radio(key="inf_bits").value == "8"                   # chosen, kept
     at.selectbox(key="inf_model").set_value("llama-3.1-8b").run()
     assert at.radio(key="inf_bits").value == "16"
+    at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_bits": "4"})   # bits from a link, then a model
+    at.selectbox(key="inf_model").set_value("deepseek-r1").run()
+    assert at.radio(key="inf_bits").value == "8"
 
 
 def limits_page_tokens(at) -> float:
