@@ -8,7 +8,7 @@ import pytest
 
 from estimator.core.base.errors import InputError
 from estimator.core.calibration.step_times import step_times
-from estimator.core.hardware.utilization_model import Spec, UtilizationModel
+from estimator.core.hardware.utilization_model import UTILIZATION_CEILING, Spec, UtilizationModel
 from estimator.core.serving.memory import devices_needed
 from estimator.core.serving.step import Architecture
 from estimator.core.training import memory as mem
@@ -66,11 +66,12 @@ def test_a_configured_warmup_skips_every_value_that_holds_a_warmup_step():
     assert st.mean_s == 1.0 and st.steps == 200 and st.warmup_steps == 15
 
 
-def test_a_centre_above_the_peak_is_capped_at_1():
+def test_a_centre_above_the_ceiling_is_capped_at_it():
     m = UtilizationModel(spec=Spec((), 1.0), center_log=math.log(1.2), covariates=(), scale_log=0.5, tau_log=0.0,
                          families={}, param_names=("intercept",), param_cov=((0.0,),), n_runs=5)
     pr = m.predict(None)
-    assert pr.center == 1.0 and pr.high == 1.0 and pr.low == pytest.approx(1.2 * math.exp(-0.5))
+    assert pr.center == UTILIZATION_CEILING and pr.high == UTILIZATION_CEILING
+    assert pr.low == pytest.approx(1.2 * math.exp(-0.5))
 
 
 def test_the_growth_curve_of_a_known_run_at_another_precision_passes_through_it():
@@ -92,8 +93,8 @@ def test_fsdp_is_zero_stage_3():
 
 
 def test_a_fitted_utilisation_range_never_ends_above_the_peak():
-    """The centre and the high end were capped at 1 and the low end was not: a centre far above 1 gave low > centre."""
+    """The centre and the high end were capped and the low end was not: a centre far above 1 gave low > centre."""
     m = UtilizationModel(spec=Spec((), 1.0), center_log=math.log(3.0), covariates=(), scale_log=0.5, tau_log=0.0,
                          families={}, param_names=("intercept",), param_cov=((0.0,),), n_runs=5)
     pr = m.predict(None)
-    assert pr.low <= pr.center == pr.high == 1.0
+    assert pr.low <= pr.center == pr.high == UTILIZATION_CEILING

@@ -37,6 +37,13 @@ POOLED = "pooled"
 # hardware time (the rows the project leaves out as circular; estimator/services/training_runs.py).
 RULE = "rule"
 RULE_GOODPUT = 0.30
+# The most a whole run's utilisation can be: its matrix multiplies' own efficiency, which every other part of a step
+# only lowers: the step model's fitted asymptotic GEMM efficiency, 0.76 of the dense peak (estimator/data/step_fit.json
+# gemm_efficiency 0.7625, fitted by `python -m estimator.io.layouts_data` to 79 published layouts; a test holds the
+# two together). An interval's end and an extrapolated centre stop there (researcher review 2026-11-27: "80% interval
+# 0.31-1.00" for a large A100 run; 1.0, the peak itself, was the cap). No published run in the data comes near it:
+# the highest, phi-2, reached 0.63 (`python -m estimator validate`).
+UTILIZATION_CEILING = 0.76
 
 
 def family_label(family: str | None) -> str:
@@ -185,7 +192,7 @@ class UtilizationModel:
         q, interval_from = ((self.interval_multiplier, "all runs") if self.rule_multiplier is None
                             else (self.rule_multiplier, "held-out families"))
         return Prediction(center=RULE_GOODPUT, low=RULE_GOODPUT * math.exp(-q * sigma),
-                          high=min(RULE_GOODPUT * math.exp(q * sigma), 1.0), level=self.level, sigma_log=sigma,
+                          high=min(RULE_GOODPUT * math.exp(q * sigma), UTILIZATION_CEILING), level=self.level, sigma_log=sigma,
                           family=RULE, n_runs=self.n_runs, borrowed=True, interval_from=interval_from)
 
     def covariate(self, name: str) -> Covariate | None:
@@ -242,8 +249,9 @@ class UtilizationModel:
         cov = np.asarray(self.param_cov)
         var = scale ** 2 + float(vec @ cov @ vec) + (self.tau_log ** 2 if borrowed else 0.0) + extra_var
         sigma = math.sqrt(var)
-        return Prediction(center=min(math.exp(center_log), 1.0), low=min(math.exp(center_log - q * sigma), 1.0),
-                          high=min(math.exp(center_log + q * sigma), 1.0), level=self.level, sigma_log=sigma,
+        cap = UTILIZATION_CEILING
+        return Prediction(center=min(math.exp(center_log), cap), low=min(math.exp(center_log - q * sigma), cap),
+                          high=min(math.exp(center_log + q * sigma), cap), level=self.level, sigma_log=sigma,
                           family=family or POOLED, n_runs=n_runs, borrowed=borrowed, unknown=tuple(unknown),
                           interval_from=interval_from, held_at_edge=tuple(held))
 
