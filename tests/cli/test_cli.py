@@ -80,6 +80,9 @@ BAD = [
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--utilization", "1.2"], "utilisation must be at least 10⁻⁶ and at most 1"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--pue", "0.9"], "PUE"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "XYZ"], "unknown region"),
+    # a cloud's region name given as a region: the cloud region named (researcher review 2026-11-27)
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "us-east-1"],
+     "'us-east-1' is a cloud's region: give the cloud region aws:us-east-1 instead"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--cloud", "gcp:mars-1"], "unknown gcp region"),
     (["estimate", "--params", "7e9", "--hardware", "h100-sxm"], "needs the number of training tokens"),
     (["estimate", "--hardware", "h100-sxm"], "no workload"),

@@ -96,6 +96,11 @@ def find_country(data: CarbonData, given: str, field_name: str = "country") -> s
     near += [c for c in _close(text.upper(), list(data.countries)) if c not in near]
     hint = f"; did you mean {', '.join(country_label(data, c) for c in near[:3])}?" if near else ""
     if field_name == "region":  # a region given alone: a country (its earlier meaning), or country:region
+        # a cloud provider's region name ("us-east-1") is a cloud region (researcher review 2026-11-27: the hint named
+        # usa:california only)
+        clouds = sorted(f"{p}:{r}" for p, r in (*data.cloud, *data.cloud_places) if r == text)
+        if clouds:
+            hint = f"; {quoted(given)} is a cloud's region: give the cloud region {' or '.join(clouds)} instead"
         raise UnknownRegionError(f"unknown region {quoted(given)}: give {COUNTRY_FORMS}, or a region with its country "
                                  f"(usa:california){hint}", field=field_name)
     raise UnknownRegionError(f"unknown country {quoted(given)}: give {COUNTRY_FORMS}{hint}", field=field_name)
