@@ -26,6 +26,14 @@ class Footprint:
     notes: tuple[str, ...]
 
 
+
+def per_device_range(fig) -> str:
+    """An embodied figure's per-device range in words; one figure with no spread says so (researcher review
+    2026-11-27: "range 164–164 kg")."""
+    if gfmt(fig.low_kg_co2e, 3) == gfmt(fig.high_kg_co2e, 3):
+        return "no range of its own per device (the run's range is the lifetime's)"
+    return f"range {gfmt(fig.low_kg_co2e, 3)}–{gfmt(fig.high_kg_co2e, 3)} kg"
+
 def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, float], energy_kwh: float,
               energy_range_kwh: tuple[float, float], pue: float, include_embodied: bool = True,
               lifetime_years: float | None = None, cooling: str | None = None,
@@ -49,13 +57,13 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
             emb, emb_range = c, (lo, hi)
             who = f"profile:{profile.id}" if fig.basis != "fallback" else "default"
             assumptions.append(("embodied_kg_co2e_per_device", fig.kg_co2e, "kg CO2e per device", who,
-                                f"{fig.basis}, range {gfmt(fig.low_kg_co2e, 3)}–{gfmt(fig.high_kg_co2e, 3)} kg: {fig.source}"))
+                                f"{fig.basis}, {per_device_range(fig)}: {fig.source}"))
             assumptions.append(("lifetime_years", em.LIFETIME_YEARS if lifetime_years is None else lifetime_years,
                                 "years", "default" if lifetime_years is None else origin("lifetime_years"),
                                 em.LIFETIME_SOURCE if lifetime_years is None else "given"))
             if fig.basis == "fallback":
                 notes.append(f"embodied carbon of {profile.name} is a fallback (no published figure): "
-                             f"{fig.kg_co2e:.0f} kg per device, range {fig.low_kg_co2e:.0f}–{fig.high_kg_co2e:.0f} kg")
+                             f"{fig.kg_co2e:.0f} kg per device, {per_device_range(fig)}")
     kind = cooling if cooling is not None else profile.cooling
     f = wt.factors(kind, wue_l_per_kwh, ewif_l_per_kwh, country)
     w, wlo, whi = wt.water(energy_kwh, energy_range_kwh, pue, f)

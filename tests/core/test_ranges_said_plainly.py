@@ -1,4 +1,4 @@
-"""A whole run's utilisation never exceeds its matrix multiplies' efficiency: the fitted utilisation's centre and
+"""Ranges said as they are. A whole run's utilisation never exceeds its matrix multiplies' efficiency: the fitted utilisation's centre and
 interval stop at ``UTILIZATION_CEILING``, the step model's fitted GEMM efficiency (researcher review 2026-11-27: an
 A100 run's "80% interval 0.31-1.00")."""
 
@@ -24,3 +24,11 @@ def test_a_large_runs_interval_stops_at_the_ceiling_and_its_time_range_with_it()
     low_s = e.flops / (peak * UTILIZATION_CEILING * 4096)
     assert e.range["wall_clock_s"][0] >= low_s * (1 - 1e-9)
     assert "80% interval 0.31–0.76" in e.assumption("utilization").source
+
+
+def test_an_embodied_figure_without_a_spread_says_so_not_a_range_of_one_value():
+    """Researcher review 2026-11-27: "range 164–164 kg" for the H100's vendor footprint."""
+    h100 = estimate(flops=1e22, hardware="h100-sxm").assumption("embodied_kg_co2e_per_device").source
+    a100 = estimate(flops=1e22, hardware="a100-sxm-80gb").assumption("embodied_kg_co2e_per_device").source
+    assert "164–164" not in h100 and "no range of its own per device" in h100
+    assert "range 72–288 kg" in a100
