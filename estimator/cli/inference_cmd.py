@@ -100,8 +100,8 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
              f"{hz.joules(b.joules_per_output_token)}{_rng(hz.joules, rg['joules_per_output_token'])} and "
              f"{hz.token_time(b.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])} per "
              f"output token (batch {hz.count(b.batch_size)}"
-             + (f" per replica × {b.replicas} replicas" if b.replicas > 1 else "")
-             + f"; {hz.sig(b.tokens_per_s)} tokens/s served) on {hz.noun(hz.count(b.devices), 'device')}; {per_query}")]
+             + (f" per replica × {hz.whole(b.replicas)} replicas" if b.replicas > 1 else "")
+             + f"; {hz.sig(b.tokens_per_s)} tokens/s served) on {hz.noun(hz.whole(b.devices), 'device')}; {per_query}")]
     for t in techniques[1:]:
         saved = t.to_dict()["saved_per_query"]
         e, c = t.saving("energy_kwh"), saved["cost_usd"]
@@ -117,7 +117,7 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
         if (same := t.same_devices) is not None:
             sr = same.result
             fewer += (f"; on the same {hz.noun(hz.count(sr.devices), 'device')} ({sr.split_words} × "
-                      f"{hz.noun(hz.count(sr.replicas), 'replica')}), "
+                      f"{hz.noun(hz.whole(sr.replicas), 'replica')}), "
                       f"{_share(same.saving('energy_kwh'), 'energy per token')}, "
                       f"{_share(same.saving('seconds_per_token'), SERVED_TIME)}")
         rows.append((f"{SAVES} {label}", f"{_share(e, 'energy per token')}, "
@@ -128,7 +128,7 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
 def layout_text(r) -> str:
     """The tensor (or expert) parallelism, replicas and batch the devices serve with."""
     nodes = f", each across {r.nodes_per_replica} nodes" if r.nodes_per_replica > 1 else ""
-    return (f"{r.split_words} × {hz.noun(hz.count(r.replicas), 'replica')}{nodes}, batch {hz.count(r.batch_size)} per replica")
+    return (f"{r.split_words} × {hz.noun(hz.whole(r.replicas), 'replica')}{nodes}, batch {hz.count(r.batch_size)} per replica")
 
 
 
@@ -167,7 +167,7 @@ def cmd_inference(args):
     rows, notes = report_rows(rep)
     if args.format == "markdown":
         r = rep.result
-        title = (f"Serving {hz.count(r.params_served)} parameters at {r.bits} bits on {r.devices} × {r.hardware_id}, "
+        title = (f"Serving {hz.count(r.params_served)} parameters at {r.bits} bits on {hz.whole(r.devices)} × {r.hardware_id}, "
                  f"{hz.noun(hz.count(r.tokens), 'output token')}")
         sys.stdout.write(serving_export.to_markdown(title, rows, notes, tool_version()))
         return None
@@ -180,7 +180,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
     a = r.architecture
     rows = [
         ("model served", f"{hz.noun(hz.count(r.params_served), 'parameter')} at {r.bits} bits (KV cache {r.kv_bits} bits) on "
-                         f"{r.devices} × {r.hardware_id}"),
+                         f"{hz.whole(r.devices)} × {r.hardware_id}"),
         ("engine", f"{r.engine}: {ENGINES[r.engine]}"),
         ("layout", layout_text(r)),
         ("architecture", f"{hz.noun(str(a.layers), 'layer')}, d_model {a.d_model}, {hz.noun(str(a.heads), 'head')}, "
@@ -198,7 +198,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                                      if r.draft_tokens else "")),
         ("time to first token", f"{hz.token_time(r.ttft_s)}: the prompt's prefill and one step"),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
-                       + ("" if r.devices == 1 else f" on all {r.devices} devices")),
+                       + ("" if r.devices == 1 else f" on all {hz.whole(r.devices)} devices")),
         ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"
                                     f"{_rng(hz.joules, rg['joules_per_output_token'])} on the devices "
                                     f"({hz.power(r.power_w_per_device)} each), before PUE"),

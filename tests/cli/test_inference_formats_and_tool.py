@@ -153,3 +153,11 @@ def test_a_latency_bound_one_device_cannot_meet_names_the_devices_that_would(cap
     assert "meet it: give" not in str(four.value)  # devices given: theirs, refused as given
     assert main(argv[:-1] + ["1"]) == 2  # a bound no server meets: refused without a count
     assert "meet it: give" not in capsys.readouterr().err
+
+
+def test_a_device_count_reads_the_same_on_every_row(capsys):
+    """Serving review 2026-11-27: "1000000 × h100-sxm" beside "1.00 million replicas" and "1.00 million devices"."""
+    out = _out(capsys, "inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "1e6",
+               "--tokens", "1e12")
+    assert "on 1,000,000 × h100-sxm" in out and "× 1,000,000 replicas" in out and "on all 1,000,000 devices" in out
+    assert "1000000" not in out and "million devices" not in out and "million replicas" not in out
