@@ -270,6 +270,13 @@ _CODECARBON_GRID = re.compile(r"(?P<label>.+?): CodeCarbon (?P<version>\S+) (?P<
                               r"(?:, (?P<year>\d{4}))?")
 
 
+# a cloud region placed on its location's grid (core.footprint.carbon.cloud_intensity's source text)
+_CLOUD_PLACE_GRID = re.compile(r"(?P<cloud>\S+) \((?P<where>[^()]*)\): (?P<provider>.+?) publishes no grid figure per "
+                               r"region, so the grid of (?P<grid>.+?), as CodeCarbon takes it: CodeCarbon "
+                               r"(?P<version>\S+) (?P<file>\S+) \((?P<origin>[^()]*)\)(?:, (?P<year>\d{4}))?; "
+                               r"location: (?P<location>.*)")
+
+
 def grid_basis(source: str) -> str:
     """What the grid intensity is, for the statement, from its assumption's source text: the world
     average (and its report's year), a country and its data year, or a cloud region, with the data
@@ -277,6 +284,12 @@ def grid_basis(source: str) -> str:
     if source == DEFAULT_CARBON_INTENSITY_SOURCE:
         label, rest = source.split(", ", 1)  # "world average", "IEA … 2019 (as shipped by CodeCarbon)"
         return f"the {label}; " + re.sub(r" \((as shipped by CodeCarbon)\)$", r", \1", rest)
+    placed = _CLOUD_PLACE_GRID.fullmatch(source)
+    if placed:  # a provider's region by where it is (researcher review 2026-11-27: the source text printed whole)
+        year = f"{placed['year']} " if placed["year"] else ""
+        return (f"the {year}average for {with_article(placed['grid'])}, where {placed['cloud']} is "
+                f"({placed['provider']} publishes no figure per region); {placed['origin']}, as shipped with CodeCarbon "
+                f"{placed['version']}")
     m = _CODECARBON_GRID.fullmatch(source)
     if not m:
         return source

@@ -90,6 +90,14 @@ def test_the_grid_is_named_with_its_data_and_year():
     cloud = _grid_clause(flops=1e22, hardware="h100-sxm", cloud="gcp:europe-west1")
     assert "(the cloud region gcp:europe-west1 (St. Ghislain, Belgium); provider's published region figures, " \
            f"as shipped with CodeCarbon {version}~\\cite{{codecarbon}})" in cloud
+    # a provider publishing no figure per region: its region's location's grid, in words (researcher review
+    # 2026-11-27: the source text had been printed whole, file names and web address included)
+    placed = _grid_clause(flops=1e22, hardware="h100-sxm", cloud="aws:us-east-1")
+    assert "(the 2023 average for Virginia, United States (USA), where aws:us-east-1 is (AWS publishes no figure per " \
+           f"region); EPA eGRID2023, annual CO2 equivalent total output emission rate, as shipped with CodeCarbon " \
+           f"{version}~\\cite{{codecarbon}})" in placed and "json" not in placed
+    assert "the 2023 average for the Netherlands (NLD), where azure:westeurope is (Azure publishes no figure" in \
+        _grid_clause(flops=1e22, hardware="h100-sxm", cloud="azure:westeurope")
     # the text as it is when it has another form
     assert grid_basis("Germany (DEU): CodeCarbon 9.9 global_energy_mix.json (Ember), 2024") == \
         "the 2024 average for Germany (DEU); Ember, as shipped with CodeCarbon 9.9"
