@@ -498,7 +498,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     # named: the world average, a country and its year, a cloud region (CodeCarbon's data), with its citation
     where = (f" ({latex_escape(grid_basis(ci.source))}{_cite(bibkeys, grid)})" if GRID_KEY in grid
              else "".join(cite.get(k, "") for k in grid) if grid else " (given)")
-    co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at a grid carbon intensity of "
+    # CodeCarbon's figures are the grid's annual average where the power is drawn: a location-based figure, said so,
+    # as a reviewer asks (researcher review 2026-11-27); a figure given may be market-based: not said
+    kind = "a location-based, annual-average" if GRID_KEY in grid else "a"
+    co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at {kind} grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
     power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
                    cite=_cite(bibkeys, own.get("power_w", ())))

@@ -381,3 +381,12 @@ def test_a_mixture_of_experts_statement_says_its_all_to_alls_are_counted_exposed
     assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
                  "--format", "latex"]) == 0
     assert "all-to-alls" not in capsys.readouterr().out
+
+
+def test_the_grid_intensity_is_said_location_based_where_it_is_codecarbons_and_not_where_given():
+    """A reviewer asks whether a carbon figure is location- or market-based (researcher review 2026-11-27)."""
+    assert "at a location-based, annual-average grid carbon intensity of " in _statement(flops=1e22, hardware="h100-sxm",
+                                                                                         region="FRA")[1].tex
+    given = _statement(flops=1e22, hardware="h100-sxm", carbon_intensity_g_per_kwh=100)[1].tex
+    assert "location-based" not in given and "at a grid carbon intensity of 100~g" in given
+
