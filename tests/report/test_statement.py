@@ -390,3 +390,12 @@ def test_the_grid_intensity_is_said_location_based_where_it_is_codecarbons_and_n
     given = _statement(flops=1e22, hardware="h100-sxm", carbon_intensity_g_per_kwh=100)[1].tex
     assert "location-based" not in given and "at a grid carbon intensity of 100~g" in given
 
+
+
+def test_a_statement_without_a_cost_says_why_unless_nothing_is_for_sale():
+    """Researcher review 2026-11-27: with no price the cost left the paragraph in silence."""
+    h800 = _statement(flops=1e22, hardware="h800")[1].tex
+    assert ("No cost is stated: the tool has no price for the NVIDIA H800 SXM5 80GB (no public on-demand price found "
+            "(China-market SKU)), and none was given.") in h800
+    assert "No cost" not in _statement(flops=1e20, hardware="brain")[1].tex
+    assert "No cost" not in _statement(flops=1e22, hardware="h100-sxm")[1].tex
