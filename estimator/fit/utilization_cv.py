@@ -16,7 +16,7 @@ import numpy as np
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.units import S_PER_HOUR
-from estimator.core.hardware.utilization_model import POOLED, RULE_GOODPUT, Spec
+from estimator.core.hardware.utilization_model import POOLED, RULE_GOODPUT, UTILIZATION_CEILING, Spec
 from estimator.fit.new_family import family_traits, leave_family_out, nearest_family
 from estimator.fit.utilization_fit import (
     CANDIDATE_SPECS,
@@ -175,8 +175,9 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
         q = user_run_multiplier(a[i], c[i], sig[i], inner_datasets[i], inner_developers[i], level)
         for (c_out, s_out), out in ((known, results), (noyear, without_year)):
             centre, half = float(c_out[i]), q * float(s_out[i])
-            out.append(RunResult(runs[i], min(math.exp(centre), 1.0), math.exp(centre - half),
-                                 min(math.exp(centre + half), 1.0), best))
+            cap = UTILIZATION_CEILING  # as the shipped model's predict caps them (utilization_model.py)
+            out.append(RunResult(runs[i], min(math.exp(centre), cap), min(math.exp(centre - half), cap),
+                                 min(math.exp(centre + half), cap), best))
     _predict_absent_families(runs, same, level, results, without_year)
     baseline = tuple(RunResult(r, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for r in runs)
     if groups is not None:
