@@ -44,7 +44,8 @@ evidence at FP4: left at 0.6. The same pattern (short prompts slow, long prompts
 0.01 ms and a lower compute fraction on TensorRT-LLM's runs, but MLPerf's results pin it at 0.05 ms (their harness
 counts its own per-sample work), and the held-back test is MLPerf's.
 
-Tried 2026-11-27 in a one-off run, not shipped: the cost per sequence in proportion to the model's layers × d_model
+Tried 2026-11-27 in a one-off run, not shipped (its code, a field of ServingFit scaling the step's per-sequence cost,
+was removed with it, so this command does not rerun it): the cost per sequence in proportion to the model's layers × d_model
 (its per-token work outside the matrix products), stated at Llama 2 70B's 80 × 8192 and refitted (0.147 ms a sequence
 there, 0.029 ms for an 8B): MLPerf held out by model 1.14x -> 1.55x Offline (Llama 2 70B 0.62 of measured, GPT-J
 1.39x), by hardware 1.16x -> 1.33x; the TensorRT-LLM runs 1.33x -> 1.47x (Llama 3.1 8B 0.73 -> 0.94 but 405B 1.31 ->

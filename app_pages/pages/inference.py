@@ -68,7 +68,25 @@ def _model_changed() -> None:
     widget's value so that the radio shows it (browser review 2026-11-27: the state dropped, the radio still showed 16
     while the page served 8, and bits from a link stayed)."""
     model = st.session_state.get(S["model"].url_key)
-    st.session_state[S["bits"].url_key] = default_bits(None if model == CUSTOM else model)
+    model = None if model == CUSTOM else model
+    st.session_state[S["bits"].url_key] = default_bits(model)
+    # the query's lengths too: a catalog id that is MLPerf's benchmark name takes its dataset's, as the CLI does
+    # (code review 2026-11-27: DeepSeek-R1's page served 161 + 338 where the CLI served MLPerf's 161 + 3,890)
+    for name, value in zip(QUERY_KEYS, default_query(model), strict=True):
+        st.session_state[S[name].url_key] = value
+
+
+QUERY_KEYS = ("prompt_tokens", "tokens_per_query")
+
+
+def default_query(model: str | None) -> tuple[float, float]:
+    """The prompt and output tokens a query has where none are given, as the CLI's: an MLPerf benchmark's dataset's
+    where the model is named as one (``serving_data.benchmark_lengths``; one it does not document, the default's),
+    else ShareGPT's means."""
+    lengths = serving_data.benchmark_lengths(model) if model else None
+    prompt, output = (None, None) if lengths is None else lengths[:2]
+    return (float(DEFAULT_PROMPT_TOKENS if prompt is None else prompt),
+            float(DEFAULT_TOKENS_PER_QUERY if output is None else output))
 
 
 def default_bits(model: str | None) -> str:
@@ -125,8 +143,11 @@ def inputs(main=None) -> dict:
                               any_case=True)
     model_inputs(main or side, kw)
     kw["tokens"] = d.number(S["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
-    kw["prompt_tokens"] = d.number(S["prompt_tokens"], default=DEFAULT_PROMPT_TOKENS, fmt="%.4g", where=side)
-    kw["tokens_per_query"] = d.number(S["tokens_per_query"], default=DEFAULT_TOKENS_PER_QUERY, fmt="%.4g", where=side)
+    query = default_query(kw.get("model"))
+    for name, default in zip(QUERY_KEYS, query, strict=True):
+        value = d.number(S[name], default=default, fmt="%.4g", where=side)
+        # at the model's default: passed as not given, as the CLI's, so that its note says where it comes from
+        kw[name] = None if value == default else value
     # a number or max, empty the CLI's default (1, or with a time bound the largest batch that meets it)
     kw["batch_size"] = d.batch(S["batch_size"], inference_core.MAX_BATCH_WORD, where=side,
                                placeholder=f"{inference_core.DEFAULT_BATCH_SIZE}, or {inference_core.MAX_BATCH_WORD}")
@@ -141,7 +162,10 @@ def inputs(main=None) -> dict:
                                 where=side)
     kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
     side.subheader("Compression")
-    kw["bits"] = int(d.radio(S["bits"], BITS, default=default_bits(kw.get("model")), where=main or side))
+    chosen = d.radio(S["bits"], BITS, default=default_bits(kw.get("model")), where=main or side)
+    # the model's default passed as no choice, as the CLI without --bits: its note says why (code review 2026-11-27:
+    # the page always passed the bits, so "served at its released 8 bits" was never said there)
+    kw["bits"] = None if chosen == default_bits(kw.get("model")) else int(chosen)
     kw["kv_bits"] = int(d.radio(S["kv_bits"], KV_BITS, default=str(inference_core.DEFAULT_KV_BITS), where=side))
     kw["sparsity"] = d.number(S["sparsity"], default=0.0, step=0.05, fmt="%.2f", where=side)
     kw["sparse_kernels"] = not d.toggle(S["sparse_kernels"], where=side)
@@ -365,6 +389,11 @@ def scenario_link(kw: dict) -> str:
     params = {S[name].url_key: value for name, value in kw.items() if name in S and S[name].url_key}
     params[S["model"].url_key] = kw.get("model", CUSTOM)
     params[S["sparse_kernels"].url_key] = not kw["sparse_kernels"]  # the toggle reads "dense kernels"
+    if kw.get("bits") is None:  # the model's default bits, passed as no choice (``inputs``): the link holds them
+        params[S["bits"].url_key] = default_bits(kw.get("model"))
+    for name, default in zip(QUERY_KEYS, default_query(kw.get("model")), strict=True):
+        if kw.get(name) is None:  # the same for the query's lengths
+            params[S[name].url_key] = default
     if "model" in kw:  # a catalog model: its shape is the catalog's, no parameter of a custom one
         for key in CUSTOM_KEYS:
             params.pop(key, None)

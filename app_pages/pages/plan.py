@@ -141,7 +141,7 @@ def render() -> None:
         # its layouts one click away (browser review 2026-11-26, second: one line, no table, nothing to open)
         opened = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
                                   PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: "Devices",
-                                  PLAN["devices"].url_key: fast["devices"], PLAN["seq_len"].url_key: seq_len,
+                                  PLAN["devices"].url_key: fast["devices"], PLAN["seq_len"].url_key: seq_len or report.seq_len,
                                   PLAN["global_batch_tokens"].url_key: batch})
         cheaper = " It is faster and cheaper than the fewest devices' plan below." if report.fastest_is_cheaper else ""
         st.markdown(f"[Its layouts on {fast['devices']:,} devices]({opened}).{cheaper}")
@@ -181,9 +181,13 @@ def render() -> None:
         usd = price if price is not None else priced.usd_per_device_hour  # as stored, not to an estimate's 2 figures
         st.caption(c.md_escape(f"Costs at ${gfmt(usd, 4)} a device-hour ({how}).", limit=400))
     for n in report.notes:
-        if n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
-            # the settings note names each with its source (~900 characters): whole
-            st.caption(c.md_escape(n, limit=1500 if n.startswith(plan_service.SITE_NOTE_START) else 600))
+        if n.startswith(plan_service.SITE_NOTE_START):
+            # the settings, each with its source (~900 characters): whole; the price said above (code review
+            # 2026-11-27: said twice)
+            n = plan_service.site_note(best.estimate, skip=("price_usd_per_device_hour",))
+            st.caption(c.md_escape(n, limit=1500))
+        elif n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
+            st.caption(c.md_escape(n, limit=600))
     # every input, today's defaults included (the address bar leaves them out): a link keeps its plan when a
     # default moves (browser review 2026-11-26, second)
     sized = {"Devices": {PLAN["devices"].url_key: devices}, "Deadline": {PLAN["deadline_days"].url_key: deadline},
@@ -195,6 +199,6 @@ def render() -> None:
                             # and the 16M batch beside it, which a number given would not
                             PLAN["seq_len"].url_key: seq_len or report.seq_len,
                             PLAN["global_batch_tokens"].url_key: batch})
-    st.markdown("**Link to this plan** (it holds every input, where the address bar leaves out those at today's "
-                "defaults; an empty global batch stays empty: it asks for the default and 16M tokens beside it)")
+    st.markdown("**Link to this plan** (it holds every input, those at today's defaults too, which the address bar "
+                "leaves out; a global batch you did not give stays unset, so that the plan also tries 16M tokens a step)")
     st.code(link, language=None, wrap_lines=True)

@@ -76,6 +76,7 @@ LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "LLMC24", "ACT22", "NVPCF", "WATER23"
 # the step model's time (estimator/core/training/step.py): Megatron-LM's layouts and costs (Narayanan et al. 2021), the
 # goodput from Llama 3's effective training time (arXiv:2407.21783 §3.3.4; plan.GOODPUT_SOURCE)
 STEP_KEY, GOODPUT_KEY = "N21", "L31"
+DUALPIPE_KEY = "DS24c"  # DeepSeek-V3's report: its DualPipe schedule overlaps the expert all-to-alls with compute
 
 @dataclass(frozen=True)
 class Statement:
@@ -234,7 +235,8 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool
                  f"{kg}~kg per device ({how}){embodied_caveat(emb.source, kg)} over a {years:g}-year "
                  f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
     if est.water_l is not None:
-        text += (f" The run {'consumed' if measured else 'would consume'} about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
+        given = all(a[k].origin == "user" for k in ("wue_l_per_kwh", "ewif_l_per_kwh") if k in a)
+        text += (f" The run {verb(measured, given, 'consumed', 'consume')} about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
                  f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
                  f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}"
                  f"{_water_basis(est)}.")
@@ -301,18 +303,35 @@ def grid_basis(source: str) -> str:
     return f"{what}; {m['origin']}, as shipped with CodeCarbon {m['version']}"
 
 
-def step_caveats(est: Estimate) -> str:
-    """A sentence, LaTeX, where the step model's time leaves out a saving a tuned run may have: a mixture of experts'
-    all-to-alls counted exposed (researcher review 2026-11-27: DeepSeek-V3's statement gave 88.8 days without the
-    estimate's note that overlapping them, as DualPipe does, would run the step up to 2.36 times as fast); "" else."""
+def exposed_share(est: Estimate) -> float | None:
+    """The share of the step a mixture of experts' all-to-alls take, not overlapped with compute, where it is at least
+    ``EXPERT_NOTE_SHARE`` (the estimate says so); None else."""
     if not est.stepped or est.step is None:
-        return ""
+        return None
     share = est.step.exposed_expert_share
-    if share < EXPERT_NOTE_SHARE:
+    return share if share >= EXPERT_NOTE_SHARE else None
+
+
+def step_caveats(est: Estimate, cite: str = "") -> str:
+    """A sentence, LaTeX, where the step model's time leaves out a saving a tuned run may have: a mixture of experts'
+    all-to-alls not overlapped with compute (researcher review 2026-11-27: DeepSeek-V3's statement gave 88.8 days
+    without the estimate's note that overlapping them, as DualPipe does, would run the step up to 2.36 times as fast);
+    "" else. ``cite``: DeepSeek-V3's report's citation."""
+    share = exposed_share(est)
+    if share is None:
         return ""
-    return (f" Its expert all-to-alls are counted exposed, {latex_escape(f'{share:.0%}')} of each step: a schedule that "
-            "overlaps them with compute, as DeepSeek-V3's DualPipe does (arXiv:2412.19437), would run the step up to "
-            f"{latex_escape(f'{1.0 / (1.0 - share):.2f}')}~$\\times$ as fast.")
+    return (f" The model's expert all-to-alls are counted as not overlapped with compute, {latex_escape(f'{share:.0%}')} "
+            f"of each step: a schedule that overlaps them, as DeepSeek-V3's DualPipe does{cite}, would run the step up "
+            f"to {latex_escape(f'{1.0 / (1.0 - share):.2f}')}~$\\times$ as fast.")
+
+
+def verb(measured: bool, given: bool, past: str, base: str) -> str:
+    """A figure's verb: what a measured run did at settings the user gave ("cost"), what it would have done at the
+    tool's assumed settings ("would have cost": a 2026 price or a default water factor is no fact of a past run; code
+    review 2026-11-27), and what an estimated run would do ("would cost")."""
+    if not measured:
+        return f"would {base}"
+    return past if given else f"would have {past}"
 
 
 def no_price_reason(price) -> str | None:
@@ -334,7 +353,9 @@ def pue_assumed(pue) -> bool:
 THE_COUNTRIES = ("United States", "United Kingdom", "Netherlands", "Philippines", "United Arab Emirates",
                  "Czech Republic", "Czechia", "Dominican Republic", "Bahamas", "Gambia", "Maldives", "Seychelles",
                  "Democratic Republic of Congo", "Central African Republic", "Solomon Islands", "Marshall Islands",
-                 "Comoros", "Cayman Islands", "Faroe Islands", "Falkland Islands", "Cook Islands")
+                 "Comoros", "Cayman Islands", "Faroe Islands", "Falkland Islands", "Cook Islands",
+                 "British Virgin Islands", "United States Virgin Islands", "Turks and Caicos Islands",
+                 "Northern Mariana Islands")
 
 
 def with_article(label: str) -> str:
@@ -454,7 +475,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
     keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + ([STEP_KEY, GOODPUT_KEY] if stepped else []) + grid
-            + [k for k in extra_keys if k in sources])
+            + [k for k in extra_keys if k in sources] + ([DUALPIPE_KEY] if exposed_share(est) is not None else []))
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
         keys.append(SCALING_KEY)
     figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd is not None)}
@@ -510,7 +531,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
              else "".join(cite.get(k, "") for k in grid) if grid else " (given)")
     # CodeCarbon's figures are the grid's annual average where the power is drawn: a location-based figure, said so,
     # as a reviewer asks (researcher review 2026-11-27); a figure given may be market-based: not said
-    kind = "a location-based, annual-average" if GRID_KEY in grid else "a"
+    # the world average (no location given) is no location's: not labelled so (code review 2026-11-27)
+    kind = ("a location-based, annual-average" if GRID_KEY in grid and ci.source != DEFAULT_CARBON_INTENSITY_SOURCE
+            else "a")
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at {kind} grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
     power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
@@ -533,7 +556,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                                   step_cites=(cite.get(STEP_KEY, ""), cite.get(GOODPUT_KEY, "")))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
-                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}.{fit_caveats(est)}{step_caveats(est)} At "
+                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}.{fit_caveats(est)}{step_caveats(est, cite.get(DUALPIPE_KEY, ''))} At "
                 f"{power}, this "
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
@@ -576,7 +599,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         cost = f"{latex_escape(paper_money(est.cost_usd))}{_range(paper_money, est, 'cost_usd')}"
         if elec is not None:  # the cost is the electricity alone: nothing for renting or buying the devices
             text += (f" At {_assumed(elec)} electricity price of {latex_escape(paper_money(elec.value))}/kWh"
-                     f"{said[elec.name]}, the electricity alone {'cost' if measured else 'would cost'} about {cost}, with no "
+                     f"{said[elec.name]}, the electricity alone {verb(measured, elec.origin == 'user', 'cost', 'cost')} about {cost}, with no "
                      "device rental or purchase.")
         else:
             price = a["price_usd_per_device_hour"]
@@ -584,12 +607,12 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             basis = (f" ({latex_escape(price.source.split(';')[0])}, not {latex_escape(other)}'s)"
                      if other is not None else "")
             text += (f" At {_assumed(price)} price of {latex_escape('$' + hz.sig(price.value))} per device-hour"
-                     f"{basis}{said[price.name]}, this {'cost' if measured else 'would cost'} about {cost}.")
+                     f"{basis}{said[price.name]}, this {verb(measured, price.origin == 'user', 'cost', 'cost')} about {cost}.")
     elif (why := no_price_reason(a.get("price_usd_per_device_hour"))) is not None:
         # said, not dropped in silence (researcher review 2026-11-27: an H800 run's statement had no word of cost); not
         # for what is not for sale (the brain, AlphaGo)
-        text += (f" No cost is stated: the tool has no price for the {latex_escape(est.hardware_name)} "
-                 f"({latex_escape(why)}), and none was given.")
+        text += (f" No cost is stated: the tool has no price for the {latex_escape(est.hardware_name)}, and none was "
+                 f"given ({latex_escape(why)}).")
     text += " " + figures_from(version, cite.get(TOOL_KEY, ""), latex_escape)
     tex = (f"% Compute and carbon statement generated by {TOOL_NAME} {version}.\n"
            "% \\input this file; cite with the .bib file beside it (\\bibliography{<its name>}).\n" + text + "\n")

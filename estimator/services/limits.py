@@ -347,7 +347,7 @@ def _with_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, f
     return exc
 
 
-def released_bits(model: str | None) -> tuple[int, tuple[str]] | None:
+def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:
     """Where no bits are given and ``model`` is a catalog model released with fewer than 16-bit weights (DeepSeek-V3
     and R1 at FP8, gpt-oss at MXFP4): those bits and the note that says so; None else (the default, 16). Serving
     engineer review 2026-11-27: DeepSeek-R1 on 8 H200s, as it is served, was refused at 16 bits by default, and
@@ -356,9 +356,14 @@ def released_bits(model: str | None) -> tuple[int, tuple[str]] | None:
     if published is None or not published.released_bits or published.released_bits >= DEFAULT_BITS:
         return None
     bits = published.released_bits
+    # FP8 weights on a device without an FP8 peak (an A100): taken at its int8 peak here, which engines do not do
+    # (code review 2026-11-27)
+    no_fp8 = (bits == 8 and profile is not None and "fp8" not in profile.peak_flops_per_s)
+    caveat = (f"; the {profile.name} has no FP8 peak: its 8-bit matrix products are taken at its int8 peak here, "
+              "where engines run FP8 weights on it weight-only or convert them to bf16" if no_fp8 else "")
     return bits, (f"weights: {bits} bits, as {published.name.split(' (')[0]} is released "
-                  f"({published.released_bits_source}), every weight matrix at those bits here; give 16 bits to "
-                  "serve it at bf16",)
+                  f"({published.released_bits_source}), every weight matrix at those bits here{caveat}; give 16 bits "
+                  "to serve it at bf16",)
 
 
 def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
@@ -423,7 +428,7 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
     profile = default_profiles().get(hardware)
     fit = serving_data.load_serving_fit(engine)
     released_how = ()
-    if inputs.get("bits") is None and (bits := released_bits(model)) is not None:
+    if inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:
         inputs["bits"], released_how = bits
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,

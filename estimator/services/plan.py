@@ -802,25 +802,26 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
 
 # the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states
 # them (researcher review 2026-11-27: the plan printed "1.46 kt CO₂e, $28M" and named none of them)
-SITE_ASSUMPTIONS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
+COST_SETTINGS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "price_usd_per_device_hour",
                     "electricity_usd_per_kwh")
 SITE_NOTE_START = "energy, CO₂e and cost at: "
 
 
 def site_assumptions(est: Estimate) -> tuple:
-    """The assumptions of ``est`` that set its energy, CO₂e and cost from its device-hours (``SITE_ASSUMPTIONS``)."""
-    return tuple(a for name in SITE_ASSUMPTIONS if (a := est.assumption(name)) is not None and a.value is not None)
+    """The assumptions of ``est`` that set its energy, CO₂e and cost from its device-hours (``COST_SETTINGS``)."""
+    return tuple(a for name in COST_SETTINGS if (a := est.assumption(name)) is not None and a.value is not None)
 
 
-def site_note(est: Estimate) -> str:
-    """``SITE_ASSUMPTIONS`` in words, each with its origin and source ("PUE 1.10 (profile:h100-sxm: …)"); a run with no
-    price says so."""
+def site_note(est: Estimate, skip: tuple[str, ...] = ()) -> str:
+    """``COST_SETTINGS`` in words, each with its origin and source ("PUE 1.10 (profile:h100-sxm: …)", one given
+    "(given)"), but those in ``skip`` (a page that says the price apart); a run with no price says so."""
     words = {"power_w": lambda x: f"{gfmt(x, 3)} W a device", "pue": lambda x: f"PUE {x:.2f}",
              "carbon_intensity_g_per_kwh": lambda x: f"{gfmt(x, 3)} g CO₂e/kWh",
              "price_usd_per_device_hour": lambda x: f"${x:,.2f} a device-hour",
              "electricity_usd_per_kwh": lambda x: f"${x:,.3f} a kWh of electricity"}
-    parts = [f"{words[a.name](float(a.value))} ({a.origin}: {a.source})" for a in site_assumptions(est)]
-    if est.cost_usd is None:
+    parts = [f"{words[a.name](float(a.value))} ({'given' if a.origin == 'user' and a.source == 'given' else f'{a.origin}: {a.source}'})"
+             for a in site_assumptions(est) if a.name not in skip]
+    if est.cost_usd is None and not skip:
         parts.append("no price (the profile has none and none was given: no cost)")
     return SITE_NOTE_START + "; ".join(parts)
 

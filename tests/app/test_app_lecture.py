@@ -5,6 +5,7 @@ and 1920×1080: tests/browser/test_browser.py.)"""
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -230,7 +231,9 @@ def in_window(value, window_px: int):
     if not isinstance(value, dict) or "expr" not in value:
         return value
     text = re.sub(r"(\w+):", r"'\1':", value["expr"].replace("windowSize()[0]", str(window_px)))
-    return eval(text, {"__builtins__": {}}, {"clamp": lambda v, lo, hi: min(max(v, lo), hi), "round": round})
+    # Vega's round is JavaScript's Math.round (halves up), not Python's (halves to even)
+    return eval(text, {"__builtins__": {}}, {"clamp": lambda v, lo, hi: min(max(v, lo), hi),
+                                             "round": lambda x: math.floor(x + 0.5)})
 
 
 @pytest.mark.parametrize("window_px, font_px", [(1024, 18), (1280, 18), (1600, 22.5), (1920, 27), (2560, 27)])
@@ -245,7 +248,7 @@ def test_lecture_charts_grow_with_the_screen_from_the_projectors_size(window_px,
     assert in_window(cfg["title"]["fontSize"], window_px) == pytest.approx(font_px + 2)
     assert cfg["legend"]["labelLimit"] == 0
     padding = in_window(spec["padding"], window_px)
-    assert padding == {side: round(px * font_px / 18) for side, px in slide.CHART_PADDING_PX.items()}
+    assert padding == {side: math.floor(px * font_px / 18 + 0.5) for side, px in slide.CHART_PADDING_PX.items()}
 
 
 def test_limits_sections_in_lecture_mode_put_the_numbers_at_full_width():

@@ -235,10 +235,17 @@ def test_the_pages_bits_start_at_the_models_own_as_the_clis_do():
     assert at.radio(key="inf_bits").value == "8" and not at.error
     cli = limits.inference_report(model="deepseek-r1", hardware="h200-sxm", devices=8, tokens=limits_page_tokens(at))
     assert cli.result.bits == 8
+    assert metrics(at)["Time per output token"] == shown_ms(cli.result.seconds_per_output_token)  # the CLI's numbers
+    shown = " ".join(str(x.value) for x in (*at.markdown, *at.caption, *at.info))
+    assert "weights: 8 bits, as DeepSeek-R1 is released" in shown.replace("\\", "")   # and why, as the CLI says
     at = run_page("inference", {})
     assert at.radio(key="inf_bits").value == str(inference_core.DEFAULT_BITS)
     at.selectbox(key="inf_model").set_value("gpt-oss-120b").run()
     assert at.radio(key="inf_bits").value == "4"
+    # gpt-oss-120b is MLPerf's benchmark name too: its dataset's query lengths, as the CLI takes them
+    prompt, output = serving_data.benchmark_lengths("gpt-oss-120b")[:2]
+    fields = {n.key: n.value for n in at.number_input}
+    assert (fields["inf_prompt"], fields["inf_tpq"]) == (prompt, output)
     at.radio(key="inf_bits").set_value("8").run()
     at.selectbox(key="inf_hw").set_value("h100-sxm").run()
     assert at.radio(key="inf_bits").value == "8"                   # chosen, kept

@@ -82,7 +82,9 @@ BAD = [
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "XYZ"], "unknown region"),
     # a cloud's region name given as a region: the cloud region named (researcher review 2026-11-27)
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "us-east-1"],
-     "'us-east-1' is a cloud's region: give the cloud region aws:us-east-1 instead"),
+     "'us-east-1' is a cloud's region, not a country's: give the cloud region aws:us-east-1 (--cloud)"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--region", "aws:us-east-1"],
+     "'aws:us-east-1' is a cloud region, not a country's: give it as the cloud region (--cloud)"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--cloud", "gcp:mars-1"], "unknown gcp region"),
     (["estimate", "--params", "7e9", "--hardware", "h100-sxm"], "needs the number of training tokens"),
     (["estimate", "--hardware", "h100-sxm"], "no workload"),

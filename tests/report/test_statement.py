@@ -376,7 +376,8 @@ def test_a_mixture_of_experts_statement_says_its_all_to_alls_are_counted_exposed
     assert share > 0.3
     assert main(["estimate", *(x for k, v in moe.items() for x in (f"--{k}", str(v))), "--format", "latex"]) == 0
     tex = " ".join(capsys.readouterr().out.split())
-    assert f"Its expert all-to-alls are counted exposed, {share:.0%}".replace("%", "\\%") + " of each step" in tex
+    assert (f"The model's expert all-to-alls are counted as not overlapped with compute, {share:.0%}".replace("%", "\\%")
+            + " of each step: a schedule that overlaps them, as DeepSeek-V3's DualPipe does~\\cite{deepseek2024v3}") in tex
     assert f"up to {1 / (1 - share):.2f}~$\\times$ as fast." in tex
     assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
                  "--format", "latex"]) == 0
@@ -387,6 +388,8 @@ def test_the_grid_intensity_is_said_location_based_where_it_is_codecarbons_and_n
     """A reviewer asks whether a carbon figure is location- or market-based (researcher review 2026-11-27)."""
     assert "at a location-based, annual-average grid carbon intensity of " in _statement(flops=1e22, hardware="h100-sxm",
                                                                                          region="FRA")[1].tex
+    world = _statement(flops=1e22, hardware="h100-sxm")[1].tex      # no location given: the world average, unlabelled
+    assert "location-based" not in world and "at a grid carbon intensity of 475~g" in world
     given = _statement(flops=1e22, hardware="h100-sxm", carbon_intensity_g_per_kwh=100)[1].tex
     assert "location-based" not in given and "at a grid carbon intensity of 100~g" in given
 
@@ -395,7 +398,19 @@ def test_the_grid_intensity_is_said_location_based_where_it_is_codecarbons_and_n
 def test_a_statement_without_a_cost_says_why_unless_nothing_is_for_sale():
     """Researcher review 2026-11-27: with no price the cost left the paragraph in silence."""
     h800 = _statement(flops=1e22, hardware="h800")[1].tex
-    assert ("No cost is stated: the tool has no price for the NVIDIA H800 SXM5 80GB (no public on-demand price found "
-            "(China-market SKU)), and none was given.") in h800
+    assert ("No cost is stated: the tool has no price for the NVIDIA H800 SXM5 80GB, and none was given (no public "
+            "on-demand price found (China-market SKU)).") in h800
     assert "No cost" not in _statement(flops=1e20, hardware="brain")[1].tex
     assert "No cost" not in _statement(flops=1e22, hardware="h100-sxm")[1].tex
+
+
+def test_a_measured_runs_cost_and_water_at_assumed_settings_are_what_it_would_have_cost():
+    """A known run took its time; its cost at a price the tool assumes, and its water at default factors, are not facts
+    of that run (code review 2026-11-27: "this cost about $7,500" at a 2020 price list's rate)."""
+    run = dict(flops=1e20, hours=100, devices=8, hardware="a100-sxm-80gb")
+    assumed = _statement(**run)[1].tex
+    assert " took " in assumed and "this would have cost about" in assumed and "The run would have consumed about" in assumed
+    given = _statement(**run, price_usd_per_device_hour=2.0, wue_l_per_kwh=0.5, ewif_l_per_kwh=2.0)[1].tex
+    assert "this cost about" in given and "The run consumed about" in given
+    estimated = _statement(flops=1e22, hardware="h100-sxm")[1].tex
+    assert "this would cost about" in estimated and "The run would consume about" in estimated

@@ -99,8 +99,9 @@ def find_country(data: CarbonData, given: str, field_name: str = "country") -> s
         # a cloud provider's region name ("us-east-1") is a cloud region (researcher review 2026-11-27: the hint named
         # usa:california only)
         clouds = sorted(f"{p}:{r}" for p, r in (*data.cloud, *data.cloud_places) if r == text)
-        if clouds:
-            hint = f"; {quoted(given)} is a cloud's region: give the cloud region {' or '.join(clouds)} instead"
+        if clouds:  # refused as the cloud's input, so that the CLI names its flag (code review 2026-11-27)
+            raise UnknownRegionError(f"{quoted(given)} is a cloud's region, not a country's: give the cloud region "
+                                     f"{' or '.join(clouds)}", field="cloud")
         raise UnknownRegionError(f"unknown region {quoted(given)}: give {COUNTRY_FORMS}, or a region with its country "
                                  f"(usa:california){hint}", field=field_name)
     raise UnknownRegionError(f"unknown country {quoted(given)}: give {COUNTRY_FORMS}{hint}", field=field_name)
@@ -170,6 +171,10 @@ def find_place(data: CarbonData, country: str | None = None, region: str | None 
         region_intensity(data, code, region)
         return Place(code, sub_region_key(data, code, region))
     head, sep, tail = region.partition(":")
+    if sep and country_code(data, head) is None and head.strip().lower() in {p for p, _ in (*data.cloud, *data.cloud_places)}:
+        # "aws:us-east-1" is a cloud region (code review 2026-11-27: read as a country, "did you mean Samoa")
+        raise UnknownRegionError(f"{quoted(region)} is a cloud region, not a country's: give it as the cloud region",
+                                 field="cloud")
     if sep:
         code = find_country(data, head, "region")
         region_intensity(data, code, tail)
