@@ -32,7 +32,7 @@ from estimator.core.base.tool import __version__
 _EXPORTS = {
     "estimate": "estimator.services.public:estimate",
     "run": "estimator.services.public:run",
-    "compare": "estimator.services.api:compare",
+    "compare": "estimator.services.public:compare",
     "plan": "estimator.services.plan:plan",
     "inference": "estimator.services.limits:inference_report",
     "track": "estimator.monitor.track:track",
@@ -108,8 +108,8 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from estimator.core.workload.scenario import Scenario  # noqa: F401
     from estimator.io.datafiles import default_profiles as profiles  # noqa: F401
     from estimator.monitor.track import Run, track  # noqa: F401
-    from estimator.services.api import CompareReport, Result, compare  # noqa: F401
+    from estimator.services.api import CompareReport, Result  # noqa: F401
     from estimator.services.limits import InferenceReport  # noqa: F401
     from estimator.services.limits import inference_report as inference  # noqa: F401
     from estimator.services.plan import PlanReport, plan  # noqa: F401
-    from estimator.services.public import estimate, load_profile, run  # noqa: F401
+    from estimator.services.public import compare, estimate, load_profile, run  # noqa: F401

@@ -28,6 +28,7 @@ from estimator.services.workload_inputs import (
     ESTIMATE_KEYWORDS,
     GENERIC_KEYS,
     WorkloadInputs,
+    compare_kwargs,
     run_estimate,
     workload_inputs,
 )
@@ -119,8 +120,10 @@ def cmd_compare(args):
     for h in ids:
         ps.get(h)  # an unknown id or a broken file is named first, before what the comparison refuses
     try:
-        rep = api.compare(ids, preset_id=args.preset, country=args.country, region=args.region, cloud=args.cloud,
-                          **scenario_kwargs(args))
+        # the Python API's compare(…, model=…) runs the same (services.workload_inputs.compare_kwargs)
+        rep = api.compare(ids, **compare_kwargs(preset_id=args.preset, country=args.country, region=args.region,
+                                                cloud=args.cloud, model=args.model, seq_len=args.seq_len,
+                                                **scenario_kwargs(args)))
     except EstimatorError as exc:
         # no workload, or an input every profile refuses: its error, as raised, is the one line (exit 2)
         raise workload_named(exc, args) from None
@@ -250,6 +253,8 @@ def register(sub):
 
     p = sub.add_parser("compare", help="one workload across several hardware profiles")
     add_workload_args(p, COMPARE)
+    m = p.add_argument_group("a catalog model, timed on each profile by the step model (the planner's best layout)")
+    add_input_args(m, COMPARE, ("model", "seq_len"))
     add_input_args(p, COMPARE, ("hardware",))
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.set_defaults(func=cmd_compare)

@@ -390,8 +390,11 @@ TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL
                  SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
                  ACTIVE_PARAMS, VP, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
-COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("model", "heads", "kv_heads", "ffn", "mlp", "experts",
-                                                                "experts_per_token", "micro_batch", "seq_len", "zero",
+# A catalog model and the sequence are kept: each profile's time from the step model over the planner's best layout on
+# it, as `estimate --model` times it (researcher review 2026-11-27: compare could not reproduce estimate --model); a
+# layout is not (one that divides one profile's devices and memory need not another's).
+COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("heads", "kv_heads", "ffn", "mlp", "experts",
+                                                                "experts_per_token", "micro_batch", "zero",
                                                                 "activation_recompute", "tp", "pp", "cp", "ep",
                                                                 "attention_kernel", "global_batch_tokens",
                                                                 "active_params", "vp", "hardware")),

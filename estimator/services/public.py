@@ -12,7 +12,7 @@ from estimator.core.training.estimate import estimate as core_estimate
 from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.services import api
-from estimator.services.workload_inputs import run_estimate
+from estimator.services.workload_inputs import compare_kwargs, run_estimate
 
 
 def load_profile(hardware: str | Path | HardwareProfile) -> HardwareProfile:
@@ -52,3 +52,11 @@ def run(**inputs) -> api.Result:
     if set(inputs) <= set(api.RUN_KEYWORDS):
         return api.run(**inputs)
     return run_estimate(**inputs)
+
+
+def compare(hardware_ids, **inputs) -> api.CompareReport:
+    """One workload on several profiles (``api.compare``), from the CLI's inputs by name as ``estimate`` takes them: a
+    catalog ``model`` (and ``seq_len``) times each profile with the step model over its planner's best layout, as
+    ``estimate(model=…)`` does (``workload_inputs.compare_kwargs``); ``api.compare``'s own keywords as they are."""
+    return api.compare(hardware_ids, **compare_kwargs(**inputs))
+

@@ -112,6 +112,14 @@ def compare_caveats(results) -> list[str]:
             ("the other hardware", "that hardware's")
         out.append(f"power incl. host differs: {', '.join(chip)} count{'s' if len(chip) == 1 else ''} the chip alone, "
                    f"{others} the device's share of its server too, so their energy reads low beside {beside}")
+    # a catalog model times each profile by the step model, but one it does not time (a device older than its fit)
+    # by the fitted utilisation: two methods side by side, said (compare --model, 2026-11-27)
+    stepped = sorted(r.profile.id for r in hardware if r.estimate.stepped)
+    fitted = sorted(r.profile.id for r in hardware if not r.estimate.stepped)
+    if stepped and fitted:
+        out.append(f"time differs in method: {', '.join(stepped)} timed by the step model over a planned layout (a "
+                   f"tuned stack's time), {', '.join(fitted)} by the utilisation fitted to published whole runs "
+                   "(the notes on each row say why)")
     # only the rows whose utilisation the fit set: one given (or a preset's) is the same figure whatever the
     # device's runs (audit: "0.5, given" on both rows, yet "rows at the flat 30% rule … the others take their
     # family's fit")

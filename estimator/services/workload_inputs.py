@@ -123,5 +123,29 @@ def run_estimate(*, hardware: str | None = None, preset_id: str | None = None, c
                    memory=memory, **{k: given.get(k) for k in api.STEP_NAMES}, **w.run_kwargs())
 
 
-__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs", "run_estimate",
-           "workload_inputs"]
+
+
+# `compare`'s inputs by the command line's names: the scenario's, an architecture's or a generic network's, a catalog
+# model and the sequence, and where the run is (no layout: ``inputs.COMPARE``).
+COMPARE_INPUTS = ("model", "seq_len")
+
+
+def compare_kwargs(**given) -> dict:
+    """``api.compare``'s keywords from ``compare``'s inputs by name: a catalog ``model`` (and ``seq_len``) becomes the
+    workload's parameters and the memory's shape, as ``run_estimate`` makes them, so that each profile is timed as
+    ``estimate --model`` times it on that profile; the rest as given."""
+    model, seq_len = given.pop("model", None), given.pop("seq_len", None)
+    if model is None and seq_len is None:
+        return given
+    if seq_len is not None and model is None:
+        raise InputError("the sequence length sets the step model's time of a catalog model: give the model with it",
+                         field=("seq_len", "model"))
+    w = workload_inputs({k: given.get(k) for k in api.INPUT_FIELDS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS},
+                        model=model, preset=given.get("preset_id"), seq_len=seq_len)
+    rest = {k: v for k, v in given.items() if k not in api.INPUT_FIELDS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
+    return {**rest, **{k: v for k, v in w.run_kwargs().items() if k != "flops_tokens"},
+            "memory": {"model": model, "seq_len": w.seq_len}}
+
+
+__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "COMPARE_INPUTS", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs",
+           "compare_kwargs", "run_estimate", "workload_inputs"]
