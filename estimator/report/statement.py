@@ -235,7 +235,8 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool
                  f"{kg}~kg per device ({how}){embodied_caveat(emb.source, kg)} over a {years:g}-year "
                  f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
     if est.water_l is not None:
-        given = all(a[k].origin == "user" for k in ("wue_l_per_kwh", "ewif_l_per_kwh") if k in a)
+        # the factors themselves given, not only a place whose factor the tool takes ("the grid's country (USA)")
+        given = all(given_figure(a[k]) for k in ("wue_l_per_kwh", "ewif_l_per_kwh") if k in a)
         text += (f" The run {verb(measured, given, 'consumed', 'consume')} about {_water_tex(est.water_l)}{_range(_water, est, 'water_l')} of "
                  f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
                  f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}"
@@ -323,6 +324,11 @@ def step_caveats(est: Estimate, cite: str = "") -> str:
     return (f" The model's expert all-to-alls are counted as not overlapped with compute, {latex_escape(f'{share:.0%}')} "
             f"of each step: a schedule that overlaps them, as DeepSeek-V3's DualPipe does{cite}, would run the step up "
             f"to {latex_escape(f'{1.0 / (1.0 - share):.2f}')}~$\\times$ as fast.")
+
+
+def given_figure(a) -> bool:
+    """Whether the user gave the figure itself (not a place or setting the tool's figure follows from)."""
+    return a.origin == "user" and a.source == "given"
 
 
 def verb(measured: bool, given: bool, past: str, base: str) -> str:
@@ -599,7 +605,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         cost = f"{latex_escape(paper_money(est.cost_usd))}{_range(paper_money, est, 'cost_usd')}"
         if elec is not None:  # the cost is the electricity alone: nothing for renting or buying the devices
             text += (f" At {_assumed(elec)} electricity price of {latex_escape(paper_money(elec.value))}/kWh"
-                     f"{said[elec.name]}, the electricity alone {verb(measured, elec.origin == 'user', 'cost', 'cost')} about {cost}, with no "
+                     f"{said[elec.name]}, the electricity alone {verb(measured, given_figure(elec), 'cost', 'cost')} about {cost}, with no "
                      "device rental or purchase.")
         else:
             price = a["price_usd_per_device_hour"]
@@ -607,7 +613,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             basis = (f" ({latex_escape(price.source.split(';')[0])}, not {latex_escape(other)}'s)"
                      if other is not None else "")
             text += (f" At {_assumed(price)} price of {latex_escape('$' + hz.sig(price.value))} per device-hour"
-                     f"{basis}{said[price.name]}, this {verb(measured, price.origin == 'user', 'cost', 'cost')} about {cost}.")
+                     f"{basis}{said[price.name]}, this {verb(measured, given_figure(price), 'cost', 'cost')} about {cost}.")
     elif (why := no_price_reason(a.get("price_usd_per_device_hour"))) is not None:
         # said, not dropped in silence (researcher review 2026-11-27: an H800 run's statement had no word of cost); not
         # for what is not for sale (the brain, AlphaGo)

@@ -414,3 +414,11 @@ def test_a_measured_runs_cost_and_water_at_assumed_settings_are_what_it_would_ha
     assert "this cost about" in given and "The run consumed about" in given
     estimated = _statement(flops=1e22, hardware="h100-sxm")[1].tex
     assert "this would cost about" in estimated and "The run would consume about" in estimated
+
+
+def test_a_water_factor_that_follows_a_place_given_is_not_the_runs_own():
+    """The off-site factor a country given sets is the tool's figure for that country: a known run "would have
+    consumed" at it, even with the on-site factor given (code review 2026-11-27)."""
+    tex = _statement(flops=1e20, hours=100, devices=8, hardware="a100-sxm-80gb", wue_l_per_kwh=0.5,
+                     country="USA")[1].tex
+    assert "The run would have consumed about" in tex
