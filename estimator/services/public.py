@@ -59,4 +59,3 @@ def compare(hardware_ids, **inputs) -> api.CompareReport:
     catalog ``model`` (and ``seq_len``) times each profile with the step model over its planner's best layout, as
     ``estimate(model=…)`` does (``workload_inputs.compare_kwargs``); ``api.compare``'s own keywords as they are."""
     return api.compare(hardware_ids, **compare_kwargs(**inputs))
-

@@ -137,6 +137,8 @@ def compare_kwargs(**given) -> dict:
     model, seq_len = given.pop("model", None), given.pop("seq_len", None)
     if model is None and seq_len is None:
         return given
+    if given.get("memory") is not None:  # api.run's own form beside the CLI's names: one of them (as estimate's)
+        raise InputError("give the model and sequence by name or in memory, not both", field=("model", "memory"))
     if seq_len is not None and model is None:
         raise InputError("the sequence length sets the step model's time of a catalog model: give the model with it",
                          field=("seq_len", "model"))
