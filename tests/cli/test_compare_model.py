@@ -53,3 +53,9 @@ def test_compare_refuses_what_it_cannot_time_in_one_line_as_the_api_does(capsys,
     from estimator import InputError
     with pytest.raises(InputError, match=said):
         compare(["h100-sxm", "b200"], **keywords)
+
+
+def test_the_model_by_name_and_in_memory_together_are_refused():
+    from estimator import InputError
+    with pytest.raises(InputError, match="by name or in memory, not both"):
+        compare(["h100-sxm", "b200"], model="llama-3.1-8b", tokens=1e12, memory={"model": "llama-3.1-70b"})
