@@ -46,6 +46,7 @@ from estimator.core.training.words import unfitted_precision_note
 from estimator.core.workload.architecture import Architecture
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
+from estimator.report.statement import given_figure
 
 # The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
 # (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
@@ -819,9 +820,9 @@ def site_note(est: Estimate, skip: tuple[str, ...] = ()) -> str:
              "carbon_intensity_g_per_kwh": lambda x: f"{gfmt(x, 3)} g CO₂e/kWh",
              "price_usd_per_device_hour": lambda x: f"${x:,.2f} a device-hour",
              "electricity_usd_per_kwh": lambda x: f"${x:,.3f} a kWh of electricity"}
-    parts = [f"{words[a.name](float(a.value))} ({'given' if a.origin == 'user' and a.source == 'given' else f'{a.origin}: {a.source}'})"
+    parts = [f"{words[a.name](float(a.value))} ({'given' if given_figure(a) else f'{a.origin}: {a.source}'})"
              for a in site_assumptions(est) if a.name not in skip]
-    if est.cost_usd is None and not skip:
+    if est.cost_usd is None:  # said on the page too, which states a price apart only where there is one
         parts.append("no price (the profile has none and none was given: no cost)")
     return SITE_NOTE_START + "; ".join(parts)
 

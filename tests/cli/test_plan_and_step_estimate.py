@@ -239,3 +239,13 @@ def test_a_budgets_best_says_on_how_many_devices(capsys):
     fewest = int(next(line for line in out.splitlines() if line.startswith("Fewest devices")).rsplit(" ", 1)[1]
                  .replace(",", ""))
     assert code == 0 and f"\nBest on {fewest:,} devices: " in out
+
+
+def test_the_plan_pages_settings_note_says_there_is_no_price_where_there_is_none():
+    """The page states a price apart and leaves it out of the note; with none to state, the note still says so."""
+    r = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h800", devices=64)
+    page_note = plan_service.site_note(r.best.estimate, skip=("price_usd_per_device_hour",))
+    assert page_note.endswith("no price (the profile has none and none was given: no cost)")
+    priced = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=64)
+    shown = plan_service.site_note(priced.best.estimate, skip=("price_usd_per_device_hour",))
+    assert "a device-hour" not in shown and "no price" not in shown and "PUE 1.10" in shown
