@@ -12,7 +12,7 @@ import pytest
 
 from estimator.core.base.errors import InputError
 from estimator.core.footprint import embodied as em
-from estimator.core.serving.step import DEFAULT_ENGINE
+from estimator.core.serving.step import DEFAULT_ENGINE, cross_node_allreduce_s
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
 from estimator.services import limits
@@ -81,6 +81,18 @@ def test_a_degree_past_one_server_crosses_the_scale_out_network():
     r = _serve(tp=16, batch_size=8)
     assert (r.devices, r.tp, r.replicas, r.nodes_per_replica) == (16, 16, 1, 2)  # 8 H100s an NVLink server
     assert any("over 50 GB/s" in n or "scale-out" in n for n in r.notes), r.notes
+
+
+def test_each_doubling_of_the_nodes_a_small_all_reduce_spans_adds_ncclS_tree_latency():
+    # NCCL's tree model (tuning.cc): +2·⌊log2 nodes⌋ × 5.0 µs; 5 nodes count as 4 (log2i)
+    assert [cross_node_allreduce_s(n) * 1e6 for n in (1, 2, 4, 5, 8)] == pytest.approx([0, 10, 20, 20, 30])
+    # Llama 3.1 70B at batch 1, one replica: within a server the all-reduce's fixed cost alone; past it each of the
+    # 2 × 80 all-reduces a token pays the nodes' latency too, so 8 nodes of 8 H100s are slower a token than 2 (they
+    # read 11.9 against 14.1 ms before, as if the network added no latency)
+    ms = {tp: 1e3 / limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e6, tp=tp,
+                                            batch_size=1).result.tokens_per_s for tp in (8, 16, 64)}
+    assert ms[64] > ms[16]  # 160 × 20 µs more a token outweighs reading a quarter of the weights each
+    assert ms[16] == pytest.approx(15.66, rel=0.02) and ms[64] == pytest.approx(16.71, rel=0.02)
 
 
 def test_inputs_the_layout_cannot_take_are_refused():

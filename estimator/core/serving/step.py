@@ -17,8 +17,8 @@ that split every layer (tensor parallelism). Its time, per device:
   larger batches raise it through the KV cache they read)
 - prefill  = the prompts of the B/T requests that start per step (T = output tokens per
   request): (B/T) × (2·N_active·P + 2·L·P²·H·d_head) ÷ (tp × η_c × peak), compute-bound
-- tensor parallelism = 2 all-reduces per layer (Megatron-LM), each a fitted fixed cost plus
-  its bytes over the device's link: the hidden state of every token the step multiplies, the B decoded
+- tensor parallelism = 2 all-reduces per layer (Megatron-LM), each a fitted fixed cost (plus NCCL's network
+  latency where a replica spans nodes: ``cross_node_allreduce_s``) plus its bytes over the device's link: the hidden state of every token the step multiplies, the B decoded
   sequences' and, in an engine whose prompts ride in the decode step (``mixed_prefill``), the prompt tokens
   too (issue 54: they had been left out, and Llama 3.1 405B in TensorRT-LLM's published runs, at their TP4 and TP8,
   came out 1.28× too fast; 1.14× with them). An engine that prefills as its own phase (vllm-2024, eager-2023) keeps the decoded sequences' only, as
@@ -56,7 +56,7 @@ from dataclasses import dataclass
 
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
-from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
+from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, MS_PER_S, US_PER_MS
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.step import half_efficiency_dim
 from estimator.core.workload.architecture import (
@@ -95,6 +95,23 @@ COMPUTE_FRACTION_SOURCE = ("0.6 of the tensor peak: prefill MFU 0.61–0.67 on A
 # each link (NCCL tests, doc/PERFORMANCE.md: busbw = algbw · 2(n−1)/n).
 ALLREDUCES_PER_LAYER = 2
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduced messages
+# An all-reduce whose ranks span nodes pays the network's latency on top of the fixed cost fitted within one NVLink
+# domain (``tp_s_per_allreduce``): NCCL's own cost model (NVIDIA/nccl src/graph/tuning.cc, ncclTopoTuneModel, at
+# b6475625fbcaa2c3c0e50eed2fa1255d7514d4a2) times a small all-reduce on its tree algorithm, the one it picks for small
+# messages across nodes, as baseLat + 2·((ranks per node − 1)·intraLat + ⌊log2 nodes⌋·interLat): the part the nodes
+# add is 2·⌊log2 nodes⌋ × hwLat[NET][Tree][LL], 5.0 µs. (A measured 1 KB all-reduce on 2 nodes of 8 A100s,
+# 35.85 µs against 16.96 µs on one, adds more, 19 µs: microsoft/mscclpp docs/performance-ndmv4.md, NCCL 2.17.1.)
+NET_TREE_LL_LATENCY_US = 5.0
+CROSS_NODE_ALLREDUCE_SOURCE = ("NCCL's cost model of a small all-reduce on its tree algorithm across nodes: "
+                               "+2·⌊log2 nodes⌋ × 5.0 µs (NVIDIA/nccl src/graph/tuning.cc, hwLat[NET][Tree][LL])")
+
+
+def cross_node_allreduce_s(nodes: int) -> float:
+    """What ``nodes`` scale-up domains add to one small all-reduce (0 within one): 2·⌊log2 nodes⌋ × 5.0 µs, NCCL's
+    tree model (``NET_TREE_LL_LATENCY_US``)."""
+    if nodes <= 1:
+        return 0.0
+    return 2 * (int(nodes).bit_length() - 1) * NET_TREE_LL_LATENCY_US / (US_PER_MS * MS_PER_S)
 # Expert parallelism: a mixture of experts' layer sends each token's hidden state to its k experts' devices and
 # gathers their outputs back, two all-to-alls a layer (DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.2.2:
 # "dispatching and combining"); of an even spread over ep devices, (ep − 1)/ep of the copies leave the device.
@@ -240,6 +257,8 @@ class Device:
     tdp_w: float                  # what the fractions of TDP multiply: the TDP, or a stand-in (``tdp_label``)
     link_gb_per_s: float
     link_source: str = ""
+    # what crossing nodes adds to each tensor-parallel all-reduce (``cross_node_allreduce_s``; 0 within one domain)
+    allreduce_extra_s: float = 0.0
     # attention's products (QKᵀ, AV) multiply activations by the 16-bit KV cache, not weights: they run at
     # the 16-bit peak whatever the weights' bits (None: ``peak_flops_per_s``; audit: 8-bit ran them at INT8)
     attention_flops_per_s: float | None = None
@@ -488,7 +507,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         # every token the step's matrix products carry is all-reduced: the decoded sequences' and, where prompts ride
         # in the step (mixed prefill), the prompts' (the module docstring)
         message = (seqs * verified + (starts * p if fit.mixed_prefill else 0.0)) * arch.d_model * ACTIVATION_BYTES
-        per_allreduce = fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB)
+        per_allreduce = (fit.tp_s_per_allreduce + device.allreduce_extra_s
+                         + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB))
         tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
     ep_s = 0.0
     if ep > 1:
@@ -519,7 +539,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         if tp > 1:
             message = seqs * arch.d_model * ACTIVATION_BYTES
             pass_tp_s = ALLREDUCES_PER_LAYER * DRAFT_LAYERS * (
-                fit.tp_s_per_allreduce + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB))
+                fit.tp_s_per_allreduce + device.allreduce_extra_s
+                + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB))
         pass_ep_s = 0.0
         if ep > 1:
             routed = own * seqs * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
