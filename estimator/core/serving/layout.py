@@ -34,7 +34,7 @@ from estimator.core.serving.memory import draft_layers_of, serving_footprint
 from estimator.core.serving.memory_fit import expert_parallel, memory_fit
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.scenario import MAX_BATCH_WORD
-from estimator.core.serving.step import CROSS_NODE_ALLREDUCE_SOURCE, Device, ServingFit, cross_node_allreduce_s
+from estimator.core.serving.step import Device, ServingFit, cross_node_allreduce_s
 from estimator.core.serving.throughput import max_throughput, tensor_parallel_options
 from estimator.core.workload.architecture import tensor_parallel_problem
 
@@ -73,8 +73,7 @@ def device_at(profile: HardwareProfile, device: Device, tp: int) -> Device:
     spanned (``cross_node_allreduce_s``); within it, unchanged."""
     if profile.scale_up_devices and tp > profile.scale_up_devices and profile.scale_out_gb_per_s:
         return replace(device, link_gb_per_s=profile.scale_out_gb_per_s,
-                       link_source=(f"the scale-out network across nodes: {profile.scale_out_source}; "
-                                    f"{CROSS_NODE_ALLREDUCE_SOURCE}"),
+                       link_source=f"the scale-out network across nodes: {profile.scale_out_source}",
                        allreduce_extra_s=cross_node_allreduce_s(nodes_spanned(profile, tp)))
     return device
 

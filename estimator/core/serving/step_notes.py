@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from estimator.core.base.number_text import gfmt, rounded, sci
-from estimator.core.base.units import MS_PER_S
+from estimator.core.base.units import MS_PER_S, US_PER_MS
 from estimator.core.hardware.limits import power_over_tdp_note
 from estimator.core.hardware.power_base import CHIP_DRAW, chip_draw_note, power_base
 from estimator.core.hardware.profile import HardwareProfile
@@ -25,6 +25,7 @@ from estimator.core.serving.notes import (
 )
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
+    CROSS_NODE_ALLREDUCE_SOURCE,
     IDLE_POWER_FRACTION,
     Device,
     ServingFit,
@@ -207,7 +208,9 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                      "to all-reduces: a stand-in); every layer counted as a mixture-of-experts layer")
     elif devices > 1:
         notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
-                     f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})")
+                     f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})"
+                     + (f", each {gfmt(device.allreduce_extra_s * US_PER_MS * MS_PER_S)} µs longer for the nodes it "
+                        f"spans ({CROSS_NODE_ALLREDUCE_SOURCE})" if device.allreduce_extra_s else ""))
     if devices > 8 and ep == 1:
         notes.append("tensor parallelism beyond 8 devices (one NVLink domain) is rarely used; serving usually adds "
                      "replicas or pipeline stages instead, not modelled")
