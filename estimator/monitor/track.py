@@ -88,13 +88,19 @@ class Run:
                  carbon_intensity_g_per_kwh: float | None = None, price_usd_per_device_hour: float | None = None,
                  pue: float | None = None, report_at: int | Iterable[int] | None = None,
                  report_path: str | os.PathLike | None = None, profile_path: str | os.PathLike | None = None,
-                 print_report: bool = True, stream: IO[str] | None = None,
+                 profile_id: str | None = None, print_report: bool = True, stream: IO[str] | None = None,
                  energy_window_s: float = ENERGY_WINDOW_S, clock: Callable[[], float] = time.perf_counter):
         self.total_steps = None if total_steps is None else _whole("total_steps", total_steps, tp.TOTAL_STEPS)
         self.flops_per_step = None if flops_per_step is None else require_number_in("flops_per_step", flops_per_step,
                                                                                     B.FLOPS)
         self.devices = _whole("devices", devices, B.DEVICES)
         self.warmup_steps = None if warmup_steps is None else _whole("warmup_steps", warmup_steps, tp.WARMUP_STEPS)
+        if self.warmup_steps is not None and self.total_steps is not None and self.warmup_steps >= self.total_steps:
+            # no steady step would be left to time (measure review 2026-11-27: the run went on, its report without a
+            # step time and without a word why)
+            raise InputError(f"warmup_steps ({self.warmup_steps:,}) must be fewer than total_steps "
+                             f"({self.total_steps:,}): the steps after the warm-up are the ones timed",
+                             field="warmup_steps")
         self._report_steps = setup.report_steps(report_at)
         self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
         self._backend_choice = setup.backend_choice(backend)
@@ -112,6 +118,10 @@ class Run:
         self.profile_path = (None if profile_path is None
                              else setup.output_path("profile_path", profile_path, ".toml", kind="profile"))
         setup.check_profile_backend(self.profile_path, self._backend_choice, self.flops_per_step)
+        if profile_id is not None and self.profile_path is None:
+            raise InputError("profile_id names the profile profile_path writes: give profile_path with it, or call "
+                             "run.write_profile(path, profile_id=...) after the run", field="profile_id")
+        self.profile_id = profile_id
         self.print_report = bool(print_report)
         self._stream = setup.text_stream(stream)
         self._clock = setup.clock_choice(clock)
@@ -141,10 +151,14 @@ class Run:
         if self._status != "not started":
             raise InputError("this run has already started; create a new one with track(...)")
         self._marker = open_marker(self.failures)
-        opened = setup.open_measurement(self._backend_choice, self.device_index, self.settings, self.profile,
-                                        self._hardware_how, self.failures, self.notes)
+        try:
+            opened = setup.open_measurement(self._backend_choice, self.device_index, self.settings, self.profile,
+                                            self._hardware_how, self.failures, self.notes)
+        except EstimatorError:
+            self._close_marker()  # refused at the start: nothing left open
+            raise
         # a profile asked for from a meter that reads no power: refused now (what opened closed), not after the training
-        setup.check_profile_power(self.profile_path, opened, self._marker)
+        setup.check_profile_power(self.profile_path, opened, self._marker, self.profile_id)
         self._energy = EnergyWindows(opened.backend, opened.energy_on, failures=self.failures, notes=self.notes,
                                      elapsed_s=self._since_start_s, changed=self._settings_changed, say=self._say)
         self.profile = opened.profile
@@ -269,7 +283,7 @@ class Run:
             self._guard_file(f"writing the report {self.report_path}", lambda: self.save_report(self.report_path))
         if self.profile_path is not None and exc is None:
             self._guard_file(f"writing the profile {self.profile_path}",
-                             lambda: self.write_profile(self.profile_path))
+                             lambda: self.write_profile(self.profile_path, profile_id=self.profile_id))
         if self.print_report:
             text = track_rep.format_report(p, self.settings, failures=self.failures, final=True, status=self._status)
             print(text, file=self._stream or sys.stderr, flush=True)
@@ -431,7 +445,8 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
     - ``report_at``: step(s) at which to print the short report; ``report_path``: the JSON report,
       rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
       at the end (both in a folder that exists, checked now; a profile needs power measured: not with
-      backend "none", and a meter that reads no power is refused at the start, by calibration's rule);
+      backend "none", and a meter that reads no power is refused at the start, by calibration's rule), under
+      ``profile_id`` where given (else the base's id and the host's: an id a loaded profile has is refused now);
       ``print_report`` (the final report, default True), ``stream`` (default stderr);
     - ``energy_window_s`` (default 10 s); ``clock`` (tests).
     """

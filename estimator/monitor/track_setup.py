@@ -179,7 +179,7 @@ def check_profile_backend(profile_path: Path | None, backend: str | Backend, flo
                          "profile_path out", field="profile_path")
 
 
-def check_profile_power(profile_path: Path | None, opened: Opened, marker=None) -> None:
+def check_profile_power(profile_path: Path | None, opened: Opened, marker=None, profile_id: str | None = None) -> None:
     """At the start, once the backend is open: a calibrated profile at the end needs power, so a
     meter that reads none (a timer, e.g. the CPU without CodeCarbon, or a backend that did not
     open) is refused now by calibration's own rule (``calibration_run.check_power_measured``:
@@ -198,10 +198,19 @@ def check_profile_power(profile_path: Path | None, opened: Opened, marker=None) 
             raise InputError(f"profile_path: a calibrated profile needs a base hardware profile: {how}"
                              + ("" if "give hardware=" in how else "; give hardware="), field="profile_path")
         held = _held_profile_id(profile_path)
-        if held is not None and held != (own := default_profile_id(opened.profile.id, host_name())):
+        own = profile_id if profile_id is not None else default_profile_id(opened.profile.id, host_name())
+        if held is not None and held != own:
             # the end of the run replaces only the same id's file (review: refused after the whole training)
             raise InputError(f"profile_path {str(profile_path)[:200]} already holds the profile '{held}', not this "
                              f"run's '{own}': give a new file, or remove that one first", field="profile_path")
+        # the id itself, as the end of the run will check it: one a loaded profile already has is refused now
+        # (measure review 2026-11-27: refused after the whole training, its advice an option track had not)
+        from estimator.monitor.calibration_run import checked_out_path
+        try:
+            checked_out_path(str(profile_path), own, out_name="profile_path", force_name="a new profile_path",
+                             id_name="profile_id", id_example=lambda v: f"e.g. track(..., profile_id={v!r})")
+        except InputError as exc:  # named as track's arguments, not the CLI's --id
+            raise InputError(str(exc), field="profile_id" if exc.field == "id" else "profile_path") from exc
         if opened.energy_on:
             return
         if isinstance(opened.backend, TimerBackend):
@@ -330,19 +339,31 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         try:
             backend = open_backend(choice, device_index=device_index)
         except (BackendUnavailable, MeasurementError) as exc:
-            # the meter asked for, and no other: time only, and what to ask for instead (calibrate audit: the
-            # NVML message's "the CPU backend still works" read as if the CPU were measured)
-            instead = {"nvml": "; backend='nvml' measures a GPU only, so time only: give backend='auto' or 'cpu' "
-                               "to measure the CPU"}.get(choice, "; time only")
-            failures.append(f"opening the {choice} backend: {exc}{instead}")
-            return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how,
-                              {"cpu": "cpu", "nvml": "gpu"}.get(choice))
+            # a meter named ("nvml", "cpu") that cannot open is refused now, before the training, as `calibrate
+            # --backend nvml` refuses it (measure review 2026-11-27: the run went on, time only, with a failure
+            # line at the end); what to ask for instead (calibrate audit: the NVML message's "the CPU backend
+            # still works" read as if the CPU were measured)
+            if choice != "auto":
+                instead = {"nvml": "; backend='nvml' measures a GPU only: give backend='auto' to measure the CPU "
+                                   "where there is no GPU, or backend='none' to time the run only"}.get(
+                    choice, "; give backend='none' to time the run only")
+                raise BackendUnavailable(f"opening the {choice} backend: {exc}{instead}", field="backend") from exc
+            # "auto" found no meter: time only, said
+            failures.append(f"opening the {choice} backend: {exc}; time only")
+            return _time_only(replace(settings, no_power_why=str(exc)), profile, hardware_how, None)
         fallback = getattr(backend, "fallback_reason", None)
+        if fallback and device_index is not None:
+            # a GPU named, and no GPU meter: refused now, as `calibrate --device N` refuses it, never answered by
+            # measuring the CPU (measure review 2026-11-27: the run measured the CPU and said so only at the end)
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
+            raise InputError(f"device_index {device_index} names a GPU, and {fallback}: give the number of a GPU "
+                             "here (nvidia-smi lists them), or leave device_index out to measure what is here",
+                             field="device_index")
         if fallback and not _other_device(backend, profile):  # what the CPU gives: its power with CodeCarbon, else time only
             notes.append(f"{fallback}; measuring the CPU instead"
                          + ("" if not isinstance(backend, TimerBackend) else ", time only"))
-            if device_index is not None:  # a GPU was named, and another device measured: a failure, as the CLI refuses it
-                failures.append(f"device_index {device_index} names a GPU, and {fallback}: the CPU was measured instead")
     if not isinstance(choice, Backend) and _other_device(backend, profile):
         # the CPU's energy reported as another device's (measure review 2026-11-26: hardware="h100-sxm" on a machine
         # without a GPU read CodeCarbon's 4 W as the H100's run), as `calibrate --base` refuses it

@@ -20,7 +20,7 @@ import pytest
 from track_fakes import TWO_RUNS, WARMUP, Clock, FakeMeter, RealClockMeter, run_steps
 
 import estimator.device.backends as measure_pkg
-from estimator.core.base.errors import BackendUnavailable, MeasurementError
+from estimator.core.base.errors import BackendUnavailable, InputError, MeasurementError
 from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
 from estimator.core.calibration.track_predict import whole_server_price
 from estimator.core.training.estimate import estimate
@@ -155,14 +155,42 @@ def test_a_backend_that_does_not_open_refuses_a_profile_before_the_training(tmp_
         raise BackendUnavailable("no meter here")
 
     monkeypatch.setattr(measure_pkg, "open_backend", unavailable)
-    with pytest.raises(MeasurementError, match="no power was measured: no meter here; a CPU calibration"):
+    # the meter named cannot open: refused at the start whatever is asked of the run (measure review 2026-11-27)
+    with pytest.raises(BackendUnavailable, match="opening the cpu backend: no meter here; give backend='none'"):
         track(total_steps=200, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend="cpu",
+              print_report=False, profile_path=tmp_path / "p.toml").start()
+    # "auto" that finds no meter times the run; a profile from it is refused at the start, by calibration's rule
+    with pytest.raises(MeasurementError, match="no power was measured: no meter here; a CPU calibration"):
+        track(total_steps=200, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend="auto",
               print_report=False, profile_path=tmp_path / "p.toml").start()
 
 
 def test_a_meter_that_reads_power_still_writes_the_profile(tmp_path):
     run, _, _ = finished_run("cpu-server-2s-epyc", profile_path=tmp_path / "ok.toml")
     assert not run.failures and load_profile_file(tmp_path / "ok.toml").power.average_w == pytest.approx(8.0)
+
+
+def test_a_profile_id_is_checked_before_the_training_and_written_as_given(tmp_path):
+    """Measure review 2026-11-27: an id a loaded profile already had was refused only at the end of the run, its advice
+    ('give profile_id another value') an option track() had not."""
+    clock = Clock()
+    with pytest.raises(InputError, match="profile id 'h100-sxm' is the bundled profile") as refused:
+        track(total_steps=200, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=8.0),
+              clock=clock, print_report=False, profile_path=tmp_path / "p.toml", profile_id="h100-sxm").start()
+    assert refused.value.field == "profile_id" and not (tmp_path / "p.toml").exists()
+    with pytest.raises(InputError, match="give profile_path with it") as alone:
+        track(total_steps=200, profile_id="my-box")
+    assert alone.value.field == "profile_id"
+    run, _, _ = finished_run("cpu-server-2s-epyc", profile_path=tmp_path / "mine.toml", profile_id="my-box-cal")
+    assert not run.failures and load_profile_file(tmp_path / "mine.toml").id == "my-box-cal"
+
+
+@pytest.mark.parametrize("warmup", [20, 10])
+def test_a_warm_up_that_leaves_no_step_to_time_is_refused(warmup):
+    """Measure review 2026-11-27: warmup_steps=20 of 10 ran to the end, its report without a step time or a word."""
+    with pytest.raises(InputError, match=f"warmup_steps \\({warmup}\\) must be fewer than total_steps \\(10\\)") as e:
+        track(total_steps=10, warmup_steps=warmup, backend="none")
+    assert e.value.field == "warmup_steps"
 
 
 # --- 3. a run with no total_steps that ended normally has finished ---------------------------------
