@@ -374,10 +374,11 @@ def refuse_replacing(path: str | Path, base_id: str, workload: str, *, out_name:
     ``workload_words``) is told as such, and is replaced only with force all the same. In profiles/calibrated/ the
     other way is another id (its own file there; with ``out_given``, another file there too): another file with the
     same id would not load beside it."""
-    from estimator.io.datafiles import CALIBRATED_DIR
+    from estimator.io.datafiles import CALIBRATED_DIR, display_path
     earlier = earlier_profile(path)
     if earlier is None:
         return
+    shown = display_path(Path(path))  # inside the project relative to it, as the other messages name files
     cal = earlier.calibration or {}
     in_calibrated = Path(path).resolve().parent == CALIBRATED_DIR.resolve()
     other = (f"{out_name} for another file" if not in_calibrated else
@@ -386,9 +387,9 @@ def refuse_replacing(path: str | Path, base_id: str, workload: str, *, out_name:
     field = "id" if in_calibrated else "out"
     ways = f"give {force_name} to replace it, or {other}"
     if cal.get("base_profile") == base_id and workload_words(cal) == workload:
-        raise InputError(f"{path} holds this calibration's earlier result ({profile_values(earlier)}); the new one "
+        raise InputError(f"{shown} holds this calibration's earlier result ({profile_values(earlier)}); the new one "
                          f"replaces it only with {force_name}: give {force_name}, or {other}", field=field)
-    raise InputError(f"{path} already holds the profile {profile_values(earlier)}; calibrating {workload} with base "
+    raise InputError(f"{shown} already holds the profile {profile_values(earlier)}; calibrating {workload} with base "
                      f"{base_id} would replace it: {ways}", field=field)
 
 
