@@ -152,7 +152,7 @@ def scaling_section(hardware: str) -> None:
             if res is not None:
                 note = limits.budget_note(res, est)
                 st.caption(c.md_escape(f"{note[:1].upper()}{note[1:]}.", 400))
-        charts.render_chart(loss_chart(method, model.flops, model.loss_opt))
+        charts.render_chart(loss_chart(method, model.flops, model.loss_opt), grows=True)
         first, second = scaling.METHODS
         st.caption(f"The two splits' predicted losses differ by at most {loss_gap():.3f} over the chart, so the "
                    f"lines lie on each other ({first}: wide; {second}: dashed).")
@@ -205,7 +205,7 @@ def diminishing_section(hardware: str) -> None:
                   ("Energy", hz.energy(t.energy_kwh), None), ("CO₂e", hz.co2e_short(t.co2e_kg), None),
                   ("Cost", hz.money(t.cost_usd), f"base workload: {hz.money(rep.base.cost_usd)}")])
         _show_ranges(t)
-        charts.render_chart(multiplier_chart(now, k, target))
+        charts.render_chart(multiplier_chart(now, k, target), grows=True)
     st.caption(f"Base workload: {c.md_escape(rep.base_source, 300)}. The ≈{gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}% starting error is an assumption "
                "(the best ImageNet top-1 results of 2020); Thompson et al.'s fitted coefficients were not checked here."
                + (f" {cost_note(rep)}" if rep.cost_note else ""))
@@ -240,8 +240,11 @@ def trend_section() -> None:
                   ("Frontier compute per year", f"×{gfmt(s.training_compute_per_year, 3)}", trends.TRAINING_COMPUTE_SOURCE),
                   (f"Memory wall in {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y),
                    trends.MEMORY_WALL_SOURCE)])  # as the slide
-        charts.render_chart(cost_chart(rep.table))
-        charts.render_chart(growth_chart(rep.table))
+        # side by side in lecture mode, so that the numbers and both charts share one slide (stacked, the tab ran to
+        # 1,759 px at 1280×720: lecturer review 2026-11-27)
+        cost_at, growth_at = st.columns(2) if c.is_lecture() else (st, st)
+        charts.render_chart(cost_chart(rep.table), where=cost_at, grows=True)
+        charts.render_chart(growth_chart(rep.table), where=growth_at, grows=True)
     st.caption(f"A fixed workload gets {s.price_perf_per_year:.2f}× cheaper a year (10× every "
                f"{gfmt(s.years_to_10x_cheaper, 3)} years); the largest training runs grew {gfmt(s.training_compute_per_year, 3)}× "
                f"a year (Amodei & Hernandez 2018), so their cost grew ≈{gfmt(s.frontier_spend_per_year, 3)}× a year while "

@@ -100,9 +100,11 @@ def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart
 
 
-def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
+def render_chart(chart: alt.TopLevelMixin, where=st, grows: bool = False) -> None:
     """Draw a chart at the container's width, legends below the plot and never cut; in lecture
-    mode and in a frame with projector-size text."""
+    mode and in a frame with projector-size text. ``grows``: a chart without bars (whose rows' fixed steps hold
+    only the lecture's set size), its text grown with the window past 1280 px as a claim's on a slide
+    (``style.slide_font``)."""
     from app_pages.ui import common, style
     # fit_width's autosize, with_description's text and chart_fonts' config, in one copy of the chart (each had
     # copied it; a layered chart combines its layers' parameters on every copy); the text is read before the
@@ -111,7 +113,7 @@ def render_chart(chart: alt.TopLevelMixin, where=st) -> None:
     words = chart_text.description_of(chart)
     if words is not None:
         properties["description"] = words
-    chart = style.chart_fonts(chart, lecture=common.projector_charts(), properties=properties)
+    chart = style.chart_fonts(chart, lecture=common.projector_charts(), properties=properties, grows=grows)
     where.altair_chart(chart, width="stretch")
 
 

@@ -32,7 +32,8 @@ METRIC_VALUE_MAX = "4.2rem"  # 67 px: the largest a value grows (a 1920-pixel pr
 # Captions on a lecture page (a figure's range, price, caveat): 16 px, the projector's minimum, on a 1280-pixel
 # slide and up to 24 px on a 1920-pixel projector (1.25vw: the same share of the screen's width), as its
 # charts' text grows (LECTURE_CHART_FONT_MAX_PX); the former 0.6rem + 0.4vw gave 17 px at 1920 (browser audit).
-# A claim's source line likewise: 1.05rem (16.8 px) up to a 1280-pixel window, then its share of the width.
+# A claim's source line likewise: 1.05rem (16.8 px) up to a 1280-pixel window, then its share of the width. A page's
+# tabs (Limits of scale's) as the captions: they had stayed 14 px at 1920 (lecturer review 2026-11-27).
 CAPTION_FONT_CSS = "clamp(1rem, 1.25vw, 1.5rem)"
 LECTURE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
@@ -48,6 +49,7 @@ LECTURE_CSS = """<style>
 .cce-source { font-size: clamp(1.05rem, 1.3125vw, 1.575rem); }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: CAPTION_FONT !important; }
 .cce-range { font-size: CAPTION_FONT !important; flex-wrap: wrap; }
+[data-testid="stMain"] [data-testid="stTab"] p { font-size: CAPTION_FONT !important; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p, [data-testid="stMain"] [data-testid="stSelectbox"] [data-baseweb] *, [data-testid="stMain"] [data-testid="stSelectbox"] input,
 [data-testid="stMain"] [data-testid="stNumberInput"] input, [data-testid="stMain"] [data-testid="stRadio"] label p {
   font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }
@@ -276,7 +278,10 @@ SLIDE_CSS = f"""<style>
 }}
 .st-key-{EMBED_CHART_KEY} {{ height: 100%; }}
 .st-key-{EMBED_CHART_KEY} > [data-testid="stElementContainer"] {{ flex: 1 1 0 !important; min-height: 0 !important; }}
+.cce-links {{ font-size: {CAPTION_FONT_CSS}; }}
 </style>"""
+# (the ←/→ links grow as the captions do: at 1920 they had been the slide's only 16-pixel text, lecturer review
+# 2026-11-27)
 # In a frame only: its short sizes give the chart the room the secondary lines leave (a slide keeps them and scrolls:
 # its ←/→ links are the way on, review)
 EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
@@ -390,7 +395,7 @@ def slide_padding(padding_px: dict[str, float]) -> alt.ExprRef:
 
 
 def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
-                properties: dict | None = None) -> alt.TopLevelMixin:
+                properties: dict | None = None, grows: bool = False) -> alt.TopLevelMixin:
     """Axis, legend and header text at lecture size (or the normal size); legends below the plot,
     one entry per line (a row of entries runs past a narrow chart), never truncated; a bar's label
     cut at ``BAND_LABEL_LIMIT_PX``, rows ``BAND_STEP_FONTS`` font sizes apart. ``frame``: a chart in a
@@ -399,11 +404,13 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
     its bar (Streamlit's theme flushes the end labels inside the axis, ``labelFlush``, which there set the
     first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way.
     ``properties``: top-level properties set in the same copy (``chart.properties(**properties)`` before, unvalidated:
-    the callers' own constants)."""
+    the callers' own constants). ``grows``: a chart of lines or points in lecture mode, its text grown with the window
+    as a claim's (a bar chart's rows keep the set size's steps: not for those; lecturer review 2026-11-27: the
+    Limits page's charts stayed 18 px at 1920 while its numbers grew to 67)."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     # a claim's chart (``frame``: its height the slide's or the frame's) grows with the screen, each size by the same
     # factor (``slide_font``); the bars' fixed steps (``discreteHeight``) only hold a chart of fixed height
-    font = functools.partial(slide_font, px) if lecture and frame else (lambda extra=0: px + extra)
+    font = functools.partial(slide_font, px) if lecture and (frame or grows) else (lambda extra=0: px + extra)
     ink = {"labelColor": palette.CHART_TEXT, "titleColor": palette.CHART_TEXT}  # a11y audit: Streamlit's grey was 3.7:1
     config = {
         "axis": alt.AxisConfig(labelFontSize=font(), titleFontSize=font(), labelLimit=0, titleLimit=0, **ink),

@@ -334,6 +334,31 @@ def test_no_two_tick_labels_touch_on_the_log_charts(browser, server, pages, tmp_
     assert not crowded, (width, crowded)
 
 
+# the font sizes of a page's chart text (every chart's SVG text) and of its tabs' labels
+CHART_AND_TAB_FONTS = """() => ({
+  chart: [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg text')]
+    .map(e => parseFloat(e.getAttribute('font-size') || getComputedStyle(e).fontSize)),
+  tabs: [...document.querySelectorAll('[data-testid="stTab"] p')].map(e => parseFloat(getComputedStyle(e).fontSize))})"""
+
+
+@pytest.mark.parametrize("width, grown", [(1280, False), (1920, True)])
+def test_the_limits_pages_charts_and_tabs_grow_on_a_projector_in_lecture_mode(browser, server, width, grown):
+    """Lecturer review 2026-11-27: on /limits?lecture=1 at 1920×1080 the charts' text stayed 18 px and the tabs' 14 px
+    while the numbers grew to 67 px (a claim's slide had grown its charts to 27 px). Now 27 and 24 px at 1920, the
+    lecture's 18 and 16 px at 1280."""
+    page = browser.new_page(viewport={"width": width, "height": width * 9 // 16})
+    page.set_default_timeout(TIMEOUT_MS)
+    for link, n in (("/limits?lecture=1&lim=Trends", 2), ("/limits?lecture=1&lim=Diminishing+returns", 1)):
+        page.goto(server + link)
+        wait_until_drawn(page)
+        page.wait_for_function(CHARTS_DRAWN, arg=n, timeout=TIMEOUT_MS)
+        fonts = page.evaluate(CHART_AND_TAB_FONTS)
+        chart_px = style.LECTURE_CHART_FONT_MAX_PX if grown else style.LECTURE_CHART_FONT_PX
+        assert fonts["chart"] and min(fonts["chart"]) >= chart_px - 0.5, (link, fonts["chart"])
+        assert fonts["tabs"] and min(fonts["tabs"]) >= (24 if grown else 16) - 0.5, (link, fonts["tabs"])
+    page.close()
+
+
 class PageReading(NamedTuple):
     exception: bool       # the page drew an exception (PAGE_LINKS)
     cut: list             # CUT_TEXT, settled (PAGE_LINKS)

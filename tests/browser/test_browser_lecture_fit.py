@@ -328,6 +328,8 @@ def test_each_lecture_claim_fills_its_slide(slides, width, height):
         assert b["links"] >= 0.95 * height, (at, b)  # the last line near the screen's foot: nothing left empty
         # captions (a range, a price, a caveat) at the projector's 16 px at least (browser audit: 14 px)
         assert slide.captions and min(slide.captions) >= 16, (at, slide.captions)
+        if width >= 1920:  # and, with the ←/→ links, grown on a projector (lecturer review: the links stayed 16 px)
+            assert min(slide.captions) >= 23.5, (at, slide.captions)
         assert b["titleTop"] < b["header"] and b["headerBackground"] in ("transparent", "rgba(0, 0, 0, 0)"), (at, b)
 
 
@@ -355,7 +357,7 @@ def test_a_slide_resized_across_the_legends_two_columns_keeps_every_label_whole(
 
 # --- one load of each claim per size, on a slide and in a frame, read by the checks above -----------
 
-CAPTION_SIZES = """() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
+CAPTION_SIZES = """() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p, .cce-links')]
   .map(e => parseFloat(getComputedStyle(e).fontSize))"""
 CHART_HEIGHT = """() => document.querySelector('[data-testid="stVegaLiteChart"]').getBoundingClientRect().height"""
 
