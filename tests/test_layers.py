@@ -174,5 +174,8 @@ def test_pyproject_lists_every_package():
     import tomllib
     conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     on_disk = {module_name(p.parent / "__init__.py") for p in PACKAGE.rglob("__init__.py")}
-    assert set(conf["packages"]) == on_disk | {"estimator.bundled_profiles"}
+    # and the two folders of data files, listed so that setuptools installs them without a warning (a newcomer's
+    # install warned "Package 'estimator.data' is absent from the `packages` configuration")
+    assert set(conf["packages"]) == on_disk | {"estimator.bundled_profiles", "estimator.data"}
+    assert set(conf["package-data"]["estimator.data"]) >= {"*.csv", "*.json", "*.toml"}
     assert conf["package-dir"]["estimator.bundled_profiles"] == "profiles"
