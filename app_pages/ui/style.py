@@ -32,8 +32,8 @@ METRIC_VALUE_MAX = "4.2rem"  # 67 px: the largest a value grows (a 1920-pixel pr
 # Captions on a lecture page (a figure's range, price, caveat): 16 px, the projector's minimum, on a 1280-pixel
 # slide and up to 24 px on a 1920-pixel projector (1.25vw: the same share of the screen's width), as its
 # charts' text grows (LECTURE_CHART_FONT_MAX_PX); the former 0.6rem + 0.4vw gave 17 px at 1920 (browser audit).
-# A claim's source line likewise: 1.05rem (16.8 px) up to a 1280-pixel window, then its share of the width. A page's
-# tabs (Limits of scale's) as the captions: they had stayed 14 px at 1920 (lecturer review 2026-11-27).
+# A claim's source line likewise: 1.05rem (16.8 px) up to a 1280-pixel window, then its share of the width. Every
+# lecture page's tabs as the captions: Limits of scale's had stayed 14 px at 1920 (lecturer review 2026-11-27).
 CAPTION_FONT_CSS = "clamp(1rem, 1.25vw, 1.5rem)"
 LECTURE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {

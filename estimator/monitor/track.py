@@ -95,11 +95,13 @@ class Run:
                                                                                     B.FLOPS)
         self.devices = _whole("devices", devices, B.DEVICES)
         self.warmup_steps = None if warmup_steps is None else _whole("warmup_steps", warmup_steps, tp.WARMUP_STEPS)
-        if self.warmup_steps is not None and self.total_steps is not None and self.warmup_steps >= self.total_steps:
-            # no steady step would be left to time (measure review 2026-11-27: the run went on, its report without a
-            # step time and without a word why)
-            raise InputError(f"warmup_steps ({self.warmup_steps:,}) must be fewer than total_steps "
-                             f"({self.total_steps:,}): the steps after the warm-up are the ones timed",
+        if (self.warmup_steps is not None and self.total_steps is not None
+                and self.total_steps - self.warmup_steps < steps_mod.MIN_STEADY_STEPS):
+            # too few steady steps left to time (measure review 2026-11-27: the run went on, its report without a
+            # step time and without a word why; code review: a warm-up that left 1-9 steps did the same)
+            raise InputError(f"warmup_steps ({self.warmup_steps:,}) leaves fewer than the "
+                             f"{steps_mod.MIN_STEADY_STEPS} steps after the warm-up that a step time needs, of "
+                             f"total_steps ({self.total_steps:,}): give fewer warm-up steps, or more steps",
                              field="warmup_steps")
         self._report_steps = setup.report_steps(report_at)
         self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
@@ -121,7 +123,7 @@ class Run:
         if profile_id is not None and self.profile_path is None:
             raise InputError("profile_id names the profile profile_path writes: give profile_path with it, or call "
                              "run.write_profile(path, profile_id=...) after the run", field="profile_id")
-        self.profile_id = profile_id
+        self.profile_id = None if profile_id is None else setup.profile_id_choice(profile_id)
         self.print_report = bool(print_report)
         self._stream = setup.text_stream(stream)
         self._clock = setup.clock_choice(clock)
@@ -446,7 +448,8 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
       rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
       at the end (both in a folder that exists, checked now; a profile needs power measured: not with
       backend "none", and a meter that reads no power is refused at the start, by calibration's rule), under
-      ``profile_id`` where given (else the base's id and the host's: an id a loaded profile has is refused now);
+      ``profile_id`` where given (else the base's id and the host's: an id a loaded profile has is refused when the
+      run starts);
       ``print_report`` (the final report, default True), ``stream`` (default stderr);
     - ``energy_window_s`` (default 10 s); ``clock`` (tests).
     """

@@ -63,6 +63,17 @@ def file_path(name: str, value) -> str | os.PathLike:
     return value
 
 
+def profile_id_choice(profile_id) -> str:
+    """A profile id given for the profile the run writes: text a profile's id may be (``reader.id_problem``), checked
+    when track() is called (code review 2026-11-27: profile_id=5 was refused only after the whole run)."""
+    from estimator.core.hardware.reader import ID_FIX, id_problem
+    if not isinstance(profile_id, str):
+        raise InputError(f"profile_id must be text, got {type(profile_id).__name__}", field="profile_id")
+    if (problem := id_problem(profile_id)) is not None:
+        raise InputError(f"profile_id: {problem}; {ID_FIX}", field="profile_id")
+    return profile_id
+
+
 def clock_choice(clock):
     """The run's clock: a function of no arguments that returns the time in seconds (``time.perf_counter``)."""
     if not callable(clock):
@@ -356,8 +367,11 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
             # a GPU named, and no GPU meter: refused now, as `calibrate --device N` refuses it, never answered by
             # measuring the CPU (measure review 2026-11-27: the run measured the CPU and said so only at the end)
             close = getattr(backend, "close", None)
-            if close is not None:
-                close()
+            try:
+                if close is not None:
+                    close()
+            except (OSError, EstimatorError):
+                pass  # the refusal is what the user is told (as check_profile_power closes)
             raise InputError(f"device_index {device_index} names a GPU, and {fallback}: give the number of a GPU "
                              "here (nvidia-smi lists them), or leave device_index out to measure what is here",
                              field="device_index")

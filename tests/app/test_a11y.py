@@ -150,6 +150,16 @@ def test_a_frame_draws_its_charts_at_the_lectures_text_size(page):
         at = shared_page(page, params, **context)
         specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
         assert specs
-        return {s["config"]["axis"]["labelFontSize"] for s in specs}
+        return {_set_size(s["config"]["axis"]["labelFontSize"]) for s in specs}
     assert sizes({}) == {style.NORMAL_CHART_FONT_PX}
     assert sizes({"embed": "true"}, is_embedded=True) == sizes({"lecture": "1"}) == {style.LECTURE_CHART_FONT_PX}
+
+
+def _set_size(size) -> float:
+    """A chart's font size as set for a 1280-pixel window: a number, or the expression that grows it with a wider
+    one (``style.slide_font``: the Limits page's line charts, a claim's slide), read at the scale of 1."""
+    if isinstance(size, dict):
+        expr = size["expr"]
+        assert expr.startswith(style.SLIDE_SCALE_EXPR + " * "), expr
+        return float(expr[len(style.SLIDE_SCALE_EXPR) + 3:].split(" + ")[0])
+    return size

@@ -260,6 +260,21 @@ def test_a_tracked_run_that_names_a_gpu_where_none_is_is_refused_before_the_trai
         with track(total_steps=20, device_index=2, clock=clock, print_report=False) as run:
             run_steps(run, clock, [0.01] * 20)
     assert refused.value.field == "device_index"
+    # what the start had opened is closed (the CPU's meter opened in NVML's place)
+    from estimator.device import backends
+    opened = []
+    real_open = backends.open_backend
+
+    def recording(*a, **kw):
+        opened.append(real_open(*a, **kw))
+        closed = opened[-1].close
+        opened[-1].close = lambda: (setattr(opened[-1], "was_closed", True), closed())
+        return opened[-1]
+    monkeypatch.setattr(backends, "open_backend", recording)
+    with pytest.raises(InputError):
+        track(total_steps=20, device_index=2, clock=clock, print_report=False).start()
+    assert opened and getattr(opened[-1], "was_closed", False)
+    monkeypatch.setattr(backends, "open_backend", real_open)
     with track(total_steps=20, clock=clock, print_report=False) as run:  # no GPU named: the CPU, as asked
         run_steps(run, clock, [0.01] * 20)
     assert run.failures == []

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from estimator.core.base.errors import InputError
+from estimator.core.base.units import MS_PER_S, US_PER_MS
 from estimator.core.footprint import embodied as em
 from estimator.core.serving.step import DEFAULT_ENGINE, cross_node_allreduce_s
 from estimator.io import serving_data
@@ -83,9 +84,10 @@ def test_a_degree_past_one_server_crosses_the_scale_out_network():
     assert any("over 50 GB/s" in n or "scale-out" in n for n in r.notes), r.notes
 
 
-def test_each_doubling_of_the_nodes_a_small_all_reduce_spans_adds_ncclS_tree_latency():
-    # NCCL's tree model (tuning.cc): +2·⌊log2 nodes⌋ × 5.0 µs; 5 nodes count as 4 (log2i)
-    assert [cross_node_allreduce_s(n) * 1e6 for n in (1, 2, 4, 5, 8)] == pytest.approx([0, 10, 20, 20, 30])
+def test_each_doubling_of_the_nodes_a_small_all_reduce_spans_adds_nccls_tree_latency():
+    # NCCL's tree model (tuning.cc): +2·⌊log2 nodes⌋ × 5.0 µs; 3 nodes count as 2 and 5 as 4 (log2i)
+    us = US_PER_MS * MS_PER_S
+    assert [cross_node_allreduce_s(n) * us for n in (1, 2, 3, 4, 5, 8)] == pytest.approx([0, 10, 10, 20, 20, 30])
     # Llama 3.1 70B at batch 1, one replica: within a server the all-reduce's fixed cost alone; past it each of the
     # 2 × 80 all-reduces a token pays the nodes' latency too, so 8 nodes of 8 H100s are slower a token than 2 (they
     # read 11.9 against 14.1 ms before, as if the network added no latency)
@@ -93,6 +95,20 @@ def test_each_doubling_of_the_nodes_a_small_all_reduce_spans_adds_ncclS_tree_lat
                                             batch_size=1).result.tokens_per_s for tp in (8, 16, 64)}
     assert ms[64] > ms[16]  # 160 × 20 µs more a token outweighs reading a quarter of the weights each
     assert ms[16] == pytest.approx(15.66, rel=0.02) and ms[64] == pytest.approx(16.71, rel=0.02)
+
+
+def test_an_expert_parallel_group_across_nodes_pays_the_nodes_latency_too():
+    """Code review 2026-11-27: the all-reduces past one server paid NCCL's latency and the all-to-alls none, so
+    DeepSeek-V3 on 16 H100s at batch 32 went over to expert parallelism 16 (1,367 tokens/s) once tensor parallelism
+    16 lost 1.2 ms a step (1,425 -> 1,352). With the all-to-alls' 4 × 61 × 10 µs (2 a layer, 2 nodes) it stays with
+    tensor parallelism, as before."""
+    r = limits.inference_report(hardware="h100-sxm", model="deepseek-v3", tokens=1e6, devices=16,
+                                batch_size=32).result
+    assert (r.tp, r.ep, r.nodes_per_replica) == (16, 1, 2)
+    assert r.tokens_per_s == pytest.approx(1352, rel=0.02)
+    ep = limits.inference_report(hardware="h100-sxm", model="deepseek-v3", tokens=1e6, ep=16, batch_size=32).result
+    assert ep.tokens_per_s < r.tokens_per_s
+    assert any("µs for the nodes it spans" in n for n in ep.notes), ep.notes
 
 
 def test_inputs_the_layout_cannot_take_are_refused():

@@ -181,16 +181,25 @@ def test_a_profile_id_is_checked_before_the_training_and_written_as_given(tmp_pa
     with pytest.raises(InputError, match="give profile_path with it") as alone:
         track(total_steps=200, profile_id="my-box")
     assert alone.value.field == "profile_id"
+    # its type and text when track() is called, not after the run (code review: profile_id=5 failed at the end)
+    for bad, said in ((5, "profile_id must be text, got int"), ("", "does not start with a letter or a digit")):
+        with pytest.raises(InputError, match=said) as e:
+            track(total_steps=200, flops_per_step=1e9, hardware="cpu-server-2s-epyc", profile_path=tmp_path / "q.toml",
+                  profile_id=bad)
+        assert e.value.field == "profile_id"
     run, _, _ = finished_run("cpu-server-2s-epyc", profile_path=tmp_path / "mine.toml", profile_id="my-box-cal")
     assert not run.failures and load_profile_file(tmp_path / "mine.toml").id == "my-box-cal"
 
 
-@pytest.mark.parametrize("warmup", [20, 10])
-def test_a_warm_up_that_leaves_no_step_to_time_is_refused(warmup):
-    """Measure review 2026-11-27: warmup_steps=20 of 10 ran to the end, its report without a step time or a word."""
-    with pytest.raises(InputError, match=f"warmup_steps \\({warmup}\\) must be fewer than total_steps \\(10\\)") as e:
-        track(total_steps=10, warmup_steps=warmup, backend="none")
+@pytest.mark.parametrize("total, warmup", [(10, 20), (10, 10), (10, 5), (200, 195), (200, 191)])
+def test_a_warm_up_that_leaves_too_few_steps_to_time_is_refused(total, warmup):
+    """Measure review 2026-11-27: warmup_steps=20 of 10 ran to the end, its report without a step time or a word;
+    code review: so did a warm-up that left 1-9 of the 10 steady steps a step time needs."""
+    with pytest.raises(InputError, match=f"warmup_steps \\({warmup}\\) leaves fewer than the 10 steps after the "
+                                         f"warm-up that a step time needs, of total_steps \\({total}\\)") as e:
+        track(total_steps=total, warmup_steps=warmup, backend="none")
     assert e.value.field == "warmup_steps"
+    track(total_steps=total, warmup_steps=total - 10, backend="none")  # 10 left: taken
 
 
 # --- 3. a run with no total_steps that ended normally has finished ---------------------------------

@@ -70,11 +70,12 @@ class Layout:
 def device_at(profile: HardwareProfile, device: Device, tp: int) -> Device:
     """``device`` as a replica of ``tp`` sees it: beyond the profile's scale-up domain its all-reduces cross the
     scale-out network (the profile's ``scale_out_gb_per_s``, with its source) and pay its latency for the nodes
-    spanned (``cross_node_allreduce_s``); within it, unchanged."""
+    spanned (``cross_node_allreduce_s``; an expert-parallel group's all-to-alls too, as a stand-in); within it,
+    unchanged."""
     if profile.scale_up_devices and tp > profile.scale_up_devices and profile.scale_out_gb_per_s:
         return replace(device, link_gb_per_s=profile.scale_out_gb_per_s,
                        link_source=f"the scale-out network across nodes: {profile.scale_out_source}",
-                       allreduce_extra_s=cross_node_allreduce_s(nodes_spanned(profile, tp)))
+                       cross_node_latency_s=cross_node_allreduce_s(nodes_spanned(profile, tp)))
     return device
 
 

@@ -257,8 +257,9 @@ class Device:
     tdp_w: float                  # what the fractions of TDP multiply: the TDP, or a stand-in (``tdp_label``)
     link_gb_per_s: float
     link_source: str = ""
-    # what crossing nodes adds to each tensor-parallel all-reduce (``cross_node_allreduce_s``; 0 within one domain)
-    allreduce_extra_s: float = 0.0
+    # what crossing nodes adds to each collective (``cross_node_allreduce_s``, NCCL's all-reduce model, the
+    # all-to-alls' stand-in; 0 within one domain)
+    cross_node_latency_s: float = 0.0
     # attention's products (QKᵀ, AV) multiply activations by the 16-bit KV cache, not weights: they run at
     # the 16-bit peak whatever the weights' bits (None: ``peak_flops_per_s``; audit: 8-bit ran them at INT8)
     attention_flops_per_s: float | None = None
@@ -507,14 +508,17 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         # every token the step's matrix products carry is all-reduced: the decoded sequences' and, where prompts ride
         # in the step (mixed prefill), the prompts' (the module docstring)
         message = (seqs * verified + (starts * p if fit.mixed_prefill else 0.0)) * arch.d_model * ACTIVATION_BYTES
-        per_allreduce = (fit.tp_s_per_allreduce + device.allreduce_extra_s
+        per_allreduce = (fit.tp_s_per_allreduce + device.cross_node_latency_s
                          + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB))
         tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
     ep_s = 0.0
     if ep > 1:
         # each device's tokens this step (its sequences' and its prompts' share), k copies each, (ep − 1)/ep leaving
         routed = (own * seqs * verified + share * starts * p) * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
-        per_alltoall = fit.tp_s_per_allreduce + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB)
+        # past one server the all-to-all pays the nodes' latency too, the all-reduce's as its stand-in, as its fixed
+        # cost is (code review 2026-11-27: a group across nodes had paid none, and the choice leaned to it)
+        per_alltoall = (fit.tp_s_per_allreduce + device.cross_node_latency_s
+                        + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
         ep_s = ALLTOALLS_PER_MOE_LAYER * arch.layers * per_alltoall
     # the per-sequence cost is the engine's work on each token it emits (sampling, detokenising, bookkeeping), so a
     # draft's tokens pay it each: a step emitting more tokens costs as much more (1 without a draft)
@@ -539,13 +543,14 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         if tp > 1:
             message = seqs * arch.d_model * ACTIVATION_BYTES
             pass_tp_s = ALLREDUCES_PER_LAYER * DRAFT_LAYERS * (
-                fit.tp_s_per_allreduce + device.allreduce_extra_s
+                fit.tp_s_per_allreduce + device.cross_node_latency_s
                 + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB))
         pass_ep_s = 0.0
         if ep > 1:
             routed = own * seqs * arch.experts_per_token * arch.d_model * ACTIVATION_BYTES
             pass_ep_s = ALLTOALLS_PER_MOE_LAYER * DRAFT_LAYERS * (
-                fit.tp_s_per_allreduce + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
+                fit.tp_s_per_allreduce + device.cross_node_latency_s
+                + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
         draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS + pass_tp_s + pass_ep_s)
     step_s = ((max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s
               + engine_s + draft_s)

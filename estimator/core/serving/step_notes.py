@@ -205,12 +205,16 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                      "routing taken as even; two all-to-alls per layer and step (dispatch and combine, 16-bit hidden "
                      f"states, k copies of each token) over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source}), "
                      "all of a group's traffic at that link, each with the fitted fixed cost of a collective (fitted "
-                     "to all-reduces: a stand-in); every layer counted as a mixture-of-experts layer")
+                     "to all-reduces: a stand-in)"
+                     + (f" and {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs for the nodes it spans "
+                        f"(an all-reduce's, {CROSS_NODE_ALLREDUCE_SOURCE}, as a stand-in)"
+                        if device.cross_node_latency_s else "")
+                     + "; every layer counted as a mixture-of-experts layer")
     elif devices > 1:
         notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})"
-                     + (f", each {gfmt(device.allreduce_extra_s * US_PER_MS * MS_PER_S)} µs longer for the nodes it "
-                        f"spans ({CROSS_NODE_ALLREDUCE_SOURCE})" if device.allreduce_extra_s else ""))
+                     + (f", each {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs longer for the nodes it "
+                        f"spans ({CROSS_NODE_ALLREDUCE_SOURCE})" if device.cross_node_latency_s else ""))
     if devices > 8 and ep == 1:
         notes.append("tensor parallelism beyond 8 devices (one NVLink domain) is rarely used; serving usually adds "
                      "replicas or pipeline stages instead, not modelled")
