@@ -105,7 +105,7 @@ def break_even_section(report) -> None:
                                                                      f"{hz.noun(hz.count(report.result.tokens_per_query), 'token')}")
     chart = break_even_chart(report)
     if chart is not None:
-        charts.render_chart(chart)
+        charts.render_chart(chart, grows=True)  # lines and a band: its text grows on a projector (no bars)
         if q_rng:  # what the band and the bar are, in view: not one of the page's 80% ranges (audit)
             st.caption(c.md_escape(f"Grey band{' and the bar under the number' if shown else ''}: the break-even's "
                                    f"range, {compression.BREAK_EVEN_RANGE_MEANING}.", limit=300))
