@@ -238,7 +238,7 @@ def memory_tab(est) -> None:
     # the rule has no legend entry of its own (browser audit): the caption names it, as its label does
     st.caption(c.md_escape(f"{export.memory_line(est)}. The dashed line is the device's memory, "
                            f"{gfmt(m.capacity_gb)} GB.", limit=450))
-    charts.render_templated(charts.memory_layers, charts.memory_frame(m))
+    charts.render_templated(charts.memory_layers, charts.memory_frame(m), grows=True)
 
 
 def published(result) -> None:
@@ -324,7 +324,7 @@ def energy_parts(est, includes_host: bool) -> None:
     b = est.breakdown
     st.caption(f"Devices {hz.energy(b.devices_kwh)}, host share {host_share_text(est, includes_host)}, "
                f"facility overhead {hz.energy(b.facility_kwh)} (PUE − 1).")
-    charts.render_templated(charts.energy_chart, charts.energy_frame(est))
+    charts.render_templated(charts.energy_chart, charts.energy_frame(est), grows=True)
 
 
 def export_and_share(result, inputs: ScenarioInputs) -> None:

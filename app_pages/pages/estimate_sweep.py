@@ -47,4 +47,4 @@ def render_scaling_chart(df: pd.DataFrame, where=st) -> None:
     from its cached spec, in columns: side by side on a wide screen, stacked on a phone."""
     drawn = [q for q in SCALING_QUANTITIES if (df["quantity"] == q).any()]
     for col, q in zip(where.columns(len(drawn)), drawn):
-        render_templated(_SCALING_BUILDERS[q], df[df["quantity"] == q].reset_index(drop=True), col)
+        render_templated(_SCALING_BUILDERS[q], df[df["quantity"] == q].reset_index(drop=True), col, grows=True)

@@ -380,7 +380,7 @@ def step_section(r) -> None:
         formula = f"({formula} + draft head) ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step"
     held = limit_caption(r)
     st.caption(f"Time per output token {hz.token_time(r.seconds_per_output_token)} = {formula}. Pale: {pale}.{held}")
-    charts.render_chart(step_chart(step_frame(r)))
+    charts.render_chart(step_chart(step_frame(r)), grows=True)
 
 
 def scenario_link(kw: dict) -> str:

@@ -30,7 +30,7 @@ def technique_section(report, r, lecture: bool = False) -> None:
     alone (review 2026-11-27: the lecture view kept the table and its download)."""
     df = technique_table(report.techniques)
     if lecture:
-        charts.render_chart(savings_chart(df))
+        charts.render_chart(savings_chart(df), grows=True)
         st.caption(f"Energy per query against the baseline ({report.techniques[0].label}); bars: the {r.level:.0%} "
                    "range; * an illustrative setting.")
         return
@@ -67,7 +67,7 @@ def technique_section(report, r, lecture: bool = False) -> None:
     st.download_button("CSV", c.table_csv(table), file_name="compression.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="techniques_csv",
                        help="The table's numbers unformatted, each with the low and high ends of its range.")
-    charts.render_chart(savings_chart(df))
+    charts.render_chart(savings_chart(df), grows=True)
     st.caption(f"Savings are against the baseline row ({report.techniques[0].label}), not the model served. "
                f"Low and high: the {r.level:.0%} range. On the chart, * marks an illustrative setting. "
                f"{compression.ILLUSTRATIVE_NOTE}")

@@ -221,17 +221,21 @@ def _template(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], columns: tup
     return spec
 
 
-def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: pd.DataFrame, where=st) -> None:
+def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: pd.DataFrame, where=st,
+                     grows: bool = False) -> None:
     """Draw ``builder(df)`` from its cached spec: the same picture as ``render_chart(builder(df))``.
-    ``builder`` must take all its data from ``df`` (one data source, no values computed from it)."""
+    ``builder`` must take all its data from ``df`` (one data source, no values computed from it). ``grows``: as
+    ``render_chart``'s."""
     spec = copy.deepcopy(_template(builder, tuple(df.columns)))
     spec.setdefault("description", chart_text.describe(spec, df))  # the series named from this run's data
     from app_pages.ui import common, style
     if common.projector_charts():
-        px = style.LECTURE_CHART_FONT_PX
+        px = style.slide_font(style.LECTURE_CHART_FONT_PX).to_dict() if grows else style.LECTURE_CHART_FONT_PX
         spec["config"] = {**spec.get("config", {}),
                           "axis": {"labelFontSize": px, "titleFontSize": px, "labelLimit": 0},
-                          "header": {"labelFontSize": px, "labelLimit": 0}, "legend": {"labelFontSize": px, "labelLimit": 0}}
+                          "header": {"labelFontSize": px, "labelLimit": 0}, "legend": {"labelFontSize": px, "labelLimit": 0},
+                          # a text mark's (the memory chart's "device memory" label: 11 px on a projector, review)
+                          "text": {"fontSize": px}}
     where.vega_lite_chart(df, spec, width="stretch")
 
 

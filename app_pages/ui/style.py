@@ -372,13 +372,16 @@ def band_label_expr() -> str:
             f"[slice(datum.label, 0, {cut}), slice(datum.label, {cut} + 1)] : datum.label")
 
 
-def band_label_limit(lecture: bool):
+def band_label_limit(lecture: bool, grows: bool = False):
     """A bar's label width: ``BAND_LABEL_LIMIT_PX``, and at lecture size on a narrow chart
-    ``NARROW_BAND_LABEL_LIMIT_PX`` (a Vega expression on the chart's container, drawn by the browser)."""
+    ``NARROW_BAND_LABEL_LIMIT_PX`` (a Vega expression on the chart's container, drawn by the browser). ``grows``: a
+    wide chart's grown with the window as its text grows (``slide_font``), so that a label whole at 18 px stays whole
+    at 27 ("student, 4.2 billion *" takes ~200 px at 18 px, ~300 at 27)."""
     wide = BAND_LABEL_LIMIT_PX[lecture]
     if not lecture:
         return wide
-    return alt.ExprRef(f"containerSize()[0] < {NARROW_CHART_PX} ? {NARROW_BAND_LABEL_LIMIT_PX} : {wide}")
+    wide_expr = f"round({SLIDE_SCALE_EXPR} * {wide})" if grows else f"{wide}"
+    return alt.ExprRef(f"containerSize()[0] < {NARROW_CHART_PX} ? {NARROW_BAND_LABEL_LIMIT_PX} : {wide_expr}")
 
 
 def slide_font(px: float, extra: float = 0) -> alt.ExprRef:
@@ -405,8 +408,9 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
     first on the second). A lecture claim's chart on a slide takes it too: it fills the slide's height the same way.
     ``properties``: top-level properties set in the same copy (``chart.properties(**properties)`` before, unvalidated:
     the callers' own constants). ``grows``: a chart of lines or points in lecture mode, its text grown with the window
-    as a claim's (a bar chart's rows keep the set size's steps: not for those; lecturer review 2026-11-27: the
-    Limits page's charts stayed 18 px at 1920 while its numbers grew to 67)."""
+    as a claim's, a bar's label width with it (lecturer review 2026-11-27: the Limits page's charts stayed 18 px at
+    1920 while its numbers grew to 67); a bar chart's rows keep their set steps, ``BAND_STEP_FONTS`` × 18 px (43 px)
+    or the chart's own, room for one line of 27 px."""
     px = LECTURE_CHART_FONT_PX if lecture else NORMAL_CHART_FONT_PX
     # a claim's chart (``frame``: its height the slide's or the frame's) grows with the screen, each size by the same
     # factor (``slide_font``); the bars' fixed steps (``discreteHeight``) only hold a chart of fixed height
@@ -414,7 +418,7 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
     ink = {"labelColor": palette.CHART_TEXT, "titleColor": palette.CHART_TEXT}  # a11y audit: Streamlit's grey was 3.7:1
     config = {
         "axis": alt.AxisConfig(labelFontSize=font(), titleFontSize=font(), labelLimit=0, titleLimit=0, **ink),
-        "axisBand": alt.AxisConfig(labelLimit=band_label_limit(lecture),
+        "axisBand": alt.AxisConfig(labelLimit=band_label_limit(lecture, grows=grows and not frame),
                                    **({"labelExpr": band_label_expr(), "labelLineHeight": font()} if lecture else {}),
                                    **({"labelOverlap": False, "labelFlush": False} if frame else {})),
         "view": alt.ViewConfig(discreteHeight={"step": round(BAND_STEP_FONTS * px)}),

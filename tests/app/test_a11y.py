@@ -155,6 +155,30 @@ def test_a_frame_draws_its_charts_at_the_lectures_text_size(page):
     assert sizes({"embed": "true"}, is_embedded=True) == sizes({"lecture": "1"}) == {style.LECTURE_CHART_FONT_PX}
 
 
+@pytest.mark.parametrize("page, params, context", [
+    ("limits", {"lecture": "1", "lim": "Trends"}, {}),
+    ("inference", {"lecture": "1"}, {}),
+    ("estimate", {"embed": "true", "preset": "lambda-gpt3-v100", "tab": "Energy"}, {"is_embedded": True}),
+    ("estimate", {"embed": "true", "preset": "lambda-gpt3-v100", "tab": "Memory"}, {"is_embedded": True}),
+])
+def test_a_lecture_pages_charts_grow_with_the_window_and_their_bars_labels_with_them(page, params, context):
+    """Lecturer review 2026-11-27: off the claims' slides every chart stayed 18 px at 1920 while the numbers grew to
+    67 px. The Limits page's lines, the Inference page's savings bars and the Estimate page's energy and memory bars
+    now grow as a slide's do (style.slide_font: 27 px at 1920); a bar's label width with them (a label whole at 18 px
+    stays whole at 27), and the memory chart's label of the device's memory (a text mark, 11 px before)."""
+    at = shared_page(page, params, **context)
+    specs = [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+    assert specs
+    for spec in specs:
+        size = spec["config"]["axis"]["labelFontSize"]
+        assert isinstance(size, dict) and _set_size(size) == style.LECTURE_CHART_FONT_PX, size
+        band = spec["config"].get("axisBand", {}).get("labelLimit")
+        if isinstance(band, dict):  # a chart with bars drawn by render_chart: the wide label width grows too
+            assert f"round({style.SLIDE_SCALE_EXPR} * {style.BAND_LABEL_LIMIT_PX[True]})" in band["expr"], band
+        if params.get("tab") == "Memory":
+            assert spec["config"]["text"]["fontSize"] == size
+
+
 def _set_size(size) -> float:
     """A chart's font size as set for a 1280-pixel window: a number, or the expression that grows it with a wider
     one (``style.slide_font``: the Limits page's line charts, a claim's slide), read at the scale of 1."""
