@@ -45,19 +45,24 @@ def test_b_a_compressed_model_that_fits_the_devices_given_is_not_refused_for_its
 
 def test_b_a_derived_device_count_is_not_labelled_as_given():
     auto = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64)
-    a = auto.result.estimate.assumption("devices")
+    a = auto.result.estimate.assumption("devices_per_replica")
     # 141 GB of weights and 64 sequences' KV cache: two H100s (2 × 85.52 GB × 0.9 = 154 GB usable)
     assert (a.value, a.origin) == (2, "derived") and "power of two" in a.source
     given = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64, devices=8)
-    g = given.result.estimate.assumption("devices")
+    g = given.result.estimate.assumption("devices_per_replica")
     # the estimate's devices are one replica's: the 8 given where one replica takes them all, else derived from them
     # (review 2026-11-26: TP 2 × 4 replicas of the 8 given had read "2 devices, given")
     assert g.source.startswith("8 devices (given)")
     assert g.origin == ("user" if g.value == 8 else "derived") and given.result.tp == g.value
     split = limits.inference_report(hardware="h100-sxm", model="llama-2-70b", tokens=1e7, batch_size="max", devices=8,
                                     bits=8)
-    s = split.result.estimate.assumption("devices")
+    s = split.result.estimate.assumption("devices_per_replica")
     assert (split.result.tp, split.result.replicas, s.value, s.origin) == (2, 4, 2, "derived")
+    # one replica's devices under their own name, all the devices given under `devices` (serving review 2026-11-27:
+    # the JSON's `devices` 8 beside `assumptions.devices` 2); no second copy of the rule (`devices_rule` was one)
+    doc = split.to_dict()
+    assert doc["devices"] == 8 and doc["assumptions"]["devices_per_replica"]["value"] == 2
+    assert "devices" not in doc["assumptions"] and "devices_rule" not in doc["assumptions"]
 
 
 def test_b_chip_words_follow_the_device_kind(capsys):

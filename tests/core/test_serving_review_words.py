@@ -99,6 +99,12 @@ def test_a_batch_above_the_engines_cap_is_said_to_be():
                          "modelled as given")
     below = inference(model="llama-3.1-8b", tokens=1e6, batch_size=64).result
     assert not any("above the engine's cap" in n for n in below.notes)
+    # attention data-parallel (expert parallelism): each device's scheduler holds its share, so the replica's cap is
+    # 8 × 2,048 (serving review 2026-11-27: DeepSeek-R1's largest batch on 8 B200s, 3,940, 493 a device, was "above")
+    ep = inference(model="deepseek-r1", hardware="b200", devices=8, batch_size="max", tokens=1e9).result
+    (note,) = [n for n in ep.notes if n.startswith("batch ")]
+    assert "the engine's cap 2,048 for each device's scheduler, 16,384 for the replica's 8)" in note, note
+    assert "above the engine's cap" not in note
 
 
 def test_an_unmeetable_bound_on_a_batch_given_names_no_degree_the_user_did_not_give():

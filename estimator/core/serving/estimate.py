@@ -156,7 +156,8 @@ def compute_fraction_source(fit: ServingFit | None) -> str:
 def input_assumptions(s: InferenceScenario, served: ServedModel, compute: ServingCompute,
                        memory: MemoryFit, fit: ServingFit | None = None) -> tuple[Assumption, ...]:
     """The serving inputs the estimate's own assumptions leave out, each given or defaulted: the fractions of the
-    bandwidth and the peak achieved, the query's prompt and output tokens, the devices' rule, the architecture."""
+    bandwidth and the peak achieved, the query's prompt and output tokens, the architecture (the devices' rule is
+    ``devices_per_replica``'s source: ``totals.serving_totals``)."""
     prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
     prompt_given, output_given = prompt_tokens != DEFAULT_PROMPT_TOKENS, output_tokens != DEFAULT_TOKENS_PER_QUERY
     return (
@@ -168,9 +169,6 @@ def input_assumptions(s: InferenceScenario, served: ServedModel, compute: Servin
                    "given" if prompt_given else QUERY_SOURCE),
         Assumption("tokens_per_query", output_tokens, "tokens", "user" if output_given else "default",
                    "given" if output_given else QUERY_SOURCE),
-        Assumption("devices_rule", memory.devices, "devices",
-                   "user" if s.devices is not None or s.tp is not None else "derived",
-                   memory.devices_how),
         Assumption("architecture", served.architecture.name or "given", "", _arch_origin(s),
                    served.architecture.source or "given")) + ((
         Assumption("draft_tokens", int(s.draft_tokens), "tokens a step", "user",

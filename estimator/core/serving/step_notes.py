@@ -189,10 +189,16 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
     elif batch > 1:
         # what set it, not always the engine's cap (review 2026-11-27: memory's 39 and 1,569 had read as the
         # "running-batch limit" of an engine whose cap is 2,048)
-        over = (f"; above the engine's cap of {count_text(fit.max_batch)}, which a real engine would not run at once: "
-                f"the step is modelled as given" if batch > fit.max_batch else "")
+        # under expert parallelism (attention data-parallel) each device's scheduler holds its own share, so the
+        # replica's cap is ep times the engine's (throughput.max_throughput's; serving review 2026-11-27: DeepSeek-R1's
+        # 3,940 on 8 B200s, 493 a device, was said to be above the cap)
+        cap = fit.max_batch * max(1, ep)
+        cap_words = (f"{count_text(fit.max_batch)} for each device's scheduler, {count_text(cap)} for the replica's {ep}"
+                     if ep > 1 else count_text(fit.max_batch))
+        over = (f"; above the engine's cap of {count_text(cap)}, which a real engine would not run at once: "
+                "the step is modelled as given" if batch > cap else "")
         notes.append(f"batch {count_text(batch)} ({batch_words or 'as given'}; the engine's cap "
-                     f"{count_text(fit.max_batch)}): the sequences the engine runs at once; continuous batching keeps "
+                     f"{cap_words}): the sequences the engine runs at once; continuous batching keeps "
                      "it nearly full while requests queue (in the measurements the realised average was 96–100% of "
                      f"it), less under light load{over}")
     if ep > 1:

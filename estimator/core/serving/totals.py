@@ -75,8 +75,11 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
             "devices": ("user" if s.devices is not None and int(s.devices) == devices else "derived",
                         memory.devices_how),
             "power_w": ("user" if s.power_w is not None else "model", power_source(s, fit, compute.device, decode))}
+    # one replica's devices under their own name: the result's `devices` are all those given (serving review
+    # 2026-11-27: `devices` 8 beside `assumptions.devices` 2, TP 2 × 4 replicas)
+    renamed = {"devices": "devices_per_replica"}
     estimated = replace(estimated, assumptions=tuple(
-        Assumption(a.name, a.value, a.unit, *said[a.name]) if a.name in said else a
+        Assumption(renamed.get(a.name, a.name), a.value, a.unit, *said[a.name]) if a.name in said else a
         for a in estimated.assumptions) + inputs)
     notes = ()
     if (unfilled := unfilled_batch(tokens, batch, tokens_per_query, decode.tpot_s, decode.tokens_per_step)) is not None:
