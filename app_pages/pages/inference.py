@@ -323,6 +323,11 @@ def bound_words(r) -> str:
     return "p99 taken as the steady TPOT"
 
 
+# The longest scenario line the page shows whole (model, hardware, bits, batch and what set it, layout, beams, draft
+# tokens, a power limit, the engine: ~400 characters at most); md_escape cuts longer text
+SCENARIO_LINE_MAX_CHARS = 800
+
+
 def scenario_line(r) -> str:
     """What the headline numbers are for, in one line: the model served, the hardware, the weights'
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
@@ -405,10 +410,13 @@ def render() -> None:
     st.title("Inference & compression", anchor=False)
     lecture = c.is_lecture()
     if not lecture:
+        # each engine's fit in words (serving review 2026-11-27: it said "fitted to measured vLLM serving" of a
+        # default fitted to MLPerf, and "not at the TDP" where busy devices draw it)
         st.caption("Each decode step reads the weights and the batch's KV cache, does 2·N FLOPs per token plus "
-                   "attention, and pays the serving engine's per-layer and per-sequence costs (fitted to measured vLLM "
-                   "serving, or to published latency benchmarks: the engine setting); "
-                   "power lies between idle and the decode draw by load, not at the TDP. "
+                   "attention, and pays the serving engine's per-layer and per-sequence costs, fitted per engine (the "
+                   "default to MLPerf Inference results and published decode times, vllm-2024 to measured vLLM "
+                   "serving: the engine setting); power rises from idle with the load, fitted to measured draw, up to "
+                   "the TDP on a busy device. "
                    "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
     try:
         # reads the model catalog: a broken data file is an error box, not a traceback
@@ -419,7 +427,9 @@ def render() -> None:
         c.show_url_warnings(warn_box)
         return
     r = report.result
-    st.caption(c.md_escape(scenario_line(r), 300))  # in view: in lecture and embed modes the sidebar is closed
+    # in view: in lecture and embed modes the sidebar is closed; whole, its engine last (serving review 2026-11-27: cut
+    # at 300 characters it lost the engine and the power limit of a scenario with draft tokens)
+    st.caption(c.md_escape(scenario_line(r), SCENARIO_LINE_MAX_CHARS))
     # what the held-out benchmarks showed of this batch's range, in view beside the numbers it qualifies
     # (browser audit: a 0% coverage was only in the closed box below, under a headline range)
     in_view = [n for n in serving_accuracy.small_batch_note(r.batch_size) if n in r.notes]

@@ -80,3 +80,12 @@ def test_cost_energy_and_co2e_per_million_tokens_as_the_cli_says_them(capsys):
                                    "inf_batch": "max"})
     said = next(x.value.replace("\\", "") for x in at.caption if x.value.startswith("Per million"))
     assert said.endswith(row.split("  ")[-1].strip())
+
+
+def test_the_scenario_line_is_whole_with_draft_tokens_and_a_power_limit():
+    """Serving review 2026-11-27: with draft tokens and a power limit the line ran past the 300 characters the page
+    cut it at, and lost the engine and the limit (while the power card showed 500 W)."""
+    at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_hw": "h200-sxm", "inf_devices": "8",
+                                   "inf_ttft": "2000", "inf_tpot": "50", "inf_draft": "3", "inf_plimit": "500"})
+    (line,) = [x.value.replace("\\", "") for x in at.caption if "parameters served on" in x.value]
+    assert "3 draft tokens a step" in line and "500 W" in line and line.endswith("engine optimized-2024."), line
