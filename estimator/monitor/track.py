@@ -55,6 +55,7 @@ from estimator.core.calibration import step_times as steps_mod
 from estimator.core.calibration import track_predict as tp
 from estimator.core.calibration.track_predict import Prediction, Settings
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.device import machine_load
 from estimator.device.base import Backend
 from estimator.monitor import track_setup as setup
 from estimator.monitor.track_energy import EnergyWindows
@@ -321,11 +322,27 @@ class Run:
 
     def _report_now(self, stream: IO[str] | None) -> str:
         p = self._predict_now()
+        if self._status == "running" and (busy := self._busy_now()) is not None:
+            p = replace(p, notes=(*p.notes, busy))
         text = track_rep.format_report(p, self.settings, failures=self.failures, final=self._status != "running",
                                        status=self._status)
         print(text, file=stream or self._stream or sys.stderr, flush=True)
         self._add_history(p)
         return text
+
+    def _busy_now(self) -> str | None:
+        """A note where a run on the CPU reports while the machine is busy (its load average above its CPUs): other
+        work takes CPU time from the steps, and the forecast takes the rest of the run to go as the steps so far did
+        (measure review 2026-11-27: step 30's forecasts beside another workload were 0.30x and 3.2x the finished run,
+        and no report said the machine was busy). A GPU's run is not judged: its host's data loaders keep the load
+        high without slowing its steps."""
+        on_cpu = self._measured_kind == "cpu" or (self.profile is not None and self.profile.kind == "cpu")
+        reading = machine_load.read_load() if on_cpu else None
+        if not machine_load.is_busy(reading):
+            return None
+        return (f"the machine looks busy now (load average {gfmt(reading.load_1min, 3)}, above its {reading.cpus} "
+                "CPUs): other work takes CPU time from these steps, and the forecast takes the rest of the run to go "
+                "as the steps so far did; work that starts or stops later changes it")
 
     def _values(self):
         import numpy as np

@@ -314,3 +314,19 @@ def test_the_last_window_is_read_not_aborted_whatever_the_meter(monkeypatch):
         run_steps(run, clock, [1 / 64] * 200)
     assert meter.aborts == 1 and meter.ends == len(run._energy.windows)  # the warm-up window aborted, every other read
     assert run.failures == [] and run.predict().mean_power_w == pytest.approx(300.0)
+
+
+@pytest.mark.parametrize("hardware, said", [("cpu-server-2s-epyc", True), ("h100-sxm", False)])
+def test_a_report_while_the_machine_is_busy_says_so_on_a_cpu_run(monkeypatch, hardware, said):
+    """Measure review 2026-11-27: step 30's forecasts of a run beside another workload were 0.30x and 3.2x the
+    finished run, and no report said the machine was busy. A CPU run's report says it (load 5 on 2 CPUs); a GPU's
+    run is not judged by its host's load."""
+    from estimator.device import machine_load
+    monkeypatch.setattr(machine_load, "read_load", lambda: machine_load.LoadReading(5.0, 2))
+    clock, out = Clock(), io.StringIO()
+    with track(total_steps=100, hardware=hardware, backend="none", report_at=50, clock=clock, stream=out,
+               print_report=False) as run:
+        run_steps(run, clock, [0.01] * 100)
+    text = out.getvalue()
+    assert "step 50 of 100" in text
+    assert ("the machine looks busy now (load average 5, above its 2 CPUs)" in text) is said, text
