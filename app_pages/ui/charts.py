@@ -230,12 +230,16 @@ def render_templated(builder: Callable[[pd.DataFrame], alt.TopLevelMixin], df: p
     spec.setdefault("description", chart_text.describe(spec, df))  # the series named from this run's data
     from app_pages.ui import common, style
     if common.projector_charts():
-        px = style.slide_font(style.LECTURE_CHART_FONT_PX).to_dict() if grows else style.LECTURE_CHART_FONT_PX
+        set_px = style.LECTURE_CHART_FONT_PX
+        px = style.slide_font(set_px).to_dict() if grows else set_px
+        # a chart's title 2 px above its axes', as chart_fonts sets it (browser check 2026-11-27: the model-size
+        # charts' titles stayed the theme's 16 px beside 27-pixel axes at 1920)
+        title_px = style.slide_font(set_px, 2).to_dict() if grows else set_px + 2
         spec["config"] = {**spec.get("config", {}),
                           "axis": {"labelFontSize": px, "titleFontSize": px, "labelLimit": 0},
                           "header": {"labelFontSize": px, "labelLimit": 0}, "legend": {"labelFontSize": px, "labelLimit": 0},
                           # a text mark's (the memory chart's "device memory" label: 11 px on a projector, review)
-                          "text": {"fontSize": px}}
+                          "text": {"fontSize": px}, "title": {"fontSize": title_px}}
     where.vega_lite_chart(df, spec, width="stretch")
 
 

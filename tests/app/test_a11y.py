@@ -160,6 +160,7 @@ def test_a_frame_draws_its_charts_at_the_lectures_text_size(page):
     ("inference", {"lecture": "1"}, {}),
     ("estimate", {"embed": "true", "preset": "lambda-gpt3-v100", "tab": "Energy"}, {"is_embedded": True}),
     ("estimate", {"embed": "true", "preset": "lambda-gpt3-v100", "tab": "Memory"}, {"is_embedded": True}),
+    ("estimate", {"embed": "true", "preset": "lambda-gpt3-v100", "tab": "Model size"}, {"is_embedded": True}),
 ])
 def test_a_lecture_pages_charts_grow_with_the_window_and_their_bars_labels_with_them(page, params, context):
     """Lecturer review 2026-11-27: off the claims' slides every chart stayed 18 px at 1920 while the numbers grew to
@@ -177,6 +178,8 @@ def test_a_lecture_pages_charts_grow_with_the_window_and_their_bars_labels_with_
             assert f"round({style.SLIDE_SCALE_EXPR} * {style.BAND_LABEL_LIMIT_PX[True]})" in band["expr"], band
         if params.get("tab") == "Memory":
             assert spec["config"]["text"]["fontSize"] == size
+        if params.get("tab") == "Model size":  # its charts' titles 2 px above their axes (they had kept 16 px)
+            assert _set_size(spec["config"]["title"]["fontSize"]) == style.LECTURE_CHART_FONT_PX + 2
 
 
 def _set_size(size) -> float:
@@ -185,5 +188,6 @@ def _set_size(size) -> float:
     if isinstance(size, dict):
         expr = size["expr"]
         assert expr.startswith(style.SLIDE_SCALE_EXPR + " * "), expr
-        return float(expr[len(style.SLIDE_SCALE_EXPR) + 3:].split(" + ")[0])
+        scaled, extra = expr[len(style.SLIDE_SCALE_EXPR) + 3:].split(" + ")
+        return float(scaled) + float(extra)
     return size
