@@ -378,7 +378,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     check_year_after_release(scenario, profile)
     asked = any(x is not None for x in (memory_used or {}).values())
     try:
-        tm = training_memory(scenario, profile, preset, est.precision, **(memory_used or {}))
+        # the interleaving the step model ran (given or the planner's): its schedule's memory too
+        vp = setup.run.step.layout.vp if setup.run is not None else 1
+        tm = training_memory(scenario, profile, preset, est.precision, vp=vp, **(memory_used or {}))
     except InputError as exc:
         if asked:
             raise

@@ -149,7 +149,8 @@ def test_gpt3_on_one_v100_does_not_fit_and_says_how_many_would(capsys):
     assert math.ceil(16 * 175e9 / GB / (34.36 - act - output)) == 97
     assert m["fewest_devices"]["strategy"] == {"zero": 3, "recompute": "full", "tensor_parallel": 1,
                                                "pipeline_parallel": 2, "context_parallel": 1, "expert_parallel": 1,
-                                               "sequence_parallel": True, "attention_kernel": "flash"}
+                                               "sequence_parallel": True, "attention_kernel": "flash",
+                                               "interleaved_chunks": 1}
     assert m["per_device_gb"]["weights"] == pytest.approx(350.0)
     assert "gpt-3-175b" in m["model"]["source"]
 
@@ -217,3 +218,17 @@ def test_a_setup_that_never_fits_names_itself_in_full():
                            "recomputation, pipeline 2: the chosen 1 device cannot hold it")
     assert note.endswith("with the chosen setup (no ZeRO sharding, no activation recomputation, no tensor "
                          "parallelism), no number of devices can hold it")
+
+
+def test_the_interleaved_schedule_holds_more_activations_on_the_first_stage():
+    """Researcher review 2026-11-27: the memory left out the interleaved schedule's extra micro-batches in flight, so
+    Llama 3.1 70B at TP4 PP2×4 ZeRO-1, micro-batch 4, read 81.8 GB, "fits" an 85.5 GB H100 where Megatron-LM's
+    theoretical_memory_usage.py counts 87.5 GB: activations × (1 + (p − 1)/(p·v)) = 1 + 1/8 for p 2, v 4."""
+    assert mem.interleaved_penalty(2, 4) == pytest.approx(1.125) and mem.interleaved_penalty(8, 2) == pytest.approx(1.4375)
+    assert mem.interleaved_penalty(1, 4) == mem.interleaved_penalty(4, 1) == 1.0
+    shape = mem.Shape(70.6e9, 80, 8192, 64, "Llama 3.1 70B's shape", vocab=128256)
+    plain = mem.per_device(shape, mem.Strategy(1, "none", 4, 2), 128, 2048, 4, "bf16")
+    inter = mem.per_device(shape, mem.Strategy(1, "none", 4, 2, vp=4), 128, 2048, 4, "bf16")
+    assert inter.activations_gb == pytest.approx(1.125 * plain.activations_gb)
+    assert (plain.weights_gb, plain.optimizer_gb) == (inter.weights_gb, inter.optimizer_gb)
+    assert plain.total_gb < 85.52 < inter.total_gb

@@ -74,10 +74,10 @@ def test_a_utilisation_given_sets_the_time_and_the_layout_the_memory(capsys):
 def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
     """Review: `plan --budget-usd 30e6` answered 16 devices and 30 years only (the fewest that meet it, as issue 53
     asks); it says the fastest plan the budget pays for too, every count of the ladder tried: the cost is not
-    monotone in the devices ($26.5M on 32, $26.9M on 40, $26.8M on 256, as the step model stood on 2026-11-27), so
-    a bisection had missed it."""
+    monotone in the devices ($26.6M on 32, $26.8M on 40, $27.7M on 256, as the step model and the memory of the
+    interleaved schedule stood on 2026-11-27), so a bisection had missed it."""
     import re
-    for budget, fewest, fastest in (("30e6", 24, 3072), ("27e6", 32, 256)):
+    for budget, fewest, fastest, faster in (("30e6", 24, 3072, 5), ("27e6", 32, 40, 1.2)):
         p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
                   "--budget-usd", budget)
         assert p["devices"] == fewest and all(r["cost_usd"] <= float(budget) for r in p["layouts"])
@@ -86,7 +86,8 @@ def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
         q = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
                   "--devices", str(k))["layouts"][0]
         assert k == fastest and q["cost_usd"] <= float(budget)
-        assert f"{q['wall_clock_days']:,.1f} days" in note and q["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / 5
+        assert f"{q['wall_clock_days']:,.1f} days" in note
+        assert q["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / faster
 
 
 def test_a_batch_no_replica_split_can_feed_is_said_so(capsys):
@@ -237,7 +238,7 @@ def test_a_deadline_takes_the_fewest_devices_though_time_is_not_monotone_in_them
 
 @pytest.mark.parametrize("target, said", [
     (["--deadline-days", "1"], "meets the deadline; the fastest tried: 12.2 days on 393,216 devices"),
-    (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $26M on 32 devices"),
+    (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $27M on 32 devices"),
 ])
 def test_a_target_no_count_meets_says_the_closest_tried(capsys, target, said):
     assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", *target]) == 2

@@ -292,7 +292,7 @@ def global_batch_for(global_batch_tokens: float, seq_len: int, dp: int, micro_ba
 
 def strategy_of(layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Strategy:
     return mem.Strategy(layout.zero_stage, layout.recompute, layout.tp, layout.pp, layout.cp, layout.ep, attention,
-                        layout.sequence_parallel)
+                        layout.sequence_parallel, vp=layout.vp)
 
 
 def memory_of(mem_shape: mem.Shape, layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Breakdown:
@@ -412,16 +412,21 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                 memory = memory_of(mem_shape, base, attention)
                                 if memory.total_gb > capacity_gb:
                                     continue
-                                best = None
+                                best, best_memory = None, memory
                                 for vp in vps:
                                     layout = replace(base, vp=vp)
                                     if vp > 1 and (layout.micro_batches % pp or layout.micro_batches < pp):
                                         continue  # interleaving needs whole rounds of micro-batches per stage
+                                    # the interleaved schedule's extra micro-batches in flight must fit too
+                                    # (mem.interleaved_penalty; researcher review 2026-11-27)
+                                    vp_memory = memory if vp == 1 else memory_of(mem_shape, layout, attention)
+                                    if vp_memory.total_gb > capacity_gb:
+                                        continue
                                     timed += 1
                                     st = step_time(shape, layout, hardware, params)
                                     if best is None or st.seconds < best.seconds:
-                                        best = st
-                                found.append(PlannedLayout(best.layout, best, memory,
+                                        best, best_memory = st, vp_memory
+                                found.append(PlannedLayout(best.layout, best, best_memory,
                                                            run_seconds(best, tokens, goodput)))
                                 break  # the lightest recomputation that fits: more only adds time
     found.sort(key=lambda f: (f.run_seconds, f.layout.zero_stage, f.layout.tp * f.layout.pp * f.layout.cp))
