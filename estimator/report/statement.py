@@ -76,6 +76,8 @@ LLMC_KEY, ACT_KEY, PCF_KEY, WATER_KEY = "LLMC24", "ACT22", "NVPCF", "WATER23"
 # the step model's time (estimator/core/training/step.py): Megatron-LM's layouts and costs (Narayanan et al. 2021), the
 # goodput from Llama 3's effective training time (arXiv:2407.21783 §3.3.4; plan.GOODPUT_SOURCE)
 STEP_KEY, GOODPUT_KEY = "N21", "L31"
+# the goodput's range, Gemini's largest job before and after its fixes (core/training/plan.GOODPUT_SOURCE)
+GOODPUT_RANGE_KEY = "GEM23"
 DUALPIPE_KEY = "DS24c"  # DeepSeek-V3's report: its DualPipe schedule overlaps the expert all-to-alls with compute
 
 @dataclass(frozen=True)
@@ -215,11 +217,11 @@ def figure_words(est: Estimate, a, cite: str, sources: Mapping[str, Mapping[str,
     return f" ({latex_escape(words)})" if words else ""
 
 
-def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool, measured: bool = False) -> str:
-    """Sentences on embodied carbon, water and training memory, when the estimate has them (memory only when
-    ``memory``). ``emb_cite``: the citation of a vendor's or a life-cycle assessment's embodied figure. ``measured``:
-    the run's time was measured ("the run consumed"), else the paragraph is an estimate's ("would consume"; researcher
-    review 2026-11-27: "would take … would use" then "the run consumes")."""
+def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, measured: bool = False) -> str:
+    """Sentences on embodied carbon and water, when the estimate has them. ``emb_cite``: the citation of a vendor's or
+    a life-cycle assessment's embodied figure. ``measured``: the run's time was measured ("the run consumed"), else
+    the paragraph is an estimate's ("would consume"; researcher review 2026-11-27: "would take … would use" then "the
+    run consumes"; second review: "Manufacturing the devices adds")."""
     text = ""
     if emb:
         years = a["lifetime_years"].value
@@ -230,7 +232,8 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool
                                  + cite.get(PCF_KEY, ""),
                "fallback": "a fallback scaled from NVIDIA's HGX H100 footprint" + cite.get(PCF_KEY, "")}.get(
             basis, latex_escape(basis) + emb_cite)
-        text += (f" Manufacturing the devices adds {latex_escape(hz.co2e(est.embodied_co2e_kg))}"
+        text += (f" Manufacturing the devices {'adds' if measured else 'would add'} "
+                 f"{latex_escape(hz.co2e(est.embodied_co2e_kg))}"
                  f"{_range(hz.co2e, est, 'embodied_co2e_kg')} of embodied CO$_2$e, the run's share of "
                  f"{kg}~kg per device ({how}){embodied_caveat(emb.source, kg)} over a {years:g}-year "
                  f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
@@ -241,7 +244,7 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, memory: bool
                  f"water, on site at {latex_escape(hz.sig(a['wue_l_per_kwh'].value))}~L/kWh and off site for the "
                  f"electricity at {latex_escape(hz.sig(a['ewif_l_per_kwh'].value))}~L/kWh{cite.get(WATER_KEY, '')}"
                  f"{_water_basis(est)}.")
-    return text + (memory_sentence(est, cite) if memory else "")
+    return text
 
 
 def _water_basis(est: Estimate) -> str:
@@ -480,7 +483,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
-    keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + ([STEP_KEY, GOODPUT_KEY] if stepped else []) + grid
+    keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY] if stepped else []) + grid
             + [k for k in extra_keys if k in sources] + ([DUALPIPE_KEY] if exposed_share(est) is not None else []))
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
         keys.append(SCALING_KEY)
@@ -575,16 +578,19 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                     else "")
             text += (f" The {_pct(est.level)} ranges are prediction intervals: the time's from the step model's errors on "
                      f"published training layouts held out by source{held}, and the goodput's range "
-                     f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}); the power's from a fit "
+                     f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}"
+                     f"{cite.get(GOODPUT_RANGE_KEY, '')}); the power's from a fit "
                      f"to measured power draws; {exact} and grid intensity are taken as exact.")
         else:
             held = (f"; the time's held {latex_escape(coverage)}" if coverage else
                     ", whose out-of-sample coverage the tool reports")
             text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published "
                      f"training runs and measured power draws{held}; {exact} and grid intensity are taken as exact.")
-    text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), memory, measured=measured)
-    if STATED in shown:  # after the last of them (embodied carbon, water)
+    text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), measured=measured)
+    if STATED in shown:  # right after the last of them (embodied carbon, water), before the memory (researcher review)
         text += " The stated ranges are as their sources state, with no measured coverage."
+    if memory:
+        text += memory_sentence(est, cite, measured=measured)
     single = [ONE_FIGURE_NAMES[k] for k in SHOWN_RANGES if one_figure(est, k)]
     if single:  # journeys R6: no range and no reason had read as exact
         names = single[0] if len(single) == 1 else ", ".join(single[:-1]) + " and " + single[-1]

@@ -357,7 +357,7 @@ UNRECORDED_SPLIT = re.compile(r"memory: \S+ is a published run: it split its mod
 _ASSUMED_SHAPE = re.compile(r"with the (?:shape|width) of (?P<id>\S+) .*?: assumed, (?P<why>the catalog's [^;]+)")
 
 
-def memory_sentence(est: Estimate, cite: Mapping[str, str]) -> str:
+def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = False) -> str:
     """" Training needs … GB per device …", the fit verdict as the table's memory line gives it (its
     GB rounded as there), or, for a published run whose split the preset does not record, its
     figures said to be of the settings assumed here, not of the run, as the table's note says."""
@@ -368,22 +368,24 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str]) -> str:
     strategy = latex_escape(m.strategy.describe())
     fewest = (f"the fewest devices that hold it are {latex_escape(hz.whole(need))} with {latex_escape(how.describe())}"
               if need is not None else "")
+    would = "" if measured else "would "  # an estimate's tense (researcher review 2026-11-27: "needs … which fits")
     if m.fits:
-        fit = ", which fits"
+        fit = f", which {would}fit" + ("s" if measured else "")
     elif any(UNRECORDED_SPLIT.match(n) for n in est.notes):
         fit = (f" under the memory settings assumed here ({strategy}); the published run split its model across "
                "devices in a way the tool does not record (tensor, pipeline or sharded data parallelism), so this says "
                "nothing of whether the run's own setup fitted" + (f"; {fewest}" if fewest else ""))
     elif fewest:
-        fit = f", which does not fit with {strategy}; {fewest}"
+        fit = f", which {'does' if measured else 'would'} not fit with {strategy}; {fewest}"
     else:
-        fit = ", which does not fit on any number of them"
+        fit = f", which {'does' if measured else 'would'} not fit on any number of them"
     assumed = _ASSUMED_SHAPE.search(m.how or m.shape.source or "")
     shape = (f" (the model's shape assumed from {latex_escape(assumed['id'])}, {latex_escape(assumed['why'].strip())})"
              if assumed else "")
     # rounded as the table's memory line (export.memory_line: memory.gb, and the capacity as number_text.gfmt)
     # the activations FlashAttention keeps (no attention scores stored: Dao et al. 2022), when it is the kernel counted
     flash = f" with FlashAttention{cite.get(FLASH_KEY, '')}" if m.strategy.attention == "flash" else ""
-    return (f" Training needs {latex_escape(gb(m.per_device.total_gb))}~GB per device for weights, gradients, Adam "
+    return (f" Training {'needs' if measured else 'would need'} {latex_escape(gb(m.per_device.total_gb))}~GB per "
+            "device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "
             f"{latex_escape(gfmt(m.capacity_gb))}~GB of device memory{fit}.")

@@ -166,17 +166,17 @@ def test_a_memory_setting_given_brings_the_sentence_back(cli):
     tex = cli("estimate", *FRA, "--zero", "3", "--format", "latex").out
     # ZeRO-3 over 256 devices: 16 × 7e9 / 256 = 0.44 GB of model states beside 9.14 GB of activations and the output
     # layer's 2048 · (4 · 4096 + 4 · 32,768) bytes = 0.30 GB (Mistral 7B's vocabulary)
-    assert ("Training needs 9.87~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
+    assert ("Training would need 9.87~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
             "activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} (the model's shape assumed from mistral-7b") in tex
-    assert "against 85.52~GB of device memory, which fits." in tex
+    assert "against 85.52~GB of device memory, which would fit." in tex
     tex = cli("estimate", *FRA, "--seq-len", "8192", "--format", "latex").out
-    assert "which does not fit with no ZeRO sharding, no activation recomputation" in tex
+    assert "which would not fit with no ZeRO sharding, no activation recomputation" in tex
 
 
 def test_a_preset_keeps_its_memory_sentence(cli):
     tex = cli("estimate", "--preset", "gpt3-175b", "--format", "latex").out
     # GPT-3: 16 × 175e9 = 2,800 GB of model states and 82.7 GB of activations, FlashAttention's and the output layer's (test_preset_shapes.py)
-    assert "Training needs 2,883~GB per device" in tex and "says nothing of whether the run's own setup fitted" in tex
+    assert "Training would need 2,883~GB per device" in tex and "says nothing of whether the run's own setup fitted" in tex
 
 
 # --- R5. a calibrated profile's throughput first, its peak the base profile's

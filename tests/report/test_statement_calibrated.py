@@ -122,7 +122,7 @@ def test_the_gpt3_memory_sentence():
     _, st = _statement(preset_id="gpt3-175b")
     # 16 × 175e9 = 2,800 GB of model states and 82.7 GB of activations, FlashAttention's and the output layer's
     # (test_preset_shapes.py)
-    assert (" Training needs 2,883~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
+    assert (" Training would need 2,883~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
             "activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} against 34.36~GB of device memory under the memory settings "
             "assumed here (no ZeRO sharding, no activation recomputation); the published run split its model across "
             "devices in a way the tool does not record (tensor, pipeline or sharded data parallelism), so this says "
@@ -135,7 +135,7 @@ def test_a_scenario_that_is_not_the_run_keeps_its_verdict():
     for run in (dict(preset_id="gpt3-175b", devices=8), dict(preset_id="lambda-gpt3-v100")):
         r, st = _statement(**run)
         assert not any(UNRECORDED_SPLIT.match(n) for n in r.estimate.notes), run
-        assert "which does not fit with no ZeRO sharding, no activation recomputation; the fewest devices" in st.tex
+        assert "which would not fit with no ZeRO sharding, no activation recomputation; the fewest devices" in st.tex
 
 
 # --- 3. the precision and the peak the utilisation is a fraction of
@@ -178,7 +178,7 @@ def test_training_memory_is_rounded_as_the_table():
     2,883 GB (FlashAttention's activations, test_preset_shapes.py), a four-digit figure rounded alike."""
     r, st = _statement(preset_id="gpt3-175b")
     assert memory_line(r.estimate).startswith("2,883 GB per device of 34.36 GB")
-    assert "Training needs 2,883~GB per device for weights" in st.tex and "against 34.36~GB of device memory" in st.tex
+    assert "Training would need 2,883~GB per device for weights" in st.tex and "against 34.36~GB of device memory" in st.tex
 
 
 def test_the_memory_capacity_and_an_assumed_shape_are_as_the_table_says():

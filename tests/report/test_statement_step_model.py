@@ -41,10 +41,15 @@ def test_the_statement_names_the_model_the_layout_the_method_and_the_goodput(cap
     # the ranges: the step model's held-out coverage and the goodput's range, not "the tool's fits to training runs"
     held = f"{run.step_range.coverage * 100:.0f}\\%"
     assert ("the time's from the step model's errors on published training layouts held out by source, where its 80\\% "
-            f"range held {held} of them, and the goodput's range (85\\%--97\\%)") in tex
+            f"range held {held} of them, and the goodput's range (85\\%--97\\%~\\cite{{gemini2023}})") in tex
     assert "fits to published training runs" not in tex
     bib = _cli(capsys, "bibtex")
     assert "@inproceedings{narayanan2021efficient" in bib and "@article{dubey2024llama3" in bib
+    assert "@article{gemini2023" in bib  # the goodput's range cited, not bare (researcher review 2026-11-27)
+    # one tense for an estimate, and the stated ranges' caveat beside the figures it qualifies, before the memory
+    assert "Manufacturing the devices would add " in tex and "Training would need " in tex and "which would fit." in tex
+    assert tex.index("The stated ranges are as their sources state") < tex.index("Training would need")
+    assert tex.index("of water") < tex.index("The stated ranges are as their sources state")
 
 
 def test_a_fitted_utilisations_statement_keeps_its_words(capsys):
