@@ -761,8 +761,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             k, best, cost, _ = min((r for r in tried if meets(r)), key=lambda r: r[1].run_seconds)
             fastest_within = {"devices": k, "wall_clock_s": best.run_seconds, "cost_usd": cost}
             if k != n_devices:
+                # why no more: the next count tried over the budget (researcher review 2026-11-27: 3,072 devices for
+                # $395k of a $500k budget, and nothing said why not more)
+                over = next((r for r in sorted(tried, key=lambda r: r[0]) if r[0] > k and r[2] is not None
+                             and r[2] > target_value), None)
+                beyond = (f"; the first count tried above it over the budget: {over[0]:,} devices, {hz.money(over[2])}"
+                          if over is not None else "")
                 notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, {best.run_seconds / S_PER_DAY:,.1f} "
-                             f"days for {hz.money(cost)} (a plan on that many devices lists its layouts)")
+                             f"days for {hz.money(cost)} (a plan on that many devices lists its layouts){beyond}")
     if found.best is None:
         raise InputError(found.why_none, field=("devices", "tp", "pp"))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)

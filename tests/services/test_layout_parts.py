@@ -87,6 +87,13 @@ def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
                   "--devices", str(k))["layouts"][0]
         assert k == fastest and q["cost_usd"] <= float(budget)
         assert f"{q['wall_clock_days']:,.1f} days" in note
+        # and why no more: the first count tried above it costs more than the budget (researcher review 2026-11-27)
+        above = re.search(r"the first count tried above it over the budget: ([\d,]+) devices", note)
+        if above:
+            m = int(above.group(1).replace(",", ""))
+            r = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+                      "--devices", str(m))["layouts"][0]
+            assert m > k and r["cost_usd"] > float(budget)
         assert q["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / faster
 
 
