@@ -21,6 +21,7 @@ from estimator.core.base.units import S_PER_DAY
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
+from estimator.core.training import step as core_step
 from estimator.core.training.estimate import Estimate, estimate
 from estimator.core.training.memory import expert_tensor_parallel
 from estimator.core.training.plan import (
@@ -583,9 +584,9 @@ class PlanReport:
                                                              "fastest_is_cheaper": self.fastest_is_cheaper},
                 "device_memory_gb": self.capacity_gb,
                 "layouts_considered": self.considered, "layouts_timed": self.timed,
-                "flops_convention": {"mfu": "model FLOPs (6·N + 12·L·s·a per token, no recomputation) ÷ the "
-                                            "precision's peak",
-                                     "hfu": "hardware FLOPs (model FLOPs + what recomputation repeats) ÷ the same peak"},
+                # the step model's own words, as estimate's JSON gives them (researcher review 2026-11-27: plan's
+                # left out that N is the active matrices and the output projection, not the input embedding)
+                "flops_convention": {k: core_step.CONVENTIONS[k] for k in ("mfu", "hfu")},
                 "step_range": {"level": r.level, "factor": math.exp(r.half_log), "source": r.source,
                                "cross_validated_median_factor": r.median_factor, "cross_validated_coverage": r.coverage},
                 "goodput": {"value": core_plan.GOODPUT, "range": list(core_plan.GOODPUT_RANGE),

@@ -375,7 +375,7 @@ class StepTime:
 CONVENTIONS = {
     "mfu": "model FLOPs per token 6·N + 12·L·s·a (N: the active matrices and the output projection; attention "
            "over the whole s×s square; no recomputation) × tokens/s ÷ the peak of the run's precision",
-    "hfu": "as mfu, plus the FLOPs recomputation repeats",
+    "hfu": "hardware FLOPs: as mfu, plus the FLOPs recomputation repeats",
     "tokens_per_s_per_device": "tokens of the global batch per step ÷ step seconds ÷ devices",
 }
 
