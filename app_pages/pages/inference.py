@@ -22,7 +22,6 @@ from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.estimate import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
@@ -80,20 +79,14 @@ QUERY_KEYS = ("prompt_tokens", "tokens_per_query")
 
 
 def default_query(model: str | None) -> tuple[float, float]:
-    """The prompt and output tokens a query has where none are given, as the CLI's: an MLPerf benchmark's dataset's
-    where the model is named as one (``serving_data.benchmark_lengths``; one it does not document, the default's),
-    else ShareGPT's means."""
-    lengths = serving_data.benchmark_lengths(model) if model else None
-    prompt, output = (None, None) if lengths is None else lengths[:2]
-    return (float(DEFAULT_PROMPT_TOKENS if prompt is None else prompt),
-            float(DEFAULT_TOKENS_PER_QUERY if output is None else output))
+    """The query's prompt and output tokens where none are given, as the CLI's (``limits.default_query``)."""
+    return limits.default_query(model)
 
 
 def default_bits(model: str | None) -> str:
-    """The bits a model is served at where none are chosen, as the CLI's: its released bits where fewer than 16
-    (DeepSeek-V3/R1's 8, gpt-oss's 4; ``limits.released_bits``), else 16."""
-    released = limits.released_bits(model)
-    return str(inference_core.DEFAULT_BITS if released is None else released[0])
+    """The bits a model is served at where none are chosen, as the CLI's (``limits.default_bits``), as the radio
+    writes them."""
+    return str(limits.default_bits(model))
 
 
 def model_inputs(side, kw: dict) -> None:

@@ -20,7 +20,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S, S_PER_HOUR
 from estimator.core.serving import compression
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
-from estimator.core.serving.scenario import SERVING_BOUNDS
+from estimator.core.serving.scenario import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, SERVING_BOUNDS
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fixed_energy import with_energy_fixed
@@ -364,6 +364,23 @@ def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | N
     return bits, (f"weights: {bits} bits, as {published.name.split(' (')[0]} is released "
                   f"({published.released_bits_source}), every weight matrix at those bits here{caveat}; give 16 bits "
                   "to serve it at bf16",)
+
+
+def default_bits(model: str | None) -> int:
+    """The bits a model is served at where none are given: its released bits where fewer than 16 (``released_bits``:
+    DeepSeek-V3/R1's 8, gpt-oss's 4), else the default 16 (the Inference page starts its choice there)."""
+    released = released_bits(model)
+    return DEFAULT_BITS if released is None else released[0]
+
+
+def default_query(model: str | None) -> tuple[float, float]:
+    """The prompt and output tokens a query has where none are given: an MLPerf benchmark's dataset's where ``model``
+    is named as one (``serving_data.benchmark_lengths``; a length it does not document, the default's), else
+    ShareGPT's means (``inference_report`` fills them so; the Inference page starts its fields there)."""
+    lengths = serving_data.benchmark_lengths(model) if model else None
+    prompt, output = (None, None) if lengths is None else lengths[:2]
+    return (float(DEFAULT_PROMPT_TOKENS if prompt is None else prompt),
+            float(DEFAULT_TOKENS_PER_QUERY if output is None else output))
 
 
 def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,

@@ -85,3 +85,13 @@ def test_the_api_answers_a_benchmark_name_as_the_cli_does(capsys):
                                   tokens=1e9, batch_size="max").result
     assert (api.prompt_tokens, api.tokens_per_query, api.tokens_per_s) == (
         cli["prompt_tokens"], cli["tokens_per_query"], cli["tokens_per_s"])
+
+
+@pytest.mark.parametrize("model, bits", [("deepseek-r1", 8), ("gpt-oss-120b", 4), ("llama-3.1-8b", 16),
+                                         ("llama2-70b-99", 16)])
+def test_the_defaults_the_page_starts_at_are_what_the_cli_serves(model, bits):
+    """The Inference page starts its bits and query fields at ``limits.default_bits`` and ``default_query`` (one home
+    for the rule, the service's): each is what ``inference_report`` serves with nothing given."""
+    r = limits.inference_report(model=model, hardware="h200-sxm", devices=8, tokens=1e9).result
+    assert limits.default_bits(model) == bits == r.bits
+    assert limits.default_query(model) == pytest.approx((r.prompt_tokens, r.tokens_per_query))
