@@ -21,8 +21,9 @@ TIMEOUT_MS = 60_000
 # Streamlit's root element carries the script's state (`data-test-script-state`: initial, running,
 # notRunning, ...). A page is drawn when its script is no longer running, its metrics are in the
 # page and the fonts have loaded; two animation frames later the layout has caught up.
-SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-  === 'notRunning' && document.querySelectorAll('[data-testid="stMetricValue"]').length > 0"""
+SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
+  === 'notRunning'"""
+SCRIPT_DONE = SCRIPT_IDLE + """ && document.querySelectorAll('[data-testid="stMetricValue"]').length > 0"""
 LAID_OUT = "() => document.fonts.ready.then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))"
 # Every visible field's placeholder, the width its text needs in the field's font and the width the field has.
 PLACEHOLDERS = """() => { const c = document.createElement('canvas').getContext('2d'); const out = [];

@@ -225,7 +225,11 @@ def draw(inputs) -> None:
         st.info(f"No profile has a figure for {quantity} here (embodied CO₂e switched off in the sidebar, or no "
                 "profile's figure known), so there is nothing to chart.")
         return
-    charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale"))
+    # on a projector its text grows with the window as the other pages' charts do, its rows with it (lecturer
+    # review 2026-11-27: the Compare chart alone stayed 18 px at 1920)
+    grows = c.projector_charts()
+    row_px = charts.COMPARISON_GROWN_ROW_PX if grows else charts.COMPARISON_ROW_PX
+    charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale", row_px=row_px), grows=grows)
     st.caption("Points: the estimates; lines: their ranges (80% prediction intervals, or as the sources state). "
                "On a log scale equal distances are equal ratios.")
     left_out = sorted(df.loc[~(df[column].astype(float) > 0), "hardware"])

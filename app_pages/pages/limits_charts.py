@@ -122,10 +122,14 @@ def cost_chart(table: trends.TrendTable) -> alt.LayerChart:
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"), y=y, y2=f"{high}:Q")
     long = df.melt(id_vars="year", value_vars=["workload_cost_usd", "workload_cost_with_algorithms_usd"],
                    var_name="series", value_name="usd")
-    long["series"] = long["series"].map({"workload_cost_usd": "hardware price-performance only",
-                                         "workload_cost_with_algorithms_usd": "+ algorithmic efficiency"})
+    names = {"workload_cost_usd": "hardware price-performance only",
+             "workload_cost_with_algorithms_usd": "+ algorithmic efficiency"}
+    long["series"] = long["series"].map(names)
+    # the series legend, its labels wrapped: on a phone at lecture size the 31-character label ran past the chart's
+    # edge, "hardware price-performanc" (browser check 2026-11-27)
     lines = alt.Chart(long).mark_line(point=True).encode(
-        x="year:Q", y=alt.Y("usd:Q", scale=y["scale"]), color=alt.Color("series:N", title=None, scale=palette.category_scale()),
+        x="year:Q", y=alt.Y("usd:Q", scale=y["scale"]),
+        color=alt.Color("series:N", scale=palette.category_scale(), legend=charts.series_legend(names.values())),
         tooltip=["year", "series", alt.Tooltip("usd:Q", format="$,.3~s")])
     return alt.layer(band, lines)
 

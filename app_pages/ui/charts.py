@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 import textwrap
 from collections.abc import Callable
 
@@ -18,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 # Axis labels (Vega labelExpr): app_pages/ui/axis_labels.py; re-exported for the pages that use them here.
-from app_pages.ui import chart_text, palette
+from app_pages.ui import chart_text, palette, style
 from app_pages.ui.axis_labels import (  # noqa: F401 (re-exported)
     FLOPS_PER_S_LABELS,
     POW10,
@@ -43,13 +44,31 @@ LEGEND_LINE_CHARS = 24
 # up to ~120 px at lecture size (its tick labels and title).
 LEGEND_WIDE_MIN_CHART_PX = 940
 LEGEND_WIDE_LINE_CHARS = 44
+# Between the two, a chart at least this wide at lecture size (18 px) takes one column of the wide lines: a
+# 44-character line (≈8 px a character) and its symbol (40 px) right of a lecture-size y axis (~120 px). The
+# growth chart's legend, half of a 1280-pixel slide (552 px), took nine 24-character lines, wrapped mid-phrase
+# (lecturer review 2026-11-27); it takes five. The width grows with the text where a chart's text grows with the
+# window (``style.SLIDE_SCALE_EXPR``, at most 1.5×), and is held to that growth on every chart, so that it is never
+# too narrow for the text drawn.
+LEGEND_MEDIUM_MIN_CHART_PX = LEGEND_WIDE_LINE_CHARS * 8 + 40 + 120
 # Width fits the container; the height grows with the legend and the axis titles instead of
 # squeezing the plot (Streamlit's default, "fit", shrank it to ~150 px under a 4-entry legend).
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def _label_lines(label: str, chars: int = LEGEND_LINE_CHARS) -> list[str]:
-    return textwrap.wrap(label, chars, break_long_words=False) or [label]
+    """``label`` on lines of at most ``chars`` characters, broken before a parenthesis where the phrase it opens
+    fits a line of its own ("peak FLOP/s" / "(3× / 2 years)", not "peak FLOP/s (3× / 2" / "years)": lecturer
+    review), else between words (never at a hyphen: "price-performance" whole)."""
+    lines: list[str] = []
+    for phrase in re.split(r" (?=\()", label):
+        if lines and len(phrase) > chars:  # a phrase longer than a line flows on from the line before
+            lines[-1:] = textwrap.wrap(f"{lines[-1]} {phrase}", chars, break_long_words=False, break_on_hyphens=False)
+        elif lines and len(lines[-1]) + 1 + len(phrase) <= chars:
+            lines[-1] += " " + phrase
+        else:
+            lines += textwrap.wrap(phrase, chars, break_long_words=False, break_on_hyphens=False) or [phrase]
+    return lines or [label]
 
 
 def wrapped_labels(labels, chars: int = LEGEND_LINE_CHARS) -> str:
@@ -71,6 +90,7 @@ def wrapped_labels(labels, chars: int = LEGEND_LINE_CHARS) -> str:
 # wall claims; the slide browser test failed under load). ``width >= 0``: the choice is made again whenever the
 # view's size changes (a signal with no other signal in it is read once).
 WIDE_PLOT = f"width >= 0 && containerSize()[0] >= {LEGEND_WIDE_MIN_CHART_PX}"
+MEDIUM_PLOT = f"width >= 0 && containerSize()[0] >= {LEGEND_MEDIUM_MIN_CHART_PX} * {style.SLIDE_SCALE_EXPR}"
 
 
 # The category palette (app_pages/ui/palette.py: legible on a projector and to colour-blind readers), for charts that
@@ -82,14 +102,16 @@ def series_legend(labels, title: str | None = None) -> alt.Legend:
     """A legend below the plot, long labels wrapped: every series named in full on any screen (a
     legend on one row ran past the chart and dropped its last entries). On a narrow plot (a phone)
     one entry a row; on a wide one (``WIDE_PLOT``) two columns of longer lines, so that the legend
-    takes half the height (the choice is the browser's, from the plot's drawn width)."""
+    takes half the height, and on one between (``MEDIUM_PLOT``, half a slide) one column of those longer lines
+    (the choice is the browser's, from the plot's drawn width)."""
     labels = list(labels)
     # each entry a short stretch of its line, so the dash that tells the series apart without colour shows in the
     # legend too (a11y audit)
+    long_lines = wrapped_labels(labels, LEGEND_WIDE_LINE_CHARS)
     return alt.Legend(title=title, orient="bottom", direction="vertical", labelLimit=0, **palette.STROKE_LEGEND,
                       columns=alt.ExprRef(f"{WIDE_PLOT} ? 2 : 1"),
-                      labelExpr=f"{WIDE_PLOT} ? ({wrapped_labels(labels, LEGEND_WIDE_LINE_CHARS)}) : "
-                                f"({wrapped_labels(labels)})")
+                      # a wide chart is a medium one too (940 px ≥ 1.5 × 512)
+                      labelExpr=f"{MEDIUM_PLOT} ? ({long_lines}) : ({wrapped_labels(labels)})")
 
 
 def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -184,10 +206,16 @@ def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefi
     ).properties(height=alt.Step(step))
 
 
-def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChart:
+# A row of the comparison chart: room for one label at the lecture's 18 px; on a projector (``grows``) its text grows
+# to 27 px at most (``style.SLIDE_SCALE_EXPR``), and its rows by as much, set in Python as Vega-Lite's steps are.
+COMPARISON_ROW_PX = 24
+COMPARISON_GROWN_ROW_PX = round(COMPARISON_ROW_PX * style.LECTURE_CHART_FONT_MAX_PX / style.LECTURE_CHART_FONT_PX)
+
+
+def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = COMPARISON_ROW_PX) -> alt.LayerChart:
     """One quantity across hardware on a log scale, sorted by value: a point for each estimate and a
     line for its range (``<column>_low``/``_high``). Bars from an arbitrary decade had made a
-    1,400× difference look like 8× in bar length (audit), and showed no range."""
+    1,400× difference look like 8× in bar length (audit), and showed no range. ``row_px``: each row's height."""
     low, high = f"{column}_low", f"{column}_high"
     cols = ["hardware", "hardware_name", column] + [c for c in (low, high) if c in df.columns]
     data = df[cols].dropna(subset=[column])
@@ -196,8 +224,10 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChar
     ticks = log_ticks(float(ends[ends > 0].min()), float(ends.max()))
     x_scale = log_scale(ticks)
     axis = log_axis(ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))
+    # each label on its row: Streamlit's theme flushes the end labels inside the axis (``labelFlush``), which set the
+    # first row's 12 px onto the second's at a projector's 27 px (browser check 2026-11-27)
     y = alt.Y("hardware:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
-              axis=alt.Axis(labelOverlap=False))
+              axis=alt.Axis(labelOverlap=False, labelFlush=False))
     tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
         alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
     base = alt.Chart(data)
@@ -207,7 +237,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str) -> alt.LayerChar
     if low in data.columns and high in data.columns:
         layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
             opacity=0.6).encode(x=alt.X(f"{low}:Q", scale=x_scale), x2=f"{high}:Q", y=y))
-    return alt.layer(*layers).properties(height=alt.Step(24))
+    return alt.layer(*layers).properties(height=alt.Step(row_px))
 
 
 @functools.cache

@@ -107,22 +107,43 @@ def test_both_chinchilla_splits_show_on_the_loss_chart():
 
 def test_a_series_legend_takes_two_columns_only_on_a_wide_chart():
     """One column of 24-character lines made the growth chart's legend ~330 px tall at lecture size;
-    on a chart at least ``LEGEND_WIDE_MIN_CHART_PX`` wide it takes two columns of longer lines, and a
-    phone keeps one column of short ones. The browser decides from the chart's box (``containerSize()``),
+    on a chart at least ``LEGEND_WIDE_MIN_CHART_PX`` wide it takes two columns of longer lines, on half a
+    slide (at least ``LEGEND_MEDIUM_MIN_CHART_PX`` times the text's growth) one column of those longer lines,
+    and a phone keeps one column of short ones. The browser decides from the chart's box (``containerSize()``),
     which the layout does not change, and again at each resize (``width >= 0``): decided from the plot's
     width, which the layout sets, the legend changed after the layout that placed it (tests/browser:
     a slide resized from 1280×720 to 1024×768)."""
     legend = growth_chart(limits.trend_report().table).to_dict()["encoding"]["color"]["legend"]
     wide_chart = f"width >= 0 && containerSize()[0] >= {charts.LEGEND_WIDE_MIN_CHART_PX}"
+    medium_chart = f"width >= 0 && containerSize()[0] >= {charts.LEGEND_MEDIUM_MIN_CHART_PX} * "
     assert legend["columns"] == {"expr": f"{wide_chart} ? 2 : 1"}
-    wide, narrow = legend["labelExpr"].split(" : ", 1)
-    assert wide.startswith(f"{wide_chart} ? ")
+    assert legend["labelExpr"].startswith(medium_chart)
     label = trends.TRAINING_COMPUTE_LABEL  # the longest: two lines wide, four narrow
     wide_lines, narrow_lines = charts._label_lines(label, charts.LEGEND_WIDE_LINE_CHARS), charts._label_lines(label)
-    assert len(wide_lines) < len(narrow_lines) and json.dumps(wide_lines) in wide and json.dumps(narrow_lines) in narrow
+    assert len(wide_lines) == 2 and len(narrow_lines) == 4
+    # the longer lines where the chart is medium or wide, the short ones else
+    expr = legend["labelExpr"]
+    assert 0 < expr.index(json.dumps(wide_lines)) < expr.index(json.dumps(narrow_lines))
     # two wide columns fit the plot right of a lecture-size y axis (~120 px) at ≈ 8 px a character, as
-    # LEGEND_LINE_CHARS assumes
+    # LEGEND_LINE_CHARS assumes; one column of those lines fits half a 1280-pixel slide (552 px), and a chart wide
+    # enough for two columns is wide enough for one at the text's largest growth (1.5×)
     assert 2 * (charts.LEGEND_WIDE_LINE_CHARS * 8 + 40) + 120 <= charts.LEGEND_WIDE_MIN_CHART_PX
+    assert charts.LEGEND_WIDE_LINE_CHARS * 8 + 40 + 120 <= charts.LEGEND_MEDIUM_MIN_CHART_PX <= 552
+    assert 1.5 * charts.LEGEND_MEDIUM_MIN_CHART_PX <= charts.LEGEND_WIDE_MIN_CHART_PX
+
+
+@pytest.mark.parametrize("label, chars, lines", [
+    ("peak FLOP/s (3× / 2 years)", 24, ["peak FLOP/s", "(3× / 2 years)"]),
+    ("interconnect bandwidth (1.4× / 2 years)", 24, ["interconnect bandwidth", "(1.4× / 2 years)"]),
+    ("peak FLOP/s (3× / 2 years)", 44, ["peak FLOP/s (3× / 2 years)"]),
+    # a parenthesis longer than a line flows on from the words before it
+    ("frontier training compute (3.4-month doubling, if the 2012–18 trend held)", 44,
+     ["frontier training compute (3.4-month", "doubling, if the 2012–18 trend held)"]),
+    ("hardware price-performance only", 24, ["hardware", "price-performance only"]),
+])
+def test_a_legend_label_breaks_before_a_parenthesis_that_fits_a_line(label, chars, lines):
+    """Lecturer review (2026-11-27): "peak FLOP/s (3× / 2" / "years)" read as two fragments."""
+    assert charts._label_lines(label, chars) == lines
 
 
 @pytest.mark.parametrize("flops", [3.4e14, 1e22, 3.3e30])

@@ -25,6 +25,7 @@ from browser_fixtures import (
     MIN_LABEL_GAP_PX,
     ROOT,
     SCRIPT_DONE,
+    SCRIPT_IDLE,
     TIMEOUT_MS,
     WRAPPED_VALUES,
     at_sizes,
@@ -345,18 +346,35 @@ CHART_AND_TAB_FONTS = """() => ({
 def test_the_limits_pages_charts_and_tabs_grow_on_a_projector_in_lecture_mode(browser, server, width, grown):
     """Lecturer review 2026-11-27: on /limits?lecture=1 at 1920×1080 the charts' text stayed 18 px and the tabs' 14 px
     while the numbers grew to 67 px (a claim's slide had grown its charts to 27 px). Now 27 and 24 px at 1920, the
-    lecture's 18 and 16 px at 1280."""
+    lecture's 18 and 16 px at 1280; the Compare page's chart too (it alone had stayed 18 px), its rows apart by
+    more than its grown labels, so that none overlaps the next."""
     page = browser.new_page(viewport={"width": width, "height": width * 9 // 16})
     page.set_default_timeout(TIMEOUT_MS)
-    for link, n in (("/limits?lecture=1&lim=Trends", 2), ("/limits?lecture=1&lim=Diminishing+returns", 1)):
+    for link, n, tabs in (("/limits?lecture=1&lim=Trends", 2, True), ("/limits?lecture=1&lim=Diminishing+returns", 1, True),
+                          ("/compare?lecture=1", 1, False)):
         page.goto(server + link)
-        wait_until_drawn(page)
+        if tabs:
+            wait_until_drawn(page)
+        else:  # a page without metrics, its chart under the table, drawn once it is scrolled into view
+            page.wait_for_function(SCRIPT_IDLE, timeout=TIMEOUT_MS)
+            page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'); m.scrollTop = m.scrollHeight; }")
         page.wait_for_function(CHARTS_DRAWN, arg=n, timeout=TIMEOUT_MS)
         fonts = page.evaluate(CHART_AND_TAB_FONTS)
         chart_px = style.LECTURE_CHART_FONT_MAX_PX if grown else style.LECTURE_CHART_FONT_PX
         assert fonts["chart"] and min(fonts["chart"]) >= chart_px - 0.5, (link, fonts["chart"])
-        assert fonts["tabs"] and min(fonts["tabs"]) >= (24 if grown else 16) - 0.5, (link, fonts["tabs"])
+        if tabs:
+            assert fonts["tabs"] and min(fonts["tabs"]) >= (24 if grown else 16) - 0.5, (link, fonts["tabs"])
+        else:  # the comparison's hardware labels, one a row: each row's label clear of the next
+            tops = sorted(page.evaluate(ROW_LABEL_BOXES))
+            assert len(tops) >= 2 and all(b[0] - a[1] >= -0.5 for a, b in zip(tops, tops[1:])), (link, tops)
     page.close()
+
+
+# the top and bottom of each label of the first chart's y axis (a band axis: one label a row)
+ROW_LABEL_BOXES = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg .role-axis')]
+  .filter(a => a.getAttribute('aria-label')?.startsWith('Y-axis'))
+  .flatMap(a => [...a.querySelectorAll('.role-axis-label text')]).map(t => { const r = t.getBoundingClientRect();
+    return [r.top, r.bottom]; })"""
 
 
 class PageReading(NamedTuple):

@@ -7,13 +7,11 @@ first size, and checked at each size in turn (browser_fixtures.at_sizes: resized
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import PLACEHOLDERS, TIMEOUT_MS, at_sizes
+from browser_fixtures import PLACEHOLDERS, SCRIPT_IDLE, TIMEOUT_MS, at_sizes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SIZES = [(1024, 768), (1920, 1080)]
-SCRIPT_IDLE = """() => document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state')
-  === 'notRunning'"""
 
 
 def opened(browser, server, link, ready: str, width: int = SIZES[0][0], height: int = SIZES[0][1]):
@@ -145,3 +143,31 @@ def test_a_large_number_reads_beside_its_field(browser, server):
                 except PlaywrightTimeout as exc:
                     raise AssertionError(f"{link} at {width}×{height}: {text!r} not shown in the sidebar") from exc
         page.close()
+
+
+# Each chart's legend labels cut ("…") or drawn past its own chart's box, and the lines of each label, per chart.
+CHARTS_TEXT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')].map(svg => {
+  const s = svg.getBoundingClientRect();
+  const shown = [...svg.querySelectorAll('.role-legend-label text')].filter(t => t.textContent.trim());
+  return {cut: shown.filter(t => { const r = t.getBoundingClientRect();
+            return t.textContent.endsWith('…') || r.left < s.left - 0.5 || r.right > s.right + 0.5
+              || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5; }).map(t => t.textContent),
+          legend: [...svg.querySelectorAll('.role-legend-label text')].map(t =>
+            [...t.querySelectorAll('tspan')].map(x => x.textContent).filter(x => x.trim()).length || 1)}; })"""
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1280, 720), (1920, 1080)])
+def test_the_trends_tab_on_a_slide_keeps_every_legend_label_whole_and_short(browser, server, width, height):
+    """Lecturer review (2026-11-27): in lecture mode on a phone the cost chart's legend ran past the chart
+    ("hardware price-performanc"); on a 1280-pixel slide, where the two charts stand side by side, the growth
+    chart's four labels took nine lines, broken mid-phrase ("peak FLOP/s (3× / 2" / "years)"). Every label is now
+    whole inside its chart, and on half a slide or wider each label takes at most two lines."""
+    page = opened(browser, server, "/limits?lim=Trends&lecture=1", ".role-legend-label text", width, height)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] svg').length >= 2",
+                           timeout=TIMEOUT_MS)
+    charts = page.evaluate(CHARTS_TEXT)
+    assert len(charts) == 2 and all(not c["cut"] for c in charts), (width, height, charts)
+    if width >= 1280:
+        growth = charts[1]["legend"]
+        assert len(growth) == 4 and max(growth) <= 2 and sum(growth) <= 5, (width, height, growth)
+    page.close()
