@@ -42,8 +42,11 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
     # the weights' and the KV cache's bits: services/serving_accuracy.compression_notes (inference audit)
     batches = sorted({m.batch for m in same})
     if not batches[0] <= batch <= batches[-1]:
-        notes.append(f"batch {gfmt(batch)}: the measured batches on {where} run from {gfmt(batches[0])} to {gfmt(batches[-1])}; "
-                     "outside them the engine costs are extrapolated")
+        # one measured batch is said as one (review 2026-11-27: "run from 8 to 8")
+        span = (f"the measured batches on {where} run from {gfmt(batches[0])} to {gfmt(batches[-1])}"
+                if len(batches) > 1 else f"the one batch measured on {where} is {gfmt(batches[0])}")
+        notes.append(f"batch {gfmt(batch)}: {span}; outside {'them' if len(batches) > 1 else 'it'} the engine costs "
+                     "are extrapolated")
         return tuple(notes)
     # inside the range, the configurations nearest in batch may be another engine's than most (on
     # the A100, batch 1 was measured only with FastChat/PyTorch; vLLM's batches start at 32)

@@ -455,12 +455,12 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
         result = inference(s, profile, fit)
     except InputError as exc:
         raise _with_devices_that_meet_it(exc, s, profile, fit, inputs) from None
-    beams_how = ((f"beams: {benchmark_beams} a request, as MLPerf's {model} benchmark decodes (beams 1: greedy, "
-                  "one sequence a request)",) if benchmark_beams else ())
+    beams_how = ((f"beams: {benchmark_beams} a request, as MLPerf's {model} benchmark decodes; 1 beam given decodes "
+                  "greedily, one sequence a request",) if benchmark_beams else ())
     if benchmark_draft:
         beams_how += (f"speculative decoding: {benchmark_draft} draft tokens a step, as MLPerf's {model} benchmark "
                       "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
-                      "mlcommons.org/2026/03/mlperf-inference-gpt-oss; draft tokens 0: none)",)
+                      "mlcommons.org/2026/03/mlperf-inference-gpt-oss); 0 draft tokens given serve it without",)
     result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + result.notes
                      + serving_accuracy.domain_notes(result))
     published = serving_data.catalog_model(model) if model is not None else None

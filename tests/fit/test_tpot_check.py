@@ -169,7 +169,7 @@ def test_the_engine_choice_flows_through_the_cli_the_service_and_the_notes(cli):
     assert serving_accuracy.latency_note()[0] in latency.result.notes
     assert not any("only on a100-sxm-40gb, h100-sxm" in n for n in latency.result.notes)   # the online engine's data
     # the latency engine's own domain: on the H100 its published times are vLLM CI's, at batch 8
-    assert any("batch 1: the measured batches on this chip run from 8 to 8" in n for n in latency.result.notes)
+    assert any("batch 1: the one batch measured on this chip is 8; outside it" in n for n in latency.result.notes)
     assert "leave-one-benchmark-out" in latency.result.range_meaning
     # the CLI gives the same numbers, and its JSON says which engine
     out = json.loads(cli("inference", "--model", "llama-3-8b", "--hardware", "h100-sxm", "--tokens", "1e6",

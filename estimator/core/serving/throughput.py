@@ -190,8 +190,9 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                     if what == "tpot" and tpot_p99_share < 1.0 else "")
                  for what, words, x in (("tpot", "per output token", tpot_bound_s), ("ttft", "to the first token",
                                                                                    ttft_bound_s)) if x is not None]
-        raise InputError(f"no {split} of {devices} × {device.id} serves the model{bound}: one sequence alone takes at "
-                         f"least {' and '.join(reach)}",
+        # whose costs these are (review 2026-11-27: vllm-2024's batch 1 is FastChat's, read as a fact of vLLM)
+        raise InputError(f"no {split} of {devices} × {device.id} serves the model{bound}: one sequence alone, at the "
+                         f"{fit.engine} engine's costs, takes at least {' and '.join(reach)}",
                          field=given + tuple(k for k, x in (("ttft_ms", ttft_bound_s), ("tpot_ms", tpot_bound_s))
                                              if x is not None))
     return best
