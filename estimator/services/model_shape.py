@@ -194,7 +194,8 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     m = serving_data.nearest_model(float(params))
     # an assumed shape is not that model: its context window does not bind the user's queries (audit: --params 7e9
     # --prompt-tokens 40000 was refused as "longer than mistral-7b's context window", a model not asked for)
-    arch = replace(m.arch, context=None,
+    # nor its attention windows, which no parameter count says
+    arch = replace(m.arch, context=None, window=None, windowed_layers=0,
                    source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count ({m.source}); "
                           "give a catalog model or the architecture to set it")
     how = (f"{gfmt(float(params), 3)} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "

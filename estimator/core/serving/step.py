@@ -15,6 +15,10 @@ that split every layer (tensor parallelism). Its time, per device:
 - compute  = B × (2·N_active + 4·L·context·H·d_head) ÷ (tp × η_c × peak)
 - GPU time = the slower of the two (roofline; at small batch decoding is memory-bound, and
   larger batches raise it through the KV cache they read)
+- windowed attention (a sliding, banded or chunked window: gpt-oss, Mistral 7B, Gemma 2): a windowed layer holds
+  and reads at most its window's tokens, so "context" above is ``Architecture.held_tokens``, the layers' average,
+  and a prompt's prefill scores ``Architecture.prompt_attention_pairs`` (serving-engineer review 2026-11-27:
+  gpt-oss-120b's KV cache was counted whole in its 18 banded layers, twice what engines hold)
 - prefill  = the prompts of the B/T requests that start per step (T = output tokens per
   request): (B/T) × (2·N_active·P + 2·L·P²·H·d_head) ÷ (tp × η_c × peak), compute-bound
 - tensor parallelism = 2 all-reduces per layer (Megatron-LM), each a fitted fixed cost (plus NCCL's network
@@ -482,11 +486,12 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     kv_tok = arch.kv_bytes_per_token(kv_bits)
     kv_bw = bw if fit.kv_bandwidth_fraction is None else device.bandwidth_gb_per_s * BYTES_PER_GB * fit.kv_bandwidth_fraction
     weights_read = read_weight_bytes(arch, n_total, weight_bits, seqs * verified, ep)
-    kv_read = own * seqs * context * kv_tok * kv_replication(arch, tp) / kv_bw
+    held = arch.held_tokens(context)            # the context's tokens a layer holds (windowed layers: at most the window)
+    kv_read = own * seqs * held * kv_tok * kv_replication(arch, tp) / kv_bw
     memory_s = (weights_read / bw + kv_read) / tp
     attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
     linear_per_token = FLOPS_PER_PARAM_PER_TOKEN * n_flops
-    attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * context * width
+    attention_per_token = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * held * width
     flops_per_token = linear_per_token + attention_per_token
     # a mixture of experts' expert FLOPs at the rate their GEMMs' size allows (the module docstring); the rest dense
     # the step's tokens: the device's (its dense products), and those whose routes reach its experts (the replica's
@@ -500,7 +505,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         return (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
     compute_s = own * seqs * verified * (linear_s(step_tokens, routed_tokens) + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
-    prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN / 2 * arch.layers * p * p * width
+    prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * arch.prompt_attention_pairs(p) * width
     prompt_linear_s = p * linear_s(max(step_tokens, p), max(routed_tokens, p))
     prefill_s = share * starts * (prompt_linear_s + prompt_attention / attention_s) / tp
     tp_s = 0.0

@@ -33,6 +33,10 @@ class Architecture:
     experts_per_token: int | None = None  # mixture of experts: experts each token is routed to (top-k)
     context: int | None = None           # the context window, tokens (a catalog model's; None: not known)
     tied_embeddings: bool = False        # the LM head is the token embedding table (one vocab × d_model matrix)
+    # windowed attention (a sliding window, a banded or chunked attention): ``windowed_layers`` of the layers attend
+    # to at most the last ``window`` tokens, and engines keep only those in their KV cache (0 and None: none)
+    window: int | None = None
+    windowed_layers: int = 0
 
     @property
     def embedding_table_params(self) -> float:
@@ -54,14 +58,36 @@ class Architecture:
         return self.heads * self.head_size
 
     def kv_bytes_per_token(self, kv_bits: int) -> float:
-        """2 (K and V) × layers × KV heads × d_head × bytes (vLLM paper, Kwon et al. 2023, §3)."""
+        """2 (K and V) × layers × KV heads × d_head × bytes (vLLM paper, Kwon et al. 2023, §3): a token's KV cache in
+        every layer (``held_tokens``: how many tokens a sequence keeps, with windowed layers)."""
         return 2.0 * self.layers * self.kv_heads * self.head_size * kv_bits / BITS_PER_BYTE
+
+    def held_tokens(self, context: float) -> float:
+        """The tokens of a ``context``-token sequence whose keys and values a layer holds and attends to, averaged over
+        the layers: every one in a full-attention layer, at most ``window`` in a windowed one (the KV cache of a
+        windowed layer capped at its window, as TensorRT-LLM's cyclic KV cache and vLLM's sliding-window layers hold
+        it). ``context`` itself without windows."""
+        if not self.window or not self.windowed_layers:
+            return float(context)
+        full = self.layers - self.windowed_layers
+        return (full * float(context) + self.windowed_layers * min(float(context), float(self.window))) / self.layers
+
+    def prompt_attention_pairs(self, prompt: float) -> float:
+        """The (query, key) pairs causal attention scores over a ``prompt``-token prefill, averaged over the layers:
+        p²/2 in a full-attention layer, p·w − w²/2 in one windowed at w < p (each query sees at most w keys)."""
+        p = float(prompt)
+        if not self.window or not self.windowed_layers or p <= self.window:
+            return p * p / 2.0
+        w = float(self.window)
+        full = self.layers - self.windowed_layers
+        return (full * p * p / 2.0 + self.windowed_layers * (p * w - w * w / 2.0)) / self.layers
 
     def to_dict(self) -> dict:
         return {"layers": self.layers, "d_model": self.d_model, "heads": self.heads, "kv_heads": self.kv_heads,
                 "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
                 "experts": self.experts, "experts_per_token": self.experts_per_token,
-                "tied_embeddings": self.tied_embeddings, "name": self.name, "source": self.source}
+                "tied_embeddings": self.tied_embeddings, "window": self.window,
+                "windowed_layers": self.windowed_layers, "name": self.name, "source": self.source}
 
 
 def attention_params(a: Architecture, layers: int | None = None) -> float:
@@ -105,6 +131,11 @@ def check_architecture(a: Architecture) -> None:
         v.require_number_in("vocabulary", a.vocab, B.VOCAB)
     if a.active_params is not None:
         v.require_number_in("active parameters", a.active_params, B.PARAMS)
+    if a.window is not None or a.windowed_layers:
+        v.require_number_in("attention window", a.window, B.CONTEXT)
+        if not 1 <= v.require_whole("windowed layers", a.windowed_layers, B.LAYERS) <= a.layers:
+            raise InputError(f"windowed layers must be a whole number from 1 to the {a.layers} layers, got "
+                             f"{a.windowed_layers!r}")
     if (a.experts is None) != (a.experts_per_token is None):
         raise InputError("give both the number of experts and the experts per token, or neither")
     if a.experts is not None:
@@ -125,7 +156,10 @@ def student_architecture(arch: Architecture, params: float, student_params: floa
     share = (float(student_params) - emb) / blocks if blocks > 0 else float(student_params) / float(params)
     layers = max(1, round(arch.layers * share))
     active = None if arch.active_params is None else arch.active_params * student_params / params
+    # its windowed layers in the teacher's proportion (none where the teacher has none)
+    windowed = min(layers, round(arch.windowed_layers * layers / arch.layers))
     return replace(arch, layers=layers, active_params=active, name=f"student of {arch.name or 'the model'}",
+                   windowed_layers=windowed, window=arch.window if windowed else None,
                    source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
 
 

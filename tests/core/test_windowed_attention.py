@@ -1,0 +1,63 @@
+"""Windowed attention (serving-engineer review 2026-11-27): gpt-oss alternates full and 128-token banded layers,
+Mistral 7B and StarCoder2 slide a 4,096-token window in every layer, Gemma 2 in every other; engines keep a windowed
+layer's KV cache at its window. gpt-oss-120b's KV cache had been counted whole in every layer, twice what it holds at
+MLPerf's 5,000-token prompts, and its largest batch on one H100 half what fits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from estimator import inference
+from estimator.core.base.errors import InputError
+from estimator.core.workload.architecture import Architecture, check_architecture
+from estimator.io.serving_data import load_catalog
+
+GPT_OSS = dict(model="gpt-oss-120b", tokens=1e9, hardware="h100-sxm", devices=1, batch_size="max")
+
+
+def test_a_windowed_layer_holds_at_most_its_window():
+    a = load_catalog()["gpt-oss-120b"].arch
+    assert (a.window, a.windowed_layers, a.layers) == (128, 18, 36)
+    # half the layers hold the whole context, half 128 tokens of it
+    assert a.held_tokens(5639) == pytest.approx((18 * 5639 + 18 * 128) / 36)
+    assert a.held_tokens(100) == 100  # shorter than the window: every token in every layer
+    # a 4,096-token prompt's prefill: p²/2 pairs in a full layer, p·w − w²/2 in a banded one
+    assert a.prompt_attention_pairs(4096) == pytest.approx((18 * 4096**2 / 2 + 18 * (4096 * 128 - 128**2 / 2)) / 36)
+    assert a.prompt_attention_pairs(100) == pytest.approx(100**2 / 2)
+    full = replace(a, window=None, windowed_layers=0)
+    assert full.held_tokens(5639) == 5639 and full.prompt_attention_pairs(4096) == pytest.approx(4096**2 / 2)
+
+
+@pytest.mark.parametrize("model, window, windowed", [("mistral-7b", 4096, 32), ("gemma-2-9b", 4096, 21),
+                                                     ("starcoder2-15b", 4096, 40), ("gpt-oss-20b", 128, 12),
+                                                     ("llama-3.1-8b", None, 0), ("mixtral-8x7b", None, 0)])
+def test_the_catalog_says_which_layers_are_windowed(model, window, windowed):
+    a = load_catalog()[model].arch
+    assert (a.window, a.windowed_layers) == (window, windowed)
+
+
+def test_gpt_oss_serves_about_twice_the_batch_its_whole_cache_allowed():
+    r = inference(**GPT_OSS).result
+    context = r.prompt_tokens + r.tokens_per_query / 2  # MLPerf's gpt-oss query: 5,000 prompt and 1,278.2 output tokens
+    held = load_catalog()["gpt-oss-120b"].arch.held_tokens(context) / context
+    assert held == pytest.approx(0.511, abs=0.001)
+    # the KV cache a sequence holds: the whole-context count (2 × 36 layers × 8 KV heads × 64 × 2 bytes a token) × that
+    # share
+    whole_gb = context * 2 * 36 * 8 * 64 * 2 / 1e9
+    assert r.kv_cache_gb / r.batch_size == pytest.approx(whole_gb * held, rel=1e-6)
+    assert 75 <= r.batch_size <= 85  # was 40 with every layer's cache whole
+
+
+def test_a_shape_assumed_from_a_parameter_count_takes_no_window():
+    """A bare count near Mistral 7B takes its shape, not its sliding window, which the count does not say."""
+    r = inference(params=7.2e9, tokens=1e6, hardware="h100-sxm", prompt_tokens=8000, tokens_per_query=200).result
+    assert r.architecture.window is None and r.architecture.windowed_layers == 0
+
+
+@pytest.mark.parametrize("window, windowed", [(None, 4), (128, 0), (128, 40), (0, 4)])
+def test_a_window_without_its_layers_or_past_them_is_refused(window, windowed):
+    a = Architecture(32, 4096, 32, 8, window=window, windowed_layers=windowed)
+    with pytest.raises(InputError):
+        check_architecture(a)
