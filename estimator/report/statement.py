@@ -46,6 +46,7 @@ from estimator.report.statement_parts import (
     FLASH_KEY,
     GRID_KEY,
     TOOL_KEY,
+    UNRECORDED_SPLIT,
     ZERO_KEY,
     alone_words,
     cited_keys,
@@ -491,7 +492,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     keys += [k for name_keys, _ in figures.values() for k in name_keys]
     emb = a.get("embodied_kg_co2e_per_device") if est.embodied_co2e_kg is not None else None
     basis = emb.source.split(",", 1)[0] if emb else ""
-    memory = est.memory is not None and (memory_given or bool(title) or bool(extra_keys))  # a preset: its own shape
+    # a preset: its own shape, stated where its run's split is recorded (researcher review 2026-11-27: a sentence on a
+    # split the run never used, saying it says nothing of the run, is no sentence for a paper)
+    unrecorded = any(UNRECORDED_SPLIT.match(n) for n in est.notes)
+    memory = est.memory is not None and (memory_given or ((bool(title) or bool(extra_keys)) and not unrecorded))
     if memory:
         keys += [ZERO_KEY, ACT_MEM_KEY] + ([FLASH_KEY] if est.memory.strategy.attention == "flash" else [])
     # a preset's utilisation or power cites the paper its source names (else the preset's)

@@ -173,10 +173,27 @@ def test_a_memory_setting_given_brings_the_sentence_back(cli):
     assert "which would not fit with no ZeRO sharding, no activation recomputation" in tex
 
 
-def test_a_preset_keeps_its_memory_sentence(cli):
+def test_a_preset_states_its_memory_only_on_a_split_it_records_or_one_given(cli):
+    """Researcher review 2026-11-27: GPT-3's statement said it "would need 2,883 GB per device" under settings the run
+    never used, then that this "says nothing of whether the run's own setup fitted". The run's split is not recorded,
+    so its statement says nothing of memory; a split given is stated."""
     tex = cli("estimate", "--preset", "gpt3-175b", "--format", "latex").out
-    # GPT-3: 16 × 175e9 = 2,800 GB of model states and 82.7 GB of activations, FlashAttention's and the output layer's (test_preset_shapes.py)
-    assert "Training would need 2,883~GB per device" in tex and "says nothing of whether the run's own setup fitted" in tex
+    assert "Training would need" not in tex and "GB of device memory" not in tex
+    tex = cli("estimate", "--preset", "gpt3-175b", "--zero", "3", "--activation-recompute", "full", "--format", "latex").out
+    assert "Training would need 5.62~GB per device" in tex and "which would fit" in tex
+
+
+def test_a_known_runs_time_with_a_model_and_no_split_states_no_memory(cli):
+    """Researcher review 2026-11-27: a finished run (--hours) of a catalog model "took 5.00 days", then "needs 139 GB per
+    device … which does not fit with no ZeRO sharding", settings nobody chose (without --hours the planner's layout,
+    82.3 GB, fits). With a known time and no split given the statement says nothing of memory; a split given, it does."""
+    run = ("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "256", "--hours", "120", "--format", "latex")
+    tex = cli(*run).out
+    assert "took 5.00 days" in tex and "GB of device memory" not in tex
+    tex = cli(*run, "--zero", "1").out
+    assert "Training needs" in tex and "which fits" in tex
+    planned = cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "256", "--format", "latex").out
+    assert "Training would need 82.3~GB per device" in planned and "which would fit" in planned
 
 
 # --- R5. a calibrated profile's throughput first, its peak the base profile's
