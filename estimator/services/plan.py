@@ -163,6 +163,11 @@ def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=N
     n, arch, how = resolve_architecture(params=params if model is None else None, model=model, layers=layers,
                                         d_model=d_model, heads=heads, vocab=vocab, kv_heads=kv_heads, ffn=ffn, mlp=mlp,
                                         experts=experts, experts_per_token=experts_per_token)
+    if model is not None and params is not None:
+        # a count beside a catalog model is that model's, or refused, as `estimate` refuses it (fuzz review 2026-11-27:
+        # `plan --model … --params nan` ran on the model's count without a word)
+        from estimator.services.training_memory import refuse_other_params
+        refuse_other_params(v.require_number_in("parameters", params, B.PARAMS, field="params"), n)
     shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
     borrowed = model is None and layers is None and d_model is None and arch.name
     # a size alone borrows the catalog's nearest shape: named as borrowed, not as the model (researcher review
@@ -622,6 +627,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     from estimator.services.inputs import DEFAULT_HARDWARE, PLAN, check_keywords
     # a typo of any of plan's inputs is refused with the nearest of them all ("devcies": "devices")
     check_keywords(site, tuple(dict.fromkeys((*PLAN_SITE_KEYS, *PLAN))))
+    # the rows to list, a whole number (fuzz review 2026-11-27: "abc" raised Python's TypeError, 0 an empty message)
+    top = v.require_whole("layouts listed (top)", top, B.PLAN_ROWS, field="top")
     tokens = v.require_number_in("tokens", tokens, B.TOKENS, field="tokens") if tokens is not None else None
     if tokens is None:
         raise InputError("a plan needs the run's tokens", field="tokens")
@@ -642,8 +649,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if len(targets) > 1:  # as the CLI's one group of the three (review 2026-11-27: a budget beside a deadline was dropped)
         raise InputError("give one of the devices, a deadline or a budget, not " + " and ".join(
             t.replace("_days", "").replace("_usd", "") for t in targets), field=tuple(targets))
-    profile = default_profiles().get(hardware or DEFAULT_HARDWARE)
-    precision = precision or profile.default_precision
+    # empty text refused, never read as "not given", as `estimate` refuses it (fuzz review 2026-11-27)
+    from estimator.services.grid import text_or_none
+    text_or_none("hardware", hardware)
+    profile = default_profiles().get(hardware if hardware is not None else DEFAULT_HARDWARE)
+    if precision is not None and (not isinstance(precision, str) or not precision.strip()):
+        raise InputError(f"precision must be a precision's name (bf16, fp8, …), got {repr(precision)[:40]}",
+                         field="precision")
+    precision = precision if precision is not None else profile.default_precision
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
         covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
         raise InputError(f"the step model covers {', '.join(covered)} on {profile.name}, not {precision}" if covered else
@@ -695,6 +708,12 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                     and site_inputs.get("electricity_usd_per_kwh") is None:
                 raise InputError(f"{profile.name} has no price: give a price per device-hour or per kWh for a budget",
                                  field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
+            prices = [site_inputs.get(k) for k in ("price_usd_per_device_hour", "electricity_usd_per_kwh")]
+            if any(p is not None for p in prices) and all(p is None or float(p) == 0.0 for p in prices):
+                # every count would meet it (fuzz review 2026-11-27: "$1.0M pays for 196,608 devices, $0")
+                raise InputError("at a price of zero every device count meets a budget: give a price above zero, or "
+                                 "the devices or a deadline", field=("budget_usd", "price_usd_per_device_hour",
+                                                                     "electricity_usd_per_kwh"))
 
         server = min(hw.scale_up_devices, SERVER_DEVICES)
         ladder = core_plan.device_ladder(hw.scale_up_devices if hw.scale_up_devices <= 64 else SERVER_DEVICES,

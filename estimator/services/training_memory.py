@@ -88,5 +88,12 @@ def _check_model_matches(scenario: Scenario, preset: Preset | None, model: str, 
     if preset and from_preset:
         raise InputError(f"preset '{preset.id}' is a model of {gfmt(params, 4)} parameters, not {model}'s {gfmt(n, 4)}: leave "
                          "the model out, or give that model's parameters and tokens", field=("model", "params"))
-    raise InputError(f"the parameters {gfmt(params, 4)} are not the catalog model's {gfmt(n, 4)}: give one of them",
-                     field=("model", "params"))
+    refuse_other_params(params, n)
+
+
+def refuse_other_params(params: float, n: float) -> None:
+    """Refuse a parameter count given beside a catalog model of ``n`` parameters that is not within
+    ``MODEL_MATCH_TOLERANCE`` of it (``estimate`` and ``plan`` alike)."""
+    if abs(params / n - 1) > MODEL_MATCH_TOLERANCE:
+        raise InputError(f"the parameters {gfmt(params, 4)} are not the catalog model's {gfmt(n, 4)}: give one of "
+                         "them", field=("model", "params"))

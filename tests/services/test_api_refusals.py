@@ -342,3 +342,65 @@ def test_a_zero_stage_that_is_none_names_fsdp_among_the_choices(given, capsys):
     err = capsys.readouterr().err
     assert err.startswith(f"error: argument --zero: expected one of 0, 1, 2, 3 or fsdp, got '{given}'")
     assert err.count("\n") == 1
+
+
+# --- fuzz review 2026-11-27: plan's and inference's keywords, as the CLI refuses them
+
+
+def _plan(**kw):
+    from estimator import plan
+    return plan(**{**dict(model="llama-3.1-8b", tokens=1e12, devices=64), **kw})
+
+
+def _cli_refuses(*argv) -> str:
+    code, _, err = cli(*argv)
+    assert code == 2
+    return err
+
+
+@pytest.mark.parametrize("params", ["nan", "inf", "-1", "0", "1e300", "7e9"])
+def test_plan_refuses_a_count_beside_a_model_that_is_not_the_models(params):
+    """`plan --model llama-3.1-8b --params nan` ran on the model's 8.03e9 without a word; `estimate` refused it."""
+    said = _cli_refuses("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--params", params)
+    assert said.startswith("error: ") and said.count("\n") == 1 and "--params" in said
+    with pytest.raises(InputError) as err:
+        _plan(params=float(params))
+    assert "params" in err.value.fields
+    assert _plan(params=8.03e9).rows  # the model's own count, as `estimate` takes it
+
+
+@pytest.mark.parametrize("kw, field", [(dict(hardware=""), "hardware"), (dict(hardware="  "), "hardware"),
+                                       (dict(precision=""), "precision"), (dict(precision=3), "precision")])
+def test_plan_refuses_empty_text_as_estimate_does(kw, field):
+    with pytest.raises(InputError) as err:
+        _plan(**kw)
+    assert err.value.fields == (field,)
+
+
+@pytest.mark.parametrize("top", ["abc", 0, -1, True, 1e300, math.nan, 2.5, [8]])
+def test_plan_refuses_a_count_of_rows_that_is_no_whole_number_from_one(top):
+    with pytest.raises(InputError) as err:
+        _plan(top=top)
+    assert err.value.fields == ("top",) and str(err.value)
+
+
+def test_plan_lists_the_rows_asked():
+    assert len(_plan(top=3).rows) == 3
+
+
+def test_a_budget_at_a_price_of_zero_is_refused():
+    """Every count met it: "$1.0M pays for … 196,608 devices, $0"."""
+    said = _cli_refuses("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--budget-usd", "1e6",
+                        "--price-usd-per-hour", "0")
+    assert "at a price of zero every device count meets a budget" in said
+    with pytest.raises(InputError):
+        _plan(devices=None, budget_usd=1e6, price_usd_per_device_hour=0.0)
+
+
+@pytest.mark.parametrize("kw, field", [(dict(bits=np.array([8.0])), "bits"), (dict(kv_bits=np.array([8.0])), "kv_bits")])
+def test_inference_refuses_a_one_element_array_of_bits(kw, field):
+    """It compared equal to 8 and then failed in Python's int()."""
+    from estimator import inference as api_inference
+    with pytest.raises(InputError) as err:
+        api_inference(model="llama-3.1-8b", tokens=1e6, **kw)
+    assert err.value.fields == (field,)

@@ -145,6 +145,11 @@ DIMINISHING_EXPONENT = Bound(0.001, 5.0, "", "a thousandth up to 100 × the expo
 # a month (faster than any trend measured) up to 50 years (close to no progress).
 DOUBLING_YEARS = Bound(0.1, 50.0, "years", "a month up to 50 years (the fitted GPU price-performance trend is "
                                            "2.07–2.46 years, Hobbhahn & Besiroglu 2022)")
+# The layouts a plan lists (the Python API's ``plan(top=…)``; the CLI and the app list the planner's ``TOP``): at
+# least one, and no more than a search could time at one device count (its tensor, pipeline, context, expert and data
+# degrees, ZeRO stages, micro-batches and recomputations: well under a million).
+PLAN_ROWS = Bound(1, 1e6, "layouts", "one at least; more than a search times at one device count lists them all",
+                  whole=True)
 BUDGET = {
     "usd": Bound(0.0, 1e15, "USD", "up to ~10 × world GDP (≈10¹⁴ USD, World Bank 2023)", low_open=True),
     "kwh": Bound(0.0, 1e15, "kWh", "up to ~30 × world electricity (≈3 × 10¹³ kWh a year, Ember 2024)", low_open=True),

@@ -3,6 +3,7 @@ below them (``estimate`` runs them)."""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 from estimator.core.base import bounds as B
@@ -161,9 +162,10 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     for name in ("tp", "ep", "ttft_ms", "tpot_ms"):
         if getattr(s, name) is not None:
             _require(s, name)
-    if s.bits not in BITS or isinstance(s.bits, bool):
+    # one real number (a one-element array compares equal to 8 and is no number of bits: fuzz review 2026-11-27)
+    if not isinstance(s.bits, numbers.Real) or isinstance(s.bits, bool) or s.bits not in BITS:
         raise InputError(f"bits must be one of {', '.join(map(str, BITS))}, got {s.bits!r}", field="bits")
-    if s.kv_bits not in KV_BITS or isinstance(s.kv_bits, bool):
+    if not isinstance(s.kv_bits, numbers.Real) or isinstance(s.kv_bits, bool) or s.kv_bits not in KV_BITS:
         raise InputError(f"KV-cache bits must be one of {', '.join(map(str, KV_BITS))}, got {s.kv_bits!r}",
                          field="kv_bits")
     if s.devices is not None:
