@@ -8,7 +8,7 @@ Pure search and arithmetic live in ``estimator.core.training.plan`` and ``estima
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -276,10 +276,28 @@ def expert_overlap_note(st: StepTime) -> str | None:
             f"{1.0 / (1.0 - share):.2f}× as fast")
 
 
-def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, st: StepTime) -> str | None:
+def uneven_stages_note(shape: ModelShape, st: StepTime) -> str | None:
+    """Where the layers do not split evenly over the pipeline's stages (and their interleaved chunks): the step and the
+    memory count the average stage, the busiest holds one layer more (researcher review 2026-11-27: 126 layers on
+    16 stages, 32 on 2 × 3 chunks, taken without a word)."""
+    lay = st.layout
+    chunks = lay.pp * lay.vp
+    if chunks < 2 or shape.layers % chunks == 0:
+        return None
+    what = f"{lay.pp} stages" + (f" × {lay.vp} interleaved chunks" if lay.vp > 1 else "")
+    return (f"pipeline: {shape.layers} layers over {what} do not split evenly: the step and the memory count the "
+            f"average chunk, {gfmt(shape.layers / chunks, 3)} layers, the busiest holds {math.ceil(shape.layers / chunks)}"
+            " (Megatron-LM splits them evenly unless told each end's layers; Llama 3 405B, 126 layers on 16 stages, "
+            "ran one layer fewer on its first and last stages: arXiv:2407.21783 §3.3.2)")
+
+
+def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, st: StepTime,
+                memory_gb: Callable[[Layout], float] | None = None, capacity_gb: float = math.inf) -> str | None:
     """Where a layout given leaves the devices idle in the pipeline bubble for at least ``BUBBLE_NOTE_FRACTION`` of
     the compute time: the bubble's share of the step, and the MFU with more micro-batches (a larger global batch),
-    with interleaving, and the other remedies (fewer stages, a smaller micro-batch), in words."""
+    with interleaving, and the other remedies (fewer stages, a smaller micro-batch), in words. ``memory_gb``: a
+    layout's memory per device, so that a remedy that would not fit in ``capacity_gb`` says so (researcher review
+    2026-11-27: interleaving was offered to a 405B layout it took to 119 GB of 85.52)."""
     lay = st.layout
     p, vp, m = lay.pp, lay.vp, lay.micro_batches
     fraction = bubble_fraction(p, vp, m)
@@ -292,8 +310,11 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
              f"{step_time(shape, bigger, hardware, params).mfu:.1%})"]
     if vp == 1 and p * BUBBLE_VP <= shape.layers and m % p == 0:
         chunks = replace(lay, vp=BUBBLE_VP)
+        need = memory_gb(chunks) if memory_gb is not None else None
+        over = (f", but {mem.gb(need)} GB a device of {gfmt(capacity_gb)} GB: it fits only with less memory "
+                "elsewhere, recomputation or more sharding" if need is not None and need > capacity_gb else "")
         fixes.append(f"interleaved stages (vp {BUBBLE_VP}: the bubble ÷ {BUBBLE_VP}, MFU "
-                     f"{step_time(shape, chunks, hardware, params).mfu:.1%})")
+                     f"{step_time(shape, chunks, hardware, params).mfu:.1%}{over})")
     elif p * vp * BUBBLE_VP <= shape.layers:
         fixes.append("more interleaved chunks per stage (vp: the bubble ÷ vp; needs the micro-batches a multiple of the "
                      "stages)")
@@ -461,10 +482,12 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
-        said = (cross_node_note(hardware, st), bubble_note(shape, hardware, step_params, st), expert_overlap_note(st),
-                seq_note)
-        notes = raised + tuple(n for n in said if n)
         capacity = profile.memory_gb or math.inf
+        said = (cross_node_note(hardware, st), uneven_stages_note(shape, st),
+                bubble_note(shape, hardware, step_params, st,
+                            lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
+                expert_overlap_note(st), seq_note)
+        notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
             # 2026-11-26: TP 1 × ZeRO-0 of a 70B model, 1,494 GB a device, read 132 days, faster than any that fits)
@@ -514,7 +537,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (overlap, larger_batch_note(best, larger), seq_note) if n)
+    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note)
+                 if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
