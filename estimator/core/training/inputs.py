@@ -178,12 +178,6 @@ def time_basis(s: Scenario, profile: HardwareProfile, w: Workload, step=None) ->
     return TimeBasis(choice=choice, time_flops=flops, recompute_note=None)
 
 
-# How far the step model's model FLOPs may differ from the estimate's before the utilisation's summary says so (a
-# short sequence's attention adds a few percent to 6·N; said past that, where MFU × goodput no longer reads as it).
-# A design choice of wording, not a fitted figure.
-COUNTED_FLOPS_SAID = 0.1
-
-
 def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
     """The utilisation that gives the step model's run time for ``time_flops`` on the workload's devices at its
     peak: time_flops ÷ (peak × devices × wall clock); its log sides those of the run's time (the step model's
@@ -195,9 +189,11 @@ def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
     # the MFU counts the model's FLOPs a token with attention's (12·L·s·a); the estimate's FLOPs may count fewer
     # (6·N·D): at long sequences the share of peak for them is the MFU × goodput ÷ that ratio (review 2026-11-26:
     # 0.0956 beside "MFU 55.4% × goodput 90%" at 131,072 tokens a sequence)
+    # said wherever MFU × goodput alone would not read as the value printed (researcher review 2026-11-27: 0.443 beside
+    # "MFU 50.4% × goodput 90%", 0.454: attention's 1.024× had been said only past 10%)
     counted = step.step.model_flops_per_token * step.tokens / time_flops
-    more = (f", counting {gfmt(counted, 3)}× the estimate's FLOPs (attention's among them)"
-            if abs(counted - 1) > COUNTED_FLOPS_SAID else "")
+    more = (f", counting {gfmt(counted, 4)}× the estimate's FLOPs (attention's among them)"
+            if gfmt(step.step.mfu * step.goodput, 3) != gfmt(value, 3) else "")
     summary = (f"{gfmt(value, 3)} of the {w.precision} peak over the run, from the step model (MFU "
                f"{step.step.mfu:.1%} in model FLOPs{more} × goodput {step.goodput:.0%}); {r.level:.0%} range "
                f"{gfmt(lo, 3)}–{gfmt(hi, 3)}")
