@@ -4,10 +4,31 @@ default come from its declaration, so that a flag is declared once for every com
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterable, Mapping
 
 from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.services.inputs import UNSET, ZERO, Input
+
+# A number written with a size's suffix, as people say them ("7B", "2T", "4M", "8k"): read as none (a "B" could be
+# bytes, a "G" giga- or a GPU count), but the refusal writes it in the form the CLI reads (researcher review
+# 2026-11-27: "invalid float value: '7B'", with no word of 7e9).
+_SUFFIXED = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*([kKmMbBgGtT])\s*$")
+_SUFFIX_EXPONENTS = {"k": 3, "m": 6, "b": 9, "g": 9, "t": 12}
+
+
+def _not_a_number(text: str, what: str) -> argparse.ArgumentTypeError:
+    suffixed = _SUFFIXED.match(text)
+    hint = (f" (for {text.strip()}, write {suffixed[1]}e{_SUFFIX_EXPONENTS[suffixed[2].lower()]})" if suffixed else "")
+    return argparse.ArgumentTypeError(f"expected {what}, got {text!r}{hint}")
+
+
+def number(text: str) -> float:
+    """An argument that is a number: a float, or refused in words, with the form to write a suffixed size in."""
+    try:
+        return float(text)
+    except ValueError:
+        raise _not_a_number(text, "a number") from None
 
 
 def count(text: str) -> int | float:
@@ -17,7 +38,7 @@ def count(text: str) -> int | float:
     try:
         x = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise _not_a_number(text, "a whole number") from None
     return int(x) if x.is_integer() else x
 
 
@@ -35,7 +56,7 @@ def batch(text: str) -> int | float | str:
 
 
 # How each kind of value is read (``inputs.CliValue``); text is taken as typed.
-TYPES = {"number": float, "count": count, "int": int, "zero_stage": zero_stage, "batch": batch, "text": None}
+TYPES = {"number": number, "count": count, "int": int, "zero_stage": zero_stage, "batch": batch, "text": None}
 
 
 def argument(i: Input) -> dict:

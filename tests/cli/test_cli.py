@@ -69,7 +69,12 @@ BAD = [
     (["estimate", "--flops", "-1e20", "--hardware", "h100-sxm"], "FLOPs must be at least 1"),
     (["estimate", "--flops", "nan", "--hardware", "h100-sxm"], "finite"),
     (["estimate", "--flops", "inf", "--hardware", "h100-sxm"], "finite"),
-    (["estimate", "--flops", "lots", "--hardware", "h100-sxm"], "invalid float value"),
+    (["estimate", "--flops", "lots", "--hardware", "h100-sxm"], "argument --flops: expected a number, got 'lots'"),
+    # a size with a suffix, in the form the CLI reads (researcher review 2026-11-27)
+    (["estimate", "--params", "7B", "--tokens", "2T", "--hardware", "h100-sxm"],
+     "argument --params: expected a number, got '7B' (for 7B, write 7e9)"),
+    (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "8k"],
+     "expected a whole number, got '8k' (for 8k, write 8e3)"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "0"], "devices"),
     (["estimate", "--flops", "1e20", "--hardware", "h100-sxm", "--devices", "2.5"], "whole number"),
     # a name that says less than a profile's is refused with every id it could be (core/hardware/names.py; the
