@@ -19,9 +19,15 @@ def one_replica(result) -> str:
     device-hours the same however many replicas share them (inference audit: 550 million years read as a
     deadline)."""
     group = "expert-parallel" if result.ep > 1 else "tensor-parallel"
+    # the replicas given together, where there are several (serving-engineer review 2026-11-27: the deployment's own
+    # time was never said): the tokens ÷ the tokens a second over all the devices
+    # (at least one query's own steps, as the one replica's time is)
+    alone_s = result.tokens_per_query * result.seconds_per_output_token
+    together = (f"; the {result.replicas:,} replicas together, "
+                f"{hz.duration(max(result.tokens / result.tokens_per_s, alone_s))}" if result.replicas > 1 else "")
     return (f"{result.devices_per_replica} × {result.hardware_id} (one replica, the {group} group) at batch "
             f"{result.batch_size}, generating every token alone: {hz.device_hours(result.estimate.device_hours)}, "
-            "however many replicas share them")
+            f"however many replicas share them{together}")
 
 
 # A million output tokens, the unit serving is priced in (price lists, EcoLogits)

@@ -12,6 +12,7 @@ from estimator import inference
 from estimator.core.base.errors import InputError
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.step_notes import fmt_ms
+from estimator.report import humanize as hz
 
 PREFILL_HEAVY = dict(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", bits=8, kv_bits=8, batch_size="max",
                      prompt_tokens=1400, tokens_per_query=200)
@@ -125,3 +126,16 @@ def test_a_batch_given_takes_a_degree_whose_replicas_hold_it():
     one = inference(**ask, tp=1).result
     assert (one.tp, one.replicas, one.batch_size) == (1, 8, 39)  # the memory holds 39 of the 64
     assert any("preempt" in n for n in one.notes)
+
+
+def test_the_total_time_says_what_the_replicas_take_together():
+    """Serving-engineer review (2026-11-27, second): "total time, one replica … 45.8 hours" never said that the 4
+    replicas given serve the billion tokens in a quarter of it."""
+    from estimator.services.serving_words import one_replica
+    r = inference(model="llama-3.1-70b", tokens=1e9, hardware="h100-sxm", devices=8, bits=8, batch_size="max").result
+    assert r.replicas == 4
+    together_s = r.tokens / r.tokens_per_s
+    assert together_s == pytest.approx(r.estimate.wall_clock_s / 4, rel=1e-6)
+    assert one_replica(r).endswith(f"; the 4 replicas together, {hz.duration(together_s)}")
+    alone = inference(model="llama-3.1-70b", tokens=1e9, hardware="h100-sxm", devices=2, bits=8, batch_size="max").result
+    assert alone.replicas == 1 and "together" not in one_replica(alone)
