@@ -322,7 +322,15 @@ class InferenceReport:
                 "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,
                              "co2e_kg": t.co2e_kg, "cost_usd": t.cost_usd,
                              "range": {k: list(t.range[k]) for k in ("energy_kwh", "co2e_kg", "cost_usd")}},
-                "break_even": self.break_even.to_dict()}
+                "break_even": self._break_even_dict()}
+
+    def _break_even_dict(self) -> dict:
+        """The break-even without what the JSON holds under another name (serving-engineer review 2026-11-27): its
+        training FLOPs and cost are ``training``'s, its serving per query ``per_query``; its training energy and CO₂e
+        (the devices' share, ``train_device_share``) are its own."""
+        d = {k: v for k, v in self.break_even.to_dict().items() if k not in ("train_flops", "per_query")}
+        d["train"] = {k: v for k, v in d["train"].items() if k != "cost_usd"}
+        return d
 
 
 

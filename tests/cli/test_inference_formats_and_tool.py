@@ -161,3 +161,29 @@ def test_a_device_count_reads_the_same_on_every_row(capsys):
                "--tokens", "1e12")
     assert "on 1,000,000 × h100-sxm" in out and "× 1,000,000 replicas" in out and "on all 1,000,000 devices" in out
     assert "1000000" not in out and "million devices" not in out and "million replicas" not in out
+
+
+def test_the_json_holds_each_number_under_one_name(capsys):
+    """Serving-engineer review (2026-11-27, second): the break-even repeated the training's FLOPs and cost and the
+    serving's per-query figures under names of its own. Outside the assumptions (a value beside its source), the
+    ranges and the techniques' rows, no number of the JSON appears under two keys, but the batch when it is the
+    largest that fits and the break-even's queries by energy and by CO₂e (one grid: the same count, two meanings)."""
+    import collections
+    code = main(["inference", "--model", "llama-3.1-70b", "--tokens", "1e9", "--devices", "8", "--bits", "8",
+                 "--batch-size", "max", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and "train_flops" not in doc["break_even"] and "per_query" not in doc["break_even"]
+    assert "cost_usd" not in doc["break_even"]["train"] and doc["training"]["cost_usd"] > 0
+    seen = collections.defaultdict(list)
+
+    def walk(x, path):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k not in ("assumptions", "techniques", "range", "range_basis", "notes", "architecture"):
+                    walk(v, f"{path}.{k}")
+        elif isinstance(x, (int, float)) and not isinstance(x, bool) and (abs(x) > 16 or x != int(x)):
+            seen[round(x, 9)].append(path)
+    walk(doc, "")
+    twice = sorted(tuple(p) for p in seen.values() if len(p) > 1)
+    assert twice == [(".batch", ".max_batch_size"), (".break_even.queries.energy_kwh", ".break_even.queries.co2e_kg"),
+                     (".break_even.tokens.energy_kwh", ".break_even.tokens.co2e_kg")], twice
