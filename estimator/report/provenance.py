@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from estimator.core.base.interval import STATED
 from estimator.core.base.tool import TOOL_NAME
 from estimator.core.training.estimate import Estimate
-from estimator.core.training.memory import MEMORY_INPUTS, PLAN_INPUTS
+from estimator.core.training.memory import PLAN_INPUTS
 from estimator.report.latex_text import bib_key
 
 TOOL_KEY = "TOOL"  # the tool's citation in estimator/data/sources.toml
@@ -112,10 +112,8 @@ def context(est: Estimate) -> dict[str, object]:
 
 def memory_given(scenario: Mapping | None) -> bool:
     """Whether the inputs (``scenario``, as the CLI and the app echo them) say how the run's memory is split: one of the
-    parallel plan's inputs given, or a training-memory input (the model's shape) with the time left to the step model,
-    whose layout (the planner's best) is then the memory's. A shape with a known run's time (``hours``, ``device_hours``)
-    leaves the split at defaults nobody chose (researcher review 2026-11-27: "took 5.00 days", then "needs 139 GB …
-    which does not fit with no ZeRO sharding")."""
-    given = {k for k in MEMORY_INPUTS if (scenario or {}).get(k) is not None}
-    timed = any((scenario or {}).get(k) is not None for k in ("hours", "device_hours"))
-    return bool(given & set(PLAN_INPUTS)) or (bool(given) and not timed)
+    parallel plan's inputs (``PLAN_INPUTS``: ZeRO, recomputation, the parallel degrees, the attention kernel). A model,
+    a micro-batch or a sequence alone leave the split to the planner (where the step model times the run, its layout)
+    or to defaults nobody chose (researcher review 2026-11-27: "took 5.00 days", then "needs 139 GB … which does not
+    fit with no ZeRO sharding"; code review: a micro-batch alone had counted as a split)."""
+    return any((scenario or {}).get(k) is not None for k in PLAN_INPUTS)

@@ -469,9 +469,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     ``footprint_changed``: the inputs that set only the embodied carbon and the water (cooling, the
     devices' lifetime, …) in which the scenario differs from the preset's run: the run is still the
     published one, but its footprint is the scenario's (``api.Result.footprint_changed``).
-    ``memory_given``: whether the user set a training-memory input; a run of the user's own (no preset) states
-    its memory only then (journeys R4: a run's statement had said it "does not fit" under a ZeRO stage, a
-    parallelism and a model shape the user never chose).
+    ``memory_given``: whether the user set the run's split (``provenance.memory_given``); the memory is stated only
+    then, where the step model timed the run on a layout (given or the planner's), or for a preset whose split is
+    recorded (journeys R4: a run's statement had said it "does not fit" under a ZeRO stage, a parallelism and a model
+    shape the user never chose).
     ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
     names both and cites Kaplan et al. 2020 for the rule); ``model_name``: the catalog model they are (named first);
     ``coverage``: how often the fitted time's range held runs it did not see (``services.coverage.coverage_words``).
@@ -494,8 +495,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     basis = emb.source.split(",", 1)[0] if emb else ""
     # a preset: its own shape, stated where its run's split is recorded (researcher review 2026-11-27: a sentence on a
     # split the run never used, saying it says nothing of the run, is no sentence for a paper)
+    # the split stated where someone chose it: given, the planner's that the step model timed, or a preset's recorded
     unrecorded = any(UNRECORDED_SPLIT.match(n) for n in est.notes)
-    memory = est.memory is not None and (memory_given or ((bool(title) or bool(extra_keys)) and not unrecorded))
+    memory = est.memory is not None and (memory_given or stepped or ((bool(title) or bool(extra_keys)) and not unrecorded))
     if memory:
         keys += [ZERO_KEY, ACT_MEM_KEY] + ([FLASH_KEY] if est.memory.strategy.attention == "flash" else [])
     # a preset's utilisation or power cites the paper its source names (else the preset's)

@@ -163,12 +163,15 @@ def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=N
     n, arch, how = resolve_architecture(params=params if model is None else None, model=model, layers=layers,
                                         d_model=d_model, heads=heads, vocab=vocab, kv_heads=kv_heads, ffn=ffn, mlp=mlp,
                                         experts=experts, experts_per_token=experts_per_token)
+    shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
     if model is not None and params is not None:
         # a count beside a catalog model is that model's, or refused, as `estimate` refuses it (fuzz review 2026-11-27:
-        # `plan --model … --params nan` ran on the model's count without a word)
+        # `plan --model … --params nan` ran on the model's count without a word); one within the tolerance is the
+        # FLOPs' count, as `estimate` takes it (code review 2026-11-27: 7.7e9 beside Llama 3.1 8B), the shape the model's
         from estimator.services.training_memory import refuse_other_params
-        refuse_other_params(v.require_number_in("parameters", params, B.PARAMS, field="params"), n)
-    shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
+        given = v.require_number_in("parameters", params, B.PARAMS, field="params")
+        refuse_other_params(given, n)
+        n = given
     borrowed = model is None and layers is None and d_model is None and arch.name
     # a size alone borrows the catalog's nearest shape: named as borrowed, not as the model (researcher review
     # 2026-11-26: `plan --params 1.3e9` read "Plan: gemma-2b", a model nobody chose)

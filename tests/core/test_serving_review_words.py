@@ -117,7 +117,7 @@ def test_an_unmeetable_bound_on_a_batch_given_names_no_degree_the_user_did_not_g
 
 def test_a_batch_given_takes_a_degree_whose_replicas_hold_it():
     """Serving-engineer review (2026-11-27, second): 64 given for Llama 3.1 70B on 8 H100s at 8 bits ran 8 replicas
-    of TP1 at the 39 one H100 holds (the rest preempted) for 0.7% more tokens a second than 4 replicas of TP2 at 64;
+    of TP1 at the 39 one H100 holds (the rest preempted) for 0.8% more tokens a second than 4 replicas of TP2 at 64;
     the degree that holds the batch given now comes first. A degree given is kept, and runs what it holds."""
     ask = dict(model="llama-3.1-70b", tokens=1e9, hardware="h100-sxm", devices=8, bits=8, batch_size=64)
     r = inference(**ask).result
@@ -139,3 +139,14 @@ def test_the_total_time_says_what_the_replicas_take_together():
     assert one_replica(r).endswith(f"; the 4 replicas together, {hz.duration(together_s)}")
     alone = inference(model="llama-3.1-70b", tokens=1e9, hardware="h100-sxm", devices=2, bits=8, batch_size="max").result
     assert alone.replicas == 1 and "together" not in one_replica(alone)
+
+
+@pytest.mark.parametrize("tpot_ms", [57.0, 55.0])
+def test_a_degree_that_holds_the_batch_given_wins_though_a_bound_lowers_it(tpot_ms):
+    """Code review (2026-11-27): a degree that preempted the batch given and was then cut by a TPOT bound had counted as
+    holding it (its label "tpot", not "memory"): 30 given on 2 H100s at 30,000-token prompts went to TP1 × 2 at 14 at
+    55 ms. TP2 holds the 30, and the bound lowers it; TP1 holds 15."""
+    r = inference(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", devices=2, prompt_tokens=30000,
+                  tokens_per_query=500, batch_size=30, tpot_ms=tpot_ms).result
+    assert (r.tp, r.replicas) == (2, 1) and 20 < r.batch_size < 30
+    assert r.seconds_per_output_token <= tpot_ms / MS_PER_S

@@ -20,14 +20,46 @@ GPT_OSS = dict(model="gpt-oss-120b", tokens=1e9, hardware="h100-sxm", devices=1,
 def test_a_windowed_layer_holds_at_most_its_window():
     a = load_catalog()["gpt-oss-120b"].arch
     assert (a.window, a.windowed_layers, a.layers) == (128, 18, 36)
-    # half the layers hold the whole context, half 128 tokens of it
-    assert a.held_tokens(5639) == pytest.approx((18 * 5639 + 18 * 128) / 36)
-    assert a.held_tokens(100) == 100  # shorter than the window: every token in every layer
+    # half the layers hold the whole context (prompt + half the output, on average over the answer), half 128 tokens
+    assert a.held_tokens(5000, 1278) == pytest.approx((18 * (5000 + 639) + 18 * 128) / 36)
+    assert a.held_share(5000, 1278) == pytest.approx(a.held_tokens(5000, 1278) / 5639)
+    assert a.held_tokens(50, 50) == 75  # shorter than the window all its life: every token in every layer
     # a 4,096-token prompt's prefill: p²/2 pairs in a full layer, p·w − w²/2 in a banded one
     assert a.prompt_attention_pairs(4096) == pytest.approx((18 * 4096**2 / 2 + 18 * (4096 * 128 - 128**2 / 2)) / 36)
     assert a.prompt_attention_pairs(100) == pytest.approx(100**2 / 2)
     full = replace(a, window=None, windowed_layers=0)
-    assert full.held_tokens(5639) == 5639 and full.prompt_attention_pairs(4096) == pytest.approx(4096**2 / 2)
+    assert full.held_tokens(5000, 1278) == 5639 and full.prompt_attention_pairs(4096) == pytest.approx(4096**2 / 2)
+
+
+@pytest.mark.parametrize("prompt, output, held", [(161, 8000, 3128.2), (1000, 8000, 3496.9), (5000, 1278, 4096)])
+def test_a_sequence_that_crosses_the_window_holds_its_lifetime_average(prompt, output, held):
+    """Code review (2026-11-27): the window was taken at the average context, min(p + t/2, w), where the average over
+    the answer of min(p + x, w) is less for a sequence that crosses it (Mistral 7B, 161 + 8,000 tokens: 4,096 against
+    3,128, 31% over). ((w − p)(p + w)/2 + w(t − (w − p)))/t."""
+    a = load_catalog()["mistral-7b"].arch  # every layer windowed at 4,096
+    w = 4096
+    exact = ((w - prompt) * (prompt + w) / 2 + w * (output - (w - prompt))) / output if prompt < w else w
+    assert a.held_tokens(prompt, output) == pytest.approx(exact) == pytest.approx(held, abs=0.1)
+
+
+def test_the_decode_step_reads_a_windowed_layers_cache_at_its_window():
+    """Code review (2026-11-27): the memory was held to the window, the step's reads were not tested. Mistral 7B at a
+    16,000-token prompt, batch 8 on one H100: each sequence reads 4,096 tokens' keys and values a layer, not 16,100,
+    and its TPOT is shorter by that read."""
+    from estimator.core.serving.estimate import InferenceScenario
+    from estimator.core.serving.estimate import inference as core_inference
+    from estimator.io.datafiles import default_profiles
+    from estimator.io.serving_data import catalog_model, load_serving_fit
+    m, h100, fit = catalog_model("mistral-7b"), default_profiles().get("h100-sxm"), load_serving_fit("optimized-2024")
+    s = InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch, prompt_tokens=16000, tokens_per_query=200,
+                          batch_size=8, batch_given=True)
+    win = core_inference(s, h100, fit)
+    full = core_inference(replace(s, architecture=replace(m.arch, window=None, windowed_layers=0)), h100, fit)
+    kv_bytes_per_token = 2 * 32 * 8 * 128 * 2  # 32 layers, 8 KV heads of 128, 16 bits
+    read_s = 8 * (16100 - 4096) * kv_bytes_per_token / (h100.memory_bandwidth_bytes_per_s * 0.9)
+    assert full.memory_s_per_step - win.memory_s_per_step == pytest.approx(read_s, rel=1e-6)
+    assert win.kv_cache_gb / full.kv_cache_gb == pytest.approx(4096 / 16100)
+    assert win.seconds_per_output_token < full.seconds_per_output_token
 
 
 @pytest.mark.parametrize("model, window, windowed", [("mistral-7b", 4096, 32), ("gemma-2-9b", 4096, 21),
@@ -41,7 +73,7 @@ def test_the_catalog_says_which_layers_are_windowed(model, window, windowed):
 def test_gpt_oss_serves_about_twice_the_batch_its_whole_cache_allowed():
     r = inference(**GPT_OSS).result
     context = r.prompt_tokens + r.tokens_per_query / 2  # MLPerf's gpt-oss query: 5,000 prompt and 1,278.2 output tokens
-    held = load_catalog()["gpt-oss-120b"].arch.held_tokens(context) / context
+    held = load_catalog()["gpt-oss-120b"].arch.held_share(r.prompt_tokens, r.tokens_per_query)
     assert held == pytest.approx(0.511, abs=0.001)
     # the KV cache a sequence holds: the whole-context count (2 × 36 layers × 8 KV heads × 64 × 2 bytes a token) × that
     # share

@@ -366,7 +366,11 @@ def test_plan_refuses_a_count_beside_a_model_that_is_not_the_models(params):
     with pytest.raises(InputError) as err:
         _plan(params=float(params))
     assert "params" in err.value.fields
-    assert _plan(params=8.03e9).rows  # the model's own count, as `estimate` takes it
+    # a count within the tolerance is the FLOPs' count, as `estimate` takes it (code review 2026-11-27)
+    from estimator import estimate
+    near = _plan(params=7.7e9)
+    assert near.params == 7.7e9 and near.rows[0].estimate.flops == estimate(
+        model="llama-3.1-8b", tokens=1e12, devices=64, params=7.7e9).flops == 6 * 7.7e9 * 1e12
 
 
 @pytest.mark.parametrize("kw, field", [(dict(hardware=""), "hardware"), (dict(hardware="  "), "hardware"),

@@ -99,10 +99,9 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
     if share:
         embeddings = embedding_params(arch, params)[0] * EMBEDDING_BITS / BITS_PER_BYTE / BYTES_PER_GB
         weights += share * max(0.0, weights - embeddings)
-    # windowed layers hold at most their window (``Architecture.held_tokens``), as a share of the tokens held
-    context = float(prompt_tokens) + AVERAGE_OUTPUT_SHARE * float(output_tokens)
-    windowed = arch.held_tokens(context) / context if context > 0 else 1.0
-    per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams) * windowed * arch.kv_bytes_per_token(kv_bits)
+    # windowed layers hold at most their window (``Architecture.held_share``)
+    per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams) * arch.held_share(prompt_tokens, output_tokens)
+               * arch.kv_bytes_per_token(kv_bits)
                * replication * (1.0 + share) / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights

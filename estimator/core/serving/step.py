@@ -478,7 +478,6 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # busiest device's, whole requests, ceil(B/ep) of them (review 2026-11-26: batch 1 over 8 devices read as 1/8 each)
     share = 1.0 / ep
     own = math.ceil(b / ep) / b if ep > 1 else 1.0
-    context = p + t / 2.0                       # average context while an answer is decoded
     width = arch.attention_width
     bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
     flops_s = device.peak_flops_per_s * compute_fraction
@@ -486,7 +485,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     kv_tok = arch.kv_bytes_per_token(kv_bits)
     kv_bw = bw if fit.kv_bandwidth_fraction is None else device.bandwidth_gb_per_s * BYTES_PER_GB * fit.kv_bandwidth_fraction
     weights_read = read_weight_bytes(arch, n_total, weight_bits, seqs * verified, ep)
-    held = arch.held_tokens(context)            # the context's tokens a layer holds (windowed layers: at most the window)
+    # the average context while an answer is decoded, prompt + output ÷ 2, its tokens a layer holds (a windowed layer's
+    # at most its window)
+    held = arch.held_tokens(p, t)
     kv_read = own * seqs * held * kv_tok * kv_replication(arch, tp) / kv_bw
     memory_s = (weights_read / bw + kv_read) / tp
     attention_s = (device.attention_flops_per_s or device.peak_flops_per_s) * compute_fraction
@@ -600,7 +601,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         frac = watts / device.tdp_w if device.tdp_w else 0.0
     tpot = step_s / emitted
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
-                kv_cache_gb=b * beam_search_holds(p, t, beams) * kv_tok * kv_replication(arch, tp) / BYTES_PER_GB,
+                kv_cache_gb=(b * beam_search_holds(p, t, beams) * arch.held_share(p, t) * kv_tok * kv_replication(arch, tp)
+                             / BYTES_PER_GB),
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,

@@ -243,9 +243,8 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
     copied = (f", held {gfmt(copies, 3)}× over: each of the {count_text(architecture.kv_heads)} KV heads on "
               f"{gfmt(copies, 3)} of the {devices} devices, as a KV head is copied across devices, never split"
               if copies > 1 else "")
-    # windowed layers hold at most their window (Architecture.held_tokens): the share of the tokens said
-    context = float(s.prompt_tokens) + float(s.tokens_per_query) / 2.0
-    held = architecture.held_tokens(context) / context if context > 0 else 1.0
+    # windowed layers hold at most their window (Architecture.held_share): the share of the tokens said
+    held = architecture.held_share(float(s.prompt_tokens), float(s.tokens_per_query))
     if held < 1.0:
         copied += (f"; {count_text(architecture.windowed_layers)} of the {count_text(architecture.layers)} layers hold "
                    f"at most the last {count_text(architecture.window)} tokens (windowed attention), "

@@ -13,7 +13,7 @@ smaller on a tie).
 A batch given (``batch``) is taken per replica, the largest that fits where it does not (a paged engine preempts
 the rest); a degree whose replicas hold the batch given is chosen before one whose replicas do not, however many
 tokens a second the smaller batch would serve (serving-engineer review 2026-11-27: 64 given for a 70B model on 8
-H100s ran 8 replicas of 39, preempted, for 0.7% more tokens a second than 4 replicas of 64 at a shorter TPOT). Under a bound on the time to the first token (TTFT, MLPerf's Server and Interactive scenarios), a
+H100s ran 8 replicas of 39, preempted, for 0.8% more tokens a second than 4 replicas of 64 at a shorter TPOT). Under a bound on the time to the first token (TTFT, MLPerf's Server and Interactive scenarios), a
 request's first token waits for its own prompt's prefill at the compute roofline, its chunks riding in the steps,
 and then one step of the batch: TTFT = one prompt's prefill + TPOT (``ttft_s``), both rising with the batch; the
 batch is the largest that keeps both within their bounds. The step is the steady state of in-flight batching; a
@@ -49,6 +49,7 @@ class Throughput:
     tokens_per_s: float           # over all the devices
     ttft_s: float = 0.0           # one prompt's prefill and one step (``ttft_s``)
     ep: int = 1                   # expert-parallel devices a replica (``step.step``; tp 1 then)
+    holds: bool = True            # its memory holds the batch given (none given: True), before any bound lowers it
 
     @property
     def devices(self) -> int:
@@ -97,8 +98,10 @@ def _better(found: Throughput, best: Throughput | None, batch_given: bool) -> bo
     that holds it first; then the more tokens a second (the smaller degree on a tie, as the options run upwards)."""
     if best is None:
         return True
-    if batch_given and (found.limit == "memory") != (best.limit == "memory"):
-        return best.limit == "memory"
+    # whether the memory holds it, not what set the batch in the end: a bound may lower a batch the memory had already
+    # cut (code review 2026-11-27: relabelled "tpot", a degree that preempted the batch counted as holding it)
+    if batch_given and found.holds != best.holds:
+        return found.holds
     return found.tokens_per_s > best.tokens_per_s * (1 + 1e-12)
 
 
@@ -167,7 +170,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         s = run(size)
         replicas = devices // group
         found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s, ttft_s(s, size / e, output_tokens),
-                           ep=e)
+                           ep=e, holds=batch is None or batch <= room)
         if _better(found, best, batch is not None):
             best = found
     if best is None:

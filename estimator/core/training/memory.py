@@ -57,8 +57,8 @@ from estimator.core.base.number_text import gfmt, rounded, sci
 from estimator.core.base.units import BYTES_PER_GB
 
 # The training-memory inputs (the API's and the CLI's names): the services take them
-# (estimator/services/training_memory.MEMORY_KEYS), and a statement states the memory verdict of a user's own
-# run only when one of them was given (estimator/report/provenance.memory_given).
+# (estimator/services/training_memory.MEMORY_KEYS); a statement states the memory verdict of a user's own run only on a
+# split given (``PLAN_INPUTS``, estimator/report/provenance.memory_given) or the planner's that timed it.
 MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel",
                  "model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token")
 # The model's shape among them (a catalog model, or its architecture): the step model's and the memory's.

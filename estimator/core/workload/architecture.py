@@ -33,8 +33,8 @@ class Architecture:
     experts_per_token: int | None = None  # mixture of experts: experts each token is routed to (top-k)
     context: int | None = None           # the context window, tokens (a catalog model's; None: not known)
     tied_embeddings: bool = False        # the LM head is the token embedding table (one vocab × d_model matrix)
-    # windowed attention (a sliding window, a banded or chunked attention): ``windowed_layers`` of the layers attend
-    # to at most the last ``window`` tokens, and engines keep only those in their KV cache (0 and None: none)
+    # windowed attention (a sliding window or a banded attention): ``windowed_layers`` of the layers attend to at most
+    # the last ``window`` tokens, and engines keep only those in their KV cache (None and 0 layers: none)
     window: int | None = None
     windowed_layers: int = 0
 
@@ -62,15 +62,31 @@ class Architecture:
         every layer (``held_tokens``: how many tokens a sequence keeps, with windowed layers)."""
         return 2.0 * self.layers * self.kv_heads * self.head_size * kv_bits / BITS_PER_BYTE
 
-    def held_tokens(self, context: float) -> float:
-        """The tokens of a ``context``-token sequence whose keys and values a layer holds and attends to, averaged over
-        the layers: every one in a full-attention layer, at most ``window`` in a windowed one (the KV cache of a
-        windowed layer capped at its window, as TensorRT-LLM's cyclic KV cache and vLLM's sliding-window layers hold
-        it). ``context`` itself without windows."""
+    def held_tokens(self, prompt: float, output: float = 0.0) -> float:
+        """The tokens whose keys and values a layer holds and attends to, on average over a sequence's life (its
+        ``output`` tokens generated one a step, evenly), averaged over the layers: prompt + output ÷ 2 in a
+        full-attention layer; at most ``window`` in a windowed one (its KV cache capped there, as TensorRT-LLM's
+        cyclic KV cache and vLLM's sliding-window layers hold it), the average of min(prompt + x, window) over the
+        life (a sequence that crosses the window holds fewer than the window on average: code review 2026-11-27)."""
+        p, t = float(prompt), float(output)
+        whole = p + t / 2.0
         if not self.window or not self.windowed_layers:
-            return float(context)
+            return whole
+        w = float(self.window)
+        if p >= w:
+            windowed = w
+        elif p + t <= w:
+            windowed = whole
+        else:  # p + x below the window up to x = w − p, the window after
+            windowed = ((w - p) * (p + w) / 2.0 + w * (t - (w - p))) / t
         full = self.layers - self.windowed_layers
-        return (full * float(context) + self.windowed_layers * min(float(context), float(self.window))) / self.layers
+        return (full * whole + self.windowed_layers * windowed) / self.layers
+
+    def held_share(self, prompt: float, output: float = 0.0) -> float:
+        """``held_tokens`` as a share of a full-attention layer's (1 without windows): the share of the KV cache a
+        sequence in flight keeps, for memory, the decode step's reads and its attention alike."""
+        whole = float(prompt) + float(output) / 2.0
+        return self.held_tokens(prompt, output) / whole if whole > 0 else 1.0
 
     def prompt_attention_pairs(self, prompt: float) -> float:
         """The (query, key) pairs causal attention scores over a ``prompt``-token prefill, averaged over the layers:
