@@ -311,7 +311,7 @@ def later_ratios_part(t: dict) -> None:
 
 def measured_steps_part() -> None:
     """The step model on training steps this project measured on a real GPU (never fitted), beside the flat MFU."""
-    from estimator.services.measured_steps import measured_steps_document, precision_gain_words
+    from estimator.services.measured_steps import measured_steps_document, memory_words, precision_gain_words
     t = measured_steps_document()
     level = f"{t['level']:.0%}"
     st.subheader("On training steps measured on a real GPU", anchor=False)
@@ -336,6 +336,7 @@ def measured_steps_part() -> None:
                                                             "predicts faster than measured")})
     for p in t["precision_ratios"]:
         st.markdown(c.md_escape(precision_gain_words(p) + "."))
+    st.markdown(c.md_escape(memory_words(t), limit=1200))
     # the step's name, its GPU and its run first: together they name a row, pinned while the figures scroll (one
     # step measured on two H100 runs read as a repeated row)
     table = pd.DataFrame({"Model": [r["name"] for r in t["rows"]],
@@ -347,14 +348,21 @@ def measured_steps_part() -> None:
                           inside: ["yes" if r["inside"] else "no" for r in t["rows"]],
                           "Sequence × batch": [f"{r['seq_len']} × {r['micro_batch']}" for r in t["rows"]],
                           "Measured MFU": [r["measured_mfu"] for r in t["rows"]],
-                          "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]]})
+                          "SM clock (MHz)": [r["mean_sm_clock_mhz"] for r in t["rows"]],
+                          "Peak GB": [r.get("peak_memory_gb") for r in t["rows"]],
+                          "Memory model GB": [r.get("memory_model_gb") for r in t["rows"]]})
     tokens = lambda x: f"{x:,.0f}"  # noqa: E731
     c.dataframe(c.number_table(table, {"Measured": tokens, "Step model": tokens, "Flat MFU": tokens,
-                                        "Measured MFU": lambda x: f"{x:.1%}", "SM clock (MHz)": tokens}), width="stretch", height="content",
+                                        "Measured MFU": lambda x: f"{x:.1%}", "SM clock (MHz)": tokens,
+                                        "Peak GB": lambda x: f"{x:.1f}", "Memory model GB": lambda x: f"{x:.1f}"}),
+                 width="stretch", height="content",
                  column_config={"Measured": st.column_config.Column(help="Tokens/s per device, measured"),
                                 "Step model": st.column_config.Column(help="Tokens/s per device, the step model's"),
                                 "Flat MFU": st.column_config.Column(help="Tokens/s per device, the flat MFU's"),
                                 inside: st.column_config.Column(help=f"Inside the step model's {level} range"),
+                                "Peak GB": st.column_config.Column(help="The most memory PyTorch allocated in the step"),
+                                "Memory model GB": st.column_config.Column(
+                                    help="The training memory model's per device for the step (no ZeRO, no recomputation)"),
                                 "Measured MFU": st.column_config.Column(
                                     help="Model FLOPs per second over the peak of the step's own precision (an FP8 "
                                          "step's: the FP8 peak, twice bf16's)")})

@@ -23,7 +23,7 @@ from estimator.services.accuracy import MISS_FACTOR, power_verdicts
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
 from estimator.services.later_layouts import later_layouts_document
-from estimator.services.measured_steps import measured_steps_document, precision_gain_words
+from estimator.services.measured_steps import measured_steps_document, memory_words, precision_gain_words
 
 
 def _table(header, rows) -> str:
@@ -330,15 +330,19 @@ def measured_steps_text(t: dict) -> str:
              f"{r['measured_tokens_per_s_per_device']:,.0f}", f"{r['predicted_tokens_per_s_per_device']:,.0f}",
              "yes" if r["inside"] else "no", f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}",
              f"{r['measured_mfu']:.1%}", f"{r['predicted_mfu']:.1%}", f"{r['mean_sm_clock_mhz']:,.0f}",
-             f"{r['measured_power_w']:.0f}"] for r in t["rows"]]
+             f"{r['measured_power_w']:.0f}",
+             f"{r['peak_memory_gb']:.1f}" if r.get("peak_memory_gb") else "",
+             f"{r['memory_model_gb']:.1f}" if r.get("memory_model_gb") else ""] for r in t["rows"]]
     by_mode = "; ".join(
         f"{mode} ({m['rows']} step{'s' if m['rows'] != 1 else ''}): step model median factor {m['median_factor']:.2f}× (signed "
         f"{m['median_signed_factor']:.2f}×: above 1 it predicts faster than measured), {m['coverage_80']:.0%} inside its "
         f"{t['level']:.0%} range; flat MFU {b['median_factor']:.2f}×, {b['coverage_80']:.0%}"
         for mode in t["modes"] for m, b in [(t["step_model"][mode], t["flat_mfu_baseline"][mode])])
     return (f"\nTraining steps measured on a real GPU, never fitted ({t['data']}): {t['method']}. {by_mode}.\n"
+            + memory_words(t) + "\n"
             + _table(["model", "GPU", "params", "seq × batch", "measured tok/s", "step model", f"in {t['level']:.0%} range",
-                      "flat MFU", "measured MFU", "step model MFU", "SM clock MHz", "power W"], rows)
+                      "flat MFU", "measured MFU", "step model MFU", "SM clock MHz", "power W", "peak GB",
+                      "memory model GB"], rows)
             + "".join(f"\n{precision_gain_words(p)}." for p in t["precision_ratios"]))
 
 

@@ -14,6 +14,7 @@ import math
 from functools import lru_cache
 
 from estimator.core.base.interval import LEVEL, log_error_summary
+from estimator.core.training import memory as mem
 from estimator.core.training.step import Layout, ModelShape, flat_mfu_tokens_per_s, step_hardware, step_time
 from estimator.io.datafiles import default_profiles
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, MODES, MeasuredStep, load_measured_steps
@@ -31,6 +32,26 @@ def _predict(m: MeasuredStep, params, profiles) -> tuple[float, float, float]:
                     flash_attention=m.attention == "flash")
     st = step_time(shape, layout, step_hardware(profiles.by_id(m.hardware_id)), params)
     return st.tokens_per_s_per_device, st.mfu, st.model_flops_per_token
+
+
+# The training memory model against the peak PyTorch allocated (``torch.cuda.max_memory_allocated``: the tensors, not
+# the CUDA context, NCCL's buffers or the allocator's cached reserve), one device, no ZeRO, no recomputation, the
+# attention kernel measured; beside it two baselines of the same arithmetic: the model states alone (weights,
+# gradients and Adam's, no activations: a parameter count's rule) and the activations of kernels that store the
+# attention scores (Korthikanti et al.'s 5·a·s/h term, which issue 53 found counted though FlashAttention stores none).
+MEMORY_PREDICTORS = ("memory model", "states only", "scores stored")
+
+
+def _memory_gb(m: MeasuredStep) -> dict[str, float]:
+    """The memory model's GB per device for the measured step, and its two baselines' (``MEMORY_PREDICTORS``)."""
+    shape = mem.Shape(params=m.params, layers=m.layers, d_model=m.d_model, heads=m.heads, vocab=m.vocab)
+
+    def of(attention: str) -> mem.Breakdown:
+        return mem.per_device(shape, mem.Strategy(attention=attention), 1, m.seq_len, m.micro_batch, m.precision)
+    model = of(m.attention)
+    return {"memory model": model.total_gb,
+            "states only": model.weights_gb + model.gradients_gb + model.optimizer_gb,
+            "scores stored": of("eager").total_gb}
 
 
 def _group(m: MeasuredStep) -> str:
@@ -64,6 +85,7 @@ def measured_steps_document() -> dict:
     flat_mfu = doc["cross_validation"]["flat_mfu_all_sources"]
     profiles = default_profiles()
     rows, step_logs, flat_logs = [], {}, {}
+    memory_logs: dict[str, list[float]] = {k: [] for k in MEMORY_PREDICTORS}
     for m in ms:
         predicted, mfu, flops_per_token = _predict(m, params, profiles)
         peak = profiles.by_id(m.hardware_id).peak_flops_per_s[m.precision]
@@ -87,6 +109,11 @@ def measured_steps_document() -> dict:
                      "measured_power_w": m.power_w, "measured_j_per_token": m.j_per_token,
                      "mean_sm_clock_mhz": m.mean_sm_clock_mhz,
                      "peak_memory_gb": m.peak_memory_gb})
+        if m.peak_memory_gb:
+            memory = _memory_gb(m)
+            rows[-1]["memory_model_gb"] = memory["memory model"]
+            for k, gb in memory.items():
+                memory_logs[k].append(math.log(gb / m.peak_memory_gb))
     devices = sorted({m.hardware_id for m in ms})
     modes = [mode for mode in MODES if mode in step_logs] + sorted(g for g in step_logs if g not in MODES)
     return {
@@ -104,6 +131,15 @@ def measured_steps_document() -> dict:
         "flat_mfu_baseline": {mode: log_error_summary(flat_logs[mode], step_range.half_log) for mode in modes},
         "rows": [{k: v for k, v in r.items() if k != "shape"} for r in rows],
         "precision_ratios": _precision_ratios(rows),
+        # no stated range for memory: the median factors only (the half-log of a range it does not state: none)
+        "memory": {**{k: {x: y for x, y in log_error_summary(v, 0.0).items() if x != "coverage_80"}
+                      for k, v in memory_logs.items()},
+                   "method": ("the training memory model (one device, no ZeRO, no recomputation, the attention kernel the "
+                          "step ran) against the peak memory PyTorch allocated in the step (torch.cuda."
+                          "max_memory_allocated: its tensors, not the CUDA context, NCCL's buffers or the allocator's "
+                          "cached reserve; fp32 weights with bf16 autocast, 16 bytes of states a parameter as the model "
+                          "counts them); baselines of the same arithmetic: the model states without activations and "
+                          "the activations of kernels that store the attention scores")},
     }
 
 
@@ -113,4 +149,15 @@ def precision_gain_words(p: dict) -> str:
             f"measured, {p['step_model_ratio']:.2f}× in the step model, {p['flat_mfu_ratio']:.2f}× by the flat MFU")
 
 
-__all__ = ["measured_steps_document", "precision_gain_words"]
+def memory_words(t: dict) -> str:
+    """The training memory model on the measured steps' peak memory, beside its baselines (no stated range: median
+    factors only)."""
+    m = t["memory"]
+    model, states, scores = (m[k] for k in ("memory model", "states only", "scores stored"))
+    return (f"Memory per device, {m['method']}: over {model['rows']} steps the memory model is off by a median "
+            f"{model['median_factor']:.2f}× (signed {model['median_signed_factor']:.2f}×: above 1 it counts more than "
+            f"PyTorch allocated); the states without activations {states['median_factor']:.2f}×, the scores stored "
+            f"{scores['median_factor']:.2f}×.")
+
+
+__all__ = ["measured_steps_document", "memory_words", "precision_gain_words"]
