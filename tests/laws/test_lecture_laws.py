@@ -98,10 +98,10 @@ def test_the_first_slides_brain_years_are_one_v100s_and_name_the_real_runs():
     assert "one V100" in lecture.BRAIN_YEARS_LABEL
     # the real run beside it, published and estimated, in the words the Energy card and the world slide use (issue 55)
     assert (f"the real run (10,000 V100s): {hz.count(published.value)} years published, {hz.count(real.value)} "
-            "as estimated") in _text(at)
+            "as estimated (in sample)") in _text(at)
     assert (hz.count(published.value), hz.count(real.value)) == ("7,340", "7,970")
     text = " ".join(_text(at))
-    assert "the real run (10,000 V100s): 1.29 GWh published (Patterson et al. 2021), 1.40 GWh as estimated" in text
+    assert "the real run (10,000 V100s): 1.29 GWh published (Patterson et al. 2021), 1.40 GWh as estimated (in sample)" in text
     # the contrasts' own label says which GPT-3 it is
     assert "(the real run, as estimated)" in real.label and contrasts.contrasts(limits.contrast_inputs())[0] == real
     # and the Contrasts tab's headline says it is the estimate, not the published 7,340 (user-journey review)
