@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -206,10 +207,13 @@ def draw(inputs) -> None:
     if df.empty:
         return
     ranges = [k for k in df.columns if k.endswith(("_low", "_high"))]  # the chart's, not the table's
-    c.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")),
-                 column_config=table_config(text_px([*df["utilization"], "Utilisation"]), text_px(df["hardware_name"])),
-                 column_order=column_order(with_refs), width="stretch",
-                 height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
+    # in lecture mode the table (14 px, a screen's width of columns) folded, so that the chart comes first (lecturer
+    # review 2026-11-27: the chart three screens down, under a 1,928-px table)
+    with st.expander("The table", expanded=False) if c.is_lecture() else contextlib.nullcontext():
+        c.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")),
+                     column_config=table_config(text_px([*df["utilization"], "Utilisation"]), text_px(df["hardware_name"])),
+                     column_order=column_order(with_refs), width="stretch",
+                     height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
     for note in api.compare_caveats(rep.results):  # what the rows do not share, as the CLI says under its table
         st.caption(c.md_escape(f"Note: {note}.", limit=600))
     row_notes(sorted(rep.results, key=lambda r: r.profile.id))  # by id, as the CLI lists them

@@ -120,6 +120,11 @@ def gpt3_story() -> Gpt3Story:
                      by["gpt3_published_brain_years"].value, inputs.gpt3_energy_kwh, by["gpt3_brain_years"].value)
 
 
+def _whole(figure: str) -> str:
+    """A figure with its unit ("≈1 MW") on one line: its spaces no-break."""
+    return figure.replace(" ", "\u00a0")
+
+
 def gpt3_published_kwh() -> float:
     """GPT-3's published training energy, Patterson et al. 2021 Table 4 (the gpt3-175b preset's)."""
     return gpt3_story().published_kwh
@@ -212,8 +217,10 @@ def brain_vs_alphago() -> None:
     rng = power.average_range_w
     place = stated_place(power.average_w, rng)
     # the quoted figures as quoted, without digits they never had (lecturer review 2026-11-26: "1.00 MW", "20.0 W")
-    quoted = (f"{place} its stated range, {hz.approx(hz.power(rng[0]))} (bottom-up) – {hz.approx(hz.power(rng[1]))}"
-              if place else f"{hz.energy(a.energy_kwh)} for one 4-hour game")
+    # each figure kept whole on its line, its number and unit joined by a no-break space (lecturer review 2026-11-27:
+    # "≈1" ended a line, "MW" began the next)
+    quoted = (f"{place} its stated range, {_whole(hz.approx(hz.power(rng[0])))} (bottom-up) – "
+              f"{_whole(hz.approx(hz.power(rng[1])))}" if place else f"{hz.energy(a.energy_kwh)} for one 4-hour game")
     game = (f"{hz.approx(hz.energy(a.energy_kwh * rng[0] / power.average_w))} – "
             f"{hz.approx(hz.energy(a.energy_kwh * rng[1] / power.average_w))} for one 4-hour game" if place else None)
     # one row, like every slide (two columns of stacked metrics ran the chart 390 px past 720)

@@ -223,7 +223,8 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     ends = pd.concat([data[column]] + [data[c].dropna() for c in (low, high) if c in data.columns])
     ticks = log_ticks(float(ends[ends > 0].min()), float(ends.max()))
     x_scale = log_scale(ticks)
-    axis = log_axis(ticks, labelExpr=human_labels("$" if column == "cost_usd" else ""))
+    labels = human_labels("$" if column == "cost_usd" else "")
+    axis = log_axis(ticks, labelExpr=labels, grid=True)
     # each label on its row: Streamlit's theme flushes the end labels inside the axis (``labelFlush``), which set the
     # first row's 12 px onto the second's at a projector's 27 px (browser check 2026-11-27)
     y = alt.Y("hardware:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
@@ -233,11 +234,17 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     base = alt.Chart(data)
     points = base.mark_point(filled=True, size=60).encode(
         x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip)
-    layers = [points]
+    # its axis at the top too, unseen points carrying it: one row is a screen of 40 on a projector, and a screenful of
+    # rows in the middle had no scale in view (lecturer review 2026-11-27: 2,032 px tall at 1280 × 720)
+    top = base.mark_point(opacity=0).encode(
+        x=alt.X(f"{column}:Q", scale=x_scale, title=None, axis=log_axis(ticks, labelExpr=labels, orient="top", grid=False)),
+        y=y)
+    layers = [points, top]
     if low in data.columns and high in data.columns:
         layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
-            opacity=0.6).encode(x=alt.X(f"{low}:Q", scale=x_scale), x2=f"{high}:Q", y=y))
-    return alt.layer(*layers).properties(height=alt.Step(row_px))
+            opacity=0.6).encode(x=alt.X(f"{low}:Q", scale=x_scale, axis=None), x2=f"{high}:Q", y=y))
+    # one scale, two axes (a shared axis would merge them into one)
+    return alt.layer(*layers).resolve_axis(x="independent").properties(height=alt.Step(row_px))
 
 
 @functools.cache

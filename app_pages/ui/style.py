@@ -33,7 +33,9 @@ METRIC_VALUE_MAX = "4.2rem"  # 67 px: the largest a value grows (a 1920-pixel pr
 # slide and up to 24 px on a 1920-pixel projector (1.25vw: the same share of the screen's width), as its
 # charts' text grows (LECTURE_CHART_FONT_MAX_PX); the former 0.6rem + 0.4vw gave 17 px at 1920 (browser audit).
 # A claim's source line likewise: 1.05rem (16.8 px) up to a 1280-pixel window, then its share of the width. Every
-# lecture page's tabs as the captions: Limits of scale's had stayed 14 px at 1920 (lecturer review 2026-11-27).
+# lecture page's tabs as the captions: Limits of scale's had stayed 14 px at 1920 (lecturer review 2026-11-27); and, as
+# the captions, a page's warnings, expanders' labels and tables' cells (the Contrasts tab's table, its fact-check box
+# and its "Inputs" stayed 14-16 px at 1920: lecturer review 2026-11-27, second), code in a caption at its size.
 CAPTION_FONT_CSS = "clamp(1rem, 1.25vw, 1.5rem)"
 LECTURE_CSS = """<style>
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
@@ -50,6 +52,9 @@ LECTURE_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: CAPTION_FONT !important; }
 .cce-range { font-size: CAPTION_FONT !important; flex-wrap: wrap; }
 [data-testid="stMain"] [data-testid="stTab"] p { font-size: CAPTION_FONT !important; }
+[data-testid="stMain"] [data-testid="stAlertContainer"] p, [data-testid="stMain"] [data-testid="stExpander"] summary p,
+[data-testid="stMain"] [data-testid="stTable"] td, [data-testid="stMain"] [data-testid="stTable"] th { font-size: CAPTION_FONT !important; }
+[data-testid="stCaptionContainer"] code { font-size: 0.9em !important; }
 [data-testid="stMain"] [data-testid="stWidgetLabel"] p, [data-testid="stMain"] [data-testid="stSelectbox"] [data-baseweb] *, [data-testid="stMain"] [data-testid="stSelectbox"] input,
 [data-testid="stMain"] [data-testid="stNumberInput"] input, [data-testid="stMain"] [data-testid="stRadio"] label p {
   font-size: clamp(1rem, 0.6rem + 0.4vw, 1.25rem) !important; }

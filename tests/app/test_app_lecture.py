@@ -153,7 +153,7 @@ def test_the_alphago_ratio_shows_its_stated_range():
     assert metrics(slide)["AlphaGo (2016): power, as quoted"] == "≈1 MW"
     assert metrics(slide)["Lee Sedol's brain: power"] == "≈20 W"
     assert "in energy for the game; stated range 3,300× – 50,000×" in captions
-    assert "the top of its stated range, ≈66 kW (bottom-up) – ≈1 MW" in captions
+    assert "the top of its stated range, ≈66\u00a0kW (bottom-up) – ≈1\u00a0MW" in captions  # each whole on its line
     assert "≈264 kWh – ≈4 MWh for one 4-hour game" in captions
     assert _chart_series(slide, "player") == ["AlphaGo, quoted", "AlphaGo, bottom-up", "Human brain"]
 

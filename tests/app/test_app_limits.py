@@ -61,7 +61,7 @@ def test_limits_defaults_show_chinchilla_and_the_claim():
 
 
 def test_each_section_has_its_own_link_and_draws_alone():
-    for section, label in ((DIM, "Compute multiplier"), (TRENDS, "Frontier compute per year"),
+    for section, label in ((DIM, "Compute multiplier"), (TRENDS, "Frontier compute a year, if 2012–18 held"),
                            (CONTRASTS, "AlphaGo ÷ brain (power)")):
         m = metrics(shared_page("limits", {"lim": section}))
         assert label in m and "Parameters" not in m
