@@ -15,7 +15,7 @@ that split every layer (tensor parallelism). Its time, per device:
 - compute  = B × (2·N_active + 4·L·context·H·d_head) ÷ (tp × η_c × peak)
 - GPU time = the slower of the two (roofline; at small batch decoding is memory-bound, and
   larger batches raise it through the KV cache they read)
-- windowed attention (a sliding, banded or chunked window: gpt-oss, Mistral 7B, Gemma 2): a windowed layer holds
+- windowed attention (a sliding or banded window: gpt-oss, Mistral 7B, Gemma 2; not Llama 4's chunks): a windowed layer holds
   and reads at most its window's tokens, so "context" above is ``Architecture.held_tokens``, the layers' average,
   and a prompt's prefill scores ``Architecture.prompt_attention_pairs`` (serving-engineer review 2026-11-27:
   gpt-oss-120b's KV cache was counted whole in its 18 banded layers, twice what engines hold)
