@@ -28,7 +28,13 @@ from estimator.core.training.presets import (
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
-from estimator.services.grid import grid_place, resolve_grid, resolve_grid_site, text_or_none  # noqa: F401 (re-exported)
+from estimator.services.grid import (  # noqa: F401 (re-exported)
+    given_intensity_note,
+    grid_place,
+    resolve_grid,
+    resolve_grid_site,
+    text_or_none,
+)
 from estimator.services.inputs import (
     DEFAULT_HARDWARE,  # noqa: F401 (re-exported; the hardware input's default, its source there)
     STEP_NAMES,
@@ -408,6 +414,10 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             f"the known run's wall clock is kept: {scenario.devices:,} devices instead of its {own_devices:,} run as "
             "long, so device-hours, energy and cost scale with the devices (for the same work on more devices, "
             "give the FLOPs)",))
+    # an intensity given in kg/kWh by mistake is said (researcher review 2026-11-27)
+    grid_note = given_intensity_note(scenario.carbon_intensity_g_per_kwh, scenario.carbon_intensity_source)
+    if grid_note:
+        est = replace(est, notes=est.notes + (grid_note,))
     comparison = compare_with_published(preset, est, changed) if preset else ()
     note = in_sample_note(preset, est) if comparison else None
     if note:

@@ -469,8 +469,9 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
         beams_how += (f"speculative decoding: {benchmark_draft} draft tokens a step, as MLPerf's {model} benchmark "
                       "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
                       "mlcommons.org/2026/03/mlperf-inference-gpt-oss); 0 draft tokens given serve it without",)
+    grid_note = api.given_intensity_note(ci, ci_source)  # an intensity in kg/kWh by mistake (researcher review)
     result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + result.notes
-                     + serving_accuracy.domain_notes(result))
+                     + serving_accuracy.domain_notes(result) + ((grid_note,) if grid_note else ()))
     published = serving_data.catalog_model(model) if model is not None else None
     if published is not None and published.released_bits and result.bits > published.released_bits:
         # the checkpoint as released is smaller than what is served (review 2026-11-26: DeepSeek-V3 at 16 bits on

@@ -708,6 +708,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     capacity = profile.memory_gb or math.inf
     site_inputs = _site(site)
     notes: list[str] = []
+    from estimator.services.grid import given_intensity_note
+    if grid_note := given_intensity_note(site_inputs.get("carbon_intensity_g_per_kwh"),
+                                         site_inputs.get("carbon_intensity_source")):
+        notes.append(grid_note)  # an intensity in kg/kWh by mistake, as `estimate` says it
 
     def searched(n_devices: int, keep: int, batch: float = gbt):
         return core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens), seq_len=s_len,

@@ -408,3 +408,17 @@ def test_inference_refuses_a_one_element_array_of_bits(kw, field):
     with pytest.raises(InputError) as err:
         api_inference(model="llama-3.1-8b", tokens=1e6, **kw)
     assert err.value.fields == (field,)
+
+
+@pytest.mark.parametrize("given, said", [(0.4, True), (0.05, True), (0.0, False), (15.0, False), (56.0, False)])
+def test_an_intensity_that_reads_as_kg_per_kwh_is_said(given, said):
+    """Researcher review (2026-11-27): --carbon-intensity 0.4 (kg/kWh meant) gave 8.17 kg CO₂e without a word. An
+    intensity given below every emitting country's annual average in CodeCarbon's data, which read as kg/kWh is a
+    grid's, is said in the notes of training and serving alike; 0 (a market-based claim) and 15 (no grid at 15,000 g)
+    are not."""
+    from estimator import estimate
+    from estimator import inference as api_inference
+    hint = f"if it was kg/kWh, that is {given * 1000:g} g/kWh"
+    notes = estimate(params=7e9, tokens=1e12, hardware="h100-sxm", devices=64, carbon_intensity_g_per_kwh=given).notes
+    served = api_inference(model="llama-3.1-8b", tokens=1e6, carbon_intensity_g_per_kwh=given).result.notes
+    assert any(hint in n for n in notes) == said == any(hint in n for n in served)
