@@ -64,7 +64,8 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Energy per query of each technique, with its stated range as a bar."""
     y = alt.Y("short:N", sort=None, title=None)  # short labels (the full setting cut to "student of 42 billion param…")
     bars = alt.Chart(df).mark_bar().encode(
-        x=alt.X("wh_per_query:Q", title="Energy per query (Wh), with its range"), y=y,
+        # short enough for a phone at lecture size (lecturer review 2026-11-27: "…with its rang" at 390 px)
+        x=alt.X("wh_per_query:Q", title="Energy per query (Wh) and range"), y=y,
         color=alt.Color("technique:N", legend=None, scale=palette.category_scale()),
         tooltip=["short", "setting", alt.Tooltip("wh_per_query:Q", format=".3g"), alt.Tooltip("wh_per_query_low:Q", format=".3g"),
                  alt.Tooltip("wh_per_query_high:Q", format=".3g"), alt.Tooltip("saved_pct:Q", format=".0f")])
