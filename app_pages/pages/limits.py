@@ -280,6 +280,18 @@ def contrast_ranges_line(cards) -> str:
     return f"Ranges ({LEVEL:.0%} prediction intervals unless marked): " + "; ".join(parts) + "." if parts else ""
 
 
+def _source_parts(source: str) -> list[str]:
+    """A contrast's source split at its top-level "; " (a composite's sources, each once on a slide), a bracket's
+    own "; " kept inside it."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(source):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and source.startswith("; ", i):
+            parts.append(source[start:i])
+            start = i + 2
+    return [p for p in (*parts, source[start:]) if p.strip()]
+
+
 def contrasts_section() -> None:
     st.header(f"Machines against a {gfmt(BRAIN_POWER_W)} W brain", anchor=False)
     try:
@@ -304,8 +316,15 @@ def contrasts_section() -> None:
                         "range_basis": x.range_basis, "how": x.detail, "source": x.source} for x in items])
     # shown as people read them ("3.42 TW", "50,000×"), as the cards above; the CSV keeps the numbers
     shown = df.assign(value=[contrast_text(x) for x in items]).drop(columns=["unit", "low", "high", "range_basis"])  # the range is in the value
+    if c.is_lecture():
+        # on a slide the sources once, under the table (lecturer review 2026-11-27: AlphaGo's 13-line source twice,
+        # the table 1,283 px tall at 1280 × 720); the CSV keeps each row's
+        shown = shown.drop(columns=["source"])
     # a table whose cells wrap: every label, value and source whole (issue 55: the grid's fixed columns cut them)
     st.table(shown, hide_index=True, border="horizontal")
+    if c.is_lecture():
+        parts = dict.fromkeys(part for x in items for part in _source_parts(x.source))
+        st.caption(c.md_escape("Sources: " + "; ".join(parts) + ".", 3000))
     st.download_button("CSV", c.table_csv(df), file_name="contrasts.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="contrasts_csv",
                        help="Every contrast with its value, unit, range (low, high and what it is), how it was computed and its source.")

@@ -403,3 +403,20 @@ def test_a_k_from_the_url_shows_with_its_digits():
     help_ = next(m.proto.help for m in at.metric if m.label == "To halve the error")
     assert help_ == "2^(1/k) with k = 0.0723"
     assert metrics(at)["To halve the error"] == hz.times(2 ** (1 / 0.0723)) == "14,600×"
+
+
+def test_the_contrasts_table_on_a_slide_gives_its_sources_once_under_it():
+    """Lecturer review (2026-11-27): on a slide the table repeated AlphaGo's 13-line source in two rows (1,283 px tall
+    at 1280 × 720); in lecture mode the sources are said once, under it, each once; off a slide each row keeps its."""
+    from estimator.services import limits as limits_service
+    sources = list(dict.fromkeys(part for x in limits_service.contrast_report()
+                                 for part in limits_page._source_parts(x.source)))
+    assert len(sources) < sum(len(limits_page._source_parts(x.source)) for x in limits_service.contrast_report())
+    slide = shared_page("limits", {"lim": CONTRASTS, "lecture": "1"})
+    assert "source" not in slide.table[0].value.columns
+    (said,) = [cap.value for cap in slide.caption if cap.value.startswith(md_escape("Sources: ", 100))]
+    assert said == md_escape("Sources: " + "; ".join(sources) + ".", 3000)
+    assert "Raichle & Gusnard 2002" in said and said.count("Mattheij") == 1  # AlphaGo's long source once (was twice)
+    page = shared_page("limits", {"lim": CONTRASTS})
+    assert "source" in page.table[0].value.columns
+    assert not any(cap.value.startswith(md_escape("Sources: ", 100)) for cap in page.caption)
