@@ -422,3 +422,16 @@ def test_an_intensity_that_reads_as_kg_per_kwh_is_said(given, said):
     notes = estimate(params=7e9, tokens=1e12, hardware="h100-sxm", devices=64, carbon_intensity_g_per_kwh=given).notes
     served = api_inference(model="llama-3.1-8b", tokens=1e6, carbon_intensity_g_per_kwh=given).result.notes
     assert any(hint in n for n in notes) == said == any(hint in n for n in served)
+
+
+@pytest.mark.parametrize("hardware, said", [("mi300x", "1.5× the measured tokens/s (geometric mean: too fast)"),
+                                            ("b200", "0.81× the measured tokens/s (geometric mean: too slow)"),
+                                            ("h100-sxm", None), ("rtx-4090", None)])
+def test_a_device_the_engine_misses_held_out_says_by_how_much(hardware, said):
+    """Serving-engineer review (2026-11-27): the MI300X read 1.4× faster than MLPerf measured it, with no word. The
+    default engine's cross-validation by device held out (serving_fit.json) is said on a device it misses by 1.2× or
+    more; the H100 (0.93×) and a device with no MLPerf result (RTX 4090) get no such note."""
+    from estimator import inference as api_inference
+    notes = api_inference(model="llama-3.1-8b", tokens=1e6, hardware=hardware).result.notes
+    held = [n for n in notes if n.startswith(f"{hardware} held out: its ")]
+    assert (held[0].split("read ", 1)[1].startswith(said) if said else not held), held
