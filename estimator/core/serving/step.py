@@ -64,6 +64,7 @@ from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, MS_PER_S, US_
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.step import half_efficiency_dim
 from estimator.core.workload.architecture import (
+    AVERAGE_OUTPUT_SHARE,
     Architecture,
     attention_params,
     check_architecture,
@@ -611,12 +612,6 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held)
-
-
-# The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
-# one token a step to prompt + output, evenly over their life under a steady stream (the decode step's own
-# average context: prompt + output ÷ 2).
-AVERAGE_OUTPUT_SHARE = 0.5
 
 
 def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:

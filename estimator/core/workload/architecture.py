@@ -15,6 +15,11 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BITS_PER_BYTE
 
+# The share of its output a sequence in flight holds on average: sequences start with their prompt and grow
+# one token a step to prompt + output, evenly over their life under a steady stream (the decode step's own
+# average context: prompt + output ÷ 2). Serving's memory and step read it from here.
+AVERAGE_OUTPUT_SHARE = 0.5
+
 
 @dataclass(frozen=True)
 class Architecture:
@@ -69,7 +74,7 @@ class Architecture:
         cyclic KV cache and vLLM's sliding-window layers hold it), the average of min(prompt + x, window) over the
         life (a sequence that crosses the window holds fewer than the window on average: code review 2026-11-27)."""
         p, t = float(prompt), float(output)
-        whole = p + t / 2.0
+        whole = p + AVERAGE_OUTPUT_SHARE * t
         if not self.window or not self.windowed_layers:
             return whole
         w = float(self.window)
@@ -85,7 +90,7 @@ class Architecture:
     def held_share(self, prompt: float, output: float = 0.0) -> float:
         """``held_tokens`` as a share of a full-attention layer's (1 without windows): the share of the KV cache a
         sequence in flight keeps, for memory, the decode step's reads and its attention alike."""
-        whole = float(prompt) + float(output) / 2.0
+        whole = float(prompt) + AVERAGE_OUTPUT_SHARE * float(output)
         return self.held_tokens(prompt, output) / whole if whole > 0 else 1.0
 
     def prompt_attention_pairs(self, prompt: float) -> float:
@@ -198,5 +203,5 @@ def check_tensor_parallel(devices: int, heads: int, kv_heads: int | None = None)
         raise InputError(problem, field="devices")
 
 
-__all__ = ["Architecture", "attention_params", "check_architecture", "check_params_fit", "param_floor",
+__all__ = ["AVERAGE_OUTPUT_SHARE", "Architecture", "attention_params", "check_architecture", "check_params_fit", "param_floor",
            "student_architecture", "tensor_parallel_problem", "check_tensor_parallel"]
