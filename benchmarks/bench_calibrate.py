@@ -8,9 +8,11 @@ calibration never ran (384×1280·1280×768, the median of 7 batches) in another
 and predicts that batch's time from the calibrated profile two ways: as ``estimate`` does (the
 profile's one utilisation, whatever the problem size: what every estimate with the profile rests
 on), and at the batch's problem size (``predict_wall_time`` with its size, interpolated between
-the calibrated sizes: how much of the error the size explains). Printed per repeat: both
-predictions, the measured time and the errors; then the median errors and whether the
-estimate's is within ``--target`` (default ±35%, the figure the test suite used to assert with
+the calibrated sizes: how much of the error the size explains). Beside them, in the same run, the naive
+baseline: the same batch predicted from the uncalibrated base profile (``CPU_BASE_PROFILE``, the one
+``calibrate --backend cpu`` starts from) at its shipped utilisation, what ``estimate`` says before any
+calibration. Printed per repeat: the predictions, the measured time and the errors; then the median errors and
+whether the estimate's is within ``--target`` (default ±35%, the figure the test suite used to assert with
 retries). Exit status 1 when that median misses the target.
 
 This is a benchmark, not a test: on a shared machine a load that changes between the
@@ -50,6 +52,16 @@ print(statistics.median(times))
 """
 
 
+def uncalibrated_s() -> float:
+    """The batch's time as ``estimate`` predicts it from the uncalibrated base profile: the naive baseline."""
+    from estimator.core.calibration.calibrate import predict_wall_time
+    from estimator.core.hardware.base_profile import CPU_BASE_PROFILE
+    from estimator.io.datafiles import default_profiles
+
+    m, k, n, count = BATCH
+    return predict_wall_time(default_profiles().get(CPU_BASE_PROFILE), 2.0 * m * k * n * count, "fp32")[0]
+
+
 def one_repeat(seconds: float, env: dict) -> tuple[float, float, float, str]:
     from estimator.core.calibration.calibrate import predict_wall_time
     from estimator.io.datafiles import load_profile_file
@@ -80,17 +92,21 @@ def main(argv=None) -> int:
     ap.add_argument("--target", type=float, default=0.35, help="largest acceptable |median error|")
     args = ap.parse_args(argv)
     env = {**os.environ, **ONE_THREAD, "PYTHONPATH": str(ROOT)}
-    errors, size_errors = [], []
+    errors, size_errors, base_errors = [], [], []
+    base_s = uncalibrated_s()
     for i in range(args.repeats):
         as_estimate, at_size, measured, how = one_repeat(args.seconds, env)
         errors.append(as_estimate / measured - 1)
         size_errors.append(at_size / measured - 1)
+        base_errors.append(base_s / measured - 1)
         print(f"repeat {i + 1}: measured {measured * 1e3:.1f} ms; as estimate predicts {as_estimate * 1e3:.1f} ms, "
-              f"error {errors[-1]:+.1%}; at its size {at_size * 1e3:.1f} ms, error {size_errors[-1]:+.1%}  [{how}]")
-    med, med_size = statistics.median(errors), statistics.median(size_errors)
+              f"error {errors[-1]:+.1%}; at its size {at_size * 1e3:.1f} ms, error {size_errors[-1]:+.1%}  [{how}]; "
+              f"uncalibrated {base_s * 1e3:.1f} ms, error {base_errors[-1]:+.1%}")
+    med, med_size, med_base = (statistics.median(e) for e in (errors, size_errors, base_errors))
     ok = abs(med) <= args.target
     print(f"median error as estimate predicts {med:+.1%} over {len(errors)} repeats; target ±{args.target:.0%}: "
-          f"{'met' if ok else 'MISSED'} (at the batch's problem size: {med_size:+.1%})")
+          f"{'met' if ok else 'MISSED'} (at the batch's problem size: {med_size:+.1%}); baseline, the uncalibrated "
+          f"base profile: {med_base:+.1%}")
     return 0 if ok else 1
 
 

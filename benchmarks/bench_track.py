@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.bench_track [--step-ms 10] [--steps 1500] [--backend none|cpu|auto]
     .venv/bin/python -m benchmarks.bench_track --coverage [--runs 400]
+    .venv/bin/python -m benchmarks.bench_track --example 9
 
 Overhead: a loop of ``--steps`` steps, each a busy wait of ``--step-ms`` (10 ms: the smallest
 step the issue's target covers), timed twice in the same process: with ``run.step()`` after
@@ -13,12 +14,23 @@ Coverage: simulated step-time series (stationary, skewed, autocorrelated, drifti
 slow steps, a warm-up of 3 slow steps each), predicted from their first 10% and 30%; printed:
 how often the stated 80% range holds the true total, and the median and 95th-percentile error
 of the point. Deterministic (seeded); ``tests/monitor/test_track.py`` asserts the stationary cases.
+Beside them, in the same run, the naive baseline: a progress bar's ETA (tqdm's: the time so far ÷ the steps
+done × the steps left, warm-up included) with the interval of independent, identically distributed steps
+(the steps left × their mean ± t·sd·√(m + m²/k) for m steps left after k).
+
+Example: ``examples/train_numpy.py --steps 300 --report-at 30 --backend none`` run ``--example`` times in fresh
+processes; printed for each, the whole run as track predicted it at step 30 and the progress bar's ETA at the same
+step (the elapsed time its report prints ÷ 30 × 300), each against the finished run's elapsed time.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -59,20 +71,64 @@ def series(name: str, n: int, rng: np.random.Generator, base_s: float = 0.01) ->
     return x
 
 
+def naive_remaining_s(done: np.ndarray, m: int) -> tuple[float, float, float]:
+    """A progress bar's ETA for ``m`` steps left (the mean so far, warm-up included) and the 80% interval of
+    independent, identically distributed steps: the naive baseline."""
+    k, mean, sd = len(done), float(done.mean()), float(done.std(ddof=1))
+    half = steps_mod.t_quantile(k - 1) * sd * np.sqrt(m + m * m / k)
+    return m * mean, m * mean - half, m * mean + half
+
+
 def coverage(name: str, n: int, fraction: float, runs: int, seed: int = 0) -> dict:
-    """Share of runs whose true total lies in the range predicted from the first ``fraction``."""
+    """Share of runs whose true total lies in the range predicted from the first ``fraction``, track's and the
+    naive baseline's, and their points' errors."""
     rng = np.random.default_rng(seed)
-    inside, errors = 0, []
+    inside = {"track": 0, "naive": 0}
+    errors: dict[str, list[float]] = {"track": [], "naive": []}
     for _ in range(runs):
         x = series(name, n, rng)
         k = int(n * fraction)
-        st = steps_mod.step_times(x[:k])
-        mid, low, high = st.remaining_s(n - k)
         done, total = x[:k].sum(), x.sum()
-        inside += done + low <= total <= done + high
-        errors.append((done + mid) / total - 1)
-    e = np.abs(errors)
-    return {"coverage": inside / runs, "median_error": float(np.median(e)), "p95_error": float(np.percentile(e, 95))}
+        for who, (mid, low, high) in (("track", steps_mod.step_times(x[:k]).remaining_s(n - k)),
+                                      ("naive", naive_remaining_s(x[:k], n - k))):
+            inside[who] += done + low <= total <= done + high
+            errors[who].append((done + mid) / total - 1)
+    e, ne = np.abs(errors["track"]), np.abs(errors["naive"])
+    return {"coverage": inside["track"] / runs, "median_error": float(np.median(e)),
+            "p95_error": float(np.percentile(e, 95)), "naive_coverage": inside["naive"] / runs,
+            "naive_median_error": float(np.median(ne))}
+
+
+_SECONDS = {"ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0}
+
+
+def _seconds(number: str, unit: str) -> float:
+    return float(number) * _SECONDS[unit]
+
+
+def example(runs: int, steps: int = 300, at: int = 30) -> None:
+    """The numpy example run ``runs`` times: track's forecast at step ``at`` and the progress bar's, each against
+    the finished run."""
+    script = Path(__file__).resolve().parents[1] / "examples" / "train_numpy.py"
+    elapsed = re.compile(r"step (\d+) of \d+ \(\d+%\), ([\d.]+) (ms|s|min|h) elapsed")
+    predicted = re.compile(r"whole run\s+([\d.]+) (ms|s|min|h) predicted")
+    track_errors, naive_errors = [], []
+    for i in range(runs):
+        out = subprocess.run([sys.executable, str(script), "--steps", str(steps), "--report-at", str(at),
+                              "--backend", "none", "--seed", str(i)], capture_output=True, text=True, check=True,
+                             timeout=600).stderr
+        marks = {int(m.group(1)): _seconds(m.group(2), m.group(3)) for m in elapsed.finditer(out)}
+        forecast = predicted.search(out)
+        if at not in marks or steps not in marks or forecast is None:
+            raise SystemExit(f"the example's report was not as expected:\n{out}")
+        final = marks[steps]
+        track_errors.append(_seconds(forecast.group(1), forecast.group(2)) / final - 1)
+        naive_errors.append(marks[at] / at * steps / final - 1)
+        print(f"run {i + 1}: finished in {final:.3f} s; track at step {at}: {track_errors[-1]:+.1%}; "
+              f"progress bar: {naive_errors[-1]:+.1%}")
+    print(f"{runs} runs: track {min(track_errors):+.0%} to {max(track_errors):+.0%} (median |error| "
+          f"{np.median(np.abs(track_errors)):.1%}); progress bar's ETA {min(naive_errors):+.0%} to "
+          f"{max(naive_errors):+.0%} ({np.median(np.abs(naive_errors)):.1%})")
 
 
 def overhead(step_ms: float, steps: int, backend: str) -> None:
@@ -114,7 +170,11 @@ def main() -> None:
     ap.add_argument("--backend", default="auto", choices=("auto", "cpu", "nvml", "none"))
     ap.add_argument("--coverage", action="store_true", help="print the range's coverage in simulations instead")
     ap.add_argument("--runs", type=int, default=400)
+    ap.add_argument("--example", type=int, metavar="RUNS", help="run examples/train_numpy.py RUNS times instead")
     args = ap.parse_args()
+    if args.example:
+        example(args.example)
+        return
     if not args.coverage:
         overhead(args.step_ms, args.steps, args.backend)
         return
@@ -125,7 +185,8 @@ def main() -> None:
             for name in SCENARIOS:
                 r = coverage(name, n, fraction, args.runs)
                 print(f"  {name:16s} coverage {r['coverage']:5.1%}   median error {r['median_error']:5.1%}   "
-                      f"95th pct {r['p95_error']:5.1%}")
+                      f"95th pct {r['p95_error']:5.1%}   naive: coverage {r['naive_coverage']:5.1%}   "
+                      f"median error {r['naive_median_error']:5.1%}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from benchmarks.bench_track import coverage
+from benchmarks.bench_track import coverage, naive_remaining_s
 from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
 from estimator.core.calibration import step_times as steps_mod
 from estimator.core.calibration import track_predict as tp
@@ -110,6 +110,17 @@ def test_the_80_percent_range_holds_the_total_80_percent_of_the_time(name, n, fr
     holds the true total in 72–88% of 300 simulated runs (binomial 95% band around 80% is ±4.5%)."""
     r = coverage(name, n, fraction, runs=300, seed=11)
     assert 0.72 <= r["coverage"] <= 0.88, r
+
+
+def test_the_naive_baseline_is_a_progress_bars_eta_with_an_interval_for_independent_steps():
+    """The baseline the docs put beside track: the mean so far (warm-up included) × the steps left, ± t·sd·√(m + m²/k)."""
+    mid, low, high = naive_remaining_s(np.array([0.03, 0.01, 0.01, 0.01]), 10)
+    assert mid == pytest.approx(0.15)
+    half = stats.t.ppf(0.9, 3) * np.std([0.03, 0.01, 0.01, 0.01], ddof=1) * math.sqrt(10 + 100 / 4)
+    assert (low, high) == pytest.approx((0.15 - half, 0.15 + half))
+    # the warm-up it counts puts its point far off where track's is close (300 steps from the first 10%)
+    r = coverage("steady", 300, 0.1, runs=100, seed=11)
+    assert r["naive_median_error"] > 0.3 > 0.05 > r["median_error"]
 
 
 def test_drifting_step_times_are_not_covered_as_well_and_the_docs_say_so():
