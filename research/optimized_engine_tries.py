@@ -50,6 +50,19 @@ was removed with it, so this command does not rerun it): the cost per sequence i
 there, 0.029 ms for an 8B): MLPerf held out by model 1.14x -> 1.55x Offline (Llama 2 70B 0.62 of measured, GPT-J
 1.39x), by hardware 1.16x -> 1.33x; the TensorRT-LLM runs 1.33x -> 1.47x (Llama 3.1 8B 0.73 -> 0.94 but 405B 1.31 ->
 0.65). MLPerf's 6B-to-70B results want one cost per sequence whatever the model, as above.
+
+Looked at 2026-11-27, not shipped, for the MI300X that MLPerf's results held out by hardware find 1.5x too fast: AMD's
+own vLLM throughput table (amd.com/en/developer/resources/rocm-hub/dev-ai/performance-results.html, AI Inference,
+container rocm/vllm:rocm6.4.1_vllm_0.9.0.1_20250605: Llama 3.1 70B and 405B, FP8 with an FP8 KV cache, TP8 on 8 MI300X,
+prompts/outputs 128/2048, 128/4096, 500/2000, 2048/2048: 16,581.5, 13,667.3, 13,367.1, 8,352.6 and 4,275, 3,356.7,
+3,201.4, 2,179.7 tokens/s). Read as output tokens/s, the engine as shipped at TP8 is 1.21x too fast in the geometric
+mean (70B 0.73-1.15, 405B 1.40-1.79, the pattern of TensorRT-LLM's 405B runs), the same rows taken as H100s 1.02x and
+as H200s 1.09x. The table's column says "Throughput (tokens/s)" without saying total or output (vLLM's throughput
+benchmark prints both; at 2048/2048 they differ 2x), so it was not made a check. AMD's own best GEMM rates (ROCm blog
+"Measuring Max-Achievable FLOPs, Part 2", 2025: MI300X 708 TFLOPS BF16 and 1,273 FP8 of 1,307 and 2,615 peak, MI325X
+843 and 1,519) put the MI300X at 0.54 of its BF16 peak, where this project's H100 calibrations reached 0.67 (docs/how-to/
+calibrate.md): a device's attainable share of its peak is a field no profile has yet, and with no sourced H100 or
+B200 figure of the same kind to hold it against, it was not added.
 """
 
 from __future__ import annotations
