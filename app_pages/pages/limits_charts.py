@@ -38,6 +38,22 @@ def loss_grid(flops: float) -> np.ndarray:
     return np.clip(np.logspace(np.log10(lo), np.log10(hi), len(LOSS_GRID_FLOPS)), lo, hi)  # 10**log10(x) may pass x
 
 
+# The loss axis's labels each centred on its tick, every other one dropped until the rest stand apart as a log axis's
+# (``charts.log_axis``). Streamlit's theme flushes an axis's end labels inside it (``labelFlush``) and holds labels
+# only 2 px apart: in lecture mode the ends stood 3 px from their neighbours ("1.6" on "1.8", "3.6" on "3.4" at 1280
+# and on a phone), and at 1920 the "1.6", pushed up off its gridline, sat 6 px over the x axis's "10¹⁸" in the corner
+# (browser check 2026-11-27).
+LOSS_AXIS = alt.Axis(labelFlush=False, labelOverlap="parity", labelSeparation=charts.LOG_LABEL_SEPARATION_PX)
+
+
+def _corner_label_left(first_tick: float) -> dict:
+    """A labelAlign for an x axis whose first label stands at the plot's corner: that one starts at its tick, right of the
+    y axis's lowest label (centred on the tick, as the log axis's others, it ran under that label), the others centred.
+    On a phone that label's half-width more drops every other decade label again (10¹⁸, 10²², 10²⁶ on a 390-pixel
+    screen, six before): the parity of ``charts.log_axis`` keeps them ``LOG_LABEL_SEPARATION_PX`` apart."""
+    return {"condition": {"test": f"datum.value <= {first_tick!r}", "value": "left"}, "value": "center"}
+
+
 def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
     """Predicted loss of the compute-optimal model vs training FLOPs, both methods, log x."""
     grid = loss_grid(flops)
@@ -47,8 +63,9 @@ def loss_chart(method: str, flops: float, loss_opt: float) -> alt.LayerChart:
     # and pale, the second thin and dashed on top, so both show (one plain line hid the other)
     methods = list(scaling.METHODS)
     both = alt.Chart(df).mark_line().encode(
-        x=charts.log_encoding(alt.X, "flops:Q", grid, "Training FLOPs (log)", labelExpr=charts.pow10_labels()),
-        y=alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (Chinchilla fit)"),
+        x=charts.log_encoding(alt.X, "flops:Q", grid, "Training FLOPs (log)", labelExpr=charts.pow10_labels(),
+                              labelAlign=_corner_label_left(charts.log_ticks(grid.min(), grid.max())[0])),
+        y=alt.Y("loss:Q", scale=alt.Scale(zero=False), title="Predicted loss (Chinchilla fit)", axis=LOSS_AXIS),
         color=alt.Color("method:N", title="Split", scale=alt.Scale(domain=methods, range=list(charts.CATEGORY_COLOURS[:2]))),
         strokeWidth=alt.StrokeWidth("method:N", title="Split", scale=alt.Scale(domain=methods, range=[6, 2])),
         strokeDash=alt.StrokeDash("method:N", title="Split", scale=alt.Scale(domain=methods, range=[[1, 0], [6, 3]])),
