@@ -63,6 +63,14 @@ benchmark prints both; at 2048/2048 they differ 2x), so it was not made a check.
 843 and 1,519) put the MI300X at 0.54 of its BF16 peak, where this project's H100 calibrations reached 0.67 (docs/how-to/
 calibrate.md): a device's attainable share of its peak is a field no profile has yet, and with no sourced H100 or
 B200 figure of the same kind to hold it against, it was not added.
+
+Tried 2026-11-27 in a one-off run, not shipped: the PCIe cards of a chip as that chip held to their power. The H100
+NVL (400 W) and H100 PCIe (350 W) were served as the H100 SXM's GH100 at its peak and TDP (700 W) under a power limit of
+their own TDP (the MaxQ slowdown of `validate --inference`, its exponent fitted to the H200's capped results), their
+own memory, bandwidth and links kept. Held out by hardware, their MLPerf results went from 1.47x and 1.22x too fast to
+1.10x and 0.83x (too slow); all Offline results 1.16x -> 1.14x but Server 1.10x -> 1.12x, and held out by model Offline
+1.14x -> 1.16x, Server 1.13x -> 1.14x. The limit stretches the whole step, its memory-bound part too, which is where
+the PCIe card (2 TB/s) overshoots; mixed, so not shipped.
 """
 
 from __future__ import annotations
