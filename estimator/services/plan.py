@@ -365,6 +365,29 @@ def predates_the_step_fit(profile: HardwareProfile) -> str | None:
             f"reached far less than it would say (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU, Gopher on TPU v3 at 32.5%)")
 
 
+# A layout whose modelled memory comes within this share of the device's may not run: the memory model counts the step's
+# tensors (what PyTorch's max_memory_allocated measures: 1.07x off on this project's 32 measured steps, `validate`), not
+# the CUDA context, NCCL's buffers or the caching allocator's fragmentation, which Megatron-Bridge's own memory estimator
+# leaves out too ("validate final configs with runtime memory metrics": NVIDIA NeMo Megatron-Bridge, memory tuning
+# guide, docs.nvidia.com/nemo/megatron-bridge). No source gives their size; the share is the one a serving engine takes
+# by default for its own tensors, leaving the rest to them (the latency engine's memory fraction, engines.toml).
+TIGHT_MEMORY_ENGINE = "latency"
+
+
+def tight_memory_note(gb: float, capacity_gb: float) -> str | None:
+    """A note where ``gb`` a device fits ``capacity_gb`` but above the share a serving engine leaves itself (the
+    comment above); None otherwise (or with no capacity known)."""
+    from estimator.io.serving_data import engine_profile
+    eng = engine_profile(TIGHT_MEMORY_ENGINE)
+    share = float(eng.memory_fraction)
+    if not math.isfinite(capacity_gb) or capacity_gb <= 0 or not share * capacity_gb < gb <= capacity_gb:
+        return None
+    return (f"memory: {mem.gb(gb)} GB a device is {gb / capacity_gb:.0%} of its {gfmt(capacity_gb)} GB; the model counts "
+            "the step's tensors (as PyTorch's max_memory_allocated), not the CUDA context, NCCL's buffers or the "
+            f"allocator's fragmentation, so above {share:.0%} of it ({eng.memory_fraction_source}, the rest left to "
+            "them) the layout may not run: check its peak memory in a short run, or take a layout with more room")
+
+
 def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) -> str | None:
     """Where no global batch was given and a larger one (``LARGE_GLOBAL_BATCH_TOKENS``) makes the planner's best
     layout ``LARGE_BATCH_GAIN`` × faster or more, what each gives: the default's replicas on a large cluster get too
@@ -489,7 +512,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note)
+                expert_overlap_note(st), seq_note, tight_memory_note(gb, capacity))
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -540,8 +563,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note)
-                 if n)
+    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note,
+                             tight_memory_note(best.memory.total_gb, capacity)) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
@@ -845,6 +868,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):
         notes.append(f"the best layout's {overlap}")
+    if rows and (tight := tight_memory_note(rows[0].planned.memory.total_gb, capacity)):
+        notes.append(f"the best layout's {tight}")
     unfitted = unfitted_precision_note(precision)
     if unfitted:
         notes.append(unfitted)
