@@ -14,21 +14,25 @@ Coverage: simulated step-time series (stationary, skewed, autocorrelated, drifti
 slow steps, a warm-up of 3 slow steps each), predicted from their first 10% and 30%; printed:
 how often the stated 80% range holds the true total, and the median and 95th-percentile error
 of the point. Deterministic (seeded); ``tests/monitor/test_track.py`` asserts the stationary cases.
-Beside them, in the same run, the naive baseline: a progress bar's ETA (tqdm's: the time so far ÷ the steps
-done × the steps left, warm-up included) with the interval of independent, identically distributed steps
-(the steps left × their mean ± t·sd·√(m + m²/k) for m steps left after k).
+Beside them, in the same run, two naive baselines: a cumulative-mean ETA (the time so far ÷ the steps done × the
+steps left, warm-up included: Keras' Progbar, tqdm with ``smoothing=0``) with the interval of independent,
+identically distributed steps (the steps left × their mean ± t·sd·√(m + m²/k) for m steps left after k); and tqdm's
+default ETA, the steps left × an exponential moving average of the step times (``smoothing=0.3``, tqdm's default,
+bias-corrected as tqdm's ``EMA`` is), a point only (tqdm states no range).
 
-Example: ``examples/train_numpy.py --steps 300 --report-at 30 --backend none`` run ``--example`` times in fresh
-processes; printed for each, the whole run as track predicted it at step 30 and the progress bar's ETA at the same
-step (the elapsed time its report prints ÷ 30 × 300), each against the finished run's elapsed time.
+Example: ``examples/train_numpy.py --steps 300 --report-at 30 --backend none --report FILE`` run ``--example`` times in
+fresh processes; printed for each, from the saved report at full precision, the whole run as track predicted it at
+step 30 and the cumulative-mean ETA at the same step (its elapsed time ÷ 30 × 300), each against the finished run's
+elapsed time (the report keeps no step times, so tqdm's moving average is not computed there).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,19 +76,31 @@ def series(name: str, n: int, rng: np.random.Generator, base_s: float = 0.01) ->
 
 
 def naive_remaining_s(done: np.ndarray, m: int) -> tuple[float, float, float]:
-    """A progress bar's ETA for ``m`` steps left (the mean so far, warm-up included) and the 80% interval of
+    """A cumulative-mean ETA for ``m`` steps left (the mean so far, warm-up included) and the 80% interval of
     independent, identically distributed steps: the naive baseline."""
     k, mean, sd = len(done), float(done.mean()), float(done.std(ddof=1))
     half = steps_mod.t_quantile(k - 1) * sd * np.sqrt(m + m * m / k)
     return m * mean, m * mean - half, m * mean + half
 
 
+TQDM_SMOOTHING = 0.3  # tqdm's default `smoothing` (tqdm.tqdm's signature; its EMA of the rate between updates)
+
+
+def tqdm_remaining_s(done: np.ndarray, m: int, smoothing: float = TQDM_SMOOTHING) -> float:
+    """tqdm's default ETA for ``m`` steps left, updated every step: ``m`` × the exponential moving average of the step
+    times, bias-corrected as tqdm's ``EMA`` (÷ (1 − (1 − smoothing)^n) after n updates)."""
+    last = 0.0
+    for t in done:
+        last = smoothing * float(t) + (1 - smoothing) * last
+    return m * last / (1 - (1 - smoothing) ** len(done))
+
+
 def coverage(name: str, n: int, fraction: float, runs: int, seed: int = 0) -> dict:
     """Share of runs whose true total lies in the range predicted from the first ``fraction``, track's and the
-    naive baseline's, and their points' errors."""
+    cumulative-mean baseline's, and their points' errors beside tqdm's default ETA's."""
     rng = np.random.default_rng(seed)
     inside = {"track": 0, "naive": 0}
-    errors: dict[str, list[float]] = {"track": [], "naive": []}
+    errors: dict[str, list[float]] = {"track": [], "naive": [], "tqdm": []}
     for _ in range(runs):
         x = series(name, n, rng)
         k = int(n * fraction)
@@ -93,42 +109,37 @@ def coverage(name: str, n: int, fraction: float, runs: int, seed: int = 0) -> di
                                       ("naive", naive_remaining_s(x[:k], n - k))):
             inside[who] += done + low <= total <= done + high
             errors[who].append((done + mid) / total - 1)
-    e, ne = np.abs(errors["track"]), np.abs(errors["naive"])
+        errors["tqdm"].append((done + tqdm_remaining_s(x[:k], n - k)) / total - 1)
+    e, ne, te = (np.abs(errors[k]) for k in ("track", "naive", "tqdm"))
     return {"coverage": inside["track"] / runs, "median_error": float(np.median(e)),
             "p95_error": float(np.percentile(e, 95)), "naive_coverage": inside["naive"] / runs,
-            "naive_median_error": float(np.median(ne))}
-
-
-_SECONDS = {"ms": 1e-3, "s": 1.0, "min": 60.0, "h": 3600.0}
-
-
-def _seconds(number: str, unit: str) -> float:
-    return float(number) * _SECONDS[unit]
+            "naive_median_error": float(np.median(ne)), "tqdm_median_error": float(np.median(te)),
+            "signed_median_error": float(np.median(errors["track"])),
+            "tqdm_signed_median_error": float(np.median(errors["tqdm"]))}
 
 
 def example(runs: int, steps: int = 300, at: int = 30) -> None:
-    """The numpy example run ``runs`` times: track's forecast at step ``at`` and the progress bar's, each against
-    the finished run."""
+    """The numpy example run ``runs`` times: track's forecast at step ``at`` and the cumulative-mean ETA, each against
+    the finished run, read from the report it saves."""
     script = Path(__file__).resolve().parents[1] / "examples" / "train_numpy.py"
-    elapsed = re.compile(r"step (\d+) of \d+ \(\d+%\), ([\d.]+) (ms|s|min|h) elapsed")
-    predicted = re.compile(r"whole run\s+([\d.]+) (ms|s|min|h) predicted")
     track_errors, naive_errors = [], []
-    for i in range(runs):
-        out = subprocess.run([sys.executable, str(script), "--steps", str(steps), "--report-at", str(at),
-                              "--backend", "none", "--seed", str(i)], capture_output=True, text=True, check=True,
-                             timeout=600).stderr
-        marks = {int(m.group(1)): _seconds(m.group(2), m.group(3)) for m in elapsed.finditer(out)}
-        forecast = predicted.search(out)
-        if at not in marks or steps not in marks or forecast is None:
-            raise SystemExit(f"the example's report was not as expected:\n{out}")
-        final = marks[steps]
-        track_errors.append(_seconds(forecast.group(1), forecast.group(2)) / final - 1)
-        naive_errors.append(marks[at] / at * steps / final - 1)
-        print(f"run {i + 1}: finished in {final:.3f} s; track at step {at}: {track_errors[-1]:+.1%}; "
-              f"progress bar: {naive_errors[-1]:+.1%}")
-    print(f"{runs} runs: track {min(track_errors):+.0%} to {max(track_errors):+.0%} (median |error| "
-          f"{np.median(np.abs(track_errors)):.1%}); progress bar's ETA {min(naive_errors):+.0%} to "
-          f"{max(naive_errors):+.0%} ({np.median(np.abs(naive_errors)):.1%})")
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(runs):
+            path = Path(tmp) / f"run{i}.json"
+            subprocess.run([sys.executable, str(script), "--steps", str(steps), "--report-at", str(at), "--backend",
+                            "none", "--seed", str(i), "--report", str(path)], capture_output=True, text=True,
+                           check=True, timeout=600)
+            history = {h["step"]: h for h in json.loads(path.read_text())["history"]}
+            if at not in history or steps not in history:
+                raise SystemExit(f"{path}: no report at steps {at} and {steps}")
+            final = history[steps]["elapsed_s"]
+            track_errors.append(history[at]["wall_clock_s"] / final - 1)
+            naive_errors.append(history[at]["elapsed_s"] / at * steps / final - 1)
+            print(f"run {i + 1}: finished in {final:.3f} s; track at step {at}: {track_errors[-1]:+.1%}; "
+                  f"cumulative-mean ETA: {naive_errors[-1]:+.1%}")
+    print(f"{runs} runs: track {min(track_errors):+.1%} to {max(track_errors):+.1%} (median |error| "
+          f"{np.median(np.abs(track_errors)):.1%}); cumulative-mean ETA {min(naive_errors):+.1%} to "
+          f"{max(naive_errors):+.1%} ({np.median(np.abs(naive_errors)):.1%})")
 
 
 def overhead(step_ms: float, steps: int, backend: str) -> None:
@@ -172,7 +183,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=400)
     ap.add_argument("--example", type=int, metavar="RUNS", help="run examples/train_numpy.py RUNS times instead")
     args = ap.parse_args()
-    if args.example:
+    if args.example is not None:
+        if args.example < 1:
+            ap.error("--example needs at least 1 run")
         example(args.example)
         return
     if not args.coverage:
@@ -184,9 +197,10 @@ def main() -> None:
             print(f"\n{n} steps, predicted from the first {fraction:.0%}")
             for name in SCENARIOS:
                 r = coverage(name, n, fraction, args.runs)
-                print(f"  {name:16s} coverage {r['coverage']:5.1%}   median error {r['median_error']:5.1%}   "
-                      f"95th pct {r['p95_error']:5.1%}   naive: coverage {r['naive_coverage']:5.1%}   "
-                      f"median error {r['naive_median_error']:5.1%}")
+                print(f"  {name:16s} coverage {r['coverage']:5.1%}   median error {r['median_error']:5.1%} "
+                      f"(signed {r['signed_median_error']:+.1%})   95th pct {r['p95_error']:5.1%}   cumulative mean: "
+                      f"coverage {r['naive_coverage']:5.1%}   median error {r['naive_median_error']:5.1%}   tqdm: "
+                      f"median error {r['tqdm_median_error']:5.1%} (signed {r['tqdm_signed_median_error']:+.1%})")
 
 
 if __name__ == "__main__":

@@ -60,8 +60,8 @@ mean (70B 0.73-1.15, 405B 1.40-1.79, the pattern of TensorRT-LLM's 405B runs), t
 as H200s 1.09x. The table's column says "Throughput (tokens/s)" without saying total or output (vLLM's throughput
 benchmark prints both; at 2048/2048 they differ 2x), so it was not made a check. AMD's own best GEMM rates (ROCm blog
 "Measuring Max-Achievable FLOPs, Part 2", 2025: MI300X 708 TFLOPS BF16 and 1,273 FP8 of 1,307 and 2,615 peak, MI325X
-843 and 1,519) put the MI300X at 0.54 of its BF16 peak, where this project's H100 calibrations reached 0.67 (docs/how-to/
-calibrate.md): a device's attainable share of its peak is a field no profile has yet, and with no sourced H100 or
+843 and 1,519) put the MI300X at 0.54 of its BF16 peak, where this project's H100 and H200 calibrations reached
+0.66-0.67 (docs/how-to/calibrate.md): a device's attainable share of its peak is a field no profile has yet, and with no sourced H100 or
 B200 figure of the same kind to hold it against, it was not added.
 
 Tried 2026-11-27 in a one-off run, not shipped: the PCIe cards of a chip as that chip held to their power. The H100

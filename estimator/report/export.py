@@ -115,7 +115,9 @@ def memory_line(est: Estimate) -> str | None:
     b = m.per_device
     return (f"{gb(b.total_gb)} GB per device of {gfmt(m.capacity_gb)} GB (weights {gb(b.weights_gb)}, gradients "
             f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}; "
-            f"{m.strategy.describe()}): {'fits' if m.fits else 'does not fit'}")
+            f"{m.strategy.describe()}): "
+            + (f"fits, tight ({b.total_gb / m.capacity_gb:.0%} of it: see the notes)" if m.tight else
+               "fits" if m.fits else "does not fit"))
 
 
 def step_lines(est: Estimate) -> list[str]:

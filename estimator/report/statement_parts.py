@@ -23,7 +23,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.hardware.profile import alone_words
 from estimator.core.training.estimate import Estimate
-from estimator.core.training.memory import gb
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE, gb
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
@@ -369,7 +369,11 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
     fewest = (f"the fewest devices that hold it are {latex_escape(hz.whole(need))} with {latex_escape(how.describe())}"
               if need is not None else "")
     would = "" if measured else "would "  # an estimate's tense (researcher review 2026-11-27: "needs … which fits")
-    if m.fits:
+    if m.tight:  # within the last tenth of the device's memory (TIGHT_MEMORY_SHARE): said, as the table's line says it
+        fit = (f", which {would}fit" + ("s" if measured else "") + latex_escape(
+            f", tightly (above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, where what the memory model leaves out, "
+            "the CUDA context, communication buffers and fragmentation, may not fit)"))
+    elif m.fits:
         fit = f", which {would}fit" + ("s" if measured else "")
     elif any(UNRECORDED_SPLIT.match(n) for n in est.notes):
         fit = (f" under the memory settings assumed here ({strategy}); the published run split its model across "

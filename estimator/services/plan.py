@@ -365,27 +365,19 @@ def predates_the_step_fit(profile: HardwareProfile) -> str | None:
             f"reached far less than it would say (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU, Gopher on TPU v3 at 32.5%)")
 
 
-# A layout whose modelled memory comes within this share of the device's may not run: the memory model counts the step's
-# tensors (what PyTorch's max_memory_allocated measures: 1.07x off on this project's 32 measured steps, `validate`), not
-# the CUDA context, NCCL's buffers or the caching allocator's fragmentation, which Megatron-Bridge's own memory estimator
-# leaves out too ("validate final configs with runtime memory metrics": NVIDIA NeMo Megatron-Bridge, memory tuning
-# guide, docs.nvidia.com/nemo/megatron-bridge). No source gives their size; the share is the one a serving engine takes
-# by default for its own tensors, leaving the rest to them (the latency engine's memory fraction, engines.toml).
-TIGHT_MEMORY_ENGINE = "latency"
-
-
-def tight_memory_note(gb: float, capacity_gb: float) -> str | None:
-    """A note where ``gb`` a device fits ``capacity_gb`` but above the share a serving engine leaves itself (the
-    comment above); None otherwise (or with no capacity known)."""
-    from estimator.io.serving_data import engine_profile
-    eng = engine_profile(TIGHT_MEMORY_ENGINE)
-    share = float(eng.memory_fraction)
-    if not math.isfinite(capacity_gb) or capacity_gb <= 0 or not share * capacity_gb < gb <= capacity_gb:
+def tight_plan_note(rows: tuple, capacity_gb: float) -> str | None:
+    """Where the plan's best layout is tight (``mem.is_tight``): said, with the fastest listed layout that has room and
+    how much slower it is; None where the best has room."""
+    if not rows or not mem.is_tight(gb := rows[0].planned.memory.total_gb, capacity_gb):
         return None
-    return (f"memory: {mem.gb(gb)} GB a device is {gb / capacity_gb:.0%} of its {gfmt(capacity_gb)} GB; the model counts "
-            "the step's tensors (as PyTorch's max_memory_allocated), not the CUDA context, NCCL's buffers or the "
-            f"allocator's fragmentation, so above {share:.0%} of it ({eng.memory_fraction_source}, the rest left to "
-            "them) the layout may not run: check its peak memory in a short run, or take a layout with more room")
+    roomy = next(((i, r) for i, r in enumerate(rows, 1)
+                  if r.planned.memory.total_gb <= mem.TIGHT_MEMORY_SHARE * capacity_gb), None)
+    instead = ("no layout listed has more room" if roomy is None else
+               f"the fastest listed with room: #{roomy[0]}, {core_plan.layout_words(roomy[1].planned.layout)}, "
+               f"{mem.gb(roomy[1].planned.memory.total_gb)} GB, "
+               f"{roomy[1].planned.run_seconds / rows[0].planned.run_seconds - 1:.1%} slower")
+    return (f"memory: the best layout is tight, {mem.gb(gb)} GB a device, {gb / capacity_gb:.0%} of "
+            f"{gfmt(capacity_gb)} GB: {mem.TIGHT_WORDS}; {instead}")
 
 
 def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) -> str | None:
@@ -512,7 +504,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note, tight_memory_note(gb, capacity))
+                expert_overlap_note(st), seq_note)
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -521,8 +513,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                      seq_len=seq_len, global_batch_tokens=gbt, precision=precision,
                                      capacity_gb=capacity, space=SearchSpace(), attention=attention, top=1)
             best = found.best
+            tight = (f" (tight: {best.memory.total_gb / capacity:.0%} of the device's memory)"
+                     if best is not None and mem.is_tight(best.memory.total_gb, capacity) else "")
             instead = (f"the planner's best that fits: {best.run_seconds / S_PER_DAY:,.1f} days, "
-                       f"{core_plan.layout_words(best.layout)}" if best is not None else found.why_none)
+                       f"{core_plan.layout_words(best.layout)}{tight}" if best is not None else found.why_none)
             timed = "" if scenario.utilization is not None else "its time is of a run that cannot be made as given; "
             notes += (f"the layout given does not fit in memory ({mem.gb(gb)} GB a device of {gfmt(capacity)} GB): "
                       f"{timed}{instead}",)
@@ -563,8 +557,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note,
-                             tight_memory_note(best.memory.total_gb, capacity)) if n)
+    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note)
+                 if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
@@ -868,8 +862,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):
         notes.append(f"the best layout's {overlap}")
-    if rows and (tight := tight_memory_note(rows[0].planned.memory.total_gb, capacity)):
-        notes.append(f"the best layout's {tight}")
+    if tight := tight_plan_note(rows, capacity):
+        notes.append(tight)
     unfitted = unfitted_precision_note(precision)
     if unfitted:
         notes.append(unfitted)

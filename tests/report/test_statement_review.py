@@ -26,7 +26,7 @@ from estimator.io.calibration_io import write_profile
 from estimator.io.datafiles import default_profiles, load_profile_file
 from estimator.report import humanize as hz
 from estimator.report.export import render
-from estimator.report.statement import TIME_INPUTS, statement
+from estimator.report.statement import TIME_INPUTS, Statement, statement
 from estimator.report.statement_parts import no_paths
 from estimator.services import api
 
@@ -241,11 +241,39 @@ REVIEW_RUNS = {"a price of 0": lambda folder: dict(flops=1e22, price_usd_per_dev
                                                                         flops=1e16),
                "an imported log, its times with a space": lambda folder: dict(hardware=str(_import_log(folder, " ")),
                                                                               flops=1e16),
-               "a known run in another grid": lambda folder: dict(preset_id="bert-base", region="FRA")}
+               "a known run in another grid": lambda folder: dict(preset_id="bert-base", region="FRA"),
+}
 for _name, _run in REVIEW_RUNS.items():
     to_compile(f"review's statement: {_name}")(lambda folder, run=_run: _statement(**run(folder))[1])
+
+
+# a layout at 99% of the device's memory: "fits, tightly (above 90\\% ...)", its percent sign escaped
+TIGHT_LAYOUT = dict(model="llama-3.1-8b", hardware="h100-sxm", devices=8, tokens=1e12, tp=1, pp=1, micro_batch=4)
+
+
+def _tight_statement(**run) -> Statement:
+    from estimator import run as run_by_name  # the CLI's inputs by name (a catalog model and its layout)
+    return statement(run_by_name(**run).estimate, SOURCES, version=__version__)
+
+
+to_compile("review's statement: a tight layout")(lambda folder: _tight_statement(**TIGHT_LAYOUT, zero=1))
+
+
+def test_the_tight_layouts_statement_compiles_without_warnings(compiled_statements):
+    assert compiled_statements["review's statement: a tight layout"] == []
 
 
 @pytest.mark.parametrize("name", REVIEW_RUNS)
 def test_the_review_statements_compile_without_warnings(compiled_statements, name):
     assert compiled_statements[f"review's statement: {name}"] == []
+
+
+def test_a_tight_layout_is_said_to_fit_tightly():
+    """A layout the memory model puts at 99% of an H100's 85.52 GB: the statement says it would fit tightly and why, as
+    the table's memory line says "fits, tight"; one with room says "would fit" alone."""
+    tex = _tight_statement(**TIGHT_LAYOUT, zero=1).tex
+    assert ("against 85.52~GB of device memory, which would fit, tightly (above 90\\% of the device's memory, where "
+            "what the memory model leaves out, the CUDA context, communication buffers and fragmentation, may not "
+            "fit).") in tex
+    roomy = _tight_statement(**TIGHT_LAYOUT, zero=3).tex
+    assert "which would fit." in roomy and "tightly" not in roomy

@@ -32,23 +32,41 @@ LLAMA_70B = dict(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devic
 
 def test_a_layout_near_the_devices_memory_is_said_to_be_tight():
     """The memory model counts tensors, not the CUDA context, NCCL's buffers or fragmentation: a layout at 99% of an
-    H100's 85.52 GB "fits" by it but may not run, and says so; one at half of it says nothing."""
+    H100's 85.52 GB "fits" by it but may not run, and its memory note and JSON say it is tight; one at half of it says
+    nothing of the kind."""
     tight = estimate(**LLAMA_70B, tp=2, pp=1, zero=2, micro_batch=4, activation_recompute="full")
-    (said,) = [n for n in tight.notes if n.startswith("memory: ") and "may not run" in n]
-    assert "84.5 GB a device is 99% of its 85.52 GB" in said and "above 90% of it" in said
-    assert "vLLM's default --gpu-memory-utilization" in said
+    (said,) = [n for n in tight.notes if n.startswith("memory: ")]
+    assert said.startswith("memory: fits, tight: 84.5 GB per device against 85.52 GB, 99% of it (")
+    assert said.endswith("above 90% of the device's memory, what the model leaves out (the CUDA context, NCCL's "
+                         "buffers, the allocator's fragmentation) and its own miss may stop it: check the peak in a "
+                         "short run, or take a layout with more room")
+    assert tight.to_dict()["memory"]["tight"] is True and tight.to_dict()["memory"]["fits"] is True
     roomy = estimate(**LLAMA_70B, tp=4, pp=1, zero=3, micro_batch=4)
-    assert not any("may not run" in n for n in roomy.notes)
+    assert not any("tight" in n for n in roomy.notes) and roomy.to_dict()["memory"]["tight"] is False
 
 
-def test_the_plan_says_when_its_best_layout_is_tight():
+def test_the_plan_says_when_its_best_layout_is_tight_and_names_the_fastest_with_room():
     """The planner ranks by time every layout that fits the whole memory; where its best comes within 10% of it (Llama
-    3.1 8B on 8 H100s: 85.0 GB of 85.52), the plan says so; where it does not (the 70B on 1,024: 47.9 GB), nothing."""
+    3.1 8B on 8 H100s: 85.0 GB of 85.52), the plan says so and names the fastest listed layout with room (#2, ZeRO-3,
+    56.9 GB, 1.4% slower); where it does not (the 70B on 1,024: 47.9 GB), nothing."""
     from estimator.services.plan import plan
     loose = plan(**LLAMA_70B)
     assert loose.rows[0].planned.memory.total_gb < 0.9 * 85.52
-    assert not any("may not run" in n for n in loose.notes)
+    assert not any("tight" in n for n in loose.notes)
     tight = plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8)
-    assert tight.rows[0].planned.memory.total_gb > 0.9 * 85.52
-    (said,) = [n for n in tight.notes if "may not run" in n]
-    assert said.startswith("the best layout's memory: 85 GB a device is 99% of its 85.52 GB")
+    (said,) = [n for n in tight.notes if "tight" in n]
+    assert said.startswith("memory: the best layout is tight, 85 GB a device, 99% of 85.52 GB: above 90% of the "
+                           "device's memory")
+    second = tight.rows[1].planned
+    assert second.memory.total_gb <= 0.9 * 85.52
+    slower = second.run_seconds / tight.rows[0].planned.run_seconds - 1
+    assert said.endswith(f"the fastest listed with room: #2, TP 1 × PP 1 × DP 8, ZeRO-3, micro-batch 4, 4.19 × 10⁶ "
+                         f"tokens a step (2,048 × 2,048), no recomputation, bf16, 56.9 GB, {slower:.1%} slower")
+    assert f"{slower:.1%}" == "1.4%"
+
+
+def test_a_layout_that_does_not_fit_names_the_planners_best_and_says_when_it_is_tight():
+    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, zero=0, micro_batch=8)
+    (said,) = [n for n in notes if n.startswith("the layout given does not fit")]
+    assert said.endswith("ZeRO-1, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no recomputation, bf16 "
+                         "(tight: 99% of the device's memory)")

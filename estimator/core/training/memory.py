@@ -136,6 +136,12 @@ ZERO_STAGES = (0, 1, 2, 3)
 # The defaults when the user gives none: GPT-3's 2,048-token context (Brown et al. 2020,
 # arXiv:2005.14165, Table 2.1), the sequence length of Korthikanti et al.'s GPT experiments;
 # micro-batch 1, the smallest, as in Korthikanti et al.'s Table 3 configurations.
+# A layout that fits but whose modelled memory is above this share of the device's is said to be tight. A design
+# choice, not a sourced figure: the model counts the step's tensors only (not the CUDA context, NCCL's buffers or the
+# caching allocator's fragmentation, which Megatron-Bridge's memory estimator leaves out too: "validate final configs
+# with runtime memory metrics", NVIDIA NeMo Megatron-Bridge memory tuning guide), whose size no source here gives, and
+# it misses measured steps' peaks both ways (`validate` compares it with this project's measured steps).
+TIGHT_MEMORY_SHARE = 0.9
 DEFAULT_SEQ_LEN = 2048
 DEFAULT_MICRO_BATCH = 1
 # Tensor parallelism stays inside one 8-GPU server (NVLink), as Narayanan et al. 2021 (§3.3) do;
@@ -500,6 +506,17 @@ def fewest(shape: Shape, capacity_gb: float, seq_len: float, micro_batch: float,
     return None if best is None else (best[1], best[2])
 
 
+# What a tight layout is told (``TIGHT_MEMORY_SHARE``)
+TIGHT_WORDS = (f"above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, what the model leaves out (the CUDA context, "
+               "NCCL's buffers, the allocator's fragmentation) and its own miss may stop it: check the peak in a short "
+               "run, or take a layout with more room")
+
+
+def is_tight(total_gb: float, capacity_gb: float) -> bool:
+    """``total_gb`` a device fits ``capacity_gb`` but is above ``TIGHT_MEMORY_SHARE`` of it."""
+    return math.isfinite(capacity_gb) and TIGHT_MEMORY_SHARE * capacity_gb < total_gb <= capacity_gb
+
+
 @dataclass(frozen=True)
 class TrainingMemory:
     shape: Shape
@@ -521,12 +538,20 @@ class TrainingMemory:
     def fits(self) -> bool:
         return self.per_device.total_gb <= self.capacity_gb
 
+    @property
+    def tight(self) -> bool:
+        """Fits, but above ``TIGHT_MEMORY_SHARE`` of the device's memory."""
+        return is_tight(self.per_device.total_gb, self.capacity_gb)
+
     def note(self) -> str:
         """One sentence for the notes: does it fit, and on how many devices."""
         name = self.device_name
         total = f"{gb(self.per_device.total_gb)} GB per device against {gfmt(self.capacity_gb)} GB"
         how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam, "
                f"{KERNEL_WORDS[self.strategy.attention]}; shape: {self.how or self.shape.source}")
+        if self.tight:
+            return (f"memory: fits, tight: {total}, {self.per_device.total_gb / self.capacity_gb:.0%} of it "
+                    f"({self.strategy.describe()}; {how}); {TIGHT_WORDS}")
         if self.fits:
             return f"memory: fits, {total} ({self.strategy.describe()}; {how})"
         chosen = f"the chosen {self.devices:,} device{'s' if self.devices != 1 else ''} cannot hold it ({total}; {how})"
@@ -545,6 +570,7 @@ class TrainingMemory:
     def to_dict(self) -> dict:
         return {
             "per_device_gb": self.per_device.to_dict(), "device_memory_gb": self.capacity_gb, "fits": self.fits,
+            "tight": self.tight,
             "devices": self.devices, "data_parallel": self.data_parallel, "strategy": self.strategy.to_dict(),
             "min_devices": self.min_devices,
             "fewest_devices": None if self.best_strategy is None else {
