@@ -4,12 +4,14 @@ or the fewest devices that meet a deadline or a budget (``estimator.services.pla
 from __future__ import annotations
 
 import io
+import math
 import sys
 
 from estimator.cli.estimate_cmds import add_site_args
 from estimator.cli.input_args import add_input_args
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE, is_tight
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import dump_json
@@ -60,7 +62,8 @@ def table_text(report: plan_service.PlanReport) -> str:
     out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet} ({r.considered:,} layouts considered; "
                f"{r.timed:,} step "
                "times, each interleaving of those that fit); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
-               "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each")
+               "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each (estimate's --pp p "
+               f"--vp v); GB/dev marked *: above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, tight")
     out.append("")
     head = (f"{'#':>2}  {'layout':<58} {'tok/s/dev':>9} {'MFU':>6} {'HFU':>6} {'GB/dev':>7} {'days':>7} "
             f"{'cost':>9} {'CO₂e':>11}")
@@ -72,8 +75,9 @@ def table_text(report: plan_service.PlanReport) -> str:
         recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
         words = f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"
         cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
-        out.append(f"{i:>2}  {words:<58} {gfmt(p.step.tokens_per_s_per_device, 4):>9} {p.step.mfu:>6.1%} "
-                   f"{p.step.hfu:>6.1%} {p.memory.total_gb:>7.1f} {days_cell(e.wall_clock_s):>7} {cost:>9} "
+        gb_cell = f"{p.memory.total_gb:.1f}" + ("*" if is_tight(p.memory.total_gb, r.capacity_gb or math.inf) else "")
+        out.append(f"{i:>2}  {words:<58} {tokens_cell(p.step.tokens_per_s_per_device):>9} {p.step.mfu:>6.1%} "
+                   f"{p.step.hfu:>6.1%} {gb_cell:>7} {days_cell(e.wall_clock_s):>7} {cost:>9} "
                    f"{hz.human('co2e_kg', e.co2e_kg):>11}")
     best = r.best
     if best is not None:
@@ -90,6 +94,12 @@ def table_text(report: plan_service.PlanReport) -> str:
         out.append(f"note: {n}")
     out.append(tool_line(None))
     return "\n".join(out) + "\n"
+
+
+def tokens_cell(tokens_per_s: float) -> str:
+    """The table's tokens/s per device: whole, with thousands separators, from 100 up; three significant figures
+    below (researcher review 2026-11-27: 10,260, 9528 and 986.2 in one column)."""
+    return f"{tokens_per_s:,.0f}" if tokens_per_s >= 100 else gfmt(tokens_per_s, 3)
 
 
 def days_cell(wall_clock_s: float) -> str:

@@ -34,7 +34,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from estimator.core.base.interval import EXACT, PREDICTION, STATED
+from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.plan import EXPERT_NOTE_SHARE
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
@@ -586,7 +586,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"published training layouts held out by source{held}, and the goodput's range "
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}"
                      f"{cite.get(GOODPUT_RANGE_KEY, '')}); the power's from a fit "
-                     f"to measured power draws; {exact} and grid intensity are taken as exact.")
+                     f"to measured power draws; {exact} and grid intensity are taken as exact. "
+                     + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}."))
         else:
             held = (f"; the time's held {latex_escape(coverage)}" if coverage else
                     ", whose out-of-sample coverage the tool reports")

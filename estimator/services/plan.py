@@ -365,6 +365,37 @@ def predates_the_step_fit(profile: HardwareProfile) -> str | None:
             f"reached far less than it would say (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU, Gopher on TPU v3 at 32.5%)")
 
 
+# A step's tokens within this share of the batch asked are not said to differ (a rounding of the last sequence).
+BATCH_SAID_SHARE = 0.005
+
+
+def batch_rounded_note(asked_tokens: float, given: bool, layout: Layout) -> str | None:
+    """Where a layout's step holds other than the tokens asked (a whole number of micro-batches on every data-parallel
+    replica, ``core_plan.global_batch_for``): both said, and why (researcher review 2026-11-27: 4,194,304 tokens given
+    ran as 3,833,856 without a word); None where they agree within ``BATCH_SAID_SHARE``."""
+    used = layout.global_batch * layout.seq_len
+    if abs(used / asked_tokens - 1) <= BATCH_SAID_SHARE:
+        return None
+    return (f"global batch: {'given' if given else 'the default'} {asked_tokens:,.0f} tokens; the layout's step "
+            f"holds {used:,} ({layout.global_batch:,} sequences of {layout.seq_len:,}, {used / asked_tokens - 1:+.1%}): "
+            f"the nearest whole number of micro-batches of {layout.micro_batch} on each of its {layout.dp:,} "
+            "data-parallel replicas")
+
+
+def beyond_context_note(model: str | None, seq_len: int) -> str | None:
+    """A sequence longer than the catalog model's released context: said (researcher review 2026-11-27: 200,000 tokens
+    of Llama 3.1 8B's 131,072 passed without a word); a new context length is a run of its own, as a long-context
+    stage is, so it is timed, not refused. None for a shape given or within the context."""
+    if model is None:
+        return None
+    from estimator.io.serving_data import catalog_model
+    m = catalog_model(model)
+    if m.context is None or seq_len <= m.context:
+        return None
+    return (f"sequence {seq_len:,}: longer than the context {m.name} was released with, {m.context:,} tokens; timed "
+            "as a sequence of that length (a long-context stage's, the model's position encoding extended)")
+
+
 def tight_plan_note(rows: tuple, capacity_gb: float) -> str | None:
     """Where the plan's best layout is tight (``mem.is_tight``): said, with the fastest listed layout that has room and
     how much slower it is; None where the best has room."""
@@ -469,7 +500,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     devices = int(scenario.devices)
     step_params, step_range, _ = step_model()
     attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
-    seq_note = default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else ""
+    seq_note = (default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else
+                beyond_context_note(shape_keys.get("model"), seq_len) or "")
     recompute_default = "full" if scenario.recompute else "none"
     if layout_given:
         tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
@@ -497,6 +529,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                         recompute=o.get("activation_recompute", recompute_default), precision=precision,
                         flash_attention=attention == "flash")
         st = step_time(shape, layout, hardware, step_params)
+        if not raised:
+            raised = tuple(n for n in (batch_rounded_note(gbt, global_batch_tokens is not None, layout),) if n)
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
@@ -557,8 +591,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note)
-                 if n)
+    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note,
+                             batch_rounded_note(gbt, global_batch_tokens is not None, lay)) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
@@ -642,7 +676,9 @@ class PlanReport:
                             "source": core_plan.GOODPUT_SOURCE},
                 "assumptions": {} if self.best is None else {
                     a.name: a.to_dict() for a in site_assumptions(self.best.estimate)},
-                "layouts": [row.to_dict() for row in self.rows], "notes": list(self.notes)}
+                "layouts": [{**row.to_dict(), "memory_tight": mem.is_tight(row.planned.memory.total_gb,
+                                                                            self.capacity_gb or math.inf)}
+                            for row in self.rows], "notes": list(self.notes)}
 
 
 PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud", "price_usd_per_device_hour",
@@ -869,6 +905,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(unfitted)
     if "seq_len" not in given:
         notes.append(default_seq_note(s_len))
+    elif beyond := beyond_context_note(model, s_len):
+        notes.append(beyond)
+    if rows and (rounded := batch_rounded_note(gbt, global_batch_tokens is not None, rows[0].planned.layout)):
+        notes.append(f"the best layout's {rounded}")
     if rows:
         notes.append(site_note(rows[0].estimate))
     notes.append(f"shape: {how}")

@@ -47,6 +47,9 @@ def test_the_statement_names_the_model_the_layout_the_method_and_the_goodput(cap
     assert "@inproceedings{narayanan2021efficient" in bib and "@article{dubey2024llama3" in bib
     assert "@article{gemini2023" in bib  # the goodput's range cited, not bare (researcher review 2026-11-27)
     # one tense for an estimate, and the stated ranges' caveat beside the figures it qualifies, before the memory
+    # the table's caveat on whole runs, said in the statement too (researcher review 2026-11-27: the .tex had dropped it)
+    assert ("The time is a tuned software stack's, and published whole runs can take longer: Phi-3's on 512 H100s took "
+            "1.6--2.2$\\times$ it, 1.2--1.4$\\times$ a flat 30\\% of peak's.") in tex
     # the planner's best (ZeRO-3, micro-batch 8) at 83.8 of 85.52 GB: it would fit, tightly, and the statement says why
     assert "Manufacturing the devices would add " in tex and "Training would need " in tex
     assert "which would fit, tightly (above 90\\% of the device's memory" in tex

@@ -70,3 +70,36 @@ def test_a_layout_that_does_not_fit_names_the_planners_best_and_says_when_it_is_
     (said,) = [n for n in notes if n.startswith("the layout given does not fit")]
     assert said.endswith("ZeRO-1, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no recomputation, bf16 "
                          "(tight: 99% of the device's memory)")
+
+
+def test_a_batch_the_layout_rounds_is_said_with_both_figures():
+    """Researcher review (2026-11-27, third): 4,194,304 tokens given ran as 3,833,856 (1,872 sequences of 2,048: 4 on
+    each of 468 replicas) without a word; an exact fit says nothing."""
+    notes = _notes(**{**LLAMA_70B, "devices": 1872}, tp=4, pp=1, zero=3, micro_batch=4, activation_recompute="none",
+                   global_batch_tokens=4194304)
+    (said,) = [n for n in notes if n.startswith("global batch:")]
+    assert said == ("global batch: given 4,194,304 tokens; the layout's step holds 3,833,856 (1,872 sequences of 2,048, "
+                    "-8.6%): the nearest whole number of micro-batches of 4 on each of its 468 data-parallel replicas")
+    exact = _notes(**LLAMA_70B, tp=4, pp=1, zero=3, micro_batch=4, global_batch_tokens=4194304)
+    assert not any(n.startswith("global batch:") for n in exact)
+
+
+def test_a_sequence_beyond_the_models_released_context_is_said():
+    notes = _notes(model="llama-3.1-8b", tokens=15e12, hardware="h100-sxm", devices=1024, seq_len=200000)
+    (said,) = [n for n in notes if n.startswith("sequence 200,000")]
+    assert "longer than the context Llama 3.1 8B (meta-llama/Meta-Llama-3.1-8B) was released with, 131,072 tokens" \
+        in said
+    assert not any(n.startswith("sequence 8,192") for n in _notes(model="llama-3.1-8b", tokens=15e12,
+                                                                 hardware="h100-sxm", devices=1024, seq_len=8192))
+
+
+def test_the_plan_table_marks_tight_layouts_and_its_json_says_which(cli):
+    import json
+    out = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024").out
+    assert "(estimate's --pp p --vp v); GB/dev marked *: above 90% of the device's memory, tight" in out
+    row10 = next(line for line in out.splitlines() if line.startswith("10  "))
+    assert " 84.5* " in row10 and " 982 " in row10  # tokens/s whole, as the rows above it (1,150 … 984)
+    layouts = json.loads(cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
+                             "--devices", "1024", "--format", "json").out)["layouts"]
+    assert [x["memory_tight"] for x in layouts] == [x["memory_per_device_gb"] > 0.9 * 85.52 for x in layouts]
+    assert layouts[9]["memory_tight"] and not layouts[0]["memory_tight"]

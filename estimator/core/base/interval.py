@@ -52,11 +52,16 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 # Where the step model timed the run (a layout or a model's shape given: estimator/core/training/plan.py), the time's
 # range is the step model's, held out by source on published layouts, with the goodput's (researcher review
 # 2026-11-26: the JSON's range_meaning had named the utilisation fit for it)
+# What the step model's time is not: a whole run's as published (its one home; the paper statement says it too)
+WHOLE_RUN_LONGER = ("published whole runs can take longer: Phi-3's on 512 H100s took 1.6–2.2× it, 1.2–1.4× a flat 30% "
+                    "of peak's")
+WHOLE_RUN_COMMAND = "python -m research.whole_runs_step_path"  # what measures it
+WHOLE_RUN_CAVEAT = f"the time is a tuned stack's, and {WHOLE_RUN_LONGER}, `{WHOLE_RUN_COMMAND}`"
 STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the time's from the step model's errors "
                       "on published training layouts held out by source and the goodput's stated range (`python -m "
-                      "estimator validate` measures the step model's coverage; the time is a tuned stack's, and "
-                      "published whole runs can take longer: Phi-3's on 512 H100s took 1.6–2.2× it, 1.2–1.4× a flat 30% "
-                      "of peak's, `python -m research.whole_runs_step_path`), the power's from the power fit (its "
+                      "estimator validate` measures the step model's coverage; "
+                      + WHOLE_RUN_CAVEAT.replace("{", "{{").replace("}", "}}") +
+                      "), the power's from the power fit (its "
                       "coverage measured the same way), and energy, CO₂e and cost combine the two; a range marked "
                       "\"stated\" is as its sources state (embodied carbon and water), with no measured coverage; a "
                       "figure without a range is taken as exact: the FLOPs, inputs you give, PUE and grid intensity")
