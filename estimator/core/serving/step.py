@@ -426,6 +426,9 @@ class Step:
     # the stretch ``prefill_s`` carries: the step's where prompts ride in the steps, the prefill's own in an engine
     # that prefills apart (1: none)
     prefill_held_stretch: float = 1.0
+    # one prompt's prefill alone as its replica runs it, unlimited (its experts over the replica's devices under expert
+    # parallelism); None: as ``prefill_s`` gives it per prompt
+    prompt_alone_s: float | None = None
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
@@ -510,6 +513,11 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * arch.prompt_attention_pairs(p) * width
     prompt_linear_s = p * linear_s(max(step_tokens, p), max(routed_tokens, p))
     prefill_s = share * starts * (prompt_linear_s + prompt_attention / attention_s) / tp
+    # one prompt's prefill as its replica runs it: its dense products and attention on its own device, its experts'
+    # over the replica's ep devices at once (the time to its first token; serving engineer's review 2026-11-27: under
+    # expert parallelism every expert had been charged to the prompt's device, 8x the tensor-parallel time at EP8)
+    expert_share = expert_flops / linear_per_token if linear_per_token > 0 else 0.0
+    prompt_alone_s = (prompt_linear_s * (1.0 - expert_share * (1.0 - 1.0 / ep)) + prompt_attention / attention_s) / tp
     tp_s = 0.0
     if tp > 1:
         # every token the step's matrix products carry is all-reduced: the decoded sequences' and, where prompts ride
@@ -611,7 +619,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
-                prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held)
+                prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
+                prompt_alone_s=prompt_alone_s)
 
 
 def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:

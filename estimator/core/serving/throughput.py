@@ -73,6 +73,8 @@ def ttft_s(st: Step, batch: float, output_tokens: float) -> float:
     (``Step.prefill_limit_stretch``), not at the step's average draw (review 2026-11-27: a limit between the two
     had left the time to the first token unchanged)."""
     emitted = st.tokens_per_step
+    if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
+        return st.prompt_alone_s * st.prefill_limit_stretch + st.tpot_s * emitted
     # the step's prefill as held (the step's stretch, or the prefill's own in an engine that prefills apart), a prompt
     # alone at the prefill's draw in either
     own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch
