@@ -92,8 +92,12 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
     weights_gb, usable_gb, per_sequence_gb = footprint.weights_gb, footprint.usable_gb, footprint.kv_gb_per_sequence
     on = f"{devices} × {profile.id}"
     if weights_gb >= usable_gb:
-        return InputError(f"the weights need {gfmt(weights_gb, 3)} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
-                          f"{profile.id} offer {gfmt(usable_gb, 3)} GB ({memory_source}): use more devices")
+        # as many figures as tell the two apart (review 2026-11-27: "need 1,340 GB; … offer 1,340 GB")
+        need, offer = gfmt(weights_gb, 3), gfmt(usable_gb, 3)
+        if need == offer and f"{weights_gb:,.1f}" != f"{usable_gb:,.1f}":
+            need, offer = f"{weights_gb:,.1f}", f"{usable_gb:,.1f}"
+        return InputError(f"the weights need {need} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
+                          f"{profile.id} offer {offer} GB ({memory_source}): use more devices")
     query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
     if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
         return InputError(f"one sequence of {query} needs {gfmt(per_sequence_gb, 3)} GB of KV cache; beside "

@@ -33,6 +33,9 @@ from estimator.core.serving.step import (
     kv_replication,
 )
 
+# A profile that states no scale-up domain: one HGX board's GPUs, linked by NVLink (NVIDIA HGX H100/H200/B200: 8)
+HGX_DEVICES = 8
+
 if TYPE_CHECKING:
     from estimator.core.serving.device import ServingCompute
     from estimator.core.serving.memory_fit import MemoryFit
@@ -178,6 +181,13 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
         # under expert parallelism that is the replica's; each device reads its own experts (review 2026-11-26)
         notes.append(moe + (f", over the replica's {devices} devices: each reads the weights outside the experts and "
                             "those of its own experts the batch reaches" if ep > 1 else ""))
+        if ep == 1 and devices > 1 and served.architecture.kv_heads != 1:
+            # serving engineer's review 2026-11-27: Qwen3-235B-A22B on 8 H200s read 22,258 tokens/s at TP2 × 4 and
+            # 48,610 with --ep 8, and nothing said expert parallelism had not been weighed
+            notes.append("expert parallelism not weighed: a mixture of experts without latent attention is served in "
+                         "tensor parallelism here unless an expert-parallel degree is given (attention data-parallel); "
+                         "the engine's expert-parallel figures rest on few published runs (the serving check of "
+                         "validate: TensorRT-LLM's EP8 runs of Qwen3 235B-A22B read fast)")
     if batch > 1 and fit.engine == "latency":
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
                      "as the latency benchmarks ran them")
@@ -221,9 +231,12 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})"
                      + (f", each {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs longer for the nodes it "
                         f"spans ({CROSS_NODE_ALLREDUCE_SOURCE})" if device.cross_node_latency_s else ""))
-    if devices > 8 and ep == 1:
-        notes.append("tensor parallelism beyond 8 devices (one NVLink domain) is rarely used; serving usually adds "
-                     "replicas or pipeline stages instead, not modelled")
+    # beyond one scale-up domain (8 on an HGX board; 72 in an NVL72 rack: serving engineer's review 2026-11-27, GB200
+    # TP16 had read "beyond 8 devices (one NVLink domain)")
+    domain = profile.scale_up_devices or HGX_DEVICES
+    if devices > domain and ep == 1:
+        notes.append(f"tensor parallelism beyond {domain} devices (one {profile.id} scale-up domain) is rarely used; "
+                     "serving usually adds replicas or pipeline stages instead, not modelled")
     if profile.calibration is not None:  # calibrate audit: the serving numbers ignored it without a word
         notes.append(f"{profile.id} is a calibrated profile: its measured matmul throughput and mean power are "
                      "training figures and are not used here; serving takes the profile's peak, memory bandwidth and "

@@ -1,0 +1,83 @@
+"""Serving engineer's review (2026-11-27): what the inference answer said of itself where it could mislead a buyer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator import inference
+
+
+def notes_of(**kw) -> list[str]:
+    """The answer's notes, as the CLI prints them (the service's accuracy notes among them)."""
+    return inference(**kw).to_dict()["notes"]
+
+
+def _json(cli, *args) -> dict:
+    return json.loads(cli("inference", "--tokens", "1e9", "--format", "json", *args).out)
+
+
+def test_the_answer_in_its_own_layout_is_a_row_of_the_savings_where_the_rows_hold_the_baselines(cli):
+    """The savings rows hold the baseline's layout (TP 4 × 2 here); the answer takes its own (TP 2 × 4, 25,378
+    tokens/s): a row says what the answer itself saves, its figures the answer's."""
+    d = _json(cli, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--kv-bits", "8", "--batch-size", "max")
+    rows = {t["technique"]: t for t in d["techniques"]}
+    own = rows["as-answered"]
+    assert own["label"] == "as answered (tensor parallel 2 × 4, batch 1,503)"
+    assert (own["tensor_parallel"], own["replicas"], own["batch_size"]) == (2, 4, 1503)
+    assert 1 / own["seconds_per_token"] == pytest.approx(d["tokens_per_s"])
+    assert (rows["combined"]["tensor_parallel"], rows["combined"]["replicas"]) == (4, 2)  # the baseline's
+    # where the answer's layout is the rows', no such row
+    d1 = _json(cli, "--model", "llama-3.1-8b", "--devices", "1", "--bits", "8", "--batch-size", "64")
+    assert "as-answered" not in {t["technique"] for t in d1["techniques"]}
+
+
+def test_a_batch_given_says_the_layout_was_chosen_among_those_that_hold_it():
+    r = notes_of(model="qwen3-235b-a22b", hardware="b200", devices=8, bits=4, kv_bits=8, batch_size=2048, tokens=1e6)
+    (layout,) = [n for n in r if n.startswith("layout: ")]
+    assert "tensor parallelism 2 (chosen for the most tokens per second among the layouts whose replicas hold the " \
+           "batch given) × 4 replicas" in layout
+    best = notes_of(model="qwen3-235b-a22b", hardware="b200", devices=8, bits=4, kv_bits=8, batch_size="max",
+                     tokens=1e6)
+    assert any("(chosen for the most tokens per second)" in n for n in best)
+
+
+def test_a_mixture_of_experts_served_in_tensor_parallelism_says_expert_parallelism_was_not_weighed():
+    tp = notes_of(model="qwen3-235b-a22b", hardware="h200-sxm", devices=8, bits=8, batch_size="max", tokens=1e6)
+    assert any(n.startswith("expert parallelism not weighed: ") for n in tp)
+    for kw in (dict(model="qwen3-235b-a22b", ep=8), dict(model="deepseek-v3"), dict(model="llama-3.1-70b")):
+        r = notes_of(hardware="h200-sxm", devices=8, bits=8, batch_size="max", tokens=1e6, **kw)
+        assert not any(n.startswith("expert parallelism not weighed") for n in r), kw
+
+
+def test_the_eager_engine_is_judged_against_the_batches_it_was_fitted_to():
+    r = notes_of(model="llama-3.1-8b", hardware="a100-sxm-80gb", devices=1, batch_size=1408, engine="eager-2023",
+                  tokens=1e6)
+    assert any("batch 1408: the one batch measured on this chip is 1" in n for n in r)
+    assert not any("run from 1 to 768" in n for n in r)
+
+
+def test_tensor_parallelism_is_rare_beyond_the_devices_scale_up_domain_not_beyond_8():
+    nvl = notes_of(model="llama-3.1-405b", hardware="gb200", devices=16, tp=16, tokens=1e6)
+    assert not any("is rarely used" in n for n in nvl)  # one NVL72 rack: 72 devices on NVLink
+    hgx = notes_of(model="llama-3.1-405b", hardware="h100-sxm", devices=16, tp=16, tokens=1e6)
+    assert any(n.startswith("tensor parallelism beyond 8 devices (one h100-sxm scale-up domain) is rarely used")
+               for n in hgx)
+
+
+def test_a_device_without_mlperf_results_of_the_kind_of_one_with_them_carries_its_miss():
+    """The MI325X (no MLPerf result here) is an AMD GPU as the MI300X is, whose results held out read 1.5× fast."""
+    r = notes_of(model="llama-3.1-70b", hardware="mi325x", devices=8, bits=8, tokens=1e6)
+    (said,) = [n for n in r if "ran no MLPerf Inference result here" in n]
+    assert said.startswith("mi325x ran no MLPerf Inference result here; mi300x, an AMD GPU (ROCm, not CUDA) as it is, "
+                           "held out: its 8 results")
+    assert "read 1.5× the measured tokens/s (geometric mean: too fast)" in said
+    b300 = notes_of(model="llama-3.1-70b", hardware="b300", devices=8, bits=8, tokens=1e6)
+    assert not any("ran no MLPerf Inference result here" in n for n in b300)
+
+
+def test_weights_that_just_miss_the_memory_are_said_to_a_decimal(cli):
+    r = cli("inference", "--tokens", "1e6", "--model", "deepseek-v3", "--hardware", "gb200", "--devices", "8",
+            "--bits", "16")
+    assert r.code == 2 and "the weights need 1,342.0 GB; 8 × 186 GB of gb200 offer 1,339.2 GB" in r.err
