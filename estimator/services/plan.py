@@ -18,7 +18,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
-from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
 from estimator.core.training import step as core_step
@@ -956,9 +956,9 @@ def with_devices(report: PlanReport, devices: int) -> PlanReport:
     return replace(report, devices=devices)
 
 
-# the devices of a server the deadline's and budget's searches count in: an HGX/DGX server's 8 GPUs; a smaller
+# the devices of a server the deadline's and budget's searches count in: an HGX/DGX server's GPUs; a smaller
 # scale-up domain (a PCIe pair) counts in its own size, a larger one (NVL72) in eights (a design choice)
-SERVER_DEVICES = 8
+SERVER_DEVICES = HGX_SERVER_DEVICES
 # whole-server counts tried at most between the ladder's last miss and its first hit (a deadline's or budget's
 # fewest devices): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a search,
 # ~15 ms on this project's CI machine)

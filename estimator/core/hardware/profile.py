@@ -111,6 +111,11 @@ class Price:
         return "other"
 
 
+
+# One HGX/DGX server's GPUs, linked by NVLink (NVIDIA HGX H100/H200/B200: 8 GPUs a baseboard): the scale-up domain of
+# a profile that states none, and the server the planner's searches count devices in
+HGX_SERVER_DEVICES = 8
+
 @dataclass(frozen=True)
 class HardwareProfile:
     id: str
