@@ -391,7 +391,7 @@ def default_query(model: str | None) -> tuple[float, float]:
             float(DEFAULT_TOKENS_PER_QUERY if output is None else output))
 
 
-def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
+def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
                      train_flops: float | None = None,
@@ -450,7 +450,8 @@ def inference_report(*, hardware: str = INFERENCE_DEFAULT_HARDWARE, tokens: floa
     train_given = ("train_flops",) if train_flops is not None else ("train_tokens",) if train_tokens is not None else ()
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
-    profile = default_profiles().get(hardware)
+    # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None")
+    profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
     fit = serving_data.load_serving_fit(engine)
     released_how = ()
     if inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:

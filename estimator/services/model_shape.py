@@ -86,6 +86,9 @@ def check_mixture(experts, experts_per_token) -> tuple[int, int]:
         return 1, 1
     n = v.require_whole("experts", experts, B.EXPERTS, field="experts")
     per = v.require_whole("experts per token", experts_per_token, B.EXPERTS, field="experts_per_token")
+    if n < 2:  # API audit 2026-11-27: "must be at least 1 and fewer than the 1 experts"
+        raise InputError(f"a mixture of experts has at least 2 experts per layer, got {n}: leave both out for a "
+                         "dense model", field="experts")
     if not 1 <= per < n:
         raise InputError(f"the experts per token ({per}) must be at least 1 and fewer than the {n} experts",
                          field=("experts_per_token", "experts"))

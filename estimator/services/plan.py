@@ -224,6 +224,29 @@ def check_batch_holds_a_sequence(global_batch_tokens, seq_len: int) -> None:
                          field=("global_batch_tokens", "seq_len"))
 
 
+def check_run_holds_a_step(tokens: float, global_batch_tokens, gbt: float) -> None:
+    """A run of at least one step: the run's tokens no fewer than one global batch (API audit 2026-11-27: a batch of
+    10¹⁵ tokens for a run of 10¹² had printed "0.001 steps of 1.35 × 10⁹ s", and 1 token 1.5 × 10⁻⁶ s)."""
+    if float(tokens) < gbt:
+        which = "" if global_batch_tokens is not None else "the default, "
+        raise InputError(f"the run's {gfmt(float(tokens), 3)} token{'' if float(tokens) == 1 else 's'} "
+                         f"{'is' if float(tokens) == 1 else 'are'} fewer than one step's global batch ({which}"
+                         f"{gfmt(gbt, 3)} tokens): give a global batch of at most the run's tokens, or more tokens",
+                         field=("global_batch_tokens", "tokens"))
+
+
+def check_split_divides(devices: int, tp: int | None, pp: int | None, cp: int | None) -> None:
+    """The parts of a layout given divide the devices, as `estimate` refuses them (API audit 2026-11-27: `plan --tp
+    16` on 8 devices had been told no replica gets a micro-batch, and to give a larger global batch)."""
+    given = {k: x for k, x in (("tp", tp), ("pp", pp), ("cp", cp)) if x is not None}
+    split = math.prod(given.values())
+    if given and devices % split:
+        words = " × ".join({"tp": "tensor", "pp": "pipeline", "cp": "context"}[k] for k in given)
+        raise InputError(f"{words} parallel given = {' × '.join(str(x) for x in given.values())}"
+                         f"{f' = {split:,}' if len(given) > 1 else ''} does not divide the {devices:,} devices: give "
+                         "parts whose product divides them", field=(*given, "devices"))
+
+
 def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
     """The interleaved schedule needs stages, and whole rounds of micro-batches on each (Megatron-LM's
     interleaved 1F1B runs the micro-batches in groups of p; Narayanan et al. 2021 §2.2.2): refused in words."""
@@ -503,7 +526,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     seq_note = (default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else
                 beyond_context_note(shape_keys.get("model"), seq_len) or "")
     recompute_default = "full" if scenario.recompute else "none"
+    check_run_holds_a_step(tokens, global_batch_tokens, gbt)
     if layout_given:
+        if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
+            raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
         tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
         # what the memory model refuses, in its words first (the same on a device without memory), then what the
         # step adds: a layout whose product does not divide the devices
@@ -739,9 +765,11 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     precision = precision if precision is not None else profile.default_precision
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
         covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
-        raise InputError(f"the step model covers {', '.join(covered)} on {profile.name}, not {precision}" if covered else
-                         f"the step model covers none of {', '.join(STEP_PRECISIONS)} on {profile.name}: its profile "
-                         f"has no peak at them", field="precision")
+        if not covered:  # the device, not a precision nobody gave (API audit 2026-11-27: tagged --precision)
+            raise InputError(f"a plan times layouts at {', '.join(STEP_PRECISIONS)}, and {profile.name}'s profile has "
+                             "no peak at any of them: `estimate` times a run on it from its utilisation", field="hardware")
+        raise InputError(f"a plan times layouts on {profile.name} at {', '.join(covered)}, not {precision}",
+                         field="precision")
     if (older := predates_the_step_fit(profile)) is not None:
         raise InputError(f"{older}: `estimate` times a run on it from its utilisation (fitted to whole runs, or "
                          "the profile's)", field="hardware")
@@ -778,8 +806,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         return estimate(sc, profile, step=run)
 
     target, target_value, fastest_within = None, None, None
+    check_run_holds_a_step(tokens, global_batch_tokens, gbt)
     if devices is not None:
         n_devices = int(v.require_whole("devices", devices, B.DEVICES))
+        check_split_divides(n_devices, space.tp, space.pp, space.cp)
         found = searched(n_devices, top)
     else:
         target = "deadline" if deadline_days is not None else "budget"
@@ -874,7 +904,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, {best.run_seconds / S_PER_DAY:,.1f} "
                              f"days for {hz.money(cost)} (a plan on that many devices lists its layouts){beyond}")
     if found.best is None:
-        raise InputError(found.why_none, field=("devices", "tp", "pp"))
+        raise InputError(found.why_none, field=found.why_fields)
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
     if target == "budget":  # the layouts on those devices that meet it (review: rows over the budget were listed)
         rows = tuple(r for r in rows if r.estimate.cost_usd is not None and r.estimate.cost_usd <= target_value)

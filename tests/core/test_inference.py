@@ -426,12 +426,12 @@ def test_quantised_weights_keep_a_tied_table_once_and_say_when_the_vocabulary_is
 def test_a_refusal_names_the_memory_fraction_its_engine_holds():
     """vllm-2024 holds 0.95 of each device (ML.ENERGY's --gpu-memory-utilization), the default engine TensorRT-LLM's
     and vLLM's 0.9: a refusal says which, with its source (engines.toml; it once said "0.9 … vLLM's default" whatever
-    the engine)."""
+    the engine). The figure only, not its whole citation (API audit 2026-11-27: KvCacheConfig in a one-line error)."""
     m = serving_data.catalog_model("llama-3.1-70b")
     s = InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch, devices=1)
-    with pytest.raises(InputError, match=r"offer 81\.2 GB \(0\.95 of device memory: ML\.ENERGY's --gpu-memory-utiliz"):
+    with pytest.raises(InputError, match=r"offer 81\.2 GB \(0\.95 of device memory\): use more devices$"):
         inference(s, H100, FIT)
-    with pytest.raises(InputError, match=r"offer 77 GB \(0\.9 of device memory for weights and KV cache: TensorRT-LLM's"):
+    with pytest.raises(InputError, match=r"offer 77 GB \(0\.9 of device memory for weights and KV cache\): use more"):
         inference(s, H100, serving_data.load_serving_fit("optimized-2024"))
-    with pytest.raises(InputError, match=r"offer 77 GB \(0\.9 of device memory: vLLM's default --gpu-memory-utilization"):
+    with pytest.raises(InputError, match=r"offer 77 GB \(0\.9 of device memory\): use more devices$"):
         inference(s, H100, serving_data.load_serving_fit("latency"))

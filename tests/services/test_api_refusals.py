@@ -329,11 +329,13 @@ def test_what_the_cli_refuses_the_api_refuses_too(capsys):
 def test_a_device_with_no_peak_the_step_model_covers_is_said_so_not_with_an_empty_list(capsys):
     """CLI review 2026-11-27: "the step model covers  on NVIDIA GeForce GTX 580, not fp32"."""
     from estimator import plan
-    with pytest.raises(InputError, match=r"^the step model covers none of bf16, .* on NVIDIA GeForce GTX 580: its profile "
-                                         r"has no peak at them$"):
+    with pytest.raises(InputError, match=r"^a plan times layouts at bf16, .*, and NVIDIA GeForce GTX 580's profile has "
+                                         r"no peak at any of them: `estimate` times a run on it from its utilisation$"):
         plan(model="llama-3.1-8b", tokens=1e12, devices=8, hardware="gtx-580")
     assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8", "--hardware", "gtx-580"]) == 2
-    assert "covers none of" in capsys.readouterr().err
+    # the device is named as the cause, not a precision nobody gave (API audit 2026-11-27)
+    err = capsys.readouterr().err
+    assert "(--hardware;" in err and "--precision" not in err
 
 
 @pytest.mark.parametrize("given", ["4", "x", "-1"])

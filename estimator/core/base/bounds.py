@@ -89,7 +89,7 @@ DEVICE_HOURS = Bound(1 / (S_PER_HOUR * MS_PER_S), 1e14, "device-h",
 
 # -- site and prices ----------------------------------------------------------------------------
 POWER_W = Bound(1.0, 1e8, "W", "1 W (a phone SoC) up to 100 MW per device (AlphaGo's whole system is ≈1 MW); a power "
-                                "given for a scenario also within its hardware kind's limits (core/hardware/limits.py)")
+                                "given for a scenario also within its hardware kind's limits (a GPU's, a CPU's, a system's)")
 POWER_LIMIT_W = Bound(1.0, 1e8, "W", "as a power per device, 1 W up to 100 MW; then, on a GPU, from a quarter of its "
                                       "TDP up to its TDP, the rated power a limit is set against")
 PUE = Bound(1.0, 3.0, "", "1.0 (no overhead) up to 3.0; the industry average is 1.58 and few sites exceed 2.5 "

@@ -5,6 +5,8 @@ heads and hold the weights and the KV cache; the time of fewer tokens than one f
 
 from __future__ import annotations
 
+import re
+
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import HardwareProfile
@@ -12,6 +14,12 @@ from estimator.core.serving.memory import serving_footprint
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.step import USABLE_MEMORY_SOURCE
 from estimator.core.workload.architecture import Architecture, tensor_parallel_problem
+
+
+def usable_words(memory_source: str) -> str:
+    """A memory fraction's source cut to its figure, for a refusal's one line ("0.9 of device memory for weights and
+    KV cache"; API audit 2026-11-27: the whole citation, KvCacheConfig and all, had been quoted in each error)."""
+    return re.split(r":|,| \(", memory_source, maxsplit=1)[0].strip()
 
 
 def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile, mem: dict,
@@ -31,8 +39,8 @@ def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile,
         raise InputError(f"the weights and KV cache need {gfmt(need.needed_gb, 3)} GB, and no tensor-parallel split of the "
                          f"{counted(heads, 'attention head')} ({counted(arch.kv_heads, 'KV head')}, copied when devices "
                          f"outnumber them) holds them on {gfmt(profile.memory_gb)} GB devices ({profile.id}; "
-                         f"{memory_source}); use a smaller batch, fewer bits or a device with "
-                         "more memory")
+                         f"{usable_words(memory_source)}); use a smaller batch, fewer bits or a device with "
+                         "more memory", field=("batch_size", "bits", "hardware"))
     return fitting[0], (f"the fewest devices that split the {counted(heads, 'attention head')} and "
                         f"{counted(arch.kv_heads, 'KV head')} and whose usable memory holds the weights and the "
                         "batch's KV cache")
@@ -56,4 +64,4 @@ def unfilled_batch(tokens: float, batch: int, tokens_per_query: float, tpot_s: f
                     f"steps of {gfmt(tpot_s * tokens_per_step, 3)} s")
 
 
-__all__ = ["devices_for_heads", "unfilled_batch"]
+__all__ = ["devices_for_heads", "unfilled_batch", "usable_words"]

@@ -12,7 +12,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MB_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.serving.checks import devices_for_heads
+from estimator.core.serving.checks import devices_for_heads, usable_words
 from estimator.core.serving.memory import Footprint, devices_needed, draft_layers_of, serving_footprint
 from estimator.core.serving.notes import count_text
 from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE
@@ -97,16 +97,18 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
         if need == offer and f"{weights_gb:,.1f}" != f"{usable_gb:,.1f}":
             need, offer = f"{weights_gb:,.1f}", f"{usable_gb:,.1f}"
         return InputError(f"the weights need {need} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
-                          f"{profile.id} offer {offer} GB ({memory_source}): use more devices")
+                          f"{profile.id} offer {offer} GB ({usable_words(memory_source)}): use more devices", field="devices")
     query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
     if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
         return InputError(f"one sequence of {query} needs {gfmt(per_sequence_gb, 3)} GB of KV cache; beside "
                           f"{gfmt(weights_gb, 3)} GB of weights, {on} leave {gfmt(usable_gb - weights_gb, 3)} GB "
-                          f"({memory_source}): use shorter prompts or answers, or more devices")
+                          f"({usable_words(memory_source)}): use shorter prompts or answers, or more devices",
+                          field=("prompt_tokens", "tokens_per_query", "devices"))
     return InputError(f"batch {count_text(batch)} does not fit: its KV cache needs {gfmt(footprint.kv_cache_gb, 3)} GB "
                       f"({gfmt(per_sequence_gb * MB_PER_GB, 3)} MB per sequence of {query}) beside "
                       f"{gfmt(weights_gb, 3)} GB of weights in {gfmt(usable_gb, 3)} GB usable on {on} "
-                      f"({memory_source}); the largest batch that fits is {count_text(footprint.max_batch)}")
+                      f"({usable_words(memory_source)}); the largest batch that fits is {count_text(footprint.max_batch)}",
+                      field="batch_size")
 
 
 __all__ = ["MemoryFit", "does_not_fit", "expert_parallel", "memory_fit", "preemption_note"]

@@ -352,6 +352,7 @@ class Plan:
     timed: int
     considered: int
     why_none: str = ""
+    why_fields: tuple[str, ...] = ("devices", "tp", "pp")  # the inputs ``why_none`` is about
     notes: tuple[str, ...] = field(default_factory=tuple)
     batch_fed: bool = True   # False: no split gave every data-parallel replica a micro-batch of the global batch
 
@@ -430,25 +431,34 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                                            run_seconds(best, tokens, goodput)))
                                 break  # the lightest recomputation that fits: more only adds time
     found.sort(key=lambda f: (f.run_seconds, f.layout.zero_stage, f.layout.tp * f.layout.pp * f.layout.cp))
-    why = "" if found else _why_none(shape, devices, capacity_gb, seq_len, global_batch_tokens, batch_fed)
-    return Plan(tuple(found[:top]), devices, timed, considered, why, batch_fed=batch_fed)
+    if found:
+        return Plan(tuple(found[:top]), devices, timed, considered, batch_fed=batch_fed)
+    why, fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed)
+    return Plan((), devices, timed, considered, why, fields, batch_fed=batch_fed)
 
 
-def _why_none(shape: ModelShape, devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
-              batch_fed: bool = True) -> str:
+def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
+    """Why a global batch feeds no step: it holds less than one sequence."""
+    # the user's figure as given, not rounded (review 2026-11-27: 2,048 had read "2,050")
+    return (f"the global batch of {gfmt(global_batch_tokens)} tokens holds less than one sequence of {seq_len:,}: "
+            "give a larger global batch or a shorter sequence")
+
+
+def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
+              batch_fed: bool = True) -> tuple[str, tuple[str, ...]]:
+    """Why no layout was found, and the inputs that say it (API audit 2026-11-27: a sequence too long for the batch
+    had named --devices, --tp, --pp)."""
     if global_batch_tokens / seq_len < 1:
-        # the user's figure as given, not rounded (review 2026-11-27: 2,048 had read "2,050")
-        return (f"the global batch of {gfmt(global_batch_tokens)} tokens holds less than one sequence of {seq_len:,}: "
-                "give a larger global batch or a shorter sequence")
+        return less_than_a_sequence(global_batch_tokens, seq_len), ("global_batch_tokens", "seq_len")
     if not batch_fed:
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; it may grow "
                 f"{gfmt(BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller micro-batch or fewer "
-                "devices")
+                "devices"), ("global_batch_tokens", "micro_batch", "devices")
     return (f"no layout of the model on {devices:,} {plural_devices(devices)} fits {gfmt(capacity_gb)} GB per device with the choices "
             "tried (tensor parallelism within the scale-up domain, pipeline, context parallelism, ZeRO, "
-            "recomputation): give more devices")
+            "recomputation): give more devices"), ("devices", "tp", "pp")
 
 
 # Device counts the deadline and budget searches try: whole scale-up domains (8-GPU servers) in steps that grow
@@ -478,5 +488,5 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "global_batch_for", "layout_dict", "layout_words", "memory_of", "parts_dict",
+           "global_batch_for", "less_than_a_sequence", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]

@@ -1,0 +1,97 @@
+"""Refusals from the CLI-and-API audit of 2026-11-27 (204 edge cases through both): each refused by the CLI in one
+line that names the input at fault, and by the Python API the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+import estimator
+from estimator.cli.main import main
+from estimator.core.base.errors import InputError
+
+LLAMA_8B = ("--model", "llama-3.1-8b")
+
+
+def _refused(capsys, argv: list[str]) -> str:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("argv, kwargs, said, flags", [
+    # a global batch larger than the whole run: "0.001 steps of 1.35 × 10⁹ s" had been printed
+    (["estimate", *LLAMA_8B, "--tokens", "1e12", "--devices", "64", "--global-batch-tokens", "1e15"],
+     dict(model="llama-3.1-8b", tokens=1e12, devices=64, global_batch_tokens=1e15),
+     "the run's 10¹² tokens are fewer than one step's global batch (10¹⁵ tokens)", "(--global-batch-tokens, --tokens)"),
+    # one token: 1.5 × 10⁻⁶ s had been printed
+    (["estimate", *LLAMA_8B, "--tokens", "1", "--devices", "64"], dict(model="llama-3.1-8b", tokens=1, devices=64),
+     "the run's 1 token is fewer than one step's global batch (the default, 4.19 × 10⁶ tokens)",
+     "(--global-batch-tokens, --tokens)"),
+    # the default batch holding less than one sequence: refused without a layout, had been taken with --tp 2
+    (["estimate", *LLAMA_8B, "--tokens", "1e12", "--devices", "8", "--seq-len", "1e8", "--tp", "2"],
+     dict(model="llama-3.1-8b", tokens=1e12, devices=8, seq_len=1e8, tp=2),
+     "holds less than one sequence of 100,000,000", "(--global-batch-tokens, --seq-len)"),
+])
+def test_estimate_refuses_a_run_that_is_not_one_step(capsys, argv, kwargs, said, flags):
+    err = _refused(capsys, argv)
+    assert said in err and err.rstrip().endswith(flags)
+    with pytest.raises(InputError, match="fewer than one step|less than one sequence"):
+        estimator.estimate(**kwargs)
+
+
+@pytest.mark.parametrize("argv, kwargs, said, flags", [
+    (["plan", *LLAMA_8B, "--tokens", "1", "--devices", "64"], dict(model="llama-3.1-8b", tokens=1, devices=64),
+     "the run's 1 token is fewer than one step's global batch", "(--global-batch-tokens, --tokens)"),
+    # the layout's parts against the devices, as `estimate` says it (had been: "give a larger global batch")
+    (["plan", *LLAMA_8B, "--tokens", "1e12", "--devices", "8", "--tp", "16"],
+     dict(model="llama-3.1-8b", tokens=1e12, devices=8, tp=16),
+     "tensor parallel given = 16 does not divide the 8 devices", "(--tp, --devices)"),
+    (["plan", *LLAMA_8B, "--tokens", "1e12", "--devices", "64", "--pp", "3"],
+     dict(model="llama-3.1-8b", tokens=1e12, devices=64, pp=3),
+     "pipeline parallel given = 3 does not divide the 64 devices", "(--pp, --devices)"),
+    (["plan", *LLAMA_8B, "--tokens", "1e12", "--devices", "64", "--tp", "8", "--pp", "8", "--cp", "2"],
+     dict(model="llama-3.1-8b", tokens=1e12, devices=64, tp=8, pp=8, cp=2),
+     "tensor × pipeline × context parallel given = 8 × 8 × 2 = 128 does not divide the 64 devices",
+     "(--tp, --pp, --cp, --devices)"),
+    # the sequence's own inputs named, not --devices, --tp, --pp
+    (["plan", *LLAMA_8B, "--tokens", "1e12", "--devices", "64", "--seq-len", "1e8"],
+     dict(model="llama-3.1-8b", tokens=1e12, devices=64, seq_len=1e8),
+     "holds less than one sequence of 100,000,000", "(--global-batch-tokens, --seq-len)"),
+])
+def test_plan_refuses_for_the_cause_and_names_its_inputs(capsys, argv, kwargs, said, flags):
+    err = _refused(capsys, argv)
+    assert said in err and err.rstrip().endswith(flags) and "micro-batch" not in err
+    with pytest.raises(InputError) as exc:
+        estimator.plan(**kwargs)
+    assert said in str(exc.value)
+
+
+def test_one_expert_is_no_mixture_of_experts(capsys):
+    """It had read "must be at least 1 and fewer than the 1 experts"."""
+    err = _refused(capsys, ["plan", "--layers", "8", "--d-model", "1024", "--experts", "1", "--experts-per-token", "1",
+                            "--tokens", "1e9", "--devices", "8"])
+    assert "a mixture of experts has at least 2 experts per layer, got 1: leave both out for a dense model" in err
+
+
+def test_a_power_refusal_names_no_source_file(capsys):
+    err = _refused(capsys, ["estimate", "--flops", "1e23", "--power-w", "0"])
+    assert ".py" not in err and "(--power-w)" in err
+
+
+@pytest.mark.parametrize("argv, flags", [
+    (["inference", *LLAMA_8B, "--tokens", "1e9", "--batch-size", "1e6"], "(--batch-size, --bits, --hardware;"),
+    (["inference", "--params", "1e15", "--tokens", "1e9"], "(--batch-size, --bits, --hardware;"),
+    (["inference", "--model", "llama-3.1-405b", "--tokens", "1e9", "--devices", "1"], "(--devices)"),
+])
+def test_a_serving_memory_refusal_names_its_inputs_and_not_the_citation(capsys, argv, flags):
+    """These had named no flag, and quoted TensorRT-LLM's kv_cache_free_gpu_mem_fraction (KvCacheConfig) whole."""
+    err = _refused(capsys, argv)
+    assert flags in err and "KvCacheConfig" not in err and "0.9 of device memory for weights and KV cache)" in err
+
+
+def test_inference_takes_no_hardware_as_the_default_as_estimate_and_plan_do():
+    given_none = estimator.inference(model="llama-3.1-8b", tokens=1e9, hardware=None).result
+    default = estimator.inference(model="llama-3.1-8b", tokens=1e9).result
+    assert given_none.hardware_id == default.hardware_id == "h100-sxm"
+    assert given_none.tokens_per_s == default.tokens_per_s
