@@ -29,6 +29,19 @@ def test_mser_cuts_slow_leading_steps_and_nothing_from_a_steady_series():
     assert steps_mod.mser_truncation([0.1, 0.01]) == 0  # too short to judge
 
 
+def test_a_short_steady_series_keeps_its_steps_and_a_real_warm_up_is_cut_exactly():
+    """Measuring engineer's review 2026-11-27: a steady 0.2 s loop's forecast came and went between steps 10 and 20, as
+    MSER's smallest standard error cut 3–10 steady steps; within one standard error of it, few are cut."""
+    rng = np.random.default_rng(0)
+    cuts = [steps_mod.mser_truncation(0.2 + 0.0008 * rng.standard_normal(12)) for _ in range(500)]
+    assert np.mean(np.array(cuts) > 0) < 0.15  # 42% by the smallest standard error alone (bench_track --warmup)
+    assert np.mean([12 - c >= steps_mod.MIN_STEADY_STEPS for c in cuts]) > 0.9  # a forecast at step 12
+    slow = [steps_mod.mser_truncation(np.r_[1.1 * (1 + 0.01 * rng.standard_normal(5)),
+                                             1 + 0.01 * rng.standard_normal(35)]) for _ in range(200)]
+    assert np.mean(np.array(slow) == 5) > 0.9  # five steps 10% slow: five cut, not more
+
+
+
 def test_steady_mean_batches_and_range_formula():
     rng = np.random.default_rng(1)
     x = 0.02 + 0.004 * rng.standard_normal(400)
