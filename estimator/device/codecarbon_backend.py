@@ -64,6 +64,23 @@ def cpu_power_source(tracker) -> tuple[str, bool, str]:
     return "codecarbon-cpu-unknown-method", True, "unknown"
 
 
+def cpu_model_tdp(tracker) -> tuple[float | None, bool]:
+    """(the CPU power CodeCarbon's model starts from, W; whether it is CodeCarbon's generic figure) where it models the
+    CPU's power (cpu_load, constant), else (None, False). Private attributes (``CPU._tdp``, ``CPU._is_generic_tdp``),
+    as ``cpu_power_source`` reads ``CPU._mode``: a figure that is not a positive number is left out."""
+    for hw in getattr(tracker, "_hardware", ()):
+        if type(hw).__name__ == "CPU":
+            tdp = getattr(hw, "_tdp", None)
+            if isinstance(tdp, (int, float)) and math.isfinite(tdp) and tdp > 0:
+                return float(tdp), bool(getattr(hw, "_is_generic_tdp", False))
+    return None, False
+
+
+# CodeCarbon 3.x's cpu_load model of a machine's CPU power (codecarbon/external/hardware.py,
+# CPU._get_power_from_cpu_load, tracking_mode "machine"): the TDP × (0.1 + 0.9 × load³).
+CPU_LOAD_MODEL_WORDS = "× (0.1 + 0.9 × load³), CodeCarbon's cpu_load curve"
+
+
 def import_problem() -> str | None:
     """Why CodeCarbon, installed, cannot be imported here (it or what it needs fails to import), or None where it
     imports (``calibrate --backends`` imports it to say so: measure review 2026-11-26, it read "available")."""
@@ -173,8 +190,15 @@ class CodeCarbonBackend(Backend):
             "cpu_utilization_percent": getattr(data, "cpu_utilization_percent", None),
         }
         if estimate:
+            tdp_w, generic = cpu_model_tdp(tracker)
+            # what the estimate is made of (measuring engineer's review 2026-11-27: 7.84 W with no word of its 8 W)
+            base = ("" if tdp_w is None else
+                    f": {gfmt(tdp_w, 3)} W{' (its generic figure: the CPU is not in its table)' if generic else ''}"
+                    + (f" {CPU_LOAD_MODEL_WORDS}" if mode == "cpu_load" else ""))
+            if tdp_w is not None:
+                details["codecarbon_cpu_tdp_w"] = tdp_w
             details["estimate_note"] = (f"CPU power is CodeCarbon's {mode} estimate (no RAPL energy counter readable "
-                                        "on this machine), not a measurement")
+                                        f"on this machine), not a measurement{base}")
         return Measurement(duration_s, cpu_energy_j, mean_power_w(cpu_energy_j, duration_s), source, estimate,
                            self.device_name, self.name, {k: v for k, v in details.items() if v is not None})
 

@@ -41,6 +41,12 @@ def _headline(p: Prediction, final: bool, status: str | None) -> str:
     return ""
 
 
+def _over(p: Prediction) -> str:
+    """What the mean power is over: the steady steps' windows, not the energy so far ÷ the time so far (measuring
+    engineer's review 2026-11-27: "0.00607 Wh measured; 3.50 W mean" over 4.11 s read as a mismatch)."""
+    return " after the warm-up" if p.power_steady else ""
+
+
 def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), final: bool = False,
                   status: str | None = None) -> str:
     """A few lines for a person: where the run is, and what the whole run will take.
@@ -54,6 +60,10 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
              if p.total_steps else f"step {p.steps_done:,}")
     lines = [f"estimator.monitor.track: {_headline(p, final, status)}{where}, {hz.duration(p.elapsed_s)} elapsed"]
     if not p.ready:
+        if p.energy_measured_kwh is not None:
+            one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
+            lines.append(f"  energy      {hz.energy(p.energy_measured_kwh)} measured so far{one}; "
+                         f"{hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}]")
         lines += [f"  {n}" for n in p.notes]
         lines += [f"  failed: {f}" for f in failures]
         return "\n".join(lines)
@@ -77,13 +87,13 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lo, hi = p.range["energy_kwh"]
         est = ", an estimate" if s.power_is_estimate else ""
         lines.append(f"  energy      {hz.energy(p.energy_kwh)}{pred} ({lvl}: {hz.energy(lo)}–{hz.energy(hi)}){measured}; "
-                     f"{hz.power(p.mean_power_w)} mean [{s.power_source}{est}]"
+                     f"{hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}{est}]"
                      + (f", PUE {gfmt(s.pue)}" if s.pue != 1 else "") + (f", × {s.devices} devices" if s.devices > 1 else ""))
         lo, hi = p.range["co2e_kg"]
         lines.append(f"  CO₂e        {hz.co2e(p.co2e_kg)}{pred} ({lvl}: {hz.co2e(lo)}–{hz.co2e(hi)}) at "
                      f"{gfmt(s.carbon_intensity_g_per_kwh)} g/kWh ({s.carbon_intensity_source})")
     elif p.mean_power_w is not None:
-        lines.append(f"  power       {hz.power(p.mean_power_w)} mean [{s.power_source}]{measured}")
+        lines.append(f"  power       {hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}]{measured}")
     if p.cost_usd is not None:
         lo, hi = p.range["cost_usd"]
         lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {'–'.join(hz.range_ends(hz.money, lo, hi))}) at "

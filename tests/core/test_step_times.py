@@ -113,6 +113,15 @@ def test_a_falling_drift_never_predicts_steps_faster_than_the_fastest_seen():
     # the drift's low end less its noise, but never below every step at the fastest seen (review 2026-11-27)
     assert low == pytest.approx(max(min(10_000 * st.level_end_s, go_on) - half, 10_000 * x.min())) and low > 0
     assert low == pytest.approx(10_000 * x.min())  # here the floor binds: the noise had taken it under
+    # the fall across the window as the step time read: −50%, from 20 ms to 10 ms (the slope × the steps ÷ the mean
+    # had read −67% here, and "−189%" on a review's busy machine)
+    assert st.drift_fraction() == pytest.approx(-0.5, abs=0.03)
+
+
+def test_a_steep_fall_reads_above_minus_100_percent():
+    x = np.r_[np.linspace(0.05, 0.002, 40), [0.002] * 20]  # a fall the linear fit carries below zero
+    st = steps_mod.step_times(x, warmup_steps=0)
+    assert st.level_end_s < st.min_s and -1 < st.drift_fraction() < -0.9
 
 
 @pytest.mark.parametrize("name, n, fraction", [

@@ -216,3 +216,19 @@ def test_the_backends_list_says_a_codecarbon_that_fails_to_import(monkeypatch):
     assert cpu.available is False
     assert ("CodeCarbon is installed but could not be imported (ModuleNotFoundError: No module named 'pandas'): "
             "reinstall it") in cpu.line
+
+
+def test_a_modelled_cpu_power_says_the_figure_codecarbons_model_starts_from():
+    """Measuring engineer's review 2026-11-27: a 2-vCPU VM's 7.84 W was CodeCarbon's model of an assumed CPU power,
+    which nothing recorded. Read from CodeCarbon's own CPU objects (its private ``_tdp`` and ``_is_generic_tdp``)."""
+    from types import SimpleNamespace
+
+    from codecarbon.external.hardware import CPU
+
+    from estimator.device.codecarbon_backend import cpu_model_tdp
+    known = CPU.from_utils("/tmp", "cpu_load", "AMD EPYC 7643 48-Core Processor", 300, tracking_mode="machine")
+    assert cpu_model_tdp(SimpleNamespace(_hardware=[known])) == (300.0, False)
+    unknown = CPU.from_utils("/tmp", "cpu_load", "Unknown CPU", None, tracking_mode="machine")
+    tdp, generic = cpu_model_tdp(SimpleNamespace(_hardware=[unknown]))
+    assert tdp == float(unknown._tdp) > 0 and generic is bool(unknown._is_generic_tdp)
+    assert cpu_model_tdp(SimpleNamespace(_hardware=[])) == (None, False)

@@ -447,3 +447,18 @@ def test_a_tracked_commands_power_is_said_as_its_report_gives_it(steady, said):
     m, flops, note = cc._steady_window(child, whole, 3e11)
     assert said in note
     assert m.mean_power_w == 40.0 and flops == pytest.approx(3e11 * 168 / 300)
+
+
+def test_a_run_stopped_before_a_forecast_still_says_its_energy():
+    """Measuring engineer's review 2026-11-27: a loop broken at step 8 of 20 printed no energy and predict() had
+    none, though the report file held 5.19 J measured."""
+    clock = Clock()
+    out = io.StringIO()
+    with track(total_steps=20, backend=FakeMeter(clock, power_w=100.0), clock=clock, stream=out) as run:
+        run_steps(run, clock, [0.2] * 8)
+    p = run.predict()
+    assert not p.ready and p.energy_measured_kwh * J_PER_KWH == pytest.approx(160.0)  # 100 W × 8 × 0.2 s
+    assert p.mean_power_w == pytest.approx(100.0)
+    energy = next(line for line in out.getvalue().splitlines() if line.startswith("  energy"))
+    assert f"{hz.energy(160.0 / J_PER_KWH)} measured so far" in energy and "100 W mean" in energy
+    assert "not enough steps yet" in out.getvalue()

@@ -99,7 +99,7 @@ def combined_flops_per_s(points: Sequence[Throughput], precision: str) -> float:
     return flops / sum(t.seconds for t in pts)
 
 
-def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, str]:
+def _tdp(base, details: Mapping[str, Any], measured_w: float, estimate: bool = False) -> tuple[float, str]:
     """(tdp_w, where it came from) for a calibrated profile.
 
     - A GPU: NVML's default power limit, the board's rated power (an administrator's cap, the
@@ -109,7 +109,9 @@ def _tdp(base, details: Mapping[str, Any], measured_w: float) -> tuple[float, st
       scales its power from the TDP, and gave a 2-vCPU VM that drew 7.5 W 268 W (measure audit).
       The draw measured at full load on this machine's CPUs is the best figure for its own."""
     if base.kind == "cpu":
-        return measured_w, f"the measured draw at full load (the base profile {base.id} {cpu_base_power_words(base)})"
+        # "estimated" where no meter read it (measuring engineer's review 2026-11-27: CodeCarbon's model called measured)
+        drawn = "the draw at full load as CodeCarbon estimated it" if estimate else "the measured draw at full load"
+        return measured_w, f"{drawn} (the base profile {base.id} {cpu_base_power_words(base)})"
     if details.get("default_power_limit_w"):
         return float(details["default_power_limit_w"]), "NVML's default power limit (the board's rated power)"
     if details.get("power_limit_w"):
@@ -222,7 +224,7 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
                                    f"({gfmt(POWER_W_BOUNDS[0])} to {gfmt(POWER_W_BOUNDS[1])} W): was the device idle during "
                                    f"the run? ({measurement.power_source}); no profile written")
         estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
-        tdp, tdp_how = _tdp(base, measurement.details or {}, p_w)
+        tdp, tdp_how = _tdp(base, measurement.details or {}, p_w, bool(measurement.power_is_estimate))
         # the sanity check against the rated power: a CPU's new TDP is its own draw, so it is held to
         # the base server's (review: a 20 kW "CPU" had passed)
         limit = base.power.tdp_w if base.kind == "cpu" else tdp

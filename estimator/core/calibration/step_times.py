@@ -135,10 +135,15 @@ class StepTimes:
         return self.spread_s / math.sqrt(self.batches)
 
     def drift_fraction(self) -> float | None:
-        """The drift across the steady window, as a fraction of the mean step time."""
-        if self.slope_s_per_step is None or self.mean_s <= 0:
+        """The drift across the steady window: the fitted step time at its end over the fitted one at its start, less 1,
+        the end never below the fastest step seen, so that a fall reads above −100% (measuring engineer's review
+        2026-11-27: "−189%", the slope × the steps ÷ the mean, on a busy machine's falling step times)."""
+        if self.slope_s_per_step is None or self.level_end_s is None or self.mean_s <= 0:
             return None
-        return self.slope_s_per_step * self.steps / self.mean_s
+        start = self.level_end_s - self.slope_s_per_step * self.steps
+        if start <= 0:  # a rise from a fitted start at or below zero: as a share of the mean instead
+            return self.slope_s_per_step * self.steps / self.mean_s
+        return max(self.level_end_s, self.min_s) / start - 1
 
     def remaining_s(self, remaining_steps: float) -> tuple[float, float, float]:
         """(point, low, high) of the time the remaining steps take."""

@@ -167,6 +167,7 @@ class Prediction:
     energy_per_step_j: float | None = None
     energy_measured_kwh: float | None = None        # device energy measured so far (PUE, devices not applied)
     drift_fraction: float | None = None
+    power_steady: bool | None = None                # the mean power is over the steady steps' windows (None: no power)
     notes: tuple[str, ...] = field(default_factory=tuple)
     level: float = LEVEL
 
@@ -185,7 +186,7 @@ class Prediction:
             "achieved_flops_per_s_per_device": self.achieved_flops_per_s, "utilization": self.utilization,
             "mean_power_w": self.mean_power_w, "energy_per_step_j": self.energy_per_step_j,
             "energy_measured_kwh": self.energy_measured_kwh, "drift_fraction": self.drift_fraction,
-            "notes": list(self.notes),
+            "power_steady": self.power_steady, "notes": list(self.notes),
         }
 
 
@@ -212,8 +213,12 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
     if times is None and not finished:
         notes.insert(0, f"not enough steps yet: a prediction needs {MIN_STEADY_STEPS} steps after the warm-up "
                         f"({steps_done} step{'' if steps_done == 1 else 's'} done)")
+        # the energy measured so far, with or without a forecast (measuring engineer's review 2026-11-27: a run
+        # stopped at step 8 had printed none, though its report file held it)
         return Prediction(False, steps_done, total, elapsed_s, None, None, None, None, None, _none_range(),
-                          notes=tuple(notes))
+                          mean_power_w=None if power is None else power.mean_w,
+                          energy_measured_kwh=None if power is None else power.energy_done_j / J_PER_KWH,
+                          power_steady=None if power is None else power.steady, notes=tuple(notes))
     step_s = step_range = achieved = util = drift = None
     if times is not None:
         step_s = times.mean_s
@@ -290,4 +295,5 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         step_s=step_s, step_range_s=step_range, warmup_steps=None if times is None else times.warmup_steps,
         warmup_how=None if times is None else times.warmup_how, steady_steps=0 if times is None else times.steps,
         achieved_flops_per_s=achieved, utilization=util, mean_power_w=mean_power, energy_per_step_j=per_step_j,
-        energy_measured_kwh=measured_kwh, drift_fraction=drift, notes=tuple(notes))
+        energy_measured_kwh=measured_kwh, drift_fraction=drift, power_steady=None if power is None else power.steady,
+        notes=tuple(notes))
