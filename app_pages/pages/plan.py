@@ -94,7 +94,7 @@ def render() -> None:
     devices = deadline = budget = price = None
     # a field the choice hides is said to be set aside, not "read by nothing" (browser review 2026-11-26)
     hidden = {"Devices": (PLAN["devices"].url_key,), "Deadline": (PLAN["deadline_days"].url_key,),
-              "Budget": (PLAN["budget_usd"].url_key, I.PLAN_PRICE.url_key)}
+              "Budget": (PLAN["budget_usd"].url_key,)}
     c.ignored_url_params([k for choice, keys in hidden.items() if choice != by for k in keys],
                          f"not used when the run is sized by {by.lower()}")
     if by == "Deadline":
@@ -104,10 +104,12 @@ def render() -> None:
         # dollars as a whole number, not 3.000e+7 (browser review 2026-11-26, second)
         budget = d.number(PLAN["budget_usd"], min_value=B.SMALLEST_NONZERO, default=DEFAULT_BUDGET_USD,
                           fmt=c.WHOLE_NUMBER_FORMAT, where=left)
-        if default_profiles().get(hardware).price.usd_per_device_hour is None:  # a budget needs a price
-            price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     else:
         devices = d.number(PLAN["devices"], default=DEFAULT_DEVICES, where=left)
+    if default_profiles().get(hardware).price.usd_per_device_hour is None:
+        # a price for the costs however the run is sized, as `plan --price-usd-per-hour` takes it (app-and-CLI review
+        # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a")
+        price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)
     batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
                      placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)
@@ -142,7 +144,7 @@ def render() -> None:
         opened = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
                                   PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: "Devices",
                                   PLAN["devices"].url_key: fast["devices"], PLAN["seq_len"].url_key: seq_len or report.seq_len,
-                                  PLAN["global_batch_tokens"].url_key: batch})
+                                  PLAN["global_batch_tokens"].url_key: batch, I.PLAN_PRICE.url_key: price})
         cheaper = " It is faster and cheaper than the fewest devices' plan below." if report.fastest_is_cheaper else ""
         st.markdown(f"[Its layouts on {fast['devices']:,} devices]({opened}).{cheaper}")
     if report.target:
@@ -191,9 +193,10 @@ def render() -> None:
     # every input, today's defaults included (the address bar leaves them out): a link keeps its plan when a
     # default moves (browser review 2026-11-26, second)
     sized = {"Devices": {PLAN["devices"].url_key: devices}, "Deadline": {PLAN["deadline_days"].url_key: deadline},
-             "Budget": {PLAN["budget_usd"].url_key: budget, I.PLAN_PRICE.url_key: price}}[by]
+             "Budget": {PLAN["budget_usd"].url_key: budget}}[by]
     link = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
                             PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: by, **sized,
+                            I.PLAN_PRICE.url_key: price,
                             # the sequence timed, the default's too (browser review 2026-11-27: left out, a link
                             # would follow the default); an empty global batch stays empty: it asks for the default
                             # and the 16M batch beside it, which a number given would not

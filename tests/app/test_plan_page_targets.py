@@ -215,3 +215,20 @@ def test_the_estimate_page_says_under_its_headline_why_a_v100_is_not_timed_by_th
     raised = [i.value.replace("\\", "") for i in at.info]
     assert sum(x.startswith("The step model was fitted on layouts measured on devices released from 2020 on") and
                "the time is from the utilisation above, not the step model" in x for x in raised) == 1
+
+
+@pytest.mark.parametrize("params, target", [
+    ({"plan_devices": "64"}, {"devices": 64}),
+    ({"plan_by": "Deadline", "plan_deadline": "30"}, {"deadline_days": 30.0}),
+])
+def test_a_profile_without_a_price_takes_one_however_the_run_is_sized(params, target):
+    """App-and-CLI review 2026-11-27: on gaudi3 (no price) a plan sized by devices or a deadline set `plan_price` aside
+    and read "Cost n/a", where `plan --price-usd-per-hour 5` gave $85k."""
+    from estimator.report import humanize as hz
+    at = shared_page("plan", {"plan_model": "llama-3.1-8b", "plan_hw": "gaudi3", "plan_tokens": "1e12",
+                              "plan_price": "5", **params})
+    report = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="gaudi3", price_usd_per_device_hour=5.0,
+                               **target)
+    assert report.best.estimate.cost_usd is not None
+    assert _metrics(at)["Cost"] == hz.human("cost_usd", report.best.estimate.cost_usd)
+    assert not [w for w in at.warning if "plan_price" in w.value]
