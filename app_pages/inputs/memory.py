@@ -76,6 +76,7 @@ def draw_step_fields(side: Any) -> dict[str, Any]:
         "vp": d.number(I.VP, placeholder="1 (default: no interleaving)", where=side),
         "active_params": d.number(I.ACTIVE_PARAMS, placeholder="all, or the model's own",
                                   fmt=c.LARGE_NUMBER_FORMAT, where=side),
+        "expert_overlap": d.number(I.EXPERT_OVERLAP, placeholder="0 (default: all exposed)", fmt="%.3g", where=side),
     }
 
 

@@ -22,7 +22,8 @@ from estimator.services.inputs import PLAN
 FORMATS = ("table", "json", "csv")
 MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab", "ffn", "mlp", "experts",
                "experts_per_token", "active_params")
-LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel")
+LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel",
+                "expert_overlap")
 RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",

@@ -59,19 +59,20 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
     where = (f"step {p.steps_done:,} of {p.total_steps:,} ({p.steps_done / p.total_steps:.0%})"
              if p.total_steps else f"step {p.steps_done:,}")
     lines = [f"estimator.monitor.track: {_headline(p, final, status)}{where}, {hz.duration(p.elapsed_s)} elapsed"]
-    if not p.ready:
-        if p.energy_measured_kwh is not None:
-            one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
-            lines.append(f"  energy      {hz.energy(p.energy_measured_kwh)} measured so far{one}; "
-                         f"{hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}]")
-        lines += [f"  {n}" for n in p.notes]
-        lines += [f"  failed: {f}" for f in failures]
-        return "\n".join(lines)
-    lvl = f"{p.level:.0%}"
     # a run that ended normally with all its steps, or with no total to reach, has finished: its figures
     # are measured; a run stopped early, interrupted or failed (or still running) has "so far" and predictions
     ended = final and status in (None, "stopped") and (p.done or p.total_steps is None)
     pred = "" if ended else " predicted"
+    est = ", an estimate" if s.power_is_estimate else ""
+    if not p.ready:
+        if p.energy_measured_kwh is not None:  # before a forecast, what was measured (code review 2026-11-27)
+            one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
+            lines.append(f"  energy      {hz.energy(p.energy_measured_kwh)} measured{' so far' if pred else ''}{one}; "
+                         f"{hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}{est}]")
+        lines += [f"  {n}" for n in p.notes]
+        lines += [f"  failed: {f}" for f in failures]
+        return "\n".join(lines)
+    lvl = f"{p.level:.0%}"
     measured = ""
     if p.energy_measured_kwh is not None:
         one = " (one device, before PUE)" if s.devices > 1 or s.pue != 1 else ""
@@ -85,7 +86,6 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lines.append(f"  whole run   {hz.duration(p.wall_clock_s)}{pred} ({lvl}: {hz.duration(lo)}–{hz.duration(hi)})")
     if p.energy_kwh is not None:
         lo, hi = p.range["energy_kwh"]
-        est = ", an estimate" if s.power_is_estimate else ""
         lines.append(f"  energy      {hz.energy(p.energy_kwh)}{pred} ({lvl}: {hz.energy(lo)}–{hz.energy(hi)}){measured}; "
                      f"{hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}{est}]"
                      + (f", PUE {gfmt(s.pue)}" if s.pue != 1 else "") + (f", × {s.devices} devices" if s.devices > 1 else ""))

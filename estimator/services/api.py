@@ -318,10 +318,12 @@ def with_active_params(scenario: Scenario, memory: Mapping | None, active_params
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
-        params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, country=None,
+        params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, expert_overlap=None,
+        country=None,
         flops_tokens=None, **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
-    them, a catalog model, ``global_batch_tokens``, ``active_params`` or ``vp`` (interleaved chunks per pipeline stage),
+    them, a catalog model, ``global_batch_tokens``, ``active_params``, ``vp`` (interleaved chunks per pipeline stage) or
+    ``expert_overlap`` (the share of a mixture of experts' all-to-all the schedule hides),
     the time is the step model's
     (``services.plan.step_setup``: the layout given, or the planner's best);
     ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
@@ -358,7 +360,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             raise InputError("the tokens of an architecture's FLOPs go with those FLOPs: give the tokens alone with the "
                              "parameters", field=("flops_tokens", "tokens"))
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
-                       active_params=active_params, vp=vp, tokens=flops_tokens)
+                       active_params=active_params, vp=vp, expert_overlap=expert_overlap, tokens=flops_tokens)
     if setup.run is not None and scenario.utilization is not None:
         # a utilisation given sets the time, as it does without a layout; the layout (given or planned) sets the
         # memory (review 2026-11-26: `--model … --utilization 0.4` had been timed by the step model without a word)

@@ -377,6 +377,13 @@ VP = Input(name="vp", label="Interleaved chunks per pipeline stage", bound=B.VIR
            url_key="vp", widget="integer",
            widget_help="The interleaved schedule (Narayanan et al. 2021): each stage holds this many chunks of layers, "
                        "the bubble (p − 1)/m shrinks by as many. Needs pipeline stages.")
+EXPERT_OVERLAP = Input(name="expert_overlap", label="Expert all-to-all hidden (share)", bound=B.EXPERT_OVERLAP,
+                       flags=("--expert-overlap",),
+                       help="share of a mixture of experts' all-to-all the schedule hides under compute, 0 to 1 "
+                            "(default 0: all exposed; DeepSeek-V3's DualPipe hid all of it, arXiv:2412.19437 §3.2.1)",
+                       url_key="ep_overlap", widget="number",
+                       widget_help="Share of the experts' all-to-all hidden under compute by the schedule. Empty: none "
+                                   "(DeepSeek-V3's DualPipe: 1, all)")
 HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",), value="text",
                  help="profile id (see `profiles list`), a name of one profile ('NVIDIA A100 SXM4 80 GB', 'TPU v4') or "
                       f"path to a profile .toml (default: the preset's, else {DEFAULT_HARDWARE})",
@@ -388,7 +395,7 @@ TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL
                  REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, KV_HEADS, FFN, MLP,
                  EXPERTS, EXPERTS_PER_TOKEN, MICRO_BATCH,
                  SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
-                 ACTIVE_PARAMS, VP, HARDWARE)
+                 ACTIVE_PARAMS, VP, EXPERT_OVERLAP, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
 # A catalog model and the sequence are kept: each profile's time from the step model over the planner's best layout on
 # it, as `estimate --model` times it (researcher review 2026-11-27: compare could not reproduce estimate --model); a
@@ -397,7 +404,8 @@ COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("heads", "kv_heads"
                                                                 "experts_per_token", "micro_batch", "zero",
                                                                 "activation_recompute", "tp", "pp", "cp", "ep",
                                                                 "attention_kernel", "global_batch_tokens",
-                                                                "active_params", "vp", "hardware")),
+                                                                "active_params", "vp", "expert_overlap",
+                                                                "hardware")),
                 HARDWARE.but(nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
                              help="profile ids, names or .toml files, each of one profile (default: every profile, "
                                   "calibrated ones included; the reference points, the brain and AlphaGo, only when named)"))
@@ -406,7 +414,7 @@ SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region
               "price_usd_per_device_hour", "electricity_usd_per_kwh")
 MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 # The step model's own inputs beside the memory's (estimate's time from the run's plan: services/plan.py).
-STEP_NAMES = ("global_batch_tokens", "active_params", "vp")
+STEP_NAMES = ("global_batch_tokens", "active_params", "vp", "expert_overlap")
 
 # -- `plan`: the layouts of a model on a number of devices, or the fewest devices for a deadline or budget --------
 DEADLINE = Input(name="deadline_days", label="Deadline (days)", bound=plan_core.DEADLINE_DAYS, flags=("--deadline-days",),
@@ -451,7 +459,7 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
                  ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),
                  MICRO_BATCH.but(help="fix the micro-batch (default: the planner tries 1, 2, 4 and 8)"),
                  ACTIVATION_RECOMPUTE.but(help="fix the recomputation (default: the least that fits)"),
-                 ATTENTION_KERNEL, *(TRAINING[n] for n in SITE_NAMES))),
+                 ATTENTION_KERNEL, EXPERT_OVERLAP, *(TRAINING[n] for n in SITE_NAMES))),
              HARDWARE.but(help=f"profile id, name or .toml file (default {DEFAULT_HARDWARE})", url_key="plan_hw",
                           widget_help="Profiles with a scale-up domain (the planner's tensor parallelism needs one)"))
 

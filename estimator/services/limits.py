@@ -536,7 +536,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     if left_out:
         result = replace(result, notes=result.notes + left_out)
     return InferenceReport(result, techniques, training,
-                           f"{how}, on {hardware} (profile's utilisation and training power)",
+                           f"{how}, on {profile.id} (profile's utilisation and training power)",
                            compression.break_even(training, result), arch_how, left_out)
 
 

@@ -209,6 +209,21 @@ def global_batch_tokens_of(value) -> float:
     return float(v.require_number_in("global batch (tokens)", value, B.TOKENS, field="global_batch_tokens"))
 
 
+def expert_overlap_of(value) -> float | None:
+    """The share of the experts' all-to-all the schedule hides, in its bound (None: not given, none hidden)."""
+    if value is None:
+        return None
+    return float(v.require_number_in("expert all-to-all hidden (share)", value, B.EXPERT_OVERLAP,
+                                     field="expert_overlap"))
+
+
+def check_overlap_has_experts(overlap: float | None, shape: ModelShape, name: str) -> None:
+    """A share of the experts' all-to-all hidden, given for a dense model, is refused, not ignored."""
+    if overlap is not None and shape.experts <= 1:
+        raise InputError(f"the share of the experts' all-to-all hidden applies to a mixture of experts; {name} is dense",
+                         field="expert_overlap")
+
+
 def vp_of(value) -> int | None:
     if value is None:
         return None
@@ -224,15 +239,33 @@ def check_batch_holds_a_sequence(global_batch_tokens, seq_len: int) -> None:
                          field=("global_batch_tokens", "seq_len"))
 
 
-def check_run_holds_a_step(tokens: float, global_batch_tokens, gbt: float) -> None:
-    """A run of at least one step: the run's tokens no fewer than one global batch (API audit 2026-11-27: a batch of
-    10¹⁵ tokens for a run of 10¹² had printed "0.001 steps of 1.35 × 10⁹ s", and 1 token 1.5 × 10⁻⁶ s)."""
-    if float(tokens) < gbt:
-        which = "" if global_batch_tokens is not None else "the default, "
-        raise InputError(f"the run's {gfmt(float(tokens), 3)} token{'' if float(tokens) == 1 else 's'} "
-                         f"{'is' if float(tokens) == 1 else 'are'} fewer than one step's global batch ({which}"
-                         f"{gfmt(gbt, 3)} tokens): give a global batch of at most the run's tokens, or more tokens",
+def _tokens_words(tokens: float) -> str:
+    return f"{gfmt(tokens, 3)} token{'' if tokens == 1 else 's'} {'is' if tokens == 1 else 'are'}"
+
+
+def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[float, str | None]:
+    """The global batch a run steps with, and a note where it is not the one asked: a batch given is refused above the
+    run's tokens (API audit 2026-11-27: 10¹⁵ tokens a step for a run of 10¹² had printed "0.001 steps of
+    1.35 × 10⁹ s"); the default, above them, is the run's tokens, one step (code review 2026-11-27: a fine-tune of 10⁶
+    tokens had been refused for the tool's own default); a run under one sequence is refused (1 token: 1.5 × 10⁻⁶ s)."""
+    tokens = float(tokens)
+    gbt = global_batch_tokens_of(global_batch_tokens)
+    if tokens < seq_len:
+        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one sequence of {seq_len:,}: give more tokens or "
+                         "a shorter sequence", field=("tokens", "seq_len"))
+    if tokens >= gbt:
+        return gbt, None
+    if global_batch_tokens is not None:
+        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({gfmt(gbt, 3)} "
+                         "tokens): give a global batch of at most the run's tokens, or more tokens",
                          field=("global_batch_tokens", "tokens"))
+    return tokens, (f"global batch: the default, {gfmt(gbt, 3)} tokens, is more than the run's {gfmt(tokens, 3)}: "
+                    "one step of them all (give a global batch to set it)")
+
+
+def larger_batch_tried(global_batch_tokens, tokens: float) -> bool:
+    """Whether to try the larger batch beside the default: the default taken, and the run holding one larger step."""
+    return global_batch_tokens is None and float(tokens) >= core_plan.LARGE_GLOBAL_BATCH_TOKENS
 
 
 def check_split_divides(devices: int, tp: int | None, pp: int | None, cp: int | None) -> None:
@@ -297,9 +330,12 @@ def expert_overlap_note(st: StepTime) -> str | None:
     share = core_plan.exposed_expert_share(st)
     if share < core_plan.EXPERT_NOTE_SHARE:
         return None
-    return (f"expert all-to-alls: {share:.0%} of the step, counted exposed (none hidden under compute); a schedule that "
-            f"overlaps them with compute (DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to "
-            f"{1.0 / (1.0 - share):.2f}× as fast")
+    hidden = st.layout.expert_overlap_share
+    counted = ("counted exposed (none hidden under compute)" if not hidden else
+               f"the {1 - hidden:.0%} of them not hidden under compute, as given")
+    return (f"expert all-to-alls: {share:.0%} of the step, {counted}; a schedule that overlaps them with compute "
+            f"(DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to {1.0 / (1.0 - share):.2f}× as "
+            "fast: give the share of the all-to-all it hides")
 
 
 def uneven_stages_note(shape: ModelShape, st: StepTime) -> str | None:
@@ -392,14 +428,20 @@ def predates_the_step_fit(profile: HardwareProfile) -> str | None:
 BATCH_SAID_SHARE = 0.005
 
 
-def batch_rounded_note(asked_tokens: float, given: bool, layout: Layout) -> str | None:
+def batch_whose(global_batch_tokens, batch_note: str | None) -> str:
+    """Whose the global batch asked is, for the notes: given, the default, or the run's tokens (a run under the
+    default's one step: ``run_batch_tokens``)."""
+    return "given" if global_batch_tokens is not None else "the run's" if batch_note else "the default"
+
+
+def batch_rounded_note(asked_tokens: float, whose: str, layout: Layout) -> str | None:
     """Where a layout's step holds other than the tokens asked (a whole number of micro-batches on every data-parallel
     replica, ``core_plan.global_batch_for``): both said, and why (researcher review 2026-11-27: 4,194,304 tokens given
     ran as 3,833,856 without a word); None where they agree within ``BATCH_SAID_SHARE``."""
     used = layout.global_batch * layout.seq_len
     if abs(used / asked_tokens - 1) <= BATCH_SAID_SHARE:
         return None
-    return (f"global batch: {'given' if given else 'the default'} {asked_tokens:,.0f} tokens; the layout's step "
+    return (f"global batch: {whose} {asked_tokens:,.0f} tokens; the layout's step "
             f"holds {used:,} ({layout.global_batch:,} sequences of {layout.seq_len:,}, {used / asked_tokens - 1:+.1%}): "
             f"the nearest whole number of micro-batches of {layout.micro_batch} on each of its {layout.dp:,} "
             "data-parallel replicas")
@@ -461,7 +503,7 @@ def _steps_here(profile: HardwareProfile) -> bool:
 
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
                memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None,
-               tokens=None) -> StepSetup:
+               expert_overlap=None, tokens=None) -> StepSetup:
     """The step model's run for ``api.run``: with a layout (``LAYOUT_KEYS``), a catalog model, active parameters
     or a global batch given; None where none of them is (the estimate as before). A layout that cannot be is
     refused; a run the step model cannot time (a known run's time, no tokens, a precision or links it lacks) keeps
@@ -469,9 +511,11 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     an architecture (its shape in ``memory``): timed as the tokens of parameters × tokens are."""
     memory = {k: x for k, x in (memory or {}).items() if x is not None}
     vp = vp_of(vp)
+    overlap = expert_overlap_of(expert_overlap)
     layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None
     parts_given = [k for k in LAYOUT_KEYS if k in memory]
-    asked = layout_given or parts_given or "model" in memory or active_params is not None or global_batch_tokens is not None
+    asked = (layout_given or parts_given or "model" in memory or active_params is not None
+             or global_batch_tokens is not None or overlap is not None)
     if not asked:
         if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None
                 and scenario.tokens is not None and scenario.hours is None
@@ -493,7 +537,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     tokens = scenario.tokens if scenario.tokens is not None else arch_tokens
     if tokens is None:
         step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
-                                    ("active_params", active_params)) if x is not None]
+                                    ("active_params", active_params), ("expert_overlap", overlap)) if x is not None]
         if step_only and scenario.params is None and preset is None and not any(k in o for k in mem.SHAPE_INPUTS):
             # the step model's own inputs time a model's steps: with the FLOPs alone there is nothing they could
             # set, as memory's are refused without the model (review 2026-11-27: these were taken and ignored)
@@ -505,7 +549,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup(notes=(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}: the time is "
                                 "from the fitted utilisation",))
     if (older := predates_the_step_fit(profile)) is not None:
-        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens)) if x is not None]
+        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
+                                    ("expert_overlap", overlap)) if x is not None]
         if step_only:  # they time a step only, which is not timed here (review 2026-11-27: taken and ignored)
             raise InputError(f"{older}: the step model's inputs do not apply to it", field=tuple(step_only))
         return StepSetup(notes=(f"{older}: the time is from the utilisation above, not the step model; the layout "
@@ -520,13 +565,14 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         params = preset.model_params
     n, shape, mshape, how, name = resolve_model(params=params if "model" not in shape_keys else None,
                                                 active_params=active_params, **shape_keys)
+    check_overlap_has_experts(overlap, shape, name)
     devices = int(scenario.devices)
     step_params, step_range, _ = step_model()
     attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
     seq_note = (default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else
                 beyond_context_note(shape_keys.get("model"), seq_len) or "")
     recompute_default = "full" if scenario.recompute else "none"
-    check_run_holds_a_step(tokens, global_batch_tokens, gbt)
+    gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, seq_len)
     if layout_given:
         if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
             raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
@@ -549,14 +595,21 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
                              f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
                              "replicas", field=("global_batch_tokens", "devices"))
+        if batch * seq_len > float(tokens):  # rounded up to feed the replicas (code review 2026-11-27: timed as 0.6 step)
+            raise InputError(f"the layout's step of {gfmt(batch * seq_len, 3)} tokens ({dp:,} data-parallel replicas × "
+                             f"micro-batch {mb} × {seq_len:,}) is more than the run's {gfmt(float(tokens), 3)} tokens: "
+                             "give fewer replicas, a smaller micro-batch or more tokens",
+                             field=("devices", "micro_batch", "tokens"))
         check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
                         vp=vp or 1, zero_stage=int(o.get("zero", 0)),
                         recompute=o.get("activation_recompute", recompute_default), precision=precision,
-                        flash_attention=attention == "flash")
+                        flash_attention=attention == "flash", expert_overlap_share=overlap or 0.0 if ep > 1 else 0.0)
         st = step_time(shape, layout, hardware, step_params)
         if not raised:
-            raised = tuple(n for n in (batch_rounded_note(gbt, global_batch_tokens is not None, layout),) if n)
+            raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note),
+                                                                          layout))
+                           if n)
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
                       model_name=name)
@@ -582,8 +635,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                       f"{timed}{instead}",)
         return StepSetup(run=run, notes=notes)
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
-                        recompute=o.get("activation_recompute", "full" if scenario.recompute else None))
+                        recompute=o.get("activation_recompute", "full" if scenario.recompute else None),
+                        expert_overlap=overlap or 0.0)
     core_plan.check_parts(shape, seq_len=seq_len, cp=space.cp, ep=space.ep)
+    check_split_divides(devices, None, None, space.cp)  # as `plan` refuses it (code review 2026-11-27)
     capacity = profile.memory_gb or math.inf
     found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                              seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
@@ -595,7 +650,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # 2026-11-26) and as `plan` refuses it (CLI review 2026-11-27: 10 million devices had read 27 seconds from
             # the fitted utilisation, a time no layout of them could run); the larger batch named where it would
             fed = ""
-            if global_batch_tokens is None and core_plan.search(
+            if larger_batch_tried(global_batch_tokens, tokens) and core_plan.search(
                     shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens), seq_len=seq_len,
                     global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), precision=precision,
                     capacity_gb=capacity, space=space, attention=attention, top=1).best is not None:
@@ -606,7 +661,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup(notes=(f"{given}, and {found.why_none}: the time is from the fitted utilisation",))
     best = found.best
     larger = None
-    if global_batch_tokens is None:  # the default batch: a larger one beside it, said where it is much faster
+    if larger_batch_tried(global_batch_tokens, tokens):  # the default: a larger one beside it, said where much faster
         larger = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                                   seq_len=seq_len, global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS),
                                   precision=precision, capacity_gb=capacity, space=space, attention=attention,
@@ -617,8 +672,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger), seq_note,
-                             batch_rounded_note(gbt, global_batch_tokens is not None, lay)) if n)
+    said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
+                             seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay)) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
@@ -726,7 +781,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
          params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, kv_heads=None, ffn=None,
          mlp=None, experts=None, experts_per_token=None, seq_len=None,
          global_batch_tokens=None, precision=None, tp=None, pp=None, cp=None, ep=None, zero=None, micro_batch=None,
-         activation_recompute=None, attention_kernel=None, top: int = core_plan.TOP, **site) -> PlanReport:
+         activation_recompute=None, attention_kernel=None, expert_overlap=None, top: int = core_plan.TOP,
+         **site) -> PlanReport:
     """The layouts of a model on ``devices`` (or the fewest devices that meet ``deadline_days`` or
     ``budget_usd``) that fit memory, ranked by the run's time, each with its MFU, memory, time, cost and CO₂e."""
     from estimator.io.datafiles import default_profiles
@@ -747,6 +803,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                                 **mem.check_inputs({k: x for k, x in dict(
                                                     kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
                                                     experts_per_token=experts_per_token).items() if x is not None}))
+    overlap = expert_overlap_of(expert_overlap)
+    check_overlap_has_experts(overlap, shape, name)
     targets = [k for k, x in (("devices", devices), ("deadline_days", deadline_days), ("budget_usd", budget_usd))
                if x is not None]
     if not targets:
@@ -779,10 +837,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                                     attention_kernel=attention_kernel, seq_len=seq_len).items()
                               if x is not None})
     s_len = int(given.get("seq_len", mem.DEFAULT_SEQ_LEN))
-    gbt = global_batch_tokens_of(global_batch_tokens)
     check_batch_holds_a_sequence(global_batch_tokens, s_len)
+    gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, s_len)
     space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
-                        recompute=given.get("activation_recompute"))
+                        recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0)
     core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
     attention = given.get("attention_kernel", mem.DEFAULT_ATTENTION)
     step_params, step_range, _ = step_model()
@@ -806,7 +864,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         return estimate(sc, profile, step=run)
 
     target, target_value, fastest_within = None, None, None
-    check_run_holds_a_step(tokens, global_batch_tokens, gbt)
+    if batch_note:
+        notes.append(batch_note)
     if devices is not None:
         n_devices = int(v.require_whole("devices", devices, B.DEVICES))
         check_split_divides(n_devices, space.tp, space.pp, space.cp)
@@ -861,7 +920,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
 
         tried, hit, (below, between, stride) = fewest(gbt)
         # a default batch too small to feed a large cluster: the same search at a larger one, said beside
-        larger_fewest = fewest(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))[1] if global_batch_tokens is None else None
+        larger_fewest = (fewest(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))[1]
+                         if larger_batch_tried(global_batch_tokens, tokens) else None)
         larger_words = ("" if larger_fewest is None or (
                             hit is not None and larger_fewest[0] * core_plan.LARGE_BATCH_GAIN > hit[0]) else
                         f"at a global batch of {gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens (Llama 3 405B's, "
@@ -921,7 +981,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             notes.append(f"the {target}{CENTRE_ONLY} {core_plan.LEVEL:.0%} range: it reaches {reach} on {n_devices:,} "
                          "devices; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None
                                         else "no count tried meets it at the range's top"))
-    if global_batch_tokens is None and found.best is not None:
+    if larger_batch_tried(global_batch_tokens, tokens) and found.best is not None:
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
         if (bigger := larger_batch_note(found.best, larger.best)) is not None:
             notes.append(bigger)
@@ -937,7 +997,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(default_seq_note(s_len))
     elif beyond := beyond_context_note(model, s_len):
         notes.append(beyond)
-    if rows and (rounded := batch_rounded_note(gbt, global_batch_tokens is not None, rows[0].planned.layout)):
+    if rows and (rounded := batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note),
+                                                           rows[0].planned.layout)):
         notes.append(f"the best layout's {rounded}")
     if rows:
         notes.append(site_note(rows[0].estimate))

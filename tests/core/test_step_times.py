@@ -223,3 +223,10 @@ def test_without_power_or_price_the_prediction_says_what_is_missing():
     assert not early.ready and early.wall_clock_s is None and "not enough steps" in early.notes[0]
     open_ended = tp.predict(settings(total_steps=None), st, None, 20, 0.2)
     assert open_ended.wall_clock_s is None and open_ended.step_s == pytest.approx(0.01)
+
+
+def test_a_rise_from_a_fitted_start_near_zero_reads_against_the_fastest_step():
+    """Code review 2026-11-27: linspace(0.02, 1) read +10,217%, the fitted start below every step seen."""
+    for a0 in (0.01, 0.02, 0.1):
+        st = steps_mod.step_times(np.linspace(a0, 1, 49), warmup_steps=0)
+        assert st.drift_fraction() == pytest.approx(st.level_end_s / a0 - 1)

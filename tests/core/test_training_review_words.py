@@ -73,7 +73,8 @@ def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them
     share = parts.expert_comm_s / parts.total_s
     (note,) = [n for n in report.notes if "all-to-alls" in n]
     assert note.startswith(f"the best layout's expert all-to-alls: {share:.0%} of the step, counted exposed")
-    assert note.endswith(f"would run the step up to {1 / (1 - share):.2f}× as fast") and share > 0.5
+    assert note.endswith(f"would run the step up to {1 / (1 - share):.2f}× as fast: give the share of the all-to-all "
+                         "it hides") and share > 0.5
     est = estimate(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
     assert [n for n in est.notes if n.startswith(f"expert all-to-alls: {share:.0%} of the step")]
     dense = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)

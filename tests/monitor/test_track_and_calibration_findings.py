@@ -462,3 +462,18 @@ def test_a_run_stopped_before_a_forecast_still_says_its_energy():
     energy = next(line for line in out.getvalue().splitlines() if line.startswith("  energy"))
     assert f"{hz.energy(160.0 / J_PER_KWH)} measured so far" in energy and "100 W mean" in energy
     assert "not enough steps yet" in out.getvalue()
+
+
+def test_an_unfinished_runs_energy_line_says_an_estimate_and_a_finished_one_says_measured():
+    """Code review 2026-11-27: the energy line before a forecast left out ", an estimate" for CodeCarbon's modelled
+    CPU, and said "so far" for a run with no total that had ended."""
+    from estimator.core.calibration.track_predict import Power, Settings, predict
+    from estimator.report.track_report import format_report
+    power = Power(mean_w=8.0, windows=1, sd_w=None, steady=False, energy_done_j=32.0, measured_until_s=4.0,
+                  per_step_j=4.0, per_step_sd_j=None)
+    s = Settings(power_is_estimate=True, power_source="codecarbon-cpu-load-estimate")
+    ended = format_report(predict(s, None, power, 8, 4.1), s, final=True)
+    energy = next(line for line in ended.splitlines() if line.startswith("  energy"))
+    assert f"{hz.energy(32.0 / J_PER_KWH)} measured;" in energy and ", an estimate]" in energy
+    running = format_report(predict(Settings(total_steps=20), None, power, 8, 4.1), Settings(total_steps=20))
+    assert "measured so far" in running and "mean after the warm-up" not in running  # windows not steady

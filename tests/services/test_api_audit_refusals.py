@@ -26,8 +26,16 @@ def _refused(capsys, argv: list[str]) -> str:
      "the run's 10¹² tokens are fewer than one step's global batch (10¹⁵ tokens)", "(--global-batch-tokens, --tokens)"),
     # one token: 1.5 × 10⁻⁶ s had been printed
     (["estimate", *LLAMA_8B, "--tokens", "1", "--devices", "64"], dict(model="llama-3.1-8b", tokens=1, devices=64),
-     "the run's 1 token is fewer than one step's global batch (the default, 4.19 × 10⁶ tokens)",
-     "(--global-batch-tokens, --tokens)"),
+     "the run's 1 token is fewer than one sequence of 2,048", "(--tokens, --seq-len)"),
+    # a step the layout rounds up past the run: timed as 0.6 of a step (code review 2026-11-27)
+    (["estimate", *LLAMA_8B, "--tokens", "5e6", "--devices", "4096", "--tp", "1", "--pp", "1"],
+     dict(model="llama-3.1-8b", tokens=5e6, devices=4096, tp=1, pp=1),
+     "the layout's step of 8.39 × 10⁶ tokens (4,096 data-parallel replicas × micro-batch 1 × 2,048) is more than the "
+     "run's 5 × 10⁶ tokens", "(--devices, --micro-batch, --tokens)"),
+    # a part of the layout that does not divide the devices, as `plan` says it (code review 2026-11-27)
+    (["estimate", *LLAMA_8B, "--tokens", "1e10", "--devices", "6", "--cp", "4"],
+     dict(model="llama-3.1-8b", tokens=1e10, devices=6, cp=4),
+     "context parallel given = 4 does not divide the 6 devices", "(--cp, --devices)"),
     # the default batch holding less than one sequence: refused without a layout, had been taken with --tp 2
     (["estimate", *LLAMA_8B, "--tokens", "1e12", "--devices", "8", "--seq-len", "1e8", "--tp", "2"],
      dict(model="llama-3.1-8b", tokens=1e12, devices=8, seq_len=1e8, tp=2),
@@ -36,13 +44,14 @@ def _refused(capsys, argv: list[str]) -> str:
 def test_estimate_refuses_a_run_that_is_not_one_step(capsys, argv, kwargs, said, flags):
     err = _refused(capsys, argv)
     assert said in err and err.rstrip().endswith(flags)
-    with pytest.raises(InputError, match="fewer than one step|less than one sequence"):
+    with pytest.raises(InputError) as exc:
         estimator.estimate(**kwargs)
+    assert said in str(exc.value)
 
 
 @pytest.mark.parametrize("argv, kwargs, said, flags", [
     (["plan", *LLAMA_8B, "--tokens", "1", "--devices", "64"], dict(model="llama-3.1-8b", tokens=1, devices=64),
-     "the run's 1 token is fewer than one step's global batch", "(--global-batch-tokens, --tokens)"),
+     "the run's 1 token is fewer than one sequence of 2,048", "(--tokens, --seq-len)"),
     # the layout's parts against the devices, as `estimate` says it (had been: "give a larger global batch")
     (["plan", *LLAMA_8B, "--tokens", "1e12", "--devices", "8", "--tp", "16"],
      dict(model="llama-3.1-8b", tokens=1e12, devices=8, tp=16),
@@ -95,3 +104,27 @@ def test_inference_takes_no_hardware_as_the_default_as_estimate_and_plan_do():
     default = estimator.inference(model="llama-3.1-8b", tokens=1e9).result
     assert given_none.hardware_id == default.hardware_id == "h100-sxm"
     assert given_none.tokens_per_s == default.tokens_per_s
+    report = estimator.inference(model="llama-3.1-8b", tokens=1e9, hardware=None)
+    assert "on h100-sxm" in report.training_source and "None" not in report.training_source  # code review 2026-11-27
+
+
+def test_a_run_under_the_default_batch_is_one_step_of_its_tokens_not_refused(capsys):
+    """Code review 2026-11-27: a fine-tune of 10⁶ tokens had been refused for the tool's own default batch of 4.19M;
+    it is one step of its tokens, said, as `plan` takes it too, and no larger batch is offered that would be refused."""
+    from estimator.services import plan as plan_service
+    report = plan_service.plan(model="llama-3.1-8b", tokens=1e6, devices=8)
+    lay = report.best.planned.layout
+    assert report.global_batch_tokens == 1e6 and lay.global_batch * lay.seq_len <= 1e6
+    assert any(n.startswith("global batch: the default, 4.19 × 10⁶ tokens, is more than the run's 10⁶: one step")
+               for n in report.notes)
+    est = estimator.run(model="llama-3.1-8b", tokens=1e6, devices=8).estimate
+    assert est.wall_clock_s > 0 and any("is more than the run's 10⁶: one step of them all" in n for n in est.notes)
+    short = estimator.run(model="llama-3.1-8b", tokens=8e6, devices=4096).estimate
+    assert not any("1.68 × 10⁷" in n for n in short.notes)  # a 16.8M batch is more than this run
+
+
+def test_no_planned_layout_steps_past_the_run():
+    """Code review 2026-11-27: 4.5M tokens on 3,072 devices ranked a layout whose rounded step held 6.29M."""
+    from estimator.services import plan as plan_service
+    report = plan_service.plan(model="llama-3.1-8b", tokens=4.5e6, devices=3072)
+    assert all(r.planned.layout.global_batch * r.planned.layout.seq_len <= 4.5e6 for r in report.rows)

@@ -200,6 +200,11 @@ CONTEXT_PARALLEL = Bound(1, 1024, "devices", "1 up to 64 × Llama 3's 16 (Dubey 
 # Expert parallelism spreads a mixture of experts' experts over ranks: DeepSeek-V3 trained with EP 64 (DeepSeek-AI
 # 2024, arXiv:2412.19437, §3.2); the bound leaves room far above, as the experts per layer (256 there) cap it.
 EXPERT_PARALLEL = Bound(1, 1024, "devices", "1 up to 16 × DeepSeek-V3's 64 (DeepSeek-AI 2024, §3.2)", whole=True)
+# The share of a mixture of experts' all-to-all a schedule hides under compute: none (the step model's default) up to
+# all of it, as DeepSeek-V3's DualPipe hid it (DeepSeek-AI 2024, arXiv:2412.19437 §3.2.1: "both all-to-all and PP
+# communication can be fully hidden during execution").
+EXPERT_OVERLAP = Bound(0.0, 1.0, "of the expert all-to-all", "none hidden up to all of it (DeepSeek-V3's DualPipe, "
+                                                            "arXiv:2412.19437 §3.2.1)")
 MEMORY_GB = Bound(1e-3, 1e7, "GB", "1 MB up to 10 PB per device, a whole system's included (the hardware profiles take the same bounds)")
 # Servers' useful life as hyperscalers book it is 4–6 years (Microsoft and Alphabet raised it from
 # 4 to 6 years in 2022–2023; Amazon books 5–6), as reported in their annual reports.

@@ -136,12 +136,13 @@ class StepTimes:
 
     def drift_fraction(self) -> float | None:
         """The drift across the steady window: the fitted step time at its end over the fitted one at its start, less 1,
-        the end never below the fastest step seen, so that a fall reads above −100% (measuring engineer's review
-        2026-11-27: "−189%", the slope × the steps ÷ the mean, on a busy machine's falling step times)."""
+        each never below the fastest step seen, so that a fall reads −100% at most (measuring engineer's review
+        2026-11-27: "−189%", the slope × the steps ÷ the mean, on a busy machine's falling step times) and a rise from
+        a fitted start near zero is not a ratio to nothing (code review 2026-11-27: +10,217%)."""
         if self.slope_s_per_step is None or self.level_end_s is None or self.mean_s <= 0:
             return None
-        start = self.level_end_s - self.slope_s_per_step * self.steps
-        if start <= 0:  # a rise from a fitted start at or below zero: as a share of the mean instead
+        start = max(self.level_end_s - self.slope_s_per_step * self.steps, self.min_s)
+        if start <= 0:  # the fastest step took no time on the run's clock: as a share of the mean instead
             return self.slope_s_per_step * self.steps / self.mean_s
         return max(self.level_end_s, self.min_s) / start - 1
 

@@ -238,7 +238,7 @@ def layout_dict(layout: Layout) -> dict:
             "global_batch": layout.global_batch, "seq_len": layout.seq_len,
             "global_batch_tokens": layout.global_batch * layout.seq_len, "recompute": layout.recompute,
             "precision": layout.precision, "sequence_parallel": layout.sequence_parallel,
-            "flash_attention": layout.flash_attention}
+            "flash_attention": layout.flash_attention, "expert_overlap_share": layout.expert_overlap_share}
 
 
 def parts_dict(step: StepTime) -> dict:
@@ -263,7 +263,9 @@ def layout_words(layout: Layout) -> str:
     split.append(f"DP {layout.dp}")
     if layout.ep > 1:
         folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp) != layout.tp
-        split.append(f"EP {layout.ep}" + (" (over TP × DP, experts whole)" if folded else ""))
+        hidden = layout.expert_overlap_share
+        split.append(f"EP {layout.ep}" + (" (over TP × DP, experts whole)" if folded else "")
+                     + (f" ({'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden)" if hidden else ""))
     recompute = {"none": "no recomputation", "selective": "selective recomputation",
                  "full": "full recomputation"}[layout.recompute]
     return (f"{' × '.join(split)}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
@@ -341,6 +343,7 @@ class SearchSpace:
     zero: int | None = None
     micro_batch: int | None = None
     recompute: str | None = None
+    expert_overlap: float = 0.0  # a setting, not a choice: the share of the experts' all-to-all the schedule hides
 
 
 @dataclass(frozen=True)
@@ -374,6 +377,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
     found: list[PlannedLayout] = []
     timed = considered = 0
     batch_fed = False  # whether any split gave every data-parallel replica a micro-batch of the global batch
+    over_run = False   # whether a split was passed over as its step, rounded to whole micro-batches, outgrew the run
     moe = shape.experts > 1
     tps = [t for t in _choices(space.tp, TP_CHOICES)
            if (space.tp is not None or t <= hardware.scale_up_devices) and t <= shape.heads and not shape.heads % t]
@@ -399,6 +403,9 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                         batch = global_batch_for(global_batch_tokens, seq_len, dp, mb)
                         if batch is None:
                             continue
+                        if batch * seq_len > tokens:  # a step of more tokens than the run (code review 2026-11-27:
+                            over_run = True           # 4.5M tokens on 3,072 devices ranked a 6.29M-token step)
+                            continue
                         batch_fed = True
                         for zero in zeros:
                             if zero == 2 and space.zero is None and 1 in zeros:
@@ -409,7 +416,8 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                             for rc in recomputes:
                                 considered += 1
                                 base = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp,
-                                              ep=ep, dp=dp, zero_stage=zero, recompute=rc, precision=precision)
+                                              ep=ep, dp=dp, zero_stage=zero, recompute=rc, precision=precision,
+                                              expert_overlap_share=space.expert_overlap if ep > 1 else 0.0)
                                 memory = memory_of(mem_shape, base, attention)
                                 if memory.total_gb > capacity_gb:
                                     continue
@@ -433,7 +441,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
     found.sort(key=lambda f: (f.run_seconds, f.layout.zero_stage, f.layout.tp * f.layout.pp * f.layout.cp))
     if found:
         return Plan(tuple(found[:top]), devices, timed, considered, batch_fed=batch_fed)
-    why, fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed)
+    why, fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens)
     return Plan((), devices, timed, considered, why, fields, batch_fed=batch_fed)
 
 
@@ -445,11 +453,15 @@ def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
 
 
 def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
-              batch_fed: bool = True) -> tuple[str, tuple[str, ...]]:
+              batch_fed: bool = True, over_run: bool = False, tokens: float = math.inf) -> tuple[str, tuple[str, ...]]:
     """Why no layout was found, and the inputs that say it (API audit 2026-11-27: a sequence too long for the batch
     had named --devices, --tp, --pp)."""
     if global_batch_tokens / seq_len < 1:
         return less_than_a_sequence(global_batch_tokens, seq_len), ("global_batch_tokens", "seq_len")
+    if not batch_fed and over_run:
+        return (f"no layout on {devices:,} {plural_devices(devices)} makes a step of at most the run's {gfmt(tokens, 3)} "
+                "tokens: a micro-batch on every data-parallel replica is more than them; give more tokens, fewer "
+                "devices or a smaller micro-batch"), ("tokens", "devices", "micro_batch")
     if not batch_fed:
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "

@@ -1,0 +1,101 @@
+"""The share of a mixture of experts' all-to-all a schedule hides under compute (`--expert-overlap`, issue 53's "the
+expert all-to-all … and how much of it hides under compute"): the step model's parameter, now a user's input.
+
+DeepSeek-V3's published layout (arXiv:2412.19437 §3.2, §4.2) had read 5.23 million H800-hours with the all-to-all all
+exposed, against the 2.664 million its report states for pre-training (Table 1); its DualPipe hid the all-to-all.
+That layout is one of the step model's fitted rows (estimator/data/training_layouts.csv, trmfu-054), so the figure
+here is an in-sample check of the input's wiring into the run, not an accuracy claim.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import estimator
+from estimator.cli.main import main
+from estimator.core.base.errors import InputError
+from estimator.services import plan as plan_service
+
+DSV3 = dict(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
+DSV3_LAYOUT = dict(seq_len=4096, global_batch_tokens=15360 * 4096, pp=16, ep=64)
+PUBLISHED_DEVICE_HOURS = 2.664e6  # arXiv:2412.19437 Table 1: 2,664K H800 GPU-hours of pre-training
+
+
+def _run(overlap=None):
+    return estimator.run(**DSV3, **DSV3_LAYOUT, expert_overlap=overlap)
+
+
+def test_deepseek_v3s_layout_with_its_all_to_all_hidden_holds_its_published_hours():
+    exposed, hidden = _run(), _run(1.0)
+    assert exposed.estimate.device_hours == pytest.approx(5.23e6, rel=0.01)
+    lo, hi = hidden.estimate.range["device_hours"]
+    assert lo <= PUBLISHED_DEVICE_HOURS <= hi and hidden.estimate.device_hours == pytest.approx(2.40e6, rel=0.01)
+    step = hidden.estimate.step.step
+    assert step.parts.expert_comm_s == 0 and exposed.estimate.step.step.parts.expert_comm_s > 10
+    assert step.layout.expert_overlap_share == 1.0
+
+
+def test_half_hidden_exposes_half_of_the_all_to_all():
+    exposed, half = _run().estimate.step.step.parts, _run(0.5).estimate.step.step.parts
+    assert half.expert_comm_s == pytest.approx(exposed.expert_comm_s / 2)
+
+
+def test_the_cli_json_and_the_api_agree_and_the_layout_says_it(capsys):
+    argv = ["estimate", "--model", "deepseek-v3", "--tokens", "14.8e12", "--hardware", "h800", "--devices", "2048",
+            "--precision", "fp8", "--seq-len", "4096", "--global-batch-tokens", str(15360 * 4096), "--pp", "16",
+            "--ep", "64", "--expert-overlap", "1", "--format", "json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["step"]["layout"]["expert_overlap_share"] == 1.0
+    assert out["step"]["parts"]["communication_exposed_s"]["expert"] == 0
+    assert out["device_hours"] == pytest.approx(_run(1.0).estimate.device_hours)
+    assert main(argv[:-2]) == 0
+    assert "EP 64 (all of its all-to-all hidden)" in capsys.readouterr().out
+
+
+def test_the_planner_takes_it_and_its_best_runs_faster():
+    kwargs = dict(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048)
+    exposed, hidden = plan_service.plan(**kwargs), plan_service.plan(**kwargs, expert_overlap=1.0)
+    assert hidden.best.planned.run_seconds < exposed.best.planned.run_seconds
+    assert all(r.planned.layout.expert_overlap_share == (1.0 if r.planned.layout.ep > 1 else 0.0) for r in hidden.rows)
+
+
+@pytest.mark.parametrize("argv, kwargs, said", [
+    (["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8", "--expert-overlap", "1"],
+     dict(model="llama-3.1-8b", tokens=1e12, devices=8, expert_overlap=1.0),
+     "the share of the experts' all-to-all hidden applies to a mixture of experts; llama-3.1-8b is dense"),
+    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8", "--expert-overlap", "1"], None,
+     "the share of the experts' all-to-all hidden applies to a mixture of experts; llama-3.1-8b is dense"),
+    (["estimate", "--model", "mixtral-8x7b", "--tokens", "1e12", "--devices", "64", "--expert-overlap", "1.5"],
+     dict(model="mixtral-8x7b", tokens=1e12, devices=64, expert_overlap=1.5),
+     "must be at least 0 and at most 1 of the expert all-to-all"),
+    (["estimate", "--flops", "1e23", "--expert-overlap", "1"], dict(flops=1e23, expert_overlap=1.0),
+     "the step model's inputs need the model and the run's tokens"),
+])
+def test_refused_where_it_cannot_apply_by_the_cli_and_the_api_alike(capsys, argv, kwargs, said):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert said in err and "(--expert-overlap)" in err
+    if kwargs is not None:
+        with pytest.raises(InputError) as exc:
+            estimator.run(**kwargs)
+        assert said in str(exc.value) and "expert_overlap" in exc.value.fields
+    else:
+        with pytest.raises(InputError, match="dense"):
+            plan_service.plan(model="llama-3.1-8b", tokens=1e12, devices=8, expert_overlap=1.0)
+
+
+def test_the_estimate_page_takes_it_from_its_link_as_the_api_does():
+    pytest.importorskip("streamlit")
+    from apptest_pages import shared_page
+
+    from app_pages.pages import estimate as estimate_page
+    at = shared_page("estimate", {"workload": "params", "model": "deepseek-v3", "tokens": "14.8e12", "hardware": "h800",
+                                  "devices": "2048", "precision": "fp8", "seq_len": "4096",
+                                  "gbt": str(15360 * 4096), "pp": "16", "ep": "64", "ep_overlap": "1"})
+    assert not at.error and not [w for w in at.warning if "ep_overlap" in w.value]
+    shown = {m.label: m.value for m in at.metric}
+    expected = estimate_page.headline_values(_run(1.0).estimate)
+    assert expected["Training time"] == "48.8 days" and {k: shown[k] for k in expected} == expected
