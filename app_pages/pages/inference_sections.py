@@ -31,8 +31,8 @@ def technique_section(report, r, lecture: bool = False) -> None:
     df = technique_table(report.techniques)
     if lecture:
         charts.render_chart(savings_chart(df), grows=True)
-        st.caption(f"Energy per query against the baseline ({report.techniques[0].label}); bars: the {r.level:.0%} "
-                   "range; * an illustrative setting.")
+        st.caption(f"Energy per query on the baseline's devices ({report.techniques[0].label}); bars: the "
+                   f"{r.level:.0%} range; * an illustrative setting.")
         return
     # (key, label, format, help): the numbers written by number_table, so a device without a price
     # shows "n/a" for the cost columns, not "None"
@@ -53,7 +53,8 @@ def technique_section(report, r, lecture: bool = False) -> None:
          "per output token, the technique on the baseline row's devices (a row on fewer devices differs)"),
         ("cost_total_usd", "Total cost (USD)", _g4, None))
     num = st.column_config.NumberColumn  # the cells keep their numbers (sorting); number_table writes them
-    table = df.drop(columns=["short"])  # the chart's axis labels, not the table's
+    # the chart's axis labels and figures, not the table's (its same-devices saving is a column of its own)
+    table = df.drop(columns=["short", "wh_same_devices", "wh_same_devices_low", "wh_same_devices_high"])
     # the savings the section is named for first, after the technique (browser review 2026-11-26: at 1,400 px they
     # were off the grid, behind TPOT, devices and energy with their ranges); the CSV keeps the table's order
     # the setting's words after the figures (browser review 2026-11-26, second: at 1,024 px the Setting column pushed
@@ -69,7 +70,8 @@ def technique_section(report, r, lecture: bool = False) -> None:
                        help="The table's numbers unformatted, each with the low and high ends of its range.")
     charts.render_chart(savings_chart(df), grows=True)
     st.caption(f"Savings are against the baseline row ({report.techniques[0].label}), not the model served. "
-               f"Low and high: the {r.level:.0%} range. On the chart, * marks an illustrative setting. "
+               f"Low and high: the {r.level:.0%} range. The chart holds every technique to the baseline's devices (the "
+               "same-devices column); * marks an illustrative setting. "
                f"{compression.ILLUSTRATIVE_NOTE}")
 
 

@@ -34,6 +34,8 @@ from estimator.report import humanize as hz
 from estimator.report.provenance import PUBLIC_URL_ENV
 from estimator.services import api, companions, limits
 
+MINUS = "\u2212"  # the typographic minus sign (Unicode U+2212)
+
 BRAIN_YEARS_LABEL = "Brain-years, one V100"  # the single V100's energy, not the real run's (the caption has that)
 ENERGY_LABEL = "Energy, one V100"  # the thought experiment's (issue 55: "Energy" read as the real run's)
 LECTURE_HW = ("v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200")  # the GPU generations since GPT-3
@@ -486,7 +488,8 @@ def compression_savings() -> None:
         t = fig.technique(name)
         if t is not None and t.saving("energy_kwh") is not None:
             fewer = fewer_devices_caption(fig, name)
-            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh'))} energy",
+            # a minus sign, not a hyphen, on a slide (lecturer review 2026-11-27: "-48% energy")
+            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh')).replace('-', MINUS)} energy",
                           (f"{technique_caption(t)}, same {base.devices} GPUs",) + ((fewer,) if fewer else ())))
     slide.metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +

@@ -377,3 +377,10 @@ def test_a_claim_on_another_page_is_said_and_dropped_not_lecture_mode():
     # without the claim the page is as it was
     plain = open_app({"preset": "gpt3-175b"})
     assert metrics(at) == metrics(plain)
+
+
+def test_the_compression_slide_writes_its_savings_with_a_minus_sign():
+    """Lecturer review 2026-11-27: "-48% energy", a hyphen, on a slide."""
+    m = metrics(shared_page("lecture", {"claim": "compression"}))
+    savings = [v for v in m.values() if v.endswith("% energy")]
+    assert savings and all(v.startswith("\u2212") for v in savings) and not any("-" in v for v in savings)

@@ -420,3 +420,17 @@ def test_the_contrasts_table_on_a_slide_gives_its_sources_once_under_it():
     page = shared_page("limits", {"lim": CONTRASTS})
     assert "source" in page.table[0].value.columns
     assert not any(cap.value.startswith(md_escape("Sources: ", 100)) for cap in page.caption)
+
+
+def test_the_savings_chart_holds_the_devices_fixed():
+    """Lecturer review 2026-11-27: in lecture mode the chart drew 4-bit weights at 0.078 Wh (1 GPU) beside the
+    baseline's 0.209 Wh (2 GPUs), -63%, where the same 2 GPUs save 48%: it draws the same-devices figures now."""
+    from app_pages.pages.inference_charts import savings_chart, technique_table
+    report = default_report(params=70e9, batch_size=16)
+    df = technique_table(report.techniques).set_index("technique")
+    base, q4 = df.loc["baseline"], df.loc["quantization-4bit"]
+    assert q4["devices"] < base["devices"]  # the row itself runs on fewer devices
+    assert round(100 * (1 - q4["wh_same_devices"] / base["wh_same_devices"])) == round(q4["saved_same_devices_pct"]) == 48
+    assert round(q4["saved_pct"]) == 63 and base["wh_same_devices"] == pytest.approx(base["wh_per_query"])
+    drawn = savings_chart(df.reset_index()).to_dict()["layer"][0]["encoding"]["x"]["field"]
+    assert drawn == "wh_same_devices"
