@@ -129,8 +129,13 @@ def test_the_nodes_at_the_wall_add_trainings_host_share_per_device():
     assert r.node_power_w == pytest.approx(8 * (r.power_w_per_device + host))
     lo, hi = r.range["node_power_w"]
     lo_p, hi_p = H100.power.average_range_w
-    assert (lo, hi) == pytest.approx((r.node_power_w * lo_p / H100.power.average_w,
-                                      r.node_power_w * hi_p / H100.power.average_w))
+    low, high = lo_p / H100.power.average_w, hi_p / H100.power.average_w
+    assert lo == pytest.approx(r.node_power_w * low)
+    # the devices' part of the top held to their TDP, the default power limit (serving review 2026-11-27: 8 H100s
+    # at 700 W each had read 1,232 W a device at the top); the host's part keeps the interval
+    device_top = min(r.power_w_per_device * high, max(H100.power.tdp_w, r.power_w_per_device))
+    assert hi == pytest.approx(8 * (device_top + host * high))
+    assert hi <= 8 * (H100.power.tdp_w + host * high) + 1e-6
     # MLPerf v4.1's measured whole node (8 × H200 MaxQ, Llama 2 70B Offline): 6,153 W; 8 H100s here, not power-capped
     assert 6_153 / 1.5 < r.node_power_w < 6_153 * 1.5
 

@@ -213,7 +213,8 @@ def test_the_how_to_quotes_what_the_cli_prints():
 def test_the_nodes_range_keeps_a_capped_device_under_its_limit(capsys):
     """Review 2026-11-27: at 350 W a device the node's range top was the uncapped ×1.24 of the whole node (799 W), a
     device drawing above its cap; now the devices' part of the top is the limit, the host's part × the profile's
-    ratio: 350 + 294 × 1.24 = 715 W on one H100 (and uncapped the whole node × the ratio, as before)."""
+    ratio: 350 + 294 × 1.24 = 715 W on one H100; uncapped, the devices' part is held to the TDP, the limit a device
+    runs at by default (serving review 2026-11-27)."""
     from estimator.io.datafiles import default_profiles
     profile = default_profiles().by_id("h100-sxm")
     high = profile.power.average_range_w[1] / profile.power.average_w
@@ -227,7 +228,9 @@ def test_the_nodes_range_keeps_a_capped_device_under_its_limit(capsys):
     assert capped["range"]["node_power_w"][1] == pytest.approx(715.0, abs=1.0)
     assert main(args) == 0
     free = json.loads(capsys.readouterr().out)
-    assert free["range"]["node_power_w"][1] == pytest.approx(free["node_power_w"] * high)
+    device = free["power_w_per_device"]
+    top = min(device * high, max(profile.power.tdp_w, device)) + (free["node_power_w"] - device) * high
+    assert free["range"]["node_power_w"][1] == pytest.approx(top)
 
 
 def test_the_result_says_whether_a_prefill_phase_of_its_own_is_held():

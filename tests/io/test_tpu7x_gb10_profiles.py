@@ -102,7 +102,9 @@ def test_a_name_that_says_less_or_another_part_is_refused(profiles, given):
 
 
 def test_the_other_tpu_and_grace_names_resolve_as_before(profiles):
-    for given, pid in (("TPU v6e", "tpu-v6e"), ("TPU Trillium", "tpu-v6e"), ("NVIDIA GB200", "gb200"),
+    # "Trillium" alone, as "Ironwood" alone names TPU7x (serving review 2026-11-27: it had been refused)
+    for given, pid in (("TPU v6e", "tpu-v6e"), ("TPU Trillium", "tpu-v6e"), ("Trillium", "tpu-v6e"),
+                       ("Google TPU Trillium", "tpu-v6e"), ("NVIDIA GB200", "gb200"),
                        ("NVIDIA GH200 Grace Hopper Superchip 144GB", "gh200-144gb"), ("DGX H100", "h100-sxm")):
         assert profiles.get(given).id == pid
 

@@ -158,6 +158,10 @@ ALIASES = (
     ("tpu-v5e", "TPU v5e (16 GB HBM2)", "MLPerf Inference v4.0 (Google's system description)"),
     ("tpu-v6e", "TPU v6e", "Google Cloud's name of the chip (Cloud TPU documentation: 'TPU v6e', marketed as Trillium)"),
     ("tpu-v6e", "TPU Trillium", "Google's marketing name of TPU v6e (Cloud TPU documentation)"),
+    # the marketing name alone, as Ironwood's is taken below (serving review 2026-11-27: "Trillium" had been refused)
+    ("tpu-v6e", "Trillium", "Google's marketing name of its sixth-generation TPU (blog.google, 'Introducing Trillium, "
+                            "sixth-generation TPUs', May 2024); TPU v6e is its only release on Cloud TPU"),
+    ("tpu-v6e", "Google TPU Trillium", "the marketing name with the vendor's and the kind's words"),
     # Ironwood's names: Google Cloud's is "TPU7x" (Cloud TPU documentation, 'TPU7x (Ironwood)', and GKE's 'Ironwood
     # (TPU7x)'; the first release of the Ironwood family), the profile's name's words with its marketing name.
     ("tpu-v7", "TPU7x", "Google Cloud's name of the chip (Cloud TPU documentation: 'TPU7x (Ironwood)'; GKE's tpu7x)"),

@@ -12,7 +12,8 @@ host is taken at ``HOST_SHARE_OF_BASE`` of the device's TDP (or its chip draw).
 The range: the profile's power interval (the measured-draw fit's 80% interval, or the stated range) as a ratio
 of its centre, applied to the node's draw; under a power limit the devices' part of its top end is held to the limit
 (a capped device does not draw above it: browser review 2026-11-27, 350 W a device read 799 W at the wall's top
-where 350 + the host's 294 W × its ratio is 715 W).
+where 350 + the host's 294 W × its ratio is 715 W), and without one to the device's TDP, the limit it runs at by
+default.
 """
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def node_power(profile: HardwareProfile, device_power_w: float, devices: int,
     if limit_w is not None:
         device_top = min(device_top, max(float(limit_w), float(device_power_w)))
         band += ", the devices' part of its top held to their power limit"
+    elif p.tdp_w and device_top > p.tdp_w:
+        # nor above the TDP, the power limit a device runs at unless one is set (NVML's default power limit is the
+        # board's rated power; serving review 2026-11-27: 8 H100s at their 700 W read 1,232 W a device at the top)
+        device_top = max(float(p.tdp_w), float(device_power_w))
+        band += ", the devices' part of its top held to their TDP (the default power limit)"
     return NodePower(watts, (watts * low, devices * (device_top + host * high)), host,
                      f"the devices' serving draw plus {how}; range: {band}, as a ratio of its centre")
 
