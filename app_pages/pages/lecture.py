@@ -473,7 +473,7 @@ def fewer_devices_caption(fig: CompressionFigures, name: str) -> str | None:
         return None
     gpus = f"on {t.result.devices} GPU{'s' if t.result.devices > 1 else ''} instead of {base}"
     fewer, same = hz.signed_percent(-t.saving("energy_kwh")), hz.signed_percent(-fig.technique(name).saving("energy_kwh"))
-    return f"{gpus}: {fewer}" if fewer != same else f"{gpus}: the same saving"
+    return f"{gpus}: {fewer.replace('-', MINUS)}" if fewer != same else f"{gpus}: the same saving"
 
 
 def compression_savings() -> None:

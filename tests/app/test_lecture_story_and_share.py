@@ -40,8 +40,9 @@ def test_the_compression_slide_saves_on_the_same_gpus_and_says_fewer_gpus_apart(
     assert free.result.devices == fixed.result.devices == 2
     saving = {t.name: t.saving("energy_kwh") for t in fixed.techniques}
     m = _metrics(at)
-    assert m["Quantisation (4-bit)"] == f"{hz.signed_percent(-saving['quantization-4bit'])} energy"
-    assert m["Pruning (50% of weights)"] == f"{hz.signed_percent(-saving['pruning'])} energy"
+    minus = "\u2212"  # a minus sign on the slide, not a hyphen (lecturer review 2026-11-27)
+    assert m["Quantisation (4-bit)"] == f"{hz.signed_percent(-saving['quantization-4bit']).replace('-', minus)} energy"
+    assert m["Pruning (50% of weights)"] == f"{hz.signed_percent(-saving['pruning']).replace('-', minus)} energy"
     assert all((t.result.devices, t.result.replicas) == (2, 1) for t in fixed.techniques)
     assert [round(saving[k], 2) for k in ("quantization-4bit", "pruning")] == [0.48, 0.33]
     captions = _captions(at)
@@ -50,7 +51,8 @@ def test_the_compression_slide_saves_on_the_same_gpus_and_says_fewer_gpus_apart(
     # the fewer-GPU saving, its own line, the serving model's own choice of devices
     four_bit = next(t for t in free.techniques if t.name == "quantization-4bit")
     assert four_bit.result.devices == 1
-    fewer, same = (hz.signed_percent(-x) for x in (four_bit.saving("energy_kwh"), saving["quantization-4bit"]))
+    fewer, same = (hz.signed_percent(-x).replace("-", minus) for x in (four_bit.saving("energy_kwh"),
+                                                                         saving["quantization-4bit"]))
     assert (f"on 1 GPU instead of 2: {fewer}" if fewer != same else "on 1 GPU instead of 2: the same saving") in captions
     assert lecture.frame_compression_title(2) == "kWh for 1B tokens on 2 GPUs, illustrative"  # a frame hides captions
 
