@@ -12,6 +12,7 @@ import math
 from functools import lru_cache
 
 from estimator.core.base import bounds as B
+from estimator.core.base.units import G_PER_KG
 from estimator.core.footprint.carbon import CarbonData, CloudPlace, SubRegion
 from estimator.io import safe_read
 from estimator.io.paths import DATA_DIR, codecarbon_data_dir, codecarbon_version
@@ -23,7 +24,6 @@ LB_PER_MWH_TO_G_PER_KWH = 0.45359237
 # codecarbon/core/emissions.py ``_region_energy_mix_to_emissions_rate``, from energy-usage
 # (github.com/responsibleproblemsolving/energy-usage#conversion-to-co2). Kept as CodeCarbon computes them.
 CANADA_FUEL_KG_PER_KWH = {"coal": 0.995725971, "petroleum": 0.8166885263, "naturalGas": 0.7438415916}
-G_PER_KG = 1000.0
 
 
 def _intensity(value) -> float | None:
