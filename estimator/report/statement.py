@@ -35,8 +35,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER
+from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
-from estimator.core.training.plan import EXPERT_NOTE_SHARE
+from estimator.core.training.memory import gb as memory_gb
+from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
@@ -317,11 +319,42 @@ def exposed_share(est: Estimate) -> float | None:
     return share if share >= EXPERT_NOTE_SHARE else None
 
 
+def unfit_sentence(est: Estimate) -> str:
+    """Right after the time, where the run as set does not fit the devices' memory (researcher review 2026-11-27: a
+    layout of 5,118 GB a device read "would take 7.48 hours", its misfit said last, if at all); "" else."""
+    m = est.memory
+    if m is None or m.fits or any(UNRECORDED_SPLIT.match(n) for n in est.notes):
+        return ""
+    return (f" As set, the run does not fit the devices' memory ({latex_escape(memory_gb(m.per_device.total_gb))}~GB a "
+            f"device against {latex_escape(gfmt(m.capacity_gb))}~GB): this is the time of a run that cannot be made "
+            "as set.")
+
+
+def no_layout_fits(est: Estimate) -> bool:
+    """Whether the planner found no layout of the model that fits the devices (its time then the fitted
+    utilisation's, ``services.plan``'s note): the misfit is said then too, as a layout given is."""
+    return any(NO_LAYOUT_FITS in n for n in est.notes)
+
+
+def hidden_share(est: Estimate) -> float | None:
+    """The share of a mixture of experts' all-to-all the run's layout hides (``--expert-overlap``), where one is given
+    and the layout has an all-to-all; None else."""
+    if not est.stepped or est.step is None or est.step.layout.ep <= 1:
+        return None
+    return est.step.layout.expert_overlap_share or None
+
+
 def step_caveats(est: Estimate, cite: str = "") -> str:
     """A sentence, LaTeX, where the step model's time leaves out a saving a tuned run may have: a mixture of experts'
     all-to-alls not overlapped with compute (researcher review 2026-11-27: DeepSeek-V3's statement gave 88.8 days
     without the estimate's note that overlapping them, as DualPipe does, would run the step up to 2.36 times as fast);
     "" else. ``cite``: DeepSeek-V3's report's citation."""
+    hidden = hidden_share(est)
+    if hidden:  # the share hidden is the user's assumption: said as one, with what it is worth (researcher review
+        # 2026-11-27: DeepSeek-V3's 2.40 million device-hours with all of it hidden read as the model's finding)
+        return (f" The share of the model's expert all-to-alls hidden under compute, {latex_escape(f'{hidden:.0%}')}, is "
+                f"given, as DeepSeek-V3's DualPipe schedule hides them{cite}; the step model counts them exposed "
+                "otherwise.")
     share = exposed_share(est)
     if share is None:
         return ""
@@ -421,7 +454,15 @@ def input_label(name: str) -> str:
     return SCENARIO_BOUNDS[name][0] if name in SCENARIO_BOUNDS else name.replace("_", " ")
 
 
-def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
+# A profile's power from the fit to measured draws (core/hardware/reader.py writes the words): its ratio to the TDP and
+# how many runs fitted it. The system groups' measurements (gpu-system, tpu-system in estimator/data/measured_power.csv)
+# are all Patterson et al. 2021's (P21; a test holds the file to it).
+POWER_FIT = re.compile(r"^average (?P<ratio>[\d.]+) × TDP, \d+% interval [\d.]+–[\d.]+ × TDP, "
+                       r"(?:fitted on|the centre fitted on the) (?P<runs>\d+) measured runs")
+MEASURED_DRAWS_KEY = "P21"
+
+
+def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "") -> str:
     """"an average of 750~W per device", and where it comes from when it is not the profile's figure: the
     preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
@@ -437,6 +478,10 @@ def _power(est: Estimate, power, *, same: bool, cite: str) -> str:
     if power.origin == "user":
         return text + " (given)"
     if not measured_power(est):
+        fit = POWER_FIT.match(power.source) if power.origin.startswith("profile:") else None
+        if fit:  # the profile's fit, said with its measurements (researcher review 2026-11-27: no source for 695 W)
+            text += (f", {latex_escape(fit['ratio'])}~$\\times$ its TDP as the tool's fit to {fit['runs']} whole systems' "
+                     f"measured draws gives it{measured_cite}")
         return text + cite
     meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration
@@ -486,7 +531,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
     keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY] if stepped else []) + grid
-            + [k for k in extra_keys if k in sources] + ([DUALPIPE_KEY] if exposed_share(est) is not None else []))
+            + [k for k in extra_keys if k in sources]
+            + ([DUALPIPE_KEY] if exposed_share(est) is not None or hidden_share(est) else []))
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
         keys.append(SCALING_KEY)
     figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd is not None)}
@@ -504,6 +550,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     own = {n: (named_keys(a[n].source, sources) or [k for k in extra_keys if k in sources])
            for n in ("utilization", "power_w") if n in a and a[n].origin.startswith("preset:")}
     keys += [k for name_keys in own.values() for k in name_keys]
+    pw = a.get("power_w")
+    if pw is not None and pw.origin.startswith("profile:") and POWER_FIT.match(pw.source) and not measured_power(est):
+        keys.append(MEASURED_DRAWS_KEY)  # the measured draws the profile's power is fitted to
     # a vendor's footprint or a life-cycle assessment: cited as its profile's source text names it
     stated = bool(emb) and basis not in ("die-area-model", "fallback")
     emb_keys = cited_keys(emb.source, sources) if stated else []
@@ -552,7 +601,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at {kind} grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
     power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
-                   cite=_cite(bibkeys, own.get("power_w", ())))
+                   cite=_cite(bibkeys, own.get("power_w", ())), measured_cite=cite.get(MEASURED_DRAWS_KEY, ""))
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     on, took, dev_h = known_time(est, devices, hardware)  # no wall clock nor count the user did not give
@@ -571,7 +620,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                                   step_cites=(cite.get(STEP_KEY, ""), cite.get(GOODPUT_KEY, "")))
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
-                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}.{fit_caveats(est)}{step_caveats(est, cite.get(DUALPIPE_KEY, ''))} At "
+                f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}."
+                f"{unfit_sentence(est) if memory or no_layout_fits(est) else ''}{fit_caveats(est)}{step_caveats(est, cite.get(DUALPIPE_KEY, ''))} At "
                 f"{power}, this "
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
@@ -595,7 +645,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"training runs and measured power draws{held}; {exact} and grid intensity are taken as exact.")
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), measured=measured)
     if STATED in shown:  # right after the last of them (embodied carbon, water), before the memory (researcher review)
-        text += " The stated ranges are as their sources state, with no measured coverage."
+        # as their sources give them or as the tool assumes them, never measured (researcher review 2026-11-27: no
+        # source states a range for the H100's footprint; ÷2 to ×2, the lifetime's 4-6 years and the water factor's
+        # states are the tool's choices, and the time's range runs through them)
+        text += (" The stated ranges are as their sources give them or as the tool assumes them (with the time's range "
+                 "where they scale with it), with no measured coverage.")
     if memory:
         text += memory_sentence(est, cite, measured=measured)
     single = [ONE_FIGURE_NAMES[k] for k in SHOWN_RANGES if one_figure(est, k)]

@@ -266,7 +266,10 @@ def hardware_entry(est: Estimate, sources: Mapping[str, Mapping[str, str]] | Non
     # the year the device was released: its datasheet's first edition (a later revision may differ)
     year = "" if est.hardware_release_year is None else f", year={{{est.hardware_release_year}}}"
     return (f"@misc{{{_key(est, 'hw')}, {who}, "
-            f"title={{{{{latex_escape(est.hardware_name)}: specifications}}}}{_published(peak.source)}, "
+            # the profile's figures, whose note says where each comes from (researcher review 2026-11-27: the H800's
+            # entry read as NVIDIA's H800 datasheet, its figures the H100's taken as the H800's)
+            f"title={{{{{latex_escape(est.hardware_name)}: specifications, as the tool's hardware profile records "
+            f"them}}}}{_published(peak.source)}, "
             f"note={{{latex_escape(unkeyed(peak.source, sources or {}, device_words(est)))}}}{year}}}")
 
 

@@ -117,7 +117,10 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     statement had named no method, no layout and no goodput for the step model's time)."""
     run = est.step
     r = run.step_range
-    by = "as given" if run.chosen_by == "given" else "the fastest layout that fits memory, as the tool plans it"
+    tight = est.memory is not None and est.memory.fits and est.memory.tight
+    # a layout at the memory's edge called so (researcher review 2026-11-27: 85.0 of 85.9 GB "fits memory")
+    fits = "that fits memory, tightly," if tight else "that fits memory,"
+    by = "as given" if run.chosen_by == "given" else f"the fastest layout {fits} as the tool plans it"
     if run.chosen_by != "given" and run.kept:
         by += f", keeping the {latex_escape(run.kept)} given"
     checked = ""
@@ -128,9 +131,15 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
                 if r.baseline_median_factor is not None else "")
         checked = (f", its throughput per device off by a median {latex_escape(gfmt(r.median_factor, 3))}~$\\times$ on "
                    f"{latex_escape(hz.whole(r.rows))} published layouts held out by source{flat}")
-    return (f", from a step-time model of the run's layout ({latex_escape(run.layout_words())}; {by}){step_cite}"
-            f"{checked}, over a goodput of {latex_escape(f'{run.goodput:.0%}')} of the wall-clock time for restarts, "
-            f"failures, checkpoints and evaluation{goodput_cite}")
+    # the sequence the tool chose, said as its choice (researcher review 2026-11-27: 2,048 read as the user's plan)
+    default_seq = any(n.startswith(f"sequence {run.layout.seq_len:,}: the tool's default") for n in est.notes)
+    seq = f"; the sequence of {run.layout.seq_len:,} tokens is the tool's default" if default_seq else ""
+    # the FLOPs convention of the step's own figure beside the utilisation of 6·N·D (researcher review 2026-11-27)
+    mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token) "
+           f"{latex_escape(f'{run.step.mfu:.1%}')}")
+    return (f", from a step-time model of the run's layout ({latex_escape(run.layout_words())}; {by}{seq}){step_cite}"
+            f"{checked}{mfu}, over a goodput of {latex_escape(f'{run.goodput:.0%}')} of the wall-clock time for "
+            f"restarts, failures, checkpoints and evaluation{goodput_cite}")
 
 
 def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: str, own_cite: str,

@@ -267,7 +267,9 @@ def test_the_power_per_device_says_it_includes_the_host(fra):
     tex = render("latex", fra.estimate, sources=load_sources(), scenario={})
     # the whole servers' measured draw per GPU (the gpu-system fit, 0.99 of TDP), host included
     assert fra.estimate.assumption("power_w").value == pytest.approx(695.4, abs=0.1)
-    assert "At an average of 695~W per device (its share of the server's host included), this would use" in tex
+    # and where it comes from: the fit to whole systems' measured draws (researcher review 2026-11-27: no source)
+    assert ("At an average of 695~W per device (its share of the server's host included), 0.99~$\\times$ its TDP as "
+            "the tool's fit to 3 whole systems' measured draws gives it~\\cite{patterson2021carbon}, this would use") in tex
     given = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, power_w=700)
     assert "At an average of 700~W per device (given)" in render("latex", given.estimate, sources=load_sources(),
                                                                    scenario={})

@@ -315,7 +315,8 @@ def test_the_statement_says_the_footprint_ranges_are_stated_not_measured():
     or a known run with only stated ranges still got "about 80\\% of comparable published runs fall
     inside them". Each range now says what it is (``Estimate.basis``), and each sentence comes only
     with ranges of its kind."""
-    stated_sentence = "The stated ranges are as their sources state, with no measured coverage."
+    stated_sentence = ("The stated ranges are as their sources give them or as the tool assumes them (with the time's "
+                       "range where they scale with it), with no measured coverage.")
     r, st = _statement(hardware="h100-sxm", flops=1e22, devices=8)
     assert r.estimate.basis("embodied_co2e_kg") == r.estimate.basis("water_l") == "stated"
     assert "of embodied CO$_2$e" in st.tex and st.tex.count("(stated range ") == 2 and stated_sentence in st.tex

@@ -33,7 +33,11 @@ def test_the_statement_names_the_model_the_layout_the_method_and_the_goodput(cap
     assert "training Llama 3.1 8B (meta-llama/Meta-Llama-3.1-8B), a model of 8.03 billion parameters on 1 trillion " \
            "tokens ($C = 6ND$ = 4.82 $\\times 10^{22}$ FLOPs~\\cite{kaplan2020scaling})" in tex
     assert ("from a step-time model of the run's layout (TP 1 $\\times$ PP 1 $\\times$ DP 64, ZeRO-3, micro-batch 8"
-            in tex) and "the fastest layout that fits memory, as the tool plans it)~\\cite{narayanan2021efficient}" in tex
+            in tex) and ("the fastest layout that fits memory, tightly, as the tool plans it; the sequence of 2,048 tokens "
+                         "is the tool's default)~\\cite{narayanan2021efficient}") in tex
+    # the step's own FLOPs convention beside the utilisation of 6ND (researcher review 2026-11-27)
+    assert f"its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token) {run.step.mfu:.1%}" \
+        .replace("%", "\\%") in tex
     assert (f"off by a median {run.step_range.median_factor:.3g}~$\\times$ on {run.step_range.rows} published layouts "
             "held out by source") in tex
     assert "over a goodput of 90\\% of the wall-clock time for restarts, failures, checkpoints and evaluation" \
@@ -48,13 +52,13 @@ def test_the_statement_names_the_model_the_layout_the_method_and_the_goodput(cap
     assert "@article{gemini2023" in bib  # the goodput's range cited, not bare (researcher review 2026-11-27)
     # one tense for an estimate, and the stated ranges' caveat beside the figures it qualifies, before the memory
     # the table's caveat on whole runs, said in the statement too (researcher review 2026-11-27: the .tex had dropped it)
-    assert ("The time is a tuned software stack's, and published whole runs can take longer: Phi-3's on 512 H100s took "
-            "1.6--2.2$\\times$ it, 1.2--1.4$\\times$ a flat 30\\% of peak's.") in tex
+    assert ("The time is a tuned software stack's, and published whole runs can take longer: Phi-3's on 512 H100s "
+            "(Abdin et al. 2024, arXiv:2404.14219) took 1.6--2.2$\\times$ it, 1.2--1.4$\\times$ a flat 30\\% of peak's.") in tex
     # the planner's best (ZeRO-3, micro-batch 8) at 83.8 of 85.52 GB: it would fit, tightly, and the statement says why
     assert "Manufacturing the devices would add " in tex and "Training would need " in tex
     assert "which would fit, tightly (above 90\\% of the device's memory" in tex
-    assert tex.index("The stated ranges are as their sources state") < tex.index("Training would need")
-    assert tex.index("of water") < tex.index("The stated ranges are as their sources state")
+    assert tex.index("The stated ranges are as their sources give them") < tex.index("Training would need")
+    assert tex.index("of water") < tex.index("The stated ranges are as their sources give them")
 
 
 def test_a_fitted_utilisations_statement_keeps_its_words(capsys):

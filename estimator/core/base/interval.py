@@ -43,7 +43,7 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
                  "about {level:.0%} of real runs like this one (`python -m estimator validate` measures that out of "
                  "sample for device-hours and for power, and for energy, CO₂e and cost, which combine the two, by "
                  "pairing their held-out errors); a range marked "
-                 "\"stated\" is as its sources state (the brain's peak, AlphaGo's power, a calibration's problem sizes, "
+                 "\"stated\" is as its sources state it or the tool assumes it (the brain's peak, AlphaGo's power, a calibration's problem sizes, "
                  "embodied carbon and water), with no measured coverage; a figure without a range is taken as exact: "
                  "the FLOPs, a known run's time, inputs you give (utilisation keeps the fit's spread), PUE and grid "
                  "intensity")
@@ -53,8 +53,8 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 # range is the step model's, held out by source on published layouts, with the goodput's (researcher review
 # 2026-11-26: the JSON's range_meaning had named the utilisation fit for it)
 # What the step model's time is not: a whole run's as published (its one home; the paper statement says it too)
-WHOLE_RUN_LONGER = ("published whole runs can take longer: Phi-3's on 512 H100s took 1.6–2.2× it, 1.2–1.4× a flat 30% "
-                    "of peak's")
+WHOLE_RUN_LONGER = ("published whole runs can take longer: Phi-3's on 512 H100s (Abdin et al. 2024, arXiv:2404.14219) "
+                    "took 1.6–2.2× it, 1.2–1.4× a flat 30% of peak's")
 WHOLE_RUN_COMMAND = "python -m research.whole_runs_step_path"  # what measures it
 WHOLE_RUN_CAVEAT = f"the time is a tuned stack's, and {WHOLE_RUN_LONGER}, `{WHOLE_RUN_COMMAND}`"
 STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the time's from the step model's errors "
@@ -63,7 +63,7 @@ STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the
                       + WHOLE_RUN_CAVEAT.replace("{", "{{").replace("}", "}}") +
                       "), the power's from the power fit (its "
                       "coverage measured the same way), and energy, CO₂e and cost combine the two; a range marked "
-                      "\"stated\" is as its sources state (embodied carbon and water), with no measured coverage; a "
+                      "\"stated\" is as its sources state it or the tool assumes it (embodied carbon and water), with no measured coverage; a "
                       "figure without a range is taken as exact: the FLOPs, inputs you give, PUE and grid intensity")
 
 

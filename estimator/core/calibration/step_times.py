@@ -83,9 +83,9 @@ def mser_truncation(x: Sequence[float], max_fraction: float = WARMUP_MAX_FRACTIO
     tolerance is the smallest standard error × that, m the steps it keeps; never below a millionth of the mean
     step time (``TIE_FRACTION``), so that a clock's rounding never decides the warm-up. On steady step times MSER's
     smallest had cut a warm-up from 42% of 12-step series, so a run's forecast came, went and came back between steps
-    10 and 20 (a review's 20-step loop); within one standard error 10%, a forecast withdrawn after it was given in 18%
-    of such loops rather than 23%; a warm-up 3% slower than the steady steps is found less often (41% against 94%),
-    one 10% slower or more as always (``python -m benchmarks.bench_track --warmup``)."""
+    10 and 20 (a review's 20-step loop); within one standard error 10%, a forecast withdrawn after it was given in 24%
+    of such loops rather than 29%; a warm-up 3% slower than the steady steps is found less often (43% against 93%),
+    one 10% slower or more as always (``python -m benchmarks.bench_track --warmup``, 400 simulated runs each)."""
     a = np.asarray(x, dtype=float)
     n = len(a)
     if n < 3:

@@ -268,7 +268,8 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
 
 
 # the footprint's ranges, which are no fitted interval (``result.range_basis``), as training's meaning says them
-FOOTPRINT_RANGE = ("; embodied CO₂e and water: ranges as their sources state them (embodied carbon per device, "
+FOOTPRINT_RANGE = ("; embodied CO₂e and water: ranges as their sources state them or the tool assumes them (embodied "
+                   "carbon per device, "
                    "water per kWh), marked stated, with no measured coverage")
 
 

@@ -445,6 +445,10 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
     return Plan((), devices, timed, considered, why, fields, batch_fed=batch_fed)
 
 
+# the words that begin the planner's answer where no layout fits memory (the paper statement looks for them)
+NO_LAYOUT_FITS = "no layout of the model on"
+
+
 def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
     """Why a global batch feeds no step: it holds less than one sequence."""
     # the user's figure as given, not rounded (review 2026-11-27: 2,048 had read "2,050")
@@ -468,7 +472,7 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; it may grow "
                 f"{gfmt(BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller micro-batch or fewer "
                 "devices"), ("global_batch_tokens", "micro_batch", "devices")
-    return (f"no layout of the model on {devices:,} {plural_devices(devices)} fits {gfmt(capacity_gb)} GB per device with the choices "
+    return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {gfmt(capacity_gb)} GB per device with the choices "
             "tried (tensor parallelism within the scale-up domain, pipeline, context parallelism, ZeRO, "
             "recomputation): give more devices"), ("devices", "tp", "pp")
 
@@ -500,5 +504,5 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "global_batch_for", "less_than_a_sequence", "layout_dict", "layout_words", "memory_of", "parts_dict",
+           "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]
