@@ -331,10 +331,16 @@ def named_keys(source: str, sources: Mapping[str, object], skip: frozenset[str] 
 def embodied_entry(est: Estimate, source: str, prefix: str = "emb", what: str = "embodied carbon") -> str:
     """A misc entry for an embodied figure whose source is in no sources.toml entry (a user's profile): the
     profile's own source text, as ``hardware_entry`` does for the datasheet (or another figure's: its PUE)."""
-    # no author to name: ``key`` is what BibTeX styles sort such an entry by
+    # no author to name: ``key`` is what BibTeX styles sort such an entry by; the latest year the source names (a
+    # price "read 2026-11") as its year (researcher review 2026-11-27: the price entries had none)
+    years = [int(y) for y in _YEAR.findall(source)]
+    year = f", year={{{max(years)}}}" if years else ""
     return (f"@misc{{{_key(est, prefix)}, key={{{latex_escape(est.hardware_name)}}}, "
             f"title={{{{{latex_escape(est.hardware_name)}: {what}}}}}{_published(source)}, "
-            f"note={{{latex_escape(source)}}}}}")
+            f"note={{{latex_escape(source)}}}{year}}}")
+
+
+_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
 
 
 # A caveat a profile's source puts on its figure ("(secondary; the paper's table itself was not read,

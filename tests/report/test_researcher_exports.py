@@ -336,3 +336,13 @@ def test_an_estimate_made_in_the_core_names_its_grid_country():
     prov = est.to_dict()["provenance"]
     assert (prov["grid_country"], prov["ewif_fallback_country"], prov["cloud_region"]) == ("FRA", "FRA", None)
     assert estimate(Scenario(flops=1e21), load_profiles().get("h100-sxm")).grid is None
+
+
+def test_a_price_entry_carries_the_year_its_source_was_read():
+    """Researcher's statement review 2026-11-27: the price entries had no year (and sorted under the vendor)."""
+    from estimator.report.statement_parts import embodied_entry
+    est = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256).estimate
+    entry = embodied_entry(est, "on-demand, AWS p5.48xlarge (8 GPUs), us-east-1, 2025-03; read 2026-11", "price",
+                           "price per device-hour")
+    assert entry.endswith("year={2026}}") and "year={48}" not in entry
+    assert "year=" not in embodied_entry(est, "no date given here", "price", "price per device-hour")
