@@ -460,6 +460,16 @@ def input_label(name: str) -> str:
 POWER_FIT = re.compile(r"^average (?P<ratio>[\d.]+) × TDP, \d+% interval [\d.]+–[\d.]+ × TDP, "
                        r"(?:fitted on|the centre fitted on the) (?P<runs>\d+) measured runs")
 MEASURED_DRAWS_KEY = "P21"
+# the system groups' words in the fit's source (core/hardware/schema.py's groups): a board-only fit (gpu-chip: Dodge et
+# al. 2022's runs) is not whole systems' draws, nor Patterson's (second code review 2026-11-27)
+SYSTEM_FIT_WORDS = ("share of the whole server", "share of its system")
+
+
+def system_power_fit(power):
+    """The fit's ratio and runs where a profile's power is the fit to whole systems' measured draws; None else."""
+    if not power.origin.startswith("profile:") or not any(w in power.source for w in SYSTEM_FIT_WORDS):
+        return None
+    return POWER_FIT.match(power.source)
 
 
 def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "") -> str:
@@ -478,7 +488,7 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
     if power.origin == "user":
         return text + " (given)"
     if not measured_power(est):
-        fit = POWER_FIT.match(power.source) if power.origin.startswith("profile:") else None
+        fit = system_power_fit(power)
         if fit:  # the profile's fit, said with its measurements (researcher review 2026-11-27: no source for 695 W)
             text += (f", {latex_escape(fit['ratio'])}~$\\times$ its TDP as the tool's fit to {fit['runs']} whole systems' "
                      f"measured draws gives it{measured_cite}")
@@ -551,7 +561,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
            for n in ("utilization", "power_w") if n in a and a[n].origin.startswith("preset:")}
     keys += [k for name_keys in own.values() for k in name_keys]
     pw = a.get("power_w")
-    if pw is not None and pw.origin.startswith("profile:") and POWER_FIT.match(pw.source) and not measured_power(est):
+    if pw is not None and system_power_fit(pw) and not measured_power(est):
         keys.append(MEASURED_DRAWS_KEY)  # the measured draws the profile's power is fitted to
     # a vendor's footprint or a life-cycle assessment: cited as its profile's source text names it
     stated = bool(emb) and basis not in ("die-area-model", "fallback")

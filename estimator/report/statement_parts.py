@@ -340,7 +340,8 @@ def embodied_entry(est: Estimate, source: str, prefix: str = "emb", what: str = 
             f"note={{{latex_escape(source)}}}{year}}}")
 
 
-_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
+# a year 1950–2039: a count of 2,048 GPUs is no year (second code review 2026-11-27)
+_YEAR = re.compile(r"(?<![\d.,])((?:19[5-9]|20[0-3])\d)(?![\d.,])")
 
 
 # A caveat a profile's source puts on its figure ("(secondary; the paper's table itself was not read,

@@ -260,7 +260,7 @@ def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[
                          "tokens): give a global batch of at most the run's tokens, or more tokens",
                          field=("global_batch_tokens", "tokens"))
     return tokens, (f"global batch: the default, {gfmt(gbt, 3)} tokens, is more than the run's {gfmt(tokens, 3)}: "
-                    "one step of them all (give a global batch to set it)")
+                    "the run's tokens are the global batch asked (give a global batch to set it)")
 
 
 def larger_batch_tried(global_batch_tokens, tokens: float) -> bool:
@@ -315,9 +315,10 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
         # review 2026-11-27: TP 2 × EP 8 on 8-GPU B200 servers gave 2.7% MFU, 70% of the step in all-to-alls, unsaid
         return (f"expert parallelism {lay.ep}" + (f" over tensor parallelism {lay.tp}" if group > lay.ep else "")
                 + f" spans {math.ceil(group / up)} scale-up domains of {up} devices: its all-to-alls cross the "
-                f"scale-out network {links}, exposed {parts.expert_comm_s / parts.total_s:.0%} of the step (none of it "
-                "hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does); the planner "
-                "keeps the expert group within one domain where it can (`plan` lists its layouts)")
+                f"scale-out network {links}, exposed {parts.expert_comm_s / parts.total_s:.0%} of the step ("
+                + (f"{lay.expert_overlap_share:.0%} of it hidden under compute, as given" if lay.expert_overlap_share
+                   else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
+                + "); the planner keeps the expert group within one domain where it can (`plan` lists its layouts)")
     return None
 
 
@@ -333,9 +334,10 @@ def expert_overlap_note(st: StepTime) -> str | None:
     hidden = st.layout.expert_overlap_share
     counted = ("counted exposed (none hidden under compute)" if not hidden else
                f"the {1 - hidden:.0%} of them not hidden under compute, as given")
+    ask = "" if hidden else ": give the share of the all-to-all it hides"  # asked only where none was given
     return (f"expert all-to-alls: {share:.0%} of the step, {counted}; a schedule that overlaps them with compute "
             f"(DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to {1.0 / (1.0 - share):.2f}× as "
-            "fast: give the share of the all-to-all it hides")
+            f"fast{ask}")
 
 
 def uneven_stages_note(shape: ModelShape, st: StepTime) -> str | None:
@@ -442,9 +444,10 @@ def batch_rounded_note(asked_tokens: float, whose: str, layout: Layout) -> str |
     if abs(used / asked_tokens - 1) <= BATCH_SAID_SHARE:
         return None
     return (f"global batch: {whose} {asked_tokens:,.0f} tokens; the layout's step "
-            f"holds {used:,} ({layout.global_batch:,} sequences of {layout.seq_len:,}, {used / asked_tokens - 1:+.1%}): "
-            f"the nearest whole number of micro-batches of {layout.micro_batch} on each of its {layout.dp:,} "
-            "data-parallel replicas")
+            f"holds {used:,} ({layout.global_batch:,} sequence{'' if layout.global_batch == 1 else 's'} of "
+            f"{layout.seq_len:,}, {used / asked_tokens - 1:+.1%}): "
+            f"a whole number of micro-batches of {layout.micro_batch} on each of its {layout.dp:,} "
+            f"data-parallel replica{'' if layout.dp == 1 else 's'}")
 
 
 def beyond_context_note(model: str | None, seq_len: int) -> str | None:
@@ -595,11 +598,13 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
                              f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
                              "replicas", field=("global_batch_tokens", "devices"))
-        if batch * seq_len > float(tokens):  # rounded up to feed the replicas (code review 2026-11-27: timed as 0.6 step)
-            raise InputError(f"the layout's step of {gfmt(batch * seq_len, 3)} tokens ({dp:,} data-parallel replicas × "
-                             f"micro-batch {mb} × {seq_len:,}) is more than the run's {gfmt(float(tokens), 3)} tokens: "
-                             "give fewer replicas, a smaller micro-batch or more tokens",
-                             field=("devices", "micro_batch", "tokens"))
+        least = dp * mb * seq_len  # one round of micro-batches: the smallest step the layout runs
+        if least > float(tokens):  # (code review 2026-11-27: a rounded-up step had been timed as 0.6 of one)
+            raise InputError(f"the layout's smallest step, {gfmt(least, 3)} tokens ({dp:,} data-parallel replicas × "
+                             f"micro-batch {mb} × {seq_len:,}), is more than the run's {gfmt(float(tokens), 3)} tokens: "
+                             f"give fewer replicas{', a smaller micro-batch' if mb > 1 else ''} or more tokens",
+                             field=("devices", "micro_batch", "tokens") if mb > 1 else ("devices", "tokens"))
+        batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
         check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
                         vp=vp or 1, zero_stage=int(o.get("zero", 0)),
@@ -624,7 +629,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # 2026-11-26: TP 1 × ZeRO-0 of a 70B model, 1,494 GB a device, read 132 days, faster than any that fits)
             found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                                      seq_len=seq_len, global_batch_tokens=gbt, precision=precision,
-                                     capacity_gb=capacity, space=SearchSpace(), attention=attention, top=1)
+                                     capacity_gb=capacity, space=SearchSpace(expert_overlap=overlap or 0.0),
+                                     attention=attention, top=1)
             best = found.best
             tight = (f" (tight: {best.memory.total_gb / capacity:.0%} of the device's memory)"
                      if best is not None and mem.is_tight(best.memory.total_gb, capacity) else "")
@@ -656,7 +662,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                     capacity_gb=capacity, space=space, attention=attention, top=1).best is not None:
                 fed = (f" (a global batch of {gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens, about Llama 3 "
                        "405B's, would)")
-            raise InputError(found.why_none + fed, field=("global_batch_tokens", *parts_given, "devices"))
+            raise InputError(found.why_none + fed, field=tuple(dict.fromkeys((*found.why_fields, *parts_given))))
         given = f"with {kept} given" if kept else "no layout given"
         return StepSetup(notes=(f"{given}, and {found.why_none}: the time is from the fitted utilisation",))
     best = found.best

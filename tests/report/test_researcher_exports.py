@@ -346,3 +346,20 @@ def test_a_price_entry_carries_the_year_its_source_was_read():
                            "price per device-hour")
     assert entry.endswith("year={2026}}") and "year={48}" not in entry
     assert "year=" not in embodied_entry(est, "no date given here", "price", "price per device-hour")
+
+
+def test_only_a_fit_to_whole_systems_is_cited_as_patterson_s_measured_draws():
+    """Second code review 2026-11-27: a board-only fit (gpu-chip, Dodge et al. 2022's runs) had been cited as whole
+    systems' draws from Patterson et al.; and a count of 2,048 GPUs read as a year."""
+    from types import SimpleNamespace
+
+    from estimator.report.statement import system_power_fit
+    from estimator.report.statement_parts import embodied_entry
+    system = ("average 0.99 × TDP, 80% interval 0.80–1.23 × TDP, fitted on 3 measured runs (GPU share of the whole "
+              "server (host included); estimator/data/measured_power.csv)")
+    board = "average 0.57 × TDP, 80% interval 0.32–1.04 × TDP, fitted on 9 measured runs (the GPU board alone)"
+    assert system_power_fit(SimpleNamespace(origin="profile:h100-sxm", source=system))["runs"] == "3"
+    assert system_power_fit(SimpleNamespace(origin="profile:x", source=board)) is None
+    assert system_power_fit(SimpleNamespace(origin="user", source=system)) is None
+    est = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256).estimate
+    assert embodied_entry(est, "a cluster of 2048 GPUs, 2023", "price", "price").endswith("year={2023}}")

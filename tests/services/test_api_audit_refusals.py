@@ -30,8 +30,8 @@ def _refused(capsys, argv: list[str]) -> str:
     # a step the layout rounds up past the run: timed as 0.6 of a step (code review 2026-11-27)
     (["estimate", *LLAMA_8B, "--tokens", "5e6", "--devices", "4096", "--tp", "1", "--pp", "1"],
      dict(model="llama-3.1-8b", tokens=5e6, devices=4096, tp=1, pp=1),
-     "the layout's step of 8.39 × 10⁶ tokens (4,096 data-parallel replicas × micro-batch 1 × 2,048) is more than the "
-     "run's 5 × 10⁶ tokens", "(--devices, --micro-batch, --tokens)"),
+     "the layout's smallest step, 8.39 × 10⁶ tokens (4,096 data-parallel replicas × micro-batch 1 × 2,048), is more "
+     "than the run's 5 × 10⁶ tokens", "(--devices, --tokens)"),
     # a part of the layout that does not divide the devices, as `plan` says it (code review 2026-11-27)
     (["estimate", *LLAMA_8B, "--tokens", "1e10", "--devices", "6", "--cp", "4"],
      dict(model="llama-3.1-8b", tokens=1e10, devices=6, cp=4),
@@ -115,10 +115,11 @@ def test_a_run_under_the_default_batch_is_one_step_of_its_tokens_not_refused(cap
     report = plan_service.plan(model="llama-3.1-8b", tokens=1e6, devices=8)
     lay = report.best.planned.layout
     assert report.global_batch_tokens == 1e6 and lay.global_batch * lay.seq_len <= 1e6
-    assert any(n.startswith("global batch: the default, 4.19 × 10⁶ tokens, is more than the run's 10⁶: one step")
-               for n in report.notes)
+    assert any(n.startswith("global batch: the default, 4.19 × 10⁶ tokens, is more than the run's 10⁶: the run's "
+                            "tokens are the global batch asked") for n in report.notes)
     est = estimator.run(model="llama-3.1-8b", tokens=1e6, devices=8).estimate
-    assert est.wall_clock_s > 0 and any("is more than the run's 10⁶: one step of them all" in n for n in est.notes)
+    assert est.wall_clock_s > 0 and any("is more than the run's 10⁶: the run's tokens are the global batch" in n
+                                        for n in est.notes)
     short = estimator.run(model="llama-3.1-8b", tokens=8e6, devices=4096).estimate
     assert not any("1.68 × 10⁷" in n for n in short.notes)  # a 16.8M batch is more than this run
 
@@ -128,3 +129,23 @@ def test_no_planned_layout_steps_past_the_run():
     from estimator.services import plan as plan_service
     report = plan_service.plan(model="llama-3.1-8b", tokens=4.5e6, devices=3072)
     assert all(r.planned.layout.global_batch * r.planned.layout.seq_len <= 4.5e6 for r in report.rows)
+
+
+@pytest.mark.parametrize("tokens, devices", [(4000, 8), (2_097_151, 8), (3.01e6, 8)])
+def test_a_run_whose_rounded_step_would_pass_it_steps_within_it(tokens, devices):
+    """Second code review 2026-11-27: rounding the batch to the nearest whole round of micro-batches had passed the
+    run's tokens, so 4,000 tokens were refused where 3,000 were taken; it rounds down to stay within the run now."""
+    from estimator.services import plan as plan_service
+    report = plan_service.plan(model="llama-3.1-8b", tokens=tokens, devices=devices)
+    lay = report.best.planned.layout
+    assert 0 < lay.global_batch * lay.seq_len <= tokens
+    est = estimator.run(model="llama-3.1-8b", tokens=tokens, devices=devices).estimate
+    assert est.step is not None and est.step.layout.global_batch * est.step.layout.seq_len <= tokens
+    assert plan_service.plan(model="llama-3.1-8b", tokens=2_097_151, deadline_days=1).devices == 8
+
+
+def test_a_layout_whose_smallest_step_passes_the_run_names_what_to_change(capsys):
+    err = _refused(capsys, ["estimate", *LLAMA_8B, "--tokens", "3e6", "--devices", "4096", "--tp", "1", "--pp", "1",
+                            "--micro-batch", "1"])
+    assert "the layout's smallest step, 8.39 × 10⁶ tokens (4,096 data-parallel replicas × micro-batch 1 × 2,048)" in err
+    assert "give fewer replicas or more tokens (--devices, --tokens)" in err  # no smaller micro-batch than 1

@@ -99,3 +99,12 @@ def test_the_estimate_page_takes_it_from_its_link_as_the_api_does():
     shown = {m.label: m.value for m in at.metric}
     expected = estimate_page.headline_values(_run(1.0).estimate)
     assert expected["Training time"] == "48.8 days" and {k: shown[k] for k in expected} == expected
+
+
+def test_a_share_given_is_said_as_given_not_asked_for():
+    """Second code review 2026-11-27: with a share given, the notes still said none was hidden and asked for it."""
+    est = _run(0.5).estimate
+    said = [n for n in est.notes if "all-to-all" in n]
+    assert said and not any("give the share of the all-to-all it hides" in n for n in said)
+    assert not any("none of it hidden under compute" in n for n in said)
+    assert any("the 50% of them not hidden under compute, as given" in n for n in said)

@@ -264,8 +264,9 @@ def layout_words(layout: Layout) -> str:
     if layout.ep > 1:
         folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp) != layout.tp
         hidden = layout.expert_overlap_share
-        split.append(f"EP {layout.ep}" + (" (over TP × DP, experts whole)" if folded else "")
-                     + (f" ({'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden)" if hidden else ""))
+        said = (["over TP × DP, experts whole"] if folded else []) + (
+            [f"{'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden"] if hidden else [])
+        split.append(f"EP {layout.ep}" + (f" ({'; '.join(said)})" if said else ""))
     recompute = {"none": "no recomputation", "selective": "selective recomputation",
                  "full": "full recomputation"}[layout.recompute]
     return (f"{' × '.join(split)}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
@@ -290,6 +291,15 @@ def global_batch_for(global_batch_tokens: float, seq_len: int, dp: int, micro_ba
     if per_round > BATCH_GROWTH_MAX * wanted:
         return None
     return per_round * max(1, round(wanted / per_round))
+
+
+def within_run(batch: int | None, tokens: float, seq_len: int, per_round: int) -> int | None:
+    """A global batch (sequences) no larger than the run: rounded down to whole rounds of micro-batches where rounding
+    to the nearest had passed the run's tokens (second code review 2026-11-27: 4,000 tokens refused, 3,000 taken);
+    0 where not one round fits in the run; None passed through (no batch)."""
+    if batch is None or batch * seq_len <= tokens:
+        return batch
+    return per_round * int(tokens // (seq_len * per_round))
 
 
 def strategy_of(layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Strategy:
@@ -400,11 +410,12 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                         continue
                     vps = [1] + [v for v in VP_CHOICES[1:] if pp > 1 and not shape.layers % (pp * v)]
                     for mb in _choices(space.micro_batch, MICRO_BATCH_CHOICES):
-                        batch = global_batch_for(global_batch_tokens, seq_len, dp, mb)
-                        if batch is None:
+                        batch = within_run(global_batch_for(global_batch_tokens, seq_len, dp, mb), tokens, seq_len,
+                                           dp * mb)
+                        if batch == 0:  # not one round of micro-batches within the run (code review 2026-11-27:
+                            over_run = True  # 4.5M tokens on 3,072 devices ranked a 6.29M-token step)
                             continue
-                        if batch * seq_len > tokens:  # a step of more tokens than the run (code review 2026-11-27:
-                            over_run = True           # 4.5M tokens on 3,072 devices ranked a 6.29M-token step)
+                        if batch is None:
                             continue
                         batch_fed = True
                         for zero in zeros:
@@ -504,5 +515,5 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "layout_dict", "layout_words", "memory_of", "parts_dict",
+           "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]

@@ -204,7 +204,8 @@ def step_notes(step) -> list[str]:
         f"per device ({r.level:.0%} range {gfmt(lo, 3)}–{gfmt(hi, 3)}{checked}), MFU {step.step.mfu:.1%} (model FLOPs: "
         f"6·N + 12·L·s·a per token, no recomputation), HFU {step.step.hfu:.1%} (hardware FLOPs, recomputation "
         f"included), both of the {step.layout.precision} peak",
-        f"run time: {gfmt(step.steps, 3)} steps of {gfmt(step.step.seconds, 3)} s for {gfmt(step.tokens, 3)} tokens, ÷ "
+        f"run time: {gfmt(step.steps, 3)} step{'' if gfmt(step.steps, 3) == '1' else 's'} of {gfmt(step.step.seconds, 3)} s for "
+        f"{gfmt(step.tokens, 3)} tokens, ÷ "
         f"goodput {step.goodput:.0%} (range {step.goodput_range[0]:.0%}–{step.goodput_range[1]:.0%}: restarts, "
         "failures, checkpoints, evaluation; Llama 3 arXiv:2407.21783 §3.3.4, MegaScale arXiv:2402.15627, Gemini "
         "arXiv:2312.11805 §3)",
