@@ -5,9 +5,10 @@ the remaining steps' time and drift, from the step times a tracked run has seen.
 
 - **Warm-up**: a configured count, or MSER (the Marginal Standard Error Rule, White 1997): the
   truncation point d that minimises Σ_{i>d}(x_i − x̄_d)² / (n − d)², the squared standard error of
-  the mean of what is kept, or the smallest d within one standard error of it (``mser_truncation``). Leading steps that are slower (compilation, allocation, caches
-  filling) inflate it, so they are cut; a steady series is cut little or not at all. The search is
-  limited to the first half of the steps (``WARMUP_MAX_FRACTION``).
+  the mean of what is kept, or the smallest d within one standard error of it (``mser_truncation``).
+  Leading steps that are slower (compilation, allocation, caches filling) inflate it, so they are
+  cut; a steady series is cut little or not at all. The search is limited to the first half of the
+  steps (``WARMUP_MAX_FRACTION``).
 - **Steady per-step time**: the plain mean of the steps after warm-up. The remaining time is a
   *sum* of steps, and the mean is the unbiased per-step figure for a sum; a median or trimmed
   mean is robust to a stray slow step but biased low whenever step times are skewed (varying

@@ -19,9 +19,9 @@ How the numbers are made
 
 Measured coverage (``python -m benchmarks.bench_track --coverage``, 400 simulated runs a case,
 predicted from the first 10% / 30% of 300 and 3,000 steps): steady, batch-size-skewed and
-log-normal step times 77–85%; autocorrelated (AR(1), φ = 0.9) 42–80%, improving with the steps
-seen; a warm-up then thermal plateau 44–100%; rare 10× slow steps (1%) 22–73%; a linear +20%
-drift over the run 7–69% and a random-walk level 42–58%. The range is honest for step times that
+log-normal step times 74–85%; autocorrelated (AR(1), φ = 0.9) 44–81%, improving with the steps
+seen; a warm-up then thermal plateau 50–100%; rare 10× slow steps (1%) 22–73%; a linear +20%
+drift over the run 7–69% and a random-walk level 42–60%. The range is honest for step times that
 are steady after the warm-up; a drift or level change it cannot yet see is not in it.
 """
 
