@@ -580,6 +580,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
             raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
         tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
+        if overlap is not None and ep == 1:  # nothing to hide: refused, not ignored (final read 2026-11-27)
+            raise InputError("the share of the experts' all-to-all hidden applies to expert parallelism, and the layout "
+                             "given has an expert-parallel degree of 1: give one above 1, or no share",
+                             field=("expert_overlap", "ep"))
         # what the memory model refuses, in its words first (the same on a device without memory), then what the
         # step adds: a layout whose product does not divide the devices
         mem.check_run(mshape, mem.Strategy(int(o.get("zero", 0)), o.get("activation_recompute", recompute_default), tp, pp,

@@ -108,3 +108,15 @@ def test_a_share_given_is_said_as_given_not_asked_for():
     assert said and not any("give the share of the all-to-all it hides" in n for n in said)
     assert not any("none of it hidden under compute" in n for n in said)
     assert any("the 50% of them not hidden under compute, as given" in n for n in said)
+
+
+def test_a_layout_without_expert_parallelism_has_no_all_to_all_to_hide(capsys):
+    """Final read 2026-11-27: `--tp 8 --expert-overlap 1` on Mixtral (EP 1 by default) had been taken and ignored."""
+    argv = ["estimate", "--model", "mixtral-8x7b", "--tokens", "1e12", "--devices", "64", "--tp", "8",
+            "--expert-overlap", "1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "expert-parallel degree of 1" in err and err.rstrip().endswith("(--expert-overlap, --ep)")
+    with pytest.raises(InputError, match="expert-parallel degree of 1"):
+        estimator.run(model="mixtral-8x7b", tokens=1e12, devices=64, tp=8, expert_overlap=1.0)
+    assert main(argv[:-2] + ["--ep", "8", "--expert-overlap", "1"]) == 0  # with EP 8 it is taken
