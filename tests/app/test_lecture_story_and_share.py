@@ -44,7 +44,7 @@ def test_the_compression_slide_saves_on_the_same_gpus_and_says_fewer_gpus_apart(
     assert m["Quantisation (4-bit)"] == f"{hz.signed_percent(-saving['quantization-4bit']).replace('-', minus)} energy"
     assert m["Pruning (50% of weights)"] == f"{hz.signed_percent(-saving['pruning']).replace('-', minus)} energy"
     assert all((t.result.devices, t.result.replicas) == (2, 1) for t in fixed.techniques)
-    assert [round(saving[k], 2) for k in ("quantization-4bit", "pruning")] == [0.48, 0.33]
+    assert [round(saving[k], 2) for k in ("quantization-4bit", "pruning")] == [0.47, 0.33]  # 0.48 before the A100's measured matmul share
     captions = _captions(at)
     assert "on 2 × NVIDIA H100 SXM 80GB" in captions
     assert "4-bit weights (weight-only) (illustrative), same 2 GPUs" in captions

@@ -55,7 +55,8 @@ def test_7b_at_batch_1_is_memory_bound_at_weight_bytes_over_achievable_bandwidth
     assert r.memory_s_per_step == pytest.approx(read_bytes / BW_A100, rel=0.015)
     assert r.memory_s_per_step == pytest.approx((read_bytes + CONTEXT * KV_PER_TOKEN) / BW_A100)
     assert r.compute_s_per_step < 0.02 * r.memory_s_per_step
-    assert r.compute_s_per_step == pytest.approx(r.flops_per_token / (312e12 * COMPUTE_FRACTION))
+    # the A100's best matmul reaches 86.9% of its peak, the reference H100's 80.3% (core/hardware/matmul.py)
+    assert r.compute_s_per_step == pytest.approx(r.flops_per_token / (312e12 * COMPUTE_FRACTION * (0.869 / 0.8033)), rel=1e-3)
     # TPOT = that + the prompt's prefill share + the engine's fitted costs (no tensor parallelism)
     assert r.tensor_parallel_s_per_step == 0
     assert r.engine_s_per_step == pytest.approx(32 * FIT.engine_s_per_layer + FIT.engine_s_per_sequence)
@@ -198,7 +199,8 @@ def test_user_settings_apply():
     assert r.co2e_kg == pytest.approx(r.energy_kwh * 0.1)
     assert r.cost_usd == pytest.approx(r.energy_kwh * 0.1)
     u = run(replace(BASE, utilization=0.3))
-    assert u.compute_s_per_step == pytest.approx(2 * run().compute_s_per_step)
+    # a fraction given is of the device's own peak: the default's is 0.6 × the A100's matmul ratio (0.649)
+    assert u.compute_s_per_step == pytest.approx(run().utilization / 0.3 * run().compute_s_per_step)
 
 
 def test_quantisation_shrinks_bytes_and_uses_the_faster_peak():

@@ -50,10 +50,10 @@ def test_one_answer_at_batch_800_takes_its_own_steps(cli):
     # issue 54's refit); 77.0 ms as refitted with the experts' GEMM rate (0.091 ms a layer, 0.055 ms a sequence),
     # 77.5 ms with the prompts' all-reduces (0.084 ms a layer, 0.056 ms a sequence); 77.6 ms as refitted with the
     # experts' GEMM size in the device's peak (0.0560 ms a sequence); 76.4 ms as refitted with MLPerf's power-capped results served under their GPUs' limits (0.0545 ms a sequence, 0.0847 ms a layer)
-    assert f"{d['seconds_per_output_token']:.3g}" == "0.0764"
+    assert f"{d['seconds_per_output_token']:.3g}" == "0.0753"  # 0.0764 before the devices' measured matmul share's refit (2026-11-28)
     assert ("338 tokens fill less than one batch of 800 queries of 338 output tokens: the device-hours, energy and "
             "cost are their share of a batch that other requests keep full; the time is one query's own, 338 steps of "
-            "0.0764 s") in d["notes"]
+            "0.0753 s") in d["notes"]
 
 
 def test_a_full_batch_is_one_querys_steps_and_a_fuller_run_has_no_note():

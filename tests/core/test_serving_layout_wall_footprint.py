@@ -43,7 +43,7 @@ def test_the_largest_batch_in_memory_on_8_h100s_at_8_bits_is_mlperfs_offline():
     assert r.tokens_per_s == pytest.approx(4 * 780 / r.seconds_per_output_token)
     # 24,100 before the experts' GEMM rate's refit, 23,800 before the GH200 rows, 23,500 before issue 54's refit;
     # 24,800 before the prompts' all-reduces (TP 2 carries them now)
-    assert r.tokens_per_s == pytest.approx(24_300, rel=0.01)
+    assert r.tokens_per_s == pytest.approx(24_700, rel=0.01)  # 24,300 before the devices' measured matmul share's refit
     assert 24_000 / 1.25 < r.tokens_per_s < 24_000 * 1.25
     lo, hi = r.range["tokens_per_s"]
     assert lo < r.tokens_per_s < hi

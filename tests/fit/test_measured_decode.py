@@ -221,9 +221,9 @@ def test_the_serving_docs_figures_on_the_graph_captured_steps():
     26.4)."""
     c = md.measured_decode_checks()
     graphs, online = c["latency"]["CUDA graphs"], c["online"]["CUDA graphs"]
-    assert graphs.energy.n == 28 and round(graphs.energy.median_factor, 2) == 1.07 and graphs.energy.geometric_mean_ratio < 1
+    assert graphs.energy.n == 28 and round(graphs.energy.median_factor, 2) == 1.08 and graphs.energy.geometric_mean_ratio < 1
     assert round(graphs.tpot.median_factor, 2) == 1.20 and graphs.tpot.geometric_mean_ratio < 1
-    assert round(graphs.power.geometric_mean_ratio, 2) == 1.12
+    assert round(graphs.power.geometric_mean_ratio, 2) == 1.13
     watts = {p.measured.row.batch: round(p.power_w) for p in graphs.predictions if p.measured.run in ("9", "10")
              and p.measured.row.bits == 16}
     assert (watts[1], watts[64], watts[256]) == (408, 490, 651)
@@ -323,7 +323,7 @@ def test_a_mixture_of_experts_decode_step_measured_against_the_latency_engine():
     moe, online = c["latency"]["CUDA graphs, mixture of experts"], c["online"]["CUDA graphs, mixture of experts"]
     assert moe.tpot.n == 6 and round(moe.tpot.median_factor, 2) == 1.52 and moe.tpot.geometric_mean_ratio < 1
     assert moe.tpot.interval_coverage == moe.energy.interval_coverage == 1.0
-    assert round(moe.energy.median_factor, 2) == 1.29
+    assert round(moe.energy.median_factor, 2) == 1.28
     ms = {p.measured.row.batch: (p.measured.row.tpot_s * MS_PER_S, p.tpot_s * MS_PER_S) for p in moe.predictions}
     assert [round(x, 2) for x in ms[1]] == [12.46, 6.73] and [round(x, 1) for x in ms[128]] == [39.2, 26.9]
     ratios = [ms[b][0] / ms[b][1] for b in sorted(ms)]

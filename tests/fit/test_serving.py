@@ -33,9 +33,9 @@ def test_issue_13_acceptance_from_the_cli(capsys):
         assert 0.75 <= q["model"]["interval_coverage_by_model"] <= 0.90
     # the figures as they stand (re-run `python -m estimator validate --inference` to see them)
     # (J 1.16x, 28 of 32 inside, before a decode step's draw rose with its compute share, 2026-11-27)
-    assert j["model"]["median_factor"] == pytest.approx(1.14, abs=0.01)
+    assert j["model"]["median_factor"] == pytest.approx(1.10, abs=0.01)  # 1.14 before the A100's measured matmul share
     assert t["model"]["median_factor"] == pytest.approx(1.26, abs=0.01)
-    assert j["model"]["interval_coverage"] == pytest.approx(27 / 32)
+    assert j["model"]["interval_coverage"] == pytest.approx(28 / 32)  # 27 before the A100's measured matmul share
     assert t["model"]["interval_coverage"] == pytest.approx(26 / 32)
     # beside the baselines computed in the same run
     # (the previous model uses the training utilisation fit, so it moves when that is refitted:

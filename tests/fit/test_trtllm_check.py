@@ -80,18 +80,18 @@ def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_and_its_ran
     roofline ridge (2026-11-27, the training step model's): 1.318x -> 1.332x, the range holding 144 -> 147 of 186
     each model left out (148 -> 147 each GPU), at the table's layout 1.263x -> 1.273x."""
     o = trtllm_check_document()["overall"]
-    assert o["model"]["median_factor"] == pytest.approx(1.332, abs=0.005)
+    assert o["model"]["median_factor"] == pytest.approx(1.315, abs=0.005)  # 1.332 before the devices' measured matmul share
     assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
-    assert o["model"]["interval_coverage"] == pytest.approx(147 / 186)
+    assert o["model"]["interval_coverage"] == pytest.approx(143 / 186)  # 147 before the devices' measured matmul share
     # (147 each GPU left out before MLPerf's power-capped results were served under their limits, 2026-11-27: 148)
-    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(148 / 186)
+    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(145 / 186)  # 148 before the devices' measured matmul share
     # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
-    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.273, abs=0.005)
+    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.266, abs=0.005)  # 1.273 before the devices' measured matmul share
     assert trtllm_check_document()["by_model_at_published_layout"]["llama-3.1-405b"]["geometric_mean_ratio"] == \
-        pytest.approx(1.15, abs=0.005)
+        pytest.approx(1.139, abs=0.005)  # 1.15 before the devices' measured matmul share
     by = trtllm_check_document()["by_model"]
     # (0.720 before MLPerf's power-capped results were served under their GPUs' limits in the fit, 2026-11-27)
-    assert by["llama-3.1-8b"]["model"]["geometric_mean_ratio"] == pytest.approx(0.727, abs=0.005)
+    assert by["llama-3.1-8b"]["model"]["geometric_mean_ratio"] == pytest.approx(0.736, abs=0.005)  # 0.727 before the devices' measured matmul share
     assert by["llama-3.1-70b"]["model"]["median_factor"] == pytest.approx(1.159, abs=0.005)  # 1.15 before the capped rows
 
 

@@ -67,4 +67,4 @@ def test_every_row_on_the_baselines_devices_holds_its_layout_and_load(devices):
             base.devices, base.tp, base.replicas, base.batch_size), t.name
     saving = {t.name: round((t if t.result.devices == base.devices else t.same_devices).saving("energy_kwh"), 2)
               for t in rep.techniques}
-    assert (saving["quantization-4bit"], saving["quantization-8bit"], saving["pruning"]) == (0.48, 0.33, 0.33)
+    assert (saving["quantization-4bit"], saving["quantization-8bit"], saving["pruning"]) == (0.47, 0.33, 0.33)  # 0.48 before the A100's measured matmul share

@@ -51,13 +51,13 @@ def test_the_figures_by_hardware_as_shipped(shipped):
     # the flat roofline 1.27× and 1.30× (1.33× and 1.35× before the GH200 rows); vllm-2024 2.48× Offline (issue 54:
     # 1.26×/80% and 1.24× before)
     off, srv = shipped["by_hardware"]["Offline"], shipped["by_hardware"]["Server"]
-    assert off["model"]["median_factor"] == pytest.approx(1.166, abs=0.005)
+    assert off["model"]["median_factor"] == pytest.approx(1.144, abs=0.005)  # 1.166 before the devices' measured matmul share (the MI300X's 1.50x -> 1.05x)
     # 94% since the range pools TensorRT-LLM's later runs too (89% from MLPerf's held-out errors alone)
-    assert off["model"]["interval_coverage"] == pytest.approx(0.9375, abs=0.005)
+    assert off["model"]["interval_coverage"] == pytest.approx(0.927, abs=0.005)  # 0.9375 before the devices' measured matmul share
     assert srv["model"]["median_factor"] == pytest.approx(1.103, abs=0.005)
     assert off["baseline"]["median_factor"] == pytest.approx(1.272, abs=0.005)
     # 2.48× since vllm-2024 holds 0.95 of the memory, as ML.ENERGY ran it (2.80× at vLLM's default 0.9)
-    assert off["older_engines"]["vllm-2024"]["median_factor"] == pytest.approx(2.48, abs=0.01)
+    assert off["older_engines"]["vllm-2024"]["median_factor"] == pytest.approx(2.50, abs=0.01)  # 2.48 before the A100's measured matmul share
 
 
 def test_the_table_is_the_documents(shipped, cli):

@@ -66,13 +66,22 @@ def test_tensor_parallelism_is_rare_beyond_the_devices_scale_up_domain_not_beyon
                for n in hgx)
 
 
-def test_a_device_without_mlperf_results_of_the_kind_of_one_with_them_carries_its_miss():
-    """The MI325X (no MLPerf result here) is an AMD GPU as the MI300X is, whose results held out read 1.5× fast."""
-    r = notes_of(model="llama-3.1-70b", hardware="mi325x", devices=8, bits=8, tokens=1e6)
-    (said,) = [n for n in r if "ran no MLPerf Inference result here" in n]
+def test_a_device_without_mlperf_results_of_the_kind_of_one_with_them_carries_its_miss(monkeypatch):
+    """The MI325X (no MLPerf result here) is an AMD GPU as the MI300X is, whose results held out read 1.5× fast
+    before the devices' measured matmul share and 1.05× since: under the note's threshold (1.2×) nothing is said; at
+    a threshold of 1.03× the MI300X's miss is said for the MI325X."""
+    from estimator.services import serving_accuracy
+    assert not any("ran no MLPerf Inference result here" in n
+                   for n in notes_of(model="llama-3.1-70b", hardware="mi325x", devices=8, bits=8, tokens=1e6))
+    monkeypatch.setattr(serving_accuracy, "DEVICE_NOTE_FACTOR", 1.03)
+    serving_accuracy.held_out_device_note.cache_clear()
+    try:
+        (said,) = [n for n in serving_accuracy.held_out_device_note("mi325x")]
+    finally:
+        serving_accuracy.held_out_device_note.cache_clear()
     assert said.startswith("mi325x ran no MLPerf Inference result here; mi300x, an AMD GPU (ROCm, not CUDA) as it is, "
                            "held out: its 8 results")
-    assert "read 1.5× the measured tokens/s (geometric mean: too fast)" in said
+    assert "read 1.05× the measured tokens/s (geometric mean: too fast)" in said
     b300 = notes_of(model="llama-3.1-70b", hardware="b300", devices=8, bits=8, tokens=1e6)
     assert not any("ran no MLPerf Inference result here" in n for n in b300)
 

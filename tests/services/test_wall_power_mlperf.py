@@ -92,10 +92,11 @@ def test_the_figures(doc):
     # 1.11x and 1.06x with the experts' GEMMs at the rate their size allows (Mixtral's tokens/s lower); 1.10x by model
     # with the prompts' tokens in the tensor-parallel all-reduces; 1.135x and 1.089x with the capped rows served under
     # their GPUs' limits (their power and their tokens/s both lower; 1.107x and 1.080x before)
-    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.135, abs=0.005)  # 1.103 before the experts' half dimension moved to the peak
+    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.113, abs=0.005)  # 1.135 before the devices' measured matmul share, 1.103 before the experts' half dimension moved to the peak
     assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.089, abs=0.005)  # 1.17x before the GH200 rows, 1.055 before the prompts' all-reduces, 1.064 before the half dimension's move
     for by in ("by_model", "by_hardware"):
-        assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx(6 / 6)
+        # held out by hardware, 5 of 6 since the devices' measured matmul share (2026-11-28; 6 of 6 before)
+        assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx((6 if by == "by_model" else 5) / 6)
         assert j[by]["tdp_only"]["median_factor"] > j[by]["model"]["median_factor"]
         assert j[by]["tdp_only_flat_roofline"]["median_factor"] > j[by]["model"]["median_factor"]
     assert j["by_model"]["tdp_only_flat_roofline"]["median_factor"] == pytest.approx(1.643, abs=0.005)

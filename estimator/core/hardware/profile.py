@@ -152,6 +152,10 @@ class HardwareProfile:
     # [sparsity]: the chip's tensor cores skip weights pruned in the 2:4 pattern (core/serving/pruning.py)
     sparse_2_4: bool = False
     sparse_source: str = ""
+    # [matmul]: the fastest dense 16-bit matrix multiply measured on one device, FLOP/s, and its source (None: not
+    # measured); core/hardware/matmul.py turns it into the rate the serving step's compute-bound parts run at
+    matmul_bf16_flops_per_s: float | None = None
+    matmul_source: str = ""
     cooling: str | None = None              # [datacenter] cooling: its kind (core.water.COOLING); None: the default
 
     @property

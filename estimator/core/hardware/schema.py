@@ -239,6 +239,16 @@ SCHEMA: tuple[Field | Table, ...] = (
               fix="write structured_2_4 = true where the chip skips 2:4-pruned weights (else leave [sparsity] out)"),
         Field("sparsity.source", TEXT, required=True, attr="sparse_source"),
     ), required=False, present=lambda p: p.sparse_2_4),
+    Table("matmul", (
+        Field("matmul.bf16_flops_per_s", NUMBER, unit="FLOP/s", bounds=PEAK_FLOPS_PER_S_BOUNDS, kind_limit="peak_flops_per_s",
+              bounds_source=KIND_LIMITS_SOURCE + "bounds.PEAK_FLOPS_PER_S; at most the bf16 (else fp16) peak (rule: reader)",
+              required=True, attr="matmul_bf16_flops_per_s", example="7.945e14",
+              doc="the fastest 16-bit matrix multiply measured on one device (Maximum Achievable Matmul FLOP/s: "
+                  "the best of a search over shapes), dense; the serving step scales its compute-bound rates by its "
+                  "share of the peak against the reference device's (core/hardware/matmul.py)"),
+        Field("matmul.source", TEXT, required=True, attr="matmul_source"),
+    ), required=False, present=lambda p: p.matmul_bf16_flops_per_s is not None,
+        doc="rule: at most the bf16 (else fp16) peak, which the profile must state"),
     Table("power", (
         Field("power.tdp_w", NUMBER, unit="W", bounds=POWER_W_BOUNDS, kind_limit="power_w",
               bounds_source=KIND_LIMITS_SOURCE + "bounds.POWER_W", attr="power.tdp_w", doc="required with fit"),

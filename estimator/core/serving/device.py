@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from estimator.core.base.errors import InputError
+from estimator.core.hardware.matmul import matmul_note, matmul_ratio, scaled_share
 from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import embedding_note
@@ -69,7 +70,7 @@ def device_of(profile: HardwareProfile, peak_flops_per_s: float, power_given: bo
     link, link_source = link_for(profile)
     _, sixteen, _ = peak_for_bits(profile, 16)
     return Device(profile.id, profile.memory_gb, profile.memory_bandwidth_gb_per_s, peak_flops_per_s, tdp, link,
-                  link_source, attention_flops_per_s=sixteen, tdp_label=label)
+                  link_source, attention_flops_per_s=sixteen, tdp_label=label, matmul_ratio=matmul_ratio(profile))
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class ServingCompute:
     fraction of that peak achieved, the device the step runs on, and what its chip is called."""
     precision: str
     peak_flops_per_s: float
-    utilization: float            # of the peak, in compute-bound phases (given, or serving.COMPUTE_FRACTION)
+    utilization: float            # of the peak, in compute-bound phases (given, or the engine's × the device's matmul ratio)
     device: Device
     chip: str                     # "GPU", "TPU", "CPU" or "device"
     notes: tuple[str, ...]        # the precision's (a low-bit peak, or none of it) and the embeddings'
@@ -87,15 +88,22 @@ class ServingCompute:
 def serving_compute(s: InferenceScenario, profile: HardwareProfile, served: ServedModel,
                     compute_fraction: float = COMPUTE_FRACTION) -> ServingCompute:
     """The precision and peak for ``s.bits`` on ``profile``, the utilisation (given, or the engine's
-    ``compute_fraction``), and the serving device; refuses a profile whose chip power is unknown when no power
+    ``compute_fraction`` × the device's matmul ratio), and the serving device; refuses a profile whose chip power is unknown when no power
     is given (``device_of``)."""
     bits = int(s.bits)
     precision, peak, peak_note = peak_for_bits(profile, bits)
     notes = [peak_note] if peak_note else []
     if bits < EMBEDDING_BITS:
         notes.append(embedding_note(served.architecture, served.params, bits))
-    utilization = float(s.utilization) if s.utilization is not None else compute_fraction
     device = device_of(profile, peak, power_given=s.power_w is not None)
+    # a fraction given is of this device's own peak; the engine's is taken on the reference H100 and scaled by the
+    # device's measured matmul share (core/hardware/matmul.py)
+    if s.utilization is not None:
+        utilization = float(s.utilization)
+    else:
+        utilization = scaled_share(compute_fraction, device.matmul_ratio)
+        if (note := matmul_note(profile)) is not None:
+            notes.append(note)
     return ServingCompute(precision=precision, peak_flops_per_s=peak, utilization=utilization, device=device,
                           chip=CHIP_WORDS.get(profile.kind, "device"), notes=tuple(notes))
 

@@ -145,12 +145,18 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         prefill_limit_stretch=decode.prefill_limit_stretch)
 
 
-def compute_fraction_source(fit: ServingFit | None) -> str:
-    """Where the engine's fraction of the peak comes from: the sourced default, or its fit."""
+def compute_fraction_source(fit: ServingFit | None, matmul_ratio: float = 1.0) -> str:
+    """Where the engine's fraction of the peak comes from: the sourced default, or its fit; × the device's matmul
+    ratio where it is not 1 (core/hardware/matmul.py)."""
     if fit is None or fit.compute_fraction == COMPUTE_FRACTION:
-        return COMPUTE_FRACTION_SOURCE
-    return (f"{fit.compute_fraction:.2f} of the tensor peak: fitted for the {fit.engine} engine to its measurements "
-            "(estimator/data/serving_fit.json)")
+        text = COMPUTE_FRACTION_SOURCE
+    else:
+        text = (f"{fit.compute_fraction:.2f} of the tensor peak: fitted for the {fit.engine} engine to its measurements "
+                "(estimator/data/serving_fit.json)")
+    if abs(matmul_ratio - 1.0) < 0.005:
+        return text
+    return (f"{text}; × {matmul_ratio:.2f} on this device: its best measured matrix multiply's share of its peak ÷ "
+            "the H100 SXM's (its profile's [matmul]; core/hardware/matmul.py)")
 
 
 def input_assumptions(s: InferenceScenario, served: ServedModel, compute: ServingCompute,
@@ -164,7 +170,7 @@ def input_assumptions(s: InferenceScenario, served: ServedModel, compute: Servin
         Assumption("bandwidth_fraction", BANDWIDTH_FRACTION, "of peak bandwidth", "default", BANDWIDTH_FRACTION_SOURCE),
         Assumption("compute_fraction", compute.utilization, "of peak FLOP/s",
                    "user" if s.utilization is not None else "default",
-                   "given" if s.utilization is not None else compute_fraction_source(fit)),
+                   "given" if s.utilization is not None else compute_fraction_source(fit, compute.device.matmul_ratio)),
         Assumption("prompt_tokens", prompt_tokens, "tokens", "user" if prompt_given else "default",
                    "given" if prompt_given else QUERY_SOURCE),
         Assumption("tokens_per_query", output_tokens, "tokens", "user" if output_given else "default",

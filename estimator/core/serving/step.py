@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, MS_PER_S, US_PER_MS
+from estimator.core.hardware.matmul import scaled_share
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.step import half_efficiency_dim
 from estimator.core.workload.architecture import (
@@ -268,6 +269,9 @@ class Device:
     # attention's products (QKᵀ, AV) multiply activations by the 16-bit KV cache, not weights: they run at
     # the 16-bit peak whatever the weights' bits (None: ``peak_flops_per_s``; audit: 8-bit ran them at INT8)
     attention_flops_per_s: float | None = None
+    # its best measured matmul's share of its peak ÷ the reference H100's (core/hardware/matmul.py): the engine's
+    # fraction of the peak in compute-bound phases is taken × this on it (1: not measured, or the reference's)
+    matmul_ratio: float = 1.0
     # "TDP", or what stands in for it where a profile states none ("chip draw": the TPUs since v4)
     tdp_label: str = "TDP"
 
@@ -438,7 +442,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
          acceptance: float = DEFAULT_ACCEPTANCE, power_limit_w: float | None = None) -> Step:
     """The decode step (see the module docstring). ``params`` counts every weight stored (total
     for a mixture of experts); ``arch.active_params`` the ones used per token. ``compute_fraction``:
-    the engine's (``fit.compute_fraction``) unless given.
+    the engine's (``fit.compute_fraction``, × the device's ``matmul_ratio``) unless given.
 
     ``beams``: beam search of that width (``beam_search_holds``): ``batch`` requests each decode ``beams``
     sequences a step, each reading its whole context, while a request's prompt is prefilled once and its KV cache
@@ -466,7 +470,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     if power_w is not None and power_limit_w is not None:
         raise InputError("a power given is the draw: give a power or a power limit, not both", field=("power_w", "power_limit_w"))
     if compute_fraction is None:
-        compute_fraction = fit.compute_fraction
+        compute_fraction = scaled_share(fit.compute_fraction, device.matmul_ratio)
     n_total = float(params)
     n_active = float(arch.active_params) if arch.active_params else n_total
     n_active = min(n_active, n_total)

@@ -68,7 +68,7 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
     parallelism's, expert parallelism's and the engine's (review 2026-11-27: the mixed step had read as a plain sum
     of parts that added up to more than the total)."""
     rates = (f"weights and KV cache at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth, FLOPs at "
-             f"{gfmt(compute.utilization)} of the {compute.precision} peak")
+             f"{gfmt(compute.utilization, 3)} of the {compute.precision} peak")
     if fit.mixed_prefill:
         gpu = (f"{compute.chip} {fmt_ms(max(decode.memory_s, decode.compute_s + decode.prefill_s))} "
                f"({decode.bound}-bound, the slower of memory {fmt_ms(decode.memory_s)} and compute "

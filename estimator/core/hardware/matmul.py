@@ -1,0 +1,71 @@
+"""How fast a device's matrix multiplies run against its peak, beside the reference device's (pure).
+
+A datasheet's peak is the boost clock × the units × their rate; what a device sustains on its best matrix
+multiply is less, by a share that differs between devices (clocks held down by power, compilers, libraries):
+the H100 SXM's best dense BF16 matmul reaches 80% of its peak, the MI300X's 51% (Maximum Achievable Matmul
+FLOP/s, one benchmark on each: Bekman, *Machine Learning Engineering*, compute/accelerator, "Maximum Achievable
+Matmul FLOPS comparison table", mamf-finder.py; each profile's ``[matmul]`` cites its row).
+
+The serving step's fraction of the peak in compute-bound phases (``COMPUTE_FRACTION``, prefill MFU measured on
+A100s and H100s) is taken relative to the reference's: ``matmul_ratio`` = (the device's measured rate ÷ its 16-bit
+peak) ÷ the H100 SXM's. A device with no measurement is taken at the reference's share (ratio 1), as every device was
+before. Held out by hardware, MLPerf Inference's MI300X results went from 1.50x to 1.04x too fast (fit-serving).
+
+The training step model does not take it: tried (2026-11-28), its GEMM efficiency × the ratio and refitted, held
+out by source it scored 1.09x before and after (its range holding 87% rather than 80% at x/1.25 rather than x/1.20)
+while the fitted parameters moved (overlap cost 0.08 -> 0.003, half-efficiency dimension 535 -> 412): its fit data has
+no device but NVIDIA's and Google's, and the A100's ratio (1.08) alone moved it. A training step on an MI300X is
+therefore as fast as on an H100 of its peak would be, and the plan says nothing of it: a known weakness.
+"""
+
+from __future__ import annotations
+
+from estimator.core.hardware.profile import HardwareProfile
+
+# The reference: the H100 SXM's [matmul] rate ÷ its bf16 peak (profiles/h100-sxm.toml: 794.5 of 989 TFLOP/s);
+# tests/hardware/test_matmul.py holds the two to one figure.
+REFERENCE_PROFILE = "h100-sxm"
+REFERENCE_MATMUL_FLOPS_PER_S = 7.945e14
+REFERENCE_PEAK_FLOPS_PER_S = 9.89e14
+REFERENCE_SHARE = REFERENCE_MATMUL_FLOPS_PER_S / REFERENCE_PEAK_FLOPS_PER_S
+# The most a ratio may lift a rate: the step's share of the peak stays below the whole peak
+MAX_SHARE = 1.0
+
+
+def sixteen_bit_peak(profile: HardwareProfile) -> float | None:
+    """The profile's dense 16-bit peak (bf16, else fp16); None where it states neither."""
+    return profile.peak_flops_per_s.get("bf16") or profile.peak_flops_per_s.get("fp16")
+
+
+def matmul_share(profile: HardwareProfile) -> float | None:
+    """The device's measured best matmul as a share of its 16-bit peak; None where not measured."""
+    peak = sixteen_bit_peak(profile)
+    if profile.matmul_bf16_flops_per_s is None or not peak:
+        return None
+    return profile.matmul_bf16_flops_per_s / peak
+
+
+def matmul_ratio(profile: HardwareProfile) -> float:
+    """The device's matmul share ÷ the reference's (the module docstring): what the serving step's compute-bound
+    rates are multiplied by on this device; 1 where the profile has no measurement."""
+    share = matmul_share(profile)
+    return 1.0 if share is None else share / REFERENCE_SHARE
+
+
+def scaled_share(share: float, ratio: float) -> float:
+    """The step's share of the peak on a device of ``ratio``, at most the whole peak."""
+    return min(MAX_SHARE, share * ratio)
+
+
+def matmul_note(profile: HardwareProfile) -> str | None:
+    """What the results say where a device's ratio is not 1 (None where it is)."""
+    share = matmul_share(profile)
+    if share is None or abs(share / REFERENCE_SHARE - 1.0) < 0.005:
+        return None
+    return (f"compute-bound parts at {share / REFERENCE_SHARE:.2f} × the rates taken on an H100: {profile.id}'s best "
+            f"measured matrix multiply reaches {share:.0%} of its 16-bit peak, the H100 SXM's {REFERENCE_SHARE:.0%} "
+            "(its profile's [matmul])")
+
+
+__all__ = ["MAX_SHARE", "REFERENCE_PROFILE", "REFERENCE_SHARE", "matmul_note", "matmul_ratio", "matmul_share",
+           "scaled_share", "sixteen_bit_peak"]
