@@ -38,7 +38,7 @@ from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LO
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.memory import gb as memory_gb
-from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
+from estimator.core.training.plan import EXPERT_NOTE_SHARE, FITTED_LAYOUT, NO_LAYOUT_FITS
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
@@ -344,21 +344,39 @@ def hidden_share(est: Estimate) -> float | None:
     return est.step.layout.expert_overlap_share or None
 
 
+_HELD_OUT_OFF = re.compile(r"predicted by a fit without its source, [^(]*\((\d+(?:\.\d+)?)× off")
+
+
+def fitted_layout_sentence(est: Estimate) -> str:
+    """A sentence, LaTeX, where the run's layout is one of the published layouts the step model was fitted on (its
+    estimate's note, ``services.fitted_layouts``): its agreement with that source is no test, and how far the step
+    model was with the source held out; "" else (researcher review: DeepSeek-V3's published layout read as a check)."""
+    note = next((n for n in est.notes if n.startswith(FITTED_LAYOUT)), None) if est.stepped else None
+    if note is None:
+        return ""
+    m = _HELD_OUT_OFF.search(note)
+    held = (f"; with that source held out of the fit, its throughput was {latex_escape(m[1])}~$\\times$ off the measured"
+            if m else "")
+    return (" The run's layout is one of the published configurations the step model was fitted on, so its agreement "
+            f"with that source is no test of the model{held}.")
+
+
 def step_caveats(est: Estimate, cite: str = "") -> str:
     """A sentence, LaTeX, where the step model's time leaves out a saving a tuned run may have: a mixture of experts'
     all-to-alls not overlapped with compute (researcher review 2026-11-27: DeepSeek-V3's statement gave 88.8 days
     without the estimate's note that overlapping them, as DualPipe does, would run the step up to 2.36 times as fast);
     "" else. ``cite``: DeepSeek-V3's report's citation."""
+    fitted = fitted_layout_sentence(est)
     hidden = hidden_share(est)
     if hidden:  # the share hidden is the user's assumption: said as one, with what it is worth (researcher review
         # 2026-11-27: DeepSeek-V3's 2.40 million device-hours with all of it hidden read as the model's finding)
-        return (f" The share of the model's expert all-to-alls hidden under compute, {latex_escape(f'{hidden:.0%}')}, is "
-                f"given, as DeepSeek-V3's DualPipe schedule hides them{cite}; the step model counts them exposed "
-                "otherwise.")
+        return fitted + (f" The share of the model's expert all-to-alls hidden under compute, {latex_escape(f'{hidden:.0%}')}, is "
+                         f"given, as DeepSeek-V3's DualPipe schedule hides them{cite}; the step model counts them exposed "
+                         "otherwise.")
     share = exposed_share(est)
     if share is None:
-        return ""
-    return (f" The model's expert all-to-alls are counted as not overlapped with compute, {latex_escape(f'{share:.0%}')} "
+        return fitted
+    return fitted + (f" The model's expert all-to-alls are counted as not overlapped with compute, {latex_escape(f'{share:.0%}')} "
             f"of each step: a schedule that overlaps them, as DeepSeek-V3's DualPipe does{cite}, would run the step up "
             f"to {latex_escape(f'{1.0 / (1.0 - share):.2f}')}~$\\times$ as fast.")
 

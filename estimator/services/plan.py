@@ -48,6 +48,7 @@ from estimator.core.workload.architecture import Architecture
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.report.statement import given_figure
+from estimator.services.fitted_layouts import fitted_layout_note
 
 # The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
 # (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
@@ -626,7 +627,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note)
+                expert_overlap_note(st), seq_note, fitted_layout_note(run, shape, profile.id))
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -683,7 +684,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
     said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
-                             seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay)) if n)
+                             seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
+                             fitted_layout_note(run, shape, profile.id)) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 

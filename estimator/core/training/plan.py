@@ -458,6 +458,9 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
 
 # the words that begin the planner's answer where no layout fits memory (the paper statement looks for them)
 NO_LAYOUT_FITS = "no layout of the model on"
+# How a note on a run whose layout is one of the published layouts the step model was fitted on begins (services.
+# fitted_layouts): the paper statement says it too
+FITTED_LAYOUT = "in sample: this layout is one of the published layouts the step model was fitted on"
 
 
 def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
@@ -515,5 +518,5 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_words", "memory_of", "parts_dict",
+           "FITTED_LAYOUT", "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]
