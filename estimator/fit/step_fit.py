@@ -25,7 +25,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import least_squares
 
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL
@@ -116,6 +115,9 @@ def _weights(rows: Sequence[LayoutRow]) -> np.ndarray:
 
 def fit_params(rows: Sequence[LayoutRow], start: StepParams | None = None) -> StepParams:
     """Least squares on the rows' log ratios, each source counting once."""
+    # scipy on first use: an estimate reads the fitted rows (services.fitted_layouts), and the CLI starts without
+    # scipy (tests/core/test_student_t.py)
+    from scipy.optimize import least_squares
     if not rows:
         raise InputError("the step fit needs at least one row")
     weights = _weights(rows)

@@ -94,6 +94,15 @@ def load_step_fit() -> dict:
     return safe_read.read_data_json(STEP_FIT_PATH)
 
 
+@lru_cache(maxsize=1)
+def layout_citations() -> dict[str, tuple[str, str]]:
+    """Each published layout's source and where in it (``training_layouts.csv``'s source_citation and
+    source_location), by row id: what a note on a run that is one of them cites."""
+    text = safe_read.read_data_text(LAYOUTS_PATH)
+    return {r["row_id"]: (r["source_citation"].strip(), r["source_location"].strip())
+            for r in csv.DictReader(io.StringIO(text))}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -118,11 +127,3 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     raise SystemExit(main())
 
-
-@lru_cache(maxsize=1)
-def layout_citations() -> dict[str, tuple[str, str]]:
-    """Each published layout's source and where in it (``training_layouts.csv``'s source_citation and
-    source_location), by row id: what a note on a run that is one of them cites."""
-    text = safe_read.read_data_text(LAYOUTS_PATH)
-    return {r["row_id"]: (r["source_citation"].strip(), r["source_location"].strip())
-            for r in csv.DictReader(io.StringIO(text))}

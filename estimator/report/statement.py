@@ -38,7 +38,7 @@ from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LO
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.memory import gb as memory_gb
-from estimator.core.training.plan import EXPERT_NOTE_SHARE, FITTED_LAYOUT, NO_LAYOUT_FITS
+from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
@@ -344,19 +344,17 @@ def hidden_share(est: Estimate) -> float | None:
     return est.step.layout.expert_overlap_share or None
 
 
-_HELD_OUT_OFF = re.compile(r"predicted by a fit without its source, [^(]*\((\d+(?:\.\d+)?)× off")
-
-
 def fitted_layout_sentence(est: Estimate) -> str:
-    """A sentence, LaTeX, where the run's layout is one of the published layouts the step model was fitted on (its
-    estimate's note, ``services.fitted_layouts``): its agreement with that source is no test, and how far the step
-    model was with the source held out; "" else (researcher review: DeepSeek-V3's published layout read as a check)."""
-    note = next((n for n in est.notes if n.startswith(FITTED_LAYOUT)), None) if est.stepped else None
-    if note is None:
+    """A sentence, LaTeX, where the run's layout is one of the published layouts the step model was fitted on
+    (``StepRun.in_sample``, ``services.fitted_layouts``): its agreement with that source is no test, and how far the
+    step model was with the source held out; "" else (researcher review: DeepSeek-V3's published layout read as a
+    check)."""
+    inside = est.step.in_sample if est.stepped and est.step is not None else None
+    if inside is None:
         return ""
-    m = _HELD_OUT_OFF.search(note)
-    held = (f"; with that source held out of the fit, its throughput was {latex_escape(m[1])}~$\\times$ off the measured"
-            if m else "")
+    held = (f"; with that source held out of the fit, its throughput was "
+            f"{latex_escape(f'{inside.held_out_factor:.2f}')}~$\\times$ off the measured"
+            if inside.held_out_factor is not None else "")
     return (" The run's layout is one of the published configurations the step model was fitted on, so its agreement "
             f"with that source is no test of the model{held}.")
 

@@ -595,8 +595,9 @@ SERVING = table(
           help="training tokens D for the break-even (6·N·D)", url_key="inf_train", widget="number"),
     setting_hardware(INFERENCE_DEFAULT_HARDWARE, INFERENCE_DEFAULT_HARDWARE).but(label="Hardware", url_key="inf_hw",
                                                                                  widget_help=None),
-    UTILIZATION.but(help=f"fraction of peak in compute-bound phases (default {gfmt(COMPUTE_FRACTION)}; memory reads at "
-                         f"{gfmt(BANDWIDTH_FRACTION)} of the bandwidth)", label=None, url_key=None, widget=None),
+    UTILIZATION.but(help=f"fraction of the device's own peak in compute-bound phases (default {gfmt(COMPUTE_FRACTION)} × "
+                         "the device's measured matmul share against the H100's, where its profile has one; memory "
+                         f"reads at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth)", label=None, url_key=None, widget=None),
     POWER.but(help="average serving power per device in W (default: modelled from load)", url_key="inf_power",
               widget_help="Empty: each device's power rises with its load, from idle towards the decode and prefill "
                           "draws, fitted to the measured draw of the serving runs (ML.ENERGY)"),

@@ -48,7 +48,7 @@ from estimator.core.workload.architecture import Architecture
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.report.statement import given_figure
-from estimator.services.fitted_layouts import fitted_layout_note
+from estimator.services.fitted_layouts import fitted_layout
 
 # The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
 # (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
@@ -621,13 +621,13 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                                                           layout))
                            if n)
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
-        run = StepRun(st, float(tokens), step_range, "given", memory_gb=gb, hardware_sources=hardware.sources,
-                      model_name=name)
+        run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
+                                                 hardware_sources=hardware.sources, model_name=name), shape, profile.id)
         capacity = profile.memory_gb or math.inf
         said = (cross_node_note(hardware, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note, fitted_layout_note(run, shape, profile.id))
+                expert_overlap_note(st), seq_note, fitted_note)
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -677,15 +677,16 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                   seq_len=seq_len, global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS),
                                   precision=precision, capacity_gb=capacity, space=space, attention=attention,
                                   top=1).best
-    run = StepRun(best.step, float(tokens), step_range, "planner", memory_gb=best.memory.total_gb,
-                  hardware_sources=hardware.sources, model_name=name, kept=kept)
+    run, fitted_note = fitted_layout(StepRun(best.step, float(tokens), step_range, "planner",
+                                             memory_gb=best.memory.total_gb, hardware_sources=hardware.sources,
+                                             model_name=name, kept=kept), shape, profile.id)
     lay = best.layout
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
     said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
                              seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
-                             fitted_layout_note(run, shape, profile.id)) if n)
+                             fitted_note) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
+from estimator.core.hardware.matmul import MATMUL_SOURCE
 from estimator.core.serving.notes import article
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION_SOURCE,
@@ -104,7 +105,7 @@ def domain_notes(result) -> tuple[str, ...]:
 
 # A device whose MLPerf results, held out of the default engine's fit, it predicted this far from the measured (the
 # geometric mean, either way) or farther is named with that figure in the result's notes: inside it, the engine's
-# stated range (×/÷ 1.59) covers the device's typical miss. Lecturer and serving-engineer reviews 2026-11-27: the
+# stated range (×/÷ 1.56) covers the device's typical miss. Lecturer and serving-engineer reviews 2026-11-27: the
 # MI300X read 1.43× too fast held out, with no word.
 DEVICE_NOTE_FACTOR = 1.2
 
@@ -456,6 +457,7 @@ def validation_document() -> dict:
         "fit": {**shipped.to_dict(), "file": str(SERVING_FIT_PATH.name)},
         "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
         "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
+                    "matmul_share": MATMUL_SOURCE,
                     "power": POWER_SOURCE, "usable_memory": engine_profile(VLLM).memory_fraction_source,
                     "moe_gemm_half_dim": MOE_GEMM_SOURCE},
         "configs": [],

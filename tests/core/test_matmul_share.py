@@ -34,7 +34,7 @@ def test_the_reference_constants_are_the_h100_profiles_own(profiles):
     h100 = profiles[REFERENCE_PROFILE]
     assert h100.matmul_bf16_flops_per_s == REFERENCE_MATMUL_FLOPS_PER_S
     assert h100.peak("bf16") == REFERENCE_PEAK_FLOPS_PER_S
-    assert matmul_ratio(h100) == 1.0 and matmul_note(h100) is None
+    assert matmul_ratio(h100) == 1.0 and matmul_note(h100, 0.6) is None
 
 
 @pytest.mark.parametrize("pid, ratio", [
@@ -43,6 +43,8 @@ def test_the_reference_constants_are_the_h100_profiles_own(profiles):
     ("a100-sxm-80gb", (271.2 / 312) / (794.5 / 989)),  # 1.082
     ("gb200", (1822 / 2500) / (794.5 / 989)),          # 0.907
     ("mi355x", (1565 / 2500) / (794.5 / 989)),         # 0.779: against this profile's peak, not the table's 2,300
+    ("mi350x", (1565 / 2300) / (794.5 / 989)),         # 0.847: the same row, against the MI350X's 2,300
+    ("mi250x", (2 * 147.0 / 383) / (794.5 / 989)),     # 0.956: one GCD's rate, twice
     ("h200-sxm", 1.0),                                 # the table's H100 row: "H200 is the same"
     ("h100-nvl", 1.0),                                 # not measured: the reference's share
     ("tpu-v5e", 1.0),
@@ -52,10 +54,11 @@ def test_each_devices_ratio(profiles, pid, ratio):
 
 
 def test_a_profile_without_a_measurement_says_nothing(profiles):
-    assert matmul_note(profiles["h100-nvl"]) is None
-    note = matmul_note(profiles["mi300x"])
-    assert note.startswith("compute-bound parts at 0.64 × the rates taken on an H100: mi300x's best measured matrix "
-                           "multiply reaches 51% of its 16-bit peak, the H100 SXM's 80%")
+    assert matmul_note(profiles["h100-nvl"], 0.6) is None
+    note = matmul_note(profiles["mi300x"], 0.6)
+    assert note == ("compute-bound phases at 0.38 of the peak (0.6 × 0.64): mi300x's best measured matrix multiply "
+                    "reaches 51% of its 16-bit peak, the H100 SXM's 80% (its profile's [matmul]; measured at BF16, "
+                    "taken for every precision)")
 
 
 def _serve(profile, **kw):
@@ -75,15 +78,15 @@ def test_serving_runs_its_compute_bound_phases_at_the_devices_share(profiles):
     assert with_share.utilization == pytest.approx(0.6 * ratio, rel=1e-9)
     assert without.utilization == pytest.approx(0.6, rel=1e-9)
     assert without.ttft_s / with_share.ttft_s == pytest.approx(ratio, rel=0.05)
-    assert any(n.startswith("compute-bound parts at 0.64") for n in with_share.notes)
-    assert not any(n.startswith("compute-bound parts at") for n in without.notes)
+    assert any(n.startswith("compute-bound phases at 0.38 of the peak (0.6 × 0.64)") for n in with_share.notes)
+    assert not any(n.startswith("compute-bound phases at") for n in without.notes)
 
 
 def test_a_fraction_given_is_of_the_devices_own_peak_and_not_scaled(profiles):
     mi = profiles["mi300x"]
     given = _serve(mi, utilization=0.5)
     assert given.utilization == 0.5
-    assert not any(n.startswith("compute-bound parts at") for n in given.notes)
+    assert not any(n.startswith("compute-bound phases at") for n in given.notes)
 
 
 def test_the_training_step_model_does_not_take_it(profiles):

@@ -369,7 +369,7 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
             r.fail("matmul.bf16_flops_per_s", "the profile states no bf16 or fp16 peak to compare it with",
                    "add the 16-bit peak to [peak_flops_per_s], or leave [matmul] out")
         elif mm is not None and mm > sixteen:
-            r.fail("matmul.bf16_flops_per_s", f"{mm:.4g} FLOP/s is above the 16-bit peak, {sixteen:.4g}",
+            r.fail("matmul.bf16_flops_per_s", f"{mm:.4g} FLOP/s is above the 16-bit peak, {sixteen:.4g} FLOP/s",
                    "write the measured rate of one device, dense, in FLOP/s (not TFLOP/s, not the 2:4-sparse rate)")
         if mm is not None:
             flat["matmul_bf16_flops_per_s"] = mm

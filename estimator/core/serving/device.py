@@ -102,7 +102,7 @@ def serving_compute(s: InferenceScenario, profile: HardwareProfile, served: Serv
         utilization = float(s.utilization)
     else:
         utilization = scaled_share(compute_fraction, device.matmul_ratio)
-        if (note := matmul_note(profile)) is not None:
+        if (note := matmul_note(profile, compute_fraction)) is not None:
             notes.append(note)
     return ServingCompute(precision=precision, peak_flops_per_s=peak, utilization=utilization, device=device,
                           chip=CHIP_WORDS.get(profile.kind, "device"), notes=tuple(notes))

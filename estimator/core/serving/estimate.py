@@ -33,6 +33,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from estimator.core.base.errors import InputError
+from estimator.core.hardware.matmul import said
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.device import (  # noqa: F401 (importable from here as before)
     PRECISIONS_FOR_BITS,
@@ -153,7 +154,7 @@ def compute_fraction_source(fit: ServingFit | None, matmul_ratio: float = 1.0) -
     else:
         text = (f"{fit.compute_fraction:.2f} of the tensor peak: fitted for the {fit.engine} engine to its measurements "
                 "(estimator/data/serving_fit.json)")
-    if abs(matmul_ratio - 1.0) < 0.005:
+    if not said(matmul_ratio):
         return text
     return (f"{text}; × {matmul_ratio:.2f} on this device: its best measured matrix multiply's share of its peak ÷ "
             "the H100 SXM's (its profile's [matmul]; core/hardware/matmul.py)")

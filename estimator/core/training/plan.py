@@ -132,6 +132,16 @@ EXPERT_NOTE_SHARE = 0.10
 
 
 @dataclass(frozen=True)
+class InSample:
+    """Where a run's layout is one of the published layouts the step model was fitted on: their row ids
+    (``training_layouts.csv``) and how far the step model was from the first's measured throughput with its source
+    held out of the fit (a factor, either way; None where not recorded)."""
+
+    rows: tuple[str, ...]
+    held_out_factor: float | None = None
+
+
+@dataclass(frozen=True)
 class StepRun:
     """The run's time from the step model: the step, the layout it used (given, or the planner's best), the
     steps over the run's tokens and the goodput; the range of the step model and of the goodput."""
@@ -146,6 +156,7 @@ class StepRun:
     memory_gb: float | None = None
     hardware_sources: tuple[str, ...] = ()
     model_name: str = ""
+    in_sample: InSample | None = None     # the fitted published layouts this run is (services.fitted_layouts)
 
     @property
     def layout(self) -> Layout:
@@ -224,6 +235,9 @@ class StepRun:
             "goodput": {"value": self.goodput, "range": [g_lo, g_hi], "source": GOODPUT_SOURCE},
             "wall_clock_s": self.wall_clock_s,
             "memory_per_device_gb": self.memory_gb,
+            # the fitted published layouts this run is (in sample: no test of the step model), where it is one
+            **({"in_sample": {"rows": list(self.in_sample.rows),
+                              "held_out_factor": self.in_sample.held_out_factor}} if self.in_sample else {}),
         }
 
 
@@ -518,5 +532,5 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "FITTED_LAYOUT", "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_words", "memory_of", "parts_dict",
+           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_words", "memory_of", "parts_dict",
            "run_seconds", "search", "step_range_from", "strategy_of"]
