@@ -14,6 +14,7 @@ from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import FLOPS_PER_TFLOP
 from estimator.core.footprint import embodied
+from estimator.core.hardware.matmul import matmul_words
 from estimator.core.hardware.profile import DISPLAY_FLOPS
 from estimator.core.serving.pruning import sparsity_words
 from estimator.core.serving.step import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
@@ -126,6 +127,7 @@ def details(p) -> None:
         ("PUE", f"{gfmt(p.pue)}" + (f", cooling: {p.cooling}" if p.cooling else ""), p.pue_source),
         ("Interconnect", *interconnect_text(p)),
         ("Sparsity", *sparsity_words(p)),
+        ("Best matmul", *matmul_words(p)),
         ("Embodied", *embodied_text(p)),
     ]
     for name, value, source in rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint.embodied import figure_text
+from estimator.core.hardware.matmul import matmul_words
 from estimator.core.hardware.profile import DISPLAY_FLOPS
 from estimator.core.serving.pruning import sparsity_words
 from estimator.core.training.utilization_choice import fit_used, reference_run, same_for_every_run
@@ -78,6 +79,7 @@ def show_profile(p) -> None:
     if p.scale_out_gb_per_s is not None:
         print(f"  scale-out {gfmt(p.scale_out_gb_per_s)} GB/s per device per direction  ({p.scale_out_source})")
     print("  sparsity {}  ({})".format(*sparsity_words(p)))
+    print("  best matmul {}  ({})".format(*matmul_words(p)))
     print(f"  power average {gfmt(p.power.average_w, 4)} W (range {gfmt(p.power.average_range_w[0], 4)}–{gfmt(p.power.average_range_w[1], 4)} W, "
           f"host included: {'yes' if p.power.includes_host else 'no'}), TDP {_stated(p.power.tdp_w, lambda w: gfmt(w, 4), 'W')}"
           f"  ({p.power.source})")

@@ -124,3 +124,11 @@ def test_a_measurement_without_its_source_is_refused(tmp_path):
     with pytest.raises(ProfileError) as info:
         _profile(tmp_path, text)
     assert info.value.field == "matmul.source"
+
+
+def test_profiles_show_and_the_profiles_page_say_it(profiles, cli):
+    out = cli("profiles", "show", "mi300x").out
+    assert ("  best matmul 668 TFLOP/s at BF16, 51% of the 16-bit peak: 0.64 × the H100 SXM's share, what the serving "
+            "step's compute-bound rate on it is multiplied by  (Stas Bekman, 'Machine Learning Engineering'") in out
+    assert ("  best matmul not measured: the serving step takes the H100 SXM's share of the peak  "
+            "(core/hardware/matmul.py (no [matmul] in the profile))") in cli("profiles", "show", "h100-nvl").out

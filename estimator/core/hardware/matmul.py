@@ -28,6 +28,7 @@ H100 of its peak would be, and the plan says nothing of it: a known weakness.
 
 from __future__ import annotations
 
+from estimator.core.base.units import FLOPS_PER_TFLOP
 from estimator.core.hardware.profile import HardwareProfile
 
 # The reference: the H100 SXM's [matmul] rate ÷ its bf16 peak (profiles/h100-sxm.toml: 794.5 of 989 TFLOP/s);
@@ -71,6 +72,17 @@ def scaled_share(share: float, ratio: float) -> float:
     return min(MAX_SHARE, share * ratio)
 
 
+def matmul_words(profile: HardwareProfile) -> tuple[str, str]:
+    """The profile's measured best matmul in words and its source, as `profiles show` and the Profiles page give it."""
+    share = matmul_share(profile)
+    if share is None:
+        return ("not measured: the serving step takes the H100 SXM's share of the peak",
+                "core/hardware/matmul.py (no [matmul] in the profile)")
+    rate = profile.matmul_bf16_flops_per_s / FLOPS_PER_TFLOP
+    return (f"{rate:,.0f} TFLOP/s at BF16, {share:.0%} of the 16-bit peak: {share / REFERENCE_SHARE:.2f} × the H100 SXM's "
+            f"share, what the serving step's compute-bound rate on it is multiplied by", profile.matmul_source)
+
+
 def said(ratio: float) -> bool:
     """Whether a ratio differs from the reference's enough to be said."""
     return abs(ratio - 1.0) >= SAID_FROM
@@ -88,4 +100,4 @@ def matmul_note(profile: HardwareProfile, base_share: float) -> str | None:
 
 
 __all__ = ["MATMUL_SOURCE", "MAX_SHARE", "REFERENCE_PROFILE", "REFERENCE_SHARE", "SAID_FROM", "matmul_note", "matmul_ratio",
-           "matmul_share", "said", "scaled_share", "sixteen_bit_peak"]
+           "matmul_share", "matmul_words", "said", "scaled_share", "sixteen_bit_peak"]
