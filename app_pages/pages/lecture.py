@@ -59,6 +59,10 @@ def frame_compression_title(devices: int) -> str:
     """The frame's x title: the caveat and the devices every bar is on (the captions that say it are hidden)."""
     return f"{COMPRESSION_AXIS_TITLE} on {devices} GPUs, illustrative"
 FRAME_COST_LABEL = "Cost of that compute (illustrative, low)"
+# A saving's unit on the compression slide; in a frame the first number's (kWh), shorter: at 28 px, a frame's least
+# (style.EMBED_HEADLINE_MIN_REM), "−47% energy" (151 px) took two lines of a 640×360 frame's 140-pixel cell and
+# left the chart's six bar labels touching (browser check, lecturer review 2026-11-28); "−47% kWh" (122 px) is one.
+SAVING_UNIT, FRAME_SAVING_UNIT = "energy", "kWh"
 
 
 @dataclass(frozen=True)
@@ -484,12 +488,13 @@ def compression_savings() -> None:
     on = f"on {base.devices} × {device}"
     # (the batch in the label, short: with "16 requests at a time" in the caption the 1280×720 slide ran 742 px)
     items = [(f"70B, 1B tokens, batch {COMPRESSION_MODEL['batch_size']}", hz.energy(base.energy_kwh), on)]
+    unit = FRAME_SAVING_UNIT if c.is_embedded() else SAVING_UNIT
     for name, label in COMPRESSION_ROWS:
         t = fig.technique(name)
         if t is not None and t.saving("energy_kwh") is not None:
             fewer = fewer_devices_caption(fig, name)
             # a minus sign, not a hyphen, on a slide (lecturer review 2026-11-27: "-48% energy")
-            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh')).replace('-', MINUS)} energy",
+            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh')).replace('-', MINUS)} {unit}",
                           (f"{technique_caption(t)}, same {base.devices} GPUs",) + ((fewer,) if fewer else ())))
     slide.metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +

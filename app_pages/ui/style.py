@@ -43,7 +43,7 @@ LECTURE_CSS = """<style>
   overflow-wrap: normal !important; word-break: keep-all !important;
 }
 [data-testid="stMetric"] > div { container-type: inline-size; }
-""" + (f'[data-testid="stMetricValue"] {{ font-size: clamp(1.1rem, var(--cce-fit, {METRIC_VALUE_CQI}cqi), '
+""" + (f'[data-testid="stMetricValue"] {{ font-size: clamp(var(--cce-metric-min, 1.1rem), var(--cce-fit, {METRIC_VALUE_CQI}cqi), '
        f'var(--cce-metric-max, {METRIC_VALUE_MAX})) !important; line-height: 1.3 !important; }}\n') + """\
 [data-testid="stMetricLabel"] p { font-size: clamp(1.05rem, 0.6rem + 0.9vw, 1.5rem) !important; white-space: normal !important; }
 [data-testid="stMetricLabel"] * { overflow: visible !important; text-overflow: clip !important; }
@@ -138,11 +138,11 @@ def apply_lecture_css() -> None:
     """The lecture's CSS, and in a frame (``?embed=true``) its compact form too (``COMPACT_EMBED_CSS``:
     at 640×360 the Estimate page's lecture link showed one of its four numbers)."""
     from app_pages.ui.common import is_embedded
-    st.html(LECTURE_CSS + (COMPACT_EMBED_CSS if is_embedded() else ""))
+    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + (COMPACT_EMBED_CSS if is_embedded() else ""))
 
 
 def apply_embed_css() -> None:
-    st.html(EMBED_CSS + EMBED_TITLE_CSS)
+    st.html(EMBED_CSS + EMBED_TITLE_CSS + EMBED_SHORT_ESTIMATE_CSS)
 
 
 # A lecture row of metrics whose values fit one line: every value of the row in one font size, the
@@ -152,6 +152,16 @@ FIT_ROW_KEY = "cce_fit_"
 # A value's width per character, in ems of its font: measured in Source Sans at most 0.47 em ("-72% energy"),
 # digits and words 0.39–0.46 em; 0.5 keeps a margin. A row of values up to 10 characters keeps METRIC_VALUE_CQI.
 METRIC_EM_PER_CHAR = 0.5
+# A lecture row's numbers level whatever their labels' lines: the row's cells aligned on their first baselines, each
+# its number's first line (a label with layout containment has no baseline of its own, so its cell's first baseline
+# is its number's). With the sidebar open (the lecturer's share box) at 1280×720 "Pruning (50% of weights)" and
+# "70B, 1B tokens, batch 16" took two lines and put their numbers 28 px below the others; at 1024×768 25 px, and
+# at 1366×768 29 px on the compression slide, as on four other claims (lecturer review 2026-11-28, browser check).
+# A value on two lines in a small frame (``COMPACT_EMBED_CSS``'s minimum) stays level by its first line too.
+FIT_ROW_LEVEL_CSS = f"""<style>
+[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ align-items: baseline; }}
+[class*="st-key-{FIT_ROW_KEY}"] [data-testid="stMetricLabel"] {{ contain: layout; }}
+</style>"""
 
 
 def fit_cqi(text: str) -> float:
@@ -218,6 +228,14 @@ EMBED_COMPACT_BELOW_PX = (1280, 720)  # the lecture's slide, width × height (te
 EMBED_TITLE_REM = 1.6  # 26 px: the longest claim's title on one line in 800 px (at 44 px it took two)
 EMBED_TITLE_GAP_REM = 0.25  # under the title, half the slide's 0.5rem: the numbers follow it closely
 EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in an 800-pixel frame
+# A claim's numbers and the Estimate page's four in a frame never under 28 px, the plain embedded Estimate page's
+# size (EMBED_METRIC_VALUE_REM): fitted to one line in 640×360 the GPT-3 and compression claims' were 25.5 px,
+# compute growth's 23.3 and the Estimate page's lecture link's 26.6 (lecturer review 2026-11-28: read from the back
+# row). At 28 px a value too wide for its 140-pixel cell would take two lines, broken between its words (LECTURE_CSS),
+# its first line level with the row's (FIT_ROW_LEVEL_CSS): the compression claim's savings say "kWh" in a frame
+# (lecture.FRAME_SAVING_UNIT), "−47% energy" (151 px) had left its chart's bars too little height at 640×360.
+EMBED_HEADLINE_MIN_REM = 1.75
+_FRAME_HEADLINES = (CLAIM_ROW, "headline")  # the rows: a claim's (slide.metrics), the Estimate page's (estimate.headline)
 _FRAME = "[data-testid=\"stApp\"]"
 # A page's title in a small frame (not lecture mode): the lecture's title size, so that Compare, Inference
 # and Limits keep their room for numbers and charts (audit: their 44 px titles in a 640×360 frame)
@@ -230,6 +248,7 @@ COMPACT_EMBED_CSS = f"""<style>
 @media (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px), (max-height: {EMBED_COMPACT_BELOW_PX[1] - 1}px) {{
 {_FRAME} h1 {{ font-size: {EMBED_TITLE_REM}rem !important; padding-bottom: {EMBED_TITLE_GAP_REM}rem !important; }}
 {_FRAME} {{ --cce-metric-max: {EMBED_METRIC_MAX}; }}
+{", ".join(f".st-key-{FIT_ROW_KEY}{row}" for row in _FRAME_HEADLINES)} {{ --cce-metric-min: {EMBED_HEADLINE_MIN_REM}rem; }}
 [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; }}
 [class*="st-key-{FIT_ROW_KEY}"] [data-testid="stColumn"] {{ min-width: 0 !important; }}
 {_FRAME} .cce-range {{ flex-wrap: wrap; row-gap: 0; }}
@@ -262,10 +281,24 @@ SLIDE_CHART_MIN_STACKED_PX = 360
 # In a frame less tall than this the secondary lines give way to the chart, first the captions under the
 # numbers (each one to four lines at 800 px: at 800×450 they took 26–154 px and left the chart none) and
 # the ←/→ links (the slide's, not the frame's, way on), and the source line is one line (cut with "…",
-# whole in its tooltip). 600: at 1280×720 all of it fits with a 299–381 px chart (browser check). With the
-# captions gone, a claim's numbers level at their feet (a label on two lines had pushed its number 20 px below
-# the others: browser audit); where captions stand under them (a 1024×768 frame), every label takes two lines.
+# whole in its tooltip). 600: at 1280×720 all of it fits with a 299–381 px chart (browser check). A label on two
+# lines had pushed its number 20 px below the others (browser audit): a claim's numbers level by their first lines
+# (FIT_ROW_LEVEL_CSS; at their feet, as they were here, a value on two lines at 640×360 stood a line above the
+# others); where captions stand under them (a 1024×768 frame), every label takes two lines.
 EMBED_SHORT_BELOW_PX = 600
+# The Estimate page in a frame that short is its scenario's line and its four headline numbers with their ranges,
+# what the page has below them (the bars' caption, the run's size, the footprint, the tabs) gone: at 640×360 the
+# page ran 3,487 px in a 360-pixel frame, a scrollbar on the slide (lecturer review 2026-11-28). So is a preset's
+# description above them (its two lines put GPT-3 on 10,000 brains 21 px past 640×360, and a caption under a number
+# AlphaGo's 6 px). The bars' meaning stays in their tooltips; a warning above the numbers stays; a taller frame has
+# the whole page.
+_HEADLINE_ROW = f'[data-testid="stLayoutWrapper"] > .st-key-{METRIC_ROW_KEY}headline'  # (a :has() holds no :has())
+EMBED_SHORT_ESTIMATE_CSS = f"""<style>
+@media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
+[data-testid="stLayoutWrapper"]:has(> .st-key-{METRIC_ROW_KEY}headline) ~ *,
+[data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]):has(~ {_HEADLINE_ROW}) {{ display: none !important; }}
+}}
+</style>"""
 # In a frame less tall than this the source line goes too: with its one line at 640×360 the charts got
 # 152–173 px, and the memory wall's legend and the ImageNet axis's title ran 12 px past them (browser
 # check); the lecturer's slide cites the source.
@@ -298,7 +331,6 @@ EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
 {_SLIDE} .cce-source {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 {_SLIDE} .cce-source .cce-source-full {{ display: none; }}
 {_SLIDE} .cce-source .cce-source-short {{ display: inline; }}
-{_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stHorizontalBlock"] {{ align-items: flex-end; }}
 }}
 @media (min-height: {EMBED_SHORT_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
 {_SLIDE} .st-key-{FIT_ROW_KEY}{CLAIM_ROW} [data-testid="stMetricLabel"] p {{ display: block; min-height: 2lh; }}
