@@ -136,9 +136,11 @@ EMBED_CSS = f"""<style>
 
 def apply_lecture_css() -> None:
     """The lecture's CSS, and in a frame (``?embed=true``) its compact form too (``COMPACT_EMBED_CSS``:
-    at 640×360 the Estimate page's lecture link showed one of its four numbers)."""
+    at 640×360 the Estimate page's lecture link showed one of its four numbers), its other rows two numbers to a row
+    (``EMBED_PAIRED_ROWS_CSS``) and the Estimate page short (``EMBED_SHORT_LECTURE_ESTIMATE_CSS``)."""
     from app_pages.ui.common import is_embedded
-    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + (COMPACT_EMBED_CSS if is_embedded() else ""))
+    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + (COMPACT_EMBED_CSS + EMBED_PAIRED_ROWS_CSS + EMBED_SHORT_LECTURE_ESTIMATE_CSS
+                                              if is_embedded() else ""))
 
 
 def apply_embed_css() -> None:
@@ -256,6 +258,24 @@ COMPACT_EMBED_CSS = f"""<style>
 }}
 </style>"""
 
+# A lecture page's other rows of numbers (the Inference, Limits and Accuracy pages', the Estimate page's brain-years)
+# in a frame narrower than EMBED_PAIRS_BELOW_PX: two numbers to a row, each at least the frame's headline size
+# (EMBED_HEADLINE_MIN_REM), a row's last one alone at the same width, so the size of its row's. Four or five to a row
+# at 640×360 they were 17.6–26.7 px: "136 tokens/s" fitted to one line in the Inference page's 108-pixel cards was
+# 18 px, Limits' five costs in 77-pixel ones 17.6, Accuracy's serving rows 26.6 (at 28 px "136 tokens/s" is wider than
+# its card); at 800×450 the Inference page's speeds were 24.7 px, Limits' costs 19.8 (lecturer review 2026-11-28,
+# browser check). Two to a row the cards are 264 px at 640 and every value is one line at 28–38 px. A claim's row
+# and the Estimate page's four stay one row (COMPACT_EMBED_CSS): the slide's layout, checked at 28 px.
+EMBED_PAIRS_BELOW_PX = 1024  # at 1024×576 the four-value rows were 28.7–32.7 px in one row (browser check)
+_PAIRED = f'[class*="st-key-{FIT_ROW_KEY}"]:not({", ".join(f".st-key-{FIT_ROW_KEY}{row}" for row in _FRAME_HEADLINES)})'
+EMBED_PAIRED_ROWS_CSS = f"""<style>
+@media (max-width: {EMBED_PAIRS_BELOW_PX - 1}px) {{
+{_PAIRED} {{ --cce-metric-min: {EMBED_HEADLINE_MIN_REM}rem; }}
+{_PAIRED} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
+{_PAIRED} [data-testid="stColumn"] {{ flex: 0 0 calc(50% - 0.5rem) !important; }}
+}}
+</style>"""
+
 # A lecture claim in a frame is the frame's height: title, numbers, chart, source and links in a column
 # whose chart takes what the others leave (Streamlit's ``height="stretch"``: Vega-Lite lays the whole chart,
 # axes and legend included, out in that height). Python cannot see the frame, so the chart cannot have a
@@ -297,6 +317,21 @@ EMBED_SHORT_ESTIMATE_CSS = f"""<style>
 @media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
 [data-testid="stLayoutWrapper"]:has(> .st-key-{METRIC_ROW_KEY}headline) ~ *,
 [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]):has(~ {_HEADLINE_ROW}) {{ display: none !important; }}
+}}
+</style>"""
+# The Estimate page's lecture link in a frame that short is its title, any warning above its four numbers, the numbers
+# with their ranges and, when the run does not fit in memory as set, that caveat (LECTURE_CAVEAT_KEY): at 640×360 it ran
+# 617 px, the caveat 550–601 px down (lecturer review 2026-11-28). Its controls (preset, hardware, devices), the bars'
+# caption, the brain-years and the published figures give way: of the 304 px inside the page's padding the title,
+# numbers and caveat take 227, and the controls alone would take 86 more (browser check). The title names the scenario
+# the controls set; the bars' meaning stays in their tooltips; a taller frame (and the lecture slide, not a frame) has
+# the whole page.
+LECTURE_CAVEAT_KEY = "cce_caveat"
+_FIT_HEADLINE_ROW = f'[data-testid="stLayoutWrapper"] > .st-key-{FIT_ROW_KEY}headline'
+EMBED_SHORT_LECTURE_ESTIMATE_CSS = f"""<style>
+@media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
+[data-testid="stLayoutWrapper"]:has(> .st-key-{FIT_ROW_KEY}headline) ~ :not(:has(> .st-key-{LECTURE_CAVEAT_KEY})),
+[data-testid="stLayoutWrapper"]:has([data-testid="stWidgetLabel"]):has(~ {_FIT_HEADLINE_ROW}) {{ display: none !important; }}
 }}
 </style>"""
 # In a frame less tall than this the source line goes too: with its one line at 640×360 the charts got

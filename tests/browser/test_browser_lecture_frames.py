@@ -1,0 +1,119 @@
+"""A real browser on the lecture pages embedded in a slide's small frame (``?lecture=1&embed=true``, 640×360 and
+800×450; lecturer review 2026-11-28): the Inference, Limits and Accuracy pages' numbers read from the back row, two to
+a row (at 640×360 they were 17.6–26.7 px, four or five to a row), their one row kept in a slide's 1280×720 frame; the
+Estimate page's lecture link fits its frame without scrolling, its "does not hold this run" caveat in view (it ran 617
+px in 360, the caveat at 550–601 px). The claims' frames and the plain embedded Estimate page:
+test_browser_lecture_fit.py."""
+
+from __future__ import annotations
+
+import pytest
+from browser_fixtures import LAID_OUT, TIMEOUT_MS, at_sizes, settled, wait_until_drawn
+
+from app_pages.ui import style
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+HEADLINE_MIN_PX = style.EMBED_HEADLINE_MIN_REM * 16  # 28: a frame's headline numbers, read from the back row
+SMALL_FRAMES = [(640, 360), (800, 450)]
+SLIDE_FRAME = (1280, 720)  # the lecture's slide (style.EMBED_COMPACT_BELOW_PX): its rows' layout as on the slide
+
+# Each number shown in a lecture row (style.metric_cells, lecture=True) in the frame's coordinates: its row's key, its
+# text, font (px), top, right, whether it is cut (its text wider than its box) and its lines.
+ROW_VALUES = f"""() => [...document.querySelectorAll('[class*="st-key-{style.FIT_ROW_KEY}"] [data-testid="stMetricValue"]')]
+  .filter(v => v.getBoundingClientRect().height > 0).map(v => {{
+    const r = v.getBoundingClientRect(), p = v.querySelector('p'), row = v.closest('[class*="st-key-{style.FIT_ROW_KEY}"]');
+    return {{row: [...row.classList].find(c => c.startsWith('st-key-')).slice(7), text: v.innerText.trim(),
+            font: parseFloat(getComputedStyle(v).fontSize), top: Math.round(r.top), right: r.right,
+            cut: v.scrollWidth > v.clientWidth + 1,
+            lines: Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight))}}; }})"""
+# A number under HEADLINE_MIN_PX, cut, on more than one line or past the frame's right edge; a line of more than two.
+SMALL_OR_CUT = f"""() => {{ const values = ({ROW_VALUES})(), out = values.filter(v => v.font < {HEADLINE_MIN_PX - 0.01}
+    || v.cut || v.lines !== 1 || v.right > innerWidth + 1);
+  const crowded = values.filter(v => values.filter(o => o.row === v.row && Math.abs(o.top - v.top) <= 2).length > 2)
+    .map(v => ({{row: v.row, text: v.text, top: v.top, crowded: true}}));
+  return out.concat(crowded); }}"""
+
+# The lecture links of the pages whose numbers stood four or five to a row (test_browser.py's LECTURE_PAGE_LINKS), each
+# with the numbers it shows at least.
+LECTURE_ROW_LINKS = {"/inference?lecture=1": 7, "/limits?lecture=1": 8, "/limits?lecture=1&lim=Diminishing+returns": 7,
+                     "/limits?lecture=1&lim=Trends": 4, "/limits?lecture=1&lim=Contrasts": 3, "/accuracy?lecture=1": 11}
+
+
+@pytest.mark.parametrize("path, numbers", LECTURE_ROW_LINKS.items())
+def test_a_lecture_pages_numbers_read_from_the_back_row_in_a_small_frame(browser, server, path, numbers):
+    """Lecturer review 2026-11-28: embedded at 640×360 the Inference page's "136 tokens/s" was 18 px, fitted to one line
+    in a 108-pixel card, Limits' five costs 17.6 px, Accuracy's serving rows 26.6. In a 640×360 and an 800×450 frame
+    each number is at least ``HEADLINE_MIN_PX``, one line, whole and inside the frame, two to a row at most; in a slide's
+    1280×720 frame each row stays one row."""
+    page = browser.new_page(viewport={"width": SMALL_FRAMES[0][0], "height": SMALL_FRAMES[0][1]})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}{path}&embed=true")
+    wait_until_drawn(page)
+    page.wait_for_function(f"() => ({ROW_VALUES})().length >= {numbers}", timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+    for width, height in at_sizes(page, SMALL_FRAMES + [SLIDE_FRAME]):
+        if (width, height) != SLIDE_FRAME:
+            faults = settled(page, SMALL_OR_CUT)  # the page's CSS and each row's font mount after the script
+            assert not faults, (path, width, height, faults)
+        else:
+            rows = {}
+            for v in page.evaluate(ROW_VALUES):
+                rows.setdefault(v["row"], set()).add(v["top"])
+            assert rows and all(max(tops) - min(tops) <= 2 for tops in rows.values()), (path, width, height, rows)
+        values = page.evaluate(ROW_VALUES)
+        assert len(values) >= numbers and all(v["text"] for v in values), (path, width, height, values)
+
+
+# What keeps the Estimate page's lecture link from fitting its frame: the page's scroll (the main area's and the
+# document's, px), its title and each headline number (label, value) not whole inside the frame, a number under
+# HEADLINE_MIN_PX or cut, and the memory caveat ("… do not hold this run, …") when there is one, not whole inside it.
+LECTURE_ESTIMATE_FAULTS = f"""([w, h]) => {{ const main = document.querySelector('[data-testid="stMain"]');
+  const faults = [main.scrollHeight - main.clientHeight, document.documentElement.scrollHeight - innerHeight]
+    .filter(px => px > 0).map(px => `scrolls ${{px}} px`);
+  const inside = r => r.height > 0 && r.top >= 0 && r.bottom <= h && r.left >= 0 && r.right <= w;
+  const title = document.querySelector('h1');
+  if (!title || !inside(title.getBoundingClientRect())) faults.push('no title in the frame');
+  const numbers = [...document.querySelectorAll('.st-key-{style.FIT_ROW_KEY}headline [data-testid="stMetric"]')];
+  if (numbers.length !== 4) faults.push(`${{numbers.length}} numbers`);
+  for (const m of numbers) {{
+    const v = m.querySelector('[data-testid="stMetricValue"]'), l = m.querySelector('[data-testid="stMetricLabel"]');
+    if (!inside(v.getBoundingClientRect()) || !inside(l.getBoundingClientRect()) || v.scrollWidth > v.clientWidth + 1
+        || parseFloat(getComputedStyle(v).fontSize) < {HEADLINE_MIN_PX - 0.01})
+      faults.push(`${{l.innerText.trim()}} ${{v.innerText.trim()}} at ${{Math.round(v.getBoundingClientRect().top)}} px, `
+                  + getComputedStyle(v).fontSize);
+  }}
+  for (const p of [...main.querySelectorAll('[data-testid="stCaptionContainer"] p')].filter(p => /not hold this run/.test(p.innerText)))
+    if (!inside(p.getBoundingClientRect())) faults.push(`caveat at ${{Math.round(p.getBoundingClientRect().top)}}-`
+                                                         + `${{Math.round(p.getBoundingClientRect().bottom)}} px`);
+  return faults; }}"""
+CAVEAT_SHOWN = """() => [...document.querySelectorAll('[data-testid="stCaptionContainer"] p')]
+  .some(p => /not hold this run/.test(p.innerText) && p.getBoundingClientRect().height > 0)"""
+CONTROLS_SHOWN = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stWidgetLabel"]')]
+  .filter(e => e.getBoundingClientRect().height > 0).length"""
+
+
+@pytest.mark.parametrize("query, caveat", [("preset=lambda-gpt3-v100", True),
+                                           ("preset=lambda-gpt3-v100&hardware=a100-sxm-80gb&devices=64", True),
+                                           ("preset=alphago-vs-brain", False)])
+def test_the_estimate_pages_lecture_link_fits_a_small_frame_with_its_memory_caveat(browser, server, query, caveat):
+    """Lecturer review 2026-11-28: the Estimate page's lecture link embedded at 640×360 (the lecture's GPT-3 on one V100)
+    ran 617 px in the frame, its "one device does not hold this run" caveat at 550–601 px. In a 640×360 and an 800×450
+    frame its title, four numbers (at least ``HEADLINE_MIN_PX``, whole) and the caveat, where the run does not fit, are
+    inside the frame and nothing scrolls; in a slide's 1280×720 frame the page keeps its controls and its caveat."""
+    page = browser.new_page(viewport={"width": SMALL_FRAMES[0][0], "height": SMALL_FRAMES[0][1]})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/?{query}&lecture=1&embed=true")
+    wait_until_drawn(page)
+    page.wait_for_function(f"() => document.querySelectorAll('.st-key-{style.FIT_ROW_KEY}headline [data-testid=\"stMetric\"]')"
+                           ".length === 4", timeout=TIMEOUT_MS)
+    if caveat:
+        page.wait_for_function(CAVEAT_SHOWN, timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+    for width, height in at_sizes(page, SMALL_FRAMES + [SLIDE_FRAME]):
+        if (width, height) != SLIDE_FRAME:
+            faults = settled(page, f"() => ({LECTURE_ESTIMATE_FAULTS})([{width}, {height}])")
+            assert not faults, (query, width, height, faults)
+        else:  # a frame as tall as the slide has the whole page: the controls the lecture keeps (preset, hardware, devices)
+            assert page.evaluate(CONTROLS_SHOWN) >= 3, (query, width, height)
+        assert page.evaluate(CAVEAT_SHOWN) == caveat, (query, width, height)
