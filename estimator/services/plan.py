@@ -18,6 +18,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
+from estimator.core.hardware.matmul import REFERENCE_SHARE, matmul_ratio, matmul_share
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
@@ -321,6 +322,20 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
                    else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
                 + "); the planner keeps the expert group within one domain where it can (`plan` lists its layouts)")
     return None
+
+
+def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
+    """Where the device's measured best matmul is below the H100's share of the peak by more than the step model's own
+    80% range covers (1 ÷ its ratio past the range's half factor): the step model takes no device's share
+    (core/hardware/matmul.py: tried, not shipped), so its time may be that much short where the step is compute-bound
+    (MI300X 0.64: up to 1.57× longer; the serving step takes it)."""
+    ratio = matmul_ratio(profile)
+    if ratio >= 1.0 or 1.0 / ratio <= math.exp(step_range.half_log):
+        return None
+    return (f"{profile.id}'s best measured matrix multiply reaches {matmul_share(profile):.0%} of its 16-bit peak, the "
+            f"H100 SXM's {REFERENCE_SHARE:.0%} (its profile's [matmul]); the step model's GEMM rates, fitted on NVIDIA and "
+            f"Google devices, do not take it, so the step may take up to {1.0 / ratio:.2f}× as long where compute-bound, "
+            f"beyond its 80% range (×/÷ {math.exp(step_range.half_log):.2f})")
 
 
 def expert_overlap_note(st: StepTime) -> str | None:
@@ -627,7 +642,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note, fitted_note)
+                expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range))
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -686,7 +701,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     overlap = expert_overlap_note(best.step)
     said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
                              seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
-                             fitted_note) if n)
+                             fitted_note, device_matmul_note(profile, step_range)) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 

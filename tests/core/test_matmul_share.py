@@ -132,3 +132,18 @@ def test_profiles_show_and_the_profiles_page_say_it(profiles, cli):
             "step's compute-bound rate on it is multiplied by  (Stas Bekman, 'Machine Learning Engineering'") in out
     assert ("  best matmul not measured: the serving step takes the H100 SXM's share of the peak  "
             "(core/hardware/matmul.py (no [matmul] in the profile))") in cli("profiles", "show", "h100-nvl").out
+
+
+@pytest.mark.parametrize("hardware, said", [("mi300x", "1.57"), ("gb200", None), ("h100-sxm", None)])
+def test_a_training_estimate_says_where_the_devices_matmul_share_passes_the_step_models_range(hardware, said):
+    """The step model takes no device's share (tried, not shipped): where 1 ÷ the ratio passes its 80% range
+    (×/÷ 1.20), the estimate says how much longer the step may be; the GB200 (0.91) and H100 say nothing. (The MI325X
+    and MI355X profiles state no scale-out link, so the step model does not time them.)"""
+    from estimator import estimate
+    notes = estimate(model="llama-3.1-70b", tokens=1e12, hardware=hardware, devices=64, tp=8, seq_len=8192).notes
+    found = [n for n in notes if "best measured matrix multiply" in n]
+    if said is None:
+        assert found == []
+    else:
+        (note,) = found
+        assert f"so the step may take up to {said}× as long where compute-bound, beyond its 80% range (×/÷ 1.20)" in note

@@ -23,7 +23,9 @@ while the fitted parameters moved (overlap cost 0.08 -> 0.003, half-efficiency d
 no device but NVIDIA's and Google's, and the A100's ratio (1.08) alone moved it. Its half-efficiency dimension is
 also the serving step's for a mixture of experts' expert GEMMs, and at 412 the MLPerf Mixtral results held out by model
 came out 1.15x and 1.16x too fast (1.13x, 1.12x shipped). A training step on an MI300X is therefore as fast as on an
-H100 of its peak would be, and the plan says nothing of it: a known weakness.
+H100 of its peak would be; where 1 ÷ the ratio passes the step model's 80% range the estimate and the plan say so
+(services.plan.device_matmul_note: the MI300X; the MI325X and MI355X would be, but their profiles state no
+scale-out link, so the step model does not time them).
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ REFERENCE_SHARE = REFERENCE_MATMUL_FLOPS_PER_S / REFERENCE_PEAK_FLOPS_PER_S
 MAX_SHARE = 1.0
 # What the ratio is, in the words the validation's "sourced, not fitted" list gives it
 MATMUL_SOURCE = ("the tensor peak's share × each device's measured best BF16 matmul share of its peak ÷ the H100 SXM's "
-                 "80% (Bekman, Machine Learning Engineering, the Maximum Achievable Matmul FLOPS table; each profile's "
-                 "[matmul]; 1 where a profile has none)")
+                 f"{REFERENCE_SHARE:.0%} (Bekman, Machine Learning Engineering, the Maximum Achievable Matmul FLOPS "
+                 "table; each profile's [matmul]; 1 where a profile has none)")
 # A ratio this close to 1 is the reference's, and said as nothing (a rounding's width at 2 decimals)
 SAID_FROM = 0.005
 
