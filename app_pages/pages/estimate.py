@@ -178,6 +178,26 @@ def footprint(est, embodied_on: bool = True) -> None:
             st.info(c.md_escape(" ".join(memory_notes(est)), limit=1000), icon=":material/memory:")
 
 
+def memory_caveat(est) -> None:
+    """Under the headline, where the run does not fit in memory as set: one line, keyed, so that a short frame keeps it
+    with the numbers it qualifies (style.EMBED_SHORT_LECTURE_ESTIMATE_CSS, EMBED_SHORT_ESTIMATE_CSS). Said in lecture
+    mode (browser review 2026-11-26, second: the normal and embed views said it, the lecture view did not) and in a
+    frame (final review 2026-11-28: a plain frame under 600 px tall hid the page's memory box with the rest)."""
+    m = est.memory
+    if m is None or m.fits:
+        return
+    # what would hold it, as a strategy with the fewest devices it needs (browser review 2026-11-26, second:
+    # "35 devices hold it" beside 64 set read as if fewer were needed)
+    # (in a frame, one line: what would hold it is the page's, at full size; at 640×360 it ran the frame 21 px past)
+    hold = (f"; with {m.best_strategy.describe()}, {m.best_devices:,} or more would"
+            if m.best_devices is not None and m.best_strategy is not None and not c.is_embedded() else "")
+    # plain words (lecturer review 2026-11-27: "the 8 devices set do not hold it as set")
+    who = "one device does" if est.devices == 1 else f"{est.devices:,} devices do"
+    said = (f"Memory: {who} not hold this run, {gfmt(m.per_device.total_gb, 3)} GB per device against "
+            f"{gfmt(m.capacity_gb, 3)} GB{hold}.")
+    st.container(key=style.LECTURE_CAVEAT_KEY).caption(c.md_escape(said, limit=300))
+
+
 def step_figures(est) -> None:
     """With a layout or a shape, the step model's figures below the headline (``plan.StepRun``): tokens/s per
     device with its 80% range, MFU (model FLOPs) and HFU (hardware FLOPs), the layout and the step's parts."""
@@ -412,21 +432,10 @@ def render() -> None:
             src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
             said = "; ".join(f"{LABELS[cmp.key]} {published_cells(cmp)[0]}" for cmp in result.comparison)
             st.caption(c.md_escape(f"Published: {said} ({src.split(',')[0]})", limit=300))
-        if est.memory is not None and not est.memory.fits:
-            # the headline is of a run that does not fit as set: said in lecture mode too (browser review
-            # 2026-11-26, second: the normal and embed views said it, the lecture view did not)
-            m = est.memory
-            # what would hold it, as a strategy with the fewest devices it needs (browser review 2026-11-26, second:
-            # "35 devices hold it" beside 64 set read as if fewer were needed)
-            hold = (f"; with {m.best_strategy.describe()}, {m.best_devices:,} or more would"
-                    if m.best_devices is not None and m.best_strategy is not None else "")
-            # plain words (lecturer review 2026-11-27: "the 8 devices set do not hold it as set")
-            who = "one device does" if est.devices == 1 else f"{est.devices:,} devices do"
-            # keyed: a short frame keeps it with the numbers it qualifies (style.EMBED_SHORT_LECTURE_ESTIMATE_CSS)
-            said = (f"Memory: {who} not hold this run, {gfmt(m.per_device.total_gb, 3)} GB per device against "
-                    f"{gfmt(m.capacity_gb, 3)} GB{hold}.")
-            st.container(key=style.LECTURE_CAVEAT_KEY).caption(c.md_escape(said, limit=300))
+        memory_caveat(est)
         return
+    if c.is_embedded():  # a short frame hides what follows the numbers; the caveat stays with them (review 2026-11-28)
+        memory_caveat(est)
     secondary(result)
     step_figures(est)
     footprint(est, result.scenario.embodied)

@@ -310,12 +310,14 @@ EMBED_SHORT_BELOW_PX = 600
 # what the page has below them (the bars' caption, the run's size, the footprint, the tabs) gone: at 640×360 the
 # page ran 3,487 px in a 360-pixel frame, a scrollbar on the slide (lecturer review 2026-11-28). So is a preset's
 # description above them (its two lines put GPT-3 on 10,000 brains 21 px past 640×360, and a caption under a number
-# AlphaGo's 6 px). The bars' meaning stays in their tooltips; a warning above the numbers stays; a taller frame has
-# the whole page.
+# AlphaGo's 6 px). The bars' meaning stays in their tooltips; a warning above the numbers stays, and the memory caveat
+# under them (final review 2026-11-28: it had gone with the rest); a taller frame has the whole page.
+# The memory caveat under the numbers (estimate.memory_caveat): a short frame keeps it, plain or lecture
+LECTURE_CAVEAT_KEY = "cce_caveat"
 _HEADLINE_ROW = f'[data-testid="stLayoutWrapper"] > .st-key-{METRIC_ROW_KEY}headline'  # (a :has() holds no :has())
 EMBED_SHORT_ESTIMATE_CSS = f"""<style>
 @media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
-[data-testid="stLayoutWrapper"]:has(> .st-key-{METRIC_ROW_KEY}headline) ~ *,
+[data-testid="stLayoutWrapper"]:has(> .st-key-{METRIC_ROW_KEY}headline) ~ :not(:has(> .st-key-{LECTURE_CAVEAT_KEY})),
 [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]):has(~ {_HEADLINE_ROW}) {{ display: none !important; }}
 }}
 </style>"""
@@ -326,7 +328,6 @@ EMBED_SHORT_ESTIMATE_CSS = f"""<style>
 # numbers and caveat take 227, and the controls alone would take 86 more (browser check). The title names the scenario
 # the controls set; the bars' meaning stays in their tooltips; a taller frame (and the lecture slide, not a frame) has
 # the whole page.
-LECTURE_CAVEAT_KEY = "cce_caveat"
 _FIT_HEADLINE_ROW = f'[data-testid="stLayoutWrapper"] > .st-key-{FIT_ROW_KEY}headline'
 EMBED_SHORT_LECTURE_ESTIMATE_CSS = f"""<style>
 @media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{

@@ -344,6 +344,10 @@ def hidden_share(est: Estimate) -> float | None:
     return est.step.layout.expert_overlap_share or None
 
 
+# "×" as the statement writes it in LaTeX, a tie before it (latex_escape writes it without)
+TIMES_TEX = "~$\\times$"
+
+
 def fitted_layout_sentence(est: Estimate) -> str:
     """A sentence, LaTeX, where the run's layout is one of the published layouts the step model was fitted on
     (``StepRun.in_sample``, ``services.fitted_layouts``): its agreement with that source is no test, and how far the
@@ -352,11 +356,12 @@ def fitted_layout_sentence(est: Estimate) -> str:
     inside = est.step.in_sample if est.stepped and est.step is not None else None
     if inside is None:
         return ""
-    held = (f"; with that source held out of the fit, its throughput was "
-            f"{latex_escape(f'{inside.held_out_factor:.2f}')}~$\\times$ off the measured"
-            if inside.held_out_factor is not None else "")
+    words = inside.ratio_words()
+    which = "that source" if len(inside.rows) == 1 else "those sources"
+    times = latex_escape(words).replace("$\\times$", TIMES_TEX)
+    held = f"; with {which} held out of the fit, its throughput came out {times}" if words else ""
     return (" The run's layout is one of the published configurations the step model was fitted on, so its agreement "
-            f"with that source is no test of the model{held}.")
+            f"with {which} is no test of the model{held}.")
 
 
 def step_caveats(est: Estimate, cite: str = "") -> str:

@@ -26,11 +26,20 @@ from estimator.report import humanize as hz
 # selective recomputation, ZeRO-1). Review 2026-11-28: depth, width and heads alone took Llama 3 8B, Mistral 7B and
 # Mixtral 8x7B for MPT-7B's row.
 SHAPE_KEYS = ("layers", "d_model", "heads", "kv_heads", "vocab", "experts")
+# Megatron-LM pads the vocabulary to a multiple of 128 × the tensor parallelism (its --make-vocab-size-divisible-by,
+# default 128): the published rows give GPT-3's 50,257 as 50,304 or 51,200 (final review 2026-11-28: matched exactly,
+# GPT-3's rows were no longer found). Vocabularies are compared padded to a multiple of 128 × 8 (TP up to 8).
+VOCAB_PAD = 128 * 8
 LAYOUT_KEYS = ("seq_len", "global_batch", "tp", "pp", "cp", "ep", "dp", "precision")
 
 
+def _padded(key: str, value):
+    return -(-value // VOCAB_PAD) * VOCAB_PAD if key == "vocab" else value
+
+
 def _key(shape: ModelShape, layout: Layout, hardware_id: str) -> tuple:
-    return (hardware_id, *(getattr(shape, k) for k in SHAPE_KEYS), *(getattr(layout, k) for k in LAYOUT_KEYS))
+    return (hardware_id, *(_padded(k, getattr(shape, k)) for k in SHAPE_KEYS),
+            *(getattr(layout, k) for k in LAYOUT_KEYS))
 
 
 @lru_cache(maxsize=1)
@@ -49,7 +58,8 @@ def fitted_rows(shape: ModelShape, layout: Layout, hardware_id: str) -> tuple[La
 
 
 def _one(row: LayoutRow) -> tuple[str, float | None]:
-    """A row's words (its source and measured throughput, its prediction without its source) and that factor."""
+    """A row's words (its source and measured throughput, its prediction without its source) and that prediction ÷
+    the measured."""
     pred = next((p for p in load_step_fit()["predictions"] if p["row_id"] == row.row_id), None)
     citation, where = layout_citations().get(row.row_id, (row.source_key, ""))
     measured = measured_tokens_per_s(row)
@@ -57,9 +67,8 @@ def _one(row: LayoutRow) -> tuple[str, float | None]:
     if pred is None or not pred.get("held_out_tokens_per_s_per_device"):
         return words, None
     h, b = float(pred["held_out_tokens_per_s_per_device"]), float(pred["held_out_baseline_tokens_per_s_per_device"])
-    factor = max(h / measured, measured / h)
-    return (f"{words}, predicted by a fit without its source {hz.count(h)} ({factor:.2f}× off; the flat MFU of the same "
-            f"folds {hz.count(b)}, {max(b / measured, measured / b):.2f}× off)"), factor
+    return (f"{words}, predicted by a fit without its source {hz.count(h)} ({max(h / measured, measured / h):.2f}× off; "
+            f"the flat MFU of the same folds {hz.count(b)}, {max(b / measured, measured / b):.2f}× off)"), h / measured
 
 
 def fitted_layout(run: StepRun, shape: ModelShape, hardware_id: str) -> tuple[StepRun, str | None]:
@@ -71,7 +80,7 @@ def fitted_layout(run: StepRun, shape: ModelShape, hardware_id: str) -> tuple[St
     said = [_one(r) for r in rows]
     note = (f"{FITTED_LAYOUT} ({'; '.join(w for w, _ in said)}), so its agreement with "
             f"{'that source' if len(rows) == 1 else 'those sources'} is not a test: `python -m estimator validate`")
-    return replace(run, in_sample=InSample(tuple(r.row_id for r in rows), said[0][1])), note
+    return replace(run, in_sample=InSample(tuple(r.row_id for r in rows), tuple(x for _, x in said))), note
 
 
 __all__ = ["fitted_layout", "fitted_rows"]

@@ -18,7 +18,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
-from estimator.core.hardware.matmul import REFERENCE_SHARE, matmul_ratio, matmul_share
+from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, matmul_ratio, matmul_share
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
@@ -332,10 +332,11 @@ def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
     ratio = matmul_ratio(profile)
     if ratio >= 1.0 or 1.0 / ratio <= math.exp(step_range.half_log):
         return None
-    return (f"{profile.id}'s best measured matrix multiply reaches {matmul_share(profile):.0%} of its 16-bit peak, the "
-            f"H100 SXM's {REFERENCE_SHARE:.0%} (its profile's [matmul]); the step model's GEMM rates, fitted on NVIDIA and "
-            f"Google devices, do not take it, so the step may take up to {1.0 / ratio:.2f}× as long where compute-bound, "
-            f"beyond its 80% range (×/÷ {math.exp(step_range.half_log):.2f})")
+    return (f"the {profile.name}'s best measured matrix multiply reaches {matmul_share(profile):.0%} of its 16-bit peak "
+            f"(at BF16), the {REFERENCE_NAME}'s {REFERENCE_SHARE:.0%} (its profile's [matmul]); the step model's "
+            f"matrix-multiply rates, fitted on NVIDIA and Google devices, do not account for it, so a step may take up "
+            f"to {1.0 / ratio:.2f}× as long where compute-bound, beyond the model's {step_range.level:.0%} range "
+            f"(×/÷ {math.exp(step_range.half_log):.2f})")
 
 
 def expert_overlap_note(st: StepTime) -> str | None:
@@ -1030,6 +1031,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(f"the best layout's {rounded}")
     if rows:
         notes.append(site_note(rows[0].estimate))
+    if device_note := device_matmul_note(profile, step_range):
+        notes.append(device_note)
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,

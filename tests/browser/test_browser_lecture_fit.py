@@ -264,6 +264,16 @@ def test_the_embedded_estimate_page_fits_a_640_by_360_frame_without_scrolling(br
         page.evaluate(LAID_OUT)
         faults = settled(page, f"() => ({ESTIMATE_FRAME_FAULTS})([640, 360])")
         assert not faults, (query, faults)
+        # a run that does not fit in memory as set (GPT-3 on one V100) keeps that caveat in the frame (final review
+        # 2026-11-28: the frame had hidden the page's memory box with the rest); the others have none
+        caveat = page.evaluate("""() => { const e = document.querySelector('.st-key-cce_caveat');
+            if (!e) return null; const r = e.getBoundingClientRect();
+            return {text: e.innerText, top: r.top, bottom: r.bottom, height: r.height}; }""")
+        if query == "preset=lambda-gpt3-v100":
+            assert caveat and caveat["text"].startswith("Memory: one device does not hold this run"), caveat
+            assert caveat["height"] > 0 and caveat["bottom"] <= 360, caveat
+        else:
+            assert caveat is None, (query, caveat)
 
 
 
@@ -589,7 +599,9 @@ def test_a_lecture_pages_controls_read_at_the_projectors_minimum(browser, server
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(f"{server}{path}")
     wait_until_drawn(page)
-    page.wait_for_selector('[data-testid="stMain"] [data-testid="stWidgetLabel"]', timeout=TIMEOUT_MS)
+    # all three controls drawn, not the first (a run under load read two: 2026-11-28)
+    page.wait_for_function("() => document.querySelectorAll("
+                           "'[data-testid=\"stMain\"] [data-testid=\"stWidgetLabel\"]').length >= 3", timeout=TIMEOUT_MS)
     page.evaluate(LAID_OUT)
     fonts_px = page.evaluate(LECTURE_CONTROL_FONT_PX)
     assert len(fonts_px) >= 3 and min(fonts_px) >= style.PROJECTOR_MIN_FONT_PX, fonts_px

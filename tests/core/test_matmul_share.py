@@ -146,4 +146,14 @@ def test_a_training_estimate_says_where_the_devices_matmul_share_passes_the_step
         assert found == []
     else:
         (note,) = found
-        assert f"so the step may take up to {said}× as long where compute-bound, beyond its 80% range (×/÷ 1.20)" in note
+        assert note.startswith("the AMD Instinct MI300X (OAM, 192GB)'s best measured matrix multiply reaches 51% of its "
+                               "16-bit peak (at BF16), the H100 SXM's 80% (its profile's [matmul])")
+        assert f"so a step may take up to {said}× as long where compute-bound, beyond the model's 80% range (×/÷ 1.20)" in note
+
+
+def test_the_plan_says_it_too():
+    from estimator.services.plan import plan
+    mi = plan(model="llama-3.1-70b", tokens=1e12, hardware="mi300x", devices=64, seq_len=8192)
+    assert any("best measured matrix multiply reaches 51%" in n and "up to 1.57× as long" in n for n in mi.notes)
+    h100 = plan(model="llama-3.1-70b", tokens=1e12, hardware="h100-sxm", devices=64, seq_len=8192)
+    assert not any("best measured matrix multiply" in n for n in h100.notes)

@@ -24,7 +24,7 @@ no device but NVIDIA's and Google's, and the A100's ratio (1.08) alone moved it.
 also the serving step's for a mixture of experts' expert GEMMs, and at 412 the MLPerf Mixtral results held out by model
 came out 1.15x and 1.16x too fast (1.13x, 1.12x shipped). A training step on an MI300X is therefore as fast as on an
 H100 of its peak would be; where 1 ÷ the ratio passes the step model's 80% range the estimate and the plan say so
-(services.plan.device_matmul_note: the MI300X; the MI325X and MI355X would be, but their profiles state no
+(services.plan.device_matmul_note, in `estimate` and `plan`: the MI300X; the MI325X and MI355X would be, but their profiles state no
 scale-out link, so the step model does not time them).
 """
 
@@ -36,14 +36,15 @@ from estimator.core.hardware.profile import HardwareProfile
 # The reference: the H100 SXM's [matmul] rate ÷ its bf16 peak (profiles/h100-sxm.toml: 794.5 of 989 TFLOP/s);
 # tests/core/test_matmul_share.py holds the two to one figure.
 REFERENCE_PROFILE = "h100-sxm"
+REFERENCE_NAME = "H100 SXM"   # as the words below name it
 REFERENCE_MATMUL_FLOPS_PER_S = 7.945e14
 REFERENCE_PEAK_FLOPS_PER_S = 9.89e14
 REFERENCE_SHARE = REFERENCE_MATMUL_FLOPS_PER_S / REFERENCE_PEAK_FLOPS_PER_S
 # The most a ratio may lift a rate: the step's share of the peak stays below the whole peak
 MAX_SHARE = 1.0
 # What the ratio is, in the words the validation's "sourced, not fitted" list gives it
-MATMUL_SOURCE = ("the tensor peak's share × each device's measured best BF16 matmul share of its peak ÷ the H100 SXM's "
-                 f"{REFERENCE_SHARE:.0%} (Bekman, Machine Learning Engineering, the Maximum Achievable Matmul FLOPS "
+MATMUL_SOURCE = ("the tensor peak's share × each device's measured best BF16 matmul share of its peak ÷ the "
+                 f"{REFERENCE_NAME}'s {REFERENCE_SHARE:.0%} (Bekman, Machine Learning Engineering, the Maximum Achievable Matmul FLOPS "
                  "table; each profile's [matmul]; 1 where a profile has none)")
 # A ratio this close to 1 is the reference's, and said as nothing (a rounding's width at 2 decimals)
 SAID_FROM = 0.005
@@ -78,11 +79,11 @@ def matmul_words(profile: HardwareProfile) -> tuple[str, str]:
     """The profile's measured best matmul in words and its source, as `profiles show` and the Profiles page give it."""
     share = matmul_share(profile)
     if share is None:
-        return ("not measured: the serving step takes the H100 SXM's share of the peak",
+        return (f"not measured: the serving step takes the {REFERENCE_NAME}'s share of the peak",
                 "core/hardware/matmul.py (no [matmul] in the profile)")
     rate = profile.matmul_bf16_flops_per_s / FLOPS_PER_TFLOP
-    return (f"{rate:,.0f} TFLOP/s at BF16, {share:.0%} of the 16-bit peak: {share / REFERENCE_SHARE:.2f} × the H100 SXM's "
-            f"share, what the serving step's compute-bound rate on it is multiplied by", profile.matmul_source)
+    return (f"{rate:,.0f} TFLOP/s at BF16, {share:.0%} of the 16-bit peak: {share / REFERENCE_SHARE:.2f} × the "
+            f"{REFERENCE_NAME}'s share, what the serving step's compute-bound rate on it is multiplied by", profile.matmul_source)
 
 
 def said(ratio: float) -> bool:
@@ -97,9 +98,9 @@ def matmul_note(profile: HardwareProfile, base_share: float) -> str | None:
     if share is None or not said(ratio := share / REFERENCE_SHARE):
         return None
     return (f"compute-bound phases at {scaled_share(base_share, ratio):.2f} of the peak ({base_share:g} × {ratio:.2f}): "
-            f"{profile.id}'s best measured matrix multiply reaches {share:.0%} of its 16-bit peak, the H100 SXM's "
+            f"{profile.id}'s best measured matrix multiply reaches {share:.0%} of its 16-bit peak, the {REFERENCE_NAME}'s "
             f"{REFERENCE_SHARE:.0%} (its profile's [matmul]; measured at BF16, taken for every precision)")
 
 
-__all__ = ["MATMUL_SOURCE", "MAX_SHARE", "REFERENCE_PROFILE", "REFERENCE_SHARE", "SAID_FROM", "matmul_note", "matmul_ratio",
+__all__ = ["MATMUL_SOURCE", "MAX_SHARE", "REFERENCE_NAME", "REFERENCE_PROFILE", "REFERENCE_SHARE", "SAID_FROM", "matmul_note", "matmul_ratio",
            "matmul_share", "matmul_words", "said", "scaled_share", "sixteen_bit_peak"]

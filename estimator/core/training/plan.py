@@ -134,11 +134,22 @@ EXPERT_NOTE_SHARE = 0.10
 @dataclass(frozen=True)
 class InSample:
     """Where a run's layout is one of the published layouts the step model was fitted on: their row ids
-    (``training_layouts.csv``) and how far the step model was from the first's measured throughput with its source
-    held out of the fit (a factor, either way; None where not recorded)."""
+    (``training_layouts.csv``) and, for each, the step model's throughput predicted with its source held out of the
+    fit ÷ the measured (above 1: too fast; None where not recorded)."""
 
     rows: tuple[str, ...]
-    held_out_factor: float | None = None
+    held_out_ratios: tuple[float | None, ...] = ()
+
+    def ratio_words(self) -> str:
+        """The held-out ratios in words: "1.12× faster than measured", "1.05× and 1.09× slower than measured"."""
+        known = [r for r in self.held_out_ratios if r is not None]
+        if not known:
+            return ""
+        ways = {"faster" if r > 1 else "slower" for r in known}
+        size = " and ".join(f"{max(r, 1 / r):.2f}×" for r in known)
+        if len(ways) == 1:
+            return f"{size} {ways.pop()} than measured"
+        return " and ".join(f"{max(r, 1 / r):.2f}× {'faster' if r > 1 else 'slower'}" for r in known) + " than measured"
 
 
 @dataclass(frozen=True)
@@ -237,7 +248,8 @@ class StepRun:
             "memory_per_device_gb": self.memory_gb,
             # the fitted published layouts this run is (in sample: no test of the step model), where it is one
             **({"in_sample": {"rows": list(self.in_sample.rows),
-                              "held_out_factor": self.in_sample.held_out_factor}} if self.in_sample else {}),
+                              "held_out_predicted_over_measured": list(self.in_sample.held_out_ratios)}}
+               if self.in_sample else {}),
         }
 
 
