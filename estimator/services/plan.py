@@ -334,8 +334,8 @@ def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
     ratio = matmul_ratio(profile)
     if ratio >= 1.0 or 1.0 / ratio <= math.exp(step_range.half_log):
         return None
-    return (f"the {profile.name}'s best measured matrix multiply reaches {matmul_share(profile):.0%} of its 16-bit peak "
-            f"(at BF16), the {REFERENCE_NAME}'s {REFERENCE_SHARE:.0%} (its profile's [matmul]); the step model's "
+    return (f"on the {profile.name} the best measured matrix multiply reaches {matmul_share(profile):.0%} of the 16-bit "
+            f"peak (at BF16), on the {REFERENCE_NAME} {REFERENCE_SHARE:.0%} (its profile's [matmul]); the step model's "
             f"matrix-multiply rates, fitted on NVIDIA and Google devices, do not account for it, so a step may take up "
             f"to {1.0 / ratio:.2f}× as long where compute-bound, beyond the model's {step_range.level:.0%} range "
             f"(×/÷ {math.exp(step_range.half_log):.2f})")

@@ -17,8 +17,8 @@ NEW = ("gb200", "gb300", "b300", "h200-nvl", "h100-nvl", "mi325x", "mi355x", "rt
 # the profiles people train and serve on whose cluster links are stated (scale-up devices, scale-up and
 # scale-out bandwidth); the TPU v6e's, the A800's and some new ones' scale-out is not published
 LINKED = ("a100-sxm-80gb", "a100-sxm-40gb", "h100-sxm", "h200-sxm", "h800", "b200", "mi300x", "tpu-v4", "tpu-v5p",
-          "gaudi2", "gaudi3", "gb200", "gb300", "b300", "trainium2")
-SCALE_UP_ONLY = ("tpu-v6e", "a800", "h200-nvl", "h100-nvl", "mi325x", "mi355x")
+          "gaudi2", "gaudi3", "gb200", "gb300", "b300", "trainium2", "mi325x", "mi355x")
+SCALE_UP_ONLY = ("tpu-v6e", "a800", "h200-nvl", "h100-nvl")
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +102,8 @@ def test_a_scale_up_domain_without_a_published_network(profiles, pid):
 @pytest.mark.parametrize("pid, devices, up, out", [
     ("h100-sxm", 8, 450.0, 50.0), ("a100-sxm-80gb", 8, 300.0, 25.0), ("gb200", 72, 900.0, 50.0),
     ("gb300", 72, 900.0, 100.0), ("tpu-v5p", 8960, 600.0, 6.25), ("gaudi3", 8, 525.0, 75.0), ("mi300x", 8, 448.0, 50.0),
+    # one 400 Gb/s NIC a GPU, AMD's ROCm MoRI guides (2026-01-29): ConnectX-7 on the MI325X, Pollara 400 on the MI355X
+    ("mi325x", 8, 448.0, 50.0), ("mi355x", 8, 537.6, 50.0),
 ])
 def test_the_step_model_reads_the_profiles_links(profiles, pid, devices, up, out):
     hw = step_hardware(profiles.get(pid))

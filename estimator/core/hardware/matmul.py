@@ -24,8 +24,7 @@ no device but NVIDIA's and Google's, and the A100's ratio (1.08) alone moved it.
 also the serving step's for a mixture of experts' expert GEMMs, and at 412 the MLPerf Mixtral results held out by model
 came out 1.15x and 1.16x too fast (1.13x, 1.12x shipped). A training step on an MI300X is therefore as fast as on an
 H100 of its peak would be; where 1 ÷ the ratio passes the step model's 80% range the estimate and the plan say so
-(services.plan.device_matmul_note, in `estimate` and `plan`: the MI300X; the MI325X and MI355X would be, but their profiles state no
-scale-out link, so the step model does not time them).
+(services.plan.device_matmul_note, in `estimate` and `plan`: the MI300X, MI325X and MI355X).
 """
 
 from __future__ import annotations
