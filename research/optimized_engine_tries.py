@@ -71,6 +71,14 @@ own memory, bandwidth and links kept. Held out by hardware, their MLPerf results
 1.10x and 0.83x (too slow); all Offline results 1.16x -> 1.14x but Server 1.10x -> 1.12x, and held out by model Offline
 1.14x -> 1.16x, Server 1.13x -> 1.14x. The limit stretches the whole step, its memory-bound part too, which is where
 the PCIe card (2 TB/s) overshoots; mixed, so not shipped.
+
+Tried 2026-11-28 in a one-off run, not shipped (an environment switch in the step, removed): the per-sequence cost
+overlapped with the GPU's work (the step the slower of the two, as an engine scheduling the next step on the host while
+the GPU runs this one would have it; the per-layer cost still added), since an additive 0.053 ms a sequence caps a
+replica near 19,000 tokens/s whatever the GPU (MLPerf's B200 at FP4 0.81x, TensorRT-LLM's Llama 3.1 8B 0.74x). Refitted,
+the per-sequence cost rose to 0.116 ms and MLPerf held out by model went from 1.13x/1.14x to 1.32x/1.34x, by hardware
+1.14x/1.10x to 1.19x/1.28x, the TensorRT-LLM runs 1.31x to 1.47x (Llama 3.1 8B 0.65x): MLPerf's results want the cost
+added to the step.
 """
 
 from __future__ import annotations
