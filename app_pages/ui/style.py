@@ -137,9 +137,10 @@ EMBED_CSS = f"""<style>
 def apply_lecture_css() -> None:
     """The lecture's CSS, and in a frame (``?embed=true``) its compact form too (``COMPACT_EMBED_CSS``:
     at 640×360 the Estimate page's lecture link showed one of its four numbers), its other rows two numbers to a row
-    (``EMBED_PAIRED_ROWS_CSS``) and the Estimate page short (``EMBED_SHORT_LECTURE_ESTIMATE_CSS``)."""
+    (``EMBED_PAIRED_ROWS_CSS``) and the Estimate page short (``EMBED_SHORT_LECTURE_ESTIMATE_CSS``); a row of five numbers
+    or more three to a row from 1024 px up to the slide's 1280 (``LECTURE_WIDE_ROWS_CSS``), framed or not."""
     from app_pages.ui.common import is_embedded
-    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + (COMPACT_EMBED_CSS + EMBED_PAIRED_ROWS_CSS + EMBED_SHORT_LECTURE_ESTIMATE_CSS
+    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + LECTURE_WIDE_ROWS_CSS + (COMPACT_EMBED_CSS + EMBED_PAIRED_ROWS_CSS + EMBED_SHORT_LECTURE_ESTIMATE_CSS
                                               if is_embedded() else ""))
 
 
@@ -273,6 +274,24 @@ EMBED_PAIRED_ROWS_CSS = f"""<style>
 {_PAIRED} {{ --cce-metric-min: {EMBED_HEADLINE_MIN_REM}rem; }}
 {_PAIRED} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
 {_PAIRED} [data-testid="stColumn"] {{ flex: 0 0 calc(50% - 0.5rem) !important; }}
+}}
+</style>"""
+
+# A lecture row of five numbers or more (the Limits page's scaling costs) on a screen or in a frame from
+# EMBED_PAIRS_BELOW_PX up to the lecture's slide (EMBED_COMPACT_BELOW_PX): three to a row, the rest below at the same
+# width, so the size of their row's. Five in one row of the Limits page's right-hand column were 23.3 px at 1024×576
+# and 1024×768 (cards of 128 px inside, "5.76 × 10²³" fitted to one line) and 27.9 px at 1152×648, embedded or not;
+# three to a row 44.6 px at 1024, 38.4 (the frame's EMBED_METRIC_MAX) embedded (lecturer review: read from the back
+# row, at least EMBED_HEADLINE_MIN_REM; browser check). From the slide's 1280 px up the row stays one row (32.6 px at 1280×720); below EMBED_PAIRS_BELOW_PX a frame's
+# rows are two to a row (EMBED_PAIRED_ROWS_CSS), which this range leaves alone. A claim's row and the Estimate page's
+# headline keep the slide's one row (as EMBED_PAIRED_ROWS_CSS's).
+WIDE_ROW_MIN_VALUES = 5
+_WIDE_ROW = (f'{_PAIRED} [data-testid="stHorizontalBlock"]'
+             f':has(> [data-testid="stColumn"]:nth-child({WIDE_ROW_MIN_VALUES}))')
+LECTURE_WIDE_ROWS_CSS = f"""<style>
+@media (min-width: {EMBED_PAIRS_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
+{_WIDE_ROW} {{ flex-wrap: wrap !important; }}
+{_WIDE_ROW} > [data-testid="stColumn"] {{ flex: 0 0 calc((100% - 2rem) / 3) !important; min-width: 0 !important; }}
 }}
 </style>"""
 

@@ -2,7 +2,8 @@
 800×450; lecturer review 2026-11-28): the Inference, Limits and Accuracy pages' numbers read from the back row, two to
 a row (at 640×360 they were 17.6–26.7 px, four or five to a row), their one row kept in a slide's 1280×720 frame; the
 Estimate page's lecture link fits its frame without scrolling, its "does not hold this run" caveat in view (it ran 617
-px in 360, the caveat at 550–601 px). The claims' frames and the plain embedded Estimate page:
+px in 360, the caveat at 550–601 px); the Limits page's five costs from 1024 px to the slide's 1280, framed or not, read
+from the back row (23.3 px at 1024×576 in one row). The claims' frames and the plain embedded Estimate page:
 test_browser_lecture_fit.py."""
 
 from __future__ import annotations
@@ -117,3 +118,42 @@ def test_the_estimate_pages_lecture_link_fits_a_small_frame_with_its_memory_cave
         else:  # a frame as tall as the slide has the whole page: the controls the lecture keeps (preset, hardware, devices)
             assert page.evaluate(CONTROLS_SHOWN) >= 3, (query, width, height)
         assert page.evaluate(CAVEAT_SHOWN) == caveat, (query, width, height)
+
+
+# The Limits page's lecture numbers just under the slide's width: its five costs ("scaling cost") stood in one row of
+# 128-pixel cards from 1024 to 1279 px, 23.3 px at 1024×576 and 1024×768, 27.9 at 1152×648, embedded or not (browser
+# check); three to a row there (style.LECTURE_WIDE_ROWS_CSS), one row again from the slide's 1280 px.
+WIDE_ROW_SIZES = [(1024, 576), (1024, 768), (1152, 648), (1279, 720)]
+# A number under HEADLINE_MIN_PX, cut, on more than one line or past the window's right edge; a line of more than three.
+SMALL_CUT_OR_FOUR = f"""() => {{ const values = ({ROW_VALUES})(), out = values.filter(v => v.font < {HEADLINE_MIN_PX - 0.01}
+    || v.cut || v.lines !== 1 || v.right > innerWidth + 1);
+  const crowded = values.filter(v => values.filter(o => o.row === v.row && Math.abs(o.top - v.top) <= 2).length > 3)
+    .map(v => ({{row: v.row, text: v.text, top: v.top, crowded: true}}));
+  return out.concat(crowded); }}"""
+LIMITS_ROWS = {"scaling_model": 3, "scaling_cost": 5}  # the Scaling laws tab's rows (app_pages/pages/limits.py), values
+
+
+@pytest.mark.parametrize("embed", ["", "&embed=true"])
+def test_the_limits_pages_five_costs_read_from_the_back_row_below_the_slides_width(browser, server, embed):
+    """At 1024×576 and 1024×768 (and 1152×648, 1279×720), framed or not, sidebar closed, every number of the Limits
+    page's lecture link is at least ``HEADLINE_MIN_PX``, one line, whole and inside the window, three to a line at most
+    (its five costs were 23.3 px in one row); at the slide's 1280×720 each row is one row, the costs five in it."""
+    page = browser.new_page(viewport={"width": WIDE_ROW_SIZES[0][0], "height": WIDE_ROW_SIZES[0][1]})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/limits?lecture=1{embed}")
+    wait_until_drawn(page)
+    page.wait_for_function(f"() => ({ROW_VALUES})().length >= {sum(LIMITS_ROWS.values())}", timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+    for width, height in at_sizes(page, WIDE_ROW_SIZES + [SLIDE_FRAME]):
+        values = page.evaluate(ROW_VALUES)
+        rows = {}
+        for v in values:
+            rows.setdefault(v["row"].removeprefix(style.FIT_ROW_KEY), []).append(v)
+        assert {row: len(vs) for row, vs in rows.items()} == LIMITS_ROWS, (embed, width, height, values)
+        if (width, height) != SLIDE_FRAME:
+            faults = settled(page, SMALL_CUT_OR_FOUR)  # each row's font mounts after the script
+            assert not faults, (embed, width, height, faults)
+            assert len({v["top"] for v in rows["scaling_cost"]}) == 2, (embed, width, height, rows["scaling_cost"])
+        else:  # the slide's layout: each row one row, its numbers one line each
+            assert all(max(v["top"] for v in vs) - min(v["top"] for v in vs) <= 2 for vs in rows.values()), (embed, rows)
+            assert all(not v["cut"] and v["lines"] == 1 for v in values), (embed, values)
