@@ -9,7 +9,7 @@ test_browser_lecture_fit.py."""
 from __future__ import annotations
 
 import pytest
-from browser_fixtures import LAID_OUT, TIMEOUT_MS, at_sizes, settled, wait_until_drawn
+from browser_fixtures import LAID_OUT, TIMEOUT_MS, at_sizes, new_page, settled, wait_until_drawn
 
 from app_pages.ui import style
 
@@ -41,18 +41,23 @@ LECTURE_ROW_LINKS = {"/inference?lecture=1": 7, "/limits?lecture=1": 8, "/limits
                      "/limits?lecture=1&lim=Trends": 4, "/limits?lecture=1&lim=Contrasts": 3, "/accuracy?lecture=1": 11}
 
 
+def open_with_numbers(browser, url: str, sizes, numbers: int):
+    """The page at ``url``, opened at the first of ``sizes``, once its lecture rows show ``numbers`` values, laid out."""
+    page = new_page(browser, sizes)
+    page.goto(url)
+    wait_until_drawn(page)
+    page.wait_for_function(f"() => ({ROW_VALUES})().length >= {numbers}", timeout=TIMEOUT_MS)
+    page.evaluate(LAID_OUT)
+    return page
+
+
 @pytest.mark.parametrize("path, numbers", LECTURE_ROW_LINKS.items())
 def test_a_lecture_pages_numbers_read_from_the_back_row_in_a_small_frame(browser, server, path, numbers):
     """Lecturer review 2026-11-28: embedded at 640×360 the Inference page's "136 tokens/s" was 18 px, fitted to one line
     in a 108-pixel card, Limits' five costs 17.6 px, Accuracy's serving rows 26.6. In a 640×360 and an 800×450 frame
     each number is at least ``HEADLINE_MIN_PX``, one line, whole and inside the frame, two to a row at most; in a slide's
     1280×720 frame each row stays one row."""
-    page = browser.new_page(viewport={"width": SMALL_FRAMES[0][0], "height": SMALL_FRAMES[0][1]})
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{server}{path}&embed=true")
-    wait_until_drawn(page)
-    page.wait_for_function(f"() => ({ROW_VALUES})().length >= {numbers}", timeout=TIMEOUT_MS)
-    page.evaluate(LAID_OUT)
+    page = open_with_numbers(browser, f"{server}{path}&embed=true", SMALL_FRAMES, numbers)
     for width, height in at_sizes(page, SMALL_FRAMES + [SLIDE_FRAME]):
         if (width, height) != SLIDE_FRAME:
             faults = settled(page, SMALL_OR_CUT)  # the page's CSS and each row's font mount after the script
@@ -102,8 +107,7 @@ def test_the_estimate_pages_lecture_link_fits_a_small_frame_with_its_memory_cave
     ran 617 px in the frame, its "one device does not hold this run" caveat at 550–601 px. In a 640×360 and an 800×450
     frame its title, four numbers (at least ``HEADLINE_MIN_PX``, whole) and the caveat, where the run does not fit, are
     inside the frame and nothing scrolls; in a slide's 1280×720 frame the page keeps its controls and its caveat."""
-    page = browser.new_page(viewport={"width": SMALL_FRAMES[0][0], "height": SMALL_FRAMES[0][1]})
-    page.set_default_timeout(TIMEOUT_MS)
+    page = new_page(browser, SMALL_FRAMES)
     page.goto(f"{server}/?{query}&lecture=1&embed=true")
     wait_until_drawn(page)
     page.wait_for_function(f"() => document.querySelectorAll('.st-key-{style.FIT_ROW_KEY}headline [data-testid=\"stMetric\"]')"
@@ -138,12 +142,7 @@ def test_the_limits_pages_five_costs_read_from_the_back_row_below_the_slides_wid
     """At 1024×576 and 1024×768 (and 1152×648, 1279×720), framed or not, sidebar closed, every number of the Limits
     page's lecture link is at least ``HEADLINE_MIN_PX``, one line, whole and inside the window, three to a line at most
     (its five costs were 23.3 px in one row); at the slide's 1280×720 each row is one row, the costs five in it."""
-    page = browser.new_page(viewport={"width": WIDE_ROW_SIZES[0][0], "height": WIDE_ROW_SIZES[0][1]})
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{server}/limits?lecture=1{embed}")
-    wait_until_drawn(page)
-    page.wait_for_function(f"() => ({ROW_VALUES})().length >= {sum(LIMITS_ROWS.values())}", timeout=TIMEOUT_MS)
-    page.evaluate(LAID_OUT)
+    page = open_with_numbers(browser, f"{server}/limits?lecture=1{embed}", WIDE_ROW_SIZES, sum(LIMITS_ROWS.values()))
     for width, height in at_sizes(page, WIDE_ROW_SIZES + [SLIDE_FRAME]):
         values = page.evaluate(ROW_VALUES)
         rows = {}
