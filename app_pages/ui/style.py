@@ -267,13 +267,16 @@ COMPACT_EMBED_CSS = f"""<style>
 # its card); at 800×450 the Inference page's speeds were 24.7 px, Limits' costs 19.8 (lecturer review 2026-11-28,
 # browser check). Two to a row the cards are 264 px at 640 and every value is one line at 28–38 px. A claim's row
 # and the Estimate page's four stay one row (COMPACT_EMBED_CSS): the slide's layout, checked at 28 px.
+# The gap between st.columns' columns: Streamlit's default gap="small", 1rem (st.columns documentation); n columns
+# to a line each take (100% − (n − 1) gaps) ÷ n
+COLUMN_GAP_REM = 1.0
 EMBED_PAIRS_BELOW_PX = 1024  # at 1024×576 the four-value rows were 28.7–32.7 px in one row (browser check)
 _PAIRED = f'[class*="st-key-{FIT_ROW_KEY}"]:not({", ".join(f".st-key-{FIT_ROW_KEY}{row}" for row in _FRAME_HEADLINES)})'
 EMBED_PAIRED_ROWS_CSS = f"""<style>
 @media (max-width: {EMBED_PAIRS_BELOW_PX - 1}px) {{
 {_PAIRED} {{ --cce-metric-min: {EMBED_HEADLINE_MIN_REM}rem; }}
 {_PAIRED} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
-{_PAIRED} [data-testid="stColumn"] {{ flex: 0 0 calc(50% - 0.5rem) !important; }}
+{_PAIRED} [data-testid="stColumn"] {{ flex: 0 0 calc((100% - {COLUMN_GAP_REM}rem) / 2) !important; }}
 }}
 </style>"""
 
@@ -291,7 +294,7 @@ _WIDE_ROW = (f'{_PAIRED} [data-testid="stHorizontalBlock"]'
 LECTURE_WIDE_ROWS_CSS = f"""<style>
 @media (min-width: {EMBED_PAIRS_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
 {_WIDE_ROW} {{ flex-wrap: wrap !important; }}
-{_WIDE_ROW} > [data-testid="stColumn"] {{ flex: 0 0 calc((100% - 2rem) / 3) !important; min-width: 0 !important; }}
+{_WIDE_ROW} > [data-testid="stColumn"] {{ flex: 0 0 calc((100% - {2 * COLUMN_GAP_REM}rem) / 3) !important; min-width: 0 !important; }}
 }}
 </style>"""
 
