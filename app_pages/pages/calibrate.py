@@ -286,7 +286,8 @@ def _cpu_section() -> None:
 def track_frame(rep: LoadedReport) -> pd.DataFrame:
     """One row per snapshot: elapsed, predicted whole run and its range, in seconds, by step."""
     rows = [r for r in rep.history if r.get("step") is not None and r.get("elapsed_s") is not None]
-    return pd.DataFrame(rows, columns=["step", "elapsed_s", "wall_clock_s", "low_s", "high_s", "energy_kwh"])
+    return pd.DataFrame(rows, columns=["step", "elapsed_s", "wall_clock_s", "low_s", "high_s", "energy_kwh",
+                                       "drift_fraction"])
 
 
 def track_chart(rep: LoadedReport) -> alt.LayerChart:
@@ -296,7 +297,8 @@ def track_chart(rep: LoadedReport) -> alt.LayerChart:
     band = alt.Chart(df.dropna(subset=["low_s", "high_s"])).mark_area(opacity=0.25).encode(
         x=x, y=alt.Y("low_s:Q", title="seconds"), y2="high_s:Q",
         tooltip=[alt.Tooltip("step:Q", format=","), alt.Tooltip("low_s:Q", format=".4g", title="low (s)"),
-                 alt.Tooltip("high_s:Q", format=".4g", title="high (s)")])
+                 alt.Tooltip("high_s:Q", format=".4g", title="high (s)"),
+                 alt.Tooltip("drift_fraction:Q", format="+.0%", title="widened for a drift of")])
     long = df.melt(id_vars=["step"], value_vars=["wall_clock_s", "elapsed_s"], var_name="series",
                    value_name="seconds").dropna()
     long["series"] = long["series"].map({"wall_clock_s": "predicted whole run", "elapsed_s": "elapsed"})

@@ -114,7 +114,7 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
 def history_row(p: Prediction) -> dict:
     lo, hi = p.range.get("wall_clock_s", (None, None))
     return {"step": p.steps_done, "elapsed_s": p.elapsed_s, "wall_clock_s": p.wall_clock_s, "low_s": lo,
-            "high_s": hi, "energy_kwh": p.energy_kwh}
+            "high_s": hi, "energy_kwh": p.energy_kwh, "drift_fraction": p.drift_fraction}
 
 
 def report_dict(p: Prediction, s: Settings, *, times: StepTimes | None, power: Power | None,
@@ -177,6 +177,15 @@ def _num(where: str, value, *, allow_none: bool = True, high: float = math.inf,
     if whole and value != int(value):
         raise InputError(f"{where} must be a whole number, got {gfmt(value)}")
     return int(value) if whole else float(value)  # a count stays a count: "154 steps", never "154.0"
+
+
+def _drift(where: str, value) -> float | None:
+    """A drift across the steady steps as a fraction: −1 (a fall to nothing) or more, None where there was none."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < -1:
+        raise InputError(f"{where} must be a fraction of −1 or more, got {str(value)[:40]!r}")
+    return float(value)
 
 
 # The largest figure each field of a report can hold: what the tracker itself could write, from the
@@ -261,10 +270,11 @@ def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
     for i, row in enumerate(history):
         if not isinstance(row, dict):
             raise InputError(f"{source}: history row {i} is not an object")
-        rows.append({k: _num(f"{source}: history row {i}: {k}", row.get(k), high=high, whole=k == "step")
-                     for k, high in (("step", TOTAL_STEPS.high), ("elapsed_s", MAX_SECONDS), ("wall_clock_s", MAX_PREDICTED_S),
-                                     ("low_s", MAX_PREDICTED_S), ("high_s", MAX_PREDICTED_S),
-                                     ("energy_kwh", MAX_ENERGY_KWH))})
+        fields = (("step", TOTAL_STEPS.high), ("elapsed_s", MAX_SECONDS), ("wall_clock_s", MAX_PREDICTED_S),
+                  ("low_s", MAX_PREDICTED_S), ("high_s", MAX_PREDICTED_S), ("energy_kwh", MAX_ENERGY_KWH))
+        rows.append({**{k: _num(f"{source}: history row {i}: {k}", row.get(k), high=high, whole=k == "step")
+                        for k, high in fields},
+                     "drift_fraction": _drift(f"{source}: history row {i}: drift_fraction", row.get("drift_fraction"))})
     failures = doc.get("failures") or []
     if not isinstance(failures, list):
         raise InputError(f"{source}: failures must be a list")

@@ -50,6 +50,32 @@ def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
         track_rep.parse_report(bad_nan.encode(), "nan.json")
 
 
+def test_each_history_row_keeps_the_drift_its_range_was_widened_for(tmp_path):
+    """Step times rising 0.1% a step: the report's history keeps, by row, the drift each forecast saw (None before it
+    could be seen); a drift below −100%, non-finite or not a number is refused naming the row."""
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False,
+               warmup_steps=len(WARMUP)) as run:
+        run_steps(run, clock, WARMUP + [STEP * (1 + 0.001 * i) for i in range(600)])
+    rep = track_rep.parse_report(out.read_bytes(), "track.json")
+    drifts = [h["drift_fraction"] for h in rep.history]
+    assert drifts[0] is None
+    assert drifts[-1] == pytest.approx(0.6, rel=0.02)  # the last forecast's 600 steps: a line from 1 to 1.6
+    assert rep.history[-1]["high_s"] > rep.history[-1]["wall_clock_s"] * 1.1
+    doc = json.loads(out.read_text())
+    for bad, match in [(-1.5, "drift_fraction must be a fraction of −1 or more, got '-1.5'"),
+                       ("up", "history row 0: drift_fraction must be a fraction"), (True, "drift_fraction")]:
+        doc["history"][0]["drift_fraction"] = bad
+        with pytest.raises(InputError, match=match):
+            track_rep.parse_report(json.dumps(doc).encode(), "bad.json")
+    doc["history"][0]["drift_fraction"] = float("inf")
+    with pytest.raises(InputError, match="drift_fraction"):
+        track_rep.parse_report(json.dumps(doc).replace("Infinity", "1e999").encode(), "bad.json")
+    del doc["history"][0]["drift_fraction"]  # a report written before rows kept it
+    assert track_rep.parse_report(json.dumps(doc).encode(), "old.json").history[0]["drift_fraction"] is None
+
+
 @pytest.mark.parametrize("change, match", [
     ({"steady_steps": "abc"}, "steady_steps must be a number"),
     ({"step_s": "x"}, "step_s must be a number"),
@@ -171,7 +197,11 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     """The example's real numpy MLP, 300 steps whose times vary (batch sizes 64–192 and a
     simulated data-loading wait of 0–40 ms), the CPU measured through CodeCarbon. The prediction
     made at step 30 lands within 20% of the measured total, and its 80% range is neither empty
-    nor vague, and misses the total, if at all, by less than its own half-width again.
+    nor vague, and misses the total, if at all, by less than its own half-width again. Unless the
+    steps before 30 showed a drift: the report's history then keeps it, and the range reaches from
+    the drift stopping to its going on to the end, which holds the total. A steady run sees a drift
+    that is not there one window in ten (a t-test at 10%: test_step_times.py); CI saw one once,
+    beside the other test worker's load (6.3–22.7 s around 7.0 s, 2026-11-28).
 
     One draw of an 80% range misses one time in five by design, so this test cannot ask the range
     to hold the total: it did fail that way once in CI, by 0.3 ms in 4.2 s (1.001 half-widths).
@@ -196,8 +226,12 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     total = rep.elapsed_s
     assert at_10["wall_clock_s"] == pytest.approx(total, rel=0.20)
     centre_s, half_s = (at_10["high_s"] + at_10["low_s"]) / 2, (at_10["high_s"] - at_10["low_s"]) / 2
-    assert 0.01 * centre_s < half_s < 0.30 * centre_s, at_10
-    assert abs(total - centre_s) < 2 * half_s, (at_10, total)
+    assert half_s > 0.01 * centre_s, at_10
+    if at_10["drift_fraction"] is None:
+        assert half_s < 0.30 * centre_s, at_10
+        assert abs(total - centre_s) < 2 * half_s, (at_10, total)
+    else:  # widened for the drift, so as to hold the total whether the drift stopped or went on
+        assert at_10["low_s"] <= total <= at_10["high_s"], (at_10, total)
     if rep.settings["backend"] == "codecarbon":  # CodeCarbon is in requirements.txt
         assert rep.prediction["energy_kwh"] > 0 and rep.prediction["mean_power_w"] > 0
         assert rep.settings["power_source"].startswith("codecarbon")
