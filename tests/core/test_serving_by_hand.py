@@ -31,6 +31,25 @@ def test_with_prompts_riding_in_the_step_its_all_reduces_carry_them_too():
     assert step(fit=FIT, **kw).tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * 4 * 8 * 2 / 1e9))
 
 
+def test_attention_apart_from_the_products_adds_the_kv_reads_and_the_prompts_attention_by_hand():
+    """research/attention_apart_tries.py's form (no shipped engine sets it): the step's products carry every token
+    (the slower of the weights' bytes and all the products' FLOPs), then the decode's attention (the slower of its KV
+    bytes and its FLOPs), then the prompts' attention; as shipped, the slower of all bytes and all FLOPs. Batch 4, 6
+    prompt tokens and 2 output tokens, one device, 8-bit weights and a 16-bit KV cache, on the toy device."""
+    from dataclasses import replace
+    kw = dict(params=N, arch=TOY, device=DEVICE, batch=4, prompt_tokens=6, output_tokens=2, tp=1, weight_bits=8,
+              kv_bits=16)
+    weights_s, kv_s = 1000 / 0.9e9, 4 * 7 * 32 / 0.9e9                 # 1,000 weight bytes; 4 × 7 tokens × 32 bytes
+    products_s, decode_attention_s = 4 * 2 * 920 / 0.6e6, 4 * 4 * 2 * 7 * 8 / 0.6e6
+    prompts_products_s, prompts_attention_s = 2 * 2 * 920 * 6 / 0.6e6, 2 * 2 * 2 * 36 * 8 / 0.6e6
+    rest = 0.01 * 2 + 0.001 * 4                                          # the engine's costs, no all-reduce
+    mixed = replace(FIT, mixed_prefill=True)
+    assert step(fit=mixed, **kw).tpot_s == pytest.approx(
+        max(weights_s + kv_s, products_s + decode_attention_s + prompts_products_s + prompts_attention_s) + rest)
+    assert step(fit=replace(mixed, attention_apart=True), **kw).tpot_s == pytest.approx(
+        max(weights_s, products_s + prompts_products_s) + max(kv_s, decode_attention_s) + prompts_attention_s + rest)
+
+
 def test_a_tensor_parallel_quantised_step_by_hand():
     s = step(params=N, arch=TOY, device=DEVICE, fit=FIT, batch=4, prompt_tokens=6, output_tokens=2, tp=2,
              weight_bits=8, kv_bits=16)

@@ -315,6 +315,13 @@ class ServingFit:
     # vLLM >= 0.6): the prompts' tokens ride in the decode step's matrix products, so the step's GPU time is
     # the slower of its bytes and all its FLOPs, prefill's included; False: prefill runs as its own phase, added
     mixed_prefill: bool = False
+    # with mixed prefill, attention apart from the matrix products: the GEMMs carry every token of the step at once
+    # (the slower of the weights' bytes and all the tokens' FLOPs), while attention runs its own kernels, the decode's
+    # (the slower of its KV bytes and FLOPs) and the prompts' (compute-bound), one after the other (TensorRT-LLM,
+    # docs/source/advanced/gpt-attention.md: "different implementations for both context and generation phases",
+    # the context phase's sequences packed before the generation phase's in an in-flight batch). False: the step is
+    # the slower of all its bytes and all its FLOPs
+    attention_apart: bool = False
     # a mixture of experts' expert GEMMs at the rate their size allows (the module docstring): the training step
     # model's fitted half-efficiency dimension, elements per 16-bit PFLOP/s of peak (step_fit.json's gemm_half_dim,
     # written here by fit-serving); 0: experts at the dense rate
@@ -389,10 +396,11 @@ class ServingFit:
             if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or not 0 <= x <= 1:
                 raise InputError(f"serving fit: power_limit_exponent must be a number in [0, 1], got {x!r}")
             extra["power_limit_exponent"] = float(x)
-        if "mixed_prefill" in d:
-            if not isinstance(d["mixed_prefill"], bool):
-                raise InputError(f"serving fit: mixed_prefill must be true or false, got {d['mixed_prefill']!r}")
-            extra["mixed_prefill"] = d["mixed_prefill"]
+        for k in ("mixed_prefill", "attention_apart"):
+            if k in d:
+                if not isinstance(d[k], bool):
+                    raise InputError(f"serving fit: {k} must be true or false, got {d[k]!r}")
+                extra[k] = d[k]
         return cls(**vals, source=source, engine=engine, **extra)
 
 
@@ -571,8 +579,15 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 fit.tp_s_per_allreduce + device.cross_node_latency_s
                 + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
         draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS + pass_tp_s + pass_ep_s)
-    step_s = ((max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s) + tp_s + ep_s
-              + engine_s + draft_s)
+    if fit.mixed_prefill and fit.attention_apart:
+        decode_attention_s = own * seqs * verified * attention_per_token / attention_s / tp
+        prompt_attention_s = share * starts * prompt_attention / attention_s / tp
+        kv_s = kv_read / tp
+        roof_s = (max(memory_s - kv_s, compute_s - decode_attention_s + prefill_s - prompt_attention_s)
+                  + max(kv_s, decode_attention_s) + prompt_attention_s)
+    else:
+        roof_s = max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s
+    step_s = roof_s + tp_s + ep_s + engine_s + draft_s
     unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
     prefill_held = 1.0
     if power_w is None:
