@@ -137,11 +137,13 @@ EMBED_CSS = f"""<style>
 def apply_lecture_css() -> None:
     """The lecture's CSS, and in a frame (``?embed=true``) its compact form too (``COMPACT_EMBED_CSS``:
     at 640×360 the Estimate page's lecture link showed one of its four numbers), its other rows two numbers to a row
-    (``EMBED_PAIRED_ROWS_CSS``) and the Estimate page short (``EMBED_SHORT_LECTURE_ESTIMATE_CSS``); a row of five numbers
-    or more three to a row from 1024 px up to the slide's 1280 (``LECTURE_WIDE_ROWS_CSS``), framed or not."""
+    (``EMBED_PAIRED_ROWS_CSS``) and the Estimate page short (``EMBED_SHORT_LECTURE_ESTIMATE_CSS``); out of a frame, those rows
+    two to a row from 640 to 1023 px wide (``LECTURE_PAIRED_ROWS_CSS``); a row of five numbers or more three to a row
+    from 1024 px up to the slide's 1280 (``LECTURE_WIDE_ROWS_CSS``), framed or not."""
     from app_pages.ui.common import is_embedded
-    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + LECTURE_WIDE_ROWS_CSS + (COMPACT_EMBED_CSS + EMBED_PAIRED_ROWS_CSS + EMBED_SHORT_LECTURE_ESTIMATE_CSS
-                                              if is_embedded() else ""))
+    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + LECTURE_WIDE_ROWS_CSS
+            + (COMPACT_EMBED_CSS + EMBED_PAIRED_ROWS_CSS + EMBED_SHORT_LECTURE_ESTIMATE_CSS if is_embedded()
+               else LECTURE_PAIRED_ROWS_CSS))
 
 
 def apply_embed_css() -> None:
@@ -272,13 +274,20 @@ COMPACT_EMBED_CSS = f"""<style>
 COLUMN_GAP_REM = 1.0
 EMBED_PAIRS_BELOW_PX = 1024  # at 1024×576 the four-value rows were 28.7–32.7 px in one row (browser check)
 _PAIRED = f'[class*="st-key-{FIT_ROW_KEY}"]:not({", ".join(f".st-key-{FIT_ROW_KEY}{row}" for row in _FRAME_HEADLINES)})'
-EMBED_PAIRED_ROWS_CSS = f"""<style>
-@media (max-width: {EMBED_PAIRS_BELOW_PX - 1}px) {{
+
+
+def _paired_rows_css(media: str) -> str:
+    """Two numbers to a row of every lecture row but a claim's and the Estimate page's headline, under ``media``."""
+    return f"""<style>
+@media {media} {{
 {_PAIRED} {{ --cce-metric-min: {EMBED_HEADLINE_MIN_REM}rem; }}
 {_PAIRED} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
 {_PAIRED} [data-testid="stColumn"] {{ flex: 0 0 calc((100% - {COLUMN_GAP_REM}rem) / 2) !important; }}
 }}
 </style>"""
+
+
+EMBED_PAIRED_ROWS_CSS = _paired_rows_css(f"(max-width: {EMBED_PAIRS_BELOW_PX - 1}px)")
 
 # A lecture row of five numbers or more (the Limits page's scaling costs) on a screen or in a frame from
 # EMBED_PAIRS_BELOW_PX up to the lecture's slide (EMBED_COMPACT_BELOW_PX): three to a row, the rest below at the same
@@ -397,6 +406,12 @@ EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
 {_SLIDE} [data-testid="stElementContainer"]:has(.cce-source) {{ display: none !important; }}
 }}
 </style>"""
+
+# A lecture page's rows of numbers two to a row on its own screen (not a frame), as EMBED_PAIRED_ROWS_CSS has them in
+# one, from Streamlit's stacking breakpoint (STACKED_BELOW_PX: below it every column takes the whole width) up to
+# EMBED_PAIRS_BELOW_PX: at 800×600 the Inference page's speeds stood four to a
+# row at 24.7 px and the Limits page's five costs in one row (lecturer review 2026-11-28, browser check).
+LECTURE_PAIRED_ROWS_CSS = _paired_rows_css(f"(min-width: {STACKED_BELOW_PX}px) and (max-width: {EMBED_PAIRS_BELOW_PX - 1}px)")
 
 
 def log_position(value, low, high) -> float:

@@ -156,3 +156,21 @@ def test_the_limits_pages_five_costs_read_from_the_back_row_below_the_slides_wid
         else:  # the slide's layout: each row one row, its numbers one line each
             assert all(max(v["top"] for v in vs) - min(v["top"] for v in vs) <= 2 for vs in rows.values()), (embed, rows)
             assert all(not v["cut"] and v["lines"] == 1 for v in values), (embed, values)
+
+
+# A lecture page on a screen narrower than the slide's breakpoint (EMBED_PAIRS_BELOW_PX), not in a frame, sidebar
+# closed: a tablet's or a small laptop's window, from Streamlit's stacking breakpoint (640 px) up.
+PLAIN_NARROW = [(700, 900), (800, 600), (1000, 700)]
+
+
+@pytest.mark.parametrize("path, numbers", LECTURE_ROW_LINKS.items())
+def test_a_lecture_pages_numbers_read_from_the_back_row_on_a_narrow_screen(browser, server, path, numbers):
+    """Not embedded, from 640 to 1023 px wide, each number of the Inference, Limits and Accuracy pages' lecture links is
+    at least ``HEADLINE_MIN_PX``, one line, whole and inside the window, two to a row at most, as in a frame (the Limits
+    page's five costs had stayed one row: 23 px at 1000 px wide, less below)."""
+    page = open_with_numbers(browser, f"{server}{path}", PLAIN_NARROW, numbers)
+    for width, height in at_sizes(page, PLAIN_NARROW):
+        faults = settled(page, SMALL_OR_CUT)
+        assert not faults, (path, width, height, faults)
+        values = page.evaluate(ROW_VALUES)
+        assert len(values) >= numbers and all(v["text"] for v in values), (path, width, height, values)
