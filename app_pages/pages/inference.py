@@ -22,8 +22,10 @@ from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving import estimate as inference_core
+from estimator.core.serving.layout import p99_held_words, p99_words
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE
+from estimator.core.serving.throughput import p99_share
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
@@ -210,7 +212,7 @@ def headline(r) -> None:
                           "emits in it" if r.draft_tokens else ""))
     # the time to the first token, as the CLI's row (browser review 2026-11-27: only the collapsed notes had it,
     # though the sidebar takes a bound on it)
-    cols[0].caption(f"time to first token {hz.token_time(r.ttft_s)}: the prompt's prefill and one step")
+    cols[0].caption(f"time to first token {hz.token_time(r.ttft_s)}: {r.ttft_how}")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
                        help=f"batch {hz.count(r.batch_size)} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
@@ -308,12 +310,17 @@ def bars_short(r) -> str:
 
 
 def bound_words(r) -> str:
-    """How a latency bound is read, as the layout reads it: a TPOT bound a p99, the steady TPOT held at the share of
-    it MLPerf's Server runs held their mean (the engine's ServingFit.server_share); a TTFT bound alone, the step."""
-    share = serving_data.load_serving_fit(r.engine).server_share
-    if "TPOT" in r.batch_words and share < 1.0:
+    """How a latency bound is read, as the layout reads it (``layout.p99_words``): a TPOT bound a p99, the steady TPOT
+    held at the share of it MLPerf's Server runs held their mean (the engine's ServingFit.server_share) or, one
+    sequence at a time or in a static batch, at the bound itself (``throughput.p99_share``); a TTFT bound alone, the
+    modelled TTFT."""
+    fit = serving_data.load_serving_fit(r.engine)
+    if "TPOT" not in r.batch_words:
+        return p99_words(None, 1.0)
+    share = p99_share(fit.server_share, r.batch_size, fit.static_batch)
+    if share < 1.0:
         return f"the steady TPOT at most {share:.2f} of the p99 TPOT bound, as MLPerf's Server runs held their mean"
-    return "p99 taken as the steady TPOT"
+    return p99_held_words(fit.static_batch)
 
 
 # The longest scenario line the page shows whole (model, hardware, bits, batch and what set it, layout, beams, draft

@@ -196,7 +196,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                                   + (f", ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step "
                                      f"({hz.noun(str(r.draft_tokens), 'draft token')}, acceptance {r.acceptance:g})"
                                      if r.draft_tokens else "")),
-        ("time to first token", f"{hz.token_time(r.ttft_s)}: the prompt's prefill and one step"),
+        ("time to first token", f"{hz.token_time(r.ttft_s)}: {r.ttft_how}"),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
                        + ("" if r.devices == 1 else f" on all {hz.whole(r.devices)} devices")),
         ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"

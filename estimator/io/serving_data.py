@@ -309,6 +309,7 @@ class EngineProfile:
     memory_fraction_source: str
     max_batch: int
     max_batch_source: str
+    static_batch: bool             # a batch that starts together and runs to its end (ServingFit.static_batch)
 
 
 ENGINE_KEYS = {f for f in EngineProfile.__dataclass_fields__ if f != "name"}
@@ -337,6 +338,9 @@ def load_engines() -> Mapping[str, EngineProfile]:
                  "state the fraction the engine holds at the start of its source")
         if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
             fail(f"'{name}' max_batch must be a whole number of at least 1, got {cap!r}", "give the scheduler's cap")
+        if not isinstance(row["static_batch"], bool):
+            fail(f"'{name}' static_batch must be true or false, got {row['static_batch']!r}",
+                 "say whether the engine decodes a static batch (true) or batches a stream of requests in flight (false)")
         out[name] = EngineProfile(name=name, **row)
     return out
 
@@ -539,7 +543,7 @@ def _load_fit(engine: str) -> ServingFit:
         section = data if profile.fit_key == "fit" else data[profile.fit_key]
         fit = replace(ServingFit.from_dict(section["fit"], str(SERVING_FIT_PATH), engine),
                       memory_fraction=float(profile.memory_fraction), memory_source=str(profile.memory_fraction_source),
-                      max_batch=int(profile.max_batch))
+                      max_batch=int(profile.max_batch), static_batch=profile.static_batch)
         if profile.fit_key == "latency_engine":
             held = data["latency_engine"]["validation"]["overall"]["model"]["interval_coverage"]
             fit = replace(fit, held_out_coverage=float(held))

@@ -22,6 +22,7 @@ from estimator.core.serving import compression
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
 from estimator.core.serving.scenario import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, SERVING_BOUNDS
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
+from estimator.core.serving.throughput import p99_share
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fixed_energy import with_energy_fixed
 from estimator.core.workload.flops import dense_training_flops
@@ -484,9 +485,10 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
             "weights serve it near its release (every weight matrix at those bits here)",) + result.notes)
     bound = inputs.get("tpot_ms")
     # the step's p99 at the centre and at the range's top: the steady TPOT ÷ the share of a p99 bound engines' means
-    # hold (ServingFit.server_share, MLPerf Server runs)
-    p99_s = result.seconds_per_output_token / fit.server_share
-    high = result.range["seconds_per_output_token"][1] / fit.server_share
+    # hold (ServingFit.server_share, MLPerf Server runs; 1 for one sequence alone or a static batch: p99_share)
+    share = p99_share(fit.server_share, result.batch_size, fit.static_batch)
+    p99_s = result.seconds_per_output_token / share
+    high = result.range["seconds_per_output_token"][1] / share
     if bound is not None and high * MS_PER_S > float(bound):
         # the bound met at the centre, not at the range's top, said with the batch that meets it there (serving
         # review 2026-11-26: 49.9 ms for a 50 ms bound, its range to 72.7 ms, without a word)
@@ -501,9 +503,9 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
             there = "no batch meets it at the range's top"
         result = replace(result, notes=(
             f"latency: the {gfmt(float(bound), 3)} ms TPOT bound (a p99) is met at the centre (a steady TPOT of "
-            f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, {fit.server_share:.2f} of "
+            f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, {share:.2f} of "
             f"{gfmt(p99_s * MS_PER_S, 3)} ms), not across the {result.level:.0%} range (its top "
-            f"{gfmt(result.range['seconds_per_output_token'][1] * MS_PER_S, 3)} ms, {fit.server_share:.2f} of "
+            f"{gfmt(result.range['seconds_per_output_token'][1] * MS_PER_S, 3)} ms, {share:.2f} of "
             f"{gfmt(high * MS_PER_S, 3)} ms); {there}",) + result.notes)
     if train_flops is None:
         if train_tokens is None and published is not None and published.train_tokens is not None:

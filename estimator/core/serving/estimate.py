@@ -74,7 +74,7 @@ from estimator.core.serving.step import (
     ServingFit,
 )
 from estimator.core.serving.step_notes import range_meaning, step_notes
-from estimator.core.serving.throughput import ttft_s
+from estimator.core.serving.throughput import ttft_s, ttft_words
 from estimator.core.serving.totals import decode_step, serving_totals
 from estimator.core.training.estimate import Assumption
 from estimator.core.workload.architecture import tensor_parallel_problem  # noqa: F401 (importable from here as before)
@@ -126,7 +126,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         utilization=compute.utilization, flops_per_token=decode.flops_per_token, weights_gb=footprint.weights_gb,
         kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices * replicas, tp=memory.devices // ep, replicas=replicas,
         nodes_per_replica=nodes_spanned(profile, memory.devices), batch_size=int(s.batch_size),
-        ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query)), node_power_w=totals.node_power_w,
+        ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query), fit.static_batch),
+        ttft_how=ttft_words(fit.static_batch, int(s.batch_size)), node_power_w=totals.node_power_w,
         ep=ep, expert_parallel_s_per_step=decode.ep_s,
         footprint=totals.footprint, batch_words="" if layout is None else layout.batch_words,
         max_batch_size=footprint.max_batch,

@@ -35,7 +35,7 @@ from estimator.core.serving.memory_fit import expert_parallel, memory_fit
 from estimator.core.serving.notes import count_text, counted
 from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.core.serving.step import Device, ServingFit, cross_node_allreduce_s
-from estimator.core.serving.throughput import max_throughput, tensor_parallel_options
+from estimator.core.serving.throughput import max_throughput, p99_share, tensor_parallel_options
 from estimator.core.workload.architecture import tensor_parallel_problem
 
 if TYPE_CHECKING:
@@ -139,9 +139,15 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     except InputError:
         if expert_parallel(s) > 1:
             if s.ttft_ms is None and s.tpot_ms is None:
-                # where the group's memory is what fails, its own refusal says the sizes (review 2026-11-26)
-                memory_fit(replace(s, devices=expert_parallel(s), batch_size=fixed or 1), profile, served,
-                           fit.memory_fraction, fit.memory_source)
+                # where the group's memory is what fails, its own refusal says the sizes (review 2026-11-26), and a
+                # group given is what to enlarge, not the devices (serving-engineer review 2026-11-28)
+                try:
+                    memory_fit(replace(s, devices=expert_parallel(s), batch_size=fixed or 1), profile, served,
+                               fit.memory_fraction, fit.memory_source)
+                except InputError as exc:
+                    if s.ep is None:
+                        raise
+                    raise _given_degree_refusal(exc, "expert-parallel", "ep", int(s.ep)) from None
             raise
         # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
         # most devices one replica could take
@@ -152,6 +158,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction,
                            fit.memory_source)
             except InputError as exc:
+                if s.tp is not None:  # the degree given is what holds too little: more devices would not help
+                    raise _given_degree_refusal(exc, "tensor-parallel", "tp", int(s.tp)) from None
                 whole = serving_footprint(devices=devices, params=served.params, arch=served.architecture,
                                           memory_gb_per_device=profile.memory_gb, batch=1,
                                           prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
@@ -170,7 +178,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                  "degree divides", field=("devices", "tp")) from None
         raise
     nodes = nodes_spanned(profile, best.tp * best.ep)
-    return _layout(s, profile, best, devices, whose, nodes, fixed, fit.server_share, one_replica)
+    return _layout(s, profile, best, devices, whose, nodes, fixed,
+                   p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch)
 
 
 def latent_moe(s, served) -> bool:
@@ -223,8 +232,17 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
                           power_limit_w=s.power_limit_w)
 
 
+def _given_degree_refusal(exc: InputError, what: str, flag: str, degree: int) -> InputError:
+    """A replica of the degree given holds too little (``exc``, the memory's refusal for it): the degree is what to raise,
+    not the devices (serving-engineer review 2026-11-28: "--tp 1" on 4 H100s and "--ep 4" on 8 were told to give more
+    devices or another device count)."""
+    why = str(exc).removesuffix(": use more devices")
+    return InputError(f"{why}; a replica is the {what} degree given, {counted(degree, 'device')}: give a larger one",
+                      field=flag)
+
+
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,
-            server_share: float = 1.0, one_replica: bool = False) -> Layout:
+            server_share: float = 1.0, one_replica: bool = False, static: bool = False) -> Layout:
     """The layout ``best`` chose, in words (``one_replica``: the devices that hold a batch given, one replica)."""
     # a batch given: the most among the layouts whose replicas hold it, before one that preempts it (serving engineer's
     # review 2026-11-27: batch 2,048 at TP2 × 4 served fewer tokens/s than 1,536 at TP1 × 8 under the same words)
@@ -246,7 +264,7 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
              else f"tensor parallelism {best.tp} ({degree})")
     how = (f"{counted(devices, 'device')} ({whose}): {split} × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
-           f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, {p99_words(s.tpot_ms, server_share)}"
+           f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, {p99_words(s.tpot_ms, server_share, static)}"
                                                                   if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
@@ -254,15 +272,25 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
                   ttft_s=best.ttft_s, how=how, batch_words=f"{words}{lowered}", ep=best.ep)
 
 
-def p99_words(tpot_ms: float | None, server_share: float) -> str:
+def p99_words(tpot_ms: float | None, server_share: float, static: bool = False) -> str:
     """How a p99 bound is met: with a TPOT bound, the steady TPOT held at the share of it engines' means hold under a
-    stream of requests (MLPerf Server runs); a TTFT bound alone, by one prompt's prefill and one step."""
-    if tpot_ms is None or server_share >= 1.0:
-        return "p99 taken as the steady TPOT"
+    stream of requests (MLPerf Server runs), or at the bound itself where no other request's prompt rides in a
+    sequence's steps (``throughput.p99_share``: ``server_share`` 1); a TTFT bound alone, by the modelled TTFT
+    (serving-engineer review 2026-11-28: "TTFT ≤ 30 ms, p99 taken as the steady TPOT")."""
+    if tpot_ms is None:
+        return "the p99 TTFT taken as the modelled one"
+    if server_share >= 1.0:
+        return p99_held_words(static)
     return (f"the steady TPOT at most {server_share:.2f} of the p99 TPOT bound, {gfmt(float(tpot_ms) * server_share, 3)} "
             "ms, as MLPerf Inference's Server runs held their mean TPOT (the median of mean ÷ bound: their p99 under the "
             "bound with a margin, their mean under their p99)")
 
 
-__all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "latent_moe", "nodes_spanned", "p99_words",
+def p99_held_words(static: bool) -> str:
+    """Why a TPOT bound holds the steady TPOT itself (``throughput.p99_share`` 1)."""
+    return ("the steady TPOT held to the p99 bound itself: a static batch's steps are all alike" if static else
+            "the steady TPOT held to the p99 bound itself: one sequence at a time, no other request's prompt in its steps")
+
+
+__all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "latent_moe", "nodes_spanned", "p99_held_words", "p99_words",
            "serving_layout"]

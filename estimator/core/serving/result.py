@@ -71,6 +71,7 @@ class InferenceResult:
     replicas: int = 1             # replicas side by side (devices ÷ tp), each its own batch
     nodes_per_replica: int = 1    # scale-up domains one replica spans
     ttft_s: float = 0.0           # time to the first token: one prompt's prefill and one step
+    ttft_how: str = "the prompt's prefill and one step"  # what the TTFT adds up (a static batch: all its prompts)
     node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
     batch_words: str = ""         # what set the batch, where a layout was chosen ("the largest the memory holds")
     footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges

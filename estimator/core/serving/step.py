@@ -343,6 +343,10 @@ class ServingFit:
     # below the lowest is extrapolated, and the notes say so (between the highest and the TDP, where the slowdown is
     # none, it interpolates)
     power_limit_tdp_shares: tuple[float, float] = (0.0, 1.0)
+    # the engine decodes a static batch: its sequences start together and run to the batch's end, no stream of requests
+    # (engines.toml's static_batch): every prompt of the batch is prefilled before the first token, and every step is
+    # its steady one (``throughput.ttft_s``, ``throughput.p99_share``); False: in-flight batching of a request stream
+    static_batch: bool = False
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 

@@ -18,7 +18,10 @@ request's first token waits for its own prompt's prefill at the compute roofline
 and then one step of the batch: TTFT = one prompt's prefill + TPOT (``ttft_s``), both rising with the batch; the
 batch is the largest that keeps both within their bounds. The step is the steady state of in-flight batching; a
 TPOT bound is a p99, and the step is held at ``tpot_p99_share`` of it (``ServingFit.server_share``: MLPerf Server
-runs' mean TPOT ÷ their bound), the TTFT taken as is.
+runs' mean TPOT ÷ their bound) where other requests' prompts ride in a sequence's steps, and at the bound itself where
+none does (``p99_share``: one sequence at a time, or a static batch), the TTFT taken as is. An engine that decodes a
+static batch (``ServingFit.static_batch``: the batch starts together and runs to its end, no stream of requests)
+prefills every prompt of it before any first token: its TTFT is the batch's prompts' prefill and one step.
 
 A tensor-parallel degree beyond the devices one scale-up domain links (a profile's ``scale_up_devices``: the 8 GPUs
 of an NVLink server) spans nodes: its all-reduces cross the scale-out network (``device_at``), so the choice keeps
@@ -66,19 +69,38 @@ def tensor_parallel_options(devices: int, arch: Architecture) -> list[int]:
     return out
 
 
-def ttft_s(st: Step, batch: float, output_tokens: float) -> float:
+def p99_share(share: float, batch: float, static: bool = False) -> float:
+    """The share of a p99 TPOT bound the steady TPOT may take: ``share`` (``ServingFit.server_share``, MLPerf Server
+    runs' mean ÷ bound: its steps vary as other requests' prompts ride in them) for an engine that batches requests in
+    flight, more than one at a time; 1 where no other request's prompt enters a sequence's steps, so that every step
+    is its steady one: one sequence at a time, or a static batch (serving-engineer review 2026-11-28: one sequence of
+    an 8B model on an H100, 7.8 ms a token, had been held to 0.69 of a 10 ms bound and sent to 4 devices)."""
+    return 1.0 if static or batch <= 1 else share
+
+
+def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
     """The time to a request's first token: its own prompt's prefill (the step's prefill is that of the batch ÷
     output tokens prompts that start per step, times the tokens a sequence emits a step) and one step of the batch
-    (the module docstring). Under a power limit the prompt's prefill runs at the prefill's draw, held to the limit
-    (``Step.prefill_limit_stretch``), not at the step's average draw (review 2026-11-27: a limit between the two
-    had left the time to the first token unchanged)."""
+    (the module docstring); in a static batch (``static``) every prompt of the batch is prefilled before the first
+    token, ``batch`` of them (serving-engineer review 2026-11-28: the latency engine's 1,024 sequences "decoded
+    together from start to end" had read one prompt's 54.9 ms). Under a power limit the prompt's prefill runs at the
+    prefill's draw, held to the limit (``Step.prefill_limit_stretch``), not at the step's average draw (review
+    2026-11-27: a limit between the two had left the time to the first token unchanged)."""
     emitted = st.tokens_per_step
+    prompts = max(float(batch), 1.0) if static else 1.0
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
-        return st.prompt_alone_s * st.prefill_limit_stretch + st.tpot_s * emitted
+        return prompts * st.prompt_alone_s * st.prefill_limit_stretch + st.tpot_s * emitted
     # the step's prefill as held (the step's stretch, or the prefill's own in an engine that prefills apart), a prompt
     # alone at the prefill's draw in either
     own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch
-    return own * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
+    return prompts * own * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
+
+
+def ttft_words(static: bool, batch: int) -> str:
+    """What ``ttft_s`` adds up, in words."""
+    if static and batch > 1:
+        return f"the batch's {batch:,} prompts' prefill (a static batch) and one step"
+    return "the prompt's prefill and one step"
 
 
 def _largest_within(within, batch: int) -> int:
@@ -120,10 +142,15 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
     the batch counts requests, each holding its prompt once). ``ep``: replicas of that many expert-parallel devices
     (a mixture of experts, attention data-parallel, ``tp`` 1: ``step.step``), each device's scheduler capped at
     ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady TPOT is held at this share of it
-    (``ServingFit.server_share``; 1: the step taken as the p99). ``draft_tokens``, ``acceptance``: speculative
+    (``ServingFit.server_share``; 1: the step taken as the p99) at batches above 1 (``p99_share``); ``fit.static_batch``:
+    the engine decodes a static batch (``p99_share``, ``ttft_s``). ``draft_tokens``, ``acceptance``: speculative
     decoding, ``power_limit_w``: each device's power limit (``step.step``). Refused where no degree holds the weights and one
     sequence, or none meets the bounds at batch 1."""
-    step_bound_s = None if tpot_bound_s is None else tpot_bound_s * tpot_p99_share
+    static = fit.static_batch
+
+    def step_bound(b: float) -> float | None:
+        """The steady TPOT a batch of ``b`` may take under the p99 bound (``p99_share``)."""
+        return None if tpot_bound_s is None else tpot_bound_s * p99_share(tpot_p99_share, b, static)
     best: Throughput | None = None
     # the least TPOT and TTFT one sequence reaches, each with its degree, where the bounds refused every batch
     fastest: dict[str, tuple[float, int]] = {}
@@ -148,30 +175,31 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
 
         def within(b: int, run=run) -> bool:
             st = run(b)
-            return ((step_bound_s is None or st.tpot_s <= step_bound_s)
-                    and (ttft_bound_s is None or ttft_s(st, b / e, output_tokens) <= ttft_bound_s))
+            return ((tpot_bound_s is None or st.tpot_s <= step_bound(b))
+                    and (ttft_bound_s is None or ttft_s(st, b / e, output_tokens, static) <= ttft_bound_s))
         if batch is not None:
             size, limit = (batch, "given") if batch <= room else (room, "memory")
         else:
             size, limit = (room, "memory") if room <= cap else (cap, "engine")
         if not within(size):
             st = run(size)
-            limit = "tpot" if step_bound_s is not None and st.tpot_s > step_bound_s else "ttft"
+            limit = "tpot" if tpot_bound_s is not None and st.tpot_s > step_bound(size) else "ttft"
             size = _largest_within(within, size)
             if size >= 1:
                 # which bound the next sequence breaks (review 2026-11-27: the label was the starting batch's, TPOT
                 # where the TTFT bound set a batch whose step was far below the TPOT one)
                 nxt = run(size + 1)
-                limit = "tpot" if step_bound_s is not None and nxt.tpot_s > step_bound_s else "ttft"
+                limit = "tpot" if tpot_bound_s is not None and nxt.tpot_s > step_bound(size + 1) else "ttft"
             if size < 1:
                 one = run(1)
-                for what, x in (("tpot", one.tpot_s), ("ttft", ttft_s(one, 1 / e, output_tokens))):
+                for what, x in (("tpot", one.tpot_s), ("ttft", ttft_s(one, 1 / e, output_tokens, static))):
                     if what not in fastest or x < fastest[what][0]:
                         fastest[what] = (x, t)
                 continue
         s = run(size)
         replicas = devices // group
-        found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s, ttft_s(s, size / e, output_tokens),
+        found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s,
+                           ttft_s(s, size / e, output_tokens, static),
                            ep=e, holds=batch is None or batch <= room)
         if _better(found, best, batch is not None):
             best = found
@@ -179,8 +207,6 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         bounds = [f"{gfmt(x * MS_PER_S, 3)} ms {what}" for x, what in ((tpot_bound_s, "per output token"),
                                                                     (ttft_bound_s, "to the first token")) if x is not None]
         bound = f" within {' and '.join(bounds)}" if bounds else ""
-        if step_bound_s is not None and tpot_p99_share < 1.0:
-            bound += f" (a p99: a steady TPOT of at most {gfmt(step_bound_s * MS_PER_S, 3)} ms)"
         split = ("expert-parallel group" if e > 1 else
                  f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split")
         given = ("devices",) + (("ep",) if e > 1 else ("tp",) if tp is not None else ())
@@ -191,8 +217,6 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         # 2026-11-26, second: the refusal named an empty TTFT bound and not the 34 ms a step takes at batch 1)
         reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} "
                  + (f"(expert parallelism {e})" if e > 1 else f"(tensor parallelism {fastest[what][1]})")
-                 + (f", which a p99 bound of {gfmt(fastest[what][0] / tpot_p99_share * MS_PER_S, 3)} ms allows"
-                    if what == "tpot" and tpot_p99_share < 1.0 else "")
                  for what, words, x in (("tpot", "per output token", tpot_bound_s), ("ttft", "to the first token",
                                                                                    ttft_bound_s)) if x is not None]
         # whose costs these are (review 2026-11-27: vllm-2024's batch 1 is FastChat's, read as a fact of vLLM)
@@ -203,4 +227,4 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
     return best
 
 
-__all__ = ["Throughput", "max_throughput", "tensor_parallel_options", "ttft_s"]
+__all__ = ["Throughput", "max_throughput", "p99_share", "tensor_parallel_options", "ttft_s", "ttft_words"]
