@@ -78,3 +78,16 @@ def test_nothing_given_is_the_world_average_and_says_so(capsys):
     assert main(["estimate", "--flops", "1e23"]) == 0
     out = capsys.readouterr().out
     assert "carbon_intensity_g_per_kwh = 475.0 gCO2e/kWh  (default; world average" in out
+
+
+@pytest.mark.parametrize("argv", [["estimate", "--flops", "1e22", "--hardware", "h800", "--cloud", "aws:us-east-1"],
+                                  ["compare", "--flops", "1e22", "--hardware", "h800", "a100-sxm-80gb",
+                                   "--cloud", "aws:us-east-1"]])
+def test_a_cloud_region_with_a_profile_that_states_no_price_is_estimated_without_a_cost(argv, capsys):
+    """Researcher review 2026-11-28: `--cloud` with any of the 18 profiles that state no price (the H800 among them)
+    raised a TypeError formatting the price it lacks (exit 1, a traceback). Now it estimates, its cost n/a, and no note
+    compares a price it does not have with the region's provider."""
+    assert main(argv) == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err and "no cost: the profile has no price" in out.out
+    assert "not Amazon Web Services's" not in out.out and "per device-hour is" not in out.out

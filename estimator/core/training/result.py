@@ -125,11 +125,12 @@ class Estimate:
         """The cloud region's provider as people name it ("Google Cloud") where the price is the profile's and its
         basis is another provider's rate, or no cloud's (researcher review 2026-11-26: `--cloud gcp:us-central1` was
         priced at AWS's p4de rate without a word); None where the price is given, none, or the provider's own (or
-        the grid is no cloud's). A price's provider is the first one its basis names ("on-demand, AWS g4dn.xlarge
+        the grid is no cloud's, or the profile states no price: researcher review 2026-11-28, `--cloud` with an H800 had
+        raised a TypeError formatting the price it lacks). A price's provider is the first one its basis names ("on-demand, AWS g4dn.xlarge
         …; GCP's T4 is …" is AWS's)."""
         region = self.grid.cloud_region if self.grid is not None else None
         price = self.assumption("price_usd_per_device_hour")
-        if not region or price is None or not price.origin.startswith("profile:"):
+        if not region or price is None or price.value is None or not price.origin.startswith("profile:"):
             return None
         provider = region.split(":", 1)[0].lower()
         basis = price.source.split(";")[0]  # the basis (the source's words before its first semicolon)
