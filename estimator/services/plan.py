@@ -535,6 +535,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     vp = vp_of(vp)
     overlap = expert_overlap_of(expert_overlap)
     layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None
+    zero_alone = "zero" in memory and not any(k in memory for k in ("tp", "pp")) and vp is None
     parts_given = [k for k in LAYOUT_KEYS if k in memory]
     asked = (layout_given or parts_given or "model" in memory or active_params is not None
              or global_batch_tokens is not None or overlap is not None)
@@ -652,7 +653,11 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # 2026-11-26: TP 1 × ZeRO-0 of a 70B model, 1,494 GB a device, read 132 days, faster than any that fits)
             found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                                      seq_len=seq_len, global_batch_tokens=gbt, precision=precision,
-                                     capacity_gb=capacity, space=SearchSpace(expert_overlap=overlap or 0.0),
+                                     capacity_gb=capacity,
+                                     # with ZeRO given alone, the best that keeps it (researcher review 2026-11-28: the
+                                     # best named had been ZeRO-3 for `--zero 1`)
+                                     space=SearchSpace(expert_overlap=overlap or 0.0,
+                                                       zero=int(o["zero"]) if zero_alone else None),
                                      attention=attention, top=1)
             best = found.best
             tight = (f" (tight: {best.memory.total_gb / capacity:.0%} of the device's memory)"
@@ -660,7 +665,11 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             instead = (f"the planner's best that fits: {best.run_seconds / S_PER_DAY:,.1f} days, "
                        f"{core_plan.layout_words(best.layout)}{tight}" if best is not None else found.why_none)
             timed = "" if scenario.utilization is not None else "its time is of a run that cannot be made as given; "
-            notes += (f"the layout given does not fit in memory ({mem.gb(gb)} GB a device of {gfmt(capacity)} GB): "
+            # ZeRO given alone reads as data parallelism alone, as a DeepSpeed or FSDP run shards; said where that is
+            # what does not fit (researcher review 2026-11-28: `--zero 1` alone read "TP 1 × PP 1 … as given")
+            alone = ("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give tensor "
+                     "and pipeline parallelism to split the model), and it " if zero_alone else "the layout given ")
+            notes += (f"{alone}does not fit in memory ({mem.gb(gb)} GB a device of {gfmt(capacity)} GB): "
                       f"{timed}{instead}",)
         return StepSetup(run=run, notes=notes)
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},

@@ -66,10 +66,25 @@ def test_the_plan_says_when_its_best_layout_is_tight_and_names_the_fastest_with_
 
 
 def test_a_layout_that_does_not_fit_names_the_planners_best_and_says_when_it_is_tight():
-    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, zero=0, micro_batch=8)
+    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, tp=1, zero=0, micro_batch=8)
     (said,) = [n for n in notes if n.startswith("the layout given does not fit")]
-    assert said.endswith("ZeRO-1, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no recomputation, bf16 "
-                         "(tight: 99% of the device's memory)")
+    assert said.endswith("TP 1 × PP 1 × DP 8, ZeRO-1, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no "
+                         "recomputation, bf16 (tight: 99% of the device's memory)")
+
+
+def test_zero_given_alone_is_said_as_data_parallelism_alone_and_the_best_named_keeps_it():
+    """Researcher review 2026-11-28: `--zero 1` alone for a 70B model on 1,024 H100s read as TP 1 × PP 1 "as given" (330
+    GB a device), the best named beside it ZeRO-3. ZeRO alone stays data parallelism alone (a DeepSpeed or FSDP run; the
+    issue's Llama-2-7B ZeRO-3 memory case is one), said as such, and the planner's best named keeps the ZeRO given."""
+    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, zero=0, micro_batch=8)
+    (said,) = [n for n in notes if "does not fit in memory" in n]
+    assert said.startswith("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give "
+                           "tensor and pipeline parallelism to split the model), and it does not fit in memory (210 GB")
+    assert said.endswith("TP 2 × PP 1 × DP 4, ZeRO-0, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no "
+                         "recomputation, bf16 (tight: 99% of the device's memory)")
+    seventy = _notes(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, zero=1)
+    (said,) = [n for n in seventy if "does not fit in memory" in n]
+    assert "(330 GB a device of 85.52 GB)" in said and ", ZeRO-1, " in said.split("the planner's best that fits")[1]
 
 
 def test_a_batch_the_layout_rounds_is_said_with_both_figures():
