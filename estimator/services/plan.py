@@ -15,7 +15,7 @@ from functools import lru_cache
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
-from estimator.core.base.interval import LEVEL
+from estimator.core.base.interval import LEVEL, WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, matmul_ratio, matmul_share
@@ -419,6 +419,12 @@ SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their 
                    "alone has no layout to time; a catalog model, or a layout, is timed by the step model over the "
                    "planned or given layout instead, usually shorter (a planned layout's throughput over a goodput, "
                    "not what published runs averaged)")
+
+
+# A plan of a size alone times the catalog shape nearest it; `estimate` of the same size alone does not (SIZE_ALONE_NOTE)
+PLAN_SIZE_ALONE_NOTE = ("a size alone: its layouts are the shape named above, assumed; `estimate` of the size alone times "
+                        "the run from the utilisation fitted to published whole runs instead, usually longer, and a "
+                        "catalog model or a layout given to it is timed as here")
 
 
 def step_fit_devices() -> dict[str, int | None]:
@@ -1025,7 +1031,12 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
         if (bigger := larger_batch_note(found.best, larger.best)) is not None:
             notes.append(bigger)
-    notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE})")
+    # a tuned stack's time, as `estimate` says of the step model's (researcher review 2026-11-28: the plan said nothing
+    # of it, and its 7B on 64 H100s read 16 days where `estimate` of the size alone read 43)
+    notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE}): "
+                 f"a tuned stack's; {WHOLE_RUN_LONGER}")
+    if model is None and layers is None:
+        notes.append(PLAN_SIZE_ALONE_NOTE)
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):
         notes.append(f"the best layout's {overlap}")
     if tight := tight_plan_note(rows, capacity):

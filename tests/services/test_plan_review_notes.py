@@ -118,3 +118,17 @@ def test_the_plan_table_marks_tight_layouts_and_its_json_says_which(cli):
                              "--devices", "1024", "--format", "json").out)["layouts"]
     assert [x["memory_tight"] for x in layouts] == [x["memory_per_device_gb"] > 0.9 * 85.52 for x in layouts]
     assert layouts[9]["memory_tight"] and not layouts[0]["memory_tight"]
+
+
+def test_a_plan_says_its_time_is_a_tuned_stacks_and_of_a_size_alone_what_estimate_does_instead():
+    """Researcher review 2026-11-28: `plan --params 7e9` (7B on 64 H100s) read 16.0 days where `estimate` of the same
+    size alone read 43.2 (its range 23–80), neither saying why, and the plan had no word that published whole runs can
+    take longer. The plan says both; a catalog model's plan says the first only."""
+    from estimator.core.base.interval import WHOLE_RUN_LONGER
+    from estimator.services.plan import PLAN_SIZE_ALONE_NOTE, plan
+    sized = plan(params=7e9, tokens=1e12, devices=64, hardware="h100-sxm")
+    assert any(n.endswith(f"a tuned stack's; {WHOLE_RUN_LONGER}") for n in sized.notes)
+    assert PLAN_SIZE_ALONE_NOTE in sized.notes and "usually longer" in PLAN_SIZE_ALONE_NOTE
+    named = plan(model="mistral-7b", tokens=1e12, devices=64, hardware="h100-sxm")
+    assert any(n.endswith(f"a tuned stack's; {WHOLE_RUN_LONGER}") for n in named.notes)
+    assert PLAN_SIZE_ALONE_NOTE not in named.notes
