@@ -39,6 +39,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.memory import gb as memory_gb
 from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
+from estimator.core.training.words import unfitted_precision_note
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
@@ -663,6 +664,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             r = est.step.step_range
             held = (f", where its {_pct(r.level)} range held {_pct(r.coverage)} of them" if r.coverage is not None
                     else "")
+            if held and unfitted_precision_note(est.step.layout.precision) is not None:  # none ran this precision
+                held += f" (none at {latex_escape(est.step.layout.precision)}: not measured there)"
             text += (f" The {_pct(est.level)} ranges are prediction intervals: the time's from the step model's errors on "
                      f"published training layouts held out by source{held}, and the goodput's range "
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}"

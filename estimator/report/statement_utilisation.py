@@ -19,6 +19,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fit_caveats import BeyondData, MoreDevices, OtherPeak, UnlikeHeldOut
+from estimator.core.training.words import unfitted_precision_note
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.statement_parts import measured_throughput, measured_where
@@ -131,11 +132,17 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
                 if r.baseline_median_factor is not None else "")
         checked = (f", its throughput per device off by a median {latex_escape(gfmt(r.median_factor, 3))}~$\\times$ on "
                    f"{latex_escape(hz.whole(r.rows))} published layouts held out by source{flat}")
+    # a precision no published layout in the fit ran: its coverage is not measured, said (researcher review 2026-11-28:
+    # fp4 on GB200 read "held out by source" and nothing else)
+    if (unfitted := unfitted_precision_note(run.layout.precision)) is not None:
+        checked += f" ({latex_escape(unfitted)})"
     # the sequence the tool chose, said as its choice (researcher review 2026-11-27: 2,048 read as the user's plan)
     default_seq = any(n.startswith(f"sequence {run.layout.seq_len:,}: the tool's default") for n in est.notes)
     seq = f"; the sequence of {run.layout.seq_len:,} tokens is the tool's default" if default_seq else ""
     # the FLOPs convention of the step's own figure beside the utilisation of 6·N·D (researcher review 2026-11-27)
-    mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token) "
+    # each symbol named (researcher review 2026-11-28: $a$ undefined, and Megatron's papers' $a$ is the heads' count)
+    mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token, for $N$ parameters, "
+           "$L$ layers, a sequence of $s$ tokens and an attention width $a$ of heads $\\times$ head dimension) "
            f"{latex_escape(f'{run.step.mfu:.1%}')}")
     return (f", from a step-time model of the run's layout ({latex_escape(run.layout_words())}; {by}{seq}){step_cite}"
             f"{checked}{mfu}, over a goodput of {latex_escape(f'{run.goodput:.0%}')} of the wall-clock time for "

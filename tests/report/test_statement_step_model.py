@@ -36,7 +36,9 @@ def test_the_statement_names_the_model_the_layout_the_method_and_the_goodput(cap
             in tex) and ("the fastest layout that fits memory, tightly, as the tool plans it; the sequence of 2,048 tokens "
                          "is the tool's default)~\\cite{narayanan2021efficient}") in tex
     # the step's own FLOPs convention beside the utilisation of 6ND (researcher review 2026-11-27)
-    assert f"its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token) {run.step.mfu:.1%}" \
+    assert (f"its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token, for $N$ parameters, $L$ "
+            f"layers, a sequence of $s$ tokens and an attention width $a$ of heads $\\times$ head dimension) "
+            f"{run.step.mfu:.1%}") \
         .replace("%", "\\%") in tex
     assert (f"off by a median {run.step_range.median_factor:.3g}~$\\times$ on {run.step_range.rows} published layouts "
             "held out by source") in tex
@@ -144,3 +146,17 @@ def test_a_family_of_few_runs_states_the_coverage_over_all_runs(capsys):
     tex = _statement_on(capsys, "tpu-v4")
     assert (f"the time's held {every['interval_coverage'] * 100:.0f}\\% of all {every['n_runs']} runs, each held out "
             "with its paper's other runs (TPU v4's own runs are too few to measure it)") in tex
+
+
+def test_a_statement_at_a_precision_no_published_layout_ran_says_its_coverage_is_not_measured(capsys):
+    """Researcher review 2026-11-28: fp4 on GB200 read "its 80% range held 80% of them" and nothing of fp4, which no
+    published layout in the fit ran (the plan and the estimate's notes said so)."""
+    run = ["estimate", "--model", "llama-3.1-405b", "--tokens", "15e12", "--devices", "1024", "--hardware", "gb200",
+           "--format", "latex"]
+    assert main(run + ["--precision", "fp4"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert "no published layout in the step model's fit data ran fp4" in tex
+    assert "held 80\\% of them (none at fp4: not measured there)" in tex
+    assert main(run) == 0
+    bf16 = " ".join(capsys.readouterr().out.split())
+    assert "not measured there" not in bf16 and "ran bf16" not in bf16
