@@ -28,6 +28,7 @@ from estimator.core.training.presets import (
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
+from estimator.services.coverage import short_coverage_note
 from estimator.services.grid import (  # noqa: F401 (re-exported)
     given_intensity_note,
     grid_place,
@@ -373,6 +374,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         est = estimate(scenario, profile, step=setup.run)
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
+    if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)
+        est = replace(est, notes=est.notes + (short,))
     memory_used = setup.memory if setup.memory is not None else memory
     if country or region or cloud:  # where the grid is, as data (the intensity's source text is for display)
         est = replace(est, grid=grid_place(region, cloud, country))
