@@ -125,3 +125,19 @@ def test_an_engine_table_without_a_static_batch_flag_is_refused_naming_it(tmp_pa
     finally:
         serving_data.load_engines.cache_clear()
     assert replace(serving_data.load_serving_fit("latency")).static_batch
+
+
+def test_fewer_of_the_devices_given_at_a_larger_expert_parallel_degree_are_named_where_they_serve_more():
+    """DeepSeek-R1 on 72 GB200s (an NVL72 rack): every replica the same and dividing the devices, EP 8 × 9 served
+    393,000 tokens/s where 64 of them at EP 64 serve 535,000 (serving-engineer review 2026-11-28). The layout chosen
+    stays on all 72; the words name the 64 and what they would serve, and that run gives the same figure."""
+    r = limits.inference_report(model="deepseek-r1", hardware="gb200", devices=72, batch_size="max", tokens=1e9)
+    how = next(n for n in r.result.notes if n.startswith("layout: 72 devices"))
+    assert r.result.ep == 8 and r.result.replicas == 9
+    tail = how.split("; 64 of the 72 devices at expert parallelism 64 × 1 replica (8 devices idle) would serve ")[1]
+    said = float(tail.split(" tokens/s")[0].replace(",", ""))
+    on_64 = limits.inference_report(model="deepseek-r1", hardware="gb200", devices=64, batch_size="max", tokens=1e9)
+    assert on_64.result.ep == 64 and said == pytest.approx(on_64.result.tokens_per_s, rel=0.01)
+    assert said > 1.05 * r.result.tokens_per_s
+    assert not any("devices idle" in n for n in limits.inference_report(model="deepseek-r1", hardware="gb200", devices=64,
+                                                                batch_size="max", tokens=1e9).result.notes)
