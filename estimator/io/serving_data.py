@@ -230,6 +230,14 @@ def benchmark_draft_tokens(name: str) -> int | None:
         else None
 
 
+def benchmark_interactive_bounds(name: str) -> tuple[float, float] | None:
+    """The p99 TTFT and TPOT bounds (ms) of MLPerf's benchmark ``name`` where it names the "-interactive" variant
+    ("llama2-70b-interactive-99": 450 and 40; ``MLPERF_CONF_SOURCE``), else None."""
+    bench = mlperf_benchmark(name)
+    interactive = isinstance(name, str) and "-interactive" in name.lower()
+    return bench.interactive_bounds_ms if bench is not None and interactive else None
+
+
 def benchmark_lengths(name: str) -> tuple[float | None, float | None, str] | None:
     """The prompt and output tokens a sample of MLPerf's benchmark ``name`` (each None where not documented), with
     their source ("llama2-70b-99": OpenOrca's, ``MLPERF_BENCHMARKS``), else None."""
@@ -362,6 +370,8 @@ class MLPerfBenchmark:
     source: str
     beams: int = 1
     interactive_draft_tokens: int = 0   # speculative decoding its "-interactive" variant requires (0: none)
+    # its "-interactive" variant's p99 bounds, TTFT and TPOT in ms (MLPERF_CONF_SOURCE; None: no such variant)
+    interactive_bounds_ms: tuple[float, float] | None = None
 
 
 # MLPerf Inference's LLM benchmarks by the name its results give them (the ``benchmark`` column, without the
@@ -373,11 +383,14 @@ class MLPerfBenchmark:
 # project's assumption, stated as such, or None (the query's default prompt kept, a note saying so). GPT-J decodes 4
 # beams a sample ("only beam_size 4 is allowed for official submission": mlcommons/inference
 # language/gpt-j/backend_PyTorch.py, gen_kwargs num_beams); the others greedy.
+# The "-interactive" variants' latency bounds: the benchmark definition loadgen reads, not a result
+MLPERF_CONF_SOURCE = ("mlcommons/inference loadgen/mlperf.conf (commit 001712e9da): <benchmark>-interactive.Server."
+                      "ttft_latency and tpot_latency, p99 bounds in ms")
 MLPERF_BENCHMARKS = {
     "llama2-70b": MLPerfBenchmark(
         "llama-2-70b", 300.0, 294.45, "OpenOrca (MLPerf's 24,576 samples): output 294.45 tokens per sample "
         "(mlcommons/inference language/llama2-70b/README.md, Accuracy Target); prompt assumed 300 (MLPerf documents "
-        "the limit, 1,024, not the mean)"),
+        "the limit, 1,024, not the mean)", interactive_bounds_ms=(450.0, 40.0)),
     "mixtral-8x7b": MLPerfBenchmark(
         "mixtral-8x7b", 300.0, 144.84, "OpenOrca + GSM8K + MBXP (MLPerf's 15,000 samples): output 144.84 tokens per "
         "sample (mlcommons/inference language/mixtral-8x7b/README.md, Accuracy Target); prompt assumed 300 (not "
@@ -390,17 +403,18 @@ MLPERF_BENCHMARKS = {
         "llama-3.1-8b", 781.0, 69.0, "CNN-DailyMail (MLPerf's 13,368 samples, GPT-J's dataset): prompt 781 tokens, the "
         "articles' mean length (See et al. 2017, arXiv:1704.04368, §4); output assumed 69 tokens, what GPT-J's "
         "summaries of the same articles counted (mlcommons/inference language/llama3.1-8b/README.md states its "
-        "target in characters, not tokens)"),
+        "target in characters, not tokens)", interactive_bounds_ms=(500.0, 30.0)),
     "llama3.1-405b": MLPerfBenchmark(
         "llama-3.1-405b", 9400.0, 684.68, "LongBench, LongDataCollections, RULER and GovReport (MLPerf's 8,313 "
         "samples): output 684.68 tokens per sample (mlcommons/inference language/llama3.1-405b/README.md, Accuracy "
         "Target); prompt 9,400 tokens, the mean MLCommons states for the dataset ('mean input/output context lengths "
         "of 9,400 and 680 tokens': MLCommons LLM task force, 'MLPerf Inference v5.0 Advances Language Model "
-        "Capabilities for GenAI', mlcommons.org/2025/04/llm-inference-v5)"),
+        "Capabilities for GenAI', mlcommons.org/2025/04/llm-inference-v5)", interactive_bounds_ms=(4500.0, 80.0)),
     "deepseek-r1": MLPerfBenchmark(
         "deepseek-r1", None, 3886.23, "AIME, MATH500, GPQA, MMLU-Pro and LiveCodeBench (MLPerf's 4,388 samples): "
         "output 3,886.23 tokens per sample (mlcommons/inference language/deepseek-r1/README.md, mean-output-tok-len); "
-        "the prompts' mean is not documented (at most 3,136 tokens)", interactive_draft_tokens=3),
+        "the prompts' mean is not documented (at most 3,136 tokens)", interactive_draft_tokens=3,
+        interactive_bounds_ms=(1500.0, 15.0)),
     "gpt-oss-120b": MLPerfBenchmark(
         "gpt-oss-120b", 5000.0, 1278.2, "MLPerf's performance dataset (6,396 samples of PubMed summarisation at low "
         "reasoning effort): output 1,278.20 tokens per sample (mlcommons/inference language/gpt-oss-120b/README.md, the "

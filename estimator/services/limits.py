@@ -415,6 +415,16 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                        if inputs.get("draft_tokens") is None and inputs.get("beams") in (None, 1) else None)
     if benchmark_draft:  # its speculative decoding, as the benchmark's rules require it (DeepSeek-R1 Interactive)
         inputs["draft_tokens"] = benchmark_draft
+    # the "-interactive" variant's latency bounds, each where none is given (serving-engineer review 2026-11-28: the
+    # name took the dataset's lengths and the draft but not the bounds that make the variant what it is)
+    bounds_how = ()
+    if (interactive := serving_data.benchmark_interactive_bounds(model)) is not None:
+        taken = [(key, ms) for key, ms in zip(("ttft_ms", "tpot_ms"), interactive) if inputs.get(key) is None]
+        inputs.update(taken)
+        if taken:
+            words = " and ".join(f"{'TTFT' if k == 'ttft_ms' else 'TPOT'} ≤ {ms:,g} ms" for k, ms in taken)
+            bounds_how = (f"latency: {words} (p99), MLPerf's {model} benchmark's bounds ({serving_data.MLPERF_CONF_SOURCE});"
+                          " a bound given replaces its own",)
     if inputs.get("acceptance") is not None and not inputs.get("draft_tokens"):
         # a draft's acceptance without a draft would be dropped in silence (review 2026-11-27); one outside its bound
         # is refused in the bound's words first, as every input is
@@ -431,7 +441,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         taken = [(key, value) for key, value in zip(words, lengths[:2]) if key in asked and value is not None]
         inputs.update(taken)
         if taken:
-            lengths_how = (f"query: {' and '.join(f'{gfmt(v)} {words[k]}' for k, v in taken)} tokens, as MLPerf's "
+            lengths_how = (f"query: {' and '.join(f'{v:,g} {words[k]}' for k, v in taken)} tokens, as MLPerf's "
                            f"{model} benchmark ({lengths[2]})",)
         untold = [key for key, value in zip(words, lengths[:2]) if key in asked and value is None]
         if untold:  # the default kept where MLPerf documents no mean (deepseek-r1's prompts)
@@ -472,7 +482,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                       "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
                       "mlcommons.org/2026/03/mlperf-inference-gpt-oss); 0 draft tokens given serve it without",)
     grid_note = api.given_intensity_note(ci, ci_source)  # an intensity in kg/kWh by mistake (researcher review)
-    result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + result.notes
+    result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + bounds_how
+                     + result.notes
                      + serving_accuracy.domain_notes(result) + ((grid_note,) if grid_note else ()))
     published = serving_data.catalog_model(model) if model is not None else None
     if published is not None and published.released_bits and result.bits > published.released_bits:

@@ -42,7 +42,7 @@ def test_a_benchmark_name_serves_its_datasets_queries(capsys, name, prompt, outp
     doc = run(capsys, "--model", name)
     assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (prompt, output)
     (note,) = query_notes(doc)
-    assert note.startswith(f"query: {prompt:g} prompt and {output:g} output tokens, as MLPerf's {name} benchmark (")
+    assert note.startswith(f"query: {prompt:,g} prompt and {output:,g} output tokens, as MLPerf's {name} benchmark (")
 
 
 @pytest.mark.parametrize("name, output, hardware", [
@@ -53,7 +53,7 @@ def test_a_benchmark_without_a_documented_prompt_takes_its_output_and_says_the_p
     doc = run(capsys, "--model", name, "--hardware", hardware)
     assert (doc["prompt_tokens"], doc["tokens_per_query"]) == (DEFAULT_PROMPT_TOKENS, output)
     taken, untold = query_notes(doc)
-    assert taken.startswith(f"query: {output:g} output tokens, as MLPerf's {name} benchmark (")
+    assert taken.startswith(f"query: {output:,g} output tokens, as MLPerf's {name} benchmark (")
     assert untold == (f"query: MLPerf's {name} benchmark documents no mean prompt length: the default's taken "
                       "(give the prompt tokens to set it)")
     given = run(capsys, "--model", name, "--hardware", hardware, "--prompt-tokens", "4000")
