@@ -513,10 +513,14 @@ def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) 
         return None
     def batch(p: PlannedLayout) -> str:  # the batch the layout runs: the one asked for, rounded to fill its replicas
         return gfmt(p.layout.global_batch * p.layout.seq_len, 3)
+    # the batch asked for beside what the layout rounds it to (researcher review 2026-11-28: 2.52 × 10⁷ tokens had read
+    # as "about Llama 3 405B's 16M")
+    asked = gfmt(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), 3)
+    ran = batch(larger)
+    rounded = "" if ran == asked else f", rounded to whole micro-batches on its replicas: {ran}"
     return (f"{LARGER_BATCH_START}{batch(best)} tokens a step) the best layout on {best.devices:,} devices "
-            f"reaches MFU {best.step.mfu:.0%}; a batch of {batch(larger)} tokens (about Llama 3 405B's 16M on 16,384 "
-            f"H100s, "
-            f"arXiv:2407.21783 §3.4.1) would take {best.run_seconds / larger.run_seconds:.1f}× less time, MFU "
+            f"reaches MFU {best.step.mfu:.0%}; a batch of {asked} tokens (about Llama 3 405B's 16M on 16,384 H100s, "
+            f"arXiv:2407.21783 §3.4.1{rounded}) would take {best.run_seconds / larger.run_seconds:.1f}× less time, MFU "
             f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}): give the global batch the run will use")
 
 

@@ -379,3 +379,13 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
                 if n.startswith("at a global batch of")]  # 16M gains too little there to say
     assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "100000"]) == 2
     assert "(a global batch of 1.68 × 10⁷ tokens, about Llama 3 405B's, would)" in capsys.readouterr().err
+
+
+def test_the_larger_batchs_note_says_what_the_layout_rounds_it_to():
+    """Researcher review 2026-11-28: the note called the 2.52 × 10⁷ tokens a step the layout ran "about Llama 3 405B's
+    16M". On 6,144 H100s the 16.8M asked for rounds to 3,072 replicas × 8,192: both are said."""
+    from estimator import plan
+    r = plan(model="llama-3.1-405b", tokens=15.6e12, devices=6144, seq_len=8192, hardware="h100-sxm")
+    (said,) = [n for n in r.notes if n.startswith("at the default global batch")]
+    assert ("a batch of 1.68 × 10⁷ tokens (about Llama 3 405B's 16M on 16,384 H100s, arXiv:2407.21783 §3.4.1, rounded to "
+            "whole micro-batches on its replicas: 2.52 × 10⁷) would take") in said
