@@ -12,6 +12,7 @@ from estimator.cli.input_args import add_input_args
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, is_tight
+from estimator.core.training.plan import VP_CHOICES
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import dump_json
@@ -62,7 +63,9 @@ def table_text(report: plan_service.PlanReport) -> str:
     within = f" in the profile's {gfmt(r.capacity_gb, 3)} GB a device" if r.capacity_gb else ""
     out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet} ({r.considered:,} layouts considered; "
                f"{r.timed:,} step "
-               "times, each interleaving of those that fit); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
+               f"times, each interleaving of those that fit ({', '.join(map(str, VP_CHOICES[:-1]))} or {VP_CHOICES[-1]} "
+               "chunks a stage, where the "
+               "layers divide)); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
                "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each (estimate's --pp p "
                f"--vp v); GB/dev marked *: above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, tight")
     out.append("")
