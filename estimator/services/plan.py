@@ -993,9 +993,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                              field="deadline_days" if target == "deadline" else "budget_usd")
         n_devices = hit[0]
         found = searched(n_devices, top)
-        gap = f"every {stride * server:,} devices" if stride > 1 else "every whole server"
+        gap = (f"every {stride * server:,} devices" if stride > 1 or hw.scale_up_devices > server
+               else "every whole server")
         then = f", then {gap} between its last miss, {below:,}, and its first hit" if between else ""
-        notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} (whole {server}-device servers: "
+        # counted in eights within a larger scale-up domain, said so (researcher review 2026-11-28: "whole 8-device
+        # servers" of GB200 NVL72 racks)
+        unit = (f"whole {server}-device servers" if hw.scale_up_devices <= server else
+                f"{server}-device steps within its {hw.scale_up_devices}-device scale-up domains")
+        notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} ({unit}: "
                      f"{len(ladder):,} counts of a ladder tried in order{then})")
         if larger_words:
             notes.append(larger_words)

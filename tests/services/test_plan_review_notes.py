@@ -141,3 +141,15 @@ def test_a_plan_says_its_time_is_a_tuned_stacks_and_of_a_size_alone_what_estimat
     named = plan(model="mistral-7b", tokens=1e12, devices=64, hardware="h100-sxm")
     assert any(n.endswith(f"a tuned stack's; {WHOLE_RUN_LONGER}") for n in named.notes)
     assert PLAN_SIZE_ALONE_NOTE not in named.notes
+
+
+def test_a_deadlines_device_count_on_a_rack_scale_domain_is_said_in_its_steps_not_servers():
+    """Researcher review 2026-11-28: on GB200 NVL72 the deadline's search said "whole 8-device servers"; it counts in
+    eights within the 72-device domains, and says so. An HGX H100's still reads whole 8-device servers."""
+    from estimator.services.plan import plan
+    rack = plan(model="llama-3.1-70b", tokens=1e12, hardware="gb200", deadline_days=30)
+    (said,) = [n for n in rack.notes if n.startswith("the fewest devices tried that meet the deadline")]
+    assert "(8-device steps within its 72-device scale-up domains: " in said and "server" not in said
+    hgx = plan(model="llama-3.1-70b", tokens=1e12, hardware="h100-sxm", deadline_days=30)
+    (said,) = [n for n in hgx.notes if n.startswith("the fewest devices tried that meet the deadline")]
+    assert "(whole 8-device servers: " in said
