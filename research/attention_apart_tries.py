@@ -30,39 +30,19 @@ from dataclasses import replace
 
 import numpy as np
 
-from estimator.fit.serving_mlperf import OFFLINE, SERVER, cross_validate, fit_engine, predict
-from estimator.io.serving_data import engine_profile, load_mlperf, load_serving_fit, load_trtllm_overview
-from estimator.io.tpot_checks import load_rows
+from research.engine_variants import check, shipped
 
-ENGINE = "optimized-2024"
 LONG_PROMPT_TOKENS = 5_000
 
 
-def _factor(errors) -> float:
-    return math.exp(float(np.median(np.abs(errors)))) if len(errors) else float("nan")
-
-
 def main() -> None:
-    rows, latency, trt = load_mlperf(), load_rows(), list(load_trtllm_overview())
-    cap = engine_profile(ENGINE).max_batch
-    shipped = load_serving_fit(ENGINE)
     print(f"{'apart':>5s}  {'by model Off/Srv':>17s}  {'by hw Off/Srv':>14s}  {'TRT all':>7s}  {'TRT long':>8s}  "
           f"{'TRT short':>9s}  {'TRT geo':>7s}  fitted (ms/layer, ms/seq, ms/all-reduce)")
     for apart in (False, True):
-        base = replace(shipped, attention_apart=apart)
-        params = fit_engine([r for r in rows if r.scenario == OFFLINE], latency, base, cap)
-        fit = replace(base, **params)
-        cells = []
-        for by in ("model", "hardware_id"):
-            cv = cross_validate(rows, latency, base, cap, by, shipped.level)
-            cells.append("/".join(f"{_factor([h.log_error for h in cv.held if h.row.scenario == s]):.2f}"
-                                  for s in (OFFLINE, SERVER)))
-        errs = [math.log(predict(r, fit, 1.0, cap).tokens_per_s / r.tokens_per_s) for r in trt]
-        long = [e for e, r in zip(errs, trt) if r.prompt_tokens >= LONG_PROMPT_TOKENS]
-        short = [e for e, r in zip(errs, trt) if r.prompt_tokens < LONG_PROMPT_TOKENS]
-        print(f"{str(apart):>5s}  {cells[0]:>17s}  {cells[1]:>14s}  {_factor(errs):6.2f}x  {_factor(long):7.2f}x  "
-              f"{_factor(short):8.2f}x  {math.exp(float(np.mean(errs))):7.2f}  {fit.engine_s_per_layer * 1e3:.4f}, "
-              f"{fit.engine_s_per_sequence * 1e3:.4f}, {fit.tp_s_per_allreduce * 1e3:.4f}")
+        c = check(replace(shipped(), attention_apart=apart))
+        print(f"{str(apart):>5s}  {c.by_model:>17s}  {c.by_hardware:>14s}  {c.trt():6.2f}x  "
+              f"{c.trt(LONG_PROMPT_TOKENS):7.2f}x  {c.trt(below=LONG_PROMPT_TOKENS):8.2f}x  "
+              f"{math.exp(float(np.mean(c.trt_errors))):7.2f}  {c.costs_ms()}")
 
 
 if __name__ == "__main__":
