@@ -22,7 +22,7 @@ from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.layout import p99_held_words, p99_words
+from estimator.core.serving.layout import p99_held_words, p99_share_words, p99_words
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE
 from estimator.core.serving.throughput import p99_share
@@ -318,9 +318,7 @@ def bound_words(r) -> str:
     if "TPOT" not in r.batch_words:
         return p99_words(None, 1.0)
     share = p99_share(fit.server_share, r.batch_size, fit.static_batch)
-    if share < 1.0:
-        return f"the steady TPOT at most {share:.2f} of the p99 TPOT bound, as MLPerf's Server runs held their mean"
-    return p99_held_words(fit.static_batch)
+    return p99_share_words(share) if share < 1.0 else p99_held_words(fit.static_batch)
 
 
 # The longest scenario line the page shows whole (model, hardware, bits, batch and what set it, layout, beams, draft

@@ -225,8 +225,7 @@ def benchmark_draft_tokens(name: str) -> int | None:
     and DeepSeek R1 updates for latency-optimized reasoning', mlcommons.org/2026/03/mlperf-inference-gpt-oss), else
     None."""
     bench = mlperf_benchmark(name)
-    interactive = isinstance(name, str) and "-interactive" in name.lower()
-    return bench.interactive_draft_tokens if bench is not None and interactive and bench.interactive_draft_tokens \
+    return bench.interactive_draft_tokens if bench is not None and _interactive(name) and bench.interactive_draft_tokens \
         else None
 
 
@@ -234,8 +233,12 @@ def benchmark_interactive_bounds(name: str) -> tuple[float, float] | None:
     """The p99 TTFT and TPOT bounds (ms) of MLPerf's benchmark ``name`` where it names the "-interactive" variant
     ("llama2-70b-interactive-99": 450 and 40; ``MLPERF_CONF_SOURCE``), else None."""
     bench = mlperf_benchmark(name)
-    interactive = isinstance(name, str) and "-interactive" in name.lower()
-    return bench.interactive_bounds_ms if bench is not None and interactive else None
+    return bench.interactive_bounds_ms if bench is not None and _interactive(name) else None
+
+
+def _interactive(name) -> bool:
+    """Whether ``name`` names a benchmark's "-interactive" variant."""
+    return isinstance(name, str) and "-interactive" in name.lower()
 
 
 def benchmark_lengths(name: str) -> tuple[float | None, float | None, str] | None:

@@ -545,7 +545,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     vp = vp_of(vp)
     overlap = expert_overlap_of(expert_overlap)
     layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None
-    zero_alone = "zero" in memory and not any(k in memory for k in ("tp", "pp")) and vp is None
+    # ZeRO with no other parallelism given: data parallelism alone (code review 2026-11-28: with a CP given too it had
+    # been called so)
+    zero_alone = "zero" in memory and not any(k in memory for k in ("tp", "pp", "cp", "ep")) and vp is None
     parts_given = [k for k in LAYOUT_KEYS if k in memory]
     asked = (layout_given or parts_given or "model" in memory or active_params is not None
              or global_batch_tokens is not None or overlap is not None)

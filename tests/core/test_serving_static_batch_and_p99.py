@@ -164,3 +164,38 @@ def test_an_mlperf_interactive_benchmark_name_takes_its_latency_bounds(name, ttf
     plain = limits.inference_report(model=name.replace("-interactive", ""), hardware="h100-sxm", devices=8, bits=8,
                                     kv_bits=8, tokens=1e9)
     assert not any("benchmark's bounds" in n for n in plain.result.notes)
+
+
+def test_a_static_batchs_first_token_under_expert_parallelism_counts_each_devices_share_of_every_prompt():
+    """Code review 2026-11-28: Mixtral 8x7B at 16 bits on 8 H100s, the latency engine's batch of 512 (300-token prompts)
+    at EP 8 had read 206 ms, under the compute floor of its 512 prompts' prefill, 512 × 300 × 2 × 12.9B active
+    parameters ÷ (8 × 989 TFLOP/s × 0.6) ≈ 0.83 s; now at least that, and the TP 8 split's above it too."""
+    kw = dict(model="mixtral-8x7b", hardware="h100-sxm", devices=8, engine="latency", batch_size=512, tokens=1e9,
+              prompt_tokens=300, bits=16)
+    ep = limits.inference_report(ep=8, **kw).result
+    tp = limits.inference_report(tp=8, **kw).result
+    active = serving_data.catalog_model("mixtral-8x7b").arch.active_params
+    floor_s = 512 * 300 * 2 * active / (8 * 989e12 * 0.6)
+    assert 0.8 < floor_s < 0.85
+    assert ep.ttft_s >= floor_s and tp.ttft_s >= floor_s
+    assert ep.ttft_how == tp.ttft_how == "the batch's 512 prompts' prefill (a static batch) and one step"
+    assert limits.inference_report(ep=8, **kw).result.to_dict()["first_token_after"] == ep.ttft_how
+
+
+def test_a_degree_given_that_already_takes_every_device_is_told_to_grow_with_the_devices():
+    with pytest.raises(InputError) as err:
+        limits.inference_report(model="deepseek-r1", hardware="h100-sxm", devices=8, ep=8, tokens=1e6)
+    assert str(err.value).endswith("a replica is the expert-parallel degree given, 8 devices, all the devices given: "
+                                   "give a larger degree and as many devices")
+    assert err.value.fields == ("ep", "devices")
+
+
+def test_a_refusal_under_an_interactive_benchmarks_own_bounds_says_whose_they_are():
+    """Code review 2026-11-28: `--model llama3.1-8b-interactive --hardware t4` was refused naming 30 ms and 500 ms,
+    bounds never given, and not where they came from."""
+    with pytest.raises(InputError) as err:
+        limits.inference_report(model="llama3.1-8b-interactive", hardware="t4", tokens=1e6)
+    said = str(err.value)
+    assert "within 30 ms per output token and 500 ms to the first token" in said
+    assert said.endswith("the bounds are MLPerf's llama3.1-8b-interactive benchmark's (give bounds to set others)")
+    assert "tpot_ms" in err.value.fields

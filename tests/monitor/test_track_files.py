@@ -230,8 +230,9 @@ def test_numpy_example_predicts_its_total_from_the_first_10_percent(tmp_path):
     if at_10["drift_fraction"] is None:
         assert half_s < 0.30 * centre_s, at_10
         assert abs(total - centre_s) < 2 * half_s, (at_10, total)
-    else:  # widened for the drift, so as to hold the total whether the drift stopped or went on
-        assert at_10["low_s"] <= total <= at_10["high_s"], (at_10, total)
+    else:  # widened for the drift, so as to hold the total whether the drift stopped or went on, and no further than a
+        # false drift on steady steps widens it (2.3–5.4× the point in 400 simulated windows: test_step_times.py)
+        assert at_10["low_s"] <= total <= at_10["high_s"] < 6 * at_10["wall_clock_s"], (at_10, total)
     if rep.settings["backend"] == "codecarbon":  # CodeCarbon is in requirements.txt
         assert rep.prediction["energy_kwh"] > 0 and rep.prediction["mean_power_w"] > 0
         assert rep.settings["power_source"].startswith("codecarbon")

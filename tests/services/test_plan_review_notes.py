@@ -87,6 +87,10 @@ def test_zero_given_alone_is_said_as_data_parallelism_alone_and_the_best_named_k
     seventy = _notes(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, zero=1)
     (said,) = [n for n in seventy if "does not fit in memory" in n]
     assert "(330 GB a device of 85.52 GB)" in said and ", ZeRO-1, " in said.split("the planner's best that fits")[1]
+    # with context parallelism given too it is no longer data parallelism alone (code review 2026-11-28)
+    with_cp = _notes(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, zero=1, cp=2)
+    (said,) = [n for n in with_cp if "does not fit in memory" in n]
+    assert said.startswith("the layout given does not fit in memory")
 
 
 def test_a_batch_the_layout_rounds_is_said_with_both_figures():

@@ -147,7 +147,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 except InputError as exc:
                     if s.ep is None:
                         raise
-                    raise _given_degree_refusal(exc, "expert-parallel", "ep", int(s.ep)) from None
+                    raise _given_degree_refusal(exc, "expert-parallel", "ep", int(s.ep), s.devices) from None
             raise
         # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
         # most devices one replica could take
@@ -159,7 +159,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                            fit.memory_source)
             except InputError as exc:
                 if s.tp is not None:  # the degree given is what holds too little: more devices would not help
-                    raise _given_degree_refusal(exc, "tensor-parallel", "tp", int(s.tp)) from None
+                    raise _given_degree_refusal(exc, "tensor-parallel", "tp", int(s.tp), s.devices) from None
                 whole = serving_footprint(devices=devices, params=served.params, arch=served.architecture,
                                           memory_gb_per_device=profile.memory_gb, batch=1,
                                           prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
@@ -269,11 +269,15 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
                           power_limit_w=s.power_limit_w)
 
 
-def _given_degree_refusal(exc: InputError, what: str, flag: str, degree: int) -> InputError:
+def _given_degree_refusal(exc: InputError, what: str, flag: str, degree: int, devices) -> InputError:
     """A replica of the degree given holds too little (``exc``, the memory's refusal for it): the degree is what to raise,
     not the devices (serving-engineer review 2026-11-28: "--tp 1" on 4 H100s and "--ep 4" on 8 were told to give more
-    devices or another device count)."""
+    devices or another device count), and the devices with it where they are all one replica already (code review
+    2026-11-28: "--ep 8" on 8 devices had been told to raise the degree, which 8 devices refuse)."""
     why = str(exc).removesuffix(": use more devices")
+    if devices is not None and degree >= int(devices):
+        return InputError(f"{why}; a replica is the {what} degree given, {counted(degree, 'device')}, all the devices "
+                          "given: give a larger degree and as many devices", field=(flag, "devices"))
     return InputError(f"{why}; a replica is the {what} degree given, {counted(degree, 'device')}: give a larger one",
                       field=flag)
 
@@ -318,9 +322,15 @@ def p99_words(tpot_ms: float | None, server_share: float, static: bool = False) 
         return "the p99 TTFT taken as the modelled one"
     if server_share >= 1.0:
         return p99_held_words(static)
-    return (f"the steady TPOT at most {server_share:.2f} of the p99 TPOT bound, {gfmt(float(tpot_ms) * server_share, 3)} "
-            "ms, as MLPerf Inference's Server runs held their mean TPOT (the median of mean ÷ bound: their p99 under the "
-            "bound with a margin, their mean under their p99)")
+    return (f"{p99_share_words(server_share, tpot_ms)} (the median of mean ÷ bound: their p99 under the bound with a "
+            "margin, their mean under their p99)")
+
+
+def p99_share_words(server_share: float, tpot_ms: float | None = None) -> str:
+    """The steady TPOT's share of a p99 bound, the steady TPOT it allows where the bound is known; the CLI's layout
+    words and the Inference page's say it alike (code review 2026-11-28: two wordings)."""
+    allowed = "" if tpot_ms is None else f", {gfmt(float(tpot_ms) * server_share, 3)} ms"
+    return f"the steady TPOT at most {server_share:.2f} of the p99 TPOT bound{allowed}, as MLPerf's Server runs held their mean"
 
 
 def p99_held_words(static: bool) -> str:
@@ -329,5 +339,6 @@ def p99_held_words(static: bool) -> str:
             "the steady TPOT held to the p99 bound itself: one sequence at a time, no other request's prompt in its steps")
 
 
-__all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "latent_moe", "nodes_spanned", "p99_held_words", "p99_words",
+__all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "latent_moe", "nodes_spanned", "p99_held_words",
+           "p99_share_words", "p99_words",
            "serving_layout"]

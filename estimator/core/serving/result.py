@@ -28,6 +28,10 @@ def range_basis(key: str) -> str:
     return STATED if key in STATED_RANGES else EXACT if key in EXACT_RANGES else PREDICTION
 
 
+# What the time to the first token adds up where a request waits for its own prompt only (``throughput.ttft_words``)
+ONE_PROMPT_TTFT = "the prompt's prefill and one step"
+
+
 @dataclass(frozen=True)
 class InferenceResult:
     hardware_id: str
@@ -70,8 +74,8 @@ class InferenceResult:
     tp: int = 1                   # tensor-parallel degree: the devices of one replica
     replicas: int = 1             # replicas side by side (devices ÷ tp), each its own batch
     nodes_per_replica: int = 1    # scale-up domains one replica spans
-    ttft_s: float = 0.0           # time to the first token: one prompt's prefill and one step
-    ttft_how: str = "the prompt's prefill and one step"  # what the TTFT adds up (a static batch: all its prompts)
+    ttft_s: float = 0.0           # time to the first token: a prompt's prefill (a static batch's: all its prompts') and a step
+    ttft_how: str = ONE_PROMPT_TTFT  # what the TTFT adds up, in words (throughput.ttft_words)
     node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
     batch_words: str = ""         # what set the batch, where a layout was chosen ("the largest the memory holds")
     footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges
@@ -183,7 +187,7 @@ class InferenceResult:
             "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,
             "seconds_per_token": self.seconds_per_token,
             "device_seconds_per_token": self.device_seconds_per_token, "tokens_per_s": self.tokens_per_s,
-            "seconds_to_first_token": self.ttft_s,
+            "seconds_to_first_token": self.ttft_s, "first_token_after": self.ttft_how,
             "power_w_per_device": self.power_w_per_device, "node_power_w": self.node_power_w,
             "power_limit": {"w_per_device": self.power_limit_w, "unlimited_w_per_device": self.unlimited_power_w_per_device,
                             "stretch": self.power_limit_stretch, "prefill_stretch": self.prefill_limit_stretch},

@@ -37,6 +37,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.memory import draft_layers_of, serving_footprint
+from estimator.core.serving.result import ONE_PROMPT_TTFT
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, Architecture, Device, ServingFit, Step, step
 from estimator.core.workload.architecture import tensor_parallel_problem
 
@@ -50,7 +51,7 @@ class Throughput:
     limit: str                    # what set the batch: "given", "memory", "engine" (its cap), "tpot" or "ttft"
     step: Step
     tokens_per_s: float           # over all the devices
-    ttft_s: float = 0.0           # one prompt's prefill and one step (``ttft_s``)
+    ttft_s: float = 0.0           # a prompt's prefill (a static batch's: all its prompts') and one step (``ttft_s``)
     ep: int = 1                   # expert-parallel devices a replica (``step.step``; tp 1 then)
     holds: bool = True            # its memory holds the batch given (none given: True), before any bound lowers it
 
@@ -81,26 +82,30 @@ def p99_share(share: float, batch: float, static: bool = False) -> float:
 def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
     """The time to a request's first token: its own prompt's prefill (the step's prefill is that of the batch ÷
     output tokens prompts that start per step, times the tokens a sequence emits a step) and one step of the batch
-    (the module docstring); in a static batch (``static``) every prompt of the batch is prefilled before the first
-    token, ``batch`` of them (serving-engineer review 2026-11-28: the latency engine's 1,024 sequences "decoded
-    together from start to end" had read one prompt's 54.9 ms). Under a power limit the prompt's prefill runs at the
-    prefill's draw, held to the limit (``Step.prefill_limit_stretch``), not at the step's average draw (review
-    2026-11-27: a limit between the two had left the time to the first token unchanged)."""
+    (the module docstring). In a static batch (``static``) every prompt of the batch is prefilled before the first
+    token: the device's share of them all, the step's prefill over the batch's steps (serving-engineer review
+    2026-11-28: the latency engine's 1,024 sequences "decoded together from start to end" had read one prompt's 54.9
+    ms; under expert parallelism each device runs its own prompts' dense products and its share of every prompt's
+    experts, so not ``batch`` times one prompt alone, whose experts the whole replica runs: code review 2026-11-28).
+    Under a power limit the prefill runs at the prefill's draw, held to the limit (``Step.prefill_limit_stretch``), not
+    at the step's average draw (review 2026-11-27: a limit between the two had left the time to the first token
+    unchanged)."""
     emitted = st.tokens_per_step
-    prompts = max(float(batch), 1.0) if static else 1.0
-    if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
-        return prompts * st.prompt_alone_s * st.prefill_limit_stretch + st.tpot_s * emitted
-    # the step's prefill as held (the step's stretch, or the prefill's own in an engine that prefills apart), a prompt
-    # alone at the prefill's draw in either
+    # the step's prefill as held (the step's stretch, or the prefill's own in an engine that prefills apart), at the
+    # prefill's draw
     own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch
-    return prompts * own * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
+    if static:  # the batch's prompts, all of them, before the first token: the steps' prefill summed
+        return own * float(output_tokens) / emitted + st.tpot_s * emitted
+    if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
+        return st.prompt_alone_s * st.prefill_limit_stretch + st.tpot_s * emitted
+    return own * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
 
 
 def ttft_words(static: bool, batch: int) -> str:
     """What ``ttft_s`` adds up, in words."""
     if static and batch > 1:
         return f"the batch's {batch:,} prompts' prefill (a static batch) and one step"
-    return "the prompt's prefill and one step"
+    return ONE_PROMPT_TTFT
 
 
 def _largest_within(within, batch: int) -> int:
