@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 try:
-    from estimator import track
+    from estimator import EstimatorError, track
 except ImportError:  # run from a checkout without installing: the package is one folder up
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from estimator import track
+    from estimator import EstimatorError, track
 
 BATCH_SIZES = (64, 96, 128, 160, 192)
 D_IN, D_OUT = 512, 10
@@ -67,21 +67,25 @@ def main(argv=None) -> int:
     sizes = torch.tensor(BATCH_SIZES)
 
     report_at = args.report_at if args.report_at is not None else max(args.steps // 10, 1)
-    with track(total_steps=args.steps, flops_per_step=flops_per_step(args.width), hardware=args.hardware,
-               backend=args.backend, report_at=report_at, report_path=args.report) as run:
-        for _ in range(args.steps):
-            if args.data_ms > 0:
-                time.sleep(args.data_ms / 1e3 * 2 * torch.rand(1, generator=gen).item())
-            n = int(sizes[torch.randint(len(BATCH_SIZES), (1,), generator=gen)].item())
-            y = torch.randint(D_OUT, (n,), generator=gen)
-            x = centres[y] + torch.randn(n, D_IN, generator=gen)
-            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-            opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x), y)
-            loss.backward()
-            opt.step()
-            last = loss.item()  # waits for the device: the step's work is done
-            run.step()
+    try:
+        with track(total_steps=args.steps, flops_per_step=flops_per_step(args.width), hardware=args.hardware,
+                   backend=args.backend, report_at=report_at, report_path=args.report) as run:
+            for _ in range(args.steps):
+                if args.data_ms > 0:
+                    time.sleep(args.data_ms / 1e3 * 2 * torch.rand(1, generator=gen).item())
+                n = int(sizes[torch.randint(len(BATCH_SIZES), (1,), generator=gen)].item())
+                y = torch.randint(D_OUT, (n,), generator=gen)
+                x = centres[y] + torch.randn(n, D_IN, generator=gen)
+                x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                opt.zero_grad(set_to_none=True)
+                loss = loss_fn(model(x), y)
+                loss.backward()
+                opt.step()
+                last = loss.item()  # waits for the device: the step's work is done
+                run.step()
+    except EstimatorError as exc:  # a refusal (a report path taken, a backend that cannot open): one line, as
+        print(f"error: {exc}", file=sys.stderr)  # the CLI says it (measuring engineer's review 2026-11-28)
+        return 2
     print(f"final loss {last:.4f} after {args.steps} steps on {device}")
     return 0
 

@@ -87,9 +87,21 @@ class EnergyWindows:
             self.guard("stopping the energy measurement", self.backend.abort_window)
         if self._load_start is not None and self.windows:  # after the last cut: a short run has only that window
             self._busy_note(self._load_start, end_load)
+        self._short_note()
         if self.backend is not None:
             self.guard("closing the measurement backend", self.backend.close)
         self.on = False
+
+    def _short_note(self) -> None:
+        """A note where every window together is shorter than the backend's own power sampling (CodeCarbon's
+        ``measure_power_secs``): its energy for so short a run is not a measurement of it (measuring engineer's review
+        2026-11-28: CodeCarbon's CPU energy over 15–44 ms windows read 0.012–0.035 W, under its own 0.8 W floor)."""
+        sampling_s = getattr(self.backend, "measure_power_secs", None)
+        measured_s = sum(w.duration_s for w in self.windows)
+        if sampling_s and self.windows and measured_s < sampling_s:
+            self._notes.append(f"energy: the run's measurement windows took {gfmt(measured_s, 2)} s in all, under the "
+                               f"meter's {gfmt(sampling_s, 2)}-s power sampling: its energy for so short a run is not "
+                               "reliable (a longer run is)")
 
     def _busy_note(self, start, end) -> None:
         """A note where the load average at the run's start or end was above the machine's CPUs (measure audit:

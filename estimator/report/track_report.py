@@ -114,7 +114,10 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
 def history_row(p: Prediction) -> dict:
     lo, hi = p.range.get("wall_clock_s", (None, None))
     return {"step": p.steps_done, "elapsed_s": p.elapsed_s, "wall_clock_s": p.wall_clock_s, "low_s": lo,
-            "high_s": hi, "energy_kwh": p.energy_kwh, "drift_fraction": p.drift_fraction}
+            "high_s": hi, "energy_kwh": p.energy_kwh,
+            # the drift its range was widened for: none once the run is done, its range collapsed to what it took
+            # (measuring engineer's review 2026-11-28: a finished row had read "widened for a drift of +68%")
+            "drift_fraction": None if p.done else p.drift_fraction}
 
 
 def report_dict(p: Prediction, s: Settings, *, times: StepTimes | None, power: Power | None,
@@ -272,9 +275,17 @@ def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
             raise InputError(f"{source}: history row {i} is not an object")
         fields = (("step", TOTAL_STEPS.high), ("elapsed_s", MAX_SECONDS), ("wall_clock_s", MAX_PREDICTED_S),
                   ("low_s", MAX_PREDICTED_S), ("high_s", MAX_PREDICTED_S), ("energy_kwh", MAX_ENERGY_KWH))
-        rows.append({**{k: _num(f"{source}: history row {i}: {k}", row.get(k), high=high, whole=k == "step")
-                        for k, high in fields},
-                     "drift_fraction": _drift(f"{source}: history row {i}: drift_fraction", row.get("drift_fraction"))})
+        checked = {**{k: _num(f"{source}: history row {i}: {k}", row.get(k), high=high, whole=k == "step")
+                      for k, high in fields},
+                   "drift_fraction": _drift(f"{source}: history row {i}: drift_fraction", row.get("drift_fraction"))}
+        low, high, point = checked["low_s"], checked["high_s"], checked["wall_clock_s"]
+        # a row's range around its point, as the prediction's is checked (measuring engineer's review 2026-11-28: a
+        # hand-edited row of low 99, high 1 was taken)
+        if (low is None) != (high is None) or (low is not None and not (
+                low <= high and (point is None or low <= point <= high))):
+            raise InputError(f"{source}: history row {i}: low_s and high_s must be a range around wall_clock_s, got "
+                             f"{str([low, high])[:60]}")
+        rows.append(checked)
     failures = doc.get("failures") or []
     if not isinstance(failures, list):
         raise InputError(f"{source}: failures must be a list")

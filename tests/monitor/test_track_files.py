@@ -321,3 +321,55 @@ def test_an_empty_report_file_is_taken_and_a_fifo_is_refused(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="is not a regular file"):
         track(total_steps=10, backend="none", report_path=fifo)
+
+
+def test_a_finished_rows_drift_is_none_and_a_rows_range_must_hold_its_point(tmp_path):
+    """Measuring engineer's review 2026-11-28: the finished row kept the drift (+68%) of a range that had collapsed to
+    what the run took, and a hand-edited row of low 99, high 1 was taken. The last row of a finished run with rising
+    steps has no drift; a row whose range is not around its point is refused naming the row."""
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=600, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False,
+               warmup_steps=len(WARMUP)) as run:
+        run_steps(run, clock, WARMUP + [STEP * (1 + 0.001 * i) for i in range(597)])
+    rep = track_rep.parse_report(out.read_bytes(), "track.json")
+    assert rep.finished and rep.history[-1]["low_s"] == rep.history[-1]["high_s"]
+    assert rep.history[-1]["drift_fraction"] is None and rep.history[-2]["drift_fraction"] is not None
+    doc = json.loads(out.read_text())
+    for low, high in [(99.0, 1.0), (None, 5.0), (1e-9, 2e-9)]:
+        doc["history"][1].update(low_s=low, high_s=high)
+        with pytest.raises(InputError, match="history row 1: low_s and high_s must be a range around wall_clock_s"):
+            track_rep.parse_report(json.dumps(doc).encode(), "bad.json")
+
+
+@pytest.mark.parametrize("args", [["--report", "{unrelated}"], ["--report-at", "0"], ["--hardware", "bogus"]])
+def test_the_numpy_example_refuses_bad_input_in_one_line_without_a_traceback(tmp_path, args):
+    """Measuring engineer's review 2026-11-28: the example printed a Python traceback for a report path holding another
+    file, a report step of 0 or an unknown profile; it exits 2 with one `error:` line, as the CLI does."""
+    unrelated = tmp_path / "notes.txt"
+    unrelated.write_text("mine")
+    argv = [a.format(unrelated=unrelated) for a in args]
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "train_numpy.py"), "--steps", "5", "--width", "8",
+                           "--backend", "none", *argv], env={**os.environ, **ONE_THREAD}, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert unrelated.read_text() == "mine"
+
+
+def test_a_run_shorter_than_the_meters_power_sampling_says_its_energy_is_not_reliable():
+    """Measuring engineer's review 2026-11-28: CodeCarbon's CPU energy over runs of 15–44 ms read 0.012–0.035 W, under
+    its own floor, with no caveat. A meter that samples power every second (CodeCarbon's measure_power_secs here) over
+    a run of 0.5 s says so; over 3 s, nothing; a meter without a sampling interval (NVML's counter), nothing."""
+    def run_for(step_s: float, sampling_s: float | None) -> list[str]:
+        clock = Clock()
+        meter = FakeMeter(clock)
+        if sampling_s is not None:
+            meter.measure_power_secs = sampling_s
+        with track(total_steps=50, backend=meter, clock=clock, print_report=False) as run:
+            run_steps(run, clock, [step_s] * 50)
+        return [n for n in run.predict().notes if n.startswith("energy: the run's measurement windows")]
+    (said,) = run_for(0.01, 1.0)
+    assert said == ("energy: the run's measurement windows took 0.5 s in all, under the meter's 1-s power sampling: its "
+                    "energy for so short a run is not reliable (a longer run is)")
+    assert run_for(0.06, 1.0) == [] and run_for(0.01, None) == []
