@@ -236,7 +236,10 @@ class Run:
         p = prediction or self._prediction()
         times = self._step_times()
         return track_rep.report_dict(p, self.settings, times=times, power=self._power(times), history=self._history,
-                              failures=self.failures, finished=p.done and self._status == "stopped",
+                              # as the printed report says it: ended normally with all its steps, or with no total to
+                              # reach (measuring engineer's review 2026-11-28: "finished" printed, false in the JSON)
+                              failures=self.failures,
+                              finished=self._status == "stopped" and (p.done or p.total_steps is None),
                               status=self._status, written_at=now_iso(), host=host_name())
 
     def write_profile(self, path: str | os.PathLike | None = None, *, profile_id: str | None = None,

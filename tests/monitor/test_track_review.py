@@ -330,3 +330,15 @@ def test_a_report_while_the_machine_is_busy_says_so_on_a_cpu_run(monkeypatch, ha
     text = out.getvalue()
     assert "step 50 of 100" in text
     assert ("the machine looks busy now (load average 5, above its 2 CPUs)" in text) is said, text
+
+
+def test_a_run_without_a_total_that_ended_normally_is_finished_in_its_json_too():
+    """Measuring engineer's review 2026-11-28: the printed report said "finished, step 60" and the JSON "finished":
+    false. Both say finished; an interrupted run without a total is not."""
+    for exc, finished in ((None, True), (KeyboardInterrupt(), False)):
+        clock = Clock()
+        run = track(flops_per_step=1e9, backend=FakeMeter(clock, power_w=100.0), clock=clock, print_report=False)
+        run.start()
+        run_steps(run, clock, [0.01] * 60)
+        run.stop(exc)
+        assert run.report_dict()["finished"] is finished
