@@ -141,7 +141,7 @@ def apply_lecture_css() -> None:
     two to a row from 640 to 1023 px wide (``LECTURE_PAIRED_ROWS_CSS``); a row of five numbers or more three to a row
     from 1024 px up to the slide's 1280 (``LECTURE_WIDE_ROWS_CSS``), framed or not."""
     from app_pages.ui.common import is_embedded
-    st.html(LECTURE_CSS + FIT_ROW_LEVEL_CSS + LECTURE_WIDE_ROWS_CSS
+    st.html(LECTURE_CSS + MAIN_CONTAINER_CSS + FIT_ROW_LEVEL_CSS + LECTURE_WIDE_ROWS_CSS
             + (COMPACT_EMBED_CSS + EMBED_PAIRED_ROWS_CSS + EMBED_SHORT_LECTURE_ESTIMATE_CSS if is_embedded()
                else LECTURE_PAIRED_ROWS_CSS))
 
@@ -276,15 +276,27 @@ EMBED_PAIRS_BELOW_PX = 1024  # at 1024×576 the four-value rows were 28.7–32.7
 _PAIRED = f'[class*="st-key-{FIT_ROW_KEY}"]:not({", ".join(f".st-key-{FIT_ROW_KEY}{row}" for row in _FRAME_HEADLINES)})'
 
 
-def _paired_rows_css(media: str) -> str:
-    """Two numbers to a row of every lecture row but a claim's and the Estimate page's headline, under ``media``."""
-    return f"""<style>
-@media {media} {{
-{_PAIRED} {{ --cce-metric-min: {EMBED_HEADLINE_MIN_REM}rem; }}
-{_PAIRED} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
-{_PAIRED} [data-testid="stColumn"] {{ flex: 0 0 calc((100% - {COLUMN_GAP_REM}rem) / 2) !important; }}
-}}
+# The page's own width (its main area's, the sidebar's left out) is what the lecture's rows are laid out by: with the
+# sidebar open (the lecturer's share box) a 1024-pixel window leaves 724 px, and rows laid out by the window's width had
+# kept four numbers to a row there at 17.6 px (lecturer review 2026-11-28, browser check). The main area is a size
+# container (MAIN_CONTAINER), queried by its width; with the sidebar closed it is the window's.
+MAIN_CONTAINER = "cce-main"
+MAIN_CONTAINER_CSS = f"""<style>
+[data-testid="stMain"] {{ container: {MAIN_CONTAINER} / inline-size; }}
 </style>"""
+
+
+def _paired_rows_css(room: str, media: str | None = None, rows: str = _PAIRED) -> str:
+    """Two numbers to a row of the lecture ``rows`` (every row but a claim's and the Estimate page's headline), where
+    the page's width is ``room`` (a container query on MAIN_CONTAINER), and the window ``media`` where given."""
+    rules = f"""@container {MAIN_CONTAINER} {room} {{
+{rows} {{ --cce-metric-min: {EMBED_HEADLINE_MIN_REM}rem; }}
+{rows} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
+{rows} [data-testid="stColumn"] {{ flex: 0 0 calc((100% - {COLUMN_GAP_REM}rem) / 2) !important; }}
+}}"""
+    if media is not None:
+        rules = f"@media {media} {{\n{rules}\n}}"
+    return f"<style>\n{rules}\n</style>"
 
 
 EMBED_PAIRED_ROWS_CSS = _paired_rows_css(f"(max-width: {EMBED_PAIRS_BELOW_PX - 1}px)")
@@ -301,7 +313,7 @@ WIDE_ROW_MIN_VALUES = 5
 _WIDE_ROW = (f'{_PAIRED} [data-testid="stHorizontalBlock"]'
              f':has(> [data-testid="stColumn"]:nth-child({WIDE_ROW_MIN_VALUES}))')
 LECTURE_WIDE_ROWS_CSS = f"""<style>
-@media (min-width: {EMBED_PAIRS_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
+@container {MAIN_CONTAINER} (min-width: {EMBED_PAIRS_BELOW_PX}px) and (max-width: {EMBED_COMPACT_BELOW_PX[0] - 1}px) {{
 {_WIDE_ROW} {{ flex-wrap: wrap !important; }}
 {_WIDE_ROW} > [data-testid="stColumn"] {{ flex: 0 0 calc((100% - {2 * COLUMN_GAP_REM}rem) / 3) !important; min-width: 0 !important; }}
 }}
@@ -411,7 +423,13 @@ EMBED_SLIDE_CSS = SLIDE_CSS + f"""<style>
 # one, from Streamlit's stacking breakpoint (STACKED_BELOW_PX: below it every column takes the whole width) up to
 # EMBED_PAIRS_BELOW_PX: at 800×600 the Inference page's speeds stood four to a
 # row at 24.7 px and the Limits page's five costs in one row (lecturer review 2026-11-28, browser check).
-LECTURE_PAIRED_ROWS_CSS = _paired_rows_css(f"(min-width: {STACKED_BELOW_PX}px) and (max-width: {EMBED_PAIRS_BELOW_PX - 1}px)")
+LECTURE_PAIRED_ROWS_CSS = (
+    _paired_rows_css(f"(max-width: {EMBED_PAIRS_BELOW_PX - 1}px)", f"(min-width: {STACKED_BELOW_PX}px)")
+    # the Estimate page's four headline numbers too, where the page has less room than a frame keeps them one row in
+    # (EMBED_TWO_BY_TWO_BELOW_PX): beside the open sidebar at 768–1024 px they were 18.4–24.5 px in one row, the
+    # brain-years under them 40 px (lecturer review 2026-11-28)
+    + _paired_rows_css(f"(max-width: {EMBED_TWO_BY_TWO_BELOW_PX - 1}px)", f"(min-width: {STACKED_BELOW_PX}px)",
+                       f".st-key-{FIT_ROW_KEY}headline"))
 
 
 def log_position(value, low, high) -> float:

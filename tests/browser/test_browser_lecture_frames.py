@@ -174,3 +174,59 @@ def test_a_lecture_pages_numbers_read_from_the_back_row_on_a_narrow_screen(brows
         assert not faults, (path, width, height, faults)
         values = page.evaluate(ROW_VALUES)
         assert len(values) >= numbers and all(v["text"] for v in values), (path, width, height, values)
+
+
+# A lecture page with the sidebar open (the lecturer's share box): its numbers have the window less the sidebar's
+# 300 px, and are laid out by that width, not the window's (lecturer review 2026-11-28: at 1024×768 the Inference page's
+# four speeds stood in one row at 17.6 px, the Estimate page's headline at 24.5 px; at 1280×720 Limits' five costs at
+# 21.7 px, all beside the open sidebar, where the window's 1024 and 1280 px had kept the slide's rows).
+# Each link at 1024×768 (a projector's 4:3, 724 px beside the sidebar); the Limits page's five costs at 1280×720 (980 px)
+# and 1366×768 (1,066 px) too
+SIDEBAR_CASES = [*((path, (1024, 768)) for path in ("/inference?lecture=1", "/limits?lecture=1",
+                                                    "/limits?lecture=1&lim=Diminishing+returns",
+                                                    "/limits?lecture=1&lim=Trends", "/limits?lecture=1&lim=Contrasts",
+                                                    "/?lecture=1&preset=lambda-gpt3-v100")),
+                 ("/limits?lecture=1", (1280, 720)), ("/limits?lecture=1", (1366, 768))]
+SIDEBAR_OPEN = """() => (document.querySelector('[data-testid="stSidebar"]')?.getBoundingClientRect().width ?? 0) >= 200"""
+HAS_SIDEBAR = """() => !!document.querySelector('[data-testid="stSidebar"]')"""
+MAIN_WIDTH = """() => document.querySelector('[data-testid="stMain"]').clientWidth"""
+# A number under HEADLINE_MIN_PX, cut, on more than one line or past the window's right edge; a line of more than
+# ``per_line`` numbers.
+SMALL_CUT_OR_CROWDED = f"""(perLine) => {{ const values = ({ROW_VALUES})(), out = values.filter(v =>
+    v.font < {HEADLINE_MIN_PX - 0.01} || v.cut || v.lines !== 1 || v.right > innerWidth + 1);
+  const crowded = values.filter(v => values.filter(o => o.row === v.row && Math.abs(o.top - v.top) <= 2).length > perLine)
+    .map(v => ({{row: v.row, text: v.text, top: v.top, crowded: true}}));
+  return out.concat(crowded); }}"""
+SIDEBAR_LINKS = {**LECTURE_ROW_LINKS, "/?lecture=1&preset=lambda-gpt3-v100": 4}  # the numbers each shows at least
+
+
+def test_a_lecture_pages_numbers_are_laid_out_by_the_room_beside_the_open_sidebar(browser, server):
+    """With the sidebar open, each lecture link of ``SIDEBAR_CASES`` loaded at its size: every number at least
+    ``HEADLINE_MIN_PX``, one line, whole and inside the window; two to a line where the page has under 1,024 px beside
+    the sidebar, three from 1,024 to 1,279 (the slide's rows from 1,280, as with the sidebar closed). In a browser
+    context of its own (Streamlit keeps the sidebar's state in the browser); each a fresh load."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    faults = {}
+    try:
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(f"{server}/inference?lecture=1")
+        wait_until_drawn(page)
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.wait_for_function(SIDEBAR_OPEN, timeout=TIMEOUT_MS)
+        for path, (width, height) in SIDEBAR_CASES:
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(f"{server}{path}")
+            wait_until_drawn(page)
+            page.wait_for_function(f"() => ({ROW_VALUES})().length >= {SIDEBAR_LINKS[path]}", timeout=TIMEOUT_MS)
+            page.evaluate(LAID_OUT)
+            if page.evaluate(HAS_SIDEBAR):  # the Accuracy page has none
+                assert page.evaluate(SIDEBAR_OPEN), (path, width, height)
+            room = page.evaluate(MAIN_WIDTH)
+            per_line = 2 if room < style.EMBED_PAIRS_BELOW_PX else 3 if room < style.EMBED_COMPACT_BELOW_PX[0] else 9
+            if found := settled(page, f"() => ({SMALL_CUT_OR_CROWDED})({per_line})"):
+                faults[path, width, height, room] = found
+    finally:
+        context.close()
+    assert not faults, faults
