@@ -50,14 +50,20 @@ def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
         track_rep.parse_report(bad_nan.encode(), "nan.json")
 
 
+def _rising_run(tmp_path, *, total_steps: int, steps: int):
+    """A tracked run whose steps after the warm-up rise 0.1% a step, its report saved: the report's path."""
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=total_steps, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False,
+               warmup_steps=len(WARMUP)) as run:
+        run_steps(run, clock, WARMUP + [STEP * (1 + 0.001 * i) for i in range(steps)])
+    return out
+
+
 def test_each_history_row_keeps_the_drift_its_range_was_widened_for(tmp_path):
     """Step times rising 0.1% a step: the report's history keeps, by row, the drift each forecast saw (None before it
     could be seen); a drift below −100%, non-finite or not a number is refused naming the row."""
-    clock = Clock()
-    out = tmp_path / "track.json"
-    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False,
-               warmup_steps=len(WARMUP)) as run:
-        run_steps(run, clock, WARMUP + [STEP * (1 + 0.001 * i) for i in range(600)])
+    out = _rising_run(tmp_path, total_steps=2000, steps=600)
     rep = track_rep.parse_report(out.read_bytes(), "track.json")
     drifts = [h["drift_fraction"] for h in rep.history]
     assert drifts[0] is None
@@ -327,11 +333,7 @@ def test_a_finished_rows_drift_is_none_and_a_rows_range_must_hold_its_point(tmp_
     """Measuring engineer's review 2026-11-28: the finished row kept the drift (+68%) of a range that had collapsed to
     what the run took, and a hand-edited row of low 99, high 1 was taken. The last row of a finished run with rising
     steps has no drift; a row whose range is not around its point is refused naming the row."""
-    clock = Clock()
-    out = tmp_path / "track.json"
-    with track(total_steps=600, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False,
-               warmup_steps=len(WARMUP)) as run:
-        run_steps(run, clock, WARMUP + [STEP * (1 + 0.001 * i) for i in range(597)])
+    out = _rising_run(tmp_path, total_steps=600, steps=597)
     rep = track_rep.parse_report(out.read_bytes(), "track.json")
     assert rep.finished and rep.history[-1]["low_s"] == rep.history[-1]["high_s"]
     assert rep.history[-1]["drift_fraction"] is None and rep.history[-2]["drift_fraction"] is not None
