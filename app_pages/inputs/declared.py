@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app_pages.ui import common as c
+from estimator.core.base.bounds import SMALLEST_NONZERO
 from estimator.core.base.errors import InputError
 from estimator.services.inputs import Input
 
@@ -30,16 +31,18 @@ def number(i: Input, *, help: Any = DECLARED, min_value: float | None = None, ma
     low, high = (i.bound.low, i.bound.high) if whole else (float(i.bound.low), float(i.bound.high))
     if integer is False and whole:
         raise ValueError(f"{i.name} is declared whole: a page cannot take fractions of it")
+    low_open = i.bound.low_open  # the bound's own rules besides its ends, for a URL value (API review 2026-11-28)
     if min_value is not None:
         if not (low < min_value if i.bound.low_open else low <= min_value) or min_value > high:
             raise ValueError(f"{i.name}: a page narrows the declared bound, {min_value} is outside it")
-        low = min_value
+        low, low_open = min_value, False
     if max_value is not None:
         if not low <= max_value <= high:
             raise ValueError(f"{i.name}: a page narrows the declared bound, {max_value} is outside it")
         high = max_value
+    tiny = SMALLEST_NONZERO if low == 0 and not low_open else None
     return c.url_number(i.label, i.url_key, min_value=low, max_value=high, integer=bool(integer) or whole,
-                        help=_help(i, help), **kwargs)
+                        low_open=low_open, whole=i.bound.whole, smallest_nonzero=tiny, help=_help(i, help), **kwargs)
 
 
 def select(i: Input, options: Sequence[str], *, help: Any = DECLARED, **kwargs: Any) -> str | None:

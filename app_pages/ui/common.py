@@ -283,11 +283,13 @@ def _enforce(key: str, value: Any, default: Any) -> Any:
     return value
 
 
-def check_number(raw: str, *, min_value: float, max_value: float, integer: bool) -> str | None:
+def check_number(raw: str, *, min_value: float, max_value: float, integer: bool, low_open: bool = False,
+                 smallest_nonzero: float | None = None) -> str | None:
     """Why ``raw`` is not acceptable for a number widget, or None when it is.
 
-    Rejects text, NaN/inf, values outside [min_value, max_value] (negatives, huge values)
-    and, for ``integer`` widgets, non-whole numbers."""
+    Rejects text, NaN/inf, values outside [min_value, max_value] (negatives, huge values; ``low_open``: the minimum
+    itself too), between 0 and ``smallest_nonzero`` where given (the core's bound of a value that takes 0:
+    ``bounds.SMALLEST_NONZERO``) and, for ``integer`` widgets, non-whole numbers."""
     if raw is None or raw.strip() == "":
         return None
     try:
@@ -296,8 +298,10 @@ def check_number(raw: str, *, min_value: float, max_value: float, integer: bool)
         return "not a number"
     if not math.isfinite(x):
         return "not a finite number"
-    if x < min_value:
-        return f"below the minimum {gfmt(min_value)}"
+    if x < min_value or (low_open and x == min_value):
+        return f"{'not above' if low_open else 'below'} the minimum {gfmt(min_value)}"
+    if smallest_nonzero is not None and 0 < x < smallest_nonzero:
+        return f"neither 0 nor at least {gfmt(smallest_nonzero)}"
     if x > max_value:
         return f"above the maximum {gfmt(max_value)}"
     if integer and x != int(x):
@@ -313,17 +317,21 @@ def readable_number(value: float) -> str:
 
 def url_number(label: str, key: str, *, min_value: float, max_value: float, default: float | int | None = None,
                integer: bool = False, step: float | int | None = None, fmt: str | None = None,
-               placeholder: str | None = None, help: str | None = None, where: Any = st.sidebar) -> float | int | None:
+               placeholder: str | None = None, help: str | None = None, where: Any = st.sidebar,
+               low_open: bool = False, whole: bool = False, smallest_nonzero: float | None = None) -> float | int | None:
     """A number input bound to the query parameter ``key``.
 
     ``default=None`` gives an empty field (the caller then uses its own default, e.g. the
     preset's or the profile's value; say which in ``placeholder``). ``integer=True`` returns
     an int. A bad URL value (text, NaN/inf, outside [min_value, max_value], a fraction for an
-    integer) is dropped with a warning. ``where`` is the container (default: the sidebar)."""
+    integer) is dropped with a warning. ``where`` is the container (default: the sidebar). ``low_open``, ``whole``,
+    ``smallest_nonzero``: the declared bound's other rules, checked on a URL value as the core checks them
+    (``check_number``; a ``whole`` field that is not ``integer`` keeps its float widget)."""
     readable = fmt in (LARGE_NUMBER_FORMAT, WHOLE_NUMBER_FORMAT)  # the caller's format: a whole-number field's own is not
     raw = _first_run_raw(key)
     if raw is not None:
-        problem = check_number(raw, min_value=min_value, max_value=max_value, integer=integer)
+        problem = check_number(raw, min_value=min_value, max_value=max_value, integer=integer or whole,
+                               low_open=low_open, smallest_nonzero=smallest_nonzero)
         if problem:
             _drop(key, raw, problem)
     if integer:

@@ -44,7 +44,8 @@ def count(text: str) -> int | float:
 
 def zero_stage(text: str) -> int | str:
     """``--zero``: a stage number, or fsdp (= 3), read as the number (the JSON echo is a number)."""
-    stage = 3 if text.lower() == "fsdp" else int(text) if text.isdigit() else None
+    word = text.strip().lower()  # as the API reads it (core.training.memory.zero_stage: " 3" is 3)
+    stage = 3 if word == "fsdp" else int(word) if word.isdigit() else None
     if stage not in ZERO.choices:  # argparse's own words would list the numbers and leave fsdp out (review 2026-11-27)
         raise argparse.ArgumentTypeError(f"expected one of {', '.join(map(str, ZERO.choices))} or fsdp, got {text!r}")
     return stage

@@ -461,7 +461,10 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     train_given = ("train_flops",) if train_flops is not None else ("train_tokens",) if train_tokens is not None else ()
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
-    # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None")
+    # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None"); empty text refused in
+    # their words (API review 2026-11-28)
+    from estimator.services.grid import text_or_none
+    text_or_none("hardware", hardware)
     profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
     fit = serving_data.load_serving_fit(engine)
     released_how = ()

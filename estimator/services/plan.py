@@ -146,11 +146,18 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
                          "parameters out, or give the architecture instead of the catalog model",
                          field=("active_params", "model"))
     active = arch.active_params if moe else active_params
-    if active is not None:
-        v.require_number_in("active parameters", active, B.PARAMS, field="active_params")
+    if active is not None:  # checked, then a float (API review 2026-11-28: a Decimal had raised a TypeError below)
+        active = float(v.require_number_in("active parameters", active, B.PARAMS, field="active_params"))
         if active > params:
             raise InputError(f"the active parameters {gfmt(active, 3)} are more than the model's {gfmt(params, 3)}",
                              field=("active_params", "params"))
+        # the step model's layers hold the active count less the embedding and output layers (ModelShape.layer_scale):
+        # fewer than those left the layers negative FLOPs (API review 2026-11-28: a traceback, a negative matmul time)
+        outside = 2 * vocab * d
+        if active <= outside:
+            raise InputError(f"the active parameters {gfmt(active, 3)} are no more than the model's embedding and output "
+                             f"layers ({gfmt(outside, 3)}), which every token uses: give more than that, or leave them "
+                             "out for a dense model", field="active_params")
     shape = ModelShape(layers=layers, d_model=d, heads=heads, kv_heads=kv, vocab=vocab, ffn=ffn, ffn_matrices=mats,
                        head_dim=hd, experts=experts if moe else 1, experts_per_token=per_token if moe else 1,
                        active_params=active, total_params=params)
@@ -237,8 +244,13 @@ def vp_of(value) -> int | None:
 def check_batch_holds_a_sequence(global_batch_tokens, seq_len: int) -> None:
     """A global batch given holds one sequence at least (review 2026-11-26: 1,000 tokens of 2,048-token sequences had
     been answered from the fitted utilisation where no layout was given, refused where one was)."""
-    if global_batch_tokens is not None and float(global_batch_tokens) < seq_len:
-        raise InputError(f"a global batch of {gfmt(float(global_batch_tokens), 3)} tokens is less than one sequence "
+    if global_batch_tokens is None:
+        return
+    # the declared bound first, in its words (API review 2026-11-28: "abc" had raised a bare ValueError, -inf been
+    # called "less than one sequence" where `estimate` says "must be a finite number")
+    given = global_batch_tokens_of(global_batch_tokens)
+    if given < seq_len:
+        raise InputError(f"a global batch of {gfmt(given, 3)} tokens is less than one sequence "
                          f"of {seq_len:,} tokens: give a larger global batch or a shorter sequence",
                          field=("global_batch_tokens", "seq_len"))
 

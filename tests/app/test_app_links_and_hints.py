@@ -304,3 +304,29 @@ def test_an_embedded_compare_page_names_the_links_workload_not_a_sidebar_it_does
     assert any(x.startswith("The link's workload and settings on every hardware profile") for x in said)
     assert not any("sidebar" in x.lower() for x in said[:2])
     assert any(x.value.startswith("The sidebar's workload and settings") for x in plain.caption)
+
+
+@pytest.mark.parametrize("raw, rules, why", [
+    ("0", {"low_open": True}, "not above the minimum 0"),
+    ("1e-320", {"smallest_nonzero": B.SMALLEST_NONZERO}, "neither 0 nor at least 10⁻⁹"),
+    ("2.5", {"integer": True}, "not a whole number"),
+    ("0", {"smallest_nonzero": B.SMALLEST_NONZERO}, None), ("1e-9", {"smallest_nonzero": B.SMALLEST_NONZERO}, None),
+    ("0.001", {"low_open": True}, None)])
+def test_a_url_number_is_checked_by_its_bounds_other_rules(raw, rules, why):
+    """API review 2026-11-28: an open lower bound, the "0 or at least 10⁻⁹" rule and a whole-number bound had passed
+    the URL check and been refused by the core after it."""
+    rules = {"integer": False, **rules}
+    assert c.check_number(raw, min_value=0, max_value=10, **rules) == why
+
+
+@pytest.mark.parametrize("page, query", [
+    ("inference", {"inf_accept": "0"}), ("inference", {"inf_tokens": "2.5"}),
+    ("inference", {"inf_price": "1e-320"}), ("inference", {"inf_grid": "1e-320"}),
+    ("estimate", {"price": "1e-320"}), ("estimate", {"grid": "1e-320"}), ("estimate", {"elec": "1e-320"})])
+def test_a_url_value_its_bound_refuses_is_dropped_with_a_warning_not_shown_as_an_error(page, query):
+    """A link whose value the declared bound refuses is dropped with the page's warning, as an out-of-range one is,
+    and the page answers without it (it had reached the core and shown its error banner: API review 2026-11-28)."""
+    at = shared_page(page, query)
+    assert any("Ignored URL parameter" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert not at.error, [e.value for e in at.error]
+    assert _metrics(at)

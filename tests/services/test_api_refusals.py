@@ -15,6 +15,7 @@ import contextlib
 import io
 import json
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -440,3 +441,65 @@ def test_a_device_the_engine_misses_held_out_says_by_how_much(hardware, said):
     notes = api_inference(model="llama-3.1-8b", tokens=1e6, hardware=hardware).result.notes
     held = [n for n in notes if n.startswith(f"{hardware} held out: its ")]
     assert (held[0].split("read ", 1)[1].startswith(said) if said else not held), held
+
+
+@pytest.mark.parametrize("argv, call", [
+    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--active-params", "1e6"],
+     lambda: api_plan(model="llama-3.1-8b", tokens=1e12, devices=64, active_params=1e6)),
+    (["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--active-params", "1e8",
+      "--activation-recompute", "full"],
+     lambda: api_estimate(model="llama-3.1-8b", activation_recompute="full", tokens=1e12, devices=64,
+                          active_params=1e8)),
+    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--active-params", "5.3e8"],
+     lambda: api_plan(model="llama-3.1-8b", tokens=1e12, devices=64, active_params=5.3e8))])
+def test_active_parameters_no_more_than_the_embeddings_are_refused_not_timed_below_zero(argv, call, capsys):
+    """API review 2026-11-28: active parameters below Llama 3.1 8B's embedding and output layers (2 × 128,256 × 4,096
+    = 1.05 × 10⁹) gave the layers negative FLOPs: a traceback (exit 1) with full recomputation, else a negative matmul
+    time printed. Refused by both, in the same words."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    with pytest.raises(InputError, match=r"no more than the model's embedding and output layers \(1\.05 × 10⁹\)") as e:
+        call()
+    assert e.value.field == "active_params" and err.startswith(f"error: {e.value}")
+
+
+def api_plan(**kw):
+    from estimator import plan
+    return plan(**kw)
+
+
+def api_estimate(**kw):
+    from estimator import estimate
+    return estimate(**kw)
+
+
+@pytest.mark.parametrize("given, words", [("abc", "must be a number, got 'abc'"), ([4e6], "must be a number"),
+                                          (-math.inf, "must be a finite number, got -inf"),
+                                          (0, "must be at least 1 and at most")])
+def test_plan_refuses_a_global_batch_by_its_declared_bound_as_estimate_does(given, words):
+    """API review 2026-11-28: plan() raised Python's ValueError for "abc" and TypeError for a list, and called -inf
+    and 0 "less than one sequence"; estimate() says the declared bound's words."""
+    for call in (api_plan, api_estimate):
+        with pytest.raises(InputError, match=f"^global batch \\(tokens\\) {re.escape(words)}"):
+            call(model="llama-3.1-8b", tokens=1e12, devices=64, global_batch_tokens=given)
+
+
+def test_the_remaining_api_refusals_of_the_2026_11_28_review(capsys):
+    """A Decimal of active parameters is a number (it had raised TypeError); a count named as a catalog model's that
+    is not its count is refused (7 × 10⁹ "of" Llama 3.1 70B had been printed as that model's); empty hardware text is
+    refused by inference() in estimate()'s words; " 3" is ZeRO-3 to the CLI as to the API."""
+    r = api_plan(model="llama-3.1-8b", tokens=1e12, devices=64, active_params=Decimal("5e9"))
+    assert r.best.estimate.wall_clock_s == api_plan(model="llama-3.1-8b", tokens=1e12, devices=64,
+                                                    active_params=5e9).best.estimate.wall_clock_s
+    with pytest.raises(InputError, match=r"^the parameters 7 × 10⁹ are not the catalog model's 7\.055 × 10¹⁰"):
+        api.run(params=7e9, tokens=1e12, devices=64, params_model="llama-3.1-70b")
+    with pytest.raises(InputError, match="^hardware must not be empty text"):
+        limits.inference_report(hardware="", model="llama-3.1-8b", tokens=1e6)
+    with pytest.raises(InputError, match="^hardware must not be empty text"):
+        api.run(hardware="", params=7e9, tokens=1e12)
+    argv = ["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--format", "json"]
+    assert main([*argv, "--zero", " 3"]) == 0
+    spaced = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--zero", "3"]) == 0
+    assert spaced == json.loads(capsys.readouterr().out)

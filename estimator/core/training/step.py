@@ -198,6 +198,11 @@ class ModelShape:
     active_params: float | None = None
     total_params: float | None = None
 
+    def __post_init__(self) -> None:
+        if self.active_params is not None and self.layer_scale <= 0:
+            raise InputError(f"the active parameters ({self.active_params:.3g}) are no more than the embedding and output "
+                             f"layers ({2 * self.vocab * self.d_model:.3g}), which every token uses", field="active_params")
+
     @property
     def attention_dim(self) -> int:
         return self.heads * (self.head_dim or self.d_model // self.heads)
