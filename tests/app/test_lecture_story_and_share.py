@@ -31,7 +31,7 @@ def _captions(at) -> list[str]:
 
 
 def test_the_compression_slide_saves_on_the_same_gpus_and_says_fewer_gpus_apart():
-    """On the baseline's 2 H100s and its layout (tensor parallel 2, 16 requests in flight) 4-bit weights save 48% and
+    """On the baseline's 2 H100s and its layout (tensor parallel 2, 16 requests in flight) 4-bit weights save 47% and
     pruning 33%; the slide had shown −69% / −57%, the savings of also serving on one GPU instead of two, without a
     word, then −63% / −55% on 2 GPUs as 2 replicas, twice the requests in flight (lecturer review 2026-11-27)."""
     at = shared_page("lecture", {"claim": "compression"})

@@ -7,6 +7,7 @@ now fails here until the page says where it lives.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,31 @@ def _data_files() -> list[str]:
 @pytest.mark.parametrize("module", _modules("estimator") + _modules("app_pages"))
 def test_the_layout_page_names_each_module(module):
     assert f"`{Path(module).stem}`" in LAYOUT, f"docs/reference/project-layout.md does not name {module}"
+
+
+# A folder as the page names it, in backticks ("`estimator/services/`", "`training/`", "`pages/`"): a module is named in
+# the text from its folder's name to the next folder's (docs review 2026-11-28: `services/plan.py` passed the check
+# above because `plan` is named under `core/training/`)
+FOLDER = re.compile(r"`([\w.]+(?:/[\w.]+)*/)`")
+
+
+def _folder_text(folder: str) -> str | None:
+    """The page's text about ``folder`` (a path ending in "/"): from its name, whole or its last parts, to the next
+    folder's name."""
+    marks = [(m.start(), m.group(1)) for m in FOLDER.finditer(LAYOUT)]
+    parts = folder.strip("/").split("/")
+    for k in range(len(parts)):
+        for i, (pos, name) in enumerate(marks):
+            if name == "/".join(parts[k:]) + "/":
+                return LAYOUT[pos:marks[i + 1][0] if i + 1 < len(marks) else len(LAYOUT)]
+    return None
+
+
+@pytest.mark.parametrize("module", _modules("estimator") + _modules("app_pages"))
+def test_the_layout_page_names_each_module_under_its_own_folder(module):
+    text = _folder_text(str(Path(module).parent) + "/")
+    assert text is not None, f"docs/reference/project-layout.md does not name the folder of {module}"
+    assert f"`{Path(module).stem}`" in text, f"docs/reference/project-layout.md does not name {module} under its folder"
 
 
 @pytest.mark.parametrize("name", _data_files())
