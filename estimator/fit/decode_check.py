@@ -45,7 +45,7 @@ class DecodePrediction:
     tpot_half: float         # the stated intervals' log half-widths
     energy_half: float
     previous_tpot_s: float
-    previous_j: float
+    previous_j_per_output_token: float
 
     def log_error(self, what: str) -> float:
         """ln(predicted ÷ measured) of ``tpot``, ``energy`` or ``power``."""
@@ -99,7 +99,7 @@ def check(measured: Sequence[DecodeMeasurement], fit: ServingFit) -> DecodeCheck
         energy=metrics([p.log_error("energy") for p in ps], [p.energy_half for p in ps]),
         power=metrics([p.log_error("power") for p in ps]),
         previous_tpot=metrics([math.log(p.previous_tpot_s / p.measured.row.tpot_s) for p in ps]),
-        previous_energy=metrics([math.log(p.previous_j / p.measured.joules_per_output_token) for p in ps]))
+        previous_energy=metrics([math.log(p.previous_j_per_output_token / p.measured.joules_per_output_token) for p in ps]))
 
 
 __all__ = ["DecodeCheck", "DecodeMeasurement", "DecodePrediction", "check", "predict"]

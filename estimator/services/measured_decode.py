@@ -62,7 +62,7 @@ def measured_decode_document() -> dict:
                   "measured_j_per_output_token": p.measured.joules_per_output_token,
                   "predicted_j_per_output_token": p.joules_per_output_token,
                   "interval_j_per_output_token": _interval(p.joules_per_output_token, p.energy_half),
-                  "inside_energy": p.inside_energy, "previous_j_per_output_token": p.previous_j,
+                  "inside_energy": p.inside_energy, "previous_j_per_output_token": p.previous_j_per_output_token,
                   "citation": p.measured.row.citation}
                  for engine, by_source in checks.items() for c in by_source.values() for p in c.predictions],
     }

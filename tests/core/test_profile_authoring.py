@@ -133,3 +133,15 @@ def test_a_broken_ids_error_is_found_in_any_case(tmp_path):
     for given in ("my-broken", "MY-BROKEN"):
         with pytest.raises(ProfileError, match="bf16"):
             ps.get(given)
+
+
+@pytest.mark.parametrize("value", ["5", "true", '"fast"', "[1, 2]"])
+def test_peaks_written_as_no_table_are_refused_by_that_field_alone(value):
+    """Conventions audit 2026-11-28: `peak_flops_per_s = 5` raised Python's TypeError (a traceback from `profiles
+    validate` and `estimate --hardware FILE`) where [matmul] checked its rate against the 16-bit peak."""
+    start = H100.index("[peak_flops_per_s]")
+    end = H100.index("[memory]")
+    text = H100[:start].replace('default_precision = "bf16"', f'default_precision = "bf16"\npeak_flops_per_s = {value}') \
+        + H100[end:]
+    err = _refused(text)
+    assert err.field == "peak_flops_per_s" and "expected a table" in str(err)

@@ -362,7 +362,11 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         mm_tbl = r.table("matmul", required=False)
         mm = r.field(F["matmul.bf16_flops_per_s"], mm_tbl) if mm_tbl else None
         sixteen = peaks.get("bf16") or peaks.get("fp16")
-        written = {k for k in ("bf16", "fp16") if k in (data.get("peak_flops_per_s") or {})}
+        # the 16-bit peak as written; peaks written as anything but a table are [peak_flops_per_s]'s own error, and
+        # this one waits too (conventions audit 2026-11-28: a number there had raised Python's TypeError here)
+        peak_tbl = data.get("peak_flops_per_s")
+        written = (peak_tbl is not None if not isinstance(peak_tbl, Mapping)
+                   else any(k in peak_tbl for k in ("bf16", "fp16")))
         if sixteen is None and written:
             pass  # the 16-bit peak is written but broken: its own error says so, and this one waits for its fix
         elif mm is not None and sixteen is None:

@@ -132,18 +132,20 @@ LOGITS_BYTES = 4.0
 # (NVFP4 training, arXiv:2509.25149, quantises each GEMM's inputs again for the backward's layouts and keeps
 # some layers in BF16: the FP8 rule, an upper bound of the FP4 copies, is kept rather than a guess).
 FP8_PRECISIONS = ("fp8", "fp4")
+# ZeRO's stages (Rajbhandari et al. 2020, arXiv:1910.02054, §5: 1 shards the optimizer states, 2 the gradients too,
+# 3 the parameters too; FSDP's full sharding is stage 3), and 0 for none
 ZERO_STAGES = (0, 1, 2, 3)
 # The defaults when the user gives none: GPT-3's 2,048-token context (Brown et al. 2020,
 # arXiv:2005.14165, Table 2.1), the sequence length of Korthikanti et al.'s GPT experiments;
 # micro-batch 1, the smallest, as in Korthikanti et al.'s Table 3 configurations.
+DEFAULT_SEQ_LEN = 2048
+DEFAULT_MICRO_BATCH = 1
 # A layout that fits but whose modelled memory is above this share of the device's is said to be tight. A design
 # choice, not a sourced figure: the model counts the step's tensors only (not the CUDA context, NCCL's buffers or the
 # caching allocator's fragmentation, which Megatron-Bridge's memory estimator leaves out too: "validate final configs
 # with runtime memory metrics", NVIDIA NeMo Megatron-Bridge memory tuning guide), whose size no source here gives, and
 # it misses measured steps' peaks both ways (`validate` compares it with this project's measured steps).
 TIGHT_MEMORY_SHARE = 0.9
-DEFAULT_SEQ_LEN = 2048
-DEFAULT_MICRO_BATCH = 1
 # Tensor parallelism stays inside one 8-GPU server (NVLink), as Narayanan et al. 2021 (§3.3) do;
 # pipeline stages are powers of two up to the layer count.
 TP_CHOICES = (1, 2, 4, 8)

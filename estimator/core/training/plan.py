@@ -62,6 +62,11 @@ LARGE_BATCH_GAIN = 1.2
 # 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two; context parallelism for
 # sequences of 8,192 tokens or more (Llama 3 used CP 16 only at 131,072: arXiv:2407.21783 Table 4), each
 # rank keeping at least MIN_CP_TOKENS; interleaved chunks where they divide the layers; micro-batches 1-8.
+# MIN_CP_TOKENS, the micro-batches and the ZeRO stages tried are design choices, not sourced figures: 2,048 tokens a
+# rank is the default sequence (a rank's attention block no shorter than a default run's whole sequence); micro-batches
+# of 1-8 hold 79 of the 86 published layouts' (estimator/data/training_layouts.csv: 60 at 1, 19 from 2 to 8, 7 above);
+# ZeRO-0 is never tried: it holds everything ZeRO-1 holds and more, and each rank's optimizer step updates every
+# parameter (core.training.step), so in the model it is never the faster.
 TP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 PP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 CP_CHOICES = (1, 2, 4, 8, 16)
@@ -75,7 +80,7 @@ RECOMPUTE_ORDER = ("none", "selective", "full")
 # A deadline's plausible bound: from about a minute and a half to about 270 years (the bound of a run's hours,
 # 10⁸ h ÷ 24 ≈ 4 × 10⁶ days, is far beyond any plan; this keeps a typo's 10⁹ days out).
 DEADLINE_DAYS = Bound(1e-3, 1e5, "days", "a thousandth of a day (~1.4 min) to 10⁵ days (~270 years)")
-# The layouts a plan lists, the fastest first.
+# The layouts a plan lists, the fastest first: a design choice (a screen's table; the API's `plan(top=N)` lists more).
 TOP = 10
 
 

@@ -84,11 +84,10 @@ from dataclasses import dataclass, field
 from estimator.core.base.errors import InputError
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.training.memory import expert_tensor_parallel
+from estimator.core.training.memory import ZERO_STAGES, expert_tensor_parallel
 
 RECOMPUTE = ("none", "selective", "full")
 PRECISIONS = ("bf16", "fp16", "fp8", "fp4")
-ZERO_STAGES = (0, 1, 2, 3)
 
 # Bytes per element. 16-bit activations and weights; FP8 GEMM operands are 1 byte (Transformer
 # Engine keeps activations between layers in 16-bit: NVIDIA Transformer Engine docs, "FP8 primer").
@@ -105,7 +104,7 @@ BYTES_FP4 = 4.5 / BITS_PER_BYTE
 # assumed to be the same again (no FP4 layout in the fit data: the step model's FP4 figures are an extrapolation).
 LOW_PRECISION_STEPS = {"bf16": 0, "fp16": 0, "fp8": 1, "fp4": 2}
 GEMM_BYTES = {"bf16": BYTES_16BIT, "fp16": BYTES_16BIT, "fp8": BYTES_FP8, "fp4": BYTES_FP4}
-BYTES_FP32 = 4
+BYTES_FP32 = 4  # IEEE 754 single precision
 # Adam with mixed precision, per parameter held on the device: reads fp32 master weight, m, v and
 # the gradient (4 × 4 bytes), writes the weight, m, v (3 × 4) and the 16-bit copy (2): 30 bytes.
 ADAM_BYTES_PER_PARAM = 4 * BYTES_FP32 + 3 * BYTES_FP32 + BYTES_16BIT
@@ -419,20 +418,20 @@ def _saturation(x: float, half: float) -> float:
     return x / (x + half)
 
 
-def half_efficiency_dim(peak_16bit: float, half_dim_per_pflops: float) -> float:
+def half_efficiency_dim(peak_16bit_flops_per_s: float, half_dim_per_pflops: float) -> float:
     """The matrix dimension at which a GEMM reaches half its large-matrix efficiency on a device whose dense
-    16-bit peak is ``peak_16bit`` FLOP/s: ``half_dim_per_pflops`` × that peak in PFLOP/s, whatever the
+    16-bit peak is ``peak_16bit_flops_per_s``: ``half_dim_per_pflops`` × that peak in PFLOP/s, whatever the
     precision run (the module docstring)."""
-    return half_dim_per_pflops * peak_16bit / FLOPS_PER_PFLOP
+    return half_dim_per_pflops * peak_16bit_flops_per_s / FLOPS_PER_PFLOP
 
 
-def gemm_seconds(m: float, n: float, k: float, peak: float, bandwidth: float, elem_bytes: float,
-                 efficiency: float, half_dim: float) -> float:
-    """One GEMM (m×k by k×n): 2mnk FLOPs at ``efficiency × Π x/(x+half_dim)`` of ``peak``, never
-    faster than reading and writing its operands at ``bandwidth`` (bytes/s)."""
+def gemm_seconds(m: float, n: float, k: float, peak_flops_per_s: float, bandwidth_bytes_per_s: float,
+                 elem_bytes: float, efficiency: float, half_dim: float) -> float:
+    """One GEMM (m×k by k×n): 2mnk FLOPs at ``efficiency × Π x/(x+half_dim)`` of ``peak_flops_per_s``, never
+    faster than reading and writing its operands at ``bandwidth_bytes_per_s``."""
     eff = efficiency * _saturation(m, half_dim) * _saturation(n, half_dim) * _saturation(k, half_dim)
-    compute = 2.0 * m * n * k / (peak * eff)
-    memory = elem_bytes * (m * k + k * n + m * n) / bandwidth
+    compute = 2.0 * m * n * k / (peak_flops_per_s * eff)
+    memory = elem_bytes * (m * k + k * n + m * n) / bandwidth_bytes_per_s
     return max(compute, memory)
 
 
