@@ -307,20 +307,27 @@ def energy_breakdown_chart(est) -> alt.Chart:
     return energy_chart(energy_frame(est))
 
 
-MEMORY_PARTS = ("weights", "gradients", "optimizer", "activations")
+MEMORY_PARTS = ("weights", "gradients", "optimizer", "activations", "gathered_layer")
+
+
+def memory_parts(memory) -> tuple[str, ...]:
+    """The parts a bar shows: ZeRO-3's gathered layer only where there is one."""
+    return tuple(k for k in MEMORY_PARTS if k != "gathered_layer" or memory.per_device.gathered_gb > 0)
 
 
 def memory_frame(memory) -> pd.DataFrame:
     """The parts of the training memory per device (kind "part") and the device's memory (kind
     "capacity"), in one table."""
     b = memory.per_device.to_dict()
-    n = len(MEMORY_PARTS)
+    parts = memory_parts(memory)
+    n = len(parts)
     # the rule's label reads leftwards where the rule is in the axis's right half, so it stays inside the chart
     leftwards = memory.capacity_gb > max(memory.per_device.total_gb, memory.capacity_gb) / 2
-    return pd.DataFrame({"kind": ["part"] * n + ["capacity"], "part": [*MEMORY_PARTS, None],
-                         "gb": [*(b[k] for k in MEMORY_PARTS), memory.capacity_gb], "row": "per device",
+    names = [k.replace("_", " ") for k in parts]  # "gathered layer": ZeRO-3's unit gathered whole
+    return pd.DataFrame({"kind": ["part"] * n + ["capacity"], "part": [*names, None],
+                         "gb": [*(b[k] for k in parts), memory.capacity_gb], "row": "per device",
                          "order": range(n + 1), "leftwards": [False] * n + [leftwards],
-                         "label": [*MEMORY_PARTS, f"device memory {gfmt(memory.capacity_gb)} GB"]})
+                         "label": [*names, f"device memory {gfmt(memory.capacity_gb)} GB"]})
 
 
 # The device's memory: a dark dashed rule, labelled above the bar (browser audit: a thin red rule at 34 GB
@@ -335,7 +342,8 @@ def memory_layers(df: pd.DataFrame) -> alt.LayerChart:
     bars = base.transform_filter("datum.kind == 'part'").mark_bar().encode(
         x=alt.X("sum(gb):Q", title="GB per device"),
         y=alt.Y("row:N", title=None, scale=alt.Scale(paddingOuter=0.45)),
-        color=alt.Color("part:N", sort=list(MEMORY_PARTS), title=None, legend=alt.Legend(orient="bottom"),
+        color=alt.Color("part:N", sort=[k.replace("_", " ") for k in MEMORY_PARTS], title=None,
+                        legend=alt.Legend(orient="bottom"),
                         scale=palette.category_scale()),
         order=alt.Order("order:Q"),
         tooltip=["part:N", alt.Tooltip("gb:Q", format=",.4~r", title="GB")],

@@ -114,7 +114,8 @@ def memory_line(est: Estimate) -> str | None:
     from estimator.core.training.memory import gb
     b = m.per_device
     return (f"{gb(b.total_gb)} GB per device of {gfmt(m.capacity_gb)} GB (weights {gb(b.weights_gb)}, gradients "
-            f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}; "
+            f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}"
+            + (f", ZeRO-3's gathered layer {gb(b.gathered_gb)}" if b.gathered_gb else "") + "; "
             f"{m.strategy.describe()}): "
             + (f"fits, tight ({b.total_gb / m.capacity_gb:.0%} of it: see the notes)" if m.tight else
                "fits" if m.fits else "does not fit"))

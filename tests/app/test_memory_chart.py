@@ -43,3 +43,13 @@ def test_no_bundled_profiles_source_line_is_cut_on_the_estimate_page():
         lines = source_lines(api.run(hardware=pid, flops=1e21).estimate)
         longest = max(longest, *map(len, lines))
     assert 1000 < longest <= SOURCE_LINE_LIMIT  # the longest, a die-area model's embodied source, whole
+
+
+def test_the_bar_shows_zero3s_gathered_layer_only_where_there_is_one():
+    zero3 = api.run(params=6.738e9, tokens=2e12, hardware="a100-sxm-80gb", devices=64, memory={"zero": "3"}).estimate.memory
+    parts = charts.memory_frame(zero3).query("kind == 'part'")
+    assert list(parts.part) == ["weights", "gradients", "optimizer", "activations", "gathered layer"]
+    assert parts.gb.sum() == zero3.per_device.total_gb and parts.gb.iloc[-1] == zero3.per_device.gathered_gb > 0
+    zero1 = api.run(params=6.738e9, tokens=2e12, hardware="a100-sxm-80gb", devices=64, memory={"zero": "1"}).estimate.memory
+    assert list(charts.memory_frame(zero1).query("kind == 'part'").part) == ["weights", "gradients", "optimizer",
+                                                                                "activations"]

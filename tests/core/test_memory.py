@@ -130,25 +130,25 @@ def test_gpt3_on_one_v100_does_not_fit_and_says_how_many_would(capsys):
     holds it: 96 layers, d_model 12,288; stated in the output); with ZeRO-3 and full recomputation each device keeps
     2sbhL = 2 · 2048 · 12288 · 96 bytes = 4.83 GB of activations and the final LayerNorm's and output layer's inputs and fp32
     logits, s(4h + 4v) = 2048 · (4 · 12288 + 4 · 50257) bytes = 0.51 GB, so N_d = ⌈2800 ÷ (34.36 − 5.34)⌉ = 97 (95 before the
-    logits were counted; 109 with Llama 3.1 405B's shape, the nearest before); with two pipeline stages the logits sit
-    on the last, which holds one micro-batch of half the layers, and the first's 4.83 GB bound the activations:
-    2 × ⌈1400 ÷ (34.36 − 4.83)⌉ = 96 devices, the fewest."""
+    logits were counted; 109 with Llama 3.1 405B's shape, the nearest before). ZeRO-3 gathers a layer whole for its
+    forward and backward, 1.81e9 parameters at 2 + 2 bytes (7.24 GB) on one tensor-parallel rank: with 4 ranks 1.81 GB,
+    the activations 4.96 GB (the output layer's split too), so 4 × ⌈700 ÷ (34.36 − 4.96 − 1.81)⌉ = 104 devices, the
+    fewest (96 on two pipeline stages before the gathered layer was counted)."""
     code, out, _ = cli(capsys, "estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "v100-sxm2",
                        "--devices", "1")
     assert code == 0
     assert "does not fit" in out
-    assert ("needs ≥ 96 × NVIDIA V100 SXM2 32GB with ZeRO-3, full recomputation, pipeline 2: the chosen 1 device cannot "
-            "hold it") in out
+    assert ("needs ≥ 104 × NVIDIA V100 SXM2 32GB with ZeRO-3, full recomputation, tensor parallel 4: the chosen 1 device "
+            "cannot hold it") in out
     code, out, _ = cli(capsys, "estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "v100-sxm2",
                        "--devices", "1", "--format", "json")
     m = json.loads(out)["memory"]
-    act = 2 * 2048 * 12288 * 96 / GB
+    act = (2 * 2048 * 12288 * 96 + 2048 * (4 * 12288 + 4 * 50257) / 4) / GB  # the output layer's split by TP 4
+    gathered = 4 * (175e9 - 2 * 50257 * 12288) / 96 / 4 / GB
     assert m["fits"] is False and m["min_devices"] is None
-    assert m["fewest_devices"]["devices"] == 2 * math.ceil(16 * 175e9 / 2 / GB / (34.36 - act)) == 96
-    output = 2048 * (4 * 12288 + 4 * 50257) / GB  # one stage alone holds the logits too: 97
-    assert math.ceil(16 * 175e9 / GB / (34.36 - act - output)) == 97
-    assert m["fewest_devices"]["strategy"] == {"zero": 3, "recompute": "full", "tensor_parallel": 1,
-                                               "pipeline_parallel": 2, "context_parallel": 1, "expert_parallel": 1,
+    assert m["fewest_devices"]["devices"] == 4 * math.ceil(16 * 175e9 / 4 / GB / (34.36 - act - gathered)) == 104
+    assert m["fewest_devices"]["strategy"] == {"zero": 3, "recompute": "full", "tensor_parallel": 4,
+                                               "pipeline_parallel": 1, "context_parallel": 1, "expert_parallel": 1,
                                                "sequence_parallel": True, "attention_kernel": "flash",
                                                "interleaved_chunks": 1}
     assert m["per_device_gb"]["weights"] == pytest.approx(350.0)
@@ -232,3 +232,38 @@ def test_the_interleaved_schedule_holds_more_activations_on_the_first_stage():
     assert inter.activations_gb == pytest.approx(1.125 * plain.activations_gb)
     assert (plain.weights_gb, plain.optimizer_gb) == (inter.weights_gb, inter.optimizer_gb)
     assert plain.total_gb < 85.52 < inter.total_gb
+
+
+def test_zero3_holds_one_layer_gathered_whole_beside_its_shards():
+    """Plan review 2026-11-28: ZeRO-3 counted the shards alone, so GPT-3 175B at TP 2 on 1,024 A100s read 85.5 of
+    85.9 GB, "fits", without the layer FSDP and DeepSpeed gather whole for its forward and backward. The unit: a layer
+    (split by TP), or the embedding table where larger, at 2 + 2 bytes (16-bit parameters and gradients); none on one
+    rank, none below ZeRO-3; a mixture of experts' layer holds its experts' expert-parallel share."""
+    gpt3 = mem.Shape(175e9, 96, 12288, 96, vocab=50257)
+    layer = (175e9 - 2 * 50257 * 12288) / 96
+    b = mem.per_device(gpt3, mem.Strategy(zero=3, tp=2), 512, 2048, 1, "bf16")
+    assert b.gathered_gb == pytest.approx(4 * layer / 2 / GB) == pytest.approx(3.62, abs=0.01)
+    assert b.total_gb == pytest.approx(b.weights_gb + b.gradients_gb + b.optimizer_gb + b.activations_gb + 3.62,
+                                       abs=0.01)
+    assert mem.per_device(gpt3, mem.Strategy(zero=3, tp=2), 1, 2048, 1, "bf16").gathered_gb == 0
+    assert mem.per_device(gpt3, mem.Strategy(zero=2, tp=2), 512, 2048, 1, "bf16").gathered_gb == 0
+    llama8b = mem.Shape(8.03e9, 32, 4096, 32, vocab=128256)  # its embedding (525M) outweighs a layer (218M)
+    assert mem.per_device(llama8b, mem.Strategy(zero=3), 8, 2048, 1, "bf16").gathered_gb == pytest.approx(
+        4 * 128256 * 4096 / GB)
+    # Mixtral 8x7B-like: 46.7B, 12.9B active, 8 experts, 2 a token: each layer's experts split over EP 8
+    experts = mem.expert_params(46.7e9, 12.9e9, 8, 2)
+    moe = mem.Shape(46.7e9, 32, 4096, 32, expert_params=experts, experts=8, vocab=32000)
+    dense = (46.7e9 - experts - 2 * 32000 * 4096) / 32
+    got = mem.per_device(moe, mem.Strategy(zero=3, ep=8), 8, 2048, 1, "bf16").gathered_gb
+    assert got == pytest.approx(4 * (dense + experts / 32 / 8) / GB)
+
+
+def test_the_fewest_devices_under_zero3_count_the_gathered_layer():
+    """min_devices solves fixed + sharded ÷ N_d ≤ capacity with the gathered layer among the fixed part: the count it
+    gives fits, one fewer does not."""
+    gpt3 = mem.Shape(175e9, 96, 12288, 96, vocab=50257)
+    st = mem.Strategy(zero=3, recompute="full", tp=4)
+    n = mem.min_devices(gpt3, st, 34.36, 2048, 1, "fp16")
+    assert n == 104
+    assert mem.per_device(gpt3, st, n // 4, 2048, 1, "fp16").total_gb <= 34.36
+    assert mem.per_device(gpt3, st, n // 4 - 1, 2048, 1, "fp16").total_gb > 34.36

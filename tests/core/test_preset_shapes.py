@@ -61,14 +61,17 @@ def test_gpt3_presets_use_gpt3_shape(pid):
 
 
 def test_gpt3_fewest_devices_follow_from_gpt3_shape():
-    """ZeRO-3 with full recomputation keeps 2·s·b·h·L = 2 · 2048 · 12288 · 96 bytes ≈ 4.83 GB of
-    activations per device; the output layer's 0.46 GB sits on the last of two pipeline stages, which holds one
-    micro-batch of half the layers, so 2 × ⌈16 · 175e9 / 2 / 1e9 ÷ (34.36 − 4.83)⌉ = 96 V100s 32 GB (34.36 GB as they
-    report it; one stage holding both: 97; 95 before the logits were counted; 109 with 405B's shape)."""
+    """ZeRO-3 with full recomputation keeps 2·s·b·h·L = 2 · 2048 · 12288 · 96 bytes ≈ 4.83 GB of activations per
+    device, with the output layer's inputs and logits split by 4-way tensor parallelism 4.96 GB; ZeRO-3 gathers one
+    layer whole, (175e9 − 2 · 50,257 · 12,288) / 96 / 4 parameters at 2 + 2 bytes, 1.81 GB; so
+    4 × ⌈16 · 175e9 / 4 / 1e9 ÷ (34.36 − 4.96 − 1.81)⌉ = 104 V100s 32 GB (34.36 GB as they report it; 96 on two
+    pipeline stages before the gathered layer was counted, where it is 7.2 GB a device)."""
     tm = api.run(preset_id="gpt3-175b").estimate.memory
-    act_full = 2 * 2048 * 12288 * 96 / GB
-    assert tm.best_devices == 2 * -(-16 * 175e9 / 2 / GB // (34.36 - act_full)) == 96
-    assert (tm.best_strategy.zero, tm.best_strategy.recompute, tm.best_strategy.pp) == (3, "full", 2)
+    assert (tm.best_strategy.zero, tm.best_strategy.recompute, tm.best_strategy.tp, tm.best_strategy.pp) == (
+        3, "full", 4, 1)
+    act = (2 * 2048 * 12288 * 96 + 4 * 2048 * 12288 / 4 + 4 * 2048 * 50257 / 4) / GB
+    gathered = 4 * (175e9 - 2 * 50257 * 12288) / 96 / 4 / GB
+    assert tm.best_devices == 4 * -(-16 * 175e9 / 4 / GB // (34.36 - act - gathered)) == 104
 
 
 def test_other_presets_shapes():

@@ -123,12 +123,13 @@ def test_a_published_runs_memory_is_of_the_settings_assumed_not_of_the_run(prese
 def test_the_gpt3_memory_sentence():
     """GPT-3 on 8 devices, a scenario of the tool's settings (not the published run's split): its verdict stated."""
     _, st = _statement(preset_id="gpt3-175b", devices=8)
-    # 16 × 175e9 = 2,800 GB of model states and 82.7 GB of activations, FlashAttention's and the output layer's
+    # 16 × 175e9 = 2,800 GB of model states and 82.7 GB of activations, FlashAttention's and the output layer's; the
+    # fewest devices with ZeRO-3's gathered layer (96 on two pipeline stages before it was counted)
     # (test_preset_shapes.py)
     assert (" Training would need 2,883~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
             "activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} against 34.36~GB "
             "of device memory, which would not fit with no ZeRO sharding, no activation recomputation; the fewest "
-            "devices that hold it are 96 with ZeRO-3, full recomputation, pipeline 2.") in st.tex
+            "devices that hold it are 104 with ZeRO-3, full recomputation, tensor parallel 4.") in st.tex
 
 
 def test_a_scenario_that_is_not_the_run_keeps_its_verdict():

@@ -206,19 +206,22 @@ class Strategy:
 
 @dataclass(frozen=True)
 class Breakdown:
-    """Memory per device, GB (decimal)."""
+    """Memory per device, GB (decimal): the model states (weights, gradients, optimizer: their shards under ZeRO),
+    the activations, and under ZeRO-3 the unit gathered whole for its forward and backward (``zero3_gathered_params``:
+    its parameters and gradients)."""
     weights_gb: float
     gradients_gb: float
     optimizer_gb: float
     activations_gb: float
+    gathered_gb: float = 0.0
 
     @property
     def total_gb(self) -> float:
-        return self.weights_gb + self.gradients_gb + self.optimizer_gb + self.activations_gb
+        return self.weights_gb + self.gradients_gb + self.optimizer_gb + self.activations_gb + self.gathered_gb
 
     def to_dict(self) -> dict:
         return {"weights": self.weights_gb, "gradients": self.gradients_gb, "optimizer": self.optimizer_gb,
-                "activations": self.activations_gb, "total": self.total_gb}
+                "activations": self.activations_gb, "gathered_layer": self.gathered_gb, "total": self.total_gb}
 
 
 GB_PLAIN = (1e-3, 1e4)  # GB figures written plainly; outside, in powers of ten (never 51,200,445,644,800,112)
@@ -415,13 +418,34 @@ def interleaved_penalty(pp: int, vp: int) -> float:
     return 1.0 + (pp - 1) / (pp * vp) if pp > 1 and vp > 1 else 1.0
 
 
+# ZeRO-3 (FSDP's full sharding) gathers each unit's parameters whole before its forward and backward, and holds the
+# unit's gradients whole until they are reduce-scattered (PyTorch's FSDP2 tutorial: "before forward and backward,
+# sharded parameters are all-gathered into unsharded parameters"; "inside backward, local unsharded gradients are
+# reduce-scattered"): beside the shards, one unit's parameters and gradients at their own bytes, as DeepSpeed's own
+# estimate counts them (``estimate_zero3_model_states_mem_needs``, deepspeed/runtime/zero/stage3.py: 4 bytes, 16-bit
+# parameters and gradients, × the largest layer's parameters, beside 18 bytes × N ÷ devices). The unit: one transformer
+# layer, as FSDP's transformer wrapping policy makes it (its experts on this rank's expert-parallel share), or the
+# embedding table where larger, each split by the tensor-parallel ranks. Prefetching the next unit (FSDP2 keeps two
+# all-gather outputs alive in its forward: PyTorch PR #128884) is left out, as DeepSpeed's estimate leaves it out
+# (plan review 2026-11-28: GPT-3 175B's ZeRO-3 best layout had read 85.5 of 85.9 GB with none, about 3.6 GB short).
+def zero3_gathered_params(shape: Shape, st: Strategy, etp: int) -> float:
+    """Parameters of the largest unit ZeRO-3 gathers whole on one device (the comment above); 0 below ZeRO-3."""
+    if st.zero < 3:
+        return 0.0
+    embedding = shape.vocab * shape.d_model
+    dense_layer = max(shape.params - shape.expert_params - 2 * embedding, 0.0) / shape.layers
+    expert_layer = shape.expert_params / shape.layers / (etp * st.ep)
+    return max(dense_layer / st.tp + expert_layer, embedding / st.tp)
+
+
 def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,
                precision: str) -> Breakdown:
     """Memory on one device with ``dp`` data-parallel replicas: the model states of a stage, and the activations of
     the first pipeline stage (L layers' worth under 1F1B) or of the last (one micro-batch of its layers and the
     output layer's), the larger. ZeRO shards over the dp·cp data- and context-parallel ranks; a mixture of
     experts' expert states over the ranks that hold the same experts (tp·dp·cp ÷ (etp·ep), ``expert_tensor_parallel``:
-    dp·cp ÷ ep where the experts split over the run's tensor-parallel ranks)."""
+    dp·cp ÷ ep where the experts split over the run's tensor-parallel ranks). Under ZeRO-3 over more than one rank,
+    the weights and gradients include the unit gathered whole (``zero3_gathered_params``)."""
     w, g, o = bytes_per_param(precision)
     psi = (shape.params - shape.expert_params) / (st.tp * st.pp)  # parameters per model-parallel rank
     group = dp * st.cp
@@ -457,9 +481,11 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
     # "fits", where Megatron counts 87.5 GB of an 85.5 GB H100)
     first = act * interleaved_penalty(st.pp, st.vp)
     act = max(first, act / st.pp + output)
+    gathered = zero3_gathered_params(shape, st, etp) if group > 1 else 0.0  # one rank holds everything whole already
     return Breakdown((w * psi / shard_w + experts(w, st.zero >= 3)) / BYTES_PER_GB,
                      (g * psi / shard_g + experts(g, st.zero >= 2)) / BYTES_PER_GB,
-                     (o * psi / shard_o + experts(o, st.zero >= 1)) / BYTES_PER_GB, act / BYTES_PER_GB)
+                     (o * psi / shard_o + experts(o, st.zero >= 1)) / BYTES_PER_GB, act / BYTES_PER_GB,
+                     (w + g) * gathered / BYTES_PER_GB)
 
 
 def min_devices(shape: Shape, st: Strategy, capacity_gb: float, seq_len: float, micro_batch: float,
@@ -474,9 +500,12 @@ def min_devices(shape: Shape, st: Strategy, capacity_gb: float, seq_len: float, 
         return ranks * step
     if st.zero == 0:
         return None
-    # per device = fixed + sharded / N_d
+    # per device = fixed + sharded / N_d, ZeRO-3's gathered unit in the fixed part from two ranks on (in ``one`` where
+    # cp > 1 already)
+    w, g, _ = bytes_per_param(precision)
+    unit_gb = (w + g) * zero3_gathered_params(shape, st, folded_expert_tp(st.tp, st.ep, st.cp) or st.tp) / BYTES_PER_GB
     sharded = one.optimizer_gb + (one.gradients_gb if st.zero >= 2 else 0.0) + (one.weights_gb if st.zero >= 3 else 0.0)
-    fixed = one.total_gb - sharded
+    fixed = one.total_gb - sharded - one.gathered_gb + unit_gb
     if fixed >= capacity_gb:
         return None
     dp = max(1, math.ceil(sharded / (capacity_gb - fixed) - 1e-12))
