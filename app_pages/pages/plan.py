@@ -110,6 +110,11 @@ def render() -> None:
         # a price for the costs however the run is sized, as `plan --price-usd-per-hour` takes it (app-and-CLI review
         # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a")
         price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
+    # the device's precisions the step model covers, its default first where it is one (as `plan` takes it)
+    profile = default_profiles().get(hardware)
+    precisions = [x for x in plan_service.STEP_PRECISIONS if x in profile.peak_flops_per_s]
+    precision = d.select(PLAN["precision"], precisions, default=profile.default_precision
+                         if profile.default_precision in precisions else precisions[0], where=right)
     seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)
     batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
                      placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)
@@ -121,6 +126,7 @@ def render() -> None:
         return
     try:
         report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
+                                   precision=precision,
                                    global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget,
                                    price_usd_per_device_hour=price)
     except EstimatorError as exc:
@@ -144,7 +150,8 @@ def render() -> None:
         opened = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
                                   PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: "Devices",
                                   PLAN["devices"].url_key: fast["devices"], PLAN["seq_len"].url_key: seq_len or report.seq_len,
-                                  PLAN["global_batch_tokens"].url_key: batch, I.PLAN_PRICE.url_key: price})
+                                  PLAN["global_batch_tokens"].url_key: batch, I.PLAN_PRICE.url_key: price,
+                                  PLAN["precision"].url_key: precision})
         cheaper = " It is faster and cheaper than the fewest devices' plan below." if report.fastest_is_cheaper else ""
         st.markdown(f"[Its layouts on {fast['devices']:,} devices]({opened}).{cheaper}")
     if report.target:
@@ -201,7 +208,7 @@ def render() -> None:
                             # would follow the default); an empty global batch stays empty: it asks for the default
                             # and the 16M batch beside it, which a number given would not
                             PLAN["seq_len"].url_key: seq_len or report.seq_len,
-                            PLAN["global_batch_tokens"].url_key: batch})
+                            PLAN["global_batch_tokens"].url_key: batch, PLAN["precision"].url_key: precision})
     st.markdown("**Link to this plan** (it holds every input, those at today's defaults too, which the address bar "
                 "leaves out; a global batch you did not give stays unset, so that the plan also tries 16M tokens a step)")
     st.code(link, language=None, wrap_lines=True)

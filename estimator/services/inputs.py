@@ -433,7 +433,7 @@ PLAN_PRICE = PRICE.but(url_key="plan_price", widget_help="This profile has no pr
 PLAN_BY = Input(name="plan_by", label="Size the run by", choices=("Devices", "Deadline", "Budget"), default="Devices",
                 url_key="plan_by", widget="radio",
                 widget_help="Devices you have, or the fewest that meet a deadline or a budget")
-# The Plan page draws the model, hardware, tokens, devices (or deadline or budget), sequence and global batch, under
+# The Plan page draws the model, hardware, tokens, devices (or deadline or budget), precision, sequence and global batch, under
 # their own URL keys (plan_*: a link to the Plan page does not set the Estimate page's fields); the layout's parts
 # and the site are the CLI's alone (the page plans the layout and uses the profile's site defaults).
 PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b", url_key="plan_model",
@@ -445,7 +445,10 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
              TOKENS.but(help="training tokens D", required=True, label="Training tokens", url_key="plan_tokens"),
              DEVICES.but(help="devices (or a deadline or budget to find them)", url_key="plan_devices",
                          widget_help="Devices you have: the layouts that fit them, ranked by time"),
-             DEADLINE, BUDGET_USD, cli_only(PRECISION),
+             DEADLINE, BUDGET_USD,
+             # its own key, as the page's others (plan review 2026-11-28: FP8 and FP4 plans were the CLI's alone)
+             PRECISION.but(url_key="plan_precision", widget_help="The precision whose peak the step model runs at: "
+                                                                 "the device's own precisions the step model covers"),
              SEQ_LEN.but(url_key="plan_seq", widget_help=f"Tokens per sequence (default {DEFAULT_SEQ_LEN:,})"),
              GLOBAL_BATCH_TOKENS.but(url_key="plan_batch",
                                      widget_help=f"Tokens per optimizer step (default "

@@ -97,7 +97,7 @@ def test_the_plan_pages_fields_are_the_declared_inputs_and_a_link_sets_them():
     batch from `plan`'s declarations (labels and URL keys), and a link with them plans what `plan` plans."""
     from estimator.services import inputs as I
     assert set(I.url_keys(I.PLAN)) == {"plan_model", "plan_hw", "plan_tokens", "plan_devices", "plan_deadline",
-                                       "plan_budget", "plan_seq", "plan_batch"}
+                                       "plan_budget", "plan_precision", "plan_seq", "plan_batch"}
     link = {"plan_model": "llama-3.1-8b", "plan_hw": "a100-sxm-80gb", "plan_tokens": "1e12", "plan_devices": "64",
             "plan_seq": "8192", "plan_batch": "2e6"}
     at = shared_page("plan", link)
@@ -118,8 +118,9 @@ def test_a_deadline_met_at_the_centre_only_says_how_many_devices_meet_it_at_the_
     A budget likewise (the second browser review: $29M on 16 devices, its range to $34M, past $30M)."""
     report = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", deadline_days=30)
     note = next(n for n in report.notes if plan_service.CENTRE_ONLY in n)
-    # 31.5 days before the GEMMs' half dimension moved to the device's peak (its range widened: x/1.16 to x/1.20)
-    assert note.startswith("the deadline is met at the centre, not across the 80% range: it reaches 33.7 days on 40 ")
+    # 31.5 days before the GEMMs' half dimension moved to the device's peak (its range widened: x/1.16 to x/1.20);
+    # 33.7 before ZeRO-3's gathered layer was counted (2026-11-28)
+    assert note.startswith("the deadline is met at the centre, not across the 80% range: it reaches 34.2 days on 40 ")
     assert report.best.estimate.range["wall_clock_s"][1] > 30 * S_PER_DAY >= report.best.estimate.wall_clock_s
     safe = int(note.rsplit(": ", 1)[1].replace(",", ""))
     at_safe = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=safe)
@@ -232,3 +233,24 @@ def test_a_profile_without_a_price_takes_one_however_the_run_is_sized(params, ta
     assert report.best.estimate.cost_usd is not None
     assert _metrics(at)["Cost"] == hz.human("cost_usd", report.best.estimate.cost_usd)
     assert not [w for w in at.warning if "plan_price" in w.value]
+
+
+def test_the_plan_page_plans_at_the_precision_chosen_as_plan_does():
+    """Plan review 2026-11-28: FP8 and FP4 plans were the CLI's alone. The page offers the device's precisions the
+    step model covers (an H100: bf16, fp16, fp8; a B200: fp4 too; an A100 no fp8), its default first, and plans at
+    the one chosen; a link to a precision the device lacks is said and planned at the default."""
+    at = shared_page("plan", {"plan_precision": "fp8"})
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, precision="fp8")
+    (box,) = [s for s in at.selectbox if s.label == "Precision"]
+    assert box.options == ["bf16", "fp16", "fp8"] and box.value == "fp8"
+    assert at.dataframe[0].value["days"].iloc[0] == pytest.approx(report.best.estimate.wall_clock_s / S_PER_DAY)
+    bf16 = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
+    assert report.best.estimate.wall_clock_s < 0.8 * bf16.best.estimate.wall_clock_s
+    link = next(x.value for x in at.code if "plan_model=" in x.value)
+    assert "plan_precision=fp8" in link
+    b200 = shared_page("plan", {"plan_hw": "b200", "plan_precision": "fp4"})
+    assert [s for s in b200.selectbox if s.label == "Precision"][0].options == ["bf16", "fp16", "fp8", "fp4"]
+    assert not b200.error
+    a100 = shared_page("plan", {"plan_hw": "a100-sxm-80gb", "plan_precision": "fp8"})
+    assert any("plan_precision" in w.value for w in a100.warning)
+    assert [s for s in a100.selectbox if s.label == "Precision"][0].value == "bf16"
