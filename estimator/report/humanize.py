@@ -173,13 +173,37 @@ DURATION_UNITS = ((1.0, "s", S_PER_MINUTE), (S_PER_MINUTE, "min", S_PER_HOUR), (
                   (S_PER_DAY, "days", S_PER_YEAR))
 
 
+def _duration_unit(seconds: float) -> float:
+    """The seconds in the unit ``duration`` writes ``seconds`` in."""
+    for unit, _, below in DURATION_UNITS:
+        if seconds < below and rounded(seconds / unit) < below / unit:
+            return unit
+    return S_PER_YEAR
+
+
+def _in_unit(seconds: float, unit: float) -> str:
+    if unit == S_PER_YEAR:
+        return noun(count(seconds / S_PER_YEAR), "year")
+    return f"{sig(seconds / unit)} {next(name for u, name, _ in DURATION_UNITS if u == unit)}"
+
+
 def duration(seconds: float) -> str:
     if seconds is None:
         return "n/a"
-    for unit, name, below in DURATION_UNITS:
-        if seconds < below and rounded(seconds / unit) < below / unit:
-            return f"{sig(seconds / unit)} {name}"
-    return noun(count(seconds / S_PER_YEAR), "year")
+    return _in_unit(seconds, _duration_unit(seconds))
+
+
+# A range's low end is written in its high end's unit where it is at least this share of one ("1.88 days – 2.78 days",
+# not "45.0 hours – 2.78 days": plan review 2026-11-28); below, in its own ("10.0 min – 3.00 days"). A design choice.
+SAME_UNIT_FROM = 0.1
+
+
+def duration_range(low: float, high: float) -> tuple[str, str]:
+    """A time range's two ends, in one unit where the low end reads well in the high end's."""
+    unit = _duration_unit(high)
+    if low / unit >= SAME_UNIT_FROM and _duration_unit(low) != unit:
+        return _in_unit(low, unit), duration(high)
+    return duration(low), duration(high)
 
 
 # The tables below: energy, mass and volume step through the named conversions of
@@ -349,6 +373,8 @@ def range_ends(fmt, low: float, high: float) -> tuple[str, str]:
     """A range's two ends as ``fmt`` writes them; a cost's with the figures they need to read apart."""
     if fmt is money and low != high:
         return money_range(low, high)
+    if fmt is duration:
+        return duration_range(low, high)
     return fmt(low), fmt(high)
 
 

@@ -530,7 +530,11 @@ def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) 
     asked = gfmt(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), 3)
     ran = batch(larger)
     rounded = "" if ran == asked else f", rounded to whole micro-batches on its replicas: {ran}"
-    return (f"{LARGER_BATCH_START}{batch(best)} tokens a step) the best layout on {best.devices:,} devices "
+    # the default as the header names it, and what the best layout runs where it rounds it up to fill its replicas
+    # (plan review 2026-11-28: "the default global batch (6.29 × 10⁶ …)" under a header of ~4.19 × 10⁶)
+    default, run = gfmt(float(DEFAULT_GLOBAL_BATCH_TOKENS), 3), batch(best)
+    default_words = f"{run} tokens a step" if run == default else f"{default} tokens, {run} a step on its replicas"
+    return (f"{LARGER_BATCH_START}{default_words}) the best layout on {best.devices:,} devices "
             f"reaches MFU {best.step.mfu:.0%}; a batch of {asked} tokens (about Llama 3 405B's 16M on 16,384 H100s, "
             f"arXiv:2407.21783 §3.4.1{rounded}) would take {best.run_seconds / larger.run_seconds:.1f}× less time, MFU "
             f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}): give the global batch the run will use")

@@ -42,3 +42,12 @@ def test_gpt3s_share_of_world_electricity_reads_without_powers_of_ten():
                                         ("3.42 TW", "≈3.42 TW"), ("264 kWh", "≈264 kWh"), ("4.00 MWh", "≈4 MWh")])
 def test_a_quoted_round_figure_keeps_no_digits_it_never_had(text, said):
     assert hz.approx(text) == said
+
+
+@pytest.mark.parametrize("low_s, high_s, said", [
+    (45 * 3600, 2.78 * 86400, "1.88 days – 2.78 days"),          # plan review 2026-11-28: "45.0 hours – 2.78 days"
+    (300 * 86400, 1.2 * 365.25 * 86400, "0.821 years – 1.20 years"),
+    (600, 3 * 86400, "10.0 min – 3.00 days"),                      # a low end under a tenth of the unit keeps its own
+    (3 * 86400, 5 * 86400, "3.00 days – 5.00 days")])
+def test_a_time_range_is_written_in_one_unit_where_its_low_end_reads_well_in_it(low_s, high_s, said):
+    assert hz.human_range("wall_clock_s", low_s, high_s) == said

@@ -389,3 +389,14 @@ def test_the_larger_batchs_note_says_what_the_layout_rounds_it_to():
     (said,) = [n for n in r.notes if n.startswith("at the default global batch")]
     assert ("a batch of 1.68 × 10⁷ tokens (about Llama 3 405B's 16M on 16,384 H100s, arXiv:2407.21783 §3.4.1, rounded to "
             "whole micro-batches on its replicas: 2.52 × 10⁷) would take") in said
+
+
+def test_the_larger_batchs_note_names_the_default_as_the_header_does_and_what_the_best_layout_runs():
+    """Plan review 2026-11-28: Llama 2 13B on 6,144 A100s said "at the default global batch (6.29 × 10⁶ tokens a step)"
+    under a header of ~4.19 × 10⁶: the best layout rounds the default up to fill its 768 replicas. Both are said; where
+    it runs the default itself, the default alone."""
+    from estimator import plan
+    r = plan(model="llama-2-13b", tokens=2e12, devices=6144, hardware="a100-sxm-80gb")
+    (said,) = [n for n in r.notes if n.startswith("at the default global batch")]
+    assert said.startswith("at the default global batch (4.19 × 10⁶ tokens, 6.29 × 10⁶ a step on its replicas) the best "
+                           "layout on 6,144 devices reaches MFU")
