@@ -418,7 +418,7 @@ def render() -> None:
                    "Same numbers as `python -m estimator inference …`; its accuracy is on the Accuracy page.")
     try:
         # reads the model catalog: a broken data file is an error box, not a traceback
-        kw = inputs(st.container(horizontal=True) if lecture else None)
+        kw = inputs(style.controls_row("inference") if lecture else None)
         report = limits.inference_report(**kw)
     except EstimatorError as exc:
         c.show_error(exc, labels=FIELD_LABELS)

@@ -224,6 +224,24 @@ def metric_cells(n: int, key: str, lecture: bool = False, where=st) -> list:
     return [row.container() for _ in range(n)]
 
 
+# A lecture page's controls in a row of the main area (its sidebar closed): each at least this wide, so that a narrow
+# room wraps them onto another row rather than squeezing them (browser check 2026-11-28: beside the open sidebar at
+# 1,024 px the Inference page's four shrank to 120-165 px, "Architectur/e (optional)" broken mid-word and its
+# parameters' "7.00 billion (or shape)" cut to "7.00 bi"). The width of that placeholder with the field's steppers: a
+# design choice, checked in the browser tests. The Estimate page's three short controls keep Streamlit's row (at 176 px
+# each they are whole, and wrapped they would push its headline down).
+CONTROLS_ROW_KEY = "cce_controls_"
+CONTROL_MIN_REM = 15
+CONTROLS_ROW_CSS = (f'<style>[class*="st-key-{CONTROLS_ROW_KEY}"] > :is([data-testid="stLayoutWrapper"], '
+                    f'[data-testid="stElementContainer"]) {{ min-width: {CONTROL_MIN_REM}rem; }}</style>')
+
+
+def controls_row(key: str, where=st):
+    """A row of controls that wraps (``CONTROLS_ROW_CSS``); ``key`` names it (unique on the page)."""
+    where.html(CONTROLS_ROW_CSS)
+    return where.container(horizontal=True, key=CONTROLS_ROW_KEY + key)
+
+
 # A lecture page in a frame (?embed=true; an iframe on a slide) smaller than the lecture's slide
 # (EMBED_COMPACT_BELOW_PX): a smaller title and numbers, the numbers in one row (at 640×360 Streamlit
 # stacked the columns: a claim's numbers lay below 560 px, the Estimate page's lecture link showed one of

@@ -230,3 +230,44 @@ def test_a_lecture_pages_numbers_are_laid_out_by_the_room_beside_the_open_sideba
     finally:
         context.close()
     assert not faults, faults
+
+
+# Each control of a lecture page's row in the main area: a field's placeholder or value wider than its field, or a
+# label (an expander's, a widget's) whose longest word is wider than its box (the browser then breaks it mid-word).
+CONTROLS_CUT = f"""() => {{ const c = document.createElement('canvas').getContext('2d'), out = [];
+  const width = (el, text) => {{ const s = getComputedStyle(el); c.font = `${{s.fontWeight}} ${{s.fontSize}} ${{s.fontFamily}}`;
+    return c.measureText(text).width; }};
+  for (const row of document.querySelectorAll('[class*="st-key-{style.CONTROLS_ROW_KEY}"]')) {{
+    for (const el of row.querySelectorAll('input')) {{
+      const s = getComputedStyle(el), room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      const text = el.value || el.placeholder;
+      if (text && width(el, text) > room + 0.5) out.push(['cut', text, Math.round(room)]); }}
+    for (const el of row.querySelectorAll('summary p, label p')) {{
+      const longest = Math.max(...el.innerText.split(/\\s+/).map(w => width(el, w)));
+      if (longest > el.clientWidth + 0.5) out.push(['word broken', el.innerText, Math.round(el.clientWidth)]); }} }}
+  return out; }}"""
+
+
+@pytest.mark.parametrize("width, height", [(1024, 768), (800, 600), (1280, 720)])
+def test_the_inference_lectures_controls_wrap_rather_than_cut_beside_the_open_sidebar(browser, server, width, height):
+    """Browser check 2026-11-28: beside the open sidebar at 1,024 px the Inference page's lecture controls shrank to
+    120-165 px each: "Architecture (optional)" broke mid-word and the parameters' "7.00 billion (or shape)" read
+    "7.00 bi". They wrap onto another row instead (``style.controls_row``), whole."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.goto(f"{server}/inference?lecture=1")
+        wait_until_drawn(page)
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.wait_for_function(SIDEBAR_OPEN, timeout=TIMEOUT_MS)
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server}/inference?lecture=1")
+        wait_until_drawn(page)
+        page.evaluate(LAID_OUT)
+        assert page.evaluate(SIDEBAR_OPEN)
+        assert page.evaluate(f"""() => document.querySelectorAll('[class*="st-key-{style.CONTROLS_ROW_KEY}"] input').length""") >= 1
+        assert not settled(page, CONTROLS_CUT)
+    finally:
+        context.close()
