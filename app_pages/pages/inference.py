@@ -430,7 +430,7 @@ def render() -> None:
     st.caption(c.md_escape(scenario_line(r), SCENARIO_LINE_MAX_CHARS))
     # what the held-out benchmarks showed of this batch's range, in view beside the numbers it qualifies
     # (browser audit: a 0% coverage was only in the closed box below, under a headline range)
-    in_view = [n for n in serving_accuracy.small_batch_note(r.batch_size) if n in r.notes]
+    in_view = [n for n in serving_accuracy.small_batch_note(r.batch_size, r.engine) if n in r.notes]
     for note in in_view:
         st.warning(c.md_escape(note[:1].upper() + note[1:], 600), icon=":material/warning:")
     headline(r)
