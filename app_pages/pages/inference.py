@@ -21,6 +21,7 @@ from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.limits import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving.layout import p99_held_words, p99_share_words, p99_words
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
@@ -34,7 +35,14 @@ from estimator.report import humanize as hz
 from estimator.services import limits, serving_accuracy
 from estimator.services.inputs import SERVING as S
 from estimator.services.inputs import labels
-from estimator.services.serving_words import DEVICES_ONLY, DEVICES_ONLY_MEANING, one_replica, per_million, site_used
+from estimator.services.serving_words import (
+    DEVICES_ONLY,
+    DEVICES_ONLY_MEANING,
+    footprint_rows,
+    one_replica,
+    per_million,
+    site_used,
+)
 
 # Defaults, each with its source:
 DEFAULT_HARDWARE = limits.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (estimator/services/limits.py)
@@ -202,7 +210,8 @@ def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, he
 
 def headline(r) -> None:
     """The speed, memory, per-query and total rows; in lecture mode the speed and per-query rows only, large."""
-    # the engine's intervals' meaning: the page shows no embodied CO₂e or water, whose stated ranges it would also say
+    # the engine's intervals' meaning for its figures; the embodied CO₂e's and water's ranges, as their sources state
+    # them, are said with them (footprint_caption)
     meaning = r.range_meaning.removesuffix(FOOTPRINT_RANGE)
     lecture = c.is_lecture()
     cols = style.metric_cells(4, "inf_speed", lecture)
@@ -244,6 +253,11 @@ def headline(r) -> None:
         _metric_with_range(cols[2], "Cost per query", cost_usd, range_usd, hz.money, meaning)
     if line := per_million(r):  # as price lists quote serving, the CLI's row word for word
         st.caption(c.md_escape(f"Per million output tokens, {DEVICES_ONLY} (PUE included): {line}", 400))
+    if not lecture and (rows := footprint_rows(r)):
+        # the devices' manufacture and the water, as the CLI's rows word for word (serving review 2026-11-28: only the
+        # JSON download had them): stated ranges, as their sources give them
+        said = "; ".join(f"{what}: {text}" for what, text in rows)
+        st.caption(c.md_escape(f"{said[0].upper()}{said[1:]} ({FOOTPRINT_RANGE.removeprefix('; ')})", 900))
     if not lecture:
         total_row(r, meaning)
     style.bars_caption(f"{meaning}.", bars_short(r), lecture)
@@ -431,6 +445,9 @@ def render() -> None:
     # what the held-out benchmarks showed of this batch's range, in view beside the numbers it qualifies
     # (browser audit: a 0% coverage was only in the closed box below, under a headline range)
     in_view = [n for n in serving_accuracy.small_batch_note(r.batch_size, r.engine) if n in r.notes]
+    # a power given out of the device's range, above the figures it sets (serving review 2026-11-28: 5 kW an H100 read
+    # "Power per device 5.00 kW" with the note in the closed box alone)
+    in_view += [n for n in r.notes if POWER_UNIT_CHECK in n]
     for note in in_view:
         st.warning(c.md_escape(note[:1].upper() + note[1:], 600), icon=":material/warning:")
     headline(r)

@@ -27,7 +27,7 @@ from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
 from estimator.services.serving_words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
-    MILLION_TOKENS,
+    footprint_rows,
     one_replica,
     per_million,
     site_used,
@@ -41,12 +41,6 @@ def _rng(fmt, pair) -> str:
     if pair is None or None in pair:
         return ""
     return f" ({' – '.join(hz.range_ends(fmt, *pair))})"
-
-
-def _stated(fmt, pair) -> str:
-    """A range its sources state: " (a – b, stated)"."""
-    text = _rng(fmt, pair)
-    return text[:-1] + ", stated)" if text else ""
 
 
 def _share(saved: float | None, what: str) -> str:
@@ -131,23 +125,6 @@ def layout_text(r) -> str:
     return (f"{r.split_words} × {hz.noun(hz.whole(r.replicas), 'replica')}{nodes}, batch {hz.count(r.batch_size)} per replica")
 
 
-
-
-def footprint_rows(r) -> list[tuple[str, str]]:
-    """The devices' embodied CO₂e and the water, per query and per million tokens, with their ranges."""
-    if r.footprint is None:
-        return []
-    rg = r.range
-    out = []
-    for key, fmt, what in (("embodied_co2e_kg", hz.co2e, "embodied CO₂e"), ("water_l", hz.water, "water")):
-        if r.per_query(key) is None:
-            continue
-        q, t = rg["per_query"][key], rg["per_token"][key]
-        per_m = None if None in t else (t[0] * MILLION_TOKENS, t[1] * MILLION_TOKENS)
-        # "stated" as estimate marks them: as the footprint's sources state them, no measured coverage
-        out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_stated(fmt, q)}; per million tokens "
-                                         f"{fmt(r.per_token(key) * MILLION_TOKENS)}{_stated(fmt, per_m)}"))
-    return out
 
 
 def cmd_inference(args):

@@ -60,3 +60,28 @@ def site_used(result) -> list[tuple[str, str]]:
 
 __all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "MILLION_TOKENS", "SITE_ASSUMPTIONS", "one_replica", "per_million",
            "site_used"]
+
+
+def _stated_range(fmt, pair) -> str:
+    """A range its sources state: " (a – b, stated)"; "" without one."""
+    if pair is None or None in pair:
+        return ""
+    return f" ({' – '.join(hz.range_ends(fmt, *pair))}, stated)"
+
+
+def footprint_rows(r) -> list[tuple[str, str]]:
+    """The devices' embodied CO₂e and the water, per query and per million tokens, with their ranges ("stated", as
+    ``estimate`` marks them: as the footprint's sources state them, no measured coverage); the CLI's rows and the
+    Inference page's caption (serving review 2026-11-28: the page had shown neither)."""
+    if r.footprint is None:
+        return []
+    rg = r.range
+    out = []
+    for key, fmt, what in (("embodied_co2e_kg", hz.co2e, "embodied CO₂e"), ("water_l", hz.water, "water")):
+        if r.per_query(key) is None:
+            continue
+        q, t = rg["per_query"][key], rg["per_token"][key]
+        per_m = None if None in t else (t[0] * MILLION_TOKENS, t[1] * MILLION_TOKENS)
+        out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_stated_range(fmt, q)}; per million tokens "
+                                         f"{fmt(r.per_token(key) * MILLION_TOKENS)}{_stated_range(fmt, per_m)}"))
+    return out

@@ -298,3 +298,29 @@ def test_the_page_says_which_way_each_mlperf_model_is_missed(page):
     from estimator.services import serving_accuracy
     captions = " ".join(x.value.replace("\\", "") for x in page.caption)
     assert serving_accuracy.held_out_by_model_line() in captions
+
+
+def test_the_page_shows_the_embodied_co2e_and_water_per_query_as_the_cli_does():
+    """Serving review 2026-11-28: the CLI printed embodied CO₂e and water per query and per million tokens, with their
+    stated ranges; the page showed neither (the JSON download alone had them). The page says the CLI's rows."""
+    from estimator.services import limits
+    from estimator.services.serving_words import footprint_rows
+    at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_hw": "h100-sxm", "inf_tokens": "1e9"})
+    rep = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e9)
+    rows = footprint_rows(rep.result)
+    assert [what for what, _ in rows] == ["embodied CO₂e per query", "water per query"]
+    (said,) = [x.value.replace("\\", "") for x in at.caption if "mbodied CO₂e per query" in x.value]
+    assert said.startswith(f"Embodied CO₂e per query: {rows[0][1]}; water per query: {rows[1][1]} (embodied CO₂e and "
+                           "water: ranges as their sources state them")
+    assert "0.0240 g CO₂e (0.0149 g CO₂e – 0.0393 g CO₂e, stated)" in said
+
+
+@pytest.mark.parametrize("power, said", [("5000", "7.14× NVIDIA H100 SXM 80GB's TDP"), ("20", "below what the device draws")])
+def test_a_power_out_of_the_devices_range_is_warned_above_the_figures(power, said):
+    """Serving review 2026-11-28: `inf_power=5000` showed "Power per device 5.00 kW" with its "check the unit" note in
+    the closed notes alone; the CLI prints it among its notes. The page raises it above the figures."""
+    at = shared_page("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "h100-sxm", "inf_power": power})
+    warned = [w.value.replace("\\", "") for w in at.warning if "check the unit (W, not kW)" in w.value.replace("\\", "")]
+    assert len(warned) == 1 and said in warned[0] and warned[0].startswith("Power ")
+    assert not [w for w in shared_page("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "h100-sxm",
+                                                     "inf_power": "600"}).warning if "check the unit" in w.value]

@@ -126,6 +126,11 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
 MIN_OF_TDP = 0.05
 
 
+# How a power given out of a device's range ends its note: the pages raise such a note above their figures (serving
+# review 2026-11-28: 5 kW an H100 was said only in the Inference page's closed notes)
+POWER_UNIT_CHECK = "check the unit (W, not kW)"
+
+
 def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str, what: str = "TDP") -> str | None:
     """A note when a power per device given for a scenario is above ``MAX_OVER_TDP`` × the device's TDP
     (inference audit: 5 kW on one A100, 12.5× its 400 W, was used without a word), or below ``MIN_OF_TDP`` ×
@@ -138,11 +143,11 @@ def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str, what: 
         return None
     if power_w < MIN_OF_TDP * tdp_w:
         return (f"power {gfmt(power_w, 3)} W per device is {gfmt(100 * power_w / tdp_w, 2)}% of {device}'s {what} "
-                f"({gfmt(tdp_w, 3)} W), below what the device draws even idle (11–16% of {'its' if what == 'TDP' else 'a'} TDP): check the unit "
-                "(W, not kW) and that it is the device's")
+                f"({gfmt(tdp_w, 3)} W), below what the device draws even idle (11–16% of {'its' if what == 'TDP' else 'a'} TDP): "
+                f"{POWER_UNIT_CHECK} and that it is the device's")
     return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s {what} ({gfmt(tdp_w, 3)} W), "
             "which a device's own draw stays under: right only for a whole server's draw shared out per device; "
-            "check the unit (W, not kW) and that it is per device")
+            f"{POWER_UNIT_CHECK} and that it is per device")
 
 
 def price_date_problem(date: str, today: datetime.date | None = None,
