@@ -319,6 +319,24 @@ def _paired_rows_css(room: str, media: str | None = None, rows: str = _PAIRED) -
 
 EMBED_PAIRED_ROWS_CSS = _paired_rows_css(f"(max-width: {EMBED_PAIRS_BELOW_PX - 1}px)")
 
+# Under this much room (the sidebar open beside a 640-900 px window), those rows one number to a row: two to a row at
+# 768×1024 with the sidebar open left 178 px a card, and "2.78 × 10²³ FLOPs" took two lines at the rows' 28 px (the
+# Diminishing returns tab; lecturer review 2026-11-28). At the lecture's 28 px that value is about 265 px, its card's
+# padding 32: two to a row need about 600 px of room. A design choice from that longest value, checked in the browser.
+SINGLE_BELOW_PX = 600
+
+
+def _single_rows_css(room: str, media: str, rows: str = _PAIRED) -> str:
+    """One number to a row of the lecture ``rows`` where the page's width is ``room`` and the window ``media``."""
+    return f"""<style>
+@media {media} {{
+@container {MAIN_CONTAINER} {room} {{
+{rows} [data-testid="stHorizontalBlock"] {{ flex-wrap: wrap !important; }}
+{rows} [data-testid="stColumn"] {{ flex: 0 0 100% !important; }}
+}}
+}}
+</style>"""
+
 # A lecture row of five numbers or more (the Limits page's scaling costs) on a screen or in a frame from
 # EMBED_PAIRS_BELOW_PX up to the lecture's slide (EMBED_COMPACT_BELOW_PX): three to a row, the rest below at the same
 # width, so the size of their row's. Five in one row of the Limits page's right-hand column were 23.3 px at 1024×576
@@ -447,7 +465,8 @@ LECTURE_PAIRED_ROWS_CSS = (
     # (EMBED_TWO_BY_TWO_BELOW_PX): beside the open sidebar at 768–1024 px they were 18.4–24.5 px in one row, the
     # brain-years under them 40 px (lecturer review 2026-11-28)
     + _paired_rows_css(f"(max-width: {EMBED_TWO_BY_TWO_BELOW_PX - 1}px)", f"(min-width: {STACKED_BELOW_PX}px)",
-                       f".st-key-{FIT_ROW_KEY}headline"))
+                       f".st-key-{FIT_ROW_KEY}headline")
+    + _single_rows_css(f"(max-width: {SINGLE_BELOW_PX - 1}px)", f"(min-width: {STACKED_BELOW_PX}px)"))
 
 
 def log_position(value, low, high) -> float:

@@ -186,7 +186,11 @@ SIDEBAR_CASES = [*((path, (1024, 768)) for path in ("/inference?lecture=1", "/li
                                                     "/limits?lecture=1&lim=Diminishing+returns",
                                                     "/limits?lecture=1&lim=Trends", "/limits?lecture=1&lim=Contrasts",
                                                     "/?lecture=1&preset=lambda-gpt3-v100")),
-                 ("/limits?lecture=1", (1280, 720)), ("/limits?lecture=1", (1366, 768))]
+                 ("/limits?lecture=1", (1280, 720)), ("/limits?lecture=1", (1366, 768)),
+                 # a portrait 768×1024 beside the sidebar (468 px): "2.78 × 10²³ FLOPs" took two lines two to a row
+                 # (lecturer review 2026-11-28); one to a row there (style.SINGLE_BELOW_PX)
+                 *((path, (768, 1024)) for path in ("/limits?lecture=1&lim=Diminishing+returns", "/limits?lecture=1",
+                                                    "/inference?lecture=1", "/?lecture=1&preset=lambda-gpt3-v100"))]
 SIDEBAR_OPEN = """() => (document.querySelector('[data-testid="stSidebar"]')?.getBoundingClientRect().width ?? 0) >= 200"""
 HAS_SIDEBAR = """() => !!document.querySelector('[data-testid="stSidebar"]')"""
 MAIN_WIDTH = """() => document.querySelector('[data-testid="stMain"]').clientWidth"""
