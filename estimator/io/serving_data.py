@@ -171,6 +171,28 @@ def _names() -> Mapping[str, str]:
     return out
 
 
+# A name spelt with other separators than the catalog's ("llama3_70b", "Llama 3.1 405B", "gpt3-175b", "nemotron4-340b":
+# as NeMo's and Megatron's recipes and tables write them) is the model whose id or alias it is without its hyphens,
+# underscores and spaces; a name two models would share so is no model's, and a name with spaces around it stays refused
+# with the name it is near (CLI review: " llama-2-7b").
+SEPARATORS = re.compile(r"[-_ ]")
+
+
+def spelt_key(name: str) -> str | None:
+    """``name`` as ``model_key`` has it, without separators; None for a name with spaces around it."""
+    return None if name != name.strip() else SEPARATORS.sub("", model_key(name))
+
+
+@lru_cache(maxsize=1)
+def _spelt() -> Mapping[str, str]:
+    """Each catalog id and alias without separators (``spelt_key``) → its id, a key two models share left out."""
+    ids: dict[str, set[str]] = {}
+    for mid, m in load_catalog().items():
+        for name in (mid, *m.aliases):
+            ids.setdefault(spelt_key(name), set()).add(mid)
+    return {key: next(iter(mids)) for key, mids in ids.items() if key is not None and len(mids) == 1}
+
+
 # A checkpoint as the Hugging Face Hub names it ("meta-llama/Meta-Llama-3-8B-Instruct", "google/gemma-7b-it",
 # "mistralai/Mixtral-8x7B-Instruct-v0.1"): its architecture is its base model's, so the organisation, Meta's "Meta-"
 # prefix and the trailing words that name a fine-tune (instruct, chat, it, DPO, SFT), a format (hf, FP8, AWQ, GPTQ,
@@ -192,10 +214,12 @@ def hub_key(name: str) -> str:
 def catalog_model(model_id: str) -> CatalogModel:
     """The catalog's model by its id, or by a name it goes by (its aliases, in any case, with or without MLPerf's
     benchmark suffixes: "llama2-70b-99.9" is llama-2-70b), or by a Hugging Face Hub checkpoint of it
-    ("meta-llama/Meta-Llama-3-8B-Instruct" is llama-3-8b: ``hub_key``)."""
+    ("meta-llama/Meta-Llama-3-8B-Instruct" is llama-3-8b: ``hub_key``), or spelt with other separators
+    ("llama3_70b": ``spelt_key``)."""
     cat = load_catalog()
     if isinstance(model_id, str) and model_id not in cat:
-        model_id = _names().get(model_key(model_id)) or _names().get(model_key(hub_key(model_id)), model_id)
+        model_id = (_names().get(model_key(model_id)) or _names().get(model_key(hub_key(model_id)))
+                    or _spelt().get(spelt_key(model_id)) or model_id)
     if not isinstance(model_id, str) or model_id not in cat:
         hint = did_you_mean(model_id, cat) if isinstance(model_id, str) else ""
         raise InputError(f"unknown model {str(model_id)[:60]!r}; {hint}known: {', '.join(cat)}", field="model")

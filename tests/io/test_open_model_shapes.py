@@ -183,6 +183,7 @@ def test_a_name_two_models_claim_is_refused_with_the_file(tmp_path, monkeypatch)
     monkeypatch.setattr(serving_data, "CATALOG_PATH", path)
     serving_data.load_catalog.cache_clear()
     serving_data._names.cache_clear()
+    serving_data._spelt.cache_clear()
     try:
         with pytest.raises(DataFileError, match=r"open_models.toml: 'llama2-70b' names both 'llama-2-7b' and 'llama-2-70b'"):
             serving_data.catalog_model("llama2-70b")
@@ -190,6 +191,7 @@ def test_a_name_two_models_claim_is_refused_with_the_file(tmp_path, monkeypatch)
         monkeypatch.undo()
         serving_data.load_catalog.cache_clear()
         serving_data._names.cache_clear()
+        serving_data._spelt.cache_clear()
 
 
 def test_a_parameter_count_near_gpt_j_keeps_a_current_models_shape():
@@ -205,3 +207,22 @@ def test_a_bare_parameter_count_keeps_its_shape_beside_the_2024_leaderboards_mod
     shape, so a bare count takes the shape it took before them."""
     from estimator.io.serving_data import nearest_model
     assert nearest_model(params).id == mid
+
+
+@pytest.mark.parametrize("name, model", [("llama3_70b", "llama-3-70b"), ("LLAMA3 70B", "llama-3-70b"),
+                                         ("Llama 3.1 405B", "llama-3.1-405b"), ("nemotron4-340b", "nemotron-4-340b"),
+                                         ("qwen3_30b_a3b", "qwen3-30b-a3b"), ("deepseek_v3", "deepseek-v3"),
+                                         ("gpt3-175b", "gpt-3-175b"), ("mixtral_8x22b", "mixtral-8x22b")])
+def test_a_model_spelt_with_other_separators_is_the_catalogs(name, model):
+    """NeMo's and Megatron's recipes write llama3_70b, nemotron4_340b; papers "Llama 3.1 405B": each is the catalog's
+    model whose id or alias it is without hyphens, underscores and spaces."""
+    from estimator.io.serving_data import catalog_model
+    assert catalog_model(name).id == model
+
+
+@pytest.mark.parametrize("name, near", [(" llama-2-7b", "llama-2-7b"), ("llama3", "llama-3-8b")])
+def test_a_name_with_spaces_around_it_or_no_models_stays_refused_with_the_nearest(name, near):
+    from estimator.core.base.errors import InputError
+    from estimator.io.serving_data import catalog_model
+    with pytest.raises(InputError, match=f"did you mean {near}"):
+        catalog_model(name)
