@@ -8,6 +8,8 @@ test_browser_lecture_fit.py."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from browser_fixtures import LAID_OUT, TIMEOUT_MS, at_sizes, new_page, settled, wait_until_drawn
 
@@ -204,21 +206,31 @@ SMALL_CUT_OR_CROWDED = f"""(perLine) => {{ const values = ({ROW_VALUES})(), out 
 SIDEBAR_LINKS = {**LECTURE_ROW_LINKS, "/?lecture=1&preset=lambda-gpt3-v100": 4}  # the numbers each shows at least
 
 
-def test_a_lecture_pages_numbers_are_laid_out_by_the_room_beside_the_open_sidebar(browser, server):
-    """With the sidebar open, each lecture link of ``SIDEBAR_CASES`` loaded at its size: every number at least
-    ``HEADLINE_MIN_PX``, one line, whole and inside the window; two to a line where the page has under 1,024 px beside
-    the sidebar, three from 1,024 to 1,279 (the slide's rows from 1,280, as with the sidebar closed). In a browser
-    context of its own (Streamlit keeps the sidebar's state in the browser); each a fresh load."""
+@contextlib.contextmanager
+def sidebar_open(browser, server):
+    """A page in a browser context of its own (Streamlit keeps the sidebar's state in the browser) whose sidebar is
+    open: opened on a lecture page at 1280×720, where its button is drawn."""
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    faults = {}
     try:
         page.set_viewport_size({"width": 1280, "height": 720})
         page.goto(f"{server}/inference?lecture=1")
         wait_until_drawn(page)
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_function(SIDEBAR_OPEN, timeout=TIMEOUT_MS)
+        yield page
+    finally:
+        context.close()
+
+
+def test_a_lecture_pages_numbers_are_laid_out_by_the_room_beside_the_open_sidebar(browser, server):
+    """With the sidebar open, each lecture link of ``SIDEBAR_CASES`` loaded at its size: every number at least
+    ``HEADLINE_MIN_PX``, one line, whole and inside the window; two to a line where the page has under 1,024 px beside
+    the sidebar, three from 1,024 to 1,279 (the slide's rows from 1,280, as with the sidebar closed). In a browser
+    context of its own (Streamlit keeps the sidebar's state in the browser); each a fresh load."""
+    faults = {}
+    with sidebar_open(browser, server) as page:
         for path, (width, height) in SIDEBAR_CASES:
             page.set_viewport_size({"width": width, "height": height})
             page.goto(f"{server}{path}")
@@ -231,8 +243,6 @@ def test_a_lecture_pages_numbers_are_laid_out_by_the_room_beside_the_open_sideba
             per_line = 2 if room < style.EMBED_PAIRS_BELOW_PX else 3 if room < style.EMBED_COMPACT_BELOW_PX[0] else 9
             if found := settled(page, f"() => ({SMALL_CUT_OR_CROWDED})({per_line})"):
                 faults[path, width, height, room] = found
-    finally:
-        context.close()
     assert not faults, faults
 
 
@@ -257,15 +267,7 @@ def test_the_inference_lectures_controls_wrap_rather_than_cut_beside_the_open_si
     """Browser check 2026-11-28: beside the open sidebar at 1,024 px the Inference page's lecture controls shrank to
     120-165 px each: "Architecture (optional)" broke mid-word and the parameters' "7.00 billion (or shape)" read
     "7.00 bi". They wrap onto another row instead (``style.controls_row``), whole."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        page.set_viewport_size({"width": 1280, "height": 720})
-        page.goto(f"{server}/inference?lecture=1")
-        wait_until_drawn(page)
-        page.get_by_test_id("stExpandSidebarButton").click()
-        page.wait_for_function(SIDEBAR_OPEN, timeout=TIMEOUT_MS)
+    with sidebar_open(browser, server) as page:
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{server}/inference?lecture=1")
         wait_until_drawn(page)
@@ -273,5 +275,3 @@ def test_the_inference_lectures_controls_wrap_rather_than_cut_beside_the_open_si
         assert page.evaluate(SIDEBAR_OPEN)
         assert page.evaluate(f"""() => document.querySelectorAll('[class*="st-key-{style.CONTROLS_ROW_KEY}"] input').length""") >= 1
         assert not settled(page, CONTROLS_CUT)
-    finally:
-        context.close()
