@@ -199,7 +199,9 @@ SAME_UNIT_FROM = 0.1
 
 
 def duration_range(low: float, high: float) -> tuple[str, str]:
-    """A time range's two ends, in one unit where the low end reads well in the high end's."""
+    """A time range's two ends, in one unit where the low end reads well in the high end's ("n/a" for a missing end)."""
+    if low is None or high is None:
+        return duration(low), duration(high)
     unit = _duration_unit(high)
     if low / unit >= SAME_UNIT_FROM and _duration_unit(low) != unit:
         return _in_unit(low, unit), duration(high)

@@ -22,6 +22,7 @@ from estimator.core.serving.step import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION_SOURCE,
     ENGINE_ALIASES,
+    ENGINES,
     FITTED,
     POWER_SOURCE,
     ServingFit,
@@ -628,9 +629,8 @@ def small_batch_note(batch: int, engine: str = VLLM) -> tuple[str, ...]:
             f"output token was a median {gfmt(median_ratio(c.predictions), 2)}× the measured one and the stated interval "
             f"held {c.model.interval_coverage:.0%} of them ("
             + ("the serving validation" if engine == VLLM else f"{engine}'s own, as the serving validation computes "
-               f"{VLLM}'s") + "): this estimates an online serving "
-            "engine under load; the latency engine, fitted to those benchmarks, estimates a latency-optimised engine "
-            "at a fixed batch",)
+               f"{VLLM}'s") + f"): this estimates {ENGINES[engine].split(',')[0].split(' (')[0]}; the latency engine, "
+            "fitted to those benchmarks, estimates a latency-optimised engine at a fixed batch",)
 
 
 __all__ = ["BASELINES", "POWER_SAVING_WORDS", "compression_notes", "domain_notes", "fit_document",

@@ -250,12 +250,16 @@ def test_zero3_holds_one_layer_gathered_whole_beside_its_shards():
     llama8b = mem.Shape(8.03e9, 32, 4096, 32, vocab=128256)  # its embedding (525M) outweighs a layer (218M)
     assert mem.per_device(llama8b, mem.Strategy(zero=3), 8, 2048, 1, "bf16").gathered_gb == pytest.approx(
         4 * 128256 * 4096 / GB)
-    # Mixtral 8x7B-like: 46.7B, 12.9B active, 8 experts, 2 a token: each layer's experts split over EP 8
+    # Mixtral 8x7B-like: 46.7B, 12.9B active, 8 experts, 2 a token: each layer's experts split over EP 8, sharded over
+    # the 2 ranks that hold the same experts on 16 devices; on 8 each holds its experts alone (not gathered: the
+    # embedding table is the largest unit)
     experts = mem.expert_params(46.7e9, 12.9e9, 8, 2)
     moe = mem.Shape(46.7e9, 32, 4096, 32, expert_params=experts, experts=8, vocab=32000)
     dense = (46.7e9 - experts - 2 * 32000 * 4096) / 32
-    got = mem.per_device(moe, mem.Strategy(zero=3, ep=8), 8, 2048, 1, "bf16").gathered_gb
+    got = mem.per_device(moe, mem.Strategy(zero=3, ep=8), 16, 2048, 1, "bf16").gathered_gb
     assert got == pytest.approx(4 * (dense + experts / 32 / 8) / GB)
+    alone = mem.per_device(moe, mem.Strategy(zero=3, ep=8), 8, 2048, 1, "bf16").gathered_gb
+    assert alone == pytest.approx(4 * 32000 * 4096 / GB)
 
 
 def test_the_fewest_devices_under_zero3_count_the_gathered_layer():
@@ -267,3 +271,47 @@ def test_the_fewest_devices_under_zero3_count_the_gathered_layer():
     assert n == 104
     assert mem.per_device(gpt3, st, n // 4, 2048, 1, "fp16").total_gb <= 34.36
     assert mem.per_device(gpt3, st, n // 4 - 1, 2048, 1, "fp16").total_gb > 34.36
+
+
+def _brute_min_devices(shape, st, capacity_gb, seq_len, micro_batch, precision, most=4096):
+    """The fewest devices by trying every data-parallel count whose N_d·c the experts divide (min_devices' rule)."""
+    step = st.ep // math.gcd(st.ep, st.cp)
+    for dp in range(step, most + 1, step):
+        if mem.per_device(shape, st, dp, seq_len, micro_batch, precision).total_gb <= capacity_gb:
+            return st.tp * st.pp * st.cp * dp
+    return None
+
+
+MIXTRAL = mem.Shape(46.7e9, 32, 4096, 32, expert_params=mem.expert_params(46.7e9, 12.9e9, 8, 2), experts=8, vocab=32000)
+DEEPSEEK_V3 = mem.Shape(671e9, 61, 7168, 128, expert_params=mem.expert_params(671e9, 37e9, 257, 9), experts=257,
+                        vocab=129280)
+GPT3 = mem.Shape(175e9, 96, 12288, 96, vocab=50257)
+
+
+@pytest.mark.parametrize("shape", [MIXTRAL, DEEPSEEK_V3, GPT3], ids=["mixtral", "deepseek-v3", "gpt-3"])
+@pytest.mark.parametrize("zero", [1, 2, 3])
+def test_the_fewest_devices_are_the_fewest_that_fit_for_dense_models_and_mixtures_of_experts(shape, zero):
+    """Code review 2026-11-28: for mixtures of experts min_devices read the fixed and sharded parts off one data-parallel
+    replica, where the experts fold over the tensor-parallel ranks, unlike at the counts it returns: DeepSeek-V3 at TP2
+    EP2 ZeRO-3 on H100s "needs ≥ 176" where 160 fit; Mixtral at ZeRO-1 TP2 EP2 "none" where 20 fit. Each count it gives
+    is the one found by trying every count (up to 4,096 replicas), across layouts and capacities."""
+    wrong = []
+    for tp, ep, cp in [(1, 1, 1), (2, 2, 1), (4, 8, 1), (2, 4, 2), (8, 2, 1), (4, 1, 2)]:
+        if shape.expert_params == 0 and ep > 1:
+            continue
+        for capacity in (24.0, 85.52, 192.0):
+            st = mem.Strategy(zero=zero, recompute="full", tp=tp, ep=ep, cp=cp)
+            got = mem.min_devices(shape, st, capacity, 4096, 1, "bf16")
+            brute = _brute_min_devices(shape, st, capacity, 4096, 1, "bf16")
+            if got != brute and not (got is not None and brute is None and got > 4096 * tp * cp):
+                wrong.append((tp, ep, cp, capacity, got, brute))
+    assert not wrong
+
+
+def test_zero3_gathers_the_experts_where_only_they_are_sharded():
+    """Code review 2026-11-28: Mixtral 8x7B at TP 8, EP 2 on 8 devices (one data-parallel rank) shards its experts four
+    ways under ZeRO-3 (folded over the tensor-parallel ranks) and gathers each layer's whole for its step: 705M expert
+    parameters a layer at 2 + 2 bytes (2.8 GB) on each device; its dense part, held whole, is not gathered."""
+    st = mem.Strategy(zero=3, tp=8, ep=2)
+    b = mem.per_device(MIXTRAL, st, 1, 2048, 1, "bf16")
+    assert b.gathered_gb == pytest.approx(4 * MIXTRAL.expert_params / 32 / 2 / GB) == pytest.approx(2.82, abs=0.01)

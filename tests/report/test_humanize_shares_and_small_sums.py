@@ -51,3 +51,7 @@ def test_a_quoted_round_figure_keeps_no_digits_it_never_had(text, said):
     (3 * 86400, 5 * 86400, "3.00 days – 5.00 days")])
 def test_a_time_range_is_written_in_one_unit_where_its_low_end_reads_well_in_it(low_s, high_s, said):
     assert hz.human_range("wall_clock_s", low_s, high_s) == said
+
+
+def test_a_time_range_with_a_missing_end_says_so():
+    assert hz.range_ends(hz.duration, None, 86400) == ("n/a", "24.0 hours")  # code review 2026-11-28: a TypeError

@@ -428,14 +428,17 @@ def interleaved_penalty(pp: int, vp: int) -> float:
 # embedding table where larger, each split by the tensor-parallel ranks. Prefetching the next unit (FSDP2 keeps two
 # all-gather outputs alive in its forward: PyTorch PR #128884) is left out, as DeepSpeed's estimate leaves it out
 # (plan review 2026-11-28: GPT-3 175B's ZeRO-3 best layout had read 85.5 of 85.9 GB with none, about 3.6 GB short).
-def zero3_gathered_params(shape: Shape, st: Strategy, etp: int) -> float:
-    """Parameters of the largest unit ZeRO-3 gathers whole on one device (the comment above); 0 below ZeRO-3."""
+def zero3_gathered_params(shape: Shape, st: Strategy, etp: int, dense: bool = True, experts: bool = True) -> float:
+    """Parameters of the largest unit ZeRO-3 gathers whole on one device (the comment above); 0 below ZeRO-3. Only what
+    is sharded is gathered: the dense part where ``dense`` (more than one data- or context-parallel rank), the experts'
+    where ``experts`` (more than one rank holding the same experts: with experts folded over the tensor-parallel ranks
+    that can be so on one data-parallel rank; code review 2026-11-28)."""
     if st.zero < 3:
         return 0.0
-    embedding = shape.vocab * shape.d_model
-    dense_layer = max(shape.params - shape.expert_params - 2 * embedding, 0.0) / shape.layers
-    expert_layer = shape.expert_params / shape.layers / (etp * st.ep)
-    return max(dense_layer / st.tp + expert_layer, embedding / st.tp)
+    embedding = shape.vocab * shape.d_model if dense else 0.0
+    dense_layer = max(shape.params - shape.expert_params - 2 * shape.vocab * shape.d_model, 0.0) / shape.layers
+    expert_layer = shape.expert_params / shape.layers / (etp * st.ep) if experts else 0.0
+    return max((dense_layer if dense else 0.0) / st.tp + expert_layer, embedding / st.tp)
 
 
 def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,
@@ -481,7 +484,8 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
     # "fits", where Megatron counts 87.5 GB of an 85.5 GB H100)
     first = act * interleaved_penalty(st.pp, st.vp)
     act = max(first, act / st.pp + output)
-    gathered = zero3_gathered_params(shape, st, etp) if group > 1 else 0.0  # one rank holds everything whole already
+    # what one rank holds whole already is not gathered
+    gathered = zero3_gathered_params(shape, st, etp, dense=group > 1, experts=expert_dp > 1)
     return Breakdown((w * psi / shard_w + experts(w, st.zero >= 3)) / BYTES_PER_GB,
                      (g * psi / shard_g + experts(g, st.zero >= 2)) / BYTES_PER_GB,
                      (o * psi / shard_o + experts(o, st.zero >= 1)) / BYTES_PER_GB, act / BYTES_PER_GB,
@@ -495,17 +499,20 @@ def min_devices(shape: Shape, st: Strategy, capacity_gb: float, seq_len: float, 
     parallelism, N_d·c is a multiple of e (the experts split over the ranks that share them)."""
     step = st.ep // math.gcd(st.ep, st.cp)  # N_d is a multiple of this
     ranks = st.tp * st.pp * st.cp
-    one = per_device(shape, st, 1, seq_len, micro_batch, precision)  # the sharded parts ∝ 1/N_d from here
-    if one.total_gb <= capacity_gb:
+    # the fewest replicas a count can have, where the experts split over their ranks as at every count returned (their
+    # tensor parallelism the run's: code review 2026-11-28, read from one replica they had folded over it, and the
+    # counts of mixtures of experts had been too large or none); the sharded parts ∝ 1/N_d from here
+    base = per_device(shape, st, step, seq_len, micro_batch, precision)
+    if base.total_gb <= capacity_gb:
         return ranks * step
     if st.zero == 0:
         return None
-    # per device = fixed + sharded / N_d, ZeRO-3's gathered unit in the fixed part from two ranks on (in ``one`` where
-    # cp > 1 already)
+    # per device = fixed + sharded / N_d; ZeRO-3's gathered unit in the fixed part, as from two ranks on
     w, g, _ = bytes_per_param(precision)
-    unit_gb = (w + g) * zero3_gathered_params(shape, st, folded_expert_tp(st.tp, st.ep, st.cp) or st.tp) / BYTES_PER_GB
-    sharded = one.optimizer_gb + (one.gradients_gb if st.zero >= 2 else 0.0) + (one.weights_gb if st.zero >= 3 else 0.0)
-    fixed = one.total_gb - sharded - one.gathered_gb + unit_gb
+    unit_gb = (w + g) * zero3_gathered_params(shape, st, st.tp) / BYTES_PER_GB
+    sharded = step * (base.optimizer_gb + (base.gradients_gb if st.zero >= 2 else 0.0)
+                      + (base.weights_gb if st.zero >= 3 else 0.0))
+    fixed = base.total_gb - sharded / step - base.gathered_gb + unit_gb
     if fixed >= capacity_gb:
         return None
     dp = max(1, math.ceil(sharded / (capacity_gb - fixed) - 1e-12))
