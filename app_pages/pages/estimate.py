@@ -59,7 +59,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
         col.metric(shown, texts[label], border=not lecture, help=None if lecture else headline_help(est, key))
         if value is not None and low is not None and low != high:
             bars += 1
-            lo_text, hi_text = hz.range_ends(fmt, low, high)  # a cost's ends read apart ($2.17, not $2.2)
+            lo_text, hi_text = hz.range_ends(fmt, low, high, value)  # a cost's ends read apart ($2.17, not $2.2)
             style.range_bar(col, lo_text, hi_text + (" (stated)" if stated else ""), meaning,
                             style.log_position(value, low, high))
         elif value is not None:

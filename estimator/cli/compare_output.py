@@ -44,7 +44,7 @@ def with_range(est, key: str) -> str:
     low, high = est.range.get(key, (None, None))
     if est.basis(key) in (None, EXACT) or low is None or high is None or low == high:
         return text
-    lo, hi = _shared_unit(hz.range_ends(hz.FORMATTERS[key], low, high), text)
+    lo, hi = _shared_unit(hz.range_ends(hz.FORMATTERS[key], low, high, value), text)
     ends = f"{lo} – {hi}" if " " in lo + hi else f"{lo}–{hi}"
     return f"{text} ({ends}){range_tag(est, key)}"
 

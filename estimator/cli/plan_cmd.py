@@ -90,7 +90,7 @@ def table_text(report: plan_service.PlanReport) -> str:
         # on how many devices, where they were searched for (researcher review 2026-11-27: a budget's "Best: 2.99
         # years" under "Fastest the budget pays for: 12.6 days" read as a contradiction)
         on = f" on {r.devices:,} devices" if r.target is not None else ""
-        out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi)}), "
+        out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi, e.wall_clock_s)}), "
                     f"{hz.human('device_hours', e.device_hours)}, {hz.human('energy_kwh', e.energy_kwh)}, "
                     f"{hz.human('co2e_kg', e.co2e_kg)}"
                     + ("" if e.cost_usd is None else f", {hz.human('cost_usd', e.cost_usd)}")]

@@ -297,7 +297,7 @@ def range_cell(est: Estimate, key: str) -> str:
     low, high = est.range.get(key, (None, None))
     if est.basis(key) in (None, EXACT) or low is None or low == high:
         return ""
-    return f"{hz.human_range(key, low, high)}{range_tag(est, key)}"
+    return f"{hz.human_range(key, low, high, getattr(est, key))}{range_tag(est, key)}"
 
 
 def markdown_escape(text: str) -> str:

@@ -198,10 +198,21 @@ def duration(seconds: float) -> str:
 SAME_UNIT_FROM = 0.1
 
 
-def duration_range(low: float, high: float) -> tuple[str, str]:
-    """A time range's two ends, in one unit where the low end reads well in the high end's ("n/a" for a missing end)."""
+# A range beside its figure is written in the figure's unit where both ends read well in it: the low end at least
+# SAME_UNIT_FROM of one, the high end under this many ("46.0 hours (45.0 hours – 66.7 hours)", not "(1.88 days – 2.78
+# days)" beside hours: code review 2026-11-28). A design choice.
+SAME_UNIT_UP_TO = 1000
+
+
+def duration_range(low: float, high: float, centre: float | None = None) -> tuple[str, str]:
+    """A time range's two ends, in one unit where the low end reads well in the high end's ("n/a" for a missing end);
+    with its figure (``centre``), in the figure's unit where both ends read well in it."""
     if low is None or high is None:
         return duration(low), duration(high)
+    if centre is not None and centre > 0:
+        unit = _duration_unit(centre)
+        if low / unit >= SAME_UNIT_FROM and high / unit < SAME_UNIT_UP_TO:
+            return _in_unit(low, unit), _in_unit(high, unit)
     unit = _duration_unit(high)
     if low / unit >= SAME_UNIT_FROM and _duration_unit(low) != unit:
         return _in_unit(low, unit), duration(high)
@@ -371,16 +382,17 @@ def money_range(low: float, high: float) -> tuple[str, str]:
     return money(low), money(high)  # alike at every width: two figures, no false precision
 
 
-def range_ends(fmt, low: float, high: float) -> tuple[str, str]:
-    """A range's two ends as ``fmt`` writes them; a cost's with the figures they need to read apart."""
+def range_ends(fmt, low: float, high: float, centre: float | None = None) -> tuple[str, str]:
+    """A range's two ends as ``fmt`` writes them; a cost's with the figures they need to read apart; a time's in one
+    unit (its figure's, ``centre``, where given and both ends read well in it: ``duration_range``)."""
     if fmt is money and low != high:
         return money_range(low, high)
     if fmt is duration:
-        return duration_range(low, high)
+        return duration_range(low, high, centre)
     return fmt(low), fmt(high)
 
 
-def human_range(key: str, low, high) -> str:
+def human_range(key: str, low, high, centre: float | None = None) -> str:
     if low is None or high is None:
         return "n/a"
-    return " – ".join(range_ends(FORMATTERS[key], low, high))
+    return " – ".join(range_ends(FORMATTERS[key], low, high, centre))

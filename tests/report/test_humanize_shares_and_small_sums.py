@@ -55,3 +55,11 @@ def test_a_time_range_is_written_in_one_unit_where_its_low_end_reads_well_in_it(
 
 def test_a_time_range_with_a_missing_end_says_so():
     assert hz.range_ends(hz.duration, None, 86400) == ("n/a", "24.0 hours")  # code review 2026-11-28: a TypeError
+
+
+@pytest.mark.parametrize("low_s, high_s, centre_s, said", [
+    (45 * 3600, 2.78 * 86400, 46 * 3600, "45.0 hours – 66.7 hours"),   # code review 2026-11-28: "46.0 hours (1.88 days – …)"
+    (45 * 3600, 2.78 * 86400, 2.29 * 86400, "1.88 days – 2.78 days"),
+    (60, 3 * 365.25 * 86400, 3600, "1.00 min – 3 years")])          # an end that reads badly in hours keeps its own
+def test_a_time_range_beside_its_figure_takes_the_figures_unit_where_both_ends_read_well(low_s, high_s, centre_s, said):
+    assert hz.human_range("wall_clock_s", low_s, high_s, centre_s) == said
