@@ -447,8 +447,8 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
     the first pipeline stage (L layers' worth under 1F1B) or of the last (one micro-batch of its layers and the
     output layer's), the larger. ZeRO shards over the dp·cp data- and context-parallel ranks; a mixture of
     experts' expert states over the ranks that hold the same experts (tp·dp·cp ÷ (etp·ep), ``expert_tensor_parallel``:
-    dp·cp ÷ ep where the experts split over the run's tensor-parallel ranks). Under ZeRO-3 over more than one rank,
-    the weights and gradients include the unit gathered whole (``zero3_gathered_params``)."""
+    dp·cp ÷ ep where the experts split over the run's tensor-parallel ranks). Under ZeRO-3, the unit gathered whole for
+    its step, where more than one rank shards it, is a part of its own (``gathered_gb``: ``zero3_gathered_params``)."""
     w, g, o = bytes_per_param(precision)
     psi = (shape.params - shape.expert_params) / (st.tp * st.pp)  # parameters per model-parallel rank
     group = dp * st.cp
