@@ -71,7 +71,8 @@ def fit_ratio(points: Sequence[PowerMeasurement], level: float = LEVEL) -> Ratio
     n = len(logs)
     mu, s = float(logs.mean()), float(logs.std(ddof=1))
     half = float(student_t.quantile(0.5 + level / 2, n - 1)) * s * math.sqrt(1 + 1 / n)
-    return RatioFit(groups.pop(), n, math.exp(mu), math.exp(mu - half), math.exp(mu + half), level, s)
+    return RatioFit(groups.pop(), n, math.exp(mu), math.exp(mu - half), math.exp(mu + half), level, s,
+                    measured=tuple(dict.fromkeys(p.device for p in points)))
 
 
 def fit_groups(points: Sequence[PowerMeasurement], level: float = LEVEL) -> Mapping[str, RatioFit]:

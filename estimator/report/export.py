@@ -138,7 +138,20 @@ def step_lines(est: Estimate) -> list[str]:
             f"{st.layout_words()}",
             f"step {gfmt(st.step.seconds, 3)} s: compute {gfmt(p['compute_s'], 3)} s, exposed communication "
             f"{exposed}, bubble {gfmt(p['bubble_s'], 3)} s, recomputation {gfmt(p['recomputation_s'], 3)} s, "
-            f"optimizer {gfmt(p['optimizer_s'], 3)} s; × {gfmt(st.steps, 3)} steps ÷ goodput {st.goodput:.0%}"]
+            f"optimizer {gfmt(p['optimizer_s'], 3)} s; × {gfmt(st.steps, 3)} steps ÷ goodput {st.goodput:.0%}",
+            *([f"a tuned stack's time; {whole_run_words(st.whole_run_fit, est.level)}"]
+              if st.whole_run_fit is not None else [])]
+
+
+def whole_run_words(w, level: float) -> str:
+    """The step model's companion (``plan.WholeRunFit``) in words: "the whole-run utilisation an estimate from the
+    FLOPs alone uses (0.18 of the peak: H100 fit, 25 published runs; restarts, evaluation and other work included) gives 12.2 days
+    (80% range 6.60 days – 22.6 days)"."""
+    runs = f", {w.n_runs} published runs" if w.n_runs and "no runs" not in w.fit else ""
+    low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
+    return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of the peak: {w.fit}{runs}; "
+            f"restarts, evaluation and other work included) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range "
+            f"{low} – {high})")
 
 
 # The step model's rows of the CSV, where its time was used (``step_rows``): its figures with their 80% range,

@@ -93,7 +93,10 @@ def context(est: Estimate) -> dict[str, object]:
     ci = est.assumption("carbon_intensity_g_per_kwh")
     grid = est.grid
     cloud = grid.cloud_region if grid is not None else None
-    region = grid.country if grid is not None and cloud is None else None  # a country given, not a cloud's
+    # a country given, not a cloud's; with a region inside it as country:region, as `--region` takes it (researcher
+    # review 2026-11-28: California's intensity beside region "USA")
+    region = (None if grid is None or cloud is not None else
+              f"{grid.country}:{grid.region}" if grid.region else grid.country)
     util = est.utilization.value if est.utilization is not None else value("utilization")
     return {"hardware_name": est.hardware_name, "peak_flops_per_s": value("peak_flops_per_s"), "utilization": util,
             "utilization_origin": est.utilization.origin if est.utilization is not None else origin("utilization"),

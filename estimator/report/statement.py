@@ -30,6 +30,7 @@ are, and web addresses as plain text (a \\url command would need a package the p
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -241,6 +242,8 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, measured: bo
                  f"{_range(hz.co2e, est, 'embodied_co2e_kg')} of embodied CO$_2$e, the run's share of "
                  f"{kg}~kg per device ({how}){embodied_caveat(emb.source, kg)} over a {years:g}-year "
                  f"life{cite.get(LLMC_KEY, '')}, not part of the CO$_2$e above.")
+    elif est.hardware_kind != "brain":  # left out, said (researcher review 2026-11-28: `--no-embodied` said nothing)
+        text += " The devices' embodied (manufacturing) emissions are not included."
     if est.water_l is not None:
         # the factors themselves given, not only a place whose factor the tool takes ("the grid's country (USA)")
         given = all(given_figure(a[k]) for k in ("wue_l_per_kwh", "ewif_l_per_kwh") if k in a)
@@ -303,12 +306,44 @@ def grid_basis(source: str) -> str:
     m = _CODECARBON_GRID.fullmatch(source)
     if not m:
         return source
+    # the data's year where the source text or the file's folder names it ("2023/canada_energy_mix.json"), else said
+    # to be unstated (researcher review 2026-11-28: a paper could not give the year of a cloud region's figure)
+    year = m["year"] or (folder[1] if (folder := re.match(r"(\d{4})/", m["file"])) else None)
     if m["file"].startswith("cloud/"):
         what = f"the cloud region {m['label']}"
-    else:
-        label = with_article(m["label"])
-        what = f"the {m['year']} average for {label}" if m["year"] else f"the average for {label}"
+        return f"{what}; {m['origin']}, no year stated, as shipped with CodeCarbon {m['version']}"
+    label = with_article(m["label"])
+    what = f"the {year} average for {label}" if year else f"the average for {label}"
     return f"{what}; {m['origin']}, as shipped with CodeCarbon {m['version']}"
+
+
+POWER_FIT_WORDS = "; the power's from a fit to measured power draws"
+
+
+def power_has_range(est: Estimate) -> bool:
+    """Whether the power per device carries a range of its own: the energy's range wider than the device-hours'
+    (a power given, or one measured figure, adds none)."""
+    (e_lo, e_hi), (d_lo, d_hi) = est.range["energy_kwh"], est.range["device_hours"]
+    if None in (e_lo, e_hi, d_lo, d_hi) or min(e_lo, d_lo) <= 0:
+        return False
+    return not math.isclose(e_hi / e_lo, d_hi / d_lo, rel_tol=1e-9)
+
+
+def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
+    """Where the step model timed the run, the same FLOPs at the whole-run utilisation the tool fits to published
+    runs, with its range (researcher review 2026-11-28: two 80% ranges for one run, 4.35 days (3.56–5.28) from the
+    step model and 12.2 days (6.60–22.6) from the FLOPs alone, and the paper had only the first); nothing without
+    it."""
+    w = est.step.whole_run_fit if est.step is not None else None
+    if w is None:
+        return ""
+    runs = f", {hz.whole(w.n_runs)} published runs" if w.n_runs and "no runs" not in w.fit else ""
+    cite = epoch_cite if runs else ""
+    low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
+    return (f" At the utilisation the tool fitted to published whole runs, whatever their hours hold "
+            f"beyond the steps ({latex_escape(gfmt(w.utilization, 2))} of the peak: {latex_escape(w.fit)}{runs}{cite}), "
+            f"the same FLOPs would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
+            f"{latex_escape(low)}--{latex_escape(high)}).")
 
 
 def exposed_share(est: Estimate) -> float | None:
@@ -480,7 +515,7 @@ def input_label(name: str) -> str:
 # how many runs fitted it. The system groups' measurements (gpu-system, tpu-system in estimator/data/measured_power.csv)
 # are all Patterson et al. 2021's (P21; a test holds the file to it).
 POWER_FIT = re.compile(r"^average (?P<ratio>[\d.]+) × TDP, \d+% interval [\d.]+–[\d.]+ × TDP, "
-                       r"(?:fitted on|the centre fitted on the) (?P<runs>\d+) measured runs")
+                       r"(?:fitted on|the centre fitted on the) (?P<runs>\d+) measured runs(?: on the (?P<on>[^(]+?) \()?")
 MEASURED_DRAWS_KEY = "P21"
 # the system groups' words in the fit's source (core/hardware/schema.py's groups): a board-only fit (gpu-chip: Dodge et
 # al. 2022's runs) is not whole systems' draws, nor Patterson's (second code review 2026-11-27)
@@ -512,8 +547,9 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
     if not measured_power(est):
         fit = system_power_fit(power)
         if fit:  # the profile's fit, said with its measurements (researcher review 2026-11-27: no source for 695 W)
+            on = f" ({latex_escape(fit['on'])} servers)" if fit["on"] else ""
             text += (f", {latex_escape(fit['ratio'])}~$\\times$ its TDP as the tool's fit to {fit['runs']} whole systems' "
-                     f"measured draws gives it{measured_cite}")
+                     f"measured draws{on} gives it{measured_cite}")
         return text + cite
     meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration
@@ -562,7 +598,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
-    keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted else []) + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY] if stepped else []) + grid
+    whole_run = stepped and est.step.whole_run_fit is not None and "no runs" not in est.step.whole_run_fit.fit
+    keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted or whole_run else []) + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY] if stepped else []) + grid
             + [k for k in extra_keys if k in sources]
             + ([DUALPIPE_KEY] if exposed_share(est) is not None or hidden_share(est) else []))
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
@@ -615,6 +652,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     model, counted_how = workload_words(est, a, params, tokens, cite.get(SCALING_KEY, ""), name=model_name)
     what = ((r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else model or "the model")
     hardware = f"{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
+    if a["hardware"].origin == "default":  # never given: said as the tool's assumption (researcher review 2026-11-28)
+        hardware += " (not given: the tool's default device, assumed)"
     devices = f"{latex_escape(hz.whole(est.devices))}~$\\times$~{hardware}"
     flops = counted_how
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
@@ -658,8 +697,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:
-        exact = ", ".join((["the time given"] if time_given else []) + ["the PUE"]
-                          + (["the price"] if est.cost_usd is not None else []))
+        power_ranged = power_has_range(est)
+        exact = ", ".join((["the time given"] if time_given else [])
+                          + ([] if power_ranged else ["the power given" if a["power_w"].origin == "user" else "the power"])
+                          + ["the PUE"] + (["the price"] if est.cost_usd is not None else []))
         if stepped:  # the time's range is the step model's and the goodput's, not the utilisation fit's
             r = est.step.step_range
             held = (f", where its {_pct(r.level)} range held {_pct(r.coverage)} of them" if r.coverage is not None
@@ -669,14 +710,22 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             text += (f" The {_pct(est.level)} ranges are prediction intervals: the time's from the step model's errors on "
                      f"published training layouts held out by source{held}, and the goodput's range "
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}"
-                     f"{cite.get(GOODPUT_RANGE_KEY, '')}); the power's from a fit "
-                     f"to measured power draws; {exact} and grid intensity are taken as exact. "
-                     + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}."))
+                     f"{cite.get(GOODPUT_RANGE_KEY, '')})"
+                     f"{POWER_FIT_WORDS if power_ranged else ''}; {exact} and grid "
+                     "intensity are taken as exact. "
+                     + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}.")
+                     + whole_run_sentence(est, cite.get(EPOCH_KEY, "")))
         else:
             held = (f"; the time's held {latex_escape(coverage)}" if coverage else
                     ", whose out-of-sample coverage the tool reports")
-            text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's fits to published "
-                     f"training runs and measured power draws{held}; {exact} and grid intensity are taken as exact.")
+            # only the fits that set a range (researcher review 2026-11-28: a power given, or a known run's time, had
+            # still been named as a fit's)
+            fits = (["published training runs"] if not time_given else []) + (["measured power draws"] if power_ranged
+                                                                              else [])
+            which = f"fit{'s' if len(fits) > 1 else ''} to {' and '.join(fits)}"
+            held = held if not time_given else ", whose out-of-sample coverage the tool reports"
+            text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's {which}{held}; {exact} and "
+                     "grid intensity are taken as exact.")
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), measured=measured)
     if STATED in shown:  # right after the last of them (embodied carbon, water), before the memory (researcher review)
         # as their sources give them or as the tool assumes them, never measured (researcher review 2026-11-27: no

@@ -167,6 +167,8 @@ def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: s
         return (f"a throughput of {latex_escape(hz.flops_rate(measured[0]))} per device, measured "
                 f"{measured_where(est.calibration)}, or {fraction}{counted}")
     if est.step is not None:
-        return f"a whole-run utilisation of {fraction}{counted}" + _step_text(est, *step_cites)
+        # the step's MFU over the goodput, over the run: not the fitted whole runs' utilisation (researcher review
+        # 2026-11-28: "a whole-run utilisation" read as the fit's, checked on whole runs)
+        return f"an average utilisation over the run of {fraction}{counted}" + _step_text(est, *step_cites)
     return (f"a whole-run utilisation of {fraction}{counted}"
             + (_fit_text(est, epoch_cite) if fitted else _util_source(est, a["utilization"], own_cite)))

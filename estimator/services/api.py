@@ -20,11 +20,13 @@ from estimator.core.training.estimate import (
     estimate,
 )
 from estimator.core.training.memory import PLAN_INPUTS, SHAPE_INPUTS
+from estimator.core.training.plan import WholeRunFit
 from estimator.core.training.presets import (
     Preset,
     PublishedComparison,  # noqa: F401 (re-exported)
     compare_with_published,
 )
+from estimator.core.training.utilization_choice import fit_words
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
@@ -318,6 +320,18 @@ def with_active_params(scenario: Scenario, memory: Mapping | None, active_params
     return replace(scenario, active_params=active_params)
 
 
+def whole_run_fit(est) -> WholeRunFit | None:
+    """The FLOPs-only estimate ``est`` as the step model's companion: its time at the utilisation fitted to
+    published whole runs, with its range (``plan.WholeRunFit``); None where the fit did not set its time (a
+    utilisation given, a preset's) or it has no range."""
+    u = est.utilization
+    low, high = est.range.get("wall_clock_s", (None, None))
+    if u is None or not u.origin.startswith("fit:") or low is None or high is None:
+        return None
+    return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
+                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip))
+
+
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
         params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, expert_overlap=None,
         country=None,
@@ -375,7 +389,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             f"the utilisation given sets the time; the step model's {setup.run.layout_words()} "
             f"({gfmt(step_share, 3)} of peak over the run for the estimate's FLOPs) sets the memory only",))
     elif setup.run is not None:
-        est = estimate(scenario, profile, step=setup.run)
+        est = estimate(scenario, profile, step=replace(setup.run, whole_run_fit=whole_run_fit(est)))
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)
@@ -389,7 +403,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                 f"price: the profile's ${gfmt(price.value, 3)} per device-hour is {price.source.split(';')[0]}, not "
                 f"{provider}'s for {cloud}: give the region's own price per device-hour for its cost",))
     if defaulted:
-        est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes)
+        # the device as the tool's default, in the assumptions too (researcher review 2026-11-28: a known run's
+        # statement put "64 × NVIDIA H100 SXM 80GB" in the paper as fact, the device never given)
+        est = replace(est, notes=(f"no hardware given: the default, {profile.name} ({hardware})",) + est.notes,
+                      assumptions=tuple(replace(x, origin="default", source=f"the tool's default hardware; {x.source}")
+                                        if x.name == "hardware" else x for x in est.assumptions))
     check_year_after_release(scenario, profile)
     asked = any(x is not None for x in (memory_used or {}).values())
     try:

@@ -126,4 +126,6 @@ def grid_place(region: str | None = None, cloud: str | None = None, country: str
         keys = list(data.cloud) + list(data.cloud_places)
         region_id = next((f"{p}:{r}" for p, r in keys if p == provider.lower()
                           and r.lower() == region.strip().lower()), cloud.strip())
-    return GridPlace(country=g.country, country_name=name, cloud_region=region_id)
+    p = place(country, region) if not cloud else None
+    return GridPlace(country=g.country, country_name=name, cloud_region=region_id,
+                     region=p.region if p is not None else None)

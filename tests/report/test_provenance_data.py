@@ -191,3 +191,17 @@ def test_a_brain_has_no_host_share_to_leave_out():
     assert not [n for n in notes if "host" in n]
     cpu = api.run(flops=1e21, hardware="cpu-server-2s-epyc").estimate.notes  # a CPU's own words remain
     assert "power is the CPU alone, not memory or the rest of the machine; real draw is higher" in cpu
+
+
+def test_a_region_inside_a_country_is_in_the_region_column():
+    """Researcher review 2026-11-28: California's 179 g/kWh sat beside region "USA" in the CSV."""
+    import csv
+    import io
+
+    from estimator.report.export import render
+    from estimator.services import api
+    for kwargs, region in ((dict(country="USA", region="california"), "USA:california"),
+                           (dict(region="usa:california"), "USA:california"), (dict(country="France"), "FRA")):
+        r = api.run(flops=1e21, hardware="h100-sxm", **kwargs)
+        rows = list(csv.DictReader(io.StringIO(render("csv", r.estimate))))
+        assert {row["region"] for row in rows} == {region}

@@ -88,7 +88,7 @@ def test_the_grid_is_named_with_its_data_and_year():
         f"grid carbon intensity of {hz.sig(ci.value)}~g\\,CO$_2$e/kWh (the 2023 average for France (FRA); Our World "
         f"in Data / Ember, as shipped with CodeCarbon {version}~\\cite{{codecarbon}})")
     cloud = _grid_clause(flops=1e22, hardware="h100-sxm", cloud="gcp:europe-west1")
-    assert "(the cloud region gcp:europe-west1 (St. Ghislain, Belgium); provider's published region figures, " \
+    assert "(the cloud region gcp:europe-west1 (St. Ghislain, Belgium); provider's published region figures, no year stated, " \
            f"as shipped with CodeCarbon {version}~\\cite{{codecarbon}})" in cloud
     # a provider publishing no figure per region: its region's location's grid, in words (researcher review
     # 2026-11-27: the source text had been printed whole, file names and web address included)
@@ -233,8 +233,9 @@ def test_a_known_run_says_what_its_ranges_mean():
     """Audit: a known run printed "(80\\% range 543 kWh--770 kWh)" and never said what a range is."""
     _, st = _statement(hardware="h100-sxm", hours=100, devices=8)
     assert "612 kWh (80\\% range 494 kWh--759 kWh) of electricity" in st.tex
-    assert ("The 80\\% ranges are prediction intervals from the tool's fits to published training runs and measured "
-            "power draws, whose out-of-sample coverage the tool reports; the time given, the PUE, the price and grid "
+    # only the power's fit sets a range there (researcher review 2026-11-28: the training runs' fit had been named)
+    assert ("The 80\\% ranges are prediction intervals from the tool's fit to measured power draws, whose "
+            "out-of-sample coverage the tool reports; the time given, the PUE, the price and grid "
             "intensity are taken as exact.") in st.tex
     # nothing uncertain left (power, water factors given, no embodied): no range, no sentence on them
     _, exact = _statement(hardware="h100-sxm", hours=100, devices=8, power_w=700, embodied=False,
@@ -423,3 +424,44 @@ def test_a_water_factor_that_follows_a_place_given_is_not_the_runs_own():
     tex = _statement(flops=1e20, hours=100, devices=8, hardware="a100-sxm-80gb", wue_l_per_kwh=0.5,
                      country="USA")[1].tex
     assert "The run would have consumed about" in tex
+
+
+def test_a_power_given_is_named_exact_and_the_ranges_name_only_the_fit_behind_them():
+    """Researcher review 2026-11-28: with 450 W given, the energy's range is the device-hours' alone, yet the
+    paragraph named "the tool's fits to published training runs and measured power draws" and listed the PUE and the
+    price as exact, not the power."""
+    r, st = _statement(flops=3e23, hardware="a100-sxm-80gb", devices=512, power_w=450)
+    e_lo, e_hi = r.estimate.range["energy_kwh"]
+    d_lo, d_hi = r.estimate.range["device_hours"]
+    assert e_hi / e_lo == pytest.approx(d_hi / d_lo)  # the power adds no spread
+    tex = " ".join(st.tex.split())
+    assert "intervals from the tool's fit to published training runs," in tex
+    assert "the power given, the PUE, the price and grid intensity are taken as exact." in tex
+    _, fitted = _statement(flops=3e23, hardware="a100-sxm-80gb", devices=512)
+    assert "fits to published training runs and measured power draws," in " ".join(fitted.tex.split())
+    assert "the power given" not in fitted.tex
+
+
+def test_embodied_left_out_is_said():
+    """Researcher review 2026-11-28: `--no-embodied` dropped the embodied sentence without a word."""
+    _, st = _statement(flops=3e23, hardware="a100-sxm-80gb", devices=512, embodied=False)
+    assert "The devices' embodied (manufacturing) emissions are not included." in " ".join(st.tex.split())
+    _, kept = _statement(flops=3e23, hardware="a100-sxm-80gb", devices=512)
+    assert "Manufacturing the devices would add" in kept.tex and "are not included" not in kept.tex
+
+
+def test_default_hardware_is_said_to_be_assumed():
+    """Researcher review 2026-11-28: `--hours 720 --devices 64` put "64 × NVIDIA H100 SXM 80GB" in the paper as fact."""
+    r, st = _statement(hours=720, devices=64)
+    assert r.estimate.assumption("hardware").origin == "default"
+    assert "(not given: the tool's default device, assumed)" in " ".join(st.tex.split())
+    given, st_given = _statement(hours=720, devices=64, hardware="h100-sxm")
+    assert given.estimate.assumption("hardware").origin == "profile:h100-sxm"
+    assert "default device" not in st_given.tex
+
+
+def test_a_grid_files_year_is_read_from_its_folder():
+    """Researcher review 2026-11-28: Ontario's figure comes from CodeCarbon's 2023/canada_energy_mix.json, and the
+    paragraph said "the average for Ontario" with no year."""
+    _, st = _statement(flops=1e22, hardware="h100-sxm", country="Canada", region="ontario")
+    assert "(the 2023 average for Ontario, Canada (CAN);" in " ".join(st.tex.split())

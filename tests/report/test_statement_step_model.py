@@ -161,3 +161,43 @@ def test_a_statement_at_a_precision_no_published_layout_ran_says_its_coverage_is
     assert main(run) == 0
     bf16 = " ".join(capsys.readouterr().out.split())
     assert "not measured there" not in bf16 and "ran bf16" not in bf16
+
+
+def test_the_flops_alone_time_stands_beside_the_step_models(capsys):
+    """Researcher review 2026-11-28: the step model's 4.35 days (80% range 3.56–5.28) and the FLOPs alone's 12.2 days
+    (6.60–22.6) are both 80% ranges for one run; the statement, the table and the JSON gave only the first. Now each
+    gives the second beside it, equal to what the FLOPs alone give."""
+    from estimator.report import humanize as hz
+    from estimator.services import api
+    stepped = run_estimate(**RUN)
+    alone = api.run(flops=stepped.estimate.flops, hardware="h100-sxm", devices=64, country="DEU").estimate
+    w = stepped.estimate.step.whole_run_fit
+    assert w.wall_clock_s == alone.wall_clock_s and (w.low_s, w.high_s) == alone.range["wall_clock_s"]
+    assert w.utilization == alone.utilization.value and w.n_runs == alone.utilization.n_runs == 25
+    assert w.wall_clock_s > 2 * stepped.estimate.wall_clock_s  # a tuned stack's steps against whole runs' hours
+    data = json.loads(_cli(capsys, "json"))["step"]["whole_run_fit"]
+    assert data["wall_clock_s"] == alone.wall_clock_s
+    assert data["range"]["wall_clock_s"] == list(alone.range["wall_clock_s"]) and data["fit_runs"] == 25
+    tex = _cli(capsys, "latex")
+    low, high = hz.duration_range(*alone.range["wall_clock_s"], alone.wall_clock_s)
+    assert (f"At the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps "
+            f"({alone.utilization.value:.2g} of the peak: H100 fit, 25 published runs~\\cite{{epoch2024notable}}), the "
+            f"same FLOPs would take {hz.duration(alone.wall_clock_s)} (80\\% range {low}--{high}).") in tex
+    assert "a whole-run utilisation of" not in tex and "an average utilisation over the run of" in tex
+    table = _cli(capsys, "table")
+    assert f"gives {hz.duration(alone.wall_clock_s)} (80% range {low} – {high})" in table
+    # the FLOPs alone: no step model, no companion sentence
+    assert "whatever their hours hold" not in statement(alone, SOURCES, version=__version__).tex
+
+
+def test_the_how_to_quotes_the_two_times_as_the_tool_gives_them():
+    """docs/how-to/write-a-paper-statement.md quotes Llama 3.1 8B on 10¹² tokens over 256 H100s: both times."""
+    from pathlib import Path
+
+    from estimator.report import humanize as hz
+    est = run_estimate(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=256).estimate
+    w = est.step.whole_run_fit
+    low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
+    doc = " ".join((Path(__file__).parents[2] / "docs/how-to/write-a-paper-statement.md").read_text().split())
+    assert (f"{hz.duration(est.wall_clock_s)} from the step model, {hz.duration(w.wall_clock_s)} "
+            f"({low.removesuffix(' days')}–{high.removesuffix(' days')}) from the whole-run fit") in doc

@@ -36,11 +36,16 @@ class RatioFit:
     device: str | None = None   # the measured device (its name in the data file); None: the whole group
     n_spread: int = 0           # with device: the group's measurements the spread is pooled over
     device_tdp_w: float | None = None  # with device: the TDP its measurements were divided by
+    # the group's fit: the devices measured, as the data file names them, in its order (researcher review 2026-11-28: a
+    # statement's "3 whole systems' measured draws" for an H100 read as H100 measurements; they are P100 and V100 servers)
+    measured: tuple[str, ...] = ()
 
     def describe(self) -> str:
         interval = f"{self.center:.2f} × TDP, {self.level:.0%} interval {self.low:.2f}–{self.high:.2f} × TDP"
         if self.device is None:
-            return f"{interval}, fitted on {self.n} measured runs ({GROUPS[self.group]}; {DATA_FILE})"
+            names = list(self.measured)
+            on = f" on the {', '.join(names[:-1]) + ' and ' if len(names) > 1 else ''}{names[-1]}" if names else ""
+            return f"{interval}, fitted on {self.n} measured runs{on} ({GROUPS[self.group]}; {DATA_FILE})"
         return (f"{interval}, the centre fitted on the {self.n} measured runs of the {self.device}, the spread pooled "
                 f"within devices over the {self.n_spread} runs of the group's devices measured more than once "
                 f"({GROUPS[self.group]}; {DATA_FILE})")

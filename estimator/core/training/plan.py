@@ -158,6 +158,27 @@ class InSample:
 
 
 @dataclass(frozen=True)
+class WholeRunFit:
+    """The same FLOPs timed as an estimate from the FLOPs alone times them: the utilisation fitted to published whole runs
+    (their restarts, evaluation and other work included), beside the step model's tuned stack (researcher review
+    2026-11-28: a statement gave the step model's 4.35 days (3.56–5.28) where the same FLOPs alone gave 12.2 days
+    (6.60–22.6), both called 80% ranges, the one never beside the other)."""
+
+    wall_clock_s: float
+    low_s: float
+    high_s: float
+    utilization: float      # of the precision's peak, the fit's centre
+    n_runs: int             # the published whole runs the fit holds for this device (its family's)
+    fit: str                # which fit: "H100 fit", "the A100 fit (no runs of its own)"
+
+    def to_dict(self) -> dict:
+        return {"wall_clock_s": self.wall_clock_s, "range": {"wall_clock_s": [self.low_s, self.high_s]},
+                "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit,
+                "model": "utilisation fitted to published whole runs (estimator/data/utilization_fit.json), as an "
+                         "estimate from the FLOPs alone times the same FLOPs"}
+
+
+@dataclass(frozen=True)
 class StepRun:
     """The run's time from the step model: the step, the layout it used (given, or the planner's best), the
     steps over the run's tokens and the goodput; the range of the step model and of the goodput."""
@@ -173,6 +194,7 @@ class StepRun:
     hardware_sources: tuple[str, ...] = ()
     model_name: str = ""
     in_sample: InSample | None = None     # the fitted published layouts this run is (services.fitted_layouts)
+    whole_run_fit: WholeRunFit | None = None  # the same FLOPs at the utilisation fitted to whole runs
 
     @property
     def layout(self) -> Layout:
@@ -255,6 +277,7 @@ class StepRun:
             **({"in_sample": {"rows": list(self.in_sample.rows),
                               "held_out_predicted_over_measured": list(self.in_sample.held_out_ratios)}}
                if self.in_sample else {}),
+            **({"whole_run_fit": self.whole_run_fit.to_dict()} if self.whole_run_fit else {}),
         }
 
 

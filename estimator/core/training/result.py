@@ -59,6 +59,7 @@ class GridPlace:
     country: str | None = None       # "FRA"; a cloud region's country ("BEL"); None when the data gives none
     country_name: str | None = None  # "France", from CodeCarbon's country table; None when it has no name
     cloud_region: str | None = None  # "provider:region" when the grid is a cloud region's
+    region: str | None = None        # a region inside the country, CodeCarbon's key ("california"), when one was given
 
     @property
     def country_label(self) -> str | None:
