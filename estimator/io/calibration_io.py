@@ -25,6 +25,7 @@ from pathlib import Path
 import tomli_w
 
 from estimator.core.base.bounds import GPU_COUNT
+from estimator.core.base.bounds import PUE as PUE_BOUND
 from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_GB, BYTES_PER_GIB, BYTES_PER_MB, J_PER_KWH
@@ -128,6 +129,9 @@ class CodeCarbonRun:
     tracking_mode: str
     country_iso_code: str
     ram_total_gb: float | None = None  # the machine's RAM in GB (10⁹ bytes), if the log has it
+    # the PUE the log's energies were multiplied by (its ``pue`` column; 1 where it has none): the energies above are
+    # the devices' own, divided by it
+    pue: float = 1.0
 
 
 def codecarbon_ram_gb(ram_total_size) -> float | None:
@@ -177,6 +181,21 @@ def neutralise(text: str) -> str:
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)?(?:Z|[+-]\d\d:?\d\d)?")
 
 
+def _log_pue(row, where: str) -> float:
+    """The PUE a CodeCarbon log's energies include: its ``pue`` column, 1 where the log has none. CodeCarbon multiplies
+    every component's power and energy by its PUE before it writes them (codecarbon/emissions_tracker.py,
+    ``_do_measurements``: ``energy *= self._pue``; 3.3.2 as installed here), so a profile made from them would apply a
+    PUE twice (engineer review 2026-11-28: a log at PUE 1.5 gave 750 W for GPUs drawing 500 W)."""
+    text = (row.get("pue") or "").strip()
+    if not text:
+        return 1.0
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{where}: column 'pue' is not a number: {text[:40]!r}") from None
+    return require_number_in(f"{where}: column 'pue'", value, PUE_BOUND)
+
+
 def _timestamp(row, where: str) -> str:
     """The row's timestamp, or "" when it has none; one that is not a date and time is refused (issue 55: "'=1+1"
     reached the paper statement as the day of the measurement)."""
@@ -214,12 +233,14 @@ def parse_codecarbon_csv(text: str, source: str = "emissions.csv") -> list[CodeC
         except ValueError:
             raise InputError(f"{where}: column 'gpu_count' is not a number: {gpu_count_text[:40]!r}") from None
         gpu_count = int(require_number_in(f"{where}: column 'gpu_count'", gpu_count, GPU_COUNT))
+        pue = _log_pue(row, where)
         runs.append(CodeCarbonRun(
             source=source, columns=len(columns), run_id=neutralise(row.get("run_id") or ""),
             project_name=neutralise(row.get("project_name") or ""), timestamp=_timestamp(row, where),
-            duration_s=_float(row, "duration", where), cpu_energy_j=_float(row, "cpu_energy", where) * J_PER_KWH,
-            gpu_energy_j=_float(row, "gpu_energy", where, required=False) * J_PER_KWH,
-            ram_energy_j=_float(row, "ram_energy", where, required=False) * J_PER_KWH,
+            duration_s=_float(row, "duration", where),
+            cpu_energy_j=_float(row, "cpu_energy", where) * J_PER_KWH / pue,
+            gpu_energy_j=_float(row, "gpu_energy", where, required=False) * J_PER_KWH / pue,
+            ram_energy_j=_float(row, "ram_energy", where, required=False) * J_PER_KWH / pue, pue=pue,
             gpu_count=gpu_count, cpu_model=neutralise(row.get("cpu_model") or ""),
             gpu_model=neutralise(row.get("gpu_model") or ""),
             codecarbon_version=neutralise(row.get("codecarbon_version") or ""),
@@ -285,7 +306,9 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
     details = {"codecarbon_version": run.codecarbon_version, "tracking_mode": run.tracking_mode,
                "csv_columns": run.columns, "run_id": run.run_id, "project_name": run.project_name,
                "run_timestamp": run.timestamp, "ram_energy_j": run.ram_energy_j,
-               "country_iso_code": run.country_iso_code}
+               "country_iso_code": run.country_iso_code,
+               # the PUE divided out of the log's energies (``_log_pue``): the profile's power is the devices' own
+               "codecarbon_pue": run.pue}
     if device_kind == "gpu":
         if run.gpu_energy_j <= 0 or run.gpu_count < 1:
             raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "

@@ -153,8 +153,9 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
     points = _throughputs(results)
     if short := [p.label() for p in results if p.cut_short]:
         notes_first = [f"to stop at the {gfmt(seconds, 3)} s asked, {len(short)} of the {len(results)} matrix sizes ran "
-                       f"fewer than {mb.MIN_REPS} timed products each ({', '.join(short)}): the machine was slow, their "
-                       "medians rest on fewer samples, and a busy machine's figures may read low"]
+                       f"fewer than {mb.MIN_REPS} timed products each ({', '.join(short)}): the time asked was short "
+                       "for this machine (or it was busy), their medians rest on fewer samples, and a busy machine's "
+                       "figures may read low; more seconds give each size its products"]
     else:
         notes_first = []
     sizes_text = f"sizes {min(p.m for p in results)}–{max(p.m for p in results)}"
@@ -422,6 +423,10 @@ def calibrate_from_codecarbon(run: CodeCarbonRun, base: HardwareProfile, flops: 
                      "RAM for the run; CodeCarbon may have estimated the CPU's from its TDP): not in the profile's power, "
                      "which is the GPUs' alone; to count them, give an estimate a power per device of the GPU's draw plus this "
                      "share")
+    if run.pue != 1:  # divided out on reading (calibration_io._log_pue), said (engineer review 2026-11-28)
+        notes.append(f"the log's energies include its PUE of {gfmt(run.pue, 3)} (CodeCarbon multiplies them by it): "
+                     f"divided out, so the profile's power is the devices' own and an estimate applies the PUE "
+                     f"({gfmt(base.pue, 3)}, the base profile's) once")
     # no check: the imported run is the fit itself (0% by construction), and its machine is not this one
     notes.append("no prediction check: the profile is fitted on the one imported run, and its machine is not "
                  "this one, so there is no other workload to check it on")

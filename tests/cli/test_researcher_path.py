@@ -163,3 +163,29 @@ def test_a_range_that_held_clearly_fewer_of_its_hardwares_runs_says_so_beside_th
     for hardware in ("a100-sxm-80gb", "h100-sxm"):
         assert main(["estimate", "--flops", "3.14e23", "--hardware", hardware, "--format", "json"]) == 0
         assert not any(n.startswith("range: the time's") for n in json.loads(capsys.readouterr().out)["notes"])
+
+
+def test_a_logs_pue_is_divided_out_of_its_energies(tmp_path, capsys, monkeypatch):
+    """Engineer review 2026-11-28: CodeCarbon multiplies every energy by its PUE before writing it (its ``pue``
+    column); a log of 8 GPUs drawing 500 W at PUE 1.5 became a 750 W profile, and an estimate applied the profile's
+    PUE again (825 W a device at the wall). Now 500 W, the PUE applied once."""
+    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path))
+    log = tmp_path / "emissions.csv"
+    # 100 s: 8 × 500 W × 1.5 of GPUs = 0.1667 kWh as CodeCarbon writes it
+    header = "timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,cpu_model,"
+    log.write_text(f"{header}codecarbon_version,pue\n2026-01-01T00:00:00,p,cccc3333,100,0.0,{8 * 500 * 1.5 * 100 / 3.6e6},"
+                   "0.0,8,8 x NVIDIA H100 80GB HBM3,Xeon,3.3.2,1.5\n")
+    code, out, _ = _run(capsys, "calibrate", "--from-codecarbon", str(log), "--flops", "2.4e17", "--base",
+                        "h100-sxm", "--out", str(tmp_path / "h.toml"), "--format", "json")
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["mean_power_w"] == pytest.approx(500)
+    assert any("include its PUE of 1.5" in n for n in summary["notes"])
+    code, out, _ = _run(capsys, "estimate", "--flops", "3e17", "--hardware", str(tmp_path / "h.toml"), "--format", "json")
+    est = json.loads(out)
+    assert est["energy_kwh"] == pytest.approx(500 * 1.1 * est["wall_clock_s"] / 3.6e6)  # one device, its PUE once
+    # a PUE outside 1–3 is no PUE: refused
+    log.write_text(log.read_text().replace(",1.5\n", ",0.5\n"))
+    code, _, err = _run(capsys, "calibrate", "--from-codecarbon", str(log), "--flops", "2.4e17", "--base",
+                        "h100-sxm", "--out", str(tmp_path / "h2.toml"))
+    assert code == 2 and "column 'pue'" in err

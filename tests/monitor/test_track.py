@@ -14,7 +14,7 @@ import sys
 import pytest
 from track_fakes import ALTERNATING, STEP, WARMUP, Clock, FakeMeter, run_steps
 
-from estimator.core.base.errors import InputError, UnknownRegionError
+from estimator.core.base.errors import InputError, MeasurementError, UnknownRegionError
 from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
 from estimator.device.nvml import NvmlBackend
 from estimator.monitor.track import track
@@ -277,3 +277,47 @@ def test_a_profile_written_from_an_nvml_run_needs_a_gpu_base(tmp_path):
         with pytest.raises(InputError, match="the measurement is of a gpu, but the base profile cpu-server-2s-epyc is a cpu"):
             run.write_profile(tmp_path / "x.toml")
     assert not (tmp_path / "x.toml").exists()
+
+
+class _FailingStart(FakeMeter):
+    """A meter that opens but cannot start a window (CodeCarbon installed but failing, RAPL refused)."""
+
+    def begin_window(self):
+        self.begins += 1
+        raise MeasurementError("the fake meter cannot start")
+
+
+class _InterruptedStart(FakeMeter):
+    """Ctrl-C while the meter starts its second window (CodeCarbon's first start takes ~2 s)."""
+
+    def begin_window(self):
+        super().begin_window()
+        if self.begins == 2:
+            raise KeyboardInterrupt
+
+
+def test_a_profile_from_a_meter_that_cannot_start_is_refused_at_the_start(tmp_path):
+    """Engineer review 2026-11-28: with a meter that opened but failed to start, track(profile_path=…) ran the whole
+    training, then said "no power was measured … no profile written"; refused now, as a meter that does not open is,
+    with what the start opened closed."""
+    clock = Clock()
+    meter = _FailingStart(clock)
+    with pytest.raises(MeasurementError, match="no power was measured.*cannot start"):
+        track(total_steps=10, backend=meter, clock=clock, hardware="cpu-server-2s-epyc", print_report=False,
+              profile_path=tmp_path / "p.toml", flops_per_step=1e8).start()
+    assert meter.begins == 1 and meter.closes >= 1
+    assert not (tmp_path / "p.toml").exists()
+    # no profile asked for: the training goes on, time only
+    with track(total_steps=10, backend=_FailingStart(clock), clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 10)
+    assert run.predict().done and run.predict().energy_kwh is None
+
+
+def test_ctrl_c_while_the_meter_starts_closes_it():
+    """Engineer review 2026-11-28: a KeyboardInterrupt in the meter's start left CodeCarbon's threads sampling (the
+    start's close ran only for a failing clock)."""
+    clock = Clock()
+    meter = _InterruptedStart(clock)
+    with pytest.raises(KeyboardInterrupt):
+        track(total_steps=10, backend=meter, clock=clock, print_report=False).start()
+    assert meter.closes >= 1 and meter.aborts >= 1
