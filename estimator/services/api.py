@@ -20,13 +20,11 @@ from estimator.core.training.estimate import (
     estimate,
 )
 from estimator.core.training.memory import PLAN_INPUTS, SHAPE_INPUTS
-from estimator.core.training.plan import WholeRunFit
 from estimator.core.training.presets import (
     Preset,
     PublishedComparison,  # noqa: F401 (re-exported)
     compare_with_published,
 )
-from estimator.core.training.utilization_choice import fit_words
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
@@ -44,7 +42,7 @@ from estimator.services.inputs import (
     TRAINING,
     check_keywords,
 )
-from estimator.services.plan import step_setup
+from estimator.services.plan import step_setup, whole_run_fit
 from estimator.services.preset_check import in_sample_note
 from estimator.services.result import Result  # noqa: F401 (importable from here as before)
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
@@ -318,18 +316,6 @@ def with_active_params(scenario: Scenario, memory: Mapping | None, active_params
             return scenario  # dense, or a parameter count that is not the model's (the step model says which)
         active_params = model.arch.active_params
     return replace(scenario, active_params=active_params)
-
-
-def whole_run_fit(est) -> WholeRunFit | None:
-    """The FLOPs-only estimate ``est`` as the step model's companion: its time at the utilisation fitted to
-    published whole runs, with its range (``plan.WholeRunFit``); None where the fit did not set its time (a
-    utilisation given, a preset's) or it has no range."""
-    u = est.utilization
-    low, high = est.range.get("wall_clock_s", (None, None))
-    if u is None or not u.origin.startswith("fit:") or low is None or high is None:
-        return None
-    return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
-                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip))
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,

@@ -31,6 +31,7 @@ from estimator.core.training.plan import (
     SearchSpace,
     StepRange,
     StepRun,
+    WholeRunFit,
 )
 from estimator.core.training.presets import Preset
 from estimator.core.training.step import PRECISIONS as STEP_PRECISIONS
@@ -44,10 +45,12 @@ from estimator.core.training.step import (
     step_hardware,
     step_time,
 )
+from estimator.core.training.utilization_choice import fit_words
 from estimator.core.training.words import unfitted_precision_note
 from estimator.core.workload.architecture import Architecture
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
+from estimator.report.export import whole_run_words
 from estimator.report.statement import given_figure
 from estimator.services.fitted_layouts import fitted_layout
 
@@ -834,6 +837,18 @@ PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "re
                   "electricity_usd_per_kwh")
 
 
+def whole_run_fit(est) -> WholeRunFit | None:
+    """The FLOPs-only estimate ``est`` as the step model's companion: its time at the utilisation fitted to
+    published whole runs, with its range (``plan.WholeRunFit``); None where the fit did not set its time (a
+    utilisation given, a preset's) or it has no range."""
+    u = est.utilization
+    low, high = est.range.get("wall_clock_s", (None, None))
+    if u is None or not u.origin.startswith("fit:") or low is None or high is None:
+        return None
+    return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
+                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip))
+
+
 def _site(site: Mapping) -> dict:
     from estimator.services.grid import resolve_grid_site
     out = {k: site[k] for k in ("power_w", "pue", "price_usd_per_device_hour", "electricity_usd_per_kwh")
@@ -1062,6 +1077,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # of it, and its 7B on 64 H100s read 16 days where `estimate` of the size alone read 43)
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE}): "
                  f"a tuned stack's; {WHOLE_RUN_LONGER}")
+    if rows and (w := whole_run_fit(estimate(Scenario(params=n, tokens=float(tokens), devices=rows[0].planned.devices,
+                                                      precision=precision, **site_inputs), profile))) is not None:
+        # the same FLOPs as whole runs ran, as `estimate` gives it beside the step model (researcher review 2026-11-28)
+        notes.append(f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}")
     if model is None and layers is None:
         notes.append(PLAN_SIZE_ALONE_NOTE)
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):

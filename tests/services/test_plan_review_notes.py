@@ -158,3 +158,18 @@ def test_a_deadlines_device_count_on_a_rack_scale_domain_is_said_in_its_steps_no
     hgx = plan(model="llama-3.1-70b", tokens=1e12, hardware="h100-sxm", deadline_days=30)
     (said,) = [n for n in hgx.notes if n.startswith("the fewest devices tried that meet the deadline")]
     assert "(whole 8-device servers: " in said
+
+
+def test_a_plan_gives_the_flops_alone_time_beside_its_best():
+    """Researcher review 2026-11-28: the plan's best (Llama 3.1 70B on 15T tokens over 1,024 H100s: 164 days) stood
+    alone; `estimate` now gives the FLOPs alone's time beside the step model's, and the plan does too, equal to it."""
+    from estimator.report import humanize as hz
+    from estimator.services import api
+    from estimator.services.plan import plan
+    report = plan(model="llama-3.1-70b", tokens=15e12, devices=1024, hardware="h100-sxm")
+    best = report.rows[0]
+    alone = api.run(flops=best.estimate.flops, hardware="h100-sxm", devices=1024).estimate
+    (said,) = [n for n in report.notes if n.startswith("the best layout's time is a tuned stack's; ")]
+    low, high = hz.duration_range(*alone.range["wall_clock_s"], alone.wall_clock_s)
+    assert said.endswith(f"gives {hz.duration(alone.wall_clock_s)} (80% range {low} – {high})")
+    assert alone.wall_clock_s > best.estimate.wall_clock_s  # whole runs' hours hold more than a tuned stack's steps
