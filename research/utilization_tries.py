@@ -107,7 +107,7 @@ def per_family_centre(runs, families, actual_log, folds=None) -> dict[str, tuple
     n = len(runs)
     folds = folds or _candidate_folds(runs, families)
     family = np.array([r.family for r in runs])
-    rule = math.log(CV.BASELINE_GOODPUT)
+    rule = math.log(CV.BASELINE_UTILIZATION)
     chosen, fit_only, took_rule = np.empty(n), np.empty(n), np.zeros(n, dtype=bool)
     for i in range(n):
         a, c, c_out = min(folds, key=lambda f: float(np.nanmedian(np.abs(f[0][i] - f[1][i]))))  # first wins ties
@@ -341,7 +341,7 @@ def new_family_alternatives(runs) -> dict[str, tuple[float, float | None, float 
                     ("the nearest family's fit, every time, its own multiplier (before)", nearest.center,
                      q_own * nearest.sigma_log),
                     ("the pooled fit, every time", model.predict(None, r.flops, **kw).center, None),
-                    (f"flat {CV.BASELINE_GOODPUT:.0%} rule, every time, its multiplier", rule.center,
+                    (f"flat {CV.BASELINE_UTILIZATION:.0%} rule, every time, its multiplier", rule.center,
                      math.log(rule.center / rule.low))):
                 rows.setdefault(name, []).append((a, math.log(centre), half))
     out = {}
@@ -359,8 +359,8 @@ def main() -> None:
     runs = list(training_runs().runs)
     families = sorted({r.family for r in runs})
     actual_log = np.log([r.goodput for r in runs])
-    rule = _factor(actual_log - math.log(CV.BASELINE_GOODPUT))
-    print(f"{len(runs)} runs; flat {CV.BASELINE_GOODPUT:.0%} rule: median factor {rule:.3f}x")
+    rule = _factor(actual_log - math.log(CV.BASELINE_UTILIZATION))
+    print(f"{len(runs)} runs; flat {CV.BASELINE_UTILIZATION:.0%} rule: median factor {rule:.3f}x")
     print("shrinkage (leave-one-paper-out, not nested), log10 FLOPs + maturity:")
     for lam, f in shrinkage_sweep(runs, families, actual_log):
         print(f"  lambda {lam:<5} {f:.3f}x  ratio {f / rule:.3f}")

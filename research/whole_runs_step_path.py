@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from estimator import estimate
 from estimator.core.base.units import S_PER_HOUR
-from estimator.core.hardware.utilization_model import RULE_GOODPUT
+from estimator.core.hardware.utilization_model import RULE_UTILIZATION
 from estimator.io.datafiles import default_profiles
 
 # (model, tokens, devices, hardware, published device-hours, what the developer stated, source)
@@ -62,7 +62,7 @@ def rows() -> list[dict]:
         low, high = e.range["device_hours"]
         # the naive baseline beside, in the same run: the same FLOPs at 30% of the precision's dense peak
         peak = default_profiles().get(hardware).peak_flops_per_s[stated.get("precision", "bf16")]
-        rule_device_hours = e.flops / (RULE_GOODPUT * peak) / S_PER_HOUR
+        rule_device_hours = e.flops / (RULE_UTILIZATION * peak) / S_PER_HOUR
         out.append({"model": model, "devices": devices, "hardware": hardware, "published": published,
                     "step": e.device_hours, "ratio": e.device_hours / published, "inside": low <= published <= high,
                     "rule_ratio": rule_device_hours / published,

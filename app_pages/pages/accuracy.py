@@ -13,7 +13,7 @@ from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.utilization_choice import centre_name
-from estimator.fit.utilization_cv import BASELINE_GOODPUT, FACTOR_BANDS
+from estimator.fit.utilization_cv import BASELINE_UTILIZATION, FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_utilization_model, load_validation_document
 from estimator.report import export
 from estimator.report import humanize as hz
@@ -21,7 +21,7 @@ from estimator.services import accuracy
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.training_runs import training_runs
 
-RULE_LABEL = f"{BASELINE_GOODPUT:.0%} rule"  # the baseline, "30% rule", in labels and column names
+RULE_LABEL = f"{BASELINE_UTILIZATION:.0%} rule"  # the baseline, "30% rule", in labels and column names
 VALIDATE_COMMAND = "python -m estimator validate"
 
 
@@ -38,7 +38,7 @@ def document() -> dict:
 # and the interval's width scrolled out of view (audit).
 WIDTH = "Width"
 COLUMN_HELP = {WIDTH: "The interval's mean width: the geometric mean of high ÷ low",
-               **{f"{gfmt(b)}×, rule": f"The flat {BASELINE_GOODPUT:.0%} rule's share of runs within {gfmt(b)}×"
+               **{f"{gfmt(b)}×, rule": f"The flat {BASELINE_UTILIZATION:.0%} rule's share of runs within {gfmt(b)}×"
                   for b in FACTOR_BANDS},
                **{f"Within {gfmt(b)}×": f"The fit's share of runs within {gfmt(b)}× of the published device-hours"
                   for b in FACTOR_BANDS}}
@@ -377,7 +377,7 @@ def render() -> None:
         st.markdown(c.md_escape(
             f"Each published training run is predicted from {accuracy.PREDICTED_FROM}, by a utilisation fit that "
             "never saw that run or its paper's other runs (nested leave-one-paper-out), and compared with the device-hours the run reported. The "
-            f"flat {BASELINE_GOODPUT:.0%} of dense peak rule is scored on the same runs.", limit=600))
+            f"flat {BASELINE_UTILIZATION:.0%} of dense peak rule is scored on the same runs.", limit=600))
     stale_warning(doc)
     headline(doc, lecture)
     df = charts.accuracy_frame(doc)

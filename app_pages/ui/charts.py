@@ -29,7 +29,7 @@ from app_pages.ui.axis_labels import (  # noqa: F401 (re-exported)
 )
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.utilization_model import RULE_GOODPUT
+from estimator.core.hardware.utilization_model import RULE_UTILIZATION
 
 LOG = alt.Scale(type="log")
 
@@ -394,7 +394,7 @@ def roofline_chart(profile) -> alt.LayerChart | None:
     return (lines + points).properties(height=320)
 
 
-ACCURACY_PANELS = (f"Fitted utilisation, {LEVEL:.0%} interval", f"Flat {RULE_GOODPUT:.0%} of dense peak")
+ACCURACY_PANELS = (f"Fitted utilisation, {LEVEL:.0%} interval", f"Flat {RULE_UTILIZATION:.0%} of dense peak")
 
 
 def accuracy_frame(doc: dict) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import sys
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import DISPLAY_FLOPS
-from estimator.core.hardware.utilization_model import COVARIATES, RULE_GOODPUT
+from estimator.core.hardware.utilization_model import COVARIATES, RULE_UTILIZATION
 from estimator.core.training.utilization_choice import centre_name, reference_run
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
@@ -520,7 +520,7 @@ def cmd_fit(args):
 
 
 def register(sub):
-    p = sub.add_parser("validate", help=f"out-of-sample accuracy over every run the project holds, beside the {RULE_GOODPUT * 100:.0f}%% rule")
+    p = sub.add_parser("validate", help=f"out-of-sample accuracy over every run the project holds, beside the {RULE_UTILIZATION * 100:.0f}%% rule")
     p.add_argument("--inference", action="store_true",
                    help="the serving model instead: J per output token and TPOT, leave-one-model-out over the "
                         "measured serving configurations")

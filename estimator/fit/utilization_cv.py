@@ -16,7 +16,7 @@ import numpy as np
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.units import S_PER_HOUR
-from estimator.core.hardware.utilization_model import POOLED, RULE_GOODPUT, UTILIZATION_CEILING, Spec
+from estimator.core.hardware.utilization_model import POOLED, RULE_UTILIZATION, UTILIZATION_CEILING, Spec
 from estimator.fit.new_family import family_traits, leave_family_out, nearest_family
 from estimator.fit.utilization_fit import (
     CANDIDATE_SPECS,
@@ -31,8 +31,8 @@ from estimator.fit.utilization_fit import (
 )
 
 # The naive baseline every accuracy figure is shown beside: 30% of dense peak over the whole run
-# (its home and source: estimator/core/hardware/utilization_model.py, RULE_GOODPUT).
-BASELINE_GOODPUT = RULE_GOODPUT
+# (its home and source: estimator/core/hardware/utilization_model.py, RULE_UTILIZATION).
+BASELINE_UTILIZATION = RULE_UTILIZATION
 # Accuracy bands reported by `validate` (issue: within 1.35× and within 2×).
 FACTOR_BANDS = (1.35, 2.0)
 
@@ -179,7 +179,7 @@ def cross_validate(runs: Sequence[TrainingRun], level: float = LEVEL,
             out.append(RunResult(runs[i], min(math.exp(centre), cap), min(math.exp(centre - half), cap),
                                  min(math.exp(centre + half), cap), best))
     _predict_absent_families(runs, same, level, results, without_year)
-    baseline = tuple(RunResult(r, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for r in runs)
+    baseline = tuple(RunResult(r, BASELINE_UTILIZATION, BASELINE_UTILIZATION, BASELINE_UTILIZATION, None) for r in runs)
     if groups is not None:
         method = "nested leave-one-group-out"
     else:
@@ -221,7 +221,7 @@ def cross_validate_new_family(runs: Sequence[TrainingRun], level: float = LEVEL)
     if not held:
         raise InputError("leave-one-family-out needs a family whose removal leaves enough runs to fit")
     results = tuple(RunResult(h.run, h.prediction.center, h.prediction.low, h.prediction.high, h.spec) for h in held)
-    baseline = tuple(RunResult(h.run, BASELINE_GOODPUT, BASELINE_GOODPUT, BASELINE_GOODPUT, None) for h in held)
+    baseline = tuple(RunResult(h.run, BASELINE_UTILIZATION, BASELINE_UTILIZATION, BASELINE_UTILIZATION, None) for h in held)
     borrowed_from = tuple(dict.fromkeys((h.family, h.nearest, h.used) for h in held))
     return CrossValidation(level, results, baseline, method="nested leave-one-family-out", borrowed_from=borrowed_from)
 

@@ -15,6 +15,7 @@ import sys
 from functools import lru_cache
 
 from estimator.core.base.errors import DataFileError, EstimatorError, InputError
+from estimator.core.base.fit_diff import stale_fields
 from estimator.core.base.units import PARAMS_PER_BILLION
 from estimator.core.training.step import FLASH2_ON_HOPPER, Layout, ModelShape, step_hardware
 from estimator.fit.step_fit import LayoutRow, fit_document
@@ -108,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text = fit_json()
         if "--check" in argv:
-            same = STEP_FIT_PATH.is_file() and safe_read.read_data_text(STEP_FIT_PATH) == text
+            same = STEP_FIT_PATH.is_file() and not stale_fields(json.loads(text),
+                                                                 json.loads(safe_read.read_data_text(STEP_FIT_PATH)))
             print(f"{STEP_FIT_PATH.name}: {'up to date' if same else 'differs from a fresh fit'}")
             return 0 if same else 1
         write_text_atomic(STEP_FIT_PATH, text)

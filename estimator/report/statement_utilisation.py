@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.utilization_model import POOLED, RULE, RULE_GOODPUT, family_label
+from estimator.core.hardware.utilization_model import POOLED, RULE, RULE_UTILIZATION, family_label
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fit_caveats import BeyondData, MoreDevices, OtherPeak, UnlikeHeldOut
 from estimator.core.training.words import unfitted_precision_note
@@ -61,7 +61,7 @@ def _fit_text(est: Estimate, cite: str) -> str:
         return f", fitted on {runs}"
     # as the table's utilisation line: "no runs on <device>: the H100 family fit (25 runs), widened by …"
     if u.family == RULE:
-        flat = latex_escape(f"{RULE_GOODPUT:.0%}")
+        flat = latex_escape(f"{RULE_UTILIZATION:.0%}")
         why = (f" (its nearest family, the {latex_escape(family_label(u.passed_over))}, is passed over)"
                if u.passed_over else "")
         return (f", taken as a flat {flat} of dense peak: no published runs on {latex_escape(est.hardware_name)} "

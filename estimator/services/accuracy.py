@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from estimator.core.hardware.utilization_model import COVARIATES, RULE, RULE_GOODPUT, UtilizationModel
+from estimator.core.hardware.utilization_model import COVARIATES, RULE, RULE_UTILIZATION, UtilizationModel
 from estimator.core.training.utilization_choice import centre_name
 from estimator.fit.energy_cover import HeldOut, paired_coverage
 from estimator.fit.power_fit import leave_one_device_out, leave_one_out
 from estimator.fit.utilization_cv import (
-    BASELINE_GOODPUT,
+    BASELINE_UTILIZATION,
     FACTOR_BANDS,
     CrossValidation,
     RunResult,
@@ -170,7 +170,7 @@ def validation_document() -> dict:
         "method": f"{cv.method} over every run the project holds (the candidate model is chosen and fitted "
                   "without the held-out run)",
         "interval_level": cv.level,
-        "baseline": f"flat {BASELINE_GOODPUT:.0%} of dense peak",
+        "baseline": f"flat {BASELINE_UTILIZATION:.0%} of dense peak",
         "ratio_to_baseline": cv.ratio_to_baseline,
         "without_year": {**no_year.to_dict(),
                          # the year changes a prediction only where the fold's chosen fit uses it
@@ -259,7 +259,7 @@ def _by_developer() -> dict[str, Any]:
 
 
 # How a device without runs is predicted, for people (the CLI's `validate`, the app's Accuracy page).
-NEW_DEVICE_CHOICE = (f"from its nearest family's fit, the pooled fit or the flat {RULE_GOODPUT:.0%} rule, as the fit on "
+NEW_DEVICE_CHOICE = (f"from its nearest family's fit, the pooled fit or the flat {RULE_UTILIZATION:.0%} rule, as the fit on "
                      "the other families chose")
 
 
@@ -430,6 +430,6 @@ def inference_validation_document() -> dict:
             "trtllm_check": trtllm_check_document()}
 
 
-__all__ = ["BASELINE_GOODPUT", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "fit_document", "inference_validation_document",
+__all__ = ["BASELINE_UTILIZATION", "FACTOR_BANDS", "NEW_DEVICE_CHOICE", "fit_document", "inference_validation_document",
            "likely_reason", "refit", "validation", "validation_document", "validation_file_document", "write_fit",
            "write_validation"]

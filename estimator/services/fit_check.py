@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from estimator.core.base.errors import DataFileError
+from estimator.core.base.fit_diff import stale_fields
 from estimator.io import safe_read
 
 SHOWN_FIELDS = 5  # the differing fields named in the message; "…" says there are more
@@ -22,32 +23,3 @@ def check_fit(path: Path, fresh: Mapping[str, Any], fit_command: str) -> None:
         more = " …" if len(stale) > SHOWN_FIELDS else ""
         raise DataFileError(f"{path} differs from a fresh fit in {', '.join(stale[:SHOWN_FIELDS])}{more}; "
                             f"run `{fit_command}` and commit the file")
-
-
-def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any], rel_tol: float = 1e-6) -> list[str]:
-    """Where a fresh fit differs from the shipped file (empty: the shipped fit is current)."""
-    out: list[str] = []
-
-    def walk(a, b, where):
-        if isinstance(a, Mapping) and isinstance(b, Mapping):
-            for k in set(a) | set(b):
-                if k == "about":
-                    continue
-                if k not in a or k not in b:
-                    out.append(f"{where}{k}")
-                else:
-                    walk(a[k], b[k], f"{where}{k}.")
-        elif isinstance(a, list) and isinstance(b, list):
-            if len(a) != len(b):
-                out.append(where.rstrip("."))
-            else:
-                for i, (x, y) in enumerate(zip(a, b)):
-                    walk(x, y, f"{where}{i}.")
-        elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-            if abs(a - b) > rel_tol * max(1.0, abs(a), abs(b)):
-                out.append(where.rstrip("."))
-        elif a != b:
-            out.append(where.rstrip("."))
-
-    walk(document, shipped, "")
-    return sorted(out)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from estimator.core.base.errors import DataFileError
-from estimator.core.hardware.utilization_model import RULE_GOODPUT
+from estimator.core.hardware.utilization_model import RULE_UTILIZATION
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.presets import Preset
 from estimator.io.datafiles import load_validation_document
@@ -63,5 +63,5 @@ def in_sample_note(preset: Preset, est: Estimate) -> str | None:
     return (f"in sample: this run ({run}) is one of the runs the utilisation was fitted on, so its agreement with "
             f"the published figures is not a test; predicted by a fit without it (`python -m estimator validate`), its "
             f"device-hours are {hz.device_hours_number(predicted)} against the published "
-            f"{hz.device_hours_number(published)} ({off(predicted)}; the flat {RULE_GOODPUT:.0%}-of-peak rule: "
+            f"{hz.device_hours_number(published)} ({off(predicted)}; the flat {RULE_UTILIZATION:.0%}-of-peak rule: "
             f"{hz.device_hours_number(rule)}, {off(rule)})")

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from estimator.core.hardware.utilization_model import Spec
-from estimator.fit.utilization_cv import BASELINE_GOODPUT, cross_validate
+from estimator.fit.utilization_cv import BASELINE_UTILIZATION, cross_validate
 from estimator.fit.utilization_fit import TrainingRun, conformal_multiplier, fit, select_and_fit
 from estimator.io.datafiles import (
     DATA_DIR,
@@ -36,7 +36,7 @@ def test_cross_validated_fit_is_reported_beside_the_30_percent_rule_on_every_run
     model, base = summary["model"], summary["baseline"]
     assert model["n_runs"] == base["n_runs"] >= 75
     # the rule is computed beside it on the same runs: recompute it from the runs themselves
-    factors = [max(r.goodput / BASELINE_GOODPUT, BASELINE_GOODPUT / r.goodput) for r in runs_data.training_runs().runs]
+    factors = [max(r.goodput / BASELINE_UTILIZATION, BASELINE_UTILIZATION / r.goodput) for r in runs_data.training_runs().runs]
     assert base["median_factor"] == pytest.approx(float(np.median(factors)))
     assert DOC["ratio_to_baseline"] == pytest.approx(model["median_factor"] / base["median_factor"])
     # measured: 1.25× against 1.28× (ratio 0.98) over 78 runs (1.18× against 1.30×, ratio 0.90, over
@@ -354,7 +354,7 @@ def test_another_chip_without_runs_takes_the_centre_the_fit_chose():
     import dataclasses
     import math
 
-    from estimator.core.hardware.utilization_model import NEAREST, POOLED, RULE, RULE_GOODPUT
+    from estimator.core.hardware.utilization_model import NEAREST, POOLED, RULE, RULE_UTILIZATION
     model = load_utilization_model()
     b200 = default_profiles().get("b200").utilization
     assert b200.borrowed and b200.family == "h100" and not b200.same_chip
@@ -363,7 +363,7 @@ def test_another_chip_without_runs_takes_the_centre_the_fit_chose():
     got = b200.predict(1e24, 2026)
     half = model.rule_multiplier * math.hypot(model.scale_log, model.tau_log)
     assert (got.center, got.low, got.high, got.family, got.interval_from) == pytest.approx(
-        (RULE_GOODPUT, RULE_GOODPUT * math.exp(-half), RULE_GOODPUT * math.exp(half), RULE, "held-out families"))
+        (RULE_UTILIZATION, RULE_UTILIZATION * math.exp(-half), RULE_UTILIZATION * math.exp(half), RULE, "held-out families"))
     assert b200.predict(1e20, 2024) == got and b200.predict(None, None) == got  # no covariate
     assert got.borrowed and got.unknown == () and got.held_at_edge == ()
     # the same chip on another board keeps its family's fit (H200: the H100's chip)

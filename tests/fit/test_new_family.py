@@ -16,7 +16,7 @@ from estimator.core.hardware.utilization_model import (
     NEW_DEVICE_CENTRES,
     POOLED,
     RULE,
-    RULE_GOODPUT,
+    RULE_UTILIZATION,
     Spec,
     family_label,
 )
@@ -114,7 +114,7 @@ def _trend(offsets, runs_each=6, sigma=0.05, seed=0, base=0.25):
     ((-0.6, 0.6, -0.6, 0.6, -0.6, 0.6, -0.6), 0.08, POOLED),
     # neighbours opposite around 30%: holding a family out pulls the pooled centre away from it,
     # so the fixed rule, which no family moves, is the better guess
-    ((-0.6, 0.6, -0.6, 0.6, -0.6, 0.6, -0.6), RULE_GOODPUT, RULE),
+    ((-0.6, 0.6, -0.6, 0.6, -0.6, 0.6, -0.6), RULE_UTILIZATION, RULE),
 ])
 def test_devices_without_runs_take_the_centre_that_predicted_held_out_families_better(offsets, base, centre):
     spec = Spec((), 2.0)
@@ -129,8 +129,8 @@ def test_devices_without_runs_take_the_centre_that_predicted_held_out_families_b
     if centre == RULE:  # the rule's interval is calibrated on the held-out families scored against it
         assert model.rule_multiplier == pytest.approx(new_family_multiplier(held[RULE], model.level))
         p = model.predict(RULE, 1e21)
-        assert p.center == RULE_GOODPUT and p.interval_from == "held-out families"
-        scores = [abs(math.log(r.goodput / RULE_GOODPUT)) / p.sigma_log for r in runs]
+        assert p.center == RULE_UTILIZATION and p.interval_from == "held-out families"
+        scores = [abs(math.log(r.goodput / RULE_UTILIZATION)) / p.sigma_log for r in runs]
         assert 0 < model.rule_multiplier <= max(scores)
 
 
@@ -215,7 +215,7 @@ def test_the_nested_validation_never_sees_the_held_out_family(monkeypatch):
     for fams, (held, _near, _used) in zip(seen, cv.borrowed_from):
         assert held not in fams
     assert len(cv.model) == len(cv.baseline) == len(runs)
-    assert all(b.predicted_goodput == utilization_cv.BASELINE_GOODPUT for b in cv.baseline)
+    assert all(b.predicted_goodput == utilization_cv.BASELINE_UTILIZATION for b in cv.baseline)
 
 
 def test_the_shipped_figures_are_reported_with_the_rule_beside_them():

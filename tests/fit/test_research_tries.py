@@ -59,7 +59,7 @@ def test_the_per_family_choice_of_fit_or_rule_is_what_profiles_readme_says():
     _, _, nested, fit_alone = by_family["all"]
     n_v3, took_v3, v3, v3_fit = by_family["tpu-v3"]
     n_v100, took_v100, v100, v100_fit = by_family["v100"]
-    rule = math.exp(float(np.median(np.abs(actual - math.log(T.CV.BASELINE_GOODPUT)))))
+    rule = math.exp(float(np.median(np.abs(actual - math.log(T.CV.BASELINE_UTILIZATION)))))
     text = " ".join((Path(__file__).resolve().parents[2] / "profiles" / "README.md").read_text().split())
     assert (f"(nested; {len(runs)} runs): {nested:.3f}× (ratio {nested / rule:.2f}) against the fit alone's "
             f"{fit_alone:.3f}×; the rule was taken for {took_v3} of the {n_v3} TPU v3 runs and missed "

@@ -14,7 +14,10 @@ from estimator.io.layouts_data import STEP_FIT_PATH, fit_json, load_layout_rows
 
 
 def test_fit_command_reproduces_the_shipped_json():
-    assert fit_json() == STEP_FIT_PATH.read_text(encoding="utf-8")
+    """Every number within 10⁻⁶ of the shipped one (the optimiser's last digits move between machines: 2026-11-28,
+    one parameter 8 × 10⁻⁷ apart), everything else equal."""
+    from estimator.core.base.fit_diff import stale_fields
+    assert stale_fields(json.loads(fit_json()), json.loads(STEP_FIT_PATH.read_text(encoding="utf-8"))) == []
 
 
 def test_cv_figures_are_what_the_json_says():

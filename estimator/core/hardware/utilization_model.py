@@ -36,7 +36,7 @@ POOLED = "pooled"
 # every accuracy figure beside, and the utilisation Epoch AI assumes where it derives FLOPs from
 # hardware time (the rows the project leaves out as circular; estimator/services/training_runs.py).
 RULE = "rule"
-RULE_GOODPUT = 0.30
+RULE_UTILIZATION = 0.30
 # The most a whole run's utilisation can be: its matrix multiplies' own efficiency, which every other part of a step
 # only lowers: the step model's fitted asymptotic GEMM efficiency, 0.76 of the dense peak (estimator/data/step_fit.json
 # gemm_efficiency 0.7625, fitted by `python -m estimator.io.layouts_data` to 79 published layouts; a test holds the
@@ -52,7 +52,7 @@ def family_label(family: str | None) -> str:
     if family is None or family == POOLED:
         return POOLED
     if family == RULE:
-        return f"the {RULE_GOODPUT:.0%} rule"
+        return f"the {RULE_UTILIZATION:.0%} rule"
     return family.upper().replace("TPU-V", "TPU v")
 
 
@@ -168,7 +168,7 @@ class UtilizationModel:
     # the fit chose NEAREST): calibrated on families held out whole and predicted from their nearest
     # family; None: too few families, the family's own multiplier (or the pooled one) is used
     neighbour_multiplier: float | None = None
-    # a device without runs centred on the flat rule (RULE_GOODPUT): calibrated on families held out
+    # a device without runs centred on the flat rule (RULE_UTILIZATION): calibrated on families held out
     # whole and scored against the rule; None: too few families, the pooled multiplier is used
     rule_multiplier: float | None = None
 
@@ -184,15 +184,15 @@ class UtilizationModel:
         return nearest
 
     def predict_rule(self) -> Prediction:
-        """A device without runs centred on the flat rule: RULE_GOODPUT, its interval the pooled
+        """A device without runs centred on the flat rule: RULE_UTILIZATION, its interval the pooled
         scale and the between-family spread, σ = √(s² + τ²), times the multiplier calibrated on
         families held out whole (``rule_multiplier``). The rule takes no covariate, so the run's
         FLOPs and year change nothing."""
         sigma = math.hypot(self.scale_log, self.tau_log)
         q, interval_from = ((self.interval_multiplier, "all runs") if self.rule_multiplier is None
                             else (self.rule_multiplier, "held-out families"))
-        return Prediction(center=RULE_GOODPUT, low=RULE_GOODPUT * math.exp(-q * sigma),
-                          high=min(RULE_GOODPUT * math.exp(q * sigma), UTILIZATION_CEILING), level=self.level, sigma_log=sigma,
+        return Prediction(center=RULE_UTILIZATION, low=RULE_UTILIZATION * math.exp(-q * sigma),
+                          high=min(RULE_UTILIZATION * math.exp(q * sigma), UTILIZATION_CEILING), level=self.level, sigma_log=sigma,
                           family=RULE, n_runs=self.n_runs, borrowed=True, interval_from=interval_from)
 
     def covariate(self, name: str) -> Covariate | None:

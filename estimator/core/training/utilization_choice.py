@@ -17,7 +17,7 @@ from estimator.core.hardware.utilization_model import (
     NEAREST,
     POOLED,
     RULE,
-    RULE_GOODPUT,
+    RULE_UTILIZATION,
     family_label,
 )
 from estimator.core.training.fit_caveats import BeyondData, MoreDevices
@@ -76,7 +76,7 @@ def fit_words(family: str | None, borrowed: bool, same_chip: bool = False) -> st
     if same_chip:
         return f"{family_label(family)} fit (same chip)"
     if family == RULE:
-        return f"{RULE_GOODPUT:.0%} rule (no runs)"
+        return f"{RULE_UTILIZATION:.0%} rule (no runs)"
     if family in (None, POOLED):
         return "pooled fit (no runs)"
     return f"{family_label(family)} fit (no runs)"
@@ -96,7 +96,7 @@ def centre_name(used: str | None) -> str:
     if used in (None, POOLED):
         return "the pooled fit"
     if used == RULE:
-        return f"the flat {RULE_GOODPUT:.0%} rule"
+        return f"the flat {RULE_UTILIZATION:.0%} rule"
     return f"the {family_label(used)} family"
 
 
@@ -155,7 +155,7 @@ def passed_over(u) -> str | None:
         return None
     n = len(u.model.families)
     if u.fit_family == RULE:
-        return (f"the flat {RULE_GOODPUT:.0%} rule, not the {family_label(near)} family's fit: with each of the {n} "
+        return (f"the flat {RULE_UTILIZATION:.0%} rule, not the {family_label(near)} family's fit: with each of the {n} "
                 "fitted families held out whole, the rule predicted their runs better than a nearest family's fit "
                 "or the pooled fit, averaged over the families (not for every one of them; profiles/README.md)")
     return (f"the pooled fit, not the {family_label(near)} family's: with each of the {n} fitted families held out "
@@ -222,7 +222,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
         calibrated = (", its interval calibrated on families held out whole"
                       if pred.interval_from == "held-out families" else "")
         if pred.family == RULE:
-            fitted = (f"no runs on {profile.name}: the flat {RULE_GOODPUT:.0%} of dense peak, the centre chosen for "
+            fitted = (f"no runs on {profile.name}: the flat {RULE_UTILIZATION:.0%} of dense peak, the centre chosen for "
                       f"devices without runs ({pred.n_runs} runs in {len(u.model.families)} families{why}){calibrated}")
         else:
             fitted = (f"fitted on {pred.n_runs} {fam} runs" if not pred.borrowed else
@@ -272,7 +272,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
     if u.fitted and not pred.low <= as_model <= pred.high:
         if pred.family == RULE:
             note = (f"the utilisation {gfmt(given, 3)} ({s.origin('utilization')}{in_model}) is outside the {pred.level:.0%} "
-                    f"interval {pred.low:.2f}–{pred.high:.2f} around the flat {RULE_GOODPUT:.0%} that hardware without "
+                    f"interval {pred.low:.2f}–{pred.high:.2f} around the flat {RULE_UTILIZATION:.0%} that hardware without "
                     f"runs takes ({fitted}); at {pred.center:.2f} the run would take {gfmt(as_model / pred.center, 2)}× as long")
         else:
             note = (f"the utilisation {gfmt(given, 3)} ({s.origin('utilization')}{in_model}) is outside the fitted "
