@@ -54,6 +54,11 @@ def _workload_changed() -> None:
             st.session_state[key] = value
 
 
+# What to share once the default preset's workload is changed (its id is not in the address)
+SHARE_CHANGED_DEFAULT = ("To share this run, copy the Export tab's link: the address leaves out the default preset "
+                         "and would reopen these numbers as a custom workload.")
+
+
 def infer_workload_from_link() -> None:
     """A link with ?flops=… or ?params=… but no ?workload= means that workload; with ?preset=, they
     change the preset's run (as `estimate --preset … --tokens …` does), drawn under the preset."""
@@ -76,7 +81,12 @@ def draw_preset(side: Any, top: Any, lecture: bool) -> tuple[str, Any, dict[str,
     preset = presets[preset_id]
     if not lecture:
         top.caption(c.md_escape(preset.title))
-    return preset_id, preset, preset_workload(preset, side)
+    changed = preset_workload(preset, side)
+    if any(v is not None for v in changed.values()) and I.PRESET.url_key not in st.query_params:
+        # Streamlit leaves a bound widget's default out of the address, and `?tokens=…` alone opens a custom workload
+        # (lecturer review 2026-11-28: GPT-3 on 10¹² tokens, 47.7 days here, reopened from the address as 7.57 years)
+        side.caption(SHARE_CHANGED_DEFAULT)
+    return preset_id, preset, changed
 
 
 def model_caption(model) -> str:

@@ -83,3 +83,18 @@ def test_an_unknown_preset_in_a_link_is_still_refused_with_a_warning():
 ])
 def test_the_rule_for_the_preset_in_the_address(workload, preset, state, expected):
     assert preset_in_address(workload, preset, DEFAULT_PRESET, state) == expected
+
+
+def test_the_sidebar_says_which_link_to_share_once_the_default_presets_workload_changes():
+    """Lecturer review 2026-11-28: the lecture how-to promised the address follows every change, but after GPT-3's tokens
+    were changed the address (`/?tokens=…`, Streamlit leaving the default preset out) reopened a custom workload. The
+    sidebar now says to share the Export tab's link there, and nowhere the address names the preset."""
+    from apptest_pages import run_page
+
+    from app_pages.inputs.workload import SHARE_CHANGED_DEFAULT
+    at = run_page("estimate", {})
+    assert SHARE_CHANGED_DEFAULT not in [x.value for x in at.caption]
+    at.number_input(key="tokens").set_value(1e12).run()
+    assert SHARE_CHANGED_DEFAULT in [x.value for x in at.caption]
+    named = shared_page("estimate", {"preset": "llama2-70b", "tokens": "1e12"})
+    assert SHARE_CHANGED_DEFAULT not in [x.value for x in named.caption]
