@@ -152,6 +152,9 @@ LOG_AXIS_MAX_TICKS = 16
 # font; drawn, one is ≈1.26× that (a superscript included): at the lecture's 18 px, 12 px leaves ≥7 px
 # (at 8, six decades stood 4 px apart on the memory wall's 140-pixel plot).
 LOG_LABEL_SEPARATION_PX = 12
+# Room beside a log axis's last label, centred on the plot's end (``labelFlush`` off): half of "100M" at the
+# lecture's largest chart font (27 px: about 56 px wide), a design choice checked in a browser
+END_LABEL_ROOM_PX = 28
 
 
 def log_ticks(lo: float, hi: float) -> list[float]:
@@ -243,8 +246,10 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     if low in data.columns and high in data.columns:
         layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
             opacity=0.6).encode(x=alt.X(f"{low}:Q", scale=x_scale, axis=None), x2=f"{high}:Q", y=y))
-    # one scale, two axes (a shared axis would merge them into one)
-    return alt.layer(*layers).resolve_axis(x="independent").properties(height=alt.Step(row_px))
+    # one scale, two axes (a shared axis would merge them into one); room on the right for the last tick's label,
+    # centred on the plot's edge (lecturer review 2026-11-28: "100M" cut 10 px at 390 px, lecture size)
+    return alt.layer(*layers).resolve_axis(x="independent").properties(height=alt.Step(row_px),
+                                                                        padding={"right": END_LABEL_ROOM_PX})
 
 
 @functools.cache

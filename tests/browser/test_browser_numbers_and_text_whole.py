@@ -184,3 +184,21 @@ def test_the_trends_tab_on_a_slide_keeps_every_legend_label_whole_and_short(brow
           .map(e => Math.round(e.getBoundingClientRect().width)),
           sidebar: document.querySelector('[data-testid="stSidebar"]')?.getAttribute('aria-expanded')})"""))
     page.close()
+
+
+# Every text of every chart inside its drawing (a label past the SVG's edge is cut by the page)
+CHART_TEXT_OUTSIDE = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')].flatMap(s => {
+  const box = s.getBoundingClientRect();
+  return [...s.querySelectorAll('text')].filter(t => { const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1); }).map(t => t.textContent); })"""
+
+
+@pytest.mark.parametrize("link", ["/compare?preset=lambda-gpt3-v100&lecture=1", "/inference?lecture=1"])
+def test_a_phones_lecture_charts_keep_their_labels_whole(browser, server, link):
+    """Lecturer review 2026-11-28 at 390×844, lecture size: the Compare chart's last tick label ("100M", centred on the
+    plot's end) ran 10 px past its drawing, and the Inference chart's axis title ("…same devices") 9 px."""
+    page = opened(browser, server, link, '[data-testid="stVegaLiteChart"] svg text', 390, 844)
+    try:
+        assert settled(page, CHART_TEXT_OUTSIDE) == []
+    finally:
+        page.close()
