@@ -161,7 +161,7 @@ def test_a_cpu_profiles_tdp_is_the_measured_draw_not_the_whole_servers():
     data, _ = build(m=meas(power=7.5))
     assert CPU.power.tdp_w == 450.0
     assert data["power"]["tdp_w"] == 7.5 and data["power"]["average_w"] == 7.5
-    assert "the measured draw at full load" in data["power"]["source"] and "450 W" in data["power"]["source"]
+    assert "the measured draw during the measured workload" in data["power"]["source"] and "450 W" in data["power"]["source"]
 
 
 def test_choose_precision():

@@ -107,10 +107,14 @@ def _tdp(base, details: Mapping[str, Any], measured_w: float, estimate: bool = F
       measure audit), else the enforced limit, else the base profile's.
     - A CPU: the measured draw. The CPU base is a whole dual-socket server (450 W): inference
       scales its power from the TDP, and gave a 2-vCPU VM that drew 7.5 W 268 W (measure audit).
-      The draw measured at full load on this machine's CPUs is the best figure for its own."""
+      The draw measured on this machine's CPUs during the workload is the best figure for its own (the
+      built-in benchmark's load is full; a command's may not be, and its throughput check says so)."""
     if base.kind == "cpu":
         # "estimated" where no meter read it (measuring engineer's review 2026-11-27: CodeCarbon's model called measured)
-        drawn = "the draw at full load as CodeCarbon estimated it" if estimate else "the measured draw at full load"
+        # during the workload measured, not "at full load": a command given to calibrate may be light (engineer review
+        # 2026-11-28: a `sleep 3` wrote 3.24 W "at full load")
+        drawn = ("the draw during the measured workload as CodeCarbon estimated it" if estimate
+                 else "the measured draw during the measured workload")
         return measured_w, f"{drawn} (the base profile {base.id} {cpu_base_power_words(base)})"
     if details.get("default_power_limit_w"):
         return float(details["default_power_limit_w"]), "NVML's default power limit (the board's rated power)"
