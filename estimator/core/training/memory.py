@@ -300,10 +300,9 @@ def check_strategy(st: Strategy, shape: Shape) -> None:
     if st.recompute not in RECOMPUTE:
         raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {st.recompute!r}",
                          field="activation_recompute")
-    v.require_number_in("tensor-parallel degree", st.tp, B.TENSOR_PARALLEL, field="tp")
-    v.require_number_in("pipeline stages", st.pp, B.PIPELINE_PARALLEL, field="pp")
-    v.require_number_in("context-parallel degree", st.cp, B.CONTEXT_PARALLEL, field="cp")
-    v.require_number_in("expert-parallel degree", st.ep, B.EXPERT_PARALLEL, field="ep")
+    for name in ("tp", "pp", "cp", "ep"):  # in MEMORY_NUMBERS' words and bounds (newcomer review 2026-11-28: typed twice)
+        label, bound = MEMORY_NUMBERS[name]
+        v.require_number_in(label, getattr(st, name), bound, field=name)
     if st.attention not in ATTENTION_KERNELS:
         raise InputError(f"attention kernel must be one of {', '.join(ATTENTION_KERNELS)}, got {st.attention!r}",
                          field="attention_kernel")
