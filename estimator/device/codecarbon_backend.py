@@ -119,6 +119,15 @@ def _default_factory(**kwargs):
 CODECARBON_FAILURES = (OSError, RuntimeError, ValueError)
 
 
+def _stop_half_started(tracker) -> None:
+    """Stop a tracker whose start did not finish (its ``stop`` may find parts never set up: those failures are the
+    start's, already being reported)."""
+    stop = getattr(tracker, "stop", None)
+    if stop is not None:
+        with contextlib.suppress(*CODECARBON_FAILURES, AttributeError):
+            stop()
+
+
 class CodeCarbonBackend(Backend):
     name = "codecarbon"
     kind = "cpu"
@@ -133,14 +142,18 @@ class CodeCarbonBackend(Backend):
         self.device_name = "CPU"
 
     def _new_tracker(self):
+        # pue=1: CodeCarbon multiplies every energy by its PUE (its config file or CODECARBON_PUE may set one); the
+        # device's own draw is measured here, the PUE applied once by the estimate (code review 2026-11-28: a
+        # CODECARBON_PUE of 2 had doubled the calibrated power)
         return self._factory(country_iso_code=self.country_iso_code, log_level="error", save_to_file=False,
                              measure_power_secs=self.measure_power_secs, tracking_mode="machine",
-                             allow_multiple_runs=True, project_name="compute-cost-estimator-calibration")
+                             allow_multiple_runs=True, project_name="compute-cost-estimator-calibration", pue=1.0)
 
     def begin_window(self) -> None:
         if self._stack is not None:
             raise MeasurementError("a measurement window is already open")
         stack = contextlib.ExitStack()
+        tracker = None
         try:
             tracker = self._new_tracker()
             stack.enter_context(tracker)  # OfflineEmissionsTracker.__enter__ starts it, __exit__ stops it
@@ -148,8 +161,14 @@ class CodeCarbonBackend(Backend):
             # a RAPL counter it may not read, a scheduler that will not start (CodeCarbon issues #232, #950): said
             # in one line, not a traceback (measure review 2026-11-26)
             stack.close()
+            _stop_half_started(tracker)
             raise MeasurementError(f"CodeCarbon could not start measuring the CPU ({type(exc).__name__}: "
                                    f"{str(exc)[:200]})") from None
+        except BaseException:
+            # Ctrl-C inside CodeCarbon's start (its schedulers launched, its first reading under way): its __exit__
+            # was never registered, so it is stopped here, not left sampling (code review 2026-11-28)
+            _stop_half_started(tracker)
+            raise
         self._stack, self._tracker = stack, tracker
 
     def end_window(self) -> Measurement:

@@ -147,11 +147,11 @@ def whole_run_words(w, level: float) -> str:
     """The step model's companion (``plan.WholeRunFit``) in words: "the whole-run utilisation an estimate from the
     FLOPs alone uses (0.18 of the peak: H100 fit, 25 published runs; restarts, evaluation and other work included) gives 12.2 days
     (80% range 6.60 days – 22.6 days)"."""
-    runs = f", {w.n_runs} published runs" if w.n_runs and "no runs" not in w.fit else ""
+    fitted = "no runs" not in w.fit  # a device without runs takes a rule or another device's fit (code review)
+    runs = f", {w.n_runs} published runs; restarts, evaluation and other work included" if w.n_runs and fitted else ""
     low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
-    return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of the peak: {w.fit}{runs}; "
-            f"restarts, evaluation and other work included) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range "
-            f"{low} – {high})")
+    return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of the peak: "
+            f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high})")
 
 
 # The step model's rows of the CSV, where its time was used (``step_rows``): its figures with their 80% range,
@@ -164,7 +164,8 @@ STEP_LAYOUT_ROWS = ("tp", "pp", "vp", "cp", "ep", "dp", "zero", "micro_batch", "
 def step_rows(est: Estimate) -> list[tuple[str, float, float | None, float | None]]:
     """(quantity, value, low, high) of the step model's figures and layout (none without a step model): tokens/s
     per device with its 80% range; MFU (model FLOPs) and HFU (hardware FLOPs), in proportion to it; the step's
-    seconds, inversely; the layout's degrees, exact (low = high, ``step_<name>``)."""
+    seconds, inversely; the FLOPs alone's time at the whole-run utilisation with its 80% range
+    (``whole_run_fit_wall_clock_s``); the layout's degrees, exact (low = high, ``step_<name>``)."""
     st = est.step
     if st is None:
         return []
@@ -174,7 +175,10 @@ def step_rows(est: Estimate) -> list[tuple[str, float, float | None, float | Non
                ("step_hfu", st.step.hfu, st.step.hfu * lo / t, st.step.hfu * hi / t),
                ("step_seconds", st.step.seconds, st.step.seconds * t / hi, st.step.seconds * t / lo)]
     lay = layout_dict(st.layout)
-    return figures + [(f"step_{k}", lay[k], lay[k], lay[k]) for k in STEP_LAYOUT_ROWS]
+    # the FLOPs alone's time beside (code review 2026-11-28: every other format had it, the CSV not)
+    whole = ([("whole_run_fit_wall_clock_s", st.whole_run_fit.wall_clock_s, st.whole_run_fit.low_s,
+               st.whole_run_fit.high_s)] if st.whole_run_fit is not None else [])
+    return figures + whole + [(f"step_{k}", lay[k], lay[k], lay[k]) for k in STEP_LAYOUT_ROWS]
 
 
 def step_checked_line(est: Estimate) -> str | None:

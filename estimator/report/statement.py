@@ -322,11 +322,18 @@ POWER_FIT_WORDS = "; the power's from a fit to measured power draws"
 
 def power_has_range(est: Estimate) -> bool:
     """Whether the power per device carries a range of its own: the energy's range wider than the device-hours'
-    (a power given, or one measured figure, adds none)."""
+    (a power given, or one measured figure, adds none; a range its sources state is one too, ``power_fitted``)."""
     (e_lo, e_hi), (d_lo, d_hi) = est.range["energy_kwh"], est.range["device_hours"]
     if None in (e_lo, e_hi, d_lo, d_hi) or min(e_lo, d_lo) <= 0:
         return False
     return not math.isclose(e_hi / e_lo, d_hi / d_lo, rel_tol=1e-9)
+
+
+def power_fitted(est: Estimate) -> bool:
+    """Whether the power's range is the power fit's prediction interval: it has one, and the energy's range is a
+    prediction's, not one its sources state (code review 2026-11-28: a TPU v4's stated power range had been called
+    "a fit to measured power draws")."""
+    return power_has_range(est) and est.basis("energy_kwh") == PREDICTION
 
 
 def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
@@ -337,12 +344,19 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     w = est.step.whole_run_fit if est.step is not None else None
     if w is None:
         return ""
-    runs = f", {hz.whole(w.n_runs)} published runs" if w.n_runs and "no runs" not in w.fit else ""
+    fitted = "no runs" not in w.fit
+    runs = f", {hz.whole(w.n_runs)} published runs" if w.n_runs and fitted else ""
     cite = epoch_cite if runs else ""
     low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
-    return (f" At the utilisation the tool fitted to published whole runs, whatever their hours hold "
-            f"beyond the steps ({latex_escape(gfmt(w.utilization, 2))} of the peak: {latex_escape(w.fit)}{runs}{cite}), "
-            f"the same FLOPs would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
+    # what that utilisation counts (code review 2026-11-28: with full recomputation "the same FLOPs" read as the 8·N·D
+    # just named, where the fit times 6·N·D)
+    flops = ("the same model FLOPs (" + latex_escape(f"6·N·D = {hz.sci(est.time_flops)}") + ", without the recomputation)"
+             if est.time_flops is not None else "the same FLOPs")
+    # a device without published runs takes a rule or another device's fit, not one fitted to it (code review)
+    which = ("the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps"
+             if fitted else "the whole-run utilisation the tool takes for a device without published runs")
+    return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of the peak: {latex_escape(w.fit)}{runs}{cite}), "
+            f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
             f"{latex_escape(low)}--{latex_escape(high)}).")
 
 
@@ -697,7 +711,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                 f"would use {energy}, and emit {co2}.")
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:
-        power_ranged = power_has_range(est)
+        power_ranged, power_fit = power_has_range(est), power_fitted(est)
         exact = ", ".join((["the time given"] if time_given else [])
                           + ([] if power_ranged else ["the power given" if a["power_w"].origin == "user" else "the power"])
                           + ["the PUE"] + (["the price"] if est.cost_usd is not None else []))
@@ -711,7 +725,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"published training layouts held out by source{held}, and the goodput's range "
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}"
                      f"{cite.get(GOODPUT_RANGE_KEY, '')})"
-                     f"{POWER_FIT_WORDS if power_ranged else ''}; {exact} and grid "
+                     f"{POWER_FIT_WORDS if power_fit else ''}; {exact} and grid "
                      "intensity are taken as exact. "
                      + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}.")
                      + whole_run_sentence(est, cite.get(EPOCH_KEY, "")))
@@ -720,7 +734,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                     ", whose out-of-sample coverage the tool reports")
             # only the fits that set a range (researcher review 2026-11-28: a power given, or a known run's time, had
             # still been named as a fit's)
-            fits = (["published training runs"] if not time_given else []) + (["measured power draws"] if power_ranged
+            fits = (["published training runs"] if not time_given else []) + (["measured power draws"] if power_fit
                                                                               else [])
             which = f"fit{'s' if len(fits) > 1 else ''} to {' and '.join(fits)}"
             held = held if not time_given else ", whose out-of-sample coverage the tool reports"

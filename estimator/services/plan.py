@@ -940,8 +940,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                 global_batch_tokens=batch, precision=precision, capacity_gb=capacity, space=space,
                                 attention=attention, top=keep)
 
+    # a mixture of experts computes with its active parameters, as `estimate --model` does (code review 2026-11-28:
+    # Mixtral's plan counted 6·N·D over all 46.7B, its FLOPs-alone time 240 days where estimate's is 74.9)
+    moe_active = shape.active_params if shape.active_params is not None and shape.active_params < n else None
+
     def run_estimate(p: PlannedLayout) -> Estimate:
-        sc = Scenario(params=n, tokens=float(tokens), devices=p.devices, precision=precision, **site_inputs)
+        sc = Scenario(params=n, tokens=float(tokens), devices=p.devices, precision=precision,
+                      active_params=moe_active, **site_inputs)
         run = StepRun(p.step, float(tokens), step_range, "planner", memory_gb=p.memory.total_gb,
                       hardware_sources=hw.sources, model_name=name)
         return estimate(sc, profile, step=run)
@@ -1078,7 +1083,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE}): "
                  f"a tuned stack's; {WHOLE_RUN_LONGER}")
     if rows and (w := whole_run_fit(estimate(Scenario(params=n, tokens=float(tokens), devices=rows[0].planned.devices,
-                                                      precision=precision, **site_inputs), profile))) is not None:
+                                                      precision=precision, active_params=moe_active, **site_inputs),
+                                             profile))) is not None:
         # the same FLOPs as whole runs ran, as `estimate` gives it beside the step model (researcher review 2026-11-28)
         notes.append(f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}")
     if model is None and layers is None:

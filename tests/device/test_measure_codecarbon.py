@@ -232,3 +232,33 @@ def test_a_modelled_cpu_power_says_the_figure_codecarbons_model_starts_from():
     tdp, generic = cpu_model_tdp(SimpleNamespace(_hardware=[unknown]))
     assert tdp == float(unknown._tdp) > 0 and generic is bool(unknown._is_generic_tdp)
     assert cpu_model_tdp(SimpleNamespace(_hardware=[])) == (None, False)
+
+
+def test_ctrl_c_inside_codecarbons_start_stops_it():
+    """Code review 2026-11-28: a KeyboardInterrupt inside the tracker's __enter__ (schedulers started, the first
+    reading under way) left it sampling: its __exit__ was never registered."""
+    class SlowStart(FakeTracker):
+        stop_calls = 0
+
+        def __enter__(self):
+            self.started = True
+            raise KeyboardInterrupt
+
+        def stop(self):
+            self.stop_calls += 1
+
+    made = []
+    backend = CodeCarbonBackend(tracker_factory=lambda **kw: made.append(SlowStart(**kw)) or made[-1])
+    with pytest.raises(KeyboardInterrupt):
+        backend.begin_window()
+    assert made[0].stop_calls == 1
+
+
+def test_the_tracker_counts_no_pue_of_its_own():
+    """Code review 2026-11-28: CodeCarbon multiplies energies by a PUE from its config or CODECARBON_PUE; the tracker
+    is asked for the device's own draw (PUE 1), the estimate applying the PUE once."""
+    made = []
+    backend = CodeCarbonBackend(tracker_factory=lambda **kw: made.append(FakeTracker(**kw)) or made[-1])
+    backend.begin_window()
+    backend.end_window()
+    assert made[0].kwargs["pue"] == 1.0

@@ -465,3 +465,13 @@ def test_a_grid_files_year_is_read_from_its_folder():
     paragraph said "the average for Ontario" with no year."""
     _, st = _statement(flops=1e22, hardware="h100-sxm", country="Canada", region="ontario")
     assert "(the 2023 average for Ontario, Canada (CAN);" in " ".join(st.tex.split())
+
+
+def test_a_stated_power_range_is_not_called_a_fit():
+    """Code review 2026-11-28: a TPU v4's power range is as its sources state it, and the paragraph said its ranges came
+    from "fits to published training runs and measured power draws"."""
+    r, st = _statement(params=7e9, tokens=1e12, hardware="tpu-v4")
+    assert r.estimate.basis("energy_kwh") == "stated"
+    tex = " ".join(st.tex.split())
+    assert "measured power draws" not in tex and "intervals from the tool's fit to published training runs" in tex
+    assert "The stated ranges are as their sources give them" in tex

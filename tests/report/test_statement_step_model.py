@@ -201,3 +201,30 @@ def test_the_how_to_quotes_the_two_times_as_the_tool_gives_them():
     doc = " ".join((Path(__file__).parents[2] / "docs/how-to/write-a-paper-statement.md").read_text().split())
     assert (f"{hz.duration(est.wall_clock_s)} from the step model, {hz.duration(w.wall_clock_s)} "
             f"({low.removesuffix(' days')}–{high.removesuffix(' days')}) from the whole-run fit") in doc
+
+
+def test_the_flops_alone_time_says_a_rule_is_no_fit_and_counts_model_flops_with_recomputation():
+    """Code review 2026-11-28: on a device without runs (a B200) the sentence called the 30% rule "the utilisation the
+    tool fitted to published whole runs"; with full recomputation "the same FLOPs" read as the 8·N·D just named, where
+    the time is of 6·N·D."""
+    rule = run_estimate(model="llama-2-7b", tokens=1e12, hardware="b200", devices=64).estimate
+    tex = " ".join(statement(rule, SOURCES, version=__version__).tex.split())
+    assert "At the whole-run utilisation the tool takes for a device without published runs (0.3 of the peak: " in tex
+    assert "fitted to published whole runs" not in tex
+    full = run_estimate(model="llama-2-7b", tokens=1e12, hardware="h100-sxm", devices=64, recompute=True).estimate
+    assert full.time_flops is not None and full.time_flops < full.flops  # 6·N·D timed, 8·N·D executed
+    tex = " ".join(statement(full, SOURCES, version=__version__).tex.split())
+    assert "the same model FLOPs (6" in tex and ", without the recomputation) would take" in tex
+
+
+def test_the_csv_has_the_flops_alone_time_row():
+    import csv
+    import io
+
+    from estimator.report.export import render
+    est = run_estimate(**RUN).estimate
+    rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(render("csv", est)))}
+    w = est.step.whole_run_fit
+    row = rows["whole_run_fit_wall_clock_s"]
+    assert (float(row["value"]), float(row["low"]), float(row["high"])) == (w.wall_clock_s, w.low_s, w.high_s)
+    assert row["range_basis"] == "prediction"

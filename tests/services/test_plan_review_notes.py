@@ -173,3 +173,20 @@ def test_a_plan_gives_the_flops_alone_time_beside_its_best():
     low, high = hz.duration_range(*alone.range["wall_clock_s"], alone.wall_clock_s)
     assert said.endswith(f"gives {hz.duration(alone.wall_clock_s)} (80% range {low} – {high})")
     assert alone.wall_clock_s > best.estimate.wall_clock_s  # whole runs' hours hold more than a tuned stack's steps
+
+
+def test_a_mixture_of_experts_plan_counts_its_active_parameters():
+    """Code review 2026-11-28: Mixtral's plan counted 6·N·D over all 46.7B parameters, its FLOPs-alone time 240 days
+    where `estimate` gives 74.9; both now count the active parameters."""
+    from estimator.report import humanize as hz
+    from estimator.services import api
+    from estimator.services.plan import plan
+    report = plan(model="mixtral-8x7b", tokens=1e12, devices=64, hardware="h100-sxm")
+    best = report.rows[0].estimate
+    assert best.flops == pytest.approx(6 * 12.9e9 * 1e12, rel=0.01)  # Mixtral's 12.9B active parameters
+    (said,) = [n for n in report.notes if n.startswith("the best layout's time is a tuned stack's; ")]
+    alone = api.run(flops=best.flops, hardware="h100-sxm", devices=64).estimate
+    assert f"gives {hz.duration(alone.wall_clock_s)} (" in said
+    from estimator.services.workload_inputs import run_estimate
+    estimated = run_estimate(model="mixtral-8x7b", tokens=1e12, hardware="h100-sxm", devices=64).estimate
+    assert estimated.step.whole_run_fit.wall_clock_s == pytest.approx(alone.wall_clock_s, rel=1e-3)

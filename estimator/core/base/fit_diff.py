@@ -4,6 +4,7 @@ on another CPU, 8 × 10⁻⁷ apart), so the fits' checks compare numbers, not t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,10 +28,11 @@ def stale_fields(document: Mapping[str, Any], shipped: Mapping[str, Any], rel_to
             else:
                 for i, (x, y) in enumerate(zip(a, b)):
                     walk(x, y, f"{where}{i}.")
-        elif isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        elif (isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool)
+              and not isinstance(b, bool) and math.isfinite(a) and math.isfinite(b)):
             if abs(a - b) > rel_tol * max(1.0, abs(a), abs(b)):
                 out.append(where.rstrip("."))
-        elif a != b:
+        elif isinstance(a, bool) != isinstance(b, bool) or a != b:  # NaN, infinities, a bool: equal only as themselves
             out.append(where.rstrip("."))
 
     walk(document, shipped, "")
