@@ -8,8 +8,21 @@ import json
 import pytest
 
 from estimator.cli import main
+from estimator.core.base.units import J_PER_KWH
 from estimator.core.footprint import embodied
 from estimator.io.datafiles import default_profiles
+
+
+def _import_log(capsys, tmp_path, monkeypatch, more_columns: str, row: str, base: str, flops: str):
+    """`calibrate --from-codecarbon` of a one-run log (its run id, duration, energies in kWh, GPUs, models, version and
+    ``more_columns``' values in ``row``) on ``base``, written to a fresh profile file."""
+    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path))
+    log = tmp_path / "emissions.csv"
+    log.write_text("timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,"
+                   f"cpu_model,codecarbon_version{more_columns}\n2026-01-01T00:00:00,p,{row}\n")
+    out_file = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*.toml')))}.toml"
+    return _run(capsys, "calibrate", "--from-codecarbon", str(log), "--flops", flops, "--base", base,
+                "--out", str(out_file), "--format", "json")
 
 
 def _run(capsys, *args: str) -> tuple[int, str, str]:
@@ -102,14 +115,9 @@ def test_a_power_far_above_the_devices_tdp_is_noted(capsys):
 def test_an_imported_gpu_logs_host_energy_is_reported(tmp_path, capsys, monkeypatch):
     """Audit 9: a CodeCarbon log of 8 GPUs with its CPU (150 W) and RAM (60 W) became a profile of the GPUs
     alone without a word of the host's energy the log holds."""
-    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path))
-    log = tmp_path / "emissions.csv"
     # one hour: 8 × 330 W of GPUs = 2.64 kWh, CPU 0.15 kWh, RAM 0.06 kWh
-    log.write_text("timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,"
-                   "cpu_model,codecarbon_version\n2026-01-01T00:00:00,p,bbbb2222,3600,0.15,2.64,0.06,8,"
-                   "8 x NVIDIA A100-SXM4-80GB,Xeon,2.7.0\n")
-    code, out, _ = _run(capsys, "calibrate", "--from-codecarbon", str(log), "--flops", "2.5e18", "--base",
-                        "a100-sxm-80gb", "--out", str(tmp_path / "a.toml"), "--format", "json")
+    code, out, _ = _import_log(capsys, tmp_path, monkeypatch, "", "bbbb2222,3600,0.15,2.64,0.06,8,8 x NVIDIA "
+                               "A100-SXM4-80GB,Xeon,2.7.0", "a100-sxm-80gb", "2.5e18")
     assert code == 0
     summary = json.loads(out)
     assert summary["mean_power_w"] == pytest.approx(330)
@@ -169,23 +177,16 @@ def test_a_logs_pue_is_divided_out_of_its_energies(tmp_path, capsys, monkeypatch
     """Engineer review 2026-11-28: CodeCarbon multiplies every energy by its PUE before writing it (its ``pue``
     column); a log of 8 GPUs drawing 500 W at PUE 1.5 became a 750 W profile, and an estimate applied the profile's
     PUE again (825 W a device at the wall). Now 500 W, the PUE applied once."""
-    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path))
-    log = tmp_path / "emissions.csv"
     # 100 s: 8 × 500 W × 1.5 of GPUs = 0.1667 kWh as CodeCarbon writes it
-    header = "timestamp,project_name,run_id,duration,cpu_energy,gpu_energy,ram_energy,gpu_count,gpu_model,cpu_model,"
-    log.write_text(f"{header}codecarbon_version,pue\n2026-01-01T00:00:00,p,cccc3333,100,0.0,{8 * 500 * 1.5 * 100 / 3.6e6},"
-                   "0.0,8,8 x NVIDIA H100 80GB HBM3,Xeon,3.3.2,1.5\n")
-    code, out, _ = _run(capsys, "calibrate", "--from-codecarbon", str(log), "--flops", "2.4e17", "--base",
-                        "h100-sxm", "--out", str(tmp_path / "h.toml"), "--format", "json")
+    row = f"cccc3333,100,0.0,{8 * 500 * 1.5 * 100 / J_PER_KWH},0.0,8,8 x NVIDIA H100 80GB HBM3,Xeon,3.3.2,1.5"
+    code, out, _ = _import_log(capsys, tmp_path, monkeypatch, ",pue", row, "h100-sxm", "2.4e17")
     assert code == 0
     summary = json.loads(out)
     assert summary["mean_power_w"] == pytest.approx(500)
     assert any("include its PUE of 1.5" in n for n in summary["notes"])
-    code, out, _ = _run(capsys, "estimate", "--flops", "3e17", "--hardware", str(tmp_path / "h.toml"), "--format", "json")
+    code, out, _ = _run(capsys, "estimate", "--flops", "3e17", "--hardware", str(tmp_path / "profile-0.toml"), "--format", "json")
     est = json.loads(out)
-    assert est["energy_kwh"] == pytest.approx(500 * 1.1 * est["wall_clock_s"] / 3.6e6)  # one device, its PUE once
+    assert est["energy_kwh"] == pytest.approx(500 * 1.1 * est["wall_clock_s"] / J_PER_KWH)  # one device, PUE once
     # a PUE outside 1–3 is no PUE: refused
-    log.write_text(log.read_text().replace(",1.5\n", ",0.5\n"))
-    code, _, err = _run(capsys, "calibrate", "--from-codecarbon", str(log), "--flops", "2.4e17", "--base",
-                        "h100-sxm", "--out", str(tmp_path / "h2.toml"))
+    code, _, err = _import_log(capsys, tmp_path, monkeypatch, ",pue", row.replace(",1.5", ",0.5"), "h100-sxm", "2.4e17")
     assert code == 2 and "column 'pue'" in err
