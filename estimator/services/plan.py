@@ -1082,11 +1082,17 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # of it, and its 7B on 64 H100s read 16 days where `estimate` of the size alone read 43)
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE}): "
                  f"a tuned stack's; {WHOLE_RUN_LONGER}")
-    if rows and (w := whole_run_fit(estimate(Scenario(params=n, tokens=float(tokens), devices=rows[0].planned.devices,
-                                                      precision=precision, active_params=moe_active, **site_inputs),
-                                             profile))) is not None:
-        # the same FLOPs as whole runs ran, as `estimate` gives it beside the step model (researcher review 2026-11-28)
-        notes.append(f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}")
+    if rows:
+        # the same FLOPs as whole runs ran, as `estimate` gives it beside the step model (researcher review 2026-11-28);
+        # where the FLOPs alone are refused (a time past the bounds), said so and the plan kept
+        try:
+            w = whole_run_fit(estimate(Scenario(params=n, tokens=float(tokens), devices=rows[0].planned.devices,
+                                                precision=precision, active_params=moe_active, **site_inputs), profile))
+        except InputError as exc:
+            notes.append(f"the best layout's time is a tuned stack's; from the FLOPs alone there is no time: {exc}")
+        else:
+            if w is not None:
+                notes.append(f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}")
     if model is None and layers is None:
         notes.append(PLAN_SIZE_ALONE_NOTE)
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):
