@@ -147,8 +147,8 @@ def whole_run_words(w, level: float) -> str:
     """The step model's companion (``plan.WholeRunFit``) in words: "the whole-run utilisation an estimate from the
     FLOPs alone uses (0.18 of the peak: H100 fit, 25 published runs; restarts, evaluation and other work included) gives 12.2 days
     (80% range 6.60 days – 22.6 days)"."""
-    fitted = "no runs" not in w.fit  # a device without runs takes a rule or another device's fit (code review)
-    runs = f", {w.n_runs} published runs; restarts, evaluation and other work included" if w.n_runs and fitted else ""
+    # a device without runs takes a rule or another device's fit (code review 2026-11-28)
+    runs = f", {w.n_runs} published runs; restarts, evaluation and other work included" if w.n_runs and w.fitted else ""
     low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
     return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of the peak: "
             f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high})")

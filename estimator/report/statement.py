@@ -344,8 +344,7 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     w = est.step.whole_run_fit if est.step is not None else None
     if w is None:
         return ""
-    fitted = "no runs" not in w.fit
-    runs = f", {hz.whole(w.n_runs)} published runs" if w.n_runs and fitted else ""
+    runs = f", {hz.whole(w.n_runs)} published runs" if w.n_runs and w.fitted else ""
     cite = epoch_cite if runs else ""
     low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
     # what that utilisation counts (code review 2026-11-28: with full recomputation "the same FLOPs" read as the 8·N·D
@@ -354,7 +353,7 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
              if est.time_flops is not None else "the same FLOPs")
     # a device without published runs takes a rule or another device's fit, not one fitted to it (code review)
     which = ("the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps"
-             if fitted else "the whole-run utilisation the tool takes for a device without published runs")
+             if w.fitted else "the whole-run utilisation the tool takes for a device without published runs")
     return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of the peak: {latex_escape(w.fit)}{runs}{cite}), "
             f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
             f"{latex_escape(low)}--{latex_escape(high)}).")
@@ -612,7 +611,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     fitted = est.utilization is not None and est.utilization.origin.startswith("fit:")
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
-    whole_run = stepped and est.step.whole_run_fit is not None and "no runs" not in est.step.whole_run_fit.fit
+    whole_run = stepped and est.step.whole_run_fit is not None and est.step.whole_run_fit.fitted
     keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted or whole_run else []) + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY] if stepped else []) + grid
             + [k for k in extra_keys if k in sources]
             + ([DUALPIPE_KEY] if exposed_share(est) is not None or hidden_share(est) else []))

@@ -846,7 +846,7 @@ def whole_run_fit(est) -> WholeRunFit | None:
     if u is None or not u.origin.startswith("fit:") or low is None or high is None:
         return None
     return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
-                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip))
+                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed)
 
 
 def _site(site: Mapping) -> dict:

@@ -178,6 +178,7 @@ def test_the_flops_alone_time_stands_beside_the_step_models(capsys):
     data = json.loads(_cli(capsys, "json"))["step"]["whole_run_fit"]
     assert data["wall_clock_s"] == alone.wall_clock_s
     assert data["range"]["wall_clock_s"] == list(alone.range["wall_clock_s"]) and data["fit_runs"] == 25
+    assert data["fitted_to_this_device"] is True
     tex = _cli(capsys, "latex")
     low, high = hz.duration_range(*alone.range["wall_clock_s"], alone.wall_clock_s)
     assert (f"At the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps "
@@ -208,6 +209,7 @@ def test_the_flops_alone_time_says_a_rule_is_no_fit_and_counts_model_flops_with_
     tool fitted to published whole runs"; with full recomputation "the same FLOPs" read as the 8·N·D just named, where
     the time is of 6·N·D."""
     rule = run_estimate(model="llama-2-7b", tokens=1e12, hardware="b200", devices=64).estimate
+    assert rule.step.whole_run_fit.fitted is False
     tex = " ".join(statement(rule, SOURCES, version=__version__).tex.split())
     assert "At the whole-run utilisation the tool takes for a device without published runs (0.3 of the peak: " in tex
     assert "fitted to published whole runs" not in tex

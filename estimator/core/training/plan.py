@@ -169,11 +169,12 @@ class WholeRunFit:
     high_s: float
     utilization: float      # of the precision's peak, the fit's centre
     n_runs: int             # the published whole runs the fit holds for this device (its family's)
-    fit: str                # which fit: "H100 fit", "the A100 fit (no runs of its own)"
+    fit: str                # which fit: "H100 fit", "30% rule (no runs)"
+    fitted: bool = True     # the device's own family's fit; False: a device without runs (a rule, another's fit)
 
     def to_dict(self) -> dict:
         return {"wall_clock_s": self.wall_clock_s, "range": {"wall_clock_s": [self.low_s, self.high_s]},
-                "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit,
+                "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit, "fitted_to_this_device": self.fitted,
                 "model": "utilisation fitted to published whole runs (estimator/data/utilization_fit.json), as an "
                          "estimate from the FLOPs alone times the same FLOPs"}
 
