@@ -17,8 +17,11 @@ NEW = ("gb200", "gb300", "b300", "h200-nvl", "h100-nvl", "mi325x", "mi355x", "rt
 # the profiles people train and serve on whose cluster links are stated (scale-up devices, scale-up and
 # scale-out bandwidth); the TPU v6e's, the A800's and some new ones' scale-out is not published
 LINKED = ("a100-sxm-80gb", "a100-sxm-40gb", "h100-sxm", "h200-sxm", "h800", "b200", "mi300x", "tpu-v4", "tpu-v5p",
-          "gaudi2", "gaudi3", "gb200", "gb300", "b300", "trainium2", "mi325x", "mi355x")
-SCALE_UP_ONLY = ("tpu-v6e", "a800", "h200-nvl", "h100-nvl")
+          "gaudi2", "gaudi3", "gb200", "gb300", "b300", "trainium2", "mi325x", "mi355x",
+          # the A800 as the HGX A100 board it is; the NVL cards beyond their bridges over PCIe Gen5; the MI350X as the
+          # MI355X's platform (serving review 2026-11-28: without a network a replica across nodes had used the NVLink's)
+          "a800", "h100-nvl", "h200-nvl", "mi350x")
+SCALE_UP_ONLY = ("tpu-v6e",)
 
 
 @pytest.fixture(scope="module")

@@ -71,8 +71,16 @@ def device_at(profile: HardwareProfile, device: Device, tp: int) -> Device:
     """``device`` as a replica of ``tp`` sees it: beyond the profile's scale-up domain its all-reduces cross the
     scale-out network (the profile's ``scale_out_gb_per_s``, with its source) and pay its latency for the nodes
     spanned (``cross_node_allreduce_s``; an expert-parallel group's all-to-alls too, as a stand-in); within it,
-    unchanged."""
-    if profile.scale_up_devices and tp > profile.scale_up_devices and profile.scale_out_gb_per_s:
+    unchanged. Refused where the profile states no scale-out network (its links within one domain say nothing of
+    the network between)."""
+    if profile.scale_up_devices and tp > profile.scale_up_devices and not profile.scale_out_gb_per_s:
+        # (serving review 2026-11-28: the A800's 16-way replica had all-reduced at its NVLink's 200 GB/s across nodes,
+        # 2.3× faster than the A100's over InfiniBand, while its profile stated no network)
+        raise InputError(f"a replica of {tp:,} devices spans {nodes_spanned(profile, tp):,} scale-up domains of "
+                         f"{profile.scale_up_devices:,}, and {profile.id}'s profile states no scale-out bandwidth "
+                         "(scale_out_gb_per_s) to time their all-reduces: give a degree of at most "
+                         f"{profile.scale_up_devices:,}", field="tp")
+    if profile.scale_up_devices and tp > profile.scale_up_devices:
         return replace(device, link_gb_per_s=profile.scale_out_gb_per_s,
                        link_source=f"the scale-out network across nodes: {profile.scale_out_source}",
                        cross_node_latency_s=cross_node_allreduce_s(nodes_spanned(profile, tp)))

@@ -1,0 +1,53 @@
+"""A serving replica beyond one scale-up domain all-reduces over the scale-out network the profile states, and is
+refused where the profile states none (serving review 2026-11-28: the A800, an HGX A100 board with NVLink capped at
+400 GB/s, had all-reduced across two nodes at its NVLink's 200 GB/s, 2.3× faster than the A100 over InfiniBand)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.core.serving.estimate import InferenceScenario, inference
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles
+
+
+def _tpot_s(profile, tp: int) -> float:
+    m = serving_data.catalog_model("llama-3.1-70b")
+    s = InferenceScenario(params=m.params, tokens=1e9, architecture=m.arch, devices=tp, tp=tp, batch_size=256)
+    r = inference(s, profile, serving_data.load_serving_fit())
+    return r.seconds_per_output_token
+
+
+def test_an_a800_replica_across_nodes_is_no_faster_than_an_a100s():
+    """Inside one server the A800's capped NVLink makes it a little slower than the A100; across two servers both
+    all-reduce over the same 25 GB/s of HDR InfiniBand per GPU, and their time per output token is within 5%."""
+    profiles = default_profiles().profiles
+    a800, a100 = profiles["a800"], profiles["a100-sxm-80gb"]
+    assert a800.scale_out_gb_per_s == a100.scale_out_gb_per_s == 25.0
+    assert _tpot_s(a800, 16) == pytest.approx(_tpot_s(a100, 16), rel=0.05)
+    assert _tpot_s(a800, 8) >= _tpot_s(a100, 8)
+
+
+@pytest.mark.parametrize("profile_id", ["h100-nvl", "h200-nvl"])
+def test_an_nvl_card_beyond_its_bridge_all_reduces_over_pcie_gen5(profile_id):
+    """Beyond its NVLink bridge an NVL card sends over its PCIe Gen5 x16 link, 63.0 GB/s each way: a replica of 8 is
+    slower a token than on an H100 SXM server's NVSwitch (it had been timed at the bridge's 300-450 GB/s)."""
+    profiles = default_profiles().profiles
+    p = profiles[profile_id]
+    assert p.scale_out_gb_per_s == pytest.approx(16 * 32 * 128 / 130 / 8, abs=0.05)
+    assert _tpot_s(p, 8) > _tpot_s(profiles["h100-sxm"], 8)
+
+
+def test_a_replica_beyond_the_domain_of_a_profile_without_a_network_is_refused():
+    p = dataclasses.replace(default_profiles().profiles["h100-sxm"], scale_out_gb_per_s=None, scale_out_source=None)
+    m = serving_data.catalog_model("llama-3.1-70b")
+    s = InferenceScenario(params=m.params, tokens=1e9, architecture=m.arch, devices=16, tp=16, batch_size=8)
+    with pytest.raises(InputError, match=r"spans 2 scale-up domains of 8.*no scale-out bandwidth") as e:
+        inference(s, p, serving_data.load_serving_fit())
+    assert e.value.field == "tp"
+    # inside the domain the replica is timed as before
+    s8 = dataclasses.replace(s, devices=8, tp=8)
+    assert inference(s8, p, serving_data.load_serving_fit()).seconds_per_output_token > 0
