@@ -50,7 +50,7 @@ def table_text(report: plan_service.PlanReport) -> str:
            f"{gfmt(r.tokens, 3)} tokens, sequence {r.seq_len:,}, global batch ~{gfmt(r.global_batch_tokens, 3)} tokens"]
     if r.target is not None:
         target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
-                  else f"budget {hz.human('cost_usd', r.target_value)}")
+                  else f"budget {hz.money_given(r.target_value)}")
         fast = r.fastest_within
         if fast is not None and fast["devices"] != r.devices:
             # the budget's other end first, as the Plan page leads with it (review 2026-11-27: the headline named the

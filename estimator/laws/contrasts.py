@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from estimator.core.base import validation as v
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import (
+    count_text,  # 8,766 h, 4,000 kWh (scaling audit: "8766 h/yr")
+    gfmt,
+)
 from estimator.core.base.units import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
@@ -20,7 +23,6 @@ from estimator.core.base.units import (
     W_PER_TW,
 )
 from estimator.core.footprint.equivalents import BRAIN_KWH_PER_YEAR, BRAIN_POWER_W
-from estimator.core.serving.notes import count_text  # 8,766 h, 4,000 kWh (scaling audit: "8766 h/yr")
 
 # World electricity ≈ 30,000 TWh a year: Ember, "Global Electricity Review 2024", reports a record
 # 29,471 TWh in 2023 (IEA, "Electricity 2024", is close); rounded to 30,000 TWh.

@@ -382,6 +382,29 @@ def money_range(low: float, high: float) -> tuple[str, str]:
     return money(low), money(high)  # alike at every width: two figures, no false precision
 
 
+# A sum a user gave (a budget) is echoed with the figures it was given in, up to this many.
+MONEY_GIVEN_MAX_DIGITS = 6
+
+
+def money_given(usd: float) -> str:
+    """A sum the user gave, as given: the fewest figures (2 up to 6) that write it whole ("$2.85M" for 2.85e6, where
+    ``money`` writes "$2.9M" for its two figures; planner review 2026-11-28)."""
+    for d in range(MONEY_DIGITS, MONEY_GIVEN_MAX_DIGITS + 1):
+        if rounded(usd, d) == usd:
+            return money(usd, d)
+    return money(usd, MONEY_GIVEN_MAX_DIGITS)
+
+
+def money_apart(usd: float, other: float) -> str:
+    """``usd`` with the figures it needs (2, up to 4) to read apart from ``other`` written as given (``money_given``):
+    a cost over a budget of $2.85M reads "$2.88M", not "$2.9M" beside a "$2.9M" budget (planner review 2026-11-28)."""
+    given = money_given(other)
+    for d in range(MONEY_DIGITS, MONEY_RANGE_MAX_DIGITS + 1):
+        if (text := money(usd, d)) not in (given, money(other, d)):
+            return text
+    return money(usd)
+
+
 def range_ends(fmt, low: float, high: float, centre: float | None = None) -> tuple[str, str]:
     """A range's two ends as ``fmt`` writes them; a cost's with the figures they need to read apart; a time's in one
     unit (its figure's, ``centre``, where given and both ends read well in it: ``duration_range``)."""

@@ -30,6 +30,7 @@ from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
 from estimator.services.coverage import short_coverage_note
 from estimator.services.grid import (  # noqa: F401 (re-exported)
+    another_clouds_price_note,
     given_intensity_note,
     grid_place,
     resolve_grid,
@@ -383,11 +384,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     memory_used = setup.memory if setup.memory is not None else memory
     if country or region or cloud:  # where the grid is, as data (the intensity's source text is for display)
         est = replace(est, grid=grid_place(region, cloud, country))
-        if (provider := est.price_of_another_cloud()) is not None:
-            price = est.assumption("price_usd_per_device_hour")
-            est = replace(est, notes=est.notes + (
-                f"price: the profile's ${gfmt(price.value, 3)} per device-hour is {price.source.split(';')[0]}, not "
-                f"{provider}'s for {cloud}: give the region's own price per device-hour for its cost",))
+        if (other := another_clouds_price_note(est, region, cloud, country)) is not None:
+            est = replace(est, notes=est.notes + (other,))
     if defaulted:
         # the device as the tool's default, in the assumptions too (researcher review 2026-11-28: a known run's
         # statement put "64 × NVIDIA H100 SXM 80GB" in the paper as fact, the device never given)

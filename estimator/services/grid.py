@@ -129,3 +129,18 @@ def grid_place(region: str | None = None, cloud: str | None = None, country: str
     p = place(country, region) if not cloud else None
     return GridPlace(country=g.country, country_name=name, cloud_region=region_id,
                      region=p.region if p is not None else None)
+
+
+def another_clouds_price_note(est, region: str | None, cloud: str | None, country: str | None) -> str | None:
+    """Where the grid is a cloud region and the price the profile's rate at another provider, the note that says so
+    (``Estimate.price_of_another_cloud``); ``estimate`` and ``plan`` both say it (planner review 2026-11-28: `plan
+    --cloud gcp:europe-west1` priced at AWS's p5 rate without the word `estimate` gives)."""
+    from dataclasses import replace
+    if not cloud:
+        return None
+    placed = replace(est, grid=grid_place(region, cloud, country))
+    if (provider := placed.price_of_another_cloud()) is None:
+        return None
+    price = placed.assumption("price_usd_per_device_hour")
+    return (f"price: the profile's ${gfmt(price.value, 3)} per device-hour is {price.source.split(';')[0]}, not "
+            f"{provider}'s for {cloud}: give the region's own price per device-hour for its cost")

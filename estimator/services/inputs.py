@@ -523,7 +523,8 @@ SERVING = table(
                      "second; or the expert-parallel degree, --ep) times the replicas (default: the fewest, a power of two where it divides the heads, that "
                      "hold weights and KV cache, as one replica)"),
     TP.but(label="Tensor parallel (devices per replica)", url_key="inf_tp", **checked(SERVING_BOUNDS, "tp"),
-           help="tensor-parallel degree of each replica, a divisor of the attention heads (default: chosen)",
+           help="tensor-parallel degree of each replica, a divisor of the attention heads that divides the KV heads "
+                "or is a multiple of them (default: chosen)",
            widget_help="Empty: the degree that serves the most tokens per second on the devices"),
     EP.but(label="Expert parallel (devices per replica, a mixture of experts)", url_key="inf_ep",
            **checked(SERVING_BOUNDS, "ep"),
@@ -534,12 +535,14 @@ SERVING = table(
                        "device running attention for its own sequences (DeepSeek-V3's and TensorRT-LLM's attention "
                        "data parallelism); a divisor of the experts, with no tensor parallelism."),
     Input(name="ttft_ms", label="p99 time to first token bound (ms)", **checked(SERVING_BOUNDS, "ttft_ms"),
-          flags=("--ttft-ms",), help="the largest batch whose time to the first token meets this bound in ms "
-                                     "(MLPerf's Server: Llama 2 70B 2,000 ms; Interactive 450 ms)",
+          flags=("--ttft-ms",), help="a p99 bound in ms on the time to the first token: the largest batch that meets "
+                                     "it (MLPerf's Server: Llama 2 70B 2,000 ms; Interactive 450 ms)",
           url_key="inf_ttft", widget="number"),
     Input(name="tpot_ms", label="p99 time per output token bound (ms)", **checked(SERVING_BOUNDS, "tpot_ms"),
-          flags=("--tpot-ms",), help="the largest batch whose time per output token meets this bound in ms "
-                                     "(MLPerf's Server: Llama 2 70B 200 ms; Interactive 40 ms)",
+          flags=("--tpot-ms",), help="a p99 bound in ms on the time per output token: the largest batch that meets "
+                                     "it, above batch 1 its steady (mean) time per output token held at the share of "
+                                     "the bound the engine's measured runs held (a note says the share) (MLPerf's "
+                                     "Server: Llama 2 70B 200 ms; Interactive 40 ms)",
           url_key="inf_tpot", widget="number"),
     Input(name="beams", label="Beams per request", **checked(SERVING_BOUNDS, "beams"), flags=("--beams",),
           help=f"beam search's width: sequences each request decodes, its prompt prefilled and held once, one output "

@@ -16,7 +16,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL, WHOLE_RUN_LONGER
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, matmul_ratio, matmul_share
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
@@ -278,7 +278,7 @@ def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[
         raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({gfmt(gbt, 3)} "
                          "tokens): give a global batch of at most the run's tokens, or more tokens",
                          field=("global_batch_tokens", "tokens"))
-    return tokens, (f"global batch: the default, {gfmt(gbt, 3)} tokens, is more than the run's {gfmt(tokens, 3)}: "
+    return tokens, (f"global batch: the default, {count_text(gbt, 3)} tokens, is more than the run's {count_text(tokens, 3)}: "
                     "the run's tokens are the global batch asked (give a global batch to set it)")
 
 
@@ -646,17 +646,17 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         if batch is None and global_batch_tokens is None:
             batch = dp * mb  # the default batch is less than a micro-batch on each replica: one each
             # said, not only in the layout's words (browser review 2026-11-26: 4× the default without a word)
-            raised = (f"global batch: the default, {gfmt(gbt, 3)} tokens, holds less than one micro-batch of {mb} × "
+            raised = (f"global batch: the default, {count_text(gbt, 3)} tokens, holds less than one micro-batch of {mb} × "
                       f"{seq_len:,} tokens on each of the {dp:,} data-parallel replicas: the step takes one each, "
-                      f"{gfmt(batch * seq_len, 3)} tokens (give a global batch to set it)",)
+                      f"{count_text(batch * seq_len, 3)} tokens (give a global batch to set it)",)
         if batch is None:
-            raise InputError(f"a global batch of {gfmt(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
+            raise InputError(f"a global batch of {count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
                              f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
                              "replicas", field=("global_batch_tokens", "devices"))
         least = dp * mb * seq_len  # one round of micro-batches: the smallest step the layout runs
         if least > float(tokens):  # (code review 2026-11-27: a rounded-up step had been timed as 0.6 of one)
-            raise InputError(f"the layout's smallest step, {gfmt(least, 3)} tokens ({dp:,} data-parallel replicas × "
-                             f"micro-batch {mb} × {seq_len:,}), is more than the run's {gfmt(float(tokens), 3)} tokens: "
+            raise InputError(f"the layout's smallest step, {count_text(least, 3)} tokens ({dp:,} data-parallel replicas × "
+                             f"micro-batch {mb} × {seq_len:,}), is more than the run's {count_text(float(tokens), 3)} tokens: "
                              f"give fewer replicas{', a smaller micro-batch' if mb > 1 else ''} or more tokens",
                              field=("devices", "micro_batch", "tokens") if mb > 1 else ("devices", "tokens"))
         batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
@@ -903,17 +903,20 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if precision is not None and (not isinstance(precision, str) or not precision.strip()):
         raise InputError(f"precision must be a precision's name (bf16, fp8, …), got {repr(precision)[:40]}",
                          field="precision")
-    precision = precision if precision is not None else profile.default_precision
-    if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
-        covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
-        if not covered:  # the device, not a precision nobody gave (API audit 2026-11-27: tagged --precision)
-            raise InputError(f"a plan times layouts at {', '.join(STEP_PRECISIONS)}, and {profile.name}'s profile has "
-                             "no peak at any of them: `estimate` times a run on it from its utilisation", field="hardware")
-        raise InputError(f"a plan times layouts on {profile.name} at {', '.join(covered)}, not {precision}",
-                         field="precision")
+    # the device first, then the precision: a device with no peak the step model times, or one it never saw, is
+    # refused as such whatever the precision (planner review 2026-11-28: a P100 was told "at fp16, not fp32
+    # (--precision)", no precision given, then "predates them")
+    covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
+    if not covered:  # the device, not a precision nobody gave (API audit 2026-11-27: tagged --precision)
+        raise InputError(f"a plan times layouts at {', '.join(STEP_PRECISIONS)}, and {profile.name}'s profile has "
+                         "no peak at any of them: `estimate` times a run on it from its utilisation", field="hardware")
     if (older := predates_the_step_fit(profile)) is not None:
         raise InputError(f"{older}: `estimate` times a run on it from its utilisation (fitted to whole runs, or "
                          "the profile's)", field="hardware")
+    precision = precision if precision is not None else profile.default_precision
+    if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
+        raise InputError(f"a plan times layouts on {profile.name} at {', '.join(covered)}, not {precision}",
+                         field="precision")
     hw = step_hardware(profile)
     given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
                                                     activation_recompute=activation_recompute,
@@ -1052,7 +1055,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 # $395k of a $500k budget, and nothing said why not more)
                 over = next((r for r in sorted(tried, key=lambda r: r[0]) if r[0] > k and r[2] is not None
                              and r[2] > target_value), None)
-                beyond = (f"; the first count tried above it over the budget: {over[0]:,} devices, {hz.money(over[2])}"
+                beyond = (f"; the first count tried above it over the budget: {over[0]:,} devices, "
+                          f"{hz.money_apart(over[2], target_value)}"
                           if over is not None else "")
                 notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, {best.run_seconds / S_PER_DAY:,.1f} "
                              f"days for {hz.money(cost)} (a plan on that many devices lists its layouts){beyond}")
@@ -1111,6 +1115,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(f"the best layout's {rounded}")
     if rows:
         notes.append(site_note(rows[0].estimate))
+        from estimator.services.grid import another_clouds_price_note
+        if other := another_clouds_price_note(rows[0].estimate, site.get("region"), site.get("cloud"), site.get("country")):
+            notes.append(other)
     if device_note := device_matmul_note(profile, step_range):
         notes.append(device_note)
     notes.append(f"shape: {how}")

@@ -9,12 +9,13 @@ import json
 import pytest
 
 from estimator.core.base.errors import ProfileError
+from estimator.core.base.number_text import count_text
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.calibration.calibrate import profile_to_dict
 from estimator.core.hardware.reader import profile_from_dict
 from estimator.core.serving import compression
 from estimator.core.serving.estimate import InferenceScenario, inference
-from estimator.core.serving.notes import article, count_text, counted
+from estimator.core.serving.notes import article, counted
 from estimator.core.serving.pruning import has_sparse_tensor_cores
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles

@@ -150,3 +150,23 @@ def test_a_degree_that_holds_the_batch_given_wins_though_a_bound_lowers_it(tpot_
                   tokens_per_query=500, batch_size=30, tpot_ms=tpot_ms).result
     assert (r.tp, r.replicas) == (2, 1) and 20 < r.batch_size < 30
     assert r.seconds_per_output_token <= tpot_ms / MS_PER_S
+
+
+def test_a_beam_searchs_batch_is_said_as_requests_and_their_sequences():
+    """Serving review 2026-11-28: 555 requests of 4 beams each were called "the sequences the engine runs at once"."""
+    r = inference(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", beams=4, batch_size="max").result
+    (note,) = [n for n in r.notes if n.startswith(f"batch {hz.count(r.batch_size)} (")]
+    assert (f"the requests the engine runs at once, {hz.count(r.batch_size * 4)} sequences of their 4 beams each"
+            in note)
+    plain = inference(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", batch_size="max").result
+    assert any("the sequences the engine runs at once" in n for n in plain.notes)
+
+
+def test_the_bounds_help_says_they_are_p99s(capsys):
+    from estimator.cli import main
+    with pytest.raises(SystemExit):
+        main(["inference", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--tpot-ms TPOT_MS a p99 bound in ms on the time per output token" in text
+    assert "--ttft-ms TTFT_MS a p99 bound in ms on the time to the first token" in text
+    assert "a divisor of the attention heads that divides the KV heads or is a multiple of them" in text

@@ -121,7 +121,8 @@ def test_a_batch_no_replica_split_can_feed_is_said_so(capsys):
     (["inference", "--model", "llama-3.1-70b", "--devices", "3", "--tokens", "1e9"],
      "one replica takes at most 1 of the 3 devices: a tensor-parallel degree is a power of two dividing the devices"),
     (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "tpu-v6e", "--devices", "256"],
-     "which its profile does not state: add them to the profile's [interconnect] table, each with its source"),
+     "which its profile does not state: a copy of its profile file under an id of its own, stating them in its [interconnect] table, "
+     "each with its source, can be given as the hardware"),
 ])
 def test_a_part_no_layout_can_hold_is_refused_for_what_it_is(capsys, argv, said):
     """Review: these had answered "give more devices", "use more devices" or "give them as arguments"."""

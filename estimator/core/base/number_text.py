@@ -12,6 +12,11 @@ PLAIN_UP_TO_EXP = 3
 # (12,300), larger ones as powers of ten (10⁶ and up: "1.2 × 10⁶" reads at a glance, "1,200,000" must be counted).
 COMMAS_FROM_EXP, COMMAS_UP_TO_EXP = 4, 6
 
+# Whole counts below a million written in full with thousands separators, as the report layer's
+# humanize.count and humanize.whole write them (the core cannot import the report layer): the CLI's table
+# read "largest that fits: 17,472" beside a note's "is 17472" (inference audit).
+COUNT_IN_FULL_BELOW = 1e6
+
 
 def sci(x: float, digits: int = 3, trim: bool = True) -> str:
     """3.14 × 10²³: powers of ten as people write them (not 3.14e+23). ``trim=False`` keeps the
@@ -48,6 +53,15 @@ def gfmt(x: float, digits: int = 6) -> str:
     if 1 <= abs(shown) < 10 ** COMMAS_UP_TO_EXP:
         return f"{shown:,.0f}"
     return sci(x, digits)
+
+
+def count_text(x: float, digits: int = 6) -> str:
+    """A count: a whole number below a million with thousands separators (1,200; 17,472; 338), anything
+    else as ``gfmt(x, digits)`` writes it (161.31, 2 × 10⁹). A step's 2,048 tokens are 2,048 beside its
+    "1 × 2,048", never 2,050 (planner review 2026-11-28)."""
+    if float(x).is_integer() and abs(x) < COUNT_IN_FULL_BELOW:
+        return f"{int(x):,}"
+    return gfmt(x, digits)
 
 
 def exact(x: float) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 from estimator.core.base.errors import InputError
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.memory import serving_footprint
-from estimator.core.serving.notes import count_text, counted
+from estimator.core.serving.notes import counted
 from estimator.core.serving.step import USABLE_MEMORY_SOURCE
 from estimator.core.workload.architecture import Architecture, tensor_parallel_problem
 

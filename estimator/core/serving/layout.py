@@ -27,12 +27,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from estimator.core.base.errors import InputError
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.memory import draft_layers_of, serving_footprint
 from estimator.core.serving.memory_fit import expert_parallel, memory_fit
-from estimator.core.serving.notes import count_text, counted
+from estimator.core.serving.notes import counted
 from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.core.serving.step import Device, ServingFit, cross_node_allreduce_s
 from estimator.core.serving.throughput import max_throughput, p99_share, tensor_parallel_options

@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from estimator.core.base.errors import InputError
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MB_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads, usable_words
 from estimator.core.serving.memory import Footprint, devices_needed, draft_layers_of, serving_footprint
-from estimator.core.serving.notes import count_text
 from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE
 from estimator.core.workload.architecture import check_tensor_parallel
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import PARAMS_PER_BILLION
 from estimator.core.serving.step import EMBEDDING_BITS, embedding_params, read_params
 from estimator.core.workload.architecture import Architecture
@@ -51,22 +51,10 @@ EAGER_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out resid
                        "nothing measured them; memory is exact arithmetic")
 
 
-# Whole counts below a million written in full with thousands separators, as the report layer's
-# humanize.count and humanize.whole write them (the core cannot import the report layer): the CLI's table
-# read "largest that fits: 17,472" beside a note's "is 17472" (inference audit).
-COUNT_IN_FULL_BELOW = 1e6
 # The numbers whose spoken name starts with a vowel ("eight", "eleven", "eighteen", "eighty", "eight
 # hundred", "eleven thousand"): a leading digit group starting with 8, or the group 11 or 18 (English
 # usage: the article follows the sound, not the digit).
 _VOWEL_NUMBER = re.compile(r"(8|1[18](?!\d))")
-
-
-def count_text(x: float) -> str:
-    """A count: a whole number below a million with thousands separators (1,200; 17,472; 338), anything
-    else as ``gfmt`` writes it (161.31, 2 × 10⁹)."""
-    if float(x).is_integer() and abs(x) < COUNT_IN_FULL_BELOW:
-        return f"{int(x):,}"
-    return gfmt(x)
 
 
 def counted(n: float, singular: str, plural: str | None = None) -> str:
@@ -109,5 +97,5 @@ def embedding_note(arch: Architecture, params: float, bits: int) -> str:
             f"parameters, stay at {EMBEDDING_BITS} bits, as quantised checkpoints keep them (GPTQ, AWQ, FP8)")
 
 
-__all__ = ["EAGER_RANGE_MEANING", "ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "OPTIMIZED_NEWER", "OPTIMIZED_RANGE_MEANING", "POWER_GIVEN_RANGE", "RANGE_MEANING", "article", "count_text", "counted",
+__all__ = ["EAGER_RANGE_MEANING", "ENGINE_FITTED_TO", "LATENCY_RANGE_MEANING", "OPTIMIZED_NEWER", "OPTIMIZED_RANGE_MEANING", "POWER_GIVEN_RANGE", "RANGE_MEANING", "article", "counted",
            "embedding_note", "moe_note"]

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.hardware.power_base import CHIP_DRAW, power_base
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.serving.notes import article, count_text, counted
+from estimator.core.serving.notes import article, counted
 from estimator.core.serving.step import (
     DEFAULT_ACCEPTANCE,
     KV_BITS,

@@ -58,7 +58,7 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
     return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode, fit)
             + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
-                          positions=int(s.draft_tokens) + 1)
+                          positions=int(s.draft_tokens) + 1, beams=int(s.beams))
             + (memory_note(s, profile, served, memory),))
 
 
@@ -168,10 +168,12 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
 
 
 def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, batch: int, devices: int,
-                device: Device, ep: int = 1, batch_words: str = "", positions: int = 1) -> tuple[str, ...]:
+                device: Device, ep: int = 1, batch_words: str = "", positions: int = 1,
+                beams: int = 1) -> tuple[str, ...]:
     """A mixture of experts' routing, the batch (and what set it: ``batch_words``, "" where it was given), the tensor
     (or expert) parallelism, and a calibrated profile's measurements left unused. ``positions``: the tokens of each
-    sequence a step runs (draft tokens + 1 with speculative decoding), whose routes reach the experts."""
+    sequence a step runs (draft tokens + 1 with speculative decoding), whose routes reach the experts; ``beams``: the
+    sequences each request of the batch decodes."""
     notes = []
     if served.architecture.active_params:
         moe = moe_note(served.architecture, served.params, batch * positions)
@@ -204,8 +206,12 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                      if ep > 1 else count_text(fit.max_batch))
         over = (f"; above the engine's cap of {count_text(cap)}, which a real engine would not run at once: "
                 "the step is modelled as given" if batch > cap else "")
+        # requests, each of its beams a sequence (serving review 2026-11-28: 555 requests of 4 beams were called "the
+        # sequences the engine runs at once", 2,220 of them)
+        runs = ("the sequences the engine runs at once" if beams <= 1 else
+                f"the requests the engine runs at once, {count_text(batch * beams)} sequences of their {beams} beams each")
         notes.append(f"batch {count_text(batch)} ({batch_words or 'as given'}; the engine's cap "
-                     f"{cap_words}): the sequences the engine runs at once; continuous batching keeps "
+                     f"{cap_words}): {runs}; continuous batching keeps "
                      "it nearly full while requests queue (in the measurements the realised average was 96–100% of "
                      f"it), less under light load{over}")
     if ep > 1:

@@ -194,11 +194,17 @@ def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
     counted = step.step.model_flops_per_token * step.tokens / time_flops
     more = (f", counting {gfmt(counted, 4)}× the estimate's FLOPs (attention's among them)"
             if gfmt(step.step.mfu * step.goodput, 3) != gfmt(value, 3) else "")
-    summary = (f"{gfmt(value, 3)} of the {w.precision} peak over the run, from the step model (MFU "
+    # with recomputation the FLOPs shown are the devices' (8·N·D) and the time's the model's (planner review
+    # 2026-11-28: "FLOPs 6.42 × 10²²" over "Utilisation 0.308" read as 0.41 of peak)
+    of = ("" if time_flops == w.flops else
+          f" for the model's 6·N·D = {gfmt(time_flops, 3)} FLOPs (the devices execute {gfmt(w.flops, 3)}, the "
+          "recomputation included)")
+    summary = (f"{gfmt(value, 3)} of the {w.precision} peak over the run{of}, from the step model (MFU "
                f"{step.step.mfu:.1%} in model FLOPs{more} × goodput {step.goodput:.0%}); {r.level:.0%} range "
                f"{gfmt(lo, 3)}–{gfmt(hi, 3)}")
     source = (f"the step model's time for the layout ({step.layout_words()}) over the run's tokens, ÷ goodput "
-              f"{step.goodput:.0%} ({GOODPUT_WORDS}), as a share of the peak for the estimate's FLOPs")
+              f"{step.goodput:.0%} ({GOODPUT_WORDS}), as a share of the peak for "
+              + ("the estimate's FLOPs" if time_flops == w.flops else "the model's FLOPs, 6·N·D"))
     info = UtilizationInfo(value=value, origin="step", summary=summary, fit_interval=(lo, hi), family=None,
                            n_runs=r.rows or 0)
     return UtilizationChoice(value=value, log_sides=(up, down), origin="step", source=source, note=None, info=info)

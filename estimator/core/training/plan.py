@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from estimator.core.base.bounds import Bound
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL, combine
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.training import memory as mem
 from estimator.core.training.step import (
     CONVENTIONS,
@@ -325,7 +325,7 @@ def layout_words(layout: Layout) -> str:
     recompute = {"none": "no recomputation", "selective": "selective recomputation",
                  "full": "full recomputation"}[layout.recompute]
     return (f"{' × '.join(split)}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
-            f"{gfmt(layout.global_batch * layout.seq_len, 3)} tokens a step ({layout.global_batch:,} × "
+            f"{count_text(layout.global_batch * layout.seq_len, 3)} tokens a step ({layout.global_batch:,} × "
             f"{layout.seq_len:,}), {recompute}, {layout.precision}")
 
 
@@ -536,7 +536,7 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
     if global_batch_tokens / seq_len < 1:
         return less_than_a_sequence(global_batch_tokens, seq_len), ("global_batch_tokens", "seq_len")
     if not batch_fed and over_run:
-        return (f"no layout on {devices:,} {plural_devices(devices)} makes a step of at most the run's {gfmt(tokens, 3)} "
+        return (f"no layout on {devices:,} {plural_devices(devices)} makes a step of at most the run's {count_text(tokens, 3)} "
                 "tokens: a micro-batch on every data-parallel replica is more than them; give more tokens, fewer "
                 "devices or a smaller micro-batch"), ("tokens", "devices", "micro_batch")
     if not batch_fed:

@@ -310,8 +310,11 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
                                         ("scale_up_gb_per_s", up),
                                         ("memory bandwidth", profile.memory_bandwidth_gb_per_s)) if not value]
     if missing:
+        # the way on without editing a bundled file (planner review 2026-11-28: the fix named was the shipped profile)
         raise InputError(f"the step model needs {', '.join(missing)} for {profile.id}, which its profile does not "
-                         "state: add them to the profile's [interconnect] table, each with its source", field=missing[0])
+                         "state: a copy of its profile file under an id of its own, stating them in its [interconnect] table, each with "
+                         "its source, can be given as the hardware; without them a run is timed from its FLOPs "
+                         "alone (no layout)", field=missing[0])
     from_default = default is not None and (not profile.scale_up_devices or not profile.scale_out_gb_per_s)
     sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
                + ((default.source,) if from_default else ()))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.hardware.calibration_section import calibration_facts
 from estimator.core.hardware.limits import power_over_tdp_note
 from estimator.core.hardware.power_base import power_base
@@ -205,7 +205,7 @@ def step_notes(step) -> list[str]:
         f"6·N + 12·L·s·a per token, no recomputation), HFU {step.step.hfu:.1%} (hardware FLOPs, recomputation "
         f"included), both of the {step.layout.precision} peak",
         f"run time: {gfmt(step.steps, 3)} step{'' if gfmt(step.steps, 3) == '1' else 's'} of {gfmt(step.step.seconds, 3)} s for "
-        f"{gfmt(step.tokens, 3)} tokens, ÷ "
+        f"{count_text(step.tokens, 3)} tokens, ÷ "
         f"goodput {step.goodput:.0%} (range {step.goodput_range[0]:.0%}–{step.goodput_range[1]:.0%}: restarts, "
         "failures, checkpoints, evaluation; Llama 3 arXiv:2407.21783 §3.3.4, MegaScale arXiv:2402.15627, Gemini "
         "arXiv:2312.11805 §3)",

@@ -1,0 +1,94 @@
+"""A planner's review (2026-11-28): counts read exactly beside the parts they multiply from, a budget reads as given
+and a cost over it reads apart from it, `plan` says a cloud region's price is another provider's as `estimate` does,
+the utilisation under recomputation names the FLOPs it is a share for, a device the step model never saw is refused
+as such whatever its precision, and a profile without links points to a way on that works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from estimator.cli import main
+from estimator.core.base.number_text import count_text
+from estimator.report import humanize as hz
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_count_below_a_million_is_exact_and_a_larger_one_rounded():
+    assert count_text(2048, 3) == "2,048" and count_text(999_999, 3) == "999,999"
+    assert count_text(4_194_304, 3) == "4.19 × 10⁶"
+
+
+def test_a_global_batch_under_one_micro_batch_is_echoed_as_given(capsys):
+    code, _, err = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--tp", "2",
+                       "--global-batch-tokens", "2048")
+    assert code == 2 and err.startswith("error: a global batch of 2,048 tokens is less than one micro-batch of 1 × 2,048")
+
+
+def test_a_steps_tokens_read_as_the_product_beside_them(capsys):
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "2048", "--devices", "1", "--tp", "1")
+    assert code == 0 and "2,048 tokens a step (1 × 2,048)" in out and "2,050" not in out
+
+
+def test_money_given_and_apart():
+    assert hz.money_given(2.85e6) == "$2.85M" and hz.money_given(3e6) == "$3.0M"
+    assert hz.money_apart(2.88e6, 2.85e6) == "$2.88M"  # "$2.9M" would read as the budget's "$2.9M"
+    assert hz.money_apart(4.4e6, 2.85e6) == "$4.4M"
+
+
+def test_a_budget_reads_as_given_and_the_cost_over_it_apart_from_it(capsys):
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "1e12", "--budget-usd", "2.85e6")
+    assert code == 0
+    assert "Fastest the budget $2.85M pays for:" in out and "Fewest devices for the budget $2.85M:" in out
+    over = [line for line in out.splitlines() if "over the budget:" in line]
+    assert over and "$2.85M" not in over[0].split("over the budget:")[1]
+
+
+def test_plan_says_a_cloud_regions_price_is_another_providers_as_estimate_does(capsys):
+    args = ("--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--cloud", "gcp:europe-west1")
+    said = "not Google Cloud's for gcp:europe-west1: give the region's own price per device-hour for its cost"
+    for command in ("plan", "estimate"):
+        code, out, _ = run(capsys, command, *args)
+        assert code == 0 and said in out, command
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64",
+                       "--cloud", "aws:us-east-1")
+    assert code == 0 and "note: price:" not in out
+
+
+def test_the_utilisation_under_recomputation_names_the_flops_it_is_a_share_for(capsys):
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--zero", "3",
+                       "--recompute")
+    line = next(x for x in out.splitlines() if x.startswith("Utilisation"))
+    assert code == 0 and "for the model's 6·N·D = 4.82 × 10²² FLOPs (the devices execute 6.42 × 10²²" in line
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--zero", "3")
+    line = next(x for x in out.splitlines() if x.startswith("Utilisation"))
+    assert "6·N·D" not in line
+
+
+@pytest.mark.parametrize("extra", [(), ("--precision", "fp16")])
+def test_a_device_older_than_the_step_models_is_refused_as_such_whatever_the_precision(capsys, extra):
+    code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64",
+                       "--hardware", "p100", *extra)
+    assert code == 2 and "predates them" in err and "not fp32" not in err
+
+
+def test_a_profile_without_links_is_planned_from_a_copy_that_states_them(capsys, tmp_path):
+    code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "l40s")
+    assert code == 2 and "a copy of its profile file under an id of its own" in err
+    text = (ROOT / "profiles" / "l40s.toml").read_text().replace('id = "l40s"', 'id = "l40s-mine"', 1).replace(
+        "[interconnect]", "[interconnect]\nscale_up_devices = 8\nscale_up_gb_per_s = 31.5\n"
+        'scale_up_source = "my servers: 8 cards on PCIe Gen4"\nscale_out_gb_per_s = 25.0\n'
+        'scale_out_source = "my servers: one 200 Gb/s NIC a card"', 1)
+    mine = tmp_path / "l40s-mine.toml"
+    mine.write_text(text)
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64",
+                       "--hardware", str(mine))
+    assert code == 0 and out.startswith("Plan: llama-3.1-8b") and " 1  TP" in out
