@@ -170,3 +170,12 @@ def test_the_bounds_help_says_they_are_p99s(capsys):
     assert "--tpot-ms TPOT_MS a p99 bound in ms on the time per output token" in text
     assert "--ttft-ms TTFT_MS a p99 bound in ms on the time to the first token" in text
     assert "a divisor of the attention heads that divides the KV heads or is a multiple of them" in text
+
+
+def test_every_compression_rows_range_has_its_centre_inside_it():
+    """Serving review 2026-11-28: a technique's embodied carbon and water per query had a range and no centre."""
+    doc = inference(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm").to_dict()
+    for t in doc["techniques"]:
+        for key, (low, high) in t["range"]["per_query"].items():
+            assert low <= t["per_query"][key] <= high, (t["technique"], key)
+        assert {"embodied_co2e_kg", "water_l"} <= set(t["per_query"])

@@ -75,7 +75,9 @@ class Technique:
             "joules_per_output_token": r.joules_per_output_token, "devices": r.devices,
             "tensor_parallel": r.tp, "expert_parallel": r.ep, "replicas": r.replicas, "batch_size": r.batch_size,
             "memory_gb": {"weights": r.weights_gb, "kv_cache": r.kv_cache_gb, "total": r.memory_gb}, "bound": r.bound,
-            "per_query": {k: r.per_query(k) for k in KEYS},
+            # each figure a range is given for has its centre beside it (serving review 2026-11-28: the embodied
+            # carbon's and water's ranges had none)
+            "per_query": {k: r.per_query(k) for k in (*KEYS, *(x for x in r.range["per_query"] if x not in KEYS))},
             "range": {"joules_per_output_token": list(r.range["joules_per_output_token"]),
                       "seconds_per_output_token": list(r.range["seconds_per_output_token"]),
                       "per_query": {k: None if v is None else list(v) for k, v in r.range["per_query"].items()}},
