@@ -51,10 +51,12 @@ def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str 
                 bits=bits, p=p, scheme=ACTIVATION_SCHEMES.get(p, ACTIVATION_SCHEMES[bits])))
     sixteen = next((p for p in PRECISIONS_FOR_BITS[16] if p in profile.peak_flops_per_s), profile.default_precision)
     if bits == 16:
-        return sixteen, profile.peak(sixteen), f"{profile.id} has no 16-bit peak; using its {sixteen} peak"
+        return sixteen, profile.peak(sixteen), f"{profile.id}'s profile states no 16-bit peak; using its {sixteen} peak"
     return sixteen, profile.peak(sixteen), (
-        f"{profile.id} has no {bits}-bit peak ({'/'.join(PRECISIONS_FOR_BITS[bits])}): compute runs at its "
-        f"{sixteen} peak (weights dequantised, weight-only quantisation); only the bytes read shrink")
+        # the profile's, not the chip's (serving review 2026-11-28: "a100-sxm-80gb has no 4-bit peak", though the A100
+        # datasheet gives INT4 tensor cores; engines serve 4-bit weights on it dequantised, as modelled here)
+        f"{profile.id}'s profile states no {bits}-bit peak ({'/'.join(PRECISIONS_FOR_BITS[bits])}): compute runs at "
+        f"its {sixteen} peak (weights dequantised, weight-only quantisation); only the bytes read shrink")
 
 
 def device_of(profile: HardwareProfile, peak_flops_per_s: float, power_given: bool = False) -> Device:
