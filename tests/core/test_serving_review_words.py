@@ -179,3 +179,16 @@ def test_every_compression_rows_range_has_its_centre_inside_it():
         for key, (low, high) in t["range"]["per_query"].items():
             assert low <= t["per_query"][key] <= high, (t["technique"], key)
         assert {"embodied_co2e_kg", "water_l"} <= set(t["per_query"])
+
+
+def test_fewer_queries_than_the_replicas_hold_say_the_time_is_one_querys():
+    """Serving review 2026-11-28: 10⁹ tokens on 10⁷ replicas read "2.62 s" beside a throughput that gives 0.78 s."""
+    from estimator.services.serving_words import one_replica
+    r = inference(model="llama-3.1-8b", tokens=1e4, hardware="h100-sxm", devices=64).result
+    one_query_s = r.tokens_per_query * r.seconds_per_output_token
+    assert r.tokens / r.tokens_per_s < one_query_s
+    assert one_replica(r).endswith(f"; the 64 replicas together, {hz.duration(one_query_s)}: fewer queries than the "
+                                   "replicas' batches hold at once, so the time is one query's and some of their places "
+                                   "stand idle")
+    full = inference(model="llama-3.1-8b", tokens=1e9, hardware="h100-sxm", devices=64).result
+    assert "stand idle" not in one_replica(full)
