@@ -696,6 +696,14 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             instead = (f"the planner's best that fits: {best.run_seconds / S_PER_DAY:,.1f} days, "
                        f"{core_plan.layout_words(best.layout)}{tight}" if best is not None else found.why_none)
             timed = "" if scenario.utilization is not None else "its time is of a run that cannot be made as given; "
+            if run.in_sample is not None:
+                # a published run was made so on this device (planner review 2026-11-28: Llama 3 405B's layout on
+                # 16,384 H100s, interleaved, read "112 GB … cannot be made" beside its own fitted row): the count is
+                # above what that stack held, not the layout impossible
+                timed = (f"yet the published run{'s' if len(run.in_sample.rows) > 1 else ''} "
+                         f"{', '.join(run.in_sample.rows)} ran these parallel degrees, sequence and batch on this "
+                         "device, so the memory counted here "
+                         "is above what that stack held (its savings unknown to this count), and its time stands; ")
             # ZeRO given alone reads as data parallelism alone, as a DeepSpeed or FSDP run shards; said where that is
             # what does not fit (researcher review 2026-11-28: `--zero 1` alone read "TP 1 × PP 1 … as given")
             alone = ("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give tensor "

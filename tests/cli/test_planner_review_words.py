@@ -92,3 +92,18 @@ def test_a_profile_without_links_is_planned_from_a_copy_that_states_them(capsys,
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64",
                        "--hardware", str(mine))
     assert code == 0 and out.startswith("Plan: llama-3.1-8b") and " 1  TP" in out
+
+
+def test_a_published_layout_the_memory_count_refuses_is_said_to_have_run(capsys):
+    """Llama 3 405B's degrees on 16,384 H100s (its fitted row trmfu-039), interleaved: the memory count says 112 GB
+    of 85.5, and had said the run "cannot be made as given" beside its own fitted row."""
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-405b", "--tokens", "15.6e12", "--hardware", "h100-sxm",
+                       "--seq-len", "8192", "--global-batch-tokens", "16777216", "--micro-batch", "1", "--devices",
+                       "16384", "--tp", "8", "--pp", "16", "--zero", "2", "--vp", "2")
+    note = next(x for x in out.splitlines() if x.startswith("note: the layout given does not fit in memory"))
+    assert code == 0 and "cannot be made as given" not in note
+    assert "yet the published run trmfu-039 ran these parallel degrees, sequence and batch on this device" in note
+    # a layout no published run made is still said to be one that cannot be made
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "64", "--tp", "1")
+    note = next(x for x in out.splitlines() if x.startswith("note: the layout given does not fit in memory"))
+    assert "its time is of a run that cannot be made as given" in note
