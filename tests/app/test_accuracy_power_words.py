@@ -25,10 +25,3 @@ def test_each_groups_verdict_is_said():
     assert 'gpu-chip: median factor 1.38× over 9 runs against 1.42× for "average = TDP" (within 5%)' in text
     assert "tpu-system: median factor 1.05× over 7 runs against 1.45× for \"average = TDP\" (the fit closer); a " \
            "device held out, 14% inside its 80% interval" in text
-
-
-def test_validate_says_the_same(capsys):
-    from estimator.cli import main
-    assert main(["validate"]) == 0
-    out = capsys.readouterr().out
-    assert 'gpu-chip: median factor 1.38× over 9 runs against 1.42× for "average = TDP" (within 5%)' in out

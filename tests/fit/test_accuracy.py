@@ -420,3 +420,12 @@ def test_by_developer_a_whole_family_held_out_is_predicted_as_the_tool_predicts_
     for _, r in held:
         p = model.predict(used, r.run.flops, year=r.run.year, release_year=r.run.release_year, borrowed=True)
         assert (r.predicted_goodput, r.low_goodput, r.high_goodput) == pytest.approx((p.center, p.low, p.high))
+
+
+def test_validate_says_each_power_fits_verdict_as_the_accuracy_page_does(capsys):
+    """The Accuracy page's power verdicts (tests/app/test_accuracy_power_words.py), in `validate`'s own words; here, in
+    the process that already ran the cross-validations (test_validate_json_is_numbers_only), not again in another."""
+    from estimator.cli.main import main
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert 'gpu-chip: median factor 1.38× over 9 runs against 1.42× for "average = TDP" (within 5%)' in out
