@@ -48,6 +48,8 @@ def test_a_replica_beyond_the_domain_of_a_profile_without_a_network_is_refused()
     with pytest.raises(InputError, match=r"spans 2 scale-up domains of 8.*no scale-out bandwidth") as e:
         inference(s, p, serving_data.load_serving_fit())
     assert e.value.field == "tp"
-    # inside the domain the replica is timed as before
+    # inside the domain the network is never used: the same time per output token as the profile that states it
     s8 = dataclasses.replace(s, devices=8, tp=8)
-    assert inference(s8, p, serving_data.load_serving_fit()).seconds_per_output_token > 0
+    fit = serving_data.load_serving_fit()
+    assert inference(s8, p, fit).seconds_per_output_token == inference(
+        s8, default_profiles().profiles["h100-sxm"], fit).seconds_per_output_token
