@@ -400,6 +400,9 @@ def step_section(r) -> None:
     charts.render_chart(step_chart(step_frame(r)), grows=True)
 
 
+LINK_BOX_KEY = "inference_link_box"  # the "Link to this scenario" expander's state
+
+
 def scenario_link(kw: dict) -> str:
     """The page's inputs (``inputs()``'s keywords) as a link, today's defaults included (browser review 2026-11-26,
     second: `inf_hw=h100-sxm` left the address bar, so a shared link would change with the default)."""
@@ -468,9 +471,13 @@ def render() -> None:
     st.download_button("JSON", export.dump_json(report.to_dict()) + "\n", file_name="inference.json",
                        mime="application/json", on_click="ignore", icon=":material/download:", key="inference_json",
                        help="The same file as `python -m estimator inference … --format json`")
-    with st.expander("Link to this scenario"):
-        st.caption("It holds every input, where the address bar leaves out those at today's defaults.")
-        st.code(scenario_link(kw), language=None, wrap_lines=True)
+    # drawn only when opened (as the lecture's share box): a code block loads Streamlit's syntax highlighter, 0.6 s
+    # of the browser's CPU on each load of this page (Chromium's profiler, 2026-11-28)
+    link_box = st.expander("Link to this scenario", key=LINK_BOX_KEY, on_change="rerun")
+    if link_box.open is not False:
+        with link_box:
+            st.caption("It holds every input, where the address bar leaves out those at today's defaults.")
+            st.code(scenario_link(kw), language=None, wrap_lines=True)
 
     st.header("What each technique saves", anchor=False)
     for note in report.techniques_left_out:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import shared_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import limits  # noqa: E402
@@ -56,7 +56,12 @@ def test_the_link_to_this_scenario_holds_every_input_and_reopens_the_same_number
     """Browser review 2026-11-26, second: the address bar leaves out inputs at today's defaults (`inf_hw=h100-sxm`
     vanished even when typed), so a shared link would change with a default; the page gives a link with them all."""
     from urllib.parse import parse_qsl, urlsplit
-    at = shared_page("inference", params)
+
+    from app_pages.pages.inference import LINK_BOX_KEY
+    at = run_page("inference", params)
+    assert not [x for x in at.code if "inf_model=" in x.value]  # drawn when the box is opened, not before
+    at.session_state[LINK_BOX_KEY] = True
+    at.run()
     link = next(x.value for x in at.code if "inf_model=" in x.value)
     query = dict(parse_qsl(urlsplit(link).query))
     assert {"inf_hw", "inf_model", "inf_tokens", "inf_engine", "inf_bits", "inf_kvbits"} <= set(query)
