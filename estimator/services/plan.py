@@ -56,7 +56,8 @@ from estimator.services.fitted_layouts import fitted_layout
 
 # The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
 # (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
-PLAIN_MLP = {"gpt-3-175b": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices",
+PLAIN_MLP = {**{f"gpt-3-{size}": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices"
+                for size in ("125m", "350m", "760m", "1.3b", "2.7b", "6.7b", "175b")},
              "nemotron-4-15b": "Parmar et al. 2024, arXiv:2402.16819: squared-ReLU MLP, 2 matrices",
              "nemotron-4-340b": "arXiv:2406.11704 and NeMo's Nemotron4Config340B: squared-ReLU MLP, 2 matrices"}
 # How far a parameter count given beside an MLP width may be from the count the shape and width hold (biases, norms

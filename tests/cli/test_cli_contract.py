@@ -349,11 +349,12 @@ def test_g_errors_name_the_flags_that_were_given(capsys, argv, needle):
 
 
 def test_g_an_illustrative_row_a_tiny_model_cannot_take_is_left_out(capsys):
-    # 1e7 parameters: one layer of the smallest catalog width (9.44e6 in attention), so no 0.6 × N student fits
-    code, out, err = run(capsys, "inference", "--params", "1e7", "--tokens", "1e6")
+    # 3e6 parameters: one layer of the smallest catalog width (GPT-3 Small's 768: 2.36e6 in attention), so no 0.6 × N
+    # student fits
+    code, out, err = run(capsys, "inference", "--params", "3e6", "--tokens", "1e6")
     assert code == 0 and err == ""
-    assert "illustrative distillation left out: the student's 6 × 10⁶ parameters cannot fill 1 layer" in out
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=1e7, tokens=1e6)
+    assert "illustrative distillation left out: the student's 1.8 × 10⁶ parameters cannot fill 1 layer" in out
+    rep = limits.inference_report(hardware="a100-sxm-80gb", params=3e6, tokens=1e6)
     assert "distillation" not in [t.name for t in rep.techniques]
     full = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, bits=8)
     assert [(t.name, t.chosen) for t in full.techniques][:3] == [

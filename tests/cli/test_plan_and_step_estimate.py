@@ -156,7 +156,7 @@ def test_a_size_alone_is_planned_with_a_borrowed_shape_named_as_borrowed(capsys)
     nobody chose; the shape it borrows is named as borrowed."""
     assert main(["plan", "--params", "1.3e9", "--tokens", "26e9", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Plan: a gemma-2b-shaped model (1.3 × 10⁹ parameters) on 8 × NVIDIA A100 SXM 80GB")
+    assert out.startswith("Plan: a gpt-3-1.3b-shaped model (1.3 × 10⁹ parameters) on 8 × NVIDIA A100 SXM 80GB")
     assert main(["plan", "--model", "gemma-2b", "--tokens", "26e9", "--hardware", "a100-sxm-80gb", "--devices", "8"]) == 0
     assert capsys.readouterr().out.startswith("Plan: gemma-2b (")
 

@@ -55,13 +55,13 @@ def test_the_app_shows_the_answer_and_the_reason():
 
 def test_a_row_that_cannot_be_served_is_left_out_with_a_note_and_the_others_stay():
     """An illustrative student below one layer of the model's width: that row is noted, the rest shown."""
-    params, arch, _ = limits.resolve_architecture(params=1e7)
+    params, arch, _ = limits.resolve_architecture(params=3e6)
     from estimator.core.serving.estimate import InferenceScenario
     from estimator.io.datafiles import default_profiles
     s = InferenceScenario(params=params, tokens=1e6, architecture=arch)
     rows, notes = compression.techniques(s, default_profiles().get("a100-sxm-80gb"), serving_data.load_serving_fit("vllm-2024"))
     assert [t.name for t in rows] == ["baseline", "quantization-8bit", "quantization-4bit", "kv-cache-8bit", "pruning"]
-    assert len(notes) == 1 and notes[0].startswith("illustrative distillation left out: the student's 6 × 10⁶ parameters")
+    assert len(notes) == 1 and notes[0].startswith("illustrative distillation left out: the student's 1.8 × 10⁶ parameters")
 
 
 # ---- the illustrative pruning row says what it assumes
@@ -125,11 +125,14 @@ def test_a_parameter_count_that_cannot_fill_the_shape_is_refused(kw, field, need
 
 
 def test_a_small_model_given_by_its_parameters_takes_layers_in_proportion():
-    """110M parameters (BERT-base) alone: the smallest catalog shape's width with layers in proportion,
-    said so; below one such layer, the user is asked for the shape."""
-    params, arch, how = limits.resolve_architecture(params=110e6)
-    assert arch.d_model == 2048 and arch.layers == 1 and attention_params(arch) <= params
-    assert "1 of its 18 layers, in proportion to the parameters" in how
+    """30M parameters alone: the smallest catalog shape's width (GPT-3 Small's 768) with layers in proportion, said
+    so; below one such layer, the user is asked for the shape. 110M (BERT-base's 12 layers of 768) takes GPT-3
+    Small's whole shape (it had taken one of Gemma 2B's 18 layers of 2048)."""
+    params, arch, how = limits.resolve_architecture(params=30e6)
+    assert arch.d_model == 768 and arch.layers == 3 and attention_params(arch) <= params
+    assert "3 of its 12 layers, in proportion to the parameters" in how
+    _, arch, how = limits.resolve_architecture(params=110e6)
+    assert (arch.layers, arch.d_model) == (12, 768) and "with the shape of gpt-3-125m" in how
     with pytest.raises(InputError, match="give the architecture") as exc:
         limits.resolve_architecture(params=1)
     assert exc.value.field == ("params", "layers", "d_model")
@@ -301,7 +304,7 @@ def test_a_parameter_count_below_the_embeddings_is_refused_and_a_tiny_one_drops_
                                 kv_heads=16, vocab=256000)
     with pytest.raises(InputError, match="a student keeps the model's width"):
         limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, model="gemma-2b", student_params=3e8)
-    small = limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=1e8)
+    small = limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=3e7)
     assert small.result.architecture.vocab is None
     assert any("not its vocabulary, too big for them" in n for n in small.result.notes)
 

@@ -116,8 +116,8 @@ def test_another_parameter_count_drops_the_presets_shape(cli):
     assert r.code == 0, r.err
     m = json.loads(r.out)["memory"]
     assert m["model"]["params"] == 340e6
-    # the catalog's smallest shape (Gemma 2B's width; not its 256k vocabulary, too big for 340M)
-    assert "BERT-base" not in m["model"]["source"] and "the catalog's smallest shape" in m["model"]["source"]
+    # the catalog's nearest shape (GPT-3 Medium's, 350M: Brown et al. 2020, Table 2.1)
+    assert "BERT-base" not in m["model"]["source"] and "with the shape of gpt-3-350m" in m["model"]["source"]
     assert m["seq_len"] == 2048
     # the preset's own count, given again, keeps its shape
     same = api.run(preset_id="gpt3-175b", params=175e9, tokens=300e9).estimate.memory

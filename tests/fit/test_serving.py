@@ -139,7 +139,7 @@ def test_catalog():
     # Llama 2 7B and 13B use multi-head attention (Meta's sku_list.py is wrong there)
     assert cat["llama-2-7b"].arch.kv_heads == 32 and cat["llama-2-13b"].arch.kv_heads == 40
     assert serving_data.nearest_model(70e9).id == "llama-3-70b"
-    assert serving_data.nearest_model(1e3).id == "gemma-2b"
+    assert serving_data.nearest_model(1e3).id == "gpt-3-125m"  # the smallest: GPT-3 Small
 
 
 def test_inference_json_has_the_issue_keys(capsys):
