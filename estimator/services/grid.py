@@ -73,23 +73,24 @@ def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None
                       country: str | None = None):
     """(g/kWh, source, ISO-3 country or None): ``resolve_grid`` and where the grid is, when a
     country or a cloud region names it (the electricity's water depends on it)."""
-    # a country and a region inside it are one place; an intensity, a place and a cloud region are three
-    given = [x is not None for x in (carbon_intensity_g_per_kwh, region if country is None else country, cloud)]
-    if sum(given) > 1 or (country is not None and region is not None and (carbon_intensity_g_per_kwh is not None
-                                                                          or cloud is not None)):
+    # a country and a region inside it are one place, and a site's own intensity may be given with its place (the
+    # intensity wins; the place sets the electricity's water: researcher review 2026-11-28, an on-premise site in
+    # Germany with its measured 380 g had been refused, its water then the U.S. average's); a cloud region is a place
+    # and an intensity of its own
+    if cloud is not None and (carbon_intensity_g_per_kwh is not None or region is not None or country is not None):
         text_or_none("country", country)
         text_or_none("region", region)
         text_or_none("cloud", cloud)
-        raise InputError("grid intensity given more than once (intensity, country or region, cloud region): give one",
-                         field=("carbon_intensity_g_per_kwh", "country", "region", "cloud"))
+        raise InputError("grid intensity given more than once (a cloud region, and an intensity, a country or a "
+                         "region): give one", field=("carbon_intensity_g_per_kwh", "country", "region", "cloud"))
     g = _intensity(region, cloud, country)
-    if g is not None:
-        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}", g.country
     if carbon_intensity_g_per_kwh is not None:
         from estimator.core.base.validation import require_number_in
         ci = require_number_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh,
                                B.CARBON_INTENSITY_G_PER_KWH, field="carbon_intensity_g_per_kwh")
-        return ci, "given", None
+        return ci, "given", None if g is None else g.country
+    if g is not None:
+        return g.carbon_intensity_g_per_kwh, f"{g.label}: {g.source}", g.country
     return None, None, None
 
 

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from estimator.cli.main import main
+from estimator.services import api
 
 BASE = ["estimate", "--params", "7e9", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256",
         "--format", "json"]
@@ -67,7 +68,7 @@ def test_aws_azure_and_gcp_regions(capsys, cloud, ci_g_per_kwh):
     (("--cloud", "aws:us-est-1"), "did you mean us-west-1, us-east-1"),
     (("--cloud", "oracle:x"), "unknown cloud provider 'oracle'; known: aws, azure, gcp"),
     (("--country", "FRA", "--cloud", "gcp:europe-west1"), "grid intensity given more than once"),
-    (("--country", "FRA", "--carbon-intensity", "100"), "grid intensity given more than once"),
+    (("--carbon-intensity", "100", "--cloud", "gcp:europe-west1"), "not allowed with argument --carbon-intensity"),
 ])
 def test_unknown_names_are_refused_with_suggestions(capsys, grid, words):
     code, _, err = _run(capsys, *grid)
@@ -91,3 +92,20 @@ def test_a_cloud_region_with_a_profile_that_states_no_price_is_estimated_without
     out = capsys.readouterr()
     assert "Traceback" not in out.err and "no cost: the profile has no price" in out.out
     assert "not Amazon Web Services's" not in out.out and "per device-hour is" not in out.out
+
+
+def test_a_sites_own_intensity_goes_with_its_country_whose_water_it_takes(capsys):
+    """Researcher review 2026-11-28: an on-premise site in Germany with its own measured 380 g/kWh was refused with its
+    country; now the intensity given sets the CO₂e, the country the electricity's water (and the API takes the same)."""
+    assert main(["estimate", "--flops", "1e23", "--country", "IRL", "--carbon-intensity", "380", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assumed = d["assumptions"]
+    assert assumed["carbon_intensity_g_per_kwh"]["value"] == 380.0
+    assert assumed["carbon_intensity_g_per_kwh"]["source"] == "given"
+    ireland = api.run(flops=1e23, country="IRL").estimate
+    assert assumed["ewif_l_per_kwh"]["value"] == ireland.assumption("ewif_l_per_kwh").value == 1.476  # Li et al.'s
+    assert assumed["ewif_l_per_kwh"]["source"].startswith("the site's country (IRL): ")
+    assert d["co2e_kg"] == pytest.approx(d["energy_kwh"] * 0.380)
+    assert "as for the grid intensity" in ireland.assumption("ewif_l_per_kwh").source
+    same = api.run(flops=1e23, country="IRL", carbon_intensity_g_per_kwh=380).estimate
+    assert same.co2e_kg == pytest.approx(d["co2e_kg"]) and same.water_l == pytest.approx(d["water_l"])

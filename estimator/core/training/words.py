@@ -64,7 +64,10 @@ def _grid_water(a: Assumption, s: Scenario) -> Assumption:
     typed in ("user; 3.142 L/kWh, U.S. average" for --region USA)."""
     if a.name != "ewif_l_per_kwh" or s.ewif_l_per_kwh is not None or not s.grid_country or a.origin == "default":
         return a
-    return replace(a, source=f"the grid's country ({s.grid_country}), as for the grid intensity: {a.source}")
+    # a site's own intensity given with its country: the water is the country's, the intensity not
+    how = ("the site's country" if s.carbon_intensity_source == "given" else "the grid's country")
+    also = "" if s.carbon_intensity_source == "given" else ", as for the grid intensity"
+    return replace(a, source=f"{how} ({s.grid_country}){also}: {a.source}")
 
 
 def notes_and_caveats(s: Scenario, profile: HardwareProfile, w: Workload, t: TimeBasis, *,
