@@ -123,6 +123,12 @@ class Run:
         self.report_path = None if report_path is None else setup.output_path("report_path", report_path, kind="report")
         self.profile_path = (None if profile_path is None
                              else setup.output_path("profile_path", profile_path, ".toml", kind="profile"))
+        if self.report_path is not None and self.profile_path is not None and \
+                self.report_path.resolve() == self.profile_path.resolve():
+            # one file cannot hold both (measuring engineer's review 2026-11-28: the report took the .toml, and the
+            # profile was lost after the training)
+            raise InputError(f"report_path and profile_path name the same file, {str(self.profile_path)[:200]}: give "
+                             "each a file of its own", field="profile_path")
         setup.check_profile_backend(self.profile_path, self._backend_choice, self.flops_per_step)
         if profile_id is not None and self.profile_path is None:
             raise InputError("profile_id names the profile profile_path writes: give profile_path with it, or call "

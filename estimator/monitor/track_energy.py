@@ -123,8 +123,12 @@ class EnergyWindows:
             return False, None
 
     def _first_measured(self, m: Measurement) -> None:
+        # the RAM CodeCarbon records: a CPU profile's memory, as a calibration's (measuring engineer's review
+        # 2026-11-28: a tracked loop's profile kept the base server's 412 GB on a 25 GB machine)
+        ram = (m.details or {}).get("ram_total_gb")
         self._changed(power_source=m.power_source, power_is_estimate=m.power_is_estimate,
-                      **({"device_name": m.device_name} if m.device_name else {}))
+                      **({"device_name": m.device_name} if m.device_name else {}),
+                      **({"ram_total_gb": ram} if ram else {}))
 
     def _failed(self, what: str, exc: BaseException) -> None:
         text = f"{what}: {type(exc).__name__}: {exc}"

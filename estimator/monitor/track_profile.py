@@ -21,7 +21,14 @@ from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.device.base import NOT_MEASURED, Measurement
 from estimator.io.calibration_io import write_profile
-from estimator.monitor.calibration_run import checked_out_path, host_name, now_iso
+from estimator.monitor.calibration_run import (
+    checked_out_path,
+    earlier_profile,
+    host_name,
+    now_iso,
+    refuse_replacing,
+    workload_words,
+)
 
 
 def write_calibrated_profile(path: str | os.PathLike | None, *, profile: HardwareProfile | None,
@@ -48,6 +55,8 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
         check_base_kind(profile, measured_kind)
     details = {"window": "steady-state steps of the training loop (estimator.monitor.track)", "steady_steps": times.steps,
                "warmup_steps": times.warmup_steps, "mean_step_s": times.mean_s, "step_sd_s": times.sd_s}
+    if s.ram_total_gb:
+        details["ram_total_gb"] = s.ram_total_gb  # the measured machine's RAM: a CPU profile's memory
     if power is not None:
         m = Measurement(times.steady_s, power.mean_w * times.steady_s, power.mean_w, s.power_source,
                         s.power_is_estimate, s.device_name, s.backend,
@@ -67,4 +76,14 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
     out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
                            force_name="force=True", id_name="profile_id",
                            id_example=lambda v: f"e.g. profile_id={v!r}")
+    # a tracked loop's earlier profile of this base is this calibration's, updated; another calibration of the same id
+    # (the built-in matrix products, a command, an import, another base) is replaced only with force=True, as the
+    # command line's --force (measuring engineer's review 2026-11-28: run.write_profile() had replaced a `calibrate`
+    # profile of the same default id without a word)
+    workload = workload_words({"method": method})
+    earlier = None if force else earlier_profile(out)
+    cal = (earlier.calibration or {}) if earlier is not None else {}
+    if earlier is not None and (cal.get("base_profile") != profile.id or workload_words(cal) != workload):
+        refuse_replacing(out, profile.id, workload, out_name="path", force_name="force=True", id_name="profile_id",
+                         out_given=path is not None)
     return write_profile(data, out)

@@ -160,10 +160,17 @@ def check_not_clobbered(name: str, path: Path, kind: str) -> None:
     else:
         from estimator.io.datafiles import load_profile_file
         try:
-            load_profile_file(path)
-            return  # a profile: replaced only if it holds this run's id (check_profile_power, at the start)
+            held_profile = load_profile_file(path)
         except EstimatorError:
             held = "something that is not a valid profile"
+        else:
+            from estimator.monitor.calibration_run import profile_values, workload_words
+            cal = held_profile.calibration or {}
+            if cal and workload_words(cal) == workload_words({"method": "estimator.monitor.track"}):
+                return  # a tracked loop's profile: replaced only if it holds this run's id (check_profile_power)
+            # another calibration (or a profile that is none) is never replaced by a run's end (measuring engineer's
+            # review 2026-11-28: refused only after the training, or not at all)
+            held = f"the profile {profile_values(held_profile)}, not a tracked loop's"
     raise InputError(f"{name} {str(path)[:200]} already holds {held}; writing would replace it: give a new file, "
                      "or remove that one first", field=name)
 

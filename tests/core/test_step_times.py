@@ -253,3 +253,15 @@ def test_a_steady_series_sees_a_drift_about_one_window_in_ten_and_its_range_then
     assert rising and all(2 < high < 6 for _, high in rising)  # 2.3–5.4× the point
     assert falling and all(low < 0.5 for low, _ in falling)
     assert narrow >= 0.97 * steady
+
+
+def test_a_steps_energy_is_the_steady_power_over_the_steady_step_time():
+    """Measuring engineer's review 2026-11-28: with a late warm-up the one steady window (5 steps of 10.2 ms at 400 W)
+    also held 30 ms of the tracker's own writing; its energy ÷ its steps read 4.8 J a step, not 400 W × 10.2 ms."""
+    windows = [tp.Window(0, 295, 0.0, 3.0, 3.0, 1200.0), tp.Window(295, 300, 3.0, 3.081, 0.081, 32.4)]
+    power = tp.power_from_windows(windows, warmup_steps=295)
+    assert power.windows == 1 and power.per_step_j == pytest.approx(32.4 / 5)  # the window's own ratio: 6.48 J
+    st = steps_mod.step_times([0.0102] * 300, warmup_steps=0)
+    p = tp.predict(settings(), st, power, 300, 3.081)
+    assert p.energy_per_step_j == pytest.approx(400.0 * 0.0102)
+    assert tp.predict(settings(), st, power, 300, 3.081).mean_power_w == pytest.approx(400.0)

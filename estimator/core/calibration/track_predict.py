@@ -135,6 +135,7 @@ class Settings:
     power_source: str = ""
     power_is_estimate: bool = False
     no_power_why: str | None = None          # why energy is not measured (no meter, failure)
+    ram_total_gb: float | None = None        # the machine's RAM as the meter records it (CodeCarbon's), in GB
     no_price_why: str | None = None          # why the profile's price was left out (a whole server's hour)
     energy_window_s: float = 10.0
 
@@ -258,7 +259,11 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
     energy_kwh = co2e = cost = None
     mean_power = per_step_j = measured_kwh = None
     if power is not None:
-        mean_power, per_step_j = power.mean_w, power.per_step_j
+        # a step's energy: the steady power over the steady step time; the windows' energy ÷ their steps counts the
+        # time between steps too (measuring engineer's review 2026-11-28: the last window, all that was steady after a
+        # late warm-up, held the tracker's own writing at its end: 8.75 J a step where 400 W × 10.2 ms is 4.1 J)
+        mean_power = power.mean_w
+        per_step_j = power.mean_w * step_s if step_s else power.per_step_j
         measured_kwh = power.energy_done_j / J_PER_KWH
         if not power.steady:
             notes.append("power so far comes from windows that include the warm-up")

@@ -1,0 +1,80 @@
+"""A measuring engineer's review (2026-11-28): a tracked loop replaced another calibration of the same id without a
+word, a report and a profile given one path lost the profile after the training, and a tracked CPU profile kept the
+base server's memory, not the machine's that CodeCarbon recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from track_fakes import Clock, FakeMeter, run_steps
+
+from estimator.cli.main import main
+from estimator.device.base import Measurement
+from estimator.core.base.errors import InputError
+from estimator.io.datafiles import load_profile_file
+from estimator.monitor.track import track
+
+CODECARBON_CSV = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+
+
+def _imported(tmp_path) -> Path:
+    out = tmp_path / "imported.toml"
+    assert main(["calibrate", "--from-codecarbon", str(CODECARBON_CSV), "--flops", "1e11", "--base",
+                 "cpu-server-2s-epyc", "--out", str(out)]) == 0
+    return out
+
+
+def _tracked(**kw):
+    clock = Clock()
+    with track(total_steps=40, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock),
+               clock=clock, print_report=False, **kw) as run:
+        run_steps(run, clock, [0.01] * 40)
+    return run
+
+
+def test_a_tracked_loop_replaces_another_calibration_of_its_id_only_with_force(tmp_path):
+    out = _imported(tmp_path)
+    held, before = load_profile_file(out), out.read_bytes()
+    run = _tracked()
+    with pytest.raises(InputError, match=r"already holds the profile '.*?': .*give force=True to replace it") as exc:
+        run.write_profile(out, profile_id=held.id)
+    assert exc.value.field == "out" and out.read_bytes() == before  # untouched
+    run.write_profile(out, profile_id=held.id, force=True)
+    assert "estimator.monitor.track" in load_profile_file(out).calibration["method"]
+    run.write_profile(out, profile_id=held.id)  # its own earlier profile: updated, as a re-run of the loop
+
+
+def test_a_profile_path_holding_another_calibration_is_refused_before_the_training(tmp_path):
+    out = _imported(tmp_path)
+    with pytest.raises(InputError, match="not a tracked loop's; writing would replace it") as exc:
+        track(total_steps=40, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend="none", profile_path=out)
+    assert exc.value.field == "profile_path"
+
+
+def test_one_file_for_the_report_and_the_profile_is_refused_before_the_training(tmp_path):
+    same = tmp_path / "same.toml"
+    with pytest.raises(InputError, match="report_path and profile_path name the same file") as exc:
+        track(total_steps=40, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend="none", report_path=same,
+              profile_path=same)
+    assert exc.value.field == "profile_path" and not same.exists()
+
+
+class RamMeter(FakeMeter):
+    """The fake meter with CodeCarbon's record of the machine's RAM in each window's details."""
+
+    def end_window(self):
+        m = super().end_window()
+        return Measurement(m.duration_s, m.energy_j, m.mean_power_w, m.power_source, m.power_is_estimate,
+                           m.device_name, m.backend, {"ram_total_gb": 25.276})
+
+
+def test_a_tracked_cpu_profile_holds_the_machines_ram_as_a_calibration_does(tmp_path):
+    clock = Clock()
+    with track(total_steps=40, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend=RamMeter(clock),
+               clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 40)
+    p = load_profile_file(run.write_profile(tmp_path / "t.toml", profile_id="t-cal"))
+    assert p.memory_gb == pytest.approx(25.276)  # the base server's 412.3 GB before
+    plain = _tracked()  # a meter that records no RAM: the base's, as before
+    assert load_profile_file(plain.write_profile(tmp_path / "u.toml", profile_id="u-cal")).memory_gb == pytest.approx(412.3)
