@@ -45,7 +45,7 @@ def downloads(result: api.Result, run_kwargs: Mapping[str, Any], sources: Mappin
                   time_label=preset.time_label if preset else None, changed=result.changed,
                   footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
                   model_name=result.model_name, params=result.scenario.params,
-                  coverage=coverage_words(result.estimate))
+                  coverage=coverage_words(result.estimate), said_as=preset.said if preset else None)
     return [
         Download("JSON", f"{stem}.json", "application/json", render("json", **common)),
         Download("CSV", f"{stem}.csv", "text/csv", render("csv", **common)),

@@ -500,7 +500,7 @@ def bars_caption(meaning: str, short: str, lecture: bool) -> None:
     if lecture:
         st.caption(md_escape(f"Bars: {short}", limit=200), help=meaning.replace("`", ""))
     else:
-        st.caption(md_escape(f"Bars: {meaning}", limit=800))
+        st.caption(md_escape(f"Bars: {meaning}", limit=1200))  # the step model's sentence and a device's caveat: ~1,000
 
 
 # A bar's label (a band axis) is cut with "…" past this width, its full text in the bar's tooltip:

@@ -107,7 +107,8 @@ def cmd_estimate(args):
                             time_label=result.preset.time_label if result.preset else None, changed=result.changed,
                             footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
                             model_name=result.model_name, params=result.scenario.params,
-                            coverage=coverage_words(result.estimate) if args.format in ("latex", "bibtex") else None))
+                            coverage=coverage_words(result.estimate) if args.format in ("latex", "bibtex") else None,
+                            said_as=result.preset.said if result.preset else None))
     if args.format == "table":
         for r2 in api.companions(result):
             sys.stdout.write(f"\n{companion_sentence(result, r2)}\n")

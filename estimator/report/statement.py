@@ -35,7 +35,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER
+from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER, WHOLE_RUN_SOURCE
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.memory import gb as memory_gb
@@ -84,6 +84,7 @@ STEP_KEY, GOODPUT_KEY = "N21", "L31"
 # the goodput's range, Gemini's largest job before and after its fixes (core/training/plan.GOODPUT_SOURCE)
 GOODPUT_RANGE_KEY = "GEM23"
 DUALPIPE_KEY = "DS24c"  # DeepSeek-V3's report: its DualPipe schedule overlaps the expert all-to-alls with compute
+WHOLE_RUN_KEY = "PHI3"  # the Phi-3 model cards: the whole runs that took longer than the step model's time (WHOLE_RUN_LONGER)
 
 @dataclass(frozen=True)
 class Statement:
@@ -542,7 +543,7 @@ def system_power_fit(power):
     return POWER_FIT.match(power.source)
 
 
-def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "") -> str:
+def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "", said_as: str | None = None) -> str:
     """"an average of 750~W per device", and where it comes from when it is not the profile's figure: the
     preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
@@ -555,6 +556,8 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
         # meter says it in its own clause; a brain has no host)
         host = f" ({alone_words(est.hardware_kind)}: the real draw is higher)"
     text = f"an average of {latex_escape(watts[0])}~{watts[1]} per device{host}"
+    if said_as is not None:  # a preset's figure that is no average draw: said as what its source states
+        return f"{latex_escape(watts[0])}~{watts[1]} per device ({latex_escape(said_as)})" + cite
     if power.origin == "user":
         return text + " (given)"
     if not measured_power(est):
@@ -581,7 +584,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
               extra_keys: tuple[str, ...] = (), time_label: str | None = None,
               changed: tuple[str, ...] = (), footprint_changed: tuple[str, ...] = (),
               memory_given: bool = False, params: float | None = None, tokens: float | None = None,
-              tool_url: str | None = None, model_name: str | None = None, coverage: str | None = None) -> Statement:
+              tool_url: str | None = None, model_name: str | None = None, coverage: str | None = None,
+              said_as: Mapping[str, str] | None = None) -> Statement:
     """The .tex paragraph and its .bib for ``est``.
 
     ``sources``: key → {cite, bibtex} (estimator/data/sources.toml); ``extra_keys``: more source
@@ -602,9 +606,13 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
     names both and cites Kaplan et al. 2020 for the rule); ``model_name``: the catalog model they are (named first);
     ``coverage``: how often the fitted time's range held runs it did not see (``services.coverage.coverage_words``).
-    ``tool_url``: where the tool is published (``provenance.public_url``), the tool's entry's address; none when None."""
+    ``tool_url``: where the tool is published (``provenance.public_url``), the tool's entry's address; none when None.
+    ``said_as``: a preset's words for its power, PUE or grid intensity (``Preset.said``) where the sentence's own would
+    misstate them, used while the preset's figure is the one in use."""
     hardware_bibtex = hardware_entry(est, sources)
     a = {x.name: x for x in est.assumptions}
+    # a preset's words for its figure, while the preset's figure is in use
+    qualified = {n: w for n, w in (said_as or {}).items() if n in a and a[n].origin.startswith("preset:")}
     time_given = "hours" in a or "device_hours" in a
     # the known run's own time: a change to what sets it (``TIME_INPUTS``) is a scenario's, not a measurement
     measured = time_given and not TIME_INPUTS.intersection(changed)
@@ -612,7 +620,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     grid = grid_keys(a["carbon_intensity_g_per_kwh"].source, sources)
     stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
     whole_run = stepped and est.step.whole_run_fit is not None and est.step.whole_run_fit.fitted
-    keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted or whole_run else []) + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY] if stepped else []) + grid
+    keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted or whole_run else [])
+            + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY, WHOLE_RUN_KEY] if stepped else []) + grid
             + [k for k in extra_keys if k in sources]
             + ([DUALPIPE_KEY] if exposed_share(est) is not None or hidden_share(est) else []))
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
@@ -672,11 +681,13 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     energy = (f"{latex_escape(hz.energy(est.energy_kwh))}{_range(hz.energy, est, 'energy_kwh')} of electricity "
               # a profile's or the default PUE is an assumption, not a finding (researcher review 2026-11-27)
               f"at {'an assumed' if pue_assumed(a['pue']) else 'a'} PUE of {latex_escape(hz.sig(a['pue'].value))}"
-              f"{said['pue'] or ' (given)'}")
+              f"{(' (' + latex_escape(qualified['pue']) + ')') if 'pue' in qualified else ''}{said['pue'] or ' (given)'}")
     ci = a["carbon_intensity_g_per_kwh"]
     # named: the world average, a country and its year, a cloud region (CodeCarbon's data), with its citation
     where = (f" ({latex_escape(grid_basis(ci.source))}{_cite(bibkeys, grid)})" if GRID_KEY in grid
              else "".join(cite.get(k, "") for k in grid) if grid else " (given)")
+    if "carbon_intensity_g_per_kwh" in qualified:
+        where = f" ({latex_escape(qualified['carbon_intensity_g_per_kwh'])}){where}"
     # CodeCarbon's figures are the grid's annual average where the power is drawn: a location-based figure, said so,
     # as a reviewer asks (researcher review 2026-11-27); a figure given may be market-based: not said
     # the world average (no location given) is no location's: not labelled so (code review 2026-11-27)
@@ -685,7 +696,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at {kind} grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
     power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
-                   cite=_cite(bibkeys, own.get("power_w", ())), measured_cite=cite.get(MEASURED_DRAWS_KEY, ""))
+                   cite=_cite(bibkeys, own.get("power_w", ())), measured_cite=cite.get(MEASURED_DRAWS_KEY, ""),
+                   said_as=qualified.get("power_w"))
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     on, took, dev_h = known_time(est, devices, hardware)  # no wall clock nor count the user did not give
@@ -726,7 +738,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"{cite.get(GOODPUT_RANGE_KEY, '')})"
                      f"{POWER_FIT_WORDS if power_fit else ''}; {exact} and grid "
                      "intensity are taken as exact. "
-                     + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}.")
+                     # the Phi-3 model cards cited, not named inline (researcher review 2026-11-28)
+                     + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}.").replace(
+                         latex_escape(f" ({WHOLE_RUN_SOURCE})"), cite.get(WHOLE_RUN_KEY, ""))
                      + whole_run_sentence(est, cite.get(EPOCH_KEY, "")))
         else:
             held = (f"; the time's held {latex_escape(coverage)}" if coverage else
@@ -753,6 +767,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         names = single[0] if len(single) == 1 else ", ".join(single[:-1]) + " and " + single[-1]
         rest, have = ("rests", "has") if len(single) == 1 else ("rest", "have")
         text += f" The {names} {rest} on one measurement and {have} no range."
+    if doing.startswith("training") and est.hardware_kind != "brain":
+        # what the figures leave out, as a carbon statement's checklist asks (researcher review 2026-11-28: only the
+        # embodied carbon had been said to be outside them)
+        text += (" The figures count this run alone: not the development, tuning or failed runs around it, nor the "
+                 "network and storage outside its servers.")
     presets = [cite[k] for k in extra_keys if k in cite]
     runs = f"the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}"
     differs = ", ".join(latex_escape(input_label(k)) for k in sorted(changed) + sorted(footprint_changed))

@@ -144,6 +144,12 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token, for $N$ parameters, "
            "$L$ layers, a sequence of $s$ tokens and an attention width $a$ of heads $\\times$ head dimension) "
            f"{latex_escape(f'{run.step.mfu:.1%}')}")
+    # the MFU's FLOPs against the utilisation's, where MFU × goodput alone would not read as the utilisation printed
+    # (researcher review 2026-11-28: 49.4% × 90% = 0.445 beside 0.392; the table said the 1.135×, the statement not)
+    shown, u = est.utilization.value, run.step.mfu * run.goodput
+    if shown and gfmt(u, 3) != gfmt(shown, 3):
+        mfu += (f", counting {latex_escape(gfmt(u / shown, 4))}~$\\times$ the FLOPs the utilisation counts (attention's "
+                "among them)")
     return (f", from a step-time model of the run's layout ({latex_escape(run.layout_words())}; {by}{seq}){step_cite}"
             f"{checked}{mfu}, over a goodput of {latex_escape(f'{run.goodput:.0%}')} of the wall-clock time for "
             f"restarts, failures, checkpoints and evaluation{goodput_cite}")

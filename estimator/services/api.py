@@ -13,6 +13,7 @@ from typing import Any
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import S_PER_HOUR
 from estimator.core.base.validation import require_number_in
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.estimate import (
@@ -262,6 +263,14 @@ def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> fr
         changed -= {k for k in ("hours", "device_hours") if getattr(scenario, k) is None}
     if hardware != preset.hardware:
         changed.add("hardware")
+    # the published run's own time given (its wall-clock or its device-hours as published) is the run's, not a change
+    # (researcher review 2026-11-28: BLOOM's 118 days given as --hours 2832 made the run "a variant" that "would take")
+    published = {"hours": preset.published.get("wall_clock_s", 0.0) / S_PER_HOUR,
+                 "device_hours": preset.published.get("device_hours", 0.0)}
+    for name, value in published.items():
+        given = getattr(scenario, name)
+        if name in changed and given is not None and value > 0 and math.isclose(given, value, rel_tol=PARAMS_MATCH):
+            changed.discard(name)
     return frozenset(changed)
 
 

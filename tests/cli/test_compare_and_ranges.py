@@ -59,8 +59,9 @@ def test_the_range_meaning_names_the_ranges_whose_coverage_is_not_measured():
     text = range_meaning(0.8)
     assert text.startswith("Unmarked ranges are 80% prediction intervals from the utilisation and power fits, meant to "
                            "hold about 80% of real runs like this one")
-    assert ("out of sample for device-hours and for power, and for energy, CO₂e and cost, which combine the two, by "
-            "pairing their held-out errors") in text
+    assert ("out of sample for device-hours and for power, and for energy and CO₂e, which combine the two, and cost, "
+            "which follows the device-hours at a price per device-hour or the energy at a price per kWh, by pairing "
+            "their held-out errors") in text
     assert 'a range marked "stated" is as its sources state' in text and "embodied carbon and water" in text
     assert "with no measured coverage" in text
     # the marks are the table's: a stated range says so, a prediction interval does not need to

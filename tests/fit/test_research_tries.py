@@ -137,7 +137,7 @@ def test_the_whole_runs_step_path_figures_are_the_ones_the_range_meaning_quotes(
                    ("llama-3-70b", 0.69, False), ("llama-3.1-8b", 0.42, False), ("llama-3.1-70b", 0.63, False)}
     phi = [r["ratio"] for r in W.rows() if r["model"].startswith("phi-3")]
     assert round(1 / max(phi), 1) == 1.6 and round(1 / min(phi), 1) == 2.2
-    assert ("Phi-3's on 512 H100s (Abdin et al. 2024, arXiv:2404.14219) took 1.6–2.2× it, 1.2–1.4× a flat 30% of "
+    assert ("Phi-3's on 512 H100s (Microsoft's Phi-3 model cards) took 1.6–2.2× it, 1.2–1.4× a flat 30% of "
             "peak's") in range_meaning(0.8, stepped=True)
     # the naive baseline beside, in the same run: the flat rule is closer on them
     rule = [r["rule_ratio"] for r in W.rows() if r["model"].startswith("phi-3")]

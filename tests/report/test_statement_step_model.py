@@ -55,8 +55,8 @@ def test_the_statement_names_the_model_the_layout_the_method_and_the_goodput(cap
     assert "@article{gemini2023" in bib  # the goodput's range cited, not bare (researcher review 2026-11-27)
     # one tense for an estimate, and the stated ranges' caveat beside the figures it qualifies, before the memory
     # the table's caveat on whole runs, said in the statement too (researcher review 2026-11-27: the .tex had dropped it)
-    assert ("The time is a tuned software stack's, and published whole runs can take longer: Phi-3's on 512 H100s "
-            "(Abdin et al. 2024, arXiv:2404.14219) took 1.6--2.2$\\times$ it, 1.2--1.4$\\times$ a flat 30\\% of peak's.") in tex
+    assert ("The time is a tuned software stack's, and published whole runs can take longer: Phi-3's on 512 H100s"
+            "~\\cite{microsoft2024phi3cards} took 1.6--2.2$\\times$ it, 1.2--1.4$\\times$ a flat 30\\% of peak's.") in tex
     # the planner's best (ZeRO-1, micro-batch 4) at 74.5 of 85.52 GB: it would fit (tightly is test_statement_review's)
     assert "Manufacturing the devices would add " in tex and "Training would need 74.5~GB per device" in tex
     assert "against 85.52~GB of device memory, which would fit." in tex

@@ -41,8 +41,9 @@ ONE_FIGURE = "one measured figure: no range"
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
 RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the utilisation and power fits, meant to hold "
                  "about {level:.0%} of real runs like this one (`python -m estimator validate` measures that out of "
-                 "sample for device-hours and for power, and for energy, CO₂e and cost, which combine the two, by "
-                 "pairing their held-out errors); a range marked "
+                 "sample for device-hours and for power, and for energy and CO₂e, which combine the two, and cost, which "
+                 "follows the device-hours at a price per device-hour or the energy at a price per kWh, by pairing "
+                 "their held-out errors); a range marked "
                  "\"stated\" is as its sources state it or the tool assumes it (the brain's peak, AlphaGo's power, a calibration's problem sizes, "
                  "embodied carbon and water), with no measured coverage; a figure without a range is taken as exact: "
                  "the FLOPs, a known run's time, inputs you give (utilisation keeps the fit's spread), PUE and grid "
@@ -53,7 +54,9 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 # range is the step model's, held out by source on published layouts, with the goodput's (researcher review
 # 2026-11-26: the JSON's range_meaning had named the utilisation fit for it)
 # What the step model's time is not: a whole run's as published (its one home; the paper statement says it too)
-WHOLE_RUN_LONGER = ("published whole runs can take longer: Phi-3's on 512 H100s (Abdin et al. 2024, arXiv:2404.14219) "
+# whose figures (512 H100s, days, tokens: published_runs.csv); the paper statement cites them (sources.toml: PHI3)
+WHOLE_RUN_SOURCE = "Microsoft's Phi-3 model cards"
+WHOLE_RUN_LONGER = (f"published whole runs can take longer: Phi-3's on 512 H100s ({WHOLE_RUN_SOURCE}) "
                     "took 1.6–2.2× it, 1.2–1.4× a flat 30% of peak's")
 WHOLE_RUN_COMMAND = "python -m research.whole_runs_step_path"  # what measures it
 WHOLE_RUN_CAVEAT = f"the time is a tuned stack's, and {WHOLE_RUN_LONGER}, `{WHOLE_RUN_COMMAND}`"
@@ -62,7 +65,8 @@ STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the
                       "estimator validate` measures the step model's coverage; "
                       + WHOLE_RUN_CAVEAT.replace("{", "{{").replace("}", "}}") +
                       "), the power's from the power fit (its "
-                      "coverage measured the same way), and energy, CO₂e and cost combine the two; a range marked "
+                      "coverage measured the same way), energy and CO₂e combine the two, and cost follows the time at a "
+                      "price per device-hour or the energy at a price per kWh; a range marked "
                       "\"stated\" is as its sources state it or the tool assumes it (embodied carbon and water), with no measured coverage; a "
                       "figure without a range is taken as exact: the FLOPs, inputs you give, PUE and grid intensity")
 

@@ -66,6 +66,7 @@ class Figures:
     input_sides: dict                  # "utilization", "peak", "power": (down, up) log distances
     achieved_flops_per_s: float | None  # where the FLOPs are known
     stepped: bool = False              # the time is the step model's (its range a cross-validated prediction interval)
+    at_peak: bool = False              # the time's shorter end is the whole peak's (the spread reached past it)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,11 @@ def estimate(scenario: Scenario, profile: HardwareProfile, step=None) -> Estimat
     notes, caveats = notes_and_caveats(s, profile, w, t, achieved=fig.achieved_flops_per_s,
                                        has_cost=mid["cost_usd"] is not None,
                                        carbon_intensity_g_per_kwh=site.carbon_intensity_g_per_kwh.value, footprint_notes=fp.notes)
+    if fig.at_peak:
+        # said (researcher review 2026-11-28: 0.6 given, its range's 3.84 days were the whole peak's, unsaid)
+        notes = (*notes, "the time's range stops at the whole peak (100% utilisation, the highest peak the profile "
+                         "states): its spread reaches past it, and no run is faster; the range's shorter end is not "
+                         "a run to plan on")
     derived = w.flops_assumption is not None and w.flops_assumption.origin == "derived"
     return Estimate(
         hardware_id=profile.id, hardware_name=profile.name, hardware_release_year=profile.release_year,
@@ -155,6 +161,7 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
         "power": (0.0, 0.0) if s.power_w is not None else sides(power_w, *profile.power.average_range_w),
     }
     mid, low, high = compute_interval(input_sides, **point)
+    at_peak = False
     if not w.time_given:
         # no run beats 100% of the device's highest peak: the time interval stops there, and so do
         # what follows from the time (energy, CO₂e and cost at the lowest power in the range)
@@ -164,6 +171,7 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
         executed = w.flops if t.step is None else t.step.step.hardware_flops_per_token * t.step.tokens
         floor = compute(**{**point, "flops": executed, "utilization": 1.0, "peak_flops_per_s": peak_high,
                            "power_w": power_low})
+        at_peak = low["wall_clock_s"] < floor["wall_clock_s"]
         for key in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg"):
             low[key] = max(low[key], floor[key])
         if low["cost_usd"] is not None:
@@ -177,7 +185,7 @@ def _time_and_energy(s: Scenario, profile: HardwareProfile, w: Workload, t: Time
         _require_time_within_peak(w, profile, mid["device_hours"], peak_low, peak_high)
     achieved = None if w.flops is None else w.flops / (mid["device_hours"] * S_PER_HOUR)
     return Figures(mid=mid, low=low, high=high, input_sides=input_sides, achieved_flops_per_s=achieved,
-                   stepped=t.step is not None)
+                   stepped=t.step is not None, at_peak=at_peak)
 
 
 def _require_device_hours_in_bounds(mid: dict, time_given: bool, s: Scenario) -> None:

@@ -34,6 +34,9 @@ DEVICE_FIELDS = ("utilization", "precision", "hours", "device_hours", "year") + 
 # PUE" and BLOOM's dynamic energy (TDP × GPU-hours) come with a PUE of 1.0 that holds only with that
 # power; wherever the preset's power is not used (other hardware, a power the user gives), they go too.
 TIEABLE_TO_POWER = ("pue",)
+# The figures a preset may qualify for the paper statement (``said``): what the source's figure is where the sentence's
+# own words ("an average of … W", "a PUE of …", "a grid carbon intensity of …") would misstate it.
+SAYABLE = ("power_w", "pue", "carbon_intensity_g_per_kwh")
 
 # What each published figure depends on: once one of these differs from the preset, the
 # published figure no longer describes the scenario and is not compared.
@@ -65,6 +68,7 @@ class Preset:
     shape: Mapping[str, int] | None = None  # the model's published shape (SHAPE_FIELDS; why["shape"])
     published_run: str | None = None  # the run of estimator/data/published_runs.csv this preset reproduces
     tied_to_power: tuple[str, ...] = ()  # inputs that hold only with the preset's power_w (TIEABLE_TO_POWER)
+    said: Mapping[str, str] = field(default_factory=dict)  # SAYABLE figure → what it is, in the statement's words
 
     def dropped_inputs(self, *, other_hardware: bool, power_given: bool) -> tuple[str, ...]:
         """The preset's inputs that do not apply: its device's own on other hardware
@@ -108,7 +112,7 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
     if not isinstance(data, Mapping):
         fail("expected a table")
     allowed = set(SCENARIO_FIELDS) | {"title", "description", "source", "hardware", "why", "published", "compare_hardware",
-                                      "model_params", "time_label", "shape", "published_run", "tied_to_power"}
+                                      "model_params", "time_label", "shape", "published_run", "tied_to_power", "said"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         fail(f"unknown field '{unknown[0]}'")
@@ -157,12 +161,19 @@ def preset_from_dict(pid: str, data: Mapping[str, Any], source: str) -> Preset:
             fail(f"'tied_to_power' names '{key}': only {', '.join(TIEABLE_TO_POWER)} can be tied to the power")
         if key not in inputs or "power_w" not in inputs:
             fail(f"'tied_to_power' names '{key}': the preset must give both '{key}' and 'power_w'")
+    said = data.get("said", {})
+    if not isinstance(said, Mapping) or not all(isinstance(v, str) and v.strip() for v in said.values()):
+        fail("'said' must be a table of non-empty text")
+    for key in said:
+        if key not in SAYABLE or key not in inputs:
+            fail(f"'said' names '{key}': only figures the preset gives, of {', '.join(SAYABLE)}")
     return Preset(id=pid, title=data["title"].strip(), description=data["description"].strip(),
                   source=data["source"].strip(), hardware=data["hardware"].strip(), inputs=inputs,
                   why=dict(why), published={k: float(v) for k, v in published.items()},
                   compare_hardware=tuple(compare), model_params=None if model_params is None else float(model_params),
                   time_label=_text(data, "time_label", "Training time", fail), shape=shape,
-                  published_run=None if published_run is None else published_run.strip(), tied_to_power=tuple(tied))
+                  published_run=None if published_run is None else published_run.strip(), tied_to_power=tuple(tied),
+                  said={k: v.strip() for k, v in said.items()})
 
 
 def _shape(shape, why, fail) -> dict[str, int] | None:
