@@ -10,8 +10,8 @@ import pytest
 from track_fakes import Clock, FakeMeter, run_steps
 
 from estimator.cli.main import main
-from estimator.device.base import Measurement
 from estimator.core.base.errors import InputError
+from estimator.device.base import Measurement
 from estimator.io.datafiles import load_profile_file
 from estimator.monitor.track import track
 
