@@ -255,6 +255,11 @@ def _no_command_check_note(runs: int, child: Mapping | None) -> str:
     return head + "a loop tracked with estimator.monitor.track gets a split-half check"
 
 
+# How far --flops may be from the tracked loop's own flops_per_step × its steps before the two are said (a design
+# choice: a count's rounding, an embedding or a loss left out, sit well inside 10%)
+FLOPS_AGREE = 0.10
+
+
 def _steady_window(child: Mapping, whole: Measurement, flops: float):
     """(measurement, FLOPs, note) of the steady-state steps a tracked command reported; None
     when it reported none. The command's --flops are shared equally among the steps it ran."""
@@ -295,4 +300,11 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
     note = (f"measured the steady state only: {steady_steps:,} steps after {warmup:,} warm-up steps, "
             f"{gfmt(steady_s, 3)} s of the command's {gfmt(whole.duration_s, 3)} s, as its estimator.monitor.track run reported; "
             f"{gfmt(flops, 4)} FLOP shared equally among its {steps_done:,} steps; {power_note}")
+    own = settings.get("flops_per_step")
+    if isinstance(own, (int, float)) and own > 0 and abs(flops / (own * steps_done) - 1.0) > FLOPS_AGREE:
+        # the loop's own count beside the one given (measuring engineer's review 2026-11-28: --flops 1.23e11 where the
+        # loop reported 4.1e8 a step × 600 = 2.46e11, its throughput half, with no word)
+        note += (f"; the command's own flops_per_step ({gfmt(own, 4)} × {steps_done:,} steps = "
+                 f"{gfmt(own * steps_done, 4)} FLOP) is not the --flops given ({gfmt(flops, 4)}, "
+                 f"{gfmt(flops / (own * steps_done), 3)}× it): the throughput uses --flops; check which is right")
     return m, window_flops, note

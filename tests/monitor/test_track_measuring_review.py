@@ -78,3 +78,34 @@ def test_a_tracked_cpu_profile_holds_the_machines_ram_as_a_calibration_does(tmp_
     assert p.memory_gb == pytest.approx(25.276)  # the base server's 412.3 GB before
     plain = _tracked()  # a meter that records no RAM: the base's, as before
     assert load_profile_file(plain.write_profile(tmp_path / "u.toml", profile_id="u-cal")).memory_gb == pytest.approx(412.3)
+
+
+def test_a_calibration_used_at_a_precision_it_did_not_measure_says_so(tmp_path):
+    """Measured at fp64 (33.2 GFLOP/s), estimated at fp32: the same share of the fp32 peak, twice as fast, had read as
+    "one measured figure" with no word of the precision."""
+    from estimator.services import api
+    out = tmp_path / "z.toml"
+    assert main(["calibrate", "--from-codecarbon", str(CODECARBON_CSV), "--flops", "1e11", "--base",
+                 "cpu-server-2s-epyc", "--precision", "fp64", "--out", str(out)]) == 0
+    fp32 = api.run(hardware=str(out), flops=1e15, precision="fp32").estimate
+    fp64 = api.run(hardware=str(out), flops=1e15, precision="fp64").estimate
+    assert fp64.wall_clock_s == pytest.approx(2 * fp32.wall_clock_s, rel=0.01)  # the fp32 peak is twice the fp64's
+    said = [n for n in fp32.notes if "measured its throughput at fp64, not fp32" in n]
+    assert len(said) == 1 and "at fp64 the time is the measured one" in said[0]
+    assert not any("measured its throughput at" in n for n in fp64.notes)
+
+
+def test_flops_given_unlike_the_loops_own_count_are_said():
+    """`calibrate --flops 1.23e11 -- python train.py` whose loop reported 4.1e8 FLOP a step over 600 steps (2.46e11):
+    the throughput from --flops, half the loop's, with no word; now said beside it, within 10% not."""
+    from estimator.monitor import calibration_command as cc
+    whole = Measurement(10.0, 500.0, 50.0, "codecarbon-rapl", False, "CPU", "codecarbon", {})
+    child = {"step_time": {"steady_steps": 500, "steady_s": 3.0, "warmup_steps": 100},
+             "prediction": {"steps_done": 600}, "energy": {"mean_power_w": 40.0, "steady": True},
+             "settings": {"backend": "codecarbon", "power_source": "codecarbon-rapl", "flops_per_step": 4.1e8}}
+    _, flops, note = cc._steady_window(child, whole, 1.23e11)
+    assert flops == pytest.approx(1.23e11 * 500 / 600)  # --flops still sets the throughput
+    assert ("the command's own flops_per_step (4.1 × 10⁸ × 600 steps = 2.46 × 10¹¹ FLOP) is not the --flops given "
+            "(1.23 × 10¹¹, 0.5× it)") in note
+    _, _, close = cc._steady_window(child, whole, 2.4e11)
+    assert "flops_per_step" not in close

@@ -253,8 +253,15 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
         origin = f"profile:{profile.id}"
     short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
                  else stated_range(pred.low, pred.high, profile))
+    # a calibration that measured another precision: its share of the peak taken at this one, said (measuring engineer's
+    # review 2026-11-28: measured at fp64, estimated at fp32 twice as fast, "one measured figure", no word of it)
+    cal_precision = (profile.calibration or {}).get("precision")
+    other = (None if measured is not None or u.fitted or not cal_precision or cal_precision == precision else
+             f"{profile.id} measured its throughput at {cal_precision}, not {precision}: the time takes the same share "
+             f"of the {precision} peak ({gfmt(pred.center, 3)}), not measured at {precision}; at {cal_precision} the "
+             "time is the measured one")
     if s.utilization is None:
-        return UtilizationChoice(pred.center, half, origin, desc, edge and edge.note(), UtilizationInfo(
+        return UtilizationChoice(pred.center, half, origin, desc, other or (edge and edge.note()), UtilizationInfo(
             pred.center, origin, f"{gfmt(pred.center, 3)}, {short_fit}" if u.fitted else f"{gfmt(pred.center, 3)} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
             u.same_chip, nearest_passed_over(u), edge))
