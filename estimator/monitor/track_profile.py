@@ -72,7 +72,7 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
     data, _ = calibrated_profile_data(
         profile, [Throughput(precision, achieved, seconds=times.steady_s)], m, host=host_name(),
         measured_at=now_iso(), method=method, profile_id=profile_id,
-        extra={"workload_flops": flops_per_step * times.steps})
+        extra={"workload_flops": flops_per_step * times.steps, "devices": devices})  # the FLOPs are every device's
     out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
                            force_name="force=True", id_name="profile_id",
                            id_example=lambda v: f"e.g. profile_id={v!r}")

@@ -354,8 +354,11 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
                           profile, hardware_how, None)
     else:
         from estimator.device.backends import open_backend
+        # a CPU profile given: "auto" measures the CPU, never a GPU it would report as the CPU's (measuring engineer's
+        # review 2026-11-28: a GPU's 400 W recorded as a CPU run's, refused only when the profile was written)
+        opening = "cpu" if choice == "auto" and profile is not None and profile.kind == "cpu" else choice
         try:
-            backend = open_backend(choice, device_index=device_index)
+            backend = open_backend(opening, device_index=device_index)
         except (BackendUnavailable, MeasurementError) as exc:
             # a meter named ("nvml", "cpu") that cannot open is refused now, before the training, as `calibrate
             # --backend nvml` refuses it (measure review 2026-11-27: the run went on, time only, with a failure

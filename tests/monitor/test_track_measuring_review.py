@@ -109,3 +109,47 @@ def test_flops_given_unlike_the_loops_own_count_are_said():
             "(1.23 × 10¹¹, 0.5× it)") in note
     _, _, close = cc._steady_window(child, whole, 2.4e11)
     assert "flops_per_step" not in close
+
+
+def test_a_tracked_profile_of_several_devices_records_them_as_an_import_does(tmp_path):
+    """track(devices=4): workload_flops (every device's) over the time was 4× the per-device throughput beside it, and
+    no devices field said why."""
+    clock = Clock()
+    with track(total_steps=40, flops_per_step=4e9, devices=4, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock),
+               clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 40)
+    cal = load_profile_file(run.write_profile(tmp_path / "d.toml", profile_id="d-cal")).calibration
+    assert cal["devices"] == 4
+    assert cal["workload_flops"] / cal["duration_s"] / cal["devices"] == pytest.approx(cal["achieved_flops_per_s"], rel=0.02)
+
+
+def test_a_one_workload_profiles_utilisation_says_one_workload_not_problem_sizes(tmp_path):
+    clock = Clock()
+    with track(total_steps=40, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock),
+               clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 40)
+    text = run.write_profile(tmp_path / "o.toml", profile_id="o-cal").read_text()
+    assert "one measured workload, so no range" in text and "problem size" not in text
+    imported = _imported(tmp_path).read_text()
+    assert "one measured workload, so no range" in imported and "problem size" not in imported
+
+
+def test_auto_with_a_cpu_profile_measures_the_cpu_on_a_machine_with_a_gpu(monkeypatch, tmp_path):
+    """On a machine with an NVIDIA GPU, track(hardware="cpu-server-2s-epyc") had metered the GPU (400 W) as the CPU run's
+    and refused the profile only after the training; "auto" now opens the CPU's meter for a CPU profile."""
+    from fake_nvml import FakeClock, FakeGpu
+
+    from estimator.device import nvml as nvml_mod
+    monkeypatch.setattr(nvml_mod, "_import_pynvml", FakeGpu(FakeClock()).module)
+    monkeypatch.setattr("estimator.device.cpu.codecarbon_available", lambda: False)  # the CPU's meter: its timer
+    monkeypatch.setattr("estimator.io.paths.codecarbon_available", lambda: False)
+    clock = Clock()
+    with track(total_steps=40, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend="auto", clock=clock,
+               print_report=False) as run:
+        run_steps(run, clock, [0.01] * 40)
+    assert run.settings.backend != "nvml" and "NVIDIA" not in run.settings.device_name
+    assert not run.failures
+    with track(total_steps=40, flops_per_step=1e9, hardware="h100-sxm", backend="auto", clock=Clock(),
+               print_report=False) as gpu_run:
+        pass
+    assert gpu_run.settings.backend == "nvml"  # a GPU profile still meters the GPU

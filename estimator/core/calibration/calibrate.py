@@ -216,8 +216,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     data["default_precision"] = precision
     data["utilization"] = {
         "default": util, "range": [u_low, u_high],
-        "basis": (f"measured throughput ÷ {precision} peak ({gfmt(peak, 4)} FLOP/s); range = slowest and fastest measured "
-                  f"problem size; per-size figures in [calibration.points]"),
+        # one workload (a tracked loop, a command, an imported run) has no problem sizes: said as one figure
+        # (measuring engineer's review 2026-11-28: its basis named sizes and points it did not have)
+        "basis": (f"measured throughput ÷ {precision} peak ({gfmt(peak, 4)} FLOP/s); "
+                  + ("range = slowest and fastest measured problem size; per-size figures in [calibration.points]"
+                     if len(per_size) > 1 else "one measured workload, so no range")),
         "source": how,
     }
 
