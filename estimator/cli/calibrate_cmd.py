@@ -99,6 +99,23 @@ def _base(args, kind: str, device_name: str):
     return ps.get(args.base or guess_base_profile(device_name, kind, bundled_names(ps)))
 
 
+def _named_base(args, backend) -> str | None:
+    """Where --base is not the profile the measured GPU's own name gives (measuring engineer's review 2026-11-28: an
+    H100 calibrated on an a100-sxm-80gb base took the A100's peak and memory without a word): what is taken from it."""
+    from estimator.core.hardware.base_profile import guess_base_profile
+    from estimator.io.datafiles import bundled_names
+    if args.base is None or backend.kind != "gpu" or not backend.device_name:
+        return None
+    try:
+        own = guess_base_profile(backend.device_name, "gpu", bundled_names(default_profiles()))
+    except InputError:  # no bundled profile names this GPU: the base given is the user's closest
+        return None
+    if own == args.base:
+        return None
+    return (f"the GPU measured, {backend.device_name}, is the {own} profile's; the base given, {args.base}, sets the "
+            f"profile's peak, memory and price (leave --base out to take {own}'s)")
+
+
 def cmd_backends(args) -> int:
     """`calibrate --backends`: which meters this machine has (the Calibrate page shows the same)."""
     from estimator.device.backends import backend_status
@@ -191,6 +208,8 @@ def cmd_calibrate(args):
         fallback = getattr(backend, "fallback_reason", None)
         if fallback and args.format == "table":
             print(f"note: {fallback}; measuring the CPU instead", file=sys.stderr)
+        if (named := _named_base(args, backend)) is not None:
+            print(f"note: {named}", file=sys.stderr)
         if cmd:
             bar = ProgressLine(None)
             try:

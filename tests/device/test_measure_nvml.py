@@ -391,3 +391,19 @@ def test_the_matmuls_run_on_the_gpu_whose_power_is_read(monkeypatch):
     # no UUID on either side: the index as it is
     assert cuda_index(_FakeCuda([None, None]), 1, a) == 1
     assert cuda_index(_FakeCuda(["bbbb-2222"]), 3, None) == 3
+
+
+@pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
+def test_a_base_unlike_the_gpus_own_name_is_said(monkeypatch, tmp_path, capsys):
+    """Measuring engineer's review 2026-11-28: an H100 (as NVML names it) calibrated on --base a100-sxm-80gb took the
+    A100's peak and memory without a word; now said, and leaving --base out takes the GPU's own."""
+    fake_gpu_for_the_cli(monkeypatch, power_w=400.0)
+    code = main(["calibrate", "--backend", "nvml", "--base", "a100-sxm-80gb", "--flops", "1e14", "--out",
+                 str(tmp_path / "a.toml"), "--", *QUICK])
+    err = capsys.readouterr().err
+    assert code == 0 and ("note: the GPU measured, NVIDIA H100 80GB HBM3, is the h100-sxm profile's; the base given, "
+                          "a100-sxm-80gb, sets the profile's peak, memory and price (leave --base out to take "
+                          "h100-sxm's)") in err
+    code = main(["calibrate", "--backend", "nvml", "--base", "h100-sxm", "--flops", "1e14", "--out",
+                 str(tmp_path / "h.toml"), "--", *QUICK])
+    assert code == 0 and "the base given" not in capsys.readouterr().err
