@@ -108,6 +108,10 @@ class Run:
                              f"total_steps ({self.total_steps:,}): give fewer warm-up steps, or more steps",
                              field="warmup_steps")
         self._report_steps = setup.report_steps(report_at)
+        if self.total_steps is not None and self._report_steps and min(self._report_steps) > self.total_steps:
+            # no report would ever print (measuring engineer's review 2026-11-28: report_at=500 of 50 steps, silent)
+            raise InputError(f"report_at {self._report_steps[0]:,} is past total_steps ({self.total_steps:,}): no report "
+                             "would print; give a step within the run", field="report_at")
         self.energy_window_s = require_number_in("energy_window_s", energy_window_s, tp.ENERGY_WINDOW)
         self._backend_choice = setup.backend_choice(backend)
         self.device_index = setup.device_index(device_index, self._backend_choice)

@@ -153,3 +153,10 @@ def test_auto_with_a_cpu_profile_measures_the_cpu_on_a_machine_with_a_gpu(monkey
                print_report=False) as gpu_run:
         pass
     assert gpu_run.settings.backend == "nvml"  # a GPU profile still meters the GPU
+
+
+def test_a_report_step_past_the_run_is_refused_at_the_start():
+    with pytest.raises(InputError, match=r"report_at 500 is past total_steps \(50\): no report would print") as exc:
+        track(total_steps=50, backend="none", report_at=500)
+    assert exc.value.field == "report_at"
+    track(total_steps=50, backend="none", report_at=[10, 500]).stop()  # one inside the run: kept
