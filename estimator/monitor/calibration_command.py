@@ -305,6 +305,6 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
         # the loop's own count beside the one given (measuring engineer's review 2026-11-28: --flops 1.23e11 where the
         # loop reported 4.1e8 a step × 600 = 2.46e11, its throughput half, with no word)
         note += (f"; the command's own flops_per_step ({gfmt(own, 4)} × {steps_done:,} steps = "
-                 f"{gfmt(own * steps_done, 4)} FLOP) is not the --flops given ({gfmt(flops, 4)}, "
-                 f"{gfmt(flops / (own * steps_done), 3)}× it): the throughput uses --flops; check which is right")
+                 f"{gfmt(own * steps_done, 4)} FLOP) is not the FLOPs given ({gfmt(flops, 4)}, "
+                 f"{gfmt(flops / (own * steps_done), 3)}× it): the throughput uses the FLOPs given; check which is right")
     return m, window_flops, note

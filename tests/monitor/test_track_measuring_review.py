@@ -105,7 +105,7 @@ def test_flops_given_unlike_the_loops_own_count_are_said():
              "settings": {"backend": "codecarbon", "power_source": "codecarbon-rapl", "flops_per_step": 4.1e8}}
     _, flops, note = cc._steady_window(child, whole, 1.23e11)
     assert flops == pytest.approx(1.23e11 * 500 / 600)  # --flops still sets the throughput
-    assert ("the command's own flops_per_step (4.1 × 10⁸ × 600 steps = 2.46 × 10¹¹ FLOP) is not the --flops given "
+    assert ("the command's own flops_per_step (4.1 × 10⁸ × 600 steps = 2.46 × 10¹¹ FLOP) is not the FLOPs given "
             "(1.23 × 10¹¹, 0.5× it)") in note
     _, _, close = cc._steady_window(child, whole, 2.4e11)
     assert "flops_per_step" not in close
