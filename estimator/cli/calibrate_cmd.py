@@ -110,7 +110,9 @@ def _named_base(args, backend) -> str | None:
         own = guess_base_profile(backend.device_name, "gpu", bundled_names(default_profiles()))
     except InputError:  # no bundled profile names this GPU: the base given is the user's closest
         return None
-    if own == args.base:
+    given = default_profiles().get(args.base) if args.base in default_profiles().profiles else None
+    given_base = (given.calibration or {}).get("base_profile") if given is not None else None
+    if own in (args.base, given_base):  # the GPU's own profile, or a calibration of it
         return None
     return (f"the GPU measured, {backend.device_name}, is the {own} profile's; the base given, {args.base}, sets the "
             f"profile's peak, memory and price (leave --base out to take {own}'s)")

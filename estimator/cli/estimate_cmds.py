@@ -59,8 +59,10 @@ def add_memory_args(p) -> None:
 def add_site_args(s, inputs=TRAINING) -> None:
     """Power, PUE, grid intensity and price: the arguments every priced command shares."""
     add_input_args(s, inputs, ("power_w", "pue"))
-    add_input_args(s, inputs, ("country",))  # with --region (a state or province of it); the others are refused
-    add_input_args(s.add_mutually_exclusive_group(), inputs, ("carbon_intensity_g_per_kwh", "region", "cloud"))
+    # a country with --region (a state or province of it), and a site's own intensity with either (services.grid); a
+    # cloud region is a grid's intensity of its own: refused with the others there, in one message
+    add_input_args(s, inputs, ("country", "carbon_intensity_g_per_kwh"))
+    add_input_args(s.add_mutually_exclusive_group(), inputs, ("region", "cloud"))
     add_input_args(s.add_mutually_exclusive_group(), inputs, ("price_usd_per_device_hour", "electricity_usd_per_kwh"))
 
 

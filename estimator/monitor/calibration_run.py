@@ -10,6 +10,7 @@ with ``calibration_io.write_profile``.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -333,9 +334,14 @@ def workload_words(calibration: Mapping | None) -> str:
         return f"CodeCarbon run {str(run_id)[:8]}" if run_id else "an imported CodeCarbon run"
     if method.startswith(BUILTIN_METHOD):
         return BUILTIN_WORKLOAD
-    if method.startswith("estimator.monitor.track"):
+    if TRACKED_METHOD.match(method):
         return "a loop tracked with estimator.monitor.track"
     return "a workload not recorded" if not method else method[:80]
+
+
+# A tracked loop's calibration, as every version of the tracker wrote its method: estimator.monitor.track, and before
+# it estimator.measure.track and estimator.track (code review 2026-11-28: a loop's own earlier profile was refused)
+TRACKED_METHOD = re.compile(r"estimator\.(?:monitor\.|measure\.)?track\b")
 
 
 def command_workload(cmd: Sequence[str]) -> str:

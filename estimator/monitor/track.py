@@ -268,8 +268,9 @@ class Run:
         """Write a calibrated profile (achieved FLOP/s from flops_per_step, measured power) atomically.
 
         Needs flops_per_step and a hardware profile (given, or detected for a known GPU) as its
-        base. Like ``calibrate``, it never writes into the bundled profiles/ folder and replaces
-        an existing file only if it holds the same profile id, or with ``force``.
+        base. Like ``calibrate``, it never writes into the bundled profiles/ folder; it replaces an
+        existing file only where it holds this loop's earlier profile (a tracked loop's, the same id and
+        base), or with ``force``.
         """
         from estimator.monitor.track_profile import write_calibrated_profile
         if path is not None:

@@ -175,6 +175,17 @@ def check_not_clobbered(name: str, path: Path, kind: str) -> None:
                      "or remove that one first", field=name)
 
 
+def _held_base(path: Path) -> str | None:
+    """The base profile of the calibration a file holds; None where it holds none (or no profile yet)."""
+    from estimator.io.datafiles import load_profile_file
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        return (load_profile_file(path).calibration or {}).get("base_profile")
+    except EstimatorError:
+        return None
+
+
 def _held_profile_id(path: Path) -> str | None:
     """The id of the profile a file holds, None where there is none yet (no file, or an empty one, as
     ``check_not_clobbered`` takes it; it refused any other file that is not a profile)."""
@@ -221,6 +232,12 @@ def check_profile_power(profile_path: Path | None, opened: Opened, marker=None, 
             # the end of the run replaces only the same id's file (review: refused after the whole training)
             raise InputError(f"profile_path {str(profile_path)[:200]} already holds the profile '{held}', not this "
                              f"run's '{own}': give a new file, or remove that one first", field="profile_path")
+        held_base = _held_base(profile_path)
+        if held is not None and held_base not in (None, opened.profile.id):
+            # the same id on another base: the end of the run would refuse it (code review 2026-11-28: after the training)
+            raise InputError(f"profile_path {str(profile_path)[:200]} holds '{held}' calibrated on the base "
+                             f"{held_base}, not this run's {opened.profile.id}: give a new file, or remove that one "
+                             "first", field="profile_path")
         # the id itself, as the end of the run will check it: one a loaded profile already has is refused now
         # (measure review 2026-11-27: refused after the whole training, its advice an option track had not)
         from estimator.monitor.calibration_run import checked_out_path

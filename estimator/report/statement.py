@@ -770,8 +770,12 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     if doing.startswith("training") and est.hardware_kind != "brain":
         # what the figures leave out, as a carbon statement's checklist asks (researcher review 2026-11-28: only the
         # embodied carbon had been said to be outside them)
-        text += (" The figures count this run alone: not the development, tuning or failed runs around it, nor the "
-                 "network and storage outside its servers.")
+        # a power of the devices alone leaves their servers' hosts out too (code review 2026-11-28: BLOOM's TDP)
+        beyond = ("the network and storage outside its servers" if est.power_includes_host and "power_w" not in qualified
+                  else "the servers' hosts, network and storage beside its devices"
+                  if est.power_includes_host is False or "power_w" in qualified
+                  else "the network and storage outside what the power covers")
+        text += f" The figures count this run alone: not the development, tuning or failed runs around it, nor {beyond}."
     presets = [cite[k] for k in extra_keys if k in cite]
     runs = f"the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}"
     differs = ", ".join(latex_escape(input_label(k)) for k in sorted(changed) + sorted(footprint_changed))

@@ -265,11 +265,16 @@ def changed_from_preset(preset: Preset, hardware: str, scenario: Scenario) -> fr
         changed.add("hardware")
     # the published run's own time given (its wall-clock or its device-hours as published) is the run's, not a change
     # (researcher review 2026-11-28: BLOOM's 118 days given as --hours 2832 made the run "a variant" that "would take")
-    published = {"hours": preset.published.get("wall_clock_s", 0.0) / S_PER_HOUR,
-                 "device_hours": preset.published.get("device_hours", 0.0)}
-    for name, value in published.items():
+    # (researcher review 2026-11-28: BLOOM's 1,082,990 device-hours given had made the run "a variant"); the wall-clock
+    # hours only where the devices × them are the published device-hours too (BLOOM's "118 days" is rounded: 384 ×
+    # 2,832 h is 1,087,488, not its 1,082,990, and the run as published would read 1.09 million: code review 2026-11-28)
+    pub_s, pub_dh = preset.published.get("wall_clock_s"), preset.published.get("device_hours")
+    own = {"device_hours": pub_dh,
+           "hours": pub_s / S_PER_HOUR if pub_s and (pub_dh is None or scenario.hours is None or math.isclose(
+               scenario.hours * scenario.devices, pub_dh, rel_tol=PARAMS_MATCH)) else None}
+    for name, value in own.items():
         given = getattr(scenario, name)
-        if name in changed and given is not None and value > 0 and math.isclose(given, value, rel_tol=PARAMS_MATCH):
+        if name in changed and given is not None and value and math.isclose(given, value, rel_tol=PARAMS_MATCH):
             changed.discard(name)
     return frozenset(changed)
 

@@ -68,7 +68,7 @@ def test_aws_azure_and_gcp_regions(capsys, cloud, ci_g_per_kwh):
     (("--cloud", "aws:us-est-1"), "did you mean us-west-1, us-east-1"),
     (("--cloud", "oracle:x"), "unknown cloud provider 'oracle'; known: aws, azure, gcp"),
     (("--country", "FRA", "--cloud", "gcp:europe-west1"), "grid intensity given more than once"),
-    (("--carbon-intensity", "100", "--cloud", "gcp:europe-west1"), "not allowed with argument --carbon-intensity"),
+    (("--carbon-intensity", "100", "--cloud", "gcp:europe-west1"), "grid intensity given more than once"),
 ])
 def test_unknown_names_are_refused_with_suggestions(capsys, grid, words):
     code, _, err = _run(capsys, *grid)
@@ -109,3 +109,15 @@ def test_a_sites_own_intensity_goes_with_its_country_whose_water_it_takes(capsys
     assert "as for the grid intensity" in ireland.assumption("ewif_l_per_kwh").source
     same = api.run(flops=1e23, country="IRL", carbon_intensity_g_per_kwh=380).estimate
     assert same.co2e_kg == pytest.approx(d["co2e_kg"]) and same.water_l == pytest.approx(d["water_l"])
+
+
+def test_a_states_own_intensity_is_taken_by_the_cli_as_by_the_api(capsys):
+    """Code review 2026-11-28: `--country USA --region california --carbon-intensity 300` was refused by the command
+    line's argument groups while the API took it; a cloud region with an intensity stays refused."""
+    assert main(["estimate", "--flops", "1e23", "--country", "USA", "--region", "california", "--carbon-intensity",
+                 "300", "--format", "json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    api_side = api.run(flops=1e23, country="USA", region="california", carbon_intensity_g_per_kwh=300).estimate
+    assert d["co2e_kg"] == pytest.approx(api_side.co2e_kg) == pytest.approx(d["energy_kwh"] * 0.300)
+    code, _, err = _run(capsys, "--cloud", "gcp:europe-west1", "--carbon-intensity", "300")
+    assert code == 2 and "grid intensity given more than once" in err

@@ -160,3 +160,48 @@ def test_a_report_step_past_the_run_is_refused_at_the_start():
         track(total_steps=50, backend="none", report_at=500)
     assert exc.value.field == "report_at"
     track(total_steps=50, backend="none", report_at=[10, 500]).stop()  # one inside the run: kept
+
+
+def test_a_loops_own_profile_from_an_earlier_tracker_is_still_its_own(tmp_path):
+    """Code review 2026-11-28: profiles written by earlier trackers (method "estimator.measure.track …", "estimator.track
+    …") were refused as another calibration, and track() takes no force."""
+    from estimator.monitor.calibration_run import workload_words
+    for method in ("estimator.monitor.track in the user's training loop", "estimator.measure.track in the user's loop",
+                   "estimator.track in the user's training loop"):
+        assert workload_words({"method": method}) == "a loop tracked with estimator.monitor.track"
+    assert workload_words({"method": "estimator.trackers of mine"}) != "a loop tracked with estimator.monitor.track"
+    own = tmp_path / "loop.toml"
+    _tracked(profile_path=own, profile_id="loop-cal")
+    text = own.read_text().replace("estimator.monitor.track in the user's", "estimator.measure.track in the user's")
+    own.write_text(text)
+    _tracked(profile_path=own, profile_id="loop-cal")  # replaced, as the loop's own
+    assert "estimator.monitor.track" in load_profile_file(own).calibration["method"]
+
+
+def test_the_same_id_on_another_base_is_refused_at_the_start(tmp_path):
+    own = tmp_path / "loop.toml"
+    _tracked(profile_path=own, profile_id="loop-cal")
+    text = own.read_text().replace('base_profile = "cpu-server-2s-epyc"', 'base_profile = "cpu-laptop"')
+    assert text != own.read_text()
+    own.write_text(text)
+    with pytest.raises(InputError, match="holds 'loop-cal' calibrated on the base cpu-laptop, not this run's "
+                                         "cpu-server-2s-epyc") as exc:
+        track(total_steps=40, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(Clock()),
+              clock=Clock(), print_report=False, profile_path=own, profile_id="loop-cal").start()
+    assert exc.value.field == "profile_path"
+
+
+def test_calibrating_on_a_calibration_of_the_gpus_own_profile_is_not_said_unlike(monkeypatch):
+    from types import SimpleNamespace
+
+    from estimator.cli import calibrate_cmd
+    mine = SimpleNamespace(calibration={"base_profile": "h100-sxm"})
+    ps = SimpleNamespace(profiles={"h100-sxm-cal-x": mine}, get=lambda pid: mine)
+    monkeypatch.setattr(calibrate_cmd, "default_profiles", lambda: ps)
+    monkeypatch.setattr("estimator.io.datafiles.bundled_names", lambda _ps: {})
+    gpu = SimpleNamespace(kind="gpu", device_name="NVIDIA H100 80GB HBM3")
+    assert calibrate_cmd._named_base(SimpleNamespace(base="h100-sxm-cal-x"), gpu) is None
+    other = SimpleNamespace(calibration={"base_profile": "a100-sxm-80gb"})
+    monkeypatch.setattr(calibrate_cmd, "default_profiles",
+                        lambda: SimpleNamespace(profiles={"a100-cal": other}, get=lambda pid: other))
+    assert "is the h100-sxm profile's" in calibrate_cmd._named_base(SimpleNamespace(base="a100-cal"), gpu)
