@@ -106,11 +106,12 @@ def _named_base(args, backend) -> str | None:
     from estimator.io.datafiles import bundled_names
     if args.base is None or backend.kind != "gpu" or not backend.device_name:
         return None
+    ps = default_profiles()
     try:
-        own = guess_base_profile(backend.device_name, "gpu", bundled_names(default_profiles()))
+        own = guess_base_profile(backend.device_name, "gpu", bundled_names(ps))
     except InputError:  # no bundled profile names this GPU: the base given is the user's closest
         return None
-    given = default_profiles().get(args.base) if args.base in default_profiles().profiles else None
+    given = ps.profiles.get(args.base)
     given_base = (given.calibration or {}).get("base_profile") if given is not None else None
     if own in (args.base, given_base):  # the GPU's own profile, or a calibration of it
         return None

@@ -335,13 +335,14 @@ def workload_words(calibration: Mapping | None) -> str:
     if method.startswith(BUILTIN_METHOD):
         return BUILTIN_WORKLOAD
     if TRACKED_METHOD.match(method):
-        return "a loop tracked with estimator.monitor.track"
+        return TRACKED_WORKLOAD
     return "a workload not recorded" if not method else method[:80]
 
 
 # A tracked loop's calibration, as every version of the tracker wrote its method: estimator.monitor.track, and before
 # it estimator.measure.track and estimator.track (code review 2026-11-28: a loop's own earlier profile was refused)
 TRACKED_METHOD = re.compile(r"estimator\.(?:monitor\.|measure\.)?track\b")
+TRACKED_WORKLOAD = "a loop tracked with estimator.monitor.track"  # its workload_words
 
 
 def command_workload(cmd: Sequence[str]) -> str:

@@ -22,6 +22,7 @@ from estimator.core.hardware.profile import HardwareProfile
 from estimator.device.base import NOT_MEASURED, Measurement
 from estimator.io.calibration_io import write_profile
 from estimator.monitor.calibration_run import (
+    TRACKED_WORKLOAD,
     checked_out_path,
     earlier_profile,
     host_name,
@@ -80,10 +81,9 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
     # (the built-in matrix products, a command, an import, another base) is replaced only with force=True, as the
     # command line's --force (measuring engineer's review 2026-11-28: run.write_profile() had replaced a `calibrate`
     # profile of the same default id without a word)
-    workload = workload_words({"method": method})
     earlier = None if force else earlier_profile(out)
     cal = (earlier.calibration or {}) if earlier is not None else {}
-    if earlier is not None and (cal.get("base_profile") != profile.id or workload_words(cal) != workload):
-        refuse_replacing(out, profile.id, workload, out_name="path", force_name="force=True", id_name="profile_id",
-                         out_given=path is not None)
+    if earlier is not None and (cal.get("base_profile") != profile.id or workload_words(cal) != TRACKED_WORKLOAD):
+        refuse_replacing(out, profile.id, TRACKED_WORKLOAD, out_name="path", force_name="force=True",
+                         id_name="profile_id", out_given=path is not None)
     return write_profile(data, out)

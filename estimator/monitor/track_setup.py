@@ -164,26 +164,15 @@ def check_not_clobbered(name: str, path: Path, kind: str) -> None:
         except EstimatorError:
             held = "something that is not a valid profile"
         else:
-            from estimator.monitor.calibration_run import profile_values, workload_words
+            from estimator.monitor.calibration_run import TRACKED_WORKLOAD, profile_values, workload_words
             cal = held_profile.calibration or {}
-            if cal and workload_words(cal) == workload_words({"method": "estimator.monitor.track"}):
+            if cal and workload_words(cal) == TRACKED_WORKLOAD:
                 return  # a tracked loop's profile: replaced only if it holds this run's id (check_profile_power)
             # another calibration (or a profile that is none) is never replaced by a run's end (measuring engineer's
             # review 2026-11-28: refused only after the training, or not at all)
             held = f"the profile {profile_values(held_profile)}, not a tracked loop's"
     raise InputError(f"{name} {str(path)[:200]} already holds {held}; writing would replace it: give a new file, "
                      "or remove that one first", field=name)
-
-
-def _held_base(path: Path) -> str | None:
-    """The base profile of the calibration a file holds; None where it holds none (or no profile yet)."""
-    from estimator.io.datafiles import load_profile_file
-    if not path.is_file() or path.stat().st_size == 0:
-        return None
-    try:
-        return (load_profile_file(path).calibration or {}).get("base_profile")
-    except EstimatorError:
-        return None
 
 
 def _held_profile_id(path: Path) -> str | None:
@@ -232,8 +221,10 @@ def check_profile_power(profile_path: Path | None, opened: Opened, marker=None, 
             # the end of the run replaces only the same id's file (review: refused after the whole training)
             raise InputError(f"profile_path {str(profile_path)[:200]} already holds the profile '{held}', not this "
                              f"run's '{own}': give a new file, or remove that one first", field="profile_path")
-        held_base = _held_base(profile_path)
-        if held is not None and held_base not in (None, opened.profile.id):
+        from estimator.monitor.calibration_run import earlier_profile
+        held_base = ((earlier_profile(profile_path).calibration or {}).get("base_profile") if held is not None
+                     else None)
+        if held_base not in (None, opened.profile.id):
             # the same id on another base: the end of the run would refuse it (code review 2026-11-28: after the training)
             raise InputError(f"profile_path {str(profile_path)[:200]} holds '{held}' calibrated on the base "
                              f"{held_base}, not this run's {opened.profile.id}: give a new file, or remove that one "
