@@ -49,7 +49,7 @@ WORKLOAD_KEYS = {"preset": url_keys(TRAINING, ("preset", "params", "tokens", "fl
                  "flops": url_keys(TRAINING, ("flops",))}
 ALL_WORKLOAD_KEYS = WORKLOAD_KEYS["preset"] + url_keys(TRAINING, ("model",))
 GRID_KEYS = {"default": (), "country": url_keys(TRAINING, ("country", "region")), "cloud": url_keys(TRAINING, ("cloud",)),
-             "g/kWh": url_keys(TRAINING, ("carbon_intensity_g_per_kwh",))}
+             "g/kWh": url_keys(TRAINING, ("carbon_intensity_g_per_kwh", "country"))}  # a site's own number, and where
 ALL_GRID_KEYS = url_keys(TRAINING, ("country", "region", "cloud", "carbon_intensity_g_per_kwh"))
 # The sidebar's own switches: which workload, where the grid intensity comes from, whether the memory inputs are
 # drawn. They choose which inputs are drawn and are no input of a scenario (``estimator.services.inputs``).

@@ -14,7 +14,7 @@ from app_pages.inputs.defaults import GRID_BY
 from app_pages.inputs.placeholders import PresetInputs, sig
 from app_pages.ui import common as c
 from estimator.core.footprint.carbon import country_code, country_label
-from estimator.core.footprint.water import DEFAULT_COOLING
+from estimator.core.footprint.water import DEFAULT_COOLING, ewif_fallback
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.services import inputs as I
 
@@ -68,12 +68,13 @@ def mend_cli_grid_keys() -> None:
 
 
 def infer_grid_source_from_link() -> None:
-    """A link with ?region=…, ?cloud=… or ?grid=… but no ?grid_by= means that source (as the CLI's flags do); one
-    with the CLI's ?country=… is read as the CLI reads it first (``mend_cli_grid_keys``)."""
+    """A link with ?grid=…, ?region=… or ?cloud=… but no ?grid_by= means that source (as the CLI's flags do): an
+    intensity first, its country beside it being the site's (``--carbon-intensity 380 --country DEU``); one with the
+    CLI's ?country=… is read as the CLI reads it first (``mend_cli_grid_keys``)."""
     mend_cli_grid_keys()
     if "grid_by" in st.session_state or "grid_by" in st.query_params:
         return
-    for key, source in (("region", "country"), ("cloud", "cloud"), ("grid", "g/kWh")):
+    for key, source in (("grid", "g/kWh"), ("region", "country"), ("cloud", "cloud")):
         if key in st.query_params:
             st.session_state["grid_by"] = source
             break
@@ -128,7 +129,28 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
         kwargs["carbon_intensity_g_per_kwh"] = d.number(
             I.GRID, fmt="%.4g",
             placeholder=shown.placeholder("carbon_intensity_g_per_kwh", DEFAULT_CARBON_INTENSITY_G_PER_KWH), where=side)
+        country = _site_country(side)
     return GridChoice(grid_by, region, cloud, kwargs, country)
+
+
+def _site_country(side: Any) -> str | None:
+    """Where a site with its own intensity is (optional, as the CLI's ``--carbon-intensity 380 --country DEU``): the
+    number sets the CO₂e and the country the electricity's water (docs/how-to/choose-the-grid.md)."""
+    data = c.carbon_data()
+    labels = country_labels(data)
+    mend_country_link(data, labels)
+    by_label = {v: k for k, v in labels.items()}
+    picked = d.select(I.COUNTRY, list(labels.values()), where=side, any_case=True,
+                      placeholder="optional: where the site is")
+    country = by_label.get(picked) if picked else None
+    if country is None:
+        side.caption("A country, if given, sets the electricity's water; the number, the CO₂e.")
+    else:
+        name = data.countries[country][0]
+        water = (f"{name}'s electricity sets the water" if ewif_fallback(country) is None
+                 else f"no water figure for {name} in Li et al.'s table, so the U.S. average's")
+        side.caption(c.md_escape(f"The number sets the CO₂e; {water}."))
+    return country
 
 
 def draw_prices(side: Any, shown: PresetInputs, profile: Any) -> dict[str, Any]:

@@ -4,6 +4,8 @@ still picks it, and a country with states draws their picker."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 
 from estimator.report import humanize as hz
@@ -43,3 +45,40 @@ def test_a_us_state_in_the_app_is_its_grid():
     assert _co2e(at) == hz.co2e_short(ca.estimate.co2e_kg)
     assert ca.estimate.co2e_kg != pytest.approx(api.run(params=7e9, tokens=2e12, devices=256, hardware="h100-sxm",
                                                         country="USA").estimate.co2e_kg)
+
+
+def _water(at) -> str:
+    return {m.label: m.value for m in at.metric}["Water"]
+
+
+def test_a_sites_own_intensity_with_its_country_is_the_clis(capsys):
+    """The CLI's ``--carbon-intensity 380 --country IND`` (a site's own figure and where it is) in the app: the number
+    sets the CO₂e, the country the electricity's water (India: 3.445 L/kWh, Li et al. Table 1; the U.S. average
+    3.142 without a country), as the command line gives them; a link with both opens on the g/kWh source."""
+    import json
+
+    from estimator.cli.main import main
+    at = run_page("estimate", {**SEVEN_B, "grid": "380", "region": "IND"})
+    assert at.radio(key="grid_by").value == "g/kWh" and at.selectbox(key="region").value == "India (IND)"
+    site = api.run(params=7e9, tokens=2e12, devices=256, hardware="h100-sxm", carbon_intensity_g_per_kwh=380,
+                   country="IND").estimate
+    bare = api.run(params=7e9, tokens=2e12, devices=256, hardware="h100-sxm", carbon_intensity_g_per_kwh=380).estimate
+    assert site.co2e_kg == pytest.approx(bare.co2e_kg) and site.water_l > bare.water_l
+    assert (_co2e(at), _water(at)) == (hz.co2e_short(site.co2e_kg), "413 m³") != (_co2e(at), _water(run_page(
+        "estimate", {**SEVEN_B, "grid": "380"})))
+    assert main(["estimate", "--params", "7e9", "--tokens", "2e12", "--devices", "256", "--hardware", "h100-sxm",
+                 "--carbon-intensity", "380", "--country", "IND", "--format", "json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["co2e_kg"] == pytest.approx(site.co2e_kg) and cli["water_l"] == pytest.approx(site.water_l)
+
+
+def test_a_country_picked_beside_an_intensity_is_in_the_link_to_the_scenario():
+    at = run_page("estimate", {**SEVEN_B, "grid_by": "g/kWh", "grid": "380", "tab": "Export & share"})
+    assert _water(at) == "384 m³"  # no country: the U.S. average's water
+    at.selectbox(key="region").set_value("India (IND)").run()
+    assert _water(at) == "413 m³" and _co2e(at) == "36.1 t"
+    link = next(code.value for code in at.code if code.value.startswith("http"))
+    assert {"grid_by": "g/kWh", "grid": "380", "region": "India (IND)"}.items() <= dict(
+        parse_qsl(urlsplit(link).query)).items()
+    again = run_page("estimate", dict(parse_qsl(urlsplit(link).query)))
+    assert (_co2e(again), _water(again)) == ("36.1 t", "413 m³")
