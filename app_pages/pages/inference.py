@@ -332,7 +332,7 @@ def bound_words(r) -> str:
     if "TPOT" not in r.batch_words:
         return p99_words(None, 1.0)
     share = p99_share(fit.server_share, r.batch_size, fit.static_batch)
-    return p99_share_words(share) if share < 1.0 else p99_held_words(fit.static_batch)
+    return p99_share_words(share, engines_share=fit.server_share) if share < 1.0 else p99_held_words(fit.static_batch)
 
 
 # The longest scenario line the page shows whole (model, hardware, bits, batch and what set it, layout, beams, draft

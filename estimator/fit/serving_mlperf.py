@@ -92,11 +92,13 @@ def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, 
     parallelism (default: the one that serves the most, as ``inference --devices N`` chooses); ``ep``: replicas of
     that many expert-parallel devices instead (a mixture of experts, attention data-parallel). A power-capped result
     whose GPUs' limit is known (``r.power_limit_w``) is served under it (``step.step``)."""
-    bound = (r.tpot_bound_s * server_share) if (r.scenario == SERVER and r.tpot_bound_s) else None
+    # a Server run's p99 bound, its steady TPOT held at the batch's share of it as `inference --tpot-ms` holds it
+    # (throughput.p99_share: ``server_share`` at MLPerf's batches of hundreds)
+    bound = r.tpot_bound_s if (r.scenario == SERVER and r.tpot_bound_s) else None
     return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
                           prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,
                           kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp, ep=ep,
-                          power_limit_w=r.power_limit_w)
+                          power_limit_w=r.power_limit_w, tpot_p99_share=server_share)
 
 
 def server_share(rows: Sequence[MLPerfRow]) -> float:

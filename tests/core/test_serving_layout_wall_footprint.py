@@ -14,6 +14,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.units import MS_PER_S, US_PER_MS
 from estimator.core.footprint import embodied as em
 from estimator.core.serving.step import DEFAULT_ENGINE, cross_node_allreduce_s
+from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
 from estimator.services import limits
@@ -55,7 +56,9 @@ def test_latency_bounds_give_the_largest_batch_that_meets_them():
     share = serving_data.load_serving_fit().server_share
     assert share == pytest.approx(0.688, abs=0.001)
     r = _serve(devices=8, bits=8, ttft_ms=450, tpot_ms=40)
-    assert r.seconds_per_output_token <= 0.040 * share and r.ttft_s <= 0.450
+    # at this batch (a few sequences fewer than MLPerf's hundreds) the share a hair above theirs (throughput.p99_share)
+    assert r.seconds_per_output_token <= 0.040 * p99_share(share, r.batch_size) and r.ttft_s <= 0.450
+    assert p99_share(share, r.batch_size) == pytest.approx(share, abs=0.005)
     assert (r.tp, r.replicas) == (4, 2)  # TP 2 × 4 when the step itself was taken as the p99
     one_more = _serve(tp=4, bits=8, batch_size=r.batch_size + 1)  # one more sequence breaks the step's bound
     assert one_more.seconds_per_output_token > 0.040 * share
@@ -173,4 +176,4 @@ def test_the_cli_contract(tmp_path):
                           check=True).stdout
     assert "engine                " in text and "optimized-2024:" in text
     assert "tensor parallel 4 × 2 replicas" in text and "at the wall (devices and hosts)" in text
-    assert "the steady TPOT at most 0.69 of the p99 TPOT bound, 27.5 ms" in text
+    assert "the steady TPOT at most 0.69 of the p99 TPOT bound, 27.6 ms" in text  # 0.690 at its batch

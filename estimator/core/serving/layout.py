@@ -187,7 +187,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         raise
     nodes = nodes_spanned(profile, best.tp * best.ep)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
-                     p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch)
+                     p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch,
+                     fit.server_share)
     if latent_moe(s, served) and s.devices is not None:
         fewer = _fewer_devices_words(s, profile, served, compute, fit, devices, fixed, best)
         if fewer:
@@ -291,7 +292,8 @@ def _given_degree_refusal(exc: InputError, what: str, flag: str, degree: int, de
 
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,
-            server_share: float = 1.0, one_replica: bool = False, static: bool = False) -> Layout:
+            server_share: float = 1.0, one_replica: bool = False, static: bool = False,
+            engines_share: float | None = None) -> Layout:
     """The layout ``best`` chose, in words (``one_replica``: the devices that hold a batch given, one replica)."""
     # a batch given: the most among the layouts whose replicas hold it, before one that preempts it (serving engineer's
     # review 2026-11-27: batch 2,048 at TP2 × 4 served fewer tokens/s than 1,536 at TP1 × 8 under the same words)
@@ -313,7 +315,7 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
              else f"tensor parallelism {best.tp} ({degree})")
     how = (f"{counted(devices, 'device')} ({whose}): {split} × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
-           f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, {p99_words(s.tpot_ms, server_share, static)}"
+           f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, {p99_words(s.tpot_ms, server_share, static, engines_share)}"
                                                                   if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
@@ -321,7 +323,8 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
                   ttft_s=best.ttft_s, how=how, batch_words=f"{words}{lowered}", ep=best.ep)
 
 
-def p99_words(tpot_ms: float | None, server_share: float, static: bool = False) -> str:
+def p99_words(tpot_ms: float | None, server_share: float, static: bool = False,
+              engines_share: float | None = None) -> str:
     """How a p99 bound is met: with a TPOT bound, the steady TPOT held at the share of it engines' means hold under a
     stream of requests (MLPerf Server runs), or at the bound itself where no other request's prompt rides in a
     sequence's steps (``throughput.p99_share``: ``server_share`` 1); a TTFT bound alone, by the modelled TTFT
@@ -330,15 +333,22 @@ def p99_words(tpot_ms: float | None, server_share: float, static: bool = False) 
         return "the p99 TTFT taken as the modelled one"
     if server_share >= 1.0:
         return p99_held_words(static)
-    return (f"{p99_share_words(server_share, tpot_ms)} (the median of mean ÷ bound: their p99 under the bound with a "
+    return (f"{p99_share_words(server_share, tpot_ms, engines_share)} (the median of mean ÷ bound: their p99 under the bound with a "
             "margin, their mean under their p99)")
 
 
-def p99_share_words(server_share: float, tpot_ms: float | None = None) -> str:
+def p99_share_words(server_share: float, tpot_ms: float | None = None, engines_share: float | None = None) -> str:
     """The steady TPOT's share of a p99 bound, the steady TPOT it allows where the bound is known; the CLI's layout
-    words and the Inference page's say it alike (code review 2026-11-28: two wordings)."""
+    words and the Inference page's say it alike (code review 2026-11-28: two wordings). ``engines_share``: the share
+    MLPerf's Server runs held (``ServingFit.server_share``), said where a smaller batch's share is above it
+    (``throughput.p99_share``)."""
     allowed = "" if tpot_ms is None else f", {gfmt(float(tpot_ms) * server_share, 3)} ms"
-    return f"the steady TPOT at most {server_share:.2f} of the p99 TPOT bound{allowed}, as MLPerf's Server runs held their mean"
+    if engines_share is None or f"{engines_share:.2f}" == f"{server_share:.2f}":
+        return (f"the steady TPOT at most {server_share:.2f} of the p99 TPOT bound{allowed}, as MLPerf's Server runs "
+                "held their mean")
+    return (f"the steady TPOT at most {server_share:.2f} of the p99 TPOT bound{allowed}: MLPerf's Server runs held "
+            f"their mean at {engines_share:.2f} of it with hundreds of sequences in flight, and fewer sequences bring "
+            "fewer other prompts into a step")
 
 
 def p99_held_words(static: bool) -> str:
