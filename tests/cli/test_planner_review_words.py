@@ -5,6 +5,7 @@ as such whatever its precision, and a profile without links points to a way on t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,13 @@ def test_plan_says_a_cloud_regions_price_is_another_providers_as_estimate_does(c
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64",
                        "--cloud", "aws:us-east-1")
     assert code == 0 and "note: price:" not in out
+    # and `inference` (serving-engineer review 2026-11-28, second: priced at AWS's p5 rate without a word)
+    serve = ("inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--tokens", "1e6", "--format", "json")
+    code, out, _ = run(capsys, *serve, "--cloud", "gcp:europe-west1")
+    assert code == 0 and [n for n in json.loads(out)["notes"] if n.startswith("price: ") and said in n]
+    for other in (("--cloud", "aws:us-east-1"), ("--cloud", "gcp:europe-west1", "--price-usd-per-hour", "4.0")):
+        code, out, _ = run(capsys, *serve, *other)
+        assert code == 0 and not [n for n in json.loads(out)["notes"] if n.startswith("price: ")], other
 
 
 def test_the_utilisation_under_recomputation_names_the_flops_it_is_a_share_for(capsys):
