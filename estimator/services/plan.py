@@ -254,13 +254,14 @@ def check_batch_holds_a_sequence(global_batch_tokens, seq_len: int) -> None:
     # called "less than one sequence" where `estimate` says "must be a finite number")
     given = global_batch_tokens_of(global_batch_tokens)
     if given < seq_len:
-        raise InputError(f"a global batch of {gfmt(given, 3)} tokens is less than one sequence "
+        # the figure as given, not rounded (planner review 2026-11-28, second: 8,191 had read "8,190")
+        raise InputError(f"a global batch of {count_text(given)} tokens is less than one sequence "
                          f"of {seq_len:,} tokens: give a larger global batch or a shorter sequence",
                          field=("global_batch_tokens", "seq_len"))
 
 
 def _tokens_words(tokens: float) -> str:
-    return f"{gfmt(tokens, 3)} token{'' if tokens == 1 else 's'} {'is' if tokens == 1 else 'are'}"
+    return f"{count_text(tokens)} token{'' if tokens == 1 else 's'} {'is' if tokens == 1 else 'are'}"
 
 
 def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[float, str | None]:
@@ -276,7 +277,7 @@ def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[
     if tokens >= gbt:
         return gbt, None
     if global_batch_tokens is not None:
-        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({gfmt(gbt, 3)} "
+        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({count_text(gbt)} "
                          "tokens): give a global batch of at most the run's tokens, or more tokens",
                          field=("global_batch_tokens", "tokens"))
     return tokens, (f"global batch: the default, {count_text(gbt, 3)} tokens, is more than the run's {count_text(tokens, 3)}: "

@@ -115,3 +115,15 @@ def test_a_published_layout_the_memory_count_refuses_is_said_to_have_run(capsys)
     code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "64", "--tp", "1")
     note = next(x for x in out.splitlines() if x.startswith("note: the layout given does not fit in memory"))
     assert "its time is of a run that cannot be made as given" in note
+
+
+def test_a_figure_the_user_typed_is_echoed_as_typed(capsys):
+    """Planner review 2026-11-28, second: `--global-batch-tokens 8191 --seq-len 8192` was refused as "a global batch of
+    8,190 tokens", and `plan --tokens 16383` headed "16,400 tokens"."""
+    code, _, err = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8",
+                       "--global-batch-tokens", "8191", "--seq-len", "8192")
+    assert code == 2 and "a global batch of 8,191 tokens is less than one sequence of 8,192 tokens" in err
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "16383", "--devices", "8")
+    assert code == 0 and ", 16,383 tokens, sequence 2,048, global batch ~16,383 tokens" in out.splitlines()[0]
+    code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "2047", "--devices", "8")
+    assert code == 2 and "the run's 2,047 tokens are fewer than one sequence of 2,048" in err
