@@ -127,3 +127,14 @@ def test_a_figure_the_user_typed_is_echoed_as_typed(capsys):
     assert code == 0 and ", 16,383 tokens, sequence 2,048, global batch ~16,383 tokens" in out.splitlines()[0]
     code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "2047", "--devices", "8")
     assert code == 2 and "the run's 2,047 tokens are fewer than one sequence of 2,048" in err
+
+
+def test_no_strategy_fitting_names_the_micro_batch_it_holds_beside_the_planners_best(capsys):
+    """Planner review 2026-11-28, second: `--tp 8 --micro-batch 100000` said "no strategy considered fits it" beside
+    "the planner's best that fits: 171.0 days": the first holds the micro-batch given, the planner chooses its own."""
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "64", "--tp", "8",
+                       "--micro-batch", "100000")
+    notes = [line for line in out.splitlines() if line.startswith("note: ")]
+    assert code == 0 and any("the planner's best that fits: " in n for n in notes)
+    assert any(n.startswith("note: memory: at micro-batch 100000 and sequence 2,048, no strategy considered fits it on "
+                            "NVIDIA H100 SXM 80GB: the chosen 64 devices cannot hold it") for n in notes)

@@ -602,7 +602,10 @@ class TrainingMemory:
             return (f"memory: {self.best_devices:,} × {name} would hold it with {self.best_strategy.describe()}; "
                     f"with {self.strategy.describe()}, more devices (data parallel) do not shrink what each one holds "
                     f"({total}; {how})")
-        return f"memory: no strategy considered fits it on {name}: {chosen}"
+        # at this micro-batch and sequence: the planner, free to choose them, may still find a layout that fits (planner
+        # review 2026-11-28, second: "no strategy considered fits it" beside "the planner's best that fits: 171 days")
+        return (f"memory: at micro-batch {self.micro_batch} and sequence {self.seq_len:,}, no strategy considered fits "
+                f"it on {name}: {chosen}")
 
     def to_dict(self) -> dict:
         return {
