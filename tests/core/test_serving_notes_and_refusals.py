@@ -138,3 +138,20 @@ def test_a_looser_tpot_bound_never_serves_less_and_never_takes_a_slower_batch_th
                    profiles["h100-sxm"], fit)
     assert at.batch_size * at.replicas >= 7 and at.tokens_per_s >= seven.tokens_per_s * 0.999
     assert [p99_share(0.69, b) for b in (1, 2, 10)] == pytest.approx([1.0, 0.845, 0.721])
+
+
+def test_one_sequence_a_replica_says_what_one_wider_replica_takes_a_token():
+    """Serving-engineer review 2026-11-28, second: Llama 3.1 70B on 4 A100s, latency engine, batch 1: the split chosen
+    for the most tokens per second, tensor parallelism 2 × 2 replicas, takes 49 ms a token; one replica of 4 takes 30
+    (LMDeploy publishes 29 ms). The choice stays (it serves more); the note gives the faster token's layout."""
+    from estimator.services import limits
+    run = dict(model="llama-3.1-70b", hardware="a100-sxm-80gb", devices=4, engine="latency", tokens=1e6)
+    r = limits.inference_report(**run).result
+    four = limits.inference_report(**run, tp=4).result
+    assert (r.tp, r.replicas, r.batch_size) == (2, 2, 1) and r.tokens_per_s > four.tokens_per_s
+    said = [n for n in r.notes if n.startswith("latency: one replica of tensor parallelism 4 takes ")]
+    assert said and f"takes {gfmt(four.seconds_per_output_token * MS_PER_S, 3)} ms a token" in said[0]
+    assert four.seconds_per_output_token * MS_PER_S == pytest.approx(30, abs=1.5)
+    assert not [n for n in four.notes if n.startswith("latency: one replica")]  # the degree given: nothing to say
+    big = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", devices=8, tokens=1e6, batch_size="max").result
+    assert big.batch_size > 1 and not [n for n in big.notes if n.startswith("latency: one replica")]
