@@ -138,3 +138,20 @@ def test_no_strategy_fitting_names_the_micro_batch_it_holds_beside_the_planners_
     assert code == 0 and any("the planner's best that fits: " in n for n in notes)
     assert any(n.startswith("note: memory: at micro-batch 100000 and sequence 2,048, no strategy considered fits it on "
                             "NVIDIA H100 SXM 80GB: the chosen 64 devices cannot hold it") for n in notes)
+
+
+def test_the_planner_keeps_tensor_parallel_groups_inside_a_rack_and_the_kv_heads_whole(capsys):
+    """Planner review 2026-11-28, second: Llama 3.1 405B (8 KV heads) on GB200s planned at TP 32: a group of 32 does
+    not tile a 72-GPU NVL72 rack (it would straddle two, timed as if it did not), and Megatron-Core splits KV heads
+    whole (divide(num_query_groups, tp)). A degree given is still the user's."""
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-405b", "--tokens", "15e12", "--devices", "16384",
+                       "--hardware", "gb200", "--format", "json")
+    assert code == 0
+    tps = {p["layout"]["tp"] for p in json.loads(out)["layouts"]}
+    assert tps and tps <= {1, 2, 4, 8}
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-405b", "--tokens", "15e12", "--devices", "16384",
+                       "--hardware", "gb200", "--tp", "16", "--format", "json")
+    assert code == 0 and {p["layout"]["tp"] for p in json.loads(out)["layouts"]} == {16}
+    code, out, _ = run(capsys, "plan", "--model", "deepseek-v3", "--tokens", "1e12", "--devices", "2048", "--format",
+                       "json")  # a latent's one KV head is no bar: its TP degrees are the heads'
+    assert code == 0 and json.loads(out)["layouts"]

@@ -433,6 +433,17 @@ def _choices(given, options):
     return (given,) if given is not None else options
 
 
+def _planned_tp_fits(tp: int, shape: ModelShape, hardware: StepHardware) -> bool:
+    """Whether the planner tries tensor parallelism ``tp`` of its own accord: groups that tile the scale-up domain (a
+    group of 32 in a 72-device NVL72 rack would straddle two, its all-reduces over the slower network, timed as if it
+    did not), and that split the KV heads whole, as Megatron-Core requires (``divide(num_query_groups, world_size)``
+    in its attention; planner review 2026-11-28, second: Llama 3.1 405B, 8 KV heads, planned at TP 32 on GB200s). A
+    degree given is the user's, taken as given."""
+    grouped = 1 < shape.kv_heads < shape.heads  # grouped-query attention (one KV head, MQA or a latent, is copied)
+    return (tp <= hardware.scale_up_devices and not hardware.scale_up_devices % tp
+            and (not grouped or not shape.kv_heads % tp))
+
+
 def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, params: StepParams, *, devices: int,
            tokens: float, seq_len: int, global_batch_tokens: float, precision: str, capacity_gb: float,
            space: SearchSpace = SearchSpace(), attention: str = mem.DEFAULT_ATTENTION, top: int = TOP,
@@ -445,7 +456,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
     over_run = False   # whether a split was passed over as its step, rounded to whole micro-batches, outgrew the run
     moe = shape.experts > 1
     tps = [t for t in _choices(space.tp, TP_CHOICES)
-           if (space.tp is not None or t <= hardware.scale_up_devices) and t <= shape.heads and not shape.heads % t]
+           if (space.tp is not None or _planned_tp_fits(t, shape, hardware)) and t <= shape.heads and not shape.heads % t]
     pps = [p for p in _choices(space.pp, PP_CHOICES) if p <= shape.layers]
     cps = [c for c in _choices(space.cp, CP_CHOICES)
            if not seq_len % c and (c == 1 or space.cp is not None or
