@@ -82,21 +82,3 @@ def test_unsourced_accelerators_say_so_through_the_fallback(profiles):
     for pid in UNSOURCED:
         link, source = link_for(profiles[pid])
         assert link == FALLBACK_LINK_GB_PER_S and "states no link" in source
-
-
-def test_pcie_cards_joined_in_nvlink_pairs_reach_others_over_pcie():
-    """Serving-engineer review 2026-11-28, second: the H100 PCIe's and A100 PCIe's NVLink bridge joins two cards, yet
-    tensor parallelism 8 was timed as if all eight were on it (as the H100 NVL's pair was already not). Beyond the pair,
-    each card's PCIe x16 link: Gen5 63.0 GB/s, Gen4 31.5 GB/s a direction; a pair's all-reduces are the bridge's."""
-    from estimator.services import limits
-
-    def tp_s(hw: str, tp: int) -> float:
-        r = limits.inference_report(model="llama-3.1-8b", hardware=hw, devices=tp, tp=tp, batch_size=64, tokens=1e6)
-        return r.to_dict()["step_s"]["tensor_parallel"]
-
-    profiles = default_profiles()
-    for hw, out in (("h100-pcie", 63.0), ("a100-pcie-80gb", 31.5)):
-        p = profiles.get(hw)
-        assert (p.scale_up_devices, p.scale_up_gb_per_s, p.scale_out_gb_per_s) == (2, 300.0, out)
-    assert tp_s("h100-pcie", 2) == pytest.approx(tp_s("a100-pcie-80gb", 2))  # the same 300 GB/s bridge
-    assert tp_s("a100-pcie-80gb", 8) > tp_s("h100-pcie", 8) > 2 * tp_s("h100-sxm", 8)
