@@ -9,7 +9,7 @@ import sys
 
 from estimator.cli.estimate_cmds import add_site_args
 from estimator.cli.input_args import add_input_args
-from estimator.core.base.number_text import count_text, gfmt
+from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, is_tight
 from estimator.core.training.plan import VP_CHOICES
@@ -47,7 +47,7 @@ def plan_kwargs(args) -> dict:
 def table_text(report: plan_service.PlanReport) -> str:
     r = report
     out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision}), "
-           f"{count_text(r.tokens)} tokens, sequence {r.seq_len:,}, global batch ~{count_text(r.global_batch_tokens, 3)} tokens"]
+           f"{as_typed(r.tokens)} tokens, sequence {r.seq_len:,}, global batch ~{count_text(r.global_batch_tokens, 3)} tokens"]
     if r.target is not None:
         target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
                   else f"budget {hz.money_given(r.target_value)}")

@@ -396,18 +396,22 @@ def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple
     """Where the split chosen for the most tokens per second runs one sequence a replica, and one replica over all the
     devices takes a token at least 5% sooner: that replica's time per token, said beside the choice (serving-engineer
     review 2026-11-28, second: Llama 3.1 70B on 4 A100s with the latency engine took tensor parallelism 2 × 2
-    replicas, 49.0 ms a token, where 4 takes 30.0, as LMDeploy's published 29 ms). None where the degree was given."""
-    if s.tp is not None or s.ep is not None or result.batch_size != 1 or result.replicas < 2 or result.ep > 1:
+    replicas, 49.0 ms a token, where 4 takes 30.0, as LMDeploy's published 29 ms). Only for a batch of one sequence
+    given (or the default one) and no latency bound, so that the degree said gives the time said (code review
+    2026-11-28: a batch that memory or a bound held at one grows under a wider degree); none where the degree was
+    given."""
+    if (s.tp is not None or s.ep is not None or s.batch_size != 1 or s.tpot_ms is not None or s.ttft_ms is not None
+            or result.batch_size != 1 or result.replicas < 2 or result.ep > 1):
         return ()
     wider = result.tp * result.replicas
     try:
-        alone = inference(replace(s, tp=wider, batch_size=1), profile, fit)
+        alone = inference(replace(s, tp=wider), profile, fit)
     except InputError:  # no such degree (the heads, a power of two): nothing to say
         return ()
     if alone.seconds_per_output_token >= LATENCY_GAIN_SAID * result.seconds_per_output_token:
         return ()
     ms = lambda r: gfmt(r.seconds_per_output_token * MS_PER_S, 3)  # noqa: E731
-    return (f"latency: one replica of tensor parallelism {wider} takes {ms(alone)} ms a token "
+    return (f"latency: one replica of tensor parallelism {wider} at batch 1 takes {ms(alone)} ms a token "
             f"({hz.sig(alone.tokens_per_s)} tokens/s), against {ms(result)} ms for the {result.tp} × {result.replicas} "
             "replicas chosen for the most tokens per second; give that tensor parallelism for the least time per token",)
 

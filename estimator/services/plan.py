@@ -16,7 +16,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL, WHOLE_RUN_LONGER
-from estimator.core.base.number_text import count_text, gfmt
+from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, matmul_ratio, matmul_share
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
@@ -255,13 +255,13 @@ def check_batch_holds_a_sequence(global_batch_tokens, seq_len: int) -> None:
     given = global_batch_tokens_of(global_batch_tokens)
     if given < seq_len:
         # the figure as given, not rounded (planner review 2026-11-28, second: 8,191 had read "8,190")
-        raise InputError(f"a global batch of {count_text(given)} tokens is less than one sequence "
+        raise InputError(f"a global batch of {as_typed(given)} tokens is less than one sequence "
                          f"of {seq_len:,} tokens: give a larger global batch or a shorter sequence",
                          field=("global_batch_tokens", "seq_len"))
 
 
 def _tokens_words(tokens: float) -> str:
-    return f"{count_text(tokens)} token{'' if tokens == 1 else 's'} {'is' if tokens == 1 else 'are'}"
+    return f"{as_typed(tokens)} token{'' if tokens == 1 else 's'} {'is' if tokens == 1 else 'are'}"
 
 
 def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[float, str | None]:
@@ -277,7 +277,7 @@ def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[
     if tokens >= gbt:
         return gbt, None
     if global_batch_tokens is not None:
-        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({count_text(gbt)} "
+        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({as_typed(gbt)} "
                          "tokens): give a global batch of at most the run's tokens, or more tokens",
                          field=("global_batch_tokens", "tokens"))
     return tokens, (f"global batch: the default, {count_text(gbt, 3)} tokens, is more than the run's {count_text(tokens, 3)}: "

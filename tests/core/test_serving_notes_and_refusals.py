@@ -149,9 +149,12 @@ def test_one_sequence_a_replica_says_what_one_wider_replica_takes_a_token():
     r = limits.inference_report(**run).result
     four = limits.inference_report(**run, tp=4).result
     assert (r.tp, r.replicas, r.batch_size) == (2, 2, 1) and r.tokens_per_s > four.tokens_per_s
-    said = [n for n in r.notes if n.startswith("latency: one replica of tensor parallelism 4 takes ")]
+    said = [n for n in r.notes if n.startswith("latency: one replica of tensor parallelism 4 at batch 1 takes ")]
     assert said and f"takes {gfmt(four.seconds_per_output_token * MS_PER_S, 3)} ms a token" in said[0]
     assert four.seconds_per_output_token * MS_PER_S == pytest.approx(30, abs=1.5)
     assert not [n for n in four.notes if n.startswith("latency: one replica")]  # the degree given: nothing to say
     big = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", devices=8, tokens=1e6, batch_size="max").result
     assert big.batch_size > 1 and not [n for n in big.notes if n.startswith("latency: one replica")]
+    # a batch a bound held at one grows under a wider degree: the note's time would not be what that degree gives
+    bound = limits.inference_report(**run, tpot_ms=60).result
+    assert not [n for n in bound.notes if n.startswith("latency: one replica")]

@@ -64,6 +64,19 @@ def count_text(x: float, digits: int = 6) -> str:
     return gfmt(x, digits)
 
 
+def as_typed(x: float) -> str:
+    """A figure the user typed, echoed so that it reads back as the same number: a whole number below a million with
+    thousands separators (8,191), else in the fewest significant digits that read back as ``x``, as ``gfmt`` writes
+    them (1.5 × 10¹³, 1234567, 1.23456789 × 10¹²) (planner review 2026-11-28, second: 8,191 had read "8,190", 16,383
+    "16,400", and 1,234,567 "1.23457 × 10⁶")."""
+    if float(x).is_integer() and abs(x) < COUNT_IN_FULL_BELOW:
+        return f"{int(x):,}"
+    for digits in range(1, 18):
+        if math.isfinite(x) and float(f"{x:.{digits - 1}e}") == x:
+            return gfmt(x, digits)
+    return exact(x)
+
+
 def exact(x: float) -> str:
     """``x`` with every digit Python's ``repr`` keeps (the shortest text that reads back as ``x``), but its
     e-notation as a power of ten: 1e+40 → 10⁴⁰, 1.5e-07 → 1.5 × 10⁻⁷ (CLI audit: a refusal echoed
