@@ -99,13 +99,7 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
     unset = _until_chosen(shown)
     country = None
     if grid_by == "country":
-        data = c.carbon_data()
-        labels = country_labels(data)
-        mend_country_link(data, labels)
-        by_label = {v: k for k, v in labels.items()}
-        picked = d.select(I.COUNTRY, list(labels.values()), where=side, any_case=True,
-                          placeholder="type a name or code, e.g. France")
-        country = by_label.get(picked) if picked else None
+        data, country = pick_country(side, "type a name or code, e.g. France")
         grid_text = f"No country: {unset}"
         if country:
             grid_text = f"{data.countries[country][0]}: {sig(data.countries[country][1])} gCO2e/kWh"
@@ -133,16 +127,21 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
     return GridChoice(grid_by, region, cloud, kwargs, country)
 
 
-def _site_country(side: Any) -> str | None:
-    """Where a site with its own intensity is (optional, as the CLI's ``--carbon-intensity 380 --country DEU``): the
-    number sets the CO₂e and the country the electricity's water (docs/how-to/choose-the-grid.md)."""
+def pick_country(side: Any, placeholder: str) -> tuple[Any, str | None]:
+    """CodeCarbon's data and the country picked (ISO-3), or None: the Country box, by name or code, a link's code
+    mended to the box's label first; the grid's country and a site's own intensity's country are this one box."""
     data = c.carbon_data()
     labels = country_labels(data)
     mend_country_link(data, labels)
     by_label = {v: k for k, v in labels.items()}
-    picked = d.select(I.COUNTRY, list(labels.values()), where=side, any_case=True,
-                      placeholder="optional: where the site is")
-    country = by_label.get(picked) if picked else None
+    picked = d.select(I.COUNTRY, list(labels.values()), where=side, any_case=True, placeholder=placeholder)
+    return data, (by_label.get(picked) if picked else None)
+
+
+def _site_country(side: Any) -> str | None:
+    """Where a site with its own intensity is (optional, as the CLI's ``--carbon-intensity 380 --country DEU``): the
+    number sets the CO₂e and the country the electricity's water (docs/how-to/choose-the-grid.md)."""
+    data, country = pick_country(side, "optional: where the site is")
     if country is None:
         side.caption("A country, if given, sets the electricity's water; the number, the CO₂e.")
     else:
