@@ -35,6 +35,7 @@ from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
 from estimator.services import api, serving_accuracy
+from estimator.services.grid import another_clouds_price_note, text_or_none
 from estimator.services.inputs import (  # noqa: F401 (re-exported: serving's hardware default, the trend's; their sources there)
     INFERENCE_DEFAULT_HARDWARE,
     SERVING,
@@ -492,7 +493,6 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab)
     # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None"); empty text refused in
     # their words (API review 2026-11-28)
-    from estimator.services.grid import text_or_none
     text_or_none("hardware", hardware)
     profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
     fit = serving_data.load_serving_fit(engine)
@@ -522,7 +522,6 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     grid_note = api.given_intensity_note(ci, ci_source)  # an intensity in kg/kWh by mistake (researcher review)
     # a cloud region's grid with the profile's price at another provider, said as `estimate` says it
     # (serving-engineer review 2026-11-28, second: `--cloud gcp:europe-west1` priced at AWS's p5 rate without a word)
-    from estimator.services.grid import another_clouds_price_note
     price_note = another_clouds_price_note(result.estimate, region, cloud, country)
     result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + bounds_how
                      + result.notes
