@@ -488,6 +488,24 @@ def energy_check_rows(checks) -> list[list[str]]:
     return rows
 
 
+def cmd_fit_step(args):
+    import json
+
+    from estimator.io import layouts_data
+    from estimator.io.calibration_io import write_text_atomic
+    working("fitting the step model to the published layouts and cross-validating it by source (nested: about 20 s)")
+    text = layouts_data.fit_json()
+    doc = json.loads(text)
+    if args.check:
+        check_fit(layouts_data.STEP_FIT_PATH, doc, layouts_data.FIT_COMMAND)
+        print(f"ok: {layouts_data.STEP_FIT_PATH.name} matches a fresh fit of {doc['rows_used']} layouts")
+        return
+    write_text_atomic(layouts_data.STEP_FIT_PATH, text)
+    for line in layouts_data.summary_lines(doc):
+        print(line)
+    print(f"wrote {layouts_data.STEP_FIT_PATH}")
+
+
 def cmd_fit(args):
     working("fitting the utilisation model and cross-validating it")
     runs, model = accuracy.refit()
@@ -526,6 +544,12 @@ def register(sub):
                         "measured serving configurations")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("fit-step", help="re-fit the training step model to the published layouts "
+                                        "(estimator/data/training_layouts.csv), cross-validate it by source beside a "
+                                        "flat MFU, and write estimator/data/step_fit.json")
+    p.add_argument("--check", action="store_true", help="only check that the shipped fit matches a fresh one (exit 2 if not)")
+    p.set_defaults(func=cmd_fit_step)
 
     p = sub.add_parser("fit-utilization", help="re-fit utilisation to the training runs; write estimator/data/utilization_fit.json and its "
                                                "cross-validation, utilization_validation.json")

@@ -256,8 +256,9 @@ def register(sub):
                      formats=("table", "json", "csv", "markdown"))
     p.set_defaults(func=cmd_inference)
 
-    p = sub.add_parser("fit-serving", help="re-fit the serving model's two engines (online: the measured configurations; "
-                                           "latency: the published small-batch times) and write "
-                                           "estimator/data/serving_fit.json")
+    p = sub.add_parser("fit-serving", help="re-fit the serving engines (optimized-2024: MLPerf Inference v4.0/v4.1 and "
+                                           "the published small-batch times; vllm-2024: the ML.ENERGY measurements; "
+                                           "latency: the small-batch times; eager-2023: ML.ENERGY's FastChat rows) and "
+                                           "the power-limit exponent, and write estimator/data/serving_fit.json")
     p.add_argument("--check", action="store_true", help="only check that the shipped fit matches a fresh one (exit 2 if not)")
     p.set_defaults(func=cmd_fit_serving)

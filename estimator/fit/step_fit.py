@@ -1,7 +1,7 @@
 """Fit the step model's few free parameters on published layouts, and cross-validate by source.
 
 Pure: rows in (``estimator.io.layouts_data`` reads ``estimator/data/training_layouts.csv`` and runs
-this: ``python -m estimator.io.layouts_data``), a document out.
+this: ``python -m estimator fit-step``), a document out.
 
 - Each row's measured figure is brought to one convention, tokens/s per device
   (:func:`measured_tokens_per_s`): tokens as reported or derived from the source's iteration time;
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -190,6 +190,29 @@ def cross_validate(rows: Sequence[LayoutRow], start: StepParams | None = None) -
     return tuple(out)
 
 
+def nested_halves(rows: Sequence[LayoutRow], start: StepParams | None = None) -> dict[str, tuple[float, float]]:
+    """Each source's 80% half-widths (step model, baseline) with its rows in no fit behind them (audit 2026-11-28:
+    ``cross_validate``'s interval for a held-out source pooled the other sources' held-out errors, each from a fit
+    that had the held-out source's rows): for each source s, each other source t predicted by a fit on neither s's
+    nor t's rows, the CDF-pooled 80% quantile of those |log ratio|s, each source once. By source: {s: (step, base)}."""
+    sources = sorted({r.source_key for r in rows})
+    out = {}
+    for s in sources:
+        errors, base_errors, groups = [], [], []
+        for t in sources:
+            if t == s:
+                continue
+            train = [r for r in rows if r.source_key not in (s, t)]
+            params, mfu = fit_params(train, start), flat_mfu(train)
+            for r in rows:
+                if r.source_key == t:
+                    errors.append(abs(math.log(predict(r, params) / measured_tokens_per_s(r))))
+                    base_errors.append(abs(math.log(baseline_predict(r, mfu) / measured_tokens_per_s(r))))
+                    groups.append(t)
+        out[s] = (pooled_cdf_quantile(errors, groups, LEVEL), pooled_cdf_quantile(base_errors, groups, LEVEL))
+    return out
+
+
 def cv_summary(held: Sequence[HeldOut]) -> dict[str, dict[str, float]]:
     step_r = np.array([math.log(h.step / h.measured) for h in held])
     base_r = np.array([math.log(h.baseline / h.measured) for h in held])
@@ -201,7 +224,9 @@ def fit_document(rows: Sequence[LayoutRow], data_file: str, command: str) -> dic
     """Fit on every usable row, cross-validate by source, and say what each figure means."""
     used = [r for r in rows if r.use]
     params = fit_params(used)
-    held = cross_validate(used, params)
+    halves = nested_halves(used, params)
+    held = tuple(replace(h, step_half_width=halves[h.source_key][0], baseline_half_width=halves[h.source_key][1])
+                 for h in cross_validate(used, params))
     in_sample = log_ratios(used, params)
     predictions = []
     by_id = {h.row_id: h for h in held}
@@ -234,10 +259,12 @@ def fit_document(rows: Sequence[LayoutRow], data_file: str, command: str) -> dic
         "cross_validation": {
             "by": "source_key: each source's rows held out together, parameters refitted on the others",
             "level": LEVEL,
-            "range": "± the CDF-pooled 80% quantile (each source once) of the other sources' held-out |log ratio| "
-                     "(not nested: those came from fits that saw the held-out source)",
+            "range": "± the CDF-pooled 80% quantile (each source once) of the other sources' held-out |log ratio|, "
+                     "nested: each from a fit on neither the held-out source's rows nor its own (nested_halves)",
             "baseline": "flat MFU (model FLOPs): geometric mean over the other sources, each source once",
             "flat_mfu_all_sources": round(flat_mfu(used), 4),
+            # each held-out source's ± log half-widths, [step model, baseline] (nested_halves)
+            "half_widths": {k: [round(a, 6), round(b, 6)] for k, (a, b) in sorted(halves.items())},
             **cv_summary(held),
         },
         "predictions": predictions,

@@ -25,7 +25,7 @@ from estimator.io.datafiles import DATA_DIR, default_profiles
 
 LAYOUTS_PATH = DATA_DIR / "training_layouts.csv"
 STEP_FIT_PATH = DATA_DIR / "step_fit.json"
-FIT_COMMAND = "python -m estimator.io.layouts_data"
+FIT_COMMAND = "python -m estimator fit-step"  # (or python -m estimator.io.layouts_data, this module's main)
 
 
 def _int(row, key, default=None):
@@ -117,13 +117,18 @@ def main(argv: list[str] | None = None) -> int:
     except EstimatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    cv = json.loads(text)["cross_validation"]
-    for name in ("step_model", "flat_mfu_baseline"):
-        s = cv[name]
-        print(f"{name}: held-out median factor ×{s['median_factor']}, 80% range holds {s['coverage_80']:.0%} "
-              f"of {s['rows']} rows (median range ×{s['median_range_factor']})")
+    for line in summary_lines(json.loads(text)):
+        print(line)
     print(f"wrote {STEP_FIT_PATH}")
     return 0
+
+
+def summary_lines(doc: dict) -> list[str]:
+    """The fit's cross-validation by source in a line each: the step model's and the baseline's."""
+    cv = doc["cross_validation"]
+    return [f"{name}: held-out median factor ×{cv[name]['median_factor']}, 80% range holds "
+            f"{cv[name]['coverage_80']:.0%} of {cv[name]['rows']} rows (median range ×{cv[name]['median_range_factor']})"
+            for name in ("step_model", "flat_mfu_baseline")]
 
 
 if __name__ == "__main__":

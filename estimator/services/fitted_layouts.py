@@ -3,7 +3,7 @@
 A published layout in ``estimator/data/training_layouts.csv`` that the fit used (``fit_use`` yes) is in sample: the
 step model's agreement with its measured throughput is no test. Where a run sets the same model (``SHAPE_KEYS``),
 hardware, sequence, global batch, parallel degrees and precision, its estimate says so, with the row's prediction by
-a fit without its source (``step_fit.json``'s ``predictions``, written by ``python -m estimator.io.layouts_data``)
+a fit without its source (``step_fit.json``'s ``predictions``, written by ``python -m estimator fit-step``)
 beside the measured figure and the flat MFU's (researcher review: the DeepSeek-V3 layout's 2.40M H800-hours, against
 the 2.664M published, read as a check where the row is fitted). Two runs of one configuration (MegaScale's paper ran
 its layouts on Megatron-LM and on MegaScale, whose overlaps the key leaves out) are both named."""

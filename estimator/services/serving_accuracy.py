@@ -242,12 +242,12 @@ def power_limit_document() -> dict[str, Any]:
 # where the experts' GEMM rate's one number comes from (core.serving.step.expert_gemm_rate)
 MOE_GEMM_SOURCE = ("a mixture of experts' expert GEMMs at the rate their size allows, their half-efficiency dimension "
                    "the training step model's gemm_half_dim (estimator/data/step_fit.json, fitted by `python -m "
-                   "estimator.io.layouts_data` to published training layouts, not to serving)")
+                   "estimator fit-step` to published training layouts, not to serving)")
 
 
 def moe_gemm_half_dim() -> float:
     """The training step model's fitted half-efficiency dimension of a GEMM, elements per 16-bit PFLOP/s of peak
-    (step_fit.json's ``gemm_half_dim``, written by ``python -m estimator.io.layouts_data``): every engine's
+    (step_fit.json's ``gemm_half_dim``, written by ``python -m estimator fit-step``): every engine's
     expert GEMMs take it (``core.serving.step``; a property of the kernels' shapes, not of an engine). Imported here,
     as the module's other optional readers are: the step-fit reader brings the training model, which only a refit
     needs."""

@@ -39,7 +39,7 @@ RULE = "rule"
 RULE_UTILIZATION = 0.30
 # The most a whole run's utilisation can be: its matrix multiplies' own efficiency, which every other part of a step
 # only lowers: the step model's fitted asymptotic GEMM efficiency, 0.76 of the dense peak (estimator/data/step_fit.json
-# gemm_efficiency 0.7625, fitted by `python -m estimator.io.layouts_data` to 79 published layouts; a test holds the
+# gemm_efficiency 0.7625, fitted by `python -m estimator fit-step` to 79 published layouts; a test holds the
 # two together). An interval's end and an extrapolated centre stop there (researcher review 2026-11-27: "80% interval
 # 0.31-1.00" for a large A100 run; 1.0, the peak itself, was the cap). No published run in the data comes near it:
 # the highest, phi-2, reached 0.63 (`python -m estimator validate`).
