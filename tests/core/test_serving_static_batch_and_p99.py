@@ -205,3 +205,20 @@ def test_a_refusal_under_an_interactive_benchmarks_own_bounds_says_whose_they_ar
     assert "within 30 ms per output token and 500 ms to the first token" in said
     assert said.endswith("the bounds are MLPerf's llama3.1-8b-interactive benchmark's (give bounds to set others)")
     assert "tpot_ms" in err.value.fields
+
+
+def test_the_serving_docs_quote_the_interactive_bounds_figures():
+    """docs/explanation/serving-model.md's Interactive figures are what the tool serves now (docs review 2026-11-28:
+    it still said 9,600 tokens/s for MLPerf's Llama 2 70B at TPOT 40 ms, which served 9,840)."""
+    from pathlib import Path
+
+    from estimator.core.base.number_text import gfmt
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "serving-model.md").read_text().split())
+
+    def served(**kw) -> str:
+        return gfmt(limits.inference_report(hardware="h100-sxm", devices=8, bits=8, kv_bits=8, tokens=1e9,
+                                            **kw).result.tokens_per_s, 3)
+    bench = served(model="llama2-70b-99", tpot_ms=40)
+    assert f"now reads {served(model='llama-2-70b', tpot_ms=40)} (MLPerf's benchmark itself" in text
+    assert f"`--model llama2-70b-99 --bits 8 --kv-bits 8 --tpot-ms 40`: {bench})" in text
+    assert f"`--model llama2-70b-interactive-99 --bits 8 --kv-bits 8` reads {served(model='llama2-70b-interactive-99')}." in text
