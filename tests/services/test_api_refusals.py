@@ -529,3 +529,19 @@ def test_the_serving_docs_name_every_device_the_engine_misses_held_out():
             assert f"{named[hardware]} {figure}×" in listed, (hardware, figure, listed)
     # and no other figure before the MI300X's (named as no longer flagged)
     assert flagged == listed.split("; the MI300X")[0].count("×")
+
+
+def test_the_eager_engines_all_reduce_cost_is_vllm_2024s_and_said_where_it_is_used():
+    """Fit audit 2026-11-28: every FastChat row the eager engine was fitted to ran on one GPU, so its fit had shipped the
+    optimiser's start value (0.1 ms) as its all-reduce cost, and `--engine eager-2023 --tp 2` spent 6.4 ms a token on
+    it. It takes vllm-2024's fitted cost, the file says so, and a result with tensor parallelism says so."""
+    from estimator import inference as api_inference
+    from estimator.io.serving_data import SERVING_FIT_PATH, load_serving_fit
+    doc = json.loads(SERVING_FIT_PATH.read_text(encoding="utf-8"))
+    assert doc["eager_engine"]["borrowed"] == {"tp_s_per_allreduce": "vllm-2024"}
+    assert load_serving_fit("eager-2023").tp_s_per_allreduce == load_serving_fit("vllm-2024").tp_s_per_allreduce
+    two = api_inference(engine="eager-2023", params=7e9, tokens=1e6, hardware="a100-sxm-80gb", devices=2, tp=2).result
+    assert any(n.startswith("tensor parallelism 2 under eager-2023: its all-reduce cost is vllm-2024's fitted one")
+               for n in two.notes)
+    one = api_inference(engine="eager-2023", params=7e9, tokens=1e6, hardware="a100-sxm-80gb").result
+    assert not any("all-reduce cost is vllm-2024's" in n for n in one.notes)
