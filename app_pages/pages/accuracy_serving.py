@@ -198,9 +198,11 @@ def by_shape(g: dict, level: float) -> None:
     j, t = g["joules_per_output_token"]["model"], g["seconds_per_output_token"]["model"]
     st.markdown("**Held out by shape and engine:** " + c.md_escape(
         f"{g['method']}. The centre holds (J per output token {j['median_factor']:.2f}×, TPOT "
-        f"{t['median_factor']:.2f}×), but the nested {level:.0%} ranges are ×{gfmt(j['interval_mean_width_factor'], 3)} and "
+        f"{t['median_factor']:.2f}×, beside the previous model's {g['joules_per_output_token']['previous']['median_factor']:.2f}× "
+        f"and {g['seconds_per_output_token']['previous']['median_factor']:.2f}×: weight bytes ÷ the full bandwidth, no "
+        f"engine), but the nested {level:.0%} ranges are ×{gfmt(j['interval_mean_width_factor'], 3)} and "
         f"×{gfmt(t['interval_mean_width_factor'], 3)} wide: the coverage above counts models of one shape on one engine as "
-        "separate models, and two batched models are too few to calibrate a range for that regime.", limit=900))
+        "separate models, and two batched models are too few to calibrate a range for that regime.", limit=1200))
 
 
 def independent_tpot(t: dict, level: float) -> None:

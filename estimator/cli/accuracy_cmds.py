@@ -128,9 +128,11 @@ def _optimized_engine(o: dict, level: str) -> None:
           + "; ".join(o["older_engines"].values()) + ".\n")
     header, rows = serving_accuracy.optimized_engine_rows(o)
     print(_table([h.replace("80%", level) for h in header], rows))
-    sb = o["small_batch_by_model"]
+    sb, sbb = o["small_batch_by_model"], o["small_batch_baseline"]
     print(f"by group: each held-out group's share inside, averaged over the groups. Small-batch TPOT (published "
-          f"decode times, held out by model): {sb['median_factor']:.2f}× off in the median over {sb['n']} rows.")
+          f"decode times, held out by model): {sb['median_factor']:.2f}× off in the median over {sb['n']} rows, beside "
+          f"{sbb['median_factor']:.2f}× for the previous model (weight bytes ÷ the full bandwidth, no engine) on the "
+          "same rows.")
     print(serving_accuracy.held_out_by_model_line())
 
 
@@ -170,7 +172,10 @@ def _by_architecture(g: dict, level: str) -> None:
     j, t = g["joules_per_output_token"]["model"], g["seconds_per_output_token"]["model"]
     print(f"Held out by shape and engine ({g['method']}): J per output token {j['median_factor']:.2f}×, {level} "
           f"coverage {j['interval_coverage']:.0%} at width ×{gfmt(j['interval_mean_width_factor'], 3)}; TPOT "
-          f"{t['median_factor']:.2f}×, coverage {t['interval_coverage']:.0%} at width ×{gfmt(t['interval_mean_width_factor'], 3)}. "
+          f"{t['median_factor']:.2f}×, coverage {t['interval_coverage']:.0%} at width ×{gfmt(t['interval_mean_width_factor'], 3)}; "
+          f"beside them the previous model (weight bytes ÷ the full bandwidth, no engine): J per output token "
+          f"{g['joules_per_output_token']['previous']['median_factor']:.2f}×, TPOT "
+          f"{g['seconds_per_output_token']['previous']['median_factor']:.2f}×. "
           "The centre holds up; the interval's coverage above rests on counting models of one shape on one engine "
           "as separate models: only two measured models have batches and tensor parallelism, too few to calibrate "
           "an interval for that regime.\n")

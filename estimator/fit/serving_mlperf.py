@@ -44,7 +44,7 @@ from estimator.core.serving.throughput import Throughput, max_throughput
 from estimator.fit import serving_fit as sf
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.serving_fit import Metrics, metrics
-from estimator.fit.tpot_check import TpotRow, measured_time, row_step
+from estimator.fit.tpot_check import TpotRow, measured_time, row_previous, row_step
 
 # The engine's fitted numbers (their start and bounds: serving_fit.START, LOW, HIGH); its compute fraction is
 # the sourced step.COMPUTE_FRACTION (the module docstring).
@@ -161,6 +161,8 @@ class EngineCV:
     by: str
     held: tuple[HeldRow, ...]
     latency_log_errors: tuple[float, ...]      # the small-batch rows of the held-out group, predicted out of sample
+    # the same rows by the naive baseline, the previous model (weight bytes ÷ the full bandwidth; no fit to hold out)
+    latency_baseline_log_errors: tuple[float, ...] = ()
     others: tuple[str, ...] = ()               # the older engines' names, in HeldRow.others' order
     other_halves: tuple[float, ...] = ()       # each one's stated log half-width of tokens/s (its TPOT's)
 
@@ -196,6 +198,7 @@ def cross_validate(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: 
         raise InputError(f"holding out by {by} needs at least 2 groups, got {len(groups)}")
     held: list[HeldRow] = []
     lat_errors: list[float] = []
+    lat_baseline: list[float] = []
     for g in groups:
         train = [r for r in rows if getattr(r, by) != g]
         train_lat = [t for t in latency if key_lat(t) != g]
@@ -214,13 +217,14 @@ def cross_validate(rows: Sequence[MLPerfRow], latency: Sequence[TpotRow], base: 
             older = tuple(_answer(r, of, share, cap) for of, cap in fold_others.values())
             held.append(HeldRow(r, t.tokens_per_s, flat * roofline_tokens_per_s(r), t.tp, t.batch, others=older))
         lat_errors += [math.log(measured_time(t, row_step(t, f), True) / t.tpot_s) for t in latency if key_lat(t) == g]
+        lat_baseline += [math.log(row_previous(t).tpot_s / t.tpot_s) for t in latency if key_lat(t) == g]
     out = []
     for h in held:
         g = getattr(h.row, by)
         rest = [x for x in held if getattr(x.row, by) != g and x.row.scenario == h.row.scenario]
         half = pooled_cdf_quantile([abs(x.log_error) for x in rest], [getattr(x.row, by) for x in rest], level)
         out.append(replace(h, half=half))
-    return EngineCV(by, tuple(out), tuple(lat_errors), tuple(others),
+    return EngineCV(by, tuple(out), tuple(lat_errors), tuple(lat_baseline), tuple(others),
                     tuple(of.tpot_log_half_width for of, _ in others.values()))
 
 

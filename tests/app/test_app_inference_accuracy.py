@@ -231,6 +231,9 @@ def test_the_page_says_what_holding_out_by_shape_and_engine_does(page, doc):
     text = " ".join(m.value.replace("\\", "") for m in page.markdown)
     assert "Held out by shape and engine:" in text
     assert f"J per output token {j['median_factor']:.2f}×" in text
+    # with the naive baseline beside it (fit audit 2026-11-28)
+    prev = g["joules_per_output_token"]["previous"]["median_factor"], g["seconds_per_output_token"]["previous"]["median_factor"]
+    assert f"beside the previous model's {prev[0]:.2f}× and {prev[1]:.2f}×" in text
     assert f"×{j['interval_mean_width_factor']:.3g} and" in text and "too few to calibrate" in text
     assert j["interval_mean_width_factor"] > 2 * doc["joules_per_output_token"]["model"]["interval_mean_width_factor"]
 

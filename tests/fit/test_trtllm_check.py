@@ -168,3 +168,22 @@ def test_the_serving_docs_quote_each_mlperf_models_held_out_miss(cli):
     assert f"GPT-J {o}× and {s}×" in text
     o, s = got["llama-2-70b"]
     assert f"Llama 2 70B {o}× and {s}×" in text
+
+
+def test_validate_inference_puts_the_previous_model_beside_the_small_batch_and_by_shape_figures(capsys):
+    """Fit audit 2026-11-28: two figures of `validate --inference` were printed without a baseline (the default engine's
+    small-batch TPOT held out by model; the vllm-2024 check held out by shape and engine). Each now has the previous
+    model (weight bytes ÷ the full bandwidth) beside it, computed on the same rows; the engine beats it."""
+    import json
+
+    from estimator.cli.main import main
+    from estimator.io.serving_data import SERVING_FIT_PATH
+    assert main(["validate", "--inference"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    v = json.loads(SERVING_FIT_PATH.read_text(encoding="utf-8"))["optimized_engine"]["validation"]
+    sb, base = v["small_batch_by_model"], v["small_batch_baseline"]
+    assert sb["n"] == base["n"] == 20 and sb["median_factor"] < base["median_factor"]
+    assert (f"{sb['median_factor']:.2f}× off in the median over 20 rows, beside {base['median_factor']:.2f}× for the "
+            "previous model (weight bytes ÷ the full bandwidth, no engine) on the same rows") in out
+    assert "; beside them the previous model (weight bytes ÷ the full bandwidth, no engine): J per output token 2.93×, " \
+           "TPOT 4.80×." in out
