@@ -82,6 +82,7 @@ def validate_inference(args) -> None:
     print(f"\nmedian factor: median of max(predicted/measured, measured/predicted); {level} coverage: {doc['interval_method']}; "
           "mean width: geometric mean of the interval's high ÷ low.")
     _by_architecture(doc["by_architecture_and_engine"], level)
+    _eager_engine(doc["eager_engine"], level)
     rows = []
     for c in doc["configs"]:
         rows.append([c["model"].split("/")[-1], c["hardware"], c["tensor_parallel"], f"{gfmt(c['batch'])}",
@@ -179,6 +180,18 @@ def _by_architecture(g: dict, level: str) -> None:
           "The centre holds up; the interval's coverage above rests on counting models of one shape on one engine "
           "as separate models: only two measured models have batches and tensor parallelism, too few to calibrate "
           "an interval for that regime.\n")
+
+
+def _eager_engine(e: dict, level: str) -> None:
+    """The eager engine (``--engine eager-2023``) held out by model on the FastChat rows it was fitted to."""
+    parts = []
+    for key, label in (("tpot", "TPOT"), ("joules_per_output_token", "J per output token")):
+        m, p, f = e[key]["model"], e[key]["previous"], e[key]["flat_per_gpu"]
+        parts.append(f"{label} {m['median_factor']:.2f}× (its {level} range holding {m['interval_coverage']:.0%} of "
+                     f"{m['n']}, ×{gfmt(m['interval_mean_width_factor'], 3)} wide), beside the previous model's "
+                     f"{p['median_factor']:.2f}× and a flat figure per GPU's {f['median_factor']:.2f}×")
+    print(f"The {e['engine']} engine on the FastChat rows it was fitted to ({e['method']}): " + "; ".join(parts)
+          + ". Four configurations: a coverage of one in four steps.\n")
 
 
 def _independent_tpot(t: dict, level: str) -> None:
