@@ -219,8 +219,10 @@ def cmd_fit_serving(args):
     path = serving_data.SERVING_FIT_PATH
     if args.check:
         check_fit(path, doc, serving_data.FIT_COMMAND)
-        print(f"ok: {path.name} matches a fresh fit of {doc['data']['n_configs']} configurations (online engine) and "
-              f"{doc['latency_engine']['fit']['n_configs']} published times (latency engine)")
+        print(f"ok: {path.name} matches a fresh fit of every engine: vllm-2024 ({doc['data']['n_configs']} "
+              f"configurations), latency ({doc['latency_engine']['fit']['n_configs']} published times), optimized-2024 "
+              f"({doc['optimized_engine']['fit']['n_configs']} MLPerf results and published times), eager-2023 "
+              f"({doc['eager_engine']['fit']['n_configs']} configurations), and the power-limit exponent")
         return
     serving_data.write_fit(doc)
     f = doc["fit"]

@@ -109,10 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         text = fit_json()
         if "--check" in argv:
-            same = STEP_FIT_PATH.is_file() and not stale_fields(json.loads(text),
-                                                                 json.loads(safe_read.read_data_text(STEP_FIT_PATH)))
-            print(f"{STEP_FIT_PATH.name}: {'up to date' if same else 'differs from a fresh fit'}")
-            return 0 if same else 1
+            # as `fit-step --check` (code review 2026-11-28: this exited 1 with no error line)
+            stale = stale_fields(json.loads(text), json.loads(safe_read.read_data_text(STEP_FIT_PATH)))
+            if stale:
+                raise DataFileError(f"{STEP_FIT_PATH} differs from a fresh fit in {', '.join(stale[:5])}; run "
+                                    f"`{FIT_COMMAND}` and commit the file")
+            print(f"{STEP_FIT_PATH.name}: up to date")
+            return 0
         write_text_atomic(STEP_FIT_PATH, text)
     except EstimatorError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,5 +1,5 @@
-"""``fit-utilization --check`` and ``fit-serving --check``: is the shipped fit what a fresh fit
-of the data writes? One check for both fits, so that they read and compare the same way."""
+"""``fit-utilization --check``, ``fit-serving --check`` and ``fit-step --check``: is the shipped fit what a fresh
+fit of the data writes? One check for every fit, so that they read and compare the same way."""
 
 from __future__ import annotations
 

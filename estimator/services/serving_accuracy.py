@@ -101,11 +101,15 @@ def domain_notes(result) -> tuple[str, ...]:
     # review 2026-11-27: "fitted at batch 1 only" beside "the measured batches on this chip run from 1 to 768")
     ms = [m for m in load_measurements()
           if result.engine != "eager-2023" or m.leaderboard.startswith(EAGER_LEADERBOARD)]
-    borrowed = ()
-    if result.engine == EAGER and result.tp > 1:
-        # its all-reduce cost is none of its own data's (fit audit 2026-11-28: the optimiser's start value had shipped)
-        borrowed = (f"tensor parallelism {result.tp} under {EAGER}: {EAGER_ALLREDUCE_BORROWED}",)
-    return (outside_measured(ms, **where) + borrowed + compression_notes(result, {MEASURED_BITS})
+    outside = outside_measured(ms, **where)
+    if result.engine == EAGER and (result.tp > 1 or result.ep > 1):
+        # its all-reduce (and all-to-all) cost is none of its own data's (fit audit 2026-11-28: the optimiser's start
+        # value had shipped): said as borrowed, in place of the note that calls it extrapolated (code review)
+        split = " and ".join(w for w, n in (("tensor", result.tp), ("expert", result.ep)) if n > 1)
+        degrees = " × ".join(str(n) for n in (result.tp, result.ep) if n > 1)
+        outside = tuple(n for n in outside if "all-reduce cost is extrapolated" not in n) + (
+            f"{split} parallelism {degrees} under {EAGER}: {EAGER_ALLREDUCE_BORROWED}",)
+    return (outside + compression_notes(result, {MEASURED_BITS})
             + small_batch_note(result.batch_size, result.engine))
 
 
@@ -263,9 +267,9 @@ def moe_gemm_half_dim() -> float:
 # started it (fit audit 2026-11-28: 0.1 ms, no source); it takes vllm-2024's, fitted in the same run to ML.ENERGY's
 # configurations of 2 to 8 GPUs, the nearest engine's measured figure (FastChat itself split a model's layers across
 # GPUs rather than its matrices: FastChat's --num-gpus, Hugging Face Accelerate's device_map)
-EAGER_ALLREDUCE_BORROWED = ("its all-reduce cost is vllm-2024's fitted one, as no FastChat configuration it was fitted to "
-                            "ran on more than one GPU (FastChat itself split a model's layers across GPUs, not its "
-                            "matrices)")
+EAGER_ALLREDUCE_BORROWED = ("its all-reduce cost (each collective's fixed cost, an all-to-all's too) is vllm-2024's fitted "
+                            "one, as no FastChat configuration it was fitted to ran on more than one GPU (FastChat itself "
+                            "split a model's layers across GPUs, not its matrices); the range does not widen for it")
 
 
 def eager_engine_document(online: ServingFit) -> dict[str, Any]:

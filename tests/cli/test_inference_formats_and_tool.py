@@ -187,4 +187,8 @@ def test_the_json_holds_each_number_under_one_name(capsys):
             seen[round(x, 9)].append(path)
     walk(doc, "")
     twice = sorted(tuple(p) for p in seen.values() if len(p) > 1)
-    assert twice == [(".batch", ".max_batch_size"), (".break_even.tokens.energy_kwh", ".break_even.tokens.co2e_kg")], twice
+    # the break-even's counts by energy and by CO₂e are one count computed twice: equal, or apart in the last
+    # digits of a float (2026-11-28: the queries' pair met at 9 decimals after a refit moved a cost by 3 × 10⁻⁶)
+    allowed = {(".batch", ".max_batch_size"), (".break_even.tokens.energy_kwh", ".break_even.tokens.co2e_kg"),
+               (".break_even.queries.energy_kwh", ".break_even.queries.co2e_kg")}
+    assert (".batch", ".max_batch_size") in twice and set(twice) <= allowed, twice

@@ -81,7 +81,8 @@ def test_shipped_fit_matches_a_fresh_fit(capsys):
     """The whole of serving_fit.json, each engine's fit and its cross-validated figures (by model and by hardware,
     the baselines beside), is what a fresh run of the fitting code gives: the one fresh computation of them."""
     assert main(["fit-serving", "--check"]) == 0
-    assert "matches a fresh fit of 32 configurations (online engine) and 50 published times" in capsys.readouterr().out
+    assert ("matches a fresh fit of every engine: vllm-2024 (32 configurations), latency (50 published times), "
+            "optimized-2024 (146 MLPerf results and published times), eager-2023 (4 configurations)") in capsys.readouterr().out
 
 
 def test_a_stale_fit_is_reported(tmp_path, monkeypatch, capsys):

@@ -70,16 +70,20 @@ def test_a_held_out_sources_range_owes_nothing_to_its_own_rows():
     test's twelve fits take seconds, not the shipped fit's hundred and ten)."""
     from dataclasses import replace
 
-    from estimator.fit.step_fit import nested_halves
+    from estimator.fit.step_fit import fit_document
     rows = [r for r in load_layout_rows() if r.use]
     keep = sorted({r.source_key for r in rows})[:4]
     rows = [r for r in rows if r.source_key in keep]
-    before = nested_halves(rows)
-    moved = [replace(r, measured_value=r.measured_value * 3) if r.source_key == keep[0] else r for r in rows]
-    after = nested_halves(moved)
-    assert after[keep[0]] == pytest.approx(before[keep[0]], rel=1e-6)
-    # the other sources' ranges do see it (its rows are in the fits that predict them)
-    assert any(after[k][0] != pytest.approx(before[k][0], rel=1e-3) for k in keep[1:])
+
+    def halves(rs):   # as the fit command computes them (code review 2026-11-28: its folds had started from the fit
+        return fit_document(rs, "rows", "cmd")["cross_validation"]["half_widths"]   # on every row, a way in)
+    before = halves(rows)
+    for moved_source in keep[:2]:
+        after = halves([replace(r, measured_value=r.measured_value * 3) if r.source_key == moved_source else r
+                        for r in rows])
+        assert after[moved_source] == pytest.approx(before[moved_source], rel=1e-5)
+        # the other sources' ranges do see it (its rows are in the fits that predict them)
+        assert any(after[k][0] != pytest.approx(before[k][0], rel=1e-3) for k in keep if k != moved_source)
 
 
 def test_measured_figures_in_one_convention():

@@ -205,12 +205,13 @@ def test_the_eager_engines_range_has_its_coverage_measured_and_said(capsys):
     assert load_serving_fit("eager-2023").held_out_coverage == 0.75
     assert main(["validate", "--inference"]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert (f"TPOT {t['model']['median_factor']:.2f}× (its 80% range holding 75% of 4, ×"
+    assert (f"TPOT {t['model']['median_factor']:.2f}× (its 80% range holding 3 of 4, ×"
             f"{t['model']['interval_mean_width_factor']:.3g} wide), beside the previous model's "
             f"{t['previous']['median_factor']:.2f}× and a flat figure per GPU's {t['flat_per_gpu']['median_factor']:.2f}×") in out
     assert main(["inference", "--engine", "eager-2023", "--model", "llama-2-7b", "--tokens", "1e6", "--format", "json"]) == 0
     meaning = json.loads(capsys.readouterr().out)["range_meaning"]
-    assert "held out by model, each with its interval from the others' (nested), they held 75% of its times" in meaning
+    assert ("held out by model, each with its interval from the others' (nested), the intervals held 3 of 4 of those "
+            "configurations' times per output token") in meaning
 
 
 def test_the_serving_docs_quote_the_eager_engines_own_check():

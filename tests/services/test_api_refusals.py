@@ -541,7 +541,12 @@ def test_the_eager_engines_all_reduce_cost_is_vllm_2024s_and_said_where_it_is_us
     assert doc["eager_engine"]["borrowed"] == {"tp_s_per_allreduce": "vllm-2024"}
     assert load_serving_fit("eager-2023").tp_s_per_allreduce == load_serving_fit("vllm-2024").tp_s_per_allreduce
     two = api_inference(engine="eager-2023", params=7e9, tokens=1e6, hardware="a100-sxm-80gb", devices=2, tp=2).result
-    assert any(n.startswith("tensor parallelism 2 under eager-2023: its all-reduce cost is vllm-2024's fitted one")
-               for n in two.notes)
+    said = "under eager-2023: its all-reduce cost (each collective's fixed cost, an all-to-all's too) is vllm-2024's"
+    assert any(n.startswith(f"tensor parallelism 2 {said}") for n in two.notes)
+    # said as borrowed, not also as extrapolated (code review 2026-11-28)
+    assert not any("all-reduce cost is extrapolated" in n for n in two.notes)
+    # an expert-parallel split pays the same fixed cost on each all-to-all (code review 2026-11-28)
+    ep = api_inference(engine="eager-2023", model="mixtral-8x7b", tokens=1e6, hardware="h100-sxm", devices=2, ep=2).result
+    assert any(n.startswith(f"expert parallelism 2 {said}") for n in ep.notes)
     one = api_inference(engine="eager-2023", params=7e9, tokens=1e6, hardware="a100-sxm-80gb").result
-    assert not any("all-reduce cost is vllm-2024's" in n for n in one.notes)
+    assert not any("is vllm-2024's fitted one" in n for n in one.notes)

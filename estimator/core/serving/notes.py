@@ -48,9 +48,9 @@ OPTIMIZED_NEWER = ("; on the {runs} later runs of newer models and GPUs, each mo
 # the eager engine's: four FastChat models at batch 1
 EAGER_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} FastChat configurations at "
                        "batch 1, each model counted once ({models} models, A100); held out by model, each with its "
-                       "interval from the others' (nested), they held {held} of its times per output token "
-                       "(`python -m estimator validate --inference`); beyond batch 1 and one device, nothing measured "
-                       "them; memory is exact arithmetic")
+                       "interval from the others' (nested), the intervals held {held} of those configurations' times "
+                       "per output token (`python -m estimator validate --inference`; three of the models are one "
+                       "shape); beyond batch 1 and one device, nothing measured them; memory is exact arithmetic")
 
 
 # The numbers whose spoken name starts with a vowel ("eight", "eleven", "eighteen", "eighty", "eight
