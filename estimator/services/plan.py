@@ -327,6 +327,17 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
         return (f"tensor parallelism {lay.tp} spans {math.ceil(lay.tp / up)} scale-up domains of {up} devices: its "
                 f"all-reduces cross the scale-out network {links}, exposed {parts.tp_comm_s / parts.total_s:.0%} of the "
                 "step; the planner keeps tensor parallelism within one domain (`plan` lists its layouts)")
+    if lay.devices > up and up % lay.tp:
+        # a degree that does not tile the domain: laid out in order, some groups straddle two domains, which the step
+        # times as inside one (summary of weak points, 2026-11-28: `--tp 16` on GB200 NVL72 racks, unsaid)
+        groups = lay.devices // lay.tp
+        straddle = sum(i * lay.tp // up != ((i + 1) * lay.tp - 1) // up for i in range(groups))
+        if straddle:
+            return (f"tensor parallelism {lay.tp} does not tile the {up}-device scale-up domain: {straddle} of its "
+                    f"{groups:,} groups {'straddles' if straddle == 1 else 'straddle'} two domains, whose all-reduces "
+                    "would cross the scale-out network "
+                    f"{links}; the step times every group as inside one domain (the planner takes degrees that tile "
+                    "it: `plan` lists its layouts)")
     if lay.tp * lay.cp > up:
         return (f"context parallelism {lay.cp} over tensor parallelism {lay.tp} spans {math.ceil(lay.tp * lay.cp / up)} "
                 f"scale-up domains of {up} devices: its K and V exchanges cross the scale-out network {links}, exposed "

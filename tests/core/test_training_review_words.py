@@ -79,3 +79,22 @@ def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them
     assert [n for n in est.notes if n.startswith(f"expert all-to-alls: {share:.0%} of the step")]
     dense = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
     assert not [n for n in dense.notes if "all-to-alls" in n]
+
+
+@pytest.mark.parametrize("tp, devices, straddling", [(16, 144, "1 of its 9 groups straddles"),
+                                                      (16, 288, "2 of its 18 groups straddle"), (8, 144, None),
+                                                      (4, 144, None)])
+def test_a_given_tensor_parallelism_that_does_not_tile_the_rack_says_how_many_groups_straddle_two(tp, devices,
+                                                                                                   straddling):
+    """Summary of weak points (2026-11-28): `--tp 16` on GB200 NVL72 racks (72 GPUs a domain) lays groups 64-79 across
+    two racks, timed as inside one, with no word. Said, with the count of groups that straddle; a degree that tiles the
+    rack (8, 4) says nothing."""
+    r = estimate(model="llama-3.1-405b", tokens=1e12, hardware="gb200", devices=devices, tp=tp, pp=devices // tp)
+    said = [n for n in r.notes if "does not tile the 72-device scale-up domain" in n]
+    if straddling is None:
+        assert not said
+    else:
+        (note,) = said
+        assert note.startswith(f"tensor parallelism {tp} does not tile the 72-device scale-up domain: {straddling} "
+                               "two domains")
+        assert "the step times every group as inside one domain" in note
