@@ -33,19 +33,21 @@ def test_the_engines_that_decode_a_static_batch_are_the_latency_and_eager_ones()
 
 
 def test_a_static_batchs_first_token_waits_for_all_its_prompts(h100):
-    """The latency engine at batch 1,024 (Llama 3.1 8B, one H100): its first token comes after the 1,024 prompts'
-    prefill, 1,024 times batch 1's prefill (compute-bound, so in proportion), plus a step; at batch 1 one prompt's.
+    """The latency engine at batch 256 (Llama 3.1 8B, one H100; the largest whose cache holds every sequence at full
+    length, a static batch's last step: 1,024 did until 2026-11-28): its first token comes after the 256 prompts'
+    prefill, 256 times batch 1's prefill (compute-bound, so in proportion), plus a step; at batch 1 one prompt's.
     The in-flight engine at the same batch waits for its own prompt only."""
     latency = serving_data.load_serving_fit("latency")
     one = inference(_scenario("llama-3.1-8b", batch_size=1), h100, latency)
-    many = inference(_scenario("llama-3.1-8b", batch_size=1024), h100, latency)
+    many = inference(_scenario("llama-3.1-8b", batch_size=256), h100, latency)
+    assert many.batch_size == 256                                       # it fits: no batch cut
     prefill_one = one.ttft_s - one.seconds_per_output_token           # one prompt's prefill, alone
     assert prefill_one > 0
-    assert many.ttft_s - many.seconds_per_output_token == pytest.approx(1024 * prefill_one, rel=0.01)
-    assert many.ttft_s > 3.0 and one.ttft_s < 0.03                     # 4.2 s against 12 ms
-    assert many.ttft_how == "the batch's 1,024 prompts' prefill (a static batch) and one step"
+    assert many.ttft_s - many.seconds_per_output_token == pytest.approx(256 * prefill_one, rel=0.01)
+    assert many.ttft_s > 0.75 and one.ttft_s < 0.03                    # 1.05 s against 12 ms
+    assert many.ttft_how == "the batch's 256 prompts' prefill (a static batch) and one step"
     assert one.ttft_how == "the prompt's prefill and one step"
-    flight = inference(_scenario("llama-3.1-8b", batch_size=1024), h100, serving_data.load_serving_fit("optimized-2024"))
+    flight = inference(_scenario("llama-3.1-8b", batch_size=256), h100, serving_data.load_serving_fit("optimized-2024"))
     assert flight.ttft_s < 0.2 and flight.ttft_how == "the prompt's prefill and one step"
 
 
@@ -222,3 +224,21 @@ def test_the_serving_docs_quote_the_interactive_bounds_figures():
     assert f"now reads {served(model='llama-2-70b', tpot_ms=40)} (MLPerf's benchmark itself" in text
     assert f"`--model llama2-70b-99 --bits 8 --kv-bits 8 --tpot-ms 40`: {bench})" in text
     assert f"`--model llama2-70b-interactive-99 --bits 8 --kv-bits 8` reads {served(model='llama2-70b-interactive-99')}." in text
+
+
+@pytest.mark.parametrize("engine", ["latency", "eager-2023"])
+def test_a_static_batch_holds_every_sequence_at_full_length_in_its_kv_cache(engine):
+    """Serving review 2026-11-28: the latency engine sized its KV cache as a paged engine's stream does (prompt + half
+    the output), and served a batch of 92 at 1,000 + 8,000 tokens on one H100 whose cache reaches 108 GB of 60 by the
+    last step. A static batch holds prompt + the whole output; a paged engine keeps the average."""
+    kw = dict(model="llama-3.1-8b", hardware="h100-sxm", devices=1, batch_size="max", prompt_tokens=1000,
+              tokens_per_query=8000, tokens=1e9)
+    static = limits.inference_report(engine=engine, **kw).result
+    paged = limits.inference_report(**kw).result
+    per_token = static.kv_cache_gb / static.batch_size / 9000
+    assert per_token == pytest.approx(paged.kv_cache_gb / paged.batch_size / 5000, rel=1e-9)
+    usable = default_profiles().profiles["h100-sxm"].memory_gb * serving_data.load_serving_fit(engine).memory_fraction
+    assert static.weights_gb + static.batch_size * 9000 * per_token <= usable * (1 + 1e-9)
+    assert static.weights_gb + (static.batch_size + 1) * 9000 * per_token > usable
+    assert static.batch_size < paged.batch_size
+    assert any("every sequence at its full length by a static batch's last step" in n for n in static.notes)

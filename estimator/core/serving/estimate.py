@@ -99,17 +99,17 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     layout = serving_layout(s, profile, served, compute, fit)
     if layout is not None:  # the degree and the batch chosen: the memory and the step are one replica's
         s = replace(s, batch_size=layout.batch, ep=layout.ep if layout.ep > 1 else s.ep)
-        memory = memory_fit(replace(s, devices=layout.tp * layout.ep), profile, served, fit.memory_fraction, fit.memory_source)
+        memory = memory_fit(replace(s, devices=layout.tp * layout.ep), profile, served, fit.memory_fraction, fit.memory_source, fit.static_batch)
         memory = replace(memory, devices_how=layout.how)
     else:
-        memory = memory_fit(s, profile, served, fit.memory_fraction, fit.memory_source)
+        memory = memory_fit(s, profile, served, fit.memory_fraction, fit.memory_source, fit.static_batch)
     replicas = 1 if layout is None else layout.replicas
     # a replica beyond one scale-up domain all-reduces over the scale-out network
     compute = replace(compute, device=device_at(profile, compute.device, memory.devices))
     ep = expert_parallel(s)
     preempted = ()
     if memory.preempted:  # a paged engine runs the batch that fits, the rest preempted: the figures are that batch's
-        preempted = (preemption_note(memory.footprint, memory.devices, profile),)
+        preempted = (preemption_note(memory.footprint, memory.devices, profile, fit.static_batch),)
         s = replace(s, batch_size=int(memory.footprint.max_batch))
     decode = decode_step(s, fit, served, compute, memory)
     totals = serving_totals(s, profile, fit, served, compute, memory, decode,

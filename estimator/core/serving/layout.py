@@ -117,7 +117,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         devices, whose = int(s.tp), "the tensor-parallel degree given"
     else:  # the fewest that hold the weights and one sequence (or the batch given)
         devices = memory_fit(replace(s, batch_size=fixed or 1), profile, served, fit.memory_fraction,
-                             fit.memory_source).devices
+                             fit.memory_source, fit.static_batch).devices
         whose = "the fewest that hold the weights and " + ("the batch's KV cache" if fixed else "one sequence")
     # a batch given with neither devices nor a degree: one replica of the devices that hold it, as without a bound; a
     # bound may only lower its batch (review 2026-11-27: a loose bound had split the devices sized for 4,000 in all
@@ -140,7 +140,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             # a bound lowered the batch given: the fewest devices that hold the batch it allows (review 2026-11-26:
             # 2,000 given with a 20 ms bound took 2 devices for 2,000 and ran 166, which one holds)
             fewer = memory_fit(replace(s, batch_size=best.batch), profile, served, fit.memory_fraction,
-                               fit.memory_source).devices
+                               fit.memory_source, fit.static_batch).devices
             if fewer < devices:
                 devices, best = fewer, best_on(fewer)
                 whose = "the fewest that hold the weights and the batch the bound allows"
@@ -151,7 +151,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 # group given is what to enlarge, not the devices (serving-engineer review 2026-11-28)
                 try:
                     memory_fit(replace(s, devices=expert_parallel(s), batch_size=fixed or 1), profile, served,
-                               fit.memory_fraction, fit.memory_source)
+                               fit.memory_fraction, fit.memory_source, fit.static_batch)
                 except InputError as exc:
                     if s.ep is None:
                         raise
@@ -164,7 +164,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                                               default=devices)
             try:
                 memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction,
-                           fit.memory_source)
+                           fit.memory_source, fit.static_batch)
             except InputError as exc:
                 if s.tp is not None:  # the degree given is what holds too little: more devices would not help
                     raise _given_degree_refusal(exc, "tensor-parallel", "tp", int(s.tp), s.devices) from None
@@ -173,7 +173,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                           prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
                                           weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
                                           memory_fraction=fit.memory_fraction, beams=int(s.beams),
-                                          draft_layers=draft_layers_of(s.draft_tokens))
+                                          draft_layers=draft_layers_of(s.draft_tokens), static_batch=fit.static_batch)
                 if largest >= devices or not whole.runs:  # all the devices would not hold it either: more, as said
                     raise
                 # the devices hold it, but no tensor-parallel group can take them all (review 2026-11-26: 3 H100s

@@ -67,9 +67,14 @@ class Footprint:
         return self.batch if self.fits else float(self.max_batch)
 
 
-def sequence_tokens(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:
+def sequence_tokens(prompt_tokens: float, output_tokens: float, beams: int = 1, static_batch: bool = False) -> float:
     """The tokens a request in flight holds in the KV cache on average (paged engines; the module docstring); with
-    beam search, its prompt once and each beam's output: ``step.beam_search_holds``, the decode step's own count."""
+    beam search, its prompt once and each beam's output: ``step.beam_search_holds``, the decode step's own count. In
+    an engine that runs a static batch (``ServingFit.static_batch``: every sequence starts together and runs to its
+    end) the cache must hold every sequence at its full length by the last step: the prompt and the whole output
+    (serving review 2026-11-28: the latency engine had reported batches of 92 whose cache reached 108 GB of 60)."""
+    if static_batch:
+        return float(prompt_tokens) + float(beams) * float(output_tokens)
     return beam_search_holds(prompt_tokens, output_tokens, beams)
 
 
@@ -81,14 +86,15 @@ def draft_layers_of(draft_tokens: int) -> int:
 def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
                       prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
                       memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, ep: int = 1,
-                      draft_layers: int = 0) -> Footprint:
+                      draft_layers: int = 0, static_batch: bool = False) -> Footprint:
     """The weights and the KV cache of the batch run (the whole ``batch``, or the largest that fits) against
     ``devices`` × capacity × ``memory_fraction`` (the engine's); ``beams``: each request's beam width. ``ep``: the
     ``devices`` are an expert-parallel group (``step.step``): each holds the weights outside the experts whole and
     1/ep of the experts, and its own sequences' KV cache, none replicated (attention data-parallel).
     ``draft_layers``: a speculative-decoding draft head of that many layers beside the model (``draft_layers_of``):
     each a layer's share of the blocks' weights and its own KV cache, a layer's share of the model's (its LM head the
-    model's own)."""
+    model's own). ``static_batch``: the engine runs a static batch, its cache sized at full length
+    (``sequence_tokens``)."""
     if ep > 1:
         weights = ep * stored_weight_bytes_per_device(arch, params, weight_bits, ep) / BYTES_PER_GB
         replication = 1.0
@@ -100,7 +106,8 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
         embeddings = embedding_params(arch, params)[0] * EMBEDDING_BITS / BITS_PER_BYTE / BYTES_PER_GB
         weights += share * max(0.0, weights - embeddings)
     # windowed layers hold at most their window (``Architecture.held_share``)
-    per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams) * arch.held_share(prompt_tokens, output_tokens)
+    per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams, static_batch)
+               * arch.held_share(prompt_tokens, output_tokens)
                * arch.kv_bytes_per_token(kv_bits)
                * replication * (1.0 + share) / BYTES_PER_GB)
     usable = devices * memory_gb_per_device * memory_fraction
@@ -112,13 +119,14 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
 
 def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,
                    prompt_tokens: float, output_tokens: float, weight_bits: int, kv_bits: int,
-                   memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, draft_layers: int = 0) -> int:
+                   memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, draft_layers: int = 0,
+                   static_batch: bool = False) -> int:
     """The smallest power of two of devices whose usable memory holds the weights and the batch's
     KV cache (tensor parallelism splits heads, so engines take powers of two)."""
     need = serving_footprint(params=params, arch=arch, memory_gb_per_device=memory_gb_per_device, devices=1, batch=batch,
                              prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
                              kv_bits=kv_bits, memory_fraction=memory_fraction, beams=beams,
-                             draft_layers=draft_layers)
+                             draft_layers=draft_layers, static_batch=static_batch)
     per_device = memory_gb_per_device * memory_fraction
     n = max(1, math.ceil((need.weights_gb + batch * need.kv_gb_per_sequence) / per_device - 1e-12))
     devices = 1 << (n - 1).bit_length()

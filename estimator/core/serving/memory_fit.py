@@ -37,7 +37,8 @@ class MemoryFit:
 
 
 def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedModel,
-               memory_fraction: float = USABLE_MEMORY_FRACTION, memory_source: str = USABLE_MEMORY_SOURCE) -> MemoryFit:
+               memory_fraction: float = USABLE_MEMORY_FRACTION, memory_source: str = USABLE_MEMORY_SOURCE,
+               static_batch: bool = False) -> MemoryFit:
     """The devices given (a tensor-parallel degree that splits the heads) or the fewest that hold the weights and
     the batch's KV cache (``inference_checks.devices_for_heads``), at the engine's ``memory_fraction`` (what it is and
     whence: ``memory_source``). On the devices given, a batch beyond what they hold runs as the largest that fits, the
@@ -49,7 +50,7 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
     shape = dict(params=served.params, arch=architecture, memory_gb_per_device=profile.memory_gb, batch=batch,
                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=int(s.bits),
                  kv_bits=int(s.kv_bits), memory_fraction=memory_fraction, beams=int(s.beams),
-                 draft_layers=draft_layers_of(s.draft_tokens))
+                 draft_layers=draft_layers_of(s.draft_tokens), static_batch=static_batch)
     ep = expert_parallel(s)
     if ep > 1:  # one replica: an expert-parallel group of ep devices, attention data-parallel
         devices = ep
@@ -74,14 +75,19 @@ def expert_parallel(s: InferenceScenario) -> int:
     return int(s.ep) if s.ep is not None else 1
 
 
-def preemption_note(footprint: Footprint, devices: int, profile: HardwareProfile) -> str:
-    """What a batch beyond the memory does on a paged engine: the largest batch that fits runs, the rest waits."""
-    return (f"batch {count_text(footprint.batch)} does not fit: its KV cache at the average sequence in flight "
+def preemption_note(footprint: Footprint, devices: int, profile: HardwareProfile, static_batch: bool = False) -> str:
+    """What a batch beyond the memory does on a paged engine: the largest batch that fits runs, the rest waits. An
+    engine that runs a static batch does not preempt: it says so, and the largest batch that fits is estimated."""
+    held = ("at full length, as a static batch's last step holds every sequence" if static_batch
+            else "at the average sequence in flight")
+    then = ("an engine that runs a static batch does not preempt (it would run out of memory), so the batch estimated "
+            f"here is the largest that fits, {count_text(footprint.max_batch)}" if static_batch else
+            "a paged engine preempts the sequences that do not fit (vLLM recomputes or swaps them: Kwon et al. 2023, "
+            f"arXiv:2309.06180, §4.5), so the batch run, and estimated here, is {count_text(footprint.max_batch)}")
+    return (f"batch {count_text(footprint.batch)} does not fit: its KV cache {held} "
             f"({gfmt(footprint.kv_gb_per_sequence * MB_PER_GB, 3)} MB each) beside {gfmt(footprint.weights_gb, 3)} GB of "
             f"weights needs {gfmt(footprint.needed_gb, 3)} GB of the {gfmt(footprint.usable_gb, 3)} GB usable on "
-            f"{devices} × {profile.id}; a paged engine preempts the sequences that do not fit (vLLM recomputes or swaps "
-            f"them: Kwon et al. 2023, arXiv:2309.06180, §4.5), so the batch run, and estimated here, is "
-            f"{count_text(footprint.max_batch)}")
+            f"{devices} × {profile.id}; {then}")
 
 
 def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, batch: int, prompt_tokens: float,

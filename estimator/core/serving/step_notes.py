@@ -59,7 +59,7 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
             + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
                           positions=int(s.draft_tokens) + 1, beams=int(s.beams))
-            + (memory_note(s, profile, served, memory),))
+            + (memory_note(s, profile, served, memory, fit.static_batch),))
 
 
 def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
@@ -247,9 +247,11 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
     return tuple(notes)
 
 
-def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedModel, memory: MemoryFit) -> str:
-    """Weights plus the batch's KV cache (each sequence at prompt + half its output, as a paged engine holds it),
-    copies of the KV heads across devices included, and the largest batch."""
+def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedModel, memory: MemoryFit,
+                static_batch: bool = False) -> str:
+    """Weights plus the batch's KV cache (each sequence at prompt + half its output, as a paged engine holds it; at
+    prompt + its whole output in an engine that runs a static batch), copies of the KV heads across devices included,
+    and the largest batch."""
     architecture, devices, footprint = served.architecture, memory.devices, memory.footprint
     # more devices than KV heads: each head is copied, not split (inference audit: 8 devices held twice 1 device's
     # cache with no word why)
@@ -267,8 +269,11 @@ def memory_note(s: InferenceScenario, profile: HardwareProfile, served: ServedMo
                    f"{gfmt(held, 3)} of the whole cache")
     return (f"memory: weights {gfmt(footprint.weights_gb, 3)} GB + KV cache {gfmt(footprint.kv_cache_gb, 3)} GB "
             f"(batch {count_text(int(s.batch_size))} × {count_text(float(s.prompt_tokens))} + {beams}"
-            f"{count_text(float(s.tokens_per_query))} ÷ 2 tokens, a sequence's average in flight as a paged engine holds "
-            f"it, at {int(s.kv_bits)} bits{copied}); the largest batch that "
+            + (f"{count_text(float(s.tokens_per_query))} tokens, every sequence at its full length by a static batch's "
+               "last step" if static_batch else
+               f"{count_text(float(s.tokens_per_query))} ÷ 2 tokens, a sequence's average in flight as a paged engine "
+               "holds it")
+            + f", at {int(s.kv_bits)} bits{copied}); the largest batch that "
             f"fits on {devices} × {profile.id} is {count_text(footprint.max_batch)} "
             f"({memory.memory_source})")
 

@@ -178,7 +178,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         room = serving_footprint(params=params, arch=arch, memory_gb_per_device=dev.memory_gb, devices=group, batch=1,
                                  prompt_tokens=prompt_tokens, output_tokens=output_tokens, weight_bits=weight_bits,
                                  kv_bits=kv_bits, memory_fraction=fit.memory_fraction, beams=beams, ep=e,
-                                 draft_layers=draft_layers_of(draft_tokens)).max_batch
+                                 draft_layers=draft_layers_of(draft_tokens), static_batch=fit.static_batch).max_batch
         if room < 1:
             continue
 
