@@ -170,7 +170,10 @@ def test_deepseek_r1_is_deepseek_v3s_shape(catalog):
     r1, v3 = catalog["deepseek-r1"], catalog["deepseek-v3"]
     assert (r1.params, r1.arch.active_params, r1.arch.kv_heads, r1.arch.head_dim, r1.arch.experts) == (
         v3.params, v3.arch.active_params, v3.arch.kv_heads, v3.arch.head_dim, v3.arch.experts)
-    assert "2501.12948" in r1.source and r1.train_tokens is None   # post-training of V3-Base, not a new pretraining
+    assert "2501.12948" in r1.source
+    # post-training of V3-Base, not a new pretraining: its tokens are the base's, as a fine-tune's are (serving review
+    # 2026-11-28: with none, its break-even had taken 20 tokens a parameter)
+    assert r1.train_tokens == v3.train_tokens == 14.8e12
 
 
 def test_a_name_two_models_claim_is_refused_with_the_file(tmp_path, monkeypatch):

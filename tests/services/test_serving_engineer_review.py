@@ -93,3 +93,14 @@ def test_weights_that_just_miss_the_memory_are_said_to_a_decimal(cli):
     r = cli("inference", "--tokens", "1e6", "--model", "deepseek-v3", "--hardware", "gb200", "--devices", "8",
             "--bits", "16")
     assert r.code == 2 and "the weights need 1,342.0 GB; 8 × 186 GB of gb200 offer 1,339.2 GB" in r.err
+
+
+def test_deepseek_r1s_break_even_takes_its_base_models_published_pretraining_tokens(cli):
+    """Serving review 2026-11-28: DeepSeek-R1's catalog entry had no pretraining tokens, so its break-even took 20 a
+    parameter (13.4T); it takes DeepSeek-V3-Base's published 14.8T, as a fine-tune takes its base model's."""
+    import json
+    r = cli("inference", "--model", "deepseek-r1", "--hardware", "h200-sxm", "--devices", "8", "--tokens", "1e9",
+            "--format", "json")
+    training = json.loads(r.out)["training"]
+    assert training["flops"] == pytest.approx(6 * 37.0e9 * 14.8e12, rel=1e-3)
+    assert "D = 1.48 × 10¹³ tokens (published: DeepSeek-V3-Base's 14.8T" in training["source"]
