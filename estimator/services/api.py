@@ -411,7 +411,10 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     try:
         # the interleaving the step model ran (given or the planner's): its schedule's memory too
         vp = setup.run.step.layout.vp if setup.run is not None else 1
-        tm = training_memory(scenario, profile, preset, est.precision, vp=vp, **(memory_used or {}))
+        # and its micro-batches a step: fewer than the schedule keeps in flight are all the first stage holds
+        micro_batches = setup.run.step.layout.micro_batches if setup.run is not None else None
+        tm = training_memory(scenario, profile, preset, est.precision, vp=vp, micro_batches=micro_batches,
+                             **(memory_used or {}))
     except InputError as exc:
         if asked:
             raise

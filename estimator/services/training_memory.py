@@ -21,10 +21,11 @@ MEMORY_KEYS = MEMORY_INPUTS
 
 
 def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
-                    vp: int = 1, **options):
+                    vp: int = 1, micro_batches: float | None = None, **options):
     """Memory per device and the fewest devices that hold it, or None when the model's size is
     unknown (FLOPs alone) or the device states no memory. ``vp``: the interleaved chunks a pipeline stage runs (the
-    step model's layout's), whose schedule holds more activations (``memory.interleaved_penalty``)."""
+    step model's layout's), whose schedule holds more activations (``memory.interleaved_penalty``); ``micro_batches``:
+    those a replica runs a step, where the step model's layout says (``memory.in_flight``: no more are held)."""
     from estimator.core.training import memory as mem
     from estimator.services.model_shape import resolve_architecture  # it reads the catalog: only when asked
     unknown = set(options) - set(MEMORY_KEYS)
@@ -65,7 +66,7 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
                       mem.expert_params(n, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
                       arch.experts if moe else None, int(arch.vocab or 0))
     strategy = mem.Strategy(o.get("zero", 0), recompute, o.get("tp", 1), o.get("pp", 1), o.get("cp", 1), o.get("ep", 1),
-                            o.get("attention_kernel", mem.DEFAULT_ATTENTION), vp=int(vp))
+                            o.get("attention_kernel", mem.DEFAULT_ATTENTION), vp=int(vp), micro_batches=micro_batches)
     if no_memory:  # the run's own checks still hold (a tensor-parallel degree that splits no heads), as on a GPU
         mem.check_run(shape, strategy, int(scenario.devices), o.get("seq_len"), o.get("micro_batch"))
         return None

@@ -98,3 +98,12 @@ def test_a_given_tensor_parallelism_that_does_not_tile_the_rack_says_how_many_gr
         assert note.startswith(f"tensor parallelism {tp} does not tile the 72-device scale-up domain: {straddling} "
                                "two domains")
         assert "the step times every group as inside one domain" in note
+
+
+@pytest.mark.parametrize("pp, vp, m, held", [(16, 1, 4, 4), (16, 1, 64, 16), (16, 2, 16, 16), (16, 2, 64, 16 + 7.5),
+                                             (4, 4, None, 4 + 0.75), (1, 1, 8, 1)])
+def test_the_first_stage_holds_no_more_micro_batches_than_the_step_runs(pp, vp, m, held):
+    """Planner review 2026-11-28: 1F1B's first stage holds p micro-batches, the interleaved schedule p + (p − 1)/v, but
+    never more than the step's m (Megatron-Core's warm-up caps at every micro-batch)."""
+    from estimator.core.training.memory import in_flight
+    assert in_flight(pp, vp, m) == pytest.approx(held)

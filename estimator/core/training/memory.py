@@ -182,6 +182,9 @@ class Strategy:
     attention: str = DEFAULT_ATTENTION  # flash | eager
     sequence_parallel: bool = True  # with tensor parallelism (Korthikanti et al. §4.2.2), as Megatron-LM runs do
     vp: int = 1              # interleaved chunks per pipeline stage (``INTERLEAVED_SOURCE``: more micro-batches in flight)
+    # the micro-batches a replica runs in a step, where the layout says (None: as many as the schedule keeps in flight):
+    # fewer than that are all the first stage can hold (``in_flight``)
+    micro_batches: float | None = None
 
     def describe(self) -> str:
         parts = [f"ZeRO-{self.zero}" if self.zero else "no ZeRO sharding",
@@ -417,6 +420,17 @@ def interleaved_penalty(pp: int, vp: int) -> float:
     return 1.0 + (pp - 1) / (pp * vp) if pp > 1 and vp > 1 else 1.0
 
 
+def in_flight(pp: int, vp: int, micro_batches: float | None) -> float:
+    """The micro-batches whose activations the first pipeline stage holds at once, each counted as a whole stage's:
+    1F1B's p (Narayanan et al. 2021, §2.2), p·(1 + (p − 1)/(p·v)) interleaved (``interleaved_penalty``), and never
+    more than the step's micro-batches m: the warm-up runs at most all of them (Megatron-Core's
+    ``get_pp_rank_microbatches`` caps the warm-up at m·v chunks, i.e. m whole micro-batches; its theoretical memory
+    scales the activations by min(1, m/p)). Planner review 2026-11-28: Llama 3 405B at TP 8, PP 16, VP 7 with 16
+    micro-batches had been held at 94.6 GB, "does not fit", where those 16 are all it holds."""
+    whole = pp * interleaved_penalty(pp, vp)
+    return whole if micro_batches is None else min(whole, max(1.0, float(micro_batches)))
+
+
 # ZeRO-3 (FSDP's full sharding) gathers each unit's parameters whole before its forward and backward, and holds the
 # unit's gradients whole until they are reduce-scattered (PyTorch's FSDP2 tutorial: "before forward and backward,
 # sharded parameters are all-gathered into unsharded parameters"; "inside backward, local unsharded gradients are
@@ -481,7 +495,7 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
     # the interleaved schedule holds more micro-batches in flight on the first stage: its activations × (1 + (p − 1) ÷
     # (p·v)) (INTERLEAVED_SOURCE; researcher review 2026-11-27: left out, TP4 PP2×4 of Llama 3.1 70B read 81.8 GB,
     # "fits", where Megatron counts 87.5 GB of an 85.5 GB H100)
-    first = act * interleaved_penalty(st.pp, st.vp)
+    first = act / st.pp * in_flight(st.pp, st.vp, st.micro_batches)
     act = max(first, act / st.pp + output)
     # what one rank holds whole already is not gathered
     gathered = zero3_gathered_params(shape, st, etp, dense=group > 1, experts=expert_dp > 1)

@@ -359,7 +359,7 @@ def within_run(batch: int | None, tokens: float, seq_len: int, per_round: int) -
 
 def strategy_of(layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Strategy:
     return mem.Strategy(layout.zero_stage, layout.recompute, layout.tp, layout.pp, layout.cp, layout.ep, attention,
-                        layout.sequence_parallel, vp=layout.vp)
+                        layout.sequence_parallel, vp=layout.vp, micro_batches=layout.micro_batches)
 
 
 def memory_of(mem_shape: mem.Shape, layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Breakdown:
