@@ -18,7 +18,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL, WHOLE_RUN_LONGER
 from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
-from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, matmul_ratio, matmul_share
+from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, SAID_FROM, matmul_share
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
@@ -355,18 +355,22 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
 
 
 def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
-    """Where the device's measured best matmul is below the H100's share of the peak by more than the step model's own
-    80% range covers (1 ÷ its ratio past the range's half factor): the step model takes no device's share
-    (core/hardware/matmul.py: tried, not shipped), so its time may be that much short where the step is compute-bound
-    (MI300X 0.64: up to 1.57× longer; the serving step takes it)."""
-    ratio = matmul_ratio(profile)
-    if ratio >= 1.0 or 1.0 / ratio <= math.exp(step_range.half_log):
+    """Where the device's measured best matmul is below the step model's fitted asymptotic share of the peak, so that
+    its matrix multiplies are held to it (``step.matmul_cap``; planner review 2026-11-28: an MI300X had been planned
+    at 58% MFU, past the 51% its best matmul reaches): said, with the factor. Nothing where the cap does not bind."""
+    share = matmul_share(profile)
+    if share is None:
         return None
-    return (f"on the {profile.name} the best measured matrix multiply reaches {matmul_share(profile):.0%} of the 16-bit "
-            f"peak (at BF16), on the {REFERENCE_NAME} {REFERENCE_SHARE:.0%} (its profile's [matmul]); the step model's "
-            f"matrix-multiply rates, fitted on NVIDIA and Google devices, do not account for it, so a step may take up "
-            f"to {1.0 / ratio:.2f}× as long where compute-bound, beyond the model's {step_range.level:.0%} range "
-            f"(×/÷ {math.exp(step_range.half_log):.2f})")
+    fitted = step_model()[0].gemm_efficiency
+    cap = min(1.0, share / fitted)
+    if cap >= 1.0 - SAID_FROM:
+        return None
+    return (f"on the {profile.name} the best measured matrix multiply reaches {share:.0%} of the 16-bit peak (at BF16; "
+            f"its profile's [matmul]), below the {fitted:.0%} the step model's matrix multiplies reach at their largest "
+            f"(fitted on NVIDIA and Google devices, the {REFERENCE_NAME}'s best {REFERENCE_SHARE:.0%}): its matrix "
+            f"multiplies and attention are held to it, × {cap:.2f} of the fitted rates, a step up to {1.0 / cap:.2f}× as "
+            f"long where compute-bound; no training run on this device is in the step model's data, so its "
+            f"{step_range.level:.0%} range (×/÷ {math.exp(step_range.half_log):.2f}) is not measured there")
 
 
 def expert_overlap_note(st: StepTime) -> str | None:

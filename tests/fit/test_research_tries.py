@@ -97,7 +97,7 @@ def test_the_vllm_2024_tpot_slopes_are_what_the_serving_docs_say():
 
 def test_the_fp8_cast_try_is_what_the_accuracy_docs_say():
     """docs/explanation/accuracy.md ("Compiled FP8"): a term for FP8's casts, refitted and held out by source, moves the
-    step model little (1.084x and 1.081x against 1.088x), run 13's XL ratio to 1.26 and 1.24 (measured 1.15) and
+    step model little (1.082x and 1.081x against 1.084x; 1.084x and 1.081x against 1.088x before the devices' matmul ceiling), run 13's XL ratio to 1.26 and 1.24 (measured 1.15) and
     torchtitan's 8B to 1.29 and 1.30 (measured 1.28): tried, not shipped."""
     from pathlib import Path
 
@@ -118,9 +118,9 @@ def test_the_fp8_cast_try_is_what_the_accuracy_docs_say():
             xl = (measured_steps._predict(run13["gpt3-xl-fp8-compiled"], params, profiles)[0]
                   / measured_steps._predict(run13["gpt3-xl-compiled"], params, profiles)[0])
             got.append((round(held, 3), round(xl, 2), round(F.torchtitan_ratio(params, profiles), 2)))
-    assert got == [(1.088, 1.30, 1.27), (1.084, 1.26, 1.29), (1.081, 1.24, 1.30)]
+    assert got == [(1.084, 1.30, 1.27), (1.082, 1.26, 1.29), (1.081, 1.24, 1.30)]
     text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "accuracy.md").read_text().split())
-    assert ("held out by source 1.084–1.081× against 1.088×, the XL ratio 1.26–1.24 and torchtitan's 1.29–1.30"
+    assert ("held out by source 1.082–1.081× against 1.084×, the XL ratio 1.26–1.24 and torchtitan's 1.29–1.30"
             in text)
 
 

@@ -17,14 +17,15 @@ share, the B200's 0.95; a device without the column at its BF16 ratio × 0.88), 
 by model Offline 1.13x -> 1.11x, Server 1.14x -> 1.10x, by hardware unchanged (1.14x, 1.10x), TensorRT-LLM's later runs
 1.31x -> 1.32x (range 77% -> 75%): no gain on the newer models and GPUs, the better proxy for the rounds held back.
 
-The training step model does not take it: tried (2026-11-28), its GEMM efficiency × the ratio and refitted, held
-out by source it scored 1.09x before and after (its range holding 87% rather than 80% at x/1.25 rather than x/1.20)
-while the fitted parameters moved (overlap cost 0.08 -> 0.003, half-efficiency dimension 535 -> 412): its fit data has
-no device but NVIDIA's and Google's, and the A100's ratio (1.08) alone moved it. Its half-efficiency dimension is
-also the serving step's for a mixture of experts' expert GEMMs, and at 412 the MLPerf Mixtral results held out by model
-came out 1.15x and 1.16x too fast (1.13x, 1.12x shipped). A training step on an MI300X is therefore as fast as on an
-H100 of its peak would be; where 1 ÷ the ratio passes the step model's 80% range the estimate and the plan say so
-(services.plan.device_matmul_note, in `estimate` and `plan`: the MI300X, MI325X and MI355X).
+The training step model takes the measured share as a ceiling only (``core.training.step.matmul_cap``, planner review
+2026-11-28: an MI300X had been planned at 58% MFU, past the 51% its best matmul reaches): where the device's share is
+below the fitted asymptotic GEMM share (0.76), its matrix multiplies and attention run at that share; elsewhere (the
+fit's A100 87% and H100 80%, the B200 78%) nothing changes, so the fit's parameters stand; held out by source, folds
+whose fitted share passed the H100's are held to it too (1.088x -> 1.084x, its range holding 80%). As a ratio to the
+H100's it was tried first (2026-11-28) and not shipped: held out by source 1.09x before and after while the fitted
+parameters moved (overlap cost 0.08 -> 0.003, half-efficiency dimension 535 -> 412), the A100's ratio (1.08) alone
+moving them, and at 412 the MLPerf Mixtral results held out by model came out 1.15x and 1.16x too fast. Where the
+ceiling binds the estimate and the plan say so (services.plan.device_matmul_note: the MI300X, MI325X, MI355X, GB200).
 """
 
 from __future__ import annotations

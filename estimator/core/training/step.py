@@ -293,6 +293,9 @@ class StepHardware:
     scale_up_gb_per_s: float           # per device, per direction
     scale_out_gb_per_s: float          # per device, per direction
     sources: tuple[str, ...] = ()
+    # the device's best measured dense 16-bit matmul as a share of its 16-bit peak (its profile's [matmul]; None: not
+    # measured): the step's matrix multiplies never run faster than that (``matmul_cap``)
+    matmul_share: float | None = None
 
 
 def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = None,
@@ -318,8 +321,22 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
     from_default = default is not None and (not profile.scale_up_devices or not profile.scale_out_gb_per_s)
     sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
                + ((default.source,) if from_default else ()))
+    peak_16 = profile.peak_flops_per_s.get("bf16") or profile.peak_flops_per_s.get("fp16")
+    share = profile.matmul_bf16_flops_per_s / peak_16 if profile.matmul_bf16_flops_per_s and peak_16 else None
     return StepHardware(dict(profile.peak_flops_per_s), float(profile.memory_bandwidth_gb_per_s), int(up_devices),
-                        float(up), float(out), tuple(s for s in sources if s))
+                        float(up), float(out), tuple(s for s in sources if s), share)
+
+
+def matmul_cap(hardware: StepHardware, gemm_efficiency: float) -> float:
+    """What the step's matrix-multiply rates are multiplied by on this device: its best measured matmul's share of the
+    peak over the fitted asymptotic share, where that is less; 1 where it is not, or not measured. A fitted share
+    above what the device's best matmul reaches is physically impossible there (planner review 2026-11-28: Qwen2.5 72B
+    on 256 MI300X planned at 58% MFU, its matrix multiplies at 64% of the peak, where the MI300X's best measured
+    reaches 51%). The fit's devices (A100 87%, H100 80%, the fitted 76%) are untouched."""
+    if hardware.matmul_share is None or gemm_efficiency <= 0:
+        return 1.0
+    return min(1.0, hardware.matmul_share / gemm_efficiency)
+
 
 
 @dataclass(frozen=True)
@@ -480,7 +497,8 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     peak_16 = peak_16_device * share
     bandwidth = hardware.memory_bandwidth_gb_per_s * BYTES_PER_GB
     mem_rate = bandwidth * params.memory_efficiency
-    gemm_eff = params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
+    cap = matmul_cap(hardware, params.gemm_efficiency)    # the device's best measured matmul bounds the fitted share
+    gemm_eff = cap * params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
     gemm_bytes = GEMM_BYTES[layout.precision]
     half = half_efficiency_dim(peak_16_device, params.gemm_half_dim)
 
@@ -498,7 +516,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
                           + expert_groups * (gemm(routed_tokens, (shape.ffn_matrices - 1) * f / t, d)
                                              + gemm(routed_tokens, d, f / t)))
     attn_flops_fwd = ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * tokens * layout.seq_len * a / t
-    attn_rate = peak_16 * params.gemm_efficiency * params.attention_efficiency * layout.attention_kernel_share
+    attn_rate = peak_16 * cap * params.gemm_efficiency * params.attention_efficiency * layout.attention_kernel_share
     if layout.flash_attention:
         attention_fwd = 0.5 * attn_flops_fwd / attn_rate
         attention_bwd = FLASH_BACKWARD_OVER_FORWARD * attention_fwd
