@@ -536,6 +536,23 @@ def tight_plan_note(rows: tuple, capacity_gb: float) -> str | None:
             f"{gfmt(capacity_gb)} GB: {mem.TIGHT_WORDS}; {instead}")
 
 
+def roomy_first_note(rows: tuple, capacity_gb: float) -> str | None:
+    """Where a tight layout listed is faster than the best, which has room (``core_plan.ROOMY_WITHIN``): said, with how
+    much faster; None else."""
+    if not rows or mem.is_tight(rows[0].planned.memory.total_gb, capacity_gb):
+        return None
+    tight = next(((i, r) for i, r in enumerate(rows, 1) if mem.is_tight(r.planned.memory.total_gb, capacity_gb)
+                  and r.planned.run_seconds < rows[0].planned.run_seconds), None)
+    if tight is None:
+        return None
+    i, r = tight
+    return (f"memory: the best layout keeps room ({mem.gb(rows[0].planned.memory.total_gb)} GB a device); #{i}, "
+            f"{core_plan.layout_words(r.planned.layout)}, is {1 - r.planned.run_seconds / rows[0].planned.run_seconds:.1%} "
+            f"faster at {mem.gb(r.planned.memory.total_gb)} GB, {r.planned.memory.total_gb / capacity_gb:.1%} of "
+            f"{gfmt(capacity_gb)} GB: {mem.TIGHT_WORDS}; a layout with room leads one within "
+            f"{core_plan.ROOMY_WITHIN - 1:.0%} of its time")
+
+
 def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) -> str | None:
     """Where no global batch was given and a larger one (``LARGE_GLOBAL_BATCH_TOKENS``) makes the planner's best
     layout ``LARGE_BATCH_GAIN`` × faster or more, what each gives: the default's replicas on a large cluster get too
@@ -1126,7 +1143,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(PLAN_SIZE_ALONE_NOTE)
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):
         notes.append(f"the best layout's {overlap}")
-    if tight := tight_plan_note(rows, capacity):
+    if tight := tight_plan_note(rows, capacity) or roomy_first_note(rows, capacity):
         notes.append(tight)
     unfitted = unfitted_precision_note(precision)
     if unfitted:

@@ -54,31 +54,34 @@ def test_a_layout_near_the_devices_memory_is_said_to_be_tight():
     assert not any("tight" in n for n in roomy.notes) and roomy.to_dict()["memory"]["tight"] is False
 
 
-def test_the_plan_says_when_its_best_layout_is_tight_and_names_the_fastest_with_room():
-    """The planner ranks by time every layout that fits the whole memory; where its best comes within 10% of it (Llama
-    3.1 8B on 8 H100s: 85.0 GB of 85.52), the plan says so and names the fastest listed layout with room (#2, ZeRO-3,
-    59 GB with its gathered embedding table, 1.4% slower); where it does not (the 70B on 1,024: 48.9 GB), nothing."""
+def test_the_plan_leads_with_room_and_says_what_a_tight_layout_would_gain():
+    """The planner ranks by time every layout that fits the whole memory; a tight one (above 90% of it) gives way to the
+    fastest with room within 5% of its time (planner review 2026-11-28: Llama 3.1 8B on 8 H100s had led at 85.0 GB of
+    85.52, 1.3% faster than ZeRO-3 at 59 GB), and the plan says what the tight one would gain; where no layout listed
+    is tight and faster (the 70B on 1,024: 48.9 GB), nothing."""
     from estimator.services.plan import plan
     loose = plan(**LLAMA_70B)
     assert loose.rows[0].planned.memory.total_gb < 0.9 * 85.52
-    assert not any("tight" in n for n in loose.notes)
-    tight = plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8)
-    (said,) = [n for n in tight.notes if "tight" in n]
-    assert said.startswith("memory: the best layout is tight, 85 GB a device, 99% of 85.52 GB: above 90% of the "
-                           "device's memory")
-    second = tight.rows[1].planned
-    assert second.memory.total_gb <= 0.9 * 85.52
-    slower = second.run_seconds / tight.rows[0].planned.run_seconds - 1
-    assert said.endswith(f"the fastest listed with room: #2, TP 1 × PP 1 × DP 8, ZeRO-3, micro-batch 4, 4.19 × 10⁶ "
-                         f"tokens a step (2,048 × 2,048), no recomputation, bf16, 59 GB, {slower:.1%} slower")
-    assert f"{slower:.1%}" == "1.4%"
+    assert not any("tight" in n or "keeps room" in n for n in loose.notes)
+    roomy = plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8)
+    best, second = roomy.rows[0].planned, roomy.rows[1].planned
+    assert best.memory.total_gb <= 0.9 * 85.52 < second.memory.total_gb and second.run_seconds < best.run_seconds
+    assert best.run_seconds <= 1.05 * second.run_seconds
+    (said,) = [n for n in roomy.notes if "keeps room" in n]
+    faster = 1 - second.run_seconds / best.run_seconds
+    assert said.startswith(f"memory: the best layout keeps room (59 GB a device); #2, TP 1 × PP 1 × DP 8, ZeRO-1, "
+                           f"micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no recomputation, bf16, is "
+                           f"{faster:.1%} faster at 85 GB, 99.4% of 85.52 GB: above 90% of the device's memory")
+    assert said.endswith("a layout with room leads one within 5% of its time")
+    assert f"{faster:.1%}" == "1.3%"
 
 
 def test_a_layout_that_does_not_fit_names_the_planners_best_and_says_when_it_is_tight():
     notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, tp=1, zero=0, micro_batch=8)
     (said,) = [n for n in notes if n.startswith("the layout given does not fit")]
-    assert said.endswith("TP 1 × PP 1 × DP 8, ZeRO-1, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no "
-                         "recomputation, bf16 (tight: 99% of the device's memory)")
+    # the planner's best now keeps room where one within 5% of the tight one's time does (2026-11-28)
+    assert said.endswith("TP 1 × PP 1 × DP 8, ZeRO-3, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no "
+                         "recomputation, bf16")
 
 
 def test_zero_given_alone_is_said_as_data_parallelism_alone_and_the_best_named_keeps_it():
@@ -89,8 +92,8 @@ def test_zero_given_alone_is_said_as_data_parallelism_alone_and_the_best_named_k
     (said,) = [n for n in notes if "does not fit in memory" in n]
     assert said.startswith("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give "
                            "tensor and pipeline parallelism to split the model), and it does not fit in memory (210 GB")
-    assert said.endswith("TP 2 × PP 1 × DP 4, ZeRO-0, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no "
-                         "recomputation, bf16 (tight: 99% of the device's memory)")
+    best = said.split("the planner's best that fits")[1]
+    assert ", ZeRO-0, " in best and "(tight" not in best   # the ZeRO given, and room (2026-11-28)
     seventy = _notes(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, zero=1)
     (said,) = [n for n in seventy if "does not fit in memory" in n]
     assert "(330 GB a device of 85.52 GB)" in said and ", ZeRO-1, " in said.split("the planner's best that fits")[1]
