@@ -78,7 +78,8 @@ def render() -> None:
     st.title("Plan a training run", anchor=False)
     st.markdown("The parallel layouts that fit each device's memory, ranked by the step model's time "
                 "(tensor parallelism within the scale-up domain, pipeline, context and data parallelism, ZeRO, "
-                "micro-batch, recomputation), the run's time ÷ a goodput for restarts and checkpoints.")
+                "micro-batch, recomputation; a layout above 90% of the memory after the fastest with room within 5% "
+                "of its time), the run's time ÷ a goodput for restarts and checkpoints.")
     models = list(load_catalog())
     # the devices `plan` takes: links known, and none older than the step model's fit (its refusal, not offered)
     profiles = sorted(p for p, prof in default_profiles().profiles.items() if not_offered(prof) is None)

@@ -12,7 +12,7 @@ from estimator.cli.input_args import add_input_args
 from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, is_tight
-from estimator.core.training.plan import VP_CHOICES
+from estimator.core.training.plan import ROOMY_WITHIN, VP_CHOICES
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import dump_json
@@ -61,7 +61,8 @@ def table_text(report: plan_service.PlanReport) -> str:
         out.append(f"Fewest devices for the {target}: {r.devices:,}")
     meet = f" and meet the {r.target}" if r.target is not None else ""
     within = f" in the profile's {gfmt(r.capacity_gb, 3)} GB a device" if r.capacity_gb else ""
-    out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet} ({r.considered:,} layouts considered; "
+    out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet}, a tight one after the fastest with room "
+               f"within {ROOMY_WITHIN - 1:.0%} of its time ({r.considered:,} layouts considered; "
                f"{r.timed:,} step "
                f"times, each interleaving of those that fit ({', '.join(map(str, VP_CHOICES[:-1]))} or {VP_CHOICES[-1]} "
                "chunks a stage, where the "
@@ -142,8 +143,9 @@ def cmd_plan(args):
 
 
 def register(sub):
-    p = sub.add_parser("plan", help="the parallel layouts of a training run that fit memory, ranked by time "
-                                    "(or the fewest devices for a deadline or budget)")
+    p = sub.add_parser("plan", help="the parallel layouts of a training run that fit memory, ranked by time, a tight "
+                                    "one after the fastest with room within 5%% of it (or the fewest devices for a "
+                                    "deadline or budget)")
     m = p.add_argument_group("the model (a catalog model, the parameters, or the architecture)")
     add_input_args(m, PLAN, MODEL_NAMES)
     r = p.add_argument_group("the run")

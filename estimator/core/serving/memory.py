@@ -5,7 +5,9 @@ Paged engines (vLLM's PagedAttention, Kwon et al. 2023, arXiv:2309.06180, §4; T
 allocate the KV cache block by block as sequences grow and free it when they finish, so a running batch holds
 each sequence at its current length: under a steady stream, the prompt plus half the output on average
 (``AVERAGE_OUTPUT_SHARE``). A batch larger than that memory holds is not refused: the engine preempts
-sequences (vLLM recomputes or swaps them; §4.5) and runs the batch that fits, the effective batch.
+sequences (vLLM recomputes or swaps them; §4.5) and runs the batch that fits, the effective batch. An engine that
+decodes a static batch (``ServingFit.static_batch``) holds every sequence at its full length by the last step: its
+cache is sized at the prompt and the whole output (``sequence_tokens``), and a batch beyond it does not preempt.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ Server scenario). The building block for the serving questions ``--batch-size ma
 
 Given ``devices``, each power-of-two tensor-parallel degree ``tp`` that divides them and splits the attention
 heads runs ``devices ÷ tp`` replicas; each replica's batch is the largest whose KV cache fits beside the
-weights at the average sequence in flight (``memory.serving_footprint``, a paged engine), at most the engine's
+weights at the average sequence in flight (``memory.serving_footprint``, a paged engine; at full length in an engine
+that decodes a static batch), at most the engine's
 ``max_batch`` (its scheduler's cap), and, under a TPOT bound, the largest whose step keeps within it. Throughput
 is replicas × batch ÷ TPOT, the step's prefill included (``step.step``: B ÷ T prompts start per step, as an
 in-flight batching engine with chunked prefill mixes them into the decode steps). The best degree wins (the

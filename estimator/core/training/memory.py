@@ -425,8 +425,8 @@ def in_flight(pp: int, vp: int, micro_batches: float | None) -> float:
     1F1B's p (Narayanan et al. 2021, §2.2), p·(1 + (p − 1)/(p·v)) interleaved (``interleaved_penalty``), and never
     more than the step's micro-batches m: the warm-up runs at most all of them (Megatron-Core's
     ``get_pp_rank_microbatches`` caps the warm-up at m·v chunks, i.e. m whole micro-batches; its theoretical memory
-    scales the activations by min(1, m/p)). Planner review 2026-11-28: Llama 3 405B at TP 8, PP 16, VP 7 with 16
-    micro-batches had been held at 94.6 GB, "does not fit", where those 16 are all it holds."""
+    scales the activations by min(1, m/p)). Planner review 2026-11-28: Llama 3 405B at TP 8, PP 16, VP 7 (ZeRO-1) with 16
+    micro-batches had been held at 94.6 GB, "does not fit" (at VP 2, 112 GB), where those 16 are all it holds."""
     whole = pp * interleaved_penalty(pp, vp)
     return whole if micro_batches is None else min(whole, max(1.0, float(micro_batches)))
 
