@@ -13,7 +13,7 @@ torchtitan's Llama 3.1 8B (d_model 4,096) on 8 and 128 H100s gained 1.28x and 1.
 
 The forms tried add ``extra`` 16-bit elements per d_model per token per layer to the memory-bound work of an FP8 step
 (forward; the backward's twice that, as the model does for all its memory-bound work), then refit every parameter on
-the published layouts and hold them out by source as ``python -m estimator.io.layouts_data`` does:
+the published layouts and hold them out by source as ``python -m estimator fit-step`` does:
 
 - 0 (shipped): no cast traffic;
 - 8: the activations a GPT block casts (4 linear inputs, 7·d elements, forward; 4 output gradients, 9·d, backward),

@@ -5,7 +5,7 @@
 A GEMM's efficiency in the step model (``estimator/core/training/step.py``) is
 ``gemm_efficiency · Π x/(x + h)`` over its three dimensions. The forms of h tried, each with the step model's
 other parameters refitted on the published layouts (``estimator/data/training_layouts.csv``) and held out by
-source as ``python -m estimator.io.layouts_data`` does:
+source as ``python -m estimator fit-step`` does:
 
 - ``peak`` (shipped): h grows with the device's dense 16-bit peak (elements per PFLOP/s);
 - ``peak_share``: the same, times the share of the SMs a run leaves to compute (DeepSeek-V3's 112 of 132);

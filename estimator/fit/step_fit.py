@@ -190,7 +190,7 @@ def cross_validate(rows: Sequence[LayoutRow], start: StepParams | None = None) -
     return tuple(out)
 
 
-def nested_halves(rows: Sequence[LayoutRow], start: StepParams | None = None) -> dict[str, tuple[float, float]]:
+def nested_halves(rows: Sequence[LayoutRow]) -> dict[str, tuple[float, float]]:
     """Each source's 80% half-widths (step model, baseline) with its rows in no fit behind them (audit 2026-11-28:
     ``cross_validate``'s interval for a held-out source pooled the other sources' held-out errors, each from a fit
     that had the held-out source's rows): for each source s, each other source t predicted by a fit on neither s's
@@ -203,7 +203,7 @@ def nested_halves(rows: Sequence[LayoutRow], start: StepParams | None = None) ->
             if t == s:
                 continue
             train = [r for r in rows if r.source_key not in (s, t)]
-            params, mfu = fit_params(train, start), flat_mfu(train)
+            params, mfu = fit_params(train), flat_mfu(train)   # from the defaults (no start that saw s)
             for r in rows:
                 if r.source_key == t:
                     errors.append(abs(math.log(predict(r, params) / measured_tokens_per_s(r))))

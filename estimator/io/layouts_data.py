@@ -2,8 +2,8 @@
 
 Reads ``estimator/data/training_layouts.csv`` (86 published configurations, each row citing its
 source) through the guarded reader into ``estimator.fit.step_fit.LayoutRow``s, with the hardware
-from the bundled profiles; writes ``estimator/data/step_fit.json``. Run
-``python -m estimator.io.layouts_data`` to refit and rewrite it (``--check``: compare instead).
+from the bundled profiles; the fit's JSON (``fit_json``) that ``python -m estimator fit-step`` writes to
+``estimator/data/step_fit.json`` (``--check``: compare instead).
 """
 
 from __future__ import annotations
@@ -11,21 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from functools import lru_cache
 
-from estimator.core.base.errors import DataFileError, EstimatorError, InputError
-from estimator.core.base.fit_diff import stale_fields
+from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.units import PARAMS_PER_BILLION
 from estimator.core.training.step import FLASH2_ON_HOPPER, Layout, ModelShape, step_hardware
 from estimator.fit.step_fit import LayoutRow, fit_document
 from estimator.io import safe_read
-from estimator.io.calibration_io import write_text_atomic
 from estimator.io.datafiles import DATA_DIR, default_profiles
 
 LAYOUTS_PATH = DATA_DIR / "training_layouts.csv"
 STEP_FIT_PATH = DATA_DIR / "step_fit.json"
-FIT_COMMAND = "python -m estimator fit-step"  # (or python -m estimator.io.layouts_data, this module's main)
+FIT_COMMAND = "python -m estimator fit-step"
 
 
 def _int(row, key, default=None):
@@ -104,28 +101,6 @@ def layout_citations() -> dict[str, tuple[str, str]]:
             for r in csv.DictReader(io.StringIO(text))}
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    try:
-        text = fit_json()
-        if "--check" in argv:
-            # as `fit-step --check` (code review 2026-11-28: this exited 1 with no error line)
-            stale = stale_fields(json.loads(text), json.loads(safe_read.read_data_text(STEP_FIT_PATH)))
-            if stale:
-                raise DataFileError(f"{STEP_FIT_PATH} differs from a fresh fit in {', '.join(stale[:5])}; run "
-                                    f"`{FIT_COMMAND}` and commit the file")
-            print(f"{STEP_FIT_PATH.name}: up to date")
-            return 0
-        write_text_atomic(STEP_FIT_PATH, text)
-    except EstimatorError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for line in summary_lines(json.loads(text)):
-        print(line)
-    print(f"wrote {STEP_FIT_PATH}")
-    return 0
-
-
 def summary_lines(doc: dict) -> list[str]:
     """The fit's cross-validation by source in a line each: the step model's and the baseline's."""
     cv = doc["cross_validation"]
@@ -133,7 +108,4 @@ def summary_lines(doc: dict) -> list[str]:
             f"{cv[name]['coverage_80']:.0%} of {cv[name]['rows']} rows (median range ×{cv[name]['median_range_factor']})"
             for name in ("step_model", "flat_mfu_baseline")]
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 

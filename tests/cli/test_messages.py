@@ -25,8 +25,7 @@ ALLOWED = (
 # Files allowed to name some flags: none (estimator/measure/ speaks in neutral words too).
 KNOWN_LEFT: dict[str, set[str]] = {}
 # Where the flags themselves are declared, once, for the CLI to derive its arguments from (not messages).
-# and a maintainer command's own argument parser (python -m estimator.io.layouts_data --check).
-FLAG_HOMES = {"services/inputs.py", "io/layouts_data.py"}
+FLAG_HOMES = {"services/inputs.py"}
 
 
 def _docstrings(tree) -> set[int]:
