@@ -42,6 +42,7 @@ from estimator.core.training.step import (
     StepParams,
     StepTime,
     bubble_fraction,
+    matmul_cap,
     step_hardware,
     step_time,
 )
@@ -362,7 +363,7 @@ def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
     if share is None:
         return None
     fitted = step_model()[0].gemm_efficiency
-    cap = min(1.0, share / fitted)
+    cap = matmul_cap(share, fitted)
     if cap >= 1.0 - SAID_FROM:
         return None
     return (f"on the {profile.name} the best measured matrix multiply reaches {share:.0%} of the 16-bit peak (at BF16; "

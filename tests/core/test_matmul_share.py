@@ -152,11 +152,11 @@ def test_a_training_step_never_multiplies_faster_than_the_devices_best_matmul(ha
     notes = estimate(model="llama-3.1-70b", tokens=1e12, hardware=hardware, devices=64, tp=8, seq_len=8192).notes
     found = [n for n in notes if "best measured matrix multiply" in n]
     if cap is None:
-        assert found == [] and matmul_cap(step_hardware(profile), fitted) == 1.0
+        assert found == [] and matmul_cap(step_hardware(profile).matmul_share, fitted) == 1.0
     else:
         (note,) = found
         assert f"its matrix multiplies and attention are held to it, × {cap} of the fitted rates" in note
-        assert f"{matmul_cap(step_hardware(profile), fitted):.2f}" == cap
+        assert f"{matmul_cap(step_hardware(profile).matmul_share, fitted):.2f}" == cap
         if hardware == "mi300x":
             assert note.startswith("on the AMD Instinct MI300X (OAM, 192GB) the best measured matrix multiply reaches 51% "
                                    "of the 16-bit peak (at BF16; its profile's [matmul]), below the 76% the step model's")

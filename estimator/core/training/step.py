@@ -83,6 +83,7 @@ from dataclasses import dataclass, field
 
 from estimator.core.base.errors import InputError
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
+from estimator.core.hardware.matmul import matmul_share
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.memory import ZERO_STAGES, expert_tensor_parallel
 
@@ -321,21 +322,19 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
     from_default = default is not None and (not profile.scale_up_devices or not profile.scale_out_gb_per_s)
     sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
                + ((default.source,) if from_default else ()))
-    peak_16 = profile.peak_flops_per_s.get("bf16") or profile.peak_flops_per_s.get("fp16")
-    share = profile.matmul_bf16_flops_per_s / peak_16 if profile.matmul_bf16_flops_per_s and peak_16 else None
     return StepHardware(dict(profile.peak_flops_per_s), float(profile.memory_bandwidth_gb_per_s), int(up_devices),
-                        float(up), float(out), tuple(s for s in sources if s), share)
+                        float(up), float(out), tuple(s for s in sources if s), matmul_share(profile))
 
 
-def matmul_cap(hardware: StepHardware, gemm_efficiency: float) -> float:
+def matmul_cap(share: float | None, gemm_efficiency: float) -> float:
     """What the step's matrix-multiply rates are multiplied by on this device: its best measured matmul's share of the
     peak over the fitted asymptotic share, where that is less; 1 where it is not, or not measured. A fitted share
     above what the device's best matmul reaches is physically impossible there (planner review 2026-11-28: Qwen2.5 72B
     on 256 MI300X planned at 58% MFU, its matrix multiplies at 64% of the peak, where the MI300X's best measured
     reaches 51%). The fit's devices (A100 87%, H100 80%, the fitted 76%) are untouched."""
-    if hardware.matmul_share is None or gemm_efficiency <= 0:
+    if share is None or gemm_efficiency <= 0:
         return 1.0
-    return min(1.0, hardware.matmul_share / gemm_efficiency)
+    return min(1.0, share / gemm_efficiency)
 
 
 
@@ -497,7 +496,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     peak_16 = peak_16_device * share
     bandwidth = hardware.memory_bandwidth_gb_per_s * BYTES_PER_GB
     mem_rate = bandwidth * params.memory_efficiency
-    cap = matmul_cap(hardware, params.gemm_efficiency)    # the device's best measured matmul bounds the fitted share
+    cap = matmul_cap(hardware.matmul_share, params.gemm_efficiency)    # the device's best measured matmul bounds the fitted share
     gemm_eff = cap * params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
     gemm_bytes = GEMM_BYTES[layout.precision]
     half = half_efficiency_dim(peak_16_device, params.gemm_half_dim)
