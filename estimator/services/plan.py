@@ -1035,8 +1035,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             """Every count tried at ``batch`` tokens a step with its best layout, in order, (devices, layout, cost,
             estimate); the first that meets the target (None where none does); what the refinement tried."""
             def one(k: int):
-                best = searched(k, 1, batch).best
-                return None if best is None else (k, best, (est := run_estimate(best)).cost_usd, est)
+                found_k = searched(k, 2, batch)
+                best = found_k.best
+                if best is None:
+                    return None
+                # the fastest where a layout with room led it (core.training.plan.ROOMY_WITHIN), kept to say whether
+                # it alone would have met the target on fewer devices
+                fastest = min(found_k.layouts, key=lambda p: p.run_seconds)
+                if fastest is not best:
+                    tight_fastest[(k, batch)] = fastest
+                return k, best, (est := run_estimate(best)).cost_usd, est
             # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
             # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
             rows_ = [r for r in map(one, ladder) if r is not None]
@@ -1052,6 +1060,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             rows_ = sorted(rows_ + [r for r in map(one, gap[::step]) if r is not None], key=lambda r: r[0])
             return rows_, next(row for row in rows_ if meets(row)), (before, gap, step)
 
+        tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
         tried, hit, (below, between, stride) = fewest(gbt)
         # a default batch too small to feed a large cluster: the same search at a larger one, said beside
         larger_fewest = (fewest(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))[1]
@@ -1088,6 +1097,20 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                      f"{len(ladder):,} counts of a ladder tried in order{then})")
         if larger_words:
             notes.append(larger_words)
+        # fewer devices whose fastest layout, above 90% of the memory, meets the target where the one with room
+        # that leads it does not (planner review 2026-11-28: the deadline's count moved up, unsaid)
+        tight_hit = None
+        for k, _, _, _ in tried:
+            fast = tight_fastest.get((k, gbt))
+            if k < n_devices and fast is not None and meets((k, fast, run_estimate(fast).cost_usd, None)):
+                tight_hit = (k, fast)
+                break
+        if tight_hit is not None:
+            k, fast = tight_hit
+            notes.append(f"{k:,} devices meet the {target} with a tight layout ({core_plan.layout_words(fast.layout)}, "
+                         f"{fast.memory.total_gb:,.1f} GB a device, above {mem.TIGHT_MEMORY_SHARE:.0%} of "
+                         f"{capacity:,.1f}): the plan takes a layout with room, as it ranks them; check the peak in a "
+                         "short run to use the fewer")
         if target == "budget":
             # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
             # answered $30M with a 30-year run, as the cost barely moves with the devices)

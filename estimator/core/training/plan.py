@@ -8,8 +8,8 @@ work since the last checkpoint, checkpoint writes, evaluation pauses).
 The planner (``search``) lists the layouts of a model on a number of devices that fit the devices' memory
 (``estimator.core.training.memory``), each with the step model's time, ranked by it. It prunes: for a given
 tensor, pipeline, context and expert split and micro-batch, only the lightest recomputation that fits is timed
-at each ZeRO stage (more recomputation only adds time), and ZeRO-2 only where ZeRO-1 does not fit (their steps
-take the same time here; ZeRO-2 holds less).
+at each ZeRO stage (more recomputation only adds time), and ZeRO-2 only where ZeRO-1 does not fit with the lightest
+recomputation tried, every interleaving and room to spare (their steps take the same time here; ZeRO-2 holds less).
 
 FLOPs conventions: the step's MFU counts model FLOPs (6·N + 12·L·s·a per token, no recomputation); its HFU
 hardware FLOPs (with what recomputation repeats): ``estimator.core.training.step.CONVENTIONS``.
@@ -493,12 +493,10 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                         if batch is None:
                             continue
                         batch_fed = True
-                        for zero in zeros:
-                            if zero == 2 and space.zero is None and 1 in zeros:
-                                # ZeRO-2's step takes ZeRO-1's time here: tried only where ZeRO-1 did not fit
-                                if any(f.layout.tp == tp and f.layout.pp == pp and f.layout.cp == cp and f.layout.ep == ep
-                                       and f.layout.micro_batch == mb and f.layout.zero_stage == 1 for f in found):
-                                    continue
+                        zero1_whole = False  # ZeRO-1 of this split fitted at its lightest recomputation, every
+                        for zero in zeros:   # interleaving, with room: ZeRO-2 (the same step here) adds nothing
+                            if zero == 2 and space.zero is None and zero1_whole:
+                                continue
                             for rc in recomputes:
                                 considered += 1
                                 base = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp,
@@ -508,6 +506,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                 if memory.total_gb > capacity_gb:
                                     continue
                                 best, best_memory = None, memory
+                                every_vp = True  # whether every interleaving tried fitted
                                 for vp in vps:
                                     layout = replace(base, vp=vp)
                                     if vp > 1 and (layout.micro_batches % pp or layout.micro_batches < pp):
@@ -516,6 +515,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                     # (mem.interleaved_penalty; researcher review 2026-11-27)
                                     vp_memory = memory if vp == 1 else memory_of(mem_shape, layout, attention)
                                     if vp_memory.total_gb > capacity_gb:
+                                        every_vp = False
                                         continue
                                     timed += 1
                                     st = step_time(shape, layout, hardware, params)
@@ -523,6 +523,10 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                         best, best_memory = st, vp_memory
                                 found.append(PlannedLayout(best.layout, best, best_memory,
                                                            run_seconds(best, tokens, goodput)))
+                                # (planner review 2026-11-28: ZeRO-2 had been skipped wherever ZeRO-1 fitted at all,
+                                # so one needing recomputation hid a faster ZeRO-2 without it)
+                                zero1_whole = (zero == 1 and rc == recomputes[0] and every_vp
+                                               and not mem.is_tight(best_memory.total_gb, capacity_gb))
                                 break  # the lightest recomputation that fits: more only adds time
     # fastest first; of layouts as fast, one with room before one at the memory's edge (researcher review 2026-11-28:
     # 405B on GB200, ZeRO-2 at 94% of the memory and ZeRO-3 at 40% took the same 2.5478 s, and the tight one led),
