@@ -28,7 +28,7 @@ Figures as run on 2026-11-27 (held out by source, 79 rows; median factor, 80% ra
 FP8 ÷ bf16 and torchtitan's 8B float8 ÷ bf16 as each fit predicts them, measured 1.15 and 1.28):
 extra 0: 1.088x, 80%, fp8_gemm_factor 0.733, 1.30, 1.27; extra 8: 1.084x, 78%, 0.753, 1.26, 1.29; extra 13: 1.081x,
 80%, 0.765, 1.24, 1.30 (rerun 2026-11-28 with the devices' matmul ceiling, core.training.step.matmul_cap: held out
-by source 1.084x, 1.082x, 1.081x; the rest unchanged). The casts move the small model's gain the right way but little, and the FP8 step itself is
+by source 1.084x, 1.083x, 1.081x; the rest unchanged). The casts move the small model's gain the right way but little, and the FP8 step itself is
 already predicted within 0.1% (64,588 against 64,641 tokens/s): the ratio's miss is the bf16 step, 12% slow, as the
 step model is on every compiled step (its memory-bound work slower than Inductor's fused kernels). Not shipped: the
 held-out figures barely move and the one row that prompted it says the term is not where the miss lies.

@@ -71,7 +71,7 @@ def test_a_budget_shows_the_fastest_plan_it_pays_for_beside_the_fewest_devices()
     at = shared_page("plan", {"plan_by": "budget", "plan_budget": "30e6"})  # the choice in any case, as a link has it
     m = _metrics(at)
     assert m["Fewest devices for the budget"] == "24"  # 16 before the GEMMs' half dimension moved to the device's peak
-    assert m["Fastest the budget pays for"] == "54.6 days on 3,072 devices, $28M"
+    assert m["Fastest the budget pays for"] == "54.7 days on 3,072 devices, $28M"
 
 
 def test_a_budget_on_a_profile_without_a_price_asks_for_one():

@@ -209,3 +209,29 @@ def test_a_gemms_half_efficiency_size_follows_the_16_bit_peak_not_the_bandwidth(
     at_fp8 = step_time(shape, fp8, hardware(3350.0, h100), params).parts.matmul_s
     flat_fp8 = step_time(shape, fp8, hardware(3350.0, {"bf16": 989e12, "fp8": 989e12}), params).parts.matmul_s
     assert at_fp8 < flat_fp8 < 2.01 * at_fp8 and flat_fp8 == pytest.approx(at_fp8 * 1979 / 989, rel=0.02)
+
+
+def test_expert_gradients_reduce_over_the_ranks_that_hold_the_same_experts():
+    """Under expert parallelism the experts' gradients are reduced apart from the rest, over the ranks holding the same
+    experts (Megatron-Core's expert data-parallel group), and ZeRO shards their optimizer state over those ranks. The
+    toy with 8 experts on 16 devices, EP 8 in the 8-device scale-up domain: the dense part's ring runs 8 ranks inside
+    the domain and 2 domains over scale-out; the experts' 2 holders of each shard sit in different domains, so their
+    whole ring crosses scale-out (planner review 2026-11-28: they had been reduced with the rest, 8 inside the domain)."""
+    moe = ModelShape(layers=2, d_model=64, heads=4, kv_heads=4, vocab=100, ffn=256, experts=8, experts_per_token=2)
+    layout = Layout(seq_len=8, global_batch=16, dp=16, ep=8, zero_stage=1)
+    st = step_time(moe, layout, HW, PARAMS)
+    dense = 2 * 4 * 64 * 64 + 2 * 100 * 64
+    expert_per_device = 2 * 8 * (2 * 64 * 256) / 8
+    grad_bytes = 4
+    dense_ring = (2 * 7 / 8 * dense * grad_bytes / 10e9            # 8 ranks inside the domain
+                  + 2 * 1 / 2 * dense * grad_bytes / 8 / 1e9)      # then 2 domains over scale-out
+    expert_ring = 2 * 1 / 2 * expert_per_device * grad_bytes / 1e9  # 2 holders, each in its own domain
+    assert st.parts.dp_comm_total_s == pytest.approx(dense_ring + expert_ring, rel=1e-12)
+    # the optimizer: the dense states sharded 16 ways, the experts' 2 ways, read and written at the bandwidth
+    adam_bytes = 4 * 4 + 3 * 4 + 2
+    assert st.parts.optimizer_s == pytest.approx((dense / 16 + expert_per_device / 2) * adam_bytes / 100e9, rel=1e-12)
+    # without expert parallelism every parameter reduces over the 16 together, as a dense model's
+    whole = step_time(moe, Layout(seq_len=8, global_batch=16, dp=16, zero_stage=1), HW, PARAMS)
+    every = dense + 8 * expert_per_device
+    assert whole.parts.dp_comm_total_s == pytest.approx(
+        2 * 7 / 8 * every * grad_bytes / 10e9 + 2 * 1 / 2 * every * grad_bytes / 8 / 1e9, rel=1e-12)

@@ -97,7 +97,7 @@ def test_the_vllm_2024_tpot_slopes_are_what_the_serving_docs_say():
 
 def test_the_fp8_cast_try_is_what_the_accuracy_docs_say():
     """docs/explanation/accuracy.md ("Compiled FP8"): a term for FP8's casts, refitted and held out by source, moves the
-    step model little (1.082x and 1.081x against 1.084x; 1.084x and 1.081x against 1.088x before the devices' matmul ceiling), run 13's XL ratio to 1.26 and 1.24 (measured 1.15) and
+    step model little (1.083x and 1.081x against 1.084x; 1.084x and 1.081x against 1.088x before the devices' matmul ceiling), run 13's XL ratio to 1.26 and 1.24 (measured 1.15) and
     torchtitan's 8B to 1.29 and 1.30 (measured 1.28): tried, not shipped."""
     from pathlib import Path
 
@@ -118,9 +118,9 @@ def test_the_fp8_cast_try_is_what_the_accuracy_docs_say():
             xl = (measured_steps._predict(run13["gpt3-xl-fp8-compiled"], params, profiles)[0]
                   / measured_steps._predict(run13["gpt3-xl-compiled"], params, profiles)[0])
             got.append((round(held, 3), round(xl, 2), round(F.torchtitan_ratio(params, profiles), 2)))
-    assert got == [(1.084, 1.30, 1.27), (1.082, 1.26, 1.29), (1.081, 1.24, 1.30)]
+    assert got == [(1.084, 1.30, 1.27), (1.083, 1.26, 1.29), (1.081, 1.24, 1.30)]
     text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "accuracy.md").read_text().split())
-    assert ("held out by source 1.082–1.081× against 1.084×, the XL ratio 1.26–1.24 and torchtitan's 1.29–1.30"
+    assert ("held out by source 1.083–1.081× against 1.084×, the XL ratio 1.26–1.24 and torchtitan's 1.29–1.30"
             in text)
 
 
@@ -131,9 +131,9 @@ def test_the_whole_runs_step_path_figures_are_the_ones_the_range_meaning_quotes(
     from estimator.core.base.interval import range_meaning
     from research import whole_runs_step_path as W
     got = {(r["model"], round(r["ratio"], 2), r["inside"]) for r in W.rows()}
-    assert got == {("llama-3.1-405b", 1.20, True), ("deepseek-v3", 1.00, True), ("phi-3-mini", 0.58, False),
+    assert got == {("llama-3.1-405b", 1.20, True), ("deepseek-v3", 1.03, True), ("phi-3-mini", 0.58, False),
                    ("phi-3-mini", 0.61, False), ("phi-3-medium", 0.45, False), ("llama-2-7b", 0.84, True),
-                   ("llama-2-13b", 0.77, False), ("llama-2-70b", 0.81, False), ("llama-3-8b", 0.47, False),
+                   ("llama-2-13b", 0.78, False), ("llama-2-70b", 0.81, False), ("llama-3-8b", 0.47, False),
                    ("llama-3-70b", 0.69, False), ("llama-3.1-8b", 0.42, False), ("llama-3.1-70b", 0.63, False)}
     phi = [r["ratio"] for r in W.rows() if r["model"].startswith("phi-3")]
     assert round(1 / max(phi), 1) == 1.6 and round(1 / min(phi), 1) == 2.2

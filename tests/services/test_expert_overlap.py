@@ -98,7 +98,7 @@ def test_the_estimate_page_takes_it_from_its_link_as_the_api_does():
     assert not at.error and not [w for w in at.warning if "ep_overlap" in w.value]
     shown = {m.label: m.value for m in at.metric}
     expected = estimate_page.headline_values(_run(1.0).estimate)
-    assert expected["Training time"] == "48.8 days" and {k: shown[k] for k in expected} == expected
+    assert expected["Training time"] == "48.9 days" and {k: shown[k] for k in expected} == expected
 
 
 def test_a_share_given_is_said_as_given_not_asked_for():

@@ -51,7 +51,8 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
 
 Per step: ``m`` micro-batches, plus the pipeline bubble ``(p − 1)/(v·m)`` of them (Narayanan et
 al. §2.2, eq. for the interleaved schedule), plus the data-parallel gradient reduction (and ZeRO-3's
-parameter all-gathers, one forward and one backward per micro-batch), plus the optimizer step
+parameter all-gathers, one forward and one backward per micro-batch; under expert parallelism the
+experts' over the ranks holding the same experts, apart from the rest), plus the optimizer step
 (memory-bound Adam).
 
 Overlap (:func:`overlapped_seconds`): a collective that runs beside compute is exposed where it
@@ -584,28 +585,45 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     bubble = bubble_fraction(p, v, m) * m * mb_time
 
     # --- data-parallel gradient reduction (and ZeRO-3's parameter gathers) ---
-    params_device = ((shape.params_total() - shape.expert_params()) / t + shape.expert_params() / (layout.ep * etp)) / p
+    dense_device = (shape.params_total() - shape.expert_params()) / t / p
     dp_group = layout.dp * c           # gradients are reduced over data and context parallel ranks
     # hierarchical: the ranks inside one scale-up domain reduce there, the domains over scale-out
     inside = max(1, min(dp_group, hardware.scale_up_devices // (t * c)))
+    # Under expert parallelism the experts' gradients are reduced apart, over the ranks that hold the same experts
+    # (Megatron-Core's expert data-parallel group: tp·dp·cp ÷ (etp·ep) ranks, each etp·ep devices apart, as the
+    # memory model shards their states, ``memory.per_device``); without it, with the rest (planner review 2026-11-28:
+    # they had been reduced over the whole data-parallel group, its first ring inside the scale-up domain, where an
+    # expert group filling the domain leaves every one of their ranks on another)
+    expert_device = shape.expert_params() / (layout.ep * etp) / p
+    if layout.ep > 1:
+        groups = ((dense_device, dp_group, inside),
+                  (expert_device, (edp := t * dp_group // (layout.ep * etp)),
+                   max(1, min(edp, hardware.scale_up_devices // (layout.ep * etp)))))
+    else:
+        groups = ((dense_device + expert_device, dp_group, inside),)
+    params_device = dense_device + expert_device
 
-    def dp_collective(message_bytes: float, steps: int) -> float:
-        return (ring_seconds(message_bytes, inside, hardware.scale_up_gb_per_s, steps)
-                + ring_seconds(message_bytes / inside, math.ceil(dp_group / inside), hardware.scale_out_gb_per_s, steps))
+    def dp_collective(bytes_per_param: float, steps: int) -> float:
+        return sum(ring_seconds(n_params * bytes_per_param, inner, hardware.scale_up_gb_per_s, steps)
+                   + ring_seconds(n_params * bytes_per_param / inner, math.ceil(group / inner),
+                                  hardware.scale_out_gb_per_s, steps)
+                   for n_params, group, inner in groups)
 
     backward_mb = (per_mb["matmul"] + per_mb["attention"] + per_mb["memory"]) * (
         BACKWARD_OVER_FORWARD / (1 + BACKWARD_OVER_FORWARD))
     if layout.zero_stage == 3:
-        per_gather = dp_collective(params_device * BYTES_16BIT, steps=1)
-        reduce = dp_collective(params_device * layout.grad_reduce_bytes, steps=1)
+        per_gather = dp_collective(BYTES_16BIT, steps=1)
+        reduce = dp_collective(layout.grad_reduce_bytes, steps=1)
         dp_total = m * (2 * per_gather + reduce)
         window = m * mb_time
     else:
-        dp_total = dp_collective(params_device * layout.grad_reduce_bytes, ALL_REDUCE_STEPS)
+        dp_total = dp_collective(layout.grad_reduce_bytes, ALL_REDUCE_STEPS)
         window = backward_mb
     dp_exposed = overlapped_seconds(dp_total, window, params.overlap_cost) if layout.dp_overlap else dp_total
 
-    optimizer_params = params_device / (dp_group if layout.zero_stage >= 1 else 1)
+    # ZeRO shards each part's optimizer state over the ranks that reduce its gradients
+    optimizer_params = (sum(n_params / group for n_params, group, _ in groups) if layout.zero_stage >= 1
+                        else params_device)
     optimizer = optimizer_params * ADAM_BYTES_PER_PARAM / mem_rate
 
     parts = StepParts(
