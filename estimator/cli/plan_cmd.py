@@ -65,8 +65,8 @@ def table_text(report: plan_service.PlanReport) -> str:
                f"within {ROOMY_WITHIN - 1:.0%} of its time ({r.considered:,} layouts considered; "
                f"{r.timed:,} step "
                f"times, each interleaving of those that fit ({', '.join(map(str, VP_CHOICES[:-1]))} or {VP_CHOICES[-1]} "
-               "chunks a stage, where the "
-               "layers divide)); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
+               "chunks a stage, each chunk "
+               "a layer or more)); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
                "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each (estimate's --pp p "
                f"--vp v); GB/dev marked *: above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, tight")
     out.append("")

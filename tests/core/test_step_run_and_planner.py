@@ -107,7 +107,7 @@ def _fastest_by_brute_force(shape, mem_shape, devices, seq_len, tokens, global_b
                 batch = P.within_run(P.global_batch_for(global_batch_tokens, seq_len, dp, mb), tokens, seq_len, dp * mb)
                 if not batch:
                     continue
-                vps = [1] + [v for v in P.VP_CHOICES[1:] if pp > 1 and not shape.layers % (pp * v)]
+                vps = [1] + [v for v in P.VP_CHOICES[1:] if pp > 1 and pp * v <= shape.layers]
                 for zero in P.ZERO_CHOICES:
                     for rc in P.RECOMPUTE_ORDER:
                         for vp in vps:
@@ -133,3 +133,13 @@ def test_the_planners_pruning_misses_no_faster_layout(devices, seq_len):
     fastest = _fastest_by_brute_force(LLAMA_70B, LLAMA_70B_MEM, devices, seq_len, tokens, batch_tokens, capacity)
     assert fastest <= plan.best.run_seconds <= P.ROOMY_WITHIN * fastest
     assert min(p.run_seconds for p in plan.layouts) == pytest.approx(fastest, rel=1e-12)
+
+
+def test_one_rank_a_shard_lists_one_zero_stage():
+    """Planner review 2026-11-28 (third): with one data- and context-parallel rank there is nothing to shard, and ZeRO-1
+    and ZeRO-2 had been listed as two rows of one layout. Tensor parallelism 8 on 8 devices: one row a micro-batch."""
+    plan = P.search(LLAMA_70B, LLAMA_70B_MEM, H100, PARAMS, devices=8, tokens=1e11, seq_len=2048,
+                    global_batch_tokens=4 * 2 ** 20, precision="bf16", capacity_gb=1e9,
+                    space=P.SearchSpace(tp=8, pp=1, cp=1))
+    keys = [(p.layout.micro_batch, p.layout.recompute, p.layout.vp) for p in plan.layouts]
+    assert len(keys) == len(set(keys)) == 4 and {p.layout.zero_stage for p in plan.layouts} == {1}

@@ -61,7 +61,7 @@ LARGE_BATCH_GAIN = 1.2
 # What the planner tries. Tensor parallelism in powers of two within the scale-up domain (Narayanan et al.
 # 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two; context parallelism for
 # sequences of 8,192 tokens or more (Llama 3 used CP 16 only at 131,072: arXiv:2407.21783 Table 4), each
-# rank keeping at least MIN_CP_TOKENS; interleaved chunks where they divide the layers; micro-batches 1-8.
+# rank keeping at least MIN_CP_TOKENS; interleaved chunks where each holds a layer; micro-batches 1-8.
 # MIN_CP_TOKENS, the micro-batches and the ZeRO stages tried are design choices, not sourced figures: 2,048 tokens a
 # rank is the default sequence (a rank's attention block no shorter than a default run's whole sequence); micro-batches
 # of 1-8 hold 79 of the 86 published layouts' (estimator/data/training_layouts.csv: 60 at 1, 19 from 2 to 8, 7 above);
@@ -483,7 +483,10 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                 for ep in eps:
                     if ep > 1 and (dp * cp) % ep:
                         continue
-                    vps = [1] + [v for v in VP_CHOICES[1:] if pp > 1 and not shape.layers % (pp * v)]
+                    # interleaved chunks wherever every chunk holds a layer, the layers dividing or not (Megatron-LM's
+                    # uneven first and last stages; Llama 3 405B ran 126 layers on 16 stages of 2 chunks,
+                    # arXiv:2407.21783 §3.3.2), as `estimate` takes them (planner review 2026-11-28, third)
+                    vps = [1] + [v for v in VP_CHOICES[1:] if pp > 1 and pp * v <= shape.layers]
                     for mb in _choices(space.micro_batch, MICRO_BATCH_CHOICES):
                         batch = within_run(global_batch_for(global_batch_tokens, seq_len, dp, mb), tokens, seq_len,
                                            dp * mb)
@@ -497,6 +500,8 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                         for zero in zeros:   # interleaving, with room: ZeRO-2 (the same step here) adds nothing
                             if zero == 2 and space.zero is None and zero1_whole:
                                 continue
+                            if zero > zeros[0] and space.zero is None and dp * cp == 1 and ep == 1:
+                                continue  # one rank a shard: every stage the same layout (planner review 2026-11-28)
                             for rc in recomputes:
                                 considered += 1
                                 base = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp,
