@@ -391,7 +391,7 @@ def hidden_share(est: Estimate) -> float | None:
     and the layout has an all-to-all; None else."""
     if not est.stepped or est.step is None or est.step.layout.ep <= 1:
         return None
-    return est.step.layout.expert_overlap_share or None
+    return est.step.layout.expert_overlap_applied or None
 
 
 # "×" as the statement writes it in LaTeX, a tie before it (latex_escape writes it without)

@@ -349,7 +349,7 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
         return (f"expert parallelism {lay.ep}" + (f" over tensor parallelism {lay.tp}" if group > lay.ep else "")
                 + f" spans {math.ceil(group / up)} scale-up domains of {up} devices: its all-to-alls cross the "
                 f"scale-out network {links}, exposed {parts.expert_comm_s / parts.total_s:.0%} of the step ("
-                + (f"{lay.expert_overlap_share:.0%} of it hidden under compute, as given" if lay.expert_overlap_share
+                + (f"{lay.expert_overlap_applied:.0%} of it hidden under compute, as given" if lay.expert_overlap_applied
                    else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
                 + "); the planner keeps the expert group within one domain where it can (`plan` lists its layouts)")
     return None
@@ -381,11 +381,19 @@ def expert_overlap_note(st: StepTime) -> str | None:
     all-to-alls 58% of the step, without a word; DeepSeek's DualPipe hid them, and its pre-training took about 54 days:
     2,664K H800-hours, arXiv:2412.19437 Table 1)."""
     share = core_plan.exposed_expert_share(st)
+    lay = st.layout
+    if lay.expert_overlap_share and lay.expert_overlap_blocked:
+        # a share given that no schedule can apply to this layout (planner review 2026-11-28, third)
+        return (f"expert all-to-alls: {share:.0%} of the step, counted exposed: the {lay.expert_overlap_share:.0%} "
+                f"given as hidden does not apply to this layout, {lay.expert_overlap_blocked}")
     if share < core_plan.EXPERT_NOTE_SHARE:
         return None
-    hidden = st.layout.expert_overlap_share
+    hidden = lay.expert_overlap_applied
     counted = ("counted exposed (none hidden under compute)" if not hidden else
                f"the {1 - hidden:.0%} of them not hidden under compute, as given")
+    if lay.expert_overlap_blocked:  # no schedule hides them on this layout: what it would take, not a gain
+        return (f"expert all-to-alls: {share:.0%} of the step, {counted}; no schedule hides them on this layout, "
+                f"{lay.expert_overlap_blocked}")
     ask = "" if hidden else ": give the share of the all-to-all it hides"  # asked only where none was given
     return (f"expert all-to-alls: {share:.0%} of the step, {counted}; a schedule that overlaps them with compute "
             f"(DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to {1.0 / (1.0 - share):.2f}× as "

@@ -120,3 +120,33 @@ def test_a_layout_without_expert_parallelism_has_no_all_to_all_to_hide(capsys):
     with pytest.raises(InputError, match="expert-parallel degree of 1"):
         estimator.run(model="mixtral-8x7b", tokens=1e12, devices=64, tp=8, expert_overlap=1.0)
     assert main(argv[:-2] + ["--ep", "8", "--expert-overlap", "1"]) == 0  # with EP 8 it is taken
+
+
+def test_a_share_hidden_is_not_taken_where_no_schedule_can_hide_it():
+    """Planner review 2026-11-28 (third): `--expert-overlap 1` was taken on layouts where nothing can hide an all-to-all,
+    one micro-batch a step or full recomputation (Megatron-Core's combined 1F1B overlap refuses it; DualPipe ran with
+    selective), and the plan ranked such layouts first. They are timed exposed, and the estimate says why."""
+    from estimator import estimate, plan
+    kw = dict(model="qwen3-235b-a22b", tokens=36e12, devices=1024, hardware="h100-sxm", seq_len=4096, tp=1, pp=1,
+              ep=64, zero=3, micro_batch=1)
+    one = estimate(**kw, activation_recompute="full", expert_overlap=1.0)
+    exposed = estimate(**kw, activation_recompute="full")
+    assert one.step.step.seconds == exposed.step.step.seconds
+    (said,) = [n for n in one.notes if n.startswith("expert all-to-alls:")]
+    assert said.endswith("the 100% given as hidden does not apply to this layout, one micro-batch a step: no other "
+                         "micro-batch's compute to hide them under")
+    assert one.to_dict()["step"]["layout"]["expert_overlap_applied"] == 0.0
+    # two micro-batches a step without pipelining, selective recomputation: the share is taken
+    two = dict(kw, global_batch_tokens=2 * 1024 * 4096)
+    hidden = estimate(**two, activation_recompute="selective", expert_overlap=1.0)
+    assert hidden.step.step.parts.expert_comm_s == 0.0 and hidden.to_dict()["step"]["layout"]["expert_overlap_applied"] == 1.0
+    est = estimate(**two, activation_recompute="full", expert_overlap=1.0)
+    assert est.step.step.parts.expert_comm_s > 0.0
+    assert any("full recomputation (Megatron-Core's overlap refuses it" in n for n in est.notes
+               if n.startswith("expert all-to-alls:"))
+    # the plan given the share ranks only layouts that can hide it
+    report = plan(model="deepseek-v3", tokens=14.8e12, devices=2048, hardware="h800", seq_len=4096,
+                  global_batch_tokens=62914560, precision="fp8", expert_overlap=1.0)
+    for row in report.rows:
+        lay = row.planned.layout
+        assert lay.micro_batches >= 2 and lay.recompute != "full"

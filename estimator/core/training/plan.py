@@ -293,7 +293,11 @@ def layout_dict(layout: Layout) -> dict:
             "global_batch": layout.global_batch, "seq_len": layout.seq_len,
             "global_batch_tokens": layout.global_batch * layout.seq_len, "recompute": layout.recompute,
             "precision": layout.precision, "sequence_parallel": layout.sequence_parallel,
-            "flash_attention": layout.flash_attention, "expert_overlap_share": layout.expert_overlap_share}
+            "flash_attention": layout.flash_attention, "expert_overlap_share": layout.expert_overlap_share,
+            # the share hidden as timed: none where no schedule can hide it (Layout.expert_overlap_blocked, said why)
+            "expert_overlap_applied": layout.expert_overlap_applied,
+            **({"expert_overlap_blocked": layout.expert_overlap_blocked} if layout.expert_overlap_blocked
+               and layout.expert_overlap_share else {})}
 
 
 def parts_dict(step: StepTime) -> dict:
@@ -318,7 +322,7 @@ def layout_words(layout: Layout) -> str:
     split.append(f"DP {layout.dp}")
     if layout.ep > 1:
         folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp) != layout.tp
-        hidden = layout.expert_overlap_share
+        hidden = layout.expert_overlap_applied
         said = (["over TP × DP, experts whole"] if folded else []) + (
             [f"{'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden"] if hidden else [])
         split.append(f"EP {layout.ep}" + (f" ({'; '.join(said)})" if said else ""))

@@ -286,6 +286,26 @@ class Layout:
         """Micro-batches per pipeline per step."""
         return self.global_batch / (self.dp * self.micro_batch)
 
+    @property
+    def expert_overlap_blocked(self) -> str:
+        """Why no schedule hides this layout's expert all-to-alls under compute ("" where one can): hiding one
+        micro-batch's all-to-all takes another micro-batch's compute beside it (Megatron-Core's combined 1F1B schedule,
+        ``overlap_moe_expert_parallel_comm``, runs one micro-batch's forward beside another's backward, and not with
+        full recomputation; DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1, pairs a forward and a backward chunk of
+        two micro-batches, with selective recomputation, §3.2.3). Planner review 2026-11-28 (third): a share given had
+        been taken on one micro-batch a step, and the plan ranked such layouts first."""
+        if self.micro_batches < 2:
+            return "one micro-batch a step: no other micro-batch's compute to hide them under"
+        if self.recompute == "full":
+            return ("full recomputation (Megatron-Core's overlap refuses it; DualPipe ran with selective "
+                    "recomputation)")
+        return ""
+
+    @property
+    def expert_overlap_applied(self) -> float:
+        """The share of the expert all-to-all hidden: the share given, or none where no schedule can hide it."""
+        return 0.0 if self.expert_overlap_blocked else self.expert_overlap_share
+
 
 @dataclass(frozen=True)
 class StepHardware:
@@ -553,7 +573,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
                  else hardware.scale_out_gb_per_s)
         routed = shape.experts_per_token * tokens * etp / t * d * BYTES_16BIT * (layout.ep - 1) / layout.ep
         expert_s = (EXPERT_ALL_TO_ALLS_PER_LAYER * routed / (ep_bw * BYTES_PER_GB)
-                    * (1.0 - layout.expert_overlap_share))
+                    * (1.0 - layout.expert_overlap_applied))
 
     layers_stage = shape.layers / p
     fwd_layer = matmul_fwd + attention_fwd + memory_fwd
