@@ -128,7 +128,16 @@ def test_a_mixture_of_experts_gets_no_floor_cut():
     assert lo * hi == pytest.approx(r.seconds_per_output_token ** 2)  # symmetric: not cut
 
 
-def test_the_four_bit_note_names_a_four_bit_scheme():
-    """Review: on a T4 (an INT4 peak) the 4-bit note read "W4A4, as FP8 checkpoints and SmoothQuant run"."""
-    notes = " ".join(limits.inference_report(tokens=1e6, params=1e9, hardware="t4", bits=4).result.notes)
-    assert "W4A4, as Atom runs on INT4 tensor cores" in notes and "SmoothQuant" not in notes
+def test_four_bit_weights_on_an_int4_peak_are_served_weight_only_as_on_an_a100():
+    """Review: on a T4 (an INT4 peak) the 4-bit note read "W4A4, as FP8 checkpoints and SmoothQuant run"; serving review
+    2026-11-28 (third): the T4 was then computed at its INT4 peak (W4A4, as Atom runs) where the A100, whose profile
+    states none, ran at 16 bits, and engines serve 4-bit weights on both weight-only (GPTQ, AWQ). The T4 computes at its
+    fp16 peak, says why, and its compute-bound prefill is no faster at 4 bits than at 16."""
+    t4 = limits.inference_report(tokens=1e6, params=1e9, hardware="t4", bits=4).result
+    notes = " ".join(t4.notes)
+    assert "t4's INT4 peak is not taken: engines serve 4-bit weights on it weight-only (GPTQ, AWQ)" in notes
+    assert "(W4A4, as Atom runs" not in notes and "SmoothQuant" not in notes
+    from estimator.core.serving.device import peak_for_bits
+    from estimator.io.datafiles import default_profiles
+    t4_profile = default_profiles().get("t4")
+    assert peak_for_bits(t4_profile, 4)[:2] == peak_for_bits(t4_profile, 16)[:2]

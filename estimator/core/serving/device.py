@@ -23,16 +23,18 @@ if TYPE_CHECKING:
     from estimator.core.serving.served import ServedModel
 
 # Peak used for each weight width, first match wins. 8-bit: FP8 (H100 and later) or INT8 (A100)
-# tensor peaks; 4-bit: FP4 (Blackwell's NVFP4/MXFP4 tensor cores, MI355X) or an INT4 peak where a profile has one. Otherwise the 16-bit peak: the
+# tensor peaks; 4-bit: FP4 (Blackwell's NVFP4/MXFP4 tensor cores, MI355X). Otherwise the 16-bit peak: the
 # weights are dequantised to 16 bits for the matrix multiply (weight-only quantisation, as in
-# GPTQ, Frantar et al. 2022, arXiv:2210.17323), so only the bytes read shrink.
-PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("fp4", "int4")}
+# GPTQ, Frantar et al. 2022, arXiv:2210.17323), so only the bytes read shrink. An INT4 peak (the T4's) is not taken:
+# engines serve 4-bit weights there weight-only (GPTQ, AWQ, dequantised to 16 bits), W4A4 on INT4 tensor cores being a
+# research prototype's (Atom, Zhao et al. 2024, arXiv:2310.19102) (serving review 2026-11-28, third: the T4 had been
+# computed at its INT4 peak and the A100, whose profile states none, at bf16)
+PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("fp4",)}
 # Where such a peak is used, the activations are quantised too: W8A8 (FP8 checkpoints; SmoothQuant, Xiao et al.
-# 2023, arXiv:2211.10438) or W4A4 (Atom, Zhao et al. 2024, arXiv:2310.19102, on INT4 tensor cores); a
-# weight-only checkpoint (GPTQ, AWQ) computes at 16 bits.
+# 2023, arXiv:2211.10438); a weight-only checkpoint (GPTQ, AWQ) computes at 16 bits.
 # On FP4 tensor cores, W4A4 is NVFP4/MXFP4 (block-scaled 4-bit floats: OCP Microscaling Formats v1.0, 2023;
 # NVIDIA's B200 ran Llama 2 70B at FP4 in MLPerf Inference v4.1).
-ACTIVATION_SCHEMES = {8: "as FP8 checkpoints and SmoothQuant run", 4: "as Atom runs on INT4 tensor cores",
+ACTIVATION_SCHEMES = {8: "as FP8 checkpoints and SmoothQuant run",
                       "fp4": "as NVFP4/MXFP4 checkpoints run on FP4 tensor cores"}
 LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, so activations are taken as quantised "
                         "too (W{bits}A{bits}, {scheme}); attention (QKᵀ, AV) at the 16-bit peak; a weight-only "
@@ -48,10 +50,15 @@ def peak_for_bits(profile: HardwareProfile, bits: int) -> tuple[str, float, str 
     for p in PRECISIONS_FOR_BITS[bits]:
         if p in profile.peak_flops_per_s:
             return p, profile.peak(p), (None if bits == 16 else LOW_BIT_COMPUTE_NOTE.format(
-                bits=bits, p=p, scheme=ACTIVATION_SCHEMES.get(p, ACTIVATION_SCHEMES[bits])))
+                bits=bits, p=p, scheme=ACTIVATION_SCHEMES.get(p) or ACTIVATION_SCHEMES[bits]))
     sixteen = next((p for p in PRECISIONS_FOR_BITS[16] if p in profile.peak_flops_per_s), profile.default_precision)
     if bits == 16:
         return sixteen, profile.peak(sixteen), f"{profile.id}'s profile states no 16-bit peak; using its {sixteen} peak"
+    if bits == 4 and "int4" in profile.peak_flops_per_s:
+        return sixteen, profile.peak(sixteen), (
+            f"{profile.id}'s INT4 peak is not taken: engines serve 4-bit weights on it weight-only (GPTQ, AWQ), "
+            f"dequantised to 16 bits, so compute runs at its {sixteen} peak and only the bytes read shrink (W4A4 on "
+            "INT4 tensor cores is a research prototype's, Atom, arXiv:2310.19102)")
     return sixteen, profile.peak(sixteen), (
         # the profile's, not the chip's (serving review 2026-11-28: "a100-sxm-80gb has no 4-bit peak", though the A100
         # datasheet gives INT4 tensor cores; engines serve 4-bit weights on it dequantised, as modelled here)
