@@ -141,3 +141,20 @@ def test_four_bit_weights_on_an_int4_peak_are_served_weight_only_as_on_an_a100()
     from estimator.io.datafiles import default_profiles
     t4_profile = default_profiles().get("t4")
     assert peak_for_bits(t4_profile, 4)[:2] == peak_for_bits(t4_profile, 16)[:2]
+
+
+def test_four_bit_weights_that_fit_only_without_their_block_scales_are_said_not_to():
+    """Serving review 2026-11-28 (third): DeepSeek-R1 at 4 bits was served on 2 B200s, 338 GB of weights counted at 4
+    bits a weight in 346 GB usable, where MXFP4's scales (4.25 bits) add 20.9 GB and NVFP4's (4.5) 41.8 GB. The memory
+    still counts 4 bits; a note says what the scales add and that with them the weights do not fit. Where they fit
+    either way (Llama 3.1 70B at 4 bits on one H100), nothing."""
+    r = limits.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, batch_size=1).result
+    (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4 bits each")]
+    from estimator.core.serving.step import embedding_params
+    quantised = r.params_served - embedding_params(r.architecture, r.params_served)[0]
+    assert f"MXFP4 (or GPTQ/AWQ's groups of 128): 4.25 bits a weight, {quantised * 0.25 / 8 / 1e9:.1f} GB more" in said
+    assert f"NVFP4: 4.5 bits a weight, {quantised * 0.5 / 8 / 1e9:.1f} GB more" in said
+    assert said.endswith("with either format's scales the weights and one sequence do not fit the 346 GB usable on 2 × "
+                         "b200: give more devices") and r.devices == 2
+    roomy = limits.inference_report(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=4).result
+    assert not [n for n in roomy.notes if "block scales" in n]

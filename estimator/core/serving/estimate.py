@@ -43,7 +43,7 @@ from estimator.core.serving.device import (  # noqa: F401 (importable from here 
     serving_compute,
 )
 from estimator.core.serving.layout import device_at, nodes_spanned, serving_layout
-from estimator.core.serving.memory_fit import MemoryFit, expert_parallel, memory_fit, preemption_note
+from estimator.core.serving.memory_fit import MemoryFit, block_scales_note, expert_parallel, memory_fit, preemption_note
 from estimator.core.serving.result import InferenceResult
 from estimator.core.serving.scenario import (  # noqa: F401 (importable from here as before)
     BITS,
@@ -115,7 +115,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     totals = serving_totals(s, profile, fit, served, compute, memory, decode,
                             inputs=input_assumptions(s, served, compute, memory, fit), replicas=replicas)
     chosen_layout = () if layout is None else (f"layout: {layout.how}",)
-    notes = (served.notes + compute.notes + chosen_layout + preempted + totals.notes
+    scales = block_scales_note(s, served, memory.footprint, memory.devices, profile)
+    notes = (served.notes + compute.notes + chosen_layout + preempted + ((scales,) if scales else ()) + totals.notes
              + step_notes(s, profile, fit, served, compute, memory, decode,
                           "" if layout is None else layout.batch_words))
     footprint = memory.footprint
