@@ -390,7 +390,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             f"the utilisation given sets the time; the step model's {setup.run.layout_words()} "
             f"({gfmt(step_share, 3)} of peak over the run for the estimate's FLOPs) sets the memory only",))
     elif setup.run is not None:
-        est = estimate(scenario, profile, step=replace(setup.run, whole_run_fit=whole_run_fit(est)))
+        est = estimate(scenario, profile, step=replace(setup.run, whole_run_fit=whole_run_fit(
+            est, setup.run.step.model_flops_per_token * setup.run.tokens)))
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)

@@ -888,16 +888,20 @@ PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "re
                   "electricity_usd_per_kwh")
 
 
-def whole_run_fit(est) -> WholeRunFit | None:
+def whole_run_fit(est, step_flops: float | None = None) -> WholeRunFit | None:
     """The FLOPs-only estimate ``est`` as the step model's companion: its time at the utilisation fitted to
-    published whole runs, with its range (``plan.WholeRunFit``); None where the fit did not set its time (a
+    published whole runs, with its range (``plan.WholeRunFit``), and the step's model FLOPs over the run
+    (``step_flops``) as a ratio of the FLOPs that time is of; None where the fit did not set its time (a
     utilisation given, a preset's) or it has no range."""
     u = est.utilization
     low, high = est.range.get("wall_clock_s", (None, None))
     if u is None or not u.origin.startswith("fit:") or low is None or high is None:
         return None
+    time_flops = est.time_flops if est.time_flops is not None else est.flops
+    ratio = step_flops / time_flops if step_flops and time_flops else 1.0
     return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
-                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed)
+                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed,
+                       step_flops_ratio=ratio)
 
 
 def _site(site: Mapping) -> dict:
@@ -1165,7 +1169,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         # where the FLOPs alone are refused (a time past the bounds), said so and the plan kept
         try:
             w = whole_run_fit(estimate(Scenario(params=n, tokens=float(tokens), devices=rows[0].planned.devices,
-                                                precision=precision, active_params=moe_active, **site_inputs), profile))
+                                                precision=precision, active_params=moe_active, **site_inputs), profile),
+                              rows[0].planned.step.model_flops_per_token * float(tokens))
         except InputError as exc:
             notes.append(f"the best layout's time is a tuned stack's; from the FLOPs alone there is no time: {exc}")
         else:

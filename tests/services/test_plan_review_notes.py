@@ -239,3 +239,26 @@ def test_the_planner_interleaves_stages_whose_layers_do_not_divide_as_estimate_t
     assert given.step.step.tokens_per_s_per_device == pytest.approx(best.step.tokens_per_s_per_device, rel=1e-9)
     flat = estimate(**kw, tp=8, pp=16, cp=1, zero=2, vp=1, micro_batch=1, activation_recompute="none")
     assert best.step.tokens_per_s_per_device > 1.2 * flat.step.step.tokens_per_s_per_device
+
+
+def test_the_whole_run_time_beside_the_step_says_it_leaves_out_long_sequences_attention(cli):
+    """Planner review 2026-11-28 (third): at 131,072 tokens a sequence the step counts 5.2× the FLOPs alone (attention's
+    12·L·s·a a token), and the whole-run utilisation's time of 6·N·D read 48.9 days beside the step model's 87.5, the
+    "longer" whole-run time shorter. It says what it leaves out and its time on the step's FLOPs; at 2,048 tokens
+    (1.02×) nothing more is said."""
+    from estimator.report import humanize as hz
+    long = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="h100-sxm", seq_len=131072, tp=1, pp=1,
+                    cp=16, zero=1, micro_batch=1)
+    w = long.step.whole_run_fit
+    ratio = long.step.step.model_flops_per_token * 1e12 / long.flops
+    assert w.step_flops_ratio == pytest.approx(ratio) and 5.0 < ratio < 5.5
+    assert w.wall_clock_s < long.wall_clock_s < w.wall_clock_s * ratio  # on the step's FLOPs, longer than the step's
+    out = cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "h100-sxm",
+              "--seq-len", "131072", "--tp", "1", "--pp", "1", "--cp", "16", "--zero", "1", "--micro-batch", "1").out
+    assert (f"those FLOPs, 6·N·D, leave out the attention the step counts at this sequence (its model FLOPs are "
+            f"{ratio:.3g}× them): on the step's FLOPs the same utilisation would take "
+            f"{hz.duration(w.wall_clock_s * ratio)}") in " ".join(out.split())
+    short = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="h100-sxm")
+    assert not short.step.whole_run_fit.attention_left_out and short.step.whole_run_fit.step_flops_ratio < 1.05
+    assert "leave out the attention" not in cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices",
+                                                 "64", "--hardware", "h100-sxm").out

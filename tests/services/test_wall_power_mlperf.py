@@ -93,7 +93,7 @@ def test_the_figures(doc):
     # with the prompts' tokens in the tensor-parallel all-reduces; 1.135x and 1.089x with the capped rows served under
     # their GPUs' limits (their power and their tokens/s both lower; 1.107x and 1.080x before)
     assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.113, abs=0.005)  # 1.135 before the devices' measured matmul share, 1.103 before the experts' half dimension moved to the peak
-    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.089, abs=0.005)  # 1.17x before the GH200 rows, 1.055 before the prompts' all-reduces, 1.064 before the half dimension's move
+    assert j["by_hardware"]["model"]["median_factor"] == pytest.approx(1.084, abs=0.003)  # 1.089 before the step refit of 2026-11-28 (experts reduced apart), 1.17x before the GH200 rows, 1.055 before the prompts' all-reduces, 1.064 before the half dimension's move
     for by in ("by_model", "by_hardware"):
         # held out by hardware, 5 of 6 since the devices' measured matmul share (2026-11-28; 6 of 6 before)
         assert j[by]["model"]["n"] == 6 and j[by]["model"]["interval_coverage"] == pytest.approx((6 if by == "by_model" else 5) / 6)

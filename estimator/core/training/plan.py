@@ -157,6 +157,12 @@ class InSample:
         return " and ".join(f"{max(r, 1 / r):.2f}× {'faster' if r > 1 else 'slower'}" for r in known) + " than measured"
 
 
+# How far the step's model FLOPs may exceed the FLOPs alone (6·N·D) before the whole-run time beside the step model says
+# it leaves out attention: a design choice, a quarter more (an 8B model at 8,192 tokens a sequence, 1.27×; the
+# utilisation's own 80% range is ×/÷ 1.8 or wider, so less is within it)
+ATTENTION_LEFT_OUT_RATIO = 1.25
+
+
 @dataclass(frozen=True)
 class WholeRunFit:
     """The same FLOPs timed as an estimate from the FLOPs alone times them: the utilisation fitted to published whole runs
@@ -171,10 +177,20 @@ class WholeRunFit:
     n_runs: int             # the published whole runs the fit holds for this device (its family's)
     fit: str                # which fit: "H100 fit", "30% rule (no runs)"
     fitted: bool = True     # the device's own family's fit; False: a device without runs (a rule, another's fit)
+    # the step's model FLOPs (attention's among them) over the FLOPs the whole-run time is of (6·N·D): at long
+    # sequences far above 1, so the FLOPs alone's time leaves out the attention (planner review 2026-11-28, third:
+    # 128K-token sequences, 5.2×, read 48.9 days beside the step model's 87.5 as the longer whole-run time)
+    step_flops_ratio: float = 1.0
+
+    @property
+    def attention_left_out(self) -> bool:
+        """Whether the FLOPs alone leave out enough of the step's (``ATTENTION_LEFT_OUT_RATIO``) to say so."""
+        return self.step_flops_ratio >= ATTENTION_LEFT_OUT_RATIO
 
     def to_dict(self) -> dict:
         return {"wall_clock_s": self.wall_clock_s, "range": {"wall_clock_s": [self.low_s, self.high_s]},
                 "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit, "fitted_to_this_device": self.fitted,
+                "step_flops_ratio": self.step_flops_ratio,
                 "model": "utilisation fitted to published whole runs (estimator/data/utilization_fit.json), as an "
                          "estimate from the FLOPs alone times the same FLOPs"}
 
