@@ -400,6 +400,20 @@ def expert_overlap_note(st: StepTime) -> str | None:
             f"fast{ask}")
 
 
+def kv_heads_split_note(shape: ModelShape, st: StepTime) -> str | None:
+    """Where a tensor-parallel degree given splits grouped-query attention's KV heads into parts (more ranks than KV
+    heads, or not a divisor of them): Megatron-Core refuses it (its attention divides the query groups over the ranks,
+    ``divide(num_query_groups, world_size)``), frameworks that take it copy a KV head to each rank of its group, and the
+    step and the memory count the KV projections split as the other weights (the planner does not choose such a degree:
+    ``core.training.plan``). Planner review 2026-11-28: accepted without a word."""
+    lay = st.layout
+    if not 1 < shape.kv_heads < shape.heads or shape.kv_heads % lay.tp == 0:
+        return None
+    return (f"tensor parallelism {lay.tp} over {shape.kv_heads} KV heads splits them: Megatron-Core refuses it (each "
+            "rank holds whole query groups), frameworks that run it copy each KV head to the ranks that share it; the "
+            "step and the memory count the KV projections split as the other weights, so a little less than such a run")
+
+
 def uneven_stages_note(shape: ModelShape, st: StepTime) -> str | None:
     """Where the layers do not split evenly over the pipeline's stages (and their interleaved chunks): the step and the
     memory count the average stage, the busiest holds one layer more (researcher review 2026-11-27: 126 layers on
@@ -717,7 +731,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
                                                  hardware_sources=hardware.sources, model_name=name), shape, profile.id)
         capacity = profile.memory_gb or math.inf
-        said = (cross_node_note(hardware, st), uneven_stages_note(shape, st),
+        said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
                 expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range))

@@ -262,3 +262,15 @@ def test_the_whole_run_time_beside_the_step_says_it_leaves_out_long_sequences_at
     assert not short.step.whole_run_fit.attention_left_out and short.step.whole_run_fit.step_flops_ratio < 1.05
     assert "leave out the attention" not in cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices",
                                                  "64", "--hardware", "h100-sxm").out
+
+
+def test_a_tensor_parallel_degree_given_that_splits_the_kv_heads_is_said():
+    """Planner review 2026-11-28: TP 16 for a model of 8 KV heads was taken without a word; Megatron-Core refuses it
+    (``divide(num_query_groups, world_size)``). The planner does not choose it; given, it is timed and said. TP 8 (whole
+    KV heads a rank) and multi-head attention say nothing."""
+    base = dict(model="llama-3.1-70b", tokens=15e12, devices=1024, pp=1, zero=1)
+    (said,) = [n for n in _notes(**base, tp=16) if "KV heads splits them" in n]
+    assert said.startswith("tensor parallelism 16 over 8 KV heads splits them: Megatron-Core refuses it")
+    assert not [n for n in _notes(**base, tp=8) if "KV heads" in n]
+    assert not [n for n in _notes(model="gpt3-175b", tokens=3e11, devices=1024, pp=8, zero=1, tp=16) if "KV heads" in n]
+    assert all(r.planned.layout.tp <= 8 for r in plan(model="llama-3.1-70b", tokens=15e12, devices=1024).rows)
