@@ -79,6 +79,8 @@ class MLPerfRow:
     system: str = ""            # the submitter's system name (e.g. "... MaxQ, TensorRT": a power-optimised run)
     tensor_parallel: int | None = None  # the tensor parallelism it ran, where published (not MLPerf's: its own choice)
     power_limit_w: float | None = None  # a power-capped (MaxQ) result's GPU power limit, where the submitter states it
+    ttft_mean_s: float | None = None    # Server: the measured mean time to the first token (never fitted)
+    ttft_p99_s: float | None = None     # Server: its measured p99
 
 
 def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, tp: int | None = None,

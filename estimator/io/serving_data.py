@@ -451,7 +451,8 @@ MLPERF_BENCHMARKS = {
 }
 MLPERF_COLUMNS = ("row_id", "version", "submitter", "system", "accelerator", "hardware_id", "hardware_note", "devices",
                   "benchmark", "model", "scenario", "tokens_per_s", "tokens_per_s_basis", "tpot_mean_ms", "tpot_p99_ms",
-                  "tpot_bound_ms", "ttft_bound_ms", "bits", "kv_bits", "bits_source", "software", "power_w", "source")
+                  "tpot_bound_ms", "ttft_bound_ms", "ttft_mean_ms", "ttft_p99_ms", "bits", "kv_bits", "bits_source",
+                  "software", "power_w", "source")
 
 
 def _optional_ms(row: dict, key: str) -> float | None:
@@ -490,6 +491,7 @@ def load_mlperf() -> tuple[MLPerfRow, ...]:
                 devices=int(r["devices"]), scenario=r["scenario"], prompt_tokens=prompt, output_tokens=output,
                 bits=bits, kv_bits=kv_bits, tokens_per_s=float(r["tokens_per_s"]),
                 tpot_bound_s=_optional_ms(r, "tpot_bound_ms"), tpot_mean_s=_optional_ms(r, "tpot_mean_ms"),
+                ttft_mean_s=_optional_ms(r, "ttft_mean_ms"), ttft_p99_s=_optional_ms(r, "ttft_p99_ms"),
                 power_w=float(r["power_w"]) if r["power_w"].strip() else None, software=r["software"],
                 source=r["source"], beams=bench.beams,
                 system=r["system"]))
