@@ -1,4 +1,4 @@
-"""The time to the first token under a Server load (serving review 2026-11-28, third): measured, not shipped.
+"""The time to the first token under a Server load (serving review 2026-11-28, third): how it was measured.
 
     python -m research.ttft_under_load      (about 10 s)
 
@@ -18,9 +18,10 @@ arrivals as MLPerf's loadgen sends them), and half a step for the step under way
 printed beside, as a p99 from the queued mean would take it.
 
 What it showed (2026-11-28): against the measured mean TTFT of the 58 runs, the idle TTFT is off by a median 1.68×
-(0.60× signed: too short), the queued mean 1.28× (0.87×); the runs' p99 is a median 2.17× their mean. Not shipped: a
-`--ttft-ms` bound would need the queued mean and a p99 share, held out by model and hardware and checked on loads
-where the TTFT binds, which these runs' do not; docs/explanation/serving-model.md says so.
+(0.60× signed: too short), the queued mean 1.28× (0.87×); the runs' p99 is a median 2.17× their mean. Shipped the same
+day for `--ttft-ms` (``throughput.loaded_ttft_s``, ``ServingFit.ttft_p99_over_mean``; `fit-serving` writes the check,
+the p99's ratio held out by model, into serving_fit.json's ``validation.ttft_under_load``); this script keeps the
+measured rate beside the model's own.
 """
 
 from __future__ import annotations

@@ -134,6 +134,7 @@ def _optimized_engine(o: dict, level: str) -> None:
           f"decode times, held out by model): {sb['median_factor']:.2f}× off in the median over {sb['n']} rows, beside "
           f"{sbb['median_factor']:.2f}× for the previous model (weight bytes ÷ the full bandwidth, no engine) on the "
           "same rows.")
+    print(serving_accuracy.ttft_under_load_line(o["ttft_under_load"]))
     print(serving_accuracy.held_out_by_model_line())
 
 

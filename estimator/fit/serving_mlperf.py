@@ -111,6 +111,15 @@ def server_share(rows: Sequence[MLPerfRow]) -> float:
     return float(np.median(xs))
 
 
+def ttft_p99_over_mean(rows: Sequence[MLPerfRow]) -> float:
+    """The Server runs' median measured p99 ÷ mean time to the first token (at least 1): a TTFT bound's p99 over the mean
+    under a stream of requests (``throughput.ttft_p99_s``)."""
+    xs = [r.ttft_p99_s / r.ttft_mean_s for r in rows if r.scenario == SERVER and r.ttft_mean_s and r.ttft_p99_s]
+    if not xs:
+        raise InputError("no Server run with a measured mean and p99 TTFT to set the engine's ratio")
+    return max(1.0, float(np.median(xs)))
+
+
 def roofline_tokens_per_s(r: MLPerfRow) -> float:
     """The compute roofline: devices × the peak ÷ the FLOPs per output token counted, the prompt's and the other
     beams' included."""
@@ -323,4 +332,4 @@ def newer_held_out(cvs: Sequence[EngineCV], newer: Sequence[NewerRun], level: fl
 
 __all__ = ["FITTED", "OFFLINE", "SERVER", "EngineCV", "HeldRow", "MLPerfRow", "Metrics", "NewerRun", "both_ways",
            "cross_validate", "fit_engine", "interval_half", "newer_held_out", "predict", "roofline_tokens_per_s",
-           "server_share"]
+           "server_share", "ttft_p99_over_mean"]

@@ -598,6 +598,12 @@ def _load_fit(engine: str) -> ServingFit:
             if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
                 raise ValueError(f"optimized_engine.server_share must be a number in (0, 1], got {share!r}")
             fit = replace(fit, server_share=float(share))
+        # a p99 TTFT bound's ratio to the mean under load (MLPerf Server runs; ServingFit.ttft_p99_over_mean)
+        ratio = data.get("optimized_engine", {}).get("ttft_p99_over_mean")
+        if ratio is not None:
+            if isinstance(ratio, bool) or not isinstance(ratio, (int, float)) or not 1 <= ratio <= 10:
+                raise ValueError(f"optimized_engine.ttft_p99_over_mean must be a number in [1, 10], got {ratio!r}")
+            fit = replace(fit, ttft_p99_over_mean=float(ratio))
         # how a device under a power limit slows (MLPerf's capped results; ServingFit.power_limit_exponent), every
         # engine's, and the limits it was fitted at (review 2026-11-27: a file without the section had read as no
         # slowdown where validate refused it)

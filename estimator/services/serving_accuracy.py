@@ -45,8 +45,10 @@ from estimator.fit.serving_mlperf import (
     interval_half,
     newer_held_out,
     server_share,
+    ttft_p99_over_mean,
 )
 from estimator.fit.serving_mlperf import cross_validate as mlperf_cv
+from estimator.fit.serving_mlperf import predict as mlperf_predict
 from estimator.fit.tpot_check import TpotCheck, check, fit_latency, median_ratio
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import (
@@ -296,6 +298,37 @@ def eager_engine_document(online: ServingFit) -> dict[str, Any]:
                                             "flat_per_gpu": cv.flat_energy.to_dict()}}}
 
 
+def ttft_under_load(rows, fit: ServingFit, cap: int) -> dict[str, Any]:
+    """The time to the first token under load against MLPerf's Server runs that measured it (never fitted to it): each
+    run predicted as the Server validation predicts it (the engine as fitted, at the run's TPOT bound); the mean under
+    its load (``throughput.loaded_ttft_s``, no fitted parameter) beside the idle TTFT (``ttft_s``, the naive baseline:
+    the model before it) against the measured mean; the p99, the loaded mean × the p99 ÷ mean of the other model's runs
+    (held out by model), beside the idle TTFT taken as the p99, against the measured p99."""
+    from estimator.core.serving.throughput import loaded_ttft_s
+    server = [r for r in rows if r.scenario == SERVER and r.ttft_mean_s and r.ttft_p99_s]
+    got = []
+    for r in server:
+        th = mlperf_predict(r, fit, fit.server_share, cap)
+        loaded = loaded_ttft_s(th.step, th.batch / th.ep, r.output_tokens, fit.static_batch)
+        ratio = ttft_p99_over_mean([x for x in server if x.model != r.model])
+        got.append((r, th.ttft_s, loaded, loaded * ratio))
+    return {
+        "runs": len(got), "models": sorted({r.model for r in server}),
+        "what": ("MLPerf Inference v4.0/v4.1 Server runs' measured mean and p99 time to the first token (their 2 s TTFT "
+                 "bound never binds: the TPOT bound sets their load), never fitted; each run at the engine as fitted "
+                 "(its constants fitted on these runs' Offline twins' tokens/s) and its TPOT bound"),
+        "mean": {"model": metrics([math.log(loaded / r.ttft_mean_s) for r, _, loaded, _ in got]).to_dict(),
+                 "baseline": metrics([math.log(idle / r.ttft_mean_s) for r, idle, _, _ in got]).to_dict(),
+                 "model_what": "the prompt's prefill, its M/D/1 wait at the load's request rate and half a step",
+                 "baseline_what": "one prompt's prefill and one step on an idle scheduler (the model before)"},
+        "p99_held_out_by_model": {
+            "model": metrics([math.log(p99 / r.ttft_p99_s) for r, _, _, p99 in got]).to_dict(),
+            "baseline": metrics([math.log(idle / r.ttft_p99_s) for r, idle, _, _ in got]).to_dict(),
+            "model_what": "the loaded mean × the other model's runs' median p99 ÷ mean",
+            "baseline_what": "the idle TTFT taken as the p99"},
+    }
+
+
 def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] | None = None) -> dict[str, Any]:
     """The optimised engine's section of serving_fit.json: its fit to MLPerf Inference Offline results and the
     small-batch times (``estimator.fit.serving_mlperf``), cross-validated by model and by hardware held out
@@ -342,6 +375,9 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
                   "estimator/fit/serving_mlperf.py."),
         "fit": fitted.to_dict(),
         "server_share": server_share(rows),
+        # MLPerf's Server runs' p99 ÷ mean time to the first token, the median: a TTFT bound's p99 over the mean
+        # under load (ServingFit.ttft_p99_over_mean; never fitted to the tokens/s)
+        "ttft_p99_over_mean": ttft_p99_over_mean(rows),
         "held_out_coverage": validation["model"][OFFLINE]["model"]["interval_coverage"],
         # the interval on later runs of newer models and GPUs, never fitted, each model's (each GPU's) runs left out
         # of its calibration (`validate --inference` has the check)
@@ -360,6 +396,7 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
             # beside it, the naive baseline on the same rows: the previous model, weight bytes ÷ the full bandwidth
             # (fit audit 2026-11-28: the figure had been printed alone)
             "small_batch_baseline": metrics(list(cvs["model"].latency_baseline_log_errors)).to_dict(),
+            "ttft_under_load": ttft_under_load(rows, replace(base, **params, server_share=server_share(rows)), cap),
             "rows": [{"row_id": h.row.row_id, "model": h.row.model, "hardware": h.row.hardware_id,
                       "devices": h.row.devices, "scenario": h.row.scenario, "bits": h.row.bits,
                       "measured_tokens_per_s": h.row.tokens_per_s,
@@ -410,7 +447,18 @@ def optimized_validation_document() -> dict[str, Any]:
             "computed_by": f"`{FIT_COMMAND}` (into serving_fit.json's optimized_engine.validation; its check recomputes it)",
             "method": v["method"], "baseline": v["baseline"], "older_engines": v["older_engines"],
             "by_model": v["by_model"], "by_hardware": v["by_hardware"],
-            "small_batch_by_model": v["small_batch_by_model"], "small_batch_baseline": v["small_batch_baseline"]}
+            "small_batch_by_model": v["small_batch_by_model"], "small_batch_baseline": v["small_batch_baseline"],
+            "ttft_under_load": v["ttft_under_load"]}
+
+
+def ttft_under_load_line(t: dict[str, Any]) -> str:
+    """The TTFT under load's check against MLPerf's Server runs (``ttft_under_load``) in one line, each figure beside
+    its baseline."""
+    mean, p99 = t["mean"], t["p99_held_out_by_model"]
+    return (f"Time to the first token under load ({t['what']}; {t['runs']} runs): the mean ({mean['model_what']}) off "
+            f"the measured mean by a median {mean['model']['median_factor']:.2f}×, beside {mean['baseline']['median_factor']:.2f}× "
+            f"for {mean['baseline_what']}; the p99 ({p99['model_what']}, held out by model) "
+            f"{p99['model']['median_factor']:.2f}×, beside {p99['baseline']['median_factor']:.2f}× for {p99['baseline_what']}.")
 
 
 HELD_OUT = (("by_model", "model"), ("by_hardware", "hardware"))

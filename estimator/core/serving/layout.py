@@ -188,7 +188,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     nodes = nodes_spanned(profile, best.tp * best.ep)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
                      p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch,
-                     fit.server_share)
+                     fit.server_share, fit.ttft_p99_over_mean)
     if latent_moe(s, served) and s.devices is not None:
         fewer = _fewer_devices_words(s, profile, served, compute, fit, devices, fixed, best)
         if fewer:
@@ -293,7 +293,7 @@ def _given_degree_refusal(exc: InputError, what: str, flag: str, degree: int, de
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,
             server_share: float = 1.0, one_replica: bool = False, static: bool = False,
-            engines_share: float | None = None) -> Layout:
+            engines_share: float | None = None, ttft_p99_over_mean: float = 1.0) -> Layout:
     """The layout ``best`` chose, in words (``one_replica``: the devices that hold a batch given, one replica)."""
     # a batch given: the most among the layouts whose replicas hold it, before one that preempts it (serving engineer's
     # review 2026-11-27: batch 2,048 at TP2 × 4 served fewer tokens/s than 1,536 at TP1 × 8 under the same words)
@@ -313,24 +313,40 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     split = (f"expert parallelism {best.ep} ({ep_how}; attention data-parallel, each device at most "
              f"{count_text(-(-best.batch // best.ep))} of the replica's sequences)" if best.ep > 1
              else f"tensor parallelism {best.tp} ({degree})")
+    ttft_rule = ("" if s.ttft_ms is None or s.tpot_ms is None else
+                 f"; {ttft_p99_words(best.ttft_p99_s, ttft_p99_over_mean, static, best.batch / best.ep)}")
     how = (f"{counted(devices, 'device')} ({whose}): {split} × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
-           f"per replica ({words}{lowered}" + (f"; {', '.join(bounds)}, {p99_words(s.tpot_ms, server_share, static, engines_share)}"
-                                                                  if bounds else "") + ")")
+           f"per replica ({words}{lowered}" + (
+               f"; {', '.join(bounds)}, "
+               f"{p99_words(s.tpot_ms, server_share, static, engines_share, best.ttft_p99_s, ttft_p99_over_mean, best.batch / best.ep)}"
+               f"{ttft_rule}" if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
     return Layout(tp=best.tp, replicas=best.replicas, batch=batch, limit=best.limit, nodes_per_replica=nodes,
                   ttft_s=best.ttft_s, how=how, batch_words=f"{words}{lowered}", ep=best.ep)
 
 
+def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool, batch: float) -> str:
+    """How a TTFT bound (a p99) is met: under the batch's own stream of requests, the mean (the prompt's prefill, its
+    wait for the prompts before it, M/D/1, and half a step: ``throughput.loaded_ttft_s``) × the p99 ÷ mean MLPerf's
+    Server runs measured (``ServingFit.ttft_p99_over_mean``); a static batch's, or one sequence's, the modelled TTFT."""
+    at = "" if ttft_p99_s is None else f", {gfmt(ttft_p99_s * MS_PER_S, 3)} ms"
+    if static or batch <= 1.0 or p99_over_mean <= 1.0:
+        return f"the p99 TTFT taken as the modelled one{at}"
+    return (f"the p99 TTFT under that load{at}: its mean (the prompt's prefill, its wait for the prompts before it, "
+            f"M/D/1, and half a step) × {p99_over_mean:.2f}, the p99 ÷ mean MLPerf's Server runs measured")
+
+
 def p99_words(tpot_ms: float | None, server_share: float, static: bool = False,
-              engines_share: float | None = None) -> str:
+              engines_share: float | None = None, ttft_p99_s: float | None = None, ttft_p99_over_mean: float = 1.0,
+              batch: float = 1.0) -> str:
     """How a p99 bound is met: with a TPOT bound, the steady TPOT held at the share of it engines' means hold under a
     stream of requests (MLPerf Server runs), or at the bound itself where no other request's prompt rides in a
-    sequence's steps (``throughput.p99_share``: ``server_share`` 1); a TTFT bound alone, by the modelled TTFT
+    sequence's steps (``throughput.p99_share``: ``server_share`` 1); a TTFT bound alone, ``ttft_p99_words``
     (serving-engineer review 2026-11-28: "TTFT ≤ 30 ms, p99 taken as the steady TPOT")."""
     if tpot_ms is None:
-        return "the p99 TTFT taken as the modelled one"
+        return ttft_p99_words(ttft_p99_s, ttft_p99_over_mean, static, batch)
     if server_share >= 1.0:
         return p99_held_words(static)
     return (f"{p99_share_words(server_share, tpot_ms, engines_share)} (the median of mean ÷ bound: their p99 under the bound with a "
@@ -358,5 +374,5 @@ def p99_held_words(static: bool) -> str:
 
 
 __all__ = ["LIMIT_WORDS", "Layout", "chosen", "device_at", "latent_moe", "nodes_spanned", "p99_held_words",
-           "p99_share_words", "p99_words",
+           "p99_share_words", "p99_words", "ttft_p99_words",
            "serving_layout"]

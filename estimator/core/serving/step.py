@@ -334,6 +334,11 @@ class ServingFit:
     # optimized_engine.server_share, written by fit-serving; the only such measurement, taken for every engine). A
     # TPOT bound given (`tpot_ms`, a p99) holds the steady TPOT at this share of it; 1: the TPOT taken as the p99
     server_share: float = 1.0
+    # the p99 time to the first token under a stream of requests over its mean: MLPerf Inference's Server runs, their
+    # measured p99 ÷ mean TTFT, the median (serving_fit.json's optimized_engine.ttft_p99_over_mean, written by
+    # fit-serving; taken for every engine that batches requests in flight). A TTFT bound given (`ttft_ms`, a p99) holds
+    # the mean under the load (``throughput.loaded_ttft_s``) at 1 ÷ this of it; 1: the modelled TTFT taken as the p99
+    ttft_p99_over_mean: float = 1.0
     # how a device held under a power limit below its modelled draw slows: the step × ((draw − idle) ÷ (limit − idle))
     # to this power (``limit_stretch``; MLPerf Inference v4.1's power-capped MaxQ results against the same systems
     # uncapped: serving_fit.json's power_limit.exponent, written by fit-serving, taken for every engine; ``step``'s

@@ -16,8 +16,10 @@ the rest); a degree whose replicas hold the batch given is chosen before one who
 tokens a second the smaller batch would serve (serving-engineer review 2026-11-27: 64 given for a 70B model on 8
 H100s ran 8 replicas of 39, preempted, for 0.8% more tokens a second than 4 replicas of 64 at a shorter TPOT). Under a bound on the time to the first token (TTFT, MLPerf's Server and Interactive scenarios), a
 request's first token waits for its own prompt's prefill at the compute roofline, its chunks riding in the steps,
-and then one step of the batch: TTFT = one prompt's prefill + TPOT (``ttft_s``), both rising with the batch; the
-batch is the largest that keeps both within their bounds. The step is the steady state of in-flight batching; a
+and then one step of the batch: TTFT = one prompt's prefill + TPOT (``ttft_s``), both rising with the batch; a TTFT
+bound is a p99 under the batch's own stream of requests (``ttft_p99_s``: the mean with the prompt's wait in a queue,
+``loaded_ttft_s``, × the p99 ÷ mean MLPerf's Server runs measured); the batch is the largest that keeps both within
+their bounds. The step is the steady state of in-flight batching; a
 TPOT bound is a p99, and the step is held at ``tpot_p99_share`` of it (``ServingFit.server_share``: MLPerf Server
 runs' mean TPOT ÷ their bound) where other requests' prompts ride in a sequence's steps, and at the bound itself where
 none does (``p99_share``: one sequence at a time, or a static batch), the TTFT taken as is. An engine that decodes a
@@ -31,6 +33,7 @@ within a node where that serves more.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,6 +58,7 @@ class Throughput:
     ttft_s: float = 0.0           # a prompt's prefill (a static batch's: all its prompts') and one step (``ttft_s``)
     ep: int = 1                   # expert-parallel devices a replica (``step.step``; tp 1 then)
     holds: bool = True            # its memory holds the batch given (none given: True), before any bound lowers it
+    ttft_p99_s: float | None = None  # under a TTFT bound: the p99 it is held to (``ttft_p99_s``: under the batch's load)
 
     @property
     def devices(self) -> int:
@@ -110,6 +114,35 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
         return st.prompt_alone_s * st.prefill_limit_stretch + st.tpot_s * emitted
     return own * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
+
+
+def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
+    """The mean time to a request's first token in a steady stream of requests that keeps ``batch`` sequences in flight
+    (per device under expert parallelism, as ``ttft_s`` takes it): ``ttft_s``, the wait for the prefills of the prompts
+    before it and half the step under way. Requests arrive at the rate the batch turns over (Little's law: ``batch`` ×
+    the tokens a step emits ÷ (``output_tokens`` × TPOT)), at random (Poisson, as MLPerf's loadgen sends them), and
+    their prefills, S each, are served one at a time: the mean wait of M/D/1, ρ/(2(1 − ρ))·S with ρ = rate·S
+    (Pollaczek–Khinchine); infinite where ρ ≥ 1 (the prefills fall behind). No fitted parameter. One sequence at a
+    time, or a static batch (no stream), waits for none: ``ttft_s`` as is. On MLPerf's 58 Server runs with a measured
+    TTFT it is off their mean by a median 1.28×, the idle TTFT by 1.68× (``research.ttft_under_load``; serving review
+    2026-11-28, third: a `--ttft-ms` bound had taken a batch whose TTFT under its own load missed it)."""
+    idle = ttft_s(st, batch, output_tokens, static)
+    if static or batch <= 1.0:
+        return idle
+    emitted = st.tokens_per_step
+    prefill = max(0.0, idle - st.tpot_s * emitted)
+    rho = float(batch) * emitted / (float(output_tokens) * st.tpot_s) * prefill
+    if rho >= 1.0:
+        return math.inf
+    return idle + rho / (2.0 * (1.0 - rho)) * prefill + st.tpot_s / 2.0
+
+
+def ttft_p99_s(st: Step, batch: float, output_tokens: float, static: bool, p99_over_mean: float) -> float:
+    """The p99 time to the first token a TTFT bound is held to: the mean under the load (``loaded_ttft_s``) ×
+    ``p99_over_mean`` (``ServingFit.ttft_p99_over_mean``); a static batch's or one sequence's ``ttft_s`` as is."""
+    if static or batch <= 1.0:
+        return ttft_s(st, batch, output_tokens, static)
+    return loaded_ttft_s(st, batch, output_tokens, static) * p99_over_mean
 
 
 def ttft_words(static: bool, batch: int) -> str:
@@ -192,7 +225,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         def within(b: int, run=run) -> bool:
             st = run(b)
             return ((tpot_bound_s is None or st.tpot_s <= step_bound(b))
-                    and (ttft_bound_s is None or ttft_s(st, b / e, output_tokens, static) <= ttft_bound_s))
+                    and (ttft_bound_s is None or ttft_p99_s(st, b / e, output_tokens, static,
+                                                            fit.ttft_p99_over_mean) <= ttft_bound_s))
         if batch is not None:
             size, limit = (batch, "given") if batch <= room else (room, "memory")
         else:
@@ -216,7 +250,9 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         replicas = devices // group
         found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s,
                            ttft_s(s, size / e, output_tokens, static),
-                           ep=e, holds=batch is None or batch <= room)
+                           ep=e, holds=batch is None or batch <= room,
+                           ttft_p99_s=None if ttft_bound_s is None else ttft_p99_s(s, size / e, output_tokens, static,
+                                                                                   fit.ttft_p99_over_mean))
         if _better(found, best, batch is not None):
             best = found
     if best is None:
