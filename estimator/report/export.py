@@ -150,7 +150,7 @@ def whole_run_words(w, level: float) -> str:
     # a device without runs takes a rule or another device's fit (code review 2026-11-28)
     runs = f", {w.n_runs} published runs; restarts, evaluation and other work included" if w.n_runs and w.fitted else ""
     low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
-    attention = (f"; those FLOPs, 6·N·D, leave out the attention the step counts at this sequence (its model FLOPs are "
+    attention = (f"; those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
                  f"{gfmt(w.step_flops_ratio, 3)}× them): on the step's FLOPs the same utilisation would take "
                  f"{hz.duration(w.wall_clock_s * w.step_flops_ratio)}" if w.attention_left_out else "")
     return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of the peak: "

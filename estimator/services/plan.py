@@ -350,6 +350,8 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
                 + f" spans {math.ceil(group / up)} scale-up domains of {up} devices: its all-to-alls cross the "
                 f"scale-out network {links}, exposed {parts.expert_comm_s / parts.total_s:.0%} of the step ("
                 + (f"{lay.expert_overlap_applied:.0%} of it hidden under compute, as given" if lay.expert_overlap_applied
+                   else f"none of it hidden: the share given does not apply, {lay.expert_overlap_blocked}"
+                   if lay.expert_overlap_share and lay.expert_overlap_blocked
                    else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
                 + "); the planner keeps the expert group within one domain where it can (`plan` lists its layouts)")
     return None
@@ -1135,7 +1137,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             k, fast = tight_hit
             notes.append(f"{k:,} devices meet the {target} with a tight layout ({core_plan.layout_words(fast.layout)}, "
                          f"{fast.memory.total_gb:,.1f} GB a device, above {mem.TIGHT_MEMORY_SHARE:.0%} of "
-                         f"{capacity:,.1f}): the plan takes a layout with room, as it ranks them; check the peak in a "
+                         f"{capacity:,.1f} GB): the plan takes a layout with room, as it ranks them; check the peak in a "
                          "short run to use the fewer")
         if target == "budget":
             # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone

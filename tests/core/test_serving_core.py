@@ -158,3 +158,19 @@ def test_four_bit_weights_that_fit_only_without_their_block_scales_are_said_not_
                          "b200: give more devices") and r.devices == 2
     roomy = limits.inference_report(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=4).result
     assert not [n for n in roomy.notes if "block scales" in n]
+
+
+def test_the_block_scales_note_counts_the_replicas_weights_under_expert_parallelism():
+    """Code review 2026-11-28: under expert parallelism the replica's weights hold the weights outside the experts on
+    every device, and the note had counted them once (DeepSeek-R1 at 4 bits, EP 2 on MI300Xs: 669 billion quantised
+    weights counted where the footprint holds 684, 20.9 GB of MXFP4 scales for 21.4)."""
+    from estimator.core.serving.step import embedding_params, expert_params
+    r = limits.inference_report(tokens=1e6, model="deepseek-r1", hardware="mi300x", bits=4, batch_size=1, ep=2).result
+    (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4 bits each")]
+    arch, params = r.architecture, r.params_served
+    experts = expert_params(arch, params)
+    quantised = 2 * (params - experts - embedding_params(arch, params)[0]) + experts
+    assert f"4.25 bits a weight, {quantised * 0.25 / 8 / 1e9:.1f} GB more" in said and "21.4 GB more" in said
+    assert f"4.5 bits a weight, {quantised * 0.5 / 8 / 1e9:.1f} GB more" in said
+    assert said.endswith("and with NVFP4's scales the weights and one sequence do not fit the 371 GB usable on 2 × "
+                         "mi300x: give more devices")

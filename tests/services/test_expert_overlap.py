@@ -136,6 +136,8 @@ def test_a_share_hidden_is_not_taken_where_no_schedule_can_hide_it():
     assert said.endswith("the 100% given as hidden does not apply to this layout, one micro-batch a step: no other "
                          "micro-batch's compute to hide them under")
     assert one.to_dict()["step"]["layout"]["expert_overlap_applied"] == 0.0
+    (spans,) = [n for n in one.notes if "spans" in n]   # the cross-domain note agrees (code review 2026-11-28)
+    assert "(none of it hidden: the share given does not apply, one micro-batch a step" in spans
     # two micro-batches a step without pipelining, selective recomputation: the share is taken
     two = dict(kw, global_batch_tokens=2 * 1024 * 4096)
     hidden = estimate(**two, activation_recompute="selective", expert_overlap=1.0)

@@ -14,7 +14,12 @@ from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, MB_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads, usable_words
 from estimator.core.serving.memory import Footprint, devices_needed, draft_layers_of, serving_footprint
-from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE, embedding_params
+from estimator.core.serving.step import (
+    USABLE_MEMORY_FRACTION,
+    USABLE_MEMORY_SOURCE,
+    embedding_params,
+    expert_params,
+)
 from estimator.core.workload.architecture import check_tensor_parallel
 
 if TYPE_CHECKING:
@@ -129,15 +134,21 @@ def block_scales_note(s: InferenceScenario, served: ServedModel, footprint: Foot
     take the weights with one sequence past the devices' usable memory: what the scales add and that they then do not
     fit (serving review 2026-11-28, third: DeepSeek-R1 at 4 bits on 2 B200s, 338 GB of weights counted in 346 GB
     usable, where its NVFP4 weights take about 377 GB). None where they fit either way, or at other bits."""
-    if int(s.bits) != 4:
+    bits = int(s.bits)
+    if bits != 4:
         return None
-    quantised = max(0.0, float(served.params) - embedding_params(served.architecture, served.params)[0])
+    arch, params = served.architecture, float(served.params)
+    experts = expert_params(arch, params)
+    # the replica's weights as the footprint counts them: under expert parallelism every device holds the weights
+    # outside the experts whole (code review 2026-11-28)
+    outside = max(0.0, params - experts - embedding_params(arch, params)[0])
+    quantised = expert_parallel(s) * outside + experts
     room = footprint.usable_gb - footprint.weights_gb - footprint.kv_gb_per_sequence
     over = [(name, quantised * extra / BITS_PER_BYTE / BYTES_PER_GB) for name, extra in FOUR_BIT_SCALES]
     past = [(name, gb) for name, gb in over if gb > room]
     if not past:
         return None
-    said = "; ".join(f"{name}: {gfmt(4 + extra, 3)} bits a weight, {gfmt(gb, 3)} GB more"
+    said = "; ".join(f"{name}: {gfmt(bits + extra, 3)} bits a weight, {gfmt(gb, 3)} GB more"
                      for (name, gb), (_, extra) in zip(over, FOUR_BIT_SCALES))
     which = "either format's" if len(past) == len(over) else f"{past[0][0]}'s"
     return (f"4-bit weights counted at 4 bits each: their block scales add more ({said}), and with {which} scales the "

@@ -507,6 +507,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                     # uneven first and last stages; Llama 3 405B ran 126 layers on 16 stages of 2 chunks,
                     # arXiv:2407.21783 §3.3.2), as `estimate` takes them (planner review 2026-11-28, third)
                     vps = [1] + [v for v in VP_CHOICES[1:] if pp > 1 and pp * v <= shape.layers]
+                    zero1_of: dict[int, PlannedLayout] = {}  # this split's ZeRO-1 row by micro-batch
                     for mb in _choices(space.micro_batch, MICRO_BATCH_CHOICES):
                         batch = within_run(global_batch_for(global_batch_tokens, seq_len, dp, mb), tokens, seq_len,
                                            dp * mb)
@@ -546,8 +547,15 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                     st = step_time(shape, layout, hardware, params)
                                     if best is None or st.seconds < best.seconds:
                                         best, best_memory = st, vp_memory
-                                found.append(PlannedLayout(best.layout, best, best_memory,
-                                                           run_seconds(best, tokens, goodput)))
+                                planned = PlannedLayout(best.layout, best, best_memory, run_seconds(best, tokens, goodput))
+                                twin = zero1_of.get(mb) if zero == 2 else None
+                                if (twin is not None and twin.layout.recompute == rc and twin.layout.vp == best.layout.vp
+                                        and mem.is_tight(twin.memory.total_gb, capacity_gb)
+                                        == mem.is_tight(best_memory.total_gb, capacity_gb)):
+                                    break  # ZeRO-1's row again, as fast and as tight or roomy (code review 2026-11-28)
+                                found.append(planned)
+                                if zero == 1:
+                                    zero1_of[mb] = planned
                                 # (planner review 2026-11-28: ZeRO-2 had been skipped wherever ZeRO-1 fitted at all,
                                 # so one needing recomputation hid a faster ZeRO-2 without it)
                                 zero1_whole = (zero == 1 and rc == recomputes[0] and every_vp
