@@ -23,7 +23,7 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.limits import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.layout import p99_held_words, p99_share_words, p99_words
+from estimator.core.serving.layout import p99_held_words, p99_share_words, ttft_p99_words
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE
 from estimator.core.serving.throughput import p99_share
@@ -326,11 +326,11 @@ def bars_short(r) -> str:
 def bound_words(r) -> str:
     """How a latency bound is read, as the layout reads it (``layout.p99_words``): a TPOT bound a p99, the steady TPOT
     held at the share of it MLPerf's Server runs held their mean (the engine's ServingFit.server_share) or, one
-    sequence at a time or in a static batch, at the bound itself (``throughput.p99_share``); a TTFT bound alone, the
-    modelled TTFT."""
+    sequence at a time or in a static batch, at the bound itself (``throughput.p99_share``); a TTFT bound alone, its p99
+    under the batch's own stream of requests (``layout.ttft_p99_words``)."""
     fit = serving_data.load_serving_fit(r.engine)
-    if "TPOT" not in r.batch_words:
-        return p99_words(None, 1.0)
+    if "TPOT" not in r.batch_words:  # a TTFT bound: its p99 under the batch's own load, as the layout held it
+        return ttft_p99_words(r.ttft_p99_s, fit.ttft_p99_over_mean, fit.static_batch, r.batch_size / max(1, r.ep))
     share = p99_share(fit.server_share, r.batch_size, fit.static_batch)
     return p99_share_words(share, engines_share=fit.server_share) if share < 1.0 else p99_held_words(fit.static_batch)
 

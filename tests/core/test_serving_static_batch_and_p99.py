@@ -283,3 +283,21 @@ def test_a_ttft_bound_holds_the_p99_under_the_batchs_own_stream_of_requests():
     nxt = step(batch=th.batch + 1, **shape)
     assert ttft_p99_s(nxt, th.batch + 1, 500.0, False, fit.ttft_p99_over_mean) > bound
     assert th.ttft_p99_s > th.ttft_s * fit.ttft_p99_over_mean    # above the idle TTFT's p99: the queue counted
+
+
+def test_the_result_and_the_page_say_the_p99_ttft_the_bound_held():
+    """The TTFT bound's p99 under load is the result's (JSON ``seconds_to_first_token_p99_under_load``) and the layout's
+    and the Inference page's words say it (the page had kept "the p99 TTFT taken as the modelled one"); without a
+    TTFT bound it is None."""
+    from estimator.services import limits
+    kw = dict(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=8, kv_bits=8, tp=2, prompt_tokens=5000,
+              tokens_per_query=500)
+    r = limits.inference_report(**kw, ttft_ms=800).result
+    d = r.to_dict()
+    assert r.batch_size > 1 and d["seconds_to_first_token_p99_under_load"] == r.ttft_p99_s
+    assert r.ttft_s < r.ttft_p99_s <= 0.8
+    assert (f"the p99 TTFT under that load, {r.ttft_p99_s * 1000:.3g} ms: its mean (the prompt's prefill, its wait for "
+            "the prompts before it, M/D/1, and half a step) × 2.17") in " ".join(r.notes)
+    from app_pages.pages.inference import bound_words
+    assert bound_words(r).startswith(f"the p99 TTFT under that load, {r.ttft_p99_s * 1000:.3g} ms")
+    assert limits.inference_report(**kw, batch_size=4).result.to_dict()["seconds_to_first_token_p99_under_load"] is None

@@ -129,6 +129,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         nodes_per_replica=nodes_spanned(profile, memory.devices), batch_size=int(s.batch_size),
         ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query), fit.static_batch),
         ttft_how=ttft_words(fit.static_batch, int(s.batch_size)), node_power_w=totals.node_power_w,
+        ttft_p99_s=None if layout is None else layout.ttft_p99_s,
         ep=ep, expert_parallel_s_per_step=decode.ep_s,
         footprint=totals.footprint, batch_words="" if layout is None else layout.batch_words,
         max_batch_size=footprint.max_batch,

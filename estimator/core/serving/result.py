@@ -76,6 +76,9 @@ class InferenceResult:
     nodes_per_replica: int = 1    # scale-up domains one replica spans
     ttft_s: float = 0.0           # time to the first token: a prompt's prefill (a static batch's: all its prompts') and a step
     ttft_how: str = ONE_PROMPT_TTFT  # what the TTFT adds up, in words (throughput.ttft_words)
+    # under a TTFT bound (`ttft_ms`, a p99): the p99 the batch was held to, under its own stream of requests
+    # (core.serving.throughput.ttft_p99_s); None without one
+    ttft_p99_s: float | None = None
     node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
     batch_words: str = ""         # what set the batch, where a layout was chosen ("the largest the memory holds")
     footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges
@@ -188,6 +191,7 @@ class InferenceResult:
             "seconds_per_token": self.seconds_per_token,
             "device_seconds_per_token": self.device_seconds_per_token, "tokens_per_s": self.tokens_per_s,
             "seconds_to_first_token": self.ttft_s, "first_token_after": self.ttft_how,
+            "seconds_to_first_token_p99_under_load": self.ttft_p99_s,
             "power_w_per_device": self.power_w_per_device, "node_power_w": self.node_power_w,
             "power_limit": {"w_per_device": self.power_limit_w, "unlimited_w_per_device": self.unlimited_power_w_per_device,
                             "stretch": self.power_limit_stretch, "prefill_stretch": self.prefill_limit_stretch},
