@@ -181,5 +181,7 @@ def test_the_ttft_under_load_check_is_in_the_fit_and_the_docs_quote_it():
     assert "its p99 is that mean × 2.17, the median p99 ÷ mean of MLPerf's Server runs" in text
     from estimator.services.serving_accuracy import optimized_validation_document, ttft_under_load_line
     line = ttft_under_load_line(optimized_validation_document()["ttft_under_load"])
-    assert "off the measured mean by a median 1.28×, beside 1.68× for one prompt's prefill and one step" in line
-    assert "held out by model) 1.40×, beside 4.34× for the idle TTFT taken as the p99" in line
+    assert ("off the measured mean by a median 1.28× (predicted ÷ measured 0.67: too short), beside 1.68× (0.47) for one "
+            "prompt's prefill and one step") in line
+    assert "held out by model) 1.40× (0.68: too short, so a batch held to a TTFT bound can miss it), beside 4.34× (0.20)" in line
+    assert "both still too short (predicted ÷ measured 0.67 and 0.68 in the geometric mean)" in text

@@ -35,7 +35,12 @@ from estimator.core.serving.memory_fit import expert_parallel, memory_fit
 from estimator.core.serving.notes import counted
 from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.core.serving.step import Device, ServingFit, cross_node_allreduce_s
-from estimator.core.serving.throughput import max_throughput, p99_share, tensor_parallel_options
+from estimator.core.serving.throughput import (
+    max_throughput,
+    p99_share,
+    tensor_parallel_options,
+    ttft_p99_over_mean_at,
+)
 from estimator.core.workload.architecture import tensor_parallel_problem
 
 if TYPE_CHECKING:
@@ -333,10 +338,16 @@ def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool,
     wait for the prompts before it, M/D/1, and half a step: ``throughput.loaded_ttft_s``) × the p99 ÷ mean MLPerf's
     Server runs measured (``ServingFit.ttft_p99_over_mean``); a static batch's, or one sequence's, the modelled TTFT."""
     at = "" if ttft_p99_s is None else f", {gfmt(ttft_p99_s * MS_PER_S, 3)} ms"
-    if static or batch <= 1.0 or p99_over_mean <= 1.0:
+    if static or p99_over_mean <= 1.0:
         return f"the p99 TTFT taken as the modelled one{at}"
-    return (f"the p99 TTFT under that load{at}: its mean (the prompt's prefill, its wait for the prompts before it, "
-            f"M/D/1, and half a step) × {p99_over_mean:.2f}, the p99 ÷ mean MLPerf's Server runs measured")
+    what = "the prompt's prefill, its wait for the prompts before it, M/D/1, and half a step"
+    if batch <= 1.0:
+        return f"the p99 TTFT taken as its mean under that load{at} ({what}; one sequence: nothing else varies its steps)"
+    ratio = ttft_p99_over_mean_at(p99_over_mean, batch)
+    spread = (f"{p99_over_mean:.2f}, the p99 ÷ mean MLPerf's Server runs measured" if f"{ratio:.2f}" == f"{p99_over_mean:.2f}"
+              else f"{ratio:.2f}: MLPerf's Server runs measured {p99_over_mean:.2f} with hundreds of sequences in flight, "
+                   "fewer vary the steps less")
+    return f"the p99 TTFT under that load{at}: its mean ({what}) × {spread}"
 
 
 def p99_words(tpot_ms: float | None, server_share: float, static: bool = False,

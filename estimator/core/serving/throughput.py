@@ -58,7 +58,8 @@ class Throughput:
     ttft_s: float = 0.0           # a prompt's prefill (a static batch's: all its prompts') and one step (``ttft_s``)
     ep: int = 1                   # expert-parallel devices a replica (``step.step``; tp 1 then)
     holds: bool = True            # its memory holds the batch given (none given: True), before any bound lowers it
-    ttft_p99_s: float | None = None  # under a TTFT bound: the p99 it is held to (``ttft_p99_s``: under the batch's load)
+    ttft_p99_s: float | None = None  # under a TTFT bound: the p99 it is held to (``ttft_p99_s``: under the batch's load;
+    #                                  None in a static batch, held to the modelled TTFT)
 
     @property
     def devices(self) -> int:
@@ -119,30 +120,42 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
 def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
     """The mean time to a request's first token in a steady stream of requests that keeps ``batch`` sequences in flight
     (per device under expert parallelism, as ``ttft_s`` takes it): ``ttft_s``, the wait for the prefills of the prompts
-    before it and half the step under way. Requests arrive at the rate the batch turns over (Little's law: ``batch`` ×
-    the tokens a step emits ÷ (``output_tokens`` × TPOT)), at random (Poisson, as MLPerf's loadgen sends them), and
-    their prefills, S each, are served one at a time: the mean wait of M/D/1, ρ/(2(1 − ρ))·S with ρ = rate·S
-    (Pollaczek–Khinchine); infinite where ρ ≥ 1 (the prefills fall behind). No fitted parameter. One sequence at a
-    time, or a static batch (no stream), waits for none: ``ttft_s`` as is. On MLPerf's 58 Server runs with a measured
-    TTFT it is off their mean by a median 1.28×, the idle TTFT by 1.68× (``research.ttft_under_load``; serving review
-    2026-11-28, third: a `--ttft-ms` bound had taken a batch whose TTFT under its own load missed it)."""
+    before it and half the step under way. Requests arrive at the rate the batch turns over (Little's law), at random
+    (Poisson, as MLPerf's loadgen sends them), and their prefills, S each (``ttft_s`` less one step), are served one at
+    a time: the mean wait of M/D/1, ρ/(2(1 − ρ))·S (Pollaczek–Khinchine), ρ the share of the device's step its prompts'
+    prefill takes (rate × S: the step's prefill ÷ the step, with drafts and under expert parallelism too: code review
+    2026-11-28; the step holds its prefill, so ρ < 1). No fitted parameter. A static batch (no stream)
+    waits for none: ``ttft_s`` as is. On MLPerf's 58 Server runs with a measured TTFT it is off their mean by a median
+    1.28×, the idle TTFT by 1.68× (``research.ttft_under_load``; serving review 2026-11-28, third: a `--ttft-ms` bound
+    had taken a batch whose TTFT under its own load missed it)."""
     idle = ttft_s(st, batch, output_tokens, static)
-    if static or batch <= 1.0:
+    if static:
         return idle
-    emitted = st.tokens_per_step
-    prefill = max(0.0, idle - st.tpot_s * emitted)
-    rho = float(batch) * emitted / (float(output_tokens) * st.tpot_s) * prefill
+    step_s = st.tpot_s * st.tokens_per_step
+    prefill = max(0.0, idle - step_s)
+    own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch  # the step's prefill, as ``ttft_s`` holds it
+    rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
         return math.inf
-    return idle + rho / (2.0 * (1.0 - rho)) * prefill + st.tpot_s / 2.0
+    return idle + rho / (2.0 * (1.0 - rho)) * prefill + step_s / 2.0
+
+
+def ttft_p99_over_mean_at(p99_over_mean: float, batch: float, static: bool = False) -> float:
+    """The p99 ÷ mean TTFT a batch takes: ``p99_over_mean`` (MLPerf's Server runs, their batches in the hundreds) as the
+    batch's other sequences make the steps vary, ``1 + (p99_over_mean − 1) × (batch − 1) ÷ batch``, as ``p99_share``
+    moves the TPOT's share; 1 at one sequence, or in a static batch (code review 2026-11-28: the p99 had jumped from the
+    idle TTFT at batch 1 to 2.3× it at batch 2)."""
+    if static or batch <= 1.0:
+        return 1.0
+    return 1.0 + (p99_over_mean - 1.0) * (float(batch) - 1.0) / float(batch)
 
 
 def ttft_p99_s(st: Step, batch: float, output_tokens: float, static: bool, p99_over_mean: float) -> float:
-    """The p99 time to the first token a TTFT bound is held to: the mean under the load (``loaded_ttft_s``) ×
-    ``p99_over_mean`` (``ServingFit.ttft_p99_over_mean``); a static batch's or one sequence's ``ttft_s`` as is."""
-    if static or batch <= 1.0:
+    """The p99 time to the first token a TTFT bound is held to: the mean under the load (``loaded_ttft_s``) × the
+    batch's p99 ÷ mean (``ttft_p99_over_mean_at``); a static batch's ``ttft_s`` as is."""
+    if static:
         return ttft_s(st, batch, output_tokens, static)
-    return loaded_ttft_s(st, batch, output_tokens, static) * p99_over_mean
+    return loaded_ttft_s(st, batch, output_tokens, static) * ttft_p99_over_mean_at(p99_over_mean, batch)
 
 
 def ttft_words(static: bool, batch: int) -> str:
@@ -251,8 +264,9 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         found = Throughput(t, replicas, size, limit, s, replicas * size / s.tpot_s,
                            ttft_s(s, size / e, output_tokens, static),
                            ep=e, holds=batch is None or batch <= room,
-                           ttft_p99_s=None if ttft_bound_s is None else ttft_p99_s(s, size / e, output_tokens, static,
-                                                                                   fit.ttft_p99_over_mean))
+                           # a static batch has no stream of requests to be under: none (code review 2026-11-28)
+                           ttft_p99_s=None if ttft_bound_s is None or static else ttft_p99_s(
+                               s, size / e, output_tokens, static, fit.ttft_p99_over_mean))
         if _better(found, best, batch is not None):
             best = found
     if best is None:
