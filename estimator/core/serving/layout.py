@@ -342,7 +342,7 @@ def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool,
         return f"the p99 TTFT taken as the modelled one{at}"
     what = "the prompt's prefill, its wait for the prompts before it, M/D/1, and half a step"
     if batch <= 1.0:
-        return f"the p99 TTFT taken as its mean under that load{at} ({what}; one sequence: nothing else varies its steps)"
+        return f"the p99 TTFT taken as its mean under that load{at}: {what}, one sequence in flight varying nothing"
     ratio = ttft_p99_over_mean_at(p99_over_mean, batch)
     spread = (f"{p99_over_mean:.2f}, the p99 ÷ mean MLPerf's Server runs measured" if f"{ratio:.2f}" == f"{p99_over_mean:.2f}"
               else f"{ratio:.2f}: MLPerf's Server runs measured {p99_over_mean:.2f} with hundreds of sequences in flight, "
