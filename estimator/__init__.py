@@ -34,7 +34,7 @@ _EXPORTS = {
     "run": "estimator.services.public:run",
     "compare": "estimator.services.public:compare",
     "plan": "estimator.services.plan:plan",
-    "inference": "estimator.services.limits:inference_report",
+    "inference": "estimator.services.serving:inference_report",
     "track": "estimator.monitor.track:track",
     "load_profile": "estimator.services.public:load_profile",
     "profiles": "estimator.io.datafiles:default_profiles",
@@ -50,7 +50,7 @@ _EXPORTS = {
     "Result": "estimator.services.api:Result",
     "CompareReport": "estimator.services.api:CompareReport",
     "PlanReport": "estimator.services.plan:PlanReport",
-    "InferenceReport": "estimator.services.limits:InferenceReport",
+    "InferenceReport": "estimator.services.serving:InferenceReport",
     "Run": "estimator.monitor.track:Run",
     "EstimatorError": "estimator.core.base.errors:EstimatorError",
     "InputError": "estimator.core.base.errors:InputError",
@@ -109,7 +109,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from estimator.io.datafiles import default_profiles as profiles  # noqa: F401
     from estimator.monitor.track import Run, track  # noqa: F401
     from estimator.services.api import CompareReport, Result  # noqa: F401
-    from estimator.services.limits import InferenceReport  # noqa: F401
-    from estimator.services.limits import inference_report as inference  # noqa: F401
     from estimator.services.plan import PlanReport, plan  # noqa: F401
     from estimator.services.public import compare, estimate, load_profile, run  # noqa: F401
+    from estimator.services.serving import InferenceReport  # noqa: F401
+    from estimator.services.serving import inference_report as inference  # noqa: F401

@@ -20,7 +20,7 @@ batch 320's, about 0.13); on the A100 40GB 0.485 ms (7B TP1, two batches), 0.328
 Forms and figures (TPOT / J per token median factor, 80% coverage; in-sample TPOT):
 - shipped (engine cost per layer, per sequence, per all-reduce): 1.26x 81% / 1.14x 84%; 1.12x (J per token 1.16x 88%
   before a decode step's draw rose with its compute share, 2026-11-27: the other forms' J figures below are from then).
-  Held out, 7B H100 1.78x, 70B H100 1.08x.
+  Held out, 7B H100 1.66x (rerun 2026-11-28; 1.78x when first written), 70B H100 1.08x.
 - kv fitted (+ the KV cache read at a fitted fraction of the peak; in sample 0.27, per-sequence
   cost falling to 0.11 ms): 1.27x 78% / 1.14x 88%; in sample 1.09x. Held out it does not help: the
   fraction is pinned only by the 7B-vs-70B contrast, so a fold without either fits 1.0 (no slow

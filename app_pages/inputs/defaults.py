@@ -12,11 +12,11 @@ from estimator.services.inputs import MEMORY_NAMES, STEP_NAMES, TRAINING, url_ke
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
 DEFAULT_PRESET = "gpt3-175b"
-# Hardware for a workload without a preset: the service layer's default (estimator/services/limits.py).
+# Hardware for a workload without a preset: the service layer's default (declared in estimator/services/inputs.py).
 DEFAULT_HARDWARE = limits.DEFAULT_HARDWARE
 # Default workload for "params": Llama 2 7B, 7e9 parameters on 2e12 tokens (Touvron et al.
 # 2023, arXiv:2307.09288, Table 1); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1),
-# the lecture's fixed workload (estimator/services/limits.py, held to its preset).
+# the lecture's fixed workload (TREND_FLOPS, declared in estimator/services/inputs.py, held to its preset).
 DEFAULT_PARAMS = 7e9
 DEFAULT_TOKENS = 2e12
 DEFAULT_FLOPS = limits.TREND_FLOPS

@@ -240,8 +240,9 @@ def bubble_notes(est) -> list[str]:
 
 def layout_warnings(est) -> list[str]:
     """The note that the layout given does not fit in memory (``services.plan.step_setup``): shown under the headline,
-    whose time it qualifies (browser review 2026-11-26: it was the last thing on the page)."""
-    return [n for n in est.notes if n.startswith("the layout given does not fit in memory")]
+    whose time it qualifies (browser review 2026-11-26: it was the last thing on the page), however it opens (code
+    review 2026-11-28: ZeRO given alone's note had stayed in the tab)."""
+    return [n for n in est.notes if plan_service.layout_does_not_fit(n)]
 
 
 def memory_notes(est) -> list[str]:

@@ -1,7 +1,7 @@
 """Inference & compression: time and energy per output token with their ranges, what
 quantisation, pruning and distillation save, and when serving outgrows training.
 
-Every number comes from ``estimator.services.limits.inference_report`` (the CLI's ``inference`` command
+Every number comes from ``estimator.services.serving.inference_report`` (the CLI's ``inference`` command
 calls it too): the serving model of ``estimator.core.serving.step`` (weights and the batch's KV cache read
 each decode step, prefill, tensor parallelism, the engine's fitted costs, power by load), fitted
 to and judged on measured serving (``validate --inference``; the Accuracy page). Every input is
@@ -23,21 +23,21 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.limits import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.layout import p99_held_words, p99_share_words, ttft_p99_words
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE
-from estimator.core.serving.throughput import p99_share
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
 from estimator.report import humanize as hz
-from estimator.services import limits, serving_accuracy
+from estimator.services import limits, serving, serving_accuracy
 from estimator.services.inputs import SERVING as S
 from estimator.services.inputs import labels
 from estimator.services.serving_words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
+    bars_short,
+    bound_words,
     footprint_rows,
     one_replica,
     per_million,
@@ -45,7 +45,7 @@ from estimator.services.serving_words import (
 )
 
 # Defaults, each with its source:
-DEFAULT_HARDWARE = limits.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (estimator/services/limits.py)
+DEFAULT_HARDWARE = serving.INFERENCE_DEFAULT_HARDWARE  # the CLI's default too (declared in estimator/services/inputs.py)
 CUSTOM = "custom"                   # the model picker's "give the parameters (and shape) yourself"
 DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (before the picker) keep working
 DEFAULT_PARAMS = inputs.DEFAULT_PARAMS  # a 7B model (Llama 2 7B, as the Estimate page's; Mistral 7B): the shape
@@ -89,14 +89,14 @@ QUERY_KEYS = ("prompt_tokens", "tokens_per_query")
 
 
 def default_query(model: str | None) -> tuple[float, float]:
-    """The query's prompt and output tokens where none are given, as the CLI's (``limits.default_query``)."""
-    return limits.default_query(model)
+    """The query's prompt and output tokens where none are given, as the CLI's (``serving.default_query``)."""
+    return serving.default_query(model)
 
 
 def default_bits(model: str | None) -> str:
-    """The bits a model is served at where none are chosen, as the CLI's (``limits.default_bits``), as the radio
+    """The bits a model is served at where none are chosen, as the CLI's (``serving.default_bits``), as the radio
     writes them."""
-    return str(limits.default_bits(model))
+    return str(serving.default_bits(model))
 
 
 def model_inputs(side, kw: dict) -> None:
@@ -305,36 +305,6 @@ def total_row(r, meaning: str) -> None:
         _metric_with_range(col, f"Total {label} ({tokens})", value, r.range[key], fmt, meaning, help=helps[key])
 
 
-def bars_short(r) -> str:
-    """The bars' meaning in one line for the lecture hall, from the engine's own fit: its whole sentence
-    (``r.range_meaning``) is the caption's help. The default engine's ranges are MLPerf's held out by model,
-    and by device, not ML.ENERGY's measurements (the line had said ML.ENERGY's for every engine but the latency one)."""
-    held = serving_data.load_serving_fit(r.engine).held_out_coverage
-    if r.engine == "latency":
-        return (f"{r.level:.0%} intervals from published latency benchmarks: they held {held:.0%} of held-out times, "
-                "too narrow; energy's unchecked.")
-    if r.engine == serving_accuracy.OPTIMIZED:
-        return (f"{r.level:.0%} intervals, out of sample, from MLPerf results held out by model and by device: "
-                f"they held {held:.0%} by model" + (", too narrow." if held < r.level else "."))
-    if r.engine == serving_accuracy.EAGER:
-        return (f"{r.level:.0%} intervals from ML.ENERGY's FastChat measurements at batch 1, out of sample; nothing "
-                "measured beyond.")
-    return (f"{r.level:.0%} intervals from ML.ENERGY's measurements (coverage measured out of sample); likely too "
-            "narrow off the A100 and H100.")
-
-
-def bound_words(r) -> str:
-    """How a latency bound is read, as the layout reads it (``layout.p99_words``): a TPOT bound a p99, the steady TPOT
-    held at the share of it MLPerf's Server runs held their mean (the engine's ServingFit.server_share) or, one
-    sequence at a time or in a static batch, at the bound itself (``throughput.p99_share``); a TTFT bound alone, its p99
-    under the batch's own stream of requests (``layout.ttft_p99_words``)."""
-    fit = serving_data.load_serving_fit(r.engine)
-    if "TPOT" not in r.batch_words:  # a TTFT bound: its p99 under the batch's own load, as the layout held it
-        return ttft_p99_words(r.ttft_p99_s, fit.ttft_p99_over_mean, fit.static_batch, r.batch_size / max(1, r.ep))
-    share = p99_share(fit.server_share, r.batch_size, fit.static_batch)
-    return p99_share_words(share, engines_share=fit.server_share) if share < 1.0 else p99_held_words(fit.static_batch)
-
-
 # The longest scenario line the page shows whole (model, hardware, bits, batch and what set it, layout, beams, draft
 # tokens, a power limit, the engine: ~400 characters at most); md_escape cuts longer text
 SCENARIO_LINE_MAX_CHARS = 800
@@ -436,7 +406,7 @@ def render() -> None:
     try:
         # reads the model catalog: a broken data file is an error box, not a traceback
         kw = inputs(style.controls_row("inference") if lecture else None)
-        report = limits.inference_report(**kw)
+        report = serving.inference_report(**kw)
     except EstimatorError as exc:
         c.show_error(exc, labels=FIELD_LABELS)
         c.show_url_warnings(warn_box)

@@ -3,7 +3,7 @@ order: big numbers, one chart and a one-line source, for a projector. Without ``
 page lists the claims, so a lecturer can step through them.
 
 The numbers come from the same calls as the other pages and the CLI (``estimator.services.api``,
-``estimator.services.limits``); a claim only arranges them for a slide.
+``estimator.services.limits``, ``estimator.services.serving``); a claim only arranges them for a slide.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from estimator.laws import contrasts, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
 from estimator.report.provenance import PUBLIC_URL_ENV
-from estimator.services import api, companions, limits
+from estimator.services import api, companions, limits, serving
 
 MINUS = "\u2212"  # the typographic minus sign (Unicode U+2212)
 
@@ -450,7 +450,7 @@ class CompressionFigures:
     ``fixed``, each technique on the baseline's devices (the like-for-like saving, the headline: a row on fewer
     devices through its ``same_devices`` twin); else each on the fewest devices that hold it, as the serving model
     chooses them (a second saving, said on its own line where it needs fewer devices)."""
-    report: limits.InferenceReport
+    report: serving.InferenceReport
 
     @property
     def base(self):
@@ -466,7 +466,7 @@ class CompressionFigures:
 def compression_figures() -> CompressionFigures:
     """One serving estimate through the service layer: the baseline on the devices it needs, each technique's row
     on its own and, where fewer, on the baseline's devices too (the core's rows)."""
-    return CompressionFigures(limits.inference_report(**COMPRESSION_MODEL))
+    return CompressionFigures(serving.inference_report(**COMPRESSION_MODEL))
 
 
 def fewer_devices_caption(fig: CompressionFigures, name: str) -> str | None:

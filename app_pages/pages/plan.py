@@ -14,6 +14,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
+from estimator.core.training import plan as core_plan
 from estimator.core.training.memory import DEFAULT_SEQ_LEN
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
 from estimator.io.datafiles import default_profiles
@@ -55,9 +56,7 @@ def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
         p, e, lay = row.planned, row.estimate, row.planned.layout
         # the figures first, the layout in one column after them (browser review 2026-11-26: at 1,400 px GB/device,
         # days, cost and CO₂e were off the grid, behind nine columns of the layout's parts)
-        split = (f"TP{lay.tp} PP{lay.pp}" + (f"×{lay.vp}" if lay.vp > 1 else "") + (f" CP{lay.cp}" if lay.cp > 1 else "")
-                 + f" DP{lay.dp}" + (f" EP{lay.ep}" if lay.ep > 1 else ""))
-        recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
+        split, recompute = core_plan.layout_split_short(lay), core_plan.recompute_short(lay)
         # the split first, short and pinned (``c.dataframe``), its settings last (browser reviews 2026-11-26/27: at
         # 1,024 px the layout's words first hid tokens/s/device and HFU, and last they were cut off)
         # the rank first, as `plan` numbers its rows: it names a row where two share a split (their settings, last,

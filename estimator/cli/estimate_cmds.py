@@ -13,14 +13,14 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import DISPLAY_FLOPS
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
-from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
-from estimator.io.paths import path_exists, tool_public_url
+from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file
+from estimator.io.paths import path_exists
 from estimator.report import humanize as hz
-from estimator.report.export import FORMATS, dump_json, render
+from estimator.report.export import FORMATS, dump_json
 from estimator.services import api
 from estimator.services.companions import companion_sentence
-from estimator.services.coverage import coverage_words
 from estimator.services.inputs import COMPARE, MEMORY_NAMES, STEP_NAMES, TRAINING
+from estimator.services.result_export import render_result
 from estimator.services.rows import compared_ids
 from estimator.services.workload_inputs import (
     ARCH_DETAIL_KEYS,
@@ -101,16 +101,8 @@ def cmd_estimate(args):
         result = run_estimate(hardware=args.hardware, preset_id=args.preset, **given)
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
-    title = result.title
-    cite = [result.preset.source] if result.preset else []
-    sys.stdout.write(render(args.format, result.estimate, result.comparison, title=title,
-                            scenario={k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None},
-                            cite_keys=cite, sources=load_sources(),
-                            time_label=result.preset.time_label if result.preset else None, changed=result.changed,
-                            footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
-                            model_name=result.model_name, params=result.scenario.params,
-                            coverage=coverage_words(result.estimate) if args.format in ("latex", "bibtex") else None,
-                            said_as=result.preset.said if result.preset else None))
+    sys.stdout.write(render_result(args.format, result, scenario={
+        k: v for k, v in vars(args).items() if k not in ("func", "format", "command") and v is not None}))
     if args.format == "table":
         for r2 in api.companions(result):
             sys.stdout.write(f"\n{companion_sentence(result, r2)}\n")

@@ -1,7 +1,7 @@
 """Subcommands: inference (serving cost per output token and in total, with ranges; what
 compression saves; the break-even with training) and fit-serving (re-fit the serving model).
 
-``inference`` calls ``estimator.services.limits.inference_report`` (as the app does) and prints a table
+``inference`` calls ``estimator.services.serving.inference_report`` (as the app does) and prints a table
 or JSON.
 """
 
@@ -21,7 +21,7 @@ from estimator.io import serving_data
 from estimator.report import humanize as hz
 from estimator.report import serving_export
 from estimator.report.provenance import tool_version
-from estimator.services import limits, serving_accuracy
+from estimator.services import serving, serving_accuracy
 from estimator.services.fit_check import check_fit
 from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
 from estimator.services.serving_words import (
@@ -129,7 +129,7 @@ def layout_text(r) -> str:
 
 def cmd_inference(args):
     inputs = {k: getattr(args, k) for k in INPUT_KEYS}
-    rep = limits.inference_report(
+    rep = serving.inference_report(
         hardware=args.hardware, params=args.params, tokens=args.tokens, model=args.model,
         layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, vocab=args.vocab,
         country=args.country, region=args.region, cloud=args.cloud, train_flops=args.train_flops,

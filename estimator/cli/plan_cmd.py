@@ -11,6 +11,7 @@ from estimator.cli.estimate_cmds import add_site_args
 from estimator.cli.input_args import add_input_args
 from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
+from estimator.core.training import plan as core_plan
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, is_tight
 from estimator.core.training.plan import ROOMY_WITHIN, VP_CHOICES
 from estimator.report import humanize as hz
@@ -75,10 +76,8 @@ def table_text(report: plan_service.PlanReport) -> str:
     out += [head, "-" * len(head)]
     for i, row in enumerate(r.rows, 1):
         p, e, lay = row.planned, row.estimate, row.planned.layout
-        split = f"TP{lay.tp} PP{lay.pp}" + (f"×{lay.vp}" if lay.vp > 1 else "") + (f" CP{lay.cp}" if lay.cp > 1 else "") \
-            + f" DP{lay.dp}" + (f" EP{lay.ep}" if lay.ep > 1 else "")
-        recompute = "no recompute" if lay.recompute == "none" else f"{lay.recompute} recompute"
-        words = f"{split}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, {recompute}"
+        words = (f"{core_plan.layout_split_short(lay)}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, "
+                 f"{core_plan.recompute_short(lay)}")
         cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
         gb_cell = f"{p.memory.total_gb:.1f}" + ("*" if is_tight(p.memory.total_gb, r.capacity_gb or math.inf) else "")
         out.append(f"{i:>2}  {words:<58} {tokens_cell(p.step.tokens_per_s_per_device):>9} {p.step.mfu:>6.1%} "

@@ -90,19 +90,12 @@ def _est_rows(e, prefix=""):
 # ---------------------------------------------------------------------------------------- scaling
 
 
-# The setting's arguments (dest, flag): each needs the hardware it describes.
-SETTING_FLAGS = tuple((i.name, i.flag) for i in SETTING.values())
 BUDGETS = tuple((i.name, kind) for kind, i in BUDGET_INPUTS.items())
 
 
 def cmd_chinchilla(args):
     budget = [(kind, getattr(args, a)) for a, kind in BUDGETS if getattr(args, a) is not None]
     est = None
-    if args.tokens_per_param is not None and args.method == "fit":
-        raise InputError("--tokens-per-param sets D = k·N for --method tokens-per-param; the fit's minimum sets its own "
-                         "tokens per parameter: leave one of them out")
-    if args.tokens_per_param is None:
-        args.tokens_per_param = scaling.CHINCHILLA_TOKENS_PER_PARAM
     if budget:
         kind, value = budget[0]
         if not args.hardware:
@@ -112,13 +105,6 @@ def cmd_chinchilla(args):
     else:
         if args.flops is None:
             raise InputError("give --flops or a budget (--budget-usd, --budget-kwh or --budget-tco2e)")
-        if not args.hardware:
-            # without hardware nothing is priced: a setting would be silently ignored
-            unused = [flag for dest, flag in SETTING_FLAGS if getattr(args, dest, None) is not None]
-            if unused:
-                raise InputError(f"{', '.join(unused)} set{'s' if len(unused) == 1 else ''} how the run is priced: "
-                                 "give --hardware too (what the FLOPs run on), or leave "
-                                 f"{'it' if len(unused) == 1 else 'them'} out")
         model, est, omitted = limits.flops_model(args.flops, args.hardware or None, setting(args), args.method,
                                                  args.tokens_per_param)
         out = model.to_dict()

@@ -1,6 +1,6 @@
 """A served model's shape from what the user gives (edge: it reads the model catalog): a catalog id,
 a shape (layers and width, heads and KV heads defaulted), or a parameter count alone (the catalog's
-nearest shape). Shared by serving (``limits.inference_report``) and training memory
+nearest shape). Shared by serving (``serving.inference_report``) and training memory
 (``training_memory``), so both make the same choice."""
 
 from __future__ import annotations

@@ -767,7 +767,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # what does not fit (researcher review 2026-11-28: `--zero 1` alone read "TP 1 × PP 1 … as given")
             alone = ("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give tensor "
                      "and pipeline parallelism to split the model), and it " if zero_alone else "the layout given ")
-            notes += (f"{alone}does not fit in memory ({mem.gb(gb)} GB a device of {gfmt(capacity)} GB): "
+            notes += (f"{alone}{DOES_NOT_FIT_WORDS}{mem.gb(gb)} GB a device of {gfmt(capacity)} GB): "
                       f"{timed}{instead}",)
         return StepSetup(run=run, notes=notes)
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
@@ -1252,6 +1252,16 @@ def site_note(est: Estimate, skip: tuple[str, ...] = ()) -> str:
 # missed)
 OLDER_DEVICE_START = "the step model was fitted on layouts measured on devices released from"
 LARGER_BATCH_START = "at the default global batch ("
+# what the note on a layout given that does not fit in memory says, whichever way it opens (the layout given, or
+# ZeRO given alone): the Estimate page raises it under the headline (`layout_does_not_fit`)
+DOES_NOT_FIT_WORDS = "does not fit in memory ("
+
+
+def layout_does_not_fit(note: str) -> bool:
+    """Whether ``note`` is ``step_setup``'s note that the layout given does not fit in memory."""
+    return DOES_NOT_FIT_WORDS in note
+
+
 # what the note on a deadline or budget met at the centre only says (the Plan page raises it to a warning)
 CENTRE_ONLY = " is met at the centre, not across the"
 
@@ -1269,6 +1279,7 @@ SERVER_DEVICES = HGX_SERVER_DEVICES
 REFINE_COUNTS = 64
 
 
-__all__ = ["CENTRE_ONLY", "LARGER_BATCH_START", "LAYOUT_KEYS", "OLDER_DEVICE_START", "PlanReport", "PlanRow",
-           "REFINE_COUNTS", "SERVER_DEVICES", "StepSetup", "cross_validated", "larger_batch_note", "plan",
+__all__ = ["CENTRE_ONLY", "DOES_NOT_FIT_WORDS", "LARGER_BATCH_START", "LAYOUT_KEYS", "OLDER_DEVICE_START", "PlanReport",
+           "PlanRow", "REFINE_COUNTS", "SERVER_DEVICES", "StepSetup", "cross_validated", "larger_batch_note",
+           "layout_does_not_fit", "plan",
            "predates_the_step_fit", "resolve_model", "shapes", "step_fit_devices", "step_model", "step_setup"]

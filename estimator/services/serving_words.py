@@ -3,8 +3,12 @@ counts, and the site settings its totals used (one home for both, so they say th
 
 from __future__ import annotations
 
+from estimator.core.serving.layout import p99_held_words, p99_share_words, ttft_p99_words
+from estimator.core.serving.throughput import p99_share
+from estimator.io import serving_data
 from estimator.report import humanize as hz
 from estimator.report.export import assumption_value
+from estimator.services.serving_accuracy import EAGER, OPTIMIZED
 
 # Serving's energy counts the devices only, as measured (Zeus), never the host (training's `estimate` adds the
 # host's share): the totals and per-query figures say so in their labels (inference audit: only a note did)
@@ -63,8 +67,6 @@ def site_used(result) -> list[tuple[str, str]]:
             for name, label in SITE_ASSUMPTIONS if (a := result.estimate.assumption(name)) is not None]
 
 
-__all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "MILLION_TOKENS", "SITE_ASSUMPTIONS", "one_replica", "per_million",
-           "site_used"]
 
 
 def _stated_range(fmt, pair) -> str:
@@ -90,3 +92,37 @@ def footprint_rows(r) -> list[tuple[str, str]]:
         out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_stated_range(fmt, q)}; per million tokens "
                                          f"{fmt(r.per_token(key) * MILLION_TOKENS)}{_stated_range(fmt, per_m)}"))
     return out
+
+
+def bars_short(r) -> str:
+    """The bars' meaning in one line for the lecture hall (the Inference page's), from the engine's own fit: its whole sentence
+    (``r.range_meaning``) is the caption's help. The default engine's ranges are MLPerf's held out by model,
+    and by device, not ML.ENERGY's measurements (the line had said ML.ENERGY's for every engine but the latency one)."""
+    held = serving_data.load_serving_fit(r.engine).held_out_coverage
+    if r.engine == "latency":
+        return (f"{r.level:.0%} intervals from published latency benchmarks: they held {held:.0%} of held-out times, "
+                "too narrow; energy's unchecked.")
+    if r.engine == OPTIMIZED:
+        return (f"{r.level:.0%} intervals, out of sample, from MLPerf results held out by model and by device: "
+                f"they held {held:.0%} by model" + (", too narrow." if held < r.level else "."))
+    if r.engine == EAGER:
+        return (f"{r.level:.0%} intervals from ML.ENERGY's FastChat measurements at batch 1, out of sample; nothing "
+                "measured beyond.")
+    return (f"{r.level:.0%} intervals from ML.ENERGY's measurements (coverage measured out of sample); likely too "
+            "narrow off the A100 and H100.")
+
+
+def bound_words(r) -> str:
+    """How a latency bound is read (the Inference page's words beside the batch), as the layout reads it (``layout.p99_words``): a TPOT bound a p99, the steady TPOT
+    held at the share of it MLPerf's Server runs held their mean (the engine's ServingFit.server_share) or, one
+    sequence at a time or in a static batch, at the bound itself (``throughput.p99_share``); a TTFT bound alone, its p99
+    under the batch's own stream of requests (``layout.ttft_p99_words``)."""
+    fit = serving_data.load_serving_fit(r.engine)
+    if "TPOT" not in r.batch_words:  # a TTFT bound: its p99 under the batch's own load, as the layout held it
+        return ttft_p99_words(r.ttft_p99_s, fit.ttft_p99_over_mean, fit.static_batch, r.batch_size / max(1, r.ep))
+    share = p99_share(fit.server_share, r.batch_size, fit.static_batch)
+    return p99_share_words(share, engines_share=fit.server_share) if share < 1.0 else p99_held_words(fit.static_batch)
+
+
+__all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "MILLION_TOKENS", "SITE_ASSUMPTIONS", "bars_short", "bound_words",
+           "footprint_rows", "one_replica", "per_million", "site_used"]

@@ -306,10 +306,10 @@ def test_the_page_says_which_way_each_mlperf_model_is_missed(page):
 def test_the_page_shows_the_embodied_co2e_and_water_per_query_as_the_cli_does():
     """Serving review 2026-11-28: the CLI printed embodied CO₂e and water per query and per million tokens, with their
     stated ranges; the page showed neither (the JSON download alone had them). The page says the CLI's rows."""
-    from estimator.services import limits
+    from estimator.services import serving
     from estimator.services.serving_words import footprint_rows
     at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_hw": "h100-sxm", "inf_tokens": "1e9"})
-    rep = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e9)
+    rep = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e9)
     rows = footprint_rows(rep.result)
     assert [what for what, _ in rows] == ["embodied CO₂e per query", "water per query"]
     (said,) = [x.value.replace("\\", "") for x in at.caption if "mbodied CO₂e per query" in x.value]

@@ -24,7 +24,7 @@ from app_pages.ui import style  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
 from estimator.laws import diminishing as dm  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api, limits  # noqa: E402
+from estimator.services import api, limits, serving  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -113,7 +113,7 @@ def test_the_compression_slide_serves_at_a_stated_batch_and_its_numbers_are_the_
     m = metrics(at)
     label = next(k for k in m if k.startswith("70B"))
     assert label == "70B, 1B tokens, batch 16"
-    rep = limits.inference_report(hardware="h100-sxm", params=70e9, tokens=1e9, batch_size=16)
+    rep = serving.inference_report(hardware="h100-sxm", params=70e9, tokens=1e9, batch_size=16)
     assert m[label] == hz.energy(rep.result.energy_kwh)  # the serving model's figure, whatever its fit gives
     assert main(["inference", "--params", "70e9", "--tokens", "1e9", "--hardware", "h100-sxm", "--batch-size", "16"]) == 0
     assert hz.energy(rep.result.energy_kwh) in capsys.readouterr().out

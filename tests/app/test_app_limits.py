@@ -16,14 +16,17 @@ from app_pages.pages import limits as limits_page  # noqa: E402
 from app_pages.ui.common import md_escape  # noqa: E402
 from estimator.core.base.units import BYTES_PER_GB, MS_PER_S  # noqa: E402
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving import step as serving
+from estimator.core.serving import step as serving_step
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE  # noqa: E402
 from estimator.io import serving_data  # noqa: E402
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling
 from estimator.report import humanize as hz
-from estimator.services import limits  # noqa: E402
+from estimator.services import (
+    limits,  # noqa: E402
+    serving,
+)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -143,7 +146,7 @@ def test_limits_inconsistent_inputs_show_an_error_box():
 
 def default_report(**kw):
     # the page's defaults: the default hardware (one for every command, issue 55: it was the A100 SXM 80GB)
-    return limits.inference_report(**{"hardware": limits.INFERENCE_DEFAULT_HARDWARE, "params": 7e9, "tokens": 1e9, **kw})
+    return serving.inference_report(**{"hardware": serving.INFERENCE_DEFAULT_HARDWARE, "params": 7e9, "tokens": 1e9, **kw})
 
 
 def kv_bytes_per_token(arch, kv_bits=16) -> float:
@@ -174,9 +177,9 @@ def test_inference_defaults_7b_on_the_default_hardware():
     assert m["Memory"] == f"{hz.sig(14.0 + kv_gb)} GB" == "14.0 GB"
     assert f"weights 14.0 GB + KV cache {hz.sig(kv_gb)} GB" in captions(at)
     # batch 1: memory-bound at ≈ (weights + KV cache) ÷ 0.9 of the bandwidth; TPOT adds the engine's fitted cost
-    bandwidth = default_profiles().get(limits.INFERENCE_DEFAULT_HARDWARE).memory_bandwidth_gb_per_s * BYTES_PER_GB
+    bandwidth = default_profiles().get(serving.INFERENCE_DEFAULT_HARDWARE).memory_bandwidth_gb_per_s * BYTES_PER_GB
     read = 14e9 - 2 * arch.vocab * arch.d_model          # all but the embedding table (one row of it is read)
-    memory_s = (read + (p + t / 2) * kv_bytes_per_token(arch)) / (serving.BANDWIDTH_FRACTION * bandwidth)
+    memory_s = (read + (p + t / 2) * kv_bytes_per_token(arch)) / (serving_step.BANDWIDTH_FRACTION * bandwidth)
     assert r.memory_s_per_step == pytest.approx(memory_s)
     assert r.bound == "memory" and m["Bound by"] == "bandwidth"  # bandwidth, not capacity (browser review)
     # optimized-2024 (the default engine since issue 54) mixes the prompts' prefill into the decode steps (chunked
@@ -213,7 +216,7 @@ def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
     so two; at 8 bits (66 GB with the embeddings and LM head at 16 bits, + a small KV cache) one
     fits. Device time per token, what energy and cost follow, falls by more than the wall time."""
     at = shared_page("inference", {"inf_params": "65e9", "inf_hw": "h100-sxm"})
-    usable_gb = serving.USABLE_MEMORY_FRACTION * default_profiles().get("h100-sxm").memory_gb
+    usable_gb = serving_step.USABLE_MEMORY_FRACTION * default_profiles().get("h100-sxm").memory_gb
     table = 2 * 32016 * 8192                              # embeddings and LM head, kept at 2 bytes
     assert 65e9 * 2 / BYTES_PER_GB > usable_gb > ((65e9 - table) * 1 + table * 2) / BYTES_PER_GB + 1
     df = at.dataframe[0].value.set_index("technique")
@@ -233,7 +236,7 @@ def test_the_pages_bits_start_at_the_models_own_as_the_clis_do():
     another model starts its bits at its own default again; other changes keep the bits chosen."""
     at = run_page("inference", {"inf_model": "deepseek-r1", "inf_hw": "h200-sxm", "inf_devices": "8"})
     assert at.radio(key="inf_bits").value == "8" and not at.error
-    cli = limits.inference_report(model="deepseek-r1", hardware="h200-sxm", devices=8, tokens=limits_page_tokens(at))
+    cli = serving.inference_report(model="deepseek-r1", hardware="h200-sxm", devices=8, tokens=limits_page_tokens(at))
     assert cli.result.bits == 8
     assert metrics(at)["Time per output token"] == shown_ms(cli.result.seconds_per_output_token)  # the CLI's numbers
     shown = " ".join(str(x.value) for x in (*at.markdown, *at.caption, *at.info))
@@ -269,7 +272,7 @@ def test_inference_8bit_from_the_url_halves_the_weight_bytes():
     assert "weights 7.26 GB" in captions(at)
     r16 = default_report().result
     # a step reads the blocks (2 bytes → 1) and the LM head (2 bytes either way); the KV cache part stays
-    bw = serving.BANDWIDTH_FRACTION * default_profiles().get(limits.INFERENCE_DEFAULT_HARDWARE).memory_bandwidth_gb_per_s * BYTES_PER_GB
+    bw = serving_step.BANDWIDTH_FRACTION * default_profiles().get(serving.INFERENCE_DEFAULT_HARDWARE).memory_bandwidth_gb_per_s * BYTES_PER_GB
     kv_s = r16.memory_s_per_step - (14e9 - table) / bw     # 16 bits: all but the embedding table (table ÷ 2)
     assert r.memory_s_per_step == pytest.approx(kv_s + ((7e9 - table) * 1 + table) / bw)
     at.radio(key="inf_bits").set_value("4").run()
@@ -295,7 +298,7 @@ def test_inference_chosen_techniques_and_combined_row():
     # together they save more than any alone, never everything: the engine's per-layer and
     # per-sequence costs stay
     assert max(alone) < df.loc["combined", "saved_pct"] < 100
-    rep = limits.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9, bits=8, sparsity=0.5,
+    rep = serving.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9, bits=8, sparsity=0.5,
                                   student_params=3.5e9)
     assert metrics(at)["Time per output token"] == shown_ms(rep.result.seconds_per_output_token)
     combined = next(t for t in rep.techniques if t.name == "combined")
@@ -304,14 +307,14 @@ def test_inference_chosen_techniques_and_combined_row():
 
 def test_inference_catalog_model_and_shape_from_the_url():
     at = shared_page("inference", {"inf_model": "llama-3-70b", "inf_hw": "h100-sxm", "inf_batch": "64"})
-    rep = limits.inference_report(hardware="h100-sxm", model="llama-3-70b", tokens=1e9, batch_size=64)
+    rep = serving.inference_report(hardware="h100-sxm", model="llama-3-70b", tokens=1e9, batch_size=64)
     m = metrics(at)
     assert m["Time per output token"] == shown_ms(rep.result.seconds_per_output_token)
     # optimized-2024 (the default engine since issue 54) spends 0.684 J a token here: hz.joules writes "684 mJ"
     assert m["Energy per output token"] == hz.joules(rep.result.joules_per_output_token)
     assert m["Devices"] == str(rep.result.devices)
     at = shared_page("inference", {"inf_params": "7e9", "inf_layers": "32", "inf_dmodel": "4096", "inf_kvheads": "32"})
-    r = limits.inference_report(hardware=limits.INFERENCE_DEFAULT_HARDWARE, params=7e9, layers=32, d_model=4096, kv_heads=32,
+    r = serving.inference_report(hardware=serving.INFERENCE_DEFAULT_HARDWARE, params=7e9, layers=32, d_model=4096, kv_heads=32,
                                 tokens=1e9).result
     # multi-head attention: 4 × the KV cache of the default's 8 KV heads
     assert r.kv_cache_gb == pytest.approx(4 * default_report().result.kv_cache_gb)
@@ -350,7 +353,7 @@ def test_inference_inconsistent_inputs_show_an_error():
 def test_chart_specs_validate():
     model = scaling.chinchilla(1e22)
     rep = limits.trend_report()
-    inf = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
+    inf = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
     charts = [limits_page.loss_chart("fit", 1e22, model.loss_opt), limits_page.multiplier_chart(11.5, 0.072, 5.0),
               limits_page.multiplier_chart(11.5, 0.001, 5.0),  # overflowing multipliers are dropped
               limits_page.cost_chart(rep.table), limits_page.growth_chart(rep.table),

@@ -51,3 +51,12 @@ def test_lecture_mode_keeps_the_published_figures_in_one_line():
     said = [x.value.replace("\\", "") for x in at.caption if x.value.startswith("Published")]
     assert said == ["Published: Training time 355 years; Device-hours 3.11 million device-hours; Cost $4.6M "
                     "(Lambda Labs 2020)"]
+
+
+def test_zero_given_alone_that_does_not_fit_is_warned_under_the_headline_too():
+    """Code review 2026-11-28: the page picked the warning by its opening words, so the note that ZeRO given alone does
+    not fit (it opens "ZeRO given alone is data parallelism alone …") stayed in the tab of how it was computed."""
+    at = shared_page("estimate", {**PARAMS, "zero": "1"})
+    said = [w.value.replace("\\", "") for w in at.warning if "does not fit in memory (" in w.value.replace("\\", "")]
+    assert len(said) == 1 and said[0].startswith("ZeRO given alone is data parallelism alone")
+    assert "(330 GB a device of 85.52 GB)" in said[0]

@@ -16,7 +16,9 @@ from estimator.cli import main  # noqa: E402
 from estimator.core.base.units import MS_PER_S  # noqa: E402
 from estimator.core.serving.compression import BASIS_WORDS  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import limits  # noqa: E402
+from estimator.services import (
+    serving,
+)
 
 SHAPE = {"inf_layers": "16", "inf_dmodel": "2048"}
 SHAPE_ARGS = ("inference", "--tokens", "1e9", "--layers", "16", "--d-model", "2048")
@@ -88,7 +90,7 @@ def test_an_unknown_url_key_is_treated_as_the_estimate_page_treats_it(query):
 
 def test_a_shape_without_n_serves_the_n_the_cli_works_out(capsys):
     cli = cli_json(capsys, *SHAPE_ARGS)
-    svc = limits.inference_report(hardware=page.DEFAULT_HARDWARE, tokens=1e9, params=None, layers=16, d_model=2048)
+    svc = serving.inference_report(hardware=page.DEFAULT_HARDWARE, tokens=1e9, params=None, layers=16, d_model=2048)
     r = svc.result
     assert cli["params_served"] == pytest.approx(r.params_served, rel=1e-12)
     assert r.params_served == pytest.approx(12 * 16 * 2048**2)  # 12·layers·d_model²: 805 million

@@ -9,7 +9,9 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page, shared_page  # noqa: E402
 
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import limits  # noqa: E402
+from estimator.services import (
+    serving,
+)
 
 
 def _texts(at) -> str:
@@ -19,7 +21,7 @@ def _texts(at) -> str:
 def test_the_memory_is_one_replicas_and_the_node_at_the_wall_is_shown():
     at = shared_page("inference", {"inf_model": "llama-2-70b", "inf_hw": "h100-sxm", "inf_devices": "8",
                                    "inf_bits": "8", "inf_batch": "max"})
-    r = limits.inference_report(model="llama-2-70b", hardware="h100-sxm", devices=8, bits=8, batch_size="max",
+    r = serving.inference_report(model="llama-2-70b", hardware="h100-sxm", devices=8, bits=8, batch_size="max",
                                 tokens=1e9).result
     assert (r.tp, r.replicas) == (2, 4)
     text = _texts(at)
@@ -40,7 +42,7 @@ def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
     the p99 bound MLPerf's Server runs held their mean at)."""
     at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_devices": "8", "inf_batch": "max",
                                    "inf_bits": "4", "inf_tpot": "50"})
-    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=4, batch_size="max",
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=4, batch_size="max",
                                 tpot_ms=50, tokens=1e9).result
     assert r.seconds_per_output_token <= 0.050 * 0.69 and r.batch_size < r.max_batch_size
     assert (f"batch {hz.count(r.batch_size)} per replica (tensor parallel {r.tp} × {r.replicas} replicas), the largest "
@@ -78,7 +80,7 @@ def test_cost_energy_and_co2e_per_million_tokens_as_the_cli_says_them(capsys):
             "--batch-size", "max", "--tokens", "1e9"]
     assert main(argv) == 0
     row = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("per million output tokens"))
-    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, batch_size="max",
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, batch_size="max",
                                 tokens=1e9).result
     assert row.split("  ")[-1].strip().startswith(hz.money(r.per_token("cost_usd") * MILLION_TOKENS))
     at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_devices": "8", "inf_bits": "8",

@@ -16,7 +16,7 @@ from apptest_pages import run_page, shared_page  # noqa: E402
 from app_pages.inputs.defaults import DEFAULT_HARDWARE  # noqa: E402
 from app_pages.pages import lecture  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api, limits  # noqa: E402
+from estimator.services import api, serving  # noqa: E402
 
 
 def _metrics(at) -> dict[str, str]:
@@ -35,8 +35,8 @@ def test_the_compression_slide_saves_on_the_same_gpus_and_says_fewer_gpus_apart(
     pruning 33%; the slide had shown −69% / −57%, the savings of also serving on one GPU instead of two, without a
     word, then −63% / −55% on 2 GPUs as 2 replicas, twice the requests in flight (lecturer review 2026-11-27)."""
     at = shared_page("lecture", {"claim": "compression"})
-    free = limits.inference_report(**lecture.COMPRESSION_MODEL)
-    fixed = limits.inference_report(**lecture.COMPRESSION_MODEL, devices=free.result.devices, tp=free.result.tp)
+    free = serving.inference_report(**lecture.COMPRESSION_MODEL)
+    fixed = serving.inference_report(**lecture.COMPRESSION_MODEL, devices=free.result.devices, tp=free.result.tp)
     assert free.result.devices == fixed.result.devices == 2
     saving = {t.name: t.saving("energy_kwh") for t in fixed.techniques}
     m = _metrics(at)

@@ -21,7 +21,7 @@ from estimator.core.base.units import BYTES_PER_GB, J_PER_KWH, MS_PER_S  # noqa:
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import trends  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api, companions, limits  # noqa: E402
+from estimator.services import api, companions, limits, serving  # noqa: E402
 
 
 def metrics(at):
@@ -112,7 +112,7 @@ def test_the_compute_growth_slide_draws_the_tables_column():
 def test_device_seconds_per_token_is_what_energy_scales_with():
     """70B on H100 SXM at batch 16: TPOT ÷ 16 × the devices; times the tokens, the power per device and the PUE
     it is the energy."""
-    rep = limits.inference_report(hardware="h100-sxm", params=70e9, tokens=1e9, batch_size=16)
+    rep = serving.inference_report(hardware="h100-sxm", params=70e9, tokens=1e9, batch_size=16)
     r = rep.result
     assert r.device_seconds_per_token == pytest.approx(r.seconds_per_output_token / 16 * r.devices)
     # optimized-2024 (the default engine since issue 54) on 2 devices at tensor parallel 2: TPOT 35.3 ms = memory

@@ -88,11 +88,11 @@ def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_js
     from apptest_pages import run_page
 
     from estimator.cli.main import main
-    from estimator.services import limits
+    from estimator.services import serving
     at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "a100-sxm-80gb"})
     assert not at.error
     shown = {m.label: m.value for m in at.metric}
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9)
     r = rep.result
     n = hz.count(r.tokens)
     assert shown[f"Total energy, devices only ({n} tokens)"] == hz.energy(r.energy_kwh)  # was only in a tooltip

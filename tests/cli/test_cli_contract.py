@@ -15,7 +15,7 @@ import pytest
 from estimator.cli.main import main
 from estimator.core.base.errors import InputError
 from estimator.io.datafiles import PROFILES_DIR, default_profiles
-from estimator.services import api, limits
+from estimator.services import api, limits, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
@@ -87,7 +87,7 @@ def test_b_heads_and_tensor_parallelism_are_checked_alike(capsys, argv, needle):
 def test_b_the_automatic_device_count_is_the_fewest_that_splits_and_holds(model, hardware, batch):
     from estimator.core.serving.estimate import tensor_parallel_problem
     from estimator.core.serving.memory import serving_footprint as footprint
-    rep = limits.inference_report(hardware=hardware, model=model, tokens=1e6, devices=None, batch_size=batch)
+    rep = serving.inference_report(hardware=hardware, model=model, tokens=1e6, devices=None, batch_size=batch)
     r, arch = rep.result, limits.resolve_architecture(model=model)[1]
     assert not tensor_parallel_problem(r.devices, arch.heads, arch.kv_heads)
     mem = dict(params=r.params_served, arch=arch, memory_gb_per_device=default_profiles().get(hardware).memory_gb,
@@ -159,8 +159,10 @@ def import_argv(*extra):
      "(--no-embodied, --lifetime-years)"),
     (["compare", "--flops", "1e20", "--hardware", "h100-sxm", "--no-embodied", "--lifetime-years", "4"],
      "(--no-embodied, --lifetime-years)"),
-    (["scaling", "chinchilla", "--flops", "1e22", "--devices", "8"], "--devices sets how the run is priced: give --hardware"),
-    (["scaling", "chinchilla", "--flops", "1e22", "--utilization", "0.3"], "--utilization sets how the run is priced"),
+    (["scaling", "chinchilla", "--flops", "1e22", "--devices", "8"],
+     "given without the hardware it describes: give the hardware too (what the FLOPs run on), or leave the setting out "
+     "(--devices, --hardware;"),
+    (["scaling", "chinchilla", "--flops", "1e22", "--utilization", "0.3"], "leave the setting out (--utilization, --hardware;"),
     (import_argv("--seconds", "5"), "give --from-codecarbon or --seconds, not both"),
     (import_argv("--region", "XYZ"), "give --from-codecarbon or --region, not both"),
     (["calibrate", "--seconds", "5", "--flops", "1e9", "--", "true"], "a command after `--` runs as long as it runs"),
@@ -354,9 +356,9 @@ def test_g_an_illustrative_row_a_tiny_model_cannot_take_is_left_out(capsys):
     code, out, err = run(capsys, "inference", "--params", "3e6", "--tokens", "1e6")
     assert code == 0 and err == ""
     assert "illustrative distillation left out: the student's 1.8 × 10⁶ parameters cannot fill 1 layer" in out
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=3e6, tokens=1e6)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", params=3e6, tokens=1e6)
     assert "distillation" not in [t.name for t in rep.techniques]
-    full = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, bits=8)
+    full = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, bits=8)
     assert [(t.name, t.chosen) for t in full.techniques][:3] == [
         ("baseline", True), ("quantization-8bit", True), ("quantization-4bit", False)]
 

@@ -8,7 +8,7 @@ import pytest
 from robustness_helpers import refused
 
 from estimator.cli.main import main
-from estimator.services import limits
+from estimator.services import serving
 
 
 def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
@@ -17,7 +17,7 @@ def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     from estimator.core.serving.memory import serving_footprint as footprint
     from estimator.core.serving.step import kv_replication
     # tp, not devices: devices are all the replicas together (issue 54), the degree is --tp
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, tp=32)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, tp=32)
     r, arch = rep.result, rep.result.architecture
     assert (arch.heads, arch.kv_heads) == (32, 8) and kv_replication(arch, 32) == 4
     # a paged engine holds each sequence at prompt + half its output on average
@@ -34,27 +34,27 @@ def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
 def test_b_a_compressed_model_that_fits_the_devices_given_is_not_refused_for_its_baseline():
     """4-bit Llama 3.1 70B fits one H100 (35 GB); its 16-bit baseline does not: the baseline row
     runs on the fewest devices that hold it, and the report is not refused."""
-    rep = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e6, devices=1, bits=4)
+    rep = serving.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e6, devices=1, bits=4)
     assert rep.result.devices == 1
     rows = {t.name: t for t in rep.techniques}
     assert rows["baseline"].result.devices == 2 and rows["quantization-4bit"].result.devices == 1
-    refused_before = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=1, kv_bits=8,
+    refused_before = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, devices=1, kv_bits=8,
                                              batch_size=1000)
     assert refused_before.result.devices == 1
 
 
 def test_b_a_derived_device_count_is_not_labelled_as_given():
-    auto = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64)
+    auto = serving.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64)
     a = auto.result.estimate.assumption("devices_per_replica")
     # 141 GB of weights and 64 sequences' KV cache: two H100s (2 × 85.52 GB × 0.9 = 154 GB usable)
     assert (a.value, a.origin) == (2, "derived") and "power of two" in a.source
-    given = limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64, devices=8)
+    given = serving.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e7, batch_size=64, devices=8)
     g = given.result.estimate.assumption("devices_per_replica")
     # the estimate's devices are one replica's: the 8 given where one replica takes them all, else derived from them
     # (review 2026-11-26: TP 2 × 4 replicas of the 8 given had read "2 devices, given")
     assert g.source.startswith("8 devices (given)")
     assert g.origin == ("user" if g.value == 8 else "derived") and given.result.tp == g.value
-    split = limits.inference_report(hardware="h100-sxm", model="llama-2-70b", tokens=1e7, batch_size="max", devices=8,
+    split = serving.inference_report(hardware="h100-sxm", model="llama-2-70b", tokens=1e7, batch_size="max", devices=8,
                                     bits=8)
     s = split.result.estimate.assumption("devices_per_replica")
     assert (split.result.tp, split.result.replicas, s.value, s.origin) == (2, 4, 2, "derived")
@@ -67,7 +67,7 @@ def test_b_a_derived_device_count_is_not_labelled_as_given():
 
 def test_b_chip_words_follow_the_device_kind(capsys):
     for hardware, chip in (("tpu-v4", "TPU"), ("cpu-server-2s-epyc", "CPU"), ("a100-sxm-80gb", "GPU")):
-        rep = limits.inference_report(hardware=hardware, params=1e9, tokens=1e6)
+        rep = serving.inference_report(hardware=hardware, params=1e9, tokens=1e6)
         assert rep.result.chip == chip
         assert any(n.startswith("time per output token") and f"= {chip} " in n for n in rep.result.notes)
 

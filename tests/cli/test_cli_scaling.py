@@ -133,7 +133,8 @@ def test_tables_print(capsys, argv, shown):
      "exponent k must be at least 0.001 and at most 5"),
     (["scaling", "diminishing", "--exponent", "1e300"], "exponent k must be at least 0.001 and at most 5"),
     (["scaling", "chinchilla", "--flops", "1e23", "--method", "fit", "--tokens-per-param", "5"],
-     "--tokens-per-param sets D = k·N for --method tokens-per-param"),
+     "a tokens-per-parameter ratio sets D = k·N for the tokens-per-param method; the fit's minimum sets its own tokens "
+     "per parameter: leave one of them out (--tokens-per-param, --method)"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "nan"], "tokens"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--sparsity", "1"], "sparsity"),
     (["inference", "--params", "7e9", "--hardware", "a100-sxm-80gb", "--tokens", "1e6", "--bits", "3"], "invalid choice"),

@@ -11,7 +11,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.report.provenance import tool_info
-from estimator.services import limits
+from estimator.services import serving
 
 SERVE = ["inference", "--params", "7e9", "--hardware", "h100-sxm", "--tokens", "1e9"]
 
@@ -65,7 +65,7 @@ def test_the_serving_json_names_each_number_once(capsys):
     # the kept names keep their meaning: TPOT is one step; seconds_per_token the batch's wall time per token
     assert d["seconds_per_token"] == pytest.approx(d["seconds_per_output_token"] / 8)
     assert d["step_s"]["memory"] > 0
-    assert set(limits.SAME_NUMBER) == {"latency_s_per_token", "compute_s_per_step", "memory_s_per_step"}
+    assert set(serving.SAME_NUMBER) == {"latency_s_per_token", "compute_s_per_step", "memory_s_per_step"}
 
 
 @pytest.mark.parametrize("argv", [
@@ -133,7 +133,7 @@ def test_the_footprints_ranges_are_marked_stated_as_estimate_marks_them(capsys):
 
 def test_range_basis_names_only_the_keys_the_json_gives():
     """Code review 2026-11-27: range_basis named latency_s_per_token, a key the JSON drops as a second name."""
-    doc = limits.inference_report(params=7e9, hardware="h100-sxm", tokens=1e9).to_dict()
+    doc = serving.inference_report(params=7e9, hardware="h100-sxm", tokens=1e9).to_dict()
     assert set(doc["range_basis"]) == set(doc["range"])
     assert all(set(doc["range_basis"][k]) == set(doc["range"][k]) for k in ("per_token", "per_query"))
 
@@ -148,10 +148,10 @@ def test_a_latency_bound_one_device_cannot_meet_names_the_devices_that_would(cap
     err = capsys.readouterr().err
     assert err.startswith("error: no tensor-parallel split of 1 × a100-sxm-80gb serves the model within 8 ms")
     assert "; 4 × a100-sxm-80gb (tensor parallelism 4) meet it: give 4 devices (--devices, --tpot-ms)" in err
-    met = limits.inference_report(params=7e9, hardware="a100-sxm-80gb", tokens=1e9, tpot_ms=8, devices=4)
+    met = serving.inference_report(params=7e9, hardware="a100-sxm-80gb", tokens=1e9, tpot_ms=8, devices=4)
     assert met.result.tp == 4 and met.result.seconds_per_output_token * 1e3 < 8
     with pytest.raises(Exception) as two:
-        limits.inference_report(params=7e9, hardware="a100-sxm-80gb", tokens=1e9, tpot_ms=8, devices=2)
+        serving.inference_report(params=7e9, hardware="a100-sxm-80gb", tokens=1e9, tpot_ms=8, devices=2)
     assert "meet it: give" not in str(two.value)  # devices given: theirs, refused as given
     assert main(argv[:-1] + ["1"]) == 2  # a bound no server meets: refused without a count
     assert "meet it: give" not in capsys.readouterr().err

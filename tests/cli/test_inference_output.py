@@ -11,7 +11,7 @@ from estimator.cli.inference_cmd import SAVES
 from estimator.core.base.units import J_PER_KWH
 from estimator.report import humanize as hz
 from estimator.report.export import assumption_value
-from estimator.services import limits
+from estimator.services import serving
 from estimator.services.serving_words import DEVICES_ONLY_MEANING
 
 SERVE = {"hardware": "a100-sxm-80gb", "model": "llama-3.1-8b", "tokens": 1e6}
@@ -45,7 +45,7 @@ def page(params: dict):
 
 
 def test_the_cli_labels_say_the_energy_is_the_devices_alone(cli):
-    r = limits.inference_report(**SERVE).result
+    r = serving.inference_report(**SERVE).result
     assert r.estimate.breakdown.host_kwh == 0  # serving counts no host (training does)
     t = rows(cli(*ARGS).out)
     per_query = t["per query, devices only (PUE included)"]
@@ -57,7 +57,7 @@ def test_the_cli_labels_say_the_energy_is_the_devices_alone(cli):
 
 
 def test_the_page_labels_and_helps_say_the_energy_is_the_devices_alone():
-    r = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9).result
+    r = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9).result
     at = page({"inf_model": "llama-3.1-8b", "inf_hw": "a100-sxm-80gb"})
     shown = {m.label: (m.value, m.help) for m in at.metric}
     n = "1.00 billion tokens"
@@ -74,7 +74,7 @@ def test_the_page_labels_and_helps_say_the_energy_is_the_devices_alone():
 
 
 def test_the_cli_prints_the_pue_grid_and_price_it_used(cli):
-    r = limits.inference_report(**SERVE).result
+    r = serving.inference_report(**SERVE).result
     t = rows(cli(*ARGS).out)
     for label, name in (("PUE", "pue"), ("grid intensity", "carbon_intensity_g_per_kwh"),
                         ("price", "price_usd_per_device_hour")):
@@ -89,7 +89,7 @@ def test_the_cli_prints_the_pue_grid_and_price_it_used(cli):
 
 
 def test_the_page_shows_the_pue_grid_and_price_it_used():
-    r = limits.inference_report(hardware="a100-sxm-80gb", params=13e9, tokens=1e6, price_usd_per_device_hour=0).result
+    r = serving.inference_report(hardware="a100-sxm-80gb", params=13e9, tokens=1e6, price_usd_per_device_hour=0).result
     at = page({"inf_params": "13e9", "inf_tokens": "1e6", "inf_price": "0", "inf_hw": "a100-sxm-80gb"})
     (used,) = [plain(x.value) for x in at.caption if plain(x.value).startswith("Used: ")]
     pue = r.estimate.assumption("pue")
@@ -104,7 +104,7 @@ def test_the_page_shows_the_pue_grid_and_price_it_used():
 def test_the_cli_shows_the_baseline_the_savings_are_measured_from(cli):
     """With 4-bit weights served, the 8-bit row saves less than the 4-bit one: both against the 16-bit
     dense model, whose own figures the table now prints."""
-    rep = limits.inference_report(**SERVE, bits=4)
+    rep = serving.inference_report(**SERVE, bits=4)
     base = rep.techniques[0].result
     assert rep.techniques[0].name == "baseline" and base.bits == 16 and rep.result.bits == 4
     t = rows(cli(*ARGS, "--bits", "4").out)
@@ -142,7 +142,7 @@ def test_the_page_says_its_savings_are_against_the_baseline_row():
 
 
 def test_the_total_time_is_one_replicas(cli):
-    r = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-405b", tokens=1e17).result
+    r = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-405b", tokens=1e17).result
     assert r.devices == 16
     row = rows(cli("inference", "--model", "llama-3.1-405b", "--tokens", "1e17", "--hardware", "a100-sxm-80gb").out)["total time, one replica (10¹⁷ tokens)"]
     assert row.startswith(f"{hz.duration(r.estimate.wall_clock_s)} (")  # 550 million years
@@ -151,7 +151,7 @@ def test_the_total_time_is_one_replicas(cli):
 
 
 def test_the_pages_total_time_is_one_replicas():
-    r = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-405b", tokens=1e17).result
+    r = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-405b", tokens=1e17).result
     at = page({"inf_model": "llama-3.1-405b", "inf_hw": "a100-sxm-80gb", "inf_tokens": "1e17"})
     (m,) = [m for m in at.metric if m.label == "Total time, one replica (10¹⁷ tokens)"]
     assert m.value == hz.duration(r.estimate.wall_clock_s)
@@ -170,7 +170,7 @@ def test_the_pages_break_even_says_its_basis_in_view(cli, price, word):
     if price is not None:
         kw["price_usd_per_device_hour"], params["inf_price"] = float(price), price
         argv += ("--price-usd-per-hour", price)
-    be = limits.inference_report(**kw).break_even
+    be = serving.inference_report(**kw).break_even
     assert be.basis_word == word
     shown = {m.label: m.value for m in page(params).metric}
     assert shown[f"Serving outgrows training, by {word}, after"] == hz.queries_until(be.queries[be.basis])
@@ -193,7 +193,7 @@ def test_one_output_token_is_singular_and_the_flops_read_alike(cli):
 
 
 def test_the_break_even_compares_pue_included_device_energies():
-    rep = limits.inference_report(**SERVE)
+    rep = serving.inference_report(**SERVE)
     r, be, t = rep.result, rep.break_even, rep.training
     pue = r.estimate.assumption("pue").value
     assert r.per_query("energy_kwh") == pytest.approx(r.joules_per_output_token * r.tokens_per_query * pue / J_PER_KWH)
@@ -204,7 +204,7 @@ def test_the_break_even_compares_pue_included_device_energies():
 
 def test_with_a_price_of_zero_the_savings_are_energy_per_query(cli):
     """A price of 0 gave "$0 less per query" on every row, while the break-even went by energy."""
-    rep = limits.inference_report(**SERVE, price_usd_per_device_hour=0)
+    rep = serving.inference_report(**SERVE, price_usd_per_device_hour=0)
     t = rows(cli(*ARGS, "--price-usd-per-hour", "0").out)
     base = rep.techniques[0].result
     assert t["baseline: 16-bit, dense, full model"].endswith(f"; {hz.energy(base.per_query('energy_kwh'))} per query")

@@ -26,7 +26,7 @@ from estimator.core.serving.step import (
 )
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import limits
+from estimator.services import serving
 
 A100 = default_profiles().get("a100-sxm-80gb")
 H100 = default_profiles().get("h100-sxm")
@@ -346,7 +346,7 @@ def test_techniques_savings_come_from_the_same_model():
 
 
 def test_break_even_with_its_range():
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
     assert rep.training.flops == pytest.approx(6 * 7e9 * 140e9)   # D = 20·N
     be = rep.break_even
     per_query = rep.result.per_query("cost_usd")
@@ -363,39 +363,39 @@ def test_break_even_with_its_range():
     assert lo == pytest.approx(t_lo * share / s_hi) and hi == pytest.approx(t_hi * share / s_lo)
     assert lo < be.queries["energy_kwh"] < hi
     # a cost per kWh follows the energy; a cost per device-hour is compared whole (above)
-    kwh = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, electricity_usd_per_kwh=0.2)
+    kwh = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, electricity_usd_per_kwh=0.2)
     assert kwh.break_even.train["cost_usd"] == pytest.approx(kwh.training.cost_usd * share)
-    given = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, train_tokens=2e12)
+    given = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, train_tokens=2e12)
     assert given.training.flops == pytest.approx(6 * 7e9 * 2e12)
     with pytest.raises(InputError):
-        limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, train_tokens=1e12, train_flops=1e22)
+        serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, train_tokens=1e12, train_flops=1e22)
 
 
 def test_report_resolves_the_grid_by_region():
-    rep = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, region="FRA")
-    world = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, region="FRA")
+    world = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6)
     assert rep.result.co2e_kg < world.result.co2e_kg
     assert rep.training.co2e_kg / rep.training.energy_kwh == pytest.approx(rep.result.co2e_kg / rep.result.energy_kwh)
     assert math.isclose(rep.result.energy_kwh, world.result.energy_kwh)
 
 
 def test_report_architecture_from_a_model_a_shape_or_params_alone():
-    alone = limits.inference_report(hardware="h100-sxm", params=7e9, tokens=1e6)
+    alone = serving.inference_report(hardware="h100-sxm", params=7e9, tokens=1e6)
     assert alone.result.architecture.name == "mistral-7b"      # nearest in parameter count (7.24e9)
     assert "assumed" in alone.result.notes[0] and "mistral-7b" in alone.architecture_source
-    cat = limits.inference_report(hardware="h100-sxm", model="llama-3.1-8b", tokens=1e6)
+    cat = serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", tokens=1e6)
     assert cat.result.params_served == 8.030e9 and cat.result.architecture.kv_heads == 8
-    shape = limits.inference_report(hardware="h100-sxm", layers=32, d_model=4096, tokens=1e6)
+    shape = serving.inference_report(hardware="h100-sxm", layers=32, d_model=4096, tokens=1e6)
     assert shape.result.params_served == pytest.approx(12 * 32 * 4096 ** 2)
     assert shape.result.architecture.heads == 32 and shape.result.architecture.kv_heads == 32
     with pytest.raises(InputError, match="not both"):
-        limits.inference_report(hardware="h100-sxm", model="llama-3.1-8b", params=8e9, tokens=1e6)
+        serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", params=8e9, tokens=1e6)
     with pytest.raises(InputError, match="unknown model"):
-        limits.inference_report(hardware="h100-sxm", model="gpt-5", tokens=1e6)
+        serving.inference_report(hardware="h100-sxm", model="gpt-5", tokens=1e6)
     with pytest.raises(InputError, match="layers and d_model"):
-        limits.inference_report(hardware="h100-sxm", layers=32, tokens=1e6)
+        serving.inference_report(hardware="h100-sxm", layers=32, tokens=1e6)
     with pytest.raises(InputError, match="no model: give the parameters"):
-        limits.inference_report(hardware="h100-sxm", tokens=1e6)
+        serving.inference_report(hardware="h100-sxm", tokens=1e6)
 
 
 def test_a_technique_that_needs_fewer_devices_says_so(cli):

@@ -11,7 +11,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.serving import compression
 from estimator.core.serving.step import attention_params
 from estimator.io import serving_data
-from estimator.services import limits
+from estimator.services import limits, serving
 
 # ---- the comparison row cannot be served, the user's own scenario can
 
@@ -19,7 +19,7 @@ def test_the_users_scenario_is_answered_when_the_16_bit_model_does_not_fit():
     """8-bit KV cache at batch 14,000 fits one A100 (47.6 GB, each sequence at prompt + half its output, as a
     paged engine holds it); the 16-bit cache it is compared with needs 90.2 GB, which no split of gemma-2b's single KV head holds. The user's answer stands; the savings
     table is left out with the reason, instead of the whole report failing on a row not asked for."""
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="gemma-2b", kv_bits=8, batch_size=14_000, tokens=1e9)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="gemma-2b", kv_bits=8, batch_size=14_000, tokens=1e9)
     assert rep.result.devices == 1 and rep.result.memory_gb == pytest.approx(47.6, rel=0.01)
     assert rep.techniques == []
     (note,) = rep.techniques_left_out
@@ -41,7 +41,7 @@ def test_a_baseline_past_the_device_hour_bound_leaves_only_the_savings_out():
     """4-bit 405B on GTX 1080 Ti cards, 2e16 tokens: 8.9e13 device-hours, inside the bound; the
     16-bit model would need 1.7e14, past it."""
     # vllm-2024's times (the optimised engine, the default since issue 54, serves the 16-bit model inside the bound)
-    rep = limits.inference_report(hardware="gtx-1080-ti", model="llama-3.1-405b", bits=4, tokens=2e16, engine="vllm-2024")
+    rep = serving.inference_report(hardware="gtx-1080-ti", model="llama-3.1-405b", bits=4, tokens=2e16, engine="vllm-2024")
     assert rep.result.estimate.device_hours < 1e14
     assert rep.techniques == [] and "beyond 10¹⁴" in rep.techniques_left_out[0]
 
@@ -67,12 +67,12 @@ def test_a_row_that_cannot_be_served_is_left_out_with_a_note_and_the_others_stay
 # ---- the illustrative pruning row says what it assumes
 
 def test_the_illustrative_pruning_row_names_its_kernel_assumption():
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6)
     pruning = next(t for t in rep.techniques if t.name == "pruning")
     assert pruning.label == "50% of weights pruned, skipped by the kernels" and not pruning.chosen
     assert "assumes kernels that skip the pruned weights" in compression.ILLUSTRATIVE_NOTE
     assert "2:4" in compression.ILLUSTRATIVE_NOTE
-    dense = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparse_kernels=False)
+    dense = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparse_kernels=False)
     pruning = next(t for t in dense.techniques if t.name == "pruning")
     assert pruning.label == "50% of weights pruned (dense kernels)"
     assert pruning.saving("energy_kwh") == pytest.approx(0.0, abs=1e-12)
@@ -87,15 +87,15 @@ def test_the_catalog_context_reaches_the_architecture():
 
 def test_queries_past_the_context_window_are_refused(cli):
     with pytest.raises(InputError, match="longer than llama-2-7b's context window of 4,096 tokens") as exc:
-        limits.inference_report(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e8, prompt_tokens=1e5,
+        serving.inference_report(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e8, prompt_tokens=1e5,
                                 tokens_per_query=1e5)
     assert exc.value.field == ("prompt_tokens", "tokens_per_query")
     # 3,000 + 1,096 = 4,096: exactly the window, served
-    ok = limits.inference_report(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e8, prompt_tokens=3000,
+    ok = serving.inference_report(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e8, prompt_tokens=3000,
                                  tokens_per_query=1096)
     assert ok.result.kv_cache_gb > 0
     # the same shape given by hand has no known window: served
-    limits.inference_report(hardware="a100-sxm-80gb", params=6.738e9, layers=32, d_model=4096, heads=32, kv_heads=32,
+    serving.inference_report(hardware="a100-sxm-80gb", params=6.738e9, layers=32, d_model=4096, heads=32, kv_heads=32,
                             tokens=1e8, prompt_tokens=1e5, tokens_per_query=1e5)
     code, out, err = cli("inference", "--model", "llama-2-7b", "--tokens", "1e8", "--prompt-tokens", "100000",
                          "--tokens-per-query", "100000")
@@ -120,7 +120,7 @@ def test_attention_params_count_the_four_projections():
 ])
 def test_a_parameter_count_that_cannot_fill_the_shape_is_refused(kw, field, needle):
     with pytest.raises(InputError, match=needle.replace("+", r"\+").replace(".", r"\.")) as exc:
-        limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, **kw)
+        serving.inference_report(hardware="a100-sxm-80gb", tokens=1e6, **kw)
     assert exc.value.field == field
 
 
@@ -148,7 +148,7 @@ def test_a_catalog_models_break_even_uses_its_published_training_tokens():
     """Llama 3 8B was trained on 15T tokens (1,870 per parameter): with Chinchilla's 20 per parameter
     its training looked 94× cheaper than it was, and serving overtook it that much too soon."""
     from estimator.io.serving_data import catalog_model
-    from estimator.services.limits import inference_report
+    from estimator.services.serving import inference_report
     m = catalog_model("llama-3-8b")
     assert m.train_tokens == 15e12 and "model card" in m.train_tokens_source
     rep = inference_report(hardware="h100-sxm", tokens=1e8, model="llama-3-8b")
@@ -245,7 +245,7 @@ def test_outside_the_measured_configurations_the_estimate_says_how(kw, said):
 
 
 def test_the_cli_and_the_page_give_the_notes():
-    from estimator.services.limits import inference_report
+    from estimator.services.serving import inference_report
 # ML.ENERGY's measured configurations are vllm-2024's (no longer the default engine since issue 54)
     rep = inference_report(hardware="h100-sxm", tokens=1e6, model="llama-3-8b", engine="vllm-2024")
     assert any(n.startswith("batch 1: the measured batches on this chip") for n in rep.result.notes)
@@ -268,7 +268,7 @@ def test_a_fine_tunes_training_is_its_base_models_and_its_own():
 def test_the_compression_charts_use_short_labels_with_the_full_one_in_the_tooltip():
     """Newcomer audit: at 1280×720 the lecture's bars read "student of 42 billion param…" and "50% of
     weights pruned, ski…"."""
-    from estimator.services.limits import inference_report
+    from estimator.services.serving import inference_report
     rep = inference_report(hardware="h100-sxm", tokens=1e9, params=70e9)
     by = {t.name: t for t in rep.techniques}
     assert by["pruning"].short_label == "50% pruned" and by["pruning"].label.startswith("50% of weights pruned")
@@ -285,7 +285,7 @@ def test_the_combined_row_and_illustrative_rows_have_short_chart_labels():
     illustrative one looked the same on the chart's axis."""
     pytest.importorskip("streamlit")
     from app_pages.pages.inference_charts import technique_table
-    from estimator.services.limits import inference_report
+    from estimator.services.serving import inference_report
     rep = inference_report(hardware="h100-sxm", tokens=1e9, model="llama-3-70b", bits=8, sparsity=0.5,
                            student_params=7e9)
     df = technique_table(rep.techniques).set_index("technique")
@@ -300,11 +300,11 @@ def test_a_parameter_count_below_the_embeddings_is_refused_and_a_tiny_one_drops_
     own 0.52 B table was accepted. A count given alone below the smallest shape's floor takes its width
     without its vocabulary, and says so."""
     with pytest.raises(InputError, match="attention projections and embeddings alone hold 1.08 × 10⁹"):
-        limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=2e8, layers=2, d_model=2048, heads=16,
+        serving.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=2e8, layers=2, d_model=2048, heads=16,
                                 kv_heads=16, vocab=256000)
     with pytest.raises(InputError, match="a student keeps the model's width"):
-        limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, model="gemma-2b", student_params=3e8)
-    small = limits.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=3e7)
+        serving.inference_report(hardware="a100-sxm-80gb", tokens=1e6, model="gemma-2b", student_params=3e8)
+    small = serving.inference_report(hardware="a100-sxm-80gb", tokens=1e6, params=3e7)
     assert small.result.architecture.vocab is None
     assert any("not its vocabulary, too big for them" in n for n in small.result.notes)
 
@@ -345,7 +345,7 @@ source = "test"
 def test_the_break_even_s_training_run_past_the_bound_names_the_training_inputs():
     """--train-flops 1e30 on a GTX 580 was refused with "(--utilization)"; --utilization 1 gave the same refusal."""
     with pytest.raises(InputError) as err:
-        limits.inference_report(hardware="gtx-580", tokens=1e6, model="llama-3.1-8b", train_flops=1e30)
+        serving.inference_report(hardware="gtx-580", tokens=1e6, model="llama-3.1-8b", train_flops=1e30)
     assert err.value.fields == ("train_flops",) and "the training run that serving is compared with" in str(err.value)
 
 
@@ -353,11 +353,11 @@ def test_a_break_even_past_the_bound_names_the_tokens_given_or_both_training_inp
     path = tmp_path / "slow.toml"
     path.write_text(LOW_TDP_GPU.replace("fp32 = 1e14", "fp32 = 1e10").replace("average_w = 2", "average_w = 300"))
     with pytest.raises(InputError) as err:
-        limits.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b", train_tokens=1e17)
+        serving.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b", train_tokens=1e17)
     assert err.value.fields == ("train_tokens",)
     path.write_text(LOW_TDP_GPU.replace("fp32 = 1e14", "fp32 = 1e6").replace("average_w = 2", "average_w = 300"))
     with pytest.raises(InputError) as err:  # the model's published 15T tokens, not given: either training input
-        limits.inference_report(hardware=str(path), tokens=1e3, model="llama-3.1-8b")
+        serving.inference_report(hardware=str(path), tokens=1e3, model="llama-3.1-8b")
     assert err.value.fields == ("train_flops", "train_tokens") and "published" in str(err.value)
 
 
@@ -366,7 +366,7 @@ def test_a_serving_power_derived_from_a_profile_is_not_blamed_on_a_power_given(t
     path = tmp_path / "low.toml"
     path.write_text(LOW_TDP_GPU)
     with pytest.raises(InputError) as err:
-        limits.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b")
+        serving.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b")
     assert err.value.fields == ("power_w", "hardware") and "the serving model's draw" in str(err.value)
-    report = limits.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b", power_w=50.0)
+    report = serving.inference_report(hardware=str(path), tokens=1e6, model="llama-3.1-8b", power_w=50.0)
     assert report.result.power_w_per_device == 50.0

@@ -12,13 +12,13 @@ from estimator.core.base.errors import InputError
 from estimator.core.hardware.power_base import CHIP_DRAW, power_base
 from estimator.core.serving.step import kv_replication
 from estimator.io.datafiles import load_profiles
-from estimator.services import api, limits
+from estimator.services import api, serving
 
 PROFILES = load_profiles()
 
 
 def _serve(hw: str, **kw):
-    return limits.inference_report(hardware=hw, model="llama-3.1-8b", tokens=1e6, **kw).result
+    return serving.inference_report(hardware=hw, model="llama-3.1-8b", tokens=1e6, **kw).result
 
 
 def test_a_tdp_is_what_the_fractions_multiply_where_a_profile_states_one():
@@ -72,7 +72,7 @@ def test_tpu_v4_training_splits_its_system_power_into_the_chip_and_the_host():
     b = est.breakdown
     share = 181.3 / 351.3
     assert b.host_kwh / (b.host_kwh + b.devices_kwh) == pytest.approx(share, rel=1e-9)
-    rep = limits.inference_report(hardware="tpu-v4", model="llama-3.1-8b", tokens=1e6)
+    rep = serving.inference_report(hardware="tpu-v4", model="llama-3.1-8b", tokens=1e6)
     assert rep.break_even.train_device_share == pytest.approx(1 - share, rel=1e-9)
 
 
@@ -87,8 +87,8 @@ def test_with_a_power_given_the_range_meaning_says_the_energy_follows_the_time(c
 
 def test_the_memory_note_says_when_the_kv_cache_is_copied_across_devices():
     # the tensor-parallel degree (tp): 8 devices given would run 8 replicas of one (issue 54)
-    one = limits.inference_report(hardware="a100-sxm-80gb", model="qwen3-30b-a3b", tokens=1e6, tp=1).result
-    eight = limits.inference_report(hardware="a100-sxm-80gb", model="qwen3-30b-a3b", tokens=1e6, tp=8).result
+    one = serving.inference_report(hardware="a100-sxm-80gb", model="qwen3-30b-a3b", tokens=1e6, tp=1).result
+    eight = serving.inference_report(hardware="a100-sxm-80gb", model="qwen3-30b-a3b", tokens=1e6, tp=8).result
     assert eight.kv_cache_gb == pytest.approx(2 * one.kv_cache_gb)
     assert kv_replication(eight.architecture, 8) == 2
     note = next(n for n in eight.notes if n.startswith("memory:"))

@@ -19,7 +19,7 @@ from estimator.core.serving.notes import article, counted
 from estimator.core.serving.pruning import has_sparse_tensor_cores
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import limits
+from estimator.services import serving
 
 QUANTISED_8 = ("8-bit weights and a 16-bit KV cache: the measured configurations ran 16-bit weights and a 16-bit KV "
                "cache, so the time this quantisation saves is the roofline's, not measured; the energy it saves also "
@@ -58,12 +58,12 @@ def test_one_answer_at_batch_800_takes_its_own_steps(cli):
 
 
 def test_a_full_batch_is_one_querys_steps_and_a_fuller_run_has_no_note():
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=800 * 338, batch_size=800)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=800 * 338, batch_size=800)
     r = rep.result
     # a full batch: the total is one query's 338 sequential steps, not less
     assert r.estimate.wall_clock_s == pytest.approx(338 * r.seconds_per_output_token)
     assert not [n for n in r.notes if "fill less than one batch" in n]
-    short = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=800 * 338 - 1,
+    short = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=800 * 338 - 1,
                                     batch_size=800).result
     assert short.estimate.wall_clock_s == pytest.approx(338 * short.seconds_per_output_token)
     assert [n for n in short.notes if "fill less than one batch" in n]
@@ -73,9 +73,9 @@ def test_the_apps_defaults_and_the_lecture_still_fill_their_batches():
     from app_pages.pages import inference as page
     from app_pages.pages import lecture
     from estimator.core.serving.estimate import DEFAULT_BATCH_SIZE
-    assert limits.inference_report(hardware=page.DEFAULT_HARDWARE, params=7e9, tokens=page.DEFAULT_TOKENS,
+    assert serving.inference_report(hardware=page.DEFAULT_HARDWARE, params=7e9, tokens=page.DEFAULT_TOKENS,
                                    batch_size=DEFAULT_BATCH_SIZE).result.batch_size == 1
-    assert limits.inference_report(**lecture.COMPRESSION_MODEL).result.batch_size == 16
+    assert serving.inference_report(**lecture.COMPRESSION_MODEL).result.batch_size == 16
 
 
 # --- 2. pruning skipped only in the 2:4 pattern on sparse tensor cores ----------------------------
@@ -83,7 +83,7 @@ def test_the_apps_defaults_and_the_lecture_still_fill_their_batches():
 
 @pytest.mark.parametrize("hardware", ["v100-sxm2", "t4", "tpu-v4", "cpu-server-2s-epyc"])
 def test_no_sparse_tensor_cores_no_pruning_saving(hardware):
-    rep = limits.inference_report(hardware=hardware, model="gemma-2b", tokens=1e6)
+    rep = serving.inference_report(hardware=hardware, model="gemma-2b", tokens=1e6)
     row = _pruning(rep)
     assert row.label == f"50% of weights pruned (dense kernels: no sparse tensor cores known for {hardware})"
     assert row.short_label == "50% pruned, dense kernels"
@@ -92,9 +92,9 @@ def test_no_sparse_tensor_cores_no_pruning_saving(hardware):
 
 
 def test_ninety_percent_is_not_two_four():
-    rep = limits.inference_report(hardware="t4", model="llama-3.1-8b", tokens=1e6, sparsity=0.9)
+    rep = serving.inference_report(hardware="t4", model="llama-3.1-8b", tokens=1e6, sparsity=0.9)
     assert _pruning(rep).label == "90% of weights pruned (dense kernels: no sparse tensor cores known for t4)"
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.9)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.9)
     row = _pruning(rep)
     assert row.label == "90% of weights pruned (dense kernels: not the 2:4 pattern)" and row.chosen
     assert row.saving("energy_kwh") == pytest.approx(0.0, abs=1e-12)
@@ -105,7 +105,7 @@ def test_ninety_percent_is_not_two_four():
 
 
 def test_half_on_an_a100_is_still_skipped():
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6)
     row = _pruning(rep)
     assert row.label == "50% of weights pruned, skipped by the kernels" and not row.chosen
     # optimized-2024 (the default since issue 54) at batch 1: the step is mostly the weights' read (4.40 ms of
@@ -156,7 +156,7 @@ def test_a_sparsity_table_is_checked_on_load(value, problem):
 
 
 def test_pruning_and_distillation_say_what_nobody_measured():
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.5,
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.5,
                                   student_params=5e9)
     notes = rep.result.notes
     assert ("50% of the weights pruned (2:4): the measured configurations ran dense models, so the time this pruning "
@@ -166,7 +166,7 @@ def test_pruning_and_distillation_say_what_nobody_measured():
     assert ("a distilled student: no measured configuration served its shape (the model's width and vocabulary, fewer "
             "layers): what it saves is the serving model's difference between the two shapes, not measured") in notes
     # pruning that saves nothing has nothing unmeasured to say
-    dense = limits.inference_report(hardware="v100-sxm2", model="llama-3.1-8b", tokens=1e6, sparsity=0.5)
+    dense = serving.inference_report(hardware="v100-sxm2", model="llama-3.1-8b", tokens=1e6, sparsity=0.5)
     assert not any("pruned (2:4)" in n for n in dense.result.notes)
 
 
@@ -175,10 +175,10 @@ def test_pruning_and_distillation_say_what_nobody_measured():
 
 def test_the_quantisation_note_says_what_the_energy_saving_includes():
 # ML.ENERGY's measured configurations are vllm-2024's (no longer the default engine since issue 54)
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, bits=8, engine="vllm-2024")
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, bits=8, engine="vllm-2024")
     assert QUANTISED_8 in rep.result.notes
     assert not any("what this quantisation saves is the roofline's" in n for n in rep.result.notes)
-    row = next(t for t in limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6,
+    row = next(t for t in serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6,
                                                   engine="vllm-2024").techniques if t.name == "quantization-8bit")
     # (32% of energy before a decode step's draw rose with its compute share: the 16-bit step's larger share of
     # compute drew a little more, 2026-11-27)
@@ -193,13 +193,13 @@ def test_the_quantisation_note_says_what_the_energy_saving_includes():
 
 def test_an_8_bit_kv_cache():
 # ML.ENERGY's measured configurations are vllm-2024's (no longer the default engine since issue 54)
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, kv_bits=8,
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, kv_bits=8,
                                   engine="vllm-2024")
     assert any(n.startswith("16-bit weights and an 8-bit KV cache: the measured configurations ran 16-bit weights "
                             "and a 16-bit KV cache, so the time this quantisation saves is the roofline's")
                for n in rep.result.notes)
     assert not any(" a 8-bit" in n for n in rep.result.notes)
-    student = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-70b", tokens=1e6, student_params=8e9)
+    student = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-70b", tokens=1e6, student_params=8e9)
     assert any(n.startswith("distillation: serving an 8 × 10⁹-parameter student with 7 layers")
                for n in student.result.notes)
 
@@ -247,9 +247,9 @@ def test_the_core_floors_the_time_whoever_calls_it():
 def test_review_a_power_far_above_the_tdp_is_noted_and_a_given_power_saves_with_the_time():
     """Review: the 5 kW on an A100 was noted by estimate but not by inference; with a power given, the
     compression notes still said the energy saved includes the power model's lower draw."""
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, power_w=5000)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, power_w=5000)
     assert [n for n in rep.result.notes if n.startswith("power 5,000 W per device is 12.5× NVIDIA A100 SXM 80GB's TDP")]
-    given = limits.inference_report(hardware="h100-sxm", model="llama-2-7b", tokens=1e6, sparsity=0.5, power_w=300)
+    given = serving.inference_report(hardware="h100-sxm", model="llama-2-7b", tokens=1e6, sparsity=0.5, power_w=300)
     notes = [n for n in given.result.notes if n.startswith("50% of the weights pruned (2:4)")]
     assert notes and notes[0].endswith("the energy it saves is the time's, at the power given")
     row = _pruning(given)
@@ -257,7 +257,7 @@ def test_review_a_power_far_above_the_tdp_is_noted_and_a_given_power_saves_with_
 
 
 def test_review_a_near_half_pruning_row_says_its_own_digits():
-    rep = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.497)
+    rep = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, sparsity=0.497)
     assert _pruning(rep).label == "49.7% of weights pruned (dense kernels: not the 2:4 pattern)"
 
 

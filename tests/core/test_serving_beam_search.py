@@ -10,6 +10,7 @@ import pytest
 from estimator.core.serving.memory import serving_footprint
 from estimator.core.serving.step import beam_search_holds, step
 from estimator.core.serving.throughput import max_throughput
+from estimator.services import serving
 from tests.core.test_serving_by_hand import DEVICE, FIT, TOY, N
 
 
@@ -62,12 +63,11 @@ def test_beams_bring_mlperfs_gptj_to_what_was_measured():
     """Greedy, the CLI served MLPerf's GPT-J benchmark about twice as fast as measured (41,800 tokens/s against 19,878:
     each sample decodes 4 beams); with 4 beams, as the benchmark's name gptj-99 now decodes by default, its Offline
     figure lies inside the default engine's stated 80% range of the measured one. The model's own name is greedy."""
-    from estimator.services import limits
-    greedy = limits.inference_report(**GPTJ_8_H100, beams=1).result
-    beams = limits.inference_report(**GPTJ_8_H100).result
-    asked = limits.inference_report(**GPTJ_8_H100, beams=4).result
+    greedy = serving.inference_report(**GPTJ_8_H100, beams=1).result
+    beams = serving.inference_report(**GPTJ_8_H100).result
+    asked = serving.inference_report(**GPTJ_8_H100, beams=4).result
     assert (asked.tokens_per_s, asked.joules_per_output_token) == (beams.tokens_per_s, beams.joules_per_output_token)
-    own_name = limits.inference_report(**{**GPTJ_8_H100, "model": "gpt-j-6b"}).result
+    own_name = serving.inference_report(**{**GPTJ_8_H100, "model": "gpt-j-6b"}).result
     assert own_name.beams == 1 and own_name.tokens_per_s == greedy.tokens_per_s
     assert any(n.startswith("beams: 4 a request, as MLPerf's gptj-99 benchmark decodes") for n in beams.notes)
     assert greedy.beams == 1 and beams.beams == 4
@@ -83,9 +83,8 @@ def test_beams_bring_mlperfs_gptj_to_what_was_measured():
 def test_beams_at_batch_one_cost_less_than_that_many_requests():
     """One request of 4 beams reads the weights once a step for its 4 sequences: slower and dearer a token than greedy,
     cheaper than 4 greedy requests' tokens would be apart."""
-    from estimator.services import limits
     kw = dict(hardware="a100-sxm-80gb", model="llama-2-7b", tokens=1e6, devices=1, batch_size=1)
-    one, four = (limits.inference_report(**kw, beams=b).result for b in (1, 4))
+    one, four = (serving.inference_report(**kw, beams=b).result for b in (1, 4))
     assert one.seconds_per_output_token < four.seconds_per_output_token < 4 * one.seconds_per_output_token
     assert one.joules_per_output_token < four.joules_per_output_token < 4 * one.joules_per_output_token
     assert four.kv_cache_gb / one.kv_cache_gb == pytest.approx((161 + 4 * 338 / 2) / (161 + 338 / 2))
@@ -96,9 +95,8 @@ def test_beams_at_batch_one_cost_less_than_that_many_requests():
 def test_a_bad_beam_width_is_refused_by_the_cli_and_the_api_in_the_same_words(capsys, beams, words):
     from estimator.cli.main import main
     from estimator.core.base.errors import InputError
-    from estimator.services import limits
     assert main(["inference", "--hardware", "h100-sxm", "--model", "gptj-99", "--tokens", "1e9", "--beams", beams]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and words in err and err.count("\n") == 1, err
     with pytest.raises(InputError, match=words):
-        limits.inference_report(hardware="h100-sxm", model="gptj-99", tokens=1e9, beams=float(beams))
+        serving.inference_report(hardware="h100-sxm", model="gptj-99", tokens=1e9, beams=float(beams))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from estimator.core.serving.step import BANDWIDTH_FRACTION
-from estimator.services import limits
+from estimator.services import serving
 
 
 def test_a_kv_cache_too_big_for_one_sequence_is_named_not_the_weights(cli):
@@ -53,7 +53,7 @@ def test_the_training_flops_help_says_what_the_default_is(cli):
 def test_no_range_is_faster_than_the_hardware_can_go(kw):
     """The ×/÷ half-width is symmetric in log time: at batch 1 its low end fell below reading the weights
     at the full bandwidth (an A100 at up to 193 tokens/s where 127 is the most). It is cut at that floor."""
-    r = limits.inference_report(tokens=1e9, **kw).result
+    r = serving.inference_report(tokens=1e9, **kw).result
     floor_s = max(r.memory_s_per_step * BANDWIDTH_FRACTION,
                   (r.compute_s_per_step + r.prefill_s_per_step) * r.utilization)
     low, high = r.range["seconds_per_output_token"]
@@ -67,7 +67,7 @@ def test_no_range_is_faster_than_the_hardware_can_go(kw):
 
 
 def test_the_floor_is_what_the_unclipped_range_broke():
-    r = limits.inference_report(tokens=1e9, model="llama-3.1-8b", hardware="a100-sxm-80gb", engine="latency").result
+    r = serving.inference_report(tokens=1e9, model="llama-3.1-8b", hardware="a100-sxm-80gb", engine="latency").result
     floor_s = r.memory_s_per_step * BANDWIDTH_FRACTION
     assert r.range["seconds_per_output_token"][0] == pytest.approx(floor_s)  # cut: the symmetric low was below
     assert r.seconds_per_output_token / r.range["seconds_per_output_token"][1] < floor_s / r.seconds_per_output_token
@@ -80,8 +80,8 @@ def test_eight_bit_runs_the_linear_layers_at_its_peak_and_attention_at_sixteen_b
     from estimator.io.datafiles import default_profiles
     a100 = default_profiles().get("a100-sxm-80gb")
     kw = dict(tokens=1e9, model="llama-3.1-8b", hardware="a100-sxm-80gb", prompt_tokens=30000, tokens_per_query=100)
-    eight = limits.inference_report(bits=8, **kw).result
-    sixteen = limits.inference_report(**kw).result
+    eight = serving.inference_report(bits=8, **kw).result
+    sixteen = serving.inference_report(**kw).result
     int8, bf16 = a100.peak("int8"), a100.peak("bf16")
     assert eight.precision == "int8" and eight.peak_flops_per_s == int8
     # prefill = linear ÷ peak + attention ÷ 16-bit peak; the 16-bit run has both at bf16: solve for the parts
@@ -101,7 +101,7 @@ def test_eight_bit_runs_the_linear_layers_at_its_peak_and_attention_at_sixteen_b
 def test_figures_that_are_the_time_times_a_constant_are_cut_with_it():
     """Review: the time's low end was cut at the floor but the energy at a given power and the cost per
     device-hour were not: 1.55 J at 300 W implied 5.2 ms, under the 7.38 ms floor beside it."""
-    r = limits.inference_report(tokens=1e6, model="llama-3.1-8b", hardware="a100-sxm-80gb", engine="latency",
+    r = serving.inference_report(tokens=1e6, model="llama-3.1-8b", hardware="a100-sxm-80gb", engine="latency",
                                 power_w=300, pue=1).result
     t_low, t = r.range["seconds_per_output_token"][0], r.seconds_per_output_token
     ratio = t_low / t
@@ -115,14 +115,14 @@ def test_figures_that_are_the_time_times_a_constant_are_cut_with_it():
             assert r.range[scope][k][0] / r.range[scope][k][1] == pytest.approx(
                 r.range[k][0] / r.range[k][1]), (scope, k)
     # the online engine's measured energy keeps its own fitted range (its power is not a constant)
-    online = limits.inference_report(tokens=1e6, model="llama-3.1-8b", hardware="a100-sxm-80gb").result
+    online = serving.inference_report(tokens=1e6, model="llama-3.1-8b", hardware="a100-sxm-80gb").result
     lo, hi = online.range["joules_per_output_token"]
     assert lo * hi == pytest.approx(online.joules_per_output_token ** 2)
 
 
 def test_a_mixture_of_experts_gets_no_floor_cut():
     """Its bytes read assume even routing over the experts, an upper bound: its true floor is lower."""
-    r = limits.inference_report(tokens=1e6, model="mixtral-8x7b", hardware="h100-sxm", engine="latency",
+    r = serving.inference_report(tokens=1e6, model="mixtral-8x7b", hardware="h100-sxm", engine="latency",
                                 batch_size=4).result
     lo, hi = r.range["seconds_per_output_token"]
     assert lo * hi == pytest.approx(r.seconds_per_output_token ** 2)  # symmetric: not cut
@@ -133,7 +133,7 @@ def test_four_bit_weights_on_an_int4_peak_are_served_weight_only_as_on_an_a100()
     2026-11-28 (third): the T4 was then computed at its INT4 peak (W4A4, as Atom runs) where the A100, whose profile
     states none, ran at 16 bits, and engines serve 4-bit weights on both weight-only (GPTQ, AWQ). The T4 computes at its
     fp16 peak, says why, and its compute-bound prefill is no faster at 4 bits than at 16."""
-    t4 = limits.inference_report(tokens=1e6, params=1e9, hardware="t4", bits=4).result
+    t4 = serving.inference_report(tokens=1e6, params=1e9, hardware="t4", bits=4).result
     notes = " ".join(t4.notes)
     assert "t4's INT4 peak is not taken: engines serve 4-bit weights on it weight-only (GPTQ, AWQ)" in notes
     assert "(W4A4, as Atom runs" not in notes and "SmoothQuant" not in notes
@@ -148,7 +148,7 @@ def test_four_bit_weights_that_fit_only_without_their_block_scales_are_said_not_
     bits a weight in 346 GB usable, where MXFP4's scales (4.25 bits) add 20.9 GB and NVFP4's (4.5) 41.8 GB. The memory
     still counts 4 bits; a note says what the scales add and that with them the weights do not fit. Where they fit
     either way (Llama 3.1 70B at 4 bits on one H100), nothing."""
-    r = limits.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, batch_size=1).result
+    r = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, batch_size=1).result
     (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4 bits each")]
     from estimator.core.serving.step import embedding_params
     quantised = r.params_served - embedding_params(r.architecture, r.params_served)[0]
@@ -156,7 +156,7 @@ def test_four_bit_weights_that_fit_only_without_their_block_scales_are_said_not_
     assert f"NVFP4: 4.5 bits a weight, {quantised * 0.5 / 8 / 1e9:.1f} GB more" in said
     assert said.endswith("with either format's scales the weights and one sequence do not fit the 346 GB usable on 2 × "
                          "b200: give more devices") and r.devices == 2
-    roomy = limits.inference_report(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=4).result
+    roomy = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=4).result
     assert not [n for n in roomy.notes if "block scales" in n]
 
 
@@ -165,7 +165,7 @@ def test_the_block_scales_note_counts_the_replicas_weights_under_expert_parallel
     every device, and the note had counted them once (DeepSeek-R1 at 4 bits, EP 2 on MI300Xs: 669 billion quantised
     weights counted where the footprint holds 684, 20.9 GB of MXFP4 scales for 21.4)."""
     from estimator.core.serving.step import embedding_params, expert_params
-    r = limits.inference_report(tokens=1e6, model="deepseek-r1", hardware="mi300x", bits=4, batch_size=1, ep=2).result
+    r = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="mi300x", bits=4, batch_size=1, ep=2).result
     (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4 bits each")]
     arch, params = r.architecture, r.params_served
     experts = expert_params(arch, params)

@@ -17,14 +17,14 @@ from estimator.core.serving.step import DEFAULT_ENGINE, cross_node_allreduce_s
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import limits
+from estimator.services import serving
 
 H100 = default_profiles().get("h100-sxm")
 
 
 def _serve(**kw):
     kw = {"hardware": "h100-sxm", "model": "llama-2-70b", "tokens": 1e9} | kw
-    return limits.inference_report(**kw).result
+    return serving.inference_report(**kw).result
 
 
 def test_the_default_engine_is_the_current_optimised_one_and_the_result_says_so():
@@ -72,12 +72,12 @@ def test_latency_bounds_give_the_largest_batch_that_meets_them():
 def test_devices_in_all_split_into_replicas_where_that_serves_more():
     """8B on 2 A100s at batch 1: one model per device (2 replicas) serves twice one device's tokens, more than
     tensor parallelism 2 (whose all-reduces and engine cost keep its TPOT above half)."""
-    two = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, devices=2).result
-    one = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6).result
+    two = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, devices=2).result
+    one = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6).result
     assert (two.tp, two.replicas, one.tp, one.replicas) == (1, 2, 1, 1)
     assert two.tokens_per_s == pytest.approx(2 * one.tokens_per_s)
     assert two.joules_per_output_token == pytest.approx(one.joules_per_output_token)  # each replica alike
-    tp2 = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, tp=2).result
+    tp2 = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, tp=2).result
     assert tp2.tokens_per_s < two.tokens_per_s
 
 
@@ -94,7 +94,7 @@ def test_each_doubling_of_the_nodes_a_small_all_reduce_spans_adds_nccls_tree_lat
     # Llama 3.1 70B at batch 1, one replica: within a server the all-reduce's fixed cost alone; past it each of the
     # 2 × 80 all-reduces a token pays the nodes' latency too, so 8 nodes of 8 H100s are slower a token than 2 (they
     # read 11.9 against 14.1 ms before, as if the network added no latency)
-    ms = {tp: 1e3 / limits.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e6, tp=tp,
+    ms = {tp: 1e3 / serving.inference_report(hardware="h100-sxm", model="llama-3.1-70b", tokens=1e6, tp=tp,
                                             batch_size=1).result.tokens_per_s for tp in (8, 16, 64)}
     assert ms[64] > ms[16]  # 160 × 20 µs more a token outweighs reading a quarter of the weights each
     assert ms[16] == pytest.approx(15.66, rel=0.02) and ms[64] == pytest.approx(16.71, rel=0.02)
@@ -105,11 +105,11 @@ def test_an_expert_parallel_group_across_nodes_pays_the_nodes_latency_too():
     DeepSeek-V3 on 16 H100s at batch 32 went over to expert parallelism 16 (1,367 tokens/s) once tensor parallelism
     16 lost 1.2 ms a step (1,425 -> 1,352). With the all-to-alls' 4 × 61 × 10 µs (2 a layer, 2 nodes) it stays with
     tensor parallelism, as before."""
-    r = limits.inference_report(hardware="h100-sxm", model="deepseek-v3", tokens=1e6, devices=16,
+    r = serving.inference_report(hardware="h100-sxm", model="deepseek-v3", tokens=1e6, devices=16,
                                 batch_size=32).result
     assert (r.tp, r.ep, r.nodes_per_replica) == (16, 1, 2)
     assert r.tokens_per_s == pytest.approx(1352, rel=0.02)
-    ep = limits.inference_report(hardware="h100-sxm", model="deepseek-v3", tokens=1e6, ep=16, batch_size=32).result
+    ep = serving.inference_report(hardware="h100-sxm", model="deepseek-v3", tokens=1e6, ep=16, batch_size=32).result
     assert ep.tokens_per_s < r.tokens_per_s
     assert any("µs for the nodes it spans" in n for n in ep.notes), ep.notes
 

@@ -13,6 +13,7 @@ from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
+from estimator.services import serving
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +95,7 @@ def test_a_bound_no_split_meets_says_what_one_sequence_reaches_and_names_only_th
 def test_a_tpot_bound_met_at_the_centre_only_says_the_batch_that_meets_it_at_the_ranges_top():
     """Serving review 2026-11-26: `--tpot-ms 50` gave 49.9 ms (34.3–72.7 ms), the range's top 45% over the bound,
     with no word; the note gives the batch whose range's top meets it, and that batch does."""
-    from estimator.services import limits
-    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=50,
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=50,
                                 tokens=1e9).result
     note = next(n for n in r.notes if n.startswith("latency: the 50 ms TPOT bound (a p99) is met at the centre"))
     # the centre's figures: the steady TPOT, the share of the bound it is
@@ -108,12 +108,12 @@ def test_a_tpot_bound_met_at_the_centre_only_says_the_batch_that_meets_it_at_the
     batch = int(note.split("; batch ")[1].split(" per replica")[0].replace(",", ""))
     tp = int(note.split("(tensor parallel ")[1].split(" ")[0])
     assert batch < r.batch_size
-    safe = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, batch_size=batch,
+    safe = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, batch_size=batch,
                                    tp=tp, tokens=1e9).result
     # its range's top is a steady TPOT whose p99 (÷ the share MLPerf's Server runs held their mean at) meets the bound
     share = serving_data.load_serving_fit("optimized-2024").server_share
     assert safe.range["seconds_per_output_token"][1] / p99_share(share, batch) * MS_PER_S <= 50 * 1.001
-    loose = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=500,
+    loose = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, tpot_ms=500,
                                     tokens=1e9).result
     assert not [n for n in loose.notes if n.startswith("latency:")]  # a bound the range's top meets: nothing said
 
@@ -144,17 +144,16 @@ def test_one_sequence_a_replica_says_what_one_wider_replica_takes_a_token():
     """Serving-engineer review 2026-11-28, second: Llama 3.1 70B on 4 A100s, latency engine, batch 1: the split chosen
     for the most tokens per second, tensor parallelism 2 × 2 replicas, takes 49 ms a token; one replica of 4 takes 30
     (LMDeploy publishes 29 ms). The choice stays (it serves more); the note gives the faster token's layout."""
-    from estimator.services import limits
     run = dict(model="llama-3.1-70b", hardware="a100-sxm-80gb", devices=4, engine="latency", tokens=1e6)
-    r = limits.inference_report(**run).result
-    four = limits.inference_report(**run, tp=4).result
+    r = serving.inference_report(**run).result
+    four = serving.inference_report(**run, tp=4).result
     assert (r.tp, r.replicas, r.batch_size) == (2, 2, 1) and r.tokens_per_s > four.tokens_per_s
     said = [n for n in r.notes if n.startswith("latency: one replica of tensor parallelism 4 at batch 1 takes ")]
     assert said and f"takes {gfmt(four.seconds_per_output_token * MS_PER_S, 3)} ms a token" in said[0]
     assert four.seconds_per_output_token * MS_PER_S == pytest.approx(30, abs=1.5)
     assert not [n for n in four.notes if n.startswith("latency: one replica")]  # the degree given: nothing to say
-    big = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", devices=8, tokens=1e6, batch_size="max").result
+    big = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", devices=8, tokens=1e6, batch_size="max").result
     assert big.batch_size > 1 and not [n for n in big.notes if n.startswith("latency: one replica")]
     # a batch a bound held at one grows under a wider degree: the note's time would not be what that degree gives
-    bound = limits.inference_report(**run, tpot_ms=60).result
+    bound = serving.inference_report(**run, tpot_ms=60).result
     assert not [n for n in bound.notes if n.startswith("latency: one replica")]

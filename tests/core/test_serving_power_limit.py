@@ -13,7 +13,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.serving.step import Device, ServingFit, step
 from estimator.core.workload.architecture import Architecture
 from estimator.io import serving_data
-from estimator.services import limits
+from estimator.services import serving
 
 TOY = Architecture(layers=2, d_model=8, heads=2, kv_heads=1, head_dim=4, vocab=10)
 N = 1000.0
@@ -106,15 +106,15 @@ def test_a_limit_outside_the_devices_range_is_refused_by_the_api_and_the_cli(cap
     words = "outside h200-sxm's range of 175-700 W: a quarter of its TDP up to it"
     for limit in (800, 170):
         with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
-            limits.inference_report(**base, power_limit_w=limit)
+            serving.inference_report(**base, power_limit_w=limit)
         assert main(["inference", "--model", "llama-2-70b", "--hardware", "h200-sxm", "--tokens", "1e9",
                      "--power-limit-w", str(limit)]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: a power limit of") and words in err and err.count("\n") == 1
     with pytest.raises(InputError, match="not both"):
-        limits.inference_report(**base, power_limit_w=500, power_w=400)
+        serving.inference_report(**base, power_limit_w=500, power_w=400)
     with pytest.raises(InputError, match="finite"):
-        limits.inference_report(**base, power_limit_w=float("nan"))
+        serving.inference_report(**base, power_limit_w=float("nan"))
 
 
 def test_mlperfs_maxq_configuration_at_500_w_serves_the_fitted_share_of_its_uncapped_throughput(capsys):
@@ -127,7 +127,7 @@ def test_mlperfs_maxq_configuration_at_500_w_serves_the_fitted_share_of_its_unca
     free = json.loads(capsys.readouterr().out)
     assert main([*args, "--power-limit-w", "500"]) == 0
     held = json.loads(capsys.readouterr().out)
-    api = limits.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
+    api = serving.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
                                   batch_size="max", power_limit_w=500).result
     assert held["tokens_per_s"] == pytest.approx(api.tokens_per_s, rel=1e-12)    # the CLI and the API agree
     exponent = serving_data.load_serving_fit().power_limit_exponent
@@ -149,18 +149,18 @@ def test_mlperfs_maxq_configuration_at_500_w_serves_the_fitted_share_of_its_unca
 
 
 def test_a_limit_outside_the_fitted_ones_says_it_is_extrapolated_and_a_chip_draw_takes_none(capsys):
-    r = limits.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
+    r = serving.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
                                 batch_size="max", power_limit_w=300).result
     assert any("300 W is 0.43 of the TDP, below the limits the exponent was fitted at (0.50–0.71 of it" in n
                and n.endswith("extrapolated") for n in r.notes)
     # between the highest fitted share and the TDP it interpolates: no such words
-    r = limits.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
+    r = serving.inference_report(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8,
                                 batch_size="max", power_limit_w=600).result
     assert not any("extrapolated" in n for n in r.notes)
     # the exponent is GPUs': a TPU (which states no TDP either), a CPU server, a system are refused
     for hw, kind in (("tpu-v5e", "a TPU"), ("tpu-v3", "a TPU"), ("cpu-server-2s-epyc", "a CPU"), ("gaudi3", "an accelerator")):
         with pytest.raises(InputError, match=f"{hw} is {kind}, not a GPU"):
-            limits.inference_report(hardware=hw, params=7e9, tokens=1e9, power_limit_w=250)
+            serving.inference_report(hardware=hw, params=7e9, tokens=1e9, power_limit_w=250)
     assert main(["inference", "--params", "7e9", "--hardware", "tpu-v5e", "--tokens", "1e9", "--power-limit-w", "30"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
 
@@ -169,8 +169,8 @@ def test_the_time_to_the_first_token_slows_at_the_prefills_draw_even_where_the_s
     """Review 2026-11-27: Llama 2 70B FP8 on 8 H200s at batch 1 with 3,000-token prompts; its steps draw 465 W, so a
     600 W limit leaves them alone, but a prompt's prefill draws the TDP and is held to 600 W."""
     kw = dict(hardware="h200-sxm", model="llama-2-70b", tokens=1e9, devices=8, bits=8, batch_size=1, prompt_tokens=3000)
-    free = limits.inference_report(**kw).result
-    held = limits.inference_report(**kw, power_limit_w=600).result
+    free = serving.inference_report(**kw).result
+    held = serving.inference_report(**kw, power_limit_w=600).result
     assert held.seconds_per_output_token == free.seconds_per_output_token and held.power_limit_stretch == 1.0
     exponent = serving_data.load_serving_fit().power_limit_exponent
     prefill_stretch = ((700 - 140) / (600 - 140)) ** exponent
@@ -185,8 +185,8 @@ def test_a_limit_holds_with_a_draft_expert_parallelism_and_beams():
              dict(hardware="h200-sxm", model="deepseek-v3", tokens=1e9, devices=8, ep=8, bits=8, batch_size="max"),
              dict(hardware="h100-sxm", model="gptj-99", tokens=1e9, devices=8, batch_size="max", bits=8, kv_bits=8))
     for kw in cases:
-        free = limits.inference_report(**kw).result
-        held = limits.inference_report(**kw, power_limit_w=400).result
+        free = serving.inference_report(**kw).result
+        held = serving.inference_report(**kw, power_limit_w=400).result
         assert free.power_w_per_device > 400 and held.power_w_per_device == 400.0, kw
         assert held.tokens_per_s < free.tokens_per_s and held.power_limit_stretch > 1.0, kw
 
@@ -200,8 +200,8 @@ def test_the_how_to_quotes_what_the_cli_prints():
     from estimator.report import humanize as hz
     text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "how-to" / "estimate-serving.md").read_text().split())
     kw = dict(hardware="h200-sxm", model="llama2-70b-99", tokens=1e9, devices=8, bits=8, kv_bits=8, batch_size="max")
-    free = limits.inference_report(**kw).result
-    held = limits.inference_report(**kw, power_limit_w=500).result
+    free = serving.inference_report(**kw).result
+    held = serving.inference_report(**kw, power_limit_w=500).result
     tps = [hz.count(round(r.tokens_per_s, -2)) for r in (free, held)]
     mj = [hz.joules(r.joules_per_output_token).removesuffix(" mJ") for r in (free, held)]
     sentence = f"serves {tps[0]} tokens/s at 700 W a GPU and {tps[1]} at 500 W ({mj[0]} and {mj[1]} mJ per token)"
@@ -236,9 +236,9 @@ def test_the_nodes_range_keeps_a_capped_device_under_its_limit(capsys):
 def test_the_result_says_whether_a_prefill_phase_of_its_own_is_held():
     """vllm-2024 prefills as its own phase: at 300 W its step's draw (295 W) is under the limit and the phase alone is
     held (1.82×); the default engine's prompts ride in the steps, so its whole step is held and no phase apart."""
-    apart = limits.inference_report(model="llama-3.1-8b", tokens=1e9, batch_size="max", engine="vllm-2024",
+    apart = serving.inference_report(model="llama-3.1-8b", tokens=1e9, batch_size="max", engine="vllm-2024",
                                     power_limit_w=300).result
     assert apart.prefill_phase_held and apart.power_limit_stretch == 1.0
     assert apart.prefill_limit_stretch == pytest.approx(1.82, abs=0.01)
-    mixed = limits.inference_report(model="llama-3.1-8b", tokens=1e9, batch_size="max", power_limit_w=350).result
+    mixed = serving.inference_report(model="llama-3.1-8b", tokens=1e9, batch_size="max", power_limit_w=350).result
     assert not mixed.prefill_phase_held and mixed.power_limit_stretch > 1.0

@@ -13,7 +13,7 @@ from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import limits
+from estimator.services import serving
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +54,9 @@ def test_a_static_batchs_first_token_waits_for_all_its_prompts(h100):
 def test_a_ttft_bound_on_a_static_batch_holds_the_batchs_whole_prefill():
     """`--engine latency --ttft-ms 100` had chosen batch 256 with a "21 ms" first token whose batch's prefill was about
     a second; now the batch is the largest whose prompts' prefill and a step fit 100 ms."""
-    r = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, engine="latency", ttft_ms=100)
+    r = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, engine="latency", ttft_ms=100)
     assert r.result.ttft_s * MS_PER_S <= 100 and r.result.batch_size < 256
-    bigger = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, engine="latency",
+    bigger = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, engine="latency",
                                      batch_size=r.result.batch_size + 1)
     assert bigger.result.ttft_s * MS_PER_S > 100
 
@@ -67,16 +67,16 @@ def test_one_sequence_alone_meets_a_p99_tpot_bound_with_its_steady_tpot():
     itself; above batch 1 the steady TPOT is held to a share of the bound that falls toward the one MLPerf's Server runs
     held their mean at as the batch grows (``throughput.p99_share``)."""
     fit = serving_data.load_serving_fit("optimized-2024")
-    r = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, tpot_ms=10)
+    r = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, tpot_ms=10)
     assert r.result.devices == 1 and r.result.batch_size >= 1
     assert r.result.seconds_per_output_token * MS_PER_S <= 10 * p99_share(fit.server_share, r.result.batch_size)
-    alone = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, batch_size=1)
+    alone = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, batch_size=1)
     just = alone.result.seconds_per_output_token * MS_PER_S * 1.005
-    r = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, tpot_ms=just)
+    r = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, tpot_ms=just)
     assert r.result.devices == 1 and r.result.batch_size == 1
     assert "the steady TPOT held to the p99 bound itself: one sequence at a time" in " ".join(r.result.notes)
     # a bound with room for a batch: its steady TPOT within the share, the share said
-    wide = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, tpot_ms=30)
+    wide = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, tpot_ms=30)
     assert wide.result.batch_size > 1
     share = p99_share(fit.server_share, wide.result.batch_size)
     assert wide.result.seconds_per_output_token * MS_PER_S <= 30 * share
@@ -86,7 +86,7 @@ def test_one_sequence_alone_meets_a_p99_tpot_bound_with_its_steady_tpot():
 def test_a_static_batch_is_held_to_the_p99_tpot_bound_itself():
     """A static batch's steps are all alike: the latency engine's largest batch within 12 ms a token is the largest whose
     steady TPOT is within 12 ms (batch 110 at 11.99 ms), not 0.69 of it (8.3 ms)."""
-    r = limits.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, engine="latency", tpot_ms=12)
+    r = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e9, engine="latency", tpot_ms=12)
     tpot_ms = r.result.seconds_per_output_token * MS_PER_S
     assert r.result.batch_words == "the largest that meets the TPOT bound"
     assert serving_data.load_serving_fit("optimized-2024").server_share * 12 < tpot_ms <= 12
@@ -96,7 +96,7 @@ def test_a_static_batch_is_held_to_the_p99_tpot_bound_itself():
 def test_a_ttft_bound_alone_says_how_its_p99_is_taken():
     """One sequence in flight (30 ms on 8 H100s): the p99 taken as the mean under that load, nothing else varying its
     steps; never the steady TPOT (serving-engineer review 2026-11-28)."""
-    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, tokens=1e9, ttft_ms=30)
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, tokens=1e9, ttft_ms=30)
     notes = " ".join(r.result.notes)
     assert r.result.batch_size == 1
     assert "TTFT ≤ 30 ms, the p99 TTFT taken as its mean under that load" in notes and "taken as the steady TPOT" not in notes
@@ -114,12 +114,12 @@ def test_a_degree_given_that_holds_too_little_is_what_to_raise(kw, flag, words):
     """`--tp 1` for a 70B model had been told to "use more devices" or give another device count; `--ep 4` for
     DeepSeek-R1 on 8 the same: more devices at that degree would not hold it. The refusal names the flag to raise."""
     with pytest.raises(InputError) as err:
-        limits.inference_report(hardware="h100-sxm", tokens=1e6, **kw)
+        serving.inference_report(hardware="h100-sxm", tokens=1e6, **kw)
     assert str(err.value).startswith("the weights need ") and str(err.value).endswith(words)
     assert err.value.fields == (flag,)
     # and that degree raised holds it
     raised = {"tp": dict(tp=4, devices=4), "ep": dict(ep=16, devices=16)}[flag]
-    ok = limits.inference_report(hardware="h100-sxm", tokens=1e6, **{**kw, **raised})
+    ok = serving.inference_report(hardware="h100-sxm", tokens=1e6, **{**kw, **raised})
     assert ok.result.devices == raised["devices"]
 
 
@@ -142,15 +142,15 @@ def test_fewer_of_the_devices_given_at_a_larger_expert_parallel_degree_are_named
     """DeepSeek-R1 on 72 GB200s (an NVL72 rack): every replica the same and dividing the devices, EP 8 × 9 served
     393,000 tokens/s where 64 of them at EP 64 serve 535,000 (serving-engineer review 2026-11-28). The layout chosen
     stays on all 72; the words name the 64 and what they would serve, and that run gives the same figure."""
-    r = limits.inference_report(model="deepseek-r1", hardware="gb200", devices=72, batch_size="max", tokens=1e9)
+    r = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=72, batch_size="max", tokens=1e9)
     how = next(n for n in r.result.notes if n.startswith("layout: 72 devices"))
     assert r.result.ep == 8 and r.result.replicas == 9
     tail = how.split("; 64 of the 72 devices at expert parallelism 64 × 1 replica (8 devices idle) would serve ")[1]
     said = float(tail.split(" tokens/s")[0].replace(",", ""))
-    on_64 = limits.inference_report(model="deepseek-r1", hardware="gb200", devices=64, batch_size="max", tokens=1e9)
+    on_64 = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=64, batch_size="max", tokens=1e9)
     assert on_64.result.ep == 64 and said == pytest.approx(on_64.result.tokens_per_s, rel=0.01)
     assert said > 1.05 * r.result.tokens_per_s
-    assert not any("devices idle" in n for n in limits.inference_report(model="deepseek-r1", hardware="gb200", devices=64,
+    assert not any("devices idle" in n for n in serving.inference_report(model="deepseek-r1", hardware="gb200", devices=64,
                                                                 batch_size="max", tokens=1e9).result.notes)
 
 
@@ -161,18 +161,18 @@ def test_an_mlperf_interactive_benchmark_name_takes_its_latency_bounds(name, ttf
     """Serving-engineer review 2026-11-28: `--model llama2-70b-interactive` took MLPerf's dataset lengths but not the
     bounds that make the variant (loadgen's mlperf.conf). Each bound not given is the benchmark's, said; a bound given
     stands; the plain benchmark name takes none."""
-    r = limits.inference_report(model=name, hardware="h100-sxm", devices=8, bits=8, kv_bits=8, tokens=1e9)
+    r = serving.inference_report(model=name, hardware="h100-sxm", devices=8, bits=8, kv_bits=8, tokens=1e9)
     notes = " ".join(r.result.notes)
     assert f"latency: TTFT ≤ {ttft_ms:,} ms and TPOT ≤ {tpot_ms} ms (p99), MLPerf's {name} benchmark's bounds" in notes
     assert r.result.ttft_s * MS_PER_S <= ttft_ms and r.result.seconds_per_output_token * MS_PER_S <= tpot_ms
-    bounded = limits.inference_report(model=name.replace("-interactive", ""), hardware="h100-sxm", devices=8, bits=8,
+    bounded = serving.inference_report(model=name.replace("-interactive", ""), hardware="h100-sxm", devices=8, bits=8,
                                       kv_bits=8, tokens=1e9, ttft_ms=ttft_ms, tpot_ms=tpot_ms)
     assert r.result.tokens_per_s == pytest.approx(bounded.result.tokens_per_s)
-    own = limits.inference_report(model=name, hardware="h100-sxm", devices=8, bits=8, kv_bits=8, tokens=1e9,
+    own = serving.inference_report(model=name, hardware="h100-sxm", devices=8, bits=8, kv_bits=8, tokens=1e9,
                                   tpot_ms=tpot_ms * 2)
     assert f"TTFT ≤ {ttft_ms:,} ms (p99)" in " ".join(own.result.notes) and "TPOT ≤" not in \
         next(n for n in own.result.notes if n.startswith("latency: TTFT"))
-    plain = limits.inference_report(model=name.replace("-interactive", ""), hardware="h100-sxm", devices=8, bits=8,
+    plain = serving.inference_report(model=name.replace("-interactive", ""), hardware="h100-sxm", devices=8, bits=8,
                                     kv_bits=8, tokens=1e9)
     assert not any("benchmark's bounds" in n for n in plain.result.notes)
 
@@ -183,19 +183,19 @@ def test_a_static_batchs_first_token_under_expert_parallelism_counts_each_device
     parameters ÷ (8 × 989 TFLOP/s × 0.6) ≈ 0.83 s; now at least that, and the TP 8 split's above it too."""
     kw = dict(model="mixtral-8x7b", hardware="h100-sxm", devices=8, engine="latency", batch_size=512, tokens=1e9,
               prompt_tokens=300, bits=16)
-    ep = limits.inference_report(ep=8, **kw).result
-    tp = limits.inference_report(tp=8, **kw).result
+    ep = serving.inference_report(ep=8, **kw).result
+    tp = serving.inference_report(tp=8, **kw).result
     active = serving_data.catalog_model("mixtral-8x7b").arch.active_params
     floor_s = 512 * 300 * 2 * active / (8 * 989e12 * 0.6)
     assert 0.8 < floor_s < 0.85
     assert ep.ttft_s >= floor_s and tp.ttft_s >= floor_s
     assert ep.ttft_how == tp.ttft_how == "the batch's 512 prompts' prefill (a static batch) and one step"
-    assert limits.inference_report(ep=8, **kw).result.to_dict()["first_token_after"] == ep.ttft_how
+    assert serving.inference_report(ep=8, **kw).result.to_dict()["first_token_after"] == ep.ttft_how
 
 
 def test_a_degree_given_that_already_takes_every_device_is_told_to_grow_with_the_devices():
     with pytest.raises(InputError) as err:
-        limits.inference_report(model="deepseek-r1", hardware="h100-sxm", devices=8, ep=8, tokens=1e6)
+        serving.inference_report(model="deepseek-r1", hardware="h100-sxm", devices=8, ep=8, tokens=1e6)
     assert str(err.value).endswith("a replica is the expert-parallel degree given, 8 devices, all the devices given: "
                                    "give a larger degree and as many devices")
     assert err.value.fields == ("ep", "devices")
@@ -205,7 +205,7 @@ def test_a_refusal_under_an_interactive_benchmarks_own_bounds_says_whose_they_ar
     """Code review 2026-11-28: `--model llama3.1-8b-interactive --hardware t4` was refused naming 30 ms and 500 ms,
     bounds never given, and not where they came from."""
     with pytest.raises(InputError) as err:
-        limits.inference_report(model="llama3.1-8b-interactive", hardware="t4", tokens=1e6)
+        serving.inference_report(model="llama3.1-8b-interactive", hardware="t4", tokens=1e6)
     said = str(err.value)
     assert "within 30 ms per output token and 500 ms to the first token" in said
     assert said.endswith("the bounds are MLPerf's llama3.1-8b-interactive benchmark's (give bounds to set others)")
@@ -221,7 +221,7 @@ def test_the_serving_docs_quote_the_interactive_bounds_figures():
     text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "serving-model.md").read_text().split())
 
     def served(**kw) -> str:
-        return gfmt(limits.inference_report(hardware="h100-sxm", devices=8, bits=8, kv_bits=8, tokens=1e9,
+        return gfmt(serving.inference_report(hardware="h100-sxm", devices=8, bits=8, kv_bits=8, tokens=1e9,
                                             **kw).result.tokens_per_s, 3)
     bench = served(model="llama2-70b-99", tpot_ms=40)
     assert f"now reads {served(model='llama-2-70b', tpot_ms=40)} (MLPerf's benchmark itself" in text
@@ -236,8 +236,8 @@ def test_a_static_batch_holds_every_sequence_at_full_length_in_its_kv_cache(engi
     last step. A static batch holds prompt + the whole output; a paged engine keeps the average."""
     kw = dict(model="llama-3.1-8b", hardware="h100-sxm", devices=1, batch_size="max", prompt_tokens=1000,
               tokens_per_query=8000, tokens=1e9)
-    static = limits.inference_report(engine=engine, **kw).result
-    paged = limits.inference_report(**kw).result
+    static = serving.inference_report(engine=engine, **kw).result
+    paged = serving.inference_report(**kw).result
     per_token = static.kv_cache_gb / static.batch_size / 9000
     assert per_token == pytest.approx(paged.kv_cache_gb / paged.batch_size / 5000, rel=1e-9)
     usable = default_profiles().profiles["h100-sxm"].memory_gb * serving_data.load_serving_fit(engine).memory_fraction
@@ -300,10 +300,9 @@ def test_the_result_and_the_page_say_the_p99_ttft_the_bound_held():
     """The TTFT bound's p99 under load is the result's (JSON ``seconds_to_first_token_p99_under_load``) and the layout's
     and the Inference page's words say it (the page had kept "the p99 TTFT taken as the modelled one"); without a
     TTFT bound it is None."""
-    from estimator.services import limits
     kw = dict(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=8, kv_bits=8, tp=2, prompt_tokens=5000,
               tokens_per_query=500)
-    r = limits.inference_report(**kw, ttft_ms=800).result
+    r = serving.inference_report(**kw, ttft_ms=800).result
     d = r.to_dict()
     assert r.batch_size > 1 and d["seconds_to_first_token_p99_under_load"] == r.ttft_p99_s
     assert r.ttft_s < r.ttft_p99_s <= 0.8
@@ -312,6 +311,6 @@ def test_the_result_and_the_page_say_the_p99_ttft_the_bound_held():
     assert (f"the p99 TTFT under that load, {r.ttft_p99_s * 1000:.3g} ms: its mean (the prompt's prefill, its wait for "
             f"the prompts before it, M/D/1, and half a step) × {spread:.2f}: MLPerf's Server runs measured 2.17 with "
             "hundreds of sequences in flight") in " ".join(r.notes)
-    from app_pages.pages.inference import bound_words
+    from estimator.services.serving_words import bound_words
     assert bound_words(r).startswith(f"the p99 TTFT under that load, {r.ttft_p99_s * 1000:.3g} ms")
-    assert limits.inference_report(**kw, batch_size=4).result.to_dict()["seconds_to_first_token_p99_under_load"] is None
+    assert serving.inference_report(**kw, batch_size=4).result.to_dict()["seconds_to_first_token_p99_under_load"] is None

@@ -14,7 +14,7 @@ from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.step import previous_model, step
 from estimator.io import serving_data, tpot_checks
-from estimator.services import limits, serving_accuracy
+from estimator.services import serving, serving_accuracy
 
 
 def test_every_row_is_cited_and_joins_the_catalog_and_a_profile():
@@ -73,11 +73,11 @@ def test_a_small_batch_estimate_says_what_the_independent_measurements_showed():
     assert serving_accuracy.small_batch_note(max(p.row.batch for p in c.predictions) + 1) == ()
     # the note is vllm-2024's (the engine checked against benchmarks its fit never saw); optimized-2024, the default
     # since issue 54, was fitted to those very benchmarks, so it must not say its fit never saw them
-    rep = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="vllm-2024")
+    rep = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="vllm-2024")
     assert note in rep.result.notes
-    default = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6)
+    default = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6)
     assert default.result.engine == "optimized-2024" and note not in default.result.notes
-    big = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, batch_size=128,
+    big = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, batch_size=128,
                                   engine="vllm-2024")
     assert not any(n.startswith("batch ") and "published measurements at batches" in n for n in big.result.notes)
     assert "published measurements at batches" in note
@@ -153,14 +153,14 @@ def test_the_latency_engine_is_fitted_to_the_rows_and_judged_leave_one_benchmark
 
 
 def test_the_engine_choice_flows_through_the_cli_the_service_and_the_notes(cli):
-    default = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6)
-    online = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="vllm-2024")
-    latency = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency")
+    default = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6)
+    online = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="vllm-2024")
+    latency = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency")
     # optimized-2024 is the default since issue 54; "online" is vllm-2024's former name, kept as an alias: the
     # result names the engine it stands for
     assert (default.result.engine, online.result.engine, latency.result.engine) == (
         "optimized-2024", "vllm-2024", "latency")
-    assert limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6,
+    assert serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6,
                                    engine="online").result.seconds_per_output_token == online.result.seconds_per_output_token
     fit = serving_data.load_serving_fit("latency")
     assert latency.result.engine_s_per_step == pytest.approx(32 * fit.engine_s_per_layer + fit.engine_s_per_sequence)
@@ -179,7 +179,7 @@ def test_the_engine_choice_flows_through_the_cli_the_service_and_the_notes(cli):
     bad = cli("inference", "--model", "llama-3-8b", "--tokens", "1e6", "--engine", "fast")
     assert bad.code == 2 and "invalid choice" in bad.err
     with pytest.raises(InputError, match="unknown engine 'fast'"):
-        limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="fast")
+        serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="fast")
 
 
 def test_the_app_offers_the_engine_and_shows_the_services_numbers():
@@ -189,7 +189,7 @@ def test_the_app_offers_the_engine_and_shows_the_services_numbers():
     from estimator.report import humanize as hz
 
     at = shared_page("inference", {"inf_engine": "latency", "inf_hw": "h100-sxm", "inf_model": "llama-3-8b"})
-    rep = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency")
+    rep = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency")
     assert at.radio(key="inf_engine").value == "latency"
     shown = {m.label: m.value for m in at.metric}["Time per output token"]
     assert shown == f"{hz.sig(rep.result.seconds_per_output_token * MS_PER_S)} ms"
@@ -238,7 +238,7 @@ def test_a_latency_fit_without_its_measured_coverage_says_so_rather_than_zero():
     fit = replace(serving_data.load_serving_fit("latency"), held_out_coverage=None)
     r = inference(InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch), default_profiles().get("h100-sxm"), fit)
     assert "they held a share nobody measured of its times" in r.range_meaning and "held 0%" not in r.range_meaning
-    shipped = limits.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency").result
+    shipped = serving.inference_report(hardware="h100-sxm", model="llama-3-8b", tokens=1e6, engine="latency").result
     held = serving_data.load_serving_fit("latency").held_out_coverage
     assert f"they held {held:.0%} of its times" in shipped.range_meaning
 
@@ -248,7 +248,7 @@ def test_the_eager_engines_small_batch_note_quotes_its_own_predictions():
     the same published times are 5.9× and 6% (4.7× and 8% before its all-reduce cost was vllm-2024's fitted one in
     place of the optimiser's start value: fit audit 2026-11-28; the times include tensor-parallel runs)."""
     own = serving_accuracy.tpot_check("eager-2023")
-    rep = limits.inference_report(hardware="h100-sxm", model="llama-3.1-8b", tokens=1e9, engine="eager-2023",
+    rep = serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", tokens=1e9, engine="eager-2023",
                                   batch_size=8)
     (said,) = [n for n in rep.result.notes if n.startswith("batch 8: on 50 published measurements")]
     assert said == serving_accuracy.small_batch_note(8, "eager-2023")[0]

@@ -219,15 +219,15 @@ def test_serving_on_a_calibrated_profile_says_it_does_not_use_the_measurements(t
     from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
     from estimator.device.base import Measurement
     from estimator.io.calibration_io import write_profile
-    from estimator.services import limits
+    from estimator.services import serving
     base = default_profiles().get("a100-sxm-80gb")
     m = Measurement(2.0, 400.0, 200.0, "nvml", False, "NVIDIA A100-SXM4-80GB", "nvml", {})
     data, _ = calibrated_profile_data(base, [Throughput("bf16", 1e14, seconds=1.0)], m, host="box",
                                       measured_at="2026-01-01T00:00:00Z", method="test")
     path = tmp_path / "cal.toml"
     write_profile(data, path)
-    rep = limits.inference_report(hardware=str(path), params=7e9, tokens=1e6)
+    rep = serving.inference_report(hardware=str(path), params=7e9, tokens=1e6)
     assert any(n.startswith(f"{data['id']} is a calibrated profile: its measured matmul throughput and mean power "
                             "are training figures and are not used here") for n in rep.result.notes)
-    plain = limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6)
+    plain = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6)
     assert not any("calibrated profile" in n for n in plain.result.notes)

@@ -26,7 +26,11 @@ FFN = {
     "phi-3-medium": (17920, 3), "mistral-nemo": (14336, 3), "codellama-13b": (13824, 3),
     "starcoder2-3b": (12288, 2), "starcoder2-7b": (18432, 2), "starcoder2-15b": (24576, 2),   # GELU, c_fc and c_proj
     "mistral-large-2407": (28672, 3),
+    # Qwen3 and Qwen2.5 dense models, the configs the entries cite ([llm-prof]): intermediate_size, SwiGLU
+    "qwen3-4b": (9728, 3), "qwen3-8b": (12288, 3), "qwen3-14b": (17408, 3), "qwen3-32b": (25600, 3),
+    "qwen2.5-14b": (13824, 3), "qwen2.5-32b": (27648, 3),
 }
+QWEN_DENSE = ("qwen3-4b", "qwen3-8b", "qwen3-14b", "qwen3-32b", "qwen2.5-14b", "qwen2.5-32b")
 MLENERGY_2024 = ("gemma-2-2b", "codegemma-7b", "phi-3-small", "phi-3-medium", "mistral-nemo", "codellama-13b",
                  "starcoder2-3b", "starcoder2-7b", "starcoder2-15b", "mistral-large-2407")
 
@@ -84,7 +88,7 @@ def catalog():
 
 @pytest.mark.parametrize("mid", NEW + ("llama-3-8b", "llama-3-70b", "llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b",
                                         "deepseek-r1", "gpt-j-6b", "nemotron-4-15b", "nemotron-4-340b", *LLAMA_4)
-                         + MLENERGY_2024)
+                         + MLENERGY_2024 + QWEN_DENSE)
 def test_the_count_from_the_shape_is_the_stated_count(catalog, mid):
     m = catalog[mid]
     total, active = (deepseek_v3() if mid in ("deepseek-v3", "deepseek-r1") else llama_4(*LLAMA_4[mid]) if mid in LLAMA_4
@@ -138,6 +142,9 @@ def test_mlperfs_benchmark_names_are_the_catalogs_models(name, mid):
     ("google/codegemma-7b", "codegemma-7b"), ("mistralai/Mistral-Large-Instruct-2407", "mistral-large-2407"),
     ("meta-llama/Llama-4-Scout-17B-16E-Instruct", "llama-4-scout"),
     ("meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "llama-4-maverick"),
+    ("Qwen/Qwen3-32B", "qwen3-32b"), ("Qwen/Qwen3-8B-FP8", "qwen3-8b"), ("Qwen/Qwen3-14B-Base", "qwen3-14b"),
+    ("Qwen/Qwen3-4B-Instruct-2507", "qwen3-4b"), ("Qwen/Qwen2.5-32B-Instruct", "qwen2.5-32b"),
+    ("Qwen/Qwen2.5-14B-Instruct", "qwen2.5-14b"),
 ])
 def test_a_hub_checkpoint_is_its_base_models_shape(name, mid):
     """A checkpoint named as the Hugging Face Hub names it is its base model: a fine-tune, a format, a dotted release,

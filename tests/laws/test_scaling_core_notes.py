@@ -8,7 +8,7 @@ import pytest
 from apptest_pages import shared_page
 
 from estimator.core.hardware.limits import MIN_OF_TDP, power_over_tdp_note
-from estimator.services import api, limits
+from estimator.services import api, limits, serving
 
 
 def test_a_power_below_any_devices_idle_is_noted():
@@ -16,7 +16,7 @@ def test_a_power_below_any_devices_idle_is_noted():
     assert ("power 2.5 W per device is 0.36% of NVIDIA H100 SXM 80GB's TDP (700 W), below what the device draws even "
             "idle (11–16% of its TDP): check the unit (W, not kW) and that it is the device's") in est.notes
     assert est.energy_kwh == pytest.approx(est.device_hours * 2.5 * est.assumption("pue").value / 1000)  # still used
-    served = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, power_w=2.5)
+    served = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6, power_w=2.5)
     assert any(n.startswith("power 2.5 W per device is 0.62% of NVIDIA A100 SXM 80GB's TDP") for n in served.result.notes)
     # at the bound and inside: no note
     assert power_over_tdp_note(MIN_OF_TDP * 700, 700, "x") is None

@@ -14,7 +14,7 @@ import pytest
 from estimator.cli.accuracy_cmds import energy_check_rows
 from estimator.core.base.units import S_PER_DAY, S_PER_HOUR, S_PER_YEAR
 from estimator.report import humanize as hz
-from estimator.services import limits
+from estimator.services import serving
 
 
 def line(out: str, start: str) -> str:
@@ -156,7 +156,7 @@ def test_the_cli_prints_money_with_two_figures(cli):
     assert line(out, "Cost") == "Cost           $10k"  # was "$10.0k"
     out = cli("inference", "--model", "mistral-7b", "--tokens", "1e8", "--batch-size", "192", "--hardware", "a100-sxm-80gb").out
     # was "$3 × 10⁻⁵", then "$3.0 × 10⁻⁵ less per query"; a hundredth of a cent or less per million queries (issue 55)
-    student = next(t for t in limits.inference_report(hardware="a100-sxm-80gb", model="mistral-7b", tokens=1e8,
+    student = next(t for t in serving.inference_report(hardware="a100-sxm-80gb", model="mistral-7b", tokens=1e8,
                                                       batch_size=192).techniques if t.name == "distillation")
     saved = student.to_dict()["saved_per_query"]["cost_usd"]
     assert saved < 1e-4 and line(out, "saves vs baseline: student of").endswith(
@@ -204,7 +204,7 @@ def test_a_percentage_that_rounds_to_zero_has_no_sign(x, decimals, signed, unsig
 def test_inference_savings_never_read_minus_zero(cli):
     out = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "128", "--hardware",
               "a100-sxm-80gb").out
-    pruned = limits.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-70b", tokens=1e8, batch_size=128)
+    pruned = serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-70b", tokens=1e8, batch_size=128)
     saved = next(t for t in pruned.techniques if t.name == "pruning").saving("seconds_per_token")
     assert 0 < abs(saved) < 0.005
     row = line(out, "saves vs baseline: 50% of weights pruned")
@@ -217,7 +217,7 @@ def test_inference_savings_never_read_minus_zero(cli):
     # baseline's on 4: "0.3% more time", never "-0%"
     small = cli("inference", "--model", "llama-2-70b", "--tokens", "1e8", "--batch-size", "1", "--hardware",
                 "a100-sxm-40gb").out
-    rep = limits.inference_report(hardware="a100-sxm-40gb", model="llama-2-70b", tokens=1e8, batch_size=1)
+    rep = serving.inference_report(hardware="a100-sxm-40gb", model="llama-2-70b", tokens=1e8, batch_size=1)
     more = -next(t for t in rep.techniques if t.name == "pruning").saving("seconds_per_token")
     assert 0 < more < 0.005
     assert f"{hz.share(more, 0)} more time per token served" in line(small, "saves vs baseline: 50% of weights pruned")

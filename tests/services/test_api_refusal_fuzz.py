@@ -1,6 +1,6 @@
 """Generated bad values of many types (None, text, bytes, lists, mappings, NaN, infinities, negative and huge numbers,
 Fractions, Decimals, numpy scalars, bools, complex numbers, objects) thrown at the keyword inputs of ``api.run``,
-``api.compare``, ``limits.inference_report`` and the limits' other reports: each call returns, or raises one of the
+``api.compare``, ``serving.inference_report`` and the limits' other reports: each call returns, or raises one of the
 project's errors, never Python's own (a TypeError, OverflowError, AttributeError, IndexError). Few examples,
 derandomized: a few seconds (``FUZZ_N=3000`` runs that many, random, to hunt).
 """
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from estimator.core.base.errors import EstimatorError
 from estimator.core.training.memory import MEMORY_INPUTS
 from estimator.core.workload.scenario import INPUT_FIELDS
-from estimator.services import api, limits
+from estimator.services import api, limits, serving
 
 HUNT = os.environ.get("FUZZ_N")
 FEW = settings(max_examples=int(HUNT or 40), deadline=None, derandomize=not HUNT,
@@ -67,7 +67,7 @@ def test_api_compare_lets_only_the_projects_errors_out(hardware_ids, bad):
 @FEW
 @given(st.dictionaries(st.sampled_from(SERVE_KEYS), BAD, min_size=1, max_size=3))
 def test_inference_report_lets_only_the_projects_errors_out(bad):
-    project_error_or_nothing(limits.inference_report, **{**SERVE_BASE, **bad})
+    project_error_or_nothing(serving.inference_report, **{**SERVE_BASE, **bad})
 
 
 SETTING = st.one_of(st.none(), BAD, st.dictionaries(st.sampled_from(limits.RUN_KEYS + ("region", "cloud")), BAD,

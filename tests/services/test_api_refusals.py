@@ -31,7 +31,7 @@ from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_serving_fit
 from estimator.report.export import to_json
-from estimator.services import api, limits
+from estimator.services import api, limits, serving
 from estimator.services.model_shape import resolve_architecture
 
 WORKLOAD = dict(params=7e9, tokens=1e12)
@@ -173,20 +173,20 @@ SERVE = dict(hardware="a100-sxm-80gb", params=7e9, tokens=1e9)
 @pytest.mark.parametrize("given", ["no", "", 1, 0, None.__class__, [True]])
 def test_sparse_kernels_must_be_a_bool_not_a_truthy_value(given):
     with pytest.raises(InputError, match="sparse kernels must be true or false, got") as exc:
-        limits.inference_report(sparse_kernels=given, sparsity=0.5, **SERVE)  # "no" was taken as True
+        serving.inference_report(sparse_kernels=given, sparsity=0.5, **SERVE)  # "no" was taken as True
     assert exc.value.field == "sparse_kernels"
 
 
 def test_sparse_kernels_as_a_bool_sets_whether_pruning_saves():
-    sparse = limits.inference_report(sparse_kernels=True, sparsity=0.5, **SERVE).result
-    dense = limits.inference_report(sparse_kernels=False, sparsity=0.5, **SERVE).result
+    sparse = serving.inference_report(sparse_kernels=True, sparsity=0.5, **SERVE).result
+    dense = serving.inference_report(sparse_kernels=False, sparsity=0.5, **SERVE).result
     assert dense.energy_kwh > sparse.energy_kwh
 
 
 @pytest.mark.parametrize("engine", [[1], 5, b"online", None])
 def test_an_engine_that_is_no_name_is_refused_as_an_unknown_one(engine):
     with pytest.raises(InputError, match=r"unknown engine .*: use one of optimized-2024, vllm-2024, eager-2023, latency, online") as exc:
-        limits.inference_report(engine=engine, **SERVE)  # [1] was a TypeError (unhashable)
+        serving.inference_report(engine=engine, **SERVE)  # [1] was a TypeError (unhashable)
     assert exc.value.field == "engine"
     code, out, err = cli("inference", "--hardware", "a100-sxm-80gb", "--params", "7e9", "--tokens", "1e9",
                          "--engine", "nope")
@@ -212,8 +212,8 @@ def test_a_number_of_any_real_type_gives_the_floats_estimate(kind, key, value, b
 
 
 def test_a_fraction_is_a_number_for_serving_too():
-    r = limits.inference_report(hardware="a100-sxm-80gb", params=Fraction(7 * 10**9), tokens=Fraction(10**9))
-    assert r.result == limits.inference_report(**SERVE).result
+    r = serving.inference_report(hardware="a100-sxm-80gb", params=Fraction(7 * 10**9), tokens=Fraction(10**9))
+    assert r.result == serving.inference_report(**SERVE).result
     json.dumps(r.to_dict(), default=str)
 
 
@@ -495,7 +495,7 @@ def test_the_remaining_api_refusals_of_the_2026_11_28_review(capsys):
     with pytest.raises(InputError, match=r"^the parameters 7 × 10⁹ are not the catalog model's 7\.055 × 10¹⁰"):
         api.run(params=7e9, tokens=1e12, devices=64, params_model="llama-3.1-70b")
     with pytest.raises(InputError, match="^hardware must not be empty text"):
-        limits.inference_report(hardware="", model="llama-3.1-8b", tokens=1e6)
+        serving.inference_report(hardware="", model="llama-3.1-8b", tokens=1e6)
     with pytest.raises(InputError, match="^hardware must not be empty text"):
         api.run(hardware="", params=7e9, tokens=1e12)
     argv = ["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--format", "json"]

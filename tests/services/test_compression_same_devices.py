@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.services import limits
+from estimator.services import serving
 
 MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)
 
 
 @pytest.fixture(scope="module")
 def report():
-    return limits.inference_report(**MODEL, bits=4)
+    return serving.inference_report(**MODEL, bits=4)
 
 
 def rows(rep) -> dict:
@@ -29,7 +29,7 @@ def test_a_row_on_fewer_devices_has_its_twin_on_the_baselines(report):
     # the twin is what the same settings on the baseline's devices and layout give (its requests in flight too:
     # lecturer review 2026-11-27, 2 replicas of the 4-bit model had served twice the baseline's), row by row
     assert (q4.same_devices.result.tp, q4.same_devices.result.replicas) == (base.tp, base.replicas) == (2, 1)
-    on_two = rows(limits.inference_report(**MODEL, bits=4, devices=2, tp=2))["quantization-4bit"]
+    on_two = rows(serving.inference_report(**MODEL, bits=4, devices=2, tp=2))["quantization-4bit"]
     assert q4.same_devices.result.joules_per_output_token == pytest.approx(on_two.result.joules_per_output_token)
     assert q4.same_devices.saving("energy_kwh") == pytest.approx(on_two.saving("energy_kwh"))
     # rows on the baseline's devices already have none
@@ -59,7 +59,7 @@ def test_every_row_on_the_baselines_devices_holds_its_layout_and_load(devices):
     load: pruning half the weights saved 55%. On the baseline's devices every row takes its layout: 4-bit 47%, 8-bit
     and 2:4 pruning 33%, whatever the devices given."""
     kw = dict(MODEL, batch_size=16) | ({} if devices is None else {"devices": devices})
-    rep = limits.inference_report(**kw)
+    rep = serving.inference_report(**kw)
     base = rows(rep)["baseline"].result
     for t in rep.techniques:
         on_base = t.result if t.result.devices == base.devices else t.same_devices.result
@@ -74,7 +74,7 @@ def test_a_16_bit_baseline_the_layout_given_cannot_hold_leaves_the_savings_out_w
     """docs/reference/contract.md's example (docs review 2026-11-28: its former one, Gemma 2B at batch 10,000, now
     serves the baseline at the batch that fits): Llama 3.1 70B at 8 bits on one H100 at tensor parallelism 1 is
     answered, and its savings, measured from 16-bit weights of 141 GB that one H100 cannot hold, are left out, said."""
-    rep = limits.inference_report(model="llama-3.1-70b", bits=8, tp=1, tokens=1e9, hardware="h100-sxm")
+    rep = serving.inference_report(model="llama-3.1-70b", bits=8, tp=1, tokens=1e9, hardware="h100-sxm")
     assert rep.result.devices == 1 and rep.result.tokens_per_s > 0
     assert rep.techniques == []
     assert len(rep.techniques_left_out) == 1

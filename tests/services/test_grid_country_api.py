@@ -1,12 +1,12 @@
 """Issue 55: the API takes the grid's country by name or code, a state or province, and AWS/Azure/GCP regions, as
-the CLI does, and refuses what it refuses (``api.run``, ``limits.inference_report``)."""
+the CLI does, and refuses what it refuses (``api.run``, ``serving.inference_report``)."""
 
 from __future__ import annotations
 
 import pytest
 
 from estimator.core.base.errors import InputError
-from estimator.services import api, limits
+from estimator.services import api, serving
 from estimator.services.grid import region_read_as_country, resolve_grid_site
 
 
@@ -18,9 +18,9 @@ def test_run_by_country_name_is_the_country_code_s_run():
 
 
 def test_inference_report_takes_a_country():
-    a = limits.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9, country="France")
-    b = limits.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9, region="FRA")
-    c = limits.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9)
+    a = serving.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9, country="France")
+    b = serving.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9, region="FRA")
+    c = serving.inference_report(hardware="h100-sxm", params=7e9, tokens=1e9)
     assert a.result.co2e_kg == b.result.co2e_kg < c.result.co2e_kg
 
 

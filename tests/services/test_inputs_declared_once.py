@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from estimator.cli.main import build_parser
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
-from estimator.services import api, limits
+from estimator.services import api, serving
 from estimator.services import inputs as I
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,7 +202,7 @@ def test_the_api_refuses_a_training_input_out_of_bounds_in_its_declared_words(na
 def test_the_serving_api_refuses_an_input_out_of_bounds_in_its_declared_words(name):
     i = I.SERVING[name]
     with pytest.raises(InputError) as exc:
-        limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, **{name: i.bound.high * 10})
+        serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, **{name: i.bound.high * 10})
     assert str(exc.value).startswith(f"{i.message_name} must be"), str(exc.value)
 
 
@@ -212,7 +212,7 @@ def test_the_serving_api_refuses_an_input_out_of_bounds_in_its_declared_words(na
 @pytest.mark.parametrize("call", [
     lambda **kw: api.run(flops=1e20, **kw),
     lambda **kw: api.compare(["h100-sxm", "a100-sxm-80gb"], flops=1e20, **kw),
-    lambda **kw: limits.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, **kw)])
+    lambda **kw: serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e9, **kw)])
 def test_an_unknown_keyword_is_refused_by_name_with_the_nearest_declared_one(call):
     with pytest.raises(InputError, match=r"^unknown input 'devcies'; did you mean 'devices'\?$"):
         call(devcies=8)

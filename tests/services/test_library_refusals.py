@@ -82,3 +82,25 @@ def test_a_gpu_that_reads_zero_power_is_refused_not_a_measured_zero():
         with pytest.raises(MeasurementError, match=r"NVML reported 0\.0 J over 0\.3 s .*could not be read here"):
             backend.end_window()
         backend.close()
+
+
+@pytest.mark.parametrize("call, fields", [
+    (lambda: limits.flops_model(1e22, method="fit", tokens_per_param=5), ("tokens_per_param", "method")),
+    (lambda: limits.budget_model("usd", 1e6, "h100-sxm", method="fit", tokens_per_param=5), ("tokens_per_param", "method")),
+    (lambda: limits.flops_model(1e22, setting={"devices": 8}), ("devices", "hardware")),
+    (lambda: limits.flops_model(1e22, setting={"utilization": 0.3, "pue": 1.2}), ("pue", "utilization", "hardware")),
+])
+def test_the_scaling_services_refuse_what_the_cli_refuses(call, fields):
+    """Code review 2026-11-28: `scaling chinchilla` refused a tokens-per-parameter ratio beside the fit's method and a
+    setting without hardware; the services behind it (and the app's Limits page) took the first and dropped the second
+    silently. Refused in the service, so the API, the app and the CLI refuse the same."""
+    from estimator.core.base.errors import InputError
+    with pytest.raises(InputError) as caught:
+        call()
+    assert caught.value.fields == fields
+
+
+def test_the_fits_method_alone_and_a_ratio_alone_are_taken():
+    assert limits.flops_model(1e22, method="fit")[0] == scaling.chinchilla(1e22, "fit", scaling.CHINCHILLA_TOKENS_PER_PARAM)
+    assert limits.flops_model(1e22, tokens_per_param=5)[0] == scaling.chinchilla(1e22, "tokens-per-param", 5)
+    assert limits.flops_model(1e22, setting={"devices": None})[1] is None   # a setting left unset is no setting

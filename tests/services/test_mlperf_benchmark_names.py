@@ -12,7 +12,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.core.serving.scenario import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY
-from estimator.services import limits
+from estimator.services import serving
 
 BASE = ["inference", "--hardware", "h100-sxm", "--devices", "8", "--bits", "8", "--kv-bits", "8", "--tokens", "1e9",
         "--format", "json"]
@@ -81,7 +81,7 @@ def test_a_query_given_is_kept_and_only_the_other_part_taken_from_the_benchmark(
 
 def test_the_api_answers_a_benchmark_name_as_the_cli_does(capsys):
     cli = run(capsys, "--model", "mixtral-8x7b-99", "--batch-size", "max")
-    api = limits.inference_report(hardware="h100-sxm", model="mixtral-8x7b-99", devices=8, bits=8, kv_bits=8,
+    api = serving.inference_report(hardware="h100-sxm", model="mixtral-8x7b-99", devices=8, bits=8, kv_bits=8,
                                   tokens=1e9, batch_size="max").result
     assert (api.prompt_tokens, api.tokens_per_query, api.tokens_per_s) == (
         cli["prompt_tokens"], cli["tokens_per_query"], cli["tokens_per_s"])
@@ -90,8 +90,8 @@ def test_the_api_answers_a_benchmark_name_as_the_cli_does(capsys):
 @pytest.mark.parametrize("model, bits", [("deepseek-r1", 8), ("gpt-oss-120b", 4), ("llama-3.1-8b", 16),
                                          ("llama2-70b-99", 16)])
 def test_the_defaults_the_page_starts_at_are_what_the_cli_serves(model, bits):
-    """The Inference page starts its bits and query fields at ``limits.default_bits`` and ``default_query`` (one home
+    """The Inference page starts its bits and query fields at ``serving.default_bits`` and ``default_query`` (one home
     for the rule, the service's): each is what ``inference_report`` serves with nothing given."""
-    r = limits.inference_report(model=model, hardware="h200-sxm", devices=8, tokens=1e9).result
-    assert limits.default_bits(model) == bits == r.bits
-    assert limits.default_query(model) == pytest.approx((r.prompt_tokens, r.tokens_per_query))
+    r = serving.inference_report(model=model, hardware="h200-sxm", devices=8, tokens=1e9).result
+    assert serving.default_bits(model) == bits == r.bits
+    assert serving.default_query(model) == pytest.approx((r.prompt_tokens, r.tokens_per_query))

@@ -22,7 +22,7 @@ from estimator.core.training.presets import DEVICE_FIELDS
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, SITE_FIELDS, SITE_INPUTS, Scenario, Site
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
-from estimator.services import api, limits
+from estimator.services import api, limits, serving
 
 SITE = ("power_w", "pue", "carbon_intensity_g_per_kwh", "carbon_intensity_source", "grid_country",
         "price_usd_per_device_hour", "electricity_usd_per_kwh")
@@ -159,7 +159,7 @@ def test_every_command_has_one_default_hardware_in_the_cli_and_the_app(capsys):
     """Issue 55: `estimate` defaulted to the H100 SXM and `inference` to the A100 SXM 80GB; one default now."""
     pytest.importorskip("streamlit")
     from app_pages.pages import inference as page
-    assert page.DEFAULT_HARDWARE == limits.INFERENCE_DEFAULT_HARDWARE == limits.DEFAULT_HARDWARE == "h100-sxm"
+    assert page.DEFAULT_HARDWARE == serving.INFERENCE_DEFAULT_HARDWARE == limits.DEFAULT_HARDWARE == "h100-sxm"
     served = _cli_json(capsys, "inference", "--model", "llama-2-7b", "--tokens", "1e6", "--format", "json")
     trained = _cli_json(capsys, "estimate", "--flops", "1e21", "--format", "json")
     assert served["hardware"] == trained["hardware"] == "h100-sxm"
@@ -176,7 +176,7 @@ def test_help_text_is_built_from_the_constants(capsys):
     for piece in (f"default {embodied.LIFETIME_YEARS:g}, range {embodied.LIFETIME_RANGE_YEARS[0]:g}–",
                   f"else default {water.EWIF_L_PER_KWH:g}, the U.S. average", f"default {memory.DEFAULT_SEQ_LEN}",
                   f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", f"else {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N)",
-                  f"D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N", f"(default {limits.INFERENCE_DEFAULT_HARDWARE})"):
+                  f"D = {scaling.CHINCHILLA_TOKENS_PER_PARAM:g}·N", f"(default {serving.INFERENCE_DEFAULT_HARDWARE})"):
         assert piece in text, piece
 
 

@@ -8,20 +8,20 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.io import serving_data
-from estimator.services import limits
+from estimator.services import serving
 
 
 @pytest.mark.parametrize("model, bits", [("deepseek-v3", 8), ("deepseek-r1", 8), ("gpt-oss-120b", 4), ("gpt-oss-20b", 4)])
 def test_a_model_released_below_16_bits_is_served_at_them_unless_bits_are_given(model, bits):
     m = serving_data.catalog_model(model)
     assert m.released_bits == bits and m.released_bits_source
-    default = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6).result
+    default = serving.inference_report(model=model, hardware="h200-sxm", tokens=1e6).result
     said = [n for n in default.notes if n.startswith("weights: ")]
     assert default.bits == bits and len(said) == 1
     assert said[0].startswith(f"weights: {bits} bits, as ") and said[0].endswith("give 16 bits to serve it at bf16")
-    as_released = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=bits).result
+    as_released = serving.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=bits).result
     assert as_released.tokens_per_s == default.tokens_per_s and as_released.devices == default.devices
-    served = limits.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=16).result
+    served = serving.inference_report(model=model, hardware="h200-sxm", tokens=1e6, bits=16).result
     said = [n for n in served.notes if n.startswith("weights: ")]
     assert served.bits == 16 and len(said) == 1
     assert said[0].endswith(f"served here at 16 bits: {bits}-bit weights serve it near its release (every weight "
@@ -31,7 +31,7 @@ def test_a_model_released_below_16_bits_is_served_at_them_unless_bits_are_given(
 
 def test_deepseek_r1_is_answered_on_8_h200s_by_default_and_the_cli_agrees(capsys):
     """As it is served: FP8 on one 8-GPU H200 server; at 16 bits its 1,340 GB of weights need more."""
-    api = limits.inference_report(model="deepseek-r1", hardware="h200-sxm", devices=8, tokens=1e6,
+    api = serving.inference_report(model="deepseek-r1", hardware="h200-sxm", devices=8, tokens=1e6,
                                   batch_size="max").result
     assert api.bits == 8 and api.devices == 8
     assert main(["inference", "--model", "deepseek-r1", "--hardware", "h200-sxm", "--devices", "8", "--tokens", "1e6",
@@ -44,5 +44,5 @@ def test_deepseek_r1_is_answered_on_8_h200s_by_default_and_the_cli_agrees(capsys
 
 
 def test_a_model_released_at_16_bits_says_nothing():
-    r = limits.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e6).result
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e6).result
     assert r.bits == 16 and not any(n.startswith("weights: ") for n in r.notes)

@@ -14,7 +14,7 @@ from estimator.core.serving import compression
 from estimator.core.training.estimate import FOOTPRINT_KEYS, RESULT_KEYS
 from estimator.io.datafiles import default_profiles
 from estimator.report import export
-from estimator.services import api, limits
+from estimator.services import api, serving
 
 SERVE = {"hardware": "a100-sxm-80gb", "params": 7e9, "tokens": 1e9}
 SERVE_ARGS = ("inference", "--hardware", "a100-sxm-80gb", "--params", "7e9", "--tokens", "1e9")
@@ -28,7 +28,7 @@ def cli(capsys, *args):
 
 @pytest.mark.parametrize("price, basis", [(None, "cost_usd"), (0.0, "energy_kwh")])
 def test_break_even_basis_is_decided_once(price, basis):
-    rep = limits.inference_report(**SERVE, price_usd_per_device_hour=price)
+    rep = serving.inference_report(**SERVE, price_usd_per_device_hour=price)
     assert rep.break_even.basis == basis
     assert rep.break_even.to_dict()["basis"] == basis
 
@@ -54,7 +54,7 @@ def test_cli_and_app_name_the_same_break_even_basis(capsys, price, word):
 def test_cli_shows_the_illustrative_rows_and_note(capsys):
     code, out, _ = cli(capsys, *SERVE_ARGS)
     assert code in (0, None)
-    rep = limits.inference_report(**SERVE)
+    rep = serving.inference_report(**SERVE)
     illustrative = [t for t in rep.techniques if not t.chosen]
     assert illustrative, "the service returns the illustrative rows"
     for t in illustrative:
@@ -227,7 +227,7 @@ def test_cli_and_app_write_a_time_and_an_energy_per_token_alike(capsys):
 
     from estimator.report import humanize as hz
     args = {"hardware": "gtx-580", "model": "llama-3.1-8b", "tokens": 1e6, "prompt_tokens": 100000, "batch_size": 1}
-    r = limits.inference_report(**args).result
+    r = serving.inference_report(**args).result
     tpot, joules = hz.token_time(r.seconds_per_output_token), hz.joules(r.joules_per_output_token)
     assert joules.endswith(" kJ")  # the case the app wrote in plain J
     code, out, _ = cli(capsys, "inference", "--hardware", "gtx-580", "--model", "llama-3.1-8b", "--tokens", "1e6",

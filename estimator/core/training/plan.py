@@ -330,6 +330,17 @@ def parts_dict(step: StepTime) -> dict:
             "total_s": p.total_s}
 
 
+def layout_split_short(layout: Layout) -> str:
+    """The split in a plan table's column, "TP8 PP4×2 CP2 DP32 EP8" (PP p×v: p stages of v interleaved chunks)."""
+    return (f"TP{layout.tp} PP{layout.pp}" + (f"×{layout.vp}" if layout.vp > 1 else "")
+            + (f" CP{layout.cp}" if layout.cp > 1 else "") + f" DP{layout.dp}" + (f" EP{layout.ep}" if layout.ep > 1 else ""))
+
+
+def recompute_short(layout: Layout) -> str:
+    """The recomputation in a plan table's column: "no recompute", "selective recompute", "full recompute"."""
+    return "no recompute" if layout.recompute == "none" else f"{layout.recompute} recompute"
+
+
 def layout_words(layout: Layout) -> str:
     """"TP 8 × PP 4 × DP 32, ZeRO-1, micro-batch 1, no recomputation" for people."""
     split = [f"TP {layout.tp}", f"PP {layout.pp}" + (f" (interleaved ×{layout.vp})" if layout.vp > 1 else "")]
@@ -642,5 +653,6 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_words", "memory_of", "parts_dict",
+           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
+           "recompute_short",
            "run_seconds", "search", "step_range_from", "strategy_of"]

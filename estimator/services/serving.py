@@ -1,0 +1,342 @@
+"""The serving service: ``inference_report``, what ``python -m estimator inference`` and the app's Inference page
+(and ``estimator.inference``) call. Edge, like ``estimator.services.api``: loads the profile, the engine's fit and the
+catalog, resolves the grid, and calls the pure core (``core.serving``: the step, the throughput, the layout; and
+``compression`` for the techniques and the break-even with training); the training it is compared with comes from
+``api.run`` (``limits.estimate_flops``) so it matches every other estimate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from estimator.core.base import validation as v
+from estimator.core.base.errors import InputError, ResultOutOfBounds
+from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import MS_PER_S
+from estimator.core.serving import compression
+from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
+from estimator.core.serving.scenario import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, SERVING_BOUNDS
+from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
+from estimator.core.serving.throughput import p99_share
+from estimator.core.training.estimate import Estimate
+from estimator.core.workload.flops import dense_training_flops
+from estimator.core.workload.scenario import SITE_INPUTS
+from estimator.io import serving_data
+from estimator.io.datafiles import default_profiles
+from estimator.laws import scaling
+from estimator.report import humanize as hz
+from estimator.report.provenance import tool_info
+from estimator.services import api, serving_accuracy
+from estimator.services.grid import another_clouds_price_note, text_or_none
+from estimator.services.inputs import (  # noqa: F401 (INFERENCE_DEFAULT_HARDWARE re-exported: its source is there)
+    INFERENCE_DEFAULT_HARDWARE,
+    SERVING,
+    check_keywords,
+)
+from estimator.services.limits import estimate_flops
+from estimator.services.model_shape import resolve_architecture
+
+# Keys of the serving result's dict that repeat another's number (issue 55: one TPOT under three names), left out
+# of the report's JSON; each one's meaning stays in the JSON contract (docs/reference/contract.md).
+SAME_NUMBER = {
+    "latency_s_per_token": "seconds_per_output_token",  # TPOT: one decode step, what one user waits per token
+    "compute_s_per_step": "step_s.compute",
+    "memory_s_per_step": "step_s.memory",
+}
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    result: InferenceResult
+    techniques: list
+    training: Estimate
+    training_source: str
+    break_even: compression.BreakEven
+    architecture_source: str = ""
+    techniques_left_out: tuple[str, ...] = ()  # a row this hardware cannot serve, why (also in the result's notes)
+
+    def to_dict(self) -> dict:
+        """`inference --format json` (and the app's download): the tool (``tool``, as every JSON the CLI prints),
+        the serving estimate with each number under one name (``SAME_NUMBER``: no alias of another key), then
+        the techniques, training and the break-even."""
+        t = self.training
+        served = {k: v for k, v in self.result.to_dict().items() if k not in SAME_NUMBER}
+        served["range"] = {k: v for k, v in served["range"].items() if k not in SAME_NUMBER}
+        served["range_basis"] = {k: v for k, v in served["range_basis"].items() if k not in SAME_NUMBER}
+        return {"tool": tool_info(), **served, "architecture_source": self.architecture_source,
+                "techniques": [x.to_dict() for x in self.techniques],
+                "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,
+                             "co2e_kg": t.co2e_kg, "cost_usd": t.cost_usd,
+                             "range": {k: list(t.range[k]) for k in ("energy_kwh", "co2e_kg", "cost_usd")}},
+                "break_even": self._break_even_dict()}
+
+    def _break_even_dict(self) -> dict:
+        """The break-even without what the JSON holds under another name (serving-engineer review 2026-11-27): its
+        training FLOPs and cost are ``training``'s, its serving per query ``per_query``; its training energy and CO₂e
+        (the devices' share, ``train_device_share``) are its own."""
+        d = {k: v for k, v in self.break_even.to_dict().items() if k not in ("train_flops", "per_query")}
+        d["train"] = {k: v for k, v in d["train"].items() if k != "cost_usd"}
+        return d
+
+
+
+
+def _with_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit, inputs: dict) -> InputError:
+    """A latency bound the devices given by default (one) cannot meet, refused with the fewest devices of one
+    scale-up domain (powers of two up to it, tensor parallelism chosen as on any count) that meet it, where some do
+    (CLI review 2026-11-27: `--tpot-ms 8` on the default one A100 was refused, naming no count that would do). The
+    devices stay the user's: nothing is chosen for them."""
+    fields = exc.field if isinstance(exc.field, tuple) else (exc.field,)
+    if inputs.get("devices") is not None or inputs.get("tp") is not None or not {"tpot_ms", "ttft_ms"} & set(fields):
+        return exc
+    n = 2
+    while n <= (profile.scale_up_devices or 1):
+        try:
+            met = inference(replace(s, devices=n), profile, fit)
+        except InputError:
+            n *= 2
+            continue
+        return InputError(f"{exc}; {n} × {profile.id} (tensor parallelism {met.tp}) meet it: give {n} devices",
+                          field=("devices", *[f for f in fields if f != "devices"]))
+    return exc
+
+
+def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:
+    """Where no bits are given and ``model`` is a catalog model released with fewer than 16-bit weights (DeepSeek-V3
+    and R1 at FP8, gpt-oss at MXFP4): those bits and the note that says so; None else (the default, 16). Serving
+    engineer review 2026-11-27: DeepSeek-R1 on 8 H200s, as it is served, was refused at 16 bits by default, and
+    gpt-oss-120b took 4 H100s where its card says one."""
+    published = serving_data.catalog_model(model) if model is not None else None
+    if published is None or not published.released_bits or published.released_bits >= DEFAULT_BITS:
+        return None
+    bits = published.released_bits
+    # FP8 weights on a device without an FP8 peak (an A100): taken at its int8 peak here, which engines do not do
+    # (code review 2026-11-27)
+    no_fp8 = (bits == 8 and profile is not None and "fp8" not in profile.peak_flops_per_s)
+    caveat = (f"; the {profile.name} has no FP8 peak: its 8-bit matrix products are taken at its int8 peak here, "
+              "where engines run FP8 weights on it weight-only or convert them to bf16" if no_fp8 else "")
+    return bits, (f"weights: {bits} bits, as {published.name.split(' (')[0]} is released "
+                  f"({published.released_bits_source}), every weight matrix at those bits here{caveat}; give 16 bits "
+                  "to serve it at bf16",)
+
+
+def default_bits(model: str | None) -> int:
+    """The bits a model is served at where none are given: its released bits where fewer than 16 (``released_bits``:
+    DeepSeek-V3/R1's 8, gpt-oss's 4), else the default 16 (the Inference page starts its choice there)."""
+    released = released_bits(model)
+    return DEFAULT_BITS if released is None else released[0]
+
+
+def default_query(model: str | None) -> tuple[float, float]:
+    """The prompt and output tokens a query has where none are given: an MLPerf benchmark's dataset's where ``model``
+    is named as one (``serving_data.benchmark_lengths``; a length it does not document, the default's), else
+    ShareGPT's means (``inference_report`` fills them so; the Inference page starts its fields there)."""
+    lengths = serving_data.benchmark_lengths(model) if model else None
+    prompt, output = (None, None) if lengths is None else lengths[:2]
+    return (float(DEFAULT_PROMPT_TOKENS if prompt is None else prompt),
+            float(DEFAULT_TOKENS_PER_QUERY if output is None else output))
+
+
+def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple[str, ...]:
+    """Where the split chosen for the most tokens per second runs one sequence a replica, and one replica over all the
+    devices takes a token at least 5% sooner: that replica's time per token, said beside the choice (serving-engineer
+    review 2026-11-28, second: Llama 3.1 70B on 4 A100s with the latency engine took tensor parallelism 2 × 2
+    replicas, 49.0 ms a token, where 4 takes 30.0, as LMDeploy's published 29 ms). Only for a batch of one sequence
+    given (or the default one) and no latency bound, so that the degree said gives the time said (code review
+    2026-11-28: a batch that memory or a bound held at one grows under a wider degree); none where the degree was
+    given."""
+    if (s.tp is not None or s.ep is not None or s.batch_size != 1 or s.tpot_ms is not None or s.ttft_ms is not None
+            or result.batch_size != 1 or result.replicas < 2 or result.ep > 1):
+        return ()
+    wider = result.tp * result.replicas
+    try:
+        alone = inference(replace(s, tp=wider), profile, fit)
+    except InputError:  # no such degree (the heads, a power of two): nothing to say
+        return ()
+    if alone.seconds_per_output_token >= LATENCY_GAIN_SAID * result.seconds_per_output_token:
+        return ()
+    ms = lambda r: gfmt(r.seconds_per_output_token * MS_PER_S, 3)  # noqa: E731
+    return (f"latency: one replica of tensor parallelism {wider} at batch 1 takes {ms(alone)} ms a token "
+            f"({hz.sig(alone.tokens_per_s)} tokens/s), against {ms(result)} ms for the {result.tp} × {result.replicas} "
+            "replicas chosen for the most tokens per second; give that tensor parallelism for the least time per token",)
+
+
+# How much sooner one wider replica must take a token for the note to say it: 5%, a design choice (below it the two
+# layouts' times are inside each other's ranges many times over)
+LATENCY_GAIN_SAID = 0.95
+
+
+def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
+                     layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
+                     country: str | None = None, region: str | None = None, cloud: str | None = None,
+                     train_flops: float | None = None,
+                     train_tokens: float | None = None, engine: str = DEFAULT_ENGINE, **inputs) -> InferenceReport:
+    """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
+    ranges, each compression technique's saving (illustrative settings for those not chosen, as
+    both the CLI and the app show them), and the queries after which serving outgrows
+    training (on the same hardware, grid and price; training FLOPs = 6·N·D, with D the tokens given,
+    else a catalog model's published ones, else 20·N). The model: a catalog id (``model``), an architecture, or ``params`` alone (the
+    catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``). A
+    keyword that is none of the declared serving inputs (``inputs.SERVING``) is refused by name."""
+    check_keywords(inputs, SERVING)
+    if tokens is None:  # as the CLI's required --tokens, and estimate()'s refusals: never Python's TypeError
+        raise InputError("serving needs the tokens to serve", field="tokens")
+    benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
+    if benchmark_beams:  # MLPerf's benchmark name: its decoding (GPT-J's 4 beams), as its results were measured
+        inputs["beams"] = benchmark_beams
+    # the benchmark's draft, unless one is given or beam search asked for (the two do not go together)
+    benchmark_draft = (serving_data.benchmark_draft_tokens(model)
+                       if inputs.get("draft_tokens") is None and inputs.get("beams") in (None, 1) else None)
+    if benchmark_draft:  # its speculative decoding, as the benchmark's rules require it (DeepSeek-R1 Interactive)
+        inputs["draft_tokens"] = benchmark_draft
+    # the "-interactive" variant's latency bounds, each where none is given (serving-engineer review 2026-11-28: the
+    # name took the dataset's lengths and the draft but not the bounds that make the variant what it is)
+    bounds_how = ()
+    if (interactive := serving_data.benchmark_interactive_bounds(model)) is not None:
+        taken = [(key, ms) for key, ms in zip(("ttft_ms", "tpot_ms"), interactive) if inputs.get(key) is None]
+        inputs.update(taken)
+        if taken:
+            words = " and ".join(f"{'TTFT' if k == 'ttft_ms' else 'TPOT'} ≤ {ms:,g} ms" for k, ms in taken)
+            bounds_how = (f"latency: {words} (p99), MLPerf's {model} benchmark's bounds ({serving_data.MLPERF_CONF_SOURCE});"
+                          " a bound given replaces its own",)
+    if inputs.get("acceptance") is not None and not inputs.get("draft_tokens"):
+        # a draft's acceptance without a draft would be dropped in silence (review 2026-11-27); one outside its bound
+        # is refused in the bound's words first, as every input is
+        words, bound = SERVING_BOUNDS["acceptance"]
+        v.require_number_in(words, inputs["acceptance"], bound, field="acceptance")
+        raise InputError("the acceptance is the chance a draft token is accepted: give draft tokens with it, or no "
+                         "acceptance", field=("acceptance", "draft_tokens"))
+    # MLPerf's benchmark name: its dataset's prompt and output tokens a sample, where the query's are not given
+    lengths = serving_data.benchmark_lengths(model)
+    lengths_how = ()
+    if lengths is not None:
+        words = {"prompt_tokens": "prompt", "tokens_per_query": "output"}
+        asked = [key for key in words if inputs.get(key) is None]
+        taken = [(key, value) for key, value in zip(words, lengths[:2]) if key in asked and value is not None]
+        inputs.update(taken)
+        if taken:
+            lengths_how = (f"query: {' and '.join(f'{v:,g} {words[k]}' for k, v in taken)} tokens, as MLPerf's "
+                           f"{model} benchmark ({lengths[2]})",)
+        untold = [key for key, value in zip(words, lengths[:2]) if key in asked and value is None]
+        if untold:  # the default kept where MLPerf documents no mean (deepseek-r1's prompts)
+            told = " or ".join(words[k] for k in untold)
+            lengths_how += (f"query: MLPerf's {model} benchmark documents no mean {told} length: the default's taken "
+                            f"(give the {told} tokens to set it)",)
+    if isinstance(inputs.get("batch_size"), str) and inputs["batch_size"].strip().lower() == MAX_BATCH_WORD:
+        inputs["batch_size"] = MAX_BATCH_WORD  # as the CLI reads the word, in any case (review 2026-11-27: "MAX")
+    if inputs.get("batch_size") is None and (inputs.get("ttft_ms") is not None or inputs.get("tpot_ms") is not None):
+        inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
+    batch_given = inputs.get("batch_size") is not None  # else the default batch, said as the default
+    if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
+        raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
+    compression.check_train_inputs(train_flops, train_tokens)
+    # checked numbers of any real type (a Fraction, a numpy scalar) as the floats the text takes
+    train_flops, train_tokens = (None if x is None else float(x) for x in (train_flops, train_tokens))
+    train_given = ("train_flops",) if train_flops is not None else ("train_tokens",) if train_tokens is not None else ()
+    params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
+                                                  heads=heads, kv_heads=kv_heads, vocab=vocab)
+    # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None"); empty text refused in
+    # their words (API review 2026-11-28)
+    text_or_none("hardware", hardware)
+    profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
+    fit = serving_data.load_serving_fit(engine)
+    released_how = ()
+    if inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:
+        inputs["bits"], released_how = bits
+    ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
+    s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
+                          carbon_intensity_source=ci_source, batch_given=batch_given,
+                          **{k: x for k, x in inputs.items() if x is not None})
+    try:
+        result = inference(s, profile, fit)
+    except InputError as exc:
+        refused = _with_devices_that_meet_it(exc, s, profile, fit, inputs)
+        if bounds_how and any(f in (refused.fields or ()) for f in ("ttft_ms", "tpot_ms")):
+            # bounds the user did not give are said to be the benchmark's (code review 2026-11-28: the refusal named
+            # 500 ms and 30 ms, and not where they came from)
+            refused = InputError(f"{refused}; the bounds are MLPerf's {model} benchmark's (give bounds to set others)",
+                                 field=refused.fields)
+        raise refused from None
+    beams_how = ((f"beams: {benchmark_beams} a request, as MLPerf's {model} benchmark decodes; 1 beam given decodes "
+                  "greedily, one sequence a request",) if benchmark_beams else ())
+    if benchmark_draft:
+        beams_how += (f"speculative decoding: {benchmark_draft} draft tokens a step, as MLPerf's {model} benchmark "
+                      "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
+                      "mlcommons.org/2026/03/mlperf-inference-gpt-oss); 0 draft tokens given serve it without",)
+    grid_note = api.given_intensity_note(ci, ci_source)  # an intensity in kg/kWh by mistake (researcher review)
+    # a cloud region's grid with the profile's price at another provider, said as `estimate` says it
+    # (serving-engineer review 2026-11-28, second: `--cloud gcp:europe-west1` priced at AWS's p5 rate without a word)
+    price_note = another_clouds_price_note(result.estimate, region, cloud, country)
+    result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + bounds_how
+                     + result.notes
+                     + serving_accuracy.domain_notes(result) + tuple(n for n in (grid_note, price_note) if n))
+    published = serving_data.catalog_model(model) if model is not None else None
+    if published is not None and published.released_bits and result.bits > published.released_bits:
+        # the checkpoint as released is smaller than what is served (review 2026-11-26: DeepSeek-V3 at 16 bits on
+        # 32 H100s, gpt-oss-120b on 4, with no word that they ship at 8 and 4)
+        # the bits served may be a default or given (a front end passes its default as a value): not said which
+        result = replace(result, notes=(
+            f"weights: {published.name.split(' (')[0]} is released with {published.released_bits}-bit weights "
+            f"({published.released_bits_source}); served here at {result.bits} bits: {published.released_bits}-bit "
+            "weights serve it near its release (every weight matrix at those bits here)",) + result.notes)
+    result = replace(result, notes=result.notes + _one_wider_replica_note(s, profile, fit, result))
+    bound = inputs.get("tpot_ms")
+    # the step's p99 at the centre and at the range's top: the steady TPOT ÷ the share of a p99 bound engines' means
+    # hold (ServingFit.server_share, MLPerf Server runs; 1 for one sequence alone or a static batch: p99_share)
+    share = p99_share(fit.server_share, result.batch_size, fit.static_batch)
+    p99_s = result.seconds_per_output_token / share
+    high = result.range["seconds_per_output_token"][1] / share
+    if bound is not None and high * MS_PER_S > float(bound):
+        # the bound met at the centre, not at the range's top, said with the batch that meets it there (serving
+        # review 2026-11-26: 49.9 ms for a 50 ms bound, its range to 72.7 ms, without a word)
+        tighter = float(bound) * p99_s / high
+        try:
+            safe = inference(replace(s, tpot_ms=tighter), profile, fit)
+            # with its layout: a tighter bound may take another split than the centre's (a wider one, faster a step)
+            there = (f"batch {safe.batch_size:,} per replica ({safe.split_words} × {safe.replicas} "
+                     f"replica{'s' if safe.replicas != 1 else ''}) meets it at the range's top "
+                     f"({hz.sig(safe.tokens_per_s)} tokens/s)")
+        except InputError:
+            there = "no batch meets it at the range's top"
+        result = replace(result, notes=(
+            f"latency: the {gfmt(float(bound), 3)} ms TPOT bound (a p99) is met at the centre (a steady TPOT of "
+            f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, {share:.2f} of "
+            f"{gfmt(p99_s * MS_PER_S, 3)} ms), not across the {result.level:.0%} range (its top "
+            f"{gfmt(result.range['seconds_per_output_token'][1] * MS_PER_S, 3)} ms, {share:.2f} of "
+            f"{gfmt(high * MS_PER_S, 3)} ms); {there}",) + result.notes)
+    if train_flops is None:
+        if train_tokens is None and published is not None and published.train_tokens is not None:
+            # the model's own pretraining tokens (Llama 3 8B: 15T, 1,870 per parameter, not Chinchilla's 20:
+            # at batch 1 on an H100 the break-even moved from 5.15 million queries to 320 million; audit)
+            train_tokens, tokens_how = published.train_tokens, f" (published: {published.train_tokens_source})"
+        else:
+            tokens_how = ""
+        d = train_tokens if train_tokens is not None else compression.training_tokens_default(
+            params, scaling.CHINCHILLA_TOKENS_PER_PARAM)
+        # a mixture of experts trains its active parameters per token: 6·N_active·D (Kaplan et al.'s
+        # 6·N counts the parameters a token passes through; Fedus et al. 2022, arXiv:2101.03961, §2)
+        active = min(float(arch.active_params), params) if arch.active_params else params
+        train_flops = float(dense_training_flops(active, d))
+        n_label = "N" if active == params else f"N_active ({gfmt(active, 3)} of {gfmt(params, 3)} parameters)"
+        how = (f"6·{n_label}·D with D = {gfmt(d, 3)} tokens" + (tokens_how if train_tokens is not None else
+                                                  f" ({gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)} tokens per parameter, Hoffmann et al. 2022)"))
+    else:
+        how = "given"
+    # the same site; training draws the profile's average training power, not the serving power given for serving
+    setting = {k: getattr(s, k) for k in SITE_INPUTS} | {"power_w": None}
+    try:
+        training = estimate_flops(train_flops, hardware, setting)
+    except ResultOutOfBounds as exc:  # the break-even's training run, not the serving asked for (CLI audit: it named --utilization)
+        what = f"{gfmt(train_flops, 3)} FLOPs given" if how == "given" else how
+        raise ResultOutOfBounds(f"the training run that serving is compared with ({what}) would take {exc.past}: give "
+                                "fewer training FLOPs or tokens", field=train_given or ("train_flops", "train_tokens"),
+                                device_hours=exc.device_hours) from None
+    techniques, left_out = compression.techniques(s, profile, fit)
+    if left_out:
+        result = replace(result, notes=result.notes + left_out)
+    return InferenceReport(result, techniques, training,
+                           f"{how}, on {profile.id} (profile's utilisation and training power)",
+                           compression.break_even(training, result), arch_how, left_out)
+
+
+__all__ = ["INFERENCE_DEFAULT_HARDWARE", "LATENCY_GAIN_SAID", "SAME_NUMBER", "InferenceReport", "default_bits",
+           "default_query", "inference_report", "released_bits"]
