@@ -84,8 +84,8 @@ def draw_hardware_use(side: Any, preset: Any, hw: HardwareChoice) -> HardwareUse
     kwargs["power_w"] = d.number(  # whole watts a click (browser review 2026-11-27: "+" stepped 0.01 W)
         I.POWER, fmt="%.4g", step=1.0, placeholder=shown.placeholder("power_w", profile.power.average_w if profile else None),
         where=side)
-    if preset and kwargs["power_w"] not in (None, preset.inputs.get("power_w")):  # another power: its ties go
-        shown = shown.without(preset.tied_to_power)
+    if preset and preset.other_power(kwargs["power_w"]):  # another power: the inputs tied to it go, as the service drops them
+        shown = shown.without(preset.dropped_inputs(other_hardware=False, power_given=True))
     kwargs["pue"] = d.number(
         I.PUE, fmt="%.2f", step=0.01, placeholder=shown.placeholder("pue", profile.pue if profile else None),
         where=side)

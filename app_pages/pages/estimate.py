@@ -15,7 +15,6 @@ from estimator.core.base.interval import EXACT, ONE_FIGURE, STATED, range_meanin
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.core.training.fit_caveats import UnlikeHeldOut
-from estimator.io.serving_data import catalog_model
 from estimator.report import explain, export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
@@ -397,8 +396,7 @@ def render() -> None:
         return
     est = result.estimate
     # a catalog model names the run (browser review 2026-11-26: "Custom workload" for Llama 3.1 70B)
-    model = catalog_model(result.model_id).name.split(" (")[0] if result.model_id else None
-    title = result.title or f"{model or 'Custom workload'} on {result.profile.name}"
+    title = result.title or f"{result.model_short_name or 'Custom workload'} on {result.profile.name}"
     if not c.is_embedded() or lecture:
         st.title(c.md_escape(title, limit=120), anchor=False)
     else:  # embedded: one compact line names the scenario (browser audit: its numbers stood unlabelled)

@@ -224,7 +224,7 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
         base = replace(base, hours=None, device_hours=None)
     if preset:
         # a power the user gives that is the preset's own is the preset's power still (review)
-        other_power = given.get("power_w") not in (None, preset.inputs.get("power_w"))
+        other_power = preset.other_power(given.get("power_w"))
         base = replace(base, **{k: None for k in preset.dropped_inputs(other_hardware=other_hardware,
                                                                       power_given=other_power)})
     if preset and other_hardware:

@@ -38,9 +38,16 @@ class Result:
 
     @property
     def model_name(self) -> str | None:
-        """The catalog model's name as people write it ("Llama 3.1 8B"), or None (the paper statement names what
-        was trained: researcher review 2026-11-26, "training the model (4.82 × 10²² FLOPs)" named nothing)."""
+        """The catalog model's name with its Hub id ("Llama 3.1 8B (meta-llama/Meta-Llama-3.1-8B)"), or None (the paper
+        statement names what was trained: researcher review 2026-11-26, "training the model (4.82 × 10²² FLOPs)" named
+        nothing)."""
         if self.model_id is None:
             return None
         from estimator.io.serving_data import catalog_model
         return catalog_model(self.model_id).name
+
+    @property
+    def model_short_name(self) -> str | None:
+        """The catalog model's name as people write it ("Llama 3.1 8B"), or None: a page's title."""
+        name = self.model_name
+        return None if name is None else name.split(" (")[0]

@@ -70,6 +70,11 @@ class Preset:
     tied_to_power: tuple[str, ...] = ()  # inputs that hold only with the preset's power_w (TIEABLE_TO_POWER)
     said: Mapping[str, str] = field(default_factory=dict)  # SAYABLE figure → what it is, in the statement's words
 
+    def other_power(self, power_w: float | None) -> bool:
+        """Whether a power given is another than the preset's own (a power that is its own is its power still: the
+        inputs tied to it stay; review)."""
+        return power_w not in (None, self.inputs.get("power_w"))
+
     def dropped_inputs(self, *, other_hardware: bool, power_given: bool) -> tuple[str, ...]:
         """The preset's inputs that do not apply: its device's own on other hardware
         (``DEVICE_FIELDS``), and those tied to its power wherever that power is not used."""
