@@ -174,7 +174,7 @@ def gpt3_v100() -> None:
     g = gpt3_story()
     # Lambda's own assumptions (28 TFLOPS, its cloud price) give its figures back: said, so the range reads as the
     # spread of real V100 runs around it, not as a test of them (lecturer review 2026-11-26)
-    assumed = f"at the {hz.flops_rate(e.utilization.value * e.assumption('peak_flops_per_s').value)} Lambda assumed"
+    assumed = f"at the {hz.flops_rate(e.achieved_flops_per_s)} Lambda assumed"
     slide.metrics([("Training time", hz.duration(e.wall_clock_s),
                     (assumed, f"{time_range_caption(e)}, the spread of V100 runs")),
               ("Cost", hz.money(e.cost_usd), f"{price_caption(e)}, the cloud price Lambda assumed"),

@@ -110,11 +110,10 @@ def render() -> None:
         # a price for the costs however the run is sized, as `plan --price-usd-per-hour` takes it (app-and-CLI review
         # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a")
         price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
-    # the device's precisions the step model covers, its default first where it is one (as `plan` takes it)
+    # the device's precisions the step model covers, the one `plan` takes without one given first
     profile = default_profiles().get(hardware)
     precisions = [x for x in plan_service.STEP_PRECISIONS if x in profile.peak_flops_per_s]
-    precision = d.select(PLAN["precision"], precisions, default=profile.default_precision
-                         if profile.default_precision in precisions else precisions[0], where=right)
+    precision = d.select(PLAN["precision"], precisions, default=plan_service.plan_precision(profile), where=right)
     seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)
     batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
                      placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)

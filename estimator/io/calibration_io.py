@@ -33,7 +33,7 @@ from estimator.core.base.validation import require_number_in
 from estimator.core.calibration.measurement import CODECARBON_CSV_CPU, CODECARBON_CSV_GPU, Measurement, mean_power_w
 from estimator.core.hardware.reader import profile_from_dict
 from estimator.io import safe_read
-from estimator.report.csv_cells import FORMULA_STARTS
+from estimator.report.csv_cells import neutral
 
 MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
 
@@ -172,9 +172,9 @@ def _float(row, key, where, required=True) -> float:
 
 
 def neutralise(text: str) -> str:
-    """``text`` safe to put in a spreadsheet cell: a leading formula character is quoted."""
-    text = text.strip()
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """``text``, stripped, safe to put in a spreadsheet cell: the exports' own rule (``csv_cells.neutral``: a leading
+    formula character quoted, a number left as it is), one rule for both (code review 2026-11-28)."""
+    return neutral(text.strip())
 
 
 # A CodeCarbon timestamp: an ISO 8601 date and time ("2024-05-01T12:00:00.123456", with or without a zone)

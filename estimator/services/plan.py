@@ -493,6 +493,16 @@ def step_fit_devices() -> dict[str, int | None]:
     return {i: profiles.get(i).release_year for i in ids}
 
 
+def plan_precision(profile: HardwareProfile) -> str | None:
+    """The precision a plan on ``profile`` takes where none is given: the profile's default where the step model times
+    it, else the first it times that the profile has a peak at (``STEP_PRECISIONS``' order); None where it times none.
+    One rule for `plan` and the Plan page (code review 2026-11-28: the page took the first, the command refused)."""
+    covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
+    if not covered:
+        return None
+    return profile.default_precision if profile.default_precision in covered else covered[0]
+
+
 def predates_the_step_fit(profile: HardwareProfile) -> str | None:
     """Why the step model does not time a run on ``profile``, where the device was released before every device
     of the layouts it was fitted on (None otherwise, or where its year is not known). Researcher review 2026-11-27:
@@ -984,7 +994,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if (older := predates_the_step_fit(profile)) is not None:
         raise InputError(f"{older}: `estimate` times a run on it from its utilisation (fitted to whole runs, or "
                          "the profile's)", field="hardware")
-    precision = precision if precision is not None else profile.default_precision
+    precision = precision if precision is not None else plan_precision(profile)
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
         raise InputError(f"a plan times layouts on {profile.name} at {', '.join(covered)}, not {precision}",
                          field="precision")
@@ -1281,5 +1291,5 @@ REFINE_COUNTS = 64
 
 __all__ = ["CENTRE_ONLY", "DOES_NOT_FIT_WORDS", "LARGER_BATCH_START", "LAYOUT_KEYS", "OLDER_DEVICE_START", "PlanReport",
            "PlanRow", "REFINE_COUNTS", "SERVER_DEVICES", "StepSetup", "cross_validated", "larger_batch_note",
-           "layout_does_not_fit", "plan",
+           "layout_does_not_fit", "plan", "plan_precision",
            "predates_the_step_fit", "resolve_model", "shapes", "step_fit_devices", "step_model", "step_setup"]

@@ -298,3 +298,17 @@ def test_a_zero_2_row_that_only_repeats_zero_1s_is_not_listed():
 def mem_tight(gb: float) -> bool:
     from estimator.core.training.memory import is_tight
     return is_tight(gb, 85.52)
+
+
+def test_a_plan_without_a_precision_takes_the_profiles_default_else_the_first_the_step_model_times():
+    """Code review 2026-11-28: the Plan page opened on the first precision the step model times where the profile's
+    default is not one of them, and `plan` refused that default; one rule now (``plan_precision``), both read it."""
+    from dataclasses import replace
+
+    from estimator.io.datafiles import default_profiles
+    from estimator.services.plan import plan_precision
+    h100 = default_profiles().get("h100-sxm")
+    assert plan_precision(h100) == h100.default_precision == "bf16"
+    assert plan_precision(replace(h100, default_precision="fp32")) == "bf16"   # bf16 first of those it times
+    assert plan_precision(replace(h100, default_precision="fp8")) == "fp8"
+    assert plan_precision(replace(h100, peak_flops_per_s={"fp32": 67e12}, default_precision="fp32")) is None
