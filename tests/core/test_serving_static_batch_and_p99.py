@@ -314,3 +314,17 @@ def test_the_result_and_the_page_say_the_p99_ttft_the_bound_held():
     from estimator.services.serving_words import bound_words
     assert bound_words(r).startswith(f"the p99 TTFT under that load, {r.ttft_p99_s * 1000:.3g} ms")
     assert serving.inference_report(**kw, batch_size=4).result.to_dict()["seconds_to_first_token_p99_under_load"] is None
+
+
+def test_a_ttft_bound_under_expert_parallelism_takes_the_largest_batch_that_meets_it_not_the_first_bisected():
+    """Under expert parallelism the p99 TTFT is not monotone in the batch (a larger step speeds the experts' share of
+    each prompt's prefill: DeepSeek-R1 on 8 H200s in EP8 rises to about 250 ms near batch 200 and falls to about 180
+    near 800). A bisection stopped at batch 15 for a 181 ms bound that about 900 sequences meet (code review
+    2026-11-28); the search now tries a grid above it."""
+    from estimator.services import serving
+    kw = dict(model="deepseek-r1", hardware="h200-sxm", devices=8, ep=8, tokens=1e9, bits=8)
+    small = serving.inference_report(**kw, batch_size=200, ttft_ms=1e5).result
+    large = serving.inference_report(**kw, batch_size=800, ttft_ms=1e5).result
+    assert large.ttft_p99_s < 0.181 < small.ttft_p99_s          # the curve falls over this stretch
+    r = serving.inference_report(**kw, ttft_ms=181).result
+    assert r.batch_size >= 800 and r.ttft_p99_s <= 0.181      # the larger batch, and it meets the bound

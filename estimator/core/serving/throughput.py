@@ -165,11 +165,13 @@ def ttft_words(static: bool, batch: int) -> str:
     return ONE_PROMPT_TTFT
 
 
-def _largest_within(within, batch: int) -> int:
-    """The largest batch in 1..``batch`` that keeps ``within`` its bounds (TPOT and TTFT rise with the batch); 0 if none."""
-    if not within(1):
-        return 0
-    lo, hi = 1, batch
+# The ratio between the batches an expert-parallel search tries above the bisection's (``_largest_within``): 10%
+# apart, a design choice (a batch it skips is within 10% of one it tries; about 50 more steps timed at most)
+NON_MONOTONE_GRID = 1.1
+
+
+def _bisect(within, lo: int, hi: int) -> int:
+    """The largest batch in ``lo``..``hi`` that ``within`` holds, ``within(lo)`` true, by bisection."""
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if within(mid):
@@ -177,6 +179,32 @@ def _largest_within(within, batch: int) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+def _largest_within(within, batch: int, monotone: bool = True) -> int:
+    """The largest batch in 1..``batch`` that keeps ``within`` its bounds; 0 if none. Where TPOT and TTFT rise with
+    the batch (``monotone``), by bisection. Under expert parallelism they need not: a larger step speeds the experts'
+    share of every prompt's prefill, so the p99 TTFT can fall with the batch over a stretch (DeepSeek-R1 on 8 H200s
+    in EP8: 250 ms at batch 200, 179 at 776), and a bisection stops below a larger batch that meets the bound (a
+    181 ms bound: 15, where 920 meets it; code review 2026-11-28). There the batches of a grid above the bisection's,
+    ``NON_MONOTONE_GRID`` apart, are tried too, and the largest that holds is bisected up to the next one tried."""
+    if not within(1):
+        return 0
+    lo = _bisect(within, 1, batch)
+    if monotone or lo >= batch:
+        return lo
+    grid, g = [], float(lo)
+    while g < batch:
+        g *= NON_MONOTONE_GRID
+        b = min(batch, math.ceil(g))
+        if b > (grid[-1] if grid else lo):
+            grid.append(b)
+    holding = [b for b in grid if within(b)]
+    if not holding:
+        return lo
+    top = holding[-1]
+    above = [b for b in grid if b > top]
+    return _bisect(within, top, above[0] - 1 if above else batch)
 
 
 def _better(found: Throughput, best: Throughput | None, batch_given: bool) -> bool:
@@ -247,7 +275,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         if not within(size):
             st = run(size)
             limit = "tpot" if tpot_bound_s is not None and st.tpot_s > step_bound(size) else "ttft"
-            size = _largest_within(within, size)
+            size = _largest_within(within, size, monotone=e == 1)
             if size >= 1:
                 # which bound the next sequence breaks (review 2026-11-27: the label was the starting batch's, TPOT
                 # where the TTFT bound set a batch whose step was far below the TPOT one)
