@@ -108,7 +108,7 @@ def show_result(result: cr.CalibrationResult, key: str) -> None:
         st.warning(c.md_escape(warning[:1].upper() + warning[1:], 600), icon=":material/warning:")
     a, b, d = style.metric_cells(3, f"{key}_numbers")
     a.metric("Achieved", f"{gfmt(s['achieved_flops_per_s'] / FLOPS_PER_TFLOP, 4)} TFLOP/s",
-             help=f"{s['precision']}, {hz.share(s['utilization'])} of the base profile's peak")
+             help=f"{s['precision']}, {hz.sig(100 * s['utilization'])}% of the base profile's peak")  # 0.0068%, not 0.0%
     if s["mean_power_w"] is not None:
         b.metric("Mean power", hz.power(s["mean_power_w"]) + (" (estimate)" if s["power_is_estimate"] else ""))
         d.metric("Energy", f"{gfmt(s['energy_j'], 4)} J", help=f"over {s['duration_s']:.2f} s")

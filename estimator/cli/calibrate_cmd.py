@@ -265,7 +265,7 @@ def _print_table(result, out: Path) -> None:
     m = result.measurement
     print(f"device        {s['device_name']}  ({s['backend']} backend)")
     print(f"throughput    {gfmt(s['achieved_flops_per_s'] / FLOPS_PER_TFLOP, 4)} TFLOP/s at {s['precision']} "
-          f"= {hz.share(s['utilization'])} of the base profile's peak ({s['base_profile']})")  # 0.0068%, not 0.0%
+          f"= {hz.sig(100 * s['utilization'])}% of the base profile's peak ({s['base_profile']})")  # 0.0068%, not 0.0%
     for t in result.points:
         if t.size is not None:
             print(f"  size {t.size:6.0f} {t.precision:<5} {t.flops_per_s / FLOPS_PER_GFLOP:10.1f} GFLOP/s")

@@ -98,8 +98,6 @@ def cmd_chinchilla(args):
     est = None
     if budget:
         kind, value = budget[0]
-        if not args.hardware:
-            raise InputError("a budget needs --hardware (what the budget is spent on)")
         res, est = limits.budget_model(kind, value, args.hardware, setting(args), args.method, args.tokens_per_param)
         model, out = res.model, res.to_dict()
     else:

@@ -134,7 +134,7 @@ def step_lines(est: Estimate) -> list[str]:
     exposed = ", ".join(f"{names[k]} {gfmt(x, 3)} s" for k, x in comm.items() if x > 0) or "none"
     return [f"{gfmt(st.step.tokens_per_s_per_device, 3)} tokens/s per device ({st.step_range.level:.0%} range "
             f"{gfmt(lo, 3)}–{gfmt(hi, 3)}), MFU {st.step.mfu:.1%} (model FLOPs), HFU {st.step.hfu:.1%} (hardware FLOPs); "
-            f"layout ({'given' if st.chosen_by == 'given' else f'{st.kept} given, the rest the planner’s best' if st.kept else 'the planner’s best'}): "
+            f"layout ({(f'{st.kept} given, the rest the tool’s defaults' if st.kept else 'given') if st.chosen_by == 'given' else f'{st.kept} given, the rest the planner’s best' if st.kept else 'the planner’s best'}): "
             f"{st.layout_words()}",
             f"step {gfmt(st.step.seconds, 3)} s: compute {gfmt(p['compute_s'], 3)} s, exposed communication "
             f"{exposed}, bubble {gfmt(p['bubble_s'], 3)} s, recomputation {gfmt(p['recomputation_s'], 3)} s, "
@@ -153,7 +153,8 @@ def whole_run_words(w, level: float) -> str:
     attention = (f"; those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
                  f"{gfmt(w.step_flops_ratio, 3)}× them): on the step's FLOPs the same utilisation would take "
                  f"{hz.duration(w.wall_clock_s * w.step_flops_ratio)}" if w.attention_left_out else "")
-    return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of the peak: "
+    peak = f"the {w.precision} peak, the fitted runs' precision" if w.precision else "the peak"
+    return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of {peak}: "
             f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high}){attention}")
 
 

@@ -41,6 +41,7 @@ from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Es
 from estimator.core.training.memory import gb as memory_gb
 from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
 from estimator.core.training.words import unfitted_precision_note
+from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
@@ -355,7 +356,8 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     # a device without published runs takes a rule or another device's fit, not one fitted to it (code review)
     which = ("the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps"
              if w.fitted else "the whole-run utilisation the tool takes for a device without published runs")
-    return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of the peak: {latex_escape(w.fit)}{runs}{cite}), "
+    peak = f"the {latex_escape(w.precision)} peak, the fitted runs' precision" if w.precision else "the peak"
+    return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of {peak}: {latex_escape(w.fit)}{runs}{cite}), "
             f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
             f"{latex_escape(low)}--{latex_escape(high)}).")
 
@@ -375,9 +377,18 @@ def unfit_sentence(est: Estimate) -> str:
     m = est.memory
     if m is None or m.fits or any(UNRECORDED_SPLIT.match(n) for n in est.notes):
         return ""
-    return (f" As set, the run does not fit the devices' memory ({latex_escape(memory_gb(m.per_device.total_gb))}~GB a "
-            f"device against {latex_escape(gfmt(m.capacity_gb))}~GB): this is the time of a run that cannot be made "
-            "as set.")
+    figures = (f"{latex_escape(memory_gb(m.per_device.total_gb))}~GB a device against "
+               f"{latex_escape(gfmt(m.capacity_gb))}~GB")
+    if no_layout_fits(est):
+        # no layout was set: the planner found none that fits (researcher review 2026-11-28: "As set" where the user set
+        # nothing, and the fewest devices the table's note gives left out)
+        need, how = ((m.min_devices, m.strategy) if m.min_devices is not None else (m.best_devices, m.best_strategy))
+        fewest = (f"; the fewest devices that hold it are {latex_escape(hz.whole(need))} with "
+                  f"{latex_escape(how.describe())}" if need is not None else "")
+        return (f" No layout the tool plans fits the devices' memory (with {latex_escape(m.strategy.describe())}: "
+                f"{figures}{fewest}): this is the time of a run that cannot be made on them.")
+    return (f" As set, the run does not fit the devices' memory ({figures}): this is the time of a run that cannot be "
+            "made as set.")
 
 
 def no_layout_fits(est: Estimate) -> bool:
@@ -503,6 +514,10 @@ def workload_words(est: Estimate, a, params: float | None, tokens: float | None,
         if est.time_flops is not None:  # full recomputation: 8·N·D executed, the utilisation counts 6·N·D
             return model, (f" ($8ND$ = {n} FLOPs executed with full activation recomputation{active}; "
                            f"$C = 6ND$ = {latex_escape(hz.sci(est.time_flops))} model FLOPs{cite})")
+        if est.flops_per_param_token == FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE:
+            # full recomputation with a utilisation given, which counts the FLOPs executed (researcher review
+            # 2026-11-28: "$C = 6ND$ = 5.6 × 10²²" for 8·N·D)
+            return model, f" ($8ND$ = {n} FLOPs executed with full activation recomputation{active}{cite})"
         return model, f" ($C = 6ND$ = {n} FLOPs{active}{cite})"
     if source.startswith("architecture:"):
         return "", f" ({n} FLOPs, counted from the model's architecture as Kaplan et al.{cite} count a transformer's)"

@@ -13,6 +13,7 @@ paragraph says so after the clause (``fit_caveats``, from the estimate's ``fit_c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from estimator.core.base.number_text import gfmt
@@ -112,6 +113,11 @@ def _util_source(est: Estimate, util, cite: str) -> str:
             f"per device{other}")
 
 
+# ``services.plan.batch_rounded_note`` on a global batch given
+BATCH_ROUNDED = re.compile(r"global batch: given (?P<asked>[\d,]+) tokens; the layout's step holds (?P<used>[\d,]+) "
+                          r"\([^)]*?, (?P<share>[+-][\d.]+%)\)")
+
+
 def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     """Where the step model's utilisation comes from: the layout (given or the planner's), the model fitted to
     published layouts and how far it was off held out by source, and the goodput (researcher review 2026-11-26: the
@@ -124,6 +130,8 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     by = "as given" if run.chosen_by == "given" else f"the fastest layout {fits} as the tool plans it"
     if run.chosen_by != "given" and run.kept:
         by += f", keeping the {latex_escape(run.kept)} given"
+    elif run.kept:  # a layout given in part: the rest are the tool's defaults (researcher review 2026-11-28)
+        by = f"with the {latex_escape(run.kept)} given and the tool's defaults for the rest"
     checked = ""
     if r.median_factor is not None and r.rows:
         # the naive baseline beside it, cross-validated the same way (accuracy audit 2026-11-27: the statement gave the
@@ -139,6 +147,12 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     # the sequence the tool chose, said as its choice (researcher review 2026-11-27: 2,048 read as the user's plan)
     default_seq = any(n.startswith(f"sequence {run.layout.seq_len:,}: the tool's default") for n in est.notes)
     seq = f"; the sequence of {run.layout.seq_len:,} tokens is the tool's default" if default_seq else ""
+    # a global batch given that the layout's step holds otherwise (``services.plan.batch_rounded_note``), said
+    # (researcher review 2026-11-28: 62,914,560 tokens given read as 67,108,864 with no word)
+    rounded = next((m for n in est.notes if (m := BATCH_ROUNDED.match(n))), None)
+    if rounded is not None:
+        seq += (f"; the global batch given, {rounded['asked']} tokens, runs as {rounded['used']} ({rounded['share']}), a "
+                "whole number of micro-batches on every data-parallel replica")
     # the FLOPs convention of the step's own figure beside the utilisation of 6·N·D (researcher review 2026-11-27)
     # each symbol named (researcher review 2026-11-28: $a$ undefined, and Megatron's papers' $a$ is the heads' count)
     mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token, for $N$ parameters, "

@@ -1,7 +1,7 @@
 """Every input a user gives a scenario, declared once: the CLI's flags, the app's widgets, the URL's keys and
 the API's names all come from here.
 
-One ``Input`` per input of a command: its API name (the keyword of ``api.run`` / ``serving.inference_report``, the
+One ``Input`` per input of a command: its API name (the keyword of ``api.run`` / ``services.serving.inference_report``, the
 CLI's argument ``dest``), the app's label, its unit and plausible bound (the core's object,
 ``estimator.core.base.bounds``, which carries its source), the CLI's flag(s) and help, the URL key and the kind of
 widget. ``TRAINING`` holds `estimate`'s and `compare`'s inputs (the Estimate and Compare pages' sidebar),

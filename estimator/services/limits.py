@@ -106,7 +106,7 @@ def flops_model(flops: float, hardware: str | None = None, setting: dict | None 
     flops = v.as_number("FLOPs for a scaling law", flops, field="flops")  # one number: [] was a TypeError
     model = scaling.chinchilla(flops, method, tokens_per_param_of(method, tokens_per_param))
     if hardware is None:
-        unused = sorted(k for k, x in (setting or {}).items() if x is not None)
+        unused = sorted(_run_kwargs(setting))   # a setting checked first: a list is refused, not an AttributeError
         if unused:
             # the CLI refused it and the API had ignored it silently (code review 2026-11-28)
             raise InputError("a setting of how the run is priced was given without the hardware it describes: give the "
@@ -139,6 +139,8 @@ def budget_model(kind: str, budget: float, hardware: str, setting: dict | None =
     if not isinstance(kind, str) or kind not in scaling.BUDGET_KINDS:  # a list: no TypeError (unhashable)
         raise InputError(f"budget kind must be one of {', '.join(scaling.BUDGET_KINDS)}, got {repr(kind)[:40]}")
     budget = v.as_number(f"budget ({scaling.BUDGET_KINDS[kind][2]})", budget, field=f"budget_{kind}")
+    if hardware is None:  # the CLI refused it and the API priced the default device (code review 2026-11-28)
+        raise InputError("a budget needs the hardware it is spent on", field="hardware")
     tokens_per_param = tokens_per_param_of(method, tokens_per_param)
 
     def at(flops):

@@ -82,6 +82,20 @@ STRUCTURE_KEYS = ("tp", "pp", "zero")
 # the words of a layout's part given alone, as layout_words writes them
 _PART_WORDS = {"cp": lambda x: f"CP {int(x)}", "ep": lambda x: f"EP {int(x)}", "micro_batch": lambda x: f"micro-batch {int(x)}",
                "activation_recompute": lambda x: "no recomputation" if x == "none" else f"{x} recomputation"}
+_GIVEN_WORDS = {"tp": lambda x: f"TP {int(x)}", "pp": lambda x: f"PP {int(x)}", "zero": lambda x: f"ZeRO-{int(x)}",
+                **_PART_WORDS}
+# The parts a layout given leaves at the tool's defaults without being any less given: a layout named with all of these
+# is "as given"; one with fewer says which were given, the rest the defaults (researcher review 2026-11-28: `--tp 2`
+# alone read "TP 2 × PP 1 × DP 32, ZeRO-0, micro-batch 1 …; as given")
+WHOLE_LAYOUT_KEYS = ("tp", "pp", "zero", "micro_batch")
+
+
+def given_parts_words(given: Mapping) -> str:
+    """The parts of a layout given, in words ("TP 2, ZeRO-1"), where some of ``WHOLE_LAYOUT_KEYS`` were not given
+    (the rest the tool's defaults); "" where all were (the layout as given)."""
+    if all(k in given for k in WHOLE_LAYOUT_KEYS):
+        return ""
+    return ", ".join(_GIVEN_WORDS[k](given[k]) for k in LAYOUT_KEYS if k in given)
 # A layout given whose pipeline bubble is at least this share of the compute time is said, with what shrinks it.
 # The bubble is (p − 1)/(v·m) of the ideal time for p stages, m micro-batches per step and v interleaved chunks
 # (Narayanan et al. 2021, arXiv:2104.04473, §2.2.1-2.2.2, who ask m ≫ p); at a half, a third of the step or more goes
@@ -741,7 +755,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                            if n)
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
-                                                 hardware_sources=hardware.sources, model_name=name), shape, profile.id)
+                                                 hardware_sources=hardware.sources, model_name=name,
+                                                 kept=given_parts_words(o)), shape, profile.id)
         capacity = profile.memory_gb or math.inf
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
@@ -914,11 +929,12 @@ PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "re
                   "electricity_usd_per_kwh")
 
 
-def whole_run_fit(est, step_flops: float | None = None) -> WholeRunFit | None:
+def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> WholeRunFit | None:
     """The FLOPs-only estimate ``est`` as the step model's companion: its time at the utilisation fitted to
     published whole runs, with its range (``plan.WholeRunFit``), and the step's model FLOPs over the run
     (``step_flops``) as a ratio of the FLOPs that time is of; None where the fit did not set its time (a
-    utilisation given, a preset's) or it has no range."""
+    utilisation given, a preset's) or it has no range. ``precision``: the peak ``est`` was timed at where it is not the
+    run's (``WholeRunFit.precision``)."""
     u = est.utilization
     low, high = est.range.get("wall_clock_s", (None, None))
     if u is None or not u.origin.startswith("fit:") or low is None or high is None:
@@ -927,7 +943,7 @@ def whole_run_fit(est, step_flops: float | None = None) -> WholeRunFit | None:
     ratio = step_flops / time_flops if step_flops and time_flops else 1.0
     return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
                        n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed,
-                       step_flops_ratio=ratio)
+                       step_flops_ratio=ratio, precision=precision)
 
 
 def _site(site: Mapping) -> dict:
@@ -994,6 +1010,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if (older := predates_the_step_fit(profile)) is not None:
         raise InputError(f"{older}: `estimate` times a run on it from its utilisation (fitted to whole runs, or "
                          "the profile's)", field="hardware")
+    chose_precision = precision is None and plan_precision(profile) != profile.default_precision
     precision = precision if precision is not None else plan_precision(profile)
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
         raise InputError(f"a plan times layouts on {profile.name} at {', '.join(covered)}, not {precision}",
@@ -1211,6 +1228,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     unfitted = unfitted_precision_note(precision)
     if unfitted:
         notes.append(unfitted)
+    if chose_precision:  # said (code review 2026-11-28: a profile's fp32 default planned at bf16 without a word)
+        notes.append(f"precision: {precision}, the first the step model times that {profile.name} has a peak at; the "
+                     f"profile's default, {profile.default_precision}, is not one the step model times (`estimate` "
+                     "times a run at it from the utilisation)")
     if "seq_len" not in given:
         notes.append(default_seq_note(s_len))
     elif beyond := beyond_context_note(model, s_len):

@@ -121,7 +121,7 @@ def test_tables_print(capsys, argv, shown):
 @pytest.mark.parametrize("argv, message", [
     (["scaling", "chinchilla"], "give --flops or a budget"),
     (["scaling", "chinchilla", "--flops", "-1e20"], "FLOPs"),
-    (["scaling", "chinchilla", "--budget-usd", "100"], "needs --hardware"),
+    (["scaling", "chinchilla", "--budget-usd", "100"], "a budget needs the hardware it is spent on (--hardware"),
     (["scaling", "chinchilla", "--budget-usd", "100", "--hardware", "brain"], "no price"),
     (["scaling", "chinchilla", "--flops", "1e20", "--budget-usd", "5"], "not allowed with"),
     (["scaling", "diminishing", "--target-error", "20"], "below the current error"),

@@ -63,7 +63,11 @@ def test_the_markdown_carries_the_step_figures_the_layout_and_the_range(cli):
     line = next(x for x in r.out.splitlines() if x.startswith("Step model: ") and "tokens/s per device" in x)
     assert line.startswith(f"Step model: {gfmt(step['tokens_per_s_per_device'], 3)} tokens/s per device "
                            f"(80% range {gfmt(lo, 3)}–{gfmt(hi, 3)})")
-    assert f"MFU {step['mfu']:.1%}" in line and "layout (given)" in line and "TP 2 × PP 1 × DP 32" in line
+    # only --tp given: the rest the tool's defaults, said (researcher review 2026-11-28: "given" for the whole layout)
+    assert f"MFU {step['mfu']:.1%}" in line and "layout (TP 2 given, the rest the tool’s defaults)" in line
+    assert "TP 2 × PP 1 × DP 32" in line and step["layout_parts_given"] == "TP 2"
+    whole = _json(cli, *LAYOUT, "--pp", "1", "--zero", "0", "--micro-batch", "1")["step"]
+    assert whole["layout_chosen_by"] == "given" and whole["layout_parts_given"] == ""   # every part given: as given
 
 
 def test_a_run_without_the_step_model_has_no_step_rows(cli):

@@ -89,6 +89,7 @@ def test_a_gpu_that_reads_zero_power_is_refused_not_a_measured_zero():
     (lambda: limits.budget_model("usd", 1e6, "h100-sxm", method="fit", tokens_per_param=5), ("tokens_per_param", "method")),
     (lambda: limits.flops_model(1e22, setting={"devices": 8}), ("devices", "hardware")),
     (lambda: limits.flops_model(1e22, setting={"utilization": 0.3, "pue": 1.2}), ("pue", "utilization", "hardware")),
+    (lambda: limits.budget_model("usd", 1e6, None), ("hardware",)),
 ])
 def test_the_scaling_services_refuse_what_the_cli_refuses(call, fields):
     """Code review 2026-11-28: `scaling chinchilla` refused a tokens-per-parameter ratio beside the fit's method and a
@@ -104,3 +105,15 @@ def test_the_fits_method_alone_and_a_ratio_alone_are_taken():
     assert limits.flops_model(1e22, method="fit")[0] == scaling.chinchilla(1e22, "fit", scaling.CHINCHILLA_TOKENS_PER_PARAM)
     assert limits.flops_model(1e22, tokens_per_param=5)[0] == scaling.chinchilla(1e22, "tokens-per-param", 5)
     assert limits.flops_model(1e22, setting={"devices": None})[1] is None   # a setting left unset is no setting
+
+
+@pytest.mark.parametrize("setting", [[1], "devices", {"a": 1}])
+def test_a_bad_setting_without_hardware_is_refused_as_with_it(setting):
+    """Code review 2026-11-28: the setting-without-hardware refusal read the setting before checking it, so a list
+    escaped as an AttributeError and an unknown key was called a setting of the price."""
+    from estimator.core.base.errors import InputError
+    with pytest.raises(InputError) as without:
+        limits.flops_model(1e22, setting=setting)
+    with pytest.raises(InputError) as with_hardware:
+        limits.flops_model(1e22, "h100-sxm", setting=setting)
+    assert str(without.value) == str(with_hardware.value)

@@ -312,3 +312,20 @@ def test_a_plan_without_a_precision_takes_the_profiles_default_else_the_first_th
     assert plan_precision(replace(h100, default_precision="fp32")) == "bf16"   # bf16 first of those it times
     assert plan_precision(replace(h100, default_precision="fp8")) == "fp8"
     assert plan_precision(replace(h100, peak_flops_per_s={"fp32": 67e12}, default_precision="fp32")) is None
+
+
+def test_plan_takes_and_says_the_precision_it_chose_where_the_profiles_default_is_not_timed(tmp_path):
+    """A profile whose default precision the step model does not time (fp32 here) is planned at the first it does, as
+    the Plan page opens, and the plan says so (code review 2026-11-28: bf16 without a word, where `estimate` runs fp32)."""
+    from pathlib import Path
+
+    from estimator.services.plan import plan
+    text = Path("profiles/h100-sxm.toml").read_text(encoding="utf-8")
+    f = tmp_path / "my-h100.toml"
+    f.write_text(text.replace('id = "h100-sxm"', 'id = "my-h100"').replace('default_precision = "bf16"',
+                                                                            'default_precision = "fp32"'), encoding="utf-8")
+    r = plan(model="llama-3.1-8b", tokens=1e12, hardware=str(f), devices=64)
+    assert r.precision == "bf16"
+    assert any(n.startswith("precision: bf16, the first the step model times") and "default, fp32" in n for n in r.notes)
+    assert not any(n.startswith("precision: ") for n in plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm",
+                                                              devices=64).notes)

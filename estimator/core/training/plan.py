@@ -181,6 +181,10 @@ class WholeRunFit:
     # sequences far above 1, so the FLOPs alone's time leaves out the attention (planner review 2026-11-28, third:
     # 128K-token sequences, 5.2×, read 48.9 days beside the step model's 87.5 as the longer whole-run time)
     step_flops_ratio: float = 1.0
+    # the precision whose peak ``utilization`` is a share of: the fitted runs' (bf16) where the run's is another
+    # (researcher review 2026-11-28: an fp8 run's whole-run time had applied the bf16-fitted share to the fp8 peak, 2×
+    # faster, beside the step model's); "" where it is the run's own precision
+    precision: str = ""
 
     @property
     def attention_left_out(self) -> bool:
@@ -190,7 +194,7 @@ class WholeRunFit:
     def to_dict(self) -> dict:
         return {"wall_clock_s": self.wall_clock_s, "range": {"wall_clock_s": [self.low_s, self.high_s]},
                 "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit, "fitted_to_this_device": self.fitted,
-                "step_flops_ratio": self.step_flops_ratio,
+                "step_flops_ratio": self.step_flops_ratio, "peak_precision": self.precision or None,
                 "model": "utilisation fitted to published whole runs (estimator/data/utilization_fit.json), as an "
                          "estimate from the FLOPs alone times the same FLOPs"}
 
@@ -204,7 +208,8 @@ class StepRun:
     tokens: float
     step_range: StepRange
     chosen_by: str = "given"             # "given": the user's layout; "planner": the planner's best
-    kept: str = ""                       # with "planner": the parts of the layout given, which it kept ("ZeRO 1")
+    kept: str = ""                       # the parts of the layout given ("ZeRO 1"): with "planner", those it kept; with
+    #                                      "given", those given where the rest are the tool's defaults ("" all given)
     goodput: float = GOODPUT
     goodput_range: tuple[float, float] = GOODPUT_RANGE
     memory_gb: float | None = None

@@ -188,7 +188,8 @@ def step_notes(step) -> list[str]:
     step's figures with the FLOPs convention of each, its range, and the steps and goodput that make the run."""
     lo, hi = step.tokens_per_s_range
     r = step.step_range
-    who = ("the layout given" if step.chosen_by == "given" else
+    who = ((f"{step.kept} given, the rest of the layout the tool's defaults" if step.kept else "the layout given")
+           if step.chosen_by == "given" else
            f"no layout given: the planner's best on {step.layout.devices:,} devices is assumed (`plan` lists the others)"
            if not step.kept else
            f"{step.kept} given, the rest of the layout the planner's best on {step.layout.devices:,} devices (`plan` "
