@@ -351,7 +351,7 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
     # what that utilisation counts (code review 2026-11-28: with full recomputation "the same FLOPs" read as the 8·N·D
     # just named, where the fit times 6·N·D)
-    flops = ("the same model FLOPs (" + latex_escape(f"6·N·D = {hz.sci(est.time_flops)}") + ", without the recomputation)"
+    flops = ("the same model FLOPs ($6ND$ = " + latex_escape(hz.sci(est.time_flops)) + ", without the recomputation)"
              if est.time_flops is not None else "the same FLOPs")
     # a device without published runs takes a rule or another device's fit, not one fitted to it (code review)
     which = ("the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps"
@@ -528,6 +528,11 @@ def workload_words(est: Estimate, a, params: float | None, tokens: float | None,
     return "", f" ({n} FLOPs)"
 
 
+# api.run's note on a preset whose run the utilisation fit holds (estimator/services/api.py)
+IN_SAMPLE_START = "in sample: this run ("
+# the estimate's note on a utilisation given outside the fit's interval (core/training)
+OUTSIDE_FIT_START, OUTSIDE_FIT = "the utilisation ", " is outside the fitted "
+VALIDATE_CMD = " (`python -m estimator validate`)"  # the command the note names, left out of a paper's text
 BASED_ON = "Based on "  # how api.Result.title names a scenario changed from its preset's run
 
 
@@ -766,8 +771,17 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                                                                               else [])
             which = f"fit{'s' if len(fits) > 1 else ''} to {' and '.join(fits)}"
             held = held if not time_given else ", whose out-of-sample coverage the tool reports"
+            given_u = est.utilization is not None and est.utilization.origin == "user" and not time_given
+            if given_u:
+                # a utilisation given takes the fit's spread around it: the coverage measured is the fit's around its
+                # own centre (researcher review 2026-11-28: "prediction intervals … whose coverage the tool reports")
+                held = (", the time's the fit's relative spread around the utilisation given (its coverage measured "
+                        "around the fit's own centre, not a utilisation given)")
             text += (f" The {_pct(est.level)} ranges are prediction intervals from the tool's {which}{held}; {exact} and "
                      "grid intensity are taken as exact.")
+            outside = next((n for n in est.notes if n.startswith(OUTSIDE_FIT_START) and OUTSIDE_FIT in n), None)
+            if given_u and outside is not None:  # said in the paper as in the table's note
+                text += f" {latex_escape(outside[:1].upper() + outside[1:]).replace(' (user) ', ' given ')}."
     text += _beyond(est, a, cite, emb, basis, _cite(bibkeys, emb_keys), measured=measured)
     if STATED in shown:  # right after the last of them (embodied carbon, water), before the memory (researcher review)
         # as their sources give them or as the tool assumes them, never measured (researcher review 2026-11-27: no
@@ -792,7 +806,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                   else "the network and storage outside what the power covers")
         text += f" The figures count this run alone: not the development, tuning or failed runs around it, nor {beyond}."
     presets = [cite[k] for k in extra_keys if k in cite]
-    runs = f"the published run{'s' if len(presets) > 1 else ''}{''.join(presets)}"
+    # a preset that is a paper's projection, not a run made (researcher review 2026-11-28: Megatron-LM's 34 days "the
+    # published run")
+    what = "projection" if title and "projection" in title.lower() else "run"
+    runs = f"the published {what}{'s' if len(presets) > 1 else ''}{''.join(presets)}"
     differs = ", ".join(latex_escape(input_label(k)) for k in sorted(changed) + sorted(footprint_changed))
     if presets and changed:
         text += f" The scenario is based on {runs}, and differs from it in: {differs}."
@@ -801,6 +818,16 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                  f"carbon and the water: {differs}.")
     elif presets:
         text += f" The scenario follows {runs}."
+    if presets:
+        # what the table's notes say of the preset, said in the paper too (researcher review 2026-11-28): a run the
+        # utilisation was fitted on is no test of it, and a device count the paper does not give is assumed
+        devices = a.get("devices")
+        if devices is not None and "not published" in devices.source:
+            text += f" Its device count is not published: {latex_escape(devices.source.split('not published; ', 1)[-1])}."
+        in_sample = next((n for n in est.notes if n.startswith(IN_SAMPLE_START)), None)
+        if in_sample is not None and "not a test; " in in_sample:
+            text += (" The run is one of those the utilisation was fitted on, so its agreement with the published "
+                     f"figures is not a test; {latex_escape(in_sample.split('not a test; ', 1)[1].replace(VALIDATE_CMD, ''))}.")
     if est.cost_usd is not None:
         elec = a.get("electricity_usd_per_kwh")
         cost = f"{latex_escape(paper_money(est.cost_usd))}{_range(paper_money, est, 'cost_usd')}"

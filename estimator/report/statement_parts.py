@@ -251,9 +251,12 @@ def hardware_entry(est: Estimate, sources: Mapping[str, Mapping[str, str]] | Non
     ``[calibration]`` table) is its measurement (where, when, how, what it gave), not the vendor's
     datasheet: only its peak is the base's."""
     peak = next((x for x in est.assumptions if x.name == "peak_flops_per_s"), None)
+    # the entry's key says which figure its note holds: one key, one content, whichever command wrote it (researcher
+    # review 2026-11-28: "hw-a100-sxm-80gb" held the datasheet's peaks in one statement, the power fit in another)
+    prefix = "hw"
     if peak is None:
         power = next((x for x in est.assumptions if x.name == "power_w"), None)
-        peak = power if _from_profile(power) else None
+        peak, prefix = (power, "hw-power") if _from_profile(power) else (None, prefix)
     if peak is None:
         return None
     if est.calibration is not None:
@@ -265,11 +268,12 @@ def hardware_entry(est: Estimate, sources: Mapping[str, Mapping[str, str]] | Non
            else f"key={{{latex_escape(est.hardware_name)}}}")
     # the year the device was released: its datasheet's first edition (a later revision may differ)
     year = "" if est.hardware_release_year is None else f", year={{{est.hardware_release_year}}}"
-    return (f"@misc{{{_key(est, 'hw')}, {who}, "
+    return (f"@misc{{{_key(est, prefix)}, {who}, "
             # the profile's figures, whose note says where each comes from (researcher review 2026-11-27: the H800's
             # entry read as NVIDIA's H800 datasheet, its figures the H100's taken as the H800's)
-            f"title={{{{{latex_escape(est.hardware_name)}: specifications, as the tool's hardware profile records "
-            f"them}}}}{_published(peak.source)}, "
+            f"title={{{{{latex_escape(est.hardware_name)}: "
+            f"{'power, as the tool' if prefix == 'hw-power' else 'specifications, as the tool'}'s hardware profile "
+            f"records {'it' if prefix == 'hw-power' else 'them'}}}}}{_published(peak.source)}, "
             f"note={{{latex_escape(unkeyed(peak.source, sources or {}, device_words(est)))}}}{year}}}")
 
 

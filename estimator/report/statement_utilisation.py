@@ -179,7 +179,7 @@ def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: s
     ``step_cites``: the step model's and the goodput's, where the step model timed the run."""
     u = est.utilization
     model_flops = est.time_flops  # with full recomputation: 6·N·D, what the utilisation counts
-    counted = (f" counted in model FLOPs ({latex_escape('6·N·D = ' + hz.sci(model_flops))}, without the "
+    counted = (f" counted in model FLOPs ($6ND$ = {latex_escape(hz.sci(model_flops))}, without the "
                "recomputation, as the fitted runs count it)" if model_flops is not None else "")
     fraction = f"{latex_escape(hz.sig(u.value))} of {peak_words(est, a)}"
     measured = None if fitted else measured_throughput(est)

@@ -115,7 +115,7 @@ def test_with_recomputation_the_utilisation_counts_model_flops():
     assert "(5.6 $\\times 10^{22}$ FLOPs executed, with full activation recomputation)" in st.tex
     assert (f"or 66,300 device-hours, assuming a whole-run utilisation of {hz.sig(u)} of the bf16 peak (989 TFLOP/s per "
             "device) counted in model FLOPs "
-            "(6$\\cdot$N$\\cdot$D = 4.2 $\\times 10^{22}$, without the recomputation, as the fitted runs count it), "
+            "($6ND$ = 4.2 $\\times 10^{22}$, without the recomputation, as the fitted runs count it), "
             "fitted on") in st.tex
     # the sentence's own numbers agree: 4.2e22 ÷ (989e12 × u) is the device-hours it states
     assert 4.2e22 / (989e12 * u) / S_PER_HOUR == pytest.approx(est.device_hours, rel=1e-9)
@@ -340,7 +340,7 @@ def test_letters_and_signs_beyond_latin_1_are_written_not_lost(compiled_statemen
     _, st = _statement(hardware="h100-sxm", hours=100, devices=8)
     assert "?" not in st.bib and "(system $-$ chip-only fit centre)" in st.bib
     # a known run cites its hardware too, by the power it takes from the profile (it had no citation)
-    assert r"8~$\times$~NVIDIA H100 SXM 80GB~\cite{hw-h100-sxm}" in st.tex and "@misc{hw-h100-sxm," in st.bib
+    assert r"8~$\times$~NVIDIA H100 SXM 80GB~\cite{hw-power-h100-sxm}" in st.tex and "@misc{hw-power-h100-sxm," in st.bib
     assert compiled_statements[f"statement {dict(hardware='h100-sxm', hours=100, devices=8)}"] == []
 
 

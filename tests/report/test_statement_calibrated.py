@@ -163,11 +163,11 @@ def test_device_hours_read_as_in_the_other_exports():
     r = api.run(preset_id="alphago-vs-brain")
     st = statement(r.estimate, load_sources(), version=__version__, title=r.title, extra_keys=(r.preset.source,),
                    time_label=r.preset.time_label)  # as the CLI's --format latex
-    assert "One game took 4.00 hours on 1~$\\times$~AlphaGo distributed (2016 match)~\\cite{hw-alphago-2016}, " \
+    assert "One game took 4.00 hours on 1~$\\times$~AlphaGo distributed (2016 match)~\\cite{hw-power-alphago-2016}, " \
            "4 device-hours." in st.tex
     assert hz.device_hours(r.estimate.device_hours) == "4 device-hours"
     _, st = _statement(hardware="h100-sxm", hours=2, devices=8)
-    assert "took 2.00 hours on 8~$\\times$~NVIDIA H100 SXM 80GB~\\cite{hw-h100-sxm}, 16 device-hours." in st.tex
+    assert "took 2.00 hours on 8~$\\times$~NVIDIA H100 SXM 80GB~\\cite{hw-power-h100-sxm}, 16 device-hours." in st.tex
     _, st = _statement(preset_id="bert-base")  # from a thousand on, as the table: whole
     assert "5,070 device-hours" in st.tex
 
@@ -228,13 +228,13 @@ def test_the_new_statements_compile_without_warnings(compiled_statements, kind):
 def test_device_hours_without_a_device_count_state_no_wall_clock_and_no_count():
     r, st = _statement(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA")
     assert r.estimate.assumption("devices").origin == "default"  # the tool's one device, not the user's
-    assert ("Training the model took 100,000 device-hours on NVIDIA A100 SXM 80GB~\\cite{hw-a100-sxm-80gb} (the number "
+    assert ("Training the model took 100,000 device-hours on NVIDIA A100 SXM 80GB~\\cite{hw-power-a100-sxm-80gb} (the number "
             "of devices was not given, so no wall-clock time is stated). At an average of 397~W per device") in st.tex
     assert "11.4 years" not in st.tex and "$\\times$~NVIDIA" not in st.tex  # it had: "took 11.4 years on 1~×~NVIDIA …"
     # the device count given: the wall clock follows from it, as before
     _, given = _statement(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA", devices=512)
     assert hz.duration(100_000 / 512 * S_PER_HOUR) == "8.14 days"
-    assert ("Training the model took 8.14 days on 512~$\\times$~NVIDIA A100 SXM 80GB~\\cite{hw-a100-sxm-80gb}, "
+    assert ("Training the model took 8.14 days on 512~$\\times$~NVIDIA A100 SXM 80GB~\\cite{hw-power-a100-sxm-80gb}, "
             "100,000 device-hours. At an average of 397~W per device") in given.tex
 
 
@@ -242,7 +242,7 @@ def test_hours_without_a_device_count_say_one_device_is_assumed():
     """The wall clock is the user's; the device-hours (and the energy) follow from the one device the tool assumes."""
     r, st = _statement(hardware="h100-sxm", hours=10)
     assert r.estimate.device_hours == 10
-    assert ("Training the model took 10.0 hours on 1~$\\times$~NVIDIA H100 SXM 80GB~\\cite{hw-h100-sxm} (one device "
+    assert ("Training the model took 10.0 hours on 1~$\\times$~NVIDIA H100 SXM 80GB~\\cite{hw-power-h100-sxm} (one device "
             "assumed: the number of devices was not given), 10 device-hours. At") in st.tex
 
 

@@ -216,7 +216,7 @@ def test_the_flops_alone_time_says_a_rule_is_no_fit_and_counts_model_flops_with_
     full = run_estimate(model="llama-2-7b", tokens=1e12, hardware="h100-sxm", devices=64, recompute=True).estimate
     assert full.time_flops is not None and full.time_flops < full.flops  # 6·N·D timed, 8·N·D executed
     tex = " ".join(statement(full, SOURCES, version=__version__).tex.split())
-    assert "the same model FLOPs (6" in tex and ", without the recomputation) would take" in tex
+    assert "the same model FLOPs ($6ND$ = " in tex and ", without the recomputation) would take" in tex
 
 
 def test_the_csv_has_the_flops_alone_time_row():
