@@ -211,6 +211,25 @@ def hub_key(name: str) -> str:
     return key
 
 
+# A Hub checkpoint's format suffix and the weight bits it holds (serving review 2026-11-28: "Qwen/Qwen3-32B-FP8" was
+# served at 16 bits, 65.5 GB where the checkpoint holds 34): FP8 and INT8 checkpoints 8 bits a weight, GPTQ, AWQ and
+# INT4 ones 4 (their own formats, as their names say)
+_HUB_BITS = re.compile(r"-(?P<format>fp8|int8|w8a8|awq|gptq|int4|w4a16)(?=-|$)")
+HUB_FORMAT_BITS = {"fp8": 8, "int8": 8, "w8a8": 8, "awq": 4, "gptq": 4, "int4": 4, "w4a16": 4}
+
+
+def hub_bits(name: str | None) -> tuple[int, str] | None:
+    """(bits, the format's word) where ``name`` is a Hub checkpoint whose name gives its weights' format ("-FP8",
+    "-GPTQ-Int4", "-AWQ"), else None; a catalog id or an MLPerf name never does."""
+    if not isinstance(name, str) or name in load_catalog():
+        return None
+    found = [m["format"] for m in _HUB_BITS.finditer(name.lower().rsplit("/", 1)[-1])]
+    if not found:
+        return None
+    bits = min(HUB_FORMAT_BITS[f] for f in found)
+    return bits, "-".join(f.upper() for f in found)
+
+
 def catalog_model(model_id: str) -> CatalogModel:
     """The catalog's model by its id, or by a name it goes by (its aliases, in any case, with or without MLPerf's
     benchmark suffixes: "llama2-70b-99.9" is llama-2-70b), or by a Hugging Face Hub checkpoint of it

@@ -122,6 +122,8 @@ def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | N
 def default_bits(model: str | None) -> int:
     """The bits a model is served at where none are given: its released bits where fewer than 16 (``released_bits``:
     DeepSeek-V3/R1's 8, gpt-oss's 4), else the default 16 (the Inference page starts its choice there)."""
+    if (named := serving_data.hub_bits(model)) is not None:  # a checkpoint whose name gives its format ("-FP8")
+        return named[0]
     released = released_bits(model)
     return DEFAULT_BITS if released is None else released[0]
 
@@ -240,7 +242,11 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
     fit = serving_data.load_serving_fit(engine)
     released_how = ()
-    if inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:
+    if inputs.get("bits") is None and (named := serving_data.hub_bits(model)) is not None:
+        inputs["bits"] = named[0]
+        released_how = (f"weights: {named[0]} bits, as the checkpoint's name says ({named[1]}); give the bits to serve "
+                        "it otherwise",)
+    elif inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:
         inputs["bits"], released_how = bits
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,

@@ -46,3 +46,17 @@ def test_deepseek_r1_is_answered_on_8_h200s_by_default_and_the_cli_agrees(capsys
 def test_a_model_released_at_16_bits_says_nothing():
     r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e6).result
     assert r.bits == 16 and not any(n.startswith("weights: ") for n in r.notes)
+
+
+@pytest.mark.parametrize("name, bits", [("Qwen/Qwen3-32B-FP8", 8), ("Qwen/Qwen2.5-32B-Instruct-GPTQ-Int4", 4),
+                                        ("Qwen/Qwen2.5-14B-Instruct-AWQ", 4), ("Qwen/Qwen3-32B", 16)])
+def test_a_checkpoint_whose_name_gives_its_format_is_served_at_those_bits(name, bits):
+    """Serving review 2026-11-28: "Qwen/Qwen3-32B-FP8" resolved to Qwen3 32B and was served at 16 bits (65.5 GB where the
+    checkpoint holds about 34), without a word; the name's format sets the bits where none are given, said, and the
+    Inference page opens there."""
+    from estimator.services import serving
+    r = serving.inference_report(model=name, hardware="h100-sxm", tokens=1e6).result
+    assert r.bits == bits and serving.default_bits(name) == bits
+    said = [n for n in r.notes if n.startswith(f"weights: {bits} bits, as the checkpoint's name says")]
+    assert bool(said) == (bits != 16)
+    assert serving.inference_report(model=name, hardware="h100-sxm", tokens=1e6, bits=16).result.bits == 16
