@@ -20,7 +20,6 @@ from estimator.core.training.estimate import (
     Estimate,  # noqa: F401 (re-exported)
     estimate,
 )
-from estimator.core.training.fit_caveats import OtherPeak
 from estimator.core.training.memory import PLAN_INPUTS, SHAPE_INPUTS
 from estimator.core.training.presets import (
     Preset,
@@ -45,7 +44,7 @@ from estimator.services.inputs import (
     TRAINING,
     check_keywords,
 )
-from estimator.services.plan import step_setup, whole_run_fit
+from estimator.services.plan import step_setup, whole_run_at_fit
 from estimator.services.preset_check import in_sample_note
 from estimator.services.result import Result  # noqa: F401 (importable from here as before)
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
@@ -391,14 +390,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             f"the utilisation given sets the time; the step model's {setup.run.layout_words()} "
             f"({gfmt(step_share, 3)} of peak over the run for the estimate's FLOPs) sets the memory only",))
     elif setup.run is not None:
-        # the whole-run fit's share of the peak its runs were measured at (bf16), not of the run's fp8 or fp4 peak
-        # (researcher review 2026-11-28: Llama 3.1 70B at fp8 read 40.7 days at the fit beside the step model's 42.9,
-        # half the 81.5 of the same layout at bf16)
-        other = next((c for c in est.fit_caveats if isinstance(c, OtherPeak) and not c.preset), None)
-        at_fit = estimate(replace(scenario, precision=other.fit_precision), profile) if other is not None else est
-        est = estimate(scenario, profile, step=replace(setup.run, whole_run_fit=whole_run_fit(
-            at_fit, setup.run.step.model_flops_per_token * setup.run.tokens,
-            other.fit_precision if other is not None else "")))
+        # the whole-run fit at the peak its runs were measured at (``whole_run_at_fit``)
+        est = estimate(scenario, profile, step=replace(setup.run, whole_run_fit=whole_run_at_fit(
+            est, scenario, profile, setup.run.step.model_flops_per_token * setup.run.tokens)))
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)

@@ -329,3 +329,17 @@ def test_plan_takes_and_says_the_precision_it_chose_where_the_profiles_default_i
     assert any(n.startswith("precision: bf16, the first the step model times") and "default, fp32" in n for n in r.notes)
     assert not any(n.startswith("precision: ") for n in plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm",
                                                               devices=64).notes)
+
+
+def test_a_plans_whole_run_fit_at_fp8_is_timed_at_the_bf16_peak_its_runs_were_measured_at():
+    """Researcher review 2026-11-28: the whole-run fit beside an fp8 plan applied the bf16-fitted share to the fp8
+    peak, twice as fast as the same FLOPs at bf16; `plan` says it as `estimate` does."""
+    from estimator.services.plan import plan
+    kw = dict(model="llama-3.1-70b", tokens=2e12, hardware="h100-sxm", devices=512)
+
+    def whole(r):
+        (said,) = [n for n in r.notes if "the whole-run utilisation an estimate from the FLOPs alone uses" in n]
+        return said
+    fp8, bf16 = whole(plan(**kw, precision="fp8")), whole(plan(**kw))
+    assert "of the bf16 peak, the fitted runs' precision" in fp8 and "the fitted runs' precision" not in bf16
+    assert fp8.split(") gives ")[1].split(" (")[0] == bf16.split(") gives ")[1].split(" (")[0]
