@@ -214,7 +214,7 @@ def hub_key(name: str) -> str:
 # A Hub checkpoint's format suffix and the weight bits it holds (serving review 2026-11-28: "Qwen/Qwen3-32B-FP8" was
 # served at 16 bits, 65.5 GB where the checkpoint holds 34): FP8 and INT8 checkpoints 8 bits a weight, GPTQ, AWQ and
 # INT4 ones 4 (their own formats, as their names say)
-_HUB_BITS = re.compile(r"-(?P<format>fp8|int8|w8a8|awq|gptq|int4|w4a16)(?=-|$)")
+_HUB_BITS = re.compile(r"[-._](?P<format>fp8|int8|w8a8|awq|gptq|int4|w4a16)(?=[-._]|$)")
 HUB_FORMAT_BITS = {"fp8": 8, "int8": 8, "w8a8": 8, "awq": 4, "gptq": 4, "int4": 4, "w4a16": 4}
 
 

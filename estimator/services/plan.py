@@ -91,12 +91,13 @@ _GIVEN_WORDS = {"tp": lambda x: f"TP {int(x)}", "pp": lambda x: f"PP {int(x)}", 
 WHOLE_LAYOUT_KEYS = ("tp", "pp", "zero", "micro_batch")
 
 
-def given_parts_words(given: Mapping) -> str:
-    """The parts of a layout given, in words ("TP 2, ZeRO-1"), where some of ``WHOLE_LAYOUT_KEYS`` were not given
-    (the rest the tool's defaults); "" where all were (the layout as given)."""
+def given_parts_words(given: Mapping, vp: int | None = None) -> str:
+    """The parts of a layout given, in words ("TP 2, ZeRO-1"; ``vp``, the interleaving given, "interleaved ×2"), where
+    some of ``WHOLE_LAYOUT_KEYS`` were not given (the rest the tool's defaults); "" where all were (as given)."""
     if all(k in given for k in WHOLE_LAYOUT_KEYS):
         return ""
-    return ", ".join(_GIVEN_WORDS[k](given[k]) for k in LAYOUT_KEYS if k in given)
+    return ", ".join([_GIVEN_WORDS[k](given[k]) for k in LAYOUT_KEYS if k in given]
+                     + ([f"interleaved ×{int(vp)}"] if vp is not None else []))
 
 
 # A layout given whose pipeline bubble is at least this share of the compute time is said, with what shrinks it.
@@ -759,7 +760,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
                                                  hardware_sources=hardware.sources, model_name=name,
-                                                 kept=given_parts_words(o)), shape, profile.id)
+                                                 kept=given_parts_words(o, vp)), shape, profile.id)
         capacity = profile.memory_gb or math.inf
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,

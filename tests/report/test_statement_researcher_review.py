@@ -73,3 +73,9 @@ def test_a_hardware_key_holds_one_content_whichever_command_wrote_it(capsys, hou
     assert main(["estimate", *args, "--format", "bibtex"]) == 0
     bib = capsys.readouterr().out
     assert f"@misc{{{key}," in bib and ("power, as the tool's" in bib) == (hours is not None)
+
+
+def test_an_interleaving_given_with_a_pipeline_is_named_among_the_parts_given(capsys):
+    tex = latex(capsys, "--model", "llama-3.1-70b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "512",
+                "--pp", "4", "--vp", "2")
+    assert "; with the PP 4, interleaved $\\times$2 given and the tool's defaults for the rest;" in tex

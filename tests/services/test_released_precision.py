@@ -60,3 +60,10 @@ def test_a_checkpoint_whose_name_gives_its_format_is_served_at_those_bits(name, 
     said = [n for n in r.notes if n.startswith(f"weights: {bits} bits, as the checkpoint's name says")]
     assert bool(said) == (bits != 16)
     assert serving.inference_report(model=name, hardware="h100-sxm", tokens=1e6, bits=16).result.bits == 16
+
+
+def test_a_format_written_after_a_dot_or_with_a_scheme_after_it_is_read_too():
+    from estimator.io.serving_data import hub_bits
+    assert hub_bits("neuralmagic/Meta-Llama-3.1-70B-Instruct-quantized.w8a8") == (8, "W8A8")
+    assert hub_bits("org/Llama-3.1-8B-Instruct-FP8-dynamic") == (8, "FP8")
+    assert hub_bits("Qwen/Qwen3-32B") is None and hub_bits("llama3.1-8b") is None   # no format: none; a catalog name
