@@ -13,6 +13,7 @@ from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step import Architecture, param_floor, student_architecture
+from estimator.core.training import memory as mem
 from estimator.core.training.memory import MLP_KINDS
 from estimator.core.workload.flops import KAPLAN_FFN_PER_D_MODEL, non_embedding_params
 from estimator.io import serving_data
@@ -25,6 +26,58 @@ DEFAULT_HEAD_DIM = 128
 # A shape given without its MLP's kind: GPT's plain MLP of two matrices, Kaplan et al. 2020's d_ff = 4·d_model (their
 # Table 1, non_embedding_params' count) where the width is not given either.
 DEFAULT_MLP = "plain"
+
+# The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
+# (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
+PLAIN_MLP = {**{f"gpt-3-{size}": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices"
+                for size in ("125m", "350m", "760m", "1.3b", "2.7b", "6.7b", "175b")},
+             "nemotron-4-15b": "Parmar et al. 2024, arXiv:2402.16819: squared-ReLU MLP, 2 matrices",
+             "nemotron-4-340b": "arXiv:2406.11704 and NeMo's Nemotron4Config340B: squared-ReLU MLP, 2 matrices"}
+# Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
+# attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
+# (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches. DeepSeek-R1 is the same
+# architecture (arXiv:2501.12948 §2.2: trained from DeepSeek-V3-Base; its catalog entry the same fields): final review
+# 2026-11-28, timed at 1,560 tokens/s a device against DeepSeek-V3's 1,900 on one layout.
+STEP_ATTENTION = {"deepseek-v3": (128, 128, 128), "deepseek-r1": (128, 128, 128)}   # heads, KV heads, head dimension
+
+
+def mlp_matrices(arch: Architecture, mlp: str | None = None) -> int:
+    """The MLP's matrices: ``mlp``'s kind where given (``MLP_KINDS``), else 2 for a shape given and the catalog's plain
+    MLPs (``PLAIN_MLP``), 3 (gated) for the rest of the catalog."""
+    plain = arch.name in PLAIN_MLP or arch.source == "given" or not arch.name
+    return MLP_KINDS[mlp if mlp is not None else "plain" if plain else "gated"]
+
+
+def attention_dims(arch: Architecture) -> tuple[int, int, int]:
+    """(query heads, KV heads, head dimension) of the attention's matrices (``STEP_ATTENTION`` where the catalog's
+    fields describe the KV cache)."""
+    return STEP_ATTENTION.get(arch.name, (arch.heads, arch.kv_heads, round(arch.head_size)))
+
+
+def ffn_from_count(params: float, arch: Architecture, mats: int) -> int:
+    """The MLP's width that the parameter count leaves after the embedding, output and attention matrices."""
+    heads, kv, hd = attention_dims(arch)
+    d, experts = arch.d_model, arch.experts or 1
+    attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
+    emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
+    return max(1, round((params - emb - arch.layers * attention) / (arch.layers * experts * mats * d)))
+
+
+def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None = None,
+                 mlp: str | None = None) -> mem.Shape:
+    """The training memory's shape of a resolved architecture: a dense model's layer at its own widths (the queries',
+    the keys' and values', the MLP's: ``ffn`` where given, a gated MLP's from the count, a plain one GPT's 4 × d_model,
+    as ``PLAIN_MLP``'s are), a mixture of experts' layers at a GPT layer's (``mem.layer_terms``)."""
+    moe = bool(arch.active_params is not None and arch.experts and arch.experts_per_token)
+    widths = {}
+    if not moe:
+        heads, kv, hd = attention_dims(arch)
+        mats = mlp_matrices(arch, mlp)
+        width = ffn if ffn is not None else ffn_from_count(params, arch, mats) if mats == MLP_KINDS["gated"] else 0
+        widths = {"q_width": heads * hd, "kv_width": kv * hd, "ffn": int(width), "mlp_matrices": mats}
+    return mem.Shape(params, arch.layers, arch.d_model, arch.heads, how,
+                     mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
+                     arch.experts if moe else None, int(arch.vocab or 0), **widths)
 
 
 # A shape given with a parameter count (layers, d_model, heads, KV heads and vocabulary, as ML.ENERGY's and Hugging

@@ -56,21 +56,9 @@ from estimator.report.export import whole_run_words
 from estimator.report.statement import given_figure
 from estimator.services.fitted_layouts import fitted_layout
 
-# The catalog does not hold the MLP's shape: its FFN width follows from the parameter count, with a gated MLP
-# (3 matrices: SwiGLU in Llama, Mistral, Mixtral, Qwen, gpt-oss, DeepSeek; GeGLU in Gemma) unless listed here.
-PLAIN_MLP = {**{f"gpt-3-{size}": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices"
-                for size in ("125m", "350m", "760m", "1.3b", "2.7b", "6.7b", "175b")},
-             "nemotron-4-15b": "Parmar et al. 2024, arXiv:2402.16819: squared-ReLU MLP, 2 matrices",
-             "nemotron-4-340b": "arXiv:2406.11704 and NeMo's Nemotron4Config340B: squared-ReLU MLP, 2 matrices"}
 # How far a parameter count given beside an MLP width may be from the count the shape and width hold (biases, norms
 # and a nominal count such as "340B" for 341.0B sit well inside): beyond, the two describe different models.
 FFN_PARAMS_TOLERANCE = 0.10
-# Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
-# attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
-# (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches. DeepSeek-R1 is the same
-# architecture (arXiv:2501.12948 §2.2: trained from DeepSeek-V3-Base; its catalog entry the same fields): final review
-# 2026-11-28, timed at 1,560 tokens/s a device against DeepSeek-V3's 1,900 on one layout.
-STEP_ATTENTION = {"deepseek-v3": (128, 128, 128), "deepseek-r1": (128, 128, 128)}   # heads, KV heads, head dimension
 # The inputs that choose the layout (given: the user's layout, the rest at their defaults; none: the planner's);
 # ``vp``, the interleaved chunks per stage, is given beside them (``step_setup``'s keyword).
 LAYOUT_KEYS = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute")
@@ -141,19 +129,20 @@ def cross_validated() -> dict:
 def shapes(params: float, arch: Architecture, how: str, active_params: float | None = None, ffn: int | None = None,
            mlp: str | None = None) -> tuple[ModelShape, mem.Shape]:
     """The step model's shape and the memory model's from a resolved architecture (``resolve_architecture``):
-    the FFN width from the parameter count (``PLAIN_MLP``, ``STEP_ATTENTION``), or ``ffn`` where given; the MLP's
+    the FFN width from the parameter count (``model_shape``'s ``PLAIN_MLP``, ``STEP_ATTENTION``), or ``ffn`` where given; the MLP's
     matrices ``mlp``'s (``mem.MLP_KINDS``) where given."""
-    heads, kv, hd = STEP_ATTENTION.get(arch.name, (arch.heads, arch.kv_heads, round(arch.head_size)))
+    from estimator.services.model_shape import attention_dims, ffn_from_count, memory_shape, mlp_matrices
+    heads, kv, hd = attention_dims(arch)
     d, layers = arch.d_model, arch.layers
     vocab = arch.vocab or 1
-    plain = arch.name in PLAIN_MLP or arch.source == "given" or not arch.name
-    mats = mem.MLP_KINDS[mlp if mlp is not None else "plain" if plain else "gated"]
+    mats = mlp_matrices(arch, mlp)
     experts = arch.experts or 1
     per_token = arch.experts_per_token or 1
     attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
     emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
+    given_ffn = ffn
     if ffn is None:
-        ffn = max(1, round((params - emb - layers * attention) / (layers * experts * mats * d)))
+        ffn = ffn_from_count(params, arch, mats)
     else:  # the width given: the count it and the shape hold must be the parameters given
         held = emb + layers * (attention + experts * mats * d * ffn)
         if abs(held / params - 1.0) > FFN_PARAMS_TOLERANCE:
@@ -184,9 +173,7 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
     shape = ModelShape(layers=layers, d_model=d, heads=heads, kv_heads=kv, vocab=vocab, ffn=ffn, ffn_matrices=mats,
                        head_dim=hd, experts=experts if moe else 1, experts_per_token=per_token if moe else 1,
                        active_params=active, total_params=params)
-    mshape = mem.Shape(params, layers, d, arch.heads, how,
-                       mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
-                       arch.experts if moe else None, int(vocab or 0))
+    mshape = memory_shape(params, arch, how, ffn=given_ffn, mlp=mlp)
     return shape, mshape
 
 

@@ -27,7 +27,9 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     step model's layout's), whose schedule holds more activations (``memory.interleaved_penalty``); ``micro_batches``:
     those a replica runs a step, where the step model's layout says (``memory.in_flight``: no more are held)."""
     from estimator.core.training import memory as mem
-    from estimator.services.model_shape import resolve_architecture  # it reads the catalog: only when asked
+
+    # it reads the catalog: only when asked
+    from estimator.services.model_shape import memory_shape, resolve_architecture
     unknown = set(options) - set(MEMORY_KEYS)
     if unknown:
         raise InputError(f"unknown memory input(s): {', '.join(sorted(unknown))}")
@@ -55,16 +57,14 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
         n, arch, _ = resolve_architecture(params=params, **{k: own.get(k) for k in ("layers", "d_model", "heads",
                                                                                     "kv_heads")})
         how = preset.describe_shape(n, "seq_len" not in o)
+        shape_keys.update({k: own[k] for k in ("ffn", "mlp") if k in own})
         o.setdefault("seq_len", own.get("seq_len"))
     else:
         n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
     if "model" in shape_keys:
         _check_model_matches(scenario, preset, shape_keys["model"], n)
     recompute = o.get("activation_recompute", "full" if scenario.recompute else "none")
-    moe = arch.active_params is not None and arch.experts and arch.experts_per_token
-    shape = mem.Shape(n, arch.layers, arch.d_model, arch.heads, how,
-                      mem.expert_params(n, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
-                      arch.experts if moe else None, int(arch.vocab or 0))
+    shape = memory_shape(n, arch, how, ffn=shape_keys.get("ffn"), mlp=shape_keys.get("mlp"))
     strategy = mem.Strategy(o.get("zero", 0), recompute, o.get("tp", 1), o.get("pp", 1), o.get("cp", 1), o.get("ep", 1),
                             o.get("attention_kernel", mem.DEFAULT_ATTENTION), vp=int(vp), micro_batches=micro_batches)
     if no_memory:  # the run's own checks still hold (a tensor-parallel degree that splits no heads), as on a GPU

@@ -172,17 +172,21 @@ def test_chosen_strategy_that_fits(capsys):
 
 def test_a_model_that_no_data_parallel_count_holds_says_what_would():
     """7B parameters unsharded: 16 × 7e9 = 112 GB of model states, plus FlashAttention's activations of the
-    nearest catalog shape (32 layers, d_model 4096, 32 heads): 32·(34·2048·4096 + 4·32·2048) bytes = 9.1 GB, 121 GB
-    in all. Split two ways, pipeline 2 holds 56 + 9.1 GB and tensor parallel 2 holds 56 + 4.6 GB, both within
-    85.52 GB; the tie goes to the lower tensor-parallel degree (``fewest``), so pipeline 2. (With the old kernels'
-    stored scores, 30.6 GB of activations, pipeline 2 held 86.6 GB and only tensor parallel 2 fitted.)"""
-    assert 16 * 7e9 / GB + 32 * (34 * 2048 * 4096 + 4 * 32 * 2048) / GB == pytest.approx(121.1, abs=0.05)
+    nearest catalog shape (Mistral 7B's: 32 layers, d_model 4096, 32 heads, 8 KV heads of 128, a SwiGLU 13,722 wide
+    from the count): 32·((14·4096 + 4·1024 + 6·13,722)·2048 + 4·32·2048) bytes = 9.4 GB and the output layer's 0.3 GB,
+    122 GB in all. Split two ways, pipeline 2 holds 56 + 9.4 GB and tensor parallel 2 holds 56 + 4.7 GB, both within 85.52 GB; the tie goes to
+    the lower tensor-parallel degree (``fewest``), so pipeline 2. (With the old kernels' stored scores, 30.6 GB of
+    activations, pipeline 2 held 86.6 GB and only tensor parallel 2 fitted.)"""
+    per_token = 14 * 4096 + 4 * 1024 + 6 * 13722
+    assert 16 * 7e9 / GB + 32 * (per_token * 2048 + 4 * 32 * 2048) / GB == pytest.approx(121.4, abs=0.05)
     r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256)
     note = next(n for n in r.estimate.notes if n.startswith("memory:"))
     assert note.startswith("memory: 2 × NVIDIA H100 SXM 80GB would hold it with no ZeRO sharding, no activation "
                            "recomputation, pipeline 2; with no ZeRO sharding, no activation recomputation, "
-                           "more devices (data parallel) do not shrink what each one holds (121 GB per device "
+                           "more devices (data parallel) do not shrink what each one holds (122 GB per device "
                            "against 85.52 GB;")
+    assert r.estimate.memory.per_device.total_gb == pytest.approx(16 * 7e9 / GB + 32 * (per_token * 2048 + 4 * 32 * 2048)
+                                                                  / GB + 2048 * (4 * 4096 + 4 * 32000) / GB)
 
 
 @pytest.mark.parametrize("args, message", [

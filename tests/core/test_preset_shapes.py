@@ -17,11 +17,22 @@ from estimator.services import api
 GB = 1e9
 
 
-def act_bytes(layers, d_model, heads, seq_len, micro_batch=1, vocab=0):
+def per_token_bytes(d_model, kv_width=None, ffn=None, gated=False):
+    """A layer's 16-bit activations per token (Korthikanti et al.'s terms at the layer's own widths, queries as wide as
+    d_model here): LayerNorm output 2h, Q and K 2h + 2kv, V 2kv, the output projection's input 2h, dropout h, the MLP's
+    input 2h, the activation's inputs 2f (GeLU) or 4f (gate and up), the down projection's input 2f, dropout h,
+    LayerNorms 4h. A GPT layer (kv = h, f = 4h, plain): 34h."""
+    h = d_model
+    kv = h if kv_width is None else kv_width
+    f = 4 * h if ffn is None else ffn
+    return 2 * h + 2 * h + 2 * kv + 2 * kv + 2 * h + h + 2 * h + (4 if gated else 2) * f + 2 * f + h + 4 * h
+
+
+def act_bytes(layers, d_model, heads, seq_len, micro_batch=1, vocab=0, **widths):
     """The layers' and, where the vocabulary is known, the final LayerNorm's and output layer's inputs and the fp32
     logits (Korthikanti et al. §4.3: 4sbh + 4sbv)."""
     output = seq_len * micro_batch * (4 * d_model + 4 * vocab) if vocab else 0
-    return layers * (34 * seq_len * micro_batch * d_model + 4 * heads * seq_len * micro_batch) + output
+    return layers * (per_token_bytes(d_model, **widths) * seq_len * micro_batch + 4 * heads * seq_len * micro_batch) + output
 
 
 def test_bert_base_memory_uses_bert_base_shape(cli):
@@ -75,12 +86,17 @@ def test_gpt3_fewest_devices_follow_from_gpt3_shape():
 
 
 def test_other_presets_shapes():
-    expected = {"llama-65b": (80, 8192, 64, 2048), "llama2-70b": (80, 8192, 64, 4096),
-                "bloom-176b": (70, 14336, 112, 2048)}
-    for pid, (layers, d_model, heads, seq) in expected.items():
+    # LLaMA 65B and Llama 2 70B: SwiGLU MLPs of 22,016 and 28,672 (their HF configs), Llama 2 70B's 8 KV heads of 128
+    expected = {"llama-65b": (80, 8192, 64, 2048, {"ffn": 22016, "gated": True}),
+                "llama2-70b": (80, 8192, 64, 4096, {"kv_width": 1024, "ffn": 28672, "gated": True}),
+                "bloom-176b": (70, 14336, 112, 2048, {})}
+    for pid, (layers, d_model, heads, seq, widths) in expected.items():
         tm = api.run(preset_id=pid).estimate.memory
         assert (tm.shape.layers, tm.shape.d_model, tm.shape.heads, tm.seq_len) == (layers, d_model, heads, seq), pid
-        assert tm.per_device.activations_gb == pytest.approx(act_bytes(layers, d_model, heads, seq) / GB), pid
+        assert tm.per_device.activations_gb == pytest.approx(act_bytes(layers, d_model, heads, seq, **widths) / GB), pid
+    # Llama 2 70B's layer: 2h + (2h + 0.25h) + 0.25h + 2h + h + 2h + 14h + 7h + h + 4h = 35.5h, above GPT's 34h (a
+    # SwiGLU 3.5h wide stores more than GeLU's 4h; grouped-query attention a little less)
+    assert per_token_bytes(8192, kv_width=1024, ffn=28672, gated=True) == 35.5 * 8192
     assert load_presets()["llama2-70b"].shape["kv_heads"] == 8
     assert "KV heads 8" in api.run(preset_id="llama2-70b").estimate.memory.how
 
@@ -131,7 +147,9 @@ def test_every_shape_has_its_source_and_is_whole():
     for pid, p in shaped.items():
         assert p.why.get("shape", "").strip(), pid
         assert re.search(r"arXiv:\d{4}\.\d{4,5}|HF config", p.why["shape"]), pid  # a primary source
-        assert set(p.shape) <= set(SHAPE_FIELDS) and all(isinstance(x, int) and x > 0 for x in p.shape.values()), pid
+        numbers = {k: x for k, x in p.shape.items() if k != "mlp"}
+        assert set(numbers) <= set(SHAPE_FIELDS) and all(isinstance(x, int) and x > 0 for x in numbers.values()), pid
+        assert p.shape.get("mlp", "plain") in ("plain", "gated"), pid
         assert p.shape["d_model"] % p.shape["heads"] == 0, pid
 
 
@@ -150,6 +168,8 @@ BASE = {"title": "T", "description": "D", "source": "S", "hardware": "h100-sxm",
     ({"layers": 12, "d_model": 768, "heads": 12, "kv_heads": 5}, "shape.kv_heads"),
     ({"layers": 12, "d_model": 768}, "shape.heads"),
     ({"layers": 12, "d_model": 768, "heads": 12, "width": 3}, "shape.width"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "mlp": "swiglu"}, "shape.mlp"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "ffn": 0}, "shape.ffn"),
 ])
 def test_a_bad_shape_is_refused_naming_the_preset_and_field(shape, field):
     with pytest.raises(DataFileError) as exc:

@@ -221,7 +221,7 @@ def test_the_default_batch_is_said_as_the_default(capsys):
 def test_a_utilisation_given_with_a_layout_that_does_not_fit_says_no_time_of_it(capsys):
     d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--utilization", "0.4")
     notes = " ".join(d["notes"])
-    assert "the layout given does not fit in memory (1,176 GB a device of 85.52 GB): the planner's best" in notes
+    assert "the layout given does not fit in memory (1,178 GB a device of 85.52 GB): the planner's best" in notes
     assert "its time is of a run that cannot be made" not in notes
     step_share = next(n for n in d["notes"] if n.startswith("the utilisation given sets the time"))
     assert "of peak over the run for the estimate's FLOPs) sets the memory only" in step_share
@@ -254,7 +254,7 @@ def test_a_deadline_takes_the_fewest_devices_though_time_is_not_monotone_in_them
 
 @pytest.mark.parametrize("target, said", [
     (["--deadline-days", "1"], "meets the deadline; the fastest tried: 12.2 days on 393,216 devices"),
-    (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $27M on 128 devices"),
+    (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $27M on 96 devices"),
 ])
 def test_a_target_no_count_meets_says_the_closest_tried(capsys, target, said):
     assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", *target]) == 2

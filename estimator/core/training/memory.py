@@ -31,7 +31,10 @@ Megatron-Core; Liu et al. 2023, Ring Attention, arXiv:2310.01889) divides every 
 (precision fp8: Transformer Engine's recipe, as in DeepSeek-AI 2024, arXiv:2412.19437, §3.3.3) keeps the
 inputs of the FP8 matrix multiplies in FP8 (1 byte) for the backward pass and the rest at 16 bits
 (``LAYER_TERMS``' last column). The constants are those of a GPT layer (4h MLP, multi-head attention,
-dropout); a SwiGLU MLP stores somewhat more and grouped-query attention somewhat less, not modelled.
+dropout); ``layer_terms`` puts each tensor at its model's own width (the queries', the keys' and values' under
+grouped-query attention, a gated MLP's three matrices), so Qwen3-32B's layer stores 47.2·sbh, not 34 (a review,
+2026-11-29: its SwiGLU is 5h wide and its attention 1.6h). A mixture of experts' layers are counted as a GPT layer's
+(its routed tokens' expert activations not modelled).
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
 worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations; the interleaved schedule
 holds (1 + (p − 1)/(p·v)) times that (``interleaved_penalty``). The last stage holds one
@@ -94,25 +97,45 @@ ATTENTION_KERNELS = ("flash", "eager")
 DEFAULT_ATTENTION = "flash"
 KERNEL_WORDS = {"flash": "FlashAttention", "eager": "eager attention (scores stored)"}
 
-# What a transformer layer stores for its backward pass, per s·b·h (Korthikanti et al. 2022, §4.1): (what, bytes at
+# What a transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1), ``layer_terms``: (what, bytes at
 # 16 bits, split by tensor parallelism even without sequence parallelism, bytes in FP8 training). Sequence
 # parallelism splits every term by t. FP8: Transformer Engine casts the input of each FP8 matrix multiply to FP8 and
 # keeps that FP8 copy for the backward pass (NVIDIA, "Using FP8 with Transformer Engine"; DeepSeek-AI 2024,
 # arXiv:2412.19437, §3.3.3, caches the Linear inputs in FP8 likewise); Q, K, V (FlashAttention in 16 bits), the GeLU's
-# input and the LayerNorms' inputs stay at 16 bits. Sum: 34 at 16 bits (10 not split without sequence parallelism,
+# input and the LayerNorms' inputs stay at 16 bits. A GPT layer's sum, per s·b·h: 34 at 16 bits (10 not split without sequence parallelism,
 # 24 split), 27 in FP8 (+2 with FlashAttention, which keeps its own 16-bit output beside the projection's FP8 copy).
-LAYER_TERMS = (
-    ("attention: the QKV projection's input (LayerNorm output)", 2.0, False, 1.0),
-    ("attention: Q and K", 4.0, True, 4.0),
-    ("attention: V", 2.0, True, 2.0),
-    ("attention: the output projection's input", 2.0, True, 1.0),
-    ("attention: dropout mask", 1.0, False, 1.0),
-    ("MLP: the first linear's input", 2.0, False, 1.0),
-    ("MLP: the GeLU's input (4h)", 8.0, True, 8.0),
-    ("MLP: the second linear's input (4h)", 8.0, True, 4.0),
-    ("MLP: dropout mask", 1.0, False, 1.0),
-    ("the two LayerNorms' inputs", 4.0, False, 4.0),
-)
+# A GPT layer's MLP is 4 × d_model wide (Radford et al. 2019; Brown et al. 2020, §2.1), its attention d_model wide.
+GPT_FFN_RATIO = 4
+
+
+def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: float = 0,
+                mlp_matrices: int = 2) -> tuple[tuple[str, float, bool, float], ...]:
+    """What a transformer layer stores for its backward pass, per token (s·b), for its widths: the queries'
+    (heads × head dimension), the keys' and values' (KV heads × head dimension: grouped-query attention's narrower),
+    the MLP's hidden width and its matrices (2: up and down; 3: a gated unit's gate, up and down). 0: a GPT layer's
+    (d_model, d_model, 4·d_model). The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
+    width: a gated MLP stores the gate's and the up projection's outputs (the activation's inputs) and their product
+    (the down projection's input), 2 × 3 × ffn bytes at 16 bits (2·mats·ffn = 2 × the MLP's parameters ÷ d_model)."""
+    h = float(d_model)
+    q, kv = float(q_width or h), float(kv_width or h)
+    f, m = float(ffn or GPT_FFN_RATIO * h), int(mlp_matrices)
+    act = 2.0 * (m - 1) * f
+    return (
+        ("attention: the QKV projection's input (LayerNorm output)", 2 * h, False, h),
+        ("attention: Q and K", 2 * q + 2 * kv, True, 2 * q + 2 * kv),
+        ("attention: V", 2 * kv, True, 2 * kv),
+        ("attention: the output projection's input", 2 * q, True, q),
+        ("attention: dropout mask", h, False, h),
+        ("MLP: the first linear's input", 2 * h, False, h),
+        ("MLP: the activation's input (GeLU's 4h; a gated unit's gate and up outputs)", act, True, act),
+        ("MLP: the second linear's input", 2 * f, True, f),
+        ("MLP: dropout mask", h, False, h),
+        ("the two LayerNorms' inputs", 4 * h, False, 4 * h),
+    )
+
+
+# A GPT layer's terms per s·b·h: 34 at 16 bits, 27 in FP8 (the sums the module's docstring states)
+LAYER_TERMS = layer_terms(1)
 # Eager attention's scores per a·s²·b (Korthikanti et al. §4.1): softmax output 2, its dropout mask 1, dropout output 2.
 EAGER_SCORES_BYTES = 5.0
 # FlashAttention's log-sum-exp per row and head, fp32 (FlashAttention-2, Dao 2023, §3.1), per a·s·b.
@@ -163,6 +186,17 @@ class Shape:
     expert_params: float = 0.0   # a mixture of experts' parameters in its experts (0: dense)
     experts: int | None = None   # experts per layer (None: dense)
     vocab: int = 0               # the output layer's width, for its logits (0: not known, left out)
+    # the layer's widths for its activations (``layer_terms``; 0: a GPT layer's): the queries' (heads × head dimension),
+    # the keys' and values' each (KV heads × head dimension), the MLP's hidden width and its matrices (2 or 3)
+    q_width: int = 0
+    kv_width: int = 0
+    ffn: int = 0
+    mlp_matrices: int = 2
+
+    @property
+    def widths(self) -> dict:
+        """The layer's widths as ``activation_bytes_per_layer`` takes them."""
+        return {"q_width": self.q_width, "kv_width": self.kv_width, "ffn": self.ffn, "mlp_matrices": self.mlp_matrices}
 
 
 def expert_params(params: float, active_params: float, experts: int, per_token: int) -> float:
@@ -246,20 +280,24 @@ def bytes_per_param(precision: str) -> tuple[float, float, float]:
 
 def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: float, heads: float,
                                tp: int = 1, recompute: str = "none", *, attention: str = DEFAULT_ATTENTION,
-                               sequence_parallel: bool = True, cp: int = 1, fp8: bool = False) -> float:
+                               sequence_parallel: bool = True, cp: int = 1, fp8: bool = False, q_width: float = 0,
+                               kv_width: float = 0, ffn: float = 0, mlp_matrices: int = 2) -> float:
     """Bytes one transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1 and Table 2;
-    FlashAttention's rule, context parallelism and FP8 as the module's docstring says)."""
+    FlashAttention's rule, context parallelism and FP8 as the module's docstring says), at the layer's widths
+    (``layer_terms``; 0: a GPT layer's)."""
     if recompute not in RECOMPUTE:
         raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {recompute!r}")
     if attention not in ATTENTION_KERNELS:
         raise InputError(f"attention kernel must be one of {', '.join(ATTENTION_KERNELS)}, got {attention!r}")
-    sbh = seq_len * micro_batch * d_model
+    sb = seq_len * micro_batch
+    sbh = sb * d_model
     if recompute == "full":
         return FULL_RECOMPUTE_BYTES * sbh / cp
-    split = sum(t[3 if fp8 else 1] for t in LAYER_TERMS if t[2])
-    kept = sum(t[3 if fp8 else 1] for t in LAYER_TERMS if not t[2])
-    if fp8 and attention == "flash":
-        split += FLASH_OUTPUT_BYTES
+    terms = layer_terms(d_model, q_width, kv_width, ffn, mlp_matrices)
+    split = sb * sum(t[3 if fp8 else 1] for t in terms if t[2])
+    kept = sb * sum(t[3 if fp8 else 1] for t in terms if not t[2])
+    if fp8 and attention == "flash":  # the attention's own output, as wide as the queries
+        split += FLASH_OUTPUT_BYTES * sb * (q_width or d_model)
     if recompute == "selective":
         attn = 0.0  # the attention core recomputed: neither scores nor log-sum-exp kept
     elif attention == "eager":  # the scores, a·s×s per sequence, split over the heads' ranks
@@ -267,8 +305,8 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     else:
         attn = FLASH_LSE_BYTES * heads * seq_len * micro_batch
     if sequence_parallel:  # every term split t ways (Table 2's "tensor + sequence parallel" row)
-        return (sbh * (kept + split) + attn) / tp / cp
-    return (sbh * kept + (sbh * split + attn) / tp) / cp
+        return (kept + split + attn) / tp / cp
+    return (kept + (split + attn) / tp) / cp
 
 
 def folded_expert_tp(tp: int, ep: int, dp_cp: float) -> int | None:
@@ -481,7 +519,7 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
     act = shape.layers * activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp,
                                                     st.recompute, attention=st.attention,
                                                     sequence_parallel=st.sequence_parallel, cp=st.cp,
-                                                    fp8=precision in FP8_PRECISIONS)
+                                                    fp8=precision in FP8_PRECISIONS, **shape.widths)
     scale = (FP64_ACTIVATION_SCALE if precision in FP64_PRECISIONS else FP32_ACTIVATION_SCALE
              if precision in FP32_PRECISIONS else 1.0)  # the layers' and inputs' width
     act *= scale

@@ -11,6 +11,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import DataFileError
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import RESULT_KEYS, Estimate
+from estimator.core.training.memory import MLP_KINDS
 from estimator.core.workload.scenario import DEVICE_SITE_FIELDS, Scenario
 
 SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "precision", "hours", "device_hours",
@@ -20,8 +21,11 @@ PUBLISHED_FIELDS = RESULT_KEYS + ("cost_usd_low", "cost_usd_high")
 # A preset's model shape (``shape = { layers = …, d_model = …, heads = … }``, its source in
 # why.shape), for the training memory: the published shape instead of the catalog's model nearest
 # in parameter count. KV heads (grouped-query attention) where they differ from the heads; the
-# sequence length the model was trained at, used unless the user gives one.
-SHAPE_FIELDS = {"layers": B.LAYERS, "d_model": B.D_MODEL, "heads": B.HEADS, "kv_heads": B.HEADS, "seq_len": B.CONTEXT}
+# sequence length the model was trained at, used unless the user gives one. The MLP's width (``ffn``) and kind (``mlp``,
+# ``MLP_KINDS``: plain or gated) where it is not GPT's 4 × d_model of two matrices: its activations' width.
+SHAPE_FIELDS = {"layers": B.LAYERS, "d_model": B.D_MODEL, "heads": B.HEADS, "kv_heads": B.HEADS, "seq_len": B.CONTEXT,
+                "ffn": B.FFN}
+SHAPE_TEXT = {"mlp": MLP_KINDS}
 SHAPE_REQUIRED = ("layers", "d_model", "heads")
 
 # A preset's inputs that belong to its own device: on other hardware they do not apply (a V100's
@@ -89,8 +93,9 @@ class Preset:
         s = self.shape or {}
         kv = s.get("kv_heads", s.get("heads"))
         seq = f", sequence {s['seq_len']}" if seq_len_used and "seq_len" in s else ""
+        mlp = f", a {s.get('mlp', 'plain')} MLP of {s['ffn']:,}" if "ffn" in s else ""
         return (f"{gfmt(params, 3)} parameters with the shape of {self.why['shape']}: layers {s.get('layers')}, "
-                f"d_model {s.get('d_model')}, heads {s.get('heads')}, KV heads {kv}{seq}")
+                f"d_model {s.get('d_model')}, heads {s.get('heads')}, KV heads {kv}{mlp}{seq}")
 
     def scenario(self) -> Scenario:
         kwargs = dict(self.inputs)
@@ -188,14 +193,19 @@ def _shape(shape, why, fail) -> dict[str, int] | None:
         return None
     if not isinstance(shape, Mapping):
         fail("'shape' must be a table (layers, d_model, heads, kv_heads, seq_len)")
-    unknown = sorted(set(shape) - set(SHAPE_FIELDS))
+    unknown = sorted(set(shape) - set(SHAPE_FIELDS) - set(SHAPE_TEXT))
     if unknown:
-        fail(f"unknown field 'shape.{unknown[0]}' (one of {', '.join(SHAPE_FIELDS)})")
+        fail(f"unknown field 'shape.{unknown[0]}' (one of {', '.join([*SHAPE_FIELDS, *SHAPE_TEXT])})")
     missing = [k for k in SHAPE_REQUIRED if k not in shape]
     if missing:
         fail(f"'shape.{missing[0]}' missing: a shape needs {', '.join(SHAPE_REQUIRED)}")
     out = {}
     for key, value in shape.items():
+        if key in SHAPE_TEXT:
+            if value not in SHAPE_TEXT[key]:
+                fail(f"'shape.{key}' must be one of {', '.join(SHAPE_TEXT[key])}, got {value!r}")
+            out[key] = value
+            continue
         bound = SHAPE_FIELDS[key]
         if (isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value)
                 or value != int(value) or not bound.low <= value <= bound.high):
