@@ -284,3 +284,39 @@ def test_the_output_layers_logits_are_counted_on_the_last_stage():
     no_sp = mem.per_device(shape, mem.Strategy(tp=2, sequence_parallel=False), 1, s, b, "bf16")
     layer_no_sp = mem.activation_bytes_per_layer(s, b, h, a, tp=2, sequence_parallel=False)
     assert no_sp.activations_gb == pytest.approx((L * layer_no_sp + s * b * (4 * h + 4 * v / 2)) / GB)
+
+
+# -- a layer at its own widths -------------------------------------------------------------------------------------
+
+def test_a_dense_layer_stores_its_own_widths():
+    """Review 2026-11-29: activations had counted every layer as GPT's (34·sbh: a 4h MLP, attention h wide). Qwen3-32B
+    (d_model 5,120; 64 query heads and 8 KV heads of 128; a SwiGLU of 25,600, its HF config) stores per token 2h (the QKV
+    input) + 2q + 2kv (Q, K) + 2kv (V) + 2q (the output projection's input) + h (dropout) + 2h (the MLP's input) + 4f
+    (gate and up outputs) + 2f (their product) + h (dropout) + 4h (LayerNorms) = 47.2h; a GPT layer 34h."""
+    shape = catalog_shape("qwen3-32b")
+    assert (shape.q_width, shape.kv_width, shape.mlp_matrices) == (8192, 1024, 3)
+    assert shape.ffn == pytest.approx(25600, abs=1)
+    h, q, kv, f = 5120, 8192, 1024, 25600
+    per_token = 2 * h + 2 * q + 2 * kv + 2 * kv + 2 * q + h + 2 * h + 4 * f + 2 * f + h + 4 * h
+    assert per_token == pytest.approx(47.2 * h)
+    s, b = 2048, 2
+    layer = mem.activation_bytes_per_layer(s, b, h, 64, recompute="selective", q_width=q, kv_width=kv, ffn=f,
+                                           mlp_matrices=3)
+    assert layer == pytest.approx(per_token * s * b)
+    assert mem.activation_bytes_per_layer(s, b, h, 64, recompute="selective") == pytest.approx(34 * h * s * b)
+    # FP8 keeps the four matrix multiplies' inputs at one byte: h + q + h + f less; FlashAttention's output adds 2q
+    fp8 = mem.activation_bytes_per_layer(s, b, h, 64, recompute="selective", fp8=True, q_width=q, kv_width=kv, ffn=f,
+                                         mlp_matrices=3)
+    assert fp8 == pytest.approx((per_token - (h + q + h + f) + 2 * q) * s * b)
+    # the estimator's own figure for the model: its layers at those widths
+    bf16 = mem.per_device(shape, mem.Strategy(recompute="selective", tp=8), 1, s, b, "bf16")
+    output = s * b * (4 * h / 8 + 4 * 151936 / 8)
+    assert bf16.activations_gb == pytest.approx((64 * per_token * s * b / 8 + output) / GB, rel=1e-4)
+
+
+def test_a_mixture_of_experts_layer_is_counted_as_a_gpt_layer():
+    """The routed tokens' expert activations are not modelled: a mixture's layers keep GPT's widths."""
+    shape = catalog_shape("mixtral-8x7b")
+    assert (shape.q_width, shape.kv_width, shape.ffn, shape.mlp_matrices) == (0, 0, 0, 2)
+    assert sum(t[1] for t in mem.layer_terms(shape.d_model, **{k: v for k, v in shape.widths.items()})) == \
+        34 * shape.d_model
