@@ -402,7 +402,10 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
              if assumed else "")
     # rounded as the table's memory line (export.memory_line: memory.gb, and the capacity as number_text.gfmt)
     # the activations FlashAttention keeps (no attention scores stored: Dao et al. 2022), when it is the kernel counted
-    flash = f" with FlashAttention{cite.get(FLASH_KEY, '')}" if m.strategy.attention == "flash" else ""
+    # the old kernels said as such: a run before FlashAttention stored the scores (researcher review: BERT-base's 2019
+    # run had read "with FlashAttention")
+    flash = (f" with FlashAttention{cite.get(FLASH_KEY, '')}" if m.strategy.attention == "flash"
+             else " with the attention scores stored")
     return (f" Training {'needs' if measured else 'would need'} {latex_escape(gb(m.per_device.total_gb))}~GB per "
             "device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "

@@ -57,10 +57,14 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
         n, arch, _ = resolve_architecture(params=params, **{k: own.get(k) for k in ("layers", "d_model", "heads",
                                                                                     "kv_heads")})
         how = preset.describe_shape(n, "seq_len" not in o)
-        shape_keys.update({k: own[k] for k in ("ffn", "mlp") if k in own})
         o.setdefault("seq_len", own.get("seq_len"))
+        shape_keys.update({k: own[k] for k in ("ffn", "mlp") if k in own})
     else:
         n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
+    if preset is not None and scenario.year is not None and scenario.year < mem.FLASH_ATTENTION_RUNS_FROM:
+        # a known run from before FlashAttention's kernels were in training stacks (its year the preset's, on its own
+        # device: on another the year is dropped) stored the scores
+        o.setdefault("attention_kernel", "eager")
     if "model" in shape_keys:
         _check_model_matches(scenario, preset, shape_keys["model"], n)
     recompute = o.get("activation_recompute", "full" if scenario.recompute else "none")

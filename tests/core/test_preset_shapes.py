@@ -28,25 +28,31 @@ def per_token_bytes(d_model, kv_width=None, ffn=None, gated=False):
     return 2 * h + 2 * h + 2 * kv + 2 * kv + 2 * h + h + 2 * h + (4 if gated else 2) * f + 2 * f + h + 4 * h
 
 
-def act_bytes(layers, d_model, heads, seq_len, micro_batch=1, vocab=0, **widths):
+def act_bytes(layers, d_model, heads, seq_len, micro_batch=1, vocab=0, eager=False, **widths):
     """The layers' and, where the vocabulary is known, the final LayerNorm's and output layer's inputs and the fp32
-    logits (Korthikanti et al. §4.3: 4sbh + 4sbv)."""
+    logits (Korthikanti et al. §4.3: 4sbh + 4sbv). ``eager``: the attention scores stored (5·a·s² per sequence, the
+    kernels before FlashAttention) in place of FlashAttention's log-sum-exp (4·a·s)."""
     output = seq_len * micro_batch * (4 * d_model + 4 * vocab) if vocab else 0
-    return layers * (per_token_bytes(d_model, **widths) * seq_len * micro_batch + 4 * heads * seq_len * micro_batch) + output
+    attention = 5 * heads * seq_len * seq_len * micro_batch if eager else 4 * heads * seq_len * micro_batch
+    return layers * (per_token_bytes(d_model, **widths) * seq_len * micro_batch + attention) + output
 
 
 def test_bert_base_memory_uses_bert_base_shape(cli):
     """Devlin et al. 2019, §3: BERT-base is 12 layers, H = 768, A = 12; App. A.2: 512-token
-    sequences. Not Gemma 2B's 18 × 2048 at 2,048 tokens (the catalog's nearest in size)."""
+    sequences. Not Gemma 2B's 18 × 2048 at 2,048 tokens (the catalog's nearest in size). Its 2019 kernels stored the
+    attention scores (a preset's run before 2023: ``memory.FLASH_ATTENTION_RUNS_FROM``)."""
     r = cli("estimate", "--preset", "bert-base", "--format", "json")
     assert r.code == 0, r.err
     m = json.loads(r.out)["memory"]
     assert (m["model"]["layers"], m["model"]["d_model"], m["model"]["heads"], m["seq_len"]) == (12, 768, 12, 512)
-    # 12 · (34 · 512 · 768 + 4 · 12 · 512) = 12 · (13,369,344 + 24,576) = 160,727,040 bytes
+    # 12 · 512 · 768 · (34 + 5 · 12 · 512 / 768) = 12 · 393,216 · 74 = 349,175,808 bytes (FlashAttention's rule would
+    # keep 160,727,040)
+    assert act_bytes(12, 768, 12, 512, eager=True) == 349_175_808
     assert act_bytes(12, 768, 12, 512) == 160_727_040
-    assert m["per_device_gb"]["activations"] == pytest.approx(160_727_040 / GB)
+    assert m["per_device_gb"]["activations"] == pytest.approx(349_175_808 / GB)
+    assert m["strategy"]["attention_kernel"] == "eager"
     assert m["per_device_gb"]["weights"] == pytest.approx(2 * 110e6 / GB)
-    assert m["per_device_gb"]["total"] == pytest.approx(16 * 110e6 / GB + 160_727_040 / GB)
+    assert m["per_device_gb"]["total"] == pytest.approx(16 * 110e6 / GB + 349_175_808 / GB)
     assert "shape of BERT-base (Devlin et al. 2019" in m["model"]["source"]
     assert "gemma" not in m["model"]["source"] and "nearest" not in m["model"]["source"]
     table = cli("estimate", "--preset", "bert-base")
@@ -62,11 +68,13 @@ def test_gpt3_presets_use_gpt3_shape(pid):
     tm = api.run(preset_id=pid).estimate.memory
     assert (tm.shape.layers, tm.shape.d_model, tm.shape.heads, tm.seq_len) == (96, 12288, 96, 2048)
     assert tm.shape.params == 175e9
-    # 96 · (34 · 2048 · 12288 + 4 · 96 · 2048) = 96 · 856,424,448 bytes ≈ 82.2 GB (275.4 GB with the scores stored,
-    # 96 · 2048 · 12288 · (34 + 5 · 96 · 2048 / 12288), as the 2020 run's kernels did: --attention-kernel eager), and
-    # the output layer's 2048 · (4 · 12288 + 4 · 50257) = 512,368,640 bytes: 82.7 GB
-    assert tm.per_device.activations_gb == pytest.approx((96 * 856_424_448 + 512_368_640) / GB)
-    assert tm.per_device.activations_gb == pytest.approx(act_bytes(96, 12288, 96, 2048, vocab=50257) / GB)
+    # the scores stored, as the 2020 run's kernels did (a preset's run before 2023): 96 · 2048 · 12288 · (34 + 5 · 96 ·
+    # 2048 / 12288) = 96 · 2,868,903,936 bytes ≈ 275.4 GB (82.2 GB with FlashAttention: --attention-kernel flash), and
+    # the output layer's 2048 · (4 · 12288 + 4 · 50257) = 512,368,640 bytes: 275.9 GB
+    assert tm.per_device.activations_gb == pytest.approx((96 * 2_868_903_936 + 512_368_640) / GB)
+    assert tm.per_device.activations_gb == pytest.approx(act_bytes(96, 12288, 96, 2048, vocab=50257, eager=True) / GB)
+    flash = api.run(preset_id=pid, memory={"attention_kernel": "flash"}).estimate.memory
+    assert flash.per_device.activations_gb == pytest.approx(act_bytes(96, 12288, 96, 2048, vocab=50257) / GB)
     assert "shape of GPT-3 175B (Brown et al. 2020, arXiv:2005.14165, Table 2.1" in tm.note()
     assert "405" not in tm.how and "nearest" not in tm.how
 
@@ -89,7 +97,8 @@ def test_other_presets_shapes():
     # LLaMA 65B and Llama 2 70B: SwiGLU MLPs of 22,016 and 28,672 (their HF configs), Llama 2 70B's 8 KV heads of 128
     expected = {"llama-65b": (80, 8192, 64, 2048, {"ffn": 22016, "gated": True}),
                 "llama2-70b": (80, 8192, 64, 4096, {"kv_width": 1024, "ffn": 28672, "gated": True}),
-                "bloom-176b": (70, 14336, 112, 2048, {})}
+                "bloom-176b": (70, 14336, 112, 2048, {"eager": True})}   # BLOOM's 2022 kernels stored the scores
+    # (LLaMA's 2023 runs used xformers' memory-efficient attention: FlashAttention's rule)
     for pid, (layers, d_model, heads, seq, widths) in expected.items():
         tm = api.run(preset_id=pid).estimate.memory
         assert (tm.shape.layers, tm.shape.d_model, tm.shape.heads, tm.seq_len) == (layers, d_model, heads, seq), pid
@@ -101,10 +110,21 @@ def test_other_presets_shapes():
     assert "KV heads 8" in api.run(preset_id="llama2-70b").estimate.memory.how
 
 
+def test_a_presets_run_before_flashattention_stores_the_scores_on_its_own_device_only():
+    """A known run of 2022 or before stored the attention scores (``memory.FLASH_ATTENTION_RUNS_FROM``); the same
+    model on another device is a new run, its year dropped (presets.DEVICE_FIELDS): FlashAttention's rule. A kernel
+    given wins."""
+    assert api.run(preset_id="t5-11b").estimate.memory.strategy.attention == "eager"
+    assert api.run(preset_id="t5-11b", hardware="h100-sxm").estimate.memory.strategy.attention == "flash"
+    assert api.run(preset_id="llama-65b").estimate.memory.strategy.attention == "flash"   # 2023
+    given = api.run(preset_id="gpt3-175b", memory={"attention_kernel": "flash"}).estimate.memory
+    assert given.strategy.attention == "flash"
+
+
 def test_the_users_sequence_length_wins_over_the_presets():
     tm = api.run(preset_id="bert-base", memory={"seq_len": 128}).estimate.memory
     assert (tm.shape.layers, tm.shape.d_model, tm.seq_len) == (12, 768, 128)
-    assert tm.per_device.activations_gb == pytest.approx(act_bytes(12, 768, 12, 128) / GB)
+    assert tm.per_device.activations_gb == pytest.approx(act_bytes(12, 768, 12, 128, eager=True) / GB)
     assert "sequence 512" not in tm.how
 
 
@@ -195,8 +215,8 @@ def test_estimate_page_memory_follows_the_presets_shape():
     est = api.run(preset_id="bert-base").estimate
     line = next(m.value for m in at.markdown if m.value.startswith("**Training memory**"))
     assert line == f"**Training memory**: {md_escape(memory_line(est), limit=400)}"
-    # 16 × 110e6 bytes of model states and 0.161 GB of activations (test_bert_base_memory_uses_bert_base_shape)
-    assert memory_line(est).startswith("1.92 GB per device") and "activations 0.161" in memory_line(est)
+    # 16 × 110e6 bytes of model states and 0.349 GB of activations (test_bert_base_memory_uses_bert_base_shape)
+    assert memory_line(est).startswith("2.11 GB per device") and "activations 0.349" in memory_line(est)
     note = next(n for n in est.notes if n.startswith("memory:"))
     assert "shape of BERT-base (Devlin et al. 2019" in note and "sequence 512" in note
     assert md_escape(note, limit=600) in [i.value for i in at.info]  # "How this was computed" shows it

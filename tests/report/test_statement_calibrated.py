@@ -123,11 +123,11 @@ def test_a_published_runs_memory_is_of_the_settings_assumed_not_of_the_run(prese
 def test_the_gpt3_memory_sentence():
     """GPT-3 on 8 devices, a scenario of the tool's settings (not the published run's split): its verdict stated."""
     _, st = _statement(preset_id="gpt3-175b", devices=8)
-    # 16 × 175e9 = 2,800 GB of model states and 82.7 GB of activations, FlashAttention's and the output layer's; the
-    # fewest devices with ZeRO-3's gathered layer (96 on two pipeline stages before it was counted)
-    # (test_preset_shapes.py)
-    assert (" Training would need 2,883~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
-            "activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} against 34.36~GB "
+    # 16 × 175e9 = 2,800 GB of model states and 275.9 GB of activations, the 2020 run's kernels' (the scores stored) and
+    # the output layer's; the fewest devices with ZeRO-3's gathered layer (96 on two pipeline stages before it was
+    # counted) (test_preset_shapes.py)
+    assert (" Training would need 3,076~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
+            "activations~\\cite{korthikanti2022reducing} with the attention scores stored against 34.36~GB "
             "of device memory, which would not fit with no ZeRO sharding, no activation recomputation; the fewest "
             "devices that hold it are 104 with ZeRO-3, full recomputation, tensor parallel 4.") in st.tex
 
@@ -177,16 +177,18 @@ def test_device_hours_read_as_in_the_other_exports():
 
 def test_training_memory_is_rounded_as_the_table():
     """Audit: the table printed "3,075 GB per device" and the statement "3,080~GB" (moved from test_statement.py); now
-    2,883 GB (FlashAttention's activations, test_preset_shapes.py), a four-digit figure rounded alike."""
+    3,076 GB again (the 2020 run's kernels stored the scores, test_preset_shapes.py), a four-digit figure rounded
+    alike."""
     r, st = _statement(preset_id="gpt3-175b", devices=8)  # a scenario: its memory stated
-    assert memory_line(r.estimate).startswith("2,883 GB per device of 34.36 GB")
-    assert "Training would need 2,883~GB per device for weights" in st.tex and "against 34.36~GB of device memory" in st.tex
+    assert memory_line(r.estimate).startswith("3,076 GB per device of 34.36 GB")
+    assert "Training would need 3,076~GB per device for weights" in st.tex and "against 34.36~GB of device memory" in st.tex
 
 
 def test_the_memory_capacity_and_an_assumed_shape_are_as_the_table_says():
     r, st = _statement(preset_id="t5-11b", devices=8)  # a scenario: its memory stated
     assert "of 34.36 GB" in memory_line(r.estimate) and "assumed, the catalog's model nearest" in r.estimate.memory.how
-    assert ("activations~\\cite{korthikanti2022reducing} with FlashAttention~\\cite{dao2022flashattention} (the model's shape assumed from llama-2-13b, the catalog's "
+    assert ("activations~\\cite{korthikanti2022reducing} with the attention scores stored "
+            "(the model's shape assumed from llama-2-13b, the catalog's "
             "model nearest in parameter count) against 34.36~GB of device memory") in st.tex
     _, gpt3 = _statement(preset_id="gpt3-175b", devices=8)
     assert "GB of device memory" in gpt3.tex and "shape assumed" not in gpt3.tex  # GPT-3's own published shape

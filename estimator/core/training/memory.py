@@ -95,6 +95,13 @@ RECOMPUTE = ("none", "selective", "full")
 # softmax output, its dropout mask and output stored, Korthikanti et al.'s 5as/h term).
 ATTENTION_KERNELS = ("flash", "eager")
 DEFAULT_ATTENTION = "flash"
+# The first year of known runs with FlashAttention-class kernels: FlashAttention was published in May 2022 (Dao et al.,
+# arXiv:2205.14135) and reached the common stacks after (PyTorch 2.0's scaled_dot_product_attention, March 2023); the
+# known runs of 2022 and before stored the scores (BLOOM, trained March–July 2022, on Megatron-DeepSpeed's fused
+# scale-mask-softmax: BigScience 2022, arXiv:2211.05100, §3.4; LLaMA's 2023 run used xformers' memory-efficient
+# attention, which stores none: Touvron et al. 2023, arXiv:2302.13971, §2.4). So a preset's run of an earlier year
+# takes ``eager`` unless the user gives the kernel.
+FLASH_ATTENTION_RUNS_FROM = 2023
 KERNEL_WORDS = {"flash": "FlashAttention", "eager": "eager attention (scores stored)"}
 
 # What a transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1), ``layer_terms``: (what, bytes at
