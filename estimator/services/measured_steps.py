@@ -44,7 +44,9 @@ MEMORY_PREDICTORS = ("memory model", "states only", "scores stored")
 
 def _memory_gb(m: MeasuredStep) -> dict[str, float]:
     """The memory model's GB per device for the measured step, and its two baselines' (``MEMORY_PREDICTORS``)."""
-    shape = mem.Shape(params=m.params, layers=m.layers, d_model=m.d_model, heads=m.heads, vocab=m.vocab)
+    head_dim = m.d_model // m.heads
+    shape = mem.Shape(params=m.params, layers=m.layers, d_model=m.d_model, heads=m.heads, vocab=m.vocab,
+                      q_width=m.heads * head_dim, kv_width=m.kv_heads * head_dim, ffn=m.ffn, mlp_matrices=m.ffn_matrices)
 
     def of(attention: str) -> mem.Breakdown:
         return mem.per_device(shape, mem.Strategy(attention=attention), 1, m.seq_len, m.micro_batch, m.precision)

@@ -32,7 +32,15 @@ DEFAULT_MLP = "plain"
 PLAIN_MLP = {**{f"gpt-3-{size}": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_model, 2 matrices"
                 for size in ("125m", "350m", "760m", "1.3b", "2.7b", "6.7b", "175b")},
              "nemotron-4-15b": "Parmar et al. 2024, arXiv:2402.16819: squared-ReLU MLP, 2 matrices",
-             "nemotron-4-340b": "arXiv:2406.11704 and NeMo's Nemotron4Config340B: squared-ReLU MLP, 2 matrices"}
+             "nemotron-4-340b": "arXiv:2406.11704 and NeMo's Nemotron4Config340B: squared-ReLU MLP, 2 matrices",
+             "gpt-j-6b": "EleutherAI/gpt-j-6b config.json: n_inner unset, so GPT-2's MLP of 4 × n_embd, GELU, 2 matrices",
+             **{f"starcoder2-{size}": f"bigcode/starcoder2-{size} config.json: a 2-matrix GELU MLP of 4 × hidden_size"
+                for size in ("3b", "7b", "15b")}}
+# A plain MLP given no width is GPT's 4 × d_model (Brown et al. 2020, §2.1) unless the parameter count puts it further
+# than this from that (a nominal count, 175B for GPT-3's 174.6B, moves the width 0.4%; a bare count that borrows a
+# GPT-3 shape, 2e8 on GPT-3 Small's, 2.35×): then the width the count leaves, as the step model takes it (review
+# 2026-11-29: the memory had kept 4h where the step model widened the MLP to the count)
+PLAIN_WIDTH_TOLERANCE = 0.10
 # Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
 # attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
 # (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches. DeepSeek-R1 is the same
@@ -67,13 +75,17 @@ def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None
                  mlp: str | None = None) -> mem.Shape:
     """The training memory's shape of a resolved architecture: a dense model's layer at its own widths (the queries',
     the keys' and values', the MLP's: ``ffn`` where given, a gated MLP's from the count, a plain one GPT's 4 × d_model,
-    as ``PLAIN_MLP``'s are), a mixture of experts' layers at a GPT layer's (``mem.layer_terms``)."""
+    as ``PLAIN_MLP``'s are, unless the count is further from it than ``PLAIN_WIDTH_TOLERANCE``), a mixture of experts'
+    layers at a GPT layer's (``mem.layer_terms``)."""
     moe = bool(arch.active_params is not None and arch.experts and arch.experts_per_token)
     widths = {}
     if not moe:
         heads, kv, hd = attention_dims(arch)
         mats = mlp_matrices(arch, mlp)
-        width = ffn if ffn is not None else ffn_from_count(params, arch, mats) if mats == MLP_KINDS["gated"] else 0
+        counted = ffn_from_count(params, arch, mats)
+        gpt = mem.GPT_FFN_RATIO * arch.d_model
+        plain_gpt = mats == MLP_KINDS["plain"] and abs(counted / gpt - 1.0) <= PLAIN_WIDTH_TOLERANCE
+        width = ffn if ffn is not None else 0 if plain_gpt else counted
         widths = {"q_width": heads * hd, "kv_width": kv * hd, "ffn": int(width), "mlp_matrices": mats}
     return mem.Shape(params, arch.layers, arch.d_model, arch.heads, how,
                      mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,

@@ -190,6 +190,9 @@ BASE = {"title": "T", "description": "D", "source": "S", "hardware": "h100-sxm",
     ({"layers": 12, "d_model": 768, "heads": 12, "width": 3}, "shape.width"),
     ({"layers": 12, "d_model": 768, "heads": 12, "mlp": "swiglu"}, "shape.mlp"),
     ({"layers": 12, "d_model": 768, "heads": 12, "ffn": 0}, "shape.ffn"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "ffn": 3072}, "shape.mlp"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "mlp": "gated"}, "shape.ffn"),
+    ({"layers": 12, "d_model": 768, "heads": 12, "ffn": 3072, "mlp": ["gated"]}, "shape.mlp"),
 ])
 def test_a_bad_shape_is_refused_naming_the_preset_and_field(shape, field):
     with pytest.raises(DataFileError) as exc:

@@ -119,8 +119,11 @@ def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: fl
                 mlp_matrices: int = 2) -> tuple[tuple[str, float, bool, float], ...]:
     """What a transformer layer stores for its backward pass, per token (s·b), for its widths: the queries'
     (heads × head dimension), the keys' and values' (KV heads × head dimension: grouped-query attention's narrower),
-    the MLP's hidden width and its matrices (2: up and down; 3: a gated unit's gate, up and down). 0: a GPT layer's
-    (d_model, d_model, 4·d_model). The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
+    the MLP's hidden width and its matrices (2: up and down; 3: a gated unit's gate, up and down). A width of 0 is a
+    GPT layer's (d_model for the attention, 4·d_model for the MLP: with 3 matrices, a gated MLP of that width). A gated
+    unit is taken fused, as Megatron-Core's and Transformer Engine's are (an unfused one, Hugging Face's ``LlamaMLP``,
+    also keeps the activation's output: 2 × ffn bytes more). Dropout masks are counted whether or not the run uses
+    dropout, and Qwen3's and Gemma 2's extra norms are not (a few h each). The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
     width: a gated MLP stores the gate's and the up projection's outputs (the activation's inputs) and their product
     (the down projection's input), 2 × 3 × ffn bytes at 16 bits (2·mats·ffn = 2 × the MLP's parameters ÷ d_model)."""
     h = float(d_model)
@@ -678,7 +681,13 @@ class TrainingMemory:
             "optimizer": "adam", "bytes_per_param": list(bytes_per_param(self.precision)),
             "model": {"params": self.shape.params, "layers": self.shape.layers, "d_model": self.shape.d_model,
                       "heads": self.shape.heads, "expert_params": self.shape.expert_params,
-                      "experts": self.shape.experts, "vocab": self.shape.vocab or None, "source": self.how},
+                      "experts": self.shape.experts, "vocab": self.shape.vocab or None,
+                      # the layer's widths its activations are counted at (``layer_terms``: 0 read as a GPT layer's)
+                      "activation_widths": {"queries": self.shape.q_width or self.shape.d_model,
+                                            "keys_values": self.shape.kv_width or self.shape.d_model,
+                                            "mlp": self.shape.ffn or GPT_FFN_RATIO * self.shape.d_model,
+                                            "mlp_matrices": self.shape.mlp_matrices},
+                      "source": self.how},
             "source": f"model states: {PAPER_ZERO}; activations: {PAPER_ACT}"
                       + (f", with {PAPER_FLASH}" if self.strategy.attention == "flash" else ", eager attention"),
         }

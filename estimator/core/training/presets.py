@@ -192,7 +192,7 @@ def _shape(shape, why, fail) -> dict[str, int] | None:
     if shape is None:
         return None
     if not isinstance(shape, Mapping):
-        fail("'shape' must be a table (layers, d_model, heads, kv_heads, seq_len)")
+        fail(f"'shape' must be a table ({', '.join([*SHAPE_FIELDS, *SHAPE_TEXT])})")
     unknown = sorted(set(shape) - set(SHAPE_FIELDS) - set(SHAPE_TEXT))
     if unknown:
         fail(f"unknown field 'shape.{unknown[0]}' (one of {', '.join([*SHAPE_FIELDS, *SHAPE_TEXT])})")
@@ -202,7 +202,7 @@ def _shape(shape, why, fail) -> dict[str, int] | None:
     out = {}
     for key, value in shape.items():
         if key in SHAPE_TEXT:
-            if value not in SHAPE_TEXT[key]:
+            if not isinstance(value, str) or value not in SHAPE_TEXT[key]:
                 fail(f"'shape.{key}' must be one of {', '.join(SHAPE_TEXT[key])}, got {value!r}")
             out[key] = value
             continue
@@ -215,6 +215,8 @@ def _shape(shape, why, fail) -> dict[str, int] | None:
         fail(f"'shape.heads' {out['heads']} must divide shape.d_model {out['d_model']}")
     if out["heads"] % out.get("kv_heads", out["heads"]):
         fail(f"'shape.kv_heads' {out['kv_heads']} must divide shape.heads {out['heads']}")
+    if ("ffn" in out) != ("mlp" in out):  # a width without its kind read as plain, a kind without its width as the count's
+        fail(f"'shape.{'mlp' if 'ffn' in out else 'ffn'}' missing: give the MLP's width (ffn) and kind (mlp) together")
     if not isinstance(why.get("shape"), str) or not why["shape"].strip():
         fail("'shape' needs its source in why.shape")
     return out
