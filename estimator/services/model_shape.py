@@ -47,6 +47,11 @@ PLAIN_WIDTH_TOLERANCE = 0.10
 # architecture (arXiv:2501.12948 §2.2: trained from DeepSeek-V3-Base; its catalog entry the same fields): final review
 # 2026-11-28, timed at 1,560 tokens/s a device against DeepSeek-V3's 1,900 on one layout.
 STEP_ATTENTION = {"deepseek-v3": (128, 128, 128), "deepseek-r1": (128, 128, 128)}   # heads, KV heads, head dimension
+# The MLP width a token passes through where the active count cannot give it (its attention's parameters are not
+# STEP_ATTENTION's): DeepSeek-V3's 8 routed experts and 1 shared expert of 2,048 each, and its first 3 layers dense of
+# 18,432 (DeepSeek-AI 2024, arXiv:2412.19437, §4.2; its config's moe_intermediate_size 2048, n_shared_experts 1,
+# intermediate_size 18432): 18,432 in every layer. DeepSeek-R1 is the same architecture.
+TOKEN_MLP_WIDTH = {"deepseek-v3": 18432, "deepseek-r1": 18432}
 
 
 def mlp_matrices(arch: Architecture, mlp: str | None = None) -> int:
@@ -62,10 +67,12 @@ def attention_dims(arch: Architecture) -> tuple[int, int, int]:
     return STEP_ATTENTION.get(arch.name, (arch.heads, arch.kv_heads, round(arch.head_size)))
 
 
-def ffn_from_count(params: float, arch: Architecture, mats: int) -> int:
-    """The MLP's width that the parameter count leaves after the embedding, output and attention matrices."""
+def ffn_from_count(params: float, arch: Architecture, mats: int, experts: int | None = None) -> int:
+    """The MLP's width that the parameter count leaves after the embedding, output and attention matrices, over the
+    ``experts`` (the architecture's by default; 1 for the width a token passes through, from the active count)."""
     heads, kv, hd = attention_dims(arch)
-    d, experts = arch.d_model, arch.experts or 1
+    d = arch.d_model
+    experts = (arch.experts or 1) if experts is None else experts
     attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
     emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
     return max(1, round((params - emb - arch.layers * attention) / (arch.layers * experts * mats * d)))
@@ -75,18 +82,26 @@ def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None
                  mlp: str | None = None) -> mem.Shape:
     """The training memory's shape of a resolved architecture: a dense model's layer at its own widths (the queries',
     the keys' and values', the MLP's: ``ffn`` where given, a gated MLP's from the count, a plain one GPT's 4 × d_model,
-    as ``PLAIN_MLP``'s are, unless the count is further from it than ``PLAIN_WIDTH_TOLERANCE``), a mixture of experts'
-    layers at a GPT layer's (``mem.layer_terms``)."""
+    as ``PLAIN_MLP``'s are, unless the count is further from it than ``PLAIN_WIDTH_TOLERANCE``); a mixture of experts'
+    the width a token passes through, from its active count (``TOKEN_MLP_WIDTH`` where that cannot say), and its
+    input once for the router and once for each of its k routed experts (``mem.layer_terms``)."""
     moe = bool(arch.active_params is not None and arch.experts and arch.experts_per_token)
-    widths = {}
-    if not moe:
-        heads, kv, hd = attention_dims(arch)
-        mats = mlp_matrices(arch, mlp)
+    heads, kv, hd = attention_dims(arch)
+    mats = mlp_matrices(arch, mlp)
+    if moe:  # the router's input (the LayerNorm's output, a shared expert's too) and the k routed copies
+        width = TOKEN_MLP_WIDTH.get(arch.name) or ffn_from_count(float(arch.active_params), arch, mats, experts=1)
+        widths = {"ffn": int(width), "mlp_inputs": float(arch.experts_per_token + 1)}
+    else:
         counted = ffn_from_count(params, arch, mats)
         gpt = mem.GPT_FFN_RATIO * arch.d_model
-        plain_gpt = mats == MLP_KINDS["plain"] and abs(counted / gpt - 1.0) <= PLAIN_WIDTH_TOLERANCE
-        width = ffn if ffn is not None else 0 if plain_gpt else counted
-        widths = {"q_width": heads * hd, "kv_width": kv * hd, "ffn": int(width), "mlp_matrices": mats}
+        # without a vocabulary the count holds the embeddings too: it says nothing of the MLP (BERT-base's preset shape)
+        plain_gpt = mats == MLP_KINDS["plain"] and (not arch.vocab or abs(counted / gpt - 1.0) <= PLAIN_WIDTH_TOLERANCE)
+        widths = {"ffn": int(ffn if ffn is not None else 0 if plain_gpt else counted)}
+    # multi-head latent attention stores its compressed latents and recomputes the up-projections to Q, K and V for the
+    # backward (DeepSeek-AI 2024, arXiv:2412.19437, §3.3.3, "Recomputation of RMSNorm and MLA Up-Projection"): its
+    # stored attention is taken at d_model's width, a GPT layer's, not at the 128 heads STEP_ATTENTION computes
+    mla = arch.name in STEP_ATTENTION
+    widths.update({"q_width": 0 if mla else heads * hd, "kv_width": 0 if mla else kv * hd, "mlp_matrices": mats})
     return mem.Shape(params, arch.layers, arch.d_model, arch.heads, how,
                      mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
                      arch.experts if moe else None, int(arch.vocab or 0), **widths)

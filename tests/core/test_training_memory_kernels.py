@@ -314,9 +314,29 @@ def test_a_dense_layer_stores_its_own_widths():
     assert bf16.activations_gb == pytest.approx((64 * per_token * s * b / 8 + output) / GB, rel=1e-4)
 
 
-def test_a_mixture_of_experts_layer_is_counted_as_a_gpt_layer():
-    """The routed tokens' expert activations are not modelled: a mixture's layers keep GPT's widths."""
+def test_a_mixture_of_experts_layer_stores_each_routed_copy_and_its_experts():
+    """Review 2026-11-29: a mixture's layers had been counted as a GPT layer's (34h), Mixtral 8x7B about 1.7x low. Per
+    token it stores the router's input and k = 2 dispatched copies (2h each), and the activations of the two experts it
+    passes through, a SwiGLU of 2 x 14,336 from its active count (12.9B): 2h + (2q + 2kv) + 2kv + 2q + h + 3 x 2h +
+    6 x 28,672 + h + 4h = 61h. DeepSeek-V3's width is stated (8 routed and 1 shared expert of 2,048: 18,432)."""
     shape = catalog_shape("mixtral-8x7b")
-    assert (shape.q_width, shape.kv_width, shape.ffn, shape.mlp_matrices) == (0, 0, 0, 2)
-    assert sum(t[1] for t in mem.layer_terms(shape.d_model, **{k: v for k, v in shape.widths.items()})) == \
-        34 * shape.d_model
+    assert (shape.q_width, shape.kv_width, shape.mlp_matrices, shape.mlp_inputs) == (4096, 1024, 3, 3.0)
+    assert shape.ffn == pytest.approx(28672, rel=1e-3)
+    h, q, kv, f = 4096, 4096, 1024, shape.ffn
+    per_token = 2 * h + 2 * q + 2 * kv + 2 * kv + 2 * q + h + 3 * 2 * h + 6 * f + h + 4 * h
+    assert sum(t[1] for t in mem.layer_terms(h, **shape.widths)) == pytest.approx(per_token)
+    assert per_token / h == pytest.approx(61.0, abs=0.01)
+    deepseek = catalog_shape("deepseek-v3")
+    # its latent attention stores the latents and recomputes the up-projections (arXiv:2412.19437 §3.3.3): d_model wide
+    assert (deepseek.ffn, deepseek.mlp_inputs, deepseek.q_width, deepseek.kv_width) == (18432, 9.0, 0, 0)
+
+
+def test_deepseek_v3s_published_layout_fits_an_80_gb_device(capsys):
+    """DeepSeek-V3 trained on 2,048 H800s (80 GB) at PP 16, EP 64, ZeRO-1, FP8, sequence 4,096 (arXiv:2412.19437 §3.2,
+    §4.2; its fitted row trmfu-054, entered as selective recomputation, DualPipe as 1F1B): the count holds it, tightly
+    (its own recipe stores less still: RMSNorm recomputed, SwiGLU's inputs in FP8, §3.3.3)."""
+    m = cli_json(capsys, "estimate", "--model", "deepseek-v3", "--tokens", "14.8e12", "--hardware", "h800", "--devices",
+                 "2048", "--tp", "1", "--pp", "16", "--ep", "64", "--zero", "1", "--precision", "fp8",
+                 "--activation-recompute", "selective", "--seq-len", "4096", "--micro-batch", "1",
+                 "--global-batch-tokens", "62914560")
+    assert m["fits"] is True and m["tight"] is True and 75 < m["per_device_gb"]["total"] < 80

@@ -33,8 +33,9 @@ inputs of the FP8 matrix multiplies in FP8 (1 byte) for the backward pass and th
 (``LAYER_TERMS``' last column). The constants are those of a GPT layer (4h MLP, multi-head attention,
 dropout); ``layer_terms`` puts each tensor at its model's own width (the queries', the keys' and values' under
 grouped-query attention, a gated MLP's three matrices), so Qwen3-32B's layer stores 47.2·sbh, not 34 (a review,
-2026-11-29: its SwiGLU is 5h wide and its attention 1.6h). A mixture of experts' layers are counted as a GPT layer's
-(its routed tokens' expert activations not modelled).
+2026-11-29: its SwiGLU is 5h wide and its attention 1.6h). A mixture of experts' layer stores, for each token, k copies
++ 1 copies of its input and the activations of the experts it passes through (their width from the active parameters):
+Mixtral 8x7B's 61·sbh. The routing is taken as even (each device's experts receive its own tokens' share).
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
 worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations; the interleaved schedule
 holds (1 + (p − 1)/(p·v)) times that (``interleaved_penalty``). The last stage holds one
@@ -116,14 +117,17 @@ GPT_FFN_RATIO = 4
 
 
 def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: float = 0,
-                mlp_matrices: int = 2) -> tuple[tuple[str, float, bool, float], ...]:
+                mlp_matrices: int = 2, mlp_inputs: float = 1) -> tuple[tuple[str, float, bool, float], ...]:
     """What a transformer layer stores for its backward pass, per token (s·b), for its widths: the queries'
     (heads × head dimension), the keys' and values' (KV heads × head dimension: grouped-query attention's narrower),
     the MLP's hidden width and its matrices (2: up and down; 3: a gated unit's gate, up and down). A width of 0 is a
     GPT layer's (d_model for the attention, 4·d_model for the MLP: with 3 matrices, a gated MLP of that width). A gated
     unit is taken fused, as Megatron-Core's and Transformer Engine's are (an unfused one, Hugging Face's ``LlamaMLP``,
     also keeps the activation's output: 2 × ffn bytes more). Dropout masks are counted whether or not the run uses
-    dropout, and Qwen3's and Gemma 2's extra norms are not (a few h each). The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
+    dropout, and Qwen3's and Gemma 2's extra norms are not (a few h each). A mixture of experts: ``ffn`` the width a
+    token passes through (its k routed experts' and any shared expert's together) and ``mlp_inputs`` the copies of its
+    input kept: the router's (and a shared expert's) and each of the k dispatched copies (Megatron-Core's permuted
+    tokens, each the input of an expert's first linear): k + 1. The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
     width: a gated MLP stores the gate's and the up projection's outputs (the activation's inputs) and their product
     (the down projection's input), 2 × 3 × ffn bytes at 16 bits (2·mats·ffn = 2 × the MLP's parameters ÷ d_model)."""
     h = float(d_model)
@@ -136,7 +140,7 @@ def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: fl
         ("attention: V", 2 * kv, True, 2 * kv),
         ("attention: the output projection's input", 2 * q, True, q),
         ("attention: dropout mask", h, False, h),
-        ("MLP: the first linear's input", 2 * h, False, h),
+        ("MLP: the first linear's input (a mixture's: each routed copy)", 2 * h * mlp_inputs, False, h * mlp_inputs),
         ("MLP: the activation's input (GeLU's 4h; a gated unit's gate and up outputs)", act, True, act),
         ("MLP: the second linear's input", 2 * f, True, f),
         ("MLP: dropout mask", h, False, h),
@@ -202,11 +206,13 @@ class Shape:
     kv_width: int = 0
     ffn: int = 0
     mlp_matrices: int = 2
+    mlp_inputs: float = 1.0   # copies of the MLP's input kept: a mixture's routed experts per token (``layer_terms``)
 
     @property
     def widths(self) -> dict:
         """The layer's widths as ``activation_bytes_per_layer`` takes them."""
-        return {"q_width": self.q_width, "kv_width": self.kv_width, "ffn": self.ffn, "mlp_matrices": self.mlp_matrices}
+        return {"q_width": self.q_width, "kv_width": self.kv_width, "ffn": self.ffn, "mlp_matrices": self.mlp_matrices,
+                "mlp_inputs": self.mlp_inputs}
 
 
 def expert_params(params: float, active_params: float, experts: int, per_token: int) -> float:
@@ -291,7 +297,8 @@ def bytes_per_param(precision: str) -> tuple[float, float, float]:
 def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: float, heads: float,
                                tp: int = 1, recompute: str = "none", *, attention: str = DEFAULT_ATTENTION,
                                sequence_parallel: bool = True, cp: int = 1, fp8: bool = False, q_width: float = 0,
-                               kv_width: float = 0, ffn: float = 0, mlp_matrices: int = 2) -> float:
+                               kv_width: float = 0, ffn: float = 0, mlp_matrices: int = 2,
+                               mlp_inputs: float = 1) -> float:
     """Bytes one transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1 and Table 2;
     FlashAttention's rule, context parallelism and FP8 as the module's docstring says), at the layer's widths
     (``layer_terms``; 0: a GPT layer's)."""
@@ -303,7 +310,7 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     sbh = sb * d_model
     if recompute == "full":
         return FULL_RECOMPUTE_BYTES * sbh / cp
-    terms = layer_terms(d_model, q_width, kv_width, ffn, mlp_matrices)
+    terms = layer_terms(d_model, q_width, kv_width, ffn, mlp_matrices, mlp_inputs)
     split = sb * sum(t[3 if fp8 else 1] for t in terms if t[2])
     kept = sb * sum(t[3 if fp8 else 1] for t in terms if not t[2])
     if fp8 and attention == "flash":  # the attention's own output, as wide as the queries
@@ -686,7 +693,8 @@ class TrainingMemory:
                       "activation_widths": {"queries": self.shape.q_width or self.shape.d_model,
                                             "keys_values": self.shape.kv_width or self.shape.d_model,
                                             "mlp": self.shape.ffn or GPT_FFN_RATIO * self.shape.d_model,
-                                            "mlp_matrices": self.shape.mlp_matrices},
+                                            "mlp_matrices": self.shape.mlp_matrices,
+                                            "mlp_input_copies": self.shape.mlp_inputs},
                       "source": self.how},
             "source": f"model states: {PAPER_ZERO}; activations: {PAPER_ACT}"
                       + (f", with {PAPER_FLASH}" if self.strategy.attention == "flash" else ", eager attention"),
