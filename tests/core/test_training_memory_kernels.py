@@ -212,16 +212,18 @@ def test_expert_parallelism_divides_a_mixtures_expert_states():
 def test_fp8_keeps_the_matrix_multiplies_inputs_at_one_byte():
     """Transformer Engine's FP8 recipe keeps the inputs of the QKV, output-projection and two MLP matrix multiplies
     in FP8 for the backward pass (2 + 2 + 2 + 8 = 14·sbh at 16 bits become 7), the rest at 16 bits: 27·sbh in
-    place of 34; FlashAttention keeps its own 16-bit output beside the projection's FP8 copy (+2)."""
+    place of 34; FlashAttention keeps its own 16-bit output beside the projection's FP8 copy (+2), unless selective
+    recomputation recomputes it with the attention core."""
     s, b, h, a = 2048, 1, 4096, 32
     assert mem.activation_bytes_per_layer(s, b, h, a, recompute="selective", fp8=True) == \
-        pytest.approx(29 * s * b * h)
+        pytest.approx(27 * s * b * h)
+    assert mem.activation_bytes_per_layer(s, b, h, a, fp8=True) == pytest.approx(29 * s * b * h + 4 * a * s * b)
     assert mem.activation_bytes_per_layer(s, b, h, a, recompute="selective", fp8=True, attention="eager") == \
         pytest.approx(27 * s * b * h)
     shape = mem.Shape(6.738e9, 32, h, a)
     fp8 = mem.per_device(shape, mem.Strategy(recompute="selective"), 1, s, b, "fp8")
     bf16 = mem.per_device(shape, mem.Strategy(recompute="selective"), 1, s, b, "bf16")
-    assert fp8.activations_gb == pytest.approx(bf16.activations_gb * 29 / 34)
+    assert fp8.activations_gb == pytest.approx(bf16.activations_gb * 27 / 34)
     assert fp8.weights_gb == bf16.weights_gb  # master weights and Adam states as in mixed precision
 
 
@@ -304,10 +306,11 @@ def test_a_dense_layer_stores_its_own_widths():
                                            mlp_matrices=3)
     assert layer == pytest.approx(per_token * s * b)
     assert mem.activation_bytes_per_layer(s, b, h, 64, recompute="selective") == pytest.approx(34 * h * s * b)
-    # FP8 keeps the four matrix multiplies' inputs at one byte: h + q + h + f less; FlashAttention's output adds 2q
+    # FP8 keeps the four matrix multiplies' inputs at one byte: h + q + h + f less (FlashAttention's own output, 2q,
+    # recomputed with the attention core under selective recomputation)
     fp8 = mem.activation_bytes_per_layer(s, b, h, 64, recompute="selective", fp8=True, q_width=q, kv_width=kv, ffn=f,
                                          mlp_matrices=3)
-    assert fp8 == pytest.approx((per_token - (h + q + h + f) + 2 * q) * s * b)
+    assert fp8 == pytest.approx((per_token - (h + q + h + f)) * s * b)
     # the estimator's own figure for the model: its layers at those widths
     bf16 = mem.per_device(shape, mem.Strategy(recompute="selective", tp=8), 1, s, b, "bf16")
     output = s * b * (4 * h / 8 + 4 * 151936 / 8)
@@ -333,10 +336,10 @@ def test_a_mixture_of_experts_layer_stores_each_routed_copy_and_its_experts():
 
 def test_deepseek_v3s_published_layout_fits_an_80_gb_device(capsys):
     """DeepSeek-V3 trained on 2,048 H800s (80 GB) at PP 16, EP 64, ZeRO-1, FP8, sequence 4,096 (arXiv:2412.19437 §3.2,
-    §4.2; its fitted row trmfu-054, entered as selective recomputation, DualPipe as 1F1B): the count holds it, tightly
-    (its own recipe stores less still: RMSNorm recomputed, SwiGLU's inputs in FP8, §3.3.3)."""
+    §4.2; its fitted row trmfu-054, entered as selective recomputation, DualPipe as 1F1B): the count holds it, at 74.8
+    GB (its own recipe stores less still: RMSNorm recomputed, SwiGLU's inputs in FP8, §3.3.3)."""
     m = cli_json(capsys, "estimate", "--model", "deepseek-v3", "--tokens", "14.8e12", "--hardware", "h800", "--devices",
                  "2048", "--tp", "1", "--pp", "16", "--ep", "64", "--zero", "1", "--precision", "fp8",
                  "--activation-recompute", "selective", "--seq-len", "4096", "--micro-batch", "1",
                  "--global-batch-tokens", "62914560")
-    assert m["fits"] is True and m["tight"] is True and 75 < m["per_device_gb"]["total"] < 80
+    assert m["fits"] is True and 70 < m["per_device_gb"]["total"] < 80

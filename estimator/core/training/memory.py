@@ -111,7 +111,8 @@ KERNEL_WORDS = {"flash": "FlashAttention", "eager": "eager attention (scores sto
 # keeps that FP8 copy for the backward pass (NVIDIA, "Using FP8 with Transformer Engine"; DeepSeek-AI 2024,
 # arXiv:2412.19437, §3.3.3, caches the Linear inputs in FP8 likewise); Q, K, V (FlashAttention in 16 bits), the GeLU's
 # input and the LayerNorms' inputs stay at 16 bits. A GPT layer's sum, per s·b·h: 34 at 16 bits (10 not split without sequence parallelism,
-# 24 split), 27 in FP8 (+2 with FlashAttention, which keeps its own 16-bit output beside the projection's FP8 copy).
+# 24 split), 27 in FP8 (+2 with FlashAttention, which keeps its own 16-bit output beside the projection's FP8 copy, unless
+# selective recomputation recomputes it).
 # A GPT layer's MLP is 4 × d_model wide (Radford et al. 2019; Brown et al. 2020, §2.1), its attention d_model wide.
 GPT_FFN_RATIO = 4
 
@@ -313,7 +314,9 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     terms = layer_terms(d_model, q_width, kv_width, ffn, mlp_matrices, mlp_inputs)
     split = sb * sum(t[3 if fp8 else 1] for t in terms if t[2])
     kept = sb * sum(t[3 if fp8 else 1] for t in terms if not t[2])
-    if fp8 and attention == "flash":  # the attention's own output, as wide as the queries
+    if fp8 and attention == "flash" and recompute != "selective":
+        # the attention's own output, as wide as the queries (recomputed with the attention core under selective
+        # recomputation: review 2026-11-29, it had been counted there too)
         split += FLASH_OUTPUT_BYTES * sb * (q_width or d_model)
     if recompute == "selective":
         attn = 0.0  # the attention core recomputed: neither scores nor log-sum-exp kept
