@@ -38,6 +38,7 @@ from estimator.services.serving_words import (
     DEVICES_ONLY_MEANING,
     bars_short,
     bound_words,
+    first_token_words,
     footprint_rows,
     one_replica,
     per_million,
@@ -221,7 +222,7 @@ def headline(r) -> None:
                           "emits in it" if r.draft_tokens else ""))
     # the time to the first token, as the CLI's row (browser review 2026-11-27: only the collapsed notes had it,
     # though the sidebar takes a bound on it)
-    cols[0].caption(f"time to first token {hz.token_time(r.ttft_s)}: {r.ttft_how}")
+    cols[0].caption(f"time to first token {first_token_words(r)}")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
                        help=f"batch {hz.count(r.batch_size)} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],

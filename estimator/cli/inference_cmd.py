@@ -27,6 +27,7 @@ from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
 from estimator.services.serving_words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
+    first_token_words,
     footprint_rows,
     one_replica,
     per_million,
@@ -173,7 +174,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                                   + (f", ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step "
                                      f"({hz.noun(str(r.draft_tokens), 'draft token')}, acceptance {r.acceptance:g})"
                                      if r.draft_tokens else "")),
-        ("time to first token", f"{hz.token_time(r.ttft_s)}: {r.ttft_how}"),
+        ("time to first token", first_token_words(r)),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
                        + ("" if r.devices == 1 else f" on all {hz.whole(r.devices)} devices")),
         ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"

@@ -198,7 +198,14 @@ def _spelt() -> Mapping[str, str]:
 # prefix and the trailing words that name a fine-tune (instruct, chat, it, DPO, SFT), a format (hf, FP8, AWQ, GPTQ,
 # GGUF), a dotted release (v0.1, v1.5), a date (2407) or a context variant (4k, 128k) are left out. A version
 # without a dot stays ("DeepSeek-V3" is not "DeepSeek"). Tried only where the name itself names no model.
-_HUB_SUFFIX = re.compile(r"-(?:instruct|chat|it|base|dpo|sft|hf|fp8|fp16|bf16|awq|gptq|gguf|int4|int8|v\d+\.\d+|\d{4}|\d+k)$")
+_HUB_SUFFIX = re.compile(r"-(?:instruct|thinking|chat|it|base|dpo|sft|hf|fp8|fp16|bf16|awq|gptq|gguf|int4|int8|v\d+\.\d+|\d{4}|"
+                         r"\d+k)$")
+# A release whose context differs from its base model's: Qwen's July 2025 updates of Qwen3 ("-2507": Qwen3-4B,
+# Qwen3-30B-A3B and Qwen3-235B-A22B, Instruct and Thinking) read 262,144 tokens natively, their model cards' "Context
+# Length: 262,144 natively" (huggingface.co/Qwen/Qwen3-30B-A3B-Instruct-2507 and its siblings), where the April release
+# held 32,768 (serving-engineer review 2026-11-29: a 65,536-token prompt to the -2507 model was refused at 32,768)
+RELEASE_CONTEXT = ((re.compile(r"^qwen3-.*-2507(?:-|$)"), 262_144,
+                    "its -2507 release: 262,144 tokens natively (the model cards of Qwen/Qwen3-*-2507)"),)
 
 
 def hub_key(name: str) -> str:
@@ -236,13 +243,23 @@ def catalog_model(model_id: str) -> CatalogModel:
     ("meta-llama/Meta-Llama-3-8B-Instruct" is llama-3-8b: ``hub_key``), or spelt with other separators
     ("llama3_70b": ``spelt_key``)."""
     cat = load_catalog()
+    given = model_id
     if isinstance(model_id, str) and model_id not in cat:
         model_id = (_names().get(model_key(model_id)) or _names().get(model_key(hub_key(model_id)))
                     or _spelt().get(spelt_key(model_id)) or model_id)
     if not isinstance(model_id, str) or model_id not in cat:
         hint = did_you_mean(model_id, cat) if isinstance(model_id, str) else ""
         raise InputError(f"unknown model {str(model_id)[:60]!r}; {hint}known: {', '.join(cat)}", field="model")
-    return cat[model_id]
+    return _release(cat[model_id], given)
+
+
+def _release(m: CatalogModel, given) -> CatalogModel:
+    """The catalog's model as the release named reads it: its context where ``RELEASE_CONTEXT`` gives another."""
+    name = given.lower().rsplit("/", 1)[-1] if isinstance(given, str) else ""
+    for pattern, context, words in RELEASE_CONTEXT:
+        if pattern.search(name) and name.startswith(m.id.split("-")[0]):
+            return replace(m, context=context, arch=replace(m.arch, context=context), source=f"{m.source}; {words}")
+    return m
 
 
 def mlperf_benchmark(name: str) -> MLPerfBenchmark | None:

@@ -18,6 +18,16 @@ DEVICES_ONLY_MEANING = ("PUE included, the host (CPUs, memory, network) not coun
                         "devices alone, where training's estimate adds the host's share")
 
 
+def first_token_words(result) -> str:
+    """The time to the first token as the CLI's row and the page's caption say it: the prompt's prefill and a step on
+    an idle scheduler, and, where a TTFT bound chose the batch, the p99 under the batch's own load that the bound is
+    held to (serving-engineer review 2026-11-29: the row showed 24.7 ms beside a 200-ms bound met at 76.4 ms)."""
+    words = f"{hz.token_time(result.ttft_s)}: {result.ttft_how}"
+    if result.ttft_p99_s is not None:
+        words += f"; p99 under this load {hz.token_time(result.ttft_p99_s)} (what a TTFT bound is held to)"
+    return words
+
+
 def one_replica(result) -> str:
     """What the total time is: one replica (the tensor- or expert-parallel group) generating every token alone, its
     device-hours the same however many replicas share them (inference audit: 550 million years read as a
