@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError, ResultOutOfBounds
-from estimator.core.base.number_text import gfmt
+from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
@@ -34,6 +34,7 @@ from estimator.services.inputs import (  # noqa: F401 (INFERENCE_DEFAULT_HARDWAR
 )
 from estimator.services.limits import estimate_flops
 from estimator.services.model_shape import resolve_architecture
+from estimator.services.serving_words import MILLION_TOKENS
 
 # Keys of the serving result's dict that repeat another's number (issue 55: one TPOT under three names), left out
 # of the report's JSON; each one's meaning stays in the JSON contract (docs/reference/contract.md).
@@ -167,6 +168,25 @@ def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple
 LATENCY_GAIN_SAID = 0.95
 
 
+def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str, ...]:
+    """Where the batch is the default one (one request at a time) and the memory holds more, what a served stream's
+    batch costs beside it (serving-engineer review 2026-11-29: Llama 3.1 8B on an H100 read $15 a million output tokens
+    at batch 1, $0.18 at the largest batch, with no word but "batch 1" in the layout)."""
+    if s.batch_given or result.batch_size != 1 or result.max_batch_size <= 1 or result.per_token("cost_usd") is None:
+        return ()
+    try:
+        full = inference(replace(s, batch_size=MAX_BATCH_WORD, batch_given=True), profile, fit)
+    except InputError:  # the largest batch refused where one sequence is served: nothing to set beside it
+        return ()
+    cost = full.per_token("cost_usd")
+    if cost is None:
+        return ()
+    return (f"batch: the default, 1 (one request at a time, a single user's latency); a stream of requests batches "
+            f"them: at the largest batch the memory holds ({count_text(full.batch_size)} per replica) a million output "
+            f"tokens cost {hz.money(cost * MILLION_TOKENS)}, not {hz.money(result.per_token('cost_usd') * MILLION_TOKENS)} "
+            f"({hz.sig(full.tokens_per_s)} tokens/s; give the batch or a latency bound to serve so)",)
+
+
 def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
@@ -284,7 +304,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
             f"weights: {published.name.split(' (')[0]} is released with {published.released_bits}-bit weights "
             f"({published.released_bits_source}); served here at {result.bits} bits: {published.released_bits}-bit "
             "weights serve it near its release (every weight matrix at those bits here)",) + result.notes)
-    result = replace(result, notes=result.notes + _one_wider_replica_note(s, profile, fit, result))
+    result = replace(result, notes=result.notes + _one_wider_replica_note(s, profile, fit, result)
+                     + _default_batch_note(s, profile, fit, result))
     bound = inputs.get("tpot_ms")
     # the step's p99 at the centre and at the range's top: the steady TPOT ÷ the share of a p99 bound engines' means
     # hold (ServingFit.server_share, MLPerf Server runs; 1 for one sequence alone or a static batch: p99_share)

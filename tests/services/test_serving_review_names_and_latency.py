@@ -49,3 +49,19 @@ def test_the_first_token_row_says_the_p99_a_ttft_bound_is_held_to(capsys):
     assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e9"]) == 0
     row = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("time to first token"))
     assert "p99" not in row
+
+
+def test_the_default_batch_says_what_a_batched_stream_costs():
+    """Review: Llama 3.1 8B on an H100 read $15 a million output tokens at the default batch of 1, $0.18 at the largest
+    batch, with no word but "batch 1"; the note gives the batched figure, as `--batch-size max` answers it."""
+    from estimator.services.serving import inference_report
+    one = inference_report(model="llama-3.1-8b", tokens=1e9).result
+    full = inference_report(model="llama-3.1-8b", tokens=1e9, batch_size="max").result
+    (note,) = [n for n in one.notes if n.startswith("batch: the default, 1")]
+    assert f"({full.batch_size:,} per replica)" in note
+    assert f"cost ${full.per_token('cost_usd') * 1e6:.2f}, not $15 " in note
+    assert full.per_token("cost_usd") < one.per_token("cost_usd") / 50
+    # a batch given, or a bound, says nothing of the kind
+    for given in ({"batch_size": 1}, {"tpot_ms": 30}):
+        assert not [n for n in inference_report(model="llama-3.1-8b", tokens=1e9, **given).result.notes
+                    if n.startswith("batch: the default")]
