@@ -95,6 +95,9 @@ def main(argv=None) -> int:
     except EstimatorError as exc:  # a refusal (a report path taken, a backend that cannot open): one line, as
         print(f"error: {exc}", file=sys.stderr)  # the CLI says it (measuring engineer's review 2026-11-28)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the report says "interrupted"; one line, as the CLI's 130
+        print("interrupted", file=sys.stderr)  # (measure review 2026-11-29: a traceback)
+        return 130
     print(f"final loss {loss:.4f} after {args.steps} steps")
     return 0
 

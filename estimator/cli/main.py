@@ -12,7 +12,15 @@ from functools import lru_cache
 
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, plan_cmd, scaling_cmds
 from estimator.cli.output import stdout_to_devnull
-from estimator.core.base.errors import MAX_QUOTED_CHARS, EstimatorError, InputError, UnknownHardwareError, quoted
+from estimator.core.base.errors import (
+    MAX_QUOTED_CHARS,
+    EstimatorError,
+    InputError,
+    Terminated,
+    UnknownHardwareError,
+    on_sigterm,
+    quoted,
+)
 from estimator.core.base.tool import TOOL_NAME, __version__
 
 # Each module adds its subcommands with register(subparsers).
@@ -148,19 +156,10 @@ def _output_error(message: str) -> int:
     return OUTPUT_FAILED
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (``timeout``, ``scancel``, ``docker stop``, systemd), handled as Ctrl-C is: a KeyboardInterrupt,
-    so a measured command is stopped and temporary files and half-written profiles are cleaned up."""
-
-
-def _on_sigterm(signum, frame) -> None:
-    raise Terminated
-
-
 def main(argv=None) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():  # a handler can only be set there
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
     try:
         return _main(argv)
     finally:

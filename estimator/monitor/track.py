@@ -38,7 +38,9 @@ import inspect
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable
@@ -47,7 +49,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import DataFileError, EstimatorError, InputError, MeasurementError
+from estimator.core.base.errors import DataFileError, EstimatorError, InputError, MeasurementError, on_sigterm
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.validation import require_number_in
 from estimator.core.base.validation import require_whole as _whole
@@ -214,6 +216,12 @@ class Run:
                             "total_steps": self.total_steps, "flops_per_step": self.flops_per_step,
                             "backend": self.settings.backend, "device_name": self.settings.device_name})
         del self.step  # the class's fast step() from now on
+        self._sigterm = None
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            # SIGTERM (scancel, timeout, docker stop) ends the run as Ctrl-C does, its report "interrupted" (measure
+            # review 2026-11-29: the process died with its report still "running"); a handler of the user's is kept
+            self._sigterm = signal.signal(signal.SIGTERM, on_sigterm)
         return self
 
     def step(self) -> None:
@@ -285,6 +293,9 @@ class Run:
         """End the run: close the energy window, write the report and markers, print the final report."""
         if self._status != "running":
             return
+        if getattr(self, "_sigterm", None) is not None:
+            signal.signal(signal.SIGTERM, self._sigterm)
+            self._sigterm = None
         self._energy.close(self._n)  # read even when interrupted
         self._status = "stopped" if exc is None else (
             "interrupted" if isinstance(exc, KeyboardInterrupt) else f"failed ({type(exc).__name__})")

@@ -412,7 +412,9 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
                if fallback else f"the meter reads the CPU, and its energy would be reported as the {profile.id}'s")
         failures.append(f"{why}: time only; run it where the {profile.kind} is, or give backend='cpu' with a CPU "
                         "profile to measure the CPU")
-        return _time_only(replace(settings, no_power_why=why), profile, hardware_how, None)
+        elsewhere = (f"the steps ran on this machine's CPU, not on the {profile.id}: its peak and its hour's price are "
+                     "not this run's")
+        return _time_only(replace(settings, no_power_why=why, timed_elsewhere=elsewhere), profile, hardware_how, None)
     device = backend.device_name or ""
     if not device and backend.kind == "cpu":
         from estimator.device.cpu import cpu_device_name
@@ -461,7 +463,9 @@ def settled(settings: Settings, profile: HardwareProfile | None, precision: str 
     p = profile
     precision = precision or (p.default_precision if p else None)
     price, price_src, no_price_why = price_given, "given", None
-    if price is None and tp.whole_server_price(p):
+    if price is None and settings.timed_elsewhere:
+        no_price_why = settings.timed_elsewhere
+    elif price is None and tp.whole_server_price(p):
         no_price_why = (f"{p.id}'s price, ${gfmt(p.price.usd_per_device_hour)} an hour, is a whole server's "
                         f"({p.price.basis}), not the machine measured here; give price_usd_per_device_hour= for "
                         "this machine's own price")
@@ -476,6 +480,7 @@ def settled(settings: Settings, profile: HardwareProfile | None, precision: str 
         pue, pue_src = 1.0, "1.0: the measured device only, no facility overhead (give pue= or hardware=)"
     return replace(
         settings, hardware_id=p.id if p else None, hardware_name=p.name if p else None, hardware_how=hardware_how,
-        precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s else None,
+        precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s
+        and not settings.timed_elsewhere else None,
         price_usd_per_device_hour=price, price_source=price_src if price is not None else "",
         no_price_why=no_price_why, pue=pue, pue_source=pue_src)

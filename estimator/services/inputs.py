@@ -724,8 +724,8 @@ CALIBRATE = table(
                "user's data folder when installed, or in the folder the environment variable "
                f"{CALIBRATED_DIR_ENV} names, where set, which the app reads too); never in the bundled profiles/ folder"),
     Input(name="force", flags=("--force",), action="store_true",
-          help="replace an existing --out file that holds another profile, or replace a profile with a calibration "
-               "that warns"),
+          help="replace the profile the output file already holds, an earlier run of this calibration's too (its id "
+               "follows the base and the host); without it the run stops before it measures"),
     Input(name="base", label="Base profile (the run's hardware)", flags=("--base",), value="text",
           url_key="cal_base", widget="select",
           help="profile id, name or file the calibrated profile starts from (default: matched to the device)"),

@@ -125,3 +125,14 @@ class GpuChoiceError(GpuPresentError):
     without CUDA_DEVICE_ORDER=PCI_BUS_ID, a CUDA_VISIBLE_DEVICES that names no GPU here, a MIG
     instance). Measuring the CPU instead would record the wrong device's energy, so ``auto`` does
     not fall back to it."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, ``scancel``, ``docker stop``, systemd), handled as Ctrl-C is: a KeyboardInterrupt, so a
+    measured command is stopped, temporary files and half-written profiles are cleaned up, and a tracked run's report
+    says it was interrupted. Raised by ``on_sigterm``, the handler the CLI and ``track`` set."""
+
+
+def on_sigterm(signum, frame) -> None:
+    """A SIGTERM handler that raises ``Terminated``."""
+    raise Terminated

@@ -137,6 +137,9 @@ class Settings:
     no_power_why: str | None = None          # why energy is not measured (no meter, failure)
     ram_total_gb: float | None = None        # the machine's RAM as the meter records it (CodeCarbon's), in GB
     no_price_why: str | None = None          # why the profile's price was left out (a whole server's hour)
+    # the run timed on another device than the profile's (a GPU profile on a machine without one): why its price and
+    # peak are not this run's (measure review 2026-11-29: the CPU's time was priced at an H100's hour)
+    timed_elsewhere: str | None = None
     energy_window_s: float = 10.0
 
     def to_dict(self) -> dict:
@@ -233,6 +236,8 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
             notes.append("the steps took no measurable time on the run's clock: no throughput")
         elif s.flops_per_step is not None:
             achieved = s.flops_per_step / step_s / s.devices
+            if s.timed_elsewhere:
+                notes.append(f"no utilisation: {s.timed_elsewhere}")
             if s.peak_flops_per_s:
                 util = achieved / s.peak_flops_per_s
                 if util > 1:  # impossible: said beside the figure, never passed off as a measurement

@@ -1,0 +1,57 @@
+"""Measure review 2026-11-29: a tracked run killed by SIGTERM (scancel, timeout, docker stop) left its report
+"running"; a GPU profile on a machine without that GPU priced the CPU's time at the GPU's hour and read its throughput
+as a share of the GPU's peak."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from estimator.core.calibration.track_predict import Settings
+from estimator.io.datafiles import default_profiles
+from estimator.monitor import track_setup as setup
+
+ROOT = Path(__file__).resolve().parents[2]
+LOOP = """
+import sys, time
+from estimator import track
+with track(total_steps=10**6, flops_per_step=1e6, hardware="cpu-server-2s-epyc", backend="none",
+           report_path=sys.argv[1], print_report=False) as t:
+    for _ in range(10**6):
+        time.sleep(0.001)
+        t.step()
+"""
+
+
+def test_sigterm_ends_a_tracked_run_as_interrupted(tmp_path):
+    report = tmp_path / "run.json"
+    proc = subprocess.Popen([sys.executable, "-c", LOOP, str(report)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not report.exists():  # the report is written from the first window
+            time.sleep(0.2)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode != 0 and "Terminated" in err   # the training's own interruption goes on up, as Ctrl-C's
+    assert json.loads(report.read_text())["status"] == "interrupted"
+
+
+def test_a_run_timed_on_another_device_has_no_price_and_no_share_of_its_peak():
+    h100 = default_profiles().get("h100-sxm")
+    why = "the steps ran on this machine's CPU, not on the h100-sxm"
+    s = setup.settled(Settings(timed_elsewhere=why), h100, None, None, None, "given")
+    assert s.price_usd_per_device_hour is None and s.no_price_why == why and s.peak_flops_per_s is None
+    # on the device itself (the meter turned off, backend='none'), the profile's price and peak are the run's
+    own = setup.settled(Settings(), h100, None, None, None, "given")
+    assert own.price_usd_per_device_hour == h100.price.usd_per_device_hour and own.peak_flops_per_s == h100.peak("bf16")
+    # a price given is the machine's own: kept
+    assert setup.settled(Settings(timed_elsewhere=why), h100, None, 2.0, None, "given").price_usd_per_device_hour == 2.0
