@@ -287,7 +287,8 @@ class Run:
         return write_calibrated_profile(
             path, profile=self.profile, hardware_how=self._hardware_how, settings=self.settings, times=times,
             power=self._power(times), steps_done=self._n, flops_per_step=self.flops_per_step, devices=self.devices,
-            precision=self.precision, profile_id=profile_id, force=force, measured_kind=self._measured_kind)
+            precision=self.precision, profile_id=profile_id, force=force, measured_kind=self._measured_kind,
+            warnings=tuple(self._energy.warnings), say=self._say)
 
     def stop(self, exc: BaseException | None = None) -> None:
         """End the run: close the energy window, write the report and markers, print the final report."""

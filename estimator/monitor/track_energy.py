@@ -45,6 +45,9 @@ class EnergyWindows:
         self._load_start = None  # the load average when a CPU measurement opened (``_busy_note``)
         self.start_s = 0.0       # and its start on the run's clock
         self._failures, self._notes = failures, notes
+        # the notes that make its energy unreliable, carried into a profile written from the run (calibration.warnings,
+        # as `calibrate` writes them: measure review 2026-11-29, a tracked profile had dropped them)
+        self.warnings: list[str] = []
         self._elapsed_s, self._changed, self._say = elapsed_s, changed, say
 
     def open(self) -> None:
@@ -99,9 +102,14 @@ class EnergyWindows:
         sampling_s = getattr(self.backend, "measure_power_secs", None)
         measured_s = sum(w.duration_s for w in self.windows)
         if sampling_s and self.windows and measured_s < sampling_s:
-            self._notes.append(f"energy: the run's measurement windows took {gfmt(measured_s, 2)} s in all, under the "
-                               f"meter's {gfmt(sampling_s, 2)}-s power sampling: its energy for so short a run is not "
-                               "reliable (a longer run is)")
+            self._warn(f"energy: the run's measurement windows took {gfmt(measured_s, 2)} s in all, under the "
+                       f"meter's {gfmt(sampling_s, 2)}-s power sampling: its energy for so short a run is not "
+                       "reliable (a longer run is)")
+
+    def _warn(self, note: str) -> None:
+        """A note that makes the energy unreliable: the run's, and a profile's warning."""
+        self._notes.append(note)
+        self.warnings.append(note)
 
     def _busy_note(self, start, end) -> None:
         """A note where the load average at the run's start or end was above the machine's CPUs (measure audit:
@@ -110,9 +118,9 @@ class EnergyWindows:
         busy = [(when, r) for when, r in (("start", start), ("end", end)) if machine_load.is_busy(r)]
         if busy:
             at = " and ".join(f"{gfmt(r.load_1min, 3)} at the {when}" for when, r in busy)
-            self._notes.append(f"the machine looked busy (load average {at}, above its {busy[0][1].cpus} CPUs): the "
-                               "CPU's power is the whole machine's load shared out, so other work counts in this "
-                               "run's energy (as may the run's own threads, in the load at the end)")
+            self._warn(f"the machine looked busy (load average {at}, above its {busy[0][1].cpus} CPUs): the "
+                       "CPU's power is the whole machine's load shared out, so other work counts in this "
+                       "run's energy (as may the run's own threads, in the load at the end)")
 
     def guard(self, what: str, fn) -> tuple[bool, Any]:
         """(ok, result) of a measurement call; a failure stops the measurement, never the training."""

@@ -27,6 +27,7 @@ from estimator.monitor.calibration_run import (
     earlier_profile,
     host_name,
     now_iso,
+    profile_values,
     refuse_replacing,
     workload_words,
 )
@@ -36,8 +37,10 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
                              hardware_how: str, settings: Settings, times: steps_mod.StepTimes | None,
                              power: tp.Power | None, steps_done: int, flops_per_step: float | None, devices: int,
                              precision: str | None, profile_id: str | None = None, force: bool = False,
-                             measured_kind: str | None = None) -> Path:
-    """Write the profile; ``path`` None: profiles/calibrated/<id>.toml. Returns where it was written.
+                             measured_kind: str | None = None, warnings: tuple[str, ...] = (),
+                             say=None) -> Path:
+    """Write the profile; ``path`` None: profiles/calibrated/<id>.toml. Returns where it was written. ``warnings``: the
+    run's notes that make its energy unreliable (``calibration.warnings``); ``say`` tells a replacement.
 
     ``measured_kind`` is the kind of device the backend measured ("gpu" for NVML, "cpu" for
     CodeCarbon or the CPU's timer; None where no backend says, time only with backend "none"): the
@@ -74,6 +77,8 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
         profile, [Throughput(precision, achieved, seconds=times.steady_s)], m, host=host_name(),
         measured_at=now_iso(), method=method, profile_id=profile_id,
         extra={"workload_flops": flops_per_step * times.steps, "devices": devices})  # the FLOPs are every device's
+    if warnings:  # carried as `calibrate` carries them, so `estimate` with the profile repeats them
+        data = {**data, "calibration": {**data["calibration"], "warnings": list(warnings)}}
     out = checked_out_path(None if path is None else str(path), data["id"], force, out_name="path",
                            force_name="force=True", id_name="profile_id",
                            id_example=lambda v: f"e.g. profile_id={v!r}")
@@ -86,4 +91,8 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
     if earlier is not None and (cal.get("base_profile") != profile.id or workload_words(cal) != TRACKED_WORKLOAD):
         refuse_replacing(out, profile.id, TRACKED_WORKLOAD, out_name="path", force_name="force=True",
                          id_name="profile_id", out_given=path is not None)
-    return write_profile(data, out)
+    replaced = earlier if earlier is not None else (earlier_profile(out) if force else None)
+    written = write_profile(data, out)
+    if replaced is not None and say is not None:  # said as `calibrate` says it (measure review 2026-11-29: silent)
+        say(f"estimator.monitor.track: replaced the profile that was in {out}, {profile_values(replaced)}")
+    return written

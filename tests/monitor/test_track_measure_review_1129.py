@@ -55,3 +55,31 @@ def test_a_run_timed_on_another_device_has_no_price_and_no_share_of_its_peak():
     assert own.price_usd_per_device_hour == h100.price.usd_per_device_hour and own.peak_flops_per_s == h100.peak("bf16")
     # a price given is the machine's own: kept
     assert setup.settled(Settings(timed_elsewhere=why), h100, None, 2.0, None, "given").price_usd_per_device_hour == 2.0
+
+
+def test_a_tracked_profile_keeps_the_runs_energy_warnings_and_says_what_it_replaced(tmp_path):
+    """A run whose windows are shorter than its meter's power sampling warns that its energy is not reliable; the
+    profile written from it carries that warning (calibration.warnings, which `estimate` repeats), and a second run
+    that replaces the first's profile says so, with the values it replaced, as `calibrate` does."""
+    import io
+
+    from track_fakes import WARMUP, Clock, FakeMeter, run_steps
+
+    from estimator.io.datafiles import load_profile_file
+    from estimator.monitor.track import track
+
+    path, said = tmp_path / "mine.toml", []
+    for power_w in (150.0, 90.0):
+        clock = Clock()
+        meter = FakeMeter(clock, power_w=power_w)
+        meter.measure_power_secs = 1e6  # a meter that samples less often than the whole run lasts
+        stream = io.StringIO()
+        with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=meter, clock=clock,
+                   print_report=False, profile_path=path, stream=stream) as run:
+            run_steps(run, clock, WARMUP + [0.02] * 497)
+        said.append(stream.getvalue())
+    prof = load_profile_file(path)
+    assert prof.power.average_w == 90.0
+    assert any("under the meter's" in w and "not reliable" in w for w in prof.calibration["warnings"])
+    assert "replaced the profile that was in" not in said[0]
+    assert f"replaced the profile that was in {path}" in said[1] and "150 W" in said[1]
