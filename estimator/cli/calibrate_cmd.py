@@ -201,6 +201,8 @@ def cmd_calibrate(args):
             base = _base(args, backend.kind, backend.device_name)
             check_base_kind(base, backend.kind)  # before the fallback note: a refused run's stderr is one line
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
+            if cmd:  # a precision the base has no peak for: refused before the note too (measure review 2026-11-29)
+                calibration_command.check_precision(base, args.precision)
             from estimator.core.calibration.calibrate import default_profile_id
             _out_path(args, args.id or default_profile_id(base.id, cr.host_name()), base.id,  # fail before measuring
                       cr.command_workload(cmd) if cmd else cr.BUILTIN_WORKLOAD)

@@ -143,6 +143,16 @@ def check_command(cmd: Sequence[str], flops: float) -> None:
         raise InputError(f"command not found: {cmd[0]!r} is not on PATH or not an executable file", field="cmd")
 
 
+def check_precision(base, precision: str | None) -> str:
+    """The precision a command's FLOPs are counted at (the base's default where none is given), one the base has a
+    peak for; InputError otherwise."""
+    precision = precision or base.default_precision
+    if precision not in base.peak_flops_per_s:
+        raise InputError(f"{base.id} has no peak for precision '{precision}'; it has: {', '.join(base.peak_flops_per_s)}",
+                         field="precision")
+    return precision
+
+
 def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str], flops: float, *,
                       precision: str | None = None, progress: Progress | None = None,
                       profile_id: str | None = None, holdout_s: float = HOLDOUT_S,
@@ -168,9 +178,7 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     check_command(cmd, flops)  # before running anything
     check_base_kind(base, backend.kind)
     check_power_measured(backend, base)
-    precision = precision or base.default_precision
-    if precision not in base.peak_flops_per_s:
-        raise InputError(f"{base.id} has no peak for precision '{precision}'; it has: {', '.join(base.peak_flops_per_s)}")
+    precision = check_precision(base, precision)
     measured_at = now_iso()
     with tempfile.TemporaryDirectory(prefix="estimator-track-") as tmp:
         marker = Path(tmp) / "track.jsonl"

@@ -83,3 +83,13 @@ def test_a_tracked_profile_keeps_the_runs_energy_warnings_and_says_what_it_repla
     assert any("under the meter's" in w and "not reliable" in w for w in prof.calibration["warnings"])
     assert "replaced the profile that was in" not in said[0]
     assert f"replaced the profile that was in {path}" in said[1] and "150 W" in said[1]
+
+
+def test_a_precision_the_base_lacks_is_refused_in_one_line(capsys):
+    """`calibrate --precision fp8 --flops 1e9 -- true` on a machine without a GPU printed the CPU fallback's note before
+    its error: a refusal's stderr is its one error line."""
+    from estimator.cli import main
+    # the default backend: on a machine without a GPU it falls back to the CPU, with a note (fp4: no CPU or Hopper peak)
+    assert main(["calibrate", "--precision", "fp4", "--flops", "1e9", "--", "true"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "no peak for precision 'fp4'" in err
