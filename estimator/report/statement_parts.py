@@ -19,11 +19,10 @@ import math
 import re
 from collections.abc import Mapping
 
-from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.hardware.profile import alone_words
 from estimator.core.training.estimate import Estimate
-from estimator.core.training.memory import TIGHT_MEMORY_SHARE, gb
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_text, gb
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
@@ -409,4 +408,4 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
     return (f" Training {'needs' if measured else 'would need'} {latex_escape(gb(m.per_device.total_gb))}~GB per "
             "device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "
-            f"{latex_escape(gfmt(m.capacity_gb))}~GB of device memory{fit}.")
+            f"{latex_escape(capacity_text(m.capacity_gb))}~GB of device memory{fit}.")

@@ -319,3 +319,11 @@ def test_zero3_gathers_the_experts_where_only_they_are_sharded():
     st = mem.Strategy(zero=3, tp=8, ep=2)
     b = mem.per_device(MIXTRAL, st, 1, 2048, 1, "bf16")
     assert b.gathered_gb == pytest.approx(4 * MIXTRAL.expert_params / 32 / 2 / GB) == pytest.approx(2.82, abs=0.01)
+
+
+@pytest.mark.parametrize("capacity_gb, text", [(25.2761, "25.28"), (85.52, "85.52"), (85.899, "85.9"),
+                                               (150.7459, "150.75"), (0.004, "0.004")])
+def test_a_devices_memory_reads_to_the_hundredth_of_a_gb(capacity_gb, text):
+    """Measure review 2026-11-29: a calibrated CPU's RAM read "25.2761 GB" in the memory line."""
+    from estimator.core.training.memory import capacity_text
+    assert capacity_text(capacity_gb) == text

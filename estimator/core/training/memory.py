@@ -290,6 +290,12 @@ def gb(x: float) -> str:
     return f"{x:,.0f}" if x >= 100 else f"{gfmt(x, 3)}"
 
 
+def capacity_text(capacity_gb: float) -> str:
+    """A device's memory as the notes and tables say it: to the hundredth of a GB, as datasheets and `nvidia-smi` give it
+    (85.52, 150.75, 85.9), not a measured machine's RAM to six figures (measure review 2026-11-29: "25.2761 GB")."""
+    return gfmt(round(capacity_gb, 2)) if capacity_gb >= 0.01 else gfmt(capacity_gb, 3)
+
+
 def bytes_per_param(precision: str) -> tuple[float, float, float]:
     """(weights, gradients, optimizer) bytes per parameter for Adam at ``precision``."""
     return FP64_BYTES if precision in FP64_PRECISIONS else FP32_BYTES if precision in FP32_PRECISIONS else MIXED_BYTES
@@ -655,7 +661,7 @@ class TrainingMemory:
     def note(self) -> str:
         """One sentence for the notes: does it fit, and on how many devices."""
         name = self.device_name
-        total = f"{gb(self.per_device.total_gb)} GB per device against {gfmt(self.capacity_gb)} GB"
+        total = f"{gb(self.per_device.total_gb)} GB per device against {capacity_text(self.capacity_gb)} GB"
         how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam, "
                f"{KERNEL_WORDS[self.strategy.attention]}; shape: {self.how or self.shape.source}")
         if self.tight:

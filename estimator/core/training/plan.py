@@ -626,7 +626,7 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; it may grow "
                 f"{gfmt(BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller micro-batch or fewer "
                 "devices"), ("global_batch_tokens", "micro_batch", "devices")
-    return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {gfmt(capacity_gb)} GB per device with the choices "
+    return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_text(capacity_gb)} GB per device with the choices "
             "tried (tensor-parallel groups that tile the scale-up domain, pipeline, context parallelism, ZeRO, "
             "recomputation): give more devices"), ("devices", "tp", "pp")
 
