@@ -51,7 +51,9 @@ STEP_ATTENTION = {"deepseek-v3": (128, 128, 128), "deepseek-r1": (128, 128, 128)
 # STEP_ATTENTION's): DeepSeek-V3's 8 routed experts and 1 shared expert of 2,048 each, and its first 3 layers dense of
 # 18,432 (DeepSeek-AI 2024, arXiv:2412.19437, §4.2; its config's moe_intermediate_size 2048, n_shared_experts 1,
 # intermediate_size 18432): 18,432 in every layer. DeepSeek-R1 is the same architecture.
-TOKEN_MLP_WIDTH = {"deepseek-v3": 18432, "deepseek-r1": 18432}
+# gpt-oss's active count leaves out its embedding table (its model card, arXiv:2508.10925, Table 1), which the count's
+# width would take off again: its 4 routed experts of 2,880 (the same card, §2), 11,520 (MoE review 2026-11-29: 9,697)
+TOKEN_MLP_WIDTH = {"deepseek-v3": 18432, "deepseek-r1": 18432, "gpt-oss-120b": 4 * 2880, "gpt-oss-20b": 4 * 2880}
 
 
 def mlp_matrices(arch: Architecture, mlp: str | None = None) -> int:

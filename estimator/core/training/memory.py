@@ -33,9 +33,11 @@ inputs of the FP8 matrix multiplies in FP8 (1 byte) for the backward pass and th
 (``LAYER_TERMS``' last column). The constants are those of a GPT layer (4h MLP, multi-head attention,
 dropout); ``layer_terms`` puts each tensor at its model's own width (the queries', the keys' and values' under
 grouped-query attention, a gated MLP's three matrices), so Qwen3-32B's layer stores 47.2·sbh, not 34 (a review,
-2026-11-29: its SwiGLU is 5h wide and its attention 1.6h). A mixture of experts' layer stores, for each token, k copies
-+ 1 copies of its input and the activations of the experts it passes through (their width from the active parameters):
-Mixtral 8x7B's 61·sbh. The routing is taken as even (each device's experts receive its own tokens' share).
+2026-11-29: its SwiGLU is 5h wide and its attention 1.6h). A mixture of experts' layer stores, for each token, k + 1
+copies of its input, the activations of the experts it passes through (their width from the active parameters) and
+their k outputs, which the combine keeps: Mixtral 8x7B's 65·sbh. The routing is taken as even, and the routed copies are
+split by tensor parallelism as the rest (an expert group that keeps the run's tensor parallelism gathers them whole:
+not modelled).
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
 worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations; the interleaved schedule
 holds (1 + (p − 1)/(p·v)) times that (``interleaved_penalty``). The last stage holds one
@@ -128,7 +130,7 @@ def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: fl
     dropout, and Qwen3's and Gemma 2's extra norms are not (a few h each). A mixture of experts: ``ffn`` the width a
     token passes through (its k routed experts' and any shared expert's together) and ``mlp_inputs`` the copies of its
     input kept: the router's (and a shared expert's) and each of the k dispatched copies (Megatron-Core's permuted
-    tokens, each the input of an expert's first linear): k + 1. The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
+    tokens, each the input of an expert's first linear): k + 1; the k experts' outputs, kept by the combine, beside. The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
     width: a gated MLP stores the gate's and the up projection's outputs (the activation's inputs) and their product
     (the down projection's input), 2 × 3 × ffn bytes at 16 bits (2·mats·ffn = 2 × the MLP's parameters ÷ d_model)."""
     h = float(d_model)
@@ -145,6 +147,10 @@ def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: fl
         ("MLP: the activation's input (GeLU's 4h; a gated unit's gate and up outputs)", act, True, act),
         ("MLP: the second linear's input", 2 * f, True, f),
         ("MLP: dropout mask", h, False, h),
+        # a mixture's combine weighs the k experts' outputs by the routing probabilities, and keeps them for those
+        # probabilities' gradient (Megatron-Core's and Transformer Engine's unpermute; MoE review 2026-11-29)
+        ("MLP: each routed expert's output, kept by the combine", 2 * h * (mlp_inputs - 1) if mlp_inputs > 1 else 0.0,
+         False, 2 * h * (mlp_inputs - 1) if mlp_inputs > 1 else 0.0),
         ("the two LayerNorms' inputs", 4 * h, False, 4 * h),
     )
 
