@@ -695,6 +695,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                                 active_params=active_params, **shape_keys)
     check_overlap_has_experts(overlap, shape, name)
     devices = int(scenario.devices)
+    if not layout_given and shape.experts > 1:  # a layout given is refused in the memory's words (check_run)
+        core_plan.check_ep_devices(o.get("ep"), devices)
     step_params, step_range, _ = step_model()
     attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
     seq_note = (default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else
@@ -1030,6 +1032,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
                         recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0)
     core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
+    core_plan.check_ep_devices(space.ep, devices)
     attention = given.get("attention_kernel", mem.DEFAULT_ATTENTION)
     step_params, step_range, _ = step_model()
     capacity = profile.memory_gb or math.inf

@@ -350,3 +350,14 @@ def test_deepseek_v3s_published_layout_is_counted_above_its_device_and_said_to_h
     assert m["fits"] is False and 95 < m["per_device_gb"]["total"] < 110
     assert main(list(args)) == 0
     assert "yet the published run trmfu-054 ran these parallel degrees" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", ["estimate", "plan"])
+@pytest.mark.parametrize("devices, ep", [("64", "128"), ("6", "8")])
+def test_an_expert_parallel_degree_that_does_not_divide_the_devices_is_said_so(capsys, command, devices, ep):
+    """MoE review 2026-11-29: `--devices 64 --ep 128` was told to give a larger global batch."""
+    assert main([command, "--model", "qwen3-30b-a3b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", devices,
+                 "--ep", ep]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: the expert-parallel degree {ep} must divide the {devices} devices (its ranks are a part of " \
+                  "them) (--ep, --devices)\n"

@@ -603,6 +603,15 @@ NO_LAYOUT_FITS = "no layout of the model on"
 FITTED_LAYOUT = "in sample: this layout is one of the published layouts the step model was fitted on"
 
 
+def check_ep_devices(ep: int | None, devices: int | None) -> None:
+    """An expert-parallel degree given is a part of the devices (its ranks formed from the tensor-, context- and
+    data-parallel ones): it divides them. InputError otherwise (MoE review 2026-11-29: `--devices 64 --ep 128` was told
+    to give a larger global batch)."""
+    if ep is not None and devices is not None and ep > 1 and int(devices) % int(ep):
+        raise InputError(f"the expert-parallel degree {int(ep):,} must divide the {int(devices):,} devices (its ranks "
+                         "are a part of them)", field=("ep", "devices"))
+
+
 def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
     """Why a global batch feeds no step: it holds less than one sequence."""
     # the user's figure as given, not rounded (review 2026-11-27: 2,048 had read "2,050")
