@@ -100,7 +100,7 @@ def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None
         plain_gpt = mats == MLP_KINDS["plain"] and (not arch.vocab or abs(counted / gpt - 1.0) <= PLAIN_WIDTH_TOLERANCE)
         widths = {"ffn": int(ffn if ffn is not None else 0 if plain_gpt else counted)}
     # multi-head latent attention stores its compressed latents and recomputes the up-projections to Q, K and V for the
-    # backward (DeepSeek-AI 2024, arXiv:2412.19437, §3.3.3, "Recomputation of RMSNorm and MLA Up-Projection"): its
+    # backward (DeepSeek-AI 2024, arXiv:2412.19437, §3.2.3, "Recomputation of RMSNorm and MLA Up-Projection"): its
     # stored attention is taken at d_model's width, a GPT layer's, not at the 128 heads STEP_ATTENTION computes
     mla = arch.name in STEP_ATTENTION
     widths.update({"q_width": 0 if mla else heads * hd, "kv_width": 0 if mla else kv * hd, "mlp_matrices": mats})

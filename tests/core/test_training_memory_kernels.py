@@ -333,7 +333,7 @@ def test_a_mixture_of_experts_layer_stores_each_routed_copy_and_its_experts():
     assert per_token / h == pytest.approx(65.0, abs=0.01)
     assert catalog_shape("gpt-oss-120b").ffn == 4 * 2880
     deepseek = catalog_shape("deepseek-v3")
-    # its latent attention stores the latents and recomputes the up-projections (arXiv:2412.19437 §3.3.3): d_model wide
+    # its latent attention stores the latents and recomputes the up-projections (arXiv:2412.19437 §3.2.3): d_model wide
     assert (deepseek.ffn, deepseek.mlp_inputs, deepseek.q_width, deepseek.kv_width) == (18432, 9.0, 0, 0)
 
 
