@@ -361,3 +361,24 @@ def test_an_expert_parallel_degree_that_does_not_divide_the_devices_is_said_so(c
     err = capsys.readouterr().err
     assert err == f"error: the expert-parallel degree {ep} must divide the {devices} devices (its ranks are a part of " \
                   "them) (--ep, --devices)\n"
+
+
+def test_routed_tokens_are_held_whole_where_the_experts_share_the_runs_tensor_parallelism():
+    """MoE review 2026-11-29: where the experts keep the run's tensor parallelism (their degree dividing the data-
+    parallel ranks), the dispatcher gathers the routed tokens across the tensor-parallel ranks, so each holds the k
+    routed copies and the k expert outputs whole (2h + 2h each, 1 + 2 bytes in FP8); folded (experts whole on each
+    device) they are its own tokens', split as the rest."""
+    shape = catalog_shape("mixtral-8x7b")
+    s, b, h, k, tp = 4096, 1, 4096, 2, 2
+    split = mem.activation_bytes_per_layer(s, b, h, 32, tp, **shape.widths)
+    whole = mem.activation_bytes_per_layer(s, b, h, 32, tp, **shape.widths, routed_whole=True)
+    assert whole - split == pytest.approx(s * b * h * k * 4 * (1 - 1 / tp))
+    fp8 = mem.activation_bytes_per_layer(s, b, h, 32, tp, **shape.widths, routed_whole=True, fp8=True) - \
+        mem.activation_bytes_per_layer(s, b, h, 32, tp, **shape.widths, fp8=True)
+    assert fp8 == pytest.approx(s * b * h * k * 3 * (1 - 1 / tp))
+    # per device: TP 2 with EP 4 on 16 data-parallel ranks keeps the run's tensor parallelism (4 divides 16); with EP 8
+    # on 4 ranks it folds (experts whole, tensor parallelism 1 for them)
+    kept = mem.per_device(shape, mem.Strategy(tp=2, ep=4), 16, s, b, "bf16")
+    folded = mem.per_device(shape, mem.Strategy(tp=2, ep=8), 4, s, b, "bf16")
+    assert kept.activations_gb - folded.activations_gb == pytest.approx(
+        shape.layers * s * b * h * k * 4 * (1 - 1 / tp) / GB)

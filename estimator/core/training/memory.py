@@ -35,9 +35,9 @@ dropout); ``layer_terms`` puts each tensor at its model's own width (the queries
 grouped-query attention, a gated MLP's three matrices), so Qwen3-32B's layer stores 47.2·sbh, not 34 (a review,
 2026-11-29: its SwiGLU is 5h wide and its attention 1.6h). A mixture of experts' layer stores, for each token, k + 1
 copies of its input, the activations of the experts it passes through (their width from the active parameters) and
-their k outputs, which the combine keeps: Mixtral 8x7B's 65·sbh. The routing is taken as even, and the routed copies are
-split by tensor parallelism as the rest (an expert group that keeps the run's tensor parallelism gathers them whole:
-not modelled).
+their k outputs, which the combine keeps: Mixtral 8x7B's 65·sbh. The routing is taken as even; where the experts keep the run's
+tensor parallelism the routed copies and outputs are held whole on each of its ranks (the dispatcher gathers them),
+where they fold (experts whole on a device) split as the rest.
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
 worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations; the interleaved schedule
 holds (1 + (p − 1)/(p·v)) times that (``interleaved_penalty``). The last stage holds one
@@ -311,10 +311,13 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
                                tp: int = 1, recompute: str = "none", *, attention: str = DEFAULT_ATTENTION,
                                sequence_parallel: bool = True, cp: int = 1, fp8: bool = False, q_width: float = 0,
                                kv_width: float = 0, ffn: float = 0, mlp_matrices: int = 2,
-                               mlp_inputs: float = 1) -> float:
+                               mlp_inputs: float = 1, routed_whole: bool = False) -> float:
     """Bytes one transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1 and Table 2;
     FlashAttention's rule, context parallelism and FP8 as the module's docstring says), at the layer's widths
-    (``layer_terms``; 0: a GPT layer's)."""
+    (``layer_terms``; 0: a GPT layer's). ``routed_whole``: a mixture's experts split over the tensor-parallel ranks
+    (their tensor parallelism the run's), whose dispatcher gathers the routed tokens across those ranks, so each holds
+    the k routed copies and the k expert outputs of every token of the sequence's shard group whole, not a t-th
+    (Megatron-Core's all-to-all dispatcher with tensor parallelism; MoE review 2026-11-29)."""
     if recompute not in RECOMPUTE:
         raise InputError(f"activation recomputation must be one of {', '.join(RECOMPUTE)}, got {recompute!r}")
     if attention not in ATTENTION_KERNELS:
@@ -337,7 +340,11 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     else:
         attn = FLASH_LSE_BYTES * heads * seq_len * micro_batch
     if sequence_parallel:  # every term split t ways (Table 2's "tensor + sequence parallel" row)
-        return (kept + split + attn) / tp / cp
+        whole = 0.0
+        if routed_whole and tp > 1 and mlp_inputs > 1:  # the routed copies (1 byte in FP8) and outputs, not split
+            k = mlp_inputs - 1
+            whole = sb * d_model * k * ((1.0 if fp8 else 2.0) + 2.0) * (1.0 - 1.0 / tp)
+        return ((kept + split + attn) / tp + whole) / cp
     return (kept + (split + attn) / tp) / cp
 
 
@@ -551,7 +558,8 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
     act = shape.layers * activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp,
                                                     st.recompute, attention=st.attention,
                                                     sequence_parallel=st.sequence_parallel, cp=st.cp,
-                                                    fp8=precision in FP8_PRECISIONS, **shape.widths)
+                                                    fp8=precision in FP8_PRECISIONS, **shape.widths,
+                                                    routed_whole=bool(shape.expert_params) and etp > 1)
     scale = (FP64_ACTIVATION_SCALE if precision in FP64_PRECISIONS else FP32_ACTIVATION_SCALE
              if precision in FP32_PRECISIONS else 1.0)  # the layers' and inputs' width
     act *= scale
