@@ -152,6 +152,7 @@ class Run:
         self._measured_kind: str | None = None  # "gpu" or "cpu" once a backend opened (the base is checked against it)
         self._file_failures: dict[str, list[int]] = {}  # what failed → [its place in failures, how many times]
         self._status = "not started"
+        self._sigterm = None  # the SIGTERM handler the run replaced while it runs (``start``), restored at ``stop``
         self._n = 0
         self._in_event = False
         self.step = self._step_not_started  # replaced by the fast method at start()
@@ -216,7 +217,6 @@ class Run:
                             "total_steps": self.total_steps, "flops_per_step": self.flops_per_step,
                             "backend": self.settings.backend, "device_name": self.settings.device_name})
         del self.step  # the class's fast step() from now on
-        self._sigterm = None
         if threading.current_thread() is threading.main_thread() and \
                 signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
             # SIGTERM (scancel, timeout, docker stop) ends the run as Ctrl-C does, its report "interrupted" (measure
@@ -294,7 +294,7 @@ class Run:
         """End the run: close the energy window, write the report and markers, print the final report."""
         if self._status != "running":
             return
-        if getattr(self, "_sigterm", None) is not None:
+        if self._sigterm is not None:
             signal.signal(signal.SIGTERM, self._sigterm)
             self._sigterm = None
         self._energy.close(self._n)  # read even when interrupted

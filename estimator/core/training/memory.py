@@ -35,9 +35,9 @@ dropout); ``layer_terms`` puts each tensor at its model's own width (the queries
 grouped-query attention, a gated MLP's three matrices), so Qwen3-32B's layer stores 47.2·sbh, not 34 (a review,
 2026-11-29: its SwiGLU is 5h wide and its attention 1.6h). A mixture of experts' layer stores, for each token, k + 1
 copies of its input, the activations of the experts it passes through (their width from the active parameters) and
-their k outputs, which the combine keeps: Mixtral 8x7B's 65·sbh. The routing is taken as even; where the experts keep the run's
-tensor parallelism the routed copies and outputs are held whole on each of its ranks (the dispatcher gathers them),
-where they fold (experts whole on a device) split as the rest.
+their k outputs, which the combine keeps: Mixtral 8x7B's 65·sbh. The routing is taken as even; where the experts keep
+the run's tensor parallelism the routed copies and outputs are held whole on each of its ranks (the dispatcher gathers
+them), where they fold (experts whole on a device) split as the rest (``ROUTED_TERMS``).
 With 1F1B pipeline scheduling the first stage holds p micro-batches of L/p layers: L layers'
 worth whatever p is (§4.2.3), so pipelining shrinks the model states, not the activations; the interleaved schedule
 holds (1 + (p − 1)/(p·v)) times that (``interleaved_penalty``). The last stage holds one
@@ -112,11 +112,14 @@ KERNEL_WORDS = {"flash": "FlashAttention", "eager": "eager attention (scores sto
 # parallelism splits every term by t. FP8: Transformer Engine casts the input of each FP8 matrix multiply to FP8 and
 # keeps that FP8 copy for the backward pass (NVIDIA, "Using FP8 with Transformer Engine"; DeepSeek-AI 2024,
 # arXiv:2412.19437, §3.3.3, caches the Linear inputs in FP8 likewise); Q, K, V (FlashAttention in 16 bits), the GeLU's
-# input and the LayerNorms' inputs stay at 16 bits. A GPT layer's sum, per s·b·h: 34 at 16 bits (10 not split without sequence parallelism,
-# 24 split), 27 in FP8 (+2 with FlashAttention, which keeps its own 16-bit output beside the projection's FP8 copy, unless
-# selective recomputation recomputes it).
+# input and the LayerNorms' inputs stay at 16 bits. A GPT layer's sum, per s·b·h: 34 at 16 bits (10 not split without
+# sequence parallelism, 24 split), 27 in FP8 (+2 with FlashAttention, which keeps its own 16-bit output beside the
+# projection's FP8 copy, unless selective recomputation recomputes it).
 # A GPT layer's MLP is 4 × d_model wide (Radford et al. 2019; Brown et al. 2020, §2.1), its attention d_model wide.
 GPT_FFN_RATIO = 4
+# A mixture's terms of its routed tokens (``layer_terms``), held whole on each tensor-parallel rank where the experts
+# keep the run's tensor parallelism (``activation_bytes_per_layer``'s ``routed_whole``)
+ROUTED_TERMS = ("MLP: each routed copy of its input", "MLP: each routed expert's output, kept by the combine")
 
 
 def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: float = 0,
@@ -129,28 +132,30 @@ def layer_terms(d_model: float, q_width: float = 0, kv_width: float = 0, ffn: fl
     also keeps the activation's output: 2 × ffn bytes more). Dropout masks are counted whether or not the run uses
     dropout, and Qwen3's and Gemma 2's extra norms are not (a few h each). A mixture of experts: ``ffn`` the width a
     token passes through (its k routed experts' and any shared expert's together) and ``mlp_inputs`` the copies of its
-    input kept: the router's (and a shared expert's) and each of the k dispatched copies (Megatron-Core's permuted
-    tokens, each the input of an expert's first linear): k + 1; the k experts' outputs, kept by the combine, beside. The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own
-    width: a gated MLP stores the gate's and the up projection's outputs (the activation's inputs) and their product
-    (the down projection's input), 2 × 3 × ffn bytes at 16 bits (2·mats·ffn = 2 × the MLP's parameters ÷ d_model)."""
+    input kept, k + 1: the router's (and a shared expert's) and each of the k dispatched copies (Megatron-Core's
+    permuted tokens, each the input of an expert's first linear), with the k experts' outputs the combine keeps
+    (``ROUTED_TERMS``). The terms are Korthikanti et al.'s (``LAYER_TERMS``) with each tensor at its own width: a gated
+    MLP stores the gate's and the up projection's outputs (the activation's inputs) and their product (the down
+    projection's input), 2 × 3 × ffn bytes at 16 bits (2·mats·ffn = 2 × the MLP's parameters ÷ d_model)."""
     h = float(d_model)
     q, kv = float(q_width or h), float(kv_width or h)
     f, m = float(ffn or GPT_FFN_RATIO * h), int(mlp_matrices)
     act = 2.0 * (m - 1) * f
+    routed = max(0.0, float(mlp_inputs) - 1.0)  # a mixture's k routed copies (0 for a dense layer)
     return (
         ("attention: the QKV projection's input (LayerNorm output)", 2 * h, False, h),
         ("attention: Q and K", 2 * q + 2 * kv, True, 2 * q + 2 * kv),
         ("attention: V", 2 * kv, True, 2 * kv),
         ("attention: the output projection's input", 2 * q, True, q),
         ("attention: dropout mask", h, False, h),
-        ("MLP: the first linear's input (a mixture's: each routed copy)", 2 * h * mlp_inputs, False, h * mlp_inputs),
+        ("MLP: the first linear's input (a mixture's router's)", 2 * h, False, h),
+        (ROUTED_TERMS[0], 2 * h * routed, False, h * routed),
         ("MLP: the activation's input (GeLU's 4h; a gated unit's gate and up outputs)", act, True, act),
         ("MLP: the second linear's input", 2 * f, True, f),
         ("MLP: dropout mask", h, False, h),
         # a mixture's combine weighs the k experts' outputs by the routing probabilities, and keeps them for those
         # probabilities' gradient (Megatron-Core's and Transformer Engine's unpermute; MoE review 2026-11-29)
-        ("MLP: each routed expert's output, kept by the combine", 2 * h * (mlp_inputs - 1) if mlp_inputs > 1 else 0.0,
-         False, 2 * h * (mlp_inputs - 1) if mlp_inputs > 1 else 0.0),
+        (ROUTED_TERMS[1], 2 * h * routed, False, 2 * h * routed),
         ("the two LayerNorms' inputs", 4 * h, False, 4 * h),
     )
 
@@ -340,10 +345,10 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     else:
         attn = FLASH_LSE_BYTES * heads * seq_len * micro_batch
     if sequence_parallel:  # every term split t ways (Table 2's "tensor + sequence parallel" row)
-        whole = 0.0
-        if routed_whole and tp > 1 and mlp_inputs > 1:  # the routed copies (1 byte in FP8) and outputs, not split
-            k = mlp_inputs - 1
-            whole = sb * d_model * k * ((1.0 if fp8 else 2.0) + 2.0) * (1.0 - 1.0 / tp)
+        # the routed copies and outputs held whole where the experts keep the run's tensor parallelism: their other
+        # (t − 1)/t back
+        whole = (sb * sum(t[3 if fp8 else 1] for t in terms if t[0] in ROUTED_TERMS) * (1.0 - 1.0 / tp)
+                 if routed_whole else 0.0)
         return ((kept + split + attn) / tp + whole) / cp
     return (kept + (split + attn) / tp) / cp
 
