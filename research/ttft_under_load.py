@@ -43,7 +43,7 @@ def rows() -> list[dict]:
         th = predict(r, fit, fit.server_share, fit.max_batch)
         st = th.step
         idle = th.ttft_s
-        prefill = max(0.0, idle - st.tpot_s * st.tokens_per_step)   # the prompt's own prefill, the step taken off
+        prefill = max(0.0, idle - st.user_tpot_s * st.tokens_per_step)   # the prompt's own prefill, the step taken off
         rate = r.tokens_per_s / r.output_tokens / th.replicas         # requests a second reaching each replica
         rho = rate * prefill
         wait = rho / (2.0 * (1.0 - rho)) * prefill if rho < 1.0 else math.inf

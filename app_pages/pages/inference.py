@@ -217,16 +217,19 @@ def headline(r) -> None:
     lecture = c.is_lecture()
     cols = style.metric_cells(4, "inf_speed", lecture)
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
-                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits per token (batch {hz.count(r.batch_size)})"
+                       hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits between tokens (batch "
+                       f"{hz.count(r.batch_size)}); the request's own prompt's prefill is in its time to the first token"
                        + (f"; with speculative decoding, the step ÷ the {hz.sig(r.tokens_per_step)} tokens a sequence "
                           "emits in it" if r.draft_tokens else ""))
     # the time to the first token, as the CLI's row (browser review 2026-11-27: only the collapsed notes had it,
     # though the sidebar takes a bound on it)
     cols[0].caption(f"time to first token {first_token_words(r)}")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
-                       help=f"batch {hz.count(r.batch_size)} ÷ TPOT" + ("" if r.devices == 1 else f", all {r.devices} devices together"))
+                       help=f"batch {hz.count(r.batch_size)} ÷ a token served (the TPOT and the request's own prompt's "
+                       "prefill, which at batch 1 runs apart from its steps)"
+                       + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
-                       hz.joules, meaning, help="power × devices × TPOT ÷ batch: the devices' energy, prefill included, "
+                       hz.joules, meaning, help="power × devices × a token served ÷ batch: the devices' energy, prefill included, "
                                               "before PUE (what ML.ENERGY measures)")
     cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
                    help=c.md_escape(r.estimate.assumption("power_w").source, 600))

@@ -10,12 +10,15 @@ import pandas as pd
 from app_pages.ui import charts, palette
 from estimator.core.base.units import G_PER_KG, MS_PER_S, WH_PER_KWH
 
-# the components of one decode step: TPOT = max(memory, compute) + prefill + tensor parallel (or, for a mixture of
-# experts served with --ep, expert parallel) + engine (+ the draft head's passes, with speculative decoding, the step
-# then over the tokens a sequence emits in it)
+# the components of one decode step: TPOT = max(memory, compute) + the other requests' prefill + tensor parallel (or,
+# for a mixture of experts served with --ep, expert parallel) + engine (+ the draft head's passes, with speculative
+# decoding, the step then over the tokens a sequence emits in it); a request's own prompt's prefill, before its first
+# token, is apart: in the time a token is served (throughput, energy), not in the TPOT
 STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
               ("compute", "compute_s_per_step", "decode FLOPs"),
-              ("prefill", "prefill_s_per_step", "prompts started, per step"),
+              ("prefill", "others_prefill_s_per_step", "the other requests' prompts started, per step"),
+              ("own prompt", "own_prefill_s_per_step",
+               "the request's own prompt, before its first token: in the throughput, not in the TPOT"),
               ("tensor parallel", "tensor_parallel_s_per_step", "all-reduces between devices"),
               ("expert parallel", "expert_parallel_s_per_step", "all-to-alls between devices"),
               ("engine", "engine_s_per_step", "fitted per layer and per sequence"),
@@ -25,7 +28,8 @@ STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
 def step_parts(r) -> tuple[tuple[str, str, str], ...]:
     """The parts of ``r``'s step: tensor parallel's all-reduces, or expert parallel's all-to-alls where it has them;
     the draft head's passes where it drafts."""
-    skip = {"tensor parallel" if r.ep > 1 else "expert parallel"} | (set() if r.draft_tokens else {"draft head"})
+    skip = ({"tensor parallel" if r.ep > 1 else "expert parallel"} | (set() if r.draft_tokens else {"draft head"})
+            | (set() if r.own_prefill_s_per_step > 0 else {"own prompt"}))
     return tuple(p for p in STEP_PARTS if p[0] not in skip)
 
 
@@ -87,14 +91,15 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
 
 
 def counted_part(r, name: str) -> bool:
-    """Whether a part of the step counts in its time: the bound of memory and compute; prefill, except in a mixed
-    step (its prompts ride in the decode step) that memory bounds, where it hides under the memory's time (review
-    2026-11-27: the bars had added up to more than the time)."""
+    """Whether a part of the step counts in its time (the TPOT): the bound of memory and compute; the other requests'
+    prefill, except in a mixed step (its prompts ride in the decode step) that memory bounds, where it hides under the
+    memory's time (review 2026-11-27: the bars had added up to more than the time); not the request's own prompt,
+    prefilled before its first token."""
     if name in ("memory", "compute"):
         return name == r.bound
     if name == "prefill" and r.mixed_prefill:
         return r.bound == "compute"
-    return True
+    return name != "own prompt"
 
 
 def step_frame(r) -> pd.DataFrame:

@@ -115,7 +115,7 @@ def fit_params(ms: Sequence[Measurement]) -> dict:
     _check(ms)
     tpot = np.log([m.tpot_s for m in ms])
     energy = np.log([m.joules_per_output_token for m in ms])
-    p = solve(TIME_PARAMS, lambda q: np.log([predict(m, _blank(**q)).tpot_s for m in ms]) - tpot, {})
+    p = solve(TIME_PARAMS, lambda q: np.log([predict(m, _blank(**q)).user_tpot_s for m in ms]) - tpot, {})
     return solve(POWER_PARAMS, lambda q: np.log([predict(m, _blank(**q)).joules_per_output_token for m in ms]) - energy,
                   p)
 
@@ -180,7 +180,7 @@ def leave_one_model_out(ms: Sequence[Measurement]) -> list[Held]:
             s = predict(m, fit)
             prev = previous_model(params=m.params, device=m.device, batch=m.batch, tp=m.tp,
                                   utilization=m.previous_utilization, power_w=m.previous_power_w)
-            held[i] = Held(m, s.tpot_s, s.joules_per_output_token, prev, *flat_baseline(train, m),
+            held[i] = Held(m, s.user_tpot_s, s.joules_per_output_token, prev, *flat_baseline(train, m),
                            *scaled_baseline(train, m))
     return [held[i] for i in range(len(ms))]
 

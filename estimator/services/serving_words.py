@@ -36,7 +36,7 @@ def one_replica(result) -> str:
     # the replicas given together, where there are several (serving-engineer review 2026-11-27: the deployment's own
     # time was never said): the tokens ÷ the tokens a second over all the devices
     # (at least one query's own steps, as the one replica's time is)
-    alone_s = result.tokens_per_query * result.seconds_per_output_token
+    alone_s = result.tokens_per_query * result.served_seconds_per_output_token
     # fewer queries than the replicas' batches hold: the time is one query's, some places idle (serving review
     # 2026-11-28: 10⁹ tokens on 10⁷ replicas read "2.62 s" beside a throughput that gives 0.78 s)
     spread_s = result.tokens / result.tokens_per_s

@@ -224,11 +224,14 @@ def test_inference_table_shows_device_time_when_quantisation_frees_a_device():
     assert (base["devices"], q8["devices"]) == (2, 1)
     assert metrics(at)["Devices"] == "2"
     for row in (base, q8):
-        assert row["device_ms_per_token"] == pytest.approx(row["tpot_ms"] * row["devices"])
+        # device time per token: a token served × the devices, a token served the TPOT and the request's own prompt's
+        # prefill (at batch 1 a 161-token prompt's: under 2% more)
+        assert row["tpot_ms"] * row["devices"] <= row["device_ms_per_token"] <= 1.02 * row["tpot_ms"] * row["devices"]
     assert q8["device_ms_per_token"] < base["device_ms_per_token"]
     assert q8["saved_pct"] == pytest.approx(100 * (1 - q8["wh_per_query"] / base["wh_per_query"]))
     rep = default_report(params=65e9, hardware="h100-sxm")
     assert base["tpot_ms"] == pytest.approx(rep.result.seconds_per_output_token * MS_PER_S)
+    assert base["device_ms_per_token"] == pytest.approx(rep.result.device_seconds_per_token * MS_PER_S)
 
 
 def test_the_pages_bits_start_at_the_models_own_as_the_clis_do():

@@ -62,8 +62,10 @@ def test_the_serving_json_names_each_number_once(capsys):
     d = _json(capsys, *SERVE, "--batch-size", "8")
     assert "latency_s_per_token" not in d and "latency_s_per_token" not in d["range"]
     assert "compute_s_per_step" not in d and "memory_s_per_step" not in d
-    # the kept names keep their meaning: TPOT is one step; seconds_per_token the batch's wall time per token
-    assert d["seconds_per_token"] == pytest.approx(d["seconds_per_output_token"] / 8)
+    # the kept names keep their meaning: TPOT is one step but the request's own prompt's prefill (before its first
+    # token: one of the 8 requests' prompts); seconds_per_token the batch's wall time per token, that prefill in it
+    assert d["step_s"]["prefill_own_prompt"] == pytest.approx(d["step_s"]["prefill"] / 8)
+    assert d["seconds_per_token"] == pytest.approx((d["seconds_per_output_token"] + d["step_s"]["prefill_own_prompt"]) / 8)
     assert d["step_s"]["memory"] > 0
     assert set(serving.SAME_NUMBER) == {"latency_s_per_token", "compute_s_per_step", "memory_s_per_step"}
 

@@ -60,9 +60,11 @@ def test_7b_at_batch_1_is_memory_bound_at_weight_bytes_over_achievable_bandwidth
     # TPOT = that + the prompt's prefill share + the engine's fitted costs (no tensor parallelism)
     assert r.tensor_parallel_s_per_step == 0
     assert r.engine_s_per_step == pytest.approx(32 * FIT.engine_s_per_layer + FIT.engine_s_per_sequence)
-    assert r.seconds_per_output_token == pytest.approx(
-        r.memory_s_per_step + r.prefill_s_per_step + r.engine_s_per_step)
-    assert r.seconds_per_token == r.seconds_per_output_token and r.tokens_per_s == pytest.approx(1 / r.seconds_per_token)
+    # what a user waits between tokens: its own prompt's prefill is before its first token, the one sequence's here
+    assert r.seconds_per_output_token == pytest.approx(r.memory_s_per_step + r.engine_s_per_step)
+    # a token served (throughput, time per token): that prefill added, a request alone having no other steps to ride in
+    assert r.seconds_per_token == pytest.approx(r.memory_s_per_step + r.prefill_s_per_step + r.engine_s_per_step)
+    assert r.tokens_per_s == pytest.approx(1 / r.seconds_per_token)
 
 
 def test_larger_batches_raise_the_step_time_through_the_kv_cache():
@@ -125,16 +127,18 @@ def test_power_lies_between_idle_and_tdp_and_energy_follows_it():
     for b in (1, 32, 200):
         r = run(replace(BASE, batch_size=b))
         assert IDLE_POWER_FRACTION * 400 < r.power_w_per_device <= 400
-        assert r.joules_per_output_token == pytest.approx(r.power_w_per_device * r.seconds_per_output_token / b)
+        # the devices' energy over the time a token is served (its own prompt's prefill included: at batch 1 apart
+        # from the TPOT a user waits)
+        assert r.joules_per_output_token == pytest.approx(r.power_w_per_device * r.seconds_per_token)
     assert run(replace(BASE, batch_size=32)).power_w_per_device > run().power_w_per_device  # more load, more draw
     r = run()
-    busy = FIT.busy_per_roofline_s * r.memory_s_per_step / r.seconds_per_output_token
+    busy = FIT.busy_per_roofline_s * r.memory_s_per_step / r.seconds_per_token
     # the decode's draw lifted towards the TDP by the share of its (memory-bound) roofline its products take
     draw = DECODE_POWER_FRACTION + (1 - DECODE_POWER_FRACTION) * r.compute_s_per_step / r.memory_s_per_step
     assert r.power_w_per_device == pytest.approx(
         400 * (IDLE_POWER_FRACTION + (draw - IDLE_POWER_FRACTION) * busy
                + (1 - IDLE_POWER_FRACTION) * FIT.busy_per_roofline_s * r.prefill_s_per_step
-               / r.seconds_per_output_token))
+               / r.seconds_per_token))
 
 
 def test_a_decode_step_draws_more_as_its_matrix_products_take_more_of_it():
@@ -194,7 +198,7 @@ def test_every_figure_has_its_stated_range():
 def test_user_settings_apply():
     r = run(replace(BASE, power_w=250.0, pue=1.5, carbon_intensity_g_per_kwh=100.0, electricity_usd_per_kwh=0.1))
     assert r.power_w_per_device == 250.0
-    assert r.joules_per_output_token == pytest.approx(250.0 * r.seconds_per_output_token)
+    assert r.joules_per_output_token == pytest.approx(250.0 * r.seconds_per_token)  # batch 1, one device
     assert r.energy_kwh == pytest.approx(r.estimate.device_hours * 0.25 * 1.5)
     assert r.co2e_kg == pytest.approx(r.energy_kwh * 0.1)
     assert r.cost_usd == pytest.approx(r.energy_kwh * 0.1)

@@ -80,7 +80,8 @@ def test_with_a_power_given_the_range_meaning_says_the_energy_follows_the_time(c
     out = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--power-w", "300").out
     assert "; with the power given, energy's range is the time's at that power" in out
     r = _serve("a100-sxm-80gb", power_w=300)
-    (jt_lo, jt_hi), (t_lo, t_hi) = r.range["joules_per_output_token"], r.range["seconds_per_output_token"]
+    # a token served (batch 1, one device: the time per token), its prompt's prefill included, as the energy counts it
+    (jt_lo, jt_hi), (t_lo, t_hi) = r.range["joules_per_output_token"], r.range["seconds_per_token"]
     assert (jt_lo, jt_hi) == pytest.approx((t_lo * 300, t_hi * 300), rel=1e-9)
     assert "power given" not in _serve("a100-sxm-80gb").range_meaning
 

@@ -21,7 +21,9 @@ PREFILL_HEAVY = dict(model="llama-3.1-8b", tokens=1e6, hardware="h100-sxm", bits
 def test_a_mixed_step_is_the_slower_of_memory_and_compute_with_its_prompts():
     r = inference(**PREFILL_HEAVY).result
     assert r.engine == "optimized-2024"
-    mem, comp, pre = r.memory_s_per_step, r.compute_s_per_step, r.prefill_s_per_step
+    # the prompts a request's steps carry: the other requests' (its own is prefilled before its first token)
+    mem, comp, pre = r.memory_s_per_step, r.compute_s_per_step, r.others_prefill_s_per_step
+    assert r.own_prefill_s_per_step == pytest.approx(r.prefill_s_per_step / r.batch_size)
     assert comp + pre > mem > comp  # the prompts make it compute-bound, the decode alone would be memory-bound
     assert r.bound == "compute"
     assert r.seconds_per_output_token == pytest.approx(
@@ -33,8 +35,9 @@ def test_a_mixed_step_is_the_slower_of_memory_and_compute_with_its_prompts():
 def test_an_engine_that_prefills_apart_still_adds_its_prefill():
     r = inference(**{**PREFILL_HEAVY, "batch_size": 64}, engine="vllm-2024").result
     assert r.seconds_per_output_token == pytest.approx(
-        max(r.memory_s_per_step, r.compute_s_per_step) + r.prefill_s_per_step + r.tensor_parallel_s_per_step
+        max(r.memory_s_per_step, r.compute_s_per_step) + r.others_prefill_s_per_step + r.tensor_parallel_s_per_step
         + r.engine_s_per_step)
+    assert r.served_seconds_per_output_token == pytest.approx(r.seconds_per_output_token + r.prefill_s_per_step / 64)
     assert r.bound == ("memory" if r.memory_s_per_step >= r.compute_s_per_step else "compute")
 
 

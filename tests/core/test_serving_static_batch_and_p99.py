@@ -269,7 +269,7 @@ def test_a_ttft_bound_holds_the_p99_under_the_batchs_own_stream_of_requests():
         st = step(batch=8, draft_tokens=drafts, **shape)
         step_s = st.tpot_s * st.tokens_per_step
         idle = ttft_s(st, 8, 500.0)
-        prefill = idle - step_s
+        prefill = idle - st.user_tpot_s * st.tokens_per_step   # the idle TTFT less the step it waits on
         rho = 8 / (500.0 * st.tpot_s) * prefill    # Little's law: 8 in flight, each 500 × TPOT long; × the prefill S
         assert 0 < rho < 1 and (drafts == 0 or st.tokens_per_step > 2)
         mean = idle + rho / (2 * (1 - rho)) * prefill + step_s / 2

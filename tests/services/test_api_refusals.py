@@ -428,7 +428,7 @@ def test_an_intensity_that_reads_as_kg_per_kwh_is_said(given, said):
 
 
 @pytest.mark.parametrize("hardware, said", [("h100-nvl", "1.48× the measured tokens/s (geometric mean: too fast)"),
-                                            ("b200", "0.806× the measured tokens/s (geometric mean: too slow)"),
+                                            ("b200", "0.807× the measured tokens/s (geometric mean: too slow)"),
                                             ("h100-sxm", None), ("rtx-4090", None),
                                             # 1.5x before its measured matmul share (core/hardware/matmul.py): 1.05x
                                             ("mi300x", None)])

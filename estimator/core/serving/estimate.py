@@ -8,11 +8,15 @@ per-sequence costs, power between idle and the decode/prefill draw by load) is i
 shipped one: ``estimator.io.serving_data.load_serving_fit``).
 
 - ``seconds_per_output_token`` (TPOT) is one step (with speculative decoding, the step ÷ the tokens a sequence emits
-  in it): what one user waits per token.
-- ``seconds_per_token`` is wall time per token with the whole batch served, TPOT ÷ batch
+  in it) but the request's own prompt's prefill, which its time to the first token holds: what one user waits
+  between tokens.
+- the time per output token served (``served_seconds_per_output_token``) adds that own prefill back: the same at a
+  large batch, where nearly every prompt rides in other sequences' steps; at a batch of 1 a prompt's prefill and its
+  decode add up (``step.own_prompt_share``).
+- ``seconds_per_token`` is wall time per token with the whole batch served, the time per output token served ÷ batch
   (the inverse of ``tokens_per_s``); device time per token, what costs scale with, is that × devices.
-- ``joules_per_output_token`` = power per device × devices × TPOT ÷ batch: the devices' energy,
-  prefill included, before PUE (what ML.ENERGY measures with Zeus).
+- ``joules_per_output_token`` = power per device × devices × the time per output token served ÷ batch: the devices'
+  energy, prefill included, before PUE (what ML.ENERGY measures with Zeus).
 
 Energy, CO₂e and cost come from ``estimate`` with the device-hours the tokens take at the
 modelled power, so they use the same PUE, grid and price rules as every other estimate. Every
@@ -135,7 +139,8 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         max_batch_size=footprint.max_batch,
         compute_s_per_step=decode.compute_s, memory_s_per_step=decode.memory_s, prefill_s_per_step=decode.prefill_s,
         tensor_parallel_s_per_step=decode.tp_s, engine_s_per_step=decode.engine_s, bound=decode.bound,
-        seconds_per_output_token=decode.tpot_s, power_w_per_device=decode.power_w,
+        seconds_per_output_token=decode.user_tpot_s, own_prefill_s_per_step=decode.own_prompt_share * decode.prefill_s,
+        power_w_per_device=decode.power_w,
         joules_per_output_token=decode.joules_per_output_token, tokens=float(s.tokens),
         tokens_per_query=float(s.tokens_per_query), prompt_tokens=float(s.prompt_tokens), estimate=totals.estimate,
         range=totals.ranges, level=fit.level, range_meaning=range_meaning(fit, power_given=s.power_w is not None,

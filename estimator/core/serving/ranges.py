@@ -20,12 +20,14 @@ import math
 from estimator.core.serving.step import ServingFit, Step
 
 
-def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: float) -> float:
+def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: float, user: bool = False) -> float:
     """The least time one decode step can take per token it emits: the weights and KV cache read at the full
     bandwidth, or the step's FLOPs (decode and its share of prefill) at the full peak, whichever is longer, over the
     tokens a sequence emits a step (1 without a draft: ``Step.tokens_per_step``). ``st``'s times are at
-    ``bandwidth_fraction`` of the bandwidth and ``compute_fraction`` of the peak."""
-    return (max(st.memory_s * bandwidth_fraction, (st.compute_s + st.prefill_s) * compute_fraction)
+    ``bandwidth_fraction`` of the bandwidth and ``compute_fraction`` of the peak. ``user``: the step a user waits
+    between tokens (``Step.user_tpot_s``), its prefill the other requests' prompts only (``own_prompt_share``)."""
+    prefill_s = st.prefill_s * (1.0 - st.own_prompt_share) if user else st.prefill_s
+    return (max(st.memory_s * bandwidth_fraction, (st.compute_s + prefill_s) * compute_fraction)
             / st.tokens_per_step)
 
 
@@ -38,12 +40,15 @@ def _around(x, h, low_ratio=None):
 
 
 def serving_ranges(est, st: Step, fit: ServingFit, *, batch: float, tokens: float, tokens_per_query: float,
-                   power_given: bool, floor_s: float | None) -> dict:
+                   power_given: bool, floor_s: float | None, user_floor_s: float | None = None) -> dict:
     """Each figure's range: the time's by ``fit.tpot_log_half_width``; the energy's by the fitted energy
     half-width, or by the time's where the energy is the time at a power (``power_given``, or the latency
     engine, whose power is modelled, not measured); the cost's as what it is priced by (the energy with an
     electricity price, else the device-hours). ``floor_s``: the step's least time (``physical_floor_s``,
-    None: no cut), which cuts the low end of each figure that follows the time."""
+    None: no cut), which cuts the low end of each figure that follows the time; ``user_floor_s``: the least time a
+    user waits between tokens (``physical_floor_s(..., user=True)``), which cuts the TPOT's (None: ``floor_s``).
+    The TPOT is what a user waits between tokens (``Step.user_tpot_s``); throughput, time per token and the totals
+    follow the time per output token served (``Step.tpot_s``: a request's own prompt's prefill included)."""
     b = float(batch)
     ht = fit.tpot_log_half_width
     energy_timed = power_given or fit.engine == "latency"
@@ -53,9 +58,11 @@ def serving_ranges(est, st: Step, fit: ServingFit, *, batch: float, tokens: floa
     half = {"wall_clock_s": ht, "device_hours": ht, "energy_kwh": he, "co2e_kg": he, "cost_usd": he if by_energy else ht}
     timed = {"wall_clock_s": True, "device_hours": True, "energy_kwh": energy_timed, "co2e_kg": energy_timed,
              "cost_usd": energy_timed if by_energy else True}
+    user_floor = floor_s if user_floor_s is None else user_floor_s
+    user_cut = None if user_floor is None else user_floor / st.user_tpot_s
     tps = _around(b / st.tpot_s, ht)
-    rng = {"seconds_per_output_token": _around(st.tpot_s, ht, cut),
-           "latency_s_per_token": _around(st.tpot_s, ht, cut),
+    rng = {"seconds_per_output_token": _around(st.user_tpot_s, ht, user_cut),
+           "latency_s_per_token": _around(st.user_tpot_s, ht, user_cut),
            "seconds_per_token": _around(st.tpot_s / b, ht, cut),
            "tokens_per_s": tps if cut is None else (tps[0], max(min(tps[1], b / floor_s), b / st.tpot_s)),
            "joules_per_output_token": _around(st.joules_per_output_token, he, cut if energy_timed else None),

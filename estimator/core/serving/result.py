@@ -55,7 +55,8 @@ class InferenceResult:
     tensor_parallel_s_per_step: float
     engine_s_per_step: float
     bound: str                    # of the GPU part: "memory" or "compute" (a mixed step's with its prompts' prefill)
-    seconds_per_output_token: float   # TPOT: one step (with a draft, the step ÷ the tokens it emits)
+    seconds_per_output_token: float   # TPOT: what one user waits between tokens: a step (with a draft, the step ÷
+    #                                   the tokens it emits) but the request's own prompt's prefill, which the TTFT holds
     power_w_per_device: float
     joules_per_output_token: float    # devices only, before PUE
     tokens: float
@@ -97,6 +98,9 @@ class InferenceResult:
     unlimited_power_w_per_device: float | None = None
     power_limit_stretch: float = 1.0
     prefill_limit_stretch: float = 1.0   # a prompt's prefill alone under the limit (the time to the first token)
+    # of ``prefill_s_per_step``, a request's own prompt's: prefilled before its first token, it is in no step the
+    # request waits on (not in the TPOT), but in the time a token is served (``step.own_prompt_share``)
+    own_prefill_s_per_step: float = 0.0
 
     @property
     def prefill_phase_held(self) -> bool:
@@ -124,9 +128,22 @@ class InferenceResult:
         return self.seconds_per_output_token
 
     @property
+    def others_prefill_s_per_step(self) -> float:
+        """Of the step's prefill, the other requests' prompts: those a request's own steps carry (in its TPOT)."""
+        return self.prefill_s_per_step - self.own_prefill_s_per_step
+
+    @property
+    def served_seconds_per_output_token(self) -> float:
+        """A sequence's time per output token served: the TPOT and its own prompt's prefill, over the tokens it emits
+        a step. The same at a large batch, where nearly every prompt rides in other sequences' steps; at a batch of 1
+        the prompt's prefill and the decode add up. Throughput, time per token, energy and the totals follow it."""
+        return self.seconds_per_output_token + self.own_prefill_s_per_step / self.tokens_per_step
+
+    @property
     def seconds_per_token(self) -> float:
-        """Wall time per token with every replica's batch served: TPOT ÷ (batch × replicas)."""
-        return self.seconds_per_output_token / (self.batch_size * self.replicas)
+        """Wall time per token with every replica's batch served: the time per output token served ÷ (batch ×
+        replicas)."""
+        return self.served_seconds_per_output_token / (self.batch_size * self.replicas)
 
     @property
     def device_seconds_per_token(self) -> float:
@@ -135,8 +152,8 @@ class InferenceResult:
 
     @property
     def tokens_per_s(self) -> float:
-        """Over all the devices: replicas × batch ÷ TPOT."""
-        return self.replicas * self.batch_size / self.seconds_per_output_token
+        """Over all the devices: replicas × batch ÷ the time per output token served."""
+        return self.replicas * self.batch_size / self.served_seconds_per_output_token
 
     @property
     def embodied_co2e_kg(self) -> float | None:
@@ -183,7 +200,8 @@ class InferenceResult:
             "memory_gb": {"weights": self.weights_gb, "kv_cache": self.kv_cache_gb, "total": self.memory_gb},
             "bound": self.bound, "engine": self.engine,
             "step_s": {"memory": self.memory_s_per_step, "compute": self.compute_s_per_step,
-                       "prefill": self.prefill_s_per_step, "tensor_parallel": self.tensor_parallel_s_per_step,
+                       "prefill": self.prefill_s_per_step, "prefill_own_prompt": self.own_prefill_s_per_step,
+                       "tensor_parallel": self.tensor_parallel_s_per_step,
                        "expert_parallel": self.expert_parallel_s_per_step, "engine": self.engine_s_per_step,
                        "draft": self.draft_s_per_step},
             "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,

@@ -47,10 +47,14 @@ that split every layer (tensor parallelism). Its time, per device:
   combine, DeepSeek-V3 §3.2.2), each the fitted fixed cost of a collective (``tp_s_per_allreduce``, fitted to
   all-reduces: a stand-in) plus the bytes that leave the device, k copies of each token's hidden state, over its link
 
-TPOT (time per output token, what one user waits per token) is their sum; throughput is
-B ÷ TPOT. Power per device rises with load from idle towards the decode and prefill draws
-(Splitwise's power model), with one fitted factor for how long the GPU is really busy per
-unit of roofline time. Energy per output token = power × devices × TPOT ÷ B, prefill included.
+A request's own prompt is prefilled before it decodes, so it rides in the other sequences' steps only
+(``own_prompt_share``: ep ÷ B of the step's prefill, all of it at batch 1 or in a static batch): where prompts ride in
+the step, that share runs apart from the roofline, max(memory, compute + the rest) + the own share. The step's sum,
+over the tokens a sequence emits in it, is a token served (``tpot_s``: throughput is B ÷ it); TPOT, what one user
+waits between tokens, is that but the own share, which the time to the first token holds (``user_tpot_s``). Power per
+device rises with load from idle towards the decode and prefill draws (Splitwise's power model), with one fitted factor
+for how long the GPU is really busy per unit of roofline time. Energy per output token = power × devices × a token
+served ÷ B, prefill included.
 """
 
 from __future__ import annotations
@@ -425,7 +429,9 @@ class Step:
     prefill_s: float              # prompts that start per step, compute-bound
     tp_s: float                   # tensor-parallel all-reduces
     engine_s: float               # fitted per-layer and per-sequence costs
-    tpot_s: float                 # the sum: time per output token of one sequence
+    tpot_s: float                 # the sum over the tokens a step emits: a sequence's time per output token served,
+    #                               its own prompt's prefill included (throughput, energy and totals)
+    user_tpot_s: float            # what one user waits between tokens: ``tpot_s`` but its own prompt's prefill (TPOT)
     decode_s: float               # the step without the prompts' prefill (a window of decode steps alone)
     power_w: float                # average per device
     power_fraction: float         # power ÷ TDP
@@ -450,6 +456,7 @@ class Step:
     # one prompt's prefill alone as its replica runs it, unlimited (its experts over the replica's devices under expert
     # parallelism); None: as ``prefill_s`` gives it per prompt
     prompt_alone_s: float | None = None
+    own_prompt_share: float = 1.0  # the share of ``prefill_s`` that is a request's own prompt (``own_prompt_share``)
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
@@ -588,14 +595,21 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 fit.tp_s_per_allreduce + device.cross_node_latency_s
                 + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
         draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS + pass_tp_s + pass_ep_s)
+    # a request's own prompt is prefilled before it decodes, so it rides in the steps of the other sequences only: of
+    # the step's prefill, the share of a request's own prompt (``own_prompt_share``) runs apart, the rest within the
+    # roofline (module docstring)
+    own_prompt = own_prompt_share(b, ep, fit.static_batch)
+    ride = 1.0 - own_prompt
     if fit.mixed_prefill and fit.attention_apart:
         decode_attention_s = own * seqs * verified * attention_per_token / attention_s / tp
         prompt_attention_s = share * starts * prompt_attention / attention_s / tp
         kv_s = kv_read / tp
-        roof_s = (max(memory_s - kv_s, compute_s - decode_attention_s + prefill_s - prompt_attention_s)
-                  + max(kv_s, decode_attention_s) + prompt_attention_s)
+        roof_s = (max(memory_s - kv_s, compute_s - decode_attention_s + ride * (prefill_s - prompt_attention_s))
+                  + max(kv_s, decode_attention_s) + ride * prompt_attention_s + own_prompt * prefill_s)
+    elif fit.mixed_prefill:
+        roof_s = max(memory_s, compute_s + ride * prefill_s) + own_prompt * prefill_s
     else:
-        roof_s = max(memory_s, compute_s + prefill_s) if fit.mixed_prefill else gpu_s + prefill_s
+        roof_s = gpu_s + prefill_s
     step_s = roof_s + tp_s + ep_s + engine_s + draft_s
     unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
     prefill_held = 1.0
@@ -637,18 +651,37 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
     tpot = step_s / emitted
+    # what one user waits between tokens: the step but its own prompt's prefill, which its time to the first token holds
+    user_tpot = (step_s - own_prompt * prefill_s) / emitted
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
                 kv_cache_gb=(b * beam_search_holds(p, t, beams) * arch.held_share(p, t) * kv_tok * kv_replication(arch, tp)
                              / BYTES_PER_GB),
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
-                tpot_s=tpot, decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
+                tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt,
+                decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,
-                bound="memory" if memory_s >= compute_s + (prefill_s if fit.mixed_prefill else 0.0) else "compute",
+                bound="memory" if memory_s >= compute_s + (ride * prefill_s if fit.mixed_prefill else 0.0) else "compute",
                 flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
                 prompt_alone_s=prompt_alone_s)
+
+
+def own_prompt_share(batch: float, ep: int = 1, static: bool = False) -> float:
+    """The share of a step's prefill that is a request's own prompt, which cannot ride in that request's own decode
+    steps: it is prefilled before the request decodes. Each device runs the prompts of its own sequences, about
+    batch ÷ ep of them, so one request's is ep ÷ batch of its prefill (at most all of it: a batch of 1 has no other
+    sequence to ride with, and its prompt runs as a phase of its own). A static batch prefills every prompt before its
+    first token: all of it is the requests' own. A heuristic between two exact ends: at batch 1 the prefill and the
+    decode add up (a request alone: its prefill, then its tokens), and as the batch grows nearly every prompt rides in
+    the other sequences' steps, the in-flight roofline of chunked prefill (serving review 2026-11-29: Llama 3.1 8B, a
+    100,000-token prompt alone on an H100, had hidden its 7 s prefill under its own 500 decode steps, 8.4 s in all
+    where prefill then decode take about 13 s, and counted that prefill into each of its tokens' TPOT)."""
+    if static:
+        return 1.0
+    b = float(batch)
+    return 1.0 if b <= 0 else min(1.0, float(max(int(ep), 1)) / b)
 
 
 def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:

@@ -111,10 +111,10 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     # prefill's draw
     own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch
     if static:  # the batch's prompts, all of them, before the first token: the steps' prefill summed
-        return own * float(output_tokens) / emitted + st.tpot_s * emitted
+        return own * float(output_tokens) / emitted + st.user_tpot_s * emitted
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
-        return st.prompt_alone_s * st.prefill_limit_stretch + st.tpot_s * emitted
-    return own * float(output_tokens) / (float(batch) * emitted) + st.tpot_s * emitted
+        return st.prompt_alone_s * st.prefill_limit_stretch + st.user_tpot_s * emitted
+    return own * float(output_tokens) / (float(batch) * emitted) + st.user_tpot_s * emitted
 
 
 def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
@@ -132,7 +132,7 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
     if static:
         return idle
     step_s = st.tpot_s * st.tokens_per_step
-    prefill = max(0.0, idle - step_s)
+    prefill = max(0.0, idle - st.user_tpot_s * st.tokens_per_step)   # ``ttft_s`` less its one step
     own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch  # the step's prefill, as ``ttft_s`` holds it
     rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
@@ -265,7 +265,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
 
         def within(b: int, run=run) -> bool:
             st = run(b)
-            return ((tpot_bound_s is None or st.tpot_s <= step_bound(b))
+            return ((tpot_bound_s is None or st.user_tpot_s <= step_bound(b))
                     and (ttft_bound_s is None or ttft_p99_s(st, b / e, output_tokens, static,
                                                             fit.ttft_p99_over_mean) <= ttft_bound_s))
         if batch is not None:
@@ -274,16 +274,16 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
             size, limit = (room, "memory") if room <= cap else (cap, "engine")
         if not within(size):
             st = run(size)
-            limit = "tpot" if tpot_bound_s is not None and st.tpot_s > step_bound(size) else "ttft"
+            limit = "tpot" if tpot_bound_s is not None and st.user_tpot_s > step_bound(size) else "ttft"
             size = _largest_within(within, size, monotone=e == 1)
             if size >= 1:
                 # which bound the next sequence breaks (review 2026-11-27: the label was the starting batch's, TPOT
                 # where the TTFT bound set a batch whose step was far below the TPOT one)
                 nxt = run(size + 1)
-                limit = "tpot" if tpot_bound_s is not None and nxt.tpot_s > step_bound(size + 1) else "ttft"
+                limit = "tpot" if tpot_bound_s is not None and nxt.user_tpot_s > step_bound(size + 1) else "ttft"
             if size < 1:
                 one = run(1)
-                for what, x in (("tpot", one.tpot_s), ("ttft", ttft_s(one, 1 / e, output_tokens, static))):
+                for what, x in (("tpot", one.user_tpot_s), ("ttft", ttft_s(one, 1 / e, output_tokens, static))):
                     if what not in fastest or x < fastest[what][0]:
                         fastest[what] = (x, t)
                 continue

@@ -69,7 +69,7 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
     tokens, tokens_per_query = float(s.tokens), float(s.tokens_per_query)
     device_hours = device_hours_for(s, decode, devices)
     estimated = priced(s, profile, compute.device, decode, devices, device_hours)
-    said = {"device_hours": ("derived", f"tokens × TPOT {fmt_ms(decode.tpot_s)} ÷ batch {batch} × {devices} device{'s' if devices != 1 else ''}"),
+    said = {"device_hours": ("derived", f"tokens × time per output token served {fmt_ms(decode.tpot_s)} ÷ batch {batch} × {devices} device{'s' if devices != 1 else ''}"),
             # one replica's devices: the user's only where the replica takes them all (review 2026-11-26: 8 given,
             # TP 2 × 4 replicas, read "2 devices, given")
             "devices": ("user" if s.devices is not None and int(s.devices) == devices else "derived",
@@ -86,11 +86,14 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
         wall_clock_s, note = unfilled
         estimated = replace(estimated, wall_clock_s=max(estimated.wall_clock_s, wall_clock_s))
         notes = (note,)
-    floor_s = (None if served.architecture.active_params
-               else physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization))
+    floor_s = user_floor_s = None
+    if not served.architecture.active_params:
+        floor_s = physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization)
+        user_floor_s = physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization, user=True)
     # throughput over all the replicas: each its batch per step (the time per token the inverse)
     ranges = serving_ranges(estimated, decode, fit, batch=batch * replicas, tokens=tokens,
-                            tokens_per_query=tokens_per_query, power_given=s.power_w is not None, floor_s=floor_s)
+                            tokens_per_query=tokens_per_query, power_given=s.power_w is not None, floor_s=floor_s,
+                            user_floor_s=user_floor_s)
     ranges["memory_gb"] = (memory.footprint.total_gb, memory.footprint.total_gb)
     node = node_power(profile, decode.power_w, devices * replicas,
                       None if s.power_limit_w is None else float(s.power_limit_w))
