@@ -437,6 +437,7 @@ def test_the_savings_chart_holds_the_devices_fixed():
     base, q4 = df.loc["baseline"], df.loc["quantization-4bit"]
     assert q4["devices"] < base["devices"]  # the row itself runs on fewer devices
     assert round(100 * (1 - q4["wh_same_devices"] / base["wh_same_devices"])) == round(q4["saved_same_devices_pct"]) == 47  # 48 before the devices' measured matmul share (2026-11-28)
-    assert round(q4["saved_pct"]) == 62 and base["wh_same_devices"] == pytest.approx(base["wh_per_query"])
+    # 63% since the requests' own prompts are phases of their own at the prefill's draw (62% before, 2026-11-29)
+    assert round(q4["saved_pct"]) == 63 and base["wh_same_devices"] == pytest.approx(base["wh_per_query"])
     drawn = savings_chart(df.reset_index()).to_dict()["layer"][0]["encoding"]["x"]["field"]
     assert drawn == "wh_same_devices"

@@ -59,6 +59,38 @@ def test_a_static_batch_prefills_every_prompt_before_its_first_token():
     assert own_prompt_share(8, static=True) == 1.0
 
 
-@pytest.mark.parametrize("batch, ep, share", [(1, 1, 1.0), (4, 1, 0.25), (4, 2, 0.5), (2, 8, 1.0), (0, 1, 1.0)])
-def test_the_own_share_is_one_requests_of_the_devices_prompts(batch, ep, share):
-    assert own_prompt_share(batch, ep) == pytest.approx(share)
+@pytest.mark.parametrize("batch, share", [(1, 1.0), (4, 0.25), (64, 1 / 64), (0, 1.0)])
+def test_the_own_share_is_one_requests_of_the_batchs_prompts(batch, share):
+    assert own_prompt_share(batch) == pytest.approx(share)
+
+
+def test_alone_the_prefill_draws_the_prefills_power_and_the_decode_its_own():
+    """Serving review 2026-11-29: alone, the prompt's prefill and the decode are two phases, each at its own draw (the
+    TDP had been drawn through the decode too: 18.2 J a token where the phases give about 15), and a power limit holds
+    each by its own stretch (a 500 W limit had slowed the decode, at about 440 W, by the prefill's)."""
+    free = serving.inference_report(**LONG, batch_size=1).result
+    decode = serving.inference_report(**{**LONG, "prompt_tokens": 90_000, "tokens_per_query": 20_000,
+                                         "tokens": 20_000}, batch_size=1).result   # nearly all decode
+    own_s, tpot_s = free.own_prefill_s_per_step, free.seconds_per_output_token
+    assert own_s == pytest.approx(free.prefill_s_per_step)
+    # the prefill at its draw, the H100's TDP (700 W), the decode at the decode's
+    phases_w = (own_s * 700 + tpot_s * decode.power_w_per_device) / (own_s + tpot_s)
+    assert free.power_w_per_device == pytest.approx(phases_w, rel=0.03)
+    assert free.joules_per_output_token == pytest.approx(free.power_w_per_device * (own_s + tpot_s))
+    held = serving.inference_report(**LONG, batch_size=1, power_limit_w=500).result
+    assert decode.power_w_per_device < 500
+    assert held.seconds_per_output_token == pytest.approx(free.seconds_per_output_token)   # the decode is under it
+    assert held.ttft_s > 1.15 * free.ttft_s and held.power_w_per_device <= 500             # the prefill is held
+
+
+def test_under_expert_parallelism_a_prompt_alone_is_the_replicas_as_its_first_token_is():
+    """Serving review 2026-11-29: Qwen3 30B-A3B over EP4, a 32,000-token prompt alone, read 4.70 s in all where its
+    first token (0.94 s) and 499 tokens at its TPOT take 5.36 s: its own prompt had been a quarter of a device's."""
+    r = serving.inference_report(model="qwen3-30b-a3b", hardware="h100-sxm", ep=4, devices=4, prompt_tokens=32_000,
+                                 tokens_per_query=500, tokens=500, batch_size=1).result
+    assert r.estimate.wall_clock_s == pytest.approx(r.ttft_s + 499 * r.seconds_per_output_token, rel=0.01)
+    four = serving.inference_report(model="qwen3-30b-a3b", hardware="h100-sxm", ep=4, devices=4, prompt_tokens=32_000,
+                                    tokens_per_query=500, tokens=2000, batch_size=4).result
+    # the replica steps in lockstep: the other three requests' prompts are in this one's TPOT
+    assert four.own_prefill_s_per_step < four.prefill_s_per_step
+    assert four.seconds_per_output_token > r.seconds_per_output_token

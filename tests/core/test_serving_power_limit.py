@@ -26,21 +26,31 @@ KW = dict(params=N, arch=TOY, device=DEVICE, fit=FIT, batch=4, prompt_tokens=6, 
 
 
 def test_a_limit_below_the_draw_holds_it_there_and_stretches_the_step():
+    from estimator.core.serving.step import load_power_fraction
     mixed = {**KW, "fit": replace(FIT, mixed_prefill=True)}     # prompts riding in the steps (the default engine's way)
     free = step(**mixed)
     held = step(**mixed, power_limit_w=50.0)
     assert free.power_w > 50.0 and free.unlimited_power_w is None and free.power_limit_stretch == 1.0
-    # the draw is the limit; every part of the step runs ((draw − idle) ÷ (limit − idle))^0.5 times as long, idle
-    # 0.2 × 100 W: the power above idle, which does the work, is what the limit takes away
-    stretch = ((free.power_w - 20.0) / (50.0 - 20.0)) ** 0.5
+    # two phases: the steps the sequences decode in (the other requests' prompts riding in them), at their draw by
+    # load, and a request's own prompt apart, at the prefill's draw (the TDP)
+    own = free.own_prefill_s
+    ride_s = free.tpot_s - own
+    ride_w = 100.0 * load_power_fraction(replace(FIT, mixed_prefill=True), free.gpu_s, free.prefill_s - own, ride_s,
+                                         free.compute_s / free.gpu_s)
+    assert free.power_w == pytest.approx((ride_w * ride_s + 100.0 * own) / free.tpot_s)
+    # the draw is the limit; every part of the decode steps runs ((draw − idle) ÷ (limit − idle))^0.5 times as long,
+    # idle 0.2 × 100 W: the power above idle, which does the work, is what the limit takes away; the own prompt's
+    # phase by the prefill's own: ((100 − 20) ÷ (50 − 20))^0.5
+    stretch, prefill = ((ride_w - 20.0) / (50.0 - 20.0)) ** 0.5, (80.0 / 30.0) ** 0.5
     assert held.power_w == 50.0 and held.power_fraction == pytest.approx(0.5)
     assert held.unlimited_power_w == pytest.approx(free.power_w) and held.power_limit_stretch == pytest.approx(stretch)
-    for part in ("memory_s", "compute_s", "gpu_s", "prefill_s", "tp_s", "engine_s"):
+    for part in ("memory_s", "compute_s", "gpu_s", "tp_s", "engine_s"):
         assert getattr(held, part) == pytest.approx(getattr(free, part) * stretch)
-    assert held.tpot_s == pytest.approx(free.tpot_s * stretch)
+    assert held.own_prefill_s == pytest.approx(own * prefill)
+    assert held.prefill_s == pytest.approx((free.prefill_s - own) * stretch + own * prefill)
+    assert held.tpot_s == pytest.approx(ride_s * stretch + own * prefill)
     assert held.joules_per_output_token == pytest.approx(50.0 * 2 * held.tpot_s / 4)
-    # a prompt's prefill alone runs at the prefill's draw, the TDP: ((100 − 20) ÷ (50 − 20))^0.5
-    assert held.prefill_limit_stretch == pytest.approx((80.0 / 30.0) ** 0.5)
+    assert held.prefill_limit_stretch == pytest.approx(prefill)
 
 
 def test_an_engine_that_prefills_apart_holds_its_prefill_phase_at_the_prefills_draw():
@@ -87,10 +97,13 @@ def test_a_limit_near_idle_costs_more_energy_not_less_and_a_quarter_of_the_tdp_i
 def test_a_limit_at_the_tdp_or_an_exponent_of_0_changes_no_step():
     mixed = {**KW, "fit": replace(FIT, mixed_prefill=True)}
     free = step(**mixed)
-    above = step(**mixed, power_limit_w=99.0)                   # above the step's draw: the steps as without it
-    assert (above.tpot_s, above.power_w, above.unlimited_power_w) == (free.tpot_s, free.power_w, None)
-    # but under the prefill's draw (the TDP): a prompt alone runs longer (the time to the first token)
+    above = step(**mixed, power_limit_w=99.0)                   # above the decode steps' draw: they run as without it
+    assert above.power_limit_stretch == 1.0
+    # but under the prefill's draw (the TDP): a prompt alone runs longer (the time to the first token), and so does a
+    # request's own prompt's phase, apart from the steps
     assert above.prefill_limit_stretch == pytest.approx((80.0 / 79.0) ** 0.5)
+    assert above.tpot_s == pytest.approx(free.tpot_s + free.own_prefill_s * ((80.0 / 79.0) ** 0.5 - 1.0))
+    assert above.user_tpot_s == pytest.approx(free.user_tpot_s) and above.power_w < free.power_w
     assert step(**KW, power_limit_w=100.0) == step(**KW)
     flat = step(**{**KW, "fit": replace(FIT, power_limit_exponent=0.0)}, power_limit_w=50.0)
     assert flat.tpot_s == step(**KW).tpot_s and flat.power_w == 50.0   # exponent 0: the draw capped, no slowdown

@@ -24,11 +24,13 @@ def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: floa
     """The least time one decode step can take per token it emits: the weights and KV cache read at the full
     bandwidth, or the step's FLOPs (decode and its share of prefill) at the full peak, whichever is longer, over the
     tokens a sequence emits a step (1 without a draft: ``Step.tokens_per_step``). ``st``'s times are at
-    ``bandwidth_fraction`` of the bandwidth and ``compute_fraction`` of the peak. ``user``: the step a user waits
-    between tokens (``Step.user_tpot_s``), its prefill the other requests' prompts only (``own_prompt_share``)."""
-    prefill_s = st.prefill_s * (1.0 - st.own_prompt_share) if user else st.prefill_s
-    return (max(st.memory_s * bandwidth_fraction, (st.compute_s + prefill_s) * compute_fraction)
-            / st.tokens_per_step)
+    ``bandwidth_fraction`` of the bandwidth and ``compute_fraction`` of the peak; a request's own prompt, a phase
+    apart (``Step.own_prefill_s``), its FLOPs at the full peak after it. ``user``: the step a user waits between tokens
+    (``Step.user_tpot_s``), its prefill the other requests' prompts only (``own_prompt_share``)."""
+    # the prompts the steps carry; a request's own, apart from them, compute-bound (a token served adds it)
+    ride_s = st.prefill_s - st.own_prefill_s
+    own_s = 0.0 if user else st.own_prefill_s * compute_fraction
+    return (max(st.memory_s * bandwidth_fraction, (st.compute_s + ride_s) * compute_fraction) + own_s) / st.tokens_per_step
 
 
 def _around(x, h, low_ratio=None):

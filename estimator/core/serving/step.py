@@ -48,8 +48,9 @@ that split every layer (tensor parallelism). Its time, per device:
   all-reduces: a stand-in) plus the bytes that leave the device, k copies of each token's hidden state, over its link
 
 A request's own prompt is prefilled before it decodes, so it rides in the other sequences' steps only
-(``own_prompt_share``: ep ÷ B of the step's prefill, all of it at batch 1 or in a static batch): where prompts ride in
-the step, that share runs apart from the roofline, max(memory, compute + the rest) + the own share. The step's sum,
+(``own_prompt_share``: 1 ÷ B of the step's prompts, all of them at batch 1 or in a static batch): where prompts ride in
+the step, that prompt runs as a phase of its own (a prompt alone, at the prefill's draw), max(memory, compute + the
+rest) + its phase. The step's sum,
 over the tokens a sequence emits in it, is a token served (``tpot_s``: throughput is B ÷ it); TPOT, what one user
 waits between tokens, is that but the own share, which the time to the first token holds (``user_tpot_s``). Power per
 device rises with load from idle towards the decode and prefill draws (Splitwise's power model), with one fitted factor
@@ -456,7 +457,8 @@ class Step:
     # one prompt's prefill alone as its replica runs it, unlimited (its experts over the replica's devices under expert
     # parallelism); None: as ``prefill_s`` gives it per prompt
     prompt_alone_s: float | None = None
-    own_prompt_share: float = 1.0  # the share of ``prefill_s`` that is a request's own prompt (``own_prompt_share``)
+    own_prompt_share: float = 1.0  # the share of the step's prompts that is a request's own (``own_prompt_share``)
+    own_prefill_s: float = 0.0    # of ``prefill_s``, a request's own prompt's, apart from the steps it waits on
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
@@ -596,26 +598,65 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
         draft_s = draft_gpu_s + int(draft_tokens) * (fit.engine_s_per_layer * DRAFT_LAYERS + pass_tp_s + pass_ep_s)
     # a request's own prompt is prefilled before it decodes, so it rides in the steps of the other sequences only: of
-    # the step's prefill, the share of a request's own prompt (``own_prompt_share``) runs apart, the rest within the
-    # roofline (module docstring)
-    own_prompt = own_prompt_share(b, ep, fit.static_batch)
+    # the step's prompts, one request's (``own_prompt_share``) runs apart, the rest within the roofline (module
+    # docstring). Where prompts ride in the step, that prompt runs as a phase of its own, as its replica runs a prompt
+    # alone (``prompt_alone_s``, as its time to the first token does: under expert parallelism its experts over the
+    # replica's devices, the replica in lockstep), emitted ÷ t of them a step; else the step's prefill is its phases
+    own_prompt = own_prompt_share(b, fit.static_batch)
     ride = 1.0 - own_prompt
+    ride_prefill_s = ride * prefill_s
+    own_s = prompt_alone_s * emitted / t if fit.mixed_prefill and not fit.static_batch else own_prompt * prefill_s
     if fit.mixed_prefill and fit.attention_apart:
         decode_attention_s = own * seqs * verified * attention_per_token / attention_s / tp
         prompt_attention_s = share * starts * prompt_attention / attention_s / tp
         kv_s = kv_read / tp
-        roof_s = (max(memory_s - kv_s, compute_s - decode_attention_s + ride * (prefill_s - prompt_attention_s))
-                  + max(kv_s, decode_attention_s) + ride * prompt_attention_s + own_prompt * prefill_s)
+        ride_roof_s = (max(memory_s - kv_s, compute_s - decode_attention_s + ride * (prefill_s - prompt_attention_s))
+                       + max(kv_s, decode_attention_s) + ride * prompt_attention_s)
     elif fit.mixed_prefill:
-        roof_s = max(memory_s, compute_s + ride * prefill_s) + own_prompt * prefill_s
+        ride_roof_s = max(memory_s, compute_s + ride_prefill_s)
+    if fit.mixed_prefill:
+        prefill_s = ride_prefill_s + own_s
+        roof_s = ride_roof_s + own_s
     else:
         roof_s = gpu_s + prefill_s
     step_s = roof_s + tp_s + ep_s + engine_s + draft_s
     unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
     prefill_held = 1.0
-    if power_w is None:
-        frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s,
-                                   compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s))
+    matmul_share = compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s)
+    if power_w is None and fit.mixed_prefill:
+        # two phases: the steps the sequences decode in, their riding prompts included, drawing by their load; and the
+        # requests' own prompts, apart, at the prefill's draw (a prompt alone is compute-bound: the draw the time to
+        # the first token runs at). Each held to a limit by its own stretch; the draw is their time-weighted mean
+        # (serving review 2026-11-29: a 100,000-token prompt alone had drawn the TDP through its decode too, and under
+        # a 500 W limit its decode, at 439 W, had slowed by the prefill's stretch)
+        ride_step_s = step_s - own_s
+        frac_ride = load_power_fraction(fit, gpu_s + draft_gpu_s, ride_prefill_s, ride_step_s, matmul_share)
+        frac_own = PREFILL_POWER_FRACTION
+        unheld_frac = (frac_ride * ride_step_s + frac_own * own_s) / step_s
+        if power_limit_w is not None:
+            limit_w = float(power_limit_w)
+            prefill_stretch = limit_stretch(PREFILL_POWER_FRACTION * device.tdp_w, limit_w, device.tdp_w,
+                                            fit.power_limit_exponent)
+            if frac_ride * device.tdp_w > limit_w:
+                # held under the limit, every part of the decode steps runs slower alike (the docstring)
+                stretch = limit_stretch(frac_ride * device.tdp_w, limit_w, device.tdp_w, fit.power_limit_exponent)
+                memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, ep_s, engine_s, draft_s = (
+                    x * stretch for x in (memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, ep_s, engine_s, draft_s))
+                ride_step_s *= stretch
+                frac_ride = limit_w / device.tdp_w
+            prefill_held = stretch
+            if prefill_stretch > 1.0:
+                own_s *= prefill_stretch
+                frac_own = min(frac_own, limit_w / device.tdp_w)
+            if stretch > 1.0 or (prefill_stretch > 1.0 and own_s > 0.0):
+                unlimited_w = unheld_frac * device.tdp_w
+        step_s = ride_step_s + own_s
+        prefill_s = ride_prefill_s + own_s
+        # the time-weighted mean of the two draws (one of them where they are alike: a limit both draw, exactly)
+        frac = frac_ride if frac_ride == frac_own else (frac_ride * ride_step_s + frac_own * own_s) / step_s
+        watts = frac * device.tdp_w
+    elif power_w is None:
+        frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s, matmul_share)
         watts = frac * device.tdp_w
         if power_limit_w is not None:
             prefill_stretch = limit_stretch(PREFILL_POWER_FRACTION * device.tdp_w, float(power_limit_w),
@@ -644,20 +685,21 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 # limit above the decode's draw); a step already held draws the limit throughout
                 limit_share = float(power_limit_w) / device.tdp_w
                 frac = min(limit_share, load_power_fraction(
-                    fit, gpu_s + draft_gpu_s, prefill_s, step_s,
-                    compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s), prefill_draw=limit_share))
+                    fit, gpu_s + draft_gpu_s, prefill_s, step_s, matmul_share, prefill_draw=limit_share))
                 watts = frac * device.tdp_w
     else:
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
+    if not fit.mixed_prefill:
+        own_s = own_prompt * prefill_s  # its phases as held
     tpot = step_s / emitted
     # what one user waits between tokens: the step but its own prompt's prefill, which its time to the first token holds
-    user_tpot = (step_s - own_prompt * prefill_s) / emitted
+    user_tpot = (step_s - own_s) / emitted
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
                 kv_cache_gb=(b * beam_search_holds(p, t, beams) * arch.held_share(p, t) * kv_tok * kv_replication(arch, tp)
                              / BYTES_PER_GB),
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
-                tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt,
+                tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt, own_prefill_s=own_s,
                 decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,
                 bound="memory" if memory_s >= compute_s + (ride * prefill_s if fit.mixed_prefill else 0.0) else "compute",
@@ -668,12 +710,14 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 prompt_alone_s=prompt_alone_s)
 
 
-def own_prompt_share(batch: float, ep: int = 1, static: bool = False) -> float:
-    """The share of a step's prefill that is a request's own prompt, which cannot ride in that request's own decode
-    steps: it is prefilled before the request decodes. Each device runs the prompts of its own sequences, about
-    batch ÷ ep of them, so one request's is ep ÷ batch of its prefill (at most all of it: a batch of 1 has no other
-    sequence to ride with, and its prompt runs as a phase of its own). A static batch prefills every prompt before its
-    first token: all of it is the requests' own. A heuristic between two exact ends: at batch 1 the prefill and the
+def own_prompt_share(batch: float, static: bool = False) -> float:
+    """The share of a step's prompts that is a request's own, which cannot ride in that request's own decode steps: it
+    is prefilled before the request decodes. One request's of the batch's, 1 ÷ batch (all of them at batch 1: no other
+    sequence to ride with, its prompt a phase of its own). Under expert parallelism too: the replica's devices step in
+    lockstep (each MoE layer's all-to-alls), so another device's prompt stalls this request's steps as its own device's
+    would (serving review 2026-11-29: ep ÷ batch had left other requests' prompts out of the TPOT at batch 4 over EP4).
+    A static batch prefills every prompt before its first token: all of it is the requests' own. A heuristic between
+    two exact ends: at batch 1 the prefill and the
     decode add up (a request alone: its prefill, then its tokens), and as the batch grows nearly every prompt rides in
     the other sequences' steps, the in-flight roofline of chunked prefill (serving review 2026-11-29: Llama 3.1 8B, a
     100,000-token prompt alone on an H100, had hidden its 7 s prefill under its own 500 decode steps, 8.4 s in all
@@ -681,7 +725,7 @@ def own_prompt_share(batch: float, ep: int = 1, static: bool = False) -> float:
     if static:
         return 1.0
     b = float(batch)
-    return 1.0 if b <= 0 else min(1.0, float(max(int(ep), 1)) / b)
+    return 1.0 if b <= 1.0 else 1.0 / b
 
 
 def beam_search_holds(prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:

@@ -70,7 +70,7 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
     rates = (f"weights and KV cache at {gfmt(BANDWIDTH_FRACTION)} of the bandwidth, FLOPs at "
              f"{gfmt(compute.utilization, 3)} of the {compute.precision} peak")
     # the other requests' prompts, which a user's steps carry; its own prompt's prefill is before its first token
-    own_s = decode.own_prompt_share * decode.prefill_s
+    own_s = decode.own_prefill_s
     others_s = decode.prefill_s - own_s
     if fit.mixed_prefill:
         others = f" + the other requests' prompts' prefill {fmt_ms(others_s)} in the same step" if others_s > 0.0 else ""
@@ -92,10 +92,10 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
                f"; every part {decode.power_limit_stretch:.2f}× as long under the power limit"
                if decode.power_limit_stretch > 1.0 else "")
     # served: the request's own prompt's prefill added, apart from its steps (the throughput's and the energy's time)
-    served = (f"; a token served {fmt_ms(decode.tpot_s)}, with the request's own prompt's prefill, "
-              f"{fmt_ms(own_s / decode.tokens_per_step)} a token, before its first (a prompt rides in other "
-              f"sequences' steps, never its own: {own_prompt_words(decode.own_prompt_share, fit.static_batch)}): "
-              "what the throughput, the energy and the totals count"
+    whose = "the batch's prompts' prefill" if fit.static_batch else "the request's own prompt's prefill"
+    served = (f"; a token served {fmt_ms(decode.tpot_s)}, with {whose}, {fmt_ms(own_s / decode.tokens_per_step)} a "
+              f"token, before its first ({own_prompt_words(decode.own_prompt_share, fit.static_batch)}): what the "
+              "throughput, the energy and the totals count"
               if own_s >= OWN_PREFILL_SAID * decode.user_tpot_s * decode.tokens_per_step else "")
     if decode.tokens_per_step > 1.0:  # speculative decoding: the step's parts over the tokens it emits
         return (f"time per output token {fmt_ms(decode.user_tpot_s)} = (a step: {parts} + the draft head's passes "
@@ -114,8 +114,9 @@ def own_prompt_words(share: float, static: bool) -> str:
     if static:
         return "a static batch prefills every prompt before its first token"
     if share >= 1.0:
-        return "alone in its batch, its prefill and its decode add up"
-    return f"{share:.2g} of the step's prefill, one request's of the batch"
+        return "alone in its batch, its prefill and its decode add up, the prefill at the prefill's draw"
+    return (f"a prompt rides in other sequences' steps, never its own: {share:.2g} of the step's prompts, one "
+            "request's of the batch, apart")
 
 
 def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:

@@ -283,7 +283,10 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                 limit = "tpot" if tpot_bound_s is not None and nxt.user_tpot_s > step_bound(size + 1) else "ttft"
             if size < 1:
                 one = run(1)
-                for what, x in (("tpot", one.user_tpot_s), ("ttft", ttft_s(one, 1 / e, output_tokens, static))):
+                # the TTFT a bound is held to: its p99 under the sequence's own stream of requests (serving review
+                # 2026-11-29: the refusal had quoted the idle TTFT, 6,960 ms, under an 8,000 ms bound it held to 10.9 s)
+                held_ttft = ttft_p99_s(one, 1 / e, output_tokens, static, fit.ttft_p99_over_mean)
+                for what, x in (("tpot", one.user_tpot_s), ("ttft", held_ttft)):
                     if what not in fastest or x < fastest[what][0]:
                         fastest[what] = (x, t)
                 continue
@@ -309,8 +312,9 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                              "cache", field=given)
         # the bounds, each named only where given, with the least one sequence reaches of each (browser review
         # 2026-11-26, second: the refusal named an empty TTFT bound and not the 34 ms a step takes at batch 1)
-        reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} "
-                 + (f"(expert parallelism {e})" if e > 1 else f"(tensor parallelism {fastest[what][1]})")
+        reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} ("
+                 + ("its p99 under its own stream of requests, " if what == "ttft" and not static else "")
+                 + (f"expert parallelism {e})" if e > 1 else f"tensor parallelism {fastest[what][1]})")
                  for what, words, x in (("tpot", "per output token", tpot_bound_s), ("ttft", "to the first token",
                                                                                    ttft_bound_s)) if x is not None]
         # whose costs these are (review 2026-11-27: vllm-2024's batch 1 is FastChat's, read as a fact of vLLM)
