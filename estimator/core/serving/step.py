@@ -702,7 +702,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt, own_prefill_s=own_s,
                 decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,
-                bound="memory" if memory_s >= compute_s + (ride * prefill_s if fit.mixed_prefill else 0.0) else "compute",
+                bound="memory" if memory_s >= compute_s + (ride_prefill_s if fit.mixed_prefill else 0.0) else "compute",
                 flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
@@ -717,11 +717,13 @@ def own_prompt_share(batch: float, static: bool = False) -> float:
     lockstep (each MoE layer's all-to-alls), so another device's prompt stalls this request's steps as its own device's
     would (serving review 2026-11-29: ep ÷ batch had left other requests' prompts out of the TPOT at batch 4 over EP4).
     A static batch prefills every prompt before its first token: all of it is the requests' own. A heuristic between
-    two exact ends: at batch 1 the prefill and the
-    decode add up (a request alone: its prefill, then its tokens), and as the batch grows nearly every prompt rides in
-    the other sequences' steps, the in-flight roofline of chunked prefill (serving review 2026-11-29: Llama 3.1 8B, a
-    100,000-token prompt alone on an H100, had hidden its 7 s prefill under its own 500 decode steps, 8.4 s in all
-    where prefill then decode take about 13 s, and counted that prefill into each of its tokens' TPOT)."""
+    two exact ends: at batch 1 the prefill and the decode add up (a request alone: its prefill, then its tokens), and
+    as the batch grows nearly every prompt rides in the other sequences' steps, the in-flight roofline of chunked
+    prefill (serving review 2026-11-29: Llama 3.1 8B, a 100,000-token prompt alone on an H100, had hidden its 7 s
+    prefill under its own 500 decode steps, 8.4 s in all where prefill then decode take about 13 s, and counted that
+    prefill into each of its tokens' TPOT). Between them the other prompts are taken as spread evenly over the steps;
+    an engine fills a chunk budget (2,048–8,192 tokens) instead, so at a small batch with long prompts a user's steps
+    stall in chunks and the mean TPOT and throughput here are optimistic (not modelled)."""
     if static:
         return 1.0
     b = float(batch)
