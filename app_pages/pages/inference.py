@@ -361,11 +361,13 @@ def step_section(r) -> None:
     st.header("One decode step", anchor=False)
     parallel = f"{'expert' if r.ep > 1 else 'tensor'} parallel + engine"
     if r.mixed_prefill:  # the prompts ride in the decode step, as the CLI's note says it (time_note)
-        how = (f"the slower of memory and compute with the prompts' prefill ({r.bound}-bound) + {parallel}. Pale: "
-               f"what the bound hides")
+        how = (f"the slower of memory and compute with the other requests' prefill ({r.bound}-bound) + {parallel}. "
+               "Pale: what the bound hides, and the request's own prompt, prefilled before its first token (in the "
+               "throughput, not in the TPOT)")
     else:
-        how = f"the slower of memory and compute ({r.bound}-bound) + prefill + {parallel}. Pale: the {r.chip} part " \
-              "that is not the bound"
+        how = f"the slower of memory and compute ({r.bound}-bound) + the other requests' prefill + {parallel}. " \
+              f"Pale: the {r.chip} part that is not the bound, and the request's own prompt, prefilled before its " \
+              "first token (in the throughput, not in the TPOT)"
     formula, pale = how.split(". Pale: ")
     if r.draft_tokens:  # speculative decoding: the step over the tokens a sequence emits in it (time_note)
         formula = f"({formula} + draft head) ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step"

@@ -39,7 +39,7 @@ from estimator.services.serving_words import MILLION_TOKENS
 # Keys of the serving result's dict that repeat another's number (issue 55: one TPOT under three names), left out
 # of the report's JSON; each one's meaning stays in the JSON contract (docs/reference/contract.md).
 SAME_NUMBER = {
-    "latency_s_per_token": "seconds_per_output_token",  # TPOT: one decode step, what one user waits per token
+    "latency_s_per_token": "seconds_per_output_token",  # TPOT: one decode step, what one user waits between tokens
     "compute_s_per_step": "step_s.compute",
     "memory_s_per_step": "step_s.memory",
 }

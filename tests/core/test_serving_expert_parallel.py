@@ -37,8 +37,13 @@ def test_an_expert_parallel_step_by_hand():
     assert s.memory_s == pytest.approx((weights + 2 * 7 * 32) / 0.9e9)
     # its 2 sequences' FLOPs: 2 × (800 − the 80-word table) + attention 4 × 2 layers × 7 × 8, at 0.6 of 10⁶
     assert s.compute_s == pytest.approx(2 * (1440 + 448) / 0.6e6)
-    # its share of the prompts that start per step: 2 ÷ 2 = 1 prompt of 6 tokens
-    assert s.prefill_s == pytest.approx(1 * (1440 * 6 + 2 * 2 * 36 * 8) / 0.6e6)
+    # its share of the prompts that start per step, 2 ÷ 2 = 1 prompt of 6 tokens: the other requests' 3/4 of it at its
+    # device's cost, and a request's own (1 of the 4) as the replica runs a prompt alone (its 800 expert FLOPs a token
+    # over the 2 devices), one every 2 steps (review 2026-11-29: the own prompt as the time to the first token counts it)
+    device_prompt = (1440 * 6 + 2 * 2 * 36 * 8) / 0.6e6
+    alone = (6 * (1440 - 800 + 800 / 2) + 2 * 2 * 36 * 8) / 0.6e6
+    assert s.own_prefill_s == pytest.approx(alone / 2)
+    assert s.prefill_s == pytest.approx(0.75 * device_prompt + alone / 2)
     # 2 all-to-alls a layer: the fixed 2 ms, and of its (2 + 1 × 6) tokens' 1 copy of 8 × 2 bytes, half leaves
     assert s.ep_s == pytest.approx(2 * 2 * (0.002 + 0.5 * 8 * 16 / 1e9))
     assert s.tp_s == 0.0

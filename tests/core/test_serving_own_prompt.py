@@ -94,3 +94,24 @@ def test_under_expert_parallelism_a_prompt_alone_is_the_replicas_as_its_first_to
     # the replica steps in lockstep: the other three requests' prompts are in this one's TPOT
     assert four.own_prefill_s_per_step < four.prefill_s_per_step
     assert four.seconds_per_output_token > r.seconds_per_output_token
+
+
+def test_a_limit_only_the_own_prompts_phase_reaches_leaves_the_steps_as_they_were():
+    """Review 2026-11-29: a 600 W limit over an 8B model's decode at about 430 W read "held to it, 1.00× as long"."""
+    r = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e6, devices=1, batch_size=8,
+                                 power_limit_w=600).result
+    assert r.power_limit_stretch == 1.0 and r.unlimited_power_w_per_device is None
+    assert any("so the steps run as without it" in n for n in r.notes)
+
+
+def test_a_ttft_bound_counts_the_own_prompt_held_once():
+    """Review 2026-11-29: under a 500 W limit the own prompt's phase, already at the prefill's stretch, was stretched
+    again in the loaded TTFT: a 16 s bound refused at "19,900 ms" where the p99 is about 14.7 s."""
+    r = serving.inference_report(**LONG, power_limit_w=500, ttft_ms=16_000).result
+    assert r.batch_size == 1 and 14.0 < r.ttft_p99_s < 15.5
+
+
+def test_an_engine_that_prefills_apart_counts_a_prompt_alone_as_its_first_token_does():
+    r = serving.inference_report(model="qwen3-30b-a3b", hardware="h100-sxm", ep=4, devices=4, prompt_tokens=32_000,
+                                 tokens_per_query=500, tokens=500, batch_size=1, engine="vllm-2024").result
+    assert r.estimate.wall_clock_s == pytest.approx(r.ttft_s + 499 * r.seconds_per_output_token, rel=0.01)

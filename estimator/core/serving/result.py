@@ -147,7 +147,7 @@ class InferenceResult:
 
     @property
     def device_seconds_per_token(self) -> float:
-        """Device-seconds per token, TPOT ÷ batch × tp: what the energy and the cost scale with."""
+        """Device-seconds per token, a token served ÷ batch × devices: what the energy and the cost scale with."""
         return self.seconds_per_token * self.devices
 
     @property

@@ -451,14 +451,17 @@ class Step:
     # unlimited (the time to the first token's prefill; in an engine that prefills as its own phase, the step's
     # prefill too; 1: no limit, or one at or above the prefill's draw)
     prefill_limit_stretch: float = 1.0
-    # the stretch ``prefill_s`` carries: the step's where prompts ride in the steps, the prefill's own in an engine
-    # that prefills apart (1: none)
+    # the stretch ``prefill_s`` carries (its own prompt's part aside where ``own_at_prefill_draw``): the step's where
+    # prompts ride in the steps, the prefill's own in an engine that prefills apart (1: none)
     prefill_held_stretch: float = 1.0
     # one prompt's prefill alone as its replica runs it, unlimited (its experts over the replica's devices under expert
     # parallelism); None: as ``prefill_s`` gives it per prompt
     prompt_alone_s: float | None = None
     own_prompt_share: float = 1.0  # the share of the step's prompts that is a request's own (``own_prompt_share``)
     own_prefill_s: float = 0.0    # of ``prefill_s``, a request's own prompt's, apart from the steps it waits on
+    # ``own_prefill_s`` runs at the prefill's draw, held by ``prefill_limit_stretch`` (prompts riding in the steps); else
+    # it is held as the rest of ``prefill_s`` is, by ``prefill_held_stretch``
+    own_at_prefill_draw: bool = False
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
@@ -605,7 +608,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     own_prompt = own_prompt_share(b, fit.static_batch)
     ride = 1.0 - own_prompt
     ride_prefill_s = ride * prefill_s
-    own_s = prompt_alone_s * emitted / t if fit.mixed_prefill and not fit.static_batch else own_prompt * prefill_s
+    own_s = prefill_s if fit.static_batch else prompt_alone_s * emitted / t
     if fit.mixed_prefill and fit.attention_apart:
         decode_attention_s = own * seqs * verified * attention_per_token / attention_s / tp
         prompt_attention_s = share * starts * prompt_attention / attention_s / tp
@@ -614,11 +617,11 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                        + max(kv_s, decode_attention_s) + ride * prompt_attention_s)
     elif fit.mixed_prefill:
         ride_roof_s = max(memory_s, compute_s + ride_prefill_s)
-    if fit.mixed_prefill:
-        prefill_s = ride_prefill_s + own_s
-        roof_s = ride_roof_s + own_s
-    else:
-        roof_s = gpu_s + prefill_s
+    else:  # the prompts as phases of their own: the others' stall the step, as the request's own does its first token
+        ride_roof_s = gpu_s + ride_prefill_s
+    prefill_s = ride_prefill_s + own_s
+    roof_s = ride_roof_s + own_s
+    own_of_prefill = own_s / prefill_s if prefill_s > 0.0 else 0.0
     step_s = roof_s + tp_s + ep_s + engine_s + draft_s
     unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
     prefill_held = 1.0
@@ -648,7 +651,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             if prefill_stretch > 1.0:
                 own_s *= prefill_stretch
                 frac_own = min(frac_own, limit_w / device.tdp_w)
-            if stretch > 1.0 or (prefill_stretch > 1.0 and own_s > 0.0):
+            if stretch > 1.0:  # the decode steps held (the own prompt's phase alone held is said apart)
                 unlimited_w = unheld_frac * device.tdp_w
         step_s = ride_step_s + own_s
         prefill_s = ride_prefill_s + own_s
@@ -671,7 +674,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             watts = float(power_limit_w)
             frac = watts / device.tdp_w if device.tdp_w else 0.0
             prefill_held = stretch
-        if not fit.mixed_prefill and prefill_stretch > stretch:
+        if prefill_stretch > stretch:
             # an engine that prefills as its own phase runs it at the prefill's draw: held to the limit, that phase
             # slows by its own stretch even where the step's average draw is under the limit (review 2026-11-27);
             # where prompts ride in the steps they slow as the step does, and a prompt alone (the time to the first
@@ -691,7 +694,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         watts = float(power_w)
         frac = watts / device.tdp_w if device.tdp_w else 0.0
     if not fit.mixed_prefill:
-        own_s = own_prompt * prefill_s  # its phases as held
+        own_s = own_of_prefill * prefill_s  # its share of the prefill phases, as held
     tpot = step_s / emitted
     # what one user waits between tokens: the step but its own prompt's prefill, which its time to the first token holds
     user_tpot = (step_s - own_s) / emitted
@@ -700,6 +703,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                              / BYTES_PER_GB),
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt, own_prefill_s=own_s,
+                own_at_prefill_draw=fit.mixed_prefill and not fit.static_batch,
                 decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,
                 bound="memory" if memory_s >= compute_s + (ride_prefill_s if fit.mixed_prefill else 0.0) else "compute",

@@ -6,16 +6,17 @@ Given ``devices``, each power-of-two tensor-parallel degree ``tp`` that divides 
 heads runs ``devices ÷ tp`` replicas; each replica's batch is the largest whose KV cache fits beside the
 weights at the average sequence in flight (``memory.serving_footprint``, a paged engine; at full length in an engine
 that decodes a static batch), at most the engine's
-``max_batch`` (its scheduler's cap), and, under a TPOT bound, the largest whose step keeps within it. Throughput
-is replicas × batch ÷ TPOT, the step's prefill included (``step.step``: B ÷ T prompts start per step, as an
-in-flight batching engine with chunked prefill mixes them into the decode steps). The best degree wins (the
+``max_batch`` (its scheduler's cap), and, under a TPOT bound, the largest whose step (a user's, its own prompt
+aside) keeps within it. Throughput is replicas × batch ÷ a token served, the step's prefill included (``step.step``:
+B ÷ T prompts start per step, as an in-flight batching engine with chunked prefill mixes them into the decode steps,
+each request's own apart). The best degree wins (the
 smaller on a tie).
 
 A batch given (``batch``) is taken per replica, the largest that fits where it does not (a paged engine preempts
 the rest); a degree whose replicas hold the batch given is chosen before one whose replicas do not, however many
 tokens a second the smaller batch would serve (serving-engineer review 2026-11-27: 64 given for a 70B model on 8
 H100s ran 8 replicas of 39, preempted, for 0.8% more tokens a second than 4 replicas of 64 at a shorter TPOT). Under a bound on the time to the first token (TTFT, MLPerf's Server and Interactive scenarios), a
-request's first token waits for its own prompt's prefill at the compute roofline, its chunks riding in the steps,
+request's first token waits for its own prompt's prefill at the compute roofline, as its replica runs a prompt alone,
 and then one step of the batch: TTFT = one prompt's prefill + TPOT (``ttft_s``), both rising with the batch; a TTFT
 bound is a p99 under the batch's own stream of requests (``ttft_p99_s``: the mean with the prompt's wait in a queue,
 ``loaded_ttft_s``, × the p99 ÷ mean MLPerf's Server runs measured); the batch is the largest that keeps both within
@@ -95,6 +96,15 @@ def p99_share(share: float, batch: float, static: bool = False) -> float:
     return 1.0 - (1.0 - share) * (batch - 1.0) / batch
 
 
+def prefill_at_its_draw(st: Step) -> float:
+    """The step's prefill as a prompt alone runs it, at the prefill's draw: as held (the step's stretch, or the
+    prefill's own in an engine that prefills apart) taken back and held by the prefill's own stretch; a request's own
+    prompt, where it runs as a phase at the prefill's draw (``Step.own_at_prefill_draw``), already is (review
+    2026-11-29: it had been stretched twice, a 16 s TTFT bound refused at a 500 W limit)."""
+    own = st.own_prefill_s if st.own_at_prefill_draw else 0.0
+    return (st.prefill_s - own) / st.prefill_held_stretch * st.prefill_limit_stretch + own
+
+
 def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
     """The time to a request's first token: its own prompt's prefill (the step's prefill is that of the batch ÷
     output tokens prompts that start per step, times the tokens a sequence emits a step) and one step of the batch
@@ -107,9 +117,7 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     at the step's average draw (review 2026-11-27: a limit between the two had left the time to the first token
     unchanged)."""
     emitted = st.tokens_per_step
-    # the step's prefill as held (the step's stretch, or the prefill's own in an engine that prefills apart), at the
-    # prefill's draw
-    own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch
+    own = prefill_at_its_draw(st)
     if static:  # the batch's prompts, all of them, before the first token: the steps' prefill summed
         return own * float(output_tokens) / emitted + st.user_tpot_s * emitted
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
@@ -133,7 +141,7 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
         return idle
     step_s = st.tpot_s * st.tokens_per_step
     prefill = max(0.0, idle - st.user_tpot_s * st.tokens_per_step)   # ``ttft_s`` less its one step
-    own = st.prefill_s / st.prefill_held_stretch * st.prefill_limit_stretch  # the step's prefill, as ``ttft_s`` holds it
+    own = prefill_at_its_draw(st)  # the step's prefill, as ``ttft_s`` holds it
     rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
         return math.inf

@@ -112,7 +112,7 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
 
 
 def device_hours_for(s: InferenceScenario, decode: Step, devices: int) -> float:
-    """Device-hours of ``s.tokens`` tokens: TPOT ÷ batch × devices each; refused below one device-millisecond
+    """Device-hours of ``s.tokens`` tokens: a token served (``Step.tpot_s``) ÷ batch × devices each; refused below one device-millisecond
     (too little to price) and beyond ``bounds.DEVICE_HOURS``."""
     per_token_device_s = decode.tpot_s / int(s.batch_size) * devices
     device_hours = float(s.tokens) * per_token_device_s / S_PER_HOUR
