@@ -676,9 +676,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             prefill_held = stretch
         if prefill_stretch > stretch:
             # an engine that prefills as its own phase runs it at the prefill's draw: held to the limit, that phase
-            # slows by its own stretch even where the step's average draw is under the limit (review 2026-11-27);
-            # where prompts ride in the steps they slow as the step does, and a prompt alone (the time to the first
-            # token) at the prefill's draw (``prefill_limit_stretch``)
+            # slows by its own stretch even where the step's average draw is under the limit (review 2026-11-27;
+            # where prompts ride in the steps, the branch above holds a request's own prompt so)
             step_s += prefill_s * (prefill_stretch / stretch - 1.0)
             prefill_s *= prefill_stretch / stretch
             prefill_held = prefill_stretch

@@ -96,7 +96,7 @@ def p99_share(share: float, batch: float, static: bool = False) -> float:
     return 1.0 - (1.0 - share) * (batch - 1.0) / batch
 
 
-def prefill_at_its_draw(st: Step) -> float:
+def prefill_s_at_its_draw(st: Step) -> float:
     """The step's prefill as a prompt alone runs it, at the prefill's draw: as held (the step's stretch, or the
     prefill's own in an engine that prefills apart) taken back and held by the prefill's own stretch; a request's own
     prompt, where it runs as a phase at the prefill's draw (``Step.own_at_prefill_draw``), already is (review
@@ -117,7 +117,7 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     at the step's average draw (review 2026-11-27: a limit between the two had left the time to the first token
     unchanged)."""
     emitted = st.tokens_per_step
-    own = prefill_at_its_draw(st)
+    own = prefill_s_at_its_draw(st)
     if static:  # the batch's prompts, all of them, before the first token: the steps' prefill summed
         return own * float(output_tokens) / emitted + st.user_tpot_s * emitted
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
@@ -141,7 +141,7 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
         return idle
     step_s = st.tpot_s * st.tokens_per_step
     prefill = max(0.0, idle - st.user_tpot_s * st.tokens_per_step)   # ``ttft_s`` less its one step
-    own = prefill_at_its_draw(st)  # the step's prefill, as ``ttft_s`` holds it
+    own = prefill_s_at_its_draw(st)  # the step's prefill, as ``ttft_s`` holds it
     rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
         return math.inf
