@@ -1093,9 +1093,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             k, best, cost, _ = row
             return best.run_seconds <= deadline_s if target == "deadline" else cost is not None and cost <= target_value
 
-        def fewest(batch: float):
-            """Every count tried at ``batch`` tokens a step with its best layout, in order, (devices, layout, cost,
-            estimate); the first that meets the target (None where none does); what the refinement tried."""
+        def fewest(batch: float, enough=lambda row: False):
+            """The counts tried at ``batch`` tokens a step with their best layout, in order, (devices, layout, cost,
+            estimate); the first that meets the target (None where none does); what the refinement tried. The ladder
+            stops at the first count ``enough`` takes (the counts above it change no answer); else it is tried whole."""
             def one(k: int):
                 found_k = searched(k, 2, batch)
                 best = found_k.best
@@ -1109,7 +1110,12 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 return k, best, (est := run_estimate(best)).cost_usd, est
             # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
             # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
-            rows_ = [r for r in map(one, ladder) if r is not None]
+            rows_ = []
+            for k in ladder:
+                if (r := one(k)) is not None:
+                    rows_.append(r)
+                    if enough(r):
+                        break
             first = next((row for row in rows_ if meets(row)), None)
             if first is None:
                 return rows_, None, (None, [], 1)
@@ -1123,9 +1129,12 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             return rows_, next(row for row in rows_ if meets(row)), (before, gap, step)
 
         tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
-        tried, hit, (below, between, stride) = fewest(gbt)
+        # a deadline's search stops at the first count whose 80% range's top meets it (the fewest at the centre and
+        # at the range's top are said below; the budget's fastest plan looks at every count)
+        tried, hit, (below, between, stride) = fewest(
+            gbt, (lambda r: r[3].range["wall_clock_s"][1] <= deadline_s) if target == "deadline" else (lambda r: False))
         # a default batch too small to feed a large cluster: the same search at a larger one, said beside
-        larger_fewest = (fewest(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))[1]
+        larger_fewest = (fewest(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), meets)[1]
                          if larger_batch_tried(global_batch_tokens, tokens) else None)
         larger_words = ("" if larger_fewest is None or (
                             hit is not None and larger_fewest[0] * core_plan.LARGE_BATCH_GAIN > hit[0]) else

@@ -550,7 +550,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                 best, best_memory = None, memory
                                 every_vp = True  # whether every interleaving tried fitted
                                 for vp in vps:
-                                    layout = replace(base, vp=vp)
+                                    layout = base if vp == 1 else replace(base, vp=vp)
                                     if vp > 1 and (layout.micro_batches % pp or layout.micro_batches < pp):
                                         continue  # interleaving needs whole rounds of micro-batches per stage
                                     # the interleaved schedule's extra micro-batches in flight must fit too
