@@ -24,7 +24,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.limits import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
-from estimator.core.serving.step_notes import FOOTPRINT_RANGE
+from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
@@ -209,6 +209,12 @@ def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, he
         style.range_bar(col, fmt(rng[0]), fmt(rng[1]), meaning, style.log_position(value, rng[0], rng[1]))
 
 
+def _own_prefill(r) -> str:
+    """What is prefilled before a request's first token, apart from its steps, in words (``own_prompt_noun``)."""
+    noun = own_prompt_noun(r.static_batch)
+    return f"{noun}' prefill" if noun.endswith("s") else f"{noun}'s prefill"
+
+
 def headline(r) -> None:
     """The speed, memory, per-query and total rows; in lecture mode the speed and per-query rows only, large."""
     # the engine's intervals' meaning for its figures; the embodied CO₂e's and water's ranges, as their sources state
@@ -218,15 +224,15 @@ def headline(r) -> None:
     cols = style.metric_cells(4, "inf_speed", lecture)
     _metric_with_range(cols[0], "Time per output token", r.seconds_per_output_token, r.range["seconds_per_output_token"],
                        hz.token_time, meaning, help=f"TPOT: one decode step, what each user waits between tokens (batch "
-                       f"{hz.count(r.batch_size)}); the request's own prompt's prefill is in its time to the first token"
+                       f"{hz.count(r.batch_size)}); {_own_prefill(r)} is in its time to the first token"
                        + (f"; with speculative decoding, the step ÷ the {hz.sig(r.tokens_per_step)} tokens a sequence "
                           "emits in it" if r.draft_tokens else ""))
     # the time to the first token, as the CLI's row (browser review 2026-11-27: only the collapsed notes had it,
     # though the sidebar takes a bound on it)
     cols[0].caption(f"time to first token {first_token_words(r)}")
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
-                       help=f"batch {hz.count(r.batch_size)} ÷ a token served (the TPOT and the request's own prompt's "
-                       "prefill, which at batch 1 runs apart from its steps)"
+                       help=f"batch {hz.count(r.batch_size)} ÷ a token served (the TPOT and {_own_prefill(r)}"
+                       + (")" if r.static_batch else ", which at batch 1 runs apart from its steps)")
                        + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
                        hz.joules, meaning, help="power × devices × a token served ÷ batch: the devices' energy, prefill included, "
@@ -364,6 +370,10 @@ def step_section(r) -> None:
         how = (f"the slower of memory and compute with the other requests' prefill ({r.bound}-bound) + {parallel}. "
                "Pale: what the bound hides, and the request's own prompt, prefilled before its first token (in the "
                "throughput, not in the TPOT)")
+    elif r.static_batch:  # every prompt of the batch before its first token: no other request's rides in a step
+        how = f"the slower of memory and compute ({r.bound}-bound) + {parallel}. Pale: the {r.chip} part that is " \
+              "not the bound, and the batch's prompts, prefilled before the first token (in the throughput, not in " \
+              "the TPOT)"
     else:
         how = f"the slower of memory and compute ({r.bound}-bound) + the other requests' prefill + {parallel}. " \
               f"Pale: the {r.chip} part that is not the bound, and the request's own prompt, prefilled before its " \

@@ -9,6 +9,7 @@ import pandas as pd
 
 from app_pages.ui import charts, palette
 from estimator.core.base.units import G_PER_KG, MS_PER_S, WH_PER_KWH
+from estimator.core.serving.step_notes import own_prompt_noun
 
 # the components of one decode step: TPOT = max(memory, compute) + the other requests' prefill + tensor parallel (or,
 # for a mixture of experts served with --ep, expert parallel) + engine (+ the draft head's passes, with speculative
@@ -29,7 +30,8 @@ def step_parts(r) -> tuple[tuple[str, str, str], ...]:
     """The parts of ``r``'s step: tensor parallel's all-reduces, or expert parallel's all-to-alls where it has them;
     the draft head's passes where it drafts."""
     skip = ({"tensor parallel" if r.ep > 1 else "expert parallel"} | (set() if r.draft_tokens else {"draft head"})
-            | (set() if r.own_prefill_s_per_step > 0 else {"own prompt"}))
+            | (set() if r.own_prefill_s_per_step > 0 else {"own prompt"})
+            | ({"prefill"} if r.static_batch else set()))  # a static batch's prompts are all before its first token
     return tuple(p for p in STEP_PARTS if p[0] not in skip)
 
 
@@ -102,10 +104,19 @@ def counted_part(r, name: str) -> bool:
     return name != "own prompt"
 
 
+def _shown(r, name: str, what: str) -> tuple[str, str]:
+    """A part's name and words as the chart shows them: a static batch's prompts, all prefilled before the first
+    token, are the batch's, not one request's own (review 2026-11-29: the bar read "own prompt")."""
+    if name == "own prompt" and r.static_batch:
+        return "batch's prompts", what.replace(own_prompt_noun(False), own_prompt_noun(True)).replace(
+            "its first token", "the first token")
+    return name, what
+
+
 def step_frame(r) -> pd.DataFrame:
-    return pd.DataFrame([{"part": name, "what": what, "ms": getattr(r, attr) * MS_PER_S,
+    return pd.DataFrame([{"part": shown, "what": words, "ms": getattr(r, attr) * MS_PER_S,
                           "counted": counted_part(r, name)}
-                         for name, attr, what in step_parts(r)])
+                         for name, attr, what in step_parts(r) for shown, words in [_shown(r, name, what)]])
 
 
 def step_chart(df: pd.DataFrame) -> alt.Chart:

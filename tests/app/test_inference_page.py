@@ -190,3 +190,30 @@ def test_an_engine_that_prefills_apart_says_its_prefill_phase_is_held(capsys):
             "prefill's draw).") in notes
     assert "every part is" not in notes
     assert metrics(at)["Energy per output token"] == hz.joules(cli["joules_per_output_token"])
+
+
+@pytest.mark.parametrize("engine", ["latency", "eager-2023"])
+def test_a_static_batchs_step_chart_and_words_name_the_batchs_prompts(engine):
+    """A static batch prefills every prompt of the batch before its first token, and no other request's prompt rides
+    in its steps (its TTFT's words): the step chart's pale bar and the page's words say the batch's prompts, not "the
+    request's own prompt", and draw no bar of other requests' prefill (review 2026-11-29). The bars still add up: the
+    counted ones to the TPOT, the batch's prompts' bar to a token served less the TPOT."""
+    from app_pages.pages.inference_charts import step_frame
+    from estimator import inference
+    r = inference(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9, batch_size=8, engine=engine).result
+    assert r.static_batch
+    frame = step_frame(r).set_index("part")
+    assert "own prompt" not in frame.index and "prefill" not in frame.index
+    batch = frame.loc["batch's prompts"]
+    assert not batch["counted"] and batch["what"].startswith("the batch's prompts, before the first token")
+    assert frame[frame["counted"]]["ms"].sum() == pytest.approx(r.seconds_per_output_token * MS_PER_S)
+    assert batch["ms"] == pytest.approx((r.served_seconds_per_output_token - r.seconds_per_output_token) * MS_PER_S)
+    at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "a100-sxm-80gb", "inf_batch": "8",
+                                "inf_engine": engine})
+    said = " ".join(plain(x.value) for x in at.caption) + " ".join(m.help or "" for m in at.metric)
+    assert "the batch's prompts, prefilled before the first token" in said
+    assert "the batch's prompts' prefill is in its time to the first token" in said
+    assert "own prompt" not in said and "other requests' prefill" not in said
+    # an engine that batches a stream of requests keeps the request's own prompt
+    live = inference(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9, batch_size=8).result
+    assert not live.static_batch and "own prompt" in set(step_frame(live)["part"])

@@ -147,7 +147,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
                                                         footprint=totals.footprint is not None),
         notes=notes, engine=fit.engine, sparsity=float(s.sparsity), pruned_skipped=served.pruned_skipped,
         teacher_params=None if s.student_params is None else float(s.params), beams=int(s.beams),
-        mixed_prefill=fit.mixed_prefill, draft_tokens=int(s.draft_tokens),
+        mixed_prefill=fit.mixed_prefill, static_batch=fit.static_batch, draft_tokens=int(s.draft_tokens),
         acceptance=float(s.acceptance) if s.draft_tokens else None, tokens_per_step=decode.tokens_per_step,
         draft_s_per_step=decode.draft_s, power_limit_w=None if s.power_limit_w is None else float(s.power_limit_w),
         unlimited_power_w_per_device=decode.unlimited_power_w, power_limit_stretch=decode.power_limit_stretch,

@@ -87,6 +87,7 @@ class InferenceResult:
     ep: int = 1                   # expert-parallel degree: the devices of one replica (tp 1 then), each its own sequences
     expert_parallel_s_per_step: float = 0.0   # the all-to-alls of expert parallelism
     mixed_prefill: bool = False   # the engine's prompts ride in the decode step: max(memory, compute + prefill)
+    static_batch: bool = False    # a static batch: every prompt of the batch prefilled before its first token
     draft_tokens: int = 0         # speculative decoding: tokens a draft head proposes a step (0: none)
     acceptance: float | None = None  # the chance each draft token is accepted, given the ones before it were (None:
     #                                  no draft)

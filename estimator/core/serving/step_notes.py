@@ -109,6 +109,12 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
 OWN_PREFILL_SAID = 0.01
 
 
+def own_prompt_noun(static: bool) -> str:
+    """What runs before a request's first token, apart from its steps: a static batch's prompts, all of them (the
+    TTFT's ``throughput.ttft_words``), or the request's own prompt (``step.own_prompt_share``)."""
+    return "the batch's prompts" if static else "the request's own prompt"
+
+
 def own_prompt_words(share: float, static: bool) -> str:
     """What share of the step's prefill is a request's own prompt, in words (``step.own_prompt_share``)."""
     if static:
@@ -326,5 +332,5 @@ def range_meaning(fit: ServingFit, power_given: bool, footprint: bool = True) ->
             + (FOOTPRINT_RANGE if footprint else ""))
 
 
-__all__ = ["SMALLEST_PLAIN_MS", "fmt_ms", "memory_note", "power_notes", "range_meaning", "scale_notes",
+__all__ = ["SMALLEST_PLAIN_MS", "fmt_ms", "memory_note", "own_prompt_noun", "power_notes", "range_meaning", "scale_notes",
            "speculative_note", "step_notes", "time_note"]
