@@ -123,7 +123,10 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
 def layout_text(r) -> str:
     """The tensor (or expert) parallelism, replicas and batch the devices serve with."""
     nodes = f", each across {r.nodes_per_replica} nodes" if r.nodes_per_replica > 1 else ""
-    return (f"{r.split_words} × {hz.noun(hz.whole(r.replicas), 'replica')}{nodes}, batch {hz.count(r.batch_size)} per replica")
+    # a batch given that a bound lowered, said where the batch is (serving review 2026-11-29: only a note had it)
+    lowered = f" ({r.batch_words})" if r.batch_lowered else ""
+    return (f"{r.split_words} × {hz.noun(hz.whole(r.replicas), 'replica')}{nodes}, batch {hz.count(r.batch_size)} "
+            f"per replica{lowered}")
 
 
 

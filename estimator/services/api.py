@@ -372,6 +372,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
     scenario = with_active_params(scenario, memory, active_params, params_model)
+    if (memory or {}).get("activation_recompute") == "full" and not scenario.recompute and scenario.flops is None:
+        # full recomputation given for the memory and the step is the FLOPs' too (8·N·D executed), as `--recompute`
+        # gives it: one recomputation, one answer (researcher review 2026-11-29: the two flags had printed 6.4 and
+        # 4.8 × 10²² FLOPs, and under a utilisation given 23.2 and 17.4 days, for the same run)
+        scenario = replace(scenario, recompute=True)
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
     if flops_tokens is not None:
         flops_tokens = require_number_in("tokens", flops_tokens, B.TOKENS, field="tokens")
@@ -437,6 +442,13 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                 f"memory: {preset.id} is a published run: it split its model across devices in a way the preset does "
                 "not record (tensor, pipeline or sharded data parallelism), so \"does not fit\" is of the memory "
                 "settings shown, not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
+        elif preset is None and not tm.fits and not planned and setup.run is None and scenario.devices > 1:
+            # no layout given nor planned (a known run's time, a utilisation given, a size without a shape): the
+            # verdict is of the defaults shown (researcher review 2026-11-29: a known run on 1,024 H100s read "does
+            # not fit" at no ZeRO sharding, settings the user never chose)
+            est = replace(est, notes=est.notes + (
+                "memory: no layout given, so \"does not fit\" is of the default settings shown (no sharding or "
+                "parallelism), not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
     changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
     own_devices = preset.scenario().devices if preset else None
     if "devices" in changed and inputs.get("hours") is None and scenario.hours is not None and own_devices:

@@ -42,9 +42,9 @@ def test_a_folded_layout_is_answered_and_holds_the_experts_as_the_unfolded_one_d
         assert mf[part] == pytest.approx(mw[part], rel=1e-9)
     argv = ["estimate", "--model", "mixtral-8x7b", "--devices", "8", "--tp", "2", *RUN[:-2]]
     assert main([*argv, "--ep", "8"]) == 0
-    assert "TP 2 × PP 1 × DP 4 × EP 8 (over TP × DP, experts whole)" in capsys.readouterr().out
+    assert "TP 2 × PP 1 × DP 4, EP 8 (over TP × DP, experts whole)" in capsys.readouterr().out
     assert main([*argv, "--ep", "4"]) == 0
-    assert "DP 4 × EP 4, ZeRO-1" in capsys.readouterr().out
+    assert "DP 4, EP 4 (within DP), ZeRO-1" in capsys.readouterr().out
 
 
 def test_deepseek_v3s_published_layout_is_answered_its_experts_whole(capsys):

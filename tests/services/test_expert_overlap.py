@@ -52,7 +52,7 @@ def test_the_cli_json_and_the_api_agree_and_the_layout_says_it(capsys):
     assert out["step"]["parts"]["communication_exposed_s"]["expert"] == 0
     assert out["device_hours"] == pytest.approx(_run(1.0).estimate.device_hours)
     assert main(argv[:-2]) == 0
-    assert "EP 64 (all of its all-to-all hidden)" in capsys.readouterr().out
+    assert "EP 64 (within DP; all of its all-to-all hidden)" in capsys.readouterr().out
 
 
 def test_the_planner_takes_it_and_its_best_runs_faster():

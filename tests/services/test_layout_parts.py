@@ -143,12 +143,13 @@ def test_the_utilisation_says_when_the_mfu_counts_more_flops_than_the_estimate(c
     counted = step["model_flops_per_token"] * 1e12 / d["time_flops"]
     assert counted == pytest.approx(1 + 12 * 32 * 131072 * 4096 / (6 * 8.03e9), rel=0.02)
     assert u["value"] == pytest.approx(step["mfu"] * 0.9 / counted, rel=1e-6)
-    assert f"in model FLOPs, counting {counted:.4g}× the estimate's FLOPs (attention's among them) × goodput" in u["summary"]
+    assert (f"in model FLOPs × goodput 90% ÷ {counted:.4g}, as the model FLOPs count {counted:.4g}× the estimate's "
+            "(attention's among them)") in u["summary"]
     # at 2,048 tokens attention adds 2%, said too: MFU × goodput alone would not read as the value printed (researcher
     # review 2026-11-27: 0.443 beside "MFU 50.4% × goodput 90%")
     seventy = _json(capsys, "estimate", *SEVENTY)
     summary, value = seventy["utilization"]["summary"], seventy["utilization"]["value"]
-    assert summary.startswith(f"{value:.3g} of the bf16 peak") and "counting 1.023× the estimate's FLOPs" in summary
+    assert summary.startswith(f"{value:.3g} of the bf16 peak") and "÷ 1.023, as the model FLOPs count 1.023× the estimate's" in summary
     assert round(seventy["step"]["mfu"] * 0.9 / 1.023, 3) == round(value, 3)
 
 

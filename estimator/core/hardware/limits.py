@@ -131,20 +131,27 @@ MIN_OF_TDP = 0.05
 POWER_UNIT_CHECK = "check the unit (W, not kW)"
 
 
-def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str, what: str = "TDP") -> str | None:
+def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str, what: str = "TDP",
+                        devices_only: bool = False) -> str | None:
     """A note when a power per device given for a scenario is above ``MAX_OVER_TDP`` × the device's TDP
     (inference audit: 5 kW on one A100, 12.5× its 400 W, was used without a word), or below ``MIN_OF_TDP`` ×
     it (scaling audit: 2.5 W on an H100, 0.4% of its TDP, passed silently, where a profile's own power
     that low is refused). Not refused: a whole server's draw shared out per device (its CPUs, memory,
     fans) can be several times a small GPU's TDP, and a thought experiment may ask for any draw; but a
     device's own draw stays under its power limit and above its idle, so the figure counts more or less
-    than the device, or is in the wrong unit."""
-    if tdp_w is None or not tdp_w > 0 or MIN_OF_TDP * tdp_w <= power_w <= MAX_OVER_TDP * tdp_w:
+    than the device, or is in the wrong unit. ``devices_only``: the figure is the devices' own draw (serving counts no
+    host), so any draw above the TDP is said (serving review 2026-11-29: 900 W an H100 passed without a word)."""
+    most = 1.0 if devices_only else MAX_OVER_TDP
+    if tdp_w is None or not tdp_w > 0 or MIN_OF_TDP * tdp_w <= power_w <= most * tdp_w:
         return None
     if power_w < MIN_OF_TDP * tdp_w:
         return (f"power {gfmt(power_w, 3)} W per device is {gfmt(100 * power_w / tdp_w, 2)}% of {device}'s {what} "
                 f"({gfmt(tdp_w, 3)} W), below what the device draws even idle (11–16% of {'its' if what == 'TDP' else 'a'} TDP): "
                 f"{POWER_UNIT_CHECK} and that it is the device's")
+    if devices_only:
+        return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s {what} "
+                f"({gfmt(tdp_w, 3)} W), which a device's own draw stays under, and the serving energy counts the "
+                f"devices alone (no host): {POWER_UNIT_CHECK} and that it is the device's own")
     return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s {what} ({gfmt(tdp_w, 3)} W), "
             "which a device's own draw stays under: right only for a whole server's draw shared out per device; "
             f"{POWER_UNIT_CHECK} and that it is per device")

@@ -116,16 +116,17 @@ def check_power_limit(s: InferenceScenario, profile: HardwareProfile) -> None:
         kind = profile.kind.upper() if profile.kind in ("tpu", "cpu") else profile.kind   # "a TPU", "an accelerator"
         raise InputError(f"{profile.id} is {article(kind)} {kind}, not a GPU: a power limit's "
                          "slowdown is fitted to GPUs' "
-                         "capped results (MLPerf's H200 MaxQ runs); give a power instead", field=("power_limit_w", "hardware"))
+                         "capped results (MLPerf's H200 MaxQ runs); give the devices' power draw instead",
+                         field=("power_w", "power_limit_w", "hardware"))
     base = power_base(profile)
     if base is None:
         raise InputError(f"{profile.id} states no TDP: a power limit needs the rated power it is set against; give a "
-                         "power instead", field=("power_limit_w", "hardware"))
+                         "the devices' power draw instead", field=("power_w", "power_limit_w", "hardware"))
     top, label = base
     if label == CHIP_DRAW:
         raise InputError(f"{profile.id} states no TDP (its power fractions take a chip draw in its place): a power "
-                         "limit needs the rated power it is set against; give a power instead",
-                         field=("power_limit_w", "hardware"))
+                         "limit needs the rated power it is set against; give the devices' power draw instead",
+                         field=("power_w", "power_limit_w", "hardware"))
     floor = MIN_POWER_LIMIT_FRACTION * top
     if not floor <= float(s.power_limit_w) <= top:
         raise InputError(f"a power limit of {gfmt(float(s.power_limit_w), 7)} W per device is outside {profile.id}'s "

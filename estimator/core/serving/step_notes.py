@@ -149,7 +149,8 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
     notes = []
     # against the TDP, or the chip draw standing in for it (review: a TPU v4, no TDP, took 5 kW without a word)
     base = power_base(profile)
-    if s.power_w is not None and base and (over := power_over_tdp_note(s.power_w, base[0], profile.name, base[1])):
+    if s.power_w is not None and base and (over := power_over_tdp_note(s.power_w, base[0], profile.name, base[1],
+                                                                            devices_only=True)):
         notes.append(over)  # as estimate notes it (review: the inference audit's 5 kW on an A100 had none here)
     device = compute.device
     if s.power_w is None and decode.unlimited_power_w is not None:

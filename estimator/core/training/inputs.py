@@ -192,15 +192,18 @@ def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
     # said wherever MFU × goodput alone would not read as the value printed (researcher review 2026-11-27: 0.443 beside
     # "MFU 50.4% × goodput 90%", 0.454: attention's 1.024× had been said only past 10%)
     counted = step.step.model_flops_per_token * step.tokens / time_flops
-    more = (f", counting {gfmt(counted, 4)}× the estimate's FLOPs (attention's among them)"
-            if gfmt(step.step.mfu * step.goodput, 3) != gfmt(value, 3) else "")
+    # written as the arithmetic that gives the value (researcher review 2026-11-29: "MFU 51.1%, counting 1.137× the
+    # estimate's FLOPs × goodput 90%" read as 0.511 × 1.137 × 0.9 = 0.523 beside 0.404)
+    divided = gfmt(step.step.mfu * step.goodput, 3) != gfmt(value, 3)
+    more = (f" ÷ {gfmt(counted, 4)}, as the model FLOPs count {gfmt(counted, 4)}× the estimate's (attention's among "
+            "them)" if divided else "")
     # with recomputation the FLOPs shown are the devices' (8·N·D) and the time's the model's (planner review
     # 2026-11-28: "FLOPs 6.42 × 10²²" over "Utilisation 0.308" read as 0.41 of peak)
     of = ("" if time_flops == w.flops else
           f" for the model's 6·N·D = {gfmt(time_flops, 3)} FLOPs (the devices execute {gfmt(w.flops, 3)}, the "
           "recomputation included)")
     summary = (f"{gfmt(value, 3)} of the {w.precision} peak over the run{of}, from the step model (MFU "
-               f"{step.step.mfu:.1%} in model FLOPs{more} × goodput {step.goodput:.0%}); {r.level:.0%} range "
+               f"{step.step.mfu:.1%} in model FLOPs × goodput {step.goodput:.0%}{more}); {r.level:.0%} range "
                f"{gfmt(lo, 3)}–{gfmt(hi, 3)}")
     source = (f"the step model's time for the layout ({step.layout_words()}) over the run's tokens, ÷ goodput "
               f"{step.goodput:.0%} ({GOODPUT_WORDS}), as a share of the peak for "

@@ -696,9 +696,13 @@ class TrainingMemory:
             return (f"memory: needs ≥ {self.best_devices:,} × {name} with {self.best_strategy.describe()}: {chosen}; "
                     f"with the chosen setup ({self.strategy.describe()}{tp}), no number of devices can hold it")
         if self.best_strategy is not None:
+            # where the data-parallel devices shard nothing, sharding them is the other way (researcher review
+            # 2026-11-29: 1,024 devices told only of pipeline 2)
+            shard = ("; ZeRO sharding over the data-parallel devices shrinks it" if self.strategy.zero == 0
+                     and self.data_parallel > 1 else "")
             return (f"memory: {self.best_devices:,} × {name} would hold it with {self.best_strategy.describe()}; "
                     f"with {self.strategy.describe()}, more devices (data parallel) do not shrink what each one holds "
-                    f"({total}; {how})")
+                    f"({total}; {how}){shard}")
         # at this micro-batch and sequence: the planner, free to choose them, may still find a layout that fits (planner
         # review 2026-11-28, second: "no strategy considered fits it" beside "the planner's best that fits: 171 days")
         return (f"memory: at micro-batch {self.micro_batch} and sequence {self.seq_len:,}, no strategy considered fits "

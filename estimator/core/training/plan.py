@@ -352,15 +352,18 @@ def layout_words(layout: Layout) -> str:
     if layout.cp > 1:
         split.append(f"CP {layout.cp}")
     split.append(f"DP {layout.dp}")
+    # the expert-parallel ranks are some of the others, not more devices: said apart from the product (researcher
+    # review 2026-11-29: "TP 2 × PP 1 × DP 256 × EP 8" multiplied to 4,096 of 512 devices)
+    experts = ""
     if layout.ep > 1:
         folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp) != layout.tp
         hidden = layout.expert_overlap_applied
-        said = (["over TP × DP, experts whole"] if folded else []) + (
+        said = (["over TP × DP, experts whole" if folded else "within DP"]) + (
             [f"{'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden"] if hidden else [])
-        split.append(f"EP {layout.ep}" + (f" ({'; '.join(said)})" if said else ""))
+        experts = f", EP {layout.ep} ({'; '.join(said)})"
     recompute = {"none": "no recomputation", "selective": "selective recomputation",
                  "full": "full recomputation"}[layout.recompute]
-    return (f"{' × '.join(split)}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
+    return (f"{' × '.join(split)}{experts}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
             f"{count_text(layout.global_batch * layout.seq_len, 3)} tokens a step ({layout.global_batch:,} × "
             f"{layout.seq_len:,}), {recompute}, {layout.precision}")
 

@@ -439,7 +439,7 @@ def check_inputs(shape: ModelShape, layout: Layout, hardware: StepHardware) -> N
     if layout.zero_stage not in ZERO_STAGES:
         raise InputError(f"zero_stage must be 0-3, got {layout.zero_stage}", field="zero_stage")
     if layout.pp * layout.vp > shape.layers:
-        raise InputError(f"pp × vp = {layout.pp * layout.vp} exceeds the {shape.layers} layers", field="pp")
+        raise InputError(f"pp × vp = {layout.pp * layout.vp} exceeds the {shape.layers} layers", field=("pp", "vp"))
     if layout.micro_batches < 1:
         raise InputError(f"the global batch ({layout.global_batch} sequences) is smaller than dp × micro-batch "
                          f"({layout.dp} × {layout.micro_batch})", field="global_batch")
