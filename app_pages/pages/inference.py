@@ -211,7 +211,7 @@ def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, he
 
 def _own_prefill(r) -> str:
     """What is prefilled before a request's first token, apart from its steps, in words (``own_prompt_noun``)."""
-    noun = own_prompt_noun(r.static_batch)
+    noun = own_prompt_noun(r.static_batch, r.batch_size)
     return f"{noun}' prefill" if noun.endswith("s") else f"{noun}'s prefill"
 
 
@@ -370,7 +370,7 @@ def step_section(r) -> None:
         how = (f"the slower of memory and compute with the other requests' prefill ({r.bound}-bound) + {parallel}. "
                "Pale: what the bound hides, and the request's own prompt, prefilled before its first token (in the "
                "throughput, not in the TPOT)")
-    elif r.static_batch:  # every prompt of the batch before its first token: no other request's rides in a step
+    elif r.static_batch and r.batch_size > 1:  # every prompt before the first token: no other request's rides in a step
         how = f"the slower of memory and compute ({r.bound}-bound) + {parallel}. Pale: the {r.chip} part that is " \
               "not the bound, and the batch's prompts, prefilled before the first token (in the throughput, not in " \
               "the TPOT)"

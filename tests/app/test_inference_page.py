@@ -214,6 +214,9 @@ def test_a_static_batchs_step_chart_and_words_name_the_batchs_prompts(engine):
     assert "the batch's prompts, prefilled before the first token" in said
     assert "the batch's prompts' prefill is in its time to the first token" in said
     assert "own prompt" not in said and "other requests' prefill" not in said
+    # a static batch of one is the request's own prompt, as its time to the first token says (one prompt's prefill)
+    alone = inference(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9, batch_size=1, engine=engine).result
+    assert "own prompt" in set(step_frame(alone)["part"]) and "batch's prompts" not in set(step_frame(alone)["part"])
     # an engine that batches a stream of requests keeps the request's own prompt
     live = inference(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9, batch_size=8).result
     assert not live.static_batch and "own prompt" in set(step_frame(live)["part"])

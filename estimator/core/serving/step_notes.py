@@ -55,14 +55,14 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
     """The notes after the totals': the step's time, its power, then the scale it runs at, then its memory.
     ``batch_words``: what set the batch where a layout chose it (``Layout.batch_words``); "" where it was given."""
     ep = int(s.ep) if s.ep is not None else 1
-    return ((time_note(fit, compute, decode),) + power_notes(s, profile, compute, decode, fit)
+    return ((time_note(fit, compute, decode, float(s.batch_size)),) + power_notes(s, profile, compute, decode, fit)
             + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
                           positions=int(s.draft_tokens) + 1, beams=int(s.beams))
             + (memory_note(s, profile, served, memory, fit.static_batch),))
 
 
-def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
+def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: float = 2) -> str:
     """Time per output token from its parts, as the step adds them: the roofline's and prefill's (in an engine whose
     prompts ride in the decode step, the slower of the memory and the compute with the prompts), then tensor
     parallelism's, expert parallelism's and the engine's (review 2026-11-27: the mixed step had read as a plain sum
@@ -92,9 +92,10 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
                f"; every part {decode.power_limit_stretch:.2f}× as long under the power limit"
                if decode.power_limit_stretch > 1.0 else "")
     # served: the request's own prompt's prefill added, apart from its steps (the throughput's and the energy's time)
-    whose = "the batch's prompts' prefill" if fit.static_batch else "the request's own prompt's prefill"
+    whose = ("the batch's prompts' prefill" if own_prompt_noun(fit.static_batch, batch).endswith("prompts")
+             else "the request's own prompt's prefill")
     served = (f"; a token served {fmt_ms(decode.tpot_s)}, with {whose}, {fmt_ms(own_s / decode.tokens_per_step)} a "
-              f"token, before its first ({own_prompt_words(decode.own_prompt_share, fit.static_batch)}): what the "
+              f"token, before its first ({own_prompt_words(decode.own_prompt_share, fit.static_batch and batch > 1)}): what the "
               "throughput, the energy and the totals count"
               if own_s >= OWN_PREFILL_SAID * decode.user_tpot_s * decode.tokens_per_step else "")
     if decode.tokens_per_step > 1.0:  # speculative decoding: the step's parts over the tokens it emits
@@ -109,10 +110,10 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step) -> str:
 OWN_PREFILL_SAID = 0.01
 
 
-def own_prompt_noun(static: bool) -> str:
-    """What runs before a request's first token, apart from its steps: a static batch's prompts, all of them (the
-    TTFT's ``throughput.ttft_words``), or the request's own prompt (``step.own_prompt_share``)."""
-    return "the batch's prompts" if static else "the request's own prompt"
+def own_prompt_noun(static: bool, batch: float = 2) -> str:
+    """What runs before a request's first token, apart from its steps: a static batch's prompts, all of them (as the
+    TTFT's ``throughput.ttft_words`` says, a batch of more than one), or the request's own (``step.own_prompt_share``)."""
+    return "the batch's prompts" if static and batch > 1 else "the request's own prompt"
 
 
 def own_prompt_words(share: float, static: bool) -> str:
