@@ -72,11 +72,30 @@ def url_params(keys, workload: str = "preset") -> dict[str, str]:
     return out
 
 
+# Hosts whose links open only on the computer that opened them (the Lecture page's share box says so too)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+
+
 def share_base() -> str:
     """The running page's address without its query ("http://host:8501/plan"), "/" after a bare host (browser
-    audit: "http://host:8501" + "?preset=…")."""
+    audit: "http://host:8501" + "?preset=…"); on the deployment's public address where it sets one
+    (``ESTIMATOR_PUBLIC_URL``, as the Lecture page's share box takes it; lecturer review 2026-11-29: opened on the
+    projector's localhost, the Export tab's links had pointed there)."""
+    from estimator.io.paths import tool_public_url
     base = (getattr(st.context, "url", None) or "http://localhost:8501/").split("?")[0]
+    public = tool_public_url()
+    if public:
+        base = public.rstrip("/") + (urlsplit(base).path or "/")
     return base + "/" if not urlsplit(base).path else base
+
+
+def local_only(link: str) -> str | None:
+    """Words for a link that opens only on this computer (its host is this one's), None for any other."""
+    host = urlsplit(link).hostname
+    if host not in LOCAL_HOSTS:
+        return None
+    return (f"{host} opens only on this computer: share the address your students or colleagues open the app at "
+            "(a deployment sets it in ESTIMATOR_PUBLIC_URL)")
 
 
 def page_link(params: Mapping[str, object]) -> str:

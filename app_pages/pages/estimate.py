@@ -32,6 +32,8 @@ HEADLINE = (
 )
 # short enough that all five fit the 1,024-px page with the sidebar open (browser review 2026-11-27: "Export & share"
 # sat behind the tab strip's arrow, 657 px of labels in 564); links made with the former names open the same tab
+# How a preset's source words a figure it assumes rather than reports (estimator/data/presets.toml's ``why``)
+ASSUMPTION = "assumption"
 TABS = ("How it was computed", "Model size", "Energy", "Memory", "Export & share")
 FORMER_TABS = {"How this was computed": TABS[0], "Growth with model size": TABS[1], "Where the energy goes": TABS[2],
                "Training memory": TABS[3]}
@@ -42,9 +44,10 @@ def headline_values(est) -> dict[str, str]:
     return {label: fmt(getattr(est, key)) for label, key, fmt in HEADLINE}
 
 
-def headline(est, lecture: bool = False, time_label: str = "Training time") -> None:
+def headline(est, lecture: bool = False, time_label: str = "Training time", time_assumed: bool = False) -> None:
     """The four headline numbers, each with its stated range as a bar beside it (low ▬●▬ high,
-    the dot where the estimate lies in it); what the range means is said once below."""
+    the dot where the estimate lies in it); what the range means is said once below. ``time_assumed``: the known
+    run's time is an assumption its source states (AlphaGo's 4-hour game), not a measurement."""
     cols = style.metric_cells(4, "headline", lecture)
     level = f"{est.level:.0%}"
     meaning = range_meaning(est.level, est.stepped)  # the step model's wording where it timed the run, as the CLI
@@ -64,7 +67,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
         elif value is not None:
             # no range: a stated single figure (a calibration's one measurement), or exact; the words the
             # table, Markdown and the statement use (interval.ONE_FIGURE)
-            col.caption(ONE_FIGURE if stated else exact_words(key))
+            col.caption(ONE_FIGURE if stated else exact_words(key, time_assumed))
     if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
         # a device unlike every family held out (a CPU, a consumer or another vendor's GPU): not measured there
         unlike = next((x for x in est.fit_caveats if isinstance(x, UnlikeHeldOut)), None)
@@ -76,9 +79,12 @@ def headline(est, lecture: bool = False, time_label: str = "Training time") -> N
                                     '"stated", as the sources state.', lecture)
 
 
-def exact_words(key: str) -> str:
-    """Why a headline figure has no range: the known run's time, or inputs all taken as exact."""
-    return "exact: from the known run" if key in ("wall_clock_s", "device_hours") else "exact"
+def exact_words(key: str, time_assumed: bool = False) -> str:
+    """Why a headline figure has no range: the known run's time (or the time its source assumes: lecturer review
+    2026-11-29, AlphaGo's game "exact" where its preset says "assumption"), or inputs all taken as exact."""
+    if key in ("wall_clock_s", "device_hours"):
+        return "no range: the time assumed" if time_assumed else "exact: from the known run"
+    return "exact"
 
 
 def headline_help(est, key: str) -> str:
@@ -370,6 +376,8 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     st.markdown("**Link to this scenario** (share this one: it holds every input, where the address bar leaves "
                 "out those at today's defaults)")
     st.code(link, language=None, wrap_lines=True)  # whole at 1,024 px (browser review 2026-11-26)
+    if (local := links.local_only(link)) is not None:
+        st.caption(local)
     st.markdown("**For a lecture**: large headline numbers, few controls")
     st.code(f"{link}{sep}lecture=1", language=None, wrap_lines=True)
     st.markdown("**For slides** (Streamlit's embed mode, e.g. in an iframe)")
@@ -415,7 +423,8 @@ def render() -> None:
                                else result.preset.description, limit=500))
     for note in layout_warnings(est):  # the headline's time is of a layout that cannot run: said before it
         st.warning(c.md_escape(note, limit=1000), icon=":material/memory:")
-    headline(est, lecture, result.preset.time_label if result.preset else "Training time")
+    headline(est, lecture, result.preset.time_label if result.preset else "Training time",
+             time_assumed=any(result.scenario.source(k).startswith(ASSUMPTION) for k in ("hours", "device_hours")))
     companions(result)
     if not lecture:
         provenance(est)

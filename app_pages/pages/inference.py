@@ -463,7 +463,9 @@ def render() -> None:
     if link_box.open is not False:
         with link_box:
             st.caption("It holds every input, where the address bar leaves out those at today's defaults.")
-            st.code(scenario_link(kw), language=None, wrap_lines=True)
+            st.code(link := scenario_link(kw), language=None, wrap_lines=True)
+            if (local := links.local_only(link)) is not None:
+                st.caption(local)
 
     st.header("What each technique saves", anchor=False)
     for note in report.techniques_left_out:

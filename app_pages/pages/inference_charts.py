@@ -107,8 +107,9 @@ def counted_part(r, name: str) -> bool:
 def _shown(r, name: str, what: str) -> tuple[str, str]:
     """A part's name and words as the chart shows them: a static batch's prompts, all prefilled before the first
     token, are the batch's, not one request's own (review 2026-11-29: the bar read "own prompt")."""
-    if name == "own prompt" and (batch := own_prompt_noun(r.static_batch, r.batch_size)) != own_prompt_noun(False):
-        return "batch's prompts", what.replace(own_prompt_noun(False), batch).replace(
+    if name == "own prompt" and (batch := own_prompt_noun(r.static_batch, r.batch_size)) != (
+            own := own_prompt_noun(False, r.batch_size)):
+        return "batch's prompts", what.replace(own, batch).replace(
             "its first token", "the first token")
     return name, what
 

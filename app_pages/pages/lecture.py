@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages.inputs import links
 from app_pages.pages import lecture_slide as slide
 from app_pages.pages.limits_charts import multiplier_chart
 from app_pages.ui import charts, palette, style
@@ -181,7 +182,9 @@ def gpt3_v100() -> None:
               # the thought experiment's energy (one V100 at its fitted draw), the real run's two figures beside it
               (ENERGY_LABEL, hz.energy(g.thought_kwh),
                # with the PUE it counts (lecturer review 2026-11-27: 298 W × 355 years is 0.93 GWh, not the 1.02 shown)
-               (f"{THOUGHT_EXPERIMENT}, at {hz.power(e.assumption('power_w').value)} and PUE "
+               # the power is the device's share of its server, host included (lecturer review 2026-11-29: "at 298 W"
+               # read as the GPU's own draw, near its 300 W TDP, where 126 W of it is the host's)
+               (f"{THOUGHT_EXPERIMENT}, at {hz.power(e.assumption('power_w').value)} with its share of the server, PUE "
                 f"{gfmt(e.assumption('pue').value, 3)}", g.real_run_text())),
               (BRAIN_YEARS_LABEL, f"{hz.count(g.thought_brain_years)} years", brain_years_caption())])
     df = _gpt3_years_frame()
@@ -573,7 +576,7 @@ FALLBACK_BASE = "http://localhost:8501"  # Streamlit's default address and port
 SHARE_BASE_KEY = "lecture_share_base"       # the text input's
 SHARE_BASE_KEPT = "_lecture_share_base"     # the value, kept for the session while the box is closed
 SHARE_BOX_KEY = "lecture_share_box"
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
+LOCAL_HOSTS = links.LOCAL_HOSTS
 # The frame the snippet proposes: 16:9 at 800×450, a size every claim fits whole with its short source line
 # (tests/browser/test_browser_lecture_share.py).
 EMBED_SIZE_PX = (800, 450)

@@ -211,3 +211,5 @@ def render() -> None:
     st.markdown("**Link to this plan** (it holds every input, those at today's defaults too, which the address bar "
                 "leaves out; a global batch you did not give stays unset, so that the plan also tries 16M tokens a step)")
     st.code(link, language=None, wrap_lines=True)
+    if (local := links.local_only(link)) is not None:
+        st.caption(local)

@@ -50,9 +50,10 @@ def table_text(report: plan_service.PlanReport) -> str:
     # the batch asked, and the best layout's where its whole micro-batches make it another (researcher review
     # 2026-11-29: "~4.19 × 10⁶" headed a plan whose best step held 6.29 × 10⁶, +50%)
     ran = r.best.planned.layout.global_batch * r.seq_len if r.best is not None else r.global_batch_tokens
-    batch = (f"global batch {count_text(r.global_batch_tokens, 3)} tokens" if count_text(ran, 3) == count_text(
-        r.global_batch_tokens, 3) else f"global batch {count_text(r.global_batch_tokens, 3)} tokens asked, the best "
-        f"layout's {count_text(ran, 3)} ({ran / r.global_batch_tokens - 1:+.0%}: whole micro-batches)")
+    asked = f"global batch {count_text(r.global_batch_tokens, 3)} tokens ({r.batch_whose})"
+    batch = (asked if count_text(ran, 3) == count_text(r.global_batch_tokens, 3) else
+             f"{asked}, the best layout's {count_text(ran, 3)} ({ran / r.global_batch_tokens - 1:+.0%}: whole "
+             "micro-batches)")
     out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision}), "
            f"{as_typed(r.tokens)} tokens, sequence {r.seq_len:,}, {batch}"]
     if r.target is not None:

@@ -372,10 +372,13 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
     scenario = with_active_params(scenario, memory, active_params, params_model)
-    if (memory or {}).get("activation_recompute") == "full" and not scenario.recompute and scenario.flops is None:
+    if ((memory or {}).get("activation_recompute") == "full" and not scenario.recompute and preset is None
+            and scenario.flops is None and scenario.params is not None and scenario.tokens is not None):
         # full recomputation given for the memory and the step is the FLOPs' too (8·N·D executed), as `--recompute`
         # gives it: one recomputation, one answer (researcher review 2026-11-29: the two flags had printed 6.4 and
-        # 4.8 × 10²² FLOPs, and under a utilisation given 23.2 and 17.4 days, for the same run)
+        # 4.8 × 10²² FLOPs, and under a utilisation given 23.2 and 17.4 days, for the same run). Only where the FLOPs
+        # are 6·N·D of parameters and tokens, as `--recompute` takes them: a preset's FLOPs are its source's, an
+        # architecture's or a known run's have no 6·N·D to recount (diff review 2026-11-29)
         scenario = replace(scenario, recompute=True)
     est = estimate(scenario, profile)  # validates the scenario first (the year a whole number in its bound)
     if flops_tokens is not None:

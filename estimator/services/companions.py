@@ -33,7 +33,7 @@ def energy_ratio_range(result, other) -> tuple[float, float] | None:
 
 def companion_sentence(result, other) -> str:
     """The companion ``other`` beside ``result``: "The same time (4.00 hours) on Human brain, at its own power and
-    PUE: energy 80.0 Wh (50,000× less than AlphaGo distributed (2016 match))"; "the same as" where the two read
+    PUE: energy 80.0 Wh (50,000× less than AlphaGo distributed (Nature 2016))"; "the same as" where the two read
     alike."""
     ratio = energy_ratio(result, other)
     if hz.times(ratio) == hz.times(1.0):  # "1× less" said nothing (review)

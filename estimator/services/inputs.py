@@ -336,7 +336,8 @@ ZERO = Input(name="zero", label="ZeRO stage (3 = FSDP)", choices=(0, 1, 2, 3), f
              url_key="zero", widget="select")
 ACTIVATION_RECOMPUTE = Input(name="activation_recompute", label="Activation recomputation (memory)", choices=RECOMPUTE,
                              flags=("--activation-recompute",), value="text",
-                             help="activation recomputation (default none; full with --recompute, and full counts 8·N·D as --recompute does)",
+                             help="activation recomputation (default none; full with --recompute; full also counts 8·N·D as --recompute "
+                                  "does, where the FLOPs are 6·N·D of parameters and tokens, without a preset)",
                              url_key="act_recompute", widget="select")
 TP = Input(name="tp", label="Tensor parallel", bound=B.TENSOR_PARALLEL, flags=("--tp",), help="tensor-parallel degree (default 1)",
            url_key="tp", widget="integer")

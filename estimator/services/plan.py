@@ -883,6 +883,7 @@ class PlanReport:
     # with a budget: the fastest plan it pays for, {"devices", "wall_clock_s", "cost_usd"} (None: the fewest's own)
     fastest_within: Mapping | None = None
     capacity_gb: float | None = None  # the device's memory the layouts are held to (the profile's; None: no limit)
+    batch_whose: str = "given"        # whose ``global_batch_tokens`` is: "given", "the default" or "the run's"
 
     @property
     def best(self) -> PlanRow | None:
@@ -1113,7 +1114,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
             # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
             rows_ = []
-            for k in ladder:
+            for i, k in enumerate(ladder):
+                reached[batch] = i + 1
                 if (r := one(k)) is not None:
                     rows_.append(r)
                     if enough(r):
@@ -1131,6 +1133,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             return rows_, next(row for row in rows_ if meets(row)), (before, gap, step)
 
         tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
+        reached: dict[float, int] = {}  # how many counts of the ladder each batch's search tried
         # a deadline's search stops at the first count whose 80% range's top meets it (the fewest at the centre and
         # at the range's top are said below; the budget's fastest plan looks at every count)
         tried, hit, (below, between, stride) = fewest(
@@ -1166,8 +1169,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         # servers" of GB200 NVL72 racks)
         unit = (f"whole {server}-device servers" if hw.scale_up_devices <= server else
                 f"{server}-device steps within its {hw.scale_up_devices}-device scale-up domains")
-        notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} ({unit}: "
-                     f"{len(ladder):,} counts of a ladder tried in order{then})")
+        # the counts tried, of the ladder's (diff review 2026-11-29: a deadline's search stops where the counts above
+        # change no answer, and the note had said all 76 of a ladder were tried where 29 were)
+        upto = reached.get(gbt, len(ladder))
+        tried_words = (f"{len(ladder):,} counts of a ladder tried in order" if upto == len(ladder) else
+                       f"{upto:,} of a ladder's {len(ladder):,} counts tried in order, to the first that meets it at "
+                       f"its {core_plan.LEVEL:.0%} range's top")
+        notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} ({unit}: {tried_words}{then})")
         if larger_words:
             notes.append(larger_words)
         # fewer devices whose fastest layout, above 90% of the memory, meets the target where the one with room
@@ -1268,7 +1276,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
-                      profile.memory_gb)
+                      profile.memory_gb, batch_whose(global_batch_tokens, batch_note))
 
 
 # the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states

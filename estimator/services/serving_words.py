@@ -43,7 +43,9 @@ def one_replica(result) -> str:
     spread_s = result.tokens / result.tokens_per_s
     idle = (": fewer queries than the replicas' batches hold at once, so the time is one query's and some of their "
             "places stand idle" if spread_s < alone_s else "")
-    together = (f"; the {result.replicas:,} replicas together, {hz.duration(result.replicas_wall_clock_s)}{idle}"
+    ends = result.replicas_wall_clock_range_s
+    ranged = "" if ends is None else f" ({' – '.join(hz.range_ends(hz.duration, *ends))})"
+    together = (f"; the {result.replicas:,} replicas together, {hz.duration(result.replicas_wall_clock_s)}{ranged}{idle}"
                 if result.replicas > 1 else "")
     # fewer tokens than one batch's queries: the time is one query's steps, the device-hours the tokens' share of the
     # batch (serving review 2026-11-29: 1,000 tokens at batch 1,408 read "44.1 s … 2.57 × 10⁻⁵ device-hours" unsaid)

@@ -128,7 +128,8 @@ def test_each_gpt3_energy_says_which_gpt3_run_it_is():
     est = api.run(preset_id="lambda-gpt3-v100").estimate
     captions = [x.value.replace("\\", "") for x in slide.caption]
     assert metrics(slide)["Energy, one V100"] == hz.energy(est.energy_kwh) == "1.02 GWh"
-    assert f"thought experiment: one V100, at {hz.power(est.assumption('power_w').value)} and PUE 1.1" in captions  # 298 W × 355 y × 1.1
+    assert (f"thought experiment: one V100, at {hz.power(est.assumption('power_w').value)} with its share of the server, "
+            "PUE 1.1") in captions  # 298 W × 355 y × 1.1
     real = "the real run (10,000 V100s): 1.29 GWh published (Patterson et al. 2021), 1.40 GWh as estimated (in sample)"
     assert real in captions
     world = shared_page("lecture", {"claim": "world-electricity"})

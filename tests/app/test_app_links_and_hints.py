@@ -330,3 +330,23 @@ def test_a_url_value_its_bound_refuses_is_dropped_with_a_warning_not_shown_as_an
     assert any("Ignored URL parameter" in w.value for w in at.warning), [w.value for w in at.warning]
     assert not at.error, [e.value for e in at.error]
     assert _metrics(at)
+
+
+@pytest.mark.parametrize("module, params", [
+    ("estimate", {"preset": "lambda-gpt3-v100", "devices": "8", "tab": "Export & share"}),
+    ("plan", {}),
+])
+def test_a_share_link_takes_the_deployments_public_address_and_says_when_it_is_local(monkeypatch, module, params):
+    """Lecturer review 2026-11-29: opened on the projector's localhost, the Export tab's links pointed there whatever
+    ESTIMATOR_PUBLIC_URL said, with no word that they open only on that computer (the Lecture page's share box took
+    the address and said so)."""
+    monkeypatch.setenv("ESTIMATOR_PUBLIC_URL", "https://lecture.example.org")
+    at = run_page(module, params)
+    shown = [c.value for c in at.code if c.value.startswith("http")]
+    assert shown and all(x.startswith("https://lecture.example.org/") for x in shown)
+    assert not [c for c in at.caption if "only on this computer" in c.value]
+    monkeypatch.delenv("ESTIMATOR_PUBLIC_URL")
+    at = run_page(module, params)
+    shown = [c.value for c in at.code if c.value.startswith("http")]
+    assert shown and all(x.startswith("http://localhost:8501/") for x in shown)
+    assert [c.value for c in at.caption if c.value.startswith("localhost opens only on this computer")]

@@ -88,7 +88,7 @@ def test_the_companions_caption_says_what_they_share():
         return [cap.value.replace("\\", "") for cap in shared_page("estimate", params).caption]  # markdown escapes off
     shown = captions({"preset": "alphago-vs-brain"})
     sentence = ("The same time (4.00 hours) on Human brain, at its own power and PUE: energy 80.0 Wh (50,000× less "
-                "than AlphaGo distributed (2016 match))")
+                "than AlphaGo distributed (Nature 2016))")
     assert sentence + "." in shown, shown
     # the CLI's line word for word (code audit: the app had its own sentence, about the first companion only)
     import contextlib

@@ -131,7 +131,7 @@ def test_a_figure_the_user_typed_is_echoed_as_typed(capsys):
                        "--global-batch-tokens", "8191", "--seq-len", "8192")
     assert code == 2 and "a global batch of 8,191 tokens is less than one sequence of 8,192 tokens" in err
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "16383", "--devices", "8")
-    assert code == 0 and ", 16,383 tokens, sequence 2,048, global batch 16,383 tokens asked" in out.splitlines()[0]
+    assert code == 0 and ", 16,383 tokens, sequence 2,048, global batch 16,383 tokens (the run's)" in out.splitlines()[0]
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1234567", "--devices", "8")
     assert code == 0 and ", 1234567 tokens, sequence" in out.splitlines()[0]  # not 1.23457 × 10⁶ (code review)
     code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "2047", "--devices", "8")

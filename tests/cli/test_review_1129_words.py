@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from estimator.core.base.units import S_PER_HOUR
+
 SMALL_RUN = ("--params", "8e9", "--tokens", "1e12", "--devices", "256", "--hardware", "a100-sxm-80gb",
              "--utilization", "0.4")
 
@@ -27,6 +29,13 @@ def test_full_recomputation_is_one_answer_whichever_flag_says_it(cli):
             "--zero", "1", "--micro-batch", "4")
     a, b = _json(cli, "estimate", *step, "--recompute"), _json(cli, "estimate", *step, "--activation-recompute", "full")
     assert a["flops"] == b["flops"] and a["wall_clock_s"] == pytest.approx(b["wall_clock_s"])
+    # where there is no 6·N·D to recount (a known run's time, a preset's own FLOPs) it changes nothing it had not
+    # (diff review 2026-11-29: a known run had been refused, a published preset turned into a variant)
+    known = cli("estimate", "--device-hours", "800", "--devices", "8", "--hardware", "h100-sxm", "--model",
+                "llama-3.1-8b", "--activation-recompute", "full")
+    assert known.code == 0, known.err
+    preset = _json(cli, "estimate", "--preset", "llama-65b", "--activation-recompute", "full")
+    assert preset["flops"] == _json(cli, "estimate", "--preset", "llama-65b")["flops"]
     # selective recomputation keeps the model's 6·N·D
     assert _json(cli, "estimate", *SMALL_RUN, "--activation-recompute", "selective")["flops"] == pytest.approx(
         6 * 8e9 * 1e12)
@@ -52,15 +61,19 @@ def test_a_layout_with_experts_reads_as_the_devices_it_has():
     from estimator.core.training.step import Layout
     words = plan.layout_words(Layout(seq_len=2048, global_batch=512, micro_batch=2, tp=2, pp=1, cp=1, ep=8, dp=256))
     assert words.startswith("TP 2 × PP 1 × DP 256, EP 8 (within DP), ZeRO-")  # 2 × 1 × 256 = 512 devices
+    # with context parallelism the expert ranks are drawn from CP × DP (diff review: "CP 4 × DP 2, EP 8 (within DP)")
+    words = plan.layout_words(Layout(seq_len=8192, global_batch=64, micro_batch=1, tp=4, pp=1, cp=4, ep=8, dp=2))
+    assert "TP 4 × PP 1 × CP 4 × DP 2, EP 8 (within CP × DP)" in words
 
 
 def test_the_plans_header_gives_the_batch_asked_and_the_best_layouts(cli):
     r = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "3072", "--seq-len", "8192")
     assert r.code == 0
-    assert ("sequence 8,192, global batch 4.19 × 10⁶ tokens asked, the best layout's 6.29 × 10⁶ (+50%: whole "
-            "micro-batches)") in r.out.splitlines()[0]
-    same = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024")
-    assert same.out.splitlines()[0].endswith("sequence 2,048, global batch 4.19 × 10⁶ tokens")
+    assert ("sequence 8,192, global batch 4.19 × 10⁶ tokens (the default), the best layout's 6.29 × 10⁶ (+50%: "
+            "whole micro-batches)") in r.out.splitlines()[0]
+    same = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", "--global-batch-tokens",
+               "4194304")
+    assert same.out.splitlines()[0].endswith("sequence 2,048, global batch 4.19 × 10⁶ tokens (given)")
 
 
 def test_a_tight_plan_with_no_roomy_layout_says_every_one_is_tight(cli):
@@ -82,7 +95,7 @@ def test_more_stages_than_layers_names_both_flags(cli):
 def test_a_job_smaller_than_a_batch_says_the_device_hours_are_its_share(cli):
     """1,000 tokens at batch 1,408 read "44.1 s … 2.57 × 10⁻⁵ device-hours" (0.09 s of the device) unsaid."""
     doc = _json(cli, "inference", "--model", "llama-3.1-8b", "--tokens", "1000", "--batch-size", "max")
-    held_h = doc["wall_clock_s"] / 3600
+    held_h = doc["wall_clock_s"] / S_PER_HOUR
     share = doc["device_hours"] / held_h
     assert share < 0.01
     r = cli("inference", "--model", "llama-3.1-8b", "--tokens", "1000", "--batch-size", "max")
@@ -103,6 +116,9 @@ def test_the_json_gives_the_replicas_wall_clock_beside_one_replicas(cli):
     one_query_s = doc["tokens_per_query"] * doc["seconds_per_token"] * doc["batch"] * doc["replicas"]
     assert doc["replicas_wall_clock_s"] == pytest.approx(max(doc["tokens"] / doc["tokens_per_s"], one_query_s))
     assert doc["tokens"] / doc["tokens_per_s"] <= doc["replicas_wall_clock_s"] < doc["wall_clock_s"] / 3
+    # its range: one replica's, scaled (both the time a token is served × tokens)
+    scale = doc["replicas_wall_clock_s"] / doc["wall_clock_s"]
+    assert doc["range"]["replicas_wall_clock_s"] == pytest.approx([x * scale for x in doc["range"]["wall_clock_s"]])
     table = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e6", "--devices", "8", "--bits", "8",
                 "--batch-size", "max").out
     from estimator.report import humanize as hz
@@ -131,3 +147,6 @@ def test_a_serving_power_above_the_tdp_is_said():
     assert len(said) == 1 and "the serving energy counts the devices alone (no host)" in said[0]
     assert not [n for n in inference(model="llama-3.1-8b", tokens=1e6, batch_size=32, power_w=650).result.notes
                 if "per device is" in n]
+    # a TPU states a chip draw, an average a TDP is at least: 1.1× it is no sign of a wrong figure
+    assert not [n for n in inference(model="llama-3.1-8b", tokens=1e6, batch_size=32, hardware="tpu-v5p",
+                                     power_w=312).result.notes if "per device is" in n]

@@ -139,7 +139,10 @@ def test_the_total_time_says_what_the_replicas_take_together():
     assert r.replicas == 4
     together_s = r.tokens / r.tokens_per_s
     assert together_s == pytest.approx(r.estimate.wall_clock_s / 4, rel=1e-6)
-    assert one_replica(r).endswith(f"; the 4 replicas together, {hz.duration(together_s)}")
+    lo, hi = r.replicas_wall_clock_range_s  # one replica's range, scaled
+    assert (lo, hi) == pytest.approx(tuple(x * together_s / r.estimate.wall_clock_s for x in r.range["wall_clock_s"]))
+    assert one_replica(r).endswith(f"; the 4 replicas together, {hz.duration(together_s)} "
+                                   f"({' – '.join(hz.range_ends(hz.duration, lo, hi))})")
     alone = inference(model="llama-3.1-70b", tokens=1e9, hardware="h100-sxm", devices=2, bits=8, batch_size="max").result
     assert alone.replicas == 1 and "together" not in one_replica(alone)
 
@@ -190,7 +193,8 @@ def test_fewer_queries_than_the_replicas_hold_say_the_time_is_one_querys():
     r = inference(model="llama-3.1-8b", tokens=1e4, hardware="h100-sxm", devices=64).result
     one_query_s = r.tokens_per_query * r.seconds_per_output_token
     assert r.tokens / r.tokens_per_s < one_query_s
-    assert one_replica(r).endswith(f"; the 64 replicas together, {hz.duration(one_query_s)}: fewer queries than the "
+    ends = " – ".join(hz.range_ends(hz.duration, *r.replicas_wall_clock_range_s))
+    assert one_replica(r).endswith(f"; the 64 replicas together, {hz.duration(one_query_s)} ({ends}): fewer queries than the "
                                    "replicas' batches hold at once, so the time is one query's and some of their places "
                                    "stand idle")
     full = inference(model="llama-3.1-8b", tokens=1e9, hardware="h100-sxm", devices=64).result

@@ -163,7 +163,7 @@ def test_device_hours_read_as_in_the_other_exports():
     r = api.run(preset_id="alphago-vs-brain")
     st = statement(r.estimate, load_sources(), version=__version__, title=r.title, extra_keys=(r.preset.source,),
                    time_label=r.preset.time_label)  # as the CLI's --format latex
-    assert "One game took 4.00 hours on 1~$\\times$~AlphaGo distributed (2016 match)~\\cite{hw-power-alphago-2016}, " \
+    assert "One game took 4.00 hours on 1~$\\times$~AlphaGo distributed (Nature 2016)~\\cite{hw-power-alphago-2016}, " \
            "4 device-hours." in st.tex
     assert hz.device_hours(r.estimate.device_hours) == "4 device-hours"
     _, st = _statement(hardware="h100-sxm", hours=2, devices=8)

@@ -351,7 +351,9 @@ def test_the_refinement_never_goes_below_the_ladders_first_count():
     report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=3650)
     assert report.devices == 64
     said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
-    assert "last miss" not in said and said.endswith("counts of a ladder tried in order)")
+    # the deadline's search stops at the first count that meets it at its range's top, and says how many it tried
+    assert "last miss" not in said and ": 1 of a ladder's " in said
+    assert said.endswith(" counts tried in order, to the first that meets it at its 80% range's top)")
 
 
 def test_an_older_device_refuses_the_inputs_only_the_step_model_reads(capsys):

@@ -126,6 +126,11 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
 MIN_OF_TDP = 0.05
 
 
+# The most a device's own draw reaches, a share of its TDP: the TDP is its default power limit (NVIDIA's nvidia-smi
+# reports it as the default "Power Limit"; a device held to its limit draws at most it, the serving model's own bound)
+OWN_DRAW_OVER_TDP = 1.0
+
+
 # How a power given out of a device's range ends its note: the pages raise such a note above their figures (serving
 # review 2026-11-28: 5 kW an H100 was said only in the Inference page's closed notes)
 POWER_UNIT_CHECK = "check the unit (W, not kW)"
@@ -141,14 +146,16 @@ def power_over_tdp_note(power_w: float, tdp_w: float | None, device: str, what: 
     device's own draw stays under its power limit and above its idle, so the figure counts more or less
     than the device, or is in the wrong unit. ``devices_only``: the figure is the devices' own draw (serving counts no
     host), so any draw above the TDP is said (serving review 2026-11-29: 900 W an H100 passed without a word)."""
-    most = 1.0 if devices_only else MAX_OVER_TDP
+    # a device's own draw stays under its TDP (its default power limit); a chip draw standing in for a TDP (TPUs) is
+    # an average, which a TDP is at least, so only the general bound holds there (diff review 2026-11-29)
+    most = OWN_DRAW_OVER_TDP if devices_only and what == "TDP" else MAX_OVER_TDP
     if tdp_w is None or not tdp_w > 0 or MIN_OF_TDP * tdp_w <= power_w <= most * tdp_w:
         return None
     if power_w < MIN_OF_TDP * tdp_w:
         return (f"power {gfmt(power_w, 3)} W per device is {gfmt(100 * power_w / tdp_w, 2)}% of {device}'s {what} "
                 f"({gfmt(tdp_w, 3)} W), below what the device draws even idle (11–16% of {'its' if what == 'TDP' else 'a'} TDP): "
                 f"{POWER_UNIT_CHECK} and that it is the device's")
-    if devices_only:
+    if devices_only and what == "TDP":
         return (f"power {gfmt(power_w, 3)} W per device is {gfmt(power_w / tdp_w, 3)}× {device}'s {what} "
                 f"({gfmt(tdp_w, 3)} W), which a device's own draw stays under, and the serving energy counts the "
                 f"devices alone (no host): {POWER_UNIT_CHECK} and that it is the device's own")

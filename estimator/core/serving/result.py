@@ -166,6 +166,16 @@ class InferenceResult:
         return max(self.tokens / self.tokens_per_s, self.tokens_per_query * self.served_seconds_per_output_token)
 
     @property
+    def replicas_wall_clock_range_s(self) -> tuple[float, float] | None:
+        """``replicas_wall_clock_s``'s range: one replica's time's, scaled (both are the time a token is served ×
+        tokens, so they move together across the range)."""
+        rng = self.range.get("wall_clock_s")
+        if rng is None or None in rng or not self.estimate.wall_clock_s > 0:
+            return None
+        scale = self.replicas_wall_clock_s / self.estimate.wall_clock_s
+        return rng[0] * scale, rng[1] * scale
+
+    @property
     def embodied_co2e_kg(self) -> float | None:
         return None if self.footprint is None else self.footprint.embodied_co2e_kg
 
@@ -197,6 +207,8 @@ class InferenceResult:
         keys = ("energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
         rng = {k: (None if v is None else list(v)) if not isinstance(v, dict) else
                {kk: None if vv is None else list(vv) for kk, vv in v.items()} for k, v in self.range.items()}
+        if (together := self.replicas_wall_clock_range_s) is not None:
+            rng["replicas_wall_clock_s"] = list(together)
         return {
             "hardware": self.hardware_id, "params_served": self.params_served,
             "architecture": self.architecture.to_dict(), "bits": self.bits, "kv_bits": self.kv_bits,

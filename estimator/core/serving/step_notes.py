@@ -62,7 +62,7 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
             + (memory_note(s, profile, served, memory, fit.static_batch),))
 
 
-def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: float = 2) -> str:
+def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: float) -> str:
     """Time per output token from its parts, as the step adds them: the roofline's and prefill's (in an engine whose
     prompts ride in the decode step, the slower of the memory and the compute with the prompts), then tensor
     parallelism's, expert parallelism's and the engine's (review 2026-11-27: the mixed step had read as a plain sum
@@ -110,7 +110,7 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: flo
 OWN_PREFILL_SAID = 0.01
 
 
-def own_prompt_noun(static: bool, batch: float = 2) -> str:
+def own_prompt_noun(static: bool, batch: float) -> str:
     """What runs before a request's first token, apart from its steps: a static batch's prompts, all of them (as the
     TTFT's ``throughput.ttft_words`` says, a batch of more than one), or the request's own (``step.own_prompt_share``)."""
     return "the batch's prompts" if static and batch > 1 else "the request's own prompt"

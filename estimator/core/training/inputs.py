@@ -195,7 +195,10 @@ def step_choice(step, w: Workload, time_flops: float) -> UtilizationChoice:
     # written as the arithmetic that gives the value (researcher review 2026-11-29: "MFU 51.1%, counting 1.137× the
     # estimate's FLOPs × goodput 90%" read as 0.511 × 1.137 × 0.9 = 0.523 beside 0.404)
     divided = gfmt(step.step.mfu * step.goodput, 3) != gfmt(value, 3)
-    more = (f" ÷ {gfmt(counted, 4)}, as the model FLOPs count {gfmt(counted, 4)}× the estimate's (attention's among "
+    # the ratio is to the FLOPs the time is for: the estimate's, or with recomputation the model's 6·N·D (diff review
+    # 2026-11-29: "the estimate's" beside an estimate of 8·N·D)
+    whose = "the estimate's" if time_flops == w.flops else "the model's 6·N·D"
+    more = (f" ÷ {gfmt(counted, 4)}, as the model FLOPs count {gfmt(counted, 4)}× {whose} (attention's among "
             "them)" if divided else "")
     # with recomputation the FLOPs shown are the devices' (8·N·D) and the time's the model's (planner review
     # 2026-11-28: "FLOPs 6.42 × 10²²" over "Utilisation 0.308" read as 0.41 of peak)

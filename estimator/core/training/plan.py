@@ -358,7 +358,7 @@ def layout_words(layout: Layout) -> str:
     if layout.ep > 1:
         folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp) != layout.tp
         hidden = layout.expert_overlap_applied
-        said = (["over TP × DP, experts whole" if folded else "within DP"]) + (
+        said = (["over TP × DP, experts whole" if folded else "within CP × DP" if layout.cp > 1 else "within DP"]) + (
             [f"{'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden"] if hidden else [])
         experts = f", EP {layout.ep} ({'; '.join(said)})"
     recompute = {"none": "no recomputation", "selective": "selective recomputation",
