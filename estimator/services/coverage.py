@@ -46,7 +46,10 @@ def short_coverage_note(est) -> str | None:
     """Where the fitted utilisation's range held clearly fewer of its family's runs held out than its level: that,
     as a note; None elsewhere (the step model's time, a borrowed fit, a family of too few runs, a range that held)."""
     u = est.utilization
-    if u is None or not u.origin.startswith("fit:") or est.step is not None or u.borrowed:
+    # a preset's own utilisation takes the family fit's spread around it (lecturer review 2026-11-29: GPT-3 on one
+    # V100, Lambda's 0.224 with the V100 runs' spread, had no word of it where the fitted GPT-3 preset had): said too
+    spread_of_fit = u is not None and (u.origin.startswith("fit:") or (u.origin.startswith("preset:") and u.family))
+    if u is None or not spread_of_fit or est.step is not None or u.borrowed:
         return None
     m = load_validation_document()["summary"].get(u.family, {}).get("model")
     if not m or m.get("interval_coverage") is None or m["n_runs"] < FEW_RUNS:

@@ -150,3 +150,13 @@ def test_a_serving_power_above_the_tdp_is_said():
     # a TPU states a chip draw, an average a TDP is at least: 1.1× it is no sign of a wrong figure
     assert not [n for n in inference(model="llama-3.1-8b", tokens=1e6, batch_size=32, hardware="tpu-v5p",
                                      power_w=312).result.notes if "per device is" in n]
+
+
+def test_a_presets_utilisation_with_the_fits_spread_says_where_that_spread_is_short():
+    """Lecturer review 2026-11-29: GPT-3 on one V100 (Lambda's 0.224, with the V100 runs' spread around it) said
+    nothing of that range's short coverage, which the fitted GPT-3 preset said; a preset's own range says nothing."""
+    from estimator.services import api
+    said = {p: [n for n in api.run(preset_id=p).estimate.notes if n.startswith("range: the time's")]
+            for p in ("lambda-gpt3-v100", "gpt3-175b", "megatron-gpt3-a100")}
+    assert said["lambda-gpt3-v100"] == said["gpt3-175b"] and len(said["gpt3-175b"]) == 1
+    assert "of the 11 V100 runs" in said["gpt3-175b"][0] and said["megatron-gpt3-a100"] == []
