@@ -49,7 +49,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import DataFileError, EstimatorError, InputError, MeasurementError, on_sigterm
+from estimator.core.base.errors import (
+    DataFileError,
+    EstimatorError,
+    InputError,
+    MeasurementError,
+    on_sigterm_in_program,
+)
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.validation import require_number_in
 from estimator.core.base.validation import require_whole as _whole
@@ -221,7 +227,7 @@ class Run:
                 signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
             # SIGTERM (scancel, timeout, docker stop) ends the run as Ctrl-C does, its report "interrupted" (measure
             # review 2026-11-29: the process died with its report still "running"); a handler of the user's is kept
-            self._sigterm = signal.signal(signal.SIGTERM, on_sigterm)
+            self._sigterm = signal.signal(signal.SIGTERM, on_sigterm_in_program)
         return self
 
     def step(self) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.calibration import track_predict as tp
+from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS
 from estimator.device import machine_load
 from estimator.device.base import Backend, Measurement
 
@@ -104,7 +105,7 @@ class EnergyWindows:
         if sampling_s and self.windows and measured_s < sampling_s:
             self._warn(f"energy: the run's measurement windows took {gfmt(measured_s, 2)} s in all, under the "
                        f"meter's {gfmt(sampling_s, 2)}-s power sampling: its energy for so short a run is not "
-                       "reliable (a longer run is)")
+                       f"reliable {LONGER_RUN_WORDS}")
 
     def _warn(self, note: str) -> None:
         """A note that makes the energy unreliable: the run's, and a profile's warning."""

@@ -160,3 +160,4 @@ def test_a_presets_utilisation_with_the_fits_spread_says_where_that_spread_is_sh
             for p in ("lambda-gpt3-v100", "gpt3-175b", "megatron-gpt3-a100")}
     assert said["lambda-gpt3-v100"] == said["gpt3-175b"] and len(said["gpt3-175b"]) == 1
     assert "of the 11 V100 runs" in said["gpt3-175b"][0] and said["megatron-gpt3-a100"] == []
+

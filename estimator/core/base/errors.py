@@ -136,3 +136,15 @@ class Terminated(KeyboardInterrupt):
 def on_sigterm(signum, frame) -> None:
     """A SIGTERM handler that raises ``Terminated``."""
     raise Terminated
+
+
+# What a SIGTERM raises in a user's own program (``on_sigterm_in_program``): its words in the program's traceback
+SIGTERM_WORDS = "SIGTERM"
+
+
+def on_sigterm_in_program(signum, frame) -> None:
+    """A SIGTERM handler for a user's own program (``track``): a plain KeyboardInterrupt, as Ctrl-C raises, so that
+    uncaught it ends the program with Ctrl-C's exit status, 130 (CPython gives it to KeyboardInterrupt itself only: a
+    subclass such as ``Terminated`` ended a tracked script with status 1, measuring-engineer review 2026-11-29); its
+    message says it came from SIGTERM."""
+    raise KeyboardInterrupt(SIGTERM_WORDS)

@@ -270,10 +270,12 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         mean_power = power.mean_w
         per_step_j = power.mean_w * step_s if step_s else power.per_step_j
         measured_kwh = power.energy_done_j / J_PER_KWH
+        # a finished run's windows are all it has: "so far" only while it runs (measuring-engineer review 2026-11-29)
+        so_far = "" if finished else " so far"
         if not power.steady:
-            notes.append("power so far comes from windows that include the warm-up")
+            notes.append(f"power{so_far} comes from windows that include the warm-up")
         if power.sd_w is None:
-            notes.append("one power window so far: the energy range holds the time's spread only")
+            notes.append(f"one power window{so_far}: the energy range holds the time's spread only")
         if wall is not None:
             after_mid = max(elapsed_s - power.measured_until_s, 0.0) + rem[0]  # time not yet measured
             future_windows = after_mid / s.energy_window_s if s.energy_window_s > 0 else 1.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from estimator.core.base.number_text import count_text, gfmt
-from estimator.core.hardware.calibration_section import calibration_facts
+from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS, calibration_facts
 from estimator.core.hardware.limits import power_over_tdp_note
 from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile, alone_words
@@ -145,8 +145,12 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
                      f"({facts.base_profile}) for the fit to published whole runs")
     warned = (profile.calibration or {}).get("warnings") or ()
     if warned and ((not time_given and not stepped and s.utilization is None) or s.power_w is None):
+        # the fix its warning names: a longer run where the windows were short, else an idle machine (measuring-engineer
+        # review 2026-11-29: a warning that asked for a longer run was answered "on an otherwise idle machine")
+        fix = ("re-calibrate with a longer run" if LONGER_RUN_WORDS in warned[0] else
+               "re-calibrate on an otherwise idle machine")
         notes.append(f"the calibration behind {profile.name} warned that it was likely unreliable ({warned[0]}); "
-                     "it was kept anyway: re-calibrate on an otherwise idle machine")
+                     f"it was kept anyway: {fix}")
     if t.recompute_note:
         notes.append(t.recompute_note)
     if not time_given and choice.origin.startswith(("fit:", "preset:")) and precision != profile.default_precision:
