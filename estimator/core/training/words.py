@@ -147,8 +147,9 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
     if warned and ((not time_given and not stepped and s.utilization is None) or s.power_w is None):
         # the fix its warning names: a longer run where the windows were short, else an idle machine (measuring-engineer
         # review 2026-11-29: a warning that asked for a longer run was answered "on an otherwise idle machine")
-        fix = ("re-calibrate with a longer run" if LONGER_RUN_WORDS in warned[0] else
-               "re-calibrate on an otherwise idle machine")
+        # (each warning's: a busy machine's and a short run's can both be there, CI 2026-11-29)
+        fix = ("re-calibrate" + (" with a longer run" if any(LONGER_RUN_WORDS in w for w in warned) else "")
+               + (" on an otherwise idle machine" if any(LONGER_RUN_WORDS not in w for w in warned) else ""))
         notes.append(f"the calibration behind {profile.name} warned that it was likely unreliable ({warned[0]}); "
                      f"it was kept anyway: {fix}")
     if t.recompute_note:
