@@ -159,6 +159,7 @@ class Run:
         self._file_failures: dict[str, list[int]] = {}  # what failed → [its place in failures, how many times]
         self._status = "not started"
         self._sigterm = None  # the SIGTERM handler the run replaced while it runs (``start``), restored at ``stop``
+        self._meter_start_s = 0.0  # the meter's start before the run's clock (``start``)
         self._n = 0
         self._in_event = False
         self.step = self._step_not_started  # replaced by the fast method at start()
@@ -193,6 +194,7 @@ class Run:
                                       self._pue_given, self._hardware_how)
         from estimator.monitor import calibration_run  # noqa: F401  imported now, not at the first report
         try:
+            opened_at = self._clock()
             self._energy.open()  # before the clock starts
             if self.profile_path is not None and opened.energy_on and not self._energy.on:
                 # the meter opened but did not start (CodeCarbon installed but failing, RAPL refused): a profile needs
@@ -208,6 +210,10 @@ class Run:
             self._close_marker()
             raise
         self._status = "running"
+        # the meter's start, before the run's clock (CodeCarbon's takes about 2 s): said, as the tracker's own work is
+        # (measuring-engineer review 2026-11-29: 2.1 s of CodeCarbon's start appeared nowhere)
+        start_s = t0 - opened_at if isinstance(opened_at, (int, float)) and math.isfinite(opened_at) else 0.0
+        self._meter_start_s = start_s if start_s > 0 else 0.0
         self._t0 = t0
         self._base = self._t0            # the run's clock: wall time less the time spent in our own work
         self._last_now = self._t0
@@ -429,6 +435,9 @@ class Run:
             # the forecast
             notes.append(f"this tracker's own work (reports, energy windows, files) took {gfmt(own_s, 2)} s of the "
                          "elapsed time, left out of the step times; its work still to come is not in the forecast")
+        if self._meter_start_s >= OWN_TIME_SAID * max(self._elapsed_s(), 1e-12):
+            notes.append(f"the meter's start took {gfmt(self._meter_start_s, 2)} s before the first step, outside the "
+                         "elapsed time, the step times and the energy")
         return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
 
     def _add_history(self, p: Prediction) -> None:

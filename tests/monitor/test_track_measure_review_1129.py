@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from estimator.core.calibration.track_predict import Settings
 from estimator.io.datafiles import default_profiles
 from estimator.monitor import track_setup as setup
@@ -125,3 +127,30 @@ def test_a_finished_runs_report_speaks_of_its_windows_not_of_so_far():
     final = stream.getvalue().split("finished")[-1]
     assert "one power window:" in final or "comes from windows" in final  # the run had one window, or a warm one
     assert "so far" not in final
+
+
+def test_a_meters_slow_start_is_said_and_left_out_of_the_run():
+    """Measuring-engineer review 2026-11-29: CodeCarbon's start took 2.1 s before a 0.11-s loop, and no report said it."""
+    from track_fakes import WARMUP, Clock, FakeMeter, run_steps
+
+    from estimator.monitor.track import track
+
+    class SlowStart(FakeMeter):
+        def begin_window(self):
+            if self.begins == 0:
+                self.clock.t += 2.0  # the meter's own start, before the run's clock
+            super().begin_window()
+
+    clock = Clock()
+    with track(total_steps=40, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=SlowStart(clock),
+               clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.02] * (40 - len(WARMUP)))
+    p = run.predict()
+    assert p.elapsed_s == pytest.approx(sum(WARMUP) + 0.02 * 37)  # the start is not in the run's time
+    assert "the meter's start took 2 s before the first step, outside the elapsed time, the step times and the energy" \
+        in p.notes
+    clock = Clock()
+    with track(total_steps=40, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock),
+               clock=clock, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.02] * (40 - len(WARMUP)))
+    assert not [n for n in run.predict().notes if n.startswith("the meter's start")]
