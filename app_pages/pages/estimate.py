@@ -30,10 +30,10 @@ HEADLINE = (
     ("CO₂e", "co2e_kg", hz.co2e_short),
     ("Cost", "cost_usd", hz.money),
 )
-# short enough that all five fit the 1,024-px page with the sidebar open (browser review 2026-11-27: "Export & share"
-# sat behind the tab strip's arrow, 657 px of labels in 564); links made with the former names open the same tab
 # How a preset's source words a figure it assumes rather than reports (estimator/data/presets.toml's ``why``)
 ASSUMPTION = "assumption"
+# short enough that all five fit the 1,024-px page with the sidebar open (browser review 2026-11-27: "Export & share"
+# sat behind the tab strip's arrow, 657 px of labels in 564); links made with the former names open the same tab
 TABS = ("How it was computed", "Model size", "Energy", "Memory", "Export & share")
 FORMER_TABS = {"How this was computed": TABS[0], "Growth with model size": TABS[1], "Where the energy goes": TABS[2],
                "Training memory": TABS[3]}
