@@ -334,11 +334,14 @@ ZERO = Input(name="zero", label="ZeRO stage (3 = FSDP)", choices=(0, 1, 2, 3), f
              metavar="{0,1,2,3,fsdp}",
              help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)",
              url_key="zero", widget="select")
-ACTIVATION_RECOMPUTE = Input(name="activation_recompute", label="Activation recomputation (memory)", choices=RECOMPUTE,
+ACTIVATION_RECOMPUTE = Input(name="activation_recompute", label="Activation recomputation (memory and time)", choices=RECOMPUTE,
                              flags=("--activation-recompute",), value="text",
                              help="activation recomputation (default none; full with --recompute; full also counts 8·N·D as --recompute "
                                   "does, where the FLOPs are 6·N·D of parameters and tokens, without a preset)",
-                             url_key="act_recompute", widget="select")
+                             url_key="act_recompute", widget="select",
+                             widget_help="Activations recomputed in the backward pass: less memory per device, more "
+                                         "time a step (the step model counts it); 'full' also counts 8·N·D FLOPs, as "
+                                         "the 8·N·D toggle does, where the FLOPs are 6·N·D of parameters and tokens")
 TP = Input(name="tp", label="Tensor parallel", bound=B.TENSOR_PARALLEL, flags=("--tp",), help="tensor-parallel degree (default 1)",
            url_key="tp", widget="integer")
 PP = Input(name="pp", label="Pipeline stages", bound=B.PIPELINE_PARALLEL, flags=("--pp",), help="pipeline stages (default 1)",
