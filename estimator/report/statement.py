@@ -51,6 +51,7 @@ from estimator.report.statement_parts import (
     ACT_MEM_KEY,
     FLASH_KEY,
     GRID_KEY,
+    POWER_FIT,
     TOOL_KEY,
     UNRECORDED_SPLIT,
     ZERO_KEY,
@@ -546,11 +547,8 @@ def input_label(name: str) -> str:
     return SCENARIO_BOUNDS[name][0] if name in SCENARIO_BOUNDS else name.replace("_", " ")
 
 
-# A profile's power from the fit to measured draws (core/hardware/reader.py writes the words): its ratio to the TDP and
-# how many runs fitted it. The system groups' measurements (gpu-system, tpu-system in estimator/data/measured_power.csv)
-# are all Patterson et al. 2021's (P21; a test holds the file to it).
-POWER_FIT = re.compile(r"^average (?P<ratio>[\d.]+) × TDP, \d+% interval [\d.]+–[\d.]+ × TDP, "
-                       r"(?:fitted on|the centre fitted on the) (?P<runs>\d+) measured runs(?: on the (?P<on>[^(]+?) \()?")
+# The system groups' measurements (gpu-system, tpu-system in estimator/data/measured_power.csv) are all Patterson et
+# al. 2021's (P21; a test holds the file to it); POWER_FIT (statement_parts) reads the fit's words.
 MEASURED_DRAWS_KEY = "P21"
 # the system groups' words in the fit's source (core/hardware/schema.py's groups): a board-only fit (gpu-chip: Dodge et
 # al. 2022's runs) is not whole systems' draws, nor Patterson's (second code review 2026-11-27)
@@ -562,6 +560,13 @@ def system_power_fit(power):
     if not power.origin.startswith("profile:") or not any(w in power.source for w in SYSTEM_FIT_WORDS):
         return None
     return POWER_FIT.match(power.source)
+
+
+def _measured_on(est: Estimate, devices: str) -> bool:
+    """Whether the fit's measured devices ("P100 SXM2 and V100 SXM2") hold this one: its name's model word
+    ("P100" of "NVIDIA Tesla P100 SXM2") among theirs."""
+    words = set(re.findall(r"[A-Za-z]*\d+[A-Za-z]*", devices))
+    return any(w in words for w in re.findall(r"[A-Za-z]*\d+[A-Za-z]*", est.hardware_name))
 
 
 def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "", said_as: str | None = None) -> str:
@@ -771,7 +776,16 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             fits = (["published training runs"] if not time_given else []) + (["measured power draws"] if power_fit
                                                                               else [])
             which = f"fit{'s' if len(fits) > 1 else ''} to {' and '.join(fits)}"
-            held = held if not time_given else ", whose out-of-sample coverage the tool reports"
+            if time_given:
+                # the power fit's range alone: what it was fitted on, and no coverage claimed on a device it holds no
+                # run of (researcher review 2026-11-29: it promised a coverage figure it never gave)
+                fit = system_power_fit(a["power_w"]) if power_fit else None
+                on = fit["on"] if fit is not None else None
+                held = ("" if fit is None else
+                        f" ({fit['runs']} runs{' on the ' + latex_escape(on) if on else ''}"
+                        + (", none on this device: its coverage here is not measured)"
+                           if on and not _measured_on(est, on) else
+                           "; the tool's validate command reports the fit's leave-one-out coverage)"))
             given_u = est.utilization is not None and est.utilization.origin == "user" and not time_given
             if given_u:
                 # a utilisation given takes the fit's spread around it: the coverage measured is the fit's around its
@@ -788,8 +802,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         # as their sources give them or as the tool assumes them, never measured (researcher review 2026-11-27: no
         # source states a range for the H100's footprint; ÷2 to ×2, the lifetime's 4-6 years and the water factor's
         # states are the tool's choices, and the time's range runs through them)
-        text += (" The stated ranges are as their sources give them or as the tool assumes them (with the time's range "
-                 "where they scale with it), with no measured coverage.")
+        scaled = " (with the time's range where they scale with it)" if est.range["wall_clock_s"][0] != est.range[
+            "wall_clock_s"][1] else ""  # a known run's time has none (researcher review 2026-11-29)
+        text += (f" The stated ranges are as their sources give them or as the tool assumes them{scaled}, with no "
+                 "measured coverage.")
     if memory:
         text += memory_sentence(est, cite, measured=measured)
     single = [ONE_FIGURE_NAMES[k] for k in SHOWN_RANGES if one_figure(est, k)]

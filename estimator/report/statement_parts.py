@@ -55,6 +55,12 @@ def no_paths(text: str) -> str:
     return _PATH.sub(lambda m: m["name"], text)
 
 
+# A profile's power from the fit to measured draws (core/hardware/reader.py writes the words): its ratio to the TDP and
+# how many runs fitted it.
+POWER_FIT = re.compile(r"^average (?P<ratio>[\d.]+) × TDP, \d+% interval [\d.]+–[\d.]+ × TDP, "
+                       r"(?:fitted on|the centre fitted on the) (?P<runs>\d+) measured runs(?: on the (?P<on>[^(]+?) \()?")
+
+
 def _from_profile(a) -> bool:
     return a is not None and a.origin.startswith("profile:")
 
@@ -262,17 +268,20 @@ def hardware_entry(est: Estimate, sources: Mapping[str, Mapping[str, str]] | Non
         return _calibration_entry(est, est.calibration, peak)
     first = est.hardware_name.split()[0] if est.hardware_name.strip() else ""
     # the vendor is the datasheet's author; a reference point (the brain, AlphaGo) or a user's
-    # profile has none to name, and ``key`` is what BibTeX styles sort it by
-    who = (f"author={{{{{latex_escape(first)}}}}}" if first in DATASHEET_VENDORS
+    # profile has none to name, and ``key`` is what BibTeX styles sort it by; a power the tool fitted to measured
+    # draws is not the vendor's either (researcher review 2026-11-29: NVIDIA was the author of the P100/V100 fit)
+    fitted = prefix == "hw-power" and POWER_FIT.match(peak.source) is not None
+    who = (f"author={{{{{latex_escape(first)}}}}}" if first in DATASHEET_VENDORS and not fitted
            else f"key={{{latex_escape(est.hardware_name)}}}")
+    what = ("average power, as the tool fits it to measured draws (its TDP the vendor's)" if fitted
+            else "power, as the tool's hardware profile records it" if prefix == "hw-power"
+            else "specifications, as the tool's hardware profile records them")
     # the year the device was released: its datasheet's first edition (a later revision may differ)
     year = "" if est.hardware_release_year is None else f", year={{{est.hardware_release_year}}}"
     return (f"@misc{{{_key(est, prefix)}, {who}, "
             # the profile's figures, whose note says where each comes from (researcher review 2026-11-27: the H800's
             # entry read as NVIDIA's H800 datasheet, its figures the H100's taken as the H800's)
-            f"title={{{{{latex_escape(est.hardware_name)}: "
-            f"{'power, as the tool' if prefix == 'hw-power' else 'specifications, as the tool'}'s hardware profile "
-            f"records {'it' if prefix == 'hw-power' else 'them'}}}}}{_published(peak.source)}, "
+            f"title={{{{{latex_escape(est.hardware_name)}: {what}}}}}{_published(peak.source)}, "
             f"note={{{latex_escape(unkeyed(peak.source, sources or {}, device_words(est)))}}}{year}}}")
 
 

@@ -72,10 +72,23 @@ def test_a_hardware_key_holds_one_content_whichever_command_wrote_it(capsys, hou
     args += ["--hours", hours] if hours else []
     assert main(["estimate", *args, "--format", "bibtex"]) == 0
     bib = capsys.readouterr().out
-    assert f"@misc{{{key}," in bib and ("power, as the tool's" in bib) == (hours is not None)
+    assert f"@misc{{{key}," in bib and ("average power, as the tool fits it" in bib) == (hours is not None)
 
 
 def test_an_interleaving_given_with_a_pipeline_is_named_among_the_parts_given(capsys):
     tex = latex(capsys, "--model", "llama-3.1-70b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "512",
                 "--pp", "4", "--vp", "2")
     assert "; with the PP 4, interleaved $\\times$2 given and the tool's defaults for the rest;" in tex
+
+
+def test_a_power_the_tool_fitted_is_not_cited_as_the_vendors(capsys):
+    """Researcher review 2026-11-29: the BibTeX entry of the P100/V100 power fit had NVIDIA as its author; the fit is
+    the tool's (the vendor's datasheet gives the TDP only), the datasheet entry of the peaks keeps its vendor."""
+    args = ["--flops", "1e22", "--hardware", "a100-sxm-80gb", "--devices", "64"]
+    assert main(["estimate", *args, "--hours", "400", "--format", "bibtex"]) == 0
+    fitted = next(e for e in capsys.readouterr().out.split("\n\n") if e.startswith("@misc{hw-power-a100-sxm-80gb,"))
+    assert "author=" not in fitted and "key={NVIDIA A100 SXM 80GB}" in fitted
+    assert "average power, as the tool fits it to measured draws (its TDP the vendor's)" in fitted
+    assert main(["estimate", *args, "--format", "bibtex"]) == 0
+    sheet = next(e for e in capsys.readouterr().out.split("\n\n") if e.startswith("@misc{hw-a100-sxm-80gb,"))
+    assert "author={{NVIDIA}}" in sheet
