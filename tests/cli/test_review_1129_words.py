@@ -161,3 +161,17 @@ def test_a_presets_utilisation_with_the_fits_spread_says_where_that_spread_is_sh
     assert said["lambda-gpt3-v100"] == said["gpt3-175b"] and len(said["gpt3-175b"]) == 1
     assert "of the 11 V100 runs" in said["gpt3-175b"][0] and said["megatron-gpt3-a100"] == []
 
+
+
+def test_a_known_runs_memory_verdict_on_settings_nobody_gave_says_so_where_it_stands(capsys):
+    """Researcher review 2026-11-29 (second): a finished run's Markdown read "Training memory: 139 GB … (no ZeRO
+    sharding…): does not fit", the caveat in a note further down; the line itself now says whose settings they are."""
+    from estimator.cli.main import main
+    args = ["estimate", "--model", "llama-3.1-8b", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256"]
+    assert main([*args, "--hours", "500", "--format", "markdown"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Training memory: "))
+    assert line.endswith("): does not fit at these settings, not the run's own (no layout given: see the notes)")
+    # a layout given: the verdict is the layout's own
+    assert main([*args, "--hours", "500", "--zero", "0", "--format", "markdown"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Training memory: "))
+    assert line.endswith("): does not fit")

@@ -301,6 +301,11 @@ def gb(x: float) -> str:
     return f"{x:,.0f}" if x >= 100 else f"{gfmt(x, 3)}"
 
 
+# The words of a note that says a memory verdict is of settings nobody gave (services/api.py writes such notes: a known
+# run's or a published preset's layout is not recorded); the memory line then says its verdict is of those settings.
+DEFAULTS_VERDICT_WORDS = "\"does not fit\" is of the"
+
+
 def capacity_text(capacity_gb: float) -> str:
     """A device's memory as the notes and tables say it: to the hundredth of a GB, as datasheets and `nvidia-smi` give it
     (85.52, 150.75, 85.9), not a measured machine's RAM to six figures (measure review 2026-11-29: "25.2761 GB")."""
