@@ -73,10 +73,6 @@ def workload(args) -> WorkloadInputs:
                            seq_len=getattr(args, "seq_len", None))
 
 
-def scenario_kwargs(args) -> dict:
-    return workload(args).inputs
-
-
 def workload_named(exc: Exception, args) -> Exception:
     """A refusal that names the FLOPs, for FLOPs this command derived from an architecture or a generic network,
     names the inputs they came from instead (session 9 weak item: ``--layers … --tokens 1e15`` was told
@@ -116,9 +112,10 @@ def cmd_compare(args):
         ps.get(h)  # an unknown id or a broken file is named first, before what the comparison refuses
     try:
         # the Python API's compare(…, model=…) runs the same (services.workload_inputs.compare_kwargs)
+        given = {k: getattr(args, k, None) for k in SCENARIO_ARGS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
         rep = api.compare(ids, **compare_kwargs(preset_id=args.preset, country=args.country, region=args.region,
                                                 cloud=args.cloud, model=args.model, seq_len=args.seq_len,
-                                                **scenario_kwargs(args)))
+                                                **{k: v for k, v in given.items() if v is not None}))
     except EstimatorError as exc:
         # no workload, or an input every profile refuses: its error, as raised, is the one line (exit 2)
         raise workload_named(exc, args) from None

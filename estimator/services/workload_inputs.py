@@ -63,6 +63,10 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
         raise InputError(f"the sequence length {gfmt(seq_len)} is longer than the architecture's context "
                          f"{gfmt(n_ctx)}: give a sequence within the context, or a longer context",
                          field=("seq_len", "n_ctx"))
+    if model and any(given.get(k) is not None for k in ARCH_KEYS + ARCH_DETAIL_KEYS):
+        # two shapes for one model (API review 2026-11-29: compare timed the tiny architecture beside the model it named)
+        raise InputError("give either a catalog model or the parameters and architecture, not both",
+                         field=("model", *(k for k in ARCH_KEYS if given.get(k) is not None)))
     params_model = _model_params(given, model, preset)
     inputs = {k: v for k, v in given.items() if k not in ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
     details = {k: given.get(k) for k in ARCH_DETAIL_KEYS} if given.get("layers") is not None else {}
@@ -131,22 +135,25 @@ COMPARE_INPUTS = ("model", "seq_len")
 
 
 def compare_kwargs(**given) -> dict:
-    """``api.compare``'s keywords from ``compare``'s inputs by name: a catalog ``model`` (and ``seq_len``) becomes the
-    workload's parameters and the memory's shape, as ``run_estimate`` makes them, so that each profile is timed as
-    ``estimate --model`` times it on that profile; the rest as given."""
+    """``api.compare``'s keywords from ``compare``'s inputs by name, as ``run_estimate`` makes ``estimate``'s: an
+    architecture or a generic network becomes its FLOPs, a catalog ``model`` (and ``seq_len``) the workload's
+    parameters and the memory's shape, so that each profile is timed as ``estimate`` times it on that profile (API
+    review 2026-11-29: ``compare(…, layers=…)`` was refused where the command line took it); the rest as given."""
     model, seq_len = given.pop("model", None), given.pop("seq_len", None)
-    if model is None and seq_len is None:
-        return given
-    if given.get("memory") is not None:  # api.run's own form beside the CLI's names: one of them (as estimate's)
+    shape_keys = ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS
+    if model is None and seq_len is None and all(given.get(k) is None for k in shape_keys):
+        return {k: v for k, v in given.items() if k not in shape_keys}
+    if given.get("memory") is not None and (model is not None or seq_len is not None):
+        # api.run's own form beside the CLI's names: one of them (as estimate's)
         raise InputError("give the model and sequence by name or in memory, not both", field=("model", "memory"))
-    if seq_len is not None and model is None:
+    if seq_len is not None and model is None and given.get("layers") is None:
         raise InputError("the sequence length sets the step model's time of a catalog model: give the model with it",
                          field=("seq_len", "model"))
-    w = workload_inputs({k: given.get(k) for k in api.INPUT_FIELDS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS},
+    w = workload_inputs({k: given.get(k) for k in api.INPUT_FIELDS + shape_keys},
                         model=model, preset=given.get("preset_id"), seq_len=seq_len)
-    rest = {k: v for k, v in given.items() if k not in api.INPUT_FIELDS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
-    return {**rest, **{k: v for k, v in w.run_kwargs().items() if k != "flops_tokens"},
-            "memory": {"model": model, "seq_len": w.seq_len}}
+    rest = {k: v for k, v in given.items() if k not in api.INPUT_FIELDS + shape_keys}
+    out = {**rest, **{k: v for k, v in w.run_kwargs().items() if k != "flops_tokens"}}
+    return {**out, "memory": {"model": model, "seq_len": w.seq_len}} if model is not None else out
 
 
 __all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "COMPARE_INPUTS", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs",
