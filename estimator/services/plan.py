@@ -659,6 +659,16 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     seq_len = _seq_len(o, preset)
     v.require_whole("sequence length", seq_len, B.CONTEXT, field="seq_len")
     check_batch_holds_a_sequence(global_batch_tokens, seq_len)  # on any device (review: tpu-v6e had skipped it)
+    timed_elsewhere = (f"{profile.name} has no step to time" if profile.reference_point or not profile.memory_gb
+                       else "the time is the known run's" if scenario.hours is not None or scenario.device_hours is not None
+                       else None)
+    if timed_elsewhere is not None:
+        # the step's own inputs set nothing where no step is timed: refused, as on a device that predates the step
+        # fit (API review 2026-11-29: a known run's --vp and --global-batch-tokens were taken and ignored)
+        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
+                                    ("expert_overlap", overlap)) if x is not None]
+        if step_only:
+            raise InputError(f"the step model's inputs do not apply: {timed_elsewhere}", field=tuple(step_only))
     if profile.reference_point or not profile.memory_gb:
         return StepSetup()  # a reference point (the brain, AlphaGo) has no layout to time, as it has no memory to fill
     if scenario.hours is not None or scenario.device_hours is not None:

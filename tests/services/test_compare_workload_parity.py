@@ -47,3 +47,18 @@ def test_a_catalog_model_beside_an_architecture_is_refused_by_compare_as_by_esti
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and err[0].startswith("error: give either a catalog model or the parameters and "
                                                    "architecture, not both")
+
+
+@pytest.mark.parametrize("flags, why", [
+    (["--flops", "1e20", "--hours", "10", "--devices", "8"], "the time is the known run's"),
+    (["--flops", "1e23", "--hardware", "brain"], "Human brain has no step to time"),
+])
+def test_the_step_models_own_inputs_are_refused_where_no_step_is_timed(capsys, flags, why):
+    """API review 2026-11-29: `--vp` and `--global-batch-tokens` were taken and ignored beside a known run's time and on
+    a reference point (on the FLOPs alone they were refused): refused here too, by the CLI and the API alike."""
+    assert main(["estimate", *flags, "--vp", "2", "--global-batch-tokens", "1e6"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: the step model's inputs do not apply: {why} (--vp, --global-batch-tokens)"]
+    kwargs = {"flops": float(flags[1]), **({"hours": 10.0, "devices": 8} if "--hours" in flags else {"hardware": "brain"})}
+    with pytest.raises(InputError, match=f"the step model's inputs do not apply: {why}"):
+        estimate(**kwargs, vp=2, global_batch_tokens=1e6)
