@@ -62,3 +62,30 @@ def test_the_step_models_own_inputs_are_refused_where_no_step_is_timed(capsys, f
     kwargs = {"flops": float(flags[1]), **({"hours": 10.0, "devices": 8} if "--hours" in flags else {"hardware": "brain"})}
     with pytest.raises(InputError, match=f"the step model's inputs do not apply: {why}"):
         estimate(**kwargs, vp=2, global_batch_tokens=1e6)
+
+
+def test_a_scenario_before_its_hardware_existed_is_refused_in_the_scenario_form_too():
+    """API review 2026-11-29: ``estimate(Scenario(flops=1e23, year=2015), "h100-sxm")`` answered, where the keyword
+    form and the CLI refuse a run before its hardware's release."""
+    from estimator import Scenario
+    for call in (lambda: estimate(Scenario(flops=1e23, year=2015), "h100-sxm"),
+                 lambda: estimate(flops=1e23, year=2015, hardware="h100-sxm")):
+        with pytest.raises(InputError, match="the run's year 2015 is before NVIDIA H100 SXM 80GB was released"):
+            call()
+    assert estimate(Scenario(flops=1e23, year=2023), "h100-sxm").wall_clock_s > 0
+
+
+def test_a_misspelt_or_missing_input_of_scenario_and_sweep_is_refused_by_name():
+    """API review 2026-11-29: ``Scenario(devcies=8)`` and ``sweep(…, devcies=8)`` raised Python's TypeError, where every
+    keyword call refuses a typo with the nearest input."""
+    from estimator import Scenario, sweep
+    with pytest.raises(InputError, match="unknown input 'devcies'; did you mean 'devices'"):
+        Scenario(flops=1e23, devcies=8)
+    full = dict(flops=1e23, peak_flops_per_s=1e15, utilization=0.4, devices=8, power_w=700, pue=1.1,
+                carbon_intensity_g_per_kwh=400)
+    with pytest.raises(InputError, match="unknown input 'devcies'; did you mean 'devices'"):
+        sweep(**full, devcies=8)
+    with pytest.raises(InputError, match="a sweep needs peak_flops_per_s, utilization, devices, power_w, pue, "
+                                         "carbon_intensity_g_per_kwh"):
+        sweep(flops=1e23)
+    assert float(sweep(**full)["wall_clock_s"]) == pytest.approx(1e23 / (1e15 * 0.4 * 8))

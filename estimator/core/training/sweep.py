@@ -16,13 +16,28 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.training.compute import compute
 from estimator.core.workload.scenario import check_one_price
 
+SWEEP_INPUTS = ("flops", "peak_flops_per_s", "utilization", "devices", "power_w", "pue", "carbon_intensity_g_per_kwh",
+                "price_usd_per_device_hour", "electricity_usd_per_kwh")
 
-def sweep(*, flops, peak_flops_per_s, utilization, devices, power_w, pue,
-          carbon_intensity_g_per_kwh, price_usd_per_device_hour=None, electricity_usd_per_kwh=None):
+
+def sweep(*, flops=None, peak_flops_per_s=None, utilization=None, devices=None, power_w=None, pue=None,
+          carbon_intensity_g_per_kwh=None, price_usd_per_device_hour=None, electricity_usd_per_kwh=None, **other):
     """Vectorised estimate over numpy arrays (broadcast): one call for a million scenarios.
 
-    Same arithmetic as ``estimate`` (both call ``compute``); inputs are checked once, as arrays.
+    Same arithmetic as ``estimate`` (both call ``compute``); inputs are checked once, as arrays. Every input but the
+    prices is needed; one left out or misspelt is refused by name, not as Python's TypeError (API review 2026-11-29).
     """
+    if other:
+        import difflib
+        name = next(iter(other))
+        near = difflib.get_close_matches(name, SWEEP_INPUTS, n=1)
+        raise InputError(f"unknown input {name!r}" + (f"; did you mean {near[0]!r}?" if near else
+                                                      f"; the inputs are {', '.join(SWEEP_INPUTS)}"), field=name)
+    given = dict(flops=flops, peak_flops_per_s=peak_flops_per_s, utilization=utilization, devices=devices,
+                 power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=carbon_intensity_g_per_kwh)
+    missing = [k for k, x in given.items() if x is None]
+    if missing:
+        raise InputError(f"a sweep needs {', '.join(missing)} (each a number or an array)", field=tuple(missing))
     v.require_in("FLOPs", flops, B.FLOPS)
     v.require_in("peak FLOP/s", peak_flops_per_s, B.PEAK_FLOPS_PER_S)
     v.require_in("utilisation", utilization, B.UTILIZATION, field="utilization")
