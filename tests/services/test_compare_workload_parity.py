@@ -89,3 +89,20 @@ def test_a_misspelt_or_missing_input_of_scenario_and_sweep_is_refused_by_name():
                                          "carbon_intensity_g_per_kwh"):
         sweep(flops=1e23)
     assert float(sweep(**full)["wall_clock_s"]) == pytest.approx(1e23 / (1e15 * 0.4 * 8))
+
+
+def test_the_chip_draw_measured_here_is_said_beside_a_fitted_power_that_leaves_the_chip_far_less():
+    """Researcher review 2026-11-29: the H100's fitted 695 W a device holds its host's 294 W, leaving 401 W at the
+    chip, where this project's NVML readings of 19 training steps drew a median 684 W at the chip alone: said, with
+    how to set the power; not where the power is given, nor on a device no step was measured on."""
+    def power_notes(**kw):
+        return [n for n in estimate(model="llama-3.1-8b", tokens=1e12, devices=64, **kw).notes
+                if n.startswith("power: the fit's")]
+    said = power_notes(hardware="h100-sxm")
+    assert said == ["power: the fit's 695 W a device holds its host's 294 W, so 401 W at the chip; this project "
+                    "measured 684 W at the chip alone on NVIDIA H100 SXM 80GB (the median of 19 training steps of "
+                    "GPT-shaped models on one device, NVML; estimator/data/measured_training_steps.csv, never fitted): "
+                    "a busy chip draws near its TDP, and the fit, measured on older servers, may give too little energy "
+                    "here; give the power your servers draw a device to set it"]
+    assert power_notes(hardware="h100-sxm", power_w=900) == []
+    assert power_notes(hardware="a100-sxm-80gb") == []
