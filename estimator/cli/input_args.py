@@ -45,7 +45,11 @@ def count(text: str) -> int | float:
 def zero_stage(text: str) -> int | str:
     """``--zero``: a stage number, or fsdp (= 3), read as the number (the JSON echo is a number)."""
     word = text.strip().lower()  # as the API reads it (core.training.memory.zero_stage: " 3" is 3)
-    stage = 3 if word == "fsdp" else int(word) if word.isdigit() else None
+    try:  # a whole number written as the API takes it ("3.0" as 3: API review 2026-11-29)
+        number = float(word)
+    except ValueError:
+        number = None
+    stage = 3 if word == "fsdp" else int(number) if number is not None and number.is_integer() else None
     if stage not in ZERO.choices:  # argparse's own words would list the numbers and leave fsdp out (review 2026-11-27)
         raise argparse.ArgumentTypeError(f"expected one of {', '.join(map(str, ZERO.choices))} or fsdp, got {text!r}")
     return stage

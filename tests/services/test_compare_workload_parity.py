@@ -106,3 +106,15 @@ def test_the_chip_draw_measured_here_is_said_beside_a_fitted_power_that_leaves_t
                     "here; give the power your servers draw a device to set it"]
     assert power_notes(hardware="h100-sxm", power_w=900) == []
     assert power_notes(hardware="a100-sxm-80gb") == []
+
+
+def test_a_zero_stage_written_as_a_whole_float_reads_as_the_api_reads_it(capsys):
+    """API review 2026-11-29: `--zero 3.0` was refused where ``estimate(zero=3.0)`` took it."""
+    args = ["estimate", "--params", "7e9", "--tokens", "2e12", "--devices", "8", "--format", "json"]
+    assert main([*args, "--zero", "3.0"]) == 0
+    import json
+    assert json.loads(capsys.readouterr().out)["memory"]["strategy"]["zero"] == 3
+    for bad in ("2.5", "nan", "4"):
+        assert main([*args, "--zero", bad]) == 2
+        assert capsys.readouterr().err.startswith("error: argument --zero: expected one of 0, 1, 2, 3 or fsdp")
+    assert estimate(params=7e9, tokens=2e12, devices=8, zero=3.0).memory.strategy.zero == 3
