@@ -118,3 +118,12 @@ def test_a_zero_stage_written_as_a_whole_float_reads_as_the_api_reads_it(capsys)
         assert main([*args, "--zero", bad]) == 2
         assert capsys.readouterr().err.startswith("error: argument --zero: expected one of 0, 1, 2, 3 or fsdp")
     assert estimate(params=7e9, tokens=2e12, devices=8, zero=3.0).memory.strategy.zero == 3
+
+
+def test_an_architecture_past_the_command_lines_bounds_is_refused_by_the_exported_count():
+    """API review 2026-11-29: ``transformer_count`` took n_layer=20000 (and 10**30, 7 × 10⁹¹ FLOPs a token) where
+    `--layers 20000` is refused."""
+    from estimator import TransformerShape, transformer_count
+    with pytest.raises(InputError, match="n_layer must be at least 1 and at most 10,000 layers"):
+        transformer_count(TransformerShape(n_layer=20000, d_model=64, n_ctx=2048, vocab_size=32000))
+    assert transformer_count(TransformerShape(n_layer=32, d_model=4096, n_ctx=2048, vocab_size=32000)).params_non_embedding > 6e9

@@ -32,8 +32,14 @@ def test_training_flops_refuse_inputs_past_their_bounds_instead_of_inf():
         dense_training_flops(1e9, math.nan)
     with pytest.raises(InputError, match="examples must be at least 1"):
         generic_training_flops(1e9, 0.5, 1)
-    # every input at its bound: the product stays finite (the bounds are chosen so)
-    assert math.isfinite(dense_training_flops(B.PARAMS.high, B.TOKENS.high, recompute=True))
+    # every input at its bound: the product is finite (the bounds are chosen so) but past the FLOPs' bound, and refused
+    # as the scenario refuses it, the two inputs named (API review 2026-11-29: the helper returned 6 × 10³³)
+    assert math.isfinite(8 * B.PARAMS.high * B.TOKENS.high)
+    with pytest.raises(InputError, match="the FLOPs from the parameters and tokens, 8 × ") as exc:
+        dense_training_flops(B.PARAMS.high, B.TOKENS.high, recompute=True)
+    assert exc.value.field == ("params", "tokens")
+    with pytest.raises(InputError, match="the FLOPs of the network, 3 × ") as exc:
+        generic_training_flops(1e18, 1e15, 1e6)
 
 
 def test_sweep_names_shapes_that_cannot_broadcast_and_refuses_an_empty_sweep():

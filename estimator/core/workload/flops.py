@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
 from estimator.core.base.validation import require_finite_result, require_in, require_positive
 
 # Dense transformer training: ≈ 6 FLOPs per parameter per token (forward 2N, backward 4N).
@@ -28,6 +29,12 @@ def dense_training_flops(params, tokens, recompute: bool = False):
     factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
     flops = factor * params * tokens
     require_finite_result("training FLOPs", flops)
+    if not (B.FLOPS.low <= flops <= B.FLOPS.high):
+        # each input inside its own bound, their product not: the two named, as the scenario's FLOPs are held (API
+        # review 2026-11-29: this exported helper returned 6 × 10³³)
+        raise InputError(f"the FLOPs from the parameters and tokens, {gfmt(factor)} × {gfmt(params, 3)} × "
+                         f"{gfmt(tokens, 3)} = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the parameters "
+                         "or the tokens", field=("params", "tokens"))
     return flops
 
 
@@ -38,6 +45,11 @@ def generic_training_flops(forward_flops_per_example, examples, epochs):
     require_in("epochs", epochs, B.EPOCHS)
     flops = TRAIN_TO_FORWARD_RATIO * forward_flops_per_example * examples * epochs
     require_finite_result("training FLOPs", flops)
+    if not (B.FLOPS.low <= flops <= B.FLOPS.high):  # as dense_training_flops' (API review 2026-11-29)
+        raise InputError(f"the FLOPs of the network, {gfmt(TRAIN_TO_FORWARD_RATIO)} × {gfmt(forward_flops_per_example, 3)}"
+                         f" × {gfmt(examples, 3)} × {gfmt(epochs, 3)} = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: "
+                         "change the forward FLOPs, the examples or the epochs",
+                         field=("forward_flops_per_example", "examples", "epochs"))
     return flops
 
 
@@ -103,6 +115,9 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise InputError(f"{name} must be a positive whole number, got {value!r}")
+    # the bounds the command line holds them to (API review 2026-11-29: n_layer=10**30 gave 7 × 10⁹¹ FLOPs a token)
+    for name, bound in (("n_layer", B.LAYERS), ("d_model", B.D_MODEL), ("n_ctx", B.CONTEXT), ("vocab_size", B.VOCAB)):
+        require_in(name, getattr(shape, name), bound)
     if shape.kv_heads is not None and (shape.heads is None or shape.heads % shape.kv_heads):
         raise InputError(f"the KV heads ({shape.kv_heads}) must divide the attention heads ({shape.heads})")
     if shape.heads is not None and shape.d_model % shape.heads:
