@@ -186,7 +186,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "test_mutation_audit.py", "test_mutants.py")),
     # the bound the reader holds a GPU's peak to (reader-negative-peak's schema bound is never read: the reader takes
     # the kind's limits, and refuses a peak that is not positive before any bound)
-    M("reader-gpu-peak-limit", "estimator/core/hardware/limits.py", "estimator/core/hardware/limits.py",
+    M("reader-gpu-peak-limit", "estimator/core/hardware/plausibility.py", "estimator/core/hardware/plausibility.py",
       "(B.PEAK_FLOPS_PER_S.low, 2e17), (2.0, 2e4)", "(B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high), (2.0, 2e4)",
       "the profile reader holds a GPU's peak to the shared bound (1e18 FLOP/s), not the GPU's limit (2e17; 1e17 before)",
       ("test_profile_plausibility.py", "test_profile_edges.py", "test_profile_all_errors.py", "test_profiles.py",

@@ -21,7 +21,7 @@ from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.limits import POWER_UNIT_CHECK
+from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun

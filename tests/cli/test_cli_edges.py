@@ -88,7 +88,7 @@ def test_device_hours_read_to_three_significant_figures(capsys):
 
 def test_serving_energy_and_time_move_to_larger_units(capsys):
     rc, out, _ = _run(capsys, "inference", "--params", "7e9", "--tokens", "1e9", "--power-w", "2e4", "--utilization",
-                      "1e-6")  # 20 kW, the most a GPU may draw (core/hardware/limits.py), at a millionth of peak
+                      "1e-6")  # 20 kW, the most a GPU may draw (core/hardware/plausibility.py), at a millionth of peak
     energy = next(x for x in out.splitlines() if x.startswith("energy per output token"))
     # on h100-sxm (the default since issue 54; a100-sxm-80gb's 312 TFLOP/s gave 1.31 MJ): a token's 1.4 × 10¹⁰ FLOPs
     # at 989 MFLOP/s (10⁻⁶ of the bf16 peak) plus its share of the prompts' prefill (161 ÷ 338 of it) ≈ 20.8 s a

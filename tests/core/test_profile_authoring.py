@@ -11,7 +11,7 @@ from profile_texts import swap as _swap
 
 from estimator.cli.main import main
 from estimator.core.base.errors import ProfileError
-from estimator.core.hardware.limits import MAX_FLOPS_PER_J
+from estimator.core.hardware.plausibility import MAX_FLOPS_PER_J
 from estimator.core.hardware.reader import profile_from_dict
 from estimator.io.datafiles import load_power_fits, load_profiles, load_utilization_model
 

@@ -126,7 +126,7 @@ def test_a_cpu_at_900_kw_with_a_1000_times_peak_names_both_fields(tmp_path):
 
 @pytest.mark.parametrize("average", ["1.0", "20.0"])
 def test_an_average_far_below_the_tdp_is_refused(tmp_path, average):
-    from estimator.core.hardware.limits import MIN_OF_TDP
+    from estimator.core.hardware.plausibility import MIN_OF_TDP
     text = _swap(H100_GROUP_FIT, 'fit = "gpu-system"', f"average_w = {average}\nincludes_host = false")
     err = _broken(tmp_path, text)
     assert err.field == "power.average_w" and f"less than {MIN_OF_TDP:g} × tdp_w = 700 W" in err.problem
@@ -140,7 +140,7 @@ def test_a_whole_system_keeps_the_wide_bounds(tmp_path):
 
 
 def test_every_shipped_profile_loads_and_each_limit_leaves_ten_times_room_above_its_kind():
-    from estimator.core.hardware.limits import KIND_LIMITS, limits_for
+    from estimator.core.hardware.plausibility import KIND_LIMITS, limits_for
     ps = load_profiles(PROFILES_DIR)
     assert not ps.errors and len(ps.profiles) >= 30
     assert set(KIND_LIMITS) == set(KINDS) - {"brain", "system"}

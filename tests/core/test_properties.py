@@ -55,7 +55,7 @@ def test_co2e_linear_in_intensity_and_cost_linear_in_price(h, f, ci, k):
     assert b.cost_usd == pytest.approx(a.cost_usd * k, rel=1e-9)
 
 
-# power from 2 W: the least a GPU may draw (core/hardware/limits.py: a GPU given 1 W is refused)
+# power from 2 W: the least a GPU may draw (core/hardware/plausibility.py: a GPU given 1 W is refused)
 @given(st.sampled_from(sorted(PROFILES)), flops, devices, st.one_of(st.none(), util), st.one_of(st.none(), st.floats(2, 2000)))
 def test_ranges_contain_point_estimate(h, f, d, u, p):
     e = estimate(Scenario(flops=f, devices=d, utilization=u, power_w=p), PROFILES[h])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from apptest_pages import shared_page
 
-from estimator.core.hardware.limits import MIN_OF_TDP, power_over_tdp_note
+from estimator.core.hardware.plausibility import MIN_OF_TDP, power_over_tdp_note
 from estimator.services import api, limits, serving
 
 

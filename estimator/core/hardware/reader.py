@@ -32,7 +32,7 @@ from estimator.core.hardware.fields import (
     UNIT_HINT,
     FieldReader,
 )
-from estimator.core.hardware.limits import (
+from estimator.core.hardware.plausibility import (
     KIND_LIMITS,
     MIN_OF_TDP,
     efficiency_problem,

@@ -37,7 +37,7 @@ YEAR_HINT = "write the four-digit year the device came out, such as 2020"
 # --- Bounds ---------------------------------------------------------------------------------
 # Plausibility bounds: outside these a number is almost surely a typo (wrong unit or exponent).
 # One device here can be a whole system (AlphaGo ≈ 1 MW), hence the wide bounds; a gpu, tpu,
-# accelerator or cpu is held to its kind's tighter limits (``kind_limit``: estimator/core/hardware/limits.py).
+# accelerator or cpu is held to its kind's tighter limits (``kind_limit``: estimator/core/hardware/plausibility.py).
 # Those an input shares have their one home in estimator/core/base/bounds.py.
 PEAK_FLOPS_PER_S_BOUNDS = (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high)
 POWER_W_BOUNDS = (B.POWER_W.low, B.POWER_W.high)
@@ -66,7 +66,7 @@ EMBODIED_KG_BOUNDS = (0.1, 1e4)
 # FLOPs at 3.17 billion years)
 UTILIZATION_BOUNDS = (B.UTILIZATION.low, B.UTILIZATION.high)
 
-KIND_LIMITS_SOURCE = "its kind's limits (estimator/core/hardware/limits.py KIND_LIMITS); the brain and a system: "
+KIND_LIMITS_SOURCE = "its kind's limits (estimator/core/hardware/plausibility.py KIND_LIMITS); the brain and a system: "
 
 # --- Types ----------------------------------------------------------------------------------
 NUMBER = "number"        # a plain number inside ``bounds``

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from estimator.core.base.number_text import gfmt, rounded, sci
 from estimator.core.base.units import MS_PER_S, US_PER_MS
-from estimator.core.hardware.limits import power_over_tdp_note
+from estimator.core.hardware.plausibility import power_over_tdp_note
 from estimator.core.hardware.power_base import CHIP_DRAW, chip_draw_note, power_base
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
 from estimator.core.serving.notes import (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from estimator.core.base.errors import InputError, quoted
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.limits import require_power_for_kind
+from estimator.core.hardware.plausibility import require_power_for_kind
 from estimator.core.hardware.profile import PRECISIONS, HardwareProfile
 from estimator.core.training.result import Assumption
 from estimator.core.training.utilization_choice import UtilizationChoice, UtilizationInfo, utilization_for

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS, calibration_facts
-from estimator.core.hardware.limits import power_over_tdp_note
+from estimator.core.hardware.plausibility import power_over_tdp_note
 from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile, alone_words
 from estimator.core.hardware.utilization_model import family_label
