@@ -181,8 +181,18 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
     cost = full.per_token("cost_usd")
     if cost is None:
         return ()
+    # which batch and layout those are, where they are not the memory's largest and this one's (serving review
+    # 2026-11-29: "the largest batch the memory holds (751 per replica)" beside a layout whose memory row held 39 —
+    # the 751 another layout's — and "(2,048 per replica)", the engine's cap, where the memory held 2,175)
+    largest = (f"the largest batch the memory holds ({count_text(full.batch_size)} per replica" if
+               full.batch_size >= full.max_batch_size else
+               f"the engine's largest batch ({count_text(full.batch_size)} per replica, its scheduler's cap; the memory "
+               f"holds {count_text(full.max_batch_size)}")
+    other = ("" if (full.tp, full.replicas) == (result.tp, result.replicas) else
+             f", at tensor parallelism {full.tp} × {full.replicas} replicas, the split with the most tokens per second "
+             "there")
     return (f"batch: the default, 1 (one request at a time, a single user's latency); a stream of requests batches "
-            f"them: at the largest batch the memory holds ({count_text(full.batch_size)} per replica) a million output "
+            f"them: at {largest}{other}) a million output "
             f"tokens cost {hz.money(cost * MILLION_TOKENS)}, not {hz.money(result.per_token('cost_usd') * MILLION_TOKENS)} "
             f"({hz.sig(full.tokens_per_s)} tokens/s; give the batch or a latency bound to serve so)",)
 
@@ -229,12 +239,13 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                          "acceptance", field=("acceptance", "draft_tokens"))
     # MLPerf's benchmark name: its dataset's prompt and output tokens a sample, where the query's are not given
     lengths = serving_data.benchmark_lengths(model)
-    lengths_how = ()
+    lengths_how, query_from = (), ()
     if lengths is not None:
         words = {"prompt_tokens": "prompt", "tokens_per_query": "output"}
         asked = [key for key in words if inputs.get(key) is None]
         taken = [(key, value) for key, value in zip(words, lengths[:2]) if key in asked and value is not None]
         inputs.update(taken)
+        query_from = tuple((key, f"MLPerf's {model} benchmark ({lengths[2]})") for key, _ in taken)
         if taken:
             lengths_how = (f"query: {' and '.join(f'{v:,g} {words[k]}' for k, v in taken)} tokens, as MLPerf's "
                            f"{model} benchmark ({lengths[2]})",)
@@ -270,7 +281,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         inputs["bits"], released_how = bits
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
-                          carbon_intensity_source=ci_source, batch_given=batch_given,
+                          carbon_intensity_source=ci_source, batch_given=batch_given, query_from=query_from,
                           **{k: x for k, x in inputs.items() if x is not None})
     try:
         result = inference(s, profile, fit)

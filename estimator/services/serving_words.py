@@ -44,7 +44,8 @@ def one_replica(result) -> str:
     idle = (": fewer queries than the replicas' batches hold at once, so the time is one query's and some of their "
             "places stand idle" if spread_s < alone_s else "")
     ends = result.replicas_wall_clock_range_s
-    ranged = "" if ends is None else f" ({' – '.join(hz.range_ends(hz.duration, *ends))})"
+    # in the figure's unit (serving review 2026-11-29: "33.9 hours (0.908 days – 2.20 days)")
+    ranged = "" if ends is None else f" ({' – '.join(hz.range_ends(hz.duration, *ends, result.replicas_wall_clock_s))})"
     together = (f"; the {result.replicas:,} replicas together, {hz.duration(result.replicas_wall_clock_s)}{ranged}{idle}"
                 if result.replicas > 1 else "")
     # fewer tokens than one batch's queries: the time is one query's steps, the device-hours the tokens' share of the

@@ -176,15 +176,21 @@ def input_assumptions(s: InferenceScenario, served: ServedModel, compute: Servin
     ``devices_per_replica``'s source: ``totals.serving_totals``)."""
     prompt_tokens, output_tokens = float(s.prompt_tokens), float(s.tokens_per_query)
     prompt_given, output_given = prompt_tokens != DEFAULT_PROMPT_TOKENS, output_tokens != DEFAULT_TOKENS_PER_QUERY
+    taken = dict(s.query_from)
+
+    def query(name: str, value: float, given: bool) -> Assumption:
+        if name in taken:  # set from a benchmark named as the model, not by the user nor the tool's default
+            return Assumption(name, value, "tokens", "benchmark", taken[name])
+        return Assumption(name, value, "tokens", "user" if given else "default", "given" if given else QUERY_SOURCE)
     return (
         Assumption("bandwidth_fraction", BANDWIDTH_FRACTION, "of peak bandwidth", "default", BANDWIDTH_FRACTION_SOURCE),
-        Assumption("compute_fraction", compute.utilization, "of peak FLOP/s",
+        # named as the result's own key, "utilization", and as training's assumption (serving review 2026-11-29: the
+        # one number was "compute_fraction" here and "utilization" in the JSON)
+        Assumption("utilization", compute.utilization, "of peak FLOP/s",
                    "user" if s.utilization is not None else "default",
                    "given" if s.utilization is not None else compute_fraction_source(fit, compute.device.matmul_ratio)),
-        Assumption("prompt_tokens", prompt_tokens, "tokens", "user" if prompt_given else "default",
-                   "given" if prompt_given else QUERY_SOURCE),
-        Assumption("tokens_per_query", output_tokens, "tokens", "user" if output_given else "default",
-                   "given" if output_given else QUERY_SOURCE),
+        query("prompt_tokens", prompt_tokens, prompt_given),
+        query("tokens_per_query", output_tokens, output_given),
         Assumption("architecture", served.architecture.name or "given", "", _arch_origin(s),
                    served.architecture.source or "given")) + ((
         Assumption("draft_tokens", int(s.draft_tokens), "tokens a step", "user",

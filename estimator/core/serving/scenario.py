@@ -79,6 +79,10 @@ class InferenceScenario(Site):
     acceptance: float = DEFAULT_ACCEPTANCE  # the chance each draft token is accepted, given the ones before it were
     utilization: float | None = None   # fraction of peak in compute-bound phases (serving.COMPUTE_FRACTION)
     power_limit_w: float | None = None  # each device's power limit (nvidia-smi --power-limit, MLPerf's MaxQ): step.step
+    # the query lengths set from elsewhere than the user, by name ("prompt_tokens", "tokens_per_query") with where
+    # from (an MLPerf benchmark named as the model): the assumptions' origin and source (serving review 2026-11-29:
+    # a benchmark's lengths read as given)
+    query_from: tuple[tuple[str, str], ...] = ()
 
 
 # Each numeric input of a serving scenario, how its messages name it, and its plausible bound

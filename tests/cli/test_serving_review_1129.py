@@ -1,0 +1,56 @@
+"""Serving-engineer review 2026-11-29: what the inference command said of a benchmark's query, of the batch beside
+the default one, of the compute fraction's name, and of a time range's unit."""
+
+import json
+
+from estimator.cli.main import main
+
+
+def _json(capsys, *args):
+    assert main(["inference", *args, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _table(capsys, *args):
+    assert main(["inference", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_benchmarks_query_lengths_are_the_benchmarks_not_given(capsys):
+    """They read origin "user", source "given", where neither was passed."""
+    a = _json(capsys, "--model", "gpt-oss-120b", "--hardware", "b200", "--devices", "1", "--tokens", "1e9")["assumptions"]
+    for key, value in (("prompt_tokens", 5000.0), ("tokens_per_query", 1278.2)):
+        assert a[key]["value"] == value and a[key]["origin"] == "benchmark"
+        assert a[key]["source"].startswith("MLPerf's gpt-oss-120b benchmark (")
+    # given, they are the user's; the plain default is the tool's
+    a = _json(capsys, "--model", "gpt-oss-120b", "--hardware", "b200", "--devices", "1", "--tokens", "1e9",
+              "--prompt-tokens", "100")["assumptions"]
+    assert a["prompt_tokens"]["origin"] == "user" and a["tokens_per_query"]["origin"] == "benchmark"
+    a = _json(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9")["assumptions"]
+    assert a["prompt_tokens"]["origin"] == a["tokens_per_query"]["origin"] == "default"
+
+
+def test_the_default_batchs_note_names_the_layout_and_whose_limit_its_larger_batch_is(capsys):
+    """"the largest batch the memory holds (751 per replica)" stood beside a layout whose memory held 39 (751 was
+    another split's), and "(2,048 per replica)" was the engine's cap where the memory held 2,175."""
+    out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--tokens", "1e9")
+    assert "largest that fits: 39)" in out
+    assert ("at the largest batch the memory holds (751 per replica, at tensor parallelism 2 × 4 replicas, the split "
+            "with the most tokens per second there) a million output tokens cost $0.62") in out
+    out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--tokens", "1e9", "--tp", "4")
+    assert ("at the engine's largest batch (2,048 per replica, its scheduler's cap; the memory holds 2,175) a million "
+            "output tokens cost $0.88") in out
+
+
+def test_the_compute_fraction_is_one_number_under_one_name(capsys):
+    d = _json(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--batch-size", "max", "--tokens", "1e9")
+    assert "compute_fraction" not in d["assumptions"]
+    assert d["assumptions"]["utilization"]["value"] == d["utilization"] == 0.6
+
+
+def test_a_time_range_is_written_in_its_figures_unit(capsys):
+    out = _table(capsys, "--model", "llama-3.1-70b", "--tokens", "1e9")
+    assert "1.08 years (0.694 years – 1.68 years)" in out
+    out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--batch-size", "max",
+                 "--tokens", "1e9")
+    assert "45.4 hours (29.2 hours – 70.6 hours)" in out and "the 4 replicas together, 11.3 hours (7.29 hours – 17.6 hours)" in out
