@@ -206,7 +206,9 @@ def _rate(x: float) -> str:
 def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, help: str | None = None) -> None:
     col.metric(label, fmt(value), border=True, help=help)
     if rng is not None and rng[0] is not None and rng[0] != rng[1]:
-        style.range_bar(col, fmt(rng[0]), fmt(rng[1]), meaning, style.log_position(value, rng[0], rng[1]))
+        # a time's ends in its figure's unit, as the CLI writes them (diff review 2026-11-29: "244 days – 1.49 years")
+        low, high = hz.range_ends(fmt, rng[0], rng[1], value) if fmt is hz.duration else (fmt(rng[0]), fmt(rng[1]))
+        style.range_bar(col, low, high, meaning, style.log_position(value, rng[0], rng[1]))
 
 
 def _own_prefill(r) -> str:

@@ -163,34 +163,3 @@ def memory_words(t: dict) -> str:
 
 
 __all__ = ["measured_steps_document", "memory_words", "precision_gain_words"]
-
-
-# Where the chip's part of a profile's fitted power (its average less its host's share) lies this far below what this
-# project measured at the chip alone in training steps on that device, it is said: a reporting threshold (a design
-# choice, not a fitted figure), above the steps' own spread (the median's rows vary ±5% but for the launch-bound ones).
-CHIP_DRAW_SAID_ABOVE = 1.25
-
-
-def chip_draw_note(est, profile) -> str | None:
-    """The chip's draw this project measured in training steps on the estimate's device (NVML, never fitted) beside
-    the chip's part of the profile's fitted average, where that part is ``CHIP_DRAW_SAID_ABOVE`` × or more below it
-    (researcher review 2026-11-29: the H100's 695 W with its host's 294 W left 401 W at the chip, where 19 steps drew
-    a median 688 W at the chip alone); None where the power is not the profile's fit, or no step was measured on it."""
-    p = profile.power
-    power = est.assumption("power_w")
-    if (p is None or p.fit_group is None or not p.includes_host or power is None
-            or not power.origin.startswith("profile:")):
-        return None
-    draws = sorted(m.power_w for m in load_measured_steps() if m.hardware_id == profile.id)
-    if not draws:
-        return None
-    chip = p.average_w - p.host_share_w
-    measured = draws[len(draws) // 2] if len(draws) % 2 else (draws[len(draws) // 2 - 1] + draws[len(draws) // 2]) / 2
-    if measured < CHIP_DRAW_SAID_ABOVE * chip:
-        return None
-    return (f"power: the fit's {p.average_w:,.0f} W a device holds its host's {p.host_share_w:,.0f} W, so "
-            f"{chip:,.0f} W at the chip; this project measured {measured:,.0f} W at the chip alone on {profile.name} "
-            f"(the median of {len(draws)} training steps of GPT-shaped models on one device, NVML; "
-            f"estimator/data/{MEASURED_STEPS_PATH.name}, never fitted): a busy chip draws near its TDP, and the fit, "
-            "measured on older servers, may give too little energy here; give the power your servers draw a device "
-            "to set it")

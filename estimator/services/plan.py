@@ -1278,6 +1278,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(f"the best layout's {rounded}")
     if rows:
         notes.append(site_note(rows[0].estimate))
+        # the chip draw measured here beside the fitted power, as `estimate` says it (diff review 2026-11-29)
+        from estimator.services.chip_draw import measured_chip_note
+        if chip := measured_chip_note(rows[0].estimate, profile):
+            notes.append(chip)
         from estimator.services.grid import another_clouds_price_note
         if other := another_clouds_price_note(rows[0].estimate, site.get("region"), site.get("cloud"), site.get("country")):
             notes.append(other)

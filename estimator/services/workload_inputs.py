@@ -66,7 +66,7 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     if model and any(given.get(k) is not None for k in ARCH_KEYS + ARCH_DETAIL_KEYS):
         # two shapes for one model (API review 2026-11-29: compare timed the tiny architecture beside the model it named)
         raise InputError("give either a catalog model or the parameters and architecture, not both",
-                         field=("model", *(k for k in ARCH_KEYS if given.get(k) is not None)))
+                         field=("model", *(k for k in ARCH_KEYS + ARCH_DETAIL_KEYS if given.get(k) is not None)))
     params_model = _model_params(given, model, preset)
     inputs = {k: v for k, v in given.items() if k not in ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
     details = {k: given.get(k) for k in ARCH_DETAIL_KEYS} if given.get("layers") is not None else {}
@@ -140,13 +140,15 @@ def compare_kwargs(**given) -> dict:
     parameters and the memory's shape, so that each profile is timed as ``estimate`` times it on that profile (API
     review 2026-11-29: ``compare(…, layers=…)`` was refused where the command line took it); the rest as given."""
     model, seq_len = given.pop("model", None), given.pop("seq_len", None)
-    shape_keys = ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS
+    # an architecture's FLOPs and a generic network's; no shape details (heads, experts …): compare times no layout,
+    # so they are left to api.compare, which refuses them as inputs it does not take (diff review 2026-11-29)
+    shape_keys = ARCH_KEYS + GENERIC_KEYS
     if model is None and seq_len is None and all(given.get(k) is None for k in shape_keys):
-        return {k: v for k, v in given.items() if k not in shape_keys}
+        return {k: v for k, v in given.items() if k not in shape_keys or v is not None}
     if given.get("memory") is not None and (model is not None or seq_len is not None):
         # api.run's own form beside the CLI's names: one of them (as estimate's)
         raise InputError("give the model and sequence by name or in memory, not both", field=("model", "memory"))
-    if seq_len is not None and model is None and given.get("layers") is None:
+    if seq_len is not None and model is None:
         raise InputError("the sequence length sets the step model's time of a catalog model: give the model with it",
                          field=("seq_len", "model"))
     w = workload_inputs({k: given.get(k) for k in api.INPUT_FIELDS + shape_keys},

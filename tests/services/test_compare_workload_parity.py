@@ -97,13 +97,13 @@ def test_the_chip_draw_measured_here_is_said_beside_a_fitted_power_that_leaves_t
     how to set the power; not where the power is given, nor on a device no step was measured on."""
     def power_notes(**kw):
         return [n for n in estimate(model="llama-3.1-8b", tokens=1e12, devices=64, **kw).notes
-                if n.startswith("power: the fit's")]
+                if n.startswith("power: the fitted")]
     said = power_notes(hardware="h100-sxm")
-    assert said == ["power: the fit's 695 W a device holds its host's 294 W, so 401 W at the chip; this project "
-                    "measured 684 W at the chip alone on NVIDIA H100 SXM 80GB (the median of 19 training steps of "
-                    "GPT-shaped models on one device, NVML; estimator/data/measured_training_steps.csv, never fitted): "
-                    "a busy chip draws near its TDP, and the fit, measured on older servers, may give too little energy "
-                    "here; give the power your servers draw a device to set it"]
+    assert said == ["power: the fitted 695 W a device includes 294 W for its host, leaving 401 W for the chip; this "
+                    "project measured 684 W at the chip alone on NVIDIA H100 SXM 80GB (the median of 19 configurations, "
+                    "each the mean over its timed training steps, NVML; estimator/data/measured_training_steps.csv, "
+                    "never fitted): a busy chip draws near its TDP, and the fit, measured on older servers, may give too "
+                    "little energy here; give the power your servers draw a device to set it"]
     assert power_notes(hardware="h100-sxm", power_w=900) == []
     assert power_notes(hardware="a100-sxm-80gb") == []
 
@@ -127,3 +127,25 @@ def test_an_architecture_past_the_command_lines_bounds_is_refused_by_the_exporte
     with pytest.raises(InputError, match="n_layer must be at least 1 and at most 10,000 layers"):
         transformer_count(TransformerShape(n_layer=20000, d_model=64, n_ctx=2048, vocab_size=32000))
     assert transformer_count(TransformerShape(n_layer=32, d_model=4096, n_ctx=2048, vocab_size=32000)).params_non_embedding > 6e9
+
+
+def test_diff_review_the_helpers_take_arrays_compare_keeps_its_refusals_and_plan_says_the_chip_draw(capsys):
+    """Diff review 2026-11-29: the new bound checks broke numpy arrays in the exported FLOPs helpers; compare took
+    `--seq-len` beside an architecture and `heads=` beside FLOPs and ignored them (both refused before); the model's
+    refusal beside a shape detail named only --model; plan said nothing of the chip draw measured here."""
+    import numpy as np
+
+    from estimator import dense_training_flops, generic_training_flops, plan
+    assert list(dense_training_flops(np.array([1e9, 7e9]), 1e12)) == [6e21, 4.2e22]
+    assert list(generic_training_flops(np.array([1e9, 2e9]), 1e6, 2)) == [6e15, 1.2e16]
+    with pytest.raises(InputError, match="6 · N · D reaching 6 × 10³³"):
+        dense_training_flops(np.array([1e9, 1e16]), 1e17)
+    with pytest.raises(InputError, match="give the model with it"):
+        compare(["v100-sxm2", "a100-sxm-80gb"], **ARCH, seq_len=1024)
+    with pytest.raises(InputError, match="unknown input 'heads'"):
+        compare(["v100-sxm2", "a100-sxm-80gb"], flops=1e22, devices=8, heads=16)
+    assert main(["estimate", "--hardware", "h100-sxm", "--model", "llama-2-7b", "--tokens", "1e12", "--devices", "8",
+                 "--heads", "32"]) == 2
+    assert capsys.readouterr().err.strip().endswith("not both (--model, --heads)")
+    rep = plan(hardware="h100-sxm", model="llama-2-7b", tokens=1e11, devices=8)
+    assert any(n.startswith("power: the fitted 695 W a device includes 294 W for its host") for n in rep.notes)

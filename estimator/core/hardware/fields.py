@@ -55,7 +55,7 @@ class FieldReader:
         self.errors: list[ProfileError] = []
         self.values: dict[str, Any] = {}     # each declared field read, by its path
         self.tried: set[str] = set()         # each declared field read or refused, by its path
-        self.limits = None                   # the kind's limits (limits.KindLimits), once the kind is read
+        self.limits = None                   # the kind's limits (plausibility.KindLimits), once the kind is read
         self.says: Mapping[str, str] = {}    # how a number outside them is told (what, hint)
 
     def field(self, f: Field, tbl: Mapping[str, Any], key: str | None = None, *, required: bool | None = None,

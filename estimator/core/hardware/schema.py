@@ -89,7 +89,7 @@ class Field:
     """One field of a profile's TOML.
 
     ``path``: "table.key", or "key" at the top. ``bounds``: (low, high) of a NUMBER or a PAIR (None:
-    any positive number); ``kind_limit``: the attribute of ``limits.KindLimits`` that holds a
+    any positive number); ``kind_limit``: the attribute of ``plausibility.KindLimits`` that holds a
     gpu, tpu, accelerator or cpu to its kind's tighter limits instead. ``required``: where it must be
     given (a requirement that depends on another field is a rule of the reader's). ``fix``: what an
     error says to do with a value outside the bounds or not among ``choices`` (``{choices}``: them
@@ -185,7 +185,7 @@ _KIND_WIDE = "; the brain, a system and an unknown kind: the shared bounds (esti
 SCHEMA: tuple[Field | Table, ...] = (
     Field("id", TEXT, required=True, attr="id",
           doc="lower-case letters, digits, '-', '_', '.', from a letter or digit (reader.id_problem)"),
-    Field("name", TEXT, required=True, attr="name", doc="one line, no control characters (limits.text_problem)"),
+    Field("name", TEXT, required=True, attr="name", doc="one line, no control characters (plausibility.text_problem)"),
     Field("kind", TEXT, required=True, attr="kind", choices=KINDS, problem="{value!r} is not a known kind",
           fix="use one of {choices}"),
     Field("release_year", NUMBER, unit="year", bounds=RELEASE_YEAR_BOUNDS, required=True, fix=YEAR_HINT, example="2020",
@@ -203,7 +203,7 @@ SCHEMA: tuple[Field | Table, ...] = (
               doc="only where the peak itself is uncertain (the brain, a system); contains the default precision's peak"),
         Field("peak_flops_per_s.source", TEXT, required=True, attr="peak_source"),
     ), doc="rules: a precision not in PRECISIONS, default_precision among the peaks, a range only off the kinds' "
-           "limits, the peak per watt (limits.efficiency_problem)"),
+           "limits, the peak per watt (plausibility.efficiency_problem)"),
     Table("memory", (
         Field("memory.capacity_gb", NUMBER, unit="GB", bounds=MEMORY_GB_BOUNDS, kind_limit="memory_gb",
               bounds_source=KIND_LIMITS_SOURCE + "bounds.MEMORY_GB", attr="memory_gb",
@@ -256,7 +256,7 @@ SCHEMA: tuple[Field | Table, ...] = (
               problem="'{value}' is not a measured-power group", fix="use one of {choices}",
               write=_when(power_fit_written, lambda p: p.power.fit_group)),
         Field("power.average_w", NUMBER, unit="W", form=STATED, required=True, bounds=POWER_W_BOUNDS, kind_limit="power_w",
-              bounds_source=KIND_LIMITS_SOURCE + "bounds.POWER_W; with tdp_w, 0.05–1.5 × it (limits.MIN_OF_TDP, "
+              bounds_source=KIND_LIMITS_SOURCE + "bounds.POWER_W; with tdp_w, 0.05–1.5 × it (plausibility.MIN_OF_TDP, "
                             "fields.MAX_OVER_TDP) instead of the kind's", attr="power.average_w",
               write=_when(power_fit_written, lambda p: p.power.average_w, fit=False)),
         Field("power.average_range_w", PAIR, unit="W", form=STATED, bounds=POWER_W_BOUNDS, kind_limit="power_w",
@@ -304,7 +304,7 @@ SCHEMA: tuple[Field | Table, ...] = (
               kind_limit="price_usd_per_hour", allow_zero=True,
               bounds_source=KIND_LIMITS_SOURCE + "bounds.PRICE_USD_PER_DEVICE_HOUR; 0 or at least bounds.SMALLEST_NONZERO",
               attr="price.usd_per_device_hour"),
-        Field("price.date", TEXT, attr="price.date", doc='"YYYY", "YYYY-MM" or "YYYY-MM-DD" (limits.price_date_problem); '
+        Field("price.date", TEXT, attr="price.date", doc='"YYYY", "YYYY-MM" or "YYYY-MM-DD" (plausibility.price_date_problem); '
                                                    "required with a price"),
         Field("price.basis", TEXT, required=True, attr="price.basis"),
         Field("price.source", TEXT, required=True, attr="price.source"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
@@ -29,13 +31,21 @@ def dense_training_flops(params, tokens, recompute: bool = False):
     factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
     flops = factor * params * tokens
     require_finite_result("training FLOPs", flops)
-    if not (B.FLOPS.low <= flops <= B.FLOPS.high):
+    if (bad := _past_flops_bound(flops)) is not None:
         # each input inside its own bound, their product not: the two named, as the scenario's FLOPs are held (API
-        # review 2026-11-29: this exported helper returned 6 × 10³³)
-        raise InputError(f"the FLOPs from the parameters and tokens, {gfmt(factor)} × {gfmt(params, 3)} × "
-                         f"{gfmt(tokens, 3)} = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the parameters "
-                         "or the tokens", field=("params", "tokens"))
+        # review 2026-11-29: this exported helper returned 6 × 10³³); arrays as the checks above take them
+        product = (f"{gfmt(factor)} × {gfmt(params, 3)} × {gfmt(tokens, 3)} = {gfmt(bad, 3)}" if np.ndim(flops) == 0
+                   else f"{gfmt(factor)} · N · D reaching {gfmt(bad, 3)}")
+        raise InputError(f"the FLOPs from the parameters and tokens, {product}, must be {B.FLOPS.describe()}: change "
+                         "the parameters or the tokens", field=("params", "tokens"))
     return flops
+
+
+def _past_flops_bound(flops) -> float | None:
+    """The first FLOPs figure (of a number or an array) outside the FLOPs' bound, or None."""
+    arr = np.asarray(flops, dtype=float)
+    out = arr[(arr < B.FLOPS.low) | (arr > B.FLOPS.high)]
+    return None if out.size == 0 else float(out.flat[0])
 
 
 def generic_training_flops(forward_flops_per_example, examples, epochs):
@@ -45,11 +55,12 @@ def generic_training_flops(forward_flops_per_example, examples, epochs):
     require_in("epochs", epochs, B.EPOCHS)
     flops = TRAIN_TO_FORWARD_RATIO * forward_flops_per_example * examples * epochs
     require_finite_result("training FLOPs", flops)
-    if not (B.FLOPS.low <= flops <= B.FLOPS.high):  # as dense_training_flops' (API review 2026-11-29)
-        raise InputError(f"the FLOPs of the network, {gfmt(TRAIN_TO_FORWARD_RATIO)} × {gfmt(forward_flops_per_example, 3)}"
-                         f" × {gfmt(examples, 3)} × {gfmt(epochs, 3)} = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: "
-                         "change the forward FLOPs, the examples or the epochs",
-                         field=("forward_flops_per_example", "examples", "epochs"))
+    if (bad := _past_flops_bound(flops)) is not None:  # as dense_training_flops' (API review 2026-11-29)
+        product = (f"{gfmt(TRAIN_TO_FORWARD_RATIO)} × {gfmt(forward_flops_per_example, 3)} × {gfmt(examples, 3)} × "
+                   f"{gfmt(epochs, 3)} = {gfmt(bad, 3)}" if np.ndim(flops) == 0 else
+                   f"{gfmt(TRAIN_TO_FORWARD_RATIO)} × forward × examples × epochs reaching {gfmt(bad, 3)}")
+        raise InputError(f"the FLOPs of the network, {product}, must be {B.FLOPS.describe()}: change the forward FLOPs, "
+                         "the examples or the epochs", field=("forward_flops_per_example", "examples", "epochs"))
     return flops
 
 

@@ -1,0 +1,48 @@
+"""The chip draw this project measured in training steps on a device (NVML, ``estimator/data/measured_training_steps.csv``,
+never fitted) beside the chip's part of its profile's fitted power: a note where the fit leaves the chip far less.
+
+Edge module: reads the measured steps (``estimator.io.measured_steps``); ``estimate`` (``services.api``) and ``plan``
+(``services.plan``) add its note. Apart from ``services.measured_steps``, which predicts the same rows with the step
+model and so imports the planner.
+"""
+
+from __future__ import annotations
+
+from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
+
+# Where the chip's part of a profile's fitted power (its average less its host's share) lies this far below what this
+# project measured at the chip alone in training steps on that device, it is said: a reporting threshold (a design
+# choice, not a fitted figure), well above the configurations' own spread (±5% about their median, but for the two
+# launch-bound ones a device).
+CHIP_DRAW_SAID_ABOVE = 1.25
+
+
+def measured_chip_note(est, profile) -> str | None:
+    """The chip's draw this project measured in training steps on the estimate's device (NVML, never fitted; a
+    calibrated profile's base device) beside the chip's part of the profile's fitted average, where that part is
+    ``CHIP_DRAW_SAID_ABOVE`` × or more below it (researcher review 2026-11-29: the H100's 695 W with its host's 294 W
+    left 401 W at the chip, where 19 configurations drew a median 684 W at the chip alone); None where the power is
+    not the profile's fit, or no step was measured on its device."""
+    p = profile.power
+    power = est.assumption("power_w")
+    if (p is None or p.fit_group is None or not p.includes_host or power is None
+            or not power.origin.startswith("profile:")):
+        return None
+    device = (profile.calibration or {}).get("base_profile") or profile.id  # a calibration keeps its base's power fit
+    draws = sorted(m.power_w for m in load_measured_steps() if m.hardware_id == device)
+    if not draws:
+        return None
+    chip = p.average_w - p.host_share_w
+    mid = len(draws) // 2
+    measured = draws[mid] if len(draws) % 2 else (draws[mid - 1] + draws[mid]) / 2
+    if measured < CHIP_DRAW_SAID_ABOVE * chip:
+        return None
+    return (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
+            f"{chip:,.0f} W for the chip; this project measured {measured:,.0f} W at the chip alone on "
+            f"{profile.name if device == profile.id else f'its base device ({device})'} (the median of {len(draws)} configurations, each the mean over its timed training steps, NVML; "
+            f"estimator/data/{MEASURED_STEPS_PATH.name}, never fitted): a busy chip draws near its TDP, and the fit, "
+            "measured on older servers, may give too little energy here; give the power your servers draw a device to "
+            "set it")
+
+
+__all__ = ["CHIP_DRAW_SAID_ABOVE", "measured_chip_note"]
