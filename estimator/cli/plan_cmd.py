@@ -54,8 +54,9 @@ def table_text(report: plan_service.PlanReport) -> str:
     batch = (asked if count_text(ran, 3) == count_text(r.global_batch_tokens, 3) else
              f"{asked}, the best layout's {count_text(ran, 3)} ({ran / r.global_batch_tokens - 1:+.0%}: whole "
              "micro-batches)")
-    out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision}), "
-           f"{as_typed(r.tokens)} tokens, sequence {r.seq_len:,}, {batch}"]
+    fewest = f" (the fewest that meet the {r.target})" if r.target is not None else ""
+    out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision})"
+           f"{fewest}, {as_typed(r.tokens)} tokens, sequence {r.seq_len:,}, {batch}"]
     if r.target is not None:
         target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
                   else f"budget {hz.money_given(r.target_value)}")
@@ -96,7 +97,9 @@ def table_text(report: plan_service.PlanReport) -> str:
         lo, hi = e.range["wall_clock_s"]
         # on how many devices, where they were searched for (researcher review 2026-11-27: a budget's "Best: 2.99
         # years" under "Fastest the budget pays for: 12.6 days" read as a contradiction)
-        on = f" on {r.devices:,} devices" if r.target is not None else ""
+        # and that they are the fewest that meet it (researcher review 2026-11-29: a $30M budget's "Best on 24 devices:
+        # 19.0 years" read as the plan the budget buys)
+        on = f" on the fewest devices that meet the {r.target}, {r.devices:,}" if r.target is not None else ""
         out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi, e.wall_clock_s)}), "
                     f"{hz.human('device_hours', e.device_hours)}, {hz.human('energy_kwh', e.energy_kwh)}, "
                     f"{hz.human('co2e_kg', e.co2e_kg)}"
