@@ -130,7 +130,11 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
     stepped = t.step is not None
     if stepped:
         notes += step_notes(t.step)
-    if not time_given and not stepped and not choice.origin.startswith("fit:") and s.utilization is None:
+    peak_low, peak_high = profile.peak_range(precision)
+    # a range there is to come from them (measuring-engineer review 2026-11-29: a profile calibrated on a command, one
+    # measured figure and no range, was told its range came from its stated ranges)
+    ranged = choice is not None and (any(choice.log_sides) or peak_low != peak_high)
+    if not time_given and not stepped and not choice.origin.startswith("fit:") and s.utilization is None and ranged:
         notes.append(f"the time range comes from {profile.name}'s stated ranges (its peak and utilisation), not from "
                      "the fit to published runs: its coverage is not measured")
     facts = calibration_facts(profile.calibration)
