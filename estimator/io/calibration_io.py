@@ -310,7 +310,13 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
                # the PUE divided out of the log's energies (``_log_pue``): the profile's power is the devices' own
                "codecarbon_pue": run.pue}
     if device_kind == "gpu":
-        if run.gpu_energy_j <= 0 or run.gpu_count < 1:
+        if run.gpu_energy_j > 0 and run.gpu_count < 1:
+            # GPU energy without the GPUs' count (an empty or missing column): the count is what is missing, not the
+            # GPUs (measuring-engineer review 2026-11-29: told to take a CPU base)
+            raise InputError(f"{run.source}: run {run.run_id[:8]} has GPU energy ({run.gpu_energy_j:,.0f} J) but no GPU "
+                             "count (column 'gpu_count' empty or missing): the energy per GPU cannot be told; write the "
+                             "number of GPUs the run used in its gpu_count")
+        if run.gpu_energy_j <= 0:
             raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "
                              f"{run.gpu_count}); use a CPU profile as the base for a CPU-only run", field="base")
         devices = run.gpu_count

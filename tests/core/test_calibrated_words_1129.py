@@ -24,3 +24,29 @@ def test_the_stated_range_note_comes_only_with_a_range():
     assert [n for n in e.notes if "time range comes" in n] == [
         "the time range comes from NVIDIA A100 SXM 80GB's stated ranges (its peak and utilisation), not from the fit to "
         "published runs: its coverage is not measured"]
+
+
+CODECARBON_HEADER = ("timestamp,project_name,run_id,experiment_id,duration,emissions,emissions_rate,cpu_power,gpu_power,"
+                     "ram_power,cpu_energy,gpu_energy,ram_energy,energy_consumed,water_consumed,country_name,"
+                     "country_iso_code,region,cloud_provider,cloud_region,os,python_version,codecarbon_version,cpu_count,"
+                     "cpu_model,gpu_count,gpu_model,longitude,latitude,ram_total_size,tracking_mode,"
+                     "cpu_utilization_percent,gpu_utilization_percent,ram_utilization_percent,ram_used_gb,on_cloud,pue,wue")
+
+
+def test_a_gpu_log_without_its_gpu_count_is_told_the_count_is_missing(tmp_path, capsys, monkeypatch):
+    """Measuring-engineer review 2026-11-29: a log with 0.3 kWh of GPU energy and an empty gpu_count was told it had
+    "no GPU energy (gpu_count 0); use a CPU profile as the base" — the wrong fix."""
+    from estimator.cli.main import main
+    row = ("2026-11-20T10:00:00,mytrain,11111111-2222-3333-4444-555555555555,x,3600,0.1,2.8e-5,42.5,300,20,0.0425,0.3,"
+           "0.02,0.3625,0,France,FRA,,,,Linux,3.11,3.3.2,32,AMD EPYC 7763,{count},1 x NVIDIA A100-SXM4-80GB,,,256,"
+           "machine,10,90,20,50,N,1.0,0.0")
+    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path / "cal"))
+    log = tmp_path / "log.csv"
+    log.write_text(CODECARBON_HEADER + "\n" + row.format(count="") + "\n")
+    args = ["calibrate", "--from-codecarbon", str(log), "--flops", "3.6e17", "--base", "a100-sxm-80gb"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert "has GPU energy (1,080,000 J) but no GPU count (column 'gpu_count' empty or missing)" in err
+    assert "CPU profile" not in err
+    log.write_text(CODECARBON_HEADER + "\n" + row.format(count="1") + "\n")
+    assert main([*args, "--out", str(tmp_path / "one.toml")]) == 0
