@@ -282,7 +282,8 @@ def test_an_estimate_on_the_built_in_workloads_profile_says_its_speed_is_matrix_
         p = profile_from_dict(data, "x", load_utilization_model(), load_power_fits())
         return [n for n in estimate(Scenario(flops=1e21, **scenario), p).notes if "matrix products alone" in n]
     [note] = notes({"workload_flops": 1e15})
-    assert note.startswith("NVIDIA H200 (calibrated on vm, base h100-sxm)'s utilisation (0.435) is the speed")
+    assert note.startswith("NVIDIA H200 (calibrated on vm at 2026-11-26 01:26 UTC, base h100-sxm)'s utilisation (0.435) is "
+                           "the speed")
     assert "estimate on the base profile (h100-sxm) for the fit to published whole runs" in note
     assert notes({"workload_flops": 1e15, "command": "python train.py"}) == []          # the user's own run
     # a profile that track writes from the user's training loop has no command, and is no matrix workload (review)

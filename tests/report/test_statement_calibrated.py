@@ -45,7 +45,7 @@ def _entry(bib: str, key: str) -> str:
 def test_a_calibrated_profiles_entry_is_its_measurement_not_the_vendors_datasheet(cpu_profile):
     r, st = _statement(hardware=cpu_profile, flops=1e14)
     est = r.estimate
-    name = "AMD EPYC (2 CPUs) (calibrated on lab-box, base cpu-server-2s-epyc)"
+    name = "AMD EPYC (2 CPUs) (calibrated on lab-box at 2026-03-04 05:06 UTC, base cpu-server-2s-epyc)"
     assert est.hardware_name == name
     entry = _entry(st.bib, "hw-cpu-server-2s-epyc-cal-lab-box")
     peak_source = default_profiles().get("cpu-server-2s-epyc").peak_source

@@ -258,7 +258,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
 
     pid = profile_id or default_profile_id(base.id, host)
     data["id"] = pid
-    data["name"] = f"{measurement.device_name or base.name} (calibrated on {machine}, base {base.id})"
+    # when, to the minute, so that two calibrations of one machine read apart in a list and a headline
+    # (measuring-engineer review 2026-11-29: the built-in workload's, a command's and a tracked loop's read the same)
+    when = (f" at {measured_at[:10]} {measured_at[11:16]} UTC"
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z", measured_at or "") else "")
+    data["name"] = f"{measurement.device_name or base.name} (calibrated on {machine}{when}, base {base.id})"
     ram_gb = (measurement.details or {}).get("ram_total_gb")
     if base.kind == "cpu" and isinstance(ram_gb, (int, float)) and math.isfinite(ram_gb) and ram_gb > 0:
         # the machine measured, not the base server's 412 GB (measure audit): CodeCarbon's ram_total_size
