@@ -15,6 +15,8 @@ from estimator.core.base.interval import EXACT, ONE_FIGURE, STATED, range_meanin
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.core.training.fit_caveats import UnlikeHeldOut
+from estimator.core.training.memory import capacity_text
+from estimator.core.training.memory import gb as memory_gb
 from estimator.report import explain, export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
@@ -198,8 +200,12 @@ def memory_caveat(est) -> None:
             if m.best_devices is not None and m.best_strategy is not None and not c.is_embedded() else "")
     # plain words (lecturer review 2026-11-27: "the 8 devices set do not hold it as set")
     who = "one device does" if est.devices == 1 else f"{est.devices:,} devices do"
-    said = (f"Memory: {who} not hold this run, {gfmt(m.per_device.total_gb, 3)} GB per device against "
-            f"{gfmt(m.capacity_gb, 3)} GB{hold}.")
+    # as set, and how (lecturer review 2026-11-29: "1,000 devices do not hold this run … 104 or more would" read as a
+    # contradiction; without sharding more devices do not shrink what each holds), in the CLI's figures (3,076 GB
+    # against 34.36 GB, not 3,080 against 34.4)
+    as_set = f" as set ({m.strategy.describe()})" if hold else ""  # in a frame, one line: without it, as `hold`
+    said = (f"Memory: {who} not hold this run{as_set}, {memory_gb(m.per_device.total_gb)} GB per device against "
+            f"{capacity_text(m.capacity_gb)} GB{hold}.")
     st.container(key=style.LECTURE_CAVEAT_KEY).caption(c.md_escape(said, limit=300))
 
 

@@ -34,8 +34,11 @@ def test_lecture_mode_says_when_the_run_does_not_fit_as_set():
     at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "64",
                                   "lecture": "1"})
     said = [x.value.replace("\\", "") for x in at.caption if "not hold this run" in x.value]
-    assert said == ["Memory: 64 devices do not hold this run, 2,880 GB per device against 85.9 GB; with "
-                    "ZeRO-3, full recomputation, tensor parallel 4, 36 or more would."]
+    # as set, and how, in the CLI's figures (lecturer review 2026-11-29: "1,000 devices do not hold this run … 104 or
+    # more would" read as a contradiction)
+    assert said == ["Memory: 64 devices do not hold this run as set (no ZeRO sharding, no activation recomputation), "
+                    "2,883 GB per device against 85.9 GB; with ZeRO-3, full recomputation, tensor parallel 4, 36 or "
+                    "more would."]
     # with full recomputation: without it, 82.7 GB of activations and a 7.2 GB layer gathered whole pass 85.9 GB
     fits = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "2048",
                                     "zero": "3", "act_recompute": "full", "lecture": "1"})
@@ -60,3 +63,13 @@ def test_zero_given_alone_that_does_not_fit_is_warned_under_the_headline_too():
     said = [w.value.replace("\\", "") for w in at.warning if "does not fit in memory (" in w.value.replace("\\", "")]
     assert len(said) == 1 and said[0].startswith("ZeRO given alone is data parallelism alone")
     assert "(332 GB a device of 85.52 GB)" in said[0]
+
+
+def test_the_diminishing_claims_sentence_grows_in_lecture_mode():
+    """Lecturer review 2026-11-29: the key sentence of the diminishing-returns claim stayed at 16 px in lecture mode,
+    where captions grow to the projector's size: it is a caption there, body text otherwise."""
+    lecture = shared_page("limits", {"lim": "Diminishing returns", "lecture": "1"})
+    assert any(x.value.startswith("Thompson et al. (2020) fit error") for x in lecture.caption)
+    plain = shared_page("limits", {"lim": "Diminishing returns"})
+    assert any(x.value.startswith("Thompson et al. (2020) fit error") for x in plain.markdown)
+    assert not any(x.value.startswith("Thompson et al. (2020) fit error") for x in plain.caption)

@@ -106,7 +106,7 @@ def test_the_first_slides_brain_years_are_one_v100s_and_name_the_real_runs():
     assert "(the real run, as estimated)" in real.label and contrasts.contrasts(limits.contrast_inputs())[0] == real
     # and the Contrasts tab's headline says it is the estimate, not the published 7,340 (user-journey review)
     tab = {m.label: m.value for m in _page("limits", {"lim": "Contrasts"}).metric}
-    assert tab["GPT-3 training, in brain-years (estimated)"] == "7,970"
+    assert tab["GPT-3's real run, in brain-years (estimated)"] == "7,970"
 
 
 # --- D. absurd results refused, with the input to change -------------------------------------------
