@@ -309,7 +309,7 @@ def contrasts_section() -> None:
     _metrics("contrasts", [("GPT-3's real run, in brain-years (estimated)", hz.count(brain_years.value), brain_years.detail),
               ("AlphaGo ÷ brain (power)", f"{alphago.value:,.0f}×", alphago.source),
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
-    line = contrast_ranges_line([("GPT-3 in brain-years", brain_years), ("AlphaGo ÷ brain", alphago)])
+    line = contrast_ranges_line([("GPT-3's real run in brain-years", brain_years), ("AlphaGo ÷ brain", alphago)])
     if line:
         st.caption(c.md_escape(line, 600))
     st.warning(f"The lecture says the world uses ≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW of electricity. "

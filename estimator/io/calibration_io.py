@@ -314,7 +314,7 @@ def measurement_from_codecarbon(run: CodeCarbonRun, device_kind: str) -> tuple[M
             # GPU energy without the GPUs' count (an empty or missing column): the count is what is missing, not the
             # GPUs (measuring-engineer review 2026-11-29: told to take a CPU base)
             raise InputError(f"{run.source}: run {run.run_id[:8]} has GPU energy ({run.gpu_energy_j:,.0f} J) but no GPU "
-                             "count (column 'gpu_count' empty or missing): the energy per GPU cannot be told; write the "
+                             "count (column 'gpu_count' empty, missing or 0): the energy per GPU cannot be told; write the "
                              "number of GPUs the run used in its gpu_count")
         if run.gpu_energy_j <= 0:
             raise InputError(f"{run.source}: run {run.run_id[:8]} has no GPU energy (gpu_count "

@@ -46,7 +46,27 @@ def test_a_gpu_log_without_its_gpu_count_is_told_the_count_is_missing(tmp_path, 
     args = ["calibrate", "--from-codecarbon", str(log), "--flops", "3.6e17", "--base", "a100-sxm-80gb"]
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
-    assert "has GPU energy (1,080,000 J) but no GPU count (column 'gpu_count' empty or missing)" in err
+    assert "has GPU energy (1,080,000 J) but no GPU count (column 'gpu_count' empty, missing or 0)" in err
     assert "CPU profile" not in err
     log.write_text(CODECARBON_HEADER + "\n" + row.format(count="1") + "\n")
     assert main([*args, "--out", str(tmp_path / "one.toml")]) == 0
+
+
+def test_a_calibrated_name_states_the_measurement_time_not_an_imports():
+    """Final review 2026-11-29: a CodeCarbon log without a timestamp took the import's time into its name, as if
+    measured then; a log's own zone-less timestamp is named without "UTC"."""
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
+    from estimator.io.datafiles import default_profiles
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(10.0, 400.0, 40.0, "codecarbon-cpu-load-estimate", True, "AMD EPYC (2 CPUs)", "codecarbon", {})
+    pts = [Throughput("fp32", 1e11, 512.0, (512, 512, 512), 10, 1.0)]
+
+    def name(measured_at, extra=None):
+        data, _ = calibrated_profile_data(base, pts, m, host="lab", measured_at=measured_at, method="built-in",
+                                          extra=extra)
+        return data["name"]
+    assert name("2026-11-29T10:51:47Z") == "AMD EPYC (2 CPUs) (calibrated on lab at 2026-11-29 10:51 UTC, base cpu-server-2s-epyc)"
+    assert name("2026-11-23T07:04:24") == "AMD EPYC (2 CPUs) (calibrated on lab at 2026-11-23 07:04, base cpu-server-2s-epyc)"
+    assert name("2026-11-29T11:18:01Z", {"imported_at": "2026-11-29T11:18:01Z"}) == \
+        "AMD EPYC (2 CPUs) (calibrated on lab, base cpu-server-2s-epyc)"

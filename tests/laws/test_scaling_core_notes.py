@@ -76,6 +76,6 @@ def test_limits_page_shows_the_contrast_cards_ranges_in_view():
 
     at = shared_page("limits", {"lim": "Contrasts"})
     line = next(x.value for x in at.caption if "AlphaGo ÷ brain\\:" in x.value)
-    assert "GPT\\-3 in brain\\-years\\: 3,000 years – 21,200 years" in line  # the CLI's range above
+    assert "GPT\\-3's real run in brain\\-years\\: 3,000 years – 21,200 years" in line  # the CLI's range above
     assert "AlphaGo ÷ brain\\: 3,300× – 50,000× \\(as its sources state\\)" in line
     assert line.startswith("Ranges \\(80% prediction intervals unless marked\\)")

@@ -169,7 +169,9 @@ def test_an_imported_profiles_name_says_whose_machine_not_a_made_up_host(importe
     profile = load_profile_file(imported)
     run_id = profile.calibration["details"]["run_id"][:8]
     assert profile.id.endswith(f"-cal-codecarbon-run-{run_id}")
-    assert f"(calibrated on the machine of CodeCarbon run {run_id}, base cpu-server-2s-epyc)" in profile.name
+    # with the log's own time, as it wrote it (no zone: no "UTC"), so that two imports read apart (2026-11-29)
+    assert f"(calibrated on the machine of CodeCarbon run {run_id} at 2026-11-23 " in profile.name
+    assert profile.name.endswith(", base cpu-server-2s-epyc)") and "UTC" not in profile.name
     assert "codecarbon-run" not in profile.name and "codecarbon-run" not in profile.notes
     assert f"measured on the machine of CodeCarbon run {run_id} at " in profile.notes
 

@@ -260,8 +260,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     data["id"] = pid
     # when, to the minute, so that two calibrations of one machine read apart in a list and a headline
     # (measuring-engineer review 2026-11-29: the built-in workload's, a command's and a tracked loop's read the same)
-    when = (f" at {measured_at[:10]} {measured_at[11:16]} UTC"
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z", measured_at or "") else "")
+    # (a log's own timestamp, CodeCarbon's without a zone; none where the time is the import's: final review 2026-11-29)
+    stamp = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?(Z?)", measured_at or "")
+    imported_now = bool(extra) and extra.get("imported_at") == measured_at
+    when = ("" if stamp is None or imported_now else
+            f" at {stamp[1]} {stamp[2]}{' UTC' if stamp[5] else ''}")
     data["name"] = f"{measurement.device_name or base.name} (calibrated on {machine}{when}, base {base.id})"
     ram_gb = (measurement.details or {}).get("ram_total_gb")
     if base.kind == "cpu" and isinstance(ram_gb, (int, float)) and math.isfinite(ram_gb) and ram_gb > 0:
