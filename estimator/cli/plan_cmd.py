@@ -54,9 +54,9 @@ def table_text(report: plan_service.PlanReport) -> str:
     batch = (asked if count_text(ran, 3) == count_text(r.global_batch_tokens, 3) else
              f"{asked}, the best layout's {count_text(ran, 3)} ({ran / r.global_batch_tokens - 1:+.0%}: whole "
              "micro-batches)")
-    fewest = f" (the fewest that meet the {r.target})" if r.target is not None else ""
-    out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision})"
-           f"{fewest}, {as_typed(r.tokens)} tokens, sequence {r.seq_len:,}, {batch}"]
+    fewest = f"; the fewest that meet the {r.target}" if r.target is not None else ""
+    out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision}"
+           f"{fewest}), {as_typed(r.tokens)} tokens, sequence {r.seq_len:,}, {batch}"]
     if r.target is not None:
         target = (f"deadline {gfmt(r.target_value, 3)} days" if r.target == "deadline"
                   else f"budget {hz.money_given(r.target_value)}")

@@ -241,8 +241,8 @@ def test_a_budgets_best_says_on_how_many_devices(capsys):
                  .replace(",", ""))
     assert code == 0 and f"\nBest on the fewest devices that meet the budget, {fewest:,}: " in out
     # and the title says whose devices they are (researcher review 2026-11-29)
-    assert out.startswith(f"Plan: llama-3.1-8b (8.03 × 10⁹ parameters) on {fewest:,} × NVIDIA H100 SXM 80GB (bf16) "
-                          "(the fewest that meet the budget), ")
+    assert out.startswith(f"Plan: llama-3.1-8b (8.03 × 10⁹ parameters) on {fewest:,} × NVIDIA H100 SXM 80GB (bf16; the "
+                          "fewest that meet the budget), ")
 
 
 def test_the_plan_pages_settings_note_says_there_is_no_price_where_there_is_none():
