@@ -8,6 +8,8 @@ model and so imports the planner.
 
 from __future__ import annotations
 
+import statistics
+
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
 
 # Where the chip's part of a profile's fitted power (its average less its host's share) lies this far below what this
@@ -29,17 +31,17 @@ def measured_chip_note(est, profile) -> str | None:
             or not power.origin.startswith("profile:")):
         return None
     device = (profile.calibration or {}).get("base_profile") or profile.id  # a calibration keeps its base's power fit
-    draws = sorted(m.power_w for m in load_measured_steps() if m.hardware_id == device)
+    draws = [m.power_w for m in load_measured_steps() if m.hardware_id == device]
     if not draws:
         return None
     chip = p.average_w - p.host_share_w
-    mid = len(draws) // 2
-    measured = draws[mid] if len(draws) % 2 else (draws[mid - 1] + draws[mid]) / 2
+    measured = statistics.median(draws)
     if measured < CHIP_DRAW_SAID_ABOVE * chip:
         return None
+    on = profile.name if device == profile.id else f"its base device ({device})"
     return (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
-            f"{chip:,.0f} W for the chip; this project measured {measured:,.0f} W at the chip alone on "
-            f"{profile.name if device == profile.id else f'its base device ({device})'} (the median of {len(draws)} configurations, each the mean over its timed training steps, NVML; "
+            f"{chip:,.0f} W for the chip; this project measured {measured:,.0f} W at the chip alone on {on} (the median "
+            f"of {len(draws)} configurations, each the mean over its timed training steps, NVML; "
             f"estimator/data/{MEASURED_STEPS_PATH.name}, never fitted): a busy chip draws near its TDP, and the fit, "
             "measured on older servers, may give too little energy here; give the power your servers draw a device to "
             "set it")
