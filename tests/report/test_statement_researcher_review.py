@@ -92,3 +92,19 @@ def test_a_power_the_tool_fitted_is_not_cited_as_the_vendors(capsys):
     assert main(["estimate", *args, "--format", "bibtex"]) == 0
     sheet = next(e for e in capsys.readouterr().out.split("\n\n") if e.startswith("@misc{hw-a100-sxm-80gb,"))
     assert "author={{NVIDIA}}" in sheet
+
+
+def test_a_known_runs_power_range_names_its_fit_and_claims_no_coverage_on_a_device_it_holds_no_run_of(capsys):
+    """Researcher review 2026-11-29: a known run's statement promised "out-of-sample coverage the tool reports" and
+    never gave it: the fit's runs are named, and on a device among them the validate command is pointed to."""
+    def ranges(hardware):
+        assert main(["estimate", "--flops", "1e21", "--hardware", hardware, "--devices", "64", "--hours", "400",
+                     "--format", "latex"]) == 0
+        tex = capsys.readouterr().out
+        return tex[tex.index("The 80\\% ranges"):].split(")")[0] + ")"
+    assert ranges("a100-sxm-80gb") == ("The 80\\% ranges are prediction intervals from the tool's fit to measured power "
+                                       "draws (3 runs on the P100 SXM2 and V100 SXM2, none on this device: its "
+                                       "coverage here is not measured)")
+    assert ranges("v100-sxm2") == ("The 80\\% ranges are prediction intervals from the tool's fit to measured power "
+                                   "draws (3 runs on the P100 SXM2 and V100 SXM2; the tool's validate command reports "
+                                   "the fit's leave-one-out coverage)")
