@@ -17,7 +17,6 @@ import: the declarations are frozen pydantic models. The checks of the values th
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, InstanceOf, field_validator, model_v
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
+from estimator.core.base.validation import refuse_unknown
 from estimator.core.footprint import embodied
 from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.core.hardware.profile import PRECISIONS
@@ -187,16 +187,11 @@ def cli_only(i: Input) -> Input:
     return i.but(label=None, url_key=None, widget=None, widget_help=None)
 
 
-# How alike a typo and a name must be for the refusal to suggest the name (difflib's ratio: 'devcies' and
-# 'devices' 0.86, 'preset' and 'preset_id' 0.8; 'origins' and 'region' 0.62 are no typo): a design choice.
-NEAR = 0.75
-
-
 def check_keywords(given: Iterable[str], accepted: Iterable[str]) -> None:
     """Refuse a keyword that is none of the ``accepted`` names, by name, with the nearest one ("unknown input
     'devcies'; did you mean 'devices'?") or, where none is near, every one: a typo is never a TypeError, nor a
     silent default (the CLI's argparse says the same of a flag)."""
-    names = tuple(accepted)
+    names, given = tuple(accepted), tuple(given)
     for name in given:
         if name not in names:
             # a flag's words for an input named otherwise (researcher review 2026-11-26: `context=` for --context
@@ -205,9 +200,7 @@ def check_keywords(given: Iterable[str], accepted: Iterable[str]) -> None:
             if flagged in names:
                 raise InputError(f"unknown input {name!r}; did you mean {flagged + '=False' if switch else flagged!r}?",
                                  field=str(name))
-            near = difflib.get_close_matches(str(name), names, n=1, cutoff=NEAR)
-            raise InputError(f"unknown input {name!r}; " + (f"did you mean {near[0]!r}?" if near else
-                                                             f"the inputs are {', '.join(sorted(names))}"), field=str(name))
+    refuse_unknown(given, names)
 
 
 # -- training: `estimate`, `compare`, the Estimate and Compare pages ------------------------------------------------

@@ -177,3 +177,21 @@ def require_finite_result(name: str, value) -> None:
     if not np.isfinite(arr).all():
         raise InputError(f"the {name} overflows (beyond {gfmt(np.finfo(float).max, 3)}): the inputs are too large "
                          "together; reduce the workload, the devices or the price")
+
+
+# How alike a typo and a name must be for a refusal to suggest the name (difflib's ratio: 'devcies' and 'devices'
+# 0.86, 'preset' and 'preset_id' 0.8; 'origins' and 'region' 0.62 are no typo): a design choice.
+NEAR = 0.75
+
+
+def refuse_unknown(given, accepted) -> None:
+    """Refuse the first of ``given`` that is none of the ``accepted`` names, by name, with the nearest one ("unknown
+    input 'devcies'; did you mean 'devices'?") or, where none is near, every one: a typo is never a TypeError, nor a
+    silent default. One home for the words: the services' keyword checks, ``Scenario`` and ``sweep`` use it."""
+    import difflib
+    names = tuple(accepted)
+    for name in given:
+        if name not in names:
+            near = difflib.get_close_matches(str(name), names, n=1, cutoff=NEAR)
+            raise InputError(f"unknown input {name!r}; " + (f"did you mean {near[0]!r}?" if near else
+                                                             f"the inputs are {', '.join(sorted(names))}"), field=str(name))

@@ -27,12 +27,7 @@ def sweep(*, flops=None, peak_flops_per_s=None, utilization=None, devices=None, 
     Same arithmetic as ``estimate`` (both call ``compute``); inputs are checked once, as arrays. Every input but the
     prices is needed; one left out or misspelt is refused by name, not as Python's TypeError (API review 2026-11-29).
     """
-    if other:
-        import difflib
-        name = next(iter(other))
-        near = difflib.get_close_matches(name, SWEEP_INPUTS, n=1)
-        raise InputError(f"unknown input {name!r}" + (f"; did you mean {near[0]!r}?" if near else
-                                                      f"; the inputs are {', '.join(SWEEP_INPUTS)}"), field=name)
+    v.refuse_unknown(other, SWEEP_INPUTS)
     given = dict(flops=flops, peak_flops_per_s=peak_flops_per_s, utilization=utilization, devices=devices,
                  power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=carbon_intensity_g_per_kwh)
     missing = [k for k, x in given.items() if x is None]

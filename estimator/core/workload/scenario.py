@@ -34,12 +34,7 @@ class Site:
     def __new__(cls, *args, **kwargs):
         # a misspelt input is refused by name with the nearest one, as the keyword calls refuse it (API review
         # 2026-11-29: Scenario(devcies=8) was Python's TypeError); the generated __init__ takes the rest
-        unknown = [k for k in kwargs if k not in {f.name for f in fields(cls)}]
-        if unknown:
-            import difflib
-            near = difflib.get_close_matches(unknown[0], [f.name for f in fields(cls)], n=1)
-            raise InputError(f"unknown input {unknown[0]!r}" + (f"; did you mean {near[0]!r}?" if near else ""),
-                             field=unknown[0])
+        v.refuse_unknown(kwargs, [f.name for f in fields(cls)])
         return super().__new__(cls)
 
     def __post_init__(self):
