@@ -565,8 +565,8 @@ def system_power_fit(power):
 def _measured_on(est: Estimate, devices: str) -> bool:
     """Whether the fit's measured devices ("P100 SXM2 and V100 SXM2") hold this one: its name's model word
     ("P100" of "NVIDIA Tesla P100 SXM2") among theirs."""
-    words = set(re.findall(r"[A-Za-z]*\d+[A-Za-z]*", devices))
-    return any(w in words for w in re.findall(r"[A-Za-z]*\d+[A-Za-z]*", est.hardware_name))
+    models = {d.split()[0] for d in re.split(r",\s*|\s+and\s+", devices.strip()) if d.split()}
+    return any(w in models for w in est.hardware_name.split())  # "P100", not the form factor "SXM2" both share
 
 
 def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "", said_as: str | None = None) -> str:
