@@ -31,17 +31,17 @@ def measured_chip_note(est, profile) -> str | None:
             or not power.origin.startswith("profile:")):
         return None
     device = (profile.calibration or {}).get("base_profile") or profile.id  # a calibration keeps its base's power fit
-    draws = [m.power_w for m in load_measured_steps() if m.hardware_id == device]
-    if not draws:
+    draws_w = [m.power_w for m in load_measured_steps() if m.hardware_id == device]
+    if not draws_w:
         return None
-    chip = p.average_w - p.host_share_w
-    measured = statistics.median(draws)
-    if measured < CHIP_DRAW_SAID_ABOVE * chip:
+    chip_w = p.average_w - p.host_share_w
+    measured_w = statistics.median(draws_w)
+    if measured_w < CHIP_DRAW_SAID_ABOVE * chip_w:
         return None
     on = profile.name if device == profile.id else f"its base device ({device})"
     return (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
-            f"{chip:,.0f} W for the chip; this project measured {measured:,.0f} W at the chip alone on {on} (the median "
-            f"of {len(draws)} configurations, each the mean over its timed training steps, NVML; "
+            f"{chip_w:,.0f} W for the chip; this project measured {measured_w:,.0f} W at the chip alone on {on} (the median "
+            f"of {len(draws_w)} configurations, each the mean over its timed training steps, NVML; "
             f"estimator/data/{MEASURED_STEPS_PATH.name}, never fitted): a busy chip draws near its TDP, and the fit, "
             "measured on older servers, may give too little energy here; give the power your servers draw a device to "
             "set it")
