@@ -68,9 +68,11 @@ def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-FORMATS = {"tokens/s/device": lambda x: f"{x:,.0f}", "MFU (model FLOPs)": lambda x: f"{x:.1%}",
+# the cells as `plan` prints them (one home: report.humanize; code audit 2026-11-29: a run of minutes read "0.0" days
+# here where the CLI read "0.035")
+FORMATS = {"tokens/s/device": hz.plan_tokens_cell, "MFU (model FLOPs)": lambda x: f"{x:.1%}",
            "HFU": lambda x: f"{x:.1%}", "GB/device": lambda x: f"{x:.1f}",
-           "days": lambda x: f"{x:,.1f}", "cost": hz.money, "CO₂e (t)": lambda x: f"{x:,.0f}"}
+           "days": hz.plan_days_cell, "cost": hz.money, "CO₂e (t)": hz.sig}
 
 
 def render() -> None:

@@ -88,8 +88,8 @@ def table_text(report: plan_service.PlanReport) -> str:
                  f"{core_plan.recompute_short(lay)}")
         cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
         gb_cell = f"{p.memory.total_gb:.1f}" + ("*" if is_tight(p.memory.total_gb, r.capacity_gb or math.inf) else "")
-        out.append(f"{i:>2}  {words:<58} {tokens_cell(p.step.tokens_per_s_per_device):>9} {p.step.mfu:>6.1%} "
-                   f"{p.step.hfu:>6.1%} {gb_cell:>7} {days_cell(e.wall_clock_s):>7} {cost:>9} "
+        out.append(f"{i:>2}  {words:<58} {hz.plan_tokens_cell(p.step.tokens_per_s_per_device):>9} {p.step.mfu:>6.1%} "
+                   f"{p.step.hfu:>6.1%} {gb_cell:>7} {hz.plan_days_cell(e.wall_clock_s / S_PER_DAY):>7} {cost:>9} "
                    f"{hz.human('co2e_kg', e.co2e_kg):>11}")
     best = r.best
     if best is not None:
@@ -108,19 +108,6 @@ def table_text(report: plan_service.PlanReport) -> str:
         out.append(f"note: {n}")
     out.append(tool_line(None))
     return "\n".join(out) + "\n"
-
-
-def tokens_cell(tokens_per_s: float) -> str:
-    """The table's tokens/s per device: whole, with thousands separators, from 100 up; three significant figures
-    below (researcher review 2026-11-27: 10,260, 9528 and 986.2 in one column)."""
-    return f"{tokens_per_s:,.0f}" if tokens_per_s >= 100 else gfmt(tokens_per_s, 3)
-
-
-def days_cell(wall_clock_s: float) -> str:
-    """The table's days: one decimal, or two significant figures below a tenth of a day (CLI review 2026-11-27: a
-    run of one token read "0.0")."""
-    days = wall_clock_s / S_PER_DAY
-    return f"{days:,.1f}" if days >= 0.1 else gfmt(days, 2)
 
 
 def csv_text(report: plan_service.PlanReport) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 # powers of ten and significant figures have their home in the core (its notes use them too)
-from estimator.core.base.number_text import SUPERSCRIPT, _trim, rounded, sci  # noqa: F401
+from estimator.core.base.number_text import SUPERSCRIPT, _trim, gfmt, rounded, sci  # noqa: F401
 from estimator.core.base.units import (
     G_PER_KG,
     KG_PER_T,
@@ -419,3 +419,15 @@ def human_range(key: str, low, high, centre: float | None = None) -> str:
     if low is None or high is None:
         return "n/a"
     return " – ".join(range_ends(FORMATTERS[key], low, high, centre))
+
+
+def plan_tokens_cell(tokens_per_s: float) -> str:
+    """A plan table's tokens/s per device (`plan` and the Plan page): whole, with thousands separators, from 100 up;
+    three significant figures below (researcher review 2026-11-27: 10,260, 9528 and 986.2 in one column)."""
+    return f"{tokens_per_s:,.0f}" if tokens_per_s >= 100 else gfmt(tokens_per_s, 3)
+
+
+def plan_days_cell(days: float) -> str:
+    """A plan table's days (`plan` and the Plan page): one decimal, or two significant figures below a tenth of a
+    day (CLI review 2026-11-27: a run of one token read "0.0")."""
+    return f"{days:,.1f}" if days >= 0.1 else gfmt(days, 2)

@@ -257,3 +257,18 @@ def test_the_plan_page_plans_at_the_precision_chosen_as_plan_does():
     a100 = shared_page("plan", {"plan_hw": "a100-sxm-80gb", "plan_precision": "fp8"})
     assert any("plan_precision" in w.value for w in a100.warning)
     assert [s for s in a100.selectbox if s.label == "Precision"][0].value == "bf16"
+
+
+def test_the_pages_cells_read_as_the_clis_on_a_run_of_minutes(cli):
+    """Code audit 2026-11-29: the page wrote days with one decimal ("0.0" for a run of 26 minutes) where `plan` wrote
+    "0.018", and CO₂e in whole tonnes ("0" for 9.84 kg); both now take `plan`'s cells."""
+    from app_pages.pages import plan as page
+    report = plan_service.plan(model="llama-3.1-8b", tokens=1e9, hardware="h100-sxm", devices=64)
+    table = page.plan_table(report)
+    days = [page.FORMATS["days"](x) for x in table["days"]]
+    tokens = [page.FORMATS["tokens/s/device"](x) for x in table["tokens/s/device"]]
+    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e9", "--hardware", "h100-sxm", "--devices", "64")
+    rows = [line.split() for line in out.out.splitlines() if line[:2].strip().isdigit() and "ZeRO-" in line]
+    assert days[0] == "0.018" and [r[-5] for r in rows] == days
+    assert [r[-9] for r in rows] == tokens
+    assert page.FORMATS["CO₂e (t)"](table["CO₂e (t)"].iloc[0]) == "0.00984"
