@@ -256,7 +256,7 @@ def headline(r) -> None:
     _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
                        meaning, help=DEVICES_ONLY_HELP)
     cost_usd, range_usd = r.per_query("cost_usd"), per_q["cost_usd"]
-    if cost_usd and abs(cost_usd) < hz.MONEY_PLAIN_FROM and range_usd is not None and None not in range_usd:
+    if cost_usd and hz.per_million_money(cost_usd) and range_usd is not None and None not in range_usd:
         # under a hundredth of a cent, per million queries, as the CLI's money_per writes it (lecturer review
         # 2026-11-27: "$6.8 × 10⁻⁵" beside "$0.00011" on another setting)
         _metric_with_range(cols[2], "Cost per million queries", cost_usd * hz.MILLION,

@@ -128,6 +128,12 @@ def share(x: float | None, decimals: int | None = None) -> str:
     return f"{sig(100 * x, 1)}%"
 
 
+def per_million_money(usd: float) -> bool:
+    """Whether a sum per one thing is written per million of them (`money_per`; the Inference page's cost per query):
+    below a hundredth of a cent once rounded as `money` rounds it."""
+    return usd != 0 and abs(rounded(usd, MONEY_DIGITS)) < MONEY_PLAIN_FROM
+
+
 def money_per(usd: float | None, per: str = "query", pers: str = "queries", more: str = "") -> str:
     """Money per something, as one reads it: "$0.0094 per query"; a sum below a hundredth of a cent per one as
     per million ("$3.8 per million queries", never "$3.8 × 10⁻⁶ per query"). ``more`` goes between the amount and
@@ -135,7 +141,7 @@ def money_per(usd: float | None, per: str = "query", pers: str = "queries", more
     if usd is None:
         return f"n/a{' ' + more if more else ''} per {per}"
     between = f" {more}" if more else ""
-    if usd != 0 and abs(rounded(usd, MONEY_DIGITS)) < MONEY_PLAIN_FROM:
+    if per_million_money(usd):
         return f"{money(usd * MILLION)}{between} per million {pers}"
     return f"{money(usd)}{between} per {per}"
 

@@ -21,9 +21,13 @@ def test_share(x, decimals, text):
 @pytest.mark.parametrize("usd, text", [
     (1.2e-5, "$12 less per million queries"), (3.8e-6, "$3.8 less per million queries"),
     (0.0094, "$0.0094 less per query"), (1e-4, "$0.00010 less per query"), (0, "$0 less per query"),
+    # rounded first, as money() writes it (code audit 2026-11-29: the Inference page compared the sum unrounded)
+    (9.9996e-5, "$0.00010 less per query"),
 ])
 def test_money_per_query(usd, text):
     assert hz.money_per(usd, more="less") == text
+    # the Inference page's cost-per-query metric switches to per million queries by the same rule
+    assert hz.per_million_money(usd) == ("per million" in text)
 
 
 def test_a_fraction_in_a_contrast_reads_as_a_share():
