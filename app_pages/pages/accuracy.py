@@ -246,7 +246,7 @@ def step_section() -> None:
 
 def later_layouts_part() -> None:
     """The step model on published layouts gathered after its fit (never fitted), beside the flat MFU."""
-    from estimator.services.later_layouts import later_layouts_document
+    from estimator.services.later_layouts import inside_words, later_layouts_document
     t = later_layouts_document()
     m, b = t["modelled"], t["bracketed"]
     level = f"{t['level']:.0%}"
@@ -267,9 +267,7 @@ def later_layouts_part() -> None:
         "Step model": [tokens(r["predicted_less_recompute"]) if r["mode_is_modelled"] else
                        f"{tokens(r['predicted_more_recompute'])} … {tokens(r['predicted_less_recompute'])}"
                        for r in t["rows"]],
-        "Inside": [("not scored" if not r["device_as_profile"] else
-                    ("yes" if r["inside"] else "no") if r["mode_is_modelled"] else
-                    ("bracket" if r["inside_bracket"] else "no")) for r in t["rows"]],
+        "Inside": [inside_words(r) for r in t["rows"]],  # `validate`'s words (one home: services.later_layouts)
         "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
         "Layout": [f"{r['devices']} × {r['hardware']}, {r['layout']}, sequence {r['seq_len']:,}" for r in t["rows"]]})
     c.dataframe(c.number_table(table, {"Measured": tokens, "Flat MFU": tokens}), width="stretch",

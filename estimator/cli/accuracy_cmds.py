@@ -22,7 +22,7 @@ from estimator.services import plan as plan_service
 from estimator.services.accuracy import MISS_FACTOR, power_verdicts
 from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
-from estimator.services.later_layouts import later_layouts_document
+from estimator.services.later_layouts import inside_words, later_layouts_document
 from estimator.services.measured_steps import measured_steps_document, memory_words, precision_gain_words
 
 
@@ -373,19 +373,13 @@ def later_layouts_text(t: dict) -> str:
     """The step model on published layouts gathered after its fit, never fitted, beside the flat MFU."""
     m, b = t["modelled"], t["bracketed"]
 
-    def inside(r):
-        if not r["device_as_profile"]:
-            return "not scored (a variant of the device)"
-        if r["mode_is_modelled"]:
-            return f"{'yes' if r['inside'] else 'no'} (range)"
-        return "yes (bracket)" if r["inside_bracket"] else f"no ({r['beyond_bracket_factor']:.2f}× beyond the bracket)"
     rows = [[r["row_id"], r["model"], r["hardware"], f"{r['devices']}", r["layout"], f"{r['seq_len']:,}",
              r["recompute_published"],
              r["recompute_less"] if r["mode_is_modelled"] else f"{r['recompute_less']} … {r['recompute_more']}",
              f"{r['measured_tokens_per_s_per_device']:,.0f}",
              f"{r['predicted_less_recompute']:,.0f}" if r["mode_is_modelled"]
              else f"{r['predicted_more_recompute']:,.0f} … {r['predicted_less_recompute']:,.0f}",
-             inside(r), f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}"] for r in t["rows"]]
+             inside_words(r), f"{r['flat_mfu_tokens_per_s_per_device']:,.0f}"] for r in t["rows"]]
     return (f"\nPublished layouts gathered after the fit, never fitted ({t['data']}): {t['method']}. Where the "
             f"recomputation is the step model's ({m['rows']} layouts): median factor {m['median_factor']:.2f}× (signed "
             f"{m['median_signed_factor']:.2f}×: above 1 it predicts faster than measured), {m['coverage_80']:.0%} inside "

@@ -80,6 +80,17 @@ def _ratios(rows: list[dict]) -> dict:
                 sum(p["flat_mfu_factor"] <= 1.10 for p in pairs), "rows": pairs}
 
 
+def inside_words(row: dict) -> str:
+    """Whether a later layout's measured tokens/s lies inside what the step model gives it, in words (`validate` and
+    the Accuracy page alike): its 80% range where the published recomputation is one of the model's modes, the bracket
+    of two modes' predictions where it lies between them; a row on a variant of its profile's device is not scored."""
+    if not row["device_as_profile"]:
+        return "not scored (a variant of the device)"
+    if row["mode_is_modelled"]:
+        return f"{'yes' if row['inside'] else 'no'} (range)"
+    return "yes (bracket)" if row["inside_bracket"] else f"no ({row['beyond_bracket_factor']:.2f}× beyond the bracket)"
+
+
 @lru_cache(maxsize=1)
 def later_layouts_document() -> dict:
     """What ``validate`` reports on the later published layouts, as plain numbers."""
