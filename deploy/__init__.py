@@ -1,1 +1,1 @@
-"""Serving the app to a class: several Streamlit processes behind nginx (see deploy/README.md)."""
+"""Serving the app to a class: several Streamlit processes behind nginx (docs/how-to/deploy.md)."""

@@ -1,7 +1,8 @@
 """The sidebar's scenario inputs: their defaults, their choices and the URL keys each choice uses.
 
-Shared by the sections that draw the inputs (``inputs_*.py``) and by ``inputs.py``, which composes them
-(and re-exports these names: other pages read ``inputs.DEFAULT_PRESET`` and the like).
+Shared by the sections that draw the inputs (``workload``, ``hardware``, ``site``, ``memory`` in this folder) and
+by ``sidebar``, which composes them (and re-exports these names: other pages read ``sidebar.DEFAULT_PRESET`` and the
+like).
 """
 
 from __future__ import annotations

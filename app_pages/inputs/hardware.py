@@ -1,6 +1,6 @@
 """The sidebar's hardware sections: the hardware profile and the device count (in the page's controls in
 lecture mode), then "Hardware use": utilisation, year, precision, power and PUE. An empty field takes the
-preset's value or the profile's, and its placeholder says which (``inputs_placeholders``).
+preset's value or the profile's, and its placeholder says which (``placeholders``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class HardwareChoice:
     it and the device count (``kwargs``, for ``api.run``)."""
 
     hardware: str
-    profile: Any  # estimator.core.profiles.HardwareProfile, or None
+    profile: Any  # estimator.core.hardware.profile.HardwareProfile, or None
     shown: PresetInputs
     kwargs: dict[str, Any]
 

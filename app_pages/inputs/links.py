@@ -18,11 +18,17 @@ from app_pages.inputs.defaults import (
     MEMORY_KEYS,
     WORKLOAD_KEYS,
 )
-from app_pages.inputs.preset_choice import PRESET_WORKLOAD_KEYS
 from app_pages.ui import common as c
 from estimator.core.base.validation import WHOLE_DIGITS_LIMIT
 from estimator.core.workload.scenario import Scenario
 from estimator.services.inputs import TRAINING, url_keys
+
+# The preset's workload fields (URL keys shared with the custom workloads): any of them set changes its run, and a
+# preset's unticked recomputation is left out of a link (its own setting applies). A link names the preset always
+# (``url_params``): Streamlit leaves a bound widget's default out of the address, so with the default preset's
+# workload changed the address bar reads "/?tokens=1e12", a custom workload (app audit); the Export tab's link does
+# not. The address bar is Streamlit's and keeps that gap (README).
+PRESET_WORKLOAD_KEYS = ("params", "tokens", "flops", "recompute")
 
 # The inputs of the sidebar's sections, in its order (their URL keys make the Export tab's link).
 HARDWARE_NAMES = ("hardware", "devices", "utilization", "year", "precision", "power_w", "pue")

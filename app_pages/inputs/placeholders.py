@@ -1,7 +1,7 @@
 """What an empty scenario field means, as its placeholder says it: the preset's value, the profile's, or the default.
 
 ``PresetInputs`` holds the preset's inputs that apply to the scenario drawn (none without a preset); the
-sections of the sidebar (``inputs_*.py``) ask it for each field's placeholder.
+sections of the sidebar (``workload``, ``hardware``, ``site``, ``memory``) ask it for each field's placeholder.
 """
 
 from __future__ import annotations

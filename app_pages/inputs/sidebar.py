@@ -7,9 +7,9 @@ means "the preset's or the profile's value", as an omitted CLI flag does; the pl
 says which value that is.
 
 ``draw_inputs`` composes the sidebar's sections, each drawn by its own module: the workload
-(``inputs_workload``), the hardware and its use (``inputs_hardware``), the grid, prices, embodied carbon
-and water (``inputs_site``) and the training memory (``inputs_memory``); ``inputs_links`` drops a link's
-unused parameters and builds the Export tab's link, ``inputs_placeholders`` says what an empty field means.
+(``workload``), the hardware and its use (``hardware``), the grid, prices, embodied carbon and water
+(``site``) and the training memory (``memory``), each in ``app_pages/inputs/``; ``links`` drops a link's
+unused parameters and builds the Export tab's link, ``placeholders`` says what an empty field means.
 """
 
 from __future__ import annotations

@@ -378,7 +378,7 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     link = links.share_base() + (f"?{query}" if query else "")
     sep = "&" if query else "?"
     # the address bar leaves a bound widget's default out (with the default preset's run changed it reads
-    # "?tokens=…", a custom workload: app_pages/inputs/preset_choice.py); this link holds every input (links.url_params)
+    # "?tokens=…", a custom workload: app_pages/inputs/links.py); this link holds every input (links.url_params)
     st.markdown("**Link to this scenario** (share this one: it holds every input, where the address bar leaves "
                 "out those at today's defaults)")
     st.code(link, language=None, wrap_lines=True)  # whole at 1,024 px (browser review 2026-11-26)

@@ -132,11 +132,6 @@ def _whole(figure: str) -> str:
     return figure.replace(" ", "\u00a0")
 
 
-def gpt3_published_kwh() -> float:
-    """GPT-3's published training energy, Patterson et al. 2021 Table 4 (the gpt3-175b preset's)."""
-    return gpt3_story().published_kwh
-
-
 def price_caption(e) -> str:
     """What the cost is priced at, read from the estimate (audit: "$1.48 per GPU-hour" was typed)."""
     price = e.assumption("price_usd_per_device_hour")
@@ -589,7 +584,7 @@ def default_base() -> str:
         return env.rstrip("/")
     try:
         url = st.context.url
-    except (AttributeError, RuntimeError):
+    except (AttributeError, RuntimeError):  # no page address: the links below say so
         url = None
     if url:
         parts = urlsplit(url)

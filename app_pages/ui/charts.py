@@ -114,21 +114,15 @@ def series_legend(labels, title: str | None = None) -> alt.Legend:
                       labelExpr=f"{MEDIUM_PLOT} ? ({long_lines}) : ({wrapped_labels(labels)})")
 
 
-def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Single and layered charts fit the container's width at a fixed plot height (facets and
-    concatenations cannot fit: draw their panels in ``st.columns`` instead)."""
-    if isinstance(chart, alt.Chart | alt.LayerChart):
-        return chart.properties(autosize=FIT_WIDTH)
-    return chart
-
-
 def render_chart(chart: alt.TopLevelMixin, where=st, grows: bool = False) -> None:
     """Draw a chart at the container's width, legends below the plot and never cut; in lecture
     mode and in a frame with projector-size text. ``grows``: a chart without bars (whose rows' fixed steps hold
     only the lecture's set size), its text grown with the window past 1280 px as a claim's on a slide
     (``style.slide_font``)."""
     from app_pages.ui import common, style
-    # fit_width's autosize, with_description's text and chart_fonts' config, in one copy of the chart (each had
+    # the autosize (single and layered charts fit the container's width at a fixed plot height; facets and
+    # concatenations cannot fit: draw their panels in ``st.columns`` instead), the description's text and
+    # chart_fonts' config, in one copy of the chart (each had
     # copied it; a layered chart combines its layers' parameters on every copy); the text is read before the
     # autosize is set, which it does not read
     properties = {"autosize": FIT_WIDTH} if isinstance(chart, alt.Chart | alt.LayerChart) else {}

@@ -149,7 +149,7 @@ def is_embedded() -> bool:
     """True under ``?embed=true`` (Streamlit's own embed mode; read from ``st.context``)."""
     try:
         return bool(st.context.is_embedded)
-    except (AttributeError, RuntimeError):
+    except (AttributeError, RuntimeError):  # outside a script run (bare mode, a test): not in a frame
         return False
 
 
@@ -246,6 +246,8 @@ def _first_run_raw(key: str) -> str | None:
     st.session_state.setdefault(URL_KEYS_READ, set()).add(key)
     if key in st.session_state:
         return None
+    # outside a script run (bare mode, a test) Streamlit raises RuntimeError, or AttributeError where it has no
+    # session: no address to read, so the widget's default applies
     with suppress(AttributeError, RuntimeError):
         return st.query_params.get(key)
     return None

@@ -17,6 +17,7 @@ import: the declarations are frozen pydantic models. The checks of the values th
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -103,8 +104,8 @@ class Input(BaseModel):
     @field_validator("name")
     @classmethod
     def _identifier(cls, name: str) -> str:
-        if not name.isidentifier():
-            raise ValueError(f"an input's name is a Python keyword, got {name!r}")
+        if not name.isidentifier() or keyword.iskeyword(name):  # the Python API's keyword argument
+            raise ValueError(f"an input's name must be a Python identifier and not a keyword, got {name!r}")
         return name
 
     @field_validator("flags")

@@ -23,7 +23,7 @@ RATIO_TOLERANCE = 0.05
 def budget_range_inputs(est: Estimate, scenario: Scenario, profile: HardwareProfile,
                         hours_bought: bool) -> tuple[tuple[str, str], ...]:
     """The inputs whose range goes into what a budget buys, each with its basis (``interval.PREDICTION`` or
-    ``STATED``), as the core builds an estimate's ranges (``core.estimate``): the utilisation's interval, the
+    ``STATED``), as the core builds an estimate's ranges (``core.training.estimate``): the utilisation's interval, the
     peak's stated range (the brain's) and, where the budget fixes the energy (not ``hours_bought``), the
     power's range unless the power is given. ``est``: the estimate of the run at the budget's FLOPs."""
     out = []

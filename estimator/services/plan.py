@@ -1338,10 +1338,6 @@ def layout_does_not_fit(note: str) -> bool:
 CENTRE_ONLY = " is met at the centre, not across the"
 
 
-def with_devices(report: PlanReport, devices: int) -> PlanReport:
-    return replace(report, devices=devices)
-
-
 # the devices of a server the deadline's and budget's searches count in: an HGX/DGX server's GPUs; a smaller
 # scale-up domain (a PCIe pair) counts in its own size, a larger one (NVL72) in eights (a design choice)
 SERVER_DEVICES = HGX_SERVER_DEVICES

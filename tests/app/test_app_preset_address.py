@@ -1,7 +1,7 @@
 """App audit: the default preset (GPT-3 175B) with its workload changed lost its preset from the Export
 tab's link (Streamlit leaves a bound widget's default out), so the link of "/?preset=gpt3-175b&tokens=1e12"
 read "/?tokens=1e12": a custom workload of 10¹² tokens on other hardware, 7.57 years instead of 47.7 days,
-with no word. The link now names the preset whenever its run is changed (``app_pages.inputs.preset_choice``);
+with no word. The link now names the preset whenever its run is changed (``app_pages.inputs.links.url_params``);
 the address bar is Streamlit's and keeps the gap (README)."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import shared_page  # noqa: E402
 
-from app_pages.inputs.preset_choice import preset_in_address  # noqa: E402
 from app_pages.inputs.sidebar import DEFAULT_PRESET  # noqa: E402
 from app_pages.pages import estimate as estimate_page  # noqa: E402
 from estimator.services import api  # noqa: E402
@@ -71,18 +70,6 @@ def test_an_unknown_preset_in_a_link_is_still_refused_with_a_warning():
     assert any("Ignored URL parameter `preset` = `nosuch`" in w.value for w in at.warning)
     assert "preset" not in _address(at)
     assert _headline(at) == estimate_page.headline_values(api.run(preset_id=DEFAULT_PRESET).estimate)
-
-
-@pytest.mark.parametrize("workload, preset, state, expected", [
-    ("preset", DEFAULT_PRESET, {}, None),
-    ("preset", DEFAULT_PRESET, {"tokens": 1e12}, DEFAULT_PRESET),
-    ("preset", DEFAULT_PRESET, {"recompute": True}, DEFAULT_PRESET),
-    ("preset", DEFAULT_PRESET, {"recompute": False, "tokens": None}, None),
-    ("preset", "llama-65b", {}, "llama-65b"),
-    ("params", DEFAULT_PRESET, {"tokens": 1e12}, None),
-])
-def test_the_rule_for_the_preset_in_the_address(workload, preset, state, expected):
-    assert preset_in_address(workload, preset, DEFAULT_PRESET, state) == expected
 
 
 def test_the_sidebar_says_which_link_to_share_once_the_default_presets_workload_changes():

@@ -87,7 +87,7 @@ def test_lecture_link_in_a_real_browser(browser, server, tmp_path):
     page.screenshot(path=str(shot))
     if os.environ.get("UPDATE_SCREENSHOT") == "1":
         shutil.copyfile(shot, ROOT / "docs" / "estimate-page.png")
-        screenshot_facts.write()  # what the picture shows, held to fresh numbers by tests/docs/test_readme_api.py
+        screenshot_facts.write()  # what the picture shows, held to fresh numbers by tests/docs/test_estimate_screenshot.py
 
     devices = page.get_by_role("spinbutton", name="Devices", exact=True)
     devices.fill("4")

@@ -30,6 +30,7 @@ PARAMS_PER_BILLION = 1e9  # (exact)
 MILLIWATTS_PER_W = 1e3  # NVML reports power in mW (nvmlDeviceGetPowerUsage, NVML API reference) (exact)
 MILLIJOULES_PER_J = 1e3  # NVML's energy counter is in mJ (nvmlDeviceGetTotalEnergyConsumption) (exact)
 BITS_PER_BYTE = 8  # exact
+GBIT_PER_TBIT = 1e3  # SI (exact)
 KM_PER_MILE = 1.609344  # international mile (exact)
 MONTHS_PER_YEAR = 12.0  # exact
 T_PER_KT = 1e3  # SI kilo on the tonne (exact)

@@ -156,7 +156,7 @@ class HardwareProfile:
     # measured); core/hardware/matmul.py turns it into the rate the serving step's compute-bound parts run at
     matmul_bf16_flops_per_s: float | None = None
     matmul_source: str = ""
-    cooling: str | None = None              # [datacenter] cooling: its kind (core.water.COOLING); None: the default
+    cooling: str | None = None              # [datacenter] cooling: its kind (core.footprint.water.COOLING); None: the default
 
     @property
     def reference_point(self) -> bool:

@@ -6,7 +6,7 @@ An estimate of a number of FLOPs puts the uncertainty of utilisation, peak and p
 time and everything that follows from it. When the energy is what is fixed, it is not uncertain:
 neither is the operational CO₂e (energy × grid intensity) nor an electricity-priced cost. What the
 fixed energy buys is uncertain instead: its FLOPs (``laws.scaling.BudgetResult``) and its
-device-hours. Energy = device-hours × power × PUE (``core.compute``), so device-hours =
+device-hours. Energy = device-hours × power × PUE (``core.training.compute``), so device-hours =
 energy ÷ (power × PUE): the power's range, inverted, is the range of the device-hours, the time and
 a cost priced per device-hour. Utilisation and peak no longer enter them (they set the FLOPs).
 """

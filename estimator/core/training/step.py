@@ -83,7 +83,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from estimator.core.base.errors import InputError
-from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
+from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP, GBIT_PER_TBIT
 from estimator.core.hardware.matmul import matmul_share
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.memory import ZERO_STAGES, expert_tensor_parallel
@@ -166,7 +166,7 @@ LINK_DEFAULTS: Mapping[str, LinkDefault] = {
                         "DeepSeek-V3 (arXiv:2412.19437) §3.1: 8 H800 per node on NVLink/NVSwitch, InfiniBand "
                         "across nodes at 50 GB/s per GPU"),
     "b200": LinkDefault(8, NDR_GB_PER_S, "HGX B200: 8 GPUs on NVSwitch, 400 Gb/s per GPU (ConnectX-7), as the DGX B200 user guide"),
-    "tpu-v4": LinkDefault(3072, 81e3 / BITS_PER_BYTE / 3072,
+    "tpu-v4": LinkDefault(3072, 81 * GBIT_PER_TBIT / BITS_PER_BYTE / 3072,
                           "PaLM (Chowdhery et al. 2022, arXiv:2204.02311) §4: 3,072 TPU v4 chips per pod on ICI; "
                           "81 Tb/s between the two pods over the data-centre network = 3.3 GB/s per chip"),
     "v100-sxm2": LinkDefault(8, 100.0 / BITS_PER_BYTE,
