@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.utilization_model import POOLED, RULE
 from estimator.core.training.estimate import ALL_KEYS
 from estimator.core.training.utilization_choice import centre_name
@@ -130,9 +131,16 @@ def compare_caveats(results) -> list[str]:
         without = sorted(no_runs)
         unfitted = [r.profile.id for r in results if r.profile.id not in from_fit]
         others = f"the others, but {', '.join(unfitted)} (utilisation not from a fit)," if unfitted else "the others"
+        # the fitted figures beside the rule's, and how to compare alike (researcher review 2026-11-29: the MI300X
+        # at the rule's 0.30 ranked 1.67× faster than the H100 at its fitted 0.237, with no word of why)
+        figures = ", ".join(f"{pid} {gfmt(u.value, 3)}" for pid, u in from_fit.items()
+                            if u.family not in (RULE, POOLED))
         out.append(f"utilisation differs in kind: rows at {' or '.join(centre_name(f) for f in without)} "
                    "have no published runs and take the centre chosen for such devices, with a range calibrated on "
-                   f"families held out whole; {others} take their family's fit to its own runs")
+                   f"families held out whole; {others} take their family's fit to its own runs ({figures} of the "
+                   "peak), so their order across the two kinds rests on that difference, not on a measured "
+                   "throughput; a catalog model or a model's shape (its layers, width and heads) times every device "
+                   "by the step model alike")
     return out
 
 

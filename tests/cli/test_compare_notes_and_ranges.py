@@ -164,7 +164,9 @@ def test_the_utilisation_caveat_leaves_out_a_presets_figure():
     assert compare_caveats(rep.results) == [
         "utilisation differs in kind: rows at the flat 30% rule have no published runs and take the centre chosen "
         "for such devices, with a range calibrated on families held out whole; the others, but v100-sxm2 "
-        "(utilisation not from a fit), take their family's fit to its own runs"]
+        "(utilisation not from a fit), take their family's fit to its own runs (h100-sxm 0.216 of the peak), so their "
+        "order across the two kinds rests on that difference, not on a measured throughput; a catalog model or a "
+        "model's shape (its layers, width and heads) times every device by the step model alike"]
 
 
 # --- 3. reference points: not "the chip alone", "× 8" not "8 of it" -------------------------------------------
