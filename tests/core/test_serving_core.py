@@ -181,3 +181,30 @@ def test_the_block_scales_note_counts_the_replicas_weights_under_expert_parallel
     assert f"4.5 bits a weight, {quantised * 0.5 / 8 / 1e9:.1f} GB more" in said
     assert said.endswith("and with NVFP4's scales the weights and one sequence do not fit the 371 GB usable on 2 × "
                          "mi300x: give more devices")
+
+
+@pytest.mark.parametrize("kw", [
+    dict(model="mixtral-8x7b", hardware="h100-sxm", bits=8, engine="latency"),
+    dict(model="mixtral-8x7b", hardware="a100-sxm-80gb", bits=8),
+    dict(model="qwen3-30b-a3b", hardware="a100-sxm-80gb", batch_size=256),
+])
+def test_a_mixture_of_experts_range_is_not_faster_than_reading_its_active_experts(kw):
+    """Serving review 2026-11-29: a mixture of experts had no floor (its bytes read assume even routing, an upper
+    bound), so Mixtral 8x7B at 8 bits on an H100 reached 3.38 ms a token, where its active parameters alone, read at
+    the full 3.35 TB/s, take 3.86 ms. Its floor is now what no routing goes below: every token to the same k experts,
+    the rest of the weights and the KV cache whole."""
+    from estimator.core.base.units import BITS_PER_BYTE
+    from estimator.core.serving.step import EMBEDDING_BITS, embedding_params
+    from estimator.io.datafiles import default_profiles
+    r = serving.inference_report(tokens=1e9, **kw).result
+    arch, bits = r.architecture, kw.get("bits", 16)
+    emb, head = embedding_params(arch, r.params_served)
+    # the active blocks at the served bits and the LM head at 16: the least one token's step reads, at full bandwidth
+    least_bytes = ((arch.active_params - emb) * bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
+    bandwidth = default_profiles().get(kw["hardware"]).memory_bandwidth_bytes_per_s
+    floor_s = least_bytes / bandwidth / r.tp
+    low, _ = r.range["seconds_per_output_token"]
+    assert low >= floor_s * (1 - 1e-9)
+    assert r.range["tokens_per_s"][1] <= r.batch_size * r.replicas / floor_s * (1 + 1e-9)
+    if kw.get("engine") == "latency":  # batch 1: the symmetric range broke the floor, now cut at it
+        assert r.batch_size == 1 and low == pytest.approx(3.86e-3, rel=0.01)

@@ -462,6 +462,12 @@ class Step:
     # ``own_prefill_s`` runs at the prefill's draw, held by ``prefill_limit_stretch`` (prompts riding in the steps); else
     # it is held as the rest of ``prefill_s`` is, by ``prefill_held_stretch``
     own_at_prefill_draw: bool = False
+    # a mixture of experts' least step (its range's floor, ``ranges.physical_floor_s``): its bytes read with the batch's
+    # tokens routed to the fewest experts, k a layer, and its decode FLOPs at the dense rate, each at the achievable
+    # bandwidth and peak as ``memory_s`` and ``compute_s``; None for a dense model, whose ``memory_s`` is exact
+    # (serving review 2026-11-29: Mixtral's range reached 3.38 ms a token, below reading its two active experts)
+    least_memory_s: float | None = None
+    least_compute_s: float | None = None
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
@@ -542,6 +548,11 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         slow = expert_gemm_rate(arch, n_total, device, tokens, fit.moe_gemm_half_dim, routed)
         return (linear_per_token - expert_flops) / flops_s + expert_flops / (flops_s * slow)
     compute_s = own * seqs * verified * (linear_s(step_tokens, routed_tokens) + attention_per_token / attention_s) / tp
+    least_memory_s = least_compute_s = None
+    if expert_flops:
+        least_memory_s = (read_weight_bytes(arch, n_total, weight_bits, seqs * verified, ep, least=True) / bw
+                          + kv_read) / tp
+        least_compute_s = own * seqs * verified * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
     prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * arch.prompt_attention_pairs(p) * width
     prompt_linear_s = p * linear_s(max(step_tokens, p), max(routed_tokens, p))
@@ -710,7 +721,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
-                prompt_alone_s=prompt_alone_s)
+                prompt_alone_s=prompt_alone_s, least_memory_s=least_memory_s, least_compute_s=least_compute_s)
 
 
 def own_prompt_share(batch: float, static: bool = False) -> float:
@@ -811,11 +822,13 @@ def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> 
     return ((float(params) - emb) * weight_bits + emb * EMBEDDING_BITS) / BITS_PER_BYTE
 
 
-def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float, ep: int = 1) -> float:
+def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float, ep: int = 1,
+                      least: bool = False) -> float:
     """The weight bytes one decode step reads (on the busiest device of an expert-parallel group of ``ep``: the
     weights outside the experts whole, and of its 1/ep of the experts those the batch reaches): the blocks' weights it uses (all for a
     dense model, ``weights_read_fraction`` for a mixture of experts) and the whole LM head; of the embedding
-    table only the batch's rows, left out."""
+    table only the batch's rows, left out. ``least``: a mixture of experts' fewest bytes, every token routed to the
+    same k experts a layer (what no routing can go below)."""
     emb, head = embedding_params(arch, params)
     experts = expert_params(arch, params)
     blocks = max(0.0, float(params) - experts - emb)
@@ -823,7 +836,7 @@ def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch
         # the experts the batch reaches, E·(1 − (1 − k/E)^B); under expert parallelism the busiest device's: its
         # share of them, at least one whole expert where any is reached, at most the E/ep it holds
         e = float(arch.experts)
-        reached = e * experts_touched(arch, batch)
+        reached = float(arch.experts_per_token) if least else e * experts_touched(arch, batch)
         blocks += experts * min(e / ep, max(reached / ep, min(reached, 1.0))) / e
     return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
 

@@ -62,8 +62,8 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
                    inputs: tuple[Assumption, ...], replicas: int = 1) -> ServingTotals:
     """The tokens' totals from ``estimate`` at the step's power; its assumptions rewritten to say how the serving
     model set them, followed by ``inputs`` (the serving inputs it does not know); the wall clock at least one
-    query's own steps; the ranges, cut at the roofline's floor (none for a mixture of experts, whose bytes read
-    are an upper bound under even routing); the nodes at the wall for all ``replicas``; the embodied carbon and
+    query's own steps; the ranges, cut at the roofline's floor (a mixture of experts' at the least it can read:
+    ``ranges.physical_floor_s``); the nodes at the wall for all ``replicas``; the embodied carbon and
     the water of the tokens' device-hours and energy, with the serving's ranges (``footprint``, as training's)."""
     batch, devices = int(s.batch_size), memory.devices
     tokens, tokens_per_query = float(s.tokens), float(s.tokens_per_query)
@@ -86,10 +86,8 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
         wall_clock_s, note = unfilled
         estimated = replace(estimated, wall_clock_s=max(estimated.wall_clock_s, wall_clock_s))
         notes = (note,)
-    floor_s = user_floor_s = None
-    if not served.architecture.active_params:
-        floor_s = physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization)
-        user_floor_s = physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization, user=True)
+    floor_s = physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization)
+    user_floor_s = physical_floor_s(decode, BANDWIDTH_FRACTION, compute.utilization, user=True)
     # throughput over all the replicas: each its batch per step (the time per token the inverse)
     ranges = serving_ranges(estimated, decode, fit, batch=batch * replicas, tokens=tokens,
                             tokens_per_query=tokens_per_query, power_given=s.power_w is not None, floor_s=floor_s,
