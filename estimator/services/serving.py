@@ -188,9 +188,11 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
                full.batch_size >= full.max_batch_size else
                f"the engine's largest batch ({count_text(full.batch_size)} per replica, its scheduler's cap; the memory "
                f"holds {count_text(full.max_batch_size)}")
-    other = ("" if (full.tp, full.replicas) == (result.tp, result.replicas) else
-             f", at tensor parallelism {full.tp} × {full.replicas} replicas, the split with the most tokens per second "
-             "there")
+    # the split in the layout row's words: expert parallelism where it is one (serving review 2026-11-29: DeepSeek-V3
+    # read "at tensor parallelism 1 × 1 replicas" for expert parallel 8)
+    other = ("" if (full.tp, full.ep, full.replicas) == (result.tp, result.ep, result.replicas) else
+             f", at {full.split_words} × {hz.noun(f'{full.replicas:,}', 'replica')}, the split with the most tokens per "
+             "second there")
     return (f"batch: the default, 1 (one request at a time, a single user's latency); a stream of requests batches "
             f"them: at {largest}{other}) a million output "
             f"tokens cost {hz.money(cost * MILLION_TOKENS)}, not {hz.money(result.per_token('cost_usd') * MILLION_TOKENS)} "
