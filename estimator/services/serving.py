@@ -116,8 +116,16 @@ def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | N
     caveat = (f"; the {profile.name} has no FP8 peak: its 8-bit matrix products are taken at its int8 peak here, "
               "where engines run FP8 weights on it weight-only or convert them to bf16" if no_fp8 else "")
     return bits, (f"weights: {bits} bits, as {published.name.split(' (')[0]} is released "
-                  f"({published.released_bits_source}), every weight matrix at those bits here{caveat}; give 16 bits "
+                  f"({published.released_bits_source}), {RELEASED_BITS_HERE}{caveat}; give 16 bits "
                   "to serve it at bf16",)
+
+
+# What the released bits cover here: the blocks' matrices, attention's too, where a release may keep some at 16 bits
+# (gpt-oss keeps attention at bf16); the embedding table and the LM head stay at 16, as every serving estimate holds
+# them (serving review 2026-11-29: "every weight matrix at those bits" beside "the embedding table and the LM head …
+# stay at 16 bits")
+RELEASED_BITS_HERE = ("the blocks' weight matrices at those bits here, attention's too (a release may keep some at 16 "
+                      "bits), the embedding table and the LM head at 16")
 
 
 def default_bits(model: str | None) -> int:
@@ -316,7 +324,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         result = replace(result, notes=(
             f"weights: {published.name.split(' (')[0]} is released with {published.released_bits}-bit weights "
             f"({published.released_bits_source}); served here at {result.bits} bits: {published.released_bits}-bit "
-            "weights serve it near its release (every weight matrix at those bits here)",) + result.notes)
+            f"weights serve it near its release ({RELEASED_BITS_HERE})",) + result.notes)
     result = replace(result, notes=result.notes + _one_wider_replica_note(s, profile, fit, result)
                      + _default_batch_note(s, profile, fit, result))
     bound = inputs.get("tpot_ms")
