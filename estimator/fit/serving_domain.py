@@ -19,13 +19,14 @@ MEASURED_BITS = 16
 
 
 def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Callable[[str], str], devices: int,
-                     batch: float,
+                     batch: float, expert_parallel: int = 1,
                      engine_of: Callable[[Measurement], str] = lambda m: m.leaderboard) -> tuple[str, ...]:
     """One note per way the scenario lies outside the measured configurations ``ms`` (none when
     it lies inside). ``chip_of``: a hardware id's chip family (the A100 40GB and 80GB are one
     chip, and the engine's costs are the host's and the chip's, not the memory's size). ``ms``:
     anything with ``hardware_id``, ``tp``, ``batch`` and, where the weights' bits vary, ``bits``
-    (the latency engine's published times); ``engine_of``: the engine each was measured with."""
+    (the latency engine's published times); ``engine_of``: the engine each was measured with; ``expert_parallel``:
+    the scenario's expert-parallel degree (its collectives all-to-alls, never measured, not all-reduces)."""
     notes = []
     chip = chip_of(hardware_id)
     same = [m for m in ms if chip_of(m.hardware_id) == chip]
@@ -36,7 +37,10 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
     where = "this chip" if same else "any chip"
     same = same or list(ms)
     tp_max = max(m.tp for m in same)
-    if devices > tp_max:
+    if expert_parallel > 1:  # serving review 2026-11-29: an expert-parallel layout read "the all-reduce cost"
+        notes.append(f"expert parallel {expert_parallel}: the measured configurations on {where} split a model by "
+                     f"tensor parallelism only (at most {tp_max}); the all-to-all cost is modelled, not measured")
+    elif devices > tp_max:
         notes.append(f"{devices} devices: the measured configurations on {where} split a model over at most {tp_max} "
                      "(tensor parallel); beyond that the all-reduce cost is extrapolated")
     # the weights' and the KV cache's bits: services/serving_accuracy.compression_notes (inference audit)

@@ -92,7 +92,8 @@ def domain_notes(result) -> tuple[str, ...]:
         return u.family if same else hardware_id
     # inference audit: the bits are judged by compression_notes, whose words say what the energy saved includes
     # (outside_measured's had said the roofline's, and "a 8-bit KV cache")
-    where = dict(hardware_id=result.hardware_id, chip_of=chip_of, devices=result.devices, batch=result.batch_size)
+    where = dict(hardware_id=result.hardware_id, chip_of=chip_of, devices=result.devices, batch=result.batch_size,
+                 expert_parallel=result.ep)
     if result.engine == OPTIMIZED:  # fitted to MLPerf's devices and models: the bits they ran are measured
         return held_out_device_note(result.hardware_id) + compression_notes(result, {r.bits for r in load_mlperf()})
     if result.engine == "latency":  # the latency engine: its own published times are what it was fitted to

@@ -58,3 +58,16 @@ def test_a_time_range_is_written_in_its_figures_unit(capsys):
     out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--batch-size", "max",
                  "--tokens", "1e9")
     assert "45.4 hours (29.2 hours – 70.6 hours)" in out and "the 4 replicas together, 11.3 hours (7.29 hours – 17.6 hours)" in out
+
+
+def test_an_expert_parallel_layout_is_not_said_to_extrapolate_all_reduces(capsys):
+    """Serving review 2026-11-29: DeepSeek-V3 over expert parallel 8 read "beyond that the all-reduce cost is
+    extrapolated"; the layout has no all-reduces, its collectives are all-to-alls, which no measured configuration ran."""
+    out = _table(capsys, "--model", "deepseek-v3", "--hardware", "h200-sxm", "--devices", "8", "--ep", "8",
+                 "--batch-size", "64", "--engine", "vllm-2024", "--tokens", "1e9")
+    assert ("expert parallel 8: the measured configurations on this chip split a model by tensor parallelism only (at "
+            "most 4); the all-to-all cost is modelled, not measured") in out
+    assert "all-reduce cost is extrapolated" not in out
+    out = _table(capsys, "--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--devices", "8", "--tp", "8",
+                 "--batch-size", "64", "--engine", "vllm-2024", "--tokens", "1e9")
+    assert "8 devices: the measured configurations on this chip split a model over at most 4" in out
