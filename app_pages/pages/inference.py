@@ -303,7 +303,7 @@ def total_row(r, meaning: str) -> None:
     """The whole amount served, each with its range, as the CLI's total row (user-journey review: only the cost
     was shown, its energy, CO₂e and time in a tooltip without ranges)."""
     cols = style.metric_cells(4, "inf_total")
-    # the time is one replica's (the tensor-parallel group) generating every token alone (audit: 550 million
+    # the time is one replica's (the tensor-parallel group) generating every token by itself (audit: 550 million
     # years read as a deadline); the device-hours are the same however many replicas share them
     helps = {"wall_clock_s": one_replica(r),
              "energy_kwh": DEVICES_ONLY_HELP, "co2e_kg": DEVICES_ONLY_HELP,

@@ -181,7 +181,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                                      if r.draft_tokens else "")),
         ("time to first token", first_token_words(r)),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
-                       + ("" if r.devices == 1 else f" on all {hz.whole(r.devices)} devices")),
+                       + ("" if r.devices == 1 else (" on both devices" if r.devices == 2 else f" on all {hz.whole(r.devices)} devices"))),
         ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"
                                     f"{_rng(hz.joules, rg['joules_per_output_token'])} on the devices "
                                     f"({hz.power(r.power_w_per_device)} each), before PUE"),

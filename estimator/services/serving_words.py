@@ -30,7 +30,7 @@ def first_token_words(result) -> str:
 
 
 def one_replica(result) -> str:
-    """What the total time is: one replica (the tensor- or expert-parallel group) generating every token alone, its
+    """What the total time is: one replica (the tensor- or expert-parallel group) generating every token by itself, its
     device-hours the same however many replicas share them (inference audit: 550 million years read as a
     deadline)."""
     group = "expert-parallel" if result.ep > 1 else "tensor-parallel"
@@ -56,7 +56,7 @@ def one_replica(result) -> str:
             f"as a service whose other requests fill the rest bills them; the devices held for them alone "
             f"{hz.device_hours(held_h)})" if share < PART_OF_A_BATCH_SAID else "")
     return (f"{result.devices_per_replica} × {result.hardware_id} (one replica, the {group} group) at batch "
-            f"{result.batch_size}, generating every token alone: {hz.device_hours(result.estimate.device_hours)}"
+            f"{result.batch_size:,}, if it generated every token by itself: {hz.device_hours(result.estimate.device_hours)}"
             f"{part}, however many replicas share them{together}")
 
 

@@ -138,7 +138,7 @@ def test_the_page_says_its_savings_are_against_the_baseline_row():
     assert "Energy saved vs baseline (%)" in str(at.dataframe[0].proto)
 
 
-# --- 4. the total time: one replica generating every token ----------------------------------------
+# --- 4. the total time: one replica generating every token by itself---------------------------------------
 
 
 def test_the_total_time_is_one_replicas(cli):
@@ -146,8 +146,8 @@ def test_the_total_time_is_one_replicas(cli):
     assert r.devices == 16
     row = rows(cli("inference", "--model", "llama-3.1-405b", "--tokens", "1e17", "--hardware", "a100-sxm-80gb").out)["total time, one replica (10¹⁷ tokens)"]
     assert row.startswith(f"{hz.duration(r.estimate.wall_clock_s)} (")  # 550 million years
-    assert row.endswith(f": 16 × a100-sxm-80gb (one replica, the tensor-parallel group) at batch 1, generating every "
-                        f"token alone: {hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
+    assert row.endswith(f": 16 × a100-sxm-80gb (one replica, the tensor-parallel group) at batch 1, if it generated "
+                        f"every token by itself: {hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
 
 
 def test_the_pages_total_time_is_one_replicas():
@@ -155,8 +155,8 @@ def test_the_pages_total_time_is_one_replicas():
     at = page({"inf_model": "llama-3.1-405b", "inf_hw": "a100-sxm-80gb", "inf_tokens": "1e17"})
     (m,) = [m for m in at.metric if m.label == "Total time, one replica (10¹⁷ tokens)"]
     assert m.value == hz.duration(r.estimate.wall_clock_s)
-    assert m.help == (f"16 × a100-sxm-80gb (one replica, the tensor-parallel group) at batch 1, generating every "
-                      f"token alone: {hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
+    assert m.help == (f"16 × a100-sxm-80gb (one replica, the tensor-parallel group) at batch 1, if it generated "
+                      f"every token by itself: {hz.device_hours(r.estimate.device_hours)}, however many replicas share them")
 
 
 # --- 5. the page's break-even says its basis, as the CLI's ---------------------------------------

@@ -71,3 +71,12 @@ def test_an_expert_parallel_layout_is_not_said_to_extrapolate_all_reduces(capsys
     out = _table(capsys, "--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--devices", "8", "--tp", "8",
                  "--batch-size", "64", "--engine", "vllm-2024", "--tokens", "1e9")
     assert "8 devices: the measured configurations on this chip split a model over at most 4" in out
+
+
+def test_the_total_time_and_throughput_rows_read_plainly(capsys):
+    """Serving review 2026-11-29: "at batch 1408, generating every token alone" (alone at a batch of 1,408?) and
+    "on all 2 devices"."""
+    out = _table(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9", "--devices", "2", "--batch-size", "max",
+                 "--hardware", "h200-sxm")
+    assert "at batch 2,048, if it generated every token by itself: " in out
+    assert "tokens/s (" in out and "on both devices" in out and "on all 2 devices" not in out

@@ -161,7 +161,7 @@ class InferenceResult:
     def replicas_wall_clock_s(self) -> float:
         """The deployment's wall clock: every replica serving its share of the tokens at once (the tokens ÷ the tokens a
         second over all the devices), and at least one query's own steps (fewer queries than the replicas' batches hold:
-        some places stand idle). ``wall_clock_s`` (the estimate's) is one replica generating every token alone, what
+        some places stand idle). ``wall_clock_s`` (the estimate's) is one replica generating every token by itself, what
         the device-hours count (serving review 2026-11-29: the JSON had only that one, 4× the 4 replicas' time)."""
         return max(self.tokens / self.tokens_per_s, self.tokens_per_query * self.served_seconds_per_output_token)
 
