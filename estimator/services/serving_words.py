@@ -110,12 +110,15 @@ def footprint_rows(r) -> list[tuple[str, str]]:
         return []
     rg = r.range
     out = []
-    for key, fmt, what in (("embodied_co2e_kg", hz.co2e, "embodied CO₂e"), ("water_l", hz.water, "water")):
+    # the water of the devices' energy alone, as the energy rows count it (serving review 2026-11-29: the row did not
+    # say so where the energy rows did)
+    for key, fmt, label in (("embodied_co2e_kg", hz.co2e, "embodied CO₂e per query"),
+                            ("water_l", hz.water, f"water per query, {DEVICES_ONLY}")):
         if r.per_query(key) is None:
             continue
         q, t = rg["per_query"][key], rg["per_token"][key]
         per_m = None if None in t else (t[0] * MILLION_TOKENS, t[1] * MILLION_TOKENS)
-        out.append((f"{what} per query", f"{fmt(r.per_query(key))}{_stated_range(fmt, q)}; per million tokens "
+        out.append((label, f"{fmt(r.per_query(key))}{_stated_range(fmt, q)}; per million tokens "
                                          f"{fmt(r.per_token(key) * MILLION_TOKENS)}{_stated_range(fmt, per_m)}"))
     return out
 

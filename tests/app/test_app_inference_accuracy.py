@@ -311,9 +311,9 @@ def test_the_page_shows_the_embodied_co2e_and_water_per_query_as_the_cli_does():
     at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_hw": "h100-sxm", "inf_tokens": "1e9"})
     rep = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e9)
     rows = footprint_rows(rep.result)
-    assert [what for what, _ in rows] == ["embodied CO₂e per query", "water per query"]
+    assert [what for what, _ in rows] == ["embodied CO₂e per query", "water per query, devices only"]
     (said,) = [x.value.replace("\\", "") for x in at.caption if "mbodied CO₂e per query" in x.value]
-    assert said.startswith(f"Embodied CO₂e per query: {rows[0][1]}; water per query: {rows[1][1]} (embodied CO₂e and "
+    assert said.startswith(f"Embodied CO₂e per query: {rows[0][1]}; water per query, devices only: {rows[1][1]} (embodied CO₂e and "
                            "water: ranges as their sources state them")
     assert "0.0239 g CO₂e (0.0148 g CO₂e – 0.0393 g CO₂e, stated)" in said
 
