@@ -214,7 +214,7 @@ def _domain(hw, devices=1, batch=128, bits=16, kv_bits=16):
 
     from estimator.services.serving_accuracy import domain_notes
     return domain_notes(SimpleNamespace(hardware_id=hw, devices=devices, batch_size=batch, bits=bits, kv_bits=kv_bits,
-                                        engine="online"))
+                                        engine="online", ep=1))  # the result's fields domain_notes reads
 
 
 def test_inside_the_measured_configurations_nothing_is_said():
