@@ -51,7 +51,8 @@ def add_workload_args(p, inputs=TRAINING):
 
 def add_memory_args(p) -> None:
     m = p.add_argument_group("training memory (with --params, --preset, --model or an architecture)")
-    add_input_args(m, TRAINING, ("model", "heads", "kv_heads", "ffn", "mlp", "experts", "experts_per_token") + MEMORY_NAMES)
+    add_input_args(m, TRAINING, ("model", "heads", "kv_heads", "head_dim", "ffn", "mlp", "experts", "experts_per_token")
+                   + MEMORY_NAMES)
     st = p.add_argument_group("the step model's time (with a layout above or --model: the time from the run's plan)")
     add_input_args(st, TRAINING, STEP_NAMES)
 

@@ -137,7 +137,7 @@ def cmd_inference(args):
     inputs = {k: getattr(args, k) for k in INPUT_KEYS}
     rep = serving.inference_report(
         hardware=args.hardware, params=args.params, tokens=args.tokens, model=args.model,
-        layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, vocab=args.vocab,
+        layers=args.layers, d_model=args.d_model, heads=args.heads, kv_heads=args.kv_heads, head_dim=args.head_dim, vocab=args.vocab,
         country=args.country, region=args.region, cloud=args.cloud, train_flops=args.train_flops,
         train_tokens=args.train_tokens,
         bits=args.bits, kv_bits=args.kv_bits, batch_size=args.batch_size, engine=args.engine,
@@ -166,8 +166,10 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                          f"{hz.whole(r.devices)} × {r.hardware_id}"),
         ("engine", f"{r.engine}: {ENGINES[r.engine]}"),
         ("layout", layout_text(r)),
-        ("architecture", f"{hz.noun(str(a.layers), 'layer')}, d_model {a.d_model}, {hz.noun(str(a.heads), 'head')}, "
-                         f"{hz.noun(str(a.kv_heads), 'KV head')}"
+        ("architecture", f"{hz.noun(str(a.layers), 'layer')}, d_model {a.d_model}, {hz.noun(str(a.heads), 'head')}"
+                         # a head size other than d_model ÷ heads (Gemma's 256 on 3,072 ÷ 16), said
+                         + (f" of size {gfmt(a.head_size)}" if a.head_size != a.d_model / a.heads else "")
+                         + f", {hz.noun(str(a.kv_heads), 'KV head')}"
                          + (f" ({a.name})" if a.name else "")),
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                    f"(batch {hz.count(r.batch_size)}; largest that fits: {hz.count(r.max_batch_size)})"
@@ -253,7 +255,7 @@ def register(sub):
     p = sub.add_parser("inference", help="serving cost per output token and in total, with ranges; quantisation, "
                                          "pruning, distillation; break-even with training")
     m = p.add_argument_group("model (one of: --model, an architecture, --params alone)")
-    add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab"))
+    add_input_args(m, SERVING, ("model", "params", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab"))
     w = p.add_argument_group("workload and serving")
     add_input_args(w, SERVING, ("tokens", "prompt_tokens", "tokens_per_query", "batch_size", "devices", "tp", "ep", "ttft_ms",
                                 "tpot_ms", "beams", "draft_tokens", "acceptance", "engine", "power_limit_w"))

@@ -22,7 +22,7 @@ from estimator.services import plan as plan_service
 from estimator.services.inputs import PLAN
 
 FORMATS = ("table", "json", "csv")
-MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "vocab", "ffn", "mlp", "experts",
+MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab", "ffn", "mlp", "experts",
                "experts_per_token", "active_params")
 LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel",
                 "expert_overlap")

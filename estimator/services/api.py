@@ -77,20 +77,26 @@ ARCHITECTURE_SOURCE = "architecture:"  # how workload_flops names an architectur
 
 
 def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, mlp=None, experts=None,
-                         experts_per_token=None) -> dict:
+                         experts_per_token=None, head_dim=None) -> dict:
     """The ``TransformerShape`` fields beyond Kaplan's from the step model's shape inputs, each checked as the memory's
     are (``mem.check_inputs``); the heads d_model ÷ 128 where only the KV heads are given."""
     from estimator.core.training import memory as mem
     from estimator.services.model_shape import check_head_split, check_mixture, default_heads
     given = mem.check_inputs({k: x for k, x in dict(heads=heads, kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
-                                                     experts_per_token=experts_per_token).items() if x is not None})
+                                                     experts_per_token=experts_per_token,
+                                                     head_dim=head_dim).items() if x is not None})
     n_exp, per = check_mixture(given.get("experts"), given.get("experts_per_token"))
     out = {}
+    if "head_dim" in given and "heads" not in given:
+        raise InputError("a head size needs the attention heads: the attention's width is heads × head size",
+                         field=("heads", "head_dim"))
     if "kv_heads" in given or "heads" in given:
         h = given.get("heads") or default_heads(d_model)
         kv = given.get("kv_heads", h)
-        check_head_split(d_model, h, kv)
+        check_head_split(d_model, h, kv, given.get("head_dim"))
         out.update(heads=h, kv_heads=kv)
+    if "head_dim" in given:
+        out["head_dim"] = given["head_dim"]
     if "ffn" in given:
         out["d_ff"] = given["ffn"]
     if "mlp" in given:
@@ -105,7 +111,7 @@ def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, m
 
 def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=None,
                    forward_flops_per_example=None, examples=None, epochs=None, heads=None, kv_heads=None, ffn=None,
-                   mlp=None, experts=None, experts_per_token=None):
+                   mlp=None, experts=None, experts_per_token=None, head_dim=None):
     """FLOPs and how they were derived, from an architecture or a generic network; (None, None)
     when neither is given. An architecture's ``heads``, ``kv_heads``, ``ffn``, ``mlp`` and experts (the step
     model's shape inputs), where given, count its parameters as the shape has them (``TransformerShape``)."""
@@ -129,19 +135,21 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         tokens = require_number_in("tokens", tokens, B.TOKENS)
         shape = wl.TransformerShape(*ints, **architecture_details(ints[1], heads=heads, kv_heads=kv_heads, ffn=ffn,
                                                                   mlp=mlp, experts=experts,
-                                                                  experts_per_token=experts_per_token))
+                                                                  experts_per_token=experts_per_token,
+                                                                  head_dim=head_dim))
         count, flops = wl.transformer_count(shape), wl.transformer_training_flops(shape, tokens)
         if not (B.FLOPS.low <= flops <= B.FLOPS.high):
             raise InputError(f"the architecture's FLOPs, {gfmt(count.training_flops_per_token, 3)} per token × {gfmt(tokens, 3)} "
                              f"tokens = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
                              field=("tokens", "layers", "d_model"))
         details = "" if shape.kaplan else (
-            f" (its attention{'' if shape.kv_heads is None else f' with {shape.kv_heads} KV heads of {shape.heads}'}, "
+            f" (its attention{'' if shape.kv_heads is None else f' with {shape.kv_heads} KV heads of {shape.heads}'}"
+            f"{'' if shape.head_dim is None else f' of size {shape.head_dim}'}, "
             f"its MLP of {shape.mlp_matrices} matrices{'' if shape.d_ff is None else f' of width {shape.d_ff:,}'}"
             + (f", {shape.experts} experts, {shape.experts_per_token} a token: N its active parameters"
                if shape.experts > 1 else "") + ")")
         return flops, (
-            f"{ARCHITECTURE_SOURCE} {gfmt(count.params_total, 3)} parameters{details}, 3 × (2N + 2·n_layer·n_ctx·d_model + logits) = "
+            f"{ARCHITECTURE_SOURCE} {gfmt(count.params_total, 3)} parameters{details}, 3 × (2N + 2·n_layer·n_ctx·{'d_model' if shape.head_dim is None else 'heads·head size'} + logits) = "
             f"{gfmt(count.training_flops_per_token, 3)} FLOPs per token (Kaplan et al. 2020, Table 1) × {gfmt(tokens, 3)} tokens")
     if has_generic:
         if tokens is not None:

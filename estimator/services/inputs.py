@@ -307,6 +307,9 @@ MODEL = Input(name="model", label="Model", flags=("--model",), value="text",
                           "--model` does. Empty: the parameters below")
 HEADS = Input(name="heads", bound=B.HEADS, flags=("--heads",), help=f"attention heads (default d_model ÷ {DEFAULT_HEAD_DIM})")
 KV_HEADS = Input(name="kv_heads", bound=B.HEADS, flags=("--kv-heads",), help="key/value heads (default: as many as heads)")
+# A head's size where it is not d_model ÷ heads (PaLM, Gemma): the attention's width heads × head size (with --heads)
+HEAD_DIM = Input(name="head_dim", bound=B.HEAD_DIM, flags=("--head-dim",),
+                 help="size of each attention head, with --heads (default: d_model ÷ heads)")
 # The rest of an architecture's shape, for the step model (estimate, plan): the MLP's width and kind, and a mixture of
 # experts' experts (its active parameters follow from them: the shared weights and k/E of the experts').
 FFN = Input(name="ffn", bound=B.FFN, flags=("--ffn",),
@@ -390,7 +393,7 @@ HARDWARE = Input(name="hardware", label="Hardware profile", flags=("--hardware",
 
 TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL, CONTEXT, VOCAB, FORWARD_FLOPS,
                  EXAMPLES, EPOCHS, DEVICES, UTILIZATION, PRECISION, YEAR, HOURS, DEVICE_HOURS, POWER, PUE, GRID, COUNTRY,
-                 REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, KV_HEADS, FFN, MLP,
+                 REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, KV_HEADS, HEAD_DIM, FFN, MLP,
                  EXPERTS, EXPERTS_PER_TOKEN, MICRO_BATCH,
                  SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
                  ACTIVE_PARAMS, VP, EXPERT_OVERLAP, HARDWARE)
@@ -398,7 +401,7 @@ TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL
 # A catalog model and the sequence are kept: each profile's time from the step model over the planner's best layout on
 # it, as `estimate --model` times it (researcher review 2026-11-27: compare could not reproduce estimate --model); a
 # layout is not (one that divides one profile's devices and memory need not another's).
-COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("heads", "kv_heads", "ffn", "mlp", "experts",
+COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("heads", "kv_heads", "head_dim", "ffn", "mlp", "experts",
                                                                 "experts_per_token", "micro_batch", "zero",
                                                                 "activation_recompute", "tp", "pp", "cp", "ep",
                                                                 "attention_kernel", "global_batch_tokens",
@@ -438,7 +441,7 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
                        widget_help="An open model from the catalog (its published config)"),
              *(cli_only(i) for i in (PARAMS.but(help="parameters (with the catalog's nearest shape, or with the "
                                                      "architecture)"),
-                                     LAYERS, D_MODEL, HEADS, KV_HEADS, VOCAB, FFN, MLP, EXPERTS, EXPERTS_PER_TOKEN,
+                                     LAYERS, D_MODEL, HEADS, KV_HEADS, HEAD_DIM, VOCAB, FFN, MLP, EXPERTS, EXPERTS_PER_TOKEN,
                                      ACTIVE_PARAMS)),
              TOKENS.but(help="training tokens D", required=True, label="Training tokens", url_key="plan_tokens"),
              DEVICES.but(help="devices (or a deadline or budget to find them)", url_key="plan_devices",
@@ -493,6 +496,7 @@ SERVING = table(
     HEADS.but(label="Attention heads", url_key="inf_heads", widget="integer"),
     KV_HEADS.but(label="KV heads", url_key="inf_kvheads", widget="integer",
                  widget_help="Fewer than the heads: grouped-query attention, a smaller KV cache"),
+    HEAD_DIM,
     VOCAB.but(help="vocabulary (with an architecture and no --params: N adds vocab·d_model)"),
     Input(name="tokens", label="Tokens generated in total", **checked(SERVING_BOUNDS, "tokens"), flags=TOKENS.flags, required=True,
           help="output tokens to generate in total", url_key="inf_tokens", widget="number"),

@@ -127,6 +127,8 @@ def catalog_match(params: float, arch: Architecture):
     found = sorted((abs(math.log(params / m.params)), m.id, m) for m in serving_data.load_catalog().values()
                    if (m.arch.layers, m.arch.d_model, m.arch.heads, m.arch.kv_heads)
                    == (arch.layers, arch.d_model, arch.heads, arch.kv_heads) and arch.vocab in (None, m.arch.vocab)
+                   # a head size given is the shape's: a model of another is not this one
+                   and (arch.head_dim is None or arch.head_dim == m.arch.head_size)
                    and abs(params / m.params - 1.0) <= CATALOG_MATCH_SHARE)
     if any(m.lends_shape for _, _, m in found):
         found = [f for f in found if f[2].lends_shape]
@@ -186,10 +188,11 @@ def default_heads(d_model: int) -> int:
     return min(divisors, key=lambda h: (abs(h - target), -h))
 
 
-def check_head_split(d_model: int, heads: int, kv_heads: int) -> None:
-    """The attention heads split the width into whole heads, and the KV heads split the heads
-    into whole groups (grouped-query attention): refused otherwise, for training and serving alike."""
-    if heads > d_model or d_model % heads:
+def check_head_split(d_model: int, heads: int, kv_heads: int, head_dim: int | None = None) -> None:
+    """The attention heads split the width into whole heads (unless their size is given: PaLM's 48 heads of 256 on
+    18,432), and the KV heads split the heads into whole groups (grouped-query attention): refused otherwise, for
+    training and serving alike."""
+    if head_dim is None and (heads > d_model or d_model % heads):
         raise InputError(f"the {heads} attention heads must divide d_model {d_model} (each head has d_model ÷ heads "
                          "dimensions)", field="heads")
     if kv_heads > heads or heads % kv_heads:
@@ -199,13 +202,13 @@ def check_head_split(d_model: int, heads: int, kv_heads: int) -> None:
 
 def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
                          heads=None, kv_heads=None, vocab=None, ffn=None, mlp=None, experts=None,
-                         experts_per_token=None) -> tuple[float, Architecture, str]:
+                         experts_per_token=None, head_dim=None) -> tuple[float, Architecture, str]:
     """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
     parameter count alone. ``ffn`` and ``mlp`` (the MLP's width and kind, ``MLP_KINDS``) count the parameters of a
     shape given without them; ``experts`` and ``experts_per_token`` make it a mixture of experts, its active
     parameters the shared weights and k/E of the experts' (``moe_active_params``)."""
     shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab, "ffn": ffn,
-             "mlp": mlp, "experts": experts, "experts_per_token": experts_per_token}
+             "mlp": mlp, "experts": experts, "experts_per_token": experts_per_token, "head_dim": head_dim}
     given = [k for k, x in shape.items() if x is not None]
     if model is not None:
         if params is not None or given:
@@ -221,6 +224,10 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         lay = v.require_whole("layers", layers, B.LAYERS)
         dm = v.require_whole("d_model", d_model, B.D_MODEL)
         how = []
+        hd = None if head_dim is None else v.require_whole("head size", head_dim, B.HEAD_DIM, field="head_dim")
+        if hd is not None and heads is None:
+            raise InputError("a head size needs the attention heads: the attention's width is heads × head size",
+                             field=("heads", "head_dim"))
         if heads is None:
             heads = default_heads(dm)
             exact = dm / DEFAULT_HEAD_DIM == heads
@@ -231,15 +238,15 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             how.append("KV heads = heads (assumed: multi-head attention; set the KV heads for grouped-query)")
         for label, x in (("attention heads", heads), ("KV heads", kv_heads)):
             v.require_whole(label, x, B.HEADS, field="heads" if label == "attention heads" else "kv_heads")
-        check_head_split(dm, int(heads), int(kv_heads))
+        check_head_split(dm, int(heads), int(kv_heads), hd)
         voc = None if vocab is None else v.require_whole("vocabulary", vocab, B.VOCAB, field="vocab")
         width = None if ffn is None else v.require_whole("MLP hidden size", ffn, B.FFN, field="ffn")
         if mlp is not None and (not isinstance(mlp, str) or mlp not in MLP_KINDS):
             raise InputError(f"the MLP must be one of {', '.join(MLP_KINDS)}, got {repr(mlp)[:40]}", field="mlp")
         n_exp, _ = check_mixture(experts, experts_per_token)
-        arch = Architecture(lay, dm, int(heads), int(kv_heads), None, voc, None, "", "given", tied_embeddings=params is None)
+        arch = Architecture(lay, dm, int(heads), int(kv_heads), hd, voc, None, "", "given", tied_embeddings=params is None)
         if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
-            if width is not None or mlp is not None or kv_heads != heads:
+            if width is not None or mlp is not None or kv_heads != heads or hd is not None:
                 # the workload's count (core.workload.flops.transformer_count): Kaplan's d_ff = 4·d_model unless given
                 mats = MLP_KINDS[mlp or DEFAULT_MLP]
                 if experts is not None and width is None:

@@ -178,12 +178,12 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
 
 
 def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None,
-                  kv_heads=None, ffn=None, mlp=None, experts=None, experts_per_token=None):
+                  kv_heads=None, ffn=None, mlp=None, experts=None, experts_per_token=None, head_dim=None):
     """(parameters, step shape, memory shape, how the shape was chosen, the model's name)."""
     from estimator.services.model_shape import resolve_architecture  # reads the catalog: only when asked
     n, arch, how = resolve_architecture(params=params if model is None else None, model=model, layers=layers,
                                         d_model=d_model, heads=heads, vocab=vocab, kv_heads=kv_heads, ffn=ffn, mlp=mlp,
-                                        experts=experts, experts_per_token=experts_per_token)
+                                        experts=experts, experts_per_token=experts_per_token, head_dim=head_dim)
     shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
     if model is not None and params is not None:
         # a count beside a catalog model is that model's, or refused, as `estimate` refuses it (fuzz review 2026-11-27:
@@ -978,7 +978,7 @@ def _site(site: Mapping) -> dict:
 
 def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_days=None, budget_usd=None, model=None,
          params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, kv_heads=None, ffn=None,
-         mlp=None, experts=None, experts_per_token=None, seq_len=None,
+         mlp=None, experts=None, experts_per_token=None, head_dim=None, seq_len=None,
          global_batch_tokens=None, precision=None, tp=None, pp=None, cp=None, ep=None, zero=None, micro_batch=None,
          activation_recompute=None, attention_kernel=None, expert_overlap=None, top: int = core_plan.TOP,
          **site) -> PlanReport:
@@ -1001,7 +1001,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                                 heads=heads, vocab=vocab, active_params=active_params,
                                                 **mem.check_inputs({k: x for k, x in dict(
                                                     kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
-                                                    experts_per_token=experts_per_token).items() if x is not None}))
+                                                    experts_per_token=experts_per_token,
+                                                    head_dim=head_dim).items() if x is not None}))
     overlap = expert_overlap_of(expert_overlap)
     check_overlap_has_experts(overlap, shape, name)
     targets = [k for k, x in (("devices", devices), ("deadline_days", deadline_days), ("budget_usd", budget_usd))

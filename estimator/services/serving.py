@@ -208,7 +208,7 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
 
 
 def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
-                     layers=None, d_model=None, heads=None, kv_heads=None, vocab=None,
+                     layers=None, d_model=None, heads=None, kv_heads=None, vocab=None, head_dim=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
                      train_flops: float | None = None,
                      train_tokens: float | None = None, engine: str = DEFAULT_ENGINE, **inputs) -> InferenceReport:
@@ -276,7 +276,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     train_flops, train_tokens = (None if x is None else float(x) for x in (train_flops, train_tokens))
     train_given = ("train_flops",) if train_flops is not None else ("train_tokens",) if train_tokens is not None else ()
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
-                                                  heads=heads, kv_heads=kv_heads, vocab=vocab)
+                                                  heads=heads, kv_heads=kv_heads, vocab=vocab, head_dim=head_dim)
     # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None"); empty text refused in
     # their words (API review 2026-11-28)
     text_or_none("hardware", hardware)

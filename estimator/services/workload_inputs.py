@@ -22,7 +22,7 @@ from estimator.services import api
 
 ARCH_KEYS = ("layers", "d_model", "n_ctx", "vocab")
 # The rest of an architecture's shape (the step model's and the memory's inputs too): its parameters counted with them.
-ARCH_DETAIL_KEYS = ("heads", "kv_heads", "ffn", "mlp", "experts", "experts_per_token")
+ARCH_DETAIL_KEYS = ("heads", "kv_heads", "ffn", "mlp", "experts", "experts_per_token", "head_dim")
 GENERIC_KEYS = ("forward_flops_per_example", "examples", "epochs")
 # what else may stand for a workload beside a catalog model (its parameters then are not needed)
 OWN_WORKLOAD_KEYS = ("params", "flops", "layers", "forward_flops_per_example")

@@ -52,6 +52,9 @@ CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context wi
                 whole=True)
 HEADS = Bound(1, 1e6, "heads", "whole, at least one; a head has at least one dimension, so at most d_model "
                "(checked against it)", whole=True)
+# A head's size where it is not d_model ÷ heads (PaLM's 48 heads of 256 on 18,432: Chowdhery et al. 2022,
+# arXiv:2204.02311, Table 1; Gemma 7B's 16 of 256 on 3,072: Gemma Team 2024, arXiv:2403.08295, Table 1).
+HEAD_DIM = Bound(1, 1e4, "", "up to ~40 × the largest published head size (256: PaLM, Gemma)", whole=True)
 # An MLP's hidden size (one expert's in a mixture of experts): up to ~130 × the widest published (73,728, Nemotron-4
 # 340B, arXiv:2406.11704 with NeMo's Nemotron4Config340B).
 FFN = Bound(1, 1e7, "", "up to ~130 × the widest published MLP (73,728, Nemotron-4 340B)", whole=True)

@@ -66,9 +66,11 @@ from estimator.core.base.units import BYTES_PER_GB
 # (estimator/services/training_memory.MEMORY_KEYS); a statement states the memory verdict of a user's own run only on a
 # split given (``PLAN_INPUTS``, estimator/report/provenance.memory_given) or the planner's that timed it.
 MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel",
-                 "model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token")
+                 "model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token",
+                 "head_dim")
 # The model's shape among them (a catalog model, or its architecture): the step model's and the memory's.
-SHAPE_INPUTS = ("model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token")
+SHAPE_INPUTS = ("model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token",
+                "head_dim")
 # An MLP of two matrices (GPT's GELU, Nemotron's squared ReLU: up and down) or three (a gated unit, SwiGLU or GeGLU:
 # gate, up and down; Shazeer 2020, arXiv:2002.05202).
 MLP_KINDS = {"plain": 2, "gated": 3}
@@ -430,7 +432,7 @@ MEMORY_NUMBERS = {"micro_batch": ("micro-batch", B.MICRO_BATCH), "seq_len": ("se
                   "layers": ("layers", B.LAYERS), "d_model": ("d_model", B.D_MODEL),
                   "heads": ("attention heads", B.HEADS), "vocab": ("vocabulary", B.VOCAB),
                   "kv_heads": ("KV heads", B.HEADS), "ffn": ("MLP hidden size", B.FFN), "experts": ("experts", B.EXPERTS),
-                  "experts_per_token": ("experts per token", B.EXPERTS)}
+                  "experts_per_token": ("experts per token", B.EXPERTS), "head_dim": ("head size", B.HEAD_DIM)}
 
 
 def zero_stage(given) -> int:

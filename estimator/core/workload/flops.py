@@ -82,12 +82,20 @@ class TransformerShape:
     mlp_matrices: int = 2
     experts: int = 1
     experts_per_token: int = 1
+    # a head's size where it is not d_model ÷ heads (PaLM's 48 of 256 on 18,432; Gemma's): the attention's width is then
+    # heads × head_dim, not d_model (Chowdhery et al. 2022, arXiv:2204.02311, Table 1)
+    head_dim: int | None = None
 
     @property
     def kaplan(self) -> bool:
         """No detail beyond Kaplan's: the count is his 12·n_layer·d_model²."""
         return (self.kv_heads is None or self.kv_heads == self.heads) and self.d_ff is None and self.experts == 1 \
-            and self.mlp_matrices == 2
+            and self.mlp_matrices == 2 and self.head_dim is None
+
+    @property
+    def attention_width(self) -> int:
+        """The queries' width, heads × head size: d_model unless a head size is given."""
+        return self.d_model if self.head_dim is None else int(self.heads) * self.head_dim
 
 
 @dataclass(frozen=True)
@@ -120,9 +128,9 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
     arXiv:2203.15556, App. F counts them too). Training = 3 × forward.
     """
     for name in ("n_layer", "d_model", "n_ctx", "vocab_size", "mlp_matrices", "experts", "experts_per_token", "heads",
-                 "kv_heads", "d_ff"):
+                 "kv_heads", "d_ff", "head_dim"):
         value = getattr(shape, name)
-        if value is None and name in ("heads", "kv_heads", "d_ff"):
+        if value is None and name in ("heads", "kv_heads", "d_ff", "head_dim"):
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise InputError(f"{name} must be a positive whole number, got {value!r}")
@@ -131,7 +139,11 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
         require_in(name, getattr(shape, name), bound)
     if shape.kv_heads is not None and (shape.heads is None or shape.heads % shape.kv_heads):
         raise InputError(f"the KV heads ({shape.kv_heads}) must divide the attention heads ({shape.heads})")
-    if shape.heads is not None and shape.d_model % shape.heads:
+    if shape.head_dim is not None:
+        require_in("head_dim", shape.head_dim, B.HEAD_DIM)
+        if shape.heads is None:
+            raise InputError("a head size needs the attention heads: the attention's width is heads × head size")
+    elif shape.heads is not None and shape.d_model % shape.heads:
         raise InputError(f"the attention heads ({shape.heads}) must divide d_model ({shape.d_model})")
     if shape.experts_per_token > shape.experts or (shape.experts > 1 and shape.experts_per_token == shape.experts):
         raise InputError(f"the experts per token ({shape.experts_per_token}) must be fewer than the experts "
@@ -139,14 +151,14 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
     if shape.kaplan:
         n_non_emb = n_active = non_embedding_params(shape.n_layer, shape.d_model)
     else:  # the same count with the shape's own attention, MLP and experts
-        d = float(shape.d_model)
+        d, width = float(shape.d_model), float(shape.attention_width)
         kv_share = (shape.kv_heads / shape.heads) if shape.heads and shape.kv_heads else 1.0
-        attention = 2.0 * d * d + 2.0 * d * d * kv_share        # Q and O; K and V of the KV heads
+        attention = 2.0 * d * width + 2.0 * d * width * kv_share  # Q and O; K and V of the KV heads
         mlp = shape.mlp_matrices * d * (shape.d_ff if shape.d_ff is not None else KAPLAN_FFN_PER_D_MODEL * d)
         n_non_emb = shape.n_layer * (attention + shape.experts * mlp)
         n_active = shape.n_layer * (attention + shape.experts_per_token * mlp)
     n_embed = float(shape.vocab_size * shape.d_model + shape.n_ctx * shape.d_model)
-    forward = 2.0 * n_active + 2.0 * shape.n_layer * shape.n_ctx * shape.d_model
+    forward = 2.0 * n_active + 2.0 * shape.n_layer * shape.n_ctx * shape.attention_width
     forward += 2.0 * shape.d_model * shape.vocab_size
     return TransformerCount(
         params_non_embedding=n_non_emb,
