@@ -107,7 +107,7 @@ def test_a_power_far_above_the_devices_tdp_is_noted(capsys):
     assert ("power 5,000 W per device is 12.5× NVIDIA A100 SXM 80GB's TDP (400 W), which a device's own draw stays "
             "under: right only for a whole server's draw shared out per device; check the unit (W, not kW) and that "
             "it is per device") in notes
-    # up to 1.5× the TDP (profile_fields.MAX_OVER_TDP): none
+    # up to 1.5× the TDP (core.hardware.fields.MAX_OVER_TDP): none
     notes = _json(capsys, "--flops", "1e21", "--hardware", "a100-sxm-80gb", "--power-w", "600")["notes"]
     assert not [n for n in notes if "TDP" in n]
 

@@ -35,7 +35,7 @@ class KindLimits:
     source: str
 
 
-# The shared bounds: the brain, a whole system, and a kind not known (the bandwidth's: profile_fields).
+# The shared bounds: the brain, a whole system, and a kind not known (the bandwidth's: core.hardware.fields).
 WIDE = KindLimits(
     (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high), (B.POWER_W.low, B.POWER_W.high),
     (B.MEMORY_GB.low, B.MEMORY_GB.high), BANDWIDTH_GB_PER_S_BOUNDS,
