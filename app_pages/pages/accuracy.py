@@ -244,6 +244,10 @@ def step_section() -> None:
     later_layouts_part()
 
 
+# The later layouts' "Inside" column, in px: "not scored (a variant of the device)" whole at the app's 14 px text
+INSIDE_COLUMN_PX = 270
+
+
 def later_layouts_part() -> None:
     """The step model on published layouts gathered after its fit (never fitted), beside the flat MFU."""
     from estimator.services.later_layouts import inside_words, later_layouts_document
@@ -277,6 +281,9 @@ def later_layouts_part() -> None:
                                     help="Tokens/s per device, the step model's; a bracket where the published "
                                          "recomputation lies between two of its modes (more recomputed … less)"),
                                 "Inside": st.column_config.Column(
+                                    # wide enough for validate's words whole (browser review 2026-11-29: "not scored
+                                    # (a v" at 1,400 px)
+                                    width=INSIDE_COLUMN_PX,
                                     help=f"Inside the step model's {level} range, or inside the bracket; not scored: "
                                          "measured on a variant of the profile's device, scored in the ratios below"),
                                 "Flat MFU": st.column_config.Column(help="Tokens/s per device, the flat MFU's")})

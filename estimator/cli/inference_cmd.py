@@ -24,6 +24,7 @@ from estimator.report.provenance import tool_version
 from estimator.services import serving, serving_accuracy
 from estimator.services.fit_check import check_fit
 from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
+from estimator.services.model_shape import STEP_ATTENTION, attention_dims
 from estimator.services.serving_words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
@@ -167,9 +168,11 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
         ("engine", f"{r.engine}: {ENGINES[r.engine]}"),
         ("layout", layout_text(r)),
         ("architecture", f"{hz.noun(str(a.layers), 'layer')}, d_model {a.d_model}, {hz.noun(str(a.heads), 'head')}"
-                         # a head size other than d_model ÷ heads (Gemma's 256 on 3,072 ÷ 16), said
-                         + (f" of size {gfmt(a.head_size)}" if a.head_size != a.d_model / a.heads else "")
-                         + f", {hz.noun(str(a.kv_heads), 'KV head')}"
+                         # a head size other than d_model ÷ heads (Gemma's 256 on 3,072 ÷ 16), said; the attention's
+                         # own (diff review 2026-11-29: DeepSeek's 288 sizes its latent KV cache, its heads are 192)
+                         + (f" of size {q_size}" if (q_size := attention_dims(a)[2]) != a.d_model / a.heads else "")
+                         + (f", latent attention (its cache {hz.noun(str(a.kv_heads), 'KV head')} of {gfmt(a.head_size)})"
+                            if a.name in STEP_ATTENTION else f", {hz.noun(str(a.kv_heads), 'KV head')}")
                          + (f" ({a.name})" if a.name else "")),
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                    f"(batch {hz.count(r.batch_size)}; largest that fits: {hz.count(r.max_batch_size)})"

@@ -43,7 +43,7 @@ FORMATS = ("table", "json", "csv", "markdown", "latex", "bibtex")
 # Inputs that are counts: echoed as whole numbers (the CLI reads them as floats, so that a fraction
 # is refused with the project's own message; the app's ZeRO stage is a choice of text).
 WHOLE_INPUTS = ("devices", "micro_batch", "seq_len", "tp", "pp", "zero", "layers", "d_model", "heads", "kv_heads",
-                "vocab", "year")
+                "head_dim", "vocab", "year")
 
 
 def scenario_echo(scenario: Mapping) -> dict:

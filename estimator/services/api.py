@@ -26,6 +26,7 @@ from estimator.core.training.presets import (
     PublishedComparison,  # noqa: F401 (re-exported)
     compare_with_published,
 )
+from estimator.core.workload.architecture import check_head_size
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
@@ -87,9 +88,7 @@ def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, m
                                                      head_dim=head_dim).items() if x is not None})
     n_exp, per = check_mixture(given.get("experts"), given.get("experts_per_token"))
     out = {}
-    if "head_dim" in given and "heads" not in given:
-        raise InputError("a head size needs the attention heads: the attention's width is heads × head size",
-                         field=("heads", "head_dim"))
+    check_head_size(given.get("heads"), given.get("head_dim"))
     if "kv_heads" in given or "heads" in given:
         h = given.get("heads") or default_heads(d_model)
         kv = given.get("kv_heads", h)
@@ -143,8 +142,9 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
                              f"tokens = {gfmt(flops, 3)}, must be {B.FLOPS.describe()}: change the architecture or the tokens",
                              field=("tokens", "layers", "d_model"))
         details = "" if shape.kaplan else (
-            f" (its attention{'' if shape.kv_heads is None else f' with {shape.kv_heads} KV heads of {shape.heads}'}"
-            f"{'' if shape.head_dim is None else f' of size {shape.head_dim}'}, "
+            f" (its attention{'' if shape.heads is None else f' of {shape.heads} heads'}"
+            f"{'' if shape.head_dim is None else f' of size {shape.head_dim}'}"
+            f"{'' if shape.kv_heads is None else f' with {shape.kv_heads} KV heads'}, "
             f"its MLP of {shape.mlp_matrices} matrices{'' if shape.d_ff is None else f' of width {shape.d_ff:,}'}"
             + (f", {shape.experts} experts, {shape.experts_per_token} a token: N its active parameters"
                if shape.experts > 1 else "") + ")")

@@ -15,6 +15,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step import Architecture, param_floor, student_architecture
 from estimator.core.training import memory as mem
 from estimator.core.training.memory import MLP_KINDS
+from estimator.core.workload.architecture import check_head_size
 from estimator.core.workload.flops import KAPLAN_FFN_PER_D_MODEL, non_embedding_params
 from estimator.io import serving_data
 
@@ -225,9 +226,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
         dm = v.require_whole("d_model", d_model, B.D_MODEL)
         how = []
         hd = None if head_dim is None else v.require_whole("head size", head_dim, B.HEAD_DIM, field="head_dim")
-        if hd is not None and heads is None:
-            raise InputError("a head size needs the attention heads: the attention's width is heads × head size",
-                             field=("heads", "head_dim"))
+        check_head_size(heads, hd)
         if heads is None:
             heads = default_heads(dm)
             exact = dm / DEFAULT_HEAD_DIM == heads

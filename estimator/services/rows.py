@@ -133,16 +133,21 @@ def compare_caveats(results) -> list[str]:
         others = f"the others, but {', '.join(unfitted)} (utilisation not from a fit)," if unfitted else "the others"
         # the fitted figures beside the rule's, and how to compare alike (researcher review 2026-11-29: the MI300X
         # at the rule's 0.30 ranked 1.67× faster than the H100 at its fitted 0.237, with no word of why)
-        figures = ", ".join(f"{pid} {gfmt(u.value, 3)}" for pid, u in from_fit.items()
-                            if u.family not in (RULE, POOLED))
+        # (at most FIGURES_SAID of them: browser review 2026-11-29, eighteen cut the page's note mid-word; and only
+        # what holds: a shape given keeps the fitted utilisation, a catalog model is timed by the step model on each
+        # device that can hold it, diff review 2026-11-29)
+        fitted = [f"{pid} {gfmt(u.value, 3)}" for pid, u in from_fit.items() if u.family not in (RULE, POOLED)]
+        figures = ", ".join(fitted[:FIGURES_SAID]) + (", …" if len(fitted) > FIGURES_SAID else "")
         out.append(f"utilisation differs in kind: rows at {' or '.join(centre_name(f) for f in without)} "
                    "have no published runs and take the centre chosen for such devices, with a range calibrated on "
                    f"families held out whole; {others} take their family's fit to its own runs ({figures} of the "
                    "peak), so their order across the two kinds rests on that difference, not on a measured "
-                   "throughput; a catalog model or a model's shape (its layers, width and heads) times every device "
-                   "by the step model alike")
+                   "throughput; a catalog model is timed by the step model alike on each device that can hold it")
     return out
 
+
+# The fitted rows' utilisations the in-kind note names, the first few (a design choice: a note, not a table)
+FIGURES_SAID = 3
 
 # What a group of notes is headed by when every row has them, in the CLI and on the Compare page.
 EVERY_ROW = "every row"

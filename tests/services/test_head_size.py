@@ -63,3 +63,33 @@ def test_the_step_model_and_plan_take_the_head_size(cli):
               "--ffn", "28672", "--mlp", "gated", "--tokens", "1e12", "--devices", "256", "--head-dim", "256",
               "--format", "json")
     assert out.code == 0 and json.loads(out.out)["params"] == pytest.approx(wide.params)
+
+
+def test_the_architecture_row_gives_the_attentions_own_head_size(cli):
+    """Diff review 2026-11-29: DeepSeek-V3's row read "128 heads of size 288", the size its latent KV cache is held
+    at, where its heads compute 128 dimensions (+ 64 RoPE)."""
+    rows = {}
+    for model in ("deepseek-v3", "gemma-7b", "llama-3.1-8b"):
+        out = cli("inference", "--model", model, "--hardware", "h200-sxm", "--devices", "8", "--tokens", "1e9").out
+        rows[model] = next(x for x in out.splitlines() if x.startswith("architecture")).split(None, 1)[1]
+    assert rows["deepseek-v3"] == ("61 layers, d_model 7168, 128 heads of size 128, latent attention (its cache 1 KV "
+                                   "head of 288) (deepseek-v3)")
+    assert rows["gemma-7b"] == "28 layers, d_model 3072, 16 heads of size 256, 16 KV heads (gemma-7b)"
+    assert rows["llama-3.1-8b"] == "32 layers, d_model 4096, 32 heads, 8 KV heads (llama-3.1-8b)"
+
+
+def test_more_heads_than_the_width_are_taken_alike_where_their_size_is_given(cli):
+    """Diff review 2026-11-29: 128 heads of 16 on a width of 64 were taken by estimate and plan, refused by inference."""
+    shape = ["--layers", "2", "--d-model", "64", "--heads", "128", "--head-dim", "16", "--vocab", "100"]
+    assert cli("inference", *shape, "--tokens", "1e9").code == 0
+    assert cli("estimate", *shape, "--context", "128", "--tokens", "1e9").code == 0
+    refused = cli("inference", *shape[:6], "--vocab", "100", "--tokens", "1e9")  # no size: each head 0.5 wide
+    assert refused.code == 2 and "d_model" in refused.err
+
+
+def test_a_head_size_given_is_not_lost_to_a_catalog_models_of_the_same_shape():
+    """A shape and count that match Gemma 7B's take its fields unless the head size given is another."""
+    kw = dict(layers=28, d_model=3072, heads=16, vocab=256000, params=8.54e9, hardware="h100-sxm", tokens=1e9)
+    assert serving.inference_report(**kw).result.architecture.name == "gemma-7b"  # its 256-wide heads, from the catalog
+    other = serving.inference_report(**kw, head_dim=128).result.architecture
+    assert other.name == "" and other.head_size == 128

@@ -51,7 +51,7 @@ D_MODEL = Bound(1, 1e6, "", "up to ~60 × the widest published LLM (d_model 16,3
 CONTEXT = Bound(1, 1e8, "tokens", "up to 100 × the longest published context windows (~1 million tokens, Gemini 1.5)",
                 whole=True)
 HEADS = Bound(1, 1e6, "heads", "whole, at least one; a head has at least one dimension, so at most d_model "
-               "(checked against it)", whole=True)
+               "(checked against it) unless their size is given", whole=True)
 # A head's size where it is not d_model ÷ heads (PaLM's 48 heads of 256 on 18,432: Chowdhery et al. 2022,
 # arXiv:2204.02311, Table 1; Gemma 7B's 16 of 256 on 3,072: Gemma Team 2024, arXiv:2403.08295, Table 1).
 HEAD_DIM = Bound(1, 1e4, "", "up to ~40 × the largest published head size (256: PaLM, Gemma)", whole=True)

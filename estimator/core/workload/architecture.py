@@ -136,18 +136,31 @@ def check_params_fit(params: float, a: Architecture, what: str = "the model", fi
                          f"hold {gfmt(floor, 3)}; " + fix.format(floor=f"{gfmt(floor, 3)}"), field=field)
 
 
+HEAD_SIZE_NEEDS_HEADS = "a head size needs the attention heads: the attention's width is heads × head size"
+
+
+def check_head_size(heads, head_dim) -> None:
+    """A head size is given with the heads it sizes (their width heads × head size): one home for the refusal the
+    FLOPs' count, the Python API and the shape's resolution share."""
+    if head_dim is not None and heads is None:
+        raise InputError(HEAD_SIZE_NEEDS_HEADS, field=("heads", "head_dim"))
+
+
 def check_architecture(a: Architecture) -> None:
     if not isinstance(a, Architecture):
         raise InputError(f"expected an Architecture, got {type(a).__name__}")
     v.require_number_in("layers", a.layers, B.LAYERS)
     v.require_number_in("d_model", a.d_model, B.D_MODEL)
-    # heads: whole, at least one, and no more than d_model (a head has at least one dimension);
-    # KV heads: no more than the attention heads (grouped-query attention shares them)
-    for label, x, top in (("attention heads", a.heads, a.d_model), ("KV heads", a.kv_heads, a.heads)):
-        if v.require_whole(label, x, B.HEADS) > top:
-            raise InputError(f"{label} must be a whole number from 1 to {gfmt(top)}, got {x!r}")
+    # heads: whole, at least one, and no more than d_model (a head has at least one dimension) unless their size is
+    # given (their width is then heads × head size: diff review 2026-11-29, `inference` refused 128 heads of 16 on 64
+    # that `estimate` and `plan` took); KV heads: no more than the attention heads (grouped-query attention shares them)
+    heads_top = a.d_model if a.head_dim is None else B.HEADS.high
+    for label, x, top, field in (("attention heads", a.heads, heads_top, "heads"), ("KV heads", a.kv_heads, a.heads,
+                                                                                   "kv_heads")):
+        if v.require_whole(label, x, B.HEADS, field=field) > top:
+            raise InputError(f"{label} must be a whole number from 1 to {gfmt(top)}, got {x!r}", field=field)
     if a.head_dim is not None:
-        v.require_number_in("head dimension", a.head_dim, B.D_MODEL)
+        v.require_number_in("head size", a.head_dim, B.HEAD_DIM, field="head_dim")
     if a.vocab is not None:
         v.require_number_in("vocabulary", a.vocab, B.VOCAB)
     if a.active_params is not None:

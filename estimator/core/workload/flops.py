@@ -10,6 +10,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.validation import require_finite_result, require_in, require_positive
+from estimator.core.workload.architecture import check_head_size
 
 # Dense transformer training: ≈ 6 FLOPs per parameter per token (forward 2N, backward 4N).
 # Kaplan et al. 2020, "Scaling Laws for Neural Language Models", arXiv:2001.08361, §2.1.
@@ -141,8 +142,7 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
         raise InputError(f"the KV heads ({shape.kv_heads}) must divide the attention heads ({shape.heads})")
     if shape.head_dim is not None:
         require_in("head_dim", shape.head_dim, B.HEAD_DIM)
-        if shape.heads is None:
-            raise InputError("a head size needs the attention heads: the attention's width is heads × head size")
+        check_head_size(shape.heads, shape.head_dim)
     elif shape.heads is not None and shape.d_model % shape.heads:
         raise InputError(f"the attention heads ({shape.heads}) must divide d_model ({shape.d_model})")
     if shape.experts_per_token > shape.experts or (shape.experts > 1 and shape.experts_per_token == shape.experts):
