@@ -196,7 +196,7 @@ def memory_caveat(est) -> None:
     # what would hold it, as a strategy with the fewest devices it needs (browser review 2026-11-26, second:
     # "35 devices hold it" beside 64 set read as if fewer were needed)
     # (in a frame, one line: what would hold it is the page's, at full size; at 640×360 it ran the frame 21 px past)
-    hold = (f"; with {m.best_strategy.describe()}, {m.best_devices:,} or more would"
+    hold = (f"; with {m.best_strategy.describe()}, {m.best_devices:,} or more devices would hold it"
             if m.best_devices is not None and m.best_strategy is not None and not c.is_embedded() else "")
     # plain words (lecturer review 2026-11-27: "the 8 devices set do not hold it as set")
     who = "one device does" if est.devices == 1 else f"{est.devices:,} devices do"
@@ -444,7 +444,10 @@ def render() -> None:
         if result.comparison:  # the published figures beside, in one line (lecturer review 2026-11-26: lecture mode
             # dropped them, which the Lecture slide and the how-to keep)
             src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
-            said = "; ".join(f"{LABELS[cmp.key]} {published_cells(cmp)[0]}" for cmp in result.comparison)
+            # a figure whose unit names it stands alone (browser review 2026-11-29: "Device-hours 3.11 million
+            # device-hours")
+            said = "; ".join(cell if LABELS[cmp.key].lower() in cell.lower() else f"{LABELS[cmp.key]} {cell}"
+                             for cmp in result.comparison for cell in published_cells(cmp)[:1])
             st.caption(c.md_escape(f"Published: {said} ({src.split(',')[0]})", limit=300))
         memory_caveat(est)
         return

@@ -38,7 +38,7 @@ def test_lecture_mode_says_when_the_run_does_not_fit_as_set():
     # more would" read as a contradiction)
     assert said == ["Memory: 64 devices do not hold this run as set (no ZeRO sharding, no activation recomputation), "
                     "2,883 GB per device against 85.9 GB; with ZeRO-3, full recomputation, tensor parallel 4, 36 or "
-                    "more would."]
+                    "more devices would hold it."]
     # with full recomputation: without it, 82.7 GB of activations and a 7.2 GB layer gathered whole pass 85.9 GB
     fits = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "2048",
                                     "zero": "3", "act_recompute": "full", "lecture": "1"})
@@ -52,8 +52,8 @@ def test_lecture_mode_keeps_the_published_figures_in_one_line():
     slide and the how-to keep beside the estimate."""
     at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})
     said = [x.value.replace("\\", "") for x in at.caption if x.value.startswith("Published")]
-    assert said == ["Published: Training time 355 years; Device-hours 3.11 million device-hours; Cost $4.6M "
-                    "(Lambda Labs 2020)"]
+    # a figure whose unit names it stands alone (browser review 2026-11-29: "Device-hours 3.11 million device-hours")
+    assert said == ["Published: Training time 355 years; 3.11 million device-hours; Cost $4.6M (Lambda Labs 2020)"]
 
 
 def test_zero_given_alone_that_does_not_fit_is_warned_under_the_headline_too():
