@@ -21,3 +21,11 @@ def test_nan_infinity_and_bools_equal_only_themselves():
     assert stale_fields({"x": 1}, {"x": True}) == ["x"]
     assert stale_fields({"x": math.inf}, {"x": math.inf}) == []
     assert stale_fields({"x": True}, {"x": True}) == []
+
+
+def test_a_small_figure_is_compared_to_itself_not_to_one():
+    """Evidence audit 2026-11-29: the tolerance was 10⁻⁶ × max(1, |a|, |b|), an absolute 10⁻⁶ below 1, so a 0.4% change
+    of the latency engine's 1.9 × 10⁻⁴ s per sequence passed the fits' --check."""
+    assert stale_fields({"x": 1.9e-4 * 1.004}, {"x": 1.9e-4}) == ["x"]
+    assert stale_fields({"x": 8.913290793e-06}, {"x": 8.913313353e-06}) == []  # two runs' last digits (2.5 × 10⁻⁶)
+    assert stale_fields({"x": 0.0}, {"x": 1e-15}) == []
