@@ -207,6 +207,24 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
             f"({hz.sig(full.tokens_per_s)} tokens/s; give the batch or a latency bound to serve so)",)
 
 
+def _speculative_measured_note(result) -> tuple[str, ...]:
+    """With draft tokens, how the step's cost compared with the speculative steps this project measured, beside the
+    naive baseline of the same run (evidence audit 2026-11-29: the note had quoted two published speed-ups "within 3%",
+    no baseline, where the measured steps say the speed-up is overstated)."""
+    if not result.draft_tokens:
+        return ()
+    from estimator.services.measured_speculative import measured_speculative_document
+    d = measured_speculative_document()
+    r, naive = d["ratio"], d["naive_ratio"]
+    on = ", ".join(sorted({row["hardware"] for row in d["rows"]}))
+    batches = sorted({row["batch"] for row in d["rows"]})
+    return (f"speculative steps this project measured ({r['n']} on {on}, batches {batches[0]:,}–{batches[-1]:,}, "
+            f"never fitted; {d['data']}): the step model put a speculative step at {r['geometric_mean_ratio']:.2f}× the "
+            f"plain-step ratio measured (geometric mean; {r['median_factor']:.2f}× off in the median, against "
+            f"{naive['median_factor']:.2f}× for drafts taken as free), so the speed-up here is likely "
+            f"{1 / r['geometric_mean_ratio'] - 1:.0%} too high (`python -m estimator validate --inference`)",)
+
+
 def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None, head_dim=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
@@ -326,7 +344,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
             f"({published.released_bits_source}); served here at {result.bits} bits: {published.released_bits}-bit "
             f"weights serve it near its release ({RELEASED_BITS_HERE})",) + result.notes)
     result = replace(result, notes=result.notes + _one_wider_replica_note(s, profile, fit, result)
-                     + _default_batch_note(s, profile, fit, result))
+                     + _default_batch_note(s, profile, fit, result) + _speculative_measured_note(result))
     bound = inputs.get("tpot_ms")
     # the step's p99 at the centre and at the range's top: the steady TPOT ÷ the share of a p99 bound engines' means
     # hold (ServingFit.server_share, MLPerf Server runs; 1 for one sequence alone or a static batch: p99_share)

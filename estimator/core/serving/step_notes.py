@@ -138,8 +138,7 @@ def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:
             f"the model verifies {count_text(k + 1)} positions of every sequence a step (their FLOPs, the weights and "
             "KV cache read once) and the engine's per-sequence cost is paid per token emitted. No measurement of "
             "speculative decoding is in the engine's fit: the range is the engine's, the acceptance taken as given (a "
-            "draft head's acceptance varies with the task and the sampling); two published speedups of one MTP draft "
-            "token at light load (vLLM, SGLang) are what the step gives within 3% (docs/explanation/serving-model.md)",)
+            "draft head's acceptance varies with the task and the sampling)",)
 
 
 def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: ServingCompute,
