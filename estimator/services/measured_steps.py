@@ -123,7 +123,9 @@ def measured_steps_document() -> dict:
         "method": (f"{len(ms)} training steps this project measured on {', '.join(devices)} "
                    f"({len({m.run for m in ms})} runs; benchmarks/gpu_train_step.py: GPT-3-shaped models in PyTorch, eager "
                    "and compiled, bf16 autocast (the blocks' linear layers in FP8 where the precision says so), "
-                   "FlashAttention, fused AdamW, one micro-batch a step), never fitted: each predicted "
+                   "FlashAttention, fused AdamW, one micro-batch a step), never fitted (but not blind: the step "
+                   "model's GEMM size term became a multiple of the device's roofline ridge after the first H200 steps "
+                   "were seen, commit 256ee9ca, which improved them): each predicted "
                    "by the step model as shipped, its stated range checked; beside it the flat MFU of the same fit "
                    f"({flat_mfu:.1%} of the peak, model FLOPs); every MFU here, measured or predicted, of the peak of the "
                    "step's own precision (an FP8 step's of the FP8 peak, twice bf16's)"),
