@@ -210,3 +210,11 @@ def test_the_memory_model_is_checked_against_the_memory_measured_beside_its_base
     # GPT-3 XL, batch 8 × 2,048 on an H100, eager: 53.5 GB counted, 57.2 GB allocated
     (xl,) = [r for r in DOC["rows"] if r["name"] == "gpt3-xl" and r["hardware"] == "h100-sxm" and r["mode"] == "eager"]
     assert (round(xl["memory_model_gb"], 1), round(xl["peak_memory_gb"], 1)) == (53.5, 57.2)
+
+
+def test_the_measured_steps_say_they_are_not_blind():
+    """Evidence audit 2026-11-29: the step model's GEMM term was redesigned after the first H200 steps were seen (commit
+    256ee9ca, which improved them); `validate` called them only "never fitted", unlike the checks that say so."""
+    from estimator.services.measured_steps import measured_steps_document
+    method = measured_steps_document()["method"]
+    assert "never fitted (but not blind" in method and "256ee9ca" in method
