@@ -23,6 +23,7 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
+from estimator.core.serving.result import ENERGY_RANGES
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
@@ -203,11 +204,15 @@ def _rate(x: float) -> str:
     return f"{hz.sig(x)} tokens/s"
 
 
-def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, help: str | None = None) -> None:
+def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, help: str | None = None,
+                       stated: bool = False) -> None:
+    """A figure and its range bar; ``stated``: a range with no measured coverage, marked as the CLI marks it (an
+    engine's energy nobody measured: ``InferenceResult.energy_range_stated``)."""
     col.metric(label, fmt(value), border=True, help=help)
     if rng is not None and rng[0] is not None and rng[0] != rng[1]:
         # a time's ends in its figure's unit, as the CLI writes them (diff review 2026-11-29: "244 days – 1.49 years")
         low, high = hz.range_ends(fmt, rng[0], rng[1], value) if fmt is hz.duration else (fmt(rng[0]), fmt(rng[1]))
+        high = f"{high}, stated" if stated else high
         style.range_bar(col, low, high, meaning, style.log_position(value, rng[0], rng[1]))
 
 
@@ -238,7 +243,7 @@ def headline(r) -> None:
                        + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
                        hz.joules, meaning, help="power × devices × a token served ÷ batch: the devices' energy, prefill included, "
-                                              "before PUE (what ML.ENERGY measures)")
+                                              "before PUE (what ML.ENERGY measures)", stated=r.energy_range_stated)
     cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
                    help=c.md_escape(r.estimate.assumption("power_w").source, 600))
     # the node at the wall, as the CLI's row (browser review: its note explained a figure the page never showed)
@@ -252,9 +257,10 @@ def headline(r) -> None:
     # serving's energy is the devices' alone, training's (the Estimate page) has the host's share: said in the
     # labels, not only in a note (audit)
     _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.count(r.tokens_per_query), 'token')})",
-                       r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP)
+                       r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP,
+                       stated=r.energy_range_stated)
     _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
-                       meaning, help=DEVICES_ONLY_HELP)
+                       meaning, help=DEVICES_ONLY_HELP, stated=r.energy_range_stated)
     cost_usd, range_usd = r.per_query("cost_usd"), per_q["cost_usd"]
     if cost_usd and hz.per_million_money(cost_usd) and range_usd is not None and None not in range_usd:
         # under a hundredth of a cent, per million queries, as the CLI's money_per writes it (lecturer review
@@ -314,7 +320,8 @@ def total_row(r, meaning: str) -> None:
                                              (f"energy, {DEVICES_ONLY}", "energy_kwh", hz.energy),
                                              (f"CO₂e, {DEVICES_ONLY}", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
         value = r.estimate.wall_clock_s if key == "wall_clock_s" else getattr(r, key)
-        _metric_with_range(col, f"Total {label} ({tokens})", value, r.range[key], fmt, meaning, help=helps[key])
+        _metric_with_range(col, f"Total {label} ({tokens})", value, r.range[key], fmt, meaning, help=helps[key],
+                           stated=key in ENERGY_RANGES and r.energy_range_stated)
 
 
 # The longest scenario line the page shows whole (model, hardware, bits, batch and what set it, layout, beams, draft

@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from estimator.core.base.interval import STATED
 from estimator.core.serving.result import range_basis
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import markdown_escape
@@ -70,9 +71,11 @@ def to_csv(doc: Mapping[str, Any]) -> str:
     tool = doc.get("tool") or {}
     w.writerow(["quantity", "value", "low", "high", "range_basis", *CONTEXT, "tool", "tool_version"])
     same = [*(_cell(doc.get(k)) for k in CONTEXT), _cell(tool.get("name")), _cell(tool.get("version"))]
+    # the energy's ranges stated where the JSON says so (an engine whose device energy nobody measured)
+    energy_stated = (doc.get("range_basis") or {}).get("joules_per_output_token") == STATED
     for path, value, low, high in quantities(doc):
         # what the range rests on, as training's CSV says it: "stated" for the footprint's (no measured coverage)
-        basis = "" if low is None else range_basis(path.rsplit(".", 1)[-1])
+        basis = "" if low is None else range_basis(path.rsplit(".", 1)[-1], energy_stated)
         w.writerow([path, _cell(value), _cell(low), _cell(high), basis, *same])
     return buf.getvalue()
 

@@ -76,7 +76,9 @@ def per_million(result) -> str:
         x, rng = result.per_token(key), result.range["per_token"].get(key)
         if x is None:
             return None
-        ends = "" if rng is None or None in rng else f" ({' – '.join(hz.range_ends(fmt, *(v * MILLION_TOKENS for v in rng)))})"
+        stated = ", stated" if key != "cost_usd" and result.energy_range_stated else ""  # no measured coverage
+        ends = ("" if rng is None or None in rng else
+                f" ({' – '.join(hz.range_ends(fmt, *(v * MILLION_TOKENS for v in rng)))}{stated})")
         return f"{fmt(x * MILLION_TOKENS)}{ends}"
     return ", ".join(x for x in (at("cost_usd", hz.money), at("energy_kwh", hz.energy), at("co2e_kg", hz.co2e)) if x)
 

@@ -95,3 +95,27 @@ def test_a_draft_says_how_the_measured_speculative_steps_compare_beside_their_ba
             f"{1 / d['ratio']['geometric_mean_ratio'] - 1:.0%} too high")
     assert said in " ".join(out.split())
     assert "speculative steps this project measured" not in _table(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9")
+
+
+def test_an_engines_unmeasured_energy_range_is_marked_stated(capsys):
+    """Evidence audit 2026-11-29: the default engine's J/token range (the wider of its time's and vllm-2024's: no device
+    energy of this engine was measured) was exported and printed as an 80% prediction interval."""
+    d = _json(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9")
+    assert d["engine"] == "optimized-2024"
+    assert d["range_basis"]["joules_per_output_token"] == d["range_basis"]["energy_kwh"] == "stated"
+    assert d["range_basis"]["per_query"]["co2e_kg"] == "stated" and d["range_basis"]["tokens_per_s"] == "prediction"
+    assert d["range_basis"]["cost_usd"] == "prediction"  # priced per device-hour: the time's range
+    out = _table(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9")
+    row = next(x for x in out.splitlines() if x.startswith("energy per output token"))
+    assert ", stated) on the devices" in row
+    # an engine whose energy was measured (ML.ENERGY), or a power given: the interval's basis as before
+    measured = _json(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9", "--engine", "vllm-2024")
+    assert measured["range_basis"]["joules_per_output_token"] == "prediction"
+    given = _json(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9", "--power-w", "500")
+    assert given["range_basis"]["joules_per_output_token"] == "prediction"
+    import csv
+    import io
+    from estimator.cli.main import main
+    assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e9", "--format", "csv"]) == 0
+    rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["joules_per_output_token"]["range_basis"] == "stated" and rows["tokens_per_s"]["range_basis"] == "prediction"

@@ -40,7 +40,7 @@ OPTIMIZED_RANGE_MEANING = ("{level:.0%} intervals from the out-of-sample residua
                            "model and each device counted once (fitted on {n} results and published times of {models} "
                            "models); held out by model they held {held} of its Offline results "
                            "(`python -m estimator validate --inference`); energy's range is the wider of the time's and "
-                           "vllm-2024's measured one, as no device energy of this engine was measured; memory is exact "
+                           "vllm-2024's measured one, as no device energy of this engine was measured (marked stated); memory is exact "
                            "arithmetic; outside those devices and models the intervals are likely too narrow")
 # where the engine's interval was checked on later runs of newer models and GPUs (fit-serving writes the share)
 OPTIMIZED_NEWER = ("; on the {runs} later runs of newer models and GPUs, each model's runs left out of the range's "

@@ -20,11 +20,19 @@ from estimator.core.training.estimate import Estimate
 # the rest are the engine's fitted intervals.
 STATED_RANGES = ("embodied_co2e_kg", "water_l")
 EXACT_RANGES = ("memory_gb",)
+# The engines whose device energy was measured (ML.ENERGY's Zeus readings: vllm-2024 and eager-2023, each with its
+# J/token coverage in `validate --inference`); another engine's energy range is borrowed (the optimised engine's the
+# wider of its time's and vllm-2024's, the latency engine's unchecked), so it is stated, not an interval whose coverage
+# was measured (evidence audit 2026-11-29), unless the power is given (the energy is then the time's range × it)
+ENERGY_MEASURED_ENGINES = ("vllm-2024", "eager-2023")
+ENERGY_RANGES = ("joules_per_output_token", "energy_kwh", "co2e_kg")
 
 
-def range_basis(key: str) -> str:
+def range_basis(key: str, energy_stated: bool = False) -> str:
     """The basis of the range of the quantity named ``key`` (its last name in the JSON: ``per_query.water_l``'s is
-    ``water_l``'s)."""
+    ``water_l``'s); ``energy_stated``: the energy's ranges are stated (``InferenceResult.energy_range_stated``)."""
+    if energy_stated and key in ENERGY_RANGES:
+        return STATED
     return STATED if key in STATED_RANGES else EXACT if key in EXACT_RANGES else PREDICTION
 
 
@@ -203,6 +211,13 @@ class InferenceResult:
         x = self.per_token(key)
         return None if x is None else x * self.tokens_per_query
 
+    @property
+    def energy_range_stated(self) -> bool:
+        """Whether the energy's ranges (J/token, energy, CO₂e) are stated: an engine whose device energy nobody
+        measured (``ENERGY_MEASURED_ENGINES``), its power not given."""
+        power = self.estimate.assumption("power_w")
+        return self.engine not in ENERGY_MEASURED_ENGINES and not (power is not None and power.origin == "user")
+
     def to_dict(self) -> dict:
         keys = ("energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
         rng = {k: (None if v is None else list(v)) if not isinstance(v, dict) else
@@ -243,8 +258,8 @@ class InferenceResult:
             "tokens_per_query": self.tokens_per_query,
             "per_query": {k: self.per_query(k) for k in keys},
             "range": rng, "range_level": self.level, "range_meaning": self.range_meaning,
-            "range_basis": {k: {kk: range_basis(kk) for kk in v} if isinstance(v, dict) else range_basis(k)
-                            for k, v in rng.items()},
+            "range_basis": {k: {kk: range_basis(kk, self.energy_range_stated) for kk in v} if isinstance(v, dict)
+                            else range_basis(k, self.energy_range_stated) for k, v in rng.items()},
             # the embodied carbon's and the water's assumptions are the footprint's (the serving's own ranges)
             "assumptions": {**{a.name: a.to_dict() for a in self.estimate.assumptions if a.name not in FOOTPRINT_ASSUMPTIONS},
                             **({} if self.footprint is None else
