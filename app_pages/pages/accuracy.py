@@ -242,6 +242,31 @@ def step_section() -> None:
                                         "Median range (×/÷)": lambda x: f"{x:.2f}"}), width="stretch")
     measured_steps_part()
     later_layouts_part()
+    whole_runs_part()
+
+
+def whole_runs_part() -> None:
+    """The step path's run time and its range against published whole runs, beside the 30% rule (`validate`'s)."""
+    from estimator.services.whole_runs import whole_runs_document
+    t = whole_runs_document()
+    s = t["scored"]
+    st.subheader("On published whole runs", anchor=False)
+    st.markdown(c.md_escape(
+        f"{t['method']}. Of the {s['runs']} runs not among the fitted layouts its {t['level']:.0%} range holds "
+        f"{s['inside']}: they took a median {1 / s['median_ratio']:.1f}× the step path's time (off by "
+        f"{s['median_factor']:.2f}×, the 30% rule {s['rule_median_factor']:.2f}×), a tuned stack's steps being faster "
+        f"than a whole run as its team ran it; the utilisation fitted to whole runs (an estimate from the FLOPs) is the "
+        f"figure for that. `{t['data']}`", limit=1400))
+    table = pd.DataFrame({
+        "Run": [r["run_id"] for r in t["rows"]],
+        "Devices": [f"{r['devices']:,}{'' if r['devices_published'] else ' (assumed)'}" for r in t["rows"]],
+        "Published device-hours": [r["published_device_hours"] for r in t["rows"]],
+        "Step path": [r["step_device_hours"] for r in t["rows"]],
+        "Inside": ["in the step fit" if r["in_step_fit"] else "yes" if r["inside"] else "no" for r in t["rows"]],
+        "30% rule": [r["rule_device_hours"] for r in t["rows"]]})
+    hours = lambda x: f"{x:,.0f}"  # noqa: E731
+    c.dataframe(c.number_table(table, {"Published device-hours": hours, "Step path": hours, "30% rule": hours}),
+                width="stretch", height="content")
 
 
 # The later layouts' "Inside" column, in px: "not scored (a variant of the device)" whole at the app's 14 px text

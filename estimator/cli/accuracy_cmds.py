@@ -24,6 +24,7 @@ from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.fit_check import check_fit
 from estimator.services.later_layouts import inside_words, later_layouts_document
 from estimator.services.measured_steps import measured_steps_document, memory_words, precision_gain_words
+from estimator.services.whole_runs import whole_runs_document
 
 
 def _table(header, rows) -> str:
@@ -408,6 +409,27 @@ def later_ratios_text(t: dict) -> str:
             + _table(["group", "ratio", "measured", "step model", "off by", "flat MFU", "off by"], rows))
 
 
+def whole_runs_text(t: dict) -> str:
+    """The step path's run time and its 80% range against published whole runs, beside the 30% rule."""
+    s, pub, ass, fit = t["scored"], t["devices_published"], t["devices_assumed"], t["in_step_fit"]
+
+    def part(x, what):
+        return (f"{what} ({x['runs']}): {x['inside']} inside, the step path's device-hours {x['median_ratio']:.2f}× the "
+                f"published in the median (off by {x['median_factor']:.2f}×; the 30% rule {x['rule_median_factor']:.2f}×)")
+    rows = [[r["run_id"], r["model"], f"{r['devices']:,}{'' if r['devices_published'] else ' (assumed)'}", r["hardware"],
+             f"{r['published_device_hours']:,.0f}", f"{r['step_device_hours']:,.0f}",
+             f"{r['range_device_hours'][0]:,.0f}–{r['range_device_hours'][1]:,.0f}",
+             "in step fit" if r["in_step_fit"] else ("yes" if r["inside"] else "no"), f"{r['ratio']:.2f}",
+             f"{r['rule_ratio']:.2f}", f"{r['mfu']:.0%}"] for r in t["rows"]]
+    return (f"\nThe step path's run time against published whole runs, never fitted ({t['data']}): {t['method']}. "
+            f"Scored, {part(s, 'runs not among the fitted layouts')}: the range, calibrated on layouts' step throughput "
+            f"and the goodput's stated spread, holds few whole runs, which took longer than a tuned stack's steps; "
+            f"{part(pub, 'devices published')}; {part(ass, 'devices assumed')}; listed, not scored, "
+            f"{part(fit, 'among the fitted layouts')}.\n"
+            + _table(["run", "model", "devices", "GPU", "published h", "step path h", f"{t['level']:.0%} range",
+                      "inside", "step ÷ published", "30% rule ÷ published", "MFU"], rows))
+
+
 def cmd_validate(args):
     if getattr(args, "inference", False):
         return validate_inference(args)
@@ -415,7 +437,7 @@ def cmd_validate(args):
     doc = accuracy.validation_document()
     # the step model's figures (issue 53), cross-validated by source on published layouts, beside its flat-MFU baseline
     doc = {**doc, "step_model": plan_service.cross_validated(), "measured_training_steps": measured_steps_document(),
-           "later_layouts": later_layouts_document()}
+           "later_layouts": later_layouts_document(), "whole_runs_step_path": whole_runs_document()}
     if (level := _json_or_level(args, doc)) is None:
         return
     print(f"Device-hours of each run predicted from {accuracy.PREDICTED_FROM}, out of sample: {doc['method']}.")
@@ -427,6 +449,7 @@ def cmd_validate(args):
     print(step_model_text(doc["step_model"]))
     print(measured_steps_text(doc["measured_training_steps"]))
     print(later_layouts_text(doc["later_layouts"]))
+    print(whole_runs_text(doc["whole_runs_step_path"]))
     ny = doc["without_year"]
     print(f"Without the run's year (how `estimate` predicts when no --year is given; it changes the "
           f"{ny['folds_using_year']} of {ny['n_runs']} folds whose chosen fit uses the years since release): median factor "

@@ -30,3 +30,15 @@ def test_the_page_shows_the_later_layouts_beside_the_flat_mfu():
     assert "the step model's ratio is 1.17× off the measured one in the median (5 of 11 within 1.10×)" in text
     ratios = next(df.value for df in at.dataframe if "Ratio" in df.value.columns)
     assert len(ratios) == 11 and list(ratios["Measured"]) == [p["measured_ratio"] for p in doc["ratios"]["rows"]]
+
+
+def test_the_page_shows_the_step_paths_check_on_whole_runs():
+    """Evidence audit 2026-11-29: `validate` reports the step path's range on published whole runs; the page too."""
+    from estimator.services.whole_runs import whole_runs_document
+    at = shared_page("accuracy")
+    doc = whole_runs_document()
+    assert any(h.value == "On published whole runs" for h in at.subheader)
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert f"Of the 10 runs not among the fitted layouts its 80% range holds 1" in text
+    table = next(df.value for df in at.dataframe if "Step path" in df.value.columns)
+    assert list(table["Run"]) == [r["run_id"] for r in doc["rows"]] and list(table["Inside"])[:2] == ["in the step fit"] * 2

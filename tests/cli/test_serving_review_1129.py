@@ -115,6 +115,7 @@ def test_an_engines_unmeasured_energy_range_is_marked_stated(capsys):
     assert given["range_basis"]["joules_per_output_token"] == "prediction"
     import csv
     import io
+
     from estimator.cli.main import main
     assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e9", "--format", "csv"]) == 0
     rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}

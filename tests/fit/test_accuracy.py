@@ -184,9 +184,11 @@ def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(ca
     from estimator.services import plan as plan_service
     from estimator.services.later_layouts import later_layouts_document
     from estimator.services.measured_steps import measured_steps_document
+    from estimator.services.whole_runs import whole_runs_document
     assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": plan_service.cross_validated(),
                                "measured_training_steps": json.loads(json.dumps(measured_steps_document())),
-                               "later_layouts": json.loads(json.dumps(later_layouts_document()))}
+                               "later_layouts": json.loads(json.dumps(later_layouts_document())),
+                               "whole_runs_step_path": json.loads(json.dumps(whole_runs_document()))}
     assert err == ""  # nothing after it
     [err] = said_before
     if tty:
@@ -216,7 +218,10 @@ def test_validate_json_is_numbers_only(capsys):
                  "data", "mode", "modes", "precision",
                  # the later published layouts': their sources, each row's id, model, layout in words and recomputation
                  "citations", "row_id", "model", "layout", "recompute_published", "recompute_less",
-                 "recompute_more", "compare_group", "reference"}
+                 "recompute_more", "compare_group", "reference",
+                 # the published whole runs' (the step path's check): each run's id, what was stated, where it was
+                 # published and which fitted source holds its layouts
+                 "run_id", "stated", "citation", "step_fit_source"}
 
     def walk(x, key=""):
         if isinstance(x, dict):

@@ -58,8 +58,12 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 WHOLE_RUN_SOURCE = "Microsoft's Phi-3 model cards"
 WHOLE_RUN_LONGER = (f"published whole runs can take longer: Phi-3's on 512 H100s ({WHOLE_RUN_SOURCE}) "
                     "took 1.6–2.2× it, 1.2–1.4× a flat 30% of peak's")
-WHOLE_RUN_COMMAND = "python -m research.whole_runs_step_path"  # what measures it
-WHOLE_RUN_CAVEAT = f"the time is a tuned stack's, and {WHOLE_RUN_LONGER}, `{WHOLE_RUN_COMMAND}`"
+# what measures it: `validate`'s check of the step path against published whole runs (services/whole_runs.py), whose
+# range holds few of them (evidence audit 2026-11-29: the range had been called an 80% interval with no coverage on
+# whole runs measured; tests/services/test_whole_runs.py holds "few" to the figures)
+WHOLE_RUN_COMMAND = "python -m estimator validate"
+WHOLE_RUN_CAVEAT = (f"the time is a tuned stack's, and {WHOLE_RUN_LONGER}; on published whole runs the range holds few, "
+                    f"its coverage there `{WHOLE_RUN_COMMAND}` reports")
 STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the time's from the step model's errors "
                       "on published training layouts held out by source and the goodput's stated range (`python -m "
                       "estimator validate` measures the step model's coverage; "
