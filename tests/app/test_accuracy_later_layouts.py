@@ -39,6 +39,6 @@ def test_the_page_shows_the_step_paths_check_on_whole_runs():
     doc = whole_runs_document()
     assert any(h.value == "On published whole runs" for h in at.subheader)
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
-    assert f"Of the 10 runs not among the fitted layouts its 80% range holds 1" in text
+    assert "Of the 10 runs not among the fitted layouts its 80% range holds 1" in text
     table = next(df.value for df in at.dataframe if "Step path" in df.value.columns)
     assert list(table["Run"]) == [r["run_id"] for r in doc["rows"]] and list(table["Inside"])[:2] == ["in the step fit"] * 2
