@@ -628,6 +628,11 @@ def _load_fit(engine: str) -> ServingFit:
             fit = replace(fit, held_out_coverage=float(held))
         elif "held_out_coverage" in section:
             fit = replace(fit, held_out_coverage=float(section["held_out_coverage"]))
+        if profile.fit_key == "optimized_engine":  # the least by-group coverage of its held-out validation
+            v = section["validation"]
+            groups = [v[by][scenario]["model"]["interval_coverage_by_model"] for by in ("by_model", "by_hardware")
+                      for scenario in v[by]]
+            fit = replace(fit, held_out_group_coverage=float(min(groups)))
         # a p99 TPOT bound's share the engine's mean holds (MLPerf Server runs; ServingFit.server_share)
         share = data.get("optimized_engine", {}).get("server_share")
         if share is not None:

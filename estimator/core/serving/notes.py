@@ -38,7 +38,8 @@ ENGINE_FITTED_TO = {"vllm-2024": ("fitted to vLLM (2024) and FastChat measuremen
 OPTIMIZED_RANGE_MEANING = ("{level:.0%} intervals from the out-of-sample residuals of MLPerf Inference results held out "
                            "by model and by hardware and of TensorRT-LLM's later published runs (never fitted), each "
                            "model and each device counted once (fitted on {n} results and published times of {models} "
-                           "models); held out by model they held {held} of its Offline results "
+                           "models); held out by model they held {held} of its Offline results, each model's or device's "
+                           "averaged alike at least {least} over both scenarios and both ways of holding out "
                            "(`python -m estimator validate --inference`); energy's range is the wider of the time's and "
                            "vllm-2024's measured one, as no device energy of this engine was measured (marked stated); memory is exact "
                            "arithmetic; outside those devices and models the intervals are likely too narrow")

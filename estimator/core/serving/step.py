@@ -304,6 +304,10 @@ class ServingFit:
     source: str = ""
     engine: str = "vllm-2024"        # whose costs these are (ENGINES)
     held_out_coverage: float | None = None  # the share of held-out measurements its interval held (where measured)
+    # the least share its interval held, each held-out group (a model, a device) averaged alike, over the scenarios and
+    # the ways it was held out (the optimised engine's; evidence audit 2026-11-29: the best-looking figure alone was
+    # quoted); None: not measured so
+    held_out_group_coverage: float | None = None
     # the share of later runs of newer models and GPUs, never fitted, its interval held, and how many (where checked)
     newer_coverage: float | None = None
     newer_runs: int = 0

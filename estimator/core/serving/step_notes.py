@@ -325,7 +325,8 @@ def range_meaning(fit: ServingFit, power_given: bool, footprint: bool = True) ->
         held = f"{round(fit.held_out_coverage * fit.n_configs)} of {fit.n_configs}"
     meaning = {"latency": LATENCY_RANGE_MEANING, "optimized-2024": OPTIMIZED_RANGE_MEANING,
                "eager-2023": EAGER_RANGE_MEANING}.get(fit.engine, RANGE_MEANING).format(
-        level=fit.level, n=fit.n_configs, models=fit.n_models, held=held)
+        level=fit.level, n=fit.n_configs, models=fit.n_models, held=held,
+        least="a share nobody measured" if fit.held_out_group_coverage is None else f"{fit.held_out_group_coverage:.0%}")
     if fit.engine == "optimized-2024" and fit.newer_coverage is not None:
         short = f", short of {fit.level:.0%}" if round(fit.newer_coverage, 2) < fit.level else ""
         meaning += OPTIMIZED_NEWER.format(runs=fit.newer_runs, newer=f"{fit.newer_coverage:.0%}", short=short)
