@@ -23,7 +23,6 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.result import ENERGY_RANGES
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
@@ -207,7 +206,7 @@ def _rate(x: float) -> str:
 def _metric_with_range(col, label: str, value: float, rng, fmt, meaning: str, help: str | None = None,
                        stated: bool = False) -> None:
     """A figure and its range bar; ``stated``: a range with no measured coverage, marked as the CLI marks it (an
-    engine's energy nobody measured: ``InferenceResult.energy_range_stated``)."""
+    engine's energy nobody measured, a cost per kWh with it: ``InferenceResult.stated_ranges``)."""
     col.metric(label, fmt(value), border=True, help=help)
     if rng is not None and rng[0] is not None and rng[0] != rng[1]:
         # a time's ends in its figure's unit, as the CLI writes them (diff review 2026-11-29: "244 days – 1.49 years")
@@ -243,7 +242,8 @@ def headline(r) -> None:
                        + ("" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
                        hz.joules, meaning, help="power × devices × a token served ÷ batch: the devices' energy, prefill included, "
-                                              "before PUE (what ML.ENERGY measures)", stated=r.energy_range_stated)
+                                              "before PUE (what ML.ENERGY measures)",
+                       stated="joules_per_output_token" in r.stated_ranges)
     cols[3].metric("Power per device", hz.power(r.power_w_per_device), border=True,
                    help=c.md_escape(r.estimate.assumption("power_w").source, 600))
     # the node at the wall, as the CLI's row (browser review: its note explained a figure the page never showed)
@@ -258,17 +258,19 @@ def headline(r) -> None:
     # labels, not only in a note (audit)
     _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.count(r.tokens_per_query), 'token')})",
                        r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP,
-                       stated=r.energy_range_stated)
+                       stated="energy_kwh" in r.stated_ranges)
     _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,
-                       meaning, help=DEVICES_ONLY_HELP, stated=r.energy_range_stated)
+                       meaning, help=DEVICES_ONLY_HELP, stated="co2e_kg" in r.stated_ranges)
     cost_usd, range_usd = r.per_query("cost_usd"), per_q["cost_usd"]
     if cost_usd and hz.per_million_money(cost_usd) and range_usd is not None and None not in range_usd:
         # under a hundredth of a cent, per million queries, as the CLI's money_per writes it (lecturer review
         # 2026-11-27: "$6.8 × 10⁻⁵" beside "$0.00011" on another setting)
         _metric_with_range(cols[2], "Cost per million queries", cost_usd * hz.MILLION,
-                           tuple(x * hz.MILLION for x in range_usd), hz.money, meaning)
+                           tuple(x * hz.MILLION for x in range_usd), hz.money, meaning,
+                           stated="cost_usd" in r.stated_ranges)
     else:
-        _metric_with_range(cols[2], "Cost per query", cost_usd, range_usd, hz.money, meaning)
+        _metric_with_range(cols[2], "Cost per query", cost_usd, range_usd, hz.money, meaning,
+                           stated="cost_usd" in r.stated_ranges)
     if line := per_million(r):  # as price lists quote serving, the CLI's row word for word
         st.caption(c.md_escape(f"Per million output tokens, {DEVICES_ONLY} (PUE included): {line}", 400))
     if not lecture and (rows := footprint_rows(r)):
@@ -321,7 +323,7 @@ def total_row(r, meaning: str) -> None:
                                              (f"CO₂e, {DEVICES_ONLY}", "co2e_kg", hz.co2e), ("cost", "cost_usd", hz.money))):
         value = r.estimate.wall_clock_s if key == "wall_clock_s" else getattr(r, key)
         _metric_with_range(col, f"Total {label} ({tokens})", value, r.range[key], fmt, meaning, help=helps[key],
-                           stated=key in ENERGY_RANGES and r.energy_range_stated)
+                           stated=key in r.stated_ranges)
 
 
 # The longest scenario line the page shows whole (model, hardware, bits, batch and what set it, layout, beams, draft

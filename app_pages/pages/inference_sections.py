@@ -25,6 +25,14 @@ def _g4(x: float) -> str:
 _whole = "{:.0f}".format
 
 
+def range_words(r) -> str:
+    """What the techniques' energy ranges are: the engine's 80% range, or a stated one where nobody measured its energy
+    (review 2026-11-29: "the 80% range" under the default engine's stated energy ranges)."""
+    if "energy_kwh" in r.stated_ranges:
+        return f"stated range (the time's {r.level:.0%} range; the energy's, no measured coverage)"
+    return f"{r.level:.0%} range"
+
+
 def technique_section(report, r, lecture: bool = False) -> None:
     """Each technique's figures: the table and its CSV, the chart of energy per query; in lecture mode the chart
     alone (review 2026-11-27: the lecture view kept the table and its download)."""
@@ -32,7 +40,7 @@ def technique_section(report, r, lecture: bool = False) -> None:
     if lecture:
         charts.render_chart(savings_chart(df), grows=True)
         st.caption(f"Energy per query on the baseline's devices ({report.techniques[0].label}); bars: the "
-                   f"{r.level:.0%} range; * an illustrative setting.")
+                   f"{range_words(r)}; * an illustrative setting.")
         return
     # (key, label, format, help): the numbers written by number_table, so a device without a price
     # shows "n/a" for the cost columns, not "None"
@@ -70,7 +78,7 @@ def technique_section(report, r, lecture: bool = False) -> None:
                        help="The table's numbers unformatted, each with the low and high ends of its range.")
     charts.render_chart(savings_chart(df), grows=True)
     st.caption(f"Savings are against the baseline row ({report.techniques[0].label}), not the model served. "
-               f"Low and high: the {r.level:.0%} range. The chart holds every technique to the baseline's devices (the "
+               f"Low and high: the {range_words(r)}. The chart holds every technique to the baseline's devices (the "
                "same-devices column); * marks an illustrative setting. "
                f"{compression.ILLUSTRATIVE_NOTE}")
 

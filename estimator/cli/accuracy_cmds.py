@@ -414,6 +414,8 @@ def whole_runs_text(t: dict) -> str:
     s, pub, ass, fit = t["scored"], t["devices_published"], t["devices_assumed"], t["in_step_fit"]
 
     def part(x, what):
+        if not x["runs"]:
+            return f"{what}: none"
         return (f"{what} ({x['runs']}): {x['inside']} inside, the step path's device-hours {x['median_ratio']:.2f}× the "
                 f"published in the median (off by {x['median_factor']:.2f}×; the 30% rule {x['rule_median_factor']:.2f}×)")
     rows = [[r["run_id"], r["model"], f"{r['devices']:,}{'' if r['devices_published'] else ' (assumed)'}", r["hardware"],

@@ -42,7 +42,7 @@ INPUT_KEYS = ("utilization",) + SITE_INPUTS + ("sparsity", "student_params", "to
 def _rng(fmt, pair, centre: float | None = None, stated: bool = False) -> str:
     """" (low – high)" beside a figure; a time's in the figure's unit where ``centre`` is given (serving review
     2026-11-29: "351 days (0.669 years – 1.49 years)"); ``stated``: a range with no measured coverage, marked so as the
-    footprint's are (an engine's energy nobody measured: ``InferenceResult.energy_range_stated``)."""
+    footprint's are (an engine's energy nobody measured, a cost per kWh with it: ``InferenceResult.stated_ranges``)."""
     if pair is None or None in pair:
         return ""
     return f" ({' – '.join(hz.range_ends(fmt, *pair, centre))}{', stated' if stated else ''})"
@@ -76,12 +76,12 @@ def total_rows(r) -> list[tuple[str, str]]:
         (f"total time, one replica ({tokens})",
          f"{hz.duration(e.wall_clock_s)}{_rng(hz.duration, rg['wall_clock_s'], e.wall_clock_s)}: {one_replica(r)}"),
         (f"total, {DEVICES_ONLY} ({tokens})",
-         f"{hz.energy(r.energy_kwh)}{_rng(hz.energy, rg['energy_kwh'], stated=r.energy_range_stated)}, "
-         f"{hz.co2e(r.co2e_kg)}{_rng(hz.co2e, rg['co2e_kg'], stated=r.energy_range_stated)}: "
+         f"{hz.energy(r.energy_kwh)}{_rng(hz.energy, rg['energy_kwh'], stated='energy_kwh' in r.stated_ranges)}, "
+         f"{hz.co2e(r.co2e_kg)}{_rng(hz.co2e, rg['co2e_kg'], stated='co2e_kg' in r.stated_ranges)}: "
          f"{DEVICES_ONLY_MEANING}"),
         # priced by the kWh, the cost is the devices' energy's too (review)
         (f"total cost{', ' + DEVICES_ONLY if e.assumption('electricity_usd_per_kwh') else ''} ({tokens})",
-         f"{hz.money(r.cost_usd)}{_rng(hz.money, rg['cost_usd'])}"),
+         f"{hz.money(r.cost_usd)}{_rng(hz.money, rg['cost_usd'], stated='cost_usd' in r.stated_ranges)}"),
     ]
 
 
@@ -98,7 +98,7 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
     per_query = hz.money_per(cost) if priced else f"{hz.energy(b.per_query('energy_kwh'))} per query"
     rows = [(f"{BASELINE}: {base.label}",
              f"{hz.joules(b.joules_per_output_token)}"
-             f"{_rng(hz.joules, rg['joules_per_output_token'], stated=b.energy_range_stated)} and "
+             f"{_rng(hz.joules, rg['joules_per_output_token'], stated='joules_per_output_token' in b.stated_ranges)} and "
              f"{hz.token_time(b.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])} per "
              f"output token (batch {hz.count(b.batch_size)}"
              + (f" per replica × {hz.whole(b.replicas)} replicas" if b.replicas > 1 else "")
@@ -191,7 +191,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
                        + ("" if r.devices == 1 else (" on both devices" if r.devices == 2 else f" on all {hz.whole(r.devices)} devices"))),
         ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"
-                                    f"{_rng(hz.joules, rg['joules_per_output_token'], stated=r.energy_range_stated)} "
+                                    f"{_rng(hz.joules, rg['joules_per_output_token'], stated='joules_per_output_token' in r.stated_ranges)} "
                                     "on the devices "
                                     f"({hz.power(r.power_w_per_device)} each), before PUE"),
         # serving's energy is the devices' alone (as measured), training's has the host's share: said in
@@ -200,9 +200,10 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
         *footprint_rows(r),
         (f"per query, {DEVICES_ONLY} (PUE included)",
          f"{hz.energy(r.per_query('energy_kwh'))}"
-         f"{_rng(hz.energy, rg['per_query']['energy_kwh'], stated=r.energy_range_stated)}, "
-         f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'], stated=r.energy_range_stated)}, "
-         f"{hz.money(r.per_query('cost_usd'))}{_rng(hz.money, rg['per_query']['cost_usd'])}"),
+         f"{_rng(hz.energy, rg['per_query']['energy_kwh'], stated='energy_kwh' in r.stated_ranges)}, "
+         f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'], stated='co2e_kg' in r.stated_ranges)}, "
+         f"{hz.money(r.per_query('cost_usd'))}"
+         f"{_rng(hz.money, rg['per_query']['cost_usd'], stated='cost_usd' in r.stated_ranges)}"),
         *([(f"per million output tokens, {DEVICES_ONLY} (PUE included)", line)] if (line := per_million(r)) else []),
         *total_rows(r),
         *site_used(r),

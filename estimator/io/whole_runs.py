@@ -17,6 +17,7 @@ from pathlib import Path
 
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles, load_sources
+from estimator.io.layouts_data import load_step_fit
 from estimator.io.serving_data import load_catalog
 
 WHOLE_RUNS_PATH = DATA_DIR / "whole_runs_step_path.csv"
@@ -56,6 +57,7 @@ def load_whole_runs(path: Path | None = None) -> tuple[WholeRun, ...]:
 def _load(path: Path) -> tuple[WholeRun, ...]:
     rows, fail = safe_read.read_data_csv(path, COLUMNS)
     profiles, catalog, sources = default_profiles(), load_catalog(), load_sources()
+    fitted_sources = set(load_step_fit()["sources_used"])
     out, seen = [], set()
     for line, r in rows:
         values = safe_read.positive_numbers(r, ("tokens", "devices", "published_device_hours"), ("devices",), line,
@@ -81,6 +83,9 @@ def _load(path: Path) -> tuple[WholeRun, ...]:
                  "write the precision the run computed in")
         if r["devices_published"] not in YES_NO:
             fail(f"line {line}: devices_published {r['devices_published']!r} is not yes or no", "write yes or no")
+        if (r["step_fit_source"] or "").strip() and r["step_fit_source"].strip() not in fitted_sources:
+            fail(f"line {line}: step_fit_source {r['step_fit_source']!r} is not a source of the step fit "
+                 f"({', '.join(sorted(fitted_sources))})", "name the fit's source, or leave it empty")
         if r["source"] not in sources:
             fail(f"line {line}: source {r['source']!r} is not a key of estimator/data/sources.toml", "cite a source key")
         out.append(WholeRun(r["run_id"], r["model"], values["tokens"], int(values["devices"]),

@@ -71,11 +71,15 @@ def to_csv(doc: Mapping[str, Any]) -> str:
     tool = doc.get("tool") or {}
     w.writerow(["quantity", "value", "low", "high", "range_basis", *CONTEXT, "tool", "tool_version"])
     same = [*(_cell(doc.get(k)) for k in CONTEXT), _cell(tool.get("name")), _cell(tool.get("version"))]
-    # the energy's ranges stated where the JSON says so (an engine whose device energy nobody measured)
-    energy_stated = (doc.get("range_basis") or {}).get("joules_per_output_token") == STATED
+    # the serving quantities whose ranges the JSON marks stated (an engine's energy nobody measured; a cost per kWh
+    # with it), for the serving's own rows: not training's, nor the break-even's (review 2026-11-29)
+    basis_of = doc.get("range_basis") or {}
+    stated = tuple(k for k in ("joules_per_output_token", "energy_kwh", "co2e_kg", "cost_usd")
+                   if basis_of.get(k) == STATED)
     for path, value, low, high in quantities(doc):
         # what the range rests on, as training's CSV says it: "stated" for the footprint's (no measured coverage)
-        basis = "" if low is None else range_basis(path.rsplit(".", 1)[-1], energy_stated)
+        own = not path.startswith(("training.", "break_even."))
+        basis = "" if low is None else range_basis(path.rsplit(".", 1)[-1], stated if own else ())
         w.writerow([path, _cell(value), _cell(low), _cell(high), basis, *same])
     return buf.getvalue()
 

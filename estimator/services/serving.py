@@ -217,12 +217,15 @@ def _speculative_measured_note(result) -> tuple[str, ...]:
     d = measured_speculative_document()
     r, naive = d["ratio"], d["naive_ratio"]
     on = ", ".join(sorted({row["hardware"] for row in d["rows"]}))
+    shapes = ", ".join(sorted({row["model"] for row in d["rows"]}))
     batches = sorted({row["batch"] for row in d["rows"]})
-    return (f"speculative steps this project measured ({r['n']} on {on}, batches {batches[0]:,}–{batches[-1]:,}, "
-            f"never fitted; {d['data']}): the step model put a speculative step at {r['geometric_mean_ratio']:.2f}× the "
-            f"plain-step ratio measured (geometric mean; {r['median_factor']:.2f}× off in the median, against "
-            f"{naive['median_factor']:.2f}× for drafts taken as free), so the speed-up here is likely "
-            f"{1 / r['geometric_mean_ratio'] - 1:.0%} too high (`python -m estimator validate --inference`)",)
+    # one decoder's measurement, said as such (review 2026-11-29: it read as this scenario's "here")
+    return (f"speculative steps this project measured ({r['n']} on {on}, a decoder shaped as {shapes}, batches "
+            f"{batches[0]:,}–{batches[-1]:,}, judged by the {d['engine']} engine, never fitted; {d['data']}): the step "
+            f"model put a speculative step at {r['geometric_mean_ratio']:.2f}× the plain-step ratio measured (geometric "
+            f"mean; {r['median_factor']:.2f}× off in the median, against {naive['median_factor']:.2f}× for drafts taken "
+            f"as free), so on that decoder its speed-ups were about {r['median_factor'] - 1:.0%} too high "
+            "(`python -m estimator validate --inference`)",)
 
 
 def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,

@@ -76,7 +76,7 @@ def per_million(result) -> str:
         x, rng = result.per_token(key), result.range["per_token"].get(key)
         if x is None:
             return None
-        stated = ", stated" if key != "cost_usd" and result.energy_range_stated else ""  # no measured coverage
+        stated = ", stated" if key in result.stated_ranges else ""  # no measured coverage
         ends = ("" if rng is None or None in rng else
                 f" ({' – '.join(hz.range_ends(fmt, *(v * MILLION_TOKENS for v in rng)))}{stated})")
         return f"{fmt(x * MILLION_TOKENS)}{ends}"
@@ -132,10 +132,11 @@ def bars_short(r) -> str:
     held = serving_data.load_serving_fit(r.engine).held_out_coverage
     if r.engine == "latency":
         return (f"{r.level:.0%} intervals from published latency benchmarks: they held {held:.0%} of held-out times, "
-                "too narrow; energy's unchecked.")
+                "too narrow; energy's checked on this project's decode steps.")
     if r.engine == OPTIMIZED:
         return (f"{r.level:.0%} intervals, out of sample, from MLPerf results held out by model and by device: "
-                f"they held {held:.0%} by model" + (", too narrow." if held < r.level else "."))
+                f"they held {held:.0%} by model" + (", too narrow" if held < r.level else "")
+                + "; energy's stated (nobody measured this engine's).")
     if r.engine == EAGER:
         return (f"{r.level:.0%} intervals from ML.ENERGY's FastChat measurements at batch 1, out of sample; nothing "
                 "measured beyond.")

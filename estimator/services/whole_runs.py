@@ -26,8 +26,8 @@ from estimator.services.workload_inputs import run_estimate
 
 def _summary(rows: list[dict]) -> dict:
     """How many, how many inside, the step path's and the rule's median factors and the step path's signed ratio."""
-    if not rows:
-        return {"runs": 0}
+    if not rows:  # every key, so that a table of none reads (review 2026-11-29)
+        return {"runs": 0, "inside": 0, "median_factor": None, "median_ratio": None, "rule_median_factor": None}
     return {"runs": len(rows), "inside": sum(r["inside"] for r in rows),
             "median_factor": statistics.median(math.exp(abs(math.log(r["ratio"]))) for r in rows),
             "median_ratio": statistics.median(r["ratio"] for r in rows),
@@ -58,7 +58,8 @@ def whole_runs_document() -> dict:
                        "tokens and devices (the planner's best layout on those devices, the step model's time ÷ the goodput; the "
                        "sequence, batch and precision where the developer stated them), its published device-hours "
                        "checked against the 80% range; beside it the flat 30% of the precision's peak, in the same run; a "
-                       "run whose layouts are among the step model's fitted ones listed, not scored"),
+                       "run whose layouts are among the step model's fitted ones listed, not scored (the others' shapes "
+                       "can be: NVIDIA's NeMo 24.07 rows time Llama 2 and Llama 3 models on H100s at fp8, not these runs)"),
             "rows": rows,
             "scored": _summary(scored),
             "devices_published": _summary([r for r in scored if r["devices_published"]]),

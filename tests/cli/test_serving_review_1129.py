@@ -91,8 +91,8 @@ def test_a_draft_says_how_the_measured_speculative_steps_compare_beside_their_ba
     assert "within 3%" not in out
     said = (f"the step model put a speculative step at {d['ratio']['geometric_mean_ratio']:.2f}× the plain-step ratio "
             f"measured (geometric mean; {d['ratio']['median_factor']:.2f}× off in the median, against "
-            f"{d['naive_ratio']['median_factor']:.2f}× for drafts taken as free), so the speed-up here is likely "
-            f"{1 / d['ratio']['geometric_mean_ratio'] - 1:.0%} too high")
+            f"{d['naive_ratio']['median_factor']:.2f}× for drafts taken as free), so on that decoder its speed-ups were "
+            f"about {d['ratio']['median_factor'] - 1:.0%} too high")
     assert said in " ".join(out.split())
     assert "speculative steps this project measured" not in _table(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9")
 

@@ -28,3 +28,24 @@ def test_validate_prints_and_exports_the_check(cli):
     assert "Scored, runs not among the fitted layouts (10): 1 inside" in out
     doc = json.loads(cli("validate", "--format", "json").out)
     assert doc["whole_runs_step_path"]["scored"]["inside"] == 1
+
+
+def test_a_bad_whole_runs_file_is_refused_naming_the_field(tmp_path):
+    """Review 2026-11-29: a step_fit_source the step fit does not have loaded silently."""
+    import pytest
+
+    from estimator.core.base.errors import DataFileError
+    from estimator.io.whole_runs import WHOLE_RUNS_PATH, load_whole_runs
+    text = WHOLE_RUNS_PATH.read_text(encoding="utf-8").replace(",L3,L31,", ",BOGUS,L31,", 1)
+    bad = tmp_path / "runs.csv"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(DataFileError, match="step_fit_source 'BOGUS' is not a source of the step fit"):
+        load_whole_runs(bad)
+
+
+def test_the_text_reads_with_a_group_of_none():
+    from estimator.cli.accuracy_cmds import whole_runs_text
+    d = dict(whole_runs_document())
+    d["devices_published"] = {"runs": 0, "inside": 0, "median_factor": None, "median_ratio": None,
+                              "rule_median_factor": None}
+    assert "devices published: none" in whole_runs_text(d)

@@ -28,6 +28,7 @@ from estimator.core.serving.estimate import (
     peak_for_bits,
 )
 from estimator.core.serving.pruning import SPARSE_TENSOR_CORE_WORDS, percent, why_dense
+from estimator.core.serving.result import range_basis
 from estimator.core.serving.step import ServingFit
 from estimator.core.training.estimate import Estimate
 
@@ -81,6 +82,10 @@ class Technique:
             "range": {"joules_per_output_token": list(r.range["joules_per_output_token"]),
                       "seconds_per_output_token": list(r.range["seconds_per_output_token"]),
                       "per_query": {k: None if v is None else list(v) for k, v in r.range["per_query"].items()}},
+            # what each range rests on, as the result's (review 2026-11-29: a technique's stated energy range had none)
+            "range_basis": {"joules_per_output_token": range_basis("joules_per_output_token", r.stated_ranges),
+                            "seconds_per_output_token": range_basis("seconds_per_output_token", r.stated_ranges),
+                            "per_query": {k: range_basis(k, r.stated_ranges) for k in r.range["per_query"]}},
             "saved_per_query": {k: _diff(b.per_query(k), r.per_query(k)) for k in KEYS},
             "saved_total": {k: _diff(getattr(b, k), getattr(r, k)) for k in KEYS},
             "saving_fraction": {k: self.saving(k) for k in KEYS + ("seconds_per_token", "joules_per_output_token",

@@ -16,12 +16,14 @@ RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals o
                  "reports their coverage, which counts models of one shape on one engine apart: held out together, "
                  "the two batched models are too few to calibrate a range for batches and tensor parallelism); "
                  "memory is exact arithmetic; outside those devices and engines the intervals are likely too narrow")
-# the latency engine's: no energy measured, so energy's range is the time's at the modelled power
+# the latency engine's: energy's range is the time's at the modelled power, its coverage measured on this project's
+# decode steps (estimator/data/measured_decode.csv)
 LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out residuals of {n} published small-batch "
                          "decode times, each benchmark counted once ({models} benchmarks, A10G, A100 and H100); with "
                          "each benchmark held out they held {held} of its times, so they are too narrow "
                          "(`python -m estimator validate --inference`); energy's range is the "
-                         "time's at the modelled power, which no measurement of this engine checks; memory is exact "
+                         "time's at the modelled power, checked on this project's NVML decode steps (the same command); "
+                         "memory is exact "
                          "arithmetic; outside those devices and batches they are likelier still to miss")
 # said after either meaning where a power is given: the energy's range is then the time's at that power, not the
 # fitted energy half-width (inference audit: 5.94–13.7 J was 300 W × the time's range, under a meaning that spoke

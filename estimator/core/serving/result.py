@@ -20,18 +20,20 @@ from estimator.core.training.estimate import Estimate
 # the rest are the engine's fitted intervals.
 STATED_RANGES = ("embodied_co2e_kg", "water_l")
 EXACT_RANGES = ("memory_gb",)
-# The engines whose device energy was measured (ML.ENERGY's Zeus readings: vllm-2024 and eager-2023, each with its
-# J/token coverage in `validate --inference`); another engine's energy range is borrowed (the optimised engine's the
-# wider of its time's and vllm-2024's, the latency engine's unchecked), so it is stated, not an interval whose coverage
-# was measured (evidence audit 2026-11-29), unless the power is given (the energy is then the time's range × it)
-ENERGY_MEASURED_ENGINES = ("vllm-2024", "eager-2023")
+# The engines whose device energy was measured, its J/token coverage in `validate --inference`: vllm-2024 and
+# eager-2023 (ML.ENERGY's Zeus readings), latency (this project's NVML decode steps, estimator/data/measured_decode.csv);
+# the optimised engine's energy range is borrowed (the wider of its time's and vllm-2024's), so it is stated, not an
+# interval whose coverage was measured (evidence audit 2026-11-29), unless the power is given (the energy is then the
+# time's range × it)
+ENERGY_MEASURED_ENGINES = ("vllm-2024", "eager-2023", "latency")
 ENERGY_RANGES = ("joules_per_output_token", "energy_kwh", "co2e_kg")
 
 
-def range_basis(key: str, energy_stated: bool = False) -> str:
+def range_basis(key: str, stated: tuple[str, ...] = ()) -> str:
     """The basis of the range of the quantity named ``key`` (its last name in the JSON: ``per_query.water_l``'s is
-    ``water_l``'s); ``energy_stated``: the energy's ranges are stated (``InferenceResult.energy_range_stated``)."""
-    if energy_stated and key in ENERGY_RANGES:
+    ``water_l``'s); ``stated``: the keys whose ranges are stated besides the footprint's
+    (``InferenceResult.stated_ranges``)."""
+    if key in stated:
         return STATED
     return STATED if key in STATED_RANGES else EXACT if key in EXACT_RANGES else PREDICTION
 
@@ -218,6 +220,15 @@ class InferenceResult:
         power = self.estimate.assumption("power_w")
         return self.engine not in ENERGY_MEASURED_ENGINES and not (power is not None and power.origin == "user")
 
+    @property
+    def stated_ranges(self) -> tuple[str, ...]:
+        """The quantities whose ranges are stated besides the footprint's: the energy's where nobody measured the
+        engine's (``energy_range_stated``), and the cost's too where it is priced per kWh (it follows the energy)."""
+        if not self.energy_range_stated:
+            return ()
+        by_kwh = self.estimate.assumption("electricity_usd_per_kwh") is not None
+        return ENERGY_RANGES + (("cost_usd",) if by_kwh else ())
+
     def to_dict(self) -> dict:
         keys = ("energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
         rng = {k: (None if v is None else list(v)) if not isinstance(v, dict) else
@@ -258,8 +269,8 @@ class InferenceResult:
             "tokens_per_query": self.tokens_per_query,
             "per_query": {k: self.per_query(k) for k in keys},
             "range": rng, "range_level": self.level, "range_meaning": self.range_meaning,
-            "range_basis": {k: {kk: range_basis(kk, self.energy_range_stated) for kk in v} if isinstance(v, dict)
-                            else range_basis(k, self.energy_range_stated) for k, v in rng.items()},
+            "range_basis": {k: {kk: range_basis(kk, self.stated_ranges) for kk in v} if isinstance(v, dict)
+                            else range_basis(k, self.stated_ranges) for k, v in rng.items()},
             # the embodied carbon's and the water's assumptions are the footprint's (the serving's own ranges)
             "assumptions": {**{a.name: a.to_dict() for a in self.estimate.assumptions if a.name not in FOOTPRINT_ASSUMPTIONS},
                             **({} if self.footprint is None else
