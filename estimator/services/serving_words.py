@@ -136,7 +136,7 @@ def bars_short(r) -> str:
     if r.engine == OPTIMIZED:
         return (f"{r.level:.0%} intervals, out of sample, from MLPerf results held out by model and by device: "
                 f"they held {held:.0%} by model" + (", too narrow" if held < r.level else "")
-                + "; energy's stated (nobody measured this engine's).")
+                + "; energy stated.")  # nobody measured this engine's energy (the whole sentence says so)
     if r.engine == EAGER:
         return (f"{r.level:.0%} intervals from ML.ENERGY's FastChat measurements at batch 1, out of sample; nothing "
                 "measured beyond.")
