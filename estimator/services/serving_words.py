@@ -132,7 +132,7 @@ def bars_short(r) -> str:
     held = serving_data.load_serving_fit(r.engine).held_out_coverage
     if r.engine == "latency":
         return (f"{r.level:.0%} intervals from published latency benchmarks: they held {held:.0%} of held-out times, "
-                "too narrow; energy's checked on this project's decode steps.")
+                "too narrow; energy checked.")  # on this project's NVML decode steps (the tooltip's sentence)
     if r.engine == OPTIMIZED:
         return (f"{r.level:.0%} intervals, out of sample, from MLPerf results held out by model and by device: "
                 f"they held {held:.0%} by model" + (", too narrow" if held < r.level else "")
