@@ -28,6 +28,7 @@ from estimator.core.base.errors import DataFileError
 from estimator.core.training.plan import RECOMPUTE_ORDER
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles
+from estimator.io.row_checks import check_run_row
 from estimator.io.serving_data import load_catalog
 
 LATER_LAYOUTS_PATH = DATA_DIR / "training_layouts_later.csv"
@@ -105,17 +106,8 @@ def _load(path: Path) -> tuple[LaterLayout, ...]:
             values.update(safe_read.positive_numbers(r, OPTIONAL_NUMBER_COLUMNS, (), line, fail, "write the percentage"))
             if not values["reported_mfu_pct"] < 100:
                 fail(f"line {line}: reported_mfu_pct {r['reported_mfu_pct']!r} is 100 or more", "write the percentage")
-        for key in TEXT_COLUMNS:
-            if not (r[key] or "").strip():
-                fail(f"line {line} has no {key}", "every row says what was published and where")
-        if r["row_id"] in seen:
-            fail(f"line {line}: row_id {r['row_id']!r} is used twice", "give each row its own id")
-        seen.add(r["row_id"])
-        if r["model"] not in catalog:
-            fail(f"line {line}: model {r['model']!r} is not in the catalog", "use an id of estimator/data/open_models.toml")
-        profile = profiles.profiles.get(r["hardware_id"])
-        if profile is None:
-            fail(f"line {line}: hardware {r['hardware_id']!r} has no profile", "use a shipped profile's id")
+        profile = check_run_row(r, line, fail, id_key="row_id", text_keys=TEXT_COLUMNS, seen=seen, catalog=catalog,
+                                profiles=profiles)
         if r["precision"] not in profile.peak_flops_per_s:
             fail(f"line {line}: precision {r['precision']!r} has no peak in {r['hardware_id']}'s profile "
                  f"({', '.join(profile.peak_flops_per_s)})", "write the precision the run computed in")

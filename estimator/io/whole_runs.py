@@ -18,6 +18,7 @@ from pathlib import Path
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles, load_sources
 from estimator.io.layouts_data import load_step_fit
+from estimator.io.row_checks import check_run_row
 from estimator.io.serving_data import load_catalog
 
 WHOLE_RUNS_PATH = DATA_DIR / "whole_runs_step_path.csv"
@@ -66,17 +67,8 @@ def _load(path: Path) -> tuple[WholeRun, ...]:
         for key in ("seq_len", "global_batch_tokens"):
             if (r[key] or "").strip():
                 optional.update(safe_read.positive_numbers(r, (key,), (key,), line, fail, "write what was stated"))
-        for key in ("run_id", "source", "citation"):
-            if not (r[key] or "").strip():
-                fail(f"line {line} has no {key}", "every row says what was published and where")
-        if r["run_id"] in seen:
-            fail(f"line {line}: run_id {r['run_id']!r} is used twice", "give each row its own id")
-        seen.add(r["run_id"])
-        if r["model"] not in catalog:
-            fail(f"line {line}: model {r['model']!r} is not in the catalog", "use an id of estimator/data/open_models.toml")
-        profile = profiles.profiles.get(r["hardware_id"])
-        if profile is None:
-            fail(f"line {line}: hardware {r['hardware_id']!r} has no profile", "use a shipped profile's id")
+        profile = check_run_row(r, line, fail, id_key="run_id", text_keys=("run_id", "source", "citation"), seen=seen,
+                                catalog=catalog, profiles=profiles)
         precision = (r["precision"] or "").strip() or None
         if precision is not None and precision not in profile.peak_flops_per_s:
             fail(f"line {line}: precision {precision!r} has no peak in {r['hardware_id']}'s profile",
