@@ -19,7 +19,6 @@ from functools import lru_cache
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.hardware.utilization_model import RULE_UTILIZATION
-from estimator.io.datafiles import default_profiles
 from estimator.io.whole_runs import WHOLE_RUNS_PATH, load_whole_runs
 from estimator.services.workload_inputs import run_estimate
 
@@ -42,7 +41,8 @@ def whole_runs_document() -> dict:
         e = run_estimate(model=run.model, tokens=run.tokens, devices=run.devices, hardware=run.hardware_id,
                          **run.stated()).estimate
         low, high = e.range["device_hours"]
-        peak = default_profiles().get(run.hardware_id).peak_flops_per_s[run.precision or "bf16"]
+        # the rule at the peak the estimate ran at (the precision's: its own assumption, not derived again)
+        peak = float(e.assumption("peak_flops_per_s").value)
         rule_device_hours = e.flops / (RULE_UTILIZATION * peak) / S_PER_HOUR
         rows.append({"run_id": run.run_id, "model": run.model, "hardware": run.hardware_id, "devices": run.devices,
                      "devices_published": run.devices_published, "published_device_hours": run.published_device_hours,
