@@ -446,8 +446,8 @@ def render() -> None:
             src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
             # a figure whose unit names it stands alone (browser review 2026-11-29: "Device-hours 3.11 million
             # device-hours")
-            said = "; ".join(cell if LABELS[cmp.key].lower() in cell.lower() else f"{LABELS[cmp.key]} {cell}"
-                             for cmp in result.comparison for cell in published_cells(cmp)[:1])
+            cells = [(LABELS[cmp.key], published_cells(cmp)[0]) for cmp in result.comparison]
+            said = "; ".join(cell if label.lower() in cell.lower() else f"{label} {cell}" for label, cell in cells)
             st.caption(c.md_escape(f"Published: {said} ({src.split(',')[0]})", limit=300))
         memory_caveat(est)
         return
