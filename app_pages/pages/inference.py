@@ -70,7 +70,7 @@ def catalog():
 
 
 # The URL parameters of a custom model (ignored, with a warning, when a catalog model is chosen)
-CUSTOM_KEYS = ("inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvheads")
+CUSTOM_KEYS = ("inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvheads", "inf_headdim")
 
 
 def _model_changed() -> None:
@@ -125,11 +125,12 @@ def model_inputs(side, kw: dict) -> None:
     kw["d_model"] = d.number(S["d_model"], placeholder="catalog's nearest", where=shape)
     kw["heads"] = d.number(S["heads"], placeholder=f"d_model ÷ {limits.DEFAULT_HEAD_DIM}", where=shape)
     kw["kv_heads"] = d.number(S["kv_heads"], placeholder="= heads", where=shape)
+    kw["head_dim"] = d.number(S["head_dim"], placeholder="d_model ÷ heads", where=shape)
     if kw["params"] is None and all(kw[k] is None for k in SHAPE_KWARGS):
         kw["params"] = DEFAULT_PARAMS  # no shape either: the default model's size, with the catalog's nearest shape
 
 
-SHAPE_KWARGS = ("layers", "d_model", "heads", "kv_heads")  # given any of them, an empty N comes from the shape
+SHAPE_KWARGS = ("layers", "d_model", "heads", "kv_heads", "head_dim")  # given any of them, an empty N comes from the shape
 
 
 # This page's widgets for the inputs an error may name (``common.error_text``): their declarations' labels

@@ -496,7 +496,9 @@ SERVING = table(
     HEADS.but(label="Attention heads", url_key="inf_heads", widget="integer"),
     KV_HEADS.but(label="KV heads", url_key="inf_kvheads", widget="integer",
                  widget_help="Fewer than the heads: grouped-query attention, a smaller KV cache"),
-    HEAD_DIM,
+    HEAD_DIM.but(label="Head size", url_key="inf_headdim", widget="integer",
+                 widget_help="Each attention head's size where it is not d_model ÷ heads (PaLM, Gemma): the KV cache "
+                             "and the attention's width follow it; with the heads"),
     VOCAB.but(help="vocabulary (with an architecture and no --params: N adds vocab·d_model)"),
     Input(name="tokens", label="Tokens generated in total", **checked(SERVING_BOUNDS, "tokens"), flags=TOKENS.flags, required=True,
           help="output tokens to generate in total", url_key="inf_tokens", widget="number"),

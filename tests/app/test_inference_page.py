@@ -220,3 +220,22 @@ def test_a_static_batchs_step_chart_and_words_name_the_batchs_prompts(engine):
     # an engine that batches a stream of requests keeps the request's own prompt
     live = inference(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e9, batch_size=8).result
     assert not live.static_batch and "own prompt" in set(step_frame(live)["part"])
+
+
+# --- 4. a head size other than d_model ÷ heads: the page serves what the CLI serves --------------
+
+
+def test_a_head_size_on_the_page_is_the_clis(capsys):
+    # PaLM-like heads (size 256 on 16 heads of a 2048-wide model: twice d_model ÷ heads): the KV cache and the
+    # attention's width follow the head size, as `inference --head-dim` takes it
+    given = {**SHAPE, "inf_heads": "16", "inf_kvheads": "16", "inf_headdim": "256", "inf_batch": "64"}
+    heads = ("--heads", "16", "--kv-heads", "16", "--batch-size", "64")
+    cli = cli_json(capsys, *SHAPE_ARGS, *heads, "--head-dim", "256")
+    plain_heads = cli_json(capsys, *SHAPE_ARGS, *heads)
+    assert cli["memory_gb"]["kv_cache"] == pytest.approx(2 * plain_heads["memory_gb"]["kv_cache"])  # twice a token's
+    at = shared_page("inference", given)
+    assert not at.error
+    assert metrics(at)["Time per output token"] == f"{hz.sig(cli['seconds_per_output_token'] * MS_PER_S)} ms"
+    assert address(at)["inf_headdim"] == "256"  # kept in the link
+    dropped = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_headdim": "256"})
+    assert "inf_headdim" not in address(dropped)  # a catalog model's own head size: the custom one is dropped
