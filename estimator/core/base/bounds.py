@@ -187,7 +187,10 @@ PROMPT_TOKENS = Bound(1, 1e7, "tokens", "one token up to ~10 × the longest cont
 SPARSITY = Bound(0.0, 0.99, "of the weights", "none up to 99% pruned (one weight in a hundred left)")
 
 # -- training memory, embodied carbon and water (issue 14) --------------------------------------
-MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per device per step", whole=True)
+# Sequences a device takes a step: one up to a million, about 15 × the largest whole batch reported, BERT's 65,536
+# sequences over 1,024 TPU chips with LAMB (You et al. 2020, arXiv:1904.00962, §5): a design choice that leaves room.
+MICRO_BATCH = Bound(1, 1e6, "sequences", "one sequence up to a million per device per step (~15 × BERT's whole "
+                    "65,536-sequence LAMB batch, You et al. 2020)", whole=True)
 # Tensor parallelism past a few hundred ranks has not been reported; Megatron-LM runs use ≤ 8 per
 # server (Narayanan et al. 2021, arXiv:2104.04473, §3.3) and the bound leaves room far above.
 TENSOR_PARALLEL = Bound(1, 1024, "devices", "1 up to 128 × the 8 GPUs of one server (Narayanan et al. 2021)",
