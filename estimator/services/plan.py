@@ -730,23 +730,19 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         dp = core_plan.check_layout(shape, devices, tp=tp, pp=pp, cp=cp, ep=ep, seq_len=seq_len)
         mb = int(o.get("micro_batch", mem.DEFAULT_MICRO_BATCH))
         batch = core_plan.global_batch_for(gbt, seq_len, dp, mb)
-        raised = ()
-        if batch is None and global_batch_tokens is None:
-            batch = dp * mb  # the default batch is less than a micro-batch on each replica: one each
-            # said, not only in the layout's words (browser review 2026-11-26: 4× the default without a word)
-            raised = (f"global batch: the default, {count_text(gbt, 3)} tokens, holds less than one micro-batch of {mb} × "
-                      f"{seq_len:,} tokens on each of the {dp:,} data-parallel replicas: the step takes one each, "
-                      f"{count_text(batch * seq_len, 3)} tokens (give a global batch to set it)",)
-        if batch is None:
-            raise InputError(f"a global batch of {count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} "
-                             f"tokens on each of the {dp:,} data-parallel replicas: give a larger global batch or fewer "
-                             "replicas", field=("global_batch_tokens", "devices"))
         least = dp * mb * seq_len  # one round of micro-batches: the smallest step the layout runs
         if least > float(tokens):  # (code review 2026-11-27: a rounded-up step had been timed as 0.6 of one)
             raise InputError(f"the layout's smallest step, {count_text(least, 3)} tokens ({dp:,} data-parallel replicas × "
                              f"micro-batch {mb} × {seq_len:,}), is more than the run's {count_text(float(tokens), 3)} tokens: "
                              f"give fewer replicas{', a smaller micro-batch' if mb > 1 else ''} or more tokens",
                              field=("devices", "micro_batch", "tokens") if mb > 1 else ("devices", "tokens"))
+        if batch is None:  # the planner's cap, given batch or default alike (researcher review 2026-11-29: with
+            # the default, 10⁷ devices at TP 2 had run 2,440 × its tokens a step, which `plan` refuses)
+            raise InputError(f"{'a' if global_batch_tokens is not None else 'the default'} global batch of "
+                             f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
+                             f"each of the {dp:,} data-parallel replicas (it may grow "
+                             f"{gfmt(core_plan.BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller "
+                             "micro-batch or fewer replicas", field=("global_batch_tokens", "micro_batch", "devices"))
         batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
         check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
@@ -754,10 +750,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                         recompute=o.get("activation_recompute", recompute_default), precision=precision,
                         flash_attention=attention == "flash", expert_overlap_share=overlap or 0.0 if ep > 1 else 0.0)
         st = step_time(shape, layout, hardware, step_params)
-        if not raised:
-            raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note),
-                                                                          layout))
-                           if n)
+        raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note),
+                                                                      layout))
+                       if n)
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
                                                  hardware_sources=hardware.sources, model_name=name,

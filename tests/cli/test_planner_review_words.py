@@ -142,7 +142,7 @@ def test_no_strategy_fitting_names_the_micro_batch_it_holds_beside_the_planners_
     """Planner review 2026-11-28, second: `--tp 8 --micro-batch 100000` said "no strategy considered fits it" beside
     "the planner's best that fits: 171.0 days": the first holds the micro-batch given, the planner chooses its own."""
     code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "64", "--tp", "8",
-                       "--micro-batch", "100000")
+                       "--micro-batch", "100000", "--global-batch-tokens", f"{8 * 100000 * 2048}")
     notes = [line for line in out.splitlines() if line.startswith("note: ")]
     assert code == 0 and any("the planner's best that fits: " in n for n in notes)
     assert any(n.startswith("note: memory: at micro-batch 100000 and sequence 2,048, no strategy considered fits it on "

@@ -192,7 +192,7 @@ def test_a_batch_a_latency_bound_lowers_is_said_and_sizes_no_devices(capsys):
 def test_a_layout_given_that_does_not_fit_says_its_time_cannot_be_had(capsys):
     """Review: TP 1 × PP 1 × ZeRO-0 of a 70B model (1.5 TB a device) read 132 days, faster than any layout that
     fits, with "does not fit" on the memory line only."""
-    d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--pp", "1", "--zero", "0", "--micro-batch", "8")
+    d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--pp", "1", "--zero", "0", "--micro-batch", "3")
     assert d["memory"]["fits"] is False
     note = next(n for n in d["notes"] if n.startswith("the layout given does not fit in memory ("))
     best = _json(capsys, "plan", *SEVENTY)["layouts"][0]
@@ -228,12 +228,21 @@ def test_a_utilisation_given_with_a_layout_that_does_not_fit_says_no_time_of_it(
     assert "of peak over the run for the estimate's FLOPs) sets the memory only" in step_share
 
 
-def test_a_default_batch_raised_to_feed_the_replicas_is_said(capsys):
-    """Browser review: a layout of 1,024 replicas × micro-batch 8 ran 4× the default global batch without a word."""
-    d = _json(capsys, "estimate", *SEVENTY, "--tp", "1", "--pp", "1", "--zero", "0", "--micro-batch", "8")
-    assert d["step"]["layout"]["global_batch_tokens"] == 1024 * 8 * 2048
-    assert any(n.startswith("global batch: the default, 4.19 × 10⁶ tokens, holds less than one micro-batch of 8 × "
-                            "2,048 tokens on each of the 1,024 data-parallel replicas") for n in d["notes"])
+def test_a_default_batch_too_small_for_the_replicas_is_refused_as_plan_refuses_it(capsys):
+    """Browser review: a layout of 1,024 replicas × micro-batch 8 ran 4× the default global batch without a word; then
+    said, but past the planner's cap (researcher review 2026-11-29: 10⁷ devices at TP 2 ran 2,440× the default, where
+    `plan` refuses the same layout): refused by both, within the cap taken."""
+    layout = ("--tp", "1", "--pp", "1", "--zero", "0", "--micro-batch", "8")
+    for command in ("estimate", "plan"):
+        assert main([command, *SEVENTY, *layout]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "it may grow 1.5× to fill them" in err, err
+    assert main(["estimate", "--params", "7e9", "--tokens", "1e12", "--devices", "1e7", "--tp", "2"]) == 2
+    assert "is less than one micro-batch of 1 × 2,048 tokens on each of the 5,000,000 data-parallel" in capsys.readouterr().err
+    # 1,024 replicas × micro-batch 3 × 2,048 = 6.29M tokens, 1.5× the default: taken, and said
+    d = _json(capsys, "estimate", *SEVENTY, *layout[:-1], "3")
+    assert d["step"]["layout"]["global_batch_tokens"] == 1024 * 3 * 2048
+    assert any(n.startswith("global batch: the default 4,194,304 tokens; the layout's step holds 6,291,456") for n in d["notes"])
     given = _json(capsys, "estimate", *SEVENTY, "--tp", "8", "--pp", "4", "--zero", "1")
     assert not any(n.startswith("global batch:") for n in given["notes"])
 

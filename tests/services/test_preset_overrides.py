@@ -138,7 +138,7 @@ def test_cloud_regions_match_without_case(cli):
 
 
 @pytest.mark.parametrize("argv, text", [
-    (("--params", "7e9", "--tokens", "1e12", "--micro-batch", "1e7"), "per device per step), got 10000000 (--micro-batch)"),
+    (("--params", "7e9", "--tokens", "1e12", "--micro-batch", "1e7"), "LAMB batch, You et al. 2020)), got 10000000 (--micro-batch)"),
     (("--params", "7e9", "--tokens", "1e12", "--tp", "0"), "got 0 (--tp)"),
     (("--params", "7e9", "--tokens", "1e12", "--pp", "1e5"), "got 100000 (--pp)"),
     (("--flops", "1e21", "--devices", "-5"), "got -5 (--devices)"),
