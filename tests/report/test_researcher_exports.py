@@ -271,7 +271,7 @@ def test_the_power_per_device_says_it_includes_the_host(fra):
     assert fra.estimate.assumption("power_w").value == pytest.approx(695.4, abs=0.1)
     # and where it comes from: the fit to whole systems' measured draws (researcher review 2026-11-27: no source)
     assert ("At an average of 695~W per device (its share of the server's host included), 0.99~$\\times$ its TDP as "
-            "the tool's fit to 3 whole systems' measured draws (P100 SXM2 and V100 SXM2 servers) gives it~\\cite{patterson2021carbon}, this would use") in tex
+            "the tool's fit to 3 whole systems' measured draws (P100 SXM2 and V100 SXM2 servers) gives it~\\cite{patterson2021carbon} (this project measured 684~W at the chip alone") in tex
     given = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, power_w=700)
     assert "At an average of 700~W per device (given)" in render("latex", given.estimate, sources=load_sources(),
                                                                    scenario={})

@@ -1,0 +1,36 @@
+"""The chip draw this project measured in training steps (NVML, estimator/data/measured_training_steps.csv) beside the
+chip's part of a profile's fitted power: said among the notes where the fit leaves the chip far less, and in the
+paper's power clause too (researcher review 2026-11-29: the LaTeX statement left it out)."""
+
+from __future__ import annotations
+
+import json
+import statistics
+
+from estimator.cli import main
+from estimator.io.measured_steps import load_measured_steps
+
+RUN = ("estimate", "--model", "llama-3.1-8b", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256")
+
+
+def _out(capsys, *argv) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_the_measured_chip_draw_is_said_in_the_notes_and_the_statement(capsys):
+    measured_w = statistics.median(m.power_w for m in load_measured_steps() if m.hardware_id == "h100-sxm")
+    est = json.loads(_out(capsys, *RUN, "--format", "json"))
+    power_w = est["assumptions"]["power_w"]["value"]
+    note = next(n for n in est["notes"] if n.startswith("power: the fitted "))
+    assert f"this project measured {measured_w:,.0f} W at the chip alone on NVIDIA H100 SXM 80GB" in note
+    assert measured_w > 1.25 * (power_w - 294)  # the fit's chip part (its host's 294 W out) far below the measured
+    latex = _out(capsys, *RUN, "--format", "latex")
+    assert (f"(this project measured {measured_w:,.0f}~W at the chip alone on NVIDIA H100 SXM 80GB in training steps, "
+            f"NVML, where the fit leaves the chip {power_w - 294:,.0f}~W: the energy may be too low)") in latex
+
+
+def test_a_power_given_says_no_measured_chip_draw(capsys):
+    est = json.loads(_out(capsys, *RUN, "--power-w", "1000", "--format", "json"))
+    assert not any(n.startswith("power: the fitted ") for n in est["notes"])
+    assert "at the chip alone" not in _out(capsys, *RUN, "--power-w", "1000", "--format", "latex")
