@@ -300,7 +300,9 @@ def grid_basis(source: str) -> str:
     behind it; the text as it is when it has another form."""
     if source == DEFAULT_CARBON_INTENSITY_SOURCE:
         label, rest = source.split(", ", 1)  # "world average", "IEA … 2019 (as shipped by CodeCarbon)"
-        return f"the {label}; " + re.sub(r" \((as shipped by CodeCarbon)\)$", r", \1", rest)
+        # not given, so assumed: said as the device not given is (researcher review 2026-11-29)
+        return (f"not given: the {label}, assumed; " +
+                re.sub(r" \((as shipped by CodeCarbon)\)$", r", \1", rest))
     placed = _CLOUD_PLACE_GRID.fullmatch(source)
     if placed:  # a provider's region by where it is (researcher review 2026-11-27: the source text printed whole)
         year = f"{placed['year']} " if placed["year"] else ""

@@ -78,7 +78,7 @@ def test_the_grid_is_named_with_its_data_and_year():
     world = _statement(flops=1e22, hardware="h100-sxm")
     assert world[0].estimate.assumption("carbon_intensity_g_per_kwh").value == 475
     assert _grid_clause(flops=1e22, hardware="h100-sxm") == (
-        "grid carbon intensity of 475~g\\,CO$_2$e/kWh (the world average; IEA Global Energy \\& CO2 Status Report "
+        "grid carbon intensity of 475~g\\,CO$_2$e/kWh (not given: the world average, assumed; IEA Global Energy \\& CO2 Status Report "
         "2019, as shipped by CodeCarbon~\\cite{codecarbon})")
     r, st = _statement(flops=1e22, hardware="h100-sxm", region="FRA")
     ci = r.estimate.assumption("carbon_intensity_g_per_kwh")
