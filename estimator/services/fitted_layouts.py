@@ -71,16 +71,37 @@ def _one(row: LayoutRow) -> tuple[str, float | None]:
             f"the flat MFU of the same folds {hz.count(b)}, {max(b / measured, measured / b):.2f}× off)"), h / measured
 
 
+# The layout's parts the key leaves out (``SHAPE_KEYS``' comment), each with its words: where a run sets one otherwise than
+# the published row, its note says what the row ran (researcher review 2026-11-29: BLOOM's layout without its full
+# recomputation, timed 1.4× faster than the row's measured throughput, read as that row with no word of it).
+APART = (("recompute", lambda v: {"none": "no recomputation", "selective": "selective recomputation",
+                                  "full": "full recomputation"}.get(v, f"recomputation {v}")),
+         ("micro_batch", lambda v: f"micro-batch {v}"), ("vp", lambda v: f"{v} interleaved chunks a stage"),
+         ("zero_stage", lambda v: f"ZeRO-{v}"),
+         ("flash_attention", lambda v: "FlashAttention" if v else "eager attention"))
+
+
+def differs_words(run_layout: Layout, row: LayoutRow) -> str:
+    """"; it ran full recomputation, micro-batch 2, where this run has none, 1" for the parts the key leaves out that
+    the run sets otherwise than ``row``; "" where none."""
+    parts = [(words(getattr(row.layout, k)), words(getattr(run_layout, k))) for k, words in APART
+             if getattr(row.layout, k) != getattr(run_layout, k)]
+    if not parts:
+        return ""
+    return (f"; it ran {', '.join(r for r, _ in parts)}, where this run has {', '.join(x for _, x in parts)}: "
+            "its time differs by them")
+
+
 def fitted_layout(run: StepRun, shape: ModelShape, hardware_id: str) -> tuple[StepRun, str | None]:
     """The run with the fitted published layouts it is (``StepRun.in_sample``), and its note; the run as it was and
     None where it is none."""
     rows = fitted_rows(shape, run.layout, hardware_id)
     if not rows:
         return run, None
-    said = [_one(r) for r in rows]
+    said = [(w + differs_words(run.layout, r), x) for r, (w, x) in zip(rows, (_one(r) for r in rows), strict=True)]
     note = (f"{FITTED_LAYOUT} ({'; '.join(w for w, _ in said)}), so its agreement with "
             f"{'that source' if len(rows) == 1 else 'those sources'} is not a test: `python -m estimator validate`")
     return replace(run, in_sample=InSample(tuple(r.row_id for r in rows), tuple(x for _, x in said))), note
 
 
-__all__ = ["fitted_layout", "fitted_rows"]
+__all__ = ["differs_words", "fitted_layout", "fitted_rows"]

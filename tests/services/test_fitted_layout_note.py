@@ -89,3 +89,18 @@ def test_gpt3s_padded_vocabulary_is_its_own(row_id, hardware, devices, tp, globa
                    global_batch_tokens=global_batch * 2048, precision=precision)
     (note,) = _note(est)
     assert f"({row_id}: " in note
+
+
+def test_a_published_layout_run_otherwise_says_what_the_row_ran():
+    """Researcher review 2026-11-29: BLOOM's layout timed without its full recomputation (1.4× faster than the row's
+    measured throughput) was named as that row with no word of what differed; the note now says it."""
+    bloom = dict(layers=70, d_model=14336, heads=112, vocab=250880, n_ctx=2048, tokens=366e9,
+                 hardware="a100-sxm-80gb", devices=384, tp=4, pp=12, zero=1, micro_batch=2,
+                 global_batch_tokens=4194304)
+    (plain,) = _note(estimate(**bloom))
+    assert ("it ran full recomputation, eager attention, where this run has no recomputation, FlashAttention: its "
+            "time differs by them") in plain
+    (closer,) = _note(estimate(**bloom, activation_recompute="full"))
+    assert "it ran eager attention, where this run has FlashAttention" in closer
+    (same,) = _note(estimate(**bloom, activation_recompute="full", attention_kernel="eager"))
+    assert "it ran " not in same and "where this run has" not in same
