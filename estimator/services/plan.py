@@ -49,7 +49,7 @@ from estimator.core.training.step import (
 )
 from estimator.core.training.utilization_choice import fit_words
 from estimator.core.training.words import unfitted_precision_note
-from estimator.core.workload.architecture import Architecture
+from estimator.core.workload.architecture import Architecture, check_params_fit
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.report.export import whole_run_words
@@ -142,6 +142,9 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
     emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
     given_ffn = ffn
     if ffn is None:
+        # a count the shape's attention and embeddings alone pass is refused, as `inference` refuses it (researcher
+        # review 2026-11-29: `plan --params 1e9 --layers 32 --d-model 4096` had planned an MLP one unit wide)
+        check_params_fit(params, arch)
         ffn = ffn_from_count(params, arch, mats)
     else:  # the width given: the count it and the shape hold must be the parameters given
         held = emb + layers * (attention + experts * mats * d * ffn)
@@ -185,6 +188,13 @@ def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=N
                                         d_model=d_model, heads=heads, vocab=vocab, kv_heads=kv_heads, ffn=ffn, mlp=mlp,
                                         experts=experts, experts_per_token=experts_per_token, head_dim=head_dim)
     shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
+    if params is not None and model is None and ffn is None and arch.source == "given":
+        # the MLP's width the count leaves, said (researcher review 2026-11-29: 7 × 10¹⁰ parameters on 32 × 4,096 had
+        # planned an MLP 43 × d_model wide without a word)
+        how += (f"; MLP width {shape.ffn:,} ({shape.ffn / shape.d_model:.3g} × d_model, {shape.ffn_matrices} matrices"
+                f"{f' an expert, {shape.experts} experts' if shape.experts > 1 else ''}): what the "
+                f"{gfmt(float(params), 3)} parameters given leave after the attention and embeddings (set it with the "
+                "MLP width)")
     if model is not None and params is not None:
         # a count beside a catalog model is that model's, or refused, as `estimate` refuses it (fuzz review 2026-11-27:
         # `plan --model … --params nan` ran on the model's count without a word); one within the tolerance is the
