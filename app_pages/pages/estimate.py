@@ -196,7 +196,8 @@ def memory_caveat(est) -> None:
     # what would hold it, as a strategy with the fewest devices it needs (browser review 2026-11-26, second:
     # "35 devices hold it" beside 64 set read as if fewer were needed)
     # (in a frame, one line: what would hold it is the page's, at full size; at 640×360 it ran the frame 21 px past)
-    hold = (f"; with {m.best_strategy.describe()}, {m.best_devices:,} or more devices would hold it"
+    # the count first (lecturer review 2026-11-29: "tensor parallel 4, 104 or more devices" read as 4,104 devices)
+    hold = (f"; {m.best_devices:,} or more devices would hold it with {m.best_strategy.describe()}"
             if m.best_devices is not None and m.best_strategy is not None and not c.is_embedded() else "")
     # plain words (lecturer review 2026-11-27: "the 8 devices set do not hold it as set")
     who = "one device does" if est.devices == 1 else f"{est.devices:,} devices do"
