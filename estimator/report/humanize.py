@@ -153,14 +153,16 @@ def signed_percent(x: float, decimals: int = 0) -> str:
 
 def with_unit(value: float, unit: str) -> str:
     """A figure with its unit for people, as the lecture's contrasts give them: power in W/kW/…/TW,
-    energy in Wh/kWh/…, a fraction as a percentage, a factor as "50,000×", anything else counted
+    energy in Wh/kWh/…, a fraction as a percentage (one below 0.001% as "1 part in 21.5 million"), a factor as "50,000×", anything else counted
     to 3 significant digits before its unit ("7,420 years"). The CLI's and the app's one home."""
     if unit == "W":
         return power(value)
     if unit == "kWh":
         return energy(value)
     if unit == "fraction":
-        return share(value)
+        # a share too small for a percentage, as a part in so many (lecturer review 2026-11-29: GPT-3's 4.7 × 10⁻⁸ of a
+        # year's world electricity read "under 0.001%", 200 × its size)
+        return f"1 part in {count(1 / value)}" if 0 < value < SHARE_FLOOR else share(value)
     if unit == "×":
         return times(value)
     return f"{count(value)} {unit}"

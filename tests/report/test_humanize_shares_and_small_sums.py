@@ -32,13 +32,13 @@ def test_money_per_query(usd, text):
 
 def test_a_fraction_in_a_contrast_reads_as_a_share():
     assert hz.with_unit(0.25, "fraction") == "25.0%"  # unchanged where it was readable
-    assert hz.with_unit(4.66e-8, "fraction") == "under 0.001%"
+    assert hz.with_unit(4.66e-8, "fraction") == "1 part in 21.5 million"  # "under 0.001%" overstated it 200×
 
 
 def test_gpt3s_share_of_world_electricity_reads_without_powers_of_ten():
     share = next(c for c in limits.contrast_report() if c.key == "gpt3_share_of_world")
     text = limits_notes.contrast_text(share)
-    assert text == "under 0.001%"  # its range's ends read alike: no "(range under 0.001% – under 0.001%)"
+    assert text.startswith("1 part in ") and " million" in text  # "under 0.001%" overstated it 200×
     assert "10⁻" not in text
 
 
