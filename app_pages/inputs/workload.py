@@ -60,12 +60,15 @@ SHARE_CHANGED_DEFAULT = ("To share this run, copy the Export tab's link: the add
 
 
 def infer_workload_from_link() -> None:
-    """A link with ?flops=… or ?params=… but no ?workload= means that workload; with ?preset=, they
-    change the preset's run (as `estimate --preset … --tokens …` does), drawn under the preset."""
+    """A link with ?flops=… or ?params=… (or ?model=…) but no ?workload= means that workload; with ?preset=, they
+    change the preset's run (as `estimate --preset … --tokens …` does), drawn under the preset. ?tokens=… alone is the
+    default preset's tokens changed, the address the page writes for it (Streamlit leaves the default preset out, and a
+    custom workload's address holds ?workload=): lecturer review 2026-11-29, GPT-3 on 10¹² tokens (47.7 days) had
+    reopened as a custom 7B model (7.57 years), and a refused ?tokens=1e400 had left the preset too."""
     if "workload" in st.session_state or "workload" in st.query_params or "preset" in st.query_params:
         return
     inferred = ("flops" if "flops" in st.query_params else
-                "params" if any(k in st.query_params for k in ("params", "tokens", I.MODEL.url_key)) else None)
+                "params" if any(k in st.query_params for k in ("params", I.MODEL.url_key)) else None)
     if inferred:
         st.session_state["workload"] = inferred
         # written to the address too: if the value that implied it is refused (?flops=abc), the
@@ -82,9 +85,9 @@ def draw_preset(side: Any, top: Any, lecture: bool) -> tuple[str, Any, dict[str,
     if not lecture:
         top.caption(c.md_escape(preset.title))
     changed = preset_workload(preset, side)
-    if any(v is not None for v in changed.values()) and I.PRESET.url_key not in st.query_params:
-        # Streamlit leaves a bound widget's default out of the address, and `?tokens=…` alone opens a custom workload
-        # (lecturer review 2026-11-28: GPT-3 on 10¹² tokens, 47.7 days here, reopened from the address as 7.57 years)
+    if any(changed.get(k) is not None for k in ("params", "flops")) and I.PRESET.url_key not in st.query_params:
+        # Streamlit leaves a bound widget's default out of the address, and `?params=…` or `?flops=…` without a preset
+        # opens a custom workload (lecturer review 2026-11-28); `?tokens=…` alone reopens the default preset
         side.caption(SHARE_CHANGED_DEFAULT)
     return preset_id, preset, changed
 

@@ -74,14 +74,29 @@ def test_an_unknown_preset_in_a_link_is_still_refused_with_a_warning():
 
 def test_the_sidebar_says_which_link_to_share_once_the_default_presets_workload_changes():
     """Lecturer review 2026-11-28: the lecture how-to promised the address follows every change, but after GPT-3's tokens
-    were changed the address (`/?tokens=…`, Streamlit leaving the default preset out) reopened a custom workload. The
-    sidebar now says to share the Export tab's link there, and nowhere the address names the preset."""
+    were changed the address (`/?tokens=…`, Streamlit leaving the default preset out) reopened a custom workload. Since
+    2026-11-29 `?tokens=…` alone reopens the default preset's run, as the page showed it; its parameters or FLOPs
+    changed (`?params=…` alone reads as a custom workload, as the CLI's flags do) the sidebar says to share the Export
+    tab's link, and nowhere the address names the preset."""
     from apptest_pages import run_page
 
     from app_pages.inputs.workload import SHARE_CHANGED_DEFAULT
     at = run_page("estimate", {})
     assert SHARE_CHANGED_DEFAULT not in [x.value for x in at.caption]
     at.number_input(key="tokens").set_value(1e12).run()
+    assert SHARE_CHANGED_DEFAULT not in [x.value for x in at.caption]
+    reopened = shared_page("estimate", {"tokens": "1000000000000"})  # the address the browser showed
+    assert _headline(reopened) == _headline(at) == estimate_page.headline_values(
+        api.run(preset_id=DEFAULT_PRESET, tokens=1e12).estimate)  # 47.7 days, not a custom 7B model's 7.57 years
+    at.number_input(key="params").set_value(2e11).run()
     assert SHARE_CHANGED_DEFAULT in [x.value for x in at.caption]
     named = shared_page("estimate", {"preset": "llama2-70b", "tokens": "1e12"})
     assert SHARE_CHANGED_DEFAULT not in [x.value for x in named.caption]
+
+
+def test_a_refused_token_count_in_a_link_keeps_the_default_preset():
+    """Lecturer review 2026-11-29: `?tokens=1e400` said "Using the default instead" and opened a custom 7B workload."""
+    at = shared_page("estimate", {"tokens": "1e400"})
+    assert any("Ignored URL parameter `tokens` = `1e400`" in w.value for w in at.warning)
+    assert _headline(at) == estimate_page.headline_values(api.run(preset_id=DEFAULT_PRESET).estimate)
+    assert "workload" not in _address(at)
