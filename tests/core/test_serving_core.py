@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from estimator.core.serving.step import BANDWIDTH_FRACTION
@@ -16,8 +18,8 @@ def test_a_kv_cache_too_big_for_one_sequence_is_named_not_the_weights(cli):
     assert res.code == 2 and res.out == "" and res.err.count("\n") == 1
     # on h100-sxm, the default since issue 54 (was a100-sxm-80gb): 0.9 × 85.52 GB = 77.0 GB usable, less the
     # weights' 12.9 GB = 64.1 GB (64.4 GB of a100-sxm-80gb's 85.9 GB)
-    assert res.err.startswith("error: one sequence of 10⁶ + 338 tokens needs 524 GB of KV cache; beside 12.9 GB of "
-                              "weights, 1 × h100-sxm leave 64.1 GB")
+    assert res.err.startswith("error: one sequence of 10⁶ + 338 tokens needs 524 GB of KV cache by its last token; "
+                              "beside 12.9 GB of weights, 1 × h100-sxm leave 64.1 GB")
     assert "the weights need" not in res.err
     # weights that do not fit still say so: 0.9 × 85.52 GB = 76.97 GB, written to 3 figures as 77
     res = cli("inference", "--tokens", "1e9", "--model", "llama-2-70b", "--devices", "1")
@@ -208,3 +210,20 @@ def test_a_mixture_of_experts_range_is_not_faster_than_reading_its_active_expert
     assert r.range["tokens_per_s"][1] <= r.batch_size * r.replicas / floor_s * (1 + 1e-9)
     if kw.get("engine") == "latency":  # batch 1: the symmetric range broke the floor, now cut at it
         assert r.batch_size == 1 and low == pytest.approx(3.86e-3, rel=0.01)
+
+
+def test_one_sequence_must_fit_at_its_full_length_preemption_frees_no_room_for_it(cli):
+    """Serving review 2026-11-29: Llama 3.1 70B at 8 bits on one H100 served a sequence of 10 + 26,000 tokens, its
+    KV cache counted at the average in flight (13,010 tokens, 4.26 GB) where its last step holds 26,010 tokens of
+    327,680 bytes, 8.52 GB, in the 4.31 GB left beside the weights."""
+    args = ("inference", "--model", "llama-3.1-70b", "--bits", "8", "--prompt-tokens", "10", "--tokens-per-query",
+            "26000", "--tokens", "1e6")
+    res = cli(*args, "--devices", "1")
+    assert res.code == 2 and res.err.count("\n") == 1
+    assert res.err.startswith("error: one sequence of 10 + 26,000 tokens needs 8.52 GB of KV cache by its last token; "
+                              "beside 72.7 GB of weights, 1 × h100-sxm leave 4.31 GB")
+    res = cli(*args, "--format", "json")  # without --devices, the fewest that hold it at full length
+    assert res.code == 0 and json.loads(res.out)["devices"] == 2
+    # a batch of them runs at the average in flight, preempting the rest (paged engines hold the average)
+    res = cli(*args, "--devices", "2", "--batch-size", "1000", "--format", "json")
+    assert res.code == 0 and any("does not fit" in n and "preempts" in n for n in json.loads(res.out)["notes"])

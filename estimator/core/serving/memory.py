@@ -43,6 +43,10 @@ class Footprint:
     usable_gb: float              # devices × capacity × the usable fraction
     max_batch: int                # the largest batch whose KV cache fits beside the weights (0: weights do not fit)
     batch: float = 0.0            # the batch asked for (``kv_cache_gb`` is that of the batch run: ``effective_batch``)
+    # one sequence's KV cache at its full length (its prompt and whole output): what the engine needs to run at all,
+    # since preemption frees no room for a sequence from itself (serving review 2026-11-29: Llama 3.1 70B at 8 bits on
+    # one GPU served a 26,010-token sequence whose last step held 8.5 GB of KV cache in 4.3 GB left)
+    kv_gb_full_sequence: float = 0.0
 
     @property
     def total_gb(self) -> float:
@@ -108,15 +112,18 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
         embeddings = embedding_params(arch, params)[0] * EMBEDDING_BITS / BITS_PER_BYTE / BYTES_PER_GB
         weights += share * max(0.0, weights - embeddings)
     # windowed layers hold at most their window (``Architecture.held_share``)
-    per_seq = (sequence_tokens(prompt_tokens, output_tokens, beams, static_batch)
-               * arch.held_share(prompt_tokens, output_tokens)
-               * arch.kv_bytes_per_token(kv_bits)
-               * replication * (1.0 + share) / BYTES_PER_GB)
+    def held_gb(tokens: float) -> float:
+        return (tokens * arch.held_share(prompt_tokens, output_tokens) * arch.kv_bytes_per_token(kv_bits)
+                * replication * (1.0 + share) / BYTES_PER_GB)
+
+    per_seq = held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, static_batch))
+    whole = held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, static_batch=True))
     usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights
-    max_batch = 0 if room <= 0 else int(min(math.floor(room / per_seq), B.BATCH.high))
-    run = batch if weights + batch * per_seq <= usable * (1 + 1e-12) else max_batch
-    return Footprint(weights, run * per_seq, per_seq, usable, max_batch, float(batch))
+    # not one sequence at its full length beside the weights: the engine cannot run (``Footprint.kv_gb_full_sequence``)
+    max_batch = 0 if room < whole * (1 - 1e-12) else int(min(math.floor(room / per_seq), B.BATCH.high))
+    run = batch if max_batch and weights + batch * per_seq <= usable * (1 + 1e-12) else max_batch
+    return Footprint(weights, run * per_seq, per_seq, usable, max_batch, float(batch), whole)
 
 
 def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: float, batch: float,
@@ -130,7 +137,8 @@ def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: f
                              kv_bits=kv_bits, memory_fraction=memory_fraction, beams=beams,
                              draft_layers=draft_layers, static_batch=static_batch)
     per_device = memory_gb_per_device * memory_fraction
-    n = max(1, math.ceil((need.weights_gb + batch * need.kv_gb_per_sequence) / per_device - 1e-12))
+    kv_gb = max(batch * need.kv_gb_per_sequence, need.kv_gb_full_sequence)  # one sequence at its full length at least
+    n = max(1, math.ceil((need.weights_gb + kv_gb) / per_device - 1e-12))
     devices = 1 << (n - 1).bit_length()
     if devices > B.DEVICES.high:
         raise InputError(f"the weights and KV cache need {gfmt(need.needed_gb, 3)} GB: more than {gfmt(B.DEVICES.high)} devices hold")

@@ -110,7 +110,8 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
                           f"{profile.id} offer {offer} GB ({usable_words(memory_source)}): use more devices", field="devices")
     query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
     if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
-        return InputError(f"one sequence of {query} needs {gfmt(per_sequence_gb, 3)} GB of KV cache; beside "
+        return InputError(f"one sequence of {query} needs {gfmt(footprint.kv_gb_full_sequence, 3)} GB of KV cache by "
+                          "its last token; beside "
                           f"{gfmt(weights_gb, 3)} GB of weights, {on} leave {gfmt(usable_gb - weights_gb, 3)} GB "
                           f"({usable_words(memory_source)}): use shorter prompts or answers, or more devices",
                           field=("prompt_tokens", "tokens_per_query", "devices"))
