@@ -227,3 +227,15 @@ def test_one_sequence_must_fit_at_its_full_length_preemption_frees_no_room_for_i
     # a batch of them runs at the average in flight, preempting the rest (paged engines hold the average)
     res = cli(*args, "--devices", "2", "--batch-size", "1000", "--format", "json")
     assert res.code == 0 and any("does not fit" in n and "preempts" in n for n in json.loads(res.out)["notes"])
+
+
+def test_devices_not_given_say_why_they_are_as_many(cli):
+    """Serving review 2026-11-29: a batch of 1,409 moved Llama 3.1 8B to 2 GPUs, said in the JSON's assumptions only."""
+    res = cli("inference", "--model", "llama-3.1-8b", "--batch-size", "1409", "--tokens", "1e9", "--format", "json")
+    d = json.loads(res.out)
+    assert res.code == 0 and d["devices"] == 2
+    assert any(n.startswith("2 devices (not given: the smallest power of two whose usable memory holds the weights and "
+                            "the batch's KV cache) in tensor parallelism") for n in d["notes"])
+    given = json.loads(cli("inference", "--model", "llama-3.1-8b", "--batch-size", "1409", "--tokens", "1e9",
+                           "--devices", "2", "--format", "json").out)
+    assert any(n.startswith("2 devices in tensor parallelism") for n in given["notes"])

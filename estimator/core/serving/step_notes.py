@@ -58,7 +58,8 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
     return ((time_note(fit, compute, decode, float(s.batch_size)),) + power_notes(s, profile, compute, decode, fit)
             + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
-                          positions=int(s.draft_tokens) + 1, beams=int(s.beams))
+                          positions=int(s.draft_tokens) + 1, beams=int(s.beams),
+                          chosen="" if s.devices is not None else memory.devices_how)
             + (memory_note(s, profile, served, memory, fit.static_batch),))
 
 
@@ -202,12 +203,14 @@ def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: Serving
 
 def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, batch: int, devices: int,
                 device: Device, ep: int = 1, batch_words: str = "", positions: int = 1,
-                beams: int = 1) -> tuple[str, ...]:
+                beams: int = 1, chosen: str = "") -> tuple[str, ...]:
     """A mixture of experts' routing, the batch (and what set it: ``batch_words``, "" where it was given), the tensor
     (or expert) parallelism, and a calibrated profile's measurements left unused. ``positions``: the tokens of each
     sequence a step runs (draft tokens + 1 with speculative decoding), whose routes reach the experts; ``beams``: the
-    sequences each request of the batch decodes."""
+    sequences each request of the batch decodes. ``chosen``: why the devices are as many, where none were given (serving
+    review 2026-11-29: a batch of 1,409 moved Llama 3.1 8B to 2 GPUs, said in the JSON's assumptions only)."""
     notes = []
+    why = f" (not given: {chosen})" if chosen else ""
     if served.architecture.active_params:
         moe = moe_note(served.architecture, served.params, batch * positions)
         # under expert parallelism that is the replica's; each device reads its own experts (review 2026-11-26)
@@ -263,7 +266,7 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                         if device.cross_node_latency_s else "")
                      + "; every layer counted as a mixture-of-experts layer")
     elif devices > 1:
-        notes.append(f"{devices} devices in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
+        notes.append(f"{devices} devices{why} in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})"
                      + (f", each {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs longer for the nodes it "
                         f"spans ({CROSS_NODE_ALLREDUCE_SOURCE})" if device.cross_node_latency_s else ""))
