@@ -159,7 +159,21 @@ def whole_run_words(w, level: float) -> str:
                  f"{hz.duration(w.wall_clock_s * w.step_flops_ratio)}" if w.attention_left_out else "")
     peak = f"the {w.precision} peak, the fitted runs' precision" if w.precision else "the peak"
     return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of {peak}: "
-            f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high}){attention}")
+            f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high}){attention}"
+            f"{whole_run_footprint_words(w, hz.energy, hz.co2e)}")
+
+
+def whole_run_footprint_words(w, energy, co2e) -> str:
+    """", 107 MWh (56.1 MWh – 206 MWh) and 51.0 t CO₂e (26.6 t CO₂e – 97.8 t CO₂e) at the same power": the whole-run
+    time's energy and CO₂e (``WholeRunFit``), each figure written by ``energy`` and ``co2e``; "" without them."""
+    if w.energy_kwh is None or w.co2e_kg is None:
+        return ""
+
+    def ranged(x, rng, fmt):
+        return fmt(x) + (f" ({' – '.join(hz.range_ends(fmt, *rng, x))})" if rng else "")
+
+    return (f", {ranged(w.energy_kwh, w.energy_range_kwh, energy)} and {ranged(w.co2e_kg, w.co2e_range_kg, co2e)} at "
+            "the same power")
 
 
 # The step model's rows of the CSV, where its time was used (``step_rows``): its figures with their 80% range,
@@ -184,8 +198,11 @@ def step_rows(est: Estimate) -> list[tuple[str, float, float | None, float | Non
                ("step_seconds", st.step.seconds, st.step.seconds * t / hi, st.step.seconds * t / lo)]
     lay = layout_dict(st.layout)
     # the FLOPs alone's time beside (code review 2026-11-28: every other format had it, the CSV not)
-    whole = ([("whole_run_fit_wall_clock_s", st.whole_run_fit.wall_clock_s, st.whole_run_fit.low_s,
-               st.whole_run_fit.high_s)] if st.whole_run_fit is not None else [])
+    w = st.whole_run_fit
+    whole = ([("whole_run_fit_wall_clock_s", w.wall_clock_s, w.low_s, w.high_s)]
+             + [(f"whole_run_fit_{name}", x, *(rng or (None, None))) for name, x, rng in
+                (("energy_kwh", w.energy_kwh, w.energy_range_kwh), ("co2e_kg", w.co2e_kg, w.co2e_range_kg))
+                if x is not None] if w is not None else [])
     return figures + whole + [(f"step_{k}", lay[k], lay[k], lay[k]) for k in STEP_LAYOUT_ROWS]
 
 

@@ -363,7 +363,24 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     peak = f"the {latex_escape(w.precision)} peak, the fitted runs' precision" if w.precision else "the peak"
     return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of {peak}: {latex_escape(w.fit)}{runs}{cite}), "
             f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
-            f"{latex_escape(low)}--{latex_escape(high)}).")
+            f"{latex_escape(low)}--{latex_escape(high)}){whole_run_footprint(w, est.level)}.")
+
+
+def whole_run_footprint(w, level: float) -> str:
+    """", using 107 MWh (80\\% range 56.1 MWh--206 MWh) and emitting 51.0 t CO$_2$e (…) at the same power" for the
+    whole-run time (``WholeRunFit.energy_kwh``, ``co2e_kg``); "" without them (researcher review 2026-11-29: the
+    statement gave CO₂e for the step model's time only)."""
+    if w.energy_kwh is None or w.co2e_kg is None:
+        return ""
+
+    def ranged(x, rng, fmt):
+        if not rng:
+            return latex_escape(fmt(x))
+        low, high = hz.range_ends(fmt, *rng, x)
+        return f"{latex_escape(fmt(x))} ({_pct(level)} range {latex_escape(low)}--{latex_escape(high)})"
+
+    co2 = ranged(w.co2e_kg, w.co2e_range_kg, hz.co2e).replace("CO₂e", "CO$_2$e")
+    return f", using {ranged(w.energy_kwh, w.energy_range_kwh, hz.energy)} and emitting {co2} at the same power"
 
 
 def exposed_share(est: Estimate) -> float | None:

@@ -952,9 +952,14 @@ def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> 
         return None
     time_flops = est.time_flops if est.time_flops is not None else est.flops
     ratio = step_flops / time_flops if step_flops and time_flops else 1.0
+    def ends(name: str) -> tuple[float, float] | None:
+        rng = est.range.get(name)
+        return None if rng is None or None in rng else (float(rng[0]), float(rng[1]))
+
     return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
                        n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed,
-                       step_flops_ratio=ratio, precision=precision)
+                       step_flops_ratio=ratio, precision=precision, energy_kwh=est.energy_kwh,
+                       energy_range_kwh=ends("energy_kwh"), co2e_kg=est.co2e_kg, co2e_range_kg=ends("co2e_kg"))
 
 
 def whole_run_at_fit(est, scenario: Scenario, profile: HardwareProfile,

@@ -183,7 +183,13 @@ def test_the_flops_alone_time_stands_beside_the_step_models(capsys):
     low, high = hz.duration_range(*alone.range["wall_clock_s"], alone.wall_clock_s)
     assert (f"At the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps "
             f"({alone.utilization.value:.2g} of the peak: H100 fit, 25 published runs~\\cite{{epoch2024notable}}), the "
-            f"same FLOPs would take {hz.duration(alone.wall_clock_s)} (80\\% range {low}--{high}).") in tex
+            f"same FLOPs would take {hz.duration(alone.wall_clock_s)} (80\\% range {low}--{high}), using "
+            f"{hz.energy(alone.energy_kwh)} (80\\% range ") in tex
+    # that time's energy and CO₂e, the FLOPs alone's with their ranges (researcher review 2026-11-29: the statement gave
+    # CO₂e for the step model's time only)
+    assert (data["energy_kwh"], data["co2e_kg"]) == (alone.energy_kwh, alone.co2e_kg)
+    assert data["range"]["co2e_kg"] == list(alone.range["co2e_kg"])
+    assert f"and emitting {hz.co2e(alone.co2e_kg).replace('CO₂e', 'CO$_2$e')} (80\\% range " in tex
     assert "a whole-run utilisation of" not in tex and "an average utilisation over the run of" in tex
     table = _cli(capsys, "table")
     assert f"gives {hz.duration(alone.wall_clock_s)} (80% range {low} – {high})" in table

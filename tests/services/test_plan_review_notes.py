@@ -185,7 +185,8 @@ def test_a_plan_gives_the_flops_alone_time_beside_its_best():
     alone = api.run(flops=best.estimate.flops, hardware="h100-sxm", devices=1024).estimate
     (said,) = [n for n in report.notes if n.startswith("the best layout's time is a tuned stack's; ")]
     low, high = hz.duration_range(*alone.range["wall_clock_s"], alone.wall_clock_s)
-    assert said.endswith(f"gives {hz.duration(alone.wall_clock_s)} (80% range {low} – {high})")
+    assert f"gives {hz.duration(alone.wall_clock_s)} (80% range {low} – {high}), {hz.energy(alone.energy_kwh)} (" in said
+    assert said.endswith(" at the same power") and f" and {hz.co2e(alone.co2e_kg)} (" in said
     assert alone.wall_clock_s > best.estimate.wall_clock_s  # whole runs' hours hold more than a tuned stack's steps
 
 

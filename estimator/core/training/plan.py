@@ -185,6 +185,13 @@ class WholeRunFit:
     # (researcher review 2026-11-28: an fp8 run's whole-run time had applied the bf16-fitted share to the fp8 peak, 2×
     # faster, beside the step model's); "" where it is the run's own precision
     precision: str = ""
+    # the energy and CO₂e at that time (the same devices, power and PUE as the estimate's), with their 80% ranges: the
+    # FLOPs-only estimate's own (researcher review 2026-11-29: a statement gave CO₂e for the step model's time only,
+    # beside a whole-run time 2.6 × as long); None where the estimate has none
+    energy_kwh: float | None = None
+    energy_range_kwh: tuple[float, float] | None = None
+    co2e_kg: float | None = None
+    co2e_range_kg: tuple[float, float] | None = None
 
     @property
     def attention_left_out(self) -> bool:
@@ -192,7 +199,11 @@ class WholeRunFit:
         return self.step_flops_ratio >= ATTENTION_LEFT_OUT_RATIO
 
     def to_dict(self) -> dict:
-        return {"wall_clock_s": self.wall_clock_s, "range": {"wall_clock_s": [self.low_s, self.high_s]},
+        ranges = {"wall_clock_s": [self.low_s, self.high_s],
+                  **({"energy_kwh": list(self.energy_range_kwh)} if self.energy_range_kwh else {}),
+                  **({"co2e_kg": list(self.co2e_range_kg)} if self.co2e_range_kg else {})}
+        return {"wall_clock_s": self.wall_clock_s, "energy_kwh": self.energy_kwh, "co2e_kg": self.co2e_kg,
+                "range": ranges,
                 "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit, "fitted_to_this_device": self.fitted,
                 "step_flops_ratio": self.step_flops_ratio, "peak_precision": self.precision or None,
                 "model": "utilisation fitted to published whole runs (estimator/data/utilization_fit.json), as an "
