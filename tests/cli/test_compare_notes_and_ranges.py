@@ -237,7 +237,7 @@ def test_compare_page_shows_each_rows_notes_under_its_id():
     h100 = next(b for b in blocks if b.startswith(r"**h100\-sxm**"))
     est = api.run(hardware="h100-sxm", preset_id="lambda-gpt3-v100").estimate
     memory = next(n for n in est.notes if n.startswith("memory:"))  # GPT-3 on one H100 does not fit
-    assert "needs ≥ 36 × NVIDIA H100" in memory and "needs ≥ 36 × NVIDIA H100" in h100  # 35 before ZeRO-3's gathered layer
+    assert "36 or more × NVIDIA H100" in memory and "36 or more × NVIDIA H100" in h100  # 35 before ZeRO-3's gathered layer
 
 
 def test_the_in_kind_note_over_every_profile_is_whole_on_the_compare_page():

@@ -700,8 +700,10 @@ class TrainingMemory:
             return f"memory: needs ≥ {self.min_devices:,} × {name} with {self.strategy.describe()}: {chosen}"
         if self.best_strategy is not None and self.best_devices > self.devices:
             tp = "" if self.strategy.tp > 1 else ", no tensor parallelism"
-            return (f"memory: needs ≥ {self.best_devices:,} × {name} with {self.best_strategy.describe()}: {chosen}; "
-                    f"with the chosen setup ({self.strategy.describe()}{tp}), no number of devices can hold it")
+            # what holds it after what cannot (lecturer review 2026-11-29: "needs ≥ 104 × V100 …" then "no number of
+            # devices can hold it" read as a contradiction)
+            return (f"memory: {chosen}; with the chosen setup ({self.strategy.describe()}{tp}) no number of devices "
+                    f"can, but {self.best_devices:,} or more × {name} would hold it with {self.best_strategy.describe()}")
         if self.best_strategy is not None:
             # where the data-parallel devices shard nothing, sharding them is the other way (researcher review
             # 2026-11-29: 1,024 devices told only of pipeline 2)
