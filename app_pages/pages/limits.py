@@ -248,7 +248,7 @@ def trend_section() -> None:
                   (TREND_COMPUTE_LABEL, f"×{gfmt(s.training_compute_per_year, 3)}",
                    f"{trends.TRAINING_COMPUTE_SOURCE}; measured since: ×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} a "
                    f"year, {trends.MEASURED_COMPUTE_YEARS} ({trends.MEASURED_COMPUTE_SOURCE})"),
-                  (f"Memory wall in {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y),
+                  (f"Memory wall over the past {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y),
                    trends.MEMORY_WALL_SOURCE)])  # as the slide
         # side by side in lecture mode, so that the numbers and both charts share one slide (stacked, the tab ran to
         # 1,759 px at 1280×720: lecturer review 2026-11-27)
