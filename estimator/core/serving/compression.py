@@ -196,7 +196,7 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
             # a student is dense: served by tensor parallelism, whatever the teacher's expert parallelism
-            replace(base_s, student_params=m, ep=None), short=f"student, {_param_words(m)}")
+            replace(base_s, student_params=m, ep=None), short=f"student, {_param_short(m)} params")
     if len(chosen) > 1:
         out.append(row("combined", " + ".join(chosen), True, inference(s, profile, fit), s, " + ".join(chosen_short)))
     # the rows hold the baseline's layout; the answer itself takes its own best one: where they differ, the answer's
@@ -262,6 +262,16 @@ class BreakEven:
                 "basis": self.basis, "queries": self.queries, "tokens": self.tokens,
                 "train_device_share": self.train_device_share,
                 "queries_range": {k: None if v is None else list(v) for k, v in (self.queries_range or {}).items()}}
+
+
+def _param_short(n: float) -> str:
+    """A parameter count as a chart's short label words it (lecturer review 2026-11-29: "student, 42 billion" had no
+    unit; a chart label holds at most 24 characters): "42B", "66M", "5,000"."""
+    if n >= PARAMS_PER_BILLION:
+        return f"{gfmt(n / PARAMS_PER_BILLION, 3)}B"
+    if n >= PARAMS_PER_MILLION:
+        return f"{gfmt(n / PARAMS_PER_MILLION, 3)}M"
+    return f"{n:,.0f}"
 
 
 def _param_words(n: float) -> str:
