@@ -395,6 +395,8 @@ def changed_words(name: str) -> str:
     """An input the scenario changed, as the page names it: a one-word name as it is ("tokens"), a compound one
     by its widget's label, its first letter lower case ("grid intensity (gCO2e/kWh)")."""
     label = c.FIELD_LABELS.get(name)
+    if name == "pue" or name == "utilization":  # an acronym, a British spelling: by the label's first word
+        return label.split(" ")[0] if name == "pue" else "utilisation"  # (lecturer review 2026-11-29: "pue")
     if "_" not in name or not label:
         return name.replace("_", " ")
     return label[0].lower() + label[1:]

@@ -321,6 +321,9 @@ def test_a_lower_case_country_is_the_country_as_on_the_command_line(cli):
     ({"preset": "gpt3-175b", "devices": "8"}, "as estimated by Patterson et al.; this scenario differs in devices."),
     # words, not field names (browser review 2026-11-27: "differs in carbon_intensity_g_per_kwh")
     ({"preset": "gpt3-175b", "grid_by": "g/kWh", "grid": "100"}, "; this scenario differs in grid intensity (gCO2e/kWh)."),
+    # an acronym as written, a British spelling (lecturer review 2026-11-29: "differs in … pue, utilization, year")
+    ({"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "pue": "1.3"},
+     "; this scenario differs in hardware, PUE, utilisation, year."),
 ])
 def test_a_changed_presets_caption_says_its_run_and_what_differs(params, said):
     at = shared_page("estimate", params)
