@@ -179,6 +179,8 @@ def is_lecture() -> bool:
         return True
     if raw.strip().lower() not in _FALSE:
         record_url_warning("lecture", raw, "expected 1 or 0" + FALLBACK)
+        # dropped from the address, as other refused values are (lecturer review 2026-11-29: ?lecture=banana stayed)
+        del st.query_params["lecture"]
     return False
 
 

@@ -48,3 +48,13 @@ def test_an_input_the_page_has_but_does_not_draw_now_is_not_called_unknown():
     """Review: ?tab=… in lecture mode (which draws no tabs) was warned as "no such input" and dropped."""
     at = shared_page("estimate", {"preset": "llama2-70b", "tab": "Export & share", "lecture": "1"})
     assert not [w for w in _warnings(at) if "nothing on the page as opened reads it" in w]
+
+
+def test_a_refused_lecture_value_is_dropped_from_the_address():
+    """Lecturer review 2026-11-29: ?lecture=banana was said to be ignored but stayed in the address, unlike other
+    refused values."""
+    from apptest_pages import shared_page
+    at = shared_page("estimate", {"lecture": "banana"})
+    assert any("Ignored URL parameter `lecture` = `banana`" in w.value for w in at.warning)
+    assert "lecture" not in at.query_params
+    assert "lecture" in shared_page("estimate", {"lecture": "1"}).query_params  # a good value stays
