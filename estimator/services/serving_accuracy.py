@@ -123,6 +123,19 @@ def domain_notes(result) -> tuple[str, ...]:
 DEVICE_NOTE_FACTOR = 1.2
 
 
+# A Google TPU's serving kind: its own compiler stack (XLA), not CUDA; the training fit holds TPUs, so their profiles
+# name no ``utilization.unlike_held_out``, and a TPU is told by its profile's name (serving engineer's review
+# 2026-11-29: the TPU v6e said nothing, where the TPU v5e, held out, read 2.15x too fast)
+TPU_KIND = "a Google TPU (XLA, not CUDA)"
+
+
+def serving_kind(profile) -> str | None:
+    """The kind of device whose MLPerf results speak for another of it (``held_out_device_note``): its profile's
+    ``utilization.unlike_held_out``, or ``TPU_KIND`` for a TPU; None for a data-centre NVIDIA GPU."""
+    kind = getattr(getattr(profile, "utilization", None), "unlike_held_out", None)
+    return kind or (TPU_KIND if profile is not None and " TPU" in f" {profile.name}" else None)
+
+
 @lru_cache(maxsize=64)
 def held_out_device_note(hardware_id: str) -> tuple[str, ...]:
     """What the default engine's cross-validation (serving_fit.json, by hardware held out) shows of this device: its
@@ -136,10 +149,15 @@ def held_out_device_note(hardware_id: str) -> tuple[str, ...]:
         # utilization.unlike_held_out, ROCm, not CUDA): that one's miss said for it (serving engineer's review
         # 2026-11-27: the MI300X warned of 1.5x, the MI325X, the same chip and software, said nothing)
         profiles = default_profiles().profiles
-        kind = getattr(getattr(profiles.get(hardware_id), "utilization", None), "unlike_held_out", None)
+        kind = serving_kind(profiles.get(hardware_id))
         like = sorted({r["hardware"] for r in held if kind is not None and r["hardware"] in profiles
-                       and profiles[r["hardware"]].utilization is not None
-                       and profiles[r["hardware"]].utilization.unlike_held_out == kind})
+                       and serving_kind(profiles[r["hardware"]]) == kind})
+        if not like and kind is not None:
+            # none of its kind ran one: its software is not among those the engine was fitted and checked on
+            # (serving engineer's review 2026-11-29: Trainium 2 took the engine's costs without a word)
+            return (f"{hardware_id} ran no MLPerf Inference result here, nor did any device of its kind, {kind}: the "
+                    "engine's costs are those fitted to other devices' results (NVIDIA data-centre GPUs' the most), "
+                    "and its range was calibrated on them; its tokens/s here are unchecked",)
         if len(like) != 1:
             return ()
         rows = [r for r in held if r["hardware"] == like[0]]

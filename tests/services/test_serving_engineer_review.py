@@ -89,6 +89,19 @@ def test_a_device_without_mlperf_results_of_the_kind_of_one_with_them_carries_it
     assert not any("ran no MLPerf Inference result here" in n for n in b300)
 
 
+def test_a_device_none_of_whose_kind_ran_mlperf_says_its_figures_are_unchecked():
+    """Serving engineer's review 2026-11-29: Trainium 2 took the engine's costs, fitted to other devices' results,
+    without a word; a TPU v6e said nothing where the TPU v5e, held out, read 2.15× too fast."""
+    trn = notes_of(model="llama-3.1-8b", hardware="trainium2", devices=1, tokens=1e6)
+    assert any(n.startswith("trainium2 ran no MLPerf Inference result here, nor did any device of its kind, an AWS "
+                            "Trainium (the Neuron software stack, not CUDA)") and n.endswith("unchecked") for n in trn)
+    tpu = notes_of(model="llama-3.1-8b", hardware="tpu-v6e", devices=1, tokens=1e6)
+    assert any(n.startswith("tpu-v6e ran no MLPerf Inference result here; tpu-v5e, a Google TPU (XLA, not CUDA) as it "
+                            "is, held out: its 2 results") and "too fast" in n for n in tpu)
+    h100 = notes_of(model="llama-3.1-8b", hardware="h100-sxm", devices=1, tokens=1e6)
+    assert not any("ran no MLPerf Inference result here" in n for n in h100)
+
+
 def test_weights_that_just_miss_the_memory_are_said_to_a_decimal(cli):
     r = cli("inference", "--tokens", "1e6", "--model", "deepseek-v3", "--hardware", "gb200", "--devices", "8",
             "--bits", "16")
