@@ -123,3 +123,15 @@ def test_a_bad_setting_without_hardware_is_refused_as_with_it(setting):
     with pytest.raises(InputError) as with_hardware:
         limits.flops_model(1e22, "h100-sxm", setting=setting)
     assert str(without.value) == str(with_hardware.value)
+
+
+@pytest.mark.parametrize("name, bad", [("peak_flops_per_s", 0), ("peak_flops_per_s", [float("nan")]),
+                                       ("devices", [-1]), ("power_w", 0), ("carbon_intensity_g_per_kwh", -1),
+                                       ("flops", float("nan"))])
+def test_a_sweeps_refusal_names_its_input(name, bad):
+    """Researcher review 2026-11-29: `sweep(peak_flops_per_s=0)` was refused with no field named."""
+    given = dict(flops=[1e21], peak_flops_per_s=[989e12], utilization=[0.4], devices=[8], power_w=[700], pue=[1.1],
+                 carbon_intensity_g_per_kwh=[400])
+    with pytest.raises(InputError) as e:
+        sweep(**{**given, name: bad})
+    assert e.value.field == name

@@ -33,18 +33,21 @@ def sweep(*, flops=None, peak_flops_per_s=None, utilization=None, devices=None, 
     missing = [k for k, x in given.items() if x is None]
     if missing:
         raise InputError(f"a sweep needs {', '.join(missing)} (each a number or an array)", field=tuple(missing))
-    v.require_in("FLOPs", flops, B.FLOPS)
-    v.require_in("peak FLOP/s", peak_flops_per_s, B.PEAK_FLOPS_PER_S)
+    v.require_in("FLOPs", flops, B.FLOPS, field="flops")
+    v.require_in("peak FLOP/s", peak_flops_per_s, B.PEAK_FLOPS_PER_S, field="peak_flops_per_s")
     v.require_in("utilisation", utilization, B.UTILIZATION, field="utilization")
-    v.require_in("devices", devices, B.DEVICES)
-    v.require_in("power per device (W)", power_w, B.POWER_W)
+    v.require_in("devices", devices, B.DEVICES, field="devices")
+    v.require_in("power per device (W)", power_w, B.POWER_W, field="power_w")
     v.require_in("PUE", pue, B.PUE, field="pue")
-    v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH)
+    v.require_in("grid carbon intensity (g/kWh)", carbon_intensity_g_per_kwh, B.CARBON_INTENSITY_G_PER_KWH,
+                 field="carbon_intensity_g_per_kwh")
     check_one_price(price_usd_per_device_hour, electricity_usd_per_kwh)
     if price_usd_per_device_hour is not None:
-        v.require_in("price per device-hour (USD)", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
+        v.require_in("price per device-hour (USD)", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR,
+                     field="price_usd_per_device_hour")
     if electricity_usd_per_kwh is not None:
-        v.require_in("electricity price (USD/kWh)", electricity_usd_per_kwh, B.ELECTRICITY_USD_PER_KWH)
+        v.require_in("electricity price (USD/kWh)", electricity_usd_per_kwh, B.ELECTRICITY_USD_PER_KWH,
+                     field="electricity_usd_per_kwh")
     arrays = {k: np.asarray(x, dtype=float) for k, x in dict(
         flops=flops, peak_flops_per_s=peak_flops_per_s, utilization=utilization, devices=devices,
         power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=carbon_intensity_g_per_kwh).items()}
