@@ -11,7 +11,7 @@ from app_pages.pages import estimate_exports as exports
 from app_pages.pages import estimate_sweep as size_sweep
 from app_pages.ui import charts, style
 from app_pages.ui import common as c
-from estimator.core.base.interval import EXACT, ONE_FIGURE, STATED, range_meaning
+from estimator.core.base.interval import EXACT, STATED, range_meaning
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.core.training.fit_caveats import UnlikeHeldOut
@@ -20,6 +20,7 @@ from estimator.core.training.memory import gb as memory_gb
 from estimator.report import explain, export
 from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
+from estimator.report.provenance import one_figure_words
 from estimator.services import api
 from estimator.services import plan as plan_service
 from estimator.services.companions import companion_sentence
@@ -69,7 +70,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
         elif value is not None:
             # no range: a stated single figure (a calibration's one measurement), or exact; the words the
             # table, Markdown and the statement use (interval.ONE_FIGURE)
-            col.caption(ONE_FIGURE if stated else exact_words(key, time_assumed))
+            col.caption(one_figure_words(est, key) if stated else exact_words(key, time_assumed))
     if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
         # a device unlike every family held out (a CPU, a consumer or another vendor's GPU): not measured there
         unlike = next((x for x in est.fit_caveats if isinstance(x, UnlikeHeldOut)), None)

@@ -108,7 +108,7 @@ def interconnect_text(p) -> tuple[str, str]:
 
 def embodied_text(p) -> tuple[str, str]:
     """The embodied figure in words and its source (``embodied.figure_text``, as ``profiles show`` has it)."""
-    return embodied.figure_text(p.embodied, p.kind, p.memory_gb)
+    return embodied.figure_text(p.embodied, p.kind, p.memory_gb, reference_point=bool(p.reference_point))
 
 
 def details(p) -> None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from estimator.core.base.interval import EXACT, ONE_FIGURE, range_meaning
+from estimator.core.base.interval import EXACT, range_meaning
 from estimator.io.datafiles import load_sources
 from estimator.report import humanize as hz
 from estimator.report.export import COMPARE_KEYS, LABELS, TEXT_WIDTH, compare_csv, dump_json, markdown_escape, range_tag
-from estimator.report.provenance import one_figure, tool_line
+from estimator.report.provenance import one_figure, one_figure_words, tool_line
 from estimator.services import api
 from estimator.services.rows import EVERY_ROW, compare_caveats, grouped_notes, reference_words
 
@@ -40,7 +40,7 @@ def with_range(est, key: str) -> str:
     if value is None:
         return text
     if one_figure(est, key):
-        return f"{text} ({ONE_FIGURE})"
+        return f"{text} ({one_figure_words(est, key)})"
     low, high = est.range.get(key, (None, None))
     if est.basis(key) in (None, EXACT) or low is None or high is None or low == high:
         return text

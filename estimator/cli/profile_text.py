@@ -95,7 +95,8 @@ def show_profile(p) -> None:
              else f"${p.price.usd_per_device_hour}/device-hour" + (f", {p.price.date}" if p.price.date else ""))
     print(f"  price {price}  ({'; '.join(x for x in (p.price.basis, p.price.source) if x and x != 'none')})")
     print(f"  PUE {gfmt(p.pue)}" + (f", cooling {p.cooling}" if p.cooling else "") + f"  ({p.pue_source})")
-    text, source = figure_text(p.embodied, p.kind, p.memory_gb, co2="CO2e")  # the Profiles page's words
+    text, source = figure_text(p.embodied, p.kind, p.memory_gb, co2="CO2e",
+                                 reference_point=bool(p.reference_point))  # the Profiles page's words
     print(f"  embodied {text}  ({source})")
     if p.notes:
         print(f"  notes: {p.notes}")

@@ -37,7 +37,10 @@ from estimator.report.csv_cells import neutral
 
 MAX_CSV_BYTES = 5_000_000  # an emissions.csv gains ~0.4 kB per run: 5 MB is ~10,000 runs
 
-HEADER = ("# Calibrated hardware profile written by `python -m estimator calibrate`.\n"
+# (measuring engineer's review 2026-11-29: a profile written by `track()` had said `calibrate` wrote it; [calibration]
+# says which did)
+HEADER = ("# Calibrated hardware profile written by this project's calibration (`python -m estimator calibrate` or "
+          "`track()`).\n"
           "# Base profile's fields with measured throughput and power; see [calibration] for when, where and how.\n")
 
 

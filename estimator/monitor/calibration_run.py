@@ -215,7 +215,7 @@ def held_out_size_checks(base: HardwareProfile, points: Sequence[Throughput], m:
         if profile is None:
             continue
         checks.append(prediction_check(profile, f"size {t.size:.0f} {precision}"
-                                                + (f" ({t.reps} products)" if t.reps else "")
+                                                + (f" ({t.reps} product{'s' if t.reps != 1 else ''})" if t.reps else "")
                                                 + ", from a profile fitted on the other sizes",
                                        t.flops_per_s * t.seconds, t.seconds, precision=precision, size=t.size,
                                        fitted=False))

@@ -9,7 +9,7 @@ import re
 import textwrap
 from collections.abc import Iterable, Mapping
 
-from estimator.core.base.interval import EXACT, ONE_FIGURE, PREDICTION, STATED, range_meaning
+from estimator.core.base.interval import EXACT, ONE_ESTIMATED_FIGURE, ONE_FIGURE, PREDICTION, STATED, range_meaning
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import W_PER_KW
 from estimator.core.training.estimate import ALL_KEYS, FOOTPRINT_KEYS, RESULT_KEYS, Estimate
@@ -22,6 +22,7 @@ from estimator.report.provenance import (
     context,
     memory_given,
     one_figure,
+    one_figure_words,
     tool_info,
     tool_line,
 )
@@ -335,7 +336,7 @@ def range_cell(est: Estimate, key: str) -> str:
     that rests on one measurement (journeys R6: "30.1 s – 30.1 s (stated)", or nothing beside a legend that
     calls such a figure exact), or "" for an exact one."""
     if one_figure(est, key):
-        return ONE_FIGURE
+        return one_figure_words(est, key)
     low, high = est.range.get(key, (None, None))
     if est.basis(key) in (None, EXACT) or low is None or low == high:
         return ""
@@ -433,7 +434,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<{value_width}}"
         shown = range_cell(est, key)
         if shown:
-            line += shown if shown == ONE_FIGURE else f"range {shown}"
+            line += shown if shown in (ONE_FIGURE, ONE_ESTIMATED_FIGURE) else f"range {shown}"
         pub = published.get(key)
         if pub:
             text, diff = published_cells(pub)

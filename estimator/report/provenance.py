@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from estimator.core.base.interval import STATED
+from estimator.core.base.interval import ONE_ESTIMATED_FIGURE, ONE_FIGURE, STATED
 from estimator.core.base.tool import TOOL_NAME
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.memory import PLAN_INPUTS
@@ -64,6 +64,29 @@ def one_figure(est: Estimate, key: str) -> bool:
     """Whether ``key`` rests on one measured figure: a stated range of no width (``Estimate.basis``)."""
     low, high = est.range.get(key, (None, None))
     return est.basis(key) == STATED and low is not None and low == high
+
+
+# The figures that rest on the power as well as the time: their one figure is the power's kind's (the cost where it is
+# priced per kWh: ``rests_on_power``)
+POWER_FIGURES = frozenset({"energy_kwh", "co2e_kg", "water_l", "cost_usd"})
+
+
+def rests_on_power(est: Estimate, key: str) -> bool:
+    """Whether ``key`` follows the power as well as the time: the energy and what follows it, the cost where it is
+    priced per kWh."""
+    return key in POWER_FIGURES and (key != "cost_usd" or est.assumption("electricity_usd_per_kwh") is not None)
+
+
+def power_estimated(est: Estimate) -> bool:
+    """Whether the estimate's power is a calibration's modelled one, not a meter's reading."""
+    cal = getattr(est, "calibration", None)
+    return bool(cal is not None and cal.power_is_estimate)
+
+
+def one_figure_words(est: Estimate, key: str) -> str:
+    """What a figure on one measurement is called (``one_figure``): ``ONE_FIGURE``, or ``ONE_ESTIMATED_FIGURE`` for one
+    that rests on a power modelled, not metered."""
+    return ONE_ESTIMATED_FIGURE if rests_on_power(est, key) and power_estimated(est) else ONE_FIGURE
 
 
 # The context columns of a CSV (to_csv, compare_csv), the same on each row of an estimate: what the numbers were

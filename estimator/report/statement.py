@@ -46,7 +46,7 @@ from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
-from estimator.report.provenance import TOOL_NAME, figures_from, one_figure
+from estimator.report.provenance import TOOL_NAME, figures_from, one_figure, power_estimated, rests_on_power
 from estimator.report.statement_parts import (
     ACT_MEM_KEY,
     FLASH_KEY,
@@ -840,7 +840,10 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     if single:  # journeys R6: no range and no reason had read as exact
         names = single[0] if len(single) == 1 else ", ".join(single[:-1]) + " and " + single[-1]
         rest, have = ("rests", "has") if len(single) == 1 else ("rest", "have")
-        text += f" The {names} {rest} on one measurement and {have} no range."
+        # a power modelled, not metered, said (measuring engineer's review 2026-11-29)
+        modelled = (", its power estimated rather than metered," if power_estimated(est)
+                    and any(rests_on_power(est, k) for k in SHOWN_RANGES if one_figure(est, k)) else "")
+        text += f" The {names} {rest} on one measurement{modelled} and {have} no range."
     if doing.startswith("training") and est.hardware_kind != "brain":
         # what the figures leave out, as a carbon statement's checklist asks (researcher review 2026-11-28: only the
         # embodied carbon had been said to be outside them)

@@ -36,6 +36,9 @@ PREDICTION, STATED, EXACT = "prediction", "stated", "exact"
 # CodeCarbon log, an own command): the utilisation's summary, the table's and Markdown's range cell, the
 # statement and the app's caption say it in these words.
 ONE_FIGURE = "one measured figure: no range"
+# The same where the figure's power was modelled, not metered (a CPU's through CodeCarbon's load model without RAPL):
+# measuring engineer's review 2026-11-29, an energy from an estimated power read "one measured figure"
+ONE_ESTIMATED_FIGURE = "one figure, its power estimated, not metered: no range"
 
 
 # What every range means, in one sentence (shown by the CLI, the app and the exports).

@@ -124,8 +124,20 @@ def run_embodied(figure: DeviceFigure, device_hours: float, device_hours_range: 
     return center, float(low), float(high)
 
 
+def no_figure_why(kind: str, reference_point: bool = False) -> str:
+    """Why ``device_figure`` made no figure for a device: one home for the estimate's note and the profile's words
+    (measuring engineer's review 2026-11-29: `profiles show` gave a CPU server with 25 GB of memory "a device without
+    memory", where `estimate` said the fallback is made for accelerators only)."""
+    if kind in FALLBACK_KINDS:
+        return "it has no device memory to scale the fallback figure by"
+    if reference_point:
+        return "it is a reference point, not hardware with a manufacturing footprint"
+    return (f"its profile states no figure, and the fallback (an H100's footprint scaled by memory) is made only for "
+            f"accelerators, not a {kind}")
+
+
 def figure_text(stated: DeviceEmbodied | None, kind: str, memory_gb: float | None,
-                co2: str = "CO₂e") -> tuple[str, str]:
+                co2: str = "CO₂e", reference_point: bool = False) -> tuple[str, str]:
     """(a profile's ``[embodied]`` figure per device in words, its basis, scope and source), naming the
     figure estimates use where it differs: a die-area model's board, or the fallback for a device
     without one. One text for the Profiles page and ``profiles show`` (researcher audit: the CLI showed
@@ -135,7 +147,7 @@ def figure_text(stated: DeviceEmbodied | None, kind: str, memory_gb: float | Non
         f" (range {gfmt(used.low_kg_co2e, 3)} – {gfmt(used.high_kg_co2e, 3)} kg)"
     if stated is None:
         if used is None:
-            return "none (no figure is made for a reference point or a device without memory)", "not applicable"
+            return f"none ({no_figure_why(kind, reference_point)})", "not applicable"
         return f"not stated; estimates use {gfmt(used.kg_co2e, 3)} kg {co2} per device{spread}", used.source
     text = f"{gfmt(stated.kg_co2e)} kg {co2} per device, basis {stated.basis}"
     text += spread if used.kg_co2e == stated.kg_co2e else f"; estimates use {gfmt(used.kg_co2e, 3)} kg{spread}"

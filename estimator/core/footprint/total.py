@@ -44,13 +44,7 @@ def footprint(profile, *, device_hours: float, device_hours_range: tuple[float, 
     if include_embodied:
         fig = em.device_figure(profile.embodied, profile.kind, profile.memory_gb)
         if fig is None:  # the true reason (audit: a CPU was said to be "a reference point or has no device memory")
-            if profile.kind in em.FALLBACK_KINDS:
-                why = "it has no device memory to scale the fallback figure by"
-            elif profile.reference_point:
-                why = "it is a reference point, not hardware with a manufacturing footprint"
-            else:
-                why = (f"its profile states no figure, and the fallback (an H100's footprint scaled by memory) is "
-                       f"made only for accelerators, not a {profile.kind}")
+            why = em.no_figure_why(profile.kind, bool(profile.reference_point))
             notes.append(f"no embodied carbon: {profile.name}: {why}")
         else:
             c, lo, hi = em.run_embodied(fig, device_hours, device_hours_range, lifetime_years)
