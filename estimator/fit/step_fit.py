@@ -72,6 +72,7 @@ class LayoutRow:
     measured_value: float
     use: bool                 # in the fit and the cross-validation
     why_not: str = ""
+    assumptions: str = ""     # what the source did not state and the row assumes ("micro-batch not stated: 1 assumed")
 
 
 def measured_tokens_per_s(row: LayoutRow) -> float:

@@ -71,7 +71,8 @@ def _row(row: dict, profiles) -> LayoutRow:
         return LayoutRow(row_id=row["row_id"], source_key=row["source_key"], model=row["model"], shape=shape,
                          layout=layout, hardware=hardware, hardware_id=hardware_id,
                          measured_kind=row["measured_kind"].strip(), measured_value=_float(row, "measured_value", 0.0),
-                         use=usable, why_not="" if usable else row["fit_use"].strip())
+                         use=usable, why_not="" if usable else row["fit_use"].strip(),
+                         assumptions=(row.get("assumptions") or "").strip())
     except (KeyError, TypeError, ValueError, InputError) as exc:
         raise DataFileError(f"{where}: {exc}") from None
 

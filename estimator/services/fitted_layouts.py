@@ -71,25 +71,27 @@ def _one(row: LayoutRow) -> tuple[str, float | None]:
             f"the flat MFU of the same folds {hz.count(b)}, {max(b / measured, measured / b):.2f}× off)"), h / measured
 
 
-# The layout's parts the key leaves out (``SHAPE_KEYS``' comment), each with its words: where a run sets one otherwise than
-# the published row, its note says what the row ran (researcher review 2026-11-29: BLOOM's layout without its full
-# recomputation, timed 1.4× faster than the row's measured throughput, read as that row with no word of it).
-APART = (("recompute", lambda v: {"none": "no recomputation", "selective": "selective recomputation",
-                                  "full": "full recomputation"}.get(v, f"recomputation {v}")),
-         ("micro_batch", lambda v: f"micro-batch {v}"), ("vp", lambda v: f"{v} interleaved chunks a stage"),
-         ("zero_stage", lambda v: f"ZeRO-{v}"),
-         ("flash_attention", lambda v: "FlashAttention" if v else "eager attention"))
+# The layout's parts the key leaves out (``SHAPE_KEYS``' comment) that move the step's time most and a run can set, each
+# with its words and the words by which a row says it assumed it: where a run sets one otherwise than the published row
+# stated it, its note says what the row ran (researcher review 2026-11-29: BLOOM's layout without its full
+# recomputation, timed 1.4× faster than the row's measured throughput, read as that row with no word of it). The
+# micro-batch is left out (most rows assume it), and so are the interleaving (DeepSeek-V3's row takes 2 chunks for
+# DualPipe, which no run can set) and ZeRO (it moves the memory more than the time).
+APART = (("recompute", "recomputation not stated",
+          lambda v: {"none": "no recomputation", "selective": "selective recomputation",
+                     "full": "full recomputation"}.get(v, f"recomputation {v}")),
+         ("flash_attention", "attention not stated", lambda v: "FlashAttention" if v else "eager attention"))
 
 
 def differs_words(run_layout: Layout, row: LayoutRow) -> str:
-    """"; it ran full recomputation, micro-batch 2, where this run has none, 1" for the parts the key leaves out that
-    the run sets otherwise than ``row``; "" where none."""
-    parts = [(words(getattr(row.layout, k)), words(getattr(run_layout, k))) for k, words in APART
-             if getattr(row.layout, k) != getattr(run_layout, k)]
+    """"; it ran full recomputation, eager attention, where this run has no recomputation, FlashAttention" for the
+    parts of ``APART`` the row states and the run sets otherwise; "" where none."""
+    parts = [(words(getattr(row.layout, k)), words(getattr(run_layout, k))) for k, assumed, words in APART
+             if getattr(row.layout, k) != getattr(run_layout, k) and assumed not in row.assumptions]
     if not parts:
         return ""
     return (f"; it ran {', '.join(r for r, _ in parts)}, where this run has {', '.join(x for _, x in parts)}: "
-            "its time differs by them")
+            f"its time differs by {'it' if len(parts) == 1 else 'them'}")
 
 
 def fitted_layout(run: StepRun, shape: ModelShape, hardware_id: str) -> tuple[StepRun, str | None]:

@@ -239,3 +239,17 @@ def test_devices_not_given_say_why_they_are_as_many(cli):
     given = json.loads(cli("inference", "--model", "llama-3.1-8b", "--batch-size", "1409", "--tokens", "1e9",
                            "--devices", "2", "--format", "json").out)
     assert any(n.startswith("2 devices in tensor parallelism") for n in given["notes"])
+
+
+def test_a_windowed_models_full_length_holds_its_window_and_an_expert_parallel_sequence_one_devices_room(cli):
+    """Diff review 2026-11-29: the full-length check took the average's held share at the full length, so Mistral 7B
+    at 100 + 30,000 tokens counted 1.00 GB where its 4,096-token window holds 0.54 GB (refused on a P100 with 0.98 GB
+    left); under expert parallelism one sequence of 197 GB was taken against 8 devices' 30.5 GB each."""
+    windowed = cli("inference", "--model", "mistral-7b", "--hardware", "p100", "--devices", "1", "--prompt-tokens", "100",
+                   "--tokens-per-query", "30000", "--tokens", "1e6", "--format", "json")
+    assert windowed.code == 0, windowed.err
+    res = cli("inference", "--model", "llama-4-scout", "--devices", "8", "--ep", "8", "--prompt-tokens", "1000000",
+              "--tokens-per-query", "1000", "--tokens", "1e9")
+    assert res.code == 2 and res.err.count("\n") == 1
+    assert ("needs 197 GB of KV cache by its last token; beside 371 GB of weights, each of 8 × h100-sxm leaves 30.5 GB, "
+            "and under expert parallelism a sequence's KV cache is held on one device") in res.err

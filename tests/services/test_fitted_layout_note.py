@@ -101,6 +101,13 @@ def test_a_published_layout_run_otherwise_says_what_the_row_ran():
     assert ("it ran full recomputation, eager attention, where this run has no recomputation, FlashAttention: its "
             "time differs by them") in plain
     (closer,) = _note(estimate(**bloom, activation_recompute="full"))
-    assert "it ran eager attention, where this run has FlashAttention" in closer
+    assert "it ran eager attention, where this run has FlashAttention: its time differs by it" in closer
     (same,) = _note(estimate(**bloom, activation_recompute="full", attention_kernel="eager"))
     assert "it ran " not in same and "where this run has" not in same
+    # what a row assumed is not said as what it ran (diff review 2026-11-29: "it ran micro-batch 1" where the source
+    # states none), nor what a run cannot set (DeepSeek-V3's 2 interleaved chunks, its DualPipe's stand-in)
+    (dsv3,) = _note(estimate(devices=2048, **DSV3))
+    assert "it ran selective recomputation, where this run has no recomputation: its time differs by it" in dsv3
+    assert "micro-batch" not in dsv3.split("; it ran")[1] and "chunks" not in dsv3
+    (dsv3_selective,) = _note(estimate(devices=2048, activation_recompute="selective", **DSV3))
+    assert "where this run has" not in dsv3_selective

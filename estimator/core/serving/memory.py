@@ -112,16 +112,23 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
         embeddings = embedding_params(arch, params)[0] * EMBEDDING_BITS / BITS_PER_BYTE / BYTES_PER_GB
         weights += share * max(0.0, weights - embeddings)
     # windowed layers hold at most their window (``Architecture.held_share``)
-    def held_gb(tokens: float) -> float:
-        return (tokens * arch.held_share(prompt_tokens, output_tokens) * arch.kv_bytes_per_token(kv_bits)
-                * replication * (1.0 + share) / BYTES_PER_GB)
+    def held_gb(tokens: float, held_share: float) -> float:
+        return tokens * held_share * arch.kv_bytes_per_token(kv_bits) * replication * (1.0 + share) / BYTES_PER_GB
 
-    per_seq = held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, static_batch))
-    whole = held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, static_batch=True))
+    # at full length a windowed layer holds its window at most: the share at the full length's, not the average's
+    # (diff review 2026-11-29: Mistral 7B at 100 + 30,000 tokens counted 1.00 GB where its layers hold 0.54 GB)
+    full_share = arch.held_share(float(prompt_tokens) + float(output_tokens))
+    per_seq = (held_gb(sequence_tokens(prompt_tokens, output_tokens, beams), arch.held_share(prompt_tokens,
+                                                                                              output_tokens))
+               if not static_batch else held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, True), full_share))
+    whole = held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, static_batch=True), full_share)
     usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights
-    # not one sequence at its full length beside the weights: the engine cannot run (``Footprint.kv_gb_full_sequence``)
-    max_batch = 0 if room < whole * (1 - 1e-12) else int(min(math.floor(room / per_seq), B.BATCH.high))
+    # not one sequence at its full length beside the weights: the engine cannot run (``Footprint.kv_gb_full_sequence``);
+    # under expert parallelism a sequence lives on one device (attention data-parallel), so on one device's room
+    # (diff review 2026-11-29: one sequence of 197 GB had been taken against 8 devices' 31 GB each)
+    one_room = room / devices if ep > 1 else room
+    max_batch = 0 if one_room < whole * (1 - 1e-12) else int(min(math.floor(room / per_seq), B.BATCH.high))
     run = batch if max_batch and weights + batch * per_seq <= usable * (1 + 1e-12) else max_batch
     return Footprint(weights, run * per_seq, per_seq, usable, max_batch, float(batch), whole)
 

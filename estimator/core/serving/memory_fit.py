@@ -61,7 +61,7 @@ def memory_fit(s: InferenceScenario, profile: HardwareProfile, served: ServedMod
         devices = ep
         footprint = serving_footprint(devices=devices, ep=ep, **shape)
         if not footprint.runs:
-            raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens, memory_source)
+            raise does_not_fit(footprint, devices, profile, batch, prompt_tokens, output_tokens, memory_source, ep)
         return MemoryFit(devices=devices, devices_how="given", footprint=footprint, memory_source=memory_source)
     if s.devices is None:
         devices, how = devices_for_heads(devices_needed(**shape), architecture, profile, shape, memory_source)
@@ -96,7 +96,7 @@ def preemption_note(footprint: Footprint, devices: int, profile: HardwareProfile
 
 
 def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, batch: int, prompt_tokens: float,
-                 output_tokens: float, memory_source: str = USABLE_MEMORY_SOURCE) -> InputError:
+                 output_tokens: float, memory_source: str = USABLE_MEMORY_SOURCE, ep: int = 1) -> InputError:
     """Why ``footprint`` does not fit on ``devices`` × ``profile``: the weights alone, one sequence's KV cache
     beside them, or the batch's."""
     weights_gb, usable_gb, per_sequence_gb = footprint.weights_gb, footprint.usable_gb, footprint.kv_gb_per_sequence
@@ -110,9 +110,12 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
                           f"{profile.id} offer {offer} GB ({usable_words(memory_source)}): use more devices", field="devices")
     query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
     if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
+        # under expert parallelism a sequence's cache is on one device (attention data-parallel): each one's room said
+        left = (f"each of {on} leaves {gfmt((usable_gb - weights_gb) / devices, 3)} GB, and under expert parallelism a "
+                "sequence's KV cache is held on one device" if ep > 1
+                else f"{on} leave {gfmt(usable_gb - weights_gb, 3)} GB")
         return InputError(f"one sequence of {query} needs {gfmt(footprint.kv_gb_full_sequence, 3)} GB of KV cache by "
-                          "its last token; beside "
-                          f"{gfmt(weights_gb, 3)} GB of weights, {on} leave {gfmt(usable_gb - weights_gb, 3)} GB "
+                          f"its last token; beside {gfmt(weights_gb, 3)} GB of weights, {left} "
                           f"({usable_words(memory_source)}): use shorter prompts or answers, or more devices",
                           field=("prompt_tokens", "tokens_per_query", "devices"))
     return InputError(f"batch {count_text(batch)} does not fit: its KV cache needs {gfmt(footprint.kv_cache_gb, 3)} GB "
