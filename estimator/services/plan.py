@@ -750,9 +750,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # the default, 10⁷ devices at TP 2 had run 2,440 × its tokens a step, which `plan` refuses)
             raise InputError(f"{'a' if global_batch_tokens is not None else 'the default'} global batch of "
                              f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
-                             f"each of the {dp:,} data-parallel replicas (it may grow "
-                             f"{gfmt(core_plan.BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller "
-                             "micro-batch or fewer replicas", field=("global_batch_tokens", "micro_batch", "devices"))
+                             f"each of the {dp:,} data-parallel replicas " + "({}): {}".format(
+                                 *core_plan.unfed_batch_words(mb, "replicas")),
+                             field=("global_batch_tokens", "devices") if mb == 1 else
+                             ("global_batch_tokens", "micro_batch", "devices"))
         batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
         check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,

@@ -387,6 +387,16 @@ def layout_words(layout: Layout) -> str:
 BATCH_GROWTH_MAX = 1.5
 
 
+def unfed_batch_words(micro_batch: int | None, fewer: str) -> tuple[str, str]:
+    """(the growth a global batch may take to feed every replica, what to change where it cannot): one home for the
+    planner's refusal and `estimate`'s with a layout given (diff review 2026-11-29: two texts, and a smaller micro-batch
+    offered where it was already 1). ``micro_batch``: the one held (None: the planner's own); ``fewer``: what to have
+    fewer of ("devices", "replicas")."""
+    smaller = "" if micro_batch == 1 else ", a smaller micro-batch"
+    return (f"it may grow {gfmt(BATCH_GROWTH_MAX)}× to fill them",
+            f"give a larger global batch{smaller} or fewer {fewer}")
+
+
 def global_batch_for(global_batch_tokens: float, seq_len: int, dp: int, micro_batch: int) -> int | None:
     """Sequences per step: the tokens given over the sequence length, rounded to a whole number of micro-batches
     on every data-parallel replica (the nearest, at least one); None where one micro-batch on every replica
@@ -646,9 +656,8 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
     if not batch_fed:
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
-                f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; it may grow "
-                f"{gfmt(BATCH_GROWTH_MAX)}× to fill them): give a larger global batch, a smaller micro-batch or fewer "
-                "devices"), ("global_batch_tokens", "micro_batch", "devices")
+                f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; "
+                "{}): {}".format(*unfed_batch_words(None, "devices"))), ("global_batch_tokens", "micro_batch", "devices")
     return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_text(capacity_gb)} GB per device with the choices "
             "tried (tensor-parallel groups that tile the scale-up domain, pipeline, context parallelism, ZeRO, "
             "recomputation): give more devices"), ("devices", "tp", "pp")
@@ -681,6 +690,6 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "global_batch_for", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
+           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "global_batch_for", "unfed_batch_words", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
            "recompute_short",
            "run_seconds", "search", "step_range_from", "strategy_of"]
