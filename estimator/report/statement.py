@@ -551,10 +551,6 @@ def workload_words(est: Estimate, a, params: float | None, tokens: float | None,
 
 # api.run's note on a preset whose run the utilisation fit holds (estimator/services/api.py)
 IN_SAMPLE_START = "in sample: this run ("
-# services.chip_draw's note: the chip draw this project measured beside the chip's part of the fitted power
-CHIP_DRAW_NOTE = re.compile(r"power: the fitted [\d,]+ W a device includes [\d,]+ W for its host, leaving (?P<chip>[\d,]+) W "
-                            r"for the chip; this project measured (?P<measured>[\d,]+) W at the chip alone on "
-                            r"(?P<device>.+?) \(the median of")
 # the estimate's note on a utilisation given outside the fit's interval (core/training)
 OUTSIDE_FIT_START, OUTSIDE_FIT = "the utilisation ", " is outside the fitted "
 VALIDATE_CMD = " (`python -m estimator validate`)"  # the command the note names, left out of a paper's text
@@ -615,11 +611,11 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
             on = f" ({latex_escape(fit['on'])} servers)" if fit["on"] else ""
             text += (f", {latex_escape(fit['ratio'])}~$\\times$ its TDP as the tool's fit to {fit['runs']} whole systems' "
                      f"measured draws{on} gives it{measured_cite}")
-            if chip := CHIP_DRAW_NOTE.match(next((n for n in est.notes if CHIP_DRAW_NOTE.match(n)), "")):
+            if (chip := est.chip_draw) is not None:
                 # the table's note in the paper too (researcher review 2026-11-29: the LaTeX left it out)
-                text += (f" (this project measured {latex_escape(chip['measured'])}~W at the chip alone on "
-                         f"{latex_escape(chip['device'])} in training steps, NVML, where the fit leaves the chip "
-                         f"{latex_escape(chip['chip'])}~W: the energy may be too low)")
+                text += (f" (this project measured {chip.measured_w:,.0f}~W at the chip alone on "
+                         f"{latex_escape(chip.device)} in training steps, NVML, where the fit leaves the chip "
+                         f"{chip.chip_w:,.0f}~W: the energy may be too low)")
         return text + cite
     meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration

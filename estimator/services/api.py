@@ -413,9 +413,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         est = replace(est, notes=est.notes + setup.notes)
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)
         est = replace(est, notes=est.notes + (short,))
-    from estimator.services.chip_draw import measured_chip_note  # here: it reads the measured steps' file
-    if (chip := measured_chip_note(est, profile)) is not None:
-        est = replace(est, notes=est.notes + (chip,))
+    from estimator.services.chip_draw import with_chip_draw  # here: it reads the measured steps' file
+    est = with_chip_draw(est, profile)
     memory_used = setup.memory if setup.memory is not None else memory
     if country or region or cloud:  # where the grid is, as data (the intensity's source text is for display)
         est = replace(est, grid=grid_place(region, cloud, country))

@@ -9,7 +9,9 @@ model and so imports the planner.
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 
+from estimator.core.training.result import ChipDraw
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
 
 # Where the chip's part of a profile's fitted power (its average less its host's share) lies this far below what this
@@ -19,7 +21,7 @@ from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
 CHIP_DRAW_SAID_ABOVE = 1.25
 
 
-def measured_chip_note(est, profile) -> str | None:
+def measured_chip_draw(est, profile) -> ChipDraw | None:
     """The chip's draw this project measured in training steps on the estimate's device (NVML, never fitted; a
     calibrated profile's base device) beside the chip's part of the profile's fitted average, where that part is
     ``CHIP_DRAW_SAID_ABOVE`` × or more below it (researcher review 2026-11-29: the H100's 695 W with its host's 294 W
@@ -39,12 +41,23 @@ def measured_chip_note(est, profile) -> str | None:
     if measured_w < CHIP_DRAW_SAID_ABOVE * chip_w:
         return None
     on = profile.name if device == profile.id else f"its base device ({device})"
-    return (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
-            f"{chip_w:,.0f} W for the chip; this project measured {measured_w:,.0f} W at the chip alone on {on} (the median "
-            f"of {len(draws_w)} configurations, each the mean over its timed training steps, NVML; "
-            f"estimator/data/{MEASURED_STEPS_PATH.name}, never fitted): a busy chip draws near its TDP, and the fit, "
-            "measured on older servers, may give too little energy here; give the power your servers draw a device to "
-            "set it")
+    return ChipDraw(chip_w=chip_w, measured_w=measured_w, device=on, configurations=len(draws_w))
 
 
-__all__ = ["CHIP_DRAW_SAID_ABOVE", "measured_chip_note"]
+def with_chip_draw(est, profile):
+    """``est`` with the measured chip draw (``measured_chip_draw``) as data and its note; as it was where there is
+    none. The note's words from the data, which the statement says too (``report.statement``)."""
+    chip = measured_chip_draw(est, profile)
+    if chip is None:
+        return est
+    p = profile.power
+    note = (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
+            f"{chip.chip_w:,.0f} W for the chip; this project measured {chip.measured_w:,.0f} W at the chip alone on "
+            f"{chip.device} (the median of {chip.configurations} configurations, each the mean over its timed training "
+            f"steps, NVML; estimator/data/{MEASURED_STEPS_PATH.name}, never fitted): a busy chip draws near its TDP, and "
+            "the fit, measured on older servers, may give too little energy here; give the power your servers draw a "
+            "device to set it")
+    return replace(est, chip_draw=chip, notes=est.notes + (note,))
+
+
+__all__ = ["CHIP_DRAW_SAID_ABOVE", "measured_chip_draw", "with_chip_draw"]

@@ -1291,9 +1291,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if rows:
         notes.append(site_note(rows[0].estimate))
         # the chip draw measured here beside the fitted power, as `estimate` says it (diff review 2026-11-29)
-        from estimator.services.chip_draw import measured_chip_note
-        if chip := measured_chip_note(rows[0].estimate, profile):
-            notes.append(chip)
+        from estimator.services.chip_draw import with_chip_draw
+        said = with_chip_draw(rows[0].estimate, profile)
+        notes.extend(said.notes[len(rows[0].estimate.notes):])
         from estimator.services.grid import another_clouds_price_note
         if other := another_clouds_price_note(rows[0].estimate, site.get("region"), site.get("cloud"), site.get("country")):
             notes.append(other)

@@ -70,6 +70,17 @@ class GridPlace:
 
 
 @dataclass(frozen=True)
+class ChipDraw:
+    """The chip draw this project measured in training steps on the estimate's device beside the chip's part of the
+    profile's fitted power (``services.chip_draw``): the note's facts as data, for the statement to say them."""
+
+    chip_w: float       # the profile's fitted average less its host's share
+    measured_w: float   # the median of the measured configurations, at the chip alone (NVML)
+    device: str         # the device measured, as the note names it
+    configurations: int
+
+
+@dataclass(frozen=True)
 class Estimate:
     hardware_id: str
     hardware_name: str
@@ -121,6 +132,8 @@ class Estimate:
     ewif_fallback_country: str | None = None
     # the run's time from the step model (estimator.core.training.plan.StepRun), when a layout or a shape was given
     step: object | None = None
+    # the chip draw this project measured on the device, where the fitted power leaves the chip far less
+    chip_draw: ChipDraw | None = None
 
     def price_of_another_cloud(self) -> str | None:
         """The cloud region's provider as people name it ("Google Cloud") where the price is the profile's and its
