@@ -196,7 +196,7 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
         m = s.student_params if s.student_params is not None else ILLUSTRATIVE_STUDENT_FRACTION * s.params
         add("distillation", f"student of {_param_words(m)} parameters", s.student_params is not None,
             # a student is dense: served by tensor parallelism, whatever the teacher's expert parallelism
-            replace(base_s, student_params=m, ep=None), short=f"student, {_param_short(m)} params")
+            replace(base_s, student_params=m, ep=None), short=f"student, {_param_words(m, short=True)} params")
     if len(chosen) > 1:
         out.append(row("combined", " + ".join(chosen), True, inference(s, profile, fit), s, " + ".join(chosen_short)))
     # the rows hold the baseline's layout; the answer itself takes its own best one: where they differ, the answer's
@@ -264,22 +264,14 @@ class BreakEven:
                 "queries_range": {k: None if v is None else list(v) for k, v in (self.queries_range or {}).items()}}
 
 
-def _param_short(n: float) -> str:
-    """A parameter count as a chart's short label words it (lecturer review 2026-11-29: "student, 42 billion" had no
-    unit; a chart label holds at most 24 characters): "42B", "66M", "5,000"."""
+def _param_words(n: float, short: bool = False) -> str:
+    """A parameter count as a model card words it: "42.3 billion", "66 million", "5,000"; ``short``: as a chart's
+    short label does, "42.3B", "66M" (lecturer review 2026-11-29: "student, 42 billion" had no unit, and a chart
+    label holds at most 24 characters)."""
     if n >= PARAMS_PER_BILLION:
-        return f"{gfmt(n / PARAMS_PER_BILLION, 3)}B"
+        return f"{gfmt(n / PARAMS_PER_BILLION, 3)}{'B' if short else ' billion'}"
     if n >= PARAMS_PER_MILLION:
-        return f"{gfmt(n / PARAMS_PER_MILLION, 3)}M"
-    return f"{n:,.0f}"
-
-
-def _param_words(n: float) -> str:
-    """A parameter count as a model card words it: "42.3 billion", "66 million", "5,000"."""
-    if n >= PARAMS_PER_BILLION:
-        return f"{gfmt(n / PARAMS_PER_BILLION, 3)} billion"
-    if n >= PARAMS_PER_MILLION:
-        return f"{gfmt(n / PARAMS_PER_MILLION, 3)} million"
+        return f"{gfmt(n / PARAMS_PER_MILLION, 3)}{'M' if short else ' million'}"
     return f"{n:,.0f}"
 
 
