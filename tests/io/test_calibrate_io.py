@@ -231,3 +231,24 @@ def test_serving_on_a_calibrated_profile_says_it_does_not_use_the_measurements(t
                             "are training figures and are not used here") for n in rep.result.notes)
     plain = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6)
     assert not any("calibrated profile" in n for n in plain.result.notes)
+
+
+def test_serving_on_a_calibrated_cpu_profile_says_its_power_is_the_machine_measured(tmp_path):
+    """Measuring engineer's review 2026-11-29: a calibrated CPU's TDP is its measured draw, so `inference` took the
+    measured VM's 4 W with the base server's bandwidth (energy per token 57× lower, time unchanged) while its note said
+    the measured power was not used."""
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.device.base import Measurement
+    from estimator.io.calibration_io import write_profile
+    from estimator.services import serving
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(10.0, 8.0, 80.0, "codecarbon-cpu-load-estimate", True, "AMD EPYC", "codecarbon", {})
+    data, _ = calibrated_profile_data(base, [Throughput("fp32", 3e10, seconds=1.0)], m, host="vm",
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    path = tmp_path / "cpu-cal.toml"
+    write_profile(data, path)
+    notes = serving.inference_report(hardware=str(path), params=1e8, tokens=1e6).result.notes
+    assert any(n.startswith(f"{data['id']} is a calibrated CPU profile: its TDP is the draw measured during the "
+                            "calibration, so the serving power here is the machine measured, while the time is the base "
+                            "profile's") for n in notes)
+    assert not any("are not used here" in n for n in notes)

@@ -276,7 +276,16 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
     if devices > domain and ep == 1:
         notes.append(f"tensor parallelism beyond {domain} devices (one {profile.id} scale-up domain) is rarely used; "
                      "serving usually adds replicas or pipeline stages instead, not modelled")
-    if profile.calibration is not None:  # calibrate audit: the serving numbers ignored it without a word
+    if profile.calibration is not None and profile.kind == "cpu":
+        # a calibrated CPU's TDP is the draw measured (core.calibration.calibrate._tdp): its serving power is this
+        # machine's, its time the base server's (measuring engineer's review 2026-11-29: the note had said the
+        # measured power is not used, and the energy per token fell 57x with the time unchanged)
+        notes.append(f"{profile.id} is a calibrated CPU profile: its TDP is the draw measured during the calibration, "
+                     "so the serving power here is the machine measured, while the time is the base profile's (its "
+                     "peak and memory bandwidth, not measured here): if the machine measured is smaller than that "
+                     "server, the time is too short and the energy per token too low; the training estimate and the "
+                     "break-even use the measured throughput")
+    elif profile.calibration is not None:  # calibrate audit: the serving numbers ignored it without a word
         notes.append(f"{profile.id} is a calibrated profile: its measured matmul throughput and mean power are "
                      "training figures and are not used here; serving takes the profile's peak, memory bandwidth and "
                      "TDP through the serving model (the training estimate and the break-even use the measurements)")
