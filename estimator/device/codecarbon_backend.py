@@ -72,8 +72,23 @@ def cpu_model_tdp(tracker) -> tuple[float | None, bool]:
         if type(hw).__name__ == "CPU":
             tdp = getattr(hw, "_tdp", None)
             if isinstance(tdp, (int, float)) and math.isfinite(tdp) and tdp > 0:
-                return float(tdp), bool(getattr(hw, "_is_generic_tdp", False))
+                return float(tdp), bool(getattr(hw, "_is_generic_tdp", False)) or per_thread_fallback(hw, tdp)
     return None, False
+
+
+def per_thread_fallback(hw, tdp: float) -> bool:
+    """Whether CodeCarbon took its per-thread default for a CPU model its table lacks (codecarbon/core/cpu.py,
+    ``TDP._main``: DEFAULT_POWER_PER_CORE W × the threads, 4 W each in 3.x), a generic figure its ``_is_generic_tdp``
+    leaves unflagged (measuring engineer's review 2026-11-29: a 2-vCPU "AMD EPYC" read 8 W, never called generic).
+    False where CodeCarbon's private names are not there to check it."""
+    try:
+        from codecarbon.core.cpu import DEFAULT_POWER_PER_CORE, TDP, count_cpus
+    except ImportError:
+        return False
+    if not math.isclose(float(tdp), DEFAULT_POWER_PER_CORE * count_cpus()):
+        return False
+    model = getattr(hw, "_model", None)
+    return not model or TDP()._get_cpu_power_from_registry(str(model)) is None
 
 
 # CodeCarbon 3.x's cpu_load model of a machine's CPU power (codecarbon/external/hardware.py,

@@ -234,6 +234,24 @@ def test_a_modelled_cpu_power_says_the_figure_codecarbons_model_starts_from():
     assert cpu_model_tdp(SimpleNamespace(_hardware=[])) == (None, False)
 
 
+def test_codecarbons_per_thread_default_for_an_unknown_cpu_is_called_generic():
+    """Measuring engineer's review 2026-11-29: CodeCarbon gives a CPU model its table lacks 4 W a thread (8 W on a
+    2-vCPU "AMD EPYC") without setting its ``_is_generic_tdp``: read as generic, as its constant fallback is."""
+    from types import SimpleNamespace
+
+    from codecarbon.core.cpu import DEFAULT_POWER_PER_CORE, count_cpus
+    from codecarbon.external.hardware import CPU
+
+    from estimator.device.codecarbon_backend import cpu_model_tdp
+    per_thread = DEFAULT_POWER_PER_CORE * count_cpus()
+    unlisted = CPU.from_utils("/tmp", "cpu_load", "AMD EPYC", per_thread, tracking_mode="machine")
+    assert unlisted._is_generic_tdp is False  # CodeCarbon's own flag misses it
+    assert cpu_model_tdp(SimpleNamespace(_hardware=[unlisted])) == (float(per_thread), True)
+    # a listed model whose TDP happens to equal the per-thread product stays its own
+    listed = CPU.from_utils("/tmp", "cpu_load", "AMD EPYC 7643 48-Core Processor", per_thread, tracking_mode="machine")
+    assert cpu_model_tdp(SimpleNamespace(_hardware=[listed])) == (float(per_thread), False)
+
+
 def test_ctrl_c_inside_codecarbons_start_stops_it():
     """Code review 2026-11-28: a KeyboardInterrupt inside the tracker's __enter__ (schedulers started, the first
     reading under way) left it sampling: its __exit__ was never registered."""
