@@ -222,6 +222,7 @@ class CodeCarbonBackend(Backend):
             "ram_total_gb": codecarbon_ram_gb(getattr(data, "ram_total_size", None)),
             "country_iso_code": self.country_iso_code,
             "cpu_utilization_percent": getattr(data, "cpu_utilization_percent", None),
+            "power_sampling_s": self.measure_power_secs,  # a window shorter than it is not measured (calibrate)
         }
         if estimate:
             tdp_w, generic = cpu_model_tdp(tracker)

@@ -140,6 +140,16 @@ def test_implausible_power_writes_nothing():
         build(m=meas(power=0.2))
 
 
+def test_a_low_power_over_a_window_shorter_than_the_sampling_names_the_window():
+    """Measuring engineer's review 2026-11-29: 13 ms of a CPU-bound loop read 0.628 W and the refusal asked whether
+    the device was idle; the window, under CodeCarbon's 1-s sampling, was the cause."""
+    short = Measurement(0.013, 0.0082, 0.628, "codecarbon-cpu-load-estimate", True, "Test CPU", "codecarbon",
+                        {"power_sampling_s": 1.0})
+    with pytest.raises(MeasurementError, match="the measurement lasted 0.013 s, under the meter's 1-s power sampling: "
+                                               "measure a longer run"):
+        build(m=short)
+
+
 def test_nvml_power_limit_becomes_tdp():
     m = replace(meas(power=500.0), details={"power_limit_w": 650.0})
     data, _ = build([Throughput("bf16", 4e14, None, seconds=60.0)], m=m, base=H100)

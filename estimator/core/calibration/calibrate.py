@@ -227,9 +227,15 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     if measurement.mean_power_w is not None:
         p_w = float(measurement.mean_power_w)
         if not POWER_W_BOUNDS[0] <= p_w <= POWER_W_BOUNDS[1]:
+            # a window shorter than the meter's own power sampling is the likelier cause (measuring engineer's review
+            # 2026-11-29: 13 ms of a CPU-bound loop read 0.628 W, and the refusal asked whether the device was idle)
+            sampling_s = (measurement.details or {}).get("power_sampling_s")
+            why = (f"the measurement lasted {gfmt(measurement.duration_s, 2)} s, under the meter's "
+                   f"{gfmt(sampling_s, 2)}-s power sampling: measure a longer run"
+                   if sampling_s and measurement.duration_s < sampling_s else "was the device idle during the run?")
             raise MeasurementError(f"the measured mean power, {gfmt(p_w, 3)} W, is outside what a profile accepts "
-                                   f"({gfmt(POWER_W_BOUNDS[0])} to {gfmt(POWER_W_BOUNDS[1])} W): was the device idle during "
-                                   f"the run? ({measurement.power_source}); no profile written")
+                                   f"({gfmt(POWER_W_BOUNDS[0])} to {gfmt(POWER_W_BOUNDS[1])} W): {why} "
+                                   f"({measurement.power_source}); no profile written")
         estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
         tdp, tdp_how = _tdp(base, measurement.details or {}, p_w, bool(measurement.power_is_estimate))
         # the sanity check against the rated power: a CPU's new TDP is its own draw, so it is held to
