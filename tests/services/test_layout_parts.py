@@ -418,3 +418,17 @@ def test_the_larger_batchs_note_names_the_default_as_the_header_does_and_what_th
     (said,) = [n for n in r.notes if n.startswith("at the default global batch")]
     assert said.startswith("at the default global batch (4.19 × 10⁶ tokens, 6.29 × 10⁶ a step on its replicas) the best "
                            "layout on 6,144 devices reaches MFU")
+
+
+def test_the_steps_json_range_has_the_mfu_and_hfu_ends_the_csv_has(capsys):
+    """Researcher review 2026-11-29: the CSV gave the MFU's 80% range, the JSON's `step.range` only the tokens/s."""
+    import csv
+    import io
+    run = ("estimate", "--model", "llama-3.1-8b", "--tokens", "2e12", "--devices", "256")
+    step = _json(capsys, *run)["step"]
+    assert main([*run, "--format", "csv"]) == 0
+    rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    for kind in ("mfu", "hfu"):
+        low, high = step["range"][kind]
+        assert (low, high) == pytest.approx((float(rows[f"step_{kind}"]["low"]), float(rows[f"step_{kind}"]["high"])))
+        assert low < step[kind] < high

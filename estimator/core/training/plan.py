@@ -280,6 +280,7 @@ class StepRun:
     def to_dict(self) -> dict:
         """The JSON's ``step``: the step model's figures, the layout, the parts, the ranges, the conventions."""
         lo, hi = self.tokens_per_s_range
+        t = self.step.tokens_per_s_per_device
         g_lo, g_hi = self.goodput_range
         return {
             "model": "step model (estimator/core/training/step.py), parameters fitted on published layouts "
@@ -297,7 +298,10 @@ class StepRun:
                                  "hfu": "hardware FLOPs: " + CONVENTIONS["hfu"],
                                  "tokens_per_s_per_device": CONVENTIONS["tokens_per_s_per_device"]},
             "parts": self.parts_dict(),
-            "range": {"tokens_per_s_per_device": [lo, hi], "level": self.step_range.level,
+            # the MFU's and HFU's ends in proportion, as the CSV has them (researcher review 2026-11-29: JSON lacked them)
+            "range": {"tokens_per_s_per_device": [lo, hi],
+                      "mfu": [self.step.mfu * lo / t, self.step.mfu * hi / t],
+                      "hfu": [self.step.hfu * lo / t, self.step.hfu * hi / t], "level": self.step_range.level,
                       "basis": self.step_range.source,
                       **({"cross_validated": cv} if (cv := self.step_range.cross_validated_dict()) else {})},
             "tokens": self.tokens,
