@@ -83,12 +83,13 @@ def per_thread_fallback(hw, tdp: float) -> bool:
     False where CodeCarbon's private names are not there to check it."""
     try:
         from codecarbon.core.cpu import DEFAULT_POWER_PER_CORE, TDP, count_cpus
-    except ImportError:
+        if not math.isclose(float(tdp), DEFAULT_POWER_PER_CORE * count_cpus()):
+            return False
+        model = getattr(hw, "_model", None)
+        # the table lookup alone: TDP() would run CodeCarbon's CPU detection (and its warnings) again
+        return not model or TDP.__new__(TDP)._get_cpu_power_from_registry(str(model)) is None
+    except (ImportError, AttributeError):  # CodeCarbon's private names moved: not known to be its default
         return False
-    if not math.isclose(float(tdp), DEFAULT_POWER_PER_CORE * count_cpus()):
-        return False
-    model = getattr(hw, "_model", None)
-    return not model or TDP()._get_cpu_power_from_registry(str(model)) is None
 
 
 # CodeCarbon 3.x's cpu_load model of a machine's CPU power (codecarbon/external/hardware.py,

@@ -80,14 +80,15 @@ def _one(row: LayoutRow) -> tuple[str, float | None]:
 APART = (("recompute", "recomputation not stated",
           lambda v: {"none": "no recomputation", "selective": "selective recomputation",
                      "full": "full recomputation"}.get(v, f"recomputation {v}")),
-         ("flash_attention", "attention not stated", lambda v: "FlashAttention" if v else "eager attention"))
+         # every row states whether its attention was FlashAttention (its assumptions speak of the version only)
+         ("flash_attention", None, lambda v: "FlashAttention" if v else "eager attention"))
 
 
 def differs_words(run_layout: Layout, row: LayoutRow) -> str:
     """"; it ran full recomputation, eager attention, where this run has no recomputation, FlashAttention" for the
     parts of ``APART`` the row states and the run sets otherwise; "" where none."""
     parts = [(words(getattr(row.layout, k)), words(getattr(run_layout, k))) for k, assumed, words in APART
-             if getattr(row.layout, k) != getattr(run_layout, k) and assumed not in row.assumptions]
+             if getattr(row.layout, k) != getattr(run_layout, k) and (assumed is None or assumed not in row.assumptions)]
     if not parts:
         return ""
     return (f"; it ran {', '.join(r for r, _ in parts)}, where this run has {', '.join(x for _, x in parts)}: "

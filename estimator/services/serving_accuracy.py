@@ -124,7 +124,7 @@ DEVICE_NOTE_FACTOR = 1.2
 
 
 # A Google TPU's serving kind: its own compiler stack (XLA), not CUDA; the training fit holds TPUs, so their profiles
-# name no ``utilization.unlike_held_out``, and a TPU is told by its profile's name (serving engineer's review
+# name no ``utilization.unlike_held_out``, and a TPU is told by its profile's kind (serving engineer's review
 # 2026-11-29: the TPU v6e said nothing, where the TPU v5e, held out, read 2.15x too fast)
 TPU_KIND = "a Google TPU (XLA, not CUDA)"
 
@@ -133,7 +133,7 @@ def serving_kind(profile) -> str | None:
     """The kind of device whose MLPerf results speak for another of it (``held_out_device_note``): its profile's
     ``utilization.unlike_held_out``, or ``TPU_KIND`` for a TPU; None for a data-centre NVIDIA GPU."""
     kind = getattr(getattr(profile, "utilization", None), "unlike_held_out", None)
-    return kind or (TPU_KIND if profile is not None and " TPU" in f" {profile.name}" else None)
+    return kind or (TPU_KIND if profile is not None and profile.kind == "tpu" else None)
 
 
 @lru_cache(maxsize=64)

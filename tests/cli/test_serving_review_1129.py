@@ -39,8 +39,8 @@ def test_the_default_batchs_note_names_the_layout_and_whose_limit_its_larger_bat
             "with the most tokens per second there) a million output tokens cost $0.62") in out
     # an expert-parallel split in the layout row's words (serving review 2026-11-29: "at tensor parallelism 1 × 1
     # replicas" for DeepSeek-V3's expert parallel 8)
-    out = _table(capsys, "--model", "deepseek-v3", "--hardware", "h200-sxm", "--tokens", "1e9")
-    assert "(12,235 per replica, at expert parallel 8 × 1 replica, the split with the most tokens per second there)" in out
+    out = _table(capsys, "--model", "deepseek-v3", "--hardware", "h200-sxm", "--tokens", "1e9")  # (12,235 before each device held whole sequences, 2026-11-29)
+    assert "(12,232 per replica, at expert parallel 8 × 1 replica, the split with the most tokens per second there)" in out
     out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--tokens", "1e9", "--tp", "4")
     assert ("at the engine's largest batch (2,048 per replica, its scheduler's cap; the memory holds 2,175) a million "
             "output tokens cost $0.88") in out

@@ -253,3 +253,22 @@ def test_a_windowed_models_full_length_holds_its_window_and_an_expert_parallel_s
     assert res.code == 2 and res.err.count("\n") == 1
     assert ("needs 197 GB of KV cache by its last token; beside 371 GB of weights, each of 8 × h100-sxm leaves 30.5 GB, "
             "and under expert parallelism a sequence's KV cache is held on one device") in res.err
+
+
+def test_beams_in_a_window_and_an_expert_parallel_static_batch_stay_within_memory(cli):
+    """Second diff review 2026-11-29: one sequence's window share applied to every beam undercounted beam search
+    (Mistral 7B at 8,000 + 8,000, 2 beams, a static batch: 77 requests of 1.07 GB in 62.3 GB); under expert
+    parallelism the batch was the pooled room's (Qwen3 235B: 9 sequences of 3.47 GB against 8 devices' 4.29 GB each)."""
+    def served(*args):
+        res = cli("inference", "--tokens", "1e6", "--engine", "latency", "--batch-size", "max", *args, "--format",
+                  "json")
+        assert res.code == 0, res.err
+        d = json.loads(res.out)
+        return d["batch"], d["memory_gb"]["total"]
+    batch, total = served("--model", "mistral-7b", "--prompt-tokens", "8000", "--tokens-per-query", "8000", "--beams",
+                          "2")
+    # each beam's last 4,096 tokens in its 32 windowed layers, the prompt's share of them none (8,000 outputs pass it)
+    assert batch == 58 and total <= 0.9 * 85.52
+    batch, _ = served("--model", "qwen3-235b-a22b", "--devices", "8", "--ep", "8", "--prompt-tokens", "10000",
+                      "--tokens-per-query", "8000")
+    assert batch == 8  # one whole sequence a device

@@ -84,6 +84,21 @@ def sequence_tokens(prompt_tokens: float, output_tokens: float, beams: int = 1, 
     return beam_search_holds(prompt_tokens, output_tokens, beams)
 
 
+def full_length_tokens(arch: Architecture, prompt_tokens: float, output_tokens: float, beams: int = 1) -> float:
+    """The tokens one request holds in the KV cache at its full length, averaged over the layers: a full-attention
+    layer its prompt once and each beam's whole output; a windowed one (``Architecture.window``) each beam's last
+    ``window`` tokens, the prompt's share of them held once, min(p, max(0, w − t)) + beams · min(t, w) (diff reviews
+    2026-11-29: the average's window share at the full length had counted Mistral 7B at 100 + 30,000 tokens at
+    1.00 GB, not its window's 0.54 GB; one sequence's share applied to every beam had undercounted beam search)."""
+    p, t, b = float(prompt_tokens), float(output_tokens), int(beams)
+    full = p + b * t
+    if not arch.window or not arch.windowed_layers:
+        return full
+    w = float(arch.window)
+    windowed = min(p, max(0.0, w - t)) + b * min(t, w)
+    return ((arch.layers - arch.windowed_layers) * full + arch.windowed_layers * windowed) / arch.layers
+
+
 def draft_layers_of(draft_tokens: int) -> int:
     """The layers a speculative-decoding draft head adds (``step.DRAFT_LAYERS``; 0 without a draft)."""
     return DRAFT_LAYERS if int(draft_tokens) else 0
@@ -112,23 +127,22 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
         embeddings = embedding_params(arch, params)[0] * EMBEDDING_BITS / BITS_PER_BYTE / BYTES_PER_GB
         weights += share * max(0.0, weights - embeddings)
     # windowed layers hold at most their window (``Architecture.held_share``)
-    def held_gb(tokens: float, held_share: float) -> float:
-        return tokens * held_share * arch.kv_bytes_per_token(kv_bits) * replication * (1.0 + share) / BYTES_PER_GB
+    def held_gb(tokens: float) -> float:
+        return tokens * arch.kv_bytes_per_token(kv_bits) * replication * (1.0 + share) / BYTES_PER_GB
 
-    # at full length a windowed layer holds its window at most: the share at the full length's, not the average's
-    # (diff review 2026-11-29: Mistral 7B at 100 + 30,000 tokens counted 1.00 GB where its layers hold 0.54 GB)
-    full_share = arch.held_share(float(prompt_tokens) + float(output_tokens))
-    per_seq = (held_gb(sequence_tokens(prompt_tokens, output_tokens, beams), arch.held_share(prompt_tokens,
-                                                                                              output_tokens))
-               if not static_batch else held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, True), full_share))
-    whole = held_gb(sequence_tokens(prompt_tokens, output_tokens, beams, static_batch=True), full_share)
+    whole = held_gb(full_length_tokens(arch, prompt_tokens, output_tokens, beams))
+    per_seq = (whole if static_batch else
+               held_gb(sequence_tokens(prompt_tokens, output_tokens, beams)
+                       * arch.held_share(prompt_tokens, output_tokens)))
     usable = devices * memory_gb_per_device * memory_fraction
     room = usable - weights
     # not one sequence at its full length beside the weights: the engine cannot run (``Footprint.kv_gb_full_sequence``);
-    # under expert parallelism a sequence lives on one device (attention data-parallel), so on one device's room
-    # (diff review 2026-11-29: one sequence of 197 GB had been taken against 8 devices' 31 GB each)
+    # under expert parallelism a sequence lives on one device (attention data-parallel), so on one device's room, and
+    # the batch is each device's whole sequences (diff reviews 2026-11-29: one sequence of 197 GB had been taken
+    # against 8 devices' 31 GB each; 9 sequences of 3.47 GB against 8 devices' 4.29 GB each)
     one_room = room / devices if ep > 1 else room
-    max_batch = 0 if one_room < whole * (1 - 1e-12) else int(min(math.floor(room / per_seq), B.BATCH.high))
+    fitting = devices * math.floor(one_room / per_seq) if ep > 1 else math.floor(room / per_seq)
+    max_batch = 0 if one_room < whole * (1 - 1e-12) else int(min(fitting, B.BATCH.high))
     run = batch if max_batch and weights + batch * per_seq <= usable * (1 + 1e-12) else max_batch
     return Footprint(weights, run * per_seq, per_seq, usable, max_batch, float(batch), whole)
 
@@ -152,5 +166,5 @@ def devices_needed(*, params: float, arch: Architecture, memory_gb_per_device: f
     return devices
 
 
-__all__ = ["AVERAGE_OUTPUT_SHARE", "Footprint", "devices_needed", "draft_layers_of", "sequence_tokens",
+__all__ = ["AVERAGE_OUTPUT_SHARE", "Footprint", "devices_needed", "draft_layers_of", "full_length_tokens", "sequence_tokens",
            "serving_footprint"]
