@@ -114,10 +114,16 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
         left = (f"each of {on} leaves {gfmt((usable_gb - weights_gb) / devices, 3)} GB, and under expert parallelism a "
                 "sequence's KV cache is held on one device" if ep > 1
                 else f"{on} leave {gfmt(usable_gb - weights_gb, 3)} GB")
+        # under expert parallelism tensor parallelism splits a sequence's cache over the devices (second diff review
+        # 2026-11-29: "more devices" alone, where leaving out the expert-parallel degree fits)
+        fix = ("use shorter prompts or answers, more devices with a larger expert-parallel degree, or tensor "
+               "parallelism (no expert-parallel degree), which splits a sequence's cache over the devices" if ep > 1
+               else "use shorter prompts or answers, or more devices")
         return InputError(f"one sequence of {query} needs {gfmt(footprint.kv_gb_full_sequence, 3)} GB of KV cache by "
                           f"its last token; beside {gfmt(weights_gb, 3)} GB of weights, {left} "
-                          f"({usable_words(memory_source)}): use shorter prompts or answers, or more devices",
-                          field=("prompt_tokens", "tokens_per_query", "devices"))
+                          f"({usable_words(memory_source)}): {fix}",
+                          field=("prompt_tokens", "tokens_per_query", "devices", "ep") if ep > 1 else
+                          ("prompt_tokens", "tokens_per_query", "devices"))
     return InputError(f"batch {count_text(batch)} does not fit: its KV cache needs {gfmt(footprint.kv_cache_gb, 3)} GB "
                       f"({gfmt(per_sequence_gb * MB_PER_GB, 3)} MB per sequence of {query}) beside "
                       f"{gfmt(weights_gb, 3)} GB of weights in {gfmt(usable_gb, 3)} GB usable on {on} "
