@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import lru_cache
 
-from estimator.core.training.plan import FITTED_LAYOUT, InSample, StepRun
+from estimator.core.training.plan import FITTED_LAYOUT, RECOMPUTE_WORDS, InSample, StepRun
 from estimator.core.training.step import Layout, ModelShape
 from estimator.fit.step_fit import LayoutRow, measured_tokens_per_s
 from estimator.io.layouts_data import layout_citations, load_layout_rows, load_step_fit
@@ -77,9 +77,7 @@ def _one(row: LayoutRow) -> tuple[str, float | None]:
 # recomputation, timed 1.4× faster than the row's measured throughput, read as that row with no word of it). The
 # micro-batch is left out (most rows assume it), and so are the interleaving (DeepSeek-V3's row takes 2 chunks for
 # DualPipe, which no run can set) and ZeRO (it moves the memory more than the time).
-APART = (("recompute", "recomputation not stated",
-          lambda v: {"none": "no recomputation", "selective": "selective recomputation",
-                     "full": "full recomputation"}.get(v, f"recomputation {v}")),
+APART = (("recompute", "recomputation not stated", RECOMPUTE_WORDS.__getitem__),
          # every row states whether its attention was FlashAttention (its assumptions speak of the version only)
          ("flash_attention", None, lambda v: "FlashAttention" if v else "eager attention"))
 

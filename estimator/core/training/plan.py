@@ -356,6 +356,10 @@ def layout_split_short(layout: Layout) -> str:
             + (f" CP{layout.cp}" if layout.cp > 1 else "") + f" DP{layout.dp}" + (f" EP{layout.ep}" if layout.ep > 1 else ""))
 
 
+# A layout's recomputation in words: the layout's words and the in-sample note's (services.fitted_layouts)
+RECOMPUTE_WORDS = {"none": "no recomputation", "selective": "selective recomputation", "full": "full recomputation"}
+
+
 def recompute_short(layout: Layout) -> str:
     """The recomputation in a plan table's column: "no recompute", "selective recompute", "full recompute"."""
     return "no recompute" if layout.recompute == "none" else f"{layout.recompute} recompute"
@@ -376,8 +380,7 @@ def layout_words(layout: Layout) -> str:
         said = (["over TP × DP, experts whole" if folded else "within CP × DP" if layout.cp > 1 else "within DP"]) + (
             [f"{'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden"] if hidden else [])
         experts = f", EP {layout.ep} ({'; '.join(said)})"
-    recompute = {"none": "no recomputation", "selective": "selective recomputation",
-                 "full": "full recomputation"}[layout.recompute]
+    recompute = RECOMPUTE_WORDS[layout.recompute]
     return (f"{' × '.join(split)}{experts}, ZeRO-{layout.zero_stage}, micro-batch {layout.micro_batch}, "
             f"{count_text(layout.global_batch * layout.seq_len, 3)} tokens a step ({layout.global_batch:,} × "
             f"{layout.seq_len:,}), {recompute}, {layout.precision}")
@@ -694,6 +697,6 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "global_batch_for", "unfed_batch_words", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
+           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "RECOMPUTE_WORDS", "global_batch_for", "unfed_batch_words", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
            "recompute_short",
            "run_seconds", "search", "step_range_from", "strategy_of"]
