@@ -46,7 +46,8 @@ def _row(row: dict, profiles) -> LayoutRow:
             ffn_matrices=_int(row, "ffn_matrices", 2), head_dim=_int(row, "head_dim"),
             experts=_int(row, "experts", 1), experts_per_token=_int(row, "experts_per_token", 1),
             active_params=active * PARAMS_PER_BILLION if active else None,
-            total_params=total * PARAMS_PER_BILLION if total else None)
+            total_params=total * PARAMS_PER_BILLION if total else None,
+            nodes_per_token=_int(row, "nodes_per_token"))
         usable = row["fit_use"].strip() == "yes"
         layout = Layout(
             seq_len=_int(row, "seq_len"), global_batch=_int(row, "global_batch", 1), micro_batch=_int(row, "micro_batch", 1),

@@ -452,18 +452,30 @@ def step_caveats(est: Estimate, cite: str = "") -> str:
     without the estimate's note that overlapping them, as DualPipe does, would run the step up to 2.36 times as fast);
     "" else. ``cite``: DeepSeek-V3's report's citation."""
     fitted = fitted_layout_sentence(est)
+    lay = est.step.layout if est.stepped and est.step is not None else None
+    if lay is not None and lay.ep > 1 and lay.expert_overlap_share and lay.expert_overlap_blocked:
+        # a share given that no schedule applies to this layout: said, not a speed-up it cannot have (researcher
+        # review 2026-11-29: the statement had promised 1.21× where the table said the share does not apply)
+        return fitted + (f" The {latex_escape(f'{lay.expert_overlap_share:.0%}')} of the model's expert all-to-alls "
+                         "given as hidden under compute does not apply to this layout ("
+                         f"{latex_escape(lay.expert_overlap_blocked)}): the step model counts them exposed.")
     hidden = hidden_share(est)
     if hidden:  # the share hidden is the user's assumption: said as one, with what it is worth (researcher review
         # 2026-11-27: DeepSeek-V3's 2.40 million device-hours with all of it hidden read as the model's finding)
         return fitted + (f" The share of the model's expert all-to-alls hidden under compute, {latex_escape(f'{hidden:.0%}')}, is "
                          f"given, as DeepSeek-V3's DualPipe schedule hides them{cite}; the step model counts them exposed "
-                         "otherwise.")
+                         "otherwise" + (f", and where they outlast the compute beside them, as here "
+                                        f"({latex_escape(f'{est.step.exposed_expert_share:.0%}')} of each step)"
+                                        if est.step.step.parts.expert_comm_s > 0.0 else "") + ".")
     share = exposed_share(est)
     if share is None:
         return fitted
-    return fitted + (f" The model's expert all-to-alls are counted as not overlapped with compute, {latex_escape(f'{share:.0%}')} "
-            f"of each step: a schedule that overlaps them, as DeepSeek-V3's DualPipe does{cite}, would run the step up "
-            f"to {latex_escape(f'{1.0 / (1.0 - share):.2f}')}~$\\times$ as fast.")
+    said = (f" The model's expert all-to-alls are counted as not overlapped with compute, {latex_escape(f'{share:.0%}')} "
+            "of each step")
+    if lay is not None and lay.expert_overlap_blocked:  # no schedule hides them on this layout: no gain promised
+        return fitted + said + f" (no schedule hides them on this layout: {latex_escape(lay.expert_overlap_blocked)})."
+    return fitted + said + (f": a schedule that overlaps them, as DeepSeek-V3's DualPipe does{cite}, would run the step "
+                            f"up to {latex_escape(f'{est.step.expert_hiding_gain:.2f}')}~$\\times$ as fast.")
 
 
 def given_figure(a) -> bool:

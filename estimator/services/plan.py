@@ -175,7 +175,8 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
                              "out for a dense model", field="active_params")
     shape = ModelShape(layers=layers, d_model=d, heads=heads, kv_heads=kv, vocab=vocab, ffn=ffn, ffn_matrices=mats,
                        head_dim=hd, experts=experts if moe else 1, experts_per_token=per_token if moe else 1,
-                       active_params=active, total_params=params)
+                       active_params=active, total_params=params,
+                       nodes_per_token=arch.nodes_per_token if moe else None)
     mshape = memory_shape(params, arch, how, ffn=given_ffn, mlp=mlp)
     return shape, mshape
 
@@ -364,7 +365,7 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
         return (f"expert parallelism {lay.ep}" + (f" over tensor parallelism {lay.tp}" if group > lay.ep else "")
                 + f" spans {math.ceil(group / up)} scale-up domains of {up} devices: its all-to-alls cross the "
                 f"scale-out network {links}, exposed {parts.expert_comm_s / parts.total_s:.0%} of the step ("
-                + (f"{lay.expert_overlap_applied:.0%} of it hidden under compute, as given" if lay.expert_overlap_applied
+                + (f"{lay.expert_overlap_applied:.0%} of it given as hidden, up to the compute beside it" if lay.expert_overlap_applied
                    else f"none of it hidden: the share given does not apply, {lay.expert_overlap_blocked}"
                    if lay.expert_overlap_share and lay.expert_overlap_blocked
                    else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
@@ -394,7 +395,7 @@ def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
 def expert_overlap_note(st: StepTime) -> str | None:
     """Where a mixture of experts' all-to-alls take at least ``EXPERT_NOTE_SHARE`` of the step, exposed (the step model
     hides none unless the layout says its schedule does): their share, and the most a schedule that hides them under
-    compute would gain, 1 ÷ (1 − share) (review 2026-11-27: DeepSeek-V3 on 2,048 H800s planned at 88.8 days, its
+    compute would gain (``core_plan.expert_hiding_gain``: no more than the compute beside them hides) (review 2026-11-27: DeepSeek-V3 on 2,048 H800s planned at 88.8 days, its
     all-to-alls 58% of the step, without a word; DeepSeek's DualPipe hid them, and its pre-training took about 54 days:
     2,664K H800-hours, arXiv:2412.19437 Table 1)."""
     share = core_plan.exposed_expert_share(st)
@@ -411,10 +412,16 @@ def expert_overlap_note(st: StepTime) -> str | None:
     if lay.expert_overlap_blocked:  # no schedule hides them on this layout: what it would take, not a gain
         return (f"expert all-to-alls: {share:.0%} of the step, {counted}; no schedule hides them on this layout, "
                 f"{lay.expert_overlap_blocked}")
+    gain = core_plan.expert_hiding_gain(st)
+    if hidden and st.parts.expert_comm_s <= st.parts.expert_comm_floor_s:  # hidden as far as compute allows
+        return (f"expert all-to-alls: {share:.0%} of the step exposed, what outlasts the compute beside them with the "
+                f"{hidden:.0%} given hidden: a schedule hides them under compute, no more")
     ask = "" if hidden else ": give the share of the all-to-all it hides"  # asked only where none was given
+    most = ("" if st.parts.expert_comm_floor_s <= 0.0 else
+            f" (not all: they outlast the compute beside them by {gfmt(st.parts.expert_comm_floor_s, 3)} s a step)")
     return (f"expert all-to-alls: {share:.0%} of the step, {counted}; a schedule that overlaps them with compute "
-            f"(DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to {1.0 / (1.0 - share):.2f}× as "
-            f"fast{ask}")
+            f"(DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to {gain:.2f}× as "
+            f"fast{most}{ask}")
 
 
 def kv_heads_split_note(shape: ModelShape, st: StepTime) -> str | None:

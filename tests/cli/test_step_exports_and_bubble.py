@@ -118,7 +118,8 @@ def test_a_layout_that_idles_in_the_bubble_is_said_with_the_fixes(cli):
     assert bigger["step"]["mfu"] > d["step"]["mfu"] and interleaved["step"]["mfu"] > d["step"]["mfu"]
     assert not [n for n in bigger["notes"] + interleaved["notes"] if n.startswith("pipeline bubble:")]
     assert interleaved["step"]["layout"]["vp"] == 2
-    assert interleaved["step"]["parts"]["bubble_s"] == pytest.approx(d["step"]["parts"]["bubble_s"] / 2, rel=0.01)
+    # halved, but for the micro-batch's own time, whose pipeline sends double with the chunks
+    assert interleaved["step"]["parts"]["bubble_s"] == pytest.approx(d["step"]["parts"]["bubble_s"] / 2, rel=0.02)
     assert "note: pipeline bubble:" in cli(*BUBBLY).out
 
 

@@ -383,7 +383,7 @@ def test_a_mixture_of_experts_statement_says_its_all_to_alls_are_counted_exposed
     moe = dict(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
     parts = run(**moe).estimate.step.step.parts
     share = parts.expert_comm_s / parts.total_s
-    assert share > 0.3
+    assert share > 0.2
     assert main(["estimate", *(x for k, v in moe.items() for x in (f"--{k}", str(v))), "--format", "latex"]) == 0
     tex = " ".join(capsys.readouterr().out.split())
     assert (f"The model's expert all-to-alls are counted as not overlapped with compute, {share:.0%}".replace("%", "\\%")

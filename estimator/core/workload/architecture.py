@@ -42,6 +42,9 @@ class Architecture:
     # the last ``window`` tokens, and engines keep only those in their KV cache (None and 0 layers: none)
     window: int | None = None
     windowed_layers: int = 0
+    # mixture of experts with device-limited routing: each token's routed experts lie on at most this many nodes
+    # (DeepSeek-V3's M = 4, arXiv:2412.19437 §3.2.2; its config's topk_group); None: no such limit
+    nodes_per_token: int | None = None
 
     @property
     def embedding_table_params(self) -> float:
@@ -108,7 +111,8 @@ class Architecture:
                 "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
                 "experts": self.experts, "experts_per_token": self.experts_per_token,
                 "tied_embeddings": self.tied_embeddings, "window": self.window,
-                "windowed_layers": self.windowed_layers, "name": self.name, "source": self.source}
+                "windowed_layers": self.windowed_layers, "nodes_per_token": self.nodes_per_token, "name": self.name,
+                "source": self.source}
 
 
 def attention_params(a: Architecture, layers: int | None = None) -> float:
@@ -170,6 +174,10 @@ def check_architecture(a: Architecture) -> None:
         if not 1 <= v.require_whole("windowed layers", a.windowed_layers, B.LAYERS) <= a.layers:
             raise InputError(f"windowed layers must be a whole number from 1 to the {a.layers} layers, got "
                              f"{a.windowed_layers!r}")
+    if a.nodes_per_token is not None and (a.experts is None or not 1 <= v.require_whole(
+            "nodes per token", a.nodes_per_token, B.EXPERTS) <= a.experts_per_token):
+        raise InputError("nodes per token is a mixture of experts' limit, a whole number from 1 to its experts per "
+                         f"token, got {a.nodes_per_token!r}")
     if (a.experts is None) != (a.experts_per_token is None):
         raise InputError("give both the number of experts and the experts per token, or neither")
     if a.experts is not None:
