@@ -279,11 +279,11 @@ def test_inference_8bit_from_the_url_halves_the_weight_bytes():
     kv_s = r16.memory_s_per_step - (14e9 - table) / bw     # 16 bits: all but the embedding table (table ÷ 2)
     assert r.memory_s_per_step == pytest.approx(kv_s + ((7e9 - table) * 1 + table) / bw)
     at.radio(key="inf_bits").set_value("4").run()
-    assert f"weights {((7e9 - table) / 2 + table * 2) / BYTES_PER_GB:.2f} GB" in captions(at)
+    assert f"weights {((7e9 - table) * 4.25 / 8 + table * 2) / BYTES_PER_GB:.2f} GB" in captions(at)  # MXFP4's scales
     at.radio(key="inf_kvbits").set_value("8").run()
     r4 = default_report(bits=4, kv_bits=8).result
     assert r4.kv_cache_gb == pytest.approx(r16.kv_cache_gb / 2)
-    assert metrics(at)["Memory"] == f"{hz.sig(((7e9 - table) / 2 + table * 2) / BYTES_PER_GB + r16.kv_cache_gb / 2)} GB"
+    assert metrics(at)["Memory"] == f"{hz.sig(((7e9 - table) * 4.25 / 8 + table * 2) / BYTES_PER_GB + r16.kv_cache_gb / 2)} GB"
 
 
 def test_inference_chosen_techniques_and_combined_row():

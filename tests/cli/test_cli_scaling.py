@@ -108,7 +108,7 @@ def test_contrasts_json(capsys):
     (["scaling", "diminishing"], ["1.06 × 10⁵×"]),
     (["scaling", "trend"], ["$4.6M in 2020", "as the lecture's preset lambda-gpt3-v100", "2027"]),
     (["inference", "--params", "70e9", "--hardware", "h100-sxm", "--tokens", "1e9", "--bits", "4", "--sparsity", "0.5",
-      "--student-params", "7e9", "--batch-size", "16"], ["4.55 billion parameters at 4 bits", "5.43 GB"]),
+      "--student-params", "7e9", "--batch-size", "16"], ["4.55 billion parameters at 4 bits", "5.50 GB"]),
     (["contrasts"], ["3.42 TW", "50,000×", "1 part in "]),  # GPT-3's share of world electricity (was "4.66 × 10⁻⁶%")
 ])
 def test_tables_print(capsys, argv, shown):

@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step import BANDWIDTH_FRACTION
 from estimator.services import serving
 
@@ -152,37 +154,39 @@ def test_four_bit_weights_on_an_int4_peak_are_served_weight_only_as_on_an_a100()
     assert peak_for_bits(t4_profile, 4)[:2] == peak_for_bits(t4_profile, 16)[:2]
 
 
-def test_four_bit_weights_that_fit_only_without_their_block_scales_are_said_not_to():
-    """Serving review 2026-11-28 (third): DeepSeek-R1 at 4 bits was served on 2 B200s, 338 GB of weights counted at 4
-    bits a weight in 346 GB usable, where MXFP4's scales (4.25 bits) add 20.9 GB and NVFP4's (4.5) 41.8 GB. The memory
-    still counts 4 bits; a note says what the scales add and that with them the weights do not fit. Where they fit
-    either way (Llama 3.1 70B at 4 bits on one H100), nothing."""
-    r = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, batch_size=1).result
-    (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4 bits each")]
+def test_four_bit_weights_are_stored_with_their_block_scales():
+    """Serving review 2026-11-28 (third) and 2026-11-29: DeepSeek-R1 at 4 bits was put on 2 B200s, 338 GB of weights
+    counted at 4 bits a weight in 346 GB usable, where MXFP4's scales (4.25 bits) add 20.9 GB; a note said so, but the
+    device count still took 4 bits. The memory now counts 4.25 bits a block weight (embeddings and LM head at 16), so
+    the fewest devices are 4 and 2 are refused; where NVFP4's 4.5 bits would not fit, a note says so."""
     from estimator.core.serving.step import embedding_params
-    quantised = r.params_served - embedding_params(r.architecture, r.params_served)[0]
-    assert f"MXFP4 (or GPTQ/AWQ's groups of 128): 4.25 bits a weight, {quantised * 0.25 / 8 / 1e9:.1f} GB more" in said
-    assert f"NVFP4: 4.5 bits a weight, {quantised * 0.5 / 8 / 1e9:.1f} GB more" in said
-    assert said.endswith("with either format's scales the weights and one sequence do not fit the 346 GB usable on 2 × "
-                         "b200: give more devices") and r.devices == 2
+    r = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, batch_size=1).result
+    emb = embedding_params(r.architecture, r.params_served)[0]
+    assert r.weights_gb == pytest.approx(((r.params_served - emb) * 4.25 + emb * 16) / 8 / 1e9) and r.devices == 4
+    with pytest.raises(InputError, match="the weights need 359 GB; 2 × .* of b200 offer 346 GB"):
+        serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, devices=2)
+    tight = serving.inference_report(tokens=1e6, model="mixtral-8x22b", hardware="h100-sxm", bits=4, devices=1).result
+    quantised = tight.params_served - embedding_params(tight.architecture, tight.params_served)[0]
+    (said,) = [n for n in tight.notes if n.startswith("4-bit weights counted at 4.25 bits each")]
+    assert f"NVFP4's take 4.5 bits a weight, {gfmt(quantised * 0.25 / 8 / 1e9, 3)} GB more" in said
+    assert said.endswith("do not fit the 77 GB usable on 1 × h100-sxm: give more devices for NVFP4")
     roomy = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=4).result
     assert not [n for n in roomy.notes if "block scales" in n]
 
 
 def test_the_block_scales_note_counts_the_replicas_weights_under_expert_parallelism():
     """Code review 2026-11-28: under expert parallelism the replica's weights hold the weights outside the experts on
-    every device, and the note had counted them once (DeepSeek-R1 at 4 bits, EP 2 on MI300Xs: 669 billion quantised
-    weights counted where the footprint holds 684, 20.9 GB of MXFP4 scales for 21.4)."""
+    every device, and the note had counted them once (DeepSeek-V3 at 4 bits, EP 2 on MI300Xs: NVFP4's scales beyond
+    MXFP4's, 21.4 GB, on the 684 billion quantised weights the footprint holds, not 20.9 GB on 669 billion)."""
     from estimator.core.serving.step import embedding_params, expert_params
-    r = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="mi300x", bits=4, batch_size=1, ep=2).result
-    (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4 bits each")]
+    r = serving.inference_report(tokens=1e6, model="deepseek-v3", hardware="mi300x", bits=4, batch_size=1, ep=2).result
+    (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4.25 bits each")]
     arch, params = r.architecture, r.params_served
     experts = expert_params(arch, params)
     quantised = 2 * (params - experts - embedding_params(arch, params)[0]) + experts
-    assert f"4.25 bits a weight, {quantised * 0.25 / 8 / 1e9:.1f} GB more" in said and "21.4 GB more" in said
-    assert f"4.5 bits a weight, {quantised * 0.5 / 8 / 1e9:.1f} GB more" in said
-    assert said.endswith("and with NVFP4's scales the weights and one sequence do not fit the 371 GB usable on 2 × "
-                         "mi300x: give more devices")
+    assert f"4.5 bits a weight, {quantised * 0.25 / 8 / 1e9:.1f} GB more" in said and "21.4 GB more" in said
+    assert said.endswith("and with them the weights and one sequence do not fit the 371 GB usable on 2 × mi300x: give "
+                         "more devices for NVFP4")
 
 
 @pytest.mark.parametrize("kw", [

@@ -79,7 +79,9 @@ def test_gpt_oss_serves_about_twice_the_batch_its_whole_cache_allowed():
     # share
     whole_gb = context * 2 * 36 * 8 * 64 * 2 / 1e9
     assert r.kv_cache_gb / r.batch_size == pytest.approx(whole_gb * held, rel=1e-6)
-    assert 75 <= r.batch_size <= 85  # was 40 with every layer's cache whole
+    # was 40 with every layer's cache whole; 75–85 before MXFP4's block scales were stored with the weights (4.25 bits
+    # a weight, gpt-oss's release: arXiv:2508.10925), 2026-11-29
+    assert 55 <= r.batch_size <= 70
 
 
 def test_a_shape_assumed_from_a_parameter_count_takes_no_window():

@@ -106,8 +106,10 @@ def test_the_wall_check_holds_the_capped_rows_to_their_limit():
     assert (round(m["median_factor"], 2), round(m["interval_coverage"] * 6)) == (1.09, 4)
     assert (w["limited"], w["devices_at_limit"]) == (4, 4)
     j = w["j_per_token"]
-    assert (round(j["by_model"]["model"]["median_factor"], 3), round(j["by_hardware"]["model"]["median_factor"], 3)) \
-        == (1.113, 1.084)  # (1.135, 1.089) before the devices' measured matmul share (2026-11-28)
+    # (1.135, 1.089) before the devices' measured matmul share (2026-11-28); 1.1125 sits on a rounding edge (1.113 before
+    # a refit moved the fitted constants by a part in 10⁹, 2026-11-29)
+    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.1125, abs=0.001)
+    assert round(j["by_hardware"]["model"]["median_factor"], 3) == 1.084
     # held out by hardware the H200 leaves no capped result: those folds take no slowdown, their tokens/s too high
     assert round(j["by_hardware"]["model"]["geometric_mean_ratio"], 2) == 0.86
     # the baselines take the same held-out tokens/s; the nameplate node at the known limit is as close as the model:

@@ -80,11 +80,13 @@ def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_and_its_ran
     roofline ridge (2026-11-27, the training step model's): 1.318x -> 1.332x, the range holding 144 -> 147 of 186
     each model left out (148 -> 147 each GPU), at the table's layout 1.263x -> 1.273x."""
     o = trtllm_check_document()["overall"]
-    assert o["model"]["median_factor"] == pytest.approx(1.315, abs=0.005)  # 1.332 before the devices' measured matmul share
+    # 1.332 before the devices' measured matmul share; 1.315 before 4-bit weights were stored with MXFP4's block scales
+    # (2026-11-29: the FP4 runs' batches a little smaller)
+    assert o["model"]["median_factor"] == pytest.approx(1.304, abs=0.005)
     assert o["baseline"]["median_factor"] == pytest.approx(1.84, abs=0.005)
     assert o["model"]["interval_coverage"] == pytest.approx(143 / 186)  # 147 before the devices' measured matmul share
     # (147 each GPU left out before MLPerf's power-capped results were served under their limits, 2026-11-27: 148)
-    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(145 / 186)  # 148 before the devices' measured matmul share
+    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(144 / 186)  # 148, then 145 before the scales
     # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
     assert o["at_published_layout"]["median_factor"] == pytest.approx(1.266, abs=0.005)  # 1.273 before the devices' measured matmul share
     assert trtllm_check_document()["by_model_at_published_layout"]["llama-3.1-405b"]["geometric_mean_ratio"] == \

@@ -15,6 +15,7 @@ from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads, usable_words
 from estimator.core.serving.memory import Footprint, devices_needed, draft_layers_of, serving_footprint
 from estimator.core.serving.step import (
+    SCALE_BITS,
     USABLE_MEMORY_FRACTION,
     USABLE_MEMORY_SOURCE,
     embedding_params,
@@ -131,19 +132,17 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
                       field="batch_size")
 
 
-# The bits a 4-bit weight's block scales add, which the memory counts at 4 bits a weight: MXFP4's one 8-bit scale per
-# 32 elements (OCP Microscaling Formats v1.0, 2023; gpt-oss's release, "4.25 bits per parameter", arXiv:2508.10925),
-# about GPTQ/AWQ's 16-bit scale and zero per group of 128, and NVIDIA's NVFP4, one 8-bit scale per 16 (4.5 bits a
-# weight; NVIDIA 2025, arXiv:2509.25149, §2).
-FOUR_BIT_SCALES = (("MXFP4 (or GPTQ/AWQ's groups of 128)", 0.25), ("NVFP4", 0.5))
+# The bits a 4-bit weight's block scales add: MXFP4's, which the memory counts (``step.SCALE_BITS``), and NVIDIA's
+# NVFP4, one 8-bit scale per 16 (4.5 bits a weight; NVIDIA 2025, arXiv:2509.25149, §2).
+FOUR_BIT_SCALES = (("MXFP4 (or GPTQ/AWQ's groups of 128)", SCALE_BITS[4]), ("NVFP4", 0.5))
 
 
 def block_scales_note(s: InferenceScenario, served: ServedModel, footprint: Footprint, devices: int,
                       profile: HardwareProfile) -> str | None:
-    """Where 4-bit weights fit only as counted, at 4 bits a weight, and their block scales (``FOUR_BIT_SCALES``) would
-    take the weights with one sequence past the devices' usable memory: what the scales add and that they then do not
-    fit (serving review 2026-11-28, third: DeepSeek-R1 at 4 bits on 2 B200s, 338 GB of weights counted in 346 GB
-    usable, where its NVFP4 weights take about 377 GB). None where they fit either way, or at other bits."""
+    """Where 4-bit weights fit as counted, with MXFP4's block scales (``step.SCALE_BITS``), and NVFP4's larger ones
+    (``FOUR_BIT_SCALES``) would take the weights with one sequence past the devices' usable memory: what they add and
+    that they then do not fit (serving review 2026-11-28, third: DeepSeek-R1 at 4 bits on 2 B200s). None where they fit
+    either way, or at other bits."""
     bits = int(s.bits)
     if bits != 4:
         return None
@@ -154,16 +153,15 @@ def block_scales_note(s: InferenceScenario, served: ServedModel, footprint: Foot
     outside = max(0.0, params - experts - embedding_params(arch, params)[0])
     quantised = expert_parallel(s) * outside + experts
     room = footprint.usable_gb - footprint.weights_gb - footprint.kv_gb_per_sequence
-    over = [(name, quantised * extra / BITS_PER_BYTE / BYTES_PER_GB) for name, extra in FOUR_BIT_SCALES]
-    past = [(name, gb) for name, gb in over if gb > room]
-    if not past:
+    counted_name, counted = FOUR_BIT_SCALES[0]
+    name, extra = FOUR_BIT_SCALES[1]
+    more_gb = quantised * (extra - counted) / BITS_PER_BYTE / BYTES_PER_GB
+    if more_gb <= room:
         return None
-    said = "; ".join(f"{name}: {gfmt(bits + extra, 3)} bits a weight, {gfmt(gb, 3)} GB more"
-                     for (name, gb), (_, extra) in zip(over, FOUR_BIT_SCALES))
-    which = "either format's" if len(past) == len(over) else f"{past[0][0]}'s"
-    return (f"4-bit weights counted at 4 bits each: their block scales add more ({said}), and with {which} scales the "
-            f"weights and one sequence do not fit the {gfmt(footprint.usable_gb, 3)} GB usable on {devices} × "
-            f"{profile.id}: give more devices")
+    return (f"4-bit weights counted at {gfmt(bits + counted, 3)} bits each, their block scales as {counted_name} "
+            f"store them: {name}'s take {gfmt(bits + extra, 3)} bits a weight, {gfmt(more_gb, 3)} GB more, and with them the weights and one "
+            f"sequence do not fit the {gfmt(footprint.usable_gb, 3)} GB usable on {devices} × {profile.id}: give more "
+            "devices for NVFP4")
 
 
 __all__ = ["FOUR_BIT_SCALES", "MemoryFit", "block_scales_note", "does_not_fit", "expert_parallel", "memory_fit",

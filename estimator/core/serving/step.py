@@ -820,10 +820,26 @@ def read_params(arch: Architecture, params: float, batch: float) -> float:
     return max(0.0, float(params) * weights_read_fraction(arch, params, batch) - emb) + head
 
 
+# The bits a 4-bit weight's block scales add to it as stored: MXFP4's one 8-bit scale per 32 elements (OCP Microscaling
+# Formats v1.0, 2023; gpt-oss's release, "4.25 bits per parameter", arXiv:2508.10925), about GPTQ/AWQ's 16-bit scale and
+# zero per group of 128; NVIDIA's NVFP4 adds 0.5 (one 8-bit scale per 16, arXiv:2509.25149 §2), which
+# ``memory_fit.block_scales_note`` says where it would not fit. 8-bit weights' scales (per tensor, or DeepSeek-V3's one
+# per 128 × 128 block) are a few bits in a million: none counted. The memory counts them; a decode step's reads do not
+# (the fits' 4-bit rows measured them as they ran).
+SCALE_BITS = {4: 0.25}
+
+
+def stored_bits(weight_bits: int) -> float:
+    """The bits a quantised block weight takes in memory, its block scales included (``SCALE_BITS``)."""
+    return weight_bits + SCALE_BITS.get(int(weight_bits), 0.0)
+
+
 def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> float:
-    """The bytes the weights take: the blocks at ``weight_bits``, embeddings and LM head at 16 bits."""
+    """The bytes the weights take: the blocks at ``weight_bits`` with their block scales (``stored_bits``), embeddings
+    and LM head at 16 bits (serving review 2026-11-29: DeepSeek-R1 at 4 bits was put on 2 B200s that its weights' scales
+    do not leave room on)."""
     emb, _ = embedding_params(arch, params)
-    return ((float(params) - emb) * weight_bits + emb * EMBEDDING_BITS) / BITS_PER_BYTE
+    return ((float(params) - emb) * stored_bits(weight_bits) + emb * EMBEDDING_BITS) / BITS_PER_BYTE
 
 
 def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float, ep: int = 1,
@@ -888,7 +904,8 @@ def stored_weight_bytes_per_device(arch: Architecture, params: float, weight_bit
     """What one device of an expert-parallel group of ``ep`` stores: the weights outside the experts whole (the
     embeddings and LM head at 16 bits) and 1/ep of the experts."""
     experts = expert_params(arch, params)
-    return stored_weight_bytes(arch, params, weight_bits) - experts * weight_bits / BITS_PER_BYTE * (1.0 - 1.0 / ep)
+    return (stored_weight_bytes(arch, params, weight_bits)
+            - experts * stored_bits(weight_bits) / BITS_PER_BYTE * (1.0 - 1.0 / ep))
 
 
 def weights_read_fraction(arch: Architecture, params: float, batch: float) -> float:
@@ -941,5 +958,5 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
 __all__ = ["AVERAGE_OUTPUT_SHARE", "DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
            "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
            "embedding_params", "expert_active_params", "expert_gemm_rate", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "limit_stretch", "load_power_fraction", "compute_share", "param_floor",
-           "previous_model", "read_params", "read_weight_bytes", "step", "stored_weight_bytes", "stored_weight_bytes_per_device",
+           "previous_model", "read_params", "read_weight_bytes", "step", "stored_bits", "stored_weight_bytes", "stored_weight_bytes_per_device",
            "student_architecture"]
