@@ -53,3 +53,37 @@ def test_a_replica_beyond_the_domain_of_a_profile_without_a_network_is_refused()
     fit = serving_data.load_serving_fit()
     assert inference(s8, p, fit).seconds_per_output_token == inference(
         s8, default_profiles().profiles["h100-sxm"], fit).seconds_per_output_token
+
+
+def test_a_pcie_card_reaches_past_its_nvlink_pair_over_pcie():
+    """Serving review 2026-11-29: the H100 PCIe and the A100 80GB PCIe at tensor parallel 8 had every card's all-reduces
+    at the NVLink bridge's 300 GB/s, where a bridge joins 2 cards and the rest meet over PCIe (Gen5 x16, 63.0 GB/s a
+    direction; Gen4 x16, 31.5), as the H100 NVL profile had it; a pair stays on its bridge. The devices not given say
+    they are the tensor-parallel degree given, once."""
+    from estimator.services import serving
+    for hardware, pcie in (("h100-pcie", 63.0), ("a100-pcie-80gb", 31.5)):
+        eight = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware=hardware, tp=8, bits=8).result
+        pair = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware=hardware, tp=2, bits=8).result
+        (said8,) = [n for n in eight.notes if n.startswith("8 devices")]
+        (said2,) = [n for n in pair.notes if n.startswith("2 devices")]
+        assert f"over {pcie:g} GB/s" in said8 and "over 300 GB/s" in said2
+        assert said8.startswith("8 devices (not given: the tensor-parallel degree given) in tensor parallelism")
+
+
+def test_a_profile_with_only_its_scale_up_link_is_served_over_it(tmp_path):
+    """Newcomer review 2026-11-29: a profile stating `scale_up_gb_per_s` and no `link_gb_per_s` passed validation and
+    training took its link, but serving fell back to PCIe 4.0's 31.5 GB/s and said the profile states no link."""
+    import re
+    from pathlib import Path
+
+    from estimator.services import serving
+    text = (Path(__file__).resolve().parents[2] / "profiles" / "h100-sxm.toml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^link_gb_per_s = .*\n", "", text)
+    assert "scale_up_gb_per_s = 450.0" in text and "link_gb_per_s = " not in text.replace("scale_up_gb_per_s", "")
+    (tmp_path / "own.toml").write_text(text.replace('id = "h100-sxm"', 'id = "own-h100"'), encoding="utf-8")
+    own = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware=str(tmp_path / "own.toml"), tp=8,
+                                   batch_size=64).result
+    stock = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", tp=8,
+                                     batch_size=64).result
+    assert own.seconds_per_output_token == stock.seconds_per_output_token
+    assert not [n for n in own.notes if "states no link" in n]

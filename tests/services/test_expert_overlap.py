@@ -200,3 +200,20 @@ def test_node_limited_routing_crosses_the_network_once_a_node():
     assert every / limited == pytest.approx(2 * (63 / 64) / (7 / 8), rel=0.01)
     assert step_time(shape, inside, hw).parts.expert_comm_s == step_time(
         replace(shape, nodes_per_token=None), inside, hw).parts.expert_comm_s
+
+
+def test_an_expert_group_that_does_not_tile_the_rack_crosses_the_network():
+    """Researcher review 2026-11-29: on GB200 NVL72 racks, expert groups of 64 were timed inside the rack, though 8 of
+    every 9 straddle two racks and their all-to-alls cross the 50 GB/s network (the plan ranked EP 64 first). A degree
+    that divides 72 stays inside; one that does not is timed across, and said."""
+    from estimator import estimate, plan
+    kw = dict(model="qwen3-235b-a22b", tokens=36e12, hardware="gb200", devices=2304, seq_len=4096, precision="fp8",
+              global_batch_tokens=16777216, tp=1, pp=1, zero=1, micro_batch=2, activation_recompute="full")
+    e64, e128, e8 = (estimate(**kw, ep=ep).step.step.parts for ep in (64, 128, 8))
+    assert e64.expert_comm_s > 10 * e8.expert_comm_s and e64.expert_comm_s > 0.5 * e128.expert_comm_s
+    (said,) = [n for n in estimate(**kw, ep=64).notes if "does not tile" in n]
+    assert said.startswith("expert parallelism 64 does not tile the 72-device scale-up domain: its groups of 64 "
+                           "straddle two domains")
+    best = plan(model="qwen3-235b-a22b", tokens=36e12, hardware="gb200", devices=2304, seq_len=4096, precision="fp8",
+                global_batch_tokens=16777216).best.planned.layout
+    assert 72 % best.ep == 0

@@ -104,7 +104,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
     if layout is not None:  # the degree and the batch chosen: the memory and the step are one replica's
         s = replace(s, batch_size=layout.batch, ep=layout.ep if layout.ep > 1 else s.ep)
         memory = memory_fit(replace(s, devices=layout.tp * layout.ep), profile, served, fit.memory_fraction, fit.memory_source, fit.static_batch)
-        memory = replace(memory, devices_how=layout.how)
+        memory = replace(memory, devices_how=layout.how, devices_why=layout.whose)
     else:
         memory = memory_fit(s, profile, served, fit.memory_fraction, fit.memory_source, fit.static_batch)
     replicas = 1 if layout is None else layout.replicas

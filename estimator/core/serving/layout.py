@@ -68,6 +68,7 @@ class Layout:
     ep: int = 1                   # expert-parallel devices a replica (tp 1 then: attention data-parallel)
     ttft_p99_s: float | None = None  # under a TTFT bound: the p99 it was held to (``throughput.ttft_p99_s``)
     batch_lowered: bool = False   # a batch given that a TTFT or TPOT bound lowered (``batch_words`` says from what)
+    whose: str = ""               # why the devices are as many, short ("the tensor-parallel degree given")
 
     @property
     def devices(self) -> int:
@@ -330,7 +331,7 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
                f"{ttft_rule}" if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
-    return Layout(tp=best.tp, replicas=best.replicas, batch=batch, limit=best.limit, nodes_per_replica=nodes,
+    return Layout(whose=whose, tp=best.tp, replicas=best.replicas, batch=batch, limit=best.limit, nodes_per_replica=nodes,
                   ttft_s=best.ttft_s, how=how, batch_words=f"{words}{lowered}", ep=best.ep, ttft_p99_s=best.ttft_p99_s,
                   batch_lowered=bool(lowered))
 

@@ -35,6 +35,7 @@ class MemoryFit:
     devices_how: str              # "given", or the rule that chose them
     footprint: Footprint          # weights and the KV cache of the batch run against the usable memory
     memory_source: str = USABLE_MEMORY_SOURCE   # the engine's memory fraction and its source, as the notes say it
+    devices_why: str = ""         # why as many, short, where ``devices_how`` is a layout's whole sentence ("" the same)
 
     @property
     def preempted(self) -> bool:

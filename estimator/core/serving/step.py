@@ -282,9 +282,13 @@ class Device:
 
 
 def link_for(profile: HardwareProfile) -> tuple[float, str]:
-    """The device's link per direction (GB/s) and its source: the profile's, or the PCIe 4.0 fallback."""
+    """The device's link per direction (GB/s) and its source: the profile's link, or its scale-up domain's where it states
+    no link (newcomer review 2026-11-29: a profile with only ``scale_up_gb_per_s`` had been served over the PCIe 4.0
+    fallback, said to state no link), or the PCIe 4.0 fallback."""
     if profile.link_gb_per_s:
         return profile.link_gb_per_s, profile.link_source
+    if profile.scale_up_gb_per_s:
+        return profile.scale_up_gb_per_s, profile.scale_up_source
     return FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
 
 

@@ -59,7 +59,7 @@ def step_notes(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit, 
             + speculative_note(s, decode)
             + scale_notes(profile, fit, served, int(s.batch_size), memory.devices, compute.device, ep, batch_words,
                           positions=int(s.draft_tokens) + 1, beams=int(s.beams),
-                          chosen="" if s.devices is not None else memory.devices_how)
+                          chosen="" if s.devices is not None else memory.devices_why or memory.devices_how)
             + (memory_note(s, profile, served, memory, fit.static_batch),))
 
 

@@ -487,6 +487,14 @@ def ring_seconds(message_bytes: float, group: int, gb_per_s: float, steps: int =
     return steps * (group - 1) / group * message_bytes / (gb_per_s * BYTES_PER_GB)
 
 
+def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
+    """Whether every group of ``span`` consecutive devices of ``devices`` lies inside one scale-up domain: it is no
+    larger than the domain and either all the devices fit in one domain or the groups tile it (groups of 64 in
+    72-device NVL72 racks straddle two, 8 of every 9; researcher review 2026-11-29: timed as inside). A group that
+    straddles waits on the scale-out network, and the step on its slowest group."""
+    return span <= scale_up_devices and (devices <= scale_up_devices or scale_up_devices % span == 0)
+
+
 def overlapped_seconds(comm_s: float, window_s: float, overlap_cost: float) -> float:
     """What a collective of ``comm_s`` adds to a step when it runs beside ``window_s`` of compute:
     the part that outlasts the window, plus ``overlap_cost`` of the part under it (the module
@@ -577,7 +585,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         group = layout.ep * etp
         copy_bytes = tokens * etp / t * d * BYTES_16BIT   # one copy of each token the device dispatches
         k = shape.experts_per_token
-        if group <= hardware.scale_up_devices:
+        if inside_domain(group, layout.devices, hardware.scale_up_devices):
             one_way = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_up_gb_per_s * BYTES_PER_GB)
         elif shape.nodes_per_token:
             # device-limited routing: a token crosses the scale-out link once to each of its (at most
