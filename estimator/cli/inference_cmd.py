@@ -108,8 +108,12 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
         e, c = t.saving("energy_kwh"), saved["cost_usd"]
         # without a price, the energy saved per query (PUE included), not "n/a per query"
         # "less per query": the amount saved, which had read like a cost (audit)
-        per_query = (hz.money_per(c, more="less") if priced and c is not None
-                     else f"{hz.energy(saved['energy_kwh'])} less per query")
+        # a negative saving is a cost, said as one (contract review 2026-11-29: "$-1.2 less per million queries")
+        if priced and c is not None:
+            per_query = hz.money_per(abs(c), more="less" if c >= 0 else "more")
+        else:
+            energy_saved = saved["energy_kwh"]
+            per_query = f"{hz.energy(abs(energy_saved))} {'less' if energy_saved >= 0 else 'more'} per query"
         label = t.label + ("" if t.chosen else " (illustrative)")
         # a technique that needs fewer devices (smaller weights) says so: its time is on those
         fewer = (f" on {hz.noun(hz.count(t.result.devices), 'device')} (not {hz.count(t.baseline.devices)})"

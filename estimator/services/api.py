@@ -14,7 +14,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_HOUR
-from estimator.core.base.validation import require_number_in
+from estimator.core.base.validation import require_number_in, require_whole
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.estimate import (
     Estimate,  # noqa: F401 (re-exported)
@@ -298,6 +298,8 @@ def check_year_after_release(scenario: Scenario, profile: HardwareProfile) -> No
     """A run cannot happen before its hardware existed: a year before the profile's release year
     is refused (a profile without a release year accepts any year inside the bounds)."""
     year, released = scenario.year, profile.release_year
+    if year is not None:  # checked before it is compared (contract review 2026-11-29: year="2024" raised a TypeError)
+        year = require_whole("year", year, B.YEAR, field="year")
     if year is not None and released is not None and year < released:
         raise InputError(f"the run's year {int(year)} is before {profile.name} was released ({released}): give a year "
                          f"from {released} on, or leave the year out", field="year")

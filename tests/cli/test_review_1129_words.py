@@ -177,3 +177,18 @@ def test_a_known_runs_memory_verdict_on_settings_nobody_gave_says_so_where_it_st
     assert main([*args, "--hours", "500", "--zero", "0", "--format", "markdown"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Training memory: "))
     assert line.endswith("): does not fit")
+
+
+def test_a_technique_that_costs_more_says_more_never_a_negative_saving(cli):
+    """Contract review 2026-11-29: Mixtral 8x7B on TPU v4 at the largest batch read "$-1.2 less per million queries" on
+    its 4-bit row, and without a price "-6.78 × 10⁻⁵ Wh less per query": a cost is said as more, never a negative
+    amount saved."""
+    doc = _json(cli, "inference", "--model", "mixtral-8x7b", "--tokens", "1e9", "--hardware", "tpu-v4",
+                "--batch-size", "max")
+    four = next(t for t in doc["techniques"] if t["technique"] == "quantization-4bit")
+    assert four["saved_per_query"]["cost_usd"] < 0 and four["saved_per_query"]["energy_kwh"] < 0
+    for extra in ((), ("--price-usd-per-hour", "0")):
+        out = cli("inference", "--model", "mixtral-8x7b", "--tokens", "1e9", "--hardware", "tpu-v4", "--batch-size",
+                  "max", *extra).out
+        (row,) = [line for line in out.splitlines() if line.startswith("saves vs baseline: 4-bit weights")]
+        assert " more per " in row and "less per" not in row and "$-" not in row and " -" not in row

@@ -550,3 +550,13 @@ def test_the_eager_engines_all_reduce_cost_is_vllm_2024s_and_said_where_it_is_us
     assert any(n.startswith(f"expert parallelism 2 {said}") for n in ep.notes)
     one = api_inference(engine="eager-2023", params=7e9, tokens=1e6, hardware="a100-sxm-80gb").result
     assert not any("is vllm-2024's fitted one" in n for n in one.notes)
+
+
+@pytest.mark.parametrize("year", ["2024", [1], {}, b"1", 2024.5])
+def test_a_scenarios_year_not_a_whole_number_is_refused_in_the_projects_words(year):
+    """Contract review 2026-11-29: `estimate(Scenario(flops=1e23, year="2024"), "h100-sxm")` raised a raw TypeError from
+    the year's comparison with the device's release year, where the keyword path refuses it."""
+    import estimator
+    from estimator.core.base.errors import InputError
+    with pytest.raises(InputError, match="^year must be a"):
+        estimator.estimate(estimator.Scenario(flops=1e23, year=year), "h100-sxm")

@@ -196,7 +196,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     nodes = nodes_spanned(profile, best.tp * best.ep)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
                      p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch,
-                     fit.server_share, fit.ttft_p99_over_mean)
+                     fit.server_share, fit.ttft_p99_over_mean,
+                     tp_only_moe=bool(served.architecture.active_params) and not latent_moe(s, served))
     if latent_moe(s, served) and s.devices is not None:
         fewer = _fewer_devices_words(s, profile, served, compute, fit, devices, fixed, best)
         if fewer:
@@ -301,13 +302,19 @@ def _given_degree_refusal(exc: InputError, what: str, flag: str, degree: int, de
 
 def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int | None,
             server_share: float = 1.0, one_replica: bool = False, static: bool = False,
-            engines_share: float | None = None, ttft_p99_over_mean: float = 1.0) -> Layout:
-    """The layout ``best`` chose, in words (``one_replica``: the devices that hold a batch given, one replica)."""
+            engines_share: float | None = None, ttft_p99_over_mean: float = 1.0, tp_only_moe: bool = False) -> Layout:
+    """The layout ``best`` chose, in words (``one_replica``: the devices that hold a batch given, one replica;
+    ``tp_only_moe``: a mixture of experts whose expert parallelism was not weighed)."""
     # a batch given: the most among the layouts whose replicas hold it, before one that preempts it (serving engineer's
     # review 2026-11-27: batch 2,048 at TP2 × 4 served fewer tokens/s than 1,536 at TP1 × 8 under the same words)
+    # a mixture of experts without latent attention: only tensor-parallel layouts weighed, and said (serving review
+    # 2026-11-29: "chosen for the most tokens per second" where expert parallelism served 2.6× as many)
+    weighed = "tensor-parallel layouts" if tp_only_moe and s.ep is None else "layouts"
+    unweighed = "; expert parallelism not weighed" if weighed != "layouts" else ""
     degree = ("given" if s.tp is not None else "one replica of them, as for the batch given" if one_replica
-              else "chosen for the most tokens per second among the layouts whose replicas hold the batch given"
-              if fixed else "chosen for the most tokens per second")
+              else f"chosen for the most tokens per second among the {weighed} whose replicas hold the batch given"
+              f"{unweighed}" if fixed else
+              "chosen for the most tokens per second" + (f" among the {weighed}{unweighed}" if unweighed else ""))
     across = f", each across {count_text(nodes)} nodes of {profile.scale_up_devices}" if nodes > 1 else ""
     bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
     # one is singular (it read "1 devices (given)")

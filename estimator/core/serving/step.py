@@ -352,6 +352,9 @@ class ServingFit:
     # fit-serving; taken for every engine that batches requests in flight). A TTFT bound given (`ttft_ms`, a p99) holds
     # the mean under the load (``throughput.loaded_ttft_s``) at 1 ÷ this of it; 1: the modelled TTFT taken as the p99
     ttft_p99_over_mean: float = 1.0
+    # the p99 TTFT under load as predicted ÷ as measured, geometric mean over MLPerf's Server runs held out by model
+    # (serving_fit.json's optimized_engine.validation.ttft_under_load; below 1: too short); None: not checked
+    ttft_p99_held_out_ratio: float | None = None
     # how a device held under a power limit below its modelled draw slows: the step × ((draw − idle) ÷ (limit − idle))
     # to this power (``limit_stretch``; MLPerf Inference v4.1's power-capped MaxQ results against the same systems
     # uncapped: serving_fit.json's power_limit.exponent, written by fit-serving, taken for every engine; ``step``'s
