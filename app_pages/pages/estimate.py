@@ -183,7 +183,9 @@ def footprint(est, embodied_on: bool = True) -> None:
         st.markdown(f"**Training memory**: {c.md_escape(export.memory_line(est), limit=400)}")
         if not m.fits:
             # with it, a published run's word that "does not fit" is of the settings, not of the run
-            st.info(c.md_escape(" ".join(memory_notes(est)), limit=1000), icon=":material/memory:")
+            # each note its own paragraph (browser review 2026-11-29: joined by a space, "…shrinks it memory: gpt3-175b
+            # is a published run…" ran two notes together)
+            st.info("\n\n".join(c.md_escape(n, limit=1000) for n in memory_notes(est)), icon=":material/memory:")
 
 
 def memory_caveat(est) -> None:

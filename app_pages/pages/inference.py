@@ -23,7 +23,7 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
-from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINES
+from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data
@@ -165,7 +165,10 @@ def inputs(main=None) -> dict:
     kw["draft_tokens"] = d.number(S["draft_tokens"], placeholder="0 (none)", where=side)
     kw["acceptance"] = d.number(S["acceptance"], fmt="%.3g", step=0.05, placeholder=f"{DEFAULT_ACCEPTANCE:g}",
                                 where=side)
-    kw["engine"] = d.radio(S["engine"], list(ENGINES), default=DEFAULT_ENGINE, where=side)
+    # an alias is no choice of its own (browser review 2026-11-29: "online" offered beside vllm-2024, its former name);
+    # a link that names it opens the engine it stands for
+    kw["engine"] = d.radio(S["engine"], [e for e in ENGINES if e not in ENGINE_ALIASES], default=DEFAULT_ENGINE,
+                           renamed=ENGINE_ALIASES, where=side)
     side.subheader("Compression")
     chosen = d.radio(S["bits"], BITS, default=default_bits(kw.get("model")), where=main or side)
     # the model's default passed as no choice, as the CLI without --bits: its note says why (code review 2026-11-27:

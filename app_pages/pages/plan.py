@@ -98,7 +98,8 @@ def render() -> None:
     hidden = {"Devices": (PLAN["devices"].url_key,), "Deadline": (PLAN["deadline_days"].url_key,),
               "Budget": (PLAN["budget_usd"].url_key,)}
     c.ignored_url_params([k for choice, keys in hidden.items() if choice != by for k in keys],
-                         f"not used when the run is sized by {by.lower()}")
+                         f"not used when the run is sized by {by.lower()}", drop=True)  # dropped from the address
+    # too, so that choosing that field later does not take the ignored value unsaid (browser review 2026-11-29)
     if by == "Deadline":
         deadline = d.number(PLAN["deadline_days"], default=DEFAULT_DEADLINE_DAYS,
                             fmt="%.4g", where=left)
@@ -143,9 +144,9 @@ def render() -> None:
     if fast is not None and fast["devices"] != report.devices:
         # the budget's other end first (browser review 2026-11-26: the fewest devices' 30-year run led the page,
         # slower and dearer than the fastest plan the budget pays for)
-        st.metric("Fastest the budget pays for",
-                  f"{hz.human('wall_clock_s', fast['wall_clock_s'])} on {fast['devices']:,} devices, "
-                  f"{hz.human('cost_usd', fast['cost_usd'])}",
+        # the time as the figure, its devices and cost in the line under it (browser review 2026-11-29: the three in one
+        # figure were cut at 390 px, "54.7 days on 3,072 devi…", the cost out of sight)
+        st.metric("Fastest the budget pays for", hz.human('wall_clock_s', fast['wall_clock_s']),
                   help="Every device count of the ladder tried; below, the fewest devices that meet the budget")
         # its layouts one click away (browser review 2026-11-26, second: one line, no table, nothing to open)
         opened = links.page_link({PLAN["model"].url_key: model, PLAN["hardware"].url_key: hardware,
@@ -154,7 +155,8 @@ def render() -> None:
                                   PLAN["global_batch_tokens"].url_key: batch, I.PLAN_PRICE.url_key: price,
                                   PLAN["precision"].url_key: precision})
         cheaper = " It is faster and cheaper than the fewest devices' plan below." if report.fastest_is_cheaper else ""
-        st.markdown(f"[Its layouts on {fast['devices']:,} devices]({opened}).{cheaper}")
+        st.markdown(f"On {fast['devices']:,} devices, {c.md_escape(hz.human('cost_usd', fast['cost_usd']))}: "
+                    f"[its layouts]({opened}).{cheaper}")
     if report.target:
         st.markdown(c.md_escape(f"On the fewest devices that meet the {report.target}: {report.devices:,}"))
     # cells that wrap rather than cut a number (browser review: "167 d…" at 1,024 px in five columns)

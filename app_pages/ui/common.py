@@ -426,18 +426,35 @@ def url_select(label: str, key: str, options: Sequence[str], *, default: str | N
     index = options.index(default) if default is not None else None
     kwargs = {"format_func": format_func} if format_func else {}
     _apply_fix(key)
+    _offered_or_default(key, label, options, default)
     value = where.selectbox(label, options, index=index, placeholder=placeholder, help=help, key=key,
                             on_change=on_change, bind="query-params", persist_state="session", **kwargs)
     return _enforce(key, value, default)
 
 
+def _offered_or_default(key: str, label: str, options: Sequence[str], default: str | None) -> None:
+    """Where another input took the widget's choice away (fp8 on a device without it), the widget's state is set to
+    ``default`` before it is drawn, so that the address follows it, and that is said (browser review 2026-11-29: the
+    Plan page showed bf16 with ``plan_precision=fp8`` still in its address, and reopening that address gave fp8)."""
+    held = st.session_state.get(key)
+    if held is None or held in options:
+        return
+    if default is None:
+        del st.session_state[key]
+    else:
+        st.session_state[key] = default
+    st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
+        f"{label}: {str(held)[:40]} is not offered with the current choices; "
+        + ("left empty." if default is None else f"{default} instead."))
+
+
 def url_radio(label: str, key: str, options: Sequence[str], *, default: str, help: str | None = None,
               horizontal: bool = True, on_change: Callable[[], None] | None = None, any_case: bool = False,
-              where: Any = st.sidebar) -> str:
-    """Radio buttons bound to the query parameter ``key`` (the URL holds the option text; ``any_case``: see
-    ``check_option``)."""
+              renamed: Mapping[str, str] | None = None, where: Any = st.sidebar) -> str:
+    """Radio buttons bound to the query parameter ``key`` (the URL holds the option text; ``any_case``, ``renamed``:
+    see ``check_option``)."""
     options = list(options)
-    check_option(key, options, any_case=any_case)
+    check_option(key, options, any_case=any_case, renamed=renamed)
     _apply_fix(key)
     value = where.radio(label, options, index=options.index(default), horizontal=horizontal, help=help, key=key,
                         on_change=on_change, bind="query-params", persist_state="session")

@@ -54,3 +54,25 @@ def test_every_estimate_tab_is_in_view_with_the_sidebar_open(browser, server, wi
     hidden = [t for t, a, b in tabs if a < left - 1 or b > right + 1]
     assert not hidden, (hidden, left, right, tabs)
     page.close()
+
+
+def test_a_precision_the_new_device_lacks_leaves_the_address_too(browser, server):
+    """Browser review 2026-11-29: on the Plan page, `?plan_precision=fp8`, then the A100 (no fp8 peak) and back to the
+    H100, showed bf16 with `plan_precision=fp8` still in the address; the address follows the widget now."""
+    import time
+
+    from browser_fixtures import SCRIPT_IDLE
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/plan?plan_precision=fp8")
+    page.wait_for_function(SCRIPT_IDLE, timeout=TIMEOUT_MS)
+    for hardware in ("a100-sxm-80gb", "h100-sxm"):
+        box = page.locator('[data-testid="stSelectbox"]:has-text("Hardware")').first
+        box.locator("input").first.click()
+        page.keyboard.type(hardware)
+        page.keyboard.press("Enter")
+        time.sleep(0.5)
+        page.wait_for_function(SCRIPT_IDLE, timeout=TIMEOUT_MS)
+        assert "plan_precision" not in page.url, (hardware, page.url)
+    assert "fp8 is not offered with the current choices; bf16 instead" in page.locator("body").inner_text()
+    page.close()

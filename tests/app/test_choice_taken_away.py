@@ -1,0 +1,50 @@
+"""A widget whose choice another input takes away (fp8 on a device without an fp8 peak) falls back to its default in its
+own state, so that the address follows what the page shows, and says so (browser review 2026-11-29: the Plan page
+showed bf16 with `plan_precision=fp8` still in its address; reopening that address gave fp8, 108 days against 164)."""
+
+from __future__ import annotations
+
+from apptest_pages import run_page
+
+
+def _warnings(at) -> list[str]:
+    return [w.value for w in at.warning] + [w.value for w in at.info] + [m.value for m in at.markdown]
+
+
+def test_a_precision_the_new_device_lacks_falls_back_and_is_said():
+    at = run_page("plan", {"plan_precision": "fp8"})
+    assert at.selectbox(key="plan_precision").value == "fp8"
+    at.selectbox(key="plan_hw").set_value("a100-sxm-80gb").run()
+    assert at.selectbox(key="plan_precision").value == "bf16"
+    assert at.session_state["plan_precision"] == "bf16"
+    assert any("fp8 is not offered with the current choices; bf16 instead" in str(w) for w in _warnings(at))
+    at.selectbox(key="plan_hw").set_value("h100-sxm").run()
+    assert at.selectbox(key="plan_precision").value == "bf16"   # not back to the fp8 the address had held
+
+
+def test_a_plan_field_the_choice_hides_is_dropped_from_the_address():
+    """Browser review 2026-11-29: `/plan?plan_devices=512&plan_deadline=30` warned that the deadline is ignored but kept
+    it in the address, and choosing Deadline then took 30 without a word."""
+    at = run_page("plan", {"plan_devices": "512", "plan_deadline": "30"})
+    assert any("`plan_deadline` = `30`: not used when the run is sized by devices" in str(w) for w in _warnings(at))
+    assert "plan_deadline" not in at.query_params
+
+
+def test_the_memory_box_gives_each_note_its_own_paragraph():
+    """Browser review 2026-11-29: the default preset's memory box read "…ZeRO sharding over the data-parallel devices
+    shrinks it memory: gpt3-175b is a published run…", two notes joined by a space."""
+    at = run_page("estimate")
+    (box,) = [i.value.replace("\\", "") for i in at.info if "published run" in i.value]
+    assert "shrinks it memory:" not in box
+    paragraphs = box.split("\n\n")
+    assert len(paragraphs) == 2 and all(p.startswith("memory:") for p in paragraphs)
+    assert paragraphs[1].startswith("memory: gpt3-175b is a published run")
+
+
+def test_the_engine_choice_offers_no_alias_and_a_link_to_one_opens_its_engine():
+    """Browser review 2026-11-29: the Inference page offered "online", the former name of vllm-2024, as a fifth engine
+    with the same figures; a link that names it opens vllm-2024."""
+    at = run_page("inference")
+    assert "online" not in at.radio(key="inf_engine").options and "vllm-2024" in at.radio(key="inf_engine").options
+    linked = run_page("inference", {"inf_engine": "online"})
+    assert linked.radio(key="inf_engine").value == "vllm-2024"
