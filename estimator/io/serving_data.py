@@ -98,7 +98,8 @@ class CatalogModel:
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
                 "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases", "lends_shape",
                 "released_bits", "released_bits_source", "window", "windowed_layers", "nodes_per_token",
-                "nodes_per_token_source"}
+                "nodes_per_token_source", "decode_attention_width", "prefill_attention_width",
+                "attention_width_source"}
 # MLPerf Inference names a benchmark by its model and the share of the reference accuracy it must reach ("-99",
 # "-99.9"), and its tighter-latency variant "-interactive" (the benchmark column of estimator/data/mlperf_inference.csv:
 # "llama2-70b-99.9", "gptj-99"): the model is the name without them.
@@ -129,7 +130,11 @@ def load_catalog() -> Mapping[str, CatalogModel]:
                                 row.get("head_dim"), row.get("vocab"), row.get("active_params"), mid, row["source"],
                                 row.get("experts"), row.get("experts_per_token"), row.get("context"),
                                 row.get("tied_embeddings", False), row.get("window"), row.get("windowed_layers", 0),
-                                row.get("nodes_per_token"))
+                                row.get("nodes_per_token"), row.get("decode_attention_width"),
+                                row.get("prefill_attention_width"))
+            if (arch.decode_attention_width or arch.prefill_attention_width) and not row.get("attention_width_source"):
+                fail(f"'{mid}' attention widths need an attention_width_source",
+                     "say where the attention's dimensions are published, or leave them out")
             if arch.nodes_per_token is not None and not row.get("nodes_per_token_source"):
                 fail(f"'{mid}' nodes_per_token needs a nodes_per_token_source",
                      "say where the routing's node limit is published, or leave it out")

@@ -276,3 +276,28 @@ def test_beams_in_a_window_and_an_expert_parallel_static_batch_stay_within_memor
     batch, _ = served("--model", "qwen3-235b-a22b", "--devices", "8", "--ep", "8", "--prompt-tokens", "10000",
                       "--tokens-per-query", "8000")
     assert batch == 8  # one whole sequence a device
+
+
+def test_latent_attention_decodes_in_the_latent_and_prefills_in_its_heads():
+    """Serving review 2026-11-29: DeepSeek's decode attention had been counted as 4 × 128 heads × 288 (the cached
+    latent's width) per context token; absorbed, as FlashMLA and vLLM decode it, a head's QKᵀ runs over the 576-dim
+    latent and RoPE key and its AV over the 512-dim latent, 2,176 FLOPs = 4 × 544; a prompt's heads run 192-dim queries
+    and keys and 128-dim values, 4 × 160 (arXiv:2412.19437 §2.1.1, arXiv:2405.04434 §2.1.3). Other models unchanged."""
+    from dataclasses import replace
+
+    from estimator.core.serving.estimate import InferenceScenario, inference
+    from estimator.io.datafiles import default_profiles
+    from estimator.io.serving_data import catalog_model, load_serving_fit
+    m = catalog_model("deepseek-r1")
+    assert (m.arch.decode_width, m.arch.prefill_width, m.arch.attention_width) == (128 * 544, 128 * 160, 128 * 288)
+    llama = catalog_model("llama-3.1-70b").arch
+    assert llama.decode_width == llama.prefill_width == llama.attention_width
+    bare = replace(m.arch, decode_attention_width=None, prefill_attention_width=None)
+    fit, profile = load_serving_fit(), default_profiles().get("h200-sxm")
+    s = InferenceScenario(params=m.params, tokens=1e6, architecture=m.arch, devices=8, bits=8, batch_size=64,
+                          prompt_tokens=1000, tokens_per_query=2000)
+    latent, heads = inference(s, profile, fit), inference(replace(s, architecture=bare), profile, fit)
+    held = m.arch.held_tokens(1000, 2000)
+    assert latent.flops_per_token - heads.flops_per_token == pytest.approx(
+        4.0 * m.arch.layers * held * 128 * (544 - 288), rel=1e-9)
+    assert latent.seconds_per_output_token > heads.seconds_per_output_token

@@ -532,7 +532,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # busiest device's, whole requests, ceil(B/ep) of them (review 2026-11-26: batch 1 over 8 devices read as 1/8 each)
     share = 1.0 / ep
     own = math.ceil(b / ep) / b if ep > 1 else 1.0
-    width = arch.attention_width
+    width = arch.decode_width
     bw = device.bandwidth_gb_per_s * BYTES_PER_GB * bandwidth_fraction
     flops_s = device.peak_flops_per_s * compute_fraction
     weight_bytes = stored_weight_bytes(arch, n_total, weight_bits)
@@ -565,7 +565,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                           + kv_read) / tp
         least_compute_s = own * seqs * verified * (linear_per_token / flops_s + attention_per_token / attention_s) / tp
     gpu_s = max(memory_s, compute_s)
-    prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * arch.prompt_attention_pairs(p) * width
+    prompt_attention = ATTENTION_FLOPS_PER_CONTEXT_TOKEN * arch.layers * arch.prompt_attention_pairs(p) * arch.prefill_width
     prompt_linear_s = p * linear_s(max(step_tokens, p), max(routed_tokens, p))
     prefill_s = share * starts * (prompt_linear_s + prompt_attention / attention_s) / tp
     # one prompt's prefill as its replica runs it: its dense products and attention on its own device, its experts'

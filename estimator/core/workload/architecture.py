@@ -45,6 +45,10 @@ class Architecture:
     # mixture of experts with device-limited routing: each token's routed experts lie on at most this many nodes
     # (DeepSeek-V3's M = 4, arXiv:2412.19437 §3.2.2; its config's topk_group); None: no such limit
     nodes_per_token: int | None = None
+    # where the attention's products are not H·d_head wide (latent attention): the width that gives a decoded token's
+    # attention FLOPs per context token as 4 × it, and a prompt's (None: ``attention_width``; catalog's source)
+    decode_attention_width: float | None = None
+    prefill_attention_width: float | None = None
 
     @property
     def embedding_table_params(self) -> float:
@@ -64,6 +68,18 @@ class Architecture:
     def attention_width(self) -> float:
         """H·d_head, the width of the attention products (= d_model unless the config sets head_dim)."""
         return self.heads * self.head_size
+
+    @property
+    def decode_width(self) -> float:
+        """The width of a decoded token's attention products: ``decode_attention_width`` where the catalog gives one
+        (latent attention, absorbed), else ``attention_width``."""
+        return float(self.decode_attention_width or self.attention_width)
+
+    @property
+    def prefill_width(self) -> float:
+        """The width of a prompt's attention products: ``prefill_attention_width`` where given, else
+        ``attention_width``."""
+        return float(self.prefill_attention_width or self.attention_width)
 
     def kv_bytes_per_token(self, kv_bits: int) -> float:
         """2 (K and V) × layers × KV heads × d_head × bytes (vLLM paper, Kwon et al. 2023, §3): a token's KV cache in
@@ -174,6 +190,9 @@ def check_architecture(a: Architecture) -> None:
         if not 1 <= v.require_whole("windowed layers", a.windowed_layers, B.LAYERS) <= a.layers:
             raise InputError(f"windowed layers must be a whole number from 1 to the {a.layers} layers, got "
                              f"{a.windowed_layers!r}")
+    for name in ("decode_attention_width", "prefill_attention_width"):
+        if getattr(a, name) is not None:
+            v.require_number_in(name.replace("_", " "), getattr(a, name), B.D_MODEL)
     if a.nodes_per_token is not None and (a.experts is None or not 1 <= v.require_whole(
             "nodes per token", a.nodes_per_token, B.EXPERTS) <= a.experts_per_token):
         raise InputError("nodes per token is a mixture of experts' limit, a whole number from 1 to its experts per "
