@@ -176,7 +176,8 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
     shape = ModelShape(layers=layers, d_model=d, heads=heads, kv_heads=kv, vocab=vocab, ffn=ffn, ffn_matrices=mats,
                        head_dim=hd, experts=experts if moe else 1, experts_per_token=per_token if moe else 1,
                        active_params=active, total_params=params,
-                       nodes_per_token=arch.nodes_per_token if moe else None)
+                       nodes_per_token=arch.nodes_per_token if moe else None,
+                       window=arch.window, windowed_layers=arch.windowed_layers)
     mshape = memory_shape(params, arch, how, ffn=given_ffn, mlp=mlp)
     return shape, mshape
 

@@ -201,6 +201,19 @@ class ModelShape:
     # device-limited routing (Architecture.nodes_per_token): a token's routed experts on at most this many nodes,
     # dispatched once to each and forwarded inside it (None: every routed copy travels on its own)
     nodes_per_token: int | None = None
+    # windowed attention (Architecture.window, windowed_layers): these layers attend to at most the last ``window`` tokens
+    window: int | None = None
+    windowed_layers: int = 0
+
+    def causal_attention_share(self, seq_len: int) -> float:
+        """The share of causal attention's work over ``seq_len`` the layers do, windowed layers attending at most
+        ``window`` back: Σ min(i, w) over the positions ≈ s·w − w²/2 against s²/2, so 2w/s − (w/s)² of a windowed
+        layer's (researcher review 2026-11-29: gpt-oss's 128-token windows had been timed over the whole sequence)."""
+        if not self.window or not self.windowed_layers or seq_len <= self.window:
+            return 1.0
+        ratio = self.window / seq_len
+        windowed = self.windowed_layers / self.layers
+        return (1.0 - windowed) + windowed * (2.0 * ratio - ratio * ratio)
 
     def __post_init__(self) -> None:
         if self.active_params is not None and self.layer_scale <= 0:
@@ -423,7 +436,8 @@ class StepTime:
 
 CONVENTIONS = {
     "mfu": "model FLOPs per token 6·N + 12·L·s·a (N: the active matrices and the output projection; attention "
-           "over the whole s×s square; no recomputation) × tokens/s ÷ the peak of the run's precision",
+           "over the whole s×s square, a windowed layer's band within its window; no recomputation) × tokens/s ÷ the "
+           "peak of the run's precision",
     "hfu": "hardware FLOPs: as mfu, plus the FLOPs recomputation repeats",
     "tokens_per_s_per_device": "tokens of the global batch per step ÷ step seconds ÷ devices",
 }
@@ -509,9 +523,12 @@ def bubble_fraction(pp: int, vp: int, micro_batches: float) -> float:
 
 
 def flops_per_token(shape: ModelShape, seq_len: int, recompute: str = "none") -> tuple[float, float]:
-    """(model, hardware) FLOPs per token, the conventions of the module's docstring."""
+    """(model, hardware) FLOPs per token, the conventions of the module's docstring; a windowed layer's attention over
+    the band its window leaves of the square, the share of the causal half that ``causal_attention_share`` gives (the
+    same ratio: 2w/s − (w/s)²)."""
     n = shape.matmul_params_active()
-    attention = ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * shape.layers * seq_len * shape.attention_dim
+    attention = (ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * shape.layers * seq_len * shape.attention_dim
+                 * shape.causal_attention_share(seq_len))
     model = 6.0 * n + 3.0 * attention
     layers_n = n - shape.vocab * shape.d_model
     extra = {"none": 0.0, "selective": attention, "full": 2.0 * layers_n + attention}[recompute]
@@ -551,7 +568,9 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     attn_flops_fwd = ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * tokens * layout.seq_len * a / t
     attn_rate = peak_16 * cap * params.gemm_efficiency * params.attention_efficiency * layout.attention_kernel_share
     if layout.flash_attention:
-        attention_fwd = 0.5 * attn_flops_fwd / attn_rate
+        # causal: half the square, and of a windowed layer's only the pairs within its window (FlashAttention skips
+        # the blocks a mask leaves out; the eager kernel below computes the square whatever the mask)
+        attention_fwd = 0.5 * shape.causal_attention_share(layout.seq_len) * attn_flops_fwd / attn_rate
         attention_bwd = FLASH_BACKWARD_OVER_FORWARD * attention_fwd
     else:
         score_bytes = shape.heads / t * tokens * layout.seq_len * BYTES_16BIT * ATTENTION_SCORE_PASSES_FWD
