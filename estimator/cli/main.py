@@ -8,6 +8,7 @@ import re
 import signal
 import sys
 import threading
+import unicodedata
 from functools import lru_cache
 
 from estimator.cli import accuracy_cmds, calibrate_cmd, estimate_cmds, inference_cmd, plan_cmd, scaling_cmds
@@ -147,6 +148,14 @@ EXIT_INTERRUPTED = 128 + signal.SIGINT
 EXIT_TERMINATED = 128 + signal.SIGTERM
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with every control or format character written as its escape (``\\x1b``), so that an input quoted in
+    an error cannot colour, move or hide what the terminal shows (contract review 2026-11-29: `--country
+    $'ab\\e[31mred'` was echoed with its escape sequence intact)."""
+    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf") else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
 def _output_error(message: str) -> int:
     if sys.stderr is not None:
         try:
@@ -189,7 +198,7 @@ def _main(argv=None) -> int:
     except EstimatorError as exc:
         # the flags of the command that ran (another command's flag of the same name would mislead)
         flags = flag_map(command_parser(parser, args) if args is not None else parser)
-        print(f"error: {with_hint(exc, flags)}", file=sys.stderr)
+        print(f"error: {terminal_safe(with_hint(exc, flags))}", file=sys.stderr)
         return 2
     except Terminated:
         print("error: terminated", file=sys.stderr)

@@ -12,14 +12,14 @@ import math
 from functools import lru_cache
 
 from estimator.core.base import bounds as B
-from estimator.core.base.units import G_PER_KG
+from estimator.core.base.units import G_PER_KG, KG_PER_LB, KWH_PER_MWH
 from estimator.core.footprint.carbon import CarbonData, CloudPlace, SubRegion
 from estimator.io import safe_read
 from estimator.io.paths import DATA_DIR, codecarbon_data_dir, codecarbon_version
 
 CLOUD_LOCATIONS_PATH = DATA_DIR / "cloud_region_locations.csv"
-# eGRID's unit: 1 lb = 0.45359237 kg (exact, the international pound), so lb/MWh × 0.45359237 = g/kWh.
-LB_PER_MWH_TO_G_PER_KWH = 0.45359237
+# eGRID's unit, lb/MWh: × KG_PER_LB × G_PER_KG ÷ KWH_PER_MWH = g/kWh (the factor 0.45359237).
+LB_PER_MWH_TO_G_PER_KWH = KG_PER_LB * G_PER_KG / KWH_PER_MWH
 # CodeCarbon's factors for a Canadian province's mix (kg CO2/kWh by fuel; the other sources count as zero):
 # codecarbon/core/emissions.py ``_region_energy_mix_to_emissions_rate``, from energy-usage
 # (github.com/responsibleproblemsolving/energy-usage#conversion-to-co2). Kept as CodeCarbon computes them.

@@ -22,9 +22,15 @@ def _number(text: str) -> bool:
 
 
 def neutral(cell: object) -> object:
-    """``cell`` as a CSV cell a spreadsheet shows as text when it could start a formula; other cells as they are."""
+    """``cell`` as a CSV cell a spreadsheet shows as text when it could start a formula; a float zero unsigned (a zero
+    input times anything negative stays -0.0, which the JSON already writes as 0.0: contract review 2026-11-29); other
+    cells as they are."""
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _number(cell):
         return NEUTRAL_PREFIX + cell
+    if isinstance(cell, float) and cell == 0.0:
+        return 0.0
+    if isinstance(cell, str) and cell.startswith("-") and _number(cell) and float(cell) == 0.0:
+        return cell[1:]
     return cell
 
 

@@ -179,7 +179,6 @@ def whole_run_footprint_words(w, energy, co2e) -> str:
 
 # The step model's rows of the CSV, where its time was used (``step_rows``): its figures with their 80% range,
 # then the layout it timed (given, or the planner's best: the notes say which), one row each.
-STEP_FIGURE_ROWS = ("step_tokens_per_s_per_device", "step_mfu", "step_hfu", "step_seconds")
 STEP_LAYOUT_ROWS = ("tp", "pp", "vp", "cp", "ep", "dp", "zero", "micro_batch", "global_batch", "seq_len",
                     "global_batch_tokens")
 

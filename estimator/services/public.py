@@ -12,6 +12,7 @@ from estimator.core.training.estimate import estimate as core_estimate
 from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.services import api
+from estimator.services.rows import compared_ids
 from estimator.services.workload_inputs import compare_kwargs, run_estimate
 
 
@@ -57,8 +58,12 @@ def run(**inputs) -> api.Result:
     return run_estimate(**inputs)
 
 
-def compare(hardware_ids, **inputs) -> api.CompareReport:
+def compare(hardware_ids=None, **inputs) -> api.CompareReport:
     """One workload on several profiles (``api.compare``), from the CLI's inputs by name as ``estimate`` takes them: a
     catalog ``model`` (and ``seq_len``) times each profile with the step model over its planner's best layout, as
-    ``estimate(model=…)`` does (``workload_inputs.compare_kwargs``); ``api.compare``'s own keywords as they are."""
+    ``estimate(model=…)`` does (``workload_inputs.compare_kwargs``); ``api.compare``'s own keywords as they are.
+    ``hardware_ids`` None: every bundled profile but the reference points, as `compare` without `--hardware` (contract
+    review 2026-11-29: the API had raised a TypeError where the CLI compared all)."""
+    if hardware_ids is None:
+        hardware_ids = compared_ids(default_profiles().profiles)
     return api.compare(hardware_ids, **compare_kwargs(**inputs))

@@ -192,3 +192,15 @@ def test_a_technique_that_costs_more_says_more_never_a_negative_saving(cli):
                   "max", *extra).out
         (row,) = [line for line in out.splitlines() if line.startswith("saves vs baseline: 4-bit weights")]
         assert " more per " in row and "less per" not in row and "$-" not in row and " -" not in row
+
+
+def test_an_input_quoted_in_an_error_cannot_drive_the_terminal(cli):
+    """Contract review 2026-11-29: `--country $'ab\\e[31mred'` (and --region, --hardware, unknown flags) was echoed to
+    stderr with its escape sequence intact; control and format characters are written as their escapes."""
+    for argv in (("estimate", "--flops", "1e23", "--country", "ab\x1b[31mred"),
+                 ("estimate", "--flops", "1e23", "--hardware", "h\u202eevil"),
+                 ("estimate", "--flops", "1e23", "--bogus\x07")):
+        r = cli(*argv)
+        assert r.code == 2 and r.err.startswith("error: ") and r.err.count("\n") == 1
+        assert "\x1b" not in r.err and "\u202e" not in r.err and "\x07" not in r.err
+    assert "'ab\\x1b[31mred'" in cli("estimate", "--flops", "1e23", "--country", "ab\x1b[31mred").err

@@ -560,3 +560,14 @@ def test_a_scenarios_year_not_a_whole_number_is_refused_in_the_projects_words(ye
     from estimator.core.base.errors import InputError
     with pytest.raises(InputError, match="^year must be a"):
         estimator.estimate(estimator.Scenario(flops=1e23, year=year), "h100-sxm")
+
+
+def test_compare_without_hardware_covers_what_the_cli_covers(capsys):
+    """Contract review 2026-11-29: `compare --flops 1e23` compares every profile, where `estimator.compare(flops=1e23)`
+    raised a TypeError (a missing argument) and `compare(None, …)` refused None."""
+    import estimator
+    from estimator.cli.main import main
+    report = estimator.compare(flops=1e23)
+    assert main(["compare", "--flops", "1e23", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(report.results) == len(rows) == len(estimator.compare(None, flops=1e23).results) > 40

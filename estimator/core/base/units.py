@@ -32,6 +32,7 @@ MILLIJOULES_PER_J = 1e3  # NVML's energy counter is in mJ (nvmlDeviceGetTotalEne
 BITS_PER_BYTE = 8  # exact
 GBIT_PER_TBIT = 1e3  # SI (exact)
 KM_PER_MILE = 1.609344  # international mile (exact)
+KG_PER_LB = 0.45359237  # international pound (exact): eGRID states its rates in lb/MWh
 MONTHS_PER_YEAR = 12.0  # exact
 T_PER_KT = 1e3  # SI kilo on the tonne (exact)
 T_PER_MT = 1e6  # SI mega on the tonne (exact)

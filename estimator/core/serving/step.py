@@ -79,7 +79,7 @@ from estimator.core.workload.architecture import (
     student_architecture,
 )
 
-# -- sourced constants (research notes: /work/research/models.md Part B, sources named here) ----
+# -- sourced constants (each source named beside it) ----
 # Forward pass ≈ 2·N FLOPs per token for a dense model (Kaplan et al. 2020, arXiv:2001.08361, §2.1).
 FLOPS_PER_PARAM_PER_TOKEN = 2.0
 # Attention per decoded token: QKᵀ and AV, 2 FLOPs per multiply-add each, over the context:
