@@ -198,7 +198,8 @@ def draw(inputs) -> None:
         return
     if rep.results:  # named in view: the sidebar is closed in a frame and on a phone (browser audits)
         first = rep.results[0]
-        what = first.title if first.preset else "Custom workload"
+        # a catalog model by its name, as the Estimate page's title has it (browser review 2026-11-29: "Custom workload")
+        what = first.title if first.preset else first.model_short_name or "Custom workload"
         st.markdown(c.md_escape(f"{what}: " + (f"{hz.flops(first.estimate.flops)} on " if first.estimate.flops else "")
                                 + f"{hz.noun(hz.whole(first.estimate.devices), 'device')} of each profile", limit=200))
     df, errors = table_of(rep)
@@ -215,7 +216,7 @@ def draw(inputs) -> None:
                      column_order=column_order(with_refs), width="stretch",
                      height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
     for note in api.compare_caveats(rep.results):  # what the rows do not share, as the CLI says under its table
-        st.caption(c.md_escape(f"Note: {note}.", limit=600))
+        st.caption(c.md_escape(f"Note: {note}.", limit=c.NOTE_CHARS))  # whole (browser review 2026-11-29: cut mid-word)
     row_notes(sorted(rep.results, key=lambda r: r.profile.id))  # by id, as the CLI lists them
     by_id = sorted(rep.results, key=lambda r: r.profile.id)  # the CLI's order: its default list is sorted by id
     st.download_button("CSV", export.compare_csv(r.estimate for r in by_id), file_name="compare.csv",

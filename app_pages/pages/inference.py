@@ -335,6 +335,17 @@ def total_row(r, meaning: str) -> None:
 SCENARIO_LINE_MAX_CHARS = 800
 
 
+def _bound_part(words: str) -> str:
+    """"the largest that meets the TPOT bound" of a batch's words, without what follows it (``_after_bound``)."""
+    return words.split(", ", 1)[0]
+
+
+def _after_bound(words: str) -> str:
+    """What a batch's words say after the bound that set it (", where max asked for …"), or ""."""
+    _, sep, rest = words.partition(", ")
+    return sep + rest
+
+
 def scenario_line(r) -> str:
     """What the headline numbers are for, in one line: the model served, the hardware, the weights'
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
@@ -344,7 +355,9 @@ def scenario_line(r) -> str:
             # what set the batch where a bound lowered it (browser review: only the notes said "of the 2,000 given")
             # and a batch a bound set (browser review 2026-11-26, second: "batch 106" where 356 fit, said in the notes)
             + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else
-               f", {r.batch_words} at its centre ({bound_words(r)})" if "bound" in r.batch_words else "")
+               # the bound's reading beside the bound, what max asked for after it
+               f", {_bound_part(r.batch_words)} at its centre ({bound_words(r)}){_after_bound(r.batch_words)}"
+               if "bound" in r.batch_words else "")
             + (f", {r.beams} beams a request" if r.beams > 1 else "")
             + (f", {hz.noun(str(r.draft_tokens), 'draft token')} a step (acceptance {r.acceptance:g}: "
                f"{hz.sig(r.tokens_per_step)} emitted)" if r.draft_tokens else "")

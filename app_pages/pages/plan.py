@@ -199,7 +199,8 @@ def render() -> None:
             n = plan_service.site_note(best.estimate, skip=("price_usd_per_device_hour",))
             st.caption(c.md_escape(n, limit=1500))
         elif n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
-            st.caption(c.md_escape(n, limit=600))
+            # whole (browser review 2026-11-29: the shape's note was cut mid-word at 600 characters)
+            st.caption(c.md_escape(n, limit=c.NOTE_CHARS))
     # every input, today's defaults included (the address bar leaves them out): a link keeps its plan when a
     # default moves (browser review 2026-11-26, second)
     sized = {"Devices": {PLAN["devices"].url_key: devices}, "Deadline": {PLAN["deadline_days"].url_key: deadline},

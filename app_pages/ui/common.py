@@ -86,6 +86,12 @@ def sources() -> Mapping[str, Mapping[str, str]]:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# The most of a note of the tool's own a page shows: its longest notes (a catalog model's shape and its source, a site's
+# settings with theirs) run to ~1,500 characters; the cut is against text without end, not for notes (browser review
+# 2026-11-29: cut at 600, "…rests o…", "max_pos…").
+NOTE_CHARS = 4000
+
+
 def md_escape(text: Any, limit: int = 200) -> str:
     """Text safe to put inside Streamlit markdown: special characters escaped, newlines
     flattened, cut to ``limit`` characters; paired backticks stay code spans (a command).

@@ -311,9 +311,11 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                             f"(give the {told} tokens to set it)",)
     if isinstance(inputs.get("batch_size"), str) and inputs["batch_size"].strip().lower() == MAX_BATCH_WORD:
         inputs["batch_size"] = MAX_BATCH_WORD  # as the CLI reads the word, in any case (review 2026-11-27: "MAX")
+    # else the default batch, said as the default; the largest a bound allows, where no batch was given, is not asked
+    # for either (its words do not say max was asked: serving review 2026-11-29)
+    batch_given = inputs.get("batch_size") is not None
     if inputs.get("batch_size") is None and (inputs.get("ttft_ms") is not None or inputs.get("tpot_ms") is not None):
         inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
-    batch_given = inputs.get("batch_size") is not None  # else the default batch, said as the default
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
         raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
     compression.check_train_inputs(train_flops, train_tokens)

@@ -48,3 +48,24 @@ def test_the_engine_choice_offers_no_alias_and_a_link_to_one_opens_its_engine():
     assert "online" not in at.radio(key="inf_engine").options and "vllm-2024" in at.radio(key="inf_engine").options
     linked = run_page("inference", {"inf_engine": "online"})
     assert linked.radio(key="inf_engine").value == "vllm-2024"
+
+
+def test_compare_names_a_catalog_model_as_the_estimate_page_does():
+    """Browser review 2026-11-29: `/compare?model=llama-3.1-70b…` read "Custom workload: 6.35 × 10²⁴ FLOPs…"."""
+    at = run_page("compare", {"model": "llama-3.1-70b", "tokens": "15e12", "devices": "1024"})
+    (line,) = [m.value.replace("\\", "") for m in at.markdown if "of each profile" in m.value]
+    assert line.startswith("Llama 3.1 70B: 6.35 × 10²⁴ FLOPs on 1,024 devices")
+    custom = run_page("compare", {"workload": "params", "params": "7e9", "tokens": "1e12"})
+    assert any(m.value.startswith("Custom workload") for m in custom.markdown)
+
+
+def test_notes_are_shown_whole():
+    """Browser review 2026-11-29: the Compare page's notes and the Plan page's shape note were cut mid-word at 600
+    characters ("…rests o…", "max_pos…")."""
+    at = run_page("plan", {"plan_model": "deepseek-v3", "plan_hw": "h800", "plan_tokens": "14.8e12",
+                           "plan_devices": "2048"})
+    (shape,) = [x.value for x in at.caption if x.value.startswith("shape\\:")]
+    assert len(shape) > 600 and not shape.endswith("…")
+    cmp = run_page("compare", {"model": "llama-3.1-70b", "tokens": "15e12", "devices": "1024"})
+    notes = [x.value for x in cmp.caption if x.value.startswith("Note\\:")]
+    assert notes and not any(n.endswith("…") for n in notes)

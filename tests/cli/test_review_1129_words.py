@@ -204,3 +204,16 @@ def test_an_input_quoted_in_an_error_cannot_drive_the_terminal(cli):
         assert r.code == 2 and r.err.startswith("error: ") and r.err.count("\n") == 1
         assert "\x1b" not in r.err and "\u202e" not in r.err and "\x07" not in r.err
     assert "'ab\\x1b[31mred'" in cli("estimate", "--flops", "1e23", "--country", "ab\x1b[31mred").err
+
+
+def test_max_lowered_by_a_bound_says_so_where_the_batch_is(cli):
+    """Serving review 2026-11-29: `--batch-size max` on deepseek-r1-interactive (whose benchmark sets TPOT and TTFT
+    bounds) read "batch 24 per replica (the largest that meets the TPOT bound…)" with no word that max was asked for;
+    a number given had read "of the 1,000 given"."""
+    out = cli("inference", "--model", "deepseek-r1-interactive", "--hardware", "h200-sxm", "--devices", "8",
+              "--batch-size", "max", "--tokens", "1e7").out
+    (layout,) = [line for line in out.splitlines() if line.startswith("layout ")]
+    assert layout.endswith("(the largest that meets the TPOT bound, where max asked for the largest the memory holds)")
+    plain = cli("inference", "--model", "deepseek-r1", "--hardware", "h200-sxm", "--devices", "8", "--batch-size",
+                "max", "--tokens", "1e7").out
+    assert "where max asked for" not in plain

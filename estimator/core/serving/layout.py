@@ -321,6 +321,10 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     # a batch given that a bound lowered says so (review 2026-11-26: 2,000 given ran 166 without a word of the 2,000)
     lowered = f", of the {count_text(fixed)} given" if fixed and best.batch < fixed and best.limit in ("tpot", "ttft") \
         else ""
+    if s.batch_size == MAX_BATCH_WORD and s.batch_given and best.limit in ("tpot", "ttft"):
+        # "max" asked for and a bound (given, or the benchmark's) lowering it, said as a batch given is (serving review
+        # 2026-11-29: `--batch-size max` on a deepseek-r1-interactive run read batch 24 with no word of the max asked)
+        lowered = ", where max asked for the largest the memory holds"
     # the default batch is no batch given (review 2026-11-26: "batch 1 per replica (as given)" where none was)
     words = "the default" if best.limit == "given" and not s.batch_given else LIMIT_WORDS[best.limit]
     ep_how = ("given" if s.ep is not None else "chosen for the most tokens per second: a latent-attention mixture of "
