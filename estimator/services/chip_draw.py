@@ -44,12 +44,59 @@ def measured_chip_draw(est, profile) -> ChipDraw | None:
     return ChipDraw(chip_w=chip_w, measured_w=measured_w, device=on, configurations=len(draws_w))
 
 
+def measured_tdp_share() -> tuple[float, tuple[str, ...]] | None:
+    """The median share of its TDP a busy chip drew in this project's measured training steps (each device's median
+    draw ÷ its profile's TDP), and the devices' names; None where none was measured."""
+    from estimator.io.datafiles import default_profiles  # the measured devices' TDPs: only when asked
+    profiles = default_profiles().profiles
+    by_device: dict[str, list[float]] = {}
+    for m in load_measured_steps():
+        by_device.setdefault(m.hardware_id, []).append(m.power_w)
+    shares, names = [], []
+    for device, draws in sorted(by_device.items()):
+        p = profiles.get(device)
+        if p is None or p.power is None or not p.power.tdp_w:
+            continue
+        shares.append(statistics.median(draws) / p.power.tdp_w)
+        names.append(p.name)
+    return (statistics.median(shares), tuple(names)) if shares else None
+
+
+def unmeasured_chip_note(est, profile) -> str | None:
+    """Where no step was measured on the device (a GB200, a B200) and its fitted power, less its host's share, leaves
+    the chip ``CHIP_DRAW_SAID_ABOVE`` × or more below the share of TDP the measured chips drew: said, as a caveat, not
+    a figure (researcher review 2026-11-29: a GB200's 1,192 W left 687 W for a 1,200 W chip, without a word where the
+    H100's measured draw had one)."""
+    p = profile.power
+    power = est.assumption("power_w")
+    if (p is None or p.fit_group is None or not p.includes_host or not p.tdp_w or power is None
+            or not power.origin.startswith("profile:") or profile.kind != "gpu"):
+        return None
+    device = (profile.calibration or {}).get("base_profile") or profile.id
+    if any(m.hardware_id == device for m in load_measured_steps()):
+        return None
+    measured = measured_tdp_share()
+    if measured is None:
+        return None
+    share, names = measured
+    chip_w, expected_w = p.average_w - p.host_share_w, share * p.tdp_w
+    if expected_w < CHIP_DRAW_SAID_ABOVE * chip_w:
+        return None
+    return (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
+            f"{chip_w:,.0f} W for the chip, {chip_w / p.tdp_w:.0%} of its {p.tdp_w:,.0f} W TDP; no training step was "
+            f"measured on it, but busy chips on the {' and '.join(names)} drew a median {share:.0%} of their TDP "
+            f"(estimator/data/{MEASURED_STEPS_PATH.name}, NVML, never fitted), {expected_w:,.0f} W here: the fit may give "
+            "too little energy; give the power your servers draw a device to set it")
+
+
 def with_chip_draw(est, profile):
     """``est`` with the measured chip draw (``measured_chip_draw``) as data and its note; as it was where there is
-    none. The note's words from the data, which the statement says too (``report.statement``)."""
+    none but for the caveat where the device was never measured (``unmeasured_chip_note``). The note's words from the
+    data, which the statement says too (``report.statement``)."""
     chip = measured_chip_draw(est, profile)
     if chip is None:
-        return est
+        note = unmeasured_chip_note(est, profile)
+        return est if note is None else replace(est, notes=est.notes + (note,))
     p = profile.power
     note = (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
             f"{chip.chip_w:,.0f} W for the chip; this project measured {chip.measured_w:,.0f} W at the chip alone on "
@@ -60,4 +107,4 @@ def with_chip_draw(est, profile):
     return replace(est, chip_draw=chip, notes=est.notes + (note,))
 
 
-__all__ = ["CHIP_DRAW_SAID_ABOVE", "measured_chip_draw", "with_chip_draw"]
+__all__ = ["CHIP_DRAW_SAID_ABOVE", "measured_chip_draw", "measured_tdp_share", "unmeasured_chip_note", "with_chip_draw"]

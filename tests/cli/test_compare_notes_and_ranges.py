@@ -101,8 +101,9 @@ def test_table_shows_the_headline_ranges_so_close_figures_read_as_overlapping(ca
     assert meaning == _flat(f"In brackets: the ranges of training time, device-hours and energy. "
                             f"{range_meaning(h100.level)}")
     # the H100's one note: the chip draw measured here beside its fitted power's chip part (researcher review
-    # 2026-11-29); the A100 has none
-    assert "Notes on h100-sxm:\n  - power: the fitted 695 W" in out and "Notes on a100" not in out
+    # 2026-11-29); the A100's: no step measured on it, the measured chips' share of their TDP as a caveat
+    assert "Notes on h100-sxm:\n  - power: the fitted 695 W" in out
+    assert "Notes on a100-sxm-80gb:\n  - power: the fitted 397 W" in out
 
 
 def test_a_range_cell_says_its_unit_once_and_keeps_ends_whose_units_differ():
@@ -126,7 +127,9 @@ def test_a_note_every_row_has_is_said_once(capsys):
         in flat
     # said once, under every row, not again under the H100 (whose own note is its chip draw measured here)
     assert flat.count("100,000 devices is more than any run") == 1
-    assert "Notes on h100-sxm: - power: the fitted 695 W" in flat and "Notes on a100" not in flat
+    # the A100's own: no step measured on it, the measured chips' share of their TDP as a caveat (2026-11-29)
+    assert "Notes on h100-sxm: - power: the fitted 695 W" in flat
+    assert "Notes on a100-sxm-80gb: - power: the fitted 397 W a device includes 168 W for its host" in flat
     rc, out, _ = _run(capsys, "compare", "--flops", "1e21", "--devices", "100000", "--hardware", "h100-sxm",
                       "a100-sxm-80gb", "--format", "markdown")
     assert "\nNotes on every row:\n\n- 100,000 devices is more than any run" in out
