@@ -12,6 +12,7 @@ from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
+from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
 from estimator.core.training import plan as core_plan
@@ -175,6 +176,12 @@ def render() -> None:
         spans.append(f"cost {hz.money(e.range['cost_usd'][0])} – {hz.money(e.range['cost_usd'][1])}")
     spans.append(f"CO₂e {hz.co2e_short(e.range['co2e_kg'][0])} – {hz.co2e_short(e.range['co2e_kg'][1])}")
     st.caption(c.md_escape(f"{level} ranges: " + "; ".join(spans)))
+    # what those ranges are not, beside them (browser review 2026-11-29: a tuned stack's range, which holds 1 of 10
+    # published whole runs on the Accuracy page, read as the run's; the whole-run figure only a grey caption below)
+    whole = plan_service.whole_run_note(report.whole_run_fit) if report.whole_run_fit is not None else None
+    if whole is not None:
+        st.info(c.md_escape(whole[:1].upper() + whole[1:] + f"; {WHOLE_RUN_LONGER}.", limit=c.NOTE_CHARS),
+                icon=":material/schedule:")
     centre_only = [n for n in report.notes if plan_service.CENTRE_ONLY in n]
     for n in centre_only:  # a deadline or budget met at the centre only: said by the headline, once
         st.warning(c.md_escape(n[:1].upper() + n[1:] + ".", limit=400))
@@ -198,7 +205,7 @@ def render() -> None:
             # 2026-11-27: said twice)
             n = plan_service.site_note(best.estimate, skip=("price_usd_per_device_hour",))
             st.caption(c.md_escape(n, limit=1500))
-        elif n not in centre_only:  # said above (browser review 2026-11-26, second: it was said twice)
+        elif n not in centre_only and n != whole:  # said above (browser review 2026-11-26, second: said twice)
             # whole (browser review 2026-11-29: the shape's note was cut mid-word at 600 characters)
             st.caption(c.md_escape(n, limit=c.NOTE_CHARS))
     # every input, today's defaults included (the address bar leaves them out): a link keeps its plan when a

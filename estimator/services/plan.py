@@ -913,6 +913,8 @@ class PlanReport:
     fastest_within: Mapping | None = None
     capacity_gb: float | None = None  # the device's memory the layouts are held to (the profile's; None: no limit)
     batch_whose: str = "given"        # whose ``global_batch_tokens`` is: "given", "the default" or "the run's"
+    # the same FLOPs at the utilisation fitted to published whole runs (its note's data; None where there is none)
+    whole_run_fit: WholeRunFit | None = None
 
     @property
     def best(self) -> PlanRow | None:
@@ -952,6 +954,11 @@ class PlanReport:
 
 PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud", "price_usd_per_device_hour",
                   "electricity_usd_per_kwh")
+
+
+def whole_run_note(w: WholeRunFit) -> str:
+    """The plan's note on the same FLOPs at the utilisation fitted to whole runs (``PlanReport.whole_run_fit``)."""
+    return f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}"
 
 
 def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> WholeRunFit | None:
@@ -1268,6 +1275,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # of it, and its 7B on 64 H100s read 16 days where `estimate` of the size alone read 43)
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE}): "
                  f"a tuned stack's; {WHOLE_RUN_LONGER}")
+    w = None
     if rows:
         # the same FLOPs as whole runs ran, as `estimate` gives it beside the step model (researcher review 2026-11-28);
         # where the FLOPs alone are refused (a time past the bounds), said so and the plan kept
@@ -1280,7 +1288,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             notes.append(f"the best layout's time is a tuned stack's; from the FLOPs alone there is no time: {exc}")
         else:
             if w is not None:
-                notes.append(f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}")
+                notes.append(whole_run_note(w))
     if model is None and layers is None:
         notes.append(PLAN_SIZE_ALONE_NOTE)
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):
@@ -1315,7 +1323,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
-                      profile.memory_gb, batch_whose(global_batch_tokens, batch_note))
+                      profile.memory_gb, batch_whose(global_batch_tokens, batch_note), w)
 
 
 # the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states

@@ -1,6 +1,8 @@
-"""A widget whose choice another input takes away (fp8 on a device without an fp8 peak) falls back to its default in its
-own state, so that the address follows what the page shows, and says so (browser review 2026-11-29: the Plan page
-showed bf16 with `plan_precision=fp8` still in its address; reopening that address gave fp8, 108 days against 164)."""
+"""The browser review of 2026-11-29, its findings each a test: a widget whose choice another input takes away (fp8 on a
+device without an fp8 peak) falls back to its default in its own state, so that the address follows what the page
+shows, and says so (the Plan page showed bf16 with `plan_precision=fp8` still in its address; reopening that address
+gave fp8, 108 days against 164); fields set aside dropped from the address; notes whole and apart; names as people
+write them; what a headline range is not, beside it."""
 
 from __future__ import annotations
 
@@ -69,3 +71,16 @@ def test_notes_are_shown_whole():
     cmp = run_page("compare", {"model": "llama-3.1-70b", "tokens": "15e12", "devices": "1024"})
     notes = [x.value for x in cmp.caption if x.value.startswith("Note\\:")]
     assert notes and not any(n.endswith("…") for n in notes)
+
+
+def test_the_plan_says_beside_its_ranges_that_they_are_a_tuned_stacks():
+    """Browser review 2026-11-29: the Plan page's "80% ranges: time 134 days – 199 days" read as the run's, where the
+    Accuracy page says the step path's range holds 1 of 10 published whole runs; the whole-run utilisation's figure
+    (252 days) was a grey caption among the notes. It is said beside the ranges, once."""
+    from estimator.services import plan as plan_service
+    at = run_page("plan")
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
+    whole = plan_service.whole_run_note(report.whole_run_fit)
+    (box,) = [i.value.replace("\\", "") for i in at.info if "tuned stack" in i.value]
+    assert box.startswith(whole[:1].upper() + whole[1:]) and "published whole runs can take longer" in box
+    assert not [x for x in at.caption if x.value.replace("\\", "") == whole]
