@@ -443,14 +443,19 @@ def _offered_or_default(key: str, label: str, options: Sequence[str], default: s
     ``default`` before it is drawn, so that the address follows it, and that is said (browser review 2026-11-29: the
     Plan page showed bf16 with ``plan_precision=fp8`` still in its address, and reopening that address gave fp8)."""
     held = st.session_state.get(key)
+    ours = f"{label}: "
     if held is None or held in options:
+        # offered again: the fallback's word goes (diff review 2026-11-29: it stayed beside the choice it named)
+        warnings = st.session_state.get(WARNINGS_KEY, {})
+        if str(warnings.get(key, "")).startswith(ours):
+            del warnings[key]
         return
     if default is None:
         del st.session_state[key]
     else:
         st.session_state[key] = default
     st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
-        f"{label}: {str(held)[:40]} is not offered with the current choices; "
+        f"{ours}{str(held)[:40]} is not offered with the current choices; "
         + ("left empty." if default is None else f"{default} instead."))
 
 

@@ -446,6 +446,12 @@ def fitted_layout_sentence(est: Estimate) -> str:
             f"with {which} is no test of the model{held}.")
 
 
+def _floor_share(est: Estimate) -> str:
+    """The share of the step the expert all-to-alls take past the compute beside them (``expert_comm_floor_s``)."""
+    parts = est.step.step.parts
+    return f"{parts.expert_comm_floor_s / parts.total_s:.0%}"
+
+
 def step_caveats(est: Estimate, cite: str = "") -> str:
     """A sentence, LaTeX, where the step model's time leaves out a saving a tuned run may have: a mixture of experts'
     all-to-alls not overlapped with compute (researcher review 2026-11-27: DeepSeek-V3's statement gave 88.8 days
@@ -465,8 +471,8 @@ def step_caveats(est: Estimate, cite: str = "") -> str:
         return fitted + (f" The share of the model's expert all-to-alls hidden under compute, {latex_escape(f'{hidden:.0%}')}, is "
                          f"given, as DeepSeek-V3's DualPipe schedule hides them{cite}; the step model counts them exposed "
                          "otherwise" + (f", and where they outlast the compute beside them, as here "
-                                        f"({latex_escape(f'{est.step.exposed_expert_share:.0%}')} of each step)"
-                                        if est.step.step.parts.expert_comm_s > 0.0 else "") + ".")
+                                        f"({latex_escape(_floor_share(est))} of each step)"
+                                        if est.step.step.parts.expert_comm_floor_s > 0.0 else "") + ".")
     share = exposed_share(est)
     if share is None:
         return fitted

@@ -90,9 +90,9 @@ def unmeasured_chip_note(est, profile) -> str | None:
 
 
 def with_chip_draw(est, profile):
-    """``est`` with the measured chip draw (``measured_chip_draw``) as data and its note; as it was where there is
-    none but for the caveat where the device was never measured (``unmeasured_chip_note``). The note's words from the
-    data, which the statement says too (``report.statement``)."""
+    """``est`` with the measured chip draw (``measured_chip_draw``) as data and its note, whose words the statement says
+    too (``report.statement``); where the device was never measured, the caveat of ``unmeasured_chip_note`` as a note
+    only (the statement does not say it); as it was where there is neither."""
     chip = measured_chip_draw(est, profile)
     if chip is None:
         note = unmeasured_chip_note(est, profile)

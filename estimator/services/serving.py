@@ -204,7 +204,8 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
     """Where the batch is the default one (one request at a time) and the memory holds more, what a served stream's
     batch costs beside it (serving-engineer review 2026-11-29: Llama 3.1 8B on an H100 read $15 a million output tokens
     at batch 1, $0.18 at the largest batch, with no word but "batch 1" in the layout)."""
-    if s.batch_given or result.batch_size != 1 or result.max_batch_size <= 1 or result.per_token("cost_usd") is None:
+    if (s.batch_given or s.ttft_ms is not None or s.tpot_ms is not None  # a bound set the batch (diff review 2026-11-29)
+            or result.batch_size != 1 or result.max_batch_size <= 1 or result.per_token("cost_usd") is None):
         return ()
     try:
         full = inference(replace(s, batch_size=MAX_BATCH_WORD, batch_given=True), profile, fit)

@@ -84,3 +84,14 @@ def test_the_plan_says_beside_its_ranges_that_they_are_a_tuned_stacks():
     (box,) = [i.value.replace("\\", "") for i in at.info if "tuned stack" in i.value]
     assert box.startswith(whole[:1].upper() + whole[1:]) and "published whole runs can take longer" in box
     assert not [x for x in at.caption if x.value.replace("\\", "") == whole]
+
+
+def test_the_fallbacks_word_goes_when_the_choice_is_offered_again():
+    """Diff review 2026-11-29: back on the H100 with fp8 chosen again, the page still said "fp8 is not offered with the
+    current choices; bf16 instead"."""
+    at = run_page("plan", {"plan_precision": "fp8"})
+    at.selectbox(key="plan_hw").set_value("a100-sxm-80gb").run()
+    at.selectbox(key="plan_hw").set_value("h100-sxm").run()
+    at.selectbox(key="plan_precision").set_value("fp8").run()
+    assert at.selectbox(key="plan_precision").value == "fp8"
+    assert not any("is not offered with the current choices" in str(w) for w in _warnings(at))

@@ -217,3 +217,14 @@ def test_max_lowered_by_a_bound_says_so_where_the_batch_is(cli):
     plain = cli("inference", "--model", "deepseek-r1", "--hardware", "h200-sxm", "--devices", "8", "--batch-size",
                 "max", "--tokens", "1e7").out
     assert "where max asked for" not in plain
+
+
+def test_a_bound_without_a_batch_says_no_word_of_the_default_batch(cli):
+    """Diff review 2026-11-29: a TPOT bound with no batch had read "batch: the default, 1 …" once the bound's batch was
+    no longer counted as given."""
+    out = cli("inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--tokens", "1e6", "--tpot-ms", "9",
+              "--price-usd-per-hour", "3").out
+    assert "batch: the default" not in out
+    plain = cli("inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--tokens", "1e6",
+                "--price-usd-per-hour", "3").out
+    assert "batch: the default" in plain

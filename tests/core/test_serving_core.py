@@ -165,27 +165,31 @@ def test_four_bit_weights_are_stored_with_their_block_scales():
     assert r.weights_gb == pytest.approx(((r.params_served - emb) * 4.25 + emb * 16) / 8 / 1e9) and r.devices == 4
     with pytest.raises(InputError, match="the weights need 359 GB; 2 × .* of b200 offer 346 GB"):
         serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, devices=2)
-    tight = serving.inference_report(tokens=1e6, model="mixtral-8x22b", hardware="h100-sxm", bits=4, devices=1).result
+    tight = serving.inference_report(tokens=1e6, model="llama-4-scout", hardware="rtx-5090", bits=4, devices=2).result
     quantised = tight.params_served - embedding_params(tight.architecture, tight.params_served)[0]
     (said,) = [n for n in tight.notes if n.startswith("4-bit weights counted at 4.25 bits each")]
     assert f"NVFP4's take 4.5 bits a weight, {gfmt(quantised * 0.25 / 8 / 1e9, 3)} GB more" in said
-    assert said.endswith("do not fit the 77 GB usable on 1 × h100-sxm: give more devices for NVFP4")
+    assert said.endswith("do not fit the 61.5 GB usable on 2 × rtx-5090: give more devices for NVFP4")
+    # NVFP4 only where the device has an FP4 peak (diff review 2026-11-29: it was offered on an H100)
+    hopper = serving.inference_report(tokens=1e6, model="mixtral-8x22b", hardware="h100-sxm", bits=4, devices=1).result
+    assert not [n for n in hopper.notes if "NVFP4" in n]
     roomy = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware="h100-sxm", bits=4).result
     assert not [n for n in roomy.notes if "block scales" in n]
 
 
 def test_the_block_scales_note_counts_the_replicas_weights_under_expert_parallelism():
     """Code review 2026-11-28: under expert parallelism the replica's weights hold the weights outside the experts on
-    every device, and the note had counted them once (DeepSeek-V3 at 4 bits, EP 2 on MI300Xs: NVFP4's scales beyond
-    MXFP4's, 21.4 GB, on the 684 billion quantised weights the footprint holds, not 20.9 GB on 669 billion)."""
+    every device, and the note had counted them once (Llama 4 Maverick at 4 bits, EP 2 on GB10s: NVFP4's scales beyond
+    MXFP4's, 12.8 GB on the quantised weights the footprint holds, not 12.5 GB counted once)."""
     from estimator.core.serving.step import embedding_params, expert_params
-    r = serving.inference_report(tokens=1e6, model="deepseek-v3", hardware="mi300x", bits=4, batch_size=1, ep=2).result
+    r = serving.inference_report(tokens=1e6, model="llama-4-maverick", hardware="gb10", bits=4, batch_size=1,
+                                 ep=2).result
     (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4.25 bits each")]
     arch, params = r.architecture, r.params_served
     experts = expert_params(arch, params)
     quantised = 2 * (params - experts - embedding_params(arch, params)[0]) + experts
-    assert f"4.5 bits a weight, {quantised * 0.25 / 8 / 1e9:.1f} GB more" in said and "21.4 GB more" in said
-    assert said.endswith("and with them the weights and one sequence do not fit the 371 GB usable on 2 × mi300x: give "
+    assert f"4.5 bits a weight, {quantised * 0.25 / 8 / 1e9:.1f} GB more" in said and "12.8 GB more" in said
+    assert said.endswith("and with them the weights and one sequence do not fit the 231 GB usable on 2 × gb10: give "
                          "more devices for NVFP4")
 
 
@@ -301,3 +305,9 @@ def test_latent_attention_decodes_in_the_latent_and_prefills_in_its_heads():
     assert latent.flops_per_token - heads.flops_per_token == pytest.approx(
         4.0 * m.arch.layers * held * 128 * (544 - 288), rel=1e-9)
     assert latent.seconds_per_output_token > heads.seconds_per_output_token
+
+
+def test_the_json_names_the_latent_attentions_widths():
+    """Diff review 2026-11-29: the widths that set DeepSeek's attention FLOPs were not in the JSON's architecture."""
+    doc = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="h200-sxm", devices=8, bits=8).result.to_dict()
+    assert (doc["architecture"]["decode_attention_width"], doc["architecture"]["prefill_attention_width"]) == (69632, 20480)

@@ -217,3 +217,47 @@ def test_an_expert_group_that_does_not_tile_the_rack_crosses_the_network():
     best = plan(model="qwen3-235b-a22b", tokens=36e12, hardware="gb200", devices=2304, seq_len=4096, precision="fp8",
                 global_batch_tokens=16777216).best.planned.layout
     assert 72 % best.ep == 0
+
+
+def test_node_limited_routing_in_a_group_that_straddles_two_racks_crosses_the_network():
+    """Diff review 2026-11-29: DeepSeek-V3's EP 64 on 72-GPU racks (node-limited routing) counted ceil(64 / 72) = 1
+    domain, so none of its copies crossed the network and its all-to-all was timed on NVLink alone (0.955 s against EP
+    8's 0.836 s inside one rack). A group that straddles two racks crosses the network to the other."""
+    from estimator import estimate
+    kw = dict(model="deepseek-v3", tokens=14.8e12, hardware="gb200", devices=2048, precision="fp8", seq_len=4096,
+              global_batch_tokens=62914560, pp=16)
+    e64, e8 = (estimate(**kw, ep=ep).step.step.parts.expert_comm_s for ep in (64, 8))
+    assert e64 > 2 * e8
+    assert any("does not tile" in n for n in estimate(**kw, ep=64).notes)
+
+
+def test_a_statement_says_all_to_alls_outlast_the_compute_only_where_they_do():
+    """Diff review 2026-11-29: with half the all-to-all hidden the statement said "where they outlast the compute beside
+    them, as here (18% of each step)", the 18% being the half not hidden."""
+    import contextlib
+    import io
+
+    from estimator.cli.main import main
+    def tex(*extra):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["estimate", "--model", "deepseek-v3", "--tokens", "14.8e12", "--hardware", "h800", "--devices",
+                         "2048", "--precision", "fp8", "--seq-len", "4096", "--global-batch-tokens", "62914560", "--pp",
+                         "16", "--ep", "64", *extra, "--format", "latex"]) == 0
+        return " ".join(out.getvalue().split())
+    assert "outlast the compute" not in tex("--expert-overlap", "0.5")
+    assert "outlast the compute" not in tex("--expert-overlap", "1")
+    qwen = _latex_of_qwen()
+    assert "where they outlast the compute beside them, as here" in qwen
+
+
+def _latex_of_qwen() -> str:
+    import contextlib
+    import io
+
+    from estimator.cli.main import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["estimate", "--model", "qwen3-235b-a22b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices",
+                     "1024", "--tp", "8", "--ep", "8", "--pp", "4", "--expert-overlap", "1", "--format", "latex"]) == 0
+    return " ".join(out.getvalue().split())

@@ -157,7 +157,7 @@ def block_scales_note(s: InferenceScenario, served: ServedModel, footprint: Foot
     counted_name, counted = FOUR_BIT_SCALES[0]
     name, extra = FOUR_BIT_SCALES[1]
     more_gb = quantised * (extra - counted) / BITS_PER_BYTE / BYTES_PER_GB
-    if more_gb <= room:
+    if more_gb <= room or "fp4" not in profile.peak_flops_per_s:  # NVFP4 where the device has an FP4 peak (diff review)
         return None
     return (f"4-bit weights counted at {gfmt(bits + counted, 3)} bits each, their block scales as {counted_name} "
             f"store them: {name}'s take {gfmt(bits + extra, 3)} bits a weight, {gfmt(more_gb, 3)} GB more, and with them the weights and one "

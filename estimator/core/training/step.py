@@ -610,7 +610,9 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
             # device-limited routing: a token crosses the scale-out link once to each of its (at most
             # nodes_per_token) nodes and is forwarded to its experts inside the node, the two overlapped (DeepSeek-V3,
             # arXiv:2412.19437 §3.2.2: "at most 4 nodes … forwarded via NVLink … IB and NVLink fully overlapped")
-            nodes = math.ceil(group / hardware.scale_up_devices)
+            # the domains a group spans: a group within one domain's size that does not tile it straddles two (diff
+            # review 2026-11-29: EP 64 on 72-GPU racks had been timed on NVLink alone)
+            nodes = max(2, math.ceil(group / hardware.scale_up_devices))
             across = min(k, shape.nodes_per_token, nodes) * copy_bytes * (nodes - 1) / nodes
             one_way = max(across / (hardware.scale_out_gb_per_s * BYTES_PER_GB),
                           k * copy_bytes / (hardware.scale_up_gb_per_s * BYTES_PER_GB))

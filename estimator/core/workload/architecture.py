@@ -127,7 +127,9 @@ class Architecture:
                 "head_dim": self.head_size, "vocab": self.vocab, "active_params": self.active_params,
                 "experts": self.experts, "experts_per_token": self.experts_per_token,
                 "tied_embeddings": self.tied_embeddings, "window": self.window,
-                "windowed_layers": self.windowed_layers, "nodes_per_token": self.nodes_per_token, "name": self.name,
+                "windowed_layers": self.windowed_layers, "nodes_per_token": self.nodes_per_token,
+                "decode_attention_width": self.decode_attention_width,
+                "prefill_attention_width": self.prefill_attention_width, "name": self.name,
                 "source": self.source}
 
 
