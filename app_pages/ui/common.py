@@ -438,24 +438,29 @@ def url_select(label: str, key: str, options: Sequence[str], *, default: str | N
     return _enforce(key, value, default)
 
 
+FALLBACK_KEY = "_choice_fallbacks"  # a widget's choice another input took away, by its key (``_offered_or_default``)
+
+
 def _offered_or_default(key: str, label: str, options: Sequence[str], default: str | None) -> None:
     """Where another input took the widget's choice away (fp8 on a device without it), the widget's state is set to
     ``default`` before it is drawn, so that the address follows it, and that is said (browser review 2026-11-29: the
     Plan page showed bf16 with ``plan_precision=fp8`` still in its address, and reopening that address gave fp8)."""
     held = st.session_state.get(key)
-    ours = f"{label}: "
+    dropped = st.session_state.setdefault(FALLBACK_KEY, {})
     if held is None or held in options:
-        # offered again: the fallback's word goes (diff review 2026-11-29: it stayed beside the choice it named)
-        warnings = st.session_state.get(WARNINGS_KEY, {})
-        if str(warnings.get(key, "")).startswith(ours):
-            del warnings[key]
+        # the choice it took away chosen again: the fallback's word goes (diff review 2026-11-29: it stayed beside the
+        # choice it named)
+        if key in dropped and held == dropped[key]:
+            del dropped[key]
+            st.session_state.get(WARNINGS_KEY, {}).pop(key, None)
         return
     if default is None:
         del st.session_state[key]
     else:
         st.session_state[key] = default
+    dropped[key] = held
     st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
-        f"{ours}{str(held)[:40]} is not offered with the current choices; "
+        f"{label}: {str(held)[:40]} is not offered with the current choices; "
         + ("left empty." if default is None else f"{default} instead."))
 
 
