@@ -147,6 +147,18 @@ def default_query(model: str | None) -> tuple[float, float]:
             float(DEFAULT_TOKENS_PER_QUERY if output is None else output))
 
 
+def _tighter_batch_words(tighter: InferenceScenario, profile, fit, how: str) -> str:
+    """The batch that meets a bound held tighter (``tighter``: the scenario with it), with its layout (a tighter bound
+    may take another split than the centre's, a wider one, faster a step), in words: "batch 5 per replica (tensor
+    parallel 8 × 1 replica) meets it ``how`` (344 tokens/s)"; or that none does."""
+    try:
+        safe = inference(tighter, profile, fit)
+    except InputError:
+        return f"no batch meets it {how}"
+    return (f"batch {safe.batch_size:,} per replica ({safe.split_words} × {safe.replicas} "
+            f"replica{'s' if safe.replicas != 1 else ''}) meets it {how} ({hz.sig(safe.tokens_per_s)} tokens/s)")
+
+
 def _ttft_bound_note(s, profile, fit, result, bound) -> tuple[str, ...]:
     """Where a TTFT bound (a p99) set the batch: the modelled p99 it was held to came out short of the measured on
     MLPerf's Server runs held out by model (``ServingFit.ttft_p99_held_out_ratio``), so the bound may be missed; the
@@ -158,14 +170,7 @@ def _ttft_bound_note(s, profile, fit, result, bound) -> tuple[str, ...]:
         return ()
     if result.ttft_p99_s * MS_PER_S < float(bound) * ratio:  # met with the measured shortfall to spare
         return ()
-    tighter = float(bound) * ratio
-    try:
-        safe = inference(replace(s, ttft_ms=tighter), profile, fit)
-        there = (f"batch {safe.batch_size:,} per replica ({safe.split_words} × {safe.replicas} "
-                 f"replica{'s' if safe.replicas != 1 else ''}) meets it with that allowance "
-                 f"({hz.sig(safe.tokens_per_s)} tokens/s)")
-    except InputError:
-        there = "no batch meets it with that allowance"
+    there = _tighter_batch_words(replace(s, ttft_ms=float(bound) * ratio), profile, fit, "with that allowance")
     return (f"latency: the {gfmt(float(bound), 3)} ms TTFT bound (a p99) is met by the modelled p99 "
             f"({gfmt(result.ttft_p99_s * MS_PER_S, 3)} ms), which on MLPerf's Server runs, each model held out, came out "
             f"{ratio:.2f} of the measured p99 (geometric mean: too short), so the run may miss it; {there}",)
@@ -384,15 +389,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     if bound is not None and high * MS_PER_S > float(bound):
         # the bound met at the centre, not at the range's top, said with the batch that meets it there (serving
         # review 2026-11-26: 49.9 ms for a 50 ms bound, its range to 72.7 ms, without a word)
-        tighter = float(bound) * p99_s / high
-        try:
-            safe = inference(replace(s, tpot_ms=tighter), profile, fit)
-            # with its layout: a tighter bound may take another split than the centre's (a wider one, faster a step)
-            there = (f"batch {safe.batch_size:,} per replica ({safe.split_words} × {safe.replicas} "
-                     f"replica{'s' if safe.replicas != 1 else ''}) meets it at the range's top "
-                     f"({hz.sig(safe.tokens_per_s)} tokens/s)")
-        except InputError:
-            there = "no batch meets it at the range's top"
+        there = _tighter_batch_words(replace(s, tpot_ms=float(bound) * p99_s / high), profile, fit,
+                                     "at the range's top")
         result = replace(result, notes=(
             f"latency: the {gfmt(float(bound), 3)} ms TPOT bound (a p99) is met at the centre (a steady TPOT of "
             f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, {share:.2f} of "
