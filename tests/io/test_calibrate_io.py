@@ -213,19 +213,24 @@ def test_eight_gpus_give_a_per_device_profile(tmp_path, capsys):
     assert p.calibration["energy_j"] == pytest.approx(p.calibration["mean_power_w"] * p.calibration["duration_s"])
 
 
+def _calibrated(path, base_id: str, throughput, measurement, host: str):
+    """A calibrated profile of ``base_id`` from one throughput and one power measurement, written to ``path``."""
+    from estimator.core.calibration.calibrate import calibrated_profile_data
+    from estimator.io.calibration_io import write_profile
+    data, _ = calibrated_profile_data(default_profiles().get(base_id), [throughput], measurement, host=host,
+                                      measured_at="2026-01-01T00:00:00Z", method="test")
+    write_profile(data, path)
+    return data, path
+
+
 def test_serving_on_a_calibrated_profile_says_it_does_not_use_the_measurements(tmp_path):
     """Calibrate audit: `inference` on a calibrated profile gave the base profile's numbers (power at a
     fraction of TDP against a measured 7.8 W) without a word."""
-    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput
     from estimator.device.base import Measurement
-    from estimator.io.calibration_io import write_profile
     from estimator.services import serving
-    base = default_profiles().get("a100-sxm-80gb")
     m = Measurement(2.0, 400.0, 200.0, "nvml", False, "NVIDIA A100-SXM4-80GB", "nvml", {})
-    data, _ = calibrated_profile_data(base, [Throughput("bf16", 1e14, seconds=1.0)], m, host="box",
-                                      measured_at="2026-01-01T00:00:00Z", method="test")
-    path = tmp_path / "cal.toml"
-    write_profile(data, path)
+    data, path = _calibrated(tmp_path / "cal.toml", "a100-sxm-80gb", Throughput("bf16", 1e14, seconds=1.0), m, "box")
     rep = serving.inference_report(hardware=str(path), params=7e9, tokens=1e6)
     assert any(n.startswith(f"{data['id']} is a calibrated profile: its measured matmul throughput and mean power "
                             "are training figures and are not used here") for n in rep.result.notes)
@@ -237,16 +242,12 @@ def test_serving_on_a_calibrated_cpu_profile_says_its_power_is_the_machine_measu
     """Measuring engineer's review 2026-11-29: a calibrated CPU's TDP is its measured draw, so `inference` took the
     measured VM's 4 W with the base server's bandwidth (energy per token 57× lower, time unchanged) while its note said
     the measured power was not used."""
-    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
+    from estimator.core.calibration.calibrate import Throughput
     from estimator.device.base import Measurement
-    from estimator.io.calibration_io import write_profile
     from estimator.services import serving
-    base = default_profiles().get("cpu-server-2s-epyc")
     m = Measurement(10.0, 8.0, 80.0, "codecarbon-cpu-load-estimate", True, "AMD EPYC", "codecarbon", {})
-    data, _ = calibrated_profile_data(base, [Throughput("fp32", 3e10, seconds=1.0)], m, host="vm",
-                                      measured_at="2026-01-01T00:00:00Z", method="test")
-    path = tmp_path / "cpu-cal.toml"
-    write_profile(data, path)
+    data, path = _calibrated(tmp_path / "cpu-cal.toml", "cpu-server-2s-epyc", Throughput("fp32", 3e10, seconds=1.0),
+                             m, "vm")
     notes = serving.inference_report(hardware=str(path), params=1e8, tokens=1e6).result.notes
     assert any(n.startswith(f"{data['id']} is a calibrated CPU profile: its TDP is the draw measured during the "
                             "calibration, so the serving power here is the machine measured, while the time is the base "
