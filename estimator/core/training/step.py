@@ -596,7 +596,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     cp_bwd_exposed = max(0.0, BACKWARD_OVER_FORWARD * cp_fwd - attention_bwd)
 
     # --- expert all-to-all, per layer per micro-batch ---
-    expert_s = expert_floor = 0.0
+    expert_s = expert_floor_s = 0.0
     etp = expert_tensor_parallel(t, layout.ep, layout.dp * c)   # t, or 1 with the expert group folded over TP
     if shape.experts > 1 and layout.ep > 1:
         # the expert group's devices: ep groups of the experts' tensor-parallel ranks; folded over TP, each device
@@ -605,7 +605,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         copy_bytes = tokens * etp / t * d * BYTES_16BIT   # one copy of each token the device dispatches
         k = shape.experts_per_token
         if inside_domain(group, layout.devices, hardware.scale_up_devices):
-            one_way = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_up_gb_per_s * BYTES_PER_GB)
+            one_way_s = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_up_gb_per_s * BYTES_PER_GB)
         elif shape.nodes_per_token:
             # device-limited routing: a token crosses the scale-out link once to each of its (at most
             # nodes_per_token) nodes and is forwarded to its experts inside the node, the two overlapped (DeepSeek-V3,
@@ -613,20 +613,20 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
             # the domains a group spans: a group within one domain's size that does not tile it straddles two (diff
             # review 2026-11-29: EP 64 on 72-GPU racks had been timed on NVLink alone)
             nodes = max(2, math.ceil(group / hardware.scale_up_devices))
-            across = min(k, shape.nodes_per_token, nodes) * copy_bytes * (nodes - 1) / nodes
-            one_way = max(across / (hardware.scale_out_gb_per_s * BYTES_PER_GB),
+            across_bytes = min(k, shape.nodes_per_token, nodes) * copy_bytes * (nodes - 1) / nodes
+            one_way_s = max(across_bytes / (hardware.scale_out_gb_per_s * BYTES_PER_GB),
                           k * copy_bytes / (hardware.scale_up_gb_per_s * BYTES_PER_GB))
         else:
-            one_way = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_out_gb_per_s * BYTES_PER_GB)
-        all_to_all = EXPERT_ALL_TO_ALLS_PER_LAYER * one_way
+            one_way_s = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_out_gb_per_s * BYTES_PER_GB)
+        all_to_all_s = EXPERT_ALL_TO_ALLS_PER_LAYER * one_way_s
         # the share a schedule hides runs beside another micro-batch's forward and backward of the layer, and no
         # longer than that compute (DualPipe, arXiv:2412.19437 §3.2.1: the all-to-all "fully hidden" where the
         # computation-to-communication ratio is about 1:1); what outlasts it is exposed (researcher review
         # 2026-11-29: a share of 1 had hidden 14.1 s of all-to-all under 3.05 s of compute)
-        layer_compute = (matmul_fwd + memory_fwd) * (1 + BACKWARD_OVER_FORWARD) + attention_fwd + attention_bwd
-        hidden = layout.expert_overlap_applied * all_to_all
-        expert_s = (all_to_all - hidden) + max(0.0, hidden - layer_compute)
-        expert_floor = max(0.0, all_to_all - layer_compute)
+        layer_compute_s = (matmul_fwd + memory_fwd) * (1 + BACKWARD_OVER_FORWARD) + attention_fwd + attention_bwd
+        hidden_s = layout.expert_overlap_applied * all_to_all_s
+        expert_s = (all_to_all_s - hidden_s) + max(0.0, hidden_s - layer_compute_s)
+        expert_floor_s = max(0.0, all_to_all_s - layer_compute_s)
 
     layers_stage = shape.layers / p
     fwd_layer = matmul_fwd + attention_fwd + memory_fwd
@@ -704,7 +704,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         recompute_s=m * per_mb["recompute"], tp_comm_s=m * per_mb["tp"], cp_comm_s=m * per_mb["cp"],
         pp_comm_s=m * per_mb["pp"], expert_comm_s=m * per_mb["expert"], bubble_s=bubble,
         dp_comm_s=dp_exposed, dp_comm_total_s=dp_total, optimizer_s=optimizer,
-        expert_comm_floor_s=m * layers_stage * expert_floor)
+        expert_comm_floor_s=m * layers_stage * expert_floor_s)
     seconds = parts.total_s
     tokens_per_s = layout.global_batch * layout.seq_len / seconds / layout.devices
     model_fpt, hardware_fpt = flops_per_token(shape, layout.seq_len, layout.recompute)
