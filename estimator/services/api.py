@@ -70,8 +70,9 @@ GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 # ``flops_tokens``: the tokens an architecture's FLOPs count (``workload_inputs``), which the step model times.
 RUN_KEYWORDS = ("hardware", "preset_id", "country", "region", "cloud", "memory", "params_model") + tuple(
     n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source", "flops_tokens") + STEP_NAMES
-# ``compare`` takes them but the hardware, which is its list of profiles, and the step model's own.
-COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n not in ("hardware", "flops_tokens") and n not in STEP_NAMES)
+# ``compare`` takes them but the hardware, which is its list of profiles, and the step model's own (an architecture's
+# tokens, ``flops_tokens``, it takes: its shape is timed on the planner's best layout on each profile, as estimate's).
+COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware" and n not in STEP_NAMES)
 
 
 ARCHITECTURE_SOURCE = "architecture:"  # how workload_flops names an architecture's FLOPs (flops_source)

@@ -501,15 +501,15 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
 # A size without a shape is timed by the utilisation fitted to published whole runs (issue 53: "with FLOPs alone,
 # keep today's fitted utilisation"); a shape gets the step model's planned layout
 SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their FLOPs, hardware and devices), as a size "
-                   "alone has no layout to time; a catalog model, or a layout, is timed by the step model over the "
-                   "planned or given layout instead, usually shorter (a planned layout's throughput over a goodput, "
+                   "alone has no layout to time; a catalog model, a shape or a layout is timed by the step model over "
+                   "the planned or given layout instead, usually shorter (a planned layout's throughput over a goodput, "
                    "not what published runs averaged)")
 
 
 # A plan of a size alone times the catalog shape nearest it; `estimate` of the same size alone does not (SIZE_ALONE_NOTE)
 PLAN_SIZE_ALONE_NOTE = ("a size alone: its layouts are the shape named above, assumed; `estimate` of the size alone times "
                         "the run from the utilisation fitted to published whole runs instead, usually longer, and a "
-                        "catalog model or a layout given to it is timed as here")
+                        "catalog model, a shape or a layout given to it is timed as here")
 
 
 def step_fit_devices() -> dict[str, int | None]:
@@ -667,7 +667,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     # been called so)
     zero_alone = "zero" in memory and not any(k in memory for k in ("tp", "pp", "cp", "ep")) and vp is None
     parts_given = [k for k in LAYOUT_KEYS if k in memory]
-    asked = (layout_given or parts_given or "model" in memory or active_params is not None
+    asked = (layout_given or parts_given or "model" in memory or "layers" in memory or active_params is not None
              or global_batch_tokens is not None or overlap is not None)
     if not asked:
         if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None

@@ -53,6 +53,16 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     ``ARCH_KEYS`` or a generic network's ``GENERIC_KEYS``; None: not given), a catalog ``model`` and a
     ``preset`` id; ``seq_len``: the training memory's sequence length (default: the architecture's context)."""
     n_ctx = given.get("n_ctx")
+    if given.get("params") is not None and given.get("layers") is not None and not model:
+        # a parameter count with a shape beside it: the shape is the step model's and the memory's, the FLOPs 6·N·D,
+        # as `plan` takes them (estimate had refused a plan's own inputs); a context beside them is an architecture's,
+        # whose FLOPs would be counted from it a second way
+        if n_ctx is not None and given.get("flops") is None:  # FLOPs beside both: refused below, naming them
+            raise InputError("give either the parameters with a shape (its sequence as the sequence length) or an "
+                             "architecture with its context and vocabulary (its FLOPs counted from them), not both",
+                             field=("params", "n_ctx"))
+        if n_ctx is None:
+            given = {k: x for k, x in given.items() if k not in ARCH_KEYS + ARCH_DETAIL_KEYS}
     if n_ctx is None and seq_len is not None and any(given.get(k) is not None for k in ARCH_KEYS):
         # an architecture with the run's sequence length and no context: the sequence is the context its
         # attention spans (it had been refused for want of --context)
@@ -140,7 +150,8 @@ def compare_kwargs(**given) -> dict:
     parameters and the memory's shape, so that each profile is timed as ``estimate`` times it on that profile (API
     review 2026-11-29: ``compare(…, layers=…)`` was refused where the command line took it); the rest as given."""
     model, seq_len = given.pop("model", None), given.pop("seq_len", None)
-    # an architecture's FLOPs and a generic network's; no shape details (heads, experts …): compare times no layout,
+    # an architecture's FLOPs and a generic network's, and the architecture's size as the step model's shape (as
+    # estimate times it, on the planner's best layout); no shape details (heads, experts …): compare takes no layout,
     # so they are left to api.compare, which refuses them as inputs it does not take (diff review 2026-11-29)
     shape_keys = ARCH_KEYS + GENERIC_KEYS
     if model is None and seq_len is None and all(given.get(k) is None for k in shape_keys):
@@ -154,8 +165,13 @@ def compare_kwargs(**given) -> dict:
     w = workload_inputs({k: given.get(k) for k in api.INPUT_FIELDS + shape_keys},
                         model=model, preset=given.get("preset_id"), seq_len=seq_len)
     rest = {k: v for k, v in given.items() if k not in api.INPUT_FIELDS + shape_keys}
-    out = {**rest, **{k: v for k, v in w.run_kwargs().items() if k != "flops_tokens"}}
-    return {**out, "memory": {"model": model, "seq_len": w.seq_len}} if model is not None else out
+    out = {**rest, **w.run_kwargs()}
+    if model is not None:
+        return {**out, "memory": {"model": model, "seq_len": w.seq_len}}
+    shape = {k: given[k] for k in ("layers", "d_model", "vocab") if given.get(k) is not None}
+    if shape and given.get("memory") is not None:
+        raise InputError("give the architecture by name or in memory, not both", field=("layers", "memory"))
+    return {**out, "memory": {**shape, "seq_len": w.seq_len}} if shape else out
 
 
 __all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "COMPARE_INPUTS", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs",

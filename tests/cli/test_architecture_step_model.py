@@ -1,8 +1,9 @@
 """The architecture's route and the step model (issue 53): `estimate --layers … --tokens …` with a layout is timed by
 the step model over its tokens, as `--params`/`--model` are (the route had turned the workload into FLOPs and
 dropped the tokens, so the fitted utilisation timed it); the CLI and the API (``workload_inputs`` then ``api.run``)
-give one estimate; without a layout, and for a generic network, the estimate is the fitted utilisation's, as
-before."""
+give one estimate; without a layout, the shape is timed on the planner's best layout (as a catalog model is; it had
+kept the fitted utilisation, against issue 53's "with a layout or a shape, the step model's time"); a generic network
+keeps the fitted utilisation's."""
 
 from __future__ import annotations
 
@@ -55,12 +56,19 @@ def test_an_architecture_with_a_layout_is_timed_by_the_step_model_in_the_cli_and
     assert not any("needs the run's tokens" in n for n in js["notes"])
 
 
-def test_without_a_layout_and_for_a_generic_network_the_fitted_utilisation_times_it_as_before(capsys):
+def test_without_a_layout_the_planners_best_times_it_and_a_generic_network_keeps_the_fitted_utilisation(capsys):
     js = cli_json(capsys, *ARCH_ARGV)
-    assert js.get("step") is None
+    assert js["step"]["layout_chosen_by"] == "planner"
+    assert js["wall_clock_s"] == pytest.approx(api_estimate({}).wall_clock_s, rel=1e-12)  # the API's, the same
+    # the planner's best is the best the planner lists for the shape
+    assert main(["plan", *ARCH_ARGV[:6], "--vocab", "32000", "--seq-len", "4096", "--tokens", "1e12", "--hardware",
+                 "h100-sxm", "--devices", "64", "--format", "json"]) == 0
+    best = json.loads(capsys.readouterr().out)["layouts"][0]
+    assert js["step"]["layout"] == best["layout"]
+    assert js["step"]["tokens_per_s_per_device"] == pytest.approx(best["tokens_per_s_per_device"], rel=1e-12)
     w = workload_inputs(ARCH)
     flops_only = api.run(hardware="h100-sxm", devices=64, flops=w.inputs["flops"], flops_source=w.inputs["flops_source"])
-    assert js["wall_clock_s"] == pytest.approx(flops_only.estimate.wall_clock_s, rel=1e-12)
+    assert js["wall_clock_s"] < flops_only.estimate.wall_clock_s  # 15.6 days planned, 43 days from the fitted share
     generic = workload_inputs({"forward_flops_per_example": 1e12, "examples": 1e6, "epochs": 3})
     assert generic.flops_tokens is None and "flops_tokens" not in generic.run_kwargs()
 
@@ -70,7 +78,8 @@ def test_the_architectures_tokens_go_with_its_flops_only():
         api.run(params=7e9, tokens=1e12, flops_tokens=1e12)
     with pytest.raises(InputError, match="tokens"):
         api.run(flops=1e22, flops_tokens=-1)
-    with pytest.raises(InputError, match="unknown input 'flops_tokens'"):
+    # compare takes an architecture's tokens (each profile timed as estimate times the shape), with those FLOPs only
+    with pytest.raises(InputError, match="the tokens of an architecture's FLOPs go with those FLOPs"):
         api.compare(["h100-sxm"], flops=1e22, flops_tokens=1e12)
 
 

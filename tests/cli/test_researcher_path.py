@@ -56,8 +56,9 @@ def _json(capsys, *args: str) -> dict:
 
 def test_an_architectures_context_is_its_training_memorys_sequence(capsys):
     """Audit 5: `--context 8192` set the FLOPs' attention, and the memory check stayed at 2,048 tokens."""
+    # one layout for both (without one, each sequence is timed on the planner's best, which differ)
     arch = ("--layers", "32", "--d-model", "4096", "--vocab", "32000", "--tokens", "1e12", "--hardware", "h100-sxm",
-            "--devices", "64")
+            "--devices", "64", "--tp", "1", "--zero", "1", "--micro-batch", "1")
     long = _json(capsys, *arch, "--context", "8192")["memory"]
     short = _json(capsys, *arch, "--context", "2048")["memory"]
     assert (long["seq_len"], short["seq_len"]) == (8192, 2048)
