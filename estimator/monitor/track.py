@@ -62,6 +62,7 @@ from estimator.core.base.validation import require_whole as _whole
 from estimator.core.calibration import step_times as steps_mod
 from estimator.core.calibration import track_predict as tp
 from estimator.core.calibration.track_predict import Prediction, Settings
+from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.device import machine_load
 from estimator.device.base import Backend
@@ -296,9 +297,18 @@ class Run:
         if path is not None:
             setup.file_path("path", path)
         times = self._step_times()
+        power = self._power(times)
+        if power is None and (self._energy.on or self._energy.windows):
+            # the meter measures, but no window that measured has closed yet (measuring engineer's review 2026-11-29:
+            # at step 100 of a CPU run the refusal said "no power meter" and to measure with CodeCarbon, which was)
+            why = self._energy.too_short_why() or (f"no energy window has closed yet (the first closes after "
+                                                   f"{FIRST_WINDOW_S:g} s and a step)")
+            then = ("write the profile later in the run, or after it" if self._status == "running"
+                    else LONGER_RUN_WORDS)
+            raise MeasurementError(f"no power measured: {why}; {then}; no profile written")
         return write_calibrated_profile(
             path, profile=self.profile, hardware_how=self._hardware_how, settings=self.settings, times=times,
-            power=self._power(times), steps_done=self._n, flops_per_step=self.flops_per_step, devices=self.devices,
+            power=power, steps_done=self._n, flops_per_step=self.flops_per_step, devices=self.devices,
             precision=self.precision, profile_id=profile_id, force=force, measured_kind=self._measured_kind,
             warnings=tuple(self._energy.warnings), say=self._say)
 
@@ -407,6 +417,9 @@ class Run:
         return steps_mod.step_times(self._values(), self._stride, self.warmup_steps)
 
     def _power(self, times: steps_mod.StepTimes | None) -> tp.Power | None:
+        """The windows' power; None where they are too short to measure it (``EnergyWindows.too_short_why``)."""
+        if self._energy.too_short_why() is not None:
+            return None
         warm = times.warmup_steps if times is not None else self._n
         return tp.power_from_windows(self._energy.windows, warm)
 
@@ -428,6 +441,8 @@ class Run:
             notes.append(f"a long run: step times kept as means of {self._stride} steps")
         if self._energy.on and not self._energy.windows:
             notes.append(f"no energy yet: the first energy window closes after {FIRST_WINDOW_S:g} s and a step")
+        if (short := self._energy.too_short_why()) is not None and self._status == "running":
+            notes.append(f"no energy yet: {short}")  # at the end, the run's own note says it
         own_s = self._own_s()
         if own_s >= OWN_TIME_SAID * max(self._elapsed_s(), 1e-12):
             # said (lecturer review 2026-11-27: with 1 ms steps a report's 15-20 ms put the finished run outside the

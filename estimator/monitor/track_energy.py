@@ -96,16 +96,22 @@ class EnergyWindows:
             self.guard("closing the measurement backend", self.backend.close)
         self.on = False
 
-    def _short_note(self) -> None:
-        """A note where every window together is shorter than the backend's own power sampling (CodeCarbon's
-        ``measure_power_secs``): its energy for so short a run is not a measurement of it (measuring engineer's review
-        2026-11-28: CodeCarbon's CPU energy over 15–44 ms windows read 0.012–0.035 W, under its own 0.8 W floor)."""
+    def too_short_why(self) -> str | None:
+        """Why the windows measured no power, where every window together is shorter than the backend's own power
+        sampling (CodeCarbon's ``measure_power_secs``): its energy for so short a run is not a measurement of it
+        (measuring engineer's review 2026-11-28: CodeCarbon's CPU energy over 15–44 ms windows read 0.012–0.035 W,
+        under its own 0.8 W floor; review 2026-11-29: such a power was still printed, with a range); None else."""
         sampling_s = getattr(self.backend, "measure_power_secs", None)
         measured_s = sum(w.duration_s for w in self.windows)
         if sampling_s and self.windows and measured_s < sampling_s:
-            self._warn(f"energy: the run's measurement windows took {gfmt(measured_s, 2)} s in all, under the "
-                       f"meter's {gfmt(sampling_s, 2)}-s power sampling: its energy for so short a run is not "
-                       f"reliable {LONGER_RUN_WORDS}")
+            return (f"the run's measurement windows took {gfmt(measured_s, 2)} s in all, under the meter's "
+                    f"{gfmt(sampling_s, 2)}-s power sampling, too short to measure its energy")
+        return None
+
+    def _short_note(self) -> None:
+        """A note where the windows were too short to measure (``too_short_why``): no energy is given."""
+        if (why := self.too_short_why()) is not None:
+            self._warn(f"energy: {why}, so none is given: {LONGER_RUN_WORDS}")
 
     def _warn(self, note: str) -> None:
         """A note that makes the energy unreliable: the run's, and a profile's warning."""

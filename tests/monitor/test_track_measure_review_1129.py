@@ -62,10 +62,10 @@ def test_a_run_timed_on_another_device_has_no_price_and_no_share_of_its_peak():
     assert setup.settled(Settings(timed_elsewhere=why), h100, None, 2.0, None, "given").price_usd_per_device_hour == 2.0
 
 
-def test_a_tracked_profile_keeps_the_runs_energy_warnings_and_says_what_it_replaced(tmp_path):
-    """A run whose windows are shorter than its meter's power sampling warns that its energy is not reliable; the
-    profile written from it carries that warning (calibration.warnings, which `estimate` repeats), and a second run
-    that replaces the first's profile says so, with the values it replaced, as `calibrate` does."""
+def test_a_tracked_profile_needs_a_run_its_meter_measured_and_says_what_it_replaced(tmp_path):
+    """A run whose windows are shorter than its meter's power sampling measured no power (review 2026-11-29: such a
+    run's 0.015 W had gone into a profile, with a warning): no profile is written, and the run says why and what to do;
+    a second run that replaces the first's profile says so, with the values it replaced, as `calibrate` does."""
     import io
 
     from track_fakes import WARMUP, Clock, FakeMeter, run_steps
@@ -73,31 +73,47 @@ def test_a_tracked_profile_keeps_the_runs_energy_warnings_and_says_what_it_repla
     from estimator.io.datafiles import load_profile_file
     from estimator.monitor.track import track
 
-    path, said = tmp_path / "mine.toml", []
-    for power_w in (150.0, 90.0):
+    path = tmp_path / "mine.toml"
+
+    def run(power_w: float, sampling_s: float) -> str:
         clock = Clock()
         meter = FakeMeter(clock, power_w=power_w)
-        meter.measure_power_secs = 1e6  # a meter that samples less often than the whole run lasts
+        meter.measure_power_secs = sampling_s
         stream = io.StringIO()
         with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=meter, clock=clock,
-                   print_report=False, profile_path=path, stream=stream) as run:
-            run_steps(run, clock, WARMUP + [0.02] * 497)
-        said.append(stream.getvalue())
+                   print_report=False, profile_path=path, stream=stream) as r:
+            run_steps(r, clock, WARMUP + [0.02] * 497)
+        return stream.getvalue()
+
+    short = run(150.0, 1e6)  # a meter that samples less often than the whole run lasts
+    assert not path.exists()
+    assert "no power measured: the run's measurement windows took" in short and "measure a longer run" in short
+    said = [run(150.0, 1.0), run(90.0, 1.0)]
     prof = load_profile_file(path)
     assert prof.power.average_w == 90.0
-    assert any("under the meter's" in w and "not reliable" in w for w in prof.calibration["warnings"])
     assert "replaced the profile that was in" not in said[0]
     assert f"replaced the profile that was in {path}" in said[1] and "150 W" in said[1]
-    # `estimate` on it repeats the warning with the fix it names, a longer run (measuring-engineer review 2026-11-29:
-    # it had said "re-calibrate on an otherwise idle machine")
-    from estimator.core.training.estimate import estimate
-    from estimator.core.workload.scenario import Scenario
-    notes = estimate(Scenario(flops=1e15, devices=1), prof).notes
-    said_fix = [n for n in notes if n.startswith(f"the calibration behind {prof.name} warned")]
-    # (on a busy machine the run also warns of the load: then an idle machine too)
-    assert len(said_fix) == 1 and "it was kept anyway: re-calibrate with a longer run" in said_fix[0]
-    busy = any("longer run" not in w for w in prof.calibration["warnings"])
-    assert said_fix[0].endswith(" on an otherwise idle machine") == busy
+
+
+def test_write_profile_mid_run_says_no_window_has_closed_yet(tmp_path):
+    """Measuring engineer's review 2026-11-29: `write_profile` at step 100 of a CPU run (0.6 s in) said "no power
+    meter" and to measure the CPU's power with CodeCarbon, which was measuring: no window had closed yet."""
+    from track_fakes import Clock, FakeMeter, run_steps
+
+    from estimator.core.base.errors import MeasurementError
+    from estimator.monitor.track import track
+
+    clock = Clock()
+    meter = FakeMeter(clock)
+    with track(total_steps=500, flops_per_step=2e9, hardware="cpu-server-2s-epyc", backend=meter, clock=clock,
+               print_report=False) as r:
+        run_steps(r, clock, [0.002] * 100)
+        with pytest.raises(MeasurementError) as exc:
+            r.write_profile(tmp_path / "early.toml", profile_id="early")
+        assert "no energy window has closed yet" in str(exc.value) and "later in the run" in str(exc.value)
+        assert "CodeCarbon" not in str(exc.value) and not (tmp_path / "early.toml").exists()
+        run_steps(r, clock, [0.002] * 400)
+    assert r.write_profile(tmp_path / "late.toml", profile_id="late").exists()
 
 
 def test_a_precision_the_base_lacks_is_refused_in_one_line(capsys):

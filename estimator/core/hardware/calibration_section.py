@@ -201,4 +201,4 @@ __all__ = ["BUILTIN_METHOD", "LONGER_RUN_WORDS", "CALIBRATION_KEYS", "CALIBRATIO
 
 # How a calibration's warning says its windows were too short to measure (monitor/track_energy.py writes it); a profile
 # carrying it is answered with a longer run, not an idle machine (core/training/words.py)
-LONGER_RUN_WORDS = "(a longer run is)"
+LONGER_RUN_WORDS = "measure a longer run"
