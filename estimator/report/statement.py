@@ -87,7 +87,8 @@ STEP_KEY, GOODPUT_KEY = "N21", "L31"
 # the goodput's range, Gemini's largest job before and after its fixes (core/training/plan.GOODPUT_SOURCE)
 GOODPUT_RANGE_KEY = "GEM23"
 DUALPIPE_KEY = "DS24c"  # DeepSeek-V3's report: its DualPipe schedule overlaps the expert all-to-alls with compute
-WHOLE_RUN_KEY = "PHI3"  # the Phi-3 model cards: the whole runs that took longer than the step model's time (WHOLE_RUN_LONGER)
+# the whole runs that took longer than the step model's time (WHOLE_RUN_LONGER): Phi-3's, Llama 2's, Llama 3's and 3.1's
+WHOLE_RUN_KEYS = ("PHI3", "T23b", "L3", "L31")
 
 @dataclass(frozen=True)
 class Statement:
@@ -689,7 +690,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     stepped = est.stepped  # the step model timed the run (a layout or a shape was given)
     whole_run = stepped and est.step.whole_run_fit is not None and est.step.whole_run_fit.fitted
     keys = ([TOOL_KEY] + ([EPOCH_KEY] if fitted or whole_run else [])
-            + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY, WHOLE_RUN_KEY] if stepped else []) + grid
+            + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY, *WHOLE_RUN_KEYS] if stepped else []) + grid
             + [k for k in extra_keys if k in sources]
             + ([DUALPIPE_KEY] if exposed_share(est) is not None or hidden_share(est) else []))
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
@@ -806,9 +807,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"{cite.get(GOODPUT_RANGE_KEY, '')})"
                      f"{POWER_FIT_WORDS if power_fit else ''}; {exact} and grid "
                      "intensity are taken as exact. "
-                     # the Phi-3 model cards cited, not named inline (researcher review 2026-11-28)
+                     # the model cards cited, not named inline (researcher review 2026-11-28)
                      + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}.").replace(
-                         latex_escape(f" ({WHOLE_RUN_SOURCE})"), cite.get(WHOLE_RUN_KEY, ""))
+                         latex_escape(f" ({WHOLE_RUN_SOURCE})"), _cite(bibkeys, WHOLE_RUN_KEYS))
                      + whole_run_sentence(est, cite.get(EPOCH_KEY, "")))
         else:
             held = (f"; the time's held {latex_escape(coverage)}" if coverage else

@@ -19,7 +19,23 @@ def test_the_range_holds_few_whole_runs_and_the_meaning_says_so():
     assert d["in_step_fit"]["runs"] == 2 and {r["run_id"] for r in d["rows"] if r["in_step_fit"]} == {"l31-405b", "dsv3"}
     assert d["devices_published"]["runs"] + d["devices_assumed"]["runs"] == s["runs"]
     meaning = range_meaning(0.8, stepped=True)
-    assert "on published whole runs the range holds few, its coverage there `python -m estimator validate` reports" in meaning
+    assert "its 80% range held 1, and they took 1.2–2.4× its time (a median 1.6×)" in meaning
+    assert "`python -m estimator validate`" in meaning
+
+
+def test_the_whole_run_words_are_the_checks_figures():
+    """The words every step-path estimate and the paper statement carry (WHOLE_RUN_LONGER) are the check's: its runs,
+    how many its range held, the spread and median of published ÷ step path, the rule's median factor (researcher
+    review 2026-11-29: Phi-3's 1.6–2.2×, the mildest, had been quoted alone)."""
+    from estimator.core.base.interval import WHOLE_RUN_LONGER
+    d = whole_runs_document()
+    s, scored = d["scored"], [r for r in d["rows"] if not r["in_step_fit"]]
+    longer = sorted(1 / r["ratio"] for r in scored)
+    said = (f"of {s['runs']} outside the step model's fit", f"its 80% range held {s['inside']},",
+            f"they took {longer[0]:.1f}–{longer[-1]:.1f}× its time", f"(a median {1 / s['median_ratio']:.1f}×)",
+            f"off by a median {s['rule_median_factor']:.1f}×")
+    for words in said:
+        assert words in WHOLE_RUN_LONGER
 
 
 def test_validate_prints_and_exports_the_check(cli):
