@@ -33,7 +33,9 @@ def test_the_whole_run_words_are_the_checks_figures():
     longer = sorted(1 / r["ratio"] for r in scored)
     said = (f"of {s['runs']} outside the step model's fit", f"its 80% range held {s['inside']},",
             f"they took {longer[0]:.1f}–{longer[-1]:.1f}× its time", f"(a median {1 / s['median_ratio']:.1f}×)",
-            f"off by a median {s['rule_median_factor']:.1f}×")
+            f"off by a median {s['rule_median_factor']:.1f}×",
+            f"three on their published {scored[0]['devices']} GPUs and Meta's seven on {scored[-1]['devices']:,} assumed")
+    assert [r["devices_published"] for r in scored] == [True] * 3 + [False] * 7
     for words in said:
         assert words in WHOLE_RUN_LONGER
 

@@ -62,8 +62,9 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 # to it (researcher review 2026-11-29: Phi-3's, the mildest, had been quoted alone, beside "80% prediction intervals").
 WHOLE_RUN_SOURCE = "Phi-3's, Llama 2's, Llama 3's and 3.1's model cards"
 WHOLE_RUN_LONGER = (f"published whole runs took longer: of 10 outside the step model's fit ({WHOLE_RUN_SOURCE}), "
-                    "its 80% range held 1, and they took 1.2–2.4× its time (a median 1.6×), where a flat 30% of peak "
-                    "was off by a median 1.3×")
+                    "Phi-3's three on their published 512 GPUs and Meta's seven on 2,048 assumed (their counts "
+                    "unpublished), its 80% range held 1, and they took 1.2–2.4× its time (a median 1.6×), where a flat "
+                    "30% of peak was off by a median 1.3×")
 # what measures it: `validate`'s check of the step path against published whole runs (services/whole_runs.py), whose
 # range holds few of them (evidence audit 2026-11-29: the range had been called an 80% interval with no coverage on
 # whole runs measured; tests/services/test_whole_runs.py holds "few" to the figures)
