@@ -570,6 +570,26 @@ def batch_rounded_note(asked_tokens: float, whose: str, layout: Layout) -> str |
             f"data-parallel replica{'' if layout.dp == 1 else 's'}")
 
 
+# Where the attention the fitted utilisation's FLOPs (6·N·D) leave out is this share of them or more, a time from it
+# says so: a reporting threshold (a design choice), above the 1.5% of a 7B model at 2,048 tokens and below the 27% of
+# Llama 3.1 8B at 8,192, its pretraining sequence.
+ATTENTION_SAID_ABOVE = 0.25
+
+
+def attention_left_out_note(shape: ModelShape, seq_len: int, params_counted: float | None = None) -> str | None:
+    """Where the time falls back to the fitted utilisation of 6·N·D and the attention at ``seq_len`` adds
+    ``ATTENTION_SAID_ABOVE`` or more to the model's FLOPs: said, with the factor (researcher review 2026-11-29: a
+    1,000,000-token sequence that fit no layout on 8 devices read 1.07 years from 6·N·D, where the step model counts 35×
+    those FLOPs; on 1,024 devices, 74 days × 1,024)."""
+    model, _ = core_step.flops_per_token(shape, seq_len)
+    ratio = model / (6.0 * (params_counted or shape.matmul_params_active()))  # the estimate's N where it counts one
+    if ratio < 1 + ATTENTION_SAID_ABOVE:
+        return None
+    return (f"attention at sequence {seq_len:,}: the model's FLOPs are {gfmt(ratio, 3)}× the 6·N·D the fitted "
+            "utilisation times, so its time leaves most of the run's work out; give a layout that fits, or more devices, "
+            "for the step model's time")
+
+
 def beyond_context_note(model: str | None, seq_len: int) -> str | None:
     """A sequence longer than the catalog model's released context: said (researcher review 2026-11-27: 200,000 tokens
     of Llama 3.1 8B's 131,072 passed without a word); a new context length is a run of its own, as a long-context
@@ -843,7 +863,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                        "405B's, would)")
             raise InputError(found.why_none + fed, field=tuple(dict.fromkeys((*found.why_fields, *parts_given))))
         given = f"with {kept} given" if kept else "no layout given"
-        return StepSetup(notes=(f"{given}, and {found.why_none}: the time is from the fitted utilisation",))
+        return StepSetup(notes=tuple(n for n in (f"{given}, and {found.why_none}: the time is from the fitted utilisation",
+                                                 attention_left_out_note(shape, seq_len,
+                                                                         scenario.active_params or scenario.params),
+                                                 seq_note) if n))
     best = found.best
     larger = None
     if larger_batch_tried(global_batch_tokens, tokens):  # the default: a larger one beside it, said where much faster
