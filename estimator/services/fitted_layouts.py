@@ -105,4 +105,19 @@ def fitted_layout(run: StepRun, shape: ModelShape, hardware_id: str) -> tuple[St
     return replace(run, in_sample=InSample(tuple(r.row_id for r in rows), tuple(x for _, x in said))), note
 
 
-__all__ = ["differs_words", "fitted_layout", "fitted_rows"]
+def memory_settings_words(run_layout: Layout, rows: tuple[LayoutRow, ...]) -> str:
+    """"ZeRO-2 and 2 interleaved chunks a stage" where the published rows ran a ZeRO stage or an interleaving other than
+    the run's (the parts ``APART`` leaves out of the time, which set the memory); "" where they ran the run's
+    (researcher review 2026-11-29: Llama 3 405B's layout without its ZeRO-2 and 2 chunks read "its savings unknown to
+    this count", where with them the count fits)."""
+    parts = []
+    zeros = {r.layout.zero_stage for r in rows}
+    if zeros != {run_layout.zero_stage}:
+        parts.append(" or ".join(f"ZeRO-{z}" if z else "no ZeRO" for z in sorted(zeros)))
+    vps = {r.layout.vp for r in rows}
+    if vps != {run_layout.vp}:
+        parts.append(" or ".join(f"{v} interleaved chunk{'' if v == 1 else 's'} a stage" for v in sorted(vps)))
+    return " and ".join(parts)
+
+
+__all__ = ["differs_words", "fitted_layout", "fitted_rows", "memory_settings_words"]

@@ -54,7 +54,7 @@ from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.report.export import whole_run_words
 from estimator.report.statement import given_figure
-from estimator.services.fitted_layouts import fitted_layout
+from estimator.services.fitted_layouts import fitted_layout, fitted_rows, memory_settings_words
 
 # How far a parameter count given beside an MLP width may be from the count the shape and width hold (biases, norms
 # and a nominal count such as "340B" for 341.0B sit well inside): beyond, the two describe different models.
@@ -827,11 +827,19 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             if run.in_sample is not None:
                 # a published run was made so on this device (planner review 2026-11-28: Llama 3 405B's layout on
                 # 16,384 H100s, interleaved, read "112 GB … cannot be made" beside its own fitted row): the count is
-                # above what that stack held, not the layout impossible
-                timed = (f"yet the published run{'s' if len(run.in_sample.rows) > 1 else ''} "
-                         f"{', '.join(run.in_sample.rows)} ran these parallel degrees, sequence and batch on this "
-                         "device, so the memory counted here "
-                         "is above what that stack held (its savings unknown to this count), and its time stands; ")
+                # above what that stack held, not the layout impossible; where it ran a ZeRO stage or an interleaving
+                # this run does not set, those are named (researcher review 2026-11-29)
+                ran = f"yet the published run{'s' if len(run.in_sample.rows) > 1 else ''} {', '.join(run.in_sample.rows)}"
+                rows = fitted_rows(shape, layout, profile.id)
+                settings = memory_settings_words(layout, rows)
+                as_ran = replace(layout, zero_stage=rows[0].layout.zero_stage, vp=rows[0].layout.vp) if rows else layout
+                timed = (f"{ran} ran these parallel degrees, sequence and batch on this device with {settings}, which "
+                         f"this run does not set (with {'them' if len(rows) == 1 else 'the first'}, "
+                         f"{mem.gb(core_plan.memory_of(mshape, as_ran, attention).total_gb)} GB a device); "
+                         "its time stands; "
+                         if settings else
+                         f"{ran} ran these parallel degrees, sequence and batch on this device, so the memory counted "
+                         "here is above what that stack held (its savings unknown to this count), and its time stands; ")
             # ZeRO given alone reads as data parallelism alone, as a DeepSpeed or FSDP run shards; said where that is
             # what does not fit (researcher review 2026-11-28: `--zero 1` alone read "TP 1 × PP 1 … as given")
             alone = ("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give tensor "

@@ -118,6 +118,10 @@ def test_a_published_layout_the_memory_count_refuses_is_said_to_have_run(capsys)
     note = next(x for x in out.splitlines() if x.startswith("note: the layout given does not fit in memory"))
     assert code == 0 and "cannot be made as given" not in note
     assert "yet the published run trmfu-039 ran these parallel degrees, sequence and batch on this device" in note
+    # with the ZeRO stage and interleaving it ran, which this run does not set, and what they count (researcher review
+    # 2026-11-29: "its savings unknown to this count", where with them the count fits: the first run above)
+    assert ("on this device with ZeRO-2 and 2 interleaved chunks a stage, which this run does not set (with them, "
+            "78.1 GB a device); its time stands; ") in note and "savings unknown" not in note
     # a layout no published run made is still said to be one that cannot be made
     code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "64", "--tp", "1")
     note = next(x for x in out.splitlines() if x.startswith("note: the layout given does not fit in memory"))
