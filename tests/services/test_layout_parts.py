@@ -382,20 +382,23 @@ def test_an_older_device_refuses_the_inputs_only_the_step_model_reads(capsys):
 
 def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(capsys):
     """Code review 2026-11-27: Llama 3.1 405B in 30 days was refused at the default batch though 16M tokens a step meet
-    it on 131,072 devices (65,536 since the planner interleaves where the layers do not divide, 2026-11-28); at 90 days
+    it on 131,072 devices (65,536 since the planner interleaves where the layers do not divide, 2026-11-28; 63,624,
+    8 × 3 × 11 × 241, since it tries a count's odd pipeline degrees, 2026-11-29); at 90 days
     the default's answer, 98,304 devices at MFU 6%, did not say 16M needs 16,384."""
     assert main(["plan", "--model", "llama-3.1-405b", "--tokens", "15e12", "--deadline-days", "30"]) == 2
     err = capsys.readouterr().err
-    assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 65,536 devices meet "
+    assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 63,624 devices meet "
             "it: give the global batch the run will use") in err
     from estimator import plan
     report = plan(model="llama-3.1-405b", tokens=15e12, deadline_days=90)
-    assert report.devices == 98304
-    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "16,384 devices meet it" in n
+    assert report.devices == 83720  # 98,304 before odd pipeline degrees were tried
+    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "15,624 devices meet it" in n  # 16,384 before odd PP
                for n in report.notes)
     assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90).notes
                 if n.startswith("at a global batch of")]  # 16M gains too little there to say
-    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "100000"]) == 2
+    # 8 × 4,099 (a prime): no split but TP 8 leaves fewer replicas than 4M tokens' sequences (100,000 had been the
+    # count here, until the planner tried its odd pipeline degrees: TP 8 × PP 25 × DP 500 runs it)
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "32792"]) == 2
     assert "(a global batch of 1.68 × 10⁷ tokens, about Llama 3 405B's, would)" in capsys.readouterr().err
 
 

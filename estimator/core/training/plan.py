@@ -59,7 +59,8 @@ LARGE_GLOBAL_BATCH_TOKENS = 16 * 2 ** 20
 LARGE_BATCH_GAIN = 1.2
 
 # What the planner tries. Tensor parallelism in powers of two within the scale-up domain (Narayanan et al.
-# 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two; context parallelism for
+# 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two, and a device count's odd divisors
+# (pipeline_choices); context parallelism for
 # sequences of 8,192 tokens or more (Llama 3 used CP 16 only at 131,072: arXiv:2407.21783 Table 4), each
 # rank keeping at least MIN_CP_TOKENS; interleaved chunks where each holds a layer; micro-batches 1-8.
 # MIN_CP_TOKENS, the micro-batches and the ZeRO stages tried are design choices, not sourced figures: 2,048 tokens a
@@ -517,6 +518,14 @@ class Plan:
         return self.layouts[0] if self.layouts else None
 
 
+def pipeline_choices(devices: int) -> tuple[int, ...]:
+    """The pipeline degrees tried on ``devices``: ``PP_CHOICES``, and where the count has an odd factor, its divisors up
+    to the largest of them that are no power of two (researcher review 2026-11-29: 1,023 devices, 3 × 11 × 31, had only
+    1,023 data-parallel replicas to try, which a 512-sequence batch cannot feed, and were refused, where PP 3 fits)."""
+    odd = tuple(d for d in range(3, PP_CHOICES[-1] + 1) if not devices % d and d & (d - 1))
+    return tuple(sorted(set(PP_CHOICES) | set(odd)))
+
+
 def _choices(given, options):
     return (given,) if given is not None else options
 
@@ -547,7 +556,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
     moe = shape.experts > 1
     tps = [t for t in _choices(space.tp, TP_CHOICES)
            if (space.tp is not None or _planned_tp_fits(t, shape, hardware)) and t <= shape.heads and not shape.heads % t]
-    pps = [p for p in _choices(space.pp, PP_CHOICES) if p <= shape.layers]
+    pps = [p for p in _choices(space.pp, pipeline_choices(devices)) if p <= shape.layers]
     cps = [c for c in _choices(space.cp, CP_CHOICES)
            if not seq_len % c and (c == 1 or space.cp is not None or
                                    (seq_len >= CP_FROM_SEQ_LEN and seq_len // c >= MIN_CP_TOKENS))]

@@ -1,0 +1,28 @@
+"""Researcher review 2026-11-29: 1,023 devices (3 × 11 × 31) were refused, "no layout … gives every data-parallel
+replica a micro-batch of the global batch", since the planner tried pipeline degrees in powers of two only: every
+layout was 1,023 replicas for 512 sequences. `estimate --pp 3` ran it (TP 1 × PP 3 × DP 341, 36.6 GB). The planner
+now tries a count's divisors that are no power of two too."""
+
+from __future__ import annotations
+
+import json
+
+from estimator.cli import main
+from estimator.core.training.plan import PP_CHOICES, pipeline_choices
+
+
+def test_the_pipeline_degrees_tried_take_a_counts_odd_divisors():
+    assert pipeline_choices(1024) == PP_CHOICES
+    assert pipeline_choices(1023) == (1, 2, 3, 4, 8, 11, 16, 31, 32, 33, 64)
+    assert pipeline_choices(1000) == (1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 40, 50, 64)
+
+
+def test_a_count_with_no_power_of_two_factor_is_planned(capsys):
+    args = ("--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "1023", "--seq-len",
+            "8192", "--format", "json")
+    assert main(["plan", *args]) == 0
+    best = json.loads(capsys.readouterr().out)["layouts"][0]["layout"]
+    assert (best["tp"], best["pp"], best["dp"]) == (1, 3, 341)
+    assert main(["estimate", *args]) == 0  # estimate without a layout takes the planner's best
+    est = json.loads(capsys.readouterr().out)
+    assert est["step"]["layout"] == best
