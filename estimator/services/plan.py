@@ -662,10 +662,11 @@ def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) 
             f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}): give the global batch the run will use")
 
 
-def _steps_here(profile: HardwareProfile) -> bool:
-    """Whether the step model can time a run on ``profile`` (its links known: ``step_hardware``)."""
+def _steps_here(profile: HardwareProfile, devices: int | None = None) -> bool:
+    """Whether the step model can time a run on ``devices`` of ``profile`` (its links known, or one device:
+    ``step_hardware``)."""
     try:
-        step_hardware(profile)
+        step_hardware(profile, devices=devices)
     except InputError:
         return False
     return True
@@ -692,7 +693,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     if not asked:
         if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None
                 and scenario.tokens is not None and scenario.hours is None
-                and scenario.device_hours is None and scenario.utilization is None and _steps_here(profile)):
+                and scenario.device_hours is None and scenario.utilization is None and _steps_here(profile, scenario.devices)):
             # which of two methods timed it, said where a size could have been a shape (researcher review 2026-11-26:
             # 7B on 256 H100s read 20.2 days here and 7.74 days planned, with nothing to say why)
             return StepSetup(notes=(SIZE_ALONE_NOTE,))
@@ -739,7 +740,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup(notes=(f"{older}: the time is from the utilisation above, not the step model; the layout "
                                 "and shape set the memory only",))
     try:
-        hardware = step_hardware(profile)
+        hardware = step_hardware(profile, devices=scenario.devices)
     except InputError as exc:
         return StepSetup(notes=(f"{exc}: the time is from the fitted utilisation",))
     shape_keys = {k: o[k] for k in mem.SHAPE_INPUTS if k in o}
@@ -1097,7 +1098,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
         raise InputError(f"a plan times layouts on {profile.name} at {', '.join(covered)}, not {precision}",
                          field="precision")
-    hw = step_hardware(profile)
+    hw = step_hardware(profile, devices=devices)
     given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
                                                     activation_recompute=activation_recompute,
                                                     attention_kernel=attention_kernel, seq_len=seq_len).items()

@@ -336,17 +336,28 @@ class StepHardware:
     matmul_share: float | None = None
 
 
+# A run on one device crosses no link: where its profile states none, the step model is given the device's own memory
+# as its "link" (a copy to itself), which no collective of a one-device layout uses (researcher review 2026-11-29: one
+# RTX 4090 was refused the step model for want of links, and timed by the 30% rule beside an H100's step time).
+ONE_DEVICE_LINK_SOURCE = "one device: no link is used"
+
+
 def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = None,
-                  scale_up_gb_per_s: float | None = None, scale_out_gb_per_s: float | None = None) -> StepHardware:
+                  scale_up_gb_per_s: float | None = None, scale_out_gb_per_s: float | None = None,
+                  devices: int | None = None) -> StepHardware:
     """The step model's view of a profile: its peaks and memory bandwidth, and its links as the
     profile's ``[interconnect]`` states them (the scale-up domain's devices and bandwidth, else its
     device-to-device link, and the scale-out bandwidth); where the profile lacks one, from
-    ``LINK_DEFAULTS``. An argument overrides any."""
+    ``LINK_DEFAULTS``, or for a run on one device (``devices`` 1) none is needed (``ONE_DEVICE_LINK_SOURCE``). An
+    argument overrides any."""
     default = LINK_DEFAULTS.get(profile.id)
     up_devices = (scale_up_devices or profile.scale_up_devices
                   or (default.scale_up_devices if default else None))
     out = scale_out_gb_per_s or profile.scale_out_gb_per_s or (default.scale_out_gb_per_s if default else None)
     up = scale_up_gb_per_s or profile.scale_up_gb_per_s or profile.link_gb_per_s
+    one = devices == 1 and profile.memory_bandwidth_gb_per_s and not (up_devices and out and up)
+    if one:
+        up_devices, up, out = up_devices or 1, up or profile.memory_bandwidth_gb_per_s, out or profile.memory_bandwidth_gb_per_s
     missing = [name for name, value in (("scale_up_devices", up_devices), ("scale_out_gb_per_s", out),
                                         ("scale_up_gb_per_s", up),
                                         ("memory bandwidth", profile.memory_bandwidth_gb_per_s)) if not value]
@@ -358,7 +369,7 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
                          "alone (no layout)", field=missing[0])
     from_default = default is not None and (not profile.scale_up_devices or not profile.scale_out_gb_per_s)
     sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
-               + ((default.source,) if from_default else ()))
+               + ((default.source,) if from_default else ()) + ((ONE_DEVICE_LINK_SOURCE,) if one else ()))
     return StepHardware(dict(profile.peak_flops_per_s), float(profile.memory_bandwidth_gb_per_s), int(up_devices),
                         float(up), float(out), tuple(s for s in sources if s), matmul_share(profile))
 
