@@ -662,6 +662,17 @@ def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) 
             f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}): give the global batch the run will use")
 
 
+def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str | None:
+    """Where the best layout on half the devices, at the same batch, runs the whole run faster: said, with its time,
+    MFU and layout (more devices than the batch keeps busy); None where it does not."""
+    if half is None or half.run_seconds >= best.run_seconds:
+        return None
+    return (f"fewer devices are faster at this batch: on {half.devices:,}, half these, the best layout takes "
+            f"{half.run_seconds / S_PER_DAY:,.1f} days against {best.run_seconds / S_PER_DAY:,.1f}, MFU "
+            f"{half.step.mfu:.0%} against {best.step.mfu:.0%} ({core_plan.layout_words(half.layout)}), for under half "
+            "the device-hours: the batch cannot keep more devices busy")
+
+
 def _steps_here(profile: HardwareProfile, devices: int | None = None) -> bool:
     """Whether the step model can time a run on ``devices`` of ``profile`` (its links known, or one device:
     ``step_hardware``)."""
@@ -1303,6 +1314,11 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
         if (bigger := larger_batch_note(found.best, larger.best)) is not None:
             notes.append(bigger)
+    if target is None and found.best is not None and n_devices >= 2:
+        # more devices than the batch keeps busy (researcher review 2026-11-29: Llama 3.1 70B at 8,192 tokens read 26.5
+        # days on 32,768 H100s for $140M, 23.7 days on 16,384 for $64M, with no word of it)
+        if (fewer := fewer_devices_note(found.best, searched(n_devices // 2, 1).best)) is not None:
+            notes.append(fewer)
     # a tuned stack's time, as `estimate` says of the step model's (researcher review 2026-11-28: the plan said nothing
     # of it, and its 7B on 64 H100s read 16 days where `estimate` of the size alone read 43)
     notes.append(f"time = steps × the step model's step ÷ goodput {core_plan.GOODPUT:.0%} ({core_plan.GOODPUT_SOURCE}): "

@@ -26,3 +26,20 @@ def test_a_count_with_no_power_of_two_factor_is_planned(capsys):
     assert main(["estimate", *args]) == 0  # estimate without a layout takes the planner's best
     est = json.loads(capsys.readouterr().out)
     assert est["step"]["layout"] == best
+
+
+def test_a_plan_on_more_devices_than_its_batch_keeps_busy_says_fewer_are_faster(capsys):
+    """Researcher review 2026-11-29: Llama 3.1 70B at 8,192 tokens a sequence read 26.5 days on 32,768 H100s (MFU 11%,
+    $140M) with no word that 16,384 take 23.7 days (MFU 24%, $64M)."""
+    args = ("--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--seq-len", "8192", "--format",
+            "json")
+    assert main(["plan", *args, "--devices", "32768"]) == 0
+    many = json.loads(capsys.readouterr().out)
+    (said,) = [n for n in many["notes"] if n.startswith("fewer devices are faster at this batch")]
+    assert main(["plan", *args, "--devices", "16384"]) == 0
+    half = json.loads(capsys.readouterr().out)["layouts"][0]
+    assert f"on 16,384, half these, the best layout takes {half['wall_clock_days']:,.1f} days against " \
+           f"{many['layouts'][0]['wall_clock_days']:,.1f}" in said
+    assert half["wall_clock_days"] < many["layouts"][0]["wall_clock_days"]
+    assert main(["plan", *args, "--devices", "1024"]) == 0
+    assert not [n for n in json.loads(capsys.readouterr().out)["notes"] if n.startswith("fewer devices")]

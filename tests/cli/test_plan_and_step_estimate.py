@@ -172,9 +172,12 @@ def test_a_size_alone_says_which_method_timed_it_and_a_model_is_planned():
     assert shaped.wall_clock_s < size.wall_clock_s  # a planned layout, not the published runs' average
     flops = api.run(flops=8.4e22, hardware="h100-sxm", devices=256).estimate
     assert plan_service.SIZE_ALONE_NOTE not in flops.notes  # no size to shape
-    # where the step model cannot time a run (no links known: a workstation's GPU, a CPU), there is no other method
-    for hardware in ("rtx-4090", "cpu-server-2s-epyc"):
-        assert plan_service.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware).estimate.notes
+    # where the step model cannot time a run (no links known: a workstation's GPUs, a CPU), there is no other method;
+    # one workstation GPU needs no link, so a shape would be timed there (the note holds)
+    for hardware, devices in (("rtx-4090", 2), ("cpu-server-2s-epyc", 1)):
+        assert plan_service.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware,
+                                                           devices=devices).estimate.notes
+    assert plan_service.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090").estimate.notes
 
 
 def test_plan_csv_carries_each_layouts_ranges_as_the_json_does(capsys):
