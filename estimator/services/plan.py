@@ -674,8 +674,10 @@ def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str |
 
 
 def _steps_here(profile: HardwareProfile, devices: int | None = None) -> bool:
-    """Whether the step model can time a run on ``devices`` of ``profile`` (its links known, or one device:
-    ``step_hardware``)."""
+    """Whether the step model can time a run on ``devices`` of ``profile``: at its default precision, on a device the
+    step fit does not predate, its links known (or one device: ``step_hardware``)."""
+    if profile.default_precision not in STEP_PRECISIONS or predates_the_step_fit(profile) is not None:
+        return False
     try:
         step_hardware(profile, devices=devices)
     except InputError:
