@@ -92,6 +92,8 @@ def test_a_tracked_profile_needs_a_run_its_meter_measured_and_says_what_it_repla
     prof = load_profile_file(path)
     assert prof.power.average_w == 90.0
     assert "replaced the profile that was in" not in said[0]
+    # a profile written says where and how to use it, as `calibrate` does (measure review 2026-11-29: silent)
+    assert f"estimator.monitor.track: profile {prof.id} written to {path}; use hardware='{path}'" in said[0]
     assert f"replaced the profile that was in {path}" in said[1] and "150 W" in said[1]
 
 
