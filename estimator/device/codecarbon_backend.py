@@ -222,7 +222,9 @@ class CodeCarbonBackend(Backend):
             "ram_power_w": float(getattr(data, "ram_power", 0.0) or 0.0),
             "ram_total_gb": codecarbon_ram_gb(getattr(data, "ram_total_size", None)),
             "country_iso_code": self.country_iso_code,
-            "cpu_utilization_percent": getattr(data, "cpu_utilization_percent", None),
+            # 0.0 where CodeCarbon took no load sample in the window, not an idle CPU (measure review 2026-11-29: a
+            # full-load calibration recorded 0.0): left out then
+            "cpu_utilization_percent": getattr(data, "cpu_utilization_percent", None) or None,
             "power_sampling_s": self.measure_power_secs,  # a window shorter than it is not measured (calibrate)
         }
         if estimate:

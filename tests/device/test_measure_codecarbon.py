@@ -280,3 +280,19 @@ def test_the_tracker_counts_no_pue_of_its_own():
     backend.begin_window()
     backend.end_window()
     assert made[0].kwargs["pue"] == 1.0
+
+
+def test_a_load_codecarbon_did_not_sample_is_left_out():
+    """Measure review 2026-11-29: a full-load calibration recorded cpu_utilization_percent = 0.0, CodeCarbon's figure
+    where it took no load sample in the window; a sampled load is kept."""
+    def measured(load):
+        class Tracker(FakeTracker):
+            def __exit__(self, *exc):
+                super().__exit__(*exc)
+                self.final_emissions_data.cpu_utilization_percent = load
+        backend = CodeCarbonBackend("fra", tracker_factory=lambda **kw: Tracker(**kw))
+        with backend:
+            backend.begin_window()
+            return backend.end_window()
+    assert measured(99.0).details["cpu_utilization_percent"] == 99.0
+    assert "cpu_utilization_percent" not in measured(0.0).details
