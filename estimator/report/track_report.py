@@ -136,7 +136,10 @@ def report_dict(p: Prediction, s: Settings, *, times: StepTimes | None, power: P
     if power is not None:
         energy = {"mean_power_w": power.mean_w, "power_sd_w": power.sd_w, "windows": power.windows,
                   "steady": power.steady, "measured_j": power.energy_done_j, "per_step_j": power.per_step_j,
-                  "per_step_sd_j": power.per_step_sd_j}
+                  "per_step_sd_j": power.per_step_sd_j,
+                  # two figures a step, said apart (measure review 2026-11-29: 0.0292 J here, 0.0288 J in the prediction)
+                  "per_step_how": ("the windows' measured energy ÷ their steps, the time between steps counted; the "
+                                   "prediction's energy_per_step_j is the steady power × the steady mean step time")}
     return {
         "format": REPORT_FORMAT, "version": REPORT_VERSION, "written_at": written_at, "host": host,
         "status": status, "finished": finished, "settings": s.to_dict(), "prediction": p.to_dict(),

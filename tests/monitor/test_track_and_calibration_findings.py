@@ -477,3 +477,17 @@ def test_an_unfinished_runs_energy_line_says_an_estimate_and_a_finished_one_says
     assert f"{hz.energy(32.0 / J_PER_KWH)} measured;" in energy and ", an estimate]" in energy
     running = format_report(predict(Settings(total_steps=20), None, power, 8, 4.1), Settings(total_steps=20))
     assert "measured so far" in running and "mean after the warm-up" not in running  # windows not steady
+
+
+def test_the_reports_two_energies_a_step_say_which_is_which():
+    """Measure review 2026-11-29: the JSON report's energy.per_step_j (0.02923 J) and prediction.energy_per_step_j
+    (0.02879 J) read alike; the per-step summary says how its figure is made and which the prediction's is."""
+    clock = Clock()
+    with track(total_steps=400, backend=FakeMeter(clock, power_w=100.0), clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01] * 400)
+    doc = run.report_dict()
+    assert doc["energy"]["per_step_how"].startswith("the windows' measured energy ÷ their steps")
+    assert "the prediction's energy_per_step_j is the steady power × the steady mean step time" in \
+        doc["energy"]["per_step_how"]
+    p = doc["prediction"]
+    assert p["energy_per_step_j"] == pytest.approx(p["mean_power_w"] * p["step_s"], rel=1e-9)
