@@ -96,6 +96,5 @@ def write_calibrated_profile(path: str | os.PathLike | None, *, profile: Hardwar
     if replaced is not None and say is not None:  # said as `calibrate` says it (measure review 2026-11-29: silent)
         say(f"estimator.monitor.track: replaced the profile that was in {out}, {profile_values(replaced)}")
     if say is not None:  # where it went and how to use it, as `calibrate` says (measure review 2026-11-29: silent)
-        say(f"estimator.monitor.track: profile {data['id']} written to {written}; use hardware={str(written)!r} "
-            f"(or --hardware {written} on the command line)")
+        say(f"estimator.monitor.track: profile {data['id']} written to {written}; use hardware={str(written)!r}")
     return written
