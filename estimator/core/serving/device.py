@@ -34,7 +34,10 @@ PRECISIONS_FOR_BITS = {16: ("bf16", "fp16"), 8: ("fp8", "int8"), 4: ("fp4",)}
 # 2023, arXiv:2211.10438); a weight-only checkpoint (GPTQ, AWQ) computes at 16 bits.
 # On FP4 tensor cores, W4A4 is NVFP4/MXFP4 (block-scaled 4-bit floats: OCP Microscaling Formats v1.0, 2023;
 # NVIDIA's B200 ran Llama 2 70B at FP4 in MLPerf Inference v4.1).
-ACTIVATION_SCHEMES = {8: "as FP8 checkpoints and SmoothQuant run",
+# By the peak taken: FP8 on FP8 tensor cores, INT8 as SmoothQuant (an A100 computes no FP8: serving engineer's review
+# 2026-11-29, its note had said "as FP8 checkpoints … run" beside the caveat that engines run those weight-only there).
+ACTIVATION_SCHEMES = {"fp8": "as FP8 checkpoints run", "int8": "INT8, as SmoothQuant runs",
+                      8: "as FP8 checkpoints and SmoothQuant run",
                       "fp4": "as NVFP4/MXFP4 checkpoints run on FP4 tensor cores"}
 LOW_BIT_COMPUTE_NOTE = ("{bits}-bit compute: the linear layers at the {p} peak, so activations are taken as quantised "
                         "too (W{bits}A{bits}, {scheme}); attention (QKᵀ, AV) at the 16-bit peak; a weight-only "
