@@ -311,3 +311,15 @@ def test_the_json_names_the_latent_attentions_widths():
     """Diff review 2026-11-29: the widths that set DeepSeek's attention FLOPs were not in the JSON's architecture."""
     doc = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="h200-sxm", devices=8, bits=8).result.to_dict()
     assert (doc["architecture"]["decode_attention_width"], doc["architecture"]["prefill_attention_width"]) == (69632, 20480)
+
+
+def test_the_8_bit_compute_note_names_the_scheme_of_the_peak_taken():
+    """Serving engineer's review 2026-11-29: on an A100 (an INT8 peak, no FP8) the note read "W8A8, as FP8 checkpoints
+    and SmoothQuant run", beside the caveat that engines run FP8 weights there weight-only."""
+    from estimator.core.serving.device import peak_for_bits
+    from estimator.io.datafiles import default_profiles
+    profiles = default_profiles()
+    p, _, note = peak_for_bits(profiles.get("a100-sxm-80gb"), 8)
+    assert p == "int8" and "(W8A8, INT8, as SmoothQuant runs)" in note and "FP8" not in note
+    p, _, note = peak_for_bits(profiles.get("h100-sxm"), 8)
+    assert p == "fp8" and "(W8A8, as FP8 checkpoints run)" in note and "SmoothQuant" not in note
