@@ -32,3 +32,19 @@ def test_a_bound_the_baseline_misses_is_said_on_the_devices_given(capsys):
     d = _json(capsys, *ARGS, "--tpot-ms", "14")
     (left,) = [n for n in d["notes"] if n.startswith("savings left out")]
     assert "no tensor-parallel split of 8 × h100-sxm serves the model within 14 ms" in left
+
+
+def test_a_prompt_no_split_holds_is_named_not_the_batch(capsys):
+    """Serving engineer's review 2026-11-29: a 10-million-token prompt at batch 1 was told "use a smaller batch"."""
+    assert main(["inference", "--params", "7e9", "--tokens", "1e9", "--prompt-tokens", "1e7"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: one sequence of 10⁷ + 338 tokens needs 5,240 GB of KV cache")
+    assert "use shorter prompts or answers, fewer bits or a device with more memory (--prompt-tokens" in err[0]
+    assert "smaller batch" not in err[0]
+    import pytest
+
+    from estimator import inference
+    from estimator.core.base.errors import InputError
+    with pytest.raises(InputError) as exc:
+        inference(params=7e9, tokens=1e9, prompt_tokens=1e7)
+    assert exc.value.fields[:2] == ("prompt_tokens", "tokens_per_query")

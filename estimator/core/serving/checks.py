@@ -36,6 +36,17 @@ def devices_for_heads(needed: int, arch: Architecture, profile: HardwareProfile,
     # inference audit: "the 1 attention heads (1 KV heads": the counts take their nouns' number
     if not fitting:
         need = serving_footprint(devices=1, **mem)
+        splits = [d for d in range(1, heads + 1) if not tensor_parallel_problem(d, heads, arch.kv_heads)]
+        alone = serving_footprint(devices=splits[-1], **{**mem, "batch": 1}) if splits else None
+        if alone is not None and not alone.fits and alone.weights_gb < alone.usable_gb:
+            # one sequence is what does not fit, not the batch (serving engineer's review 2026-11-29: a 10-million-
+            # token prompt at batch 1 was told to use a smaller batch)
+            raise InputError(f"one sequence of {count_text(mem['prompt_tokens'])} + {count_text(mem['output_tokens'])} "
+                             f"tokens needs {gfmt(alone.kv_gb_full_sequence, 3)} GB of KV cache by its last token, and "
+                             f"no tensor-parallel split of the {counted(heads, 'attention head')} holds it beside the "
+                             f"weights on {gfmt(profile.memory_gb)} GB devices ({profile.id}; "
+                             f"{usable_words(memory_source)}): use shorter prompts or answers, fewer bits or a device "
+                             "with more memory", field=("prompt_tokens", "tokens_per_query", "bits", "hardware"))
         raise InputError(f"the weights and KV cache need {gfmt(need.needed_gb, 3)} GB, and no tensor-parallel split of the "
                          f"{counted(heads, 'attention head')} ({counted(arch.kv_heads, 'KV head')}, copied when devices "
                          f"outnumber them) holds them on {gfmt(profile.memory_gb)} GB devices ({profile.id}; "
