@@ -13,6 +13,7 @@ from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.interval import EXACT, STATED, range_meaning
 from estimator.core.base.number_text import gfmt
+from estimator.core.base.units import S_PER_YEAR
 from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.core.training.fit_caveats import UnlikeHeldOut
 from estimator.core.training.memory import capacity_text
@@ -143,6 +144,12 @@ def secondary(result) -> None:
 
 # The everyday equivalents shown beside the estimate: (key, text after the number).
 BRAIN_YEARS_LABEL = f"The same energy runs a {gfmt(BRAIN_POWER_W)} W brain for"  # the lecture's line under the headline
+def brain_time(years: float) -> str:
+    """How long the brain runs on the energy: in years from one up, else as a duration (lecturer review 2026-11-29:
+    ResNet-50's "≈ 0.00783 years" for 2.86 days)."""
+    return f"≈ {hz.noun(hz.count(years), 'year')}" if years >= 1 else f"≈ {hz.duration(years * S_PER_YEAR)}"
+
+
 EQUIVALENTS = (("brain_years", f"years of a {gfmt(BRAIN_POWER_W)} W brain"), ("car_km", "car-km"),
                ("household_years", "US household-years"))
 # What an equivalent is computed from (``Equivalent.of``), as the line names it.
@@ -445,8 +452,7 @@ def render() -> None:
         years = next(e for e in est.equivalents if e.key == "brain_years")
         # a cell of a row as wide as the headline's (browser review 2026-11-26: across the page, its 67 px outsized
         # the headline's 51 px at 1280 × 720)
-        style.metric_cells(4, "brain", lecture)[0].metric(BRAIN_YEARS_LABEL, f"≈ {hz.count(years.value)} years",
-                                                          border=False)
+        style.metric_cells(4, "brain", lecture)[0].metric(BRAIN_YEARS_LABEL, brain_time(years.value), border=False)
         if result.comparison:  # the published figures beside, in one line (lecturer review 2026-11-26: lecture mode
             # dropped them, which the Lecture slide and the how-to keep)
             src = c.sources().get(result.preset.source, {}).get("cite", result.preset.source)
