@@ -231,7 +231,7 @@ def brain_vs_alphago() -> None:
     slide.metrics([("AlphaGo (2016): power, as quoted" if place else f"{r.profile.name}: power",
                     hz.approx(hz.power(power.average_w)) if place else hz.power(power.average_w),
                     (quoted, game) if game else quoted),
-              ("Lee Sedol's brain: power", hz.approx(hz.power(brain.profile.power.average_w)),
+              ("A human brain: power", hz.approx(hz.power(brain.profile.power.average_w)),
                f"{hz.approx(hz.energy(b.energy_kwh))} for the same game"),
               # a quoted figure at the end of its range: the ratio as "up to", its range's two ends under it
               ("AlphaGo ÷ brain", (f"up to {hz.times(ratio)}" if place == "the top of" else hz.times(ratio)),

@@ -152,7 +152,9 @@ def test_the_alphago_ratio_shows_its_stated_range():
     assert metrics(slide)["AlphaGo ÷ brain"] == "up to 50,000×"
     # quoted figures as quoted, with no digits they never had (lecturer review 2026-11-26: "1.00 MW", "20.0 W")
     assert metrics(slide)["AlphaGo (2016): power, as quoted"] == "≈1 MW"
-    assert metrics(slide)["Lee Sedol's brain: power"] == "≈20 W"
+    # a human brain, not Lee Sedol's: the AlphaGo beside it is the paper's distributed version, which played Fan Hui
+    # (lecturer review 2026-11-29: the slide set Lee Sedol's brain beside the machine that never played him)
+    assert metrics(slide)["A human brain: power"] == "≈20 W" and "Lee Sedol's brain: power" not in metrics(slide)
     assert "in energy for the game; stated range 3,300× – 50,000×" in captions
     assert "the top of its stated range, ≈66\u00a0kW (bottom-up) – ≈1\u00a0MW" in captions  # each whole on its line
     assert "≈264 kWh – ≈4 MWh for one 4-hour game" in captions
