@@ -147,7 +147,9 @@ class Run:
             raise InputError("profile_id names the profile profile_path writes: give profile_path with it, or call "
                              "run.write_profile(path, profile_id=...) after the run", field="profile_id")
         self.profile_id = None if profile_id is None else setup.profile_id_choice(profile_id)
-        self.print_report = bool(print_report)
+        if not isinstance(print_report, bool):  # "no" is truthy: refused, as numbers refuse True (measure review 2026-11-29)
+            raise InputError(f"print_report must be True or False, got {repr(print_report)[:40]}", field="print_report")
+        self.print_report = print_report
         self._stream = setup.text_stream(stream)
         self._clock = setup.clock_choice(clock)
         self.failures: list[str] = []

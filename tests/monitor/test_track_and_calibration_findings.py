@@ -491,3 +491,13 @@ def test_the_reports_two_energies_a_step_say_which_is_which():
         doc["energy"]["per_step_how"]
     p = doc["prediction"]
     assert p["energy_per_step_j"] == pytest.approx(p["mean_power_w"] * p["step_s"], rel=1e-9)
+
+
+def test_print_report_takes_true_or_false_only():
+    """Measure review 2026-11-29: print_report="no" was taken as True (a truthy text), where numbers refuse True."""
+    from estimator.core.base.errors import InputError
+    for bad in ("no", 0, 1, None):
+        with pytest.raises(InputError, match="print_report must be True or False") as exc:
+            track(total_steps=10, backend="none", print_report=bad)
+        assert exc.value.fields == ("print_report",)
+    assert track(total_steps=10, backend="none", print_report=False).print_report is False
