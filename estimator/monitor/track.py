@@ -216,7 +216,9 @@ class Run:
         # the meter's start, before the run's clock (CodeCarbon's takes about 2 s): said, as the tracker's own work is
         # (measuring-engineer review 2026-11-29: 2.1 s of CodeCarbon's start appeared nowhere)
         start_s = t0 - opened_at if isinstance(opened_at, (int, float)) and math.isfinite(opened_at) else 0.0
-        self._meter_start_s = start_s if start_s > 0 else 0.0
+        # only a meter that measures has a start to say (measure review 2026-11-29: backend="none" read "the meter's start
+        # took 8.2 × 10⁻⁶ s")
+        self._meter_start_s = start_s if start_s > 0 and self._energy.on else 0.0
         self._t0 = t0
         self._base = self._t0            # the run's clock: wall time less the time spent in our own work
         self._last_now = self._t0

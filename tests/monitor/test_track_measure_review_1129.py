@@ -172,3 +172,14 @@ def test_a_meters_slow_start_is_said_and_left_out_of_the_run():
                clock=clock, print_report=False) as run:
         run_steps(run, clock, WARMUP + [0.02] * (40 - len(WARMUP)))
     assert not [n for n in run.predict().notes if n.startswith("the meter's start")]
+    # no meter, no start to say (measure review 2026-11-29: backend="none" read "the meter's start took 8.2 × 10⁻⁶ s")
+    clock = Clock()
+
+    def ticking():  # each reading moves the clock, as a real one does between the open and the first step
+        clock.t += 1e-5
+        return clock.t
+    with track(total_steps=40, backend="none", clock=ticking, print_report=False) as run:
+        for _ in range(40):
+            clock.t += 1e-6
+            run.step()
+    assert not [n for n in run.predict().notes if n.startswith("the meter's start")]
