@@ -161,7 +161,8 @@ def _gpt3_years_frame() -> pd.DataFrame:
     rows = []
     for hw in LECTURE_HW:  # the devices' names, not their ids (browser audit: "v100-sxm2" on a slide)
         est = _run("lambda-gpt3-v100", hw).estimate
-        rows.append({"hardware": est.hardware_name.removeprefix("NVIDIA "), "years": est.wall_clock_s / S_PER_YEAR})
+        rows.append({"hardware": est.hardware_name.removeprefix("NVIDIA "), "years": est.wall_clock_s / S_PER_YEAR,
+                     "years_text": hz.duration(est.wall_clock_s)})
     return pd.DataFrame(rows)
 
 
@@ -184,7 +185,7 @@ def gpt3_v100() -> None:
               (BRAIN_YEARS_LABEL, f"{hz.count(g.thought_brain_years)} years", brain_years_caption())])
     df = _gpt3_years_frame()
     slide.chart(lambda: charts.log_bar_chart(df, "years", "hardware", "Years on one device (log scale)", suffix=" y",
-                                             sort=list(df["hardware"])), key="gpt3-v100")
+                                             sort=list(df["hardware"]), text="years_text"), key="gpt3-v100")
     style.source_line("Lambda Labs 2020, \"OpenAI's GPT-3 Language Model: A Technical Overview\": 3.14 × 10²³ FLOPs "
                       "at a theoretical 28 TFLOPS, one V100 as a thought experiment; newer GPUs use their fitted "
                       "utilisation, and hardware without published runs (the B200) the centre chosen for such devices "
@@ -240,9 +241,9 @@ def brain_vs_alphago() -> None:
     # range's two ends as two bars, each named for what it is
     players = (["AlphaGo, quoted", "AlphaGo, bottom-up"] if place else ["AlphaGo (2016)"]) + ["Human brain"]
     watts = ([rng[1], rng[0]] if place else [power.average_w]) + [brain.profile.power.average_w]
-    df = pd.DataFrame({"player": players, "watts": watts})
+    df = pd.DataFrame({"player": players, "watts": watts, "watts_text": [hz.approx(hz.power(w)) for w in watts]})
     slide.chart(lambda: charts.log_bar_chart(df, "watts", "player", "Power (log scale)", labels=charts.POWER_LABELS,
-                                             step=64, sort=players), key="brain-alphago")
+                                             step=64, sort=players, text="watts_text"), key="brain-alphago")
     # whose hardware (lecturer review 2026-11-27: the paper's distributed system is the version that played Fan Hui in
     # October 2015; the one that played Lee Sedol ran on 48 TPUs, Silver et al. 2017, as the profile's notes say)
     style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs, the distributed version of the paper, which played "
@@ -542,8 +543,9 @@ def world_electricity() -> None:
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo, quoted", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
                                  contrasts.LECTURE_WORLD_POWER_W]})
+    df["watts_text"] = [hz.approx(hz.power(w)) for w in df["watts"]]
     slide.chart(lambda: charts.log_bar_chart(df, "watts", "what", "Power (log scale)", labels=charts.POWER_LABELS,
-                                             sort=list(df["what"])), key="world-electricity")
+                                             sort=list(df["what"]), text="watts_text"), key="world-electricity")
     style.source_line(by["world_power_w"].source, short="Ember, Global Electricity Review 2024; IEA, Electricity 2024")
 
 

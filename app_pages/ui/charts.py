@@ -187,20 +187,34 @@ def log_encoding(channel, field: str, values, title: str | None, **axis):
 LOG_DOT_AREA_PX2 = 400
 
 
+# A dot's value written on its row, right of it: clear of the dot (its radius, √400 ÷ 2 = 10 px) by a few pixels, at
+# the lecture's chart font (a design choice checked in a browser: above the dot, on a slide's 24-px rows, each value
+# stood level with the row above)
+VALUE_TEXT_DX_PX = round(LOG_DOT_AREA_PX2 ** 0.5 / 2) + 6
+
+
 def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefix: str = "", suffix: str = "",
-                  labels: str | None = None, sort=None, step: int = 48) -> alt.Chart:
+                  labels: str | None = None, sort=None, step: int = 48,
+                  text: str | None = None) -> alt.Chart | alt.LayerChart:
     """One value per row on a log scale, a large dot each, with a tick at each decade, labelled by ``labels`` (a
     labelExpr, e.g. ``POWER_LABELS``) or else ``human_labels(prefix, suffix)``. Dots, not bars: a bar on a log scale
     starts at an arbitrary decade, and its length misstates the ratio (lecturer review 2026-11-26: AlphaGo's 50,000×
-    the brain read as 17× in bar length), as the comparison chart's audit found."""
+    the brain read as 17× in bar length), as the comparison chart's audit found. ``text``: a column of each dot's value
+    in words, written beside it (lecturer review 2026-11-29: with ticks at decades only, the A100's 81.8 years and the
+    H100's 46.6 could only be guessed from the back of the room)."""
     data = df[df[value] > 0]
     ticks = log_ticks(float(data[value].min()), float(data[value].max()))
-    return alt.Chart(data).mark_point(filled=True, size=LOG_DOT_AREA_PX2, opacity=1).encode(
-        x=alt.X(f"{value}:Q", scale=log_scale(ticks), title=title,
-                axis=log_axis(ticks, labelExpr=labels or human_labels(prefix, suffix))),
-        y=alt.Y(f"{label}:N", sort=sort, title=None),  # labels cut as style.chart_fonts says, whole in the tooltip
-        tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")],
-    ).properties(height=alt.Step(step))
+    x = alt.X(f"{value}:Q", scale=log_scale(ticks), title=title,
+              axis=log_axis(ticks, labelExpr=labels or human_labels(prefix, suffix)))
+    y = alt.Y(f"{label}:N", sort=sort, title=None)  # labels cut as style.chart_fonts says, whole in the tooltip
+    dots = alt.Chart(data).mark_point(filled=True, size=LOG_DOT_AREA_PX2, opacity=1).encode(
+        x=x, y=y, tooltip=[label, alt.Tooltip(f"{value}:Q", format=",.3~r")])
+    if text is None:
+        return dots.properties(height=alt.Step(step))
+    words = alt.Chart(data).mark_text(align="left", dx=VALUE_TEXT_DX_PX, fontWeight="bold",
+                                      fontSize=style.LECTURE_CHART_FONT_PX, color=palette.CHART_TEXT).encode(
+        x=x, y=y, text=f"{text}:N")
+    return alt.layer(dots, words).properties(height=alt.Step(step))
 
 
 # A row of the comparison chart: room for one label at the lecture's 18 px; on a projector (``grows``) its text grows

@@ -150,9 +150,14 @@ def test_power_axes_read_watts_with_si_prefixes():
                            "100 GW", "1 TW", "10 TW", "100 TW"])])
 def test_lecture_power_bars_tick_in_si_units(claim, ticks):
     at = shared_page("lecture", {"claim": claim})
-    axis = json.loads(at.get("vega_lite_chart")[0].proto.spec)["encoding"]["x"]["axis"]
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    dots, words = spec["layer"]  # each dot's value written beside it (lecturer review 2026-11-29)
+    axis = dots["encoding"]["x"]["axis"]
     assert axis["labelExpr"] == charts.POWER_LABELS
     assert _labels(axis["labelExpr"], axis["values"]) == ticks
+    assert words["mark"]["type"] == "text" and words["encoding"]["text"]["field"] == "watts_text"
+    data = b"".join(d.data.data for d in at.get("vega_lite_chart")[0].proto.datasets)  # Arrow: the texts as UTF-8
+    assert "≈20 W".encode() in data and "≈1 MW".encode() in data
 
 
 def test_roofline_axis_reads_flop_per_second_in_one_style():
