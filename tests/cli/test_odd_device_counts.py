@@ -43,3 +43,16 @@ def test_a_plan_on_more_devices_than_its_batch_keeps_busy_says_fewer_are_faster(
     assert half["wall_clock_days"] < many["layouts"][0]["wall_clock_days"]
     assert main(["plan", *args, "--devices", "1024"]) == 0
     assert not [n for n in json.loads(capsys.readouterr().out)["notes"] if n.startswith("fewer devices")]
+
+
+def test_an_added_pipeline_degree_splits_the_layers_nearly_evenly(capsys):
+    """Diff review 2026-11-29: PP 31 put 1.03 layers a stage of Llama 3.1 8B's 32 (the busiest holds 2, twice the
+    average the step counts), and PP 23 5.48 of Llama 3.1 405B's 126 (the busiest 6, 9.5% slower), which had met a
+    90-day deadline on the average's time. An added degree's busiest chunk is at most 5% above the average."""
+    from estimator.core.training.plan import balanced
+    assert balanced(32, 3) and balanced(32, 11) and balanced(126, 13)  # 11 of 10.67, 3 of 2.91, 10 of 9.69
+    assert not balanced(32, 31) and not balanced(126, 23)
+    assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "1023",
+                 "--seq-len", "8192", "--format", "json"]) == 0
+    pps = {row["layout"]["pp"] for row in json.loads(capsys.readouterr().out)["layouts"]}
+    assert 31 not in pps and 3 in pps

@@ -392,7 +392,7 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
     from estimator import plan
     report = plan(model="llama-3.1-405b", tokens=15e12, deadline_days=90)
     assert report.devices == 83720  # 98,304 before odd pipeline degrees were tried
-    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "15,624 devices meet it" in n  # 16,384 before odd PP
+    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "15,720 devices meet it" in n  # 16,384 before odd PP
                for n in report.notes)
     assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90).notes
                 if n.startswith("at a global batch of")]  # 16M gains too little there to say
