@@ -585,9 +585,10 @@ def attention_left_out_note(shape: ModelShape, seq_len: int, params_counted: flo
     ratio = model / (6.0 * (params_counted or shape.matmul_params_active()))  # the estimate's N where it counts one
     if ratio < 1 + ATTENTION_SAID_ABOVE:
         return None
+    # the share left out, said as it is (diff review 2026-11-29: "most" at 1.59×, 37%)
     return (f"attention at sequence {seq_len:,}: the model's FLOPs are {gfmt(ratio, 3)}× the 6·N·D the fitted "
-            "utilisation times, so its time leaves most of the run's work out; give a layout that fits, or more devices, "
-            "for the step model's time")
+            f"utilisation times, so its time leaves {1 - 1 / ratio:.0%} of the run's work out; give a layout that fits, "
+            "or more devices, for the step model's time")
 
 
 def beyond_context_note(model: str | None, seq_len: int) -> str | None:
@@ -673,10 +674,11 @@ def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str |
             "the device-hours: the batch cannot keep more devices busy")
 
 
-def _steps_here(profile: HardwareProfile, devices: int | None = None) -> bool:
-    """Whether the step model can time a run on ``devices`` of ``profile``: at its default precision, on a device the
-    step fit does not predate, its links known (or one device: ``step_hardware``)."""
-    if profile.default_precision not in STEP_PRECISIONS or predates_the_step_fit(profile) is not None:
+def _steps_here(profile: HardwareProfile, devices: int | None = None, precision: str | None = None) -> bool:
+    """Whether the step model can time a run on ``devices`` of ``profile``: at the run's precision (default: the
+    profile's), on a device the step fit does not predate, its links known (or one device: ``step_hardware``)."""
+    if ((precision or profile.default_precision) not in STEP_PRECISIONS
+            or predates_the_step_fit(profile) is not None):
         return False
     try:
         step_hardware(profile, devices=devices)
@@ -706,7 +708,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     if not asked:
         if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None
                 and scenario.tokens is not None and scenario.hours is None
-                and scenario.device_hours is None and scenario.utilization is None and _steps_here(profile, scenario.devices)):
+                and scenario.device_hours is None and scenario.utilization is None and _steps_here(profile, scenario.devices, precision)):
             # which of two methods timed it, said where a size could have been a shape (researcher review 2026-11-26:
             # 7B on 256 H100s read 20.2 days here and 7.74 days planned, with nothing to say why)
             return StepSetup(notes=(SIZE_ALONE_NOTE,))

@@ -20,7 +20,8 @@ def test_a_sequence_no_layout_holds_says_the_attention_its_time_leaves_out(capsy
                for n in notes)
     (said,) = [n for n in notes if n.startswith("attention at sequence 1,000,000")]
     # the step model's convention, 6·N + 12·L·s·d per token, over 6·N: 1 + 2 · 32 · 10⁶ · 4,096 ÷ 8.03e9 ≈ 33.6
-    assert "the model's FLOPs are 33.6× the 6·N·D the fitted utilisation times" in said
+    assert "the model's FLOPs are 33.6× the 6·N·D the fitted utilisation times, so its time leaves 97% of the run's " \
+           "work out" in said
     assert any("longer than the context Llama 3.1 8B" in n and "131,072 tokens" in n for n in notes)
 
 

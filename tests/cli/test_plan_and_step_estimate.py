@@ -178,6 +178,9 @@ def test_a_size_alone_says_which_method_timed_it_and_a_model_is_planned():
         assert plan_service.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware,
                                                            devices=devices).estimate.notes
     assert plan_service.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090").estimate.notes
+    # at a precision the step model does not cover, a shape would not be stepped either (diff review 2026-11-29)
+    assert plan_service.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=64,
+                                                       precision="fp32").estimate.notes
 
 
 def test_plan_csv_carries_each_layouts_ranges_as_the_json_does(capsys):
