@@ -3,6 +3,8 @@ checks as the CLI, through the same service layer (``api.run``), for a user's sc
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
 from pathlib import Path
 
 from estimator.core.base.errors import InputError
@@ -23,7 +25,9 @@ def load_profile(hardware: str | Path | HardwareProfile) -> HardwareProfile:
         return hardware
     if isinstance(hardware, Path):
         hardware = str(hardware)
-    return default_profiles().get(hardware)
+    # a copy: the loaded profiles are cached and shared by every later call, and a profile's mappings (its peaks) are
+    # plain dicts a script could change (API review 2026-11-29: ten times the H100's peaks changed every later estimate)
+    return copy.deepcopy(default_profiles().get(hardware))
 
 
 def estimate(scenario: Scenario | None = None, profile: str | Path | HardwareProfile | None = None, /,
@@ -53,9 +57,14 @@ def run(**inputs) -> api.Result:
     as ``estimate``: the CLI's by name (``run(model="llama-3.1-8b", tokens=1e12, devices=64)``, as
     ``workload_inputs.ESTIMATE_KEYWORDS``) or ``api.run``'s own (``memory={...}``, ``params_model``; not mixed with
     the former). Researcher review 2026-11-27: ``run`` took ``api.run``'s alone, and refused ``model=``."""
-    if set(inputs) <= set(api.RUN_KEYWORDS):
-        return api.run(**inputs)
-    return run_estimate(**inputs)
+    return _own(api.run(**inputs) if set(inputs) <= set(api.RUN_KEYWORDS) else run_estimate(**inputs))
+
+
+def _own(result: api.Result) -> api.Result:
+    """The result with its own copies of the profile and the preset: both are cached and shared by every later call,
+    and their mappings are plain dicts a script could change (API review 2026-11-29: lambda-gpt3-v100's FLOPs set to
+    3.14e20 in a result read 0.355 years in the next estimate)."""
+    return replace(result, profile=copy.deepcopy(result.profile), preset=copy.deepcopy(result.preset))
 
 
 def compare(hardware_ids=None, **inputs) -> api.CompareReport:
@@ -66,4 +75,5 @@ def compare(hardware_ids=None, **inputs) -> api.CompareReport:
     review 2026-11-29: the API had raised a TypeError where the CLI compared all)."""
     if hardware_ids is None:
         hardware_ids = compared_ids(default_profiles().profiles)
-    return api.compare(hardware_ids, **compare_kwargs(**inputs))
+    report = api.compare(hardware_ids, **compare_kwargs(**inputs))
+    return replace(report, results=tuple(_own(r) for r in report.results))
