@@ -112,10 +112,15 @@ class Run:
                 and self.total_steps - self.warmup_steps < steps_mod.MIN_STEADY_STEPS):
             # too few steady steps left to time (measure review 2026-11-27: the run went on, its report without a
             # step time and without a word why; code review: a warm-up that left 1-9 steps did the same)
+            # the fix that can work: no fewer warm-up steps than none (API review 2026-11-29: 0 of 5 was told "give
+            # fewer warm-up steps")
+            most = self.total_steps - steps_mod.MIN_STEADY_STEPS
+            fix = ("give more steps" if self.warmup_steps == 0 or most < 0 else
+                   "give no warm-up steps, or more steps" if most == 0 else
+                   f"give at most {most:,} warm-up steps, or more steps")
             raise InputError(f"warmup_steps ({self.warmup_steps:,}) leaves fewer than the "
                              f"{steps_mod.MIN_STEADY_STEPS} steps after the warm-up that a step time needs, of "
-                             f"total_steps ({self.total_steps:,}): give fewer warm-up steps, or more steps",
-                             field="warmup_steps")
+                             f"total_steps ({self.total_steps:,}): {fix}", field="warmup_steps")
         self._report_steps = setup.report_steps(report_at)
         if self.total_steps is not None and self._report_steps and min(self._report_steps) > self.total_steps:
             # no report would ever print (measuring engineer's review 2026-11-28: report_at=500 of 50 steps, silent)

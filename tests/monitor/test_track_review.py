@@ -199,7 +199,17 @@ def test_a_warm_up_that_leaves_too_few_steps_to_time_is_refused(total, warmup):
                                          f"warm-up that a step time needs, of total_steps \\({total}\\)") as e:
         track(total_steps=total, warmup_steps=warmup, backend="none")
     assert e.value.field == "warmup_steps"
+    # the fix said is one that can work (API review 2026-11-29: 0 of 5 was told "give fewer warm-up steps")
+    assert str(e.value).endswith("give no warm-up steps, or more steps" if total == 10 else
+                                 f"give at most {total - 10:,} warm-up steps, or more steps")
     track(total_steps=total, warmup_steps=total - 10, backend="none")  # 10 left: taken
+
+
+def test_a_warm_up_of_none_on_too_few_steps_asks_for_more_steps():
+    for total, warmup in ((5, 0), (5, 3)):
+        with pytest.raises(InputError) as e:
+            track(total_steps=total, warmup_steps=warmup, backend="none")
+        assert str(e.value).endswith(f"of total_steps ({total}): give more steps")
 
 
 # --- 3. a run with no total_steps that ended normally has finished ---------------------------------
