@@ -58,13 +58,14 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 # 2026-11-26: the JSON's range_meaning had named the utilisation fit for it)
 # What the step model's time is not: a whole run's as published (its one home; the paper statement says it too)
 # whose figures (512 H100s, days, tokens: published_runs.csv); the paper statement cites them (sources.toml: PHI3)
-# The figures are `validate`'s check of the step path against those runs (services/whole_runs.py), a test holds them
-# to it (researcher review 2026-11-29: Phi-3's, the mildest, had been quoted alone, beside "80% prediction intervals").
-WHOLE_RUN_SOURCE = "Phi-3's, Llama 2's, Llama 3's and 3.1's model cards"
-WHOLE_RUN_LONGER = (f"published whole runs took longer: of 10 outside the step model's fit ({WHOLE_RUN_SOURCE}), "
-                    "Phi-3's three on their published 512 GPUs and Meta's seven on 2,048 assumed (their counts "
-                    "unpublished), its 80% range held 1, and they took 1.2–2.4× its time (a median 1.6×), where a flat "
-                    "30% of peak was off by a median 1.3×")
+# The figures are `validate`'s check of the step path against those runs (services/whole_runs.py) and the device-count
+# sensitivity of Meta's (research/whole_runs_step_path.py); tests hold them to both (researcher review 2026-11-29:
+# Phi-3's, the mildest, had been quoted alone, beside "80% prediction intervals"; diff review 2026-11-29: Meta's
+# counts are assumed, so their ratios lead nothing).
+WHOLE_RUN_SOURCE = "the Phi-3, Llama 3 and 3.1 model cards, the Llama 2 paper"
+WHOLE_RUN_LONGER = (f"published whole runs took longer ({WHOLE_RUN_SOURCE}): Phi-3's three, on their published 512 "
+                    "GPUs, 1.6–2.2× its time, outside its 80% range, where a flat 30% of peak was 1.2–1.4× off; "
+                    "Meta's seven, their GPU counts unpublished, 1.2–2.4× on 2,048 assumed, 0.65–1.15× on 8,192")
 # what measures it: `validate`'s check of the step path against published whole runs (services/whole_runs.py), whose
 # range holds few of them (evidence audit 2026-11-29: the range had been called an 80% interval with no coverage on
 # whole runs measured; tests/services/test_whole_runs.py holds "few" to the figures)
