@@ -134,15 +134,16 @@ def compare_caveats(results) -> list[str]:
         # the fitted figures beside the rule's, and how to compare alike (researcher review 2026-11-29: the MI300X
         # at the rule's 0.30 ranked 1.67× faster than the H100 at its fitted 0.237, with no word of why)
         # (at most FIGURES_SAID of them: browser review 2026-11-29, eighteen cut the page's note mid-word; and only
-        # what holds: a shape given keeps the fitted utilisation, a catalog model is timed by the step model on each
-        # device that can hold it, diff review 2026-11-29)
+        # what holds: a catalog model or a shape is timed by the step model on each device that can hold it, diff
+        # reviews 2026-11-29)
         fitted = [f"{pid} {gfmt(u.value, 3)}" for pid, u in from_fit.items() if u.family not in (RULE, POOLED)]
         figures = ", ".join(fitted[:FIGURES_SAID]) + (", …" if len(fitted) > FIGURES_SAID else "")
         out.append(f"utilisation differs in kind: rows at {' or '.join(centre_name(f) for f in without)} "
                    "have no published runs and take the centre chosen for such devices, with a range calibrated on "
                    f"families held out whole; {others} take their family's fit to its own runs ({figures} of the "
                    "peak), so their order across the two kinds rests on that difference, not on a measured "
-                   "throughput; a catalog model is timed by the step model alike on each device that can hold it")
+                   "throughput; a catalog model or a shape is timed by the step model alike on each device that can "
+                   "hold it")
     return out
 
 

@@ -195,10 +195,12 @@ def calibration_facts(calibration: Mapping[str, Any] | None, includes_host: bool
                               and str(t.get("method") or "").startswith(BUILTIN_METHOD)))
 
 
-__all__ = ["BUILTIN_METHOD", "LONGER_RUN_WORDS", "CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "CODECARBON_LOG_BACKEND", "CalibrationFacts",
+__all__ = ["BUILTIN_METHOD", "LONGER_RUN_MARKERS", "LONGER_RUN_WORDS", "CALIBRATION_KEYS", "CALIBRATION_POINT_KEYS", "CODECARBON_LOG_BACKEND", "CalibrationFacts",
            "calibration_facts", "measured_utilization", "read_calibration"]
 
 
 # How a calibration's warning says its windows were too short to measure (monitor/track_energy.py writes it); a profile
 # carrying it is answered with a longer run, not an idle machine (core/training/words.py)
 LONGER_RUN_WORDS = "measure a longer run"
+# and the words profiles written before 2026-11-29 carry (diff review: their warning was no longer recognised)
+LONGER_RUN_MARKERS = (LONGER_RUN_WORDS, "(a longer run is)")

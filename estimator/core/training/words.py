@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from estimator.core.base.number_text import count_text, gfmt
-from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS, calibration_facts
+from estimator.core.hardware.calibration_section import LONGER_RUN_MARKERS, calibration_facts
 from estimator.core.hardware.plausibility import power_over_tdp_note
 from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile, alone_words
@@ -152,8 +152,9 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
         # the fix its warning names: a longer run where the windows were short, else an idle machine (measuring-engineer
         # review 2026-11-29: a warning that asked for a longer run was answered "on an otherwise idle machine")
         # (each warning's: a busy machine's and a short run's can both be there, CI 2026-11-29)
-        fix = ("re-calibrate" + (" with a longer run" if any(LONGER_RUN_WORDS in w for w in warned) else "")
-               + (" on an otherwise idle machine" if any(LONGER_RUN_WORDS not in w for w in warned) else ""))
+        short = [any(m in w for m in LONGER_RUN_MARKERS) for w in warned]
+        fix = ("re-calibrate" + (" with a longer run" if any(short) else "")
+               + (" on an otherwise idle machine" if not all(short) else ""))
         notes.append(f"the calibration behind {profile.name} warned that it was likely unreliable ({warned[0]}); "
                      f"it was kept anyway: {fix}")
     if t.recompute_note:
