@@ -53,7 +53,9 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     ``ARCH_KEYS`` or a generic network's ``GENERIC_KEYS``; None: not given), a catalog ``model`` and a
     ``preset`` id; ``seq_len``: the training memory's sequence length (default: the architecture's context)."""
     n_ctx = given.get("n_ctx")
-    if given.get("params") is not None and given.get("layers") is not None and not model:
+    # (any of the shape's keys: d_model without layers is refused for what it lacks, as `plan` refuses it)
+    if given.get("params") is not None and not model and any(given.get(k) is not None
+                                                               for k in ("layers", "d_model", "vocab")):
         # a parameter count with a shape beside it: the shape is the step model's and the memory's, the FLOPs 6·N·D,
         # as `plan` takes them (estimate had refused a plan's own inputs); a context beside them is an architecture's,
         # whose FLOPs would be counted from it a second way

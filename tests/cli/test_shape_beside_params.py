@@ -57,3 +57,13 @@ def test_a_context_beside_the_parameters_is_refused_alike(capsys):
     with pytest.raises(InputError) as exc:
         estimate(params=7e9, layers=32, d_model=4096, n_ctx=2048, tokens=1e12, devices=64)
     assert exc.value.fields == ("params", "n_ctx") and "--" not in str(exc.value)
+
+
+def test_a_width_without_layers_beside_the_parameters_is_refused_for_what_it_lacks(capsys):
+    """Diff review 2026-11-29: `--params 7e9 --d-model 4096` was told it missed the layers, the context and the
+    vocabulary, and giving the context was then refused; `plan` names the layers alone. Both now say the same."""
+    errs = []
+    for cmd in ("estimate", "plan"):
+        assert main([cmd, "--params", "7e9", "--d-model", "4096", "--tokens", "1e12", "--devices", "8"]) == 2
+        errs.append(capsys.readouterr().err)
+    assert errs[0] == errs[1] and errs[0].startswith("error: d_model given without the layers")
