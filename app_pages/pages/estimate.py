@@ -13,7 +13,6 @@ from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.interval import EXACT, STATED, range_meaning
 from estimator.core.base.number_text import gfmt
-from estimator.core.base.units import S_PER_YEAR
 from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.core.training.fit_caveats import UnlikeHeldOut
 from estimator.core.training.memory import capacity_text
@@ -147,7 +146,7 @@ BRAIN_YEARS_LABEL = f"The same energy runs a {gfmt(BRAIN_POWER_W)} W brain for" 
 def brain_time(years: float) -> str:
     """How long the brain runs on the energy: in years from one up, else as a duration (lecturer review 2026-11-29:
     ResNet-50's "≈ 0.00783 years" for 2.86 days)."""
-    return f"≈ {hz.noun(hz.count(years), 'year')}" if years >= 1 else f"≈ {hz.duration(years * S_PER_YEAR)}"
+    return f"≈ {hz.years_or_duration(years)}"
 
 
 EQUIVALENTS = (("brain_years", f"years of a {gfmt(BRAIN_POWER_W)} W brain"), ("car_km", "car-km"),

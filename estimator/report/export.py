@@ -47,6 +47,19 @@ WHOLE_INPUTS = ("devices", "micro_batch", "seq_len", "tp", "pp", "zero", "layers
                 "head_dim", "vocab", "year")
 
 
+
+def equivalent_value(e) -> str:
+    """An equivalent's figure: a count of years under one as the duration it is ("2.86 days", as the app's lecture line
+    says it; diff review 2026-11-29: the table read "0.00783 years" where the app read 2.86 days)."""
+    return hz.years_or_duration(e.value) if e.unit == "years" else hz.number(e.value)
+
+
+def equivalent_words(e) -> str:
+    """"5,820 years of a 20 W human brain's energy", "2.86 days of a 20 W human brain's energy"."""
+    if e.unit == "years":
+        return f"{hz.years_or_duration(e.value)} {e.label.removeprefix('years ')}"
+    return f"{hz.number(e.value)} {e.label}"
+
 def scenario_echo(scenario: Mapping) -> dict:
     """The inputs as given, the same from the CLI and the app: unset ones left out, counts as whole
     numbers (2, not 2.0 or "2")."""
@@ -402,7 +415,9 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         lines += ["", *(f"Step model: {markdown_escape(x)}" for x in step_lines(est))]
     lines += ["", "| Equivalent | Value | Source |", "|---|---|---|"]
     for e in est.equivalents:
-        lines.append(f"| {e.label} | {hz.number(e.value)} | {markdown_escape(e.source)} |")
+        # a count of years may be said as days (equivalent_value): the label names a time, not years
+        label = e.label.replace("years of", "time on", 1) if e.unit == "years" else e.label
+        lines.append(f"| {label} | {equivalent_value(e)} | {markdown_escape(e.source)} |")
     lines += ["", "| Assumption | Value | From | Source |", "|---|---|---|---|"]
     for a in est.assumptions:
         lines.append(f"| {a.name} | {markdown_escape(assumption_value(a.value, a.unit))} | {a.origin} | {markdown_escape(a.source)} |")
@@ -449,7 +464,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
     out.append("")
     out.append("Equivalents")
     for e in est.equivalents:
-        out.append(f"  {hz.number(e.value)} {e.label}  [{e.source}]")
+        out.append(f"  {equivalent_words(e)}  [{e.source}]")
     out.append("")
     out.append("Assumptions")
     for a in est.assumptions:

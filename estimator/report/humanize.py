@@ -201,6 +201,12 @@ def duration(seconds: float) -> str:
     return _in_unit(seconds, _duration_unit(seconds))
 
 
+def years_or_duration(years: float) -> str:
+    """A count of years from one up ("5,820 years", "1 year"), else the duration it is ("2.86 days"; lecturer review
+    2026-11-29: a brain's "0.00783 years" for ResNet-50)."""
+    return noun(count(years), "year") if years >= 1 else duration(years * S_PER_YEAR)
+
+
 # A range's low end is written in its high end's unit where it is at least this share of one ("1.88 days – 2.78 days",
 # not "45.0 hours – 2.78 days": plan review 2026-11-28); below, in its own ("10.0 min – 3.00 days"). A design choice.
 SAME_UNIT_FROM = 0.1

@@ -168,8 +168,8 @@ def test_the_utilisation_caveat_leaves_out_a_presets_figure():
         "utilisation differs in kind: rows at the flat 30% rule have no published runs and take the centre chosen "
         "for such devices, with a range calibrated on families held out whole; the others, but v100-sxm2 "
         "(utilisation not from a fit), take their family's fit to its own runs (h100-sxm 0.216 of the peak), so their "
-        "order across the two kinds rests on that difference, not on a measured throughput; a catalog model is timed "
-        "by the step model alike on each device that can hold it"]
+        "order across the two kinds rests on that difference, not on a measured throughput; a catalog model or a "
+        "shape is timed by the step model alike on each device that can hold it"]
 
 
 # --- 3. reference points: not "the chip alone", "× 8" not "8 of it" -------------------------------------------
@@ -245,8 +245,8 @@ def test_compare_page_shows_each_rows_notes_under_its_id():
 
 def test_the_in_kind_note_over_every_profile_is_whole_on_the_compare_page():
     """Browser review 2026-11-29: over every profile the note listed eighteen fitted figures and the Compare page cut it
-    at 600 characters, mid-word, before its warning; it names three now, and what holds (a shape given keeps the
-    fitted utilisation: only a catalog model is timed by the step model on each device)."""
+    at 600 characters, mid-word, before its warning; it names three now, and what holds (a catalog model or a shape
+    is timed by the step model on each device)."""
     from estimator.io.datafiles import default_profiles
     ids = [p for p, prof in default_profiles().profiles.items() if not prof.reference_point]
     rep = api.compare(ids, params=7e10, tokens=2e12, devices=64)
