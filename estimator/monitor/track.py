@@ -98,6 +98,7 @@ class Run:
     def __init__(self, total_steps: int | None = None, *, flops_per_step: float | None = None, hardware=None,
                  precision: str | None = None, devices: int = 1, warmup_steps: int | None = None,
                  backend: str | Backend | None = None, device_index: int | None = None, region: str | None = None,
+                 country: str | None = None, cloud: str | None = None,
                  carbon_intensity_g_per_kwh: float | None = None, price_usd_per_device_hour: float | None = None,
                  pue: float | None = None, report_at: int | Iterable[int] | None = None,
                  report_path: str | os.PathLike | None = None, profile_path: str | os.PathLike | None = None,
@@ -131,7 +132,8 @@ class Run:
         self.device_index = setup.device_index(device_index, self._backend_choice)
         # the grid, the price and the PUE, checked now: a typo fails before the training starts
         ci, ci_src, self._price_given, self._pue_given = setup.site(region, carbon_intensity_g_per_kwh,
-                                                                     price_usd_per_device_hour, pue)
+                                                                     price_usd_per_device_hour, pue,
+                                                                     country=country, cloud=cloud)
         self.profile: HardwareProfile | None = None if hardware is None else setup.resolve_profile(hardware)
         self._hardware_how = "given" if hardware is not None else ""
         self.precision = setup.precision_choice(precision, self.profile)
@@ -536,7 +538,9 @@ def track(total_steps: int | None = None, **options: Any) -> Run:
     - ``warmup_steps``: steps to skip (default: detected with MSER);
     - ``backend``: "auto" (NVML, else CodeCarbon on the CPU, else time only), "nvml", "cpu", "none"
       or a Backend (the run closes it at the end); ``device_index``;
-    - ``region`` (ISO 3166 alpha-3) or ``carbon_intensity_g_per_kwh``; ``price_usd_per_device_hour``; ``pue``;
+    - the grid, as ``estimate`` takes it: ``country`` (ISO 3166 alpha-3) and ``region`` inside it (a region alone may
+      be a country's code, or ``usa:california``), or ``cloud`` (``provider:region``), or
+      ``carbon_intensity_g_per_kwh``; ``price_usd_per_device_hour``; ``pue``;
     - ``report_at``: step(s) at which to print the short report; ``report_path``: the JSON report,
       rewritten every energy window and at the end; ``profile_path``: write a calibrated profile
       at the end (both in a folder that exists, checked now; a profile needs power measured: not with

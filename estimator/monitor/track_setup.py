@@ -295,13 +295,18 @@ def device_index(given: int | None, backend: str | Backend = "auto") -> int | No
     return _whole("device_index", int(env_dev), B.DEVICE_INDEX)
 
 
-def grid(region: str | None, carbon_intensity_g_per_kwh: float | None) -> tuple[float, str]:
-    """(grid carbon intensity in g/kWh, its source) from a region or a given intensity."""
-    if carbon_intensity_g_per_kwh is not None and region is not None:
-        raise InputError("give region or carbon_intensity_g_per_kwh, not both")
-    if region is not None:
+def grid(region: str | None, carbon_intensity_g_per_kwh: float | None, *, country: str | None = None,
+         cloud: str | None = None) -> tuple[float, str]:
+    """(grid carbon intensity in g/kWh, its source) from a place (a country and a region in it, or a cloud region, as
+    ``estimate`` takes them: API review 2026-11-29, a region's error had asked for a country track refused) or a given
+    intensity."""
+    placed = [k for k, x in (("region", region), ("country", country), ("cloud", cloud)) if x is not None]
+    if carbon_intensity_g_per_kwh is not None and placed:
+        raise InputError(f"give {' and '.join(placed)} or carbon_intensity_g_per_kwh, not both",
+                         field=(*placed, "carbon_intensity_g_per_kwh"))
+    if placed:
         from estimator.services.api import resolve_grid
-        ci, src = resolve_grid(region=region)
+        ci, src = resolve_grid(region=region, country=country, cloud=cloud)
         return float(ci), src
     if carbon_intensity_g_per_kwh is not None:
         return float(require_number_in("carbon_intensity_g_per_kwh", carbon_intensity_g_per_kwh,
@@ -310,10 +315,11 @@ def grid(region: str | None, carbon_intensity_g_per_kwh: float | None) -> tuple[
 
 
 def site(region: str | None, carbon_intensity_g_per_kwh: float | None, price_usd_per_device_hour: float | None,
-         pue: float | None) -> tuple[float, str, float | None, float | None]:
+         pue: float | None, *, country: str | None = None,
+         cloud: str | None = None) -> tuple[float, str, float | None, float | None]:
     """(grid carbon intensity in g/kWh, its source, the price per device-hour given, the PUE given):
     the site's figures checked; a price or PUE not given is None (the profile's, once it is known)."""
-    ci, ci_src = grid(region, carbon_intensity_g_per_kwh)
+    ci, ci_src = grid(region, carbon_intensity_g_per_kwh, country=country, cloud=cloud)
     price = None if price_usd_per_device_hour is None else require_number_in(
         "price_usd_per_device_hour", price_usd_per_device_hour, B.PRICE_USD_PER_DEVICE_HOUR)
     return ci, ci_src, price, None if pue is None else require_number_in("pue", pue, B.PUE)

@@ -501,3 +501,20 @@ def test_print_report_takes_true_or_false_only():
             track(total_steps=10, backend="none", print_report=bad)
         assert exc.value.fields == ("print_report",)
     assert track(total_steps=10, backend="none", print_report=False).print_report is False
+
+
+def test_track_takes_the_grid_as_estimate_does():
+    """API review 2026-11-29: `track(region='california')` asked for "country USA and region california", and
+    `track(country='USA', …)` was refused as an unknown input; a cloud region was refused too."""
+    from estimator import estimate
+    from estimator.core.base.errors import InputError
+    ca = track(total_steps=20, backend="none", print_report=False, country="USA", region="california")
+    est = estimate(flops=1e20, country="USA", region="california")
+    assert ca.settings.carbon_intensity_g_per_kwh == pytest.approx(est.assumption("carbon_intensity_g_per_kwh").value)
+    aws = track(total_steps=20, backend="none", print_report=False, cloud="aws:us-east-1")
+    assert aws.settings.carbon_intensity_g_per_kwh == pytest.approx(
+        estimate(flops=1e20, cloud="aws:us-east-1").assumption("carbon_intensity_g_per_kwh").value)
+    assert track(total_steps=20, backend="none", print_report=False, region="FRA").settings.carbon_intensity_g_per_kwh \
+        == pytest.approx(estimate(flops=1e20, country="FRA").assumption("carbon_intensity_g_per_kwh").value)
+    with pytest.raises(InputError, match="give country or carbon_intensity_g_per_kwh, not both"):
+        track(total_steps=20, backend="none", country="FRA", carbon_intensity_g_per_kwh=50)
