@@ -668,7 +668,9 @@ def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str |
     MFU and layout (more devices than the batch keeps busy); None where it does not."""
     if half is None or half.run_seconds >= best.run_seconds:
         return None
-    return (f"fewer devices are faster at this batch: on {half.devices:,}, half these, the best layout takes "
+    # the same global batch asked for, each count's replicas rounding it to whole micro-batches (diff review 2026-11-29)
+    return (f"fewer devices are faster at this global batch (each count rounds it to whole micro-batches): on "
+            f"{half.devices:,}, half these, the best layout takes "
             f"{half.run_seconds / S_PER_DAY:,.1f} days against {best.run_seconds / S_PER_DAY:,.1f}, MFU "
             f"{half.step.mfu:.0%} against {best.step.mfu:.0%} ({core_plan.layout_words(half.layout)}), for under half "
             "the device-hours: the batch cannot keep more devices busy")

@@ -35,7 +35,7 @@ def test_a_plan_on_more_devices_than_its_batch_keeps_busy_says_fewer_are_faster(
             "json")
     assert main(["plan", *args, "--devices", "32768"]) == 0
     many = json.loads(capsys.readouterr().out)
-    (said,) = [n for n in many["notes"] if n.startswith("fewer devices are faster at this batch")]
+    (said,) = [n for n in many["notes"] if n.startswith("fewer devices are faster at this global batch")]
     assert main(["plan", *args, "--devices", "16384"]) == 0
     half = json.loads(capsys.readouterr().out)["layouts"][0]
     assert f"on 16,384, half these, the best layout takes {half['wall_clock_days']:,.1f} days against " \
