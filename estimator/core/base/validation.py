@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import sys
 from decimal import Decimal
 
 import numpy as np
@@ -45,7 +46,10 @@ def _show(value) -> str:
     if np.ndim(value) == 0:
         try:
             v = float(value)
-        except (TypeError, ValueError, OverflowError):
+        except OverflowError:  # an integer past any float: its size, not 40 of its digits (API review 2026-11-29)
+            return f"an integer of {len(str(abs(int(value)))):,} digits" if isinstance(value, numbers.Integral) \
+                else "a number too large for a float"
+        except (TypeError, ValueError):
             return repr(value)[:40]
         if math.isnan(v):
             return "NaN"
@@ -96,7 +100,7 @@ def as_number(name, value) -> float:
     try:
         return float(value)
     except (OverflowError, ValueError, TypeError):
-        raise InputError(f"{name} must be a finite number, got {repr(value)[:40]}") from None
+        raise InputError(f"{name} must be a finite number, got {_show(value)}") from None
 
 
 def _require_finite_from_zero(name, value, zero_ok: bool):
@@ -131,6 +135,9 @@ def require_fraction(name, value):
 @_names_field
 def require_in(name: str, value, bound: Bound):
     """``value`` (a number or an array) is finite, inside ``bound`` and whole if it must be."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+        # an integer past any float is out of its bound, not "not finite" (API review 2026-11-29)
+        raise InputError(f"{name} must be {bound.describe()} ({bound.source}), got {_show(value)}")
     arr = _as_array(name, value)
     if not np.isfinite(arr).all():
         raise InputError(f"{name} must be a finite number, got {_show(value)}")
@@ -148,6 +155,8 @@ def require_in(name: str, value, bound: Bound):
 @_names_field
 def require_number_in(name: str, value, bound: Bound) -> float:
     """One number inside ``bound``, as a float (``require_whole`` gives the int of a whole-number bound)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+        require_in.__wrapped__(name, value, bound)  # out of its bound, said so (not "not finite")
     x = as_number.__wrapped__(name, value)  # the undecorated checks: the outer one names the field
     require_in.__wrapped__(name, x, bound)
     return x

@@ -1,0 +1,19 @@
+"""API review 2026-11-29: `estimate(flops=1e22, devices=10**400)` read "devices must be a finite number, got
+1000000000000000000000000000000000000000": 40 of its 401 digits, and an integer is finite. It is out of its bound,
+said with the bound and its size."""
+
+import pytest
+
+from estimator import estimate
+from estimator.core.base.errors import InputError
+
+
+@pytest.mark.parametrize("kwargs, name", [({"flops": 1e22, "devices": 10 ** 400}, "devices"),
+                                          ({"flops": 10 ** 400}, "FLOPs"),
+                                          ({"flops": 1e22, "devices": -10 ** 400}, "devices")])
+def test_an_integer_past_any_float_is_refused_as_out_of_its_bound(kwargs, name):
+    with pytest.raises(InputError) as exc:
+        estimate(**kwargs)
+    text = str(exc.value)
+    assert text.startswith(f"{name} must be at least") and text.endswith("got an integer of 401 digits")
+    assert "finite" not in text
