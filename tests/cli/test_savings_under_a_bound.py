@@ -48,3 +48,18 @@ def test_a_prompt_no_split_holds_is_named_not_the_batch(capsys):
     with pytest.raises(InputError) as exc:
         inference(params=7e9, tokens=1e9, prompt_tokens=1e7)
     assert exc.value.fields[:2] == ("prompt_tokens", "tokens_per_query")
+
+
+def test_under_a_bound_the_rows_run_on_the_baselines_devices_and_meet_it(capsys):
+    """Second diff review 2026-11-29: with no devices given, the 4-bit row moved to one device kept the baseline's
+    batch of 94 and ran 44.3 ms a token past the bound's 41.5-ms steady share; and with one device given, the 8-bit
+    row was cut by memory to a batch of 39. The rows run on the baseline's devices now."""
+    for extra in ((), ("--devices", "1", "--bits", "4")):
+        d = _json(capsys, "inference", "--model", "llama-3.1-70b", "--tokens", "1e9", "--tpot-ms", "60", *extra)
+        rows = {t["technique"]: t for t in d["techniques"]}
+        base = rows.pop("baseline")
+        answered = rows.pop("as-answered", None)
+        assert {(t["devices"], t["batch_size"]) for t in rows.values()} == {(base["devices"], base["batch_size"])}
+        assert all(t["seconds_per_output_token"] <= base["seconds_per_output_token"] for t in rows.values())
+        if extra:  # the answer itself, on the one device given, is its own row
+            assert answered["devices"] == 1 and answered["batch_size"] != base["batch_size"]
