@@ -13,7 +13,7 @@ from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training import plan as core_plan
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, is_tight
-from estimator.core.training.plan import ROOMY_WITHIN, VP_CHOICES
+from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_CHOICES
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import dump_json
@@ -74,8 +74,8 @@ def table_text(report: plan_service.PlanReport) -> str:
                f"within {ROOMY_WITHIN - 1:.0%} of its time ({r.considered:,} layouts considered; "
                f"{r.timed:,} step "
                f"times, each interleaving of those that fit ({', '.join(map(str, VP_CHOICES[:-1]))} or {VP_CHOICES[-1]} "
-               "chunks a stage, each chunk "
-               "a layer or more)); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
+               "chunks a stage, the busiest chunk within "
+               f"{ADDED_STAGE_BALANCE - 1:.0%} of the average)); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
                "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each (estimate's --pp p "
                f"--vp v); GB/dev marked *: above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, tight")
     out.append("")

@@ -457,7 +457,7 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
                                                  f"replicas, at most {plan_core.BATCH_GROWTH_MAX:g}x, and said)"),
              *(cli_only(i) for i in (
                  TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
-                 PP.but(help="fix the pipeline stages (default: the planner tries powers of two, and a device count's odd divisors that split the layers nearly evenly)"),
+                 PP.but(help="fix the pipeline stages (default: the planner tries powers of two, and a device count's other divisors up to 64 that split the layers nearly evenly)"),
                  CP.but(help="fix the context-parallel degree (default: the planner tries it for sequences of 8,192+)"),
                  EP.but(help="fix the expert-parallel degree (default: the planner tries divisors of the experts)"),
                  ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),

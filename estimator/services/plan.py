@@ -576,6 +576,12 @@ def batch_rounded_note(asked_tokens: float, whose: str, layout: Layout) -> str |
 ATTENTION_SAID_ABOVE = 0.25
 
 
+def left_out_words(share: float) -> str:
+    """A share as a whole percent, never rounded up to all of it ("over 99%" past 0.99: second diff review 2026-11-29,
+    327× had read "leaves 100% … out")."""
+    return "over 99%" if share > 0.99 else f"{share:.0%}"
+
+
 def attention_left_out_note(shape: ModelShape, seq_len: int, params_counted: float | None = None) -> str | None:
     """Where the time falls back to the fitted utilisation of 6·N·D and the attention at ``seq_len`` adds
     ``ATTENTION_SAID_ABOVE`` or more to the model's FLOPs: said, with the factor (researcher review 2026-11-29: a
@@ -587,7 +593,8 @@ def attention_left_out_note(shape: ModelShape, seq_len: int, params_counted: flo
         return None
     # the share left out, said as it is (diff review 2026-11-29: "most" at 1.59×, 37%)
     return (f"attention at sequence {seq_len:,}: the model's FLOPs are {gfmt(ratio, 3)}× the 6·N·D the fitted "
-            f"utilisation times, so its time leaves {1 - 1 / ratio:.0%} of the run's work out; give a layout that fits, "
+            f"utilisation times, so its time leaves {left_out_words(1 - 1 / ratio)} of the run's work out; give a layout "
+            "that fits, "
             "or more devices, for the step model's time")
 
 
@@ -1320,6 +1327,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
         if (bigger := larger_batch_note(found.best, larger.best)) is not None:
             notes.append(bigger)
+    if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
+        notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
     if target is None and found.best is not None and n_devices >= 2:
         # more devices than the batch keeps busy (researcher review 2026-11-29: Llama 3.1 70B at 8,192 tokens read 26.5
         # days on 32,768 H100s for $140M, 23.7 days on 16,384 for $64M, with no word of it)

@@ -141,7 +141,8 @@ def test_the_plan_table_marks_tight_layouts_and_its_json_says_which(cli):
     row5 = next(line for line in out.splitlines() if line.startswith(" 5  "))
     assert "TP4 PP1 DP256, ZeRO-2, mb 4" in row5 and " 85.0* " in row5
     row10 = next(line for line in out.splitlines() if line.startswith("10  "))
-    assert " 76.6 " in row10 and " 1,008 " in row10  # tokens/s whole, as the rows above it (1,149 … 1,010)
+    assert " 46.8 " in row10 and " 1,003 " in row10  # tokens/s whole, as the rows above it (an unevenly interleaved
+    # layout, 76.6 GB at 1,008, left the list when interleaving was held to even chunks, 2026-11-29)
     layouts = json.loads(cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
                              "--devices", "1024", "--format", "json").out)["layouts"]
     assert [x["memory_tight"] for x in layouts] == [x["memory_per_device_gb"] > 0.9 * 85.52 for x in layouts]
