@@ -37,7 +37,7 @@ _EXPORTS = {
     "inference": "estimator.services.serving:inference_report",
     "track": "estimator.monitor.track:track",
     "load_profile": "estimator.services.public:load_profile",
-    "profiles": "estimator.io.datafiles:default_profiles",
+    "profiles": "estimator.services.public:profiles",
     "profile_from_dict": "estimator.core.hardware.reader:profile_from_dict",
     "sweep": "estimator.core.training.sweep:sweep",
     "Scenario": "estimator.core.workload.scenario:Scenario",
@@ -106,10 +106,9 @@ if TYPE_CHECKING:  # what type checkers and editors see
         transformer_count,
     )
     from estimator.core.workload.scenario import Scenario  # noqa: F401
-    from estimator.io.datafiles import default_profiles as profiles  # noqa: F401
     from estimator.monitor.track import Run, track  # noqa: F401
     from estimator.services.api import CompareReport, Result  # noqa: F401
     from estimator.services.plan import PlanReport, plan  # noqa: F401
-    from estimator.services.public import compare, estimate, load_profile, run  # noqa: F401
+    from estimator.services.public import compare, estimate, load_profile, profiles, run  # noqa: F401
     from estimator.services.serving import InferenceReport  # noqa: F401
     from estimator.services.serving import inference_report as inference  # noqa: F401

@@ -30,6 +30,13 @@ def load_profile(hardware: str | Path | HardwareProfile) -> HardwareProfile:
     return copy.deepcopy(default_profiles().get(hardware))
 
 
+def profiles():
+    """The bundled hardware profiles (``ProfileSet``: ``.profiles`` by id, ``.get(id or name or file)``), a copy of
+    the cached set: a script that changes one changes no later estimate (second diff review 2026-11-29: ten times the
+    H100's peaks through ``estimator.profiles()`` had changed every later call)."""
+    return copy.deepcopy(default_profiles())
+
+
 def estimate(scenario: Scenario | None = None, profile: str | Path | HardwareProfile | None = None, /,
              **inputs) -> Estimate:
     """One training run's estimate, either from the CLI's inputs by name (``estimate(flops=1e23,
