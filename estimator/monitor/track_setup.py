@@ -300,13 +300,11 @@ def grid(region: str | None, carbon_intensity_g_per_kwh: float | None, *, countr
     """(grid carbon intensity in g/kWh, its source) from a place (a country and a region in it, or a cloud region, as
     ``estimate`` takes them: API review 2026-11-29, a region's error had asked for a country track refused) or a given
     intensity."""
-    placed = [k for k, x in (("region", region), ("country", country), ("cloud", cloud)) if x is not None]
-    if carbon_intensity_g_per_kwh is not None and placed:
-        raise InputError(f"give {' and '.join(placed)} or carbon_intensity_g_per_kwh, not both",
-                         field=(*placed, "carbon_intensity_g_per_kwh"))
-    if placed:
+    # as estimate resolves it (the one home, services.grid): a site's own intensity beside its place (the intensity
+    # wins), a cloud region alone (second diff review 2026-11-29: country="DEU" with 380 g had been refused here)
+    if any(x is not None for x in (region, country, cloud)):
         from estimator.services.api import resolve_grid
-        ci, src = resolve_grid(region=region, country=country, cloud=cloud)
+        ci, src = resolve_grid(carbon_intensity_g_per_kwh, region=region, cloud=cloud, country=country)
         return float(ci), src
     if carbon_intensity_g_per_kwh is not None:
         return float(require_number_in("carbon_intensity_g_per_kwh", carbon_intensity_g_per_kwh,

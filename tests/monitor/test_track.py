@@ -146,7 +146,7 @@ def test_misuse_and_bad_arguments_are_input_errors():
     for kwargs, match in [({"total_steps": 0}, "total_steps"), ({"total_steps": 2.5}, "whole"),
                           ({"flops_per_step": -1}, "flops_per_step"), ({"devices": 0}, "devices"),
                           ({"report_at": "x"}, "report_at"), ({"backend": "gpu"}, "backend"),
-                          ({"region": "FRA", "carbon_intensity_g_per_kwh": 50}, "not both"),
+                          ({"cloud": "aws:us-east-1", "carbon_intensity_g_per_kwh": 50}, "more than once"),
                           ({"hardware": "no-such-gpu"}, "unknown hardware"), ({"energy_window_s": 0.1}, "energy_window_s"),
                           ({"hardware": "cpu-server-2s-epyc", "precision": "fp8"}, "no peak"),
                           ({"precision": "abc"}, "precision must be one of"),

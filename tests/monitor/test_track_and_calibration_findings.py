@@ -516,5 +516,8 @@ def test_track_takes_the_grid_as_estimate_does():
         estimate(flops=1e20, cloud="aws:us-east-1").assumption("carbon_intensity_g_per_kwh").value)
     assert track(total_steps=20, backend="none", print_report=False, region="FRA").settings.carbon_intensity_g_per_kwh \
         == pytest.approx(estimate(flops=1e20, country="FRA").assumption("carbon_intensity_g_per_kwh").value)
-    with pytest.raises(InputError, match="give country or carbon_intensity_g_per_kwh, not both"):
-        track(total_steps=20, backend="none", country="FRA", carbon_intensity_g_per_kwh=50)
+    # a site's own intensity beside its country, as estimate takes it (docs/how-to/choose-the-grid.md): the intensity
+    site = track(total_steps=20, backend="none", print_report=False, country="DEU", carbon_intensity_g_per_kwh=380)
+    assert site.settings.carbon_intensity_g_per_kwh == 380.0
+    with pytest.raises(InputError, match="grid intensity given more than once"):
+        track(total_steps=20, backend="none", cloud="aws:us-east-1", carbon_intensity_g_per_kwh=50)
