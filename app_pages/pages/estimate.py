@@ -149,17 +149,21 @@ def brain_time(years: float) -> str:
     return f"≈ {hz.years_or_duration(years)}"
 
 
-EQUIVALENTS = (("brain_years", f"years of a {gfmt(BRAIN_POWER_W)} W brain"), ("car_km", "car-km"),
-               ("household_years", "US household-years"))
+# (a count of years said as its duration under one, as the CLI says it: second diff review 2026-11-29)
+EQUIVALENTS = (("brain_years", f"of a {gfmt(BRAIN_POWER_W)} W brain"), ("car_km", "car-km"),
+               ("household_years", "of a US household's electricity"))
 # What an equivalent is computed from (``Equivalent.of``), as the line names it.
 EQUIVALENT_OF = {"energy_kwh": "Energy", "co2e_kg": "CO₂e"}
 
 
 def equivalents_line(est) -> str:
-    """'Energy equal to ≈ 1.2 k years of a 20 W brain · 3 US household-years; CO₂e equal to ≈ 5 car-km':
-    each equivalent under the figure it is computed from (sources in the line's tooltip)."""
+    """'Energy equal to ≈ 5,820 years of a 20 W brain · 95.3 years of a US household's electricity; CO₂e equal to ≈ 1.95
+    million car-km': each equivalent under the figure it is computed from (sources in the line's tooltip)."""
     eq = {e.key: e for e in est.equivalents}
-    return "; ".join(f"{name} equal to ≈ " + " · ".join(f"{hz.count(eq[key].value)} {text}" for key, text in EQUIVALENTS
+
+    def said(e, text: str) -> str:
+        return f"{hz.years_or_duration(e.value)} {text}" if e.unit == "years" else f"{hz.count(e.value)} {text}"
+    return "; ".join(f"{name} equal to ≈ " + " · ".join(said(eq[key], text) for key, text in EQUIVALENTS
                                                          if eq[key].of == of)
                      for of, name in EQUIVALENT_OF.items() if any(eq[key].of == of for key, _ in EQUIVALENTS))
 

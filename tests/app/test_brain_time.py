@@ -19,3 +19,13 @@ def test_the_command_line_says_the_brains_time_as_the_app_does(cli):
     md = cli("estimate", "--preset", "resnet50-imagenet", "--format", "markdown").out
     assert "| time on a 20 W human brain's energy | 2.86 days |" in md
     assert "  5,820 years of a 20 W human brain's energy  [" in cli("estimate", "--preset", "lambda-gpt3-v100").out
+
+
+def test_the_apps_equivalents_line_says_durations_as_the_cli_does():
+    """Second diff review 2026-11-29: the app's equivalents line still read "≈ 0.00783 years of a 20 W brain · 0.000128
+    US household-years" for ResNet-50."""
+    from app_pages.pages.estimate import equivalents_line
+    from estimator import run
+    line = equivalents_line(run(preset_id="resnet50-imagenet").estimate)
+    assert line.startswith("Energy equal to ≈ 2.86 days of a 20 W brain · 1.12 hours of a US household's electricity")
+    assert "years" not in line
