@@ -142,8 +142,8 @@ def compare_caveats(results) -> list[str]:
                    "have no published runs and take the centre chosen for such devices, with a range calibrated on "
                    f"families held out whole; {others} take their family's fit to its own runs ({figures} of the "
                    "peak), so their order across the two kinds rests on that difference, not on a measured "
-                   "throughput; a catalog model or a shape is timed by the step model alike on each device that can "
-                   "hold it")
+                   "throughput; a catalog model or a shape is timed by the step model alike on each device it covers "
+                   "that can hold it")
     return out
 
 

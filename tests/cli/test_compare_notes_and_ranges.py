@@ -169,7 +169,7 @@ def test_the_utilisation_caveat_leaves_out_a_presets_figure():
         "for such devices, with a range calibrated on families held out whole; the others, but v100-sxm2 "
         "(utilisation not from a fit), take their family's fit to its own runs (h100-sxm 0.216 of the peak), so their "
         "order across the two kinds rests on that difference, not on a measured throughput; a catalog model or a "
-        "shape is timed by the step model alike on each device that can hold it"]
+        "shape is timed by the step model alike on each device it covers that can hold it"]
 
 
 # --- 3. reference points: not "the chip alone", "× 8" not "8 of it" -------------------------------------------
@@ -251,5 +251,5 @@ def test_the_in_kind_note_over_every_profile_is_whole_on_the_compare_page():
     ids = [p for p, prof in default_profiles().profiles.items() if not prof.reference_point]
     rep = api.compare(ids, params=7e10, tokens=2e12, devices=64)
     note = next(n for n in compare_caveats(rep.results) if n.startswith("utilisation differs in kind"))
-    assert len(f"Note: {note}.") <= 600 and note.endswith("on each device that can hold it")
+    assert len(f"Note: {note}.") <= 600 and note.endswith("on each device it covers that can hold it")
     assert note.count(" of the peak") == 1 and ", …" in note
