@@ -82,7 +82,7 @@ def test_the_plan_says_beside_its_ranges_that_they_are_a_tuned_stacks():
     report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
     whole = plan_service.whole_run_note(report.whole_run_fit)
     (box,) = [i.value.replace("\\", "") for i in at.info if "tuned stack" in i.value]
-    assert box.startswith(whole[:1].upper() + whole[1:]) and "published whole runs took longer" in box
+    assert box.startswith(whole[:1].upper() + whole[1:]) and "of published whole runs" in box and "Phi-3's three" in box
     assert not [x for x in at.caption if x.value.replace("\\", "") == whole]
 
 

@@ -140,14 +140,14 @@ def test_the_whole_runs_step_path_figures_are_the_ones_the_range_meaning_quotes(
                    ("llama-3-70b", 0.69, False), ("llama-3.1-8b", 0.42, False), ("llama-3.1-70b", 0.63, False)}
     phi = [r["ratio"] for r in rows if r["model"].startswith("phi-3")]
     assert round(1 / max(phi), 1) == 1.6 and round(1 / min(phi), 1) == 2.2
-    assert "Phi-3's three, on their published 512 GPUs, 1.6–2.2× its time" in range_meaning(0.8, stepped=True)
+    assert "Phi-3's three, on their published 512 GPUs, took 1.6–2.2× its time" in range_meaning(0.8, stepped=True)
     # the naive baseline beside, in the same run: the flat rule is closer on them
     rule = [r["rule_ratio"] for r in rows if r["model"].startswith("phi-3")]
     assert round(1 / max(rule), 1) == 1.2 and round(1 / min(rule), 1) == 1.4
     # Meta's device counts are not published: the ratios move with the count assumed, from 1,024 to 8,192
     sens = W.sensitivity()
     assert (round(min(x[0] for x in sens.values()), 2), round(max(x[0] for x in sens.values()), 2)) == (0.37, 0.81)
-    assert (round(min(x[-1] for x in sens.values()), 2), round(max(x[-1] for x in sens.values()), 2)) == (0.87, 1.55)
+    assert (round(min(x[-1] for x in sens.values()), 2), round(max(x[-1] for x in sens.values()), 2)) == (0.87, 1.56)  # 1.55 before interleaving was held to even chunks
 
 
 def test_the_ttft_under_load_try_at_the_measured_rate_agrees_with_the_fits_check():

@@ -19,7 +19,7 @@ def test_the_range_holds_few_whole_runs_and_the_meaning_says_so():
     assert d["in_step_fit"]["runs"] == 2 and {r["run_id"] for r in d["rows"] if r["in_step_fit"]} == {"l31-405b", "dsv3"}
     assert d["devices_published"]["runs"] + d["devices_assumed"]["runs"] == s["runs"]
     meaning = range_meaning(0.8, stepped=True)
-    assert "Phi-3's three, on their published 512 GPUs, 1.6–2.2× its time, outside its 80% range" in meaning
+    assert "Phi-3's three, on their published 512 GPUs, took 1.6–2.2× its time, outside its 80% range" in meaning
     assert "`python -m estimator validate`" in meaning
 
 
@@ -38,7 +38,7 @@ def test_the_whole_run_words_are_the_checks_figures():
 
     def span(xs):
         return f"{min(xs):.1f}–{max(xs):.1f}×"
-    assert f"Phi-3's three, on their published 512 GPUs, {span([1 / r['ratio'] for r in phi])} its time" \
+    assert f"Phi-3's three, on their published 512 GPUs, took {span([1 / r['ratio'] for r in phi])} its time" \
         in WHOLE_RUN_LONGER
     assert f"a flat 30% of peak was {span([1 / r['rule_ratio'] for r in phi])} off" in WHOLE_RUN_LONGER
     assert f"Meta's seven, their GPU counts unpublished, {span([1 / r['ratio'] for r in meta])} on 2,048 assumed" \

@@ -63,9 +63,9 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 # Phi-3's, the mildest, had been quoted alone, beside "80% prediction intervals"; diff review 2026-11-29: Meta's
 # counts are assumed, so their ratios lead nothing).
 WHOLE_RUN_SOURCE = "the Phi-3, Llama 3 and 3.1 model cards, the Llama 2 paper"
-WHOLE_RUN_LONGER = (f"published whole runs took longer ({WHOLE_RUN_SOURCE}): Phi-3's three, on their published 512 "
-                    "GPUs, 1.6–2.2× its time, outside its 80% range, where a flat 30% of peak was 1.2–1.4× off; "
-                    "Meta's seven, their GPU counts unpublished, 1.2–2.4× on 2,048 assumed, 0.65–1.15× on 8,192")
+WHOLE_RUN_LONGER = (f"of published whole runs ({WHOLE_RUN_SOURCE}), Phi-3's three, on their published 512 GPUs, took "
+                    "1.6–2.2× its time, outside its 80% range, where a flat 30% of peak was 1.2–1.4× off; Meta's "
+                    "seven, their GPU counts unpublished, 1.2–2.4× on 2,048 assumed, 0.64–1.15× on 8,192")
 # what measures it: `validate`'s check of the step path against published whole runs (services/whole_runs.py), whose
 # range holds few of them (evidence audit 2026-11-29: the range had been called an 80% interval with no coverage on
 # whole runs measured; tests/services/test_whole_runs.py holds "few" to the figures)
