@@ -17,3 +17,13 @@ def test_an_integer_past_any_float_is_refused_as_out_of_its_bound(kwargs, name):
     text = str(exc.value)
     assert text.startswith(f"{name} must be at least") and text.endswith("got an integer of 401 digits")
     assert "finite" not in text
+
+
+def test_a_number_past_any_float_is_too_large_not_infinite():
+    from fractions import Fraction
+
+    from estimator.core.base.validation import as_number
+    for value, shown in ((10 ** 400, "an integer of 401 digits"), (Fraction(10 ** 400), "a number too large for a float")):
+        with pytest.raises(InputError) as exc:
+            as_number("x", value)
+        assert str(exc.value) == f"x is too large, got {shown}"

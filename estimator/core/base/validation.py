@@ -99,7 +99,9 @@ def as_number(name, value) -> float:
         raise InputError(f"{name} must be a number, got {repr(value)[:40]}")
     try:
         return float(value)
-    except (OverflowError, ValueError, TypeError):
+    except OverflowError:  # finite, but past any float (second diff review 2026-11-29: "not finite")
+        raise InputError(f"{name} is too large, got {_show(value)}") from None
+    except (ValueError, TypeError):
         raise InputError(f"{name} must be a finite number, got {_show(value)}") from None
 
 
