@@ -48,7 +48,7 @@ def _show(value) -> str:
             v = float(value)
         except OverflowError:  # an integer past any float: its size, not 40 of its digits (API review 2026-11-29)
             return f"an integer of {len(str(abs(int(value)))):,} digits" if isinstance(value, numbers.Integral) \
-                else "a number too large for a float"
+                else "a number past 1.8 × 10³⁰⁸"
         except (TypeError, ValueError):
             return repr(value)[:40]
         if math.isnan(v):
