@@ -4,6 +4,7 @@ default come from its declaration, so that a flag is declared once for every com
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from collections.abc import Iterable, Mapping
 
@@ -39,6 +40,8 @@ def count(text: str) -> int | float:
         x = float(text)
     except ValueError:
         raise _not_a_number(text, "a whole number") from None
+    if math.isinf(x) and re.fullmatch(r"\s*[+-]?\d+\s*", text):
+        return int(text)  # whole digits past any float: the core refuses it by its bound, as the API does
     return int(x) if x.is_integer() else x
 
 

@@ -27,3 +27,11 @@ def test_a_number_past_any_float_is_too_large_not_infinite():
         with pytest.raises(InputError) as exc:
             as_number("x", value)
         assert str(exc.value) == f"x is too large, got {shown}"
+
+
+def test_the_command_line_refuses_a_huge_count_as_the_api_does(cli):
+    """Second diff review 2026-11-29: the CLI read a 401-digit count as inf ("not finite"), the API as out of bound."""
+    r = cli("estimate", "--flops", "1e22", "--devices", "1" + "0" * 400)
+    assert r.code == 2 and r.err.count("\n") == 1
+    assert r.err.startswith("error: devices must be at least 1 and at most 10⁷ devices")
+    assert "got an integer of 401 digits (--devices)" in r.err
