@@ -1330,8 +1330,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
         notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
     if target is None and found.best is not None and n_devices >= 2:
-        # more devices than the batch keeps busy (researcher review 2026-11-29: Llama 3.1 70B at 8,192 tokens read 26.5
-        # days on 32,768 H100s for $140M, 23.7 days on 16,384 for $64M, with no word of it)
+        # more devices than the batch keeps busy (researcher review 2026-11-29: Llama 3.1 70B at 8,192 tokens had read
+        # 26.5 days on 32,768 H100s for $140M beside 16,384's 23.7 days, with no word of it; Llama 3.1 405B at 8,192:
+        # 118.5 days on 32,768, 106.9 on 16,384)
         if (fewer := fewer_devices_note(found.best, searched(n_devices // 2, 1).best)) is not None:
             notes.append(fewer)
     # a tuned stack's time, as `estimate` says of the step model's (researcher review 2026-11-28: the plan said nothing
