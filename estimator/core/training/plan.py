@@ -59,7 +59,7 @@ LARGE_GLOBAL_BATCH_TOKENS = 16 * 2 ** 20
 LARGE_BATCH_GAIN = 1.2
 
 # What the planner tries. Tensor parallelism in powers of two within the scale-up domain (Narayanan et al.
-# 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two, and a device count's odd divisors
+# 2021, §3.3: TP inside the NVLink server); pipeline stages in powers of two, and a device count's other divisors
 # (pipeline_choices); context parallelism for
 # sequences of 8,192 tokens or more (Llama 3 used CP 16 only at 131,072: arXiv:2407.21783 Table 4), each
 # rank keeping at least MIN_CP_TOKENS; interleaved chunks where each holds a layer; micro-batches 1-8.
@@ -519,12 +519,12 @@ class Plan:
 
 
 def pipeline_choices(devices: int) -> tuple[int, ...]:
-    """The pipeline degrees tried on ``devices``: ``PP_CHOICES``, and where the count has an odd factor, its divisors up
-    to the largest of them that are no power of two (researcher review 2026-11-29: 1,023 devices, 3 × 11 × 31, had only
+    """The pipeline degrees tried on ``devices``: ``PP_CHOICES``, and the count's divisors up to the largest of them
+    that are no power of two (6, 12, 3 …; researcher review 2026-11-29: 1,023 devices, 3 × 11 × 31, had only
     1,023 data-parallel replicas to try, which a 512-sequence batch cannot feed, and were refused, where PP 3 fits).
     Those others only where they split the layers nearly evenly (``balanced``)."""
-    odd = tuple(d for d in range(3, PP_CHOICES[-1] + 1) if not devices % d and d & (d - 1))
-    return tuple(sorted(set(PP_CHOICES) | set(odd)))
+    others = tuple(d for d in range(3, PP_CHOICES[-1] + 1) if not devices % d and d & (d - 1))
+    return tuple(sorted(set(PP_CHOICES) | set(others)))
 
 
 # The step and the memory count a pipeline's average chunk (``uneven_stages_note`` says where the busiest holds a layer
