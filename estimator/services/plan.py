@@ -1122,7 +1122,15 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
         raise InputError(f"a plan times layouts on {profile.name} at {', '.join(covered)}, not {precision}",
                          field="precision")
-    hw = step_hardware(profile, devices=devices)
+    # a deadline or budget on a device whose profile states no links: one device needs none, so the search tries one
+    # alone and says why no more (researcher review 2026-11-29: a 125M model's 30-day deadline on an A10G was refused)
+    links_missing = None
+    try:
+        hw = step_hardware(profile, devices=devices)
+    except InputError as e:
+        if devices is not None or e.field == "memory bandwidth":
+            raise
+        links_missing, hw = e, step_hardware(profile, devices=1)
     given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
                                                     activation_recompute=activation_recompute,
                                                     attention_kernel=attention_kernel, seq_len=seq_len).items()
@@ -1186,8 +1194,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                                                      "electricity_usd_per_kwh"))
 
         server = min(hw.scale_up_devices, SERVER_DEVICES)
-        ladder = core_plan.device_ladder(hw.scale_up_devices if hw.scale_up_devices <= 64 else SERVER_DEVICES,
-                                         server, int(B.DEVICES.high))
+        # one device and the powers of two below a server first (researcher review 2026-11-29: a 125M model's 30-day
+        # deadline had answered 8 H100s, one taking 3 hours: clouds rent one GPU), then whole servers; one device alone
+        # where the profile states no links
+        ladder = [1] if links_missing is not None else (
+            [k for k in SUB_SERVER_COUNTS if k < server]
+            + core_plan.device_ladder(hw.scale_up_devices if hw.scale_up_devices <= 64 else SERVER_DEVICES, server,
+                                      int(B.DEVICES.high)))
         deadline_s = target_value * S_PER_DAY if target == "deadline" else None
 
         def meets(row) -> bool:
@@ -1225,7 +1238,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             # H100s answered a 90-day deadline the ladder's 1,792 missed, where 1,872 meet it), at most REFINE_COUNTS
             # of them; none below the ladder's first count, which starts at the device's scale-up domain
             before = max((k for k in ladder if k < first[0]), default=None)
-            gap = [] if before is None else list(range(before + server, first[0], server))
+            # whole servers above it (a count below a server, 1, 2 or 4, is followed by the first whole server)
+            gap = [] if before is None else list(range(server * (before // server + 1), first[0], server))
             step = max(1, math.ceil(len(gap) / REFINE_COUNTS))
             rows_ = sorted(rows_ + [r for r in map(one, gap[::step]) if r is not None], key=lambda r: r[0])
             return rows_, next(row for row in rows_ if meets(row)), (before, gap, step)
@@ -1246,6 +1260,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                         "run will use")
         if hit is None:
             what = "deadline" if target == "deadline" else "budget"
+            if not tried and links_missing is not None:
+                raise InputError(f"one {profile.name} holds no layout of the model; for more than one, {links_missing}",
+                                 field="hardware")
             if not tried:
                 raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) holds a layout of "
                                  "the model", field="deadline_days" if target == "deadline" else "budget_usd")
@@ -1255,6 +1272,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             else:
                 k, best, cost, _ = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
                 closest = f"the cheapest tried: {hz.money(cost)} on {hz.noun(f'{k:,}', 'device')}"
+            if links_missing is not None:
+                raise InputError(f"one {profile.name} does not meet the {what} ({closest.split(': ', 1)[1]}); for more "
+                                 f"than one, {links_missing}", field="hardware")
             raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the {what}; "
                              f"{closest}" + (f"; {larger_words}" if larger_words else ""),
                              field="deadline_days" if target == "deadline" else "budget_usd")
@@ -1267,13 +1287,19 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         # servers" of GB200 NVL72 racks)
         unit = (f"whole {server}-device servers" if hw.scale_up_devices <= server else
                 f"{server}-device steps within its {hw.scale_up_devices}-device scale-up domains")
+        below_server = [k for k in ladder if k < server]
+        if links_missing is not None:
+            unit = "one device alone: its profile states no links for more"
+        elif below_server:
+            unit = f"{', '.join(f'{k:,}' for k in below_server)} devices, then {unit}"
         # the counts tried, of the ladder's (diff review 2026-11-29: a deadline's search stops where the counts above
         # change no answer, and the note had said all 76 of a ladder were tried where 29 were)
         upto = reached.get(gbt, len(ladder))
         tried_words = (f"{len(ladder):,} counts of a ladder tried in order" if upto == len(ladder) else
                        f"{upto:,} of a ladder's {len(ladder):,} counts tried in order, to the first that meets it at "
                        f"its {core_plan.LEVEL:.0%} range's top")
-        notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} ({unit}: {tried_words}{then})")
+        notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} ({unit}"
+                     + (")" if links_missing is not None else f": {tried_words}{then})"))
         if larger_words:
             notes.append(larger_words)
         # fewer devices whose fastest layout, above 90% of the memory, meets the target where the one with room
@@ -1438,6 +1464,9 @@ CENTRE_ONLY = " is met at the centre, not across the"
 # the devices of a server the deadline's and budget's searches count in: an HGX/DGX server's GPUs; a smaller
 # scale-up domain (a PCIe pair) counts in its own size, a larger one (NVL72) in eights (a design choice)
 SERVER_DEVICES = HGX_SERVER_DEVICES
+# the counts below a server a deadline's or budget's search tries first: one GPU and the powers of two below eight, the
+# sizes clouds rent (AWS p5.4xlarge: 1 H100; Google Cloud a3-highgpu-1g/2g/4g: 1, 2, 4 H100s) (a design choice)
+SUB_SERVER_COUNTS = (1, 2, 4)
 # whole-server counts tried at most between the ladder's last miss and its first hit (a deadline's or budget's
 # fewest devices): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a search,
 # ~15 ms on this project's CI machine)

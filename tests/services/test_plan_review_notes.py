@@ -169,10 +169,10 @@ def test_a_deadlines_device_count_on_a_rack_scale_domain_is_said_in_its_steps_no
     from estimator.services.plan import plan
     rack = plan(model="llama-3.1-70b", tokens=1e12, hardware="gb200", deadline_days=30)
     (said,) = [n for n in rack.notes if n.startswith("the fewest devices tried that meet the deadline")]
-    assert "(8-device steps within its 72-device scale-up domains: " in said and "server" not in said
+    assert "(1, 2, 4 devices, then 8-device steps within its 72-device scale-up domains: " in said and "server" not in said
     hgx = plan(model="llama-3.1-70b", tokens=1e12, hardware="h100-sxm", deadline_days=30)
     (said,) = [n for n in hgx.notes if n.startswith("the fewest devices tried that meet the deadline")]
-    assert "(whole 8-device servers: " in said
+    assert "(1, 2, 4 devices, then whole 8-device servers: " in said
 
 
 def test_a_plan_gives_the_flops_alone_time_beside_its_best():
