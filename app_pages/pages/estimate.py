@@ -15,7 +15,7 @@ from estimator.core.base.interval import EXACT, STATED, range_meaning
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint.equivalents import BRAIN_POWER_W
 from estimator.core.training.fit_caveats import UnlikeHeldOut
-from estimator.core.training.memory import capacity_text
+from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
 from estimator.report import explain, export
 from estimator.report import humanize as hz
@@ -219,7 +219,7 @@ def memory_caveat(est) -> None:
     # against 34.36 GB, not 3,080 against 34.4)
     as_set = f" as set ({m.strategy.describe()})" if hold else ""  # in a frame, one line: without it, as `hold`
     said = (f"Memory: {who} not hold this run{as_set}, {memory_gb(m.per_device.total_gb)} GB per device against "
-            f"{capacity_text(m.capacity_gb)} GB{hold}.")
+            f"{capacity_gb_text(m.capacity_gb)}{hold}.")
     st.container(key=style.LECTURE_CAVEAT_KEY).caption(c.md_escape(said, limit=300))
 
 
@@ -283,7 +283,7 @@ def memory_tab(est) -> None:
         return
     # the rule has no legend entry of its own (browser audit): the caption names it, as its label does
     st.caption(c.md_escape(f"{export.memory_line(est)}. The dashed line is the device's memory, "
-                           f"{gfmt(m.capacity_gb)} GB.", limit=450))
+                           f"{capacity_gb_text(m.capacity_gb)}.", limit=450))
     charts.render_templated(charts.memory_layers, charts.memory_frame(m), grows=True)
 
 

@@ -28,8 +28,8 @@ from app_pages.ui.axis_labels import (  # noqa: F401 (re-exported)
     pow10_labels,  # noqa: F401
 )
 from estimator.core.base.interval import LEVEL
-from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.utilization_model import RULE_UTILIZATION
+from estimator.core.training.memory import capacity_gb_text
 
 LOG = alt.Scale(type="log")
 
@@ -340,7 +340,7 @@ def memory_frame(memory) -> pd.DataFrame:
     return pd.DataFrame({"kind": ["part"] * n + ["capacity"], "part": [*names, None],
                          "gb": [*(b[k] for k in parts), memory.capacity_gb], "row": "per device",
                          "order": range(n + 1), "leftwards": [False] * n + [leftwards],
-                         "label": [*names, f"device memory {gfmt(memory.capacity_gb)} GB"]})
+                         "label": [*names, f"device memory {capacity_gb_text(memory.capacity_gb)}"]})
 
 
 # The device's memory: a dark dashed rule, labelled above the bar (browser audit: a thin red rule at 34 GB

@@ -125,9 +125,9 @@ def memory_line(est: Estimate) -> str | None:
     m = est.memory
     if m is None:
         return None
-    from estimator.core.training.memory import DEFAULTS_VERDICT_WORDS, capacity_text, gb
+    from estimator.core.training.memory import DEFAULTS_VERDICT_WORDS, capacity_gb_text, gb
     b = m.per_device
-    return (f"{gb(b.total_gb)} GB per device of {capacity_text(m.capacity_gb)} GB (weights {gb(b.weights_gb)}, gradients "
+    return (f"{gb(b.total_gb)} GB per device of {capacity_gb_text(m.capacity_gb)} (weights {gb(b.weights_gb)}, gradients "
             f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}"
             + (f", ZeRO-3's gathered layer {gb(b.gathered_gb)}" if b.gathered_gb else "") + "; "
             f"{m.strategy.describe()}): "

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER, WHOLE_RUN_SOURCE
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
-from estimator.core.training.memory import capacity_text
+from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
 from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
 from estimator.core.training.words import unfitted_precision_note
@@ -400,7 +400,7 @@ def unfit_sentence(est: Estimate) -> str:
     if m is None or m.fits or any(UNRECORDED_SPLIT.match(n) for n in est.notes):
         return ""
     figures = (f"{latex_escape(memory_gb(m.per_device.total_gb))}~GB a device against "
-               f"{latex_escape(capacity_text(m.capacity_gb))}~GB")
+               f"{capacity_gb_text(m.capacity_gb, '~')}")
     if no_layout_fits(est):
         # no layout was set: the planner found none that fits (researcher review 2026-11-28: "As set" where the user set
         # nothing, and the fewest devices the table's note gives left out)

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.hardware.profile import alone_words
 from estimator.core.training.estimate import Estimate
-from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_text, gb
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, gb
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
@@ -417,4 +417,4 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
     return (f" Training {'needs' if measured else 'would need'} {latex_escape(gb(m.per_device.total_gb))}~GB per "
             "device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "
-            f"{latex_escape(capacity_text(m.capacity_gb))}~GB of device memory{fit}.")
+            f"{capacity_gb_text(m.capacity_gb, '~')} of device memory{fit}.")

@@ -479,7 +479,7 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
     if vp == 1 and p * BUBBLE_VP <= shape.layers and m % p == 0:
         chunks = replace(lay, vp=BUBBLE_VP)
         need = memory_gb(chunks) if memory_gb is not None else None
-        over = (f", but {mem.gb(need)} GB a device of {mem.capacity_text(capacity_gb)} GB: it fits only with less memory "
+        over = (f", but {mem.gb(need)} GB a device of {mem.capacity_gb_text(capacity_gb)}: it fits only with less memory "
                 "elsewhere, recomputation or more sharding" if need is not None and need > capacity_gb else "")
         fixes.append(f"interleaved stages (vp {BUBBLE_VP}: the bubble ÷ {BUBBLE_VP}, MFU "
                      f"{step_time(shape, chunks, hardware, params).mfu:.1%}{over})")
@@ -626,7 +626,7 @@ def tight_plan_note(rows: tuple, capacity_gb: float) -> str | None:
                f"{mem.gb(roomy[1].planned.memory.total_gb)} GB, "
                f"{roomy[1].planned.run_seconds / rows[0].planned.run_seconds - 1:.1%} slower")
     return (f"memory: the best layout is tight, {mem.gb(gb)} GB a device, {gb / capacity_gb:.0%} of "
-            f"{mem.capacity_text(capacity_gb)} GB: {mem.TIGHT_WORDS}; {instead}")
+            f"{mem.capacity_gb_text(capacity_gb)}: {mem.TIGHT_WORDS}; {instead}")
 
 
 def roomy_first_note(rows: tuple, capacity_gb: float) -> str | None:
@@ -642,7 +642,7 @@ def roomy_first_note(rows: tuple, capacity_gb: float) -> str | None:
     return (f"memory: the best layout keeps room ({mem.gb(rows[0].planned.memory.total_gb)} GB a device); #{i}, "
             f"{core_plan.layout_words(r.planned.layout)}, is {1 - r.planned.run_seconds / rows[0].planned.run_seconds:.1%} "
             f"faster at {mem.gb(r.planned.memory.total_gb)} GB, {r.planned.memory.total_gb / capacity_gb:.1%} of "
-            f"{mem.capacity_text(capacity_gb)} GB: {mem.TIGHT_WORDS}; a layout with room leads one within "
+            f"{mem.capacity_gb_text(capacity_gb)}: {mem.TIGHT_WORDS}; a layout with room leads one within "
             f"{core_plan.ROOMY_WITHIN - 1:.0%} of its time")
 
 
@@ -869,7 +869,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # what does not fit (researcher review 2026-11-28: `--zero 1` alone read "TP 1 × PP 1 … as given")
             alone = ("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give tensor "
                      "and pipeline parallelism to split the model), and it " if zero_alone else "the layout given ")
-            notes += (f"{alone}{DOES_NOT_FIT_WORDS}{mem.gb(gb)} GB a device of {mem.capacity_text(capacity)} GB): "
+            notes += (f"{alone}{DOES_NOT_FIT_WORDS}{mem.gb(gb)} GB a device of {mem.capacity_gb_text(capacity)}): "
                       f"{timed}{instead}",)
         return StepSetup(run=run, notes=notes)
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},

@@ -37,7 +37,7 @@ def test_lecture_mode_says_when_the_run_does_not_fit_as_set():
     # as set, and how, in the CLI's figures (lecturer review 2026-11-29: "1,000 devices do not hold this run … 104 or
     # more would" read as a contradiction)
     assert said == ["Memory: 64 devices do not hold this run as set (no ZeRO sharding, no activation recomputation), "
-                    "2,883 GB per device against 85.9 GB; 36 or more devices would hold it with ZeRO-3, full "
+                    "2,883 GB per device against 85.9 GB (80 GiB); 36 or more devices would hold it with ZeRO-3, full "
                     "recomputation, tensor parallel 4."]
     # with full recomputation: without it, 82.7 GB of activations and a 7.2 GB layer gathered whole pass 85.9 GB
     fits = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "2048",

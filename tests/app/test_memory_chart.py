@@ -23,8 +23,8 @@ def test_the_rule_is_dark_dashed_and_labelled_apart_from_the_bars_colours():
     assert {t["align"] for t in texts} == {"left", "right"}
     df = charts.memory_frame(m)
     cap = df[df.kind == "capacity"].iloc[0]
-    assert cap.label == "device memory 34.36 GB" and not cap.leftwards  # far left of a 3,075 GB bar: reads rightwards
-    assert "device memory 34.36 GB" in json.dumps(spec, ensure_ascii=False)
+    assert cap.label == "device memory 34.36 GB (32 GiB)" and not cap.leftwards  # far left of a 3,075 GB bar: reads rightwards
+    assert "device memory 34.36 GB (32 GiB)" in json.dumps(spec, ensure_ascii=False)
 
 
 def test_a_rule_in_the_right_half_labels_leftwards():

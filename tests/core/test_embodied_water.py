@@ -224,7 +224,7 @@ def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     specs = [_json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert any("GB per device" in _json.dumps(s, ensure_ascii=False) for s in specs)
     # the rule has no legend entry: the caption names it (browser audit)
-    assert any("The dashed line is the device's memory, 34.36 GB." in x.value.replace("\\", "") for x in at.caption)
+    assert any("The dashed line is the device's memory, 34.36 GB (32 GiB)." in x.value.replace("\\", "") for x in at.caption)
     off = shared_page("estimate", {"preset": "lambda-gpt3-v100", "embodied": "false"})
     assert {m.label: m.value for m in off.metric}["Embodied CO₂e"] == "off"
 

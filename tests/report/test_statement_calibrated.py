@@ -117,7 +117,7 @@ def test_a_published_runs_memory_is_of_the_settings_assumed_not_of_the_run(prese
     assert not r.estimate.memory.fits
     assert any(UNRECORDED_SPLIT.match(n) for n in r.estimate.notes)  # api.run's note on the table, matched here
     assert "The scenario follows the published run" in st.tex
-    assert "Training would need" not in st.tex and "does not fit" not in st.tex and "GB of device memory" not in st.tex
+    assert "Training would need" not in st.tex and "does not fit" not in st.tex and "of device memory" not in st.tex
 
 
 def test_the_gpt3_memory_sentence():
@@ -127,7 +127,7 @@ def test_the_gpt3_memory_sentence():
     # the output layer's; the fewest devices with ZeRO-3's gathered layer (96 on two pipeline stages before it was
     # counted) (test_preset_shapes.py)
     assert (" Training would need 3,076~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
-            "activations~\\cite{korthikanti2022reducing} with the attention scores stored against 34.36~GB "
+            "activations~\\cite{korthikanti2022reducing} with the attention scores stored against 34.36~GB (32~GiB) "
             "of device memory, which would not fit with no ZeRO sharding, no activation recomputation; the fewest "
             "devices that hold it are 104 with ZeRO-3, full recomputation, tensor parallel 4.") in st.tex
 
@@ -180,18 +180,18 @@ def test_training_memory_is_rounded_as_the_table():
     3,076 GB again (the 2020 run's kernels stored the scores, test_preset_shapes.py), a four-digit figure rounded
     alike."""
     r, st = _statement(preset_id="gpt3-175b", devices=8)  # a scenario: its memory stated
-    assert memory_line(r.estimate).startswith("3,076 GB per device of 34.36 GB")
-    assert "Training would need 3,076~GB per device for weights" in st.tex and "against 34.36~GB of device memory" in st.tex
+    assert memory_line(r.estimate).startswith("3,076 GB per device of 34.36 GB (32 GiB) (weights")
+    assert "Training would need 3,076~GB per device for weights" in st.tex and "against 34.36~GB (32~GiB) of device memory" in st.tex
 
 
 def test_the_memory_capacity_and_an_assumed_shape_are_as_the_table_says():
     r, st = _statement(preset_id="t5-11b", devices=8)  # a scenario: its memory stated
-    assert "of 34.36 GB" in memory_line(r.estimate) and "assumed, the catalog's model nearest" in r.estimate.memory.how
+    assert "of 34.36 GB (32 GiB)" in memory_line(r.estimate) and "assumed, the catalog's model nearest" in r.estimate.memory.how
     assert ("activations~\\cite{korthikanti2022reducing} with the attention scores stored "
             "(the model's shape assumed from llama-2-13b, the catalog's "
-            "model nearest in parameter count) against 34.36~GB of device memory") in st.tex
+            "model nearest in parameter count) against 34.36~GB (32~GiB) of device memory") in st.tex
     _, gpt3 = _statement(preset_id="gpt3-175b", devices=8)
-    assert "GB of device memory" in gpt3.tex and "shape assumed" not in gpt3.tex  # GPT-3's own published shape
+    assert "GiB) of device memory" in gpt3.tex and "shape assumed" not in gpt3.tex  # GPT-3's own published shape
 
 
 def test_a_presets_utilisation_and_power_cite_its_paper():

@@ -60,7 +60,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt, rounded, sci
-from estimator.core.base.units import BYTES_PER_GB
+from estimator.core.base.units import BYTES_PER_GB, BYTES_PER_GIB
 
 # The training-memory inputs (the API's and the CLI's names): the services take them
 # (estimator/services/training_memory.MEMORY_KEYS); a statement states the memory verdict of a user's own run only on a
@@ -312,6 +312,22 @@ def capacity_text(capacity_gb: float) -> str:
     """A device's memory as the notes and tables say it: to the hundredth of a GB, as datasheets and `nvidia-smi` give it
     (85.52, 150.75, 85.9), not a measured machine's RAM to six figures (measure review 2026-11-29: "25.2761 GB")."""
     return gfmt(round(capacity_gb, 2)) if capacity_gb >= 0.01 else gfmt(capacity_gb, 3)
+
+
+# How near a whole number of GiB a capacity must be to be said in GiB beside its GB: 0.1% (a design choice; 32,768 MiB
+# is 34.36 GB exactly 32 GiB, while the H100's 81,559 MiB, 79.6 GiB, is said in GB alone)
+WHOLE_GIB_WITHIN = 1e-3
+
+
+def capacity_gb_text(capacity_gb: float, space: str = " ") -> str:
+    """``capacity_text`` with its unit, and where it is a whole number of GiB that number beside it: "34.36 GB (32 GiB)"
+    (lecturer review 2026-11-29: a "V100 32GB" had read "34.36 GB" with nothing to say they are the same memory).
+    ``space``: between a number and its unit ("~" in LaTeX)."""
+    text = f"{capacity_text(capacity_gb)}{space}GB"
+    gib = capacity_gb * BYTES_PER_GB / BYTES_PER_GIB
+    if gib >= 1 and abs(gib - round(gib)) <= WHOLE_GIB_WITHIN * gib:
+        text += f" ({round(gib):,}{space}GiB)"
+    return text
 
 
 def bytes_per_param(precision: str) -> tuple[float, float, float]:
@@ -687,7 +703,7 @@ class TrainingMemory:
     def note(self) -> str:
         """One sentence for the notes: does it fit, and on how many devices."""
         name = self.device_name
-        total = f"{gb(self.per_device.total_gb)} GB per device against {capacity_text(self.capacity_gb)} GB"
+        total = f"{gb(self.per_device.total_gb)} GB per device against {capacity_gb_text(self.capacity_gb)}"
         how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam, "
                f"{KERNEL_WORDS[self.strategy.attention]}; shape: {self.how or self.shape.source}")
         if self.tight:

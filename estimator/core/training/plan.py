@@ -708,7 +708,7 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; "
                 "{}): {}".format(*unfed_batch_words(None, "devices"))), ("global_batch_tokens", "micro_batch", "devices")
-    return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_text(capacity_gb)} GB per device with the choices "
+    return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_gb_text(capacity_gb)} per device with the choices "
             "tried (tensor-parallel groups that tile the scale-up domain, pipeline, context parallelism, ZeRO, "
             "recomputation): give more devices"), ("devices", "tp", "pp")
 
