@@ -11,13 +11,14 @@ from app_pages.inputs import links
 from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import EstimatorError
+from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
 from estimator.core.training import plan as core_plan
 from estimator.core.training.memory import DEFAULT_SEQ_LEN
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
+from estimator.core.training.step import step_hardware
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
@@ -44,11 +45,24 @@ PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
 
 
 def not_offered(profile) -> str | None:
-    """Why the page does not offer ``profile`` (as `plan` refuses it): no scale-up domain to lay out, or older than
-    every device the step model was fitted on."""
-    if not profile.scale_up_devices:
-        return f"{profile.name}'s profile states no scale-up domain (its links) to lay a run out on"
+    """Why the page does not offer ``profile`` (as `plan` refuses it): no peak at a precision the step model times, no
+    memory bandwidth, or older than every device the step model was fitted on. A profile that states no links is
+    offered: `plan` lays a run out on one of it (browser review 2026-11-29: an A10G link became the H100's plan)."""
+    if not any(x in profile.peak_flops_per_s for x in plan_service.STEP_PRECISIONS):
+        return (f"{profile.name}'s profile has no peak at {', '.join(plan_service.STEP_PRECISIONS)}, the precisions the "
+                "step model times")
+    if not profile.memory_bandwidth_gb_per_s:
+        return f"{profile.name}'s profile states no memory bandwidth, which the step model times a layout by"
     return plan_service.predates_the_step_fit(profile)
+
+
+def links_stated(profile) -> bool:
+    """Whether the step model can lay a run out on more than one ``profile`` (its links stated, or defaulted)."""
+    try:
+        step_hardware(profile)
+    except InputError:
+        return False
+    return True
 
 
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
@@ -83,7 +97,7 @@ def render() -> None:
                 "micro-batch, recomputation; a layout above 90% of the memory after the fastest with room within 5% "
                 "of its time), the run's time ÷ a goodput for restarts and checkpoints.")
     models = list(load_catalog())
-    # the devices `plan` takes: links known, and none older than the step model's fit (its refusal, not offered)
+    # the devices `plan` takes: a peak and a bandwidth the step model times, none older than its fit (its refusal)
     profiles = sorted(p for p, prof in default_profiles().profiles.items() if not_offered(prof) is None)
     left, mid, right = st.columns(3)
     model = d.select(PLAN["model"], models, default=DEFAULT_MODEL, where=left)
@@ -95,6 +109,7 @@ def render() -> None:
     by = d.radio(I.PLAN_BY, I.PLAN_BY.choices, default=I.PLAN_BY.default, any_case=True, where=st)
     left, mid, right = st.columns(3)
     devices = deadline = budget = price = None
+    profile = default_profiles().get(hardware)
     # a field the choice hides is said to be set aside, not "read by nothing" (browser review 2026-11-26)
     hidden = {"Devices": (PLAN["devices"].url_key,), "Deadline": (PLAN["deadline_days"].url_key,),
               "Budget": (PLAN["budget_usd"].url_key,)}
@@ -109,13 +124,16 @@ def render() -> None:
         budget = d.number(PLAN["budget_usd"], min_value=B.SMALLEST_NONZERO, default=DEFAULT_BUDGET_USD,
                           fmt=c.WHOLE_NUMBER_FORMAT, where=left)
     else:
-        devices = d.number(PLAN["devices"], default=DEFAULT_DEVICES, where=left)
+        # one where the profile states no links, the only count `plan` lays out on it
+        devices = d.number(PLAN["devices"], default=DEFAULT_DEVICES if links_stated(profile) else 1, where=left)
+    if not links_stated(profile):
+        st.caption(c.md_escape(f"{profile.name}'s profile states no links between devices: a run is laid out on one "
+                               "device (a deadline or budget is met on one, or refused).", limit=300))
     if default_profiles().get(hardware).price.usd_per_device_hour is None:
         # a price for the costs however the run is sized, as `plan --price-usd-per-hour` takes it (app-and-CLI review
         # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a")
         price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     # the device's precisions the step model covers, the one `plan` takes without one given first
-    profile = default_profiles().get(hardware)
     precisions = [x for x in plan_service.STEP_PRECISIONS if x in profile.peak_flops_per_s]
     precision = d.select(PLAN["precision"], precisions, default=plan_service.plan_precision(profile), where=right)
     seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)

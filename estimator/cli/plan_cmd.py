@@ -12,7 +12,7 @@ from estimator.cli.input_args import add_input_args
 from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training import plan as core_plan
-from estimator.core.training.memory import TIGHT_MEMORY_SHARE, is_tight
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, is_tight
 from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_CHOICES
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
@@ -69,7 +69,7 @@ def table_text(report: plan_service.PlanReport) -> str:
                        f"{fast['devices']:,} devices, {hz.human('cost_usd', fast['cost_usd'])}{cheaper}")
         out.append(f"Fewest devices for the {target}: {r.devices:,}")
     meet = f" and meet the {r.target}" if r.target is not None else ""
-    within = f" in the profile's {gfmt(r.capacity_gb, 3)} GB a device" if r.capacity_gb else ""
+    within = f" in the profile's {capacity_gb_text(r.capacity_gb)} a device" if r.capacity_gb else ""
     out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet}, a tight one after the fastest with room "
                f"within {ROOMY_WITHIN - 1:.0%} of its time ({r.considered:,} layouts considered; "
                f"{r.timed:,} step "

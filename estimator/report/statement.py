@@ -400,7 +400,7 @@ def unfit_sentence(est: Estimate) -> str:
     if m is None or m.fits or any(UNRECORDED_SPLIT.match(n) for n in est.notes):
         return ""
     figures = (f"{latex_escape(memory_gb(m.per_device.total_gb))}~GB a device against "
-               f"{capacity_gb_text(m.capacity_gb, '~')}")
+               f"{latex_escape(capacity_gb_text(m.capacity_gb)).replace(' GB', '~GB').replace(' GiB', '~GiB')}")
     if no_layout_fits(est):
         # no layout was set: the planner found none that fits (researcher review 2026-11-28: "As set" where the user set
         # nothing, and the fewest devices the table's note gives left out)

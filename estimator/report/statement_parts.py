@@ -417,4 +417,4 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
     return (f" Training {'needs' if measured else 'would need'} {latex_escape(gb(m.per_device.total_gb))}~GB per "
             "device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "
-            f"{capacity_gb_text(m.capacity_gb, '~')} of device memory{fit}.")
+            f"{latex_escape(capacity_gb_text(m.capacity_gb)).replace(' GB', '~GB').replace(' GiB', '~GiB')} of device memory{fit}.")

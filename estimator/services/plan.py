@@ -44,6 +44,7 @@ from estimator.core.training.step import (
     StepTime,
     bubble_fraction,
     matmul_cap,
+    missing_links,
     step_hardware,
     step_time,
 )
@@ -1124,13 +1125,15 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                          field="precision")
     # a deadline or budget on a device whose profile states no links: one device needs none, so the search tries one
     # alone and says why no more (researcher review 2026-11-29: a 125M model's 30-day deadline on an A10G was refused)
-    links_missing = None
-    try:
+    links_missing, missing = None, missing_links(profile)
+    if devices is None and missing and profile.memory_bandwidth_gb_per_s:
+        try:
+            step_hardware(profile)
+        except InputError as e:
+            links_missing = e  # what more than one device needs, said where one cannot meet the target
+        hw = step_hardware(profile, devices=1)
+    else:
         hw = step_hardware(profile, devices=devices)
-    except InputError as e:
-        if devices is not None or e.field == "memory bandwidth":
-            raise
-        links_missing, hw = e, step_hardware(profile, devices=1)
     given = mem.check_inputs({k: x for k, x in dict(tp=tp, pp=pp, cp=cp, ep=ep, zero=zero, micro_batch=micro_batch,
                                                     activation_recompute=activation_recompute,
                                                     attention_kernel=attention_kernel, seq_len=seq_len).items()
@@ -1236,9 +1239,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 return rows_, None, (None, [], 1)
             # between the ladder's count before the hit and the hit, whole servers (CLI review 2026-11-27: 2,048
             # H100s answered a 90-day deadline the ladder's 1,792 missed, where 1,872 meet it), at most REFINE_COUNTS
-            # of them; none below the ladder's first count, which starts at the device's scale-up domain
+            # of them, from the first whole server above the count before (1, 2 or 4 below a server: the servers up to
+            # a domain's first count, Trainium2's 64, are tried after them); none where the first count met it
             before = max((k for k in ladder if k < first[0]), default=None)
-            # whole servers above it (a count below a server, 1, 2 or 4, is followed by the first whole server)
             gap = [] if before is None else list(range(server * (before // server + 1), first[0], server))
             step = max(1, math.ceil(len(gap) / REFINE_COUNTS))
             rows_ = sorted(rows_ + [r for r in map(one, gap[::step]) if r is not None], key=lambda r: r[0])
@@ -1261,8 +1264,11 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         if hit is None:
             what = "deadline" if target == "deadline" else "budget"
             if not tried and links_missing is not None:
-                raise InputError(f"one {profile.name} holds no layout of the model; for more than one, {links_missing}",
-                                 field="hardware")
+                split = space.tp or 1, space.pp or 1, space.cp or 1
+                words = " × ".join(f"{name}{k}" for name, k in zip(("TP", "PP", "CP"), split) if k > 1)
+                given = (f"the split given, {words}, needs more than one device"
+                         if math.prod(split) > 1 else f"one {profile.name} holds no layout of the model")
+                raise InputError(f"{given}; for more than one, {links_missing}", field="hardware")
             if not tried:
                 raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) holds a layout of "
                                  "the model", field="deadline_days" if target == "deadline" else "budget_usd")
@@ -1273,6 +1279,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 k, best, cost, _ = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
                 closest = f"the cheapest tried: {hz.money(cost)} on {hz.noun(f'{k:,}', 'device')}"
             if links_missing is not None:
+                if target == "budget":  # more devices would not cost less: their device-hours do not fall
+                    raise InputError(f"one {profile.name} does not meet the budget ({closest.split(': ', 1)[1]}): more "
+                                     "devices cost as much or more, their device-hours no fewer", field="budget_usd")
                 raise InputError(f"one {profile.name} does not meet the {what} ({closest.split(': ', 1)[1]}); for more "
                                  f"than one, {links_missing}", field="hardware")
             raise InputError(f"no number of {profile.name} devices tried (up to {ladder[-1]:,}) meets the {what}; "
@@ -1282,16 +1291,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         found = searched(n_devices, top)
         gap = (f"every {stride * server:,} devices" if stride > 1 or hw.scale_up_devices > server
                else "every whole server")
-        then = f", then {gap} between its last miss, {below:,}, and its first hit" if between else ""
+        then = f", then {gap} between the count before its first hit, {below:,}, and that hit" if between else ""
         # counted in eights within a larger scale-up domain, said so (researcher review 2026-11-28: "whole 8-device
         # servers" of GB200 NVL72 racks)
         unit = (f"whole {server}-device servers" if hw.scale_up_devices <= server else
                 f"{server}-device steps within its {hw.scale_up_devices}-device scale-up domains")
         below_server = [k for k in ladder if k < server]
         if links_missing is not None:
-            unit = "one device alone: its profile states no links for more"
+            unit = f"one device alone: its profile states no {', '.join(missing)} for more"
         elif below_server:
-            unit = f"{', '.join(f'{k:,}' for k in below_server)} devices, then {unit}"
+            unit = f"{hz.noun(', '.join(f'{k:,}' for k in below_server), 'device')}, then {unit}"
         # the counts tried, of the ladder's (diff review 2026-11-29: a deadline's search stops where the counts above
         # change no answer, and the note had said all 76 of a ladder were tried where 29 were)
         upto = reached.get(gbt, len(ladder))
@@ -1314,7 +1323,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             k, fast = tight_hit
             notes.append(f"{k:,} devices meet the {target} with a tight layout ({core_plan.layout_words(fast.layout)}, "
                          f"{fast.memory.total_gb:,.1f} GB a device, above {mem.TIGHT_MEMORY_SHARE:.0%} of "
-                         f"{capacity:,.1f} GB): the plan takes a layout with room, as it ranks them; check the peak in a "
+                         f"{mem.capacity_gb_text(capacity)}): the plan takes a layout with room, as it ranks them; check the peak in a "
                          "short run to use the fewer")
         if target == "budget":
             # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
@@ -1329,8 +1338,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 beyond = (f"; the first count tried above it over the budget: {over[0]:,} devices, "
                           f"{hz.money_apart(over[2], target_value)}"
                           if over is not None else "")
-                notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, {best.run_seconds / S_PER_DAY:,.1f} "
-                             f"days for {hz.money(cost)} (a plan on that many devices lists its layouts){beyond}")
+                # in the unit the time reaches, as the headline (browser review 2026-11-29: "0.0 days" beside "1.62 s")
+                # the batch it runs where its replicas round the one asked for (browser review 2026-11-29: a 125M
+                # model's fastest plan, 1.62 s on 12,288 devices, ran 6.29M tokens a step of the 4.19M asked, unsaid)
+                ran = best.layout.global_batch * best.layout.seq_len
+                batch_words = ("" if abs(ran / gbt - 1.0) < BATCH_SAID_OVER else
+                               f", at a global batch of {gfmt(ran, 3)} tokens ({ran / gbt - 1.0:+.0%}: whole "
+                               "micro-batches on its replicas)")
+                notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, "
+                             f"{hz.human('wall_clock_s', best.run_seconds)} for {hz.money(cost)}{batch_words} (a plan "
+                             f"on that many devices lists its layouts){beyond}")
     if found.best is None:
         raise InputError(found.why_none, field=found.why_fields)
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
@@ -1345,9 +1362,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         high = rows[0].estimate.range[key][1]
         if high > limit:
             safe = next((k for k, _, _, est in tried if est.range[key][1] <= limit), None)
-            reach = f"{high / S_PER_DAY:,.1f} days" if target == "deadline" else hz.money(high)
-            notes.append(f"the {target}{CENTRE_ONLY} {core_plan.LEVEL:.0%} range: it reaches {reach} on {n_devices:,} "
-                         "devices; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None
+            # the time in the unit it reaches (browser review 2026-11-29: a 0.13-day deadline's range "reaches 0.1 days")
+            reach = hz.human("wall_clock_s", high) if target == "deadline" else hz.money(high)
+            notes.append(f"the {target}{CENTRE_ONLY} {core_plan.LEVEL:.0%} range: it reaches {reach} on "
+                         f"{hz.noun(f'{n_devices:,}', 'device')}; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None
                                         else "no count tried meets it at the range's top"))
     if larger_batch_tried(global_batch_tokens, tokens) and found.best is not None:
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
@@ -1467,6 +1485,9 @@ SERVER_DEVICES = HGX_SERVER_DEVICES
 # the counts below a server a deadline's or budget's search tries first: one GPU and the powers of two below eight, the
 # sizes clouds rent (AWS p5.4xlarge: 1 H100; Google Cloud a3-highgpu-1g/2g/4g: 1, 2, 4 H100s) (a design choice)
 SUB_SERVER_COUNTS = (1, 2, 4)
+# the share by which a layout's global batch must differ from the one asked for before the budget's fastest plan says
+# it: 1% (a design choice: below it the batch is the one asked for to the figures the notes print)
+BATCH_SAID_OVER = 0.01
 # whole-server counts tried at most between the ladder's last miss and its first hit (a deadline's or budget's
 # fewest devices): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a search,
 # ~15 ms on this project's CI machine)

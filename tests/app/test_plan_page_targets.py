@@ -43,9 +43,26 @@ def test_a_deadline_or_a_budget_gives_the_fewest_devices_as_plan_does(params, ta
 
 
 def test_a_bad_link_value_is_said_on_the_plan_page():
-    """Browser review: `plan_hw=arc-pro-b60` (no scale-up domain) had silently become the H100's plan."""
-    at = shared_page("plan", {"plan_hw": "arc-pro-b60"})
-    assert any(w.value.startswith("Ignored URL parameter `plan_hw` = `arc-pro-b60`") for w in at.warning)
+    """Browser review: a link to a profile the page leaves out had silently become the H100's plan; a V100 (older than
+    the step model's fit) is said ignored."""
+    at = shared_page("plan", {"plan_hw": "v100-pcie"})
+    assert any(w.value.startswith("Ignored URL parameter `plan_hw` = `v100-pcie`") for w in at.warning)
+
+
+@pytest.mark.parametrize("params, target", [
+    ({"plan_by": "Deadline", "plan_deadline": "30"}, {"deadline_days": 30.0}),
+    ({"plan_by": "Devices"}, {"devices": 1}),
+])
+def test_a_device_without_links_is_planned_on_one_as_plan_does(params, target):
+    """Browser review 2026-11-29: `plan_hw=a10g` (its profile states no links) became the H100's plan, where `plan`
+    lays a run out on one A10G; the devices default to one there."""
+    at = shared_page("plan", {"plan_model": "gpt-3-125m", "plan_tokens": "3e9", "plan_hw": "a10g", **params})
+    report = plan_service.plan(model="gpt-3-125m", tokens=3e9, hardware="a10g", **target)
+    assert not at.error and not [w for w in at.warning if "plan_hw" in w.value]
+    from estimator.report import humanize as hz
+    assert _metrics(at)["Training time"] == hz.human("wall_clock_s", report.best.estimate.wall_clock_s)
+    assert any("states no links between devices: a run is laid out on one device" in x.value.replace("\\", "")
+               for x in at.caption)
 
 
 def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run():

@@ -50,7 +50,7 @@ def test_plan_answers_for_llama_31_70b_on_1024_h100s(capsys):
     assert "model FLOPs" in d["flops_convention"]["mfu"] and "hardware FLOPs" in d["flops_convention"]["hfu"]
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024")
     assert code == 0 and "MFU" in out and "TP" in out
-    assert "fastest of the layouts that fit in the profile's 85.5 GB a device, a tight one after the fastest with room within 5% of its time (" in out
+    assert "fastest of the layouts that fit in the profile's 85.52 GB a device, a tight one after the fastest with room within 5% of its time (" in out
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024",
                        "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -69,7 +69,7 @@ def test_plan_with_a_deadline_finds_the_fewest_devices_that_meet_it():
     # 1,920 met the deadline): 1,872 H100s, 89.6 days; 1,864 over 90
     server = plan_service.plan(model="llama-3.1-70b", tokens=15e12, devices=report.devices - 8, hardware="h100-sxm")
     assert server.best.estimate.wall_clock_s > 90 * S_PER_DAY and report.devices == 1872
-    assert f"every whole server between its last miss, {below:,}, and its first hit" in " ".join(report.notes)
+    assert f"every whole server between the count before its first hit, {below:,}, and that hit" in " ".join(report.notes)
 
 
 def test_estimate_json_carries_the_step_contract(capsys):

@@ -328,3 +328,15 @@ def test_a_devices_memory_reads_to_the_hundredth_of_a_gb(capacity_gb, text):
     """Measure review 2026-11-29: a calibrated CPU's RAM read "25.2761 GB" in the memory line."""
     from estimator.core.training.memory import capacity_text
     assert capacity_text(capacity_gb) == text
+
+
+def test_a_capacity_says_its_gib_only_where_it_is_a_whole_number_of_them():
+    """Lecturer review 2026-11-29: a "V100 32GB" read "34.36 GB"; the GiB beside it where the capacity is a whole
+    number of them, to 0.01 GiB (diff review 2026-11-29: a share of the GiB had called the B300's 288 GB "268 GiB")."""
+    from estimator.core.training.memory import capacity_gb_text
+    assert capacity_gb_text(34.36) == "34.36 GB (32 GiB)"
+    assert capacity_gb_text(85.9) == "85.9 GB (80 GiB)"
+    assert capacity_gb_text(85.52) == "85.52 GB"       # the H100's 81,559 MiB, 79.6 GiB
+    assert capacity_gb_text(288.0) == "288 GB"         # 268.2 GiB
+    assert capacity_gb_text(192.27) == "192.27 GB"     # 179.06 GiB
+    assert capacity_gb_text(0.5) == "0.5 GB"

@@ -353,7 +353,7 @@ def test_a_default_batch_too_small_for_the_cluster_is_said_with_the_larger_batch
     assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, devices=1024).notes if "default global batch" in n]
 
 
-def test_the_refinement_never_goes_below_the_ladders_first_count():
+def test_the_refinement_tries_whole_servers_between_the_count_before_and_the_first_hit():
     """Code review 2026-11-27: where the first count met the target, the refinement tried whole servers from 8 up to it,
     below the ladder's start at the device's scale-up domain (Trainium2's 64), and named a miss at 0 never tried. Since
     the researcher review of 2026-11-29 the search tries 1, 2 and 4 devices first: between the last of them that misses
@@ -363,13 +363,13 @@ def test_the_refinement_never_goes_below_the_ladders_first_count():
     assert report.devices == 2  # 804 days on 2 chips
     said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
     # the deadline's search stops at the first count that meets it at its range's top, and says how many it tried
-    assert "last miss" not in said and ": 2 of a ladder's " in said
+    assert "before its first hit" not in said and ": 2 of a ladder's " in said
     assert said.endswith(" counts tried in order, to the first that meets it at its 80% range's top)")
     # 4 chips take 385 days, 16 take 96, 64 take 24: the whole servers between 4 and 64 are tried
     report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=100)
     assert report.devices == 16
     said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
-    assert said.endswith("then every 8 devices between its last miss, 4, and its first hit)")
+    assert said.endswith("then every 8 devices between the count before its first hit, 4, and that hit)")
 
 
 def test_an_older_device_refuses_the_inputs_only_the_step_model_reads(capsys):

@@ -35,7 +35,8 @@ def test_counts_below_a_server_then_whole_servers():
 def test_a_device_without_links_is_planned_on_one():
     report = plan(**SMALL, hardware="a10g", deadline_days=30)
     assert _fewest(report) == 1
-    assert any(n.endswith("(one device alone: its profile states no links for more)") for n in report.notes)
+    assert any(n.endswith("(one device alone: its profile states no scale_up_devices, scale_out_gb_per_s, "
+                          "scale_up_gb_per_s for more)") for n in report.notes)
     budget = plan(**SMALL, hardware="a10g", budget_usd=500)
     assert _fewest(budget) == 1 and budget.rows[0].estimate.cost_usd <= 500
 
@@ -48,3 +49,31 @@ def test_a_device_without_links_that_one_cannot_meet_says_why_no_more():
     assert e.value.field == "hardware"
     with pytest.raises(InputError, match="holds no layout of the model; for more than one, the step model needs"):
         plan(model="llama-3.1-70b", tokens=3e9, hardware="a10g", deadline_days=30)
+
+
+def test_the_note_names_the_links_a_profile_lacks_and_a_split_that_needs_more():
+    """Diff review 2026-11-29: a TPU v6e (its scale-up domain stated, its scale-out not) read "states no links"; a split
+    given that needs two devices read "holds no layout"; a budget one device misses pointed at links, which would not
+    make it cheaper; a PCIe pair's ladder read "1 devices"."""
+    tpu = plan(**SMALL, hardware="tpu-v6e", deadline_days=30)
+    assert any(n.endswith("(one device alone: its profile states no scale_out_gb_per_s for more)") for n in tpu.notes)
+    with pytest.raises(InputError, match=r"^the split given, TP2, needs more than one device; for more than one, the "
+                                         "step model needs scale_up_devices"):
+        plan(**SMALL, hardware="a10g", deadline_days=30, tp=2)
+    with pytest.raises(InputError, match=r"^one NVIDIA A10G \(AWS EC2 G5\) does not meet the budget \(\$23 on 1 device\): "
+                                         "more devices cost as much or more"):
+        plan(**SMALL, hardware="a10g", budget_usd=1)
+    pair = plan(**SMALL, hardware="h100-pcie", deadline_days=30)
+    assert any("(1 device, then whole 2-device servers: " in n for n in pair.notes)
+
+
+def test_the_budgets_fastest_plan_says_its_time_in_its_unit_and_the_batch_it_runs():
+    """Browser review 2026-11-29: a 125M model's fastest plan for $1,000 read "0.0 days" beside the headline's 1.62 s,
+    its global batch rounded up 50% unsaid; a deadline met at the centre read "reaches 0.1 days on 1 devices"."""
+    report = plan(**SMALL, hardware="h100-sxm", budget_usd=1000)
+    (said,) = [n for n in report.notes if n.startswith("the fastest plan the budget pays for")]
+    assert said.startswith("the fastest plan the budget pays for: 12,288 devices, 1.62 s for $38, at a global batch of "
+                           "6.29 × 10⁶ tokens (+50%: whole micro-batches on its replicas)")
+    one = plan(**SMALL, hardware="h100-sxm", deadline_days=0.13)
+    (centre,) = [n for n in one.notes if "is met at the centre" in n]
+    assert "it reaches 3.49 hours on 1 device;" in centre

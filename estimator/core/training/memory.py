@@ -314,19 +314,19 @@ def capacity_text(capacity_gb: float) -> str:
     return gfmt(round(capacity_gb, 2)) if capacity_gb >= 0.01 else gfmt(capacity_gb, 3)
 
 
-# How near a whole number of GiB a capacity must be to be said in GiB beside its GB: 0.1% (a design choice; 32,768 MiB
-# is 34.36 GB exactly 32 GiB, while the H100's 81,559 MiB, 79.6 GiB, is said in GB alone)
-WHOLE_GIB_WITHIN = 1e-3
+# How near a whole number of GiB a capacity must be to be said in GiB beside its GB: 0.01 GiB, about the rounding of a
+# capacity to the hundredth of a GB (a design choice; 32,768 MiB is 34.36 GB, exactly 32 GiB, while the H100's 81,559
+# MiB, 79.6 GiB, and the B300's 288 GB, 268.2 GiB, are said in GB alone)
+WHOLE_GIB_WITHIN = 0.01
 
 
-def capacity_gb_text(capacity_gb: float, space: str = " ") -> str:
+def capacity_gb_text(capacity_gb: float) -> str:
     """``capacity_text`` with its unit, and where it is a whole number of GiB that number beside it: "34.36 GB (32 GiB)"
-    (lecturer review 2026-11-29: a "V100 32GB" had read "34.36 GB" with nothing to say they are the same memory).
-    ``space``: between a number and its unit ("~" in LaTeX)."""
-    text = f"{capacity_text(capacity_gb)}{space}GB"
+    (lecturer review 2026-11-29: a "V100 32GB" had read "34.36 GB" with nothing to say they are the same memory)."""
+    text = f"{capacity_text(capacity_gb)} GB"
     gib = capacity_gb * BYTES_PER_GB / BYTES_PER_GIB
-    if gib >= 1 and abs(gib - round(gib)) <= WHOLE_GIB_WITHIN * gib:
-        text += f" ({round(gib):,}{space}GiB)"
+    if gib >= 1 and abs(gib - round(gib)) <= WHOLE_GIB_WITHIN:
+        text += f" ({round(gib):,} GiB)"
     return text
 
 

@@ -342,6 +342,20 @@ class StepHardware:
 ONE_DEVICE_LINK_SOURCE = "one device: no link is used"
 
 
+# the name a missing memory bandwidth goes by in ``step_hardware``'s refusal (its other names are the links' fields)
+MEMORY_BANDWIDTH_FIELD = "memory bandwidth"
+
+
+def missing_links(profile: HardwareProfile) -> list[str]:
+    """The link fields the step model needs for more than one of ``profile`` that neither it nor ``LINK_DEFAULTS``
+    states (none: it can lay a run out on many)."""
+    default = LINK_DEFAULTS.get(profile.id)
+    return [name for name, value in (
+        ("scale_up_devices", profile.scale_up_devices or (default.scale_up_devices if default else None)),
+        ("scale_out_gb_per_s", profile.scale_out_gb_per_s or (default.scale_out_gb_per_s if default else None)),
+        ("scale_up_gb_per_s", profile.scale_up_gb_per_s or profile.link_gb_per_s)) if not value]
+
+
 def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = None,
                   scale_up_gb_per_s: float | None = None, scale_out_gb_per_s: float | None = None,
                   devices: int | None = None) -> StepHardware:
@@ -360,7 +374,7 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
         up_devices, up, out = up_devices or 1, up or profile.memory_bandwidth_gb_per_s, out or profile.memory_bandwidth_gb_per_s
     missing = [name for name, value in (("scale_up_devices", up_devices), ("scale_out_gb_per_s", out),
                                         ("scale_up_gb_per_s", up),
-                                        ("memory bandwidth", profile.memory_bandwidth_gb_per_s)) if not value]
+                                        (MEMORY_BANDWIDTH_FIELD, profile.memory_bandwidth_gb_per_s)) if not value]
     if missing:
         # the way on without editing a bundled file (planner review 2026-11-28: the fix named was the shipped profile)
         raise InputError(f"the step model needs {', '.join(missing)} for {profile.id}, which its profile does not "
