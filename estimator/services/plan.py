@@ -1328,7 +1328,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         if target == "budget":
             # the budget's other end: the fastest plan it pays for (review 2026-11-26: the fewest devices alone
             # answered $30M with a 30-year run, as the cost barely moves with the devices)
-            k, best, cost, _ = min((r for r in tried if meets(r)), key=lambda r: r[1].run_seconds)
+            k, best, cost, fast_est = min((r for r in tried if meets(r)), key=lambda r: r[1].run_seconds)
             fastest_within = {"devices": k, "wall_clock_s": best.run_seconds, "cost_usd": cost}
             if k != n_devices:
                 # why no more: the next count tried over the budget (researcher review 2026-11-27: 3,072 devices for
@@ -1345,9 +1345,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 batch_words = ("" if abs(ran / gbt - 1.0) < BATCH_SAID_OVER else
                                f", at a global batch of {gfmt(ran, 3)} tokens ({ran / gbt - 1.0:+.0%}: whole "
                                "micro-batches on its replicas)")
+                # held to the budget as the fewest devices' plan is, at its range's top too (browser review 2026-11-29)
+                top = fast_est.range["cost_usd"][1]
+                centre = (f", met at the centre only: its {core_plan.LEVEL:.0%} range reaches {hz.money(top)}"
+                          if top > target_value else "")
                 notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, "
-                             f"{hz.human('wall_clock_s', best.run_seconds)} for {hz.money(cost)}{batch_words} (a plan "
-                             f"on that many devices lists its layouts){beyond}")
+                             f"{hz.human('wall_clock_s', best.run_seconds)} for {hz.money(cost)}{batch_words}{centre} "
+                             f"(a plan on that many devices lists its layouts){beyond}")
     if found.best is None:
         raise InputError(found.why_none, field=found.why_fields)
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)

@@ -77,3 +77,13 @@ def test_the_budgets_fastest_plan_says_its_time_in_its_unit_and_the_batch_it_run
     one = plan(**SMALL, hardware="h100-sxm", deadline_days=0.13)
     (centre,) = [n for n in one.notes if "is met at the centre" in n]
     assert "it reaches 3.49 hours on 1 device;" in centre
+
+
+def test_the_budgets_fastest_plan_met_at_the_centre_only_says_so():
+    """Browser review 2026-11-29: at $22 the fewest devices' plan was said met at the centre only, the fastest beside
+    it, on 1,536 devices at $22, not."""
+    report = plan(**SMALL, hardware="h100-sxm", budget_usd=22)
+    (said,) = [n for n in report.notes if n.startswith("the fastest plan the budget pays for")]
+    assert ", met at the centre only: its 80% range reaches $26 (" in said
+    roomy = plan(**SMALL, hardware="h100-sxm", budget_usd=1000)
+    assert not [n for n in roomy.notes if n.startswith("the fastest plan") and "centre only" in n]
