@@ -111,8 +111,10 @@ def compare_caveats(results) -> list[str]:
         chip = sorted(r.profile.id for r in hardware if r.estimate.power_includes_host is False)
         others, beside = ("the others", "the others") if len(hardware) == len(results) else \
             ("the other hardware", "that hardware's")
+        # whose energy reads low, named (compare review 2026-11-29: "so their energy" read as the others')
         out.append(f"power incl. host differs: {', '.join(chip)} count{'s' if len(chip) == 1 else ''} the chip alone, "
-                   f"{others} the device's share of its server too, so their energy reads low beside {beside}")
+                   f"{others} the device's share of its server too, so {', '.join(chip)}'s energy reads low beside "
+                   f"{beside}")
     # a catalog model times each profile by the step model, but one it does not time (a device older than its fit)
     # by the fitted utilisation: two methods side by side, said (compare --model, 2026-11-27)
     stepped = sorted(r.profile.id for r in hardware if r.estimate.stepped)
@@ -129,8 +131,11 @@ def compare_caveats(results) -> list[str]:
     no_runs = {u.family for u in from_fit.values() if u.family in (RULE, POOLED)}  # the rule or the pooled fit
     if no_runs and any(u.family not in (RULE, POOLED) for u in from_fit.values()):
         without = sorted(no_runs)
+        # the rows that take a family's fit, named, and the others apart after (compare review 2026-11-29: "the others,
+        # but h100-sxm, b200 (utilisation not from a fit), take" read garbled)
         unfitted = [r.profile.id for r in results if r.profile.id not in from_fit]
-        others = f"the others, but {', '.join(unfitted)} (utilisation not from a fit)," if unfitted else "the others"
+        apart = (f"; {_first(unfitted)} take{'s' if len(unfitted) == 1 else ''} no utilisation from a fit"
+                 if unfitted else "")
         # the fitted figures beside the rule's, and how to compare alike (researcher review 2026-11-29: the MI300X
         # at the rule's 0.30 ranked 1.67× faster than the H100 at its fitted 0.237, with no word of why)
         # (at most FIGURES_SAID of them: browser review 2026-11-29, eighteen cut the page's note mid-word; and only
@@ -138,13 +143,20 @@ def compare_caveats(results) -> list[str]:
         # reviews 2026-11-29)
         fitted = [f"{pid} {gfmt(u.value, 3)}" for pid, u in from_fit.items() if u.family not in (RULE, POOLED)]
         figures = ", ".join(fitted[:FIGURES_SAID]) + (", …" if len(fitted) > FIGURES_SAID else "")
+        at_rule = [pid for pid, u in from_fit.items() if u.family in (RULE, POOLED)]
         out.append(f"utilisation differs in kind: rows at {' or '.join(centre_name(f) for f in without)} "
-                   "have no published runs and take the centre chosen for such devices, with a range calibrated on "
-                   f"families held out whole; {others} take their family's fit to its own runs ({figures} of the "
-                   "peak), so their order across the two kinds rests on that difference, not on a measured "
-                   "throughput; a catalog model or a shape is timed by the step model alike on each device it covers "
-                   "that can hold it")
+                   f"({_first(at_rule)}) have no published runs and take the centre chosen for such devices, with a range calibrated on "
+                   f"families held out whole; the rows fitted to their family's own runs ({figures} of the "
+                   f"peak) differ from them in that, so their order across the two kinds rests on that difference, not on a measured "
+                   f"throughput{apart}; a catalog model or a shape is timed by the step model alike on each device it "
+                   "covers that can hold it")
     return out
+
+
+def _first(names) -> str:
+    """The first ``FIGURES_SAID`` of ``names``, ", …" after them where there are more (a note, not a table)."""
+    names = list(names)
+    return ", ".join(names[:FIGURES_SAID]) + (", …" if len(names) > FIGURES_SAID else "")
 
 
 # The fitted rows' utilisations the in-kind note names, the first few (a design choice: a note, not a table)

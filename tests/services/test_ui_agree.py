@@ -255,7 +255,7 @@ def test_a_comparison_says_under_its_table_what_its_rows_do_not_share(capsys):
     mixed = ["tpu-v4", "tpu-v5p", "h100-sxm"]
     notes = api.compare_caveats(api.compare(mixed, flops=1e23).results)
     assert len(notes) == 2 and notes[0].startswith("power incl. host differs: tpu-v5p counts the chip alone, the others")
-    assert notes[1].startswith("utilisation differs in kind: rows at the flat 30% rule have no published runs")
+    assert notes[1].startswith("utilisation differs in kind: rows at the flat 30% rule (tpu-v5p) have no published runs")
     code, out, err = cli(capsys, "compare", "--flops", "1e23", "--hardware", *mixed)
     assert code == 0 and all(f"note: {n}\n" in err for n in notes) and "note:" not in out  # the table stays a table
     code, out, _ = cli(capsys, "compare", "--flops", "1e23", "--hardware", *mixed, "--format", "markdown")
