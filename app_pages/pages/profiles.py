@@ -132,14 +132,20 @@ def details(p) -> None:
     ]
     for name, value, source in rows:
         st.markdown(f"**{name}**: {e(value, 300)}")
-        st.caption(e(source, 800))
+        st.caption(e(source, SOURCE_CHARS))
     for key, text in p.extra_sources.items():
-        st.caption(e(f"{key}: {text}", 600))
+        st.caption(e(f"{key}: {text}", SOURCE_CHARS))
     if p.calibration:
         st.markdown("**Calibration**")
         st.json(dict(p.calibration), expanded=False)
     if p.notes:
-        st.caption(e(p.notes, 800))
+        st.caption(e(p.notes, SOURCE_CHARS))
+
+
+# A source or a note shown whole up to this many characters (compare review 2026-11-29: 800 cut 35 sources of 25
+# bundled profiles mid-word, the RTX 5090's peak source at 1,688 and the GB10's notes at 1,906, where `profiles show`
+# prints them whole); the cut keeps a pasted profile's runaway text off the page (a design choice)
+SOURCE_CHARS = 4000
 
 
 def render() -> None:

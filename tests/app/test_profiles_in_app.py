@@ -176,3 +176,13 @@ def test_profiles_page_shows_interconnect_embodied_and_integer_peaks(calibrated_
 def test_profiles_page_shows_a_stated_peak_range(calibrated_dir):
     text = _text(run_page("profiles", {"hardware": "brain"}))
     assert "range 10 – 100,000 TFLOP/s" in text
+
+
+def test_profiles_page_shows_every_bundled_source_whole(calibrated_dir):
+    """Compare review 2026-11-29: sources past 800 characters were cut mid-word (the RTX 5090's peak source, 1,688),
+    where `profiles show` prints them whole."""
+    from estimator.io.datafiles import default_profiles
+    p = default_profiles().get("rtx-5090")
+    assert len(p.peak_source) > 800
+    text = _text(run_page("profiles", {"hardware": "rtx-5090"})).replace("\\", "")
+    assert p.peak_source[-60:] in text
