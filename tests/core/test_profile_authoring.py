@@ -34,6 +34,8 @@ def test_a_peak_absurd_for_its_power_is_refused():
     acc = _swap(_swap(_swap(H100_GROUP_FIT, 'kind = "gpu"', 'kind = "accelerator"'), "bf16 = 9.89e14", "bf16 = 1e18"),
                 'fit = "gpu-system"', 'average_w = 1.0\naverage_range_w = [1.0, 1.0]\nincludes_host = false')
     acc = _swap(acc, "tdp_w = 700.0\n", "")
+    # its fp8 and int8 above the bf16 as a device's are (a narrower peak below the 16-bit one is its own error)
+    acc = _swap(_swap(acc, "fp8 = 1.979e15", "fp8 = 1e18"), "int8 = 1.979e15", "int8 = 1e18")
     err = _refused(acc)
     assert err.field == "power.average_w" and err.problem.startswith("10¹⁸ FLOP/s (bf16) at 1 W is 10¹⁸ FLOP/J") and "check the units" in err.fix
     gpu = _swap(H100, "fp8 = 1.979e15", "fp8 = 8e16")  # 8e16 at 700 W: 1.1e14 FLOP/J

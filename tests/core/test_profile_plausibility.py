@@ -234,3 +234,14 @@ def test_the_readme_lists_every_kind_the_profiles_take(root):
     line = next(x for x in (root / "profiles" / "README.md").read_text().splitlines() if x.startswith("kind = "))
     assert all(f" {kind} " in line.replace("|", " ") + " " for kind in KINDS)
 
+
+
+def test_a_narrower_precisions_peak_below_the_16_bit_one_is_refused(tmp_path):
+    """Compare review 2026-11-29: fp8 = 1e12 beside bf16 = 9.89e14 validated, and timed a run at 55 years."""
+    err = _broken(tmp_path, _swap(H100, "fp8 = 1.979e15", "fp8 = 1.0e12"))
+    assert err.field == "peak_flops_per_s.fp8" and "below the 16-bit peak, 9.89 × 10¹⁴ FLOP/s" in str(err)
+    # every bundled profile's narrower peaks are at least its 16-bit one (Gaudi 3's fp8 equals its bf16)
+    for profile in load_profiles(PROFILES_DIR).profiles.values():
+        peaks = profile.peak_flops_per_s
+        sixteen = peaks.get("bf16") or peaks.get("fp16")
+        assert all(peaks[k] >= sixteen for k in ("fp8", "fp4", "int8", "int4") if k in peaks and sixteen)

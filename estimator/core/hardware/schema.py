@@ -203,7 +203,7 @@ SCHEMA: tuple[Field | Table, ...] = (
               doc="only where the peak itself is uncertain (the brain, a system); contains the default precision's peak"),
         Field("peak_flops_per_s.source", TEXT, required=True, attr="peak_source"),
     ), doc="rules: a precision not in PRECISIONS, default_precision among the peaks, a range only off the kinds' "
-           "limits, the peak per watt (plausibility.efficiency_problem)"),
+           "limits, the peak per watt (plausibility.efficiency_problem), fp8/fp4/int8/int4 at least the 16-bit peak"),
     Table("memory", (
         Field("memory.capacity_gb", NUMBER, unit="GB", bounds=MEMORY_GB_BOUNDS, kind_limit="memory_gb",
               bounds_source=KIND_LIMITS_SOURCE + "bounds.MEMORY_GB", attr="memory_gb",
