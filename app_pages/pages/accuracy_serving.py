@@ -266,19 +266,25 @@ def vllm_later(t: dict, level: float) -> None:
 
 
 def measured_decode(t: dict, level: float) -> None:
-    """Both engines on decode steps this project measured on a real GPU, time and energy (`validate --inference`)."""
+    """Both engines on decode steps this project measured on a real GPU, time and energy, each with its coverage and the
+    previous model beside, as `validate --inference` prints them (accuracy review 2026-11-29: the page had dropped the
+    TPOT's coverage and its baseline)."""
     st.markdown("**Decode steps measured on a real GPU, never fitted:** " + c.md_escape(f"{t['method']}.", limit=900))
     rows = [{"Engine": engine, "Decoder": source, "Rows": s["energy"]["n"],
              "J/token factor": s["energy"]["median_factor"], f"J {level:.0%} coverage": s["energy"]["interval_coverage"],
              "TPOT factor": s["tpot"]["median_factor"], "TPOT pred ÷ meas": s["tpot"]["geometric_mean_ratio"],
+             f"TPOT {level:.0%} coverage": s["tpot"]["interval_coverage"],
              "Power pred ÷ meas": s["power"]["geometric_mean_ratio"],
-             "Previous model, J": s["previous_energy"]["median_factor"]}
+             "Previous model, J": s["previous_energy"]["median_factor"],
+             "Previous model, TPOT": s["previous_tpot"]["median_factor"]}
             for engine, by_source in t["by_engine"].items() for source, s in by_source.items()]
     c.dataframe(c.number_table(pd.DataFrame(rows), {"J/token factor": factor_cell, f"J {level:.0%} coverage": percent_cell,
                                                       "TPOT factor": factor_cell,
                                                       "TPOT pred ÷ meas": lambda x: f"{x:.2f}",
+                                                      f"TPOT {level:.0%} coverage": percent_cell,
                                                       "Power pred ÷ meas": lambda x: f"{x:.2f}",
-                                                      "Previous model, J": factor_cell}), width="stretch",
+                                                      "Previous model, J": factor_cell,
+                                                      "Previous model, TPOT": factor_cell}), width="stretch",
                  column_config={"TPOT pred ÷ meas": st.column_config.Column(
                                     help="Geometric mean of predicted ÷ measured TPOT: below 1, predicted too short"),
                                 "Power pred ÷ meas": st.column_config.Column(
@@ -320,10 +326,13 @@ def default_engine_section(o: dict, level: float, lecture: bool) -> None:
                    help=f"Median over MLPerf results of max(predicted ÷ measured, measured ÷ predicted), each predicted "
                         f"by a fit that never saw its {by}; beside it the baselines on the same rows in the same run")
     for col, (key, by) in zip(cells[1::2], (("by_hardware", "hardware"), ("by_model", "model")), strict=True):
-        m = o[key]["Offline"]["model"]
+        m, server = o[key]["Offline"]["model"], o[key]["Server"]["model"]
+        # each scenario's width beside its own coverage (accuracy review 2026-11-29: the Offline width had stood beside
+        # the Server coverage, ×2.36 where Server's is ×2.53)
         col.metric(f"Offline, {by} held out: inside the {level:.0%} range", percent_cell(m["interval_coverage"]),
-                   delta=f"Server: {percent_cell(o[key]['Server']['model']['interval_coverage'])} · width "
-                         f"{width_cell(m['interval_mean_width_factor'])}", delta_color="off", delta_arrow="off")
+                   delta=f"width {width_cell(m['interval_mean_width_factor'])} · Server: "
+                         f"{percent_cell(server['interval_coverage'])}, width "
+                         f"{width_cell(server['interval_mean_width_factor'])}", delta_color="off", delta_arrow="off")
     if lecture:
         return
     # one sentence, as `validate --inference` says it (the label and the method begin in lower case: the page

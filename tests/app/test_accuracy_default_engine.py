@@ -49,3 +49,27 @@ def test_the_method_reads_as_a_sentence(page):
     text = next(t for t in texts if "tokens/s out of sample:" in t)
     assert text.startswith(f"{o['engine']}, the {o['label']}, tokens/s out of sample: ")
     assert ". each" not in text
+
+
+def test_each_scenarios_range_width_stands_beside_its_own_coverage(page):
+    """Accuracy review 2026-11-29: the Offline width stood beside the Server coverage (×2.36 where Server's is ×2.53)."""
+    o = serving_accuracy.optimized_validation_document()
+    m = {x.label: x.delta for x in page.metric}
+    for key, by in (("by_hardware", "hardware"), ("by_model", "model")):
+        off, srv = o[key]["Offline"]["model"], o[key]["Server"]["model"]
+        assert m[f"Offline, {by} held out: inside the 80% range"] == (
+            f"width ×{off['interval_mean_width_factor']:.2f} · Server: {srv['interval_coverage']:.0%}, width "
+            f"×{srv['interval_mean_width_factor']:.2f}")
+
+
+def test_the_measured_decode_table_keeps_the_tpots_coverage_and_baseline(page):
+    """Accuracy review 2026-11-29: the page's measured-decode table had dropped the TPOT's 80% coverage and the previous
+    model's TPOT, which `validate --inference` prints beside it."""
+    from estimator.services.measured_decode import measured_decode_document
+    doc = measured_decode_document()
+    tables = [d.value for d in page.dataframe if "TPOT 80% coverage" in d.value.columns]
+    assert len(tables) == 1
+    table = tables[0]
+    want = [(s["tpot"]["interval_coverage"], s["previous_tpot"]["median_factor"])
+            for by_source in doc["by_engine"].values() for s in by_source.values()]
+    assert list(zip(table["TPOT 80% coverage"], table["Previous model, TPOT"])) == want
