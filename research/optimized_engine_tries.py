@@ -5,7 +5,7 @@ shipped.
 
 The shipped engine is fitted to MLPerf Inference v4.0/v4.1 Offline results and the published small-batch decode
 times; TensorRT-LLM v1.0's performance overview (estimator/data/trtllm_perf_overview.csv, 186 runs of five newer
-models on five GPUs) is only checked (`validate --inference`: 1.33x, its range holding 63%). This asks whether the
+models on five GPUs) is only checked (`validate --inference`: 1.30x, its range holding 77%, on 2026-11-29). This asks whether the
 form would do better fitted to both: it refits the engine's three costs on MLPerf's Offline rows and the TensorRT-LLM
 runs together (the small-batch times as shipped) and cross-validates by model (every row of a model, of either
 source, held out together), beside the flat roofline from the same folds.

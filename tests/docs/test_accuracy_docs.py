@@ -39,7 +39,8 @@ def test_the_docs_quote_the_shipped_validation():
             f"uses it) are off by a median factor "
             f"of **{m['median_factor']:.2f}×**, against **{b['median_factor']:.2f}×** for a flat 30%-of-peak rule on "
             f"the same runs (ratio {DOC['ratio_to_baseline']:.2f};") in readme
-    assert (f"{m['share_within_2x']:.0%} of runs are within 2×; the 80% interval holds **{m['interval_coverage']:.0%}** "
+    assert (f"{m['share_within_2x']:.0%} of runs are within 2× (the rule: {b['share_within_2x']:.0%}); the 80% interval "
+            f"holds **{m['interval_coverage']:.0%}** "
             f"of runs (mean width ×{m['interval_mean_width_factor']:.2f})") in readme
     ny = DOC["without_year"]
     assert (f"Without the run's year (it changes only the {ny['folds_using_year']} of {ny['n_runs']} folds whose fit "
@@ -96,9 +97,14 @@ def test_the_docs_quote_the_power_validation_including_where_it_fails():
     g, t = e["gpu-system"], e["tpu-system"]
     pct = "{:.0%}".format
     assert (f"the power side is {g['power_measurements']} measurements on {g['power_devices']} GPUs") in readme
-    assert (f"the 80% range holds {pct(g['measured_device']['interval_coverage'])} of the GPU pairs when the power fit "
-            f"holds the device's own measurements (the V100's; width ×{g['measured_device']['interval_mean_width_factor']:.2f}), "
-            f"{pct(g['unmeasured_device']['interval_coverage'])} when it holds none") in readme
-    assert f"and {pct(g['new_device']['interval_coverage'])} for a GPU with neither runs nor power data" in readme
+    md, un, nw = g["measured_device"], g["unmeasured_device"], g["new_device"]
+    assert (f"the 80% range holds {pct(md['interval_coverage'])} of the GPU pairs when the power fit "
+            f"holds the device's own measurements (the V100's; {md['pairs']} pairs, {g['runs']} runs × "
+            f"{md['power_checks']} measurements; width ×{md['interval_mean_width_factor']:.2f}), "
+            f"{pct(un['interval_coverage'])} when it holds none (A100, H100 and most GPU profiles; {un['pairs']} pairs, "
+            f"every run against one measurement)") in readme
+    assert (f"and {pct(nw['interval_coverage'])} for a GPU with neither runs nor power data (each family held out whole, "
+            f"as for a B200; {nw['pairs']} pairs against one measurement)") in readme
+    assert un["power_checks"] == nw["power_checks"] == 1  # what "one measurement" says
     assert (f"for TPUs, {pct(t['measured_device']['interval_coverage'])}, {pct(t['unmeasured_device']['interval_coverage'])} "
             f"and {pct(t['new_device']['interval_coverage'])}") in readme
