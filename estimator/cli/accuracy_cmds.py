@@ -230,10 +230,10 @@ def _independent_tpot(t: dict, level: str) -> None:
 
 
 def _later_tpot(t: dict, level: str) -> None:
-    """Both engines on the later published times, which neither fit saw."""
+    """The engines on the later published times, which no fit saw."""
     print(f"\nLater published times, never fitted ({t['data']}): {t['method']}. Baseline: the previous model.")
     rows = []
-    for engine in ("latency", "online"):
+    for engine in serving_accuracy.LATER_ENGINES:
         for name, s in [*t[engine]["by_source"].items(), ("all", t[engine]["overall"])]:
             m, p = s["model"], s["previous"]
             rows.append([engine, name, m["n"], f"{m['median_factor']:.2f}×", f"{s['median_predicted_over_measured']:.2f}",

@@ -648,17 +648,24 @@ def _check_document(c: TpotCheck) -> dict:
     }
 
 
+# the engines the later published times are checked with: the default first (accuracy review 2026-11-29)
+LATER_ENGINES = ("optimized-2024", "latency", "vllm-2024")
+
+
 @lru_cache(maxsize=1)
 def later_check_document() -> dict:
-    """Both engines, as shipped, on the published decode times gathered after they were fitted
-    (``LATER_CHECKS_PATH``): a check neither fit saw, by benchmark, the previous model beside."""
+    """The engines, as shipped, on the published decode times gathered after the latency and vllm-2024 engines were
+    fitted (``LATER_CHECKS_PATH``): a check no fit saw, by benchmark, the previous model beside. The default engine,
+    built after they were gathered, never fitted them either, but its form was chosen with them at hand: not blind."""
     rows = load_rows(LATER_CHECKS_PATH)
-    checks = {engine: check(rows, load_serving_fit(engine)) for engine in ("latency", "online")}
+    checks = {engine: check(rows, load_serving_fit(engine)) for engine in LATER_ENGINES}
     return {
         "data": f"estimator/data/{LATER_CHECKS_PATH.name}",
         "method": (f"{len(rows)} published small-batch decode times from {len({r.source for r in rows})} benchmarks "
-                   f"({', '.join(sorted({r.source for r in rows}))}), gathered after both engines were fitted and "
-                   "never fitted: each predicted by each engine as shipped, its stated interval checked"),
+                   f"({', '.join(sorted({r.source for r in rows}))}), gathered after the latency and vllm-2024 engines "
+                   "were fitted and never fitted by any engine (the default, optimized-2024, was built after they were "
+                   "gathered: for it the check is not blind): each predicted by each engine as shipped, its stated "
+                   "interval checked"),
         **{engine: _check_document(c) for engine, c in checks.items()},
     }
 

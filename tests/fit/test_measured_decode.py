@@ -127,20 +127,20 @@ def test_each_engine_holds_the_decoder_it_models():
     latency engine's energy interval holds every graph-captured step, and its energy centre is
     closer than the previous model's; the online engine (vLLM and FastChat) holds the eager steps."""
     checks = md.measured_decode_checks()
-    graphs, eager = checks["latency"]["CUDA graphs"], checks["online"]["eager launches"]
+    graphs, eager = checks["latency"]["CUDA graphs"], checks["vllm-2024"]["eager launches"]
     assert graphs.energy.interval_coverage == 1.0 and graphs.tpot.interval_coverage == 1.0
     assert graphs.energy.median_factor < graphs.previous_energy.median_factor
     assert graphs.tpot.median_factor < graphs.previous_tpot.median_factor
     assert eager.energy.interval_coverage == 1.0
     # and neither engine holds the other's decoder's time
-    assert checks["online"]["CUDA graphs"].tpot.interval_coverage == 0.0
+    assert checks["vllm-2024"]["CUDA graphs"].tpot.interval_coverage == 0.0
     assert checks["latency"]["eager launches"].tpot.interval_coverage == 0.0
 
 
 def test_the_document_is_numbers_and_the_note_quotes_it():
     doc = md.measured_decode_document()
     json.dumps(doc, allow_nan=False)
-    assert len(doc["rows"]) == 2 * 37 and set(doc["by_engine"]) == {"latency", "online"}
+    assert len(doc["rows"]) == 3 * 37 and set(doc["by_engine"]) == {"optimized-2024", "latency", "vllm-2024"}
     for row in doc["rows"]:
         lo, hi = row["interval_j_per_output_token"]
         assert lo < row["predicted_j_per_output_token"] < hi
@@ -220,7 +220,7 @@ def test_the_serving_docs_figures_on_the_graph_captured_steps():
     holding 2; its power rising with the batch (408 W at batch 1, 490 -> 651 W at 64-256 at 16 bits); at batches 64-256 (run 10) the modelled step 18-32% short; at 8,192 and 32,768 tokens of context the modelled step 8-25% short (8,192 at batch 32: 19.8 ms against
     26.4)."""
     c = md.measured_decode_checks()
-    graphs, online = c["latency"]["CUDA graphs"], c["online"]["CUDA graphs"]
+    graphs, online = c["latency"]["CUDA graphs"], c["vllm-2024"]["CUDA graphs"]
     assert graphs.energy.n == 28 and round(graphs.energy.median_factor, 2) == 1.08 and graphs.energy.geometric_mean_ratio < 1
     assert round(graphs.tpot.median_factor, 2) == 1.20 and graphs.tpot.geometric_mean_ratio < 1
     assert round(graphs.power.geometric_mean_ratio, 2) == 1.13
@@ -242,7 +242,7 @@ def test_the_serving_docs_figures_on_the_graph_captured_steps():
     assert (f"J per output token off by a median **{graphs.energy.median_factor:.2f}×**, too low (TPOT "
             f"{graphs.tpot.median_factor:.2f}× off, too short; power {graphs.power.geometric_mean_ratio - 1:.0%} too "
             f"high), its 80% range holding all {graphs.energy.n}") in text
-    eager = c["online"]["eager launches"]
+    eager = c["vllm-2024"]["eager launches"]
     assert (f"online engine models: TPOT {eager.tpot.median_factor:.2f}× and J per token "
             f"{eager.energy.median_factor:.2f}× off, all {eager.tpot.n} held") in text
 
@@ -333,7 +333,7 @@ def test_a_mixture_of_experts_decode_step_measured_against_the_latency_engine():
     at 128), all six inside its range; the step grows with the batch as the experts read do (12.5 -> 39.2 ms measured,
     6.7 -> 26.9 modelled), the online engine 2.0x too slow, holding none."""
     c = md.measured_decode_checks()
-    moe, online = c["latency"]["CUDA graphs, mixture of experts"], c["online"]["CUDA graphs, mixture of experts"]
+    moe, online = c["latency"]["CUDA graphs, mixture of experts"], c["vllm-2024"]["CUDA graphs, mixture of experts"]
     assert moe.tpot.n == 6 and round(moe.tpot.median_factor, 2) == 1.52 and moe.tpot.geometric_mean_ratio < 1
     assert moe.tpot.interval_coverage == moe.energy.interval_coverage == 1.0
     assert round(moe.energy.median_factor, 2) == 1.28

@@ -219,7 +219,7 @@ def test_the_docs_quote_the_serving_validation(capsys):
             f"×{gt['interval_mean_width_factor']:.3g} wide") in text
     # the later published times no fit has seen, both engines as shipped
     later = doc["later_tpot"]
-    lat_l, onl_l = later["latency"]["overall"], later["online"]["overall"]
+    lat_l, onl_l = later["latency"]["overall"], later["vllm-2024"]["overall"]
     assert (f"On {lat_l['model']['n']} later published times from {len(later['latency']['by_source'])} other "
             "benchmarks that no fit has seen") in text
     assert (f"the latency engine as shipped is off by a median **{lat_l['model']['median_factor']:.2f}×** (the previous "
