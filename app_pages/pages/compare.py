@@ -36,7 +36,7 @@ COLUMNS = (
 )
 # The table's columns after the hardware and its numbers; the name last, where a long one may run
 # past a 1280-pixel window with the sidebar open. The kind is left out (the name says it: "Google TPU v4").
-TEXT_COLUMNS = ("precision", "utilization", "price_basis", "host_in_power", "hardware_name")
+TEXT_COLUMNS = ("memory", "precision", "utilization", "price_basis", "host_in_power", "hardware_name")
 HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
 text_px = c.text_px  # a text column's width that shows its cells whole (app_pages/ui/tables.py)
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t",
@@ -69,6 +69,7 @@ def table_of(rep: api.CompareReport) -> tuple[pd.DataFrame, list[str]]:
         e, shared = r.estimate, api.compare_row(r)  # the CLI's row: same price basis, same numbers
         row = {"hardware": shared["hardware"], "hardware_name": shared["hardware_name"], "kind": shared["kind"],
                "reference": reference_words(r),  # "reference point, × 8", as the CLI's row says
+               "memory": api.memory_words(r),  # fits, tight, does not fit (compare review 2026-11-29)
                "precision": shared["precision"], "utilization": api.utilization_short(r),
                "price_basis": shared["price_basis"], "host_in_power": api.host_words(r)}
         for key, _, field, scale, _, _ in COLUMNS:
@@ -146,6 +147,8 @@ def table_config(utilization_px: int | str = "medium", name_px: int | str = "med
                                                       "whole for hardware without runs, or a preset's or your figure"),
               "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price); "
                                                      "given: a price per device-hour given; electricity: per kWh"),
+              "memory": text("Memory", width="small", help="does the run as set fit each device's memory? tight: "
+                                                           "above 90% of it; empty: no model shape to count it"),
               "host_in_power": text("Host", width="small", help="does the power include the host's share "
                                                                          "(CPU, memory, network)? n/a for a power "
                                                                          "given, not the profile's")}
@@ -211,7 +214,9 @@ def draw(inputs) -> None:
     # in lecture mode the table (14 px, a screen's width of columns) folded, so that the chart comes first (lecturer
     # review 2026-11-27: the chart three screens down, under a 1,928-px table)
     with st.expander("The table", expanded=False) if c.is_lecture() else contextlib.nullcontext():
-        c.dataframe(table_view(df.drop(columns=ranges).sort_values("time_days")),
+        # a run the device cannot hold as set ranked after those it can (compare review 2026-11-29)
+        ranked = df.assign(_over=df["memory"] == "does not fit").sort_values(["_over", "time_days"]).drop(columns="_over")
+        c.dataframe(table_view(ranked.drop(columns=ranges)),
                      column_config=table_config(text_px([*df["utilization"], "Utilisation"]), text_px(df["hardware_name"])),
                      column_order=column_order(with_refs), width="stretch",
                      height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort

@@ -53,6 +53,7 @@ from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data
     compare_caveats,
     compare_row,
     host_words,
+    memory_words,
     price_basis,
     summary_dict,
     utilization_short,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.utilization_model import POOLED, RULE
 from estimator.core.training.estimate import ALL_KEYS
+from estimator.core.training.memory import DEFAULTS_VERDICT_WORDS
 from estimator.core.training.utilization_choice import centre_name
 from estimator.report.humanize import whole
 from estimator.report.provenance import tool_info
@@ -86,8 +87,23 @@ def compare_row(result: Result) -> dict[str, Any]:
             "precision": e.precision,
             **used, "price_basis": price_basis(result), "power_includes_host": e.power_includes_host,
             "reference_point": p.reference_point, "notes": list(e.notes),
+            # the run as set against the device's memory (None: no shape to count it)
+            "memory_fits": None if e.memory is None else bool(e.memory.fits),
+            "memory_gb_per_device": None if e.memory is None else e.memory.per_device.total_gb,
             # what estimate's JSON carries beside its numbers (review: compare's JSON alone had neither)
             "provenance": as_estimate["provenance"], "tool": tool_info()}
+
+
+def memory_words(result: Result) -> str:
+    """Whether the run as set fits each device's memory, as the row says it: "fits", "tight" (above 90% of it), "does
+    not fit", or "" where the model's shape is unknown (FLOPs alone). Compare review 2026-11-29: a layout given that
+    needs 215 GB a device was ranked by its time on every device, nothing in the table saying it cannot run."""
+    m = result.estimate.memory
+    if m is None:
+        return ""
+    if not m.fits and any(DEFAULTS_VERDICT_WORDS in n for n in result.estimate.notes):
+        return "not at the defaults"  # no layout given nor planned: the verdict is of the settings shown, not the run's
+    return "does not fit" if not m.fits else "tight" if m.tight else "fits"
 
 
 def reference_words(result: Result) -> str:
@@ -115,12 +131,21 @@ def compare_caveats(results) -> list[str]:
         out.append(f"power incl. host differs: {', '.join(chip)} count{'s' if len(chip) == 1 else ''} the chip alone, "
                    f"{others} the device's share of its server too, so {', '.join(chip)}'s energy reads low beside "
                    f"{beside}")
+    # a run as set that a device cannot hold, said under the table (compare review 2026-11-29)
+    over = sorted(r.profile.id for r in hardware if memory_words(r) == "does not fit")
+    if over:
+        out.append(f"memory: the run as set needs more memory a device than {', '.join(over)} "
+                   f"{'has' if len(over) == 1 else 'have'}: {'its row is' if len(over) == 1 else 'their rows are'} of a "
+                   "run those devices cannot hold as set (the row's notes say what would)")
     # a catalog model times each profile by the step model, but one it does not time (a device older than its fit)
     # by the fitted utilisation: two methods side by side, said (compare --model, 2026-11-27)
     stepped = sorted(r.profile.id for r in hardware if r.estimate.stepped)
     fitted = sorted(r.profile.id for r in hardware if not r.estimate.stepped)
     if stepped and fitted:
-        out.append(f"time differs in method: {', '.join(stepped)} timed by the step model over a planned layout (a "
+        # the layout given where it was, not "planned" (compare review 2026-11-29)
+        given = all(getattr(r.estimate.step, "chosen_by", "") == "given" for r in hardware if r.estimate.stepped)
+        layout = "the layout given" if given else "a planned layout"
+        out.append(f"time differs in method: {', '.join(stepped)} timed by the step model over {layout} (a "
                    f"tuned stack's time), {', '.join(fitted)} by the utilisation fitted to published whole runs "
                    "(the notes on each row say why)")
     # only the rows whose utilisation the fit set: one given (or a preset's) is the same figure whatever the
