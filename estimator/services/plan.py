@@ -380,6 +380,21 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
     return None
 
 
+def no_faster_peak_note(profile: HardwareProfile, precision: str) -> str | None:
+    """Where the run's narrower precision (fp8, fp4) has no higher peak than the device's 16-bit one: its matrix
+    products gain nothing, while the step still counts that precision's casts (compare review 2026-11-29: Gaudi 3 at
+    fp8, both peaks 1,835 TFLOP/s, took 16.0 days where bf16 took 12.3, unsaid). None where the peak is higher."""
+    if precision not in ("fp8", "fp4"):
+        return None
+    peak = profile.peak_flops_per_s.get(precision)
+    sixteen = profile.peak_flops_per_s.get("bf16") or profile.peak_flops_per_s.get("fp16")
+    if not peak or not sixteen or peak > sixteen:
+        return None
+    return (f"precision: {profile.name}'s {precision} peak is its 16-bit one ({hz.flops_rate(peak)}): its matrix "
+            f"products run no faster at {precision}, while the step counts {precision}'s casts, so the run takes "
+            "longer than at bf16 (the same run at bf16 times that)")
+
+
 def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
     """Where the device's measured best matmul is below the step model's fitted asymptotic share of the peak, so that
     its matrix multiplies are held to it (``step.matmul_cap``; planner review 2026-11-28: an MI300X had been planned
@@ -831,7 +846,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range))
+                expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range),
+                no_faster_peak_note(profile, precision))
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -917,7 +933,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     overlap = expert_overlap_note(best.step)
     said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
                              seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
-                             fitted_note, device_matmul_note(profile, step_range)) if n)
+                             fitted_note, device_matmul_note(profile, step_range),
+                             no_faster_peak_note(profile, precision)) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
@@ -1432,6 +1449,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             notes.append(other)
     if device_note := device_matmul_note(profile, step_range):
         notes.append(device_note)
+    if peak_note := no_faster_peak_note(profile, precision):
+        notes.append(peak_note)
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
