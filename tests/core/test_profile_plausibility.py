@@ -245,3 +245,10 @@ def test_a_narrower_precisions_peak_below_the_16_bit_one_is_refused(tmp_path):
         peaks = profile.peak_flops_per_s
         sixteen = peaks.get("bf16") or peaks.get("fp16")
         assert all(peaks[k] >= sixteen for k in ("fp8", "fp4", "int8", "int4") if k in peaks and sixteen)
+
+
+def test_a_kind_not_known_is_one_error_not_two(tmp_path):
+    """Compare review 2026-11-29: kind = "gpuu" was also told "'gpu-system' is measured on other devices than this
+    gpuu"."""
+    err = _broken(tmp_path, _swap(H100, 'kind = "gpu"', 'kind = "gpuu"'))
+    assert "not a known kind" in str(err) and "measured on other devices" not in str(err)

@@ -45,6 +45,7 @@ from estimator.core.hardware.power_ratio import GROUPS, MIN_OWN, PowerFits
 from estimator.core.hardware.profile import (
     DISPLAY_FLOPS,
     FITTED_BASIS,
+    KINDS,
     PRECISIONS,
     HardwareProfile,
     Power,
@@ -109,7 +110,9 @@ def _power(r: FieldReader, pw: Mapping[str, Any], fits: PowerFits | None, kind: 
     tdp = r.field(F["power.tdp_w"], pw)
     if "fit" in pw:
         group = r.field(F["power.fit"], pw)
-        if kind not in FIT_KINDS.get(group.split("-")[0], ()):  # a CPU took the GPU servers' ratio (profile audit)
+        # a CPU took the GPU servers' ratio (profile audit); a kind not known is its own error, said once (compare
+        # review 2026-11-29: "gpuu" was also told its fit is measured on other devices)
+        if kind in KINDS and kind not in FIT_KINDS.get(group.split("-")[0], ()):
             ours = [g for g in GROUPS if kind in FIT_KINDS.get(g.split("-")[0], ())]
             r.fail("power.fit", f"'{group}' is measured on other devices than this {kind}",
                    f"use {' or '.join(ours)}" if ours else "give average_w, average_range_w and includes_host instead")
