@@ -25,6 +25,7 @@ from estimator.services.rows import compared_ids
 from estimator.services.workload_inputs import (
     ARCH_DETAIL_KEYS,
     ARCH_KEYS,
+    COMPARE_LAYOUT,
     ESTIMATE_KEYWORDS,
     GENERIC_KEYS,
     WorkloadInputs,
@@ -113,7 +114,8 @@ def cmd_compare(args):
         ps.get(h)  # an unknown id or a broken file is named first, before what the comparison refuses
     try:
         # the Python API's compare(…, model=…) runs the same (services.workload_inputs.compare_kwargs)
-        given = {k: getattr(args, k, None) for k in SCENARIO_ARGS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
+        given = {k: getattr(args, k, None)
+                 for k in SCENARIO_ARGS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS + COMPARE_LAYOUT}
         rep = api.compare(ids, **compare_kwargs(preset_id=args.preset, country=args.country, region=args.region,
                                                 cloud=args.cloud, model=args.model, seq_len=args.seq_len,
                                                 **{k: v for k, v in given.items() if v is not None}))
@@ -248,6 +250,9 @@ def register(sub):
     add_workload_args(p, COMPARE)
     m = p.add_argument_group("a catalog model, timed on each profile by the step model (the planner's best layout)")
     add_input_args(m, COMPARE, ("model", "seq_len"))
+    lay = p.add_argument_group("the layout each profile's step is timed over (with --model or an architecture; "
+                               "without one, the planner's best on each)")
+    add_input_args(lay, COMPARE, COMPARE_LAYOUT)
     add_input_args(p, COMPARE, ("hardware",))
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.set_defaults(func=cmd_compare)

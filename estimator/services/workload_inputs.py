@@ -144,6 +144,8 @@ def run_estimate(*, hardware: str | None = None, preset_id: str | None = None, c
 # `compare`'s inputs by the command line's names: the scenario's, an architecture's or a generic network's, a catalog
 # model and the sequence, and where the run is (no layout: ``inputs.COMPARE``).
 COMPARE_INPUTS = ("model", "seq_len")
+# the layout `compare` takes, each profile's step timed over it as `estimate` times one (compare review 2026-11-29)
+COMPARE_LAYOUT = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel")
 
 
 def compare_kwargs(**given) -> dict:
@@ -152,12 +154,16 @@ def compare_kwargs(**given) -> dict:
     parameters and the memory's shape, so that each profile is timed as ``estimate`` times it on that profile (API
     review 2026-11-29: ``compare(…, layers=…)`` was refused where the command line took it); the rest as given."""
     model, seq_len = given.pop("model", None), given.pop("seq_len", None)
+    layout = {k: v for k in COMPARE_LAYOUT if (v := given.pop(k, None)) is not None}
+    if layout and given.get("memory") is not None:
+        raise InputError("give the layout by name or in memory, not both", field=(next(iter(layout)), "memory"))
     # an architecture's FLOPs and a generic network's, and the architecture's size as the step model's shape (as
     # estimate times it, on the planner's best layout); no shape details (heads, experts …): compare takes no layout,
     # so they are left to api.compare, which refuses them as inputs it does not take (diff review 2026-11-29)
     shape_keys = ARCH_KEYS + GENERIC_KEYS
     if model is None and seq_len is None and all(given.get(k) is None for k in shape_keys):
-        return {k: v for k, v in given.items() if k not in shape_keys or v is not None}
+        out = {k: v for k, v in given.items() if k not in shape_keys or v is not None}
+        return {**out, "memory": layout} if layout else out
     if given.get("memory") is not None and (model is not None or seq_len is not None):
         # api.run's own form beside the CLI's names: one of them (as estimate's)
         raise InputError("give the model and sequence by name or in memory, not both", field=("model", "memory"))
@@ -169,12 +175,14 @@ def compare_kwargs(**given) -> dict:
     rest = {k: v for k, v in given.items() if k not in api.INPUT_FIELDS + shape_keys}
     out = {**rest, **w.run_kwargs()}
     if model is not None:
-        return {**out, "memory": {"model": model, "seq_len": w.seq_len}}
+        return {**out, "memory": {"model": model, "seq_len": w.seq_len, **layout}}
     shape = {k: given[k] for k in ("layers", "d_model", "vocab") if given.get(k) is not None}
     if shape and given.get("memory") is not None:
         raise InputError("give the architecture by name or in memory, not both", field=("layers", "memory"))
-    return {**out, "memory": {**shape, "seq_len": w.seq_len}} if shape else out
+    if shape or layout:
+        return {**out, "memory": {**shape, "seq_len": w.seq_len, **layout}}
+    return out
 
 
-__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "COMPARE_INPUTS", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs",
+__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "COMPARE_INPUTS", "COMPARE_LAYOUT", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs",
            "compare_kwargs", "run_estimate", "workload_inputs"]

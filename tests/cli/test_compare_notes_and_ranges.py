@@ -280,3 +280,25 @@ def test_the_method_note_says_a_layout_given_is_given():
     rep = api.compare(["h100-sxm", "tpu-v6e"], params=8.03e9, tokens=1e12, devices=64, memory=layout)
     (method,) = [n for n in compare_caveats(rep.results) if n.startswith("time differs in method")]
     assert "timed by the step model over the layout given" in method
+
+
+def test_compare_takes_the_layout_estimate_takes(capsys):
+    """Compare review 2026-11-29: the Compare page timed a layout from the sidebar that `compare --tp 8` refused as an
+    unrecognised argument; each profile's row is `estimate`'s with the same layout, by the CLI and the Python API."""
+    import json
+
+    import pytest
+
+    from estimator import compare, estimate
+    rc, out, _ = _run(capsys, "compare", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--tp", "8",
+                      "--zero", "1", "--hardware", "h100-sxm", "b200", "--format", "json")
+    assert rc == 0
+    rows = {r["hardware"]: r for r in json.loads(out)}
+    for hw in ("h100-sxm", "b200"):
+        one = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, tp=8, zero=1, hardware=hw)
+        assert rows[hw]["wall_clock_s"] == pytest.approx(one.wall_clock_s, rel=1e-12)
+        assert one.step.layout.tp == 8
+    rep = compare(["h100-sxm"], model="llama-3.1-8b", tokens=1e12, devices=64, tp=8, zero=1)
+    assert rep.results[0].estimate.wall_clock_s == pytest.approx(rows["h100-sxm"]["wall_clock_s"], rel=1e-12)
+    rc, _, err = _run(capsys, "compare", "--flops", "1e22", "--tp", "8", "--hardware", "h100-sxm", "b200")
+    assert rc == 2 and err.startswith("error: training memory needs the model")
