@@ -268,7 +268,7 @@ def vllm_later(t: dict, level: float) -> None:
 
 
 def measured_decode(t: dict, level: float) -> None:
-    """Both engines on decode steps this project measured on a real GPU, time and energy, each with its coverage and the
+    """The engines on decode steps this project measured on a real GPU, time and energy, each with its coverage and the
     previous model beside, as `validate --inference` prints them (accuracy review 2026-11-29: the page had dropped the
     TPOT's coverage and its baseline)."""
     st.markdown("**Decode steps measured on a real GPU, never fitted:** " + c.md_escape(f"{t['method']}.", limit=900))

@@ -147,8 +147,10 @@ def table_config(utilization_px: int | str = "medium", name_px: int | str = "med
                                                       "whole for hardware without runs, or a preset's or your figure"),
               "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price); "
                                                      "given: a price per device-hour given; electricity: per kWh"),
-              "memory": text("Memory", width="small", help="does the run as set fit each device's memory? tight: "
-                                                           "above 90% of it; empty: no model shape to count it"),
+              "memory": text("Memory", help="does the run as set fit each device's memory? tight: above 90% of it; "
+                                            "not at the defaults: no layout given nor planned, the verdict is of the "
+                                            "default settings (no sharding or parallelism), not of the run; empty: no "
+                                            "model shape to count it"),
               "host_in_power": text("Host", width="small", help="does the power include the host's share "
                                                                          "(CPU, memory, network)? n/a for a power "
                                                                          "given, not the profile's")}

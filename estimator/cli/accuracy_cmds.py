@@ -262,7 +262,7 @@ def _vllm_later(t: dict, level: str) -> None:
 
 
 def _measured_decode(t: dict, level: str) -> None:
-    """Both engines on decode steps this project measured on a real GPU, time and energy."""
+    """The engines (the default, latency, vllm-2024) on decode steps this project measured on a real GPU."""
     print(f"\nDecode steps measured on a real GPU, never fitted ({t['data']}): {t['method']}.")
     rows = []
     for engine, by_source in t["by_engine"].items():

@@ -404,9 +404,9 @@ def inference_validation_document() -> dict:
     MLPerf's power results (``wall_power``), the vllm-2024 serving model judged leave-one-model-out on every
     measured serving configuration the project holds (``serving_accuracy``; cached), and its
     TPOT on published small-batch measurements the online fit never saw, and the latency engine fitted
-    to them judged leave-one-benchmark-out (``independent_tpot``), both engines on later published
-    times neither fit saw (``later_tpot``), vllm-2024 on later vLLM 0.5 measurements of other models
-    (``vllm_later``), and both on decode steps this project measured on a real
+    to them judged leave-one-benchmark-out (``independent_tpot``), the engines on later published
+    times no fit saw (``later_tpot``), vllm-2024 on later vLLM 0.5 measurements of other models
+    (``vllm_later``), and the engines on decode steps this project measured on a real
     GPU, time and energy (``measured_decode``), the latency engine on speculative decoding's steps measured there
     (``measured_speculative``); the default engine on TensorRT-LLM's own published throughput
     table of newer models and GPUs, never fitted (``trtllm_check``)."""

@@ -69,11 +69,14 @@ GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 # (estimator/services/inputs.py; tests/services/test_inputs_declared_once.py holds every scenario input declared),
 # and where the FLOPs came from. A keyword outside them is refused by name, never a TypeError.
 # ``flops_tokens``: the tokens an architecture's FLOPs count (``workload_inputs``), which the step model times.
+# the step model's inputs compare takes beside its layout (compare review 2026-11-29: its own refusal had asked for a
+# larger global batch it did not take)
+COMPARE_STEP = ("global_batch_tokens", "vp")
 RUN_KEYWORDS = ("hardware", "preset_id", "country", "region", "cloud", "memory", "params_model") + tuple(
     n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source", "flops_tokens") + STEP_NAMES
 # ``compare`` takes them but the hardware, which is its list of profiles, and the step model's own (an architecture's
 # tokens, ``flops_tokens``, it takes: its shape is timed on the planner's best layout on each profile, as estimate's).
-COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware" and n not in STEP_NAMES)
+COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware" and (n not in STEP_NAMES or n in COMPARE_STEP))
 
 
 ARCHITECTURE_SOURCE = "architecture:"  # how workload_flops names an architecture's FLOPs (flops_source)
@@ -459,7 +462,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                 f"memory: {preset.id} is a published run: it split its model across devices in a way the preset does "
                 f"not record (tensor, pipeline or sharded data parallelism), so {DEFAULTS_VERDICT_WORDS} memory "
                 "settings shown, not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
-        elif preset is None and not tm.fits and not planned and setup.run is None and scenario.devices > 1:
+        elif not tm.fits and not planned and setup.run is None and scenario.devices > 1:
             # no layout given nor planned (a known run's time, a utilisation given, a size without a shape): the
             # verdict is of the defaults shown (researcher review 2026-11-29: a known run on 1,024 H100s read "does
             # not fit" at no ZeRO sharding, settings the user never chose)

@@ -401,12 +401,12 @@ TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL
 # A catalog model and the sequence are kept: each profile's time from the step model over the planner's best layout on
 # it, as `estimate --model` times it (researcher review 2026-11-27: compare could not reproduce estimate --model); a
 # layout is not (one that divides one profile's devices and memory need not another's).
-# compare's inputs: estimate's but the shape's details and the step model's own (its layout it takes, as the Compare
-# page does from the sidebar: compare review 2026-11-29, the page had timed a layout `compare` refused)
+# compare's inputs: estimate's but the shape's details, the active parameters and the experts' overlap (its layout, the
+# global batch and the interleaving it takes, as the Compare page does from the sidebar: compare review 2026-11-29, the
+# page had timed a layout `compare` refused)
 COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("heads", "kv_heads", "head_dim", "ffn", "mlp", "experts",
-                                                                "experts_per_token", "global_batch_tokens",
-                                                                "active_params", "vp", "expert_overlap",
-                                                                "hardware")),
+                                                                "experts_per_token", "active_params",
+                                                                "expert_overlap", "hardware")),
                 HARDWARE.but(nargs="+", action="extend",  # repeated, each adds (CLI audit: the last one alone counted)
                              help="profile ids, names or .toml files, each of one profile (default: every profile, "
                                   "calibrated ones included; the reference points, the brain and AlphaGo, only when named)"))

@@ -387,12 +387,13 @@ def no_faster_peak_note(profile: HardwareProfile, precision: str) -> str | None:
     if precision not in ("fp8", "fp4"):
         return None
     peak = profile.peak_flops_per_s.get(precision)
-    sixteen = profile.peak_flops_per_s.get("bf16") or profile.peak_flops_per_s.get("fp16")
-    if not peak or not sixteen or peak > sixteen:
+    wide = next((k for k in ("bf16", "fp16") if profile.peak_flops_per_s.get(k)), None)
+    if not peak or wide is None or peak > profile.peak_flops_per_s[wide]:
         return None
-    return (f"precision: {profile.name}'s {precision} peak is its 16-bit one ({hz.flops_rate(peak)}): its matrix "
-            f"products run no faster at {precision}, while the step counts {precision}'s casts, so the run takes "
-            "longer than at bf16 (the same run at bf16 times that)")
+    # the 16-bit precision it has, named (diff review 2026-11-29: an fp16-only device had been pointed at bf16)
+    return (f"precision: {profile.name}'s {precision} peak is no higher than its {wide} one "
+            f"({hz.flops_rate(peak)} against {hz.flops_rate(profile.peak_flops_per_s[wide])}): its matrix products run "
+            f"no faster at {precision}, while the step counts {precision}'s casts, so the run takes longer than at {wide}")
 
 
 def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:

@@ -76,7 +76,8 @@ def _own(result: api.Result) -> api.Result:
 
 def compare(hardware_ids=None, **inputs) -> api.CompareReport:
     """One workload on several profiles (``api.compare``), from the CLI's inputs by name as ``estimate`` takes them: a
-    catalog ``model`` (and ``seq_len``) times each profile with the step model over its planner's best layout, as
+    catalog ``model`` (and ``seq_len``) times each profile with the step model over the layout given (``tp``, ``zero``,
+    …, ``global_batch_tokens``, ``vp``) or else its planner's best layout, as
     ``estimate(model=…)`` does (``workload_inputs.compare_kwargs``); ``api.compare``'s own keywords as they are.
     ``hardware_ids`` None: every bundled profile but the reference points, as `compare` without `--hardware` (contract
     review 2026-11-29: the API had raised a TypeError where the CLI compared all)."""

@@ -146,19 +146,21 @@ def compare_caveats(results) -> list[str]:
         given = all(getattr(r.estimate.step, "chosen_by", "") == "given" for r in hardware if r.estimate.stepped)
         layout = "the layout given" if given else "a planned layout"
         out.append(f"time differs in method: {', '.join(stepped)} timed by the step model over {layout} (a "
-                   f"tuned stack's time), {', '.join(fitted)} by the utilisation fitted to published whole runs "
-                   "(the notes on each row say why)")
+                   f"tuned stack's time), {', '.join(fitted)} by a whole run's utilisation (a family's fit to published "
+                   "runs, or the 30% rule where it has none: each row's utilisation says which, its notes why)")
     # only the rows whose utilisation the fit set: one given (or a preset's) is the same figure whatever the
     # device's runs (audit: "0.5, given" on both rows, yet "rows at the flat 30% rule … the others take their
     # family's fit")
-    from_fit = {r.profile.id: u for r in results if (u := r.estimate.utilization) is not None
+    # reference points apart: the brain and AlphaGo are no family of devices (diff review 2026-11-29: AlphaGo had been
+    # said to have "no published runs")
+    from_fit = {r.profile.id: u for r in hardware if (u := r.estimate.utilization) is not None
                 and u.origin.startswith("fit:")}
     no_runs = {u.family for u in from_fit.values() if u.family in (RULE, POOLED)}  # the rule or the pooled fit
     if no_runs and any(u.family not in (RULE, POOLED) for u in from_fit.values()):
         without = sorted(no_runs)
         # the rows that take a family's fit, named, and the others apart after (compare review 2026-11-29: "the others,
         # but h100-sxm, b200 (utilisation not from a fit), take" read garbled)
-        unfitted = [r.profile.id for r in results if r.profile.id not in from_fit]
+        unfitted = [r.profile.id for r in hardware if r.profile.id not in from_fit]
         apart = (f"; {_first(unfitted)} take{'s' if len(unfitted) == 1 else ''} no utilisation from a fit"
                  if unfitted else "")
         # the fitted figures beside the rule's, and how to compare alike (researcher review 2026-11-29: the MI300X

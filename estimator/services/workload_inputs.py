@@ -142,7 +142,7 @@ def run_estimate(*, hardware: str | None = None, preset_id: str | None = None, c
 
 
 # `compare`'s inputs by the command line's names: the scenario's, an architecture's or a generic network's, a catalog
-# model and the sequence, and where the run is (no layout: ``inputs.COMPARE``).
+# model and the sequence, and where the run is; its layout apart (``COMPARE_LAYOUT``, into the memory's inputs).
 COMPARE_INPUTS = ("model", "seq_len")
 # the layout `compare` takes, each profile's step timed over it as `estimate` times one (compare review 2026-11-29)
 COMPARE_LAYOUT = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel")
@@ -158,8 +158,8 @@ def compare_kwargs(**given) -> dict:
     if layout and given.get("memory") is not None:
         raise InputError("give the layout by name or in memory, not both", field=(next(iter(layout)), "memory"))
     # an architecture's FLOPs and a generic network's, and the architecture's size as the step model's shape (as
-    # estimate times it, on the planner's best layout); no shape details (heads, experts …): compare takes no layout,
-    # so they are left to api.compare, which refuses them as inputs it does not take (diff review 2026-11-29)
+    # estimate times it, on the layout given or the planner's best); no shape details (heads, experts …): they are
+    # left to api.compare, which refuses them as inputs it does not take (diff review 2026-11-29)
     shape_keys = ARCH_KEYS + GENERIC_KEYS
     if model is None and seq_len is None and all(given.get(k) is None for k in shape_keys):
         out = {k: v for k, v in given.items() if k not in shape_keys or v is not None}

@@ -38,7 +38,7 @@ def test_a_profile_the_step_model_does_not_time_is_said_to_differ_in_method(caps
                         "--hardware", "h100-sxm", "v100-sxm2")
     assert code == 0
     assert ("note: time differs in method: h100-sxm timed by the step model over a planned layout (a tuned stack's "
-            "time), v100-sxm2 by the utilisation fitted to published whole runs") in err
+            "time), v100-sxm2 by a whole run's utilisation (a family's fit to published runs") in err
 
 
 @pytest.mark.parametrize("argv, said", [

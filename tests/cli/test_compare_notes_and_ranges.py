@@ -184,7 +184,8 @@ def test_a_reference_point_is_never_the_chip_alone(capsys):
     notes = compare_caveats(api.compare(["tpu-v5p", "h100-sxm", "brain", "alphago-2016"], flops=1e21).results)
     assert notes[0] == ("power incl. host differs: tpu-v5p counts the chip alone, the other hardware the device's "
                         "share of its server too, so tpu-v5p's energy reads low beside that hardware's")
-    assert "; brain takes no utilisation from a fit;" in notes[1]
+    # the reference points are no family of devices: neither is named among the rule's rows nor those without a fit
+    assert "brain" not in notes[1] and "alphago" not in notes[1] and "(tpu-v5p) have no published runs" in notes[1]
 
 
 def test_a_reference_points_row_reads_times_its_count(capsys):
@@ -302,3 +303,13 @@ def test_compare_takes_the_layout_estimate_takes(capsys):
     assert rep.results[0].estimate.wall_clock_s == pytest.approx(rows["h100-sxm"]["wall_clock_s"], rel=1e-12)
     rc, _, err = _run(capsys, "compare", "--flops", "1e22", "--tp", "8", "--hardware", "h100-sxm", "b200")
     assert rc == 2 and err.startswith("error: training memory needs the model")
+
+
+def test_a_presets_run_on_other_hardware_without_a_layout_is_not_said_not_to_fit():
+    """Diff review 2026-11-29: `compare --preset llama2-70b` marked the H100 (not the preset's A100) "does not fit" at
+    settings nobody chose, and the page ranked 53 such rows last; its verdict is of the defaults, as on the A100."""
+    from estimator.services.rows import memory_words
+    rep = api.compare(["h100-sxm", "a100-sxm-80gb", "b200"], preset_id="llama2-70b")
+    assert [memory_words(r) for r in rep.results] == ["not at the defaults"] * 3
+    assert not [n for n in compare_caveats(rep.results) if n.startswith("memory:")]
+    assert any("no layout given, so" in n for n in rep.results[0].estimate.notes)

@@ -243,7 +243,7 @@ def test_the_serving_docs_figures_on_the_graph_captured_steps():
             f"{graphs.tpot.median_factor:.2f}× off, too short; power {graphs.power.geometric_mean_ratio - 1:.0%} too "
             f"high), its 80% range holding all {graphs.energy.n}") in text
     eager = c["vllm-2024"]["eager launches"]
-    assert (f"online engine models: TPOT {eager.tpot.median_factor:.2f}× and J per token "
+    assert (f"online engine (vllm-2024) models: TPOT {eager.tpot.median_factor:.2f}× and J per token "
             f"{eager.energy.median_factor:.2f}× off, all {eager.tpot.n} held") in text
 
 

@@ -225,7 +225,7 @@ def test_the_docs_quote_the_serving_validation(capsys):
     assert (f"the latency engine as shipped is off by a median **{lat_l['model']['median_factor']:.2f}×** (the previous "
             f"model {lat_l['previous']['median_factor']:.2f}×) and its 80% range held "
             f"**{pct(lat_l['model']['interval_coverage'])}** of them (width ×{lat_l['model']['interval_mean_width_factor']:.2f}") in text
-    assert (f"the online engine is a median {onl_l['median_predicted_over_measured']:.2f}× too slow there, its range "
+    assert (f"vllm-2024 (the online engine) is a median {onl_l['median_predicted_over_measured']:.2f}× too slow there, its range "
             f"holding {pct(onl_l['model']['interval_coverage'])}") in text
     v = doc["vllm_later"]
     assert (f"On {v['overall']['model']['n']} later vLLM 0.5 configurations of models none of those has") in text

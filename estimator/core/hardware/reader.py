@@ -61,6 +61,8 @@ FIT_FILE = "estimator/data/utilization_fit.json"
 
 # The precisions whose tensor peak is at least the 16-bit one on every device that has them (the reader's check)
 NARROW_PRECISIONS = ("fp8", "fp4", "int8", "int4")
+# the precisions of 16 bits and more, whose highest peak present the narrower ones are held to
+WIDER_PRECISIONS = ("bf16", "fp16", "tf32", "fp32", "fp64")
 
 
 def _says(kind: str) -> dict[str, str]:
@@ -356,11 +358,14 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
         # a narrower precision's tensor peak below the 16-bit one is a unit or an exponent typed wrong (compare review
         # 2026-11-29: fp8 1e12 beside bf16 9.89e14 validated, and timed a run at 55 years): no bundled device
         # multiplies fp8, fp4, int8 or int4 slower than bf16/fp16 (Gaudi 3's fp8 equals its bf16)
-        sixteen = next((x for k in ("bf16", "fp16") if isinstance(x := peaks.get(k), (int, float))), None)
+        # the highest of the wider precisions' peaks present (diff review 2026-11-29: fp8 beside fp32 alone, and an fp16
+        # above the bf16, had passed)
+        wider = [(x, k) for k in WIDER_PRECISIONS if isinstance(x := peaks.get(k), (int, float))]
+        top, top_key = max(wider, key=lambda w: w[0]) if wider else (None, None)
         for key in NARROW_PRECISIONS:
             x = peaks.get(key)
-            if sixteen and isinstance(x, (int, float)) and x < sixteen:
-                r.fail(f"peak_flops_per_s.{key}", f"{gfmt(x, 4)} FLOP/s is below the 16-bit peak, {gfmt(sixteen, 4)} "
+            if top and isinstance(x, (int, float)) and x < top:
+                r.fail(f"peak_flops_per_s.{key}", f"{gfmt(x, 4)} FLOP/s is below the {top_key} peak, {gfmt(top, 4)} "
                        "FLOP/s: no device multiplies at fewer bits more slowly",
                        "write the dense peak in FLOP/s per device (1,979 TFLOP/s is 1.979e15), or leave the "
                        "precision out where the device has no such tensor path")
