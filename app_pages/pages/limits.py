@@ -182,11 +182,11 @@ def diminishing_section(hardware: str) -> None:
     (st.caption if c.is_lecture() else st.markdown)(
                 f"Thompson et al. (2020) fit error ∝ compute^(−k). Their ImageNet projection: **{dm.CLAIM_TEXT}**. "
                 f"{dm.CLAIM_FROM_TEXT.capitalize()} that implies k ≈ {gfmt(dm.DEFAULT_EXPONENT)}, and halving any error then takes "
-                f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute. Move k to see how sensitive "
-                "the claim is.")
+                f"2^(1/k) ≈ {hz.times(dm.halving_multiplier(dm.DEFAULT_EXPONENT))} the compute (derived here from the "
+                "claim, not a figure of the paper). Move k to see how sensitive the claim is.")
     left, right = _layout()
     now, target = (w.number(I.DIMINISHING[name], min_value=B.SMALLEST_NONZERO, default=I.DIMINISHING[name].default,
-                            fmt="%.3g", where=left) for name in ("current_error", "target_error"))
+                            fmt="%.4g", where=left) for name in ("current_error", "target_error"))
     # from the exponent that halves an error at all (every report shows the halving)
     k = w.number(I.DIMINISHING["exponent"], min_value=dm.MIN_HALVING_EXPONENT, default=I.DIMINISHING["exponent"].default,
                  step=0.005, fmt="%.4g", where=left)

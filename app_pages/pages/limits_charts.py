@@ -85,19 +85,23 @@ def _digits_apart(a: float, b: float) -> int:
     return next(d for d in range(3, 18) if f"{a:.{d}g}" != f"{b:.{d}g}")
 
 
-def k_series(k: float) -> list[tuple[str, float]]:
+def k_series(k: float, current: float = dm.CLAIM_CURRENT_ERROR_PCT) -> list[tuple[str, float]]:
     """(legend label, k) for each curve: the chosen k and the 10⁵× claim's (``dm.DEFAULT_EXPONENT``).
-    One curve when they are the same k; else labels with enough digits to tell them apart."""
+    One curve when they are the same k; else labels with enough digits to tell them apart. From another current error
+    than the claim's the claim's curve is its k only, and says so (lecturer review 2026-11-29: from 20% the curve named
+    "10⁵× claim" read 2 × 10⁸ at 5%)."""
     claim = dm.DEFAULT_EXPONENT
+    whose = (f"{dm.CLAIM_MULTIPLIER_TEXT} claim" if current == dm.CLAIM_CURRENT_ERROR_PCT else
+             f"the {dm.CLAIM_MULTIPLIER_TEXT} claim's k, from {gfmt(current)}%")
     if k == claim:
-        return [(f"k = {gfmt(claim)} ({dm.CLAIM_MULTIPLIER_TEXT} claim)", claim)]
+        return [(f"k = {gfmt(claim)} ({whose})", claim)]
     d = _digits_apart(k, claim)
-    return [(f"k = {k:.{d}g} (chosen)", k), (f"k = {claim:.{d}g} ({dm.CLAIM_MULTIPLIER_TEXT} claim)", claim)]
+    return [(f"k = {k:.{d}g} (chosen)", k), (f"k = {claim:.{d}g} ({whose})", claim)]
 
 
 def multiplier_chart(current: float, k: float, target: float) -> alt.LayerChart:
     """Compute multiplier vs target error (%), log y, for the chosen k and the claim's (``k_series``)."""
-    series = k_series(k)
+    series = k_series(k, current)
     frames = []
     for label, kk in series:
         targets, ms = dm.multiplier_curve(current, kk)

@@ -42,6 +42,21 @@ def coverage_words(est) -> str | None:
 SHORT_BY = 0.10
 
 
+def short_coverage(est) -> tuple[float, int] | None:
+    """(the share held, the runs) where the fitted utilisation's range held clearly fewer of its family's runs held out
+    than its level (``short_coverage_note``'s figures); None elsewhere."""
+    u = est.utilization
+    spread_of_fit = u is not None and (u.origin.startswith("fit:") or (u.origin.startswith("preset:") and u.family))
+    if u is None or not spread_of_fit or est.step is not None or u.borrowed:
+        return None
+    m = load_validation_document()["summary"].get(u.family, {}).get("model")
+    if not m or m.get("interval_coverage") is None or m["n_runs"] < FEW_RUNS:
+        return None
+    if m["interval_coverage"] > est.level - SHORT_BY:
+        return None
+    return float(m["interval_coverage"]), int(m["n_runs"])
+
+
 def short_coverage_note(est) -> str | None:
     """Where the fitted utilisation's range held clearly fewer of its family's runs held out than its level: that,
     as a note; None elsewhere (the step model's time, a borrowed fit, a family of too few runs, a range that held)."""
@@ -61,4 +76,4 @@ def short_coverage_note(est) -> str | None:
             "on this hardware it is too narrow")
 
 
-__all__ = ["coverage_words", "short_coverage_note"]
+__all__ = ["coverage_words", "short_coverage", "short_coverage_note"]

@@ -393,6 +393,8 @@ def test_the_multiplier_chart_draws_each_k_once_under_its_own_label():
     """The page showed two "k = 0.072" labels (0.072 and 0.07235): the claim's curve is the default k's
     now, drawn once when k is the default, and labels that differ when k differs, however slightly."""
     assert limits_page.k_series(dm.DEFAULT_EXPONENT) == [("k = 0.072 (10⁵× claim)", 0.072)]
+    # from another current error the claim's curve is its k only (lecturer review 2026-11-29)
+    assert limits_page.k_series(0.09, 20.0)[1] == ("k = 0.072 (the 10⁵× claim's k, from 20%)", 0.072)
     assert limits_page.k_series(0.1) == [("k = 0.1 (chosen)", 0.1), ("k = 0.072 (10⁵× claim)", 0.072)]
     assert [label for label, _ in limits_page.k_series(0.0723)] == ["k = 0.0723 (chosen)", "k = 0.072 (10⁵× claim)"]
     assert [label for label, _ in limits_page.k_series(0.072001)] == ["k = 0.072001 (chosen)",

@@ -238,7 +238,13 @@ def test_the_first_slide_reads_its_price_and_its_ranges_level():
     # each said as what Lambda assumed (lecturer review 2026-11-26: the range read as a test of Lambda's figures)
     assert f"{lecture.price_caption(est)}, the cloud price Lambda assumed" in texts
     assert "at the 28.0 TFLOP/s Lambda assumed" in texts
-    assert f"{lecture.time_range_caption(est)}, the spread of V100 runs" in texts
+    # and how often it held the V100 runs held out, as `estimate --preset lambda-gpt3-v100` notes it (lecturer review
+    # 2026-11-29: the slide had left that out)
+    from estimator.services.coverage import short_coverage
+    held, runs = short_coverage(est)
+    assert (f"{lecture.time_range_caption(est)}, the spread of V100 runs (it held {held:.0%} of {runs} held out: too "
+            "narrow)") in texts
+    assert any(n.startswith(f"range: the time's 80% range held {held:.0%} of the {runs} ") for n in est.notes)
 
 
 def test_the_docs_bounds_table_says_the_laws_own_limits():
