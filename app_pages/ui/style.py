@@ -583,7 +583,9 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
     ink = {"labelColor": palette.CHART_TEXT, "titleColor": palette.CHART_TEXT}  # a11y audit: Streamlit's grey was 3.7:1
     config = {
         "axis": alt.AxisConfig(labelFontSize=font(), titleFontSize=font(), labelLimit=0, titleLimit=0, **ink),
-        "axisBand": alt.AxisConfig(labelLimit=band_label_limit(lecture, grows=grows and not frame),
+        # a slide's or a frame's band labels grow as their font does (lecturer review 2026-11-29: at 1920 px the
+        # compression slide's "student, 42B par…" was cut at the 18-px width)
+        "axisBand": alt.AxisConfig(labelLimit=band_label_limit(lecture, grows=grows or frame),
                                    **({"labelExpr": band_label_expr(), "labelLineHeight": font()} if lecture else {}),
                                    **({"labelOverlap": False, "labelFlush": False} if frame else {})),
         "view": alt.ViewConfig(discreteHeight={"step": round(BAND_STEP_FONTS * px)}),
