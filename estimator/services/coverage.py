@@ -59,21 +59,16 @@ def short_coverage(est) -> tuple[float, int] | None:
 
 def short_coverage_note(est) -> str | None:
     """Where the fitted utilisation's range held clearly fewer of its family's runs held out than its level: that,
-    as a note; None elsewhere (the step model's time, a borrowed fit, a family of too few runs, a range that held)."""
-    u = est.utilization
-    # a preset's own utilisation takes the family fit's spread around it (lecturer review 2026-11-29: GPT-3 on one
-    # V100, Lambda's 0.224 with the V100 runs' spread, had no word of it where the fitted GPT-3 preset had): said too
-    spread_of_fit = u is not None and (u.origin.startswith("fit:") or (u.origin.startswith("preset:") and u.family))
-    if u is None or not spread_of_fit or est.step is not None or u.borrowed:
+    as a note; None elsewhere (the step model's time, a borrowed fit, a family of too few runs, a range that held).
+    A preset's own utilisation takes the family fit's spread around it (lecturer review 2026-11-29: GPT-3 on one V100,
+    Lambda's 0.224 with the V100 runs' spread, had no word of it where the fitted GPT-3 preset had): said too."""
+    short = short_coverage(est)
+    if short is None:
         return None
-    m = load_validation_document()["summary"].get(u.family, {}).get("model")
-    if not m or m.get("interval_coverage") is None or m["n_runs"] < FEW_RUNS:
-        return None
-    if m["interval_coverage"] > est.level - SHORT_BY:
-        return None
-    return (f"range: the time's {est.level:.0%} range held {m['interval_coverage']:.0%} of the {m['n_runs']} "
-            f"{family_label(u.family)} runs, each held out with its paper's other runs (`python -m estimator validate`): "
-            "on this hardware it is too narrow")
+    held, runs = short
+    return (f"range: the time's {est.level:.0%} range held {held:.0%} of the {runs} "
+            f"{family_label(est.utilization.family)} runs, each held out with its paper's other runs (`python -m "
+            "estimator validate`): on this hardware it is too narrow")
 
 
 __all__ = ["coverage_words", "short_coverage", "short_coverage_note"]
