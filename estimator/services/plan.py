@@ -1507,7 +1507,7 @@ CENTRE_ONLY = " is met at the centre, not across the"
 # scale-up domain (a PCIe pair) counts in its own size, a larger one (NVL72) in eights (a design choice)
 SERVER_DEVICES = HGX_SERVER_DEVICES
 # the counts below a server a deadline's or budget's search tries first: one GPU and the powers of two below eight, the
-# sizes clouds rent (AWS p5.4xlarge: 1 H100; Google Cloud a3-highgpu-1g/2g/4g: 1, 2, 4 H100s) (a design choice)
+# sizes clouds rent (Google Cloud's a3-highgpu-1g, -2g and -4g machine types: 1, 2 and 4 H100s) (a design choice)
 SUB_SERVER_COUNTS = (1, 2, 4)
 # the share by which a layout's global batch must differ from the one asked for before the budget's fastest plan says
 # it: 1% (a design choice: below it the batch is the one asked for to the figures the notes print)
