@@ -116,7 +116,7 @@ def cmd_compare(args):
         # the Python API's compare(…, model=…) runs the same (services.workload_inputs.compare_kwargs)
         given = {k: getattr(args, k, None)
                  for k in SCENARIO_ARGS + ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS + COMPARE_LAYOUT
-                 + ("global_batch_tokens", "vp")}
+                 + api.COMPARE_STEP}
         rep = api.compare(ids, **compare_kwargs(preset_id=args.preset, country=args.country, region=args.region,
                                                 cloud=args.cloud, model=args.model, seq_len=args.seq_len,
                                                 **{k: v for k, v in given.items() if v is not None}))
@@ -254,7 +254,7 @@ def register(sub):
     add_input_args(m, COMPARE, ("model", "seq_len"))
     lay = p.add_argument_group("the layout each profile's step is timed over, as estimate takes it (with a model's "
                                "shape: --model, an architecture, or --params with the catalog's nearest shape)")
-    add_input_args(lay, COMPARE, COMPARE_LAYOUT + ("global_batch_tokens", "vp"))
+    add_input_args(lay, COMPARE, COMPARE_LAYOUT + api.COMPARE_STEP)
     add_input_args(p, COMPARE, ("hardware",))
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.set_defaults(func=cmd_compare)

@@ -19,6 +19,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.memory import MEMORY_INPUTS
 from estimator.services import api
+from estimator.services.inputs import MEMORY_NAMES
 
 ARCH_KEYS = ("layers", "d_model", "n_ctx", "vocab")
 # The rest of an architecture's shape (the step model's and the memory's inputs too): its parameters counted with them.
@@ -145,7 +146,7 @@ def run_estimate(*, hardware: str | None = None, preset_id: str | None = None, c
 # model and the sequence, and where the run is; its layout apart (``COMPARE_LAYOUT``, into the memory's inputs).
 COMPARE_INPUTS = ("model", "seq_len")
 # the layout `compare` takes, each profile's step timed over it as `estimate` times one (compare review 2026-11-29)
-COMPARE_LAYOUT = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel")
+COMPARE_LAYOUT = tuple(n for n in MEMORY_NAMES if n != "seq_len")
 
 
 def compare_kwargs(**given) -> dict:

@@ -346,14 +346,22 @@ ONE_DEVICE_LINK_SOURCE = "one device: no link is used"
 MEMORY_BANDWIDTH_FIELD = "memory bandwidth"
 
 
+def _links(profile: HardwareProfile, scale_up_devices: int | None = None, scale_up_gb_per_s: float | None = None,
+           scale_out_gb_per_s: float | None = None) -> tuple[tuple[str, float | None], ...]:
+    """The link fields the step model needs, (name, value), as the arguments, the profile or ``LINK_DEFAULTS`` give
+    them (None: none does)."""
+    default = LINK_DEFAULTS.get(profile.id)
+    return (("scale_up_devices", scale_up_devices or profile.scale_up_devices
+             or (default.scale_up_devices if default else None)),
+            ("scale_out_gb_per_s", scale_out_gb_per_s or profile.scale_out_gb_per_s
+             or (default.scale_out_gb_per_s if default else None)),
+            ("scale_up_gb_per_s", scale_up_gb_per_s or profile.scale_up_gb_per_s or profile.link_gb_per_s))
+
+
 def missing_links(profile: HardwareProfile) -> list[str]:
     """The link fields the step model needs for more than one of ``profile`` that neither it nor ``LINK_DEFAULTS``
     states (none: it can lay a run out on many)."""
-    default = LINK_DEFAULTS.get(profile.id)
-    return [name for name, value in (
-        ("scale_up_devices", profile.scale_up_devices or (default.scale_up_devices if default else None)),
-        ("scale_out_gb_per_s", profile.scale_out_gb_per_s or (default.scale_out_gb_per_s if default else None)),
-        ("scale_up_gb_per_s", profile.scale_up_gb_per_s or profile.link_gb_per_s)) if not value]
+    return [name for name, value in _links(profile) if not value]
 
 
 def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = None,
@@ -365,10 +373,7 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
     ``LINK_DEFAULTS``, or for a run on one device (``devices`` 1) none is needed (``ONE_DEVICE_LINK_SOURCE``). An
     argument overrides any."""
     default = LINK_DEFAULTS.get(profile.id)
-    up_devices = (scale_up_devices or profile.scale_up_devices
-                  or (default.scale_up_devices if default else None))
-    out = scale_out_gb_per_s or profile.scale_out_gb_per_s or (default.scale_out_gb_per_s if default else None)
-    up = scale_up_gb_per_s or profile.scale_up_gb_per_s or profile.link_gb_per_s
+    (_, up_devices), (_, out), (_, up) = _links(profile, scale_up_devices, scale_up_gb_per_s, scale_out_gb_per_s)
     one = devices == 1 and profile.memory_bandwidth_gb_per_s and not (up_devices and out and up)
     if one:
         up_devices, up, out = up_devices or 1, up or profile.memory_bandwidth_gb_per_s, out or profile.memory_bandwidth_gb_per_s
