@@ -125,7 +125,7 @@ def memory_line(est: Estimate) -> str | None:
     m = est.memory
     if m is None:
         return None
-    from estimator.core.training.memory import DEFAULTS_VERDICT_WORDS, capacity_gb_text, gb
+    from estimator.core.training.memory import capacity_gb_text, gb
     b = m.per_device
     return (f"{gb(b.total_gb)} GB per device of {capacity_gb_text(m.capacity_gb)} (weights {gb(b.weights_gb)}, gradients "
             f"{gb(b.gradients_gb)}, optimizer {gb(b.optimizer_gb)}, activations {gb(b.activations_gb)}"
@@ -136,7 +136,7 @@ def memory_line(est: Estimate) -> str | None:
                # of settings nobody gave, said where the verdict stands (researcher review 2026-11-29: a finished run's
                # statement read "does not fit" at no ZeRO sharding, the caveat a note further down)
                "does not fit at these settings, not the run's own (no layout given: see the notes)"
-               if any(DEFAULTS_VERDICT_WORDS in n for n in est.notes) else "does not fit"))
+               if m.of_defaults else "does not fit"))
 
 
 def step_lines(est: Estimate) -> list[str]:

@@ -20,7 +20,7 @@ from estimator.core.training.estimate import (
     Estimate,  # noqa: F401 (re-exported)
     estimate,
 )
-from estimator.core.training.memory import DEFAULTS_VERDICT_WORDS, PLAN_INPUTS, SHAPE_INPUTS
+from estimator.core.training.memory import PLAN_INPUTS, SHAPE_INPUTS
 from estimator.core.training.presets import (
     Preset,
     PublishedComparison,  # noqa: F401 (re-exported)
@@ -458,16 +458,16 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                 and scenario.devices == own and hardware == preset.hardware:
             # a published run that happened "does not fit" only as set here (newcomer audit: every large
             # preset's first screen said so): the preset records no parallelism, and says so
-            est = replace(est, notes=est.notes + (
+            est = replace(est, memory=replace(tm, of_defaults=True), notes=est.notes + (
                 f"memory: {preset.id} is a published run: it split its model across devices in a way the preset does "
-                f"not record (tensor, pipeline or sharded data parallelism), so {DEFAULTS_VERDICT_WORDS} memory "
+                f"not record (tensor, pipeline or sharded data parallelism), so \"does not fit\" is of the memory "
                 "settings shown, not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
         elif not tm.fits and not planned and setup.run is None and scenario.devices > 1:
             # no layout given nor planned (a known run's time, a utilisation given, a size without a shape): the
             # verdict is of the defaults shown (researcher review 2026-11-29: a known run on 1,024 H100s read "does
             # not fit" at no ZeRO sharding, settings the user never chose)
-            est = replace(est, notes=est.notes + (
-                f"memory: no layout given, so {DEFAULTS_VERDICT_WORDS} default settings shown (no sharding or "
+            est = replace(est, memory=replace(tm, of_defaults=True), notes=est.notes + (
+                "memory: no layout given, so \"does not fit\" is of the default settings shown (no sharding or "
                 "parallelism), not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
     changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()
     own_devices = preset.scenario().devices if preset else None

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.utilization_model import POOLED, RULE
 from estimator.core.training.estimate import ALL_KEYS
-from estimator.core.training.memory import DEFAULTS_VERDICT_WORDS
 from estimator.core.training.utilization_choice import centre_name
 from estimator.report.humanize import whole
 from estimator.report.provenance import tool_info
@@ -89,6 +88,7 @@ def compare_row(result: Result) -> dict[str, Any]:
             "reference_point": p.reference_point, "notes": list(e.notes),
             # the run as set against the device's memory (None: no shape to count it)
             "memory_fits": None if e.memory is None else bool(e.memory.fits),
+            "memory_of_defaults": None if e.memory is None else e.memory.of_defaults,
             "memory_gb_per_device": None if e.memory is None else e.memory.per_device.total_gb,
             # what estimate's JSON carries beside its numbers (review: compare's JSON alone had neither)
             "provenance": as_estimate["provenance"], "tool": tool_info()}
@@ -101,7 +101,7 @@ def memory_words(result: Result) -> str:
     m = result.estimate.memory
     if m is None:
         return ""
-    if not m.fits and any(DEFAULTS_VERDICT_WORDS in n for n in result.estimate.notes):
+    if not m.fits and m.of_defaults:
         return "not at the defaults"  # no layout given nor planned: the verdict is of the settings shown, not the run's
     return "does not fit" if not m.fits else "tight" if m.tight else "fits"
 

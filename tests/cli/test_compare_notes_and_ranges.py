@@ -273,6 +273,9 @@ def test_a_layout_given_that_does_not_fit_is_said_and_ranked_last():
     planned = api.compare(["h100-sxm", "tpu-v6e"], params=8.03e9, tokens=1e12, devices=64,
                           memory={"model": "llama-3.1-8b", "seq_len": 2048})
     assert [memory_words(r) for r in planned.results] == ["fits", "not at the defaults"]
+    # said as a field, not only in words (the JSON's reader need not parse a note)
+    assert [api.compare_row(r)["memory_of_defaults"] for r in planned.results] == [False, True]
+    assert [r["memory_of_defaults"] for r in rows] == [False, False]
     assert not [n for n in compare_caveats(planned.results) if n.startswith("memory:")]
 
 

@@ -142,7 +142,7 @@ def test_compare_rows_are_one_shape_for_the_cli_and_the_app(capsys):
     assert set(rows[0]) == {"hardware", "hardware_name", "kind", *RESULT_KEYS, *FOOTPRINT_KEYS, "range", "range_level",
                             "range_basis", "range_meaning", "utilization", *api.COMPARE_ASSUMPTIONS, "price_basis", "power_includes_host",
                             "reference_point", "devices", "precision", "notes", "provenance", "tool", "memory_fits",
-                            "memory_gb_per_device"}
+                            "memory_of_defaults", "memory_gb_per_device"}
     assert set(rows[0]["range"]) == set(rows[0]["range_basis"]) == set(RESULT_KEYS + FOOTPRINT_KEYS)
     lo, hi = rows[0]["range"]["wall_clock_s"]
     assert lo < rows[0]["wall_clock_s"] < hi and rows[0]["power_w"]["value"] > 0

@@ -303,11 +303,6 @@ def gb(x: float) -> str:
     return f"{x:,.0f}" if x >= 100 else f"{gfmt(x, 3)}"
 
 
-# The words of a note that says a memory verdict is of settings nobody gave (services/api.py writes such notes: a known
-# run's or a published preset's layout is not recorded); the memory line then says its verdict is of those settings.
-DEFAULTS_VERDICT_WORDS = "\"does not fit\" is of the"
-
-
 def capacity_text(capacity_gb: float) -> str:
     """A device's memory as the notes and tables say it: to the hundredth of a GB, as datasheets and `nvidia-smi` give it
     (85.52, 150.75, 85.9), not a measured machine's RAM to six figures (measure review 2026-11-29: "25.2761 GB")."""
@@ -690,6 +685,9 @@ class TrainingMemory:
     best_strategy: Strategy | None
     best_devices: int | None
     how: str                     # where the shape came from
+    # the settings are defaults nobody chose (no layout given nor planned, or a published run whose layout the preset
+    # does not record): a "does not fit" is of those settings, not of the run (services/api.py sets it)
+    of_defaults: bool = False
 
     @property
     def fits(self) -> bool:
@@ -737,6 +735,8 @@ class TrainingMemory:
         return {
             "per_device_gb": self.per_device.to_dict(), "device_memory_gb": self.capacity_gb, "fits": self.fits,
             "tight": self.tight,
+            # the verdict is of default settings nobody chose (no layout given), not of the run
+            "of_defaults": self.of_defaults,
             "devices": self.devices, "data_parallel": self.data_parallel, "strategy": self.strategy.to_dict(),
             "min_devices": self.min_devices,
             "fewest_devices": None if self.best_strategy is None else {
