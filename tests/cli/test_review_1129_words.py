@@ -173,13 +173,13 @@ def test_a_known_runs_memory_verdict_on_settings_nobody_gave_says_so_where_it_st
     assert main([*args, "--hours", "500", "--format", "markdown"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Training memory: "))
     assert line.endswith("): does not fit at these settings, not the run's own (no layout given: see the notes)")
-    assert main([*args, "--hours", "500", "--json"]) == 0
+    assert main([*args, "--hours", "500", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["memory"]["of_defaults"] is True
     # a layout given: the verdict is the layout's own
     assert main([*args, "--hours", "500", "--zero", "0", "--format", "markdown"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Training memory: "))
     assert line.endswith("): does not fit")
-    assert main([*args, "--hours", "500", "--zero", "0", "--json"]) == 0
+    assert main([*args, "--hours", "500", "--zero", "0", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["memory"]["of_defaults"] is False
 
 
