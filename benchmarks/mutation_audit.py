@@ -211,7 +211,7 @@ MUTANTS: tuple[Mutant, ...] = (
       ("test_calibrate_core.py", "test_calibrate_cli.py", "test_calibrate_engineer_path.py", "test_mutation_audit.py",
        "test_mutants.py")),
     # services
-    M("services-model-match", "estimator/services/training_memory.py", "estimator/services/training_memory.py",
+    M("services-model-match", "estimator/services/training/memory.py", "estimator/services/training/memory.py",
       "if params is None or abs(params / n - 1) <= MODEL_MATCH_TOLERANCE:",
       "if params is None or abs(params / n - 1) > MODEL_MATCH_TOLERANCE:",
       "the training memory's preset shape taken for a model of another size (and refused for its own)",

@@ -33,8 +33,8 @@ _EXPORTS = {
     "estimate": "estimator.services.public:estimate",
     "run": "estimator.services.public:run",
     "compare": "estimator.services.public:compare",
-    "plan": "estimator.services.plan:plan",
-    "inference": "estimator.services.serving:inference_report",
+    "plan": "estimator.services.training.plan:plan",
+    "inference": "estimator.services.serving.inference:inference_report",
     "track": "estimator.monitor.track:track",
     "load_profile": "estimator.services.public:load_profile",
     "profiles": "estimator.services.public:profiles",
@@ -49,8 +49,8 @@ _EXPORTS = {
     "HardwareProfile": "estimator.core.hardware.profile:HardwareProfile",
     "Result": "estimator.services.api:Result",
     "CompareReport": "estimator.services.api:CompareReport",
-    "PlanReport": "estimator.services.plan:PlanReport",
-    "InferenceReport": "estimator.services.serving:InferenceReport",
+    "PlanReport": "estimator.services.training.plan:PlanReport",
+    "InferenceReport": "estimator.services.serving.inference:InferenceReport",
     "Run": "estimator.monitor.track:Run",
     "EstimatorError": "estimator.core.base.errors:EstimatorError",
     "InputError": "estimator.core.base.errors:InputError",
@@ -108,7 +108,7 @@ if TYPE_CHECKING:  # what type checkers and editors see
     from estimator.core.workload.scenario import Scenario  # noqa: F401
     from estimator.monitor.track import Run, track  # noqa: F401
     from estimator.services.api import CompareReport, Result  # noqa: F401
-    from estimator.services.plan import PlanReport, plan  # noqa: F401
     from estimator.services.public import compare, estimate, load_profile, profiles, run  # noqa: F401
-    from estimator.services.serving import InferenceReport  # noqa: F401
-    from estimator.services.serving import inference_report as inference  # noqa: F401
+    from estimator.services.serving.inference import InferenceReport  # noqa: F401
+    from estimator.services.serving.inference import inference_report as inference  # noqa: F401
+    from estimator.services.training.plan import PlanReport, plan  # noqa: F401

@@ -21,7 +21,7 @@ the published layouts and hold them out by source as ``python -m estimator fit-s
 - 13: the same with the scale's absolute maximum read apart (5 bytes an element: 80·d bytes);
 
 Beside each: run 13's FP8 step and its bf16 twin predicted by that form's fit (tokens/s, and the ratio), and the
-torchtitan float8 ratios of ``estimator/data/training_layouts_later.csv`` (``services.later_layouts``). The FP8 row
+torchtitan float8 ratios of ``estimator/data/training_layouts_later.csv`` (``services.training.later_layouts``). The FP8 row
 prompted these tries (it was never fitted on): for a form chosen after it, it is not blind.
 
 Figures as run on 2026-11-27 (held out by source, 79 rows; median factor, 80% range coverage; then run 13's XL
@@ -41,11 +41,11 @@ from contextlib import contextmanager
 
 import estimator.core.training.step as step
 import estimator.fit.step_fit as step_fit
-import estimator.services.measured_steps as measured_steps
+import estimator.services.training.measured_steps as measured_steps
 from estimator.io.datafiles import default_profiles
 from estimator.io.layouts_data import load_layout_rows
 from estimator.io.measured_steps import load_measured_steps
-from estimator.services.plan import resolve_model
+from estimator.services.training.plan import resolve_model
 
 EXTRAS = (0.0, 8.0, 13.0)   # 16-bit elements per d_model per token per layer, forward (the module docstring)
 # torchtitan's Llama 3.1 8B on 8 H100s (training_layouts_later.csv, tth-02 and tth-03): FSDP, local batch 2 of 8,192

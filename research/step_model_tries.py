@@ -34,7 +34,7 @@ from contextlib import contextmanager
 
 import estimator.core.training.step as step
 import estimator.fit.step_fit as step_fit
-import estimator.services.measured_steps as measured_steps
+import estimator.services.training.measured_steps as measured_steps
 from estimator.core.base.units import BYTES_PER_GB, FLOPS_PER_PFLOP
 from estimator.io.datafiles import default_profiles
 from estimator.io.layouts_data import load_layout_rows

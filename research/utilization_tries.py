@@ -40,7 +40,7 @@ from estimator.fit import utilization_cv as CV
 from estimator.fit import utilization_fit as U
 from estimator.fit.new_family import family_traits, nearest_family
 from estimator.io.datafiles import load_published_runs, load_utilization_model
-from estimator.services.training_runs import training_runs
+from estimator.services.training.runs import training_runs
 
 CHOSEN_COVARIATES = ("log10_flops", "maturity_years")
 LAMBDAS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0)

@@ -4,7 +4,7 @@ and how Meta's runs (device counts not published) move with the count assumed.
     python -m research.whole_runs_step_path
 
 The runs and the check are the product's: `python -m estimator validate` prints them (estimator/data/
-whole_runs_step_path.csv, estimator/services/whole_runs.py: each run timed as a user would, its published
+whole_runs_step_path.csv, estimator/services/training/whole_runs.py: each run timed as a user would, its published
 device-hours inside the step path's 80% range or not, beside the flat 30% rule). This script adds the sensitivity of
 Meta's smaller runs to the device count assumed (at the default 4M-token batch, more devices each get fewer tokens a
 step). Not an accuracy claim beyond what `validate` reports.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from estimator import estimate
 from estimator.io.whole_runs import load_whole_runs
-from estimator.services.whole_runs import whole_runs_document
+from estimator.services.training.whole_runs import whole_runs_document
 
 
 def sensitivity(counts: tuple[int, ...] = (1024, 2048, 4096, 8192)) -> dict[str, list[float]]:

@@ -128,7 +128,7 @@ def shipped_validation(monkeypatch) -> dict:
     instead of computing a fresh one (45 s of CPU), for the tests of what it prints: the document. That
     the shipped document is a fresh one's is held by tests/fit/test_accuracy.py (marked slow)."""
     from estimator.io.datafiles import load_validation_document
-    from estimator.services import accuracy
+    from estimator.services.accuracy import utilization as accuracy
     doc = load_validation_document()
     monkeypatch.setattr(accuracy, "validation_document", lambda: doc)
     return doc

@@ -10,7 +10,7 @@ from estimator.core.hardware.utilization_model import T_DOF, Spec
 from estimator.fit.utilization_fit import fit
 from estimator.io.datafiles import load_profiles
 from estimator.io.paths import PROFILES_DIR
-from estimator.services.training_runs import training_runs
+from estimator.services.training.runs import training_runs
 
 MATURITY_SPEC = Spec(("log10_flops", "maturity_years"), 0.5, T_DOF)
 

@@ -7,8 +7,8 @@ like).
 
 from __future__ import annotations
 
-from estimator.services import limits
 from estimator.services.inputs import MEMORY_NAMES, STEP_NAMES, TRAINING, url_keys
+from estimator.services.limits import reports as limits
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).

@@ -17,9 +17,9 @@ from estimator.fit.utilization_cv import BASELINE_UTILIZATION, FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_utilization_model, load_validation_document
 from estimator.report import export
 from estimator.report import humanize as hz
-from estimator.services import accuracy
-from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
-from estimator.services.training_runs import training_runs
+from estimator.services.accuracy import utilization as accuracy
+from estimator.services.accuracy.words import DESIGN_OPTIMISM, energy_runs
+from estimator.services.training.runs import training_runs
 
 RULE_LABEL = f"{BASELINE_UTILIZATION:.0%} rule"  # the baseline, "30% rule", in labels and column names
 VALIDATE_COMMAND = "python -m estimator validate"
@@ -223,7 +223,7 @@ def held_misses(rows: list[dict], how: str, level: float) -> None:
 def step_section() -> None:
     """The step model (time from the run's plan: `estimate` with a layout or a shape, `plan`), cross-validated by
     source on published layouts, beside the flat-MFU baseline (estimator/data/step_fit.json)."""
-    from estimator.services.plan import cross_validated
+    from estimator.services.training.plan import cross_validated
     cv = cross_validated()
     st.header("From the run's plan: the step model", anchor=False)
     st.markdown(c.md_escape(
@@ -247,7 +247,7 @@ def step_section() -> None:
 
 def whole_runs_part() -> None:
     """The step path's run time and its range against published whole runs, beside the 30% rule (`validate`'s)."""
-    from estimator.services.whole_runs import whole_runs_document
+    from estimator.services.training.whole_runs import whole_runs_document
     t = whole_runs_document()
     s = t["scored"]
     st.subheader("On published whole runs", anchor=False)
@@ -275,7 +275,7 @@ INSIDE_COLUMN_PX = 270
 
 def later_layouts_part() -> None:
     """The step model on published layouts gathered after its fit (never fitted), beside the flat MFU."""
-    from estimator.services.later_layouts import inside_words, later_layouts_document
+    from estimator.services.training.later_layouts import inside_words, later_layouts_document
     t = later_layouts_document()
     m, b = t["modelled"], t["bracketed"]
     level = f"{t['level']:.0%}"
@@ -296,7 +296,7 @@ def later_layouts_part() -> None:
         "Step model": [tokens(r["predicted_less_recompute"]) if r["mode_is_modelled"] else
                        f"{tokens(r['predicted_more_recompute'])} … {tokens(r['predicted_less_recompute'])}"
                        for r in t["rows"]],
-        "Inside": [inside_words(r) for r in t["rows"]],  # `validate`'s words (one home: services.later_layouts)
+        "Inside": [inside_words(r) for r in t["rows"]],  # `validate`'s words (one home: services.training.later_layouts)
         "Flat MFU": [r["flat_mfu_tokens_per_s_per_device"] for r in t["rows"]],
         "Layout": [f"{r['devices']} × {r['hardware']}, {r['layout']}, sequence {r['seq_len']:,}" for r in t["rows"]]})
     c.dataframe(c.number_table(table, {"Measured": tokens, "Flat MFU": tokens}), width="stretch",
@@ -341,7 +341,7 @@ def later_ratios_part(t: dict) -> None:
 
 def measured_steps_part() -> None:
     """The step model on training steps this project measured on a real GPU (never fitted), beside the flat MFU."""
-    from estimator.services.measured_steps import measured_steps_document, memory_words, precision_gain_words
+    from estimator.services.training.measured_steps import measured_steps_document, memory_words, precision_gain_words
     t = measured_steps_document()
     level = f"{t['level']:.0%}"
     st.subheader("On training steps measured on a real GPU", anchor=False)

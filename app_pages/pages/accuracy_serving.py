@@ -15,7 +15,9 @@ from estimator.core.base.units import MS_PER_S
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
 from estimator.report.provenance import tool_info
-from estimator.services import accuracy, serving_accuracy, trtllm_check, wall_power
+from estimator.services.accuracy import utilization as accuracy
+from estimator.services.serving import accuracy as serving_accuracy
+from estimator.services.serving import trtllm_check, wall_power
 
 VALIDATE_INFERENCE_COMMAND = "python -m estimator validate --inference"
 # The serving figures judged (keys of the validation document), how they are shown, and the

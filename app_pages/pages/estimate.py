@@ -22,9 +22,9 @@ from estimator.report import humanize as hz
 from estimator.report.export import LABELS, published_cells
 from estimator.report.provenance import one_figure_words
 from estimator.services import api
-from estimator.services import plan as plan_service
 from estimator.services.companions import companion_sentence
-from estimator.services.size_sweep import model_size_sweep
+from estimator.services.training import plan as plan_service
+from estimator.services.training.size_sweep import model_size_sweep
 
 # Headline metrics: (label, result key, formatter); the labels are the issue's and the CLI's.
 HEADLINE = (
@@ -259,12 +259,12 @@ def raised_notes(est) -> list[str]:
 
 
 def bubble_notes(est) -> list[str]:
-    """The note on a layout's pipeline bubble (``services.plan.bubble_note``), where there is one."""
+    """The note on a layout's pipeline bubble (``services.training.plan.bubble_note``), where there is one."""
     return [n for n in est.notes if n.startswith("pipeline bubble:")]
 
 
 def layout_warnings(est) -> list[str]:
-    """The note that the layout given does not fit in memory (``services.plan.step_setup``): shown under the headline,
+    """The note that the layout given does not fit in memory (``services.training.plan.step_setup``): shown under the headline,
     whose time it qualifies (browser review 2026-11-26: it was the last thing on the page), however it opens (code
     review 2026-11-28: ZeRO given alone's note had stayed in the tab)."""
     return [n for n in est.notes if plan_service.layout_does_not_fit(n)]

@@ -1,6 +1,6 @@
 """The Estimate page's sweep charts: time, cost and CO₂e as the model grows on the same hardware, each
 a log–log chart with its uncertainty band and the scenario as a point. The numbers come from the
-service (``estimator.services.size_sweep``); the charts are drawn from cached specs
+service (``estimator.services.training.size_sweep``); the charts are drawn from cached specs
 (``charts.render_templated``).
 """
 
@@ -14,7 +14,7 @@ import streamlit as st
 
 from app_pages.ui.axis_labels import human_labels
 from app_pages.ui.charts import FIT_WIDTH, LOG, decades, log_axis, render_templated
-from estimator.services.size_sweep import SCALING_QUANTITIES, SWEEP_PARAMS_RANGE
+from estimator.services.training.size_sweep import SCALING_QUANTITIES, SWEEP_PARAMS_RANGE
 
 
 def scaling_chart(df: pd.DataFrame, quantity: str = SCALING_QUANTITIES[0]) -> alt.LayerChart:

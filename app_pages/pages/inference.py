@@ -1,7 +1,7 @@
 """Inference & compression: time and energy per output token with their ranges, what
 quantisation, pruning and distillation save, and when serving outgrows training.
 
-Every number comes from ``estimator.services.serving.inference_report`` (the CLI's ``inference`` command
+Every number comes from ``estimator.services.serving.inference.inference_report`` (the CLI's ``inference`` command
 calls it too): the serving model of ``estimator.core.serving.step`` (weights and the batch's KV cache read
 each decode step, prefill, tensor parallelism, the engine's fitted costs, power by load), fitted
 to and judged on measured serving (``validate --inference``; the Accuracy page). Every input is
@@ -30,10 +30,12 @@ from estimator.io import serving_data
 from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
 from estimator.report import humanize as hz
-from estimator.services import limits, serving, serving_accuracy
 from estimator.services.inputs import SERVING as S
 from estimator.services.inputs import labels
-from estimator.services.serving_words import (
+from estimator.services.limits import reports as limits
+from estimator.services.serving import accuracy as serving_accuracy
+from estimator.services.serving import inference as serving
+from estimator.services.serving.words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
     bars_short,

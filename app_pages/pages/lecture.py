@@ -3,7 +3,7 @@ order: big numbers, one chart and a one-line source, for a projector. Without ``
 page lists the claims, so a lecturer can step through them.
 
 The numbers come from the same calls as the other pages and the CLI (``estimator.services.api``,
-``estimator.services.limits``, ``estimator.services.serving``); a claim only arranges them for a slide.
+``estimator.services.limits.reports``, ``estimator.services.serving.inference``); a claim only arranges them for a slide.
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ from estimator.laws import contrasts, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
 from estimator.report.provenance import PUBLIC_URL_ENV
-from estimator.services import api, companions, limits, serving
-from estimator.services.coverage import short_coverage
+from estimator.services import api, companions
+from estimator.services.accuracy.coverage import short_coverage
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 MINUS = "\u2212"  # the typographic minus sign (Unicode U+2212)
 

@@ -1,6 +1,6 @@
 """Limits of scale: compute-optimal models, diminishing returns, trends and the lecture's contrasts.
 
-Every number comes from ``estimator.services.limits`` (the CLI's ``scaling`` and ``contrasts`` commands
+Every number comes from ``estimator.services.limits.reports`` (the CLI's ``scaling`` and ``contrasts`` commands
 call the same functions); every input is bound to the URL.
 """
 
@@ -33,7 +33,8 @@ from estimator.laws import contrasts, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
 from estimator.services import inputs as I
-from estimator.services import limits, limits_notes
+from estimator.services.limits import notes as limits_notes
+from estimator.services.limits import reports as limits
 
 # The trend's default workload as one types it in the field ("3.14e23")
 TREND_FLOPS_TYPED = I.TREND_FLOPS_TYPED

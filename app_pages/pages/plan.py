@@ -23,8 +23,8 @@ from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
 from estimator.services import inputs as I
-from estimator.services import plan as plan_service
 from estimator.services.inputs import DEFAULT_HARDWARE, PLAN
+from estimator.services.training import plan as plan_service
 
 # The page opens on the plan `plan` must answer (issue 53): Llama 3.1 70B on 15T tokens over 1,024 H100s.
 RANK_PX = 40  # the plan table's rank column: up to "10" whole, with the cell's padding

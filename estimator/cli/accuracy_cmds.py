@@ -17,14 +17,16 @@ from estimator.io.datafiles import UTILIZATION_FIT_PATH, UTILIZATION_VALIDATION_
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
-from estimator.services import accuracy, serving_accuracy, trtllm_check, wall_power
-from estimator.services import plan as plan_service
-from estimator.services.accuracy import MISS_FACTOR, power_verdicts
-from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs
-from estimator.services.fit_check import check_fit
-from estimator.services.later_layouts import inside_words, later_layouts_document
-from estimator.services.measured_steps import measured_steps_document, memory_words, precision_gain_words
-from estimator.services.whole_runs import whole_runs_document
+from estimator.services.accuracy import utilization as accuracy
+from estimator.services.accuracy.fit_check import check_fit
+from estimator.services.accuracy.utilization import MISS_FACTOR, power_verdicts
+from estimator.services.accuracy.words import DESIGN_OPTIMISM, energy_runs
+from estimator.services.serving import accuracy as serving_accuracy
+from estimator.services.serving import trtllm_check, wall_power
+from estimator.services.training import plan as plan_service
+from estimator.services.training.later_layouts import inside_words, later_layouts_document
+from estimator.services.training.measured_steps import measured_steps_document, memory_words, precision_gain_words
+from estimator.services.training.whole_runs import whole_runs_document
 
 
 def _table(header, rows) -> str:

@@ -1,7 +1,7 @@
 """Subcommands: inference (serving cost per output token and in total, with ranges; what
 compression saves; the break-even with training) and fit-serving (re-fit the serving model).
 
-``inference`` calls ``estimator.services.serving.inference_report`` (as the app does) and prints a table
+``inference`` calls ``estimator.services.serving.inference.inference_report`` (as the app does) and prints a table
 or JSON.
 """
 
@@ -21,11 +21,12 @@ from estimator.io import serving_data
 from estimator.report import humanize as hz
 from estimator.report import serving_export
 from estimator.report.provenance import tool_version
-from estimator.services import serving, serving_accuracy
-from estimator.services.fit_check import check_fit
+from estimator.services.accuracy.fit_check import check_fit
 from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
 from estimator.services.model_shape import STEP_ATTENTION, attention_dims
-from estimator.services.serving_words import (
+from estimator.services.serving import accuracy as serving_accuracy
+from estimator.services.serving import inference as serving
+from estimator.services.serving.words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
     first_token_words,

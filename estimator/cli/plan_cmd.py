@@ -1,5 +1,5 @@
 """Subcommand: plan — the layouts of a model on a number of devices that fit memory, ranked by the run's time,
-or the fewest devices that meet a deadline or a budget (``estimator.services.plan``)."""
+or the fewest devices that meet a deadline or a budget (``estimator.services.training.plan``)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import dump_json
 from estimator.report.provenance import tool_info, tool_line
-from estimator.services import plan as plan_service
 from estimator.services.inputs import PLAN
+from estimator.services.training import plan as plan_service
 
 FORMATS = ("table", "json", "csv")
 MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab", "ffn", "mlp", "experts",

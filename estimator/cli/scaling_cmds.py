@@ -1,6 +1,6 @@
 """Subcommands: scaling (chinchilla, diminishing, trend), contrasts (inference: ``inference_cmd``).
 
-Every command calls ``estimator.services.limits`` (as the app does) and prints a table or JSON.
+Every command calls ``estimator.services.limits.reports`` (as the app does) and prints a table or JSON.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from estimator.laws import diminishing as dm
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
-from estimator.services import api, limits, limits_notes
+from estimator.services import api
 from estimator.services.inputs import BUDGETS as BUDGET_INPUTS
 from estimator.services.inputs import CHINCHILLA, CHINCHILLA_SIZE_NAMES, DIMINISHING, SETTING, TREND, setting_hardware
+from estimator.services.limits import notes as limits_notes
+from estimator.services.limits import reports as limits
 
 
 def _dump(data) -> None:

@@ -43,7 +43,7 @@ def outside_measured(ms: Sequence[Measurement], *, hardware_id: str, chip_of: Ca
     elif devices > tp_max:
         notes.append(f"{devices} devices: the measured configurations on {where} split a model over at most {tp_max} "
                      "(tensor parallel); beyond that the all-reduce cost is extrapolated")
-    # the weights' and the KV cache's bits: services/serving_accuracy.compression_notes (inference audit)
+    # the weights' and the KV cache's bits: services/serving/accuracy.compression_notes (inference audit)
     batches = sorted({m.batch for m in same})
     if not batches[0] <= batch <= batches[-1]:
         # one measured batch is said as one (review 2026-11-27: "run from 8 to 8")

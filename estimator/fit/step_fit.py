@@ -116,7 +116,7 @@ def _weights(rows: Sequence[LayoutRow]) -> np.ndarray:
 
 def fit_params(rows: Sequence[LayoutRow], start: StepParams | None = None) -> StepParams:
     """Least squares on the rows' log ratios, each source counting once."""
-    # scipy on first use: an estimate reads the fitted rows (services.fitted_layouts), and the CLI starts without
+    # scipy on first use: an estimate reads the fitted rows (services.training.fitted_layouts), and the CLI starts without
     # scipy (tests/core/test_student_t.py)
     from scipy.optimize import least_squares
     if not rows:

@@ -1,5 +1,5 @@
 """Published training layouts gathered after the step model was fitted (``estimator/data/training_layouts_later.csv``),
-read and checked at the edge; never fitted: ``estimator.services.later_layouts`` predicts each with the step model as
+read and checked at the edge; never fitted: ``estimator.services.training.later_layouts`` predicts each with the step model as
 shipped.
 
 Each row is one configuration a paper or a framework's documentation published with its measured tokens/s per device:

@@ -1,5 +1,5 @@
 """Training steps this project measured on a real GPU (``estimator/data/measured_training_steps.csv``),
-read and checked at the edge; never fitted: ``estimator.services.measured_steps`` predicts each with the
+read and checked at the edge; never fitted: ``estimator.services.training.measured_steps`` predicts each with the
 step model as shipped.
 
 Each row is one GPT-shaped model trained on one GPU (``benchmarks/gpu_train_step.py``): its shape, the

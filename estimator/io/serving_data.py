@@ -1,5 +1,5 @@
 """The serving model's data at the edge: measured configurations, the catalog of open models and
-the shipped fit (its validation and document: ``estimator.services.serving_accuracy``).
+the shipped fit (its validation and document: ``estimator.services.serving.accuracy``).
 
 Edge module: reads ``estimator/data/mlenergy_inference.csv``, ``open_models.toml`` and
 ``serving_fit.json`` through the guarded reader, and hands plain dataclasses to the pure core

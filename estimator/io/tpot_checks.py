@@ -1,5 +1,5 @@
 """Independent small-batch TPOT measurements at the edge: read and checked (judged by the shipped fits in
-``estimator.services.serving_accuracy``).
+``estimator.services.serving.accuracy``).
 
 Edge module: reads ``estimator/data/small_batch_tpot.csv`` and ``small_batch_tpot_later.csv`` (each
 row cited; the sources and their caveats are in ``estimator/data/README.md``) through the guarded

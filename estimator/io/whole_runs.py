@@ -1,6 +1,6 @@
 """Published whole training runs of catalog models, timed as `estimate --model` times them
 (``estimator/data/whole_runs_step_path.csv``), read and checked at the edge; never fitted:
-``estimator.services.whole_runs`` checks the step path's time and its range against each run's published device-hours.
+``estimator.services.training.whole_runs`` checks the step path's time and its range against each run's published device-hours.
 
 Each row: the catalog model, the tokens, the devices (``devices_published``: yes where the developer published them; no
 where a count is assumed, said in the row's citation), the hardware profile, the published device-hours, and the

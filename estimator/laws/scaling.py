@@ -289,7 +289,7 @@ class BudgetResult:
     low: ComputeOptimal | None = None
     high: ComputeOptimal | None = None
     # the inputs whose ranges set low and high, each with its basis ("prediction" or "stated"; set at the edge,
-    # which knows the profile: services.limits_notes.budget_range_inputs)
+    # which knows the profile: services.limits.notes.budget_range_inputs)
     range_from: tuple[tuple[str, str], ...] = ()
 
     @property

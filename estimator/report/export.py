@@ -484,7 +484,7 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
     address, its BibTeX entry's URL (the edges read it: ``estimator.io.paths.tool_public_url``), none when None;
     ``model_name``, ``params``: a catalog model's name and parameters (``api.Result.model_name``), which the paper
     statement names as what was trained; ``coverage``: the fitted time's measured coverage
-    (``services.coverage.coverage_words``), which it states; ``said_as``: a preset's words for its power, PUE or grid
+    (``services.accuracy.coverage.coverage_words``), which it states; ``said_as``: a preset's words for its power, PUE or grid
     intensity (``Preset.said``), which it uses."""
     if fmt == "json":
         return to_json(est, comparison, scenario) + "\n"

@@ -415,7 +415,7 @@ def unfit_sentence(est: Estimate) -> str:
 
 def no_layout_fits(est: Estimate) -> bool:
     """Whether the planner found no layout of the model that fits the devices (its time then the fitted
-    utilisation's, ``services.plan``'s note): the misfit is said then too, as a layout given is."""
+    utilisation's, ``services.training.plan``'s note): the misfit is said then too, as a layout given is."""
     return any(NO_LAYOUT_FITS in n for n in est.notes)
 
 
@@ -433,7 +433,7 @@ TIMES_TEX = "~$\\times$"
 
 def fitted_layout_sentence(est: Estimate) -> str:
     """A sentence, LaTeX, where the run's layout is one of the published layouts the step model was fitted on
-    (``StepRun.in_sample``, ``services.fitted_layouts``): its agreement with that source is no test, and how far the
+    (``StepRun.in_sample``, ``services.training.fitted_layouts``): its agreement with that source is no test, and how far the
     step model was with the source held out; "" else (researcher review: DeepSeek-V3's published layout read as a
     check)."""
     inside = est.step.in_sample if est.stepped and est.step is not None else None
@@ -674,7 +674,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     shape the user never chose).
     ``params``, ``tokens``: the model's size and its training tokens when the FLOPs are 6·N·D of them (the paragraph
     names both and cites Kaplan et al. 2020 for the rule); ``model_name``: the catalog model they are (named first);
-    ``coverage``: how often the fitted time's range held runs it did not see (``services.coverage.coverage_words``).
+    ``coverage``: how often the fitted time's range held runs it did not see (``services.accuracy.coverage.coverage_words``).
     ``tool_url``: where the tool is published (``provenance.public_url``), the tool's entry's address; none when None.
     ``said_as``: a preset's words for its power, PUE or grid intensity (``Preset.said``) where the sentence's own would
     misstate them, used while the preset's figure is the one in use."""

@@ -30,7 +30,8 @@ from estimator.core.workload.architecture import check_head_size
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
-from estimator.services.coverage import short_coverage_note
+from estimator.services.accuracy.coverage import short_coverage_note
+from estimator.services.accuracy.preset_check import in_sample_note
 from estimator.services.grid import (  # noqa: F401 (re-exported)
     another_clouds_price_note,
     given_intensity_note,
@@ -45,8 +46,6 @@ from estimator.services.inputs import (
     TRAINING,
     check_keywords,
 )
-from estimator.services.plan import step_setup, whole_run_at_fit
-from estimator.services.preset_check import in_sample_note
 from estimator.services.result import Result  # noqa: F401 (importable from here as before)
 from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data, re-exported)
     COMPARE_ASSUMPTIONS,
@@ -58,7 +57,8 @@ from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data
     summary_dict,
     utilization_short,
 )
-from estimator.services.training_memory import training_memory
+from estimator.services.training.memory import training_memory
+from estimator.services.training.plan import step_setup, whole_run_at_fit
 
 # What the API takes: the inputs a user gives, and where the FLOPs came from (the CLI states an
 # architecture's or a generic network's working); never the records of who set a field, nor the
@@ -356,7 +356,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     them, a catalog model, ``global_batch_tokens``, ``active_params``, ``vp`` (interleaved chunks per pipeline stage) or
     ``expert_overlap`` (the share of a mixture of experts' all-to-all the schedule hides),
     the time is the step model's
-    (``services.plan.step_setup``: the layout given, or the planner's best);
+    (``services.training.plan.step_setup``: the layout given, or the planner's best);
     ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
     derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed);
     ``flops_tokens``: the tokens the FLOPs given count, where an architecture gave them
@@ -379,7 +379,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         m = catalog_model(params_model)
         # the count is that model's, or refused, as beside a model's memory inputs (API review 2026-11-28: 7e9 named
         # as Llama 3.1 70B's had been printed "N = 7 × 10⁹ (model llama-3.1-70b …)")
-        from estimator.services.training_memory import refuse_other_params
+        from estimator.services.training.memory import refuse_other_params
         refuse_other_params(scenario.params, m.params)
         scenario = replace(scenario, origins=scenario.origins + (("params", f"model:{m.id}"),),
                            sources=scenario.sources + (("params", f"{m.name}: {m.source} "
@@ -420,7 +420,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         est = replace(est, notes=est.notes + setup.notes)
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)
         est = replace(est, notes=est.notes + (short,))
-    from estimator.services.chip_draw import with_chip_draw  # here: it reads the measured steps' file
+    from estimator.services.training.chip_draw import with_chip_draw  # here: it reads the measured steps' file
     est = with_chip_draw(est, profile)
     memory_used = setup.memory if setup.memory is not None else memory
     if country or region or cloud:  # where the grid is, as data (the intensity's source text is for display)

@@ -1,7 +1,7 @@
 """Every input a user gives a scenario, declared once: the CLI's flags, the app's widgets, the URL's keys and
 the API's names all come from here.
 
-One ``Input`` per input of a command: its API name (the keyword of ``api.run`` / ``services.serving.inference_report``, the
+One ``Input`` per input of a command: its API name (the keyword of ``api.run`` / ``services.serving.inference.inference_report``, the
 CLI's argument ``dest``), the app's label, its unit and plausible bound (the core's object,
 ``estimator.core.base.bounds``, which carries its source), the CLI's flag(s) and help, the URL key and the kind of
 widget. ``TRAINING`` holds `estimate`'s and `compare`'s inputs (the Estimate and Compare pages' sidebar),
@@ -414,7 +414,7 @@ COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("heads", "kv_heads"
 SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud",
               "price_usd_per_device_hour", "electricity_usd_per_kwh")
 MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
-# The step model's own inputs beside the memory's (estimate's time from the run's plan: services/plan.py).
+# The step model's own inputs beside the memory's (estimate's time from the run's plan: services/training/plan.py).
 STEP_NAMES = ("global_batch_tokens", "active_params", "vp", "expert_overlap")
 
 # -- `plan`: the layouts of a model on a number of devices, or the fewest devices for a deadline or budget --------

@@ -10,7 +10,7 @@ from typing import Any
 from estimator.io.datafiles import load_sources
 from estimator.io.paths import tool_public_url
 from estimator.report.export import render
-from estimator.services.coverage import coverage_words
+from estimator.services.accuracy.coverage import coverage_words
 from estimator.services.result import Result
 
 

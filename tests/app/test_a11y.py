@@ -16,7 +16,7 @@ from apptest_pages import shared_page
 from app_pages.pages import lecture
 from app_pages.pages import limits_charts as lc
 from app_pages.ui import a11y, charts, palette, style
-from estimator.services import limits
+from estimator.services.limits import reports as limits
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_AA, GRAPHICS_AA = 4.5, 3.0  # WCAG 2.1 SC 1.4.3 (text) and 1.4.11 (graphical objects)

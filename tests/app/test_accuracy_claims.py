@@ -17,8 +17,8 @@ from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
 from estimator.core.serving import compression  # noqa: E402
 from estimator.io.datafiles import default_profiles, load_validation_document  # noqa: E402
-from estimator.services import accuracy  # noqa: E402
-from estimator.services.accuracy_words import DESIGN_OPTIMISM, energy_runs  # noqa: E402
+from estimator.services.accuracy import utilization as accuracy  # noqa: E402
+from estimator.services.accuracy.words import DESIGN_OPTIMISM, energy_runs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = load_validation_document()
@@ -146,7 +146,7 @@ def test_the_old_candidate_table_is_labelled_historical():
 
 
 def test_the_data_readme_calls_energy_checks_arithmetic():
-    """Finding 5: energy_checks uses the published power (estimator/services/energy_checks.py), no fit."""
+    """Finding 5: energy_checks uses the published power (estimator/services/accuracy/energy_checks.py), no fit."""
     text = " ".join((ROOT / "estimator" / "data" / "README.md").read_text().split())
     assert "the power fit on the published hours" not in text
     assert "Every figure but `energy_checks` is out of sample" in text

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import shared_page  # noqa: E402
 
-from estimator.services import serving_accuracy  # noqa: E402
+from estimator.services.serving import accuracy as serving_accuracy  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_each_scenarios_range_width_stands_beside_its_own_coverage(page):
 def test_the_measured_decode_table_keeps_the_tpots_coverage_and_baseline(page):
     """Accuracy review 2026-11-29: the page's measured-decode table had dropped the TPOT's 80% coverage and the previous
     model's TPOT, which `validate --inference` prints beside it."""
-    from estimator.services.measured_decode import measured_decode_document
+    from estimator.services.serving.measured_decode import measured_decode_document
     doc = measured_decode_document()
     tables = [d.value for d in page.dataframe if "TPOT 80% coverage" in d.value.columns]
     assert len(tables) == 1

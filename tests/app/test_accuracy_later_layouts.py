@@ -1,5 +1,5 @@
 """The Accuracy page shows the step model on the published layouts gathered after its fit, with the same figures as
-`validate` (estimator/services/later_layouts.py)."""
+`validate` (estimator/services/training/later_layouts.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ pytest.importorskip("streamlit")
 
 from apptest_pages import shared_page  # noqa: E402
 
-from estimator.services.later_layouts import later_layouts_document  # noqa: E402
+from estimator.services.training.later_layouts import later_layouts_document  # noqa: E402
 
 
 def test_the_page_shows_the_later_layouts_beside_the_flat_mfu():
@@ -34,7 +34,7 @@ def test_the_page_shows_the_later_layouts_beside_the_flat_mfu():
 
 def test_the_page_shows_the_step_paths_check_on_whole_runs():
     """Evidence audit 2026-11-29: `validate` reports the step path's range on published whole runs; the page too."""
-    from estimator.services.whole_runs import whole_runs_document
+    from estimator.services.training.whole_runs import whole_runs_document
     at = shared_page("accuracy")
     doc = whole_runs_document()
     assert any(h.value == "On published whole runs" for h in at.subheader)

@@ -1,5 +1,5 @@
 """The Accuracy page shows the step model on the training steps measured on a real GPU, with the same figures
-as `validate` (estimator/services/measured_steps.py)."""
+as `validate` (estimator/services/training/measured_steps.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ pytest.importorskip("streamlit")
 
 from apptest_pages import shared_page  # noqa: E402
 
-from estimator.services.measured_steps import measured_steps_document  # noqa: E402
+from estimator.services.training.measured_steps import measured_steps_document  # noqa: E402
 
 
 def test_the_page_shows_the_measured_steps_beside_the_flat_mfu():

@@ -13,7 +13,7 @@ from apptest_pages import shared_page  # noqa: E402
 from app_pages.pages import accuracy as accuracy_page  # noqa: E402
 from estimator.core.hardware.utilization_model import COVARIATES  # noqa: E402
 from estimator.io.datafiles import load_validation_document  # noqa: E402
-from estimator.services import accuracy  # noqa: E402
+from estimator.services.accuracy import utilization as accuracy  # noqa: E402
 
 DOC = load_validation_document()
 

@@ -1,5 +1,5 @@
 """The Accuracy page shows the latency engine on speculative decoding's steps measured on a real GPU, with the same
-figures as `validate --inference` (estimator/services/measured_speculative.py) and the naive baseline beside."""
+figures as `validate --inference` (estimator/services/serving/measured_speculative.py) and the naive baseline beside."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ pytest.importorskip("streamlit")
 
 from apptest_pages import shared_page  # noqa: E402
 
-from estimator.services.measured_speculative import measured_speculative_document  # noqa: E402
+from estimator.services.serving.measured_speculative import measured_speculative_document  # noqa: E402
 
 
 def test_the_page_shows_the_measured_speculative_steps_beside_the_naive_ratio():

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("streamlit")
 from apptest_pages import shared_page  # noqa: E402
 
-from estimator.services import wall_power  # noqa: E402
+from estimator.services.serving import wall_power  # noqa: E402
 
 
 @pytest.fixture(scope="module")

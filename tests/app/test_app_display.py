@@ -28,8 +28,9 @@ from app_pages.ui import (
     style,  # noqa: E402
 )
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api, limits  # noqa: E402
-from estimator.services import size_sweep as sweep_service  # noqa: E402
+from estimator.services import api  # noqa: E402
+from estimator.services.limits import reports as limits
+from estimator.services.training import size_sweep as sweep_service  # noqa: E402
 
 # --- numbers past the largest unit ----------------------------------------------------------------
 

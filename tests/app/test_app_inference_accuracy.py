@@ -16,7 +16,7 @@ from apptest_pages import run_page, shared_page  # noqa: E402
 from app_pages.pages import accuracy_serving as serving_page  # noqa: E402
 from estimator.core.base.units import MS_PER_S  # noqa: E402
 from estimator.fit.serving_fit import FACTOR_BANDS  # noqa: E402
-from estimator.services import accuracy  # noqa: E402
+from estimator.services.accuracy import utilization as accuracy  # noqa: E402
 
 TPOT, JOULES = "seconds_per_output_token", "joules_per_output_token"
 
@@ -174,7 +174,7 @@ def test_serving_misses_over_2x_are_named(page, doc, monkeypatch):
     """Audit: CodeLlama-7b on an H100 at batch 192 was missed by 2.02× in TPOT and named nowhere. Since the A100's
     measured matmul share (2026-11-28) no configuration is missed by 2×: the page names none, and at a threshold of
     1.8× it names that one (1.9×)."""
-    from estimator.services import accuracy
+    from estimator.services.accuracy import utilization as accuracy
     assert accuracy.serving_misses(doc) == []
     assert not any("Missed by more than" in md.value for md in page.markdown)
     monkeypatch.setattr(accuracy, "MISS_FACTOR", 1.8)
@@ -290,7 +290,7 @@ def test_validate_gives_the_pages_plain_reading_where_the_centre_is_no_better(ca
 def test_the_page_gives_the_default_engine_on_tensorrt_llms_published_throughput(page, doc):
     """Newer models and GPUs, never fitted: the sentence `validate --inference` prints and its table by model and by
     GPU, the flat roofline beside."""
-    from estimator.services import trtllm_check
+    from estimator.services.serving import trtllm_check
     t = doc["trtllm_check"]
     text = " ".join(m.value.replace("\\", "") for m in page.markdown)
     assert trtllm_check.summary_line(t, "80%") in text
@@ -302,7 +302,7 @@ def test_the_page_gives_the_default_engine_on_tensorrt_llms_published_throughput
 def test_the_page_says_which_way_each_mlperf_model_is_missed(page):
     """The default engine's section says each held-out model's geometric mean predicted ÷ measured, as
     `validate --inference` prints it."""
-    from estimator.services import serving_accuracy
+    from estimator.services.serving import accuracy as serving_accuracy
     captions = " ".join(x.value.replace("\\", "") for x in page.caption)
     assert serving_accuracy.held_out_by_model_line() in captions
 
@@ -310,8 +310,8 @@ def test_the_page_says_which_way_each_mlperf_model_is_missed(page):
 def test_the_page_shows_the_embodied_co2e_and_water_per_query_as_the_cli_does():
     """Serving review 2026-11-28: the CLI printed embodied CO₂e and water per query and per million tokens, with their
     stated ranges; the page showed neither (the JSON download alone had them). The page says the CLI's rows."""
-    from estimator.services import serving
-    from estimator.services.serving_words import footprint_rows
+    from estimator.services.serving import inference as serving
+    from estimator.services.serving.words import footprint_rows
     at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_hw": "h100-sxm", "inf_tokens": "1e9"})
     rep = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", tokens=1e9)
     rows = footprint_rows(rep.result)

@@ -24,7 +24,9 @@ from app_pages.ui import style  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
 from estimator.laws import diminishing as dm  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api, limits, serving  # noqa: E402
+from estimator.services import api  # noqa: E402
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,10 +23,8 @@ from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling
 from estimator.report import humanize as hz
-from estimator.services import (
-    limits,  # noqa: E402
-    serving,
-)
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -416,7 +414,7 @@ def test_a_k_from_the_url_shows_with_its_digits():
 def test_the_contrasts_table_on_a_slide_gives_its_sources_once_under_it():
     """Lecturer review (2026-11-27): on a slide the table repeated AlphaGo's 13-line source in two rows (1,283 px tall
     at 1280 × 720); in lecture mode the sources are said once, under it, each once; off a slide each row keeps its."""
-    from estimator.services import limits as limits_service
+    from estimator.services.limits import reports as limits_service
     sources = list(dict.fromkeys(part for x in limits_service.contrast_report()
                                  for part in limits_page._source_parts(x.source)))
     assert len(sources) < sum(len(limits_page._source_parts(x.source)) for x in limits_service.contrast_report())

@@ -22,7 +22,7 @@ from app_pages.ui import charts
 from estimator.core.base.units import S_PER_DAY  # noqa: E402
 from estimator.report.provenance import CONTEXT_COLUMNS, CONTEXT_TEXT_COLUMNS  # noqa: E402
 from estimator.services import api  # noqa: E402
-from estimator.services import size_sweep as sweep_service  # noqa: E402
+from estimator.services.training import size_sweep as sweep_service  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -246,7 +246,7 @@ def test_contrasts_and_compression_tables_download_as_csv(captured_downloads):
     # the page shows them as people read them (browser audit: "3422000000000" beside "3.42 TW" in the
     # cards), the CSV keeps the numbers
     from app_pages.pages.limits import contrast_text
-    from estimator.services import limits
+    from estimator.services.limits import reports as limits
     items = limits.contrast_report()
     assert list(table["value"]) == [contrast_text(x) for x in items]
     assert csv_table["value"].tolist() == pytest.approx([x.value for x in items], rel=1e-12)

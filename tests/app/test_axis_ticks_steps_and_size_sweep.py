@@ -10,7 +10,7 @@ from app_pages.ui import charts  # noqa: E402
 from estimator.core.base import bounds as B  # noqa: E402
 from estimator.report import explain  # noqa: E402
 from estimator.services import api  # noqa: E402
-from estimator.services.size_sweep import SWEEP_DECADES, model_size_sweep  # noqa: E402
+from estimator.services.training.size_sweep import SWEEP_DECADES, model_size_sweep  # noqa: E402
 
 
 def test_the_energy_bars_axis_writes_small_ticks_out_not_as_powers_of_ten():

@@ -14,7 +14,7 @@ from app_pages.pages import lecture
 from app_pages.pages.limits import growth_chart
 from app_pages.ui import charts, style
 from estimator.laws import trends
-from estimator.services import limits
+from estimator.services.limits import reports as limits
 
 
 def test_bar_labels_are_capped_and_rows_spaced_for_the_font():

@@ -77,7 +77,7 @@ def test_the_plan_says_beside_its_ranges_that_they_are_a_tuned_stacks():
     """Browser review 2026-11-29: the Plan page's "80% ranges: time 134 days – 199 days" read as the run's, where the
     Accuracy page says the step path's range holds 1 of 10 published whole runs; the whole-run utilisation's figure
     (252 days) was a grey caption among the notes. It is said beside the ranges, once."""
-    from estimator.services import plan as plan_service
+    from estimator.services.training import plan as plan_service
     at = run_page("plan")
     report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
     whole = plan_service.whole_run_note(report.whole_run_fit)

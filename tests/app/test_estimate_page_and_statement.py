@@ -27,7 +27,7 @@ from estimator.report.export import render  # noqa: E402
 from estimator.report.latex_text import latex_escape  # noqa: E402
 from estimator.report.statement import paper_money, paper_money_range  # noqa: E402
 from estimator.services import api  # noqa: E402
-from estimator.services import size_sweep as sweep_service  # noqa: E402
+from estimator.services.training import size_sweep as sweep_service  # noqa: E402
 
 
 def _metrics(at) -> dict[str, str]:

@@ -20,7 +20,7 @@ from apptest_pages import run_page, shared_page  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import inputs as I  # noqa: E402
-from estimator.services import plan as plan_service  # noqa: E402
+from estimator.services.training import plan as plan_service  # noqa: E402
 
 # (the page's link, the CLI's flags for the same inputs)
 LAYOUTS = {

@@ -113,7 +113,7 @@ def test_the_step_chart_shows_the_all_to_alls_and_its_parts_add_up():
 def test_a_cost_per_query_under_a_hundredth_of_a_cent_reads_per_million_queries():
     """Lecturer review 2026-11-27: on an MI325X at 8 bits and the largest batch the tile read "$6.8 × 10⁻⁵" where
     other settings read "$0.00011": below a hundredth of a cent it is per million queries, as the CLI writes it."""
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     params = {"inf_model": "llama2-70b-99", "inf_hw": "mi325x", "inf_bits": "8", "inf_batch": "max",
               "inf_tokens": "1e9"}
     at = shared_page("inference", params)

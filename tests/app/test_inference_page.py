@@ -16,9 +16,7 @@ from estimator.cli import main  # noqa: E402
 from estimator.core.base.units import MS_PER_S  # noqa: E402
 from estimator.core.serving.compression import BASIS_WORDS  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import (
-    serving,
-)
+from estimator.services.serving import inference as serving
 
 SHAPE = {"inf_layers": "16", "inf_dmodel": "2048"}
 SHAPE_ARGS = ("inference", "--tokens", "1e9", "--layers", "16", "--d-model", "2048")

@@ -9,9 +9,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page, shared_page  # noqa: E402
 
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import (
-    serving,
-)
+from estimator.services.serving import inference as serving
 
 
 def _texts(at) -> str:
@@ -75,7 +73,7 @@ def test_the_link_to_this_scenario_holds_every_input_and_reopens_the_same_number
 def test_cost_energy_and_co2e_per_million_tokens_as_the_cli_says_them(capsys):
     """Serving review 2026-11-26: $ per million tokens, what price lists quote, was in neither the table nor the page."""
     from estimator.cli.main import main
-    from estimator.services.serving_words import MILLION_TOKENS
+    from estimator.services.serving.words import MILLION_TOKENS
     argv = ["inference", "--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--devices", "8", "--bits", "8",
             "--batch-size", "max", "--tokens", "1e9"]
     assert main(argv) == 0

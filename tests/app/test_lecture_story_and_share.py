@@ -16,7 +16,8 @@ from apptest_pages import run_page, shared_page  # noqa: E402
 from app_pages.inputs.defaults import DEFAULT_HARDWARE  # noqa: E402
 from app_pages.pages import lecture  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api, serving  # noqa: E402
+from estimator.services import api  # noqa: E402
+from estimator.services.serving import inference as serving
 
 
 def _metrics(at) -> dict[str, str]:

@@ -9,7 +9,7 @@ pytest.importorskip("streamlit")
 
 from apptest_pages import shared_page  # noqa: E402
 
-from estimator.services import serving_accuracy  # noqa: E402
+from estimator.services.serving import accuracy as serving_accuracy  # noqa: E402
 
 
 def _warnings(at) -> list[str]:
@@ -43,7 +43,7 @@ def test_the_limits_page_shows_its_ranges_in_view_and_its_loss_with_a_unit():
     predicted loss had no unit. The line is the CLI's ranges, to its digits."""
     from estimator.laws import scaling
     from estimator.report import humanize as hz
-    from estimator.services import limits
+    from estimator.services.limits import reports as limits
     lines = []
     for section in ("Scaling laws", "Diminishing returns"):  # one tab is drawn at a time (?lim=)
         at = shared_page("limits", {"lim": section})

@@ -21,7 +21,9 @@ from estimator.core.base.units import BYTES_PER_GB, J_PER_KWH, MS_PER_S  # noqa:
 from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import trends  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
-from estimator.services import api, companions, limits, serving  # noqa: E402
+from estimator.services import api, companions  # noqa: E402
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 
 def metrics(at):

@@ -10,7 +10,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import shared_page  # noqa: E402
 
 from estimator.core.base.units import S_PER_DAY  # noqa: E402
-from estimator.services import plan as plan_service  # noqa: E402
+from estimator.services.training import plan as plan_service  # noqa: E402
 
 
 def _metrics(at) -> dict:

@@ -88,7 +88,7 @@ def test_the_inference_page_shows_its_totals_with_ranges_and_exports_the_clis_js
     from apptest_pages import run_page
 
     from estimator.cli.main import main
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "a100-sxm-80gb"})
     assert not at.error
     shown = {m.label: m.value for m in at.metric}

@@ -38,7 +38,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from app_pages.pages import lecture
 from app_pages.pages import limits as limits_page
 from app_pages.ui import charts, style
-from estimator.services import limits
+from estimator.services.limits import reports as limits
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,7 +13,8 @@ import pytest
 from estimator.cli.main import main
 from estimator.core.base.errors import InputError
 from estimator.core.workload import flops as wl
-from estimator.services import api, plan
+from estimator.services import api
+from estimator.services.training import plan
 from estimator.services.workload_inputs import workload_inputs
 
 MIXTRAL = ("--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "8", "--vocab", "32000",

@@ -222,11 +222,11 @@ def test_validate_names_a_broken_profile_instead_of_crashing(monkeypatch, capsys
     err = ProfileError(str(PROFILES_DIR / "v100-sxm2.toml"), "power.tdp_w", "expected a number, got 'oops'",
                        "write a plain number")
     broken = ProfileSet({k: v for k, v in ps.profiles.items() if k != "v100-sxm2"}, (err,))
-    from estimator.services import energy_checks
+    from estimator.services.accuracy import energy_checks
     monkeypatch.setattr(energy_checks, "default_profiles", lambda: broken)
     with pytest.raises(ProfileError, match="power.tdp_w"):
         energy_checks.energy_checks()
-    from estimator.services import accuracy
+    from estimator.services.accuracy import utilization as accuracy
     accuracy.validation_document.cache_clear()     # an earlier test's document would be reused
     assert main(["validate"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()

@@ -15,7 +15,9 @@ import pytest
 from estimator.cli.main import main
 from estimator.core.base.errors import InputError
 from estimator.io.datafiles import PROFILES_DIR, default_profiles
-from estimator.services import api, limits, serving
+from estimator.services import api
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CSV = ROOT / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"

@@ -8,7 +8,7 @@ import pytest
 from robustness_helpers import refused
 
 from estimator.cli.main import main
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 
 def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):

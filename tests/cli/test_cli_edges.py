@@ -139,7 +139,7 @@ def test_help_states_the_bounds_the_code_holds(capsys):
 
 
 def test_chinchilla_past_the_estimate_bound_gives_the_split_and_says_why_no_cost(capsys):
-    from estimator.services import limits
+    from estimator.services.limits import reports as limits
     rc, out, _ = _run(capsys, "scaling", "chinchilla", "--flops", "2e33", "--hardware", "h100-sxm")
     assert rc == 0 and "4.08 × 10¹⁵" in out and limits.beyond_estimate_note() in out and "Cost" not in out
 

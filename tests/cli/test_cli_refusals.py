@@ -12,7 +12,7 @@ from estimator.cli.main import main
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import ResultOutOfBounds
 from estimator.io.datafiles import PROFILES_DIR
-from estimator.services import limits
+from estimator.services.limits import reports as limits
 
 CSV = PROFILES_DIR.parent / "tests" / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
 

@@ -13,7 +13,7 @@ from estimator.cli.main import main
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling
 from estimator.report import humanize as hz
-from estimator.services import limits
+from estimator.services.limits import reports as limits
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -206,7 +206,8 @@ def test_a_budget_is_exact_and_what_it_buys_has_the_range():
 def test_a_fixed_energy_moves_the_power_range_into_the_time(kind, budget, setting):
     """kWh, t CO₂e, or dollars at an electricity price fix the energy: energy, CO₂e and such a cost
     are exact, and device-hours = energy ÷ (power × PUE) take the power's range, inverted."""
-    from estimator.services import api, limits
+    from estimator.services import api
+    from estimator.services.limits import reports as limits
     res, est = limits.budget_model(kind, budget, "a100-sxm-80gb", setting)
     for key in ("energy_kwh", "co2e_kg"):
         assert est.range[key] == pytest.approx((getattr(est, key),) * 2)

@@ -15,7 +15,8 @@ from estimator.cli.main import main
 from estimator.core.base.errors import InputError
 from estimator.core.base.interval import range_meaning
 from estimator.io.datafiles import load_validation_document
-from estimator.services import accuracy, api
+from estimator.services import api
+from estimator.services.accuracy import utilization as accuracy
 
 
 def _run(capsys, *argv) -> tuple[int, str, str]:
@@ -129,7 +130,7 @@ def test_the_trends_default_workload_is_the_lecture_preset():
     """Audit: the trend started GPT-3 on a V100 at $5.6M (the fitted V100 utilisation) while the
     lecture's own preset, the same FLOPs, device, price and year, says $4.6M."""
     from estimator.io.datafiles import get_preset
-    from estimator.services import limits
+    from estimator.services.limits import reports as limits
     preset = get_preset(limits.TREND_PRESET)
     assert (preset.inputs["flops"], preset.hardware) == (limits.TREND_FLOPS, limits.TREND_HARDWARE)
     rep = limits.trend_report()
@@ -152,7 +153,7 @@ def test_a_multiplier_whose_error_ratio_overflows_is_still_computed():
     from estimator.laws.diminishing import compute_multiplier
     assert compute_multiplier(1e308, 1e-300, 5.0) == pytest.approx(10 ** (608 / 5), rel=1e-9)
     with pytest.raises(InputError, match=r"needs 3\.98 × 10¹²¹ × the base's"):
-        from estimator.services import limits
+        from estimator.services.limits import reports as limits
         limits.diminishing_report(current_error=1e308, target_error=1e-300, exponent=5)
 
 

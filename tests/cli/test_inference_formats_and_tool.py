@@ -11,7 +11,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.report.provenance import tool_info
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 SERVE = ["inference", "--params", "7e9", "--hardware", "h100-sxm", "--tokens", "1e9"]
 
@@ -88,7 +88,7 @@ def test_tool_in_compares_json_rows(capsys):
 
 
 def test_tool_in_validates_json(capsys, monkeypatch):
-    from estimator.services import accuracy
+    from estimator.services.accuracy import utilization as accuracy
     monkeypatch.setattr(accuracy, "inference_validation_document", lambda: {"interval_level": 0.8, "method": "m"})
     assert _json(capsys, "validate", "--inference") == {"tool": tool_info(), "interval_level": 0.8, "method": "m"}
 

@@ -11,8 +11,8 @@ from estimator.cli.inference_cmd import SAVES
 from estimator.core.base.units import J_PER_KWH
 from estimator.report import humanize as hz
 from estimator.report.export import assumption_value
-from estimator.services import serving
-from estimator.services.serving_words import DEVICES_ONLY_MEANING
+from estimator.services.serving import inference as serving
+from estimator.services.serving.words import DEVICES_ONLY_MEANING
 
 SERVE = {"hardware": "a100-sxm-80gb", "model": "llama-3.1-8b", "tokens": 1e6}
 ARGS = ("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--hardware", "a100-sxm-80gb")  # SERVE's

@@ -15,7 +15,7 @@ from estimator.cli.main import main
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training.plan import GOODPUT, device_ladder
 from estimator.services import api
-from estimator.services import plan as plan_service
+from estimator.services.training import plan as plan_service
 
 
 def run(capsys, *argv):

@@ -85,7 +85,7 @@ def test_the_total_time_and_throughput_rows_read_plainly(capsys):
 def test_a_draft_says_how_the_measured_speculative_steps_compare_beside_their_baseline(capsys):
     """Evidence audit 2026-11-29: with draft tokens the note quoted two published speed-ups "within 3%", with no
     baseline, where this project's measured speculative steps put the step's cost low (the speed-up high)."""
-    from estimator.services.measured_speculative import measured_speculative_document
+    from estimator.services.serving.measured_speculative import measured_speculative_document
     d = measured_speculative_document()
     out = _table(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9", "--draft-tokens", "1")
     assert "within 3%" not in out

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from estimator.core.base.number_text import gfmt
-from estimator.services import plan as plan_service
+from estimator.services.training import plan as plan_service
 
 LAYOUT = ("estimate", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "64", "--tp", "2",
           "--tokens", "1e12")

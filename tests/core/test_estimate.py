@@ -201,7 +201,7 @@ def test_no_price_is_none_with_note(profiles):
 
 def test_more_devices_than_any_fitted_run_says_scaling_is_assumed(profiles):
     from estimator.io.datafiles import load_utilization_model
-    from estimator.services.training_runs import training_runs
+    from estimator.services.training.runs import training_runs
     most = load_utilization_model().max_devices
     assert most == max(r.devices for r in training_runs().runs if r.devices is not None and math.isfinite(r.devices))
     said = "is more than any run the utilisation fit holds"

@@ -26,7 +26,7 @@ from estimator.core.serving.step import (
 )
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 A100 = default_profiles().get("a100-sxm-80gb")
 H100 = default_profiles().get("h100-sxm")

@@ -11,7 +11,8 @@ from estimator.core.base.errors import InputError
 from estimator.core.serving import compression
 from estimator.core.serving.step import attention_params
 from estimator.io import serving_data
-from estimator.services import limits, serving
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 # ---- the comparison row cannot be served, the user's own scenario can
 
@@ -148,7 +149,7 @@ def test_a_catalog_models_break_even_uses_its_published_training_tokens():
     """Llama 3 8B was trained on 15T tokens (1,870 per parameter): with Chinchilla's 20 per parameter
     its training looked 94× cheaper than it was, and serving overtook it that much too soon."""
     from estimator.io.serving_data import catalog_model
-    from estimator.services.serving import inference_report
+    from estimator.services.serving.inference import inference_report
     m = catalog_model("llama-3-8b")
     assert m.train_tokens == 15e12 and "model card" in m.train_tokens_source
     rep = inference_report(hardware="h100-sxm", tokens=1e8, model="llama-3-8b")
@@ -212,7 +213,7 @@ def test_the_page_says_it_ignores_a_custom_models_parameters_beside_a_catalog_mo
 def _domain(hw, devices=1, batch=128, bits=16, kv_bits=16):
     from types import SimpleNamespace
 
-    from estimator.services.serving_accuracy import domain_notes
+    from estimator.services.serving.accuracy import domain_notes
     return domain_notes(SimpleNamespace(hardware_id=hw, devices=devices, batch_size=batch, bits=bits, kv_bits=kv_bits,
                                         engine="online", ep=1))  # the result's fields domain_notes reads
 
@@ -221,7 +222,7 @@ def test_inside_the_measured_configurations_nothing_is_said():
     assert _domain("h100-sxm", batch=128) == ()
     assert _domain("a100-sxm-40gb", devices=8, batch=256) == ()
     # the A100 chip, measured as the 40GB board; at batch 64 only what the small-batch benchmarks showed
-    from estimator.services.serving_accuracy import small_batch_note
+    from estimator.services.serving.accuracy import small_batch_note
     assert _domain("a100-sxm-80gb", devices=2, batch=64) == small_batch_note(64) != ()
     assert _domain("h200-sxm", batch=128) == () and _domain("h100-pcie", batch=128) == ()  # the H100's chip
 
@@ -245,7 +246,7 @@ def test_outside_the_measured_configurations_the_estimate_says_how(kw, said):
 
 
 def test_the_cli_and_the_page_give_the_notes():
-    from estimator.services.serving import inference_report
+    from estimator.services.serving.inference import inference_report
 # ML.ENERGY's measured configurations are vllm-2024's (no longer the default engine since issue 54)
     rep = inference_report(hardware="h100-sxm", tokens=1e6, model="llama-3-8b", engine="vllm-2024")
     assert any(n.startswith("batch 1: the measured batches on this chip") for n in rep.result.notes)
@@ -268,7 +269,7 @@ def test_a_fine_tunes_training_is_its_base_models_and_its_own():
 def test_the_compression_charts_use_short_labels_with_the_full_one_in_the_tooltip():
     """Newcomer audit: at 1280×720 the lecture's bars read "student of 42 billion param…" and "50% of
     weights pruned, ski…"."""
-    from estimator.services.serving import inference_report
+    from estimator.services.serving.inference import inference_report
     rep = inference_report(hardware="h100-sxm", tokens=1e9, params=70e9)
     by = {t.name: t for t in rep.techniques}
     assert by["pruning"].short_label == "50% pruned" and by["pruning"].label.startswith("50% of weights pruned")
@@ -285,7 +286,7 @@ def test_the_combined_row_and_illustrative_rows_have_short_chart_labels():
     illustrative one looked the same on the chart's axis."""
     pytest.importorskip("streamlit")
     from app_pages.pages.inference_charts import technique_table
-    from estimator.services.serving import inference_report
+    from estimator.services.serving.inference import inference_report
     rep = inference_report(hardware="h100-sxm", tokens=1e9, model="llama-3-70b", bits=8, sparsity=0.5,
                            student_params=7e9)
     df = technique_table(rep.techniques).set_index("technique")

@@ -12,7 +12,8 @@ from estimator.core.base.errors import InputError
 from estimator.core.hardware.power_base import CHIP_DRAW, power_base
 from estimator.core.serving.step import kv_replication
 from estimator.io.datafiles import load_profiles
-from estimator.services import api, serving
+from estimator.services import api
+from estimator.services.serving import inference as serving
 
 PROFILES = load_profiles()
 

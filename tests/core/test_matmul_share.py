@@ -146,7 +146,7 @@ def test_a_training_step_never_multiplies_faster_than_the_devices_best_matmul(ha
     H100 80%, the B200 78%, the A100 87%: the fit's own devices among them) are untouched and say nothing."""
     from estimator import estimate
     from estimator.core.training.step import matmul_cap, step_hardware
-    from estimator.services.plan import step_model
+    from estimator.services.training.plan import step_model
     profile = default_profiles().profiles[hardware]
     fitted = step_model()[0].gemm_efficiency   # (the shipped fit's 76%)
     notes = estimate(model="llama-3.1-70b", tokens=1e12, hardware=hardware, devices=64, tp=8, seq_len=8192).notes
@@ -165,7 +165,7 @@ def test_a_training_step_never_multiplies_faster_than_the_devices_best_matmul(ha
 def test_an_mi300x_plan_stays_below_its_best_matmul():
     """The planner review's run: Qwen2.5 72B on 256 MI300X had led at 58.0% MFU; held to the MI300X's best matmul
     (51% of its peak), no layout's MFU passes it, and the plan says why."""
-    from estimator.services.plan import plan
+    from estimator.services.training.plan import plan
     mi = plan(model="qwen2.5-72b", tokens=1e12, hardware="mi300x", devices=256, seq_len=4096)
     assert all(row.planned.step.mfu < 0.514 for row in mi.rows)
     assert any("best measured matrix multiply reaches 51%" in n and "× 0.67 of the fitted rates" in n for n in mi.notes)

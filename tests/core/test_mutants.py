@@ -17,7 +17,7 @@ from estimator.core.workload.flops import TransformerShape, transformer_count
 from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.services import api
-from estimator.services.size_sweep import model_size_sweep
+from estimator.services.training.size_sweep import model_size_sweep
 
 
 def test_a_known_run_just_above_the_peak_is_refused():

@@ -11,7 +11,8 @@ from estimator.core.base.units import G_PER_KG, KG_PER_T, KWH_PER_MWH, S_PER_DAY
 from estimator.core.training.presets import preset_from_dict
 from estimator.io.datafiles import load_presets, load_published_runs, load_validation_document
 from estimator.report import humanize as hz
-from estimator.services import api, preset_check
+from estimator.services import api
+from estimator.services.accuracy import preset_check
 
 
 def test_every_presets_published_run_is_a_run_the_project_holds():

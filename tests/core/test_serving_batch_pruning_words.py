@@ -19,7 +19,7 @@ from estimator.core.serving.notes import article, counted
 from estimator.core.serving.pruning import has_sparse_tensor_cores
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 QUANTISED_8 = ("8-bit weights and a 16-bit KV cache: the measured configurations ran 16-bit weights and a 16-bit KV "
                "cache, so the time this quantisation saves is the roofline's, not measured; the energy it saves also "

@@ -10,7 +10,7 @@ import pytest
 from estimator.core.serving.memory import serving_footprint
 from estimator.core.serving.step import beam_search_holds, step
 from estimator.core.serving.throughput import max_throughput
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 from tests.core.test_serving_by_hand import DEVICE, FIT, TOY, N
 
 

@@ -9,7 +9,7 @@ import pytest
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step import BANDWIDTH_FRACTION
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 
 def test_a_kv_cache_too_big_for_one_sequence_is_named_not_the_weights(cli):

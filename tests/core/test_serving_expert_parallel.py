@@ -191,7 +191,7 @@ def test_the_csv_says_the_expert_parallel_degree(cli):
 
 def test_a_table_run_at_its_expert_parallel_layout_is_what_inference_with_ep_answers():
     from estimator import inference
-    from estimator.services.trtllm_check import trtllm_check_document
+    from estimator.services.serving.trtllm_check import trtllm_check_document
     x = next(x for x in trtllm_check_document()["rows"] if x["published_layout"] == "EP8")
     got = inference(hardware=x["hardware"], model=x["model"], tokens=1e6, devices=8, ep=8, batch_size="max",
                     bits=x["bits"], kv_bits=8, prompt_tokens=x["prompt_tokens"], tokens_per_query=x["output_tokens"])

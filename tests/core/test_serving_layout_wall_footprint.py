@@ -17,7 +17,7 @@ from estimator.core.serving.step import DEFAULT_ENGINE, cross_node_allreduce_s
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 H100 = default_profiles().get("h100-sxm")
 

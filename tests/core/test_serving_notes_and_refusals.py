@@ -13,7 +13,7 @@ from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 
 @pytest.fixture(scope="module")
@@ -170,7 +170,7 @@ def test_a_batch_held_to_a_ttft_bound_says_the_modelled_p99_runs_short():
     batch that meets the bound with that allowance, which is smaller. A batch no bound set, or a bound met with room
     to spare, has no such note."""
     from estimator.io.serving_data import load_serving_fit
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     ratio = load_serving_fit().ttft_p99_held_out_ratio
     assert 0.6 < ratio < 0.75
     kw = dict(tokens=1e7, model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, prompt_tokens=2000,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from estimator.core.serving.step import own_prompt_share
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 LONG = dict(model="llama-3.1-8b", hardware="h100-sxm", prompt_tokens=100_000, tokens_per_query=500, tokens=500,
             devices=1)

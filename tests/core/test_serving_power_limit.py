@@ -13,7 +13,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.serving.step import Device, ServingFit, step
 from estimator.core.workload.architecture import Architecture
 from estimator.io import serving_data
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 TOY = Architecture(layers=2, d_model=8, heads=2, kv_heads=1, head_dim=4, vocab=10)
 N = 1000.0

@@ -134,7 +134,7 @@ def test_a_batch_given_takes_a_degree_whose_replicas_hold_it():
 def test_the_total_time_says_what_the_replicas_take_together():
     """Serving-engineer review (2026-11-27, second): "total time, one replica … 45.8 hours" never said that the 4
     replicas given serve the billion tokens in a quarter of it."""
-    from estimator.services.serving_words import one_replica
+    from estimator.services.serving.words import one_replica
     r = inference(model="llama-3.1-70b", tokens=1e9, hardware="h100-sxm", devices=8, bits=8, batch_size="max").result
     assert r.replicas == 4
     together_s = r.tokens / r.tokens_per_s
@@ -189,7 +189,7 @@ def test_every_compression_rows_range_has_its_centre_inside_it():
 
 def test_fewer_queries_than_the_replicas_hold_say_the_time_is_one_querys():
     """Serving review 2026-11-28: 10⁹ tokens on 10⁷ replicas read "2.62 s" beside a throughput that gives 0.78 s."""
-    from estimator.services.serving_words import one_replica
+    from estimator.services.serving.words import one_replica
     r = inference(model="llama-3.1-8b", tokens=1e4, hardware="h100-sxm", devices=64).result
     one_query_s = r.tokens_per_query * r.seconds_per_output_token
     assert r.tokens / r.tokens_per_s < one_query_s

@@ -60,7 +60,7 @@ def test_a_pcie_card_reaches_past_its_nvlink_pair_over_pcie():
     at the NVLink bridge's 300 GB/s, where a bridge joins 2 cards and the rest meet over PCIe (Gen5 x16, 63.0 GB/s a
     direction; Gen4 x16, 31.5), as the H100 NVL profile had it; a pair stays on its bridge. The devices not given say
     they are the tensor-parallel degree given, once."""
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     for hardware, pcie in (("h100-pcie", 63.0), ("a100-pcie-80gb", 31.5)):
         eight = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware=hardware, tp=8, bits=8).result
         pair = serving.inference_report(tokens=1e6, model="llama-3.1-70b", hardware=hardware, tp=2, bits=8).result
@@ -76,7 +76,7 @@ def test_a_profile_with_only_its_scale_up_link_is_served_over_it(tmp_path):
     import re
     from pathlib import Path
 
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     text = (Path(__file__).resolve().parents[2] / "profiles" / "h100-sxm.toml").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^link_gb_per_s = .*\n", "", text)
     assert "scale_up_gb_per_s = 450.0" in text and "link_gb_per_s = " not in text.replace("scale_up_gb_per_s", "")

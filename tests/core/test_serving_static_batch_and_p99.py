@@ -13,7 +13,7 @@ from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 
 @pytest.fixture(scope="module")
@@ -311,7 +311,7 @@ def test_the_result_and_the_page_say_the_p99_ttft_the_bound_held():
     assert (f"the p99 TTFT under that load, {r.ttft_p99_s * 1000:.3g} ms: its mean (the prompt's prefill, its wait for "
             f"the prompts before it, M/D/1, and half a step) × {spread:.2f}: MLPerf's Server runs measured 2.17 with "
             "hundreds of sequences in flight") in " ".join(r.notes)
-    from estimator.services.serving_words import bound_words
+    from estimator.services.serving.words import bound_words
     assert bound_words(r).startswith(f"the p99 TTFT under that load, {r.ttft_p99_s * 1000:.3g} ms")
     assert serving.inference_report(**kw, batch_size=4).result.to_dict()["seconds_to_first_token_p99_under_load"] is None
 
@@ -321,7 +321,7 @@ def test_a_ttft_bound_under_expert_parallelism_takes_the_largest_batch_that_meet
     each prompt's prefill: DeepSeek-R1 on 8 H200s in EP8 rises to about 250 ms near batch 200 and falls to about 180
     near 800). A bisection stopped at batch 15 for a 181 ms bound that about 900 sequences meet (code review
     2026-11-28); the search now tries a grid above it."""
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     kw = dict(model="deepseek-r1", hardware="h200-sxm", devices=8, ep=8, tokens=1e9, bits=8)
     small = serving.inference_report(**kw, batch_size=200, ttft_ms=1e5).result
     large = serving.inference_report(**kw, batch_size=800, ttft_ms=1e5).result

@@ -33,7 +33,7 @@ def test_the_layout_page_names_each_module(module):
 
 
 # A folder as the page names it, in backticks ("`estimator/services/`", "`training/`", "`pages/`"): a module is named in
-# the text from its folder's name to the next folder's (docs review 2026-11-28: `services/plan.py` passed the check
+# the text from its folder's name to the next folder's (docs review 2026-11-28: `services/training/plan.py` passed the check
 # above because `plan` is named under `core/training/`)
 FOLDER = re.compile(r"`([\w.]+(?:/[\w.]+)*/)`")
 

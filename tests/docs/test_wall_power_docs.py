@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from estimator.services.wall_power import wall_power_document
+from estimator.services.serving.wall_power import wall_power_document
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "explanation" / "serving-model.md"
 

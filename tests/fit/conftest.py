@@ -1,5 +1,5 @@
 """The fits' tests hold numpy's BLAS to one thread, as the project's own cross-validations do
-(``estimator.services.accuracy.one_blas_thread``): their thousands of small solves gain nothing from more
+(``estimator.services.accuracy.utilization.one_blas_thread``): their thousands of small solves gain nothing from more
 threads, and under ``-n 2`` two workers' BLAS threads would share the 2-core machine's cores with each other."""
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ from estimator.io.datafiles import (
     load_utilization_model,
     load_validation_document,
 )
-from estimator.services import accuracy
-from estimator.services import training_runs as runs_data
-from estimator.services.fit_check import stale_fields
+from estimator.services.accuracy import utilization as accuracy
+from estimator.services.accuracy.fit_check import stale_fields
+from estimator.services.training import runs as runs_data
 
 # The shipped cross-validation (what the app shows). The slow tests below check that it is what a
 # fresh nested leave-one-out of the shipped data gives (20 s), so these figures are the code's own.
@@ -181,10 +181,10 @@ def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(ca
     # the tool first, as in every JSON the CLI prints (issue 55), then the shipped document and the step model's
     # cross-validated figures beside it (issue 53)
     from estimator.report.provenance import tool_info
-    from estimator.services import plan as plan_service
-    from estimator.services.later_layouts import later_layouts_document
-    from estimator.services.measured_steps import measured_steps_document
-    from estimator.services.whole_runs import whole_runs_document
+    from estimator.services.training import plan as plan_service
+    from estimator.services.training.later_layouts import later_layouts_document
+    from estimator.services.training.measured_steps import measured_steps_document
+    from estimator.services.training.whole_runs import whole_runs_document
     assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": plan_service.cross_validated(),
                                "measured_training_steps": json.loads(json.dumps(measured_steps_document())),
                                "later_layouts": json.loads(json.dumps(later_layouts_document())),

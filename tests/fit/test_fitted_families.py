@@ -13,7 +13,7 @@ import pytest
 from estimator.core.hardware.utilization_model import Spec
 from estimator.fit.utilization_fit import fit
 from estimator.io.datafiles import default_profiles, load_utilization_model
-from estimator.services import training_runs as runs_data
+from estimator.services.training import runs as runs_data
 
 # -- which devices are fitted, and from when their software matures ---------------------------
 

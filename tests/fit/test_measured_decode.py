@@ -22,7 +22,7 @@ from estimator.core.serving.step import engine_name, step
 from estimator.fit import decode_check
 from estimator.io.serving_data import load_serving_fit
 from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS, MEASURED_DECODE_PATH, load_measured_decode
-from estimator.services import measured_decode as md
+from estimator.services.serving import measured_decode as md
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,7 +149,7 @@ def test_the_document_is_numbers_and_the_note_quotes_it():
     words = md.measured_energy_words("latency")
     assert f"CUDA graphs: {c.energy.median_factor:.3g}× off" in words and "holding 28 of 28" in words
     assert "decoders shaped as llama-3-8b, llama-3.1-8b and qwen3-30b-a3b, batches 1–256" in words
-    from estimator.services.serving_accuracy import latency_note
+    from estimator.services.serving.accuracy import latency_note
     assert words in latency_note()[0] and "no measured energy checks it" not in latency_note()[0]
 
 

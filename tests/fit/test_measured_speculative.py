@@ -11,7 +11,7 @@ from data_file_edit import edited_copy
 
 from estimator.core.base.errors import DataFileError
 from estimator.io.measured_speculative import MEASURED_SPECULATIVE_PATH, load_measured_speculative
-from estimator.services.measured_speculative import measured_speculative_document
+from estimator.services.serving.measured_speculative import measured_speculative_document
 
 
 def test_the_shipped_rows_are_the_h100_run_and_their_parts_add_up():
@@ -63,7 +63,7 @@ def test_validate_inference_prints_them_with_the_baseline(capsys):
 
 
 def test_validate_inference_json_carries_them():
-    from estimator.services.accuracy import inference_validation_document
+    from estimator.services.accuracy.utilization import inference_validation_document
     doc = json.loads(json.dumps(inference_validation_document()))
     m = doc["measured_speculative"]
     assert m["ratio"]["n"] == m["naive_ratio"]["n"] == len(m["rows"]) == 10

@@ -35,7 +35,7 @@ from estimator.fit.new_family import (
 from estimator.fit.utilization_cv import cross_validate_new_family
 from estimator.fit.utilization_fit import TrainingRun, fit
 from estimator.io.datafiles import default_profiles, load_utilization_model, load_validation_document
-from estimator.services import training_runs as runs_data
+from estimator.services.training import runs as runs_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = load_validation_document()

@@ -15,7 +15,7 @@ from estimator.core.hardware.utilization_model import Spec
 from estimator.fit import utilization_fit as U
 from estimator.fit.utilization_cv import cross_validate
 from estimator.io.datafiles import load_sources
-from estimator.services import training_runs as runs_data
+from estimator.services.training import runs as runs_data
 
 SPEC = Spec((), 8.0)
 

@@ -12,8 +12,8 @@ import pytest
 from estimator.core.base.errors import DataFileError, InputError
 from estimator.fit import power_limit
 from estimator.io import serving_data
-from estimator.services.serving_accuracy import power_limit_document
-from estimator.services.wall_power import wall_power_document
+from estimator.services.serving.accuracy import power_limit_document
+from estimator.services.serving.wall_power import wall_power_document
 
 
 def test_the_pairs_are_nvidias_h200_maxq_results_beside_the_same_system_uncapped():

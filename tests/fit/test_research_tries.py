@@ -32,7 +32,7 @@ def test_the_nearest_runs_try_is_what_profiles_readme_says():
     from pathlib import Path
 
     from estimator.io.datafiles import load_validation_document
-    from estimator.services.training_runs import training_runs
+    from estimator.services.training.runs import training_runs
     runs = list(training_runs().runs)
     actual = np.log([r.goodput for r in runs])
     plain, nested = T.nearest_neighbours(runs, actual)
@@ -51,7 +51,7 @@ def test_the_per_family_choice_of_fit_or_rule_is_what_profiles_readme_says():
     better than the shipped fit, though the rule is taken for most TPU v3 runs (about 20 s)."""
     from pathlib import Path
 
-    from estimator.services.training_runs import training_runs
+    from estimator.services.training.runs import training_runs
     runs = list(training_runs().runs)
     families = sorted({r.family for r in runs})
     actual = np.log([r.goodput for r in runs])
@@ -105,7 +105,7 @@ def test_the_fp8_cast_try_is_what_the_accuracy_docs_say():
     from estimator.io.datafiles import default_profiles
     from estimator.io.layouts_data import load_layout_rows
     from estimator.io.measured_steps import load_measured_steps
-    from estimator.services import measured_steps
+    from estimator.services.training import measured_steps
     from research import fp8_cast_tries as F
     rows = [r for r in load_layout_rows() if r.use]
     run13 = {m.name: m for m in load_measured_steps() if m.run == "13"}
@@ -130,7 +130,7 @@ def test_the_whole_runs_step_path_figures_are_the_ones_the_range_meaning_quotes(
     path's range meaning quotes with the others' (1.2–2.4× over the ten outside the step fit); Meta's smaller runs move
     with the device count assumed."""
     from estimator.core.base.interval import range_meaning
-    from estimator.services.whole_runs import whole_runs_document
+    from estimator.services.training.whole_runs import whole_runs_document
     from research import whole_runs_step_path as W
     rows = whole_runs_document()["rows"]
     got = {(r["model"], round(r["ratio"], 2), r["inside"]) for r in rows}
@@ -181,7 +181,7 @@ def test_the_ttft_under_load_check_is_in_the_fit_and_the_docs_quote_it():
             "model before) by 1.68× (too short), and the p99, its ratio held out by model, by 1.40×, the idle TTFT taken "
             "as the p99 by 4.34×") in text
     assert "its p99 is that mean × 2.17, the median p99 ÷ mean of MLPerf's Server runs" in text
-    from estimator.services.serving_accuracy import optimized_validation_document, ttft_under_load_line
+    from estimator.services.serving.accuracy import optimized_validation_document, ttft_under_load_line
     line = ttft_under_load_line(optimized_validation_document()["ttft_under_load"])
     assert ("off the measured mean by a median 1.28× (predicted ÷ measured 0.67: too short), beside 1.68× (0.47) for one "
             "prompt's prefill and one step") in line

@@ -12,7 +12,7 @@ from estimator.cli.main import main
 from estimator.core.base.errors import InputError
 from estimator.fit.serving_fit import cross_validate, fit, fit_params
 from estimator.io import serving_data
-from estimator.services import serving_accuracy
+from estimator.services.serving import accuracy as serving_accuracy
 
 
 def run_json(capsys, *argv):
@@ -249,7 +249,7 @@ def test_serving_json_lists_only_the_assumptions_it_uses():
     used them. Since issue 54 it reports the embodied CO₂e and the water (per query, per token, in total, with
     ranges), so their assumptions are listed, beside figures of their own names (never inside co2e_kg)."""
     from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     d = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6).result.to_dict()
     assert set(FOOTPRINT_ASSUMPTIONS) <= set(d["assumptions"])
     assert d["embodied_co2e_kg"] > 0 and d["water_l"] > 0 and d["co2e_kg"] > 0

@@ -14,7 +14,8 @@ from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.step import previous_model, step
 from estimator.io import serving_data, tpot_checks
-from estimator.services import serving, serving_accuracy
+from estimator.services.serving import accuracy as serving_accuracy
+from estimator.services.serving import inference as serving
 
 
 def test_every_row_is_cited_and_joins_the_catalog_and_a_profile():

@@ -9,7 +9,7 @@ import pytest
 
 from estimator.io.serving_data import load_serving_fit
 from estimator.io.tpot_checks import LATER_CHECKS_PATH, TPOT_CHECKS_PATH, load_rows
-from estimator.services.serving_accuracy import later_check_document
+from estimator.services.serving.accuracy import later_check_document
 
 
 def test_the_later_times_are_cited_and_none_is_in_the_fitted_set():
@@ -42,7 +42,7 @@ def test_the_later_vllm_configurations_are_other_models_than_the_fit_saw_and_the
     is the batch ÷ the published throughput, and vllm-2024 as shipped is within 1.15x of each, inside its range."""
     from estimator.io.serving_data import load_measurements
     from estimator.io.tpot_checks import VLLM_LATER_CHECKS_PATH
-    from estimator.services.serving_accuracy import vllm_later_document
+    from estimator.services.serving.accuracy import vllm_later_document
     rows = load_rows(VLLM_LATER_CHECKS_PATH)
     assert {r.model for r in rows} == {"llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b"}
     assert not {r.model for r in rows} & {m.model for m in load_measurements()}
@@ -61,8 +61,8 @@ def test_the_serving_docs_quote_the_default_engine_on_the_never_fitted_checks():
     none of the never-fitted small-batch checks; docs/explanation/serving-model.md quotes them as validate computes them."""
     from pathlib import Path
 
-    from estimator.services.measured_decode import measured_decode_document
-    from estimator.services.serving_accuracy import later_check_document
+    from estimator.services.serving.accuracy import later_check_document
+    from estimator.services.serving.measured_decode import measured_decode_document
     doc = " ".join(Path("docs/explanation/serving-model.md").read_text().split())
     o = later_check_document()["optimized-2024"]["overall"]
     assert (f"TPOT off by a median **{o['model']['median_factor']:.2f}×** (predicted ÷ measured "

@@ -11,7 +11,7 @@ import pytest
 
 from estimator.core.base.errors import DataFileError
 from estimator.io.serving_data import TRTLLM_PATH, load_mlperf, load_serving_fit, load_trtllm_overview
-from estimator.services.trtllm_check import trtllm_check_document
+from estimator.services.serving.trtllm_check import trtllm_check_document
 
 
 def test_the_table_is_cited_newer_than_the_fit_and_read_as_published():

@@ -228,7 +228,7 @@ def test_serving_on_a_calibrated_profile_says_it_does_not_use_the_measurements(t
     fraction of TDP against a measured 7.8 W) without a word."""
     from estimator.core.calibration.calibrate import Throughput
     from estimator.device.base import Measurement
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     m = Measurement(2.0, 400.0, 200.0, "nvml", False, "NVIDIA A100-SXM4-80GB", "nvml", {})
     data, path = _calibrated(tmp_path / "cal.toml", "a100-sxm-80gb", Throughput("bf16", 1e14, seconds=1.0), m, "box")
     rep = serving.inference_report(hardware=str(path), params=7e9, tokens=1e6)
@@ -244,7 +244,7 @@ def test_serving_on_a_calibrated_cpu_profile_says_its_power_is_the_machine_measu
     the measured power was not used."""
     from estimator.core.calibration.calibrate import Throughput
     from estimator.device.base import Measurement
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     m = Measurement(10.0, 8.0, 80.0, "codecarbon-cpu-load-estimate", True, "AMD EPYC", "codecarbon", {})
     data, path = _calibrated(tmp_path / "cpu-cal.toml", "cpu-server-2s-epyc", Throughput("fp32", 3e10, seconds=1.0),
                              m, "vm")

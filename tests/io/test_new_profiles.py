@@ -6,7 +6,7 @@ import pytest
 from estimator.core.base.units import S_PER_HOUR, W_PER_KW
 from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file
 from estimator.services import api
-from estimator.services.training_runs import training_runs
+from estimator.services.training.runs import training_runs
 
 NEW = ("p100", "k80", "gtx-1080-ti", "rtx-3090", "rtx-4090", "titan-v", "t4", "l4", "l40s", "a10g", "a800", "h800",
        "mi250x", "mi300x", "gaudi2", "gaudi3", "tpu-v6e")

@@ -8,7 +8,8 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.units import S_PER_YEAR
 from estimator.core.footprint.equivalents import BRAIN_KWH_PER_YEAR
 from estimator.laws import contrasts as ct
-from estimator.services import api, limits
+from estimator.services import api
+from estimator.services.limits import reports as limits
 
 
 def by_key():

@@ -19,7 +19,8 @@ from estimator.core.base.number_text import gfmt
 from estimator.laws import contrasts, plausible, scaling, trends
 from estimator.laws import diminishing as dm
 from estimator.report import humanize as hz
-from estimator.services import api, limits
+from estimator.services import api
+from estimator.services.limits import reports as limits
 
 
 def _cli(capsys, *argv):
@@ -142,7 +143,7 @@ def test_a_multiplier_alone_past_physics_is_refused():
         dm.diminishing(100.0, 1e-20, 0.5)  # 1e44×
     assert exc.value.fields == ("target_error", "exponent")
     assert dm.diminishing(100.0, 1e-20, 0.5, base_flops=1.0).compute_multiplier == pytest.approx(1e44)  # with a base,
-    # the target's FLOPs are what the service bounds (estimator.services.limits)
+    # the target's FLOPs are what the service bounds (estimator.services.limits.reports)
 
 
 def test_a_trend_reaches_as_far_as_its_frontier_what_if_stays_physical(capsys):
@@ -240,7 +241,7 @@ def test_the_first_slide_reads_its_price_and_its_ranges_level():
     assert "at the 28.0 TFLOP/s Lambda assumed" in texts
     # and how often it held the V100 runs held out, as `estimate --preset lambda-gpt3-v100` notes it (lecturer review
     # 2026-11-29: the slide had left that out)
-    from estimator.services.coverage import short_coverage
+    from estimator.services.accuracy.coverage import short_coverage
     held, runs = short_coverage(est)
     assert (f"{lecture.time_range_caption(est)}, the spread of V100 runs (it held {held:.0%} of {runs} held out: too "
             "narrow)") in texts

@@ -50,7 +50,7 @@ def test_the_cards_carry_the_estimates_range_and_the_caption_is_computed():
     pytest.importorskip("streamlit")
 
     from estimator.report import humanize as hz
-    from estimator.services import limits
+    from estimator.services.limits import reports as limits
     at = shared_page("limits")
     cost = next(m for m in at.metric if m.label == "Cost")
     est = limits.estimate_flops(scaling.CHINCHILLA_TABLE3[3][1], limits.DEFAULT_HARDWARE)

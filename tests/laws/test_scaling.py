@@ -11,7 +11,8 @@ from estimator.core.base.errors import InputError
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
-from estimator.services import api, limits
+from estimator.services import api
+from estimator.services.limits import reports as limits
 
 # --- Chinchilla ---------------------------------------------------------------------------
 

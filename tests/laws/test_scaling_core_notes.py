@@ -8,7 +8,9 @@ import pytest
 from apptest_pages import shared_page
 
 from estimator.core.hardware.plausibility import MIN_OF_TDP, power_over_tdp_note
-from estimator.services import api, limits, serving
+from estimator.services import api
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 
 def test_a_power_below_any_devices_idle_is_noted():

@@ -18,7 +18,7 @@ from apptest_pages import shared_page
 from estimator.cli.main import main
 from estimator.laws import scaling, trends
 from estimator.report import humanize as hz
-from estimator.services import limits
+from estimator.services.limits import reports as limits
 
 
 def _out(capsys, *argv) -> str:

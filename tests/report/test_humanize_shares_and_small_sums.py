@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from estimator.report import humanize as hz
-from estimator.services import limits, limits_notes
+from estimator.services.limits import notes as limits_notes
+from estimator.services.limits import reports as limits
 
 
 @pytest.mark.parametrize("x, decimals, text", [

@@ -147,7 +147,7 @@ def test_a_fitted_times_statement_states_its_measured_coverage(capsys):
 def test_a_family_of_few_runs_states_the_coverage_over_all_runs(capsys):
     """Review 2026-11-26: "100% of the 2 TPU v4 runs" measures nothing; below ten runs the figure is all runs'."""
     from estimator.io.datafiles import load_validation_document
-    from estimator.services.coverage import FEW_RUNS
+    from estimator.services.accuracy.coverage import FEW_RUNS
     doc = load_validation_document()
     assert doc["summary"]["tpu-v4"]["model"]["n_runs"] < FEW_RUNS
     every = doc["summary"]["all"]["model"]

@@ -14,7 +14,7 @@ import pytest
 from estimator.cli.accuracy_cmds import energy_check_rows
 from estimator.core.base.units import S_PER_DAY, S_PER_HOUR, S_PER_YEAR
 from estimator.report import humanize as hz
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 
 def line(out: str, start: str) -> str:

@@ -111,7 +111,7 @@ def test_inference_takes_no_hardware_as_the_default_as_estimate_and_plan_do():
 def test_a_run_under_the_default_batch_is_one_step_of_its_tokens_not_refused(capsys):
     """Code review 2026-11-27: a fine-tune of 10⁶ tokens had been refused for the tool's own default batch of 4.19M;
     it is one step of its tokens, said, as `plan` takes it too, and no larger batch is offered that would be refused."""
-    from estimator.services import plan as plan_service
+    from estimator.services.training import plan as plan_service
     report = plan_service.plan(model="llama-3.1-8b", tokens=1e6, devices=8)
     lay = report.best.planned.layout
     assert report.global_batch_tokens == 1e6 and lay.global_batch * lay.seq_len <= 1e6
@@ -126,7 +126,7 @@ def test_a_run_under_the_default_batch_is_one_step_of_its_tokens_not_refused(cap
 
 def test_no_planned_layout_steps_past_the_run():
     """Code review 2026-11-27: 4.5M tokens on 3,072 devices ranked a layout whose rounded step held 6.29M."""
-    from estimator.services import plan as plan_service
+    from estimator.services.training import plan as plan_service
     report = plan_service.plan(model="llama-3.1-8b", tokens=4.5e6, devices=3072)
     assert all(r.planned.layout.global_batch * r.planned.layout.seq_len <= 4.5e6 for r in report.rows)
 
@@ -135,7 +135,7 @@ def test_no_planned_layout_steps_past_the_run():
 def test_a_run_whose_rounded_step_would_pass_it_steps_within_it(tokens, devices):
     """Second code review 2026-11-27: rounding the batch to the nearest whole round of micro-batches had passed the
     run's tokens, so 4,000 tokens were refused where 3,000 were taken; it rounds down to stay within the run now."""
-    from estimator.services import plan as plan_service
+    from estimator.services.training import plan as plan_service
     report = plan_service.plan(model="llama-3.1-8b", tokens=tokens, devices=devices)
     lay = report.best.planned.layout
     assert 0 < lay.global_batch * lay.seq_len <= tokens

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from estimator.core.base.errors import EstimatorError
 from estimator.core.training.memory import MEMORY_INPUTS
 from estimator.core.workload.scenario import INPUT_FIELDS
-from estimator.services import api, limits, serving
+from estimator.services import api
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 HUNT = os.environ.get("FUZZ_N")
 FEW = settings(max_examples=int(HUNT or 40), deadline=None, derandomize=not HUNT,

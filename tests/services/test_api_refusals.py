@@ -31,8 +31,10 @@ from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_serving_fit
 from estimator.report.export import to_json
-from estimator.services import api, limits, serving
+from estimator.services import api
+from estimator.services.limits import reports as limits
 from estimator.services.model_shape import resolve_architecture
+from estimator.services.serving import inference as serving
 
 WORKLOAD = dict(params=7e9, tokens=1e12)
 NO_MEMORY = ("brain", "alphago-2016")  # profiles that state no memory (a reference point, a whole system)
@@ -512,7 +514,7 @@ def test_the_serving_docs_name_every_device_the_engine_misses_held_out():
     from pathlib import Path
 
     from estimator.io.serving_data import load_engine_validation
-    from estimator.services.serving_accuracy import DEVICE_NOTE_FACTOR
+    from estimator.services.serving.accuracy import DEVICE_NOTE_FACTOR
     text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "explanation" / "serving-model.md").read_text().split())
     listed = text.split("cross-validation by device (", 1)[1].split(")", 1)[0]
     held = [r for r in load_engine_validation("optimized-2024")["rows"] if r.get("hardware_id_held_out")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9)
 

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from estimator.io import serving_data
-from estimator.services import serving_accuracy
-from estimator.services.accuracy import inference_validation_document
+from estimator.services.accuracy.utilization import inference_validation_document
+from estimator.services.serving import accuracy as serving_accuracy
 
 SCENARIOS = ("Offline", "Server")
 HELD = ("by_model", "by_hardware")

@@ -17,7 +17,7 @@ import pytest
 import estimator
 from estimator.cli.main import main
 from estimator.core.base.errors import InputError
-from estimator.services import plan as plan_service
+from estimator.services.training import plan as plan_service
 
 DSV3 = dict(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
 DSV3_LAYOUT = dict(seq_len=4096, global_batch_tokens=15360 * 4096, pp=16, ep=64)
@@ -187,8 +187,8 @@ def test_node_limited_routing_crosses_the_network_once_a_node():
     from dataclasses import replace
 
     from estimator.core.training.step import Layout, step_hardware, step_time
-    from estimator.services.plan import resolve_model
     from estimator.services.public import load_profile
+    from estimator.services.training.plan import resolve_model
     _, shape, _, _, _ = resolve_model(model="deepseek-v3")
     assert shape.nodes_per_token == 4
     hw = step_hardware(load_profile("h800"))

@@ -62,7 +62,7 @@ def test_two_runs_of_one_configuration_are_both_named():
     """MegaScale's paper ran each of its layouts on Megatron-LM and on MegaScale (the overlaps differ, which the match
     leaves out): a run that is one names both rows and their measured figures, the first's held-out factor kept."""
     from estimator.io.layouts_data import load_layout_rows
-    from estimator.services.fitted_layouts import fitted_rows
+    from estimator.services.training.fitted_layouts import fitted_rows
     rows = [r for r in load_layout_rows() if r.use]
     shared = {tuple(x.row_id for x in f): f for r in rows if len(f := fitted_rows(r.shape, r.layout, r.hardware_id)) > 1}
     assert len(shared) == 11 and all(len(f) == 2 and {x.source_key for x in f} == {"MS24"}

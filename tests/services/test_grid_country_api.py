@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from estimator.core.base.errors import InputError
-from estimator.services import api, serving
+from estimator.services import api
 from estimator.services.grid import region_read_as_country, resolve_grid_site
+from estimator.services.serving import inference as serving
 
 
 def test_run_by_country_name_is_the_country_code_s_run():

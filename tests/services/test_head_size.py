@@ -10,8 +10,8 @@ import pytest
 
 from estimator import estimate
 from estimator.core.base.errors import InputError
-from estimator.services import plan as plan_service
-from estimator.services import serving
+from estimator.services.serving import inference as serving
+from estimator.services.training import plan as plan_service
 
 # PaLM 540B (Chowdhery et al. 2022, arXiv:2204.02311, Table 1 and §2): 118 layers, d_model 18,432, 48 heads of 256,
 # multi-query attention (one KV head), SwiGLU of width 4·d_model, a 256k vocabulary; 780B tokens at 2,048.

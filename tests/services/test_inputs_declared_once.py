@@ -15,8 +15,9 @@ from pydantic import ValidationError
 from estimator.cli.main import build_parser
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
-from estimator.services import api, serving
+from estimator.services import api
 from estimator.services import inputs as I
+from estimator.services.serving import inference as serving
 
 ROOT = Path(__file__).resolve().parents[2]
 

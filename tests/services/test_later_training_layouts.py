@@ -14,7 +14,7 @@ import pytest
 from estimator import estimate
 from estimator.core.base.errors import DataFileError
 from estimator.io.later_layouts import LATER_LAYOUTS_PATH, load_later_layouts
-from estimator.services.later_layouts import later_layouts_document
+from estimator.services.training.later_layouts import later_layouts_document
 from tests.data_file_edit import edited_copy
 
 DOC = later_layouts_document()

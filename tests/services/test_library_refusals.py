@@ -16,7 +16,8 @@ from estimator.core.training.sweep import sweep
 from estimator.core.workload.flops import dense_training_flops, generic_training_flops
 from estimator.device.nvml import NvmlBackend
 from estimator.laws import scaling
-from estimator.services import api, limits
+from estimator.services import api
+from estimator.services.limits import reports as limits
 
 SWEEP = dict(peak_flops_per_s=1e14, utilization=0.3, devices=1, power_w=300.0, pue=1.1,
              carbon_intensity_g_per_kwh=400.0)

@@ -11,7 +11,7 @@ import pytest
 
 from estimator.core.base.errors import DataFileError
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
-from estimator.services.measured_steps import measured_steps_document
+from estimator.services.training.measured_steps import measured_steps_document
 from tests.data_file_edit import edited_copy
 
 DOC = measured_steps_document()
@@ -176,8 +176,8 @@ def test_an_fp8_run_becomes_an_fp8_row_the_step_model_predicts_at_fp8(tmp_path):
     from benchmarks.gpu_train_step import CSV_FIELDS, data_rows
     from estimator.io.datafiles import default_profiles
     from estimator.io.measured_steps import load_measured_steps
-    from estimator.services.measured_steps import _predict
-    from estimator.services.plan import step_model
+    from estimator.services.training.measured_steps import _predict
+    from estimator.services.training.plan import step_model
     run = {"name": "gpt3-xl-fp8", "mode": "eager", "precision": "fp8", "layers": 24, "d_model": 2048, "heads": 16,
            "kv_heads": 16, "ffn": 8192, "ffn_matrices": 2, "vocab": 50304, "seq_len": 2048, "micro_batch": 8,
            "params": 1418000000, "steps": 10, "warmup": 3, "step_s": 0.523, "tokens_per_s": 16384 / 0.523,
@@ -215,6 +215,6 @@ def test_the_memory_model_is_checked_against_the_memory_measured_beside_its_base
 def test_the_measured_steps_say_they_are_not_blind():
     """Evidence audit 2026-11-29: the step model's GEMM term was redesigned after the first H200 steps were seen (commit
     256ee9ca, which improved them); `validate` called them only "never fitted", unlike the checks that say so."""
-    from estimator.services.measured_steps import measured_steps_document
+    from estimator.services.training.measured_steps import measured_steps_document
     method = measured_steps_document()["method"]
     assert "never fitted (but not blind" in method and "256ee9ca" in method

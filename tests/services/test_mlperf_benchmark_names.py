@@ -12,7 +12,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.core.serving.scenario import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 BASE = ["inference", "--hardware", "h100-sxm", "--devices", "8", "--bits", "8", "--kv-bits", "8", "--tokens", "1e9",
         "--format", "json"]

@@ -5,8 +5,8 @@ that is not the catalog model's keeps the shape as given, dense."""
 
 from __future__ import annotations
 
-from estimator.services import serving
 from estimator.services.model_shape import CATALOG_MATCH_SHARE, resolve_architecture
+from estimator.services.serving import inference as serving
 
 MIXTRAL_SHAPE = dict(layers=32, d_model=4096, heads=32, kv_heads=8, vocab=32000)
 QUERY = dict(hardware="a100-sxm-40gb", devices=4, batch_size=64, engine="vllm-2024", tokens=1e6, prompt_tokens=161,

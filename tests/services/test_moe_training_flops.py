@@ -74,7 +74,7 @@ def test_a_parameter_count_that_is_not_the_models_is_said_as_such(cli):
 
 def test_the_size_sweep_of_a_mixture_of_experts_keeps_its_active_share():
     from estimator.io.serving_data import load_catalog
-    from estimator.services.size_sweep import model_size_sweep
+    from estimator.services.training.size_sweep import model_size_sweep
     m = load_catalog()["mixtral-8x7b"]
     r = api.run(hardware="h100-sxm", params=m.params, tokens=1e12, devices=64, memory={"model": "mixtral-8x7b"},
                 params_model="mixtral-8x7b")

@@ -22,7 +22,9 @@ from estimator.core.training.presets import DEVICE_FIELDS
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, SITE_FIELDS, SITE_INPUTS, Scenario, Site
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles, get_preset
-from estimator.services import api, limits, serving
+from estimator.services import api
+from estimator.services.limits import reports as limits
+from estimator.services.serving import inference as serving
 
 SITE = ("power_w", "pue", "carbon_intensity_g_per_kwh", "carbon_intensity_source", "grid_country",
         "price_usd_per_device_hour", "electricity_usd_per_kwh")

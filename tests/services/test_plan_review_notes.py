@@ -60,7 +60,7 @@ def test_the_plan_leads_with_room_and_says_what_a_tight_layout_would_gain():
     85.52, 1.3% faster than ZeRO-3 at 59 GB; since ZeRO-2 is tried where ZeRO-1 is tight, ZeRO-2 at 71 GB takes its
     time there; on 4 H100s ZeRO-3 at micro-batch 4, 77.2 GB, is 3.8% faster than ZeRO-2 at micro-batch 2, 65.7 GB), and
     the plan says what the tight one would gain; where no layout listed is tight and faster (the 70B on 1,024), nothing."""
-    from estimator.services.plan import plan
+    from estimator.services.training.plan import plan
     loose = plan(**LLAMA_70B)
     assert loose.rows[0].planned.memory.total_gb < 0.9 * 85.52
     assert not any("tight" in n or "keeps room" in n for n in loose.notes)
@@ -154,7 +154,7 @@ def test_a_plan_says_its_time_is_a_tuned_stacks_and_of_a_size_alone_what_estimat
     size alone read 43.2 (its range 23–80), neither saying why, and the plan had no word that published whole runs can
     take longer. The plan says both; a catalog model's plan says the first only."""
     from estimator.core.base.interval import WHOLE_RUN_LONGER
-    from estimator.services.plan import PLAN_SIZE_ALONE_NOTE, plan
+    from estimator.services.training.plan import PLAN_SIZE_ALONE_NOTE, plan
     sized = plan(params=7e9, tokens=1e12, devices=64, hardware="h100-sxm")
     assert any(n.endswith(f"a tuned stack's; {WHOLE_RUN_LONGER}") for n in sized.notes)
     assert PLAN_SIZE_ALONE_NOTE in sized.notes and "usually longer" in PLAN_SIZE_ALONE_NOTE
@@ -166,7 +166,7 @@ def test_a_plan_says_its_time_is_a_tuned_stacks_and_of_a_size_alone_what_estimat
 def test_a_deadlines_device_count_on_a_rack_scale_domain_is_said_in_its_steps_not_servers():
     """Researcher review 2026-11-28: on GB200 NVL72 the deadline's search said "whole 8-device servers"; it counts in
     eights within the 72-device domains, and says so. An HGX H100's still reads whole 8-device servers."""
-    from estimator.services.plan import plan
+    from estimator.services.training.plan import plan
     rack = plan(model="llama-3.1-70b", tokens=1e12, hardware="gb200", deadline_days=30)
     (said,) = [n for n in rack.notes if n.startswith("the fewest devices tried that meet the deadline")]
     assert "(1, 2, 4 devices, then 8-device steps within its 72-device scale-up domains: " in said and "server" not in said
@@ -180,7 +180,7 @@ def test_a_plan_gives_the_flops_alone_time_beside_its_best():
     alone; `estimate` now gives the FLOPs alone's time beside the step model's, and the plan does too, equal to it."""
     from estimator.report import humanize as hz
     from estimator.services import api
-    from estimator.services.plan import plan
+    from estimator.services.training.plan import plan
     report = plan(model="llama-3.1-70b", tokens=15e12, devices=1024, hardware="h100-sxm")
     best = report.rows[0]
     alone = api.run(flops=best.estimate.flops, hardware="h100-sxm", devices=1024).estimate
@@ -196,7 +196,7 @@ def test_a_mixture_of_experts_plan_counts_its_active_parameters():
     where `estimate` gives 74.9; both now count the active parameters."""
     from estimator.report import humanize as hz
     from estimator.services import api
-    from estimator.services.plan import plan
+    from estimator.services.training.plan import plan
     report = plan(model="mixtral-8x7b", tokens=1e12, devices=64, hardware="h100-sxm")
     best = report.rows[0].estimate
     assert best.flops == pytest.approx(6 * 12.9e9 * 1e12, rel=0.01)  # Mixtral's 12.9B active parameters
@@ -309,7 +309,7 @@ def test_a_plan_without_a_precision_takes_the_profiles_default_else_the_first_th
     from dataclasses import replace
 
     from estimator.io.datafiles import default_profiles
-    from estimator.services.plan import plan_precision
+    from estimator.services.training.plan import plan_precision
     h100 = default_profiles().get("h100-sxm")
     assert plan_precision(h100) == h100.default_precision == "bf16"
     assert plan_precision(replace(h100, default_precision="fp32")) == "bf16"   # bf16 first of those it times
@@ -322,7 +322,7 @@ def test_plan_takes_and_says_the_precision_it_chose_where_the_profiles_default_i
     the Plan page opens, and the plan says so (code review 2026-11-28: bf16 without a word, where `estimate` runs fp32)."""
     from pathlib import Path
 
-    from estimator.services.plan import plan
+    from estimator.services.training.plan import plan
     text = Path("profiles/h100-sxm.toml").read_text(encoding="utf-8")
     f = tmp_path / "my-h100.toml"
     f.write_text(text.replace('id = "h100-sxm"', 'id = "my-h100"').replace('default_precision = "bf16"',
@@ -337,7 +337,7 @@ def test_plan_takes_and_says_the_precision_it_chose_where_the_profiles_default_i
 def test_a_plans_whole_run_fit_at_fp8_is_timed_at_the_bf16_peak_its_runs_were_measured_at():
     """Researcher review 2026-11-28: the whole-run fit beside an fp8 plan applied the bf16-fitted share to the fp8
     peak, twice as fast as the same FLOPs at bf16; `plan` says it as `estimate` does."""
-    from estimator.services.plan import plan
+    from estimator.services.training.plan import plan
     kw = dict(model="llama-3.1-70b", tokens=2e12, hardware="h100-sxm", devices=512)
 
     def whole(r):

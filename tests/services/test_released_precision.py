@@ -8,7 +8,7 @@ import pytest
 
 from estimator.cli.main import main
 from estimator.io import serving_data
-from estimator.services import serving
+from estimator.services.serving import inference as serving
 
 
 @pytest.mark.parametrize("model, bits", [("deepseek-v3", 8), ("deepseek-r1", 8), ("gpt-oss-120b", 4), ("gpt-oss-20b", 4)])
@@ -57,7 +57,7 @@ def test_a_checkpoint_whose_name_gives_its_format_is_served_at_those_bits(name, 
     """Serving review 2026-11-28: "Qwen/Qwen3-32B-FP8" resolved to Qwen3 32B and was served at 16 bits (65.5 GB where the
     checkpoint holds about 34), without a word; the name's format sets the bits where none are given, said, and the
     Inference page opens there."""
-    from estimator.services import serving
+    from estimator.services.serving import inference as serving
     r = serving.inference_report(model=name, hardware="h100-sxm", tokens=1e6).result
     assert r.bits == bits and serving.default_bits(name) == bits
     said = [n for n in r.notes if n.startswith(f"weights: {bits} bits, as the checkpoint's name says")]

@@ -77,7 +77,7 @@ def test_a_device_without_mlperf_results_of_the_kind_of_one_with_them_carries_it
     """The MI325X (no MLPerf result here) is an AMD GPU as the MI300X is, whose results held out read 1.5× fast
     before the devices' measured matmul share and 1.05× since: under the note's threshold (1.2×) nothing is said; at
     a threshold of 1.03× the MI300X's miss is said for the MI325X."""
-    from estimator.services import serving_accuracy
+    from estimator.services.serving import accuracy as serving_accuracy
     assert not any("ran no MLPerf Inference result here" in n
                    for n in notes_of(model="llama-3.1-70b", hardware="mi325x", devices=8, bits=8, tokens=1e6))
     monkeypatch.setattr(serving_accuracy, "DEVICE_NOTE_FACTOR", 1.03)

@@ -54,7 +54,7 @@ def test_the_first_token_row_says_the_p99_a_ttft_bound_is_held_to(capsys):
 def test_the_default_batch_says_what_a_batched_stream_costs():
     """Review: Llama 3.1 8B on an H100 read $15 a million output tokens at the default batch of 1, $0.18 at the largest
     batch, with no word but "batch 1"; the note gives the batched figure, as `--batch-size max` answers it."""
-    from estimator.services.serving import inference_report
+    from estimator.services.serving.inference import inference_report
     one = inference_report(model="llama-3.1-8b", tokens=1e9).result
     full = inference_report(model="llama-3.1-8b", tokens=1e9, batch_size="max").result
     (note,) = [n for n in one.notes if n.startswith("batch: the default, 1")]

@@ -14,7 +14,8 @@ from estimator.core.serving import compression
 from estimator.core.training.estimate import FOOTPRINT_KEYS, RESULT_KEYS
 from estimator.io.datafiles import default_profiles
 from estimator.report import export
-from estimator.services import api, serving
+from estimator.services import api
+from estimator.services.serving import inference as serving
 
 SERVE = {"hardware": "a100-sxm-80gb", "params": 7e9, "tokens": 1e9}
 SERVE_ARGS = ("inference", "--hardware", "a100-sxm-80gb", "--params", "7e9", "--tokens", "1e9")

@@ -15,8 +15,8 @@ from estimator.core.base.errors import InputError
 from estimator.fit.mlperf_power import wall_row
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
-from estimator.services.accuracy import inference_validation_document
-from estimator.services.wall_power import wall_power_document
+from estimator.services.accuracy.utilization import inference_validation_document
+from estimator.services.serving.wall_power import wall_power_document
 
 
 def measured_rows() -> dict[str, dict]:

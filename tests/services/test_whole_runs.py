@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from estimator.core.base.interval import range_meaning
-from estimator.services.whole_runs import whole_runs_document
+from estimator.services.training.whole_runs import whole_runs_document
 
 
 def test_the_range_holds_few_whole_runs_and_the_meaning_says_so():

@@ -58,7 +58,7 @@ RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the 
 # 2026-11-26: the JSON's range_meaning had named the utilisation fit for it)
 # What the step model's time is not: a whole run's as published (its one home; the paper statement says it too)
 # whose figures (512 H100s, days, tokens: published_runs.csv); the paper statement cites them (sources.toml: PHI3)
-# The figures are `validate`'s check of the step path against those runs (services/whole_runs.py) and the device-count
+# The figures are `validate`'s check of the step path against those runs (services/training/whole_runs.py) and the device-count
 # sensitivity of Meta's (research/whole_runs_step_path.py); tests hold them to both (researcher review 2026-11-29:
 # Phi-3's, the mildest, had been quoted alone, beside "80% prediction intervals"; diff review 2026-11-29: Meta's
 # counts are assumed, so their ratios lead nothing).
@@ -66,7 +66,7 @@ WHOLE_RUN_SOURCE = "the Phi-3, Llama 3 and 3.1 model cards, the Llama 2 paper"
 WHOLE_RUN_LONGER = (f"of published whole runs ({WHOLE_RUN_SOURCE}), Phi-3's three, on their published 512 GPUs, took "
                     "1.6–2.2× its time, outside its 80% range, where a flat 30% of peak was 1.2–1.4× off; Meta's "
                     "seven, their GPU counts unpublished, 1.2–2.4× on 2,048 assumed, 0.64–1.15× on 8,192")
-# what measures it: `validate`'s check of the step path against published whole runs (services/whole_runs.py), whose
+# what measures it: `validate`'s check of the step path against published whole runs (services/training/whole_runs.py), whose
 # range holds few of them (evidence audit 2026-11-29: the range had been called an 80% interval with no coverage on
 # whole runs measured; tests/services/test_whole_runs.py holds "few" to the figures)
 WHOLE_RUN_COMMAND = "python -m estimator validate"

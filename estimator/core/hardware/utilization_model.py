@@ -34,7 +34,7 @@ POOLED = "pooled"
 # The flat rule, the third centre a device without runs may take (NEW_DEVICE_CENTRES): a fixed
 # whole-run utilisation of 30% of dense peak. Not fitted: it is the naive baseline issue 9 sets
 # every accuracy figure beside, and the utilisation Epoch AI assumes where it derives FLOPs from
-# hardware time (the rows the project leaves out as circular; estimator/services/training_runs.py).
+# hardware time (the rows the project leaves out as circular; estimator/services/training/runs.py).
 RULE = "rule"
 RULE_UTILIZATION = 0.30
 # The most a whole run's utilisation can be: its matrix multiplies' own efficiency, which every other part of a step

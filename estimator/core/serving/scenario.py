@@ -194,7 +194,7 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     validate_site(s)
     if s.architecture is None:
         raise InputError("give the architecture (layers, d_model, heads, KV heads) or a catalog model; "
-                         "estimator.services.serving.inference_report assumes the catalog's nearest model for a parameter count")
+                         "estimator.services.serving.inference.inference_report assumes the catalog's nearest model for a parameter count")
     check_architecture(s.architecture)
     check_params_fit(s.params, s.architecture)
     context = s.architecture.context

@@ -63,7 +63,7 @@ from estimator.core.base.number_text import gfmt, rounded, sci
 from estimator.core.base.units import BYTES_PER_GB, BYTES_PER_GIB
 
 # The training-memory inputs (the API's and the CLI's names): the services take them
-# (estimator/services/training_memory.MEMORY_KEYS); a statement states the memory verdict of a user's own run only on a
+# (estimator/services/training/memory.MEMORY_KEYS); a statement states the memory verdict of a user's own run only on a
 # split given (``PLAN_INPUTS``, estimator/report/provenance.memory_given) or the planner's that timed it.
 MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel",
                  "model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token",

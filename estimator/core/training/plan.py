@@ -236,7 +236,7 @@ class StepRun:
     memory_gb: float | None = None
     hardware_sources: tuple[str, ...] = ()
     model_name: str = ""
-    in_sample: InSample | None = None     # the fitted published layouts this run is (services.fitted_layouts)
+    in_sample: InSample | None = None     # the fitted published layouts this run is (services.training.fitted_layouts)
     whole_run_fit: WholeRunFit | None = None  # the same FLOPs at the utilisation fitted to whole runs
 
     @property
@@ -371,7 +371,7 @@ def layout_split_short(layout: Layout) -> str:
             + (f" CP{layout.cp}" if layout.cp > 1 else "") + f" DP{layout.dp}" + (f" EP{layout.ep}" if layout.ep > 1 else ""))
 
 
-# A layout's recomputation in words: the layout's words and the in-sample note's (services.fitted_layouts)
+# A layout's recomputation in words: the layout's words and the in-sample note's (services.training.fitted_layouts)
 RECOMPUTE_WORDS = {"none": "no recomputation", "selective": "selective recomputation", "full": "full recomputation"}
 
 

@@ -72,7 +72,7 @@ class GridPlace:
 @dataclass(frozen=True)
 class ChipDraw:
     """The chip draw this project measured in training steps on the estimate's device beside the chip's part of the
-    profile's fitted power (``services.chip_draw``): the note's facts as data, for the statement to say them."""
+    profile's fitted power (``services.training.chip_draw``): the note's facts as data, for the statement to say them."""
 
     chip_w: float       # the profile's fitted average less its host's share
     measured_w: float   # the median of the measured configurations, at the chip alone (NVML)

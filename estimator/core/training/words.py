@@ -160,7 +160,7 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
     if t.recompute_note:
         notes.append(t.recompute_note)
     if not time_given and choice.origin.startswith(("fit:", "preset:")) and precision != profile.default_precision:
-        # the fit measures each run against the default precision's peak (services/training_runs.py); at
+        # the fit measures each run against the default precision's peak (services/training/runs.py); at
         # another precision the same share of a different peak is an assumption (audit: fp32 on an A100 read
         # 16× the bf16 time with no word of it)
         # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too;

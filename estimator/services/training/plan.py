@@ -55,7 +55,7 @@ from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.report.export import whole_run_words
 from estimator.report.statement import given_figure
-from estimator.services.fitted_layouts import fitted_layout, fitted_rows, memory_settings_words
+from estimator.services.training.fitted_layouts import fitted_layout, fitted_rows, memory_settings_words
 
 # How far a parameter count given beside an MLP width may be from the count the shape and width hold (biases, norms
 # and a nominal count such as "340B" for 341.0B sit well inside): beyond, the two describe different models.
@@ -202,7 +202,7 @@ def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=N
         # a count beside a catalog model is that model's, or refused, as `estimate` refuses it (fuzz review 2026-11-27:
         # `plan --model … --params nan` ran on the model's count without a word); one within the tolerance is the
         # FLOPs' count, as `estimate` takes it (code review 2026-11-27: 7.7e9 beside Llama 3.1 8B), the shape the model's
-        from estimator.services.training_memory import refuse_other_params
+        from estimator.services.training.memory import refuse_other_params
         given = v.require_number_in("parameters", params, B.PARAMS, field="params")
         refuse_other_params(given, n)
         n = given
@@ -1442,7 +1442,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if rows:
         notes.append(site_note(rows[0].estimate))
         # the chip draw measured here beside the fitted power, as `estimate` says it (diff review 2026-11-29)
-        from estimator.services.chip_draw import with_chip_draw
+        from estimator.services.training.chip_draw import with_chip_draw
         said = with_chip_draw(rows[0].estimate, profile)
         notes.extend(said.notes[len(rows[0].estimate.notes):])
         from estimator.services.grid import another_clouds_price_note

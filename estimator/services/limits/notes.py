@@ -1,6 +1,6 @@
 """The notes of the limits of scale that say why a figure is what it is: what a fixed budget's ranges come
 from (``budget_note``), and why a diminishing-returns target does not cost the base × the compute multiplier
-(``diminishing_cost_note``); a contrast with its range (``contrast_text``). Shared by the CLI and the app through ``estimator.services.limits``.
+(``diminishing_cost_note``); a contrast with its range (``contrast_text``). Shared by the CLI and the app through ``estimator.services.limits.reports``.
 """
 
 from __future__ import annotations

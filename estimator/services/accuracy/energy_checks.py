@@ -14,7 +14,7 @@ from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.estimate import estimate
 from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles, load_published_runs
-from estimator.services.training_runs import published_device_hours
+from estimator.services.training.runs import published_device_hours
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.report import humanize as hz
 from estimator.report.export import assumption_value
-from estimator.services.serving_accuracy import EAGER, OPTIMIZED
+from estimator.services.serving.accuracy import EAGER, OPTIMIZED
 
 # Serving's energy counts the devices only, as measured (Zeus), never the host (training's `estimate` adds the
 # host's share): the totals and per-query figures say so in their labels (inference audit: only a note did)

@@ -1,7 +1,7 @@
 """How far can an estimate be trusted? The utilisation fit and its out-of-sample validation,
 shared by ``validate``, ``fit-utilization`` and the app.
 
-Edge module: takes the runs from ``estimator.services.training_runs`` and writes the fit
+Edge module: takes the runs from ``estimator.services.training.runs`` and writes the fit
 (``utilization_fit.json``) and its validation (``utilization_validation.json``); the statistics
 are in the pure ``estimator.fit.utilization_fit`` (the fit) and ``estimator.fit.utilization_cv``
 (its validation).
@@ -38,8 +38,8 @@ from estimator.io.datafiles import (
     default_profiles,
     load_power_measurements,
 )
-from estimator.services.energy_checks import energy_checks
-from estimator.services.training_runs import EPOCH_SOURCE, RunSet, read_training_runs, training_runs
+from estimator.services.accuracy.energy_checks import energy_checks
+from estimator.services.training.runs import EPOCH_SOURCE, RunSet, read_training_runs, training_runs
 
 FIT_COMMAND = "python -m estimator fit-utilization"
 # Runs missed by more than this factor are named with a likely reason: the 2× the accuracy page was asked to
@@ -411,17 +411,17 @@ def inference_validation_document() -> dict:
     (``measured_speculative``); the default engine on TensorRT-LLM's own published throughput
     table of newer models and GPUs, never fitted (``trtllm_check``)."""
     from estimator.io.serving_data import load_power_limit_document
-    from estimator.services.measured_decode import measured_decode_document
-    from estimator.services.measured_speculative import measured_speculative_document
-    from estimator.services.serving_accuracy import (
+    from estimator.services.serving.accuracy import (
         later_check_document,
         optimized_validation_document,
         tpot_check_document,
         vllm_later_document,
     )
-    from estimator.services.serving_accuracy import validation_document as serving_validation
-    from estimator.services.trtllm_check import trtllm_check_document
-    from estimator.services.wall_power import wall_power_document
+    from estimator.services.serving.accuracy import validation_document as serving_validation
+    from estimator.services.serving.measured_decode import measured_decode_document
+    from estimator.services.serving.measured_speculative import measured_speculative_document
+    from estimator.services.serving.trtllm_check import trtllm_check_document
+    from estimator.services.serving.wall_power import wall_power_document
     return {**serving_validation(), "optimized_engine": optimized_validation_document(),
             "wall_power": wall_power_document(), "power_limit": load_power_limit_document(),
             "independent_tpot": tpot_check_document(), "later_tpot": later_check_document(),

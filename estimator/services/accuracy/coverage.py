@@ -1,6 +1,6 @@
 """How often an estimate's time range held runs it did not see, in words for the paper statement: read from the
 shipped cross-validation (``estimator/data/utilization_validation.json``, written by ``fit-utilization``). A small
-module of its own: the CLI's `estimate` imports it without the fitting code of ``services.accuracy``."""
+module of its own: the CLI's `estimate` imports it without the fitting code of ``services.accuracy.utilization``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """High-level calls for the limits of scale (scaling laws, diminishing returns, the cost trend, the lecture's
-contrasts), shared by the CLI and the app; serving's are in ``estimator.services.serving``.
+contrasts), shared by the CLI and the app; serving's are in ``estimator.services.serving.inference``.
 
 Edge, like ``estimator.services.api``: loads profiles and presets, resolves the grid, and calls the pure
 core (``scaling``, ``diminishing``, ``trends``, ``contrasts``).
@@ -34,7 +34,7 @@ from estimator.services.inputs import (  # noqa: F401 (re-exported: the trend's 
     TREND_YEARS,
     check_keywords,
 )
-from estimator.services.limits_notes import (  # noqa: F401  (budget_note re-exported: the CLI and the app read it here)
+from estimator.services.limits.notes import (  # noqa: F401  (budget_note re-exported: the CLI and the app read it here)
     budget_note,
     budget_range_inputs,
     diminishing_cost_note,

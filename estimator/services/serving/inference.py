@@ -25,16 +25,17 @@ from estimator.io.datafiles import default_profiles
 from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
-from estimator.services import api, serving_accuracy
+from estimator.services import api
 from estimator.services.grid import another_clouds_price_note, text_or_none
 from estimator.services.inputs import (  # noqa: F401 (INFERENCE_DEFAULT_HARDWARE re-exported: its source is there)
     INFERENCE_DEFAULT_HARDWARE,
     SERVING,
     check_keywords,
 )
-from estimator.services.limits import estimate_flops
+from estimator.services.limits.reports import estimate_flops
 from estimator.services.model_shape import resolve_architecture
-from estimator.services.serving_words import MILLION_TOKENS
+from estimator.services.serving import accuracy as serving_accuracy
+from estimator.services.serving.words import MILLION_TOKENS
 
 # Keys of the serving result's dict that repeat another's number (issue 55: one TPOT under three names), left out
 # of the report's JSON; each one's meaning stays in the JSON contract (docs/reference/contract.md).
@@ -243,7 +244,7 @@ def _speculative_measured_note(result) -> tuple[str, ...]:
     no baseline, where the measured steps say the speed-up is overstated)."""
     if not result.draft_tokens:
         return ()
-    from estimator.services.measured_speculative import measured_speculative_document
+    from estimator.services.serving.measured_speculative import measured_speculative_document
     d = measured_speculative_document()
     r, naive = d["ratio"], d["naive_ratio"]
     on = ", ".join(sorted({row["hardware"] for row in d["rows"]}))

@@ -70,8 +70,8 @@ from estimator.io.tpot_checks import (
     load_rows,
     shipped_latency_validation,
 )
-from estimator.services.measured_decode import measured_energy_words
-from estimator.services.trtllm_check import newer_runs as trtllm_runs
+from estimator.services.serving.measured_decode import measured_energy_words
+from estimator.services.serving.trtllm_check import newer_runs as trtllm_runs
 
 
 def domain_notes(result) -> tuple[str, ...]:

@@ -1,0 +1,1 @@
+"""How far an estimate can be trusted: the utilisation fit and its validation, coverage, the fit checks."""
