@@ -45,7 +45,7 @@ import estimator.services.training.measured_steps as measured_steps
 from estimator.io.datafiles import default_profiles
 from estimator.io.layouts_data import load_layout_rows
 from estimator.io.measured_steps import load_measured_steps
-from estimator.services.training.plan import resolve_model
+from estimator.services.training.step_setup import resolve_model
 
 EXTRAS = (0.0, 8.0, 13.0)   # 16-bit elements per d_model per token per layer, forward (the module docstring)
 # torchtitan's Llama 3.1 8B on 8 H100s (training_layouts_later.csv, tth-02 and tth-03): FSDP, local batch 2 of 8,192

@@ -23,7 +23,7 @@ from estimator.report.export import LABELS, published_cells
 from estimator.report.provenance import one_figure_words
 from estimator.services import api
 from estimator.services.companions import companion_sentence
-from estimator.services.training import plan as plan_service
+from estimator.services.training import step_setup
 from estimator.services.training.size_sweep import model_size_sweep
 
 # Headline metrics: (label, result key, formatter); the labels are the issue's and the CLI's.
@@ -255,19 +255,19 @@ def step_figures(est) -> None:
 def raised_notes(est) -> list[str]:
     """The notes said under the headline, not only in a tab: a device older than the step model's fit (its time is
     the utilisation's), a default global batch a larger one beats."""
-    return [n for n in est.notes if n.startswith((plan_service.OLDER_DEVICE_START, plan_service.LARGER_BATCH_START))]
+    return [n for n in est.notes if n.startswith((step_setup.OLDER_DEVICE_START, step_setup.LARGER_BATCH_START))]
 
 
 def bubble_notes(est) -> list[str]:
-    """The note on a layout's pipeline bubble (``services.training.plan.bubble_note``), where there is one."""
+    """The note on a layout's pipeline bubble (``services.training.step_setup.bubble_note``), where there is one."""
     return [n for n in est.notes if n.startswith("pipeline bubble:")]
 
 
 def layout_warnings(est) -> list[str]:
-    """The note that the layout given does not fit in memory (``services.training.plan.step_setup``): shown under the headline,
+    """The note that the layout given does not fit in memory (``services.training.step_setup.step_setup``): shown under the headline,
     whose time it qualifies (browser review 2026-11-26: it was the last thing on the page), however it opens (code
     review 2026-11-28: ZeRO given alone's note had stayed in the tab)."""
-    return [n for n in est.notes if plan_service.layout_does_not_fit(n)]
+    return [n for n in est.notes if step_setup.layout_does_not_fit(n)]
 
 
 def memory_notes(est) -> list[str]:

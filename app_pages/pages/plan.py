@@ -25,6 +25,7 @@ from estimator.report import humanize as hz
 from estimator.services import inputs as I
 from estimator.services.inputs import DEFAULT_HARDWARE, PLAN
 from estimator.services.training import plan as plan_service
+from estimator.services.training import step_setup
 
 # The page opens on the plan `plan` must answer (issue 53): Llama 3.1 70B on 15T tokens over 1,024 H100s.
 RANK_PX = 40  # the plan table's rank column: up to "10" whole, with the cell's padding
@@ -48,12 +49,12 @@ def not_offered(profile) -> str | None:
     """Why the page does not offer ``profile`` (as `plan` refuses it): no peak at a precision the step model times, no
     memory bandwidth, or older than every device the step model was fitted on. A profile that states no links is
     offered: `plan` lays a run out on one of it (browser review 2026-11-29: an A10G link became the H100's plan)."""
-    if not any(x in profile.peak_flops_per_s for x in plan_service.STEP_PRECISIONS):
-        return (f"{profile.name}'s profile has no peak at {', '.join(plan_service.STEP_PRECISIONS)}, the precisions the "
+    if not any(x in profile.peak_flops_per_s for x in step_setup.STEP_PRECISIONS):
+        return (f"{profile.name}'s profile has no peak at {', '.join(step_setup.STEP_PRECISIONS)}, the precisions the "
                 "step model times")
     if not profile.memory_bandwidth_gb_per_s:
         return f"{profile.name}'s profile states no memory bandwidth, which the step model times a layout by"
-    return plan_service.predates_the_step_fit(profile)
+    return step_setup.predates_the_step_fit(profile)
 
 
 def links_stated(profile) -> bool:
@@ -134,8 +135,8 @@ def render() -> None:
         # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a")
         price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     # the device's precisions the step model covers, the one `plan` takes without one given first
-    precisions = [x for x in plan_service.STEP_PRECISIONS if x in profile.peak_flops_per_s]
-    precision = d.select(PLAN["precision"], precisions, default=plan_service.plan_precision(profile), where=right)
+    precisions = [x for x in step_setup.STEP_PRECISIONS if x in profile.peak_flops_per_s]
+    precision = d.select(PLAN["precision"], precisions, default=step_setup.plan_precision(profile), where=right)
     seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)
     batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
                      placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)

@@ -415,7 +415,7 @@ def unfit_sentence(est: Estimate) -> str:
 
 def no_layout_fits(est: Estimate) -> bool:
     """Whether the planner found no layout of the model that fits the devices (its time then the fitted
-    utilisation's, ``services.training.plan``'s note): the misfit is said then too, as a layout given is."""
+    utilisation's, ``services.training.step_setup``'s note): the misfit is said then too, as a layout given is."""
     return any(NO_LAYOUT_FITS in n for n in est.notes)
 
 

@@ -113,7 +113,7 @@ def _util_source(est: Estimate, util, cite: str) -> str:
             f"per device{other}")
 
 
-# ``services.training.plan.batch_rounded_note`` on a global batch given
+# ``services.training.step_setup.batch_rounded_note`` on a global batch given
 BATCH_ROUNDED = re.compile(r"global batch: given (?P<asked>[\d,]+) tokens; the layout's step holds (?P<used>[\d,]+) "
                           r"\([^)]*?, (?P<share>[+-][\d.]+%)\)")
 
@@ -147,7 +147,7 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     # the sequence the tool chose, said as its choice (researcher review 2026-11-27: 2,048 read as the user's plan)
     default_seq = any(n.startswith(f"sequence {run.layout.seq_len:,}: the tool's default") for n in est.notes)
     seq = f"; the sequence of {run.layout.seq_len:,} tokens is the tool's default" if default_seq else ""
-    # a global batch given that the layout's step holds otherwise (``services.training.plan.batch_rounded_note``), said
+    # a global batch given that the layout's step holds otherwise (``services.training.step_setup.batch_rounded_note``), said
     # (researcher review 2026-11-28: 62,914,560 tokens given read as 67,108,864 with no word)
     rounded = next((m for n in est.notes if (m := BATCH_ROUNDED.match(n))), None)
     if rounded is not None:

@@ -58,7 +58,7 @@ from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data
     utilization_short,
 )
 from estimator.services.training.memory import training_memory
-from estimator.services.training.plan import step_setup, whole_run_at_fit
+from estimator.services.training.step_setup import step_setup, whole_run_at_fit
 
 # What the API takes: the inputs a user gives, and where the FLOPs came from (the CLI states an
 # architecture's or a generic network's working); never the records of who set a field, nor the
@@ -356,7 +356,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     them, a catalog model, ``global_batch_tokens``, ``active_params``, ``vp`` (interleaved chunks per pipeline stage) or
     ``expert_overlap`` (the share of a mixture of experts' all-to-all the schedule hides),
     the time is the step model's
-    (``services.training.plan.step_setup``: the layout given, or the planner's best);
+    (``services.training.step_setup.step_setup``: the layout given, or the planner's best);
     ``params_model``: the catalog model whose parameter count ``params`` is (named where the FLOPs
     derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed);
     ``flops_tokens``: the tokens the FLOPs given count, where an architecture gave them

@@ -16,6 +16,7 @@ from estimator.core.base.units import S_PER_DAY
 from estimator.core.training.plan import GOODPUT, device_ladder
 from estimator.services import api
 from estimator.services.training import plan as plan_service
+from estimator.services.training import step_setup
 
 
 def run(capsys, *argv):
@@ -104,9 +105,9 @@ def test_an_estimate_with_a_layout_is_the_step_models_time_over_the_goodput():
     res = api.run(hardware="h100-sxm", params=70.554e9, tokens=15e12, devices=1024, params_model="llama-3.1-70b",
                   memory={"model": "llama-3.1-70b", "tp": 8, "pp": 4, "zero": 1, "seq_len": 8192})
     est = res.estimate
-    n, shape, _, _, _ = plan_service.resolve_model(model="llama-3.1-70b")
+    n, shape, _, _, _ = step_setup.resolve_model(model="llama-3.1-70b")
     hw = step_hardware(default_profiles().get("h100-sxm"))
-    params = plan_service.step_model()[0]
+    params = step_setup.step_model()[0]
     # 4M tokens ÷ 8192 = 512 sequences: 16 rounds of the 32 replicas' micro-batch of 1
     layout = Layout(seq_len=8192, global_batch=512, micro_batch=1, tp=8, pp=4, dp=32, zero_stage=1)
     st = step_time(shape, layout, hw, params)
@@ -165,21 +166,21 @@ def test_a_size_alone_says_which_method_timed_it_and_a_model_is_planned():
     """Researcher review 2026-11-26: `estimate --params 7e9` (20.2 days on 256 H100s) and `plan` (7.74 days) differed
     2.6x with nothing to say why: the size alone is timed by the fitted utilisation, and says so."""
     size = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256).estimate
-    assert plan_service.SIZE_ALONE_NOTE in size.notes and size.step is None
+    assert step_setup.SIZE_ALONE_NOTE in size.notes and size.step is None
     shaped = api.run(params=7.24e9, tokens=2e12, hardware="h100-sxm", devices=256,
                      memory={"model": "mistral-7b"}, params_model="mistral-7b").estimate
-    assert plan_service.SIZE_ALONE_NOTE not in shaped.notes and shaped.step is not None
+    assert step_setup.SIZE_ALONE_NOTE not in shaped.notes and shaped.step is not None
     assert shaped.wall_clock_s < size.wall_clock_s  # a planned layout, not the published runs' average
     flops = api.run(flops=8.4e22, hardware="h100-sxm", devices=256).estimate
-    assert plan_service.SIZE_ALONE_NOTE not in flops.notes  # no size to shape
+    assert step_setup.SIZE_ALONE_NOTE not in flops.notes  # no size to shape
     # where the step model cannot time a run (no links known: a workstation's GPUs, a CPU), there is no other method;
     # one workstation GPU needs no link, so a shape would be timed there (the note holds)
     for hardware, devices in (("rtx-4090", 2), ("cpu-server-2s-epyc", 1)):
-        assert plan_service.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware,
+        assert step_setup.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware,
                                                            devices=devices).estimate.notes
-    assert plan_service.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090").estimate.notes
+    assert step_setup.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090").estimate.notes
     # at a precision the step model does not cover, a shape would not be stepped either (diff review 2026-11-29)
-    assert plan_service.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=64,
+    assert step_setup.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=64,
                                                        precision="fp32").estimate.notes
 
 

@@ -50,7 +50,7 @@ def test_a_folded_layout_is_answered_and_holds_the_experts_as_the_unfolded_one_d
 def test_deepseek_v3s_published_layout_is_answered_its_experts_whole(capsys):
     """TP 2, PP 16, EP 64 on 1,024 GPUs (DP 32): each device holds 4 whole experts of the 256, as at TP 1 (DP 64), and
     half the rest of its stage: the weights differ by the non-expert half alone."""
-    from estimator.services.training.plan import resolve_model
+    from estimator.services.training.step_setup import resolve_model
     argv = ("--model", "deepseek-v3", "--devices", "1024", "--pp", "16", "--ep", "64", "--precision", "fp8",
             "--micro-batch", "1", "--global-batch-tokens", str(8192 * 4096))
     folded = estimate(capsys, *argv, "--tp", "2")

@@ -10,7 +10,7 @@ import pytest
 
 from estimator.core.training.step import Layout, flops_per_token, step_hardware, step_time
 from estimator.services.public import load_profile
-from estimator.services.training.plan import resolve_model
+from estimator.services.training.step_setup import resolve_model
 
 
 def test_a_windowed_layer_attends_over_its_band_in_time_and_in_model_flops():

@@ -188,7 +188,7 @@ def test_node_limited_routing_crosses_the_network_once_a_node():
 
     from estimator.core.training.step import Layout, step_hardware, step_time
     from estimator.services.public import load_profile
-    from estimator.services.training.plan import resolve_model
+    from estimator.services.training.step_setup import resolve_model
     _, shape, _, _, _ = resolve_model(model="deepseek-v3")
     assert shape.nodes_per_token == 4
     hw = step_hardware(load_profile("h800"))

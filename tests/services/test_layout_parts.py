@@ -302,7 +302,7 @@ def test_a_device_older_than_every_step_fit_device_is_timed_from_its_own_runs_no
     the step model was fitted on ran on a device that old. `estimate` times it as the FLOPs alone are timed, and
     says why; `plan` refuses, naming the devices it was fitted on; a device of the fit's years is still planned."""
     from estimator import estimate, plan
-    from estimator.services.training.plan import step_fit_devices
+    from estimator.services.training.step_setup import step_fit_devices
     fitted = step_fit_devices()
     assert set(fitted) == {"a100-sxm-40gb", "a100-sxm-80gb", "h100-sxm", "h800", "tpu-v4"} and min(fitted.values()) == 2020
     by_model = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="v100-sxm2")

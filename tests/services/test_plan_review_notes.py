@@ -309,7 +309,7 @@ def test_a_plan_without_a_precision_takes_the_profiles_default_else_the_first_th
     from dataclasses import replace
 
     from estimator.io.datafiles import default_profiles
-    from estimator.services.training.plan import plan_precision
+    from estimator.services.training.step_setup import plan_precision
     h100 = default_profiles().get("h100-sxm")
     assert plan_precision(h100) == h100.default_precision == "bf16"
     assert plan_precision(replace(h100, default_precision="fp32")) == "bf16"   # bf16 first of those it times

@@ -25,7 +25,7 @@ whose fitted share passed the H100's are held to it too (1.088x -> 1.084x, its r
 H100's it was tried first (2026-11-28) and not shipped: held out by source 1.09x before and after while the fitted
 parameters moved (overlap cost 0.08 -> 0.003, half-efficiency dimension 535 -> 412), the A100's ratio (1.08) alone
 moving them, and at 412 the MLPerf Mixtral results held out by model came out 1.15x and 1.16x too fast. Where the
-ceiling binds the estimate and the plan say so (services.training.plan.device_matmul_note: every device whose [matmul] share is
+ceiling binds the estimate and the plan say so (services.training.step_setup.device_matmul_note: every device whose [matmul] share is
 below the fitted 0.76: the MI300X, MI325X, MI350X, MI355X, Gaudi 3 and GB200).
 """
 

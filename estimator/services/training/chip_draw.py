@@ -2,7 +2,7 @@
 never fitted) beside the chip's part of its profile's fitted power: a note where the fit leaves the chip far less.
 
 Edge module: reads the measured steps (``estimator.io.measured_steps``); ``estimate`` (``services.api``) and ``plan``
-(``services.training.plan``) add its note. Apart from ``services.training.measured_steps``, which predicts the same rows with the step
+(``services.training.step_setup``) add its note. Apart from ``services.training.measured_steps``, which predicts the same rows with the step
 model and so imports the planner.
 """
 

@@ -2,7 +2,7 @@
 them), beside the flat-MFU baseline of the same fit: what ``validate`` prints and the Accuracy page shows.
 
 Use case over ``estimator.io.later_layouts`` (the data file), ``estimator.services.workload_inputs.run_estimate`` (each
-row is answered as ``python -m estimator estimate`` answers its layout) and ``estimator.services.training.plan`` (the shipped
+row is answered as ``python -m estimator estimate`` answers its layout) and ``estimator.services.training.step_setup`` (the shipped
 fit's flat MFU). A row whose recomputation is one of the step model's modes is scored as the cross-validation scores a
 layout (the factor off the measured tokens/s, inside the 80% range or not); a row between two modes is checked
 against the bracket the two give (the measured tokens/s between the two predictions, or beyond which end and by how
@@ -22,7 +22,7 @@ from estimator.core.base.interval import LEVEL, log_error_summary
 from estimator.core.training.step import flat_mfu_tokens_per_s
 from estimator.io.datafiles import default_profiles
 from estimator.io.later_layouts import LATER_LAYOUTS_PATH, LaterLayout, load_later_layouts
-from estimator.services.training.plan import resolve_model, step_model
+from estimator.services.training.step_setup import resolve_model, step_model
 from estimator.services.workload_inputs import run_estimate
 
 # the run's tokens, a round number: the step and its range do not depend on it

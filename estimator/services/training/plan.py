@@ -1,632 +1,71 @@
-"""The run's plan at the edge: the model's shape for the step model (a catalog model, an architecture or a
-parameter count), the profile's links, the fitted step parameters and their cross-validated range
-(``estimator/data/step_fit.json``), the planner's search, and the step model's time for ``api.run``.
+"""The planner at the edge (``python -m estimator plan`` and the Plan page): the layouts that fit memory ranked by
+time, each with the run's figures; given a deadline or a budget instead of devices, the fewest devices that meet it.
+The step model's setup it shares with ``estimate`` is ``step_setup``'s.
 
-Pure search and arithmetic live in ``estimator.core.training.plan`` and ``estimator.core.training.step``.
+Pure search and arithmetic live in ``estimator.core.training.plan``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
-from estimator.core.base.interval import LEVEL, WHOLE_RUN_LONGER
-from estimator.core.base.number_text import as_typed, count_text, gfmt
+from estimator.core.base.interval import WHOLE_RUN_LONGER
+from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
-from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, SAID_FROM, matmul_share
-from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
+from estimator.core.hardware.profile import HGX_SERVER_DEVICES
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
 from estimator.core.training import step as core_step
 from estimator.core.training.estimate import Estimate, estimate
-from estimator.core.training.fit_caveats import OtherPeak
-from estimator.core.training.memory import expert_tensor_parallel
 from estimator.core.training.plan import (
-    DEFAULT_GLOBAL_BATCH_TOKENS,
     PlannedLayout,
     SearchSpace,
     StepRange,
     StepRun,
     WholeRunFit,
 )
-from estimator.core.training.presets import Preset
 from estimator.core.training.step import PRECISIONS as STEP_PRECISIONS
 from estimator.core.training.step import (
-    Layout,
-    ModelShape,
-    StepHardware,
-    StepParams,
-    StepTime,
-    bubble_fraction,
-    matmul_cap,
     missing_links,
     step_hardware,
-    step_time,
 )
-from estimator.core.training.utilization_choice import fit_words
 from estimator.core.training.words import unfitted_precision_note
-from estimator.core.workload.architecture import Architecture, check_params_fit
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.report.export import whole_run_words
 from estimator.report.statement import given_figure
-from estimator.services.training.fitted_layouts import fitted_layout, fitted_rows, memory_settings_words
-
-# How far a parameter count given beside an MLP width may be from the count the shape and width hold (biases, norms
-# and a nominal count such as "340B" for 341.0B sit well inside): beyond, the two describe different models.
-FFN_PARAMS_TOLERANCE = 0.10
-# The inputs that choose the layout (given: the user's layout, the rest at their defaults; none: the planner's);
-# ``vp``, the interleaved chunks per stage, is given beside them (``step_setup``'s keyword).
-LAYOUT_KEYS = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute")
-# The parts that make a layout given: tensor and pipeline parallelism (and interleaving, a pipeline's), and ZeRO (a
-# DeepSpeed or FSDP run shards over data parallelism alone: `--zero 3` on 8 GPUs is DP 8), the rest at TP 1, PP 1.
-# The others given alone (context or expert parallelism, the micro-batch, recomputation) are kept and the planner
-# chooses the rest, as `plan` does (review 2026-11-26: `--activation-recompute selective` alone had timed TP 1 × PP 1
-# × ZeRO-0 for a 70B model on 1,024 GPUs, which does not fit, where `plan` found one that does).
-STRUCTURE_KEYS = ("tp", "pp", "zero")
-# the words of a layout's part given alone, as layout_words writes them
-_PART_WORDS = {"cp": lambda x: f"CP {int(x)}", "ep": lambda x: f"EP {int(x)}", "micro_batch": lambda x: f"micro-batch {int(x)}",
-               "activation_recompute": lambda x: "no recomputation" if x == "none" else f"{x} recomputation"}
-_GIVEN_WORDS = {"tp": lambda x: f"TP {int(x)}", "pp": lambda x: f"PP {int(x)}", "zero": lambda x: f"ZeRO-{int(x)}",
-                **_PART_WORDS}
-# The parts a layout given leaves at the tool's defaults without being any less given: a layout named with all of these
-# is "as given"; one with fewer says which were given, the rest the defaults (researcher review 2026-11-28: `--tp 2`
-# alone read "TP 2 × PP 1 × DP 32, ZeRO-0, micro-batch 1 …; as given")
-WHOLE_LAYOUT_KEYS = ("tp", "pp", "zero", "micro_batch")
-
-
-def given_parts_words(given: Mapping, vp: int | None = None) -> str:
-    """The parts of a layout given, in words ("TP 2, ZeRO-1"; ``vp``, the interleaving given, "interleaved ×2"), where
-    some of ``WHOLE_LAYOUT_KEYS`` were not given (the rest the tool's defaults); "" where all were (as given)."""
-    if all(k in given for k in WHOLE_LAYOUT_KEYS):
-        return ""
-    return ", ".join([_GIVEN_WORDS[k](given[k]) for k in LAYOUT_KEYS if k in given]
-                     + ([f"interleaved ×{int(vp)}"] if vp is not None else []))
-
-
-# A layout given whose pipeline bubble is at least this share of the compute time is said, with what shrinks it.
-# The bubble is (p − 1)/(v·m) of the ideal time for p stages, m micro-batches per step and v interleaved chunks
-# (Narayanan et al. 2021, arXiv:2104.04473, §2.2.1-2.2.2, who ask m ≫ p); at a half, a third of the step or more goes
-# to it. The threshold is a design choice on that formula.
-BUBBLE_NOTE_FRACTION = 0.5
-# The larger global batch the note times (a design choice: 4 × the micro-batches quarters the bubble).
-BUBBLE_BATCH_MULTIPLE = 4
-# The interleaving the note times (Narayanan et al. 2021 §2.2.2: v chunks divide the bubble by v).
-BUBBLE_VP = 2
-
-
-@lru_cache(maxsize=1)
-def step_model() -> tuple[StepParams, StepRange, dict]:
-    """The fitted step parameters and the step model's 80% range for a new run: the CDF-pooled 80% quantile
-    (each source once) of all sources' held-out |log ratio| (step_fit.json's predictions), the cross-validated
-    figures beside it."""
-    from estimator.fit.grouped_conformal import pooled_cdf_quantile
-    from estimator.fit.step_fit import params_from_document
-    from estimator.io.layouts_data import load_step_fit
-    doc = load_step_fit()
-    held = [(p["source_key"], abs(math.log(p["held_out_tokens_per_s_per_device"] / p["measured_tokens_per_s_per_device"])))
-            for p in doc["predictions"] if p.get("used") and p.get("held_out_tokens_per_s_per_device")]
-    half = pooled_cdf_quantile([x for _, x in held], [s for s, _ in held], LEVEL)
-    return params_from_document(doc), core_plan.step_range_from(doc, half), doc
-
-
-def cross_validated() -> dict:
-    """The step model's and the flat-MFU baseline's cross-validated figures (step_fit.json), for validate and
-    the Accuracy page."""
-    doc = step_model()[2]
-    cv = doc["cross_validation"]
-    return {"by": cv["by"], "level": cv["level"], "range": cv["range"], "baseline": cv["baseline"],
-            "flat_mfu_all_sources": cv["flat_mfu_all_sources"], "step_model": dict(cv["step_model"]),
-            "flat_mfu_baseline": dict(cv["flat_mfu_baseline"]), "in_sample": dict(doc["in_sample"]),
-            "sources": list(doc["sources_used"]), "rows": doc["rows_used"], "command": doc["command"],
-            "conventions": dict(doc["conventions"])}
-
-
-def shapes(params: float, arch: Architecture, how: str, active_params: float | None = None, ffn: int | None = None,
-           mlp: str | None = None) -> tuple[ModelShape, mem.Shape]:
-    """The step model's shape and the memory model's from a resolved architecture (``resolve_architecture``):
-    the FFN width from the parameter count (``model_shape``'s ``PLAIN_MLP``, ``STEP_ATTENTION``), or ``ffn`` where given; the MLP's
-    matrices ``mlp``'s (``mem.MLP_KINDS``) where given."""
-    from estimator.services.model_shape import attention_dims, ffn_from_count, memory_shape, mlp_matrices
-    heads, kv, hd = attention_dims(arch)
-    d, layers = arch.d_model, arch.layers
-    vocab = arch.vocab or 1
-    mats = mlp_matrices(arch, mlp)
-    experts = arch.experts or 1
-    per_token = arch.experts_per_token or 1
-    attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
-    emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
-    given_ffn = ffn
-    if ffn is None:
-        # a count the shape's attention and embeddings alone pass is refused, as `inference` refuses it (researcher
-        # review 2026-11-29: `plan --params 1e9 --layers 32 --d-model 4096` had planned an MLP one unit wide)
-        check_params_fit(params, arch)
-        ffn = ffn_from_count(params, arch, mats)
-    else:  # the width given: the count it and the shape hold must be the parameters given
-        held = emb + layers * (attention + experts * mats * d * ffn)
-        if abs(held / params - 1.0) > FFN_PARAMS_TOLERANCE:
-            raise InputError(f"the shape with an MLP of width {ffn:,} ({mats} matrices{f', {experts} experts' if experts > 1 else ''}) "
-                             f"holds {gfmt(held, 3)} parameters, not the {gfmt(params, 3)} given: give the width, the "
-                             "MLP's kind or the parameters of one model", field=("ffn", "params", "mlp"))
-    moe = arch.experts is not None and arch.active_params is not None
-    if active_params is not None and moe and arch.source.startswith("given"):  # a shape given: its active count wins
-        arch = replace(arch, active_params=float(active_params))
-        active_params = None
-    if active_params is not None and moe:
-        raise InputError(f"{arch.name} states its active parameters ({gfmt(arch.active_params, 3)}): leave the active "
-                         "parameters out, or give the architecture instead of the catalog model",
-                         field=("active_params", "model"))
-    active = arch.active_params if moe else active_params
-    if active is not None:  # checked, then a float (API review 2026-11-28: a Decimal had raised a TypeError below)
-        active = float(v.require_number_in("active parameters", active, B.PARAMS, field="active_params"))
-        if active > params:
-            raise InputError(f"the active parameters {gfmt(active, 3)} are more than the model's {gfmt(params, 3)}",
-                             field=("active_params", "params"))
-        # the step model's layers hold the active count less the embedding and output layers (ModelShape.layer_scale):
-        # fewer than those left the layers negative FLOPs (API review 2026-11-28: a traceback, a negative matmul time)
-        outside = 2 * vocab * d
-        if active <= outside:
-            raise InputError(f"the active parameters {gfmt(active, 3)} are no more than the model's embedding and output "
-                             f"layers ({gfmt(outside, 3)}), which every token uses: give more than that, or leave them "
-                             "out for a dense model", field="active_params")
-    shape = ModelShape(layers=layers, d_model=d, heads=heads, kv_heads=kv, vocab=vocab, ffn=ffn, ffn_matrices=mats,
-                       head_dim=hd, experts=experts if moe else 1, experts_per_token=per_token if moe else 1,
-                       active_params=active, total_params=params,
-                       nodes_per_token=arch.nodes_per_token if moe else None,
-                       window=arch.window, windowed_layers=arch.windowed_layers)
-    mshape = memory_shape(params, arch, how, ffn=given_ffn, mlp=mlp)
-    return shape, mshape
-
-
-def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None,
-                  kv_heads=None, ffn=None, mlp=None, experts=None, experts_per_token=None, head_dim=None):
-    """(parameters, step shape, memory shape, how the shape was chosen, the model's name)."""
-    from estimator.services.model_shape import resolve_architecture  # reads the catalog: only when asked
-    n, arch, how = resolve_architecture(params=params if model is None else None, model=model, layers=layers,
-                                        d_model=d_model, heads=heads, vocab=vocab, kv_heads=kv_heads, ffn=ffn, mlp=mlp,
-                                        experts=experts, experts_per_token=experts_per_token, head_dim=head_dim)
-    shape, mshape = shapes(n, arch, how, active_params, ffn=None if ffn is None else int(ffn), mlp=mlp)
-    if params is not None and model is None and ffn is None and arch.source == "given":
-        # the MLP's width the count leaves, said (researcher review 2026-11-29: 7 × 10¹⁰ parameters on 32 × 4,096 had
-        # planned an MLP 43 × d_model wide without a word)
-        how += (f"; MLP width {shape.ffn:,} ({shape.ffn / shape.d_model:.3g} × d_model, {shape.ffn_matrices} matrices"
-                f"{f' an expert, {shape.experts} experts' if shape.experts > 1 else ''}): what the "
-                f"{gfmt(float(params), 3)} parameters given leave after the attention and embeddings (set it with the "
-                "MLP width)")
-    if model is not None and params is not None:
-        # a count beside a catalog model is that model's, or refused, as `estimate` refuses it (fuzz review 2026-11-27:
-        # `plan --model … --params nan` ran on the model's count without a word); one within the tolerance is the
-        # FLOPs' count, as `estimate` takes it (code review 2026-11-27: 7.7e9 beside Llama 3.1 8B), the shape the model's
-        from estimator.services.training.memory import refuse_other_params
-        given = v.require_number_in("parameters", params, B.PARAMS, field="params")
-        refuse_other_params(given, n)
-        n = given
-    borrowed = model is None and layers is None and d_model is None and arch.name
-    # a size alone borrows the catalog's nearest shape: named as borrowed, not as the model (researcher review
-    # 2026-11-26: `plan --params 1.3e9` read "Plan: gemma-2b", a model nobody chose)
-    return n, shape, mshape, how, (f"a {arch.name}-shaped model" if borrowed else arch.name or "the model given")
-
-
-@dataclass(frozen=True)
-class StepSetup:
-    """What ``api.run`` takes from the step model: the run (None: the fitted utilisation stays), the memory
-    inputs of the layout it used (the planner's, where none was given), and the notes."""
-
-    run: StepRun | None = None
-    memory: Mapping | None = None
-    notes: tuple[str, ...] = ()
-
-
-def _seq_len(memory: Mapping, preset: Preset | None) -> int:
-    if memory.get("seq_len") is not None:
-        return int(memory["seq_len"])
-    if preset is not None and preset.shape and preset.shape.get("seq_len"):
-        return int(preset.shape["seq_len"])
-    return mem.DEFAULT_SEQ_LEN
-
-
-def default_seq_note(seq_len: int) -> str:
-    """Where the sequence the step was timed at is the tool's default, not the model's (researcher review 2026-11-27:
-    Llama 3.1 70B timed at 2,048 with nothing to say so; it pretrained at 8,192, arXiv:2407.21783 §3.4.1)."""
-    return (f"sequence {seq_len:,}: the tool's default (GPT-3's context), not necessarily the model's own in "
-            "pretraining; give the sequence length to time that (a longer one costs more attention per token)")
-
-
-def global_batch_tokens_of(value) -> float:
-    if value is None:
-        return float(DEFAULT_GLOBAL_BATCH_TOKENS)
-    return float(v.require_number_in("global batch (tokens)", value, B.TOKENS, field="global_batch_tokens"))
-
-
-def expert_overlap_of(value) -> float | None:
-    """The share of the experts' all-to-all the schedule hides, in its bound (None: not given, none hidden)."""
-    if value is None:
-        return None
-    return float(v.require_number_in("expert all-to-all hidden (share)", value, B.EXPERT_OVERLAP,
-                                     field="expert_overlap"))
-
-
-def check_overlap_has_experts(overlap: float | None, shape: ModelShape, name: str) -> None:
-    """A share of the experts' all-to-all hidden, given for a dense model, is refused, not ignored."""
-    if overlap is not None and shape.experts <= 1:
-        raise InputError(f"the share of the experts' all-to-all hidden applies to a mixture of experts; {name} is dense",
-                         field="expert_overlap")
-
-
-def vp_of(value) -> int | None:
-    if value is None:
-        return None
-    return int(v.require_whole("interleaved chunks per pipeline stage (vp)", value, B.VIRTUAL_PIPELINE, field="vp"))
-
-
-def check_batch_holds_a_sequence(global_batch_tokens, seq_len: int) -> None:
-    """A global batch given holds one sequence at least (review 2026-11-26: 1,000 tokens of 2,048-token sequences had
-    been answered from the fitted utilisation where no layout was given, refused where one was)."""
-    if global_batch_tokens is None:
-        return
-    # the declared bound first, in its words (API review 2026-11-28: "abc" had raised a bare ValueError, -inf been
-    # called "less than one sequence" where `estimate` says "must be a finite number")
-    given = global_batch_tokens_of(global_batch_tokens)
-    if given < seq_len:
-        # the figure as given, not rounded (planner review 2026-11-28, second: 8,191 had read "8,190")
-        raise InputError(f"a global batch of {as_typed(given)} tokens is less than one sequence "
-                         f"of {seq_len:,} tokens: give a larger global batch or a shorter sequence",
-                         field=("global_batch_tokens", "seq_len"))
-
-
-def _tokens_words(tokens: float) -> str:
-    return f"{as_typed(tokens)} token{'' if tokens == 1 else 's'} {'is' if tokens == 1 else 'are'}"
-
-
-def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[float, str | None]:
-    """The global batch a run steps with, and a note where it is not the one asked: a batch given is refused above the
-    run's tokens (API audit 2026-11-27: 10¹⁵ tokens a step for a run of 10¹² had printed "0.001 steps of
-    1.35 × 10⁹ s"); the default, above them, is the run's tokens, one step (code review 2026-11-27: a fine-tune of 10⁶
-    tokens had been refused for the tool's own default); a run under one sequence is refused (1 token: 1.5 × 10⁻⁶ s)."""
-    tokens = float(tokens)
-    gbt = global_batch_tokens_of(global_batch_tokens)
-    if tokens < seq_len:
-        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one sequence of {seq_len:,}: give more tokens or "
-                         "a shorter sequence", field=("tokens", "seq_len"))
-    if tokens >= gbt:
-        return gbt, None
-    if global_batch_tokens is not None:
-        raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({as_typed(gbt)} "
-                         "tokens): give a global batch of at most the run's tokens, or more tokens",
-                         field=("global_batch_tokens", "tokens"))
-    return tokens, (f"global batch: the default, {count_text(gbt, 3)} tokens, is more than the run's {count_text(tokens, 3)}: "
-                    "the run's tokens are the global batch asked (give a global batch to set it)")
-
-
-def larger_batch_tried(global_batch_tokens, tokens: float) -> bool:
-    """Whether to try the larger batch beside the default: the default taken, and the run holding one larger step."""
-    return global_batch_tokens is None and float(tokens) >= core_plan.LARGE_GLOBAL_BATCH_TOKENS
-
-
-def check_split_divides(devices: int, tp: int | None, pp: int | None, cp: int | None) -> None:
-    """The parts of a layout given divide the devices, as `estimate` refuses them (API audit 2026-11-27: `plan --tp
-    16` on 8 devices had been told no replica gets a micro-batch, and to give a larger global batch)."""
-    given = {k: x for k, x in (("tp", tp), ("pp", pp), ("cp", cp)) if x is not None}
-    split = math.prod(given.values())
-    if given and devices % split:
-        words = " × ".join({"tp": "tensor", "pp": "pipeline", "cp": "context"}[k] for k in given)
-        raise InputError(f"{words} parallel given = {' × '.join(str(x) for x in given.values())}"
-                         f"{f' = {split:,}' if len(given) > 1 else ''} does not divide the {devices:,} devices: give "
-                         "parts whose product divides them", field=(*given, "devices"))
-
-
-def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
-    """The interleaved schedule needs stages, and whole rounds of micro-batches on each (Megatron-LM's
-    interleaved 1F1B runs the micro-batches in groups of p; Narayanan et al. 2021 §2.2.2): refused in words."""
-    if vp == 1:
-        return
-    if layout_pp < 2:
-        raise InputError(f"interleaving (vp {vp}) splits each pipeline stage's layers into chunks: it needs two or more "
-                         "pipeline stages (pp)", field=("vp", "pp"))
-    if micro_batches % layout_pp or micro_batches < layout_pp:
-        raise InputError(f"the interleaved schedule needs the micro-batches per step ({gfmt(micro_batches, 4)}: the "
-                         f"global batch ÷ data-parallel replicas ÷ micro-batch) to be a multiple of the {layout_pp} "
-                         "pipeline stages: change the global batch or the micro-batch, or leave vp at 1",
-                         field=("vp", "global_batch_tokens", "micro_batch"))
-
-
-def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
-    """Where a layout given puts tensor parallelism, or context parallelism over it, across the scale-up domain: those
-    collectives then run at the scale-out bandwidth, which the step counts and this says, with their exposed share of
-    the step (review 2026-11-27: `--tp 16` on 8-GPU H100 servers gave 10% MFU without a word of why)."""
-    lay, parts, up = st.layout, st.parts, hardware.scale_up_devices
-    links = (f"at {gfmt(hardware.scale_out_gb_per_s, 3)} GB/s per device, against {gfmt(hardware.scale_up_gb_per_s, 3)} "
-             "GB/s inside a domain")
-    if lay.tp > up:
-        return (f"tensor parallelism {lay.tp} spans {math.ceil(lay.tp / up)} scale-up domains of {up} devices: its "
-                f"all-reduces cross the scale-out network {links}, exposed {parts.tp_comm_s / parts.total_s:.0%} of the "
-                "step; the planner keeps tensor parallelism within one domain (`plan` lists its layouts)")
-    if lay.devices > up and up % lay.tp:
-        # a degree that does not tile the domain: laid out in order, some groups straddle two domains, which the step
-        # times as inside one (summary of weak points, 2026-11-28: `--tp 16` on GB200 NVL72 racks, unsaid)
-        groups = lay.devices // lay.tp
-        straddle = sum(i * lay.tp // up != ((i + 1) * lay.tp - 1) // up for i in range(groups))
-        if straddle:
-            return (f"tensor parallelism {lay.tp} does not tile the {up}-device scale-up domain: {straddle} of its "
-                    f"{groups:,} groups {'straddles' if straddle == 1 else 'straddle'} two domains, whose all-reduces "
-                    "would cross the scale-out network "
-                    f"{links}; the step times every group as inside one domain (the planner takes degrees that tile "
-                    "it: `plan` lists its layouts)")
-    if lay.tp * lay.cp > up:
-        return (f"context parallelism {lay.cp} over tensor parallelism {lay.tp} spans {math.ceil(lay.tp * lay.cp / up)} "
-                f"scale-up domains of {up} devices: its K and V exchanges cross the scale-out network {links}, exposed "
-                f"{parts.cp_comm_s / parts.total_s:.0%} of the step (the tensor parallelism's stay inside a domain)")
-    group = lay.ep * expert_tensor_parallel(lay.tp, lay.ep, lay.dp * lay.cp)   # the all-to-all's devices, as the step
-    if lay.ep > 1 and group <= up and not core_step.inside_domain(group, lay.devices, up) and parts.expert_comm_s > 0.0:
-        return (f"expert parallelism {lay.ep}" + (f" over tensor parallelism {lay.tp}" if group > lay.ep else "")
-                + f" does not tile the {up}-device scale-up domain: its groups of {group} straddle two domains, their "
-                f"all-to-alls over the scale-out network {links}, exposed {parts.expert_comm_s / parts.total_s:.0%} of "
-                "the step; a degree that divides the domain keeps them inside it")
-    if lay.ep > 1 and group > up and parts.expert_comm_s > 0.0:
-        # review 2026-11-27: TP 2 × EP 8 on 8-GPU B200 servers gave 2.7% MFU, 70% of the step in all-to-alls, unsaid
-        return (f"expert parallelism {lay.ep}" + (f" over tensor parallelism {lay.tp}" if group > lay.ep else "")
-                + f" spans {math.ceil(group / up)} scale-up domains of {up} devices: its all-to-alls cross the "
-                f"scale-out network {links}, exposed {parts.expert_comm_s / parts.total_s:.0%} of the step ("
-                + (f"{lay.expert_overlap_applied:.0%} of it given as hidden, up to the compute beside it" if lay.expert_overlap_applied
-                   else f"none of it hidden: the share given does not apply, {lay.expert_overlap_blocked}"
-                   if lay.expert_overlap_share and lay.expert_overlap_blocked
-                   else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
-                + "); the planner keeps the expert group within one domain where it can (`plan` lists its layouts)")
-    return None
-
-
-def no_faster_peak_note(profile: HardwareProfile, precision: str) -> str | None:
-    """Where the run's narrower precision (fp8, fp4) has no higher peak than the device's 16-bit one: its matrix
-    products gain nothing, while the step still counts that precision's casts (compare review 2026-11-29: Gaudi 3 at
-    fp8, both peaks 1,835 TFLOP/s, took 16.0 days where bf16 took 12.3, unsaid). None where the peak is higher."""
-    if precision not in ("fp8", "fp4"):
-        return None
-    peak = profile.peak_flops_per_s.get(precision)
-    wide = next((k for k in ("bf16", "fp16") if profile.peak_flops_per_s.get(k)), None)
-    if not peak or wide is None or peak > profile.peak_flops_per_s[wide]:
-        return None
-    # the 16-bit precision it has, named (diff review 2026-11-29: an fp16-only device had been pointed at bf16)
-    return (f"precision: {profile.name}'s {precision} peak is no higher than its {wide} one "
-            f"({hz.flops_rate(peak)} against {hz.flops_rate(profile.peak_flops_per_s[wide])}): its matrix products run "
-            f"no faster at {precision}, while the step counts {precision}'s casts, so the run takes longer than at {wide}")
-
-
-def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
-    """Where the device's measured best matmul is below the step model's fitted asymptotic share of the peak, so that
-    its matrix multiplies are held to it (``step.matmul_cap``; planner review 2026-11-28: an MI300X had been planned
-    at 58% MFU, past the 51% its best matmul reaches): said, with the factor. Nothing where the cap does not bind."""
-    share = matmul_share(profile)
-    if share is None:
-        return None
-    fitted = step_model()[0].gemm_efficiency
-    cap = matmul_cap(share, fitted)
-    if cap >= 1.0 - SAID_FROM:
-        return None
-    return (f"on the {profile.name} the best measured matrix multiply reaches {share:.0%} of the 16-bit peak (at BF16; "
-            f"its profile's [matmul]), below the {fitted:.0%} the step model's matrix multiplies reach at their largest "
-            f"(fitted on NVIDIA and Google devices, the {REFERENCE_NAME}'s best {REFERENCE_SHARE:.0%}): its matrix "
-            f"multiplies and attention are held to it, × {cap:.2f} of the fitted rates, a step up to {1.0 / cap:.2f}× as "
-            f"long where compute-bound; no training run on this device is in the step model's data, so its "
-            f"{step_range.level:.0%} range (×/÷ {math.exp(step_range.half_log):.2f}) is not measured there")
-
-
-def expert_overlap_note(st: StepTime) -> str | None:
-    """Where a mixture of experts' all-to-alls take at least ``EXPERT_NOTE_SHARE`` of the step, exposed (the step model
-    hides none unless the layout says its schedule does): their share, and the most a schedule that hides them under
-    compute would gain (``core_plan.expert_hiding_gain``: no more than the compute beside them hides) (review 2026-11-27: DeepSeek-V3 on 2,048 H800s planned at 88.8 days, its
-    all-to-alls 58% of the step, without a word; DeepSeek's DualPipe hid them, and its pre-training took about 54 days:
-    2,664K H800-hours, arXiv:2412.19437 Table 1)."""
-    share = core_plan.exposed_expert_share(st)
-    lay = st.layout
-    if lay.expert_overlap_share and lay.expert_overlap_blocked:
-        # a share given that no schedule can apply to this layout (planner review 2026-11-28, third)
-        return (f"expert all-to-alls: {share:.0%} of the step, counted exposed: the {lay.expert_overlap_share:.0%} "
-                f"given as hidden does not apply to this layout, {lay.expert_overlap_blocked}")
-    if share < core_plan.EXPERT_NOTE_SHARE:
-        return None
-    hidden = lay.expert_overlap_applied
-    counted = ("counted exposed (none hidden under compute)" if not hidden else
-               f"the {1 - hidden:.0%} of them not hidden under compute, as given")
-    if lay.expert_overlap_blocked:  # no schedule hides them on this layout: what it would take, not a gain
-        return (f"expert all-to-alls: {share:.0%} of the step, {counted}; no schedule hides them on this layout, "
-                f"{lay.expert_overlap_blocked}")
-    gain = core_plan.expert_hiding_gain(st)
-    if hidden and st.parts.expert_comm_s <= st.parts.expert_comm_floor_s:  # hidden as far as compute allows
-        return (f"expert all-to-alls: {share:.0%} of the step exposed, what outlasts the compute beside them with the "
-                f"{hidden:.0%} given hidden: a schedule hides them under compute, no more")
-    ask = "" if hidden else ": give the share of the all-to-all it hides"  # asked only where none was given
-    most = ("" if st.parts.expert_comm_floor_s <= 0.0 else
-            f" (not all: they outlast the compute beside them by {gfmt(st.parts.expert_comm_floor_s, 3)} s a step)")
-    return (f"expert all-to-alls: {share:.0%} of the step, {counted}; a schedule that overlaps them with compute "
-            f"(DeepSeek-V3's DualPipe, arXiv:2412.19437 §3.2.1) would run the step up to {gain:.2f}× as "
-            f"fast{most}{ask}")
-
-
-def kv_heads_split_note(shape: ModelShape, st: StepTime) -> str | None:
-    """Where a tensor-parallel degree given splits grouped-query attention's KV heads into parts (more ranks than KV
-    heads, or not a divisor of them): Megatron-Core refuses it (its attention divides the query groups over the ranks,
-    ``divide(num_query_groups, world_size)``), frameworks that take it copy a KV head to each rank of its group, and the
-    step and the memory count the KV projections split as the other weights (the planner does not choose such a degree:
-    ``core.training.plan``). Planner review 2026-11-28: accepted without a word."""
-    lay = st.layout
-    if not 1 < shape.kv_heads < shape.heads or shape.kv_heads % lay.tp == 0:
-        return None
-    return (f"tensor parallelism {lay.tp} over {shape.kv_heads} KV heads splits them: Megatron-Core refuses it (each "
-            "rank holds whole query groups), frameworks that run it copy each KV head to the ranks that share it; the "
-            "step and the memory count the KV projections split as the other weights, so a little less than such a run")
-
-
-def uneven_stages_note(shape: ModelShape, st: StepTime) -> str | None:
-    """Where the layers do not split evenly over the pipeline's stages (and their interleaved chunks): the step and the
-    memory count the average stage, the busiest holds one layer more (researcher review 2026-11-27: 126 layers on
-    16 stages, 32 on 2 × 3 chunks, taken without a word)."""
-    lay = st.layout
-    chunks = lay.pp * lay.vp
-    if chunks < 2 or shape.layers % chunks == 0:
-        return None
-    what = f"{lay.pp} stages" + (f" × {lay.vp} interleaved chunks" if lay.vp > 1 else "")
-    return (f"pipeline: {shape.layers} layers over {what} do not split evenly: the step and the memory count the "
-            f"average chunk, {gfmt(shape.layers / chunks, 3)} layers, the busiest holds {math.ceil(shape.layers / chunks)}"
-            " (Megatron-LM splits them evenly unless told each end's layers; Llama 3 405B, 126 layers on 16 stages, "
-            "ran one layer fewer on its first and last stages: arXiv:2407.21783 §3.3.2)")
-
-
-def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, st: StepTime,
-                memory_gb: Callable[[Layout], float] | None = None, capacity_gb: float = math.inf) -> str | None:
-    """Where a layout given leaves the devices idle in the pipeline bubble for at least ``BUBBLE_NOTE_FRACTION`` of
-    the compute time: the bubble's share of the step, and the MFU with more micro-batches (a larger global batch),
-    with interleaving, and the other remedies (fewer stages, a smaller micro-batch), in words. ``memory_gb``: a
-    layout's memory per device, so that a remedy that would not fit in ``capacity_gb`` says so (researcher review
-    2026-11-27: interleaving was offered to a 405B layout it took to 119 GB of 85.52)."""
-    lay = st.layout
-    p, vp, m = lay.pp, lay.vp, lay.micro_batches
-    fraction = bubble_fraction(p, vp, m)
-    if p < 2 or fraction < BUBBLE_NOTE_FRACTION:
-        return None
-    bigger = replace(lay, global_batch=lay.global_batch * BUBBLE_BATCH_MULTIPLE)
-    batch_tokens = bigger.global_batch * lay.seq_len
-    fixes = [f"a larger global batch ({batch_tokens:,} tokens, {BUBBLE_BATCH_MULTIPLE} × this one's "
-             f"{lay.global_batch * lay.seq_len:,} tokens: {gfmt(m * BUBBLE_BATCH_MULTIPLE, 4)} micro-batches, MFU "
-             f"{step_time(shape, bigger, hardware, params).mfu:.1%})"]
-    if vp == 1 and p * BUBBLE_VP <= shape.layers and m % p == 0:
-        chunks = replace(lay, vp=BUBBLE_VP)
-        need = memory_gb(chunks) if memory_gb is not None else None
-        over = (f", but {mem.gb(need)} GB a device of {mem.capacity_gb_text(capacity_gb)}: it fits only with less memory "
-                "elsewhere, recomputation or more sharding" if need is not None and need > capacity_gb else "")
-        fixes.append(f"interleaved stages (vp {BUBBLE_VP}: the bubble ÷ {BUBBLE_VP}, MFU "
-                     f"{step_time(shape, chunks, hardware, params).mfu:.1%}{over})")
-    elif p * vp * BUBBLE_VP <= shape.layers:
-        fixes.append("more interleaved chunks per stage (vp: the bubble ÷ vp; needs the micro-batches a multiple of the "
-                     "stages)")
-    fixes.append("fewer pipeline stages (pp), their devices to data or tensor parallelism where memory allows "
-                 "(`plan` ranks the layouts that fit)")
-    if lay.micro_batch > 1:
-        fixes.append("a smaller micro-batch: more micro-batches in the same batch")
-    share = st.parts.bubble_s / st.seconds
-    return (f"pipeline bubble: {gfmt(m, 4)} micro-batches per step over {p} stages"
-            + (f" ({vp} interleaved chunks each)" if vp > 1 else "")
-            + f" leave each device idle for (p − 1)/(v·m) = {p - 1}/{gfmt(vp * m, 4)} of the compute time (Narayanan "
-            f"et al. 2021 §2.2), {share:.0%} of the step; MFU {st.mfu:.1%}. More micro-batches per step, or fewer "
-            "stages, shrink it: " + "; ".join(fixes))
-
-
-# A size without a shape is timed by the utilisation fitted to published whole runs (issue 53: "with FLOPs alone,
-# keep today's fitted utilisation"); a shape gets the step model's planned layout
-SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their FLOPs, hardware and devices), as a size "
-                   "alone has no layout to time; a catalog model, a shape or a layout is timed by the step model over "
-                   "the planned or given layout instead, usually shorter (a planned layout's throughput over a goodput, "
-                   "not what published runs averaged)")
-
+from estimator.services.training.step_setup import (
+    batch_rounded_note,
+    batch_whose,
+    beyond_context_note,
+    check_batch_holds_a_sequence,
+    check_overlap_has_experts,
+    check_split_divides,
+    default_seq_note,
+    device_matmul_note,
+    expert_overlap_note,
+    expert_overlap_of,
+    larger_batch_note,
+    larger_batch_tried,
+    no_faster_peak_note,
+    plan_precision,
+    predates_the_step_fit,
+    resolve_model,
+    run_batch_tokens,
+    step_model,
+    uneven_stages_note,
+    whole_run_at_fit,
+)
 
 # A plan of a size alone times the catalog shape nearest it; `estimate` of the same size alone does not (SIZE_ALONE_NOTE)
 PLAN_SIZE_ALONE_NOTE = ("a size alone: its layouts are the shape named above, assumed; `estimate` of the size alone times "
                         "the run from the utilisation fitted to published whole runs instead, usually longer, and a "
                         "catalog model, a shape or a layout given to it is timed as here")
-
-
-def step_fit_devices() -> dict[str, int | None]:
-    """The devices of the layouts the step model was fitted on (step_fit.json's rows used), each with its release
-    year."""
-    from estimator.io.datafiles import default_profiles
-    profiles = default_profiles()
-    ids = sorted({p["hardware"] for p in step_model()[2]["predictions"] if p.get("used")})
-    return {i: profiles.get(i).release_year for i in ids}
-
-
-def plan_precision(profile: HardwareProfile) -> str | None:
-    """The precision a plan on ``profile`` takes where none is given: the profile's default where the step model times
-    it, else the first it times that the profile has a peak at (``STEP_PRECISIONS``' order); None where it times none.
-    One rule for `plan` and the Plan page (code review 2026-11-28: the page took the first, the command refused)."""
-    covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
-    if not covered:
-        return None
-    return profile.default_precision if profile.default_precision in covered else covered[0]
-
-
-def predates_the_step_fit(profile: HardwareProfile) -> str | None:
-    """Why the step model does not time a run on ``profile``, where the device was released before every device
-    of the layouts it was fitted on (None otherwise, or where its year is not known). Researcher review 2026-11-27:
-    on 64 V100s it planned Llama 3.1 8B at MFU 67% (115 days), where the utilisation fitted to V100 runs gives
-    1.26 years; V100 runs never came near it (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU), on
-    kernels and libraries a generation older (no FlashAttention on Volta) than any the step model has seen."""
-    fitted = step_fit_devices()
-    years = [y for y in fitted.values() if y is not None]
-    if profile.release_year is None or not years or profile.release_year >= min(years):
-        return None
-    return (f"{OLDER_DEVICE_START} {min(years)} on "
-            f"({', '.join(fitted)}); {profile.name} ({profile.release_year}) predates them, and its published runs "
-            f"reached far less than it would say (PaLM, arXiv:2204.02311, Table 3: GPT-3 on V100 at 21.3% MFU, Gopher on TPU v3 at 32.5%)")
-
-
-# A step's tokens within this share of the batch asked are not said to differ (a rounding of the last sequence).
-BATCH_SAID_SHARE = 0.005
-
-
-def batch_whose(global_batch_tokens, batch_note: str | None) -> str:
-    """Whose the global batch asked is, for the notes: given, the default, or the run's tokens (a run under the
-    default's one step: ``run_batch_tokens``)."""
-    return "given" if global_batch_tokens is not None else "the run's" if batch_note else "the default"
-
-
-def batch_rounded_note(asked_tokens: float, whose: str, layout: Layout) -> str | None:
-    """Where a layout's step holds other than the tokens asked (a whole number of micro-batches on every data-parallel
-    replica, ``core_plan.global_batch_for``): both said, and why (researcher review 2026-11-27: 4,194,304 tokens given
-    ran as 3,833,856 without a word); None where they agree within ``BATCH_SAID_SHARE``."""
-    used = layout.global_batch * layout.seq_len
-    if abs(used / asked_tokens - 1) <= BATCH_SAID_SHARE:
-        return None
-    return (f"global batch: {whose} {asked_tokens:,.0f} tokens; the layout's step "
-            f"holds {used:,} ({layout.global_batch:,} sequence{'' if layout.global_batch == 1 else 's'} of "
-            f"{layout.seq_len:,}, {used / asked_tokens - 1:+.1%}): "
-            f"a whole number of micro-batches of {layout.micro_batch} on each of its {layout.dp:,} "
-            f"data-parallel replica{'' if layout.dp == 1 else 's'}")
-
-
-# Where the attention the fitted utilisation's FLOPs (6·N·D) leave out is this share of them or more, a time from it
-# says so: a reporting threshold (a design choice), above what ordinary runs add, which the fitted utilisation's runs
-# held too (over 6·N: Mistral 7B at 2,048 tokens 5.6%, Llama 3.1 8B at 8,192, its pretraining sequence, 20%).
-ATTENTION_SAID_ABOVE = 0.25
-
-
-def left_out_words(share: float) -> str:
-    """A share as a whole percent, never rounded up to all of it ("over 99%" past 0.99: second diff review 2026-11-29,
-    327× had read "leaves 100% … out")."""
-    return "over 99%" if share > 0.99 else f"{share:.0%}"
-
-
-def attention_left_out_note(shape: ModelShape, seq_len: int, params_counted: float | None = None) -> str | None:
-    """Where the time falls back to the fitted utilisation of 6·N·D and the attention at ``seq_len`` adds
-    ``ATTENTION_SAID_ABOVE`` or more to the model's FLOPs: said, with the factor (researcher review 2026-11-29: a
-    1,000,000-token sequence that fit no layout on 8 devices read 1.07 years from 6·N·D, where the step model counts 35×
-    those FLOPs; on 1,024 devices, 74 days × 1,024)."""
-    model, _ = core_step.flops_per_token(shape, seq_len)
-    ratio = model / (6.0 * (params_counted or shape.matmul_params_active()))  # the estimate's N where it counts one
-    if ratio < 1 + ATTENTION_SAID_ABOVE:
-        return None
-    # the share left out, said as it is (diff review 2026-11-29: "most" at 1.59×, 37%)
-    return (f"attention at sequence {seq_len:,}: the model's FLOPs are {gfmt(ratio, 3)}× the 6·N·D the fitted "
-            f"utilisation times, so its time leaves {left_out_words(1 - 1 / ratio)} of the run's work out; give a layout "
-            "that fits, "
-            "or more devices, for the step model's time")
-
-
-def beyond_context_note(model: str | None, seq_len: int) -> str | None:
-    """A sequence longer than the catalog model's released context: said (researcher review 2026-11-27: 200,000 tokens
-    of Llama 3.1 8B's 131,072 passed without a word); a new context length is a run of its own, as a long-context
-    stage is, so it is timed, not refused. None for a shape given or within the context."""
-    if model is None:
-        return None
-    from estimator.io.serving_data import catalog_model
-    m = catalog_model(model)
-    if m.context is None or seq_len <= m.context:
-        return None
-    return (f"sequence {seq_len:,}: longer than the context {m.name} was released with, {m.context:,} tokens; timed "
-            "as a sequence of that length (a long-context stage's, the model's position encoding extended)")
 
 
 def tight_plan_note(rows: tuple, capacity_gb: float) -> str | None:
@@ -663,30 +102,6 @@ def roomy_first_note(rows: tuple, capacity_gb: float) -> str | None:
             f"{core_plan.ROOMY_WITHIN - 1:.0%} of its time")
 
 
-def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) -> str | None:
-    """Where no global batch was given and a larger one (``LARGE_GLOBAL_BATCH_TOKENS``) makes the planner's best
-    layout ``LARGE_BATCH_GAIN`` × faster or more, what each gives: the default's replicas on a large cluster get too
-    few micro-batches to fill their pipelines (review 2026-11-27: Llama 3.1 405B on 16,384 H100s, MFU 20% at the
-    default, 35% at 16M tokens, which Llama 3 ran)."""
-    if best is None or larger is None or best.run_seconds < core_plan.LARGE_BATCH_GAIN * larger.run_seconds:
-        return None
-    def batch(p: PlannedLayout) -> str:  # the batch the layout runs: the one asked for, rounded to fill its replicas
-        return gfmt(p.layout.global_batch * p.layout.seq_len, 3)
-    # the batch asked for beside what the layout rounds it to (researcher review 2026-11-28: 2.52 × 10⁷ tokens had read
-    # as "about Llama 3 405B's 16M")
-    asked = gfmt(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), 3)
-    ran = batch(larger)
-    rounded = "" if ran == asked else f", rounded to whole micro-batches on its replicas: {ran}"
-    # the default as the header names it, and what the best layout runs where it rounds it up to fill its replicas
-    # (plan review 2026-11-28: "the default global batch (6.29 × 10⁶ …)" under a header of ~4.19 × 10⁶)
-    default, run = gfmt(float(DEFAULT_GLOBAL_BATCH_TOKENS), 3), batch(best)
-    default_words = f"{run} tokens a step" if run == default else f"{default} tokens, {run} a step on its replicas"
-    return (f"{LARGER_BATCH_START}{default_words}) the best layout on {best.devices:,} devices "
-            f"reaches MFU {best.step.mfu:.0%}; a batch of {asked} tokens (about Llama 3 405B's 16M on 16,384 H100s, "
-            f"arXiv:2407.21783 §3.4.1{rounded}) would take {best.run_seconds / larger.run_seconds:.1f}× less time, MFU "
-            f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}): give the global batch the run will use")
-
-
 def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str | None:
     """Where the best layout on half the devices, at the same batch, runs the whole run faster: said, with its time,
     MFU and layout (more devices than the batch keeps busy); None where it does not."""
@@ -700,246 +115,10 @@ def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str |
             "the device-hours: the batch cannot keep more devices busy")
 
 
-def _steps_here(profile: HardwareProfile, devices: int | None = None, precision: str | None = None) -> bool:
-    """Whether the step model can time a run on ``devices`` of ``profile``: at the run's precision (default: the
-    profile's), on a device the step fit does not predate, its links known (or one device: ``step_hardware``)."""
-    if ((precision or profile.default_precision) not in STEP_PRECISIONS
-            or predates_the_step_fit(profile) is not None):
-        return False
-    try:
-        step_hardware(profile, devices=devices)
-    except InputError:
-        return False
-    return True
+def whole_run_note(w: WholeRunFit) -> str:
+    """The plan's note on the same FLOPs at the utilisation fitted to whole runs (``PlanReport.whole_run_fit``)."""
+    return f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}"
 
-
-def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
-               memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None,
-               expert_overlap=None, tokens=None) -> StepSetup:
-    """The step model's run for ``api.run``: with a layout (``LAYOUT_KEYS``), a catalog model, active parameters
-    or a global batch given; None where none of them is (the estimate as before). A layout that cannot be is
-    refused; a run the step model cannot time (a known run's time, no tokens, a precision or links it lacks) keeps
-    the fitted utilisation and says why. ``tokens``: the run's tokens where the scenario counts FLOPs, those of
-    an architecture (its shape in ``memory``): timed as the tokens of parameters × tokens are."""
-    memory = {k: x for k, x in (memory or {}).items() if x is not None}
-    vp = vp_of(vp)
-    overlap = expert_overlap_of(expert_overlap)
-    layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None
-    # ZeRO with no other parallelism given: data parallelism alone (code review 2026-11-28: with a CP given too it had
-    # been called so)
-    zero_alone = "zero" in memory and not any(k in memory for k in ("tp", "pp", "cp", "ep")) and vp is None
-    parts_given = [k for k in LAYOUT_KEYS if k in memory]
-    asked = (layout_given or parts_given or "model" in memory or "layers" in memory or active_params is not None
-             or global_batch_tokens is not None or overlap is not None)
-    if not asked:
-        if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None
-                and scenario.tokens is not None and scenario.hours is None
-                and scenario.device_hours is None and scenario.utilization is None and _steps_here(profile, scenario.devices, precision)):
-            # which of two methods timed it, said where a size could have been a shape (researcher review 2026-11-26:
-            # 7B on 256 H100s read 20.2 days here and 7.74 days planned, with nothing to say why)
-            return StepSetup(notes=(SIZE_ALONE_NOTE,))
-        return StepSetup()
-    o = mem.check_inputs(memory)
-    gbt = global_batch_tokens_of(global_batch_tokens)
-    seq_len = _seq_len(o, preset)
-    v.require_whole("sequence length", seq_len, B.CONTEXT, field="seq_len")
-    check_batch_holds_a_sequence(global_batch_tokens, seq_len)  # on any device (review: tpu-v6e had skipped it)
-    timed_elsewhere = (f"{profile.name} has no step to time" if profile.reference_point or not profile.memory_gb
-                       else "the time is the known run's" if scenario.hours is not None or scenario.device_hours is not None
-                       else None)
-    if timed_elsewhere is not None:
-        # the step's own inputs set nothing where no step is timed: refused, as on a device that predates the step
-        # fit (API review 2026-11-29: a known run's --vp and --global-batch-tokens were taken and ignored)
-        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
-                                    ("expert_overlap", overlap)) if x is not None]
-        if step_only:
-            raise InputError(f"the step model's inputs do not apply: {timed_elsewhere}", field=tuple(step_only))
-    if profile.reference_point or not profile.memory_gb:
-        return StepSetup()  # a reference point (the brain, AlphaGo) has no layout to time, as it has no memory to fill
-    if scenario.hours is not None or scenario.device_hours is not None:
-        return StepSetup(notes=("the layout and shape set the memory only: the time is the known run's",))
-    arch_tokens = tokens
-    tokens = scenario.tokens if scenario.tokens is not None else arch_tokens
-    if tokens is None:
-        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
-                                    ("active_params", active_params), ("expert_overlap", overlap)) if x is not None]
-        if step_only and scenario.params is None and preset is None and not any(k in o for k in mem.SHAPE_INPUTS):
-            # the step model's own inputs time a model's steps: with the FLOPs alone there is nothing they could
-            # set, as memory's are refused without the model (review 2026-11-27: these were taken and ignored)
-            raise InputError("the step model's inputs need the model and the run's tokens: give a catalog model, the "
-                             "parameters or the architecture, and the tokens", field=tuple(step_only))
-        return StepSetup(notes=("the step model needs the run's tokens (and the model): with the FLOPs alone, the "
-                                "time is from the fitted utilisation; the layout sets the memory only",))
-    if precision not in STEP_PRECISIONS:
-        return StepSetup(notes=(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}: the time is "
-                                "from the fitted utilisation",))
-    if (older := predates_the_step_fit(profile)) is not None:
-        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
-                                    ("expert_overlap", overlap)) if x is not None]
-        if step_only:  # they time a step only, which is not timed here (review 2026-11-27: taken and ignored)
-            raise InputError(f"{older}: the step model's inputs do not apply to it", field=tuple(step_only))
-        return StepSetup(notes=(f"{older}: the time is from the utilisation above, not the step model; the layout "
-                                "and shape set the memory only",))
-    try:
-        hardware = step_hardware(profile, devices=scenario.devices)
-    except InputError as exc:
-        return StepSetup(notes=(f"{exc}: the time is from the fitted utilisation",))
-    shape_keys = {k: o[k] for k in mem.SHAPE_INPUTS if k in o}
-    params = scenario.params
-    if params is None and preset is not None and not shape_keys.get("model") and arch_tokens is None:
-        params = preset.model_params
-    n, shape, mshape, how, name = resolve_model(params=params if "model" not in shape_keys else None,
-                                                active_params=active_params, **shape_keys)
-    check_overlap_has_experts(overlap, shape, name)
-    devices = int(scenario.devices)
-    if not layout_given and shape.experts > 1:  # a layout given is refused in the memory's words (check_run)
-        core_plan.check_ep_devices(o.get("ep"), devices)
-    step_params, step_range, _ = step_model()
-    attention = o.get("attention_kernel", mem.DEFAULT_ATTENTION)
-    seq_note = (default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else
-                beyond_context_note(shape_keys.get("model"), seq_len) or "")
-    recompute_default = "full" if scenario.recompute else "none"
-    gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, seq_len)
-    if layout_given:
-        if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
-            raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
-        tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
-        if overlap is not None and ep == 1:  # nothing to hide: refused, not ignored (final read 2026-11-27)
-            raise InputError("the share of the experts' all-to-all hidden applies to expert parallelism, and the layout "
-                             "given has an expert-parallel degree of 1: give one above 1, or no share",
-                             field=("expert_overlap", "ep"))
-        # what the memory model refuses, in its words first (the same on a device without memory), then what the
-        # step adds: a layout whose product does not divide the devices
-        mem.check_run(mshape, mem.Strategy(int(o.get("zero", 0)), o.get("activation_recompute", recompute_default), tp, pp,
-                                           cp, ep, attention), devices, seq_len, o.get("micro_batch"))
-        dp = core_plan.check_layout(shape, devices, tp=tp, pp=pp, cp=cp, ep=ep, seq_len=seq_len)
-        mb = int(o.get("micro_batch", mem.DEFAULT_MICRO_BATCH))
-        batch = core_plan.global_batch_for(gbt, seq_len, dp, mb)
-        least = dp * mb * seq_len  # one round of micro-batches: the smallest step the layout runs
-        if least > float(tokens):  # (code review 2026-11-27: a rounded-up step had been timed as 0.6 of one)
-            raise InputError(f"the layout's smallest step, {count_text(least, 3)} tokens ({dp:,} data-parallel replicas × "
-                             f"micro-batch {mb} × {seq_len:,}), is more than the run's {count_text(float(tokens), 3)} tokens: "
-                             f"give fewer replicas{', a smaller micro-batch' if mb > 1 else ''} or more tokens",
-                             field=("devices", "micro_batch", "tokens") if mb > 1 else ("devices", "tokens"))
-        if batch is None:  # the planner's cap, given batch or default alike (researcher review 2026-11-29: with
-            # the default, 10⁷ devices at TP 2 had run 2,440 × its tokens a step, which `plan` refuses)
-            raise InputError(f"{'a' if global_batch_tokens is not None else 'the default'} global batch of "
-                             f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
-                             f"each of the {dp:,} data-parallel replicas " + "({}): {}".format(
-                                 *core_plan.unfed_batch_words(mb, "replicas")),
-                             field=("global_batch_tokens", "devices") if mb == 1 else
-                             ("global_batch_tokens", "micro_batch", "devices"))
-        batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
-        check_interleaving(vp or 1, pp, batch / (dp * mb))
-        layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
-                        vp=vp or 1, zero_stage=int(o.get("zero", 0)),
-                        recompute=o.get("activation_recompute", recompute_default), precision=precision,
-                        flash_attention=attention == "flash", expert_overlap_share=overlap or 0.0 if ep > 1 else 0.0)
-        st = step_time(shape, layout, hardware, step_params)
-        raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note),
-                                                                      layout))
-                       if n)
-        gb = core_plan.memory_of(mshape, layout, attention).total_gb
-        run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
-                                                 hardware_sources=hardware.sources, model_name=name,
-                                                 kept=given_parts_words(o, vp)), shape, profile.id)
-        capacity = profile.memory_gb or math.inf
-        said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
-                bubble_note(shape, hardware, step_params, st,
-                            lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range),
-                no_faster_peak_note(profile, precision))
-        notes = raised + tuple(n for n in said if n)
-        if gb > capacity:
-            # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
-            # 2026-11-26: TP 1 × ZeRO-0 of a 70B model, 1,494 GB a device, read 132 days, faster than any that fits)
-            found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
-                                     seq_len=seq_len, global_batch_tokens=gbt, precision=precision,
-                                     capacity_gb=capacity,
-                                     # with ZeRO given alone, the best that keeps it (researcher review 2026-11-28: the
-                                     # best named had been ZeRO-3 for `--zero 1`)
-                                     space=SearchSpace(expert_overlap=overlap or 0.0,
-                                                       zero=int(o["zero"]) if zero_alone else None),
-                                     attention=attention, top=1)
-            best = found.best
-            tight = (f" (tight: {best.memory.total_gb / capacity:.0%} of the device's memory)"
-                     if best is not None and mem.is_tight(best.memory.total_gb, capacity) else "")
-            instead = (f"the planner's best that fits: {best.run_seconds / S_PER_DAY:,.1f} days, "
-                       f"{core_plan.layout_words(best.layout)}{tight}" if best is not None else found.why_none)
-            timed = "" if scenario.utilization is not None else "its time is of a run that cannot be made as given; "
-            if run.in_sample is not None:
-                # a published run was made so on this device (planner review 2026-11-28: Llama 3 405B's layout on
-                # 16,384 H100s, interleaved, read "112 GB … cannot be made" beside its own fitted row): the count is
-                # above what that stack held, not the layout impossible; where it ran a ZeRO stage or an interleaving
-                # this run does not set, those are named (researcher review 2026-11-29)
-                ran = f"yet the published run{'s' if len(run.in_sample.rows) > 1 else ''} {', '.join(run.in_sample.rows)}"
-                rows = fitted_rows(shape, layout, profile.id)
-                settings = memory_settings_words(layout, rows)
-                as_ran = replace(layout, zero_stage=rows[0].layout.zero_stage, vp=rows[0].layout.vp) if rows else layout
-                timed = (f"{ran} ran these parallel degrees, sequence and batch on this device with {settings}, which "
-                         f"this run does not set (with {'them' if len(rows) == 1 else 'the first'}, "
-                         f"{mem.gb(core_plan.memory_of(mshape, as_ran, attention).total_gb)} GB a device); "
-                         "its time stands; "
-                         if settings else
-                         f"{ran} ran these parallel degrees, sequence and batch on this device, so the memory counted "
-                         "here is above what that stack held (its savings unknown to this count), and its time stands; ")
-            # ZeRO given alone reads as data parallelism alone, as a DeepSpeed or FSDP run shards; said where that is
-            # what does not fit (researcher review 2026-11-28: `--zero 1` alone read "TP 1 × PP 1 … as given")
-            alone = ("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give tensor "
-                     "and pipeline parallelism to split the model), and it " if zero_alone else "the layout given ")
-            notes += (f"{alone}{DOES_NOT_FIT_WORDS}{mem.gb(gb)} GB a device of {mem.capacity_gb_text(capacity)}): "
-                      f"{timed}{instead}",)
-        return StepSetup(run=run, notes=notes)
-    space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
-                        recompute=o.get("activation_recompute", "full" if scenario.recompute else None),
-                        expert_overlap=overlap or 0.0)
-    core_plan.check_parts(shape, seq_len=seq_len, cp=space.cp, ep=space.ep)
-    check_split_divides(devices, None, None, space.cp)  # as `plan` refuses it (code review 2026-11-27)
-    capacity = profile.memory_gb or math.inf
-    found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
-                             seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
-                             space=space, attention=attention, top=1)
-    kept = ", ".join(_PART_WORDS[k](o[k]) for k in parts_given)
-    if found.best is None:
-        if not found.batch_fed:
-            # the batch, given or the default, cannot feed the replicas: refused, as for a layout given (review
-            # 2026-11-26) and as `plan` refuses it (CLI review 2026-11-27: 10 million devices had read 27 seconds from
-            # the fitted utilisation, a time no layout of them could run); the larger batch named where it would
-            fed = ""
-            if larger_batch_tried(global_batch_tokens, tokens) and core_plan.search(
-                    shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens), seq_len=seq_len,
-                    global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), precision=precision,
-                    capacity_gb=capacity, space=space, attention=attention, top=1).best is not None:
-                fed = (f" (a global batch of {gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens, about Llama 3 "
-                       "405B's, would)")
-            raise InputError(found.why_none + fed, field=tuple(dict.fromkeys((*found.why_fields, *parts_given))))
-        given = f"with {kept} given" if kept else "no layout given"
-        return StepSetup(notes=tuple(n for n in (f"{given}, and {found.why_none}: the time is from the fitted utilisation",
-                                                 attention_left_out_note(shape, seq_len,
-                                                                         scenario.active_params or scenario.params),
-                                                 seq_note) if n))
-    best = found.best
-    larger = None
-    if larger_batch_tried(global_batch_tokens, tokens):  # the default: a larger one beside it, said where much faster
-        larger = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
-                                  seq_len=seq_len, global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS),
-                                  precision=precision, capacity_gb=capacity, space=space, attention=attention,
-                                  top=1).best
-    run, fitted_note = fitted_layout(StepRun(best.step, float(tokens), step_range, "planner",
-                                             memory_gb=best.memory.total_gb, hardware_sources=hardware.sources,
-                                             model_name=name, kept=kept), shape, profile.id)
-    lay = best.layout
-    planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
-               "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
-    overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
-                             seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
-                             fitted_note, device_matmul_note(profile, step_range),
-                             no_faster_peak_note(profile, precision)) if n)
-    return StepSetup(run=run, memory={**memory, **planned}, notes=said)
-
-
-# ------------------------------------------------------------------------------------------- the planner
 
 
 @dataclass(frozen=True)
@@ -1029,46 +208,6 @@ class PlanReport:
 
 PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud", "price_usd_per_device_hour",
                   "electricity_usd_per_kwh")
-
-
-def whole_run_note(w: WholeRunFit) -> str:
-    """The plan's note on the same FLOPs at the utilisation fitted to whole runs (``PlanReport.whole_run_fit``)."""
-    return f"the best layout's time is a tuned stack's; {whole_run_words(w, core_plan.LEVEL)}"
-
-
-def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> WholeRunFit | None:
-    """The FLOPs-only estimate ``est`` as the step model's companion: its time at the utilisation fitted to
-    published whole runs, with its range (``plan.WholeRunFit``), and the step's model FLOPs over the run
-    (``step_flops``) as a ratio of the FLOPs that time is of; None where the fit did not set its time (a
-    utilisation given, a preset's) or it has no range. ``precision``: the peak ``est`` was timed at where it is not the
-    run's (``WholeRunFit.precision``)."""
-    u = est.utilization
-    low, high = est.range.get("wall_clock_s", (None, None))
-    if u is None or not u.origin.startswith("fit:") or low is None or high is None:
-        return None
-    time_flops = est.time_flops if est.time_flops is not None else est.flops
-    ratio = step_flops / time_flops if step_flops and time_flops else 1.0
-    def ends(name: str) -> tuple[float, float] | None:
-        rng = est.range.get(name)
-        return None if rng is None or None in rng else (float(rng[0]), float(rng[1]))
-
-    return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
-                       n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed,
-                       step_flops_ratio=ratio, precision=precision, energy_kwh=est.energy_kwh,
-                       energy_range_kwh=ends("energy_kwh"), co2e_kg=est.co2e_kg, co2e_range_kg=ends("co2e_kg"))
-
-
-def whole_run_at_fit(est, scenario: Scenario, profile: HardwareProfile,
-                     step_flops: float | None = None) -> WholeRunFit | None:
-    """``whole_run_fit`` of the FLOPs-only estimate ``est`` of ``scenario``, timed at the peak the fit's runs were
-    measured at (bf16) where the run's precision is another (researcher review 2026-11-28: Llama 3.1 70B at fp8 read
-    40.7 days at the fit beside the step model's 42.9, half the 81.5 of the same layout at bf16): `estimate` and
-    `plan` both say it."""
-    other = next((c for c in est.fit_caveats if isinstance(c, OtherPeak) and not c.preset), None)
-    if other is None:
-        return whole_run_fit(est, step_flops)
-    return whole_run_fit(estimate(replace(scenario, precision=other.fit_precision), profile), step_flops,
-                         other.fit_precision)
 
 
 def _site(site: Mapping) -> dict:
@@ -1484,21 +623,6 @@ def site_note(est: Estimate, skip: tuple[str, ...] = ()) -> str:
     return SITE_NOTE_START + "; ".join(parts)
 
 
-# how the notes the Estimate page raises under its headline begin: a device the step model does not time, and a
-# default batch a larger one beats (browser review 2026-11-27: at the foot of a tab, after the sources, they were
-# missed)
-OLDER_DEVICE_START = "the step model was fitted on layouts measured on devices released from"
-LARGER_BATCH_START = "at the default global batch ("
-# what the note on a layout given that does not fit in memory says, whichever way it opens (the layout given, or
-# ZeRO given alone): the Estimate page raises it under the headline (`layout_does_not_fit`)
-DOES_NOT_FIT_WORDS = "does not fit in memory ("
-
-
-def layout_does_not_fit(note: str) -> bool:
-    """Whether ``note`` is ``step_setup``'s note that the layout given does not fit in memory."""
-    return DOES_NOT_FIT_WORDS in note
-
-
 # what the note on a deadline or budget met at the centre only says (the Plan page raises it to a warning)
 CENTRE_ONLY = " is met at the centre, not across the"
 
@@ -1518,7 +642,4 @@ BATCH_SAID_OVER = 0.01
 REFINE_COUNTS = 64
 
 
-__all__ = ["CENTRE_ONLY", "DOES_NOT_FIT_WORDS", "LARGER_BATCH_START", "LAYOUT_KEYS", "OLDER_DEVICE_START", "PlanReport",
-           "PlanRow", "REFINE_COUNTS", "SERVER_DEVICES", "StepSetup", "cross_validated", "larger_batch_note",
-           "layout_does_not_fit", "plan", "plan_precision",
-           "predates_the_step_fit", "resolve_model", "shapes", "step_fit_devices", "step_model", "step_setup"]
+__all__ = ["CENTRE_ONLY", "PlanReport", "PlanRow", "REFINE_COUNTS", "SERVER_DEVICES", "plan"]
