@@ -18,9 +18,10 @@ def _table(capsys, *args):
 
 def test_a_benchmarks_query_lengths_are_the_benchmarks_not_given(capsys):
     """They read origin "user", source "given", where neither was passed."""
-    a = _json(capsys, "--model", "gpt-oss-120b", "--hardware", "b200", "--devices", "1", "--tokens", "1e9")["assumptions"]
+    d = _json(capsys, "--model", "gpt-oss-120b", "--hardware", "b200", "--devices", "1", "--tokens", "1e9")
+    a = d["assumptions"]
     for key, value in (("prompt_tokens", 5000.0), ("tokens_per_query", 1278.2)):
-        assert a[key]["value"] == value and a[key]["origin"] == "benchmark"
+        assert d[a[key]["value_at"]] == value and a[key]["origin"] == "benchmark"
         assert a[key]["source"].startswith("MLPerf's gpt-oss-120b benchmark (")
     # given, they are the user's; the plain default is the tool's
     a = _json(capsys, "--model", "gpt-oss-120b", "--hardware", "b200", "--devices", "1", "--tokens", "1e9",
@@ -49,7 +50,20 @@ def test_the_default_batchs_note_names_the_layout_and_whose_limit_its_larger_bat
 def test_the_compute_fraction_is_one_number_under_one_name(capsys):
     d = _json(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--batch-size", "max", "--tokens", "1e9")
     assert "compute_fraction" not in d["assumptions"]
-    assert d["assumptions"]["utilization"]["value"] == d["utilization"] == 0.6
+    assert d["assumptions"]["utilization"]["value_at"] == "utilization" and d["utilization"] == 0.6
+
+
+def test_an_assumption_given_at_a_key_of_its_own_is_not_repeated(capsys):
+    """Serving-engineer review 2026-11-29: `power_w_per_device` and `assumptions.power_w.value` were one number under
+    two names, as were the device-hours, the utilisation, the query's lengths and the architecture's name."""
+    d = _json(capsys, "--model", "llama-3.1-8b", "--tokens", "1e9")
+    at = {name: a["value_at"] for name, a in d["assumptions"].items() if "value_at" in a}
+    assert at == {"power_w": "power_w_per_device", "device_hours": "device_hours", "utilization": "utilization",
+                  "prompt_tokens": "prompt_tokens", "tokens_per_query": "tokens_per_query",
+                  "architecture": "architecture.name"}
+    assert all("value" not in d["assumptions"][n] for n in at)
+    assert d["assumptions"]["power_w"]["source"] and d["power_w_per_device"] > 0
+    assert d["assumptions"]["pue"]["value"] == 1.1  # one without a key of its own keeps its value
 
 
 def test_a_time_range_is_written_in_its_figures_unit(capsys):

@@ -44,6 +44,31 @@ SAME_NUMBER = {
     "compute_s_per_step": "step_s.compute",
     "memory_s_per_step": "step_s.memory",
 }
+# Assumptions whose value the JSON gives at a key of its own (serving-engineer review 2026-11-29: the power per device
+# under `power_w_per_device` and `assumptions.power_w.value`): the assumption keeps its unit, origin and source and
+# says where its value is (`value_at`), where the two are the same number.
+ASSUMPTION_VALUE_AT = {
+    "power_w": "power_w_per_device", "device_hours": "device_hours", "utilization": "utilization",
+    "prompt_tokens": "prompt_tokens", "tokens_per_query": "tokens_per_query", "architecture": "architecture.name",
+}
+
+
+def _at(d: dict, dotted: str):
+    for part in dotted.split("."):
+        d = d.get(part) if isinstance(d, dict) else None
+    return d
+
+
+def assumptions_once(served: dict) -> dict:
+    """``served``'s assumptions with each value given once: an assumption of ``ASSUMPTION_VALUE_AT`` whose value is
+    the number (or name) at its key says ``value_at`` that key instead of repeating it."""
+    out = {}
+    for name, a in served["assumptions"].items():
+        key = ASSUMPTION_VALUE_AT.get(name)
+        if key is not None and a.get("value") is not None and a["value"] == _at(served, key):
+            a = {"value_at": key, **{k: v for k, v in a.items() if k != "value"}}
+        out[name] = a
+    return out
 
 
 @dataclass(frozen=True)
@@ -64,6 +89,7 @@ class InferenceReport:
         served = {k: v for k, v in self.result.to_dict().items() if k not in SAME_NUMBER}
         served["range"] = {k: v for k, v in served["range"].items() if k not in SAME_NUMBER}
         served["range_basis"] = {k: v for k, v in served["range_basis"].items() if k not in SAME_NUMBER}
+        served["assumptions"] = assumptions_once(served)
         return {"tool": tool_info(), **served, "architecture_source": self.architecture_source,
                 "techniques": [x.to_dict() for x in self.techniques],
                 "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,
