@@ -364,6 +364,11 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
     elif choice == "none":
         return _time_only(replace(settings, no_power_why="energy measurement turned off (backend='none')"),
                           profile, hardware_how, None)
+    elif choice == "auto" and profile is not None and not _nvml_reads(profile):
+        # no meter here reads it (measuring engineer's review 2026-11-29: on a TPU VM or a ROCm host "auto" found no
+        # NVML and said the steps ran on this machine's CPU): timed against its peak and price, as backend='none' is
+        return _time_only(replace(settings, no_power_why=f"no meter of this tool reads the {profile.id} (NVML reads "
+                                                         "NVIDIA GPUs only)"), profile, hardware_how, None)
     else:
         from estimator.device.backends import open_backend
         # a CPU profile given: "auto" measures the CPU, never a GPU it would report as the CPU's (measuring engineer's
@@ -440,6 +445,12 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
     elif profile is None:
         hardware_how = NO_CPU_PROFILE
     return Opened(backend, energy_on, settings, profile, hardware_how, backend.kind)
+
+
+def _nvml_reads(profile: HardwareProfile) -> bool:
+    """Whether a GPU meter of this tool (NVML) could read a device of ``profile``: a CPU (its own meter), an NVIDIA
+    GPU, or a reference point; not an AMD, Intel, Google or AWS accelerator."""
+    return profile.kind == "cpu" or profile.reference_point or profile.name.startswith("NVIDIA")
 
 
 def _other_device(backend: Backend, profile: HardwareProfile | None) -> bool:

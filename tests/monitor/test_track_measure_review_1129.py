@@ -183,3 +183,25 @@ def test_a_meters_slow_start_is_said_and_left_out_of_the_run():
             clock.t += 1e-6
             run.step()
     assert not [n for n in run.predict().notes if n.startswith("the meter's start")]
+
+
+@pytest.mark.parametrize("hardware", ["mi300x", "tpu-v5p"])
+def test_auto_on_an_accelerator_no_meter_reads_keeps_its_peak_and_price_and_says_why(hardware):
+    """Measuring engineer's review 2026-11-29: on a ROCm host or a TPU VM NVML never exists, and backend 'auto' said the
+    steps ran on this machine's CPU, dropping the utilisation and the cost backend='none' kept; now both agree, and
+    the report says no meter here reads the device."""
+    import io
+
+    from estimator import track
+    prof = default_profiles().get(hardware)
+    said = {}
+    for backend in ("auto", "none"):
+        out = io.StringIO()
+        with track(total_steps=20, flops_per_step=1e6, hardware=hardware, backend=backend, stream=out) as run:
+            for _ in range(20):
+                run.step()
+        said[backend] = out.getvalue()
+        assert "ran on this machine's CPU" not in said[backend] and "failed:" not in said[backend]
+        assert f"of the {prof.default_precision} peak of {hardware}" in said[backend]
+        assert f"at ${prof.price.usd_per_device_hour:g}/device-hour" in said[backend]
+    assert f"no meter of this tool reads the {hardware} (NVML reads NVIDIA GPUs only)" in said["auto"]
