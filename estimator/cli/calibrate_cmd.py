@@ -189,11 +189,14 @@ def cmd_calibrate(args):
             raise InputError("--flops needs the command to measure after `--` (or --from-codecarbon FILE)")
         if cmd:
             calibration_command.check_command(cmd, args.flops)  # before the backend's notes and the run
-        if args.region:  # CodeCarbon only logs an unknown country and goes on: check it first
-            from estimator.services.api import resolve_grid
-            resolve_grid(region=args.region)
+        country = None
+        if args.region:  # CodeCarbon only logs an unknown country and goes on: checked first, and given to it as the
+            # ISO 3166 alpha-3 code it reads (measuring engineer's review 2026-11-29: "France", "FR" and "usa:california"
+            # passed the check and reached CodeCarbon as "FRANCE", "FR", "USA:CALIFORNIA", which it refused mid-run)
+            from estimator.services.grid import place
+            country = place(None, args.region).country
         from estimator.device.backends import open_backend
-        backend = open_backend(args.backend or "auto", country_iso_code=args.region, device_index=args.device)
+        backend = open_backend(args.backend or "auto", country_iso_code=country, device_index=args.device)
         try:
             if args.device is not None and getattr(backend, "fallback_reason", None):  # GPU 3 asked for, CPU measured
                 raise InputError(f"--device {args.device} asks for a GPU, and {backend.fallback_reason}: leave "
@@ -209,12 +212,11 @@ def cmd_calibrate(args):
         except BaseException:
             backend.close()
             raise
-        # only once the inputs are known good: a refused run's stderr is its one error line
+        # said once the run is measured: a refused input's or a failed run's stderr is its one error line (measuring
+        # engineer's review 2026-11-29: `-- false` printed this note, then the error)
         fallback = getattr(backend, "fallback_reason", None)
-        if fallback and args.format == "table":
-            print(f"note: {fallback}; measuring the CPU instead", file=sys.stderr)
-        if (named := _named_base(args, backend)) is not None:
-            print(f"note: {named}", file=sys.stderr)
+        said_after = ([f"note: {fallback}; measuring the CPU instead"] if fallback and args.format == "table" else []) \
+            + ([f"note: {named}"] if (named := _named_base(args, backend)) is not None else [])
         if cmd:
             bar = ProgressLine(None)
             try:
@@ -233,6 +235,8 @@ def cmd_calibrate(args):
             finally:
                 if bar:
                     bar.close()
+        for line in said_after:
+            print(line, file=sys.stderr)
     cal = result.data["calibration"]
     # again after the run: a profile that appeared meanwhile is not replaced either
     out = _out_path(args, result.profile.id, cal["base_profile"], cr.workload_words(cal))

@@ -743,7 +743,8 @@ CALIBRATE = table(
           help="import a CodeCarbon emissions.csv (needs --flops and --base)"),
     Input(name="run_id", flags=("--run-id",), value="text",
           help="with --from-codecarbon: the run (id or prefix); default the file's last run"),
-    cli_only(REGION).but(help="ISO 3166 alpha-3 country for CodeCarbon, e.g. FRA (its CO2 figure only)"),
+    cli_only(REGION).but(help="the country measured in, by name or ISO 3166 code (France, FR, FRA; usa:california), "
+                              "recorded in the profile as CodeCarbon's ISO 3166 alpha-3 code (its CO2 figure only)"),
     Input(name="device", bound=B.DEVICE_INDEX, flags=("--device",), value="int", default=None,
           help="GPU index for NVML (default: the GPU CUDA programs here use first: CUDA_VISIBLE_DEVICES's first, else 0)"),
     Input(name="backends", flags=("--backends",), action="store_true",

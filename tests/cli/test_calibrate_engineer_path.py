@@ -112,6 +112,19 @@ def test_a_refused_base_is_one_error_line_after_no_note(monkeypatch, tmp_path, c
                                                                   "profile h100-sxm is a gpu")
 
 
+def test_a_command_that_fails_is_one_error_line_and_a_measured_run_says_its_fallback(monkeypatch, tmp_path, capsys):
+    """Measuring engineer's review 2026-11-29: `calibrate --flops 1e9 -- false` printed the CPU-fallback note, then
+    the error; the note now follows a measured run, never a refused one."""
+    import sys
+    fallback = "NVML is not available (no NVIDIA GPU)"
+    code = _calibrate(monkeypatch, "--flops", "1e9", "--out", str(tmp_path / "x.toml"), "--", sys.executable, "-c",
+                      "raise SystemExit(1)", fallback=fallback)
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith("error: the command exited with status 1")
+    assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(tmp_path / "y.toml"), fallback=fallback) == 0
+    assert f"note: {fallback}; measuring the CPU instead" in capsys.readouterr().err
+
+
 def test_nothing_after_the_separator_is_refused(capsys):
     """Audit 8: `calibrate --` alone ran the 10-second built-in workload and wrote a profile."""
     assert main(["calibrate", "--"]) == 2
@@ -354,3 +367,19 @@ def test_an_out_given_in_the_calibrated_folder_is_told_to_take_another_file_and_
     pid = load_profile_file(out).id
     assert _calibrate(monkeypatch, "--seconds", "1", "--out", str(calibrated_dir / "other.toml"), "--id",
                       f"{pid}-2") == 0
+
+
+@pytest.mark.parametrize(("region", "iso"), [("France", "FRA"), ("FR", "FRA"), ("fra", "FRA"), ("usa:california", "USA")])
+def test_a_region_reaches_codecarbon_as_its_iso_alpha_3_code(monkeypatch, tmp_path, region, iso):
+    """Measuring engineer's review 2026-11-29: "France", "FR" and "usa:california" passed the check and reached
+    CodeCarbon as "FRANCE", "FR" and "USA:CALIFORNIA", which it refused mid-run (and the profile recorded them)."""
+    import estimator.device.backends as measure
+    asked = {}
+
+    def backend(*a, **k):
+        asked.update(k)
+        return fake_cpu(monkeypatch, STEADY)
+    monkeypatch.setattr(machine_load, "read_load", readings(IDLE, IDLE))
+    monkeypatch.setattr(measure, "open_backend", backend)
+    assert main(["calibrate", "--seconds", "1", "--region", region, "--out", str(tmp_path / "r.toml")]) == 0
+    assert asked["country_iso_code"] == iso

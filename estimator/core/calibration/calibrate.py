@@ -230,12 +230,17 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
             # a window shorter than the meter's own power sampling is the likelier cause (measuring engineer's review
             # 2026-11-29: 13 ms of a CPU-bound loop read 0.628 W, and the refusal asked whether the device was idle)
             sampling_s = (measurement.details or {}).get("power_sampling_s")
-            why = (f"the measurement lasted {gfmt(measurement.duration_s, 2)} s, under the meter's "
-                   f"{gfmt(sampling_s, 2)}-s power sampling: measure a longer run"
-                   if sampling_s and measurement.duration_s < sampling_s else "was the device idle during the run?")
+            if sampling_s and measurement.duration_s < sampling_s:
+                # the cause first, the reading that follows from it after (measuring engineer's review 2026-11-29:
+                # the error led with "0.00406 W", not a reading at all)
+                raise MeasurementError(
+                    f"the run lasted {gfmt(measurement.duration_s, 2)} s, shorter than the meter's {gfmt(sampling_s, 2)}-s "
+                    f"power sampling, so its power ({gfmt(p_w, 3)} W, outside the {gfmt(POWER_W_BOUNDS[0])} to "
+                    f"{gfmt(POWER_W_BOUNDS[1])} W a profile accepts) is no reading: measure a longer run "
+                    f"({measurement.power_source}); no profile written")
             raise MeasurementError(f"the measured mean power, {gfmt(p_w, 3)} W, is outside what a profile accepts "
-                                   f"({gfmt(POWER_W_BOUNDS[0])} to {gfmt(POWER_W_BOUNDS[1])} W): {why} "
-                                   f"({measurement.power_source}); no profile written")
+                                   f"({gfmt(POWER_W_BOUNDS[0])} to {gfmt(POWER_W_BOUNDS[1])} W): was the device idle "
+                                   f"during the run? ({measurement.power_source}); no profile written")
         estimate_word = " (an estimate, not a meter reading)" if measurement.power_is_estimate else ""
         tdp, tdp_how = _tdp(base, measurement.details or {}, p_w, bool(measurement.power_is_estimate))
         # the sanity check against the rated power: a CPU's new TDP is its own draw, so it is held to
