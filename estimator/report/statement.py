@@ -41,7 +41,7 @@ from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Es
 from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
 from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
-from estimator.core.training.words import unfitted_precision_note
+from estimator.core.training.words import HIGHEST_PUBLISHED_MFU, unfitted_precision_note
 from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
@@ -770,12 +770,19 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     on, took, dev_h = known_time(est, devices, hardware)  # no wall clock nor count the user did not give
+    share = est.implied_peak_share
+    # a time that implies more of the peak than any published layout reached, said where it is stated (researcher
+    # review 2026-11-29: 96.8% of the bf16 peak went into "took 75.0 days" without a word)
+    implied = ("" if share is None else
+               f" The time and FLOPs given imply {latex_escape(f'{share:.1%}')} of the {latex_escape(est.precision)} peak, "
+               f"above the highest model-FLOPs utilisation of any published layout "
+               f"({latex_escape(f'{HIGHEST_PUBLISHED_MFU:.1%}')}): check them.")
     if measured:
-        text = (f"{doing[:1].upper() + doing[1:]}{flops} took {took} on {on}{', ' + dev_h if dev_h else ''}. "
+        text = (f"{doing[:1].upper() + doing[1:]}{flops} took {took} on {on}{', ' + dev_h if dev_h else ''}.{implied} "
                 f"At {power}, this corresponds to {energy}, and to {co2}.")
     elif time_given:  # a known run's time, in a scenario that differs from the run: what it would take
         text = (f"Taking the time from the known run, {doing}{flops} on {on} would take {took}"
-                f"{', or ' + dev_h if dev_h else ''}. At {power}, this would use {energy}, and emit {co2}.")
+                f"{', or ' + dev_h if dev_h else ''}.{implied} At {power}, this would use {energy}, and emit {co2}.")
     else:
         if est.time_flops is not None and "executed" not in flops:
             # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts

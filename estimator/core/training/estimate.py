@@ -48,7 +48,7 @@ from estimator.core.training.result import (  # noqa: F401 (the estimate's types
     Estimate,
     GridPlace,
 )
-from estimator.core.training.words import assumptions, notes_and_caveats
+from estimator.core.training.words import above_published_mfu, assumptions, notes_and_caveats
 from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN, FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.core.workload.scenario import Scenario
 
@@ -117,6 +117,8 @@ def estimate(scenario: Scenario, profile: HardwareProfile, step=None) -> Estimat
         range=r.ranges, assumptions=tuple(said),
         equivalents=equivalents(float(mid["energy_kwh"]), float(mid["co2e_kg"])),
         breakdown=_energy_breakdown(s, profile, mid), achieved_flops_per_s=fig.achieved_flops_per_s,
+        implied_peak_share=(above_published_mfu(fig.achieved_flops_per_s, w.peak_flops_per_s)
+                            if w.time_given else None),
         notes=tuple(notes), fit_caveats=tuple(caveats), level=LEVEL,
         time_flops=t.time_flops if t.time_flops != w.flops else None,
         flops_per_param_token=(None if not derived else

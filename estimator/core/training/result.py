@@ -97,6 +97,9 @@ class Estimate:
     equivalents: tuple[Equivalent, ...]
     breakdown: EnergyBreakdown
     achieved_flops_per_s: float | None = None  # per device, when FLOPs are known
+    # a known run's time and FLOPs that imply more of the peak than any published layout reached: that share (words.
+    # HIGHEST_PUBLISHED_MFU; None otherwise): the notes and the paper statement say it
+    implied_peak_share: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
     # where the fitted utilisation is not vouched for (core/training/fit_caveats.py), in the order of their notes
     fit_caveats: tuple[FitCaveat, ...] = ()

@@ -86,6 +86,29 @@ def notes_and_caveats(s: Scenario, profile: HardwareProfile, w: Workload, t: Tim
     return notes, caveats
 
 
+# The highest model-FLOPs utilisation among the published training layouts the step model is fitted on
+# (estimator/data/training_layouts.csv, reported_mfu_pct): MegaScale's GPT-175B on 256 A100s, 65.3% MFU (Jiang et al.
+# 2024, arXiv:2402.15627, Table 2), a step's, not a whole run's. A known run's time that implies more of the peak is
+# said, as the likelier reading is a slip in the hours, devices or FLOPs (researcher review 2026-11-29: 96.8% of the
+# bf16 peak went into a paper statement without a word). tests/core/test_highest_published_mfu.py holds it to the data.
+HIGHEST_PUBLISHED_MFU = 0.653
+
+
+def above_published_mfu(achieved: float | None, peak: float | None) -> float | None:
+    """The share of the peak a known run's time implies where it is above ``HIGHEST_PUBLISHED_MFU``; else None."""
+    if achieved is None or not peak:
+        return None
+    share = achieved / peak
+    return share if share > HIGHEST_PUBLISHED_MFU else None
+
+
+def above_published_words(share: float, precision: str) -> str:
+    """The words a note and the paper statement give a share above ``HIGHEST_PUBLISHED_MFU``."""
+    return (f"the time given implies {share:.1%} of the {precision} peak, above the highest model-FLOPs utilisation "
+            f"of any published layout here ({HIGHEST_PUBLISHED_MFU:.1%}, MegaScale's GPT-175B steps): check the hours, "
+            "the devices and the FLOPs")
+
+
 def _input_notes(s: Scenario, profile: HardwareProfile, w: Workload, achieved: float | None) -> list[str]:
     """What a known run's time achieved, and the inputs given that change nothing here (a precision, a
     utilisation or a year beside a time that needs none of them)."""
@@ -95,6 +118,8 @@ def _input_notes(s: Scenario, profile: HardwareProfile, w: Workload, achieved: f
         if time_given:
             notes.append(f"time taken from the known run; achieved {gfmt(achieved, 3)} FLOP/s per device = "
                          f"{achieved / w.peak_flops_per_s:.1%} of the {precision} peak")
+            if (share := above_published_mfu(achieved, w.peak_flops_per_s)) is not None:
+                notes.append(above_published_words(share, precision))
     elif s.precision is not None:
         notes.append(f"precision {precision} changes nothing here: the known run's time needs no peak (give its FLOPs "
                      "to see what share of the peak it reached)")

@@ -1,0 +1,41 @@
+"""A known run's time whose FLOPs imply more of the peak than any published layout reached is said, in the notes and
+in the paper statement (researcher review 2026-11-29: `--hours 1800` for Llama 3.1 70B's 15T tokens on 1,024 H100s
+implied 96.8% of the bf16 peak and went into "took 75.0 days" without a word)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from estimator.core.training.words import HIGHEST_PUBLISHED_MFU
+from estimator.io.paths import DATA_DIR
+from estimator.services import api
+from estimator.services.public import estimate
+
+RUN = {"model": "llama-3.1-70b", "tokens": 15e12, "hardware": "h100-sxm", "devices": 1024}
+
+
+def test_the_threshold_is_the_highest_mfu_of_the_published_layouts():
+    layouts = pd.read_csv(DATA_DIR / "training_layouts.csv")
+    assert HIGHEST_PUBLISHED_MFU == pytest.approx(layouts["reported_mfu_pct"].max() / 100)
+
+
+def test_a_time_implying_more_of_the_peak_is_said_in_the_notes_and_the_statement():
+    from estimator.report.statement import statement
+    fast = estimate(**RUN, hours=1800)
+    assert fast.implied_peak_share == pytest.approx(0.968, abs=0.001)
+    (note,) = [n for n in fast.notes if n.startswith("the time given implies")]
+    assert note == ("the time given implies 96.8% of the bf16 peak, above the highest model-FLOPs utilisation of any "
+                    "published layout here (65.3%, MegaScale's GPT-175B steps): check the hours, the devices and the FLOPs")
+    tex = statement(fast, {}, version="test").tex
+    assert ("The time and FLOPs given imply 96.8\\% of the bf16 peak, above the highest model-FLOPs utilisation of any "
+            "published layout (65.3\\%): check them.") in tex
+    slow = estimate(**RUN, hours=5000)  # 34.8% of the peak: nothing said
+    assert slow.implied_peak_share is None and not any("implies" in n for n in slow.notes)
+    assert "imply" not in statement(slow, {}, version="test").tex
+
+
+def test_no_known_runs_preset_implies_more_than_any_published_layout():
+    from estimator.io.datafiles import load_presets
+    for preset in load_presets().values():
+        assert api.run(preset_id=preset.id).estimate.implied_peak_share is None, preset.id
