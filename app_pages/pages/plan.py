@@ -16,7 +16,7 @@ from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
 from estimator.core.training import plan as core_plan
-from estimator.core.training.memory import DEFAULT_SEQ_LEN
+from estimator.core.training.memory import DEFAULT_SEQ_LEN, TIGHT_MEMORY_SHARE
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
 from estimator.core.training.step import step_hardware
 from estimator.io.datafiles import default_profiles
@@ -89,6 +89,12 @@ def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
 FORMATS = {"tokens/s/device": hz.plan_tokens_cell, "MFU (model FLOPs)": lambda x: f"{x:.1%}",
            "HFU": lambda x: f"{x:.1%}", "GB/device": lambda x: f"{x:.1f}",
            "days": hz.plan_days_cell, "cost": hz.money, "CO₂e (t)": hz.sig}
+
+
+def table_formats(report: plan_service.PlanReport) -> dict:
+    """``FORMATS`` with the GB/device cell marked * above 90% of the device's memory, as `plan` marks it (researcher
+    review 2026-11-29: the page showed 85.0 of 85.5 GB as any roomy row)."""
+    return {**FORMATS, "GB/device": lambda x: hz.plan_memory_cell(x, report.capacity_gb)}
 
 
 def render() -> None:
@@ -206,13 +212,14 @@ def render() -> None:
         st.warning(c.md_escape(n[:1].upper() + n[1:] + ".", limit=400))
     st.caption(c.md_escape(f"Best: {best.estimate.step.layout_words() if best.estimate.step else ''}", limit=400))
     table = plan_table(report)
-    c.dataframe(c.number_table(table, FORMATS), width="stretch",
+    c.dataframe(c.number_table(table, table_formats(report)), width="stretch",
                 column_config={"#": st.column_config.NumberColumn("#", width=RANK_PX), "layout": {"pinned": True}})
     if report.capacity_gb:  # "80GB" in a name beside 81.8 GB a device read as a layout that does not fit
         st.caption(c.md_escape(f"GB/device: the layout's memory per device, held to the profile's "
                                f"{gfmt(report.capacity_gb, 3)} GB ({report.hardware_name}): the device's whole "
                                "memory, nothing kept back for the runtime's context, communication buffers or the "
-                               "allocator's fragments, so a layout near it may not run as planned.", limit=400))
+                               "allocator's fragments, so a layout near it may not run as planned; marked *: "
+                               f"above {TIGHT_MEMORY_SHARE:.0%} of it, tight.", limit=500))
     priced = default_profiles().get(hardware).price
     if price is not None or priced.usd_per_device_hour is not None:  # which price the costs are at (browser review)
         how = "as given" if price is not None else f"the profile's: {priced.basis}, {priced.date}"

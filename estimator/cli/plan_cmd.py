@@ -29,7 +29,7 @@ LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recom
 RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
-               "step_seconds", "memory_per_device_gb", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
+               "step_seconds", "memory_per_device_gb", "device_memory_gb", "memory_tight", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
                "cost_usd",
                # each ranged figure's 80% range, as the text and the JSON give it (CLI review 2026-11-27: the CSV had none)
                *(f"{k}_{end}" for k in RANGED for end in ("low", "high")), "range_level",
@@ -87,7 +87,7 @@ def table_text(report: plan_service.PlanReport) -> str:
         words = (f"{core_plan.layout_split_short(lay)}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, "
                  f"{core_plan.recompute_short(lay)}")
         cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
-        gb_cell = f"{p.memory.total_gb:.1f}" + ("*" if is_tight(p.memory.total_gb, r.capacity_gb or math.inf) else "")
+        gb_cell = hz.plan_memory_cell(p.memory.total_gb, r.capacity_gb)
         out.append(f"{i:>2}  {words:<58} {hz.plan_tokens_cell(p.step.tokens_per_s_per_device):>9} {p.step.mfu:>6.1%} "
                    f"{p.step.hfu:>6.1%} {gb_cell:>7} {hz.plan_days_cell(e.wall_clock_s / S_PER_DAY):>7} {cost:>9} "
                    f"{hz.human('co2e_kg', e.co2e_kg):>11}")
@@ -119,7 +119,9 @@ def csv_text(report: plan_service.PlanReport) -> str:
         p, e, lay = row.planned, row.estimate, row.planned.layout
         w.writerow([i, lay.devices, lay.tp, lay.pp, lay.cp, lay.ep, lay.dp, lay.vp, lay.zero_stage, lay.micro_batch,
                     lay.recompute, lay.global_batch, lay.seq_len, repr(p.step.tokens_per_s_per_device), repr(p.step.mfu),
-                    repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb), repr(e.wall_clock_s),
+                    repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb),
+                    "" if report.capacity_gb is None else repr(report.capacity_gb),
+                    is_tight(p.memory.total_gb, report.capacity_gb or math.inf), repr(e.wall_clock_s),
                     repr(e.device_hours), repr(e.energy_kwh), repr(e.co2e_kg),
                     "" if e.cost_usd is None else repr(e.cost_usd),
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])

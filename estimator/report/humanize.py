@@ -441,6 +441,13 @@ def plan_tokens_cell(tokens_per_s: float) -> str:
     return f"{tokens_per_s:,.0f}" if tokens_per_s >= 100 else gfmt(tokens_per_s, 3)
 
 
+def plan_memory_cell(gb: float, capacity_gb: float | None) -> str:
+    """A plan table's GB per device (`plan` and the Plan page): one decimal, marked * above ``TIGHT_MEMORY_SHARE`` of
+    the device's memory (researcher review 2026-11-29: the page showed 85.0 of 85.5 GB as any roomy row)."""
+    from estimator.core.training.memory import is_tight
+    return f"{gb:.1f}" + ("*" if capacity_gb and is_tight(gb, capacity_gb) else "")
+
+
 def plan_days_cell(days: float) -> str:
     """A plan table's days (`plan` and the Plan page): one decimal, or two significant figures below a tenth of a
     day (CLI review 2026-11-27: a run of one token read "0.0")."""

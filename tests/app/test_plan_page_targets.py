@@ -291,3 +291,24 @@ def test_the_pages_cells_read_as_the_clis_on_a_run_of_minutes(cli):
     assert days[0] == "0.018" and [r[-5] for r in rows] == days
     assert [r[-9] for r in rows] == tokens
     assert page.FORMATS["CO₂e (t)"](table["CO₂e (t)"].iloc[0]) == "0.00984"
+
+
+def test_a_tight_layout_is_marked_on_the_page_and_in_the_csv_as_plan_marks_it(cli):
+    """Researcher review 2026-11-29: `plan` printed "85.0*" for a layout at 99% of the H100's 85.5 GB; the Plan page
+    showed "85.0" like any roomy row, and the CSV had neither the mark nor the device's memory."""
+    import csv
+    import io
+
+    from app_pages.pages import plan as page
+    args = {"model": "llama-3.1-70b", "tokens": 15e12, "hardware": "h100-sxm", "devices": 1024}
+    report = plan_service.plan(**args)
+    table = page.plan_table(report)
+    cells = [page.table_formats(report)["GB/device"](x) for x in table["GB/device"]]
+    out = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024")
+    rows = [line.split() for line in out.out.splitlines() if line[:2].strip().isdigit() and "ZeRO-" in line]
+    assert [r[-6] for r in rows] == cells and any(x.endswith("*") for x in cells)
+    out = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024",
+              "--format", "csv")
+    got = list(csv.DictReader(io.StringIO(out.out)))
+    assert [r["memory_tight"] == "True" for r in got] == [x.endswith("*") for x in cells]
+    assert {r["device_memory_gb"] for r in got} == {"85.52"}
