@@ -65,3 +65,16 @@ def test_the_default_batch_says_what_a_batched_stream_costs():
     for given in ({"batch_size": 1}, {"tpot_ms": 30}):
         assert not [n for n in inference_report(model="llama-3.1-8b", tokens=1e9, **given).result.notes
                     if n.startswith("batch: the default")]
+
+
+def test_batch_one_on_many_replicas_is_not_called_a_single_users_latency():
+    """Serving-engineer review 2026-11-29: Llama 3.1 70B on 8 H100s at the default batch ran tensor parallel 1 × 8
+    replicas, 8 requests in flight, and the note called it "a single user's latency"."""
+    from estimator.services.serving.inference import inference_report
+    many = inference_report(model="llama-3.1-70b", devices=8, bits=8, tokens=1e9).result
+    (note,) = [n for n in many.notes if n.startswith("batch: the default, 1")]
+    assert many.replicas == 8 and note.startswith("batch: the default, 1 (one request at a time on each replica, 8 in "
+                                                  "flight)")
+    one = inference_report(model="llama-3.1-8b", tokens=1e9).result
+    (note,) = [n for n in one.notes if n.startswith("batch: the default, 1")]
+    assert one.replicas == 1 and "a single user's latency" in note

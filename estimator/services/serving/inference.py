@@ -258,7 +258,11 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
     other = ("" if (full.tp, full.ep, full.replicas) == (result.tp, result.ep, result.replicas) else
              f", at {full.split_words} × {hz.noun(f'{full.replicas:,}', 'replica')}, the split with the most tokens per "
              "second there")
-    return (f"batch: the default, 1 (one request at a time, a single user's latency); a stream of requests batches "
+    # one request at a time on each replica: a single user's latency only where there is one replica (serving-engineer
+    # review 2026-11-29: 8 replicas at batch 1 were "a single user's latency", 8 requests in flight)
+    alone = ("one request at a time, a single user's latency" if result.replicas == 1 else
+             f"one request at a time on each replica, {result.replicas:,} in flight")
+    return (f"batch: the default, 1 ({alone}); a stream of requests batches "
             f"them: at {largest}{other}) a million output "
             f"tokens cost {hz.money(cost * MILLION_TOKENS)}, not {hz.money(result.per_token('cost_usd') * MILLION_TOKENS)} "
             f"({hz.sig(full.tokens_per_s)} tokens/s; give the batch or a latency bound to serve so)",)
