@@ -169,3 +169,20 @@ def test_a_cost_per_kwh_is_stated_with_the_energy_and_the_latency_engines_energy
     rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert rows["energy_kwh"]["range_basis"] == "stated"
     assert all(r["range_basis"] != "stated" for q, r in rows.items() if q.startswith("training.") and r["low"])
+
+
+def test_training_flops_below_one_tokens_training_are_refused(capsys):
+    """Serving-engineer review 2026-11-29: `--train-flops 1` printed "serving outgrows training after the first query
+    (training costs 5.85 × 10⁻¹⁵ of one)"; the Python API refuses it as the CLI does."""
+    import pytest
+
+    from estimator.cli.main import main
+    from estimator.core.base.errors import InputError
+    from estimator.services.serving.inference import inference_report
+    for flops in ("1", "1e10"):
+        assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e9", "--train-flops", flops]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "fewer than one token's training of the model served (6·N = 4.82 × 10¹⁰)" in err
+    with pytest.raises(InputError, match="fewer than one token's training"):
+        inference_report(model="llama-3.1-8b", tokens=1e9, train_flops=1e10)
+    assert inference_report(model="llama-3.1-8b", tokens=1e9, train_flops=1e24).training.flops == 1e24

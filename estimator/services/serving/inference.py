@@ -447,6 +447,14 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                                                   f" ({gfmt(scaling.CHINCHILLA_TOKENS_PER_PARAM)} tokens per parameter, Hoffmann et al. 2022)"))
     else:
         how = "given"
+        # fewer than one token's training of the model served is no training run (serving-engineer review 2026-11-29:
+        # 1 FLOP read "serving outgrows training after the first query")
+        active = min(float(arch.active_params), params) if arch.active_params else params
+        one_token = float(dense_training_flops(active, 1))
+        if train_flops < one_token:
+            raise InputError(f"the training FLOPs, {gfmt(train_flops, 3)}, are fewer than one token's training of the "
+                             f"model served (6·N = {gfmt(one_token, 3)}): give the FLOPs of its whole training run",
+                             field="train_flops")
     # the same site; training draws the profile's average training power, not the serving power given for serving
     setting = {k: getattr(s, k) for k in SITE_INPUTS} | {"power_w": None}
     try:
