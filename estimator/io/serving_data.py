@@ -391,6 +391,7 @@ class EngineProfile:
     max_batch: int
     max_batch_source: str
     static_batch: bool             # a batch that starts together and runs to its end (ServingFit.static_batch)
+    batch_one_only: bool           # fitted at batch 1 alone: any other batch refused (ServingFit.batch_one_only)
 
 
 ENGINE_KEYS = {f for f in EngineProfile.__dataclass_fields__ if f != "name"}
@@ -422,6 +423,9 @@ def load_engines() -> Mapping[str, EngineProfile]:
         if not isinstance(row["static_batch"], bool):
             fail(f"'{name}' static_batch must be true or false, got {row['static_batch']!r}",
                  "say whether the engine decodes a static batch (true) or batches a stream of requests in flight (false)")
+        if not isinstance(row["batch_one_only"], bool):
+            fail(f"'{name}' batch_one_only must be true or false, got {row['batch_one_only']!r}",
+                 "say whether the engine was fitted at batch 1 alone (true) or at batches (false)")
         out[name] = EngineProfile(name=name, **row)
     return out
 
@@ -632,7 +636,8 @@ def _load_fit(engine: str) -> ServingFit:
         section = data if profile.fit_key == "fit" else data[profile.fit_key]
         fit = replace(ServingFit.from_dict(section["fit"], str(SERVING_FIT_PATH), engine),
                       memory_fraction=float(profile.memory_fraction), memory_source=str(profile.memory_fraction_source),
-                      max_batch=int(profile.max_batch), static_batch=profile.static_batch)
+                      max_batch=int(profile.max_batch), static_batch=profile.static_batch,
+                      batch_one_only=profile.batch_one_only)
         if profile.fit_key == "latency_engine":
             held = data["latency_engine"]["validation"]["overall"]["model"]["interval_coverage"]
             fit = replace(fit, held_out_coverage=float(held))

@@ -300,11 +300,11 @@ def test_budget_loss_has_its_range_in_text(capsys):
 
 
 def test_serving_never_outgrows_training_after_a_fraction_of_a_query(capsys):
-    """Training cheaper than one query (a toy --train-flops): the first query outgrows it, and the
-    text says so instead of "after 2.6 × 10⁻¹⁵ queries"."""
+    """Training cheaper than one query (a toy --train-flops, above one token's training, the least taken): the first
+    query outgrows it, and the text says so instead of "after 2.6 × 10⁻¹⁵ queries"."""
     assert hz.queries_until(3.2e6) == "3.20 million queries" and hz.queries_until(1.0) == "1 query"
     assert hz.queries_until(2.61e-15) == "the first query (training costs 2.61 × 10⁻¹⁵ of one)"
-    assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e9", "--train-flops", "1"]) == 0
+    assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e9", "--train-flops", "1e11"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("serving outgrows training"))
     assert "after the first query (training costs" in line and "queries" not in line
 

@@ -184,8 +184,8 @@ def test_the_pages_break_even_says_its_basis_in_view(cli, price, word):
 def test_one_output_token_is_singular_and_the_flops_read_alike(cli):
     """The query row said "1 output tokens"; training's FLOPs are hz.flops's in the CLI and on the page (three
     figures, as every figure: "1.00 FLOPs" as "1.00 hours")."""
-    t = rows(cli(*ARGS, "--train-flops", "1", "--tokens-per-query", "1").out)
-    assert t["training (for break-even)"].startswith(f"{hz.flops(1)}: ")
+    t = rows(cli(*ARGS, "--train-flops", "1e24", "--tokens-per-query", "1").out)
+    assert t["training (for break-even)"].startswith(f"{hz.flops(1e24)}: ")
     assert t["query"] == "161 prompt + 1 output token"
 
 

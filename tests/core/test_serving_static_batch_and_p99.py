@@ -229,7 +229,7 @@ def test_the_serving_docs_quote_the_interactive_bounds_figures():
     assert f"`--model llama2-70b-interactive-99 --bits 8 --kv-bits 8` reads {served(model='llama2-70b-interactive-99')}." in text
 
 
-@pytest.mark.parametrize("engine", ["latency", "eager-2023"])
+@pytest.mark.parametrize("engine", ["latency"])  # eager-2023 answers batch 1 alone (its fit's)
 def test_a_static_batch_holds_every_sequence_at_full_length_in_its_kv_cache(engine):
     """Serving review 2026-11-28: the latency engine sized its KV cache as a paged engine's stream does (prompt + half
     the output), and served a batch of 92 at 1,000 + 8,000 tokens on one H100 whose cache reaches 108 GB of 60 by the

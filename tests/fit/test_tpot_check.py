@@ -251,9 +251,9 @@ def test_the_eager_engines_small_batch_note_quotes_its_own_predictions():
     place of the optimiser's start value: fit audit 2026-11-28; the times include tensor-parallel runs)."""
     own = serving_accuracy.tpot_check("eager-2023")
     rep = serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", tokens=1e9, engine="eager-2023",
-                                  batch_size=8)
-    (said,) = [n for n in rep.result.notes if n.startswith("batch 8: on 50 published measurements")]
-    assert said == serving_accuracy.small_batch_note(8, "eager-2023")[0]
+                                  batch_size=1)  # the one batch it answers (fitted at batch 1 alone)
+    (said,) = [n for n in rep.result.notes if n.startswith("batch 1: on 50 published measurements")]
+    assert said == serving_accuracy.small_batch_note(1, "eager-2023")[0]
     assert f"a median {serving_accuracy.median_ratio(own.predictions):.2g}×" in said
     assert "a median 5.9×" in said and f"held {own.model.interval_coverage:.0%}" in said and "held 6%" in said
     assert "(eager-2023's own, as the serving validation computes vllm-2024's): this estimates an eager Python decoding loop;" in said

@@ -55,14 +55,21 @@ def test_a_mixture_of_experts_served_in_tensor_parallelism_says_expert_paralleli
         assert not any(n.startswith("expert parallelism not weighed") for n in r), kw
 
 
-def test_the_eager_engine_is_judged_against_the_batches_it_was_fitted_to():
-    r = notes_of(model="llama-3.1-8b", hardware="a100-sxm-80gb", devices=1, batch_size=1408, engine="eager-2023",
-                  tokens=1e6)
-    # (1,408 sequences at full length no longer fit a static batch: the largest that does, 936, is the batch estimated)
-    assert any("batch 936: the one batch measured on this chip is 1" in n for n in r)
-    assert any(n.startswith("batch 1,408 does not fit: its KV cache at full length, as a static batch's last step "
-                            "holds every sequence") and "does not preempt" in n for n in r)
-    assert not any("run from 1 to 768" in n for n in r)
+def test_the_eager_engine_answers_the_one_batch_it_was_fitted_at():
+    """Serving-engineer review 2026-11-29: fitted on FastChat's batch-1 rows, eager-2023 read 2.35 s a token at batch
+    256 (its per-sequence cost, 9.1 ms, times the batch) with an "80% range"; any other batch, the largest batch and
+    a latency bound are refused, by the CLI and the Python API alike."""
+    from estimator.cli.main import main
+    from estimator.core.base.errors import InputError
+    from estimator.services.serving.inference import inference_report
+    base = dict(model="llama-3.1-8b", hardware="a100-sxm-80gb", tokens=1e6, engine="eager-2023")
+    assert inference_report(**base).result.batch_size == 1
+    for asked, words in (({"batch_size": 8}, "batch 8"), ({"batch_size": "max"}, "the largest batch"),
+                         ({"tpot_ms": 100}, "a latency bound")):
+        with pytest.raises(InputError, match=f"fitted at batch 1 alone, so {words} is beyond it"):
+            inference_report(**base, **asked)
+    assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--engine", "eager-2023",
+                 "--batch-size", "256"]) == 2
 
 
 def test_tensor_parallelism_is_rare_beyond_the_devices_scale_up_domain_not_beyond_8():

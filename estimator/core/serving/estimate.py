@@ -93,11 +93,25 @@ def _arch_origin(s: InferenceScenario) -> str:
     return "catalog" if s.architecture.name else "user"
 
 
+def check_batch_one(s: InferenceScenario, fit: ServingFit) -> None:
+    """An engine fitted at batch 1 alone (``ServingFit.batch_one_only``) answers batch 1 only: a larger batch, the
+    largest batch or a latency bound (a search over batches) is refused, never extrapolated from one sequence's steps."""
+    asked = ("a latency bound" if s.ttft_ms is not None or s.tpot_ms is not None else
+             "the largest batch" if s.batch_size == MAX_BATCH_WORD else
+             f"batch {s.batch_size}" if int(s.batch_size) != 1 else None)
+    if asked is not None:
+        raise InputError(f"the {fit.engine} engine is fitted at batch 1 alone, so {asked} is beyond it: give batch 1, or "
+                         "an engine fitted at larger batches (optimized-2024, vllm-2024, latency)",
+                         field=("batch_size", "ttft_ms", "tpot_ms", "engine"))
+
+
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
     """Per-token and total time, memory, energy, CO₂e and cost of generating ``s.tokens`` tokens."""
     check_scenario(s, profile)
     if not isinstance(fit, ServingFit):
         raise InputError("inference needs the serving fit (estimator.io.serving_data.load_serving_fit())")
+    if fit.batch_one_only:
+        check_batch_one(s, fit)
     served = served_model(s, profile)
     compute = serving_compute(s, profile, served, fit.compute_fraction)
     layout = serving_layout(s, profile, served, compute, fit)

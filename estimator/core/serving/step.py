@@ -368,6 +368,9 @@ class ServingFit:
     # (engines.toml's static_batch): every prompt of the batch is prefilled before the first token, and every step is
     # its steady one (``throughput.ttft_s``, ``throughput.p99_share``); False: in-flight batching of a request stream
     static_batch: bool = False
+    # the engine was fitted at batch 1 alone (engines.toml's batch_one_only: the eager loop's FastChat rows): any other
+    # batch, the largest batch (`batch_size` "max") and a latency bound (a search over batches) are refused
+    batch_one_only: bool = False
 
     PARAMS = ("engine_s_per_layer", "engine_s_per_sequence", "tp_s_per_allreduce", "busy_per_roofline_s")
 
