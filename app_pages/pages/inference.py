@@ -262,7 +262,7 @@ def headline(r) -> None:
     per_q = r.range["per_query"]
     # serving's energy is the devices' alone, training's (the Estimate page) has the host's share: said in the
     # labels, not only in a note (audit)
-    _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.count(r.tokens_per_query), 'token')})",
+    _metric_with_range(cols[0], f"Energy per query, {DEVICES_ONLY} ({hz.noun(hz.query_tokens(r.tokens_per_query), 'token')})",
                        r.per_query("energy_kwh"), per_q["energy_kwh"], hz.energy, meaning, help=DEVICES_ONLY_HELP,
                        stated="energy_kwh" in r.stated_ranges)
     _metric_with_range(cols[1], f"CO₂e per query, {DEVICES_ONLY}", r.per_query("co2e_kg"), per_q["co2e_kg"], hz.co2e,

@@ -112,7 +112,7 @@ def break_even_section(report) -> None:
     # under one query no token count, as the CLI (audit: "0.0384" tokens, a fraction of one token)
     cols[2].metric("… i.e. tokens", "n/a" if not tok else hz.count(tok) if q >= 1 else "within the first query",
                    border=True, help=None if not tok or q >= 1 else "training costs less than one query's "
-                                                                     f"{hz.noun(hz.count(report.result.tokens_per_query), 'token')}")
+                                                                     f"{hz.noun(hz.query_tokens(report.result.tokens_per_query), 'token')}")
     chart = break_even_chart(report)
     if chart is not None:
         charts.render_chart(chart, grows=True)  # lines and a band: its text grows on a projector (no bars)

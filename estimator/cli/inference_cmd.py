@@ -186,7 +186,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                    f"(batch {hz.count(r.batch_size)}; largest that fits: {hz.count(r.max_batch_size)})"
                    # one replica's (review 2026-11-26: 154 GB on 8 devices read as the 8's)
                    + (f", each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else "")),
-        ("query", f"{hz.count(r.prompt_tokens)} prompt + {hz.noun(hz.count(r.tokens_per_query), 'output token')}"),
+        ("query", f"{hz.query_tokens(r.prompt_tokens)} prompt + {hz.noun(hz.query_tokens(r.tokens_per_query), 'output token')}"),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
                                   f"one step of batch {hz.count(r.batch_size)}, {r.chip} part {r.bound}-bound"
                                   + (f", ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step "

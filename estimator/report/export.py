@@ -219,15 +219,18 @@ def step_rows(est: Estimate) -> list[tuple[str, float, float | None, float | Non
     return figures + whole + [(f"step_{k}", lay[k], lay[k], lay[k]) for k in STEP_LAYOUT_ROWS]
 
 
-def memory_rows(est: Estimate) -> list[tuple[str, float]]:
-    """(quantity, value) of the training memory per device, exact, where the model's shape is known: its total, the
-    device's memory, and whether it fits (1 or 0) and is a verdict of default settings nobody chose (1 or 0), as the
-    table, Markdown, LaTeX and JSON say them (researcher review 2026-11-29: the CSV alone had no memory)."""
+MEMORY_ROWS = ("memory_per_device_gb", "device_memory_gb", "memory_fits", "memory_of_defaults")
+
+
+def memory_rows(est: Estimate) -> list[tuple[str, float | None]]:
+    """(quantity, value) of the training memory per device, exact: its total, the device's memory, and whether it fits
+    (1 or 0) and is a verdict of default settings nobody chose (1 or 0), as the table, Markdown, LaTeX and JSON say
+    them (researcher review 2026-11-29: the CSV alone had no memory); empty where the model's shape is unknown, so
+    that every file has the same rows."""
     m = est.memory
     if m is None:
-        return []
-    return [("memory_per_device_gb", m.per_device.total_gb), ("device_memory_gb", m.capacity_gb),
-            ("memory_fits", float(m.fits)), ("memory_of_defaults", float(m.of_defaults))]
+        return [(k, None) for k in MEMORY_ROWS]
+    return list(zip(MEMORY_ROWS, (m.per_device.total_gb, m.capacity_gb, float(m.fits), float(m.of_defaults))))
 
 
 def step_checked_line(est: Estimate) -> str | None:
@@ -252,8 +255,8 @@ def to_csv(est: Estimate, comparison=()) -> str:
     exact (low = high, no level); a figure published as a range has its ends in the
     ``published_low``/``published_high`` columns. Where the step model timed the run, its rows follow
     (``step_rows``: tokens/s per device, MFU, HFU and the step's seconds with the step model's 80% range; the
-    layout's degrees, exact); the others' files have none; where the model's shape is known, its memory per device
-    (``memory_rows``, exact). Then, the same on every row, what the numbers were computed
+    layout's degrees, exact); the others' files have none; then its memory per device (``memory_rows``, exact; empty
+    cells where the model's shape is unknown). Then, the same on every row, what the numbers were computed
     from (``precision`` and ``provenance.CONTEXT_COLUMNS``: grid intensity, its source and place, PUE, power,
     utilisation, peak, price basis, water factors, the embodied figure per device and lifetime, the
     estimate's notes (joined by ``provenance.NOTES_SEPARATOR``), the tool and its version), so that the file
@@ -277,9 +280,9 @@ def to_csv(est: Estimate, comparison=()) -> str:
         ranged = low != high
         w.writerow([key, _raw(value), _raw(low), _raw(high), "", est.hardware_id, est.devices, "", "",
                     _raw(est.step.step_range.level if ranged else None), PREDICTION if ranged else EXACT, *same])
-    for key, value in memory_rows(est):  # where the model's shape is known
-        w.writerow([key, _raw(value), _raw(value), _raw(value), "", est.hardware_id, est.devices, "", "", "", EXACT,
-                    *same])
+    for key, value in memory_rows(est):  # empty where the model's shape is unknown
+        w.writerow([key, _raw(value), _raw(value), _raw(value), "", est.hardware_id, est.devices, "", "", "",
+                    "" if value is None else EXACT, *same])
     return buf.getvalue()
 
 

@@ -58,6 +58,16 @@ def sig(x: float, digits: int = 3) -> str:
     return f"{round(x, decimals):,.{max(decimals, 0)}f}"
 
 
+# A query's token lengths to five figures: a benchmark's mean output (MLPerf's gpt-oss-120b: 1,278.2 tokens) read
+# "1,280" at three, not the length used (serving-engineer review 2026-11-29)
+QUERY_TOKEN_DIGITS = 5
+
+
+def query_tokens(x: float) -> str:
+    """A query's prompt or output tokens as the rows say them: "5,000", "1,278", "144.84"."""
+    return count(x, QUERY_TOKEN_DIGITS)
+
+
 def count(x: float, digits: int = 3) -> str:
     """Counts for people: 6,450; 3.12 million; 6.07 trillion; then 1.2 × 10¹⁸."""
     if x is None:

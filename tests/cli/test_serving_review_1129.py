@@ -186,3 +186,13 @@ def test_training_flops_below_one_tokens_training_are_refused(capsys):
     with pytest.raises(InputError, match="fewer than one token's training"):
         inference_report(model="llama-3.1-8b", tokens=1e9, train_flops=1e10)
     assert inference_report(model="llama-3.1-8b", tokens=1e9, train_flops=1e24).training.flops == 1e24
+
+
+def test_the_query_row_says_the_lengths_used(capsys):
+    """Serving-engineer review 2026-11-29: gpt-oss-120b's MLPerf query read "1,280 output tokens" where 1,278.2 is used,
+    Mixtral's "145" for 144.84."""
+    for model, said in (("gpt-oss-120b", "5,000 prompt + 1,278 output tokens"),
+                        ("mixtral-8x7b", "300 prompt + 144.84 output tokens"),
+                        ("llama-3.1-8b", "161 prompt + 338 output tokens")):
+        out = _table(capsys, "--model", model, "--hardware", "h200-sxm", "--tokens", "1e9")
+        assert next(x for x in out.splitlines() if x.startswith("query")).split(None, 1)[1] == said
