@@ -29,7 +29,11 @@ from estimator.device.base import NOT_MEASURED, Backend, TimerBackend
 from estimator.monitor.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE
 
 BACKEND_CHOICES = ("auto", "nvml", "cpu", "none")
-NO_CPU_PROFILE = "no profile is matched to a CPU; give hardware= for a peak and a price"
+# a CPU has no bundled profile whose price is a machine's own (the server profile's is a whole 96-core server's, left
+# out): the price is asked for by itself (measuring engineer's review 2026-11-29: "give hardware= for a price", then
+# with hardware="cpu-server-2s-epyc" still no cost)
+NO_CPU_PROFILE = ("no profile is matched to a CPU; give hardware= a CPU profile for a peak (cpu-server-2s-epyc, or one "
+                  "calibrated here) and price_usd_per_device_hour= for this machine's price")
 
 
 def resolve_profile(hardware) -> HardwareProfile:

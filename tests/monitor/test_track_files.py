@@ -184,8 +184,10 @@ def test_a_profile_that_cannot_be_written_is_refused_before_the_training(tmp_pat
     after the whole training, with exit 0 and the reason only in run.failures."""
     clock = Clock()
     run = track(total_steps=50, flops_per_step=1e9, backend=FakeMeter(clock), clock=clock, profile_path=tmp_path / "p.toml")
-    with pytest.raises(InputError, match="profile_path: a calibrated profile needs a base hardware profile: no profile "
-                                         "is matched to a CPU; give hardware= for a peak and a price$") as exc:
+    with pytest.raises(InputError, match=r"profile_path: a calibrated profile needs a base hardware profile: no profile "
+                                         r"is matched to a CPU; give hardware= a CPU profile for a peak "
+                                         r"\(cpu-server-2s-epyc, or one calibrated here\) and price_usd_per_device_hour= "
+                                         r"for this machine's price$") as exc:
         run.start()
     assert exc.value.fields == ("profile_path",) and run._status == "not started"
     with pytest.raises(InputError, match="profile_path: a calibrated profile needs flops_per_step"):

@@ -352,3 +352,12 @@ def test_a_run_without_a_total_that_ended_normally_is_finished_in_its_json_too()
         run_steps(run, clock, [0.01] * 60)
         run.stop(exc)
         assert run.report_dict()["finished"] is finished
+
+
+def test_a_cpu_run_without_a_profile_is_told_to_give_its_price_not_a_profile_with_one():
+    """Measuring engineer's review 2026-11-29: a CPU run read "give hardware= a profile with a price"; the one bundled
+    CPU profile's price is a whole server's, left out, so following it still gave no cost."""
+    _, p, _ = finished_run(None)
+    assert [n for n in p.notes if n.startswith("no cost")] == [
+        "no cost: no price per device-hour (give price_usd_per_device_hour=, this machine's price)"]
+    assert finished_run(None, price_usd_per_device_hour=0.034)[1].cost_usd > 0

@@ -299,6 +299,8 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         ranges["cost_usd"] = (wall_lo * per_s, wall_hi * per_s)
     elif wall is not None:  # one note on why there is no cost: the price left out, or none given
         notes.append(f"no cost: {s.no_price_why}" if s.no_price_why else
+                     "no cost: no price per device-hour (give price_usd_per_device_hour=, this machine's price)"
+                     if s.hardware_id is None else
                      "no cost: no price per device-hour (give hardware= a profile with a price, or "
                      "price_usd_per_device_hour=)")
     return Prediction(
