@@ -293,7 +293,8 @@ def track_frame(rep: LoadedReport) -> pd.DataFrame:
 def track_chart(rep: LoadedReport) -> alt.LayerChart:
     """Predicted whole-run time (with its 80% range) against the time elapsed, by step."""
     df = track_frame(rep)
-    x = alt.X("step:Q", title="step")
+    # whole steps on the axis (measuring engineer's review 2026-11-29: ticks read 98.1, 98.2 … and "81.000000")
+    x = alt.X("step:Q", title="step", axis=alt.Axis(format=",d", tickMinStep=1))
     band = alt.Chart(df.dropna(subset=["low_s", "high_s"])).mark_area(opacity=0.25).encode(
         x=x, y=alt.Y("low_s:Q", title="seconds"), y2="high_s:Q",
         tooltip=[alt.Tooltip("step:Q", format=","), alt.Tooltip("low_s:Q", format=".4g", title="low (s)"),
@@ -310,7 +311,9 @@ def track_chart(rep: LoadedReport) -> alt.LayerChart:
         final = pd.DataFrame({"seconds": [rep.elapsed_s], "label": ["measured whole run"]})
         layers.append(alt.Chart(final).mark_rule(strokeDash=[4, 3]).encode(
             y="seconds:Q", tooltip=["label:N", alt.Tooltip("seconds:Q", format=".4g")]))
-    return alt.layer(*layers).properties(title="Predicted whole run vs elapsed", height=280)
+    # a run with nothing predicted (no total_steps) is its elapsed time alone, and titled so (review 2026-11-29)
+    title = "Predicted whole run vs elapsed" if df["wall_clock_s"].notna().any() else "Elapsed by step"
+    return alt.layer(*layers).properties(title=title, height=280)
 
 
 def _range_text(pred, key: str, fmt) -> str:
@@ -363,6 +366,16 @@ def show_track_report(rep: LoadedReport) -> None:
         f.metric(f"{pre}CO₂e", hz.co2e(p["co2e_kg"]), help=_range_text(p, "co2e_kg", hz.co2e))
     if p.get("cost_usd") is not None:
         g.metric(f"{pre}cost".capitalize(), hz.money(p["cost_usd"]), help=_range_text(p, "cost_usd", hz.money))
+    # the measured power and energy a step, as the terminal report prints them (measuring engineer's review
+    # 2026-11-29: a run without total_steps showed its steps and time alone, its "time and energy per step" note aside)
+    per = [(label, fmt(p[key]), why) for key, label, fmt, why in (
+        ("mean_power_w", "Mean power", hz.power, "measured over the run's windows: one device, before PUE"),
+        ("energy_per_step_j", "Energy per step", hz.joules, "the mean power × the steady step time: one device, "
+                                                            "before PUE"))
+        if p.get(key) is not None]
+    if per:
+        for cell, (label, value, why) in zip(style.metric_cells(len(per), "cal_track_per_step"), per):
+            cell.metric(label, value, help=why)
     if rep.history:
         render_chart(track_chart(rep))
     step_s = p.get("step_s")

@@ -307,3 +307,33 @@ def test_the_seconds_field_says_why_it_is_shorter_than_the_clis():
     assert (field.min, field.max, field.value) == (1, 10, 3)
     assert field.help == ("1 to 10 s here: a run on this page holds up the page until it ends. `python -m estimator "
                           "calibrate --seconds` takes 0.1 s to 3600 s (an hour).")
+
+
+def test_a_report_without_a_total_shows_its_power_and_energy_a_step_and_whole_steps(tmp_path):
+    """Measuring engineer's review 2026-11-29: a report of a run without total_steps showed its steps and elapsed time
+    alone (the terminal had printed its mean power), under a chart titled "Predicted whole run vs elapsed" with nothing
+    predicted, its step axis ticked 98.1, 98.2 …"""
+    import json as _json
+
+    from track_fakes import Clock, FakeMeter
+
+    from estimator.monitor.track import track
+    from estimator.report import humanize as hz
+    clock = Clock()
+    out = tmp_path / "nototal.json"
+    with track(flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=8.0), clock=clock,
+               report_path=out, print_report=False) as run:
+        for _ in range(100):
+            clock.t += 0.02
+            run.step()
+    p = _json.loads(out.read_text())["prediction"]
+    at = open_page()
+    at.file_uploader(key="cal_track_upload").set_value(("nototal.json", out.read_bytes(), "application/json"))
+    at.run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Mean power"] == hz.power(p["mean_power_w"]) and metrics["Energy per step"] == hz.joules(
+        p["energy_per_step_j"])
+    spec = _json.dumps(_json.loads(at.get("vega_lite_chart")[0].proto.spec))
+    assert "Elapsed by step" in spec and "Predicted whole run vs elapsed" not in spec
+    assert '"format": ",d"' in spec and '"tickMinStep": 1' in spec
