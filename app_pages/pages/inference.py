@@ -83,12 +83,20 @@ def _model_changed() -> None:
     model = None if model == CUSTOM else model
     st.session_state[S["bits"].url_key] = default_bits(model)
     # the query's lengths too: a catalog id that is MLPerf's benchmark name takes its dataset's, as the CLI does
-    # (code review 2026-11-27: DeepSeek-R1's page served 161 + 338 where the CLI served MLPerf's 161 + 3,890)
-    for name, value in zip(QUERY_KEYS, default_query(model), strict=True):
-        st.session_state[S[name].url_key] = value
+    # (code review 2026-11-27: DeepSeek-R1's page served 161 + 338 where the CLI served MLPerf's 161 + 3,890); a length
+    # the user typed is kept, as `--prompt-tokens` is beside another `--model` (serving-engineer review 2026-11-29: a
+    # prompt of 2,000 went back to 161 without a word when the model changed)
+    before = st.session_state.get(QUERY_MODEL_KEY, DEFAULT_MODEL)
+    before = None if before == CUSTOM else before
+    for name, old, value in zip(QUERY_KEYS, default_query(before), default_query(model), strict=True):
+        key = S[name].url_key
+        if st.session_state.get(key) in (None, old):
+            st.session_state[key] = value
 
 
 QUERY_KEYS = ("prompt_tokens", "tokens_per_query")
+# the model the query's lengths were last drawn for (``_model_changed`` keeps lengths that are not its defaults)
+QUERY_MODEL_KEY = "_inf_query_model"
 
 
 def default_query(model: str | None) -> tuple[float, float]:
@@ -106,6 +114,7 @@ def model_inputs(side, kw: dict) -> None:
     """A catalog model, or the parameters with an optional shape (else the catalog's nearest)."""
     cat = catalog()
     model = d.select(S["model"], [CUSTOM, *cat], default=DEFAULT_MODEL, where=side, on_change=_model_changed)
+    st.session_state[QUERY_MODEL_KEY] = model
     if model != CUSTOM:
         # said and dropped from the address (audit: ?inf_params=13e9 stayed in a copied link, and came back
         # when Model was switched to custom), as the Estimate page does with the inputs it ignores

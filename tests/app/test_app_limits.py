@@ -441,3 +441,15 @@ def test_the_savings_chart_holds_the_devices_fixed():
     assert round(q4["saved_pct"]) == 63 and base["wh_same_devices"] == pytest.approx(base["wh_per_query"])
     drawn = savings_chart(df.reset_index()).to_dict()["layer"][0]["encoding"]["x"]["field"]
     assert drawn == "wh_same_devices"
+
+
+def test_a_prompt_typed_is_kept_when_the_model_changes_as_the_cli_keeps_it():
+    """Serving-engineer review 2026-11-29: a prompt of 2,000 typed, then another model picked: it went back to the
+    default 161 and left the address without a word; `--prompt-tokens 2000` stays beside any `--model`. A length at the
+    old model's default still takes the new model's (MLPerf's dataset for a benchmark name)."""
+    at = run_page("inference", {"inf_model": "llama-3.1-8b"})
+    at.number_input(key="inf_prompt").set_value(2000).run()
+    at.selectbox(key="inf_model").set_value("gpt-oss-120b").run()
+    fields = {n.key: n.value for n in at.number_input}
+    prompt, output = serving_data.benchmark_lengths("gpt-oss-120b")[:2]
+    assert (fields["inf_prompt"], fields["inf_tpq"]) == (2000, output) and not at.error
