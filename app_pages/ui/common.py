@@ -126,7 +126,9 @@ def error_text(exc: EstimatorError, labels: Mapping[str, str] | None = None) -> 
     known = FIELD_LABELS if labels is None else labels
     named = [known[f] + (f" (Workload: {WORKLOAD_CHOICE[f]})" if labels is None and f in WORKLOAD_CHOICE else "")
              for f in getattr(exc, "fields", ()) if f in known]
-    return f"{exc} (set: {', '.join(named)})" if named else str(exc)
+    # "inputs:", the fields the message concerns, given or not (serving-engineer review 2026-11-29: "set: Devices" where
+    # no device count had been given read as if it had)
+    return f"{exc} (inputs: {', '.join(named)})" if named else str(exc)
 
 
 def show_error(exc: EstimatorError, where: Any = st, labels: Mapping[str, str] | None = None) -> None:

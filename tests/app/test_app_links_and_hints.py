@@ -124,18 +124,18 @@ def test_every_hint_names_a_widget_the_page_draws():
 
 def test_a_page_with_its_own_labels_never_falls_back_to_the_sidebars():
     exc = InputError("bad", field=("utilization", "tokens"))  # the Inference page has no utilisation field
-    assert c.error_text(exc, inference_page.FIELD_LABELS) == "bad (set: Tokens generated in total)"
+    assert c.error_text(exc, inference_page.FIELD_LABELS) == "bad (inputs: Tokens generated in total)"
     assert c.error_text(exc, {}) == "bad"
-    assert c.error_text(exc) == "bad (set: Utilisation (fraction of peak), Training tokens D (Workload: params))"
+    assert c.error_text(exc) == "bad (inputs: Utilisation (fraction of peak), Training tokens D (Workload: params))"
     # a workload field is drawn only for its Workload choice: the hint says which
-    assert c.error_text(InputError("bad", field=("preset", "flops"))) == "bad (set: Preset, Training FLOPs (Workload: flops))"
+    assert c.error_text(InputError("bad", field=("preset", "flops"))) == "bad (inputs: Preset, Training FLOPs (Workload: flops))"
 
 
 def test_a_memory_setting_that_cannot_work_names_its_field():
     with pytest.raises(InputError) as e:
         api.run(params=7e10, tokens=1e12, memory={"tp": 7})
     assert e.value.fields == ("tp",)
-    assert "(set: Tensor parallel)" in c.error_text(e.value)
+    assert "(inputs: Tensor parallel)" in c.error_text(e.value)
 
 
 def test_flops_from_parameters_and_tokens_are_held_to_the_flops_bound():

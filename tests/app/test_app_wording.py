@@ -59,7 +59,7 @@ def test_a_binary_file_named_as_a_codecarbon_log_shows_no_control_characters():
 
 def test_a_workload_field_in_a_hint_names_the_workload_choice_that_shows_it():
     exc = InputError("bad", field=("preset", "params"))
-    assert c.error_text(exc) == "bad (set: Preset, Parameters N (Workload: params))"
+    assert c.error_text(exc) == "bad (inputs: Preset, Parameters N (Workload: params))"
 
 
 def test_a_saved_track_report_keeps_its_step_counts_whole(tmp_path):

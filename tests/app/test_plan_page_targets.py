@@ -66,11 +66,11 @@ def test_a_device_without_links_is_planned_on_one_as_plan_does(params, target):
 
 
 def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run():
-    """Browser review: "(set: Devices, Tensor parallel, Pipeline stages)" named fields the page does not have; the
+    """Browser review: "(inputs: Devices, Tensor parallel, Pipeline stages)" named fields the page does not have; the
     table's GB/device, days, cost and CO₂e were behind nine columns of the layout's parts."""
     at = shared_page("plan", {"plan_devices": "8"})
     said = [e.value.replace("\\", "") for e in at.error]
-    assert len(said) == 1 and said[0].endswith("give more devices (set: Devices)")
+    assert len(said) == 1 and said[0].endswith("give more devices (inputs: Devices)")
     at = shared_page("plan", {})
     table = at.dataframe[0].value
     # the split first (short, pinned: browser review 2026-11-27), the run's figures next, the settings last

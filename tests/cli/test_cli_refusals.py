@@ -212,4 +212,4 @@ def test_the_diminishing_tab_names_its_own_inputs_past_the_bound():
     from apptest_pages import shared_page
     at = shared_page("limits", {"lim": "Diminishing returns", "dr_k": "0.027", "lim_hw": "v100-sxm2"})
     shown = " ".join(e.value.replace("\\", "") for e in at.error)
-    assert shown.endswith("(set: Base compute to multiply (FLOPs), Target error (%), Exponent k)")
+    assert shown.endswith("(inputs: Base compute to multiply (FLOPs), Target error (%), Exponent k)")

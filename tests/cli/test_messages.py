@@ -131,7 +131,7 @@ def test_app_hint_names_the_widget():
     pytest.importorskip("streamlit")
     from app_pages.ui.common import error_text
     text = error_text(InputError("no price", field=("price_usd_per_device_hour",)))
-    assert text == "no price (set: Price (USD per device-hour))"
+    assert text == "no price (inputs: Price (USD per device-hour))"
     assert not FLAG.search(text)
 
 
