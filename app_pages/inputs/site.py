@@ -49,6 +49,8 @@ def mend_country_link(data: Any, labels: dict[str, str]) -> None:
         st.rerun()
 
 
+# the URL key of the grid's source (the Estimate and Plan pages share it, and the grid's other keys)
+GRID_BY_KEY = "grid_by"
 # The command line's name for the country, in a link: the picker's URL key is "region" (``inputs.COUNTRY``).
 CLI_COUNTRY_KEY = "country"
 
@@ -72,11 +74,11 @@ def infer_grid_source_from_link() -> None:
     intensity first, its country beside it being the site's (``--carbon-intensity 380 --country DEU``); one with the
     CLI's ?country=… is read as the CLI reads it first (``mend_cli_grid_keys``)."""
     mend_cli_grid_keys()
-    if "grid_by" in st.session_state or "grid_by" in st.query_params:
+    if GRID_BY_KEY in st.session_state or GRID_BY_KEY in st.query_params:
         return
     for key, source in (("grid", "g/kWh"), ("region", "country"), ("cloud", "cloud")):
         if key in st.query_params:
-            st.session_state["grid_by"] = source
+            st.session_state[GRID_BY_KEY] = source
             break
 
 
@@ -95,7 +97,7 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
     region = cloud = None
     kwargs: dict[str, Any] = {}
     infer_grid_source_from_link()
-    grid_by = c.url_radio("Grid carbon intensity from", "grid_by", GRID_BY, default="default", where=side)
+    grid_by = c.url_radio("Grid carbon intensity from", GRID_BY_KEY, GRID_BY, default="default", where=side)
     unset = _until_chosen(shown)
     country = None
     if grid_by == "country":

@@ -8,6 +8,8 @@ import streamlit as st
 
 from app_pages.inputs import declared as d
 from app_pages.inputs import links
+from app_pages.inputs.placeholders import PresetInputs
+from app_pages.inputs.site import GRID_BY_KEY, country_labels, draw_grid
 from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
@@ -41,8 +43,10 @@ DEFAULT_BUDGET_USD = 30e6
 
 
 # The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``): their
-# declared labels (the layout's parts and the site are the CLI's alone, so a refusal never names a field not here).
-PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
+# declared labels, the site's widgets among them (the layout's parts are the CLI's alone, so a refusal never names a
+# field not here).
+PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label,
+               **{i.name: i.label for i in (I.COUNTRY, I.REGION, I.CLOUD, I.GRID, I.PUE, I.POWER)}}
 
 
 def not_offered(profile) -> str | None:
@@ -97,6 +101,30 @@ def table_formats(report: plan_service.PlanReport) -> dict:
     return {**FORMATS, "GB/device": lambda x: hz.plan_memory_cell(x, report.capacity_gb)}
 
 
+def site_inputs(profile) -> tuple[dict, dict]:
+    """The site every layout's energy, CO₂e and cost are at, as `plan --country/--region/--cloud/--carbon-intensity/
+    --pue/--power-w` take it (researcher review 2026-11-29: the page held every plan to the world-average grid, a
+    German run's CO₂e another than the Estimate page's for it): the Estimate page's grid widgets and URL keys, so a
+    grid chosen there is this page's too. (``plan``'s keywords, the link's parameters.)"""
+    box = st.expander("Grid, PUE and power", icon=":material/bolt:")
+    grid = draw_grid(box, PresetInputs())
+    pue = d.number(I.PUE, fmt="%.2f", step=0.01, placeholder=f"{profile.pue:.2f} (the profile's)", where=box)
+    power = d.number(I.POWER, fmt="%.4g", step=1.0, where=box,
+                     placeholder=f"{gfmt(profile.power.average_w, 3)} (the profile's)" if profile.power.average_w else
+                     "the profile's")
+    site = {"country": grid.country, "region": grid.region, "cloud": grid.cloud, **grid.kwargs, "pue": pue,
+            "power_w": power}
+    site = {k: v for k, v in site.items() if v is not None}
+    keys = {"country": I.COUNTRY.url_key, "region": I.REGION.url_key, "cloud": I.CLOUD.url_key,
+            "carbon_intensity_g_per_kwh": I.GRID.url_key, "pue": I.PUE.url_key, "power_w": I.POWER.url_key}
+    link = {keys[k]: v for k, v in site.items()}
+    if grid.grid_by != "default":
+        link[GRID_BY_KEY] = grid.grid_by
+    if grid.country is not None:  # the picker's label, as the Estimate page's link writes it
+        link[I.COUNTRY.url_key] = country_labels(c.carbon_data())[grid.country]
+    return site, link
+
+
 def render() -> None:
     st.title("Plan a training run", anchor=False)
     st.markdown("The parallel layouts that fit each device's memory, ranked by the step model's time "
@@ -146,6 +174,7 @@ def render() -> None:
     seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)
     batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
                      placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)
+    site, site_link = site_inputs(profile)
     c.show_url_warnings()  # after the URL-bound widgets (a bad value is found while its widget is drawn)
     if by == "Budget" and price is None and default_profiles().get(hardware).price.usd_per_device_hour is None:
         # asked for, not refused in red before anything was typed (browser review 2026-11-26)
@@ -156,7 +185,7 @@ def render() -> None:
         report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
                                    precision=precision,
                                    global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget,
-                                   price_usd_per_device_hour=price)
+                                   price_usd_per_device_hour=price, **site)
     except EstimatorError as exc:
         # the page's own fields (browser review 2026-11-26: it named Tensor parallel and Pipeline stages, not here)
         c.show_error(exc, labels=PAGE_LABELS)
@@ -245,7 +274,8 @@ def render() -> None:
                             # would follow the default); an empty global batch stays empty: it asks for the default
                             # and the 16M batch beside it, which a number given would not
                             PLAN["seq_len"].url_key: seq_len or report.seq_len,
-                            PLAN["global_batch_tokens"].url_key: batch, PLAN["precision"].url_key: precision})
+                            PLAN["global_batch_tokens"].url_key: batch, PLAN["precision"].url_key: precision,
+                            **site_link})
     st.markdown("**Link to this plan** (it holds every input, those at today's defaults too, which the address bar "
                 "leaves out; a global batch you did not give stays unset, so that the plan also tries 16M tokens a step)")
     st.code(link, language=None, wrap_lines=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 pytest.importorskip("streamlit")
-from apptest_pages import shared_page  # noqa: E402
+from apptest_pages import run_page, shared_page  # noqa: E402
 
 from estimator.core.base.units import S_PER_DAY  # noqa: E402
 from estimator.services.training import plan as plan_service  # noqa: E402
@@ -312,3 +312,27 @@ def test_a_tight_layout_is_marked_on_the_page_and_in_the_csv_as_plan_marks_it(cl
     got = list(csv.DictReader(io.StringIO(out.out)))
     assert [r["memory_tight"] == "True" for r in got] == [x.endswith("*") for x in cells]
     assert {r["device_memory_gb"] for r in got} == {"85.52"}
+
+
+def test_the_plans_site_is_the_grid_pue_and_power_given_as_the_cli_takes_them(cli):
+    """Researcher review 2026-11-29: the Plan page had no grid, PUE or power, so every plan's CO₂e was at the world
+    average, a German run's other than the Estimate page's and the CLI's `plan --country DEU`; the page now takes the
+    Estimate page's grid widgets (their URL keys too) and the PUE and power, and its link keeps them."""
+    import json
+
+    from estimator.report import humanize as hz
+    base = {"plan_model": "llama-3.1-8b", "plan_tokens": "1e12", "plan_hw": "h100-sxm", "plan_devices": "64"}
+    at = run_page("plan", {**base, "grid_by": "country", "region": "Germany (DEU)", "pue": "1.2", "power_w": "600"})
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
+              "--country", "DEU", "--pue", "1.2", "--power-w", "600", "--format", "json")
+    best = json.loads(out.out)["layouts"][0]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["CO₂e"] == hz.co2e_short(best["co2e_kg"])
+    link = next(x.value for x in at.code if "plan_model=" in x.value)
+    assert "grid_by=country" in link and "region=Germany" in link and "pue=1.2" in link and "power_w=600" in link
+    # none given: the world average and the profile's PUE and power, as before
+    plain = run_page("plan", base)
+    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
+              "--format", "json")
+    assert {m.label: m.value for m in plain.metric}["CO₂e"] == hz.co2e_short(json.loads(out.out)["layouts"][0]["co2e_kg"])
