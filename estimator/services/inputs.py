@@ -622,9 +622,11 @@ SERVING = table(
                       "results ran at against the same systems uncapped"),
     PUE.but(url_key="inf_pue", widget_help="Multiplies the devices' energy (the J per output token shown is before PUE)"),
     GRID.but(url_key="inf_grid"),
-    cli_only(COUNTRY),
+    # the grid's place by country or cloud region, as `inference --country/--cloud` (serving-engineer review
+    # 2026-11-29: the page had the intensity as a number alone, a French grid beyond it)
+    COUNTRY.but(url_key="inf_country"),
     cli_only(REGION),
-    CLOUD.but(label=None, url_key=None, widget=None),
+    CLOUD.but(url_key="inf_cloud"),
     PRICE.but(url_key="inf_price"),
     ELECTRICITY.but(label=None, url_key=None, widget=None, widget_help=None),
 )

@@ -453,3 +453,21 @@ def test_a_prompt_typed_is_kept_when_the_model_changes_as_the_cli_keeps_it():
     fields = {n.key: n.value for n in at.number_input}
     prompt, output = serving_data.benchmark_lengths("gpt-oss-120b")[:2]
     assert (fields["inf_prompt"], fields["inf_tpq"]) == (2000, output) and not at.error
+
+
+def test_the_inference_pages_grid_takes_a_country_or_a_cloud_region_as_the_cli_does():
+    """Serving-engineer review 2026-11-29: the page took the grid as a number alone; `inference --country FRA` or
+    `--cloud gcp:europe-west1` had no equal there. A link's code is mended to the picker's label."""
+    cli = serving.inference_report(model="llama-3.1-8b", tokens=1e9, country="FRA").result
+    source = cli.estimate.assumption("carbon_intensity_g_per_kwh").source
+    for given in ("FRA", "France (FRA)", "france"):
+        at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_country": given})
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert at.selectbox(key="inf_country").value == "France (FRA)"
+        shown = " ".join(str(x.value) for x in (*at.markdown, *at.caption, *at.info))
+        assert md_escape(source)[:40] in shown or source[:40] in shown.replace("\\", "")
+    at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_cloud": "gcp:europe-west1"})
+    assert not at.exception and not at.error and at.selectbox(key="inf_cloud").value == "gcp:europe-west1"
+    cloud = serving.inference_report(model="llama-3.1-8b", tokens=1e9, cloud="gcp:europe-west1").result
+    shown = " ".join(str(x.value) for x in (*at.markdown, *at.caption, *at.info)).replace("\\", "")
+    assert cloud.estimate.assumption("carbon_intensity_g_per_kwh").source[:30] in shown

@@ -74,7 +74,7 @@ def test_the_inference_pages_url_keys_are_declared():
     assert set(I.url_keys(I.SERVING)) == {
         "inf_model", "inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvheads", "inf_headdim", "inf_tokens", "inf_prompt",
         "inf_tpq", "inf_batch", "inf_devices", "inf_tp", "inf_ep", "inf_ttft", "inf_tpot", "inf_beams", "inf_draft", "inf_accept", "inf_engine", "inf_plimit", "inf_bits", "inf_kvbits", "inf_sparsity", "inf_dense",
-        "inf_student", "inf_train", "inf_hw", "inf_power", "inf_pue", "inf_grid", "inf_price"}
+        "inf_student", "inf_train", "inf_hw", "inf_power", "inf_pue", "inf_grid", "inf_country", "inf_cloud", "inf_price"}
 
 
 def test_the_labels_an_error_names_are_the_declared_ones():
