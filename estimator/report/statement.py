@@ -40,7 +40,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
-from estimator.core.training.plan import EXPERT_NOTE_SHARE, NO_LAYOUT_FITS
+from estimator.core.training.plan import EXPERT_NOTE_SHARE
 from estimator.core.training.words import HIGHEST_PUBLISHED_MFU, unfitted_precision_note
 from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
@@ -53,7 +53,6 @@ from estimator.report.statement_parts import (
     GRID_KEY,
     POWER_FIT,
     TOOL_KEY,
-    UNRECORDED_SPLIT,
     ZERO_KEY,
     alone_words,
     cited_keys,
@@ -68,6 +67,7 @@ from estimator.report.statement_parts import (
     memory_sentence,
     meter_words,
     named_keys,
+    no_layout_fits,
     referenced,
     same_measurement,
     setting_words,
@@ -397,7 +397,7 @@ def unfit_sentence(est: Estimate) -> str:
     """Right after the time, where the run as set does not fit the devices' memory (researcher review 2026-11-27: a
     layout of 5,118 GB a device read "would take 7.48 hours", its misfit said last, if at all); "" else."""
     m = est.memory
-    if m is None or m.fits or any(UNRECORDED_SPLIT.match(n) for n in est.notes):
+    if m is None or m.fits:
         return ""
     figures = (f"{latex_escape(memory_gb(m.per_device.total_gb))}~GB a device against "
                f"{latex_escape(capacity_gb_text(m.capacity_gb)).replace(' GB', '~GB').replace(' GiB', '~GiB')}")
@@ -409,14 +409,10 @@ def unfit_sentence(est: Estimate) -> str:
                   f"{latex_escape(how.describe())}" if need is not None else "")
         return (f" No layout the tool plans fits the devices' memory (with {latex_escape(m.strategy.describe())}: "
                 f"{figures}{fewest}): this is the time of a run that cannot be made on them.")
+    if m.of_defaults:  # settings nobody chose: not "as set" (diff review 2026-11-29); memory_sentence says whose
+        return ""
     return (f" As set, the run does not fit the devices' memory ({figures}): this is the time of a run that cannot be "
             "made as set.")
-
-
-def no_layout_fits(est: Estimate) -> bool:
-    """Whether the planner found no layout of the model that fits the devices (its time then the fitted
-    utilisation's, ``services.training.step_setup``'s note): the misfit is said then too, as a layout given is."""
-    return any(NO_LAYOUT_FITS in n for n in est.notes)
 
 
 def hidden_share(est: Estimate) -> float | None:
@@ -702,7 +698,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     # a preset: its own shape, stated where its run's split is recorded (researcher review 2026-11-27: a sentence on a
     # split the run never used, saying it says nothing of the run, is no sentence for a paper)
     # the split stated where someone chose it: given, the planner's that the step model timed, or a preset's recorded
-    unrecorded = any(UNRECORDED_SPLIT.match(n) for n in est.notes)
+    unrecorded = est.memory is not None and est.memory.published_split_unrecorded
     memory = est.memory is not None and (memory_given or stepped or ((bool(title) or bool(extra_keys)) and not unrecorded))
     if memory:
         keys += [ZERO_KEY, ACT_MEM_KEY] + ([FLASH_KEY] if est.memory.strategy.attention == "flash" else [])

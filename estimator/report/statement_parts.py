@@ -23,6 +23,7 @@ from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.hardware.profile import alone_words
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, gb
+from estimator.core.training.plan import NO_LAYOUT_FITS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
@@ -371,12 +372,14 @@ def embodied_caveat(source: str, kg_text: str) -> str:
     return r"\footnote{" + f"The {kg_text}~kg per device {latex_escape(said)}." + "}"
 
 
-# api.run's note on a published run whose memory "does not fit" only as set here (estimator/services/api.py):
-# the preset does not record how the run split its model
-UNRECORDED_SPLIT = re.compile(r"memory: \S+ is a published run: it split its model across devices in a way the preset "
-                              r"does not record")
 # a shape the catalog lends a model of unknown shape (estimator/services/model_shape.py)
 _ASSUMED_SHAPE = re.compile(r"with the (?:shape|width) of (?P<id>\S+) .*?: assumed, (?P<why>the catalog's [^;]+)")
+
+
+def no_layout_fits(est: Estimate) -> bool:
+    """Whether the planner found no layout of the model that fits the devices (its time then the fitted
+    utilisation's, ``services.training.step_setup``'s note): the misfit is said then too, as a layout given is."""
+    return any(NO_LAYOUT_FITS in n for n in est.notes)
 
 
 def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = False) -> str:
@@ -397,10 +400,11 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
             "the CUDA context, communication buffers and fragmentation, may not fit)"))
     elif m.fits:
         fit = f", which {would}fit" + ("s" if measured else "")
-    elif any(UNRECORDED_SPLIT.match(n) for n in est.notes):
+    elif m.published_split_unrecorded:
         fit = (f" under the memory settings assumed here ({strategy}); the published run split its model across "
                "devices in a way the tool does not record (tensor, pipeline or sharded data parallelism), so this says "
                "nothing of whether the run's own setup fitted" + (f"; {fewest}" if fewest else ""))
+
     elif fewest:
         fit = f", which {'does' if measured else 'would'} not fit with {strategy}; {fewest}"
     else:

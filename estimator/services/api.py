@@ -454,19 +454,25 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         # on the run's own hardware and devices, with no sharding or parallelism chosen (a sequence
         # length or micro-batch given leaves the run's plan as unknown as before; review)
         planned = any((memory or {}).get(k) is not None for k in PLAN_INPUTS)
-        if preset is not None and preset.published and not tm.fits and not planned and own and own > 1 \
-                and scenario.devices == own and hardware == preset.hardware:
+        unrecorded = (preset is not None and preset.published and not planned and bool(own) and own > 1
+                      and scenario.devices == own and hardware == preset.hardware)
+        defaults = not planned and setup.run is None and scenario.devices > 1
+        # the memory's verdict, fits or not, is of settings nobody chose: said as data (diff review 2026-11-29: set
+        # only where it did not fit, the field read false on a run of the same defaults that fitted)
+        tm = replace(tm, of_defaults=unrecorded or defaults, published_split_unrecorded=unrecorded)
+        est = replace(est, memory=tm)
+        if unrecorded and not tm.fits:
             # a published run that happened "does not fit" only as set here (newcomer audit: every large
             # preset's first screen said so): the preset records no parallelism, and says so
-            est = replace(est, memory=replace(tm, of_defaults=True), notes=est.notes + (
+            est = replace(est, notes=est.notes + (
                 f"memory: {preset.id} is a published run: it split its model across devices in a way the preset does "
                 f"not record (tensor, pipeline or sharded data parallelism), so \"does not fit\" is of the memory "
                 "settings shown, not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
-        elif not tm.fits and not planned and setup.run is None and scenario.devices > 1:
+        elif defaults and not tm.fits:
             # no layout given nor planned (a known run's time, a utilisation given, a size without a shape): the
             # verdict is of the defaults shown (researcher review 2026-11-29: a known run on 1,024 H100s read "does
             # not fit" at no ZeRO sharding, settings the user never chose)
-            est = replace(est, memory=replace(tm, of_defaults=True), notes=est.notes + (
+            est = replace(est, notes=est.notes + (
                 "memory: no layout given, so \"does not fit\" is of the default settings shown (no sharding or "
                 "parallelism), not of the run; choose ZeRO, tensor and pipeline parallelism to check a plan",))
     changed = changed_from_preset(preset, hardware, scenario) if preset else frozenset()

@@ -23,7 +23,7 @@ from estimator.report import humanize as hz
 from estimator.report.export import memory_line
 from estimator.report.latex_text import latex_escape
 from estimator.report.statement import statement
-from estimator.report.statement_parts import METERS, UNRECORDED_SPLIT
+from estimator.report.statement_parts import METERS
 from estimator.services import api
 
 _statement, _calibrated = statement_of, calibrated
@@ -115,7 +115,7 @@ def test_a_published_runs_memory_is_of_the_settings_assumed_not_of_the_run(prese
     the run's own setup fitted" is no sentence for a paper)."""
     r, st = _statement(preset_id=preset)
     assert not r.estimate.memory.fits
-    assert any(UNRECORDED_SPLIT.match(n) for n in r.estimate.notes)  # api.run's note on the table, matched here
+    assert r.estimate.memory.published_split_unrecorded  # api.run's note on the table, said as data
     assert "The scenario follows the published run" in st.tex
     assert "Training would need" not in st.tex and "does not fit" not in st.tex and "of device memory" not in st.tex
 
@@ -136,7 +136,7 @@ def test_a_scenario_that_is_not_the_run_keeps_its_verdict():
     """On devices other than the run's, or Lambda's one V100, the settings are the scenario's: it does not fit."""
     for run in (dict(preset_id="gpt3-175b", devices=8), dict(preset_id="lambda-gpt3-v100")):
         r, st = _statement(**run)
-        assert not any(UNRECORDED_SPLIT.match(n) for n in r.estimate.notes), run
+        assert not r.estimate.memory.published_split_unrecorded, run
         assert "which would not fit with no ZeRO sharding, no activation recomputation; the fewest devices" in st.tex
 
 
@@ -313,3 +313,20 @@ for _run in RESEARCHER_RUNS:
 @pytest.mark.parametrize("run", RESEARCHER_RUNS, ids=str)
 def test_the_researcher_audits_statements_compile_without_warnings(compiled_statements, run):
     assert compiled_statements[f"researcher audit's statement {run}"] == []
+
+
+def test_settings_nobody_chose_are_not_called_as_set_and_the_field_says_so_fits_or_not():
+    """Diff review 2026-11-29: `--preset llama-65b --devices 512` read of_defaults true, the table "not the run's own",
+    and the statement "As set, the run does not fit … cannot be made as set"; and of_defaults was false wherever the
+    same defaults fitted."""
+    r, st = _statement(preset_id="llama-65b", devices=512)
+    m = r.estimate.memory
+    assert m.of_defaults and not m.fits and not m.published_split_unrecorded
+    assert "As set" not in st.tex and "cannot be made as set" not in st.tex
+    assert "which would not fit with no ZeRO sharding, no activation recomputation; the fewest devices" in st.tex
+    # the same defaults where they fit: still of the defaults
+    fits = api.run(params=1e9, tokens=1e11, hardware="h100-sxm", devices=8, hours=100).estimate.memory
+    assert fits.fits and fits.of_defaults
+    # a layout given: the verdict is the layout's own
+    given = api.run(params=1e9, tokens=1e11, hardware="h100-sxm", devices=8, hours=100, memory={"zero": 1})
+    assert given.estimate.memory.fits and not given.estimate.memory.of_defaults

@@ -685,9 +685,11 @@ class TrainingMemory:
     best_strategy: Strategy | None
     best_devices: int | None
     how: str                     # where the shape came from
-    # the settings are defaults nobody chose (no layout given nor planned, or a published run whose layout the preset
-    # does not record): a "does not fit" is of those settings, not of the run (services/api.py sets it)
+    # the settings are defaults nobody chose (no layout given nor planned on several devices, or a published run whose
+    # layout the preset does not record): a verdict, "does not fit" above all, is of those settings, not of the run
+    # (services/api.py sets both)
     of_defaults: bool = False
+    published_split_unrecorded: bool = False  # of those, a published run's: it split its model in a way not recorded
 
     @property
     def fits(self) -> bool:
@@ -735,7 +737,8 @@ class TrainingMemory:
         return {
             "per_device_gb": self.per_device.to_dict(), "device_memory_gb": self.capacity_gb, "fits": self.fits,
             "tight": self.tight,
-            # the verdict is of default settings nobody chose (no layout given), not of the run
+            # the verdict is of default settings nobody chose (no layout given on several devices, or a published
+            # run's split not recorded), not of the run
             "of_defaults": self.of_defaults,
             "devices": self.devices, "data_parallel": self.data_parallel, "strategy": self.strategy.to_dict(),
             "min_devices": self.min_devices,
