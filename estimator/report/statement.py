@@ -770,7 +770,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     # a time that implies more of the peak than any published layout reached, said where it is stated (researcher
     # review 2026-11-29: 96.8% of the bf16 peak went into "took 75.0 days" without a word)
     implied = ("" if share is None else
-               f" The time and FLOPs given imply {latex_escape(f'{share:.1%}')} of the {latex_escape(est.precision)} peak, "
+               f" The time and FLOPs given imply {latex_escape(f'{share:.1%}')} of the {latex_escape(est.precision)} peak in "
+               "model FLOPs, "
                f"above the highest model-FLOPs utilisation of any published layout "
                f"({latex_escape(f'{HIGHEST_PUBLISHED_MFU:.1%}')}): check them.")
     if measured:

@@ -25,10 +25,12 @@ def test_a_time_implying_more_of_the_peak_is_said_in_the_notes_and_the_statement
     fast = estimate(**RUN, hours=1800)
     assert fast.implied_peak_share == pytest.approx(0.968, abs=0.001)
     (note,) = [n for n in fast.notes if n.startswith("the time given implies")]
-    assert note == ("the time given implies 96.8% of the bf16 peak, above the highest model-FLOPs utilisation of any "
+    assert note == ("the time given implies 96.8% of the bf16 peak in model FLOPs, above the highest model-FLOPs "
+                    "utilisation of any "
                     "published layout here (65.3%, MegaScale's GPT-175B steps): check the hours, the devices and the FLOPs")
     tex = statement(fast, {}, version="test").tex
-    assert ("The time and FLOPs given imply 96.8\\% of the bf16 peak, above the highest model-FLOPs utilisation of any "
+    assert ("The time and FLOPs given imply 96.8\\% of the bf16 peak in model FLOPs, above the highest model-FLOPs "
+            "utilisation of any "
             "published layout (65.3\\%): check them.") in tex
     slow = estimate(**RUN, hours=5000)  # 34.8% of the peak: nothing said
     assert slow.implied_peak_share is None and not any("implies" in n for n in slow.notes)
@@ -39,3 +41,11 @@ def test_no_known_runs_preset_implies_more_than_any_published_layout():
     from estimator.io.datafiles import load_presets
     for preset in load_presets().values():
         assert api.run(preset_id=preset.id).estimate.implied_peak_share is None, preset.id
+
+
+def test_with_full_recomputation_the_share_is_of_the_model_flops():
+    """Diff review 2026-11-29: with full recomputation the executed 8·N·D's 73.3% of the peak was held to the published
+    layouts' 65.3% of 6·N·D, and flagged; the model FLOPs' share, 55.0%, is below it."""
+    recomputed = estimate(**RUN, hours=3168, recompute=True)
+    assert recomputed.implied_peak_share is None and not any("implies" in n for n in recomputed.notes)
+    assert estimate(**RUN, hours=2400, recompute=True).implied_peak_share == pytest.approx(0.726, abs=0.001)

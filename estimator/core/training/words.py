@@ -72,13 +72,14 @@ def _grid_water(a: Assumption, s: Scenario) -> Assumption:
 
 def notes_and_caveats(s: Scenario, profile: HardwareProfile, w: Workload, t: TimeBasis, *,
                       achieved: float | None, has_cost: bool, carbon_intensity_g_per_kwh: float,
-                      footprint_notes) -> tuple[list[str], list[FitCaveat]]:
+                      footprint_notes, model_achieved: float | None = None) -> tuple[list[str], list[FitCaveat]]:
     """The estimate's notes, in order: on the known run's time and the inputs that change nothing; on
     the utilisation and where the fit does not vouch for the run (with those caveats as facts); on the
     power, the device count, the price and the grid; then the embodied carbon's and the water's
     (``footprint_notes``). ``achieved``: the FLOP/s per device, where the FLOPs are known; ``has_cost``:
-    whether the estimate has a cost."""
-    notes = _input_notes(s, profile, w, achieved)
+    whether the estimate has a cost; ``model_achieved``: the model FLOPs' rate (6·N·D with recomputation), as a
+    published layout's MFU counts it."""
+    notes = _input_notes(s, profile, w, achieved, achieved if model_achieved is None else model_achieved)
     fit_notes, caveats = _utilization_notes(s, profile, w, t)
     notes += fit_notes
     notes += _site_notes(s, profile, w, has_cost, carbon_intensity_g_per_kwh)
@@ -104,12 +105,13 @@ def above_published_mfu(achieved: float | None, peak: float | None) -> float | N
 
 def above_published_words(share: float, precision: str) -> str:
     """The words a note and the paper statement give a share above ``HIGHEST_PUBLISHED_MFU``."""
-    return (f"the time given implies {share:.1%} of the {precision} peak, above the highest model-FLOPs utilisation "
+    return (f"the time given implies {share:.1%} of the {precision} peak in model FLOPs, above the highest model-FLOPs utilisation "
             f"of any published layout here ({HIGHEST_PUBLISHED_MFU:.1%}, MegaScale's GPT-175B steps): check the hours, "
             "the devices and the FLOPs")
 
 
-def _input_notes(s: Scenario, profile: HardwareProfile, w: Workload, achieved: float | None) -> list[str]:
+def _input_notes(s: Scenario, profile: HardwareProfile, w: Workload, achieved: float | None,
+                 model_achieved: float | None = None) -> list[str]:
     """What a known run's time achieved, and the inputs given that change nothing here (a precision, a
     utilisation or a year beside a time that needs none of them)."""
     notes = []
@@ -118,7 +120,7 @@ def _input_notes(s: Scenario, profile: HardwareProfile, w: Workload, achieved: f
         if time_given:
             notes.append(f"time taken from the known run; achieved {gfmt(achieved, 3)} FLOP/s per device = "
                          f"{achieved / w.peak_flops_per_s:.1%} of the {precision} peak")
-            if (share := above_published_mfu(achieved, w.peak_flops_per_s)) is not None:
+            if (share := above_published_mfu(model_achieved, w.peak_flops_per_s)) is not None:
                 notes.append(above_published_words(share, precision))
     elif s.precision is not None:
         notes.append(f"precision {precision} changes nothing here: the known run's time needs no peak (give its FLOPs "
