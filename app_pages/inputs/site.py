@@ -129,6 +129,24 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
     return GridChoice(grid_by, region, cloud, kwargs, country)
 
 
+def grid_place(side: Any, country_input: I.Input, cloud_input: I.Input, country_placeholder: str) -> tuple[str | None, str | None]:
+    """A page's grid place under its own URL keys (the Inference and Plan pages'), as `--country/--cloud` take it: the
+    country (ISO-3) from the Estimate page's labels ("France (FRA)"), a link's code or name mended to one, and the cloud
+    region; with an intensity given too, the number sets the CO₂e and the country the electricity's water, as the CLI
+    reads both (serving-engineer and researcher reviews 2026-11-29: a French grid was the CLI's alone there)."""
+    data = c.carbon_data()
+    labels = country_labels(data)
+    raw = st.query_params.get(country_input.url_key)
+    if raw is not None and raw not in labels.values() and (code := country_code(data, raw)) is not None:
+        st.query_params[country_input.url_key] = labels[code]  # "FRA", "fr", "France": the picker's label
+        st.rerun()
+    by_label = {v: k for k, v in labels.items()}
+    picked = d.select(country_input, list(labels.values()), where=side, any_case=True, placeholder=country_placeholder)
+    cloud = d.select(cloud_input, [f"{p}:{r}" for p, r in sorted(data.cloud)], where=side, any_case=True,
+                     placeholder="none, e.g. gcp:europe-west1")
+    return (by_label.get(picked) if picked else None), (cloud or None)
+
+
 def pick_country(side: Any, placeholder: str) -> tuple[Any, str | None]:
     """CodeCarbon's data and the country picked (ISO-3), or None: the Country box, by name or code, a link's code
     mended to the box's label first; the grid's country and a site's own intensity's country are this one box."""

@@ -15,14 +15,13 @@ import streamlit as st
 from app_pages.inputs import declared as d
 from app_pages.inputs import links
 from app_pages.inputs import sidebar as inputs
-from app_pages.inputs.site import country_labels
+from app_pages.inputs.site import grid_place
 from app_pages.pages.inference_charts import step_chart, step_frame
 from app_pages.pages.inference_sections import break_even_section, technique_section
 from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
-from estimator.core.footprint.carbon import country_code
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES
@@ -198,7 +197,8 @@ def inputs(main=None) -> dict:
     kw["pue"] = d.number(S["pue"], fmt="%.3g", placeholder="profile's", where=side)
     kw["carbon_intensity_g_per_kwh"] = d.number(S["carbon_intensity_g_per_kwh"], fmt="%.4g", where=side,
                                                 placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)")
-    kw["country"], kw["cloud"] = grid_place(side)
+    kw["country"], kw["cloud"] = grid_place(side, S["country"], S["cloud"],
+                                            "none: the number above, or the world average")
     kw["price_usd_per_device_hour"] = d.number(S["price_usd_per_device_hour"], fmt="%.4g", placeholder="profile's",
                                                where=side)
     published = catalog()[kw["model"]].train_tokens if "model" in kw else None
@@ -206,24 +206,6 @@ def inputs(main=None) -> dict:
                                   placeholder=(f"{gfmt(CHINCHILLA_TOKENS_PER_PARAM)} × N (Chinchilla)" if published is None
                                                else f"published: {hz.count(published)}"))
     return {k: v for k, v in kw.items() if v is not None}
-
-
-def grid_place(side) -> tuple[str | None, str | None]:
-    """The grid's country (ISO-3) and cloud region, as `inference --country/--cloud` take them: the Estimate page's
-    country labels ("France (FRA)"), a link's code or name mended to one; with a number above, the number sets the
-    CO₂e and the country the electricity's water, as the CLI reads both."""
-    data = c.carbon_data()
-    labels = country_labels(data)
-    raw = st.query_params.get(S["country"].url_key)
-    if raw is not None and raw not in labels.values() and (code := country_code(data, raw)) is not None:
-        st.query_params[S["country"].url_key] = labels[code]  # "FRA", "fr", "France": the picker's label
-        st.rerun()
-    by_label = {v: k for k, v in labels.items()}
-    picked = d.select(S["country"], list(labels.values()), where=side, any_case=True,
-                      placeholder="none: the number above, or the world average")
-    cloud = d.select(S["cloud"], [f"{p}:{r}" for p, r in sorted(data.cloud)], where=side, any_case=True,
-                     placeholder="none, e.g. gcp:europe-west1")
-    return (by_label.get(picked) if picked else None), (cloud or None)
 
 
 DEVICES_ONLY_HELP = f"The devices' energy: {DEVICES_ONLY_MEANING}"

@@ -8,8 +8,7 @@ import streamlit as st
 
 from app_pages.inputs import declared as d
 from app_pages.inputs import links
-from app_pages.inputs.placeholders import PresetInputs
-from app_pages.inputs.site import GRID_BY_KEY, country_labels, draw_grid
+from app_pages.inputs.site import grid_place
 from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
@@ -18,6 +17,7 @@ from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
 from estimator.core.training import plan as core_plan
+from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.training.memory import DEFAULT_SEQ_LEN, TIGHT_MEMORY_SHARE
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
 from estimator.core.training.step import step_hardware
@@ -45,8 +45,7 @@ DEFAULT_BUDGET_USD = 30e6
 # The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``): their
 # declared labels, the site's widgets among them (the layout's parts are the CLI's alone, so a refusal never names a
 # field not here).
-PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label,
-               **{i.name: i.label for i in (I.COUNTRY, I.REGION, I.CLOUD, I.GRID, I.PUE, I.POWER)}}
+PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
 
 
 def not_offered(profile) -> str | None:
@@ -102,27 +101,23 @@ def table_formats(report: plan_service.PlanReport) -> dict:
 
 
 def site_inputs(profile) -> tuple[dict, dict]:
-    """The site every layout's energy, CO₂e and cost are at, as `plan --country/--region/--cloud/--carbon-intensity/
-    --pue/--power-w` take it (researcher review 2026-11-29: the page held every plan to the world-average grid, a
-    German run's CO₂e another than the Estimate page's for it): the Estimate page's grid widgets and URL keys, so a
-    grid chosen there is this page's too. (``plan``'s keywords, the link's parameters.)"""
+    """The site every layout's energy, CO₂e and cost are at, as `plan --carbon-intensity/--country/--cloud/--pue/
+    --power-w` take it (researcher review 2026-11-29: the page held every plan to the world-average grid, a German
+    run's CO₂e another than the CLI's), under the page's own keys (browser review 2026-11-29: the Estimate page's had
+    carried a power typed for an H100 plan into its V100 scenario). (``plan``'s keywords, the link's parameters.)"""
     box = st.expander("Grid, PUE and power", icon=":material/bolt:")
-    grid = draw_grid(box, PresetInputs())
-    pue = d.number(I.PUE, fmt="%.2f", step=0.01, placeholder=f"{profile.pue:.2f} (the profile's)", where=box)
-    power = d.number(I.POWER, fmt="%.4g", step=1.0, where=box,
-                     placeholder=f"{gfmt(profile.power.average_w, 3)} (the profile's)" if profile.power.average_w else
-                     "the profile's")
-    site = {"country": grid.country, "region": grid.region, "cloud": grid.cloud, **grid.kwargs, "pue": pue,
-            "power_w": power}
+    site = {"carbon_intensity_g_per_kwh": d.number(
+        PLAN["carbon_intensity_g_per_kwh"], fmt="%.4g", where=box,
+        placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average), or the country's")}
+    site["country"], site["cloud"] = grid_place(box, PLAN["country"], PLAN["cloud"], "none: the world average")
+    site["pue"] = d.number(PLAN["pue"], fmt="%.2f", step=0.01, placeholder=f"{profile.pue:.2f} (the profile's)",
+                           where=box)
+    # whole watts a click, as the Estimate page's field
+    site["power_w"] = d.number(PLAN["power_w"], fmt="%.4g", step=1.0, where=box,
+                               placeholder=(f"{gfmt(profile.power.average_w, 3)} (the profile's)"
+                                            if profile.power.average_w else "the profile's"))
     site = {k: v for k, v in site.items() if v is not None}
-    keys = {"country": I.COUNTRY.url_key, "region": I.REGION.url_key, "cloud": I.CLOUD.url_key,
-            "carbon_intensity_g_per_kwh": I.GRID.url_key, "pue": I.PUE.url_key, "power_w": I.POWER.url_key}
-    link = {keys[k]: v for k, v in site.items()}
-    if grid.grid_by != "default":
-        link[GRID_BY_KEY] = grid.grid_by
-    if grid.country is not None:  # the picker's label, as the Estimate page's link writes it
-        link[I.COUNTRY.url_key] = country_labels(c.carbon_data())[grid.country]
-    return site, link
+    return site, {PLAN[k].url_key: v for k, v in site.items()}
 
 
 def render() -> None:

@@ -437,6 +437,10 @@ PLAN_BY = Input(name="plan_by", label="Size the run by", choices=("Devices", "De
 # The Plan page draws the model, hardware, tokens, devices (or deadline or budget), precision, sequence and global batch, under
 # their own URL keys (plan_*: a link to the Plan page does not set the Estimate page's fields); the layout's parts
 # and the site are the CLI's alone (the page plans the layout and uses the profile's site defaults).
+# the site inputs the Plan page draws (with its own URL keys), as `plan --power-w/--pue/--carbon-intensity/--country/
+# --cloud` take them; the others (a state, the prices) are the CLI's, the page's price its own (PLAN_PRICE)
+PLAN_SITE_KEYS = {"power_w": "plan_power", "pue": "plan_pue", "carbon_intensity_g_per_kwh": "plan_grid",
+                  "country": "plan_country", "cloud": "plan_cloud"}
 PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b", url_key="plan_model",
                        widget_help="An open model from the catalog (its published config)"),
              *(cli_only(i) for i in (PARAMS.but(help="parameters (with the catalog's nearest shape, or with the "
@@ -463,7 +467,10 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
                  ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),
                  MICRO_BATCH.but(help="fix the micro-batch (default: the planner tries 1, 2, 4 and 8)"),
                  ACTIVATION_RECOMPUTE.but(help="fix the recomputation (default: the least that fits)"),
-                 ATTENTION_KERNEL, EXPERT_OVERLAP, *(TRAINING[n] for n in SITE_NAMES))),
+                 ATTENTION_KERNEL, EXPERT_OVERLAP, *(TRAINING[n] for n in SITE_NAMES if n not in PLAN_SITE_KEYS))),
+             # the Plan page's site, under keys of its own (browser review 2026-11-29: the Estimate page's keys carried a
+             # power typed for an H100 plan into a V100 scenario)
+             *(TRAINING[n].but(url_key=key) for n, key in PLAN_SITE_KEYS.items()),
              HARDWARE.but(help=f"profile id, name or .toml file (default {DEFAULT_HARDWARE})", url_key="plan_hw",
                           widget_help="Profiles with a scale-up domain (the planner's tensor parallelism needs one)"))
 

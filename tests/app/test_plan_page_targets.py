@@ -116,7 +116,8 @@ def test_the_plan_pages_fields_are_the_declared_inputs_and_a_link_sets_them():
     batch from `plan`'s declarations (labels and URL keys), and a link with them plans what `plan` plans."""
     from estimator.services import inputs as I
     assert set(I.url_keys(I.PLAN)) == {"plan_model", "plan_hw", "plan_tokens", "plan_devices", "plan_deadline",
-                                       "plan_budget", "plan_precision", "plan_seq", "plan_batch"}
+                                       "plan_budget", "plan_precision", "plan_seq", "plan_batch", "plan_grid",
+                                       "plan_country", "plan_cloud", "plan_pue", "plan_power"}
     link = {"plan_model": "llama-3.1-8b", "plan_hw": "a100-sxm-80gb", "plan_tokens": "1e12", "plan_devices": "64",
             "plan_seq": "8192", "plan_batch": "2e6"}
     at = shared_page("plan", link)
@@ -316,13 +317,13 @@ def test_a_tight_layout_is_marked_on_the_page_and_in_the_csv_as_plan_marks_it(cl
 
 def test_the_plans_site_is_the_grid_pue_and_power_given_as_the_cli_takes_them(cli):
     """Researcher review 2026-11-29: the Plan page had no grid, PUE or power, so every plan's CO₂e was at the world
-    average, a German run's other than the Estimate page's and the CLI's `plan --country DEU`; the page now takes the
-    Estimate page's grid widgets (their URL keys too) and the PUE and power, and its link keeps them."""
+    average, a German run's other than the CLI's `plan --country DEU`; the page now takes a country, a cloud region, an
+    intensity, the PUE and the power under keys of its own, and its link keeps them."""
     import json
 
     from estimator.report import humanize as hz
     base = {"plan_model": "llama-3.1-8b", "plan_tokens": "1e12", "plan_hw": "h100-sxm", "plan_devices": "64"}
-    at = run_page("plan", {**base, "grid_by": "country", "region": "Germany (DEU)", "pue": "1.2", "power_w": "600"})
+    at = run_page("plan", {**base, "plan_country": "DEU", "plan_pue": "1.2", "plan_power": "600"})
     assert not at.exception and not at.error, [e.value for e in at.error]
     out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
               "--country", "DEU", "--pue", "1.2", "--power-w", "600", "--format", "json")
@@ -330,7 +331,16 @@ def test_the_plans_site_is_the_grid_pue_and_power_given_as_the_cli_takes_them(cl
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["CO₂e"] == hz.co2e_short(best["co2e_kg"])
     link = next(x.value for x in at.code if "plan_model=" in x.value)
-    assert "grid_by=country" in link and "region=Germany" in link and "pue=1.2" in link and "power_w=600" in link
+    assert "plan_country=DEU" in link and "plan_pue=1.2" in link and "plan_power=600" in link
+    # its own keys: a power typed for the plan is not the Estimate page's (browser review 2026-11-29: an H100 plan's
+    # 1,000 W went into the V100 scenario)
+    assert "power_w=" not in link.replace("plan_power", "") and "grid_by" not in link
+    reopened = run_page("plan", {k: v for k, v in (x.split("=", 1) for x in link.split("?", 1)[1].split("&"))})
+    assert {m.label: m.value for m in reopened.metric}["CO₂e"] == hz.co2e_short(best["co2e_kg"])
+    cloud = run_page("plan", {**base, "plan_cloud": "gcp:europe-west1"})
+    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
+              "--cloud", "gcp:europe-west1", "--format", "json")
+    assert {m.label: m.value for m in cloud.metric}["CO₂e"] == hz.co2e_short(json.loads(out.out)["layouts"][0]["co2e_kg"])
     # none given: the world average and the profile's PUE and power, as before
     plain = run_page("plan", base)
     out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
