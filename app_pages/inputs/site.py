@@ -122,10 +122,9 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
         if not cloud:
             side.caption(f"No cloud region: {unset}")
     elif grid_by == "g/kWh":
-        kwargs["carbon_intensity_g_per_kwh"] = d.number(
-            I.GRID, fmt="%.4g",
-            placeholder=shown.placeholder("carbon_intensity_g_per_kwh", DEFAULT_CARBON_INTENSITY_G_PER_KWH), where=side)
-        country = _site_country(side)
+        kwargs["carbon_intensity_g_per_kwh"] = d.number(I.GRID, fmt="%.4g", placeholder=_empty_intensity(shown),
+                                                        where=side)
+        country = _site_country(side, kwargs["carbon_intensity_g_per_kwh"] is not None)
     return GridChoice(grid_by, region, cloud, kwargs, country)
 
 
@@ -147,6 +146,21 @@ def grid_place(side: Any, country_input: I.Input, cloud_input: I.Input, country_
     return (by_label.get(picked) if picked else None), (cloud or None)
 
 
+def _empty_intensity(shown: PresetInputs) -> str:
+    """What an empty g/kWh field means: the country picked below, where one is (it sets the CO₂e then, as `--country`
+    alone does), else the preset's figure, else the world average (browser review 2026-11-29: "475 (profile)" stood
+    over a CO₂e at Germany's 381, and 475 is no profile's)."""
+    data = c.carbon_data()
+    picked = st.session_state.get(I.COUNTRY.url_key, st.query_params.get(I.COUNTRY.url_key))
+    code = {v: k for k, v in country_labels(data).items()}.get(picked) if picked else None
+    if code is not None:
+        name, intensity = data.countries[code][0], data.countries[code][1]
+        return f"{sig(intensity)} ({name}'s, below)"
+    if "carbon_intensity_g_per_kwh" in shown:
+        return shown.placeholder("carbon_intensity_g_per_kwh")
+    return f"{sig(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)"
+
+
 def pick_country(side: Any, placeholder: str) -> tuple[Any, str | None]:
     """CodeCarbon's data and the country picked (ISO-3), or None: the Country box, by name or code, a link's code
     mended to the box's label first; the grid's country and a site's own intensity's country are this one box."""
@@ -158,7 +172,7 @@ def pick_country(side: Any, placeholder: str) -> tuple[Any, str | None]:
     return data, (by_label.get(picked) if picked else None)
 
 
-def _site_country(side: Any) -> str | None:
+def _site_country(side: Any, number_given: bool = True) -> str | None:
     """Where a site with its own intensity is (optional, as the CLI's ``--carbon-intensity 380 --country DEU``): the
     number sets the CO₂e and the country the electricity's water (docs/how-to/choose-the-grid.md)."""
     data, country = pick_country(side, "optional: where the site is")
@@ -168,7 +182,8 @@ def _site_country(side: Any) -> str | None:
         name = data.countries[country][0]
         water = (f"{name}'s electricity sets the water" if ewif_fallback(country) is None
                  else f"no water figure for {name} in Li et al.'s table, so the U.S. average's")
-        side.caption(c.md_escape(f"The number sets the CO₂e; {water}."))
+        sets = "The number sets the CO₂e" if number_given else f"With no number, {name}'s grid sets the CO₂e"
+        side.caption(c.md_escape(f"{sets}; {water}."))
     return country
 
 

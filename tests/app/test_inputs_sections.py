@@ -114,3 +114,16 @@ def test_every_declared_training_input_is_drawn_by_a_widget_of_its_own_url_key()
             drawn |= {w.key for w in getattr(at, kind) if w.key}
     declared = {i.url_key for i in I.TRAINING.values() if i.widget is not None and i.url_key}
     assert declared - drawn == set()
+
+
+def test_an_empty_intensity_says_what_is_used_the_countrys_the_presets_or_the_world_average():
+    """Browser review 2026-11-29: in g/kWh mode with the number empty and Germany picked, the field read "475
+    (profile)" (no profile's: the world average) over a CO₂e at Germany's 381, and the caption said the number sets it."""
+    from apptest_pages import run_page
+    at = run_page("estimate", {"grid_by": "g/kWh", "region": "Germany (DEU)", "flops": "1e22", "hardware": "h100-sxm"})
+    assert not at.exception
+    grid = next(n for n in at.number_input if n.key == "grid")
+    assert grid.placeholder.endswith("(Germany's, below)") and grid.placeholder.startswith("38")
+    assert any("With no number, Germany's grid sets the CO₂e" in c.value for c in at.caption)
+    plain = run_page("estimate", {"grid_by": "g/kWh", "flops": "1e22", "hardware": "h100-sxm"})
+    assert next(n for n in plain.number_input if n.key == "grid").placeholder == "475 (world average)"
