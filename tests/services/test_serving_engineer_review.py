@@ -65,8 +65,10 @@ def test_the_eager_engine_answers_the_one_batch_it_was_fitted_at():
     base = dict(model="llama-3.1-8b", hardware="a100-sxm-80gb", tokens=1e6, engine="eager-2023")
     assert inference_report(**base).result.batch_size == 1
     for asked, words in (({"batch_size": 8}, "batch 8"), ({"batch_size": "max"}, "the largest batch"),
-                         ({"tpot_ms": 100}, "a latency bound")):
-        with pytest.raises(InputError, match=f"fitted at batch 1 alone, so {words} is beyond it"):
+                         ({"beams": 4}, r"4 beams \(as many sequences a step\)"),
+                         ({"tpot_ms": 100}, r"a latency bound \(a search over batches\)"),
+                         ({"tpot_ms": 100, "batch_size": 1}, r"a latency bound .*: leave the bound out to serve batch 1")):
+        with pytest.raises(InputError, match=f"fitted at batch 1 alone, so {words}"):
             inference_report(**base, **asked)
     assert main(["inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--engine", "eager-2023",
                  "--batch-size", "256"]) == 2

@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.matmul import said
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.device import (  # noqa: F401 (importable from here as before)
@@ -73,6 +74,8 @@ from estimator.core.serving.step import (
     COMPUTE_FRACTION,
     COMPUTE_FRACTION_SOURCE,
     DEFAULT_ACCEPTANCE,
+    ENGINE_ALIASES,
+    ENGINES,
     FLOPS_PER_PARAM_PER_TOKEN,
     KV_BITS,
     ServingFit,
@@ -94,15 +97,22 @@ def _arch_origin(s: InferenceScenario) -> str:
 
 
 def check_batch_one(s: InferenceScenario, fit: ServingFit) -> None:
-    """An engine fitted at batch 1 alone (``ServingFit.batch_one_only``) answers batch 1 only: a larger batch, the
-    largest batch or a latency bound (a search over batches) is refused, never extrapolated from one sequence's steps."""
-    asked = ("a latency bound" if s.ttft_ms is not None or s.tpot_ms is not None else
-             "the largest batch" if s.batch_size == MAX_BATCH_WORD else
-             f"batch {s.batch_size}" if int(s.batch_size) != 1 else None)
+    """An engine fitted at batch 1 alone (``ServingFit.batch_one_only``) answers one sequence a step only: a larger
+    batch, the largest batch, beams (sequences a step too: diff review 2026-11-29) or a latency bound (a search over
+    batches) is refused, never extrapolated from one sequence's steps."""
+    others = ", ".join(e for e in ENGINES if e not in ENGINE_ALIASES and e != fit.engine)
+    alone = f"the {fit.engine} engine is fitted at batch 1 alone"
+    if s.ttft_ms is not None or s.tpot_ms is not None:
+        # batch 1 may be given already: the bound is what to leave out (browser review 2026-11-29)
+        raise InputError(f"{alone}, so a latency bound (a search over batches) is beyond it: leave the bound out to "
+                         f"serve batch 1, or choose an engine fitted at larger batches ({others})",
+                         field=("ttft_ms", "tpot_ms", "engine"))
+    asked, field = ((("the largest batch" if s.batch_size == MAX_BATCH_WORD else f"batch {s.batch_size}"), "batch_size")
+                    if s.batch_size == MAX_BATCH_WORD or int(s.batch_size) != 1 else
+                    (f"{gfmt(s.beams)} beams (as many sequences a step)", "beams") if s.beams > 1 else (None, None))
     if asked is not None:
-        raise InputError(f"the {fit.engine} engine is fitted at batch 1 alone, so {asked} is beyond it: give batch 1, or "
-                         "an engine fitted at larger batches (optimized-2024, vllm-2024, latency)",
-                         field=("batch_size", "ttft_ms", "tpot_ms", "engine"))
+        raise InputError(f"{alone}, so {asked} is beyond it: give batch 1 and one beam, or an engine fitted at larger "
+                         f"batches ({others})", field=(field, "engine"))
 
 
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:

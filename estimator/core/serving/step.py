@@ -241,7 +241,8 @@ ENGINES = {
                       "chunked prefill), fitted to MLPerf Inference v4.0/v4.1 (2024) and published decode benchmarks",
     "vllm-2024": "an online serving engine under a stream of requests, as ML.ENERGY measured it in 2024 (vLLM 0.5, "
                  "FastChat)",
-    "eager-2023": "an eager Python decoding loop (Hugging Face generate, FastChat), as ML.ENERGY measured it in 2023",
+    "eager-2023": "an eager Python decoding loop (Hugging Face generate, FastChat), as ML.ENERGY measured it in 2023 "
+                  "(fitted at batch 1 alone: it answers batch 1 only)",
     "latency": "a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks)",
     "online": "the former name of vllm-2024 (kept as an alias)",
 }

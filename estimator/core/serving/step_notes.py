@@ -226,11 +226,6 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
     if batch > 1 and fit.engine == "latency":
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
                      "as the latency benchmarks ran them")
-    elif batch > 1 and fit.engine == "eager-2023":
-        # a static batch (engines.toml), not a scheduler's (review 2026-11-27: "continuous batching keeps it nearly
-        # full" was said of a Hugging Face generate loop)
-        notes.append(f"batch {count_text(batch)}: a static batch, {count_text(batch)} sequences started together "
-                     "and decoded until the last ends (no continuous batching); this engine was fitted at batch 1 only")
     elif batch > 1:
         # what set it, not always the engine's cap (review 2026-11-27: memory's 39 and 1,569 had read as the
         # "running-batch limit" of an engine whose cap is 2,048)
