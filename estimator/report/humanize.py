@@ -64,8 +64,9 @@ QUERY_TOKEN_DIGITS = 5
 
 
 def query_tokens(x: float) -> str:
-    """A query's prompt or output tokens as the rows say them: "5,000", "1,278", "144.84"."""
-    return count(x, QUERY_TOKEN_DIGITS)
+    """A query's prompt or output tokens as the rows say them: "5,000", "2,000,000" (a whole count whole: diff review
+    2026-11-29, "2.0000 million"), "1,278", "144.84"."""
+    return f"{int(x):,}" if float(x).is_integer() else count(x, QUERY_TOKEN_DIGITS)
 
 
 def count(x: float, digits: int = 3) -> str:

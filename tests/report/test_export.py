@@ -130,3 +130,9 @@ def test_the_table_shows_its_figures_before_what_the_ranges_mean_wrapped():
     assert next(i for i, x in enumerate(lines) if x.startswith("Training time")) < first_range_line
     block = lines[first_range_line:lines.index("", first_range_line)]
     assert " ".join(block) == range_meaning(est.level) and all(len(x) <= TEXT_WIDTH for x in block)
+
+
+def test_a_querys_token_counts_are_written_whole_or_to_five_figures():
+    """Serving-engineer review 2026-11-29 ("1,280" for MLPerf's 1,278.2) and diff review ("2.0000 million")."""
+    from estimator.report import humanize as hz
+    assert [hz.query_tokens(x) for x in (2e6, 5000, 1278.2, 144.84)] == ["2,000,000", "5,000", "1,278", "144.84"]
