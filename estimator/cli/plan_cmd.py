@@ -121,7 +121,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     lay.recompute, lay.global_batch, lay.seq_len, repr(p.step.tokens_per_s_per_device), repr(p.step.mfu),
                     repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb),
                     "" if report.capacity_gb is None else repr(report.capacity_gb),
-                    is_tight(p.memory.total_gb, report.capacity_gb or math.inf), repr(e.wall_clock_s),
+                    int(is_tight(p.memory.total_gb, report.capacity_gb or math.inf)), repr(e.wall_clock_s),
                     repr(e.device_hours), repr(e.energy_kwh), repr(e.co2e_kg),
                     "" if e.cost_usd is None else repr(e.cost_usd),
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])

@@ -230,7 +230,7 @@ def memory_rows(est: Estimate) -> list[tuple[str, float | None]]:
     m = est.memory
     if m is None:
         return [(k, None) for k in MEMORY_ROWS]
-    return list(zip(MEMORY_ROWS, (m.per_device.total_gb, m.capacity_gb, float(m.fits), float(m.of_defaults))))
+    return list(zip(MEMORY_ROWS, (m.per_device.total_gb, m.capacity_gb, int(m.fits), int(m.of_defaults))))
 
 
 def step_checked_line(est: Estimate) -> str | None:

@@ -388,7 +388,7 @@ def test_the_csv_carries_the_memory_every_other_format_states(capsys):
     rows = {r["quantity"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
     assert float(rows["memory_per_device_gb"]["value"]) == mem["per_device_gb"]["total"]
     assert float(rows["device_memory_gb"]["value"]) == mem["device_memory_gb"] == 85.52
-    assert (rows["memory_fits"]["value"], rows["memory_of_defaults"]["value"]) == ("1.0", "0.0")
+    assert (rows["memory_fits"]["value"], rows["memory_of_defaults"]["value"]) == ("1.0", "0.0")  # numbers, as the column
     assert {rows[k]["range_basis"] for k in ("memory_per_device_gb", "memory_fits")} == {"exact"}
     # FLOPs alone: no shape, the rows kept with empty cells (every file the same rows)
     assert main(["estimate", "--flops", "1e22", "--hardware", "h100-sxm", "--format", "csv"]) == 0
