@@ -414,7 +414,7 @@ COMPARE = table(*(TRAINING[n] for n in TRAINING if n not in ("heads", "kv_heads"
 SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud",
               "price_usd_per_device_hour", "electricity_usd_per_kwh")
 MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
-# The step model's own inputs beside the memory's (estimate's time from the run's plan: services/training/plan.py).
+# The step model's own inputs beside the memory's (estimate's time from the run's plan: services/training/step_setup.py).
 STEP_NAMES = ("global_batch_tokens", "active_params", "vp", "expert_overlap")
 
 # -- `plan`: the layouts of a model on a number of devices, or the fewest devices for a deadline or budget --------

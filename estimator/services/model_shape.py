@@ -41,7 +41,7 @@ PLAIN_MLP = {**{f"gpt-3-{size}": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_m
 # than this from that (a nominal count, 175B for GPT-3's 174.6B, moves the width 0.4%; a bare count that borrows a
 # GPT-3 shape, 2e8 on GPT-3 Small's, 2.35×): then the width the count leaves, as the step model takes it (review
 # 2026-11-29: the memory had kept 4h where the step model widened the MLP to the count). 10%: a design choice, as
-# FFN_PARAMS_TOLERANCE's (services/training/plan.py), not a sourced figure
+# FFN_PARAMS_TOLERANCE's (services/training/step_setup.py), not a sourced figure
 PLAIN_WIDTH_TOLERANCE = 0.10
 # Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
 # attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions

@@ -402,7 +402,7 @@ def inference_validation_document() -> dict:
     """What `validate --inference` reports: the default engine's cross-validation on MLPerf Inference as
     ``fit-serving`` computed it (``optimized_engine``), its node power and energy per token at the wall against
     MLPerf's power results (``wall_power``), the vllm-2024 serving model judged leave-one-model-out on every
-    measured serving configuration the project holds (``serving_accuracy``; cached), and its
+    measured serving configuration the project holds (``services.serving.accuracy``; cached), and its
     TPOT on published small-batch measurements the online fit never saw, and the latency engine fitted
     to them judged leave-one-benchmark-out (``independent_tpot``), the engines on later published
     times no fit saw (``later_tpot``), vllm-2024 on later vLLM 0.5 measurements of other models
