@@ -451,10 +451,17 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
     return Opened(backend, energy_on, settings, profile, hardware_how, backend.kind)
 
 
+# The makers whose accelerators no meter of this tool reads (NVML reads NVIDIA's alone), as the profiles' names begin
+NO_METER_MAKERS = ("AMD", "Intel", "Google", "AWS")
+
+
 def _nvml_reads(profile: HardwareProfile) -> bool:
-    """Whether a GPU meter of this tool (NVML) could read a device of ``profile``: a CPU (its own meter), an NVIDIA
-    GPU, or a reference point; not an AMD, Intel, Google or AWS accelerator."""
-    return profile.kind == "cpu" or profile.reference_point or profile.name.startswith("NVIDIA")
+    """Whether a meter of this tool could read a device of ``profile``: not a TPU or another accelerator, nor a GPU of
+    a maker NVML does not read (``NO_METER_MAKERS``). A GPU of any other name may be NVIDIA's: a calibrated profile
+    takes NVML's own name, "Tesla V100-SXM2-32GB" on older drivers (diff review 2026-11-29)."""
+    if profile.kind == "cpu":  # CodeCarbon's, whoever made it ("AMD EPYC (2 CPUs)", a calibrated CPU's name)
+        return True
+    return profile.kind not in ("tpu", "accelerator") and not profile.name.startswith(NO_METER_MAKERS)
 
 
 def _other_device(backend: Backend, profile: HardwareProfile | None) -> bool:

@@ -205,3 +205,15 @@ def test_auto_on_an_accelerator_no_meter_reads_keeps_its_peak_and_price_and_says
         assert f"of the {prof.default_precision} peak of {hardware}" in said[backend]
         assert f"at ${prof.price.usd_per_device_hour:g}/device-hour" in said[backend]
     assert f"no meter of this tool reads the {hardware} (NVML reads NVIDIA GPUs only)" in said["auto"]
+
+
+def test_a_gpu_profile_of_nvmls_own_name_is_still_metered():
+    """Diff review 2026-11-29: a calibrated profile takes NVML's device name ("Tesla V100-SXM2-32GB" on older drivers),
+    and a rule of "NVIDIA" names alone would have made its runs time-only on an NVIDIA GPU."""
+    from dataclasses import replace
+    v100 = default_profiles().get("v100-sxm2-32gb")
+    assert setup._nvml_reads(replace(v100, name="Tesla V100-SXM2-32GB (calibrated on host)"))
+    assert setup._nvml_reads(default_profiles().get("h100-sxm"))
+    assert not any(setup._nvml_reads(default_profiles().get(p)) for p in ("mi300x", "tpu-v5p", "gaudi3"))
+    cpu = default_profiles().get("cpu-server-2s-epyc")
+    assert setup._nvml_reads(cpu) and setup._nvml_reads(replace(cpu, name="AMD EPYC (2 CPUs) (calibrated on host)"))
