@@ -357,9 +357,11 @@ def show_track_report(rep: LoadedReport) -> None:
         d.metric("Predicted whole run", hz.duration(p["wall_clock_s"]), help=_range_text(p, "wall_clock_s", hz.duration))
     pre = "" if rep.finished else "Predicted "  # a finished run's figures are what it took
     m, e, f, g = style.metric_cells(4, "cal_track_energy")
+    estimated = bool(s.get("power_is_estimate"))  # CodeCarbon's cpu_load estimate, no meter (browser review 2026-11-29)
     if p.get("energy_measured_kwh") is not None:
-        m.metric("Energy measured", hz.energy(p["energy_measured_kwh"]),
-                 help="read from the meter over the run's windows until the report was written: one device, before PUE")
+        m.metric("Energy (estimate)" if estimated else "Energy measured", hz.energy(p["energy_measured_kwh"]),
+                 help=(f"estimated ({s.get('power_source')}), not metered" if estimated else "read from the meter")
+                 + " over the run's windows until the report was written: one device, before PUE")
     if p.get("energy_kwh") is not None:
         e.metric(f"{pre}energy".capitalize(), hz.energy(p["energy_kwh"]), help=_range_text(p, "energy_kwh", hz.energy))
     if p.get("co2e_kg") is not None:
@@ -368,8 +370,11 @@ def show_track_report(rep: LoadedReport) -> None:
         g.metric(f"{pre}cost".capitalize(), hz.money(p["cost_usd"]), help=_range_text(p, "cost_usd", hz.money))
     # the measured power and energy a step, as the terminal report prints them (measuring engineer's review
     # 2026-11-29: a run without total_steps showed its steps and time alone, its "time and energy per step" note aside)
-    per = [(label, fmt(p[key]), why) for key, label, fmt, why in (
-        ("mean_power_w", "Mean power", hz.power, "measured over the run's windows: one device, before PUE"),
+    # an estimate marked as the calibration's figures are (browser review 2026-11-29: CodeCarbon's cpu_load estimate
+    # read "measured")
+    mark, read = (" (estimate)", f"estimated ({s.get('power_source')}), not metered") if estimated else ("", "measured")
+    per = [(label, fmt(p[key]) + mark, why) for key, label, fmt, why in (
+        ("mean_power_w", "Mean power", hz.power, f"{read} over the run's windows: one device, before PUE"),
         ("energy_per_step_j", "Energy per step", hz.joules, "the mean power × the steady step time: one device, "
                                                             "before PUE"))
         if p.get(key) is not None]

@@ -337,3 +337,12 @@ def test_a_report_without_a_total_shows_its_power_and_energy_a_step_and_whole_st
     spec = _json.dumps(_json.loads(at.get("vega_lite_chart")[0].proto.spec))
     assert "Elapsed by step" in spec and "Predicted whole run vs elapsed" not in spec
     assert '"format": ",d"' in spec and '"tickMinStep": 1' in spec
+    # an estimated power is marked so (browser review 2026-11-29: CodeCarbon's cpu_load estimate read "measured")
+    doc = _json.loads(out.read_text())
+    doc["settings"].update(power_is_estimate=True, power_source="codecarbon-cpu-load-estimate")
+    at.file_uploader(key="cal_track_upload").set_value(("est.json", _json.dumps(doc).encode(), "application/json"))
+    at.run()
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Mean power"].value == hz.power(p["mean_power_w"]) + " (estimate)"
+    assert "Energy (estimate)" in metrics and "Energy measured" not in metrics
+    assert metrics["Mean power"].help.startswith("estimated (codecarbon-cpu-load-estimate), not metered")
