@@ -60,7 +60,7 @@ def test_a_split_whose_training_is_past_the_bound_keeps_the_split_and_says_why()
                                   ("estimate", "--flops", "1e21", "--power-w", "1"),
                                   ("inference", "--model", "llama-3.1-8b", "--tokens", "1e6", "--power-w", "1e8")])
 def test_a_power_a_gpu_cannot_draw_is_refused(capsys, argv):
-    refused(capsys, *argv, needle="is outside what a gpu may draw (2–20,000 W per device")
+    refused(capsys, *argv, needle="is outside what a GPU may draw (2–20,000 W per device")
     assert main(["estimate", "--flops", "1e21", "--power-w", "500"]) == 0  # a GPU's power still runs
 
 

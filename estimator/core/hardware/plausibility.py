@@ -114,8 +114,10 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
     one H100 priced 249 GWh, and 1 W a token at 27 mJ): the bounds a profile of that kind must meet."""
     low, high = limits_for(kind).power_w
     if not low <= power_w <= high:
-        article = "an" if kind[:1] in "aeiou" else "a"
-        raise InputError(f"power per device {gfmt(power_w)} W is outside what {article} {kind} may draw ({gfmt(low)}–{gfmt(high)} W per "
+        # a kind as people write it: "a GPU", "a TPU", "an accelerator" (browser review 2026-11-29: "a gpu")
+        said = kind.upper() if kind in ("gpu", "tpu", "cpu") else kind
+        article = "an" if said[:1].lower() in "aeiou" else "a"
+        raise InputError(f"power per device {gfmt(power_w)} W is outside what {article} {said} may draw ({gfmt(low)}–{gfmt(high)} W per "
                          f"device, the limits its profiles meet) for {device}", field="power_w")
 
 
