@@ -198,7 +198,7 @@ def inputs(main=None) -> dict:
     kw["carbon_intensity_g_per_kwh"] = d.number(S["carbon_intensity_g_per_kwh"], fmt="%.4g", where=side,
                                                 placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)")
     kw["country"], kw["cloud"] = grid_place(side, S["country"], S["cloud"],
-                                            "none: the number above, or the world average")
+                                            "none")  # the intensity field above says what applies
     kw["price_usd_per_device_hour"] = d.number(S["price_usd_per_device_hour"], fmt="%.4g", placeholder="profile's",
                                                where=side)
     published = catalog()[kw["model"]].train_tokens if "model" in kw else None

@@ -109,7 +109,7 @@ def site_inputs(profile) -> tuple[dict, dict]:
     site = {"carbon_intensity_g_per_kwh": d.number(
         PLAN["carbon_intensity_g_per_kwh"], fmt="%.4g", where=box,
         placeholder=f"{gfmt(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average), or the country's")}
-    site["country"], site["cloud"] = grid_place(box, PLAN["country"], PLAN["cloud"], "none: the world average")
+    site["country"], site["cloud"] = grid_place(box, PLAN["country"], PLAN["cloud"], "none")
     site["pue"] = d.number(PLAN["pue"], fmt="%.2f", step=0.01, placeholder=f"{profile.pue:.2f} (the profile's)",
                            where=box)
     # whole watts a click, as the Estimate page's field
