@@ -303,14 +303,19 @@ def track_chart(rep: LoadedReport) -> alt.LayerChart:
     long = df.melt(id_vars=["step"], value_vars=["wall_clock_s", "elapsed_s"], var_name="series",
                    value_name="seconds").dropna()
     long["series"] = long["series"].map({"wall_clock_s": "predicted whole run", "elapsed_s": "elapsed"})
+    # one colour scale for the lines and the finished run's dashed rule, so the legend names all three (browser review
+    # 2026-11-29: the dashed line had no entry)
+    series = ["predicted whole run", "elapsed"] + (["measured whole run"] if rep.finished else [])
+    colour = category_scale(domain=series)
     lines = alt.Chart(long).mark_line(point=True).encode(
-        x=x, y=alt.Y("seconds:Q", title="seconds"), color=alt.Color("series:N", title=None, scale=category_scale()),
+        x=x, y=alt.Y("seconds:Q", title="seconds"), color=alt.Color("series:N", title=None, scale=colour),
         tooltip=[alt.Tooltip("step:Q", format=","), "series:N", alt.Tooltip("seconds:Q", format=".4g")])
     layers = [band, lines]
     if rep.finished:
-        final = pd.DataFrame({"seconds": [rep.elapsed_s], "label": ["measured whole run"]})
+        final = pd.DataFrame({"seconds": [rep.elapsed_s], "series": ["measured whole run"]})
         layers.append(alt.Chart(final).mark_rule(strokeDash=[4, 3]).encode(
-            y="seconds:Q", tooltip=["label:N", alt.Tooltip("seconds:Q", format=".4g")]))
+            y="seconds:Q", color=alt.Color("series:N", title=None, scale=colour),
+            tooltip=[alt.Tooltip("series:N", title="label"), alt.Tooltip("seconds:Q", format=".4g")]))
     # a run with nothing predicted (no total_steps) is its elapsed time alone, and titled so (review 2026-11-29)
     title = "Predicted whole run vs elapsed" if df["wall_clock_s"].notna().any() else "Elapsed by step"
     return alt.layer(*layers).properties(title=title, height=280)

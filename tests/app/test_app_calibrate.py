@@ -260,6 +260,12 @@ def test_finished_track_report_and_bad_files(tmp_path):
     at.run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Steps"] == "1,000 of 1,000" and not at.error
+    # the finished run's dashed rule is in the legend beside the lines (browser review 2026-11-29)
+    import json as _json
+    spec = _json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    domains = {tuple(layer["encoding"]["color"]["scale"]["domain"]) for layer in spec["layer"]
+               if "color" in layer.get("encoding", {})}
+    assert domains == {("predicted whole run", "elapsed", "measured whole run")}
     for payload, message in [(b"{not json", "is not a JSON file"), (b'{"format": "other"}', "is not a track report")]:
         at.file_uploader(key="cal_track_upload").set_value(("x.json", payload, "application/json"))
         at.run()
