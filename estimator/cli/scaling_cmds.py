@@ -190,8 +190,15 @@ def cmd_trend(args):
             ("frontier training compute", f"×{gfmt(s.training_compute_per_year, 3)} per year "
                                           f"({gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling, 2012–18)"),
             ("frontier spend, if both held", f"×{gfmt(s.frontier_spend_per_year, 3)} per year"),
+            # the rate measured since, as the compute-growth slide leads with it (lecturer review 2026-11-29: the slide
+            # said ×4.6, this table ×11.5 alone)
+            ("frontier compute, measured", f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} per year, "
+                                           f"{trends.MEASURED_COMPUTE_YEARS} (×{gfmt(trends.MEASURED_COMPUTE_GROWTH_RANGE_PER_YEAR[0])}"
+                                           f"–{gfmt(trends.MEASURED_COMPUTE_GROWTH_RANGE_PER_YEAR[1])}); spend "
+                                           f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year, 3)} per year"),
             ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{gfmt(s.memory_wall_gap_20y, 3)} in {trends.MEMORY_WALL_YEARS} years")],
            [trends.PRICE_PERF_SOURCE, s.price_perf_interval_note, trends.TRAINING_COMPUTE_SOURCE,
+            f"frontier compute, measured: {trends.MEASURED_COMPUTE_SOURCE}",
             f"+ algorithms: also {trends.ALGORITHMIC_LABEL} ({trends.ALGORITHMIC_SOURCE})",
             f"frontier compute × (what-if): the {gfmt(trends.TRAINING_COMPUTE_DOUBLING_MONTHS)}-month doubling measured for "
             "2012–18, carried forward",

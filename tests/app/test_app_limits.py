@@ -471,3 +471,17 @@ def test_the_inference_pages_grid_takes_a_country_or_a_cloud_region_as_the_cli_d
     cloud = serving.inference_report(model="llama-3.1-8b", tokens=1e9, cloud="gcp:europe-west1").result
     shown = " ".join(str(x.value) for x in (*at.markdown, *at.caption, *at.info)).replace("\\", "")
     assert cloud.estimate.assumption("carbon_intensity_g_per_kwh").source[:30] in shown
+
+
+def test_the_measured_compute_growth_is_on_the_trends_tab_and_in_the_cli_as_on_the_slide(capsys):
+    """Lecturer review 2026-11-29: the compute-growth slide led with ×4.6 a year since 2010 (spend ×3.47); the Trends
+    tab and `scaling trend` showed 2012–18's ×11.5 (spend ×8.71) alone."""
+    from estimator.cli.main import main
+    from estimator.laws import trends
+    at = shared_page("limits", {"lim": TRENDS})
+    shown = {m.label: m.value for m in at.metric}
+    spend = trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / limits.trend_report().summary.price_perf_per_year
+    assert shown["Compute since 2010, measured"] == "×4.6 a year" and round(spend, 2) == 3.47
+    assert main(["scaling", "trend"]) == 0
+    row = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("frontier compute, measured"))
+    assert row.split(None, 3)[3] == "×4.6 per year, 2010–24 (×4–5); spend ×3.47 per year"
