@@ -62,7 +62,15 @@ COMPRESSION_TICKS = 6  # the energy axis's ticks (Vega-Lite picks round steps ne
 def frame_compression_title(devices: int) -> str:
     """The frame's x title: the caveat and the devices every bar is on (the captions that say it are hidden)."""
     return f"{COMPRESSION_AXIS_TITLE} on {devices} GPUs, illustrative"
+# the ImageNet cost's label in a frame: its caveat (the caption that says it gives way there)
 FRAME_COST_LABEL = "Cost of that compute (illustrative, low)"
+
+
+def cost_label(multiplier: float) -> str:
+    """"Cost of ≈10⁵× ResNet-50's compute" on the slide, its base named (lecturer review 2026-11-29: "$2.5M" read as
+    the cost of reaching 5% error; it is the claim's multiplier on ResNet-50's run, a model at ≈24% error); in a frame, whose caption (the caveat) gives way and whose
+    cell holds no longer a label, ``FRAME_COST_LABEL``."""
+    return FRAME_COST_LABEL if c.is_embedded() else f"Cost of ≈{hz.magnitude(multiplier)}× ResNet-50's compute"
 # A saving's unit on the compression slide; in a frame the first number's (kWh), shorter: at 28 px, a frame's least
 # (style.EMBED_HEADLINE_MIN_REM), "−47% energy" (151 px) took two lines of a 640×360 frame's 140-pixel cell and
 # left the chart's six bar labels touching (browser check, lecturer review 2026-11-28); "−47% kWh" (122 px) is one.
@@ -304,7 +312,7 @@ def imagenet_compute() -> None:
               # Limits page labels it, the one k's figure both show
               ("To halve the error", hz.times(r.halving_multiplier),
                f"2^(1/k) with k = {gfmt(k)}, derived here from the claim ({dm.CLAIM_TEXT} {dm.CLAIM_FROM_TEXT})"),
-              (FRAME_COST_LABEL if c.is_embedded() else "Cost of that compute", hz.money(t.cost_usd),
+              (cost_label(r.compute_multiplier), hz.money(t.cost_usd),
                (imagenet_cost_caption(rep), illustrative_base_caption()))])
     slide.chart(lambda: legend_in_plot(multiplier_chart(dm.CLAIM_CURRENT_ERROR_PCT, k, dm.CLAIM_TARGET_ERROR_PCT)),
                 key="imagenet-compute", short_y_title="Compute (×)")  # at 640×360 "Compute (×, log)" ran past its plot
@@ -539,7 +547,10 @@ def world_electricity() -> None:
                f"≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year (Ember 2024; IEA 2024)"),
               # as the lecture says it, "≈25 TW" (hz.power's "25.0 TW" claimed a digit it never had); beside the
               # sourced figure in plain words (issue 55: "≈7× too high" told the audience off)
-              ("The lecture says", f"≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW",
+              # the ratio in the label, which frames keep where they drop the caption (lecturer review 2026-11-29: in a
+              # 640×360 frame "≈25 TW" stood as large as the sourced 3.42 TW with nothing to tell them apart)
+              (f"The lecture says, ≈{by['lecture_world_power_ratio'].value:.0f}× the average",
+               f"≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW",
                f"≈{by['lecture_world_power_ratio'].value:.0f}× the average from Ember's and the IEA's figures"),
               # the real run, published beside estimated, named as on the first slide
               # the label says what the seconds are of (browser review 2026-11-26, second: in an 800 × 450 frame, where

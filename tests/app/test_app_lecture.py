@@ -105,7 +105,7 @@ def test_claim_numbers_are_the_cores():
     m = metrics(shared_page("lecture", {"claim": "imagenet-compute"}))
     assert m["Compute for 5% ImageNet error"] == "≈10⁵×"
     m = metrics(shared_page("lecture", {"claim": "world-electricity"}))
-    assert m["World electricity, average"] == "3.42 TW" and m["The lecture says"] == "≈25 TW"
+    assert m["World electricity, average"] == "3.42 TW" and m["The lecture says, ≈7× the average"] == "≈25 TW"
 
 
 def test_the_compression_slide_serves_at_a_stated_batch_and_its_numbers_are_the_clis(capsys):
@@ -191,7 +191,7 @@ def test_imagenet_slide_and_limits_page_show_one_k_and_one_multiplier():
     assert f"k ≈ {shown_k}, and halving any error then takes 2^(1/k) ≈ 15,200×" in intro
     # the multiplier and the costs are the Limits page's defaults
     assert any(x.startswith("1.06 × 10⁵× from 11.5%") for x in slide_captions) and p["Compute multiplier"] == "1.06 × 10⁵×"
-    assert s["Cost of that compute"] == p["Cost"] == "$2.5M" and p["Time (1 device)"] == "41.7 years"
+    assert s["Cost of ≈10⁵× ResNet-50's compute"] == p["Cost"] == "$2.5M" and p["Time (1 device)"] == "41.7 years"
 
 
 def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():

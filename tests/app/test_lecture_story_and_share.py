@@ -67,7 +67,7 @@ def test_the_world_electricity_slide_compares_without_a_verdict():
     assert "too high" not in said
     assert "≈7× the average from Ember's and the IEA's figures" in said
     assert "(Ember 2024; IEA 2024)" in said
-    assert _metrics(at)["The lecture says"] == "≈25 TW"
+    assert _metrics(at)["The lecture says, ≈7× the average"] == "≈25 TW"
 
 
 # --- the share and embed box -------------------------------------------------------------------------

@@ -51,7 +51,7 @@ def _text(at) -> list[str]:
 
 def test_the_imagenet_slides_cost_says_its_base_is_illustrative_under_the_figure():
     at = _page("lecture", {"claim": "imagenet-compute"})
-    col = next(col for col in at.columns if [m.label for m in col.metric] == ["Cost of that compute"])
+    col = next(col for col in at.columns if [m.label for m in col.metric] == ["Cost of ≈10⁵× ResNet-50's compute"])
     captions = [x.value.replace("\\", "") for x in col.caption]
     assert "Illustrative: ResNet-50 is at ≈24% error, not 11.5%, so this is low" in captions
     assert dm.RESNET50_TOP1_ERROR_PCT == 24.0 and dm.CLAIM_CURRENT_ERROR_PCT == 11.5
