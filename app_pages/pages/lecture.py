@@ -263,9 +263,11 @@ def brain_vs_alphago() -> None:
     # October 2015; the one that played Lee Sedol ran on 48 TPUs, Silver et al. 2017, as the profile's notes say)
     style.source_line("Silver et al. 2016 (1,202 CPUs and 176 GPUs, the distributed version of the paper, which played "
                       "Fan Hui in 2015; the match version ran on 48 TPUs, Silver et al. 2017; ≈1 MW is a quoted "
-                      "estimate, 66 kW a bottom-up count of the paper's system); a human brain "
+                      "estimate, its usual working J. Mattheij's 2016 blog post on the largest configuration's 1,920 "
+                      "CPUs and 280 GPUs, 66 kW a bottom-up count of the paper's system); a human brain "
                       f"≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, PNAS 99(16)).",
-                      short=f"Silver et al. 2016; ≈1 MW quoted, 66 kW bottom-up; brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002)")
+                      short=f"Silver et al. 2016; ≈1 MW quoted (Mattheij 2016), 66 kW bottom-up; brain "
+                            f"≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002)")
 
 
 def illustrative_base_caption() -> str:
