@@ -354,10 +354,19 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
         default = None if default is None else float(int(default))
         step, fmt = float(step or 1), fmt or "%.0f"
     _apply_fix(key)
-    value = where.number_input(label, min_value=min_value, max_value=max_value, value=default, step=step,
-                               format=fmt, placeholder=placeholder, help=help, key=key,
-                               bind="query-params", persist_state="session")
+    # the bounds are checked here, not by the widget: a typed value outside them is said under the field and not used
+    # (lecturer reviews 2026-11-29: Streamlit's own bounds turned the field red, kept the last numbers on screen beside
+    # it, and gave the reason in a tooltip alone)
+    value = where.number_input(label, value=default, step=step, format=fmt, placeholder=placeholder, help=help,
+                               key=key, bind="query-params", persist_state="session")
     value = _enforce(key, value, default)
+    if value is not None and (problem := check_number(repr(float(value)), min_value=min_value, max_value=max_value,
+                                                      integer=False, low_open=low_open,
+                                                      smallest_nonzero=smallest_nonzero)):
+        used = "the default" if default is None else f"the default, {gfmt(default)}"
+        where.error(md_escape(f"{label}: {gfmt(value)} is {problem}, so not used: the numbers are for {used}",
+                              limit=300), icon=":material/error:")
+        value = default
     if readable and value is not None:
         # the field shows sprintf's e-notation ("5.760e+23") or a long run of digits: the number as people read it
         where.caption(readable_number(value))

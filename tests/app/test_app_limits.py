@@ -485,3 +485,18 @@ def test_the_measured_compute_growth_is_on_the_trends_tab_and_in_the_cli_as_on_t
     assert main(["scaling", "trend"]) == 0
     row = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("frontier compute, measured"))
     assert row.split(None, 3)[3] == "×4.6 per year, 2010–24 (×4–5); spend ×3.47 per year"
+
+
+def test_a_typed_value_outside_its_bounds_is_said_under_the_field_and_not_used():
+    """Lecturer reviews 2026-11-29: a target error of 150% or an exponent of 0 typed turned the field red, left the last
+    numbers on screen beside it and gave the reason in a tooltip; the bound is now said in words under the field and
+    the numbers are the default's, never the refused value's."""
+    at = run_page("limits", {"lim": DIM})
+    before = metrics(at)
+    at.number_input(key="dr_target").set_value(150).run()
+    assert not at.exception
+    (said,) = [e.value.replace("\\", "") for e in at.error if "Target error" in e.value]
+    assert said == "Target error (%): 150 is above the maximum 100, so not used: the numbers are for the default, 5"
+    assert metrics(at) == before  # the default target's numbers, not 150%'s
+    at.number_input(key="dr_target").set_value(4).run()
+    assert not at.error and metrics(at) != before  # a value inside its bounds is used
