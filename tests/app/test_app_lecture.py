@@ -389,3 +389,14 @@ def test_the_compression_slide_writes_its_savings_with_a_minus_sign():
     m = metrics(shared_page("lecture", {"claim": "compression"}))
     savings = [v for v in m.values() if v.endswith("% energy")]
     assert savings and all(v.startswith("\u2212") for v in savings) and not any("-" in v for v in savings)
+
+
+def test_the_lecture_headline_says_when_its_range_held_too_few_runs():
+    """Lecturer review 2026-11-29: the GPT-3 slide and the CLI said the V100 range held 64% of 11 runs (too narrow);
+    the Estimate page's lecture headline said only "coverage measured out of sample"."""
+    from apptest_pages import run_page
+    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "lecture": "1"})
+    shown = " ".join(x.value for x in (*at.caption, *at.markdown)).replace("\\", "")
+    assert "coverage measured out of sample, 64% of 11 runs on this hardware: too narrow" in shown
+    h100 = run_page("estimate", {"flops": "1e22", "hardware": "h100-sxm"})
+    assert "too narrow" not in " ".join(x.value for x in (*h100.caption, *h100.markdown))
