@@ -266,8 +266,10 @@ def brain_vs_alphago() -> None:
                       "estimate, its usual working J. Mattheij's 2016 blog post on the largest configuration's 1,920 "
                       "CPUs and 280 GPUs, 66 kW a bottom-up count of the paper's system); a human brain "
                       f"≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, PNAS 99(16)).",
-                      short=f"Silver et al. 2016; ≈1 MW quoted (Mattheij 2016), 66 kW bottom-up; brain "
-                            f"≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002)")
+                      # the frame's one line as it was (the quoted figure's source is the full line's: at 640×360
+                      # "(Mattheij 2016)" wrapped it to two)
+                      short=f"Silver et al. 2016; ≈1 MW quoted, 66 kW bottom-up; brain ≈{gfmt(BRAIN_POWER_W)} W "
+                            "(Raichle & Gusnard 2002)")
 
 
 def illustrative_base_caption() -> str:
