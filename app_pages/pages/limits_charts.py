@@ -150,7 +150,8 @@ def cost_chart(table: trends.TrendTable) -> alt.LayerChart:
     # edge, "hardware price-performanc" (browser check 2026-11-27)
     lines = alt.Chart(long).mark_line(point=True).encode(
         x="year:Q", y=alt.Y("usd:Q", scale=y["scale"]),
-        color=alt.Color("series:N", scale=palette.category_scale(), legend=charts.series_legend(names.values())),
+        color=alt.Color("series:N", scale=palette.cost_colours(*names.values()),
+                        legend=charts.series_legend(names.values())),
         tooltip=["year", "series", alt.Tooltip("usd:Q", format="$,.3~s")])
     return alt.layer(band, lines)
 

@@ -69,6 +69,25 @@ def trend_colours(names) -> alt.Scale:
     return alt.Scale(domain=names, range=[CATEGORY_COLOURS[TREND_COLOUR_INDEX[order.index(n)]] for n in names])
 
 
+# the cost chart's "+ algorithmic efficiency" line: a colour no trend has (brown), so that the Trends tab's two charts,
+# side by side in lecture mode, give no colour two meanings (lecturer review 2026-11-29: blue was "+ algorithmic
+# efficiency" on one and frontier compute on the other)
+ALGORITHMIC_COLOUR_INDEX = 5
+
+
+def cost_colours(price_perf_name: str, algorithmic_name: str) -> alt.Scale:
+    """The cost chart's two lines: price-performance in the price-performance trend's colour, the algorithmic
+    what-if in one of its own."""
+    price = CATEGORY_COLOURS[TREND_COLOUR_INDEX[_trend_order().index(_price_perf_label())]]
+    return alt.Scale(domain=[price_perf_name, algorithmic_name],
+                     range=[price, CATEGORY_COLOURS[ALGORITHMIC_COLOUR_INDEX]])
+
+
+def _price_perf_label() -> str:
+    from estimator.laws import trends
+    return trends.PRICE_PERF_LABEL
+
+
 def trend_dashes(names) -> alt.Scale:
     """Each trend's dash, beside its colour (``trend_colours``): the lines are told apart without colour too."""
     order, names = _trend_order(), list(names)

@@ -500,3 +500,20 @@ def test_a_typed_value_outside_its_bounds_is_said_under_the_field_and_not_used()
     assert metrics(at) == before  # the default target's numbers, not 150%'s
     at.number_input(key="dr_target").set_value(4).run()
     assert not at.error and metrics(at) != before  # a value inside its bounds is used
+
+
+def test_the_trends_charts_give_no_colour_two_meanings():
+    """Lecturer review 2026-11-29: side by side in lecture mode, blue was "+ algorithmic efficiency" on the cost chart
+    and frontier compute on the growth chart; orange price-performance on one and peak FLOP/s on the other."""
+    from app_pages.pages import limits_charts
+    rep = limits.trend_report()
+    colours = {}
+    for chart in (limits_charts.cost_chart(rep.table), limits_charts.growth_chart(rep.table)):
+        spec = chart.to_dict()
+        for layer in spec.get("layer", [spec]):
+            scale = layer.get("encoding", {}).get("color", {}).get("scale")
+            if scale and "domain" in scale:
+                for name, colour in zip(scale["domain"], scale["range"]):
+                    colours.setdefault(colour, set()).add(name)
+    assert all(len(names) == 1 for names in colours.values()), colours
+    assert len(colours) == 6  # two cost lines, four growth series
