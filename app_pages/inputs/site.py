@@ -37,15 +37,16 @@ def country_labels(data: Any) -> dict[str, str]:
     return {code: country_label(data, code) for code in sorted(data.countries, key=lambda c: data.countries[c][0])}
 
 
-def mend_country_link(data: Any, labels: dict[str, str]) -> None:
+def mend_country_link(data: Any, labels: dict[str, str], key: str = I.COUNTRY.url_key) -> None:
     """A link's ``?region=FRA`` (the ISO-3 code, as links had it), ``?region=france`` or ``?region=FR`` is the
-    picker's "France (FRA)": the URL is mended and the page runs again (the key stays ``region``)."""
-    raw = st.query_params.get(I.COUNTRY.url_key)
+    picker's "France (FRA)": the URL is mended and the page runs again (the key stays ``region``; ``key``: a page's
+    own country key, the Inference and Plan pages')."""
+    raw = st.query_params.get(key)
     if raw is None or raw in labels.values():
         return
     code = country_code(data, raw)
     if code is not None:
-        st.query_params[I.COUNTRY.url_key] = labels[code]
+        st.query_params[key] = labels[code]
         st.rerun()
 
 
@@ -133,17 +134,10 @@ def grid_place(side: Any, country_input: I.Input, cloud_input: I.Input, country_
     country (ISO-3) from the Estimate page's labels ("France (FRA)"), a link's code or name mended to one, and the cloud
     region; with an intensity given too, the number sets the CO₂e and the country the electricity's water, as the CLI
     reads both (serving-engineer and researcher reviews 2026-11-29: a French grid was the CLI's alone there)."""
-    data = c.carbon_data()
-    labels = country_labels(data)
-    raw = st.query_params.get(country_input.url_key)
-    if raw is not None and raw not in labels.values() and (code := country_code(data, raw)) is not None:
-        st.query_params[country_input.url_key] = labels[code]  # "FRA", "fr", "France": the picker's label
-        st.rerun()
-    by_label = {v: k for k, v in labels.items()}
-    picked = d.select(country_input, list(labels.values()), where=side, any_case=True, placeholder=country_placeholder)
+    data, country = pick_country(side, country_placeholder, country_input)
     cloud = d.select(cloud_input, [f"{p}:{r}" for p, r in sorted(data.cloud)], where=side, any_case=True,
                      placeholder="none, e.g. gcp:europe-west1")
-    return (by_label.get(picked) if picked else None), (cloud or None)
+    return country, (cloud or None)
 
 
 def _empty_intensity(shown: PresetInputs) -> str:
@@ -161,14 +155,15 @@ def _empty_intensity(shown: PresetInputs) -> str:
     return f"{sig(DEFAULT_CARBON_INTENSITY_G_PER_KWH)} (world average)"
 
 
-def pick_country(side: Any, placeholder: str) -> tuple[Any, str | None]:
+def pick_country(side: Any, placeholder: str, country_input: I.Input = I.COUNTRY) -> tuple[Any, str | None]:
     """CodeCarbon's data and the country picked (ISO-3), or None: the Country box, by name or code, a link's code
-    mended to the box's label first; the grid's country and a site's own intensity's country are this one box."""
+    mended to the box's label first; the grid's country and a site's own intensity's country are this one box (a page
+    with keys of its own gives its ``country_input``)."""
     data = c.carbon_data()
     labels = country_labels(data)
-    mend_country_link(data, labels)
+    mend_country_link(data, labels, country_input.url_key)
     by_label = {v: k for k, v in labels.items()}
-    picked = d.select(I.COUNTRY, list(labels.values()), where=side, any_case=True, placeholder=placeholder)
+    picked = d.select(country_input, list(labels.values()), where=side, any_case=True, placeholder=placeholder)
     return data, (by_label.get(picked) if picked else None)
 
 
