@@ -24,6 +24,7 @@
 #   train_step_compiled  the same with torch.compile, four of the shapes (train_step_compiled.json)
 #   decode_fp8       the decode step with the blocks' linear layers in FP8 (W8A8, torch._scaled_mm), as decode
 #                    (decode_fp8.json)
+#   decode_large, decode_fp8_large  the decode step at batches 64, 128 and 256, 16 and 8 bits
 #   speculative      benchmarks/gpu_speculative.py: the decode step, the verification of 1 and 3 draft tokens and a
 #                    one-layer draft pass, at batch 1, 8 and 32 (speculative.json)
 #   decode_moe       the decode step of a mixture of experts (Qwen3-30B-A3B's shape: 128 experts, top-8, grouped GEMMs)
@@ -82,6 +83,9 @@ step prefill 120 "$PY" -m benchmarks.gpu_prefill --repeats 8 --out "$OUT_DIR/pre
 step train_step_long 180 "$PY" -m benchmarks.gpu_train_step --configs long --out "$OUT_DIR/train_step_long.json"
 # run 9 of the data files (2026-11-27): 8-bit weights, and speculative decoding's parts
 step decode_fp8 150 "$PY" -m benchmarks.gpu_decode --bits 8 --out "$OUT_DIR/decode_fp8.json"
+# the same at batches 64-256 (run 10 on an H100; run 14 on an H200)
+step decode_large 120 "$PY" -m benchmarks.gpu_decode --batches 64,128,256 --out "$OUT_DIR/decode_large.json"
+step decode_fp8_large 120 "$PY" -m benchmarks.gpu_decode --bits 8 --batches 64,128,256 --out "$OUT_DIR/decode_fp8_large.json"
 step speculative 180 "$PY" -m benchmarks.gpu_speculative --out "$OUT_DIR/speculative.json"
 # run 13 of the data files (2026-11-27): a mixture of experts' decode step (Qwen3-30B-A3B's shape, 61 GB in bf16)
 step decode_moe 150 "$PY" -m benchmarks.gpu_decode --model qwen3-30b-a3b --batches 1,4,8,16,32,128 --repeats 2 \
