@@ -433,6 +433,9 @@ def render() -> None:
     # a catalog model names the run (browser review 2026-11-26: "Custom workload" for Llama 3.1 70B)
     title = result.title or f"{result.model_short_name or 'Custom workload'} on {result.profile.name}"
     if not c.is_embedded() or lecture:
+        if result.preset and result.changed & {"hardware", "devices"}:  # the devices the numbers are of, in the title
+            # (lecturer review 2026-11-29: "Based on GPT-3 on one V100" stood above 1,024 H100s' numbers on the slide)
+            title += f": {hz.whole(est.devices)} × {est.hardware_name}"
         st.title(c.md_escape(title, limit=120), anchor=False)
     else:  # embedded: one compact line names the scenario (browser audit: its numbers stood unlabelled)
         on = "devices" if est.hardware_name in title else f"× {est.hardware_name}"
