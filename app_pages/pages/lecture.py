@@ -367,7 +367,7 @@ def compute_vs_price_chart(rep) -> alt.Chart:
     domain = [whatif, measured, price]
     return alt.Chart(df).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title=None),
-        y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth since the first year (×, log)",
+        y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], f"Growth since {first} (×, log)",
                               labelExpr=charts.pow10_labels()),
         color=alt.Color("series:N", scale=alt.Scale(domain=domain, range=colours),
                         legend=charts.series_legend(domain)),
@@ -397,7 +397,10 @@ def compute_growth() -> None:
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
               ("Spend, if 2012–18 held", f"×{hz.sig(s.frontier_spend_per_year)} a year",
                f"×{hz.sig(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year)} at the measured rate")])
-    slide.chart(lambda: compute_vs_price_chart(rep), key="compute-growth", short_y_title="Growth (×, log)")
+    # the baseline year named on the axis, short enough for a 640×360 frame (lecturer review 2026-11-29: "Growth (×)"
+    # of what year?)
+    slide.chart(lambda: compute_vs_price_chart(rep), key="compute-growth",
+                short_y_title=f"× since {rep.table.rows()[0]['year']} (log)")
     style.source_line(f"{trends.TRAINING_COMPUTE_SOURCE} (2012–18, carried on as a what-if); Sevilla & Roldán 2024, "
                       "Epoch AI (4.6× a year since 2010), updating Sevilla et al. 2022, arXiv:2202.05924; "
                       "Hobbhahn & Besiroglu 2022, Epoch AI.",

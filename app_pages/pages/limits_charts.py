@@ -166,7 +166,7 @@ def growth_chart(table: trends.TrendTable) -> alt.Chart:
     long["series"] = long["series"].map(names)
     return alt.Chart(long).mark_line().encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title="Year"),
-        y=charts.log_encoding(alt.Y, "growth:Q", long["growth"], "Growth since the first year (×, log)",
+        y=charts.log_encoding(alt.Y, "growth:Q", long["growth"], f"Growth since {long['year'].min():d} (×, log)",
                               labelExpr=charts.pow10_labels()),
         color=alt.Color("series:N", scale=palette.trend_colours(names.values()),
                         legend=charts.series_legend(names.values())),

@@ -401,3 +401,16 @@ def test_the_lecture_headline_says_when_its_range_held_too_few_runs():
     assert "coverage measured out of sample, 64% of 11 runs on this hardware: too narrow" in shown
     h100 = run_page("estimate", {"flops": "1e22", "hardware": "h100-sxm"})
     assert "too narrow" not in " ".join(x.value for x in (*h100.caption, *h100.markdown))
+
+
+def test_the_growth_axes_name_their_baseline_year():
+    """Lecturer review 2026-11-29: the slide's y axis read "Growth (×, log)", the Limits page's "Growth since the first
+    year": of which year, neither said. Both name the trend table's first year."""
+    import json as _json
+    rep = limits.trend_report()
+    first = rep.table.rows()[0]["year"]
+    at = shared_page("lecture", {"claim": "compute-growth"})
+    slide = _json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert slide["encoding"]["y"]["title"] == f"× since {first} (log)" == "× since 2020 (log)"
+    from app_pages.pages.limits_charts import growth_chart
+    assert growth_chart(rep.table).to_dict()["encoding"]["y"]["title"] == f"Growth since {first} (×, log)"
