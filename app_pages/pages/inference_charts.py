@@ -83,7 +83,8 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
     bars = alt.Chart(df).mark_bar().encode(
         # short enough for a phone at lecture size (lecturer review 2026-11-27: "…with its rang" at 390 px; 2026-11-28:
         # "Energy per query (Wh), same devices" still ran 9 px past a 390-px lecture chart)
-        x=alt.X("wh_same_devices:Q", title="Wh per query, same devices"), y=y,
+        # a few ticks (lecturer review 2026-11-29: 36 on a 1,280-px slide, unreadable from the back row)
+        x=alt.X("wh_same_devices:Q", title="Wh per query, same devices", axis=alt.Axis(tickCount=charts.SAVINGS_TICKS)), y=y,
         color=alt.Color("technique:N", legend=None, scale=palette.category_scale()),
         tooltip=["short", "setting", alt.Tooltip("wh_same_devices:Q", format=".3g"),
                  alt.Tooltip("wh_same_devices_low:Q", format=".3g"), alt.Tooltip("wh_same_devices_high:Q", format=".3g"),

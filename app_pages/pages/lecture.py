@@ -55,7 +55,6 @@ COMPRESSION_MODEL = dict(hardware="h100-sxm", params=70e9, tokens=1e9, batch_siz
 # size (31 characters ≈ 280 px over a plot ≈ 210 px wide beside 120 px of bar labels); two lines of it ran the
 # slide past 720 px at 1280.
 COMPRESSION_AXIS_TITLE = "kWh for 1B tokens"
-COMPRESSION_TICKS = 6  # the energy axis's ticks (Vega-Lite picks round steps near it)
 # In a frame too short for the captions (each "(illustrative)") and the source line, the caveats go where a
 # line already is: the axis title and the cost's label (the sixth session's weak item: at 640×360 and 800×450
 # the numbers stood without them; a line of their own left the bars too little height at 640×360).
@@ -528,7 +527,7 @@ def compression_savings() -> None:
         x=alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE,
                 # about six ticks: at every 50 kWh the last two ran together in an 800-px frame ("600 650": lecturer
                 # review 2026-11-27)
-                axis=alt.Axis(labelExpr=charts.human_labels(linear=True), tickCount=COMPRESSION_TICKS)),
+                axis=alt.Axis(labelExpr=charts.human_labels(linear=True), tickCount=charts.SAVINGS_TICKS)),
         y=alt.Y("technique:N", sort="-x", title=None),  # a label cut on a phone is whole in the tooltip
         tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")]).properties(height=alt.Step(40)),
         key="compression", frame_x_title=frame_compression_title(base.devices))

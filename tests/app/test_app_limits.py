@@ -517,3 +517,15 @@ def test_the_trends_charts_give_no_colour_two_meanings():
                     colours.setdefault(colour, set()).add(name)
     assert all(len(names) == 1 for names in colours.values()), colours
     assert len(colours) == 6  # two cost lines, four growth series
+
+
+def test_the_inference_savings_lead_with_the_same_devices_and_read_from_the_back():
+    """Lecturer review 2026-11-29: the Inference page's table led with 4-bit's saving on one GPU where its chart and the
+    slide give the same devices'; its chart's energy axis had no tick count (36 ticks on a slide). The same devices'
+    saving comes first, and the axis asks for the slide's six."""
+    from app_pages.pages.inference_charts import savings_chart, technique_table
+    at = run_page("inference")
+    shown = next(d for d in at.dataframe if "technique" in d.value.columns)
+    assert list(shown.proto.column_order)[:3] == ["technique", "saved_same_devices_pct", "saved_pct"]
+    df = technique_table(default_report(params=70e9, batch_size=16).techniques)
+    assert savings_chart(df).to_dict()["layer"][0]["encoding"]["x"]["axis"]["tickCount"] == 6
