@@ -5,6 +5,7 @@ by benchmarks/gpu_speculative.py): read and checked at the edge, predicted by th
 from __future__ import annotations
 
 import json
+import statistics
 
 import pytest
 from data_file_edit import edited_copy
@@ -14,40 +15,65 @@ from estimator.io.measured_speculative import MEASURED_SPECULATIVE_PATH, load_me
 from estimator.services.serving.measured_speculative import measured_speculative_document
 
 
-def test_the_shipped_rows_are_the_h100_run_and_their_parts_add_up():
+def test_the_shipped_rows_are_the_h100_and_h200_runs_and_their_parts_add_up():
     rows = load_measured_speculative()
-    assert len(rows) == 10 and {r.hardware_id for r in rows} == {"h100-sxm"} and {r.run for r in rows} == {"9", "10"}
-    assert sorted((r.batch, r.draft_tokens) for r in rows) == [(b, k) for b in (1, 8, 32, 64, 128) for k in (1, 3)]
-    assert {r.batch for r in rows if r.run == "10"} == {64, 128}
-    one = next(r for r in rows if (r.batch, r.draft_tokens) == (1, 3))
+    assert len(rows) == 16 and {r.hardware_id for r in rows} == {"h100-sxm", "h200-sxm"}
+    assert {r.run for r in rows} == {"9", "10", "14"}
+    h100 = [r for r in rows if r.hardware_id == "h100-sxm"]
+    h200 = [r for r in rows if r.hardware_id == "h200-sxm"]
+    assert sorted((r.batch, r.draft_tokens) for r in h100) == [(b, k) for b in (1, 8, 32, 64, 128) for k in (1, 3)]
+    assert {r.batch for r in h100 if r.run == "10"} == {64, 128} and {r.run for r in h100} == {"9", "10"}
+    # run 14 (an H200, 2026-11-30): run 9's batches again
+    assert sorted((r.batch, r.draft_tokens) for r in h200) == [(b, k) for b in (1, 8, 32) for k in (1, 3)]
+    assert {r.run for r in h200} == {"14"}
+    one = next(r for r in h100 if (r.batch, r.draft_tokens) == (1, 3))
     # 3 × 0.670 ms + 9.555 ms, over the 8.532 ms decode step measured in the same process
     assert one.step_s == pytest.approx(0.011564, rel=1e-3) and one.ratio == pytest.approx(1.355, abs=0.002)
     # measured: a verification costs more than a decode step, more drafts more, and a draft pass under a tenth of a step
     for r in rows:
         assert r.verify_step_s > r.decode_step_s and 0.05 < r.draft_pass_s / r.decode_step_s < 0.1
     ratios = {}
-    for b in (1, 8, 32, 64, 128):
-        k1, k3 = (next(r for r in rows if (r.batch, r.draft_tokens) == (b, k)) for k in (1, 3))
-        assert 1.15 < k1.ratio < k3.ratio
-        ratios[b] = k3.ratio
-    # up to batch 32 the step stays under 1.45x a plain one; at 128 sequences × 4 positions it is 2.23x (compute-bound)
-    assert max(ratios[b] for b in (1, 8, 32)) < 1.45 and round(ratios[128], 2) == 2.23
+    for hw, batches in (("h100-sxm", (1, 8, 32, 64, 128)), ("h200-sxm", (1, 8, 32))):
+        for b in batches:
+            k1, k3 = (next(r for r in rows if (r.hardware_id, r.batch, r.draft_tokens) == (hw, b, k)) for k in (1, 3))
+            assert 1.15 < k1.ratio < k3.ratio
+            ratios[hw, b] = k3.ratio
+    # on the H100, up to batch 32 the step stays under 1.45x a plain one; at 128 sequences × 4 positions it is 2.23x
+    # (compute-bound); on the H200, under 1.4x at batches 1 and 8 and 1.60x at 32 (its verification 1.39x a step)
+    assert max(ratios["h100-sxm", b] for b in (1, 8, 32)) < 1.45 and round(ratios["h100-sxm", 128], 2) == 2.23
+    assert max(ratios["h200-sxm", b] for b in (1, 8)) < 1.4 and round(ratios["h200-sxm", 32], 2) == 1.60
+    b32 = next(r for r in h200 if (r.batch, r.draft_tokens) == (32, 3))
+    assert round(b32.verify_step_s / b32.decode_step_s, 2) == 1.39
+    # the verification's cost over a decode step at batches 1-32: 10-22% more on the H100, 12-39% on the H200
+    for rs, (lo, hi) in ((h100, (1.10, 1.22)), (h200, (1.12, 1.39))):
+        extra = [r.verify_step_s / r.decode_step_s for r in rs if r.batch <= 32]
+        assert (round(min(extra), 2), round(max(extra), 2)) == (lo, hi)
 
 
 def test_the_latency_engine_charges_the_step_closer_than_the_naive_baseline_but_too_little():
     d = measured_speculative_document()
     # predicted at acceptance 0: the engine's per-token cost once a step, as in the plain step (the benchmark has none)
     assert d["engine"] == "latency" and d["acceptance"] == 0.0 and d["range_factor"] == pytest.approx(2.197, abs=0.002)
-    # the step's cost over a plain step: 1.16x off, predicted low (0.85), where the naive ratio 1 is 1.36x off
-    assert d["ratio"]["median_factor"] == pytest.approx(1.156, abs=0.005)
-    assert d["ratio"]["geometric_mean_ratio"] == pytest.approx(0.848, abs=0.005)
+    # the step's cost over a plain step: 1.14x off, predicted low (0.85), where the naive ratio 1 is 1.36x off
+    assert d["ratio"]["median_factor"] == pytest.approx(1.140, abs=0.005)
+    assert d["ratio"]["geometric_mean_ratio"] == pytest.approx(0.851, abs=0.005)
     assert d["naive_ratio"]["median_factor"] == pytest.approx(1.358, abs=0.005)
-    # the step's time: 1.37x off (too short), every row inside the engine's 80% TPOT range; naive 1.54x
-    assert d["step"]["median_factor"] == pytest.approx(1.365, abs=0.005) and d["step"]["interval_coverage"] == 1.0
-    assert d["naive_step"]["median_factor"] == pytest.approx(1.538, abs=0.005)
+    # the step's time: 1.31x off (too short), every row inside the engine's 80% TPOT range; naive 1.49x
+    assert d["step"]["median_factor"] == pytest.approx(1.310, abs=0.005) and d["step"]["interval_coverage"] == 1.0
+    assert d["naive_step"]["median_factor"] == pytest.approx(1.489, abs=0.005)
     for r in d["rows"]:
         assert 1.0 < r["predicted_ratio"] < r["measured_ratio"]
         assert r["predicted_draft_pass_ms"] < r["measured_draft_pass_ms"] < 1.4 * r["predicted_draft_pass_ms"]
+    # by machine (docs/explanation/serving-model.md): the ratio's median factor 1.16x on the H100's 10 rows (as before
+    # the H200's were added), 1.14x on the H200's 6; the H200's measured 1.20-1.60x at batches 1-32, predicted 1.06-1.20x
+    by_hw = {hw: [r for r in d["rows"] if r["hardware"] == hw] for hw in ("h100-sxm", "h200-sxm")}
+    factors = {hw: statistics.median(r["measured_ratio"] / r["predicted_ratio"] for r in rs) for hw, rs in by_hw.items()}
+    assert (round(factors["h100-sxm"], 2), round(factors["h200-sxm"], 2)) == (1.16, 1.14)
+    h200 = by_hw["h200-sxm"]
+    assert [round(f(r[k] for r in h200), 2) for k in ("measured_ratio", "predicted_ratio") for f in (min, max)] == [
+        1.20, 1.60, 1.06, 1.20]
+    assert [round(f(r[k] for r in h200), 2) for k in ("measured_draft_pass_ms", "predicted_draft_pass_ms")
+            for f in (min, max)] == [0.51, 0.57, 0.44, 0.45]
 
 
 def test_validate_inference_prints_them_with_the_baseline(capsys):
@@ -56,20 +82,24 @@ def test_validate_inference_prints_them_with_the_baseline(capsys):
     out = capsys.readouterr().out
     assert "Speculative decoding's steps measured on a real GPU, never fitted (estimator/data/measured_speculative.csv)" \
         in out
-    assert "Step ÷ plain step: 1.16× off (pred ÷ meas 0.85), naive (ratio 1) 1.36×" in out
+    assert "16 configurations this project measured on h100-sxm, h200-sxm" in out
+    assert "Step ÷ plain step: 1.14× off (pred ÷ meas 0.85), naive (ratio 1) 1.36×" in out
     assert "the latency engine's 80% TPOT range, ×/÷ 2.20, holding 100%" in out
     line = next(ln for ln in out.splitlines() if ln.startswith("h100-sxm  1      3"))
     assert line.split()[3:5] == ["1.36", "1.22"]
+    line = next(ln for ln in out.splitlines() if ln.startswith("h200-sxm  32     3"))
+    assert line.split()[3:5] == ["1.60", "1.19"]
 
 
 def test_validate_inference_json_carries_them():
     from estimator.services.accuracy.utilization import inference_validation_document
     doc = json.loads(json.dumps(inference_validation_document()))
     m = doc["measured_speculative"]
-    assert m["ratio"]["n"] == m["naive_ratio"]["n"] == len(m["rows"]) == 10
-    assert round(m["ratio"]["median_factor"], 2) == 1.16 and round(m["naive_ratio"]["median_factor"], 2) == 1.36
+    assert m["ratio"]["n"] == m["naive_ratio"]["n"] == len(m["rows"]) == 16
+    assert round(m["ratio"]["median_factor"], 2) == 1.14 and round(m["naive_ratio"]["median_factor"], 2) == 1.36
     row = next(r for r in m["rows"] if (r["batch"], r["draft_tokens"]) == (128, 3))
     assert (round(row["measured_ratio"], 2), round(row["predicted_ratio"], 2)) == (2.23, 1.86)
+    assert {r["hardware"] for r in m["rows"]} == {"h100-sxm", "h200-sxm"}
 
 
 @pytest.mark.parametrize(("edit", "words"), [
