@@ -409,6 +409,9 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
     st.code(f"{link}{sep}embed=true", language=None, wrap_lines=True)
 
 
+TITLE_CHARS = 200  # a title's cap: three lines of the lecture's 44-px title at 1280 px (browser check 2026-11-30)
+
+
 def changed_words(name: str) -> str:
     """An input the scenario changed, as the page names it: a one-word name as it is ("tokens"), a compound one
     by its widget's label, its first letter lower case ("grid intensity (gCO2e/kWh)")."""
@@ -435,8 +438,11 @@ def render() -> None:
     if not c.is_embedded() or lecture:
         if result.preset and result.changed & {"hardware", "devices"}:  # the devices the numbers are of, in the title
             # (lecturer review 2026-11-29: "Based on GPT-3 on one V100" stood above 1,024 H100s' numbers on the slide)
-            title += f": {hz.whole(est.devices)} × {est.hardware_name}"
-        st.title(c.md_escape(title, limit=120), anchor=False)
+            # the count and its "×" kept with the hardware's name across a line break (lecturer's browser check
+            # 2026-11-30: "1,024 ×" ended a line at 1280 px)
+            title += f": {hz.whole(est.devices)}\u00a0×\u00a0{est.hardware_name}"
+        # room for a long preset's title and a long hardware name (Megatron's GPT-3 on 10,000 GH200s was cut at 120)
+        st.title(c.md_escape(title, limit=TITLE_CHARS), anchor=False)
     else:  # embedded: one compact line names the scenario (browser audit: its numbers stood unlabelled)
         on = "devices" if est.hardware_name in title else f"× {est.hardware_name}"
         st.markdown(c.md_escape(f"{title} · {hz.whole(est.devices)} {on}", limit=200).join(("**", "**"))

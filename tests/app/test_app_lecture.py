@@ -22,6 +22,7 @@ from app_pages.pages import lecture_slide as slide  # noqa: E402
 from app_pages.pages.lecture import CLAIMS  # noqa: E402
 from app_pages.ui import style  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
+from estimator.io.datafiles import default_profiles  # noqa: E402
 from estimator.laws import diminishing as dm  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import api  # noqa: E402
@@ -55,12 +56,15 @@ def test_other_hardware_in_the_app_is_priced_as_itself():
     assert est.assumption("price_usd_per_device_hour").origin == "profile:h100-sxm"
     assert metrics(at)["Cost"] == hz.money(est.cost_usd)
     assert at.title[0].value.startswith("Based on GPT")
+    # a long preset's title and a long hardware name whole, not cut at 120 characters (browser check 2026-11-30)
+    at = open_app({"preset": "megatron-gpt3-a100", "hardware": "gh200-144gb", "devices": "10000", "lecture": "true"})
+    assert at.title[0].value.replace("\\", "").endswith(f"10,000\u00a0×\u00a0{default_profiles().get('gh200-144gb').name}")
 
 
 def test_a_changed_scenario_is_not_compared_with_the_published_run():
     at = open_app({"preset": "lambda-gpt3-v100", "devices": "1024"})
     # the devices the numbers are of stand in the title (lecturer review 2026-11-29)
-    assert at.title[0].value == "Based on GPT\\-3 on one V100 \\(Lambda 2020\\)\\: 1,024 × NVIDIA V100 SXM2 32GB"
+    assert at.title[0].value == "Based on GPT\\-3 on one V100 \\(Lambda 2020\\)\\: 1,024\u00a0×\u00a0NVIDIA V100 SXM2 32GB"
     table = at.dataframe[0].value
     # the time depends on the devices: no longer compared; device-hours and cost do not: still compared
     assert list(table["Quantity"]) == ["Device-hours", "Cost"]
