@@ -445,8 +445,9 @@ def render() -> None:
         st.title(c.md_escape(title, limit=TITLE_CHARS), anchor=False)
     else:  # embedded: one compact line names the scenario (browser audit: its numbers stood unlabelled)
         on = "devices" if est.hardware_name in title else f"× {est.hardware_name}"
-        st.markdown(c.md_escape(f"{title} · {hz.whole(est.devices)} {on}", limit=200).join(("**", "**"))
-                    + (f" · {c.md_escape(hz.flops(est.flops), 40)}" if est.flops else ""))
+        st.container(key=style.EMBED_SCENARIO_KEY).markdown(
+            c.md_escape(f"{title} · {hz.whole(est.devices)} {on}", limit=200).join(("**", "**"))
+            + (f" · {c.md_escape(hz.flops(est.flops), 40)}" if est.flops else ""))
     if result.preset and not lecture:
         # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)
         # a footprint input (cooling, lifetime) is named too: the run is the published one, its footprint is not

@@ -393,11 +393,16 @@ EMBED_SHORT_BELOW_PX = 600
 # under them (final review 2026-11-28: it had gone with the rest); a taller frame has the whole page.
 # The memory caveat under the numbers (estimate.memory_caveat): a short frame keeps it, plain or lecture
 LECTURE_CAVEAT_KEY = "cce_caveat"
+# The scenario's one line above a plain frame's numbers (estimate.render): in a short frame one line, cut with "…"
+# (lecturer's browser check 2026-11-30: "Based on GPT-3 on one V100 (Lambda 2020) · 1,024 × NVIDIA H100 SXM 80GB ·
+# 3.14 × 10²³ FLOPs" took two lines at 640×360, and the memory caveat under the numbers ran 24 px past the frame)
+EMBED_SCENARIO_KEY = "cce_scenario"
 _HEADLINE_ROW = f'[data-testid="stLayoutWrapper"] > .st-key-{METRIC_ROW_KEY}headline'  # (a :has() holds no :has())
 EMBED_SHORT_ESTIMATE_CSS = f"""<style>
 @media (max-height: {EMBED_SHORT_BELOW_PX - 1}px) {{
 [data-testid="stLayoutWrapper"]:has(> .st-key-{METRIC_ROW_KEY}headline) ~ :not(:has(> .st-key-{LECTURE_CAVEAT_KEY})),
 [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]):has(~ {_HEADLINE_ROW}) {{ display: none !important; }}
+.st-key-{EMBED_SCENARIO_KEY} p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 }}
 </style>"""
 # The Estimate page's lecture link in a frame that short is its title, any warning above its four numbers, the numbers
