@@ -276,6 +276,12 @@ def _measured_decode(t: dict, level: str) -> None:
                          f"{s['previous_energy']['median_factor']:.2f}×", f"{s['previous_tpot']['median_factor']:.2f}×"])
     print(_table(["engine", "decoder", "rows", "J/token factor", "pred ÷ meas", f"{level} coverage", "TPOT factor",
                   "pred ÷ meas", f"{level} coverage", "power pred ÷ meas", "J previous", "TPOT previous"], rows))
+    b = t["blind"]  # the rows measured after the default engine's last refit: for it a blind check
+    print(f"Blind for {b['engine']} (runs from {b['from_run']}, measured after its last refit): " + "; ".join(
+        f"{source} {s['energy']['n']} rows, J/token {s['energy']['median_factor']:.2f}× "
+        f"({s['energy']['interval_coverage']:.0%} in range), TPOT {s['tpot']['median_factor']:.2f}× "
+        f"(pred ÷ meas {s['tpot']['geometric_mean_ratio']:.2f}, {s['tpot']['interval_coverage']:.0%} in range)"
+        for source, s in b["by_source"].items()) + ".")
     print("Factors say how far (median); pred ÷ meas, which way (geometric mean: below 1, predicted too low or too "
           "short). A latency-optimised engine captures each step as CUDA graphs, as gpt-fast does; an online engine's "
           "costs come from vLLM and FastChat (a Python loop at batch 1). Power is the GPU's own, host not included.")

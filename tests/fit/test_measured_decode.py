@@ -466,3 +466,23 @@ def test_the_profiler_sums_each_kernel_of_a_step():
     times = [k["us_per_step"] for k in p["kernels"]]
     assert len(times) == 5 and times == sorted(times, reverse=True)
     assert p["kernel_us_per_step"] >= sum(times) > 0 and p["profiled_steps"] == 2
+
+
+def test_the_default_engines_blind_check_is_said_apart(cli):
+    """Review of run 14 (2026-11-30): the docs called every measured row not blind for the default engine, but run 14's
+    were measured after its last refit (2026-11-29). validate --inference says their figures apart, and the serving
+    docs quote them."""
+    from estimator.services.serving.measured_decode import BLIND_FROM_RUN, measured_decode_document
+    blind = measured_decode_document()["blind"]
+    assert (blind["engine"], blind["from_run"]) == ("optimized-2024", BLIND_FROM_RUN) == ("optimized-2024", 14)
+    graphs, moe = blind["by_source"]["CUDA graphs"], blind["by_source"]["CUDA graphs, mixture of experts"]
+    assert (graphs["energy"]["n"], round(graphs["energy"]["median_factor"], 2), round(graphs["tpot"]["median_factor"], 2),
+            round(graphs["energy"]["interval_coverage"] * 12), round(graphs["tpot"]["interval_coverage"] * 12)) == (
+        12, 1.12, 1.23, 11, 12)
+    assert (moe["tpot"]["n"], round(moe["tpot"]["median_factor"], 2), round(moe["tpot"]["geometric_mean_ratio"], 2),
+            round(moe["tpot"]["interval_coverage"] * 6), round(moe["energy"]["median_factor"], 2)) == (6, 1.85, 0.55, 1, 1.48)
+    doc = " ".join((ROOT / "docs" / "explanation" / "serving-model.md").read_text().split())
+    assert ("its first blind check: J per output token 1.12× (11 of 12 in range) and TPOT 1.23× (12 of 12)" in doc
+            and "TPOT 1.85× too short (pred ÷ meas 0.55; 1 of 6), J per output token 1.48×" in doc)
+    out = cli("validate", "--inference").out
+    assert "Blind for optimized-2024 (runs from 14, measured after its last refit): CUDA graphs 12 rows" in out
