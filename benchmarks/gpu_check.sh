@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The checks that need a real NVIDIA GPU, in one run (about 5 minutes on an H200 before decode_fp8, speculative,
-# decode_moe and the two FP8 training steps, which add up to 19 minutes of limits), each step's output
-# saved in a folder:
+# The checks that need a real NVIDIA GPU, in one run (about 5 minutes on an H200 before decode_fp8, decode_large,
+# decode_fp8_large, speculative, decode_moe and the two FP8 training steps, which add up to 23 minutes of limits; on an
+# H200 in run 14 the five decode steps took 3.9 minutes), each step's output saved in a folder:
 #
 #     bash benchmarks/gpu_check.sh [OUT_DIR]        # default OUT_DIR: $OUT, else ./gpu-check
 #

@@ -12,7 +12,7 @@ Prints, for both forms:
 - ML.ENERGY's 32 configurations (the vllm-2024 engine's fit data), held out by model as fit-serving does (the time
   constants fitted to TPOT, then the power factor to J per output token, in each fold): J per output token's median
   factor, the nested 80% range's coverage and width. The measure the choice was made on.
-- The 28 graph-captured decode rows this project measured (never fitted), as the latency engine predicts them with
+- The graph-captured decode rows this project measured (never fitted; 28 on 2026-11-27, 40 since run 14), as the latency engine predicts them with
   that form's power factor: power and J per output token. Not blind: these rows showed the flat power first.
 
 Figures at 2026-11-27: flat J/token 1.155x, 88%, x2.07 (factor 2.53); lifted 1.140x, 84%, x1.77 (factor 2.13).

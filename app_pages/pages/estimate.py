@@ -444,9 +444,9 @@ def render() -> None:
         # room for a long preset's title and a long hardware name (Megatron's GPT-3 on 10,000 GH200s was cut at 120)
         st.title(c.md_escape(title, limit=TITLE_CHARS), anchor=False)
     else:  # embedded: one compact line names the scenario (browser audit: its numbers stood unlabelled)
-        on = "devices" if est.hardware_name in title else f"× {est.hardware_name}"
+        on = "devices" if est.hardware_name in title else f"×\u00a0{est.hardware_name}"  # kept together, as the title's
         st.container(key=style.EMBED_SCENARIO_KEY).markdown(
-            c.md_escape(f"{title} · {hz.whole(est.devices)} {on}", limit=200).join(("**", "**"))
+            c.md_escape(f"{title} · {hz.whole(est.devices)}\u00a0{on}", limit=TITLE_CHARS).join(("**", "**"))
             + (f" · {c.md_escape(hz.flops(est.flops), 40)}" if est.flops else ""))
     if result.preset and not lecture:
         # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)

@@ -139,12 +139,12 @@ def decades(lo: float, hi: float) -> list[float]:
     return [10.0 ** k for k in range(a, b + 1)]
 
 
-# A log axis ticks at most about this many powers of ten, every n-th one beyond (a multiplier curve at a
-# small k spans hundreds of decades); the power bars' 14 (a brain's 20 W to 25 TW) each keep a tick.
 # a savings chart's energy axis (the compression slide's and the Inference page's): about six ticks, Vega-Lite picking
 # round steps near it (lecturer review 2026-11-27: at every 50 kWh the last two ran together in an 800-px frame;
 # 2026-11-29: the Inference page's, with no count, drew 36 on a slide)
 SAVINGS_TICKS = 6
+# A log axis ticks at most about this many powers of ten, every n-th one beyond (a multiplier curve at a
+# small k spans hundreds of decades); the power bars' 14 (a brain's 20 W to 25 TW) each keep a tick.
 LOG_AXIS_MAX_TICKS = 16
 # Labels on a log axis are at least this far apart by Vega's measure, which takes a label as tall as its
 # font; drawn, one is ≈1.26× that (a superscript included): at the lecture's 18 px, 12 px leaves ≥7 px

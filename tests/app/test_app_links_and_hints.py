@@ -254,9 +254,9 @@ def test_an_embedded_page_names_its_scenario_in_one_line(monkeypatch):
     monkeypatch.setattr(c, "is_embedded", lambda: True)
     est = run_page("estimate", {"workload": "flops", "flops": "1e24", "hardware": "h100-sxm", "devices": "1000"})
     lines = [m.value.replace("\\", "") for m in est.markdown]
-    assert "**Custom workload on NVIDIA H100 SXM 80GB · 1,000 devices** · 10²⁴ FLOPs" in lines
+    assert "**Custom workload on NVIDIA H100 SXM 80GB · 1,000\u00a0devices** · 10²⁴ FLOPs" in lines
     pre = [m.value.replace("\\", "") for m in run_page("estimate", {"preset": "llama2-70b"}).markdown]
-    assert any(x.startswith("**Llama 2 70B (Touvron et al. 2023) · 2,048 × NVIDIA A100 SXM 80GB**") for x in pre), pre
+    assert any(x.startswith("**Llama 2 70B (Touvron et al. 2023) · 2,048\u00a0×\u00a0NVIDIA A100 SXM 80GB**") for x in pre), pre
     assert not est.title
     cmp = run_page("compare", {"workload": "flops", "flops": "1e24", "devices": "1000"})
     assert "Custom workload: 10²⁴ FLOPs on 1,000 devices of each profile" in [
