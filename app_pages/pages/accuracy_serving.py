@@ -274,6 +274,11 @@ def measured_decode(t: dict, level: float) -> None:
     previous model beside, as `validate --inference` prints them (accuracy review 2026-11-29: the page had dropped the
     TPOT's coverage and its baseline)."""
     st.markdown("**Decode steps measured on a real GPU, never fitted:** " + c.md_escape(f"{t['method']}.", limit=900))
+    # the default engine's blind check last, its own rows (runs measured after its last refit), as validate prints it
+    blind = t["blind"]
+    checks = [(engine, source, s) for engine, by_source in t["by_engine"].items() for source, s in by_source.items()]
+    checks += [(f"{blind['engine']}, blind (runs from {blind['from_run']})", source, s)
+               for source, s in blind["by_source"].items()]
     rows = [{"Engine": engine, "Decoder": source, "Rows": s["energy"]["n"],
              "J/token factor": s["energy"]["median_factor"], f"J {level:.0%} coverage": s["energy"]["interval_coverage"],
              "TPOT factor": s["tpot"]["median_factor"], "TPOT pred ÷ meas": s["tpot"]["geometric_mean_ratio"],
@@ -281,7 +286,7 @@ def measured_decode(t: dict, level: float) -> None:
              "Power pred ÷ meas": s["power"]["geometric_mean_ratio"],
              "Previous model, J": s["previous_energy"]["median_factor"],
              "Previous model, TPOT": s["previous_tpot"]["median_factor"]}
-            for engine, by_source in t["by_engine"].items() for source, s in by_source.items()]
+            for engine, source, s in checks]
     c.dataframe(c.number_table(pd.DataFrame(rows), {"J/token factor": factor_cell, f"J {level:.0%} coverage": percent_cell,
                                                       "TPOT factor": factor_cell,
                                                       "TPOT pred ÷ meas": lambda x: f"{x:.2f}",
