@@ -166,11 +166,16 @@ def held_out_device_note(hardware_id: str) -> tuple[str, ...]:
     ratio = math.exp(sum(logs) / len(logs))
     if max(ratio, 1.0 / ratio) < DEVICE_NOTE_FACTOR:
         return ()
+    # the models and precisions the results ran, so that the direction is read for a model like them (serving
+    # engineer's review 2026-11-30: the B200's two dense Llama 2 70B results at FP4, 0.81x, were read for DeepSeek-V3,
+    # which TensorRT-LLM's later runs find the engine too fast on)
+    ran = ", ".join(f"{m} at {b} bits" for m, b in sorted({(r["model"], r["bits"]) for r in rows}))
     whose = (f"{hardware_id} ran no MLPerf Inference result here; {kin}, {kind} as it is, held out: its {len(rows)} "
-             "results" if kin else f"{hardware_id} held out: its {len(rows)} MLPerf Inference results")
+             f"results ({ran})" if kin else f"{hardware_id} held out: its {len(rows)} MLPerf Inference results ({ran})")
     return (f"{whose}, predicted by the engine fitted without them, read {gfmt(ratio, 3)}× the measured tokens/s "
             f"(geometric mean: {'too fast' if ratio > 1 else 'too slow'}): expect its tokens/s about as much too "
-            f"{'high' if ratio > 1 else 'low'} here (not corrected: one engine's costs serve every device)",)
+            f"{'high' if ratio > 1 else 'low'} here for a model and precision like those (not corrected: one engine's "
+            "costs serve every device)",)
 
 
 # The saving the fitted power model adds to the roofline's (inference audit: 8-bit weights saved 32% of the
