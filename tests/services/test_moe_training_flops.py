@@ -81,3 +81,23 @@ def test_the_size_sweep_of_a_mixture_of_experts_keeps_its_active_share():
     assert r.estimate.flops == pytest.approx(6 * m.arch.active_params * 1e12)
     sweep = model_size_sweep(r)
     assert not sweep.empty and not sweep.skipped
+
+
+def test_a_mixture_of_experts_by_its_counts_alone_is_timed_from_its_flops_not_a_dense_shape():
+    """Researcher review 2026-11-30: 671B parameters with 37B active on 2,048 H800s at fp8 took the step model on
+    Llama 3.1 405B's dense shape holding all 671B (no experts, no expert parallelism): MFU 7.1%, 8.44 million
+    device-hours, 3.2x DeepSeek-V3's published 2.664 million for its pre-training. With no shape that says the
+    experts, the time is the fitted utilisation's over 6·N_active·D, and a note says why; DeepSeek-V3's published
+    figure lies in its range."""
+    r = api.run(params=671e9, active_params=37e9, tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
+    est = r.estimate
+    assert est.step is None and est.flops == pytest.approx(6 * 37e9 * 14.8e12)
+    assert any(n.startswith("a mixture of experts given by its parameter counts alone has no shape here")
+               for n in est.notes)
+    low, high = est.range["device_hours"]
+    assert low < 2.664e6 < high and est.device_hours < 2.664e6 * 1.5
+    # a catalog mixture's shape is still timed by the step model
+    from estimator.io.serving_data import load_catalog
+    m = load_catalog()["deepseek-v3"]
+    assert api.run(params=m.params, tokens=14.8e12, hardware="h800", devices=2048, precision="fp8",
+                   memory={"model": "deepseek-v3"}, params_model="deepseek-v3").estimate.step is not None
