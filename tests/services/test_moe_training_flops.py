@@ -101,3 +101,13 @@ def test_a_mixture_of_experts_by_its_counts_alone_is_timed_from_its_flops_not_a_
     m = load_catalog()["deepseek-v3"]
     assert api.run(params=m.params, tokens=14.8e12, hardware="h800", devices=2048, precision="fp8",
                    memory={"model": "deepseek-v3"}, params_model="deepseek-v3").estimate.step is not None
+
+
+def test_a_plan_of_a_mixture_of_experts_by_its_counts_alone_is_refused_in_words(cli):
+    """The same review: `plan` laid out 671B with 37B active on the dense 405B shape (MFU 7.1%); it has no expert
+    layout to plan, so it says what would give one."""
+    res = cli("plan", "--params", "671e9", "--active-params", "37e9", "--hardware", "h800", "--tokens", "14.8e12",
+              "--devices", "2048", "--precision", "fp8")
+    assert res.code == 2 and res.out == ""
+    assert res.err.startswith("error: a mixture of experts given by its parameter counts alone has no shape to plan: "
+                              "give a catalog model (e.g. deepseek-v3, qwen3-30b-a3b)")

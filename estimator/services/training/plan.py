@@ -248,6 +248,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                                     kv_heads=kv_heads, ffn=ffn, mlp=mlp, experts=experts,
                                                     experts_per_token=experts_per_token,
                                                     head_dim=head_dim).items() if x is not None}))
+    if active_params is not None and shape.experts == 1 and float(active_params) < n and model is None and layers is None:
+        # a mixture of experts by its counts alone: no layout of its experts can be planned (researcher review
+        # 2026-11-30: 671B with 37B active was planned on Llama 3.1 405B's dense shape, MFU 7.1%); estimate times it
+        # from its FLOPs instead (step_setup.MOE_BY_COUNTS_NOTE)
+        raise InputError("a mixture of experts given by its parameter counts alone has no shape to plan: give a "
+                         "catalog model (e.g. deepseek-v3, qwen3-30b-a3b) or the architecture with its experts "
+                         "(--experts, --experts-per-token); `estimate` times it from its FLOPs",
+                         field=("active_params", "model"))
     overlap = expert_overlap_of(expert_overlap)
     check_overlap_has_experts(overlap, shape, name)
     targets = [k for k, x in (("devices", devices), ("deadline_days", deadline_days), ("budget_usd", budget_usd))
