@@ -94,6 +94,9 @@ def test_estimate_json_carries_the_step_contract(capsys):
                                                      "data_parallel"}
     assert parts["total_s"] == pytest.approx(step["seconds"])
     assert "model FLOPs" in step["flops_convention"]["mfu"] and "hardware FLOPs" in step["flops_convention"]["hfu"]
+    # each said once (researcher review 2026-11-30: "hardware FLOPs: hardware FLOPs: as mfu …")
+    assert step["flops_convention"]["hfu"] == "hardware FLOPs: as mfu, plus the FLOPs recomputation repeats"
+    assert step["flops_convention"]["mfu"].startswith("model FLOPs per token 6·N")
     code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024",
                        "--tp", "8", "--pp", "4")
     assert code == 0 and "MFU" in out and "(model FLOPs)" in out and "(hardware FLOPs)" in out

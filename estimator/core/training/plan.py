@@ -309,9 +309,9 @@ class StepRun:
             "hfu": self.step.hfu,
             "model_flops_per_token": self.step.model_flops_per_token,
             "hardware_flops_per_token": self.step.hardware_flops_per_token,
-            "flops_convention": {"mfu": "model FLOPs: " + CONVENTIONS["mfu"],
-                                 "hfu": "hardware FLOPs: " + CONVENTIONS["hfu"],
-                                 "tokens_per_s_per_device": CONVENTIONS["tokens_per_s_per_device"]},
+            # each convention's words as they are (their own "model FLOPs …", "hardware FLOPs: …"), as plan's JSON
+            # gives them (researcher review 2026-11-30: "hardware FLOPs: hardware FLOPs: as mfu …")
+            "flops_convention": dict(CONVENTIONS),
             "parts": self.parts_dict(),
             # the MFU's and HFU's ends in proportion, as the CSV has them (researcher review 2026-11-29: JSON lacked them)
             "range": {"tokens_per_s_per_device": [lo, hi],
