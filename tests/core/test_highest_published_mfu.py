@@ -49,3 +49,18 @@ def test_with_full_recomputation_the_share_is_of_the_model_flops():
     recomputed = estimate(**RUN, hours=3168, recompute=True)
     assert recomputed.implied_peak_share is None and not any("implies" in n for n in recomputed.notes)
     assert estimate(**RUN, hours=2400, recompute=True).implied_peak_share == pytest.approx(0.726, abs=0.001)
+
+
+def test_more_devices_than_any_published_layout_are_said_in_plan_and_estimate(cli):
+    """Researcher review 2026-11-30: a 3-day deadline for Llama 3.1 70B's 2T tokens answered 42,120 H100s, 2.6x the
+    largest published layout, without a word. The threshold is the data's largest layout; beyond it plan and estimate
+    say the step model is extrapolated; within it, nothing."""
+    from estimator.core.training.words import LARGEST_PUBLISHED_DEVICES
+    layouts = pd.read_csv(DATA_DIR / "training_layouts.csv")
+    assert LARGEST_PUBLISHED_DEVICES == layouts["devices"].max() == 16384
+    beyond = "more than any published layout the step model was fitted or checked on (16,384 GPUs, Llama 3 405B)"
+    res = cli("plan", "--model", "llama-3.1-70b", "--tokens", "2e12", "--deadline-days", "3", "--hardware", "h100-sxm")
+    assert res.code == 0 and "note: 42,120 devices: " + beyond in res.out
+    big = estimate(model="llama-3.1-70b", tokens=2e12, hardware="h100-sxm", devices=32768)
+    assert any(n.startswith("32,768 devices: " + beyond) for n in big.notes)
+    assert not any(beyond in n for n in estimate(**RUN).notes)

@@ -95,6 +95,22 @@ def notes_and_caveats(s: Scenario, profile: HardwareProfile, w: Workload, t: Tim
 HIGHEST_PUBLISHED_MFU = 0.653
 
 
+# The most devices of any published layout here: Llama 3 405B on 16,384 H100s (Dubey et al. 2024, arXiv:2407.21783,
+# Table 4; estimator/data/training_layouts.csv, held to it by tests/core/test_highest_published_mfu.py). A plan or a
+# step run on more is said to be beyond what the step model was fitted or checked on (researcher review 2026-11-30: a
+# 3-day deadline for Llama 3.1 70B answered 42,120 H100s without a word).
+LARGEST_PUBLISHED_DEVICES = 16384
+
+
+def beyond_published_devices_words(devices: int) -> str | None:
+    """The note for a run on more devices than ``LARGEST_PUBLISHED_DEVICES``; None within it."""
+    if devices <= LARGEST_PUBLISHED_DEVICES:
+        return None
+    return (f"{devices:,} devices: more than any published layout the step model was fitted or checked on "
+            f"({LARGEST_PUBLISHED_DEVICES:,} GPUs, Llama 3 405B): its communication at that scale and the goodput "
+            "(failures and restarts grow with the devices) are extrapolated")
+
+
 def above_published_mfu(achieved: float | None, peak: float | None) -> float | None:
     """The share of the peak a known run's time implies where it is above ``HIGHEST_PUBLISHED_MFU``; else None."""
     if achieved is None or not peak:

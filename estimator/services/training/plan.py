@@ -34,7 +34,7 @@ from estimator.core.training.step import (
     missing_links,
     step_hardware,
 )
-from estimator.core.training.words import unfitted_precision_note
+from estimator.core.training.words import beyond_published_devices_words, unfitted_precision_note
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.report.export import whole_run_words
@@ -254,7 +254,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         # from its FLOPs instead (step_setup.MOE_BY_COUNTS_NOTE)
         raise InputError("a mixture of experts given by its parameter counts alone has no shape to plan: give a "
                          "catalog model (e.g. deepseek-v3, qwen3-30b-a3b) or the architecture with its experts "
-                         "(--experts, --experts-per-token); `estimate` times it from its FLOPs",
+                         "and experts per token; an estimate times it from its FLOPs",
                          field=("active_params", "model"))
     overlap = expert_overlap_of(expert_overlap)
     check_overlap_has_experts(overlap, shape, name)
@@ -566,6 +566,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         else:
             if w is not None:
                 notes.append(whole_run_note(w))
+    if rows and (beyond := beyond_published_devices_words(rows[0].planned.devices)) is not None:
+        notes.append(beyond)
     if model is None and layers is None:
         notes.append(PLAN_SIZE_ALONE_NOTE)
     if rows and (overlap := expert_overlap_note(rows[0].planned.step)):

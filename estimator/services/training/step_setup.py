@@ -49,6 +49,7 @@ from estimator.core.training.step import (
     step_time,
 )
 from estimator.core.training.utilization_choice import fit_words
+from estimator.core.training.words import beyond_published_devices_words
 from estimator.core.workload.architecture import Architecture, check_params_fit
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
@@ -806,7 +807,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
                 expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range),
-                no_faster_peak_note(profile, precision))
+                no_faster_peak_note(profile, precision), beyond_published_devices_words(devices))
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -893,7 +894,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
                              seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
                              fitted_note, device_matmul_note(profile, step_range),
-                             no_faster_peak_note(profile, precision)) if n)
+                             no_faster_peak_note(profile, precision), beyond_published_devices_words(devices)) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
