@@ -70,3 +70,24 @@ def test_a_calibrated_name_states_the_measurement_time_not_an_imports():
     assert name("2026-11-23T07:04:24") == "AMD EPYC (2 CPUs) (calibrated on lab at 2026-11-23 07:04, base cpu-server-2s-epyc)"
     assert name("2026-11-29T11:18:01Z", {"imported_at": "2026-11-29T11:18:01Z"}) == \
         "AMD EPYC (2 CPUs) (calibrated on lab, base cpu-server-2s-epyc)"
+
+
+def test_a_calibration_under_an_id_of_ones_own_names_it():
+    """Measuring engineer's review 2026-11-30: the built-in calibration and a tracked loop's under --id myloop, made in
+    one minute on one machine, were both "AMD EPYC (2 CPUs) (calibrated on vm at … 01:52 UTC, base …)", 4.3x apart in
+    utilisation; an id of one's own is in the name, the machine's default id is not."""
+    from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data, default_profile_id
+    from estimator.device.base import Measurement
+    from estimator.io.datafiles import default_profiles
+    base = default_profiles().get("cpu-server-2s-epyc")
+    m = Measurement(10.0, 400.0, 40.0, "codecarbon-cpu-load-estimate", True, "AMD EPYC (2 CPUs)", "codecarbon", {})
+    pts = [Throughput("fp32", 1e11, 512.0, (512, 512, 512), 10, 1.0)]
+
+    def name(profile_id):
+        data, _ = calibrated_profile_data(base, pts, m, host="lab", measured_at="2026-11-30T01:52:00Z",
+                                          method="built-in", profile_id=profile_id)
+        return data["name"]
+    assert name("myloop") == ("AMD EPYC (2 CPUs) (calibrated on lab at 2026-11-30 01:52 UTC, base cpu-server-2s-epyc, "
+                              "id myloop)")
+    assert name(None) == name(default_profile_id("cpu-server-2s-epyc", "lab")) == (
+        "AMD EPYC (2 CPUs) (calibrated on lab at 2026-11-30 01:52 UTC, base cpu-server-2s-epyc)")

@@ -276,7 +276,11 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
     imported_now = bool(extra) and extra.get("imported_at") == measured_at
     when = ("" if stamp is None or imported_now else
             f" at {stamp[1]} {stamp[2]}{' UTC' if stamp[5] else ''}")
-    data["name"] = f"{measurement.device_name or base.name} (calibrated on {machine}{when}, base {base.id})"
+    # an id of the user's own named too: two calibrations of one machine in one minute (the built-in workload's and a
+    # tracked loop's, 4.3x apart in utilisation) read the same in lists and titles (measuring engineer's review
+    # 2026-11-30); the default id is the machine's, which one file at a time holds
+    own_id = f", id {pid}" if profile_id is not None and pid != default_profile_id(base.id, host) else ""
+    data["name"] = f"{measurement.device_name or base.name} (calibrated on {machine}{when}, base {base.id}{own_id})"
     ram_gb = (measurement.details or {}).get("ram_total_gb")
     if base.kind == "cpu" and isinstance(ram_gb, (int, float)) and math.isfinite(ram_gb) and ram_gb > 0:
         # the machine measured, not the base server's 412 GB (measure audit): CodeCarbon's ram_total_size
