@@ -363,12 +363,17 @@ def show_track_report(rep: LoadedReport) -> None:
     pre = "" if rep.finished else "Predicted "  # a finished run's figures are what it took
     m, e, f, g = style.metric_cells(4, "cal_track_energy")
     estimated = bool(s.get("power_is_estimate"))  # CodeCarbon's cpu_load estimate, no meter (browser review 2026-11-29)
+    # which energy is which in the labels, not only in the tooltips: the device's own before PUE, and the whole run's
+    # with it (measuring engineer's review 2026-11-30: "Energy (estimate) 0.0396 Wh" beside "Energy 0.0495 Wh")
     if p.get("energy_measured_kwh") is not None:
-        m.metric("Energy (estimate)" if estimated else "Energy measured", hz.energy(p["energy_measured_kwh"]),
+        m.metric("Device energy, before PUE" + (" (estimate)" if estimated else ", measured"),
+                 hz.energy(p["energy_measured_kwh"]),
                  help=(f"estimated ({s.get('power_source')}), not metered" if estimated else "read from the meter")
                  + " over the run's windows until the report was written: one device, before PUE")
     if p.get("energy_kwh") is not None:
-        e.metric(f"{pre}energy".capitalize(), hz.energy(p["energy_kwh"]), help=_range_text(p, "energy_kwh", hz.energy))
+        label = f"{pre}energy with PUE" + (" (estimate)" if estimated else "")  # "PUE" kept whole: no capitalize()
+        e.metric(label[0].upper() + label[1:], hz.energy(p["energy_kwh"]),
+                 help=_range_text(p, "energy_kwh", hz.energy))
     if p.get("co2e_kg") is not None:
         f.metric(f"{pre}CO₂e", hz.co2e(p["co2e_kg"]), help=_range_text(p, "co2e_kg", hz.co2e))
     if p.get("cost_usd") is not None:

@@ -354,5 +354,35 @@ def test_a_report_without_a_total_shows_its_power_and_energy_a_step_and_whole_st
     at.run()
     metrics = {m.label: m for m in at.metric}
     assert metrics["Mean power"].value == hz.power(p["mean_power_w"]) + " (estimate)"
-    assert "Energy (estimate)" in metrics and "Energy measured" not in metrics
+    assert "Device energy, before PUE (estimate)" in metrics and "Device energy, before PUE, measured" not in metrics
+    # which energy is which in the labels (measuring engineer's review 2026-11-30: "Energy (estimate)" beside "Energy")
+    assert not any(label in ("Energy", "Energy (estimate)") for label in metrics)
     assert metrics["Mean power"].help.startswith("estimated (codecarbon-cpu-load-estimate), not metered")
+
+
+def test_the_two_energies_say_which_is_which(tmp_path):
+    """Measuring engineer's review 2026-11-30: "Energy (estimate) 0.0396 Wh" beside "Energy 0.0495 Wh": the device's own
+    before PUE and the run's with it, told apart only in their tooltips, the second not marked an estimate."""
+    import json as _json
+
+    from track_fakes import Clock, FakeMeter
+
+    from estimator.monitor.track import track
+    from estimator.report import humanize as hz
+    clock = Clock()
+    out = tmp_path / "run.json"
+    with track(total_steps=100, flops_per_step=1e9, hardware="cpu-server-2s-epyc", backend=FakeMeter(clock, power_w=8.0),
+               clock=clock, report_path=out, print_report=False) as run:
+        for _ in range(100):
+            clock.t += 0.02
+            run.step()
+    doc = _json.loads(out.read_text())
+    doc["settings"].update(power_is_estimate=True, power_source="codecarbon-cpu-load-estimate")
+    p = doc["prediction"]
+    at = open_page()
+    at.file_uploader(key="cal_track_upload").set_value(("run.json", _json.dumps(doc).encode(), "application/json"))
+    at.run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Device energy, before PUE (estimate)"] == hz.energy(p["energy_measured_kwh"])
+    assert metrics["Energy with PUE (estimate)"] == hz.energy(p["energy_kwh"])
+    assert "Energy" not in metrics and "Energy (estimate)" not in metrics
