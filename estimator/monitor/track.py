@@ -467,7 +467,13 @@ class Run:
         return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
 
     def _add_history(self, p: Prediction) -> None:
-        self._history.append(track_rep.history_row(p))
+        row = track_rep.history_row(p)
+        # one row a step: a report and a window's tick at the same step keep the later (measuring engineer's review
+        # 2026-11-30: steps 100 and 150 twice each, their points doubled on the Calibrate page's chart)
+        if self._history and self._history[-1]["step"] == row["step"]:
+            self._history[-1] = row
+            return
+        self._history.append(row)
         if len(self._history) > MAX_HISTORY:
             self._history = self._history[::2]
 

@@ -5,6 +5,7 @@ the numpy and PyTorch examples run as subprocesses. The run itself is in tests/m
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -392,3 +393,17 @@ def test_a_run_shorter_than_the_meters_power_sampling_gives_no_energy_and_says_w
     assert p.range["energy_kwh"] == (None, None)
     for p, said in (run_for(0.06, 1.0), run_for(0.01, None)):
         assert said == [] and p.mean_power_w == pytest.approx(FakeMeter(Clock()).power_w) and p.energy_kwh > 0
+
+
+def test_a_report_and_a_window_at_one_step_keep_one_history_row(tmp_path):
+    """Measuring engineer's review 2026-11-30: the saved history had steps 100 and 150 twice each (a report and a
+    window's tick at the same step), their points doubled on the Calibrate page's chart; one row a step, the later."""
+    clock = Clock()
+    out = tmp_path / "track.json"
+    with track(total_steps=2000, backend=FakeMeter(clock), clock=clock, report_path=out, print_report=False) as run:
+        run_steps(run, clock, WARMUP + [STEP] * 500)
+        run.report(stream=io.StringIO())
+        run.report(stream=io.StringIO())  # again at the same step: it replaces the row, not beside it
+        run_steps(run, clock, [STEP] * 100)
+    steps = [h["step"] for h in track_rep.parse_report(out.read_bytes(), "track.json").history]
+    assert len(steps) == len(set(steps)) and steps == sorted(steps) and 503 in steps
