@@ -270,11 +270,11 @@ def test_the_app_shows_an_interrupted_runs_status_and_labels_its_predictions(tmp
     at.run()
     assert not at.exception and not at.error
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Energy measured"] == hz.energy(1500 / J_PER_KWH)
-    assert metrics["Predicted energy"] == hz.energy(doc["prediction"]["energy_kwh"])
+    assert metrics["Device energy, before PUE, measured"] == hz.energy(1500 / J_PER_KWH)
+    assert metrics["Predicted energy with PUE"] == hz.energy(doc["prediction"]["energy_kwh"])
     assert metrics["Predicted CO₂e"] == hz.co2e(doc["prediction"]["co2e_kg"])
     assert metrics["Predicted cost"] == hz.money(doc["prediction"]["cost_usd"])
-    assert not {"Energy", "CO₂e", "Cost"} & metrics.keys()
+    assert not {"Energy", "Energy with PUE", "CO₂e", "Cost"} & metrics.keys()
     warnings = [w.value.replace("\\", "") for w in at.warning]
     assert any(w.startswith("The run was interrupted, at step 1,500 of 10,000: the whole run's time, energy, CO₂e "
                             "and cost are predicted from its steps, not measured.") for w in warnings), warnings
