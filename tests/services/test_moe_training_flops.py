@@ -96,7 +96,10 @@ def test_a_mixture_of_experts_by_its_counts_alone_is_timed_from_its_flops_not_a_
                for n in est.notes)
     low, high = est.range["device_hours"]
     assert low < 2.664e6 < high and est.device_hours < 2.664e6 * 1.5
-    # a catalog mixture's shape is still timed by the step model
+    # with a layout given, the dense shape is timed as set (docs/how-to/estimate-training.md); a catalog mixture's
+    # shape is timed by the step model
+    assert api.run(params=47e9, active_params=13e9, tokens=1e12, hardware="h100-sxm", devices=64,
+                   memory={"tp": 4}).estimate.step is not None
     from estimator.io.serving_data import load_catalog
     m = load_catalog()["deepseek-v3"]
     assert api.run(params=m.params, tokens=14.8e12, hardware="h800", devices=2048, precision="fp8",

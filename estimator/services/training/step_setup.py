@@ -659,11 +659,11 @@ def _steps_here(profile: HardwareProfile, devices: int | None = None, precision:
 
 
 # Why a mixture of experts given by its parameter counts alone is timed from the FLOPs (``step_setup``).
-MOE_BY_COUNTS_NOTE = ("a mixture of experts given by its parameter counts alone has no shape here (the step model would "
-                      "time the catalog's nearest dense model with every parameter in its layers and no expert "
-                      "parallelism): the time is from the fitted utilisation over the active parameters' FLOPs; give a "
-                      "catalog model (e.g. deepseek-v3, qwen3-30b-a3b) or the architecture with its experts to time "
-                      "its steps")
+MOE_BY_COUNTS_NOTE = ("a mixture of experts given by its parameter counts alone has no shape here to plan a layout on (the "
+                      "planner would lay out the catalog's nearest dense model with every parameter in its layers and "
+                      "no expert parallelism): the time is from the fitted utilisation over the active parameters' "
+                      "FLOPs; give a catalog model (e.g. deepseek-v3, qwen3-30b-a3b) or the architecture with its "
+                      "experts for the planner, or a layout to time on the dense shape")
 
 
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
@@ -744,11 +744,12 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     n, shape, mshape, how, name = resolve_model(params=params if "model" not in shape_keys else None,
                                                 active_params=active_params, **shape_keys)
     check_overlap_has_experts(overlap, shape, name)
-    if (active_params is not None and shape.experts == 1 and float(active_params) < n
-            and not any(k in shape_keys for k in ("model", "layers"))):
-        # a mixture of experts by its counts alone: no catalog shape says its experts, so the step model would time
-        # the nearest dense model's layers holding every parameter, no expert parallelism (researcher review
-        # 2026-11-30: 671B with 37B active on 2,048 H800s read MFU 7.1%, 3.2x DeepSeek-V3's published GPU-hours)
+    if (active_params is not None and shape.experts == 1 and float(active_params) < n and not layout_given
+            and not parts_given and not any(k in shape_keys for k in ("model", "layers"))):
+        # a mixture of experts by its counts alone, no layout given: no catalog shape says its experts, so the planner
+        # would lay out the nearest dense model's layers holding every parameter, with no expert parallelism to
+        # choose (researcher review 2026-11-30: 671B with 37B active on 2,048 H800s read MFU 7.1%, 3.2x DeepSeek-V3's
+        # published GPU-hours); a layout given is timed on that shape as the user set it (docs: estimate-training)
         return StepSetup(notes=(MOE_BY_COUNTS_NOTE,))
     devices = int(scenario.devices)
     if not layout_given and shape.experts > 1:  # a layout given is refused in the memory's words (check_run)
