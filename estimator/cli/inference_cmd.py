@@ -142,6 +142,18 @@ def layout_text(r) -> str:
 
 
 
+def query_from_words(r) -> str:
+    """Where a query's lengths come from a benchmark the model's name names, said on its row: "gpt-oss-120b" is
+    MLPerf's benchmark, 5,000 + 1,278 tokens, where "openai/gpt-oss-120b" takes ShareGPT's (serving engineer's review
+    2026-11-30: a note far below said so, the row did not)."""
+    taken = [a for a in r.estimate.assumptions if a.name in ("prompt_tokens", "tokens_per_query")
+             and a.origin == "benchmark"]
+    if not taken:
+        return ""
+    which = ("both" if len(taken) == 2 else "the prompt" if taken[0].name == "prompt_tokens" else "the output")
+    return f" ({which} {taken[0].source.split(' (')[0]}'s; --prompt-tokens and --tokens-per-query set your own)"
+
+
 def cmd_inference(args):
     inputs = {k: getattr(args, k) for k in INPUT_KEYS}
     rep = serving.inference_report(
@@ -186,7 +198,8 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                    f"(batch {hz.count(r.batch_size)}; largest that fits: {hz.count(r.max_batch_size)})"
                    # one replica's (review 2026-11-26: 154 GB on 8 devices read as the 8's)
                    + (f", each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else "")),
-        ("query", f"{hz.query_tokens(r.prompt_tokens)} prompt + {hz.noun(hz.query_tokens(r.tokens_per_query), 'output token')}"),
+        ("query", f"{hz.query_tokens(r.prompt_tokens)} prompt + {hz.noun(hz.query_tokens(r.tokens_per_query), 'output token')}"
+                  + query_from_words(r)),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
                                   f"one step of batch {hz.count(r.batch_size)}, {r.chip} part {r.bound}-bound"
                                   + (f", ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step "

@@ -195,4 +195,6 @@ def test_the_query_row_says_the_lengths_used(capsys):
                         ("mixtral-8x7b", "300 prompt + 144.84 output tokens"),
                         ("llama-3.1-8b", "161 prompt + 338 output tokens")):
         out = _table(capsys, "--model", model, "--hardware", "h200-sxm", "--tokens", "1e9")
-        assert next(x for x in out.splitlines() if x.startswith("query")).split(None, 1)[1] == said
+        row = next(x for x in out.splitlines() if x.startswith("query")).split(None, 1)[1]
+        # a benchmark's lengths say whose they are after them (serving engineer's review 2026-11-30)
+        assert row == said or row.startswith(said + " (both MLPerf's ")

@@ -142,3 +142,16 @@ def test_a_held_out_devices_miss_names_the_models_it_was_measured_on():
                     "fitted without them, read 0.807× the measured tokens/s (geometric mean: too slow): expect its "
                     "tokens/s about as much too low here for a model and precision like those (not corrected: one "
                     "engine's costs serve every device)"]
+
+
+def test_the_query_row_says_when_its_lengths_are_a_benchmarks(cli):
+    """Serving engineer's review 2026-11-30: `--model gpt-oss-120b` took MLPerf's 5,000 + 1,278 tokens where
+    `openai/gpt-oss-120b` took ShareGPT's 161 + 338, said only in a note far below the row."""
+    def query_row(*args):
+        out = cli("inference", *args, "--hardware", "h100-sxm", "--tokens", "1e9").out
+        return next(line for line in out.splitlines() if line.startswith("query ")).split(None, 1)[1]
+    assert query_row("--model", "gpt-oss-120b") == ("5,000 prompt + 1,278 output tokens (both MLPerf's gpt-oss-120b "
+                                                    "benchmark's; --prompt-tokens and --tokens-per-query set your own)")
+    assert query_row("--model", "gpt-oss-120b", "--prompt-tokens", "100").startswith(
+        "100 prompt + 1,278 output tokens (the output MLPerf's gpt-oss-120b benchmark's;")
+    assert query_row("--model", "openai/gpt-oss-120b") == "161 prompt + 338 output tokens"
