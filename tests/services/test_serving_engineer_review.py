@@ -155,3 +155,16 @@ def test_the_query_row_says_when_its_lengths_are_a_benchmarks(cli):
     assert query_row("--model", "gpt-oss-120b", "--prompt-tokens", "100").startswith(
         "100 prompt + 1,278 output tokens (the output MLPerf's gpt-oss-120b benchmark's;")
     assert query_row("--model", "openai/gpt-oss-120b") == "161 prompt + 338 output tokens"
+
+
+def test_a_mixture_of_experts_time_note_says_its_experts_gemm_rate():
+    """Serving engineer's review 2026-11-30: Qwen3-30B-A3B at its largest batch on an H100 said "FLOPs at 0.6 of the
+    bf16 peak" beside a compute time about 6× what that rate gives: its experts' GEMMs, a few tokens each, run at a
+    fraction of the dense rate, which the note now says; a dense model's says nothing of experts."""
+    moe = [n for n in notes_of(model="qwen3-30b-a3b", hardware="h100-sxm", tokens=1e6, batch_size="max")
+           if n.startswith("time per output token")]
+    assert len(moe) == 1 and "FLOPs at 0.6 of the bf16 peak, the experts' GEMMs at 0.1 of that (few tokens reach each " \
+                              "expert)" in moe[0]
+    dense = [n for n in notes_of(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e6, batch_size="max")
+             if n.startswith("time per output token")]
+    assert len(dense) == 1 and "experts' GEMMs" not in dense[0]

@@ -477,6 +477,9 @@ class Step:
     # ``own_prefill_s`` runs at the prefill's draw, held by ``prefill_limit_stretch`` (prompts riding in the steps); else
     # it is held as the rest of ``prefill_s`` is, by ``prefill_held_stretch``
     own_at_prefill_draw: bool = False
+    # a mixture of experts' expert GEMMs' rate relative to the dense one at the step's tokens (``expert_gemm_rate``; 1
+    # for a dense model): said with the compute's rate, which it slows (serving engineer's review 2026-11-30)
+    expert_gemm_rate: float = 1.0
     # a mixture of experts' least step (its range's floor, ``ranges.physical_floor_s``): its bytes read with the batch's
     # tokens routed to the fewest experts, k a layer, and its decode FLOPs at the dense rate, each at the achievable
     # bandwidth and peak as ``memory_s`` and ``compute_s``; None for a dense model, whose ``memory_s`` is exact
@@ -736,7 +739,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
-                prompt_alone_s=prompt_alone_s, least_memory_s=least_memory_s, least_compute_s=least_compute_s)
+                prompt_alone_s=prompt_alone_s, least_memory_s=least_memory_s, least_compute_s=least_compute_s,
+                expert_gemm_rate=(expert_gemm_rate(arch, n_total, device, step_tokens, fit.moe_gemm_half_dim,
+                                                   routed_tokens) if expert_flops else 1.0))
 
 
 def own_prompt_share(batch: float, static: bool = False) -> float:
