@@ -168,3 +168,16 @@ def test_a_mixture_of_experts_time_note_says_its_experts_gemm_rate():
     dense = [n for n in notes_of(model="llama-3.1-8b", hardware="h100-sxm", tokens=1e6, batch_size="max")
              if n.startswith("time per output token")]
     assert len(dense) == 1 and "experts' GEMMs" not in dense[0]
+
+
+def test_the_energy_of_a_token_at_the_wall_is_given(cli):
+    """Serving engineer's review 2026-11-30: no J per output token at the wall (MLPerf's power results measure the node
+    there), only by hand from node_power_w ÷ tokens_per_s (281 mJ for Llama 3.1 70B on 8 H200s, 198 mJ on the devices)."""
+    args = ("--model", "llama-3.1-70b", "--hardware", "h200-sxm", "--devices", "8", "--bits", "8", "--tpot-ms", "50",
+            "--ttft-ms", "2000")
+    doc = _json(cli, *args)
+    assert doc["joules_per_output_token_at_wall"] == pytest.approx(doc["node_power_w"] / doc["tokens_per_s"])
+    assert doc["joules_per_output_token_at_wall"] > doc["joules_per_output_token"]
+    out = cli("inference", "--tokens", "1e9", *args).out
+    row = next(x for x in out.splitlines() if x.startswith("at the wall"))
+    assert row.endswith("before PUE; 281 mJ per output token")

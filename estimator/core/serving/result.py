@@ -168,6 +168,15 @@ class InferenceResult:
         return self.replicas * self.batch_size / self.served_seconds_per_output_token
 
     @property
+    def joules_per_output_token_at_wall(self) -> float | None:
+        """The devices and their hosts at the wall (``node_power_w``, before PUE) ÷ the tokens a second over all the
+        devices: the energy of a token as MLPerf's power results measure it (serving engineer's review 2026-11-30:
+        derivable only by hand); None without a node power."""
+        if not self.node_power_w or not self.tokens_per_s:
+            return None
+        return self.node_power_w / self.tokens_per_s
+
+    @property
     def replicas_wall_clock_s(self) -> float:
         """The deployment's wall clock: every replica serving its share of the tokens at once (the tokens ÷ the tokens a
         second over all the devices), and at least one query's own steps (fewer queries than the replicas' batches hold:
@@ -262,6 +271,7 @@ class InferenceResult:
             "power_limit": {"w_per_device": self.power_limit_w, "unlimited_w_per_device": self.unlimited_power_w_per_device,
                             "stretch": self.power_limit_stretch, "prefill_stretch": self.prefill_limit_stretch},
             "joules_per_output_token": self.joules_per_output_token,
+            "joules_per_output_token_at_wall": self.joules_per_output_token_at_wall,
             "tokens": self.tokens, "wall_clock_s": self.estimate.wall_clock_s,
             "replicas_wall_clock_s": self.replicas_wall_clock_s, "device_hours": self.estimate.device_hours,
             **{k: getattr(self, k) for k in keys},
