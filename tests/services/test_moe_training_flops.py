@@ -114,3 +114,26 @@ def test_a_plan_of_a_mixture_of_experts_by_its_counts_alone_is_refused_in_words(
     assert res.code == 2 and res.out == ""
     assert res.err.startswith("error: a mixture of experts given by its parameter counts alone has no shape to plan: "
                               "give a catalog model (e.g. deepseek-v3, qwen3-30b-a3b)")
+
+
+@pytest.mark.parametrize("part", [{"micro_batch": 1}, {"zero": 1}, {"activation_recompute": "full"}])
+def test_a_layouts_part_alone_is_no_layout_for_a_mixture_by_its_counts(part):
+    """Final review 2026-11-30: a micro-batch (or ZeRO, or recomputation) alone still sent 671B/37B to the planner on
+    the dense shape (8.44 million device-hours); a part alone is no layout: timed from its FLOPs, the part setting the
+    memory only."""
+    est = api.run(params=671e9, active_params=37e9, tokens=14.8e12, hardware="h800", devices=2048, precision="fp8",
+                  memory=part).estimate
+    assert est.step is None and est.device_hours < 2.664e6 * 1.5
+    (note,) = [n for n in est.notes if n.startswith("a mixture of experts given by its parameter counts alone")]
+    assert "the time is from the fitted utilisation over the active parameters' FLOPs; the layout's parts given set " \
+           "the memory only" in note
+
+
+def test_a_mixture_by_its_counts_says_a_given_utilisation_and_refuses_a_step_batch():
+    """The same review: with a utilisation given the note said "the fitted utilisation"; a global batch, a step's own
+    input, was taken and ignored."""
+    kw = dict(params=671e9, active_params=37e9, tokens=14.8e12, hardware="h800", devices=2048, precision="fp8")
+    est = api.run(**kw, utilization=0.4).estimate
+    assert any("the time is from the utilisation given over the active parameters' FLOPs" in n for n in est.notes)
+    with pytest.raises(InputError, match="the step model's inputs do not apply: a mixture of experts given by its "):
+        api.run(**kw, global_batch_tokens=62914560)

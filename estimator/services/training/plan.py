@@ -251,7 +251,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if active_params is not None and shape.experts == 1 and float(active_params) < n and model is None and layers is None:
         # a mixture of experts by its counts alone: no layout of its experts can be planned (researcher review
         # 2026-11-30: 671B with 37B active was planned on Llama 3.1 405B's dense shape, MFU 7.1%); estimate times it
-        # from its FLOPs instead (step_setup.MOE_BY_COUNTS_NOTE)
+        # from its FLOPs instead (step_setup.MOE_BY_COUNTS_WHY)
         raise InputError("a mixture of experts given by its parameter counts alone has no shape to plan: give a "
                          "catalog model (e.g. deepseek-v3, qwen3-30b-a3b) or the architecture with its experts "
                          "and experts per token; an estimate times it from its FLOPs",

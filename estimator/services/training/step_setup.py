@@ -658,12 +658,10 @@ def _steps_here(profile: HardwareProfile, devices: int | None = None, precision:
     return True
 
 
-# Why a mixture of experts given by its parameter counts alone is timed from the FLOPs (``step_setup``).
-MOE_BY_COUNTS_NOTE = ("a mixture of experts given by its parameter counts alone has no shape here to plan a layout on (the "
-                      "planner would lay out the catalog's nearest dense model with every parameter in its layers and "
-                      "no expert parallelism): the time is from the fitted utilisation over the active parameters' "
-                      "FLOPs; give a catalog model (e.g. deepseek-v3, qwen3-30b-a3b) or the architecture with its "
-                      "experts for the planner, or a layout to time on the dense shape")
+# Why a mixture of experts given by its parameter counts alone, no layout given, is timed from the FLOPs (``step_setup``).
+MOE_BY_COUNTS_WHY = ("a mixture of experts given by its parameter counts alone has no shape here to plan a layout on (the "
+                     "planner would lay out the catalog's nearest dense model with every parameter in its layers and "
+                     "no expert parallelism)")
 
 
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
@@ -744,13 +742,20 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     n, shape, mshape, how, name = resolve_model(params=params if "model" not in shape_keys else None,
                                                 active_params=active_params, **shape_keys)
     check_overlap_has_experts(overlap, shape, name)
-    if (active_params is not None and shape.experts == 1 and float(active_params) < n and not layout_given
-            and not parts_given and not any(k in shape_keys for k in ("model", "layers"))):
-        # a mixture of experts by its counts alone, no layout given: no catalog shape says its experts, so the planner
+    if (active_params is not None and shape.experts == 1 and float(active_params) < n
+            and (not layout_given or zero_alone) and not any(k in shape_keys for k in ("model", "layers"))):
+        # a mixture of experts by its counts alone, no layout given (a micro-batch, ZeRO or recomputation alone is none:
+        # the planner would choose the rest; final review 2026-11-30): no catalog shape says its experts, so the planner
         # would lay out the nearest dense model's layers holding every parameter, with no expert parallelism to
         # choose (researcher review 2026-11-30: 671B with 37B active on 2,048 H800s read MFU 7.1%, 3.2x DeepSeek-V3's
         # published GPU-hours); a layout given is timed on that shape as the user set it (docs: estimate-training)
-        return StepSetup(notes=(MOE_BY_COUNTS_NOTE,))
+        if global_batch_tokens is not None:  # a step's own input, with no step timed: refused, as elsewhere
+            raise InputError("the step model's inputs do not apply: " + MOE_BY_COUNTS_WHY, field="global_batch_tokens")
+        timed = "the utilisation given" if scenario.utilization is not None else "the fitted utilisation"
+        memory_only = "; the layout's parts given set the memory only" if parts_given else ""
+        return StepSetup(notes=(f"{MOE_BY_COUNTS_WHY}: the time is from {timed} over the active parameters' FLOPs"
+                                f"{memory_only}; give a catalog model (e.g. deepseek-v3, qwen3-30b-a3b) or the "
+                                "architecture with its experts for the planner, or a layout to time on the dense shape",))
     devices = int(scenario.devices)
     if not layout_given and shape.experts > 1:  # a layout given is refused in the memory's words (check_run)
         core_plan.check_ep_devices(o.get("ep"), devices)
@@ -808,7 +813,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
                 expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range),
-                no_faster_peak_note(profile, precision), beyond_published_devices_words(devices))
+                no_faster_peak_note(profile, precision),
+                beyond_published_devices_words(devices) if scenario.utilization is None else None)
         notes = raised + tuple(n for n in said if n)
         if gb > capacity:
             # a time for a layout that cannot run is said to be one, with the planner's best beside it (review
@@ -895,7 +901,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
                              seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
                              fitted_note, device_matmul_note(profile, step_range),
-                             no_faster_peak_note(profile, precision), beyond_published_devices_words(devices)) if n)
+                             no_faster_peak_note(profile, precision),
+                             beyond_published_devices_words(devices) if scenario.utilization is None else None) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said)
 
 
