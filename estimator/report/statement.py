@@ -41,7 +41,7 @@ from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Es
 from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
 from estimator.core.training.plan import EXPERT_NOTE_SHARE
-from estimator.core.training.words import HIGHEST_PUBLISHED_MFU, unfitted_precision_note
+from estimator.core.training.words import HIGHEST_PUBLISHED_MFU, LARGEST_PUBLISHED_DEVICES, unfitted_precision_note
 from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.report import humanize as hz
@@ -365,6 +365,17 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of {peak}: {latex_escape(w.fit)}{runs}{cite}), "
             f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
             f"{latex_escape(low)}--{latex_escape(high)}){whole_run_footprint(w, est.level)}.")
+
+
+def beyond_devices_sentence(est: Estimate) -> str:
+    """Where the step model timed a run on more devices than any published layout (``LARGEST_PUBLISHED_DEVICES``), the
+    sentence that says it is extrapolated, as the estimate's note does (final review 2026-11-30: the note was not in
+    the statement, where the FLOPs path's own says its devices exceed its fitted runs'); "" else."""
+    if not est.stepped or est.step is None or est.devices <= LARGEST_PUBLISHED_DEVICES:
+        return ""
+    return (f" Its {latex_escape(hz.whole(est.devices))} devices are more than any published layout the step model was "
+            f"fitted or checked on (at most {latex_escape(hz.whole(LARGEST_PUBLISHED_DEVICES))}): its communication and "
+            "the goodput at that scale are extrapolated.")
 
 
 def whole_run_footprint(w, level: float) -> str:
@@ -814,7 +825,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      # the model cards cited, not named inline (researcher review 2026-11-28)
                      + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}.").replace(
                          latex_escape(f" ({WHOLE_RUN_SOURCE})"), _cite(bibkeys, WHOLE_RUN_KEYS))
-                     + whole_run_sentence(est, cite.get(EPOCH_KEY, "")))
+                     + whole_run_sentence(est, cite.get(EPOCH_KEY, "")) + beyond_devices_sentence(est))
         else:
             held = (f"; the time's held {latex_escape(coverage)}" if coverage else
                     ", whose out-of-sample coverage the tool reports")
