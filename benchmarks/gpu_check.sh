@@ -67,7 +67,7 @@ step calibrate 120 "$PY" -m estimator calibrate --backend nvml --seconds 32 --ou
 step estimate 60 "$PY" -m estimator estimate --hardware "$OUT_DIR/gpu-cal.toml" --flops 1e21 --format json
 step train_step 240 "$PY" -m benchmarks.gpu_train_step --out "$OUT_DIR/train_step.json"
 step track 120 "$PY" examples/train_torch.py --steps 20000 --report-at 2000 --width 4096 --report "$OUT_DIR/track.json"
-# the example's FLOPs: 6 per weight per example (examples/train_torch.py) × the mean batch × steps
+# the example's FLOPs: 4 per first-layer weight and 6 per second-layer weight per example (examples/train_torch.py) × the mean batch × steps
 own_flops=$("$PY" -c "import examples.train_torch as t; print(t.flops_per_step(4096) * 5000)")
 step own 180 "$PY" -m estimator calibrate --backend nvml --flops "$own_flops" --id gpu-own-run --out "$OUT_DIR/own.toml" \
   --force --format json -- "$PY" examples/train_torch.py --steps 5000 --width 4096

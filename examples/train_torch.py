@@ -2,7 +2,7 @@
 
     .venv/bin/python examples/train_torch.py --steps 300
     .venv/bin/python examples/train_torch.py --steps 5000 --report-at 500 --report track.json   # on a GPU: NVML
-    .venv/bin/python -m estimator calibrate --flops 1.23e11 -- .venv/bin/python examples/train_torch.py --steps 300
+    .venv/bin/python -m estimator calibrate --flops 8.29e10 -- .venv/bin/python examples/train_torch.py --steps 300
 
 Needs PyTorch, which the project does not install (CPU wheels: `pip install torch --index-url
 https://download.pytorch.org/whl/cpu`); without it the script says so and exits with status 2.
