@@ -267,7 +267,8 @@ def headline(r) -> None:
     # the node at the wall, as the CLI's row (browser review: its note explained a figure the page never showed)
     lo, hi = r.range["node_power_w"]
     cols[3].caption(f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)}), "
-                    "before PUE")
+                    "before PUE" + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token (at the "
+                                    "centres)" if r.joules_per_output_token_at_wall else ""))
     if not lecture:
         memory_row(r)
     cols = style.metric_cells(3, "inf_query", lecture)

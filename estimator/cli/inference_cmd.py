@@ -215,8 +215,9 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
         # serving's energy is the devices' alone (as measured), training's has the host's share: said in
         # the label, not only in a note (audit)
         ("at the wall (devices and hosts)", f"{hz.power(r.node_power_w)}{_rng(hz.power, rg['node_power_w'])}, before PUE"
-                                            + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token"
-                                               if r.joules_per_output_token_at_wall else "")),
+                                            # the centres' ratio: no range of its own (final review 2026-11-30)
+                                            + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token at "
+                                               "the centres" if r.joules_per_output_token_at_wall else "")),
         *footprint_rows(r),
         (f"per query, {DEVICES_ONLY} (PUE included)",
          f"{hz.energy(r.per_query('energy_kwh'))}"

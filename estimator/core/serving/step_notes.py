@@ -73,7 +73,7 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: flo
              # the experts' GEMMs slower, their few tokens each (serving engineer's review 2026-11-30: "FLOPs at 0.6 of
              # the peak" beside a compute time 6× that)
              + (f", the experts' GEMMs at {gfmt(decode.expert_gemm_rate, 2)} of that (few tokens reach each expert)"
-                if decode.expert_gemm_rate < 1.0 else ""))
+                if gfmt(decode.expert_gemm_rate, 2) != "1" else ""))
     # the other requests' prompts, which a user's steps carry; its own prompt's prefill is before its first token
     own_s = decode.own_prefill_s
     others_s = decode.prefill_s - own_s
