@@ -135,6 +135,10 @@ def note_region_read_as_country(args: argparse.Namespace) -> str | None:
             label, code = read
             return (f"note: --region {args.region.strip()} read as the country {label}; a region is now a state or "
                     f"province inside a country, as in CodeCarbon: give the country as --country {code}")
+        from estimator.services.grid import region_read_with_country
+        whole = region_read_with_country(None, args.region)
+        if whole:  # a region of one country only (researcher review 2026-11-30: it was refused, its reading named)
+            return f"note: --region {args.region.strip()} read as {whole}, the one country's region of that name"
     return None
 
 

@@ -53,6 +53,15 @@ def region_read_as_country(country: str | None = None, region: str | None = None
     return country_label(load_carbon_data(), p.country), p.country
 
 
+def region_read_with_country(country: str | None = None, region: str | None = None) -> str | None:
+    """Where a ``region`` given alone is a region of one country only ("california"), how it was read: "usa:california";
+    else None. The CLI says it."""
+    p = place(country, region)
+    if p is None or not p.country_from_region:
+        return None
+    return f"{p.country.lower()}:{p.region}"
+
+
 def resolve_grid(carbon_intensity_g_per_kwh=None, region: str | None = None, cloud: str | None = None,
                  country: str | None = None):
     """(g/kWh, source) from a number, a country (and region), or ``provider:region``."""

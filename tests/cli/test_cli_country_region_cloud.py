@@ -62,7 +62,9 @@ def test_aws_azure_and_gcp_regions(capsys, cloud, ci_g_per_kwh):
 @pytest.mark.parametrize("grid, words", [
     (("--country", "Frnace"), "did you mean France (FRA)?"),
     (("--region", "Germny"), "did you mean Germany (DEU)?"),
-    (("--region", "california"), "give country USA and region california (usa:california)"),
+    # a region of one country only is read as that country's (test_a_region_of_one_country_alone_is_read_as_its);
+    # one of two is refused with both (Georgia the country, or the U.S. state)
+    (("--region", "georgia"), "give country GEO for Georgia (GEO) or country USA and region georgia (usa:georgia)"),
     (("--country", "USA", "--region", "californa"), "did you mean California?"),
     (("--country", "FRA", "--region", "paris"), "no regions of France (FRA)"),
     (("--cloud", "aws:us-est-1"), "did you mean us-west-1, us-east-1"),
@@ -121,3 +123,13 @@ def test_a_states_own_intensity_is_taken_by_the_cli_as_by_the_api(capsys):
     assert d["co2e_kg"] == pytest.approx(api_side.co2e_kg) == pytest.approx(d["energy_kwh"] * 0.300)
     code, _, err = _run(capsys, "--cloud", "gcp:europe-west1", "--carbon-intensity", "300")
     assert code == 2 and "grid intensity given more than once" in err
+
+
+def test_a_region_of_one_country_alone_is_read_as_its(capsys):
+    """Researcher review 2026-11-30: `--region california` was refused with "give country USA and region california
+    (usa:california)", the one reading it could have; now read so, and said on stderr after the result."""
+    code, got, err = _run(capsys, "--region", "california")
+    assert code == 0 and err.rstrip().endswith("note: --region california read as usa:california, the one country's "
+                                               "region of that name")
+    _, same, _ = _run(capsys, "--region", "usa:california")
+    assert got["co2e_kg"] == same["co2e_kg"]

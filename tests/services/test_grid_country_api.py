@@ -51,9 +51,17 @@ def test_region_fra_alone_is_read_as_the_country_and_said():
     assert region_read_as_country(country="USA", region="california") is None
 
 
+def test_a_region_of_one_country_alone_is_that_countrys_in_the_api_too():
+    """Researcher review 2026-11-30: "texas" alone, a region of the USA only, is read as usa:texas, its source naming
+    it (it had been refused with that reading named)."""
+    alone, pair = api.run(flops=1e23, region="texas").estimate, api.run(flops=1e23, region="usa:texas").estimate
+    assert alone.co2e_kg == pair.co2e_kg and alone.grid.country == "USA"
+    assert alone.assumption("carbon_intensity_g_per_kwh").source.startswith("Texas, United States (USA)")
+
+
 @pytest.mark.parametrize("kwargs, words", [
     (dict(country="Frnace"), "did you mean France (FRA)?"),
-    (dict(region="texas"), "give country USA and region texas"),
+    (dict(region="georgia"), "give country GEO for Georgia (GEO) or country USA and region georgia"),
     (dict(country="", region=None), "must not be empty"),
     (dict(country="FRA", cloud="gcp:europe-west1"), "given more than once"),
     (dict(country=3), "must be text"),

@@ -152,13 +152,17 @@ class Place:
     country: str
     region: str | None = None
     region_read_as_country: bool = False
+    # a ``region`` given alone that is a region of one country only ("california"): read as that country's region, and
+    # said (researcher review 2026-11-30: refused, where the refusal named the one reading it could have)
+    country_from_region: bool = False
 
 
 def find_place(data: CarbonData, country: str | None = None, region: str | None = None) -> Place | None:
     """The country and region given, in CodeCarbon's words: ``country`` by name or code; ``region`` a region of it
     ("california" with "USA"), or alone as "country:region" ("usa:california"), or alone a country's ISO-3 code or
     name (the earlier meaning of ``region``: read as that country, and said). A region's name given without its
-    country is refused with the country to give; never a silent world average."""
+    country is read as the one country's that has it, and said; where several have it (or it names a country too),
+    refused with the countries to give; never a silent world average."""
     if country is None and region is None:
         return None
     if country is not None:
@@ -183,6 +187,8 @@ def find_place(data: CarbonData, country: str | None = None, region: str | None 
     owners = [c for c in data.regions if sub_region_key(data, c, region) is not None]
     if code is not None and (region.strip().upper() == code or not owners):
         return Place(code, None, region_read_as_country=True)
+    if len(owners) == 1 and code is None:  # one country has it, and it names no country: that country's, said
+        return Place(owners[0], sub_region_key(data, owners[0], region), country_from_region=True)
     if owners:
         ways = [f"country {c} and region {sub_region_key(data, c, region)} ({c.lower()}:"
                 f"{sub_region_key(data, c, region)})" for c in owners]
