@@ -188,10 +188,15 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 # for a 70B model were told to "use more devices" when 2 or 4 would do)
                 arch = served.architecture
                 why = str(exc).removesuffix(": use more devices")
+                # the subset that serves, named (serving-engineer review 2026-11-30: 405B at 8 bits on 12 H100s was
+                # refused with no word that 8 of them serve it)
+                subset = _tp_subset(s, profile, served, compute, fit, devices, fixed)
+                hint = (f" ({_subset_words(subset, devices, 'tensor', subset.tp)}: give --devices "
+                        f"{subset.devices} --tp {subset.tp} to take it)" if subset is not None else "")
                 raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: a tensor-"
                                  f"parallel degree is a power of two dividing the devices, the {arch.heads} attention "
                                  f"heads and the {arch.kv_heads} KV heads, so give a device count that a larger such "
-                                 "degree divides", field=("devices", "tp")) from None
+                                 f"degree divides{hint}", field=("devices", "tp")) from None
         raise
     nodes = nodes_spanned(profile, best.tp * best.ep)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
@@ -202,7 +207,40 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         fewer = _fewer_devices_words(s, profile, served, compute, fit, devices, fixed, best)
         if fewer:
             layout = replace(layout, how=f"{layout.how}; {fewer}")
+    elif s.devices is not None and s.tp is None and expert_parallel(s) == 1:
+        found = _tp_subset(s, profile, served, compute, fit, devices, fixed)
+        if found is not None and found.tokens_per_s > best.tokens_per_s * FEWER_DEVICES_GAIN:
+            layout = replace(layout, how=f"{layout.how}; {_subset_words(found, devices, 'tensor', found.tp)} against "
+                                         f"these {gfmt(best.tokens_per_s, 3)}: each replica's degree divides the devices "
+                                         f"here, and this one does not (give --devices {found.devices} --tp {found.tp} to take it)")
     return layout
+
+
+def _tp_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
+    """The most a subset of the devices serves in replicas of one tensor-parallel degree that does not divide them
+    (a power of two splitting the heads, the rest of the devices idle); None where no such degree serves (serving-
+    engineer review 2026-11-30: a 70B model at 8 bits on 3 H100s was answered as 3 replicas of one device, 3,470
+    tokens/s, where 2 of them in tensor parallelism serve 6,120, with nothing said)."""
+    arch = served.architecture
+    found, t = None, 2
+    while t <= devices:
+        if devices % t and not tensor_parallel_problem(t, arch.heads, arch.kv_heads):
+            try:
+                other = _best_split(replace(s, tp=t), profile, served, compute, fit, devices - devices % t, fixed,
+                                    expert_parallel(s))
+            except InputError:
+                other = None
+            if other is not None and (found is None or other.tokens_per_s > found.tokens_per_s):
+                found = other
+        t *= 2
+    return found
+
+
+def _subset_words(found, devices: int, kind: str, degree: int) -> str:
+    """"8 of the 12 devices at tensor parallelism 8 × 1 replica (4 devices idle) would serve N tokens/s"."""
+    return (f"{count_text(found.devices)} of the {count_text(devices)} devices at {kind} parallelism {degree} × "
+            f"{counted(found.replicas, 'replica')} ({counted(devices - found.devices, 'device')} idle) would serve "
+            f"{gfmt(found.tokens_per_s, 3)} tokens/s")
 
 
 # A subset of the devices given that serves this much more in all (a larger expert-parallel degree that does not divide
@@ -230,11 +268,8 @@ def _fewer_devices_words(s, profile, served, compute, fit, devices: int, fixed: 
         e *= 2
     if found is None:
         return ""
-    used = found.devices
-    return (f"{count_text(used)} of the {count_text(devices)} devices at expert parallelism {found.ep} × "
-            f"{counted(found.replicas, 'replica')} ({counted(devices - used, 'device')} idle) would serve "
-            f"{gfmt(found.tokens_per_s, 3)} tokens/s against these {gfmt(best.tokens_per_s, 3)}: each replica's degree "
-            "divides the devices here, and this one does not")
+    return (f"{_subset_words(found, devices, 'expert', found.ep)} against these {gfmt(best.tokens_per_s, 3)}: each "
+            "replica's degree divides the devices here, and this one does not")
 
 
 def latent_moe(s, served) -> bool:
