@@ -8,7 +8,14 @@ import re
 
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import PARAMS_PER_BILLION
-from estimator.core.serving.step import EMBEDDING_BITS, embedding_params, read_params
+from estimator.core.serving.step import (
+    EAGER_ENGINE,
+    EMBEDDING_BITS,
+    OPTIMIZED_ENGINE,
+    VLLM_ENGINE,
+    embedding_params,
+    read_params,
+)
 from estimator.core.workload.architecture import Architecture
 
 RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "
@@ -30,12 +37,12 @@ LATENCY_RANGE_MEANING = ("{level:.0%} intervals from the leave-one-benchmark-out
 # only of the fitted residuals)
 POWER_GIVEN_RANGE = "; with the power given, energy's range is the time's at that power"
 # what each engine's fitted costs were fitted to, for the time's breakdown
-ENGINE_FITTED_TO = {"vllm-2024": ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
+ENGINE_FITTED_TO = {VLLM_ENGINE: ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
                                   "asynchronous scheduling have less"),
                     "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)",
-                    "optimized-2024": ("fitted to MLPerf Inference v4.0/v4.1 results (TensorRT-LLM class) and published "
+                    OPTIMIZED_ENGINE: ("fitted to MLPerf Inference v4.0/v4.1 results (TensorRT-LLM class) and published "
                                        "latency benchmarks, the prompts' prefill mixed into the decode steps"),
-                    "eager-2023": "fitted to FastChat measurements at batch 1 (ML.ENERGY 2023)"}
+                    EAGER_ENGINE: "fitted to FastChat measurements at batch 1 (ML.ENERGY 2023)"}
 # the optimised engine's: tokens/s of MLPerf results held out by model and by hardware, and its energy unmeasured
 OPTIMIZED_RANGE_MEANING = ("{level:.0%} intervals from the out-of-sample residuals of MLPerf Inference results held out "
                            "by model and by hardware and of TensorRT-LLM's later published runs (never fitted), each "

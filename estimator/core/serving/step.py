@@ -236,19 +236,21 @@ KV_BITS = (16, 8)
 # - "latency": a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks).
 # vLLM's own account of the gap between 2024's engines: v0.6.0 cut TPOT 5x against v0.5.3 on Llama 3 8B
 # (vLLM blog, 2024-09-05).
+# The engines' names, each written once here (code review 2026-11-30: retyped in six modules).
+OPTIMIZED_ENGINE, VLLM_ENGINE, EAGER_ENGINE, LATENCY_ENGINE = "optimized-2024", "vllm-2024", "eager-2023", "latency"
 ENGINES = {
-    "optimized-2024": "a current optimised engine (TensorRT-LLM/vLLM/SGLang class: CUDA graphs, in-flight batching, "
+    OPTIMIZED_ENGINE: "a current optimised engine (TensorRT-LLM/vLLM/SGLang class: CUDA graphs, in-flight batching, "
                       "chunked prefill), fitted to MLPerf Inference v4.0/v4.1 (2024) and published decode benchmarks",
-    "vllm-2024": "an online serving engine under a stream of requests, as ML.ENERGY measured it in 2024 (vLLM 0.5, "
+    VLLM_ENGINE: "an online serving engine under a stream of requests, as ML.ENERGY measured it in 2024 (vLLM 0.5, "
                  "FastChat)",
-    "eager-2023": "an eager Python decoding loop (Hugging Face generate, FastChat), as ML.ENERGY measured it in 2023 "
+    EAGER_ENGINE: "an eager Python decoding loop (Hugging Face generate, FastChat), as ML.ENERGY measured it in 2023 "
                   "(fitted at batch 1 alone: it answers batch 1 only)",
-    "latency": "a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks)",
+    LATENCY_ENGINE: "a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks)",
     "online": "the former name of vllm-2024 (kept as an alias)",
 }
 # Names kept working for what they called before (the CLI, the API, saved addresses): each the engine it now names.
-ENGINE_ALIASES = {"online": "vllm-2024"}
-DEFAULT_ENGINE = "optimized-2024"
+ENGINE_ALIASES = {"online": VLLM_ENGINE}
+DEFAULT_ENGINE = OPTIMIZED_ENGINE
 
 
 def engine_name(name: str) -> str:
@@ -307,7 +309,7 @@ class ServingFit:
     n_configs: int
     n_models: int                    # the groups the interval counts once each (models, or benchmarks)
     source: str = ""
-    engine: str = "vllm-2024"        # whose costs these are (ENGINES)
+    engine: str = VLLM_ENGINE        # whose costs these are (ENGINES)
     held_out_coverage: float | None = None  # the share of held-out measurements its interval held (where measured)
     # the least share its interval held, each held-out group (a model, a device) averaged alike, over the scenarios and
     # the ways it was held out (the optimised engine's; evidence audit 2026-11-29: the best-looking figure alone was
@@ -391,7 +393,7 @@ class ServingFit:
         return out
 
     @classmethod
-    def from_dict(cls, d: dict, source: str = "", engine: str = "vllm-2024") -> ServingFit:
+    def from_dict(cls, d: dict, source: str = "", engine: str = VLLM_ENGINE) -> ServingFit:
         keys = (*cls.PARAMS, "tpot_log_half_width", "energy_log_half_width", "level", "n_configs", "n_models")
         missing = [k for k in keys if k not in d]
         if missing:

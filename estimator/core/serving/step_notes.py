@@ -26,7 +26,9 @@ from estimator.core.serving.notes import (
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
     CROSS_NODE_ALLREDUCE_SOURCE,
+    EAGER_ENGINE,
     IDLE_POWER_FRACTION,
+    OPTIMIZED_ENGINE,
     Device,
     ServingFit,
     Step,
@@ -332,13 +334,13 @@ def range_meaning(fit: ServingFit, power_given: bool, footprint: bool = True) ->
     """What the result's 80% ranges mean: the engine's fitted interval and its held-out coverage; with a power
     given (online engine), that the energy's range is the time's."""
     held = "a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"
-    if fit.engine == "eager-2023" and fit.held_out_coverage is not None:  # a few rows: counted, not a percentage
+    if fit.engine == EAGER_ENGINE and fit.held_out_coverage is not None:  # a few rows: counted, not a percentage
         held = f"{round(fit.held_out_coverage * fit.n_configs)} of {fit.n_configs}"
-    meaning = {"latency": LATENCY_RANGE_MEANING, "optimized-2024": OPTIMIZED_RANGE_MEANING,
-               "eager-2023": EAGER_RANGE_MEANING}.get(fit.engine, RANGE_MEANING).format(
+    meaning = {"latency": LATENCY_RANGE_MEANING, OPTIMIZED_ENGINE: OPTIMIZED_RANGE_MEANING,
+               EAGER_ENGINE: EAGER_RANGE_MEANING}.get(fit.engine, RANGE_MEANING).format(
         level=fit.level, n=fit.n_configs, models=fit.n_models, held=held,
         least="a share nobody measured" if fit.held_out_group_coverage is None else f"{fit.held_out_group_coverage:.0%}")
-    if fit.engine == "optimized-2024" and fit.newer_coverage is not None:
+    if fit.engine == OPTIMIZED_ENGINE and fit.newer_coverage is not None:
         short = f", short of {fit.level:.0%}" if round(fit.newer_coverage, 2) < fit.level else ""
         meaning += OPTIMIZED_NEWER.format(runs=fit.newer_runs, newer=f"{fit.newer_coverage:.0%}", short=short)
     return (meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")

@@ -21,7 +21,15 @@ from estimator.core.serving.checks import unfilled_batch
 from estimator.core.serving.memory_fit import expert_parallel
 from estimator.core.serving.node import node_power
 from estimator.core.serving.ranges import physical_floor_s, serving_ranges
-from estimator.core.serving.step import BANDWIDTH_FRACTION, POWER_SOURCE, Device, ServingFit, Step, step
+from estimator.core.serving.step import (
+    BANDWIDTH_FRACTION,
+    OPTIMIZED_ENGINE,
+    POWER_SOURCE,
+    Device,
+    ServingFit,
+    Step,
+    step,
+)
 from estimator.core.serving.step_notes import fmt_ms
 from estimator.core.training.estimate import Assumption, Estimate, estimate
 from estimator.core.workload.scenario import SITE_FIELDS, Scenario
@@ -150,7 +158,7 @@ def power_source(s: InferenceScenario, fit: ServingFit, device: Device, decode: 
                 f"{gfmt(decode.unlimited_power_w, 3)} W, held to it: each step "
                 f"{decode.power_limit_stretch:.2f}× as long, serving_fit.json's power_limit)")
     borrowed = {"latency": "; the online engine's, the load capped at a busy step",
-                "optimized-2024": "; vllm-2024's: no device energy of this engine was measured"}.get(fit.engine, "")
+                OPTIMIZED_ENGINE: "; vllm-2024's: no device energy of this engine was measured"}.get(fit.engine, "")
     return (f"{decode.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W"
             + (" (in place of the TDP that the fractions after it are of)" if device.tdp_label == CHIP_DRAW else "")
             + f": {POWER_SOURCE}; GPU-busy time "

@@ -21,10 +21,13 @@ from estimator.core.serving.notes import article
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION_SOURCE,
+    EAGER_ENGINE,
     ENGINE_ALIASES,
     ENGINES,
     FITTED,
+    OPTIMIZED_ENGINE,
     POWER_SOURCE,
+    VLLM_ENGINE,
     ServingFit,
 )
 from estimator.fit import power_limit
@@ -103,7 +106,7 @@ def domain_notes(result) -> tuple[str, ...]:
     # the eager engine against the FastChat rows it was fitted to, not vLLM's batches beside them (serving engineer's
     # review 2026-11-27: "fitted at batch 1 only" beside "the measured batches on this chip run from 1 to 768")
     ms = [m for m in load_measurements()
-          if result.engine != "eager-2023" or m.leaderboard.startswith(EAGER_LEADERBOARD)]
+          if result.engine != EAGER_ENGINE or m.leaderboard.startswith(EAGER_LEADERBOARD)]
     outside = outside_measured(ms, **where)
     if result.engine == EAGER and (result.tp > 1 or result.ep > 1):
         # its all-reduce (and all-to-all) cost is none of its own data's (fit audit 2026-11-28: the optimiser's start
@@ -436,7 +439,7 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
 
 
 # The engines fitted here beside vllm-2024 ("fit"), and what the optimised engine is judged beside.
-OPTIMIZED, EAGER, VLLM = "optimized-2024", "eager-2023", "vllm-2024"
+OPTIMIZED, EAGER, VLLM = OPTIMIZED_ENGINE, EAGER_ENGINE, VLLM_ENGINE
 EAGER_LEADERBOARD = "v1 (FastChat"
 BASELINE_WORDS = ("a flat fraction of the compute roofline: devices × the peak at the bits run ÷ the FLOPs per "
                   "output token counted (prompt and beams included), the fraction the training folds' median "
@@ -654,7 +657,7 @@ def _check_document(c: TpotCheck) -> dict:
 
 
 # the engines the later published times are checked with: the default first (accuracy review 2026-11-29)
-LATER_ENGINES = ("optimized-2024", "latency", "vllm-2024")
+LATER_ENGINES = (OPTIMIZED_ENGINE, "latency", VLLM_ENGINE)
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from estimator.core.base.errors import DataFileError
+from estimator.core.serving.step import OPTIMIZED_ENGINE
 from estimator.fit.serving_fit import metrics
 from estimator.fit.serving_mlperf import OFFLINE, MLPerfRow, NewerRun, predict, roofline_tokens_per_s
 from estimator.io.serving_data import (
@@ -34,7 +35,7 @@ from estimator.io.serving_data import (
     load_trtllm_overview,
 )
 
-ENGINE = "optimized-2024"
+ENGINE = OPTIMIZED_ENGINE
 
 
 def flat_fraction(mlperf: Sequence[MLPerfRow]) -> float:

@@ -17,6 +17,7 @@ from typing import Any
 
 from estimator.core.base.errors import DataFileError
 from estimator.core.base.interval import LEVEL
+from estimator.core.serving.step import OPTIMIZED_ENGINE
 from estimator.fit.mlperf_power import WallRow, j_per_token_metrics, power_metrics, wall_rows
 from estimator.fit.serving_mlperf import server_share
 from estimator.io.datafiles import default_profiles
@@ -30,7 +31,7 @@ from estimator.io.serving_data import (
     load_serving_fit,
 )
 
-ENGINE = "optimized-2024"
+ENGINE = OPTIMIZED_ENGINE
 # Issue 54's target for energy per token at the wall on MLPerf's power results: a median factor within 1.25.
 TARGET_FACTOR = 1.25
 # MLPerf's name for a power-optimised submission (a system run at capped power): its results' system names carry it.
