@@ -9,7 +9,8 @@ import dataclasses
 import pytest
 
 from estimator.cli import main
-from estimator.core.training.step import LINK_DEFAULTS, step_hardware
+from estimator.core.base.errors import InputError
+from estimator.core.training.step import step_hardware
 from estimator.io.datafiles import PROFILES_DIR, default_profiles
 
 NEW = ("gb200", "gb300", "b300", "h200-nvl", "h100-nvl", "mi325x", "mi355x", "rtx-pro-6000-server", "trainium2",
@@ -114,24 +115,29 @@ def test_the_step_model_reads_the_profiles_links(profiles, pid, devices, up, out
     assert profiles.get(pid).scale_up_source in hw.sources
 
 
-def test_a_profiles_link_beats_the_defaults_and_an_argument_beats_both(profiles):
+def test_a_profiles_link_is_taken_an_argument_beats_it_and_none_is_refused_for_many_devices(profiles):
+    """The profile is the links' one home: no table of defaults stands in for a profile that lacks them (code review
+    2026-11-30), so a copy without them is refused for many devices and timed on one."""
     p = profiles.get("h100-sxm")
     changed = dataclasses.replace(p, scale_up_devices=16, scale_out_gb_per_s=100.0)
     hw = step_hardware(changed)
     assert (hw.scale_up_devices, hw.scale_out_gb_per_s) == (16, 100.0)
-    assert LINK_DEFAULTS["h100-sxm"].source not in hw.sources   # nothing taken from the defaults
     assert step_hardware(changed, scale_up_devices=4).scale_up_devices == 4
-    bare = dataclasses.replace(p, scale_up_devices=None, scale_up_gb_per_s=None, scale_out_gb_per_s=None)
-    assert step_hardware(bare).scale_out_gb_per_s == LINK_DEFAULTS["h100-sxm"].scale_out_gb_per_s
+    bare = dataclasses.replace(p, scale_up_devices=None, scale_up_gb_per_s=None, scale_out_gb_per_s=None,
+                               link_gb_per_s=None)
+    with pytest.raises(InputError, match="scale_up_devices"):
+        step_hardware(bare)
+    assert step_hardware(bare, devices=1).scale_up_devices == 1
 
 
-def test_the_profiles_links_agree_with_the_defaults_the_fit_was_made_with(profiles):
-    """The step fit (estimator/data/step_fit.json) was made with LINK_DEFAULTS; the profiles state the same
-    scale-out figures, and the TPU v4's pod (4,096 chips, where PaLM's run used 3,072) leaves the fit as it was."""
-    for pid, default in LINK_DEFAULTS.items():
-        p = profiles.get(pid)
-        assert p.scale_out_gb_per_s == pytest.approx(default.scale_out_gb_per_s, rel=1e-4)
-        assert p.scale_up_devices == (4096 if pid == "tpu-v4" else default.scale_up_devices)
+@pytest.mark.parametrize("pid, devices, out", [
+    # the links the step fit (estimator/data/step_fit.json) was made with, on the devices of its layouts
+    ("a100-sxm-80gb", 8, 25.0), ("a100-sxm-40gb", 8, 25.0), ("h100-sxm", 8, 50.0), ("h800", 8, 50.0),
+    ("h200-sxm", 8, 50.0), ("b200", 8, 50.0), ("tpu-v4", 4096, 81e3 / 8 / 3072), ("v100-sxm2", 8, 12.5),
+])
+def test_the_fits_devices_keep_the_links_it_was_made_with(profiles, pid, devices, out):
+    p = profiles.get(pid)
+    assert (p.scale_up_devices, p.scale_out_gb_per_s) == (devices, pytest.approx(out, rel=1e-4))
 
 
 def test_a_fractional_domain_and_a_figure_without_its_source_are_refused(tmp_path, capsys):

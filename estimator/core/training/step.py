@@ -83,7 +83,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from estimator.core.base.errors import InputError
-from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP, GBIT_PER_TBIT
+from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
 from estimator.core.hardware.matmul import matmul_share
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.training.memory import ZERO_STAGES, expert_tensor_parallel
@@ -130,49 +130,10 @@ TP_COLLECTIVES_PER_LAYER_FWD = 2            # Megatron: one after attention, one
 TP_BACKWARD_OVER_FORWARD = 1                # and as many in the backward (the conjugate operators, §3.2)
 EXPERT_ALL_TO_ALLS_PER_LAYER = 4            # dispatch and combine, forward and backward
 
-# Link facts for a profile whose [interconnect] does not state them (the profiles' own scale_up_devices,
-# scale_up_gb_per_s and scale_out_gb_per_s come first: step_hardware). Per device, per direction, GB/s.
-NVLINK_GB_PER_S = {
-    "nvlink3": (300.0, "NVIDIA A100 datasheet: NVLink 600 GB/s total (third generation), half each way"),
-    "nvlink4": (450.0, "NVIDIA H100 datasheet: NVLink 900 GB/s total (fourth generation), half each way"),
-    "nvlink5": (900.0, "NVIDIA B200 datasheet: NVLink 1.8 TB/s total (fifth generation), half each way"),
-}
-HDR_GB_PER_S = 200.0 / BITS_PER_BYTE   # InfiniBand HDR, 200 Gb/s per port
-NDR_GB_PER_S = 400.0 / BITS_PER_BYTE   # InfiniBand NDR, 400 Gb/s per port
 # FlashAttention-2 reaches 35% of the H100's peak, FlashAttention-3 (written for Hopper) 75% in BF16
 # (Shah et al. 2024, FlashAttention-3, arXiv:2407.08608, abstract and §4.1): a Hopper run on the
 # pre-Hopper kernel gets 0.35/0.75 of the attention speed the model's fitted efficiency stands for.
 FLASH2_ON_HOPPER = 0.35 / 0.75
-
-
-@dataclass(frozen=True)
-class LinkDefault:
-    scale_up_devices: int          # devices that share the scale-up fabric (NVSwitch node, TPU pod)
-    scale_out_gb_per_s: float      # per device, per direction, to devices outside the domain
-    source: str
-
-
-LINK_DEFAULTS: Mapping[str, LinkDefault] = {
-    "a100-sxm-80gb": LinkDefault(8, HDR_GB_PER_S,
-                                 "DGX A100: 8 GPUs on NVSwitch, 8 × 200 Gb/s HDR InfiniBand per node, one per GPU "
-                                 "(NVIDIA DGX A100 user guide; Narayanan et al. 2021 §5 for Selene)"),
-    "a100-sxm-40gb": LinkDefault(8, HDR_GB_PER_S,
-                                 "DGX A100: 8 GPUs on NVSwitch, 8 × 200 Gb/s HDR InfiniBand per node (NVIDIA DGX A100 user guide)"),
-    "h100-sxm": LinkDefault(8, NDR_GB_PER_S,
-                            "DGX H100: 8 GPUs on NVSwitch, 8 × 400 Gb/s NDR (ConnectX-7) per node, one per GPU "
-                            "(NVIDIA DGX H100 user guide)"),
-    "h200-sxm": LinkDefault(8, NDR_GB_PER_S, "HGX H200: 8 GPUs on NVSwitch, 400 Gb/s NDR per GPU (as the DGX H100)"),
-    "h800": LinkDefault(8, NDR_GB_PER_S,
-                        "DeepSeek-V3 (arXiv:2412.19437) §3.1: 8 H800 per node on NVLink/NVSwitch, InfiniBand "
-                        "across nodes at 50 GB/s per GPU"),
-    "b200": LinkDefault(8, NDR_GB_PER_S, "HGX B200: 8 GPUs on NVSwitch, 400 Gb/s per GPU (ConnectX-7), as the DGX B200 user guide"),
-    "tpu-v4": LinkDefault(3072, 81 * GBIT_PER_TBIT / BITS_PER_BYTE / 3072,
-                          "PaLM (Chowdhery et al. 2022, arXiv:2204.02311) §4: 3,072 TPU v4 chips per pod on ICI; "
-                          "81 Tb/s between the two pods over the data-centre network = 3.3 GB/s per chip"),
-    "v100-sxm2": LinkDefault(8, 100.0 / BITS_PER_BYTE,
-                             "DGX-1V: 8 V100 (hybrid cube-mesh NVLink), 4 × 100 Gb/s EDR per node; per GPU taken as one "
-                             "port's worth (NVIDIA DGX-1 datasheet)"),
-}
 
 
 @dataclass(frozen=True)
@@ -348,19 +309,17 @@ MEMORY_BANDWIDTH_FIELD = "memory bandwidth"
 
 def _links(profile: HardwareProfile, scale_up_devices: int | None = None, scale_up_gb_per_s: float | None = None,
            scale_out_gb_per_s: float | None = None) -> tuple[tuple[str, float | None], ...]:
-    """The link fields the step model needs, (name, value), as the arguments, the profile or ``LINK_DEFAULTS`` give
-    them (None: none does)."""
-    default = LINK_DEFAULTS.get(profile.id)
-    return (("scale_up_devices", scale_up_devices or profile.scale_up_devices
-             or (default.scale_up_devices if default else None)),
-            ("scale_out_gb_per_s", scale_out_gb_per_s or profile.scale_out_gb_per_s
-             or (default.scale_out_gb_per_s if default else None)),
+    """The link fields the step model needs, (name, value), as the arguments or the profile give them (None: neither
+    does). The profile is their one home (code review 2026-11-30: a table of defaults here repeated the bundled
+    profiles' figures, and disagreed with the TPU v4's pod)."""
+    return (("scale_up_devices", scale_up_devices or profile.scale_up_devices),
+            ("scale_out_gb_per_s", scale_out_gb_per_s or profile.scale_out_gb_per_s),
             ("scale_up_gb_per_s", scale_up_gb_per_s or profile.scale_up_gb_per_s or profile.link_gb_per_s))
 
 
 def missing_links(profile: HardwareProfile) -> list[str]:
-    """The link fields the step model needs for more than one of ``profile`` that neither it nor ``LINK_DEFAULTS``
-    states (none: it can lay a run out on many)."""
+    """The link fields the step model needs for more than one of ``profile`` that it does not state (none: it can lay
+    a run out on many)."""
     return [name for name, value in _links(profile) if not value]
 
 
@@ -369,10 +328,8 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
                   devices: int | None = None) -> StepHardware:
     """The step model's view of a profile: its peaks and memory bandwidth, and its links as the
     profile's ``[interconnect]`` states them (the scale-up domain's devices and bandwidth, else its
-    device-to-device link, and the scale-out bandwidth); where the profile lacks one, from
-    ``LINK_DEFAULTS``, or for a run on one device (``devices`` 1) none is needed (``ONE_DEVICE_LINK_SOURCE``). An
-    argument overrides any."""
-    default = LINK_DEFAULTS.get(profile.id)
+    device-to-device link, and the scale-out bandwidth); where the profile lacks one, refused, but for a run on one
+    device (``devices`` 1), which needs none (``ONE_DEVICE_LINK_SOURCE``). An argument overrides any."""
     (_, up_devices), (_, out), (_, up) = _links(profile, scale_up_devices, scale_up_gb_per_s, scale_out_gb_per_s)
     one = devices == 1 and profile.memory_bandwidth_gb_per_s and not (up_devices and out and up)
     if one:
@@ -386,9 +343,8 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
                          "state: a copy of its profile file under an id of its own, stating them in its [interconnect] table, each with "
                          "its source, can be given as the hardware; without them a run is timed from its FLOPs "
                          "alone (no layout)", field=missing[0])
-    from_default = default is not None and (not profile.scale_up_devices or not profile.scale_out_gb_per_s)
     sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
-               + ((default.source,) if from_default else ()) + ((ONE_DEVICE_LINK_SOURCE,) if one else ()))
+               + ((ONE_DEVICE_LINK_SOURCE,) if one else ()))
     return StepHardware(dict(profile.peak_flops_per_s), float(profile.memory_bandwidth_gb_per_s), int(up_devices),
                         float(up), float(out), tuple(s for s in sources if s), matmul_share(profile))
 
@@ -751,7 +707,7 @@ def flat_mfu_tokens_per_s(shape: ModelShape, seq_len: int, mfu: float, peak_flop
 
 
 __all__ = [
-    "CONVENTIONS", "FLASH2_ON_HOPPER", "LINK_DEFAULTS", "PARAM_NAMES", "Layout", "ModelShape", "StepHardware",
+    "CONVENTIONS", "FLASH2_ON_HOPPER", "PARAM_NAMES", "Layout", "ModelShape", "StepHardware",
     "StepParams", "StepParts", "StepTime", "bubble_fraction", "flat_mfu_tokens_per_s", "flops_per_token",
     "gemm_seconds", "half_efficiency_dim", "overlapped_seconds", "ring_seconds", "step_hardware", "step_time",
 ]
