@@ -27,13 +27,10 @@ from estimator.services.companions import companion_sentence
 from estimator.services.training import step_setup
 from estimator.services.training.size_sweep import model_size_sweep
 
-# Headline metrics: (label, result key, formatter); the labels are the issue's and the CLI's.
-HEADLINE = (
-    ("Training time", "wall_clock_s", hz.duration),
-    ("Energy", "energy_kwh", hz.energy),
-    ("CO₂e", "co2e_kg", hz.co2e_short),
-    ("Cost", "cost_usd", hz.money),
-)
+# Headline metrics: (label, result key, formatter); the labels the CLI's and the exports' (report.export.LABELS, their
+# one home: code review 2026-11-30).
+HEADLINE = tuple((LABELS[key], key, fmt) for key, fmt in (
+    ("wall_clock_s", hz.duration), ("energy_kwh", hz.energy), ("co2e_kg", hz.co2e_short), ("cost_usd", hz.money)))
 # How a preset's source words a figure it assumes rather than reports (estimator/data/presets.toml's ``why``)
 ASSUMPTION = "assumption"
 # short enough that all five fit the 1,024-px page with the sidebar open (browser review 2026-11-27: "Export & share"

@@ -48,11 +48,9 @@ DEFAULT_BUDGETS = dict(zip(BUDGET_INPUTS, (1e6, 1e6, 100.0)))  # USD, kWh, t COâ
 MAX_FLOPS = B.FLOPS.high        # estimator/core/base/bounds.py, as the Estimate page
 LOSS_LABEL = f"Predicted loss ({scaling.LOSS_UNIT})"
 # Each section's widgets for the inputs an error may name (``common.error_text``), from their declarations
-HARDWARE_LABEL = I.CHINCHILLA["hardware"].label
 SCALING_LABELS = I.labels(I.CHINCHILLA)
 DIMINISHING_LABELS = I.labels(I.DIMINISHING)
 TREND_LABELS = I.labels(I.TREND)
-BASE_LABEL = I.DIMINISHING["base_flops"].label
 
 
 def _layout():

@@ -142,9 +142,6 @@ def run_estimate(*, hardware: str | None = None, preset_id: str | None = None, c
 
 
 
-# `compare`'s inputs by the command line's names: the scenario's, an architecture's or a generic network's, a catalog
-# model and the sequence, and where the run is; its layout apart (``COMPARE_LAYOUT``, into the memory's inputs).
-COMPARE_INPUTS = ("model", "seq_len")
 # the layout `compare` takes, each profile's step timed over it as `estimate` times one (compare review 2026-11-29)
 COMPARE_LAYOUT = tuple(n for n in MEMORY_NAMES if n != "seq_len")
 
@@ -185,5 +182,5 @@ def compare_kwargs(**given) -> dict:
     return out
 
 
-__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "COMPARE_INPUTS", "COMPARE_LAYOUT", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs",
+__all__ = ["ARCH_DETAIL_KEYS", "ARCH_KEYS", "COMPARE_LAYOUT", "ESTIMATE_KEYWORDS", "GENERIC_KEYS", "WorkloadInputs",
            "compare_kwargs", "run_estimate", "workload_inputs"]

@@ -180,8 +180,6 @@ SNAPSHOT_BASIS = "fitted utilisation at 1e22 FLOPs"
 
 FIT, STATED = "fit", "stated"
 
-_KIND_WIDE = "; the brain, a system and an unknown kind: the shared bounds (estimator/core/base/bounds.py)"
-
 SCHEMA: tuple[Field | Table, ...] = (
     Field("id", TEXT, required=True, attr="id",
           doc="lower-case letters, digits, '-', '_', '.', from a letter or digit (reader.id_problem)"),
