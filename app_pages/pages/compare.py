@@ -13,7 +13,7 @@ from app_pages.inputs.sidebar import scenario_inputs
 from app_pages.ui import charts
 from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
-from estimator.core.base.units import KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
+from estimator.core.base.units import DAYS_PER_YEAR, KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api
@@ -39,6 +39,14 @@ COLUMNS = (
 TEXT_COLUMNS = ("memory", "precision", "utilization", "price_basis", "host_in_power", "hardware_name")
 HARDWARE_PX = 130  # the longest profile id, "a100-pcie-80gb", whole
 text_px = c.text_px  # a text column's width that shows its cells whole (app_pages/ui/tables.py)
+# In lecture mode the chart shows a landmark device of each generation a class has heard of, named in full (the table,
+# folded, and the CSV keep every profile): sixty rows by id, 2,066 px tall, were no slide (lecturer review 2026-11-30).
+# AlexNet's GTX 580 (2012), NVIDIA's data-centre K80 (2014), P100 (2016), V100 (2017), A100 (2020), H100 (2022) and
+# B200 (2024), Google's TPU v4 and AMD's MI300X; the run's own hardware, and the reference points where asked, too.
+LECTURE_DEVICES = ("gtx-580", "k80", "p100", "v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200", "tpu-v4", "mi300x")
+# A time chart in years once its longest estimate passes two years: GPT-3 on a V100 as "130,000 days" on an axis to
+# 100M days read worse than 355 years (lecturer review 2026-11-30)
+YEARS_AFTER_DAYS = 2 * DAYS_PER_YEAR
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t",
                     "embodied": "embodied_t", "water": "water_m3"}
 
@@ -208,20 +216,70 @@ def draw(inputs) -> None:
         st.markdown(c.md_escape(f"{what}: " + (f"{hz.flops(first.estimate.flops)} on " if first.estimate.flops else "")
                                 + f"{hz.noun(hz.whole(first.estimate.devices), 'device')} of each profile", limit=200))
     df, errors = table_of(rep)
-    for err in errors:
-        st.warning(c.md_escape(err, limit=1000))
+    lecture = c.is_lecture()
+    if not lecture or df.empty:
+        for err in errors:
+            st.warning(c.md_escape(err, limit=1000))
     if df.empty:
         return
     ranges = [k for k in df.columns if k.endswith(("_low", "_high"))]  # the chart's, not the table's
     # in lecture mode the table (14 px, a screen's width of columns) folded, so that the chart comes first (lecturer
     # review 2026-11-27: the chart three screens down, under a 1,928-px table)
-    with st.expander("The table", expanded=False) if c.is_lecture() else contextlib.nullcontext():
+    with st.expander("The table", expanded=False) if lecture else contextlib.nullcontext():
         # a run the device cannot hold as set ranked after those it can (compare review 2026-11-29)
         ranked = df.assign(_over=df["memory"] == "does not fit").sort_values(["_over", "time_days"]).drop(columns="_over")
         c.dataframe(table_view(ranked.drop(columns=ranges)),
                      column_config=table_config(text_px([*df["utilization"], "Utilisation"]), text_px(df["hardware_name"])),
                      column_order=column_order(with_refs), width="stretch",
                      height=35 * (len(df) + 1) + 3)  # every profile visible; click a header to sort
+    if not lecture:
+        notes_and_csv(rep, ())
+    quantity = c.url_radio("Chart", "cmp", list(CHART_QUANTITIES), default="time", where=st)
+    column = CHART_QUANTITIES[quantity]
+    title = next(t for k, t, *_ in COLUMNS if k == column)
+    shown = lecture_rows(df, rep, with_refs) if lecture else df
+    if not (shown[column].astype(float) > 0).any():
+        st.info(f"No profile has a figure for {quantity} here (embodied CO₂e switched off in the sidebar, or no "
+                "profile's figure known), so there is nothing to chart.")
+        return
+    if column == "time_days" and shown[column].max() > YEARS_AFTER_DAYS:
+        years = [k for k in shown.columns if k.startswith("time_days")]
+        shown = shown.assign(**{k: shown[k] / DAYS_PER_YEAR for k in years})
+        title = "Training time (years)"
+    # on a projector its text grows with the window as the other pages' charts do, its rows with it (lecturer
+    # review 2026-11-27: the Compare chart alone stayed 18 px at 1920)
+    grows = c.projector_charts()
+    row_px = charts.COMPARISON_GROWN_ROW_PX if grows else charts.COMPARISON_ROW_PX
+    charts.render_chart(charts.comparison_chart(shown, column, f"{title}, log scale", row_px=row_px,
+                                                label="hardware_name" if lecture else "hardware"), grows=grows)
+    st.caption("Points: the estimates; lines: their ranges (80% prediction intervals, or as the sources state). "
+               "On a log scale equal distances are equal ratios."
+               + (f" Lecture mode charts {len(shown)} landmark devices of the {len(df)} compared; the table lists "
+                  "them all." if lecture and len(shown) < len(df) else ""))
+    left_out = sorted(shown.loc[~(shown[column].astype(float) > 0), "hardware"])
+    if left_out:
+        st.caption(c.md_escape(f"Not in the chart (no figure for {quantity}: n/a in the table): {', '.join(left_out)}.",
+                               limit=400))
+    if lecture:
+        notes_and_csv(rep, errors)
+
+
+def lecture_rows(df: pd.DataFrame, rep: api.CompareReport, with_refs: bool) -> pd.DataFrame:
+    """The rows a lecture's chart shows (``LECTURE_DEVICES``, the run's own hardware, the reference points where
+    asked); all of them where none of those is compared."""
+    own = {r.preset.hardware for r in rep.results if r.preset is not None}
+    refs = {r.profile.id for r in rep.results if r.profile.reference_point} if with_refs else set()
+    keep = df["hardware"].isin(set(LECTURE_DEVICES) | own | refs)
+    return df[keep] if keep.any() else df
+
+
+def notes_and_csv(rep: api.CompareReport, errors) -> None:
+    """What the rows do not share, each row's notes and the CSV; in lecture mode under the chart, the refusals
+    (``errors``) folded with them."""
+    if errors:
+        with st.expander(f"Profiles not compared ({len(errors)})", icon=":material/info:"):
+            for err in errors:
+                st.markdown(c.md_escape(err, limit=1000))
     for note in api.compare_caveats(rep.results):  # what the rows do not share, as the CLI says under its table
         st.caption(c.md_escape(f"Note: {note}.", limit=c.NOTE_CHARS))  # whole (browser review 2026-11-29: cut mid-word)
     row_notes(sorted(rep.results, key=lambda r: r.profile.id))  # by id, as the CLI lists them
@@ -230,21 +288,3 @@ def draw(inputs) -> None:
                        mime="text/csv", on_click="ignore", icon=":material/download:",
                        help="The numbers and their 80% ranges unformatted in SI units (seconds, kWh, kg, litres, "
                             "USD), a missing one left empty: the same file as `python -m estimator compare --format csv`.")
-    quantity = c.url_radio("Chart", "cmp", list(CHART_QUANTITIES), default="time", where=st)
-    column = CHART_QUANTITIES[quantity]
-    title = next(t for k, t, *_ in COLUMNS if k == column)
-    if not (df[column].astype(float) > 0).any():
-        st.info(f"No profile has a figure for {quantity} here (embodied CO₂e switched off in the sidebar, or no "
-                "profile's figure known), so there is nothing to chart.")
-        return
-    # on a projector its text grows with the window as the other pages' charts do, its rows with it (lecturer
-    # review 2026-11-27: the Compare chart alone stayed 18 px at 1920)
-    grows = c.projector_charts()
-    row_px = charts.COMPARISON_GROWN_ROW_PX if grows else charts.COMPARISON_ROW_PX
-    charts.render_chart(charts.comparison_chart(df, column, f"{title}, log scale", row_px=row_px), grows=grows)
-    st.caption("Points: the estimates; lines: their ranges (80% prediction intervals, or as the sources state). "
-               "On a log scale equal distances are equal ratios.")
-    left_out = sorted(df.loc[~(df[column].astype(float) > 0), "hardware"])
-    if left_out:
-        st.caption(c.md_escape(f"Not in the chart (no figure for {quantity}: n/a in the table): {', '.join(left_out)}.",
-                               limit=400))

@@ -230,10 +230,12 @@ COMPARISON_ROW_PX = 24
 COMPARISON_GROWN_ROW_PX = round(COMPARISON_ROW_PX * style.LECTURE_CHART_FONT_MAX_PX / style.LECTURE_CHART_FONT_PX)
 
 
-def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = COMPARISON_ROW_PX) -> alt.LayerChart:
+def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = COMPARISON_ROW_PX,
+                     label: str = "hardware") -> alt.LayerChart:
     """One quantity across hardware on a log scale, sorted by value: a point for each estimate and a
     line for its range (``<column>_low``/``_high``). Bars from an arbitrary decade had made a
-    1,400× difference look like 8× in bar length (audit), and showed no range. ``row_px``: each row's height."""
+    1,400× difference look like 8× in bar length (audit), and showed no range. ``row_px``: each row's height;
+    ``label``: the column that names each row ("hardware", the profile's id, or "hardware_name")."""
     low, high = f"{column}_low", f"{column}_high"
     cols = ["hardware", "hardware_name", column] + [c for c in (low, high) if c in df.columns]
     data = df[cols].dropna(subset=[column])
@@ -245,7 +247,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     axis = log_axis(ticks, labelExpr=labels, grid=True)
     # each label on its row: Streamlit's theme flushes the end labels inside the axis (``labelFlush``), which set the
     # first row's 12 px onto the second's at a projector's 27 px (browser check 2026-11-27)
-    y = alt.Y("hardware:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
+    y = alt.Y(f"{label}:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
               axis=alt.Axis(labelOverlap=False, labelFlush=False))
     tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
         alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
