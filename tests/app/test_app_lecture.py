@@ -196,7 +196,8 @@ def test_imagenet_slide_and_limits_page_show_one_k_and_one_multiplier():
     assert f"k ≈ {shown_k}, and halving any error then takes 2^(1/k) ≈ 15,200×" in intro
     # the multiplier and the costs are the Limits page's defaults
     assert any(x.startswith("1.06 × 10⁵× from 11.5%") for x in slide_captions) and p["Compute multiplier"] == "1.06 × 10⁵×"
-    assert s["Cost of ≈10⁵× ResNet-50's compute"] == p["Cost"] == "$2.5M" and p["Time (1 device)"] == "41.7 years"
+    # the slide's a floor (its base is at ≈24% error, not 11.5%: lecturer review 2026-11-30), the Limits page's figure
+    assert s["Cost of ≈10⁵× ResNet-50's compute"] == "≥" + p["Cost"] == "≥$2.5M" and p["Time (1 device)"] == "41.7 years"
 
 
 def test_imagenet_slide_says_what_it_costs_and_why_not_base_times_multiplier():
