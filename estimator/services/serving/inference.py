@@ -293,7 +293,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None, head_dim=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
                      train_flops: float | None = None,
-                     train_tokens: float | None = None, engine: str = DEFAULT_ENGINE, **inputs) -> InferenceReport:
+                     train_tokens: float | None = None, engine: str | None = DEFAULT_ENGINE, **inputs) -> InferenceReport:
     """Serving ``tokens`` tokens of a model on ``hardware``: the serving model's figures with their
     ranges, each compression technique's saving (illustrative settings for those not chosen, as
     both the CLI and the app show them), and the queries after which serving outgrows
@@ -302,6 +302,11 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     catalog's nearest shape, stated in the notes). ``engine``: whose fitted costs (``serving.ENGINES``). A
     keyword that is none of the declared serving inputs (``inputs.SERVING``) is refused by name."""
     check_keywords(inputs, SERVING)
+    # None is "not given", as for the hardware and the batch; empty text refused in its own words, as the CLI refuses
+    # it (serving-engineer review 2026-11-30: engine=None was "unknown engine None", model="" an unknown model)
+    engine = DEFAULT_ENGINE if engine is None else engine
+    for name, value in (("model", model), ("hardware", hardware), ("engine", engine)):
+        text_or_none(name, value)
     if tokens is None:  # as the CLI's required --tokens, and estimate()'s refusals: never Python's TypeError
         raise InputError("serving needs the tokens to serve", field="tokens")
     benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
