@@ -185,7 +185,7 @@ def test_sparse_kernels_as_a_bool_sets_whether_pruning_saves():
     assert dense.energy_kwh > sparse.energy_kwh
 
 
-@pytest.mark.parametrize("engine", [[1], 5, b"online", None])
+@pytest.mark.parametrize("engine", [[1], 5, b"online"])  # None is the default engine (test_inference_none_and_empty)
 def test_an_engine_that_is_no_name_is_refused_as_an_unknown_one(engine):
     with pytest.raises(InputError, match=r"unknown engine .*: use one of optimized-2024, vllm-2024, eager-2023, latency, online") as exc:
         serving.inference_report(engine=engine, **SERVE)  # [1] was a TypeError (unhashable)

@@ -305,8 +305,10 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     # None is "not given", as for the hardware and the batch; empty text refused in its own words, as the CLI refuses
     # it (serving-engineer review 2026-11-30: engine=None was "unknown engine None", model="" an unknown model)
     engine = DEFAULT_ENGINE if engine is None else engine
-    for name, value in (("model", model), ("hardware", hardware), ("engine", engine)):
+    for name, value in (("model", model), ("hardware", hardware)):
         text_or_none(name, value)
+    if isinstance(engine, str) and not engine.strip():  # other kinds of value are no engine's name (its own refusal)
+        text_or_none("engine", engine)
     if tokens is None:  # as the CLI's required --tokens, and estimate()'s refusals: never Python's TypeError
         raise InputError("serving needs the tokens to serve", field="tokens")
     benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
