@@ -77,7 +77,7 @@ VP_CHOICES = (1, 2, 4)
 MICRO_BATCH_CHOICES = (1, 2, 4, 8)
 EP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 ZERO_CHOICES = (1, 2, 3)
-RECOMPUTE_ORDER = ("none", "selective", "full")
+RECOMPUTE_ORDER = mem.RECOMPUTE  # the least recomputation first (memory.RECOMPUTE, the choices' one home)
 # A deadline's plausible bound: from about a minute and a half to about 270 years (the bound of a run's hours,
 # 10⁸ h ÷ 24 ≈ 4 × 10⁶ days, is far beyond any plan; this keeps a typo's 10⁹ days out).
 DEADLINE_DAYS = Bound(1e-3, 1e5, "days", "a thousandth of a day (~1.4 min) to 10⁵ days (~270 years)")

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED, STEP_RANGE_MEANING
+from estimator.core.footprint.carbon import PROVIDER_NAMES
 from estimator.core.footprint.equivalents import Equivalent
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.training.fit_caveats import FitCaveat
@@ -47,7 +48,6 @@ class EnergyBreakdown:
 # How a price's basis names each cloud provider a `--cloud` region can be of (services/grid.py: aws, azure, gcp), as
 # whole words, and how people name them
 PROVIDER_WORDS = {"aws": r"\b(aws|amazon)\b", "gcp": r"\b(gcp|google)\b", "azure": r"\b(azure|microsoft)\b"}
-PROVIDER_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
 
 
 @dataclass(frozen=True)

@@ -86,9 +86,8 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
 from estimator.core.hardware.matmul import matmul_share
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.training.memory import ZERO_STAGES, expert_tensor_parallel
+from estimator.core.training.memory import RECOMPUTE, ZERO_STAGES, expert_tensor_parallel
 
-RECOMPUTE = ("none", "selective", "full")
 PRECISIONS = ("bf16", "fp16", "fp8", "fp4")
 
 # Bytes per element. 16-bit activations and weights; FP8 GEMM operands are 1 byte (Transformer
