@@ -205,7 +205,7 @@ def render() -> None:
                                   PLAN["global_batch_tokens"].url_key: batch, I.PLAN_PRICE.url_key: price,
                                   PLAN["precision"].url_key: precision})
         cheaper = " It is faster and cheaper than the fewest devices' plan below." if report.fastest_is_cheaper else ""
-        st.markdown(f"On {fast['devices']:,} devices, {c.md_escape(hz.human('cost_usd', fast['cost_usd']))}: "
+        st.markdown(f"On {fast['devices']:,} devices, {c.md_escape(hz.budget_cost(fast['cost_usd'], report.budget))}: "
                     f"[its layouts]({opened}).{cheaper}")
     if report.target:
         st.markdown(c.md_escape(f"On the fewest devices that meet the {report.target}: {report.devices:,}"))
@@ -213,7 +213,7 @@ def render() -> None:
     cols = style.metric_cells(5 if report.target else 4, "plan_headline")
     cols[0].metric("Training time", hz.human("wall_clock_s", e.wall_clock_s))
     cols[1].metric("MFU (model FLOPs)", f"{best.planned.step.mfu:.1%}")
-    cols[2].metric("Cost", "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd))
+    cols[2].metric("Cost", "n/a" if e.cost_usd is None else hz.budget_cost(e.cost_usd, report.budget))
     cols[3].metric("CO₂e", hz.co2e_short(e.co2e_kg))  # as the Estimate page writes it (the label says CO₂e)
     if report.target:
         cols[4].metric(f"Fewest devices for the {report.target}", f"{report.devices:,}")

@@ -66,7 +66,7 @@ def table_text(report: plan_service.PlanReport) -> str:
             # fewest devices' 20-year run, which the fastest plan beat on time and on cost)
             cheaper = " (faster and cheaper than the fewest devices' plan below)" if r.fastest_is_cheaper else ""
             out.append(f"Fastest the {target} pays for: {hz.human('wall_clock_s', fast['wall_clock_s'])} on "
-                       f"{fast['devices']:,} devices, {hz.human('cost_usd', fast['cost_usd'])}{cheaper}")
+                       f"{fast['devices']:,} devices, {hz.budget_cost(fast['cost_usd'], r.budget)}{cheaper}")
         out.append(f"Fewest devices for the {target}: {r.devices:,}")
     meet = f" and meet the {r.target}" if r.target is not None else ""
     within = f" in the profile's {capacity_gb_text(r.capacity_gb)} a device" if r.capacity_gb else ""
@@ -103,7 +103,7 @@ def table_text(report: plan_service.PlanReport) -> str:
         out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi, e.wall_clock_s)}), "
                     f"{hz.human('device_hours', e.device_hours)}, {hz.human('energy_kwh', e.energy_kwh)}, "
                     f"{hz.human('co2e_kg', e.co2e_kg)}"
-                    + ("" if e.cost_usd is None else f", {hz.human('cost_usd', e.cost_usd)}")]
+                    + ("" if e.cost_usd is None else f", {hz.budget_cost(e.cost_usd, r.budget)}")]
     for n in r.notes:
         out.append(f"note: {n}")
     out.append(tool_line(None))

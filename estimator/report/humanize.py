@@ -325,6 +325,21 @@ MONEY_DIGITS = 2
 MONEY_PLAIN_FROM = 1e-4
 
 
+def money_within(usd: float, limit: float) -> str:
+    """``money`` of a sum at most ``limit`` (a budget), with as many more figures as keep it from reading above it
+    (researcher review 2026-11-30: "the budget $27.8M pays for: … $28M"); a sum above the limit as ``money``."""
+    d = MONEY_DIGITS
+    while usd <= limit and d < MONEY_DIGITS + 3 and rounded(usd, d) > limit:
+        d += 1
+    return money(usd, d)
+
+
+def budget_cost(usd: float, budget: float | None) -> str:
+    """A plan's cost: beside a budget it meets, never rounded above it (``money_within``); else as ``human`` writes
+    a cost. The CLI's and the Plan page's one wording."""
+    return money_within(usd, budget) if budget is not None else human("cost_usd", usd)
+
+
 def money(usd: float | None, digits: int = MONEY_DIGITS) -> str:
     """Two significant figures: an estimate is worth no more. Both are kept in powers of ten too
     ("$4.0 × 10⁻⁷" beside "$8.7 × 10⁻⁷"), and the suffix follows the rounded value ("$10k" for 9,999).

@@ -175,6 +175,11 @@ class PlanReport:
         return self.rows[0] if self.rows else None
 
     @property
+    def budget(self) -> float | None:
+        """The budget the devices were searched for (None: a deadline, or the devices given)."""
+        return self.target_value if self.target == "budget" else None
+
+    @property
     def fastest_is_cheaper(self) -> bool:
         """With a budget, whether its fastest plan (more devices) also costs less than the fewest devices' best: the
         fewest devices are then beaten on both (review 2026-11-27), which the CLI and the Plan page say."""
@@ -515,7 +520,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 centre = (f", met at the centre only: its {core_plan.LEVEL:.0%} range reaches {hz.money(top)}"
                           if top > target_value else "")
                 notes.append(f"the fastest plan the budget pays for: {hz.noun(f'{k:,}', 'device')}, "
-                             f"{hz.human('wall_clock_s', best.run_seconds)} for {hz.money(cost)}{batch_words}{centre} "
+                             f"{hz.human('wall_clock_s', best.run_seconds)} for {hz.money_within(cost, target_value)}{batch_words}{centre} "
                              f"(a plan on that many devices lists its layouts){beyond}")
     if found.best is None:
         raise InputError(found.why_none, field=found.why_fields)
