@@ -18,7 +18,7 @@ def test_three_devices_name_two_of_them_in_tensor_parallelism_and_that_subset_se
     assert main([*BASE, "--devices", "3"]) == 0
     out = capsys.readouterr().out
     m = re.search(r"2 of the 3 devices at tensor parallelism 2 × 1 replica \(1 device idle\) would serve ([\d,]+) "
-                  r"tokens/s against these ([\d,]+).*?give --devices 2 --tp 2 to take it", out)
+                  r"tokens/s against these ([\d,]+).*?give 2 devices at that degree to take it", out)
     assert m, out
     named, these = (float(x.replace(",", "")) for x in m.groups())
     assert named > 1.5 * these
@@ -38,5 +38,5 @@ def test_a_refused_count_names_the_subset_that_serves(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: ")
     assert "8 of the 12 devices at tensor parallelism 8 × 1 replica (4 devices idle) would serve" in err
-    assert "give --devices 8 --tp 8 to take it" in err
+    assert "give 8 devices at that degree to take it" in err
     assert main([*args, "--devices", "8", "--tp", "8"]) == 0

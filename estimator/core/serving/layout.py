@@ -191,8 +191,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 # the subset that serves, named (serving-engineer review 2026-11-30: 405B at 8 bits on 12 H100s was
                 # refused with no word that 8 of them serve it)
                 subset = _tp_subset(s, profile, served, compute, fit, devices, fixed)
-                hint = (f" ({_subset_words(subset, devices, 'tensor', subset.tp)}: give --devices "
-                        f"{subset.devices} --tp {subset.tp} to take it)" if subset is not None else "")
+                hint = (f" ({_subset_words(subset, devices, 'tensor', subset.tp)}: give {subset.devices} devices "
+                        "at that degree to take it)" if subset is not None else "")
                 raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: a tensor-"
                                  f"parallel degree is a power of two dividing the devices, the {arch.heads} attention "
                                  f"heads and the {arch.kv_heads} KV heads, so give a device count that a larger such "
@@ -212,7 +212,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         if found is not None and found.tokens_per_s > best.tokens_per_s * FEWER_DEVICES_GAIN:
             layout = replace(layout, how=f"{layout.how}; {_subset_words(found, devices, 'tensor', found.tp)} against "
                                          f"these {gfmt(best.tokens_per_s, 3)}: each replica's degree divides the devices "
-                                         f"here, and this one does not (give --devices {found.devices} --tp {found.tp} to take it)")
+                                         f"here, and this one does not (give {found.devices} devices at that degree "
+                                         "to take it)")
     return layout
 
 

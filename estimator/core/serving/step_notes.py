@@ -108,7 +108,7 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: flo
     engine_share = decode.engine_s / (decode.user_tpot_s * decode.tokens_per_step * decode.power_limit_stretch)
     engine_bound = (f"; the engine's fitted costs are {engine_share:.0%} of this step: where they dominate (a small "
                     "model, short prompts, a large batch) this engine read low on TensorRT-LLM's own published runs, "
-                    "its per-sequence cost pinned by MLPerf's harness (`validate --inference`, by model), so read its "
+                    "its per-sequence cost pinned by MLPerf's harness (the serving accuracy check, by model), so read its "
                     "tokens/s as a floor there"
                     if fit.engine == OPTIMIZED_ENGINE and engine_share > ENGINE_BOUND_SHARE else "")
     if decode.tokens_per_step > 1.0:  # speculative decoding: the step's parts over the tokens it emits
