@@ -295,8 +295,9 @@ COOLING_INPUT = Input(name="cooling", label="Data-centre cooling (on-site water)
                                   f"{gfmt(EWIF_L_PER_KWH)} L/kWh")
 WUE = Input(name="wue_l_per_kwh", **checked(SCENARIO_BOUNDS, "wue_l_per_kwh"), flags=("--wue",), help="on-site water, L per kWh of IT energy")
 EWIF = Input(name="ewif_l_per_kwh", **checked(SCENARIO_BOUNDS, "ewif_l_per_kwh"), flags=("--ewif",),
-             help="off-site water of the electricity, L per kWh (default: the grid's country's, Li et al.'s Table 1, where "
-                  f"--region names one it has, else default {gfmt(EWIF_L_PER_KWH)}, the U.S. average)")
+             help="off-site water of the electricity, L per kWh (default: the grid's country's where Li et al.'s Table 1 "
+                  "has one, a country's as a whole, never a state's or a cloud region's, else default "
+                  f"{gfmt(EWIF_L_PER_KWH)}, the U.S. average, which a U.S. region takes too)")
 # A catalog model (estimator/data/open_models.toml): the Estimate page's picker (?model=), the Inference page's
 # (?inf_model=), `estimate --model`'s and `inference --model`'s, each with its own words.
 MODEL = Input(name="model", label="Model", flags=("--model",), value="text",
