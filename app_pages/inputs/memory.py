@@ -45,14 +45,15 @@ def draw_memory_toggle(side: Any) -> bool:
     return c.url_toggle("Training memory: parallelism and sequence", "memory_inputs",
                         default=st.session_state[MEMORY_DEFAULT_KEY], where=side,
                         help="Off: the core's defaults (micro-batch "
-                             f"{DEFAULT_MICRO_BATCH}, {DEFAULT_SEQ_LEN} tokens or a preset's own, {_NO_STRATEGY.describe()})")
+                             f"{DEFAULT_MICRO_BATCH}, {DEFAULT_SEQ_LEN} tokens or the catalog model's or preset's own, "
+                             f"{_NO_STRATEGY.describe()})")
 
 
 def draw_memory_fields(side: Any) -> dict[str, Any]:
     """The memory inputs (URL keys ``MEMORY_KEYS``), keyed as ``api.run``'s ``memory`` takes them; None: empty."""
     return {
         "micro_batch": d.number(I.MICRO_BATCH, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
-        "seq_len": d.number(I.SEQ_LEN, placeholder=f"{DEFAULT_SEQ_LEN} or preset's (default)", where=side),
+        "seq_len": d.number(I.SEQ_LEN, placeholder=f"{DEFAULT_SEQ_LEN}, the model's or preset's (default)", where=side),
         "zero": d.select(I.ZERO, [str(z) for z in ZERO_STAGES], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
         "activation_recompute": d.select(I.ACTIVATION_RECOMPUTE, list(RECOMPUTE),
                                          placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),

@@ -166,7 +166,9 @@ def render() -> None:
     # the device's precisions the step model covers, the one `plan` takes without one given first
     precisions = [x for x in step_setup.STEP_PRECISIONS if x in profile.peak_flops_per_s]
     precision = d.select(PLAN["precision"], precisions, default=step_setup.plan_precision(profile), where=right)
-    seq_len = d.number(PLAN["seq_len"], default=None, placeholder=f"{DEFAULT_SEQ_LEN:,}", where=mid)
+    own_seq = load_catalog()[model].train_seq_len  # the model's pretraining sequence, the plan's default where published
+    seq_len = d.number(PLAN["seq_len"], default=None, where=mid,
+                       placeholder=f"{own_seq:,} (the model's)" if own_seq else f"{DEFAULT_SEQ_LEN:,}")
     batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
                      placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)
     site, site_link = site_inputs(profile)

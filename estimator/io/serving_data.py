@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from estimator.core.base import bounds as B
 from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
@@ -93,13 +94,15 @@ class CatalogModel:
                                        # given prefers it (``model_shape.catalog_match``)
     released_bits: int | None = None   # the bits of the weights as released, where fewer than 16 (FP8, MXFP4)
     released_bits_source: str = ""
+    train_seq_len: int | None = None  # the sequence length it was pretrained at, as published (None: not published)
+    train_seq_len_source: str = ""
 
 
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
                 "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases", "lends_shape",
                 "released_bits", "released_bits_source", "window", "windowed_layers", "nodes_per_token",
                 "nodes_per_token_source", "decode_attention_width", "prefill_attention_width",
-                "attention_width_source"}
+                "attention_width_source", "train_seq_len", "train_seq_len_source"}
 # MLPerf Inference names a benchmark by its model and the share of the reference accuracy it must reach ("-99",
 # "-99.9"), and its tighter-latency variant "-interactive" (the benchmark column of estimator/data/mlperf_inference.csv:
 # "llama2-70b-99.9", "gptj-99"): the model is the name without them.
@@ -160,9 +163,16 @@ def load_catalog() -> Mapping[str, CatalogModel]:
                                          or not row.get("released_bits_source")):
                 fail(f"'{mid}' released_bits must be 4 or 8 with a released_bits_source, got {released!r}",
                      "give the bits of the weights as released (under 16) and where that is stated, or leave both out")
+            seq = row.get("train_seq_len")
+            if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool) or not B.CONTEXT.low <= seq <= B.CONTEXT.high
+                                    or not row.get("train_seq_len_source")):
+                fail(f"'{mid}' train_seq_len must be a whole number of tokens in {B.CONTEXT.describe()} with a "
+                     f"train_seq_len_source, got {seq!r}",
+                     "give the published pretraining sequence length and where it is stated, or leave both out")
             out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"],
                                     None if tokens is None else float(tokens), row.get("train_tokens_source", ""),
-                                    tuple(aliases), lends, released, row.get("released_bits_source", ""))
+                                    tuple(aliases), lends, released, row.get("released_bits_source", ""),
+                                    seq, row.get("train_seq_len_source", ""))
         except (KeyError, TypeError, ValueError) as exc:
             fail(f"'{mid}' is incomplete or wrong ({exc})", "give name, params, layers, d_model, heads, kv_heads, source")
     return out

@@ -58,7 +58,7 @@ from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data
     utilization_short,
 )
 from estimator.services.training.memory import training_memory
-from estimator.services.training.step_setup import step_setup, whole_run_at_fit
+from estimator.services.training.step_setup import model_seq_len, step_setup, whole_run_at_fit
 
 # What the API takes: the inputs a user gives, and where the FLOPs came from (the CLI states an
 # architecture's or a generic network's working); never the records of who set a field, nor the
@@ -402,6 +402,14 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                 or not (scenario.flops_source or "").startswith(ARCHITECTURE_SOURCE)):
             raise InputError("the tokens of an architecture's FLOPs go with those FLOPs: give the tokens alone with the "
                              "parameters", field=("flops_tokens", "tokens"))
+    # a catalog model's own pretraining sequence where none is given (and no preset states its run's): the step and
+    # the memory at it, said
+    seq_own = None
+    if (memory or {}).get("model") is not None and (memory or {}).get("seq_len") is None and not (
+            preset is not None and preset.shape and preset.shape.get("seq_len")):
+        seq_own = model_seq_len(memory["model"])
+        if seq_own is not None:
+            memory = {**memory, "seq_len": seq_own[0]}
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
                        active_params=active_params, vp=vp, expert_overlap=expert_overlap, tokens=flops_tokens)
     if setup.run is not None and scenario.utilization is not None:
@@ -416,6 +424,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         # the whole-run fit at the peak its runs were measured at (``whole_run_at_fit``)
         est = estimate(scenario, profile, step=replace(setup.run, whole_run_fit=whole_run_at_fit(
             est, scenario, profile, setup.run.step.model_flops_per_token * setup.run.tokens)))
+    if seq_own is not None:
+        setup = replace(setup, notes=(seq_own[1],) + setup.notes)
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)

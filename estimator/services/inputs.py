@@ -326,8 +326,9 @@ MICRO_BATCH = Input(name="micro_batch", label="Micro-batch (sequences per device
                     flags=("--micro-batch",), help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})",
                     url_key="micro_batch", widget="integer")
 SEQ_LEN = Input(name="seq_len", label="Sequence length (tokens)", bound=B.CONTEXT, flags=("--seq-len",),
-                help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or the architecture's --context, or a "
-                     "preset's own)", url_key="seq_len", widget="integer")
+                help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or a catalog model's pretraining sequence "
+                     "where published, the architecture's --context, or a preset's own)", url_key="seq_len",
+                widget="integer")
 ZERO = Input(name="zero", label="ZeRO stage (3 = FSDP)", choices=(0, 1, 2, 3), flags=("--zero",), value="zero_stage",
              metavar="{0,1,2,3,fsdp}",
              help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)",
@@ -455,7 +456,8 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
              # its own key, as the page's others (plan review 2026-11-28: FP8 and FP4 plans were the CLI's alone)
              PRECISION.but(url_key="plan_precision", widget_help="The precision whose peak the step model runs at: "
                                                                  "the device's own precisions the step model covers"),
-             SEQ_LEN.but(url_key="plan_seq", widget_help=f"Tokens per sequence (default {DEFAULT_SEQ_LEN:,})"),
+             SEQ_LEN.but(url_key="plan_seq", widget_help=("Tokens per sequence (default: the model's pretraining sequence where published, else "
+                                                  f"{DEFAULT_SEQ_LEN:,})")),
              GLOBAL_BATCH_TOKENS.but(url_key="plan_batch",
                                      widget_help=f"Tokens per optimizer step (default "
                                                  f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}; raised to feed the "

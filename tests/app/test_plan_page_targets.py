@@ -22,8 +22,9 @@ def _metrics(at) -> dict:
     ({"plan_by": "Deadline", "plan_deadline": "90"}, {"deadline_days": 90.0}),
 ])
 def test_a_deadline_or_a_budget_gives_the_fewest_devices_as_plan_does(params, target):
-    at = shared_page("plan", params)
-    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", **target)
+    # at the tool's default sequence, 2,048 (Llama 3.1 70B's own, 8,192, is its default since 2026-11-30)
+    at = shared_page("plan", {**params, "plan_seq": "2048"})
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", seq_len=2048, **target)
     kind = next(iter(target)).split("_")[0]
     m = _metrics(at)
     assert m[f"Fewest devices for the {kind}"] == f"{report.devices:,}"
@@ -85,7 +86,8 @@ def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run()
 def test_a_budget_shows_the_fastest_plan_it_pays_for_beside_the_fewest_devices():
     """Browser review: the budget's headline was the fewest devices' 30-year run; the fastest plan it pays for was
     a note at the foot."""
-    at = shared_page("plan", {"plan_by": "budget", "plan_budget": "30e6"})  # the choice in any case, as a link has it
+    # the choice in any case, as a link has it; at the tool's default sequence, 2,048, not Llama 3.1 70B's own 8,192
+    at = shared_page("plan", {"plan_by": "budget", "plan_budget": "30e6", "plan_seq": "2048"})
     m = _metrics(at)
     assert m["Fewest devices for the budget"] == "24"  # 16 before the GEMMs' half dimension moved to the device's peak
     # its devices and cost under the figure, which a phone's width had cut (browser review 2026-11-29)
@@ -136,24 +138,28 @@ def test_a_deadline_met_at_the_centre_only_says_how_many_devices_meet_it_at_the_
     """Researcher review 2026-11-26: `plan --deadline-days 30` chose 40 devices (26.8 days) whose 80% range ran to
     31.5 days, with no word; now a note gives the fewest devices tried that meet it at the range's top, and they do.
     A budget likewise (the second browser review: $29M on 16 devices, its range to $34M, past $30M)."""
-    report = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", deadline_days=30)
+    report = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", deadline_days=30, seq_len=2048)
     note = next(n for n in report.notes if plan_service.CENTRE_ONLY in n)
     # 31.5 days before the GEMMs' half dimension moved to the device's peak (its range widened: x/1.16 to x/1.20);
     # 33.7 before ZeRO-3's gathered layer was counted (2026-11-28)
     assert note.startswith("the deadline is met at the centre, not across the 80% range: it reaches 34.2 days on 40 ")
     assert report.best.estimate.range["wall_clock_s"][1] > 30 * S_PER_DAY >= report.best.estimate.wall_clock_s
     safe = int(note.rsplit(": ", 1)[1].replace(",", ""))
-    at_safe = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=safe)
+    at_safe = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=safe, seq_len=2048)
     assert at_safe.best.estimate.range["wall_clock_s"][1] <= 30 * S_PER_DAY
-    budget = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", budget_usd=30e6)
+    budget = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", budget_usd=30e6, seq_len=2048)
     assert budget.best.estimate.range["cost_usd"][1] > 30e6
     assert any(n.startswith("the budget is met at the centre, not across the 80% range: it reaches $")
                for n in budget.notes)
 
 
-@pytest.mark.parametrize("params", [{"plan_by": "Deadline"}, {"plan_by": "Budget", "plan_hw": "h800", "plan_price": "6"},
-                                    {"plan_model": "llama-3.1-8b", "plan_devices": "64", "plan_seq": "8192"}])
-def test_the_link_to_this_plan_holds_every_input_and_reopens_the_same_plan(params):
+@pytest.mark.parametrize("params, seq", [
+    ({"plan_by": "Deadline"}, "8192"),  # the page's model, Llama 3.1 70B: its own pretraining sequence
+    ({"plan_by": "Budget", "plan_hw": "h800", "plan_price": "6"}, "8192"),
+    ({"plan_model": "llama-3.1-8b", "plan_devices": "64", "plan_seq": "8192"}, "8192"),
+    ({"plan_model": "mistral-7b", "plan_devices": "64"}, "2048"),  # none published: the tool's default
+])
+def test_the_link_to_this_plan_holds_every_input_and_reopens_the_same_plan(params, seq):
     """Browser review 2026-11-26, second: `/plan?plan_by=Deadline` carried neither the model, the tokens nor the
     deadline (the address bar leaves defaults out), so a shared link would change with a default."""
     from urllib.parse import parse_qsl, urlsplit
@@ -162,7 +168,7 @@ def test_the_link_to_this_plan_holds_every_input_and_reopens_the_same_plan(param
     query = dict(parse_qsl(urlsplit(link).query))
     assert {"plan_model", "plan_hw", "plan_tokens", "plan_by"} <= set(query) and params.items() <= query.items()
     # the sequence timed, the default's too (browser review 2026-11-27); an empty global batch stays empty
-    assert query["plan_seq"] == params.get("plan_seq", "2048") and "plan_batch" not in query
+    assert query["plan_seq"] == seq and "plan_batch" not in query
     again = shared_page("plan", query)
     assert not again.warning or all("met at the centre" in w.value for w in again.warning)
     assert _metrics(again) == _metrics(at)
@@ -172,12 +178,13 @@ def test_the_fastest_plan_a_budget_pays_for_opens_with_its_layouts():
     """Browser review 2026-11-26, second: the budget's fastest plan was one line with nothing to open."""
     import re
     from urllib.parse import parse_qsl, urlsplit
-    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "30e6"})
+    # at the tool's default sequence, 2,048 (Llama 3.1 70B's own, 8,192, is its default since 2026-11-30)
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "30e6", "plan_seq": "2048"})
     link = next(re.search(r"\((http[^)]+)\)", x.value).group(1) for x in at.markdown if "[its layouts](" in x.value)
     query = dict(parse_qsl(urlsplit(link).query))
-    assert query["plan_by"] == "Devices" and query["plan_devices"] == "3072"
+    assert query["plan_by"] == "Devices" and query["plan_devices"] == "3072" and query["plan_seq"] == "2048"
     opened = shared_page("plan", query)
-    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=3072)
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=3072, seq_len=2048)
     assert _metrics(opened)["Training time"] == hz_time(report.best.estimate.wall_clock_s)
 
 
@@ -283,11 +290,13 @@ def test_the_pages_cells_read_as_the_clis_on_a_run_of_minutes(cli):
     """Code audit 2026-11-29: the page wrote days with one decimal ("0.0" for a run of 26 minutes) where `plan` wrote
     "0.018", and CO₂e in whole tonnes ("0" for 9.84 kg); both now take `plan`'s cells."""
     from app_pages.pages import plan as page
-    report = plan_service.plan(model="llama-3.1-8b", tokens=1e9, hardware="h100-sxm", devices=64)
+    # at the tool's default sequence, 2,048 (Llama 3.1 8B's own, 8,192, is its default since 2026-11-30)
+    report = plan_service.plan(model="llama-3.1-8b", tokens=1e9, hardware="h100-sxm", devices=64, seq_len=2048)
     table = page.plan_table(report)
     days = [page.FORMATS["days"](x) for x in table["days"]]
     tokens = [page.FORMATS["tokens/s/device"](x) for x in table["tokens/s/device"]]
-    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e9", "--hardware", "h100-sxm", "--devices", "64")
+    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e9", "--hardware", "h100-sxm", "--devices", "64",
+              "--seq-len", "2048")
     rows = [line.split() for line in out.out.splitlines() if line[:2].strip().isdigit() and "ZeRO-" in line]
     assert days[0] == "0.018" and [r[-5] for r in rows] == days
     assert [r[-9] for r in rows] == tokens

@@ -59,16 +59,18 @@ def test_plan_answers_for_llama_31_70b_on_1024_h100s(capsys):
 
 
 def test_plan_with_a_deadline_finds_the_fewest_devices_that_meet_it():
-    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90, hardware="h100-sxm")
+    # at the tool's default sequence, 2,048 (Llama 3.1 70B's own, 8,192, is its default since 2026-11-30)
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90, hardware="h100-sxm", seq_len=2048)
     assert report.target == "deadline" and report.best.estimate.wall_clock_s <= 90 * S_PER_DAY
     # the count tried just below it misses the deadline (or holds no layout)
     below = max(n for n in device_ladder(8, 8, report.devices) if n < report.devices)
-    fewer = plan_service.plan(model="llama-3.1-70b", tokens=15e12, devices=below, hardware="h100-sxm")
+    fewer = plan_service.plan(model="llama-3.1-70b", tokens=15e12, devices=below, hardware="h100-sxm", seq_len=2048)
     assert fewer.best.estimate.wall_clock_s > 90 * S_PER_DAY
     assert report.devices < 4 * below
     # one whole server fewer misses it too (CLI review 2026-11-27: the ladder's 2,048 was called the fewest where
     # 1,920 met the deadline): 1,872 H100s, 89.6 days; 1,864 over 90
-    server = plan_service.plan(model="llama-3.1-70b", tokens=15e12, devices=report.devices - 8, hardware="h100-sxm")
+    server = plan_service.plan(model="llama-3.1-70b", tokens=15e12, devices=report.devices - 8, hardware="h100-sxm",
+                               seq_len=2048)
     assert server.best.estimate.wall_clock_s > 90 * S_PER_DAY and report.devices == 1872
     assert f"every whole server between the count before its first hit, {below:,}, and that hit" in " ".join(report.notes)
 
@@ -206,7 +208,7 @@ def test_plan_csv_carries_each_layouts_ranges_as_the_json_does(capsys):
 def test_a_short_runs_days_are_not_printed_as_zero(capsys):
     """CLI review 2026-11-27: `plan --tokens 1e6` printed 0.0 days beside a 12-second run (a run shorter than one
     default batch is refused since: tests/services/test_api_audit_refusals.py)."""
-    _, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e7", "--devices", "8")
+    _, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e7", "--devices", "8", "--seq-len", "2048")
     first = next(line for line in out.splitlines() if line.startswith(" 1  "))
     assert " 0.0 " not in first and " 0.0014 " in first
 
@@ -234,8 +236,9 @@ def test_plan_states_the_settings_its_energy_co2e_and_cost_are_at(capsys):
 
 
 def test_a_default_sequence_is_said_to_be_the_tools_not_the_models(capsys):
-    """Timed at the tool's 2,048 where none is given, `estimate` and `plan` say so; given, nothing is said."""
-    base = ("--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "h100-sxm")
+    """Timed at the tool's 2,048 where none is given and the model publishes no pretraining sequence (Mistral 7B),
+    `estimate` and `plan` say so; given, nothing is said."""
+    base = ("--model", "mistral-7b", "--tokens", "1e12", "--devices", "64", "--hardware", "h100-sxm")
     said = "sequence 2,048: the tool's default (GPT-3's context), not necessarily the model's own"
     for cmd in ("estimate", "plan"):
         code, out, _ = run(capsys, cmd, *base)

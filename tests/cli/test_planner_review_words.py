@@ -30,12 +30,13 @@ def test_a_count_below_a_million_is_exact_and_a_larger_one_rounded():
 
 def test_a_global_batch_under_one_micro_batch_is_echoed_as_given(capsys):
     code, _, err = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--tp", "2",
-                       "--global-batch-tokens", "2048")
+                       "--global-batch-tokens", "2048", "--seq-len", "2048")
     assert code == 2 and err.startswith("error: a global batch of 2,048 tokens is less than one micro-batch of 1 × 2,048")
 
 
 def test_a_steps_tokens_read_as_the_product_beside_them(capsys):
-    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "2048", "--devices", "1", "--tp", "1")
+    code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "2048", "--devices", "1", "--tp", "1",
+                       "--seq-len", "2048")
     assert code == 0 and "2,048 tokens a step (1 × 2,048)" in out and "2,050" not in out
 
 
@@ -134,11 +135,12 @@ def test_a_figure_the_user_typed_is_echoed_as_typed(capsys):
     code, _, err = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8",
                        "--global-batch-tokens", "8191", "--seq-len", "8192")
     assert code == 2 and "a global batch of 8,191 tokens is less than one sequence of 8,192 tokens" in err
-    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "16383", "--devices", "8")
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "16383", "--devices", "8", "--seq-len", "2048")
     assert code == 0 and ", 16,383 tokens, sequence 2,048, global batch 16,383 tokens (the run's)" in out.splitlines()[0]
-    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1234567", "--devices", "8")
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1234567", "--devices", "8", "--seq-len",
+                       "2048")
     assert code == 0 and ", 1234567 tokens, sequence" in out.splitlines()[0]  # not 1.23457 × 10⁶ (code review)
-    code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "2047", "--devices", "8")
+    code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "2047", "--devices", "8", "--seq-len", "2048")
     assert code == 2 and "the run's 2,047 tokens are fewer than one sequence of 2,048" in err
 
 
@@ -146,7 +148,7 @@ def test_no_strategy_fitting_names_the_micro_batch_it_holds_beside_the_planners_
     """Planner review 2026-11-28, second: `--tp 8 --micro-batch 100000` said "no strategy considered fits it" beside
     "the planner's best that fits: 171.0 days": the first holds the micro-batch given, the planner chooses its own."""
     code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "64", "--tp", "8",
-                       "--micro-batch", "100000", "--global-batch-tokens", f"{8 * 100000 * 2048}")
+                       "--micro-batch", "100000", "--global-batch-tokens", f"{8 * 100000 * 2048}", "--seq-len", "2048")
     notes = [line for line in out.splitlines() if line.startswith("note: ")]
     assert code == 0 and any("the planner's best that fits: " in n for n in notes)
     assert any(n.startswith("note: memory: at micro-batch 100000 and sequence 2,048, no strategy considered fits it on "

@@ -26,7 +26,7 @@ def test_full_recomputation_is_one_answer_whichever_flag_says_it(cli):
     assert by_flops["flops"] == by_memory["flops"] == pytest.approx(8 * 8e9 * 1e12)
     assert by_flops["wall_clock_s"] == pytest.approx(by_memory["wall_clock_s"])
     step = ("--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "256", "--hardware", "a100-sxm-80gb",
-            "--zero", "1", "--micro-batch", "4")
+            "--zero", "1", "--micro-batch", "4", "--seq-len", "2048")
     a, b = _json(cli, "estimate", *step, "--recompute"), _json(cli, "estimate", *step, "--activation-recompute", "full")
     assert a["flops"] == b["flops"] and a["wall_clock_s"] == pytest.approx(b["wall_clock_s"])
     # where there is no 6·N·D to recount (a known run's time, a preset's own FLOPs) it changes nothing it had not
@@ -72,7 +72,7 @@ def test_the_plans_header_gives_the_batch_asked_and_the_best_layouts(cli):
     assert ("sequence 8,192, global batch 4.19 × 10⁶ tokens (the default), the best layout's 6.29 × 10⁶ (+50%: "
             "whole micro-batches)") in r.out.splitlines()[0]
     same = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", "--global-batch-tokens",
-               "4194304")
+               "4194304", "--seq-len", "2048")
     assert same.out.splitlines()[0].endswith("sequence 2,048, global batch 4.19 × 10⁶ tokens (given)")
 
 

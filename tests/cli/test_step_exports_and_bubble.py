@@ -18,9 +18,10 @@ from estimator.services.training import step_setup
 
 LAYOUT = ("estimate", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "64", "--tp", "2",
           "--tokens", "1e12")
-# DeepSeek-V3's experts over 2,048 H800s in 16 stages, the default 4M-token batch: 16 micro-batches for 16 stages
+# DeepSeek-V3's experts over 2,048 H800s in 16 stages, the default 4M-token batch at 2,048 tokens a sequence (not
+# DeepSeek-V3's own 4,096): 16 micro-batches for 16 stages
 BUBBLY = ("estimate", "--model", "deepseek-v3", "--hardware", "h800", "--devices", "2048", "--pp", "16", "--ep", "64",
-          "--tokens", "14.8e12")
+          "--tokens", "14.8e12", "--seq-len", "2048")
 
 
 def _json(cli, *argv):
@@ -134,7 +135,7 @@ def test_a_small_bubble_and_the_planners_layout_have_no_bubble_note(cli):
 
 @pytest.mark.parametrize("extra, needle", [
     (("--vp", "2"), "needs two or more pipeline stages"),
-    (("--pp", "2", "--vp", "2", "--global-batch-tokens", "6144"), "a multiple of the 2 pipeline stages"),
+    (("--pp", "2", "--vp", "2", "--global-batch-tokens", "6144", "--seq-len", "2048"), "a multiple of the 2 pipeline stages"),
     (("--pp", "2", "--vp", "2.5"), "must be a whole number"),
     (("--pp", "2", "--vp", "0"), "vp"),
 ])

@@ -64,7 +64,7 @@ def test_llama2_7b_zero3_on_8_a100_fits_with_flashattention(capsys):
 
 def test_the_note_names_the_kernel(capsys):
     assert main(["estimate", "--model", "llama-2-7b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", "--devices",
-                 "8", "--zero", "3", "--micro-batch", "4"]) == 0
+                 "8", "--zero", "3", "--micro-batch", "4", "--seq-len", "2048"]) == 0
     out = capsys.readouterr().out
     assert "memory: fits, 52.1 GB per device against 85.9 GB (80 GiB) (ZeRO-3, no activation recomputation; micro-batch 4, " \
            "sequence 2048, bf16 with Adam, FlashAttention;" in out

@@ -21,10 +21,11 @@ def test_full_recomputation_with_a_utilisation_given_is_8nd_not_c_6nd(capsys):
 
 
 def test_a_layout_given_in_part_says_the_rest_are_the_tools_defaults(capsys):
-    tex = latex(capsys, "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
+    # a model that publishes no pretraining sequence (Mistral 7B): the tool's default sequence, said after the layout
+    tex = latex(capsys, "--model", "mistral-7b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
                 "--tp", "2")
     assert "; with the TP 2 given and the tool's defaults for the rest;" in tex and "; as given;" not in tex
-    whole = latex(capsys, "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
+    whole = latex(capsys, "--model", "mistral-7b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
                   "--tp", "2", "--pp", "1", "--zero", "1", "--micro-batch", "2")
     assert "; as given;" in whole
 
@@ -36,7 +37,8 @@ def test_a_global_batch_given_that_the_step_holds_otherwise_is_said(capsys):
 
 
 def test_no_layout_that_fits_is_not_called_as_set_and_names_the_fewest_devices(capsys):
-    tex = latex(capsys, "--model", "llama-3.1-70b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", "--devices", "8")
+    tex = latex(capsys, "--model", "llama-3.1-70b", "--tokens", "1e12", "--hardware", "a100-sxm-80gb", "--devices", "8",
+                "--seq-len", "2048")
     assert "No layout the tool plans fits the devices' memory" in tex and "As set" not in tex
     assert "the fewest devices that hold it are 15 with ZeRO-3, full recomputation" in tex
 
@@ -76,7 +78,8 @@ def test_a_hardware_key_holds_one_content_whichever_command_wrote_it(capsys, hou
 
 
 def test_an_interleaving_given_with_a_pipeline_is_named_among_the_parts_given(capsys):
-    tex = latex(capsys, "--model", "llama-3.1-70b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "512",
+    # a model that publishes no pretraining sequence (Qwen2.5 72B): the tool's default sequence, said after the layout
+    tex = latex(capsys, "--model", "qwen2.5-72b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "512",
                 "--pp", "4", "--vp", "2")
     assert "; with the PP 4, interleaved $\\times$2 given and the tool's defaults for the rest;" in tex
 

@@ -25,11 +25,12 @@ def _refused(capsys, argv: list[str]) -> str:
      dict(model="llama-3.1-8b", tokens=1e12, devices=64, global_batch_tokens=1e15),
      "the run's 10¹² tokens are fewer than one step's global batch (10¹⁵ tokens)", "(--global-batch-tokens, --tokens)"),
     # one token: 1.5 × 10⁻⁶ s had been printed
-    (["estimate", *LLAMA_8B, "--tokens", "1", "--devices", "64"], dict(model="llama-3.1-8b", tokens=1, devices=64),
+    (["estimate", *LLAMA_8B, "--tokens", "1", "--devices", "64", "--seq-len", "2048"],
+     dict(model="llama-3.1-8b", tokens=1, devices=64, seq_len=2048),
      "the run's 1 token is fewer than one sequence of 2,048", "(--tokens, --seq-len)"),
     # a step the layout rounds up past the run: timed as 0.6 of a step (code review 2026-11-27)
-    (["estimate", *LLAMA_8B, "--tokens", "5e6", "--devices", "4096", "--tp", "1", "--pp", "1"],
-     dict(model="llama-3.1-8b", tokens=5e6, devices=4096, tp=1, pp=1),
+    (["estimate", *LLAMA_8B, "--tokens", "5e6", "--devices", "4096", "--tp", "1", "--pp", "1", "--seq-len", "2048"],
+     dict(model="llama-3.1-8b", tokens=5e6, devices=4096, tp=1, pp=1, seq_len=2048),
      "the layout's smallest step, 8.39 × 10⁶ tokens (4,096 data-parallel replicas × micro-batch 1 × 2,048), is more "
      "than the run's 5 × 10⁶ tokens", "(--devices, --tokens)"),
     # a part of the layout that does not divide the devices, as `plan` says it (code review 2026-11-27)
@@ -50,7 +51,8 @@ def test_estimate_refuses_a_run_that_is_not_one_step(capsys, argv, kwargs, said,
 
 
 @pytest.mark.parametrize("argv, kwargs, said, flags", [
-    (["plan", *LLAMA_8B, "--tokens", "1", "--devices", "64"], dict(model="llama-3.1-8b", tokens=1, devices=64),
+    (["plan", *LLAMA_8B, "--tokens", "1", "--devices", "64", "--seq-len", "2048"],
+     dict(model="llama-3.1-8b", tokens=1, devices=64, seq_len=2048),
      "the run's 1 token is fewer than one sequence of 2,048", "(--tokens, --seq-len)"),
     # the layout's parts against the devices, as `estimate` says it (had been: "give a larger global batch")
     (["plan", *LLAMA_8B, "--tokens", "1e12", "--devices", "8", "--tp", "16"],
@@ -136,17 +138,18 @@ def test_a_run_whose_rounded_step_would_pass_it_steps_within_it(tokens, devices)
     """Second code review 2026-11-27: rounding the batch to the nearest whole round of micro-batches had passed the
     run's tokens, so 4,000 tokens were refused where 3,000 were taken; it rounds down to stay within the run now."""
     from estimator.services.training import plan as plan_service
-    report = plan_service.plan(model="llama-3.1-8b", tokens=tokens, devices=devices)
+    # at the tool's default sequence, 2,048 (Llama 3.1 8B's own, 8,192, is more than 4,000 tokens)
+    report = plan_service.plan(model="llama-3.1-8b", tokens=tokens, devices=devices, seq_len=2048)
     lay = report.best.planned.layout
     assert 0 < lay.global_batch * lay.seq_len <= tokens
-    est = estimator.run(model="llama-3.1-8b", tokens=tokens, devices=devices).estimate
+    est = estimator.run(model="llama-3.1-8b", tokens=tokens, devices=devices, seq_len=2048).estimate
     assert est.step is not None and est.step.layout.global_batch * est.step.layout.seq_len <= tokens
     # the fewest that hold it: 8B's weights and optimiser state need two 80 GB devices (ZeRO-3)
-    assert plan_service.plan(model="llama-3.1-8b", tokens=2_097_151, deadline_days=1).devices == 2
+    assert plan_service.plan(model="llama-3.1-8b", tokens=2_097_151, deadline_days=1, seq_len=2048).devices == 2
 
 
 def test_a_layout_whose_smallest_step_passes_the_run_names_what_to_change(capsys):
     err = _refused(capsys, ["estimate", *LLAMA_8B, "--tokens", "3e6", "--devices", "4096", "--tp", "1", "--pp", "1",
-                            "--micro-batch", "1"])
+                            "--micro-batch", "1", "--seq-len", "2048"])
     assert "the layout's smallest step, 8.39 × 10⁶ tokens (4,096 data-parallel replicas × micro-batch 1 × 2,048)" in err
     assert "give fewer replicas or more tokens (--devices, --tokens)" in err  # no smaller micro-batch than 1

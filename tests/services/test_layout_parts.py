@@ -14,7 +14,10 @@ from estimator.core.serving.throughput import p99_share
 from estimator.core.training.plan import BATCH_GROWTH_MAX, global_batch_for
 from estimator.io import serving_data
 
-SEVENTY = ["--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024"]
+# at the tool's default sequence, 2,048, which these cases were written at (Llama 3.1 70B's own, 8,192, is its default
+# since 2026-11-30: tests/services/test_model_pretraining_sequence.py)
+SEVENTY = ["--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024",
+           "--seq-len", "2048"]
 
 
 def _json(capsys, *argv):
@@ -82,12 +85,12 @@ def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
     # 5% of its time, 2026-11-28: at that budget the 32 devices' tight best is now all it pays for)
     for budget, fewest, fastest, faster in (("30e6", 24, 3072, 5),):
         p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-                  "--budget-usd", budget)
+                  "--budget-usd", budget, "--seq-len", "2048")
         assert p["devices"] == fewest and all(r["cost_usd"] <= float(budget) for r in p["layouts"])
         note = next(n for n in p["notes"] if n.startswith("the fastest plan the budget pays for: "))
         k = int(re.match(r"the fastest plan the budget pays for: ([\d,]+) devices", note).group(1).replace(",", ""))
         q = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-                  "--devices", str(k))["layouts"][0]
+                  "--devices", str(k), "--seq-len", "2048")["layouts"][0]
         assert k == fastest and q["cost_usd"] <= float(budget)
         assert f"{q['wall_clock_days']:,.1f} days" in note
         # and why no more: the first count tried above it costs more than the budget (researcher review 2026-11-27)
@@ -95,7 +98,7 @@ def test_a_budget_says_the_fastest_plan_it_pays_for(capsys):
         if above:
             m = int(above.group(1).replace(",", ""))
             r = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-                      "--devices", str(m))["layouts"][0]
+                      "--devices", str(m), "--seq-len", "2048")["layouts"][0]
             assert m > k and r["cost_usd"] > float(budget)
         assert q["wall_clock_days"] < p["layouts"][0]["wall_clock_days"] / faster
 
@@ -159,7 +162,7 @@ def test_the_python_api_takes_the_command_lines_names(capsys):
     from estimator import estimate
     for extra, argv in (({}, []), ({"tp": 8, "pp": 4, "zero": 1}, ["--tp", "8", "--pp", "4", "--zero", "1"]),
                         ({"activation_recompute": "selective"}, ["--activation-recompute", "selective"])):
-        e = estimate(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, **extra)
+        e = estimate(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, seq_len=2048, **extra)
         d = _json(capsys, "estimate", *SEVENTY, *argv)
         assert e.wall_clock_s == pytest.approx(d["wall_clock_s"], rel=1e-12)
         assert e.co2e_kg == pytest.approx(d["co2e_kg"], rel=1e-12)
@@ -252,13 +255,13 @@ def test_a_deadline_takes_the_fewest_devices_though_time_is_not_monotone_in_them
     answered 5,120 for a 60-day deadline. Every count of the ladder is tried in order, then every whole server
     between its last miss and its first hit (3,072): 2,800 devices take 59.9 days, one server fewer 60.1."""
     p = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-              "--deadline-days", "60")
+              "--deadline-days", "60", "--seq-len", "2048")
     assert p["devices"] == 2800 and all(r["wall_clock_days"] <= 60 for r in p["layouts"])
     fewer = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-                  "--devices", "2792")["layouts"][0]
+                  "--devices", "2792", "--seq-len", "2048")["layouts"][0]
     assert fewer["wall_clock_days"] > 60
     slower = _json(capsys, "plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-                   "--devices", "3584")["layouts"][0]
+                   "--devices", "3584", "--seq-len", "2048")["layouts"][0]
     assert slower["wall_clock_days"] > 60  # more devices, slower: the reason a bisection misses
 
 
@@ -267,7 +270,8 @@ def test_a_deadline_takes_the_fewest_devices_though_time_is_not_monotone_in_them
     (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $27M on 96 devices"),
 ])
 def test_a_target_no_count_meets_says_the_closest_tried(capsys, target, said):
-    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", *target]) == 2
+    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--seq-len", "2048",
+                 *target]) == 2
     assert said in capsys.readouterr().err
 
 
@@ -359,14 +363,14 @@ def test_the_refinement_tries_whole_servers_between_the_count_before_and_the_fir
     the researcher review of 2026-11-29 the search tries 1, 2 and 4 devices first: between the last of them that misses
     and the domain's first count it tries whole servers, never a count between (4 + 8 = 12)."""
     from estimator import plan
-    report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=3650)
+    report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=3650, seq_len=2048)
     assert report.devices == 2  # 804 days on 2 chips
     said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
     # the deadline's search stops at the first count that meets it at its range's top, and says how many it tried
     assert "before its first hit" not in said and ": 2 of a ladder's " in said
     assert said.endswith(" counts tried in order, to the first that meets it at its 80% range's top)")
     # 4 chips take 385 days, 16 take 96, 64 take 24: the whole servers between 4 and 64 are tried
-    report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=100)
+    report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=100, seq_len=2048)
     assert report.devices == 16
     said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
     assert said.endswith("then every 8 devices between the count before its first hit, 4, and that hit)")
@@ -392,20 +396,20 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
     it on 131,072 devices (65,536 since the planner interleaves where the layers do not divide, 2026-11-28; 63,624,
     8 × 3 × 11 × 241, since it tries a count's odd pipeline degrees, 2026-11-29); at 90 days
     the default's answer, 98,304 devices at MFU 6%, did not say 16M needs 16,384."""
-    assert main(["plan", "--model", "llama-3.1-405b", "--tokens", "15e12", "--deadline-days", "30"]) == 2
+    assert main(["plan", "--model", "llama-3.1-405b", "--tokens", "15e12", "--deadline-days", "30", "--seq-len", "2048"]) == 2
     err = capsys.readouterr().err
     assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 63,624 devices meet "
             "it: give the global batch the run will use") in err
     from estimator import plan
-    report = plan(model="llama-3.1-405b", tokens=15e12, deadline_days=90)
+    report = plan(model="llama-3.1-405b", tokens=15e12, deadline_days=90, seq_len=2048)
     assert report.devices == 83720  # 98,304 before odd pipeline degrees were tried
     assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "15,720 devices meet it" in n  # 16,384 before odd PP
                for n in report.notes)
-    assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90).notes
+    assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90, seq_len=2048).notes
                 if n.startswith("at a global batch of")]  # 16M gains too little there to say
     # 8 × 4,099 (a prime): no split but TP 8 leaves fewer replicas than 4M tokens' sequences (100,000 had been the
     # count here, until the planner tried its odd pipeline degrees: TP 8 × PP 25 × DP 500 runs it)
-    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "32792"]) == 2
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "32792", "--seq-len", "2048"]) == 2
     assert "(a global batch of 1.68 × 10⁷ tokens, about Llama 3 405B's, would)" in capsys.readouterr().err
 
 

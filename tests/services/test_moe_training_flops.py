@@ -12,7 +12,7 @@ from estimator.services import api
 
 def test_a_catalog_mixture_of_experts_counts_its_active_parameters(cli):
     out = cli("estimate", "--model", "mixtral-8x7b", "--tokens", "1e12", "--devices", "64", "--hardware",
-              "h100-sxm", "--format", "json").out
+              "h100-sxm", "--seq-len", "2048", "--format", "json").out
     import json
     doc = json.loads(out)
     active = 12.9e9  # Mixtral 8x7B: 12.9B active of 46.7B (estimator/data/open_models.toml)

@@ -36,7 +36,8 @@ def test_interleaving_offered_with_as_many_micro_batches_as_stages_costs_no_memo
     assert chunked.activations_gb == pytest.approx(plain.activations_gb, rel=0.02)
 
 
-LLAMA_70B = dict(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
+# at the tool's default sequence, 2,048, these cases' (Llama 3.1 70B's own, 8,192, is its default since 2026-11-30)
+LLAMA_70B = dict(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, seq_len=2048)
 
 
 def test_a_layout_near_the_devices_memory_is_said_to_be_tight():
@@ -64,7 +65,7 @@ def test_the_plan_leads_with_room_and_says_what_a_tight_layout_would_gain():
     loose = plan(**LLAMA_70B)
     assert loose.rows[0].planned.memory.total_gb < 0.9 * 85.52
     assert not any("tight" in n or "keeps room" in n for n in loose.notes)
-    roomy = plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=4)
+    roomy = plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=4, seq_len=2048)
     best, second = roomy.rows[0].planned, roomy.rows[1].planned
     assert best.memory.total_gb <= 0.9 * 85.52 < second.memory.total_gb and second.run_seconds < best.run_seconds
     assert best.run_seconds <= 1.05 * second.run_seconds
@@ -76,7 +77,7 @@ def test_the_plan_leads_with_room_and_says_what_a_tight_layout_would_gain():
     assert said.endswith("a layout with room leads one within 5% of its time")
     assert f"{faster:.1%}" == "3.8%"
     # on 8 H100s the fastest, ZeRO-2 at micro-batch 4 (73.1 GB), keeps room: it leads, and nothing is said
-    eight = plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8)
+    eight = plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, seq_len=2048)
     first = eight.rows[0].planned
     assert first.layout.zero_stage == 2 and first.memory.total_gb < 0.9 * 85.52
     assert all(first.run_seconds <= r.planned.run_seconds for r in eight.rows)
@@ -84,7 +85,8 @@ def test_the_plan_leads_with_room_and_says_what_a_tight_layout_would_gain():
 
 
 def test_a_layout_that_does_not_fit_names_the_planners_best_and_says_when_it_is_tight():
-    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, tp=1, zero=0, micro_batch=8)
+    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, seq_len=2048, tp=1, zero=0,
+                   micro_batch=8)
     (said,) = [n for n in notes if n.startswith("the layout given does not fit")]
     # the planner's best keeps room where one within 5% of the tight one's time does (2026-11-28): ZeRO-2 at 71 GB
     assert said.endswith("TP 1 × PP 1 × DP 8, ZeRO-2, micro-batch 4, 4.19 × 10⁶ tokens a step (2,048 × 2,048), no "
@@ -95,17 +97,18 @@ def test_zero_given_alone_is_said_as_data_parallelism_alone_and_the_best_named_k
     """Researcher review 2026-11-28: `--zero 1` alone for a 70B model on 1,024 H100s read as TP 1 × PP 1 "as given" (330
     GB a device), the best named beside it ZeRO-3. ZeRO alone stays data parallelism alone (a DeepSpeed or FSDP run; the
     issue's Llama-2-7B ZeRO-3 memory case is one), said as such, and the planner's best named keeps the ZeRO given."""
-    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, zero=0, micro_batch=8)
+    notes = _notes(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=8, seq_len=2048, zero=0,
+                   micro_batch=8)
     (said,) = [n for n in notes if "does not fit in memory" in n]
     assert said.startswith("ZeRO given alone is data parallelism alone (TP 1 × PP 1, as DeepSpeed and FSDP shard; give "
                            "tensor and pipeline parallelism to split the model), and it does not fit in memory (215 GB")
     best = said.split("the planner's best that fits")[1]
     assert ", ZeRO-0, " in best and "(tight" not in best   # the ZeRO given, and room (2026-11-28)
-    seventy = _notes(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, zero=1)
+    seventy = _notes(**LLAMA_70B, zero=1)
     (said,) = [n for n in seventy if "does not fit in memory" in n]
     assert "(332 GB a device of 85.52 GB)" in said and ", ZeRO-1, " in said.split("the planner's best that fits")[1]
     # with context parallelism given too it is no longer data parallelism alone (code review 2026-11-28)
-    with_cp = _notes(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024, zero=1, cp=2)
+    with_cp = _notes(**LLAMA_70B, zero=1, cp=2)
     (said,) = [n for n in with_cp if "does not fit in memory" in n]
     assert said.startswith("the layout given does not fit in memory")
 
@@ -136,7 +139,8 @@ def test_the_plan_table_marks_tight_layouts_and_its_json_says_which(cli):
     listed first: test_the_plan_leads_with_room_and_says_what_a_tight_layout_would_gain). Llama 3.1 70B on 1,024 H100s:
     TP 4 at ZeRO-2, 85.0 GB, fifth."""
     import json
-    out = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024").out
+    out = cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024",
+              "--seq-len", "2048").out
     assert "(estimate's --pp p --vp v); GB/dev marked *: above 90% of the device's memory, tight" in out
     row5 = next(line for line in out.splitlines() if line.startswith(" 5  "))
     assert "TP4 PP1 DP256, ZeRO-2, mb 4" in row5 and " 85.0* " in row5
@@ -144,7 +148,7 @@ def test_the_plan_table_marks_tight_layouts_and_its_json_says_which(cli):
     assert " 46.8 " in row10 and " 1,003 " in row10  # tokens/s whole, as the rows above it (an unevenly interleaved
     # layout, 76.6 GB at 1,008, left the list when interleaving was held to even chunks, 2026-11-29)
     layouts = json.loads(cli("plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm",
-                             "--devices", "1024", "--format", "json").out)["layouts"]
+                             "--devices", "1024", "--seq-len", "2048", "--format", "json").out)["layouts"]
     assert [x["memory_tight"] for x in layouts] == [x["memory_per_device_gb"] > 0.9 * 85.52 for x in layouts]
     assert not layouts[9]["memory_tight"] and layouts[4]["memory_tight"]
 
@@ -214,17 +218,18 @@ def test_a_deadline_met_only_by_a_tight_layout_on_fewer_devices_is_said():
     fastest layout meets the deadline, unsaid. Llama 2 7B, 10¹² tokens in 5 days: 208 devices with room; on 200 the
     fastest, ZeRO-3 at micro-batch 8 and 77.1 GB, above 90% of the memory, meets it where their layout with room does
     not (5.05 days)."""
-    report = plan(model="llama-2-7b", tokens=1e12, deadline_days=5)
+    report = plan(model="llama-2-7b", tokens=1e12, deadline_days=5, seq_len=2048)
     assert report.devices == 208
     said = [n for n in report.notes if "devices meet the deadline with a tight layout" in n]
     assert len(said) == 1 and said[0].startswith("200 devices meet the deadline with a tight layout (TP 1 × PP 1 × DP 200")
-    fewer = plan(model="llama-2-7b", tokens=1e12, devices=200, top=20)
+    fewer = plan(model="llama-2-7b", tokens=1e12, devices=200, top=20, seq_len=2048)
     deadline_s = 5 * 86400
     assert fewer.best.estimate.wall_clock_s > deadline_s   # the layout with room misses it
     tight = [r for r in fewer.rows if r.planned.memory.total_gb > 0.9 * fewer.capacity_gb]
     assert min(r.estimate.wall_clock_s for r in tight) <= deadline_s
     # a count whose best layout itself meets the deadline says nothing of the kind
-    assert not [n for n in plan(model="llama-3.1-70b", tokens=1e12, deadline_days=30).notes if "tight layout" in n]
+    assert not [n for n in plan(model="llama-3.1-70b", tokens=1e12, deadline_days=30, seq_len=2048).notes
+                if "tight layout" in n]
 
 
 def test_the_planner_interleaves_stages_whose_layers_do_not_divide_as_estimate_times_them():
@@ -261,10 +266,10 @@ def test_the_whole_run_time_beside_the_step_says_it_leaves_out_long_sequences_at
     assert (f"those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
             f"{ratio:.3g}× them): on the step's FLOPs the same utilisation would take "
             f"{hz.duration(w.wall_clock_s * ratio)}") in " ".join(out.split())
-    short = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="h100-sxm")
+    short = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="h100-sxm", seq_len=2048)
     assert not short.step.whole_run_fit.attention_left_out and short.step.whole_run_fit.step_flops_ratio < 1.05
     assert "less of the attention" not in cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices",
-                                                 "64", "--hardware", "h100-sxm").out
+                                                 "64", "--hardware", "h100-sxm", "--seq-len", "2048").out
 
 
 def test_a_tensor_parallel_degree_given_that_splits_the_kv_heads_is_said():

@@ -52,6 +52,7 @@ from estimator.services.training.step_setup import (
     expert_overlap_of,
     larger_batch_note,
     larger_batch_tried,
+    model_seq_len,
     no_faster_peak_note,
     plan_precision,
     predates_the_step_fit,
@@ -263,6 +264,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                          field=("active_params", "model"))
     overlap = expert_overlap_of(expert_overlap)
     check_overlap_has_experts(overlap, shape, name)
+    seq_own = model_seq_len(model) if seq_len is None else None  # the model's own pretraining sequence, said
+    if seq_own is not None:
+        seq_len = seq_own[0]
     targets = [k for k, x in (("devices", devices), ("deadline_days", deadline_days), ("budget_usd", budget_usd))
                if x is not None]
     if not targets:
@@ -586,7 +590,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(f"precision: {precision}, the first the step model times that {profile.name} has a peak at; the "
                      f"profile's default, {profile.default_precision}, is not one the step model times (`estimate` "
                      "times a run at it from the utilisation)")
-    if "seq_len" not in given:
+    if seq_own is not None:
+        notes.append(seq_own[1])
+    elif "seq_len" not in given:
         notes.append(default_seq_note(s_len))
     elif beyond := beyond_context_note(model, s_len):
         notes.append(beyond)

@@ -235,6 +235,22 @@ def default_seq_note(seq_len: int) -> str:
             "pretraining; give the sequence length to time that (a longer one costs more attention per token)")
 
 
+def model_seq_len(model) -> tuple[int, str] | None:
+    """The sequence length a catalog model was pretrained at, as published, and the note that says so; None where
+    none is published (the tool's default stands, said by ``default_seq_note``). Researcher review 2026-11-27 and the
+    2026-11-30 notes: Llama 3.1 70B had been timed and its memory sized at GPT-3's 2,048 where it pretrained at
+    8,192, a quarter of the attention per token and of the activations."""
+    if model is None:
+        return None
+    from estimator.io.serving_data import catalog_model  # reads the catalog: only when asked
+    m = catalog_model(model)
+    if m.train_seq_len is None:
+        return None
+    short = m.name.split(" (")[0]
+    return m.train_seq_len, (f"sequence {m.train_seq_len:,}: {short}'s in pretraining ({m.train_seq_len_source}); "
+                             "give the sequence length to time another")
+
+
 def global_batch_tokens_of(value) -> float:
     if value is None:
         return float(DEFAULT_GLOBAL_BATCH_TOKENS)
