@@ -576,7 +576,10 @@ def world_electricity() -> None:
               # 640×360 frame "≈25 TW" stood as large as the sourced 3.42 TW with nothing to tell them apart)
               (f"The lecture says, ≈{by['lecture_world_power_ratio'].value:.0f}× the average",
                f"≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW",
-               f"≈{by['lecture_world_power_ratio'].value:.0f}× the average from Ember's and the IEA's figures"),
+               (f"≈{by['lecture_world_power_ratio'].value:.0f}× the average from Ember's and the IEA's figures",
+                # what tens of terawatts is near (lecturer review 2026-11-30: a class read the lecturer as 7× wrong)
+                f"all primary energy, not electricity alone, is ≈{gfmt(contrasts.world_primary_power_w() / W_PER_TW, 3)} "
+                "TW (Energy Institute 2024)")),
               # the real run, published beside estimated, named as on the first slide
               # the label says what the seconds are of (browser review 2026-11-26, second: in an 800 × 450 frame, where
               # the caption gives way, "GPT-3's training: 1.35 s" read as the training's own time)

@@ -16,6 +16,7 @@ from estimator.core.base.number_text import (
 from estimator.core.base.units import (
     DAYS_PER_YEAR,
     HOURS_PER_YEAR,
+    J_PER_EJ,
     KWH_PER_MWH,
     KWH_PER_TWH,
     S_PER_YEAR,
@@ -30,6 +31,16 @@ WORLD_ELECTRICITY_TWH_PER_YEAR = 30_000.0
 WORLD_ELECTRICITY_SOURCE = "≈30,000 TWh a year (Ember, Global Electricity Review 2024: 29,471 TWh in 2023; IEA, Electricity 2024)"
 # The seed lecture says the world uses "around 25 TW" of electricity; shown beside the sourced figure.
 LECTURE_WORLD_POWER_W = 25e12
+# All primary energy (fuels, heat and electricity), what a figure of tens of terawatts is near: 620 EJ in 2023 (Energy
+# Institute, Statistical Review of World Energy 2024), ≈19.6 TW on average (lecturer review 2026-11-30: the slide had
+# set the lecture's ≈25 TW beside electricity alone with no hint of what it may have meant)
+WORLD_PRIMARY_ENERGY_EJ_PER_YEAR = 620.0
+WORLD_PRIMARY_ENERGY_SOURCE = "Energy Institute, Statistical Review of World Energy 2024: 620 EJ of primary energy in 2023"
+
+
+def world_primary_power_w() -> float:
+    """All primary energy's average power: EJ/yr × 10¹⁸ J/EJ ÷ the seconds of a (Julian) year."""
+    return WORLD_PRIMARY_ENERGY_EJ_PER_YEAR * J_PER_EJ / S_PER_YEAR
 
 
 def world_average_power_w(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) -> float:
@@ -41,7 +52,9 @@ def world_average_power_w(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) 
 def world_electricity_note(twh_per_year: float = WORLD_ELECTRICITY_TWH_PER_YEAR) -> str:
     """The lecture's figure beside the sourced one, in words."""
     return (f"world electricity: the lecture says ≈{gfmt(LECTURE_WORLD_POWER_W / W_PER_TW)} TW; the sourced figure is "
-            f"≈{twh_per_year:,.0f} TWh a year ≈ {gfmt(world_average_power_w(twh_per_year) / W_PER_TW, 2)} TW average")
+            f"≈{twh_per_year:,.0f} TWh a year ≈ {gfmt(world_average_power_w(twh_per_year) / W_PER_TW, 2)} TW average; "
+            f"all primary energy, not electricity alone, is ≈{gfmt(world_primary_power_w() / W_PER_TW, 3)} TW "
+            f"({WORLD_PRIMARY_ENERGY_SOURCE})")
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,16 @@ def test_contrasts_reject_bad_inputs():
             ct.contrasts(replace(good, **change))
     with pytest.raises(InputError):
         ct.world_average_power_w(0)
+
+
+def test_the_lectures_25_tw_is_set_beside_all_primary_energy_too(capsys):
+    """Lecturer review 2026-11-30: beside electricity alone (≈3.4 TW) the lecture's ≈25 TW read as the lecturer 7×
+    wrong; all primary energy, 620 EJ in 2023, is ≈19.6 TW, and the CLI and the slide say so."""
+    from estimator.cli import main
+    from estimator.laws import contrasts as ct
+    assert abs(ct.world_primary_power_w() - 620e18 / (365.25 * 86400)) < 1e6
+    assert main(["contrasts"]) == 0
+    assert "all primary energy, not electricity alone, is ≈19.6 TW (Energy Institute" in capsys.readouterr().out
+    from apptest_pages import shared_page
+    captions = [x.value.replace("\\", "") for x in shared_page("lecture", {"claim": "world-electricity"}).caption]
+    assert any("all primary energy, not electricity alone, is ≈19.6 TW" in x for x in captions)
