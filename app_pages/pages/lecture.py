@@ -526,7 +526,8 @@ def compression_savings() -> None:
     rows = [fig.technique(t.name) for t in fig.report.techniques if t.name != "baseline"]
     base = fig.base
     device = c.profiles().get(COMPRESSION_MODEL["hardware"]).name  # its name, not its id (browser audit)
-    on = f"on {base.devices} × {device}"
+    # the GPUs' energy alone, as serving counts it (lecturer review 2026-11-30: the GPT-3 slide's counts the host's share)
+    on = f"on {base.devices} × {device}, the GPUs alone"
     # (the batch in the label, short: with "16 requests at a time" in the caption the 1280×720 slide ran 742 px)
     items = [(f"70B, 1B tokens, batch {COMPRESSION_MODEL['batch_size']}", hz.energy(base.energy_kwh), on)]
     unit = FRAME_SAVING_UNIT if c.is_embedded() else SAVING_UNIT

@@ -274,7 +274,8 @@ def test_the_compression_charts_use_short_labels_with_the_full_one_in_the_toolti
     by = {t.name: t for t in rep.techniques}
     assert by["pruning"].short_label == "50% pruned" and by["pruning"].label.startswith("50% of weights pruned")
     assert by["distillation"].short_label == "student, 42B params"  # (lecturer review 2026-11-29: a unit)
-    assert by["quantization-8bit"].short_label == "8-bit weights"
+    assert by["quantization-8bit"].short_label == "8-bit (fp8)"  # activations too (lecturer review 2026-11-30)
+    assert by["quantization-4bit"].short_label == "4-bit weights"
     # the full label says what it computes in: the H100's FP8 peak, activations quantised too (audit)
     assert by["quantization-8bit"].label == "8-bit weights and activations (fp8)"
     assert by["quantization-4bit"].label == "4-bit weights (weight-only)"  # no INT4 peak: dequantised to 16 bits
@@ -290,9 +291,9 @@ def test_the_combined_row_and_illustrative_rows_have_short_chart_labels():
     rep = inference_report(hardware="h100-sxm", tokens=1e9, model="llama-3-70b", bits=8, sparsity=0.5,
                            student_params=7e9)
     df = technique_table(rep.techniques).set_index("technique")
-    assert df.loc["combined", "short"] == "8-bit weights + 50% pruned + student, 7B params"
+    assert df.loc["combined", "short"] == "8-bit (fp8) + 50% pruned + student, 7B params"
     assert df.loc["quantization-4bit", "short"] == "4-bit weights *"  # illustrative: not chosen
-    assert df.loc["quantization-8bit", "short"] == "8-bit weights"    # chosen
+    assert df.loc["quantization-8bit", "short"] == "8-bit (fp8)"    # chosen
 
 
 def test_a_parameter_count_below_the_embeddings_is_refused_and_a_tiny_one_drops_the_vocabulary():

@@ -191,8 +191,10 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
             # the label says what the row computes in: a low-bit peak means activations quantised too (audit)
             precision, _, _ = peak_for_bits(profile, bits)
             how = (f" and activations ({precision})" if precision in PRECISIONS_FOR_BITS[bits] else " (weight-only)")
+            # its short label says the activations too where they are quantised (lecturer review 2026-11-30: the
+            # chart's "8-bit weights" was the CLI's "8-bit weights and activations (fp8)")
             add(f"quantization-{bits}bit", f"{bits}-bit weights{how}", s.bits == bits, replace(base_s, bits=bits),
-                short=f"{bits}-bit weights")
+                short=f"{bits}-bit ({precision})" if precision in PRECISIONS_FOR_BITS[bits] else f"{bits}-bit weights")
     if s.kv_bits == 8 or illustrate:
         add("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8, replace(base_s, kv_bits=8))
     if s.sparsity > 0 or illustrate:
