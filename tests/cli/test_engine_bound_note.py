@@ -31,3 +31,14 @@ def test_a_large_models_step_is_not_called_engine_bound(capsys):
 def test_another_engine_says_nothing_of_it(capsys):
     assert SAID not in _note(capsys, "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--bits", "8",
                              "--engine", "vllm-2024", "--prompt-tokens", "128", "--tokens-per-query", "128")
+
+
+def test_the_share_under_a_power_limit_is_the_steps_as_held(capsys):
+    """A power limit stretches every part of the step alike, the engine's too: its share is as without it (diff review
+    2026-11-30: divided by the stretch again, 68% had read 50%, and at 250 W the note was gone)."""
+    args = ("--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--bits", "8", "--kv-bits", "8",
+            "--prompt-tokens", "128", "--tokens-per-query", "128")
+    share = lambda note: int(re.search(r"the engine's fitted costs are (\d+)% of this step", note).group(1))  # noqa: E731
+    free = share(_note(capsys, *args))
+    for watts in ("350", "250"):
+        assert abs(share(_note(capsys, *args, "--power-limit-w", watts)) - free) <= 1
