@@ -40,3 +40,17 @@ def test_a_refused_count_names_the_subset_that_serves(capsys):
     assert "8 of the 12 devices at tensor parallelism 8 × 1 replica (4 devices idle) would serve" in err
     assert "give 8 devices at that degree to take it" in err
     assert main([*args, "--devices", "8", "--tp", "8"]) == 0
+
+
+def test_a_bound_no_dividing_degree_meets_names_the_subset_that_does(capsys):
+    """Diff review 2026-11-30: 3 H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it."""
+    assert main([*BASE[:-4], "--tokens", "1e9", "--devices", "3", "--tpot-ms", "25"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2 of the 3 devices at tensor parallelism 2" in err and "within the bound" in err
+    assert main([*BASE[:-4], "--tokens", "1e9", "--devices", "2", "--tp", "2", "--tpot-ms", "25"]) == 0
+
+
+def test_a_count_with_a_slower_subset_names_none(capsys):
+    """Six devices: a subset at TP 4 exists (4 of 6) but serves less than 3 replicas of TP 2 on all six."""
+    assert main([*BASE, "--devices", "6"]) == 0
+    assert "idle) would serve" not in capsys.readouterr().out

@@ -152,7 +152,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             if fewer < devices:
                 devices, best = fewer, best_on(fewer)
                 whose = "the fewest that hold the weights and the batch the bound allows"
-    except InputError:
+    except InputError as refused:
         if expert_parallel(s) > 1:
             if s.ttft_ms is None and s.tpot_ms is None:
                 # where the group's memory is what fails, its own refusal says the sizes (review 2026-11-26), and a
@@ -197,6 +197,13 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                  f"parallel degree is a power of two dividing the devices, the {arch.heads} attention "
                                  f"heads and the {arch.kv_heads} KV heads, so give a device count that a larger such "
                                  f"degree divides{hint}", field=("devices", "tp")) from None
+        elif s.devices is not None and s.tp is None:
+            # a bound no degree dividing the devices meets: the subset that does, named (diff review 2026-11-30: 3
+            # H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it)
+            subset = _tp_subset(s, profile, served, compute, fit, devices, fixed)
+            if subset is not None:
+                raise InputError(f"{refused}; {_subset_words(subset, devices, 'tensor', subset.tp)} within the bound: "
+                                 f"give {subset.devices} devices at that degree to take it", field=refused.fields) from None
         raise
     nodes = nodes_spanned(profile, best.tp * best.ep)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
@@ -244,9 +251,9 @@ def _subset_words(found, devices: int, kind: str, degree: int) -> str:
             f"{gfmt(found.tokens_per_s, 3)} tokens/s")
 
 
-# A subset of the devices given that serves this much more in all (a larger expert-parallel degree that does not divide
-# them, the rest idle) is named beside the layout chosen on all of them (a design choice: 5%, past the step model's
-# resolution of a layout's ranking)
+# A subset of the devices given that serves this much more in all (a larger expert- or tensor-parallel degree that does
+# not divide them, the rest idle) is named beside the layout chosen on all of them (a design choice: 5%, past the step
+# model's resolution of a layout's ranking)
 FEWER_DEVICES_GAIN = 1.05
 
 
