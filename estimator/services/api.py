@@ -58,7 +58,13 @@ from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data
     utilization_short,
 )
 from estimator.services.training.memory import training_memory
-from estimator.services.training.step_setup import model_seq_len, step_setup, whole_run_at_fit
+from estimator.services.training.step_setup import (
+    SEQ_SIZED,
+    SEQ_TIMED,
+    model_seq_len,
+    step_setup,
+    whole_run_at_fit,
+)
 
 # What the API takes: the inputs a user gives, and where the FLOPs came from (the CLI states an
 # architecture's or a generic network's working); never the records of who set a field, nor the
@@ -406,7 +412,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     # the memory at it, said
     seq_own = None
     if (memory or {}).get("model") is not None and (memory or {}).get("seq_len") is None and not (
-            preset is not None and preset.shape and preset.shape.get("seq_len")):
+            preset is not None and preset.shape and preset.shape.get("seq_len")) and profile.memory_gb and not (
+            profile.reference_point):  # a brain or a whole system holds no sequence to size (diff review 2026-11-30)
         seq_own = model_seq_len(memory["model"])
         if seq_own is not None:
             memory = {**memory, "seq_len": seq_own[0]}
@@ -425,7 +432,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         est = estimate(scenario, profile, step=replace(setup.run, whole_run_fit=whole_run_at_fit(
             est, scenario, profile, setup.run.step.model_flops_per_token * setup.run.tokens)))
     if seq_own is not None:
-        setup = replace(setup, notes=(seq_own[1],) + setup.notes)
+        setup = replace(setup, notes=(seq_own[1] + (SEQ_TIMED if setup.run is not None else SEQ_SIZED),) + setup.notes)
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)

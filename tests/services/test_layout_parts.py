@@ -113,7 +113,7 @@ def test_a_batch_no_replica_split_can_feed_is_said_so(capsys):
     assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "4096",
                  "--global-batch-tokens", "20480"]) == 2
     err = capsys.readouterr().err
-    assert "give a larger global batch, a smaller micro-batch or fewer devices" in err
+    assert "give a larger global batch, a smaller micro-batch, a shorter sequence or fewer devices" in err
 
 
 @pytest.mark.parametrize("argv, said", [

@@ -69,3 +69,25 @@ def test_the_catalog_refuses_a_sequence_without_its_source_or_not_whole(tmp_path
             assert str(path) in str(e.value) and "leave both out" in str(e.value)
         finally:
             serving_data.load_catalog.cache_clear()
+
+
+def test_a_default_batch_too_small_for_the_models_sequence_names_the_sequence_among_the_ways_out(capsys):
+    """Llama 3.1 8B's own 8,192 leaves the default 4M-token batch 512 sequences, fewer than 1,024 replicas: refused, the
+    sequence among what to change (diff review 2026-11-30: it named only the batch and the devices)."""
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "1024", "--zero", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "a shorter sequence" in err and "--seq-len" in err
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "1024", "--zero", "3",
+                 "--seq-len", "2048"]) == 0
+
+
+def test_where_no_step_is_timed_the_note_says_the_sequence_sizes_the_memory_only():
+    """Diff review 2026-11-30: "give the sequence length to time another" beside a known run's hours or a device the
+    step model does not time; and a reference point, which holds no sequence, said one at all."""
+    hours = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hours=1000)
+    assert _said(hours.notes, "sequence 8,192", "the memory is sized at it")
+    assert not _said(hours.notes, "to time another")
+    assert _said(estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="v100-sxm2").notes,
+                 "sequence 8,192", "the memory is sized at it")
+    assert not _said(estimate(model="llama-3.1-8b", tokens=1e12, hardware="brain").notes, "pretraining")
+    assert _said(estimate(**SEVENTY).notes, "sequence 8,192", "to time another")

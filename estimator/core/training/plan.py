@@ -415,8 +415,10 @@ def unfed_batch_words(micro_batch: int | None, fewer: str) -> tuple[str, str]:
     offered where it was already 1). ``micro_batch``: the one held (None: the planner's own); ``fewer``: what to have
     fewer of ("devices", "replicas")."""
     smaller = "" if micro_batch == 1 else ", a smaller micro-batch"
+    # a shorter sequence too: more of them in the same tokens (diff review 2026-11-30: Llama 3.1 8B's own 8,192 taken
+    # by default left 512 sequences for 1,024 replicas, and the sequence was not among the ways out)
     return (f"it may grow {gfmt(BATCH_GROWTH_MAX)}× to fill them",
-            f"give a larger global batch{smaller} or fewer {fewer}")
+            f"give a larger global batch{smaller}, a shorter sequence or fewer {fewer}")
 
 
 def global_batch_for(global_batch_tokens: float, seq_len: int, dp: int, micro_batch: int) -> int | None:
@@ -707,7 +709,7 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; "
-                "{}): {}".format(*unfed_batch_words(None, "devices"))), ("global_batch_tokens", "micro_batch", "devices")
+                "{}): {}".format(*unfed_batch_words(None, "devices"))), ("global_batch_tokens", "micro_batch", "seq_len", "devices")
     return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_gb_text(capacity_gb)} per device with the choices "
             "tried (tensor-parallel groups that tile the scale-up domain, pipeline, context parallelism, ZeRO, "
             "recomputation): give more devices"), ("devices", "tp", "pp")

@@ -40,6 +40,7 @@ from estimator.report import humanize as hz
 from estimator.report.export import whole_run_words
 from estimator.report.statement import given_figure
 from estimator.services.training.step_setup import (
+    SEQ_TIMED,
     batch_rounded_note,
     batch_whose,
     beyond_context_note,
@@ -591,7 +592,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                      f"profile's default, {profile.default_precision}, is not one the step model times (`estimate` "
                      "times a run at it from the utilisation)")
     if seq_own is not None:
-        notes.append(seq_own[1])
+        notes.append(seq_own[1] + SEQ_TIMED)
     elif "seq_len" not in given:
         notes.append(default_seq_note(s_len))
     elif beyond := beyond_context_note(model, s_len):

@@ -247,8 +247,13 @@ def model_seq_len(model) -> tuple[int, str] | None:
     if m.train_seq_len is None:
         return None
     short = m.name.split(" (")[0]
-    return m.train_seq_len, (f"sequence {m.train_seq_len:,}: {short}'s in pretraining ({m.train_seq_len_source}); "
-                             "give the sequence length to time another")
+    return m.train_seq_len, f"sequence {m.train_seq_len:,}: {short}'s in pretraining ({m.train_seq_len_source})"
+
+
+# What the model's sequence set, after ``model_seq_len``'s words: the step's time, or where no step is timed (a known
+# run's hours, the FLOPs' utilisation) the memory only (diff review 2026-11-30: "to time another" where nothing was timed)
+SEQ_TIMED = "; give the sequence length to time another"
+SEQ_SIZED = "; the memory is sized at it, the time is not the step's: give the sequence length for another"
 
 
 def global_batch_tokens_of(value) -> float:
@@ -808,8 +813,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                              f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
                              f"each of the {dp:,} data-parallel replicas " + "({}): {}".format(
                                  *core_plan.unfed_batch_words(mb, "replicas")),
-                             field=("global_batch_tokens", "devices") if mb == 1 else
-                             ("global_batch_tokens", "micro_batch", "devices"))
+                             field=("global_batch_tokens", "seq_len", "devices") if mb == 1 else
+                             ("global_batch_tokens", "micro_batch", "seq_len", "devices"))
         batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
         check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
