@@ -35,11 +35,12 @@ DEFAULT_MODEL = "llama-3.1-70b"
 DEFAULT_TOKENS = 15e12
 DEFAULT_DEVICES = 1024
 # A deadline and a budget to start from when the page sizes the run by them, round numbers beside the plan above
-# (164 days and $28M on 1,024 H100s: `python -m estimator plan --model llama-3.1-70b --tokens 15e12 --devices 1024`):
-# a deadline about half its time (1,872 H100s meet 90 days), a budget a little above its cost (the fewest devices
-# it pays for and the fastest plan, 3,072 H100s in 55 days). A design choice, not a source's figure.
+# (180 days and $30M on 1,024 H100s at the model's 8,192-token sequence: `python -m estimator plan --model
+# llama-3.1-70b --tokens 15e12 --devices 1024`): a deadline about half its time (2,048 H100s meet 90 days), a budget a
+# little above its cost (the fewest devices it pays for and the fastest plan, 3,072 H100s in 60 days for $30M; at $30M
+# itself the fastest was 256 devices for 1.9 years: diff review 2026-11-30). A design choice, not a source's figure.
 DEFAULT_DEADLINE_DAYS = 90.0
-DEFAULT_BUDGET_USD = 30e6
+DEFAULT_BUDGET_USD = 35e6
 
 
 # The inputs this page has a field for, by their names in a refusal's fields (``EstimatorError.field``): their
@@ -97,7 +98,9 @@ FORMATS = {"tokens/s/device": hz.plan_tokens_cell, "MFU (model FLOPs)": lambda x
 def table_formats(report: plan_service.PlanReport) -> dict:
     """``FORMATS`` with the GB/device cell marked * above 90% of the device's memory, as `plan` marks it (researcher
     review 2026-11-29: the page showed 85.0 of 85.5 GB as any roomy row)."""
-    return {**FORMATS, "GB/device": lambda x: hz.plan_memory_cell(x, report.capacity_gb)}
+    return {**FORMATS, "GB/device": lambda x: hz.plan_memory_cell(x, report.capacity_gb),
+            # a layout that meets a budget never reads above it (diff review 2026-11-30: "$28M" under a $27.8M budget)
+            "cost": lambda x: hz.budget_cost(x, report.budget) if x is not None else hz.money(x)}
 
 
 def site_inputs(profile) -> tuple[dict, dict]:

@@ -86,7 +86,7 @@ def table_text(report: plan_service.PlanReport) -> str:
         p, e, lay = row.planned, row.estimate, row.planned.layout
         words = (f"{core_plan.layout_split_short(lay)}, ZeRO-{lay.zero_stage}, mb {lay.micro_batch}, "
                  f"{core_plan.recompute_short(lay)}")
-        cost = "n/a" if e.cost_usd is None else hz.human("cost_usd", e.cost_usd)
+        cost = "n/a" if e.cost_usd is None else hz.budget_cost(e.cost_usd, r.budget)
         gb_cell = hz.plan_memory_cell(p.memory.total_gb, r.capacity_gb)
         out.append(f"{i:>2}  {words:<58} {hz.plan_tokens_cell(p.step.tokens_per_s_per_device):>9} {p.step.mfu:>6.1%} "
                    f"{p.step.hfu:>6.1%} {gb_cell:>7} {hz.plan_days_cell(e.wall_clock_s / S_PER_DAY):>7} {cost:>9} "

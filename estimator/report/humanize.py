@@ -329,9 +329,15 @@ def money_within(usd: float, limit: float) -> str:
     """``money`` of a sum at most ``limit`` (a budget), with as many more figures as keep it from reading above it
     (researcher review 2026-11-30: "the budget $27.8M pays for: … $28M"); a sum above the limit as ``money``."""
     d = MONEY_DIGITS
-    while usd <= limit and d < MONEY_DIGITS + 3 and rounded(usd, d) > limit:
+    while usd <= limit and rounded(usd, d) > limit and d < MONEY_WITHIN_MAX_DIGITS:
         d += 1
+    if usd <= limit and rounded(usd, d) > limit:  # closer to the limit than any figures show: said as under it
+        return f"under {money(limit, d)}"
     return money(usd, d)
+
+
+# The most figures a sum beside its limit takes to read under it (``money_within``): past eight, "under $X" instead
+MONEY_WITHIN_MAX_DIGITS = 8
 
 
 def budget_cost(usd: float, budget: float | None) -> str:
