@@ -46,7 +46,7 @@ text_px = c.text_px  # a text column's width that shows its cells whole (app_pag
 LECTURE_DEVICES = ("gtx-580", "k80", "p100", "v100-sxm2", "a100-sxm-80gb", "h100-sxm", "b200", "tpu-v4", "mi300x")
 # A time chart in years once its longest estimate passes two years: GPT-3 on a V100 as "130,000 days" on an axis to
 # 100M days read worse than 355 years (lecturer review 2026-11-30)
-YEARS_AFTER_DAYS = 2 * DAYS_PER_YEAR
+YEARS_PAST_DAYS = 2 * DAYS_PER_YEAR
 CHART_QUANTITIES = {"time": "time_days", "energy": "energy_mwh", "cost": "cost_usd", "co2e": "co2e_t",
                     "embodied": "embodied_t", "water": "water_m3"}
 
@@ -241,8 +241,10 @@ def draw(inputs) -> None:
     if not (shown[column].astype(float) > 0).any():
         st.info(f"No profile has a figure for {quantity} here (embodied CO₂e switched off in the sidebar, or no "
                 "profile's figure known), so there is nothing to chart.")
+        if lecture:  # its notes and the CSV all the same (diff review 2026-11-30: lost with the chart)
+            notes_and_csv(rep, errors)
         return
-    if column == "time_days" and shown[column].max() > YEARS_AFTER_DAYS:
+    if column == "time_days" and shown[column].max() > YEARS_PAST_DAYS:
         years = [k for k in shown.columns if k.startswith("time_days")]
         shown = shown.assign(**{k: shown[k] / DAYS_PER_YEAR for k in years})
         title = "Training time (years)"

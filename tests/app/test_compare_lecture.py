@@ -45,3 +45,12 @@ def test_without_lecture_mode_every_profile_is_charted_by_id():
 def test_a_short_run_stays_in_days():
     at = shared_page("compare", {"workload": "params", "params": "1e9", "tokens": "2e10", "devices": "8"})
     assert _y_field_and_x_title(_chart(at))[1] == "Training time (days), log scale"
+
+
+def test_a_lecture_with_nothing_to_chart_keeps_its_notes_and_csv():
+    """Diff review 2026-11-30: with embodied CO₂e off and the embodied chart asked for, lecture mode returned before
+    its notes and the CSV."""
+    at = shared_page("compare", {**GPT3, "lecture": "1", "cmp": "embodied", "embodied": "false"})
+    assert any("nothing to chart" in x.value for x in at.info)
+    assert len(at.get("download_button")) == 1
+    assert any(x.label.startswith("Notes on the rows") for x in at.expander)
