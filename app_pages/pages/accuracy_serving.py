@@ -12,7 +12,7 @@ from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
-from estimator.core.serving.step import OPTIMIZED_ENGINE, VLLM_ENGINE
+from estimator.core.serving.step import LATENCY_ENGINE, OPTIMIZED_ENGINE, VLLM_ENGINE
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
 from estimator.report.provenance import tool_info
@@ -241,7 +241,7 @@ def independent_tpot(t: dict, level: float) -> None:
 
 def later_tpot(t: dict, level: float) -> None:
     """The engines, as shipped, on later published times no fit has seen (`validate --inference`), the default first."""
-    opt, lat, onl = t[OPTIMIZED_ENGINE]["overall"], t["latency"]["overall"], t[VLLM_ENGINE]["overall"]
+    opt, lat, onl = t[OPTIMIZED_ENGINE]["overall"], t[LATENCY_ENGINE]["overall"], t[VLLM_ENGINE]["overall"]
     st.markdown("**Later published times, never fitted:** " + c.md_escape(
         f"{t['method']}. The default engine (optimized-2024) is off by a median {opt['model']['median_factor']:.2f}× "
         f"(the previous model {opt['previous']['median_factor']:.2f}×), its {level:.0%} range holding "

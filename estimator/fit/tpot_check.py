@@ -27,7 +27,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from estimator.core.base.errors import InputError
-from estimator.core.serving.step import Architecture, Device, Previous, ServingFit, Step, previous_model, step
+from estimator.core.serving.step import (
+    LATENCY_ENGINE,
+    Architecture,
+    Device,
+    Previous,
+    ServingFit,
+    Step,
+    previous_model,
+    step,
+)
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.serving_fit import TIME_PARAMS, Metrics, metrics, solve
 
@@ -170,7 +179,7 @@ def fit_latency(rows: Sequence[TpotRow], base: ServingFit, level: float) -> tupl
     cv = leave_one_benchmark_out(rows, base, level)
     half = pooled_cdf_quantile([abs(p.log_error) for p in cv.predictions], [p.row.source for p in cv.predictions], level)
     fit = replace(base, **fit_time(rows, base), tpot_log_half_width=half, energy_log_half_width=half, level=level,
-                  n_configs=len(rows), n_models=len(cv.by_source), source="", engine="latency")
+                  n_configs=len(rows), n_models=len(cv.by_source), source="", engine=LATENCY_ENGINE)
     return fit, cv
 
 

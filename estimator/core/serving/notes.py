@@ -11,6 +11,7 @@ from estimator.core.base.units import PARAMS_PER_BILLION
 from estimator.core.serving.step import (
     EAGER_ENGINE,
     EMBEDDING_BITS,
+    LATENCY_ENGINE,
     OPTIMIZED_ENGINE,
     VLLM_ENGINE,
     embedding_params,
@@ -39,7 +40,7 @@ POWER_GIVEN_RANGE = "; with the power given, energy's range is the time's at tha
 # what each engine's fitted costs were fitted to, for the time's breakdown
 ENGINE_FITTED_TO = {VLLM_ENGINE: ("fitted to vLLM (2024) and FastChat measurements; newer engines with CUDA graphs and "
                                   "asynchronous scheduling have less"),
-                    "latency": "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)",
+                    LATENCY_ENGINE: "fitted to published latency benchmarks (gpt-fast, LMDeploy, TGI, vLLM)",
                     OPTIMIZED_ENGINE: ("fitted to MLPerf Inference v4.0/v4.1 results (TensorRT-LLM class) and published "
                                        "latency benchmarks, the prompts' prefill mixed into the decode steps"),
                     EAGER_ENGINE: "fitted to FastChat measurements at batch 1 (ML.ENERGY 2023)"}

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from estimator.core.serving.step import ServingFit, Step
+from estimator.core.serving.step import LATENCY_ENGINE, ServingFit, Step
 
 
 def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: float, user: bool = False) -> float:
@@ -59,7 +59,7 @@ def serving_ranges(est, st: Step, fit: ServingFit, *, batch: float, tokens: floa
     follow the time per output token served (``Step.tpot_s``: a request's own prompt's prefill included)."""
     b = float(batch)
     ht = fit.tpot_log_half_width
-    energy_timed = power_given or fit.engine == "latency"
+    energy_timed = power_given or fit.engine == LATENCY_ENGINE
     he = ht if power_given else fit.energy_log_half_width
     by_energy = est.assumption("electricity_usd_per_kwh") is not None
     cut = None if floor_s is None else floor_s / st.tpot_s  # each time is the step's × a constant

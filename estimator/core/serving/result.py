@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, STATED
 from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS, Footprint
-from estimator.core.serving.step import EAGER_ENGINE, VLLM_ENGINE, Architecture
+from estimator.core.serving.step import EAGER_ENGINE, LATENCY_ENGINE, VLLM_ENGINE, Architecture
 from estimator.core.training.estimate import Estimate
 
 # What each range rests on, as training's ``range_basis`` says it (estimator.core.base.interval): the footprint's are
@@ -25,7 +25,7 @@ EXACT_RANGES = ("memory_gb",)
 # the optimised engine's energy range is borrowed (the wider of its time's and vllm-2024's), so it is stated, not an
 # interval whose coverage was measured (evidence audit 2026-11-29), unless the power is given (the energy is then the
 # time's range × it)
-ENERGY_MEASURED_ENGINES = (VLLM_ENGINE, EAGER_ENGINE, "latency")
+ENERGY_MEASURED_ENGINES = (VLLM_ENGINE, EAGER_ENGINE, LATENCY_ENGINE)
 ENERGY_RANGES = ("joules_per_output_token", "energy_kwh", "co2e_kg")
 
 

@@ -28,6 +28,7 @@ from estimator.core.serving.step import (
     CROSS_NODE_ALLREDUCE_SOURCE,
     EAGER_ENGINE,
     IDLE_POWER_FRACTION,
+    LATENCY_ENGINE,
     OPTIMIZED_ENGINE,
     Device,
     ServingFit,
@@ -243,7 +244,7 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                          "tensor parallelism here unless an expert-parallel degree is given (attention data-parallel); "
                          "the engine's expert-parallel figures rest on few published runs (the serving check of "
                          "validate: TensorRT-LLM's EP8 runs of Qwen3 235B-A22B read fast)")
-    if batch > 1 and fit.engine == "latency":
+    if batch > 1 and fit.engine == LATENCY_ENGINE:
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
                      "as the latency benchmarks ran them")
     elif batch > 1:
@@ -350,14 +351,14 @@ def range_meaning(fit: ServingFit, power_given: bool, footprint: bool = True) ->
     held = "a share nobody measured" if fit.held_out_coverage is None else f"{fit.held_out_coverage:.0%}"
     if fit.engine == EAGER_ENGINE and fit.held_out_coverage is not None:  # a few rows: counted, not a percentage
         held = f"{round(fit.held_out_coverage * fit.n_configs)} of {fit.n_configs}"
-    meaning = {"latency": LATENCY_RANGE_MEANING, OPTIMIZED_ENGINE: OPTIMIZED_RANGE_MEANING,
+    meaning = {LATENCY_ENGINE: LATENCY_RANGE_MEANING, OPTIMIZED_ENGINE: OPTIMIZED_RANGE_MEANING,
                EAGER_ENGINE: EAGER_RANGE_MEANING}.get(fit.engine, RANGE_MEANING).format(
         level=fit.level, n=fit.n_configs, models=fit.n_models, held=held,
         least="a share nobody measured" if fit.held_out_group_coverage is None else f"{fit.held_out_group_coverage:.0%}")
     if fit.engine == OPTIMIZED_ENGINE and fit.newer_coverage is not None:
         short = f", short of {fit.level:.0%}" if round(fit.newer_coverage, 2) < fit.level else ""
         meaning += OPTIMIZED_NEWER.format(runs=fit.newer_runs, newer=f"{fit.newer_coverage:.0%}", short=short)
-    return (meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != "latency" else "")
+    return (meaning + (POWER_GIVEN_RANGE if power_given and fit.engine != LATENCY_ENGINE else "")
             + (FOOTPRINT_RANGE if footprint else ""))
 
 

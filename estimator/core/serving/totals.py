@@ -23,6 +23,7 @@ from estimator.core.serving.node import node_power
 from estimator.core.serving.ranges import physical_floor_s, serving_ranges
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
+    LATENCY_ENGINE,
     OPTIMIZED_ENGINE,
     POWER_SOURCE,
     Device,
@@ -157,7 +158,7 @@ def power_source(s: InferenceScenario, fit: ServingFit, device: Device, decode: 
         return (f"the power limit given, {gfmt(decode.power_w)} W per device (the model's draw, "
                 f"{gfmt(decode.unlimited_power_w, 3)} W, held to it: each step "
                 f"{decode.power_limit_stretch:.2f}× as long, serving_fit.json's power_limit)")
-    borrowed = {"latency": "; the online engine's, the load capped at a busy step",
+    borrowed = {LATENCY_ENGINE: "; the online engine's, the load capped at a busy step",
                 OPTIMIZED_ENGINE: "; vllm-2024's: no device energy of this engine was measured"}.get(fit.engine, "")
     return (f"{decode.power_fraction:.2f} × {device.tdp_label} {gfmt(device.tdp_w)} W"
             + (" (in place of the TDP that the fractions after it are of)" if device.tdp_label == CHIP_DRAW else "")

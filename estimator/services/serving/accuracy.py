@@ -25,6 +25,7 @@ from estimator.core.serving.step import (
     ENGINE_ALIASES,
     ENGINES,
     FITTED,
+    LATENCY_ENGINE,
     OPTIMIZED_ENGINE,
     POWER_SOURCE,
     VLLM_ENGINE,
@@ -99,7 +100,7 @@ def domain_notes(result) -> tuple[str, ...]:
                  expert_parallel=result.ep)
     if result.engine == OPTIMIZED:  # fitted to MLPerf's devices and models: the bits they ran are measured
         return held_out_device_note(result.hardware_id) + compression_notes(result, {r.bits for r in load_mlperf()})
-    if result.engine == "latency":  # the latency engine: its own published times are what it was fitted to
+    if result.engine == LATENCY_ENGINE:  # the latency engine: its own published times are what it was fitted to
         rows = load_rows()
         return (latency_note() + outside_measured(rows, **where, engine_of=lambda r: r.source)
                 + compression_notes(result, {r.bits for r in rows}))
@@ -657,7 +658,7 @@ def _check_document(c: TpotCheck) -> dict:
 
 
 # the engines the later published times are checked with: the default first (accuracy review 2026-11-29)
-LATER_ENGINES = (OPTIMIZED_ENGINE, "latency", VLLM_ENGINE)
+LATER_ENGINES = (OPTIMIZED_ENGINE, LATENCY_ENGINE, VLLM_ENGINE)
 
 
 @lru_cache(maxsize=1)
@@ -729,7 +730,7 @@ def latency_fit_document(online: ServingFit, level: float = LEVEL) -> dict:
 def latency_note() -> tuple[str, ...]:
     """What the latency engine is fitted to and how it did on benchmarks it was not fitted to."""
     v = shipped_latency_validation()["overall"]["model"]
-    later = later_check_document()["latency"]["overall"]
+    later = later_check_document()[LATENCY_ENGINE]["overall"]
     c = tpot_check()
     batches = [p.row.batch for p in c.predictions]
     return (f"engine: latency-optimised, its costs fitted to {v['n']} published decode times at batches "

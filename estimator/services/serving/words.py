@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.serving.layout import p99_held_words, p99_share_words, ttft_p99_words
+from estimator.core.serving.step import LATENCY_ENGINE
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.report import humanize as hz
@@ -130,7 +131,7 @@ def bars_short(r) -> str:
     (``r.range_meaning``) is the caption's help. The default engine's ranges are MLPerf's held out by model,
     and by device, not ML.ENERGY's measurements (the line had said ML.ENERGY's for every engine but the latency one)."""
     held = serving_data.load_serving_fit(r.engine).held_out_coverage
-    if r.engine == "latency":
+    if r.engine == LATENCY_ENGINE:
         return (f"{r.level:.0%} intervals from published latency benchmarks: they held {held:.0%} of held-out times, "
                 "too narrow; energy checked.")  # on this project's NVML decode steps (the tooltip's sentence)
     if r.engine == OPTIMIZED:
