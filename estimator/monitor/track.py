@@ -281,6 +281,9 @@ class Run:
         setup.file_path("path", path)
         if not Path(path).parent.is_dir():  # a missing folder is never made unasked (track audit)
             raise DataFileError(f"cannot write {path}: the folder {Path(path).parent} does not exist")
+        # a file there is replaced only if it is a track report, as report_path's is (measuring engineer's review
+        # 2026-11-30: save_report over a .py script replaced it without a word)
+        setup.check_not_clobbered("path", Path(path), "report")
         return write_text_atomic(path, json.dumps(self.report_dict(), indent=1, allow_nan=False) + "\n")
 
     def report_dict(self, prediction: Prediction | None = None) -> dict:
