@@ -147,8 +147,20 @@ def test_a_low_power_over_a_window_shorter_than_the_sampling_names_the_window():
                         {"power_sampling_s": 1.0})
     # the cause leads, the power it left after (review 2026-11-29, second: "0.00406 W" had led, no reading at all)
     with pytest.raises(MeasurementError, match=r"^the run lasted 0.013 s, shorter than the meter's 1-s power sampling, "
-                                               r"so its power \(0.628 W, outside .*\) is no reading: measure a longer run"):
+                                               r"so its power \(0.628 W\) is no reading: measure a longer run"):
         build(m=short)
+
+
+def test_a_plausible_power_over_a_window_shorter_than_the_sampling_is_refused_too():
+    """Measuring engineer's review 2026-11-30: 0.77 s under CodeCarbon's 1-s sampling read 3.98 W, inside the bounds,
+    and was written as the profile's TDP (3–5 s runs read 7.6–7.8 W); track() gives no energy for such windows."""
+    short = Measurement(0.77, 3.06, 3.98, "codecarbon-cpu-load-estimate", True, "Test CPU", "codecarbon",
+                        {"power_sampling_s": 1.0})
+    with pytest.raises(MeasurementError, match=r"^the run lasted 0.77 s, shorter than the meter's 1-s power sampling"):
+        build(m=short)
+    long = replace(short, duration_s=3.0, energy_j=3 * 7.7, mean_power_w=7.7)
+    data, _ = build(m=long)
+    assert data["power"]["tdp_w"] > 0
 
 
 def test_nvml_power_limit_becomes_tdp():

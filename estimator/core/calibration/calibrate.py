@@ -226,18 +226,18 @@ def calibrated_profile_data(base: HardwareProfile, points: Sequence[Throughput],
 
     if measurement.mean_power_w is not None:
         p_w = float(measurement.mean_power_w)
+        # a run shorter than the meter's own power sampling has no power reading, inside the bounds or not, as
+        # track() refuses it (measuring engineer's review 2026-11-30: 0.77 s under 1-s sampling wrote a TDP of 3.98 W
+        # where 3–5 s runs read 7.6–7.8 W; review 2026-11-29: 13 ms read 0.628 W)
+        sampling_s = (measurement.details or {}).get("power_sampling_s")
+        if sampling_s and measurement.duration_s < sampling_s:
+            # the cause first, the reading that follows from it after (measuring engineer's review 2026-11-29:
+            # the error led with "0.00406 W", not a reading at all)
+            raise MeasurementError(
+                f"the run lasted {gfmt(measurement.duration_s, 2)} s, shorter than the meter's {gfmt(sampling_s, 2)}-s "
+                f"power sampling, so its power ({gfmt(p_w, 3)} W) is no reading: measure a longer run "
+                f"({measurement.power_source}); no profile written")
         if not POWER_W_BOUNDS[0] <= p_w <= POWER_W_BOUNDS[1]:
-            # a window shorter than the meter's own power sampling is the likelier cause (measuring engineer's review
-            # 2026-11-29: 13 ms of a CPU-bound loop read 0.628 W, and the refusal asked whether the device was idle)
-            sampling_s = (measurement.details or {}).get("power_sampling_s")
-            if sampling_s and measurement.duration_s < sampling_s:
-                # the cause first, the reading that follows from it after (measuring engineer's review 2026-11-29:
-                # the error led with "0.00406 W", not a reading at all)
-                raise MeasurementError(
-                    f"the run lasted {gfmt(measurement.duration_s, 2)} s, shorter than the meter's {gfmt(sampling_s, 2)}-s "
-                    f"power sampling, so its power ({gfmt(p_w, 3)} W, outside the {gfmt(POWER_W_BOUNDS[0])} to "
-                    f"{gfmt(POWER_W_BOUNDS[1])} W a profile accepts) is no reading: measure a longer run "
-                    f"({measurement.power_source}); no profile written")
             raise MeasurementError(f"the measured mean power, {gfmt(p_w, 3)} W, is outside what a profile accepts "
                                    f"({gfmt(POWER_W_BOUNDS[0])} to {gfmt(POWER_W_BOUNDS[1])} W): was the device idle "
                                    f"during the run? ({measurement.power_source}); no profile written")
