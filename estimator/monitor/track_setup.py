@@ -472,8 +472,14 @@ def _other_device(backend: Backend, profile: HardwareProfile | None) -> bool:
 
 
 def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how: str, kind: str | None) -> Opened:
+    """Time only. The device named is this machine's CPU where the run is the CPU's (no profile, a CPU's, or steps
+    that ran on the CPU: ``timed_elsewhere``); a device's profile taken with no meter opened is that device as given,
+    none checked (measuring engineer's review 2026-11-30: backend='none' with hardware='h100-sxm' read "device AMD
+    EPYC" beside the H100's peak and price)."""
     from estimator.device.cpu import cpu_device_name
-    return Opened(None, False, replace(settings, backend="none", device_name=cpu_device_name()), profile,
+    own = profile is None or profile.kind == "cpu" or settings.timed_elsewhere
+    device = cpu_device_name() if own else f"{profile.name} (as given; no device checked)"
+    return Opened(None, False, replace(settings, backend="none", device_name=device), profile,
                   hardware_how if profile is not None else NO_CPU_PROFILE, kind)
 
 
