@@ -35,6 +35,12 @@ def cpu_backend_note() -> str:
     its power through CodeCarbon, or time only without CodeCarbon (audit: "the CPU backend still
     works" was said where only time could be measured)."""
     if codecarbon_available():
+        from estimator.device.codecarbon_backend import import_problem
+        if (problem := import_problem()) is not None:
+            # installed but broken: time only, as `calibrate --backends` says on its next line (measuring engineer's
+            # review 2026-11-30: the NVML line had promised the CPU's power the CPU line then refused)
+            return (f"the CPU backend measures time only here: CodeCarbon is installed but could not be imported "
+                    f"({problem}): reinstall it")
         return "the CPU backend still works (its power through CodeCarbon)"
     return ("the CPU backend measures time only here: CodeCarbon, which reads the CPU's power, is not installed "
             "(`pip install codecarbon`)")
