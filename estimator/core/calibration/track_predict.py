@@ -227,7 +227,9 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
     if times is not None:
         step_s = times.mean_s
         se = times.t * times.mean_se_s
-        step_range = (max(step_s - se, 0.0), step_s + se)
+        # the mean step never below the fastest step seen (measuring engineer's review 2026-11-30: spiky steps read
+        # "5.09 ms (80%: 0 ms–10.6 ms)", the whole run's low taken at the fastest step)
+        step_range = (max(step_s - se, times.min_s, 0.0), step_s + se)
         drift = times.drift_fraction()
         if drift is not None and not finished:
             notes.append(f"the step time drifts ({drift_text(drift)} across the steady steps): the range spans the drift "
