@@ -147,6 +147,13 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     # the sequence the tool chose, said as its choice (researcher review 2026-11-27: 2,048 read as the user's plan)
     default_seq = any(n.startswith(f"sequence {run.layout.seq_len:,}: the tool's default") for n in est.notes)
     seq = f"; the sequence of {run.layout.seq_len:,} tokens is the tool's default" if default_seq else ""
+    # and the model's own, where the catalog gave it, named as such (newcomer-to-tests review 2026-11-30: 8,192 stood
+    # in the paragraph with nothing to say it was Llama 3.1 70B's published pretraining sequence)
+    own = next((a for a in est.assumptions if a.name == "seq_len" and str(a.origin).startswith("model:")), None)
+    if own is not None and not seq:
+        # the publication, before its words (the catalog's train_seq_len_source: "<publication>: <what it says>")
+        where = own.source.split("'s in pretraining: ", 1)[-1].split(": ", 1)[0]
+        seq = f"; the sequence of {run.layout.seq_len:,} tokens is the model's in pretraining ({latex_escape(where)})"
     # a global batch given that the layout's step holds otherwise (``services.training.step_setup.batch_rounded_note``), said
     # (researcher review 2026-11-28: 62,914,560 tokens given read as 67,108,864 with no word)
     rounded = next((m for n in est.notes if (m := BATCH_ROUNDED.match(n))), None)

@@ -26,6 +26,7 @@ from estimator.core.training.presets import (
     PublishedComparison,  # noqa: F401 (re-exported)
     compare_with_published,
 )
+from estimator.core.training.result import Assumption
 from estimator.core.workload.architecture import check_head_size
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
@@ -433,8 +434,16 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             est, scenario, profile, setup.run.step.model_flops_per_token * setup.run.tokens)))
     if seq_own is not None:
         setup = replace(setup, notes=(seq_own[1] + (SEQ_TIMED if setup.run is not None else SEQ_SIZED),) + setup.notes)
+    seq_assumed = None
+    if seq_own is not None:  # among the assumptions too, with its source, as the exports list them
+        from estimator.io.serving_data import catalog_model
+        m = catalog_model(memory["model"])
+        seq_assumed = Assumption("seq_len", seq_own[0], "tokens", f"model:{m.id}",
+                                 f"{m.name.split(' (')[0]}'s in pretraining: {m.train_seq_len_source}")
     if setup.notes:
         est = replace(est, notes=est.notes + setup.notes)
+    if seq_assumed is not None:
+        est = replace(est, assumptions=est.assumptions + (seq_assumed,))
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)
         est = replace(est, notes=est.notes + (short,))
     from estimator.services.training.chip_draw import with_chip_draw  # here: it reads the measured steps' file

@@ -91,3 +91,17 @@ def test_where_no_step_is_timed_the_note_says_the_sequence_sizes_the_memory_only
                  "sequence 8,192", "the memory is sized at it")
     assert not _said(estimate(model="llama-3.1-8b", tokens=1e12, hardware="brain").notes, "pretraining")
     assert _said(estimate(**SEVENTY).notes, "sequence 8,192", "to time another")
+
+
+def test_the_models_sequence_is_an_assumption_with_its_source_and_the_statement_names_it(capsys):
+    """The exports list the sequence the catalog gave, with its source, and the paper's paragraph says whose it is
+    (the paragraph had read "(512 × 8,192)" with nothing to say it was the model's published sequence)."""
+    e = estimate(**SEVENTY)
+    seq = next(a for a in e.assumptions if a.name == "seq_len")
+    assert (seq.value, seq.unit, seq.origin) == (8192, "tokens", "model:llama-3.1-70b")
+    assert "arXiv:2407.21783" in seq.source
+    assert not any(a.name == "seq_len" for a in estimate(**SEVENTY, seq_len=4096).assumptions if a.origin != "user")
+    assert main(["estimate", *(x for k, v in SEVENTY.items() for x in (f"--{k}", str(v))), "--format", "latex"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert ("the sequence of 8,192 tokens is the model's in pretraining (Llama Team 2024, The Llama 3 Herd of Models, "
+            "arXiv:2407.21783 §3.4.1)") in tex
