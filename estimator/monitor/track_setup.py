@@ -64,6 +64,8 @@ def file_path(name: str, value) -> str | os.PathLike:
         raise InputError(f"{name} must be a file path, got {type(value).__name__}", field=name)
     if not str(os.fspath(value)).strip():
         raise InputError(f"{name} is empty: give a file path, or leave it out", field=name)
+    if "\x00" in str(os.fspath(value)):  # no file system takes one (API review 2026-11-30: Python's ValueError)
+        raise InputError(f"{name} holds a NUL character, which no file name can: give a file path", field=name)
     return value
 
 
@@ -275,8 +277,10 @@ def backend_choice(backend: str | Backend | None) -> str | Backend:
     """The backend asked for: the argument, else ``calibrate -- CMD``'s environment, else "auto"."""
     if backend is None:
         backend = os.environ.get(ENV_TRACK_BACKEND) or "auto"
-    if isinstance(backend, str) and backend not in BACKEND_CHOICES:
-        raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {backend!r}",
+    # any other kind of value in the same words (API review 2026-11-30: backend=0 was refused later, its field unnamed
+    # and "none" left out of the choices)
+    if not isinstance(backend, Backend) and (not isinstance(backend, str) or backend not in BACKEND_CHOICES):
+        raise InputError(f"backend must be one of {', '.join(BACKEND_CHOICES)} or a Backend, got {repr(backend)[:40]}",
                          field="backend")
     return backend
 

@@ -53,6 +53,10 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     """The workload from ``given`` (the scenario's inputs, ``api.INPUT_FIELDS``, and an architecture's
     ``ARCH_KEYS`` or a generic network's ``GENERIC_KEYS``; None: not given), a catalog ``model`` and a
     ``preset`` id; ``seq_len``: the training memory's sequence length (default: the architecture's context)."""
+    # a model that is empty or no text refused as the CLI refuses an empty --model, as inference() refuses it (API
+    # review 2026-11-30: model="" read as no model, model=0 as a name)
+    from estimator.services.grid import text_or_none
+    text_or_none("model", model)
     n_ctx = given.get("n_ctx")
     # (any of the shape's keys: d_model without layers is refused for what it lacks, as `plan` refuses it)
     if given.get("params") is not None and not model and any(given.get(k) is not None

@@ -245,7 +245,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     tokens = v.require_number_in("tokens", tokens, B.TOKENS, field="tokens") if tokens is not None else None
     if tokens is None:
         raise InputError("a plan needs the run's tokens", field="tokens")
-    # the model first: an unknown one is said before what else is missing (review 2026-11-27)
+    # the model first: an unknown one is said before what else is missing (review 2026-11-27); empty or no text in
+    # its own words, as the CLI and inference() refuse it (API review 2026-11-30)
+    from estimator.services.grid import text_or_none
+    text_or_none("model", model)
     if model is None and params is None and layers is None:
         raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
                          field=("model", "params", "layers"))
