@@ -54,3 +54,11 @@ def test_a_count_with_a_slower_subset_names_none(capsys):
     """Six devices: a subset at TP 4 exists (4 of 6) but serves less than 3 replicas of TP 2 on all six."""
     assert main([*BASE, "--devices", "6"]) == 0
     assert "idle) would serve" not in capsys.readouterr().out
+
+
+def test_a_refusal_counts_one_kv_head_in_the_singular(capsys):
+    """API review 2026-11-30: DeepSeek-V3's refusal read "the 1 KV heads" (latent attention, one KV head)."""
+    assert main(["inference", "--model", "deepseek-v3", "--hardware", "h200-sxm", "--bits", "8", "--tokens", "1e9",
+                 "--devices", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "the 1 KV head," in err and "1 KV heads" not in err

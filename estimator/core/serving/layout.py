@@ -194,8 +194,9 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 hint = (f" ({_subset_words(subset, devices, 'tensor', subset.tp)}: give {subset.devices} devices "
                         "at that degree to take it)" if subset is not None else "")
                 raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: a tensor-"
-                                 f"parallel degree is a power of two dividing the devices, the {arch.heads} attention "
-                                 f"heads and the {arch.kv_heads} KV heads, so give a device count that a larger such "
+                                 f"parallel degree is a power of two dividing the devices, the "
+                                 f"{counted(arch.heads, 'attention head')} and the {counted(arch.kv_heads, 'KV head')}, "
+                                 "so give a device count that a larger such "
                                  f"degree divides{hint}", field=("devices", "tp")) from None
         elif s.devices is not None and s.tp is None:
             # a bound no degree dividing the devices meets: the subset that does, named (diff review 2026-11-30: 3
