@@ -53,7 +53,7 @@ def draw_memory_fields(side: Any) -> dict[str, Any]:
     """The memory inputs (URL keys ``MEMORY_KEYS``), keyed as ``api.run``'s ``memory`` takes them; None: empty."""
     return {
         "micro_batch": d.number(I.MICRO_BATCH, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
-        "seq_len": d.number(I.SEQ_LEN, placeholder=f"{DEFAULT_SEQ_LEN}, the model's or preset's (default)", where=side),
+        "seq_len": d.number(I.SEQ_LEN, placeholder=f"model's, preset's or {DEFAULT_SEQ_LEN}", where=side),
         "zero": d.select(I.ZERO, [str(z) for z in ZERO_STAGES], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
         "activation_recompute": d.select(I.ACTIVATION_RECOMPUTE, list(RECOMPUTE),
                                          placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),

@@ -225,7 +225,7 @@ def test_a_real_cpu_calibration_reads_the_load_it_is_given(monkeypatch, tmp_path
     pytest.importorskip("codecarbon")
     monkeypatch.setattr(machine_load, "read_load", readings(BUSY, BUSY))
     out = tmp_path / "real.toml"
-    assert main(["calibrate", "--backend", "cpu", "--seconds", "1", "--out", str(out), "--format", "json"]) == 0
+    assert main(["calibrate", "--backend", "cpu", "--seconds", "1.5", "--out", str(out), "--format", "json"]) == 0
     s = json.loads(capsys.readouterr().out)
     assert out.exists() and s["warnings"][0].startswith(
         "the machine looked busy during the calibration: load average 11.8 at the start of the measured window, above "
