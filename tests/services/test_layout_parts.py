@@ -267,7 +267,7 @@ def test_a_deadline_takes_the_fewest_devices_though_time_is_not_monotone_in_them
 
 @pytest.mark.parametrize("target, said", [
     (["--deadline-days", "1"], "meets the deadline; the fastest tried: 12.2 days on 393,216 devices"),
-    (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $27M on 96 devices"),
+    (["--budget-usd", "1e5"], "meets the budget; the cheapest tried: $27M on 88 devices"),  # 88: around the cheapest too (2026-11-30)
 ])
 def test_a_target_no_count_meets_says_the_closest_tried(capsys, target, said):
     assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--seq-len", "2048",

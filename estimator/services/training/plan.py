@@ -413,6 +413,19 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                     if enough(r):
                         break
             first = next((row for row in rows_ if meets(row)), None)
+            if first is None and target == "budget" and rows_:
+                # a budget no ladder count meets: the whole servers between the cheapest count's ladder neighbours
+                # tried too, where a count the ladder skips may meet it (API review 2026-11-30: $29.5M refused, "the
+                # cheapest tried: $30M on 96 devices", where 88 cost $29.44M)
+                cheapest = min((r for r in rows_ if r[2] is not None), key=lambda r: r[2], default=None)
+                if cheapest is not None:
+                    low = max((k for k in ladder if k < cheapest[0]), default=0)
+                    high = min((k for k in ladder if k > cheapest[0]), default=cheapest[0])
+                    seen = {r[0] for r in rows_}
+                    near = [k for k in range(server * (low // server + 1), high, server) if k not in seen]
+                    step = max(1, math.ceil(len(near) / REFINE_COUNTS))
+                    rows_ = sorted(rows_ + [r for r in map(one, near[::step]) if r is not None], key=lambda r: r[0])
+                    first = next((row for row in rows_ if meets(row)), None)
             if first is None:
                 return rows_, None, (None, [], 1)
             # between the ladder's count before the hit and the hit, whole servers (CLI review 2026-11-27: 2,048
@@ -455,7 +468,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 closest = f"the fastest tried: {best.run_seconds / S_PER_DAY:,.1f} days on {hz.noun(f'{k:,}', 'device')}"
             else:
                 k, best, cost, _ = min((r for r in tried if r[2] is not None), key=lambda r: r[2])
-                closest = f"the cheapest tried: {hz.money(cost)} on {hz.noun(f'{k:,}', 'device')}"
+                # with the figures that read it above the budget (API review 2026-11-30: "$30M" beside $29.5M)
+                digits = next((d for d in range(hz.MONEY_DIGITS, hz.MONEY_WITHIN_MAX_DIGITS)
+                               if hz.rounded(cost, d) > target_value), hz.MONEY_WITHIN_MAX_DIGITS)
+                closest = f"the cheapest tried: {hz.money(cost, digits)} on {hz.noun(f'{k:,}', 'device')}"
             if links_missing is not None:
                 if target == "budget":  # more devices would not cost less: their device-hours do not fall
                     raise InputError(f"one {profile.name} does not meet the budget ({closest.split(': ', 1)[1]}): more "
