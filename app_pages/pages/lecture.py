@@ -200,7 +200,9 @@ def gpt3_v100() -> None:
     # and how often that spread held the V100 runs it did not see, where it is short (lecturer review 2026-11-29: the
     # slide had left out what `estimate --preset lambda-gpt3-v100` says, that it held 64% of them)
     short = short_coverage(e)
-    held = f" (it held {short[0]:.0%} of {short[1]} held out: too narrow)" if short else ""
+    # in words a class reads (lecturer review 2026-11-30: "it held 64% of 11 held out" was opaque to students)
+    held = (f" (it held {round(short[0] * short[1])} of {short[1]} V100 runs it was not fitted on: too narrow)"
+            if short else "")
     slide.metrics([("Training time", hz.duration(e.wall_clock_s),
                     (assumed, f"{time_range_caption(e)}, the spread of V100 runs{held}")),
               ("Cost", hz.money(e.cost_usd), f"{price_caption(e)}, the cloud price Lambda assumed"),

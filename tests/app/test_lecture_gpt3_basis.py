@@ -18,3 +18,10 @@ def test_the_lambda_row_is_named_and_every_other_row_is_its_devices_fitted_figur
     # the V100's own fitted figure, said in the source line, is slower than Lambda's 28 TFLOPS
     v100 = lecture.fitted_on("v100-sxm2").wall_clock_s / S_PER_YEAR
     assert v100 > 1.2 * by_name[lecture.LAMBDA_ROW]
+
+
+def test_the_ranges_short_coverage_is_said_in_runs_a_class_can_count():
+    """Lecturer review 2026-11-30: "(it held 64% of 11 held out: too narrow)" was opaque to students."""
+    from apptest_pages import shared_page
+    captions = [c.value.replace("\\", "") for c in shared_page("lecture", {"claim": "gpt3-v100"}).caption]
+    assert any("(it held 7 of 11 V100 runs it was not fitted on: too narrow)" in c for c in captions)
