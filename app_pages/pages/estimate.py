@@ -257,7 +257,7 @@ def step_figures(est) -> None:
 def raised_notes(est) -> list[str]:
     """The notes said under the headline, not only in a tab: a device older than the step model's fit (its time is
     the utilisation's), a default global batch a larger one beats."""
-    return [n for n in est.notes if n.startswith((step_setup.OLDER_DEVICE_START, step_setup.LARGER_BATCH_START))]
+    return [n for n in est.notes if n.startswith(step_setup.OLDER_DEVICE_START) or n.endswith(step_setup.LARGER_BATCH_END)]
 
 
 def bubble_notes(est) -> list[str]:

@@ -96,13 +96,16 @@ class CatalogModel:
     released_bits_source: str = ""
     train_seq_len: int | None = None  # the sequence length it was pretrained at, as published (None: not published)
     train_seq_len_source: str = ""
+    train_batch_tokens: int | None = None  # the global batch it was pretrained at, in tokens, as published (None: not)
+    train_batch_tokens_source: str = ""
 
 
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
                 "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases", "lends_shape",
                 "released_bits", "released_bits_source", "window", "windowed_layers", "nodes_per_token",
                 "nodes_per_token_source", "decode_attention_width", "prefill_attention_width",
-                "attention_width_source", "train_seq_len", "train_seq_len_source"}
+                "attention_width_source", "train_seq_len", "train_seq_len_source", "train_batch_tokens",
+                "train_batch_tokens_source"}
 # MLPerf Inference names a benchmark by its model and the share of the reference accuracy it must reach ("-99",
 # "-99.9"), and its tighter-latency variant "-interactive" (the benchmark column of estimator/data/mlperf_inference.csv:
 # "llama2-70b-99.9", "gptj-99"): the model is the name without them.
@@ -169,10 +172,20 @@ def load_catalog() -> Mapping[str, CatalogModel]:
                 fail(f"'{mid}' train_seq_len must be a whole number of tokens in {B.CONTEXT.describe()} with a "
                      f"train_seq_len_source, got {seq!r}",
                      "give the published pretraining sequence length and where it is stated, or leave both out")
+            batch = row.get("train_batch_tokens")
+            if batch is not None and (not isinstance(batch, int) or isinstance(batch, bool)
+                                      or not B.TOKENS.low <= batch <= B.TOKENS.high
+                                      or not row.get("train_batch_tokens_source")
+                                      or seq is None or batch % seq):
+                fail(f"'{mid}' train_batch_tokens must be a whole number of tokens in {B.TOKENS.describe()}, whole "
+                     f"sequences of its train_seq_len, with a train_batch_tokens_source, got {batch!r}",
+                     "give the published pretraining global batch in tokens (sequences × the train_seq_len) and where it "
+                     "is stated, or leave both out")
             out[mid] = CatalogModel(mid, row["name"], float(row["params"]), arch, row.get("context"), row["source"],
                                     None if tokens is None else float(tokens), row.get("train_tokens_source", ""),
                                     tuple(aliases), lends, released, row.get("released_bits_source", ""),
-                                    seq, row.get("train_seq_len_source", ""))
+                                    seq, row.get("train_seq_len_source", ""), batch,
+                                    row.get("train_batch_tokens_source", ""))
         except (KeyError, TypeError, ValueError) as exc:
             fail(f"'{mid}' is incomplete or wrong ({exc})", "give name, params, layers, d_model, heads, kv_heads, source")
     return out

@@ -114,7 +114,7 @@ def _util_source(est: Estimate, util, cite: str) -> str:
 
 
 # ``services.training.step_setup.batch_rounded_note`` on a global batch given
-BATCH_ROUNDED = re.compile(r"global batch: given (?P<asked>[\d,]+) tokens; the layout's step holds (?P<used>[\d,]+) "
+BATCH_ROUNDED = re.compile(r"global batch: given, (?P<asked>[\d,]+) tokens; the layout's step holds (?P<used>[\d,]+) "
                           r"\([^)]*?, (?P<share>[+-][\d.]+%)\)")
 
 
@@ -154,6 +154,13 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
         # the publication, before its words (the catalog's train_seq_len_source: "<publication>: <what it says>")
         where = own.source.split("'s in pretraining: ", 1)[-1].split(": ", 1)[0]
         seq = f"; the sequence of {run.layout.seq_len:,} tokens is the model's in pretraining ({latex_escape(where)})"
+    # the model's published global batch, where the catalog gave it, named as its sequence is
+    batch = next((a for a in est.assumptions if a.name == "global_batch_tokens" and str(a.origin).startswith("model:")),
+                 None)
+    if batch is not None:
+        where = batch.source.split("'s in pretraining: ", 1)[-1].split(": ", 1)[0]
+        seq += (f"; the global batch of {int(batch.value):,} tokens is the model's in pretraining "
+                f"({latex_escape(where)})")
     # a global batch given that the layout's step holds otherwise (``services.training.step_setup.batch_rounded_note``), said
     # (researcher review 2026-11-28: 62,914,560 tokens given read as 67,108,864 with no word)
     rounded = next((m for n in est.notes if (m := BATCH_ROUNDED.match(n))), None)

@@ -444,6 +444,10 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         est = replace(est, notes=est.notes + setup.notes)
     if seq_assumed is not None:
         est = replace(est, assumptions=est.assumptions + (seq_assumed,))
+    if setup.batch is not None:  # a catalog model's published global batch, among the assumptions as its sequence is
+        est = replace(est, assumptions=est.assumptions + (
+            Assumption("global_batch_tokens", setup.batch.tokens, "tokens", setup.batch.origin,
+                       f"{setup.batch.whose}: {setup.batch.source}"),))
     if (short := short_coverage_note(est)) is not None:  # said beside the figures (researcher review 2026-11-28)
         est = replace(est, notes=est.notes + (short,))
     from estimator.services.training.chip_draw import with_chip_draw  # here: it reads the measured steps' file

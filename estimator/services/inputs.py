@@ -362,11 +362,13 @@ ATTENTION_KERNEL = Input(name="attention_kernel", label="Attention kernel (memor
 GLOBAL_BATCH_TOKENS = Input(name="global_batch_tokens", label="Global batch (tokens per step)", bound=B.TOKENS,
                             flags=("--global-batch-tokens",),
                             help="tokens per optimizer step, all data-parallel replicas together, for the step model's "
-                                 f"time (default {plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}: Llama 2's 4M)",
+                                 "time (default: a catalog model's pretraining batch where published, else "
+                                 f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}, Llama 2's 4M)",
                             url_key="gbt", widget="number",
                             widget_help="Tokens per optimizer step, all data-parallel replicas together: with the "
                                         "micro-batch, it sets the micro-batches per step and so the pipeline bubble. "
-                                        f"Empty: {plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,} (Llama 2's 4M)")
+                                        "Empty: the model's pretraining batch where published, else "
+                                        f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,} (Llama 2's 4M)")
 ACTIVE_PARAMS = Input(name="active_params", label="Active parameters (mixture of experts)", bound=B.PARAMS,
                       flags=("--active-params",),
                       help="parameters one token uses (a mixture of experts given by its architecture; a catalog "
@@ -459,7 +461,8 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
              SEQ_LEN.but(url_key="plan_seq", widget_help=("Tokens per sequence (default: the model's pretraining sequence where published, else "
                                                   f"{DEFAULT_SEQ_LEN:,})")),
              GLOBAL_BATCH_TOKENS.but(url_key="plan_batch",
-                                     widget_help=f"Tokens per optimizer step (default "
+                                     widget_help=f"Tokens per optimizer step (default: the model's pretraining "
+                                                 "batch where published, else "
                                                  f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}; raised to feed the "
                                                  f"replicas, at most {plan_core.BATCH_GROWTH_MAX:g}x, and said)"),
              *(cli_only(i) for i in (

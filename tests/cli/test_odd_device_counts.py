@@ -31,9 +31,10 @@ def test_a_count_with_no_power_of_two_factor_is_planned(capsys):
 def test_a_plan_on_more_devices_than_its_batch_keeps_busy_says_fewer_are_faster(capsys):
     """Researcher review 2026-11-29: Llama 3.1 70B at 8,192 tokens a sequence read 26.5 days on 32,768 H100s (MFU 11%,
     $140M) with no word that 16,384 took less (23.7 days then, on interleaved chunks since held to even splits).
-    Llama 3.1 405B: 118.5 days on 32,768, 106.9 on 16,384."""
+    Llama 3.1 405B: 118.5 days on 32,768, 106.9 on 16,384 (at the tool's 4M batch, the review's; its own 16M is its
+    default since 2026-11-30)."""
     args = ("--model", "llama-3.1-405b", "--tokens", "15e12", "--hardware", "h100-sxm", "--seq-len", "8192", "--format",
-            "json")
+            "json", "--global-batch-tokens", "4194304")
     assert main(["plan", *args, "--devices", "32768"]) == 0
     many = json.loads(capsys.readouterr().out)
     (said,) = [n for n in many["notes"] if n.startswith("fewer devices are faster at this global batch")]

@@ -21,7 +21,7 @@ LAYOUT = ("estimate", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--de
 # DeepSeek-V3's experts over 2,048 H800s in 16 stages, the default 4M-token batch at 2,048 tokens a sequence (not
 # DeepSeek-V3's own 4,096): 16 micro-batches for 16 stages
 BUBBLY = ("estimate", "--model", "deepseek-v3", "--hardware", "h800", "--devices", "2048", "--pp", "16", "--ep", "64",
-          "--tokens", "14.8e12", "--seq-len", "2048")
+          "--tokens", "14.8e12", "--seq-len", "2048", "--global-batch-tokens", "4194304")  # the tool's 4M, not its 62.9M
 
 
 def _json(cli, *argv):

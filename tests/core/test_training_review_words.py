@@ -75,7 +75,9 @@ def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them
     nodes: 2026-11-29.)"""
     from estimator import plan
     # at 2,048 tokens a sequence, the review's (DeepSeek-V3's own 4,096 is its default since 2026-11-30)
-    report = plan(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8", seq_len=2048)
+    # and the tool's 4M batch, the review's (its published 62.9M is its default since 2026-11-30)
+    report = plan(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8", seq_len=2048,
+                  global_batch_tokens=4194304)
     parts = report.best.planned.step.parts
     share = parts.expert_comm_s / parts.total_s
     (note,) = [n for n in report.notes if "all-to-alls" in n]
@@ -85,7 +87,8 @@ def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them
     assert note.endswith(f"would run the step up to {gain:.2f}× as fast: give the share of the all-to-all "
                          "it hides") and f"{share:.0%}" == "27%" and f"{gain:.2f}" == "1.38"
     assert round(report.best.estimate.wall_clock_s / 86400) == 83
-    est = estimate(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8", seq_len=2048)
+    est = estimate(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8", seq_len=2048,
+                   global_batch_tokens=4194304)
     assert [n for n in est.notes if n.startswith(f"expert all-to-alls: {share:.0%} of the step")]
     dense = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
     assert not [n for n in dense.notes if "all-to-alls" in n]

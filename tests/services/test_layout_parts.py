@@ -245,7 +245,7 @@ def test_a_default_batch_too_small_for_the_replicas_is_refused_as_plan_refuses_i
     # 1,024 replicas × micro-batch 3 × 2,048 = 6.29M tokens, 1.5× the default: taken, and said
     d = _json(capsys, "estimate", *SEVENTY, *layout[:-1], "3")
     assert d["step"]["layout"]["global_batch_tokens"] == 1024 * 3 * 2048
-    assert any(n.startswith("global batch: the default 4,194,304 tokens; the layout's step holds 6,291,456") for n in d["notes"])
+    assert any(n.startswith("global batch: the default, 4,194,304 tokens; the layout's step holds 6,291,456") for n in d["notes"])
     given = _json(capsys, "estimate", *SEVENTY, "--tp", "8", "--pp", "4", "--zero", "1")
     assert not any(n.startswith("global batch:") for n in given["notes"])
 
@@ -340,21 +340,25 @@ def test_estimate_refuses_devices_no_layout_can_feed_as_plan_does(capsys):
 def test_a_default_batch_too_small_for_the_cluster_is_said_with_the_larger_batchs_time(capsys):
     """Review 2026-11-27: Llama 3.1 405B on 16,384 H100s planned at MFU 20%, 63M device-hours, at the default 4M-token
     batch (its replicas get too few micro-batches to fill their pipelines), where Llama 3 ran 16M tokens a step and
-    published 30.8M device-hours; at 16M the step model gives 37M. Without a batch given, both are said; with one
-    given, or where the larger batch gains little (Llama 3.1 70B on 1,024 H100s), nothing is. (Since the planner
-    interleaves where the layers do not divide, 2026-11-28: 43.7M at 4M, MFU 29%, and 31.1M at 16M, MFU 41%.)"""
+    published 30.8M device-hours. Without a batch given, the default's time and the larger batch's are said; with one
+    given, or where the larger batch gains little (Llama 3.1 70B on 1,024 H100s), nothing is. Since the catalog holds
+    published pretraining batches (2026-11-30), Llama 3.1 405B runs its own 16M and the note is another model's: Mistral
+    Large 2 (123B, no batch published) on 16,384 H100s, MFU 19% at 4M, 33% at 16M."""
     from estimator import estimate, plan
-    big = dict(model="llama-3.1-405b", tokens=15.6e12, devices=16384, seq_len=8192)
+    big = dict(model="mistral-large-2407", tokens=15.6e12, devices=16384, seq_len=8192)
     e = estimate(**big)
     larger = estimate(**big, global_batch_tokens=16 * 2 ** 20)
     said = [n for n in e.notes if n.startswith("at the default global batch (4.19 × 10⁶ tokens a step)")]
     assert len(said) == 1 and "a batch of 1.68 × 10⁷ tokens" in said[0]
     gain = e.wall_clock_s / larger.wall_clock_s
-    assert f"{gain:.2f}" == "1.40" and f"would take {gain:.1f}× less time, MFU {larger.step.step.mfu:.0%}" in said[0]
-    assert 30.8e6 / 1.25 < larger.device_hours < 30.8e6 * 1.25  # Llama 3.1 405B's card: 30.84M H100-hours
+    assert f"{gain:.1f}" == "1.8" and f"would take {gain:.1f}× less time, MFU {larger.step.step.mfu:.0%}" in said[0]
     assert not [n for n in larger.notes if "default global batch" in n]
     assert any(n == said[0] for n in plan(**big, hardware="h100-sxm").notes)
     assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, devices=1024).notes if "default global batch" in n]
+    # Llama 3.1 405B at its own batch: the card's device-hours, and no note of a larger batch
+    own = estimate(model="llama-3.1-405b", tokens=15.6e12, devices=16384, seq_len=8192)
+    assert 30.8e6 / 1.25 < own.device_hours < 30.8e6 * 1.25  # Llama 3.1 405B's card: 30.84M H100-hours
+    assert not [n for n in own.notes if "global batch the run will use" in n]
 
 
 def test_the_refinement_tries_whole_servers_between_the_count_before_and_the_first_hit():
@@ -393,17 +397,18 @@ def test_an_older_device_refuses_the_inputs_only_the_step_model_reads(capsys):
 
 def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(capsys):
     """Code review 2026-11-27: Llama 3.1 405B in 30 days was refused at the default batch though 16M tokens a step meet
-    it on 131,072 devices (65,536 since the planner interleaves where the layers do not divide, 2026-11-28; 63,624,
-    8 × 3 × 11 × 241, since it tries a count's odd pipeline degrees, 2026-11-29); at 90 days
-    the default's answer, 98,304 devices at MFU 6%, did not say 16M needs 16,384."""
-    assert main(["plan", "--model", "llama-3.1-405b", "--tokens", "15e12", "--deadline-days", "30", "--seq-len", "2048"]) == 2
+    it; at 90 days the default's answer, 98,304 devices at MFU 6%, did not say 16M needs 16,384. Since the catalog holds
+    Llama 3.1 405B's own 16M batch (2026-11-30), a model without a published batch shows it: Mistral Large 2 in 12 days
+    is refused at 4M (17.7 days at best) and met at 16M on 66,056 devices; in 90 days 5,400 devices at 4M, 3,168 at 16M."""
+    assert main(["plan", "--model", "mistral-large-2407", "--tokens", "15e12", "--deadline-days", "12", "--seq-len",
+                 "2048"]) == 2
     err = capsys.readouterr().err
-    assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 63,624 devices meet "
+    assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 66,056 devices meet "
             "it: give the global batch the run will use") in err
     from estimator import plan
-    report = plan(model="llama-3.1-405b", tokens=15e12, deadline_days=90, seq_len=2048)
-    assert report.devices == 83720  # 98,304 before odd pipeline degrees were tried
-    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "15,720 devices meet it" in n  # 16,384 before odd PP
+    report = plan(model="mistral-large-2407", tokens=15e12, deadline_days=90, seq_len=2048)
+    assert report.devices == 5400
+    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "3,168 devices meet it" in n
                for n in report.notes)
     assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90, seq_len=2048).notes
                 if n.startswith("at a global batch of")]  # 16M gains too little there to say
@@ -417,10 +422,11 @@ def test_the_larger_batchs_note_says_what_the_layout_rounds_it_to():
     """Researcher review 2026-11-28: the note called the 2.52 × 10⁷ tokens a step the layout ran "about Llama 3 405B's
     16M". On 6,144 H100s the 16.8M asked for rounds to 3,072 replicas × 8,192: both are said."""
     from estimator import plan
-    r = plan(model="llama-3.1-405b", tokens=15.6e12, devices=6144, seq_len=8192, hardware="h100-sxm")
+    # (Llama 3.1 405B's until the catalog held its own 16M, 2026-11-30: Mistral Large 2, no batch published, since)
+    r = plan(model="mistral-large-2407", tokens=15.6e12, devices=6144, seq_len=8192, hardware="h100-sxm")
     (said,) = [n for n in r.notes if n.startswith("at the default global batch")]
     assert ("a batch of 1.68 × 10⁷ tokens (about Llama 3 405B's 16M on 16,384 H100s, arXiv:2407.21783 §3.4.1, rounded to "
-            "whole micro-batches on its replicas: 2.52 × 10⁷) would take") in said
+            "whole micro-batches on its replicas: 1.26 × 10⁷) would take") in said
 
 
 def test_the_larger_batchs_note_names_the_default_as_the_header_does_and_what_the_best_layout_runs():
@@ -429,9 +435,11 @@ def test_the_larger_batchs_note_names_the_default_as_the_header_does_and_what_th
     it runs the default itself, the default alone."""
     from estimator import plan
     r = plan(model="llama-2-13b", tokens=2e12, devices=6144, hardware="a100-sxm-80gb")
-    (said,) = [n for n in r.notes if n.startswith("at the default global batch")]
-    assert said.startswith("at the default global batch (4.19 × 10⁶ tokens, 6.29 × 10⁶ a step on its replicas) the best "
-                           "layout on 6,144 devices reaches MFU")
+    # Llama 2's own 4M (Touvron et al. 2023 §2.2), the tool's default too, named as the model's since 2026-11-30
+    (said,) = [n for n in r.notes if n.endswith(": give the global batch the run will use")]
+    assert said.startswith("at Llama 2 13B's pretraining global batch (4.19 × 10⁶ tokens, 6.29 × 10⁶ a step on its "
+                           "replicas) the best layout on 6,144 devices reaches MFU")
+    assert r.batch_whose == "Llama 2 13B's in pretraining"
 
 
 def test_the_steps_json_range_has_the_mfu_and_hfu_ends_the_csv_has(capsys):

@@ -119,7 +119,7 @@ def test_a_batch_the_layout_rounds_is_said_with_both_figures():
     notes = _notes(**{**LLAMA_70B, "devices": 1872}, tp=4, pp=1, zero=3, micro_batch=4, activation_recompute="none",
                    global_batch_tokens=4194304)
     (said,) = [n for n in notes if n.startswith("global batch:")]
-    assert said == ("global batch: given 4,194,304 tokens; the layout's step holds 3,833,856 (1,872 sequences of 2,048, "
+    assert said == ("global batch: given, 4,194,304 tokens; the layout's step holds 3,833,856 (1,872 sequences of 2,048, "
                     "-8.6%): a whole number of micro-batches of 4 on each of its 468 data-parallel replicas")
     exact = _notes(**LLAMA_70B, tp=4, pp=1, zero=3, micro_batch=4, global_batch_tokens=4194304)
     assert not any(n.startswith("global batch:") for n in exact)

@@ -53,6 +53,7 @@ from estimator.services.training.step_setup import (
     expert_overlap_of,
     larger_batch_note,
     larger_batch_tried,
+    model_batch,
     model_seq_len,
     no_faster_peak_note,
     plan_precision,
@@ -318,7 +319,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                               if x is not None})
     s_len = int(given.get("seq_len", mem.DEFAULT_SEQ_LEN))
     check_batch_holds_a_sequence(global_batch_tokens, s_len)
-    gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, s_len)
+    default = model_batch(model, global_batch_tokens)  # a catalog model's published batch, else the tool's
+    gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, s_len, default)
     space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
                         recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0)
     core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
@@ -446,7 +448,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             gbt, (lambda r: r[3].range["wall_clock_s"][1] <= deadline_s) if target == "deadline" else (lambda r: False))
         # a default batch too small to feed a large cluster: the same search at a larger one, said beside
         larger_fewest = (fewest(float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), meets)[1]
-                         if larger_batch_tried(global_batch_tokens, tokens) else None)
+                         if larger_batch_tried(global_batch_tokens, tokens, default) else None)
         larger_words = ("" if larger_fewest is None or (
                             hit is not None and larger_fewest[0] * core_plan.LARGE_BATCH_GAIN > hit[0]) else
                         f"at a global batch of {gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens (Llama 3 405B's, "
@@ -565,9 +567,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             notes.append(f"the {target}{CENTRE_ONLY} {core_plan.LEVEL:.0%} range: it reaches {reach} on "
                          f"{hz.noun(f'{n_devices:,}', 'device')}; " + (f"the fewest tried that meet it at the range's top: {safe:,}" if safe is not None
                                         else "no count tried meets it at the range's top"))
-    if larger_batch_tried(global_batch_tokens, tokens) and found.best is not None:
+    if larger_batch_tried(global_batch_tokens, tokens, default) and found.best is not None:
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
-        if (bigger := larger_batch_note(found.best, larger.best)) is not None:
+        if (bigger := larger_batch_note(found.best, larger.best, default)) is not None:
             notes.append(bigger)
     if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
         notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
@@ -612,11 +614,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                      "times a run at it from the utilisation)")
     if seq_own is not None:
         notes.append(seq_own[1] + SEQ_TIMED)
+    if default.note is not None and batch_note is None:
+        notes.append(default.note)
     elif "seq_len" not in given:
         notes.append(default_seq_note(s_len))
     elif beyond := beyond_context_note(model, s_len):
         notes.append(beyond)
-    if rows and (rounded := batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note),
+    if rows and (rounded := batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note, default),
                                                            rows[0].planned.layout)):
         notes.append(f"the best layout's {rounded}")
     if rows:
@@ -635,7 +639,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
-                      profile.memory_gb, batch_whose(global_batch_tokens, batch_note), w)
+                      profile.memory_gb, batch_whose(global_batch_tokens, batch_note, default), w)
 
 
 # the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states

@@ -218,6 +218,7 @@ class StepSetup:
     run: StepRun | None = None
     memory: Mapping | None = None
     notes: tuple[str, ...] = ()
+    batch: BatchDefault | None = None  # a catalog model's published global batch, where the step ran at it
 
 
 def _seq_len(memory: Mapping, preset: Preset | None) -> int:
@@ -256,9 +257,48 @@ SEQ_TIMED = "; give the sequence length to time another"
 SEQ_SIZED = "; the memory is sized at it, the time is not the step's: give the sequence length for another"
 
 
-def global_batch_tokens_of(value) -> float:
+@dataclass(frozen=True)
+class BatchDefault:
+    """The global batch a run steps with where none is given: the tool's (``DEFAULT_GLOBAL_BATCH_TOKENS``, Llama 2's
+    4M) or, for a catalog model whose pretraining batch is published, that one (``model_batch``), ``whose`` it is in
+    the notes' words and the note that says where it comes from (None for the tool's)."""
+    tokens: float
+    whose: str
+    named: str                 # the batch in a sentence: "the default global batch"
+    note: str | None = None
+    origin: str = "default"    # as an Assumption's: "model:<id>" for a catalog model's
+    source: str = ""           # where it is published
+
+
+TOOL_BATCH = BatchDefault(float(DEFAULT_GLOBAL_BATCH_TOKENS), "the default", "the default global batch")
+
+
+def model_batch(model, global_batch_tokens=None) -> BatchDefault:
+    """The global batch where none is given (``global_batch_tokens`` None): a catalog model's published pretraining
+    batch, said in a note, else the tool's default. Researcher review 2026-11-30: DeepSeek-V3 had been planned at 4M
+    tokens a step where it trained at 62.9M (arXiv:2412.19437 §4.2), its pipelines fed a sixteenth of the
+    micro-batches; Llama 3.1 405B at 4M where it ran 16M."""
+    if global_batch_tokens is not None or model is None:
+        return TOOL_BATCH
+    from estimator.io.serving_data import catalog_model  # reads the catalog: only when asked
+    m = catalog_model(model)
+    if m.train_batch_tokens is None:
+        return TOOL_BATCH
+    short = m.name.split(" (")[0]
+    return BatchDefault(float(m.train_batch_tokens), f"{short}'s in pretraining", f"{short}'s pretraining global batch",
+                        f"global batch {m.train_batch_tokens:,} tokens: {short}'s in pretraining "
+                        f"({m.train_batch_tokens_source}); give the global batch to time another",
+                        f"model:{m.id}", m.train_batch_tokens_source)
+
+
+def own_batch(default: BatchDefault, batch_note: str | None) -> BatchDefault | None:
+    """A catalog model's published batch where the step ran at it (not lowered to the run's tokens), else None."""
+    return default if default.note is not None and batch_note is None else None
+
+
+def global_batch_tokens_of(value, default: BatchDefault = TOOL_BATCH) -> float:
     if value is None:
-        return float(DEFAULT_GLOBAL_BATCH_TOKENS)
+        return default.tokens
     return float(v.require_number_in("global batch (tokens)", value, B.TOKENS, field="global_batch_tokens"))
 
 
@@ -302,13 +342,14 @@ def _tokens_words(tokens: float) -> str:
     return f"{as_typed(tokens)} token{'' if tokens == 1 else 's'} {'is' if tokens == 1 else 'are'}"
 
 
-def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[float, str | None]:
+def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int,
+                     default: BatchDefault = TOOL_BATCH) -> tuple[float, str | None]:
     """The global batch a run steps with, and a note where it is not the one asked: a batch given is refused above the
     run's tokens (API audit 2026-11-27: 10¹⁵ tokens a step for a run of 10¹² had printed "0.001 steps of
     1.35 × 10⁹ s"); the default, above them, is the run's tokens, one step (code review 2026-11-27: a fine-tune of 10⁶
     tokens had been refused for the tool's own default); a run under one sequence is refused (1 token: 1.5 × 10⁻⁶ s)."""
     tokens = float(tokens)
-    gbt = global_batch_tokens_of(global_batch_tokens)
+    gbt = global_batch_tokens_of(global_batch_tokens, default)
     if tokens < seq_len:
         raise InputError(f"the run's {_tokens_words(tokens)} fewer than one sequence of {seq_len:,}: give more tokens or "
                          "a shorter sequence", field=("tokens", "seq_len"))
@@ -318,13 +359,15 @@ def run_batch_tokens(global_batch_tokens, tokens: float, seq_len: int) -> tuple[
         raise InputError(f"the run's {_tokens_words(tokens)} fewer than one step's global batch ({as_typed(gbt)} "
                          "tokens): give a global batch of at most the run's tokens, or more tokens",
                          field=("global_batch_tokens", "tokens"))
-    return tokens, (f"global batch: the default, {count_text(gbt, 3)} tokens, is more than the run's {count_text(tokens, 3)}: "
+    return tokens, (f"global batch: {default.whose}, {count_text(gbt, 3)} tokens, is more than the run's {count_text(tokens, 3)}: "
                     "the run's tokens are the global batch asked (give a global batch to set it)")
 
 
-def larger_batch_tried(global_batch_tokens, tokens: float) -> bool:
-    """Whether to try the larger batch beside the default: the default taken, and the run holding one larger step."""
-    return global_batch_tokens is None and float(tokens) >= core_plan.LARGE_GLOBAL_BATCH_TOKENS
+def larger_batch_tried(global_batch_tokens, tokens: float, default: BatchDefault = TOOL_BATCH) -> bool:
+    """Whether to try the larger batch beside the default: the default taken (smaller than the larger one: a model's
+    published batch may be as large or larger), and the run holding one larger step."""
+    return (global_batch_tokens is None and default.tokens < core_plan.LARGE_GLOBAL_BATCH_TOKENS
+            and float(tokens) >= core_plan.LARGE_GLOBAL_BATCH_TOKENS)
 
 
 def check_split_divides(devices: int, tp: int | None, pp: int | None, cp: int | None) -> None:
@@ -580,10 +623,10 @@ def predates_the_step_fit(profile: HardwareProfile) -> str | None:
 BATCH_SAID_SHARE = 0.005
 
 
-def batch_whose(global_batch_tokens, batch_note: str | None) -> str:
-    """Whose the global batch asked is, for the notes: given, the default, or the run's tokens (a run under the
-    default's one step: ``run_batch_tokens``)."""
-    return "given" if global_batch_tokens is not None else "the run's" if batch_note else "the default"
+def batch_whose(global_batch_tokens, batch_note: str | None, default: BatchDefault = TOOL_BATCH) -> str:
+    """Whose the global batch asked is, for the notes: given, the default (the tool's or the model's published), or
+    the run's tokens (a run under the default's one step: ``run_batch_tokens``)."""
+    return "given" if global_batch_tokens is not None else "the run's" if batch_note else default.whose
 
 
 def batch_rounded_note(asked_tokens: float, whose: str, layout: Layout) -> str | None:
@@ -593,7 +636,7 @@ def batch_rounded_note(asked_tokens: float, whose: str, layout: Layout) -> str |
     used = layout.global_batch * layout.seq_len
     if abs(used / asked_tokens - 1) <= BATCH_SAID_SHARE:
         return None
-    return (f"global batch: {whose} {asked_tokens:,.0f} tokens; the layout's step "
+    return (f"global batch: {whose}, {asked_tokens:,.0f} tokens; the layout's step "
             f"holds {used:,} ({layout.global_batch:,} sequence{'' if layout.global_batch == 1 else 's'} of "
             f"{layout.seq_len:,}, {used / asked_tokens - 1:+.1%}): "
             f"a whole number of micro-batches of {layout.micro_batch} on each of its {layout.dp:,} "
@@ -642,7 +685,8 @@ def beyond_context_note(model: str | None, seq_len: int) -> str | None:
             "as a sequence of that length (a long-context stage's, the model's position encoding extended)")
 
 
-def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) -> str | None:
+def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None,
+                      default: BatchDefault = TOOL_BATCH) -> str | None:
     """Where no global batch was given and a larger one (``LARGE_GLOBAL_BATCH_TOKENS``) makes the planner's best
     layout ``LARGE_BATCH_GAIN`` × faster or more, what each gives: the default's replicas on a large cluster get too
     few micro-batches to fill their pipelines (review 2026-11-27: Llama 3.1 405B on 16,384 H100s, MFU 20% at the
@@ -658,12 +702,13 @@ def larger_batch_note(best: PlannedLayout | None, larger: PlannedLayout | None) 
     rounded = "" if ran == asked else f", rounded to whole micro-batches on its replicas: {ran}"
     # the default as the header names it, and what the best layout runs where it rounds it up to fill its replicas
     # (plan review 2026-11-28: "the default global batch (6.29 × 10⁶ …)" under a header of ~4.19 × 10⁶)
-    default, run = gfmt(float(DEFAULT_GLOBAL_BATCH_TOKENS), 3), batch(best)
-    default_words = f"{run} tokens a step" if run == default else f"{default} tokens, {run} a step on its replicas"
-    return (f"{LARGER_BATCH_START}{default_words}) the best layout on {best.devices:,} devices "
+    default_tokens, run = gfmt(default.tokens, 3), batch(best)
+    default_words = (f"{run} tokens a step" if run == default_tokens else
+                     f"{default_tokens} tokens, {run} a step on its replicas")
+    return (f"at {default.named} ({default_words}) the best layout on {best.devices:,} devices "
             f"reaches MFU {best.step.mfu:.0%}; a batch of {asked} tokens (about Llama 3 405B's 16M on 16,384 H100s, "
             f"arXiv:2407.21783 §3.4.1{rounded}) would take {best.run_seconds / larger.run_seconds:.1f}× less time, MFU "
-            f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}): give the global batch the run will use")
+            f"{larger.step.mfu:.0%} ({core_plan.layout_words(larger.layout)}){LARGER_BATCH_END}")
 
 
 def _steps_here(profile: HardwareProfile, devices: int | None = None, precision: str | None = None) -> bool:
@@ -712,7 +757,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             return StepSetup(notes=(SIZE_ALONE_NOTE,))
         return StepSetup()
     o = mem.check_inputs(memory)
-    gbt = global_batch_tokens_of(global_batch_tokens)
+    default = model_batch(o.get("model"), global_batch_tokens)
+    gbt = global_batch_tokens_of(global_batch_tokens, default)
     seq_len = _seq_len(o, preset)
     v.require_whole("sequence length", seq_len, B.CONTEXT, field="seq_len")
     check_batch_holds_a_sequence(global_batch_tokens, seq_len)  # on any device (review: tpu-v6e had skipped it)
@@ -785,7 +831,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     seq_note = (default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else
                 beyond_context_note(shape_keys.get("model"), seq_len) or "")
     recompute_default = "full" if scenario.recompute else "none"
-    gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, seq_len)
+    gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, seq_len, default)
     if layout_given:
         if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
             raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
@@ -809,7 +855,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                              field=("devices", "micro_batch", "tokens") if mb > 1 else ("devices", "tokens"))
         if batch is None:  # the planner's cap, given batch or default alike (researcher review 2026-11-29: with
             # the default, 10⁷ devices at TP 2 had run 2,440 × its tokens a step, which `plan` refuses)
-            raise InputError(f"{'a' if global_batch_tokens is not None else 'the default'} global batch of "
+            raise InputError(f"{'a global batch' if global_batch_tokens is not None else default.named} of "
                              f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
                              f"each of the {dp:,} data-parallel replicas " + "({}): {}".format(
                                  *core_plan.unfed_batch_words(mb, "replicas")),
@@ -822,8 +868,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                         recompute=o.get("activation_recompute", recompute_default), precision=precision,
                         flash_attention=attention == "flash", expert_overlap_share=overlap or 0.0 if ep > 1 else 0.0)
         st = step_time(shape, layout, hardware, step_params)
-        raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note),
-                                                                      layout))
+        raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note,
+                                                                                   default), layout))
                        if n)
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
@@ -833,7 +879,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note, fitted_note, device_matmul_note(profile, step_range),
+                expert_overlap_note(st), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
                 no_faster_peak_note(profile, precision),
                 beyond_published_devices_words(devices) if scenario.utilization is None else None)
         notes = raised + tuple(n for n in said if n)
@@ -876,7 +922,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                      "and pipeline parallelism to split the model), and it " if zero_alone else "the layout given ")
             notes += (f"{alone}{DOES_NOT_FIT_WORDS}{mem.gb(gb)} GB a device of {mem.capacity_gb_text(capacity)}): "
                       f"{timed}{instead}",)
-        return StepSetup(run=run, notes=notes)
+        return StepSetup(run=run, notes=notes, batch=own_batch(default, batch_note))
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
                         recompute=o.get("activation_recompute", "full" if scenario.recompute else None),
                         expert_overlap=overlap or 0.0)
@@ -893,7 +939,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # 2026-11-26) and as `plan` refuses it (CLI review 2026-11-27: 10 million devices had read 27 seconds from
             # the fitted utilisation, a time no layout of them could run); the larger batch named where it would
             fed = ""
-            if larger_batch_tried(global_batch_tokens, tokens) and core_plan.search(
+            if larger_batch_tried(global_batch_tokens, tokens, default) and core_plan.search(
                     shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens), seq_len=seq_len,
                     global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), precision=precision,
                     capacity_gb=capacity, space=space, attention=attention, top=1).best is not None:
@@ -907,7 +953,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                                  seq_note) if n))
     best = found.best
     larger = None
-    if larger_batch_tried(global_batch_tokens, tokens):  # the default: a larger one beside it, said where much faster
+    if larger_batch_tried(global_batch_tokens, tokens, default):  # the default: a larger one beside it, said where much faster
         larger = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                                   seq_len=seq_len, global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS),
                                   precision=precision, capacity_gb=capacity, space=space, attention=attention,
@@ -919,12 +965,14 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step), larger_batch_note(best, larger),
-                             seq_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note), lay),
+    said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step),
+                             larger_batch_note(best, larger, default), seq_note,
+                             default.note if batch_note is None else None,
+                             batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note, default), lay),
                              fitted_note, device_matmul_note(profile, step_range),
                              no_faster_peak_note(profile, precision),
                              beyond_published_devices_words(devices) if scenario.utilization is None else None) if n)
-    return StepSetup(run=run, memory={**memory, **planned}, notes=said)
+    return StepSetup(run=run, memory={**memory, **planned}, notes=said, batch=own_batch(default, batch_note))
 
 
 def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> WholeRunFit | None:
@@ -966,7 +1014,7 @@ def whole_run_at_fit(est, scenario: Scenario, profile: HardwareProfile,
 # default batch a larger one beats (browser review 2026-11-27: at the foot of a tab, after the sources, they were
 # missed)
 OLDER_DEVICE_START = "the step model was fitted on layouts measured on devices released from"
-LARGER_BATCH_START = "at the default global batch ("
+LARGER_BATCH_END = ": give the global batch the run will use"
 # what the note on a layout given that does not fit in memory says, whichever way it opens (the layout given, or
 # ZeRO given alone): the Estimate page raises it under the headline (`layout_does_not_fit`)
 DOES_NOT_FIT_WORDS = "does not fit in memory ("
@@ -977,4 +1025,4 @@ def layout_does_not_fit(note: str) -> bool:
     return DOES_NOT_FIT_WORDS in note
 
 
-__all__ = ["DOES_NOT_FIT_WORDS", "LARGER_BATCH_START", "LAYOUT_KEYS", "OLDER_DEVICE_START", "StepSetup", "cross_validated", "larger_batch_note", "layout_does_not_fit", "plan_precision", "predates_the_step_fit", "resolve_model", "shapes", "step_fit_devices", "step_model", "step_setup"]
+__all__ = ["DOES_NOT_FIT_WORDS", "LARGER_BATCH_END", "TOOL_BATCH", "BatchDefault", "model_batch", "LAYOUT_KEYS", "OLDER_DEVICE_START", "StepSetup", "cross_validated", "larger_batch_note", "layout_does_not_fit", "plan_precision", "predates_the_step_fit", "resolve_model", "shapes", "step_fit_devices", "step_model", "step_setup"]
