@@ -262,7 +262,7 @@ def _fewer_devices_words(s, profile, served, compute, fit, devices: int, fixed: 
     """Where the devices given hold replicas of one expert-parallel degree only as smaller ones (every replica the same,
     dividing them), and a larger degree dividing the experts but not the devices would serve more on fewer of them, the
     rest idle: that, in words; "" otherwise (serving-engineer review 2026-11-28: DeepSeek-R1 on 72 GB200s, all of them
-    in 9 replicas of EP 8, served 393,000 tokens/s, and 64 of them at EP 64, 535,000)."""
+    in 9 replicas of EP 8, served 393,000 tokens/s, and 64 of them at EP 64, 535,000, at the engine of then)."""
     experts = served.architecture.experts
     found, e = None, 2
     while e <= devices:
