@@ -72,7 +72,7 @@ def draw_step_fields(side: Any) -> dict[str, Any]:
     return {
         # whole tokens as typed ("32768"), not sprintf's e-notation ("3.277e+4" hid the 68); the value as people
         # read it beside the field (c.READABLE_FORMATS)
-        "global_batch_tokens": d.number(I.GLOBAL_BATCH_TOKENS, placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,} (default)",
+        "global_batch_tokens": d.number(I.GLOBAL_BATCH_TOKENS, placeholder=f"model's or {DEFAULT_GLOBAL_BATCH_TOKENS:,}",
                                         fmt=c.WHOLE_NUMBER_FORMAT, where=side),
         "vp": d.number(I.VP, placeholder="1 (default: no interleaving)", where=side),
         "active_params": d.number(I.ACTIVE_PARAMS, placeholder="all, or the model's own",

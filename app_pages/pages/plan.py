@@ -172,8 +172,10 @@ def render() -> None:
     own_seq = load_catalog()[model].train_seq_len  # the model's pretraining sequence, the plan's default where published
     seq_len = d.number(PLAN["seq_len"], default=None, where=mid,
                        placeholder=f"{own_seq:,} (the model's)" if own_seq else f"{DEFAULT_SEQ_LEN:,}")
+    own_batch = load_catalog()[model].train_batch_tokens  # the model's pretraining batch, the default where published
     batch = d.number(PLAN["global_batch_tokens"], default=None, fmt="%.3g",
-                     placeholder=f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}", where=right)
+                     placeholder=f"{own_batch:,} (the model's)" if own_batch else f"{DEFAULT_GLOBAL_BATCH_TOKENS:,}",
+                     where=right)
     site, site_link = site_inputs(profile)
     c.show_url_warnings()  # after the URL-bound widgets (a bad value is found while its widget is drawn)
     if by == "Budget" and price is None and default_profiles().get(hardware).price.usd_per_device_hour is None:

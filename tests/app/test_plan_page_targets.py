@@ -356,3 +356,16 @@ def test_the_plans_site_is_the_grid_pue_and_power_given_as_the_cli_takes_them(cl
     out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
               "--format", "json")
     assert {m.label: m.value for m in plain.metric}["CO₂e"] == hz.co2e_short(json.loads(out.out)["layouts"][0]["co2e_kg"])
+
+
+def test_the_sequence_and_batch_fields_say_the_models_own_defaults_the_plan_takes():
+    """A catalog model's published pretraining sequence and global batch are the plan's defaults: the empty fields say
+    so (DeepSeek-V3: 4,096 and 62,914,560), and a model without them shows the tool's (2,048 and 4,194,304)."""
+    from estimator.services import inputs as I
+
+    def placeholders(model):
+        at = shared_page("plan", {"plan_model": model, "plan_hw": "h800", "plan_tokens": "1e12", "plan_devices": "64"})
+        return {w.label: w.proto.placeholder for w in at.number_input
+                if w.label in (I.PLAN["seq_len"].label, I.PLAN["global_batch_tokens"].label)}
+    assert set(placeholders("deepseek-v3").values()) == {"4,096 (the model's)", "62,914,560 (the model's)"}
+    assert set(placeholders("mistral-7b").values()) == {"2,048", "4,194,304"}
