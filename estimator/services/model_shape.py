@@ -203,11 +203,14 @@ def check_head_split(d_model: int, heads: int, kv_heads: int, head_dim: int | No
 
 def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
                          heads=None, kv_heads=None, vocab=None, ffn=None, mlp=None, experts=None,
-                         experts_per_token=None, head_dim=None) -> tuple[float, Architecture, str]:
+                         experts_per_token=None, head_dim=None,
+                         active_params=None) -> tuple[float, Architecture, str]:
     """(parameters, architecture, how they were chosen) from a catalog id, a shape, or a
     parameter count alone. ``ffn`` and ``mlp`` (the MLP's width and kind, ``MLP_KINDS``) count the parameters of a
     shape given without them; ``experts`` and ``experts_per_token`` make it a mixture of experts, its active
-    parameters the shared weights and k/E of the experts' (``moe_active_params``)."""
+    parameters the shared weights and k/E of the experts' (``moe_active_params``), or ``active_params`` where given
+    (as the FLOPs and the step model take them: researcher review 2026-11-30, the memory line had sized DeepSeek-V3's
+    shape at the 34.9B it derived beside the step's 37B given, 103 GB against 106)."""
     shape = {"layers": layers, "d_model": d_model, "heads": heads, "kv_heads": kv_heads, "vocab": vocab, "ffn": ffn,
              "mlp": mlp, "experts": experts, "experts_per_token": experts_per_token, "head_dim": head_dim}
     given = [k for k, x in shape.items() if x is not None]
@@ -265,11 +268,16 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
                            "(Kaplan et al. 2020: d_ff = 4·d_model; give the parameter count or the MLP for gated MLPs)")
         if experts is not None:
             v.require_number_in("parameters", params, B.PARAMS, field="params")
-            active = moe_active_params(float(params), arch, n_exp, int(experts_per_token))
+            if active_params is None:
+                active = moe_active_params(float(params), arch, n_exp, int(experts_per_token))
+                whose = (f"so {gfmt(active, 3)} active parameters (the shared weights and {int(experts_per_token)}/"
+                         f"{n_exp} of the experts')")
+            else:
+                active = float(v.require_number_in("active parameters", active_params, B.PARAMS,
+                                                   field="active_params"))
+                whose = f"{gfmt(active, 3)} active parameters (given)"
             arch = replace(arch, experts=n_exp, experts_per_token=int(experts_per_token), active_params=active)
-            how.append(f"a mixture of experts: {n_exp} experts, {int(experts_per_token)} a token, so "
-                       f"{gfmt(active, 3)} active parameters (the shared weights and {int(experts_per_token)}/{n_exp} "
-                       "of the experts')")
+            how.append(f"a mixture of experts: {n_exp} experts, {int(experts_per_token)} a token, {whose}")
         if not derived and experts is None and ffn is None and mlp is None and (
                 match := catalog_match(float(params), arch)) is not None:
             # a catalog model given by its shape and total count: what the fields cannot say, from the catalog (a

@@ -6,6 +6,8 @@ neither the time nor the energy, so its inputs are not part of the Scenario.
 
 from __future__ import annotations
 
+import math
+
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import HardwareProfile
@@ -61,6 +63,13 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
         shape_keys.update({k: own[k] for k in ("ffn", "mlp") if k in own})
     else:
         n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys)
+        # a mixture of experts' active parameters given beside its shape, other than the shape implies: its widths at
+        # them, as the FLOPs and the step take them
+        active = scenario.active_params
+        if (active is not None and shape_keys.get("experts") is not None and arch.active_params is not None
+                and not math.isclose(active, arch.active_params, rel_tol=1e-9)):
+            n, arch, how = resolve_architecture(params=params if "model" not in shape_keys else None, **shape_keys,
+                                                active_params=active)
     if preset is not None and scenario.year is not None and scenario.year < mem.FLASH_ATTENTION_RUNS_FROM:
         # a known run from before FlashAttention's kernels were in training stacks (its year the preset's, on its own
         # device: on another the year is dropped) stored the scores
