@@ -170,3 +170,18 @@ def test_the_planner_keeps_tensor_parallel_groups_inside_a_rack_and_the_kv_heads
     code, out, _ = run(capsys, "plan", "--model", "deepseek-v3", "--tokens", "1e12", "--devices", "2048", "--format",
                        "json")  # a latent's one KV head is no bar: its TP degrees are the heads'
     assert code == 0 and json.loads(out)["layouts"]
+
+
+def test_a_published_interleaving_the_runs_batch_cannot_take_is_said_so(capsys):
+    """MoE review 2026-11-30: DeepSeek-V3's published layout named its 2 chunks a stage (DualPipe, counted so) as what
+    the run does not set, while the interleaved schedule refuses 120 micro-batches a step on 16 stages."""
+    assert main(["estimate", "--model", "deepseek-v3", "--tokens", "14.8e12", "--hardware", "h800", "--devices", "2048",
+                 "--pp", "16", "--ep", "64", "--zero", "1", "--precision", "fp8", "--activation-recompute", "selective",
+                 "--micro-batch", "1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert ("with 2 interleaved chunks a stage, which this run does not set, an interleaving the tool's schedule does "
+            "not run at this batch (120 micro-batches a step, not a multiple of the 16 stages) (with them, ") in out
+    assert main(["estimate", "--model", "deepseek-v3", "--tokens", "14.8e12", "--hardware", "h800", "--devices", "2048",
+                 "--pp", "16", "--ep", "64", "--zero", "1", "--precision", "fp8", "--activation-recompute", "selective",
+                 "--micro-batch", "1", "--vp", "2"]) == 2
+    assert "a multiple of the 16 pipeline stages" in capsys.readouterr().err

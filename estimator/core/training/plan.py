@@ -668,7 +668,8 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
             found.insert(0, roomy)
     if found:
         return Plan(tuple(found[:top]), devices, timed, considered, batch_fed=batch_fed)
-    why, fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens)
+    why, fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens,
+                            micro_batch=space.micro_batch, experts=shape.experts > 1)
     return Plan((), devices, timed, considered, why, fields, batch_fed=batch_fed)
 
 
@@ -696,7 +697,8 @@ def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
 
 
 def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
-              batch_fed: bool = True, over_run: bool = False, tokens: float = math.inf) -> tuple[str, tuple[str, ...]]:
+              batch_fed: bool = True, over_run: bool = False, tokens: float = math.inf, micro_batch: int | None = None,
+              experts: bool = False) -> tuple[str, tuple[str, ...]]:
     """Why no layout was found, and the inputs that say it (API audit 2026-11-27: a sequence too long for the batch
     had named --devices, --tp, --pp)."""
     if global_batch_tokens / seq_len < 1:
@@ -710,9 +712,14 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; "
                 "{}): {}".format(*unfed_batch_words(None, "devices"))), ("global_batch_tokens", "micro_batch", "seq_len", "devices")
+    # a micro-batch given above one: each device holds its activations however many devices split the rest (MoE review
+    # 2026-11-30: 1,000 sequences a micro-batch had been told to give more devices alone)
+    smaller = micro_batch is not None and micro_batch > 1
     return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_gb_text(capacity_gb)} per device with the choices "
-            "tried (tensor-parallel groups that tile the scale-up domain, pipeline, context parallelism, ZeRO, "
-            "recomputation): give more devices"), ("devices", "tp", "pp")
+            "tried (tensor-parallel groups that tile the scale-up domain, pipeline, context parallelism, "
+            f"{'expert parallelism, ' if experts else ''}ZeRO, recomputation): give "
+            f"{f'a smaller micro-batch than the {micro_batch:,} given, or ' if smaller else ''}more devices"), (
+                ("micro_batch", "devices", "tp", "pp") if smaller else ("devices", "tp", "pp"))
 
 
 # Device counts the deadline and budget searches try: whole scale-up domains (8-GPU servers) in steps that grow

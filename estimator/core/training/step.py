@@ -489,8 +489,10 @@ def ring_seconds(message_bytes: float, group: int, gb_per_s: float, steps: int =
 def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
     """Whether every group of ``span`` consecutive devices of ``devices`` lies inside one scale-up domain: it is no
     larger than the domain and either all the devices fit in one domain or the groups tile it (groups of 64 in
-    72-device NVL72 racks straddle two, 8 of every 9; researcher review 2026-11-29: timed as inside). A group that
-    straddles waits on the scale-out network, and the step on its slowest group."""
+    72-device NVL72 racks straddle two, 8 of every 9: timed as crossing, where before the researcher review of
+    2026-11-29 they had been timed as inside). A group that straddles waits on the scale-out network, and the step on
+    its slowest group. Racks that run 64 of their 72 devices, the rest idle, so that groups of 16, 32 or 64 stay inside
+    one, are not laid out here."""
     return span <= scale_up_devices and (devices <= scale_up_devices or scale_up_devices % span == 0)
 
 

@@ -228,6 +228,11 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
 UNFITTED_STEP_PRECISIONS = ("fp4",)
 
 
+# how the note that a run is outside the step model's fit data begins (services.training.fitted_layouts'
+# outside_fit_words; the statement finds the note by it)
+OUTSIDE_FIT_START = "the step model's range is measured out of sample on published layouts, but "
+
+
 def unfitted_precision_note(precision: str) -> str | None:
     """What the step model's figures rest on at a precision no published layout in its fit data ran, or None."""
     if precision not in UNFITTED_STEP_PRECISIONS:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from estimator.core.training.plan import FITTED_LAYOUT, RECOMPUTE_WORDS, InSample, StepRun
 from estimator.core.training.step import Layout, ModelShape
+from estimator.core.training.words import OUTSIDE_FIT_START
 from estimator.fit.step_fit import LayoutRow, measured_tokens_per_s
 from estimator.io.layouts_data import layout_citations, load_layout_rows, load_step_fit
 from estimator.report import humanize as hz
@@ -50,6 +51,27 @@ def _fitted() -> dict[tuple, tuple[LayoutRow, ...]]:
             k = _key(r.shape, r.layout, r.hardware_id)
             out[k] = out.get(k, ()) + (r,)
     return out
+
+
+def outside_fit_words(shape: ModelShape, hardware_id: str, device_name: str, device_said: bool) -> str | None:
+    """Where the run is of a kind the step model's fit data hold none or one of, so its range's coverage there is not
+    measured: a device no fitted layout ran on (unless ``device_said``: the device's matmul note says it), a mixture of
+    experts where the fit holds one or none; None where neither (MoE review 2026-11-30: DeepSeek-V3 on GB200s read an
+    "80% range" whose coverage rests on dense layouts on A100s and H100s)."""
+    used = [r for r in load_layout_rows() if r.use]
+    parts = []
+    if not device_said and hardware_id not in {r.hardware_id for r in used}:
+        parts.append(f"no published layout in its fit data ran on the {device_name}")
+    if shape.experts > 1:
+        from estimator.io.datafiles import default_profiles  # the devices' names
+        moe = sorted({f"{r.model} on {default_profiles().get(r.hardware_id).name}" for r in used if r.shape.experts > 1})
+        count = {0: "no", 1: "one"}.get(len(moe), hz.whole(len(moe)))
+        parts.append(f"its fit data hold {count} mixture{'' if len(moe) == 1 else 's'} of experts"
+                     + (f" ({', '.join(moe)})" if moe else ""))
+    if not parts:
+        return None
+    return (OUTSIDE_FIT_START + " and ".join(parts)
+            + ": its coverage on this run is not measured")
 
 
 def fitted_rows(shape: ModelShape, layout: Layout, hardware_id: str) -> tuple[LayoutRow, ...]:
@@ -135,4 +157,4 @@ def memory_settings_words(run_layout: Layout, rows: tuple[LayoutRow, ...]) -> st
     return " and ".join(parts)
 
 
-__all__ = ["differs_words", "fitted_layout", "fitted_rows", "memory_settings_words"]
+__all__ = ["differs_words", "fitted_layout", "fitted_rows", "memory_settings_words", "outside_fit_words"]

@@ -47,6 +47,7 @@ from estimator.services.training.step_setup import (
     check_batch_holds_a_sequence,
     check_overlap_has_experts,
     check_split_divides,
+    cross_node_note,
     default_seq_note,
     device_matmul_note,
     expert_overlap_note,
@@ -56,6 +57,7 @@ from estimator.services.training.step_setup import (
     model_batch,
     model_seq_len,
     no_faster_peak_note,
+    outside_fit_note,
     plan_precision,
     predates_the_step_fit,
     resolve_model,
@@ -571,6 +573,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
         if (bigger := larger_batch_note(found.best, larger.best, default)) is not None:
             notes.append(bigger)
+    if found.best is not None and (crossing := cross_node_note(hw, found.best.step, planned=True)) is not None:
+        notes.append(f"the best layout's {crossing}")  # as `estimate` says it of a layout given (MoE review 2026-11-30)
     if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
         notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
     if target is None and found.best is not None and n_devices >= 2:
@@ -634,6 +638,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             notes.append(other)
     if device_note := device_matmul_note(profile, step_range):
         notes.append(device_note)
+    if rows and (outside := outside_fit_note(shape, profile, step_range)):
+        notes.append(outside)
     if peak_note := no_faster_peak_note(profile, precision):
         notes.append(peak_note)
     notes.append(f"shape: {how}")

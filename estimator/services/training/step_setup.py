@@ -53,7 +53,12 @@ from estimator.core.training.words import beyond_published_devices_words
 from estimator.core.workload.architecture import Architecture, check_params_fit
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
-from estimator.services.training.fitted_layouts import fitted_layout, fitted_rows, memory_settings_words
+from estimator.services.training.fitted_layouts import (
+    fitted_layout,
+    fitted_rows,
+    memory_settings_words,
+    outside_fit_words,
+)
 
 # How far a parameter count given beside an MLP width may be from the count the shape and width hold (biases, norms
 # and a nominal count such as "340B" for 341.0B sit well inside): beyond, the two describe different models.
@@ -397,17 +402,20 @@ def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
                          field=("vp", "global_batch_tokens", "micro_batch"))
 
 
-def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
+def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False) -> str | None:
     """Where a layout given puts tensor parallelism, or context parallelism over it, across the scale-up domain: those
     collectives then run at the scale-out bandwidth, which the step counts and this says, with their exposed share of
-    the step (review 2026-11-27: `--tp 16` on 8-GPU H100 servers gave 10% MFU without a word of why)."""
+    the step (review 2026-11-27: `--tp 16` on 8-GPU H100 servers gave 10% MFU without a word of why). ``planned``: the
+    layout is the planner's best (MoE review 2026-11-30: a plan whose expert groups crossed the domains said nothing,
+    and `estimate`'s note claimed the planner keeps them inside one)."""
     lay, parts, up = st.layout, st.parts, hardware.scale_up_devices
     links = (f"at {gfmt(hardware.scale_out_gb_per_s, 3)} GB/s per device, against {gfmt(hardware.scale_up_gb_per_s, 3)} "
              "GB/s inside a domain")
     if lay.tp > up:
         return (f"tensor parallelism {lay.tp} spans {math.ceil(lay.tp / up)} scale-up domains of {up} devices: its "
                 f"all-reduces cross the scale-out network {links}, exposed {parts.tp_comm_s / parts.total_s:.0%} of the "
-                "step; the planner keeps tensor parallelism within one domain (`plan` lists its layouts)")
+                "step; " + ("the tensor-parallel degree is the one given" if planned else
+                            "the planner keeps tensor parallelism within one domain (`plan` lists its layouts)"))
     if lay.devices > up and up % lay.tp:
         # a degree that does not tile the domain: laid out in order, some groups straddle two domains, which the step
         # times as inside one (summary of weak points, 2026-11-28: `--tp 16` on GB200 NVL72 racks, unsaid)
@@ -438,7 +446,10 @@ def cross_node_note(hardware: StepHardware, st: StepTime) -> str | None:
                    else f"none of it hidden: the share given does not apply, {lay.expert_overlap_blocked}"
                    if lay.expert_overlap_share and lay.expert_overlap_blocked
                    else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
-                + "); the planner keeps the expert group within one domain where it can (`plan` lists its layouts)")
+                + "); " + ("the fastest layout tried: those whose expert groups stay inside one domain, each expert then "
+                           "held by more ranks whose gradients reduce across the domains, ran slower or did not fit"
+                           if planned else "the planner weighs it against expert groups inside one domain, whose "
+                           "experts' gradients then reduce across the domains (`plan` lists its layouts)"))
     return None
 
 
@@ -475,6 +486,12 @@ def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
             f"multiplies and attention are held to it, × {cap:.2f} of the fitted rates, a step up to {1.0 / cap:.2f}× as "
             f"long where compute-bound; no training run on this device is in the step model's data, so its "
             f"{step_range.level:.0%} range (×/÷ {math.exp(step_range.half_log):.2f}) is not measured there")
+
+
+def outside_fit_note(shape: ModelShape, profile: HardwareProfile, step_range) -> str | None:
+    """Where the run's device or kind of model is outside the step model's fit data (``outside_fit_words``), its
+    range's coverage not measured there; a device whose matmul note says it already is not said twice."""
+    return outside_fit_words(shape, profile.id, profile.name, device_matmul_note(profile, step_range) is not None)
 
 
 def expert_overlap_note(st: StepTime) -> str | None:
@@ -880,6 +897,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
                 expert_overlap_note(st), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
+                outside_fit_note(shape, profile, step_range),
                 no_faster_peak_note(profile, precision),
                 beyond_published_devices_words(devices) if scenario.utilization is None else None)
         notes = raised + tuple(n for n in said if n)
@@ -909,8 +927,14 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                 rows = fitted_rows(shape, layout, profile.id)
                 settings = memory_settings_words(layout, rows)
                 as_ran = replace(layout, zero_stage=rows[0].layout.zero_stage, vp=rows[0].layout.vp) if rows else layout
+                # an interleaving the run's own batch cannot take (MoE review 2026-11-30: DeepSeek-V3's DualPipe, counted
+                # as 2 chunks, named beside 120 micro-batches a step that the interleaved schedule refuses on 16 stages)
+                rounds = layout.global_batch // (layout.dp * layout.micro_batch)
+                refused = (f", an interleaving the tool's schedule does not run at this batch ({rounds:,} micro-batches "
+                           f"a step, not a multiple of the {layout.pp} stages)"
+                           if as_ran.vp > 1 and layout.pp > 1 and rounds % layout.pp else "")
                 timed = (f"{ran} ran these parallel degrees, sequence and batch on this device with {settings}, which "
-                         f"this run does not set (with {'them' if len(rows) == 1 else 'the first'}, "
+                         f"this run does not set{refused} (with {'them' if len(rows) == 1 else 'the first'}, "
                          f"{mem.gb(core_plan.memory_of(mshape, as_ran, attention).total_gb)} GB a device); "
                          "its time stands; "
                          if settings else
@@ -965,11 +989,14 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    said = tuple(n for n in (batch_note, overlap, uneven_stages_note(shape, best.step),
+    crossing = cross_node_note(hardware, best.step, planned=True)
+    said = tuple(n for n in (batch_note, crossing and f"the planner's best layout: {crossing}", overlap,
+                             uneven_stages_note(shape, best.step),
                              larger_batch_note(best, larger, default), seq_note,
                              default.note if batch_note is None else None,
                              batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note, default), lay),
                              fitted_note, device_matmul_note(profile, step_range),
+                             outside_fit_note(shape, profile, step_range),
                              no_faster_peak_note(profile, precision),
                              beyond_published_devices_words(devices) if scenario.utilization is None else None) if n)
     return StepSetup(run=run, memory={**memory, **planned}, notes=said, batch=own_batch(default, batch_note))
