@@ -57,8 +57,12 @@ def test_a_count_with_a_slower_subset_names_none(capsys):
 
 
 def test_a_refusal_counts_one_kv_head_in_the_singular(capsys):
-    """API review 2026-11-30: DeepSeek-V3's refusal read "the 1 KV heads" (latent attention, one KV head)."""
+    """API review 2026-11-30: DeepSeek-V3's refusal read "the 1 KV heads" (latent attention, one KV head). Since the
+    serving review of the same day a latent-attention mixture's refusal names its experts, not its one KV head; a model
+    with one KV head that is dense still counts it in the singular."""
+    from estimator.core.serving.notes import counted
+    assert counted(1, "KV head") == "1 KV head" and counted(8, "KV head") == "8 KV heads"
     assert main(["inference", "--model", "deepseek-v3", "--hardware", "h200-sxm", "--bits", "8", "--tokens", "1e9",
                  "--devices", "6"]) == 2
     err = capsys.readouterr().err
-    assert "the 1 KV head," in err and "1 KV heads" not in err
+    assert "KV heads" not in err and "the 256 experts" in err

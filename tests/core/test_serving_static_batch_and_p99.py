@@ -328,3 +328,30 @@ def test_a_ttft_bound_under_expert_parallelism_takes_the_largest_batch_that_meet
     assert large.ttft_p99_s < 0.181 < small.ttft_p99_s          # the curve falls over this stretch
     r = serving.inference_report(**kw, ttft_ms=181).result
     assert r.batch_size >= 800 and r.ttft_p99_s <= 0.181      # the larger batch, and it meets the bound
+
+
+def test_a_latent_moes_refusal_names_the_expert_parallel_subset_that_serves_more(capsys):
+    """Serving review 2026-11-30: DeepSeek-R1 on 12 GB200s under a 50 ms TPOT was pointed to 8 of them at TP 8 (5,440
+    tokens/s), where 8 at EP 8, the layout the tool itself takes on 8, serve 32,200; and its memory refusal asked for a
+    degree dividing "the 1 KV head" of a latent attention."""
+    from estimator.cli import main
+    base = ["inference", "--model", "deepseek-r1", "--hardware", "gb200", "--devices", "12", "--tokens", "1e9"]
+    assert main([*base, "--tpot-ms", "50"]) == 2
+    err = capsys.readouterr().err
+    assert ("8 of the 12 devices at expert parallelism 8 × 1 replica (4 devices idle) would serve 32,200 tokens/s within "
+            "the bound: give 8 devices at that degree to take it") in err
+    assert main([*base, "--batch-size", "max"]) == 2
+    err = capsys.readouterr().err
+    assert "the 1 KV head" not in err and "an expert-parallel one a power of two dividing the devices and the 256 experts" in err
+    assert "8 of the 12 devices at expert parallelism 8 × 1 replica (4 devices idle)" in err
+
+
+def test_at_a_price_of_zero_the_default_batch_note_gives_the_tokens_per_second_not_0_against_0(capsys):
+    """Serving review 2026-11-30: "a million output tokens cost $0, not $0"."""
+    from estimator.cli import main
+    assert main(["inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "1", "--tokens", "1e9",
+                 "--price-usd-per-hour", "0"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "$0, not $0" not in out
+    assert ("at the largest batch the memory holds (1,408 per replica) 10,800 tokens/s, not 129; give the batch or a "
+            "latency bound to serve so") in out

@@ -190,21 +190,27 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 why = str(exc).removesuffix(": use more devices")
                 # the subset that serves, named (serving-engineer review 2026-11-30: 405B at 8 bits on 12 H100s was
                 # refused with no word that 8 of them serve it)
-                subset = _tp_subset(s, profile, served, compute, fit, devices, fixed)
-                hint = (f" ({_subset_words(subset, devices, 'tensor', subset.tp)}: give {subset.devices} devices "
-                        "at that degree to take it)" if subset is not None else "")
-                raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: a tensor-"
-                                 f"parallel degree is a power of two dividing the devices, the "
-                                 f"{counted(arch.heads, 'attention head')} and the {counted(arch.kv_heads, 'KV head')}, "
+                subset, kind = _any_subset(s, profile, served, compute, fit, devices, fixed)
+                hint = (f" ({_subset_words(subset, devices, kind, _degree(subset, kind))}: give {subset.devices} "
+                        "devices at that degree to take it)" if subset is not None else "")
+                # a latent-attention mixture (one KV head, its latent whole on every rank): its expert-parallel degrees
+                # too, and no "1 KV head" to divide (serving review 2026-11-30)
+                degrees = (f"a tensor-parallel degree is a power of two dividing the devices and the "
+                           f"{counted(arch.heads, 'attention head')}, an expert-parallel one a power of two dividing "
+                           f"the devices and the {counted(arch.experts, 'expert')}" if latent_moe(s, served) else
+                           f"a tensor-parallel degree is a power of two dividing the devices, the "
+                           f"{counted(arch.heads, 'attention head')} and the {counted(arch.kv_heads, 'KV head')}")
+                raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: {degrees}, "
                                  "so give a device count that a larger such "
                                  f"degree divides{hint}", field=("devices", "tp")) from None
         elif s.devices is not None and s.tp is None:
             # a bound no degree dividing the devices meets: the subset that does, named (diff review 2026-11-30: 3
             # H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it)
-            subset = _tp_subset(s, profile, served, compute, fit, devices, fixed)
+            subset, kind = _any_subset(s, profile, served, compute, fit, devices, fixed)
             if subset is not None:
-                raise InputError(f"{refused}; {_subset_words(subset, devices, 'tensor', subset.tp)} within the bound: "
-                                 f"give {subset.devices} devices at that degree to take it", field=refused.fields) from None
+                raise InputError(f"{refused}; {_subset_words(subset, devices, kind, _degree(subset, kind))} within the "
+                                 f"bound: give {subset.devices} devices at that degree to take it",
+                                 field=refused.fields) from None
         raise
     nodes = nodes_spanned(profile, best.tp * best.ep)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
@@ -243,6 +249,40 @@ def _tp_subset(s, profile, served, compute, fit, devices: int, fixed: int | None
                 found = other
         t *= 2
     return found
+
+
+def _ep_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
+    """As ``_tp_subset``, in replicas of one expert-parallel degree (a power of two dividing the experts, not the
+    devices) of a latent-attention mixture of experts (``latent_moe``); None where none serves or it is not one."""
+    if not latent_moe(s, served):
+        return None
+    found, e = None, 2
+    while e <= devices:
+        if devices % e and served.architecture.experts % e == 0:
+            try:
+                other = _best_split(s, profile, served, compute, fit, devices - devices % e, fixed, e)
+            except InputError:
+                other = None
+            if other is not None and (found is None or other.tokens_per_s > found.tokens_per_s):
+                found = other
+        e *= 2
+    return found
+
+
+def _any_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
+    """The subset of the devices that serves the most in replicas of one degree that does not divide them, tensor- or
+    (a latent-attention mixture of experts) expert-parallel, and its kind ("tensor", "expert"); (None, "") where none
+    serves (serving review 2026-11-30: DeepSeek-R1 on 12 GB200s was pointed to 8 at TP 8, 5,440 tokens/s, where 8 at
+    EP 8 serve 32,200)."""
+    tp = _tp_subset(s, profile, served, compute, fit, devices, fixed)
+    ep = _ep_subset(s, profile, served, compute, fit, devices, fixed)
+    if ep is not None and (tp is None or ep.tokens_per_s > tp.tokens_per_s):
+        return ep, "expert"
+    return (tp, "tensor") if tp is not None else (None, "")
+
+
+def _degree(found, kind: str) -> int:
+    return found.ep if kind == "expert" else found.tp
 
 
 def _subset_words(found, devices: int, kind: str, degree: int) -> str:
