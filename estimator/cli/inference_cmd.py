@@ -216,16 +216,21 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
         # the label, not only in a note (audit)
         ("at the wall (devices and hosts)", f"{hz.power(r.node_power_w)}{_rng(hz.power, rg['node_power_w'])}, before PUE"
                                             # the centres' ratio: no range of its own (final review 2026-11-30)
-                                            + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token at "
-                                               "the centres" if r.joules_per_output_token_at_wall else "")),
+                                            # (serving review 2026-11-30: "at the centres" had read as the data
+                                            # centres', PUE included)
+                                            + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token "
+                                               "(the ranges' centres)" if r.joules_per_output_token_at_wall else "")),
         *footprint_rows(r),
-        (f"per query, {DEVICES_ONLY} (PUE included)",
+        # the energy and CO₂e the devices', the cost the price's (per device-hour: the whole instance's; serving review
+        # 2026-11-30: "devices only" had read as the dollars' too)
+        (f"per query (energy: {DEVICES_ONLY}, PUE included)",
          f"{hz.energy(r.per_query('energy_kwh'))}"
          f"{_rng(hz.energy, rg['per_query']['energy_kwh'], stated='energy_kwh' in r.stated_ranges)}, "
          f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'], stated='co2e_kg' in r.stated_ranges)}, "
          f"{hz.money(r.per_query('cost_usd'))}"
          f"{_rng(hz.money, rg['per_query']['cost_usd'], stated='cost_usd' in r.stated_ranges)}"),
-        *([(f"per million output tokens, {DEVICES_ONLY} (PUE included)", line)] if (line := per_million(r)) else []),
+        *([(f"per million output tokens (energy: {DEVICES_ONLY}, PUE included)", line)]
+          if (line := per_million(r)) else []),
         *total_rows(r),
         *site_used(r),
     ]

@@ -48,7 +48,7 @@ def test_the_cli_labels_say_the_energy_is_the_devices_alone(cli):
     r = serving.inference_report(**SERVE).result
     assert r.estimate.breakdown.host_kwh == 0  # serving counts no host (training does)
     t = rows(cli(*ARGS).out)
-    per_query = t["per query, devices only (PUE included)"]
+    per_query = t["per query (energy: devices only, PUE included)"]
     assert per_query.startswith(hz.energy(r.per_query("energy_kwh")))
     total = t["total, devices only (1.00 million tokens)"]
     assert total.startswith(f"{hz.energy(r.energy_kwh)} (")  # 1.71 kWh, with its range

@@ -180,4 +180,4 @@ def test_the_energy_of_a_token_at_the_wall_is_given(cli):
     assert doc["joules_per_output_token_at_wall"] > doc["joules_per_output_token"]
     out = cli("inference", "--tokens", "1e9", *args).out
     row = next(x for x in out.splitlines() if x.startswith("at the wall"))
-    assert row.endswith("before PUE; 281 mJ per output token at the centres")
+    assert row.endswith("before PUE; 281 mJ per output token (the ranges' centres)")

@@ -262,10 +262,13 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
     # review 2026-11-29: 8 replicas at batch 1 were "a single user's latency", 8 requests in flight)
     alone = ("one request at a time, a single user's latency" if result.replicas == 1 else
              f"one request at a time on each replica, {result.replicas:,} in flight")
-    return (f"batch: the default, 1 ({alone}); a stream of requests batches "
-            f"them: at {largest}{other}) a million output "
-            f"tokens cost {hz.money(cost * MILLION_TOKENS)}, not {hz.money(result.per_token('cost_usd') * MILLION_TOKENS)} "
-            f"({hz.sig(full.tokens_per_s)} tokens/s; give the batch or a latency bound to serve so)",)
+    # at a price of zero the costs are both $0: the tokens/s alone (serving review 2026-11-30: "$0, not $0")
+    what = (f"{hz.sig(full.tokens_per_s)} tokens/s, not {hz.sig(result.tokens_per_s)}; give the batch or a latency "
+            "bound to serve so" if not cost else
+            f"a million output tokens cost {hz.money(cost * MILLION_TOKENS)}, not "
+            f"{hz.money(result.per_token('cost_usd') * MILLION_TOKENS)} ({hz.sig(full.tokens_per_s)} tokens/s; give "
+            "the batch or a latency bound to serve so)")
+    return (f"batch: the default, 1 ({alone}); a stream of requests batches them: at {largest}{other}) {what}",)
 
 
 def _speculative_measured_note(result) -> tuple[str, ...]:
