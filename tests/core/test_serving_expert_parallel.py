@@ -136,7 +136,8 @@ def test_the_all_to_all_crosses_the_scale_out_network_past_one_server(cli):
 
 @pytest.mark.parametrize(("args", "says"), [
     (("--model", "llama-3.1-8b", "--ep", "8"), "has none: give a mixture of experts"),
-    (("--model", "qwen3-30b-a3b", "--ep", "3"), "does not divide qwen3-30b-a3b's 128 experts"),
+    # a degree that does not divide the experts holds redundant copies (2026-11-30); more than the experts, copies only
+    (("--model", "qwen3-30b-a3b", "--ep", "256"), "is more than qwen3-30b-a3b's 128 experts per layer"),
     (("--model", "qwen3-30b-a3b", "--ep", "4", "--tp", "2"), "give no tensor-parallel degree"),
     (("--model", "qwen3-30b-a3b", "--ep", "4", "--devices", "6"), "do not split into replicas of 4"),
     (("--model", "qwen3-30b-a3b", "--ep", "0"), "expert-parallel degree"),
@@ -278,3 +279,16 @@ def test_a_serving_fit_with_the_old_half_dimension_is_refused_not_read_as_dense(
     old = {k: v for k, v in fit.items() if k != "moe_gemm_half_dim"} | {"moe_gemm_half_ridge": 2.08}
     with pytest.raises(InputError, match="moe_gemm_half_ridge is no longer read.*moe_gemm_half_dim.*fit-serving"):
         ServingFit.from_dict(old, engine="optimized-2024")
+
+
+def test_a_degree_that_does_not_divide_the_experts_holds_them_in_slots_with_redundant_copies():
+    """DeepSeek-V3's 256 experts over 72 devices: 4 slots a device (288, 32 redundant copies), each device storing 4/256 of
+    the experts' weights, as over 64 devices; over 8, 32 of them (serving review 2026-11-30)."""
+    from estimator.core.serving.step import expert_params, expert_slots, stored_weight_bytes_per_device
+    from estimator.io.serving_data import catalog_model
+    m = catalog_model("deepseek-v3")
+    assert [expert_slots(m.arch, ep) for ep in (8, 64, 72, 12)] == [32, 4, 4, 22]
+    at_72 = stored_weight_bytes_per_device(m.arch, m.params, 8, 72)
+    assert at_72 == stored_weight_bytes_per_device(m.arch, m.params, 8, 64)
+    shared = stored_weight_bytes_per_device(m.arch, m.params, 8, 256) - expert_params(m.arch, m.params) / 256
+    assert at_72 == pytest.approx(shared + 4 * expert_params(m.arch, m.params) / 256)

@@ -208,9 +208,11 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
         if arch.experts is None or not arch.active_params:
             raise InputError(f"expert parallelism splits the experts of a mixture of experts; {arch.name or 'the model'} "
                              "has none: give a mixture of experts, or no expert-parallel degree", field="ep")
-        if arch.experts % s.ep:
-            raise InputError(f"expert parallelism {count_text(s.ep)} does not divide {arch.name or 'the model'}'s "
-                             f"{count_text(arch.experts)} experts per layer: give a divisor of them", field="ep")
+        # a degree that does not divide the experts holds redundant copies in its spare slots (step.expert_slots), as
+        # engines deploy them; more devices than experts would hold copies only
+        if s.ep > arch.experts:
+            raise InputError(f"expert parallelism {count_text(s.ep)} is more than {arch.name or 'the model'}'s "
+                             f"{count_text(arch.experts)} experts per layer: give at most that many", field="ep")
         if s.student_params is not None:
             raise InputError("a distilled student is dense: give no expert-parallel degree with it",
                              field=("ep", "student_params"))

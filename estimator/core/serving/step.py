@@ -872,10 +872,12 @@ def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch
     blocks = max(0.0, float(params) - experts - emb)
     if experts:
         # the experts the batch reaches, E·(1 − (1 − k/E)^B); under expert parallelism the busiest device's: its
-        # share of them, at least one whole expert where any is reached, at most the E/ep it holds
+        # share of them, at least one whole expert where any is reached, at most the E/ep it holds (its
+        # ``expert_slots`` where ``ep`` does not divide them)
         e = float(arch.experts)
         reached = float(arch.experts_per_token) if least else e * experts_touched(arch, batch)
-        blocks += experts * min(e / ep, max(reached / ep, min(reached, 1.0))) / e
+        held = e / ep if ep <= 1 or int(arch.experts) % ep == 0 else float(expert_slots(arch, ep))
+        blocks += experts * min(held, max(reached / ep, min(reached, 1.0))) / e
     return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
 
 
@@ -918,12 +920,25 @@ def expert_params(arch: Architecture, params: float) -> float:
     return min(float(params), (float(params) - n_active) / (1.0 - share))
 
 
+def expert_slots(arch: Architecture, ep: int) -> int:
+    """The experts a layer holds on each device of an expert-parallel group of ``ep``: E/ep where ``ep`` divides the E
+    experts, else ceil(E/ep), the slots past E holding redundant copies, as DeepSeek-V3's inference deploys redundant
+    experts beside the 256 (DeepSeek-AI 2024, arXiv:2412.19437, §3.4.1: 32 redundant experts in its prefill's 32-way
+    expert parallelism) and TensorRT-LLM's wide expert parallelism places them in slots over any number of GPUs (its
+    load balancer's ``num_slots``): 256 experts over 72 GPUs hold 4 a GPU, 288 slots. 1 for a dense model."""
+    if arch.experts is None or ep <= 1:
+        return int(arch.experts or 1)
+    return math.ceil(int(arch.experts) / int(ep))
+
+
 def stored_weight_bytes_per_device(arch: Architecture, params: float, weight_bits: int, ep: int) -> float:
     """What one device of an expert-parallel group of ``ep`` stores: the weights outside the experts whole (the
-    embeddings and LM head at 16 bits) and 1/ep of the experts."""
+    embeddings and LM head at 16 bits) and its ``expert_slots`` of the experts (1/ep of them where ``ep`` divides
+    them)."""
     experts = expert_params(arch, params)
+    held = expert_slots(arch, ep) / arch.experts if experts and ep > 1 else 1.0
     return (stored_weight_bytes(arch, params, weight_bits)
-            - experts * stored_bits(weight_bits) / BITS_PER_BYTE * (1.0 - 1.0 / ep))
+            - experts * stored_bits(weight_bits) / BITS_PER_BYTE * (1.0 - held))
 
 
 def weights_read_fraction(arch: Architecture, params: float, batch: float) -> float:

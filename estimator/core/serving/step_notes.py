@@ -33,6 +33,7 @@ from estimator.core.serving.step import (
     Device,
     ServingFit,
     Step,
+    expert_slots,
     kv_replication,
 )
 
@@ -268,8 +269,13 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                      f"it), less under light load{over}")
     if ep > 1:
         a = served.architecture
+        slots = expert_slots(a, ep)
+        # a degree that does not divide the experts: their slots, the extra ones redundant copies (``expert_slots``)
+        redundant = ("" if a.experts % ep == 0 else
+                     f" ({count_text(ep * slots)} slots over the group, {count_text(ep * slots - a.experts)} of them "
+                     "redundant copies, as DeepSeek-V3's inference deploys: arXiv:2412.19437, §3.4.1)")
         notes.append(f"{devices} devices in expert parallelism: each holds the weights outside the experts whole and "
-                     f"{count_text(a.experts // ep)} of the {count_text(a.experts)} experts of every layer, and runs "
+                     f"{count_text(slots)} of the {count_text(a.experts)} experts of every layer{redundant}, and runs "
                      f"attention for its own sequences, at most {count_text(-(-batch // ep))} of the {count_text(batch)} "
                      "(attention "
                      "data-parallel: DeepSeek-V3, arXiv:2412.19437, §3.4.2; TensorRT-LLM's enable_attention_dp); "
