@@ -114,7 +114,7 @@ def _util_source(est: Estimate, util, cite: str) -> str:
 
 
 # ``services.training.step_setup.batch_rounded_note`` on a global batch given
-BATCH_ROUNDED = re.compile(r"global batch: given, (?P<asked>[\d,]+) tokens; the layout's step holds (?P<used>[\d,]+) "
+BATCH_ROUNDED = re.compile(r"global batch: (?P<whose>given|[^,;]+'s in pretraining), (?P<asked>[\d,]+) tokens; the layout's step holds (?P<used>[\d,]+) "
                           r"\([^)]*?, (?P<share>[+-][\d.]+%)\)")
 
 
@@ -160,15 +160,18 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     # the model's published global batch, where the catalog gave it, named as its sequence is
     batch = next((a for a in est.assumptions if a.name == "global_batch_tokens" and str(a.origin).startswith("model:")),
                  None)
+    # a global batch given, or the model's, that the layout's step holds otherwise (``services.training.step_setup.
+    # batch_rounded_note``), said (researcher review 2026-11-28: 62,914,560 tokens given read as 67,108,864 with no word)
+    rounded = next((m for n in est.notes if (m := BATCH_ROUNDED.match(n))), None)
+    run_as = ("" if rounded is None else
+              f", run as {rounded['used']} ({latex_escape(rounded['share'])}), a whole number of micro-batches on every data-parallel "
+              "replica")
     if batch is not None:
         where = batch.source.split("'s in pretraining: ", 1)[-1].split(": ", 1)[0]
         seq += (f"; the global batch of {int(batch.value):,} tokens is the model's in pretraining "
-                f"({latex_escape(where)})")
-    # a global batch given that the layout's step holds otherwise (``services.training.step_setup.batch_rounded_note``), said
-    # (researcher review 2026-11-28: 62,914,560 tokens given read as 67,108,864 with no word)
-    rounded = next((m for n in est.notes if (m := BATCH_ROUNDED.match(n))), None)
-    if rounded is not None:
-        seq += (f"; the global batch given, {rounded['asked']} tokens, runs as {rounded['used']} ({rounded['share']}), a "
+                f"({latex_escape(where)}){run_as}")
+    elif rounded is not None and rounded["whose"] == "given":
+        seq += (f"; the global batch given, {rounded['asked']} tokens, runs as {rounded['used']} ({latex_escape(rounded['share'])}), a "
                 "whole number of micro-batches on every data-parallel replica")
     # the FLOPs convention of the step's own figure beside the utilisation of 6·N·D (researcher review 2026-11-27)
     # each symbol named (researcher review 2026-11-28: $a$ undefined, and Megatron's papers' $a$ is the heads' count)

@@ -162,6 +162,17 @@ def moe_active_params(params: float, arch: Architecture, experts: int, per_token
     return shared + (params - shared) * per_token / experts
 
 
+def check_active_covers_shape(active: float, params: float, experts: int, per_token: int) -> None:
+    """Active parameters given for a mixture of experts by its shape are at least k/E of all its parameters, what a
+    token uses were every weight in the experts: fewer would leave the weights outside the experts negative (diff review
+    2026-11-30: 5 × 10⁹ for DeepSeek-V3's shape had read "weights -0.718 GB" on the memory line)."""
+    least = float(params) * per_token / experts
+    if active < least * (1.0 - 1e-9):
+        raise InputError(f"the active parameters {gfmt(active, 3)} are fewer than {per_token}/{experts} of the "
+                         f"{gfmt(float(params), 3)} parameters, {gfmt(least, 3)}, what a token uses were every weight "
+                         "in the experts: give at least that many, or leave them out", field="active_params")
+
+
 def check_mixture(experts, experts_per_token) -> tuple[int, int]:
     """A mixture of experts given by its experts per layer and per token, as whole numbers (1, 1: dense, neither
     given); refused where one comes without the other or the token's are not fewer than the layer's."""
@@ -275,6 +286,7 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             else:
                 active = float(v.require_number_in("active parameters", active_params, B.PARAMS,
                                                    field="active_params"))
+                check_active_covers_shape(active, float(params), n_exp, int(experts_per_token))
                 whose = f"{gfmt(active, 3)} active parameters (given)"
             arch = replace(arch, experts=n_exp, experts_per_token=int(experts_per_token), active_params=active)
             how.append(f"a mixture of experts: {n_exp} experts, {int(experts_per_token)} a token, {whose}")

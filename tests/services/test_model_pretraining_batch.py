@@ -91,3 +91,31 @@ def test_the_catalog_refuses_a_batch_without_its_source_or_of_part_sequences(tmp
             assert str(path) in str(e.value) and "leave both out" in str(e.value)
         finally:
             serving_data.load_catalog.cache_clear()
+
+
+def test_a_sequence_past_the_context_is_still_said_by_plan_beside_the_models_batch():
+    """Diff review 2026-11-30: the model's batch note had cut `plan`'s chain of sequence notes, so Llama 2 7B at 8,192
+    (its context 4,096) went unsaid in `plan` while `estimate` said it."""
+    report = plan(model="llama-2-7b", seq_len=8192, devices=64, tokens=1e10, hardware="h100-sxm")
+    assert len(_said(report.notes, "sequence 8,192: longer than the context")) == 1
+    assert len(_said(report.notes, "global batch 4,194,304 tokens: Llama 2 7B's in pretraining")) == 1
+    assert report.to_dict()["global_batch_of"] == "Llama 2 7B's in pretraining"
+
+
+def test_a_models_batch_shorter_than_the_sequence_given_is_refused_by_its_name(capsys):
+    for command in ("estimate", "plan"):
+        assert main([command, "--model", "gpt-3-125m", "--seq-len", "1048576", "--tokens", "3e11", "--devices", "8",
+                     "--hardware", "h100-sxm"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: GPT-3 Small's pretraining global batch, 524,288 tokens, holds less than one "
+                              "sequence of 1,048,576")
+
+
+def test_the_statement_says_the_models_batch_as_the_layout_rounds_it(capsys):
+    """Diff review 2026-11-30: DeepSeek-V3's 62,914,560 tokens ran as 67,108,864 with no word in the paragraph."""
+    assert main(["estimate", "--model", "deepseek-v3", "--tokens", "1.48e13", "--devices", "2048", "--hardware", "h800",
+                 "--precision", "fp8", "--format", "latex"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert ("the global batch of 62,914,560 tokens is the model's in pretraining (DeepSeek-AI 2024, DeepSeek-V3 Technical "
+            "Report, arXiv:2412.19437, §4.2), run as 67,108,864 (+6.7%), a whole number of micro-batches on every "
+            "data-parallel replica").replace("%", "\\%") in tex

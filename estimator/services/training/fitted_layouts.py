@@ -54,10 +54,10 @@ def _fitted() -> dict[tuple, tuple[LayoutRow, ...]]:
 
 
 def outside_fit_words(shape: ModelShape, hardware_id: str, device_name: str, device_said: bool) -> str | None:
-    """Where the run is of a kind the step model's fit data hold none or one of, so its range's coverage there is not
+    """Where the run is of a kind the step model's fit data hold few or none of, so its range's coverage there is not
     measured: a device no fitted layout ran on (unless ``device_said``: the device's matmul note says it), a mixture of
-    experts where the fit holds one or none; None where neither (MoE review 2026-11-30: DeepSeek-V3 on GB200s read an
-    "80% range" whose coverage rests on dense layouts on A100s and H100s)."""
+    experts (the fit data hold one, so every mixture is said, with how many they hold); None where neither (MoE review
+    2026-11-30: DeepSeek-V3 on GB200s read an "80% range" whose coverage rests on dense layouts on A100s and H100s)."""
     used = [r for r in load_layout_rows() if r.use]
     parts = []
     if not device_said and hardware_id not in {r.hardware_id for r in used}:

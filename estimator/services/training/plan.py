@@ -45,6 +45,7 @@ from estimator.services.training.step_setup import (
     batch_whose,
     beyond_context_note,
     check_batch_holds_a_sequence,
+    check_model_batch_holds_a_sequence,
     check_overlap_has_experts,
     check_split_divides,
     cross_node_note,
@@ -196,7 +197,9 @@ class PlanReport:
         r = self.step_range
         return {"model": self.model, "params": self.params, "shape": self.shape_how, "hardware": self.hardware_id,
                 "hardware_name": self.hardware_name, "devices": self.devices, "tokens": self.tokens,
-                "seq_len": self.seq_len, "global_batch_tokens": self.global_batch_tokens, "precision": self.precision,
+                "seq_len": self.seq_len, "global_batch_tokens": self.global_batch_tokens,
+                # whose batch it is, as the table's header says (diff review 2026-11-30)
+                "global_batch_of": self.batch_whose, "precision": self.precision,
                 "target": None if self.target is None else {"kind": self.target, "value": self.target_value,
                                                              "fastest_within": self.fastest_within,
                                                              "fastest_is_cheaper": self.fastest_is_cheaper},
@@ -323,6 +326,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     check_batch_holds_a_sequence(global_batch_tokens, s_len)
     default = model_batch(model, global_batch_tokens)  # a catalog model's published batch, else the tool's
     gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, s_len, default)
+    check_model_batch_holds_a_sequence(default, gbt, s_len)
     space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
                         recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0)
     core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
@@ -573,7 +577,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         larger = searched(n_devices, 1, float(core_plan.LARGE_GLOBAL_BATCH_TOKENS))
         if (bigger := larger_batch_note(found.best, larger.best, default)) is not None:
             notes.append(bigger)
-    if found.best is not None and (crossing := cross_node_note(hw, found.best.step, planned=True)) is not None:
+    if found.best is not None and (crossing := cross_node_note(hw, found.best.step, planned=True,
+                                                                      ep_given=space.ep is not None)) is not None:
         notes.append(f"the best layout's {crossing}")  # as `estimate` says it of a layout given (MoE review 2026-11-30)
     if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
         notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
@@ -618,12 +623,12 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                      "times a run at it from the utilisation)")
     if seq_own is not None:
         notes.append(seq_own[1] + SEQ_TIMED)
-    if default.note is not None and batch_note is None:
-        notes.append(default.note)
     elif "seq_len" not in given:
         notes.append(default_seq_note(s_len))
     elif beyond := beyond_context_note(model, s_len):
         notes.append(beyond)
+    if default.note is not None and batch_note is None:  # after the sequence's (diff review 2026-11-30: it had cut
+        notes.append(default.note)                        # the chain, and a sequence past the context went unsaid)
     if rows and (rounded := batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note, default),
                                                            rows[0].planned.layout)):
         notes.append(f"the best layout's {rounded}")

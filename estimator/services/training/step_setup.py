@@ -158,7 +158,10 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
                              "MLP's kind or the parameters of one model", field=("ffn", "params", "mlp"))
     moe = arch.experts is not None and arch.active_params is not None
     if active_params is not None and moe and arch.source.startswith("given"):  # a shape given: its active count wins
-        arch = replace(arch, active_params=float(active_params))
+        from estimator.services.model_shape import check_active_covers_shape
+        given = float(v.require_number_in("active parameters", active_params, B.PARAMS, field="active_params"))
+        check_active_covers_shape(given, params, int(arch.experts), int(arch.experts_per_token))
+        arch = replace(arch, active_params=given)
         active_params = None
     if active_params is not None and moe:
         raise InputError(f"{arch.name} states its active parameters ({gfmt(arch.active_params, 3)}): leave the active "
@@ -296,6 +299,16 @@ def model_batch(model, global_batch_tokens=None) -> BatchDefault:
                         f"model:{m.id}", m.train_batch_tokens_source)
 
 
+def check_model_batch_holds_a_sequence(default: BatchDefault, gbt: float, seq_len: int) -> None:
+    """A catalog model's published batch shorter than one sequence of the length given is refused naming whose batch it
+    is (diff review 2026-11-30: GPT-3 125M at a sequence of 1,048,576 read "the global batch of 524,288 tokens", a batch
+    nobody gave)."""
+    if default.note is not None and gbt < seq_len:
+        raise InputError(f"{default.named}, {count_text(gbt)} tokens, holds less than one sequence of {seq_len:,}: give "
+                         "a global batch of at least one sequence, or a shorter sequence",
+                         field=("global_batch_tokens", "seq_len"))
+
+
 def own_batch(default: BatchDefault, batch_note: str | None) -> BatchDefault | None:
     """A catalog model's published batch where the step ran at it (not lowered to the run's tokens), else None."""
     return default if default.note is not None and batch_note is None else None
@@ -402,12 +415,14 @@ def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
                          field=("vp", "global_batch_tokens", "micro_batch"))
 
 
-def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False) -> str | None:
+def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False, ep_given: bool = False) -> str | None:
     """Where a layout given puts tensor parallelism, or context parallelism over it, across the scale-up domain: those
     collectives then run at the scale-out bandwidth, which the step counts and this says, with their exposed share of
     the step (review 2026-11-27: `--tp 16` on 8-GPU H100 servers gave 10% MFU without a word of why). ``planned``: the
     layout is the planner's best (MoE review 2026-11-30: a plan whose expert groups crossed the domains said nothing,
-    and `estimate`'s note claimed the planner keeps them inside one)."""
+    and `estimate`'s note claimed the planner keeps them inside one); the planner keeps its own tensor-parallel degrees
+    within a domain, so a plan's that crosses one was given, and ``ep_given``: so was its expert-parallel degree (diff
+    review 2026-11-30: "the fastest layout tried" had been said of an EP 64 given)."""
     lay, parts, up = st.layout, st.parts, hardware.scale_up_devices
     links = (f"at {gfmt(hardware.scale_out_gb_per_s, 3)} GB/s per device, against {gfmt(hardware.scale_up_gb_per_s, 3)} "
              "GB/s inside a domain")
@@ -425,8 +440,9 @@ def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False)
             return (f"tensor parallelism {lay.tp} does not tile the {up}-device scale-up domain: {straddle} of its "
                     f"{groups:,} groups {'straddles' if straddle == 1 else 'straddle'} two domains, whose all-reduces "
                     "would cross the scale-out network "
-                    f"{links}; the step times every group as inside one domain (the planner takes degrees that tile "
-                    "it: `plan` lists its layouts)")
+                    f"{links}; the step times every group as inside one domain ("
+                    + ("the tensor-parallel degree is the one given" if planned else
+                       "the planner takes degrees that tile it: `plan` lists its layouts") + ")")
     if lay.tp * lay.cp > up:
         return (f"context parallelism {lay.cp} over tensor parallelism {lay.tp} spans {math.ceil(lay.tp * lay.cp / up)} "
                 f"scale-up domains of {up} devices: its K and V exchanges cross the scale-out network {links}, exposed "
@@ -446,7 +462,8 @@ def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False)
                    else f"none of it hidden: the share given does not apply, {lay.expert_overlap_blocked}"
                    if lay.expert_overlap_share and lay.expert_overlap_blocked
                    else "none of it hidden under compute unless the schedule overlaps it, as DeepSeek-V3's DualPipe does")
-                + "); " + ("the fastest layout tried: those whose expert groups stay inside one domain, each expert then "
+                + "); " + ("the expert-parallel degree is the one given" if planned and ep_given else
+                           "the fastest layout tried: those whose expert groups stay inside one domain, each expert then "
                            "held by more ranks whose gradients reduce across the domains, ran slower or did not fit"
                            if planned else "the planner weighs it against expert groups inside one domain, whose "
                            "experts' gradients then reduce across the domains (`plan` lists its layouts)"))
@@ -488,9 +505,12 @@ def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
             f"{step_range.level:.0%} range (×/÷ {math.exp(step_range.half_log):.2f}) is not measured there")
 
 
-def outside_fit_note(shape: ModelShape, profile: HardwareProfile, step_range) -> str | None:
+def outside_fit_note(shape: ModelShape, profile: HardwareProfile, step_range, in_sample: bool = False) -> str | None:
     """Where the run's device or kind of model is outside the step model's fit data (``outside_fit_words``), its
-    range's coverage not measured there; a device whose matmul note says it already is not said twice."""
+    range's coverage not measured there; a device whose matmul note says it already is not said twice, and a run that
+    is one of the fitted layouts (its in-sample note says its agreement is no test) not at all."""
+    if in_sample:
+        return None
     return outside_fit_words(shape, profile.id, profile.name, device_matmul_note(profile, step_range) is not None)
 
 
@@ -849,6 +869,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                 beyond_context_note(shape_keys.get("model"), seq_len) or "")
     recompute_default = "full" if scenario.recompute else "none"
     gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, seq_len, default)
+    check_model_batch_holds_a_sequence(default, gbt, seq_len)
     if layout_given:
         if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
             raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
@@ -897,7 +918,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
                 expert_overlap_note(st), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
-                outside_fit_note(shape, profile, step_range),
+                outside_fit_note(shape, profile, step_range, run.in_sample is not None),
                 no_faster_peak_note(profile, precision),
                 beyond_published_devices_words(devices) if scenario.utilization is None else None)
         notes = raised + tuple(n for n in said if n)
@@ -989,7 +1010,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     planned = {"tp": lay.tp, "pp": lay.pp, "cp": lay.cp, "ep": lay.ep, "zero": lay.zero_stage,
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
-    crossing = cross_node_note(hardware, best.step, planned=True)
+    crossing = cross_node_note(hardware, best.step, planned=True, ep_given="ep" in o)
     said = tuple(n for n in (batch_note, crossing and f"the planner's best layout: {crossing}", overlap,
                              uneven_stages_note(shape, best.step),
                              larger_batch_note(best, larger, default), seq_note,
