@@ -39,6 +39,8 @@ from estimator.services.serving import inference as serving
 from estimator.services.serving.words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
+    PER_MILLION_LABEL,
+    WALL_TOKEN_ENERGY_OF,
     bars_short,
     bound_words,
     first_token_words,
@@ -267,8 +269,8 @@ def headline(r) -> None:
     # the node at the wall, as the CLI's row (browser review: its note explained a figure the page never showed)
     lo, hi = r.range["node_power_w"]
     cols[3].caption(f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)}), "
-                    "before PUE" + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token (at the "
-                                    "centres)" if r.joules_per_output_token_at_wall else ""))
+                    "before PUE" + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token "
+                                    f"{WALL_TOKEN_ENERGY_OF}" if r.joules_per_output_token_at_wall else ""))
     if not lecture:
         memory_row(r)
     cols = style.metric_cells(3, "inf_query", lecture)
@@ -291,7 +293,7 @@ def headline(r) -> None:
         _metric_with_range(cols[2], "Cost per query", cost_usd, range_usd, hz.money, meaning,
                            stated="cost_usd" in r.stated_ranges)
     if line := per_million(r):  # as price lists quote serving, the CLI's row word for word
-        st.caption(c.md_escape(f"Per million output tokens, {DEVICES_ONLY} (PUE included): {line}", 400))
+        st.caption(c.md_escape(f"{PER_MILLION_LABEL[0].upper()}{PER_MILLION_LABEL[1:]}: {line}", 400))
     if not lecture and (rows := footprint_rows(r)):
         # the devices' manufacture and the water, as the CLI's rows word for word (serving review 2026-11-28: only the
         # JSON download had them): stated ranges, as their sources give them

@@ -29,6 +29,8 @@ from estimator.services.serving import inference as serving
 from estimator.services.serving.words import (
     DEVICES_ONLY,
     DEVICES_ONLY_MEANING,
+    PER_MILLION_LABEL,
+    WALL_TOKEN_ENERGY_OF,
     first_token_words,
     footprint_rows,
     one_replica,
@@ -219,7 +221,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                                             # (serving review 2026-11-30: "at the centres" had read as the data
                                             # centres', PUE included)
                                             + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token "
-                                               "(the ranges' centres)" if r.joules_per_output_token_at_wall else "")),
+                                               f"{WALL_TOKEN_ENERGY_OF}" if r.joules_per_output_token_at_wall else "")),
         *footprint_rows(r),
         # the energy and CO₂e the devices', the cost the price's (per device-hour: the whole instance's; serving review
         # 2026-11-30: "devices only" had read as the dollars' too)
@@ -229,8 +231,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
          f"{hz.co2e(r.per_query('co2e_kg'))}{_rng(hz.co2e, rg['per_query']['co2e_kg'], stated='co2e_kg' in r.stated_ranges)}, "
          f"{hz.money(r.per_query('cost_usd'))}"
          f"{_rng(hz.money, rg['per_query']['cost_usd'], stated='cost_usd' in r.stated_ranges)}"),
-        *([(f"per million output tokens (energy: {DEVICES_ONLY}, PUE included)", line)]
-          if (line := per_million(r)) else []),
+        *([(PER_MILLION_LABEL, line)] if (line := per_million(r)) else []),
         *total_rows(r),
         *site_used(r),
     ]

@@ -546,11 +546,13 @@ SERVING = table(
     EP.but(label="Expert parallel (devices per replica, a mixture of experts)", url_key="inf_ep",
            **checked(SERVING_BOUNDS, "ep"),
            help="expert-parallel degree of each replica of a mixture of experts: each of its devices holds the "
-                "weights outside the experts and 1/ep of the experts and runs attention for its own sequences "
+                "weights outside the experts and 1/ep of the experts (ceil(E/ep), the spare slots redundant copies, "
+                "where ep does not divide the E experts) and runs attention for its own sequences "
                 "(attention data-parallel), the tokens exchanged by all-to-alls (default: none)",
            widget_help="Empty: none. A mixture of experts' experts split over this many devices per replica, each "
                        "device running attention for its own sequences (DeepSeek-V3's and TensorRT-LLM's attention "
-                       "data parallelism); a divisor of the experts, with no tensor parallelism."),
+                       "data parallelism); at most the experts (a degree that does not divide them holds redundant "
+                       "copies), with no tensor parallelism."),
     Input(name="ttft_ms", label="p99 time to first token bound (ms)", **checked(SERVING_BOUNDS, "ttft_ms"),
           flags=("--ttft-ms",), help="a p99 bound in ms on the time to the first token: the largest batch that meets "
                                      "it (MLPerf's Server: Llama 2 70B 2,000 ms; Interactive 450 ms)",

@@ -27,7 +27,7 @@ def test_the_memory_is_one_replicas_and_the_node_at_the_wall_is_shown():
     lo, hi = r.range["node_power_w"]
     assert f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)})" in text
     # a token's energy there, as the CLI's row gives it (final review 2026-11-30)
-    assert (f"before PUE; {hz.joules(r.joules_per_output_token_at_wall)} per output token (at the centres)") in text
+    assert (f"before PUE; {hz.joules(r.joules_per_output_token_at_wall)} per output token (the ranges' centres)") in text
 
 
 def test_a_batch_a_bound_lowered_is_said_in_the_scenario_line():

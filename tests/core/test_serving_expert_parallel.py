@@ -292,3 +292,27 @@ def test_a_degree_that_does_not_divide_the_experts_holds_them_in_slots_with_redu
     assert at_72 == stored_weight_bytes_per_device(m.arch, m.params, 8, 64)
     shared = stored_weight_bytes_per_device(m.arch, m.params, 8, 256) - expert_params(m.arch, m.params) / 256
     assert at_72 == pytest.approx(shared + 4 * expert_params(m.arch, m.params) / 256)
+
+
+def test_groups_that_would_straddle_racks_are_not_laid_out_and_a_better_subset_is_named():
+    """Diff review 2026-11-30: 100 GB200s had served in 2 groups of 50, the second across the 72-GPU racks and timed as
+    inside one; 73 had been pointed to 64 of them, where 72 in one group serve more."""
+    from estimator.core.serving.layout import ep_options, subset_ep_degrees
+    assert 50 not in ep_options(100, 256, 72) and 100 in ep_options(100, 256, 72)
+    assert ep_options(8, 256, 8)[:3] == [2, 4, 8] and 5 in ep_options(5, 256, 8)   # one domain: any divisor
+    assert 72 in subset_ep_degrees(73, 256, 72) and 64 in subset_ep_degrees(73, 256, 72)
+    from estimator.services.serving import inference as serving
+    r = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=73, tpot_ms=50, tokens=1e9).result
+    how = next(n for n in r.notes if n.startswith("layout: 73 devices"))
+    assert "; 72 of the 73 devices at expert parallelism 72 × 1 replica (1 device idle) would serve " in how
+
+
+def test_a_latent_moe_that_one_group_of_all_the_devices_cannot_hold_says_so(capsys):
+    """Diff review 2026-11-30: DeepSeek-R1 on 5 H200s read "one replica takes at most 1 of the 5 devices", where one
+    expert-parallel group of all 5 had been weighed and holds too little."""
+    from estimator.cli import main
+    assert main(["inference", "--model", "deepseek-r1", "--hardware", "h200-sxm", "--devices", "5", "--batch-size", "max",
+                 "--tokens", "1e9"]) == 2
+    err = capsys.readouterr().err
+    assert "in one expert-parallel group of all 5 devices (redundant experts in their spare slots): use more devices" in err
+    assert "at most 1 of the 5" not in err

@@ -170,6 +170,18 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         if s.ttft_ms is None and s.tpot_ms is None:
             largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
                                                               default=devices)
+            if largest < devices and latent_moe(s, served) and devices in ep_options(
+                    devices, served.architecture.experts, profile.scale_up_devices):
+                # no tensor-parallel group takes them all, but one expert-parallel group of all the devices was
+                # weighed: its memory says why it holds too little, and more devices is the way (diff review
+                # 2026-11-30: "one replica takes at most 1 of the 5 devices")
+                try:
+                    memory_fit(replace(s, ep=devices, devices=devices, batch_size=fixed or 1), profile, served,
+                               fit.memory_fraction, fit.memory_source, fit.static_batch)
+                except InputError as exc:
+                    raise InputError(f"{str(exc).removesuffix(': use more devices')}, in one expert-parallel group of "
+                                     f"all {devices} devices (redundant experts in their spare slots): use more devices",
+                                     field="devices") from None
             try:
                 memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction,
                            fit.memory_source, fit.static_batch)
@@ -196,8 +208,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                 # a latent-attention mixture (one KV head, its latent whole on every rank): its expert-parallel degrees
                 # too, and no "1 KV head" to divide (serving review 2026-11-30)
                 degrees = (f"a tensor-parallel degree is a power of two dividing the devices and the "
-                           f"{counted(arch.heads, 'attention head')}, an expert-parallel one a power of two dividing "
-                           f"the devices and the {counted(arch.experts, 'expert')}" if latent_moe(s, served) else
+                           f"{counted(arch.heads, 'attention head')}, an expert-parallel one a divisor of the devices up "
+                           f"to the {counted(arch.experts, 'expert')}" if latent_moe(s, served) else
                            f"a tensor-parallel degree is a power of two dividing the devices, the "
                            f"{counted(arch.heads, 'attention head')} and the {counted(arch.kv_heads, 'KV head')}")
                 raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: {degrees}, "
@@ -256,17 +268,28 @@ def _ep_subset(s, profile, served, compute, fit, devices: int, fixed: int | None
     devices) of a latent-attention mixture of experts (``latent_moe``); None where none serves or it is not one."""
     if not latent_moe(s, served):
         return None
-    found, e = None, 2
-    while e <= devices:
-        if devices % e and served.architecture.experts % e == 0:
-            try:
-                other = _best_split(s, profile, served, compute, fit, devices - devices % e, fixed, e)
-            except InputError:
-                other = None
-            if other is not None and (found is None or other.tokens_per_s > found.tokens_per_s):
-                found = other
-        e *= 2
+    found = None
+    for e in subset_ep_degrees(devices, served.architecture.experts, profile.scale_up_devices):
+        try:
+            other = _best_split(s, profile, served, compute, fit, devices - devices % e, fixed, e)
+        except InputError:
+            other = None
+        if other is not None and (found is None or other.tokens_per_s > found.tokens_per_s):
+            found = other
     return found
+
+
+def subset_ep_degrees(devices: int, experts: int, scale_up: int | None) -> list[int]:
+    """The expert-parallel degrees a subset of ``devices`` is weighed at (the rest idle): those that do not divide the
+    devices, up to the experts, among the powers of two, the divisors of the scale-up domain and its multiples (72
+    of 73 GB200s in one group: diff review 2026-11-30, where only powers of two had named 64), each laid out as
+    ``ep_options`` lays out a group."""
+    powers = {2 ** i for i in range(1, max(1, devices).bit_length())}
+    domain = set() if not scale_up else ({d for d in range(2, scale_up + 1) if scale_up % d == 0}
+                                         | set(range(scale_up, devices + 1, scale_up)))
+    return sorted(e for e in powers | domain
+                  if 2 <= e <= min(devices, experts) and devices % e and e in ep_options(devices - devices % e,
+                                                                                         experts, scale_up))
 
 
 def _any_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
@@ -303,18 +326,9 @@ def _fewer_devices_words(s, profile, served, compute, fit, devices: int, fixed: 
     dividing them), and a larger degree dividing the experts but not the devices would serve more on fewer of them, the
     rest idle: that, in words; "" otherwise (serving-engineer review 2026-11-28: DeepSeek-R1 on 72 GB200s, all of them
     in 9 replicas of EP 8, served 393,000 tokens/s, and 64 of them at EP 64, 535,000, at the engine of then)."""
-    experts = served.architecture.experts
-    found, e = None, 2
-    while e <= devices:
-        if devices % e and experts % e == 0:
-            try:
-                other = _best_split(s, profile, served, compute, fit, devices - devices % e, fixed, e)
-            except InputError:
-                other = None
-            if other is not None and other.tokens_per_s > best.tokens_per_s * FEWER_DEVICES_GAIN \
-                    and (found is None or other.tokens_per_s > found.tokens_per_s):
-                found = other
-        e *= 2
+    found = _ep_subset(s, profile, served, compute, fit, devices, fixed)
+    if found is not None and found.tokens_per_s <= best.tokens_per_s * FEWER_DEVICES_GAIN:
+        found = None
     if found is None:
         return ""
     return (f"{_subset_words(found, devices, 'expert', found.ep)} against these {gfmt(best.tokens_per_s, 3)}: each "
@@ -339,7 +353,7 @@ def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
         if not latent_moe(s, served):
             raise
     if latent_moe(s, served):
-        for e in ep_options(devices, served.architecture.experts):
+        for e in ep_options(devices, served.architecture.experts, profile.scale_up_devices):
             try:
                 found = _best_split(s, profile, served, compute, fit, devices, fixed, e)
             except InputError:
@@ -351,13 +365,18 @@ def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
     return best
 
 
-def ep_options(devices: int, experts: int) -> list[int]:
+def ep_options(devices: int, experts: int, scale_up: int | None = None) -> list[int]:
     """The expert-parallel degrees a latent-attention mixture of experts is weighed in on ``devices``: each divisor of
     the devices from 2 up to the experts, the powers of two that divide the experts first; a degree that does not
     divide the experts holds redundant copies in its spare slots (``step.expert_slots``), so that 72 GPUs of an NVL72
     rack serve in one group of 72 (serving review 2026-11-30: they had served as 9 groups of 8, 290,000 tokens/s under
-    a 50 ms TPOT, where 64 of them in one group of 64 served 395,000)."""
-    divisors = [e for e in range(2, min(devices, experts) + 1) if devices % e == 0]
+    a 50 ms TPOT, where 64 of them in one group of 64 served 395,000). Where the devices span more than one scale-up
+    domain of ``scale_up``, a degree smaller than the domain that does not tile it is left out: laid out in order, its
+    groups would straddle two domains, which the step would time as inside one (diff review 2026-11-30: 100 GB200s
+    in 2 groups of 50)."""
+    def tiles(e: int) -> bool:
+        return not scale_up or devices <= scale_up or e >= scale_up or scale_up % e == 0
+    divisors = [e for e in range(2, min(devices, experts) + 1) if devices % e == 0 and tiles(e)]
     return sorted(divisors, key=lambda e: (experts % e != 0, e))
 
 

@@ -111,7 +111,8 @@ def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device
     """The weights and the KV cache of the batch run (the whole ``batch``, or the largest that fits) against
     ``devices`` × capacity × ``memory_fraction`` (the engine's); ``beams``: each request's beam width. ``ep``: the
     ``devices`` are an expert-parallel group (``step.step``): each holds the weights outside the experts whole and
-    1/ep of the experts, and its own sequences' KV cache, none replicated (attention data-parallel).
+    1/ep of the experts (``step.expert_slots``), and its own sequences' KV cache, none replicated (attention
+    data-parallel).
     ``draft_layers``: a speculative-decoding draft head of that many layers beside the model (``draft_layers_of``):
     each a layer's share of the blocks' weights and its own KV cache, a layer's share of the model's (its LM head the
     model's own). ``static_batch``: the engine runs a static batch, its cache sized at full length

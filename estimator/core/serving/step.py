@@ -39,7 +39,8 @@ that split every layer (tensor parallelism). Its time, per device:
   M_r the tokens that reach the device's experts (the replica's under expert parallelism), a prompt's prefill at
   least its own tokens (``expert_gemm_rate``; ``ServingFit.moe_gemm_half_dim``; 0: off)
 - expert parallelism (a mixture of experts, ``ep`` > 1): the replica's ``ep`` devices each hold the weights outside
-  the experts whole and 1/ep of the experts, and each runs attention for its own sequences, the busiest ceil(B/ep)
+  the experts whole and 1/ep of the experts (``expert_slots``: ceil(E/ep), redundant copies in the spare slots, where
+  ``ep`` does not divide them), and each runs attention for its own sequences, the busiest ceil(B/ep)
   of them (attention data parallelism: DeepSeek-AI 2024, DeepSeek-V3, arXiv:2412.19437, §3.4.2, decoding with EP across the nodes and
   the attention part data-parallel; TensorRT-LLM's ``enable_attention_dp``); per device the step reads the shared
   weights, its own experts the replica's B tokens touch (at least one where any is) and its sequences' KV cache,

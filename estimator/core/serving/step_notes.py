@@ -271,9 +271,11 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
         a = served.architecture
         slots = expert_slots(a, ep)
         # a degree that does not divide the experts: their slots, the extra ones redundant copies (``expert_slots``)
+        spare = ep * slots - a.experts
         redundant = ("" if a.experts % ep == 0 else
-                     f" ({count_text(ep * slots)} slots over the group, {count_text(ep * slots - a.experts)} of them "
-                     "redundant copies, as DeepSeek-V3's inference deploys: arXiv:2412.19437, §3.4.1)")
+                     f" ({count_text(ep * slots)} slots over the group, {count_text(spare)} of them "
+                     f"{'a redundant copy' if spare == 1 else 'redundant copies'}, as DeepSeek-V3's inference deploys: "
+                     "arXiv:2412.19437, §3.4.1)")
         notes.append(f"{devices} devices in expert parallelism: each holds the weights outside the experts whole and "
                      f"{count_text(slots)} of the {count_text(a.experts)} experts of every layer{redundant}, and runs "
                      f"attention for its own sequences, at most {count_text(-(-batch // ep))} of the {count_text(batch)} "

@@ -18,6 +18,11 @@ DEVICES_ONLY = "devices only"
 # what that energy counts, in a sentence (the CLI's total row, the page's help)
 DEVICES_ONLY_MEANING = ("PUE included, the host (CPUs, memory, network) not counted: serving is measured on the "
                         "devices alone, where training's estimate adds the host's share")
+# The rows the CLI and the Inference page both write (one home): the per-million row's label, its energy the devices'
+# and its cost the price's (serving review 2026-11-30: "devices only" had read as the dollars' too), and what the wall's
+# energy per token is the ratio of (not the data centre's: "at the centres" had read so)
+PER_MILLION_LABEL = f"per million output tokens (energy: {DEVICES_ONLY}, PUE included)"
+WALL_TOKEN_ENERGY_OF = "(the ranges' centres)"
 
 
 def first_token_words(result) -> str:
@@ -157,5 +162,5 @@ def bound_words(r) -> str:
     return p99_share_words(share, engines_share=fit.server_share) if share < 1.0 else p99_held_words(fit.static_batch)
 
 
-__all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "MILLION_TOKENS", "SITE_ASSUMPTIONS", "bars_short", "bound_words",
+__all__ = ["DEVICES_ONLY", "DEVICES_ONLY_MEANING", "MILLION_TOKENS", "PER_MILLION_LABEL", "WALL_TOKEN_ENERGY_OF", "SITE_ASSUMPTIONS", "bars_short", "bound_words",
            "footprint_rows", "one_replica", "per_million", "site_used"]
