@@ -298,8 +298,8 @@ def test_groups_that_would_straddle_racks_are_not_laid_out_and_a_better_subset_i
     """Diff review 2026-11-30: 100 GB200s had served in 2 groups of 50, the second across the 72-GPU racks and timed as
     inside one; 73 had been pointed to 64 of them, where 72 in one group serve more."""
     from estimator.core.serving.layout import ep_options, subset_ep_degrees
-    assert 50 not in ep_options(100, 256, 72) and 100 in ep_options(100, 256, 72)
-    assert ep_options(8, 256, 8)[:3] == [2, 4, 8] and 5 in ep_options(5, 256, 8)   # one domain: any divisor
+    assert 50 in ep_options(100, 256) and 100 in ep_options(100, 256)  # straddling groups timed as such
+    assert ep_options(8, 256)[:3] == [2, 4, 8] and 5 in ep_options(5, 256)   # one domain: any divisor
     assert 72 in subset_ep_degrees(73, 256, 72) and 64 in subset_ep_degrees(73, 256, 72)
     from estimator.services.serving import inference as serving
     r = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=73, tpot_ms=50, tokens=1e9).result
@@ -316,3 +316,19 @@ def test_a_latent_moe_that_one_group_of_all_the_devices_cannot_hold_says_so(caps
     err = capsys.readouterr().err
     assert "in one expert-parallel group of all 5 devices (redundant experts in their spare slots): use more devices" in err
     assert "at most 1 of the 5" not in err
+
+
+def test_groups_laid_out_in_order_are_timed_and_said_as_their_busiest_spans():
+    """Sweep review 2026-11-30: EP 29 × 5 on 145 B200s read "each across 4 nodes of 8", devices 29–57 on 5; and the
+    better subset of a latent MoE is looked for in tensor parallelism too (9 GB200s under 12 ms: EP 9 at 90.5 tokens/s,
+    8 at TP 8 serve 212, unsaid)."""
+    from estimator.core.serving.layout import nodes_spanned
+    from estimator.io.datafiles import default_profiles
+    b200 = default_profiles().get("b200")
+    assert nodes_spanned(b200, 29) == 4 and nodes_spanned(b200, 29, 145) == 5 and nodes_spanned(b200, 8, 64) == 1
+    from estimator.services.serving import inference as serving
+    r = serving.inference_report(model="deepseek-r1", hardware="b200", devices=145, batch_size="max", tokens=1e9).result
+    assert (r.ep, r.replicas, r.nodes_per_replica) == (29, 5, 5)
+    r = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=9, tpot_ms=12, tokens=1e9).result
+    how = next(n for n in r.notes if n.startswith("layout: 9 devices"))
+    assert "; 8 of the 9 devices at tensor parallelism 8 × 1 replica (1 device idle) would serve 212 tokens/s" in how

@@ -133,7 +133,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         memory = memory_fit(s, profile, served, fit.memory_fraction, fit.memory_source, fit.static_batch)
     replicas = 1 if layout is None else layout.replicas
     # a replica beyond one scale-up domain all-reduces over the scale-out network
-    compute = replace(compute, device=device_at(profile, compute.device, memory.devices))
+    compute = replace(compute, device=device_at(profile, compute.device, memory.devices, memory.devices * replicas))
     ep = expert_parallel(s)
     preempted = ()
     if memory.preempted:  # a paged engine runs the batch that fits, the rest preempted: the figures are that batch's
@@ -154,7 +154,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         kv_bits=int(s.kv_bits), precision=compute.precision, peak_flops_per_s=compute.peak_flops_per_s,
         utilization=compute.utilization, flops_per_token=decode.flops_per_token, weights_gb=footprint.weights_gb,
         kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices * replicas, tp=memory.devices // ep, replicas=replicas,
-        nodes_per_replica=nodes_spanned(profile, memory.devices), batch_size=int(s.batch_size),
+        nodes_per_replica=nodes_spanned(profile, memory.devices, memory.devices * replicas), batch_size=int(s.batch_size),
         ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query), fit.static_batch),
         ttft_how=ttft_words(fit.static_batch, int(s.batch_size)), node_power_w=totals.node_power_w,
         ttft_p99_s=None if layout is None else layout.ttft_p99_s,

@@ -75,29 +75,39 @@ class Layout:
         return self.tp * self.ep * self.replicas
 
 
-def device_at(profile: HardwareProfile, device: Device, tp: int) -> Device:
+def device_at(profile: HardwareProfile, device: Device, tp: int, devices: int | None = None) -> Device:
     """``device`` as a replica of ``tp`` sees it: beyond the profile's scale-up domain its all-reduces cross the
     scale-out network (the profile's ``scale_out_gb_per_s``, with its source) and pay its latency for the nodes
     spanned (``cross_node_allreduce_s``; an expert-parallel group's all-to-alls too, as a stand-in); within it,
     unchanged. Refused where the profile states no scale-out network (its links within one domain say nothing of
-    the network between)."""
-    if profile.scale_up_devices and tp > profile.scale_up_devices and not profile.scale_out_gb_per_s:
+    the network between). ``devices``: all of them, the replicas laid out in order, so a group that does not tile the
+    domain may straddle one more (``nodes_spanned``), timed as its busiest group spans."""
+    spans = nodes_spanned(profile, tp, devices)
+    if profile.scale_up_devices and spans > 1 and not profile.scale_out_gb_per_s:
         # (serving review 2026-11-28: the A800's 16-way replica had all-reduced at its NVLink's 200 GB/s across nodes,
         # 2.3× faster than the A100's over InfiniBand, while its profile stated no network)
-        raise InputError(f"a replica of {tp:,} devices spans {nodes_spanned(profile, tp):,} scale-up domains of "
+        raise InputError(f"a replica of {tp:,} devices spans {spans:,} scale-up domains of "
                          f"{profile.scale_up_devices:,}, and {profile.id}'s profile states no scale-out bandwidth "
                          "(scale_out_gb_per_s) to time their all-reduces: give a degree of at most "
                          f"{profile.scale_up_devices:,}", field="tp")
-    if profile.scale_up_devices and tp > profile.scale_up_devices:
+    if profile.scale_up_devices and spans > 1:
         return replace(device, link_gb_per_s=profile.scale_out_gb_per_s,
                        link_source=f"the scale-out network across nodes: {profile.scale_out_source}",
-                       cross_node_latency_s=cross_node_allreduce_s(nodes_spanned(profile, tp)))
+                       cross_node_latency_s=cross_node_allreduce_s(spans))
     return device
 
 
-def nodes_spanned(profile: HardwareProfile, tp: int) -> int:
-    """The scale-up domains ``tp`` devices span (1 where the profile states none)."""
-    return math.ceil(tp / profile.scale_up_devices) if profile.scale_up_devices else 1
+def nodes_spanned(profile: HardwareProfile, tp: int, devices: int | None = None) -> int:
+    """The scale-up domains a group of ``tp`` devices spans (1 where the profile states none): ceil(tp ÷ domain), or,
+    with ``devices`` in all laid out in order in groups of ``tp``, the most any group spans (sweep review 2026-11-30:
+    EP 29 × 5 on 8-GPU B200 servers read "each across 4 nodes", devices 29–57 on 5; 2 groups of 50 on 72-GPU racks,
+    the second across two, had been timed as inside one)."""
+    up = profile.scale_up_devices
+    if not up:
+        return 1
+    if devices is None or devices <= tp:
+        return math.ceil(tp / up)
+    return max((i * tp + tp - 1) // up - (i * tp) // up + 1 for i in range(devices // tp))
 
 
 def chosen(s: InferenceScenario) -> bool:
@@ -170,8 +180,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         if s.ttft_ms is None and s.tpot_ms is None:
             largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
                                                               default=devices)
-            if largest < devices and latent_moe(s, served) and devices in ep_options(
-                    devices, served.architecture.experts, profile.scale_up_devices):
+            if largest < devices and latent_moe(s, served) and devices in ep_options(devices,
+                                                                                     served.architecture.experts):
                 # no tensor-parallel group takes them all, but one expert-parallel group of all the devices was
                 # weighed: its memory says why it holds too little, and more devices is the way (diff review
                 # 2026-11-30: "one replica takes at most 1 of the 5 devices")
@@ -224,7 +234,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                  f"bound: give {subset.devices} devices at that degree to take it",
                                  field=refused.fields) from None
         raise
-    nodes = nodes_spanned(profile, best.tp * best.ep)
+    nodes = nodes_spanned(profile, best.tp * best.ep, devices if s.devices is not None else None)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
                      p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch,
                      fit.server_share, fit.ttft_p99_over_mean,
@@ -282,14 +292,12 @@ def _ep_subset(s, profile, served, compute, fit, devices: int, fixed: int | None
 def subset_ep_degrees(devices: int, experts: int, scale_up: int | None) -> list[int]:
     """The expert-parallel degrees a subset of ``devices`` is weighed at (the rest idle): those that do not divide the
     devices, up to the experts, among the powers of two, the divisors of the scale-up domain and its multiples (72
-    of 73 GB200s in one group: diff review 2026-11-30, where only powers of two had named 64), each laid out as
-    ``ep_options`` lays out a group."""
+    of 73 GB200s in one group: diff review 2026-11-30, where only powers of two had named 64)."""
     powers = {2 ** i for i in range(1, max(1, devices).bit_length())}
     domain = set() if not scale_up else ({d for d in range(2, scale_up + 1) if scale_up % d == 0}
                                          | set(range(scale_up, devices + 1, scale_up)))
     return sorted(e for e in powers | domain
-                  if 2 <= e <= min(devices, experts) and devices % e and e in ep_options(devices - devices % e,
-                                                                                         experts, scale_up))
+                  if 2 <= e <= min(devices, experts) and devices % e)
 
 
 def _any_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
@@ -326,13 +334,13 @@ def _fewer_devices_words(s, profile, served, compute, fit, devices: int, fixed: 
     dividing them), and a larger degree dividing the experts but not the devices would serve more on fewer of them, the
     rest idle: that, in words; "" otherwise (serving-engineer review 2026-11-28: DeepSeek-R1 on 72 GB200s, all of them
     in 9 replicas of EP 8, served 393,000 tokens/s, and 64 of them at EP 64, 535,000, at the engine of then)."""
-    found = _ep_subset(s, profile, served, compute, fit, devices, fixed)
-    if found is not None and found.tokens_per_s <= best.tokens_per_s * FEWER_DEVICES_GAIN:
-        found = None
-    if found is None:
+    # tensor-parallel subsets too: under a tight bound TP 8 serves where no expert-parallel group does (sweep review
+    # 2026-11-30: 9 GB200s under 12 ms read EP 9 at 90.5 tokens/s with no word that 8 at TP 8 serve 212)
+    found, kind = _any_subset(s, profile, served, compute, fit, devices, fixed)
+    if found is None or found.tokens_per_s <= best.tokens_per_s * FEWER_DEVICES_GAIN:
         return ""
-    return (f"{_subset_words(found, devices, 'expert', found.ep)} against these {gfmt(best.tokens_per_s, 3)}: each "
-            "replica's degree divides the devices here, and this one does not")
+    return (f"{_subset_words(found, devices, kind, _degree(found, kind))} against these {gfmt(best.tokens_per_s, 3)}: "
+            "each replica's degree divides the devices here, and this one does not")
 
 
 def latent_moe(s, served) -> bool:
@@ -353,7 +361,7 @@ def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
         if not latent_moe(s, served):
             raise
     if latent_moe(s, served):
-        for e in ep_options(devices, served.architecture.experts, profile.scale_up_devices):
+        for e in ep_options(devices, served.architecture.experts):
             try:
                 found = _best_split(s, profile, served, compute, fit, devices, fixed, e)
             except InputError:
@@ -365,18 +373,15 @@ def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
     return best
 
 
-def ep_options(devices: int, experts: int, scale_up: int | None = None) -> list[int]:
+def ep_options(devices: int, experts: int) -> list[int]:
     """The expert-parallel degrees a latent-attention mixture of experts is weighed in on ``devices``: each divisor of
     the devices from 2 up to the experts, the powers of two that divide the experts first; a degree that does not
     divide the experts holds redundant copies in its spare slots (``step.expert_slots``), so that 72 GPUs of an NVL72
     rack serve in one group of 72 (serving review 2026-11-30: they had served as 9 groups of 8, 290,000 tokens/s under
-    a 50 ms TPOT, where 64 of them in one group of 64 served 395,000). Where the devices span more than one scale-up
-    domain of ``scale_up``, a degree smaller than the domain that does not tile it is left out: laid out in order, its
-    groups would straddle two domains, which the step would time as inside one (diff review 2026-11-30: 100 GB200s
-    in 2 groups of 50)."""
-    def tiles(e: int) -> bool:
-        return not scale_up or devices <= scale_up or e >= scale_up or scale_up % e == 0
-    divisors = [e for e in range(2, min(devices, experts) + 1) if devices % e == 0 and tiles(e)]
+    a 50 ms TPOT, where 64 of them in one group of 64 served 395,000). A degree whose groups, laid out in order,
+    straddle scale-up domains is timed as its busiest group spans (``nodes_spanned``; diff review 2026-11-30: 100
+    GB200s in 2 groups of 50, the second across two racks, had been timed as inside one)."""
+    divisors = [e for e in range(2, min(devices, experts) + 1) if devices % e == 0]
     return sorted(divisors, key=lambda e: (experts % e != 0, e))
 
 
@@ -391,7 +396,7 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
                           tpot_p99_share=fit.server_share,
                           ttft_bound_s=None if s.ttft_ms is None else float(s.ttft_ms) / MS_PER_S,
                           tp=None if s.tp is None else int(s.tp), batch=fixed,
-                          device_at=lambda t: device_at(profile, compute.device, t),
+                          device_at=lambda t: device_at(profile, compute.device, t, devices),
                           compute_fraction=compute.utilization, beams=int(s.beams), ep=ep,
                           draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance),
                           power_limit_w=s.power_limit_w)
