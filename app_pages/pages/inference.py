@@ -315,7 +315,12 @@ def memory_row(r) -> None:
     # one replica's (browser review: 154 GB beside "Devices 8" read as the eight's)
     each = f" on each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else ""
     cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB{each}")
-    cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}")
+    # devices given that serve nothing, said where the count is (a subset serves more than all of them can)
+    cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}"
+                   + (f"; {r.idle_devices} more given, idle: no degree dividing all of them serves as much"
+                      if r.idle_devices else ""))
+    if r.idle_devices:
+        cols[1].caption(f"{r.devices} of the {r.devices + r.idle_devices} given serve; {r.idle_devices} idle")
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
                    help="the KV cache of this many sequences fits beside the weights"
                         + (f", on each replica of {r.devices_per_replica} devices" if r.replicas > 1 else ""))

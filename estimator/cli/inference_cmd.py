@@ -138,8 +138,11 @@ def layout_text(r) -> str:
     nodes = f", each across {r.nodes_per_replica} nodes" if r.nodes_per_replica > 1 else ""
     # a batch given that a bound lowered, said where the batch is (serving review 2026-11-29: only a note had it)
     lowered = f" ({r.batch_words})" if r.batch_lowered else ""
+    # devices given that serve nothing, said on the row (a subset serves more than all of them can)
+    idle = (f"; {hz.noun(hz.whole(r.idle_devices), 'device')} of the {hz.whole(r.devices + r.idle_devices)} given idle"
+            if r.idle_devices else "")
     return (f"{r.split_words} × {hz.noun(hz.whole(r.replicas), 'replica')}{nodes}, batch {hz.count(r.batch_size)} "
-            f"per replica{lowered}")
+            f"per replica{lowered}{idle}")
 
 
 
@@ -209,7 +212,10 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                                      if r.draft_tokens else "")),
         ("time to first token", first_token_words(r)),
         ("throughput", f"{hz.sig(r.tokens_per_s)} tokens/s{_rng(hz.sig, rg['tokens_per_s'])}"
-                       + ("" if r.devices == 1 else (" on both devices" if r.devices == 2 else f" on all {hz.whole(r.devices)} devices"))),
+                       + (f" on {hz.whole(r.devices)} of the {hz.whole(r.devices + r.idle_devices)} devices given, the "
+                          "rest idle" if r.idle_devices else
+                          "" if r.devices == 1 else (" on both devices" if r.devices == 2 else
+                                                     f" on all {hz.whole(r.devices)} devices"))),
         ("energy per output token", f"{hz.joules(r.joules_per_output_token)}"
                                     f"{_rng(hz.joules, rg['joules_per_output_token'], stated='joules_per_output_token' in r.stated_ranges)} "
                                     "on the devices "

@@ -1,7 +1,9 @@
-"""A device count no tensor-parallel degree divides usefully: the subset that serves more, named (serving-engineer
-review 2026-11-30: a 70B model at 8 bits on 3 H100s was answered as 3 one-device replicas, 3,470 tokens/s, where 2 of
-them in tensor parallelism serve 6,120; 405B on 12 H100s was refused with no word that 8 of them serve it)."""
+"""A device count no tensor-parallel degree divides usefully: the subset that serves more is the layout, the rest idle
+(serving-engineer review 2026-11-30: a 70B model at 8 bits on 3 H100s was answered as 3 one-device replicas, 3,470
+tokens/s, where 2 of them in tensor parallelism serve 6,120; 405B on 12 H100s was refused with no word that 8 of them
+serve it; the serving review of the same day: more devices had served less, the subset only named)."""
 
+import json
 import re
 
 from estimator.cli import main
@@ -14,46 +16,57 @@ def _tokens_per_s(out: str) -> float:
     return float(re.search(r"^throughput\s+([\d,]+) tokens/s", out, re.M).group(1).replace(",", ""))
 
 
-def test_three_devices_name_two_of_them_in_tensor_parallelism_and_that_subset_serves_what_it_says(capsys):
+def _json(capsys, *argv) -> dict:
+    assert main([*argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_three_devices_serve_on_two_of_them_in_tensor_parallelism_and_say_the_third_is_idle(capsys):
+    """Since 2026-11-30 the subset that serves more is the layout (serving review: more devices had served less), the
+    rest idle and not counted, and what all of them would serve said beside it."""
+    d = _json(capsys, *BASE, "--devices", "3")
+    assert (d["devices"], d["idle_devices"], d["tp"], d["replicas"]) == (2, 1, 2, 1)
+    (how,) = [n for n in d["notes"] if n.startswith("layout: 3 devices (given; 2 of them serve)")]
+    m = re.search(r"no degree dividing all 3 serves as much \(on all of them, tensor parallelism 1 × 3 replicas, "
+                  r"([\d,]+) tokens/s against these ([\d,]+)\)", how)
+    assert m, how
+    on_all, these = (float(x.replace(",", "")) for x in m.groups())
+    assert these > 1.5 * on_all and abs(d["tokens_per_s"] / these - 1) < 0.01
+    two = _json(capsys, *BASE, "--devices", "2", "--tp", "2")
+    assert two["tokens_per_s"] == d["tokens_per_s"] and two["node_power_w"] == d["node_power_w"]  # the idle not counted
     assert main([*BASE, "--devices", "3"]) == 0
     out = capsys.readouterr().out
-    m = re.search(r"2 of the 3 devices at tensor parallelism 2 × 1 replica \(1 device idle\) would serve ([\d,]+) "
-                  r"tokens/s against these ([\d,]+).*?give 2 devices at that degree to take it", out)
-    assert m, out
-    named, these = (float(x.replace(",", "")) for x in m.groups())
-    assert named > 1.5 * these
-    assert main([*BASE, "--devices", "2", "--tp", "2"]) == 0
-    assert abs(_tokens_per_s(capsys.readouterr().out) / named - 1) < 0.01  # what it names is what that answers
+    assert "; 1 device of the 3 given idle" in out and "on 2 of the 3 devices given, the rest idle" in out
 
 
-def test_a_count_the_best_degree_divides_names_no_subset(capsys):
-    assert main([*BASE, "--devices", "4"]) == 0
-    assert "idle) would serve" not in capsys.readouterr().out
+def test_a_count_the_best_degree_divides_leaves_none_idle(capsys):
+    d = _json(capsys, *BASE, "--devices", "4")
+    assert d["idle_devices"] == 0 and d["devices"] == 4
 
 
-def test_a_refused_count_names_the_subset_that_serves(capsys):
+def test_a_count_no_dividing_degree_holds_serves_on_the_subset_that_does(capsys):
+    """405B at 8 bits on 12 H100s had been refused, naming the 8 that serve it; now they serve, 4 idle."""
     args = ["inference", "--model", "llama-3.1-405b", "--hardware", "h100-sxm", "--bits", "8", "--batch-size", "max",
             "--tokens", "1e9"]
-    assert main([*args, "--devices", "12"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: ")
-    assert "8 of the 12 devices at tensor parallelism 8 × 1 replica (4 devices idle) would serve" in err
-    assert "give 8 devices at that degree to take it" in err
-    assert main([*args, "--devices", "8", "--tp", "8"]) == 0
+    d = _json(capsys, *args, "--devices", "12")
+    assert (d["devices"], d["idle_devices"], d["tp"]) == (8, 4, 8)
+    (how,) = [n for n in d["notes"] if n.startswith("layout: 12 devices (given; 8 of them serve)")]
+    assert "no degree dividing all 12 serves it (the weights need" in how
+    assert d["tokens_per_s"] == _json(capsys, *args, "--devices", "8", "--tp", "8")["tokens_per_s"]
 
 
-def test_a_bound_no_dividing_degree_meets_names_the_subset_that_does(capsys):
+def test_a_bound_no_dividing_degree_meets_is_served_by_the_subset_that_does(capsys):
     """Diff review 2026-11-30: 3 H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it."""
-    assert main([*BASE[:-4], "--tokens", "1e9", "--devices", "3", "--tpot-ms", "25"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "2 of the 3 devices at tensor parallelism 2" in err and "within the bound" in err
-    assert main([*BASE[:-4], "--tokens", "1e9", "--devices", "2", "--tp", "2", "--tpot-ms", "25"]) == 0
+    d = _json(capsys, *BASE[:-4], "--tokens", "1e9", "--devices", "3", "--tpot-ms", "25")
+    assert (d["devices"], d["idle_devices"], d["tp"]) == (2, 1, 2)
+    (how,) = [n for n in d["notes"] if n.startswith("layout: 3 devices (given; 2 of them serve)")]
+    assert "no degree dividing all 3 serves it (no tensor-parallel split of 3 × h100-sxm serves the model within 25 ms" in how
 
 
-def test_a_count_with_a_slower_subset_names_none(capsys):
+def test_a_count_with_a_slower_subset_leaves_none_idle(capsys):
     """Six devices: a subset at TP 4 exists (4 of 6) but serves less than 3 replicas of TP 2 on all six."""
-    assert main([*BASE, "--devices", "6"]) == 0
-    assert "idle) would serve" not in capsys.readouterr().out
+    d = _json(capsys, *BASE, "--devices", "6")
+    assert d["idle_devices"] == 0 and (d["tp"], d["replicas"]) == (2, 3)
 
 
 def test_a_refusal_counts_one_kv_head_in_the_singular(capsys):

@@ -303,8 +303,10 @@ def test_groups_that_would_straddle_racks_are_not_laid_out_and_a_better_subset_i
     assert 72 in subset_ep_degrees(73, 256, 72) and 64 in subset_ep_degrees(73, 256, 72)
     from estimator.services.serving import inference as serving
     r = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=73, tpot_ms=50, tokens=1e9).result
-    how = next(n for n in r.notes if n.startswith("layout: 73 devices"))
-    assert "; 72 of the 73 devices at expert parallelism 72 × 1 replica (1 device idle) would serve " in how
+    # since the subset that serves more is the layout (2026-11-30): 72 of them in one group, one idle
+    assert (r.devices, r.idle_devices, r.ep) == (72, 1, 72)
+    how = next(n for n in r.notes if n.startswith("layout: 73 devices (given; 72 of them serve)"))
+    assert "(on all of them, expert parallelism 73 × 1 replica, " in how
 
 
 def test_a_latent_moe_that_one_group_of_all_the_devices_cannot_hold_says_so(capsys):
@@ -327,8 +329,11 @@ def test_groups_laid_out_in_order_are_timed_and_said_as_their_busiest_spans():
     b200 = default_profiles().get("b200")
     assert nodes_spanned(b200, 29) == 4 and nodes_spanned(b200, 29, 145) == 5 and nodes_spanned(b200, 8, 64) == 1
     from estimator.services.serving import inference as serving
-    r = serving.inference_report(model="deepseek-r1", hardware="b200", devices=145, batch_size="max", tokens=1e9).result
+    r = serving.inference_report(model="deepseek-r1", hardware="b200", devices=145, ep=29, batch_size="max",
+                                 tokens=1e9).result
     assert (r.ep, r.replicas, r.nodes_per_replica) == (29, 5, 5)
+    # the better subset, 144 at EP 8 × 18, is the layout where no degree is given, the one left idle
+    r = serving.inference_report(model="deepseek-r1", hardware="b200", devices=145, batch_size="max", tokens=1e9).result
+    assert (r.devices, r.idle_devices, r.ep, r.replicas) == (144, 1, 8, 18)
     r = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=9, tpot_ms=12, tokens=1e9).result
-    how = next(n for n in r.notes if n.startswith("layout: 9 devices"))
-    assert "; 8 of the 9 devices at tensor parallelism 8 × 1 replica (1 device idle) would serve 212 tokens/s" in how
+    assert (r.devices, r.idle_devices, r.tp) == (8, 1, 8) and round(r.tokens_per_s) == 212

@@ -154,6 +154,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         kv_bits=int(s.kv_bits), precision=compute.precision, peak_flops_per_s=compute.peak_flops_per_s,
         utilization=compute.utilization, flops_per_token=decode.flops_per_token, weights_gb=footprint.weights_gb,
         kv_cache_gb=footprint.kv_cache_gb, devices=memory.devices * replicas, tp=memory.devices // ep, replicas=replicas,
+        idle_devices=0 if layout is None else layout.idle,
         nodes_per_replica=nodes_spanned(profile, memory.devices, memory.devices * replicas), batch_size=int(s.batch_size),
         ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query), fit.static_batch),
         ttft_how=ttft_words(fit.static_batch, int(s.batch_size)), node_power_w=totals.node_power_w,

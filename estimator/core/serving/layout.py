@@ -23,6 +23,7 @@ stage of ``estimator.core.serving.estimate.inference``, before the memory and th
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,7 @@ class Layout:
     ttft_p99_s: float | None = None  # under a TTFT bound: the p99 it was held to (``throughput.ttft_p99_s``)
     batch_lowered: bool = False   # a batch given that a TTFT or TPOT bound lowered (``batch_words`` says from what)
     whose: str = ""               # why the devices are as many, short ("the tensor-parallel degree given")
+    idle: int = 0                 # devices given that serve nothing: a subset serves more than all of them can
 
     @property
     def devices(self) -> int:
@@ -152,104 +154,125 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             # the refusal in the user's terms, naming no degree they did not give (review 2026-11-27: "no tensor-
             # parallel degree 8 …" with --tp flagged): a smaller degree is no faster, so this refuses as well
             return _best(s, profile, served, compute, fit, n, fixed)
+    refused_on_all = None
     try:
-        best = best_on(devices)
-        if s.devices is None and s.tp is None and fixed and best.limit in ("tpot", "ttft") and best.batch < fixed:
-            # a bound lowered the batch given: the fewest devices that hold the batch it allows (review 2026-11-26:
-            # 2,000 given with a 20 ms bound took 2 devices for 2,000 and ran 166, which one holds)
-            fewer = memory_fit(replace(s, batch_size=best.batch), profile, served, fit.memory_fraction,
-                               fit.memory_source, fit.static_batch).devices
-            if fewer < devices:
-                devices, best = fewer, best_on(fewer)
-                whose = "the fewest that hold the weights and the batch the bound allows"
-    except InputError as refused:
-        if expert_parallel(s) > 1:
+        try:
+            best = best_on(devices)
+            if s.devices is None and s.tp is None and fixed and best.limit in ("tpot", "ttft") and best.batch < fixed:
+                # a bound lowered the batch given: the fewest devices that hold the batch it allows (review 2026-11-26:
+                # 2,000 given with a 20 ms bound took 2 devices for 2,000 and ran 166, which one holds)
+                fewer = memory_fit(replace(s, batch_size=best.batch), profile, served, fit.memory_fraction,
+                                   fit.memory_source, fit.static_batch).devices
+                if fewer < devices:
+                    devices, best = fewer, best_on(fewer)
+                    whose = "the fewest that hold the weights and the batch the bound allows"
+        except InputError as refused:
+            if expert_parallel(s) > 1:
+                if s.ttft_ms is None and s.tpot_ms is None:
+                    # where the group's memory is what fails, its own refusal says the sizes (review 2026-11-26), and a
+                    # group given is what to enlarge, not the devices (serving-engineer review 2026-11-28)
+                    try:
+                        memory_fit(replace(s, devices=expert_parallel(s), batch_size=fixed or 1), profile, served,
+                                   fit.memory_fraction, fit.memory_source, fit.static_batch)
+                    except InputError as exc:
+                        if s.ep is None:
+                            raise
+                        raise _given_degree_refusal(exc, "expert-parallel", "ep", int(s.ep), s.devices) from None
+                raise
+            # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
+            # most devices one replica could take
             if s.ttft_ms is None and s.tpot_ms is None:
-                # where the group's memory is what fails, its own refusal says the sizes (review 2026-11-26), and a
-                # group given is what to enlarge, not the devices (serving-engineer review 2026-11-28)
+                largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
+                                                                  default=devices)
+                if largest < devices and latent_moe(s, served) and devices in ep_options(devices,
+                                                                                         served.architecture.experts):
+                    # no tensor-parallel group takes them all, but one expert-parallel group of all the devices was
+                    # weighed: its memory says why it holds too little, and more devices is the way (diff review
+                    # 2026-11-30: "one replica takes at most 1 of the 5 devices")
+                    try:
+                        memory_fit(replace(s, ep=devices, devices=devices, batch_size=fixed or 1), profile, served,
+                                   fit.memory_fraction, fit.memory_source, fit.static_batch)
+                    except InputError as exc:
+                        raise InputError(f"{str(exc).removesuffix(': use more devices')}, in one expert-parallel group of "
+                                         f"all {devices} devices (redundant experts in their spare slots): use more devices",
+                                         field="devices") from None
                 try:
-                    memory_fit(replace(s, devices=expert_parallel(s), batch_size=fixed or 1), profile, served,
-                               fit.memory_fraction, fit.memory_source, fit.static_batch)
+                    memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction,
+                               fit.memory_source, fit.static_batch)
                 except InputError as exc:
-                    if s.ep is None:
+                    if s.tp is not None:  # the degree given is what holds too little: more devices would not help
+                        raise _given_degree_refusal(exc, "tensor-parallel", "tp", int(s.tp), s.devices) from None
+                    whole = serving_footprint(devices=devices, params=served.params, arch=served.architecture,
+                                              memory_gb_per_device=profile.memory_gb, batch=1,
+                                              prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
+                                              weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
+                                              memory_fraction=fit.memory_fraction, beams=int(s.beams),
+                                              draft_layers=draft_layers_of(s.draft_tokens), static_batch=fit.static_batch)
+                    if largest >= devices or not whole.runs:  # all the devices would not hold it either: more, as said
                         raise
-                    raise _given_degree_refusal(exc, "expert-parallel", "ep", int(s.ep), s.devices) from None
-            raise
-        # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
-        # most devices one replica could take
-        if s.ttft_ms is None and s.tpot_ms is None:
-            largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
-                                                              default=devices)
-            if largest < devices and latent_moe(s, served) and devices in ep_options(devices,
-                                                                                     served.architecture.experts):
-                # no tensor-parallel group takes them all, but one expert-parallel group of all the devices was
-                # weighed: its memory says why it holds too little, and more devices is the way (diff review
-                # 2026-11-30: "one replica takes at most 1 of the 5 devices")
-                try:
-                    memory_fit(replace(s, ep=devices, devices=devices, batch_size=fixed or 1), profile, served,
-                               fit.memory_fraction, fit.memory_source, fit.static_batch)
-                except InputError as exc:
-                    raise InputError(f"{str(exc).removesuffix(': use more devices')}, in one expert-parallel group of "
-                                     f"all {devices} devices (redundant experts in their spare slots): use more devices",
-                                     field="devices") from None
-            try:
-                memory_fit(replace(s, devices=largest, batch_size=fixed or 1), profile, served, fit.memory_fraction,
-                           fit.memory_source, fit.static_batch)
-            except InputError as exc:
-                if s.tp is not None:  # the degree given is what holds too little: more devices would not help
-                    raise _given_degree_refusal(exc, "tensor-parallel", "tp", int(s.tp), s.devices) from None
-                whole = serving_footprint(devices=devices, params=served.params, arch=served.architecture,
-                                          memory_gb_per_device=profile.memory_gb, batch=1,
-                                          prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
-                                          weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
-                                          memory_fraction=fit.memory_fraction, beams=int(s.beams),
-                                          draft_layers=draft_layers_of(s.draft_tokens), static_batch=fit.static_batch)
-                if largest >= devices or not whole.runs:  # all the devices would not hold it either: more, as said
-                    raise
-                # the devices hold it, but no tensor-parallel group can take them all (review 2026-11-26: 3 H100s
-                # for a 70B model were told to "use more devices" when 2 or 4 would do)
-                arch = served.architecture
-                why = str(exc).removesuffix(": use more devices")
-                # the subset that serves, named (serving-engineer review 2026-11-30: 405B at 8 bits on 12 H100s was
-                # refused with no word that 8 of them serve it)
+                    # the devices hold it, but no tensor-parallel group can take them all (review 2026-11-26: 3 H100s
+                    # for a 70B model were told to "use more devices" when 2 or 4 would do)
+                    arch = served.architecture
+                    why = str(exc).removesuffix(": use more devices")
+                    # the subset that serves, named (serving-engineer review 2026-11-30: 405B at 8 bits on 12 H100s was
+                    # refused with no word that 8 of them serve it)
+                    subset, kind = _any_subset(s, profile, served, compute, fit, devices, fixed)
+                    hint = (f" ({_subset_words(subset, devices, kind, _degree(subset, kind))}: give {subset.devices} "
+                            "devices at that degree to take it)" if subset is not None else "")
+                    # a latent-attention mixture (one KV head, its latent whole on every rank): its expert-parallel degrees
+                    # too, and no "1 KV head" to divide (serving review 2026-11-30)
+                    degrees = (f"a tensor-parallel degree is a power of two dividing the devices and the "
+                               f"{counted(arch.heads, 'attention head')}, an expert-parallel one a divisor of the devices up "
+                               f"to the {counted(arch.experts, 'expert')}" if latent_moe(s, served) else
+                               f"a tensor-parallel degree is a power of two dividing the devices, the "
+                               f"{counted(arch.heads, 'attention head')} and the {counted(arch.kv_heads, 'KV head')}")
+                    raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: {degrees}, "
+                                     "so give a device count that a larger such "
+                                     f"degree divides{hint}", field=("devices", "tp")) from None
+            elif s.devices is not None and s.tp is None:
+                # a bound no degree dividing the devices meets: the subset that does, named (diff review 2026-11-30: 3
+                # H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it)
                 subset, kind = _any_subset(s, profile, served, compute, fit, devices, fixed)
-                hint = (f" ({_subset_words(subset, devices, kind, _degree(subset, kind))}: give {subset.devices} "
-                        "devices at that degree to take it)" if subset is not None else "")
-                # a latent-attention mixture (one KV head, its latent whole on every rank): its expert-parallel degrees
-                # too, and no "1 KV head" to divide (serving review 2026-11-30)
-                degrees = (f"a tensor-parallel degree is a power of two dividing the devices and the "
-                           f"{counted(arch.heads, 'attention head')}, an expert-parallel one a divisor of the devices up "
-                           f"to the {counted(arch.experts, 'expert')}" if latent_moe(s, served) else
-                           f"a tensor-parallel degree is a power of two dividing the devices, the "
-                           f"{counted(arch.heads, 'attention head')} and the {counted(arch.kv_heads, 'KV head')}")
-                raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: {degrees}, "
-                                 "so give a device count that a larger such "
-                                 f"degree divides{hint}", field=("devices", "tp")) from None
-        elif s.devices is not None and s.tp is None:
-            # a bound no degree dividing the devices meets: the subset that does, named (diff review 2026-11-30: 3
-            # H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it)
-            subset, kind = _any_subset(s, profile, served, compute, fit, devices, fixed)
-            if subset is not None:
-                raise InputError(f"{refused}; {_subset_words(subset, devices, kind, _degree(subset, kind))} within the "
-                                 f"bound: give {subset.devices} devices at that degree to take it",
-                                 field=refused.fields) from None
-        raise
-    nodes = nodes_spanned(profile, best.tp * best.ep, devices if s.devices is not None else None)
+                if subset is not None:
+                    raise InputError(f"{refused}; {_subset_words(subset, devices, kind, _degree(subset, kind))} within the "
+                                     f"bound: give {subset.devices} devices at that degree to take it",
+                                     field=refused.fields) from None
+            raise
+    except InputError as refused:
+        # no degree dividing all the devices given serves (memory, or a bound): a subset of them that does is the
+        # layout, the rest idle and said (serving review 2026-11-30: 405B at 8 bits on 12 H100s had been refused and
+        # pointed to 8 of them)
+        subset = None
+        if s.devices is not None and s.tp is None and s.ep is None:
+            subset, _ = _any_subset(s, profile, served, compute, fit, devices, fixed)
+        if subset is None:
+            raise
+        # why all of them do not, without the hints that name this subset or ask for a device count
+        best, refused_on_all = subset, re.split(r"; (?:one replica takes|[\d,]+ of the [\d,]+ devices)", str(refused))[0]
+    # a subset of the devices given that serves more than all of them can in replicas of one degree dividing them: the
+    # layout, the rest idle and said (serving review 2026-11-30: 72 GB200s had served Llama 3.1 405B under 50 ms at
+    # 11,600 tokens/s, where 64 of them serve 14,700, and DeepSeek-R1 on 145 B200s 353,000 where 144 serve 741,000)
+    idle, on_all = (devices - best.devices, None) if refused_on_all is not None else (0, None)
+    if refused_on_all is None and s.devices is not None and s.tp is None and s.ep is None:
+        found, _ = _any_subset(s, profile, served, compute, fit, devices, fixed)
+        if found is not None and found.tokens_per_s > best.tokens_per_s * FEWER_DEVICES_GAIN:
+            idle, on_all, best = devices - found.devices, best, found
+    nodes = nodes_spanned(profile, best.tp * best.ep, devices - idle if s.devices is not None else None)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
                      p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch,
                      fit.server_share, fit.ttft_p99_over_mean,
                      tp_only_moe=bool(served.architecture.active_params) and not latent_moe(s, served))
-    if latent_moe(s, served) and s.devices is not None:
-        fewer = _fewer_devices_words(s, profile, served, compute, fit, devices, fixed, best)
-        if fewer:
-            layout = replace(layout, how=f"{layout.how}; {fewer}")
-    elif s.devices is not None and s.tp is None and expert_parallel(s) == 1:
-        found = _tp_subset(s, profile, served, compute, fit, devices, fixed)
-        if found is not None and found.tokens_per_s > best.tokens_per_s * FEWER_DEVICES_GAIN:
-            layout = replace(layout, how=f"{layout.how}; {_subset_words(found, devices, 'tensor', found.tp)} against "
-                                         f"these {gfmt(best.tokens_per_s, 3)}: each replica's degree divides the devices "
-                                         f"here, and this one does not (give {found.devices} devices at that degree "
-                                         "to take it)")
+    if idle:
+        idle_words = (f"{layout.how}; {counted(idle, 'device')} of the {count_text(devices)} idle, not counted in the "
+                      "power, energy and cost: every replica the same, ")
+        if on_all is not None:
+            split = (f"expert parallelism {on_all.ep}" if on_all.ep > 1 else f"tensor parallelism {on_all.tp}")
+            idle_words += (f"no degree dividing all {count_text(devices)} serves as much (on all of them, {split} × "
+                           f"{counted(on_all.replicas, 'replica')}, {gfmt(on_all.tokens_per_s, 3)} tokens/s against "
+                           f"these {gfmt(best.tokens_per_s, 3)})")
+        else:
+            idle_words += f"no degree dividing all {count_text(devices)} serves it ({refused_on_all})"
+        layout = replace(layout, idle=idle, how=idle_words)
     return layout
 
 
@@ -327,20 +350,6 @@ def _subset_words(found, devices: int, kind: str, degree: int) -> str:
 # not divide them, the rest idle) is named beside the layout chosen on all of them (a design choice: 5%, past the step
 # model's resolution of a layout's ranking)
 FEWER_DEVICES_GAIN = 1.05
-
-
-def _fewer_devices_words(s, profile, served, compute, fit, devices: int, fixed: int | None, best) -> str:
-    """Where the devices given hold replicas of one expert-parallel degree only as smaller ones (every replica the same,
-    dividing them), and a larger degree dividing the experts but not the devices would serve more on fewer of them, the
-    rest idle: that, in words; "" otherwise (serving-engineer review 2026-11-28: DeepSeek-R1 on 72 GB200s, all of them
-    in 9 replicas of EP 8, served 393,000 tokens/s, and 64 of them at EP 64, 535,000, at the engine of then)."""
-    # tensor-parallel subsets too: under a tight bound TP 8 serves where no expert-parallel group does (sweep review
-    # 2026-11-30: 9 GB200s under 12 ms read EP 9 at 90.5 tokens/s with no word that 8 at TP 8 serve 212)
-    found, kind = _any_subset(s, profile, served, compute, fit, devices, fixed)
-    if found is None or found.tokens_per_s <= best.tokens_per_s * FEWER_DEVICES_GAIN:
-        return ""
-    return (f"{_subset_words(found, devices, kind, _degree(found, kind))} against these {gfmt(best.tokens_per_s, 3)}: "
-            "each replica's degree divides the devices here, and this one does not")
 
 
 def latent_moe(s, served) -> bool:
@@ -449,7 +458,8 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
              else f"tensor parallelism {best.tp} ({degree})")
     ttft_rule = ("" if s.ttft_ms is None or s.tpot_ms is None else
                  f"; {ttft_p99_words(best.ttft_p99_s, ttft_p99_over_mean, static, best.batch / best.ep)}")
-    how = (f"{counted(devices, 'device')} ({whose}): {split} × "
+    how = (f"{counted(devices, 'device')} ({whose}"
+           + (f"; {count_text(best.devices)} of them serve" if best.devices < devices else "") + f"): {split} × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
            f"per replica ({words}{lowered}" + (
                f"; {', '.join(bounds)}, "

@@ -84,6 +84,7 @@ class InferenceResult:
     teacher_params: float | None = None  # distilled: the model the student is distilled from
     tp: int = 1                   # tensor-parallel degree: the devices of one replica
     replicas: int = 1             # replicas side by side (devices ÷ tp), each its own batch
+    idle_devices: int = 0         # devices given that serve nothing (a subset of them serves more), not in ``devices``
     nodes_per_replica: int = 1    # scale-up domains one replica spans
     ttft_s: float = 0.0           # time to the first token: a prompt's prefill (a static batch's: all its prompts') and a step
     ttft_how: str = ONE_PROMPT_TTFT  # what the TTFT adds up, in words (throughput.ttft_words)
@@ -249,7 +250,7 @@ class InferenceResult:
             "architecture": self.architecture.to_dict(), "bits": self.bits, "kv_bits": self.kv_bits,
             "precision": self.precision, "peak_flops_per_s": self.peak_flops_per_s, "utilization": self.utilization,
             "flops_per_token": self.flops_per_token, "devices": self.devices, "tp": self.tp, "ep": self.ep,
-            "replicas": self.replicas,
+            "replicas": self.replicas, "idle_devices": self.idle_devices,
             "nodes_per_replica": self.nodes_per_replica, "batch": self.batch_size, "beams": self.beams,
             "speculative": {"draft_tokens": self.draft_tokens, "acceptance": self.acceptance,
                             "tokens_per_step": self.tokens_per_step},
