@@ -96,3 +96,13 @@ def test_the_scenario_line_is_whole_with_draft_tokens_and_a_power_limit():
                                    "inf_ttft": "2000", "inf_tpot": "50", "inf_draft": "3", "inf_plimit": "500"})
     (line,) = [x.value.replace("\\", "") for x in at.caption if "parameters served on" in x.value]
     assert "3 draft tokens a step" in line and "500 W" in line and line.endswith("engine optimized-2024."), line
+
+
+def test_devices_left_idle_are_said_where_the_devices_are_counted():
+    """A subset of the devices given that serves more is the layout (2026-11-30): the page says how many serve and how
+    many stand idle, as the CLI's layout and throughput rows do."""
+    at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_hw": "h100-sxm", "inf_devices": "3",
+                                   "inf_bits": "8", "inf_batch": "max"})
+    assert not at.error
+    assert {m.label: m.value for m in at.metric}["Devices"] == "2"
+    assert "2 of the 3 given serve; 1 idle" in _texts(at)
