@@ -259,7 +259,8 @@ def headline(r) -> None:
     _metric_with_range(cols[1], "Throughput", r.tokens_per_s, r.range["tokens_per_s"], _rate, meaning,
                        help=f"batch {hz.count(r.batch_size)} ÷ a token served (the TPOT and {_own_prefill(r)}"
                        + (")" if r.static_batch else ", which at batch 1 runs apart from its steps)")
-                       + ("" if r.devices == 1 else f", all {r.devices} devices together"))
+                       + (f", the {r.devices} that serve of the {r.devices + r.idle_devices} given together"
+                          if r.idle_devices else "" if r.devices == 1 else f", all {r.devices} devices together"))
     _metric_with_range(cols[2], "Energy per output token", r.joules_per_output_token, r.range["joules_per_output_token"],
                        hz.joules, meaning, help="power × devices × a token served ÷ batch: the devices' energy, prefill included, "
                                               "before PUE (what ML.ENERGY measures)",
@@ -317,8 +318,8 @@ def memory_row(r) -> None:
     cols[0].caption(f"weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB{each}")
     # devices given that serve nothing, said where the count is (a subset serves more than all of them can)
     cols[1].metric("Devices", f"{r.devices}", border=True, help=f"{r.devices} × {r.hardware_id}"
-                   + (f"; {r.idle_devices} more given, idle: no degree dividing all of them serves as much"
-                      if r.idle_devices else ""))
+                   + (f"; {r.idle_devices} more given, idle: a subset serves more than all of them can, or alone "
+                      "serves (the layout note says which)" if r.idle_devices else ""))
     if r.idle_devices:
         cols[1].caption(f"{r.devices} of the {r.devices + r.idle_devices} given serve; {r.idle_devices} idle")
     cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,

@@ -47,7 +47,8 @@ def technique_section(report, r, lecture: bool = False) -> None:
     columns = (
         ("tpot_ms", "TPOT (ms)", _g3, "time per output token: one decode step"),
         ("tpot_ms_low", "TPOT low", _g3, None), ("tpot_ms_high", "TPOT high", _g3, None),
-        ("devices", "Devices", _whole, "as many as the weights and KV cache need"),
+        ("devices", "Devices", _whole, "the devices that serve: those given, less any left idle (a subset that "
+                                        "serves more), or as many as the weights and KV cache need"),
         ("device_ms_per_token", "Device-ms / token", _g3, "TPOT ÷ batch × devices: what energy and cost scale with"),
         ("j_per_token", "J / output token", _g3, None),
         ("j_per_token_low", "J low", _g3, None), ("j_per_token_high", "J high", _g3, None),

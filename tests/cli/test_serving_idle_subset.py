@@ -79,3 +79,18 @@ def test_a_refusal_counts_one_kv_head_in_the_singular(capsys):
     assert main(["inference", "--model", "deepseek-v3", "--hardware", "h200-sxm", "--bits", "8", "--tokens", "1e9",
                  "--devices", "6"]) == 0
     assert "6 devices in expert parallelism" in capsys.readouterr().out
+
+
+def test_notes_that_name_another_layout_say_its_idle_devices_and_the_idle_note_asks_for_nothing(capsys):
+    """Idle-devices review 2026-11-30: the latency note named "tensor parallel 4 × 1 replica" of 5 B200s as if all served,
+    and the idle note quoted a refusal's "use more devices" beside a layout served on fewer."""
+    assert main(["inference", "--model", "llama-3.1-70b", "--hardware", "b200", "--devices", "5", "--tpot-ms", "50",
+                 "--tokens", "1e9"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert re.search(r"batch [\d,]+ per replica \(tensor parallel 4 × 1 replica, 1 device idle\) meets it at the "
+                     r"range's top", out), out
+    d = _json(capsys, "inference", "--model", "deepseek-r1", "--hardware", "b200", "--bits", "16", "--devices", "9",
+              "--batch-size", "max", "--tokens", "1e9")
+    assert d["idle_devices"] == 1
+    (how,) = [n for n in d["notes"] if n.startswith("layout: 9 devices (given; 8 of them serve)")]
+    assert "no degree dividing all 9 serves it (" in how and "use more devices" not in how

@@ -248,7 +248,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         if subset is None:
             raise
         # why all of them do not, without the hints that name this subset or ask for a device count
-        best, refused_on_all = subset, re.split(r"; (?:one replica takes|[\d,]+ of the [\d,]+ devices)", str(refused))[0]
+        best, refused_on_all = subset, re.split(r"; (?:one replica takes|[\d,]+ of the [\d,]+ devices)|: use more devices",
+                                                str(refused))[0]
     # a subset of the devices given that serves more than all of them can in replicas of one degree dividing them: the
     # layout, the rest idle and said (serving review 2026-11-30: 72 GB200s had served Llama 3.1 405B under 50 ms at
     # 11,600 tokens/s, where 64 of them serve 14,700, and DeepSeek-R1 on 145 B200s 353,000 where 144 serve 741,000)

@@ -84,7 +84,7 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
             "devices": ("user" if s.devices is not None and int(s.devices) == devices else "derived",
                         memory.devices_how),
             "power_w": ("user" if s.power_w is not None else "model", power_source(s, fit, compute.device, decode))}
-    # one replica's devices under their own name: the result's `devices` are all those given (serving review
+    # one replica's devices under their own name: the result's `devices` are all those that serve (serving review
     # 2026-11-27: `devices` 8 beside `assumptions.devices` 2, TP 2 × 4 replicas)
     renamed = {"devices": "devices_per_replica"}
     estimated = replace(estimated, assumptions=tuple(

@@ -182,8 +182,10 @@ def _tighter_batch_words(tighter: InferenceScenario, profile, fit, how: str) -> 
         safe = inference(tighter, profile, fit)
     except InputError:
         return f"no batch meets it {how}"
+    # on a subset, the rest idle, said (idle-devices review 2026-11-30: 4 of 5 named as if all served)
+    idle = f", {hz.noun(f'{safe.idle_devices:,}', 'device')} idle" if safe.idle_devices else ""
     return (f"batch {safe.batch_size:,} per replica ({safe.split_words} × {safe.replicas} "
-            f"replica{'s' if safe.replicas != 1 else ''}) meets it {how} ({hz.sig(safe.tokens_per_s)} tokens/s)")
+            f"replica{'s' if safe.replicas != 1 else ''}{idle}) meets it {how} ({hz.sig(safe.tokens_per_s)} tokens/s)")
 
 
 def _ttft_bound_note(s, profile, fit, result, bound) -> tuple[str, ...]:
@@ -256,8 +258,9 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
     # the split in the layout row's words: expert parallelism where it is one (serving review 2026-11-29: DeepSeek-V3
     # read "at tensor parallelism 1 × 1 replicas" for expert parallel 8)
     other = ("" if (full.tp, full.ep, full.replicas) == (result.tp, result.ep, result.replicas) else
-             f", at {full.split_words} × {hz.noun(f'{full.replicas:,}', 'replica')}, the split with the most tokens per "
-             "second there")
+             f", at {full.split_words} × {hz.noun(f'{full.replicas:,}', 'replica')}"
+             + (f" ({hz.noun(f'{full.idle_devices:,}', 'device')} idle)" if full.idle_devices else "")
+             + ", the split with the most tokens per second there")
     # one request at a time on each replica: a single user's latency only where there is one replica (serving-engineer
     # review 2026-11-29: 8 replicas at batch 1 were "a single user's latency", 8 requests in flight)
     alone = ("one request at a time, a single user's latency" if result.replicas == 1 else
