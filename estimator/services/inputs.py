@@ -537,8 +537,9 @@ SERVING = table(
                        "meets it")),
     DEVICES.but(label="Devices (all replicas)", url_key="inf_devices", widget_help=None,
                 help="devices in all: the tensor-parallel degree (--tp, or the one that serves the most tokens per "
-                     "second; or the expert-parallel degree, --ep) times the replicas (default: the fewest, a power of two where it divides the heads, that "
-                     "hold weights and KV cache, as one replica)"),
+                     "second; or the expert-parallel degree, --ep) times the replicas; where a subset of them serves more, "
+                     "it serves and the rest stand idle, said (default: the fewest, a power of two where it divides the "
+                     "heads, that hold weights and KV cache, as one replica)"),
     TP.but(label="Tensor parallel (devices per replica)", url_key="inf_tp", **checked(SERVING_BOUNDS, "tp"),
            help="tensor-parallel degree of each replica, a divisor of the attention heads that divides the KV heads "
                 "or is a multiple of them (default: chosen)",
