@@ -56,7 +56,7 @@ CUSTOM = "custom"                   # the model picker's "give the parameters (a
 DEFAULT_MODEL = CUSTOM              # so that links with only `inf_params` (before the picker) keep working
 DEFAULT_PARAMS = inputs.DEFAULT_PARAMS  # a 7B model (Llama 2 7B, as the Estimate page's; Mistral 7B): the shape
 #                                         is the catalog's nearest, stated under the numbers
-DEFAULT_TOKENS = 1e9                # illustrative: a billion generated tokens (about 3 million 338-token answers)
+DEFAULT_TOKENS = serving.DEFAULT_TOKENS  # illustrative, as the CLI's (estimator/core/serving/scenario.py)
 # the inputs' labels, URL keys and bounds: their declarations (estimator/services/inputs.py, SERVING)
 BITS = tuple(str(b) for b in S["bits"].choices)
 KV_BITS = tuple(str(b) for b in S["kv_bits"].choices)

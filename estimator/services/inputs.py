@@ -513,8 +513,10 @@ SERVING = table(
                  widget_help="Each attention head's size where it is not d_model ÷ heads (PaLM, Gemma): the KV cache "
                              "and the attention's width follow it; with the heads"),
     VOCAB.but(help="vocabulary (with an architecture and no --params: N adds vocab·d_model)"),
-    Input(name="tokens", label="Tokens generated in total", **checked(SERVING_BOUNDS, "tokens"), flags=TOKENS.flags, required=True,
-          help="output tokens to generate in total", url_key="inf_tokens", widget="number"),
+    Input(name="tokens", label="Tokens generated in total", **checked(SERVING_BOUNDS, "tokens"), flags=TOKENS.flags,
+          help=f"output tokens to generate in total (default {gfmt(serving.DEFAULT_TOKENS)}, illustrative: only the "
+               "totals scale with it, not the rates, latencies or per-token figures)",
+          url_key="inf_tokens", widget="number"),
     Input(name="prompt_tokens", label="Prompt tokens per query", **checked(SERVING_BOUNDS, "prompt_tokens"), flags=("--prompt-tokens",),
           help=f"prompt tokens per query (default {gfmt(DEFAULT_PROMPT_TOKENS)}: ShareGPT's mean, vLLM paper; with "
                "an MLPerf benchmark's name as --model, e.g. llama2-70b-99, its dataset's; the catalog ids "

@@ -89,3 +89,24 @@ def test_b_savings_without_a_price_give_energy_per_query(capsys):
     assert main(["inference", "--params", "7e9", "--hardware", "h800", "--tokens", "1e6"]) == 0
     rows = [r for r in capsys.readouterr().out.splitlines() if r.startswith("saves vs baseline:")]
     assert rows and all(r.endswith("Wh less per query") and "n/a" not in r for r in rows)
+
+
+def test_a_question_of_rates_needs_no_tokens_in_all(capsys):
+    """Serving review 2026-11-30: `inference --model … --batch-size max` was refused for want of --tokens, though only
+    the totals scale with them. None given: a billion (the app's illustrative default), said in a note; the rates and
+    per-token figures are those of any tokens given, the totals scale with them."""
+    import json
+    args = ["inference", "--model", "llama2-70b", "--hardware", "h100-sxm", "--devices", "8", "--bits", "8",
+            "--batch-size", "max", "--format", "json"]
+    assert main(args) == 0
+    none_given = json.loads(capsys.readouterr().out)
+    assert main([*args, "--tokens", "1e6"]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert none_given["tokens"] == 1e9 and given["tokens"] == 1e6
+    for key in ("tokens_per_s", "seconds_per_output_token", "joules_per_output_token", "node_power_w", "batch", "tp"):
+        assert none_given[key] == given[key]
+    assert none_given["energy_kwh"] == pytest.approx(1000 * given["energy_kwh"])
+    assert any(n.startswith("tokens in all: 10⁹ (none given, illustrative)") for n in none_given["notes"])
+    assert not any(n.startswith("tokens in all") for n in given["notes"])
+    # the Python API takes the same default
+    assert serving.inference_report(params=7e9).result.tokens == 1e9

@@ -57,6 +57,7 @@ from estimator.core.serving.scenario import (  # noqa: F401 (importable from her
     DEFAULT_BITS,
     DEFAULT_KV_BITS,
     DEFAULT_PROMPT_TOKENS,
+    DEFAULT_TOKENS,
     DEFAULT_TOKENS_PER_QUERY,
     MAX_BATCH,
     MAX_BATCH_WORD,
@@ -225,5 +226,5 @@ def input_assumptions(s: InferenceScenario, served: ServedModel, compute: Servin
                    "given" if float(s.acceptance) != DEFAULT_ACCEPTANCE else ACCEPTANCE_SOURCE)) if s.draft_tokens else ())
 
 
-__all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",
+__all__ = ["BITS", "DEFAULT_PROMPT_TOKENS", "DEFAULT_TOKENS", "DEFAULT_TOKENS_PER_QUERY", "FLOPS_PER_PARAM_PER_TOKEN", "KV_BITS",
            "MAX_BATCH", "MAX_BATCH_WORD", "InferenceResult", "InferenceScenario", "inference", "peak_for_bits"]

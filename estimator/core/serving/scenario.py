@@ -38,6 +38,10 @@ QUERY_SOURCE = (f"ShareGPT means, {gfmt(SHAREGPT_MEAN_PROMPT_TOKENS)} prompt and
                 f"tokens, rounded to {gfmt(DEFAULT_PROMPT_TOKENS)} and {gfmt(DEFAULT_TOKENS_PER_QUERY)} (vLLM paper, "
                 "arXiv:2309.06180, Fig. 11)")
 MAX_BATCH = int(B.BATCH.high)
+# The tokens served in all where none are given: illustrative, a billion generated tokens (about 3 million answers of
+# 338 tokens). Only the totals (time, energy, cost, CO2e) scale with it; the rates, latencies and per-token figures do
+# not. A design choice shared by the CLI, the app and the Python API.
+DEFAULT_TOKENS = 1e9
 # What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are
 # released and as the ML.ENERGY measurements the serving model is fitted to ran), one sequence at a
 # time (the latency-bound case). Design choices, shared by the CLI and the app.

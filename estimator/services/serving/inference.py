@@ -14,7 +14,12 @@ from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
-from estimator.core.serving.scenario import DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, SERVING_BOUNDS
+from estimator.core.serving.scenario import (
+    DEFAULT_PROMPT_TOKENS,
+    DEFAULT_TOKENS,
+    DEFAULT_TOKENS_PER_QUERY,
+    SERVING_BOUNDS,
+)
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.throughput import p99_share
 from estimator.core.training.estimate import Estimate
@@ -315,8 +320,13 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         text_or_none(name, value)
     if isinstance(engine, str) and not engine.strip():  # other kinds of value are no engine's name (its own refusal)
         text_or_none("engine", engine)
-    if tokens is None:  # as the CLI's required --tokens, and estimate()'s refusals: never Python's TypeError
-        raise InputError("serving needs the tokens to serve", field="tokens")
+    # the tokens in all: only the totals scale with them, so a question of rates needs none (serving review
+    # 2026-11-30: `inference --model … --batch-size max` was refused for want of --tokens)
+    tokens_how = ()
+    if tokens is None:
+        tokens = DEFAULT_TOKENS
+        tokens_how = (f"tokens in all: {gfmt(DEFAULT_TOKENS)} (none given, illustrative): the totals scale with them, "
+                      "the rates, latencies and per-token figures do not",)
     benchmark_beams = serving_data.benchmark_beams(model) if inputs.get("beams") is None else None
     if benchmark_beams:  # MLPerf's benchmark name: its decoding (GPT-J's 4 beams), as its results were measured
         inputs["beams"] = benchmark_beams
@@ -410,7 +420,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     # a cloud region's grid with the profile's price at another provider, said as `estimate` says it
     # (serving-engineer review 2026-11-28, second: `--cloud gcp:europe-west1` priced at AWS's p5 rate without a word)
     price_note = another_clouds_price_note(result.estimate, region, cloud, country)
-    result = replace(result, notes=(f"architecture: {arch_how}",) + released_how + beams_how + lengths_how + bounds_how
+    result = replace(result, notes=(f"architecture: {arch_how}",) + tokens_how + released_how + beams_how + lengths_how + bounds_how
                      + result.notes
                      + serving_accuracy.domain_notes(result) + tuple(n for n in (grid_note, price_note) if n))
     published = serving_data.catalog_model(model) if model is not None else None
