@@ -63,6 +63,7 @@ from estimator.services.training.step_setup import (
     SEQ_SIZED,
     SEQ_TIMED,
     model_seq_len,
+    published_tokens_words,
     step_setup,
     whole_run_at_fit,
 )
@@ -380,6 +381,14 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     profile = default_profiles().get(hardware)
     hardware = profile.id  # a profile given as a file is the device its id names (the preset's own, perhaps)
     other = bool(preset) and hardware != preset.hardware
+    tokens_model = None
+    if params_model is not None and preset is None and all(inputs.get(k) is None for k in ("tokens", "flops", "hours",
+                                                                                           "device_hours")):
+        # a catalog model without the run's tokens: its published pretraining run's (serving review 2026-11-30: the
+        # step's figures need no tokens, and `--model llama-3.1-70b` alone had been refused)
+        from estimator.io.serving_data import catalog_model
+        tokens_model = catalog_model(params_model)
+        inputs = {**inputs, "tokens": tokens_model.train_tokens}
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, country=country, **inputs)
     if params_model is not None and scenario.params is not None:
         from estimator.io.serving_data import catalog_model
@@ -391,6 +400,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         scenario = replace(scenario, origins=scenario.origins + (("params", f"model:{m.id}"),),
                            sources=scenario.sources + (("params", f"{m.name}: {m.source} "
                                                                   "(estimator/data/open_models.toml)"),))
+        if tokens_model is not None:
+            scenario = replace(scenario, origins=scenario.origins + (("tokens", f"model:{m.id}"),),
+                               sources=scenario.sources + (("tokens", published_tokens_words(m)),))
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
     scenario = with_active_params(scenario, memory, active_params, params_model)
@@ -434,6 +446,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             est, scenario, profile, setup.run.step.model_flops_per_token * setup.run.tokens)))
     if seq_own is not None:
         setup = replace(setup, notes=(seq_own[1] + (SEQ_TIMED if setup.run is not None else SEQ_SIZED),) + setup.notes)
+    if tokens_model is not None:
+        setup = replace(setup, notes=(f"tokens: {published_tokens_words(tokens_model)}; give the tokens for another "
+                                      "run",) + setup.notes)
     seq_assumed = None
     if seq_own is not None:  # among the assumptions too, with its source, as the exports list them
         from estimator.io.serving_data import catalog_model

@@ -118,8 +118,10 @@ def _model_params(given: Mapping[str, Any], model: str | None, preset: str | Non
     if preset is not None or any(given.get(k) is not None for k in OWN_WORKLOAD_KEYS):
         return None  # the model gives the memory's shape only
     if all(given.get(k) is None for k in ("tokens", "hours", "device_hours")):
-        raise InputError(f"the model {m.id} gives the parameters ({gfmt(m.params, 3)}): add the tokens for 6·N·D, "
-                         "or give the FLOPs", field=("tokens", "flops"))
+        if m.train_tokens is not None:
+            return m  # its published pretraining tokens, taken and said by ``api.run`` (``published_tokens``)
+        raise InputError(f"the model {m.id} gives the parameters ({gfmt(m.params, 3)}) and publishes no training "
+                         "tokens: add the tokens for 6·N·D, or give the FLOPs", field=("tokens", "flops"))
     return m if given.get("tokens") is not None else None
 
 

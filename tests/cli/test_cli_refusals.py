@@ -127,9 +127,27 @@ def test_a_near_miss_of_a_preset_or_model_gets_a_suggestion(capsys):
 
 def test_a_model_alone_says_what_is_missing_and_an_unknown_one_is_named(capsys):
     refused(capsys, "estimate", "--model", "nope", needle="unknown model 'nope'")
-    refused(capsys, "estimate", "--model", "llama-2-7b", needle="the model llama-2-7b gives the parameters (6.74 × 10⁹): "
-                                                                "add the tokens for 6·N·D, or give the FLOPs (--tokens, --flops)")
+    # a model that publishes no training tokens: they are what is missing
+    refused(capsys, "estimate", "--model", "mixtral-8x7b",
+            needle="the model mixtral-8x7b gives the parameters (4.67 × 10¹⁰) and publishes no training tokens: add the "
+                   "tokens for 6·N·D, or give the FLOPs (--tokens, --flops)")
     assert main(["estimate", "--model", "llama-2-7b", "--tokens", "2e12"]) == 0
+
+
+def test_a_model_alone_is_its_published_pretraining_run(capsys):
+    """Serving review 2026-11-30: `estimate --model llama-2-7b` had been refused for want of tokens the catalog holds.
+    The published tokens (2T, Llama 2 Table 1) are taken, said in a note and among the assumptions' sources; the
+    figures are those of the tokens given."""
+    import json
+    args = ["estimate", "--model", "llama-2-7b", "--hardware", "a100-sxm-80gb", "--devices", "64", "--format", "json"]
+    assert main(args) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert main([*args, "--tokens", "2e12"]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert alone["flops"] == given["flops"] == pytest.approx(6 * 6.738e9 * 2e12, rel=1e-3)
+    assert alone["wall_clock_s"] == given["wall_clock_s"]
+    said = [n for n in alone["notes"] if n.startswith("tokens: 2 × 10¹², Llama 2 7B's pretraining as published")]
+    assert said and not any(n.startswith("tokens: ") for n in given["notes"])
 
 
 def test_validate_given_an_id_points_to_show(capsys):
@@ -213,3 +231,17 @@ def test_the_diminishing_tab_names_its_own_inputs_past_the_bound():
     at = shared_page("limits", {"lim": "Diminishing returns", "dr_k": "0.027", "lim_hw": "v100-sxm2"})
     shown = " ".join(e.value.replace("\\", "") for e in at.error)
     assert shown.endswith("(inputs: Base compute to multiply (FLOPs), Target error (%), Exponent k)")
+
+
+def test_a_plan_of_a_model_alone_is_its_published_pretraining_run(capsys):
+    """As `estimate` takes it: the published tokens, said; a model that publishes none is refused naming that."""
+    import json
+    args = ["plan", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "64", "--format", "json"]
+    assert main(args) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert main([*args, "--tokens", "15e12"]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert alone["tokens"] == given["tokens"] == 15e12 and alone["layouts"] == given["layouts"]
+    assert alone["notes"][0].startswith("tokens: 1.5 × 10¹³, Llama 3.1 8B's pretraining as published")
+    refused(capsys, "plan", "--model", "mixtral-8x7b", "--devices", "64",
+            needle="a plan needs the run's tokens (mixtral-8x7b publishes none) (--tokens)")

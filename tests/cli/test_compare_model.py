@@ -43,13 +43,13 @@ def test_a_profile_the_step_model_does_not_time_is_said_to_differ_in_method(caps
 
 @pytest.mark.parametrize("argv, said", [
     (("--seq-len", "4096", "--params", "8e9", "--tokens", "1e12"), "give the model with it"),
-    (("--model", "llama-3.1-8b", "--devices", "64"), "add the tokens"),
+    (("--model", "mixtral-8x7b", "--devices", "64"), "publishes no training tokens: add the tokens"),
 ])
 def test_compare_refuses_what_it_cannot_time_in_one_line_as_the_api_does(capsys, argv, said):
     code, out, err = _cli(capsys, "compare", *argv, "--hardware", "h100-sxm", "b200")
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and said in err and not out
     keywords = {"seq_len": 4096, "params": 8e9, "tokens": 1e12} if "--seq-len" in argv else \
-        {"model": "llama-3.1-8b", "devices": 64}
+        {"model": "mixtral-8x7b", "devices": 64}
     from estimator import InputError
     with pytest.raises(InputError, match=said):
         compare(["h100-sxm", "b200"], **keywords)

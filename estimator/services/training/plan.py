@@ -61,6 +61,7 @@ from estimator.services.training.step_setup import (
     outside_fit_note,
     plan_precision,
     predates_the_step_fit,
+    published_tokens_words,
     resolve_model,
     run_batch_tokens,
     step_model,
@@ -249,12 +250,20 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # the rows to list, a whole number (fuzz review 2026-11-27: "abc" raised Python's TypeError, 0 an empty message)
     top = v.require_whole("layouts listed (top)", top, B.PLAN_ROWS, field="top")
     tokens = v.require_number_in("tokens", tokens, B.TOKENS, field="tokens") if tokens is not None else None
-    if tokens is None:
-        raise InputError("a plan needs the run's tokens", field="tokens")
     # the model first: an unknown one is said before what else is missing (review 2026-11-27); empty or no text in
     # its own words, as the CLI and inference() refuse it (API review 2026-11-30)
     from estimator.services.grid import text_or_none
     text_or_none("model", model)
+    tokens_note = None
+    if tokens is None:
+        # a catalog model's published pretraining tokens, as `estimate` takes them (serving review 2026-11-30)
+        from estimator.io.serving_data import catalog_model
+        published = catalog_model(model) if model is not None else None
+        if published is None or published.train_tokens is None:
+            raise InputError("a plan needs the run's tokens" + (f" ({published.id} publishes none)" if published else ""),
+                             field="tokens")
+        tokens, tokens_note = published.train_tokens, f"tokens: {published_tokens_words(published)}; give the tokens " \
+                                                      "for another run"
     if model is None and params is None and layers is None:
         raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
                          field=("model", "params", "layers"))
@@ -335,7 +344,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     step_params, step_range, _ = step_model()
     capacity = profile.memory_gb or math.inf
     site_inputs = _site(site)
-    notes: list[str] = []
+    notes: list[str] = [tokens_note] if tokens_note else []
     from estimator.services.grid import given_intensity_note
     if grid_note := given_intensity_note(site_inputs.get("carbon_intensity_g_per_kwh"),
                                          site_inputs.get("carbon_intensity_source")):

@@ -259,6 +259,13 @@ def model_seq_len(model) -> tuple[int, str] | None:
     return m.train_seq_len, f"sequence {m.train_seq_len:,}: {short}'s in pretraining ({m.train_seq_len_source})"
 
 
+def published_tokens_words(m) -> str:
+    """A catalog model's published pretraining tokens taken as the run's, in words with their source (``estimate``'s
+    and ``plan``'s where no tokens are given: serving review 2026-11-30)."""
+    return (f"{gfmt(m.train_tokens, 3)}, {m.name.split(' (')[0]}'s pretraining as published ({m.train_tokens_source}; "
+            "none given)")
+
+
 # What the model's sequence set, after ``model_seq_len``'s words: the step's time, or where no step is timed (a known
 # run's hours, the FLOPs' utilisation) the memory only (diff review 2026-11-30: "to time another" where nothing was timed)
 SEQ_TIMED = "; give the sequence length to time another"
