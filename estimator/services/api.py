@@ -485,7 +485,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         vp = setup.run.step.layout.vp if setup.run is not None else 1
         # and its micro-batches a step: fewer than the schedule keeps in flight are all the first stage holds
         micro_batches = setup.run.step.layout.micro_batches if setup.run is not None else None
-        tm = training_memory(scenario, profile, preset, est.precision, vp=vp, micro_batches=micro_batches,
+        # and its experts' tensor parallelism (whole on each device where that keeps their group in the domain)
+        etp = setup.run.step.layout.etp if setup.run is not None else None
+        tm = training_memory(scenario, profile, preset, est.precision, vp=vp, micro_batches=micro_batches, etp=etp,
                              **(memory_used or {}))
     except InputError as exc:
         if asked:

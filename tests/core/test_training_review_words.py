@@ -3,6 +3,8 @@ user's figure as given, and one device said in the singular."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from estimator import estimate
@@ -53,10 +55,12 @@ def test_context_parallelism_past_the_domain_names_its_own_exchanges():
 def test_expert_parallelism_past_the_domain_is_said_with_its_cost():
     """Review 2026-11-27: TP 2 × EP 8 of Qwen3 235B-A22B on 8-GPU B200 servers gave 2.7% MFU, 70% of the step in
     all-to-alls across the scale-out network, without a word; inside one server (TP 1 × EP 8) no such note."""
-    kw = dict(model="qwen3-235b-a22b", tokens=1e12, hardware="b200", devices=256, pp=8, ep=8, precision="fp8")
-    over, inside = estimate(**kw, tp=2), estimate(**kw, tp=1)
+    # (since 2026-11-30 TP 2 × EP 8 keeps its experts whole on each device, the group inside one server, as
+    # Megatron-Core's MoE guide advises: test_experts_whole_keep_the_expert_group_inside_the_domain; EP 16 cannot)
+    kw = dict(model="qwen3-235b-a22b", tokens=1e12, hardware="b200", devices=256, pp=8, tp=2, precision="fp8")
+    over, inside = estimate(**kw, ep=16), estimate(**kw, ep=8)
     (note,) = [n for n in over.notes if "spans" in n]
-    assert note.startswith("expert parallelism 8 over tensor parallelism 2 spans 2 scale-up domains of 8 devices: its "
+    assert note.startswith("expert parallelism 16 over tensor parallelism 2 spans 4 scale-up domains of 8 devices: its "
                            "all-to-alls cross the scale-out network at 50 GB/s per device")
     share = over.step.step.parts.expert_comm_s / over.step.step.parts.total_s
     assert f"exposed {share:.0%} of the step" in note and share > 0.5
@@ -64,6 +68,34 @@ def test_expert_parallelism_past_the_domain_is_said_with_its_cost():
     # 4.0× faster inside (3.96× since the experts' gradients are reduced over the ranks holding the same experts, whose
     # ring crosses the network in both: 2026-11-28)
     assert inside.step.step.tokens_per_s_per_device > 3.5 * over.step.step.tokens_per_s_per_device
+
+
+def test_experts_whole_keep_the_expert_group_inside_the_domain():
+    """Serving review 2026-11-30: TP 2 × EP 8 of Qwen3 235B-A22B on 64 B200s read 3.3% MFU, the experts split over the
+    run's TP 2 (Megatron-Core's argument default) so that each expert group of 16 devices spanned two 8-GPU servers.
+    Megatron-Core's MoE guide keeps EP × TP inside the NVLink domain and the experts whole (MoE parallel folding,
+    --expert-tensor-parallel-size 1): taken where it fits the memory, said in the layout and memory words; the group
+    of 8 then stays in one server and no all-to-all crosses the network. Where whole experts do not fit, the run's own
+    tensor parallelism is kept."""
+    from estimator.core.training import memory as mem
+    kw = dict(model="qwen3-235b-a22b", tokens=1e12, hardware="b200", devices=64, tp=2, pp=4, ep=8, precision="fp8",
+              global_batch_tokens=4194304, seq_len=4096, micro_batch=1)
+    r = estimate(**kw)
+    step = r.step.step
+    assert step.layout.etp == 1 and "EP 8 (over TP × DP, experts whole)" in r.step.layout_words()
+    assert r.to_dict()["step"]["layout"]["etp"] == 1
+    assert "expert parallel 8 (experts whole on each device)" in r.memory.strategy.describe()
+    assert not [n for n in r.notes if "spans" in n]
+    # the all-to-all at NVLink's 900 GB/s, not the 50 GB/s network: under a tenth of the step (it had been 77%)
+    assert step.parts.expert_comm_s / step.parts.total_s < 0.1
+    # whole experts hold more per device than split ones, and fit
+    split = mem.per_device(r.memory.shape, replace(r.memory.strategy, etp=None), 8, 4096, 1, "fp8").total_gb
+    assert r.memory.per_device.total_gb > split and r.memory.fits
+    # the choices: 1 first only where the group at the run's TP leaves the domain and 1 keeps it in
+    assert mem.expert_tp_choices(2, 8, 8, 8) == (1, None)
+    assert mem.expert_tp_choices(1, 8, 8, 8) == mem.expert_tp_choices(2, 4, 8, 8) == (None,)   # already inside
+    assert mem.expert_tp_choices(2, 16, 16, 8) == (None,)   # 16 cannot fit in 8 either way
+    assert mem.expert_tp_choices(2, 8, 8, 72) == (None,)    # an NVL72 rack holds 16
 
 
 def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them_would_give():

@@ -249,6 +249,7 @@ class Strategy:
     # the micro-batches a replica runs in a step, where the layout says (None: as many as the schedule keeps in flight):
     # fewer than that are all the first stage can hold (``in_flight``)
     micro_batches: float | None = None
+    etp: int | None = None   # the experts' tensor-parallel degree the layout chose (``expert_tp_choices``; None: the rule)
 
     def describe(self) -> str:
         parts = [f"ZeRO-{self.zero}" if self.zero else "no ZeRO sharding",
@@ -262,7 +263,8 @@ class Strategy:
         if self.cp > 1:
             parts.append(f"context parallel {self.cp}")
         if self.ep > 1:
-            parts.append(f"expert parallel {self.ep}")
+            parts.append(f"expert parallel {self.ep}" + (" (experts whole on each device)"
+                                                          if self.etp == 1 and self.tp > 1 else ""))
         return ", ".join(parts)
 
     def to_dict(self) -> dict:
@@ -371,23 +373,42 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     return (kept + (split + attn) / tp) / cp
 
 
-def folded_expert_tp(tp: int, ep: int, dp_cp: float) -> int | None:
+def folded_expert_tp(tp: int, ep: int, dp_cp: float, etp: int | None = None) -> int | None:
     """``expert_tensor_parallel``'s answer, None where neither divides (no refusal: ``per_device`` extrapolates from
-    one data-parallel rank, ``min_devices``)."""
-    if ep <= 1 or dp_cp % ep == 0:
+    one data-parallel rank, ``min_devices``). ``etp``: the experts' degree a layout chose (``expert_tp_choices``), 1
+    or ``tp``, where it divides; None: the rule below."""
+    if ep <= 1:
+        return tp
+    if etp == 1 and tp > 1 and (tp * dp_cp) % ep == 0:
+        return 1
+    if dp_cp % ep == 0:
         return tp
     if (tp * dp_cp) % ep == 0:
         return 1
     return None
 
 
-def expert_tensor_parallel(tp: int, ep: int, dp_cp: int) -> int:
+def expert_tp_choices(tp: int, ep: int, dp_cp: int, scale_up_devices: int | None) -> tuple[int | None, ...]:
+    """The experts' tensor-parallel degrees a tuned run tries, in order (a layout's ``etp``; None: the run's own where
+    ``expert_tensor_parallel`` allows it): where the experts' group at the run's tensor parallelism (ep · tp devices)
+    would leave the scale-up domain and the experts whole on each device (1) keep it inside, 1 first, as Megatron-Core's
+    MoE guide advises ("Ensure the EPxTP communication within the NVLink domain"; with MoE parallel folding, "TP for
+    Attention … TP=1 for MoE … often gets better MFU": megatron/core/transformer/moe/README.md; Liu et al. 2025,
+    arXiv:2504.14960), the run's own where 1 does not fit the memory (the experts then split tp ways)."""
+    if (ep > 1 and tp > 1 and scale_up_devices and ep * tp > scale_up_devices and ep <= scale_up_devices
+            and scale_up_devices % ep == 0 and dp_cp % ep == 0 and (tp * dp_cp) % ep == 0):
+        return 1, None
+    return (None,)
+
+
+def expert_tensor_parallel(tp: int, ep: int, dp_cp: int, etp: int | None = None) -> int:
     """The tensor-parallel degree of the experts: the run's own (``tp``, Megatron-Core's default) where the
     expert-parallel degree divides the ``dp_cp`` data- and context-parallel ranks, else 1 where it divides them with
     the tensor-parallel ranks (MoE parallel folding: the expert-parallel group formed from TP × CP × DP ranks, each
     expert whole on its device; Liu et al. 2025, "MoE Parallel Folding", arXiv:2504.14960; Megatron-Core's
-    ``--expert-tensor-parallel-size 1``). InputError where neither divides."""
-    etp = folded_expert_tp(tp, ep, dp_cp)
+    ``--expert-tensor-parallel-size 1``); 1 where the layout chose it (``etp``, ``expert_tp_choices``). InputError
+    where neither divides."""
+    etp = folded_expert_tp(tp, ep, dp_cp, etp)
     if etp is not None:
         return etp
     raise InputError(f"the expert-parallel degree {ep} must divide the {dp_cp:,} data- and context-parallel ranks "
@@ -503,7 +524,7 @@ def check_run(shape: Shape, strategy: Strategy, devices, seq_len: float | None =
                              f"that many devices, got {n}", field=("tp", "pp", "cp", "devices"))
         check_degrees(heads=shape.heads, layers=shape.layers, experts=shape.experts, seq_len=int(s), cp=strategy.cp)
     if strategy.ep > 1:
-        expert_tensor_parallel(strategy.tp, strategy.ep, n // (model_parallel * strategy.cp) * strategy.cp)
+        expert_tensor_parallel(strategy.tp, strategy.ep, n // (model_parallel * strategy.cp) * strategy.cp, strategy.etp)
     return s, b, n
 
 
@@ -570,7 +591,7 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
     shard_w = group if st.zero >= 3 else 1
     # the experts split over their own tensor- and expert-parallel ranks; their states sharded over the ranks that
     # hold the same experts (expert data parallel: tp·dp·cp ÷ (etp·ep))
-    etp = folded_expert_tp(st.tp, st.ep, group) or st.tp   # from one rank (min_devices): ∝ 1/N_d, unfolded
+    etp = folded_expert_tp(st.tp, st.ep, group, st.etp) or st.tp   # from one rank (min_devices): ∝ 1/N_d, unfolded
     expert_dp = st.tp * group / (etp * st.ep)
 
     def experts(bytes_per_param: float, sharded: bool) -> float:

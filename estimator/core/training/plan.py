@@ -340,6 +340,9 @@ def plural_devices(n: int) -> str:
 
 def layout_dict(layout: Layout) -> dict:
     return {"devices": layout.devices, "tp": layout.tp, "pp": layout.pp, "cp": layout.cp, "ep": layout.ep,
+            # the experts' tensor-parallel degree (1: whole on each device, MoE parallel folding)
+            **({"etp": mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp, layout.etp)}
+               if layout.ep > 1 else {}),
             "dp": layout.dp, "vp": layout.vp, "zero": layout.zero_stage, "micro_batch": layout.micro_batch,
             "global_batch": layout.global_batch, "seq_len": layout.seq_len,
             "global_batch_tokens": layout.global_batch * layout.seq_len, "recompute": layout.recompute,
@@ -390,7 +393,7 @@ def layout_words(layout: Layout) -> str:
     # review 2026-11-29: "TP 2 × PP 1 × DP 256 × EP 8" multiplied to 4,096 of 512 devices)
     experts = ""
     if layout.ep > 1:
-        folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp) != layout.tp
+        folded = mem.expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp, layout.etp) != layout.tp
         hidden = layout.expert_overlap_applied
         said = (["over TP × DP, experts whole" if folded else "within CP × DP" if layout.cp > 1 else "within DP"]) + (
             [f"{'all' if hidden == 1 else f'{hidden:.0%}'} of its all-to-all hidden, up to the compute beside it"] if hidden else [])
@@ -450,7 +453,7 @@ ROOMY_WITHIN = 1.05
 
 def strategy_of(layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Strategy:
     return mem.Strategy(layout.zero_stage, layout.recompute, layout.tp, layout.pp, layout.cp, layout.ep, attention,
-                        layout.sequence_parallel, vp=layout.vp, micro_batches=layout.micro_batches)
+                        layout.sequence_parallel, vp=layout.vp, micro_batches=layout.micro_batches, etp=layout.etp)
 
 
 def memory_of(mem_shape: mem.Shape, layout: Layout, attention: str = mem.DEFAULT_ATTENTION) -> mem.Breakdown:
@@ -617,11 +620,19 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                 continue  # one rank a shard: every stage the same layout (planner review 2026-11-28)
                             for rc in recomputes:
                                 considered += 1
-                                base = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp,
-                                              ep=ep, dp=dp, zero_stage=zero, recompute=rc, precision=precision,
-                                              expert_overlap_share=space.expert_overlap if ep > 1 else 0.0)
-                                memory = memory_of(mem_shape, base, attention)
-                                if memory.total_gb > capacity_gb:
+                                # the experts whole on each device where that keeps their group inside the
+                                # scale-up domain and fits, else split as the run's tensor parallelism
+                                base = None
+                                for etp in mem.expert_tp_choices(tp, ep, dp * cp, hardware.scale_up_devices):
+                                    tried = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp,
+                                                   cp=cp, ep=ep, dp=dp, zero_stage=zero, recompute=rc,
+                                                   precision=precision, etp=etp,
+                                                   expert_overlap_share=space.expert_overlap if ep > 1 else 0.0)
+                                    memory = memory_of(mem_shape, tried, attention)
+                                    if memory.total_gb <= capacity_gb:
+                                        base = tried
+                                        break
+                                if base is None:
                                     continue
                                 best, best_memory = None, memory
                                 every_vp = True  # whether every interleaving tried fitted

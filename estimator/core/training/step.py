@@ -252,6 +252,7 @@ class Layout:
     compute_sm_share: float = 1.0
     grad_reduce_bytes: int = BYTES_FP32  # Megatron-LM reduces bf16 runs' gradients in fp32; FSDP "PURE" in 16-bit
     attention_kernel_share: float = 1.0  # the attention kernel's speed over the hardware's own (FLASH2_ON_HOPPER)
+    etp: int | None = None  # the experts' tensor-parallel degree chosen (memory.expert_tp_choices; None: the rule)
 
     @property
     def devices(self) -> int:
@@ -449,7 +450,7 @@ def check_inputs(shape: ModelShape, layout: Layout, hardware: StepHardware) -> N
                          f"({layout.dp} × {layout.micro_batch})", field="global_batch")
     if shape.experts % layout.ep:
         raise InputError(f"ep = {layout.ep} must divide the experts ({shape.experts})", field="ep")
-    expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp)   # the data-parallel group, or with TP
+    expert_tensor_parallel(layout.tp, layout.ep, layout.dp * layout.cp, layout.etp)   # the DP group, or with TP
     if not 0.0 <= layout.expert_overlap_share <= 1.0:
         raise InputError("expert_overlap_share must be between 0 and 1", field="expert_overlap_share")
     if not 0.0 < layout.compute_sm_share <= 1.0:
@@ -584,7 +585,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
 
     # --- expert all-to-all, per layer per micro-batch ---
     expert_s = expert_floor_s = 0.0
-    etp = expert_tensor_parallel(t, layout.ep, layout.dp * c)   # t, or 1 with the expert group folded over TP
+    etp = expert_tensor_parallel(t, layout.ep, layout.dp * c, layout.etp)   # t, or 1: the expert group folded over TP
     if shape.experts > 1 and layout.ep > 1:
         # the expert group's devices: ep groups of the experts' tensor-parallel ranks; folded over TP, each device
         # dispatches its own share (1/t, sequence parallel) of the micro-batch's tokens

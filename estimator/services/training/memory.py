@@ -23,11 +23,12 @@ MEMORY_KEYS = MEMORY_INPUTS
 
 
 def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
-                    vp: int = 1, micro_batches: float | None = None, **options):
+                    vp: int = 1, micro_batches: float | None = None, etp: int | None = None, **options):
     """Memory per device and the fewest devices that hold it, or None when the model's size is
     unknown (FLOPs alone) or the device states no memory. ``vp``: the interleaved chunks a pipeline stage runs (the
     step model's layout's), whose schedule holds more activations (``memory.interleaved_penalty``); ``micro_batches``:
-    those a replica runs a step, where the step model's layout says (``memory.in_flight``: no more are held)."""
+    those a replica runs a step, where the step model's layout says (``memory.in_flight``: no more are held); ``etp``:
+    the experts' tensor-parallel degree the step's layout chose (``memory.expert_tp_choices``; None: the rule)."""
     from estimator.core.training import memory as mem
 
     # it reads the catalog: only when asked
@@ -79,7 +80,8 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     recompute = o.get("activation_recompute", "full" if scenario.recompute else "none")
     shape = memory_shape(n, arch, how, ffn=shape_keys.get("ffn"), mlp=shape_keys.get("mlp"))
     strategy = mem.Strategy(o.get("zero", 0), recompute, o.get("tp", 1), o.get("pp", 1), o.get("cp", 1), o.get("ep", 1),
-                            o.get("attention_kernel", mem.DEFAULT_ATTENTION), vp=int(vp), micro_batches=micro_batches)
+                            o.get("attention_kernel", mem.DEFAULT_ATTENTION), vp=int(vp), micro_batches=micro_batches,
+                            etp=etp)
     if no_memory:  # the run's own checks still hold (a tensor-parallel degree that splits no heads), as on a GPU
         mem.check_run(shape, strategy, int(scenario.devices), o.get("seq_len"), o.get("micro_batch"))
         return None

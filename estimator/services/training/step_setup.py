@@ -244,6 +244,17 @@ def default_seq_note(seq_len: int) -> str:
             "pretraining; give the sequence length to time that (a longer one costs more attention per token)")
 
 
+def expert_tp_of(layout: Layout, scale_up_devices: int | None, memory_gb: Callable[[Layout], float],
+                 capacity_gb: float) -> int | None:
+    """The experts' tensor-parallel degree a given layout runs (``memory.expert_tp_choices``): the first choice whose
+    memory fits, else the last (the run's own rule), as the planner takes it."""
+    choices = mem.expert_tp_choices(layout.tp, layout.ep, layout.dp * layout.cp, scale_up_devices)
+    for etp in choices[:-1]:
+        if memory_gb(replace(layout, etp=etp)) <= capacity_gb:
+            return etp
+    return choices[-1]
+
+
 def model_seq_len(model) -> tuple[int, str] | None:
     """The sequence length a catalog model was pretrained at, as published, and the note that says so; None where
     none is published (the tool's default stands, said by ``default_seq_note``). Researcher review 2026-11-27 and the
@@ -454,7 +465,7 @@ def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False,
         return (f"context parallelism {lay.cp} over tensor parallelism {lay.tp} spans {math.ceil(lay.tp * lay.cp / up)} "
                 f"scale-up domains of {up} devices: its K and V exchanges cross the scale-out network {links}, exposed "
                 f"{parts.cp_comm_s / parts.total_s:.0%} of the step (the tensor parallelism's stay inside a domain)")
-    group = lay.ep * expert_tensor_parallel(lay.tp, lay.ep, lay.dp * lay.cp)   # the all-to-all's devices, as the step
+    group = lay.ep * expert_tensor_parallel(lay.tp, lay.ep, lay.dp * lay.cp, lay.etp)   # the all-to-all's devices
     if lay.ep > 1 and group <= up and not core_step.inside_domain(group, lay.devices, up) and parts.expert_comm_s > 0.0:
         return (f"expert parallelism {lay.ep}" + (f" over tensor parallelism {lay.tp}" if group > lay.ep else "")
                 + f" does not tile the {up}-device scale-up domain: its groups of {group} straddle two domains, their "
@@ -912,6 +923,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                         vp=vp or 1, zero_stage=int(o.get("zero", 0)),
                         recompute=o.get("activation_recompute", recompute_default), precision=precision,
                         flash_attention=attention == "flash", expert_overlap_share=overlap or 0.0 if ep > 1 else 0.0)
+        layout = replace(layout, etp=expert_tp_of(layout, hardware.scale_up_devices,
+                                                  lambda x: core_plan.memory_of(mshape, x, attention).total_gb,
+                                                  profile.memory_gb or math.inf))
         st = step_time(shape, layout, hardware, step_params)
         raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note,
                                                                                    default), layout))
