@@ -605,7 +605,14 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
             one_way_s = max(across_bytes / (hardware.scale_out_gb_per_s * BYTES_PER_GB),
                           k * copy_bytes / (hardware.scale_up_gb_per_s * BYTES_PER_GB))
         else:
-            one_way_s = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_out_gb_per_s * BYTES_PER_GB)
+            # every copy to an expert on another domain crosses the scale-out link, those to the rest of its own
+            # domain the scale-up one, the two at once (a uniform router: the destinations' share by where they
+            # are; review 2026-11-30: every copy had been counted over the scale-out link)
+            nodes = max(2, math.ceil(group / hardware.scale_up_devices))
+            across_bytes = k * copy_bytes * (nodes - 1) / nodes
+            within_bytes = k * copy_bytes * max(0.0, layout.ep / nodes - 1) / layout.ep
+            one_way_s = max(across_bytes / (hardware.scale_out_gb_per_s * BYTES_PER_GB),
+                            within_bytes / (hardware.scale_up_gb_per_s * BYTES_PER_GB))
         all_to_all_s = EXPERT_ALL_TO_ALLS_PER_LAYER * one_way_s
         # the share a schedule hides runs beside another micro-batch's forward and backward of the layer, and no
         # longer than that compute (DualPipe, arXiv:2412.19437 §3.2.1: the all-to-all "fully hidden" where the
