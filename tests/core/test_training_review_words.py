@@ -83,6 +83,9 @@ def test_experts_whole_keep_the_expert_group_inside_the_domain():
     step = r.step.step
     assert step.layout.etp == 1 and "EP 8 (over TP × DP, experts whole)" in r.step.layout_words()
     assert r.to_dict()["step"]["layout"]["etp"] == 1
+    # each device's whole experts take its own half of the micro-batch's tokens (sequence parallel): 3,670 tokens/s
+    # per device, where the experts split over TP 2 across two servers read 893
+    assert step.tokens_per_s_per_device == pytest.approx(3667, rel=0.01)
     assert "expert parallel 8 (experts whole on each device)" in r.memory.strategy.describe()
     assert not [n for n in r.notes if "spans" in n]
     # the all-to-all at NVLink's 900 GB/s, not the 50 GB/s network: under a tenth of the step (it had been 77%)

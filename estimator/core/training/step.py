@@ -548,11 +548,16 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         return gemm_seconds(m, n, k, peak_gemm, bandwidth, gemm_bytes, gemm_eff, half)
 
     # --- one layer, forward, one micro-batch ---
-    routed_tokens = tokens * shape.experts_per_token * layout.ep / shape.experts if shape.experts > 1 else tokens
-    expert_groups = shape.experts_per_token * (tokens / routed_tokens) if shape.experts > 1 else 1.0
+    # the experts' tensor parallelism: the run's t, or 1 with the expert group folded over TP, each device then routing
+    # its own 1/t of the micro-batch's tokens (sequence parallel) to whole experts
+    etp = expert_tensor_parallel(t, layout.ep, layout.dp * c, layout.etp)
+    routed_tokens = (tokens * etp / t * shape.experts_per_token * layout.ep / shape.experts if shape.experts > 1
+                     else tokens)
+    expert_groups = shape.experts_per_token * (tokens / routed_tokens) * etp / t if shape.experts > 1 else 1.0
+    ef = f / etp if shape.experts > 1 else f / t   # an expert's (or the dense MLP's) hidden width on one device
     matmul_fwd = scale * (gemm(tokens, (a + 2 * kv) / t, d) + gemm(tokens, d, a / t)
-                          + expert_groups * (gemm(routed_tokens, (shape.ffn_matrices - 1) * f / t, d)
-                                             + gemm(routed_tokens, d, f / t)))
+                          + expert_groups * (gemm(routed_tokens, (shape.ffn_matrices - 1) * ef, d)
+                                             + gemm(routed_tokens, d, ef)))
     attn_flops_fwd = ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * tokens * layout.seq_len * a / t
     attn_rate = peak_16 * cap * params.gemm_efficiency * params.attention_efficiency * layout.attention_kernel_share
     if layout.flash_attention:
@@ -585,7 +590,6 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
 
     # --- expert all-to-all, per layer per micro-batch ---
     expert_s = expert_floor_s = 0.0
-    etp = expert_tensor_parallel(t, layout.ep, layout.dp * c, layout.etp)   # t, or 1: the expert group folded over TP
     if shape.experts > 1 and layout.ep > 1:
         # the expert group's devices: ep groups of the experts' tensor-parallel ranks; folded over TP, each device
         # dispatches its own share (1/t, sequence parallel) of the micro-batch's tokens
