@@ -47,7 +47,8 @@ def _row(row: dict, profiles) -> LayoutRow:
             experts=_int(row, "experts", 1), experts_per_token=_int(row, "experts_per_token", 1),
             active_params=active * PARAMS_PER_BILLION if active else None,
             total_params=total * PARAMS_PER_BILLION if total else None,
-            nodes_per_token=_int(row, "nodes_per_token"))
+            nodes_per_token=_int(row, "nodes_per_token"),
+            moe_layer_share=_int(row, "moe_layers", _int(row, "layers")) / _int(row, "layers"))
         usable = row["fit_use"].strip() == "yes"
         layout = Layout(
             seq_len=_int(row, "seq_len"), global_batch=_int(row, "global_batch", 1), micro_batch=_int(row, "micro_batch", 1),

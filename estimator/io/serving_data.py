@@ -103,7 +103,7 @@ class CatalogModel:
 CATALOG_KEYS = {"name", "params", "active_params", "experts", "experts_per_token", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab",
                 "context", "source", "train_tokens", "train_tokens_source", "tied_embeddings", "aliases", "lends_shape",
                 "released_bits", "released_bits_source", "window", "windowed_layers", "nodes_per_token",
-                "nodes_per_token_source", "decode_attention_width", "prefill_attention_width",
+                "nodes_per_token_source", "decode_attention_width", "prefill_attention_width", "moe_layers",
                 "attention_width_source", "train_seq_len", "train_seq_len_source", "train_batch_tokens",
                 "train_batch_tokens_source"}
 # MLPerf Inference names a benchmark by its model and the share of the reference accuracy it must reach ("-99",
@@ -137,7 +137,7 @@ def load_catalog() -> Mapping[str, CatalogModel]:
                                 row.get("experts"), row.get("experts_per_token"), row.get("context"),
                                 row.get("tied_embeddings", False), row.get("window"), row.get("windowed_layers", 0),
                                 row.get("nodes_per_token"), row.get("decode_attention_width"),
-                                row.get("prefill_attention_width"))
+                                row.get("prefill_attention_width"), row.get("moe_layers"))
             if (arch.decode_attention_width or arch.prefill_attention_width) and not row.get("attention_width_source"):
                 fail(f"'{mid}' attention widths need an attention_width_source",
                      "say where the attention's dimensions are published, or leave them out")

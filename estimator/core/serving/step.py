@@ -599,7 +599,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         # cost is (code review 2026-11-27: a group across nodes had paid none, and the choice leaned to it)
         per_alltoall = (fit.tp_s_per_allreduce + device.cross_node_latency_s
                         + (ep - 1) / ep * routed / (device.link_gb_per_s * BYTES_PER_GB))
-        ep_s = ALLTOALLS_PER_MOE_LAYER * arch.layers * per_alltoall
+        ep_s = ALLTOALLS_PER_MOE_LAYER * arch.layers * arch.moe_layer_share * per_alltoall   # the MoE layers
     # the per-sequence cost is the engine's work on each token it emits (sampling, detokenising, bookkeeping), so a
     # draft's tokens pay it each: a step emitting more tokens costs as much more (1 without a draft)
     engine_s = fit.engine_s_per_layer * arch.layers + fit.engine_s_per_sequence * own * seqs * emitted

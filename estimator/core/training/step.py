@@ -161,6 +161,7 @@ class ModelShape:
     # device-limited routing (Architecture.nodes_per_token): a token's routed experts on at most this many nodes,
     # dispatched once to each and forwarded inside it (None: every routed copy travels on its own)
     nodes_per_token: int | None = None
+    moe_layer_share: float = 1.0   # the share of the layers with routed experts (Architecture.moe_layers)
     # windowed attention (Architecture.window, windowed_layers): these layers attend to at most the last ``window`` tokens
     window: int | None = None
     windowed_layers: int = 0
@@ -433,6 +434,9 @@ def check_inputs(shape: ModelShape, layout: Layout, hardware: StepHardware) -> N
     for name in ("layers", "d_model", "heads", "kv_heads", "vocab", "ffn", "ffn_matrices", "experts", "experts_per_token"):
         if getattr(shape, name) < 1:
             raise InputError(f"{name} must be at least 1, got {getattr(shape, name)}", field=name)
+    if not 0.0 < shape.moe_layer_share <= 1.0:
+        raise InputError(f"the share of layers with experts must be above 0 and at most 1, got {shape.moe_layer_share}",
+                         field="moe_layers")
     for name in ("seq_len", "global_batch", "micro_batch", "tp", "pp", "cp", "ep", "dp", "vp"):
         if getattr(layout, name) < 1:
             raise InputError(f"{name} must be at least 1, got {getattr(layout, name)}", field=name)
@@ -650,7 +654,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         "tp": layers_stage * (tp_fwd_exposed + tp_bwd_exposed),
         "cp": layers_stage * (cp_fwd_exposed + cp_bwd_exposed),
         "pp": pp_mb,
-        "expert": layers_stage * expert_s,
+        "expert": layers_stage * shape.moe_layer_share * expert_s,   # the layers with experts only
     }
     m = layout.micro_batches
     mb_time = sum(per_mb.values())

@@ -49,6 +49,14 @@ class Architecture:
     # attention FLOPs per context token as 4 × it, and a prompt's (None: ``attention_width``; catalog's source)
     decode_attention_width: float | None = None
     prefill_attention_width: float | None = None
+    # a mixture of experts whose routed experts are in some layers only (DeepSeek-V3's 58 of 61, the first 3 dense;
+    # Llama 4 Maverick's every second layer): the layers whose tokens the all-to-alls exchange (None: every layer)
+    moe_layers: int | None = None
+
+    @property
+    def moe_layer_share(self) -> float:
+        """The share of the layers whose tokens go to routed experts (1 for a dense model's none to route: unused)."""
+        return self.moe_layers / self.layers if self.moe_layers else 1.0
 
     @property
     def embedding_table_params(self) -> float:
@@ -129,7 +137,8 @@ class Architecture:
                 "tied_embeddings": self.tied_embeddings, "window": self.window,
                 "windowed_layers": self.windowed_layers, "nodes_per_token": self.nodes_per_token,
                 "decode_attention_width": self.decode_attention_width,
-                "prefill_attention_width": self.prefill_attention_width, "name": self.name,
+                "prefill_attention_width": self.prefill_attention_width, "moe_layers": self.moe_layers,
+                "name": self.name,
                 "source": self.source}
 
 
@@ -199,6 +208,10 @@ def check_architecture(a: Architecture) -> None:
             "nodes per token", a.nodes_per_token, B.EXPERTS) <= a.experts_per_token):
         raise InputError("nodes per token is a mixture of experts' limit, a whole number from 1 to its experts per "
                          f"token, got {a.nodes_per_token!r}")
+    if a.moe_layers is not None and (a.experts is None or not 1 <= v.require_whole(
+            "layers with experts", a.moe_layers, B.LAYERS) <= a.layers):
+        raise InputError("the layers with experts are a mixture of experts' count, a whole number from 1 to its "
+                         f"{a.layers} layers, got {a.moe_layers!r}")
     if (a.experts is None) != (a.experts_per_token is None):
         raise InputError("give both the number of experts and the experts per token, or neither")
     if a.experts is not None:

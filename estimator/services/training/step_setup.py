@@ -184,6 +184,7 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
                        head_dim=hd, experts=experts if moe else 1, experts_per_token=per_token if moe else 1,
                        active_params=active, total_params=params,
                        nodes_per_token=arch.nodes_per_token if moe else None,
+                       moe_layer_share=arch.moe_layer_share if moe else 1.0,
                        window=arch.window, windowed_layers=arch.windowed_layers)
     mshape = memory_shape(params, arch, how, ffn=given_ffn, mlp=mlp)
     return shape, mshape
