@@ -61,8 +61,9 @@ def test_a_preset_keeps_its_flops_with_a_known_time(capsys):
      "the tensor-parallel degree 3 must divide the 32 attention heads (--tp)"),
     (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--tp", "64"],
      "the tensor-parallel degree 64 must divide the 32 attention heads"),
-    (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--tp", "4", "--devices", "6"],
-     "6 devices do not split into replicas of 4 (the tensor-parallel degree)"),
+    # a count the degree does not divide serves in the replicas it holds, the rest idle (2026-11-30); fewer, refused
+    (["inference", "--model", "llama-2-7b", "--tokens", "1e6", "--tp", "4", "--devices", "3"],
+     "3 devices are fewer than the tensor-parallel degree 4: give at least that many (--devices, --tp)"),
     (["inference", "--model", "llama-3.1-405b", "--tokens", "1e6", "--hardware", "gtx-580", "--batch-size", "1e6"],
      "no tensor-parallel split of the 128 attention heads"),
     (["inference", "--layers", "32", "--d-model", "4096", "--heads", "32", "--kv-heads", "3", "--tokens", "1e6"],

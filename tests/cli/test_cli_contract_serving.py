@@ -110,3 +110,21 @@ def test_a_question_of_rates_needs_no_tokens_in_all(capsys):
     assert not any(n.startswith("tokens in all") for n in given["notes"])
     # the Python API takes the same default
     assert serving.inference_report(params=7e9).result.tokens == 1e9
+
+
+def test_a_degree_given_that_does_not_divide_the_devices_serves_in_the_replicas_they_hold(capsys):
+    """Serving review 2026-11-30: `--devices 12 --tp 8` was refused where `--devices 12` alone serves on 8 of them. The
+    degree given serves in as many replicas as the devices hold, the rest idle, said and not counted: the figures are
+    those of the devices that serve; an expert-parallel degree likewise."""
+    import json
+    base = ["inference", "--model", "llama-3.1-405b", "--hardware", "h100-sxm", "--bits", "8", "--format", "json"]
+    assert main([*base, "--devices", "12", "--tp", "8"]) == 0
+    twelve = json.loads(capsys.readouterr().out)
+    assert main([*base, "--devices", "8", "--tp", "8"]) == 0
+    eight = json.loads(capsys.readouterr().out)
+    assert (twelve["tp"], twelve["replicas"], twelve["idle_devices"]) == (8, 1, 4)
+    for key in ("tokens_per_s", "joules_per_output_token", "node_power_w", "cost_usd"):
+        assert twelve[key] == pytest.approx(eight[key])
+    assert any("the tensor-parallel degree given, 8, does not divide the 12" in n for n in twelve["notes"])
+    r = serving.inference_report(model="deepseek-r1", hardware="b200", devices=12, ep=8, batch_size="max").result
+    assert (r.ep, r.replicas, r.idle_devices) == (8, 1, 4)

@@ -139,7 +139,7 @@ def test_the_all_to_all_crosses_the_scale_out_network_past_one_server(cli):
     # a degree that does not divide the experts holds redundant copies (2026-11-30); more than the experts, copies only
     (("--model", "qwen3-30b-a3b", "--ep", "256"), "is more than qwen3-30b-a3b's 128 experts per layer"),
     (("--model", "qwen3-30b-a3b", "--ep", "4", "--tp", "2"), "give no tensor-parallel degree"),
-    (("--model", "qwen3-30b-a3b", "--ep", "4", "--devices", "6"), "do not split into replicas of 4"),
+    (("--model", "qwen3-30b-a3b", "--ep", "4", "--devices", "3"), "3 devices are fewer than the expert-parallel degree 4"),
     (("--model", "qwen3-30b-a3b", "--ep", "0"), "expert-parallel degree"),
 ])
 def test_the_cli_and_the_api_refuse_alike(cli, args, says):

@@ -117,8 +117,8 @@ def test_an_expert_parallel_group_across_nodes_pays_the_nodes_latency_too():
 def test_inputs_the_layout_cannot_take_are_refused():
     with pytest.raises(InputError, match="must divide the 64 attention heads"):
         _serve(tp=3)
-    with pytest.raises(InputError, match="do not split into replicas of 4"):
-        _serve(devices=6, tp=4)
+    with pytest.raises(InputError, match="3 devices are fewer than the tensor-parallel degree 4"):
+        _serve(devices=3, tp=4)
     with pytest.raises(InputError, match="batch size"):
         _serve(batch_size="maximum")
 

@@ -144,6 +144,10 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     # into 4 replicas of 1,569 each, 3.4 times the tokens/s of the same question without it)
     one_replica = (s.devices is None and s.tp is None and fixed is not None and expert_parallel(s) == 1
                    and not latent_moe(s, served))
+    # a degree given that does not divide the devices given: as many replicas as they hold serve, the rest idle and
+    # said (serving review 2026-11-30: `--devices 12 --tp 8` was refused where `--devices 12` alone serves on 8)
+    given_degree = int(s.tp) if s.tp is not None else expert_parallel(s) if expert_parallel(s) > 1 else None
+    uneven = devices % given_degree if s.devices is not None and given_degree else 0
 
     def best_on(n: int):
         if not one_replica:
@@ -157,7 +161,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     refused_on_all = None
     try:
         try:
-            best = best_on(devices)
+            best = best_on(devices - uneven)
             if s.devices is None and s.tp is None and fixed and best.limit in ("tpot", "ttft") and best.batch < fixed:
                 # a bound lowered the batch given: the fewest devices that hold the batch it allows (review 2026-11-26:
                 # 2,000 given with a 20 ms bound took 2 devices for 2,000 and ran 166, which one holds)
@@ -253,7 +257,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
     # a subset of the devices given that serves more than all of them can in replicas of one degree dividing them: the
     # layout, the rest idle and said (serving review 2026-11-30: 72 GB200s had served Llama 3.1 405B under 50 ms at
     # 11,600 tokens/s, where 64 of them serve 14,700, and DeepSeek-R1 on 145 B200s 353,000 where 144 serve 741,000)
-    idle, on_all = (devices - best.devices, None) if refused_on_all is not None else (0, None)
+    idle, on_all = (devices - best.devices, None) if refused_on_all is not None or uneven else (0, None)
     if refused_on_all is None and s.devices is not None and s.tp is None and s.ep is None:
         found, _ = _any_subset(s, profile, served, compute, fit, devices, fixed)
         if found is not None and found.tokens_per_s > best.tokens_per_s * FEWER_DEVICES_GAIN:
@@ -271,8 +275,12 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             idle_words += (f"no degree dividing all {count_text(devices)} serves as much (on all of them, {split} × "
                            f"{counted(on_all.replicas, 'replica')}, {gfmt(on_all.tokens_per_s, 3)} tokens/s against "
                            f"these {gfmt(best.tokens_per_s, 3)})")
-        else:
+        elif refused_on_all is not None:
             idle_words += f"no degree dividing all {count_text(devices)} serves it ({refused_on_all})"
+        else:
+            kind = "tensor" if s.tp is not None else "expert"
+            idle_words += (f"the {kind}-parallel degree given, {count_text(given_degree)}, does not divide the "
+                           f"{count_text(devices)} (give a multiple of it to serve on all of them)")
         layout = replace(layout, idle=idle, how=idle_words)
     return layout
 

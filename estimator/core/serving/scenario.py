@@ -179,9 +179,10 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
                          field="kv_bits")
     if s.devices is not None:
         _require(s, "devices")
-    if s.tp is not None and s.devices is not None and s.devices % s.tp:
-        raise InputError(f"{count_text(s.devices)} devices do not split into replicas of {count_text(s.tp)} (the "
-                         "tensor-parallel degree): give devices a multiple of it", field=("devices", "tp"))
+    if s.tp is not None and s.devices is not None and s.devices < s.tp:
+        # a count it does not divide serves in as many replicas as it holds, the rest idle (``layout.serving_layout``)
+        raise InputError(f"{count_text(s.devices)} devices are fewer than the tensor-parallel degree "
+                         f"{count_text(s.tp)}: give at least that many", field=("devices", "tp"))
     if s.ep is not None and s.ep > 1:
         if s.tp is not None and s.tp != 1:
             raise InputError(f"expert parallelism {count_text(s.ep)} runs attention data-parallel, one device per "
@@ -220,9 +221,9 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
         if s.student_params is not None:
             raise InputError("a distilled student is dense: give no expert-parallel degree with it",
                              field=("ep", "student_params"))
-        if s.devices is not None and s.devices % s.ep:  # after the experts: a degree they refuse is said first
-            raise InputError(f"{count_text(s.devices)} devices do not split into replicas of {count_text(s.ep)} (the "
-                             "expert-parallel degree): give devices a multiple of it", field=("devices", "ep"))
+        if s.devices is not None and s.devices < s.ep:  # after the experts: a degree they refuse is said first
+            raise InputError(f"{count_text(s.devices)} devices are fewer than the expert-parallel degree "
+                             f"{count_text(s.ep)}: give at least that many", field=("devices", "ep"))
     if s.architecture.active_params is not None and s.architecture.active_params > s.params:
         raise InputError(f"active parameters ({gfmt(s.architecture.active_params, 3)}) cannot exceed the parameters "
                          f"({gfmt(s.params, 3)})")
