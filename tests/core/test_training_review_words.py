@@ -65,8 +65,9 @@ def test_expert_parallelism_past_the_domain_is_said_with_its_cost():
     share = over.step.step.parts.expert_comm_s / over.step.step.parts.total_s
     assert f"exposed {share:.0%} of the step" in note and share > 0.5
     assert not [n for n in inside.notes if "spans" in n]
-    # 3.3× faster inside (only the copies leaving a server cross the network since 2026-11-30)
-    assert inside.step.step.tokens_per_s_per_device > 3.0 * over.step.step.tokens_per_s_per_device
+    # 2.1× faster inside (only the copies leaving a server cross the network, and each TP rank dispatches its own
+    # sequence-parallel share, since 2026-11-30)
+    assert inside.step.step.tokens_per_s_per_device > 2.0 * over.step.step.tokens_per_s_per_device
 
 
 def test_experts_whole_keep_the_expert_group_inside_the_domain():
@@ -84,7 +85,8 @@ def test_experts_whole_keep_the_expert_group_inside_the_domain():
     assert step.layout.etp == 1 and "EP 8 (over TP × DP, experts whole)" in r.step.layout_words()
     assert r.to_dict()["step"]["layout"]["etp"] == 1
     # each device's whole experts take its own half of the micro-batch's tokens (sequence parallel): 3,670 tokens/s
-    # per device, where the experts split over TP 2 across two servers read 893
+    # per device, where the experts split over TP 2 across two servers read 893 (1,980 since each TP rank dispatches
+    # its own share)
     assert step.tokens_per_s_per_device == pytest.approx(3667, rel=0.01)
     assert "expert parallel 8 (experts whole on each device)" in r.memory.strategy.describe()
     assert not [n for n in r.notes if "spans" in n]
@@ -110,8 +112,10 @@ def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them
     from estimator import plan
     # at 2,048 tokens a sequence, the review's (DeepSeek-V3's own 4,096 is its default since 2026-11-30)
     # and the tool's 4M batch, the review's (its published 62.9M is its default since 2026-11-30)
+    # (at TP 1: since each TP rank dispatches its own sequence-parallel share, 2026-11-30, a TP 2 layout running one
+    # micro-batch a step leads, whose all-to-alls no schedule could hide)
     report = plan(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8", seq_len=2048,
-                  global_batch_tokens=4194304)
+                  global_batch_tokens=4194304, tp=1)
     parts = report.best.planned.step.parts
     share = parts.expert_comm_s / parts.total_s
     (note,) = [n for n in report.notes if n.startswith("the best layout's expert all-to-alls")]
@@ -122,7 +126,7 @@ def test_a_mixture_of_experts_exposed_all_to_alls_are_said_with_what_hiding_them
                          "it hides") and f"{share:.0%}" == "26%" and f"{gain:.2f}" == "1.36"
     assert round(report.best.estimate.wall_clock_s / 86400) == 82
     est = estimate(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8", seq_len=2048,
-                   global_batch_tokens=4194304)
+                   global_batch_tokens=4194304, tp=1, pp=8, vp=4, ep=64, zero=1)   # the plan's best, given
     assert [n for n in est.notes if n.startswith(f"expert all-to-alls: {share:.0%} of the step")]
     dense = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
     assert not [n for n in dense.notes if "all-to-alls" in n]
@@ -192,3 +196,35 @@ def test_the_all_to_alls_are_counted_on_the_layers_with_experts_only():
     ours, all_layers = (inference(x, profile, fit).expert_parallel_s_per_step
                         for x in (s, replace(s, architecture=replace(arch, moe_layers=None))))
     assert ours == pytest.approx(58 / 61 * all_layers, rel=1e-9) and ours > 0
+
+
+def test_each_tensor_parallel_rank_dispatches_its_own_share_and_split_experts_gather_it():
+    """Sweep review 2026-11-30: with the experts split over the run's TP, every TP rank had dispatched the whole
+    micro-batch, t times the bytes. Megatron-Core's all-to-all dispatcher sends each rank's sequence-parallel 1/t over
+    the expert-parallel group, then all-gathers the routed tokens over the experts' TP ranks (and the reverse to
+    combine): TP 2 × EP 4 inside one server moves k copies of its share over EP, 3/4 of them to other devices, and
+    gathers the other rank's k copies, (3/4 + 1) ÷ 3/4 = 7/3 of the same group with whole experts, which gathers none."""
+    from estimator.core.training.step import step_hardware, step_time
+    from estimator.services.public import load_profile
+    from estimator.services.training.step_setup import resolve_model
+    _, shape, _, _, _ = resolve_model(model="qwen3-30b-a3b")
+    r = estimate(model="qwen3-30b-a3b", tokens=1e12, hardware="h100-sxm", devices=64, tp=2, ep=4)
+    layout, hw = r.step.step.layout, step_hardware(load_profile("h100-sxm"))
+    assert layout.etp is None and layout.tp == 2 and layout.dp % 4 == 0   # the experts split over TP 2, 8 in a server
+    split = step_time(shape, layout, hw).parts.expert_comm_s
+    whole = step_time(shape, replace(layout, etp=1), hw).parts.expert_comm_s
+    assert split / whole == pytest.approx(7 / 3, rel=1e-9)
+
+
+def test_on_a_rack_the_groups_that_tile_it_keep_the_experts_whole():
+    """Sweep review 2026-11-30: on 72-GPU racks an expert group of 16 (EP 8 × TP 2) straddles two racks, 8 of every 9,
+    while 8 whole-expert devices tile a rack; only a group larger than the rack had been folded, so GB200 read 0.78×
+    the H100 for Qwen3 235B on 128 devices. The experts are whole there and the all-to-all as inside a B200 server."""
+    from estimator.core.training import memory as mem
+    kw = dict(model="qwen3-235b-a22b", tokens=1e12, devices=128, tp=2, pp=4, cp=2, ep=8, zero=1,
+              activation_recompute="full", seq_len=8192, global_batch_tokens=2 * 128 * 8192)
+    gb200, b200, h100 = (estimate(**kw, hardware=hw).step.step for hw in ("gb200", "b200", "h100-sxm"))
+    assert gb200.layout.etp == 1 and not [n for n in estimate(**kw, hardware="gb200").notes if "straddle" in n]
+    assert gb200.parts.expert_comm_s == pytest.approx(b200.parts.expert_comm_s, rel=0.05)
+    assert gb200.tokens_per_s_per_device > 1.3 * h100.tokens_per_s_per_device
+    assert mem.expert_tp_choices(2, 8, 16, 72, 128) == (1, None) and mem.expert_tp_choices(2, 8, 16, 72, 64) == (None,)

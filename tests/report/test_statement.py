@@ -383,8 +383,10 @@ def test_a_mixture_of_experts_statement_says_its_all_to_alls_are_counted_exposed
     # at 2,048 tokens a sequence: at DeepSeek-V3's own 4,096 the best layout runs one micro-batch a step, no other
     # micro-batch's compute to hide the all-to-alls under; and at the tool's 4M batch, not its published 62.9M, at
     # which the best layout recomputes in full, which no schedule overlaps
+    # (the layout the planner led with until 2026-11-30, given: since each TP rank dispatches its own sequence-parallel
+    # share, a TP 2 layout that runs one micro-batch a step leads, whose all-to-alls no schedule hides)
     moe = dict(model="deepseek-v3", tokens=14.8e12, hardware="h800", devices=2048, precision="fp8", seq_len=2048,
-               global_batch_tokens=4194304)
+               global_batch_tokens=4194304, tp=1, pp=8, vp=4, ep=64, zero=1)
     parts = run(**moe).estimate.step.step.parts
     share = parts.expert_comm_s / parts.total_s
     assert share > 0.2

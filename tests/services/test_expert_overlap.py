@@ -173,8 +173,11 @@ def test_a_schedule_hides_no_more_all_to_all_than_the_compute_beside_it():
     exposed, hidden = estimate(**kw), estimate(**kw, expert_overlap=1.0)
     e, h = exposed.step.step.parts, hidden.step.step.parts
     compute = e.matmul_s + e.attention_s + e.memory_ops_s
-    assert e.expert_comm_s > 4 * compute                      # the all-to-all is far longer than the compute
-    assert h.expert_comm_s == pytest.approx(e.expert_comm_s - compute, rel=0.02)  # only the compute's worth hidden
+    # the all-to-all longer than the compute (4× before each TP rank dispatched its own sequence-parallel share only,
+    # 2026-11-30)
+    assert e.expert_comm_s > 1.1 * compute
+    # only the layers' compute's worth hidden (the step's compute counts the output layer's too)
+    assert h.expert_comm_s == pytest.approx(e.expert_comm_s - compute, abs=0.05 * compute)
     (note,) = [n for n in hidden.notes if n.startswith("expert all-to-alls:")]
     assert "what outlasts the compute beside them with the 100% given hidden" in note
     (said,) = [n for n in exposed.notes if n.startswith("expert all-to-alls:")]

@@ -388,15 +388,30 @@ def folded_expert_tp(tp: int, ep: int, dp_cp: float, etp: int | None = None) -> 
     return None
 
 
-def expert_tp_choices(tp: int, ep: int, dp_cp: int, scale_up_devices: int | None) -> tuple[int | None, ...]:
+def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
+    """Whether every group of ``span`` consecutive devices of ``devices`` lies inside one scale-up domain: it is no
+    larger than the domain and either all the devices fit in one domain or the groups tile it (groups of 64 in
+    72-device NVL72 racks straddle two, 8 of every 9: timed as crossing, where before the researcher review of
+    2026-11-29 they had been timed as inside). A group that straddles waits on the scale-out network, and the step on
+    its slowest group. Racks that run 64 of their 72 devices, the rest idle, so that groups of 16, 32 or 64 stay inside
+    one, are not laid out here."""
+    return span <= scale_up_devices and (devices <= scale_up_devices or scale_up_devices % span == 0)
+
+
+def expert_tp_choices(tp: int, ep: int, dp_cp: int, scale_up_devices: int | None,
+                      devices: int | None = None) -> tuple[int | None, ...]:
     """The experts' tensor-parallel degrees a tuned run tries, in order (a layout's ``etp``; None: the run's own where
     ``expert_tensor_parallel`` allows it): where the experts' group at the run's tensor parallelism (ep · tp devices)
     would leave the scale-up domain and the experts whole on each device (1) keep it inside, 1 first, as Megatron-Core's
     MoE guide advises ("Ensure the EPxTP communication within the NVLink domain"; with MoE parallel folding, "TP for
     Attention … TP=1 for MoE … often gets better MFU": megatron/core/transformer/moe/README.md; Liu et al. 2025,
     arXiv:2504.14960), the run's own where 1 does not fit the memory (the experts then split tp ways)."""
-    if (ep > 1 and tp > 1 and scale_up_devices and ep * tp > scale_up_devices and ep <= scale_up_devices
-            and scale_up_devices % ep == 0 and dp_cp % ep == 0 and (tp * dp_cp) % ep == 0):
+    if not (ep > 1 and tp > 1 and scale_up_devices and dp_cp % ep == 0 and (tp * dp_cp) % ep == 0):
+        return (None,)
+    n = devices if devices is not None else tp * dp_cp
+    # the groups laid out in order: inside one domain where they tile it (sweep review 2026-11-30: on 72-GPU racks a
+    # group of 16 at TP 2 straddles two, where 8 whole-expert devices tile the rack; only ep · tp > 72 had been offered)
+    if not inside_domain(ep * tp, n, scale_up_devices) and inside_domain(ep, n, scale_up_devices):
         return 1, None
     return (None,)
 

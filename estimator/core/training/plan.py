@@ -623,7 +623,8 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                 # the experts whole on each device where that keeps their group inside the
                                 # scale-up domain and fits, else split as the run's tensor parallelism
                                 base = None
-                                for etp in mem.expert_tp_choices(tp, ep, dp * cp, hardware.scale_up_devices):
+                                for etp in mem.expert_tp_choices(tp, ep, dp * cp, hardware.scale_up_devices,
+                                                                 tp * pp * cp * dp):
                                     tried = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp,
                                                    cp=cp, ep=ep, dp=dp, zero_stage=zero, recompute=rc,
                                                    precision=precision, etp=etp,

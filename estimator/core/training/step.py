@@ -86,7 +86,12 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
 from estimator.core.hardware.matmul import matmul_share
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.training.memory import RECOMPUTE, ZERO_STAGES, expert_tensor_parallel
+from estimator.core.training.memory import (  # noqa: F401 (inside_domain re-exported: the step's word for it)
+    RECOMPUTE,
+    ZERO_STAGES,
+    expert_tensor_parallel,
+    inside_domain,
+)
 
 PRECISIONS = ("bf16", "fp16", "fp8", "fp4")
 
@@ -491,16 +496,6 @@ def ring_seconds(message_bytes: float, group: int, gb_per_s: float, steps: int =
     return steps * (group - 1) / group * message_bytes / (gb_per_s * BYTES_PER_GB)
 
 
-def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
-    """Whether every group of ``span`` consecutive devices of ``devices`` lies inside one scale-up domain: it is no
-    larger than the domain and either all the devices fit in one domain or the groups tile it (groups of 64 in
-    72-device NVL72 racks straddle two, 8 of every 9: timed as crossing, where before the researcher review of
-    2026-11-29 they had been timed as inside). A group that straddles waits on the scale-out network, and the step on
-    its slowest group. Racks that run 64 of their 72 devices, the rest idle, so that groups of 16, 32 or 64 stay inside
-    one, are not laid out here."""
-    return span <= scale_up_devices and (devices <= scale_up_devices or scale_up_devices % span == 0)
-
-
 def overlapped_seconds(comm_s: float, window_s: float, overlap_cost: float) -> float:
     """What a collective of ``comm_s`` adds to a step when it runs beside ``window_s`` of compute:
     the part that outlasts the window, plus ``overlap_cost`` of the part under it (the module
@@ -595,11 +590,16 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     # --- expert all-to-all, per layer per micro-batch ---
     expert_s = expert_floor_s = 0.0
     if shape.experts > 1 and layout.ep > 1:
-        # the expert group's devices: ep groups of the experts' tensor-parallel ranks; folded over TP, each device
-        # dispatches its own share (1/t, sequence parallel) of the micro-batch's tokens
+        # the expert group's devices: ep groups of the experts' tensor-parallel ranks. Each device dispatches its own
+        # share (1/t, sequence parallel) of the micro-batch's tokens over the expert-parallel group, folded or not;
+        # experts split over TP then all-gather their tokens over it and reduce-scatter the outputs back (Megatron-Core's
+        # all-to-all dispatcher: all-to-all over EP, then the TP all-gather; sweep review 2026-11-30: the whole
+        # micro-batch had been dispatched from every TP rank, t times the bytes)
         group = layout.ep * etp
-        copy_bytes = tokens * etp / t * d * BYTES_16BIT   # one copy of each token the device dispatches
+        copy_bytes = tokens / t * d * BYTES_16BIT   # one copy of each token the device dispatches
         k = shape.experts_per_token
+        tp_bw = hardware.scale_up_gb_per_s if etp <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+        gather_s = k * copy_bytes * (etp - 1) / (tp_bw * BYTES_PER_GB)   # the other etp − 1 ranks' routed tokens
         if inside_domain(group, layout.devices, hardware.scale_up_devices):
             one_way_s = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_up_gb_per_s * BYTES_PER_GB)
         elif shape.nodes_per_token:
@@ -621,7 +621,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
             within_bytes = k * copy_bytes * max(0.0, layout.ep / nodes - 1) / layout.ep
             one_way_s = max(across_bytes / (hardware.scale_out_gb_per_s * BYTES_PER_GB),
                             within_bytes / (hardware.scale_up_gb_per_s * BYTES_PER_GB))
-        all_to_all_s = EXPERT_ALL_TO_ALLS_PER_LAYER * one_way_s
+        all_to_all_s = EXPERT_ALL_TO_ALLS_PER_LAYER * (one_way_s + gather_s)
         # the share a schedule hides runs beside another micro-batch's forward and backward of the layer, and no
         # longer than that compute (DualPipe, arXiv:2412.19437 §3.2.1: the all-to-all "fully hidden" where the
         # computation-to-communication ratio is about 1:1); what outlasts it is exposed (researcher review

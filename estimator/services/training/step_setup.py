@@ -249,7 +249,7 @@ def expert_tp_of(layout: Layout, scale_up_devices: int | None, memory_gb: Callab
                  capacity_gb: float) -> int | None:
     """The experts' tensor-parallel degree a given layout runs (``memory.expert_tp_choices``): the first choice whose
     memory fits, else the last (the run's own rule), as the planner takes it."""
-    choices = mem.expert_tp_choices(layout.tp, layout.ep, layout.dp * layout.cp, scale_up_devices)
+    choices = mem.expert_tp_choices(layout.tp, layout.ep, layout.dp * layout.cp, scale_up_devices, layout.devices)
     for etp in choices[:-1]:
         if memory_gb(replace(layout, etp=etp)) <= capacity_gb:
             return etp
