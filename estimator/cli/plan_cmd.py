@@ -27,7 +27,7 @@ MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "hea
 LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel",
                 "expert_overlap")
 RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
-CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "dp", "vp", "zero", "micro_batch", "recompute",
+CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "etp", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
                "step_seconds", "memory_per_device_gb", "device_memory_gb", "memory_tight", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
                "cost_usd",
@@ -117,7 +117,9 @@ def csv_text(report: plan_service.PlanReport) -> str:
     tool = f"{tool_info()['name']} {tool_info()['version']}"
     for i, row in enumerate(report.rows, 1):
         p, e, lay = row.planned, row.estimate, row.planned.layout
-        w.writerow([i, lay.devices, lay.tp, lay.pp, lay.cp, lay.ep, lay.dp, lay.vp, lay.zero_stage, lay.micro_batch,
+        # the experts' tensor-parallel degree (1: whole on each device), empty without expert parallelism
+        etp = core_plan.layout_dict(lay).get("etp", "")
+        w.writerow([i, lay.devices, lay.tp, lay.pp, lay.cp, lay.ep, etp, lay.dp, lay.vp, lay.zero_stage, lay.micro_batch,
                     lay.recompute, lay.global_batch, lay.seq_len, repr(p.step.tokens_per_s_per_device), repr(p.step.mfu),
                     repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb),
                     "" if report.capacity_gb is None else repr(report.capacity_gb),

@@ -216,7 +216,8 @@ def step_rows(est: Estimate) -> list[tuple[str, float, float | None, float | Non
              + [(f"whole_run_fit_{name}", x, *(rng or (None, None))) for name, x, rng in
                 (("energy_kwh", w.energy_kwh, w.energy_range_kwh), ("co2e_kg", w.co2e_kg, w.co2e_range_kg))
                 if x is not None] if w is not None else [])
-    return figures + whole + [(f"step_{k}", lay[k], lay[k], lay[k]) for k in STEP_LAYOUT_ROWS]
+    # the experts' tensor-parallel degree where there is expert parallelism (layout_dict's "etp")
+    return figures + whole + [(f"step_{k}", lay[k], lay[k], lay[k]) for k in STEP_LAYOUT_ROWS + ("etp",) if k in lay]
 
 
 MEMORY_ROWS = ("memory_per_device_gb", "device_memory_gb", "memory_fits", "memory_of_defaults")

@@ -20,7 +20,7 @@ from estimator.core.training.estimate import (
     Estimate,  # noqa: F401 (re-exported)
     estimate,
 )
-from estimator.core.training.memory import PLAN_INPUTS, SHAPE_INPUTS
+from estimator.core.training.memory import PLAN_INPUTS, SHAPE_INPUTS, expert_tensor_parallel
 from estimator.core.training.presets import (
     Preset,
     PublishedComparison,  # noqa: F401 (re-exported)
@@ -387,8 +387,10 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         # a catalog model without the run's tokens: its published pretraining run's (serving review 2026-11-30: the
         # step's figures need no tokens, and `--model llama-3.1-70b` alone had been refused)
         from estimator.io.serving_data import catalog_model
-        tokens_model = catalog_model(params_model)
-        inputs = {**inputs, "tokens": tokens_model.train_tokens}
+        published = catalog_model(params_model)
+        if published.train_tokens is not None:  # else refused below for want of tokens, as before (diff review)
+            tokens_model = published
+            inputs = {**inputs, "tokens": published.train_tokens}
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, country=country, **inputs)
     if params_model is not None and scenario.params is not None:
         from estimator.io.serving_data import catalog_model
@@ -486,7 +488,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         # and its micro-batches a step: fewer than the schedule keeps in flight are all the first stage holds
         micro_batches = setup.run.step.layout.micro_batches if setup.run is not None else None
         # and its experts' tensor parallelism (whole on each device where that keeps their group in the domain)
-        etp = setup.run.step.layout.etp if setup.run is not None else None
+        lay = setup.run.step.layout if setup.run is not None else None
+        etp = (expert_tensor_parallel(lay.tp, lay.ep, lay.dp * lay.cp, lay.etp) if lay is not None and lay.ep > 1
+               else None)   # as resolved, so that the memory's words say whole experts where the step's do
         tm = training_memory(scenario, profile, preset, est.precision, vp=vp, micro_batches=micro_batches, etp=etp,
                              **(memory_used or {}))
     except InputError as exc:

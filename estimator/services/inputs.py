@@ -211,7 +211,8 @@ PARAMS = Input(name="params", label="Parameters N", **checked(SCENARIO_BOUNDS, "
                help="parameters N (with --tokens: 6·N·D)", url_key="params", widget="number",
                widget_help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
 TOKENS = Input(name="tokens", label="Training tokens D", **checked(SCENARIO_BOUNDS, "tokens"), flags=("--tokens",),
-               help="training tokens D", url_key="tokens", widget="number")
+               help="training tokens D (with --model alone: its published pretraining tokens, where the catalog has "
+                    "them)", url_key="tokens", widget="number")
 RECOMPUTE_FLOPS = Input(name="recompute", label="Activation recomputation (8·N·D)", flags=("--recompute",),
                         action="store_true", default=None, url_key="recompute", widget="toggle",
                         help="full activation recomputation: the devices execute 8·N·D, not 6·N·D (a fitted utilisation, "
@@ -301,7 +302,8 @@ EWIF = Input(name="ewif_l_per_kwh", **checked(SCENARIO_BOUNDS, "ewif_l_per_kwh")
 # A catalog model (estimator/data/open_models.toml): the Estimate page's picker (?model=), the Inference page's
 # (?inf_model=), `estimate --model`'s and `inference --model`'s, each with its own words.
 MODEL = Input(name="model", label="Model", flags=("--model",), value="text",
-              help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b", url_key="model",
+              help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b; without --tokens, its "
+                   "published pretraining run", url_key="model",
               widget="select",
               widget_help="An open model from the catalog (its published config): its parameters with the tokens give "
                           "6·N·D, its shape the step model's time, the planner's layout and the memory, as `estimate "
@@ -541,7 +543,7 @@ SERVING = table(
     DEVICES.but(label="Devices (all replicas)", url_key="inf_devices", widget_help=None,
                 help="devices in all: the tensor-parallel degree (--tp, or the one that serves the most tokens per "
                      "second; or the expert-parallel degree, --ep) times the replicas; where a subset of them serves more, "
-                     "it serves and the rest stand idle, said (default: the fewest, a power of two where it divides the "
+                     "or a degree given does not divide them, it serves and the rest stand idle, said (default: the fewest, a power of two where it divides the "
                      "heads, that hold weights and KV cache, as one replica)"),
     TP.but(label="Tensor parallel (devices per replica)", url_key="inf_tp", **checked(SERVING_BOUNDS, "tp"),
            help="tensor-parallel degree of each replica, a divisor of the attention heads that divides the KV heads "

@@ -110,7 +110,8 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
 def _model_params(given: Mapping[str, Any], model: str | None, preset: str | None):
     """The catalog model whose parameters are the workload's N (6·N·D with the tokens given), or None:
     no model, or the workload is given otherwise (its FLOPs, parameters, architecture, a preset). A
-    model alone is refused with what is missing; an unknown model is named first."""
+    model alone is its published pretraining run where the catalog has its tokens (``api.run`` takes them), else
+    refused with what is missing; an unknown model is named first."""
     if not model:
         return None
     from estimator.io.serving_data import catalog_model
@@ -119,7 +120,7 @@ def _model_params(given: Mapping[str, Any], model: str | None, preset: str | Non
         return None  # the model gives the memory's shape only
     if all(given.get(k) is None for k in ("tokens", "hours", "device_hours")):
         if m.train_tokens is not None:
-            return m  # its published pretraining tokens, taken and said by ``api.run`` (``published_tokens``)
+            return m  # its published pretraining tokens, taken and said by ``api.run`` (``published_tokens_words``)
         raise InputError(f"the model {m.id} gives the parameters ({gfmt(m.params, 3)}) and publishes no training "
                          "tokens: add the tokens for 6·N·D, or give the FLOPs", field=("tokens", "flops"))
     return m if given.get("tokens") is not None else None

@@ -228,3 +228,69 @@ def test_on_a_rack_the_groups_that_tile_it_keep_the_experts_whole():
     assert gb200.parts.expert_comm_s == pytest.approx(b200.parts.expert_comm_s, rel=0.05)
     assert gb200.tokens_per_s_per_device > 1.3 * h100.tokens_per_s_per_device
     assert mem.expert_tp_choices(2, 8, 16, 72, 128) == (1, None) and mem.expert_tp_choices(2, 8, 16, 72, 64) == (None,)
+
+
+def test_of_whole_and_split_experts_the_faster_that_fits_is_taken(capsys):
+    """Diff review 2026-11-30: whole experts had been taken wherever they fitted, though on Llama 4 Maverick at TP 2 ×
+    EP 8 on 64 H200s (ZeRO-1, full recomputation) the split ones run 1.5× as fast; the H100, where whole ones do not
+    fit, had read faster than the H200. Both are timed and the faster kept, by estimate and plan alike; the CSV and the
+    memory's JSON say which."""
+    import csv
+    import io
+
+    from estimator import plan
+    from estimator.cli.main import main
+    from estimator.core.training.step import step_hardware, step_time
+    from estimator.services.public import load_profile
+    from estimator.services.training.step_setup import resolve_model
+    kw = dict(model="llama-4-maverick", tokens=1e12, devices=64, tp=2, pp=4, ep=8, zero=1,
+              activation_recompute="full")
+    r = estimate(**kw, hardware="h200-sxm")
+    _, shape, _, _, _ = resolve_model(model="llama-4-maverick")
+    chosen, lay = r.step.step, r.step.step.layout
+    whole = step_time(shape, replace(lay, etp=1), step_hardware(load_profile("h200-sxm")))
+    assert lay.etp is None and chosen.seconds < whole.seconds / 1.3
+    assert r.to_dict()["memory"]["strategy"]["expert_tensor_parallel"] == 2
+    assert chosen.tokens_per_s_per_device >= estimate(**kw, hardware="h100-sxm").step.step.tokens_per_s_per_device
+    planned = plan(**kw, hardware="h200-sxm")
+    assert planned.best.planned.layout.etp is None
+    capsys.readouterr()
+    assert main(["plan", "--model", "qwen3-30b-a3b", "--hardware", "h100-sxm", "--devices", "64", "--tokens", "1e12",
+                 "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert all(row["etp"] in ("1", "2", "4", "8") for row in rows if row["ep"] != "1")
+
+
+def test_the_all_to_alls_floor_counts_the_layers_with_experts_only():
+    """Diff review 2026-11-30: the least exposed part of the all-to-alls (what outlasts the compute beside them) was
+    counted on every layer, the exposed part on the layers with experts: the floor could exceed what is exposed."""
+    from estimator.core.training.step import step_hardware, step_time
+    from estimator.services.public import load_profile
+    from estimator.services.training.step_setup import resolve_model
+    _, shape, _, _, _ = resolve_model(model="llama-4-maverick")
+    r = estimate(model="llama-4-maverick", tokens=1e12, hardware="b200", devices=128, tp=1, pp=2, ep=64,
+                 precision="fp8", expert_overlap=1.0)
+    # a network a hundredth as fast: the all-to-alls outlast the compute beside them
+    slow = replace(step_hardware(load_profile("b200")), scale_out_gb_per_s=0.5)
+    parts = step_time(shape, r.step.step.layout, slow).parts
+    every = step_time(replace(shape, moe_layer_share=1.0), r.step.step.layout, slow).parts
+    assert 0 < parts.expert_comm_floor_s <= parts.expert_comm_s
+    assert parts.expert_comm_floor_s == pytest.approx(0.5 * every.expert_comm_floor_s, rel=1e-9)
+
+
+def test_a_student_keeps_its_teachers_share_of_layers_with_experts():
+    """Diff review 2026-11-30: a 2-layer student of DeepSeek-V3 had kept its 58 layers with experts, an all-to-all
+    share of 29 and an architecture the checks refuse."""
+    from estimator.core.workload.architecture import check_architecture, student_architecture
+    from estimator.services.model_shape import resolve_architecture
+    n, arch, _ = resolve_architecture(model="deepseek-v3")
+    student = student_architecture(arch, n, 20e9)
+    assert 1 <= student.moe_layers <= student.layers and student.moe_layer_share <= 1.0
+    check_architecture(student)
+
+
+def test_a_catalog_model_without_published_tokens_is_refused_by_the_api_in_its_own_words():
+    """Diff review 2026-11-30: run(params_model=…) of a model that publishes no tokens raised Python's TypeError."""
+    from estimator import InputError, run
+    with pytest.raises(InputError, match="a parameter count needs the number of training tokens"):
+        run(hardware="h100-sxm", params_model="mixtral-8x7b", params=4.67e10, devices=64)

@@ -270,7 +270,9 @@ class Strategy:
     def to_dict(self) -> dict:
         return {"zero": self.zero, "recompute": self.recompute, "tensor_parallel": self.tp, "pipeline_parallel": self.pp,
                 "context_parallel": self.cp, "expert_parallel": self.ep, "sequence_parallel": self.sequence_parallel,
-                "attention_kernel": self.attention, "interleaved_chunks": self.vp}
+                "attention_kernel": self.attention, "interleaved_chunks": self.vp,
+                # the experts' tensor-parallel degree where the step's layout resolved it (1: whole on each device)
+                **({"expert_tensor_parallel": self.etp} if self.ep > 1 and self.etp is not None else {})}
 
 
 @dataclass(frozen=True)

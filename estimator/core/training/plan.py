@@ -621,36 +621,38 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                             for rc in recomputes:
                                 considered += 1
                                 # the experts whole on each device where that keeps their group inside the
-                                # scale-up domain and fits, else split as the run's tensor parallelism
-                                base = None
+                                # scale-up domain, and split as the run's tensor parallelism: each that fits timed,
+                                # the faster kept (diff review 2026-11-30: the first that fitted had been taken)
+                                by_etp = []   # (step, memory, whether every interleaving fitted) for each that fits
                                 for etp in mem.expert_tp_choices(tp, ep, dp * cp, hardware.scale_up_devices,
                                                                  tp * pp * cp * dp):
-                                    tried = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp,
-                                                   cp=cp, ep=ep, dp=dp, zero_stage=zero, recompute=rc,
-                                                   precision=precision, etp=etp,
-                                                   expert_overlap_share=space.expert_overlap if ep > 1 else 0.0)
-                                    memory = memory_of(mem_shape, tried, attention)
-                                    if memory.total_gb <= capacity_gb:
-                                        base = tried
-                                        break
-                                if base is None:
-                                    continue
-                                best, best_memory = None, memory
-                                every_vp = True  # whether every interleaving tried fitted
-                                for vp in vps:
-                                    layout = base if vp == 1 else replace(base, vp=vp)
-                                    if vp > 1 and (layout.micro_batches % pp or layout.micro_batches < pp):
-                                        continue  # interleaving needs whole rounds of micro-batches per stage
-                                    # the interleaved schedule's extra micro-batches in flight must fit too
-                                    # (mem.interleaved_penalty; researcher review 2026-11-27)
-                                    vp_memory = memory if vp == 1 else memory_of(mem_shape, layout, attention)
-                                    if vp_memory.total_gb > capacity_gb:
-                                        every_vp = False
+                                    base = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp,
+                                                  cp=cp, ep=ep, dp=dp, zero_stage=zero, recompute=rc,
+                                                  precision=precision, etp=etp,
+                                                  expert_overlap_share=space.expert_overlap if ep > 1 else 0.0)
+                                    memory = memory_of(mem_shape, base, attention)
+                                    if memory.total_gb > capacity_gb:
                                         continue
-                                    timed += 1
-                                    st = step_time(shape, layout, hardware, params)
-                                    if best is None or st.seconds < best.seconds:
-                                        best, best_memory = st, vp_memory
+                                    best, best_memory = None, memory
+                                    every_vp = True  # whether every interleaving tried fitted
+                                    for vp in vps:
+                                        layout = base if vp == 1 else replace(base, vp=vp)
+                                        if vp > 1 and (layout.micro_batches % pp or layout.micro_batches < pp):
+                                            continue  # interleaving needs whole rounds of micro-batches per stage
+                                        # the interleaved schedule's extra micro-batches in flight must fit too
+                                        # (mem.interleaved_penalty; researcher review 2026-11-27)
+                                        vp_memory = memory if vp == 1 else memory_of(mem_shape, layout, attention)
+                                        if vp_memory.total_gb > capacity_gb:
+                                            every_vp = False
+                                            continue
+                                        timed += 1
+                                        st = step_time(shape, layout, hardware, params)
+                                        if best is None or st.seconds < best.seconds:
+                                            best, best_memory = st, vp_memory
+                                    by_etp.append((best, best_memory, every_vp))
+                                if not by_etp:
+                                    continue
+                                best, best_memory, every_vp = min(by_etp, key=lambda x: x[0].seconds)
                                 planned = PlannedLayout(best.layout, best, best_memory, run_seconds(best, tokens, goodput))
                                 twin = zero1_of.get(mb) if zero == 2 else None
                                 if (twin is not None and twin.layout.recompute == rc and twin.layout.vp == best.layout.vp

@@ -598,8 +598,8 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         group = layout.ep * etp
         copy_bytes = tokens / t * d * BYTES_16BIT   # one copy of each token the device dispatches
         k = shape.experts_per_token
-        tp_bw = hardware.scale_up_gb_per_s if etp <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
-        gather_s = k * copy_bytes * (etp - 1) / (tp_bw * BYTES_PER_GB)   # the other etp − 1 ranks' routed tokens
+        etp_bw = hardware.scale_up_gb_per_s if etp <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+        gather_s = k * copy_bytes * (etp - 1) / (etp_bw * BYTES_PER_GB)   # the other etp − 1 ranks' routed tokens
         if inside_domain(group, layout.devices, hardware.scale_up_devices):
             one_way_s = k * copy_bytes * (layout.ep - 1) / layout.ep / (hardware.scale_up_gb_per_s * BYTES_PER_GB)
         elif shape.nodes_per_token:
@@ -707,7 +707,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
         recompute_s=m * per_mb["recompute"], tp_comm_s=m * per_mb["tp"], cp_comm_s=m * per_mb["cp"],
         pp_comm_s=m * per_mb["pp"], expert_comm_s=m * per_mb["expert"], bubble_s=bubble,
         dp_comm_s=dp_exposed, dp_comm_total_s=dp_total, optimizer_s=optimizer,
-        expert_comm_floor_s=m * layers_stage * expert_floor_s)
+        expert_comm_floor_s=m * layers_stage * shape.moe_layer_share * expert_floor_s)
     seconds = parts.total_s
     tokens_per_s = layout.global_batch * layout.seq_len / seconds / layout.devices
     model_fpt, hardware_fpt = flops_per_token(shape, layout.seq_len, layout.recompute)

@@ -234,8 +234,11 @@ def student_architecture(arch: Architecture, params: float, student_params: floa
     active = None if arch.active_params is None else arch.active_params * student_params / params
     # its windowed layers in the teacher's proportion (none where the teacher has none)
     windowed = min(layers, round(arch.windowed_layers * layers / arch.layers))
+    # its layers with experts in the teacher's proportion, at least one (diff review 2026-11-30: a 2-layer student had
+    # kept the teacher's 58)
+    moe = None if arch.moe_layers is None else max(1, min(layers, round(arch.moe_layers * layers / arch.layers)))
     return replace(arch, layers=layers, active_params=active, name=f"student of {arch.name or 'the model'}",
-                   windowed_layers=windowed, window=arch.window if windowed else None,
+                   windowed_layers=windowed, window=arch.window if windowed else None, moe_layers=moe,
                    source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
 
 

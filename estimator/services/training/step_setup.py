@@ -246,14 +246,15 @@ def default_seq_note(seq_len: int) -> str:
 
 
 def expert_tp_of(layout: Layout, scale_up_devices: int | None, memory_gb: Callable[[Layout], float],
-                 capacity_gb: float) -> int | None:
-    """The experts' tensor-parallel degree a given layout runs (``memory.expert_tp_choices``): the first choice whose
-    memory fits, else the last (the run's own rule), as the planner takes it."""
+                 capacity_gb: float, seconds: Callable[[Layout], float]) -> int | None:
+    """The experts' tensor-parallel degree a given layout runs (``memory.expert_tp_choices``): of the choices whose
+    memory fits, the faster (diff review 2026-11-30: the first that fitted had been taken, where whole experts gathered
+    under ZeRO-3 ran slower), as the planner takes it; the run's own rule where none fits."""
     choices = mem.expert_tp_choices(layout.tp, layout.ep, layout.dp * layout.cp, scale_up_devices, layout.devices)
-    for etp in choices[:-1]:
-        if memory_gb(replace(layout, etp=etp)) <= capacity_gb:
-            return etp
-    return choices[-1]
+    fitting = [etp for etp in choices if memory_gb(replace(layout, etp=etp)) <= capacity_gb]
+    if len(fitting) < 2:
+        return fitting[0] if fitting else choices[-1]
+    return min(fitting, key=lambda etp: seconds(replace(layout, etp=etp)))
 
 
 def model_seq_len(model) -> tuple[int, str] | None:
@@ -926,7 +927,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                         flash_attention=attention == "flash", expert_overlap_share=overlap or 0.0 if ep > 1 else 0.0)
         layout = replace(layout, etp=expert_tp_of(layout, hardware.scale_up_devices,
                                                   lambda x: core_plan.memory_of(mshape, x, attention).total_gb,
-                                                  profile.memory_gb or math.inf))
+                                                  profile.memory_gb or math.inf,
+                                                  lambda x: step_time(shape, x, hardware, step_params).seconds))
         st = step_time(shape, layout, hardware, step_params)
         raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note,
                                                                                    default), layout))
