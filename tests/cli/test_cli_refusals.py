@@ -146,7 +146,7 @@ def test_a_model_alone_is_its_published_pretraining_run(capsys):
     given = json.loads(capsys.readouterr().out)
     assert alone["flops"] == given["flops"] == pytest.approx(6 * 6.738e9 * 2e12, rel=1e-3)
     assert alone["wall_clock_s"] == given["wall_clock_s"]
-    said = [n for n in alone["notes"] if n.startswith("tokens: 2 × 10¹², Llama 2 7B's pretraining as published")]
+    said = [n for n in alone["notes"] if n.startswith("tokens: 2 × 10¹², Llama 2 7B's training tokens as published")]
     assert said and not any(n.startswith("tokens: ") for n in given["notes"])
 
 
@@ -242,6 +242,6 @@ def test_a_plan_of_a_model_alone_is_its_published_pretraining_run(capsys):
     assert main([*args, "--tokens", "15e12"]) == 0
     given = json.loads(capsys.readouterr().out)
     assert alone["tokens"] == given["tokens"] == 15e12 and alone["layouts"] == given["layouts"]
-    assert alone["notes"][0].startswith("tokens: 1.5 × 10¹³, Llama 3.1 8B's pretraining as published")
+    assert alone["notes"][0].startswith("tokens: 1.5 × 10¹³, Llama 3.1 8B's training tokens as published")
     refused(capsys, "plan", "--model", "mixtral-8x7b", "--devices", "64",
             needle="a plan needs the run's tokens (mixtral-8x7b publishes none) (--tokens)")

@@ -294,3 +294,16 @@ def test_a_catalog_model_without_published_tokens_is_refused_by_the_api_in_its_o
     from estimator import InputError, run
     with pytest.raises(InputError, match="a parameter count needs the number of training tokens"):
         run(hardware="h100-sxm", params_model="mixtral-8x7b", params=4.67e10, devices=64)
+
+
+def test_where_whole_experts_do_not_fit_the_run_keeps_its_own_tensor_parallelism():
+    """Llama 4 Scout at TP 4 × EP 8 on 32 H100s (ZeRO-1, full recomputation, sequence 8,192): whole experts would take
+    more than the 80 GB; the experts split over TP 4 fit and run, though their group leaves the server."""
+    from estimator.core.training import plan as core_plan
+    from estimator.services.training.step_setup import resolve_model
+    r = estimate(model="llama-4-scout", tokens=1e12, hardware="h100-sxm", devices=32, tp=4, ep=8, zero=1, seq_len=8192,
+                 activation_recompute="full")
+    lay = r.step.step.layout
+    _, _, mshape, _, _ = resolve_model(model="llama-4-scout")
+    assert lay.etp is None and r.memory.fits
+    assert core_plan.memory_of(mshape, replace(lay, etp=1)).total_gb > 85.52

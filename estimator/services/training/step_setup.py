@@ -273,10 +273,11 @@ def model_seq_len(model) -> tuple[int, str] | None:
 
 
 def published_tokens_words(m) -> str:
-    """A catalog model's published pretraining tokens taken as the run's, in words with their source (``estimate``'s
-    and ``plan``'s where no tokens are given: serving review 2026-11-30)."""
-    return (f"{gfmt(m.train_tokens, 3)}, {m.name.split(' (')[0]}'s pretraining as published ({m.train_tokens_source}; "
-            "none given)")
+    """A catalog model's published training tokens taken as the run's, in words with their source (``estimate``'s and
+    ``plan``'s where no tokens are given: serving review 2026-11-30); a fine-tune's or a continued model's count its
+    base model's, as their sources say (diff review: "Vicuna's pretraining" had read as its own)."""
+    return (f"{gfmt(m.train_tokens, 3)}, {m.name.split(' (')[0]}'s training tokens as published "
+            f"({m.train_tokens_source}; none given)")
 
 
 # What the model's sequence set, after ``model_seq_len``'s words: the step's time, or where no step is timed (a known
