@@ -128,3 +128,11 @@ def test_a_degree_given_that_does_not_divide_the_devices_serves_in_the_replicas_
     assert any("the tensor-parallel degree given, 8, does not divide the 12" in n for n in twelve["notes"])
     r = serving.inference_report(model="deepseek-r1", hardware="b200", devices=12, ep=8, batch_size="max").result
     assert (r.ep, r.replicas, r.idle_devices) == (8, 1, 4)
+
+
+def test_a_refusal_on_a_degree_that_does_not_divide_the_devices_says_which_of_them_it_took(capsys):
+    """Diff review 2026-11-30: under a bound no replica meets, `--devices 12 --tp 8` was refused "of 8 × h100-sxm"
+    with no word of the 12 given."""
+    refused(capsys, "inference", "--model", "llama-3.1-405b", "--hardware", "h100-sxm", "--devices", "12", "--tp", "8",
+            "--bits", "8", "--tpot-ms", "20",
+            needle="(8 of the 12 devices given take replicas of the tensor-parallel degree 8, the other 4 idle)")

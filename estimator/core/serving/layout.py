@@ -249,6 +249,13 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         subset = None
         if s.devices is not None and s.tp is None and s.ep is None:
             subset, _ = _any_subset(s, profile, served, compute, fit, devices, fixed)
+        if subset is None and uneven:
+            # the devices the degree given took, said beside the refusal (diff review 2026-11-30: "of 8 × h100-sxm"
+            # where 12 were given)
+            kind = "tensor" if s.tp is not None else "expert"
+            raise InputError(f"{refused} ({count_text(devices - uneven)} of the {count_text(devices)} devices given "
+                             f"take replicas of the {kind}-parallel degree {count_text(given_degree)}, the other "
+                             f"{count_text(uneven)} idle)", field=refused.fields) from None
         if subset is None:
             raise
         # why all of them do not, without the hints that name this subset or ask for a device count
