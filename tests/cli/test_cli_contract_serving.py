@@ -136,3 +136,17 @@ def test_a_refusal_on_a_degree_that_does_not_divide_the_devices_says_which_of_th
     refused(capsys, "inference", "--model", "llama-3.1-405b", "--hardware", "h100-sxm", "--devices", "12", "--tp", "8",
             "--bits", "8", "--tpot-ms", "20",
             needle="(8 of the 12 devices given take replicas of the tensor-parallel degree 8, the other 4 idle)")
+
+
+def test_replicas_that_would_straddle_racks_leave_those_devices_idle_where_that_serves_more():
+    """Serving review 2026-11-30 (weak list): 80 GB200s served Llama 3.1 405B under a 50 ms TPOT at 12,900 tokens/s
+    (TP 8 × 10), where 64 of them serve 14,700: TP 16 divides 80, but its fifth replica, laid out in order, spans two
+    72-GPU racks and every replica was timed at that span. The replicas that fit whole in the racks serve, the rest
+    idle: 80 devices serve what 64 do."""
+    kw = dict(model="llama-3.1-405b", hardware="gb200", tpot_ms=50)
+    eighty, sixty_four, eighty_two = (serving.inference_report(**kw, devices=n).result for n in (80, 64, 82))
+    assert (eighty.tp, eighty.replicas, eighty.idle_devices, eighty.nodes_per_replica) == (16, 4, 16, 1)
+    assert eighty.tokens_per_s == pytest.approx(sixty_four.tokens_per_s)
+    # 82, which TP 16 does not divide: the 80 it holds would straddle too, so 64 serve
+    assert (eighty_two.tp, eighty_two.idle_devices) == (16, 18)
+    assert eighty_two.tokens_per_s == pytest.approx(sixty_four.tokens_per_s)

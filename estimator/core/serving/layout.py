@@ -300,16 +300,34 @@ def _tp_subset(s, profile, served, compute, fit, devices: int, fixed: int | None
     arch = served.architecture
     found, t = None, 2
     while t <= devices:
-        if devices % t and not tensor_parallel_problem(t, arch.heads, arch.kv_heads):
+        # a degree that does not divide the devices: the replicas they hold; one that does but whose replicas, laid out
+        # in order, straddle scale-up domains: those that fit whole in the domains (80 GB200s at TP 16 on 72-GPU racks:
+        # 64 in one rack, where the fifth replica across two racks had timed every replica at its span)
+        held = devices - devices % t
+        count = _unstraddled(profile, t, held) or (held if held < devices else 0)
+        if count and not tensor_parallel_problem(t, arch.heads, arch.kv_heads):
             try:
-                other = _best_split(replace(s, tp=t), profile, served, compute, fit, devices - devices % t, fixed,
-                                    expert_parallel(s))
+                other = _best_split(replace(s, tp=t), profile, served, compute, fit, count, fixed, expert_parallel(s))
             except InputError:
                 other = None
             if other is not None and (found is None or other.tokens_per_s > found.tokens_per_s):
                 found = other
         t *= 2
     return found
+
+
+def _unstraddled(profile: HardwareProfile, tp: int, devices: int) -> int:
+    """The devices whose replicas of ``tp``, laid out in order, lie whole inside scale-up domains, where fewer than
+    ``devices`` (0 where all do, or a replica is larger than a domain; ``devices`` a multiple of ``tp``)."""
+    up = profile.scale_up_devices
+    if not up or tp > up or nodes_spanned(profile, tp, devices) <= nodes_spanned(profile, tp):
+        return 0
+    count = (devices // up) * (up // tp) * tp + (devices % up) // tp * tp
+    # only where those replicas, laid out in order as every layout here is timed, stay whole in their domains (144
+    # GB200s at TP 16: 128 hold 8 whole replicas in two racks, but not in order; not taken)
+    if not 0 < count < devices or nodes_spanned(profile, tp, count) > nodes_spanned(profile, tp):
+        return 0
+    return count
 
 
 def _ep_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
