@@ -243,5 +243,6 @@ def test_a_plan_of_a_model_alone_is_its_published_pretraining_run(capsys):
     given = json.loads(capsys.readouterr().out)
     assert alone["tokens"] == given["tokens"] == 15e12 and alone["layouts"] == given["layouts"]
     assert alone["notes"][0].startswith("tokens: 1.5 × 10¹³, Llama 3.1 8B's training tokens as published")
+    assert (alone["tokens_of"], given["tokens_of"]) == ("model:llama-3.1-8b", "given")
     refused(capsys, "plan", "--model", "mixtral-8x7b", "--devices", "64",
             needle="a plan needs the run's tokens (mixtral-8x7b publishes none) (--tokens)")

@@ -176,6 +176,7 @@ class PlanReport:
     batch_whose: str = "given"        # whose ``global_batch_tokens`` is: "given", "the default" or "the run's"
     # the same FLOPs at the utilisation fitted to published whole runs (its note's data; None where there is none)
     whole_run_fit: WholeRunFit | None = None
+    tokens_of: str = "given"          # whose ``tokens`` are: "given", or "model:<id>" (its published training tokens)
 
     @property
     def best(self) -> PlanRow | None:
@@ -200,7 +201,7 @@ class PlanReport:
                 "hardware_name": self.hardware_name, "devices": self.devices, "tokens": self.tokens,
                 "seq_len": self.seq_len, "global_batch_tokens": self.global_batch_tokens,
                 # whose batch it is, as the table's header says (diff review 2026-11-30)
-                "global_batch_of": self.batch_whose, "precision": self.precision,
+                "global_batch_of": self.batch_whose, "tokens_of": self.tokens_of, "precision": self.precision,
                 "target": None if self.target is None else {"kind": self.target, "value": self.target_value,
                                                              "fastest_within": self.fastest_within,
                                                              "fastest_is_cheaper": self.fastest_is_cheaper},
@@ -254,7 +255,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # its own words, as the CLI and inference() refuse it (API review 2026-11-30)
     from estimator.services.grid import text_or_none
     text_or_none("model", model)
-    tokens_note = None
+    tokens_note, tokens_of = None, "given"
     if tokens is None:
         # a catalog model's published pretraining tokens, as `estimate` takes them (serving review 2026-11-30)
         from estimator.io.serving_data import catalog_model
@@ -262,6 +263,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         if published is None or published.train_tokens is None:
             raise InputError("a plan needs the run's tokens" + (f" ({published.id} publishes none)" if published else ""),
                              field="tokens")
+        tokens_of = f"model:{published.id}"
         tokens, tokens_note = published.train_tokens, f"tokens: {published_tokens_words(published)}; give the tokens " \
                                                       "for another run"
     if model is None and params is None and layers is None:
@@ -659,7 +661,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     notes.append(f"shape: {how}")
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
-                      profile.memory_gb, batch_whose(global_batch_tokens, batch_note, default), w)
+                      profile.memory_gb, batch_whose(global_batch_tokens, batch_note, default), w,
+                      tokens_of=tokens_of)
 
 
 # the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states
