@@ -63,6 +63,7 @@ from estimator.services.training.step_setup import (
     SEQ_SIZED,
     SEQ_TIMED,
     model_seq_len,
+    published_tokens_note,
     published_tokens_words,
     step_setup,
     whole_run_at_fit,
@@ -384,7 +385,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     tokens_model = None
     if params_model is not None and preset is None and all(inputs.get(k) is None for k in ("tokens", "flops", "hours",
                                                                                            "device_hours")):
-        # a catalog model without the run's tokens: its published pretraining run's (serving review 2026-11-30: the
+        # a catalog model without the run's tokens: its published training tokens (serving review 2026-11-30: the
         # step's figures need no tokens, and `--model llama-3.1-70b` alone had been refused)
         from estimator.io.serving_data import catalog_model
         published = catalog_model(params_model)
@@ -449,8 +450,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if seq_own is not None:
         setup = replace(setup, notes=(seq_own[1] + (SEQ_TIMED if setup.run is not None else SEQ_SIZED),) + setup.notes)
     if tokens_model is not None:
-        setup = replace(setup, notes=(f"tokens: {published_tokens_words(tokens_model)}; give the tokens for another "
-                                      "run",) + setup.notes)
+        setup = replace(setup, notes=(published_tokens_note(tokens_model),) + setup.notes)
     seq_assumed = None
     if seq_own is not None:  # among the assumptions too, with its source, as the exports list them
         from estimator.io.serving_data import catalog_model

@@ -402,12 +402,13 @@ def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
 
 def expert_tp_choices(tp: int, ep: int, dp_cp: int, scale_up_devices: int | None,
                       devices: int | None = None) -> tuple[int | None, ...]:
-    """The experts' tensor-parallel degrees a tuned run tries, in order (a layout's ``etp``; None: the run's own where
+    """The experts' tensor-parallel degrees a tuned run weighs (a layout's ``etp``; None: the run's own where
     ``expert_tensor_parallel`` allows it): where the experts' group at the run's tensor parallelism (ep · tp devices)
-    would leave the scale-up domain and the experts whole on each device (1) keep it inside, 1 first, as Megatron-Core's
-    MoE guide advises ("Ensure the EPxTP communication within the NVLink domain"; with MoE parallel folding, "TP for
-    Attention … TP=1 for MoE … often gets better MFU": megatron/core/transformer/moe/README.md; Liu et al. 2025,
-    arXiv:2504.14960), the run's own where 1 does not fit the memory (the experts then split tp ways)."""
+    would leave or straddle the scale-up domain and the experts whole on each device (1) keep it inside, both, as
+    Megatron-Core's MoE guide advises trying ("Ensure the EPxTP communication within the NVLink domain"; with MoE
+    parallel folding, "TP for Attention … TP=1 for MoE … often gets better MFU": megatron/core/transformer/moe/README.md;
+    Liu et al. 2025, arXiv:2504.14960); the caller times each that fits the memory and keeps the faster
+    (``step_setup.expert_tp_of``, the planner's search); else the run's own alone."""
     if not (ep > 1 and tp > 1 and scale_up_devices and dp_cp % ep == 0 and (tp * dp_cp) % ep == 0):
         return (None,)
     n = devices if devices is not None else tp * dp_cp

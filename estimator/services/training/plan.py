@@ -61,7 +61,7 @@ from estimator.services.training.step_setup import (
     outside_fit_note,
     plan_precision,
     predates_the_step_fit,
-    published_tokens_words,
+    published_tokens_note,
     resolve_model,
     run_batch_tokens,
     step_model,
@@ -257,15 +257,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     text_or_none("model", model)
     tokens_note, tokens_of = None, "given"
     if tokens is None:
-        # a catalog model's published pretraining tokens, as `estimate` takes them (serving review 2026-11-30)
+        # a catalog model's published training tokens, as `estimate` takes them (serving review 2026-11-30)
         from estimator.io.serving_data import catalog_model
         published = catalog_model(model) if model is not None else None
         if published is None or published.train_tokens is None:
             raise InputError("a plan needs the run's tokens" + (f" ({published.id} publishes none)" if published else ""),
                              field="tokens")
         tokens_of = f"model:{published.id}"
-        tokens, tokens_note = published.train_tokens, f"tokens: {published_tokens_words(published)}; give the tokens " \
-                                                      "for another run"
+        tokens, tokens_note = published.train_tokens, published_tokens_note(published)
     if model is None and params is None and layers is None:
         raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
                          field=("model", "params", "layers"))

@@ -280,6 +280,11 @@ def published_tokens_words(m) -> str:
             f"({m.train_tokens_source}; none given)")
 
 
+def published_tokens_note(m) -> str:
+    """The note ``estimate`` and ``plan`` give where a model alone took its published training tokens."""
+    return f"tokens: {published_tokens_words(m)}; give the tokens for another run"
+
+
 # What the model's sequence set, after ``model_seq_len``'s words: the step's time, or where no step is timed (a known
 # run's hours, the FLOPs' utilisation) the memory only (diff review 2026-11-30: "to time another" where nothing was timed)
 SEQ_TIMED = "; give the sequence length to time another"
