@@ -171,3 +171,36 @@ def test_an_mi300x_plan_stays_below_its_best_matmul():
     assert any("best measured matrix multiply reaches 51%" in n and "× 0.67 of the fitted rates" in n for n in mi.notes)
     h100 = plan(model="llama-3.1-70b", tokens=1e12, hardware="h100-sxm", devices=64, seq_len=8192)
     assert not any("best measured matrix multiply" in n for n in h100.notes)
+
+
+QWEN3_30B_A3B = ModelShape(layers=48, d_model=2048, heads=32, kv_heads=4, vocab=151936, ffn=768, ffn_matrices=3,
+                           experts=128, experts_per_token=8, head_dim=128)
+
+
+def test_a_thin_matrix_multiply_is_held_by_the_ceiling_less_than_a_wide_one(profiles):
+    """The half-efficiency dimension follows the rate the device's matmuls reach (its peak × the ceiling): a GEMM too
+    thin to fill the device is bound by its tiles' pace, not by the sustained rate its best measured matmul shows. On
+    an MI300X (ceiling 0.67) Qwen3 30B-A3B's narrow experts (width 768, 512 routed tokens each) take 1.03× the time they
+    would without its measurement, a wide dense layer 1.33×; with the half-efficiency dimension from the peak alone
+    both had taken 1/0.67 = 1.47×."""
+    p = profiles["mi300x"]
+    dense = ModelShape(layers=80, d_model=8192, heads=64, kv_heads=8, vocab=128256, ffn=28672, ffn_matrices=3)
+    ratios = []
+    for shape, layout in ((QWEN3_30B_A3B, Layout(seq_len=1024, global_batch=64, micro_batch=1, precision="bf16", ep=8,
+                                                 dp=8)),
+                          (dense, Layout(seq_len=8192, global_batch=64, micro_batch=1, precision="bf16", tp=8, dp=8))):
+        held = step_time(shape, layout, step_hardware(p)).parts.matmul_s
+        free = step_time(shape, layout, step_hardware(replace(p, matmul_bf16_flops_per_s=None))).parts.matmul_s
+        ratios.append(held / free)
+    assert ratios[0] == pytest.approx(1.03, abs=0.02)
+    assert ratios[1] == pytest.approx(1.33, abs=0.03)
+
+
+def test_a_gb200_multiplies_about_as_fast_as_a_b200_however_narrow(profiles):
+    """The GB200 is the B200's chip at more power, its best measured matmul the faster (1,822 vs 1,745 TFLOP/s): Qwen3
+    30B-A3B's narrow experts multiply within 4% of the B200's time (they had taken up to 8% longer: the ceiling had
+    slowed the GB200's thin GEMMs as much as its wide ones)."""
+    for micro_batch, seq_len in ((1, 4096), (1, 1024), (4, 8192)):
+        layout = Layout(seq_len=seq_len, global_batch=64, micro_batch=micro_batch, precision="bf16", ep=8, dp=8)
+        b200, gb200 = (step_time(QWEN3_30B_A3B, layout, step_hardware(profiles[p])).parts for p in ("b200", "gb200"))
+        assert 0.9 * b200.matmul_s < gb200.matmul_s < 1.04 * b200.matmul_s

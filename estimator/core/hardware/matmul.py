@@ -19,7 +19,8 @@ by model Offline 1.13x -> 1.11x, Server 1.14x -> 1.10x, by hardware unchanged (1
 
 The training step model takes the measured share as a ceiling only (``core.training.step.matmul_cap``, planner review
 2026-11-28: an MI300X had been planned at 58% MFU, past the 51% its best matmul reaches): where the device's share is
-below the fitted asymptotic GEMM share (0.76), its matrix multiplies and attention run at that share; elsewhere (the
+below the fitted asymptotic GEMM share (0.76), its matrix multiplies and attention run at that share, and the GEMMs'
+half-efficiency dimension follows that rate (a thin GEMM is bound by its tiles' pace, not held as a wide one is); elsewhere (the
 fit's A100 87% and H100 80%, the B200 78%) nothing changes, so the fit's parameters stand; held out by source, folds
 whose fitted share passed the H100's are held to it too (1.088x -> 1.084x, its range holding 80%). As a ratio to the
 H100's it was tried first (2026-11-28) and not shipped: held out by source 1.09x before and after while the fitted

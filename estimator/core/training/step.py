@@ -14,9 +14,14 @@ Per micro-batch, on the pipeline's slowest stage (the last: it also holds the ou
   the precision times an efficiency that grows with the matrices' size,
   ``gemm_efficiency · Π x/(x + h)`` over the three dimensions, never faster than reading the
   operands from memory (roofline); backward = twice the forward. The half-efficiency dimension
-  ``h = gemm_half_dim · P16`` grows with the device's dense 16-bit peak P16 in PFLOP/s (the whole
-  device's, also where a run keeps SMs for communication: scaled by ``Layout.compute_sm_share`` the fit
-  on the layouts held 77% rather than 80%, research/step_model_tries.py): a device that does more per
+  ``h = gemm_half_dim · P16 · cap`` grows with the rate the device's matrix multiplies reach: its dense 16-bit
+  peak P16 in PFLOP/s (the whole device's, also where a run keeps SMs for communication: scaled by
+  ``Layout.compute_sm_share`` the fit on the layouts held 77% rather than 80%, research/step_model_tries.py)
+  times ``matmul_cap``, 1 but on a device whose best measured matmul falls below the fitted share (so a GEMM
+  too thin to fill the device is bound by its tiles' pace, not by that lower sustained rate: until
+  2026-11-30 h followed the peak alone, and Qwen3 30B-A3B's narrow experts multiplied up to 8% slower on a
+  GB200 than on a B200, the same chip with the faster measured matmul; now within 4%; the fit's devices have
+  cap 1, the fit held out by source is unchanged, ×1.084, 80%): a device that does more per
   cycle needs more and larger tiles in flight to stay busy (a GEMM fills the device in waves of output
   tiles; NVIDIA's "Matrix Multiplication Background User's Guide", tile and wave quantization). It is
   taken from the 16-bit peak whatever the precision run (an assumption: the FP8 and FP4 GEMMs' lower
@@ -537,7 +542,7 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     cap = matmul_cap(hardware.matmul_share, params.gemm_efficiency)    # the device's best measured matmul bounds the fitted share
     gemm_eff = cap * params.gemm_efficiency * params.fp8_gemm_factor ** LOW_PRECISION_STEPS[layout.precision]
     gemm_bytes = GEMM_BYTES[layout.precision]
-    half = half_efficiency_dim(peak_16_device, params.gemm_half_dim)
+    half = half_efficiency_dim(peak_16_device * cap, params.gemm_half_dim)
 
     tokens = layout.micro_batch * layout.seq_len / c          # tokens one device holds in a micro-batch
     d, a, kv, f = shape.d_model, shape.attention_dim, shape.kv_dim, shape.ffn
