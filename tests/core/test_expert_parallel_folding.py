@@ -67,3 +67,25 @@ def test_an_expert_degree_that_divides_neither_is_refused(capsys):
     assert main(["estimate", "--model", "mixtral-8x7b", "--devices", "6", "--tp", "2", "--ep", "4", *RUN]) == 2
     err = capsys.readouterr().err
     assert "must divide the 3 data- and context-parallel ranks" in err and "Traceback" not in err
+
+
+def test_the_dense_layers_of_a_mixture_hold_no_routed_copies():
+    """MoE review 2026-11-30: DeepSeek-V3's first 3 of 61 layers are dense (its config's first_k_dense_replace), at
+    the routed layers' width (18,432 = 8 routed + 1 shared expert of 2,048), yet each had been counted with the 8
+    routed copies of its input and the 8 expert outputs the combine keeps. Now 58 layers hold them, 3 do not: the
+    activations fall by 3/61 of the routed terms' share."""
+    from dataclasses import replace
+
+    from estimator.core.training import memory as mem
+    from estimator.services.training.step_setup import resolve_model
+    _, _, mshape, _, _ = resolve_model(model="deepseek-v3")
+    assert mshape.moe_layer_share * mshape.layers == pytest.approx(58)
+    st = mem.Strategy(zero=1, pp=16, ep=64)
+    kw = dict(dp=128, seq_len=4096, micro_batch=1, precision="bf16")
+    mixed = mem.per_device(mshape, st, **kw).activations_gb
+    all_moe = mem.per_device(replace(mshape, moe_layer_share=1.0), st, **kw).activations_gb
+    layer = dict(seq_len=4096, micro_batch=1, d_model=mshape.d_model, heads=mshape.heads)
+    routed = mem.activation_bytes_per_layer(**layer, **mshape.widths)
+    dense = mem.activation_bytes_per_layer(**layer, **{**mshape.widths, "mlp_inputs": 1.0})
+    assert 1 - mixed / all_moe == pytest.approx(3 / 61 * (1 - dense / routed), rel=1e-9)
+    assert 0.015 < 1 - mixed / all_moe < 0.03          # about 2%: 96.6 -> 94.5 GB at its published layout

@@ -54,6 +54,7 @@ over the N_d·c/e ranks that hold the same experts; the rest of the model as a d
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from estimator.core.base import bounds as B
@@ -221,6 +222,10 @@ class Shape:
     ffn: int = 0
     mlp_matrices: int = 2
     mlp_inputs: float = 1.0   # copies of the MLP's input kept: a mixture's routed experts per token (``layer_terms``)
+    # the share of the layers with routed experts (a mixture's; 1: all), the rest dense at the same width (DeepSeek-V3's
+    # first 3 of 61 at 18,432 = 8 routed + 1 shared expert of 2,048; Llama 4 Maverick's every second at 16,384 = 1 routed
+    # + 1 shared of 8,192: their configs), holding one copy of the MLP's input, no routed ones (catalog ``moe_layers``)
+    moe_layer_share: float = 1.0
 
     @property
     def widths(self) -> dict:
@@ -589,7 +594,7 @@ def zero3_gathered_params(shape: Shape, st: Strategy, etp: int, dense: bool = Tr
         return 0.0
     embedding = shape.vocab * shape.d_model if dense else 0.0
     dense_layer = max(shape.params - shape.expert_params - 2 * shape.vocab * shape.d_model, 0.0) / shape.layers
-    expert_layer = shape.expert_params / shape.layers / (etp * st.ep) if experts else 0.0
+    expert_layer = shape.expert_params / (shape.layers * shape.moe_layer_share) / (etp * st.ep) if experts else 0.0
     return max((dense_layer if dense else 0.0) / st.tp + expert_layer, embedding / st.tp)
 
 
@@ -617,11 +622,17 @@ def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch:
             return 0.0
         return bytes_per_param * shape.expert_params / (etp * st.pp * st.ep) / (expert_dp if sharded else 1)
 
-    act = shape.layers * activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp,
-                                                    st.recompute, attention=st.attention,
-                                                    sequence_parallel=st.sequence_parallel, cp=st.cp,
-                                                    fp8=precision in FP8_PRECISIONS, **shape.widths,
-                                                    routed_whole=bool(shape.expert_params) and etp > 1)
+    def layer_bytes(widths: Mapping[str, float], routed_whole: bool) -> float:
+        return activation_bytes_per_layer(seq_len, micro_batch, shape.d_model, shape.heads, st.tp, st.recompute,
+                                          attention=st.attention, sequence_parallel=st.sequence_parallel, cp=st.cp,
+                                          fp8=precision in FP8_PRECISIONS, **widths, routed_whole=routed_whole)
+
+    # the layers with routed experts at the mixture's terms, the rest (``moe_layer_share``) as dense layers of the same
+    # width (MoE review 2026-11-30: DeepSeek-V3's 3 dense layers had been counted with 8 routed copies each)
+    act = shape.layers * shape.moe_layer_share * layer_bytes(shape.widths,
+                                                             bool(shape.expert_params) and etp > 1)
+    if shape.moe_layer_share < 1.0:
+        act += shape.layers * (1.0 - shape.moe_layer_share) * layer_bytes({**shape.widths, "mlp_inputs": 1.0}, False)
     scale = (FP64_ACTIVATION_SCALE if precision in FP64_PRECISIONS else FP32_ACTIVATION_SCALE
              if precision in FP32_PRECISIONS else 1.0)  # the layers' and inputs' width
     act *= scale
@@ -793,7 +804,9 @@ class TrainingMemory:
                                             "keys_values": self.shape.kv_width or self.shape.d_model,
                                             "mlp": self.shape.ffn or GPT_FFN_RATIO * self.shape.d_model,
                                             "mlp_matrices": self.shape.mlp_matrices,
-                                            "mlp_input_copies": self.shape.mlp_inputs},
+                                            "mlp_input_copies": self.shape.mlp_inputs,
+                                            "layers_with_experts": round(self.shape.layers * self.shape.moe_layer_share)
+                                            if self.shape.experts else None},
                       "source": self.how},
             "source": f"model states: {PAPER_ZERO}; activations: {PAPER_ACT}"
                       + (f", with {PAPER_FLASH}" if self.strategy.attention == "flash" else ", eager attention"),
