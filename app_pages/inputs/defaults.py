@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from estimator.services.inputs import MEMORY_NAMES, STEP_NAMES, TRAINING, url_keys
 from estimator.services.limits import reports as limits
+from estimator.services.training.step_setup import ILLUSTRATIVE_TRAIN_TOKENS
 
 # The landing page's preset: GPT-3 175B as estimated by Patterson et al. 2021 (arXiv:2104.10350,
 # Table 4), the run with the most complete published figures (time, energy, CO2e).
 DEFAULT_PRESET = "gpt3-175b"
 # Hardware for a workload without a preset: the service layer's default (declared in estimator/services/inputs.py).
 DEFAULT_HARDWARE = limits.DEFAULT_HARDWARE
-# Default workload for "params": Llama 2 7B, 7e9 parameters on 2e12 tokens (Touvron et al.
-# 2023, arXiv:2307.09288, Table 1); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1),
+# Default workload for "params": Llama 2 7B, 7e9 parameters on 2e12 tokens (Touvron et al. 2023, arXiv:2307.09288,
+# Table 1; the tokens the CLI takes where none are given and none published, one home in
+# estimator/services/training/step_setup.py); for "flops": GPT-3's 3.14e23 FLOPs (Brown et al. 2020, Table D.1),
 # the lecture's fixed workload (TREND_FLOPS, declared in estimator/services/inputs.py, held to its preset).
 DEFAULT_PARAMS = 7e9
-DEFAULT_TOKENS = 2e12
+DEFAULT_TOKENS = ILLUSTRATIVE_TRAIN_TOKENS
 DEFAULT_FLOPS = limits.TREND_FLOPS
 
 # The memory inputs' URL keys and the step model's, drawn behind the "Training memory" toggle.

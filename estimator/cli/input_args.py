@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 
+from estimator.core.hardware.profile import precision_name
 from estimator.core.serving.scenario import MAX_BATCH_WORD
 from estimator.services.inputs import UNSET, ZERO, Input
 
@@ -63,8 +64,10 @@ def batch(text: str) -> int | float | str:
     return MAX_BATCH_WORD if text.strip().lower() == MAX_BATCH_WORD else count(text)
 
 
-# How each kind of value is read (``inputs.CliValue``); text is taken as typed.
-TYPES = {"number": number, "count": count, "int": int, "zero_stage": zero_stage, "batch": batch, "text": None}
+# How each kind of value is read (``inputs.CliValue``); text is taken as typed; a precision by its name or an alias
+# ("BF16", "MXFP8": ``core.hardware.profile.precision_name``), as the API takes it.
+TYPES = {"number": number, "count": count, "int": int, "zero_stage": zero_stage, "batch": batch, "text": None,
+         "precision": precision_name}
 
 
 def argument(i: Input) -> dict:

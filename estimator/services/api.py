@@ -60,8 +60,12 @@ from estimator.services.rows import (  # noqa: F401 (a comparison's rows as data
 )
 from estimator.services.training.memory import training_memory
 from estimator.services.training.step_setup import (
+    ILLUSTRATIVE_ORIGIN,
+    ILLUSTRATIVE_TRAIN_TOKENS,
     SEQ_SIZED,
     SEQ_TIMED,
+    illustrative_tokens_note,
+    illustrative_tokens_words,
     model_seq_len,
     published_tokens_note,
     published_tokens_words,
@@ -82,7 +86,7 @@ GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 # larger global batch it did not take)
 COMPARE_STEP = ("global_batch_tokens", "vp")
 RUN_KEYWORDS = ("hardware", "preset_id", "country", "region", "cloud", "memory", "params_model") + tuple(
-    n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source", "flops_tokens") + STEP_NAMES
+    n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source", "flops_tokens", "tokens_illustrative") + STEP_NAMES
 # ``compare`` takes them but the hardware, which is its list of profiles, and the step model's own (an architecture's
 # tokens, ``flops_tokens``, it takes: its shape is timed on the planner's best layout on each profile, as estimate's).
 COMPARE_KEYWORDS = tuple(n for n in RUN_KEYWORDS if n != "hardware" and (n not in STEP_NAMES or n in COMPARE_STEP))
@@ -360,7 +364,7 @@ def with_active_params(scenario: Scenario, memory: Mapping | None, active_params
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
         params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, expert_overlap=None,
         country=None,
-        flops_tokens=None, **inputs) -> Result:
+        flops_tokens=None, tokens_illustrative=False, **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
     them, a catalog model, ``global_batch_tokens``, ``active_params``, ``vp`` (interleaved chunks per pipeline stage) or
     ``expert_overlap`` (the share of a mixture of experts' all-to-all the schedule hides),
@@ -370,7 +374,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     derived from it are; researcher audit: `--model llama-2-7b` read as a count the user typed);
     ``flops_tokens``: the tokens the FLOPs given count, where an architecture gave them
     (``services.workload_inputs``, its shape in ``memory``): the step model times them as it times the tokens of
-    parameters × tokens (issue 53: the architecture's route had dropped them, and with them the step model). A keyword
+    parameters × tokens (issue 53: the architecture's route had dropped them, and with them the step model);
+    ``tokens_illustrative``: those tokens are the illustrative count none given took (``workload_inputs``), said. A
+    catalog model alone takes its published tokens, or where it publishes none the illustrative count, said. A keyword
     that is none of ``RUN_KEYWORDS`` is refused by name ("unknown input 'devcies'; did you mean 'devices'?")."""
     check_keywords(inputs, RUN_KEYWORDS)
     for name, value in (("hardware", hardware), ("preset", preset_id), ("country", country), ("region", region),
@@ -382,16 +388,20 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     profile = default_profiles().get(hardware)
     hardware = profile.id  # a profile given as a file is the device its id names (the preset's own, perhaps)
     other = bool(preset) and hardware != preset.hardware
-    tokens_model = None
+    tokens_model = illustrative_model = None
     if params_model is not None and preset is None and all(inputs.get(k) is None for k in ("tokens", "flops", "hours",
                                                                                            "device_hours")):
         # a catalog model without the run's tokens: its published training tokens (serving review 2026-11-30: the
-        # step's figures need no tokens, and `--model llama-3.1-70b` alone had been refused)
+        # step's figures need no tokens, and `--model llama-3.1-70b` alone had been refused), or where it publishes
+        # none the illustrative count (``ILLUSTRATIVE_TRAIN_TOKENS``: Mixtral 8x22B's step had been refused)
         from estimator.io.serving_data import catalog_model
         published = catalog_model(params_model)
-        if published.train_tokens is not None:  # else refused below for want of tokens, as before (diff review)
+        if published.train_tokens is not None:
             tokens_model = published
             inputs = {**inputs, "tokens": published.train_tokens}
+        else:
+            illustrative_model = published
+            inputs = {**inputs, "tokens": ILLUSTRATIVE_TRAIN_TOKENS}
     scenario = build_scenario(preset, region=region, cloud=cloud, other_hardware=other, country=country, **inputs)
     if params_model is not None and scenario.params is not None:
         from estimator.io.serving_data import catalog_model
@@ -406,6 +416,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         if tokens_model is not None:
             scenario = replace(scenario, origins=scenario.origins + (("tokens", f"model:{m.id}"),),
                                sources=scenario.sources + (("tokens", published_tokens_words(m)),))
+        elif illustrative_model is not None:
+            scenario = replace(scenario, origins=scenario.origins + (("tokens", ILLUSTRATIVE_ORIGIN),),
+                               sources=scenario.sources + (("tokens", illustrative_tokens_words(m)),))
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
     scenario = with_active_params(scenario, memory, active_params, params_model)
@@ -451,6 +464,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         setup = replace(setup, notes=(seq_own[1] + (SEQ_TIMED if setup.run is not None else SEQ_SIZED),) + setup.notes)
     if tokens_model is not None:
         setup = replace(setup, notes=(published_tokens_note(tokens_model),) + setup.notes)
+    elif illustrative_model is not None or (tokens_illustrative and flops_tokens is not None):
+        setup = replace(setup, notes=(illustrative_tokens_note(illustrative_model),) + setup.notes)
     seq_assumed = None
     if seq_own is not None:  # among the assumptions too, with its source, as the exports list them
         from estimator.io.serving_data import catalog_model

@@ -64,8 +64,9 @@ DEFAULT_HARDWARE = "h100-sxm"
 
 # How the CLI reads a value (``estimator.cli.input_args`` maps each to its argparse type):
 #   number: a float; count: a whole number as an int (devices, years), anything else a float for the core to
-#   refuse by name; int: an int (bits, from a list of choices); zero_stage: a ZeRO stage or "fsdp"; text: as typed.
-CliValue = Literal["number", "count", "int", "zero_stage", "batch", "text"]
+#   refuse by name; int: an int (bits, from a list of choices); zero_stage: a ZeRO stage or "fsdp"; text: as typed;
+#   precision: a precision's name or an alias ("MXFP8" fp8, "NVFP4" fp4; core.hardware.profile.PRECISION_ALIASES).
+CliValue = Literal["number", "count", "int", "zero_stage", "batch", "text", "precision"]
 # What the CLI does with the flag: store its value, set a switch (store_true/store_false), or add values (extend).
 CliAction = Literal["store", "store_true", "store_false", "extend"]
 # The app's widget: a number field (integer: shown and returned whole), a select box, a radio or a toggle; batch:
@@ -212,7 +213,8 @@ PARAMS = Input(name="params", label="Parameters N", **checked(SCENARIO_BOUNDS, "
                widget_help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
 TOKENS = Input(name="tokens", label="Training tokens D", **checked(SCENARIO_BOUNDS, "tokens"), flags=("--tokens",),
                help="training tokens D (with --model alone: its published pretraining tokens, where the catalog has "
-                    "them)", url_key="tokens", widget="number")
+                    "them; else, with a model or an architecture, an illustrative 2 × 10¹², said: only the totals "
+                    "scale with it)", url_key="tokens", widget="number")
 RECOMPUTE_FLOPS = Input(name="recompute", label="Activation recomputation (8·N·D)", flags=("--recompute",),
                         action="store_true", default=None, url_key="recompute", widget="toggle",
                         help="full activation recomputation: the devices execute 8·N·D, not 6·N·D (a fitted utilisation, "
@@ -235,8 +237,9 @@ DEVICES = Input(name="devices", label="Devices", **checked(SCENARIO_BOUNDS, "dev
 UTILIZATION = Input(name="utilization", label="Utilisation (fraction of peak)", **checked(SCENARIO_BOUNDS, "utilization"),
                     flags=("--utilization",), help=f"fraction of peak achieved over the whole run, {B.UTILIZATION.describe()}",
                     url_key="utilization", widget="number")
-PRECISION = Input(name="precision", label="Precision", choices=PRECISIONS, flags=("--precision",), value="text",
-                  help="precision whose peak is used", url_key="precision", widget="select")
+PRECISION = Input(name="precision", label="Precision", choices=PRECISIONS, flags=("--precision",), value="precision",
+                  help="precision whose peak is used (in any case; mxfp8, fp8-cs and fp8-ds run at fp8's peak, nvfp4 "
+                       "and mxfp4 at fp4's)", url_key="precision", widget="select")
 YEAR = Input(name="year", label="Year of the run", **checked(SCENARIO_BOUNDS, "year"), flags=("--year",), value="count",
              help="year of the run: the utilisation fit uses the years since the chip's release when cross-validation "
                   "keeps that covariate (profiles/README.md says whether the shipped fit does; default: unknown, "
@@ -453,7 +456,8 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
                                                      "architecture)"),
                                      LAYERS, D_MODEL, HEADS, KV_HEADS, HEAD_DIM, VOCAB, FFN, MLP, EXPERTS, EXPERTS_PER_TOKEN,
                                      ACTIVE_PARAMS)),
-             TOKENS.but(help="training tokens D (default: a catalog model's published pretraining tokens)",
+             TOKENS.but(help="training tokens D (default: a catalog model's published pretraining tokens, else an illustrative "
+                             "2 × 10¹², said; a deadline or a budget needs them)",
                         label="Training tokens", url_key="plan_tokens"),
              DEVICES.but(help="devices (or a deadline or budget to find them)", url_key="plan_devices",
                          widget_help="Devices you have: the layouts that fit them, ranked by time"),

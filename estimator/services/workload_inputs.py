@@ -40,11 +40,13 @@ class WorkloadInputs:
     params_model: str | None = None
     seq_len: float | None = None
     flops_tokens: float | None = None
+    tokens_illustrative: bool = False   # the architecture's tokens are the illustrative count, none given
 
     def run_kwargs(self) -> dict:
         """``api.run``'s workload keywords: the scenario's inputs, the catalog model and the architecture's tokens
-        (those given)."""
-        extra = {"params_model": self.params_model, "flops_tokens": self.flops_tokens}
+        (those given), and whether those are the illustrative count."""
+        extra = {"params_model": self.params_model, "flops_tokens": self.flops_tokens,
+                 "tokens_illustrative": self.tokens_illustrative or None}
         return {**self.inputs, **{k: x for k, x in extra.items() if x is not None}}
 
 
@@ -85,6 +87,13 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
         raise InputError("give either a catalog model or the parameters and architecture, not both",
                          field=("model", *(k for k in ARCH_KEYS + ARCH_DETAIL_KEYS if given.get(k) is not None)))
     params_model = _model_params(given, model, preset)
+    illustrative = (given.get("layers") is not None and all(given.get(k) is not None for k in ARCH_KEYS)
+                    and all(given.get(k) is None for k in ("tokens", "flops", "params", "hours", "device_hours")))
+    if illustrative:
+        # an architecture's run without its tokens: the illustrative count, said (``api.run``): its step, memory and
+        # per-token figures need none (review 2026-11-30: refused for want of tokens it does not use)
+        from estimator.services.training.step_setup import ILLUSTRATIVE_TRAIN_TOKENS
+        given = {**given, "tokens": ILLUSTRATIVE_TRAIN_TOKENS}
     inputs = {k: v for k, v in given.items() if k not in ARCH_KEYS + GENERIC_KEYS + ARCH_DETAIL_KEYS}
     details = {k: given.get(k) for k in ARCH_DETAIL_KEYS} if given.get("layers") is not None else {}
     flops, how = api.workload_flops(tokens=given.get("tokens"), **{k: given.get(k) for k in ARCH_KEYS + GENERIC_KEYS},
@@ -104,14 +113,14 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     if params_model is not None:
         inputs["params"] = params_model.params
     return WorkloadInputs(inputs, params_model.id if params_model is not None else None,
-                          seq_len if seq_len is not None else n_ctx, flops_tokens)
+                          seq_len if seq_len is not None else n_ctx, flops_tokens, illustrative)
 
 
 def _model_params(given: Mapping[str, Any], model: str | None, preset: str | None):
     """The catalog model whose parameters are the workload's N (6·N·D with the tokens given), or None:
     no model, or the workload is given otherwise (its FLOPs, parameters, architecture, a preset). A
     model alone is its published pretraining run where the catalog has its tokens (``api.run`` takes them), else
-    refused with what is missing; an unknown model is named first."""
+    the illustrative count's (``api.run`` again); an unknown model is named first."""
     if not model:
         return None
     from estimator.io.serving_data import catalog_model
@@ -119,10 +128,9 @@ def _model_params(given: Mapping[str, Any], model: str | None, preset: str | Non
     if preset is not None or any(given.get(k) is not None for k in OWN_WORKLOAD_KEYS):
         return None  # the model gives the memory's shape only
     if all(given.get(k) is None for k in ("tokens", "hours", "device_hours")):
-        if m.train_tokens is not None:
-            return m  # its published pretraining tokens, taken and said by ``api.run`` (``published_tokens_words``)
-        raise InputError(f"the model {m.id} gives the parameters ({gfmt(m.params, 3)}) and publishes no training "
-                         "tokens: add the tokens for 6·N·D, or give the FLOPs", field=("tokens", "flops"))
+        # its published pretraining tokens, or the illustrative count where it publishes none: taken and said by
+        # ``api.run`` (``published_tokens_words``, ``illustrative_tokens_words``)
+        return m
     return m if given.get("tokens") is not None else None
 
 

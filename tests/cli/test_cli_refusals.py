@@ -127,11 +127,35 @@ def test_a_near_miss_of_a_preset_or_model_gets_a_suggestion(capsys):
 
 def test_a_model_alone_says_what_is_missing_and_an_unknown_one_is_named(capsys):
     refused(capsys, "estimate", "--model", "nope", needle="unknown model 'nope'")
-    # a model that publishes no training tokens: they are what is missing
-    refused(capsys, "estimate", "--model", "mixtral-8x7b",
-            needle="the model mixtral-8x7b gives the parameters (4.67 × 10¹⁰) and publishes no training tokens: add the "
-                   "tokens for 6·N·D, or give the FLOPs (--tokens, --flops)")
     assert main(["estimate", "--model", "llama-2-7b", "--tokens", "2e12"]) == 0
+
+
+@pytest.mark.parametrize("workload", [("--model", "mixtral-8x7b"),
+                                      ("--layers", "32", "--d-model", "4096", "--heads", "32", "--vocab", "32000",
+                                       "--seq-len", "4096")])
+def test_a_run_with_no_tokens_given_or_published_takes_an_illustrative_count(capsys, workload):
+    """Review 2026-11-30: a layout's step asked of a model that publishes no training tokens (Mixtral 8x7B) or of an
+    architecture had been refused for want of tokens the step does not use. The illustrative 2 × 10¹² (Llama 2's) is
+    taken, said: the step, the memory and the per-token figures are those of any tokens, the totals those of 2 × 10¹²."""
+    import json
+    args = ["estimate", *workload, "--hardware", "h100-sxm", "--devices", "64", "--format", "json"]
+    assert main(args) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert main([*args, "--tokens", "2e12"]) == 0
+    same = json.loads(capsys.readouterr().out)
+    assert main([*args, "--tokens", "5e12"]) == 0
+    more = json.loads(capsys.readouterr().out)
+    note = next(n for n in alone["notes"] if n.startswith("tokens: "))
+    assert note.startswith("tokens: 2 × 10¹², illustrative (Llama 2's pretraining tokens, Touvron et al. 2023, "
+                           "arXiv:2307.09288, Table 1; none given")
+    assert ("Mixtral 8x7B" in note) == ("--model" in workload)
+    assert not any(n.startswith("tokens: ") for n in same["notes"] + more["notes"])
+    rates = ("tokens_per_s_per_device", "mfu", "seconds", "layout", "parts", "range")
+    assert [alone["step"][k] for k in rates] == [same["step"][k] for k in rates] == [more["step"][k] for k in rates]
+    assert alone["memory"] == more["memory"]
+    assert alone["wall_clock_s"] == same["wall_clock_s"]
+    assert more["wall_clock_s"] == pytest.approx(2.5 * alone["wall_clock_s"], rel=1e-9)
+    assert alone["energy_kwh"] == same["energy_kwh"]
 
 
 def test_a_model_alone_is_its_published_pretraining_run(capsys):
@@ -244,5 +268,15 @@ def test_a_plan_of_a_model_alone_is_its_published_pretraining_run(capsys):
     assert alone["tokens"] == given["tokens"] == 15e12 and alone["layouts"] == given["layouts"]
     assert alone["notes"][0].startswith("tokens: 1.5 × 10¹³, Llama 3.1 8B's training tokens as published")
     assert (alone["tokens_of"], given["tokens_of"]) == ("model:llama-3.1-8b", "given")
-    refused(capsys, "plan", "--model", "mixtral-8x7b", "--devices", "64",
-            needle="a plan needs the run's tokens (mixtral-8x7b publishes none) (--tokens)")
+    # a model that publishes none: the illustrative count ranks the layouts as any tokens would; a deadline or a
+    # budget is the run's tokens' to meet, so there they are asked for
+    args = ["plan", "--model", "mixtral-8x7b", "--hardware", "h100-sxm", "--devices", "64", "--format", "json"]
+    assert main(args) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert main([*args, "--tokens", "8e12"]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert (alone["tokens"], alone["tokens_of"], given["tokens_of"]) == (2e12, "illustrative", "given")
+    assert alone["notes"][0].startswith("tokens: 2 × 10¹², illustrative (Llama 2's pretraining tokens")
+    assert ([r["layout"] for r in alone["layouts"]] == [r["layout"] for r in given["layouts"]])
+    refused(capsys, "plan", "--model", "mixtral-8x7b", "--deadline-days", "30",
+            needle="a plan to a deadline or a budget needs the run's tokens (mixtral-8x7b publishes none) (--tokens)")

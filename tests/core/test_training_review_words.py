@@ -289,11 +289,15 @@ def test_a_student_keeps_its_teachers_share_of_layers_with_experts():
     check_architecture(student)
 
 
-def test_a_catalog_model_without_published_tokens_is_refused_by_the_api_in_its_own_words():
-    """Diff review 2026-11-30: run(params_model=…) of a model that publishes no tokens raised Python's TypeError."""
-    from estimator import InputError, run
-    with pytest.raises(InputError, match="a parameter count needs the number of training tokens"):
-        run(hardware="h100-sxm", params_model="mixtral-8x7b", params=4.67e10, devices=64)
+def test_a_catalog_model_without_published_tokens_takes_the_illustrative_count_by_the_api_too():
+    """Diff review 2026-11-30: run(params_model=…) of a model that publishes no tokens raised Python's TypeError; then
+    refused for want of tokens; now (review 2026-11-30) it takes the illustrative 2 × 10¹², as the CLI does, said."""
+    from estimator import run
+    r = run(hardware="h100-sxm", params_model="mixtral-8x7b", params=4.67e10, devices=64)
+    given = run(hardware="h100-sxm", params_model="mixtral-8x7b", params=4.67e10, devices=64, tokens=2e12)
+    assert r.estimate.wall_clock_s == given.estimate.wall_clock_s
+    assert r.scenario.origin("tokens") == "illustrative" and given.scenario.origin("tokens") == "user"
+    assert any(n.startswith("tokens: 2 × 10¹², illustrative") and "Mixtral 8x7B" in n for n in r.estimate.notes)
 
 
 def test_where_whole_experts_do_not_fit_the_run_keeps_its_own_tensor_parallelism():

@@ -129,7 +129,7 @@ def test_the_memory_inputs_must_be_a_mapping_of_names():
             api.run(hardware="h100-sxm", memory=memory, **WORKLOAD)
 
 
-@pytest.mark.parametrize("precision", ["", " ", "bogus", "BF16"])
+@pytest.mark.parametrize("precision", ["", " ", "bogus", "fp6"])  # "BF16" is bf16 (test_precision_names)
 def test_an_empty_or_unknown_precision_is_refused_not_taken_for_the_default(precision):
     with pytest.raises(InputError) as exc:
         api.run(hardware="h100-sxm", precision=precision, **WORKLOAD)  # '' ran at bf16
@@ -279,8 +279,9 @@ def test_plan_is_public_and_refuses_as_the_cli_does(capsys):
     report = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024)
     assert report.best.estimate.wall_clock_s == estimate(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm",
                                                          devices=1024).wall_clock_s
-    with pytest.raises(InputError, match=r"a plan needs the run's tokens \(mixtral-8x7b publishes none\)"):
-        plan(model="mixtral-8x7b", devices=8)
+    with pytest.raises(InputError, match=r"a plan to a deadline or a budget needs the run's tokens \(mixtral-8x7b "
+                                         r"publishes none\)"):
+        plan(model="mixtral-8x7b", budget_usd=1e6)
     with pytest.raises(InputError, match=r"unknown input 'devcies'; did you mean 'devices'\?"):
         plan(model="llama-3.1-70b", tokens=1e12, devcies=8)
     assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "0"]) == 2

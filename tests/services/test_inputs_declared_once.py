@@ -223,8 +223,9 @@ def test_an_unknown_keyword_is_refused_by_name_with_the_nearest_declared_one(cal
 
 def test_the_apis_keywords_are_declared_inputs():
     # what a run takes beyond its declared scenario inputs: the hardware, the preset and the model by id, the
-    # grid's place, the memory inputs as one mapping, and the FLOPs' source and the tokens they count
-    own = {"preset_id", "params_model", "memory", "flops_source", "flops_tokens"}
+    # grid's place, the memory inputs as one mapping, and the FLOPs' source, the tokens they count and whether those
+    # are the illustrative count none given took
+    own = {"preset_id", "params_model", "memory", "flops_source", "flops_tokens", "tokens_illustrative"}
     assert set(api.RUN_KEYWORDS) - own <= set(I.TRAINING)
     assert api.run(preset_id="gpt3-175b").estimate.flops == pytest.approx(3.14e23)
     with pytest.raises(InputError, match=r"^unknown input 'preset'; did you mean 'preset_id'\?$"):

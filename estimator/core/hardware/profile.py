@@ -22,6 +22,23 @@ KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: 
 REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
 # fp4: NVIDIA Blackwell's NVFP4 and AMD CDNA 4's MXFP4 tensor peaks (dense), where the chip has them
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4")
+# Precisions as training recipes and benchmark tables name them, each run at the peak of the format it multiplies
+# in: Transformer Engine's FP8 recipes (delayed scaling "DS", current scaling "CS", MXFP8's 32-element blocks) at
+# FP8's, NVFP4 and MXFP4 (the OCP Microscaling formats' 4-bit) at FP4's (NVIDIA Transformer Engine docs, "Using FP8
+# and FP4 with Transformer Engine"; OCP Microscaling Formats (MX) v1.0, 2023). A scaling recipe's own cost is not
+# timed apart: the step model's FP8 share is fitted to runs of every recipe.
+PRECISION_ALIASES = {"mxfp8": "fp8", "fp8-cs": "fp8", "fp8-ds": "fp8", "fp8-mx": "fp8", "fp8_cs": "fp8",
+                     "fp8_ds": "fp8", "fp8-e4m3": "fp8", "e4m3": "fp8", "nvfp4": "fp4", "mxfp4": "fp4"}
+
+
+def precision_name(text):
+    """A precision as written, case and spaces aside ("BF16" is bf16), an alias (``PRECISION_ALIASES``: "MXFP8" is
+    fp8, "NVFP4" fp4) as the precision it names; anything else as given, for the checks to refuse in its own words."""
+    if not isinstance(text, str):
+        return text
+    word = text.strip().lower()
+    word = PRECISION_ALIASES.get(word, word)
+    return word if word in PRECISIONS else text
 
 # The basis of a fitted utilisation when the profile states none (calibrate.py leaves it out when it copies one).
 FITTED_BASIS = "whole-run model-FLOPs goodput fitted on this family's published runs (profiles/README.md)"

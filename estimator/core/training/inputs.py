@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from estimator.core.base.errors import InputError, quoted
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import require_power_for_kind
-from estimator.core.hardware.profile import PRECISIONS, HardwareProfile
+from estimator.core.hardware.profile import PRECISIONS, HardwareProfile, precision_name
 from estimator.core.training.result import Assumption
 from estimator.core.training.utilization_choice import UtilizationChoice, UtilizationInfo, utilization_for
 from estimator.core.workload.flops import (
@@ -136,7 +136,7 @@ def resolve_workload(s: Scenario, profile: HardwareProfile) -> Workload:
         raise InputError(f"{gfmt(flops, 3)} FLOPs on {devices:,} devices is less than one operation per device: give more "
                          "FLOPs or fewer devices", field=("flops", "devices"))
     # an empty precision is no precision, not the profile's default (audit: precision='' ran at bf16)
-    precision = profile.default_precision if s.precision is None else s.precision
+    precision = profile.default_precision if s.precision is None else precision_name(s.precision)
     if precision not in PRECISIONS:  # the words of track()'s check, and the CLI's choices
         raise InputError(f"precision must be one of {', '.join(PRECISIONS)}, got {quoted(precision)}", field="precision")
     if precision not in profile.peak_flops_per_s:

@@ -17,7 +17,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_DAY
-from estimator.core.hardware.profile import HGX_SERVER_DEVICES
+from estimator.core.hardware.profile import HGX_SERVER_DEVICES, precision_name
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
 from estimator.core.training import step as core_step
@@ -40,6 +40,8 @@ from estimator.report import humanize as hz
 from estimator.report.export import whole_run_words
 from estimator.report.statement import given_figure
 from estimator.services.training.step_setup import (
+    ILLUSTRATIVE_ORIGIN,
+    ILLUSTRATIVE_TRAIN_TOKENS,
     SEQ_TIMED,
     batch_rounded_note,
     batch_whose,
@@ -53,6 +55,7 @@ from estimator.services.training.step_setup import (
     device_matmul_note,
     expert_overlap_note,
     expert_overlap_of,
+    illustrative_tokens_note,
     larger_batch_note,
     larger_batch_tried,
     model_batch,
@@ -176,7 +179,8 @@ class PlanReport:
     batch_whose: str = "given"        # whose ``global_batch_tokens`` is: "given", "the default" or "the run's"
     # the same FLOPs at the utilisation fitted to published whole runs (its note's data; None where there is none)
     whole_run_fit: WholeRunFit | None = None
-    tokens_of: str = "given"          # whose ``tokens`` are: "given", or "model:<id>" (its published training tokens)
+    tokens_of: str = "given"          # whose ``tokens`` are: "given", "model:<id>" (its published training tokens) or
+    #                                   "illustrative" (none given and none published: ``ILLUSTRATIVE_TRAIN_TOKENS``)
 
     @property
     def best(self) -> PlanRow | None:
@@ -257,14 +261,20 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     text_or_none("model", model)
     tokens_note, tokens_of = None, "given"
     if tokens is None:
-        # a catalog model's published training tokens, as `estimate` takes them (serving review 2026-11-30)
+        # a catalog model's published training tokens, as `estimate` takes them (serving review 2026-11-30); where
+        # none are published, the illustrative count, as `estimate` takes it: the layouts' ranking is by their
+        # step's time, which needs no tokens. A deadline or a budget is met by the run's tokens: there they are asked
         from estimator.io.serving_data import catalog_model
         published = catalog_model(model) if model is not None else None
-        if published is None or published.train_tokens is None:
-            raise InputError("a plan needs the run's tokens" + (f" ({published.id} publishes none)" if published else ""),
-                             field="tokens")
-        tokens_of = f"model:{published.id}"
-        tokens, tokens_note = published.train_tokens, published_tokens_note(published)
+        if published is not None and published.train_tokens is not None:
+            tokens_of = f"model:{published.id}"
+            tokens, tokens_note = published.train_tokens, published_tokens_note(published)
+        elif deadline_days is not None or budget_usd is not None:
+            raise InputError("a plan to a deadline or a budget needs the run's tokens"
+                             + (f" ({published.id} publishes none)" if published else ""), field="tokens")
+        else:
+            tokens_of = ILLUSTRATIVE_ORIGIN
+            tokens, tokens_note = ILLUSTRATIVE_TRAIN_TOKENS, illustrative_tokens_note(published)
     if model is None and params is None and layers is None:
         raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
                          field=("model", "params", "layers"))
@@ -302,6 +312,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if precision is not None and (not isinstance(precision, str) or not precision.strip()):
         raise InputError(f"precision must be a precision's name (bf16, fp8, …), got {repr(precision)[:40]}",
                          field="precision")
+    precision = precision_name(precision)   # "BF16", "MXFP8" as `estimate` takes them
     # the device first, then the precision: a device with no peak the step model times, or one it never saw, is
     # refused as such whatever the precision (planner review 2026-11-28: a P100 was told "at fp16, not fp32
     # (--precision)", no precision given, then "predates them")

@@ -285,6 +285,32 @@ def published_tokens_note(m) -> str:
     return f"tokens: {published_tokens_words(m)}; give the tokens for another run"
 
 
+# The training tokens a run is given where none are and none are published (a catalog model that publishes none, an
+# architecture): illustrative, Llama 2's pretraining 2 × 10¹² (Touvron et al. 2023, arXiv:2307.09288, Table 1), the
+# Estimate page's default too. The step's rates (tokens/s per device, MFU, the step's seconds), the memory and the
+# per-token figures do not depend on them; the totals scale with them (as `inference` takes its illustrative 10⁹
+# tokens: core.serving.scenario.DEFAULT_TOKENS). Refused had been every such run's step (review 2026-11-30: a
+# layout's throughput asked of Mixtral 8x22B, which publishes no tokens, or of an architecture, needed a token count
+# it does not use).
+ILLUSTRATIVE_TRAIN_TOKENS = 2e12
+ILLUSTRATIVE_TOKENS_SOURCE = "Llama 2's pretraining tokens, Touvron et al. 2023, arXiv:2307.09288, Table 1"
+ILLUSTRATIVE_ORIGIN = "illustrative"   # the tokens' origin among the assumptions
+
+
+def illustrative_tokens_words(model=None) -> str:
+    """The illustrative training tokens in words with their source, ``model`` the catalog model that publishes none
+    (None: an architecture's run)."""
+    whose = f", and {model.name.split(' (')[0]} publishes none" if model is not None else ""
+    return f"{gfmt(ILLUSTRATIVE_TRAIN_TOKENS, 3)}, illustrative ({ILLUSTRATIVE_TOKENS_SOURCE}; none given{whose})"
+
+
+def illustrative_tokens_note(model=None) -> str:
+    """The note where a run took the illustrative tokens: what they change and what they do not."""
+    return (f"tokens: {illustrative_tokens_words(model)}: the step's rates, the memory and the per-token figures do "
+            "not depend on them, the totals (time, energy, cost, CO₂e) are for these tokens; give the tokens for "
+            "your run")
+
+
 # What the model's sequence set, after ``model_seq_len``'s words: the step's time, or where no step is timed (a known
 # run's hours, the FLOPs' utilisation) the memory only (diff review 2026-11-30: "to time another" where nothing was timed)
 SEQ_TIMED = "; give the sequence length to time another"

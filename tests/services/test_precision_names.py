@@ -1,0 +1,42 @@
+"""Precisions as training recipes and benchmark tables write them (review 2026-11-30): "BF16", "MXFP8", "FP8-CS",
+"NVFP4" had been refused by the CLI's choices while the format they name has a peak the step model times."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator import InputError, estimate, plan
+from estimator.cli.main import main
+
+RUN = ["estimate", "--model", "llama-3.1-70b", "--hardware", "gb200", "--devices", "64", "--tp", "2", "--pp", "4",
+       "--tokens", "1e12", "--format", "json"]
+
+
+def _step(capsys, precision):
+    assert main([*RUN, "--precision", precision]) == 0
+    return json.loads(capsys.readouterr().out)["step"]
+
+
+@pytest.mark.parametrize("written, precision", [("BF16", "bf16"), (" bf16 ", "bf16"), ("MXFP8", "fp8"),
+                                                ("fp8-cs", "fp8"), ("FP8-DS", "fp8"), ("NVFP4", "fp4"),
+                                                ("mxfp4", "fp4")])
+def test_a_precision_by_its_recipes_name_is_the_format_it_multiplies_in(capsys, written, precision):
+    as_written, canonical = _step(capsys, written), _step(capsys, precision)
+    assert as_written == canonical and as_written["layout"]["precision"] == precision
+    r = estimate(model="llama-3.1-70b", hardware="gb200", devices=64, tp=2, pp=4, tokens=1e12, precision=written)
+    assert r.precision == precision and r.wall_clock_s == pytest.approx(canonical["wall_clock_s"], rel=1e-12)
+
+
+def test_a_plan_takes_them_too():
+    written = plan(model="llama-3.1-8b", tokens=1e12, hardware="b200", devices=8, precision="MXFP8", top=1)
+    canonical = plan(model="llama-3.1-8b", tokens=1e12, hardware="b200", devices=8, precision="fp8", top=1)
+    assert written.precision == "fp8" and written.best.estimate.wall_clock_s == canonical.best.estimate.wall_clock_s
+
+
+def test_a_name_that_is_no_precision_is_refused_alike(capsys):
+    assert main([*RUN, "--precision", "fp6"]) == 2
+    assert "invalid choice: 'fp6'" in capsys.readouterr().err
+    with pytest.raises(InputError, match="precision must be one of .*, got 'fp6'"):
+        estimate(model="llama-3.1-70b", hardware="gb200", devices=64, tokens=1e12, precision="fp6")
