@@ -100,11 +100,25 @@ def model_caption(model) -> str:
             f"{a.heads} heads, {a.kv_heads} KV heads")
 
 
+def model_tokens(model: str | None) -> float:
+    """The tokens the params workload's field holds for ``model``: a catalog model's published training tokens, else
+    the illustrative count, as `estimate --model` without `--tokens` takes them (review 2026-11-30: the page had kept
+    2 × 10¹² for Llama 3.1 70B, where the CLI took its published 15 × 10¹²)."""
+    published = load_catalog()[model].train_tokens if model is not None else None
+    return published if published is not None else DEFAULT_TOKENS
+
+
+def _model_changed() -> None:
+    """on_change of the Model picker: the tokens field takes the new model's (``model_tokens``)."""
+    st.session_state[I.TOKENS.url_key] = model_tokens(st.session_state.get(I.MODEL.url_key))
+
+
 def draw_model(side: Any) -> str | None:
     """The catalog model picker (empty by default: the parameters field); a model chosen replaces the parameters,
     whose link value is said and dropped (the CLI takes `--model` with `--tokens` as the parameters)."""
     catalog = load_catalog()
-    model = d.select(I.MODEL, list(catalog), placeholder="none: the parameters below", where=side)
+    model = d.select(I.MODEL, list(catalog), placeholder="none: the parameters below", where=side,
+                     on_change=_model_changed)
     if model is None:
         return None
     c.ignored_url_params(I.url_keys(I.TRAINING, ("params",)),
@@ -121,7 +135,11 @@ def draw_params_workload(side: Any) -> tuple[dict[str, Any], str | None]:
     kwargs: dict[str, Any] = {}
     if model is None:
         kwargs["params"] = d.number(I.PARAMS, default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
-    kwargs["tokens"] = d.number(I.TOKENS, default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    start = model_tokens(model)
+    tokens = d.number(I.TOKENS, default=start, fmt=c.LARGE_NUMBER_FORMAT, where=side)
+    # a model's own tokens (its published ones, or the illustrative count) go as none given: the run takes and says
+    # them as `estimate --model` alone does, in the same words
+    kwargs["tokens"] = None if model is not None and tokens == start else tokens
     if d.toggle(I.RECOMPUTE_FLOPS, where=side):
         kwargs["recompute"] = True
     if model is not None:

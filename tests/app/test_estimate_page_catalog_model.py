@@ -120,3 +120,24 @@ def test_a_model_in_a_link_of_another_workload_is_said_and_dropped():
     at = run_page("estimate", {"workload": "flops", "flops": "1e23", "model": "llama-3.1-70b"})
     assert any("model" in w.value and "flops" in w.value for w in at.warning)
     assert "Tokens/s per device" not in {m.label for m in at.metric}
+
+
+@pytest.mark.parametrize("model, tokens", [("llama-3.1-70b", 15e12), ("mixtral-8x7b", 2e12)])
+def test_a_model_without_tokens_given_runs_on_the_tokens_the_cli_takes(model, tokens, capsys):
+    """Review 2026-11-30: the page had kept its 2 × 10¹² for any model chosen, where `estimate --model` alone takes
+    the model's published tokens (Llama 3.1 70B: 15 × 10¹²) or, where none are published, the illustrative 2 × 10¹².
+    A link with the model and no tokens and a model picked on the page both run on the CLI's, said in its words."""
+    argv = ("--model", model, "--hardware", "h100-sxm", "--devices", "1024")
+    js = json.loads(cli(capsys, "json", *argv))
+    at = shared_page("estimate", {"workload": "params", "model": model, "hardware": "h100-sxm", "devices": "1024"})
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Training time"] == hz.duration(js["wall_clock_s"])
+    assert at.number_input(key=I.TOKENS.url_key).value == tokens
+    said = next(n for n in js["notes"] if n.startswith("tokens: "))
+    assert any(said in plain(e.value) for e in [*at.caption, *at.markdown, *at.info, *at.warning])
+    # picked on the page, after the default workload's 2 × 10¹²: the field takes the model's
+    page = run_page("estimate", {"workload": "params", "hardware": "h100-sxm", "devices": "1024"})
+    assert page.number_input(key=I.TOKENS.url_key).value == 2e12
+    page.selectbox(key=I.MODEL.url_key).select(model).run()
+    assert page.number_input(key=I.TOKENS.url_key).value == tokens
+    assert {m.label: m.value for m in page.metric}["Training time"] == hz.duration(js["wall_clock_s"])
