@@ -15,6 +15,7 @@ from app_pages.inputs.defaults import DEFAULT_HARDWARE
 from app_pages.inputs.placeholders import PresetInputs, utilization_placeholder
 from app_pages.inputs.workload import WorkloadChoice
 from app_pages.ui import common as c
+from estimator.core.hardware.profile import PRECISION_ALIASES
 from estimator.core.training.utilization_choice import depends_on, year_words
 from estimator.core.workload.scenario import Scenario
 from estimator.services import api
@@ -78,8 +79,9 @@ def draw_hardware_use(side: Any, preset: Any, hw: HardwareChoice) -> HardwareUse
     kwargs["year"] = d.number(
         I.YEAR, placeholder=f"{shown['year']} (preset)" if "year" in shown else "unknown (averaged)",
         where=side, help=year_words(profile))
-    kwargs["precision"] = d.select(
-        I.PRECISION, list(profile.peak_flops_per_s) if profile else [], where=side,
+    kwargs["precision"] = d.select(  # a link's "BF16" or "MXFP8" as `--precision` takes it
+        I.PRECISION, list(profile.peak_flops_per_s) if profile else [], where=side, any_case=True,
+        renamed=PRECISION_ALIASES,
         placeholder=f"{shown.get('precision') or (profile.default_precision if profile else '')} (default)")
     kwargs["power_w"] = d.number(  # whole watts a click (browser review 2026-11-27: "+" stepped 0.01 W)
         I.POWER, fmt="%.4g", step=1.0, placeholder=shown.placeholder("power_w", profile.power.average_w if profile else None),

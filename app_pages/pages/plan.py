@@ -9,6 +9,7 @@ import streamlit as st
 from app_pages.inputs import declared as d
 from app_pages.inputs import links
 from app_pages.inputs.site import grid_place
+from app_pages.inputs.workload import model_tokens
 from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
@@ -16,6 +17,7 @@ from estimator.core.base.errors import EstimatorError, InputError
 from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
+from estimator.core.hardware.profile import PRECISION_ALIASES
 from estimator.core.training import plan as core_plan
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.training.memory import DEFAULT_SEQ_LEN, TIGHT_MEMORY_SHARE
@@ -31,8 +33,7 @@ from estimator.services.training import step_setup
 
 # The page opens on the plan `plan` must answer (issue 53): Llama 3.1 70B on 15T tokens over 1,024 H100s.
 RANK_PX = 40  # the plan table's rank column: up to "10" whole, with the cell's padding
-DEFAULT_MODEL = "llama-3.1-70b"
-DEFAULT_TOKENS = 15e12
+DEFAULT_MODEL = "llama-3.1-70b"   # its tokens the field's start: its published 15T (``model_tokens``)
 DEFAULT_DEVICES = 1024
 # A deadline and a budget to start from when the page sizes the run by them, round numbers beside the plan above
 # (180 days and $30M on 1,024 H100s at the model's 8,192-token sequence: `python -m estimator plan --model
@@ -47,6 +48,12 @@ DEFAULT_BUDGET_USD = 35e6
 # declared labels, the site's widgets among them (the layout's parts are the CLI's alone, so a refusal never names a
 # field not here).
 PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
+
+
+def _model_changed() -> None:
+    """on_change of the model picker: the tokens field takes the new model's (``model_tokens``), as on the Estimate
+    page."""
+    st.session_state[PLAN["tokens"].url_key] = model_tokens(st.session_state.get(PLAN["model"].url_key))
 
 
 def not_offered(profile) -> str | None:
@@ -133,12 +140,14 @@ def render() -> None:
     # the devices `plan` takes: a peak and a bandwidth the step model times, none older than its fit (its refusal)
     profiles = sorted(p for p, prof in default_profiles().profiles.items() if not_offered(prof) is None)
     left, mid, right = st.columns(3)
-    model = d.select(PLAN["model"], models, default=DEFAULT_MODEL, where=left)
+    model = d.select(PLAN["model"], models, default=DEFAULT_MODEL, where=left, on_change=_model_changed)
     # a name as `--hardware` takes it, mended to its id; a profile the page leaves out, said why
     c.check_profile_link(PLAN["hardware"].url_key, profiles, why_not=not_offered)
     hardware = d.select(PLAN["hardware"], profiles,
                         default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
-    tokens = d.number(PLAN["tokens"], default=DEFAULT_TOKENS, fmt=c.LARGE_NUMBER_FORMAT, where=right)
+    # the model's own tokens, as `plan --model` alone takes them (diff review 2026-11-30: 15T for every model)
+    own_tokens = model_tokens(model)
+    tokens = d.number(PLAN["tokens"], default=own_tokens, fmt=c.LARGE_NUMBER_FORMAT, where=right)
     by = d.radio(I.PLAN_BY, I.PLAN_BY.choices, default=I.PLAN_BY.default, any_case=True, where=st)
     left, mid, right = st.columns(3)
     devices = deadline = budget = price = None
@@ -168,7 +177,8 @@ def render() -> None:
         price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     # the device's precisions the step model covers, the one `plan` takes without one given first
     precisions = [x for x in step_setup.STEP_PRECISIONS if x in profile.peak_flops_per_s]
-    precision = d.select(PLAN["precision"], precisions, default=step_setup.plan_precision(profile), where=right)
+    precision = d.select(PLAN["precision"], precisions, default=step_setup.plan_precision(profile), where=right,
+                         any_case=True, renamed=PRECISION_ALIASES)  # a link's "MXFP8" as `plan --precision` takes it
     own_seq = load_catalog()[model].train_seq_len  # the model's pretraining sequence, the plan's default where published
     seq_len = d.number(PLAN["seq_len"], default=None, where=mid,
                        placeholder=f"{own_seq:,} (the model's)" if own_seq else f"{DEFAULT_SEQ_LEN:,}")
@@ -183,8 +193,12 @@ def render() -> None:
         st.info(f"{default_profiles().get(hardware).name} has no price in its profile: give a price per device-hour "
                 "for a budget.")
         return
+    # the model's own tokens go as none given, the plan then says whose they are as `plan --model` alone does; the
+    # illustrative count only where devices size the run (a deadline or a budget is met by the run's tokens: given)
+    published = load_catalog()[model].train_tokens is not None
+    run_tokens = None if tokens == own_tokens and (published or by == "Devices") else tokens
     try:
-        report = plan_service.plan(model=model, tokens=tokens, hardware=hardware, devices=devices, seq_len=seq_len,
+        report = plan_service.plan(model=model, tokens=run_tokens, hardware=hardware, devices=devices, seq_len=seq_len,
                                    precision=precision,
                                    global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget,
                                    price_usd_per_device_hour=price, **site)

@@ -386,7 +386,8 @@ def check_option(key: str, options: Sequence[str], *, any_case: bool = False,
     ``renamed``: an option's former name → its name, so a link made before the rename opens what it named."""
     raw = _first_run_raw(key)
     same = next((o for o in options if o.lower() == raw.strip().lower()), raw) if raw is not None and any_case else raw
-    same = (renamed or {}).get(same, same)
+    if same is not None and renamed:  # in any case too where any case is taken ("MXFP8" as "mxfp8")
+        same = renamed.get(same.strip().lower() if any_case else same, same)
     if same != raw:  # mend the URL and run again: a widget drawn on "fra" had cleared it from the address (review)
         st.query_params[key] = same
         st.rerun()
@@ -432,14 +433,16 @@ def check_profile_link(key: str, offered: Sequence[str] | None = None,
 def url_select(label: str, key: str, options: Sequence[str], *, default: str | None = None,
                placeholder: str | None = None, help: str | None = None,
                format_func: Callable[[str], str] | None = None, on_change: Callable[[], None] | None = None,
-               any_case: bool = False, where: Any = st.sidebar) -> str | None:
+               any_case: bool = False, renamed: Mapping[str, str] | None = None,
+               where: Any = st.sidebar) -> str | None:
     """A selectbox of ids bound to the query parameter ``key``; the URL holds the id itself
     (``?hardware=h100-sxm``). ``default=None`` starts empty (returns None). An unknown id in
     the URL is dropped with a warning. ``format_func`` must return the id unchanged or with
     extra text *after* it, since the URL stores the displayed text. ``on_change`` runs before
-    the rerun when the user picks another option; ``any_case``: see ``check_option``."""
+    the rerun when the user picks another option; ``any_case``, ``renamed``: see ``check_option``."""
     options = list(options)
-    check_option(key, [format_func(o) for o in options] if format_func else options, any_case=any_case)
+    check_option(key, [format_func(o) for o in options] if format_func else options, any_case=any_case,
+                 renamed=renamed)
     index = options.index(default) if default is not None else None
     kwargs = {"format_func": format_func} if format_func else {}
     _apply_fix(key)

@@ -40,7 +40,7 @@ SCENARIO_ARGS = INPUT_FIELDS  # each is an argument of the same dest
 def add_workload_args(p, inputs=TRAINING):
     w = p.add_argument_group("workload (one of)")
     add_input_args(w, inputs, ("flops", "params", "tokens", "recompute", "preset"))
-    a = p.add_argument_group("workload from an architecture (with --tokens) or a generic network")
+    a = p.add_argument_group("workload from an architecture (with --tokens, else an illustrative count) or a generic network")
     add_input_args(a, inputs, ("layers", "d_model", "n_ctx", "vocab", "forward_flops_per_example", "examples", "epochs"))
     s = p.add_argument_group("scenario (defaults come from the hardware profile)")
     add_input_args(s, inputs, ("devices", "utilization", "precision", "year"))

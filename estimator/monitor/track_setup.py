@@ -23,7 +23,7 @@ from estimator.core.base.validation import is_real_number, require_number_in
 from estimator.core.base.validation import require_whole as _whole
 from estimator.core.calibration import track_predict as tp
 from estimator.core.calibration.track_predict import Settings
-from estimator.core.hardware.profile import PRECISIONS, HardwareProfile
+from estimator.core.hardware.profile import PRECISIONS, HardwareProfile, precision_name
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
 from estimator.device.base import NOT_MEASURED, Backend, TimerBackend
 from estimator.monitor.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE
@@ -332,7 +332,9 @@ def site(region: str | None, carbon_intensity_g_per_kwh: float | None, price_usd
 
 
 def precision_choice(precision: str | None, profile: HardwareProfile | None) -> str | None:
-    """The precision given (None: the profile's default, once it is known), one the profile has a peak for."""
+    """The precision given (None: the profile's default, once it is known), one the profile has a peak for; "BF16" or
+    an alias ("MXFP8") as the precision it names, as `estimate` takes it (diff review 2026-11-30)."""
+    precision = precision_name(precision)
     if precision is not None and profile is not None and precision not in profile.peak_flops_per_s:
         raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: "
                          f"{', '.join(profile.peak_flops_per_s)}")

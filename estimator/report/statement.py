@@ -575,6 +575,8 @@ def workload_words(est: Estimate, a, params: float | None, tokens: float | None,
     return "", f" ({n} FLOPs)"
 
 
+# api.run's note where a run took the illustrative training tokens (services.training.step_setup.illustrative_tokens_note)
+ILLUSTRATIVE_TOKENS_START, ILLUSTRATIVE_TOKENS_MARK = "tokens: ", ", illustrative ("
 # api.run's note on a preset whose run the utilisation fit holds (estimator/services/api.py)
 IN_SAMPLE_START = "in sample: this run ("
 # the estimate's note on a utilisation given outside the fit's interval (core/training)
@@ -748,6 +750,12 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             for name, (keys_, _) in figures.items()}
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
     model, counted_how = workload_words(est, a, params, tokens, cite.get(SCALING_KEY, ""), name=model_name)
+    illustrative = next((n[len(ILLUSTRATIVE_TOKENS_START):n.index(ILLUSTRATIVE_TOKENS_MARK)] for n in est.notes
+                         if n.startswith(ILLUSTRATIVE_TOKENS_START) and ILLUSTRATIVE_TOKENS_MARK in n), None)
+    if illustrative is not None and counted_how.endswith(")"):
+        # tokens none gave, the tool's illustrative count: said where the FLOPs are (diff review 2026-11-30)
+        counted_how = (f"{counted_how[:-1]}; for an illustrative {latex_escape(illustrative)} training tokens, none "
+                       "given)")
     what = ((r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else model or "the model")
     hardware = f"{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
     if a["hardware"].origin == "default":  # never given: said as the tool's assumption (researcher review 2026-11-28)

@@ -65,7 +65,7 @@ from estimator.services.training.step_setup import (
     SEQ_SIZED,
     SEQ_TIMED,
     illustrative_tokens_note,
-    illustrative_tokens_words,
+    illustrative_tokens_source,
     model_seq_len,
     published_tokens_note,
     published_tokens_words,
@@ -418,7 +418,10 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                                sources=scenario.sources + (("tokens", published_tokens_words(m)),))
         elif illustrative_model is not None:
             scenario = replace(scenario, origins=scenario.origins + (("tokens", ILLUSTRATIVE_ORIGIN),),
-                               sources=scenario.sources + (("tokens", illustrative_tokens_words(m)),))
+                               sources=scenario.sources + (("tokens", illustrative_tokens_source(m)),))
+    if tokens_illustrative and flops_tokens is not None and scenario.flops is not None:
+        # an architecture's FLOPs over the illustrative tokens: not the user's (diff review 2026-11-30: "user")
+        scenario = replace(scenario, origins=scenario.origins + (("flops", ILLUSTRATIVE_ORIGIN),))
     if memory is not None and (not isinstance(memory, Mapping) or not all(isinstance(k, str) for k in memory)):
         raise InputError("memory inputs must be a mapping of names to values")
     scenario = with_active_params(scenario, memory, active_params, params_model)
@@ -465,7 +468,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if tokens_model is not None:
         setup = replace(setup, notes=(published_tokens_note(tokens_model),) + setup.notes)
     elif illustrative_model is not None or (tokens_illustrative and flops_tokens is not None):
-        setup = replace(setup, notes=(illustrative_tokens_note(illustrative_model),) + setup.notes)
+        setup = replace(setup, notes=(illustrative_tokens_note(illustrative_model, step_timed=setup.run is not None),)
+                        + setup.notes)
     seq_assumed = None
     if seq_own is not None:  # among the assumptions too, with its source, as the exports list them
         from estimator.io.serving_data import catalog_model

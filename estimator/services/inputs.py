@@ -213,8 +213,8 @@ PARAMS = Input(name="params", label="Parameters N", **checked(SCENARIO_BOUNDS, "
                widget_help="Model parameters; FLOPs = 6·N·D (Kaplan et al. 2020)")
 TOKENS = Input(name="tokens", label="Training tokens D", **checked(SCENARIO_BOUNDS, "tokens"), flags=("--tokens",),
                help="training tokens D (with --model alone: its published pretraining tokens, where the catalog has "
-                    "them; else, with a model or an architecture, an illustrative 2 × 10¹², said: only the totals "
-                    "scale with it)", url_key="tokens", widget="number")
+                    "them; else, with a model or an architecture, an illustrative 2 × 10¹², said: the step's rates do "
+                    "not depend on it)", url_key="tokens", widget="number")
 RECOMPUTE_FLOPS = Input(name="recompute", label="Activation recomputation (8·N·D)", flags=("--recompute",),
                         action="store_true", default=None, url_key="recompute", widget="toggle",
                         help="full activation recomputation: the devices execute 8·N·D, not 6·N·D (a fitted utilisation, "
@@ -306,7 +306,8 @@ EWIF = Input(name="ewif_l_per_kwh", **checked(SCENARIO_BOUNDS, "ewif_l_per_kwh")
 # (?inf_model=), `estimate --model`'s and `inference --model`'s, each with its own words.
 MODEL = Input(name="model", label="Model", flags=("--model",), value="text",
               help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b; without --tokens, its "
-                   "published pretraining run", url_key="model",
+                   "published pretraining run (a model publishing none: an illustrative 2 × 10¹² tokens, said)",
+              url_key="model",
               widget="select",
               widget_help="An open model from the catalog (its published config): its parameters with the tokens give "
                           "6·N·D, its shape the step model's time, the planner's layout and the memory, as `estimate "

@@ -87,7 +87,9 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
         raise InputError("give either a catalog model or the parameters and architecture, not both",
                          field=("model", *(k for k in ARCH_KEYS + ARCH_DETAIL_KEYS if given.get(k) is not None)))
     params_model = _model_params(given, model, preset)
-    illustrative = (given.get("layers") is not None and all(given.get(k) is not None for k in ARCH_KEYS)
+    # (with a preset, its own tokens stand, or the preset refuses what it cannot take: diff review 2026-11-30; with any
+    # of the architecture's fields, so that one missing is refused alone)
+    illustrative = (preset is None and any(given.get(k) is not None for k in ARCH_KEYS)
                     and all(given.get(k) is None for k in ("tokens", "flops", "params", "hours", "device_hours")))
     if illustrative:
         # an architecture's run without its tokens: the illustrative count, said (``api.run``): its step, memory and

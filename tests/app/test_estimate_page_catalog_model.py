@@ -141,3 +141,15 @@ def test_a_model_without_tokens_given_runs_on_the_tokens_the_cli_takes(model, to
     page.selectbox(key=I.MODEL.url_key).select(model).run()
     assert page.number_input(key=I.TOKENS.url_key).value == tokens
     assert {m.label: m.value for m in page.metric}["Training time"] == hz.duration(js["wall_clock_s"])
+
+
+def test_a_links_precision_by_its_recipes_name_opens_as_the_cli_takes_it(capsys):
+    """Diff review 2026-11-30: ?precision=BF16 or =FP8-CS was dropped as an unknown value, where `--precision` takes
+    them (core.hardware.profile.PRECISION_ALIASES)."""
+    argv = ("--model", "llama-3.1-70b", "--tokens", "15e12", "--hardware", "h100-sxm", "--devices", "1024",
+            "--precision", "fp8")
+    js = json.loads(cli(capsys, "json", *argv))
+    at = shared_page("estimate", {"workload": "params", "model": "llama-3.1-70b", "tokens": "15e12",
+                                  "hardware": "h100-sxm", "devices": "1024", "precision": "FP8-CS"})
+    assert at.selectbox(key=I.PRECISION.url_key).value == "fp8" and not at.warning
+    assert {m.label: m.value for m in at.metric}["Training time"] == hz.duration(js["wall_clock_s"])

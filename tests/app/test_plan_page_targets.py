@@ -369,3 +369,20 @@ def test_the_sequence_and_batch_fields_say_the_models_own_defaults_the_plan_take
                 if w.label in (I.PLAN["seq_len"].label, I.PLAN["global_batch_tokens"].label)}
     assert set(placeholders("deepseek-v3").values()) == {"4,096 (the model's)", "62,914,560 (the model's)"}
     assert set(placeholders("mistral-7b").values()) == {"2,048", "4,194,304"}
+
+
+def test_the_plan_pages_tokens_follow_the_model_as_plan_takes_them():
+    """Diff review 2026-11-30: the page kept 15T tokens for any model, where `plan --model` alone takes its published
+    ones (Llama 2 7B's 2T) or, where none are published, the illustrative 2 × 10¹²; a link's "MXFP8" precision is
+    fp8, as `plan --precision` takes it."""
+    at = shared_page("plan", {"plan_model": "llama-2-7b", "plan_devices": "64", "plan_precision": "MXFP8"})
+    report = plan_service.plan(model="llama-2-7b", hardware="h100-sxm", devices=64, precision="fp8")
+    assert at.number_input(key="plan_tokens").value == 2e12 and report.tokens == 2e12
+    assert at.selectbox(key="plan_precision").value == "fp8" and not at.warning
+    captions = " ".join(x.value.replace("\\", "") for x in [*at.caption, *at.markdown])
+    assert report.notes[0].split(";")[0] in captions     # "tokens: 2 × 10¹², Llama 2 7B's training tokens as published …"
+    page = run_page("plan", {"plan_devices": "64"})
+    assert page.number_input(key="plan_tokens").value == 15e12
+    page.selectbox(key="plan_model").select("mixtral-8x7b").run()
+    assert page.number_input(key="plan_tokens").value == 2e12
+    assert any("illustrative" in x.value for x in [*page.caption, *page.markdown])

@@ -40,3 +40,10 @@ def test_a_name_that_is_no_precision_is_refused_alike(capsys):
     assert "invalid choice: 'fp6'" in capsys.readouterr().err
     with pytest.raises(InputError, match="precision must be one of .*, got 'fp6'"):
         estimate(model="llama-3.1-70b", hardware="gb200", devices=64, tokens=1e12, precision="fp6")
+
+
+def test_track_takes_them_too():
+    from estimator.monitor.track_setup import precision_choice
+    assert [precision_choice(p, None) for p in ("BF16", "MXFP8", "nvfp4")] == ["bf16", "fp8", "fp4"]
+    with pytest.raises(InputError, match="got 'fp6'"):
+        precision_choice("fp6", None)

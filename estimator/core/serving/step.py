@@ -34,7 +34,9 @@ that split every layer (tensor parallelism). Its time, per device:
   M·k/E tokens routed to it by its narrow width w, and a GEMM's efficiency grows with its dimensions as
   the training step model's does (``core.training.step.gemm_seconds``: x/(x + h) per dimension, h the
   fitted half-efficiency dimension ``gemm_half_dim`` × the device's 16-bit peak in PFLOP/s, step_fit.json, fitted to
-  published training layouts, not to serving); relative to the model's dense d × d products at the same
+  published training layouts, not to serving; the peak alone, where the training step takes the peak × its measured
+  matmul ceiling since 2026-11-30: they differ only on devices whose best matmul falls below the fitted share, the
+  MI300X family, Gaudi 3 and the GB200; the serving fit was made with the peak and not refit); relative to the model's dense d × d products at the same
   M tokens, the experts' FLOPs run at sat(max(1, M_r·k/E))·sat(w)/(sat(M)·sat(d)) of the compute rate, at most 1,
   M_r the tokens that reach the device's experts (the replica's under expert parallelism), a prompt's prefill at
   least its own tokens (``expert_gemm_rate``; ``ServingFit.moe_gemm_half_dim``; 0: off)

@@ -260,6 +260,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     from estimator.services.grid import text_or_none
     text_or_none("model", model)
     tokens_note, tokens_of = None, "given"
+    if model is None and params is None and layers is None:
+        raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
+                         field=("model", "params", "layers"))
     if tokens is None:
         # a catalog model's published training tokens, as `estimate` takes them (serving review 2026-11-30); where
         # none are published, the illustrative count, as `estimate` takes it: the layouts' ranking is by their
@@ -269,15 +272,15 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         if published is not None and published.train_tokens is not None:
             tokens_of = f"model:{published.id}"
             tokens, tokens_note = published.train_tokens, published_tokens_note(published)
+        elif published is None and params is not None:
+            # a parameter count, with or without a shape: its tokens, as `estimate --params` asks for them
+            raise InputError("a plan of a parameter count needs the run's tokens", field="tokens")
         elif deadline_days is not None or budget_usd is not None:
             raise InputError("a plan to a deadline or a budget needs the run's tokens"
                              + (f" ({published.id} publishes none)" if published else ""), field="tokens")
         else:
             tokens_of = ILLUSTRATIVE_ORIGIN
             tokens, tokens_note = ILLUSTRATIVE_TRAIN_TOKENS, illustrative_tokens_note(published)
-    if model is None and params is None and layers is None:
-        raise InputError("a plan needs the model: a catalog model, the parameters or the architecture",
-                         field=("model", "params", "layers"))
     n, shape, mshape, how, name = resolve_model(model=model, params=params, layers=layers, d_model=d_model,
                                                 heads=heads, vocab=vocab, active_params=active_params,
                                                 **mem.check_inputs({k: x for k, x in dict(

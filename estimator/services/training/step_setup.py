@@ -297,18 +297,28 @@ ILLUSTRATIVE_TOKENS_SOURCE = "Llama 2's pretraining tokens, Touvron et al. 2023,
 ILLUSTRATIVE_ORIGIN = "illustrative"   # the tokens' origin among the assumptions
 
 
-def illustrative_tokens_words(model=None) -> str:
-    """The illustrative training tokens in words with their source, ``model`` the catalog model that publishes none
-    (None: an architecture's run)."""
+def illustrative_tokens_source(model=None) -> str:
+    """Where the illustrative training tokens come from, ``model`` the catalog model that publishes none (None: an
+    architecture's run): the assumption's source, beside its value."""
     whose = f", and {model.name.split(' (')[0]} publishes none" if model is not None else ""
-    return f"{gfmt(ILLUSTRATIVE_TRAIN_TOKENS, 3)}, illustrative ({ILLUSTRATIVE_TOKENS_SOURCE}; none given{whose})"
+    return f"{ILLUSTRATIVE_TOKENS_SOURCE}; none given{whose}"
 
 
-def illustrative_tokens_note(model=None) -> str:
-    """The note where a run took the illustrative tokens: what they change and what they do not."""
-    return (f"tokens: {illustrative_tokens_words(model)}: the step's rates, the memory and the per-token figures do "
-            "not depend on them, the totals (time, energy, cost, CO₂e) are for these tokens; give the tokens for "
-            "your run")
+def illustrative_tokens_words(model=None) -> str:
+    """The illustrative training tokens in words with their source (``illustrative_tokens_source``)."""
+    return f"{gfmt(ILLUSTRATIVE_TRAIN_TOKENS, 3)}, illustrative ({illustrative_tokens_source(model)})"
+
+
+def illustrative_tokens_note(model=None, step_timed: bool = True) -> str:
+    """The note where a run took the illustrative tokens: what they change and what they do not. ``step_timed``: the
+    step model timed the run (its rates owe the tokens nothing); else the utilisation fitted to whole runs' FLOPs
+    moves with them too (diff review 2026-11-30: Mixtral 8x22B on one device, 0.18 of the peak at 2 × 10¹¹ tokens,
+    0.28 at 2 × 10¹³)."""
+    moves = ("the step's rates, the memory and the per-token figures do not depend on them, the totals (time, energy, "
+             "cost, CO₂e) are for these tokens" if step_timed else
+             "the totals (time, energy, cost, CO₂e) are for these tokens, and the utilisation fitted to whole runs' "
+             "FLOPs moves with them")
+    return f"tokens: {illustrative_tokens_words(model)}: {moves}; give the tokens for your run"
 
 
 # What the model's sequence set, after ``model_seq_len``'s words: the step's time, or where no step is timed (a known

@@ -1,0 +1,64 @@
+"""The illustrative training tokens' edges (diff review 2026-11-30): what the note says where no step times the run,
+a bare parameter count still asked for its tokens (estimate and plan alike), an architecture missing a field refused
+for that field alone, the FLOPs over the illustrative count not said to be the user's, and the paper statement."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator import InputError, estimate, plan
+from estimator.cli.main import main
+
+
+def _json(capsys, *argv):
+    assert main([*argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_where_no_step_times_the_run_the_note_says_the_utilisation_moves_with_the_tokens(capsys):
+    one = _json(capsys, "estimate", "--model", "mixtral-8x22b", "--hardware", "h100-sxm")
+    note = next(n for n in one["notes"] if n.startswith("tokens: 2 × 10¹², illustrative"))
+    assert "the utilisation fitted to whole runs' FLOPs moves with them" in note and "step's rates" not in note
+    more = _json(capsys, "estimate", "--model", "mixtral-8x22b", "--hardware", "h100-sxm", "--tokens", "2e13")
+    assert more["utilization"] != one["utilization"]          # as the note says
+    timed = _json(capsys, "estimate", "--model", "mixtral-8x22b", "--hardware", "h100-sxm", "--devices", "64")
+    note = next(n for n in timed["notes"] if n.startswith("tokens: 2 × 10¹², illustrative"))
+    assert "the step's rates, the memory and the per-token figures do not depend on them" in note
+
+
+@pytest.mark.parametrize("argv, said", [
+    (("estimate", "--params", "7e9"), "a parameter count needs the number of training tokens"),
+    (("plan", "--params", "7e9", "--devices", "8"), "a plan of a parameter count needs the run's tokens"),
+    (("plan", "--params", "7e9", "--layers", "32", "--d-model", "4096", "--vocab", "32000", "--devices", "8"),
+     "a plan of a parameter count needs the run's tokens"),
+    (("plan", "--devices", "8"), "a plan needs the model"),
+    (("estimate", "--layers", "32", "--d-model", "4096", "--vocab", "32000"),
+     "an architecture needs layers, d_model, context, vocab and tokens; missing: context (--context)"),
+    (("estimate", "--preset", "llama-65b", "--layers", "40", "--d-model", "5120", "--context", "2048", "--vocab",
+      "32000"), "missing: tokens"),
+])
+def test_what_still_needs_its_tokens_is_asked_for_them(capsys, argv, said):
+    assert main(list(argv)) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and said in err
+
+
+def test_the_python_api_refuses_and_takes_as_the_cli_does():
+    with pytest.raises(InputError, match="a plan of a parameter count needs the run's tokens"):
+        plan(params=7e9, devices=8)
+    arch = estimate(layers=32, d_model=4096, heads=32, vocab=32000, seq_len=4096, devices=8)
+    assert arch.assumption("flops").origin == "illustrative"
+    assert any(n.startswith("tokens: 2 × 10¹², illustrative") for n in arch.notes)
+
+
+@pytest.mark.parametrize("workload", [("--model", "mixtral-8x22b", "--devices", "64"),
+                                      ("--layers", "32", "--d-model", "4096", "--heads", "32", "--vocab", "32000",
+                                       "--seq-len", "4096", "--devices", "8")])
+def test_the_paper_statement_says_the_tokens_are_illustrative(capsys, workload):
+    assert main(["estimate", *workload, "--format", "latex"]) == 0
+    text = capsys.readouterr().out
+    assert "for an illustrative 2 $\\times 10^{12}$ training tokens, none given)" in text
+    assert main(["estimate", *workload, "--tokens", "2e12", "--format", "latex"]) == 0
+    assert "illustrative" not in capsys.readouterr().out
