@@ -108,9 +108,15 @@ def model_tokens(model: str | None) -> float:
     return published if published is not None else DEFAULT_TOKENS
 
 
+# Whether the page opened on a link that gave the tokens (read before the field binds them: Streamlit leaves a value
+# equal to the field's start out of the address): those are given, as `--tokens` is, whatever they equal
+TOKENS_LINKED_KEY = "_tokens_linked"
+
+
 def _model_changed() -> None:
-    """on_change of the Model picker: the tokens field takes the new model's (``model_tokens``)."""
+    """on_change of the Model picker: the tokens field takes the new model's (``model_tokens``), no link's."""
     st.session_state[I.TOKENS.url_key] = model_tokens(st.session_state.get(I.MODEL.url_key))
+    st.session_state[TOKENS_LINKED_KEY] = False
 
 
 def draw_model(side: Any) -> str | None:
@@ -136,10 +142,12 @@ def draw_params_workload(side: Any) -> tuple[dict[str, Any], str | None]:
     if model is None:
         kwargs["params"] = d.number(I.PARAMS, default=DEFAULT_PARAMS, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     start = model_tokens(model)
+    linked = st.session_state.setdefault(TOKENS_LINKED_KEY, I.TOKENS.url_key in st.query_params)
     tokens = d.number(I.TOKENS, default=start, fmt=c.LARGE_NUMBER_FORMAT, where=side)
     # a model's own tokens (its published ones, or the illustrative count) go as none given: the run takes and says
     # them as `estimate --model` alone does, in the same words
-    kwargs["tokens"] = None if model is not None and tokens == start else tokens
+    # (a link's own tokens are given, as `--tokens` is: second diff review 2026-11-30)
+    kwargs["tokens"] = None if model is not None and tokens == start and not linked else tokens
     if d.toggle(I.RECOMPUTE_FLOPS, where=side):
         kwargs["recompute"] = True
     if model is not None:

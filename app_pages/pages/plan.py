@@ -50,10 +50,15 @@ DEFAULT_BUDGET_USD = 35e6
 PAGE_LABELS = {**I.labels(PLAN), I.PLAN_PRICE.name: I.PLAN_PRICE.label}
 
 
+# Whether the page opened on a link that gave the tokens (``workload.TOKENS_LINKED_KEY``'s rule)
+TOKENS_LINKED_KEY = "_plan_tokens_linked"
+
+
 def _model_changed() -> None:
-    """on_change of the model picker: the tokens field takes the new model's (``model_tokens``), as on the Estimate
-    page."""
+    """on_change of the model picker: the tokens field takes the new model's (``model_tokens``), no link's, as on the
+    Estimate page."""
     st.session_state[PLAN["tokens"].url_key] = model_tokens(st.session_state.get(PLAN["model"].url_key))
+    st.session_state[TOKENS_LINKED_KEY] = False
 
 
 def not_offered(profile) -> str | None:
@@ -147,7 +152,13 @@ def render() -> None:
                         default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
     # the model's own tokens, as `plan --model` alone takes them (diff review 2026-11-30: 15T for every model)
     own_tokens = model_tokens(model)
+    linked = st.session_state.setdefault(TOKENS_LINKED_KEY, PLAN["tokens"].url_key in st.query_params)
     tokens = d.number(PLAN["tokens"], default=own_tokens, fmt=c.LARGE_NUMBER_FORMAT, where=right)
+    if load_catalog()[model].train_tokens is None and tokens == own_tokens:
+        # the field's start is illustrative: said here, where a deadline or a budget takes it as the run's (`plan`
+        # asks for the tokens there: second diff review 2026-11-30)
+        right.caption(c.md_escape(f"{load_catalog()[model].name.split(' (')[0]} publishes no training tokens: "
+                                  f"{gfmt(own_tokens, 3)} is illustrative (Llama 2's); give your run's", limit=300))
     by = d.radio(I.PLAN_BY, I.PLAN_BY.choices, default=I.PLAN_BY.default, any_case=True, where=st)
     left, mid, right = st.columns(3)
     devices = deadline = budget = price = None
@@ -195,8 +206,9 @@ def render() -> None:
         return
     # the model's own tokens go as none given, the plan then says whose they are as `plan --model` alone does; the
     # illustrative count only where devices size the run (a deadline or a budget is met by the run's tokens: given)
+    # (a link's own tokens are given, as `--tokens` is: second diff review 2026-11-30)
     published = load_catalog()[model].train_tokens is not None
-    run_tokens = None if tokens == own_tokens and (published or by == "Devices") else tokens
+    run_tokens = None if tokens == own_tokens and (published or by == "Devices") and not linked else tokens
     try:
         report = plan_service.plan(model=model, tokens=run_tokens, hardware=hardware, devices=devices, seq_len=seq_len,
                                    precision=precision,

@@ -750,12 +750,6 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             for name, (keys_, _) in figures.items()}
     run_name = latex_escape((title or "").removeprefix(BASED_ON))
     model, counted_how = workload_words(est, a, params, tokens, cite.get(SCALING_KEY, ""), name=model_name)
-    illustrative = next((n[len(ILLUSTRATIVE_TOKENS_START):n.index(ILLUSTRATIVE_TOKENS_MARK)] for n in est.notes
-                         if n.startswith(ILLUSTRATIVE_TOKENS_START) and ILLUSTRATIVE_TOKENS_MARK in n), None)
-    if illustrative is not None and counted_how.endswith(")"):
-        # tokens none gave, the tool's illustrative count: said where the FLOPs are (diff review 2026-11-30)
-        counted_how = (f"{counted_how[:-1]}; for an illustrative {latex_escape(illustrative)} training tokens, none "
-                       "given)")
     what = ((r"a variant of \emph{" if changed else r"\emph{") + run_name + "}" if run_name else model or "the model")
     hardware = f"{latex_escape(est.hardware_name)}{cite.get('HW', '')}"
     if a["hardware"].origin == "default":  # never given: said as the tool's assumption (researcher review 2026-11-28)
@@ -793,6 +787,15 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                "model FLOPs, "
                f"above the highest model-FLOPs utilisation of any published layout "
                f"({latex_escape(f'{HIGHEST_PUBLISHED_MFU:.1%}')}): check them.")
+    if not measured and not time_given and est.time_flops is not None and "executed" not in flops:
+        # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
+        flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
+    illustrative = next((n[len(ILLUSTRATIVE_TOKENS_START):n.index(ILLUSTRATIVE_TOKENS_MARK)] for n in est.notes
+                         if n.startswith(ILLUSTRATIVE_TOKENS_START) and ILLUSTRATIVE_TOKENS_MARK in n), None)
+    if illustrative is not None and flops.endswith(")"):
+        # tokens none gave, the tool's illustrative count: said where the FLOPs are (diff review 2026-11-30; with
+        # full recomputation too: second diff review)
+        flops = f"{flops[:-1]}; for an illustrative {latex_escape(illustrative)} training tokens, none given)"
     if measured:
         text = (f"{doing[:1].upper() + doing[1:]}{flops} took {took} on {on}{', ' + dev_h if dev_h else ''}.{implied} "
                 f"At {power}, this corresponds to {energy}, and to {co2}.")
@@ -800,9 +803,6 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         text = (f"Taking the time from the known run, {doing}{flops} on {on} would take {took}"
                 f"{', or ' + dev_h if dev_h else ''}.{implied} At {power}, this would use {energy}, and emit {co2}.")
     else:
-        if est.time_flops is not None and "executed" not in flops:
-            # with full recomputation: the FLOPs executed, and the model FLOPs the utilisation counts
-            flops = f" ({latex_escape(hz.sci(est.flops))} FLOPs executed, with full activation recomputation)"
         util = utilisation_clause(est, a, fitted=fitted, epoch_cite=cite.get(EPOCH_KEY, ""),
                                   own_cite=_cite(bibkeys, own.get("utilization", ())),
                                   step_cites=(cite.get(STEP_KEY, ""), cite.get(GOODPUT_KEY, "")))

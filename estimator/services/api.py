@@ -468,8 +468,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     if tokens_model is not None:
         setup = replace(setup, notes=(published_tokens_note(tokens_model),) + setup.notes)
     elif illustrative_model is not None or (tokens_illustrative and flops_tokens is not None):
-        setup = replace(setup, notes=(illustrative_tokens_note(illustrative_model, step_timed=setup.run is not None),)
-                        + setup.notes)
+        setup = replace(setup, notes=(illustrative_tokens_note(illustrative_model),) + setup.notes)
     seq_assumed = None
     if seq_own is not None:  # among the assumptions too, with its source, as the exports list them
         from estimator.io.serving_data import catalog_model

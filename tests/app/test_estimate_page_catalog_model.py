@@ -153,3 +153,12 @@ def test_a_links_precision_by_its_recipes_name_opens_as_the_cli_takes_it(capsys)
                                   "hardware": "h100-sxm", "devices": "1024", "precision": "FP8-CS"})
     assert at.selectbox(key=I.PRECISION.url_key).value == "fp8" and not at.warning
     assert {m.label: m.value for m in at.metric}["Training time"] == hz.duration(js["wall_clock_s"])
+
+
+def test_a_links_tokens_equal_to_the_published_ones_are_given(capsys):
+    """Second diff review 2026-11-30: ?tokens=15e12 beside Llama 3.1 70B had been run as none given ("…; none
+    given"), where `--tokens 15e12` says nothing of whose they are; the figures are the same."""
+    at = shared_page("estimate", {"workload": "params", "model": "llama-3.1-70b", "tokens": "15e12",
+                                  "hardware": "h100-sxm", "devices": "1024"})
+    shown = " ".join(plain(e.value) for e in [*at.caption, *at.markdown, *at.info])
+    assert "training tokens as published" not in shown

@@ -386,3 +386,15 @@ def test_the_plan_pages_tokens_follow_the_model_as_plan_takes_them():
     page.selectbox(key="plan_model").select("mixtral-8x7b").run()
     assert page.number_input(key="plan_tokens").value == 2e12
     assert any("illustrative" in x.value for x in [*page.caption, *page.markdown])
+
+
+def test_a_plan_to_a_deadline_says_the_fields_tokens_are_illustrative_and_a_links_tokens_are_given():
+    """Second diff review 2026-11-30: sized by a deadline, a model that publishes no tokens was planned on the field's
+    2 × 10¹² unsaid (`plan` asks for the tokens there: the page's field holds them, so it says they are illustrative);
+    a link's own tokens, equal to the model's published ones, had been said to be "none given"."""
+    at = shared_page("plan", {"plan_model": "mistral-7b", "plan_by": "Deadline"})
+    assert any("publishes no training tokens: 2 × 10¹² is illustrative (Llama 2's)" in x.value.replace("\\", "")
+               for x in at.caption)
+    linked = shared_page("plan", {"plan_model": "llama-2-7b", "plan_tokens": "2e12", "plan_devices": "64"})
+    said = " ".join(x.value.replace("\\", "") for x in [*linked.caption, *linked.markdown])
+    assert "training tokens as published" not in said and not any("publishes no" in x.value for x in linked.caption)

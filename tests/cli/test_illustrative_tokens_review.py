@@ -17,15 +17,19 @@ def _json(capsys, *argv):
     return json.loads(capsys.readouterr().out)
 
 
-def test_where_no_step_times_the_run_the_note_says_the_utilisation_moves_with_the_tokens(capsys):
+def test_the_note_says_what_moves_with_the_tokens_in_one_text_whoever_times_the_run(capsys):
+    """Where no step times the run the fitted utilisation moves with the tokens (diff review 2026-11-30); one text
+    for both, so that `compare` says it once for all its rows (second diff review: 54 times)."""
     one = _json(capsys, "estimate", "--model", "mixtral-8x22b", "--hardware", "h100-sxm")
-    note = next(n for n in one["notes"] if n.startswith("tokens: 2 × 10¹², illustrative"))
-    assert "the utilisation fitted to whole runs' FLOPs moves with them" in note and "step's rates" not in note
+    timed = _json(capsys, "estimate", "--model", "mixtral-8x22b", "--hardware", "h100-sxm", "--devices", "64")
+    said = [next(n for n in r["notes"] if n.startswith("tokens: 2 × 10¹², illustrative")) for r in (one, timed)]
+    assert said[0] == said[1]
+    assert ("the step model's rates, the memory and the per-token figures do not depend on them, a utilisation fitted "
+            "to whole runs' FLOPs does") in said[0]
     more = _json(capsys, "estimate", "--model", "mixtral-8x22b", "--hardware", "h100-sxm", "--tokens", "2e13")
     assert more["utilization"] != one["utilization"]          # as the note says
-    timed = _json(capsys, "estimate", "--model", "mixtral-8x22b", "--hardware", "h100-sxm", "--devices", "64")
-    note = next(n for n in timed["notes"] if n.startswith("tokens: 2 × 10¹², illustrative"))
-    assert "the step's rates, the memory and the per-token figures do not depend on them" in note
+    assert main(["compare", "--model", "mistral-7b", "--devices", "64"]) == 0
+    assert capsys.readouterr().out.count("tokens: 2 × 10¹², illustrative") == 1
 
 
 @pytest.mark.parametrize("argv, said", [
@@ -34,6 +38,9 @@ def test_where_no_step_times_the_run_the_note_says_the_utilisation_moves_with_th
     (("plan", "--params", "7e9", "--layers", "32", "--d-model", "4096", "--vocab", "32000", "--devices", "8"),
      "a plan of a parameter count needs the run's tokens"),
     (("plan", "--devices", "8"), "a plan needs the model"),
+    (("plan", "--model", "mistral-7b", "--params", "7e9", "--devices", "8"),
+     "a plan of a parameter count needs the run's tokens"),
+    (("estimate", "--model", "mistral-7b", "--params", "7e9"), "a parameter count needs the number of training tokens"),
     (("estimate", "--layers", "32", "--d-model", "4096", "--vocab", "32000"),
      "an architecture needs layers, d_model, context, vocab and tokens; missing: context (--context)"),
     (("estimate", "--preset", "llama-65b", "--layers", "40", "--d-model", "5120", "--context", "2048", "--vocab",
@@ -62,3 +69,7 @@ def test_the_paper_statement_says_the_tokens_are_illustrative(capsys, workload):
     assert "for an illustrative 2 $\\times 10^{12}$ training tokens, none given)" in text
     assert main(["estimate", *workload, "--tokens", "2e12", "--format", "latex"]) == 0
     assert "illustrative" not in capsys.readouterr().out
+    if "--model" in workload:   # with full recomputation the FLOPs' words are rebuilt: the clause stays
+        assert main(["estimate", *workload, "--recompute", "--format", "latex"]) == 0
+        assert ("executed, with full activation recomputation; for an illustrative 2 $\\times 10^{12}$ training tokens, "
+                "none given)") in capsys.readouterr().out

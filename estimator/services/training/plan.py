@@ -269,12 +269,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         # step's time, which needs no tokens. A deadline or a budget is met by the run's tokens: there they are asked
         from estimator.io.serving_data import catalog_model
         published = catalog_model(model) if model is not None else None
+        if params is not None:
+            # a parameter count, with or without a shape or a model: its tokens, as `estimate --params` asks for them
+            # (second diff review 2026-11-30: beside a model the plan had taken the model's)
+            raise InputError("a plan of a parameter count needs the run's tokens", field="tokens")
         if published is not None and published.train_tokens is not None:
             tokens_of = f"model:{published.id}"
             tokens, tokens_note = published.train_tokens, published_tokens_note(published)
-        elif published is None and params is not None:
-            # a parameter count, with or without a shape: its tokens, as `estimate --params` asks for them
-            raise InputError("a plan of a parameter count needs the run's tokens", field="tokens")
         elif deadline_days is not None or budget_usd is not None:
             raise InputError("a plan to a deadline or a budget needs the run's tokens"
                              + (f" ({published.id} publishes none)" if published else ""), field="tokens")

@@ -309,16 +309,14 @@ def illustrative_tokens_words(model=None) -> str:
     return f"{gfmt(ILLUSTRATIVE_TRAIN_TOKENS, 3)}, illustrative ({illustrative_tokens_source(model)})"
 
 
-def illustrative_tokens_note(model=None, step_timed: bool = True) -> str:
-    """The note where a run took the illustrative tokens: what they change and what they do not. ``step_timed``: the
-    step model timed the run (its rates owe the tokens nothing); else the utilisation fitted to whole runs' FLOPs
-    moves with them too (diff review 2026-11-30: Mixtral 8x22B on one device, 0.18 of the peak at 2 × 10¹¹ tokens,
-    0.28 at 2 × 10¹³)."""
-    moves = ("the step's rates, the memory and the per-token figures do not depend on them, the totals (time, energy, "
-             "cost, CO₂e) are for these tokens" if step_timed else
-             "the totals (time, energy, cost, CO₂e) are for these tokens, and the utilisation fitted to whole runs' "
-             "FLOPs moves with them")
-    return f"tokens: {illustrative_tokens_words(model)}: {moves}; give the tokens for your run"
+def illustrative_tokens_note(model=None) -> str:
+    """The note where a run took the illustrative tokens: what they change and what they do not. One text whoever
+    times the run, so that `compare` says it once for every row (second diff review 2026-11-30): the step model's rates
+    owe the tokens nothing, a utilisation fitted to whole runs' FLOPs moves with them (diff review 2026-11-30: Mixtral
+    8x22B on one device, 0.18 of the peak at 2 × 10¹¹ tokens, 0.28 at 2 × 10¹³)."""
+    return (f"tokens: {illustrative_tokens_words(model)}: the totals (time, energy, cost, CO₂e) are for these tokens; "
+            "the step model's rates, the memory and the per-token figures do not depend on them, a utilisation fitted "
+            "to whole runs' FLOPs does; give the tokens for your run")
 
 
 # What the model's sequence set, after ``model_seq_len``'s words: the step's time, or where no step is timed (a known
