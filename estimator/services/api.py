@@ -84,7 +84,7 @@ GIVEN_KEYS = INPUT_FIELDS + ("flops_source",)
 # ``flops_tokens``: the tokens an architecture's FLOPs count (``workload_inputs``), which the step model times.
 # the step model's inputs compare takes beside its layout (compare review 2026-11-29: its own refusal had asked for a
 # larger global batch it did not take)
-COMPARE_STEP = ("global_batch_tokens", "vp")
+COMPARE_STEP = ("global_batch_tokens", "vp", "etp")
 RUN_KEYWORDS = ("hardware", "preset_id", "country", "region", "cloud", "memory", "params_model") + tuple(
     n for n in TRAINING if n in INPUT_FIELDS) + ("flops_source", "flops_tokens", "tokens_illustrative") + STEP_NAMES
 # ``compare`` takes them but the hardware, which is its list of profiles, and the step model's own (an architecture's
@@ -362,7 +362,8 @@ def with_active_params(scenario: Scenario, memory: Mapping | None, active_params
 
 
 def run(hardware: str | None = None, preset_id: str | None = None, region=None, cloud=None, memory=None,
-        params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, expert_overlap=None,
+        params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, etp=None,
+        expert_overlap=None,
         country=None,
         flops_tokens=None, tokens_illustrative=False, **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
@@ -450,7 +451,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         if seq_own is not None:
             memory = {**memory, "seq_len": seq_own[0]}
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
-                       active_params=active_params, vp=vp, expert_overlap=expert_overlap, tokens=flops_tokens)
+                       active_params=active_params, vp=vp, etp=etp, expert_overlap=expert_overlap,
+                       tokens=flops_tokens)
     if setup.run is not None and scenario.utilization is not None:
         # a utilisation given sets the time, as it does without a layout; the layout (given or planned) sets the
         # memory (review 2026-11-26: `--model … --utilization 0.4` had been timed by the step model without a word)

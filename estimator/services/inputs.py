@@ -388,6 +388,13 @@ VP = Input(name="vp", label="Interleaved chunks per pipeline stage", bound=B.VIR
            url_key="vp", widget="integer",
            widget_help="The interleaved schedule (Narayanan et al. 2021): each stage holds this many chunks of layers, "
                        "the bubble (p − 1)/m shrinks by as many. Needs pipeline stages.")
+ETP = Input(name="etp", label="Experts' tensor parallel (ETP)", bound=B.TENSOR_PARALLEL, flags=("--etp",),
+            value="count", help="the experts' tensor-parallel degree: 1 (each expert whole on a device, its group folded "
+                                "over the tensor- and data-parallel ranks: Megatron-Core's --expert-tensor-parallel-size "
+                                "1) or the run's --tp (default: of those that fit, the faster; needs --ep above 1)",
+            url_key="etp", widget="integer",
+            widget_help="1: each expert whole on a device (MoE parallel folding); the run's TP: experts split as the "
+                        "dense layers are. Empty: of those that fit, the faster. Needs expert parallelism.")
 EXPERT_OVERLAP = Input(name="expert_overlap", label="Expert all-to-all hidden (share)", bound=B.EXPERT_OVERLAP,
                        flags=("--expert-overlap",),
                        help="share of a mixture of experts' all-to-all the schedule hides under compute, 0 to 1 "
@@ -406,7 +413,7 @@ TRAINING = table(FLOPS, PARAMS, TOKENS, RECOMPUTE_FLOPS, PRESET, LAYERS, D_MODEL
                  REGION, CLOUD, PRICE, ELECTRICITY, EMBODIED, LIFETIME, COOLING_INPUT, WUE, EWIF, MODEL, HEADS, KV_HEADS, HEAD_DIM, FFN, MLP,
                  EXPERTS, EXPERTS_PER_TOKEN, MICRO_BATCH,
                  SEQ_LEN, ZERO, ACTIVATION_RECOMPUTE, TP, PP, CP, EP, ATTENTION_KERNEL, GLOBAL_BATCH_TOKENS,
-                 ACTIVE_PARAMS, VP, EXPERT_OVERLAP, HARDWARE)
+                 ACTIVE_PARAMS, VP, ETP, EXPERT_OVERLAP, HARDWARE)
 # `compare`: the workload and scenario of `estimate` (no training memory), on several profiles.
 # A catalog model and the sequence are kept: each profile's time from the step model over the planner's best layout on
 # it, as `estimate --model` times it (researcher review 2026-11-27: compare could not reproduce estimate --model); a
@@ -425,7 +432,7 @@ SITE_NAMES = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region
               "price_usd_per_device_hour", "electricity_usd_per_kwh")
 MEMORY_NAMES = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 # The step model's own inputs beside the memory's (estimate's time from the run's plan: services/training/step_setup.py).
-STEP_NAMES = ("global_batch_tokens", "active_params", "vp", "expert_overlap")
+STEP_NAMES = ("global_batch_tokens", "active_params", "vp", "etp", "expert_overlap")
 
 # -- `plan`: the layouts of a model on a number of devices, or the fewest devices for a deadline or budget --------
 DEADLINE = Input(name="deadline_days", label="Deadline (days)", bound=plan_core.DEADLINE_DAYS, flags=("--deadline-days",),

@@ -38,6 +38,11 @@ CASES = {
                     "ep": "8", "zero": "1", "gbt": "8e6"},  # no ?workload=: the model implies the params workload
                    ("--model", "mixtral-8x7b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "256",
                     "--tp", "2", "--ep", "8", "--zero", "1", "--global-batch-tokens", "8e6")),
+    # the experts' tensor parallelism given (?etp=, `--etp`): whole experts at TP 2
+    "moe-layout-etp": ({"model": "qwen3-30b-a3b", "tokens": "1e12", "hardware": "h100-sxm", "devices": "64", "tp": "2",
+                        "ep": "8", "etp": "1", "zero": "1"},
+                       ("--model", "qwen3-30b-a3b", "--tokens", "1e12", "--hardware", "h100-sxm", "--devices", "64",
+                        "--tp", "2", "--ep", "8", "--etp", "1", "--zero", "1")),
 }
 
 

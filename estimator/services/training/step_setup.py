@@ -83,12 +83,14 @@ _GIVEN_WORDS = {"tp": lambda x: f"TP {int(x)}", "pp": lambda x: f"PP {int(x)}", 
 WHOLE_LAYOUT_KEYS = ("tp", "pp", "zero", "micro_batch")
 
 
-def given_parts_words(given: Mapping, vp: int | None = None) -> str:
-    """The parts of a layout given, in words ("TP 2, ZeRO-1"; ``vp``, the interleaving given, "interleaved ×2"), where
-    some of ``WHOLE_LAYOUT_KEYS`` were not given (the rest the tool's defaults); "" where all were (as given)."""
+def given_parts_words(given: Mapping, vp: int | None = None, etp: int | None = None) -> str:
+    """The parts of a layout given, in words ("TP 2, ZeRO-1"; ``vp``, the interleaving given, "interleaved ×2";
+    ``etp``, the experts' tensor parallelism given, "ETP 1"), where some of ``WHOLE_LAYOUT_KEYS`` were not given (the
+    rest the tool's defaults); "" where all were (as given)."""
     if all(k in given for k in WHOLE_LAYOUT_KEYS):
         return ""
     return ", ".join([_GIVEN_WORDS[k](given[k]) for k in LAYOUT_KEYS if k in given]
+                     + ([f"ETP {int(etp)}"] if etp is not None else [])
                      + ([f"interleaved ×{int(vp)}"] if vp is not None else []))
 
 
@@ -243,6 +245,37 @@ def default_seq_note(seq_len: int) -> str:
     Llama 3.1 70B timed at 2,048 with nothing to say so; it pretrained at 8,192, arXiv:2407.21783 §3.4.1)."""
     return (f"sequence {seq_len:,}: the tool's default (GPT-3's context), not necessarily the model's own in "
             "pretraining; give the sequence length to time that (a longer one costs more attention per token)")
+
+
+def etp_given(value) -> int | None:
+    """The experts' tensor-parallel degree given (``--etp``), a whole number in the tensor-parallel bound; None: not
+    given (the faster of those that fit: ``expert_tp_of``)."""
+    if value is None:
+        return None
+    return int(v.require_whole("the experts' tensor-parallel degree (etp)", value, B.TENSOR_PARALLEL, field="etp"))
+
+
+def layout_etp(etp: int, shape, tp: int, ep: int, dp_cp: int) -> int | None:
+    """A layout's ``etp`` for the degree given: 1 (experts whole, the group folded over the tensor- and data-parallel
+    ranks) or the run's ``tp`` (None, the rule's), where the layout can run it; refused otherwise, in words."""
+    if shape.experts <= 1 or ep <= 1:
+        raise InputError("the experts' tensor parallelism applies to a mixture of experts in expert parallelism: give "
+                         "an expert-parallel degree above 1 (ep) for a mixture of experts, or no etp",
+                         field=("etp", "ep"))
+    if etp not in (1, tp):
+        raise InputError(f"the experts' tensor-parallel degree is 1 (each expert whole on a device) or the run's "
+                         f"tensor parallelism, {tp}: got {etp}", field=("etp", "tp"))
+    if etp == 1 and tp > 1:
+        if (tp * dp_cp) % ep:
+            raise InputError(f"experts whole (etp 1) fold the expert-parallel group over the tensor-, data- and "
+                             f"context-parallel ranks: their {tp * dp_cp:,} must be a multiple of ep {ep}",
+                             field=("etp", "ep"))
+        return 1
+    if dp_cp % ep:
+        raise InputError(f"experts split as the dense layers are (etp {tp}) take their expert-parallel group from the "
+                         f"{dp_cp:,} data- and context-parallel ranks, which ep {ep} must divide: give etp 1 or another "
+                         "ep", field=("etp", "ep"))
+    return None
 
 
 def expert_tp_of(layout: Layout, scale_up_devices: int | None, memory_gb: Callable[[Layout], float],
@@ -828,7 +861,7 @@ MOE_BY_COUNTS_WHY = ("a mixture of experts given by its parameter counts alone h
 
 
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
-               memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None,
+               memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None, etp=None,
                expert_overlap=None, tokens=None) -> StepSetup:
     """The step model's run for ``api.run``: with a layout (``LAYOUT_KEYS``), a catalog model, active parameters
     or a global batch given; None where none of them is (the estimate as before). A layout that cannot be is
@@ -837,11 +870,13 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     an architecture (its shape in ``memory``): timed as the tokens of parameters × tokens are."""
     memory = {k: x for k, x in (memory or {}).items() if x is not None}
     vp = vp_of(vp)
+    etp = etp_given(etp)
     overlap = expert_overlap_of(expert_overlap)
-    layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None
+    layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None or etp is not None
     # ZeRO with no other parallelism given: data parallelism alone (code review 2026-11-28: with a CP given too it had
     # been called so)
-    zero_alone = "zero" in memory and not any(k in memory for k in ("tp", "pp", "cp", "ep")) and vp is None
+    zero_alone = ("zero" in memory and not any(k in memory for k in ("tp", "pp", "cp", "ep")) and vp is None
+                  and etp is None)
     parts_given = [k for k in LAYOUT_KEYS if k in memory]
     asked = (layout_given or parts_given or "model" in memory or "layers" in memory or active_params is not None
              or global_batch_tokens is not None or overlap is not None)
@@ -865,7 +900,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     if timed_elsewhere is not None:
         # the step's own inputs set nothing where no step is timed: refused, as on a device that predates the step
         # fit (API review 2026-11-29: a known run's --vp and --global-batch-tokens were taken and ignored)
-        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
+        step_only = [k for k, x in (("vp", vp), ("etp", etp), ("global_batch_tokens", global_batch_tokens),
                                     ("expert_overlap", overlap)) if x is not None]
         if step_only:
             raise InputError(f"the step model's inputs do not apply: {timed_elsewhere}", field=tuple(step_only))
@@ -876,7 +911,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     arch_tokens = tokens
     tokens = scenario.tokens if scenario.tokens is not None else arch_tokens
     if tokens is None:
-        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
+        step_only = [k for k, x in (("vp", vp), ("etp", etp), ("global_batch_tokens", global_batch_tokens),
                                     ("active_params", active_params), ("expert_overlap", overlap)) if x is not None]
         if step_only and scenario.params is None and preset is None and not any(k in o for k in mem.SHAPE_INPUTS):
             # the step model's own inputs time a model's steps: with the FLOPs alone there is nothing they could
@@ -889,7 +924,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         return StepSetup(notes=(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}: the time is "
                                 "from the fitted utilisation",))
     if (older := predates_the_step_fit(profile)) is not None:
-        step_only = [k for k, x in (("vp", vp), ("global_batch_tokens", global_batch_tokens),
+        step_only = [k for k, x in (("vp", vp), ("etp", etp), ("global_batch_tokens", global_batch_tokens),
                                     ("expert_overlap", overlap)) if x is not None]
         if step_only:  # they time a step only, which is not timed here (review 2026-11-27: taken and ignored)
             raise InputError(f"{older}: the step model's inputs do not apply to it", field=tuple(step_only))
@@ -968,7 +1003,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         layout = replace(layout, etp=expert_tp_of(layout, hardware.scale_up_devices,
                                                   lambda x: core_plan.memory_of(mshape, x, attention).total_gb,
                                                   profile.memory_gb or math.inf,
-                                                  lambda x: step_time(shape, x, hardware, step_params).seconds))
+                                                  lambda x: step_time(shape, x, hardware, step_params).seconds)
+                         if etp is None else layout_etp(etp, shape, tp, ep, dp * cp))
         st = step_time(shape, layout, hardware, step_params)
         raised = tuple(n for n in (batch_note, batch_rounded_note(gbt, batch_whose(global_batch_tokens, batch_note,
                                                                                    default), layout))
@@ -976,7 +1012,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         gb = core_plan.memory_of(mshape, layout, attention).total_gb
         run, fitted_note = fitted_layout(StepRun(st, float(tokens), step_range, "given", memory_gb=gb,
                                                  hardware_sources=hardware.sources, model_name=name,
-                                                 kept=given_parts_words(o, vp)), shape, profile.id)
+                                                 kept=given_parts_words(o, vp, etp)), shape, profile.id)
         capacity = profile.memory_gb or math.inf
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,

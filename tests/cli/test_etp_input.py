@@ -1,0 +1,63 @@
+"""`--etp`: the experts' tensor-parallel degree a published layout states (Megatron-Core's --expert-tensor-parallel-size;
+NeMo's and Megatron-Bridge's tables give it as ETP), taken as given where the layout can run it, refused in words where
+not; without it, of whole and split experts the faster that fits (``step_setup.expert_tp_of``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from estimator import InputError, estimate
+from estimator.cli.main import main
+
+RUN = ["estimate", "--model", "qwen3-235b-a22b", "--hardware", "b200", "--devices", "64", "--tp", "2", "--ep", "8",
+       "--precision", "fp8", "--tokens", "1e12", "--format", "json"]
+
+
+def _run(capsys, *extra):
+    assert main([*RUN, *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_each_degree_given_is_the_one_timed_and_sized(capsys):
+    whole, split, chosen = _run(capsys, "--etp", "1"), _run(capsys, "--etp", "2"), _run(capsys)
+    assert (whole["step"]["layout"]["etp"], split["step"]["layout"]["etp"]) == (1, 2)
+    assert whole["memory"]["strategy"]["expert_tensor_parallel"] == 1
+    assert split["memory"]["strategy"]["expert_tensor_parallel"] == 2
+    # whole experts move fewer tokens over TP (no gather) but hold 2× the expert states: faster here, and too big
+    assert whole["step"]["tokens_per_s_per_device"] > 1.5 * split["step"]["tokens_per_s_per_device"]
+    assert whole["memory"]["per_device_gb"]["total"] > split["memory"]["per_device_gb"]["total"]
+    assert not whole["memory"]["fits"]
+    # not given: the faster of those that fit, here the split experts, as before
+    assert chosen["step"]["tokens_per_s_per_device"] == split["step"]["tokens_per_s_per_device"]
+    assert "ETP 1 given" in next(n for n in whole["notes"] if n.startswith("time from the step model"))
+    r = estimate(model="qwen3-235b-a22b", hardware="b200", devices=64, tp=2, ep=8, precision="fp8", tokens=1e12, etp=1)
+    assert r.step.step.tokens_per_s_per_device == whole["step"]["tokens_per_s_per_device"]
+
+
+@pytest.mark.parametrize("argv, said", [
+    (("--etp", "4"), "the experts' tensor-parallel degree is 1 (each expert whole on a device) or the run's tensor "
+                     "parallelism, 2: got 4 (--etp, --tp)"),
+    (("--etp", "0"), "etp"),
+    (("--etp", "1.5"), "etp"),
+])
+def test_a_degree_the_layout_cannot_run_is_refused(capsys, argv, said):
+    assert main([*RUN, *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and said in err
+
+
+def test_without_experts_in_parallel_it_is_refused_by_the_cli_and_the_api(capsys):
+    for argv in (["estimate", "--model", "llama-3.1-8b", "--devices", "8", "--etp", "1"],
+                 ["estimate", "--model", "mixtral-8x7b", "--devices", "64", "--tokens", "1e12", "--etp", "1"]):
+        assert main(argv) == 2
+        assert "applies to a mixture of experts in expert parallelism" in capsys.readouterr().err
+    with pytest.raises(InputError, match="applies to a mixture of experts in expert parallelism") as err:
+        estimate(model="mixtral-8x7b", devices=64, tokens=1e12, etp=1)
+    assert err.value.field == ("etp", "ep")
+    # split experts whose expert-parallel group the data-parallel ranks cannot hold: 16 devices at TP 2 leave 8 of
+    # them, which 16 does not divide (whole experts fold the group over TP × DP: taken)
+    with pytest.raises(InputError, match=r"take their expert-parallel group from the 8 data- and context-parallel"):
+        estimate(model="qwen3-30b-a3b", devices=16, tp=2, ep=16, tokens=1e12, etp=2)
+    assert estimate(model="qwen3-30b-a3b", devices=16, tp=2, ep=16, tokens=1e12, etp=1).step.step.layout.etp == 1
