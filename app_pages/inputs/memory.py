@@ -75,7 +75,7 @@ def draw_step_fields(side: Any) -> dict[str, Any]:
         "global_batch_tokens": d.number(I.GLOBAL_BATCH_TOKENS, placeholder=f"model's or {DEFAULT_GLOBAL_BATCH_TOKENS:,}",
                                         fmt=c.WHOLE_NUMBER_FORMAT, where=side),
         "vp": d.number(I.VP, placeholder="1 (default: no interleaving)", where=side),
-        "etp": d.number(I.ETP, placeholder="the faster of 1 and TP (default)", where=side),
+        "etp": d.number(I.ETP, placeholder="TP, or 1 if faster (default)", where=side),
         "active_params": d.number(I.ACTIVE_PARAMS, placeholder="all, or the model's own",
                                   fmt=c.LARGE_NUMBER_FORMAT, where=side),
         "expert_overlap": d.number(I.EXPERT_OVERLAP, placeholder="0 (default: all exposed)", fmt="%.3g", where=side),

@@ -391,10 +391,12 @@ VP = Input(name="vp", label="Interleaved chunks per pipeline stage", bound=B.VIR
 ETP = Input(name="etp", label="Experts' tensor parallel (ETP)", bound=B.TENSOR_PARALLEL, flags=("--etp",),
             value="count", help="the experts' tensor-parallel degree: 1 (each expert whole on a device, its group folded "
                                 "over the tensor- and data-parallel ranks: Megatron-Core's --expert-tensor-parallel-size "
-                                "1) or the run's --tp (default: of those that fit, the faster; needs --ep above 1)",
+                                "1) or the run's --tp (default: the run's, or where the experts' group at it would leave "
+                                "the scale-up domain, the faster of the two that fits; needs --ep above 1)",
             url_key="etp", widget="integer",
             widget_help="1: each expert whole on a device (MoE parallel folding); the run's TP: experts split as the "
-                        "dense layers are. Empty: of those that fit, the faster. Needs expert parallelism.")
+                        "dense layers are. Empty: the run's TP, or where the experts' group at it would leave the "
+                        "NVLink domain, the faster of the two that fits. Needs expert parallelism.")
 EXPERT_OVERLAP = Input(name="expert_overlap", label="Expert all-to-all hidden (share)", bound=B.EXPERT_OVERLAP,
                        flags=("--expert-overlap",),
                        help="share of a mixture of experts' all-to-all the schedule hides under compute, 0 to 1 "

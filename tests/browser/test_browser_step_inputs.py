@@ -25,7 +25,7 @@ def test_step_inputs_read_whole(browser, server, width, height, tmp_path):
     page.evaluate("() => document.fonts.ready")
     page.locator('[data-testid="stSidebarContent"]').screenshot(path=str(tmp_path / f"sidebar-{width}.png"))
     shown = {label: (text, need, have) for label, text, need, have in page.evaluate(PLACEHOLDERS)}
-    for i in (I.SEQ_LEN, I.VP, I.ACTIVE_PARAMS, I.CP, I.EP, I.MICRO_BATCH):
+    for i in (I.SEQ_LEN, I.VP, I.ETP, I.ACTIVE_PARAMS, I.CP, I.EP, I.MICRO_BATCH):
         assert i.label in shown, (i.label, sorted(shown))
     cut = {label: text for label, (text, need, have) in shown.items() if need > have}
     assert not cut, cut

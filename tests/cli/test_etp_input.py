@@ -61,3 +61,22 @@ def test_without_experts_in_parallel_it_is_refused_by_the_cli_and_the_api(capsys
     with pytest.raises(InputError, match=r"take their expert-parallel group from the 8 data- and context-parallel"):
         estimate(model="qwen3-30b-a3b", devices=16, tp=2, ep=16, tokens=1e12, etp=2)
     assert estimate(model="qwen3-30b-a3b", devices=16, tp=2, ep=16, tokens=1e12, etp=1).step.step.layout.etp == 1
+    assert estimate(model="qwen3-30b-a3b", devices=32, tp=2, ep=16, tokens=1e12, etp=2).step.step.layout.etp == 2
+
+
+@pytest.mark.parametrize("argv, why", [
+    (("--model", "qwen3-30b-a3b", "--hardware", "h100-sxm", "--devices", "64", "--tokens", "1e12", "--tp", "2", "--ep",
+      "8", "--etp", "1", "--precision", "fp32"), "the step model covers bf16, fp16, fp8, fp4, not fp32 (--etp)"),
+    (("--preset", "gpt3-175b", "--etp", "1"), "the step model needs the run's tokens (--etp)"),
+    (("--preset", "gpt3-175b", "--vp", "2"), "the step model needs the run's tokens (--vp)"),
+    (("--model", "qwen3-30b-a3b", "--flops", "1e23", "--tp", "2", "--ep", "8", "--etp", "1"),
+     "the step model needs the run's tokens (--etp)"),
+    (("--model", "qwen3-30b-a3b", "--hardware", "gh200-96gb", "--devices", "64", "--tokens", "1e12", "--tp", "2",
+      "--ep", "8", "--etp", "1"), "the step model needs scale_up_devices"),
+])
+def test_where_no_step_is_timed_the_layouts_step_inputs_are_refused_not_dropped(capsys, argv, why):
+    """Etp review 2026-11-30: where no step is timed the memory sizes the layout without them, so `--etp` (and `--vp`)
+    had been taken and ignored."""
+    assert main(["estimate", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the step model's inputs do not apply: ") and why in err and err.count("\n") == 1

@@ -247,6 +247,15 @@ def default_seq_note(seq_len: int) -> str:
             "pretraining; give the sequence length to time that (a longer one costs more attention per token)")
 
 
+def refuse_untimed_layout_inputs(why: str, vp: int | None, etp: int | None) -> None:
+    """Where no step is timed, the interleaving and the experts' tensor parallelism given are refused, with why: the
+    memory sizes the layout without them, so taken they would be ignored (etp review 2026-11-30: `--preset gpt3-175b
+    --etp 7` and `--precision fp32 … --etp 1` had been taken and dropped; `--vp` alike since it was added)."""
+    given = tuple(k for k, x in (("vp", vp), ("etp", etp)) if x is not None)
+    if given:
+        raise InputError(f"the step model's inputs do not apply: {why}", field=given)
+
+
 def etp_given(value) -> int | None:
     """The experts' tensor-parallel degree given (``--etp``), a whole number in the tensor-parallel bound; None: not
     given (the faster of those that fit: ``expert_tp_of``)."""
@@ -257,7 +266,7 @@ def etp_given(value) -> int | None:
 
 def layout_etp(etp: int, shape, tp: int, ep: int, dp_cp: int) -> int | None:
     """A layout's ``etp`` for the degree given: 1 (experts whole, the group folded over the tensor- and data-parallel
-    ranks) or the run's ``tp`` (None, the rule's), where the layout can run it; refused otherwise, in words."""
+    ranks) or the run's ``tp`` (the rule's), where the layout can run it; refused otherwise, in words."""
     if shape.experts <= 1 or ep <= 1:
         raise InputError("the experts' tensor parallelism applies to a mixture of experts in expert parallelism: give "
                          "an expert-parallel degree above 1 (ep) for a mixture of experts, or no etp",
@@ -275,7 +284,7 @@ def layout_etp(etp: int, shape, tp: int, ep: int, dp_cp: int) -> int | None:
         raise InputError(f"experts split as the dense layers are (etp {tp}) take their expert-parallel group from the "
                          f"{dp_cp:,} data- and context-parallel ranks, which ep {ep} must divide: give etp 1 or another "
                          "ep", field=("etp", "ep"))
-    return None
+    return tp   # the rule's own degree (``memory.folded_expert_tp``), stated
 
 
 def expert_tp_of(layout: Layout, scale_up_devices: int | None, memory_gb: Callable[[Layout], float],
@@ -918,9 +927,11 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # set, as memory's are refused without the model (review 2026-11-27: these were taken and ignored)
             raise InputError("the step model's inputs need the model and the run's tokens: give a catalog model, the "
                              "parameters or the architecture, and the tokens", field=tuple(step_only))
+        refuse_untimed_layout_inputs("the step model needs the run's tokens", vp, etp)
         return StepSetup(notes=("the step model needs the run's tokens (and the model): with the FLOPs alone, the "
                                 "time is from the fitted utilisation; the layout sets the memory only",))
     if precision not in STEP_PRECISIONS:
+        refuse_untimed_layout_inputs(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}", vp, etp)
         return StepSetup(notes=(f"the step model covers {', '.join(STEP_PRECISIONS)}, not {precision}: the time is "
                                 "from the fitted utilisation",))
     if (older := predates_the_step_fit(profile)) is not None:
@@ -933,6 +944,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     try:
         hardware = step_hardware(profile, devices=scenario.devices)
     except InputError as exc:
+        refuse_untimed_layout_inputs(str(exc), vp, etp)
         return StepSetup(notes=(f"{exc}: the time is from the fitted utilisation",))
     shape_keys = {k: o[k] for k in mem.SHAPE_INPUTS if k in o}
     params = scenario.params
