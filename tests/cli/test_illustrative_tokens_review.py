@@ -73,3 +73,12 @@ def test_the_paper_statement_says_the_tokens_are_illustrative(capsys, workload):
         assert main(["estimate", *workload, "--recompute", "--format", "latex"]) == 0
         assert ("executed, with full activation recomputation; for an illustrative 2 $\\times 10^{12}$ training tokens, "
                 "none given)") in capsys.readouterr().out
+
+
+def test_nemotron_4_340b_is_its_published_run():
+    """Its 9T tokens (model card; report §2: 8T + 1T continued) taken where none are given; its production layout
+    (TP 8 × PP 12 interleaved on 6,144 H100s, the report's Table 2: 41–42% MFU, never fitted) reads about that."""
+    r = estimate(model="nemotron-4-340b", hardware="h100-sxm", devices=6144, tp=8, pp=12, vp=8)
+    assert r.flops == pytest.approx(6 * 341.03e9 * 9e12, rel=0.01)
+    assert any(n.startswith("tokens: 9 × 10¹², Nemotron-4 340B's training tokens as published") for n in r.notes)
+    assert 0.37 < r.step.step.mfu < 0.46
