@@ -145,7 +145,10 @@ def workload_flops(*, layers=None, d_model=None, n_ctx=None, vocab=None, tokens=
         missing = [name for name, (x, _) in arch.items() if x is None] + (["tokens"] if tokens is None else [])
         if missing:
             # the fields by their API names (n_ctx, not "context"), so the CLI and the app name their inputs
-            raise InputError(f"an architecture needs layers, d_model, context, vocab and tokens; missing: "
+            # (the tokens only where missing: without them an architecture takes the illustrative count, but beside a
+            # known run's time or a preset's; second diff review 2026-11-30)
+            needs = "layers, d_model, context, vocab and tokens" if "tokens" in missing else "layers, d_model, context and vocab"
+            raise InputError(f"an architecture needs {needs}; missing: "
                              f"{', '.join(missing)}", field=tuple("n_ctx" if m == "context" else m for m in missing))
         ints = [int(require_number_in(name, x, bound, field="n_ctx" if name == "context" else name))
                 for name, (x, bound) in arch.items()]

@@ -254,7 +254,7 @@ def test_version_abbreviated_flags_and_near_miss_hardware(capsys):
 def test_an_incomplete_architecture_names_what_is_missing(capsys):
     assert main(["estimate", "--tokens", "1e12", "--layers", "32", "--d-model", "4096", "--hardware", "h100-sxm"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == ("error: an architecture needs layers, d_model, context, vocab and tokens; missing: context, vocab "
+    assert err == ("error: an architecture needs layers, d_model, context and vocab; missing: context, vocab "
                    "(--context, --vocab)")
 
 

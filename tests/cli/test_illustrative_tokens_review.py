@@ -42,7 +42,7 @@ def test_the_note_says_what_moves_with_the_tokens_in_one_text_whoever_times_the_
      "a plan of a parameter count needs the run's tokens"),
     (("estimate", "--model", "mistral-7b", "--params", "7e9"), "a parameter count needs the number of training tokens"),
     (("estimate", "--layers", "32", "--d-model", "4096", "--vocab", "32000"),
-     "an architecture needs layers, d_model, context, vocab and tokens; missing: context (--context)"),
+     "an architecture needs layers, d_model, context and vocab; missing: context (--context)"),
     (("estimate", "--preset", "llama-65b", "--layers", "40", "--d-model", "5120", "--context", "2048", "--vocab",
       "32000"), "missing: tokens"),
 ])

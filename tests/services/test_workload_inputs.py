@@ -73,4 +73,4 @@ def test_an_architecture_without_a_context_spans_the_runs_sequence():
     w = workload_inputs(arch, seq_len=4096)
     shape = wl.TransformerShape(24, 1024, 4096, 50000)
     assert w.inputs["flops"] == pytest.approx(wl.transformer_training_flops(shape, 1e9)) and w.seq_len == 4096
-    refused(arch, ("n_ctx",), "an architecture needs layers, d_model, context, vocab and tokens; missing: context")
+    refused(arch, ("n_ctx",), "an architecture needs layers, d_model, context and vocab; missing: context")
