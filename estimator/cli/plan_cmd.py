@@ -25,7 +25,7 @@ FORMATS = ("table", "json", "csv")
 MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "head_dim", "vocab", "ffn", "mlp", "experts",
                "experts_per_token", "active_params")
 LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel",
-                "expert_overlap")
+                "expert_overlap", "vp", "etp")
 RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "etp", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
@@ -73,9 +73,10 @@ def table_text(report: plan_service.PlanReport) -> str:
     out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet}, a tight one after the fastest with room "
                f"within {ROOMY_WITHIN - 1:.0%} of its time ({r.considered:,} layouts considered; "
                f"{r.timed:,} step "
-               f"times, each interleaving of those that fit ({', '.join(map(str, VP_CHOICES[:-1]))} or {VP_CHOICES[-1]} "
-               "chunks a stage, the busiest chunk within "
-               f"{ADDED_STAGE_BALANCE - 1:.0%} of the average)); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
+               + (f"times, each interleaving of those that fit ({', '.join(map(str, VP_CHOICES[:-1]))} or "
+                  f"{VP_CHOICES[-1]} chunks a stage, the busiest chunk within {ADDED_STAGE_BALANCE - 1:.0%} of the "
+                  "average)" if r.vp_given is None else f"times at the interleaving given, {r.vp_given} chunk"
+                  f"{'s' if r.vp_given > 1 else ''} a stage") + "); MFU in model FLOPs, HFU in hardware FLOPs (recomputation "
                "included), of the precision's peak; PP p×v: p stages of v interleaved chunks each (estimate's --pp p "
                f"--vp v); GB/dev marked *: above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, tight")
     out.append("")

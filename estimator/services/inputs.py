@@ -490,6 +490,12 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
                  ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),
                  MICRO_BATCH.but(help="fix the micro-batch (default: the planner tries 1, 2, 4 and 8)"),
                  ACTIVATION_RECOMPUTE.but(help="fix the recomputation (default: the least that fits)"),
+                 VP.but(help="fix the interleaved chunks per pipeline stage (default: the planner tries 1, 2 and 4 "
+                             "where the stages hold them evenly; above 1, only layouts of two or more stages)"),
+                 ETP.but(help="fix the experts' tensor parallelism: 1 (each expert whole on a device) or the run's --tp "
+                              "(alone, it fixes the run's TP too); only layouts in expert parallelism (default: the "
+                              "faster of the two that fit, where the experts' group at the run's TP would leave the "
+                              "scale-up domain)"),
                  ATTENTION_KERNEL, EXPERT_OVERLAP, *(TRAINING[n] for n in SITE_NAMES if n not in PLAN_SITE_KEYS))),
              # the Plan page's site, under keys of its own (browser review 2026-11-29: the Estimate page's keys carried a
              # power typed for an H100 plan into a V100 scenario)

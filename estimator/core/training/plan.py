@@ -503,6 +503,8 @@ class SearchSpace:
     micro_batch: int | None = None
     recompute: str | None = None
     expert_overlap: float = 0.0  # a setting, not a choice: the share of the experts' all-to-all the schedule hides
+    vp: int | None = None    # interleaved chunks per stage (1: none; above 1, only layouts of two or more stages)
+    etp: int | None = None   # the experts' tensor parallelism: 1 (whole) or the run's TP (only layouts at that TP), with EP
 
 
 @dataclass(frozen=True)
@@ -551,6 +553,19 @@ def _choices(given, options):
     return (given,) if given is not None else options
 
 
+def _etp_choices(given: int | None, tp: int, ep: int, dp_cp: int, scale_up_devices: int | None,
+                 devices: int) -> tuple[int | None, ...]:
+    """The experts' tensor-parallel degrees tried on a split (a layout's ``etp``): the faster of those a tuned run
+    weighs (``memory.expert_tp_choices``), or the one given where this split can run it (1: the experts whole, their
+    group folded over the tensor-, data- and context-parallel ranks; the run's TP: their group from the data- and
+    context-parallel ranks, ``step_setup.layout_etp``'s rule); none where it cannot."""
+    if given is None:
+        return mem.expert_tp_choices(tp, ep, dp_cp, scale_up_devices, devices)
+    if given == 1 and tp > 1:
+        return (1,) if (tp * dp_cp) % ep == 0 else ()
+    return (None,) if dp_cp % ep == 0 else ()
+
+
 def _planned_tp_fits(tp: int, shape: ModelShape, hardware: StepHardware) -> bool:
     """Whether the planner tries tensor parallelism ``tp`` of its own accord: groups that tile the scale-up domain (a
     group of 32 in a 72-device NVL72 rack would straddle two, its all-reduces over the slower network, timed as if it
@@ -583,6 +598,12 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
            if not seq_len % c and (c == 1 or space.cp is not None or
                                    (seq_len >= CP_FROM_SEQ_LEN and seq_len // c >= MIN_CP_TOKENS))]
     eps = [e for e in _choices(space.ep, EP_CHOICES if moe else (1,)) if e == 1 or (moe and not shape.experts % e)]
+    if space.etp is not None:   # the experts' tensor parallelism given: layouts in expert parallelism, at that TP
+        eps = [e for e in eps if e > 1]
+        if space.etp > 1:
+            tps = [t for t in tps if t == space.etp]
+    if space.vp is not None and space.vp > 1:   # an interleaving given: layouts of two or more stages that hold it
+        pps = [p for p in pps if p > 1 and p * space.vp <= shape.layers]
     zeros = _choices(space.zero, ZERO_CHOICES)
     recomputes = _choices(space.recompute, RECOMPUTE_ORDER)
     for tp in tps:
@@ -601,7 +622,7 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                     # second diff review 2026-11-29: 80 layers in 16 × 4 chunks, 1.25 a chunk, the busiest 2, had
                     # ranked first on the average's time)
                     vps = [1] + [v for v in VP_CHOICES[1:] if pp > 1 and pp * v <= shape.layers
-                                 and balanced(shape.layers, pp * v)]
+                                 and balanced(shape.layers, pp * v)] if space.vp is None else [space.vp]
                     zero1_of: dict[int, PlannedLayout] = {}  # this split's ZeRO-1 row by micro-batch
                     for mb in _choices(space.micro_batch, MICRO_BATCH_CHOICES):
                         batch = within_run(global_batch_for(global_batch_tokens, seq_len, dp, mb), tokens, seq_len,
@@ -624,8 +645,8 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                 # scale-up domain, and split as the run's tensor parallelism: each that fits timed,
                                 # the faster kept (diff review 2026-11-30: the first that fitted had been taken)
                                 by_etp = []   # (step, memory, whether every interleaving fitted) for each that fits
-                                for etp in mem.expert_tp_choices(tp, ep, dp * cp, hardware.scale_up_devices,
-                                                                 tp * pp * cp * dp):
+                                for etp in _etp_choices(space.etp, tp, ep, dp * cp, hardware.scale_up_devices,
+                                                        tp * pp * cp * dp):
                                     base = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp,
                                                   cp=cp, ep=ep, dp=dp, zero_stage=zero, recompute=rc,
                                                   precision=precision, etp=etp,
@@ -649,7 +670,8 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                                         st = step_time(shape, layout, hardware, params)
                                         if best is None or st.seconds < best.seconds:
                                             best, best_memory = st, vp_memory
-                                    by_etp.append((best, best_memory, every_vp))
+                                    if best is not None:   # none where an interleaving given finds no whole rounds
+                                        by_etp.append((best, best_memory, every_vp))
                                 if not by_etp:
                                     continue
                                 best, best_memory, every_vp = min(by_etp, key=lambda x: x[0].seconds)

@@ -53,6 +53,7 @@ from estimator.services.training.step_setup import (
     cross_node_note,
     default_seq_note,
     device_matmul_note,
+    etp_given,
     expert_overlap_note,
     expert_overlap_of,
     illustrative_tokens_note,
@@ -69,6 +70,7 @@ from estimator.services.training.step_setup import (
     run_batch_tokens,
     step_model,
     uneven_stages_note,
+    vp_of,
     whole_run_at_fit,
 )
 
@@ -181,6 +183,7 @@ class PlanReport:
     whole_run_fit: WholeRunFit | None = None
     tokens_of: str = "given"          # whose ``tokens`` are: "given", "model:<id>" (its published training tokens) or
     #                                   "illustrative" (none given and none published: ``ILLUSTRATIVE_TRAIN_TOKENS``)
+    vp_given: int | None = None       # the interleaving given (``--vp``; None: the planner tried its choices)
 
     @property
     def best(self) -> PlanRow | None:
@@ -240,11 +243,42 @@ def _site(site: Mapping) -> dict:
     return out
 
 
+# what a pinned interleaving or experts' tensor parallelism is called where no layout holds it
+PINNED_WORDS = {"vp": "interleaving (vp)", "etp": "experts' tensor parallelism (etp)"}
+
+
+def pinned_interleaving(vp: int | None, pp: int | None) -> int | None:
+    """The interleaved chunks per stage given to the planner (``--vp``), which then tries only layouts of two or more
+    stages that hold them; refused beside a single stage given, as `estimate` refuses it."""
+    if vp is not None and vp > 1 and pp is not None and int(pp) < 2:
+        raise InputError(f"interleaving (vp {vp}) splits each pipeline stage's layers into chunks: it needs two or more "
+                         "pipeline stages (pp)", field=("vp", "pp"))
+    return vp
+
+
+def pinned_expert_tp(etp: int | None, shape, given: Mapping) -> int | None:
+    """The experts' tensor-parallel degree given to the planner (``--etp``): 1 (each expert whole on a device) or the
+    run's tensor parallelism, for a mixture of experts in expert parallelism, as `estimate --etp` takes it
+    (``step_setup.layout_etp``); the planner then tries only layouts in expert parallelism that can run it."""
+    if etp is None:
+        return None
+    if shape.experts <= 1 or given.get("ep") == 1:
+        raise InputError("the experts' tensor parallelism applies to a mixture of experts in expert parallelism: give "
+                         "an expert-parallel degree above 1 (ep) for a mixture of experts, or no etp",
+                         field=("etp", "ep"))
+    tp = given.get("tp")
+    if tp is not None and etp not in (1, int(tp)):
+        raise InputError(f"the experts' tensor-parallel degree is 1 (each expert whole on a device) or the run's "
+                         f"tensor parallelism, {int(tp)}: got {etp}", field=("etp", "tp"))
+    return etp
+
+
 def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_days=None, budget_usd=None, model=None,
          params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, kv_heads=None, ffn=None,
          mlp=None, experts=None, experts_per_token=None, head_dim=None, seq_len=None,
          global_batch_tokens=None, precision=None, tp=None, pp=None, cp=None, ep=None, zero=None, micro_batch=None,
-         activation_recompute=None, attention_kernel=None, expert_overlap=None, top: int = core_plan.TOP,
+         activation_recompute=None, attention_kernel=None, expert_overlap=None, vp=None, etp=None,
+         top: int = core_plan.TOP,
          **site) -> PlanReport:
     """The layouts of a model on ``devices`` (or the fewest devices that meet ``deadline_days`` or
     ``budget_usd``) that fit memory, ranked by the run's time, each with its MFU, memory, time, cost and CO₂e."""
@@ -352,8 +386,11 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     default = model_batch(model, global_batch_tokens)  # a catalog model's published batch, else the tool's
     gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, s_len, default)
     check_model_batch_holds_a_sequence(default, gbt, s_len)
-    space = SearchSpace(**{k: given.get(k) for k in ("tp", "pp", "cp", "ep", "zero", "micro_batch")},
-                        recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0)
+    vp, etp = pinned_interleaving(vp_of(vp), given.get("pp")), pinned_expert_tp(etp_given(etp), shape, given)
+    # the experts split as the dense layers are, at a degree given alone: the run's tensor parallelism is that degree
+    tp_pin = given.get("tp", etp if etp is not None and etp > 1 else None)
+    space = SearchSpace(**{k: given.get(k) for k in ("pp", "cp", "ep", "zero", "micro_batch")}, tp=tp_pin,
+                        recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0, vp=vp, etp=etp)
     core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
     core_plan.check_ep_devices(space.ep, devices)
     attention = given.get("attention_kernel", mem.DEFAULT_ATTENTION)
@@ -580,7 +617,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                              f"{hz.human('wall_clock_s', best.run_seconds)} for {hz.money_within(cost, target_value)}{batch_words}{centre} "
                              f"(a plan on that many devices lists its layouts){beyond}")
     if found.best is None:
-        raise InputError(found.why_none, field=found.why_fields)
+        pinned = tuple(k for k, x in (("vp", vp), ("etp", etp)) if x is not None)
+        raise InputError(found.why_none + ("" if not pinned else " (or leave the " + " and the ".join(
+            PINNED_WORDS[k] for k in pinned) + " to the planner)"), field=tuple(dict.fromkeys((*found.why_fields,
+                                                                                              *pinned))))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
     if target == "budget":  # the layouts on those devices that meet it (review: rows over the budget were listed)
         rows = tuple(r for r in rows if r.estimate.cost_usd is not None and r.estimate.cost_usd <= target_value)
@@ -676,7 +716,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
                       profile.memory_gb, batch_whose(global_batch_tokens, batch_note, default), w,
-                      tokens_of=tokens_of)
+                      tokens_of=tokens_of, vp_given=vp)
 
 
 # the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states
