@@ -495,14 +495,14 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
 
 def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, cite_keys=(), sources=None,
            time_label=None, changed=(), footprint_changed=(), tool_url=None, model_name=None, params=None,
-           coverage=None, said_as=None) -> str:
+           coverage=None, said_as=None, tokens=None) -> str:
     """One format of the estimate. ``latex`` is the paper statement's paragraph and ``bibtex``
     the .bib file it cites (estimator/report/statement.py); ``changed``: the inputs in which the
     scenario differs from the preset it cites (``api.Result.changed``); ``footprint_changed``: those that
     set only its embodied carbon and water (``api.Result.footprint_changed``); ``tool_url``: the tool's public
     address, its BibTeX entry's URL (the edges read it: ``estimator.io.paths.tool_public_url``), none when None;
-    ``model_name``, ``params``: a catalog model's name and parameters (``api.Result.model_name``), which the paper
-    statement names as what was trained; ``coverage``: the fitted time's measured coverage
+    ``model_name``, ``params``, ``tokens``: a catalog model's name, parameters and training tokens (``api.Result.model_name``,
+    its scenario's; ``scenario``'s own where given), which the paper statement names as what was trained; ``coverage``: the fitted time's measured coverage
     (``services.accuracy.coverage.coverage_words``), which it states; ``said_as``: a preset's words for its power, PUE or grid
     intensity (``Preset.said``), which it uses."""
     if fmt == "json":
@@ -516,7 +516,7 @@ def render(fmt: str, est: Estimate, comparison=(), title=None, scenario=None, ci
         st = statement(est, sources or {}, version=__version__, title=title, extra_keys=tuple(cite_keys),
                        time_label=time_label, changed=tuple(changed), footprint_changed=tuple(footprint_changed),
                        memory_given=memory_given(scenario), params=(scenario or {}).get("params") or params,
-                       tokens=(scenario or {}).get("tokens"), model_name=model_name, coverage=coverage,
+                       tokens=(scenario or {}).get("tokens") or tokens, model_name=model_name, coverage=coverage,
                        tool_url=tool_url, said_as=said_as)
         return st.tex if fmt == "latex" else st.bib
     return to_table(est, comparison, title, time_label)

@@ -24,6 +24,9 @@ def render_result(fmt: str, result: Result, scenario: Mapping[str, Any] | None =
                   time_label=preset.time_label if preset else None, changed=result.changed,
                   footprint_changed=result.footprint_changed, tool_url=tool_public_url(),
                   model_name=result.model_name, params=result.scenario.params,
+                  # the tokens the run took, a catalog model's published ones too (researcher review 2026-11-30: without
+                  # --tokens the statement had named "the model" alone, not Llama 3.1 8B on its 15.6T tokens)
+                  tokens=result.scenario.tokens,
                   coverage=coverage_words(result.estimate) if fmt in ("latex", "bibtex") else None,
                   said_as=preset.said if preset else None)
 

@@ -111,3 +111,18 @@ def test_a_known_runs_power_range_names_its_fit_and_claims_no_coverage_on_a_devi
     assert ranges("v100-sxm2") == ("The 80\\% ranges are prediction intervals from the tool's fit to measured power "
                                    "draws (3 runs on the P100 SXM2 and V100 SXM2; the tool's validate command reports "
                                    "the fit's leave-one-out coverage)")
+
+
+@pytest.mark.parametrize("model, words", [
+    ("llama-3.1-8b", "training Llama 3.1 8B (meta-llama/Meta-Llama-3.1-8B), a model of 8.03 billion parameters on 15 "
+                     "trillion tokens ($C = 6ND$ = 7.23 $\\times 10^{23}$ FLOPs~\\cite{kaplan2020scaling})"),
+    ("deepseek-v3", "training DeepSeek-V3 (deepseek-ai/DeepSeek-V3), a mixture-of-experts model of 671 billion "
+                    "parameters, 37 billion active per token, on 14.8 trillion tokens"),
+])
+def test_a_catalog_models_published_tokens_name_the_model_in_the_statement(capsys, model, words):
+    """Researcher review 2026-11-30: without --tokens (a catalog model's published tokens taken) the statement had read
+    "training the model (7.23 × 10²³ FLOPs)", naming neither the model nor its tokens nor the 6ND rule's source."""
+    tex = latex(capsys, "--model", model, "--devices", "2048")
+    assert words in tex and "training the model (" not in tex
+    if model == "llama-3.1-8b":  # the same sentence as with the tokens given
+        assert words in latex(capsys, "--model", model, "--devices", "2048", "--tokens", "15e12")
