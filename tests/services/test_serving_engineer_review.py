@@ -155,6 +155,14 @@ def test_the_query_row_says_when_its_lengths_are_a_benchmarks(cli):
     assert query_row("--model", "gpt-oss-120b", "--prompt-tokens", "100").startswith(
         "100 prompt + 1,278 output tokens (the output MLPerf's gpt-oss-120b benchmark's;")
     assert query_row("--model", "openai/gpt-oss-120b") == "161 prompt + 338 output tokens"
+    # a length the benchmark does not document is the tool's assumption, said on the row too (serving review
+    # 2026-11-30: "both MLPerf's llama3.1-8b benchmark's" above a note that its 69 output tokens are assumed)
+    assert query_row("--model", "llama3.1-8b") == ("781 prompt + 69 output tokens (both MLPerf's llama3.1-8b "
+                                                   "benchmark's, the output assumed (see the note); --prompt-tokens "
+                                                   "and --tokens-per-query set your own)")
+    assert "benchmark's, the prompt assumed (see the note);" in query_row("--model", "llama2-70b")
+    assert "(the output MLPerf's llama2-70b benchmark's;" in query_row("--model", "llama2-70b", "--prompt-tokens",
+                                                                       "500")
 
 
 def test_a_mixture_of_experts_time_note_says_its_experts_gemm_rate():
