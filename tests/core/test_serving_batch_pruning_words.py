@@ -105,7 +105,7 @@ def test_ninety_percent_is_not_two_four():
     assert row.saving("energy_kwh") == pytest.approx(0.0, abs=1e-12)
     assert ("pruning: 90% of weights are zero but they are not in the 2:4 pattern, so the dense kernels still read "
             "and multiply them: no saving (kernels skip pruned weights only in the 2:4 pattern, exactly 50%, on sparse "
-            "tensor cores: NVIDIA A100 and later, AMD MI300X)") in rep.result.notes
+            "tensor cores: NVIDIA A100 and later, AMD MI300X and MI325X)") in rep.result.notes
     assert rep.result.params_served == rep.techniques[0].result.params_served  # nothing removed from the step
 
 
@@ -120,18 +120,19 @@ def test_half_on_an_a100_is_still_skipped():
     # (34% each as refitted with the experts' GEMM rate: the per-layer engine cost a larger share; 35% with the
     # prompts' all-reduces, its per-layer cost smaller again)
     assert f"{row.saving('energy_kwh'):.0%}" == "35%" and f"{row.saving('seconds_per_token'):.0%}" == "35%"
-    assert ("SparseGPT's 2:4 pattern (exactly 50%) on sparse tensor cores (NVIDIA A100 and later, AMD MI300X); any "
+    assert ("SparseGPT's 2:4 pattern (exactly 50%) on sparse tensor cores (NVIDIA A100 and later, AMD MI300X and MI325X); any "
             "other fraction or device runs dense kernels, which still read and multiply the pruned weights, and the "
             "row saves nothing.") in compression.ILLUSTRATIVE_NOTE
 
 
 # NVIDIA Ampere, Ada, Hopper and Blackwell, AMD CDNA 3 (core/serving/pruning.py names the sources' chips); the
 # profiles added since (Hopper: h100-nvl, h200-nvl, h200-sxm-cts; Blackwell and Blackwell Ultra: b300, gb200, gb300,
-# rtx-pro-6000-server; the workstation cards rtx-a6000, rtx-6000-ada and rtx-5090; the GB10 superchip) each carry a
+# rtx-pro-6000-server; the workstation cards rtx-a6000, rtx-6000-ada and rtx-5090; the GB10 superchip; the MI325X,
+# CDNA 3 as the MI300X: serving review 2026-11-30) each carry a
 # [sparsity] table with its source, as their datasheets give peaks with sparsity
 SPARSE = {"a100-pcie-80gb", "a100-sxm-40gb", "a100-sxm-80gb", "a800", "a10g", "rtx-3090", "l4", "l40s", "rtx-4090",
           "h100-pcie", "h100-sxm", "h100-nvl", "h800", "h200-sxm", "h200-sxm-cts", "h200-nvl", "b200", "b300", "gb200", "gb300",
-          "rtx-pro-6000-server", "mi300x", "gh200-96gb", "gh200-144gb", "rtx-a6000", "rtx-6000-ada", "rtx-5090", "gb10"}
+          "rtx-pro-6000-server", "mi300x", "mi325x", "gh200-96gb", "gh200-144gb", "rtx-a6000", "rtx-6000-ada", "rtx-5090", "gb10"}
 
 
 def test_which_profiles_have_sparse_tensor_cores():

@@ -27,12 +27,12 @@ STRUCTURED_SPARSITY = 0.5
 STRUCTURED_TOLERANCE = 1e-9  # a fraction read from text or a slider: 0.5 give or take its rounding
 # Which chips have such cores is a fact of each profile, with its source: its [sparsity] table
 # (profiles/README.md). NVIDIA Ampere (A100, A800, A10G, RTX 3090), Ada (L4, L40S, RTX 4090), Hopper
-# (H100, H800, H200) and Blackwell (B200) have them, and AMD's CDNA 3 (MI300X); not the V100, T4, TITAN
+# (H100, H800, H200) and Blackwell (B200) have them, and AMD's CDNA 3 (MI300X, MI325X); not the V100, T4, TITAN
 # V, P100, K80 or GeForce 10 series (sparsity came with the A100), nor AMD's CDNA 2, Intel Gaudi,
 # Google's TPUs or CPUs. A calibrated profile carries its base profile's table.
-SPARSE_TENSOR_CORE_WORDS = "sparse tensor cores (NVIDIA A100 and later, AMD MI300X)"
+SPARSE_TENSOR_CORE_WORDS = "sparse tensor cores (NVIDIA A100 and later, AMD MI300X and MI325X)"
 SKIP_RULE = ("kernels skip pruned weights only in the 2:4 pattern, exactly 50%, on sparse tensor cores: NVIDIA A100 "
-             "and later, AMD MI300X")
+             "and later, AMD MI300X and MI325X")
 
 
 def has_sparse_tensor_cores(profile: HardwareProfile) -> bool:
