@@ -81,3 +81,22 @@ def test_an_interleaving_no_layout_can_hold_says_so_and_names_it(capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1
     assert "leave the interleaving (vp) to the planner" in err and "--vp" in err
+
+
+def test_a_fixed_share_of_the_model_that_does_not_fit_is_not_told_to_take_more_devices(capsys):
+    """Researcher review 2026-11-30: TP 16 × PP 1 at ZeRO-0 of Llama 3.1 405B (405 GB of states a device) on 144
+    GB200s had been told to give more devices, which only add replicas holding the same share."""
+    argv = ["plan", "--model", "llama-3.1-405b", "--hardware", "gb200", "--tokens", "1e12", "--tp", "16", "--pp", "1",
+            "--zero", "0"]
+    for devices in ("144", "1440"):
+        assert main([*argv, "--devices", devices]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "more devices do not shrink it" in err and "give more devices" not in err
+        assert err.rstrip().endswith("(--zero, --tp, --pp)")
+    # with a ZeRO stage left to the planner, more replicas shard the states: the plan is found
+    assert main([argv[0], *argv[1:-2], "--devices", "144"]) == 0
+    capsys.readouterr()
+    # a mixture's experts split further by more devices: the old advice stands where the expert split is free
+    assert main(["plan", "--model", "mixtral-8x7b", "--hardware", "h100-sxm", "--devices", "8", "--tokens", "1e12",
+                 "--tp", "1", "--pp", "1", "--zero", "0"]) == 2
+    assert "more devices do not shrink it" not in capsys.readouterr().err

@@ -705,7 +705,10 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
     if found:
         return Plan(tuple(found[:top]), devices, timed, considered, batch_fed=batch_fed)
     why, fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens,
-                            micro_batch=space.micro_batch, experts=shape.experts > 1)
+                            micro_batch=space.micro_batch, experts=shape.experts > 1,
+                            # the states' share fixed: no free expert split either
+                            share_fixed=(space.tp is not None and space.pp is not None and space.zero == 0
+                                         and (shape.experts == 1 or space.ep is not None)))
     return Plan((), devices, timed, considered, why, fields, batch_fed=batch_fed)
 
 
@@ -734,9 +737,10 @@ def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
 
 def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
               batch_fed: bool = True, over_run: bool = False, tokens: float = math.inf, micro_batch: int | None = None,
-              experts: bool = False) -> tuple[str, tuple[str, ...]]:
+              experts: bool = False, share_fixed: bool = False) -> tuple[str, tuple[str, ...]]:
     """Why no layout was found, and the inputs that say it (API audit 2026-11-27: a sequence too long for the batch
-    had named --devices, --tp, --pp)."""
+    had named --devices, --tp, --pp). ``share_fixed``: the tensor and pipeline parallelism and ZeRO-0 were given, so
+    each device holds the same share of the model's states however many devices there are."""
     if global_batch_tokens / seq_len < 1:
         return less_than_a_sequence(global_batch_tokens, seq_len), ("global_batch_tokens", "seq_len")
     if not batch_fed and over_run:
@@ -751,6 +755,15 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
     # a micro-batch given above one: each device holds its activations however many devices split the rest (MoE review
     # 2026-11-30: 1,000 sequences a micro-batch had been told to give more devices alone)
     smaller = micro_batch is not None and micro_batch > 1
+    if share_fixed:
+        # more devices only add data-parallel replicas, each holding the whole of its share (researcher review
+        # 2026-11-30: `--tp 16 --pp 1 --zero 0` of Llama 3.1 405B on 144 GB200s had been told to give more devices)
+        return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_gb_text(capacity_gb)} per "
+                "device with the tensor and pipeline parallelism and ZeRO-0 given: each device holds the same share of "
+                "the model's weights, gradients and optimizer states however many devices there are, and more devices "
+                "do not shrink it; give a ZeRO stage, more tensor or pipeline parallelism"
+                + (f", a smaller micro-batch than the {micro_batch:,} given" if smaller else "")
+                + ", or leave them to the planner"), ("zero", "tp", "pp") + (("micro_batch",) if smaller else ())
     return (f"{NO_LAYOUT_FITS} {devices:,} {plural_devices(devices)} fits {mem.capacity_gb_text(capacity_gb)} per device with the choices "
             "tried (tensor-parallel groups that tile the scale-up domain, pipeline, context parallelism, "
             f"{'expert parallelism, ' if experts else ''}ZeRO, recomputation): give "
