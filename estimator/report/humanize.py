@@ -481,6 +481,7 @@ def plan_memory_cell(gb: float, capacity_gb: float | None) -> str:
 
 
 def plan_days_cell(days: float) -> str:
-    """A plan table's days (`plan` and the Plan page): one decimal, or two significant figures below a tenth of a
-    day (CLI review 2026-11-27: a run of one token read "0.0")."""
-    return f"{days:,.1f}" if days >= 0.1 else gfmt(days, 2)
+    """A plan table's days (`plan` and the Plan page): one decimal from 100 days, three significant figures below
+    (CLI review 2026-11-27: a run of one token read "0.0"; researcher review 2026-11-30: runs of 8.05 and 8.6 hours
+    both read "0.3")."""
+    return f"{days:,.1f}" if days >= 100 else gfmt(days, 3)

@@ -68,3 +68,11 @@ def test_a_time_range_with_a_missing_end_says_so():
     (60, 3 * 365.25 * 86400, 3600, "1.00 min – 3 years")])          # an end that reads badly in hours keeps its own
 def test_a_time_range_beside_its_figure_takes_the_figures_unit_where_both_ends_read_well(low_s, high_s, centre_s, said):
     assert hz.human_range("wall_clock_s", low_s, high_s, centre_s) == said
+
+
+def test_a_plan_tables_days_tell_apart_runs_of_hours():
+    """Researcher review 2026-11-30: runs of 8.05 and 8.6 hours both read "0.3" days in the plan's table."""
+    from estimator.report.humanize import plan_days_cell
+    assert [plan_days_cell(d) for d in (8.05 / 24, 8.6 / 24)] == ["0.335", "0.358"]
+    assert [plan_days_cell(d) for d in (12.49, 99.4, 261.84, 12950.7, 1e-4)] == ["12.5", "99.4", "261.8", "12,950.7",
+                                                                                 "0.0001"]
