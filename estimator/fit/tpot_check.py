@@ -102,7 +102,7 @@ def measured_time(r: TpotRow, s: Step, mixed_prefill: bool = False) -> float:
     if r.prefill_included:
         return s.tpot_s
     # prefill mixed into the step (an optimised engine): the step without it; else its own phase, taken out
-    return s.decode_s if mixed_prefill else s.tpot_s - s.prefill_s
+    return s.decode_s if mixed_prefill else s.tpot_s - s.prefill_s - s.own_tp_s   # the own prompt's all-reduces too
 
 
 def _tpot(r: TpotRow, fit: ServingFit) -> float:

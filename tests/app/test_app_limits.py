@@ -187,10 +187,11 @@ def test_inference_defaults_7b_on_the_default_hardware():
         + r.engine_s_per_step)
     assert m["Time per output token"] == shown_ms(r.seconds_per_output_token)
     assert m["Throughput"] == f"{hz.sig(1 / r.seconds_per_output_token)} tokens/s"
-    # J per output token = power per device × devices × TPOT ÷ batch (before PUE)
+    # J per output token = power per device × devices × the time a token is served ÷ batch (before PUE): the TPOT and
+    # the request's own prompt's prefill
     assert m["Power per device"] == hz.power(r.power_w_per_device)
     # in the SI unit it reaches, as the CLI writes it (hz.joules: one formatter for both)
-    assert m["Energy per output token"] == hz.joules(r.power_w_per_device * r.seconds_per_output_token)
+    assert m["Energy per output token"] == hz.joules(r.power_w_per_device * r.served_seconds_per_output_token)
     assert (m["Devices"], m["Largest batch that fits"]) == ("1", hz.count(r.max_batch_size))
     assert m["Cost per query"] == hz.money(r.per_query("cost_usd"))
     assert m["Serving outgrows training, by cost, after"] == f"{hz.count(rep.break_even.queries['cost_usd'])} queries"

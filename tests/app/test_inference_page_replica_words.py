@@ -44,7 +44,11 @@ def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
                                    "inf_bits": "4", "inf_tpot": "50"})
     r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=4, batch_size="max",
                                 tpot_ms=50, tokens=1e9).result
-    assert r.seconds_per_output_token <= 0.050 * 0.69 and r.batch_size < r.max_batch_size
+    from estimator.core.serving.throughput import p99_share
+    from estimator.io.serving_data import load_serving_fit
+    # the share a hair above MLPerf's 0.688 at a batch of tens (throughput.p99_share)
+    share = p99_share(load_serving_fit().server_share, r.batch_size)
+    assert r.seconds_per_output_token <= 0.050 * share + 1e-12 and r.batch_size < r.max_batch_size
     assert (f"batch {hz.count(r.batch_size)} per replica (tensor parallel {r.tp} × {r.replicas} replicas), the largest "
             "that meets the TPOT bound at its centre (the steady TPOT at most 0.69 of the p99 TPOT bound, as MLPerf's "
             "Server runs held their mean)") in _texts(at)

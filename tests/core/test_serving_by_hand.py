@@ -22,13 +22,21 @@ FIT = ServingFit(engine_s_per_layer=0.01, engine_s_per_sequence=0.001, tp_s_per_
 
 def test_with_prompts_riding_in_the_step_its_all_reduces_carry_them_too():
     """Chunked prefill (mixed_prefill): the step's matrix products carry the 4 decoded tokens and the 2 starting
-    prompts' 6 each, and every all-reduce carries all 16 hidden states; without it, the 4 decoded only."""
+    prompts' 6 each, and every all-reduce carries the decoded 4 and the riding prompts' hidden states: of the 2
+    prompts a step, one request's (1 ÷ batch 4) runs apart, its all-reduces with it (a step's share, 1 ÷ 2 output
+    tokens, of one prompt's); without chunked prefill, the decoded 4 only, and the own prompt's apart alike."""
     from dataclasses import replace
     kw = dict(params=N, arch=TOY, device=DEVICE, batch=4, prompt_tokens=6, output_tokens=2, tp=2, weight_bits=8,
               kv_bits=16)
     mixed = step(fit=replace(FIT, mixed_prefill=True), **kw)
-    assert mixed.tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * (4 + 2 * 6) * 8 * 2 / 1e9))
-    assert step(fit=FIT, **kw).tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * 4 * 8 * 2 / 1e9))
+    assert mixed.tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * (4 + 0.75 * 2 * 6) * 8 * 2 / 1e9))
+    own = 2 * 2 * (0.002 + 1.0 * 6 * 8 * 2 / 1e9) / 2      # one prompt's, half of it a step
+    assert mixed.own_tp_s == pytest.approx(own)
+    apart = step(fit=FIT, **kw)
+    assert apart.tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * 4 * 8 * 2 / 1e9)) and apart.own_tp_s == pytest.approx(own)
+    # in a token served, not in what its user waits between tokens; in its time to the first token whole
+    assert apart.tpot_s - apart.user_tpot_s == pytest.approx(apart.own_prefill_s + own)
+    assert apart.prompt_alone_s == pytest.approx((2 * 920 * 6 + 2 * 2 * 36 * 8) / (2 * 0.6e6) + 2 * own)
 
 
 def test_attention_apart_from_the_products_adds_the_kv_reads_and_the_prompts_attention_by_hand():
@@ -69,7 +77,8 @@ def test_a_tensor_parallel_quantised_step_by_hand():
     # 2 all-reduces a layer, each 2 ms + a ring's 2(2−1)/2 of 4 × 8 × 2 bytes over 1 GB/s
     assert s.tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * 64 / 1e9))
     assert s.engine_s == pytest.approx(0.01 * 2 + 0.001 * 4)
-    tpot = 4 * 2288 / 1.2e6 + 2 * 12192 / 1.2e6 + 4 * (0.002 + 64e-9) + 0.024
+    # + a request's own prompt's all-reduces (2 a layer over its 6 tokens), half a prompt a step (2026-11-30)
+    tpot = 4 * 2288 / 1.2e6 + 2 * 12192 / 1.2e6 + 4 * (0.002 + 64e-9) + 0.024 + 4 * (0.002 + 96e-9) / 2
     assert s.tpot_s == pytest.approx(tpot)
     # power: idle 0.2 of TDP, + (the decode's draw − 0.2) × the decode's busy share + (1 − 0.2) × the prefill's,
     # busy = 2 × roofline; the step is compute-bound (its products take all its roofline), so the decode draws as a

@@ -62,9 +62,12 @@ def test_latency_bounds_give_the_largest_batch_that_meets_them():
     assert (r.tp, r.replicas) == (4, 2)  # TP 2 × 4 when the step itself was taken as the p99
     one_more = _serve(tp=4, bits=8, batch_size=r.batch_size + 1)  # one more sequence breaks the step's bound
     assert one_more.seconds_per_output_token > 0.040 * share
-    # TTFT = one prompt's prefill (the step's, ÷ the B/T prompts that start per step) + one step
+    # TTFT = one prompt's prefill (the step's, ÷ the B/T prompts that start per step), its all-reduces (a step's share
+    # of them 1 ÷ T) + one step
     assert r.ttft_s == pytest.approx(r.prefill_s_per_step * r.tokens_per_query / r.batch_size
+                                     + r.own_tensor_parallel_s_per_step * r.tokens_per_query
                                      + r.seconds_per_output_token)
+    assert r.own_tensor_parallel_s_per_step > 0
     with pytest.raises(InputError, match="within 1 ms per output token"):
         _serve(devices=8, tpot_ms=1)
 

@@ -188,4 +188,23 @@ def test_the_energy_of_a_token_at_the_wall_is_given(cli):
     assert doc["joules_per_output_token_at_wall"] > doc["joules_per_output_token"]
     out = cli("inference", "--tokens", "1e9", *args).out
     row = next(x for x in out.splitlines() if x.startswith("at the wall"))
-    assert row.endswith("before PUE; 281 mJ per output token (the ranges' centres)")
+    assert row.endswith("before PUE; 280 mJ per output token (the ranges' centres)")   # 281 before 2026-11-30's refit
+
+
+def test_a_requests_own_prompts_all_reduces_are_in_its_first_token_not_in_its_tpot():
+    """Serving review 2026-11-30: Llama 3.1 405B at batch 1 over TP 16 on two nodes read TPOT 41.2 ms for a 9,400-token
+    prompt against 36.8 ms for a 161-token one (the prompt's all-reduces charged to every decode step) and 0.88 s to
+    the first token (none of them there); its prompt's all-reduces over the nodes take about 3 s."""
+    from estimator.services.serving import inference as serving
+    kw = dict(model="llama-3.1-405b", tokens=1e9, tokens_per_query=685)
+    short = serving.inference_report(**kw, prompt_tokens=161).result
+    long = serving.inference_report(**kw, prompt_tokens=9400).result
+    assert (short.tp, long.tp, long.nodes_per_replica) == (16, 16, 2)
+    # the decode step: only the attention over the longer context grows
+    assert long.seconds_per_output_token / short.seconds_per_output_token < 1.01
+    assert long.tensor_parallel_s_per_step == pytest.approx(short.tensor_parallel_s_per_step)
+    # the time to the first token holds the prompt's all-reduces: 1 ÷ 685 of them a step, in a token served
+    prompt_tp_s = long.own_tensor_parallel_s_per_step * 685
+    assert 2.0 < prompt_tp_s < 4.0 and 3.0 < long.ttft_s < 4.5
+    assert long.served_seconds_per_output_token == pytest.approx(
+        long.seconds_per_output_token + long.own_prefill_s_per_step + long.own_tensor_parallel_s_per_step)

@@ -114,6 +114,8 @@ class InferenceResult:
     # of ``prefill_s_per_step``, a request's own prompt's: prefilled before its first token, it is in no step the
     # request waits on (not in the TPOT), but in the time a token is served (``step.own_prompt_share``)
     own_prefill_s_per_step: float = 0.0
+    # that prompt's tensor-parallel all-reduces, a step's share (``Step.own_tp_s``): in a token served, not in the TPOT
+    own_tensor_parallel_s_per_step: float = 0.0
 
     @property
     def prefill_phase_held(self) -> bool:
@@ -150,7 +152,8 @@ class InferenceResult:
         """A sequence's time per output token served: the TPOT and its own prompt's prefill, over the tokens it emits
         a step. The same at a large batch, where nearly every prompt rides in other sequences' steps; at a batch of 1
         the prompt's prefill and the decode add up. Throughput, time per token, energy and the totals follow it."""
-        return self.seconds_per_output_token + self.own_prefill_s_per_step / self.tokens_per_step
+        return (self.seconds_per_output_token
+                + (self.own_prefill_s_per_step + self.own_tensor_parallel_s_per_step) / self.tokens_per_step)
 
     @property
     def seconds_per_token(self) -> float:
@@ -260,6 +263,7 @@ class InferenceResult:
             "step_s": {"memory": self.memory_s_per_step, "compute": self.compute_s_per_step,
                        "prefill": self.prefill_s_per_step, "prefill_own_prompt": self.own_prefill_s_per_step,
                        "tensor_parallel": self.tensor_parallel_s_per_step,
+                       "tensor_parallel_own_prompt": self.own_tensor_parallel_s_per_step,
                        "expert_parallel": self.expert_parallel_s_per_step, "engine": self.engine_s_per_step,
                        "draft": self.draft_s_per_step},
             "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,

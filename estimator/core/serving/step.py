@@ -27,7 +27,12 @@ that split every layer (tensor parallelism). Its time, per device:
   too (issue 54: they had been left out, and Llama 3.1 405B in TensorRT-LLM's published runs, at their TP4 and TP8,
   came out 1.28× too fast; 1.14× with them). An engine that prefills as its own phase (vllm-2024, eager-2023) keeps the decoded sequences' only, as
   it was fitted: refitted with the prompts' all-reduces, vllm-2024's TPOT range held 23 of its 32 held-out
-  configurations (72%), not 26, below issue 13's 75%
+  configurations (72%), not 26, below issue 13's 75%. A request's own prompt's all-reduces (2 a layer over its P
+  tokens) go with its prefill, in every engine: in its time to the first token and, a step's share (1/T of them), in
+  a token served, drawn as the steps' collectives, but not in what its user waits between tokens nor in the mixed
+  step's message (serving review 2026-11-30: they had ridden in every decode step, all of them at batch 1, and been
+  left out of the time to the first token: Llama 3.1 405B's 9,400-token prompt over TP 16 on two nodes read 0.88 s to
+  its first token, 3.8 s with them)
 - engine = a fitted cost per layer and per sequence (kernel launches, scheduling, sampling:
   the CPU side of a serving engine)
 - a mixture of experts' expert GEMMs run below a dense layer's rate: each expert multiplies only the
@@ -479,6 +484,9 @@ class Step:
     prompt_alone_s: float | None = None
     own_prompt_share: float = 1.0  # the share of the step's prompts that is a request's own (``own_prompt_share``)
     own_prefill_s: float = 0.0    # of ``prefill_s``, a request's own prompt's, apart from the steps it waits on
+    # that prompt's tensor-parallel all-reduces, a step's share, not in ``prefill_s``: in ``tpot_s`` (a token served),
+    # not in ``user_tpot_s``, drawn as the decode steps' collectives are
+    own_tp_s: float = 0.0
     # ``own_prefill_s`` runs at the prefill's draw, held by ``prefill_limit_stretch`` (prompts riding in the steps); else
     # it is held as the rest of ``prefill_s`` is, by ``prefill_held_stretch``
     own_at_prefill_draw: bool = False
@@ -585,14 +593,25 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # expert parallelism every expert had been charged to the prompt's device, 8x the tensor-parallel time at EP8)
     expert_share = expert_flops / linear_per_token if linear_per_token > 0 else 0.0
     prompt_alone_s = (prompt_linear_s * (1.0 - expert_share * (1.0 - 1.0 / ep)) + prompt_attention / attention_s) / tp
+    own_prompt = own_prompt_share(b, fit.static_batch)
+    ride = 1.0 - own_prompt
     tp_s = 0.0
     if tp > 1:
+        def allreduces_s(tokens: float) -> float:
+            """A pass's all-reduces (two a layer) carrying ``tokens`` hidden states over the tensor-parallel group."""
+            per_allreduce = (fit.tp_s_per_allreduce + device.cross_node_latency_s
+                             + 2.0 * (tp - 1) / tp * tokens * arch.d_model * ACTIVATION_BYTES
+                             / (device.link_gb_per_s * BYTES_PER_GB))
+            return ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
         # every token the step's matrix products carry is all-reduced: the decoded sequences' and, where prompts ride
-        # in the step (mixed prefill), the prompts' (the module docstring)
-        message = (seqs * verified + (starts * p if fit.mixed_prefill else 0.0)) * arch.d_model * ACTIVATION_BYTES
-        per_allreduce = (fit.tp_s_per_allreduce + device.cross_node_latency_s
-                         + 2.0 * (tp - 1) / tp * message / (device.link_gb_per_s * BYTES_PER_GB))
-        tp_s = ALLREDUCES_PER_LAYER * arch.layers * per_allreduce
+        # in the step (mixed prefill), the prompts' that ride in it (the module docstring); a request's own prompt is
+        # prefilled apart, its all-reduces with it (serving review 2026-11-30: they had been charged to the decode
+        # steps, at batch 1 all of them, and left out of the time to the first token: Llama 3.1 405B's 9,400-token
+        # prompt over TP16 on two nodes)
+        tp_s = allreduces_s(seqs * verified + (ride * starts * p if fit.mixed_prefill else 0.0))
+        prompt_tp_s = allreduces_s(p)
+    else:
+        prompt_tp_s = 0.0
     ep_s = 0.0
     if ep > 1:
         # each device's tokens this step (its sequences' and its prompts' share), k copies each, (ep − 1)/ep leaving
@@ -639,10 +658,13 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # docstring). Where prompts ride in the step, that prompt runs as a phase of its own, as its replica runs a prompt
     # alone (``prompt_alone_s``, as its time to the first token does: under expert parallelism its experts over the
     # replica's devices, the replica in lockstep), emitted ÷ t of them a step; else the step's prefill is its phases
-    own_prompt = own_prompt_share(b, fit.static_batch)
-    ride = 1.0 - own_prompt
     ride_prefill_s = ride * prefill_s
     own_s = prefill_s if fit.static_batch else prompt_alone_s * emitted / t
+    # its all-reduces, emitted ÷ t of them a step: collectives, drawn as the decode steps' are (not at the prefill's
+    # draw), in a token served but not in what its user waits between tokens; a static batch's prompts all-reduce
+    # nothing here, as before (its prefill a phase the steps' all-reduces leave out)
+    own_tp_s = 0.0 if fit.static_batch else prompt_tp_s * emitted / t
+    prompt_alone_s += prompt_tp_s   # the prompt alone as its replica runs it: its time to the first token
     if fit.mixed_prefill and fit.attention_apart:
         decode_attention_s = own * seqs * verified * attention_per_token / attention_s / tp
         prompt_attention_s = share * starts * prompt_attention / attention_s / tp
@@ -656,7 +678,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     prefill_s = ride_prefill_s + own_s
     roof_s = ride_roof_s + own_s
     own_of_prefill = own_s / prefill_s if prefill_s > 0.0 else 0.0
-    step_s = roof_s + tp_s + ep_s + engine_s + draft_s
+    step_s = roof_s + tp_s + own_tp_s + ep_s + engine_s + draft_s
     unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
     prefill_held = 1.0
     matmul_share = compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s)
@@ -677,8 +699,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             if frac_ride * device.tdp_w > limit_w:
                 # held under the limit, every part of the decode steps runs slower alike (the docstring)
                 stretch = limit_stretch(frac_ride * device.tdp_w, limit_w, device.tdp_w, fit.power_limit_exponent)
-                memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, ep_s, engine_s, draft_s = (
-                    x * stretch for x in (memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, ep_s, engine_s, draft_s))
+                memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, own_tp_s, ep_s, engine_s, draft_s = (
+                    x * stretch for x in (memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, own_tp_s, ep_s, engine_s,
+                                          draft_s))
                 ride_step_s *= stretch
                 frac_ride = limit_w / device.tdp_w
             prefill_held = stretch
@@ -702,8 +725,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             # held under the limit, every part of the step runs slower alike (the docstring); it draws the limit
             unlimited_w = watts
             stretch = limit_stretch(watts, float(power_limit_w), device.tdp_w, fit.power_limit_exponent)
-            memory_s, compute_s, gpu_s, prefill_s, tp_s, ep_s, engine_s, draft_s = (
-                x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, ep_s, engine_s, draft_s))
+            memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s, draft_s = (
+                x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s, draft_s))
             step_s *= stretch
             watts = float(power_limit_w)
             frac = watts / device.tdp_w if device.tdp_w else 0.0
@@ -730,12 +753,12 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         own_s = own_of_prefill * prefill_s  # its share of the prefill phases, as held
     tpot = step_s / emitted
     # what one user waits between tokens: the step but its own prompt's prefill, which its time to the first token holds
-    user_tpot = (step_s - own_s) / emitted
+    user_tpot = (step_s - own_s - own_tp_s) / emitted
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
                 kv_cache_gb=(b * beam_search_holds(p, t, beams) * arch.held_share(p, t) * kv_tok * kv_replication(arch, tp)
                              / BYTES_PER_GB),
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
-                tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt, own_prefill_s=own_s,
+                tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt, own_prefill_s=own_s, own_tp_s=own_tp_s,
                 own_at_prefill_draw=fit.mixed_prefill and not fit.static_batch,
                 decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,

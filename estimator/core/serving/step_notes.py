@@ -79,8 +79,8 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: flo
              + (f", the experts' GEMMs at {gfmt(decode.expert_gemm_rate, 2)} of that (few tokens reach each expert)"
                 if gfmt(decode.expert_gemm_rate, 2) != "1" else ""))
     # the other requests' prompts, which a user's steps carry; its own prompt's prefill is before its first token
-    own_s = decode.own_prefill_s
-    others_s = decode.prefill_s - own_s
+    own_s = decode.own_prefill_s + decode.own_tp_s   # its prefill, with its all-reduces (``Step.own_tp_s``)
+    others_s = decode.prefill_s - decode.own_prefill_s
     if fit.mixed_prefill:
         others = f" + the other requests' prompts' prefill {fmt_ms(others_s)} in the same step" if others_s > 0.0 else ""
         gpu = (f"{compute.chip} {fmt_ms(max(decode.memory_s, decode.compute_s + others_s))} "

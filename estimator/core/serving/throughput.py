@@ -142,6 +142,9 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
     step_s = st.tpot_s * st.tokens_per_step
     prefill = max(0.0, idle - st.user_tpot_s * st.tokens_per_step)   # ``ttft_s`` less its one step
     own = prefill_s_at_its_draw(st)  # the step's prefill, as ``ttft_s`` holds it
+    # with the prompts' tensor-parallel all-reduces, each prompt's as its own's (``Step.own_tp_s``, one request's
+    # share of the step's prompts): the server is busy for S, its all-reduces included
+    own += st.own_tp_s / st.own_prompt_share if st.own_prompt_share > 0 else 0.0
     rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
         return math.inf
