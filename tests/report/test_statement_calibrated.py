@@ -254,7 +254,21 @@ def test_hours_without_a_device_count_say_one_device_is_assumed():
     ("cpu-server-2s-epyc", "power is the CPU alone, not memory or the rest of the machine; real draw is higher",
      "450~W per device (the CPU alone, not memory or the rest of the machine: the real draw is higher)")],
     ids=["tpu-v5e", "cpu-server-2s-epyc"])
-def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power):
+def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power, tmp_path):
+    if hardware == "tpu-v5e":
+        # the shipped TPU profiles count their host since 2026-11-30 (TPU v4's share a chip): a TPU profile of the chip
+        # alone, as a user's may be, still says so
+        import re
+
+        from estimator.io.datafiles import PROFILES_DIR
+        text = (PROFILES_DIR / "tpu-v5e.toml").read_text()
+        text = re.sub(r"average_w = [\d.]+\naverage_range_w = \[[\d., ]+\]\nincludes_host = true\nhost_share_w = [^\n]*\n",
+                      "average_w = 122.0\naverage_range_w = [61.0, 183.0]\nincludes_host = false\n", text)
+        text = text.replace('id = "tpu-v5e"', 'id = "tpu-v5e-chip"')
+        assert "includes_host = false" in text and 'id = "tpu-v5e-chip"' in text
+        hardware = tmp_path / "tpu-v5e-chip.toml"
+        hardware.write_text(text)
+        hardware = str(hardware)
     r, st = _statement(hardware=hardware, flops=1e21, devices=8)
     assert r.estimate.power_includes_host is False and note in r.estimate.notes
     assert f"At an average of {power}, this would use" in st.tex  # it had: "At an average of 122~W per device, this"

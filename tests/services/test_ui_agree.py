@@ -254,10 +254,15 @@ def test_a_comparison_says_under_its_table_what_its_rows_do_not_share(capsys):
     pytest.importorskip("streamlit")
     from apptest_pages import shared_page
 
-    mixed = ["tpu-v4", "tpu-v5p", "h100-sxm"]
+    # the TPU v5p counts its host since 2026-11-30 (TPU v4's share a chip): a CPU server's package power is the chip
+    # alone now
+    assert len(api.compare_caveats(api.compare(["tpu-v4", "tpu-v5p", "h100-sxm"], flops=1e23).results)) == 1
+    mixed = ["tpu-v4", "cpu-server-2s-epyc", "h100-sxm"]
     notes = api.compare_caveats(api.compare(mixed, flops=1e23).results)
-    assert len(notes) == 2 and notes[0].startswith("power incl. host differs: tpu-v5p counts the chip alone, the others")
-    assert notes[1].startswith("utilisation differs in kind: rows at the flat 30% rule (tpu-v5p) have no published runs")
+    assert len(notes) == 2 and notes[0].startswith("power incl. host differs: cpu-server-2s-epyc counts the chip alone, "
+                                                   "the others")
+    assert notes[1].startswith("utilisation differs in kind: rows at the flat 30% rule (cpu-server-2s-epyc) have no "
+                               "published runs")
     code, out, err = cli(capsys, "compare", "--flops", "1e23", "--hardware", *mixed)
     assert code == 0 and all(f"note: {n}\n" in err for n in notes) and "note:" not in out  # the table stays a table
     code, out, _ = cli(capsys, "compare", "--flops", "1e23", "--hardware", *mixed, "--format", "markdown")
