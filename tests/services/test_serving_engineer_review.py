@@ -7,6 +7,7 @@ import json
 import pytest
 
 from estimator import inference
+from estimator.report import humanize as hz
 
 
 def notes_of(**kw) -> list[str]:
@@ -208,3 +209,37 @@ def test_a_requests_own_prompts_all_reduces_are_in_its_first_token_not_in_its_tp
     assert 2.0 < prompt_tp_s < 4.0 and 3.0 < long.ttft_s < 4.5
     assert long.served_seconds_per_output_token == pytest.approx(
         long.seconds_per_output_token + long.own_prefill_s_per_step + long.own_tensor_parallel_s_per_step)
+
+
+def test_the_latency_engine_says_a_batch_above_its_cap():
+    """Serving review 2026-11-30: `--engine latency --batch-size 1000` was taken above its cap of 256 with no word, as
+    the default engine says it of a batch above its own."""
+    from estimator.services.serving import inference as serving
+    over = serving.inference_report(model="llama-3.1-8b", engine="latency", batch_size=1000, tokens=1e6).result
+    (said,) = [n for n in over.notes if n.startswith("batch 1,000: 1,000 sequences decoded together")]
+    assert said.endswith("; above the engine's cap of 256 (the most its largest batch takes), beyond the batches its fitted "
+                         "benchmarks ran (estimator/data/small_batch_tpot.csv): the step is modelled as given")
+    under = serving.inference_report(model="llama-3.1-8b", engine="latency", batch_size=256, tokens=1e6).result
+    assert not [n for n in under.notes if "above the engine's cap" in n]
+
+
+def test_idle_devices_given_say_what_they_draw_and_cost():
+    """Serving review 2026-11-30: 4 of 12 H100s idle (TP 8 given) were said to be left out of the power, energy and
+    cost, with no figure of what they take: left on, each draws 0.2 of its TDP and its host's part; billed per
+    device-hour, a million tokens cost 12/8 of the serving devices' share."""
+    from estimator.services.serving import inference as serving
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=12, tp=8, tokens=1e9).result
+    assert (r.devices, r.idle_devices) == (8, 4)
+    host_w = r.node_power_w / r.devices - r.power_w_per_device
+    idle_w = 4 * (0.2 * 700.0 + host_w)
+    (said,) = [n for n in r.notes if n.startswith("idle devices: ")]
+    assert said.startswith(f"idle devices: the 4 devices left idle, powered on, draw about {hz.power(idle_w)} with "
+                           "their hosts (0.2 of the TDP each, POLCA, and the host's part)")
+    assert (f"counted, the energy per output token at the wall is {hz.joules((r.node_power_w + idle_w) / r.tokens_per_s)}"
+            f", not {hz.joules(r.joules_per_output_token_at_wall)}") in said
+    per_million = r.per_token("cost_usd") * 1e6
+    assert said.endswith(f"a million output tokens cost {hz.money(per_million * 12 / 8)}, not {hz.money(per_million)} "
+                         f"({hz.money(4 * 6.88)} an hour more)")
+    # all of them serving: no such note
+    full = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, tokens=1e9).result
+    assert full.idle_devices == 0 and not [n for n in full.notes if n.startswith("idle devices: ")]

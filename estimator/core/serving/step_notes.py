@@ -246,8 +246,12 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                          "the engine's expert-parallel figures rest on few published runs (the serving check of "
                          "validate: TensorRT-LLM's EP8 runs of Qwen3 235B-A22B read fast)")
     if batch > 1 and fit.engine == LATENCY_ENGINE:
+        # above its cap said, as the other engines' are (serving review 2026-11-30: 1,000 sequences taken silently)
+        over = (f"; above the engine's cap of {count_text(fit.max_batch)} (the most its largest batch takes), beyond the "
+                "batches its fitted benchmarks ran (estimator/data/small_batch_tpot.csv): the step is modelled as given"
+                if batch > fit.max_batch else "")
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
-                     "as the latency benchmarks ran them")
+                     f"as the latency benchmarks ran them{over}")
     elif batch > 1:
         # what set it, not always the engine's cap (review 2026-11-27: memory's 39 and 1,569 had read as the
         # "running-batch limit" of an engine whose cap is 2,048)

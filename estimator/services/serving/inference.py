@@ -210,6 +210,39 @@ def _ttft_bound_note(s, profile, fit, result, bound) -> tuple[str, ...]:
             f"{ratio:.2f} of the measured p99 (geometric mean: too short), so the run may miss it; {there}",)
 
 
+def _idle_devices_note(profile, result) -> tuple[str, ...]:
+    """Where devices given serve nothing (``InferenceResult.idle_devices``): what they draw left on, idle (0.2 of the
+    TDP, or of the chip's draw where the profile states no TDP) with their hosts' part, and what counting them would
+    make of the energy at the wall and, priced per device-hour, of the cost, beside the figures, which count the
+    serving devices (serving review 2026-11-30: 4 of 12 GPUs idle were said to be left out, with no figure of what
+    they take). Nothing where none is idle."""
+    n = result.idle_devices
+    if not n or not result.devices or not result.tokens_per_s:
+        return ()
+    from estimator.core.hardware.power_base import power_base
+    from estimator.core.serving.step import IDLE_POWER_FRACTION
+    base = profile.power.tdp_w or (power_base(profile) or (None,))[0]
+    if not base:
+        return ()
+    host_w = result.node_power_w / result.devices - result.power_w_per_device   # node_power_w: devices × (draw + host)
+    idle_w = n * (IDLE_POWER_FRACTION * float(base) + host_w)
+    wall = result.joules_per_output_token_at_wall
+    counted = (result.node_power_w + idle_w) / result.tokens_per_s
+    one = n == 1
+    words = (f"idle devices: the {hz.noun(f'{n:,}', 'device')} left idle, powered on, {'draws' if one else 'draw'} about "
+             f"{hz.power(idle_w)} with {'its host' if one else 'their hosts'} ({IDLE_POWER_FRACTION:g} of {'the TDP' if profile.power.tdp_w else 'the chip draw'} "
+             f"each, POLCA, and the host's part), which the figures above leave out: counted, the energy per output "
+             f"token at the wall is {hz.joules(counted)}, not {hz.joules(wall)}")
+    price = result.estimate.assumption("price_usd_per_device_hour")
+    cost = result.per_token("cost_usd")
+    if price is not None and price.value and cost is not None and result.estimate.assumption(
+            "electricity_usd_per_kwh") is None:
+        share = (result.devices + n) / result.devices   # the idle billed as the others are
+        words += (f", and a million output tokens cost {hz.money(cost * share * MILLION_TOKENS)}, not "
+                  f"{hz.money(cost * MILLION_TOKENS)} ({hz.money(n * float(price.value))} an hour more)")
+    return (words,)
+
+
 def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple[str, ...]:
     """Where the split chosen for the most tokens per second runs one sequence a replica, and one replica over all the
     devices takes a token at least 5% sooner: that replica's time per token, said beside the choice (serving-engineer
@@ -432,7 +465,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
             f"weights: {published.name.split(' (')[0]} is released with {published.released_bits}-bit weights "
             f"({published.released_bits_source}); served here at {result.bits} bits: {published.released_bits}-bit "
             f"weights serve it near its release ({RELEASED_BITS_HERE})",) + result.notes)
-    result = replace(result, notes=result.notes + _one_wider_replica_note(s, profile, fit, result)
+    result = replace(result, notes=result.notes + _idle_devices_note(profile, result)
+                     + _one_wider_replica_note(s, profile, fit, result)
                      + _default_batch_note(s, profile, fit, result) + _speculative_measured_note(result))
     bound = inputs.get("tpot_ms")
     # the step's p99 at the centre and at the range's top: the steady TPOT ÷ the share of a p99 bound engines' means
