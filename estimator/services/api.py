@@ -37,6 +37,7 @@ from estimator.services.grid import (  # noqa: F401 (re-exported)
     another_clouds_price_note,
     given_intensity_note,
     grid_place,
+    place_set_aside_note,
     resolve_grid,
     resolve_grid_site,
     text_or_none,
@@ -560,6 +561,9 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     grid_note = given_intensity_note(scenario.carbon_intensity_g_per_kwh, scenario.carbon_intensity_source)
     if grid_note:
         est = replace(est, notes=est.notes + (grid_note,))
+    if place_note := place_set_aside_note(scenario.carbon_intensity_g_per_kwh, scenario.carbon_intensity_source,
+                                          region, country):
+        est = replace(est, notes=est.notes + (place_note,))
     comparison = compare_with_published(preset, est, changed) if preset else ()
     note = in_sample_note(preset, est) if comparison else None
     if note:

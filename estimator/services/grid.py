@@ -103,6 +103,21 @@ def resolve_grid_site(carbon_intensity_g_per_kwh=None, region: str | None = None
     return None, None, None
 
 
+def place_set_aside_note(carbon_intensity_g_per_kwh: float | None, source: str | None, region: str | None = None,
+                         country: str | None = None) -> str | None:
+    """Where an intensity is given with a place (a country or a region): that the place's own annual figure is set
+    aside for it, and what the place still sets (researcher review 2026-11-30: `--country FRA --carbon-intensity 500`
+    took 500 g with no word of France's 56 g). None where no place is given beside it."""
+    if carbon_intensity_g_per_kwh is None or source != "given" or (region is None and country is None):
+        return None
+    g = _intensity(region, None, country)
+    if g is None:
+        return None
+    return (f"grid: the {gfmt(float(carbon_intensity_g_per_kwh), 3)} g CO₂e/kWh given is used, in place of "
+            f"{g.label}'s {gfmt(g.carbon_intensity_g_per_kwh, 3)} g (the data CodeCarbon ships); the place given sets "
+            "the electricity's off-site water only")
+
+
 def given_intensity_note(carbon_intensity_g_per_kwh: float | None, source: str | None) -> str | None:
     """A note where an intensity given is below every country's annual average in the data CodeCarbon ships: a figure
     in kg/kWh typed as g/kWh reads 1,000 times too clean (researcher review 2026-11-27: 0.4 taken as 0.4 g/kWh without

@@ -450,12 +450,13 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                       "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
                       "mlcommons.org/2026/03/mlperf-inference-gpt-oss); 0 draft tokens given serve it without",)
     grid_note = api.given_intensity_note(ci, ci_source)  # an intensity in kg/kWh by mistake (researcher review)
+    place_note = api.place_set_aside_note(ci, ci_source, region, country)   # a place's own set aside, as `estimate`
     # a cloud region's grid with the profile's price at another provider, said as `estimate` says it
     # (serving-engineer review 2026-11-28, second: `--cloud gcp:europe-west1` priced at AWS's p5 rate without a word)
     price_note = another_clouds_price_note(result.estimate, region, cloud, country)
     result = replace(result, notes=(f"architecture: {arch_how}",) + tokens_how + released_how + beams_how + lengths_how + bounds_how
                      + result.notes
-                     + serving_accuracy.domain_notes(result) + tuple(n for n in (grid_note, price_note) if n))
+                     + serving_accuracy.domain_notes(result) + tuple(n for n in (grid_note, place_note, price_note) if n))
     published = serving_data.catalog_model(model) if model is not None else None
     if published is not None and published.released_bits and result.bits > published.released_bits:
         # the checkpoint as released is smaller than what is served (review 2026-11-26: DeepSeek-V3 at 16 bits on

@@ -398,10 +398,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     capacity = profile.memory_gb or math.inf
     site_inputs = _site(site)
     notes: list[str] = [tokens_note] if tokens_note else []
-    from estimator.services.grid import given_intensity_note
+    from estimator.services.grid import given_intensity_note, place_set_aside_note
     if grid_note := given_intensity_note(site_inputs.get("carbon_intensity_g_per_kwh"),
                                          site_inputs.get("carbon_intensity_source")):
         notes.append(grid_note)  # an intensity in kg/kWh by mistake, as `estimate` says it
+    if place_note := place_set_aside_note(site_inputs.get("carbon_intensity_g_per_kwh"),
+                                          site_inputs.get("carbon_intensity_source"), site.get("region"),
+                                          site.get("country")):
+        notes.append(place_note)   # a place's own intensity set aside for one given, as `estimate` says it
 
     def searched(n_devices: int, keep: int, batch: float = gbt):
         return core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens), seq_len=s_len,
