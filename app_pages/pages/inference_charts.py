@@ -21,6 +21,8 @@ STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
               ("own prompt", "own_prefill_s_per_step",
                "the request's own prompt, before its first token: in the throughput, not in the TPOT"),
               ("tensor parallel", "tensor_parallel_s_per_step", "all-reduces between devices"),
+              ("own prompt's all-reduces", "own_tensor_parallel_s_per_step",
+               "the request's own prompt's all-reduces, before its first token: in the throughput, not in the TPOT"),
               ("expert parallel", "expert_parallel_s_per_step", "all-to-alls between devices"),
               ("engine", "engine_s_per_step", "fitted per layer and per sequence"),
               ("draft head", "draft_s_per_step", "speculative decoding's draft passes"))
@@ -31,6 +33,7 @@ def step_parts(r) -> tuple[tuple[str, str, str], ...]:
     the draft head's passes where it drafts."""
     skip = ({"tensor parallel" if r.ep > 1 else "expert parallel"} | (set() if r.draft_tokens else {"draft head"})
             | (set() if r.own_prefill_s_per_step > 0 else {"own prompt"})
+            | (set() if r.own_tensor_parallel_s_per_step > 0 else {"own prompt's all-reduces"})
             | ({"prefill"} if r.static_batch else set()))  # a static batch's prompts are all before its first token
     return tuple(p for p in STEP_PARTS if p[0] not in skip)
 
@@ -97,21 +100,21 @@ def counted_part(r, name: str) -> bool:
     """Whether a part of the step counts in its time (the TPOT): the bound of memory and compute; the other requests'
     prefill, except in a mixed step (its prompts ride in the decode step) that memory bounds, where it hides under the
     memory's time (review 2026-11-27: the bars had added up to more than the time); not the request's own prompt,
-    prefilled before its first token."""
+    prefilled before its first token, nor its all-reduces."""
     if name in ("memory", "compute"):
         return name == r.bound
     if name == "prefill" and r.mixed_prefill:
         return r.bound == "compute"
-    return name != "own prompt"
+    return name not in ("own prompt", "own prompt's all-reduces")
 
 
 def _shown(r, name: str, what: str) -> tuple[str, str]:
     """A part's name and words as the chart shows them: a static batch's prompts, all prefilled before the first
     token, are the batch's, not one request's own (review 2026-11-29: the bar read "own prompt")."""
-    if name == "own prompt" and (batch := own_prompt_noun(r.static_batch, r.batch_size)) != (
+    if name.startswith("own prompt") and (batch := own_prompt_noun(r.static_batch, r.batch_size)) != (
             own := own_prompt_noun(False, r.batch_size)):
-        return "batch's prompts", what.replace(own, batch).replace(
-            "its first token", "the first token")
+        return name.replace("own prompt", "batch's prompts").replace("prompts's", "prompts'"), what.replace(
+            own + "'s", batch + "'").replace(own, batch).replace("its first token", "the first token")
     return name, what
 
 

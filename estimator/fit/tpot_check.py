@@ -102,7 +102,10 @@ def measured_time(r: TpotRow, s: Step, mixed_prefill: bool = False) -> float:
     if r.prefill_included:
         return s.tpot_s
     # prefill mixed into the step (an optimised engine): the step without it; else its own phase, taken out
-    return s.decode_s if mixed_prefill else s.tpot_s - s.prefill_s - s.own_tp_s   # the own prompt's all-reduces too
+    if mixed_prefill:
+        return s.decode_s
+    # a step less its prefill phase and the own prompt's all-reduces, over the tokens a sequence emits a step
+    return (s.tpot_s * s.tokens_per_step - s.prefill_s - s.own_tp_s) / s.tokens_per_step
 
 
 def _tpot(r: TpotRow, fit: ServingFit) -> float:

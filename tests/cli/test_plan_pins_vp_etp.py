@@ -100,3 +100,17 @@ def test_a_fixed_share_of_the_model_that_does_not_fit_is_not_told_to_take_more_d
     assert main(["plan", "--model", "mixtral-8x7b", "--hardware", "h100-sxm", "--devices", "8", "--tokens", "1e12",
                  "--tp", "1", "--pp", "1", "--zero", "0"]) == 2
     assert "more devices do not shrink it" not in capsys.readouterr().err
+
+
+def test_a_pinned_interleaving_is_held_evenly_as_the_planners_own(capsys):
+    """Diff review 2026-11-30: `--vp 4` had listed TP4 PP8×4 (80 layers in 32 chunks, 2.5 a chunk) ranked by its
+    average chunk; the busiest of the chunks given holds at most 1.05× the average, as the planner's own."""
+    import math
+    for row in _layouts(capsys, [*LLAMA, "--vp", "4"]):
+        chunks = row["layout"]["pp"] * 4
+        assert math.ceil(80 / chunks) * chunks <= 1.05 * 80
+    assert main([*LLAMA, "--vp", "4", "--pp", "16"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and ("16 stages of 4 interleaved chunks are 64 chunks of the model's 80 layers, uneven "
+                                     "(the busiest holds 2, 1.60× the average 1.25") in err
+    assert err.rstrip().endswith("(--vp, --pp)")

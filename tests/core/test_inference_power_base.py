@@ -48,7 +48,7 @@ def test_tpu_v4_serves_at_a_share_of_its_chip_draw_not_of_its_system_power():
 
 
 def test_a_chip_only_average_stands_in_for_the_tdp_and_says_so():
-    # the TPU v5e's chip, its profile's average less TPU v4's host share a chip (since 2026-11-30)
+    # the TPU v5e's chip, its profile's average less its host's share (TPU v4's host over 8 chips, since 2026-11-30)
     r = _serve("tpu-v5e")
     assert power_base(PROFILES.get("tpu-v5e")) == (pytest.approx(122.0), CHIP_DRAW)
     assert r.power_w_per_device < 122.0

@@ -108,7 +108,7 @@ def test_the_trend_never_starts_from_a_price_dated_in_the_future_nor_blames_a_fl
     (H100, "tdp_w = 700.0", "tdp_w = 7e7", {"power.tdp_w"}),
     (H100, "tdp_w = 700.0", "tdp_w = 1.0", {"power.tdp_w"}),
     (H100, "usd_per_device_hour = 6.88", "usd_per_device_hour = 99999", {"price.usd_per_device_hour"}),
-    (TPU, "average_w = 465.3\naverage_range_w = [323.3, 607.3]",
+    (TPU, "average_w = 465.30\naverage_range_w = [323.30, 607.30]",
      "average_w = 900000.0\naverage_range_w = [800000.0, 900000.0]", {"power.average_w"}),
     (H100_GROUP_FIT, 'tdp_w = 700.0\nfit = "gpu-system"', "average_w = 500000.0\nincludes_host = false", {"power.average_w"}),
 ])

@@ -34,9 +34,11 @@ def test_with_prompts_riding_in_the_step_its_all_reduces_carry_them_too():
     assert mixed.own_tp_s == pytest.approx(own)
     apart = step(fit=FIT, **kw)
     assert apart.tp_s == pytest.approx(2 * 2 * (0.002 + 1.0 * 4 * 8 * 2 / 1e9)) and apart.own_tp_s == pytest.approx(own)
-    # in a token served, not in what its user waits between tokens; in its time to the first token whole
+    # in a token served, not in what its user waits between tokens; in its time to the first token whole, beside the
+    # prompt's compute
     assert apart.tpot_s - apart.user_tpot_s == pytest.approx(apart.own_prefill_s + own)
-    assert apart.prompt_alone_s == pytest.approx((2 * 920 * 6 + 2 * 2 * 36 * 8) / (2 * 0.6e6) + 2 * own)
+    assert apart.prompt_alone_s == pytest.approx((2 * 920 * 6 + 2 * 2 * 36 * 8) / (2 * 0.6e6))
+    assert apart.prompt_tp_s == pytest.approx(2 * own)
 
 
 def test_attention_apart_from_the_products_adds_the_kv_reads_and_the_prompts_attention_by_hand():
@@ -82,8 +84,10 @@ def test_a_tensor_parallel_quantised_step_by_hand():
     assert s.tpot_s == pytest.approx(tpot)
     # power: idle 0.2 of TDP, + (the decode's draw − 0.2) × the decode's busy share + (1 − 0.2) × the prefill's,
     # busy = 2 × roofline; the step is compute-bound (its products take all its roofline), so the decode draws as a
-    # prefill does, the TDP, not 0.58
-    frac = 0.2 + 0.8 * (2 * 4 * 2288 / 1.2e6 / tpot) + 0.8 * (2 * 2 * 12192 / 1.2e6 / tpot)
+    # prefill does, the TDP, not 0.58; the shares of the step without the own prompt's all-reduces, which draw as it
+    # does
+    steps = tpot - 4 * (0.002 + 96e-9) / 2
+    frac = 0.2 + 0.8 * (2 * 4 * 2288 / 1.2e6 / steps) + 0.8 * (2 * 2 * 12192 / 1.2e6 / steps)
     assert s.power_fraction == pytest.approx(frac) and s.power_w == pytest.approx(100 * frac)
     assert s.joules_per_output_token == pytest.approx(100 * frac * 2 * tpot / 4)
 

@@ -274,7 +274,12 @@ def test_a_ttft_bound_holds_the_p99_under_the_batchs_own_stream_of_requests():
         step_s = st.tpot_s * st.tokens_per_step
         idle = ttft_s(st, 8, 500.0)
         prefill = idle - st.user_tpot_s * st.tokens_per_step   # the idle TTFT less the step it waits on
-        rho = 8 / (500.0 * st.tpot_s) * prefill    # Little's law: 8 in flight, each 500 × TPOT long; × the prefill S
+        # Little's law: 8 in flight, each 500 × TPOT long; × the prefill S as the step charges it: the prompt's compute
+        # whole and its all-reduces a step's share, one request's of the 8 (the others ride in the step's own; diff
+        # review 2026-11-30: each charged whole had passed ρ = 1)
+        charged = prefill - st.prompt_tp_s + st.prompt_tp_s / 8
+        rho = 8 / (500.0 * st.tpot_s) * charged
+        assert st.prompt_tp_s > 0
         assert 0 < rho < 1 and (drafts == 0 or st.tokens_per_step > 2)
         mean = idle + rho / (2 * (1 - rho)) * prefill + step_s / 2
         assert loaded_ttft_s(st, 8, 500.0) == pytest.approx(mean, rel=1e-9)
@@ -358,3 +363,58 @@ def test_at_a_price_of_zero_the_default_batch_note_gives_the_tokens_per_second_n
     assert "$0, not $0" not in out
     assert ("at the largest batch the memory holds (1,408 per replica) 10,800 tokens/s, not 130; give the batch or a "
             "latency bound to serve so") in out
+
+
+def test_the_prompts_all_reduces_do_not_push_the_queue_past_its_step():
+    """Diff review 2026-11-30: each starting prompt's all-reduces charged whole in ρ (not as the step charges them) had
+    put Llama 3.1 70B over TP 16, batch 512, 1,000-token prompts of 20 tokens at ρ 1.01, its loaded TTFT infinite, and
+    a 10 s TTFT bound had dropped the batch to 59; ρ is the share of the step the prompts' prefill takes."""
+    import math
+
+    from estimator.core.serving.throughput import loaded_ttft_s
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=16, tp=16, batch_size=512,
+                                 prompt_tokens=1000, tokens_per_query=20, tokens=1e6, ttft_ms=10_000).result
+    assert r.batch_size == 512 and r.ttft_p99_s is not None and r.ttft_p99_s < 10.0
+    from estimator.core.serving.step import step
+    from estimator.io.datafiles import default_profiles
+    from estimator.io.serving_data import catalog_model, device_for, load_serving_fit
+    m = catalog_model("llama-3.1-70b")
+    st = step(params=m.params, arch=m.arch, device=device_for(default_profiles().get("h100-sxm"), "bf16"),
+              fit=load_serving_fit(), batch=512, prompt_tokens=1000.0, output_tokens=20.0, tp=16)
+    assert math.isfinite(loaded_ttft_s(st, 512, 20.0))
+
+
+def test_a_static_batchs_first_token_holds_its_prompts_all_reduces():
+    """Diff review 2026-11-30: a static batch (the latency engine) had left the prompts' all-reduces out of its time to
+    the first token, where the engines that stream requests count them (Llama 3.1 70B over TP 8, a 20,000-token
+    prompt: 0.71 s against the default engine's 0.92 s, 0.21 s of it all-reduces). Its prompts' one prefill pass
+    all-reduces all their tokens, before the first token."""
+    r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, tp=8, batch_size=4,
+                                 prompt_tokens=20_000, tokens_per_query=500, tokens=1e6, engine="latency").result
+    assert r.static_batch and r.own_tensor_parallel_s_per_step > 0
+    t = r.tokens_per_query
+    assert r.ttft_s == pytest.approx((r.prefill_s_per_step + r.own_tensor_parallel_s_per_step) * t
+                                     + r.seconds_per_output_token, rel=1e-9)
+    default = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, tp=8, batch_size=1,
+                                       prompt_tokens=20_000, tokens_per_query=500, tokens=1e6).result
+    # the default engine's one prompt's all-reduces, whole in its time to the first token
+    assert default.own_tensor_parallel_s_per_step * t > 0.1
+
+
+def test_under_a_power_limit_a_prompts_all_reduces_are_held_as_the_steps_not_as_its_compute():
+    """Diff review 2026-11-30: under a 500 W limit the prompt's all-reduces had been stretched by the prefill's own
+    stretch in its time to the first token (405B over TP 16, a 9,400-token prompt: 3.39 → 4.18 s, mostly all-reduces
+    × 1.235) while a token served held them by the steps'. Its time to the first token: the prompt's compute × the
+    prefill's stretch + its all-reduces × the steps' + one step."""
+    from estimator.core.serving.step import step
+    from estimator.core.serving.throughput import ttft_s
+    from estimator.io.datafiles import default_profiles
+    from estimator.io.serving_data import catalog_model, device_for, load_serving_fit
+    m = catalog_model("llama-3.1-405b")
+    kw = dict(params=m.params, arch=m.arch, device=device_for(default_profiles().get("h100-sxm"), "bf16"),
+              fit=load_serving_fit(), batch=1, prompt_tokens=9400.0, output_tokens=685.0, tp=8)
+    free, held = step(**kw), step(**kw, power_limit_w=500.0)
+    assert held.prefill_limit_stretch > 1.0 and held.prompt_tp_s == free.prompt_tp_s > 0
+    assert ttft_s(held, 1, 685.0) == pytest.approx(held.prompt_alone_s * held.prefill_limit_stretch
+                                                   + held.prompt_tp_s * held.power_limit_stretch + held.user_tpot_s)
+    assert ttft_s(free, 1, 685.0) == pytest.approx(free.prompt_alone_s + free.prompt_tp_s + free.user_tpot_s)

@@ -51,13 +51,14 @@ def test_the_tpu7x_figures_are_googles_table(profiles):
 def test_the_tpu7x_power_is_an_assumption_derived_as_the_v6es(profiles):
     """Google publishes no chip power: the TPU v6e's assumed 340 W × the bf16 peak ratio ÷ Google's 2× perf/watt over
     Trillium, range ×0.5–×1.5; the source and the notes say it is an assumption. Its host: TPU v4's measured share a
-    chip (181.3 W), as every TPU profile's since 2026-11-30."""
+    host (725.2 W) over its 4 chips a host, 181.3 W a chip, as every TPU profile's since 2026-11-30."""
     chip, v6e, v4 = profiles.get("tpu-v7"), profiles.get("tpu-v6e"), profiles.get("tpu-v4")
     p = chip.power
-    host = v4.power.host_share_w
-    assert p.tdp_w is None and p.includes_host and p.host_share_w == v6e.power.host_share_w == host == 181.3
+    host = v4.power.host_share_w   # TPU v4's host (4 chips) over the TPU7x's 4 chips a host; the v6e's over its 8
+    assert p.tdp_w is None and p.includes_host and p.host_share_w == host == 181.3
+    assert v6e.power.host_share_w == pytest.approx(host / 2)
     chip_w = p.average_w - host
-    derived = (v6e.power.average_w - host) * chip.peak("bf16") / v6e.peak("bf16") / 2
+    derived = (v6e.power.average_w - v6e.power.host_share_w) * chip.peak("bf16") / v6e.peak("bf16") / 2
     assert chip_w == pytest.approx(derived, abs=0.5) and chip_w == pytest.approx(427.0)
     assert p.average_range_w == pytest.approx((0.5 * chip_w + host, 1.5 * chip_w + host))
     assert p.source.startswith("chip: ASSUMPTION, not published") and "2x relative to Trillium" in p.source

@@ -217,8 +217,9 @@ def test_the_latency_engine_says_a_batch_above_its_cap():
     from estimator.services.serving import inference as serving
     over = serving.inference_report(model="llama-3.1-8b", engine="latency", batch_size=1000, tokens=1e6).result
     (said,) = [n for n in over.notes if n.startswith("batch 1,000: 1,000 sequences decoded together")]
-    assert said.endswith("; above the engine's cap of 256 (the most its largest batch takes), beyond the batches its fitted "
-                         "benchmarks ran (estimator/data/small_batch_tpot.csv): the step is modelled as given")
+    assert said.endswith("; above 256, the engine's cap (the largest batch it is given of its own accord), and far "
+                         "beyond the batches of the benchmarks it was fitted to (estimator/data/small_batch_tpot.csv): "
+                         "the step is modelled as given")
     under = serving.inference_report(model="llama-3.1-8b", engine="latency", batch_size=256, tokens=1e6).result
     assert not [n for n in under.notes if "above the engine's cap" in n]
 
@@ -230,7 +231,9 @@ def test_idle_devices_given_say_what_they_draw_and_cost():
     from estimator.services.serving import inference as serving
     r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=12, tp=8, tokens=1e9).result
     assert (r.devices, r.idle_devices) == (8, 4)
-    host_w = r.node_power_w / r.devices - r.power_w_per_device
+    from estimator.io.datafiles import default_profiles
+    host_w = default_profiles().get("h100-sxm").power.host_share_w   # 294 W, the profile's host share a device
+    assert host_w == pytest.approx(294.4, abs=0.1)
     idle_w = 4 * (0.2 * 700.0 + host_w)
     (said,) = [n for n in r.notes if n.startswith("idle devices: ")]
     assert said.startswith(f"idle devices: the 4 devices left idle, powered on, draw about {hz.power(idle_w)} with "

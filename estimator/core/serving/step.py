@@ -485,8 +485,12 @@ class Step:
     own_prompt_share: float = 1.0  # the share of the step's prompts that is a request's own (``own_prompt_share``)
     own_prefill_s: float = 0.0    # of ``prefill_s``, a request's own prompt's, apart from the steps it waits on
     # that prompt's tensor-parallel all-reduces, a step's share, not in ``prefill_s``: in ``tpot_s`` (a token served),
-    # not in ``user_tpot_s``, drawn as the decode steps' collectives are
+    # not in ``user_tpot_s``, drawn as the decode steps are and held by their stretch (a static batch's: its prompts'
+    # one prefill pass, a step's share)
     own_tp_s: float = 0.0
+    # one prompt's tensor-parallel all-reduces as its replica runs it alone, unlimited (``prompt_alone_s`` is its
+    # compute): its time to the first token holds both, each held by its own stretch
+    prompt_tp_s: float = 0.0
     # ``own_prefill_s`` runs at the prefill's draw, held by ``prefill_limit_stretch`` (prompts riding in the steps); else
     # it is held as the rest of ``prefill_s`` is, by ``prefill_held_stretch``
     own_at_prefill_draw: bool = False
@@ -660,11 +664,13 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # replica's devices, the replica in lockstep), emitted ÷ t of them a step; else the step's prefill is its phases
     ride_prefill_s = ride * prefill_s
     own_s = prefill_s if fit.static_batch else prompt_alone_s * emitted / t
-    # its all-reduces, emitted ÷ t of them a step: collectives, drawn as the decode steps' are (not at the prefill's
-    # draw), in a token served but not in what its user waits between tokens; a static batch's prompts all-reduce
-    # nothing here, as before (its prefill a phase the steps' all-reduces leave out)
-    own_tp_s = 0.0 if fit.static_batch else prompt_tp_s * emitted / t
-    prompt_alone_s += prompt_tp_s   # the prompt alone as its replica runs it: its time to the first token
+    # its all-reduces, emitted ÷ t of them a step: collectives, drawn as the decode steps are (not at the prefill's
+    # draw), in a token served but not in what its user waits between tokens; a static batch prefills its B prompts
+    # in one pass before they decode, its all-reduces carrying all their tokens, a step's share of that pass
+    if fit.static_batch:
+        own_tp_s = (allreduces_s(b * p) if tp > 1 else 0.0) * emitted / t
+    else:
+        own_tp_s = prompt_tp_s * emitted / t
     if fit.mixed_prefill and fit.attention_apart:
         decode_attention_s = own * seqs * verified * attention_per_token / attention_s / tp
         prompt_attention_s = share * starts * prompt_attention / attention_s / tp
@@ -688,10 +694,13 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         # the first token runs at). Each held to a limit by its own stretch; the draw is their time-weighted mean
         # (serving review 2026-11-29: a 100,000-token prompt alone had drawn the TDP through its decode too, and under
         # a 500 W limit its decode, at 439 W, had slowed by the prefill's stretch)
-        ride_step_s = step_s - own_s
+        # the decode steps' draw judged on them alone, the own prompt's collectives (``own_tp_s``) apart: a phase that
+        # draws as they do (diff review 2026-11-30: counted among them, its idle time had lowered their draw below a
+        # limit they reach)
+        ride_step_s = step_s - own_s - own_tp_s
         frac_ride = load_power_fraction(fit, gpu_s + draft_gpu_s, ride_prefill_s, ride_step_s, matmul_share)
         frac_own = PREFILL_POWER_FRACTION
-        unheld_frac = (frac_ride * ride_step_s + frac_own * own_s) / step_s
+        unheld_frac = (frac_ride * (ride_step_s + own_tp_s) + frac_own * own_s) / step_s
         if power_limit_w is not None:
             limit_w = float(power_limit_w)
             prefill_stretch = limit_stretch(PREFILL_POWER_FRACTION * device.tdp_w, limit_w, device.tdp_w,
@@ -710,13 +719,15 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 frac_own = min(frac_own, limit_w / device.tdp_w)
             if stretch > 1.0:  # the decode steps held (the own prompt's phase alone held is said apart)
                 unlimited_w = unheld_frac * device.tdp_w
-        step_s = ride_step_s + own_s
+        step_s = ride_step_s + own_tp_s + own_s
         prefill_s = ride_prefill_s + own_s
         # the time-weighted mean of the two draws (one of them where they are alike: a limit both draw, exactly)
-        frac = frac_ride if frac_ride == frac_own else (frac_ride * ride_step_s + frac_own * own_s) / step_s
+        frac = (frac_ride if frac_ride == frac_own
+                else (frac_ride * (ride_step_s + own_tp_s) + frac_own * own_s) / step_s)
         watts = frac * device.tdp_w
     elif power_w is None:
-        frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s, matmul_share)
+        # the steps' draw judged without the own prompt's collectives, which draw as the steps do (as above)
+        frac = load_power_fraction(fit, gpu_s + draft_gpu_s, prefill_s, step_s - own_tp_s, matmul_share)
         watts = frac * device.tdp_w
         if power_limit_w is not None:
             prefill_stretch = limit_stretch(PREFILL_POWER_FRACTION * device.tdp_w, float(power_limit_w),
@@ -744,7 +755,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 # limit above the decode's draw); a step already held draws the limit throughout
                 limit_share = float(power_limit_w) / device.tdp_w
                 frac = min(limit_share, load_power_fraction(
-                    fit, gpu_s + draft_gpu_s, prefill_s, step_s, matmul_share, prefill_draw=limit_share))
+                    fit, gpu_s + draft_gpu_s, prefill_s, step_s - own_tp_s, matmul_share, prefill_draw=limit_share))
                 watts = frac * device.tdp_w
     else:
         watts = float(power_w)
@@ -767,7 +778,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
-                prompt_alone_s=prompt_alone_s, least_memory_s=least_memory_s, least_compute_s=least_compute_s,
+                prompt_alone_s=prompt_alone_s, prompt_tp_s=prompt_tp_s, least_memory_s=least_memory_s,
+                least_compute_s=least_compute_s,
                 expert_gemm_rate=(expert_gemm_rate(arch, n_total, device, step_tokens, fit.moe_gemm_half_dim,
                                                    routed_tokens) if expert_flops else 1.0))
 

@@ -247,9 +247,9 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                          "validate: TensorRT-LLM's EP8 runs of Qwen3 235B-A22B read fast)")
     if batch > 1 and fit.engine == LATENCY_ENGINE:
         # above its cap said, as the other engines' are (serving review 2026-11-30: 1,000 sequences taken silently)
-        over = (f"; above the engine's cap of {count_text(fit.max_batch)} (the most its largest batch takes), beyond the "
-                "batches its fitted benchmarks ran (estimator/data/small_batch_tpot.csv): the step is modelled as given"
-                if batch > fit.max_batch else "")
+        over = (f"; above {count_text(fit.max_batch)}, the engine's cap (the largest batch it is given of its own "
+                "accord), and far beyond the batches of the benchmarks it was fitted to (estimator/data/"
+                "small_batch_tpot.csv): the step is modelled as given" if batch > fit.max_batch else "")
         notes.append(f"batch {count_text(batch)}: {count_text(batch)} sequences decoded together from start to end, "
                      f"as the latency benchmarks ran them{over}")
     elif batch > 1:

@@ -118,10 +118,13 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     unchanged)."""
     emitted = st.tokens_per_step
     own = prefill_s_at_its_draw(st)
-    if static:  # the batch's prompts, all of them, before the first token: the steps' prefill summed
-        return own * float(output_tokens) / emitted + st.user_tpot_s * emitted
-    if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw
-        return st.prompt_alone_s * st.prefill_limit_stretch + st.user_tpot_s * emitted
+    if static:  # the batch's prompts, all of them, before the first token: the steps' prefill summed, its one pass's
+        # all-reduces with it (``Step.own_tp_s``, a step's share of them, as held)
+        return (own + st.own_tp_s) * float(output_tokens) / emitted + st.user_tpot_s * emitted
+    if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw, and its
+        # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``)
+        return (st.prompt_alone_s * st.prefill_limit_stretch + st.prompt_tp_s * st.power_limit_stretch
+                + st.user_tpot_s * emitted)
     return own * float(output_tokens) / (float(batch) * emitted) + st.user_tpot_s * emitted
 
 
@@ -141,10 +144,10 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
         return idle
     step_s = st.tpot_s * st.tokens_per_step
     prefill = max(0.0, idle - st.user_tpot_s * st.tokens_per_step)   # ``ttft_s`` less its one step
-    own = prefill_s_at_its_draw(st)  # the step's prefill, as ``ttft_s`` holds it
-    # with the prompts' tensor-parallel all-reduces, each prompt's as its own's (``Step.own_tp_s``, one request's
-    # share of the step's prompts): the server is busy for S, its all-reduces included
-    own += st.own_tp_s / st.own_prompt_share if st.own_prompt_share > 0 else 0.0
+    # the share of the step its prompts' prefill takes, as the step charges it: their compute and the own prompt's
+    # all-reduces (the others' ride in the step's own, for their bytes); S, the prefill a request waits for, holds its
+    # own prompt's all-reduces whole (diff review 2026-11-30: each prompt's charged whole here had passed ρ = 1)
+    own = prefill_s_at_its_draw(st) + st.own_tp_s
     rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
         return math.inf

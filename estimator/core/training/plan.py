@@ -603,7 +603,8 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
         if space.etp > 1:
             tps = [t for t in tps if t == space.etp]
     if space.vp is not None and space.vp > 1:   # an interleaving given: layouts of two or more stages that hold it
-        pps = [p for p in pps if p > 1 and p * space.vp <= shape.layers]
+        # evenly, as the planner's own interleavings (diff review 2026-11-30: 2.5 layers a chunk had been ranked)
+        pps = [p for p in pps if p > 1 and p * space.vp <= shape.layers and balanced(shape.layers, p * space.vp)]
     zeros = _choices(space.zero, ZERO_CHOICES)
     recomputes = _choices(space.recompute, RECOMPUTE_ORDER)
     for tp in tps:

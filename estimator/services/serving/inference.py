@@ -227,6 +227,8 @@ def _idle_devices_note(profile, result) -> tuple[str, ...]:
     host_w = result.node_power_w / result.devices - result.power_w_per_device   # node_power_w: devices × (draw + host)
     idle_w = n * (IDLE_POWER_FRACTION * float(base) + host_w)
     wall = result.joules_per_output_token_at_wall
+    if wall is None:
+        return ()
     counted = (result.node_power_w + idle_w) / result.tokens_per_s
     one = n == 1
     words = (f"idle devices: the {hz.noun(f'{n:,}', 'device')} left idle, powered on, {'draws' if one else 'draw'} about "

@@ -247,12 +247,26 @@ def _site(site: Mapping) -> dict:
 PINNED_WORDS = {"vp": "interleaving (vp)", "etp": "experts' tensor parallelism (etp)"}
 
 
-def pinned_interleaving(vp: int | None, pp: int | None) -> int | None:
+def pinned_interleaving(vp: int | None, pp: int | None, layers: int) -> int | None:
     """The interleaved chunks per stage given to the planner (``--vp``), which then tries only layouts of two or more
-    stages that hold them; refused beside a single stage given, as `estimate` refuses it."""
-    if vp is not None and vp > 1 and pp is not None and int(pp) < 2:
+    stages that hold them evenly (``core_plan.balanced``, as its own interleavings); refused beside a single stage
+    given, as `estimate` refuses it, and beside stages that cannot hold them evenly, in words."""
+    if vp is None or vp <= 1 or pp is None:
+        return vp
+    pp = int(pp)
+    if pp < 2:
         raise InputError(f"interleaving (vp {vp}) splits each pipeline stage's layers into chunks: it needs two or more "
                          "pipeline stages (pp)", field=("vp", "pp"))
+    chunks = pp * vp
+    if chunks > layers or not core_plan.balanced(layers, chunks):
+        busiest = math.ceil(layers / chunks)
+        raise InputError(f"{pp} stages of {vp} interleaved chunks are {chunks:,} chunks of the model's {layers:,} layers"
+                         + (": more chunks than layers" if chunks > layers else
+                            f", uneven (the busiest holds {busiest}, {busiest * chunks / layers:.2f}× the average "
+                            f"{layers / chunks:.3g}; the planner's interleavings hold at most "
+                            f"{core_plan.ADDED_STAGE_BALANCE:.2f}×)")
+                         + ": give another interleaving or pipeline, or leave the interleaving to the planner",
+                         field=("vp", "pp"))
     return vp
 
 
@@ -386,7 +400,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     default = model_batch(model, global_batch_tokens)  # a catalog model's published batch, else the tool's
     gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, s_len, default)
     check_model_batch_holds_a_sequence(default, gbt, s_len)
-    vp, etp = pinned_interleaving(vp_of(vp), given.get("pp")), pinned_expert_tp(etp_given(etp), shape, given)
+    vp, etp = pinned_interleaving(vp_of(vp), given.get("pp"), shape.layers), pinned_expert_tp(etp_given(etp), shape,
+                                                                                              given)
     # the experts split as the dense layers are, at a degree given alone: the run's tensor parallelism is that degree
     tp_pin = given.get("tp", etp if etp is not None and etp > 1 else None)
     space = SearchSpace(**{k: given.get(k) for k in ("pp", "cp", "ep", "zero", "micro_batch")}, tp=tp_pin,
