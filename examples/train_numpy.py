@@ -1,8 +1,8 @@
 """A small numpy MLP trained with estimator.monitor.track: the whole run predicted from its first steps.
 
-    .venv/bin/python examples/train_numpy.py --steps 300
+    .venv/bin/python examples/train_numpy.py --steps 3000
     .venv/bin/python examples/train_numpy.py --steps 3000 --report-at 300 --report track.json --hardware cpu-server-2s-epyc
-    .venv/bin/python -m estimator calibrate --backend cpu --flops 8.29e10 -- .venv/bin/python examples/train_numpy.py --steps 300
+    .venv/bin/python -m estimator calibrate --backend cpu --flops 8.29e11 -- .venv/bin/python examples/train_numpy.py --steps 3000
 
 Two layers (512 → 1024 → 10 by default, ReLU, softmax cross-entropy), plain SGD on a synthetic
 classification task. Batch sizes vary from step to step (64 to 192), so step times vary too;

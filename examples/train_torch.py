@@ -1,8 +1,8 @@
 """The numpy example in PyTorch: a small MLP trained with estimator.monitor.track, CPU or CUDA GPU.
 
-    .venv/bin/python examples/train_torch.py --steps 300
+    .venv/bin/python examples/train_torch.py --steps 3000
     .venv/bin/python examples/train_torch.py --steps 5000 --report-at 500 --report track.json   # on a GPU: NVML
-    .venv/bin/python -m estimator calibrate --flops 8.29e10 -- .venv/bin/python examples/train_torch.py --steps 300
+    .venv/bin/python -m estimator calibrate --flops 8.29e11 -- .venv/bin/python examples/train_torch.py --steps 3000
 
 Needs PyTorch, which the project does not install (CPU wheels: `pip install torch --index-url
 https://download.pytorch.org/whl/cpu`); without it the script says so and exits with status 2.

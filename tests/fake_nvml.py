@@ -57,7 +57,8 @@ class FakeGpu:
     def __init__(self, clock: FakeClock, power_w=250.0, *, has_counter=True, reset_at_s=None, fail_after_s=None,
                  init_error: int | None = None, count=1, name="NVIDIA H100 80GB HBM3", counter_start_mj=5e9,
                  counter_step_s=0.0, names: dict[int, str] | None = None, has_power=True,
-                 probe_error: int | None = None, enforced_limit_mw=700_000, default_limit_mw=700_000):
+                 probe_error: int | None = None, enforced_limit_mw=700_000, default_limit_mw=700_000,
+                 utilization_percent: int = 97):
         self.clock = clock
         self.t0 = clock.now()
         self.power_w = power_w if callable(power_w) else (lambda t, p=float(power_w): p)
@@ -74,6 +75,7 @@ class FakeGpu:
         self.probe_error = probe_error    # the first energy-counter read fails with this code (then works)
         self.enforced_limit_mw = enforced_limit_mw
         self.default_limit_mw = default_limit_mw
+        self.utilization_percent = utilization_percent   # NVML's GPU utilisation (0: idle, a loop run elsewhere)
         self.initialised = False
         self.shutdowns = 0
         self.power_reads = 0
@@ -165,7 +167,7 @@ class FakeGpu:
 
     def nvmlDeviceGetUtilizationRates(self, handle):
         self._check()
-        return pynvml.c_nvmlUtilization_t(gpu=97, memory=40)
+        return pynvml.c_nvmlUtilization_t(gpu=self.utilization_percent, memory=40)
 
     NVML_NAMES = ("nvmlInit", "nvmlShutdown", "nvmlDeviceGetCount", "nvmlDeviceGetHandleByIndex", "nvmlDeviceGetName",
                   "nvmlDeviceGetTotalEnergyConsumption", "nvmlDeviceGetPowerUsage", "nvmlDeviceGetEnforcedPowerLimit",

@@ -28,7 +28,7 @@ from estimator.core.calibration.calibrate import (
     achieved_flops_per_s,
     prediction_check,
 )
-from estimator.core.calibration.checks import check_miss_warning, command_far_warning
+from estimator.core.calibration.checks import check_miss_warning, command_far_warning, idle_gpu_warning
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.device import machine_load
@@ -200,6 +200,12 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     # (a training loop and an evaluation loop), so they are not shared among them: the whole command is
     # measured, which is right for all of them together (track audit: the last run alone took all the FLOPs)
     child = tracked.report if tracked.runs <= 1 else None
+    if child is not None and child.get("finished") is False:
+        # a tracked loop that stopped short (an exception the command caught, an interrupt): its FLOPs given are not
+        # what ran, as track(profile_path=…) refuses it (measuring engineer's review 2026-11-30: a run failed at step
+        # 401 of 1,000 had made a profile without a word)
+        raise MeasurementError(f"the command's tracked run did not finish ({child.get('status') or 'stopped short'}): "
+                               "a calibrated profile comes from a run that finished; no profile written")
     steady = _steady_window(child, whole, flops) if child else None
     notes_pre: list[str] = []
     if steady is None:
@@ -243,7 +249,9 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
                                     precision=h.precision, size=h.size, fitted=False)
         checks.append(products)
     warnings = [machine_load.busy_warning(load_start, load_end, own_work="the command's own threads count in it"),
-                check_miss_warning([half]) if half is not None else None, command_far_warning(products)]
+                check_miss_warning([half]) if half is not None else None, command_far_warning(products),
+                idle_gpu_warning(m.details.get("mean_gpu_utilization_percent"), m.device_name)
+                if backend.kind == "gpu" else None]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes_pre + notes),
                              getattr(backend, "fallback_reason", None), window, tuple(w for w in warnings if w))
 

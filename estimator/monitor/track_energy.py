@@ -15,6 +15,7 @@ from typing import Any
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.calibration import track_predict as tp
+from estimator.core.calibration.checks import idle_gpu_warning
 from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS
 from estimator.device import machine_load
 from estimator.device.base import Backend, Measurement
@@ -50,6 +51,10 @@ class EnergyWindows:
         # as `calibrate` writes them: measure review 2026-11-29, a tracked profile had dropped them)
         self.warnings: list[str] = []
         self._elapsed_s, self._changed, self._say = elapsed_s, changed, say
+        # the GPU's utilisation over the windows read (NVML's, each window's mean weighted by its duration; an idle GPU
+        # is said: ``checks.idle_gpu_warning``)
+        self._busy_s = self._util_s = 0.0
+        self._device = None
 
     def open(self) -> None:
         """Open the first window, after one thrown away: CodeCarbon's first start and stop take
@@ -75,6 +80,11 @@ class EnergyWindows:
             return
         if not self.windows:
             self._first_measured(m)
+        util = (m.details or {}).get("mean_gpu_utilization_percent")
+        if util is not None and m.duration_s > 0:
+            self._busy_s += float(util) * m.duration_s
+            self._util_s += m.duration_s
+            self._device = m.device_name
         self.windows.append(tp.Window(self.first_step, step, self.start_s, end_s, m.duration_s, m.energy_j))
         if reopen and self.guard("reopening the energy window", self.backend.begin_window)[0]:
             self.first_step, self.start_s = step, self._elapsed_s()
@@ -92,6 +102,8 @@ class EnergyWindows:
         if self._load_start is not None and self.windows:  # after the last cut: a short run has only that window
             self._busy_note(self._load_start, end_load)
         self._short_note()
+        if self._util_s > 0 and (idle := idle_gpu_warning(self._busy_s / self._util_s, self._device)):
+            self._warn(f"energy: {idle}")
         if self.backend is not None:
             self.guard("closing the measurement backend", self.backend.close)
         self.on = False

@@ -417,3 +417,34 @@ def test_a_finished_calibration_draws_its_end_in_a_log_too(monkeypatch):
     bar.close()
     last = log.text.strip().splitlines()[-1]
     assert last.endswith("100%   10/10 s") and "#" * bar.width in last
+
+
+STOPPED_SHORT = """
+import time
+from estimator import track
+try:
+    with track(total_steps=1000, flops_per_step=1e6, print_report=False) as run:
+        for i in range(1000):
+            t = time.perf_counter()
+            while time.perf_counter() - t < 0.003: pass
+            run.step()
+            if i == 400: raise RuntimeError("loss diverged")
+except RuntimeError:
+    pass
+"""
+
+
+@pytest.mark.slow  # a real CPU measurement of a command (about 2 s)
+def test_a_command_whose_tracked_run_stopped_short_makes_no_profile(tmp_path, cli):
+    """Measuring engineer's review 2026-11-30: a tracked loop that failed at step 401 of 1,000, its exception caught and
+    the command exiting 0, had made a profile from the FLOPs of a run that never ran; refused as track(profile_path=…)
+    refuses it."""
+    script = tmp_path / "stops.py"
+    script.write_text(STOPPED_SHORT)
+    out = tmp_path / "x.toml"
+    code, _, err = cli("calibrate", "--backend", "cpu", "--flops", "1e9", "--out", out, "--", sys.executable,
+                       str(script))
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("error: the command's tracked run did not finish (failed (RuntimeError)): a calibrated profile "
+                          "comes from a run that finished; no profile written")
+    assert not out.exists()

@@ -205,3 +205,43 @@ def test_calibrating_on_a_calibration_of_the_gpus_own_profile_is_not_said_unlike
     monkeypatch.setattr(calibrate_cmd, "default_profiles",
                         lambda: SimpleNamespace(profiles={"a100-cal": other}, get=lambda pid: other))
     assert "is the h100-sxm profile's" in calibrate_cmd._named_base(SimpleNamespace(base="a100-cal"), gpu)
+
+
+class _GpuMeter(FakeMeter):
+    """A GPU meter at a constant power whose windows report NVML's mean utilisation (``util``)."""
+
+    name, kind = "fake-gpu", "gpu"
+
+    def __init__(self, clock, util: float, power_w: float = 70.0):
+        super().__init__(clock, power_w)
+        self.util = util
+
+    def end_window(self):
+        m = super().end_window()
+        return Measurement(m.duration_s, m.energy_j, m.mean_power_w, "fake-meter", False, "Fake GPU", "fake",
+                           {"mean_gpu_utilization_percent": self.util})
+
+
+@pytest.mark.parametrize("util, said", [(0.0, True), (3.0, True), (5.0, False), (60.0, False)])
+def test_an_idle_gpus_power_is_said_not_taken_silently_for_the_runs(util, said, tmp_path):
+    """Measuring engineer's review 2026-11-30: a loop that ran on the CPU while the GPU sat idle (0% busy, 70 W) had its
+    power reported as the run's with no word; a GPU busy under 5% of the time is said, in the run's notes and in a
+    profile written from it, and in `calibrate -- CMD`'s warnings (estimator/core/calibration/checks.py)."""
+    clock = Clock()
+    out = tmp_path / "gpu-cal.toml"
+    with track(total_steps=40, flops_per_step=1e9, hardware="h100-sxm", backend=_GpuMeter(clock, util), clock=clock,
+               print_report=False, profile_path=out, profile_id="gpu-cal") as run:
+        run_steps(run, clock, [0.05] * 40)
+    idle = [n for n in run.notes if "busy" in n and "NVML" in n]
+    assert bool(idle) == said
+    if said:
+        assert idle[0].startswith(f"energy: the GPU measured (Fake GPU) was busy {util:g}% of the time")
+        assert "its power is near its idle draw, not the work's" in idle[0]
+        assert any("busy" in w for w in load_profile_file(out).calibration["warnings"])
+
+
+def test_calibrating_a_command_on_an_idle_gpu_warns():
+    from estimator.core.calibration.checks import idle_gpu_warning
+    assert idle_gpu_warning(0.0, "NVIDIA H100 80GB HBM3").startswith(
+        "the GPU measured (NVIDIA H100 80GB HBM3) was busy 0% of the time")
+    assert idle_gpu_warning(None) is None and idle_gpu_warning(40.0) is None

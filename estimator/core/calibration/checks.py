@@ -158,6 +158,23 @@ def check_miss_warning(checks, factor: float = CHECK_MISS_FACTOR, idle: str | No
             "likely unreliable: re-run the calibration on an otherwise idle machine")
 
 
+# A GPU busy less than this share of the time measured (NVML's utilisation: the share of its sample periods in which
+# a kernel ran) mostly idled: its power is near its idle draw, not a training step's. A design threshold: a training
+# loop's kernels keep it busy tens of percent of the time or more, and a loop that ran elsewhere (on the CPU, another
+# GPU) reads 0 (measuring engineer's review 2026-11-30: an idle GPU's 70 W had been taken as the run's power).
+IDLE_GPU_UTILIZATION_PERCENT = 5.0
+
+
+def idle_gpu_warning(mean_utilization_percent: float | None, device: str | None = None) -> str | None:
+    """A warning where the GPU measured was busy less than ``IDLE_GPU_UTILIZATION_PERCENT`` of the time; None where
+    it was busier or no utilisation was read."""
+    if mean_utilization_percent is None or mean_utilization_percent >= IDLE_GPU_UTILIZATION_PERCENT:
+        return None
+    return (f"the GPU measured{f' ({device})' if device else ''} was busy {gfmt(mean_utilization_percent, 2)}% of "
+            f"the time (its mean utilisation as NVML reports it, under {gfmt(IDLE_GPU_UTILIZATION_PERCENT)}%): its "
+            "power is near its idle draw, not the work's; check that the work ran on this GPU")
+
+
 # A command's throughput this many times below (or above) what the machine's own matrix products
 # reach in the check on them is flagged. A design choice: that check measures other work than the
 # command's steps (README), so a command may well be slower, but an order of magnitude lies far
