@@ -213,8 +213,12 @@ class NvmlBackend(Backend):
         except n.NVMLError as exc:
             if not self._not_supported(exc):
                 raise
-            raise BackendUnavailable(f"GPU {self.device_name} does not report its power draw through NVML ({exc}), "
-                                     f"so it cannot be measured; {cpu_backend_note()}", field="backend") from None
+            # a GPU is there, so `auto` does not measure the CPU in its place, whose energy would be another device's
+            # (measuring engineer's review 2026-11-30: a GPU run had been metered on the CPU and filed as a CPU's)
+            raise GpuPresentError(f"GPU {self.device_name} does not report its power draw through NVML ({exc}), so "
+                                  "it cannot be measured; the CPU is not measured in its place, as its energy would "
+                                  "not be the GPU's: choose the CPU backend for a run that does not use the GPU",
+                                  field="backend") from None
         try:
             n.nvmlDeviceGetTotalEnergyConsumption(self.handle)
         except n.NVMLError as exc:
