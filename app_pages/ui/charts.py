@@ -28,6 +28,7 @@ from app_pages.ui.axis_labels import (  # noqa: F401 (re-exported)
     pow10_labels,  # noqa: F401
 )
 from estimator.core.base.interval import LEVEL
+from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.utilization_model import RULE_UTILIZATION
 from estimator.core.training.memory import capacity_gb_text
 
@@ -227,6 +228,10 @@ def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefi
 # A row of the comparison chart: room for one label at the lecture's 18 px; on a projector (``grows``) its text grows
 # to 27 px at most (``style.SLIDE_SCALE_EXPR``), and its rows by as much, set in Python as Vega-Lite's steps are.
 COMPARISON_ROW_PX = 24
+# a lecture's comparison: points of 220 px² (about 15 px across, against 60's 8) and ranges 4 px wide, to be seen from
+# the back of a room (lecturer review 2026-11-30)
+LECTURE_POINT_SIZE = 220
+LECTURE_RANGE_STROKE_PX = 4
 COMPARISON_GROWN_ROW_PX = round(COMPARISON_ROW_PX * style.LECTURE_CHART_FONT_MAX_PX / style.LECTURE_CHART_FONT_PX)
 
 
@@ -235,11 +240,16 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     """One quantity across hardware on a log scale, sorted by value: a point for each estimate and a
     line for its range (``<column>_low``/``_high``). Bars from an arbitrary decade had made a
     1,400× difference look like 8× in bar length (audit), and showed no range. ``row_px``: each row's height;
-    ``label``: the column that names each row ("hardware", the profile's id, or "hardware_name")."""
+    ``label``: the column that names each row ("hardware", the profile's id, or "hardware_name": a lecture's, whose
+    names are shown whole, its points and ranges drawn large and each point's value written beside it, to be read from
+    the back of a room: lecturer review 2026-11-30, "AMD Instinct MI300X (OAM,…", 5-px dots, hairline ranges)."""
     low, high = f"{column}_low", f"{column}_high"
     cols = ["hardware", "hardware_name", column] + [c for c in (low, high) if c in df.columns]
     data = df[cols].dropna(subset=[column])
     data = data[data[column] > 0]
+    big = label == "hardware_name"
+    if big:
+        data = data.assign(value_words=[gfmt(float(x), 3) for x in data[column]])
     ends = pd.concat([data[column]] + [data[c].dropna() for c in (low, high) if c in data.columns])
     ticks = log_ticks(float(ends[ends > 0].min()), float(ends.max()))
     x_scale = log_scale(ticks)
@@ -248,11 +258,11 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     # each label on its row: Streamlit's theme flushes the end labels inside the axis (``labelFlush``), which set the
     # first row's 12 px onto the second's at a projector's 27 px (browser check 2026-11-27)
     y = alt.Y(f"{label}:N", sort=alt.EncodingSortField(field=column, order="ascending"), title=None,
-              axis=alt.Axis(labelOverlap=False, labelFlush=False))
+              axis=alt.Axis(labelOverlap=False, labelFlush=False, **({"labelLimit": 0} if big else {})))
     tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
         alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
     base = alt.Chart(data)
-    points = base.mark_point(filled=True, size=60).encode(
+    points = base.mark_point(filled=True, size=LECTURE_POINT_SIZE if big else 60).encode(
         x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip)
     # its axis at the top too, unseen points carrying it: one row is a screen of 40 on a projector, and a screenful of
     # rows in the middle had no scale in view (lecturer review 2026-11-27: 2,032 px tall at 1280 × 720)
@@ -260,9 +270,13 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
         x=alt.X(f"{column}:Q", scale=x_scale, title=None, axis=log_axis(ticks, labelExpr=labels, orient="top", grid=False)),
         y=y)
     layers = [points, top]
+    if big:  # each point's value beside it, above its range
+        layers.append(base.mark_text(align="left", dx=10, dy=-12, fontSize=style.LECTURE_CHART_FONT_PX).encode(
+            x=alt.X(f"{column}:Q", scale=x_scale, axis=None), y=y, text="value_words:N"))
     if low in data.columns and high in data.columns:
         layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
-            opacity=0.6).encode(x=alt.X(f"{low}:Q", scale=x_scale, axis=None), x2=f"{high}:Q", y=y))
+            opacity=0.6, strokeWidth=LECTURE_RANGE_STROKE_PX if big else 1).encode(
+                x=alt.X(f"{low}:Q", scale=x_scale, axis=None), x2=f"{high}:Q", y=y))
     # one scale, two axes (a shared axis would merge them into one); room on the right for the last tick's label,
     # centred on the plot's edge (lecturer review 2026-11-28: "100M" cut 10 px at 390 px, lecture size)
     return alt.layer(*layers).resolve_axis(x="independent").properties(height=alt.Step(row_px),

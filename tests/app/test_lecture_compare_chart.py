@@ -1,0 +1,36 @@
+"""The Compare chart in lecture mode reads from the back of a room (lecturer review 2026-11-30: device names cut to
+"AMD Instinct MI300X (OAM,…", 5-px dots, hairline ranges, no values): names whole, large points and ranges, each
+point's value beside it; the chart by profile id keeps its compact form."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app_pages.ui import charts
+
+DF = pd.DataFrame({"hardware": ["mi300x", "k80"],
+                   "hardware_name": ["AMD Instinct MI300X (OAM, 192 GB)", "NVIDIA Tesla K80 (one board of two GPUs)"],
+                   "time_days": [355.2, 12_400.0], "time_days_low": [200.0, 9000.0], "time_days_high": [600.0, 20_000.0]})
+
+
+def _layers(label: str) -> list[dict]:
+    return charts.comparison_chart(DF, "time_days", "Training time (days)", label=label).to_dict()["layer"]
+
+
+def test_a_lectures_comparison_names_devices_whole_and_writes_each_value():
+    layers = _layers("hardware_name")
+    marks = {(layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]) for layer in layers}
+    assert "text" in marks
+    points = next(la for la in layers if isinstance(la["mark"], dict) and la["mark"].get("type") == "point"
+                  and la["mark"].get("filled"))
+    assert points["mark"]["size"] >= 200 and points["encoding"]["y"]["axis"]["labelLimit"] == 0
+    rule = next(la for la in layers if isinstance(la["mark"], dict) and la["mark"].get("type") == "rule")
+    assert rule["mark"]["strokeWidth"] >= 3
+    data = charts.comparison_chart(DF, "time_days", "t", label="hardware_name").data
+    assert list(data["value_words"]) == ["355", "12,400"]
+
+
+def test_the_chart_by_profile_id_stays_compact():
+    layers = _layers("hardware")
+    marks = {(layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]) for layer in layers}
+    assert "text" not in marks
