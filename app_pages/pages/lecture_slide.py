@@ -86,7 +86,11 @@ def finished(chart, short_y_title: str | None, frame_x_title: str | None, embedd
     for axis, title in (("y", short_y_title), ("x", frame_x_title if embedded else None)):
         if title:
             chart = chart.copy(deep=True)
-            getattr((chart.layer[0] if isinstance(chart, alt.LayerChart) else chart).encoding, axis).title = title
+            # every layer's, which Vega-Lite joins into one axis title (a second layer's own had been appended to it)
+            for part in (chart.layer if isinstance(chart, alt.LayerChart) else [chart]):
+                enc = getattr(part.encoding, axis, alt.Undefined)
+                if enc is not alt.Undefined:
+                    enc.title = title
     if embedded:
         chart = frame_legend(chart)
     chart = chart_text.with_description(chart).properties(autosize=EMBED_AUTOSIZE,

@@ -419,3 +419,25 @@ def test_the_growth_axes_name_their_baseline_year():
     assert slide["encoding"]["y"]["title"] == f"× since {first} (log)" == "× since 2020 (log)"
     from app_pages.pages.limits_charts import growth_chart
     assert growth_chart(rep.table).to_dict()["encoding"]["y"]["title"] == f"Growth since {first} (×, log)"
+
+
+def test_the_compression_slides_bars_each_say_their_saving():
+    """Lecturer review 2026-11-30: only the three headline techniques' savings were written; the 8-bit bar (and the
+    KV cache's) read from its length alone. Each bar says its energy saving at its end, a tenth of a percent where
+    it rounds to none, with a minus sign; the frame's axis title is one title, not two joined."""
+    at = shared_page("lecture", {"claim": "compression"})
+    chart = at.get("vega_lite_chart")[0]
+    df = pd.concat([dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets])
+    base = df.loc[df["technique"] == "no compression", "kwh"].iloc[0]
+    by = dict(zip(df["technique"], df["saving"]))
+    assert by["no compression"] == ""
+    eight = df.loc[df["technique"] == "8-bit (fp8)", "kwh"].iloc[0]
+    assert by["8-bit (fp8)"] == f"−{round(100 * (1 - eight / base))}%"
+    assert all(v.startswith("−") for k, v in by.items() if k != "no compression")
+    spec = json.loads(chart.proto.spec)
+    assert any(layer.get("mark", {}).get("type") == "text" for layer in spec["layer"])
+    # a frame's x title set on every layer, so that Vega-Lite does not join the layers' own titles into one
+    import altair as alt
+    base_chart = alt.Chart(df).encode(x=alt.X("kwh:Q", title="kWh"), y="technique:N")
+    framed = slide.finished(alt.layer(base_chart.mark_bar(), base_chart.mark_text()), None, "kWh on 2 GPUs", True)
+    assert {layer["encoding"]["x"]["title"] for layer in framed.to_dict()["layer"]} == {"kWh on 2 GPUs"}

@@ -50,7 +50,7 @@ def test_the_pages_bar_charts_keep_no_label_limit_of_their_own():
                 bars += 1
                 assert "labelLimit" not in (y.get("axis") or {})
                 assert any(t.get("field") == y["field"] for t in layer["encoding"].get("tooltip", []))
-    assert bars == 1
+    assert bars == 2   # its bars and their savings written at their ends (lecturer review 2026-11-30), one y axis
     spec = charts.log_bar_chart(pd.DataFrame({"what": ["AlphaGo distributed (Nature 2016)", "brain"], "w": [1e6, 20.0]}),
                                 "w", "what", "Power").to_dict()
     assert "labelLimit" not in (spec["encoding"]["y"].get("axis") or {})
