@@ -253,7 +253,8 @@ def draw(inputs) -> None:
     grows = c.projector_charts()
     row_px = charts.COMPARISON_GROWN_ROW_PX if grows else charts.COMPARISON_ROW_PX
     charts.render_chart(charts.comparison_chart(shown, column, f"{title}, log scale", row_px=row_px,
-                                                label="hardware_name" if lecture else "hardware"), grows=grows)
+                                                label="hardware_name" if lecture else "hardware", grows=grows),
+                        grows=grows)
     st.caption("Points: the estimates; lines: their ranges (80% prediction intervals, or as the sources state). "
                "On a log scale equal distances are equal ratios."
                + (f" Lecture mode charts {len(shown)} landmark devices of the {len(df)} compared; the table lists "

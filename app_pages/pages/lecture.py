@@ -559,7 +559,7 @@ def compression_savings() -> None:
         y = alt.Y("technique:N", sort="-x", title=None)  # a label cut on a phone is whole in the tooltip
         base_chart = alt.Chart(df).encode(x=x, y=y, tooltip=["technique", "full", alt.Tooltip("kwh:Q", format=",.3~r")])
         return alt.layer(base_chart.mark_bar(), base_chart.mark_text(
-            align="left", dx=6, fontSize=style.LECTURE_CHART_FONT_PX).encode(text="saving:N")).properties(
+            align="left", dx=6, fontSize=style.slide_font(style.LECTURE_CHART_FONT_PX)).encode(text="saving:N")).properties(
                 height=alt.Step(40))
     slide.chart(bars, key="compression", frame_x_title=frame_compression_title(base.devices))
     style.source_line(compression_source(),

@@ -236,13 +236,14 @@ COMPARISON_GROWN_ROW_PX = round(COMPARISON_ROW_PX * style.LECTURE_CHART_FONT_MAX
 
 
 def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = COMPARISON_ROW_PX,
-                     label: str = "hardware") -> alt.LayerChart:
+                     label: str = "hardware", grows: bool = False) -> alt.LayerChart:
     """One quantity across hardware on a log scale, sorted by value: a point for each estimate and a
     line for its range (``<column>_low``/``_high``). Bars from an arbitrary decade had made a
     1,400× difference look like 8× in bar length (audit), and showed no range. ``row_px``: each row's height;
     ``label``: the column that names each row ("hardware", the profile's id, or "hardware_name": a lecture's, whose
     names are shown whole, its points and ranges drawn large and each point's value written beside it, to be read from
-    the back of a room: lecturer review 2026-11-30, "AMD Instinct MI300X (OAM,…", 5-px dots, hairline ranges)."""
+    the back of a room: lecturer review 2026-11-30, "AMD Instinct MI300X (OAM,…", 5-px dots, hairline ranges);
+    ``grows``: on a projector, those values' text grows with the window as the axes' does (``style.slide_font``)."""
     low, high = f"{column}_low", f"{column}_high"
     cols = ["hardware", "hardware_name", column] + [c for c in (low, high) if c in df.columns]
     data = df[cols].dropna(subset=[column])
@@ -271,7 +272,8 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
         y=y)
     layers = [points, top]
     if big:  # each point's value beside it, above its range
-        layers.append(base.mark_text(align="left", dx=10, dy=-12, fontSize=style.LECTURE_CHART_FONT_PX).encode(
+        font = style.slide_font(style.LECTURE_CHART_FONT_PX) if grows else style.LECTURE_CHART_FONT_PX
+        layers.append(base.mark_text(align="left", dx=10, dy=-12, fontSize=font).encode(
             x=alt.X(f"{column}:Q", scale=x_scale, axis=None), y=y, text="value_words:N"))
     if low in data.columns and high in data.columns:
         layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
