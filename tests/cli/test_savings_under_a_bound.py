@@ -1,7 +1,7 @@
 """Serving engineer's review 2026-11-29: under a latency bound each compression row had solved its own batch (1, 2, 5,
 31 under a 17 ms TPOT bound on 8 H100s), so the 0.6× student read "98% of energy per token" saved, mostly its larger
 batch; and where the 16-bit baseline met no bound on the 8 devices given, the note spoke of 2 devices. The rows now
-hold the baseline's batch (the answer's own in the "as answered" row) and the note names the devices given."""
+hold the baseline's batch (the answer's own in the "on its own best layout" row) and the note names the devices given."""
 
 from __future__ import annotations
 

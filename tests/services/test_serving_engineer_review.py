@@ -25,7 +25,7 @@ def test_the_answer_in_its_own_layout_is_a_row_of_the_savings_where_the_rows_hol
     d = _json(cli, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--kv-bits", "8", "--batch-size", "max")
     rows = {t["technique"]: t for t in d["techniques"]}
     own = rows["as-answered"]
-    assert own["label"] == "as answered (tensor parallel 2 × 4, batch 1,503)"
+    assert own["label"] == "on its own best layout (tensor parallel 2 × 4, batch 1,503)"
     assert (own["tensor_parallel"], own["replicas"], own["batch_size"]) == (2, 4, 1503)
     assert 1 / own["seconds_per_token"] == pytest.approx(d["tokens_per_s"])
     assert (rows["combined"]["tensor_parallel"], rows["combined"]["replicas"]) == (4, 2)  # the baseline's
