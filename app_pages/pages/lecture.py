@@ -547,9 +547,9 @@ def compression_savings() -> None:
     df["full"] = df["full"].fillna(df["technique"])
     # each bar's saving written at its end, to be read from the back of a room, the 8-bit row's too (lecturer review
     # 2026-11-30: only the three in the headline were written, the 8-bit bar unlabelled)
-    df["saving"] = ["" if k == base.energy_kwh else
+    df["saving"] = ["" if name == "no compression" else
                     hz.signed_percent(k / base.energy_kwh - 1.0, 0 if abs(k / base.energy_kwh - 1.0) >= 0.01 else 1)
-                    .replace("-", MINUS) for k in df["kwh"]]
+                    .replace("-", MINUS) for name, k in zip(df["technique"], df["kwh"])]
 
     def bars() -> alt.LayerChart:
         x = alt.X("kwh:Q", title=COMPRESSION_AXIS_TITLE,

@@ -249,8 +249,9 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     data = df[cols].dropna(subset=[column])
     data = data[data[column] > 0]
     big = label == "hardware_name"
-    if big:
-        data = data.assign(value_words=[gfmt(float(x), 3) for x in data[column]])
+    if big:  # each value on its own row, right of its range's high end (or its point where it has no range)
+        end = data[high].where(data[high] > 0, data[column]) if high in data.columns else data[column]
+        data = data.assign(value_words=[gfmt(float(x), 3) for x in data[column]], value_at=end.astype(float))
     ends = pd.concat([data[column]] + [data[c].dropna() for c in (low, high) if c in data.columns])
     ticks = log_ticks(float(ends[ends > 0].min()), float(ends.max()))
     x_scale = log_scale(ticks)
@@ -271,10 +272,16 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
         x=alt.X(f"{column}:Q", scale=x_scale, title=None, axis=log_axis(ticks, labelExpr=labels, orient="top", grid=False)),
         y=y)
     layers = [points, top]
-    if big:  # each point's value beside it, above its range
+    right_px = END_LABEL_ROOM_PX
+    if big:  # each point's value on its row, past its range's high end: above the dot a 24-px row's value had read
+        # level with the row above (the design note at VALUE_TEXT_DX_PX; diff review 2026-11-30)
         font = style.slide_font(style.LECTURE_CHART_FONT_PX) if grows else style.LECTURE_CHART_FONT_PX
-        layers.append(base.mark_text(align="left", dx=10, dy=-12, fontSize=font).encode(
-            x=alt.X(f"{column}:Q", scale=x_scale, axis=None), y=y, text="value_words:N"))
+        layers.append(base.mark_text(align="left", baseline="middle", dx=VALUE_TEXT_DX_PX - 10, fontSize=font).encode(
+            x=alt.X("value_at:Q", scale=x_scale, axis=None), y=y, text="value_words:N"))
+        # room on the right for the widest value at the largest font (about 0.6 em a character)
+        widest = max((len(w) for w in data["value_words"]), default=0)
+        px = style.LECTURE_CHART_FONT_MAX_PX if grows else style.LECTURE_CHART_FONT_PX
+        right_px = max(END_LABEL_ROOM_PX, round(widest * 0.6 * px) + VALUE_TEXT_DX_PX)
     if low in data.columns and high in data.columns:
         layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
             opacity=0.6, strokeWidth=LECTURE_RANGE_STROKE_PX if big else 1).encode(
@@ -282,7 +289,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     # one scale, two axes (a shared axis would merge them into one); room on the right for the last tick's label,
     # centred on the plot's edge (lecturer review 2026-11-28: "100M" cut 10 px at 390 px, lecture size)
     return alt.layer(*layers).resolve_axis(x="independent").properties(height=alt.Step(row_px),
-                                                                        padding={"right": END_LABEL_ROOM_PX})
+                                                                        padding={"right": right_px})
 
 
 @functools.cache

@@ -200,12 +200,13 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     # (a training loop and an evaluation loop), so they are not shared among them: the whole command is
     # measured, which is right for all of them together (track audit: the last run alone took all the FLOPs)
     child = tracked.report if tracked.runs <= 1 else None
-    if child is not None and child.get("finished") is False:
-        # a tracked loop that stopped short (an exception the command caught, an interrupt): its FLOPs given are not
-        # what ran, as track(profile_path=…) refuses it (measuring engineer's review 2026-11-30: a run failed at step
-        # 401 of 1,000 had made a profile without a word)
-        raise MeasurementError(f"the command's tracked run did not finish ({child.get('status') or 'stopped short'}): "
-                               "a calibrated profile comes from a run that finished; no profile written")
+    if tracked.broken:
+        # a tracked loop an exception (the command caught it) or an interrupt ended: what ran is not the work the FLOPs
+        # given describe, as track(profile_path=…) refuses such a run (measuring engineer's review 2026-11-30: a run
+        # failed at step 401 of 1,000 had made a profile without a word); a loop that stopped early of its own accord
+        # (a break) is a finished run, its FLOPs the user's to give
+        raise MeasurementError(f"the command's tracked run did not finish ({tracked.broken[0]}): a calibrated profile "
+                               "comes from a run that ended without an error; no profile written")
     steady = _steady_window(child, whole, flops) if child else None
     notes_pre: list[str] = []
     if steady is None:
@@ -250,8 +251,10 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
         checks.append(products)
     warnings = [machine_load.busy_warning(load_start, load_end, own_work="the command's own threads count in it"),
                 check_miss_warning([half]) if half is not None else None, command_far_warning(products),
+                # the whole command's utilisation (start-up included) only where the whole command is the window
+                # measured: a tracked loop's steady window says its own (diff review 2026-11-30)
                 idle_gpu_warning(m.details.get("mean_gpu_utilization_percent"), m.device_name)
-                if backend.kind == "gpu" else None]
+                if backend.kind == "gpu" and steady is None else None]
     return CalibrationResult(data, profile, m, points, tuple(checks), tuple(notes_pre + notes),
                              getattr(backend, "fallback_reason", None), window, tuple(w for w in warnings if w))
 

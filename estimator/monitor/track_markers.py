@@ -56,13 +56,16 @@ class TrackFile(NamedTuple):
     report: dict | None
     markers: int
     runs: int
+    # the statuses of the tracked runs an exception or an interrupt ended ("failed (RuntimeError)", "interrupted"),
+    # every run's, not the last one's alone; a loop that stopped early of its own accord is "stopped", not among them
+    broken: tuple[str, ...] = ()
 
 
 def read_track_file(path: str | os.PathLike) -> TrackFile:
     """The marker file read line by line (a 72-hour run writes ~16 MB of markers; only the last
     report is kept); TrackFile(None, 0, 0) when it was never written."""
     path = Path(path)
-    report, markers, starts, ends = None, 0, 0, 0
+    report, markers, starts, ends, broken = None, 0, 0, 0, []
     try:
         with open(path, "rb") as f:
             for raw in f:
@@ -81,8 +84,11 @@ def read_track_file(path: str | os.PathLike) -> TrackFile:
                     ends += 1
                     if isinstance(event.get("report"), dict):
                         report = event["report"]
+                        status = str(report.get("status") or "")
+                        if status.startswith("failed") or status == "interrupted":
+                            broken.append(status)
     except FileNotFoundError:
         return TrackFile(None, 0, 0)
     except OSError as exc:
         raise MeasurementError(f"cannot read the step markers {path}: {exc}") from None
-    return TrackFile(report, markers, max(starts, ends))
+    return TrackFile(report, markers, max(starts, ends), tuple(broken))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import BackendUnavailable, EstimatorError, InputError, MeasurementError
+from estimator.core.base.errors import BackendUnavailable, EstimatorError, GpuPresentError, InputError, MeasurementError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_MB
 from estimator.core.base.validation import is_real_number, require_number_in
@@ -392,8 +392,13 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
             # line at the end); what to ask for instead (calibrate audit: the NVML message's "the CPU backend
             # still works" read as if the CPU were measured)
             if choice != "auto":
-                instead = {"nvml": "; backend='nvml' measures a GPU only: give backend='auto' to measure the CPU "
-                                   "where there is no GPU, or backend='none' to time the run only"}.get(
+                # a GPU that is there but cannot be read: 'auto' does not meter the CPU for it either (diff review
+                # 2026-11-30)
+                instead = {"nvml": ("; backend='nvml' measures a GPU only: give backend='cpu' to measure the CPU for "
+                                    "a run that does not use the GPU, or backend='none' to time the run only")
+                           if isinstance(exc, GpuPresentError) else
+                           ("; backend='nvml' measures a GPU only: give backend='auto' to measure the CPU where "
+                            "there is no GPU, or backend='none' to time the run only")}.get(
                     choice, "; give backend='none' to time the run only")
                 raise BackendUnavailable(f"opening the {choice} backend: {exc}{instead}", field="backend") from exc
             # "auto" found no meter: time only, said

@@ -369,7 +369,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         params_model: str | None = None, global_batch_tokens=None, active_params=None, vp=None, etp=None,
         expert_overlap=None,
         country=None,
-        flops_tokens=None, tokens_illustrative=False, **inputs) -> Result:
+        flops_tokens=None, tokens_illustrative=False, fewest_fitting: bool = True, **inputs) -> Result:
     """One scenario on one device; ``memory``: the training-memory inputs (``MEMORY_KEYS``); with a layout among
     them, a catalog model, ``global_batch_tokens``, ``active_params``, ``vp`` (interleaved chunks per pipeline stage) or
     ``expert_overlap`` (the share of a mixture of experts' all-to-all the schedule hides),
@@ -456,7 +456,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
             memory = {**memory, "seq_len": seq_own[0]}
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
                        active_params=active_params, vp=vp, etp=etp, expert_overlap=expert_overlap,
-                       tokens=flops_tokens)
+                       tokens=flops_tokens, fewest_fitting=fewest_fitting)
     if setup.run is not None and scenario.utilization is not None:
         # a utilisation given sets the time, as it does without a layout; the layout (given or planned) sets the
         # memory (review 2026-11-26: `--model … --utilization 0.4` had been timed by the step model without a word)
@@ -684,8 +684,8 @@ def _compare_one(hardware: str, inputs: Mapping[str, Any]) -> Result:
     browser audit found them topping GPT-3's table); the row says so."""
     profile = default_profiles().get(hardware)
     if not profile.reference_point or inputs.get("devices") is not None:
-        return run(hardware=hardware, **inputs)
-    r = run(hardware=hardware, **{**inputs, "devices": 1})
+        return run(hardware=hardware, fewest_fitting=False, **inputs)
+    r = run(hardware=hardware, fewest_fitting=False, **{**inputs, "devices": 1})
     # one of it is the comparison's choice, not a count the user gave (review: it read "user, given")
     r = replace(r, estimate=replace(r.estimate, assumptions=tuple(
         replace(a, origin="default", source="a reference point: one of it") if a.name == "devices" else a

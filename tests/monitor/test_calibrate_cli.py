@@ -446,5 +446,22 @@ def test_a_command_whose_tracked_run_stopped_short_makes_no_profile(tmp_path, cl
                        str(script))
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("error: the command's tracked run did not finish (failed (RuntimeError)): a calibrated profile "
-                          "comes from a run that finished; no profile written")
+                          "comes from a run that ended without an error; no profile written")
     assert not out.exists()
+
+
+STOPPED_EARLY = STOPPED_SHORT.replace('if i == 400: raise RuntimeError("loss diverged")', "if i == 599: break")
+
+
+@pytest.mark.slow  # a real CPU measurement of a command (about 3 s)
+def test_a_command_whose_tracked_loop_stopped_early_of_its_own_accord_is_calibrated(tmp_path, cli):
+    """Diff review 2026-11-30: a loop that broke off at step 600 of 1,000 (early stopping) had been refused as a run
+    that did not finish; only an exception or an interrupt is."""
+    assert "break" in STOPPED_EARLY
+    script = tmp_path / "early.py"
+    script.write_text(STOPPED_EARLY)
+    out = tmp_path / "x.toml"
+    code, _, err = cli("calibrate", "--backend", "cpu", "--flops", "1e9", "--out", out, "--", sys.executable,
+                       str(script))
+    assert code == 0, err
+    assert out.exists()

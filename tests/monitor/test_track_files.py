@@ -143,10 +143,10 @@ def test_markers_for_calibrate(tmp_path, monkeypatch):
         run_steps(run, clock, WARMUP + [0.01] * 297)
     events = [json.loads(line)["event"] for line in marker.read_text().splitlines()]
     assert events[0] == "start" and events[-1] == "end" and events.count("steps") == 4  # at 1, 2, 3, 4 s
-    report, markers, runs = read_track_file(marker)
+    report, markers, runs = read_track_file(marker)[:3]
     assert markers == 4 and runs == 1
     assert report["step_time"]["steady_steps"] == 297 and report["step_time"]["warmup_steps"] == 3
-    assert read_track_file(tmp_path / "none.jsonl") == (None, 0, 0)
+    assert read_track_file(tmp_path / "none.jsonl") == (None, 0, 0, ())
 
 
 def test_write_a_calibrated_profile(tmp_path):

@@ -115,8 +115,8 @@ class BackendUnavailable(NamesInputs, EstimatorError):
 
 
 class GpuPresentError(BackendUnavailable):
-    """A GPU is there but cannot be measured: which one a run uses cannot be told (``GpuChoiceError``), or NVML
-    sees it and fails to read it (a lost GPU, a driver fault). Measuring the CPU instead would record the wrong
+    """A GPU is there but cannot be measured: which one a run uses cannot be told (``GpuChoiceError``), NVML
+    sees it and fails to read it (a lost GPU, a driver fault), or it reports no power (many laptop GPUs). Measuring the CPU instead would record the wrong
     device's energy, so ``auto`` does not fall back to it (measure audit: a lost GPU was answered by the CPU)."""
 
 

@@ -871,12 +871,14 @@ MOE_BY_COUNTS_WHY = ("a mixture of experts given by its parameter counts alone h
 
 def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | None, precision: str,
                memory: Mapping | None, *, global_batch_tokens=None, active_params=None, vp=None, etp=None,
-               expert_overlap=None, tokens=None) -> StepSetup:
+               expert_overlap=None, tokens=None, fewest_fitting: bool = True) -> StepSetup:
     """The step model's run for ``api.run``: with a layout (``LAYOUT_KEYS``), a catalog model, active parameters
     or a global batch given; None where none of them is (the estimate as before). A layout that cannot be is
     refused; a run the step model cannot time (a known run's time, no tokens, a precision or links it lacks) keeps
     the fitted utilisation and says why. ``tokens``: the run's tokens where the scenario counts FLOPs, those of
-    an architecture (its shape in ``memory``): timed as the tokens of parameters × tokens are."""
+    an architecture (its shape in ``memory``): timed as the tokens of parameters × tokens are. ``fewest_fitting``:
+    where no layout fits the devices, search their doublings for the step model's figure beside the fitted one
+    (``fewest_fitting_note``; off in a comparison of every profile, where it multiplied the searches)."""
     memory = {k: x for k, x in (memory or {}).items() if x is not None}
     vp = vp_of(vp)
     etp = etp_given(etp)
@@ -1110,7 +1112,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                     seq_len=seq_len, global_batch_tokens=gbt, precision=precision,
                                     capacity_gb=capacity, space=space, attention=attention, top=1).best
         return StepSetup(notes=tuple(n for n in (f"{given}, and {found.why_none}: the time is from the fitted utilisation",
-                                                 fewest_fitting_note(devices, search_on),
+                                                 fewest_fitting_note(devices, search_on) if fewest_fitting else None,
                                                  attention_left_out_note(shape, seq_len,
                                                                          scenario.active_params or scenario.params),
                                                  seq_note) if n))
@@ -1156,11 +1158,12 @@ def fewest_fitting_note(devices: int, search_on: Callable[[int], object]) -> str
             return None
         best = search_on(n)
         if best is not None:
-            return (f"on {n:,} devices, the first doubling of the {devices:,} on which a layout fits "
+            return (f"on {n:,} devices, the fewest of {devices * 2:,}, {devices * 4:,}, … on which a layout fits "
                     f"({core_plan.layout_words(best.layout)}), the step model times the run at "
                     f"{hz.human('device_hours', best.run_seconds * n / S_PER_HOUR)} (MFU {best.step.mfu:.0%}: a "
-                    "tuned stack's); the fitted utilisation here is another estimate, of published whole runs, so "
-                    "more devices reading fewer device-hours is the two estimates differing, not a saving")
+                    "tuned stack's); the fitted utilisation here is another estimate, of published whole runs: "
+                    "device-hours that differ between the two are the estimates', not a saving or a cost of more "
+                    "devices")
     return None
 
 
