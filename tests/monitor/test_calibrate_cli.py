@@ -465,3 +465,22 @@ def test_a_command_whose_tracked_loop_stopped_early_of_its_own_accord_is_calibra
                        str(script))
     assert code == 0, err
     assert out.exists()
+
+
+@pytest.mark.parametrize("base, opened", [("cpu-server-2s-epyc", "cpu"), ("h100-sxm", "auto"), (None, "auto")])
+def test_a_cpu_base_under_auto_measures_the_cpu(monkeypatch, tmp_path, capsys, base, opened):
+    """Diff review 2026-11-30: with a GPU that reports no power (auto refuses to meter the CPU for it), `calibrate
+    --base cpu-server-2s-epyc` had been refused though the base names the CPU; a CPU base opens the CPU meter, as
+    track(hardware=<a CPU profile>) does under auto; another base, or none, opens auto."""
+    from estimator.core.base.errors import BackendUnavailable
+    from estimator.device import backends
+    asked = []
+
+    def record(kind="auto", **kw):
+        asked.append(kind)
+        raise BackendUnavailable("stop here")
+    monkeypatch.setattr(backends, "open_backend", record)
+    args = ["calibrate", "--seconds", "1", "--out", str(tmp_path / "x.toml")] + (["--base", base] if base else [])
+    assert main(args) == 2
+    capsys.readouterr()
+    assert asked == [opened]
