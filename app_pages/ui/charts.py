@@ -228,9 +228,8 @@ def log_bar_chart(df: pd.DataFrame, value: str, label: str, title: str, *, prefi
 # A row of the comparison chart: room for one label at the lecture's 18 px; on a projector (``grows``) its text grows
 # to 27 px at most (``style.SLIDE_SCALE_EXPR``), and its rows by as much, set in Python as Vega-Lite's steps are.
 COMPARISON_ROW_PX = 24
-# a lecture's comparison: points of 220 px² (about 15 px across, against 60's 8) and ranges 4 px wide, to be seen from
-# the back of a room (lecturer review 2026-11-30)
-LECTURE_POINT_SIZE = 220
+# a lecture's comparison: ranges 4 px wide beside its dots of LOG_DOT_AREA_PX2, to be seen from the back of a room
+# (lecturer review 2026-11-30: hairlines and 8-px dots); a design choice checked in a browser at 1280 px
 LECTURE_RANGE_STROKE_PX = 4
 COMPARISON_GROWN_ROW_PX = round(COMPARISON_ROW_PX * style.LECTURE_CHART_FONT_MAX_PX / style.LECTURE_CHART_FONT_PX)
 
@@ -264,7 +263,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
         alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
     base = alt.Chart(data)
-    points = base.mark_point(filled=True, size=LECTURE_POINT_SIZE if big else 60).encode(
+    points = base.mark_point(filled=True, size=LOG_DOT_AREA_PX2 if big else 60).encode(
         x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip)
     # its axis at the top too, unseen points carrying it: one row is a screen of 40 on a projector, and a screenful of
     # rows in the middle had no scale in view (lecturer review 2026-11-27: 2,032 px tall at 1280 × 720)
@@ -276,12 +275,12 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     if big:  # each point's value on its row, past its range's high end: above the dot a 24-px row's value had read
         # level with the row above (the design note at VALUE_TEXT_DX_PX; diff review 2026-11-30)
         font = style.slide_font(style.LECTURE_CHART_FONT_PX) if grows else style.LECTURE_CHART_FONT_PX
-        layers.append(base.mark_text(align="left", baseline="middle", dx=VALUE_TEXT_DX_PX - 10, fontSize=font).encode(
+        layers.append(base.mark_text(align="left", baseline="middle", dx=VALUE_TEXT_DX_PX, fontSize=font).encode(
             x=alt.X("value_at:Q", scale=x_scale, axis=None), y=y, text="value_words:N"))
-        # room on the right for the widest value at the largest font (about 0.6 em a character)
+        # room on the right for the widest value at the largest font (style.METRIC_EM_PER_CHAR: measured, with margin)
         widest = max((len(w) for w in data["value_words"]), default=0)
         px = style.LECTURE_CHART_FONT_MAX_PX if grows else style.LECTURE_CHART_FONT_PX
-        right_px = max(END_LABEL_ROOM_PX, round(widest * 0.6 * px) + VALUE_TEXT_DX_PX)
+        right_px = max(END_LABEL_ROOM_PX, round(widest * style.METRIC_EM_PER_CHAR * px) + VALUE_TEXT_DX_PX)
     if low in data.columns and high in data.columns:
         layers.insert(0, base.transform_filter(f"isValid(datum['{low}']) && datum['{low}'] > 0").mark_rule(
             opacity=0.6, strokeWidth=LECTURE_RANGE_STROKE_PX if big else 1).encode(
