@@ -450,14 +450,17 @@ def test_a_command_whose_tracked_run_stopped_short_makes_no_profile(tmp_path, cl
     assert not out.exists()
 
 
-STOPPED_EARLY = STOPPED_SHORT.replace('if i == 400: raise RuntimeError("loss diverged")', "if i == 599: break")
+# a loop of 2,000 steps of 3 ms that breaks off at step 1,500: about 4.5 s, its steady window past the 1-s power
+# sampling on a loaded machine (600 steps had once measured a 0.93-s window, refused as too short)
+STOPPED_EARLY = STOPPED_SHORT.replace("1000", "2000").replace(
+    'if i == 400: raise RuntimeError("loss diverged")', "if i == 1499: break")
 
 
-@pytest.mark.slow  # a real CPU measurement of a command (about 3 s)
+@pytest.mark.slow  # a real CPU measurement of a command (about 5 s)
 def test_a_command_whose_tracked_loop_stopped_early_of_its_own_accord_is_calibrated(tmp_path, cli):
     """Diff review 2026-11-30: a loop that broke off at step 600 of 1,000 (early stopping) had been refused as a run
     that did not finish; only an exception or an interrupt is."""
-    assert "break" in STOPPED_EARLY
+    assert "break" in STOPPED_EARLY and "range(2000)" in STOPPED_EARLY
     script = tmp_path / "early.py"
     script.write_text(STOPPED_EARLY)
     out = tmp_path / "x.toml"
