@@ -224,6 +224,21 @@ def test_the_latency_engine_says_a_batch_above_its_cap():
     assert not [n for n in under.notes if "above the engine's cap" in n]
 
 
+def test_the_latency_engine_says_a_batch_past_its_benchmarks():
+    """Serving review 2026-11-30: batches 65-256 (within the latency engine's cap, above every benchmark it was fitted
+    to, whose largest batch is 64) were answered with the benchmarks' interval and no word of it; 64 and 1,000 (the
+    cap's own note) say nothing of it."""
+    from estimator.services.serving import inference as serving
+
+    def said(batch):
+        r = serving.inference_report(model="llama-3.1-8b", engine="latency", batch_size=batch, tokens=1e6).result
+        return [n for n in r.notes if "the largest batch of the benchmarks" in n]
+    assert said(128) == ["batch 128: above 64, the largest batch of the benchmarks the latency engine was fitted to: its "
+                         "cost per sequence is extrapolated there, and its range (from those benchmarks' residuals) "
+                         "likelier to miss"]
+    assert said(64) == [] and said(1000) == []
+
+
 def test_idle_devices_given_say_what_they_draw_and_cost():
     """Serving review 2026-11-30: 4 of 12 H100s idle (TP 8 given) were said to be left out of the power, energy and
     cost, with no figure of what they take: left on, each draws 0.2 of its TDP and its host's part; billed per

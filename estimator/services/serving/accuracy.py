@@ -102,7 +102,8 @@ def domain_notes(result) -> tuple[str, ...]:
         return held_out_device_note(result.hardware_id) + compression_notes(result, {r.bits for r in load_mlperf()})
     if result.engine == LATENCY_ENGINE:  # the latency engine: its own published times are what it was fitted to
         rows = load_rows()
-        return (latency_note() + outside_measured(rows, **where, engine_of=lambda r: r.source)
+        return (latency_note() + _beyond_fitted_batches(result, rows)
+                + outside_measured(rows, **where, engine_of=lambda r: r.source)
                 + compression_notes(result, {r.bits for r in rows}))
     # the eager engine against the FastChat rows it was fitted to, not vLLM's batches beside them (serving engineer's
     # review 2026-11-27: "fitted at batch 1 only" beside "the measured batches on this chip run from 1 to 768")
@@ -118,6 +119,18 @@ def domain_notes(result) -> tuple[str, ...]:
             f"{split} parallelism {degrees} under {EAGER}: {EAGER_ALLREDUCE_BORROWED}",)
     return (outside + compression_notes(result, {MEASURED_BITS})
             + small_batch_note(result.batch_size, result.engine))
+
+
+def _beyond_fitted_batches(result, rows) -> tuple[str, ...]:
+    """A batch above the latency benchmarks' largest but within the engine's cap (above it the step's own note says
+    so): its per-sequence cost is carried past the batches that pinned it (serving review 2026-11-30: batches 65-256
+    were answered with the benchmarks' interval and no word that none of them ran so many)."""
+    largest = max(r.batch for r in rows)
+    if not largest < result.batch_size <= load_serving_fit(LATENCY_ENGINE).max_batch:
+        return ()
+    return (f"batch {result.batch_size}: above {largest}, the largest batch of the benchmarks the latency engine was "
+            "fitted to: its cost per sequence is extrapolated there, and its range (from those benchmarks' residuals) "
+            "likelier to miss",)
 
 
 # A device whose MLPerf results, held out of the default engine's fit, it predicted this far from the measured (the
