@@ -258,6 +258,9 @@ def render() -> None:
         spans.append(f"cost {hz.money(e.range['cost_usd'][0])} – {hz.money(e.range['cost_usd'][1])}")
     spans.append(f"CO₂e {hz.co2e_short(e.range['co2e_kg'][0])} – {hz.co2e_short(e.range['co2e_kg'][1])}")
     st.caption(c.md_escape(f"{level} ranges: " + "; ".join(spans)))
+    for words in plan_service.footprint_words(e):  # as the CLI's Best line gives them (researcher review 2026-11-30)
+        st.caption(c.md_escape(words[:1].upper() + words[1:] + ": ranges as their sources state them, no measured "
+                               "coverage", limit=400))
     # what those ranges are not, beside them (browser review 2026-11-29: a tuned stack's range, which holds 1 of 10
     # published whole runs on the Accuracy page, read as the run's; the whole-run figure only a grey caption below)
     whole = plan_service.whole_run_note(report.whole_run_fit) if report.whole_run_fit is not None else None

@@ -26,11 +26,11 @@ MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "hea
                "experts_per_token", "active_params")
 LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel",
                 "expert_overlap", "vp", "etp")
-RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
+RANGED = plan_service.PLAN_RANGED
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "etp", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
                "step_seconds", "memory_per_device_gb", "device_memory_gb", "memory_tight", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
-               "cost_usd",
+               "cost_usd", "embodied_co2e_kg", "water_l",
                # each ranged figure's 80% range, as the text and the JSON give it (CLI review 2026-11-27: the CSV had none)
                *(f"{k}_{end}" for k in RANGED for end in ("low", "high")), "range_level",
                "hardware", "precision", "tool")
@@ -104,7 +104,8 @@ def table_text(report: plan_service.PlanReport) -> str:
         out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi, e.wall_clock_s)}), "
                     f"{hz.human('device_hours', e.device_hours)}, {hz.human('energy_kwh', e.energy_kwh)}, "
                     f"{hz.human('co2e_kg', e.co2e_kg)}"
-                    + ("" if e.cost_usd is None else f", {hz.budget_cost(e.cost_usd, r.budget)}")]
+                    + ("" if e.cost_usd is None else f", {hz.budget_cost(e.cost_usd, r.budget)}")
+                    + "".join(f"; {w}" for w in plan_service.footprint_words(e)[:1])]
     for n in r.notes:
         out.append(f"note: {n}")
     out.append(tool_line(None))
@@ -126,7 +127,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     "" if report.capacity_gb is None else repr(report.capacity_gb),
                     int(is_tight(p.memory.total_gb, report.capacity_gb or math.inf)), repr(e.wall_clock_s),
                     repr(e.device_hours), repr(e.energy_kwh), repr(e.co2e_kg),
-                    "" if e.cost_usd is None else repr(e.cost_usd),
+                    *("" if x is None else repr(x) for x in (e.cost_usd, e.embodied_co2e_kg, e.water_l)),
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])
                       for k in RANGED for i_end in (0, 1)), repr(e.level),
                     report.hardware_id, report.precision, tool])

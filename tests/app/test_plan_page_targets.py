@@ -39,6 +39,11 @@ def test_a_deadline_or_a_budget_gives_the_fewest_devices_as_plan_does(params, ta
     assert any(x.value.replace("\\", "").startswith(said) for x in at.caption)
     captions = " ".join(x.value.replace("\\", "") for x in at.caption)
     assert f"the fewest devices tried that meet the {kind}: {report.devices:,}" in captions
+    # the embodied carbon and the water, as `plan`'s Best line (researcher review 2026-11-30)
+    e = report.best.estimate
+    assert (f"Embodied {hz.human('embodied_co2e_kg', e.embodied_co2e_kg)} (stated range "
+            f"{hz.human_range('embodied_co2e_kg', *e.range['embodied_co2e_kg'], e.embodied_co2e_kg)}), water "
+            f"{hz.human('water_l', e.water_l)}") in captions
     if kind == "budget":
         assert report.devices == 24 and "the fastest plan the budget pays for: 3,072 devices" in captions
 

@@ -266,3 +266,33 @@ def test_the_plan_pages_settings_note_says_there_is_no_price_where_there_is_none
     priced = plan_service.plan(model="llama-3.1-8b", tokens=1e12, hardware="h100-sxm", devices=64)
     shown = plan_service.site_note(priced.best.estimate, skip=("price_usd_per_device_hour",))
     assert "a device-hour" not in shown and "no price" not in shown and "PUE 1.10" in shown
+
+
+def test_plan_gives_each_layouts_embodied_carbon_and_water_as_estimate_does(capsys):
+    """Researcher review 2026-11-30: `plan` gave the operational CO₂e alone, where `estimate` of the same layout
+    also gives the devices' embodied carbon and the water, each with a stated range: the plan's best layout now
+    carries them (JSON, CSV, its Best line), equal to `estimate`'s with that layout given."""
+    argv = ("--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm")
+    _, out, _ = run(capsys, "plan", *argv, "--devices", "64", "--format", "json")
+    best = json.loads(out)["layouts"][0]
+    lay = best["layout"]
+    _, out, _ = run(capsys, "estimate", *argv, "--devices", str(lay["devices"]), "--tp", str(lay["tp"]),
+                    "--pp", str(lay["pp"]), "--cp", str(lay["cp"]), "--zero", str(lay["zero"]),
+                    "--micro-batch", str(lay["micro_batch"]), "--seq-len", str(lay["seq_len"]),
+                    "--global-batch-tokens", str(lay["global_batch_tokens"]),
+                    "--activation-recompute", lay["recompute"], "--format", "json")
+    est = json.loads(out)
+    assert est["device_hours"] == pytest.approx(best["device_hours"], rel=1e-9)
+    for key in ("embodied_co2e_kg", "water_l"):
+        assert best[key] == pytest.approx(est[key], rel=1e-9) and best[key] > 0
+        assert best["range"][key] == pytest.approx(est["range"][key], rel=1e-9)
+        assert best["range_basis"][key] == "stated"
+    assert best["range_basis"]["wall_clock_s"] == "prediction"
+    _, out, _ = run(capsys, "plan", *argv, "--devices", "64", "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert float(row["water_l"]) == pytest.approx(best["water_l"], rel=1e-12)
+    assert float(row["embodied_co2e_kg_high"]) == pytest.approx(best["range"]["embodied_co2e_kg"][1], rel=1e-12)
+    _, out, _ = run(capsys, "plan", *argv, "--devices", "64")
+    line = next(x for x in out.splitlines() if x.startswith("Best: "))
+    assert line.endswith("; embodied 120 kg CO₂e (stated range 91.9 kg CO₂e – 162 kg CO₂e), water 99.7 m³ (stated range "
+                         "56.8 m³ – 176 m³)")

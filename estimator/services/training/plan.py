@@ -133,6 +133,19 @@ def whole_run_note(w: WholeRunFit) -> str:
 
 
 
+# each row's figures with a range (estimate's), the footprint's stated ones last
+PLAN_RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd", "embodied_co2e_kg", "water_l")
+
+
+def footprint_words(e: Estimate) -> tuple[str, ...]:
+    """The embodied carbon and water of a plan's layout, each with its stated range, in one phrase (none where
+    neither is known), as estimate gives them: the CLI's "Best:" line and the Plan page say it."""
+    parts = [f"{label} {hz.human(k, v)} (stated range {hz.human_range(k, *e.range[k], v)})"
+             for label, k in (("embodied", "embodied_co2e_kg"), ("water", "water_l"))
+             if (v := getattr(e, k)) is not None and k in e.range]
+    return (", ".join(parts),) if parts else ()
+
+
 @dataclass(frozen=True)
 class PlanRow:
     """One layout of a plan with the run's figures (``estimate`` with the step model's time)."""
@@ -151,8 +164,11 @@ class PlanRow:
                 "wall_clock_s": e.wall_clock_s, "wall_clock_days": e.wall_clock_s / S_PER_DAY,
                 "device_hours": e.device_hours, "energy_kwh": e.energy_kwh, "co2e_kg": e.co2e_kg,
                 "cost_usd": e.cost_usd,
-                "range": {k: list(e.range[k]) for k in ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
-                                                          "cost_usd")},
+                # the devices' manufacturing share and the water, as estimate gives them (researcher review: the plan
+                # had only the operational CO₂e); their ranges stated, not measured (range_basis)
+                "embodied_co2e_kg": e.embodied_co2e_kg, "water_l": e.water_l,
+                "range": {k: list(e.range[k]) for k in PLAN_RANGED if k in e.range},
+                "range_basis": {k: e.basis(k) for k in PLAN_RANGED if k in e.range},
                 "parts": core_plan.parts_dict(self.planned.step)}
 
 
