@@ -104,8 +104,9 @@ def table_text(report: plan_service.PlanReport) -> str:
         out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi, e.wall_clock_s)}), "
                     f"{hz.human('device_hours', e.device_hours)}, {hz.human('energy_kwh', e.energy_kwh)}, "
                     f"{hz.human('co2e_kg', e.co2e_kg)}"
-                    + ("" if e.cost_usd is None else f", {hz.budget_cost(e.cost_usd, r.budget)}")
-                    + "".join(f"; {w}" for w in plan_service.footprint_words(e)[:1])]
+                    + ("" if e.cost_usd is None else f", {hz.budget_cost(e.cost_usd, r.budget)}")]
+        # on a line of its own, the Best line ending at its cost (a budget's lines are read against it)
+        out += [f"Its footprint: {w}" for w in plan_service.footprint_words(e)]
     for n in r.notes:
         out.append(f"note: {n}")
     out.append(tool_line(None))
