@@ -524,7 +524,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         tm = None
         est = replace(est, notes=est.notes + (f"training memory left out: {exc}",))
     if tm is not None:
-        est = replace(est, memory=tm, notes=est.notes + (tm.note(),))
+        est = replace(est, memory=tm, notes=est.notes + (tm.note(),) + tuple(
+            w for w in (tm.even_split_words(),) if w is not None))
         own = preset.scenario().devices if preset is not None else None
         # on the run's own hardware and devices, with no sharding or parallelism chosen (a sequence
         # length or micro-batch given leaves the run's plan as unknown as before; review)

@@ -109,7 +109,7 @@ def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None
     return mem.Shape(params, arch.layers, arch.d_model, arch.heads, how,
                      mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,
                      arch.experts if moe else None, int(arch.vocab or 0), **widths,
-                     moe_layer_share=arch.moe_layer_share if moe else 1.0)
+                     moe_layer_share=arch.moe_layer_share if moe else 1.0, tied_embeddings=arch.tied_embeddings)
 
 
 # A shape given with a parameter count (layers, d_model, heads, KV heads and vocabulary, as ML.ENERGY's and Hugging

@@ -226,6 +226,14 @@ class Shape:
     # first 3 of 61 at 18,432 = 8 routed + 1 shared expert of 2,048; Llama 4 Maverick's every second at 16,384 = 1 routed
     # + 1 shared of 8,192: their configs), holding one copy of the MLP's input, no routed ones (catalog ``moe_layers``)
     moe_layer_share: float = 1.0
+    # the LM head is the input embedding table (one vocab × d_model matrix in ``params``); False: two tables
+    tied_embeddings: bool = False
+
+    @property
+    def embedding_params(self) -> float:
+        """The parameters outside the blocks: the input table and, unless tied to it, the output layer (0 where the
+        vocabulary is not known)."""
+        return self.vocab * self.d_model * (1.0 if self.tied_embeddings else 2.0)
 
     @property
     def widths(self) -> dict:
@@ -593,21 +601,30 @@ def zero3_gathered_params(shape: Shape, st: Strategy, etp: int, dense: bool = Tr
     if st.zero < 3:
         return 0.0
     embedding = shape.vocab * shape.d_model if dense else 0.0
-    dense_layer = max(shape.params - shape.expert_params - 2 * shape.vocab * shape.d_model, 0.0) / shape.layers
+    dense_layer = max(shape.params - shape.expert_params - shape.embedding_params, 0.0) / shape.layers
     expert_layer = shape.expert_params / (shape.layers * shape.moe_layer_share) / (etp * st.ep) if experts else 0.0
     return max((dense_layer if dense else 0.0) / st.tp + expert_layer, embedding / st.tp)
 
 
 def per_device(shape: Shape, st: Strategy, dp: int, seq_len: float, micro_batch: float,
-               precision: str) -> Breakdown:
+               precision: str, even_split: bool = False) -> Breakdown:
     """Memory on one device with ``dp`` data-parallel replicas: the model states of a stage, and the activations of
     the first pipeline stage (L layers' worth under 1F1B) or of the last (one micro-batch of its layers and the
     output layer's), the larger. ZeRO shards over the dp·cp data- and context-parallel ranks; a mixture of
     experts' expert states over the ranks that hold the same experts (tp·dp·cp ÷ (etp·ep), ``expert_tensor_parallel``:
     dp·cp ÷ ep where the experts split over the run's tensor-parallel ranks). Under ZeRO-3, the unit gathered whole for
-    its step, where more than one rank shards it, is a part of its own (``gathered_gb``: ``zero3_gathered_params``)."""
+    its step, where more than one rank shards it, is a part of its own (``gathered_gb``: ``zero3_gathered_params``).
+
+    A pipeline's stages hold the average stage's share of every parameter, the vocabulary tables too, as a split that
+    gives its end stages fewer layers holds about (Llama 3 405B's: ``END_STAGES_SOURCE``). ``even_split``: Megatron-LM's
+    default, every stage L/p layers, the first also holding the input table and the last the output layer (a tied
+    table copied there), each vocab × d_model over the tensor-parallel ranks (Narayanan et al. 2021, arXiv:2104.04473;
+    Korthikanti et al. 2022, arXiv:2205.05198, §4.3 count the first stage's table): an end stage's model states."""
     w, g, o = bytes_per_param(precision)
     psi = (shape.params - shape.expert_params) / (st.tp * st.pp)  # parameters per model-parallel rank
+    if even_split and st.pp > 1 and shape.vocab:
+        blocks = max(shape.params - shape.expert_params - shape.embedding_params, 0.0)
+        psi = (blocks / st.pp + shape.vocab * shape.d_model) / st.tp
     group = dp * st.cp
     shard_o = group if st.zero >= 1 else 1
     shard_g = group if st.zero >= 2 else 1
@@ -719,6 +736,12 @@ def is_tight(total_gb: float, capacity_gb: float) -> bool:
     return math.isfinite(capacity_gb) and TIGHT_MEMORY_SHARE * capacity_gb < total_gb <= capacity_gb
 
 
+# A pipeline whose end stages run fewer layers, so that their vocabulary tables do not make them the busiest: what
+# the memory's average stage assumes (``per_device``)
+END_STAGES_SOURCE = ("Llama 3 405B, 126 layers on 16 stages, ran one layer fewer on its first and last stages to "
+                     "balance their embedding and output layer (Llama Team 2024, arXiv:2407.21783 §3.3.2)")
+
+
 @dataclass(frozen=True)
 class TrainingMemory:
     shape: Shape
@@ -749,6 +772,30 @@ class TrainingMemory:
     def tight(self) -> bool:
         """Fits, but above ``TIGHT_MEMORY_SHARE`` of the device's memory."""
         return is_tight(self.per_device.total_gb, self.capacity_gb)
+
+    @property
+    def even_split_gb(self) -> float | None:
+        """A device's memory on an end stage of Megatron-LM's even split (``per_device``'s ``even_split``): its L/p layers
+        and a vocabulary table; None without pipelining or a known vocabulary."""
+        if self.strategy.pp < 2 or not self.shape.vocab:
+            return None
+        return per_device(self.shape, self.strategy, self.data_parallel, self.seq_len, self.micro_batch, self.precision,
+                          even_split=True).total_gb
+
+    def even_split_words(self) -> str | None:
+        """Said beside the verdict where a pipeline's end stage, its table beside an even share of the layers, holds
+        more (researcher review 2026-11-30: Llama 3.1 8B over PP 8 read 81.3 GB, "fits", where Megatron-LM's even
+        split holds 87.7 GB on its first stage)."""
+        even = self.even_split_gb
+        if even is None or gb(even) == gb(self.per_device.total_gb):
+            return None
+        verdict = ("does not fit" if even > self.capacity_gb else "fits, tight" if is_tight(even, self.capacity_gb)
+                   else "fits")
+        return (f"memory: the pipeline's stages are counted at the average stage's share, the vocabulary tables "
+                f"spread as a split with fewer layers on its end stages spreads them ({END_STAGES_SOURCE}); with "
+                f"every stage holding {gfmt(self.shape.layers / self.strategy.pp, 3)} layers (Megatron-LM's even "
+                f"split), the first holds the input table beside them and the last the output layer: {gb(even)} GB a "
+                f"device, {verdict}")
 
     def note(self) -> str:
         """One sentence for the notes: does it fit, and on how many devices."""
@@ -792,6 +839,8 @@ class TrainingMemory:
             "of_defaults": self.of_defaults,
             "devices": self.devices, "data_parallel": self.data_parallel, "strategy": self.strategy.to_dict(),
             "min_devices": self.min_devices,
+            # an end stage of Megatron-LM's even split (its L/p layers and a vocabulary table); None: no pipeline
+            "even_split_end_stage_gb": self.even_split_gb,
             "fewest_devices": None if self.best_strategy is None else {
                 "devices": self.best_devices, "strategy": self.best_strategy.to_dict()},
             "seq_len": self.seq_len, "micro_batch": self.micro_batch, "precision": self.precision,
