@@ -231,8 +231,8 @@ def _spelt() -> Mapping[str, str]:
 # prefix and the trailing words that name a fine-tune (instruct, chat, it, DPO, SFT), a format (hf, FP8, AWQ, GPTQ,
 # GGUF), a dotted release (v0.1, v1.5), a date (2407) or a context variant (4k, 128k) are left out. A version
 # without a dot stays ("DeepSeek-V3" is not "DeepSeek"). Tried only where the name itself names no model.
-_HUB_SUFFIX = re.compile(r"-(?:instruct|thinking|chat|it|base|dpo|sft|hf|fp8|fp16|bf16|awq|gptq|gguf|int4|int8|v\d+\.\d+|\d{4}|"
-                         r"\d+k)$")
+_HUB_SUFFIX = re.compile(r"-(?:instruct|thinking|chat|it|base|dpo|sft|hf|fp8|fp16|bf16|awq|gptq|gguf|int4|int8|nvfp4|fp4|"
+                         r"w8a8|w4a16|w4a4|dynamic|quantized\.w\d+a\d+|v\d+\.\d+|\d{4}|\d+k)$")
 # A release whose context differs from its base model's: Qwen's July 2025 updates of Qwen3 ("-2507": Qwen3-4B,
 # Qwen3-30B-A3B and Qwen3-235B-A22B, Instruct and Thinking) read 262,144 tokens natively, their model cards' "Context
 # Length: 262,144 natively" (huggingface.co/Qwen/Qwen3-30B-A3B-Instruct-2507 and its siblings), where the April release
@@ -245,17 +245,29 @@ def hub_key(name: str) -> str:
     """``name`` as a Hugging Face Hub checkpoint names its base model: lower case, without its organisation, Meta's
     "Meta-" prefix and its fine-tune, format, release, date and context suffixes (``_HUB_SUFFIX``); spaces kept, as
     ``model_key`` keeps them (a stray space is refused with the name it is near)."""
-    key = re.sub(r"^meta-(?=llama)", "", name.lower().rsplit("/", 1)[-1])
-    while (shorter := _HUB_SUFFIX.sub("", key)) != key:
-        key = shorter
-    return key
+    return hub_keys(name)[-1]
+
+
+def hub_keys(name: str) -> tuple[str, ...]:
+    """``name`` without its organisation and Meta's prefix, then with each suffix ``hub_key`` leaves out taken off in
+    turn, the last ``hub_key``'s: a release the catalog names apart is found before its suffix goes (serving review
+    2026-11-30: "Mistral-7B-Instruct-v0.3" had read as v0.1, with v0.1's 4,096-token window v0.2 dropped)."""
+    keys = [re.sub(r"^meta-(?=llama)", "", name.lower().rsplit("/", 1)[-1])]
+    while (shorter := _HUB_SUFFIX.sub("", keys[-1])) != keys[-1]:
+        keys.append(shorter)
+    return tuple(keys)
 
 
 # A Hub checkpoint's format suffix and the weight bits it holds (serving review 2026-11-28: "Qwen/Qwen3-32B-FP8" was
 # served at 16 bits, 65.5 GB where the checkpoint holds 34): FP8 and INT8 checkpoints 8 bits a weight, GPTQ, AWQ and
-# INT4 ones 4 (their own formats, as their names say)
-_HUB_BITS = re.compile(r"[-._](?P<format>fp8|int8|w8a8|awq|gptq|int4|w4a16)(?=[-._]|$)")
-HUB_FORMAT_BITS = {"fp8": 8, "int8": 8, "w8a8": 8, "awq": 4, "gptq": 4, "int4": 4, "w4a16": 4}
+# INT4 ones 4 (their own formats, as their names say); NVIDIA's FP4 and NVFP4 checkpoints and llm-compressor's W8A8,
+# W4A16 and W4A4 ("RedHatAI/…-quantized.w8a8") as their words say. A width the name gives is the bits, whatever the
+# method beside it: GPTQ and AWQ alone are 4-bit, "-GPTQ-Int8" 8 (serving review 2026-11-30: Qwen2.5-72B's
+# GPTQ-Int8 checkpoint was served at 4 bits, 42 GB where it holds 75)
+_HUB_BITS = re.compile(r"[-._](?P<format>fp8|int8|w8a8|awq|gptq|int4|w4a16|w4a4|nvfp4|fp4)(?=[-._]|$)")
+HUB_FORMAT_BITS = {"fp8": 8, "int8": 8, "w8a8": 8, "awq": 4, "gptq": 4, "int4": 4, "w4a16": 4, "w4a4": 4, "nvfp4": 4,
+                   "fp4": 4}
+HUB_METHODS = ("awq", "gptq")  # quantisation methods whose width, 4 bits, a width word beside them overrides
 
 
 def hub_bits(name: str | None) -> tuple[int, str] | None:
@@ -266,7 +278,8 @@ def hub_bits(name: str | None) -> tuple[int, str] | None:
     found = [m["format"] for m in _HUB_BITS.finditer(name.lower().rsplit("/", 1)[-1])]
     if not found:
         return None
-    bits = min(HUB_FORMAT_BITS[f] for f in found)
+    widths = [f for f in found if f not in HUB_METHODS] or found
+    bits = min(HUB_FORMAT_BITS[f] for f in widths)
     return bits, "-".join(f.upper() for f in found)
 
 
@@ -278,7 +291,8 @@ def catalog_model(model_id: str) -> CatalogModel:
     cat = load_catalog()
     given = model_id
     if isinstance(model_id, str) and model_id not in cat:
-        model_id = (_names().get(model_key(model_id)) or _names().get(model_key(hub_key(model_id)))
+        model_id = (_names().get(model_key(model_id))
+                    or next((_names()[k] for k in map(model_key, hub_keys(model_id)) if k in _names()), None)
                     or _spelt().get(spelt_key(model_id)) or model_id)
     if not isinstance(model_id, str) or model_id not in cat:
         hint = did_you_mean(model_id, cat) if isinstance(model_id, str) else ""
@@ -771,6 +785,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_BENCHMARKS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "MLPerfBenchmark", "benchmark_beams",
-           "benchmark_lengths", "catalog_model", "device_for", "hub_key", "load_newer_halves",
+           "benchmark_lengths", "catalog_model", "device_for", "hub_key", "hub_keys", "load_newer_halves",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "mlperf_benchmark", "nearest_model", "write_fit"]

@@ -129,7 +129,7 @@ def test_mlperfs_benchmark_names_are_the_catalogs_models(name, mid):
 @pytest.mark.parametrize("name,mid", [
     ("meta-llama/Meta-Llama-3-8B-Instruct", "llama-3-8b"), ("meta-llama/Llama-3.1-8B-Instruct", "llama-3.1-8b"),
     ("meta-llama/Meta-Llama-3.1-405B-Instruct-FP8", "llama-3.1-405b"), ("meta-llama/Llama-2-70b-chat-hf", "llama-2-70b"),
-    ("mistralai/Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b"), ("mistralai/Mistral-7B-Instruct-v0.2", "mistral-7b"),
+    ("mistralai/Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b"), ("mistralai/Mistral-7B-Instruct-v0.2", "mistral-7b-v0.2"),
     ("google/gemma-2-9b-it", "gemma-2-9b"), ("microsoft/Phi-3-mini-4k-instruct", "phi-3-mini"),
     ("codellama/CodeLlama-34b-Instruct-hf", "codellama-34b"), ("lmsys/vicuna-13b-v1.5", "vicuna-13b"),
     ("Qwen/Qwen3-235B-A22B-Instruct-2507", "qwen3-235b-a22b"), ("deepseek-ai/DeepSeek-V3-0324", "deepseek-v3"),

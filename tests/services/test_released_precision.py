@@ -70,3 +70,35 @@ def test_a_format_written_after_a_dot_or_with_a_scheme_after_it_is_read_too():
     assert hub_bits("neuralmagic/Meta-Llama-3.1-70B-Instruct-quantized.w8a8") == (8, "W8A8")
     assert hub_bits("org/Llama-3.1-8B-Instruct-FP8-dynamic") == (8, "FP8")
     assert hub_bits("Qwen/Qwen3-32B") is None and hub_bits("llama3.1-8b") is None   # no format: none; a catalog name
+
+
+@pytest.mark.parametrize("name, bits, model", [
+    ("Qwen/Qwen2.5-72B-Instruct-GPTQ-Int8", 8, "qwen2.5-72b"),        # a width beside the method: the width's
+    ("Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4", 4, "qwen2.5-72b"),
+    ("nvidia/DeepSeek-R1-FP4", 4, "deepseek-r1"),
+    ("nvidia/Llama-3.1-405B-Instruct-NVFP4", 4, "llama-3.1-405b"),
+    ("RedHatAI/Meta-Llama-3.1-8B-Instruct-FP8-dynamic", 8, "llama-3.1-8b"),
+    ("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8", 8, "llama-3.1-8b"),
+    ("neuralmagic/Meta-Llama-3.1-70B-Instruct-W8A8", 8, "llama-3.1-70b"),
+])
+def test_quantised_checkpoints_resolve_at_the_width_their_names_give(name, bits, model):
+    """Serving review 2026-11-30: "…-GPTQ-Int8" was served at 4 bits (GPTQ read first: 42 GB where the checkpoint holds
+    75), and NVIDIA's FP4/NVFP4, RedHatAI's FP8-dynamic and quantized.w8a8 names were refused as unknown models."""
+    r = serving.inference_report(model=name, hardware="b200", tokens=1e6).result
+    assert r.bits == bits and r.architecture.name == serving_data.catalog_model(model).arch.name
+
+
+@pytest.mark.parametrize("name, model, window", [
+    ("mistralai/Mistral-7B-Instruct-v0.3", "mistral-7b-v0.3", None),
+    ("mistralai/Mistral-7B-Instruct-v0.2", "mistral-7b-v0.2", None),
+    ("TheBloke/Mistral-7B-Instruct-v0.2-AWQ", "mistral-7b-v0.2", None),
+    ("mistralai/Mistral-7B-Instruct-v0.1", "mistral-7b", 4096),
+])
+def test_mistral_7b_releases_resolve_to_their_own_shapes(name, model, window):
+    """Serving review 2026-11-30: v0.2 and v0.3 (no sliding window, their model cards) had read as v0.1, its 4,096-token
+    window capping their KV cache: at a 30,000-token prompt on an H100 the largest batch read 116 where it is 15."""
+    m = serving_data.catalog_model(name)
+    assert m.id == model and m.arch.window == window
+    r = serving.inference_report(model=name, hardware="h100-sxm", prompt_tokens=30000, batch_size="max",
+                                 tokens=1e6, bits=16).result
+    assert r.max_batch_size == (15 if window is None else 116)
