@@ -78,6 +78,12 @@ ALIASES = (
     # MI325X 256GB HBM3e" as such names.
     ("b200", "NVIDIA B200-SXM-180GB", "the HGX/DGX B200's GPU as NVIDIA's system descriptions name it: SXM, 180 GB exposed "
                                       "of the package's 192 GB (profiles/b200.toml's memory source)"),
+    # the same with its form factor left out, as clouds and model cards write it (serving review 2026-11-30: "NVIDIA B200
+    # 180GB" and "B300 288GB" were refused where "B200 192GB" resolved): the B200 and B300 are made as SXM modules only
+    ("b200", "NVIDIA B200 180GB", "the B200-SXM-180GB without its form factor: the B200 is made as the HGX/DGX B200's "
+                                  "SXM module only (NVIDIA Blackwell datasheet: 'HGX B200' column)"),
+    ("b300", "NVIDIA B300 288GB", "the B300-SXM-288GB without its form factor: the B300 is made as the HGX B300's SXM "
+                                  "module only (NVIDIA HGX B300 specifications)"),
     ("b200", "NVIDIA B200", "NVIDIA's name of the HGX B200's GPU (NVIDIA Blackwell datasheet: 'HGX B200' column); the "
                             "GB200's GPU is named GB200"),
     ("gb200", "NVIDIA GB200", "NVIDIA's name of the Grace Blackwell superchip's GPU in a GB200 NVL72 rack (NVIDIA GB200 "
@@ -137,6 +143,8 @@ ALIASES = (
     # estimator/data/mlperf_inference.csv, each row citing its result file).
     ("gh200-144gb", "NVIDIA GH200 Grace Hopper Superchip 144GB", "MLPerf Inference v4.1 system descriptions (HPE, NVIDIA)"),
     ("gh200-144gb", "NVIDIA GH200-GraceHopper-Superchip (144 GB HBM3e)", "MLPerf Inference v4.0 (NVIDIA's GH200 result)"),
+    ("gh200-144gb", "NVIDIA GH200-GraceHopper-Superchip-144GB", "the v4.0 name in the system-description form "
+                                                                "<part>-<memory> (serving review 2026-11-30)"),
     ("gh200-96gb", "NVIDIA GH200 Grace Hopper Superchip 96GB", "MLPerf Inference v4.1 system descriptions (Oracle, Quanta, "
                                                              "Supermicro)"),
     ("mi300x", "AMD Instinct MI300X-NPS1-SPX-192GB-750W", "MLPerf Inference v4.1 (AMD's system description; "
