@@ -261,3 +261,17 @@ def test_idle_devices_given_say_what_they_draw_and_cost():
     # all of them serving: no such note
     full = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, tokens=1e9).result
     assert full.idle_devices == 0 and not [n for n in full.notes if n.startswith("idle devices: ")]
+
+
+@pytest.mark.parametrize("model, hardware, degree", [("llama-4-scout", "l4", 40), ("nemotron-4-340b", "t4", 48)])
+def test_the_searches_take_the_degree_the_default_layout_takes(model, hardware, degree):
+    """Serving review 2026-11-30: the default layout took tensor parallelism 40 (Llama 4 Scout's 40 heads on the 40 L4s
+    that hold it) and 48, but `--batch-size max` and a TPOT bound, searching powers of two only, refused them with "no
+    tensor-parallel split … holds the weights"; they now weigh all the devices as one group where that splits the heads."""
+    from estimator.services.serving import inference as serving
+    default = serving.inference_report(model=model, hardware=hardware, tokens=1e6).result
+    assert (default.tp, default.devices) == (degree, degree)
+    most = serving.inference_report(model=model, hardware=hardware, tokens=1e6, batch_size="max").result
+    assert (most.tp, most.replicas) == (degree, 1) and most.batch_size > 1
+    bound = serving.inference_report(model=model, hardware=hardware, devices=degree, tokens=1e6, tpot_ms=500).result
+    assert bound.tp == degree and bound.seconds_per_output_token * 1000 < 500

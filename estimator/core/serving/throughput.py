@@ -68,12 +68,17 @@ class Throughput:
 
 
 def tensor_parallel_options(devices: int, arch: Architecture) -> list[int]:
-    """The power-of-two degrees that divide ``devices`` and split the heads (engines take powers of two)."""
+    """The power-of-two degrees that divide ``devices`` and split the heads (engines take powers of two), and all the
+    devices as one group where that degree splits the heads though it is no power of two: the one replica the layout
+    takes by default on the fewest devices that hold the model (serving review 2026-11-30: Llama 4 Scout on 40 L4s,
+    TP 40 by default, was refused by `--batch-size max` and by a TPOT bound, whose searches tried powers of two only)."""
     out, tp = [], 1
     while tp <= devices:
         if devices % tp == 0 and not tensor_parallel_problem(tp, arch.heads, arch.kv_heads):
             out.append(tp)
         tp *= 2
+    if devices not in out and not tensor_parallel_problem(devices, arch.heads, arch.kv_heads):
+        out.append(devices)
     return out
 
 
