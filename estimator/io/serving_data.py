@@ -361,6 +361,17 @@ def nearest_model(params: float) -> CatalogModel:
     return min(dense, key=lambda m: (abs(math.log(m.params / params)), m.id))
 
 
+def nearer_named_only(params: float) -> CatalogModel | None:
+    """A dense catalog model nearer in parameter count than ``nearest_model``'s that lends its shape only when named
+    (``lends_shape = false``), the nearest such; None where there is none (serving review 2026-11-30: 120B read "the
+    catalog's model nearest in parameter count", GPT-3 175B, where Mistral Large 2, 123B, is nearer)."""
+    lent = nearest_model(params)
+    gap = abs(math.log(lent.params / params))
+    named = [m for m in load_catalog().values() if m.arch.active_params is None and not m.lends_shape
+             and abs(math.log(m.params / params)) < gap]
+    return min(named, key=lambda m: (abs(math.log(m.params / params)), m.id), default=None)
+
+
 # ------------------------------------------------------------------------------------ devices
 
 
@@ -785,6 +796,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_BENCHMARKS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "MLPerfBenchmark", "benchmark_beams",
-           "benchmark_lengths", "catalog_model", "device_for", "hub_key", "hub_keys", "load_newer_halves",
+           "benchmark_lengths", "catalog_model", "device_for", "hub_key", "hub_keys", "nearer_named_only", "load_newer_halves",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "mlperf_benchmark", "nearest_model", "write_fit"]

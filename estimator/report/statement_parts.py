@@ -373,7 +373,7 @@ def embodied_caveat(source: str, kg_text: str) -> str:
 
 
 # a shape the catalog lends a model of unknown shape (estimator/services/model_shape.py)
-_ASSUMED_SHAPE = re.compile(r"with the (?:shape|width) of (?P<id>\S+) .*?: assumed, (?P<why>the catalog's [^;]+)")
+_ASSUMED_SHAPE = re.compile(r"with the (?:shape|width) of (?P<id>\S+) .*?: assumed, (?P<why>the (?:catalog's|nearest in parameter count) [^;]+)")
 
 
 def no_layout_fits(est: Estimate) -> bool:

@@ -305,15 +305,20 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
                          field=("params", "model", "layers"))
     v.require_number_in("parameters", params, B.PARAMS, field="params")
     m = serving_data.nearest_model(float(params))
+    named = serving_data.nearer_named_only(float(params))
+    # the nearest of the models whose shapes a bare count takes, and the nearer one it passes over, named
+    nearest = ("the catalog's model nearest in parameter count" if named is None else
+               f"the nearest in parameter count of the catalog's models whose shape a bare count takes ({named.id}, "
+               f"{gfmt(named.params, 3)} parameters, is nearer but lends its shape only when named)")
     # an assumed shape is not that model: its context window does not bind the user's queries (audit: --params 7e9
     # --prompt-tokens 40000 was refused as "longer than mistral-7b's context window", a model not asked for)
     # nor its attention windows, which no parameter count says
     arch = replace(m.arch, context=None, window=None, windowed_layers=0,
-                   source=f"assumed: the shape of {m.name}, the catalog's model nearest in parameter count ({m.source}); "
+                   source=f"assumed: the shape of {m.name}, {nearest} ({m.source}); "
                           "give a catalog model or the architecture to set it")
     how = (f"{gfmt(float(params), 3)} parameters with the shape of {m.id} (layers {m.arch.layers}, d_model {m.arch.d_model}, heads "
            f"{m.arch.heads}, KV heads {m.arch.kv_heads}, vocabulary {m.arch.vocab:,}{', tied' if m.arch.tied_embeddings else ''}"
-           "): assumed, the catalog's model nearest in parameter count")
+           f"): assumed, {nearest}")
     if float(params) < param_floor(m.arch):  # smaller than the shape holds: its width, layers in proportion, no vocabulary
         arch = replace(student_architecture(replace(m.arch, vocab=None, tied_embeddings=False), m.params, float(params)),
                        name="", source=arch.source)

@@ -275,3 +275,18 @@ def test_the_searches_take_the_degree_the_default_layout_takes(model, hardware, 
     assert (most.tp, most.replicas) == (degree, 1) and most.batch_size > 1
     bound = serving.inference_report(model=model, hardware=hardware, devices=degree, tokens=1e6, tpot_ms=500).result
     assert bound.tp == degree and bound.seconds_per_output_token * 1000 < 500
+
+
+def test_a_bare_count_says_which_nearer_model_it_passed_over():
+    """Serving review 2026-11-30: `--params 120e9` said its shape (GPT-3 175B's) was "the catalog's model nearest in
+    parameter count", where Mistral Large 2 (123B) is nearer but lends its shape only when named."""
+    from estimator.services.serving import inference as serving
+    r = serving.inference_report(params=120e9, hardware="h100-sxm", tokens=1e6).result
+    assert r.architecture.layers == 96   # GPT-3 175B's shape, as before
+    (said,) = [n for n in r.notes if n.startswith("architecture: ")]
+    assert said.endswith("assumed, the nearest in parameter count of the catalog's models whose shape a bare count "
+                         "takes (mistral-large-2407, 1.23 × 10¹¹ parameters, is nearer but lends its shape only when "
+                         "named)")
+    near = serving.inference_report(params=175e9, hardware="h100-sxm", tokens=1e6).result
+    assert [n for n in near.notes if n.startswith("architecture: ")][0].endswith(
+        "assumed, the catalog's model nearest in parameter count")
