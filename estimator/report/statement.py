@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER, WHOLE_RUN_SOURCE
 from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.power_ratio import NODE_MEASURED_W_PER_GPU
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
@@ -643,7 +644,9 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
                 # the table's note in the paper too (researcher review 2026-11-29: the LaTeX left it out)
                 text += (f" (this project measured {chip.measured_w:,.0f}~W at the chip alone on "
                          f"{latex_escape(chip.device)} in training steps, NVML, where the fit leaves the chip "
-                         f"{chip.chip_w:,.0f}~W: the energy may be too low)")
+                         f"{chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device, as an 8-GPU "
+                         f"H100 node measured in training drew {NODE_MEASURED_W_PER_GPU:,.0f}~W a GPU with its host "
+                         "(Newkirk et al. 2025, arXiv:2506.14551): the energy may be too low)")
         return text + cite
     meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration

@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 DATA_FILE = "estimator/data/measured_power.csv"
 MIN_OWN = 2  # measurements of its own a device needs to take its own centre (estimator/fit/power_fit.py)
 
+# A whole 8-GPU H100 node measured in training, host included: compute-intensive workloads drew 0.76 of the node's 10.2
+# kW rating, 7.75 kW, 969 W a GPU (Newkirk et al. 2025, arXiv:2506.14551, abstract; the node of Latif et al. 2024,
+# arXiv:2412.08602, whose highest draw observed was 8.4 kW). Not fitted: said beside a measured chip's draw and its
+# host's share, which it corroborates (researcher review 2026-11-30: the fitted 695 W a slot read as about the chip's
+# TDP, the host left out)
+NODE_MEASURED_W_PER_GPU = 0.76 * 10_200 / 8
+NODE_MEASURED_SOURCE = ("an 8-GPU H100 node in compute-intensive training drew 0.76 of its 10.2 kW rating, "
+                        f"{NODE_MEASURED_W_PER_GPU:,.0f} W a GPU with its host (Newkirk et al. 2025, arXiv:2506.14551)")
+
 # The groups, never mixed: they measure different things (estimator/fit/power_fit.py's docstring).
 GROUPS = {
     "gpu-system": "GPU share of the whole server (host included)",

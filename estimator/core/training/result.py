@@ -78,6 +78,12 @@ class ChipDraw:
     measured_w: float   # the median of the measured configurations, at the chip alone (NVML)
     device: str         # the device measured, as the note names it
     configurations: int
+    host_w: float = 0.0  # the profile's host share a device: with ``measured_w``, the slot's draw the measurements imply
+
+    @property
+    def implied_w(self) -> float:
+        """The measured chip's draw and its host's share: a device's power at the wall, before PUE, as measured."""
+        return self.measured_w + self.host_w
 
 
 @dataclass(frozen=True)
