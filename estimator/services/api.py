@@ -533,11 +533,19 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         unrecorded = (preset is not None and preset.published and not planned and bool(own) and own > 1
                       and scenario.devices == own and hardware == preset.hardware)
         defaults = not planned and setup.run is None and scenario.devices > 1
+        # device-hours given without a device count: the memory's one device is the default, not the run's (researcher
+        # review 2026-11-30: 1.72M A100-hours of a 70B model read "does not fit" on "the chosen 1 device")
+        no_count = (scenario.device_hours is not None and scenario.devices == 1
+                    and "devices" not in dict(scenario.origins))
         # the memory's verdict, fits or not, is of settings nobody chose: said as data (diff review 2026-11-29: set
         # only where it did not fit, the field read false on a run of the same defaults that fitted)
-        tm = replace(tm, of_defaults=unrecorded or defaults, published_split_unrecorded=unrecorded)
+        tm = replace(tm, of_defaults=unrecorded or defaults or no_count, published_split_unrecorded=unrecorded)
         est = replace(est, memory=tm)
-        if unrecorded and not tm.fits:
+        if no_count and not tm.fits:
+            est = replace(est, notes=est.notes + (
+                "memory: no device count given, so \"does not fit\" is of one device, the default, not of the run's "
+                "devices; give them to check its memory",))
+        elif unrecorded and not tm.fits:
             # a published run that happened "does not fit" only as set here (newcomer audit: every large
             # preset's first screen said so): the preset records no parallelism, and says so
             est = replace(est, notes=est.notes + (
