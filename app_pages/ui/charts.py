@@ -267,8 +267,11 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
         x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip)
     # its axis at the top too, unseen points carrying it: one row is a screen of 40 on a projector, and a screenful of
     # rows in the middle had no scale in view (lecturer review 2026-11-27: 2,032 px tall at 1280 × 720)
+    # in a lecture its title (the unit) too: at 1280 × 720 the bottom axis is below the fold and the values on screen
+    # had no unit (lecturer review 2026-11-30: "14.7", "141" beside a bare 1 … 100,000)
     top = base.mark_point(opacity=0).encode(
-        x=alt.X(f"{column}:Q", scale=x_scale, title=None, axis=log_axis(ticks, labelExpr=labels, orient="top", grid=False)),
+        x=alt.X(f"{column}:Q", scale=x_scale, title=title if big else None,
+                axis=log_axis(ticks, labelExpr=labels, orient="top", grid=False)),
         y=y)
     layers = [points, top]
     right_px = END_LABEL_ROOM_PX

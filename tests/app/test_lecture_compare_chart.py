@@ -34,3 +34,13 @@ def test_the_chart_by_profile_id_stays_compact():
     layers = _layers("hardware")
     marks = {(layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]) for layer in layers}
     assert "text" not in marks
+
+
+def test_a_lectures_comparison_names_its_unit_on_the_top_axis_too():
+    """Lecturer review 2026-11-30: at 1280 × 720 the bottom axis, the only one titled, was below the fold, and the
+    values on screen ("14.7", "141") had no unit: in a lecture the top axis carries the title too."""
+    def titles(label):
+        return sorted(str(la["encoding"]["x"].get("title")) for la in _layers(label)
+                      if la["encoding"]["x"].get("axis") and la["encoding"]["x"]["axis"] is not None)
+    assert titles("hardware_name") == ["Training time (days)", "Training time (days)"]
+    assert titles("hardware") == ["None", "Training time (days)"]
