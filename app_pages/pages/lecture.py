@@ -226,14 +226,6 @@ def gpt3_v100() -> None:
                       short="Lambda Labs 2020 (one V100, a thought experiment); Patterson et al. 2021 (the real run)")
 
 
-def stated_place(value: float, rng: tuple[float, float] | None) -> str:
-    """Where a quoted figure sits in its stated range: a range's end is no centre (issue 55: AlphaGo's quoted
-    ≈1 MW, the top of 66 kW – 1 MW, stood as if it were the middle)."""
-    if rng is None or rng[0] == rng[1]:
-        return ""
-    return "the top of" if value >= rng[1] else "the bottom of" if value <= rng[0] else "within"
-
-
 def ratio_caption(ratio_range: tuple[float, float] | None) -> str:
     """The AlphaGo ÷ brain card's caption: the ratio over AlphaGo's stated range of power, where it has one."""
     if ratio_range is None:
@@ -253,7 +245,7 @@ def brain_vs_alphago() -> None:
     a, b = r.estimate, brain.estimate
     power = r.profile.power
     rng = power.average_range_w
-    place = stated_place(power.average_w, rng)
+    place = companions.stated_place(power.average_w, rng)
     # the quoted figures as quoted, without digits they never had (lecturer review 2026-11-26: "1.00 MW", "20.0 W")
     # each figure kept whole on its line, its number and unit joined by a no-break space (lecturer review 2026-11-27:
     # "≈1" ended a line, "MW" began the next)

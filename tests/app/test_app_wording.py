@@ -87,8 +87,9 @@ def test_the_companions_caption_says_what_they_share():
     def captions(params):
         return [cap.value.replace("\\", "") for cap in shared_page("estimate", params).caption]  # markdown escapes off
     shown = captions({"preset": "alphago-vs-brain"})
-    sentence = ("The same time (4.00 hours) on Human brain, at its own power and PUE: energy 80.0 Wh (50,000× less "
-                "than AlphaGo distributed (Nature 2016))")
+    sentence = ("The same time (4.00 hours) on Human brain, at its own power and PUE: energy 80.0 Wh (up to 50,000× "
+                "less than AlphaGo distributed (Nature 2016), whose power is quoted at the top of its stated range: "
+                "3,300× – 50,000×)")
     assert sentence + "." in shown, shown
     # the CLI's line word for word (code audit: the app had its own sentence, about the first companion only)
     import contextlib

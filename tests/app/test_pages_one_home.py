@@ -42,7 +42,10 @@ def test_the_alphago_brain_ratio_and_its_range_come_from_the_service():
     assert companions.energy_ratio(r, brain) == pytest.approx(50_000)
     low, high = companions.energy_ratio_range(r, brain)
     assert low == pytest.approx(66e3 / 20) and high == pytest.approx(50_000)
-    assert "(50,000× less than" in companions.companion_sentence(r, brain)
+    # "up to", its range's ends beside it, as the slide (lecturer review 2026-11-30)
+    assert companions.companion_sentence(r, brain).endswith(
+        "(up to 50,000× less than AlphaGo distributed (Nature 2016), whose power is quoted at the top of its stated "
+        "range: 3,300× – 50,000×)")
     slide = shared_page("lecture", {"claim": "brain-alphago"})
     # AlphaGo's quoted 1 MW is the top of its stated range (issue 55's lecture), so the slide says "up to"
     assert metrics(slide)["AlphaGo ÷ brain"] == f"up to {hz.times(companions.energy_ratio(r, brain))}" == "up to 50,000×"
@@ -174,3 +177,14 @@ def test_the_estimate_page_shows_headline_values():
     assert shown["Energy"] == values["Energy"] == hz.energy(est.energy_kwh)
     assert shown["Cost"] == values["Cost"] == hz.money(est.cost_usd)
     assert shown["CO₂e"] == values["CO₂e"]
+
+
+def test_the_estimate_pages_companion_cards_quote_as_the_slide_does():
+    """Lecturer review 2026-11-30: the Estimate page's cards read "Power 1.00 MW" (no range) and the brain's "CO₂e
+    38.0 g" as its own: the power as quoted, its stated range in the help, the brain's CO₂e said as grid power's."""
+    at = shared_page("estimate", {"preset": "alphago-vs-brain"})
+    cards = {(m.label, m.value) for m in at.metric}
+    assert ("Power", "≈1 MW") in cards and ("Power", "≈20 W") in cards
+    power = next(m for m in at.metric if m.label == "Power" and m.value == "≈1 MW")
+    assert power.help == "The top of ≈66 kW – ≈1 MW: its sources' stated range"
+    assert any(label == "CO₂e, as if from the grid" for label, _ in cards)
