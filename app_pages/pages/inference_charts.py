@@ -79,9 +79,10 @@ def _same_devices_energy(r) -> dict:
             "wh_same_devices_high": hi}
 
 
-def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
-    """Energy per query of each technique on the baseline's devices (issue 54: the devices held fixed), with its
-    stated range as a bar."""
+def savings_chart(df: pd.DataFrame, lecture: bool = False) -> alt.LayerChart:
+    """Energy per query of each technique on the baseline's devices (issue 54: the devices held fixed), a bar, with its
+    stated range as a line over it; in a lecture the line as thick as the Compare chart's (lecturer review 2026-11-30:
+    1-px lines unseen from the back of a room)."""
     y = alt.Y("short:N", sort=None, title=None)  # short labels (the full setting cut to "student of 42 billion param…")
     bars = alt.Chart(df).mark_bar().encode(
         # short enough for a phone at lecture size (lecturer review 2026-11-27: "…with its rang" at 390 px; 2026-11-28:
@@ -92,7 +93,8 @@ def savings_chart(df: pd.DataFrame) -> alt.LayerChart:
         tooltip=["short", "setting", alt.Tooltip("wh_same_devices:Q", format=".3g"),
                  alt.Tooltip("wh_same_devices_low:Q", format=".3g"), alt.Tooltip("wh_same_devices_high:Q", format=".3g"),
                  alt.Tooltip("saved_same_devices_pct:Q", format=".0f")])
-    ranges = alt.Chart(df).mark_rule(color="black").encode(x="wh_same_devices_low:Q", x2="wh_same_devices_high:Q", y=y)
+    ranges = alt.Chart(df).mark_rule(color="black", strokeWidth=charts.LECTURE_RANGE_STROKE_PX if lecture else 1).encode(
+        x="wh_same_devices_low:Q", x2="wh_same_devices_high:Q", y=y)
     return alt.layer(bars, ranges)
 
 

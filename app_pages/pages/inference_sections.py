@@ -38,9 +38,10 @@ def technique_section(report, r, lecture: bool = False) -> None:
     alone (review 2026-11-27: the lecture view kept the table and its download)."""
     df = technique_table(report.techniques)
     if lecture:
-        charts.render_chart(savings_chart(df), grows=True)
-        st.caption(f"Energy per query on the baseline's devices ({report.techniques[0].label}); bars: the "
-                   f"{range_words(r)}; * an illustrative setting.")
+        charts.render_chart(savings_chart(df, lecture=True), grows=True)
+        # the bars are the estimates, the lines over them the ranges (lecturer review 2026-11-30: "bars: the range")
+        st.caption(f"Energy per query on the baseline's devices ({report.techniques[0].label}); bars: the estimates; "
+                   f"lines: the {range_words(r)}; * an illustrative setting.")
         return
     # (key, label, format, help): the numbers written by number_table, so a device without a price
     # shows "n/a" for the cost columns, not "None"

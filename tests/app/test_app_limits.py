@@ -530,3 +530,16 @@ def test_the_inference_savings_lead_with_the_same_devices_and_read_from_the_back
     assert list(shown.proto.column_order)[:3] == ["technique", "saved_same_devices_pct", "saved_pct"]
     df = technique_table(default_report(params=70e9, batch_size=16).techniques)
     assert savings_chart(df).to_dict()["layer"][0]["encoding"]["x"]["axis"]["tickCount"] == 6
+
+
+def test_a_lectures_savings_chart_draws_its_ranges_to_be_seen_and_says_which_mark_is_which():
+    """Lecturer review 2026-11-30: in lecture mode the caption called the ranges "bars" (the bars are the estimates) and
+    the range lines were 1 px: thick in a lecture, and the caption says bars and lines apart."""
+    from app_pages.pages.inference_charts import savings_chart, technique_table
+    from app_pages.ui.charts import LECTURE_RANGE_STROKE_PX
+    df = technique_table(default_report(params=70e9, batch_size=16).techniques)
+    assert savings_chart(df, lecture=True).to_dict()["layer"][1]["mark"]["strokeWidth"] == LECTURE_RANGE_STROKE_PX >= 3
+    assert savings_chart(df).to_dict()["layer"][1]["mark"]["strokeWidth"] == 1
+    at = run_page("inference", {"lecture": "1"})
+    said = [c.value for c in at.caption if c.value.startswith("Energy per query on the baseline's devices")]
+    assert said and "; bars: the estimates; lines: the " in said[0]
