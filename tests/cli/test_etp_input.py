@@ -50,12 +50,22 @@ def test_a_degree_the_layout_cannot_run_is_refused(capsys, argv, said):
 
 def test_without_experts_in_parallel_it_is_refused_by_the_cli_and_the_api(capsys):
     for argv in (["estimate", "--model", "llama-3.1-8b", "--devices", "8", "--etp", "1"],
-                 ["estimate", "--model", "mixtral-8x7b", "--devices", "64", "--tokens", "1e12", "--etp", "1"]):
+                 ["estimate", "--model", "mixtral-8x7b", "--devices", "64", "--tokens", "1e12", "--ep", "1",
+                  "--etp", "1"]):
         assert main(argv) == 2
         assert "applies to a mixture of experts in expert parallelism" in capsys.readouterr().err
     with pytest.raises(InputError, match="applies to a mixture of experts in expert parallelism") as err:
-        estimate(model="mixtral-8x7b", devices=64, tokens=1e12, etp=1)
+        estimate(model="llama-3.1-8b", devices=64, tokens=1e12, etp=1)
     assert err.value.field == ("etp", "ep")
+    # a mixture of experts with etp alone: kept, as ep alone is, the planner choosing the rest in expert parallelism
+    # (researcher review 2026-11-30: `--ep 8 --etp 1` had timed the tool's defaults, `--ep 8` alone the planner's)
+    lay = estimate(model="mixtral-8x7b", devices=64, tokens=1e12, etp=1).step.step.layout
+    assert lay.ep > 1 and (lay.etp == 1 or (lay.etp is None and lay.tp == 1))   # whole experts (TP 1: by the rule)
+    assert main(["estimate", "--model", "mixtral-8x7b", "--devices", "64", "--tokens", "1e12", "--etp", "1"]) == 0
+    assert "layout (ETP 1 given, the rest the planner’s best)" in capsys.readouterr().out
+    both = estimate(model="qwen3-30b-a3b", devices=64, tokens=1e12, ep=8, etp=1).step.step.layout
+    alone = estimate(model="qwen3-30b-a3b", devices=64, tokens=1e12, ep=8).step.step.layout
+    assert both == alone   # the planner's best, where it took whole experts anyway
     # split experts whose expert-parallel group the data-parallel ranks cannot hold: 16 devices at TP 2 leave 8 of
     # them, which 16 does not divide (whole experts fold the group over TP × DP: taken)
     with pytest.raises(InputError, match=r"take their expert-parallel group from the 8 data- and context-parallel"):

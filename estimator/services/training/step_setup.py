@@ -883,13 +883,16 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     vp = vp_of(vp)
     etp = etp_given(etp)
     overlap = expert_overlap_of(expert_overlap)
-    layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None or etp is not None
+    # the experts' tensor parallelism is kept as expert parallelism is, the planner choosing the rest, as `plan` takes
+    # it (researcher review 2026-11-30: `--ep 8 --etp 1` had timed ZeRO-0 × PP 1, the rest at the defaults, where
+    # `--ep 8` alone took the planner's best); with a structure given it is a part of that layout
+    layout_given = any(k in memory for k in STRUCTURE_KEYS) or vp is not None
     # ZeRO with no other parallelism given: data parallelism alone (code review 2026-11-28: with a CP given too it had
     # been called so)
     zero_alone = ("zero" in memory and not any(k in memory for k in ("tp", "pp", "cp", "ep")) and vp is None
                   and etp is None)
     parts_given = [k for k in LAYOUT_KEYS if k in memory]
-    asked = (layout_given or parts_given or "model" in memory or "layers" in memory or active_params is not None
+    asked = (layout_given or parts_given or etp is not None or "model" in memory or "layers" in memory or active_params is not None
              or global_batch_tokens is not None or overlap is not None)
     if not asked:
         if (preset is None and not profile.reference_point and profile.memory_gb and scenario.params is not None
@@ -1082,16 +1085,18 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             notes += (f"{alone}{DOES_NOT_FIT_WORDS}{mem.gb(gb)} GB a device of {mem.capacity_gb_text(capacity)}): "
                       f"{timed}{instead}",)
         return StepSetup(run=run, notes=notes, batch=own_batch(default, batch_note))
+    if etp is not None and ((shape.experts or 0) <= 1 or ("ep" in o and int(o["ep"]) <= 1)):
+        layout_etp(etp, shape, 1, int(o.get("ep", 1)), 1)   # refused in its words: no experts, or none in parallel
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
                         recompute=o.get("activation_recompute", "full" if scenario.recompute else None),
-                        expert_overlap=overlap or 0.0)
+                        expert_overlap=overlap or 0.0, etp=etp)
     core_plan.check_parts(shape, seq_len=seq_len, cp=space.cp, ep=space.ep)
     check_split_divides(devices, None, None, space.cp)  # as `plan` refuses it (code review 2026-11-27)
     capacity = profile.memory_gb or math.inf
     found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                              seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
                              space=space, attention=attention, top=1)
-    kept = ", ".join(_PART_WORDS[k](o[k]) for k in parts_given)
+    kept = ", ".join([_PART_WORDS[k](o[k]) for k in parts_given] + ([f"ETP {etp}"] if etp is not None else []))
     if found.best is None:
         if not found.batch_fed:
             # the batch, given or the default, cannot feed the replicas: refused, as for a layout given (review
