@@ -413,7 +413,7 @@ def render() -> None:
     df = charts.accuracy_frame(doc)
     font = style.LECTURE_CHART_FONT_PX if c.projector_charts() else style.NORMAL_CHART_FONT_PX
     for col, panel in zip(st.columns(len(charts.ACCURACY_PANELS)), charts.ACCURACY_PANELS):
-        charts.render_chart(charts.accuracy_panel(df, panel, font_px=font), where=col)  # stacked on a phone
+        charts.render_chart(charts.accuracy_panel(df, panel, font_px=font, lecture=lecture), where=col)  # stacked on a phone
     if lecture:
         lecture_misses(doc)
         st.caption(f"Sources: Epoch AI, Notable AI Models (CC BY 4.0) and the papers in estimator/data/published_runs.csv. "

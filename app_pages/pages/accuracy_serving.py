@@ -63,7 +63,7 @@ def inference_frame(doc: dict, key: str) -> pd.DataFrame:
     return pd.concat([df, ends], ignore_index=True)
 
 
-def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerChart:
+def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12, lecture: bool = False) -> alt.LayerChart:
     """Predicted against measured, log–log: the y = x line (grey), the serving model's
     leave-one-model-out predictions with their interval as bars, the previous model's (hollow).
     One chart per quantity, as wide as its column (``charts.render_chart``): side by side on a wide
@@ -88,11 +88,15 @@ def inference_chart(df: pd.DataFrame, key: str, font_px: int = 12) -> alt.LayerC
     fill = alt.Fill("predictor:N", title=None, scale=alt.Scale(domain=names, range=[PREDICTOR_COLOURS[0], "transparent"]),
                     legend=legend)
     ours = configs.transform_filter(f"datum.predictor == '{names[0]}'")
-    bars = ours.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
+    # larger in a lecture, to be seen from the back of a room (lecturer review 2026-11-30)
+    bars = ours.mark_rule(opacity=0.6, strokeWidth=charts.LECTURE_SCATTER_STROKE_PX if lecture else 1).encode(
+        x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
     tooltip = ["model", "hardware", alt.Tooltip("batch:Q", format="d"), alt.Tooltip("tensor_parallel:Q", format="d"),
                "predictor", alt.Tooltip("measured:Q", format=".3~g"), alt.Tooltip("predicted:Q", format=".3~g"),
                alt.Tooltip("low:Q", format=".3~g"), alt.Tooltip("high:Q", format=".3~g"), "inside:N"]
-    points = configs.mark_point(size=50, opacity=1).encode(x=x, y=y, color=color, fill=fill, tooltip=tooltip)
+    points = configs.mark_point(size=charts.LECTURE_SCATTER_AREA_PX2 if lecture else 50, opacity=1,
+                                strokeWidth=charts.LECTURE_SCATTER_STROKE_PX if lecture else 1).encode(
+        x=x, y=y, color=color, fill=fill, tooltip=tooltip)
     return alt.layer(line, bars, points).properties(height=300, title=alt.TitleParams(label, limit=0))
 
 
@@ -433,7 +437,8 @@ def inference_section(lecture: bool) -> None:
     font = style.LECTURE_CHART_FONT_PX if c.projector_charts() else style.NORMAL_CHART_FONT_PX
     for col, (key, *_) in zip(st.columns(len(INFERENCE_QUANTITIES)), INFERENCE_QUANTITIES):
         # the same predictors, in the same order, in both: the same colours without a shared scale
-        charts.render_chart(inference_chart(inference_frame(doc, key), key, font_px=font), where=col)  # stacked on a phone
+        charts.render_chart(inference_chart(inference_frame(doc, key), key, font_px=font, lecture=lecture),
+                            where=col)  # stacked on a phone
     st.caption(f"Grey dashes: y = x (perfect). Filled points: the serving model, bars its {doc['interval_level']:.0%} "
                f"range; hollow: the previous model. Reproduce: `{VALIDATE_INFERENCE_COMMAND}`.")
     if lecture:

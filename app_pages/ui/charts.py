@@ -231,6 +231,11 @@ COMPARISON_ROW_PX = 24
 # a lecture's comparison: ranges 4 px wide beside its dots of LOG_DOT_AREA_PX2, to be seen from the back of a room
 # (lecturer review 2026-11-30: hairlines and 8-px dots); a design choice checked in a browser at 1280 px
 LECTURE_RANGE_STROKE_PX = 4
+# A lecture's scatter of many runs (the Accuracy page's 89 runs, its 32 serving configurations): dots twice the desk
+# view's 60 px² area and intervals 2 px wide, to be seen from the back of a room where LOG_DOT_AREA_PX2's 400 px² would
+# cover each other (lecturer review 2026-11-30: 5-7 px markers and hairline intervals); design choices
+LECTURE_SCATTER_AREA_PX2 = 150
+LECTURE_SCATTER_STROKE_PX = 2
 COMPARISON_GROWN_ROW_PX = round(COMPARISON_ROW_PX * style.LECTURE_CHART_FONT_MAX_PX / style.LECTURE_CHART_FONT_PX)
 
 
@@ -466,7 +471,7 @@ def accuracy_frame(doc: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12) -> alt.LayerChart:
+def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12, lecture: bool = False) -> alt.LayerChart:
     """Predicted against published device-hours, log–log, for one predictor (``panel``, one of
     ``ACCURACY_PANELS``): points coloured by hardware family, interval bars for the fit, the
     diagonal and the 2× band (grey). One chart per panel, so that the page can put them side by
@@ -485,10 +490,11 @@ def accuracy_panel(df: pd.DataFrame, panel: str, font_px: int = 12) -> alt.Layer
     color = alt.Color("family:N", title="Hardware family", scale=palette.category_scale(families),
                       legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
     runs = base.transform_filter("datum.kind == 'run'")
-    bars = runs.mark_rule(opacity=0.6).encode(x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
+    bars = runs.mark_rule(opacity=0.6, strokeWidth=LECTURE_SCATTER_STROKE_PX if lecture else 1).encode(
+        x=x, y=alt.Y("low:Q", scale=scale), y2="high:Q", color=color)
     shape = alt.Shape("family:N", title="Hardware family", scale=alt.Scale(domain=families, range=list(palette.SHAPES)),
                       legend=alt.Legend(labelFontSize=font_px, titleFontSize=font_px, labelLimit=0, titleLimit=0))
-    points = runs.mark_point(filled=True, size=60).encode(
+    points = runs.mark_point(filled=True, size=LECTURE_SCATTER_AREA_PX2 if lecture else 60).encode(
         x=x, y=y, color=color, shape=shape,  # the family by its mark as well as its colour (a11y audit)
         tooltip=["run", "family", alt.Tooltip("published:Q", format=".3~s"), alt.Tooltip("predicted:Q", format=".3~s"),
                  alt.Tooltip("low:Q", format=".3~s"), alt.Tooltip("high:Q", format=".3~s"),

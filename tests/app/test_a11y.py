@@ -191,3 +191,21 @@ def _set_size(size) -> float:
         scaled, extra = expr[len(style.SLIDE_SCALE_EXPR) + 3:].split(" + ")
         return float(scaled) + float(extra)
     return size
+
+
+def test_a_lectures_accuracy_scatters_draw_points_and_intervals_to_be_seen():
+    """Lecturer review 2026-11-30: in lecture mode the Accuracy page's scatters kept their 5-7 px markers and hairline
+    intervals: larger points and thicker intervals there, the desk view as it was."""
+    df = pd.DataFrame({"family": ["a100", "h100"], "kind": ["run", "run"], "panel": ["p", "p"], "published": [1.0, 10.0],
+                       "predicted": [1.0, 10.0], "low": [0.5, 5.0], "high": [2.0, 20.0], "run": ["a", "b"]})
+    diag = pd.DataFrame({"kind": ["diagonal"] * 2, "panel": ["p"] * 2, "published": [1.0, 100.0], "predicted": [1.0, 100.0],
+                         "low": [0.5, 50.0], "high": [2.0, 200.0]})
+
+    def marks(lecture):
+        layers = charts.accuracy_panel(pd.concat([df, diag]), "p", lecture=lecture).to_dict()["layer"]
+        point = next(lay for lay in layers if lay.get("mark", {}).get("type") == "point")["mark"]
+        rule = next(lay for lay in layers if lay.get("mark", {}).get("type") == "rule")["mark"]
+        return point["size"], rule["strokeWidth"]
+    assert marks(False) == (60, 1)
+    assert marks(True) == (charts.LECTURE_SCATTER_AREA_PX2, charts.LECTURE_SCATTER_STROKE_PX)
+    assert charts.LECTURE_SCATTER_AREA_PX2 >= 2 * 60 and charts.LECTURE_SCATTER_STROKE_PX >= 2
