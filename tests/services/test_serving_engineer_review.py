@@ -277,6 +277,17 @@ def test_the_searches_take_the_degree_the_default_layout_takes(model, hardware, 
     assert bound.tp == degree and bound.seconds_per_output_token * 1000 < 500
 
 
+def test_devices_given_keep_a_power_of_two_layout_before_one_group_of_them_all():
+    """Diff review 2026-11-30: weighing all the devices as one group had moved Nemotron-4 340B on 24 H100s from TP 16
+    over 2 nodes (8 idle) to TP 24 over 3; one group of them all is the last resort where no power-of-two degree on
+    them or a subset serves."""
+    from estimator.services.serving import inference as serving
+    for batch in (None, "max"):
+        r = serving.inference_report(model="nemotron-4-340b", hardware="h100-sxm", devices=24, tokens=1e6,
+                                     **({} if batch is None else {"batch_size": batch})).result
+        assert (r.tp, r.replicas, r.idle_devices) == (16, 1, 8)
+
+
 def test_a_bare_count_says_which_nearer_model_it_passed_over():
     """Serving review 2026-11-30: `--params 120e9` said its shape (GPT-3 175B's) was "the catalog's model nearest in
     parameter count", where Mistral Large 2 (123B) is nearer but lends its shape only when named."""

@@ -186,8 +186,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             # where the memory is what fails, its own refusal says why (the weights, one sequence, the batch) on the
             # most devices one replica could take
             if s.ttft_ms is None and s.tpot_ms is None:
-                largest = int(s.tp) if s.tp is not None else max(tensor_parallel_options(devices, served.architecture),
-                                                                  default=devices)
+                largest = int(s.tp) if s.tp is not None else max(
+                    tensor_parallel_options(devices, served.architecture, whole_group=s.devices is None), default=devices)
                 if largest < devices and latent_moe(s, served) and devices in ep_options(devices,
                                                                                          served.architecture.experts):
                     # no tensor-parallel group takes them all, but one expert-parallel group of all the devices was
@@ -249,6 +249,15 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         subset = None
         if s.devices is not None and s.tp is None and s.ep is None:
             subset, _ = _any_subset(s, profile, served, compute, fit, devices, fixed)
+        if subset is None and s.devices is not None and s.tp is None and s.ep is None:
+            # no power-of-two degree on all of them or a subset serves: all the devices as one group, where that degree
+            # splits the heads, as the default layout takes the fewest that hold the model (serving review 2026-11-30:
+            # Llama 4 Scout on 40 L4s under a TPOT bound had been refused as held by no split, where TP 40 holds it;
+            # last, so that a power-of-two layout given devices is kept: diff review 2026-11-30)
+            try:
+                subset = _best(s, profile, served, compute, fit, devices - uneven, fixed, True)
+            except InputError:
+                subset = None
         if subset is None and uneven:
             # the devices the degree given took, said beside the refusal (diff review 2026-11-30: "of 8 × h100-sxm"
             # where 12 were given)
@@ -394,12 +403,12 @@ def latent_moe(s, served) -> bool:
         and arch.kv_heads == 1
 
 
-def _best(s, profile, served, compute, fit, devices: int, fixed: int | None):
+def _best(s, profile, served, compute, fit, devices: int, fixed: int | None, whole_group: bool | None = None):
     """``max_throughput`` for the scenario on ``devices``; for a latent-attention mixture of experts (``latent_moe``)
     the better of that and each expert-parallel degree of ``ep_options`` (a divisor of the devices up to the experts)."""
     best = None
     try:
-        best = _best_split(s, profile, served, compute, fit, devices, fixed, expert_parallel(s))
+        best = _best_split(s, profile, served, compute, fit, devices, fixed, expert_parallel(s), whole_group)
     except InputError:
         if not latent_moe(s, served):
             raise
@@ -428,9 +437,16 @@ def ep_options(devices: int, experts: int) -> list[int]:
     return sorted(divisors, key=lambda e: (experts % e != 0, e))
 
 
-def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | None, ep: int):
+def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | None, ep: int,
+                whole_group: bool | None = None):
     """``max_throughput`` for the scenario on ``devices``, in tensor parallelism (``ep`` 1) or replicas of ``ep``
-    expert-parallel devices."""
+    expert-parallel devices; ``whole_group``: all the devices as one group weighed too (``tensor_parallel_options``;
+    None: where the devices were not given, the fewest that hold the model)."""
+    return _max_throughput(s, profile, served, compute, fit, devices, fixed, ep,
+                           whole_group=s.devices is None if whole_group is None else whole_group)
+
+
+def _max_throughput(s, profile, served, compute, fit, devices: int, fixed: int | None, ep: int, whole_group: bool):
     return max_throughput(params=served.params, arch=served.architecture, device=compute.device, fit=fit,
                           devices=devices, prompt_tokens=float(s.prompt_tokens), output_tokens=float(s.tokens_per_query),
                           weight_bits=int(s.bits), kv_bits=int(s.kv_bits), max_batch=fit.max_batch,
@@ -442,7 +458,7 @@ def _best_split(s, profile, served, compute, fit, devices: int, fixed: int | Non
                           device_at=lambda t: device_at(profile, compute.device, t, devices),
                           compute_fraction=compute.utilization, beams=int(s.beams), ep=ep,
                           draft_tokens=int(s.draft_tokens), acceptance=float(s.acceptance),
-                          power_limit_w=s.power_limit_w)
+                          power_limit_w=s.power_limit_w, whole_group=whole_group)
 
 
 def _given_degree_refusal(exc: InputError, what: str, flag: str, degree: int, devices) -> InputError:

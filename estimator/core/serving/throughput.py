@@ -67,17 +67,19 @@ class Throughput:
         return self.tp * self.ep * self.replicas
 
 
-def tensor_parallel_options(devices: int, arch: Architecture) -> list[int]:
-    """The power-of-two degrees that divide ``devices`` and split the heads (engines take powers of two), and all the
-    devices as one group where that degree splits the heads though it is no power of two: the one replica the layout
-    takes by default on the fewest devices that hold the model (serving review 2026-11-30: Llama 4 Scout on 40 L4s,
-    TP 40 by default, was refused by `--batch-size max` and by a TPOT bound, whose searches tried powers of two only)."""
+def tensor_parallel_options(devices: int, arch: Architecture, whole_group: bool = False) -> list[int]:
+    """The power-of-two degrees that divide ``devices`` and split the heads (the degrees the search weighs on devices
+    given); ``whole_group``: all the devices as one group too, where that degree splits the heads though it is no power
+    of two: the devices are the fewest that hold the model, not given, and the layout takes them as one replica by
+    default (serving review 2026-11-30: Llama 4 Scout on the 40 L4s that hold it, TP 40 by default, was refused by
+    `--batch-size max` and by a TPOT bound, whose searches tried powers of two only; diff review 2026-11-30: on devices
+    given, such a group had replaced TP 16 over 2 nodes of 24 H100s with TP 24 over 3)."""
     out, tp = [], 1
     while tp <= devices:
         if devices % tp == 0 and not tensor_parallel_problem(tp, arch.heads, arch.kv_heads):
             out.append(tp)
         tp *= 2
-    if devices not in out and not tensor_parallel_problem(devices, arch.heads, arch.kv_heads):
+    if whole_group and devices not in out and not tensor_parallel_problem(devices, arch.heads, arch.kv_heads):
         out.append(devices)
     return out
 
@@ -244,7 +246,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                    ttft_bound_s: float | None = None, batch: int | None = None,
                    device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None,
                    beams: int = 1, ep: int | None = None, tpot_p99_share: float = 1.0, draft_tokens: int = 0,
-                   acceptance: float = DEFAULT_ACCEPTANCE, power_limit_w: float | None = None) -> Throughput:
+                   acceptance: float = DEFAULT_ACCEPTANCE, power_limit_w: float | None = None,
+                   whole_group: bool = False) -> Throughput:
     """The tensor parallelism (or ``tp`` given), replicas and batch (or ``batch`` given, per replica) that serve
     the most tokens per second on ``devices`` (the module docstring); ``device_at(tp)``: the device as a replica
     of ``tp`` sees it (its link), default ``device``; ``beams``: each request's beam-search width (``step.step``:
@@ -253,8 +256,9 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
     ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady TPOT is held at this share of it
     (``ServingFit.server_share``; 1: the step taken as the p99) at batches above 1 (``p99_share``); ``fit.static_batch``:
     the engine decodes a static batch (``p99_share``, ``ttft_s``). ``draft_tokens``, ``acceptance``: speculative
-    decoding, ``power_limit_w``: each device's power limit (``step.step``). Refused where no degree holds the weights and one
-    sequence, or none meets the bounds at batch 1."""
+    decoding, ``power_limit_w``: each device's power limit (``step.step``); ``whole_group``: the devices are the fewest
+    that hold the model, weighed as one group too (``tensor_parallel_options``). Refused where no degree holds the
+    weights and one sequence, or none meets the bounds at batch 1."""
     static = fit.static_batch
 
     def step_bound(b: float) -> float | None:
@@ -264,7 +268,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
     # the least TPOT and TTFT one sequence reaches, each with its degree, where the bounds refused every batch
     fastest: dict[str, tuple[float, int]] = {}
     e = int(ep or 1)
-    options = [1] if e > 1 else ([tp] if tp is not None else tensor_parallel_options(devices, arch))
+    options = [1] if e > 1 else ([tp] if tp is not None else tensor_parallel_options(devices, arch, whole_group))
     cap = max_batch * e
     for t in options:
         group = t * e                # the devices of one replica
