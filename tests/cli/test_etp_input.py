@@ -90,3 +90,14 @@ def test_where_no_step_is_timed_the_layouts_step_inputs_are_refused_not_dropped(
     assert main(["estimate", *argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: the step model's inputs do not apply: ") and why in err and err.count("\n") == 1
+
+
+def test_etp_above_one_alone_fixes_the_runs_tensor_parallelism_as_plan_does(capsys):
+    """Diff review 2026-11-30: `estimate --etp 3` alone (Mixtral's 32 heads) was refused for the batch, and `--etp 16`
+    as well, where `plan` refuses 3 for its degree and runs 16 at TP 16: the same here."""
+    assert main(["estimate", "--model", "mixtral-8x7b", "--devices", "64", "--tokens", "1e12", "--etp", "3"]) == 2
+    assert "the tensor-parallel degree 3 must divide the 32 attention heads" in capsys.readouterr().err
+    assert main(["plan", "--model", "mixtral-8x7b", "--devices", "64", "--tokens", "1e12", "--etp", "3"]) == 2
+    assert "the tensor-parallel degree 3 must divide the 32 attention heads" in capsys.readouterr().err
+    lay = estimate(model="mixtral-8x7b", devices=64, tokens=1e12, etp=16).step.step.layout
+    assert lay.tp == 16 and lay.etp in (None, 16) and lay.ep > 1   # None: the rule's, the run's TP

@@ -1089,9 +1089,12 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         layout_etp(etp, shape, 1, int(o.get("ep", 1)), 1)   # refused in its words: no experts, or none in parallel
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
                         recompute=o.get("activation_recompute", "full" if scenario.recompute else None),
-                        expert_overlap=overlap or 0.0, etp=etp)
-    core_plan.check_parts(shape, seq_len=seq_len, cp=space.cp, ep=space.ep)
-    check_split_divides(devices, None, None, space.cp)  # as `plan` refuses it (code review 2026-11-27)
+                        expert_overlap=overlap or 0.0, etp=etp,
+                        # experts split over tensor parallelism fix the run's at that degree, as `plan --etp` does (diff
+                        # review 2026-11-30: `--etp 3` alone had been refused for a batch, not for its degree)
+                        tp=etp if etp is not None and etp > 1 else None)
+    core_plan.check_parts(shape, seq_len=seq_len, tp=space.tp, cp=space.cp, ep=space.ep)
+    check_split_divides(devices, space.tp, None, space.cp)  # as `plan` refuses it (code review 2026-11-27)
     capacity = profile.memory_gb or math.inf
     found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                              seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
