@@ -115,12 +115,12 @@ def companions(result) -> None:
     for col, r in zip(cols, [result, *others]):
         e = r.estimate
         col.header(c.md_escape(r.profile.name), anchor=False)  # h2 under the h1 (a11y audit)
-        # a reference point's power and energy as quoted (≈1 MW, ≈20 W), its stated range under it, as the lecture's
+        # a reference point's power as quoted (≈1 MW, ≈20 W), its stated range in the help, as the lecture's
         # slide gives them (lecturer review 2026-11-30: "1.00 MW" with no range beside the slide's ≈1 MW, 66 kW – 1 MW)
         quoted = companion_power(r)
         value, _, place = quoted.partition(", ")
         col.metric("Power", value, help=f"{place[:1].upper()}{place[1:]}: its sources' stated range" if place else None)
-        col.metric("Energy", hz.approx(hz.energy(e.energy_kwh)) if r.profile.reference_point else hz.energy(e.energy_kwh))
+        col.metric("Energy", hz.energy(e.energy_kwh))  # computed, as the headline's (diff review 2026-11-30)
         # a brain runs on food: its CO₂e is that of the same energy from the grid, said on the card (lecturer review
         # 2026-11-30: "Human brain CO₂e 38.0 g" read as the brain's own)
         col.metric("CO₂e, as if from the grid" if r.profile.kind == "brain" else "CO₂e", hz.co2e_short(e.co2e_kg))

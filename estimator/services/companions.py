@@ -39,12 +39,19 @@ def stated_place(value: float, rng: tuple[float, float] | None) -> str:
     return "the top of" if value >= rng[1] else "the bottom of" if value <= rng[0] else "within"
 
 
+def _profiles_power(result) -> bool:
+    """Whether the run's power is its profile's quoted figure (not one given: diff review 2026-11-30, `--power-w
+    500000` had been said as "quoted at the top of its stated range: 25,000× – 25,000×")."""
+    power = result.estimate.assumption("power_w")
+    return power is not None and power.origin.startswith("profile:")
+
+
 def quoted_power(result) -> str:
     """A reference point's power as its sources quote it, without digits they never had ("≈1 MW", "≈20 W"; lecturer
     review 2026-11-30: the Estimate page read "1.00 MW" where the slide says ≈1 MW), and where it is an end of its
     stated range, that range ("≈1 MW, the top of ≈66 kW – ≈1 MW"); a device's as computed."""
     power = result.profile.power
-    if not result.profile.reference_point:
+    if not result.profile.reference_point or not _profiles_power(result):
         return hz.power(result.estimate.assumption("power_w").value)
     place = stated_place(power.average_w, power.average_range_w)
     text = hz.approx(hz.power(power.average_w))
@@ -67,7 +74,8 @@ def companion_sentence(result, other) -> str:
         # as the lecture's slide says them (lecturer review 2026-11-30: "50,000× less" against the slide's "up to")
         place = stated_place(result.profile.power.average_w, result.profile.power.average_range_w)
         spread = energy_ratio_range(result, other)
-        if place and spread is not None and ratio >= 1:
+        if (place and spread is not None and ratio >= 1 and _profiles_power(result)
+                and hz.times(spread[0]) != hz.times(spread[1])):
             word = {"the top of": "up to ", "the bottom of": "at least "}.get(place, "")
             than = (f"{word}{than}, whose power is quoted at {place} its stated range: {hz.times(spread[0])} – "
                     f"{hz.times(spread[1])}")

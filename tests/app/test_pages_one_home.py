@@ -188,3 +188,8 @@ def test_the_estimate_pages_companion_cards_quote_as_the_slide_does():
     power = next(m for m in at.metric if m.label == "Power" and m.value == "≈1 MW")
     assert power.help == "The top of ≈66 kW – ≈1 MW: its sources' stated range"
     assert any(label == "CO₂e, as if from the grid" for label, _ in cards)
+    # a power given is the run's, not the quoted one (diff review 2026-11-30)
+    given = api.run(preset_id="alphago-vs-brain", power_w=5e5)
+    brain = api.companions(given)[0]
+    assert companions.companion_sentence(given, brain).endswith("(25,000× less than AlphaGo distributed (Nature 2016))")
+    assert companions.quoted_power(given) == "500 kW"
