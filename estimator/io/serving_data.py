@@ -232,7 +232,7 @@ def _spelt() -> Mapping[str, str]:
 # GGUF), a dotted release (v0.1, v1.5), a date (2407) or a context variant (4k, 128k) are left out. A version
 # without a dot stays ("DeepSeek-V3" is not "DeepSeek"). Tried only where the name itself names no model.
 _HUB_SUFFIX = re.compile(r"-(?:instruct|thinking|chat|it|base|dpo|sft|hf|fp8|fp16|bf16|awq|gptq|gguf|int4|int8|nvfp4|fp4|"
-                         r"w8a8|w4a16|w4a4|dynamic|quantized\.w\d+a\d+|v\d+\.\d+|\d{4}|\d+k)$")
+                         r"w8a8|w8a16|w4a16|w4a4|dynamic|quantized\.w\d+a\d+|v\d+\.\d+|\d{4}|\d+k)$")
 # A release whose context differs from its base model's: Qwen's July 2025 updates of Qwen3 ("-2507": Qwen3-4B,
 # Qwen3-30B-A3B and Qwen3-235B-A22B, Instruct and Thinking) read 262,144 tokens natively, their model cards' "Context
 # Length: 262,144 natively" (huggingface.co/Qwen/Qwen3-30B-A3B-Instruct-2507 and its siblings), where the April release
@@ -264,10 +264,25 @@ def hub_keys(name: str) -> tuple[str, ...]:
 # W4A16 and W4A4 ("RedHatAI/…-quantized.w8a8") as their words say. A width the name gives is the bits, whatever the
 # method beside it: GPTQ and AWQ alone are 4-bit, "-GPTQ-Int8" 8 (serving review 2026-11-30: Qwen2.5-72B's
 # GPTQ-Int8 checkpoint was served at 4 bits, 42 GB where it holds 75)
-_HUB_BITS = re.compile(r"[-._](?P<format>fp8|int8|w8a8|awq|gptq|int4|w4a16|w4a4|nvfp4|fp4)(?=[-._]|$)")
-HUB_FORMAT_BITS = {"fp8": 8, "int8": 8, "w8a8": 8, "awq": 4, "gptq": 4, "int4": 4, "w4a16": 4, "w4a4": 4, "nvfp4": 4,
-                   "fp4": 4}
+_HUB_BITS = re.compile(r"[-._](?P<format>fp8|int8|w8a8|w8a16|awq|gptq|int4|w4a16|w4a4|nvfp4|fp4)(?=[-._]|$)")
+HUB_FORMAT_BITS = {"fp8": 8, "int8": 8, "w8a8": 8, "w8a16": 8, "awq": 4, "gptq": 4, "int4": 4, "w4a16": 4, "w4a4": 4,
+                   "nvfp4": 4, "fp4": 4}
 HUB_METHODS = ("awq", "gptq")  # quantisation methods whose width, 4 bits, a width word beside them overrides
+# Formats that quantise the weights alone, the activations at 16 bits: GPTQ and AWQ (Frantar et al. 2022,
+# arXiv:2210.17323; Lin et al. 2023, arXiv:2306.00978: weight-only, dequantised for the matrix products) and
+# llm-compressor's W4A16 and W8A16; beside a format that quantises the activations too (W8A8, W4A4, FP8, FP4) they
+# are not (diff review 2026-11-30: GPTQ-Int8 had been computed at the FP8 peak, AWQ on a B200 at the FP4 peak)
+HUB_WEIGHT_ONLY = ("gptq", "awq", "w4a16", "w8a16")
+HUB_ACTIVATION_FORMATS = ("w8a8", "w4a4", "fp8", "nvfp4", "fp4")
+
+
+def hub_weight_only(name: str | None) -> bool:
+    """Whether a Hub checkpoint's name gives a weight-only format (``HUB_WEIGHT_ONLY``) and no format that quantises the
+    activations too: its matrix products run at the 16-bit peak, only the bytes read shrink."""
+    if hub_bits(name) is None:
+        return False
+    found = {m["format"] for m in _HUB_BITS.finditer(str(name).lower().rsplit("/", 1)[-1])}
+    return bool(found & set(HUB_WEIGHT_ONLY)) and not found & set(HUB_ACTIVATION_FORMATS)
 
 
 def hub_bits(name: str | None) -> tuple[int, str] | None:
@@ -796,6 +811,6 @@ def write_fit(document: Mapping[str, Any], path: Path = SERVING_FIT_PATH) -> Non
 
 __all__ = ["CATALOG_PATH", "ENGINES_PATH", "FIT_COMMAND", "MEASUREMENTS_PATH", "MLPERF_BENCHMARKS", "MLPERF_PATH",
            "SERVING_FIT_PATH", "TASK_PROMPT_TOKENS", "CatalogModel", "EngineProfile", "MLPerfBenchmark", "benchmark_beams",
-           "benchmark_lengths", "catalog_model", "device_for", "hub_key", "hub_keys", "nearer_named_only", "load_newer_halves",
+           "benchmark_lengths", "catalog_model", "device_for", "hub_key", "hub_keys", "hub_weight_only", "nearer_named_only", "load_newer_halves",
            "engine_profile", "load_catalog", "load_engine_validation", "load_engines", "load_measurements", "load_mlperf", "load_serving_fit",
            "mlperf_benchmark", "nearest_model", "write_fit"]

@@ -102,3 +102,19 @@ def test_mistral_7b_releases_resolve_to_their_own_shapes(name, model, window):
     r = serving.inference_report(model=name, hardware="h100-sxm", prompt_tokens=30000, batch_size="max",
                                  tokens=1e6, bits=16).result
     assert r.max_batch_size == (15 if window is None else 116)
+
+
+@pytest.mark.parametrize("name, bits, precision", [
+    ("Qwen/Qwen2.5-72B-Instruct-GPTQ-Int8", 8, "bf16"), ("Qwen/Qwen2.5-72B-Instruct-AWQ", 4, "bf16"),
+    ("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a16", 8, "bf16"),
+    ("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w8a8", 8, "fp8"), ("nvidia/Llama-3.1-8B-Instruct-FP8", 8, "fp8"),
+    ("nvidia/Llama-3.1-405B-Instruct-NVFP4", 4, "fp4"),
+])
+def test_a_weight_only_checkpoint_computes_at_the_16_bit_peak(name, bits, precision):
+    """Diff review 2026-11-30: GPTQ-Int8 was computed at a B200's FP8 peak and AWQ at its FP4 peak, as if their
+    activations were quantised too; weight-only formats (GPTQ, AWQ, W4A16, W8A16) run their products at 16 bits, bits
+    given or read from the name, and formats that quantise activations keep the low-bit peak."""
+    for given in (None, bits):
+        r = serving.inference_report(model=name, hardware="b200", tokens=1e6, bits=given).result
+        assert (r.bits, r.precision) == (bits, precision)
+    assert serving_data.hub_weight_only(name) == (precision == "bf16")

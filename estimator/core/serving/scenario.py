@@ -65,6 +65,9 @@ class InferenceScenario(Site):
     tokens: float
     architecture: Architecture | None = None   # required by ``inference``; the edge fills it in
     bits: int = DEFAULT_BITS
+    # the weights quantised alone, the activations at 16 bits (a GPTQ, AWQ or W4A16 checkpoint: the edge reads it from
+    # the name): the matrix products at the 16-bit peak, only the bytes read shrink (``device.serving_compute``)
+    weight_only: bool = False
     kv_bits: int = DEFAULT_KV_BITS
     sparsity: float = 0.0
     sparse_kernels: bool = True   # do kernels skip pruned weights? (unstructured sparsity rarely does)

@@ -425,10 +425,15 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
     fit = serving_data.load_serving_fit(engine)
     released_how = ()
+    # a weight-only format's activations stay at 16 bits, whatever bits are given or read from its name: its products
+    # at the 16-bit peak (diff review 2026-11-30: GPTQ-Int8 had been computed at the FP8 peak); the Inference page
+    # gives the bits its name says, so this is not in the branch below alone
+    inputs["weight_only"] = serving_data.hub_weight_only(model) or None
     if inputs.get("bits") is None and (named := serving_data.hub_bits(model)) is not None:
         inputs["bits"] = named[0]
-        released_how = (f"weights: {named[0]} bits, as the checkpoint's name says ({named[1]}); give the bits to serve "
-                        "it otherwise",)
+        released_how = (f"weights: {named[0]} bits, as the checkpoint's name says ({named[1]}"
+                        + (", weight-only: activations at 16 bits" if inputs["weight_only"] else "")
+                        + "); give the bits to serve it otherwise",)
     elif inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:
         inputs["bits"], released_how = bits
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
