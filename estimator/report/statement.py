@@ -37,7 +37,6 @@ from dataclasses import dataclass
 
 from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER, WHOLE_RUN_SOURCE
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.power_ratio import NODE_MEASURED_W_PER_GPU
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
@@ -598,6 +597,7 @@ def input_label(name: str) -> str:
 # The system groups' measurements (gpu-system, tpu-system in estimator/data/measured_power.csv) are all Patterson et
 # al. 2021's (P21; a test holds the file to it); POWER_FIT (statement_parts) reads the fit's words.
 MEASURED_DRAWS_KEY = "P21"
+NODE_DRAW_KEY = "NK25"   # Newkirk et al. 2025: a whole H100 node's training draw (core.hardware.power_ratio)
 # the system groups' words in the fit's source (core/hardware/schema.py's groups): a board-only fit (gpu-chip: Dodge et
 # al. 2022's runs) is not whole systems' draws, nor Patterson's (second code review 2026-11-27)
 SYSTEM_FIT_WORDS = ("share of the whole server", "share of its system")
@@ -617,7 +617,8 @@ def _measured_on(est: Estimate, devices: str) -> bool:
     return any(w in models for w in est.hardware_name.split())  # "P100", not the form factor "SXM2" both share
 
 
-def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "", said_as: str | None = None) -> str:
+def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = "", said_as: str | None = None,
+           node_cite: str = "") -> str:
     """"an average of 750~W per device", and where it comes from when it is not the profile's figure: the
     preset's paper, the user ("given"), or the profile's calibration and its meter (CodeCarbon, NVML)."""
     watts = hz.power(power.value).split(" ")  # "734 W", "1.00 MW": the number, then its unit
@@ -642,11 +643,14 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
                      f"measured draws{on} gives it{measured_cite}")
             if (chip := est.chip_draw) is not None:
                 # the table's note in the paper too (researcher review 2026-11-29: the LaTeX left it out)
+                # a whole H100 node's measured draw beside the H100's, cited (diff review 2026-11-30: written inline)
+                node = ("" if chip.node_w is None else
+                        f", as a whole 8-GPU H100 node ran compute-intensive training at up to about "
+                        f"{chip.node_w:,.0f}~W a GPU with its host{node_cite}")
                 text += (f" (this project measured {chip.measured_w:,.0f}~W at the chip alone on "
                          f"{latex_escape(chip.device)} in training steps, NVML, where the fit leaves the chip "
-                         f"{chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device, as an 8-GPU "
-                         f"H100 node measured in training drew {NODE_MEASURED_W_PER_GPU:,.0f}~W a GPU with its host "
-                         "(Newkirk et al. 2025, arXiv:2506.14551): the energy may be too low)")
+                         f"{chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device{node}: the "
+                         "energy may be too low)")
         return text + cite
     meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration
@@ -725,6 +729,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     pw = a.get("power_w")
     if pw is not None and system_power_fit(pw) and not measured_power(est):
         keys.append(MEASURED_DRAWS_KEY)  # the measured draws the profile's power is fitted to
+        if est.chip_draw is not None and est.chip_draw.node_w is not None:
+            keys.append(NODE_DRAW_KEY)  # a whole node's measured draw, said beside the chip's
     # a vendor's footprint or a life-cycle assessment: cited as its profile's source text names it
     stated = bool(emb) and basis not in ("die-area-model", "fallback")
     emb_keys = cited_keys(emb.source, sources) if stated else []
@@ -778,7 +784,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
     power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
                    cite=_cite(bibkeys, own.get("power_w", ())), measured_cite=cite.get(MEASURED_DRAWS_KEY, ""),
-                   said_as=qualified.get("power_w"))
+                   said_as=qualified.get("power_w"), node_cite=cite.get(NODE_DRAW_KEY, ""))
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))
     on, took, dev_h = known_time(est, devices, hardware)  # no wall clock nor count the user did not give

@@ -29,8 +29,10 @@ def test_the_measured_chip_draw_is_said_in_the_notes_and_the_statement(capsys):
     latex = _out(capsys, *RUN, "--format", "latex")
     assert (f"(this project measured {measured_w:,.0f}~W at the chip alone on NVIDIA H100 SXM 80GB in training steps, "
             f"NVML, where the fit leaves the chip {power_w - 294:,.0f}~W: with its host's share "
-            f"{measured_w + default_profiles().get('h100-sxm').power.host_share_w:,.0f}~W a device, as an 8-GPU H100 node measured in training drew 969~W a GPU with its "
-            "host (Newkirk et al. 2025, arXiv:2506.14551): the energy may be too low)") in latex
+            f"{measured_w + default_profiles().get('h100-sxm').power.host_share_w:,.0f}~W a device, as a whole 8-GPU "
+            "H100 node ran compute-intensive training at up to about 969~W a GPU with its host"
+            "~\\cite{newkirk2025empirically}: the energy may be too low)") in latex
+    assert "@article{newkirk2025empirically" in _out(capsys, *RUN, "--format", "bibtex")
 
 
 def test_a_power_given_says_no_measured_chip_draw(capsys):

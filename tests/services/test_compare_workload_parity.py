@@ -102,10 +102,12 @@ def test_the_chip_draw_measured_here_is_said_beside_a_fitted_power_that_leaves_t
     assert said == ["power: the fitted 695 W a device includes 294 W for its host, leaving 401 W for the chip; this "
                     "project measured 684 W at the chip alone on NVIDIA H100 SXM 80GB (the median of 19 configurations, "
                     "each the mean over its timed training steps, NVML; estimator/data/measured_training_steps.csv, "
-                    "never fitted), 979 W a device with its host's share (an 8-GPU H100 node in compute-intensive "
-                    "training drew 0.76 of its 10.2 kW rating, 969 W a GPU with its host (Newkirk et al. 2025, "
-                    "arXiv:2506.14551)): a busy chip draws near its TDP, and the fit, measured on older servers, may "
-                    "give too little energy here; give the power your servers draw a device to set it"]
+                    "never fitted), 979 W a device with its host's share (an 8-GPU H100 node ran compute-intensive "
+                    "training at up to 0.76 of its 10.2 kW rating, about 969 W a GPU with its host (Newkirk et al. "
+                    "2025, arXiv:2506.14551)): a busy chip draws near its TDP, and the fit, measured on older servers, "
+                    "may give too little energy here; give the power your servers draw a device to set it"]
+    # the H100 node's figure beside the H100's only (diff review 2026-11-30: beside others' it read as their source)
+    assert "Newkirk" not in " ".join(power_notes(hardware="h200-sxm") + power_notes(hardware="b200"))
     assert power_notes(hardware="h100-sxm", power_w=900) == []
     # a device no step was measured on: the measured chips' share of their TDP as a caveat (researcher review
     # 2026-11-29: a GB200 left 687 W for a 1,200 W chip without a word), not a figure of its own

@@ -13,13 +13,17 @@ from dataclasses import dataclass, field
 DATA_FILE = "estimator/data/measured_power.csv"
 MIN_OWN = 2  # measurements of its own a device needs to take its own centre (estimator/fit/power_fit.py)
 
-# A whole 8-GPU H100 node measured in training, host included: compute-intensive workloads drew 0.76 of the node's 10.2
-# kW rating, 7.75 kW, 969 W a GPU (Newkirk et al. 2025, arXiv:2506.14551, abstract; the node of Latif et al. 2024,
-# arXiv:2412.08602, whose highest draw observed was 8.4 kW). Not fitted: said beside a measured chip's draw and its
-# host's share, which it corroborates (researcher review 2026-11-30: the fitted 695 W a slot read as about the chip's
-# TDP, the host left out)
-NODE_MEASURED_W_PER_GPU = 0.76 * 10_200 / 8
-NODE_MEASURED_SOURCE = ("an 8-GPU H100 node in compute-intensive training drew 0.76 of its 10.2 kW rating, "
+# A whole 8-GPU H100 node measured in training, host included: compute-intensive workloads ran at up to 0.76 of the
+# node's 10.2 kW rating (NVIDIA DGX H100 datasheet), about 970 W a GPU (Newkirk et al. 2025, arXiv:2506.14551, abstract;
+# the node of Latif et al. 2024, arXiv:2412.08602, whose highest draw observed was 8.4 kW; profiles/README.md). Not
+# fitted: said beside the H100's measured chip draw and its host's share, which it corroborates (researcher review
+# 2026-11-30: the fitted 695 W a slot read as about the chip's TDP, the host left out)
+NODE_MEASURED_SHARE_OF_RATING = 0.76
+NODE_RATED_W = 10_200.0          # NVIDIA DGX H100 datasheet: 10.2 kW at most
+NODE_GPUS = 8                    # its 8 H100 SXM GPUs
+NODE_MEASURED_W_PER_GPU = NODE_MEASURED_SHARE_OF_RATING * NODE_RATED_W / NODE_GPUS
+NODE_MEASURED_SOURCE = (f"an {NODE_GPUS}-GPU H100 node ran compute-intensive training at up to "
+                        f"{NODE_MEASURED_SHARE_OF_RATING:.2f} of its {NODE_RATED_W / 1000:.1f} kW rating, about "
                         f"{NODE_MEASURED_W_PER_GPU:,.0f} W a GPU with its host (Newkirk et al. 2025, arXiv:2506.14551)")
 
 # The groups, never mixed: they measure different things (estimator/fit/power_fit.py's docstring).

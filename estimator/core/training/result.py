@@ -79,6 +79,7 @@ class ChipDraw:
     device: str         # the device measured, as the note names it
     configurations: int
     host_w: float = 0.0  # the profile's host share a device: with ``measured_w``, the slot's draw the measurements imply
+    node_w: float | None = None  # a whole node's measured draw a GPU, host included, where one of this chip was measured
 
     @property
     def implied_w(self) -> float:

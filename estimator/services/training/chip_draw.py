@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import replace
 
-from estimator.core.hardware.power_ratio import NODE_MEASURED_SOURCE
+from estimator.core.hardware.power_ratio import NODE_MEASURED_SOURCE, NODE_MEASURED_W_PER_GPU
 from estimator.core.training.result import ChipDraw
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
 
@@ -20,6 +20,8 @@ from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
 # choice, not a fitted figure), well above the configurations' own spread (±5% about their median, but for the two
 # launch-bound ones a device).
 CHIP_DRAW_SAID_ABOVE = 1.25
+# The profiles whose chip is the measured H100 node's (``NODE_MEASURED_SOURCE``): its figure is said beside theirs only
+H100_NODE_DEVICES = ("h100-sxm",)
 
 
 
@@ -44,7 +46,7 @@ def measured_chip_draw(est, profile) -> ChipDraw | None:
         return None
     on = profile.name if device == profile.id else f"its base device ({device})"
     return ChipDraw(chip_w=chip_w, measured_w=measured_w, device=on, configurations=len(draws_w),
-                    host_w=p.host_share_w)
+                    host_w=p.host_share_w, node_w=NODE_MEASURED_W_PER_GPU if device in H100_NODE_DEVICES else None)
 
 
 def measured_tdp_share() -> tuple[float, tuple[str, ...]] | None:
@@ -89,8 +91,8 @@ def unmeasured_chip_note(est, profile) -> str | None:
             f"{chip_w:,.0f} W for the chip, {chip_w / p.tdp_w:.0%} of its {p.tdp_w:,.0f} W TDP; no training step was "
             f"measured on it, but busy chips on the {' and '.join(names)} drew a median {share:.0%} of their TDP "
             f"(estimator/data/{MEASURED_STEPS_PATH.name}, NVML, never fitted), {expected_w:,.0f} W here, "
-            f"{expected_w + p.host_share_w:,.0f} W a device with its host's share ({NODE_MEASURED_SOURCE}): the fit may "
-            "give too little energy; give the power your servers draw a device to set it")
+            f"{expected_w + p.host_share_w:,.0f} W a device with its host's share: the fit may give too little energy; "
+            "give the power your servers draw a device to set it")
 
 
 def with_chip_draw(est, profile):
@@ -102,11 +104,14 @@ def with_chip_draw(est, profile):
         note = unmeasured_chip_note(est, profile)
         return est if note is None else replace(est, notes=est.notes + (note,))
     p = profile.power
+    # the H100 node's measured draw beside the H100's own figures only (diff review 2026-11-30: beside an A100's or a
+    # B200's it read as their source)
+    node = f" ({NODE_MEASURED_SOURCE})" if chip.node_w is not None else ""
     note = (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
             f"{chip.chip_w:,.0f} W for the chip; this project measured {chip.measured_w:,.0f} W at the chip alone on "
             f"{chip.device} (the median of {chip.configurations} configurations, each the mean over its timed training "
             f"steps, NVML; estimator/data/{MEASURED_STEPS_PATH.name}, never fitted), {chip.implied_w:,.0f} W a device "
-            f"with its host's share ({NODE_MEASURED_SOURCE}): a busy chip draws near its TDP, and the fit, measured on "
+            f"with its host's share{node}: a busy chip draws near its TDP, and the fit, measured on "
             "older servers, may give too little energy here; give the power your servers draw a device to set it")
     return replace(est, chip_draw=chip, notes=est.notes + (note,))
 
