@@ -33,6 +33,9 @@ CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "etp", "dp", "vp", "ze
                "cost_usd", "embodied_co2e_kg", "water_l",
                # each ranged figure's 80% range, as the text and the JSON give it (CLI review 2026-11-27: the CSV had none)
                *(f"{k}_{end}" for k in RANGED for end in ("low", "high")), "range_level",
+               # the ranges that are stated, not prediction intervals at range_level (diff review 2026-11-30: the
+               # embodied carbon's and the water's had stood under 0.8 with no word)
+               "stated_ranges",
                "hardware", "precision", "tool")
 
 
@@ -131,6 +134,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     *("" if x is None else repr(x) for x in (e.cost_usd, e.embodied_co2e_kg, e.water_l)),
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])
                       for k in RANGED for i_end in (0, 1)), repr(e.level),
+                    " ".join(k for k in RANGED if k in e.range and e.basis(k) == "stated"),
                     report.hardware_id, report.precision, tool])
     return buf.getvalue()
 

@@ -524,8 +524,6 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         tm = None
         est = replace(est, notes=est.notes + (f"training memory left out: {exc}",))
     if tm is not None:
-        est = replace(est, memory=tm, notes=est.notes + (tm.note(),) + tuple(
-            w for w in (tm.even_split_words(),) if w is not None))
         own = preset.scenario().devices if preset is not None else None
         # on the run's own hardware and devices, with no sharding or parallelism chosen (a sequence
         # length or micro-batch given leaves the run's plan as unknown as before; review)
@@ -539,13 +537,11 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                     and "devices" not in dict(scenario.origins))
         # the memory's verdict, fits or not, is of settings nobody chose: said as data (diff review 2026-11-29: set
         # only where it did not fit, the field read false on a run of the same defaults that fitted)
-        tm = replace(tm, of_defaults=unrecorded or defaults or no_count, published_split_unrecorded=unrecorded)
-        est = replace(est, memory=tm)
-        if no_count and not tm.fits:
-            est = replace(est, notes=est.notes + (
-                "memory: no device count given, so \"does not fit\" is of one device, the default, not of the run's "
-                "devices; give them to check its memory",))
-        elif unrecorded and not tm.fits:
+        tm = replace(tm, of_defaults=unrecorded or defaults or no_count, published_split_unrecorded=unrecorded,
+                     devices_default=no_count)
+        est = replace(est, memory=tm, notes=est.notes + (tm.note(),) + tuple(
+            w for w in (tm.even_split_words(),) if w is not None))
+        if unrecorded and not tm.fits:
             # a published run that happened "does not fit" only as set here (newcomer audit: every large
             # preset's first screen said so): the preset records no parallelism, and says so
             est = replace(est, notes=est.notes + (

@@ -292,6 +292,7 @@ def test_plan_gives_each_layouts_embodied_carbon_and_water_as_estimate_does(caps
     row = next(csv.DictReader(io.StringIO(out)))
     assert float(row["water_l"]) == pytest.approx(best["water_l"], rel=1e-12)
     assert float(row["embodied_co2e_kg_high"]) == pytest.approx(best["range"]["embodied_co2e_kg"][1], rel=1e-12)
+    assert row["stated_ranges"] == "embodied_co2e_kg water_l" and row["range_level"] == "0.8"
     _, out, _ = run(capsys, "plan", *argv, "--devices", "64")
     lines = out.splitlines()
     line = lines[lines.index(next(x for x in lines if x.startswith("Best: "))) + 1]

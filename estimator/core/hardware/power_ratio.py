@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from estimator.core.base.units import W_PER_KW
+
 DATA_FILE = "estimator/data/measured_power.csv"
 MIN_OWN = 2  # measurements of its own a device needs to take its own centre (estimator/fit/power_fit.py)
 
@@ -23,7 +25,7 @@ NODE_RATED_W = 10_200.0          # NVIDIA DGX H100 datasheet: 10.2 kW at most
 NODE_GPUS = 8                    # its 8 H100 SXM GPUs
 NODE_MEASURED_W_PER_GPU = NODE_MEASURED_SHARE_OF_RATING * NODE_RATED_W / NODE_GPUS
 NODE_MEASURED_SOURCE = (f"an {NODE_GPUS}-GPU H100 node ran compute-intensive training at up to "
-                        f"{NODE_MEASURED_SHARE_OF_RATING:.2f} of its {NODE_RATED_W / 1000:.1f} kW rating, about "
+                        f"{NODE_MEASURED_SHARE_OF_RATING:.2f} of its {NODE_RATED_W / W_PER_KW:.1f} kW rating, about "
                         f"{NODE_MEASURED_W_PER_GPU:,.0f} W a GPU with its host (Newkirk et al. 2025, arXiv:2506.14551)")
 
 # The groups, never mixed: they measure different things (estimator/fit/power_fit.py's docstring).

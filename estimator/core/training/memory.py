@@ -763,6 +763,7 @@ class TrainingMemory:
     # (services/api.py sets both)
     of_defaults: bool = False
     published_split_unrecorded: bool = False  # of those, a published run's: it split its model in a way not recorded
+    devices_default: bool = False  # the one device is the default, no count given (device-hours alone: services/api.py)
 
     @property
     def fits(self) -> bool:
@@ -791,10 +792,14 @@ class TrainingMemory:
             return None
         verdict = ("does not fit" if even > self.capacity_gb else "fits, tight" if is_tight(even, self.capacity_gb)
                    else "fits")
+        # a whole number of layers a stage where they divide, else their average (diff review 2026-11-30: "7.88
+        # layers" read as a split Megatron-LM could make)
+        share = self.shape.layers / self.strategy.pp
+        layers = (f"every stage holding {gfmt(share, 3)} layers (Megatron-LM's even split)" if share == int(share) else
+                  f"the layers spread evenly, {gfmt(share, 3)} a stage on average, and no stage lighter for its table")
         return (f"memory: the pipeline's stages are counted at the average stage's share, the vocabulary tables "
                 f"spread as a split with fewer layers on its end stages spreads them ({END_STAGES_SOURCE}); with "
-                f"every stage holding {gfmt(self.shape.layers / self.strategy.pp, 3)} layers (Megatron-LM's even "
-                f"split), the first holds the input table beside them and the last the output layer: {gb(even)} GB a "
+                f"{layers}, the first holds the input table beside them and the last the output layer: {gb(even)} GB a "
                 f"device, {verdict}")
 
     def note(self) -> str:
@@ -808,7 +813,9 @@ class TrainingMemory:
                     f"({self.strategy.describe()}; {how}); {TIGHT_WORDS}")
         if self.fits:
             return f"memory: fits, {total} ({self.strategy.describe()}; {how})"
-        chosen = f"the chosen {self.devices:,} device{'s' if self.devices != 1 else ''} cannot hold it ({total}; {how})"
+        chosen = (f"one device, the default (no count given), cannot hold it ({total}; {how})" if self.devices_default
+                  else f"the chosen {self.devices:,} device{'s' if self.devices != 1 else ''} cannot hold it ({total}; "
+                       f"{how})")
         if self.min_devices is not None:
             return f"memory: needs ≥ {self.min_devices:,} × {name} with {self.strategy.describe()}: {chosen}"
         if self.best_strategy is not None and self.best_devices > self.devices:
