@@ -118,3 +118,17 @@ def test_a_weight_only_checkpoint_computes_at_the_16_bit_peak(name, bits, precis
         r = serving.inference_report(model=name, hardware="b200", tokens=1e6, bits=given).result
         assert (r.bits, r.precision) == (bits, precision)
     assert serving_data.hub_weight_only(name) == (precision == "bf16")
+
+
+def test_an_fp8_release_on_a_gpu_without_fp8_computes_weight_only():
+    """Serving review 2026-11-30: DeepSeek-R1's FP8 weights on A100s were computed at the A100's int8 peak, where
+    engines run them weight-only (vLLM's FP8 Marlin, W8A16): at its bf16 peak, bits given or the release's; on an H100
+    at its FP8 peak."""
+    for bits in (None, 8):
+        r = serving.inference_report(model="deepseek-r1", hardware="a100-sxm-80gb", devices=16, tokens=1e6,
+                                     bits=bits).result
+        assert (r.bits, r.precision) == (8, "bf16")
+    h100 = serving.inference_report(model="deepseek-r1", hardware="h100-sxm", devices=16, tokens=1e6).result
+    assert (h100.bits, h100.precision) == (8, "fp8")
+    default = serving.inference_report(model="deepseek-r1", hardware="a100-sxm-80gb", devices=16, tokens=1e6).result
+    assert any("its FP8 weights are served weight-only, dequantised to 16 bits" in n for n in default.notes)

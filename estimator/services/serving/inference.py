@@ -142,14 +142,28 @@ def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | N
     if published is None or not published.released_bits or published.released_bits >= DEFAULT_BITS:
         return None
     bits = published.released_bits
-    # FP8 weights on a device without an FP8 peak (an A100): taken at its int8 peak here, which engines do not do
-    # (code review 2026-11-27)
-    no_fp8 = (bits == 8 and profile is not None and "fp8" not in profile.peak_flops_per_s)
-    caveat = (f"; the {profile.name} has no FP8 peak: its 8-bit matrix products are taken at its int8 peak here, "
-              "where engines run FP8 weights on it weight-only or convert them to bf16" if no_fp8 else "")
+    # FP8 weights on a device without an FP8 peak (an A100): weight-only there (``fp8_weight_only``), as engines run
+    # them (code review 2026-11-27; serving review 2026-11-30: they had been taken at its int8 peak)
+    caveat = (f"; the {profile.name} has no FP8 peak: {FP8_WEIGHT_ONLY_WORDS}" if fp8_weight_only(model, bits, profile)
+              else "")
     return bits, (f"weights: {bits} bits, as {published.name.split(' (')[0]} is released "
                   f"({published.released_bits_source}), {RELEASED_BITS_HERE}{caveat}; give 16 bits "
                   "to serve it at bf16",)
+
+
+# FP8 weights on a GPU without FP8 tensor cores run weight-only, dequantised to 16 bits for the products: vLLM's
+# FP8 Marlin kernels (vLLM docs, "FP8 W8A8": "FP8 models will run on compute capability >= 7.5 (Turing) as weight-only
+# W8A16, utilizing FP8 Marlin"; vllm-project/vllm PR #5975)
+FP8_WEIGHT_ONLY_WORDS = ("its FP8 weights are served weight-only, dequantised to 16 bits for the matrix products (W8A16, "
+                         "as vLLM runs them with its FP8 Marlin kernels), so compute runs at its 16-bit peak")
+
+
+def fp8_weight_only(model: str | None, bits, profile) -> bool:
+    """Whether ``model``, a catalog model released with FP8 weights (DeepSeek-V3, R1), served at 8 bits on ``profile``,
+    a device without an FP8 peak (an A100), runs them weight-only (``FP8_WEIGHT_ONLY_WORDS``)."""
+    published = serving_data.catalog_model(model) if model is not None else None
+    return (published is not None and published.released_bits == 8 and bits is not None and int(bits) == 8
+            and profile is not None and "fp8" not in profile.peak_flops_per_s)
 
 
 # What the released bits cover here: the blocks' matrices, attention's too, where a release may keep some at 16 bits
@@ -436,6 +450,10 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                         + "); give the bits to serve it otherwise",)
     elif inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:
         inputs["bits"], released_how = bits
+    # an FP8 release at 8 bits on a device without an FP8 peak: weight-only, bits given (the Inference page gives them)
+    # or the release's
+    if fp8_weight_only(model, inputs.get("bits"), profile):
+        inputs["weight_only"] = True
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
                           carbon_intensity_source=ci_source, batch_given=batch_given, query_from=query_from,
