@@ -95,3 +95,11 @@ def test_the_fallbacks_word_goes_when_the_choice_is_offered_again():
     at.selectbox(key="plan_precision").set_value("fp8").run()
     assert at.selectbox(key="plan_precision").value == "fp8"
     assert not any("is not offered with the current choices" in str(w) for w in _warnings(at))
+
+
+def test_a_lectures_compare_page_says_what_is_compared_at_caption_size():
+    """Lecturer review 2026-11-30: at 1920 px the line saying what is compared stayed 14 px under a 24-px paragraph: in
+    a lecture it is a caption, which grows with the window."""
+    at = run_page("compare", {"preset": "lambda-gpt3-v100", "lecture": "1"})
+    assert [x for x in at.caption if "of each profile" in x.value]
+    assert not [m for m in at.markdown if "of each profile" in m.value]
