@@ -67,6 +67,8 @@ def test_the_eager_engine_answers_the_one_batch_it_was_fitted_at():
     assert inference_report(**base).result.batch_size == 1
     for asked, words in (({"batch_size": 8}, "batch 8"), ({"batch_size": "max"}, "the largest batch"),
                          ({"beams": 4}, r"4 beams \(as many sequences a step\)"),
+                         # draft tokens: several positions a step (serving review 2026-11-30: taken where beams were not)
+                         ({"draft_tokens": 3}, r"3 draft tokens \(verified together, as many more positions a step\)"),
                          ({"tpot_ms": 100}, r"a latency bound \(a search over batches\)"),
                          ({"tpot_ms": 100, "batch_size": 1}, r"a latency bound .*: leave the bound out to serve batch 1")):
         with pytest.raises(InputError, match=f"fitted at batch 1 alone, so {words}"):

@@ -108,12 +108,16 @@ def check_batch_one(s: InferenceScenario, fit: ServingFit) -> None:
         raise InputError(f"{alone}, so a latency bound (a search over batches) is beyond it: leave the bound out to "
                          f"serve batch 1, or choose an engine fitted at larger batches ({others})",
                          field=("ttft_ms", "tpot_ms", "engine"))
+    # draft tokens too: each step verifies them with the sequence's own token, several positions a step (serving
+    # review 2026-11-30: taken, where beams were refused)
     asked, field = ((("the largest batch" if s.batch_size == MAX_BATCH_WORD else f"batch {s.batch_size}"), "batch_size")
                     if s.batch_size == MAX_BATCH_WORD or int(s.batch_size) != 1 else
-                    (f"{gfmt(s.beams)} beams (as many sequences a step)", "beams") if s.beams > 1 else (None, None))
+                    (f"{gfmt(s.beams)} beams (as many sequences a step)", "beams") if s.beams > 1 else
+                    (f"{gfmt(s.draft_tokens)} draft tokens (verified together, as many more positions a step)",
+                     "draft_tokens") if s.draft_tokens else (None, None))
     if asked is not None:
-        raise InputError(f"{alone}, so {asked} is beyond it: give batch 1 and one beam, or an engine fitted at larger "
-                         f"batches ({others})", field=(field, "engine"))
+        raise InputError(f"{alone}, so {asked} is beyond it: give batch 1, one beam and no draft tokens, or an engine "
+                         f"fitted at larger batches ({others})", field=(field, "engine"))
 
 
 def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -> InferenceResult:
