@@ -131,4 +131,40 @@ def test_an_fp8_release_on_a_gpu_without_fp8_computes_weight_only():
     h100 = serving.inference_report(model="deepseek-r1", hardware="h100-sxm", devices=16, tokens=1e6).result
     assert (h100.bits, h100.precision) == (8, "fp8")
     default = serving.inference_report(model="deepseek-r1", hardware="a100-sxm-80gb", devices=16, tokens=1e6).result
-    assert any("its FP8 weights are served weight-only, dequantised to 16 bits" in n for n in default.notes)
+    assert any("its FP8 weights are taken as served weight-only, dequantised to 16 bits" in n for n in default.notes)
+
+
+def test_a_weight_only_format_is_its_own_rows_alone():
+    """Diff review 2026-11-30: a GPTQ checkpoint's weight-only flag had leaked into the baseline and every low-bit row,
+    each still labelled "weights and activations (fp8)" (its 8-bit row saved 1% where the same model's saves 37%): the
+    user's own row is weight-only, the illustrative rows compute as labelled."""
+    def row(model, bits, name):
+        rep = serving.inference_report(model=model, hardware="h100-sxm", devices=4, bits=bits, batch_size="max",
+                                       tokens=1e6)
+        return next(t for t in rep.techniques if t.name == name)
+    given16 = row("Qwen/Qwen2.5-72B-Instruct-GPTQ-Int8", 16, "quantization-8bit")
+    plain = row("qwen2.5-72b", 16, "quantization-8bit")
+    assert given16.label == plain.label == "8-bit weights and activations (fp8)"
+    assert given16.saving("joules_per_output_token") == pytest.approx(plain.saving("joules_per_output_token"))
+    own = row("Qwen/Qwen2.5-72B-Instruct-GPTQ-Int8", None, "quantization-8bit")
+    assert own.label == "8-bit weights (weight-only)" and own.result.precision == "bf16"
+
+
+@pytest.mark.parametrize("name, precision", [
+    ("Qwen/Qwen3-32B-FP8", "bf16"),                      # a Hub FP8 checkpoint on a GPU without FP8: weight-only
+    ("deepseek-ai/DeepSeek-R1-INT8", "int8"),            # an INT8 checkpoint: its own format, at the int8 peak
+    ("RedHatAI/DeepSeek-R1-quantized.w8a8", "int8"),
+])
+def test_fp8_weight_only_on_an_a100_is_fp8_weights_alone(name, precision):
+    """Diff review 2026-11-30: DeepSeek-R1's INT8 and W8A8 checkpoints had been taken as FP8 weight-only on an A100, and
+    a Hub FP8 checkpoint (Qwen3-32B-FP8) left at the int8 peak."""
+    devices = 16 if "DeepSeek" in name else 1
+    r = serving.inference_report(model=name, hardware="a100-sxm-80gb", devices=devices, tokens=1e6).result
+    assert (r.bits, r.precision) == (8, precision)
+
+
+def test_bits_of_the_wrong_type_are_refused_in_the_projects_words():
+    from estimator.core.base.errors import InputError
+    for bits in ("x", [8]):
+        with pytest.raises(InputError):
+            serving.inference_report(model="deepseek-r1", hardware="a100-sxm-80gb", devices=16, bits=bits, tokens=1e6)

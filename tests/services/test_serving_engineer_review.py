@@ -303,3 +303,17 @@ def test_a_bare_count_says_which_nearer_model_it_passed_over():
     near = serving.inference_report(params=175e9, hardware="h100-sxm", tokens=1e6).result
     assert [n for n in near.notes if n.startswith("architecture: ")][0].endswith(
         "assumed, the catalog's model nearest in parameter count")
+
+
+def test_a_bound_no_layout_meets_is_refused_for_the_bound():
+    """Diff review 2026-11-30: with all the devices weighed as one group last, a TPOT bound that group holds but does
+    not meet had been refused as "no split holds the weights"; the bound's refusal is given, with the least TPOT."""
+    from estimator.core.base.errors import InputError
+    from estimator.services.serving import inference as serving
+    with pytest.raises(InputError, match=r"within 5 ms per output token: one sequence alone, .* takes at least "
+                                         r"[\d.]+ ms per output token \(tensor parallelism 40\)") as exc:
+        serving.inference_report(model="llama-4-scout", hardware="l4", devices=40, tpot_ms=5, tokens=1e6)
+    assert "tpot_ms" in exc.value.fields
+    # the subset's idle note names the degrees weighed on all of them, powers of two
+    r = serving.inference_report(model="nemotron-4-340b", hardware="h100-sxm", devices=24, tpot_ms=30, tokens=1e6).result
+    assert "no power-of-two degree dividing all 24 serves it" in " ".join(r.notes)

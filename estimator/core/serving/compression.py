@@ -106,8 +106,9 @@ def _diff(a, b):
 
 
 def baseline_of(s: InferenceScenario) -> InferenceScenario:
-    """The uncompressed model: 16-bit weights and KV cache, dense, no student."""
-    return replace(s, bits=16, kv_bits=16, sparsity=0.0, student_params=None)
+    """The uncompressed model: 16-bit weights and KV cache, dense, no student (nor a weight-only format: diff review
+    2026-11-30, it had leaked into every low-bit row)."""
+    return replace(s, bits=16, kv_bits=16, sparsity=0.0, student_params=None, weight_only=False)
 
 
 def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
@@ -188,13 +189,18 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
 
     for bits in (8, 4):
         if s.bits == bits or illustrate:
-            # the label says what the row computes in: a low-bit peak means activations quantised too (audit)
+            # the label says what the row computes in: a low-bit peak means activations quantised too (audit); the
+            # user's own weight-only format (a GPTQ or AWQ checkpoint, an FP8 release on a GPU without FP8) is weight-only
+            # in its row alone (diff review 2026-11-30)
+            weight_only = s.weight_only and s.bits == bits
             precision, _, _ = peak_for_bits(profile, bits)
-            how = (f" and activations ({precision})" if precision in PRECISIONS_FOR_BITS[bits] else " (weight-only)")
+            quantised = precision in PRECISIONS_FOR_BITS[bits] and not weight_only
+            how = f" and activations ({precision})" if quantised else " (weight-only)"
             # its short label says the activations too where they are quantised (lecturer review 2026-11-30: the
             # chart's "8-bit weights" was the CLI's "8-bit weights and activations (fp8)")
-            add(f"quantization-{bits}bit", f"{bits}-bit weights{how}", s.bits == bits, replace(base_s, bits=bits),
-                short=f"{bits}-bit ({precision})" if precision in PRECISIONS_FOR_BITS[bits] else f"{bits}-bit weights")
+            add(f"quantization-{bits}bit", f"{bits}-bit weights{how}", s.bits == bits,
+                replace(base_s, bits=bits, weight_only=weight_only),
+                short=f"{bits}-bit ({precision})" if quantised else f"{bits}-bit weights")
     if s.kv_bits == 8 or illustrate:
         add("kv-cache-8bit", "8-bit KV cache", s.kv_bits == 8, replace(base_s, kv_bits=8))
     if s.sparsity > 0 or illustrate:

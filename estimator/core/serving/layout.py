@@ -256,7 +256,11 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             # last, so that a power-of-two layout given devices is kept: diff review 2026-11-30)
             try:
                 subset = _best(s, profile, served, compute, fit, devices - uneven, fixed, True)
-            except InputError:
+            except InputError as whole:
+                # a bound that group holds but does not meet is the refusal to give, not the memory's of the
+                # power-of-two degrees (diff review 2026-11-30: "no split holds the weights" under a 5-ms TPOT)
+                if {"ttft_ms", "tpot_ms"} & set(whole.fields or ()):
+                    raise whole from None
                 subset = None
         if subset is None and uneven:
             # the devices the degree given took, said beside the refusal (diff review 2026-11-30: "of 8 × h100-sxm"
@@ -292,7 +296,13 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                            f"{counted(on_all.replicas, 'replica')}, {gfmt(on_all.tokens_per_s, 3)} tokens/s against "
                            f"these {gfmt(best.tokens_per_s, 3)})")
         elif refused_on_all is not None:
-            idle_words += f"no degree dividing all {count_text(devices)} serves it ({refused_on_all})"
+            # the degrees weighed first: powers of two (a latent-attention mixture's expert-parallel divisors too);
+            # all of them as one group is weighed only where none of those serves (diff review 2026-11-30: "no degree
+            # dividing all 24" where TP 24 holds it)
+            arch = served.architecture
+            kind = ("power-of-two " if not latent_moe(s, served)
+                    and not tensor_parallel_problem(devices, arch.heads, arch.kv_heads) else "")
+            idle_words += f"no {kind}degree dividing all {count_text(devices)} serves it ({refused_on_all})"
         else:
             kind = "tensor" if s.tp is not None else "expert"
             idle_words += (f"the {kind}-parallel degree given, {count_text(given_degree)}, does not divide the "

@@ -154,16 +154,27 @@ def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | N
 # FP8 weights on a GPU without FP8 tensor cores run weight-only, dequantised to 16 bits for the products: vLLM's
 # FP8 Marlin kernels (vLLM docs, "FP8 W8A8": "FP8 models will run on compute capability >= 7.5 (Turing) as weight-only
 # W8A16, utilizing FP8 Marlin"; vllm-project/vllm PR #5975)
-FP8_WEIGHT_ONLY_WORDS = ("its FP8 weights are served weight-only, dequantised to 16 bits for the matrix products (W8A16, "
-                         "as vLLM runs them with its FP8 Marlin kernels), so compute runs at its 16-bit peak")
+FP8_WEIGHT_ONLY_WORDS = ("its FP8 weights are taken as served weight-only, dequantised to 16 bits for the matrix "
+                         "products (W8A16, as vLLM runs FP8 checkpoints on NVIDIA GPUs without FP8 tensor cores, with "
+                         "its FP8 Marlin kernels), so compute runs at its 16-bit peak")
 
 
 def fp8_weight_only(model: str | None, bits, profile) -> bool:
-    """Whether ``model``, a catalog model released with FP8 weights (DeepSeek-V3, R1), served at 8 bits on ``profile``,
-    a device without an FP8 peak (an A100), runs them weight-only (``FP8_WEIGHT_ONLY_WORDS``)."""
-    published = serving_data.catalog_model(model) if model is not None else None
-    return (published is not None and published.released_bits == 8 and bits is not None and int(bits) == 8
-            and profile is not None and "fp8" not in profile.peak_flops_per_s)
+    """Whether ``model``'s FP8 weights, a Hub checkpoint whose name says FP8 or a catalog model released in FP8
+    (DeepSeek-V3, R1) with no other format named, served at 8 bits on ``profile``, a device without an FP8 peak (an
+    A100), run weight-only (``FP8_WEIGHT_ONLY_WORDS``; diff review 2026-11-30: an INT8 or W8A8 checkpoint of DeepSeek-R1
+    had been caught too, a Hub FP8 checkpoint missed)."""
+    if model is None or profile is None or "fp8" in profile.peak_flops_per_s or not _is_eight(bits):
+        return False
+    named = serving_data.hub_bits(model)
+    if named is not None:
+        return "FP8" in named[1].split("-")
+    return serving_data.catalog_model(model).released_bits == 8
+
+
+def _is_eight(bits) -> bool:
+    """Whether ``bits`` reads as 8 (anything else, a wrong type too, is left to the scenario's own refusal)."""
+    return not isinstance(bits, bool) and isinstance(bits, (int, float)) and bits == 8
 
 
 # What the released bits cover here: the blocks' matrices, attention's too, where a release may keep some at 16 bits
@@ -440,8 +451,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     fit = serving_data.load_serving_fit(engine)
     released_how = ()
     # a weight-only format's activations stay at 16 bits, whatever bits are given or read from its name: its products
-    # at the 16-bit peak (diff review 2026-11-30: GPTQ-Int8 had been computed at the FP8 peak); the Inference page
-    # gives the bits its name says, so this is not in the branch below alone
+    # at the 16-bit peak (diff review 2026-11-30: GPTQ-Int8 had been computed at the FP8 peak); bits given (a caller's
+    # or a link's) as well as read, so this is not in the branch below alone
     inputs["weight_only"] = serving_data.hub_weight_only(model) or None
     if inputs.get("bits") is None and (named := serving_data.hub_bits(model)) is not None:
         inputs["bits"] = named[0]
@@ -450,8 +461,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                         + "); give the bits to serve it otherwise",)
     elif inputs.get("bits") is None and (bits := released_bits(model, profile)) is not None:
         inputs["bits"], released_how = bits
-    # an FP8 release at 8 bits on a device without an FP8 peak: weight-only, bits given (the Inference page gives them)
-    # or the release's
+    # FP8 weights at 8 bits on a device without an FP8 peak: weight-only, the bits given or the release's
     if fp8_weight_only(model, inputs.get("bits"), profile):
         inputs["weight_only"] = True
     ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
