@@ -106,9 +106,10 @@ def serving_compute(s: InferenceScenario, profile: HardwareProfile, served: Serv
     precision, peak, peak_note = peak_for_bits(profile, bits)
     if s.weight_only and bits < 16:
         # weight-only quantisation (GPTQ, AWQ, W4A16): dequantised to 16 bits for the matrix products
-        precision, peak, _ = peak_for_bits(profile, 16)
+        precision, peak, sixteen_note = peak_for_bits(profile, 16)
         peak_note = (f"{bits}-bit weights quantised alone (weight-only, W{bits}A16), the activations at 16 bits: "
-                     f"compute runs at the {precision} peak, only the bytes read shrink")
+                     f"compute runs at the {precision} peak, only the bytes read shrink"
+                     + (f" ({sixteen_note})" if sixteen_note else ""))   # a profile with no 16-bit peak says so
     notes = [peak_note] if peak_note else []
     if bits < EMBEDDING_BITS:
         notes.append(embedding_note(served.architecture, served.params, bits))
