@@ -9,6 +9,7 @@ import sys
 
 from estimator.cli.estimate_cmds import add_site_args
 from estimator.cli.input_args import add_input_args
+from estimator.core.base.interval import STATED
 from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training import plan as core_plan
@@ -134,7 +135,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     *("" if x is None else repr(x) for x in (e.cost_usd, e.embodied_co2e_kg, e.water_l)),
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])
                       for k in RANGED for i_end in (0, 1)), repr(e.level),
-                    " ".join(k for k in RANGED if k in e.range and e.basis(k) == "stated"),
+                    " ".join(k for k in RANGED if k in e.range and e.basis(k) == STATED),
                     report.hardware_id, report.precision, tool])
     return buf.getvalue()
 

@@ -279,18 +279,22 @@ HUB_ACTIVATION_FORMATS = ("w8a8", "w4a4", "fp8", "nvfp4", "fp4")
 def hub_weight_only(name: str | None) -> bool:
     """Whether a Hub checkpoint's name gives a weight-only format (``HUB_WEIGHT_ONLY``) and no format that quantises the
     activations too: its matrix products run at the 16-bit peak, only the bytes read shrink."""
-    if hub_bits(name) is None:
-        return False
-    found = {m["format"] for m in _HUB_BITS.finditer(str(name).lower().rsplit("/", 1)[-1])}
+    found = set(_hub_formats(name))
     return bool(found & set(HUB_WEIGHT_ONLY)) and not found & set(HUB_ACTIVATION_FORMATS)
+
+
+def _hub_formats(name: str | None) -> list[str]:
+    """The format words of a Hub checkpoint's name, in order (``_HUB_BITS``); none for a catalog id or an MLPerf name,
+    nor for anything but text."""
+    if not isinstance(name, str) or name in load_catalog():
+        return []
+    return [m["format"] for m in _HUB_BITS.finditer(name.lower().rsplit("/", 1)[-1])]
 
 
 def hub_bits(name: str | None) -> tuple[int, str] | None:
     """(bits, the format's word) where ``name`` is a Hub checkpoint whose name gives its weights' format ("-FP8",
     "-GPTQ-Int4", "-AWQ"), else None; a catalog id or an MLPerf name never does."""
-    if not isinstance(name, str) or name in load_catalog():
-        return None
-    found = [m["format"] for m in _HUB_BITS.finditer(name.lower().rsplit("/", 1)[-1])]
+    found = _hub_formats(name)
     if not found:
         return None
     widths = [f for f in found if f not in HUB_METHODS] or found

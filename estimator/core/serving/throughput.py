@@ -70,8 +70,9 @@ class Throughput:
 def tensor_parallel_options(devices: int, arch: Architecture, whole_group: bool = False) -> list[int]:
     """The power-of-two degrees that divide ``devices`` and split the heads (the degrees the search weighs on devices
     given); ``whole_group``: all the devices as one group too, where that degree splits the heads though it is no power
-    of two: the devices are the fewest that hold the model, not given, and the layout takes them as one replica by
-    default (serving review 2026-11-30: Llama 4 Scout on the 40 L4s that hold it, TP 40 by default, was refused by
+    of two: where the devices are the fewest that hold the model (the layout takes them as one replica by default), or,
+    on devices given, where no power-of-two degree on them or a subset serves (``layout.serving_layout``) (serving
+    review 2026-11-30: Llama 4 Scout on the 40 L4s that hold it, TP 40 by default, was refused by
     `--batch-size max` and by a TPOT bound, whose searches tried powers of two only; diff review 2026-11-30: on devices
     given, such a group had replaced TP 16 over 2 nodes of 24 H100s with TP 24 over 3)."""
     out, tp = [], 1
@@ -256,8 +257,8 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
     ``max_batch``. ``tpot_p99_share``: ``tpot_bound_s`` is a p99 and the steady TPOT is held at this share of it
     (``ServingFit.server_share``; 1: the step taken as the p99) at batches above 1 (``p99_share``); ``fit.static_batch``:
     the engine decodes a static batch (``p99_share``, ``ttft_s``). ``draft_tokens``, ``acceptance``: speculative
-    decoding, ``power_limit_w``: each device's power limit (``step.step``); ``whole_group``: the devices are the fewest
-    that hold the model, weighed as one group too (``tensor_parallel_options``). Refused where no degree holds the
+    decoding, ``power_limit_w``: each device's power limit (``step.step``); ``whole_group``: all the devices weighed as one
+    group too (``tensor_parallel_options``). Refused where no degree holds the
     weights and one sequence, or none meets the bounds at batch 1."""
     static = fit.static_batch
 

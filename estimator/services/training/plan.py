@@ -139,7 +139,7 @@ PLAN_RANGED = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_us
 
 def footprint_words(e: Estimate) -> tuple[str, ...]:
     """The embodied carbon and water of a plan's layout, each with its stated range, in one phrase (none where
-    neither is known), as estimate gives them: the CLI's "Best:" line and the Plan page say it."""
+    neither is known), as estimate gives them: the CLI's line under "Best:" and the Plan page say it."""
     parts = [f"{label} {hz.human(k, v)} (stated range {hz.human_range(k, *e.range[k], v)})"
              for label, k in (("embodied", "embodied_co2e_kg"), ("water", "water_l"))
              if (v := getattr(e, k)) is not None and k in e.range]
