@@ -231,7 +231,7 @@ COMPARISON_ROW_PX = 24
 # a lecture's comparison: ranges 4 px wide beside its dots of LOG_DOT_AREA_PX2, to be seen from the back of a room
 # (lecturer review 2026-11-30: hairlines and 8-px dots); a design choice checked in a browser at 1280 px
 LECTURE_RANGE_STROKE_PX = 4
-# A lecture's scatter of many runs (the Accuracy page's 89 runs, its 32 serving configurations): dots twice the desk
+# A lecture's scatter of many runs (the Accuracy page's 89 runs, its 32 serving configurations): dots 2.5 times the desk
 # view's 60 px² area and intervals 2 px wide, to be seen from the back of a room where LOG_DOT_AREA_PX2's 400 px² would
 # cover each other (lecturer review 2026-11-30: 5-7 px markers and hairline intervals); design choices
 LECTURE_SCATTER_AREA_PX2 = 150
