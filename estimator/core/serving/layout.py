@@ -282,6 +282,10 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         found, _ = _any_subset(s, profile, served, compute, fit, devices, fixed)
         if found is not None and found.tokens_per_s > best.tokens_per_s * FEWER_DEVICES_GAIN:
             idle, on_all, best = devices - found.devices, best, found
+    whole = _whole_group(s, profile, served, compute, fit, devices, fixed)
+    if whole is not None and (whole.tokens_per_s * FEWER_DEVICES_GAIN >= best.tokens_per_s if idle
+                              else whole.tokens_per_s > best.tokens_per_s * (1 + 1e-12)):
+        best, idle, on_all, refused_on_all, whole = whole, 0, None, None, None
     nodes = nodes_spanned(profile, best.tp * best.ep, devices - idle if s.devices is not None else None)
     layout = _layout(s, profile, best, devices, whose, nodes, fixed,
                      p99_share(fit.server_share, best.batch, fit.static_batch), one_replica, fit.static_batch,
@@ -296,19 +300,39 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                            f"{counted(on_all.replicas, 'replica')}, {gfmt(on_all.tokens_per_s, 3)} tokens/s against "
                            f"these {gfmt(best.tokens_per_s, 3)})")
         elif refused_on_all is not None:
-            # the degrees weighed first: powers of two (a latent-attention mixture's expert-parallel divisors too);
-            # all of them as one group is weighed only where none of those serves (diff review 2026-11-30: "no degree
-            # dividing all 24" where TP 24 holds it)
-            arch = served.architecture
-            kind = ("power-of-two " if not latent_moe(s, served)
-                    and not tensor_parallel_problem(devices, arch.heads, arch.kv_heads) else "")
+            # the degrees weighed: powers of two (a latent-attention mixture's expert-parallel divisors too), and all
+            # of them as one group, which, where it serves, is said apart (diff review 2026-11-30: "no degree dividing
+            # all 24" where TP 24 holds it)
+            kind = "power-of-two " if whole is not None else ""
             idle_words += f"no {kind}degree dividing all {count_text(devices)} serves it ({refused_on_all})"
         else:
             kind = "tensor" if s.tp is not None else "expert"
             idle_words += (f"the {kind}-parallel degree given, {count_text(given_degree)}, does not divide the "
                            f"{count_text(devices)} (give a multiple of it to serve on all of them)")
+        if whole is not None:
+            idle_words += (f"; all {count_text(devices)} as one group, tensor parallelism {count_text(devices)}, serve "
+                           f"{gfmt(whole.tokens_per_s, 3)} tokens/s")
         layout = replace(layout, idle=idle, how=idle_words)
     return layout
+
+
+def _whole_group(s, profile, served, compute, fit, devices: int, fixed: int | None):
+    """All the devices given as one tensor-parallel group, a degree that splits the heads though it is no power of two
+    (None where it is not weighed, holds nothing, or a power-of-two layout on all of them serves more). The layout
+    takes it where it serves more than the powers of two on all of them, or where a subset of them serves less than
+    ``FEWER_DEVICES_GAIN`` times as much: all the devices are kept unless fewer serve that much more (issue 54's
+    serving note 2026-11-30: Nemotron-4 340B on 24 H100s under a 30 ms TPOT had served on 16 at TP 16, 34 tokens/s,
+    where TP 24 over all of them serves 79; it had been weighed only where no power-of-two degree on them or a subset
+    served)."""
+    arch = served.architecture
+    if (s.devices is None or s.tp is not None or s.ep is not None or devices & (devices - 1) == 0
+            or tensor_parallel_problem(devices, arch.heads, arch.kv_heads)):
+        return None
+    try:
+        whole = _best(s, profile, served, compute, fit, devices, fixed, True)
+    except InputError:
+        return None
+    return whole if whole.tp == devices else None
 
 
 def _tp_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
