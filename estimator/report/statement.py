@@ -647,10 +647,17 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
                 node = ("" if chip.node_w is None else
                         f", as a whole 8-GPU H100 node ran compute-intensive training at up to about "
                         f"{chip.node_w:,.0f}~W a GPU with its host{node_cite}")
-                text += (f" (this project measured {chip.measured_w:,.0f}~W at the chip alone on "
-                         f"{latex_escape(chip.device)} in training steps, NVML, where the fit leaves the chip "
-                         f"{chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device{node}: the "
-                         "energy may be too low)")
+                if chip.tdp_share is None:
+                    text += (f" (this project measured {chip.measured_w:,.0f}~W at the chip alone on "
+                             f"{latex_escape(chip.device)} in training steps, NVML, where the fit leaves the chip "
+                             f"{chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device{node}: the "
+                             "energy may be too low)")
+                else:  # never measured on this device: the measured chips' share of their TDP (the table's note)
+                    text += (f" (no training step was measured on it, but busy chips on the "
+                             f"{latex_escape(chip.device)} drew a median {latex_escape(f'{chip.tdp_share:.0%}')} of their TDP in this "
+                             f"project's training steps, NVML, {chip.measured_w:,.0f}~W here, where the fit leaves the "
+                             f"chip {chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device: the "
+                             "energy may be too low)")
         return text + cite
     meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration

@@ -39,3 +39,22 @@ def test_a_power_given_says_no_measured_chip_draw(capsys):
     est = json.loads(_out(capsys, *RUN, "--power-w", "1000", "--format", "json"))
     assert not any(n.startswith("power: the fitted ") for n in est["notes"])
     assert "at the chip alone" not in _out(capsys, *RUN, "--power-w", "1000", "--format", "latex")
+
+
+def test_an_unmeasured_device_s_statement_says_the_measured_chips_share(capsys):
+    """Researcher review 2026-11-30: the A100's table said "the fit may give too little energy" (busy chips drew a
+    median 98% of their TDP where the fit leaves the A100's chip 57%); its statement said nothing."""
+    run = ("estimate", "--hours", "240", "--hardware", "a100-sxm-80gb", "--devices", "64", "--country", "DEU")
+    est = json.loads(_out(capsys, *run, "--format", "json"))
+    profile = default_profiles().get("a100-sxm-80gb").power
+    note = next(n for n in est["notes"] if n.startswith("power: the fitted "))
+    assert "no training step was measured on it" in note and "the fit may give too little energy" in note
+    share = statistics.median(
+        statistics.median(m.power_w for m in load_measured_steps() if m.hardware_id == d)
+        / default_profiles().get(d).power.tdp_w for d in {m.hardware_id for m in load_measured_steps()})
+    chip_w = est["assumptions"]["power_w"]["value"] - profile.host_share_w
+    latex = _out(capsys, *run, "--format", "latex")
+    assert (f"but busy chips on the NVIDIA H100 SXM 80GB and NVIDIA H200 SXM 141GB drew a median {share:.0%}"
+            .replace("%", "\\%") + " of their TDP in this project's training steps, NVML, "
+            f"{share * profile.tdp_w:,.0f}~W here, where the fit leaves the chip {chip_w:,.0f}~W: with its host's "
+            f"share {share * profile.tdp_w + profile.host_share_w:,.0f}~W a device: the energy may be too low)") in latex

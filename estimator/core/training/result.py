@@ -80,6 +80,9 @@ class ChipDraw:
     configurations: int
     host_w: float = 0.0  # the profile's host share a device: with ``measured_w``, the slot's draw the measurements imply
     node_w: float | None = None  # a whole node's measured draw a GPU, host included, where one of this chip was measured
+    # where no step was measured on this device: the median share of their TDP the measured chips (``device``, their
+    # names) drew, ``measured_w`` that share of this one's TDP (``configurations`` 0)
+    tdp_share: float | None = None
 
     @property
     def implied_w(self) -> float:

@@ -67,11 +67,11 @@ def measured_tdp_share() -> tuple[float, tuple[str, ...]] | None:
     return (statistics.median(shares), tuple(names)) if shares else None
 
 
-def unmeasured_chip_note(est, profile) -> str | None:
+def unmeasured_chip_draw(est, profile) -> ChipDraw | None:
     """Where no step was measured on the device (a GB200, a B200) and its fitted power, less its host's share, leaves
-    the chip ``CHIP_DRAW_SAID_ABOVE`` × or more below the share of TDP the measured chips drew: said, as a caveat, not
-    a figure (researcher review 2026-11-29: a GB200's 1,192 W left 687 W for a 1,200 W chip, without a word where the
-    H100's measured draw had one)."""
+    the chip ``CHIP_DRAW_SAID_ABOVE`` × or more below the share of TDP the measured chips drew: that share of its TDP
+    (``ChipDraw.tdp_share``), a caveat, not a figure the estimate takes (researcher review 2026-11-29: a GB200's
+    1,192 W left 687 W for a 1,200 W chip, without a word where the H100's measured draw had one)."""
     p = profile.power
     power = est.assumption("power_w")
     if (p is None or p.fit_group is None or not p.includes_host or not p.tdp_w or power is None
@@ -87,22 +87,34 @@ def unmeasured_chip_note(est, profile) -> str | None:
     chip_w, expected_w = p.average_w - p.host_share_w, share * p.tdp_w
     if expected_w < CHIP_DRAW_SAID_ABOVE * chip_w:
         return None
+    return ChipDraw(chip_w=chip_w, measured_w=expected_w, device=" and ".join(names), configurations=0,
+                    host_w=p.host_share_w, tdp_share=share)
+
+
+def unmeasured_chip_note(est, profile) -> str | None:
+    """``unmeasured_chip_draw``'s caveat in words; None where there is none."""
+    chip = unmeasured_chip_draw(est, profile)
+    if chip is None:
+        return None
+    p = profile.power
     return (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
-            f"{chip_w:,.0f} W for the chip, {chip_w / p.tdp_w:.0%} of its {p.tdp_w:,.0f} W TDP; no training step was "
-            f"measured on it, but busy chips on the {' and '.join(names)} drew a median {share:.0%} of their TDP "
-            f"(estimator/data/{MEASURED_STEPS_PATH.name}, NVML, never fitted), {expected_w:,.0f} W here, "
-            f"{expected_w + p.host_share_w:,.0f} W a device with its host's share: the fit may give too little energy; "
+            f"{chip.chip_w:,.0f} W for the chip, {chip.chip_w / p.tdp_w:.0%} of its {p.tdp_w:,.0f} W TDP; no training "
+            f"step was measured on it, but busy chips on the {chip.device} drew a median {chip.tdp_share:.0%} of their "
+            f"TDP (estimator/data/{MEASURED_STEPS_PATH.name}, NVML, never fitted), {chip.measured_w:,.0f} W here, "
+            f"{chip.implied_w:,.0f} W a device with its host's share: the fit may give too little energy; "
             "give the power your servers draw a device to set it")
 
 
 def with_chip_draw(est, profile):
     """``est`` with the measured chip draw (``measured_chip_draw``) as data and its note, whose words the statement says
-    too (``report.statement``); where the device was never measured, the caveat of ``unmeasured_chip_note`` as a note
-    only (the statement does not say it); as it was where there is neither."""
+    too (``report.statement``); where the device was never measured, the caveat of ``unmeasured_chip_draw``, as data
+    and note alike (researcher review 2026-11-30: an A100's or a B200's statement had left out the note's "may give
+    too little energy"); as it was where there is neither."""
     chip = measured_chip_draw(est, profile)
     if chip is None:
         note = unmeasured_chip_note(est, profile)
-        return est if note is None else replace(est, notes=est.notes + (note,))
+        return est if note is None else replace(est, chip_draw=unmeasured_chip_draw(est, profile),
+                                                notes=est.notes + (note,))
     p = profile.power
     # the H100 node's measured draw beside the H100's own figures only (diff review 2026-11-30: beside an A100's or a
     # B200's it read as their source)
@@ -116,4 +128,5 @@ def with_chip_draw(est, profile):
     return replace(est, chip_draw=chip, notes=est.notes + (note,))
 
 
-__all__ = ["CHIP_DRAW_SAID_ABOVE", "measured_chip_draw", "measured_tdp_share", "unmeasured_chip_note", "with_chip_draw"]
+__all__ = ["CHIP_DRAW_SAID_ABOVE", "measured_chip_draw", "measured_tdp_share", "unmeasured_chip_draw", "unmeasured_chip_note",
+           "with_chip_draw"]
