@@ -101,3 +101,19 @@ def test_etp_above_one_alone_fixes_the_runs_tensor_parallelism_as_plan_does(caps
     assert "the tensor-parallel degree 3 must divide the 32 attention heads" in capsys.readouterr().err
     lay = estimate(model="mixtral-8x7b", devices=64, tokens=1e12, etp=16).step.step.layout
     assert lay.tp == 16 and lay.etp in (None, 16) and lay.ep > 1   # None: the rule's, the run's TP
+
+
+@pytest.mark.parametrize("command", ["estimate", "plan"])
+def test_a_tensor_parallel_degree_set_by_etp_alone_is_refused_as_etp(capsys, command):
+    """Researcher review 2026-11-30: `--ep 8 --etp 3` (DeepSeek-V3's 128 heads) was refused naming `--tp`, not given."""
+    argv = [command, "--model", "deepseek-v3", "--devices", "64", "--tokens", "1e12", "--ep", "8"]
+    assert main([*argv, "--etp", "3"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the tensor-parallel degree 3 must divide the 128 attention heads (experts split over "
+                          "tensor parallelism at degree 3 set the run's tensor parallelism to it)")
+    assert err.rstrip().endswith("(--etp)") and "--tp" not in err
+    with pytest.raises(InputError) as refused:
+        estimate(model="deepseek-v3", devices=64, tokens=1e12, ep=8, etp=3)
+    assert refused.value.fields == ("etp",)
+    assert main([*argv, "--tp", "3"]) == 2   # the degree given as --tp: named as it
+    assert capsys.readouterr().err.rstrip().endswith("(--tp)")

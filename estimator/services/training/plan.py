@@ -69,6 +69,7 @@ from estimator.services.training.step_setup import (
     resolve_model,
     run_batch_tokens,
     step_model,
+    tp_from_etp,
     uneven_stages_note,
     vp_of,
     whole_run_at_fit,
@@ -422,7 +423,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     tp_pin = given.get("tp", etp if etp is not None and etp > 1 else None)
     space = SearchSpace(**{k: given.get(k) for k in ("pp", "cp", "ep", "zero", "micro_batch")}, tp=tp_pin,
                         recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0, vp=vp, etp=etp)
-    core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
+    with tp_from_etp(etp, "tp" in given):
+        core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
     core_plan.check_ep_devices(space.ep, devices)
     attention = given.get("attention_kernel", mem.DEFAULT_ATTENTION)
     step_params, step_range, _ = step_model()

@@ -8,6 +8,7 @@ Pure search and arithmetic live in ``estimator.core.training.plan`` and ``estima
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -262,6 +263,21 @@ def etp_given(value) -> int | None:
     if value is None:
         return None
     return int(v.require_whole("the experts' tensor-parallel degree (etp)", value, B.TENSOR_PARALLEL, field="etp"))
+
+
+@contextlib.contextmanager
+def tp_from_etp(etp: int | None, tp_given: bool):
+    """Refusals of the tensor-parallel degree that an experts' degree given alone set (``etp`` above 1, no ``tp``):
+    said of that degree, the input given (researcher review 2026-11-30: `--ep 8 --etp 3` had been refused as "the
+    tensor-parallel degree 3 must divide the 128 attention heads (--tp)", naming a flag not given)."""
+    try:
+        yield
+    except InputError as exc:
+        if etp is None or etp <= 1 or tp_given or "tp" not in exc.fields:
+            raise
+        raise InputError(f"{exc} (experts split over tensor parallelism at degree {etp} set the run's tensor "
+                         "parallelism to it)", field=tuple(dict.fromkeys("etp" if f == "tp" else f for f in exc.fields))
+                         ) from None
 
 
 def layout_etp(etp: int, shape, tp: int, ep: int, dp_cp: int) -> int | None:
@@ -1093,8 +1109,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                         # experts split over tensor parallelism fix the run's at that degree, as `plan --etp` does (diff
                         # review 2026-11-30: `--etp 3` alone had been refused for a batch, not for its degree)
                         tp=etp if etp is not None and etp > 1 else None)
-    core_plan.check_parts(shape, seq_len=seq_len, tp=space.tp, cp=space.cp, ep=space.ep)
-    check_split_divides(devices, space.tp, None, space.cp)  # as `plan` refuses it (code review 2026-11-27)
+    with tp_from_etp(etp, "tp" in o):
+        core_plan.check_parts(shape, seq_len=seq_len, tp=space.tp, cp=space.cp, ep=space.ep)
+        check_split_divides(devices, space.tp, None, space.cp)  # as `plan` refuses it (code review 2026-11-27)
     capacity = profile.memory_gb or math.inf
     found = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                              seq_len=seq_len, global_batch_tokens=gbt, precision=precision, capacity_gb=capacity,
