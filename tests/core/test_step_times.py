@@ -260,8 +260,24 @@ def test_a_steps_energy_is_the_steady_power_over_the_steady_step_time():
     also held 30 ms of the tracker's own writing; its energy ÷ its steps read 4.8 J a step, not 400 W × 10.2 ms."""
     windows = [tp.Window(0, 295, 0.0, 3.0, 3.0, 1200.0), tp.Window(295, 300, 3.0, 3.081, 0.081, 32.4)]
     power = tp.power_from_windows(windows, warmup_steps=295)
-    assert power.windows == 1 and power.per_step_j == pytest.approx(32.4 / 5)  # the window's own ratio: 6.48 J
+    # the steady window, 0.081 s, is shorter than the meter's 1-s sampling: both windows are read, marked not steady
+    assert (power.windows, power.steady) == (2, False) and power.mean_w == pytest.approx(400.0)
     st = steps_mod.step_times([0.0102] * 300, warmup_steps=0)
     p = tp.predict(settings(), st, power, 300, 3.081)
     assert p.energy_per_step_j == pytest.approx(400.0 * 0.0102)
     assert tp.predict(settings(), st, power, 300, 3.081).mean_power_w == pytest.approx(400.0)
+
+
+def test_steady_windows_shorter_than_the_meters_sampling_do_not_set_the_power():
+    """Measuring engineer's review 2026-11-30: after a 500-step warm-up only the run's last window, 0.03 s, was steady,
+    and its reading (0.01 W) set the run's power and its calibrated profile's, where the run drew 4.4 W. Under
+    FIRST_WINDOW_S (1 s, CodeCarbon's sampling) of steady windows, the power is all the windows', marked not steady."""
+    windows = [tp.Window(0, 400, 0.0, 1.6, 1.6, 7.2), tp.Window(400, 900, 1.6, 3.17, 1.57, 6.9),
+               tp.Window(900, 1000, 3.17, 3.2, 0.03, 0.0003)]
+    power = tp.power_from_windows(windows, warmup_steps=500)
+    assert not power.steady and power.windows == 3
+    assert power.mean_w == pytest.approx((7.2 + 6.9 + 0.0003) / 3.2)
+    # a second of steady windows is enough
+    longer = windows[:2] + [tp.Window(900, 1300, 3.17, 4.2, 1.03, 4.6)]
+    p = tp.power_from_windows(longer, warmup_steps=900)
+    assert p.steady and p.windows == 1 and p.mean_w == pytest.approx(4.6 / 1.03)

@@ -94,11 +94,16 @@ class Power:
 
 def power_from_windows(windows: Sequence[Window], warmup_steps: int) -> Power | None:
     """Steady mean power: Σ energy ÷ Σ duration over the windows after the warm-up (all windows,
-    marked not steady, while none is). None without a window that measured energy."""
+    marked not steady, while none is, or while those after it last less than ``FIRST_WINDOW_S`` in all,
+    the meter's sampling: measuring engineer's review 2026-11-30, a 0.03-s last window after a 500-step
+    warm-up had set a run's power, and its profile's, anywhere from 0.01 to 7 W where the run drew 4.4).
+    None without a window that measured energy."""
     measured = [w for w in windows if w.energy_j is not None and w.duration_s > 0 and w.last_step > w.first_step]
     if not measured:
         return None
     steady = [w for w in measured if w.first_step >= warmup_steps]
+    if sum(w.duration_s for w in steady) < FIRST_WINDOW_S:
+        steady = []
     use = steady or measured
     energy = sum(w.energy_j for w in use)
     duration = sum(w.duration_s for w in use)
