@@ -28,7 +28,12 @@ from estimator.core.calibration.calibrate import (
     achieved_flops_per_s,
     prediction_check,
 )
-from estimator.core.calibration.checks import check_miss_warning, command_far_warning, idle_gpu_warning
+from estimator.core.calibration.checks import (
+    COMMAND_FAR_FACTOR,
+    check_miss_warning,
+    command_far_warning,
+    idle_gpu_warning,
+)
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.device import machine_load
@@ -171,7 +176,8 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
     machine adds a warning, and so does a split-half check that misses far. The whole-command check
     (start-up included) and the one on matrix products measure other things than the profile's
     steady steps (README), so their misses add none, unless the products run more than
-    COMMAND_FAR_FACTOR times faster or slower than the command (``command_far_warning``).
+    COMMAND_FAR_FACTOR times faster than the command (``command_far_warning``); a command more than that
+    faster than the products is refused (the FLOPs given are wrong).
     """
     read = load or machine_load.read_load
     from estimator.monitor.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE, ENV_TRACK_FILE, read_track_file
@@ -249,6 +255,14 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
         products = prediction_check(profile, f"not fitted: {h.reps} × {h.label()} products", h.flops, h.total_s,
                                     precision=h.precision, size=h.size, fitted=False)
         checks.append(products)
+        over = products.measured_s / products.predicted_s  # the command's throughput over the products'
+        if over > COMMAND_FAR_FACTOR:
+            # far more than the machine multiplies: the FLOPs given are wrong, and a profile at a raised peak would
+            # time the run that many times too fast (measuring engineer's review 2026-11-30: --flops 100× the loop's
+            # own count wrote a profile at utilisation 1 whose estimate read 0.1 s for a 144-s run)
+            raise InputError(f"the command reached {gfmt(over, 2)}× the throughput of this machine's matrix products "
+                             f"({h.reps} × {h.label()} products, timed after it), more than the machine computes: "
+                             "check the FLOPs given; no profile written", field="flops")
     warnings = [machine_load.busy_warning(load_start, load_end, own_work="the command's own threads count in it"),
                 check_miss_warning([half]) if half is not None else None, command_far_warning(products),
                 # the whole command's utilisation (start-up included) only where the whole command is the window

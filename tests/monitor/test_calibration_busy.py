@@ -13,6 +13,7 @@ import pytest
 from busy_calibration import BASE, BUSY, FALLING, IDLE, STEADY, fake_cpu, readings, run_command_calibration
 
 from estimator.cli import main
+from estimator.core.base.errors import InputError
 from estimator.core.calibration.checks import (
     CHECK_MISS_FACTOR,
     CPU_IDLE_SCATTER,
@@ -177,8 +178,15 @@ def test_a_command_is_not_warned_of_its_check_on_matrix_products(monkeypatch):
     result = run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=1.1e10)
     assert any(c.label.startswith("not fitted") and 9 < c.miss_factor < 10 for c in result.checks)
     assert result.warnings == ()
-    (far,) = run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=1e9).warnings
-    assert "busy" not in far and "unreliable" not in far and "check the FLOPs given" in far
+    (far,) = run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=1e13).warnings
+    assert "busy" not in far and "unreliable" not in far and "most of its time went to other work" in far
+    # more than COMMAND_FAR_FACTOR times faster than the machine multiplies: refused, no profile (measuring engineer's
+    # review 2026-11-30: --flops 100× the loop's own count had written a profile at a raised peak)
+    with pytest.raises(InputError, match=r"^the command reached 100× the throughput of this machine's matrix products "
+                                         r"\(.*\), more than the machine computes: check the FLOPs given; no profile "
+                                         r"written$") as refused:
+        run_command_calibration(monkeypatch, readings(IDLE, IDLE), holdout_flops_per_s=1e9)
+    assert refused.value.fields == ("flops",)
 
 
 @pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
