@@ -39,6 +39,9 @@ def flops_per_step(width: int) -> float:
     return (4.0 * D_IN * width + 6.0 * width * D_OUT) * float(np.mean(BATCH_SIZES))
 
 
+MAX_DATA_MS = 60_000.0  # a minute: a slow disk or a remote bucket, far above any real loader's wait
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=300, help="training steps (default 300)")
@@ -50,8 +53,10 @@ def main(argv=None) -> int:
     ap.add_argument("--data-ms", type=float, default=0.0, help="simulated data-loading wait per step, in ms")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    if args.steps < 1 or args.width < 1 or not args.data_ms >= 0:
-        print("error: --steps and --width must be at least 1, --data-ms 0 or more", file=sys.stderr)
+    # a wait of a minute a step at most: an infinite or absurd one would sleep forever (measuring engineer's review
+    # 2026-11-30: --data-ms inf crashed on the clock)
+    if args.steps < 1 or args.width < 1 or not 0 <= args.data_ms <= MAX_DATA_MS:
+        print(f"error: --steps and --width must be at least 1, --data-ms from 0 to {MAX_DATA_MS:g}", file=sys.stderr)
         return 2
     D_HIDDEN = args.width
 

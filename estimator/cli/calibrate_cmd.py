@@ -29,6 +29,7 @@ from estimator.io.datafiles import default_profiles
 from estimator.io.paths import CALIBRATED_DIR
 from estimator.report import export
 from estimator.report import humanize as hz
+from estimator.report.provenance import tool_info
 from estimator.services.inputs import CALIBRATE
 
 PROGRESS_AFTER_S = 3.0  # runs longer than this get a progress line on stderr
@@ -124,7 +125,7 @@ def cmd_backends(args) -> int:
     from estimator.device.backends import backend_status
     status = backend_status()
     if args.format == "json":
-        print(export.dump_json({"backends": [{"backend": s.backend, "available": s.available, "detail": s.detail}
+        print(export.dump_json({"tool": tool_info(), "backends": [{"backend": s.backend, "available": s.available, "detail": s.detail}
                                               for s in status]}))
     else:
         for s in status:
@@ -215,6 +216,14 @@ def cmd_calibrate(args):
             base = _base(args, backend.kind, backend.device_name)
             check_base_kind(base, backend.kind)  # before the fallback note: a refused run's stderr is one line
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
+            sampling_s = getattr(backend, "measure_power_secs", None)
+            seconds = args.seconds if args.seconds is not None else B.DEFAULT_CALIBRATION_SECONDS
+            if not cmd and sampling_s and seconds < sampling_s:
+                # refused before it runs, as the measured run would be after (measuring engineer's review 2026-11-30:
+                # --seconds 0.1 ran 0.65 s, then was refused as shorter than the sampling)
+                raise InputError(f"the built-in workload's {gfmt(seconds, 3)} s is shorter than the meter's "
+                                 f"{gfmt(sampling_s, 3)}-s power sampling (CodeCarbon), so its power would be no "
+                                 f"reading: give at least {gfmt(sampling_s, 3)} s", field="seconds")
             if cmd:  # a precision the base has no peak for: refused before the note too (measure review 2026-11-29)
                 calibration_command.check_precision(base, args.precision)
             from estimator.core.calibration.calibrate import default_profile_id
@@ -257,7 +266,7 @@ def cmd_calibrate(args):
     summary = {**result.summary(), "profile_path": str(written), "replaced_existing_file": replaced,
                "replaced_profile": None if earlier is None else _values(earlier)}
     if args.format == "json":
-        print(export.dump_json(summary))
+        print(export.dump_json({"tool": tool_info(), **summary}))
     else:
         _print_table(result, written)
         if earlier is not None:

@@ -382,3 +382,14 @@ def test_a_region_reaches_codecarbon_as_its_iso_alpha_3_code(monkeypatch, tmp_pa
     monkeypatch.setattr(measure, "open_backend", backend)
     assert main(["calibrate", "--seconds", "1", "--region", region, "--out", str(tmp_path / "r.toml")]) == 0
     assert asked["country_iso_code"] == iso
+
+
+def test_a_built_in_run_shorter_than_the_cpu_meters_sampling_is_refused_before_it_runs(capsys, tmp_path):
+    """Measuring engineer's review 2026-11-30: `--seconds 0.1` on the CPU ran 0.65 s, then was refused as shorter than
+    CodeCarbon's 1-s power sampling; refused before it runs, naming --seconds."""
+    out = tmp_path / "x.toml"
+    assert main(["calibrate", "--backend", "cpu", "--seconds", "0.5", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: the built-in workload's 0.5 s is shorter than the meter's 1-s power sampling (CodeCarbon), "
+                   "so its power would be no reading: give at least 1 s (--seconds)\n")
+    assert not out.exists()

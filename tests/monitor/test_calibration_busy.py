@@ -214,8 +214,13 @@ def test_the_cli_prints_the_warning_last_and_puts_it_in_the_json(monkeypatch, tm
     assert out.exists()  # still written (no profile was there)
     # replacing one: only with --force (test_calibrate_audit_fixes.py)
     assert main(["calibrate", "--backend", "cpu", "--seconds", "1", "--out", str(out), "--format", "json", "--force"]) == 0
-    (warning,) = json.loads(capsys.readouterr().out)["warnings"]
+    summary = json.loads(capsys.readouterr().out)
+    (warning,) = summary["warnings"]
     assert "may be unreliable" in warning
+    # one JSON object, the tool first, as every other command's (measuring engineer's review 2026-11-30)
+    assert list(summary)[0] == "tool" and summary["tool"]["name"] == "Compute Cost Estimator"
+    assert main(["calibrate", "--backends", "--format", "json"]) == 0
+    assert list(json.loads(capsys.readouterr().out)) == ["tool", "backends"]
 
 
 def test_the_cli_prints_no_warning_for_an_idle_steady_run(monkeypatch, tmp_path, capsys):

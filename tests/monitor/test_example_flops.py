@@ -41,3 +41,10 @@ def test_the_torch_example_counts_the_same_layers_alike():
         numpy_example.D_IN, numpy_example.D_OUT, numpy_example.BATCH_SIZES)
     for width in (1024, 4096):
         assert torch_example.flops_per_step(width) == pytest.approx(numpy_example.flops_per_step(width))
+
+
+@pytest.mark.parametrize("wait", ["inf", "nan", "-1", "1e9"])
+def test_the_numpy_example_refuses_a_wait_it_cannot_sleep(wait, capsys):
+    """Measuring engineer's review 2026-11-30: `--data-ms inf` crashed with an OverflowError, exit 1."""
+    assert numpy_example.main(["--steps", "2", "--data-ms", wait]) == 2
+    assert capsys.readouterr().err == "error: --steps and --width must be at least 1, --data-ms from 0 to 60000\n"
