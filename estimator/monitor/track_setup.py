@@ -520,7 +520,7 @@ def settled(settings: Settings, profile: HardwareProfile | None, precision: str 
     elif p is not None:
         pue, pue_src = p.pue, f"profile {p.id}: {p.pue_source}"
     else:
-        pue, pue_src = 1.0, "1.0: the measured device only, no facility overhead (give pue= or hardware=)"
+        pue, pue_src = 1.0, tp.DEVICE_ONLY_PUE_SOURCE
     return replace(
         settings, hardware_id=p.id if p else None, hardware_name=p.name if p else None, hardware_how=hardware_how,
         precision=precision, peak_flops_per_s=p.peak(precision) if p and precision in p.peak_flops_per_s

@@ -19,7 +19,14 @@ from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_MB, G_PER_KG, S_PER_HOUR, W_PER_KW
 from estimator.core.calibration.step_times import StepTimes
-from estimator.core.calibration.track_predict import RESULT_KEYS, TOTAL_STEPS, Power, Prediction, Settings
+from estimator.core.calibration.track_predict import (
+    DEVICE_ONLY_PUE_SOURCE,
+    RESULT_KEYS,
+    TOTAL_STEPS,
+    Power,
+    Prediction,
+    Settings,
+)
 from estimator.report import humanize as hz
 
 REPORT_FORMAT = "estimator-track-report"
@@ -88,7 +95,9 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lo, hi = p.range["energy_kwh"]
         lines.append(f"  energy      {hz.energy(p.energy_kwh)}{pred} ({lvl}: {hz.energy(lo)}–{hz.energy(hi)}){measured}; "
                      f"{hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}{est}]"
-                     + (f", PUE {gfmt(s.pue)}" if s.pue != 1 else "") + (f", × {s.devices} devices" if s.devices > 1 else ""))
+                     + (f", PUE {gfmt(s.pue)}" if s.pue != 1 else
+                        ", PUE 1 (the device alone: no profile or pue= given)" if s.pue_source == DEVICE_ONLY_PUE_SOURCE
+                        else "") + (f", × {s.devices} devices" if s.devices > 1 else ""))
         lo, hi = p.range["co2e_kg"]
         lines.append(f"  CO₂e        {hz.co2e(p.co2e_kg)}{pred} ({lvl}: {hz.co2e(lo)}–{hz.co2e(hi)}) at "
                      f"{gfmt(s.carbon_intensity_g_per_kwh)} g/kWh ({s.carbon_intensity_source})")

@@ -521,3 +521,16 @@ def test_track_takes_the_grid_as_estimate_does():
     assert site.settings.carbon_intensity_g_per_kwh == 380.0
     with pytest.raises(InputError, match="grid intensity given more than once"):
         track(total_steps=20, backend="none", cloud="aws:us-east-1", carbon_intensity_g_per_kwh=50)
+
+
+def test_a_run_without_a_profile_says_its_energy_is_the_device_alone():
+    """Measuring engineer's review 2026-11-30: a run tracked with no hardware= counted PUE 1 without a word, where the
+    profile calibrated from it takes its base's PUE (0.320 Wh tracked, 0.400 Wh from the profile's estimate)."""
+    def energy_line(**kw):
+        clock, out = Clock(), io.StringIO()
+        with track(total_steps=300, backend=FakeMeter(clock), clock=clock, stream=out, **kw) as run:
+            run_steps(run, clock, WARMUP + [0.01] * 297)
+        return next(line for line in out.getvalue().splitlines() if line.startswith("  energy      "))
+    assert energy_line().endswith(", PUE 1 (the device alone: no profile or pue= given)")
+    assert energy_line(pue=1.2).endswith(", PUE 1.2")
+    assert "PUE" not in energy_line(pue=1.0)  # a PUE of 1 given is the user's own
