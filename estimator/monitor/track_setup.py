@@ -39,9 +39,17 @@ NO_CPU_PROFILE = ("no profile is matched to a CPU; give hardware= a CPU profile 
 def resolve_profile(hardware) -> HardwareProfile:
     """A HardwareProfile as given, or the bundled profile with that id (or from that file)."""
     if isinstance(hardware, HardwareProfile):
-        return hardware
-    from estimator.io.datafiles import default_profiles
-    return default_profiles().get(hardware)
+        profile = hardware
+    else:
+        from estimator.io.datafiles import default_profiles
+        profile = default_profiles().get(hardware)
+    if profile.reference_point:
+        # a reference point, not a device a loop runs on (measuring engineer's review 2026-11-30: hardware="brain" was
+        # taken, its note "run it where the brain is"), as `calibrate` refuses it for a base
+        raise InputError(f"hardware {profile.id} is a reference point ({profile.name}), not a device a training loop "
+                         "runs on: give the profile of the GPU or CPU that runs it, or leave hardware out",
+                         field="hardware")
+    return profile
 
 
 def report_steps(report_at: int | Iterable[int] | None) -> list[int]:

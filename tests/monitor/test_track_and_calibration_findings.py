@@ -534,3 +534,13 @@ def test_a_run_without_a_profile_says_its_energy_is_the_device_alone():
     assert energy_line().endswith(", PUE 1 (the device alone: no profile or pue= given)")
     assert energy_line(pue=1.2).endswith(", PUE 1.2")
     assert "PUE" not in energy_line(pue=1.0)  # a PUE of 1 given is the user's own
+
+
+@pytest.mark.parametrize("hardware", ["brain", "alphago-2016"])
+def test_a_reference_point_is_no_hardware_to_track_on(hardware):
+    """Measuring engineer's review 2026-11-30: track(hardware="brain") was taken, its note "run it where the brain is"."""
+    from estimator.core.base.errors import InputError
+    with pytest.raises(InputError, match=f"^hardware {hardware} is a reference point .*, not a device a training loop "
+                                         "runs on") as refused:
+        track(total_steps=10, hardware=hardware, backend="none")
+    assert refused.value.fields == ("hardware",)
