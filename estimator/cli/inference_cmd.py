@@ -135,7 +135,7 @@ def technique_rows(techniques) -> list[tuple[str, str]]:
 
 def layout_text(r) -> str:
     """The tensor (or expert) parallelism, replicas and batch the devices serve with."""
-    nodes = f", each across {r.nodes_per_replica} nodes" if r.nodes_per_replica > 1 else ""
+    nodes = f", each across {r.nodes_per_replica} {r.domains_word}" if r.nodes_per_replica > 1 else ""
     # a batch given that a bound lowered, said where the batch is (serving review 2026-11-29: only a note had it)
     lowered = f" ({r.batch_words})" if r.batch_lowered else ""
     # devices given that serve nothing, said on the row (a subset serves more than all of them can)

@@ -332,3 +332,13 @@ def test_a_bound_no_layout_meets_is_refused_for_the_bound():
                                          r"[\d.]+ ms per output token \(tensor parallelism 40\)") as exc:
         serving.inference_report(model="llama-4-scout", hardware="l4", devices=40, tpot_ms=5, tokens=1e6)
     assert "tpot_ms" in exc.value.fields
+
+
+def test_pcie_cards_in_nvlink_pairs_are_not_called_nodes(cli):
+    """Serving review 2026-11-30: 4 H100 NVL cards in one server at TP 4 read "each across 2 nodes" (their scale-up
+    domain is an NVLink-bridged pair); an HGX board's 8 GPUs are a node."""
+    code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--hardware", "h100-nvl", "--devices", "4", "--tp", "4")
+    assert code == 0 and "tensor parallel 4 × 1 replica, each across 2 NVLink pairs, batch 1" in out
+    assert "across 2 nodes" not in out and "for the NVLink pairs it spans" in out
+    code, out, _ = cli("inference", "--model", "llama-3.1-405b", "--hardware", "h100-sxm", "--devices", "16", "--tp", "16")
+    assert code == 0 and "each across 2 nodes of 8;" in out

@@ -176,6 +176,13 @@ class HardwareProfile:
     cooling: str | None = None              # [datacenter] cooling: its kind (core.footprint.water.COOLING); None: the default
 
     @property
+    def domains_word(self) -> str:
+        """What one of its scale-up domains is called: a pair of PCIe cards joined by an NVLink bridge (the H100 NVL,
+        H100 PCIe and A100 PCIe: a domain of 2, their profiles' sources) is no node, the 8 GPUs of an HGX board are
+        (serving review 2026-11-30: 4 H100 NVLs in one server read "each across 2 nodes")."""
+        return "NVLink pairs" if self.scale_up_devices == 2 else "nodes"
+
+    @property
     def reference_point(self) -> bool:
         """A brain or a whole historical system: shown beside hardware, not compared as hardware."""
         return self.kind in REFERENCE_KINDS

@@ -94,7 +94,9 @@ def device_at(profile: HardwareProfile, device: Device, tp: int, devices: int | 
                          f"{profile.scale_up_devices:,}", field="tp")
     if profile.scale_up_devices and spans > 1:
         return replace(device, link_gb_per_s=profile.scale_out_gb_per_s,
-                       link_source=f"the scale-out network across nodes: {profile.scale_out_source}",
+                       link_source=(f"the scale-out network across nodes: {profile.scale_out_source}"
+                                    if profile.domains_word == "nodes" else
+                                    f"the link across {profile.domains_word}: {profile.scale_out_source}"),
                        cross_node_latency_s=cross_node_allreduce_s(spans))
     return device
 
@@ -523,7 +525,8 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
               else f"chosen for the most tokens per second among the {weighed} whose replicas hold the batch given"
               f"{unweighed}" if fixed else
               "chosen for the most tokens per second" + (f" among the {weighed}{unweighed}" if unweighed else ""))
-    across = f", each across {count_text(nodes)} nodes of {profile.scale_up_devices}" if nodes > 1 else ""
+    across = (f", each across {count_text(nodes)} {profile.domains_word}" + (
+        f" of {profile.scale_up_devices}" if profile.domains_word == "nodes" else "") if nodes > 1 else "")
     bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
     # one is singular (it read "1 devices (given)")
     # a batch given that a bound lowered says so (review 2026-11-26: 2,000 given ran 166 without a word of the 2,000)

@@ -86,6 +86,7 @@ class InferenceResult:
     replicas: int = 1             # replicas side by side (devices ÷ tp), each its own batch
     idle_devices: int = 0         # devices given that serve nothing (a subset of them serves more), not in ``devices``
     nodes_per_replica: int = 1    # scale-up domains one replica spans
+    domains_word: str = "nodes"   # what they are called (``HardwareProfile.domains_word``)
     ttft_s: float = 0.0           # time to the first token: a prompt's prefill (a static batch's: all its prompts') and a step
     ttft_how: str = ONE_PROMPT_TTFT  # what the TTFT adds up, in words (throughput.ttft_words)
     # under a TTFT bound (`ttft_ms`, a p99): the p99 the batch was held to, under its own stream of requests

@@ -289,15 +289,17 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                      f"states, k copies of each token) over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source}), "
                      "all of a group's traffic at that link, each with the fitted fixed cost of a collective (fitted "
                      "to all-reduces: a stand-in)"
-                     + (f" and {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs for the nodes it spans "
+                     + (f" and {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs for the "
+                        f"{profile.domains_word} it spans "
                         f"(an all-reduce's, {CROSS_NODE_ALLREDUCE_SOURCE}, as a stand-in)"
                         if device.cross_node_latency_s else "")
                      + "; every layer counted as a mixture-of-experts layer")
     elif devices > 1:
         notes.append(f"{devices} devices{why} in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})"
-                     + (f", each {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs longer for the nodes it "
-                        f"spans ({CROSS_NODE_ALLREDUCE_SOURCE})" if device.cross_node_latency_s else ""))
+                     + (f", each {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs longer for the "
+                        f"{profile.domains_word} it spans ({CROSS_NODE_ALLREDUCE_SOURCE})"
+                        if device.cross_node_latency_s else ""))
     # beyond one scale-up domain (8 on an HGX board; 72 in an NVL72 rack: serving engineer's review 2026-11-27, GB200
     # TP16 had read "beyond 8 devices (one NVLink domain)")
     domain = profile.scale_up_devices or HGX_SERVER_DEVICES
