@@ -51,10 +51,12 @@ from estimator.report.statement_parts import (
     ACT_MEM_KEY,
     FLASH_KEY,
     GRID_KEY,
+    MEM_EFFICIENT_KEY,
     POWER_FIT,
     TOOL_KEY,
     ZERO_KEY,
     alone_words,
+    before_flash_attention,
     cited_keys,
     device_words,
     embodied_caveat,
@@ -728,7 +730,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     unrecorded = est.memory is not None and est.memory.published_split_unrecorded
     memory = est.memory is not None and (memory_given or stepped or ((bool(title) or bool(extra_keys)) and not unrecorded))
     if memory:
-        keys += [ZERO_KEY, ACT_MEM_KEY] + ([FLASH_KEY] if est.memory.strategy.attention == "flash" else [])
+        keys += [ZERO_KEY, ACT_MEM_KEY] + (([MEM_EFFICIENT_KEY] if before_flash_attention(est) else [FLASH_KEY])
+                                           if est.memory.strategy.attention == "flash" else [])
     # a preset's utilisation or power cites the paper its source names (else the preset's)
     own = {n: (named_keys(a[n].source, sources) or [k for k in extra_keys if k in sources])
            for n in ("utilization", "power_w") if n in a and a[n].origin.startswith("preset:")}

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.hardware.profile import alone_words
 from estimator.core.training.estimate import Estimate
-from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, gb
+from estimator.core.training.memory import FLASH_ATTENTION_GPUS_FROM, TIGHT_MEMORY_SHARE, capacity_gb_text, gb
 from estimator.core.training.plan import NO_LAYOUT_FITS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
@@ -30,7 +30,7 @@ from estimator.report.provenance import TOOL_KEY, TOOL_NAME
 
 GRID_KEY = "CC"
 # training memory (estimator/core/training/memory.py): ZeRO's states, activation memory, FlashAttention's kernels
-ZERO_KEY, ACT_MEM_KEY, FLASH_KEY = "ZERO20", "KOR22", "FLASH22"
+ZERO_KEY, ACT_MEM_KEY, FLASH_KEY, MEM_EFFICIENT_KEY = "ZERO20", "KOR22", "FLASH22", "RS21"
 
 DATASHEET_VENDORS = ("NVIDIA", "Google", "AMD", "Intel")  # the first word of the shipped profiles' names
 
@@ -382,6 +382,13 @@ def no_layout_fits(est: Estimate) -> bool:
     return any(NO_LAYOUT_FITS in n for n in est.notes)
 
 
+def before_flash_attention(est: Estimate) -> bool:
+    """A GPU older than FlashAttention runs on (``memory.FLASH_ATTENTION_GPUS_FROM``): its kept activations are
+    memory-efficient attention's, alike in size, other in name and source."""
+    return (est.hardware_kind == "gpu" and est.hardware_release_year is not None
+            and est.hardware_release_year < FLASH_ATTENTION_GPUS_FROM)
+
+
 def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = False) -> str:
     """" Training needs … GB per device …", the fit verdict as the table's memory line gives it (its
     GB rounded as there), or, for a published run whose split the preset does not record, its
@@ -416,8 +423,10 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
     # the activations FlashAttention keeps (no attention scores stored: Dao et al. 2022), when it is the kernel counted
     # the old kernels said as such: a run before FlashAttention stored the scores (researcher review: BERT-base's 2019
     # run had read "with FlashAttention")
-    flash = (f" with FlashAttention{cite.get(FLASH_KEY, '')}" if m.strategy.attention == "flash"
-             else " with the attention scores stored")
+    flash = (" with the attention scores stored" if m.strategy.attention != "flash" else
+             f" with memory-efficient attention{cite.get(MEM_EFFICIENT_KEY, '')} (no attention scores stored; "
+             "FlashAttention does not run on GPUs before Turing)" if before_flash_attention(est) else
+             f" with FlashAttention{cite.get(FLASH_KEY, '')}")
     return (f" Training {'needs' if measured else 'would need'} {latex_escape(gb(m.per_device.total_gb))}~GB per "
             "device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "

@@ -4,6 +4,7 @@ what the paragraph says too (each case failed before its mend)."""
 from __future__ import annotations
 
 import pytest
+from latex_batch import to_compile
 
 from estimator.cli.main import main
 
@@ -126,3 +127,37 @@ def test_a_catalog_models_published_tokens_name_the_model_in_the_statement(capsy
     assert words in tex and "training the model (" not in tex
     if model == "llama-3.1-8b":  # the same sentence as with the tokens given
         assert words in latex(capsys, "--model", model, "--devices", "2048", "--tokens", "15e12")
+
+
+def test_a_gpu_before_turing_keeps_no_scores_with_memory_efficient_attention_not_flashattention(capsys):
+    """Researcher review 2026-11-30: a V100 run's statement said "activations with FlashAttention", which does not run
+    on Volta; the memory is alike (no scores stored), the kernel and its citation Rabe & Staats 2021's."""
+    from estimator.cli import main
+    run = ["estimate", "--model", "llama-2-7b", "--tokens", "1e11", "--devices", "64", "--zero", "3"]
+    assert main([*run, "--hardware", "v100-sxm2", "--format", "latex"]) == 0
+    v100 = capsys.readouterr().out
+    assert ("activations~\\cite{korthikanti2022reducing} with memory-efficient attention~\\cite{rabe2021selfattention} "
+            "(no attention scores stored; FlashAttention does not run on GPUs before Turing)") in v100
+    assert "FlashAttention~\\cite" not in v100
+    assert main([*run, "--hardware", "v100-sxm2", "--format", "bibtex"]) == 0
+    bib = capsys.readouterr().out
+    assert "@article{rabe2021selfattention" in bib and "dao2022flashattention" not in bib
+    assert main([*run, "--hardware", "a100-sxm-80gb", "--format", "latex"]) == 0
+    assert "with FlashAttention~\\cite{dao2022flashattention}" in capsys.readouterr().out
+
+
+def _v100_statement(folder):
+    from statements import SOURCES
+
+    from estimator import __version__, estimate
+    from estimator.report.statement import statement
+    est = estimate(model="llama-2-7b", tokens=1e11, hardware="v100-sxm2", devices=64, zero=3)
+    return statement(est, SOURCES, version=__version__)
+
+
+to_compile("a V100 run's statement: memory-efficient attention cited")(_v100_statement)
+
+
+@pytest.mark.slow  # compiles LaTeX (pdflatex, BibTeX: subprocesses; pytest.ini: slow)
+def test_the_v100_statement_compiles_without_warnings(compiled_statements):
+    assert compiled_statements["a V100 run's statement: memory-efficient attention cited"] == []

@@ -108,6 +108,12 @@ DEFAULT_ATTENTION = "flash"
 # attention, which stores none: Touvron et al. 2023, arXiv:2302.13971, §2.4). So a preset's run of an earlier year
 # takes ``eager`` unless the user gives the kernel.
 FLASH_ATTENTION_RUNS_FROM = 2023
+# FlashAttention runs on NVIDIA GPUs from Turing on (FlashAttention 1: Turing and Ampere; 2: Ampere on: Dao et al. 2022,
+# arXiv:2205.14135, and its README), not on Volta or older (Dao-AILab/flash-attention issues #148, #524: no V100
+# support); the first Turing part shipped in 2018. Older GPUs keep no scores with memory-efficient attention (Rabe &
+# Staats 2021, arXiv:2112.05682; xFormers' and PyTorch's memory-efficient kernels), which the memory counts alike:
+# only the words and the citation differ (researcher review 2026-11-30: a V100 run's statement cited FlashAttention).
+FLASH_ATTENTION_GPUS_FROM = 2018
 KERNEL_WORDS = {"flash": "FlashAttention", "eager": "eager attention (scores stored)"}
 
 # What a transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1), ``layer_terms``: (what, bytes at
