@@ -342,3 +342,18 @@ def test_pcie_cards_in_nvlink_pairs_are_not_called_nodes(cli):
     assert "across 2 nodes" not in out and "for the NVLink pairs it spans" in out
     code, out, _ = cli("inference", "--model", "llama-3.1-405b", "--hardware", "h100-sxm", "--devices", "16", "--tp", "16")
     assert code == 0 and "each across 2 nodes of 8;" in out
+
+
+def test_a_power_given_far_below_the_models_draw_is_said():
+    """Serving review 2026-11-30: 300 W given for 8 H200s at their largest batch kept the tokens/s the model's 700 W
+    gives and cut the energy 57%, without a word."""
+    from estimator.services.serving import inference as serving
+    run = dict(model="llama2-70b-99", hardware="h200-sxm", devices=8, bits=8, batch_size="max", tokens=1e6)
+    own = serving.inference_report(**run).result
+    given = serving.inference_report(**run, power_w=300).result
+    assert given.tokens_per_s == pytest.approx(own.tokens_per_s)
+    (said,) = [n for n in given.notes if n.startswith("power given: ")]
+    assert said.startswith(f"power given: 300 W per device, {300 / own.power_w_per_device:.2f} of the "
+                           f"{hz.gfmt(own.power_w_per_device, 3)} W the model draws at this load")
+    near = serving.inference_report(**run, power_w=0.9 * own.power_w_per_device).result
+    assert not [n for n in near.notes if n.startswith("power given: ")]

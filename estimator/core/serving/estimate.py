@@ -81,7 +81,7 @@ from estimator.core.serving.step import (
     KV_BITS,
     ServingFit,
 )
-from estimator.core.serving.step_notes import range_meaning, step_notes
+from estimator.core.serving.step_notes import power_given_under_note, range_meaning, step_notes
 from estimator.core.serving.throughput import ttft_s, ttft_words
 from estimator.core.serving.totals import decode_step, serving_totals
 from estimator.core.training.estimate import Assumption
@@ -145,11 +145,16 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         preempted = (preemption_note(memory.footprint, memory.devices, profile, fit.static_batch),)
         s = replace(s, batch_size=int(memory.footprint.max_batch))
     decode = decode_step(s, fit, served, compute, memory)
+    under = ()
+    if s.power_w is not None:  # a draw given well below the model's at this load: its time is not one held to it
+        modelled_w = decode_step(replace(s, power_w=None), fit, served, compute, memory).power_w
+        under = tuple(n for n in (power_given_under_note(float(s.power_w), modelled_w),) if n)
     totals = serving_totals(s, profile, fit, served, compute, memory, decode,
                             inputs=input_assumptions(s, served, compute, memory, fit), replicas=replicas)
     chosen_layout = () if layout is None else (f"layout: {layout.how}",)
     scales = block_scales_note(s, served, memory.footprint, memory.devices, profile)
-    notes = (served.notes + compute.notes + chosen_layout + preempted + ((scales,) if scales else ()) + totals.notes
+    notes = (served.notes + compute.notes + chosen_layout + preempted + ((scales,) if scales else ()) + under
+             + totals.notes
              + step_notes(s, profile, fit, served, compute, memory, decode,
                           "" if layout is None else layout.batch_words))
     footprint = memory.footprint

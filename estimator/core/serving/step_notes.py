@@ -164,6 +164,24 @@ def speculative_note(s: InferenceScenario, decode: Step) -> tuple[str, ...]:
             "draft head's acceptance varies with the task and the sampling)",)
 
 
+# A power given this far below the model's draw at the load is said (a design choice: past the serving power fit's own
+# scatter, predicted ÷ measured 0.9–1.1 on the measured decode steps, estimator/data/measured_decode.csv)
+POWER_GIVEN_UNDER_MODEL = 0.8
+
+
+def power_given_under_note(given_w: float, modelled_w: float) -> str | None:
+    """Where the power given lies ``POWER_GIVEN_UNDER_MODEL`` or more below the modelled draw at this load: the
+    tokens/s are still the model's, at its own draw, not those of a device held to the power given (serving review
+    2026-11-30: 300 W given for 8 H200s at their largest batch kept 26,300 tokens/s and cut the energy 57%, without a
+    word); None otherwise."""
+    if given_w >= POWER_GIVEN_UNDER_MODEL * modelled_w:
+        return None
+    return (f"power given: {gfmt(given_w, 3)} W per device, {given_w / modelled_w:.2f} of the {gfmt(modelled_w, 3)} W "
+            "the model draws at this load: the time and tokens/s are the model's, at its own draw, not those of a "
+            f"device held to {gfmt(given_w, 3)} W (a power limit given instead holds each device to it and runs the "
+            "steps slower), and the energy is the draw given over that time")
+
+
 def power_notes(s: InferenceScenario, profile: HardwareProfile, compute: ServingCompute,
                 decode: Step, fit: ServingFit | None = None) -> tuple[str, ...]:
     """A power given beyond the chip's TDP (or the draw standing in for it); else the modelled power, and the
