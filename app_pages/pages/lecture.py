@@ -697,7 +697,11 @@ def share_box(claim_id: str | None, title: str = "") -> None:
         if frame is not None:
             w, h = EMBED_SIZE_PX
             article = "an" if str(w).startswith(("8", "11", "18")) else "a"  # "an 800×450", "a 1280×720"
-            st.markdown(f"**For a slide**: this claim in {article} {w}×{h} frame (the whole claim and its sources)")
+            # what such a frame keeps (lecturer review 2026-11-30: "the whole claim and its sources", where under
+            # EMBED_SHORT_BELOW_PX its captions, the range among them, give way)
+            st.markdown(f"**For a slide**: this claim in {article} {w}×{h} frame (its numbers, chart and source line; "
+                        f"its captions, the range among them, show in a frame {style.EMBED_SHORT_BELOW_PX} px tall or "
+                        "more, such as 1280×720)")
             st.code(frame, language="html", wrap_lines=True)
 
 

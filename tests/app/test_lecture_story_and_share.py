@@ -94,6 +94,10 @@ def test_the_share_box_gives_a_public_link_and_an_iframe_for_the_address_given()
     assert frame == ('<iframe src="https://lecture.example.org/cce/lecture?claim=compression&amp;embed=true" '
                      'width="800" height="450" style="border: 0" title="Quantisation, pruning and distillation"></iframe>')
     assert not any("opens only on this computer" in c for c in _captions(at))
+    # what the frame keeps, and what needs a taller one (lecturer review 2026-11-30: "the whole claim and its sources",
+    # where at 800×450 the captions, the range among them, give way)
+    assert ("**For a slide**: this claim in an 800×450 frame (its numbers, chart and source line; its captions, the "
+            "range among them, show in a frame 600 px tall or more, such as 1280×720)") in [m.value for m in at.markdown]
     # kept for the session: on the next claim the box opens on the same address
     at.query_params["claim"] = "world-electricity"
     at.run()
