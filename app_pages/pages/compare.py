@@ -241,6 +241,9 @@ def draw(inputs) -> None:
     column = CHART_QUANTITIES[quantity]
     title = next(t for k, t, *_ in COLUMNS if k == column)
     shown = lecture_rows(df, rep, with_refs) if lecture else df
+    if lecture and with_refs:  # a reference point named as one on the chart's rows (lecturer review 2026-11-30)
+        shown = shown.assign(hardware_name=[f"{n} (reference point)" if ref else n
+                                            for n, ref in zip(shown["hardware_name"], shown["reference"])])
     if not (shown[column].astype(float) > 0).any():
         st.info(f"No profile has a figure for {quantity} here (embodied CO₂e switched off in the sidebar, or no "
                 "profile's figure known), so there is nothing to chart.")
@@ -260,6 +263,7 @@ def draw(inputs) -> None:
                         grows=grows)
     st.caption("Points: the estimates; lines: their ranges (80% prediction intervals, or as the sources state). "
                "On a log scale equal distances are equal ratios."
+               + (" Diamonds: reference points (the brain, AlphaGo), not hardware." if with_refs else "")
                + (f" Lecture mode charts {len(shown)} landmark devices of the {len(df)} compared; the table lists "
                   "them all." if lecture and len(shown) < len(df) else ""))
     left_out = sorted(shown.loc[~(shown[column].astype(float) > 0), "hardware"])

@@ -249,7 +249,7 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     the back of a room: lecturer review 2026-11-30, "AMD Instinct MI300X (OAM,…", 5-px dots, hairline ranges);
     ``grows``: on a projector, those values' text grows with the window as the axes' does (``style.slide_font``)."""
     low, high = f"{column}_low", f"{column}_high"
-    cols = ["hardware", "hardware_name", column] + [c for c in (low, high) if c in df.columns]
+    cols = ["hardware", "hardware_name", column] + [c for c in (low, high, "reference") if c in df.columns]
     data = df[cols].dropna(subset=[column])
     data = data[data[column] > 0]
     big = label == "hardware_name"
@@ -268,8 +268,12 @@ def comparison_chart(df: pd.DataFrame, column: str, title: str, row_px: int = CO
     tooltip = ["hardware", alt.Tooltip("hardware_name:N", title="name"), alt.Tooltip(f"{column}:Q", format=".3~s")] + [
         alt.Tooltip(f"{c}:Q", format=".3~s") for c in (low, high) if c in data.columns]
     base = alt.Chart(data)
+    # a reference point (the brain, AlphaGo) a diamond, not hardware's dot (lecturer review 2026-11-30: the brain sat
+    # at the top of a lecture's chart as one more device)
+    shape = (alt.condition("datum.reference && datum.reference != ''", alt.value("diamond"), alt.value("circle"))
+             if "reference" in data.columns else alt.value("circle"))
     points = base.mark_point(filled=True, size=LOG_DOT_AREA_PX2 if big else 60).encode(
-        x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip)
+        x=alt.X(f"{column}:Q", scale=x_scale, title=title, axis=axis), y=y, tooltip=tooltip, shape=shape)
     # its axis at the top too, unseen points carrying it: one row is a screen of 40 on a projector, and a screenful of
     # rows in the middle had no scale in view (lecturer review 2026-11-27: 2,032 px tall at 1280 × 720)
     # in a lecture its title (the unit) too: at 1280 × 720 the bottom axis is below the fold and the values on screen

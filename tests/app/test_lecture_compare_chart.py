@@ -44,3 +44,22 @@ def test_a_lectures_comparison_names_its_unit_on_the_top_axis_too():
                       if la["encoding"]["x"].get("axis") and la["encoding"]["x"]["axis"] is not None)
     assert titles("hardware_name") == ["Training time (days)", "Training time (days)"]
     assert titles("hardware") == ["None", "Training time (days)"]
+
+
+def test_a_reference_point_is_a_diamond_and_named_as_one_in_a_lecture():
+    """Lecturer review 2026-11-30: with reference points on, the brain and AlphaGo were drawn as more hardware (the
+    brain at the top, the same blue dot as the GPUs)."""
+    refs = DF.assign(reference=["", "reference point, × 1"])
+    points = next(la for la in charts.comparison_chart(refs, "time_days", "t", label="hardware_name").to_dict()["layer"]
+                  if isinstance(la["mark"], dict) and la["mark"].get("type") == "point" and la["mark"].get("filled"))
+    shape = points["encoding"]["shape"]
+    assert shape["condition"]["value"] == "diamond" and shape["value"] == "circle"
+    assert "datum.reference" in shape["condition"]["test"]
+
+
+def test_the_lecture_compare_page_names_its_reference_points():
+    from apptest_pages import run_page
+    at = run_page("compare", {"preset": "lambda-gpt3-v100", "lecture": "1", "cmp_ref": "true"})
+    assert any("Diamonds: reference points (the brain, AlphaGo), not hardware." in c.value for c in at.caption)
+    spec = next(iter(at.get("vega_lite_chart"))).proto.spec  # its description names the rows (chart_text.describe)
+    assert "Human brain (reference point)" in spec and "AlphaGo distributed (Nature 2016) (reference point)" in spec
