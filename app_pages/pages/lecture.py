@@ -596,7 +596,11 @@ def world_electricity() -> None:
     df["watts_text"] = [hz.approx(hz.power(w)) for w in df["watts"]]
     slide.chart(lambda: charts.log_bar_chart(df, "watts", "what", "Power (log scale)", labels=charts.POWER_LABELS,
                                              sort=list(df["what"]), text="watts_text"), key="world-electricity")
-    style.source_line(by["world_power_w"].source, short="Ember, Global Electricity Review 2024; IEA, Electricity 2024")
+    # the chart's other rows cited too (lecturer review 2026-11-30: the brain's and AlphaGo's had no source here)
+    style.source_line(f"{by['world_power_w'].source}; a human brain ≈{gfmt(BRAIN_POWER_W)} W (Raichle & Gusnard 2002, "
+                      "PNAS 99(16)); AlphaGo ≈1 MW, a quoted estimate (J. Mattheij 2016, on Silver et al. 2016's "
+                      "largest configuration)",
+                      short="Ember, IEA 2024; brain: Raichle & Gusnard 2002; AlphaGo: Mattheij 2016")
 
 
 # The seed lecture's order.

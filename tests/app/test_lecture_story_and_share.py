@@ -148,3 +148,14 @@ def test_an_old_short_link_still_opens_its_scenario():
     at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "devices": "16"})
     est = api.run(preset_id="lambda-gpt3-v100", devices=16).estimate
     assert _metrics(at)["Training time"] == hz.duration(est.wall_clock_s)
+
+
+def test_the_world_electricity_slide_cites_each_row_of_its_chart():
+    """Lecturer review 2026-11-30: the slide's chart showed a 20 W brain and AlphaGo's quoted 1 MW, its source line
+    Ember and the IEA only."""
+    from apptest_pages import shared_page
+    at = shared_page("lecture", {"claim": "world-electricity"})
+    (line,) = [h.proto.body for h in at.get("html") if 'class="cce-source-full"' in h.proto.body]
+    full, short = line.split('class="cce-source-full"')[1].split('class="cce-source-short"')
+    for source in ("Ember", "IEA", "Raichle &amp; Gusnard 2002", "Mattheij 2016"):
+        assert source in full and source in short
