@@ -79,7 +79,14 @@ def ffn_from_count(params: float, arch: Architecture, mats: int, experts: int | 
     experts = (arch.experts or 1) if experts is None else experts
     attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
     emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
-    return max(1, round((params - emb - arch.layers * attention) / (arch.layers * experts * mats * d)))
+    width = max(1, round((params - emb - arch.layers * attention) / (arch.layers * experts * mats * d)))
+    if width > B.FFN.high:
+        # a count far past what the shape holds (API review 2026-11-30: 7 × 10⁹ parameters on one layer of width 1
+        # planned with an MLP 3.5 × 10⁹ wide, past the bound an MLP width given is held to)
+        raise InputError(f"{gfmt(params, 3)} parameters on {arch.layers:,} layer{'s' if arch.layers != 1 else ''} of width {d:,} leave an MLP "
+                         f"{gfmt(width, 3)} wide, past the {gfmt(B.FFN.high)} an MLP width is held to "
+                         f"({B.FFN.source}): give a shape that holds the count, or the MLP's width", field=("params", "ffn"))
+    return width
 
 
 def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None = None,
@@ -228,9 +235,14 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
     given = [k for k, x in shape.items() if x is not None]
     if model is not None:
         if params is not None or given:
-            raise InputError("give either a catalog model or the parameters and architecture, not both")
+            raise InputError("give either a catalog model or the parameters and architecture, not both",
+                             field=("model", "params"))
         m = serving_data.catalog_model(model)
         return m.params, m.arch, f"{m.name}: {m.source} (estimator/data/open_models.toml)"
+    if params is not None:
+        # checked as `estimate` checks it, before a shape's arithmetic (API review 2026-11-30: `plan --params nan` with
+        # a shape ended in a traceback from round(); `params='7e9'` was taken by plan and inference)
+        params = v.require_number_in("parameters", params, B.PARAMS, field="params")
     if given:
         if layers is None or d_model is None:
             missing = " and ".join(k for k in ("layers", "d_model") if shape[k] is None)
