@@ -139,7 +139,8 @@ def diminishing(current_error: float, target_error: float, exponent: float,
         v.require_number_in("base FLOPs", base_flops, B.FLOPS, field="base_flops")
     target = None if base_flops is None else base_flops * m
     if target is not None and not np.isfinite(target):
-        raise InputError(f"the target compute overflows: {gfmt(base_flops)} FLOPs × {gfmt(m, 3)}; lower the gap or raise k")
+        raise InputError(f"the target compute overflows: {gfmt(base_flops)} FLOPs × {gfmt(m, 3)}; lower the gap or raise k",
+                         field=("exponent", "current_error", "target_error"))
     return Diminishing(float(current_error), float(target_error), float(exponent), m,
                        halving_multiplier(exponent), base_flops, target)
 

@@ -337,7 +337,8 @@ def training_tokens_default(params: float, tokens_per_param: float) -> float:
 
 def check_train_inputs(train_flops: float | None, train_tokens: float | None) -> None:
     if train_flops is not None and train_tokens is not None:
-        raise InputError("give either the training FLOPs or the training tokens, not both")
+        raise InputError("give either the training FLOPs or the training tokens, not both",
+                         field=("train_flops", "train_tokens"))
     if train_flops is not None:
         v.require_number_in("training FLOPs", train_flops, B.FLOPS, field="train_flops")
     if train_tokens is not None:

@@ -206,7 +206,10 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
     if base_preset is not None:
         # the preset's whole scenario (devices, utilisation, power, grid, price) with the user's
         # setting on top, as `estimate --preset`; only the FLOPs are multiplied
-        preset = get_preset(base_preset)
+        try:
+            preset = get_preset(base_preset)
+        except InputError as exc:  # named as this input (API review 2026-11-30: the CLI said no --base-preset)
+            raise type(exc)(str(exc), field="base_preset") from None
         kwargs = _run_kwargs(setting)
         base = api.run(preset_id=base_preset, hardware=hardware, **kwargs).estimate
         if base.flops is None:
@@ -276,6 +279,9 @@ def trend_report(flops: float = TREND_FLOPS, hardware: str = TREND_HARDWARE, yea
         base_basis = f"at the utilisation {base.utilization.summary}"
     if base.cost_usd is None:
         raise InputError(f"{hardware} has no price: give a price per device-hour or per kWh",
+                         field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
+    if base.cost_usd == 0:  # a trend of costs has nothing to follow at none (API review 2026-11-30: a table of "$0")
+        raise InputError("the price given is 0, so every year's cost is $0: give a price above 0 for a trend of costs",
                          field=("price_usd_per_device_hour", "electricity_usd_per_kwh"))
     profile = default_profiles().get(hardware)
     priced = next(a for a in base.assumptions if a.name in ("price_usd_per_device_hour", "electricity_usd_per_kwh"))
