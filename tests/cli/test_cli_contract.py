@@ -342,9 +342,13 @@ def test_h_a_year_before_the_release_is_refused(capsys):
     (["scaling", "diminishing", "--base-flops", "1e32"], "(--base-flops, --target-error, --exponent)"),
     (["scaling", "diminishing", "--base-preset", "gpt3-175b", "--target-error", "0.01"],
      "(--base-preset, --target-error, --exponent)"),
-    (["scaling", "chinchilla", "--budget-usd", "1e-300", "--hardware", "h100-sxm"], "give a larger budget (--budget-usd)"),
+    # an underflow, refused as one where its bound is open at 0 too (API review 2026-11-30)
+    (["scaling", "chinchilla", "--budget-usd", "1e-300", "--hardware", "h100-sxm"], "is an underflow or a typo, and the "
+     "arithmetic on it is not meaningful), got 10⁻³⁰⁰ (--budget-usd)"),
     (["scaling", "chinchilla", "--budget-usd", "1e-6", "--hardware", "h100-sxm"], "the scaling law covers"),
     (["estimate", "--forward-flops", "1e9", "--examples", "1e6", "--epochs", "1e-320", "--hardware", "h100-sxm"],
+     "got 10⁻³²⁰ (--epochs)"),
+    (["estimate", "--forward-flops", "1", "--examples", "1", "--epochs", "1e-9", "--hardware", "h100-sxm"],
      "(--forward-flops, --examples, --epochs)"),
     (["inference", "--params", "1e7", "--tokens", "1e6", "--student-params", "0.5"], "(--student-params)"),
 ])

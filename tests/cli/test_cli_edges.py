@@ -34,6 +34,13 @@ def test_an_underflowing_price_or_intensity_is_refused_in_one_line(capsys, argv)
     assert f"must be 0 or at least {gfmt(B.SMALLEST_NONZERO)}" in err and "10⁻⁹" in err and "Traceback" not in err
 
 
+def test_an_underflowing_value_where_0_is_refused_too_is_refused_in_one_line(capsys):
+    """API review 2026-11-30: an acceptance of 5e-324 (its bound open at 0) was taken."""
+    rc, out, err = _run(capsys, "inference", "--model", "llama-3.1-8b", "--draft-tokens", "1", "--acceptance", "5e-324")
+    assert rc == 2 and err.startswith(f"error: acceptance must be at least {gfmt(B.SMALLEST_NONZERO)} (a smaller value "
+                                      "is an underflow") and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("argv", [
     ("estimate", "--flops", "1e22", "--carbon-intensity", "-0", "--price-usd-per-hour", "-0", "--format", "csv"),
     ("estimate", "--flops", "1e22", "--carbon-intensity", "-0", "--price-usd-per-hour", "-0", "--format", "json"),

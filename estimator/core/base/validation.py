@@ -146,9 +146,11 @@ def require_in(name: str, value, bound: Bound):
     low_ok = (arr > bound.low) if bound.low_open else (arr >= bound.low)
     if not (low_ok.all() and (arr <= bound.high).all()):
         raise InputError(f"{name} must be {bound.describe()} ({bound.source}), got {_show(value)}")
-    if bound.low == 0 and not bound.low_open and ((arr > 0) & (arr < SMALLEST_NONZERO)).any():
-        raise InputError(f"{name} must be 0 or at least {gfmt(SMALLEST_NONZERO)} (a smaller value is an underflow or a "
-                         f"typo, and the arithmetic on it is not meaningful), got {_show(value)}")
+    if bound.low == 0 and ((arr > 0) & (arr < SMALLEST_NONZERO)).any():
+        # an open bound at 0 too (API review 2026-11-30: an acceptance of 5e-324 was taken)
+        raise InputError(f"{name} must be {'' if bound.low_open else '0 or '}at least {gfmt(SMALLEST_NONZERO)} (a smaller "
+                         "value is an underflow or a typo, and the arithmetic on it is not meaningful), got "
+                         f"{_show(value)}")
     if bound.whole and not (arr == np.floor(arr)).all():
         raise InputError(f"{name} must be a whole number, got {_show(value)}")
     return value
