@@ -291,7 +291,10 @@ def illustrative_base_caption(target=None) -> str:
              f"{gfmt(dm.CLAIM_CURRENT_ERROR_PCT)}%, so this is low")
     ends = None if target is None else target.range.get("cost_usd")
     if ends and None not in ends:
-        words += f" (the hardware's utilisation alone spans {'–'.join(hz.range_ends(hz.money, *ends))}, 80%)"
+        # the "≥" is the base's floor, at the fitted utilisation (diff review 2026-11-30: "≥$2.5M" beside a range
+        # reaching $1.4M read as a contradiction)
+        words += (f": a floor at the fitted utilisation, whose 80% range alone spans "
+                  f"{'–'.join(hz.range_ends(hz.money, *ends))}")
     return words
 
 

@@ -216,14 +216,9 @@ def cmd_calibrate(args):
             base = _base(args, backend.kind, backend.device_name)
             check_base_kind(base, backend.kind)  # before the fallback note: a refused run's stderr is one line
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
-            sampling_s = getattr(backend, "measure_power_secs", None)
-            seconds = args.seconds if args.seconds is not None else B.DEFAULT_CALIBRATION_SECONDS
-            if not cmd and sampling_s and seconds < sampling_s:
-                # refused before it runs, as the measured run would be after (measuring engineer's review 2026-11-30:
-                # --seconds 0.1 ran 0.65 s, then was refused as shorter than the sampling)
-                raise InputError(f"the built-in workload's {gfmt(seconds, 3)} s is shorter than the meter's "
-                                 f"{gfmt(sampling_s, 3)}-s power sampling (CodeCarbon), so its power would be no "
-                                 f"reading: give at least {gfmt(sampling_s, 3)} s", field="seconds")
+            if not cmd:  # before the fallback note, as the other refusals here
+                cr.check_builtin_seconds(backend, args.seconds if args.seconds is not None
+                                         else B.DEFAULT_CALIBRATION_SECONDS)
             if cmd:  # a precision the base has no peak for: refused before the note too (measure review 2026-11-29)
                 calibration_command.check_precision(base, args.precision)
             from estimator.core.calibration.calibrate import default_profile_id

@@ -118,6 +118,17 @@ def builtin_points(base: HardwareProfile, kind: str, precisions: Sequence[str] |
     return mb.square_points(sizes or all_sizes, precs)
 
 
+def check_builtin_seconds(backend: Backend, seconds: float) -> None:
+    """The built-in workload's duration at least the meter's power sampling (CodeCarbon's 1 s): refused before it runs,
+    as the measured run would be after (measuring engineer's review 2026-11-30: `--seconds 0.1` ran 0.65 s, then was
+    refused as shorter than the sampling)."""
+    sampling_s = getattr(backend, "measure_power_secs", None)
+    if sampling_s and seconds < sampling_s:
+        raise InputError(f"the built-in workload's {gfmt(seconds, 3)} s is shorter than the meter's "
+                         f"{gfmt(sampling_s, 3)}-s power sampling (CodeCarbon), so its power would be no reading: give "
+                         f"at least {gfmt(sampling_s, 3)} s", field="seconds")
+
+
 def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, progress: Progress | None = None,
                       *, precisions=None, sizes=None, profile_id: str | None = None,
                       holdout_s: float = HOLDOUT_S,
@@ -133,6 +144,7 @@ def calibrate_builtin(backend: Backend, base: HardwareProfile, seconds: float, p
     with backend:
         check_base_kind(base, backend.kind)  # before anything runs
         check_power_measured(backend, base)
+        check_builtin_seconds(backend, seconds)
         spec = builtin_points(base, backend.kind, precisions, sizes)
         if backend.kind == "gpu":
             mb.require_torch()  # before the window opens

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.hardware.profile import alone_words
 from estimator.core.training.estimate import Estimate
-from estimator.core.training.memory import FLASH_ATTENTION_GPUS_FROM, TIGHT_MEMORY_SHARE, capacity_gb_text, gb
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, flash_attention_runs_on, gb
 from estimator.core.training.plan import NO_LAYOUT_FITS
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
@@ -383,10 +383,9 @@ def no_layout_fits(est: Estimate) -> bool:
 
 
 def before_flash_attention(est: Estimate) -> bool:
-    """A GPU older than FlashAttention runs on (``memory.FLASH_ATTENTION_GPUS_FROM``): its kept activations are
+    """A GPU older than FlashAttention runs on (``memory.flash_attention_runs_on``): its kept activations are
     memory-efficient attention's, alike in size, other in name and source."""
-    return (est.hardware_kind == "gpu" and est.hardware_release_year is not None
-            and est.hardware_release_year < FLASH_ATTENTION_GPUS_FROM)
+    return not flash_attention_runs_on(est.hardware_kind, est.hardware_release_year)
 
 
 def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = False) -> str:

@@ -311,6 +311,10 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
                        f"{match.id} within {CATALOG_MATCH_SHARE:.0%}, so {_match_words(match, arch)} "
                        "(estimator/data/open_models.toml)")
             arch = replace(match.arch, context=None, source=f"given; as {match.name} ({match.source})")
+        if not derived and ffn is None:
+            # a count the shape cannot hold is refused for the MLP width it leaves, whoever asks (diff review
+            # 2026-11-30: `plan` refused 7 × 10⁹ parameters on one layer of width 1, `inference` served them)
+            ffn_from_count(float(params), arch, mlp_matrices(arch, mlp))
         return float(params), arch, "given" + ("; " + "; ".join(how) if how else "")
     if params is None:
         raise InputError("no model: give the parameters, a catalog model or the architecture (layers, d_model, …)",

@@ -12,7 +12,7 @@ from busy_calibration import BUSY, IDLE, STEADY, fake_cpu, readings, run_command
 from estimator.cli import main
 from estimator.core.base.errors import InputError, ProfileError
 from estimator.device import machine_load
-from estimator.io.datafiles import PROFILES_DIR, load_profile_file
+from estimator.io.datafiles import PROFILES_DIR, default_profiles, load_profile_file
 
 
 def _calibrate(monkeypatch, *args: str, load=(IDLE, IDLE), fallback: str | None = None) -> int:
@@ -234,7 +234,8 @@ def test_the_calibrate_guide_gives_the_commands_factor_from_its_constant():
 
     from estimator.core.calibration.checks import COMMAND_FAR_FACTOR
     text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "how-to" / "calibrate.md").read_text().split())
-    assert f"unless the command ran more than {COMMAND_FAR_FACTOR:g} times slower or faster than the matrix products" in text
+    assert f"unless the command ran more than {COMMAND_FAR_FACTOR:g} times slower than the matrix products" in text
+    assert f"More than {COMMAND_FAR_FACTOR:g} times faster than the machine multiplies is refused" in text
 
 
 def test_an_imported_run_too_slow_for_a_profile_is_told_in_the_commands_words(capsys, tmp_path):
@@ -393,3 +394,23 @@ def test_a_built_in_run_shorter_than_the_cpu_meters_sampling_is_refused_before_i
     assert err == ("error: the built-in workload's 0.5 s is shorter than the meter's 1-s power sampling (CodeCarbon), "
                    "so its power would be no reading: give at least 1 s (--seconds)\n")
     assert not out.exists()
+
+
+def test_the_api_refuses_a_built_in_run_shorter_than_the_meters_sampling_before_it_runs(monkeypatch):
+    """Diff review 2026-11-30: the refusal before running was the CLI's only; the Python API (and the app) ran the
+    workload first."""
+    from fake_nvml import FakeClock
+    from track_fakes import FakeMeter
+
+    from estimator.device import matmul_bench as mb
+    from estimator.monitor.calibration_run import calibrate_builtin
+
+    def ran(*args, **kwargs):
+        raise AssertionError("the workload ran")
+    monkeypatch.setattr(mb, "run_numpy", ran)
+    meter = FakeMeter(FakeClock(tick=2.0), power_w=20.0)
+    meter.measure_power_secs = 1.0  # CodeCarbon's sampling
+    with pytest.raises(InputError, match=r"^the built-in workload's 0.5 s is shorter than the meter's 1-s power "
+                                         r"sampling") as refused:
+        calibrate_builtin(meter, default_profiles().get("cpu-server-2s-epyc"), 0.5)
+    assert refused.value.fields == ("seconds",)

@@ -233,7 +233,8 @@ def test_thousands_are_written_alike(cli):
 
 
 def test_one_head_is_singular(cli):
-    res = cli("inference", "--layers", "1", "--d-model", "64", "--params", "1e16", "--tokens", "1e6")
+    # a count the shape holds (10¹¹ on 100 layers of width 64: an MLP 7.8 × 10⁶ wide), too large for one device
+    res = cli("inference", "--layers", "100", "--d-model", "64", "--params", "1e11", "--tokens", "1e6")
     assert res.code == 2
     # h100-sxm is the default since issue 54: 81,559 MiB as the device reports it = 85.52 GB (profiles/h100-sxm.toml)
     assert ("no tensor-parallel split of the 1 attention head (1 KV head, copied when devices outnumber them) holds "

@@ -58,7 +58,7 @@ def test_the_imagenet_slides_cost_says_its_base_is_illustrative_under_the_figure
     # 2026-11-30: "≥$2.5M" beside the Limits page's $1.4M–$4.6M)
     t = limits.diminishing_report(dm.CLAIM_CURRENT_ERROR_PCT, dm.CLAIM_TARGET_ERROR_PCT, dm.DEFAULT_EXPONENT).target
     lo, hi = hz.range_ends(hz.money, *t.range["cost_usd"])
-    assert said.endswith(f"so this is low (the hardware's utilisation alone spans {lo}–{hi}, 80%)")
+    assert said.endswith(f"so this is low: a floor at the fitted utilisation, whose 80% range alone spans {lo}–{hi}")
     assert dm.RESNET50_TOP1_ERROR_PCT == 24.0 and dm.CLAIM_CURRENT_ERROR_PCT == 11.5
 
 

@@ -44,7 +44,10 @@ def test_the_torch_example_counts_the_same_layers_alike():
 
 
 @pytest.mark.parametrize("wait", ["inf", "nan", "-1", "1e9"])
-def test_the_numpy_example_refuses_a_wait_it_cannot_sleep(wait, capsys):
+def test_the_numpy_example_refuses_a_wait_it_cannot_sleep(wait, capsys, monkeypatch):
     """Measuring engineer's review 2026-11-30: `--data-ms inf` crashed with an OverflowError, exit 1."""
+    def never(seconds):  # a wait taken would be a regression: fail, not sleep for days (diff review 2026-11-30)
+        raise AssertionError(f"slept {seconds} s")
+    monkeypatch.setattr(numpy_example.time, "sleep", never)
     assert numpy_example.main(["--steps", "2", "--data-ms", wait]) == 2
     assert capsys.readouterr().err == "error: --steps and --width must be at least 1, --data-ms from 0 to 60000\n"

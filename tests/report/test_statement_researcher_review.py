@@ -144,6 +144,13 @@ def test_a_gpu_before_turing_keeps_no_scores_with_memory_efficient_attention_not
     assert "@article{rabe2021selfattention" in bib and "dao2022flashattention" not in bib
     assert main([*run, "--hardware", "a100-sxm-80gb", "--format", "latex"]) == 0
     assert "with FlashAttention~\\cite{dao2022flashattention}" in capsys.readouterr().out
+    # the table's memory note says the same (diff review 2026-11-30: it had said FlashAttention)
+    assert main([*run, "--hardware", "v100-sxm2"]) == 0
+    (note,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("note: memory: ")]
+    assert "memory-efficient attention (no scores stored; FlashAttention does not run on this GPU)" in note
+    assert main([*run, "--hardware", "a100-sxm-80gb"]) == 0
+    (note,) = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("note: memory: ")]
+    assert "with Adam, FlashAttention; shape" in note
 
 
 def _v100_statement(folder):

@@ -42,3 +42,11 @@ def test_a_count_the_shape_cannot_hold_is_refused_for_its_mlp_width(capsys):
     assert err.startswith("error: 7 × 10⁹ parameters on 1 layer of width 1 leave an MLP 3.5 × 10⁹ wide, past the 10⁷ "
                           "an MLP width is held to")
     assert plan(params=7e9, **SHAPE, tokens=1e12, devices=8).best is not None  # a shape that holds it plans
+
+
+def test_inference_refuses_a_count_the_shape_cannot_hold_as_plan_does(capsys):
+    """Diff review 2026-11-30: `plan` refused 7 × 10⁹ parameters on one layer of width 1; `inference` served them."""
+    assert main(["inference", "--params", "7e9", "--layers", "1", "--d-model", "1", "--heads", "1"]) == 2
+    assert capsys.readouterr().err.startswith("error: 7 × 10⁹ parameters on 1 layer of width 1 leave an MLP 3.5 × 10⁹ "
+                                              "wide")
+    assert inference(params=7e9, **SHAPE).result.tokens_per_s > 0  # a shape that holds it serves

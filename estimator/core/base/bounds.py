@@ -28,9 +28,10 @@ class Bound:
         return f"{lo} and at most {gfmt(self.high)}{' ' + self.unit if self.unit else ''}"
 
 
-# A bound that takes 0 itself (prices, grid intensity, water factors, a pruned share; not an open one)
-# and positive values from here up: below it a value is an underflow or a typo (1e-320 USD an hour),
-# and the arithmetic on it overflows or loses every digit. A design choice, not a published figure.
+# A bound from 0 (prices, grid intensity, water factors, a pruned share; an open one too, such as a draft's
+# acceptance, which refuses 0 itself) takes positive values from here up: below it a value is an underflow or a typo
+# (1e-320 USD an hour), and the arithmetic on it overflows or loses every digit. A design choice, not a published
+# figure.
 SMALLEST_NONZERO = 1e-9
 
 # -- workloads --------------------------------------------------------------------------

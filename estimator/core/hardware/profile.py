@@ -177,10 +177,13 @@ class HardwareProfile:
 
     @property
     def domains_word(self) -> str:
-        """What one of its scale-up domains is called: a pair of PCIe cards joined by an NVLink bridge (the H100 NVL,
-        H100 PCIe and A100 PCIe: a domain of 2, their profiles' sources) is no node, the 8 GPUs of an HGX board are
-        (serving review 2026-11-30: 4 H100 NVLs in one server read "each across 2 nodes")."""
-        return "NVLink pairs" if self.scale_up_devices == 2 else "nodes"
+        """What its scale-up domains are called: PCIe cards joined by NVLink bridges, as their profiles' sources say
+        (the H100 NVL, H100 PCIe and A100 PCIe in pairs, the H200 NVL in 2 or 4), are no nodes; the 8 GPUs of an HGX
+        board are (serving review 2026-11-30: 4 H100 NVLs in one server read "each across 2 nodes"; diff review
+        2026-11-30: the H200 NVL's 4-card groups still read as nodes)."""
+        if self.scale_up_devices and "bridge" in self.scale_up_source.lower():
+            return "NVLink pairs" if self.scale_up_devices == 2 else "NVLink-bridged groups"
+        return "nodes"
 
     @property
     def reference_point(self) -> bool:

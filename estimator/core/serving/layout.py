@@ -297,6 +297,10 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         idle_words = (f"{layout.how}; {counted(idle, 'device')} of the {count_text(devices)} idle, not counted in the "
                       "power, energy and cost: every replica the same, ")
         if on_all is not None:
+            # the best on all of them: one group of them all where that serves more (diff review 2026-11-30: TP 4 × 3
+            # at 318 tokens/s had been given as "on all of them" beside TP 12's 1,070)
+            if whole is not None and whole.tokens_per_s > on_all.tokens_per_s:
+                on_all, whole = whole, None
             split = (f"expert parallelism {on_all.ep}" if on_all.ep > 1 else f"tensor parallelism {on_all.tp}")
             idle_words += (f"no degree dividing all {count_text(devices)} serves as much (on all of them, {split} × "
                            f"{counted(on_all.replicas, 'replica')}, {gfmt(on_all.tokens_per_s, 3)} tokens/s against "
@@ -526,7 +530,7 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
               f"{unweighed}" if fixed else
               "chosen for the most tokens per second" + (f" among the {weighed}{unweighed}" if unweighed else ""))
     across = (f", each across {count_text(nodes)} {profile.domains_word}" + (
-        f" of {profile.scale_up_devices}" if profile.domains_word == "nodes" else "") if nodes > 1 else "")
+        f" of {profile.scale_up_devices}" if profile.domains_word != "NVLink pairs" else "") if nodes > 1 else "")
     bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
     # one is singular (it read "1 devices (given)")
     # a batch given that a bound lowered says so (review 2026-11-26: 2,000 given ran 166 without a word of the 2,000)

@@ -74,8 +74,9 @@ def static_lengths_note(fit: ServingFit, s: InferenceScenario) -> tuple[str, ...
     served 27,000, OpenOrca's outputs running up to 1,024 tokens against their mean of 294)."""
     if not fit.static_batch or int(s.batch_size) <= 1:
         return ()
-    return (f"a static batch: every sequence's output is taken at the mean length, {gfmt(float(s.tokens_per_query), 5)} "
-            "tokens; where the lengths vary, the batch runs until its longest sequence ends, and its tokens a second are "
+    n = gfmt(float(s.tokens_per_query), 5)
+    return (f"a static batch: every sequence's output is taken as {n} token{'' if n == '1' else 's'} long; where the "
+            "lengths vary (that their mean), the batch runs until its longest sequence ends, and its tokens a second are "
             "those here × the mean ÷ the longest (an engine that batches in flight refills a finished sequence's slot)",)
 
 
@@ -328,7 +329,9 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
         notes.append(f"{devices} devices{why} in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})"
                      + (f", each {gfmt(device.cross_node_latency_s * US_PER_MS * MS_PER_S)} µs longer for the "
-                        f"{profile.domains_word} it spans ({CROSS_NODE_ALLREDUCE_SOURCE})"
+                        f"{profile.domains_word} it spans ({CROSS_NODE_ALLREDUCE_SOURCE}"
+                        + (", its network's latency a stand-in for the PCIe hops between them)"
+                           if profile.domains_word != "nodes" else ")")
                         if device.cross_node_latency_s else ""))
     # beyond one scale-up domain (8 on an HGX board; 72 in an NVL72 rack: serving engineer's review 2026-11-27, GB200
     # TP16 had read "beyond 8 devices (one NVLink domain)")

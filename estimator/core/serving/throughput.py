@@ -71,10 +71,10 @@ def tensor_parallel_options(devices: int, arch: Architecture, whole_group: bool 
     """The power-of-two degrees that divide ``devices`` and split the heads (the degrees the search weighs on devices
     given); ``whole_group``: all the devices as one group too, where that degree splits the heads though it is no power
     of two: where the devices are the fewest that hold the model (the layout takes them as one replica by default), or,
-    on devices given, where no power-of-two degree on them or a subset serves (``layout.serving_layout``) (serving
-    review 2026-11-30: Llama 4 Scout on the 40 L4s that hold it, TP 40 by default, was refused by
-    `--batch-size max` and by a TPOT bound, whose searches tried powers of two only; diff review 2026-11-30: on devices
-    given, such a group had replaced TP 16 over 2 nodes of 24 H100s with TP 24 over 3)."""
+    on devices given, weighed beside the powers of two and a subset (``layout._whole_group``: kept unless a subset
+    serves 5% more) (serving review 2026-11-30: Llama 4 Scout on the 40 L4s that hold it, TP 40 by default, was refused
+    by `--batch-size max` and by a TPOT bound, whose searches tried powers of two only; Nemotron-4 340B on 24 H100s
+    under 30 ms served 34 tokens/s on 16 of them, where TP 24 serves 79)."""
     out, tp = [], 1
     while tp <= devices:
         if devices % tp == 0 and not tensor_parallel_problem(tp, arch.heads, arch.kv_heads):

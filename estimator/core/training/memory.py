@@ -114,6 +114,12 @@ FLASH_ATTENTION_RUNS_FROM = 2023
 # Staats 2021, arXiv:2112.05682; xFormers' and PyTorch's memory-efficient kernels), which the memory counts alike:
 # only the words and the citation differ (researcher review 2026-11-30: a V100 run's statement cited FlashAttention).
 FLASH_ATTENTION_GPUS_FROM = 2018
+
+
+def flash_attention_runs_on(kind: str, release_year: int | None) -> bool:
+    """Whether FlashAttention runs on a device of this kind and year (``FLASH_ATTENTION_GPUS_FROM``): not on a GPU
+    before Turing, where memory-efficient attention keeps no scores instead."""
+    return not (kind == "gpu" and release_year is not None and release_year < FLASH_ATTENTION_GPUS_FROM)
 KERNEL_WORDS = {"flash": "FlashAttention", "eager": "eager attention (scores stored)"}
 
 # What a transformer layer stores for its backward pass (Korthikanti et al. 2022, §4.1), ``layer_terms``: (what, bytes at
@@ -770,10 +776,22 @@ class TrainingMemory:
     of_defaults: bool = False
     published_split_unrecorded: bool = False  # of those, a published run's: it split its model in a way not recorded
     devices_default: bool = False  # the one device is the default, no count given (device-hours alone: services/api.py)
+    # FlashAttention does not run on the device (``flash_attention_runs_on``): its kept activations are said as
+    # memory-efficient attention's, alike in size (diff review 2026-11-30: a V100's note said FlashAttention where its
+    # statement said memory-efficient attention)
+    flash_unsupported: bool = False
 
     @property
     def fits(self) -> bool:
         return self.per_device.total_gb <= self.capacity_gb
+
+    @property
+    def kernel_words(self) -> str:
+        """The attention kernel counted, in words: FlashAttention, or on a device it does not run on memory-efficient
+        attention, which keeps no scores alike."""
+        if self.strategy.attention == "flash" and self.flash_unsupported:
+            return "memory-efficient attention (no scores stored; FlashAttention does not run on this GPU)"
+        return KERNEL_WORDS[self.strategy.attention]
 
     @property
     def tight(self) -> bool:
@@ -813,7 +831,7 @@ class TrainingMemory:
         name = self.device_name
         total = f"{gb(self.per_device.total_gb)} GB per device against {capacity_gb_text(self.capacity_gb)}"
         how = (f"micro-batch {self.micro_batch}, sequence {self.seq_len}, {self.precision} with Adam, "
-               f"{KERNEL_WORDS[self.strategy.attention]}; shape: {self.how or self.shape.source}")
+               f"{self.kernel_words}; shape: {self.how or self.shape.source}")
         if self.tight:
             return (f"memory: fits, tight: {total}, {self.per_device.total_gb / self.capacity_gb:.0%} of it "
                     f"({self.strategy.describe()}; {how}); {TIGHT_WORDS}")

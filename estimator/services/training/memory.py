@@ -7,6 +7,7 @@ neither the time nor the energy, so its inputs are not part of the Scenario.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
@@ -85,8 +86,11 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     if no_memory:  # the run's own checks still hold (a tensor-parallel degree that splits no heads), as on a GPU
         mem.check_run(shape, strategy, int(scenario.devices), o.get("seq_len"), o.get("micro_batch"))
         return None
-    return mem.training_memory(shape, strategy, int(scenario.devices), profile.memory_gb,
-                               profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
+    counted = mem.training_memory(shape, strategy, int(scenario.devices), profile.memory_gb,
+                                  profile.name, precision, o.get("seq_len"), o.get("micro_batch"), how)
+    if mem.flash_attention_runs_on(profile.kind, profile.release_year):
+        return counted
+    return replace(counted, flash_unsupported=True)
 
 
 # How far a parameter count may be from a catalog model's and still name it: a nominal count
