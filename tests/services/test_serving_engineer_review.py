@@ -377,3 +377,20 @@ def test_a_static_batch_says_its_outputs_are_taken_at_their_mean_length():
     for one in (serving.inference_report(**run, engine="latency").result,
                 serving.inference_report(**run, batch_size="max").result):  # one sequence; an in-flight engine
         assert not [n for n in one.notes if n.startswith("a static batch: ")]
+
+
+def test_a_bound_a_subset_misses_is_refused_for_the_bound_not_the_memory():
+    """Diff review 2026-11-30: Llama 3.1 405B on 24 H100s under a 20 ms TPOT read "no tensor-parallel split of 24 ×
+    h100-sxm holds the model's weights", where 16 of them hold it but take at least 36.8 ms a token."""
+    from estimator.core.base.errors import InputError
+    from estimator.services.serving import inference as serving
+    with pytest.raises(InputError) as refused:
+        serving.inference_report(model="llama-3.1-405b", hardware="h100-sxm", devices=24, tpot_ms=20, tokens=1e6)
+    said = str(refused.value)
+    assert said.startswith("no tensor-parallel degree 16 of 16 × h100-sxm serves the model within 20 ms per output token")
+    assert said.endswith("(16 of the 24 devices given, at tensor parallelism 16, hold the model; no degree dividing all "
+                         "24 does)")
+    assert "tpot_ms" in refused.value.fields
+    # a bound the subset meets still serves on it
+    r = serving.inference_report(model="llama-3.1-405b", hardware="h100-sxm", devices=24, tpot_ms=60, tokens=1e6).result
+    assert (r.tp, r.idle_devices) == (16, 8)
