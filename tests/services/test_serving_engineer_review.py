@@ -348,6 +348,10 @@ def test_pcie_cards_in_nvlink_pairs_are_not_called_nodes(cli):
     code, out, _ = cli("inference", "--model", "llama-3.1-405b", "--hardware", "h200-nvl", "--devices", "8", "--tp", "8",
                        "--bits", "8")
     assert code == 0 and "each across 2 NVLink-bridged groups of 4;" in out and "across 2 nodes" not in out
+    # the JSON says what its nodes_per_replica counts
+    code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--hardware", "h100-nvl", "--devices", "4", "--tp", "4",
+                       "--format", "json")
+    assert code == 0 and (json.loads(out)["nodes_per_replica"], json.loads(out)["scale_up_domain"]) == (2, "NVLink pairs")
 
 
 def test_a_power_given_far_below_the_models_draw_is_said():

@@ -255,7 +255,10 @@ class InferenceResult:
             "precision": self.precision, "peak_flops_per_s": self.peak_flops_per_s, "utilization": self.utilization,
             "flops_per_token": self.flops_per_token, "devices": self.devices, "tp": self.tp, "ep": self.ep,
             "replicas": self.replicas, "idle_devices": self.idle_devices,
-            "nodes_per_replica": self.nodes_per_replica, "batch": self.batch_size, "beams": self.beams,
+            # the scale-up domains one replica spans, and what they are (diff review 2026-11-30: "2" read as 2 nodes
+            # where it was 2 NVLink pairs in one server)
+            "nodes_per_replica": self.nodes_per_replica, "scale_up_domain": self.domains_word,
+            "batch": self.batch_size, "beams": self.beams,
             "speculative": {"draft_tokens": self.draft_tokens, "acceptance": self.acceptance,
                             "tokens_per_step": self.tokens_per_step},
             "max_batch_size": self.max_batch_size, "prompt_tokens": self.prompt_tokens,
