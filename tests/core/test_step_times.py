@@ -277,6 +277,9 @@ def test_steady_windows_shorter_than_the_meters_sampling_do_not_set_the_power():
     power = tp.power_from_windows(windows, warmup_steps=500)
     assert not power.steady and power.windows == 3
     assert power.mean_w == pytest.approx((7.2 + 6.9 + 0.0003) / 3.2)
+    # a run with no warm-up is all steady, however short its windows (there is nothing else to read)
+    alone = tp.power_from_windows([tp.Window(0, 100, 0.0, 0.5, 0.5, 2.0)], warmup_steps=0)
+    assert alone.steady and alone.mean_w == pytest.approx(4.0)
     # a second of steady windows is enough
     longer = windows[:2] + [tp.Window(900, 1300, 3.17, 4.2, 1.03, 4.6)]
     p = tp.power_from_windows(longer, warmup_steps=900)

@@ -106,8 +106,8 @@ def power_from_windows(windows: Sequence[Window], warmup_steps: int) -> Power | 
     if not measured:
         return None
     steady = [w for w in measured if w.first_step >= warmup_steps]
-    if sum(w.duration_s for w in steady) < FIRST_WINDOW_S:
-        steady = []
+    if len(steady) < len(measured) and sum(w.duration_s for w in steady) < FIRST_WINDOW_S:
+        steady = []  # warm-up windows to read with them: all of them, marked not steady (a run all steady stays so)
     use = steady or measured
     energy = sum(w.energy_j for w in use)
     duration = sum(w.duration_s for w in use)
