@@ -216,9 +216,6 @@ def cmd_calibrate(args):
             base = _base(args, backend.kind, backend.device_name)
             check_base_kind(base, backend.kind)  # before the fallback note: a refused run's stderr is one line
             cr.check_power_measured(backend, base)  # a time-only meter on a CPU: refused before its fallback note
-            if not cmd:  # before the fallback note, as the other refusals here
-                cr.check_builtin_seconds(backend, args.seconds if args.seconds is not None
-                                         else B.DEFAULT_CALIBRATION_SECONDS)
             if cmd:  # a precision the base has no peak for: refused before the note too (measure review 2026-11-29)
                 calibration_command.check_precision(base, args.precision)
             from estimator.core.calibration.calibrate import default_profile_id

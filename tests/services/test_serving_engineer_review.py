@@ -377,7 +377,7 @@ def test_a_static_batch_says_its_outputs_are_taken_at_their_mean_length():
     static = serving.inference_report(**run, batch_size="max", engine="latency").result
     (said,) = [n for n in static.notes if n.startswith("a static batch: ")]
     assert said.startswith("a static batch: every sequence's output is taken as 294.45 tokens long; where the lengths "
-                           "vary (that their mean), the batch runs until its longest sequence ends")
+                           "vary (this is then their mean), the batch runs until its longest sequence ends")
     for one in (serving.inference_report(**run, engine="latency").result,
                 serving.inference_report(**run, batch_size="max").result):  # one sequence; an in-flight engine
         assert not [n for n in one.notes if n.startswith("a static batch: ")]

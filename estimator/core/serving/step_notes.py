@@ -76,7 +76,7 @@ def static_lengths_note(fit: ServingFit, s: InferenceScenario) -> tuple[str, ...
         return ()
     n = gfmt(float(s.tokens_per_query), 5)
     return (f"a static batch: every sequence's output is taken as {n} token{'' if n == '1' else 's'} long; where the "
-            "lengths vary (that their mean), the batch runs until its longest sequence ends, and its tokens a second are "
+            "lengths vary (this is then their mean), the batch runs until its longest sequence ends, and its tokens a second are "
             "those here × the mean ÷ the longest (an engine that batches in flight refills a finished sequence's slot)",)
 
 

@@ -8,7 +8,6 @@ Costs come from ``api.run`` / ``estimate`` so they match every other estimate.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -66,14 +65,9 @@ def _run_kwargs(setting: dict[str, Any] | None) -> dict[str, Any]:
     if setting is not None and (not isinstance(setting, Mapping) or not all(isinstance(k, str) for k in setting)):
         raise InputError(f"the setting must be a mapping of input names to values, got {repr(setting)[:40]}")
     setting = {k: v for k, v in (setting or {}).items() if v is not None}
-    known = set(RUN_KEYS) | {"country", "region", "cloud"}
-    unknown = sorted(set(setting) - known)
-    if unknown:
-        # the nearest known name beside each, as the other entry points say it (API review 2026-11-30)
-        near = {k: difflib.get_close_matches(k, sorted(known), n=1) for k in unknown}
-        hints = "; ".join(f"{k}: did you mean {m[0]}?" for k, m in near.items() if m)
-        raise InputError(f"unknown setting(s): {', '.join(unknown)}" + (f" ({hints})" if hints else "")
-                         + f"; the settings are {', '.join(sorted(known))}", field="setting")
+    # by name with the nearest known one, in the words every entry point uses (API review 2026-11-30: no field, no
+    # suggestion)
+    v.refuse_unknown(sorted(setting), (*RUN_KEYS, "country", "region", "cloud"))
     return setting
 
 

@@ -91,11 +91,8 @@ def unmeasured_chip_draw(est, profile) -> ChipDraw | None:
                     host_w=p.host_share_w, tdp_share=share)
 
 
-def unmeasured_chip_note(est, profile) -> str | None:
-    """``unmeasured_chip_draw``'s caveat in words; None where there is none."""
-    chip = unmeasured_chip_draw(est, profile)
-    if chip is None:
-        return None
+def unmeasured_chip_note(chip: ChipDraw, profile) -> str:
+    """``unmeasured_chip_draw``'s caveat in words."""
     p = profile.power
     return (f"power: the fitted {p.average_w:,.0f} W a device includes {p.host_share_w:,.0f} W for its host, leaving "
             f"{chip.chip_w:,.0f} W for the chip, {chip.chip_w / p.tdp_w:.0%} of its {p.tdp_w:,.0f} W TDP; no training "
@@ -112,9 +109,9 @@ def with_chip_draw(est, profile):
     too little energy"); as it was where there is neither."""
     chip = measured_chip_draw(est, profile)
     if chip is None:
-        note = unmeasured_chip_note(est, profile)
-        return est if note is None else replace(est, chip_draw=unmeasured_chip_draw(est, profile),
-                                                notes=est.notes + (note,))
+        unmeasured = unmeasured_chip_draw(est, profile)
+        return est if unmeasured is None else replace(est, chip_draw=unmeasured,
+                                                      notes=est.notes + (unmeasured_chip_note(unmeasured, profile),))
     p = profile.power
     # the H100 node's measured draw beside the H100's own figures only (diff review 2026-11-30: beside an A100's or a
     # B200's it read as their source)
