@@ -39,3 +39,15 @@ def source_kinds(text: str) -> list[str]:
     kinds += ["project file" for f in re.findall(r"\b(?:estimator|profiles)/[\w./-]+\.(?:json|csv|toml|md)\b", text)
               if (PROFILES_DIR.parent / f).is_file()]
     return kinds
+
+
+def no_scale_out_profile(folder) -> "Path":
+    """A user's copy of the TPU v6e's profile (its scale-up domain stated) without its scale-out bandwidth, under an id
+    of its own: a profile that lays a run out inside one domain and states nothing beyond it."""
+    from pathlib import Path
+    text = (PROFILES_DIR / "tpu-v6e.toml").read_text()
+    text = swap(text, 'id = "tpu-v6e"', 'id = "tpu-v6e-no-scale-out"')
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("scale_out_"))
+    path = Path(folder) / "tpu-v6e-no-scale-out.toml"
+    path.write_text(text + "\n")
+    return path

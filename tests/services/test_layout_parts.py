@@ -13,6 +13,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.serving.throughput import p99_share
 from estimator.core.training.plan import BATCH_GROWTH_MAX, global_batch_for
 from estimator.io import serving_data
+from tests.profile_texts import no_scale_out_profile
 
 # at the tool's default sequence, 2,048, which these cases were written at (Llama 3.1 70B's own, 8,192, is its default
 # since 2026-11-30: tests/services/test_model_pretraining_sequence.py)
@@ -124,12 +125,13 @@ def test_a_batch_no_replica_split_can_feed_is_said_so(capsys):
      "mixtral-8x7b); this model is dense or its experts are not given (--ep)"),
     (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--tp", "3"],
      "error: the tensor-parallel degree 3 must divide the 32 attention heads (--tp)"),
-    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "tpu-v6e", "--devices", "256"],
+    (["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "NO_SCALE_OUT", "--devices", "256"],
      "which its profile does not state: a copy of its profile file under an id of its own, stating them in its [interconnect] table, "
      "each with its source, can be given as the hardware"),
 ])
-def test_a_part_no_layout_can_hold_is_refused_for_what_it_is(capsys, argv, said):
+def test_a_part_no_layout_can_hold_is_refused_for_what_it_is(capsys, tmp_path, argv, said):
     """Review: these had answered "give more devices", "use more devices" or "give them as arguments"."""
+    argv = [str(no_scale_out_profile(tmp_path)) if a == "NO_SCALE_OUT" else a for a in argv]
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert said in err and err.count("\n") == 1 and "more devices" not in err

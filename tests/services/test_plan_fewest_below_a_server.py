@@ -8,6 +8,7 @@ import pytest
 
 from estimator import plan
 from estimator.core.base.errors import InputError
+from tests.profile_texts import no_scale_out_profile
 
 SMALL = dict(model="gpt-3-125m", tokens=3e9)
 
@@ -51,11 +52,11 @@ def test_a_device_without_links_that_one_cannot_meet_says_why_no_more():
         plan(model="llama-3.1-70b", tokens=3e9, hardware="a10g", deadline_days=30)
 
 
-def test_the_note_names_the_links_a_profile_lacks_and_a_split_that_needs_more():
+def test_the_note_names_the_links_a_profile_lacks_and_a_split_that_needs_more(tmp_path):
     """Diff review 2026-11-29: a TPU v6e (its scale-up domain stated, its scale-out not) read "states no links"; a split
     given that needs two devices read "holds no layout"; a budget one device misses pointed at links, which would not
     make it cheaper; a PCIe pair's ladder read "1 devices"."""
-    tpu = plan(**SMALL, hardware="tpu-v6e", deadline_days=30)
+    tpu = plan(**SMALL, hardware=str(no_scale_out_profile(tmp_path)), deadline_days=30)
     assert any(n.endswith("(one device alone: its profile states no scale_out_gb_per_s for more)") for n in tpu.notes)
     with pytest.raises(InputError, match=r"^the split given, TP2, needs more than one device; for more than one, the "
                                          "step model needs scale_up_devices"):
