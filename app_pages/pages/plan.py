@@ -13,7 +13,7 @@ from app_pages.inputs.workload import model_tokens
 from app_pages.ui import common as c
 from app_pages.ui import style
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import EstimatorError, InputError
+from estimator.core.base.errors import EstimatorError
 from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import KG_PER_T, S_PER_DAY
@@ -22,7 +22,6 @@ from estimator.core.training import plan as core_plan
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.training.memory import DEFAULT_SEQ_LEN, TIGHT_MEMORY_SHARE
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
-from estimator.core.training.step import step_hardware
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
@@ -59,27 +58,6 @@ def _model_changed() -> None:
     Estimate page."""
     st.session_state[PLAN["tokens"].url_key] = model_tokens(st.session_state.get(PLAN["model"].url_key))
     st.session_state[TOKENS_LINKED_KEY] = False
-
-
-def not_offered(profile) -> str | None:
-    """Why the page does not offer ``profile`` (as `plan` refuses it): no peak at a precision the step model times, no
-    memory bandwidth, or older than every device the step model was fitted on. A profile that states no links is
-    offered: `plan` lays a run out on one of it (browser review 2026-11-29: an A10G link became the H100's plan)."""
-    if not any(x in profile.peak_flops_per_s for x in step_setup.STEP_PRECISIONS):
-        return (f"{profile.name}'s profile has no peak at {', '.join(step_setup.STEP_PRECISIONS)}, the precisions the "
-                "step model times")
-    if not profile.memory_bandwidth_gb_per_s:
-        return f"{profile.name}'s profile states no memory bandwidth, which the step model times a layout by"
-    return step_setup.predates_the_step_fit(profile)
-
-
-def links_stated(profile) -> bool:
-    """Whether the step model can lay a run out on more than one ``profile`` (its links stated, or defaulted)."""
-    try:
-        step_hardware(profile)
-    except InputError:
-        return False
-    return True
 
 
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
@@ -143,11 +121,11 @@ def render() -> None:
                 "of its time), the run's time ÷ a goodput for restarts and checkpoints.")
     models = list(load_catalog())
     # the devices `plan` takes: a peak and a bandwidth the step model times, none older than its fit (its refusal)
-    profiles = sorted(p for p, prof in default_profiles().profiles.items() if not_offered(prof) is None)
+    profiles = sorted(p for p, prof in default_profiles().profiles.items() if plan_service.why_not_planned(prof) is None)
     left, mid, right = st.columns(3)
     model = d.select(PLAN["model"], models, default=DEFAULT_MODEL, where=left, on_change=_model_changed)
     # a name as `--hardware` takes it, mended to its id; a profile the page leaves out, said why
-    c.check_profile_link(PLAN["hardware"].url_key, profiles, why_not=not_offered)
+    c.check_profile_link(PLAN["hardware"].url_key, profiles, why_not=plan_service.why_not_planned)
     hardware = d.select(PLAN["hardware"], profiles,
                         default=DEFAULT_HARDWARE if DEFAULT_HARDWARE in profiles else profiles[0], where=mid)
     # the model's own tokens, as `plan --model` alone takes them (diff review 2026-11-30: 15T for every model)
@@ -178,8 +156,8 @@ def render() -> None:
                           fmt=c.WHOLE_NUMBER_FORMAT, where=left)
     else:
         # one where the profile states no links, the only count `plan` lays out on it
-        devices = d.number(PLAN["devices"], default=DEFAULT_DEVICES if links_stated(profile) else 1, where=left)
-    if not links_stated(profile):
+        devices = d.number(PLAN["devices"], default=DEFAULT_DEVICES if plan_service.lays_out_many(profile) else 1, where=left)
+    if not plan_service.lays_out_many(profile):
         st.caption(c.md_escape(f"{profile.name}'s profile states no links between devices: a run is laid out on one "
                                "device (a deadline or budget is met on one, or refused).", limit=300))
     if default_profiles().get(hardware).price.usd_per_device_hour is None:
@@ -187,7 +165,7 @@ def render() -> None:
         # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a")
         price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
     # the device's precisions the step model covers, the one `plan` takes without one given first
-    precisions = [x for x in step_setup.STEP_PRECISIONS if x in profile.peak_flops_per_s]
+    precisions = plan_service.planned_precisions(profile)
     precision = d.select(PLAN["precision"], precisions, default=step_setup.plan_precision(profile), where=right,
                          any_case=True, renamed=PRECISION_ALIASES)  # a link's "MXFP8" as `plan --precision` takes it
     own_seq = load_catalog()[model].train_seq_len  # the model's pretraining sequence, the plan's default where published

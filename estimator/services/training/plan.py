@@ -264,6 +264,33 @@ def _site(site: Mapping) -> dict:
 PINNED_WORDS = {"vp": "interleaving (vp)", "etp": "experts' tensor parallelism (etp)"}
 
 
+def planned_precisions(profile) -> list[str]:
+    """The precisions `plan` times a layout on ``profile`` at: the step model's that the profile has a peak at (the
+    Plan page offers these, `plan --precision` takes these)."""
+    return [x for x in STEP_PRECISIONS if x in profile.peak_flops_per_s]
+
+
+def why_not_planned(profile) -> str | None:
+    """Why `plan` refuses ``profile`` whatever else is given, in neutral words (None where it plans on it): no peak at
+    a precision the step model times, older than every device the step model was fitted on, or no memory bandwidth
+    (the step model times a layout by it). A profile that states no links is planned on one device. The one rule for
+    `plan` and the Plan page's hardware list (structure review 2026-11-30: the page had restated it)."""
+    if not planned_precisions(profile):
+        return (f"a plan times layouts at {', '.join(STEP_PRECISIONS)}, and {profile.name}'s profile has no peak at "
+                "any of them")
+    if (older := predates_the_step_fit(profile)) is not None:
+        return older
+    if not profile.memory_bandwidth_gb_per_s:
+        return f"{profile.name}'s profile states no memory bandwidth, which the step model times a layout by"
+    return None
+
+
+def lays_out_many(profile) -> bool:
+    """Whether `plan` can lay a run out on more than one of ``profile``: its links stated (a profile without them is
+    planned on one device)."""
+    return not missing_links(profile) and bool(profile.memory_bandwidth_gb_per_s)
+
+
 def pinned_interleaving(vp: int | None, pp: int | None, layers: int) -> int | None:
     """The interleaved chunks per stage given to the planner (``--vp``), which then tries only layouts of two or more
     stages that hold them evenly (``core_plan.balanced``, as its own interleavings); refused beside a single stage
@@ -385,13 +412,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # the device first, then the precision: a device with no peak the step model times, or one it never saw, is
     # refused as such whatever the precision (planner review 2026-11-28: a P100 was told "at fp16, not fp32
     # (--precision)", no precision given, then "predates them")
-    covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
-    if not covered:  # the device, not a precision nobody gave (API audit 2026-11-27: tagged --precision)
-        raise InputError(f"a plan times layouts at {', '.join(STEP_PRECISIONS)}, and {profile.name}'s profile has "
-                         "no peak at any of them: `estimate` times a run on it from its utilisation", field="hardware")
-    if (older := predates_the_step_fit(profile)) is not None:
-        raise InputError(f"{older}: `estimate` times a run on it from its utilisation (fitted to whole runs, or "
-                         "the profile's)", field="hardware")
+    covered = planned_precisions(profile)
+    # the device, not a precision nobody gave (API audit 2026-11-27: tagged --precision)
+    # (no memory bandwidth alone: refused by ``step_hardware`` below, with the fields a profile of one's own states)
+    if not covered or predates_the_step_fit(profile) is not None:
+        whence = "" if not covered else " (fitted to whole runs, or the profile's)"
+        raise InputError(f"{why_not_planned(profile)}: `estimate` times a run on it from its utilisation{whence}",
+                         field="hardware")
     chose_precision = precision is None and plan_precision(profile) != profile.default_precision
     precision = precision if precision is not None else plan_precision(profile)
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:
