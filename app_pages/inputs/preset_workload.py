@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from app_pages.inputs import declared as d
 from app_pages.ui import common as c
-from estimator.core.base import bounds as B
 from estimator.core.base.number_text import sci
+from estimator.services import inputs as I
 
 
 def placeholder(preset, key: str) -> str:
@@ -26,12 +27,11 @@ def preset_workload(preset, where: Any) -> dict[str, Any]:
     to ``api.run`` as the CLI's ``--preset … --tokens … --recompute``: tokens alone keep the preset's parameters."""
     where.caption("The preset's workload (empty: the preset's own)")
     out = {}
-    for key, label, bound in (("params", "Parameters N", B.PARAMS), ("tokens", "Training tokens D", B.TOKENS),
-                              ("flops", "Training FLOPs", B.FLOPS)):
-        out[key] = c.url_number(label, key, min_value=bound.low, max_value=bound.high, fmt=c.LARGE_NUMBER_FORMAT,
-                                placeholder=placeholder(preset, key), where=where,
-                                help="Changes the preset's run: its tokens alone (or its parameters alone) keep the "
-                                     "preset's other count; FLOPs replace its workload.")
-    if c.url_toggle("Activation recomputation (8·N·D)", "recompute", where=where):  # as the CLI takes it with a preset
+    help_text = ("Changes the preset's run: its tokens alone (or its parameters alone) keep the preset's other count; "
+                 "FLOPs replace its workload.")
+    for i in (I.PARAMS, I.TOKENS, I.FLOPS):  # their labels, URL keys and bounds as declared (``services.inputs``)
+        out[i.name] = d.number(i, fmt=c.LARGE_NUMBER_FORMAT, placeholder=placeholder(preset, i.name), where=where,
+                               help=help_text)
+    if d.toggle(I.RECOMPUTE_FLOPS, where=where):  # as the CLI takes it with a preset
         out["recompute"] = True
     return out
