@@ -218,7 +218,7 @@ def test_estimate_page_shows_embodied_water_and_the_memory_bar():
     from estimator.report import humanize as hz
     assert shown["Embodied CO₂e"] == hz.co2e_short(e.embodied_co2e_kg)
     assert shown["Water"] == hz.water(e.water_l)
-    assert any("104 or more × NVIDIA V100" in i.value for i in at.info)  # GPT-3 175B's own shape (96 × 12,288), presets.toml
+    assert any("88 or more × NVIDIA V100" in i.value for i in at.info)  # GPT-3 175B's own shape (96 × 12,288), presets.toml
     assert not at.get("vega_lite_chart")  # the memory bar is drawn only in its tab (issue 16)
     at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "tab": "Training memory"})
     specs = [_json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]

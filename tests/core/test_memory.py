@@ -72,9 +72,13 @@ def test_activation_formula_holds_the_papers_worked_examples():
     sel_mt = mem.activation_bytes_per_layer(s, b, 20480, 128, tp=1, recompute="selective", attention="eager")
     assert full_mt == pytest.approx(s * b * 20480 * (34 + 64))
     assert 1 - sel_mt / full_mt == pytest.approx(0.65, abs=0.005)
-    # tensor + sequence parallelism divide every term by t; full recomputation keeps 2sbh per layer
+    # tensor + sequence parallelism divide every term by t
     assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, attention="eager") == pytest.approx(full / 8)
-    assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, recompute="full") == pytest.approx(2 * s * 12288)
+    # full recomputation keeps each layer's input, 2sbh (Table 2), a t-th a rank where the input is sequence-parallel
+    # (Megatron-LM checkpoints the [s/t, b, h] hidden states between the layers)
+    assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, recompute="full") == pytest.approx(2 * s * 12288 / 8)
+    assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, recompute="full",
+                                          sequence_parallel=False) == pytest.approx(2 * s * 12288)
     # Table 2's tensor parallel row without sequence parallelism: sbh(10 + 24/t + 5as/(ht))
     assert mem.activation_bytes_per_layer(s, b, 12288, 96, tp=8, attention="eager", sequence_parallel=False) == \
         pytest.approx(s * b * 12288 * (10 + 24 / 8 + 80 / 8))
@@ -127,27 +131,28 @@ def test_the_fewest_devices_strategy_beats_or_ties_every_strategy():
 def test_gpt3_on_one_v100_does_not_fit_and_says_how_many_would(capsys):
     """The issue's example: 175B parameters on one 32 GB V100 (32,768 MiB = 34.36 GB, as it reports). Model
     states alone are 16 × 175e9 = 2,800 GB. The shape is the catalog's nearest (GPT-3 175B's own since the catalog
-    holds it: 96 layers, d_model 12,288; stated in the output); with ZeRO-3 and full recomputation each device keeps
-    2sbhL = 2 · 2048 · 12288 · 96 bytes = 4.83 GB of activations and the final LayerNorm's and output layer's inputs and fp32
-    logits, s(4h + 4v) = 2048 · (4 · 12288 + 4 · 50257) bytes = 0.51 GB, so N_d = ⌈2800 ÷ (34.36 − 5.34)⌉ = 97 (95 before the
-    logits were counted; 109 with Llama 3.1 405B's shape, the nearest before). ZeRO-3 gathers a layer whole for its
-    forward and backward, 1.81e9 parameters at 2 + 2 bytes (7.24 GB) on one tensor-parallel rank: with 4 ranks 1.81 GB,
-    the activations 4.96 GB (the output layer's split too), so 4 × ⌈700 ÷ (34.36 − 4.96 − 1.81)⌉ = 104 devices, the
-    fewest (96 on two pipeline stages before the gathered layer was counted)."""
+    holds it: 96 layers, d_model 12,288; stated in the output); with ZeRO-3 and full recomputation each layer keeps its
+    input, 2sbh (Korthikanti et al. Table 2), a t-th a rank under sequence parallelism: 2 · 2048 · 12288 · 96 bytes =
+    4.83 GB over t ranks, and the final LayerNorm's and output layer's inputs and fp32 logits, s(4h + 4v) = 2048 · (4 ·
+    12288 + 4 · 50257) bytes = 0.51 GB, split t ways too. ZeRO-3 gathers a layer whole for its forward and backward,
+    1.81e9 parameters at 2 + 2 bytes (7.24 GB) on one tensor-parallel rank. With 8 ranks: activations 0.67 GB, the
+    gathered layer 0.91 GB, so 8 × ⌈350 ÷ (34.36 − 0.67 − 0.91)⌉ = 88 devices, the fewest (104 at tensor parallel 4
+    before the layers' inputs were split by it, planner review 2026-11-30)."""
     code, out, _ = cli(capsys, "estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "v100-sxm2",
                        "--devices", "1")
     assert code == 0
     assert "does not fit" in out
     assert "memory: the chosen 1 device cannot hold it" in out
-    assert "but 104 or more × NVIDIA V100 SXM2 32GB would hold it with ZeRO-3, full recomputation, tensor parallel 4" in out
+    assert "but 88 or more × NVIDIA V100 SXM2 32GB would hold it with ZeRO-3, full recomputation, tensor parallel 8" in out
     code, out, _ = cli(capsys, "estimate", "--params", "175e9", "--tokens", "300e9", "--hardware", "v100-sxm2",
                        "--devices", "1", "--format", "json")
     m = json.loads(out)["memory"]
-    act = (2 * 2048 * 12288 * 96 + 2048 * (4 * 12288 + 4 * 50257) / 4) / GB  # the output layer's split by TP 4
-    gathered = 4 * (175e9 - 2 * 50257 * 12288) / 96 / 4 / GB
+    t = 8
+    act = (2 * 2048 * 12288 * 96 + 2048 * (4 * 12288 + 4 * 50257)) / t / GB  # the layers' inputs and the output layer's
+    gathered = 4 * (175e9 - 2 * 50257 * 12288) / 96 / t / GB
     assert m["fits"] is False and m["min_devices"] is None
-    assert m["fewest_devices"]["devices"] == 4 * math.ceil(16 * 175e9 / 4 / GB / (34.36 - act - gathered)) == 104
-    assert m["fewest_devices"]["strategy"] == {"zero": 3, "recompute": "full", "tensor_parallel": 4,
+    assert m["fewest_devices"]["devices"] == t * math.ceil(16 * 175e9 / t / GB / (34.36 - act - gathered)) == 88
+    assert m["fewest_devices"]["strategy"] == {"zero": 3, "recompute": "full", "tensor_parallel": 8,
                                                "pipeline_parallel": 1, "context_parallel": 1, "expert_parallel": 1,
                                                "sequence_parallel": True, "attention_kernel": "flash",
                                                "interleaved_chunks": 1}
@@ -160,7 +165,7 @@ def test_lecture_thought_experiment_still_computes_with_the_note(capsys):
     assert code == 0
     assert "355 years" in out and "$4.6M" in out
     assert "note: memory: the chosen 1 device cannot hold it" in out
-    assert "but 104 or more × NVIDIA V100 SXM2 32GB would hold it with ZeRO-3, full recomputation" in out
+    assert "but 88 or more × NVIDIA V100 SXM2 32GB would hold it with ZeRO-3, full recomputation" in out
 
 
 def test_chosen_strategy_that_fits(capsys):
@@ -273,7 +278,7 @@ def test_the_fewest_devices_under_zero3_count_the_gathered_layer():
     gpt3 = mem.Shape(175e9, 96, 12288, 96, vocab=50257)
     st = mem.Strategy(zero=3, recompute="full", tp=4)
     n = mem.min_devices(gpt3, st, 34.36, 2048, 1, "fp16")
-    assert n == 104
+    assert n == 92  # 4 × ⌈700 ÷ (34.36 − 5.34 ÷ 4 − 1.81)⌉
     assert mem.per_device(gpt3, st, n // 4, 2048, 1, "fp16").total_gb <= 34.36
     assert mem.per_device(gpt3, st, n // 4 - 1, 2048, 1, "fp16").total_gb > 34.36
 
@@ -340,3 +345,17 @@ def test_a_capacity_says_its_gib_only_where_it_is_a_whole_number_of_them():
     assert capacity_gb_text(288.0) == "288 GB"         # 268.2 GiB
     assert capacity_gb_text(192.27) == "192.27 GB"     # 179.06 GiB
     assert capacity_gb_text(0.5) == "0.5 GB"
+
+
+def test_full_recomputation_keeps_a_ranks_share_of_each_layers_input():
+    """Planner review 2026-11-30: under full recomputation Llama 3.1 70B on TP8 PP4 kept the whole 2·s·h·L/p of each
+    layer's input on every tensor-parallel rank (96.4 GB at micro-batch 8, refused); with sequence parallelism each
+    rank keeps its s/t of it: 2 · 8192 · 8192 · 80 ÷ 4 stages ÷ 8 ranks = 0.34 GB a sequence, the first stage holding
+    4 micro-batches in flight under 1F1B (p = 4, and 4 a replica at micro-batch 8)."""
+    from estimator import estimate
+    per_seq = 2 * 8192 * 8192 * 80 / 4 / 8 / GB
+    for mb in (1, 8):
+        m = estimate(model="llama-3.1-70b", tokens=1e12, hardware="h100-sxm", devices=512, tp=8, pp=4, zero=1,
+                     activation_recompute="full", micro_batch=mb).to_dict()["memory"]
+        assert m["fits"] is True
+        assert m["per_device_gb"]["activations"] == pytest.approx(4 * mb * per_seq, rel=0.02)

@@ -80,17 +80,18 @@ def test_gpt3_presets_use_gpt3_shape(pid):
 
 
 def test_gpt3_fewest_devices_follow_from_gpt3_shape():
-    """ZeRO-3 with full recomputation keeps 2·s·b·h·L = 2 · 2048 · 12288 · 96 bytes ≈ 4.83 GB of activations per
-    device, with the output layer's inputs and logits split by 4-way tensor parallelism 4.96 GB; ZeRO-3 gathers one
-    layer whole, (175e9 − 2 · 50,257 · 12,288) / 96 / 4 parameters at 2 + 2 bytes, 1.81 GB; so
-    4 × ⌈16 · 175e9 / 4 / 1e9 ÷ (34.36 − 4.96 − 1.81)⌉ = 104 V100s 32 GB (34.36 GB as they report it; 96 on two
-    pipeline stages before the gathered layer was counted, where it is 7.2 GB a device)."""
+    """ZeRO-3 with full recomputation keeps each layer's input, 2·s·b·h·L = 2 · 2048 · 12288 · 96 bytes ≈ 4.83 GB,
+    split by 8-way tensor (and sequence) parallelism, with the output layer's inputs and logits 0.67 GB a device; ZeRO-3
+    gathers one layer whole, (175e9 − 2 · 50,257 · 12,288) / 96 / 8 parameters at 2 + 2 bytes, 0.91 GB; so
+    8 × ⌈16 · 175e9 / 8 / 1e9 ÷ (34.36 − 0.67 − 0.91)⌉ = 88 V100s 32 GB (34.36 GB as they report it; 104 at tensor
+    parallel 4 before the layers' inputs were split by it, planner review 2026-11-30)."""
     tm = api.run(preset_id="gpt3-175b").estimate.memory
     assert (tm.best_strategy.zero, tm.best_strategy.recompute, tm.best_strategy.tp, tm.best_strategy.pp) == (
-        3, "full", 4, 1)
-    act = (2 * 2048 * 12288 * 96 + 4 * 2048 * 12288 / 4 + 4 * 2048 * 50257 / 4) / GB
-    gathered = 4 * (175e9 - 2 * 50257 * 12288) / 96 / 4 / GB
-    assert tm.best_devices == 4 * -(-16 * 175e9 / 4 / GB // (34.36 - act - gathered)) == 104
+        3, "full", 8, 1)
+    t = 8
+    act = (2 * 2048 * 12288 * 96 + 4 * 2048 * 12288 + 4 * 2048 * 50257) / t / GB
+    gathered = 4 * (175e9 - 2 * 50257 * 12288) / 96 / t / GB
+    assert tm.best_devices == t * -(-16 * 175e9 / t / GB // (34.36 - act - gathered)) == 88
 
 
 def test_other_presets_shapes():

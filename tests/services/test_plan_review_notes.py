@@ -46,7 +46,7 @@ def test_a_layout_near_the_devices_memory_is_said_to_be_tight():
     nothing of the kind."""
     tight = estimate(**LLAMA_70B, tp=2, pp=1, zero=2, micro_batch=4, activation_recompute="full")
     (said,) = [n for n in tight.notes if n.startswith("memory: ")]
-    assert said.startswith("memory: fits, tight: 84.5 GB per device against 85.52 GB, 99% of it (")
+    assert said.startswith("memory: fits, tight: 79.1 GB per device against 85.52 GB, 93% of it (")
     assert said.endswith("above 90% of the device's memory, what the model leaves out (the CUDA context, NCCL's "
                          "buffers, the allocator's fragmentation) and its own miss may stop it: check the peak in a "
                          "short run, or take a layout with more room")

@@ -183,7 +183,8 @@ EAGER_SCORES_BYTES = 5.0
 FLASH_LSE_BYTES = 4.0
 # FlashAttention's own 16-bit output, kept beside the output projection's FP8 copy in FP8 training, per s·b·h.
 FLASH_OUTPUT_BYTES = 2.0
-# Full recomputation keeps each layer's 16-bit input, per s·b·h (Korthikanti et al. Table 2).
+# Full recomputation keeps each layer's 16-bit input, per s·b·h (Korthikanti et al. Table 2), a t-th of it per rank
+# under sequence parallelism (``activation_bytes_per_layer``).
 FULL_RECOMPUTE_BYTES = 2.0
 # After the layers (Korthikanti et al. 2022, §4.3, total activations memory): the final LayerNorm's and the output
 # projection's 16-bit inputs, 2 + 2 per s·b·h (split by t with sequence parallelism only), and the cross-entropy's
@@ -377,7 +378,11 @@ def activation_bytes_per_layer(seq_len: float, micro_batch: float, d_model: floa
     sb = seq_len * micro_batch
     sbh = sb * d_model
     if recompute == "full":
-        return FULL_RECOMPUTE_BYTES * sbh / cp
+        # the layer's input as it enters the layer: under sequence parallelism the sequence's t-th a rank holds
+        # (Korthikanti et al. §4.2.2: the regions between the layers run sequence-parallel; Megatron-LM checkpoints the
+        # [s/t, b, h] hidden states there), else whole (Table 2's 2·sbhL) (planner review 2026-11-30: the whole input had
+        # been counted on every rank, t times too much, refusing larger micro-batches under full recomputation)
+        return FULL_RECOMPUTE_BYTES * sbh / cp / (tp if sequence_parallel else 1)
     terms = layer_terms(d_model, q_width, kv_width, ffn, mlp_matrices, mlp_inputs)
     split = sb * sum(t[3 if fp8 else 1] for t in terms if t[2])
     kept = sb * sum(t[3 if fp8 else 1] for t in terms if not t[2])
