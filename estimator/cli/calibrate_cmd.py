@@ -94,10 +94,8 @@ def _out_path(args, profile_id: str, base_id: str, workload: str) -> Path:
 
 
 def _base(args, kind: str, device_name: str):
-    from estimator.core.hardware.base_profile import guess_base_profile
-    from estimator.io.datafiles import bundled_names
-    ps = default_profiles()
-    return ps.get(args.base or guess_base_profile(device_name, kind, bundled_names(ps)))
+    from estimator.monitor.calibration_run import base_profile
+    return base_profile(default_profiles(), args.base, kind, device_name)
 
 
 def _named_base(args, backend) -> str | None:

@@ -118,6 +118,15 @@ def builtin_points(base: HardwareProfile, kind: str, precisions: Sequence[str] |
     return mb.square_points(sizes or all_sizes, precs)
 
 
+def base_profile(profiles, base_id: str | None, kind: str, device_name: str) -> HardwareProfile:
+    """The base profile a calibration starts from: the one given (``--base``, the page's choice), else the bundled
+    profile the measured device's name gives (the CPU server profile for a CPU: ``guess_base_profile``). The one rule
+    for `calibrate` and the Calibrate page (structure review 2026-11-30: the page had taken the CPU profile itself)."""
+    from estimator.core.hardware.base_profile import guess_base_profile
+    from estimator.io.datafiles import bundled_names
+    return profiles.get(base_id or guess_base_profile(device_name, kind, bundled_names(profiles)))
+
+
 def check_builtin_seconds(backend: Backend, seconds: float) -> None:
     """The built-in workload's duration at least the meter's power sampling (CodeCarbon's 1 s): refused before it runs,
     as the measured run would be after (measuring engineer's review 2026-11-30: `--seconds 0.1` ran 0.65 s, then was
