@@ -417,7 +417,7 @@ def compute_growth() -> None:
               ("FLOP/s per $", f"×{hz.sig(s.price_perf_per_year)} a year",
                f"10× cheaper every {hz.sig(s.years_to_10x_cheaper)} years"),
               ("Spend, if 2012–18 held", f"×{hz.sig(s.frontier_spend_per_year)} a year",
-               f"×{hz.sig(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year)} at the measured rate")])
+               f"×{hz.sig(s.measured_spend_per_year)} at the measured rate")])
     # the baseline year named on the axis, short enough for a 640×360 frame (lecturer review 2026-11-29: "Growth (×)"
     # of what year?)
     slide.chart(lambda: compute_vs_price_chart(rep), key="compute-growth",

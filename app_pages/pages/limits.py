@@ -250,7 +250,7 @@ def trend_section() -> None:
                   # the measured rate a card of its own, as the compute-growth slide leads with it (lecturer review
                   # 2026-11-29: the slide read ×4.6 and ×3.47 spend, this tab ×11.5 and ×8.71 alone)
                   ("Compute since 2010, measured", f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} a year",
-                   f"spend ×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year, 3)} a year at it; "
+                   f"spend ×{gfmt(s.measured_spend_per_year, 3)} a year at it; "
                    f"{trends.MEASURED_COMPUTE_SOURCE}"),
                   (f"Memory wall over the past {trends.MEMORY_WALL_YEARS} years", hz.times(s.memory_wall_gap_20y),
                    trends.MEMORY_WALL_SOURCE)])  # as the slide

@@ -195,7 +195,7 @@ def cmd_trend(args):
             ("frontier compute, measured", f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR)} per year, "
                                            f"{trends.MEASURED_COMPUTE_YEARS} (×{gfmt(trends.MEASURED_COMPUTE_GROWTH_RANGE_PER_YEAR[0])}"
                                            f"–{gfmt(trends.MEASURED_COMPUTE_GROWTH_RANGE_PER_YEAR[1])}); spend "
-                                           f"×{gfmt(trends.MEASURED_COMPUTE_GROWTH_PER_YEAR / s.price_perf_per_year, 3)} per year"),
+                                           f"×{gfmt(s.measured_spend_per_year, 3)} per year"),
             ("memory wall", f"{trends.MEMORY_WALL_LABEL}: gap ×{gfmt(s.memory_wall_gap_20y, 3)} in {trends.MEMORY_WALL_YEARS} years")],
            [trends.PRICE_PERF_SOURCE, s.price_perf_interval_note, trends.TRAINING_COMPUTE_SOURCE,
             f"frontier compute, measured: {trends.MEASURED_COMPUTE_SOURCE}",

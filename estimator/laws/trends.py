@@ -129,6 +129,7 @@ class TrendSummary:
     price_perf_per_year: float            # × FLOP/s per dollar each year
     training_compute_per_year: float      # × frontier training compute each year
     frontier_spend_per_year: float        # × cost of the frontier run each year, if both trends held
+    measured_spend_per_year: float        # × its cost each year at the compute growth measured since 2010
     years_to_10x_cheaper: float           # for a fixed workload
     algorithmic_per_year: float           # × less compute for a fixed accuracy each year
     memory_wall_gap_per_2y: float         # peak FLOP/s growth ÷ DRAM bandwidth growth, per 2 years
@@ -149,6 +150,7 @@ def summary(price_perf_doubling_years: float = PRICE_PERF_DOUBLING_YEARS) -> Tre
     return TrendSummary(
         price_perf_doubling_years=price_perf_doubling_years, price_perf_per_year=pp,
         training_compute_per_year=tc, frontier_spend_per_year=tc / pp,
+        measured_spend_per_year=MEASURED_COMPUTE_GROWTH_PER_YEAR / pp,
         years_to_10x_cheaper=float(price_perf_doubling_years * np.log2(10.0)),
         algorithmic_per_year=float(growth(1.0, ALGORITHMIC_HALVING_MONTHS / MONTHS_PER_YEAR)),
         memory_wall_gap_per_2y=gap, memory_wall_gap_20y=float(gap ** (MEMORY_WALL_YEARS / MEMORY_WALL_PERIOD_YEARS)),
