@@ -77,7 +77,7 @@ def infer_grid_source_from_link() -> None:
     mend_cli_grid_keys()
     if GRID_BY_KEY in st.session_state or GRID_BY_KEY in st.query_params:
         return
-    for key, source in (("grid", "g/kWh"), ("region", "country"), ("cloud", "cloud")):
+    for key, source in ((I.GRID.url_key, "g/kWh"), (I.COUNTRY.url_key, "country"), (I.CLOUD.url_key, "cloud")):
         if key in st.query_params:
             st.session_state[GRID_BY_KEY] = source
             break

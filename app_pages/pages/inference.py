@@ -32,7 +32,7 @@ from estimator.laws.scaling import CHINCHILLA_TOKENS_PER_PARAM
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services.inputs import SERVING as S
-from estimator.services.inputs import labels
+from estimator.services.inputs import labels, url_keys
 from estimator.services.limits import reports as limits
 from estimator.services.serving import accuracy as serving_accuracy
 from estimator.services.serving import inference as serving
@@ -75,7 +75,7 @@ def catalog():
 
 
 # The URL parameters of a custom model (ignored, with a warning, when a catalog model is chosen)
-CUSTOM_KEYS = ("inf_params", "inf_layers", "inf_dmodel", "inf_heads", "inf_kvheads", "inf_headdim")
+CUSTOM_KEYS = url_keys(S, ("params", "layers", "d_model", "heads", "kv_heads", "head_dim"))
 
 
 def _model_changed() -> None:
