@@ -29,7 +29,7 @@ from estimator.core.serving.estimate import (
 )
 from estimator.core.serving.pruning import SPARSE_TENSOR_CORE_WORDS, percent, why_dense
 from estimator.core.serving.result import range_basis
-from estimator.core.serving.step import ServingFit
+from estimator.core.serving.step import KV_BITS, WEIGHT_BITS, ServingFit
 from estimator.core.training.estimate import Estimate
 
 # Illustrative settings shown when the user chose none, each from a paper:
@@ -108,7 +108,8 @@ def _diff(a, b):
 def baseline_of(s: InferenceScenario) -> InferenceScenario:
     """The uncompressed model: 16-bit weights and KV cache, dense, no student (nor a weight-only format: diff review
     2026-11-30, it had leaked into every low-bit row)."""
-    return replace(s, bits=16, kv_bits=16, sparsity=0.0, student_params=None, weight_only=False)
+    # the widest weights and KV cache modelled (16 bits: ``step.WEIGHT_BITS``, ``step.KV_BITS``)
+    return replace(s, bits=max(WEIGHT_BITS), kv_bits=max(KV_BITS), sparsity=0.0, student_params=None, weight_only=False)
 
 
 def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,

@@ -21,6 +21,8 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
 from estimator.core.serving.step import (  # noqa: F401 (AVERAGE_OUTPUT_SHARE re-exported)
     AVERAGE_OUTPUT_SHARE,
+    DEFAULT_BITS,
+    DEFAULT_KV_BITS,
     DRAFT_LAYERS,
     EMBEDDING_BITS,
     USABLE_MEMORY_FRACTION,
@@ -105,7 +107,7 @@ def draft_layers_of(draft_tokens: int) -> int:
 
 
 def serving_footprint(*, params: float, arch: Architecture, memory_gb_per_device: float, devices: int, batch: float,
-                      prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
+                      prompt_tokens: float, output_tokens: float, weight_bits: int = DEFAULT_BITS, kv_bits: int = DEFAULT_KV_BITS,
                       memory_fraction: float = USABLE_MEMORY_FRACTION, beams: int = 1, ep: int = 1,
                       draft_layers: int = 0, static_batch: bool = False) -> Footprint:
     """The weights and the KV cache of the batch run (the whole ``batch``, or the largest that fits) against

@@ -13,8 +13,10 @@ from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.hardware.power_base import CHIP_DRAW, power_base
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import article, counted
-from estimator.core.serving.step import (
+from estimator.core.serving.step import (  # noqa: F401 (DEFAULT_BITS, DEFAULT_KV_BITS re-exported)
     DEFAULT_ACCEPTANCE,
+    DEFAULT_BITS,
+    DEFAULT_KV_BITS,
     KV_BITS,
     MIN_POWER_LIMIT_FRACTION,
     MIN_POWER_LIMIT_SOURCE,
@@ -42,11 +44,8 @@ MAX_BATCH = int(B.BATCH.high)
 # 338 tokens). Only the totals (time, energy, cost, CO2e) scale with it; the rates, latencies and per-token figures do
 # not. A design choice shared by the CLI, the app and the Python API.
 DEFAULT_TOKENS = 1e9
-# What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are
-# released and as the ML.ENERGY measurements the serving model is fitted to ran), one sequence at a
+# What is served when nothing else is said: 16-bit weights and KV cache (``step.DEFAULT_BITS``), one sequence at a
 # time (the latency-bound case). Design choices, shared by the CLI and the app.
-DEFAULT_BITS = 16
-DEFAULT_KV_BITS = 16
 DEFAULT_BATCH_SIZE = 1
 # Greedy decoding, one sequence a request, as chat engines serve by default (vLLM's and TensorRT-LLM's sampling
 # parameters: n and best_of 1, no beam search): a design choice shared by the CLI and the app.

@@ -231,6 +231,11 @@ FITTED = {
 # 2022; GPTQ, Frantar et al. 2023; AWQ, Lin et al. 2024), and a 16- or 8-bit KV cache (vLLM's fp8 cache).
 WEIGHT_BITS = (16, 8, 4)
 KV_BITS = (16, 8)
+# What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are released and as the
+# ML.ENERGY measurements the serving model is fitted to ran). A design choice, shared by the CLI, the app and the API;
+# the uncompressed baseline the compression rows are measured against too.
+DEFAULT_BITS = 16
+DEFAULT_KV_BITS = 16
 # Which engine's fitted costs a step takes: named, dated engine profiles, each fitted to measurements of that
 # engine (their data: estimator/data/engines.toml, read at the edge by estimator.io.serving_data; their fitted
 # constants: serving_fit.json, written by `python -m estimator fit-serving`).
@@ -506,7 +511,7 @@ class Step:
 
 
 def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, batch: float, prompt_tokens: float,
-         output_tokens: float, tp: int, weight_bits: int = 16, kv_bits: int = 16,
+         output_tokens: float, tp: int, weight_bits: int = DEFAULT_BITS, kv_bits: int = DEFAULT_KV_BITS,
          bandwidth_fraction: float = BANDWIDTH_FRACTION, compute_fraction: float | None = None,
          power_w: float | None = None, beams: int = 1, ep: int = 1, draft_tokens: int = 0,
          acceptance: float = DEFAULT_ACCEPTANCE, power_limit_w: float | None = None) -> Step:
@@ -1019,7 +1024,7 @@ class Previous:
 
 
 def previous_model(*, params: float, device: Device, batch: float, tp: int, utilization: float, power_w: float,
-                   weight_bits: int = 16) -> Previous:
+                   weight_bits: int = DEFAULT_BITS) -> Previous:
     compute = batch * FLOPS_PER_PARAM_PER_TOKEN * params / (device.peak_flops_per_s * utilization * tp)
     memory = params * weight_bits / BITS_PER_BYTE / (device.bandwidth_gb_per_s * BYTES_PER_GB * tp)
     s = max(compute, memory)

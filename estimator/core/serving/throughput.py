@@ -43,7 +43,16 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.memory import draft_layers_of, serving_footprint
 from estimator.core.serving.result import ONE_PROMPT_TTFT
-from estimator.core.serving.step import DEFAULT_ACCEPTANCE, Architecture, Device, ServingFit, Step, step
+from estimator.core.serving.step import (
+    DEFAULT_ACCEPTANCE,
+    DEFAULT_BITS,
+    DEFAULT_KV_BITS,
+    Architecture,
+    Device,
+    ServingFit,
+    Step,
+    step,
+)
 from estimator.core.workload.architecture import tensor_parallel_problem
 
 
@@ -242,7 +251,7 @@ def _better(found: Throughput, best: Throughput | None, batch_given: bool) -> bo
 
 
 def max_throughput(*, params: float, arch: Architecture, device: Device, fit: ServingFit, devices: int,
-                   prompt_tokens: float, output_tokens: float, weight_bits: int = 16, kv_bits: int = 16,
+                   prompt_tokens: float, output_tokens: float, weight_bits: int = DEFAULT_BITS, kv_bits: int = DEFAULT_KV_BITS,
                    max_batch: int, tpot_bound_s: float | None = None, tp: int | None = None,
                    ttft_bound_s: float | None = None, batch: int | None = None,
                    device_at: Callable[[int], Device] | None = None, compute_fraction: float | None = None,

@@ -97,6 +97,7 @@ from estimator.core.training.memory import (  # noqa: F401 (inside_domain re-exp
     expert_tensor_parallel,
     inside_domain,
 )
+from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN, TRAIN_TO_FORWARD_RATIO
 
 PRECISIONS = ("bf16", "fp16", "fp8", "fp4")
 
@@ -521,9 +522,11 @@ def flops_per_token(shape: ModelShape, seq_len: int, recompute: str = "none") ->
     n = shape.matmul_params_active()
     attention = (ATTENTION_FWD_FLOPS_PER_TOKEN_PER_DIM * shape.layers * seq_len * shape.attention_dim
                  * shape.causal_attention_share(seq_len))
-    model = 6.0 * n + 3.0 * attention
+    # forward 2 per parameter and token, backward twice the forward (Kaplan et al. 2020 §2.1); attention likewise
+    model = FLOPS_PER_PARAM_TOKEN_TRAIN * n + TRAIN_TO_FORWARD_RATIO * attention
     layers_n = n - shape.vocab * shape.d_model
-    extra = {"none": 0.0, "selective": attention, "full": 2.0 * layers_n + attention}[recompute]
+    forward_per_param = FLOPS_PER_PARAM_TOKEN_TRAIN / TRAIN_TO_FORWARD_RATIO  # 2
+    extra = {"none": 0.0, "selective": attention, "full": forward_per_param * layers_n + attention}[recompute]
     return model, model + extra
 
 

@@ -52,6 +52,7 @@ from estimator.core.training.step import (
 from estimator.core.training.utilization_choice import fit_words
 from estimator.core.training.words import beyond_published_devices_words
 from estimator.core.workload.architecture import Architecture, check_params_fit
+from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN
 from estimator.core.workload.scenario import Scenario
 from estimator.report import humanize as hz
 from estimator.services.training.fitted_layouts import (
@@ -816,7 +817,7 @@ def attention_left_out_note(shape: ModelShape, seq_len: int, params_counted: flo
     1,000,000-token sequence that fit no layout on 8 devices read 1.07 years from 6·N·D, where the step model counts 35×
     those FLOPs; on 1,024 devices, 74 days × 1,024)."""
     model, _ = core_step.flops_per_token(shape, seq_len)
-    ratio = model / (6.0 * (params_counted or shape.matmul_params_active()))  # the estimate's N where it counts one
+    ratio = model / (FLOPS_PER_PARAM_TOKEN_TRAIN * (params_counted or shape.matmul_params_active()))  # the estimate's N where it counts one
     if ratio < 1 + ATTENTION_SAID_ABOVE:
         return None
     # the share left out, said as it is (diff review 2026-11-29: "most" at 1.59×, 37%)
