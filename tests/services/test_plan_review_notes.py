@@ -351,3 +351,18 @@ def test_a_plans_whole_run_fit_at_fp8_is_timed_at_the_bf16_peak_its_runs_were_me
     fp8, bf16 = whole(plan(**kw, precision="fp8")), whole(plan(**kw))
     assert "of the bf16 peak, the fitted runs' precision" in fp8 and "the fitted runs' precision" not in bf16
     assert fp8.split(") gives ")[1].split(" (")[0] == bf16.split(") gives ")[1].split(" (")[0]
+
+
+def test_zero3_regathering_each_micro_batch_is_said_where_it_dominates_the_step():
+    """Planner review 2026-11-30: GPT-3 175B under ZeRO-3 at micro-batch 1 (8 micro-batches a step) spent most of its
+    step re-gathering parameters, 12.5% MFU, and nothing said why; at micro-batch 8 (one a step) nothing is said."""
+    run = dict(model="gpt-3-175b", tokens=180e9, hardware="a100-sxm-80gb", devices=992, tp=8, zero=3, seq_len=2048,
+               global_batch_tokens=2097152, activation_recompute="full")
+    slow = estimate(**run)
+    (said,) = [n for n in slow.notes if n.startswith("ZeRO-3 gathers the parameters")]
+    step = slow.to_dict()["step"]
+    exposed = step["parts"]["communication_exposed_s"]["data_parallel"]
+    assert "each of the step's 8 micro-batches" in said and f"{exposed / step['seconds']:.0%} of the step" in said
+    assert exposed / step["seconds"] > 0.5
+    one = estimate(**run, micro_batch=8)
+    assert not any(n.startswith("ZeRO-3 gathers") for n in one.notes) and one.to_dict()["step"]["mfu"] > 3 * step["mfu"]

@@ -733,6 +733,26 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
             "stages, shrink it: " + "; ".join(fixes))
 
 
+# A layout given under ZeRO-3 whose exposed data-parallel traffic is at least this share of its step is said, with what
+# shrinks it (planner review 2026-11-30: GPT-3 175B under ZeRO-3 at micro-batch 1 spent 41 s of a step re-gathering
+# its parameters for each of 8 micro-batches, 12.5% MFU, unsaid). A design choice, as BUBBLE_NOTE_FRACTION.
+GATHERS_NOTE_FRACTION = 0.25
+
+
+def zero3_gathers_note(st: StepTime) -> str | None:
+    """Where ZeRO-3 gathers the parameters for each of a step's several micro-batches and the traffic it leaves exposed
+    is at least ``GATHERS_NOTE_FRACTION`` of the step: its share, and what shrinks it (fewer, larger micro-batches)."""
+    lay, parts = st.layout, st.parts
+    share = parts.dp_comm_s / st.seconds
+    if lay.zero_stage != 3 or lay.micro_batches <= 1 or share < GATHERS_NOTE_FRACTION:
+        return None
+    return (f"ZeRO-3 gathers the parameters for the forward and the backward of each of the step's "
+            f"{gfmt(lay.micro_batches, 4)} micro-batches and reduce-scatters their gradients: "
+            f"{gfmt(parts.dp_comm_total_s, 3)} s of data-parallel traffic a step, {gfmt(parts.dp_comm_s, 3)} s of it "
+            f"exposed, {share:.0%} of the step; a larger micro-batch (fewer of them a step) gathers them fewer times, "
+            "ZeRO-1 or -2 gathers them once a step where memory allows (`plan` ranks the layouts that fit)")
+
+
 # A size without a shape is timed by the utilisation fitted to published whole runs (issue 53: "with FLOPs alone,
 # keep today's fitted utilisation"); a shape gets the step model's planned layout
 SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their FLOPs, hardware and devices), as a size "
@@ -1051,7 +1071,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
+                expert_overlap_note(st), zero3_gathers_note(st), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
                 outside_fit_note(shape, profile, step_range, run.in_sample is not None),
                 no_faster_peak_note(profile, precision),
                 beyond_published_devices_words(devices) if scenario.utilization is None else None)
