@@ -39,7 +39,7 @@ def test_lecture_mode_says_when_the_run_does_not_fit_as_set():
     # more would" read as a contradiction)
     assert said == ["Memory: 64 devices do not hold this run as set (no ZeRO sharding, no activation recomputation), "
                     "2,883 GB per device against 85.9 GB (80 GiB); 36 or more devices would hold it with ZeRO-3, full "
-                    "recomputation, tensor parallel 4."]
+                    "recomputation, tensor parallel 2."]
     # with full recomputation: without it, 82.7 GB of activations and a 7.2 GB layer gathered whole pass 85.9 GB
     fits = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "2048",
                                     "zero": "3", "act_recompute": "full", "lecture": "1"})

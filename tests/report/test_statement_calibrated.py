@@ -124,12 +124,12 @@ def test_the_gpt3_memory_sentence():
     """GPT-3 on 8 devices, a scenario of the tool's settings (not the published run's split): its verdict stated."""
     _, st = _statement(preset_id="gpt3-175b", devices=8)
     # 16 × 175e9 = 2,800 GB of model states and 275.9 GB of activations, the 2020 run's kernels' (the scores stored) and
-    # the output layer's; the fewest devices with ZeRO-3's gathered layer (96 on two pipeline stages before it was
-    # counted) (test_preset_shapes.py)
+    # the output layer's; the fewest devices with ZeRO-3's gathered layer, the layers' inputs split by tensor
+    # parallelism (104 at tensor parallel 4 before they were) (test_preset_shapes.py)
     assert (" Training would need 3,076~GB per device for weights, gradients, Adam states~\\cite{rajbhandari2020zero} and "
             "activations~\\cite{korthikanti2022reducing} with the attention scores stored against 34.36~GB (32~GiB) "
             "of device memory, which would not fit with no ZeRO sharding, no activation recomputation; the fewest "
-            "devices that hold it are 104 with ZeRO-3, full recomputation, tensor parallel 4.") in st.tex
+            "devices that hold it are 88 with ZeRO-3, full recomputation, tensor parallel 8.") in st.tex
 
 
 def test_a_scenario_that_is_not_the_run_keeps_its_verdict():
