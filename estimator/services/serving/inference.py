@@ -30,7 +30,7 @@ from estimator.io.datafiles import default_profiles
 from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
-from estimator.services import api
+from estimator.services import grid
 from estimator.services.grid import another_clouds_price_note, text_or_none
 from estimator.services.inputs import (  # noqa: F401 (INFERENCE_DEFAULT_HARDWARE re-exported: its source is there)
     INFERENCE_DEFAULT_HARDWARE,
@@ -464,7 +464,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     # FP8 weights at 8 bits on a device without an FP8 peak: weight-only, the bits given or the release's
     if fp8_weight_only(model, inputs.get("bits"), profile):
         inputs["weight_only"] = True
-    ci, ci_source = api.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
+    ci, ci_source = grid.resolve_grid(inputs.pop("carbon_intensity_g_per_kwh", None), region, cloud, country)
     s = InferenceScenario(params=params, tokens=tokens, architecture=arch, carbon_intensity_g_per_kwh=ci,
                           carbon_intensity_source=ci_source, batch_given=batch_given, query_from=query_from,
                           **{k: x for k, x in inputs.items() if x is not None})
@@ -484,8 +484,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         beams_how += (f"speculative decoding: {benchmark_draft} draft tokens a step, as MLPerf's {model} benchmark "
                       "requires (EAGLE-style decoding with the model's MTP head, speculative-num-steps 3: MLCommons, "
                       "mlcommons.org/2026/03/mlperf-inference-gpt-oss); 0 draft tokens given serve it without",)
-    grid_note = api.given_intensity_note(ci, ci_source)  # an intensity in kg/kWh by mistake (researcher review)
-    place_note = api.place_set_aside_note(ci, ci_source, region, country)   # a place's own set aside, as `estimate`
+    grid_note = grid.given_intensity_note(ci, ci_source)  # an intensity in kg/kWh by mistake (researcher review)
+    place_note = grid.place_set_aside_note(ci, ci_source, region, country)   # a place's own set aside, as `estimate`
     # a cloud region's grid with the profile's price at another provider, said as `estimate` says it
     # (serving-engineer review 2026-11-28, second: `--cloud gcp:europe-west1` priced at AWS's p5 rate without a word)
     price_note = another_clouds_price_note(result.estimate, region, cloud, country)
