@@ -1,7 +1,7 @@
 """Start N ``streamlit run app.py`` processes and nginx in front of them, with ``deploy/nginx.conf``.
 
     .venv/bin/python -m deploy.cluster                          # 2 processes, http://127.0.0.1:8080
-    .venv/bin/python -m deploy.cluster --processes 4 --listen 0.0.0.0:80 --base-port 8511
+    .venv/bin/python -m deploy.cluster --processes 4 --listen 0.0.0.0:8080 --base-port 8511
 
 The nginx configuration is ``deploy/nginx.conf`` with its ``listen`` line and its upstream
 ``server`` lines replaced by the ones asked for; nginx runs unprivileged in a temporary prefix
@@ -189,7 +189,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--processes", type=positive_int, default=2, help="Streamlit processes (one per core is a good start)")
     ap.add_argument("--listen", type=listen_address, default="127.0.0.1:8080",
-                    help="nginx's address (0.0.0.0:80 to serve a room)")
+                    help="nginx's address (0.0.0.0:8080 to serve a room; a port below 1024 needs root)")
     ap.add_argument("--base-port", type=port, default=BASE_PORT,
                     help=f"the first app process's port (loopback; default {BASE_PORT}, clear of a "
                          "`streamlit run` on 8501)")
