@@ -122,10 +122,21 @@ class Diminishing:
                 "base_flops": self.base_flops, "target_flops": self.target_flops, "source": SOURCE}
 
 
+def _one_number(name: str, value, field: str):
+    """Refuses ``value``, not one real number, as the input ``field``."""
+    raise InputError(f"{name} must be a number, got {repr(value)[:40]}", field=field)
+
+
 def diminishing(current_error: float, target_error: float, exponent: float,
                 base_flops: float | None = None) -> Diminishing:
     """The multiplier and, given a base compute (that of a model at the current error, or an illustrative
-    one), the compute for the target: the base × the multiplier."""
+    one), the compute for the target: the base × the multiplier. One number each (``compute_multiplier`` takes arrays
+    for charts): a list or an array is refused in the project's words (API review 2026-11-30: a list had reached numpy,
+    a bare TypeError)."""
+    current_error, target_error, exponent = (
+        v.as_number(name, x) if v.is_real_number(x) else _one_number(name, x, field)
+        for name, x, field in (("current error", current_error, "current_error"),
+                               ("target error", target_error, "target_error"), ("exponent k", exponent, "exponent")))
     m = float(compute_multiplier(current_error, target_error, exponent))
     if not np.isfinite(m):
         raise InputError(f"the compute multiplier overflows (({gfmt(current_error)}/{gfmt(target_error)})^(1/{gfmt(exponent)})): "

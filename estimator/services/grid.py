@@ -32,9 +32,11 @@ from estimator.io.datafiles import load_carbon_data
 def text_or_none(name: str, value) -> None:
     """None (not given) or non-empty text: empty text is refused, never read as "not given"."""
     if value is not None and not isinstance(value, str):
-        raise InputError(f"{name} must be text (an id), got {repr(value)[:40]}", field=name)
+        # (API review 2026-11-30: "an id" where a name or a profile file's path, given as text, are taken too)
+        raise InputError(f"{name} must be text (an id, a name, or a file's path as a string), got {repr(value)[:40]}",
+                         field=name)
     if value is not None and not value.strip():
-        raise InputError(f"{name} must not be empty text: give an id or leave it out", field=name)
+        raise InputError(f"{name} must not be empty text: give a value or leave it out", field=name)
 
 
 def place(country: str | None = None, region: str | None = None) -> Place | None:
