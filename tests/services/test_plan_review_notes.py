@@ -366,3 +366,23 @@ def test_zero3_regathering_each_micro_batch_is_said_where_it_dominates_the_step(
     assert exposed / step["seconds"] > 0.5
     one = estimate(**run, micro_batch=8)
     assert not any(n.startswith("ZeRO-3 gathers") for n in one.notes) and one.to_dict()["step"]["mfu"] > 3 * step["mfu"]
+
+
+def test_sharding_beside_a_pipeline_says_which_stacks_run_it():
+    """Planner review 2026-11-30: the planner's best for Llama 3.1 405B on 1,024 H100s pipelined with ZeRO-2, which
+    DeepSpeed's pipeline engine refuses and Megatron-LM does not have; said by estimate (given or planned) and plan, not
+    where the layout does not pipeline or shards the optimizer states alone."""
+    from estimator import plan
+    run = dict(model="llama-3.1-405b", tokens=1e12, hardware="h100-sxm", devices=1024)
+    planned = estimate(**run)
+    (said,) = [n for n in planned.notes if "with pipeline parallelism" in n]
+    lay = planned.to_dict()["step"]["layout"]
+    assert lay["zero"] >= 2 and lay["pp"] > 1
+    assert said.startswith(f"the planner's best layout: ZeRO-{lay['zero']} with pipeline parallelism (PP {lay['pp']})")
+    assert "DeepSpeed's pipeline engine refuses ZeRO-2 and -3" in said and "on those stacks ZeRO-1" in said
+    assert any(n.startswith("the best layout's ZeRO-") for n in plan(**run).notes)
+    given = estimate(**run, tp=8, pp=4, zero=3)
+    assert any(n.startswith("ZeRO-3 with pipeline parallelism (PP 4)") and "gradients and parameters" in n
+               for n in given.notes)
+    assert not any("with pipeline parallelism" in n for n in estimate(**run, tp=8, pp=4, zero=1).notes)
+    assert not any("with pipeline parallelism" in n for n in estimate(**run, tp=8, pp=1, zero=3).notes)

@@ -68,6 +68,7 @@ from estimator.services.training.step_setup import (
     published_tokens_note,
     resolve_model,
     run_batch_tokens,
+    sharded_pipeline_note,
     step_model,
     tp_from_etp,
     uneven_stages_note,
@@ -709,6 +710,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if found.best is not None and (crossing := cross_node_note(hw, found.best.step, planned=True,
                                                                       ep_given=space.ep is not None)) is not None:
         notes.append(f"the best layout's {crossing}")  # as `estimate` says it of a layout given (MoE review 2026-11-30)
+    if found.best is not None and (pipelined := sharded_pipeline_note(found.best.layout)) is not None:
+        notes.append(f"the best layout's {pipelined}")  # as `estimate` says it of the same layout
     if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
         notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
     if target is None and found.best is not None and n_devices >= 2:

@@ -753,6 +753,22 @@ def zero3_gathers_note(st: StepTime) -> str | None:
             "ZeRO-1 or -2 gathers them once a step where memory allows (`plan` ranks the layouts that fit)")
 
 
+def sharded_pipeline_note(layout: Layout) -> str | None:
+    """Where a layout pipelines (PP > 1) and shards gradients or parameters (ZeRO-2 or -3): which stacks run it. Llama
+    3 405B did (FSDP-style, parameters not resharded after the forward, with PP 16: arXiv:2407.21783 §3.3.2, Table 4);
+    DeepSpeed's pipeline engine takes ZeRO stage 1 at most (its PipelineEngine asserts ``zero_optimization_stage() <
+    2``: "ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism", deepspeed/runtime/pipe/engine.py; DeepSpeed
+    issue #1110) and Megatron-LM's distributed optimizer
+    shards the optimizer states alone (ZeRO-1). The step model times such a layout's gradients reduced once a step, as
+    the Llama 3 runs it was fitted on (planner review 2026-11-30: the planner had picked PP with ZeRO-2 unsaid)."""
+    if layout.pp < 2 or layout.zero_stage < 2:
+        return None
+    return (f"ZeRO-{layout.zero_stage} with pipeline parallelism (PP {layout.pp}): Llama 3 405B ran so (FSDP-style, "
+            "arXiv:2407.21783 §3.3.2); DeepSpeed's pipeline engine refuses ZeRO-2 and -3 and Megatron-LM's "
+            "distributed optimizer is ZeRO-1: on those stacks ZeRO-1, whose gradients"
+            + (" and parameters" if layout.zero_stage == 3 else "") + " each device holds whole")
+
+
 # A size without a shape is timed by the utilisation fitted to published whole runs (issue 53: "with FLOPs alone,
 # keep today's fitted utilisation"); a shape gets the step model's planned layout
 SIZE_ALONE_NOTE = ("time: the utilisation fitted to published whole runs (their FLOPs, hardware and devices), as a size "
@@ -1071,7 +1087,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), zero3_gathers_note(st), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
+                expert_overlap_note(st), zero3_gathers_note(st), sharded_pipeline_note(st.layout), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
                 outside_fit_note(shape, profile, step_range, run.in_sample is not None),
                 no_faster_peak_note(profile, precision),
                 beyond_published_devices_words(devices) if scenario.utilization is None else None)
@@ -1177,7 +1193,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
     crossing = cross_node_note(hardware, best.step, planned=True, ep_given="ep" in o)
+    pipelined = sharded_pipeline_note(lay)
     said = tuple(n for n in (batch_note, crossing and f"the planner's best layout: {crossing}", overlap,
+                             pipelined and f"the planner's best layout: {pipelined}",
                              uneven_stages_note(shape, best.step),
                              larger_batch_note(best, larger, default), seq_note,
                              default.note if batch_note is None else None,
