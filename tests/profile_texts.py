@@ -4,6 +4,7 @@ server's files, a field swapped in one, and the kinds of source a profile's text
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from estimator.io.datafiles import PROFILES_DIR
 
@@ -41,10 +42,9 @@ def source_kinds(text: str) -> list[str]:
     return kinds
 
 
-def no_scale_out_profile(folder) -> "Path":
+def no_scale_out_profile(folder) -> Path:
     """A user's copy of the TPU v6e's profile (its scale-up domain stated) without its scale-out bandwidth, under an id
     of its own: a profile that lays a run out inside one domain and states nothing beyond it."""
-    from pathlib import Path
     text = (PROFILES_DIR / "tpu-v6e.toml").read_text()
     text = swap(text, 'id = "tpu-v6e"', 'id = "tpu-v6e-no-scale-out"')
     text = "\n".join(line for line in text.splitlines() if not line.startswith("scale_out_"))

@@ -122,9 +122,14 @@ class Diminishing:
                 "base_flops": self.base_flops, "target_flops": self.target_flops, "source": SOURCE}
 
 
-def _one_number(name: str, value, field: str):
-    """Refuses ``value``, not one real number, as the input ``field``."""
-    raise InputError(f"{name} must be a number, got {repr(value)[:40]}", field=field)
+def _one_number(name: str, value, field: str) -> float:
+    """``value`` as one real number, else refused as the input ``field`` (a list, an array, a bool; or past any float)."""
+    if not v.is_real_number(value):
+        raise InputError(f"{name} must be a number, got {repr(value)[:40]}", field=field)
+    try:
+        return v.as_number(name, value)
+    except InputError as exc:
+        raise InputError(str(exc), field=field) from None
 
 
 def diminishing(current_error: float, target_error: float, exponent: float,
@@ -134,7 +139,7 @@ def diminishing(current_error: float, target_error: float, exponent: float,
     for charts): a list or an array is refused in the project's words (API review 2026-11-30: a list had reached numpy,
     a bare TypeError)."""
     current_error, target_error, exponent = (
-        v.as_number(name, x) if v.is_real_number(x) else _one_number(name, x, field)
+        _one_number(name, x, field)
         for name, x, field in (("current error", current_error, "current_error"),
                                ("target error", target_error, "target_error"), ("exponent k", exponent, "exponent")))
     m = float(compute_multiplier(current_error, target_error, exponent))

@@ -34,6 +34,7 @@ from estimator.report import humanize as hz
 from estimator.services.accuracy.coverage import short_coverage_note
 from estimator.services.accuracy.preset_check import in_sample_note
 from estimator.services.grid import (  # noqa: F401 (re-exported)
+    HARDWARE_TEXT,
     another_clouds_price_note,
     given_intensity_note,
     grid_place,
@@ -384,8 +385,8 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     catalog model alone takes its published tokens, or where it publishes none the illustrative count, said. A keyword
     that is none of ``RUN_KEYWORDS`` is refused by name ("unknown input 'devcies'; did you mean 'devices'?")."""
     check_keywords(inputs, RUN_KEYWORDS)
-    for name, value in (("hardware", hardware), ("preset", preset_id), ("country", country), ("region", region),
-                        ("cloud", cloud)):
+    text_or_none("hardware", hardware, HARDWARE_TEXT)
+    for name, value in (("preset", preset_id), ("country", country), ("region", region), ("cloud", cloud)):
         text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None
     defaulted = not hardware and not preset

@@ -28,13 +28,15 @@ from estimator.core.footprint.carbon import (
 from estimator.core.training.result import GridPlace
 from estimator.io.datafiles import load_carbon_data
 
+# What text a profile may be given as, where a refusal says what is taken (API review 2026-11-30: "an id" alone)
+HARDWARE_TEXT = "an id, a name, or a profile file's path as a string"
 
-def text_or_none(name: str, value) -> None:
-    """None (not given) or non-empty text: empty text is refused, never read as "not given"."""
+
+def text_or_none(name: str, value, what: str | None = None) -> None:
+    """None (not given) or non-empty text: empty text is refused, never read as "not given". ``what``: the text taken,
+    where it is more than a plain word (the hardware's ``HARDWARE_TEXT``)."""
     if value is not None and not isinstance(value, str):
-        # (API review 2026-11-30: "an id" where a name or a profile file's path, given as text, are taken too)
-        raise InputError(f"{name} must be text (an id, a name, or a file's path as a string), got {repr(value)[:40]}",
-                         field=name)
+        raise InputError(f"{name} must be text{f' ({what})' if what else ''}, got {repr(value)[:40]}", field=name)
     if value is not None and not value.strip():
         raise InputError(f"{name} must not be empty text: give a value or leave it out", field=name)
 

@@ -351,7 +351,7 @@ def test_full_recomputation_keeps_a_ranks_share_of_each_layers_input():
     """Planner review 2026-11-30: under full recomputation Llama 3.1 70B on TP8 PP4 kept the whole 2·s·h·L/p of each
     layer's input on every tensor-parallel rank (96.4 GB at micro-batch 8, refused); with sequence parallelism each
     rank keeps its s/t of it: 2 · 8192 · 8192 · 80 ÷ 4 stages ÷ 8 ranks = 0.34 GB a sequence, the first stage holding
-    4 micro-batches in flight under 1F1B (p = 4, and 4 a replica at micro-batch 8)."""
+    p = 4 micro-batches in flight under 1F1B (a replica runs more a step: the fewer of the two)."""
     from estimator import estimate
     per_seq = 2 * 8192 * 8192 * 80 / 4 / 8 / GB
     for mb in (1, 8):

@@ -22,3 +22,10 @@ def test_the_report_refuses_hardware_that_is_not_text_as_the_cli_does(hardware):
         diminishing_report(10, 5, 0.05, hardware=hardware)
     assert err.value.field == "hardware"
     assert diminishing_report(10, 5, 0.05).result.compute_multiplier == pytest.approx(2 ** (1 / 0.05))
+
+
+def test_a_number_past_any_float_is_refused_as_its_input():
+    from decimal import Decimal
+    with pytest.raises(InputError) as err:
+        diminishing(Decimal("1e400"), 5, 0.05)
+    assert err.value.field == "current_error"

@@ -22,7 +22,21 @@ def test_plan_refuses_exactly_the_profiles_the_rule_names(profile_id):
     else:
         with pytest.raises(InputError) as err:
             plan_service.plan(hardware=profile_id, devices=1, **SMALL)
-        assert why in str(err.value) or "memory bandwidth" in why
+        assert str(err.value).startswith(why) and err.value.field == "hardware"
+
+
+def test_a_profile_without_memory_bandwidth_is_refused_by_plan_as_the_page_leaves_it_out(tmp_path):
+    """Diff review 2026-11-30: `plan` had refused such a profile in step_hardware's words, the page in its own."""
+    from tests.profile_texts import H100, swap
+    text = swap(swap(H100, 'id = "h100-sxm"', 'id = "h100-no-bandwidth"'), "bandwidth_gb_per_s = 3350.0\n", "")
+    path = tmp_path / "h100-no-bandwidth.toml"
+    path.write_text(text)
+    profile = default_profiles().get(str(path))
+    why = plan_service.why_not_planned(profile)
+    assert why is not None and "memory bandwidth" in why
+    with pytest.raises(InputError) as err:
+        plan_service.plan(hardware=str(path), devices=1, **SMALL)
+    assert str(err.value).startswith(why) and err.value.field == "hardware"
 
 
 @pytest.mark.parametrize("profile_id", PROFILES)

@@ -105,11 +105,15 @@ def _diff(a, b):
     return None if a is None or b is None else a - b
 
 
+# The uncompressed model the compression rows are measured against: the widest weights and KV cache modelled
+# (``step.WEIGHT_BITS``, ``step.KV_BITS``: 16 bits), dense, the full model.
+BASELINE_BITS, BASELINE_KV_BITS = max(WEIGHT_BITS), max(KV_BITS)
+
+
 def baseline_of(s: InferenceScenario) -> InferenceScenario:
     """The uncompressed model: 16-bit weights and KV cache, dense, no student (nor a weight-only format: diff review
     2026-11-30, it had leaked into every low-bit row)."""
-    # the widest weights and KV cache modelled (16 bits: ``step.WEIGHT_BITS``, ``step.KV_BITS``)
-    return replace(s, bits=max(WEIGHT_BITS), kv_bits=max(KV_BITS), sparsity=0.0, student_params=None, weight_only=False)
+    return replace(s, bits=BASELINE_BITS, kv_bits=BASELINE_KV_BITS, sparsity=0.0, student_params=None, weight_only=False)
 
 
 def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
@@ -144,7 +148,8 @@ def techniques(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit,
                     f"size) cannot be served here: {exc}",)
     drafted = f", {int(s.draft_tokens)} draft token{'s' if int(s.draft_tokens) != 1 else ''} a step" \
         if int(s.draft_tokens) else ""  # the draft stays in every row: the techniques' savings are beside it
-    out = [Technique("baseline", f"16-bit, dense, full model{drafted}", True, base, base, "16-bit, dense, full")]
+    out = [Technique("baseline", f"{BASELINE_BITS}-bit, dense, full model{drafted}", True, base, base,
+                     f"{BASELINE_BITS}-bit, dense, full")]
     chosen, chosen_short, notes = [], [], []
 
     def row(name: str, label: str, is_chosen: bool, result: InferenceResult, scn: InferenceScenario,

@@ -232,8 +232,7 @@ FITTED = {
 WEIGHT_BITS = (16, 8, 4)
 KV_BITS = (16, 8)
 # What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are released and as the
-# ML.ENERGY measurements the serving model is fitted to ran). A design choice, shared by the CLI, the app and the API;
-# the uncompressed baseline the compression rows are measured against too.
+# ML.ENERGY measurements the serving model is fitted to ran). A design choice, shared by the CLI, the app and the API.
 DEFAULT_BITS = 16
 DEFAULT_KV_BITS = 16
 # Which engine's fitted costs a step takes: named, dated engine profiles, each fitted to measurements of that

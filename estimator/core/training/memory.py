@@ -22,7 +22,8 @@ degree t (``LAYER_TERMS`` lists the 34·sbh term by term):
   from Q, K, V, the output and one fp32 log-sum-exp per row and head (FlashAttention-2, Dao 2023,
   arXiv:2307.08691, §3.1)                                                                    (34·sbh + 4asb) / t
   selective recomputation (the attention core recomputed)                                   34·sbh / t
-  full recomputation (only each layer's input)                                              2·sbh
+  full recomputation (only each layer's input, sequence-parallel between the layers)       2·sbh / t
+  the same without sequence parallelism                                                      2·sbh
 FlashAttention is the default: every current training stack (Megatron-Core, PyTorch's SDPA, DeepSpeed,
 NeMo, torchtitan) uses it or a kernel of its kind, and none stores the scores since 2022; ``eager`` keeps the
 old kernels' rule. With FlashAttention, selective recomputation saves only the log-sum-exp: the quadratic

@@ -31,7 +31,7 @@ from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
 from estimator.services import grid
-from estimator.services.grid import another_clouds_price_note, text_or_none
+from estimator.services.grid import HARDWARE_TEXT, another_clouds_price_note, text_or_none
 from estimator.services.inputs import (  # noqa: F401 (INFERENCE_DEFAULT_HARDWARE re-exported: its source is there)
     INFERENCE_DEFAULT_HARDWARE,
     SERVING,
@@ -376,8 +376,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     # None is "not given", as for the hardware and the batch; empty text refused in its own words, as the CLI refuses
     # it (serving-engineer review 2026-11-30: engine=None was "unknown engine None", model="" an unknown model)
     engine = DEFAULT_ENGINE if engine is None else engine
-    for name, value in (("model", model), ("hardware", hardware)):
-        text_or_none(name, value)
+    text_or_none("model", model)
+    text_or_none("hardware", hardware, HARDWARE_TEXT)
     if isinstance(engine, str) and not engine.strip():  # other kinds of value are no engine's name (its own refusal)
         text_or_none("engine", engine)
     # the tokens in all: only the totals scale with them, so a question of rates needs none (serving review
@@ -446,7 +446,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab, head_dim=head_dim)
     # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None"); empty text refused in
     # their words (API review 2026-11-28)
-    text_or_none("hardware", hardware)
+    text_or_none("hardware", hardware, HARDWARE_TEXT)
     profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
     fit = serving_data.load_serving_fit(engine)
     released_how = ()

@@ -64,6 +64,7 @@ from estimator.services.training.step_setup import (
     no_faster_peak_note,
     outside_fit_note,
     plan_precision,
+    planned_precisions,
     predates_the_step_fit,
     published_tokens_note,
     resolve_model,
@@ -265,12 +266,6 @@ def _site(site: Mapping) -> dict:
 PINNED_WORDS = {"vp": "interleaving (vp)", "etp": "experts' tensor parallelism (etp)"}
 
 
-def planned_precisions(profile) -> list[str]:
-    """The precisions `plan` times a layout on ``profile`` at: the step model's that the profile has a peak at (the
-    Plan page offers these, `plan --precision` takes these)."""
-    return [x for x in STEP_PRECISIONS if x in profile.peak_flops_per_s]
-
-
 def why_not_planned(profile) -> str | None:
     """Why `plan` refuses ``profile`` whatever else is given, in neutral words (None where it plans on it): no peak at
     a precision the step model times, older than every device the step model was fitted on, or no memory bandwidth
@@ -403,8 +398,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         raise InputError("give one of the devices, a deadline or a budget, not " + " and ".join(
             t.replace("_days", "").replace("_usd", "") for t in targets), field=tuple(targets))
     # empty text refused, never read as "not given", as `estimate` refuses it (fuzz review 2026-11-27)
-    from estimator.services.grid import text_or_none
-    text_or_none("hardware", hardware)
+    from estimator.services.grid import HARDWARE_TEXT, text_or_none
+    text_or_none("hardware", hardware, HARDWARE_TEXT)
     profile = default_profiles().get(hardware if hardware is not None else DEFAULT_HARDWARE)
     if precision is not None and (not isinstance(precision, str) or not precision.strip()):
         raise InputError(f"precision must be a precision's name (bf16, fp8, …), got {repr(precision)[:40]}",
@@ -415,11 +410,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # (--precision)", no precision given, then "predates them")
     covered = planned_precisions(profile)
     # the device, not a precision nobody gave (API audit 2026-11-27: tagged --precision)
-    # (no memory bandwidth alone: refused by ``step_hardware`` below, with the fields a profile of one's own states)
-    if not covered or predates_the_step_fit(profile) is not None:
+    if (why := why_not_planned(profile)) is not None:
         whence = "" if not covered else " (fitted to whole runs, or the profile's)"
-        raise InputError(f"{why_not_planned(profile)}: `estimate` times a run on it from its utilisation{whence}",
-                         field="hardware")
+        raise InputError(f"{why}: `estimate` times a run on it from its utilisation{whence}", field="hardware")
     chose_precision = precision is None and plan_precision(profile) != profile.default_precision
     precision = precision if precision is not None else plan_precision(profile)
     if precision not in STEP_PRECISIONS or precision not in profile.peak_flops_per_s:

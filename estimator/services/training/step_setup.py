@@ -759,8 +759,9 @@ def sharded_pipeline_note(layout: Layout) -> str | None:
     DeepSpeed's pipeline engine takes ZeRO stage 1 at most (its PipelineEngine asserts ``zero_optimization_stage() <
     2``: "ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism", deepspeed/runtime/pipe/engine.py; DeepSpeed
     issue #1110) and Megatron-LM's distributed optimizer
-    shards the optimizer states alone (ZeRO-1). The step model times such a layout's gradients reduced once a step, as
-    the Llama 3 runs it was fitted on (planner review 2026-11-30: the planner had picked PP with ZeRO-2 unsaid)."""
+    shards the optimizer states alone (ZeRO-1). The step model times ZeRO-2's gradients reduced once a step, as the
+    Llama 3 runs it was fitted on, and ZeRO-3's parameters gathered and gradients reduce-scattered every micro-batch
+    (planner review 2026-11-30: the planner had picked PP with ZeRO-2 unsaid)."""
     if layout.pp < 2 or layout.zero_stage < 2:
         return None
     return (f"ZeRO-{layout.zero_stage} with pipeline parallelism (PP {layout.pp}): Llama 3 405B ran so (FSDP-style, "
@@ -786,11 +787,17 @@ def step_fit_devices() -> dict[str, int | None]:
     return {i: profiles.get(i).release_year for i in ids}
 
 
+def planned_precisions(profile: HardwareProfile) -> list[str]:
+    """The precisions `plan` times a layout on ``profile`` at: the step model's that the profile has a peak at (the
+    Plan page offers these, `plan --precision` takes these)."""
+    return [x for x in STEP_PRECISIONS if x in profile.peak_flops_per_s]
+
+
 def plan_precision(profile: HardwareProfile) -> str | None:
     """The precision a plan on ``profile`` takes where none is given: the profile's default where the step model times
     it, else the first it times that the profile has a peak at (``STEP_PRECISIONS``' order); None where it times none.
     One rule for `plan` and the Plan page (code review 2026-11-28: the page took the first, the command refused)."""
-    covered = [p for p in STEP_PRECISIONS if p in profile.peak_flops_per_s]
+    covered = planned_precisions(profile)
     if not covered:
         return None
     return profile.default_precision if profile.default_precision in covered else covered[0]
