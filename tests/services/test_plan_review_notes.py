@@ -386,3 +386,12 @@ def test_sharding_beside_a_pipeline_says_which_stacks_run_it():
                for n in given.notes)
     assert not any("with pipeline parallelism" in n for n in estimate(**run, tp=8, pp=4, zero=1).notes)
     assert not any("with pipeline parallelism" in n for n in estimate(**run, tp=8, pp=1, zero=3).notes)
+
+
+def test_the_planners_best_under_zero3_says_its_gathers_as_estimate_does():
+    """Diff review 2026-11-30: the note was estimate's of a layout given only; `plan` with ZeRO-3 and micro-batch 1
+    pinned says it of its best too."""
+    from estimator import plan
+    report = plan(model="gpt-3-175b", tokens=180e9, hardware="a100-sxm-80gb", devices=992, tp=8, pp=1, zero=3,
+                  micro_batch=1, seq_len=2048, global_batch_tokens=2097152, activation_recompute="full")
+    assert any(n.startswith("the best layout: ZeRO-3 gathers the parameters") for n in report.notes)

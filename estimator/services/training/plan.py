@@ -75,6 +75,7 @@ from estimator.services.training.step_setup import (
     uneven_stages_note,
     vp_of,
     whole_run_at_fit,
+    zero3_gathers_note,
 )
 
 # A plan of a size alone times the catalog shape nearest it; `estimate` of the same size alone does not (SIZE_ALONE_NOTE)
@@ -705,6 +706,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(f"the best layout's {crossing}")  # as `estimate` says it of a layout given (MoE review 2026-11-30)
     if found.best is not None and (pipelined := sharded_pipeline_note(found.best.layout)) is not None:
         notes.append(f"the best layout's {pipelined}")  # as `estimate` says it of the same layout
+    if found.best is not None and (gathers := zero3_gathers_note(found.best.step)) is not None:
+        notes.append(f"the best layout: {gathers}")  # as `estimate` says it of the same layout (diff review 2026-11-30)
     if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
         notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
     if target is None and found.best is not None and n_devices >= 2:

@@ -1200,9 +1200,10 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
     crossing = cross_node_note(hardware, best.step, planned=True, ep_given="ep" in o)
-    pipelined = sharded_pipeline_note(lay)
+    pipelined, gathers = sharded_pipeline_note(lay), zero3_gathers_note(best.step)
     said = tuple(n for n in (batch_note, crossing and f"the planner's best layout: {crossing}", overlap,
                              pipelined and f"the planner's best layout: {pipelined}",
+                             gathers and f"the planner's best layout: {gathers}",
                              uneven_stages_note(shape, best.step),
                              larger_batch_note(best, larger, default), seq_note,
                              default.note if batch_note is None else None,
