@@ -32,6 +32,12 @@ def preset_workload(preset, where: Any) -> dict[str, Any]:
     for i in (I.PARAMS, I.TOKENS, I.FLOPS):  # their labels, URL keys and bounds as declared (``services.inputs``)
         out[i.name] = d.number(i, fmt=c.LARGE_NUMBER_FORMAT, placeholder=placeholder(preset, i.name), where=where,
                                help=help_text)
-    if d.toggle(I.RECOMPUTE_FLOPS, where=where):  # as the CLI takes it with a preset
+    # 8·N·D needs a count of parameters and tokens: the preset's own, or tokens given (the preset's shape giving N), as
+    # the CLI takes `--preset … --tokens … --recompute`; else the toggle is shown off, not taken (app review
+    # 2026-11-30: on a FLOPs preset it had replaced the whole page with the refusal)
+    counted = (preset.inputs.get("params") is not None and preset.inputs.get("tokens") is not None) \
+        or out["tokens"] is not None
+    hint = {} if counted else {"help": "8·N·D needs the run's tokens: give them above (the preset gives FLOPs)"}
+    if d.toggle(I.RECOMPUTE_FLOPS, where=where, disabled=not counted, **hint):
         out["recompute"] = True
     return out

@@ -13,6 +13,7 @@ reloads when that folder changes.
 
 from __future__ import annotations
 
+import math
 import time
 
 import altair as alt
@@ -50,7 +51,7 @@ CPU_BASE = CPU_BASE_PROFILE  # estimator/core/calibration/calibrate.py
 # default (a design choice: a page that answers within seconds), at least the CPU meter's power sampling (CodeCarbon's,
 # as `calibrate` refuses less: ``calibration_run.check_builtin_seconds``); its hold-out product the CLI's.
 MAX_APP_SECONDS = B.DEFAULT_CALIBRATION_SECONDS
-MIN_APP_SECONDS = MEASURE_POWER_SECS
+MIN_APP_SECONDS = math.ceil(MEASURE_POWER_SECS)  # whole seconds, as the field takes them
 APP_SECONDS = 3
 # This page's widgets for the inputs an error may name (``common.error_text``), from their declarations; a base
 # profile that does not load is refused as the hardware (field "hardware")

@@ -508,11 +508,14 @@ def url_number_or_word(label: str, key: str, word: str, *, min_value: float, max
     return (_enforce(key, value, "") or "").strip()
 
 
-def url_toggle(label: str, key: str, *, default: bool = False, help: str | None = None, where: Any = st.sidebar) -> bool:
-    """A toggle bound to the query parameter ``key`` (``?key=true`` / ``false``)."""
+def url_toggle(label: str, key: str, *, default: bool = False, help: str | None = None, where: Any = st.sidebar,
+               disabled: bool = False) -> bool:
+    """A toggle bound to the query parameter ``key`` (``?key=true`` / ``false``); ``disabled``: shown, not taken (its
+    value the default whatever the link says)."""
     raw = _first_run_raw(key)
     if raw is not None and raw.strip().lower() not in ("true", "false"):
         _drop(key, raw, "expected true or false")
     _apply_fix(key)
-    value = where.toggle(label, value=default, help=help, key=key, bind="query-params", persist_state="session")
-    return _enforce(key, value, default)
+    value = where.toggle(label, value=default, help=help, key=key, bind="query-params", persist_state="session",
+                         disabled=disabled)
+    return default if disabled else _enforce(key, value, default)

@@ -704,7 +704,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if found.best is not None and (crossing := cross_node_note(hw, found.best.step, planned=True,
                                                                       ep_given=space.ep is not None)) is not None:
         notes.append(f"the best layout's {crossing}")  # as `estimate` says it of a layout given (MoE review 2026-11-30)
-    if found.best is not None and (pipelined := sharded_pipeline_note(found.best.layout)) is not None:
+    if found.best is not None and (pipelined := sharded_pipeline_note(
+            found.best.layout, lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity)) is not None:
         notes.append(f"the best layout's {pipelined}")  # as `estimate` says it of the same layout
     if found.best is not None and (gathers := zero3_gathers_note(found.best.step)) is not None:
         notes.append(f"the best layout: {gathers}")  # as `estimate` says it of the same layout (diff review 2026-11-30)

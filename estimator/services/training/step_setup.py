@@ -753,7 +753,8 @@ def zero3_gathers_note(st: StepTime) -> str | None:
             "ZeRO-1 or -2 gathers them once a step where memory allows (`plan` ranks the layouts that fit)")
 
 
-def sharded_pipeline_note(layout: Layout) -> str | None:
+def sharded_pipeline_note(layout: Layout, memory_gb: Callable[[Layout], float] | None = None,
+                          capacity_gb: float = math.inf) -> str | None:
     """Where a layout pipelines (PP > 1) and shards gradients or parameters (ZeRO-2 or -3): which stacks run it. Llama
     3 405B did (FSDP-style, parameters not resharded after the forward, with PP 16: arXiv:2407.21783 §3.3.2, Table 4);
     DeepSpeed's pipeline engine takes ZeRO stage 1 at most (its PipelineEngine asserts ``zero_optimization_stage() <
@@ -761,13 +762,21 @@ def sharded_pipeline_note(layout: Layout) -> str | None:
     issue #1110) and Megatron-LM's distributed optimizer
     shards the optimizer states alone (ZeRO-1). The step model times ZeRO-2's gradients reduced once a step, as the
     Llama 3 runs it was fitted on, and ZeRO-3's parameters gathered and gradients reduce-scattered every micro-batch
-    (planner review 2026-11-30: the planner had picked PP with ZeRO-2 unsaid)."""
+    (planner review 2026-11-30: the planner had picked PP with ZeRO-2 unsaid). ``memory_gb``: a layout's memory per
+    device, so that the same layout under ZeRO-1 is said to fit in ``capacity_gb`` or not (app review 2026-11-30: a
+    ZeRO-3 layout at 100% of an H100 had been pointed to ZeRO-1, which needs 141 GB)."""
     if layout.pp < 2 or layout.zero_stage < 2:
         return None
-    return (f"ZeRO-{layout.zero_stage} with pipeline parallelism (PP {layout.pp}): Llama 3 405B ran so (FSDP-style, "
+    whole = "gradients" + (" and parameters" if layout.zero_stage == 3 else "")
+    said = (f"ZeRO-{layout.zero_stage} with pipeline parallelism (PP {layout.pp}): Llama 3 405B ran so (FSDP-style, "
             "arXiv:2407.21783 §3.3.2); DeepSpeed's pipeline engine refuses ZeRO-2 and -3 and Megatron-LM's "
-            "distributed optimizer is ZeRO-1: on those stacks ZeRO-1, whose gradients"
-            + (" and parameters" if layout.zero_stage == 3 else "") + " each device holds whole")
+            f"distributed optimizer is ZeRO-1, under which each device holds its {whole} whole")
+    if memory_gb is None:
+        return said
+    need = memory_gb(replace(layout, zero_stage=1))
+    fits = (f"fits in {mem.capacity_gb_text(capacity_gb)}" if need <= capacity_gb else
+            f"does not fit in {mem.capacity_gb_text(capacity_gb)}: those stacks need another layout")
+    return f"{said}: this layout under ZeRO-1 needs {mem.gb(need)} GB a device and {fits}"
 
 
 # A size without a shape is timed by the utilisation fitted to published whole runs (issue 53: "with FLOPs alone,
@@ -1094,7 +1103,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
-                expert_overlap_note(st), zero3_gathers_note(st), sharded_pipeline_note(st.layout), seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
+                expert_overlap_note(st), zero3_gathers_note(st),
+                sharded_pipeline_note(st.layout, lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
+                seq_note, default.note if batch_note is None else None, fitted_note, device_matmul_note(profile, step_range),
                 outside_fit_note(shape, profile, step_range, run.in_sample is not None),
                 no_faster_peak_note(profile, precision),
                 beyond_published_devices_words(devices) if scenario.utilization is None else None)
@@ -1200,7 +1211,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                "micro_batch": lay.micro_batch, "activation_recompute": lay.recompute, "seq_len": seq_len}
     overlap = expert_overlap_note(best.step)
     crossing = cross_node_note(hardware, best.step, planned=True, ep_given="ep" in o)
-    pipelined, gathers = sharded_pipeline_note(lay), zero3_gathers_note(best.step)
+    pipelined = sharded_pipeline_note(lay, lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity)
+    gathers = zero3_gathers_note(best.step)
     said = tuple(n for n in (batch_note, crossing and f"the planner's best layout: {crossing}", overlap,
                              pipelined and f"the planner's best layout: {pipelined}",
                              gathers and f"the planner's best layout: {gathers}",
