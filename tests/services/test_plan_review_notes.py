@@ -47,9 +47,9 @@ def test_a_layout_near_the_devices_memory_is_said_to_be_tight():
     tight = estimate(**LLAMA_70B, tp=2, pp=1, zero=2, micro_batch=4, activation_recompute="full")
     (said,) = [n for n in tight.notes if n.startswith("memory: ")]
     assert said.startswith("memory: fits, tight: 79.1 GB per device against 85.52 GB, 93% of it (")
-    assert said.endswith("above 90% of the device's memory, what the model leaves out (the CUDA context, NCCL's "
-                         "buffers, the allocator's fragmentation) and its own miss may stop it: check the peak in a "
-                         "short run, or take a layout with more room")
+    assert said.endswith("above 90% of the device's memory, what the model leaves out (the runtime's context, the "
+                         "collectives' buffers, the allocator's fragmentation) and its own miss may stop it: check the "
+                         "peak in a short run, or take a layout with more room")
     assert tight.to_dict()["memory"]["tight"] is True and tight.to_dict()["memory"]["fits"] is True
     roomy = estimate(**LLAMA_70B, tp=4, pp=1, zero=3, micro_batch=4)
     assert not any("tight" in n for n in roomy.notes) and roomy.to_dict()["memory"]["tight"] is False

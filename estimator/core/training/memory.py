@@ -743,10 +743,11 @@ def fewest(shape: Shape, capacity_gb: float, seq_len: float, micro_batch: float,
     return None if best is None else (best[1], best[2])
 
 
-# What a tight layout is told (``TIGHT_MEMORY_SHARE``)
-TIGHT_WORDS = (f"above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, what the model leaves out (the CUDA context, "
-               "NCCL's buffers, the allocator's fragmentation) and its own miss may stop it: check the peak in a short "
-               "run, or take a layout with more room")
+# What a tight layout is told (``TIGHT_MEMORY_SHARE``), in words for any device (app review 2026-11-30: a TPU's plan
+# had read "the CUDA context, NCCL's buffers")
+TIGHT_WORDS = (f"above {TIGHT_MEMORY_SHARE:.0%} of the device's memory, what the model leaves out (the runtime's "
+               "context, the collectives' buffers, the allocator's fragmentation) and its own miss may stop it: check "
+               "the peak in a short run, or take a layout with more room")
 
 
 def is_tight(total_gb: float, capacity_gb: float) -> bool:
