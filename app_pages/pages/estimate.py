@@ -291,8 +291,12 @@ def memory_tab(est) -> None:
         st.info("No training-memory figure for this scenario (it needs the model's parameters).")
         return
     # the rule has no legend entry of its own (browser audit): the caption names it, as its label does
+    # what would hold a run that does not fit, as the note above the tabs says it (app review 2026-11-30: the tab said
+    # "does not fit" alone)
+    hold = (f" {m.best_devices:,} or more devices would hold it with {m.best_strategy.describe()}."
+            if not m.fits and m.best_devices and m.best_strategy is not None else "")
     st.caption(c.md_escape(f"{export.memory_line(est)}. The dashed line is the device's memory, "
-                           f"{capacity_gb_text(m.capacity_gb)}.", limit=450))
+                           f"{capacity_gb_text(m.capacity_gb)}.{hold}", limit=600))
     charts.render_templated(charts.memory_layers, charts.memory_frame(m), grows=True)
 
 

@@ -1,4 +1,4 @@
-"""The preset's recomputation toggle (8·N·D) is taken only where the run has a count of parameters and tokens: the
+"""App review 2026-11-30, the Estimate page. The preset's recomputation toggle (8·N·D) is taken only where the run has a count of parameters and tokens: the
 preset's own, or tokens given (app review 2026-11-30: on a FLOPs preset the toggle had replaced the whole page with the
 refusal); with tokens given it changes the run as `estimate --preset … --tokens … --recompute` does."""
 
@@ -22,3 +22,11 @@ def test_with_tokens_given_the_toggle_counts_8nd():
     assert not at.error and not at.toggle(key="recompute").disabled
     e = api.run(preset_id="lambda-gpt3-v100", tokens=3e11, recompute=True).estimate
     assert e.flops > api.run(preset_id="lambda-gpt3-v100", tokens=3e11).estimate.flops * 1.3
+
+
+def test_the_memory_tab_says_what_would_hold_a_run_that_does_not_fit():
+    """App review 2026-11-30: the Training memory tab said "does not fit" alone; the note above the tabs said 88."""
+    m = api.run(preset_id="lambda-gpt3-v100").estimate.memory
+    at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "tab": "Training memory"})
+    said = [x.value.replace("\\", "") for x in at.caption if "The dashed line is the device's memory" in x.value]
+    assert any(f"{m.best_devices:,} or more devices would hold it with {m.best_strategy.describe()}." in x for x in said)
