@@ -398,3 +398,16 @@ def test_a_bound_a_subset_misses_is_refused_for_the_bound_not_the_memory():
     # a bound the subset meets still serves on it
     r = serving.inference_report(model="llama-3.1-405b", hardware="h100-sxm", devices=24, tpot_ms=60, tokens=1e6).result
     assert (r.tp, r.idle_devices) == (16, 8)
+
+
+def test_the_latency_note_weighs_degrees_below_all_the_devices():
+    """Serving review 2026-11-30: Llama 3.1 405B at 4 bits on 72 GB200s took TP 2 × 36 at batch 1 unsaid, where one
+    replica over all 72 splits no heads (so the note weighed nothing) and TP 64 takes a token far sooner."""
+    from estimator import inference
+    r = inference(model="llama-3.1-405b", hardware="gb200", devices=72, bits=4).result
+    (said,) = [n for n in r.notes if n.startswith("latency: one replica of tensor parallelism")]
+    best = min((inference(model="llama-3.1-405b", hardware="gb200", devices=72, bits=4, tp=t).result
+                for t in (4, 8, 16, 32, 64)), key=lambda x: x.seconds_per_output_token)
+    assert said.startswith(f"latency: one replica of tensor parallelism {best.tp} at batch 1 takes "
+                           f"{best.seconds_per_output_token * 1e3:.3g} ms a token")
+    assert best.seconds_per_output_token < 0.95 * r.seconds_per_output_token

@@ -282,16 +282,27 @@ def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple
             or result.batch_size != 1 or result.replicas < 2 or result.ep > 1):
         return ()
     wider = result.tp * result.replicas
-    try:
-        alone = inference(replace(s, tp=wider), profile, fit)
-    except InputError:  # no such degree (the heads, a power of two): nothing to say
+    # all the devices as one replica, else the widest degrees that split the heads (serving review 2026-11-30: Llama 3.1
+    # 405B on 72 GB200s took TP 2 × 36 at 31.5 ms, unsaid, where TP 72 splits no heads and TP 64 takes 17.7): the
+    # fastest of the doublings of the chosen degree up to the devices, and all of them
+    fastest = None
+    for degree in sorted({result.tp * 2 ** k for k in range(1, wider.bit_length() + 1)} | {wider}):
+        if not result.tp < degree <= wider:
+            continue
+        try:
+            alone = inference(replace(s, tp=degree), profile, fit)
+        except InputError:  # no such degree (the heads, a power of two): not weighed
+            continue
+        if fastest is None or alone.seconds_per_output_token < fastest[1].seconds_per_output_token:
+            fastest = (degree, alone)
+    if fastest is None or fastest[1].seconds_per_output_token >= LATENCY_GAIN_SAID * result.seconds_per_output_token:
         return ()
-    if alone.seconds_per_output_token >= LATENCY_GAIN_SAID * result.seconds_per_output_token:
-        return ()
+    degree, alone = fastest
     ms = lambda r: gfmt(r.seconds_per_output_token * MS_PER_S, 3)  # noqa: E731
-    return (f"latency: one replica of tensor parallelism {wider} at batch 1 takes {ms(alone)} ms a token "
-            f"({hz.sig(alone.tokens_per_s)} tokens/s), against {ms(result)} ms for the {result.tp} × {result.replicas} "
-            "replicas chosen for the most tokens per second; give that tensor parallelism for the least time per token",)
+    return (f"latency: one replica of tensor parallelism {degree:,} at batch 1 takes {ms(alone)} ms a token "
+            f"({hz.sig(1.0 / alone.seconds_per_output_token)} tokens/s), against {ms(result)} ms for the {result.tp:,} × "
+            f"{result.replicas:,} replicas chosen for the most tokens per second; give that tensor parallelism for the "
+            "least time per token",)
 
 
 # How much sooner one wider replica must take a token for the note to say it: 5%, a design choice (below it the two
