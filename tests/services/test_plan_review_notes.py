@@ -401,3 +401,15 @@ def test_the_planners_best_under_zero3_says_its_gathers_as_estimate_does():
     report = plan(model="gpt-3-175b", tokens=180e9, hardware="a100-sxm-80gb", devices=992, tp=8, pp=1, zero=3,
                   micro_batch=1, seq_len=2048, global_batch_tokens=2097152, activation_recompute="full")
     assert any(n.startswith("the best layout: ZeRO-3 gathers the parameters") for n in report.notes)
+
+
+def test_the_plan_lists_no_row_twice_under_another_name():
+    """Planner review 2026-11-30: on 1,024 H100s Llama 3.1 70B's rows 6-8 were one layout under three names (TP8 with
+    CP 1, 2, 4 and micro-batch 2, 4, 8: the same time and memory); the first, with the fewest model-parallel devices,
+    stands for them."""
+    from estimator import plan
+    rows = plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=1024).rows
+    assert len(rows) == 10
+    seen = [(round(r.planned.run_seconds, 3), round(r.planned.memory.total_gb, 3), r.planned.layout.zero_stage,
+             r.planned.layout.recompute) for r in rows]
+    assert len(set(seen)) == len(seen)
