@@ -11,11 +11,17 @@ from estimator.core.base.number_text import sci
 from estimator.services import inputs as I
 
 
-def placeholder(preset, key: str) -> str:
-    """What an empty workload field of a preset means: the preset's own count, or what it gives instead."""
-    own = preset.inputs
+def placeholder(preset, key: str, given: dict[str, Any] | None = None) -> str:
+    """What an empty workload field of a preset means: the preset's own count, or what it gives instead. ``given``: the
+    fields above it as given (app review 2026-11-30: with tokens given, the FLOPs field still read the preset's
+    3.14 × 10²³ while 6·N·D was used, and Parameters N "none (preset: FLOPs)" while its model's N was)."""
+    own, given = preset.inputs, given or {}
+    if key == "flops" and any(given.get(k) is not None for k in ("params", "tokens")):
+        return "6·N·D (the counts)"
     if own.get(key) is not None:
         return f"{sci(own[key])} (preset)"
+    if key == "params" and preset.model_params:
+        return f"{sci(preset.model_params)} (model)"  # the preset's model's N, what tokens given are counted with
     # short enough for the field beside its step buttons (issue 55: "none: the preset gives its F…" was cut);
     # the field's help says the rest
     return ("6·N·D (preset)" if key == "flops" and own.get("params") is not None else
@@ -30,7 +36,7 @@ def preset_workload(preset, where: Any) -> dict[str, Any]:
     help_text = ("Changes the preset's run: its tokens alone (or its parameters alone) keep the preset's other count; "
                  "FLOPs replace its workload.")
     for i in (I.PARAMS, I.TOKENS, I.FLOPS):  # their labels, URL keys and bounds as declared (``services.inputs``)
-        out[i.name] = d.number(i, fmt=c.LARGE_NUMBER_FORMAT, placeholder=placeholder(preset, i.name), where=where,
+        out[i.name] = d.number(i, fmt=c.LARGE_NUMBER_FORMAT, placeholder=placeholder(preset, i.name, out), where=where,
                                help=help_text)
     # 8·N·D needs a count of parameters and tokens: the preset's own, or tokens given (the preset's shape giving N), as
     # the CLI takes `--preset … --tokens … --recompute`; else the toggle is shown off, not taken (app review

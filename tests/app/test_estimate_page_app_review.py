@@ -30,3 +30,15 @@ def test_the_memory_tab_says_what_would_hold_a_run_that_does_not_fit():
     at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "tab": "Training memory"})
     said = [x.value.replace("\\", "") for x in at.caption if "The dashed line is the device's memory" in x.value]
     assert any(f"{m.best_devices:,} or more devices would hold it with {m.best_strategy.describe()}." in x for x in said)
+
+
+def test_the_preset_fields_placeholders_say_what_an_empty_field_means_with_the_others_given():
+    """App review 2026-11-30: with tokens given on GPT-3's FLOPs preset, Parameters N read "none (preset: FLOPs)" while
+    its model's 1.75 × 10¹¹ was used, and Training FLOPs the preset's 3.14 × 10²³ while 6·N·D was."""
+    from app_pages.inputs.preset_workload import placeholder
+    preset = api.get_preset("lambda-gpt3-v100")
+    assert placeholder(preset, "params") == "1.75 × 10¹¹ (model)"
+    assert placeholder(preset, "flops") == "3.14 × 10²³ (preset)"
+    assert placeholder(preset, "flops", {"params": None, "tokens": 3e11}) == "6·N·D (the counts)"
+    e = api.run(preset_id="lambda-gpt3-v100", tokens=3e11).estimate
+    assert e.flops == 6 * preset.model_params * 3e11
