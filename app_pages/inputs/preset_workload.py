@@ -43,7 +43,7 @@ def preset_workload(preset, where: Any) -> dict[str, Any]:
     # 2026-11-30: on a FLOPs preset it had replaced the whole page with the refusal)
     counted = (preset.inputs.get("params") is not None and preset.inputs.get("tokens") is not None) \
         or out["tokens"] is not None
-    hint = {} if counted else {"help": "8·N·D needs the run's tokens: give them above (the preset gives FLOPs)"}
-    if d.toggle(I.RECOMPUTE_FLOPS, where=where, disabled=not counted, **hint):
+    why = None if counted else "8·N·D needs the run's tokens: give them above (the preset gives FLOPs)"
+    if d.toggle(I.RECOMPUTE_FLOPS, where=where, disabled=why, **({"help": why} if why else {})):
         out["recompute"] = True
     return out

@@ -509,13 +509,19 @@ def url_number_or_word(label: str, key: str, word: str, *, min_value: float, max
 
 
 def url_toggle(label: str, key: str, *, default: bool = False, help: str | None = None, where: Any = st.sidebar,
-               disabled: bool = False) -> bool:
-    """A toggle bound to the query parameter ``key`` (``?key=true`` / ``false``); ``disabled``: shown, not taken (its
-    value the default whatever the link says)."""
+               disabled: str | None = None) -> bool:
+    """A toggle bound to the query parameter ``key`` (``?key=true`` / ``false``). ``disabled``: why it does not apply
+    here: drawn disabled at its default, a link's other value dropped with that reason (app review 2026-11-30: a
+    disabled toggle had shown a link's "on" that was not taken)."""
     raw = _first_run_raw(key)
     if raw is not None and raw.strip().lower() not in ("true", "false"):
         _drop(key, raw, "expected true or false")
+    elif disabled and raw is not None and raw.strip().lower() != str(default).lower():
+        _drop(key, raw, disabled)
     _apply_fix(key)
+    if disabled and key in st.session_state and st.session_state[key] != default:
+        st.session_state[key] = default  # switched on before it stopped applying: off while it does not
     value = where.toggle(label, value=default, help=help, key=key, bind="query-params", persist_state="session",
-                         disabled=disabled)
-    return default if disabled else _enforce(key, value, default)
+                         disabled=bool(disabled))
+    value = _enforce(key, value, default)
+    return default if disabled else value

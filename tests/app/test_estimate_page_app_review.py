@@ -2,7 +2,7 @@
 preset's own, or tokens given (app review 2026-11-30: on a FLOPs preset the toggle had replaced the whole page with the
 refusal); with tokens given it changes the run as `estimate --preset … --tokens … --recompute` does."""
 
-from apptest_pages import shared_page
+from apptest_pages import run_page, shared_page
 
 from estimator.services import api
 
@@ -11,7 +11,8 @@ def test_on_a_flops_preset_the_toggle_is_shown_off_until_tokens_are_given():
     at = shared_page("estimate", {"preset": "lambda-gpt3-v100", "recompute": "true"})
     assert not at.error
     toggle = at.toggle(key="recompute")
-    assert toggle.disabled
+    assert toggle.disabled and toggle.value is False  # shown off, the link's "true" said ignored
+    assert any("recompute" in w.value and "8·N·D needs the run's tokens" in w.value for w in at.warning)
     plain = api.run(preset_id="lambda-gpt3-v100").estimate
     shown = {m.label: m.value for m in at.metric}
     assert "355 years" in shown["Training time"] and plain.wall_clock_s > 0
@@ -42,3 +43,12 @@ def test_the_preset_fields_placeholders_say_what_an_empty_field_means_with_the_o
     assert placeholder(preset, "flops", {"params": None, "tokens": 3e11}) == "6·N·D (the counts)"
     e = api.run(preset_id="lambda-gpt3-v100", tokens=3e11).estimate
     assert e.flops == 6 * preset.model_params * 3e11
+
+
+def test_the_toggle_turns_off_when_the_tokens_that_let_it_apply_are_taken_away():
+    at = run_page("estimate", {"preset": "lambda-gpt3-v100", "tokens": "300000000000", "recompute": "true"})
+    assert at.toggle(key="recompute").value is True
+    at.number_input(key="tokens").set_value(None).run()
+    toggle = at.toggle(key="recompute")
+    assert toggle.disabled and toggle.value is False and not at.error
+    assert "355 years" in {m.label: m.value for m in at.metric}["Training time"]
