@@ -271,8 +271,9 @@ def _idle_devices_note(profile, result) -> tuple[str, ...]:
 
 
 def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple[str, ...]:
-    """Where the split chosen for the most tokens per second runs one sequence a replica, and one replica over all the
-    devices takes a token at least 5% sooner: that replica's time per token, said beside the choice (serving-engineer
+    """Where the split chosen for the most tokens per second runs one sequence a replica, and one replica of a wider
+    degree (the doublings of the chosen one up to all the devices, and all of them) takes a token at least 5% sooner:
+    the fastest such replica's time per token, said beside the choice (serving-engineer
     review 2026-11-28, second: Llama 3.1 70B on 4 A100s with the latency engine took tensor parallelism 2 × 2
     replicas, 49.0 ms a token, where 4 takes 30.0, as LMDeploy's published 29 ms). Only for a batch of one sequence
     given (or the default one) and no latency bound, so that the degree said gives the time said (code review

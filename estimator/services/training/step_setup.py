@@ -759,10 +759,10 @@ def sharded_pipeline_note(layout: Layout, memory_gb: Callable[[Layout], float] |
     3 405B did (FSDP-style, parameters not resharded after the forward, with PP 16: arXiv:2407.21783 §3.3.2, Table 4);
     DeepSpeed's pipeline engine takes ZeRO stage 1 at most (its PipelineEngine asserts ``zero_optimization_stage() <
     2``: "ZeRO-2 and ZeRO-3 are incompatible with pipeline parallelism", deepspeed/runtime/pipe/engine.py; DeepSpeed
-    issue #1110) and Megatron-LM's distributed optimizer
-    shards the optimizer states alone (ZeRO-1). The step model times ZeRO-2's gradients reduced once a step, as the
-    Llama 3 runs it was fitted on, and ZeRO-3's parameters gathered and gradients reduce-scattered every micro-batch
-    (planner review 2026-11-30: the planner had picked PP with ZeRO-2 unsaid). ``memory_gb``: a layout's memory per
+    issue #1110) and Megatron-LM's distributed optimizer shards the optimizer states alone (ZeRO-1). The step model
+    times ZeRO-2's gradients reduced once a step, as the Llama 3 runs it was fitted on, and ZeRO-3's parameters
+    gathered and gradients reduce-scattered every micro-batch (planner review 2026-11-30: the planner had picked PP
+    with ZeRO-2 unsaid). ``memory_gb``: a layout's memory per
     device, so that the same layout under ZeRO-1 is said to fit in ``capacity_gb`` or not (app review 2026-11-30: a
     ZeRO-3 layout at 100% of an H100 had been pointed to ZeRO-1, which needs 141 GB)."""
     if layout.pp < 2 or layout.zero_stage < 2:
