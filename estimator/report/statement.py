@@ -108,7 +108,7 @@ def _range(fmt, est: Estimate, key: str) -> str:
         return ""
     what = f"{_pct(est.level)} range" if basis == PREDICTION else "stated range"
     ends = (paper_money_range(low, high) if fmt is paper_money  # a cost's ends with the figures they need to read apart
-            else hz.range_ends(fmt, low, high))
+            else hz.range_ends(fmt, low, high, getattr(est, key, None)))  # a time's ends in its figure's unit
     return f" ({what} {latex_escape(ends[0])}--{latex_escape(ends[1])})".replace("m3", "m$^3$")
 
 

@@ -20,7 +20,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.utilization_model import POOLED, RULE, RULE_UTILIZATION, family_label
 from estimator.core.training.estimate import Estimate
 from estimator.core.training.fit_caveats import BeyondData, MoreDevices, OtherPeak, UnlikeHeldOut
-from estimator.core.training.words import OUTSIDE_FIT_START, unfitted_precision_note
+from estimator.core.training.words import DEVICE_NOT_IN_FIT, OUTSIDE_FIT_START, unfitted_precision_note
 from estimator.report import humanize as hz
 from estimator.report.latex_text import latex_escape
 from estimator.report.statement_parts import measured_throughput, measured_where
@@ -147,6 +147,11 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     # a device or a kind of model the fit data hold none or one of (MoE review 2026-11-30), as the notes say it
     if outside := next((n for n in est.notes if n.startswith(OUTSIDE_FIT_START)), None):
         checked += f" ({latex_escape(outside.split(', but ', 1)[1])})"
+    # a device whose best matmul holds the step down: its note names the device in place of the one above, and says
+    # its range is not measured there (researcher review 2026-11-30: on GB200s, MI300Xs, Gaudi 3s and MI355Xs the
+    # statement had said only that the range held 80% of the published layouts)
+    if held := next((n for n in est.notes if DEVICE_NOT_IN_FIT in n), None):
+        checked += f" ({latex_escape(held)})"
     # the sequence the tool chose, said as its choice (researcher review 2026-11-27: 2,048 read as the user's plan)
     default_seq = any(n.startswith(f"sequence {run.layout.seq_len:,}: the tool's default") for n in est.notes)
     seq = f"; the sequence of {run.layout.seq_len:,} tokens is the tool's default" if default_seq else ""

@@ -172,7 +172,9 @@ def test_a_statement_at_a_precision_no_published_layout_ran_says_its_coverage_is
     assert "held 80\\% of them (none at fp4: not measured there)" in tex
     assert main(run) == 0
     bf16 = " ".join(capsys.readouterr().out.split())
-    assert "not measured there" not in bf16 and "ran bf16" not in bf16
+    assert "none at fp4" not in bf16 and "ran bf16" not in bf16
+    # the device's own caveat stays (researcher review 2026-11-30: no GB200 run is in the fit data either)
+    assert "no training run on this device is in the step model's data" in bf16
 
 
 def test_the_flops_alone_time_stands_beside_the_step_models(capsys):
@@ -248,3 +250,22 @@ def test_the_csv_has_the_flops_alone_time_row():
     row = rows["whole_run_fit_wall_clock_s"]
     assert (float(row["value"]), float(row["low"]), float(row["high"])) == (w.wall_clock_s, w.low_s, w.high_s)
     assert row["range_basis"] == "prediction"
+
+
+def test_a_device_outside_the_fit_is_said_in_the_statement_where_its_matmul_note_names_it(capsys):
+    # researcher review 2026-11-30: on GB200s (and MI300Xs, Gaudi 3s, MI355Xs, whose matmul notes name the device in
+    # place of the outside-the-fit note) the statement said only that the range held 80% of the published layouts
+    args = ["estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", "--format", "latex"]
+    assert main([*args, "--hardware", "gb200"]) == 0
+    tex = " ".join(capsys.readouterr().out.split())
+    assert ("no training run on this device is in the step model's data, so its 80\\% range ($\\times$/$\\div$ "
+            in tex) and "on the NVIDIA GB200 NVL72 (per GPU, 1200 W) the best measured matrix multiply" in tex
+    assert main([*args, "--hardware", "h100-sxm"]) == 0  # a device the fit data hold: no such words
+    assert "is not measured there" not in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_statements_time_range_is_in_its_figures_unit(capsys):
+    # researcher review 2026-11-30: "325 days (80% range 0.729 years--1.08 years)" where the table read 266-394 days
+    assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8", "--tp", "8", "--zero", "3",
+                 "--activation-recompute", "full", "--micro-batch", "64", "--format", "latex"]) == 0
+    assert "325 days (80\\% range 266 days--394 days)" in " ".join(capsys.readouterr().out.split())

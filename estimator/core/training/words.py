@@ -231,6 +231,9 @@ UNFITTED_STEP_PRECISIONS = ("fp4",)
 # how the note that a run is outside the step model's fit data begins (services.training.fitted_layouts'
 # outside_fit_words; the statement finds the note by it)
 OUTSIDE_FIT_START = "the step model's range is measured out of sample on published layouts, but "
+# what the note of a device whose matmul holds the step down says of its range (services.training.step_setup's
+# device_matmul_note; that note names the device in place of the note above, and the statement finds it by this)
+DEVICE_NOT_IN_FIT = "no training run on this device is in the step model's data"
 
 
 def unfitted_precision_note(precision: str) -> str | None:

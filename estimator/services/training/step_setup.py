@@ -50,7 +50,7 @@ from estimator.core.training.step import (
     step_time,
 )
 from estimator.core.training.utilization_choice import fit_words
-from estimator.core.training.words import beyond_published_devices_words
+from estimator.core.training.words import DEVICE_NOT_IN_FIT, beyond_published_devices_words
 from estimator.core.workload.architecture import Architecture, check_params_fit
 from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN
 from estimator.core.workload.scenario import Scenario
@@ -620,7 +620,7 @@ def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
             f"its profile's [matmul]), below the {fitted:.0%} the step model's matrix multiplies reach at their largest "
             f"(fitted on NVIDIA and Google devices, the {REFERENCE_NAME}'s best {REFERENCE_SHARE:.0%}): its matrix "
             f"multiplies and attention are held to it, × {cap:.2f} of the fitted rates, a step up to {1.0 / cap:.2f}× as "
-            f"long where compute-bound; no training run on this device is in the step model's data, so its "
+            f"long where compute-bound; {DEVICE_NOT_IN_FIT}, so its "
             f"{step_range.level:.0%} range (×/÷ {math.exp(step_range.half_log):.2f}) is not measured there")
 
 
