@@ -77,6 +77,13 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
         # attention spans (it had been refused for want of --context)
         given = {**given, "n_ctx": seq_len}
         n_ctx = seq_len
+    elif n_ctx is None and preset is None and all(given.get(k) is not None for k in ("layers", "d_model", "vocab")):
+        # an architecture with neither: the tool's default sequence, as `plan` takes it and the step's notes say it
+        # (researcher review 2026-11-30: `plan` timed such a shape at 2,048 while `estimate` refused it for want of
+        # --context); the sequence stays not given, so that the default is said as the tool's
+        from estimator.core.training.memory import DEFAULT_SEQ_LEN
+        given = {**given, "n_ctx": DEFAULT_SEQ_LEN}
+        n_ctx = None
     if seq_len is not None and n_ctx is not None and seq_len > n_ctx:
         # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
         raise InputError(f"the sequence length {gfmt(seq_len)} is longer than the architecture's context "

@@ -41,8 +41,8 @@ def test_the_note_says_what_moves_with_the_tokens_in_one_text_whoever_times_the_
     (("plan", "--model", "mistral-7b", "--params", "7e9", "--devices", "8"),
      "a plan of a parameter count needs the run's tokens"),
     (("estimate", "--model", "mistral-7b", "--params", "7e9"), "a parameter count needs the number of training tokens"),
-    (("estimate", "--layers", "32", "--d-model", "4096", "--vocab", "32000"),
-     "an architecture needs layers, d_model, context and vocab; missing: context (--context)"),
+    (("estimate", "--layers", "32", "--d-model", "4096"),
+     "an architecture needs layers, d_model, context and vocab; missing: context, vocab (--context, --vocab)"),
     (("estimate", "--preset", "llama-65b", "--layers", "40", "--d-model", "5120", "--context", "2048", "--vocab",
       "32000"), "missing: tokens"),
 ])

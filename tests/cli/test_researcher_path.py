@@ -193,3 +193,18 @@ def test_a_logs_pue_is_divided_out_of_its_energies(tmp_path, capsys, monkeypatch
     # a PUE outside 1–3 is no PUE: refused
     code, _, err = _import_log(capsys, tmp_path, monkeypatch, ",pue", row.replace(",1.5", ",0.5"), "h100-sxm", "2.4e17")
     assert code == 2 and "column 'pue'" in err
+
+
+def test_estimate_times_a_shape_without_a_sequence_as_plan_does(capsys):
+    # researcher review 2026-11-30: `plan` timed this shape at its default 2,048-token sequence while `estimate`, with
+    # the same flags, refused it for want of --context; now both take the default and say so, with the same time
+    shape = ["--layers", "24", "--d-model", "2048", "--heads", "16", "--vocab", "50257", "--tokens", "1e11",
+             "--hardware", "a100-sxm-80gb", "--devices", "16"]
+    assert main(["plan", *shape, "--format", "json"]) == 0
+    best = json.loads(capsys.readouterr().out)["layouts"][0]
+    assert main(["estimate", *shape, "--format", "json"]) == 0
+    est = json.loads(capsys.readouterr().out)
+    assert est["step"]["seconds"] == pytest.approx(best["step_seconds"], rel=1e-9)
+    assert any(n.startswith("sequence 2,048: the tool's default") for n in est["notes"])
+    assert main(["estimate", *shape, "--seq-len", "2048", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["wall_clock_s"] == est["wall_clock_s"]
