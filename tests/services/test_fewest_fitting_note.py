@@ -12,7 +12,8 @@ from estimator import estimate
 def test_too_few_devices_name_the_step_models_device_hours_on_the_first_that_fit():
     few = estimate(model="llama-3.1-70b", hardware="h100-sxm", devices=8)
     assert few.step is None or not few.stepped
-    (said,) = [n for n in few.notes if n.startswith("on 16 devices, the fewest of 16, 32, … on which a layout fits")]
+    # 16, the count the memory's note names, tried first (researcher review 2026-11-30)
+    (said,) = [n for n in few.notes if n.startswith("on 16 devices, the fewest that would hold it (the memory's note)")]
     dh = float(re.search(r"the step model times the run at ([\d.]+) million device-hours", said).group(1)) * 1e6
     on16 = estimate(model="llama-3.1-70b", hardware="h100-sxm", devices=16)
     assert on16.stepped and abs(dh / on16.device_hours - 1) < 0.01
@@ -30,3 +31,14 @@ def test_a_comparison_of_every_profile_does_not_search_the_doublings():
     from estimator import compare
     rep = compare(["h100-sxm", "a100-sxm-80gb"], model="llama-3.1-70b", devices=8)
     assert rep.results and not [n for r in rep.results for n in r.estimate.notes if "on which a layout fits" in n]
+
+
+def test_the_note_and_the_memorys_note_name_one_count():
+    """Researcher review 2026-11-30: Llama 3.1 405B on 8 H100s read 88 devices in the memory's note and 128 (the first
+    doubling) in this one; the memory's count is tried first, and the planner lays the run out there."""
+    few = estimate(model="llama-3.1-405b", hardware="h100-sxm", devices=8)
+    (said,) = [n for n in few.notes if "the fewest that would hold it" in n]
+    assert said.startswith("on 88 devices,") and any("88 or more ×" in n for n in few.notes)
+    on88 = estimate(model="llama-3.1-405b", hardware="h100-sxm", devices=88)
+    dh = float(re.search(r"the step model times the run at ([\d.]+) million device-hours", said).group(1)) * 1e6
+    assert on88.stepped and abs(dh / on88.device_hours - 1) < 0.01

@@ -1191,8 +1191,14 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             return core_plan.search(shape, mshape, hardware, step_params, devices=n, tokens=float(tokens),
                                     seq_len=seq_len, global_batch_tokens=gbt, precision=precision,
                                     capacity_gb=capacity, space=space, attention=attention, top=1).best
+        def memory_fewest() -> int | None:
+            """The fewest devices the memory's note names (``memory.fewest``, at the run's micro-batch)."""
+            least = mem.fewest(mshape, capacity, seq_len, o.get("micro_batch", mem.DEFAULT_MICRO_BATCH), precision,
+                               attention)
+            return None if least is None else least[1]
         return StepSetup(notes=tuple(n for n in (f"{given}, and {found.why_none}: the time is from the fitted utilisation",
-                                                 fewest_fitting_note(devices, search_on) if fewest_fitting else None,
+                                                 fewest_fitting_note(devices, search_on, memory_fewest())
+                                                 if fewest_fitting else None,
                                                  attention_left_out_note(shape, seq_len,
                                                                          scenario.active_params or scenario.params),
                                                  seq_note) if n))
@@ -1231,24 +1237,39 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
 FITTING_DOUBLINGS = 6
 
 
-def fewest_fitting_note(devices: int, search_on: Callable[[int], object]) -> str | None:
+def fewest_fitting_note(devices: int, search_on: Callable[[int], object], memory_fewest: int | None = None) -> str | None:
     """Where no layout of a model fits ``devices`` and the time falls back to the fitted utilisation: the step model's
     device-hours on the fewest of ``devices`` × 2, 4, … 64 on which one fits (``search_on(n)``: the planner's best
     there, or None), said as another estimate, so that more devices reading cheaper is not taken for a saving (lecturer
-    review 2026-11-30: Llama 3.1 70B on 8 H100s read $43M, on 16 $34M). None where no doubling fits."""
+    review 2026-11-30: Llama 3.1 70B on 8 H100s read $43M, on 16 $34M). None where no doubling fits.
+
+    ``memory_fewest``: the fewest devices the memory's note says would hold the model (``memory.fewest``), tried first,
+    so that the two notes name one count where the planner lays the run out there (researcher review 2026-11-30:
+    Llama 3.1 405B on 8 H100s read 88 in one note and 128 in the other)."""
+    if memory_fewest is not None and devices < memory_fewest <= B.DEVICES.high:
+        best = search_on(memory_fewest)
+        if best is not None:
+            return _fitting_words(memory_fewest, best, "the fewest that would hold it (the memory's note)")
     for k in range(1, FITTING_DOUBLINGS + 1):
         n = devices * 2 ** k
         if n > B.DEVICES.high:
             return None
+        if memory_fewest is not None and n < memory_fewest:
+            continue  # too few to hold it (the memory's search)
         best = search_on(n)
         if best is not None:
-            return (f"on {n:,} devices, the fewest of {devices * 2:,}, {devices * 4:,}, … on which a layout fits "
-                    f"({core_plan.layout_words(best.layout)}), the step model times the run at "
-                    f"{hz.human('device_hours', best.run_seconds * n / S_PER_HOUR)} (MFU {best.step.mfu:.0%}: a "
-                    "tuned stack's); the fitted utilisation here is another estimate, of published whole runs: "
-                    "device-hours that differ between the two are the estimates', not a saving or a cost of more "
-                    "devices")
+            return _fitting_words(n, best, f"the fewest of {devices * 2:,}, {devices * 4:,}, … on which a layout fits")
     return None
+
+
+def _fitting_words(n: int, best, which: str) -> str:
+    """``fewest_fitting_note``'s words for the planner's ``best`` layout on ``n`` devices."""
+    return (f"on {n:,} devices, {which} "
+            f"({core_plan.layout_words(best.layout)}), the step model times the run at "
+            f"{hz.human('device_hours', best.run_seconds * n / S_PER_HOUR)} (MFU {best.step.mfu:.0%}: a "
+            "tuned stack's); the fitted utilisation here is another estimate, of published whole runs: "
+            "device-hours that differ between the two are the estimates', not a saving or a cost of more "
+            "devices")
 
 
 def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> WholeRunFit | None:
