@@ -148,7 +148,11 @@ def test_a_given_tensor_parallelism_that_does_not_tile_the_rack_says_how_many_gr
         (note,) = said
         assert note.startswith(f"tensor parallelism {tp} does not tile the 72-device scale-up domain: {straddling} "
                                "two domains")
-        assert "the step times every group as inside one domain" in note
+        # and timed so: the step waits on the straddling groups' all-reduces over the network (researcher review
+        # 2026-11-30: they had been timed as inside one domain), so TP 16 runs slower than TP 8 on the same devices
+        assert "the step waits on the slowest group" in note
+        tp8 = estimate(model="llama-3.1-405b", tokens=1e12, hardware="gb200", devices=devices, tp=8, pp=devices // tp)
+        assert r.step.step.parts.tp_comm_s > 3 * tp8.step.step.parts.tp_comm_s
 
 
 @pytest.mark.parametrize("pp, vp, m, held", [(16, 1, 4, 4), (16, 1, 64, 16), (16, 2, 16, 16), (16, 2, 64, 16 + 7.5),
@@ -224,10 +228,14 @@ def test_on_a_rack_the_groups_that_tile_it_keep_the_experts_whole():
     kw = dict(model="qwen3-235b-a22b", tokens=1e12, devices=128, tp=2, pp=4, cp=2, ep=8, zero=1,
               activation_recompute="full", seq_len=8192, global_batch_tokens=2 * 128 * 8192)
     gb200, b200, h100 = (estimate(**kw, hardware=hw).step.step for hw in ("gb200", "b200", "h100-sxm"))
-    assert gb200.layout.etp == 1 and not [n for n in estimate(**kw, hardware="gb200").notes if "straddle" in n]
-    assert gb200.parts.expert_comm_s == pytest.approx(b200.parts.expert_comm_s, rel=0.05)
+    # 128 devices fill no whole racks: taken as 64 in each of two (researcher review 2026-11-30,
+    # ``memory.inside_domain``), where groups of 16 tile the rack too, and the faster of the two is kept
+    assert not [n for n in estimate(**kw, hardware="gb200").notes if "straddle" in n]
+    assert gb200.parts.expert_comm_s <= 1.1 * max(b200.parts.expert_comm_s, h100.parts.expert_comm_s)
     assert gb200.tokens_per_s_per_device > 1.3 * h100.tokens_per_s_per_device
-    assert mem.expert_tp_choices(2, 8, 16, 72, 128) == (1, None) and mem.expert_tp_choices(2, 8, 16, 72, 64) == (None,)
+    # whole racks (144 devices): a group of 16 straddles, so whole experts are weighed too; in part (128) or one: not
+    assert mem.expert_tp_choices(2, 8, 72, 72, 144) == (1, None) and mem.expert_tp_choices(2, 8, 16, 72, 128) == (None,)
+    assert mem.expert_tp_choices(2, 8, 16, 72, 64) == (None,)
 
 
 def test_of_whole_and_split_experts_the_faster_that_fits_is_taken(capsys):

@@ -231,8 +231,9 @@ def test_node_limited_routing_in_a_group_that_straddles_two_racks_crosses_the_ne
     domain, so none of its copies crossed the network and its all-to-all was timed on NVLink alone (0.955 s against EP
     8's 0.836 s inside one rack). A group that straddles two racks crosses the network to the other."""
     from estimator import estimate
-    kw = dict(model="deepseek-v3", tokens=14.8e12, hardware="gb200", devices=2048, precision="fp8", seq_len=4096,
-              global_batch_tokens=62914560, pp=16)
+    # 4,608 devices fill 64 racks (2,048 fill none whole, and are taken as 64 a rack: ``memory.inside_domain``)
+    kw = dict(model="deepseek-v3", tokens=14.8e12, hardware="gb200", devices=4608, precision="fp8", seq_len=4096,
+              global_batch_tokens=62914560, pp=8)
     e64, e8 = (estimate(**kw, ep=ep).step.step.parts.expert_comm_s for ep in (64, 8))
     assert e64 > 2 * e8
     assert any("does not tile" in n for n in estimate(**kw, ep=64).notes)

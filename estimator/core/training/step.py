@@ -582,7 +582,11 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     memory_fwd = mem_elems * tokens * BYTES_16BIT / mem_rate
 
     # --- tensor-parallel and context-parallel communication, per layer per micro-batch ---
-    tp_bw = hardware.scale_up_gb_per_s if t <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+    # a group that leaves or straddles the scale-up domain (``inside_domain``: TP 16 in 72-device NVL72 racks, 1 group
+    # in 9 across two) waits on the scale-out network, and the synchronous step on its slowest group (researcher review
+    # 2026-11-30: straddling groups had been timed as inside one domain, where expert groups were not)
+    tp_bw = (hardware.scale_up_gb_per_s if inside_domain(t, layout.devices, hardware.scale_up_devices)
+             else hardware.scale_out_gb_per_s)
     tp_fwd = TP_COLLECTIVES_PER_LAYER_FWD * ring_seconds(tokens * d * BYTES_16BIT, t, tp_bw)
     if layout.tp_comm_overlap:   # each direction's collectives beside that direction's GEMMs
         tp_fwd_exposed = overlapped_seconds(tp_fwd, matmul_fwd, params.overlap_cost)
@@ -590,7 +594,8 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
                                             params.overlap_cost)
     else:
         tp_fwd_exposed, tp_bwd_exposed = tp_fwd, TP_BACKWARD_OVER_FORWARD * tp_fwd
-    cp_bw = hardware.scale_up_gb_per_s if t * c <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+    cp_bw = (hardware.scale_up_gb_per_s if inside_domain(t * c, layout.devices, hardware.scale_up_devices)
+             else hardware.scale_out_gb_per_s)
     cp_fwd = ((c - 1) * tokens * 2 * kv / t * BYTES_16BIT / (cp_bw * BYTES_PER_GB)) if c > 1 else 0.0
     cp_fwd_exposed = max(0.0, cp_fwd - attention_fwd)
     cp_bwd_exposed = max(0.0, BACKWARD_OVER_FORWARD * cp_fwd - attention_bwd)
@@ -650,7 +655,8 @@ def step_time(shape: ModelShape, layout: Layout, hardware: StepHardware, params:
     logits_mem = LOGIT_PASSES * tokens * shape.vocab / t * BYTES_FP32 / mem_rate
 
     # pipeline sends: activations forward, gradients backward, at each of the v chunks' boundaries
-    pp_bw = hardware.scale_up_gb_per_s if t * c * p <= hardware.scale_up_devices else hardware.scale_out_gb_per_s
+    pp_bw = (hardware.scale_up_gb_per_s if inside_domain(t * c * p, layout.devices, hardware.scale_up_devices)
+             else hardware.scale_out_gb_per_s)
     pp_mb = (2 * v * tokens * d / (t if layout.sequence_parallel else 1) * BYTES_16BIT / (pp_bw * BYTES_PER_GB)
              if p > 1 else 0.0)
 

@@ -550,22 +550,24 @@ def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False,
                 f"all-reduces cross the scale-out network {links}, exposed {parts.tp_comm_s / parts.total_s:.0%} of the "
                 "step; " + ("the tensor-parallel degree is the one given" if planned else
                             "the planner keeps tensor parallelism within one domain (`plan` lists its layouts)"))
-    if lay.devices > up and up % lay.tp:
-        # a degree that does not tile the domain: laid out in order, some groups straddle two domains, which the step
-        # times as inside one (summary of weak points, 2026-11-28: `--tp 16` on GB200 NVL72 racks, unsaid)
+    if not core_step.inside_domain(lay.tp, lay.devices, up):
+        # a degree that does not tile the whole domains the devices fill: laid out in order, some groups straddle two
+        # domains, and the synchronous step waits on them (summary of weak points, 2026-11-28: `--tp 16` on GB200
+        # NVL72 racks, unsaid; researcher review 2026-11-30: said, but timed as inside one domain)
         groups = lay.devices // lay.tp
         straddle = sum(i * lay.tp // up != ((i + 1) * lay.tp - 1) // up for i in range(groups))
-        if straddle:
-            return (f"tensor parallelism {lay.tp} does not tile the {up}-device scale-up domain: {straddle} of its "
-                    f"{groups:,} groups {'straddles' if straddle == 1 else 'straddle'} two domains, whose all-reduces "
-                    "would cross the scale-out network "
-                    f"{links}; the step times every group as inside one domain ("
-                    + ("the tensor-parallel degree is the one given" if planned else
-                       "the planner takes degrees that tile it: `plan` lists its layouts") + ")")
-    if lay.tp * lay.cp > up:
-        return (f"context parallelism {lay.cp} over tensor parallelism {lay.tp} spans {math.ceil(lay.tp * lay.cp / up)} "
-                f"scale-up domains of {up} devices: its K and V exchanges cross the scale-out network {links}, exposed "
-                f"{parts.cp_comm_s / parts.total_s:.0%} of the step (the tensor parallelism's stay inside a domain)")
+        return (f"tensor parallelism {lay.tp} does not tile the {up}-device scale-up domain: {straddle} of its "
+                f"{groups:,} groups {'straddles' if straddle == 1 else 'straddle'} two domains, whose all-reduces "
+                f"cross the scale-out network {links}, and the step waits on the slowest group: exposed "
+                f"{parts.tp_comm_s / parts.total_s:.0%} of the step ("
+                + ("the tensor-parallel degree is the one given" if planned else
+                   "the planner takes degrees that tile it: `plan` lists its layouts") + ")")
+    if not core_step.inside_domain(lay.tp * lay.cp, lay.devices, up):
+        where = (f"spans {math.ceil(lay.tp * lay.cp / up)} scale-up domains of {up} devices" if lay.tp * lay.cp > up
+                 else f"does not tile the {up}-device scale-up domain, its groups straddling two")
+        return (f"context parallelism {lay.cp} over tensor parallelism {lay.tp} {where}: its K and V exchanges cross "
+                f"the scale-out network {links}, exposed {parts.cp_comm_s / parts.total_s:.0%} of the step (the tensor "
+                "parallelism's stay inside a domain)")
     group = lay.ep * expert_tensor_parallel(lay.tp, lay.ep, lay.dp * lay.cp, lay.etp)   # the all-to-all's devices
     if lay.ep > 1 and group <= up and not core_step.inside_domain(group, lay.devices, up) and parts.expert_comm_s > 0.0:
         return (f"expert parallelism {lay.ep}" + (f" over tensor parallelism {lay.tp}" if group > lay.ep else "")
