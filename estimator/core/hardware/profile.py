@@ -183,7 +183,17 @@ class HardwareProfile:
         2026-11-30: the H200 NVL's 4-card groups still read as nodes)."""
         if self.scale_up_devices and "bridge" in self.scale_up_source.lower():
             return "NVLink pairs" if self.scale_up_devices == 2 else "NVLink-bridged groups"
+        if not self.scale_up_devices:
+            return "servers"  # cards on PCIe alone, a server of them its domain (``server_devices``)
         return "nodes"
+
+    @property
+    def server_devices(self) -> int:
+        """The devices one scale-up domain links, or for a card with none stated (PCIe cards: L40S, RTX 4090) one
+        server's, ``HGX_SERVER_DEVICES`` (8: AWS's g6e.48xlarge holds 8 L40S, NVIDIA's RTX PRO Servers 8 RTX PRO 6000s):
+        a group larger than it spans servers (serving review 2026-11-30: 32 RTX 4090s in one tensor-parallel replica
+        had been timed as one server, faster than 8 H100 SXMs)."""
+        return self.scale_up_devices or HGX_SERVER_DEVICES
 
     @property
     def reference_point(self) -> bool:

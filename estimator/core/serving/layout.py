@@ -98,17 +98,21 @@ def device_at(profile: HardwareProfile, device: Device, tp: int, devices: int | 
                                     if profile.domains_word == "nodes" else
                                     f"the link across {profile.domains_word}: {profile.scale_out_source}"),
                        cross_node_latency_s=cross_node_allreduce_s(spans))
+    if spans > 1:
+        # cards with no scale-up domain stated, in servers of ``server_devices``: across servers, the card's own PCIe
+        # link as a stand-in for the network between them (no profile of one states a network), and the nodes' latency
+        return replace(device, link_source=(f"{device.link_source}, a stand-in for the network between servers of "
+                                            f"{profile.server_devices} cards (its profile states none)"),
+                       cross_node_latency_s=cross_node_allreduce_s(spans))
     return device
 
 
 def nodes_spanned(profile: HardwareProfile, tp: int, devices: int | None = None) -> int:
-    """The scale-up domains a group of ``tp`` devices spans (1 where the profile states none): ceil(tp ÷ domain), or,
-    with ``devices`` in all laid out in order in groups of ``tp``, the most any group spans (sweep review 2026-11-30:
-    EP 29 × 5 on 8-GPU B200 servers read "each across 4 nodes", devices 29–57 on 5; 2 groups of 50 on 72-GPU racks,
-    the second across two, had been timed as inside one)."""
-    up = profile.scale_up_devices
-    if not up:
-        return 1
+    """The scale-up domains a group of ``tp`` devices spans (a card with none stated: servers of
+    ``profile.server_devices``): ceil(tp ÷ domain), or, with ``devices`` in all laid out in order in groups of ``tp``,
+    the most any group spans (sweep review 2026-11-30: EP 29 × 5 on 8-GPU B200 servers read "each across 4 nodes",
+    devices 29–57 on 5; 2 groups of 50 on 72-GPU racks, the second across two, had been timed as inside one)."""
+    up = profile.server_devices
     if devices is None or devices <= tp:
         return math.ceil(tp / up)
     return max((i * tp + tp - 1) // up - (i * tp) // up + 1 for i in range(devices // tp))
@@ -554,7 +558,7 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
               f"{unweighed}" if fixed else
               "chosen for the most tokens per second" + (f" among the {weighed}{unweighed}" if unweighed else ""))
     across = (f", each across {count_text(nodes)} {profile.domains_word}" + (
-        f" of {profile.scale_up_devices}" if profile.domains_word != "NVLink pairs" else "") if nodes > 1 else "")
+        f" of {profile.server_devices}" if profile.domains_word != "NVLink pairs" else "") if nodes > 1 else "")
     bounds = [f"{what} ≤ {gfmt(x, 3)} ms" for what, x in (("TTFT", s.ttft_ms), ("TPOT", s.tpot_ms)) if x is not None]
     # one is singular (it read "1 devices (given)")
     # a batch given that a bound lowered says so (review 2026-11-26: 2,000 given ran 166 without a word of the 2,000)

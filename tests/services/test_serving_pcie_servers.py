@@ -1,0 +1,29 @@
+"""Serving engineer's review (2026-11-30): a card with no scale-up domain stated (RTX 4090, L40S, RTX PRO 6000) had no
+server either, so 32 RTX 4090s in one tensor-parallel replica were timed as one server (12.4 ms a token at 4 bits, faster
+than 8 H100 SXMs), while a note said tensor parallelism beyond 8 devices (one server) is rarely used. Now such cards
+sit in servers of 8, and a replica across servers pays the nodes' latency, as one across HGX servers does."""
+
+from __future__ import annotations
+
+from estimator import inference
+
+
+def _run(hardware: str, tp: int):
+    return inference(model="llama-3.1-70b", hardware=hardware, bits=4, tp=tp, devices=tp)
+
+
+def test_a_replica_of_pcie_cards_across_servers_pays_the_nodes_latency():
+    across, one_server = _run("rtx-4090", 32), _run("rtx-4090", 8)
+    d = across.to_dict()
+    assert d["nodes_per_replica"] == 4 and d["scale_up_domain"] == "servers"
+    assert one_server.to_dict()["nodes_per_replica"] == 1
+    # four servers' latency on each of 160 all-reduces a step: no longer faster than 8 H100 SXMs in one server
+    assert d["seconds_per_output_token"] > _run("h100-sxm", 8).to_dict()["seconds_per_output_token"]
+    assert any("stand-in for the network between servers of 8 cards" in n for n in d["notes"])
+    assert any("each across 4 servers of 8" in n for n in d["notes"])
+
+
+def test_a_card_with_a_scale_up_domain_keeps_it():
+    from estimator.services.public import load_profile
+    assert load_profile("h100-sxm").server_devices == 8 and load_profile("gb200").server_devices == 72
+    assert load_profile("l40s").server_devices == 8 and load_profile("l40s").domains_word == "servers"
