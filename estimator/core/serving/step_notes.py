@@ -324,7 +324,9 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                         f"{profile.domains_word} it spans "
                         f"(an all-reduce's, {CROSS_NODE_ALLREDUCE_SOURCE}, as a stand-in)"
                         if device.cross_node_latency_s else "")
-                     + "; every layer counted as a mixture-of-experts layer")
+                     + ("; every layer has experts" if a.moe_layer_share >= 1.0 else
+                        f"; in the {count_text(round(a.layers * a.moe_layer_share))} of its {count_text(a.layers)} "
+                        "layers that have experts (the rest dense, as the catalog gives them)"))
     elif devices > 1:
         notes.append(f"{devices} devices{why} in tensor parallelism: each holds 1/{devices} of every layer; two all-reduces "
                      f"per layer per step over {gfmt(device.link_gb_per_s)} GB/s ({device.link_source})"
