@@ -229,8 +229,10 @@ def test_the_serving_docs_quote_the_interactive_bounds_figures():
                                             **kw).result.tokens_per_s, 3)
     bench = served(model="llama2-70b-99", tpot_ms=40)
     assert f"now reads {served(model='llama-2-70b', tpot_ms=40)} (MLPerf's benchmark itself" in text
-    assert f"`--model llama2-70b-99 --bits 8 --kv-bits 8 --tpot-ms 40`: {bench})" in text
-    assert f"`--model llama2-70b-interactive-99 --bits 8 --kv-bits 8` reads {served(model='llama2-70b-interactive-99')}." in text
+    # the commands with the 8 devices their figures are of (serving engineer's review 2026-11-30: without them, 166)
+    assert f"`--model llama2-70b-99 --bits 8 --kv-bits 8 --tpot-ms 40 --devices 8`: {bench})" in text
+    assert (f"`--model llama2-70b-interactive-99 --bits 8 --kv-bits 8 --devices 8` reads "
+            f"{served(model='llama2-70b-interactive-99')}.") in text
 
 
 @pytest.mark.parametrize("engine", ["latency"])  # eager-2023 answers batch 1 alone (its fit's)
