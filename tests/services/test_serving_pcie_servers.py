@@ -51,3 +51,16 @@ def test_a_subset_that_serves_a_little_more_is_said_beside_all_the_devices_kept(
         in said and "all kept (give --devices 16 for that layout" in said
     on16 = inference(model="deepseek-r1", hardware="h200-sxm", batch_size="max", devices=16).to_dict()
     assert on16["tokens_per_s"] > d["tokens_per_s"]
+
+
+def test_a_refusal_where_no_larger_power_of_two_splits_the_heads_names_what_serves(cli):
+    """Serving engineer's review 2026-11-30: Llama 4 Maverick (40 heads, 8 KV heads) on 32 A100s was told to give a
+    device count "that a larger such [power-of-two] degree divides", where none above 8 divides the heads; 40 devices
+    in one group, or expert parallelism, serve it."""
+    out = cli("inference", "--model", "llama-4-maverick", "--hardware", "a100-sxm-80gb", "--devices", "32")
+    assert out.code == 2 and out.err.startswith("error: ") and out.err.count("\n") == 1
+    assert "a larger such degree divides" not in out.err
+    assert ("no larger power of two divides the heads; 40 devices hold it as one tensor-parallel group of them all "
+            "(--devices 40); a mixture of experts also serves in expert parallelism (--ep)") in out.err
+    assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=40).to_dict()["tp"] == 40
+    assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=32, ep=16).to_dict()["ep"] == 16

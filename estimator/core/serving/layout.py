@@ -236,9 +236,28 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                f"to the {counted(arch.experts, 'expert')}" if latent_moe(s, served) else
                                f"a tensor-parallel degree is a power of two dividing the devices, the "
                                f"{counted(arch.heads, 'attention head')} and the {counted(arch.kv_heads, 'KV head')}")
+                    advice = f"so give a device count that a larger such degree divides{hint}"
+                    if not latent_moe(s, served) and not _larger_power_of_two(largest, arch.heads, arch.kv_heads):
+                        # no larger power of two splits the heads (Llama 4 Maverick's 40 heads, 8 KV heads: serving
+                        # engineer's review 2026-11-30 was told to give a count "a larger such degree divides"): the
+                        # fewest devices that, as one group of them all, split the heads and hold the weights
+                        group = next((n for n in range(largest + 1, arch.heads + 1)
+                                      if not tensor_parallel_problem(n, arch.heads, arch.kv_heads)
+                                      and serving_footprint(devices=n, params=served.params, arch=arch,
+                                                            memory_gb_per_device=profile.memory_gb, batch=1,
+                                                            prompt_tokens=float(s.prompt_tokens),
+                                                            output_tokens=float(s.tokens_per_query),
+                                                            weight_bits=int(s.bits), kv_bits=int(s.kv_bits),
+                                                            memory_fraction=fit.memory_fraction, beams=int(s.beams),
+                                                            draft_layers=draft_layers_of(s.draft_tokens),
+                                                            static_batch=fit.static_batch).runs), None)
+                        advice = (f"no larger power of two divides the heads{hint}"
+                                  + (f"; {group} devices hold it as one tensor-parallel group of them all (--devices "
+                                     f"{group})" if group is not None else "")
+                                  + ("; a mixture of experts also serves in expert parallelism (--ep)"
+                                     if arch.experts else ""))
                     raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: {degrees}, "
-                                     "so give a device count that a larger such "
-                                     f"degree divides{hint}", field=("devices", "tp")) from None
+                                     f"{advice}", field=("devices", "tp")) from None
             elif s.devices is not None and s.tp is None:
                 # a bound no degree dividing the devices meets: the subset that does, named (diff review 2026-11-30: 3
                 # H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it)
@@ -381,6 +400,16 @@ def _whole_group(s, profile, served, compute, fit, devices: int, fixed: int | No
     except InputError:
         return None
     return whole if whole.tp == devices else None
+
+
+def _larger_power_of_two(degree: int, heads: int, kv_heads: int | None) -> bool:
+    """Whether a power of two above ``degree`` splits the heads (``tensor_parallel_problem``)."""
+    t = 2
+    while t <= heads:
+        if t > degree and not tensor_parallel_problem(t, heads, kv_heads):
+            return True
+        t *= 2
+    return False
 
 
 def _tp_subset(s, profile, served, compute, fit, devices: int, fixed: int | None):
