@@ -431,6 +431,35 @@ def changed_words(name: str) -> str:
     return label[0].lower() + label[1:]
 
 
+def changed_value(result, name: str) -> str:
+    """A changed input as the lecture's line says it: its words and the value taken ("tokens 1.00 trillion")."""
+    est = result.estimate
+    if name == "hardware":
+        return est.hardware_name
+    if name == "devices":
+        return f"{hz.whole(est.devices)} devices"
+    value = getattr(result.scenario, name, None)
+    if isinstance(value, bool) or value is None:
+        return changed_words(name)
+    if isinstance(value, (int, float)):
+        shown = hz.count(value) if abs(value) >= 1e4 else gfmt(value, 3)
+        return f"{changed_words(name)} {shown}"
+    return f"{changed_words(name)} {value}"
+
+
+def lecture_scenario_line(result) -> str | None:
+    """What the lecture's numbers are of beyond its title, in one line (lecturer review 2026-11-30: a preset's tokens
+    or utilisation changed read under "Based on GPT-3 on one V100" with no word of what changed, and a custom workload's
+    FLOPs stood nowhere on the slide, its inputs in the collapsed sidebar): a preset's inputs changed, with their values;
+    a custom workload's FLOPs."""
+    if result.preset is not None:
+        names = [k for k in sorted(result.changed) + sorted(result.footprint_changed) if k not in ("hardware", "devices")
+                 or not result.changed & {"hardware", "devices"}]  # the title names the devices already
+        return ("Changed from the published run: " + ", ".join(changed_value(result, k) for k in names)) if names else None
+    est = result.estimate
+    return f"Workload: {hz.flops(est.flops)}" if est.flops else None
+
+
 def render() -> None:
     lecture = c.is_lecture()
     c.check_option("tab", TABS, renamed=FORMER_TABS)  # st.tabs below is bound to ?tab=
@@ -456,6 +485,8 @@ def render() -> None:
         st.container(key=style.EMBED_SCENARIO_KEY).markdown(
             c.md_escape(f"{title} · {hz.whole(est.devices)}\u00a0{on}", limit=TITLE_CHARS).join(("**", "**"))
             + (f" · {c.md_escape(hz.flops(est.flops), 40)}" if est.flops else ""))
+    if lecture and (line := lecture_scenario_line(result)):
+        st.caption(c.md_escape(line, limit=300))
     if result.preset and not lecture:
         # the preset's own run; once changed, say which inputs differ (browser check: "2T tokens" stood above 4T)
         # a footprint input (cooling, lifetime) is named too: the run is the published one, its footprint is not

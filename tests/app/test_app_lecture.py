@@ -443,3 +443,21 @@ def test_the_compression_slides_bars_each_say_their_saving():
     base_chart = alt.Chart(df).encode(x=alt.X("kwh:Q", title="kWh"), y="technique:N")
     framed = slide.finished(alt.layer(base_chart.mark_bar(), base_chart.mark_text()), None, "kWh on 2 GPUs", True)
     assert {layer["encoding"]["x"]["title"] for layer in framed.to_dict()["layer"]} == {"kWh on 2 GPUs"}
+
+
+@pytest.mark.parametrize("params, line", [
+    ({"preset": "lambda-gpt3-v100", "tokens": "1e12"}, "Changed from the published run: tokens 1.00 trillion"),
+    ({"preset": "lambda-gpt3-v100", "utilization": "0.5"}, "Changed from the published run: utilisation 0.5"),
+    ({"flops": "3.14e23", "hardware": "v100-sxm2"}, "Workload: 3.14 × 10²³ FLOPs"),
+    ({"preset": "lambda-gpt3-v100"}, None),
+])
+def test_the_lecture_says_what_its_numbers_are_of_beyond_the_title(params, line):
+    """Lecturer review 2026-11-30: with the tokens changed, "Based on GPT-3 on one V100" stood above 1,190 years and $15M
+    with no word of what changed (the sidebar, which says it, is collapsed in lecture mode), and a custom workload's
+    FLOPs stood nowhere on the slide."""
+    at = open_app({**params, "lecture": "1"})
+    said = [cap.value.replace("\\", "") for cap in at.caption]
+    if line is None:
+        assert not [x for x in said if x.startswith(("Changed from the published run", "Workload:"))]
+    else:
+        assert line in said
