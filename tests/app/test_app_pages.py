@@ -192,6 +192,14 @@ def test_table_toolbars_export_nothing(root):
     assert config["client"]["disableDataExport"] is True
 
 
+def test_the_server_log_is_not_told_of_state_the_app_sets_on_purpose(root):
+    """Lecturer review 2026-11-30: the server logged Streamlit's "created with a default value but also had its value
+    set via the Session State API" for widgets the app resets on purpose (a refused URL value, a new preset)."""
+    import tomllib
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["global"]["disableWidgetStateDuplicationWarning"] is True
+
+
 # --- the chart specs are valid Vega-Lite (validated here, not at render time) ----------
 
 
