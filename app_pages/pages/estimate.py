@@ -413,8 +413,10 @@ def export_and_share(result, inputs: ScenarioInputs) -> None:
         st.caption(local)
     st.markdown("**For a lecture**: large headline numbers, few controls")
     st.code(f"{link}{sep}lecture=1", language=None, wrap_lines=True)
-    st.markdown("**For slides** (Streamlit's embed mode, e.g. in an iframe)")
-    st.code(f"{link}{sep}embed=true", language=None, wrap_lines=True)
+    # the lecture's large numbers in the frame (lecturer review 2026-11-30: embed mode alone drew the metric labels at
+    # 14 px and the range ends at 12.8 px in an 800 × 450 frame)
+    st.markdown("**For slides**: the lecture's large numbers in Streamlit's embed mode, e.g. in an iframe")
+    st.code(f"{link}{sep}lecture=1&embed=true", language=None, wrap_lines=True)
 
 
 TITLE_CHARS = 200  # a title's cap: three lines of the lecture's 44-px title at 1280 px (browser check 2026-11-30)

@@ -247,6 +247,9 @@ def test_share_link_holds_the_changed_inputs():
     at.number_input(key="devices").set_value(16).run()
     links = [code.value for code in at.code if code.value.startswith("http")]
     assert {"preset": "lambda-gpt3-v100", "devices": "16"}.items() <= dict(parse_qsl(urlsplit(links[0]).query)).items()
+    # the slides' link frames the lecture's large numbers (lecturer review 2026-11-30: embed mode alone, 12.8-px ends)
+    slides = dict(parse_qsl(urlsplit(links[-1]).query))
+    assert slides["embed"] == "true" and slides["lecture"] == "1" and slides["devices"] == "16"
 
 
 @pytest.mark.parametrize("tab", ["Model size", "Energy",
