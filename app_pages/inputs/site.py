@@ -68,6 +68,8 @@ def mend_cli_grid_keys() -> None:
         st.query_params[I.REGION.url_key] = state
     st.query_params[I.COUNTRY.url_key] = country
     del st.query_params[CLI_COUNTRY_KEY]
+    # a warning of the value names the key the link wrote (lecturer review 2026-11-30: ?country=ZZZ was "region")
+    c.url_key_written_as(I.COUNTRY.url_key, CLI_COUNTRY_KEY)
 
 
 def infer_grid_source_from_link() -> None:

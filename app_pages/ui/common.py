@@ -223,11 +223,24 @@ def mode_link(path: str, **params: str) -> str:
 WARNINGS_KEY, URL_KEYS_READ, FALLBACK = "_url_warnings", "_url_keys_read", ". Using the default instead"
 
 
+URL_KEYS_WRITTEN = "_url_keys_written"  # a widget's URL key -> the key a link wrote its value under, where mended
+
+
+def url_key_written_as(key: str, written: str) -> None:
+    """The link wrote ``key``'s value under ``written`` (a key mended into the widget's: ``?country=`` for the
+    picker's ``region``): a warning of that value names ``written``, the key the user sees in the link."""
+    st.session_state.setdefault(URL_KEYS_WRITTEN, {})[key] = written
+
+
 def record_url_warning(key: str, raw: Any, why: str) -> None:
     """Record "Ignored URL parameter `key` = `raw`: why." (kept for the session; ``show_url_warnings`` shows it);
-    a bad value's ``why`` ends "Using the default instead" (``FALLBACK``)."""
+    a bad value's ``why`` ends "Using the default instead" (``FALLBACK``); ``key`` as the link wrote it
+    (``url_key_written_as``)."""
+    shown = st.session_state.get(URL_KEYS_WRITTEN, {}).get(key, key)
+    value = str(raw)[:40].replace('`', '').replace(chr(10), ' ')
+    # an empty value said in words: Markdown draws an empty code span as two backticks (lecturer review 2026-11-30)
     st.session_state.setdefault(WARNINGS_KEY, {})[key] = (
-        f"Ignored URL parameter `{key[:40].replace('`', '')}` = `{str(raw)[:40].replace('`', '').replace(chr(10), ' ')}`: {why}.")
+        f"Ignored URL parameter `{shown[:40].replace('`', '')}` = {f'`{value}`' if value.strip() else '(empty)'}: {why}.")
 
 
 def ignored_url_params(keys: Sequence[str], why: str, *, drop: bool = False) -> None:

@@ -82,3 +82,20 @@ def test_a_country_picked_beside_an_intensity_is_in_the_link_to_the_scenario():
         parse_qsl(urlsplit(link).query)).items()
     again = run_page("estimate", dict(parse_qsl(urlsplit(link).query)))
     assert (_co2e(again), _water(again)) == ("36.1 t", "413 m³")
+
+
+def test_a_bad_country_in_a_link_is_named_as_the_link_wrote_it():
+    """Lecturer review 2026-11-30: ?country=ZZZ (the CLI's word, mended into the picker's key) was warned of as
+    "parameter `region`", a key the link did not hold."""
+    from apptest_pages import open_app
+    said = [w.value for w in open_app({"grid_by": "country", "country": "ZZZ"}).warning]
+    assert any(w.startswith("Ignored URL parameter `country` = `ZZZ`") for w in said), said
+    said = [w.value for w in open_app({"grid_by": "country", "region": "ZZZ"}).warning]
+    assert any(w.startswith("Ignored URL parameter `region` = `ZZZ`") for w in said), said
+
+
+def test_an_empty_value_in_a_link_is_said_as_empty():
+    """Lecturer review 2026-11-30: /lecture?claim= read "claim = ``" (an empty code span drawn as two backticks)."""
+    from apptest_pages import run_page
+    said = [w.value for w in run_page("lecture", {"claim": ""}).warning]
+    assert any(w.startswith("Ignored URL parameter `claim` = (empty): unknown value") for w in said), said
