@@ -64,3 +64,12 @@ def test_a_refusal_where_no_larger_power_of_two_splits_the_heads_names_what_serv
             "(--devices 40); a mixture of experts also serves in expert parallelism (--ep)") in out.err
     assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=40).to_dict()["tp"] == 40
     assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=32, ep=16).to_dict()["ep"] == 16
+
+
+def test_a_bound_refused_for_want_of_memory_keeps_its_numbers(cli):
+    """Serving engineer's review 2026-11-30: without a bound, Llama 3.1 405B at 16 bits on 4 B200s is refused with "the
+    weights need 812 GB; … offer 692 GB"; with --tpot-ms the refusal had said only that no split holds the weights."""
+    out = cli("inference", "--model", "llama-3.1-405b", "--hardware", "b200", "--devices", "4", "--bits", "16",
+              "--tpot-ms", "10")
+    assert out.code == 2 and out.err.count("\n") == 1
+    assert "(the weights need 812 GB; the 4 devices offer 692 GB, 0.9 of their memory)" in out.err

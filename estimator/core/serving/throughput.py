@@ -341,8 +341,17 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                  f"tensor-parallel degree {tp}" if tp is not None else "tensor-parallel split")
         given = ("devices",) + (("ep",) if e > 1 else ("tp",) if tp is not None else ())
         if not fastest:  # nothing held the weights and one sequence
+            # with what the weights need beside what all the devices offer, as the answer without a bound says it
+            # (serving engineer's review 2026-11-30: under --tpot-ms the refusal had lost its numbers)
+            whole = serving_footprint(params=params, arch=arch, memory_gb_per_device=device.memory_gb, devices=devices,
+                                      batch=1, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
+                                      weight_bits=weight_bits, kv_bits=kv_bits, memory_fraction=fit.memory_fraction,
+                                      beams=beams, ep=e, draft_layers=draft_layers_of(draft_tokens),
+                                      static_batch=fit.static_batch)
             raise InputError(f"no {split} of {devices} × {device.id} holds the model's weights and one sequence's KV "
-                             "cache", field=given)
+                             f"cache (the weights need {gfmt(whole.weights_gb, 3)} GB; the {devices} devices offer "
+                             f"{gfmt(whole.usable_gb, 3)} GB, {gfmt(fit.memory_fraction, 2)} of their memory)",
+                             field=given)
         # the bounds, each named only where given, with the least one sequence reaches of each (browser review
         # 2026-11-26, second: the refusal named an empty TTFT bound and not the 34 ms a step takes at batch 1)
         reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} ("
