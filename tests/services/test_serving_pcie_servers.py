@@ -73,3 +73,13 @@ def test_a_bound_refused_for_want_of_memory_keeps_its_numbers(cli):
               "--tpot-ms", "10")
     assert out.code == 2 and out.err.count("\n") == 1
     assert "(the weights need 812 GB; the 4 devices offer 692 GB, 0.9 of their memory)" in out.err
+
+
+def test_a_batch_no_layout_holds_is_not_said_to_be_held():
+    """Serving engineer's review 2026-11-30: 6,000 sequences on 8 H100s read "chosen … among the layouts whose replicas
+    hold the batch given", which none did (TP 2 × 4 ran 751 a replica)."""
+    def layout_note(batch: int) -> str:
+        notes = inference(model="llama-3.1-70b", bits=8, devices=8, batch_size=batch).to_dict()["notes"]
+        return next(n for n in notes if n.startswith("layout: "))
+    assert "none of whose replicas holds the batch given: each runs what its memory holds" in layout_note(6000)
+    assert "among the layouts whose replicas hold the batch given)" in layout_note(3000)

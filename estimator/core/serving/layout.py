@@ -596,9 +596,14 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     # 2026-11-29: "chosen for the most tokens per second" where expert parallelism served 2.6× as many)
     weighed = "tensor-parallel layouts" if tp_only_moe and s.ep is None else "layouts"
     unweighed = "; expert parallelism not weighed" if weighed != "layouts" else ""
+    # where none of them holds the batch given, the most among them all, each replica running what its memory holds
+    # (serving engineer's review 2026-11-30: 6,000 on 8 H100s read "among the layouts whose replicas hold the batch
+    # given", which none did)
+    held = (f"among the {weighed} whose replicas hold the batch given{unweighed}" if best.holds else
+            f"among the {weighed}{unweighed}, none of whose replicas holds the batch given: each runs what its memory "
+            "holds")
     degree = ("given" if s.tp is not None else "one replica of them, as for the batch given" if one_replica
-              else f"chosen for the most tokens per second among the {weighed} whose replicas hold the batch given"
-              f"{unweighed}" if fixed else
+              else f"chosen for the most tokens per second {held}" if fixed else
               "chosen for the most tokens per second" + (f" among the {weighed}{unweighed}" if unweighed else ""))
     across = (f", each across {count_text(nodes)} {profile.domains_word}" + (
         f" of {profile.server_devices}" if profile.domains_word != "NVLink pairs" else "") if nodes > 1 else "")
