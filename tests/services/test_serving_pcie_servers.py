@@ -48,7 +48,7 @@ def test_a_subset_that_serves_a_little_more_is_said_beside_all_the_devices_kept(
     assert d["devices"] == 22 and d["idle_devices"] == 0
     (said,) = [n for n in d["notes"] if n.startswith("layout: ")]
     assert "16 of the 22 at expert parallelism 8 × 2 replicas (6 devices idle) would serve 48,400 tokens/s (+3.9%)" \
-        in said and "all kept (give --devices 16 for that layout" in said
+        in said and "all kept (give 16 devices for that layout" in said
     on16 = inference(model="deepseek-r1", hardware="h200-sxm", batch_size="max", devices=16).to_dict()
     assert on16["tokens_per_s"] > d["tokens_per_s"]
 
@@ -61,7 +61,8 @@ def test_a_refusal_where_no_larger_power_of_two_splits_the_heads_names_what_serv
     assert out.code == 2 and out.err.startswith("error: ") and out.err.count("\n") == 1
     assert "a larger such degree divides" not in out.err
     assert ("no larger power of two divides the heads; 40 devices hold it as one tensor-parallel group of them all "
-            "(--devices 40); a mixture of experts also serves in expert parallelism (--ep)") in out.err
+            "(give 40 devices); a mixture of experts also serves in expert parallelism") in out.err
+    assert out.err.rstrip().endswith("(--devices, --tp, --ep)")
     assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=40).to_dict()["tp"] == 40
     assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=32, ep=16).to_dict()["ep"] == 16
 
@@ -83,3 +84,13 @@ def test_a_batch_no_layout_holds_is_not_said_to_be_held():
         return next(n for n in notes if n.startswith("layout: "))
     assert "none of whose replicas holds the batch given: each runs what its memory holds" in layout_note(6000)
     assert "among the layouts whose replicas hold the batch given)" in layout_note(3000)
+
+
+def test_the_json_holds_the_latency_bounds_and_the_steady_tpot_held_under_them():
+    """Serving engineer's review 2026-11-30: the bounds given and the steady TPOT they hold were in the notes alone."""
+    d = inference(model="llama-3.1-70b", bits=8, devices=8, tpot_ms=40, ttft_ms=2000).to_dict()
+    b = d["latency_bounds"]
+    assert (b["ttft_ms_p99"], b["tpot_ms_p99"]) == (2000.0, 40.0)
+    assert 0.5 * 40 < b["tpot_ms_steady_held_under"] < 40
+    assert d["seconds_per_output_token"] * 1e3 <= b["tpot_ms_steady_held_under"] * (1 + 1e-9)
+    assert inference(model="llama-3.1-70b", bits=8, devices=8).to_dict()["latency_bounds"] is None

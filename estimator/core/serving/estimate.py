@@ -82,7 +82,7 @@ from estimator.core.serving.step import (
     ServingFit,
 )
 from estimator.core.serving.step_notes import power_given_under_note, range_meaning, step_notes
-from estimator.core.serving.throughput import ttft_s, ttft_words
+from estimator.core.serving.throughput import p99_share, ttft_s, ttft_words
 from estimator.core.serving.totals import decode_step, serving_totals
 from estimator.core.training.estimate import Assumption
 from estimator.core.workload.architecture import tensor_parallel_problem  # noqa: F401 (importable from here as before)
@@ -170,6 +170,10 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query), fit.static_batch),
         ttft_how=ttft_words(fit.static_batch, int(s.batch_size)), node_power_w=totals.node_power_w,
         ttft_p99_s=None if layout is None else layout.ttft_p99_s,
+        ttft_bound_ms=None if s.ttft_ms is None else float(s.ttft_ms),
+        tpot_bound_ms=None if s.tpot_ms is None else float(s.tpot_ms),
+        tpot_steady_bound_ms=None if s.tpot_ms is None else float(s.tpot_ms) * p99_share(
+            fit.server_share, int(s.batch_size), fit.static_batch),
         ep=ep, expert_parallel_s_per_step=decode.ep_s,
         footprint=totals.footprint, batch_words="" if layout is None else layout.batch_words,
         batch_lowered=layout is not None and layout.batch_lowered,

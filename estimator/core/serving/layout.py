@@ -252,12 +252,12 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
                                                             draft_layers=draft_layers_of(s.draft_tokens),
                                                             static_batch=fit.static_batch).runs), None)
                         advice = (f"no larger power of two divides the heads{hint}"
-                                  + (f"; {group} devices hold it as one tensor-parallel group of them all (--devices "
-                                     f"{group})" if group is not None else "")
-                                  + ("; a mixture of experts also serves in expert parallelism (--ep)"
+                                  + (f"; {group} devices hold it as one tensor-parallel group of them all (give "
+                                     f"{group} devices)" if group is not None else "")
+                                  + ("; a mixture of experts also serves in expert parallelism"
                                      if arch.experts else ""))
                     raise InputError(f"{why}; one replica takes at most {largest} of the {devices} devices: {degrees}, "
-                                     f"{advice}", field=("devices", "tp")) from None
+                                     f"{advice}", field=("devices", "tp") + (("ep",) if arch.experts else ())) from None
             elif s.devices is not None and s.tp is None:
                 # a bound no degree dividing the devices meets: the subset that does, named (diff review 2026-11-30: 3
                 # H100s under a 25 ms TPOT were refused where 2 of them at TP 2 serve it)
@@ -355,8 +355,8 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             f"{layout.how}; {count_text(near.devices)} of the {count_text(devices)} at {split} × "
             f"{counted(near.replicas, 'replica')} ({counted(devices - near.devices, 'device')} idle) would serve "
             f"{gfmt(near.tokens_per_s, 3)} tokens/s ({near.tokens_per_s / best.tokens_per_s - 1:+.1%}), under the "
-            f"{FEWER_DEVICES_GAIN - 1:.0%} more for which devices given are left idle: all kept (give --devices "
-            f"{near.devices} for that layout, fewer devices for as many tokens)"))
+            f"{FEWER_DEVICES_GAIN - 1:.0%} more for which devices given are left idle: all kept (give {near.devices} "
+            "devices for that layout, fewer devices for as many tokens)"))
     return layout
 
 

@@ -92,6 +92,12 @@ class InferenceResult:
     # under a TTFT bound (`ttft_ms`, a p99): the p99 the batch was held to, under its own stream of requests
     # (core.serving.throughput.ttft_p99_s); None without one
     ttft_p99_s: float | None = None
+    # the p99 bounds given (`ttft_ms`, `tpot_ms`; None: not given) and the steady TPOT the batch was held under, the
+    # share of the TPOT bound engines' means hold (``throughput.p99_share``) (serving engineer's review 2026-11-30: they
+    # were in the notes alone)
+    ttft_bound_ms: float | None = None
+    tpot_bound_ms: float | None = None
+    tpot_steady_bound_ms: float | None = None
     node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
     batch_words: str = ""         # what set the batch, where a layout was chosen ("the largest the memory holds")
     batch_lowered: bool = False   # a batch given that a TTFT or TPOT bound lowered (``batch_words`` says from what)
@@ -276,6 +282,10 @@ class InferenceResult:
             "device_seconds_per_token": self.device_seconds_per_token, "tokens_per_s": self.tokens_per_s,
             "seconds_to_first_token": self.ttft_s, "first_token_after": self.ttft_how,
             "seconds_to_first_token_p99_under_load": self.ttft_p99_s,
+            # the bounds given and the steady TPOT held under the TPOT's (null: none given)
+            "latency_bounds": None if self.ttft_bound_ms is None and self.tpot_bound_ms is None else {
+                "ttft_ms_p99": self.ttft_bound_ms, "tpot_ms_p99": self.tpot_bound_ms,
+                "tpot_ms_steady_held_under": self.tpot_steady_bound_ms},
             "power_w_per_device": self.power_w_per_device, "node_power_w": self.node_power_w,
             "power_limit": {"w_per_device": self.power_limit_w, "unlimited_w_per_device": self.unlimited_power_w_per_device,
                             "stretch": self.power_limit_stretch, "prefill_stretch": self.prefill_limit_stretch},
