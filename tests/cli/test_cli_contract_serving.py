@@ -144,9 +144,15 @@ def test_replicas_that_would_straddle_racks_leave_those_devices_idle_where_that_
     72-GPU racks and every replica was timed at that span. The replicas that fit whole in the racks serve, the rest
     idle: 80 devices serve what 64 do."""
     kw = dict(model="llama-3.1-405b", hardware="gb200", tpot_ms=50)
-    eighty, sixty_four, eighty_two = (serving.inference_report(**kw, devices=n).result for n in (80, 64, 82))
-    assert (eighty.tp, eighty.replicas, eighty.idle_devices, eighty.nodes_per_replica) == (16, 4, 16, 1)
-    assert eighty.tokens_per_s == pytest.approx(sixty_four.tokens_per_s)
-    # 82, which TP 16 does not divide: the 80 it holds would straddle too, so 64 serve
-    assert (eighty_two.tp, eighty_two.idle_devices) == (16, 18)
-    assert eighty_two.tokens_per_s == pytest.approx(sixty_four.tokens_per_s)
+    whole, sixty_four, eighty, eighty_two = (serving.inference_report(**kw, devices=n).result
+                                             for n in (144, 64, 80, 82))
+    # two whole racks: the ninth replica of 16 would straddle them, so 128 serve, 8 whole replicas, 16 idle
+    assert (whole.tp, whole.replicas, whole.idle_devices, whole.nodes_per_replica) == (16, 8, 16, 1)
+    assert whole.tokens_per_s == pytest.approx(2 * sixty_four.tokens_per_s)
+    # 80 fill no whole number of racks: taken as racks run in part, 64 and 16, every replica inside one (diff review
+    # 2026-11-30: as the training step takes them; they had left 16 idle, as if laid out in order over full racks)
+    assert (eighty.tp, eighty.replicas, eighty.idle_devices, eighty.nodes_per_replica) == (16, 5, 0, 1)
+    assert eighty.tokens_per_s == pytest.approx(5 / 4 * sixty_four.tokens_per_s)
+    # 82, which TP 16 does not divide: 80 of them serve
+    assert (eighty_two.tp, eighty_two.idle_devices) == (16, 2)
+    assert eighty_two.tokens_per_s == pytest.approx(eighty.tokens_per_s)

@@ -29,6 +29,22 @@ def test_a_card_with_a_scale_up_domain_keeps_it():
     assert load_profile("l40s").server_devices == 8 and load_profile("l40s").domains_word == "servers"
 
 
+def test_devices_linked_otherwise_than_by_pcie_are_not_put_in_servers_of_8():
+    """Diff review 2026-11-30: the rule caught every profile without a scale-up domain: TPU v3's ICI, the GH200's
+    NVLink, the MI250X's Infinity Fabric read "each across 2 servers of 8", 12-14% slower."""
+    for hw in ("tpu-v3", "gh200-144gb", "mi250x"):
+        d = inference(model="llama-3.1-70b", hardware=hw, bits=4, tp=16, devices=16).to_dict()
+        assert d["nodes_per_replica"] == 1 and d["scale_up_domain"] == "nodes", hw
+        assert not any("servers of 8" in n for n in d["notes"]), hw
+
+
+def test_a_bound_one_pcie_card_misses_names_the_cards_of_one_server_that_meet_it(cli):
+    """Diff review 2026-11-30: `--tpot-ms 15` on one L40S was refused naming no count (the search stopped at a scale-up
+    domain the card has none of), where 2 of them meet it."""
+    out = cli("inference", "--model", "llama-3.1-8b", "--hardware", "l40s", "--tpot-ms", "15")
+    assert out.code == 2 and "2 × l40s (tensor parallelism 2) meet it: give 2 devices" in out.err
+
+
 def test_the_expert_parallel_note_counts_the_layers_that_have_experts():
     """Serving engineer's review 2026-11-30: DeepSeek-R1's note said "every layer counted as a mixture-of-experts
     layer", while the step counts its all-to-alls in the 58 of its 61 layers that have experts."""
@@ -73,7 +89,17 @@ def test_a_bound_refused_for_want_of_memory_keeps_its_numbers(cli):
     out = cli("inference", "--model", "llama-3.1-405b", "--hardware", "b200", "--devices", "4", "--bits", "16",
               "--tpot-ms", "10")
     assert out.code == 2 and out.err.count("\n") == 1
-    assert "(the weights need 812 GB; the 4 devices offer 692 GB, 0.9 of their memory)" in out.err
+    assert "(the weights need 812 GB; a replica of 4 devices, the largest tried, offers 692 GB (0.9 of its memory))" \
+        in out.err
+    # of the replica tried, not of all the devices given; the KV cache named where it is what does not fit (diff review
+    # 2026-11-30)
+    out = cli("inference", "--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--devices", "4", "--tp", "1",
+              "--tpot-ms", "50")
+    assert "(the weights need 141 GB; a replica of 1 device, the largest tried, offers 77 GB" in out.err
+    out = cli("inference", "--model", "llama-3.1-70b", "--hardware", "h100-sxm", "--devices", "2", "--prompt-tokens",
+              "100000", "--tpot-ms", "50")
+    assert "(one sequence's KV cache, 32.9 GB by its last token, and 141 GB of weights need more than the 154 GB" \
+        in out.err
 
 
 def test_a_batch_no_layout_holds_is_not_said_to_be_held():

@@ -132,6 +132,21 @@ class Price:
 # One HGX/DGX server's GPUs, linked by NVLink (NVIDIA HGX H100/H200/B200: 8 GPUs a baseboard): the scale-up domain of
 # a profile that states none, and the server the planner's searches count devices in
 HGX_SERVER_DEVICES = 8
+# The fastest link a PCIe card has to another: PCIe 5.0 x16, 16 lanes × 32 GT/s × 128b/130b ÷ 8 bits = 63 GB/s per
+# direction (PCI-SIG PCIe 5.0 rate), as the RTX PRO 6000's and RTX 5090's profiles state it
+PCIE_CARD_LINK_MAX_GB_PER_S = 63.0
+
+
+def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
+    """Whether every group of ``span`` consecutive devices of ``devices`` lies inside one scale-up domain: it is no
+    larger than the domain and either all the devices fit in one domain, or the groups tile it, or the devices do not
+    fill whole domains (groups of 64 in two full 72-device NVL72 racks straddle two, 8 of every 9: timed as crossing,
+    where before the researcher review of 2026-11-29 they had been timed as inside). A group that straddles waits on
+    the scale-out network, and the step on its slowest group. Devices that do not fill whole domains are taken as
+    domains run in part, each a whole number of groups: 128 GB200s as 64 in each of two racks, PaLM's 6,144 TPU v4
+    chips as its two 3,072-chip pods (Chowdhery et al. 2022, §4), groups of 12 each."""
+    return span <= scale_up_devices and (devices <= scale_up_devices or scale_up_devices % span == 0
+                                         or devices % scale_up_devices != 0)
 
 @dataclass(frozen=True)
 class HardwareProfile:
@@ -183,17 +198,25 @@ class HardwareProfile:
         2026-11-30: the H200 NVL's 4-card groups still read as nodes)."""
         if self.scale_up_devices and "bridge" in self.scale_up_source.lower():
             return "NVLink pairs" if self.scale_up_devices == 2 else "NVLink-bridged groups"
-        if not self.scale_up_devices:
+        if self.pcie_card:
             return "servers"  # cards on PCIe alone, a server of them its domain (``server_devices``)
         return "nodes"
 
     @property
-    def server_devices(self) -> int:
-        """The devices one scale-up domain links, or for a card with none stated (PCIe cards: L40S, RTX 4090) one
-        server's, ``HGX_SERVER_DEVICES`` (8: AWS's g6e.48xlarge holds 8 L40S, NVIDIA's RTX PRO Servers 8 RTX PRO 6000s):
-        a group larger than it spans servers (serving review 2026-11-30: 32 RTX 4090s in one tensor-parallel replica
-        had been timed as one server, faster than 8 H100 SXMs)."""
-        return self.scale_up_devices or HGX_SERVER_DEVICES
+    def pcie_card(self) -> bool:
+        """A GPU card linked to others by PCIe alone (L40S, RTX 4090, RTX PRO 6000), no scale-up domain stated: its
+        link no faster than PCIe 5.0 x16 and its source naming PCIe (not a TPU's ICI, an MI250X's Infinity Fabric or a
+        GH200's NVLink, whose profiles state no domain either: diff review 2026-11-30)."""
+        return (self.kind == "gpu" and not self.scale_up_devices and self.link_gb_per_s is not None
+                and self.link_gb_per_s <= PCIE_CARD_LINK_MAX_GB_PER_S and "pcie" in self.link_source.lower())
+
+    @property
+    def server_devices(self) -> int | None:
+        """The devices one scale-up domain links, or for a PCIe card (``pcie_card``) one server's,
+        ``HGX_SERVER_DEVICES`` (8: AWS's g6e.48xlarge holds 8 L40S, NVIDIA's RTX PRO Servers 8 RTX PRO 6000s): a group
+        larger than it spans servers (serving review 2026-11-30: 32 RTX 4090s in one tensor-parallel replica had been
+        timed as one server, faster than 8 H100 SXMs). None: no domain stated, and not a PCIe card."""
+        return self.scale_up_devices or (HGX_SERVER_DEVICES if self.pcie_card else None)
 
     @property
     def reference_point(self) -> bool:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
-from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.profile import HardwareProfile, inside_domain
 from estimator.core.serving.memory import draft_layers_of, serving_footprint
 from estimator.core.serving.memory_fit import expert_parallel, memory_fit
 from estimator.core.serving.notes import counted
@@ -113,8 +113,15 @@ def nodes_spanned(profile: HardwareProfile, tp: int, devices: int | None = None)
     the most any group spans (sweep review 2026-11-30: EP 29 × 5 on 8-GPU B200 servers read "each across 4 nodes",
     devices 29–57 on 5; 2 groups of 50 on 72-GPU racks, the second across two, had been timed as inside one)."""
     up = profile.server_devices
+    if not up:
+        return 1
     if devices is None or devices <= tp:
         return math.ceil(tp / up)
+    if inside_domain(tp, devices, up):
+        # groups that tile the domains, or devices that fill no whole number of them, taken as domains run in part,
+        # each a whole number of groups, as the training step takes them (diff review 2026-11-30: 128 GB200s at TP 16
+        # were inside a rack in training, across two in serving)
+        return 1
     return max((i * tp + tp - 1) // up - (i * tp) // up + 1 for i in range(devices // tp))
 
 
@@ -443,8 +450,8 @@ def _unstraddled(profile: HardwareProfile, tp: int, devices: int) -> int:
     if not up or tp > up or nodes_spanned(profile, tp, devices) <= nodes_spanned(profile, tp):
         return 0
     count = (devices // up) * (up // tp) * tp + (devices % up) // tp * tp
-    # only where those replicas, laid out in order as every layout here is timed, stay whole in their domains (144
-    # GB200s at TP 16: 128 hold 8 whole replicas in two racks, but not in order; not taken)
+    # only where those replicas stay whole in their domains as every layout here is timed (``nodes_spanned``: 144
+    # GB200s at TP 16: 128, filling no whole number of racks, are taken as 64 in each of two, 8 whole replicas)
     if not 0 < count < devices or nodes_spanned(profile, tp, count) > nodes_spanned(profile, tp):
         return 0
     return count

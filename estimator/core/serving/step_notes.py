@@ -11,7 +11,7 @@ from estimator.core.base.number_text import gfmt, rounded, sci
 from estimator.core.base.units import MS_PER_S, US_PER_MS
 from estimator.core.hardware.plausibility import power_over_tdp_note
 from estimator.core.hardware.power_base import CHIP_DRAW, chip_draw_note, power_base
-from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
 from estimator.core.serving.notes import (
     EAGER_RANGE_MEANING,
     ENGINE_FITTED_TO,
@@ -337,7 +337,7 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                         if device.cross_node_latency_s else ""))
     # beyond one scale-up domain (8 on an HGX board; 72 in an NVL72 rack: serving engineer's review 2026-11-27, GB200
     # TP16 had read "beyond 8 devices (one NVLink domain)")
-    domain = profile.server_devices
+    domain = profile.server_devices or HGX_SERVER_DEVICES
     if devices > domain and ep == 1:
         notes.append(f"tensor parallelism beyond {domain} devices (one {profile.id} scale-up domain) is rarely used; "
                      "serving usually adds replicas or pipeline stages instead, not modelled")

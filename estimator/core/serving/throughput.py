@@ -42,6 +42,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.memory import draft_layers_of, serving_footprint
+from estimator.core.serving.notes import counted
 from estimator.core.serving.result import ONE_PROMPT_TTFT
 from estimator.core.serving.step import (
     DEFAULT_ACCEPTANCE,
@@ -343,15 +344,23 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
         if not fastest:  # nothing held the weights and one sequence
             # with what the weights need beside what all the devices offer, as the answer without a bound says it
             # (serving engineer's review 2026-11-30: under --tpot-ms the refusal had lost its numbers)
-            whole = serving_footprint(params=params, arch=arch, memory_gb_per_device=device.memory_gb, devices=devices,
-                                      batch=1, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
-                                      weight_bits=weight_bits, kv_bits=kv_bits, memory_fraction=fit.memory_fraction,
-                                      beams=beams, ep=e, draft_layers=draft_layers_of(draft_tokens),
-                                      static_batch=fit.static_batch)
+            # of the largest replica tried (diff review 2026-11-30: all the devices' memory had been quoted, more than
+            # the weights need, where a degree given or the heads' rule kept the replicas smaller)
+            group = max(options) * e
+            most = serving_footprint(params=params, arch=arch, memory_gb_per_device=device.memory_gb, devices=group,
+                                     batch=1, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
+                                     weight_bits=weight_bits, kv_bits=kv_bits, memory_fraction=fit.memory_fraction,
+                                     beams=beams, ep=e, draft_layers=draft_layers_of(draft_tokens),
+                                     static_batch=fit.static_batch)
+            replica = f"a replica of {counted(group, 'device')}, the largest tried"
+            share = f"{gfmt(fit.memory_fraction, 2)} of its memory"
+            why = (f"the weights need {gfmt(most.weights_gb, 3)} GB; {replica}, offers {gfmt(most.usable_gb, 3)} GB "
+                   f"({share})" if most.weights_gb >= most.usable_gb else
+                   f"one sequence's KV cache, {gfmt(most.kv_gb_full_sequence, 3)} GB by its last token, and "
+                   f"{gfmt(most.weights_gb, 3)} GB of weights need more than the {gfmt(most.usable_gb, 3)} GB ({share}) "
+                   f"{replica}, offers")
             raise InputError(f"no {split} of {devices} × {device.id} holds the model's weights and one sequence's KV "
-                             f"cache (the weights need {gfmt(whole.weights_gb, 3)} GB; the {devices} devices offer "
-                             f"{gfmt(whole.usable_gb, 3)} GB, {gfmt(fit.memory_fraction, 2)} of their memory)",
-                             field=given)
+                             f"cache ({why})", field=given)
         # the bounds, each named only where given, with the least one sequence reaches of each (browser review
         # 2026-11-26, second: the refusal named an empty TTFT bound and not the 34 ms a step takes at batch 1)
         reach = [f"{gfmt(fastest[what][0] * MS_PER_S, 3)} ms {words} ("

@@ -63,6 +63,7 @@ from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt, rounded, sci
 from estimator.core.base.units import BYTES_PER_GB, BYTES_PER_GIB
+from estimator.core.hardware.profile import inside_domain  # noqa: F401 (the step's and the planner's word for it)
 
 # The training-memory inputs (the API's and the CLI's names): the services take them
 # (estimator/services/training/memory.MEMORY_KEYS); a statement states the memory verdict of a user's own run only on a
@@ -419,18 +420,6 @@ def folded_expert_tp(tp: int, ep: int, dp_cp: float, etp: int | None = None) -> 
     if (tp * dp_cp) % ep == 0:
         return 1
     return None
-
-
-def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
-    """Whether every group of ``span`` consecutive devices of ``devices`` lies inside one scale-up domain: it is no
-    larger than the domain and either all the devices fit in one domain, or the groups tile it, or the devices do not
-    fill whole domains (groups of 64 in two full 72-device NVL72 racks straddle two, 8 of every 9: timed as crossing,
-    where before the researcher review of 2026-11-29 they had been timed as inside). A group that straddles waits on
-    the scale-out network, and the step on its slowest group. Devices that do not fill whole domains are taken as
-    domains run in part, each a whole number of groups: 128 GB200s as 64 in each of two racks, PaLM's 6,144 TPU v4
-    chips as its two 3,072-chip pods (Chowdhery et al. 2022, §4), groups of 12 each."""
-    return span <= scale_up_devices and (devices <= scale_up_devices or scale_up_devices % span == 0
-                                         or devices % scale_up_devices != 0)
 
 
 def expert_tp_choices(tp: int, ep: int, dp_cp: int, scale_up_devices: int | None,

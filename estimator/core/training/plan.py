@@ -568,12 +568,12 @@ def _etp_choices(given: int | None, tp: int, ep: int, dp_cp: int, scale_up_devic
 
 def _planned_tp_fits(tp: int, shape: ModelShape, hardware: StepHardware) -> bool:
     """Whether the planner tries tensor parallelism ``tp`` of its own accord: groups that tile the scale-up domain (a
-    group of 32 in a 72-device NVL72 rack would straddle two, its all-reduces over the slower network, timed as if it
-    did not), and, for grouped-query attention, that split the KV heads whole, as Megatron-Core requires
+    group of 32 in whole 72-device NVL72 racks would straddle two, its all-reduces over the slower network, as the step
+    times them: ``inside_domain``), and, for grouped-query attention, that split the KV heads whole, as Megatron-Core requires
     (``divide(num_query_groups, world_size)`` in its attention; planner review 2026-11-28, second: Llama 3.1 405B, 8 KV
     heads, planned at TP 32 on GB200s). One KV head (multi-query or latent attention) is left to the heads' rule, a
     design choice: Megatron-Core would refuse multi-query attention past TP 1, other frameworks copy the head. A degree
-    given is the user's, taken as given, and a step with a group past the domain's tiling is timed as inside it."""
+    given is the user's, taken as given, and a step with a group that straddles two domains is timed across them."""
     grouped = 1 < shape.kv_heads < shape.heads  # grouped-query attention (one KV head, MQA or a latent, is copied)
     return (tp <= hardware.scale_up_devices and not hardware.scale_up_devices % tp
             and (not grouped or not shape.kv_heads % tp))

@@ -122,7 +122,7 @@ def _with_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, f
     if inputs.get("devices") is not None or inputs.get("tp") is not None or not {"tpot_ms", "ttft_ms"} & set(fields):
         return exc
     n = 2
-    while n <= (profile.scale_up_devices or 1):
+    while n <= (profile.server_devices or 1):  # one scale-up domain, or a PCIe card's server
         try:
             met = inference(replace(s, devices=n), profile, fit)
         except InputError:
