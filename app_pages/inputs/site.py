@@ -66,6 +66,7 @@ def mend_cli_grid_keys() -> None:
     state = st.query_params.get(I.COUNTRY.url_key)
     if state is not None and I.REGION.url_key not in st.query_params:
         st.query_params[I.REGION.url_key] = state
+        c.url_key_written_as(I.REGION.url_key, I.COUNTRY.url_key)  # the CLI's --region: a state, as the link wrote it
     st.query_params[I.COUNTRY.url_key] = country
     del st.query_params[CLI_COUNTRY_KEY]
     # a warning of the value names the key the link wrote (lecturer review 2026-11-30: ?country=ZZZ was "region")

@@ -326,7 +326,9 @@ def track_chart(rep: LoadedReport) -> alt.LayerChart:
 
 def _range_text(pred, key: str, fmt) -> str:
     low, high = (pred.get("range") or {}).get(key, [None, None])
-    return f"{pred.get('range_level', 0.8):.0%} range {' – '.join(hz.range_ends(fmt, low, high))}" if low is not None else ""
+    centre = pred.get(key) if isinstance(pred.get(key), (int, float)) else None  # a time's ends in its figure's unit
+    return (f"{pred.get('range_level', 0.8):.0%} range {' – '.join(hz.range_ends(fmt, low, high, centre))}"
+            if low is not None else "")
 
 
 def track_status(rep: LoadedReport) -> str | None:

@@ -433,20 +433,27 @@ def changed_words(name: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def changed_value(result, name: str) -> str:
-    """A changed input as the lecture's line says it: its words and the value taken ("tokens 1.00 trillion")."""
+def changed_value(result, name: str) -> str | None:
+    """A changed input as the lecture's line says it: its words and the value taken ("tokens 1.00 trillion"); None
+    where the scenario holds none (a preset's figure dropped with its device, not set: diff review 2026-11-30)."""
     est = result.estimate
     if name == "hardware":
         return est.hardware_name
     if name == "devices":
         return f"{hz.whole(est.devices)} devices"
     value = getattr(result.scenario, name, None)
-    if isinstance(value, bool) or value is None:
-        return changed_words(name)
+    if value is None:
+        return None
+    words = changed_words(name).removeprefix("or ")  # "or electricity price (USD/kWh)": the label of the second choice
+    if isinstance(value, bool):  # a toggle, by its label ("embodied (manufacturing) CO₂e off")
+        label = c.FIELD_LABELS.get(name)
+        return f"{label[0].lower() + label[1:] if label else words} {'on' if value else 'off'}"
+    if name == "flops":
+        return hz.flops(value)
     if isinstance(value, (int, float)):
         shown = hz.count(value) if abs(value) >= 1e4 else gfmt(value, 3)
-        return f"{changed_words(name)} {shown}"
-    return f"{changed_words(name)} {value}"
+        return f"{words} {shown}"
+    return f"{words} {value}"
 
 
 def lecture_scenario_line(result) -> str | None:
@@ -457,7 +464,8 @@ def lecture_scenario_line(result) -> str | None:
     if result.preset is not None:
         names = [k for k in sorted(result.changed) + sorted(result.footprint_changed) if k not in ("hardware", "devices")
                  or not result.changed & {"hardware", "devices"}]  # the title names the devices already
-        return ("Changed from the published run: " + ", ".join(changed_value(result, k) for k in names)) if names else None
+        said = [w for w in (changed_value(result, k) for k in names) if w]
+        return ("Changed from the published run: " + ", ".join(said)) if said else None
     est = result.estimate
     return f"Workload: {hz.flops(est.flops)}" if est.flops else None
 

@@ -73,7 +73,8 @@ def _range(est, key: str, fmt) -> str | None:
     if low is None or high is None or low == high:
         return "exact" if low is not None else None
     kind = {PREDICTION: f"{est.level:.0%} prediction interval", STATED: "as its sources state"}.get(est.basis(key), "")
-    return f"range {' – '.join(hz.range_ends(fmt, low, high))}" + (f" ({kind})" if kind else "")
+    # a time's ends in its figure's unit (diff review 2026-11-30: "325 days" beside "0.729 years – 1.08 years")
+    return f"range {' – '.join(hz.range_ends(fmt, low, high, getattr(est, key, None)))}" + (f" ({kind})" if kind else "")
 
 
 def _ranges_line(est) -> str | None:
@@ -86,7 +87,7 @@ def _ranges_line(est) -> str | None:
         if low is None or high is None or low == high:
             continue
         kind = "" if est.basis(key) == PREDICTION else f" ({'as its sources state' if est.basis(key) == STATED else 'stated'})"
-        parts.append(f"{label} {' – '.join(hz.range_ends(fmt, low, high))}{kind}")
+        parts.append(f"{label} {' – '.join(hz.range_ends(fmt, low, high, getattr(est, key, None)))}{kind}")
     return f"Ranges ({est.level:.0%} prediction intervals unless marked): " + "; ".join(parts) + "." if parts else None
 
 

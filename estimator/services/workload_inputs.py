@@ -60,6 +60,7 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
     from estimator.services.grid import text_or_none
     text_or_none("model", model)
     n_ctx = given.get("n_ctx")
+    ctx_defaulted = False  # the architecture's context the tool's default, none given (said in the FLOPs' source)
     # (any of the shape's keys: d_model without layers is refused for what it lacks, as `plan` refuses it)
     if given.get("params") is not None and not model and any(given.get(k) is not None
                                                                for k in ("layers", "d_model", "vocab")):
@@ -84,6 +85,7 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
         from estimator.core.training.memory import DEFAULT_SEQ_LEN
         given = {**given, "n_ctx": DEFAULT_SEQ_LEN}
         n_ctx = None
+        ctx_defaulted = True
     if seq_len is not None and n_ctx is not None and seq_len > n_ctx:
         # the architecture's context sets its attention FLOPs; a longer sequence for the memory is another model
         raise InputError(f"the sequence length {gfmt(seq_len)} is longer than the architecture's context "
@@ -116,6 +118,10 @@ def workload_inputs(given: Mapping[str, Any], *, model: str | None = None, prese
         if given.get("recompute"):
             raise InputError("recomputation (8·N·D) applies to the parameters with tokens; an architecture or a generic "
                              "network gives its own FLOPs", field=("recompute",))
+        if ctx_defaulted:
+            # said where the FLOPs are, so that it stands whether or not the step model times the run and says its
+            # default sequence (diff review 2026-11-30: on a CPU or with --hours the default read as a context given)
+            how = f"{how}; context {given['n_ctx']:,}: the tool's default (GPT-3's), none given"
         inputs.update(flops=flops, flops_source=how, tokens=None)
         # an architecture's tokens (a generic network counts none): the step model's run, as for 6·N·D
         flops_tokens = given.get("tokens") if given.get("layers") is not None else None

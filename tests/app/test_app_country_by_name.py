@@ -99,3 +99,10 @@ def test_an_empty_value_in_a_link_is_said_as_empty():
     from apptest_pages import run_page
     said = [w.value for w in run_page("lecture", {"claim": ""}).warning]
     assert any(w.startswith("Ignored URL parameter `claim` = (empty): unknown value") for w in said), said
+
+
+def test_a_bad_state_in_a_cli_worded_link_is_named_as_the_link_wrote_it():
+    """Diff review 2026-11-30: ?country=USA&region=zzz (the CLI's --region, a state) warned of `grid_region`."""
+    from apptest_pages import open_app
+    said = [w.value for w in open_app({"grid_by": "country", "country": "USA", "region": "zzz"}).warning]
+    assert any(w.startswith("Ignored URL parameter `region` = `zzz`") for w in said), said

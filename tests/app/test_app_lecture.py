@@ -450,6 +450,13 @@ def test_the_compression_slides_bars_each_say_their_saving():
     ({"preset": "lambda-gpt3-v100", "utilization": "0.5"}, "Changed from the published run: utilisation 0.5"),
     ({"flops": "3.14e23", "hardware": "v100-sxm2"}, "Workload: 3.14 × 10²³ FLOPs"),
     ({"preset": "lambda-gpt3-v100"}, None),
+    # diff review 2026-11-30: a toggle by its label and state, the second choice's label without its "or", the FLOPs
+    # with their unit, and a preset's figures dropped with its device not listed as changed
+    ({"preset": "lambda-gpt3-v100", "embodied": "false"},
+     "Changed from the published run: embodied (manufacturing) CO₂e off"),
+    ({"preset": "lambda-gpt3-v100", "elec": "0.1"}, "Changed from the published run: electricity price (USD/kWh) 0.1"),
+    ({"preset": "lambda-gpt3-v100", "flops": "1e23"}, "Changed from the published run: 10²³ FLOPs"),
+    ({"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb"}, None),
 ])
 def test_the_lecture_says_what_its_numbers_are_of_beyond_the_title(params, line):
     """Lecturer review 2026-11-30: with the tokens changed, "Based on GPT-3 on one V100" stood above 1,190 years and $15M
@@ -461,3 +468,16 @@ def test_the_lecture_says_what_its_numbers_are_of_beyond_the_title(params, line)
         assert not [x for x in said if x.startswith(("Changed from the published run", "Workload:"))]
     else:
         assert line in said
+
+
+def test_the_limits_pages_time_range_is_in_its_figures_unit():
+    """Diff review 2026-11-30: the Limits page's cards wrote a time's range as the CLI's statement had, "325 days"
+    beside "0.729 years – 1.08 years"; now in the figure's unit, as the Estimate page and the CLI write it."""
+    from app_pages.pages import limits as page
+    from estimator import estimate
+    from estimator.report import humanize as hz
+    est = estimate(model="llama-3.1-8b", tokens=1e12, devices=8, tp=8, zero=3, activation_recompute="full",
+                   micro_batch=64)
+    low, high = hz.duration_range(*est.range["wall_clock_s"], est.wall_clock_s)
+    assert page._range(est, "wall_clock_s", hz.duration).startswith(f"range {low} – {high}")
+    assert low.endswith("days") and high.endswith("days")

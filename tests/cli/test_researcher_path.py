@@ -208,3 +208,18 @@ def test_estimate_times_a_shape_without_a_sequence_as_plan_does(capsys):
     assert any(n.startswith("sequence 2,048: the tool's default") for n in est["notes"])
     assert main(["estimate", *shape, "--seq-len", "2048", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["wall_clock_s"] == est["wall_clock_s"]
+
+
+def test_an_architectures_default_context_is_said_where_its_flops_are(capsys):
+    # diff review 2026-11-30: where the step model does not time the run (a CPU here), the default context stood
+    # nowhere, its FLOPs read as those of a context given
+    assert main(["estimate", "--layers", "24", "--d-model", "2048", "--vocab", "50257", "--tokens", "1e11",
+                 "--devices", "16", "--hardware", "cpu-server-2s-epyc", "--format", "json"]) == 0
+    est = json.loads(capsys.readouterr().out)
+    flops = est["assumptions"]["flops"]
+    assert "context 2,048: the tool's default (GPT-3's), none given" in flops["source"]
+    assert main(["estimate", "--layers", "24", "--d-model", "2048", "--vocab", "50257", "--tokens", "1e11",
+                 "--context", "2048", "--devices", "16", "--hardware", "cpu-server-2s-epyc", "--format", "json"]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert given["flops"] == est["flops"]
+    assert "the tool's default" not in given["assumptions"]["flops"]["source"]

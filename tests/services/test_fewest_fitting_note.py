@@ -13,7 +13,7 @@ def test_too_few_devices_name_the_step_models_device_hours_on_the_first_that_fit
     few = estimate(model="llama-3.1-70b", hardware="h100-sxm", devices=8)
     assert few.step is None or not few.stepped
     # 16, the count the memory's note names, tried first (researcher review 2026-11-30)
-    (said,) = [n for n in few.notes if n.startswith("on 16 devices, the fewest that would hold it (the memory's note)")]
+    (said,) = [n for n in few.notes if n.startswith("on 16 devices, the count the memory's note says would hold it")]
     dh = float(re.search(r"the step model times the run at ([\d.]+) million device-hours", said).group(1)) * 1e6
     on16 = estimate(model="llama-3.1-70b", hardware="h100-sxm", devices=16)
     assert on16.stepped and abs(dh / on16.device_hours - 1) < 0.01
@@ -37,7 +37,7 @@ def test_the_note_and_the_memorys_note_name_one_count():
     """Researcher review 2026-11-30: Llama 3.1 405B on 8 H100s read 88 devices in the memory's note and 128 (the first
     doubling) in this one; the memory's count is tried first, and the planner lays the run out there."""
     few = estimate(model="llama-3.1-405b", hardware="h100-sxm", devices=8)
-    (said,) = [n for n in few.notes if "the fewest that would hold it" in n]
+    (said,) = [n for n in few.notes if "the count the memory's note says would hold it" in n]
     assert said.startswith("on 88 devices,") and any("88 or more ×" in n for n in few.notes)
     on88 = estimate(model="llama-3.1-405b", hardware="h100-sxm", devices=88)
     dh = float(re.search(r"the step model times the run at ([\d.]+) million device-hours", said).group(1)) * 1e6

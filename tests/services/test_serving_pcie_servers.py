@@ -49,7 +49,8 @@ def test_the_expert_parallel_note_counts_the_layers_that_have_experts():
     """Serving engineer's review 2026-11-30: DeepSeek-R1's note said "every layer counted as a mixture-of-experts
     layer", while the step counts its all-to-alls in the 58 of its 61 layers that have experts."""
     r1 = inference(model="deepseek-r1", hardware="b200", devices=8, bits=4, batch_size="max").to_dict()["notes"]
-    assert any("in the 58 of its 61 layers that have experts" in n for n in r1)
+    assert any("in the 58 of its 61 layers that have experts" in n and "experts of every layer that has them" in n
+               for n in r1)
     assert not any("every layer counted as a mixture-of-experts layer" in n for n in r1)
     qwen = inference(model="qwen3-30b-a3b", hardware="b200", devices=8, ep=8, batch_size="max").to_dict()["notes"]
     assert any("; every layer has experts" in n for n in qwen)

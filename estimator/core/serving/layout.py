@@ -607,8 +607,8 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     # (serving engineer's review 2026-11-30: 6,000 on 8 H100s read "among the layouts whose replicas hold the batch
     # given", which none did)
     held = (f"among the {weighed} whose replicas hold the batch given{unweighed}" if best.holds else
-            f"among the {weighed}{unweighed}, none of whose replicas holds the batch given: each runs what its memory "
-            "holds")
+            f"among the {weighed}, none of whose replicas holds the batch given"
+            + (": each runs what its memory holds" if best.limit == "memory" else "") + unweighed)
     degree = ("given" if s.tp is not None else "one replica of them, as for the batch given" if one_replica
               else f"chosen for the most tokens per second {held}" if fixed else
               "chosen for the most tokens per second" + (f" among the {weighed}{unweighed}" if unweighed else ""))

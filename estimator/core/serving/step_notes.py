@@ -312,7 +312,8 @@ def scale_notes(profile: HardwareProfile, fit: ServingFit, served: ServedModel, 
                      f"{'a redundant copy' if spare == 1 else 'redundant copies'}, as DeepSeek-V3's inference deploys: "
                      "arXiv:2412.19437, §3.4.1)")
         notes.append(f"{devices} devices in expert parallelism: each holds the weights outside the experts whole and "
-                     f"{count_text(slots)} of the {count_text(a.experts)} experts of every layer{redundant}, and runs "
+                     f"{count_text(slots)} of the {count_text(a.experts)} experts of every layer"
+                     f"{' that has them' if a.moe_layer_share < 1.0 else ''}{redundant}, and runs "
                      f"attention for its own sequences, at most {count_text(-(-batch // ep))} of the {count_text(batch)} "
                      "(attention "
                      "data-parallel: DeepSeek-V3, arXiv:2412.19437, §3.4.2; TensorRT-LLM's enable_attention_dp); "

@@ -1251,7 +1251,7 @@ def fewest_fitting_note(devices: int, search_on: Callable[[int], object], memory
     if memory_fewest is not None and devices < memory_fewest <= B.DEVICES.high:
         best = search_on(memory_fewest)
         if best is not None:
-            return _fitting_words(memory_fewest, best, "the fewest that would hold it (the memory's note)")
+            return _fitting_words(memory_fewest, best, "the count the memory's note says would hold it (its search is of fewer layouts than the planner's)")
     for k in range(1, FITTING_DOUBLINGS + 1):
         n = devices * 2 ** k
         if n > B.DEVICES.high:
