@@ -65,11 +65,16 @@ def uncalibrated_s() -> float:
 def one_repeat(seconds: float, env: dict) -> tuple[float, float, float, str]:
     from estimator.core.calibration.calibrate import predict_wall_time
     from estimator.io.datafiles import load_profile_file
+    from estimator.io.paths import CALIBRATED_DIR_ENV
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cpu.toml"
+        # the calibrated profiles of a folder of its own: a profile the user calibrated before (the how-to's first
+        # step) holds the default id, which a second profile may not take (measuring engineer's review 2026-11-30:
+        # the benchmark stopped on "profile id … is already used")
+        own = {**env, CALIBRATED_DIR_ENV: tmp}
         proc = subprocess.run([sys.executable, "-m", "estimator", "calibrate", "--backend", "cpu", "--seconds",
-                               str(seconds), "--out", str(out), "--format", "json"], env=env, capture_output=True,
+                               str(seconds), "--out", str(out), "--format", "json"], env=own, capture_output=True,
                               text=True, timeout=600)
         if proc.returncode != 0:
             raise SystemExit(f"calibration failed: {proc.stderr.strip()}")
