@@ -264,6 +264,9 @@ def calibrate_command(backend: Backend, base: HardwareProfile, cmd: Sequence[str
                              f"({h.reps} × {h.label()} products, timed after it), more than the machine computes: "
                              "check the FLOPs given; no profile written", field="flops")
     warnings = [machine_load.busy_warning(load_start, load_end, own_work="the command's own threads count in it"),
+                # the FLOPs given against the loop's own count, a warning as well as a note (measuring engineer's
+                # review 2026-11-30: 10× the loop's count wrote a profile and exited 0, said in a note alone)
+                flops_disagree_words(child, flops) if steady is not None else None,
                 check_miss_warning([half]) if half is not None else None, command_far_warning(products),
                 # the whole command's utilisation (start-up included) only where the whole command is the window
                 # measured: a tracked loop's steady window says its own (diff review 2026-11-30)
@@ -333,11 +336,27 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
     note = (f"measured the steady state only: {steady_steps:,} steps after {warmup:,} warm-up steps, "
             f"{gfmt(steady_s, 3)} s of the command's {gfmt(whole.duration_s, 3)} s, as its estimator.monitor.track run reported; "
             f"{gfmt(flops, 4)} FLOP shared equally among its {steps_done:,} steps; {power_note}")
-    own = settings.get("flops_per_step")
-    if isinstance(own, (int, float)) and own > 0 and abs(flops / (own * steps_done) - 1.0) > FLOPS_AGREE:
+    if (disagree := flops_disagree_words(child, flops)) is not None:
         # the loop's own count beside the one given (measuring engineer's review 2026-11-28: --flops 1.23e11 where the
         # loop reported 4.1e8 a step × 600 = 2.46e11, its throughput half, with no word)
-        note += (f"; the command's own flops_per_step ({gfmt(own, 4)} × {steps_done:,} steps = "
-                 f"{gfmt(own * steps_done, 4)} FLOP) is not the FLOPs given ({gfmt(flops, 4)}, "
-                 f"{gfmt(flops / (own * steps_done), 3)}× it): the throughput uses the FLOPs given; check which is right")
+        note += f"; {disagree}"
     return m, window_flops, note
+
+
+def flops_disagree_words(child: Mapping | None, flops: float) -> str | None:
+    """Where a tracked loop's own flops_per_step × its steps is more than ``FLOPS_AGREE`` from the FLOPs given: the two,
+    in words; None where they agree or the loop counted none."""
+    settings = (child or {}).get("settings") or {}
+    own = settings.get("flops_per_step")
+    try:
+        steps_done = int(((child or {}).get("prediction") or {})["steps_done"])
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not (isinstance(own, (int, float)) and own > 0 and steps_done > 0):
+        return None
+    ratio = flops / (own * steps_done)
+    if abs(ratio - 1.0) <= FLOPS_AGREE:
+        return None
+    return (f"the command's own flops_per_step ({gfmt(own, 4)} × {steps_done:,} steps = {gfmt(own * steps_done, 4)} "
+            f"FLOP) is not the FLOPs given ({gfmt(flops, 4)}, {gfmt(ratio, 3)}× it): the throughput uses the FLOPs "
+            "given; check which is right")

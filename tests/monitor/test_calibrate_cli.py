@@ -346,6 +346,19 @@ def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, caps
         assert "command's own measurement" in s["notes"][0]
 
 
+def test_flops_given_far_from_the_loops_own_count_are_a_warning(tmp_path, capsys):
+    """Measuring engineer's review 2026-11-30: --flops 10× the tracked loop's own count wrote a profile and exited 0,
+    the disagreement said in a note alone; it is among the calibration's warnings too."""
+    code = main(["calibrate", "--backend", "cpu", "--flops", "1e8", "--out", str(tmp_path / "f.toml"), "--format",
+                 "json", "--", sys.executable, str(ROOT / "examples" / "train_numpy.py"), "--steps", "800", "--width",
+                 "32", "--data-ms", "4"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    warned = json.loads(out)["warnings"]
+    assert any(w.startswith("the command's own flops_per_step (") and "is not the FLOPs given (10⁸" in w
+               for w in warned), warned
+
+
 @pytest.mark.slow  # runs a subprocess (pytest.ini: slow)
 def test_the_table_offers_the_id_only_where_profiles_load_from(tmp_path, cli):
     """Written outside profiles/calibrated/, the profile is found by its file alone: the table said
