@@ -148,6 +148,7 @@ def inside_domain(span: int, devices: int, scale_up_devices: int) -> bool:
     return span <= scale_up_devices and (devices <= scale_up_devices or scale_up_devices % span == 0
                                          or devices % scale_up_devices != 0)
 
+
 @dataclass(frozen=True)
 class HardwareProfile:
     id: str

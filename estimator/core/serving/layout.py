@@ -363,7 +363,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
             f"{counted(near.replicas, 'replica')} ({counted(devices - near.devices, 'device')} idle) would serve "
             f"{gfmt(near.tokens_per_s, 3)} tokens/s ({near.tokens_per_s / best.tokens_per_s - 1:+.1%}), under the "
             f"{FEWER_DEVICES_GAIN - 1:.0%} more for which devices given are left idle: all kept (give {near.devices} "
-            "devices for that layout, fewer devices for as many tokens)"))
+            "devices for that layout: more tokens on fewer devices)"))
     return layout
 
 
