@@ -317,5 +317,5 @@ def register(sub):
     p.add_argument("--format", choices=("table", "json"), default="table")
     add_input_args(p, CALIBRATE, ("flops", "precision", "from_codecarbon", "run_id", "region", "device", "backends"))
     p.add_argument("cmd", nargs=argparse.REMAINDER,
-                   help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator.monitor.track)")
+                   help="-- COMMAND …: measure your own run (only its steady-state steps if it uses estimator's track())")
     p.set_defaults(func=cmd_calibrate)

@@ -1,6 +1,6 @@
 """Track a training run from inside its loop and predict the whole run from its first steps (edge).
 
-    from estimator.monitor.track import track      # `from estimator import track` once re-exported
+    from estimator import track      # as estimator.monitor.track exports it
 
     with track(total_steps=10_000, flops_per_step=F, hardware="a100-sxm-80gb") as run:
         for batch in data:
@@ -175,6 +175,13 @@ class Run:
         self.step = self._step_not_started  # replaced by the fast method at start()
 
     # --- the user's calls ------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        """Refused in the project's words: a run is a context manager whose loop calls ``run.step()``, not a
+        decorator (measuring engineer's review 2026-11-30: ``@track(...)`` raised Python's bare "'Run' object is not
+        callable")."""
+        raise InputError("track() returns a run to use as a context manager around the training loop, calling "
+                         "run.step() after each step (with track(...) as run: ...), not a decorator of a function")
+
     def __enter__(self) -> Run:
         self.start()
         return self

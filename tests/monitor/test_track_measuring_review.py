@@ -245,3 +245,13 @@ def test_calibrating_a_command_on_an_idle_gpu_warns():
     assert idle_gpu_warning(0.0, "NVIDIA H100 80GB HBM3").startswith(
         "the GPU measured (NVIDIA H100 80GB HBM3) was busy 0% of the time")
     assert idle_gpu_warning(None) is None and idle_gpu_warning(40.0) is None
+
+
+def test_track_used_as_a_decorator_is_refused_in_the_projects_words():
+    """Measuring engineer's review 2026-11-30: ``@track(...)`` raised Python's bare TypeError, "'Run' object is not
+    callable"; it is refused as an InputError that says how a run is used."""
+    from estimator.core.base.errors import InputError
+    with pytest.raises(InputError, match=r"as a context manager around the training loop"):
+        @track(total_steps=10, hardware="cpu-server-2s-epyc", backend=FakeMeter(Clock()), print_report=False)
+        def train():
+            pass
