@@ -366,9 +366,12 @@ EMBED_CHART_KEY = "cce_embed_chart"
 # a scrollbar in the frame); the Estimate page's lecture link keeps it, clear of its sidebar toggle.
 EMBED_TOP_PAD_REM = 1.0
 EMBED_BOTTOM_PAD_REM = 0.5  # half the lecture's 1rem: what the last line needs below it (a design choice)
-# A chart never gets less than this (px): a plot and its axis at the smallest frame's font (a design
-# choice; what is left in 640×360 once the secondary lines are hidden, browser check: 201–221 px).
-EMBED_CHART_MIN_PX = 150
+# A chart never gets less than this (px): a plot and its axis at the smallest frame's font, under what is left in
+# 640×360 once the secondary lines are hidden (browser check 2026-11-30: the claims' charts 190–201 px). A frame with
+# more above the chart than a claim's own lines (a link's warning) scrolls rather than squeeze it: at 150 px the GPT-3
+# claim's four rows in 1280×720 under one warning lost two of their labels to Vega's overlap rule (lecturer review
+# 2026-11-30); at 185 all four stand.
+EMBED_CHART_MIN_PX = 185
 # On a slide (not a frame) a screen too short for the claim scrolls rather than squeeze its chart below
 # this: 200 px is the 140-pixel plot with its axis that every slide had before its chart took the
 # screen's height (a design choice). Below Streamlit's 640-pixel breakpoint (a phone, 390×844) the numbers

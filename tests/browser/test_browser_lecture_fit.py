@@ -620,3 +620,22 @@ def test_a_lecture_pages_controls_read_at_the_projectors_minimum(browser, server
     page.evaluate(LAID_OUT)
     fonts_px = page.evaluate(LECTURE_CONTROL_FONT_PX)
     assert len(fonts_px) >= 3 and min(fonts_px) >= style.PROJECTOR_MIN_FONT_PX, fonts_px
+
+
+# The device rows the GPT-3 claim's chart labels, each hidden (opacity 0: Vega's overlap rule) or missing: a finding
+HIDDEN_ROWS = """() => { const svg = document.querySelector('.st-key-cce_embed_chart svg.marks'); if (!svg) return ['no chart'];
+  const shown = [...svg.querySelectorAll('text')].filter(t => !t.closest('[opacity="0"]') && getComputedStyle(t).opacity
+      !== '0').map(t => t.textContent);
+  return ["V100 (Lambda's)", 'A100 SXM 80GB', 'H100 SXM 80GB', 'B200 (HGX, 1000 W)'].filter(n => !shown.includes(n)); }"""
+
+
+def test_an_embedded_claim_under_a_links_warning_keeps_its_charts_labels(browser, server):
+    """Lecturer review 2026-11-30: in a 1280×720 frame a link's warning (an input the claim does not read) squeezed the
+    GPT-3 claim's chart to its 150-pixel least, and Vega hid two of its four rows' labels; at the 185-pixel least
+    (``style.EMBED_CHART_MIN_PX``) the frame scrolls a little and every row keeps its label."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    open_claim(page, server, "gpt3-v100&devices=4", embed=True)
+    assert page.locator('[data-testid="stAlert"]').count() >= 1  # the link's warning stands above the claim
+    assert not settled(page, HIDDEN_ROWS)
+    page.close()
