@@ -35,6 +35,15 @@ Forms and figures (TPOT / J per token median factor, 80% coverage; in-sample TPO
   (was 1.08x). Letting that step's GPU time be the slower of the weights' bytes and its prompts'
   FLOPs changed nothing (the FLOPs are always slower here), so it is not printed.
 - prefill steps + kv fitted: 1.24x 81% / 1.09x 88%.
+- prefill steps, min(1, B/T) of them a decode step (a prefill step for each request that finishes, one for all of
+  them where several finish in the same step: vLLM 0.5's scheduler prefills every waiting prompt, up to its 4,096-token
+  budget, before the next decode step), each paying the per-layer cost alone; the other requests' stall a sequence's
+  decoding, a request's own goes before its first token; the eager and latency engines (static batches where they
+  serve) fitted without it (tried 2026-11-30 in the step, reverted): 1.17x 84% / 1.08x 94% (1.08x 94% with every
+  prefill step in the decode step's time); 1 - e^(-B/T) of them, 1.21x 81% / 1.07x 91%. The closest yet to 1.15x, but
+  J per token's coverage above 90%, and its refit moves the shared power factor (2.198 -> 2.168), so the default
+  engine's energies (the compression slide's 4-bit saving 47% -> 48%) and some 20 quoted figures with it: left for a
+  session with the time to ship it whole.
 None clearly moves TPOT toward 1.15x with J per token's coverage within 75-90%: nothing shipped.
 
 What a sourced KV read fraction would have to be (printed as a sweep, each value fixed and the rest
