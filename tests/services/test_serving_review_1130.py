@@ -1,7 +1,10 @@
-"""Serving engineer's review (2026-11-30): a card with no scale-up domain stated (RTX 4090, L40S, RTX PRO 6000) had no
-server either, so 32 RTX 4090s in one tensor-parallel replica were timed as one server (12.4 ms a token at 4 bits, faster
-than 8 H100 SXMs), while a note said tensor parallelism beyond 8 devices (one server) is rarely used. Now such cards
-sit in servers of 8, and a replica across servers pays the nodes' latency, as one across HGX servers does."""
+"""Serving engineer's and diff reviews (2026-11-30): what the inference answer said or timed wrongly.
+
+- PCIe cards (no scale-up domain stated) sit in servers of 8; a replica across servers pays the nodes' latency (32 RTX
+  4090s in one tensor-parallel replica had been timed as one server, faster than 8 H100 SXMs); TPUs, GH200, MI250X not.
+- The expert note's layers that have experts; a subset within 5% said beside the layout kept; refusals that name what
+  serves (Maverick's heads, a bound refused for memory, a bound one card misses); a batch no layout holds not said
+  held; the JSON's latency bounds."""
 
 from __future__ import annotations
 
