@@ -25,6 +25,9 @@ STEP_PARTS = (("memory", "memory_s_per_step", "weights + KV cache read"),
                "the request's own prompt's all-reduces, before its first token: in the throughput, not in the TPOT"),
               ("expert parallel", "expert_parallel_s_per_step", "all-to-alls between devices"),
               ("engine", "engine_s_per_step", "fitted per layer and per sequence"),
+              ("own prompt's engine", "own_engine_s_per_step",
+               "the engine's cost of the request's own prefill step, before its first token: in the throughput, not "
+               "in the TPOT"),
               ("draft head", "draft_s_per_step", "speculative decoding's draft passes"))
 
 
@@ -34,6 +37,7 @@ def step_parts(r) -> tuple[tuple[str, str, str], ...]:
     skip = ({"tensor parallel" if r.ep > 1 else "expert parallel"} | (set() if r.draft_tokens else {"draft head"})
             | (set() if r.own_prefill_s_per_step > 0 else {"own prompt"})
             | (set() if r.own_tensor_parallel_s_per_step > 0 else {"own prompt's all-reduces"})
+            | (set() if r.own_engine_s_per_step > 0 else {"own prompt's engine"})
             | ({"prefill"} if r.static_batch else set()))  # a static batch's prompts are all before its first token
     return tuple(p for p in STEP_PARTS if p[0] not in skip)
 
@@ -102,12 +106,12 @@ def counted_part(r, name: str) -> bool:
     """Whether a part of the step counts in its time (the TPOT): the bound of memory and compute; the other requests'
     prefill, except in a mixed step (its prompts ride in the decode step) that memory bounds, where it hides under the
     memory's time (review 2026-11-27: the bars had added up to more than the time); not the request's own prompt,
-    prefilled before its first token, nor its all-reduces."""
+    prefilled before its first token, nor its all-reduces, nor its prefill step's engine cost."""
     if name in ("memory", "compute"):
         return name == r.bound
     if name == "prefill" and r.mixed_prefill:
         return r.bound == "compute"
-    return name not in ("own prompt", "own prompt's all-reduces")
+    return not name.startswith("own prompt")
 
 
 def _shown(r, name: str, what: str) -> tuple[str, str]:

@@ -90,10 +90,10 @@ def _check(ms: Sequence[Measurement]) -> None:
                 raise InputError(f"measurement of {m.model}: {name} must be a positive finite number, got {x!r}")
 
 
-def _blank(**params) -> ServingFit:
+def _blank(prefill_steps_apart: bool = False, **params) -> ServingFit:
     vals = {**START, **params}
     return ServingFit(**{k: vals[k] for k in ServingFit.PARAMS}, tpot_log_half_width=0.0, energy_log_half_width=0.0,
-                      level=LEVEL, n_configs=0, n_models=0)
+                      level=LEVEL, n_configs=0, n_models=0, prefill_steps_apart=prefill_steps_apart)
 
 
 def solve(names, residuals, base: dict) -> dict:
@@ -110,14 +110,16 @@ def solve(names, residuals, base: dict) -> dict:
     return {**base, **dict(zip(names, (float(x) for x in np.exp(r.x))))}
 
 
-def fit_params(ms: Sequence[Measurement]) -> dict:
-    """The four fitted numbers (see the module docstring)."""
+def fit_params(ms: Sequence[Measurement], prefill_steps_apart: bool = False) -> dict:
+    """The four fitted numbers (see the module docstring); ``prefill_steps_apart``: the engine's form
+    (``ServingFit.prefill_steps_apart``, engines.toml), which every fit and fold of its measurements takes."""
     _check(ms)
     tpot = np.log([m.tpot_s for m in ms])
     energy = np.log([m.joules_per_output_token for m in ms])
-    p = solve(TIME_PARAMS, lambda q: np.log([predict(m, _blank(**q)).user_tpot_s for m in ms]) - tpot, {})
-    return solve(POWER_PARAMS, lambda q: np.log([predict(m, _blank(**q)).joules_per_output_token for m in ms]) - energy,
-                  p)
+    a = prefill_steps_apart
+    p = solve(TIME_PARAMS, lambda q: np.log([predict(m, _blank(a, **q)).user_tpot_s for m in ms]) - tpot, {})
+    return solve(POWER_PARAMS,
+                 lambda q: np.log([predict(m, _blank(a, **q)).joules_per_output_token for m in ms]) - energy, p)
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ def scaled_baseline(train: Sequence[Measurement], m: Measurement) -> tuple[float
     return tpot, joules
 
 
-def leave_one_model_out(ms: Sequence[Measurement]) -> list[Held]:
+def leave_one_model_out(ms: Sequence[Measurement], prefill_steps_apart: bool = False) -> list[Held]:
     """Each model's configurations predicted by a fit of the other models' (and the baselines)."""
     _check(ms)
     models = sorted({m.model for m in ms})
@@ -173,7 +175,7 @@ def leave_one_model_out(ms: Sequence[Measurement]) -> list[Held]:
     held: dict[int, Held] = {}
     for name in models:
         train = [m for m in ms if m.model != name]
-        fit = _blank(**fit_params(train))
+        fit = _blank(prefill_steps_apart, **fit_params(train, prefill_steps_apart))
         for i, m in enumerate(ms):
             if m.model != name:
                 continue
@@ -193,14 +195,14 @@ def _halves(held: Sequence[Held], level: float) -> tuple[float, float]:
             pooled_cdf_quantile([abs(h.energy_log_error) for h in held], groups, level))
 
 
-def fit(ms: Sequence[Measurement], level: float = LEVEL) -> ServingFit:
+def fit(ms: Sequence[Measurement], level: float = LEVEL, prefill_steps_apart: bool = False) -> ServingFit:
     """The fitted numbers on every measurement, and the interval from their leave-one-model-out
-    residuals (grouped conformal)."""
-    params = fit_params(ms)
-    held = leave_one_model_out(ms)
+    residuals (grouped conformal), in the engine's form (``fit_params``)."""
+    params = fit_params(ms, prefill_steps_apart)
+    held = leave_one_model_out(ms, prefill_steps_apart)
     q_t, q_e = _halves(held, level)
     return ServingFit(**params, tpot_log_half_width=q_t, energy_log_half_width=q_e, level=level, n_configs=len(ms),
-                      n_models=len({m.model for m in ms}))
+                      n_models=len({m.model for m in ms}), prefill_steps_apart=prefill_steps_apart)
 
 
 @dataclass(frozen=True)
@@ -251,12 +253,13 @@ class ServingCV:
     scaled_energy: Metrics
 
 
-def nested_halves(ms: Sequence[Measurement], level: float) -> dict[str, tuple[float, float]]:
+def nested_halves(ms: Sequence[Measurement], level: float,
+                  prefill_steps_apart: bool = False) -> dict[str, tuple[float, float]]:
     """Each model's interval half-widths (TPOT, J per output token) from the other models'
     out-of-sample residuals, each of those predicted by a fit made without it and without the held-out
     model: the held-out model shapes neither its prediction nor its interval (review: the residuals
     had come from fits that included it)."""
-    return {name: _halves(leave_one_model_out([m for m in ms if m.model != name]), level)
+    return {name: _halves(leave_one_model_out([m for m in ms if m.model != name], prefill_steps_apart), level)
             for name in sorted({m.model for m in ms})}
 
 
@@ -270,12 +273,12 @@ def by_architecture_and_engine(ms: Sequence[Measurement]) -> list[Measurement]:
                              "heads") for m in ms]
 
 
-def cross_validate(ms: Sequence[Measurement], level: float = LEVEL) -> ServingCV:
+def cross_validate(ms: Sequence[Measurement], level: float = LEVEL, prefill_steps_apart: bool = False) -> ServingCV:
     """Leave-one-model-out: median factors of TPOT and J per output token beside the previous
     model and two naive baselines (flat per GPU; per parameter per GPU), and the measured coverage of the stated interval (each
     model's interval from the other models' out-of-sample residuals, nested: ``nested_halves``)."""
-    held = leave_one_model_out(ms)
-    halves = nested_halves(ms, level)
+    held = leave_one_model_out(ms, prefill_steps_apart)
+    halves = nested_halves(ms, level, prefill_steps_apart)
     out = [replace(h, tpot_half=halves[h.m.model][0], energy_half=halves[h.m.model][1]) for h in held]
     log = math.log
     models = [h.m.model for h in out]

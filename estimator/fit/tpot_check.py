@@ -104,8 +104,9 @@ def measured_time(r: TpotRow, s: Step, mixed_prefill: bool = False) -> float:
     # prefill mixed into the step (an optimised engine): the step without it; else its own phase, taken out
     if mixed_prefill:
         return s.decode_s
-    # a step less its prefill phase and the own prompt's all-reduces, over the tokens a sequence emits a step
-    return (s.tpot_s * s.tokens_per_step - s.prefill_s - s.own_tp_s) / s.tokens_per_step
+    # a step less its prefill phase and the own prompt's all-reduces and prefill step's engine cost, over the tokens a
+    # sequence emits a step
+    return (s.tpot_s * s.tokens_per_step - s.prefill_s - s.own_tp_s - s.own_engine_s) / s.tokens_per_step
 
 
 def _tpot(r: TpotRow, fit: ServingFit) -> float:

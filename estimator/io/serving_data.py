@@ -459,6 +459,7 @@ class EngineProfile:
     max_batch_source: str
     static_batch: bool             # a batch that starts together and runs to its end (ServingFit.static_batch)
     batch_one_only: bool           # fitted at batch 1 alone: any other batch refused (ServingFit.batch_one_only)
+    prefill_steps_apart: bool      # new prompts prefilled as steps of their own (ServingFit.prefill_steps_apart)
 
 
 ENGINE_KEYS = {f for f in EngineProfile.__dataclass_fields__ if f != "name"}
@@ -493,6 +494,12 @@ def load_engines() -> Mapping[str, EngineProfile]:
         if not isinstance(row["batch_one_only"], bool):
             fail(f"'{name}' batch_one_only must be true or false, got {row['batch_one_only']!r}",
                  "say whether the engine was fitted at batch 1 alone (true) or at batches (false)")
+        if not isinstance(row["prefill_steps_apart"], bool):
+            fail(f"'{name}' prefill_steps_apart must be true or false, got {row['prefill_steps_apart']!r}",
+                 "say whether the engine prefills new prompts as steps of their own between decode steps (true)")
+        if row["prefill_steps_apart"] and row["static_batch"]:
+            fail(f"'{name}' prefill_steps_apart and static_batch are both true",
+                 "a static batch prefills its prompts once, before it decodes: set prefill_steps_apart to false")
         out[name] = EngineProfile(name=name, **row)
     return out
 
@@ -704,7 +711,7 @@ def _load_fit(engine: str) -> ServingFit:
         fit = replace(ServingFit.from_dict(section["fit"], str(SERVING_FIT_PATH), engine),
                       memory_fraction=float(profile.memory_fraction), memory_source=str(profile.memory_fraction_source),
                       max_batch=int(profile.max_batch), static_batch=profile.static_batch,
-                      batch_one_only=profile.batch_one_only)
+                      batch_one_only=profile.batch_one_only, prefill_steps_apart=profile.prefill_steps_apart)
         if profile.fit_key == "latency_engine":
             held = data["latency_engine"]["validation"]["overall"]["model"]["interval_coverage"]
             fit = replace(fit, held_out_coverage=float(held))

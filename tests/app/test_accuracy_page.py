@@ -108,12 +108,13 @@ def test_validate_prints_the_by_family_figures_the_readme_quotes(cli, shipped_va
 
 
 def test_validate_inference_names_its_misses(cli, monkeypatch):
-    """None is missed by 2× since the A100's measured matmul share (2026-11-28); at a threshold of 1.8× one is."""
+    """None is missed by 2× since the A100's measured matmul share (2026-11-28); at a threshold of 1.6× one is (1.8×
+    before vllm-2024's prefill steps of their own, 2026-12-01)."""
     doc = accuracy.inference_validation_document()
     assert accuracy.serving_misses(doc) == [] and "Missed by more than" not in cli("validate", "--inference").out
     from estimator.cli import accuracy_cmds
-    monkeypatch.setattr(accuracy, "MISS_FACTOR", 1.8)
-    monkeypatch.setattr(accuracy_cmds, "MISS_FACTOR", 1.8)
+    monkeypatch.setattr(accuracy, "MISS_FACTOR", 1.6)
+    monkeypatch.setattr(accuracy_cmds, "MISS_FACTOR", 1.6)
     code, out, _ = cli("validate", "--inference")
     r = accuracy.serving_misses(doc)[0]
     assert code == 0 and (f"  {r['model'].split('/')[-1]} on {r['hardware']}, TP {r['tensor_parallel']}, batch {r['batch']:g}: "

@@ -173,16 +173,18 @@ def test_every_figure_downloads_as_the_clis_json(captured_downloads, doc, cli):
 def test_serving_misses_over_2x_are_named(page, doc, monkeypatch):
     """Audit: CodeLlama-7b on an H100 at batch 192 was missed by 2.02× in TPOT and named nowhere. Since the A100's
     measured matmul share (2026-11-28) no configuration is missed by 2×: the page names none, and at a threshold of
-    1.8× it names that one (1.9×)."""
+    1.6× it names the one above it (CodeLlama-70b on 4 H100s at batch 512, 1.66×, whose measured TPOT is below batch
+    320's; since vllm-2024's prefill steps of their own, 2026-12-01, CodeLlama-7b at batch 192 is no longer missed by
+    1.8×)."""
     from estimator.services.accuracy import utilization as accuracy
     assert accuracy.serving_misses(doc) == []
     assert not any("Missed by more than" in md.value for md in page.markdown)
-    monkeypatch.setattr(accuracy, "MISS_FACTOR", 1.8)
+    monkeypatch.setattr(accuracy, "MISS_FACTOR", 1.6)
     missed = accuracy.serving_misses(doc)
-    assert missed and all(max(r["factor_tpot"], r["factor_j"]) > 1.8 for r in missed)
+    assert missed and all(max(r["factor_tpot"], r["factor_j"]) > 1.6 for r in missed)
     text = " ".join(md.value for md in run_page("accuracy").markdown).replace("\\", "")
     r = missed[0]
-    assert r["model"].endswith("CodeLlama-7b-hf") and r["hardware"] == "h100-sxm" and r["batch"] == 192
+    assert r["model"].endswith("CodeLlama-70b-hf") and r["hardware"] == "h100-sxm" and r["batch"] == 512
     assert (f"{r['model'].split('/')[-1]} on {r['hardware']} (TP {r['tensor_parallel']}, batch {r['batch']:g}): "
             f"TPOT {r['factor_tpot']:.2f}× off") in text
 

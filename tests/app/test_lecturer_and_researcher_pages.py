@@ -25,7 +25,7 @@ def test_the_inference_page_shows_what_the_benchmarks_found_at_its_batch_in_view
     at = shared_page("inference", {"inf_engine": "vllm-2024"})
     shown = [w for w in _warnings(at) if w.startswith("Batch 1: on ")]
     assert shown == [note[:1].upper() + note[1:]]
-    assert "the stated interval held 0% of them" in shown[0]
+    assert "the stated interval held 2% of them" in shown[0]  # 0% before its refit with prefill steps apart, 2026-12-01
     closed = " ".join(cap.value.replace("\\", "") for cap in at.expander[0].caption)
     assert note not in closed  # said once
     # the latency engine and the default optimised one, both fitted to those benchmarks (fit/serving_mlperf.py

@@ -187,8 +187,8 @@ def test_the_quantisation_note_says_what_the_energy_saving_includes():
     row = next(t for t in serving.inference_report(hardware="a100-sxm-80gb", model="llama-3.1-8b", tokens=1e6,
                                                   engine="vllm-2024").techniques if t.name == "quantization-8bit")
     # (32% of energy before a decode step's draw rose with its compute share: the 16-bit step's larger share of
-    # compute drew a little more, 2026-11-27)
-    assert f"{row.saving('energy_kwh'):.0%}" == "31%" and f"{row.saving('seconds_per_token'):.0%}" == "13%"
+    # compute drew a little more, 2026-11-27; 31% before vllm-2024's refit with prefill steps of their own, 2026-12-01)
+    assert f"{row.saving('energy_kwh'):.0%}" == "32%" and f"{row.saving('seconds_per_token'):.0%}" == "14%"  # time 13% before
     assert ("A technique's energy saving can exceed its time saving: the fitted power model draws less while the "
             "device reads fewer bytes (modelled, not measured for compressed models; with a power given, the two "
             "savings are equal).") in compression.ILLUSTRATIVE_NOTE

@@ -37,7 +37,10 @@ def test_an_engine_that_prefills_apart_still_adds_its_prefill():
     assert r.seconds_per_output_token == pytest.approx(
         max(r.memory_s_per_step, r.compute_s_per_step) + r.others_prefill_s_per_step + r.tensor_parallel_s_per_step
         + r.engine_s_per_step)
-    assert r.served_seconds_per_output_token == pytest.approx(r.seconds_per_output_token + r.prefill_s_per_step / 64)
+    # a token served: its own prompt's prefill and its prefill step's engine cost (prefilled as a step of its own)
+    assert r.served_seconds_per_output_token == pytest.approx(
+        r.seconds_per_output_token + r.own_prefill_s_per_step + r.own_engine_s_per_step)
+    assert r.own_prefill_s_per_step == pytest.approx(r.prefill_s_per_step / 64)
     assert r.bound == ("memory" if r.memory_s_per_step >= r.compute_s_per_step else "compute")
 
 

@@ -248,7 +248,8 @@ def test_the_serving_docs_figures_on_the_graph_captured_steps():
         assert (round(min(lift), 2), round(max(lift), 2)) == (lo, hi)
     assert graphs.energy.interval_coverage == graphs.tpot.interval_coverage == 1.0
     assert round(graphs.previous_energy.median_factor, 2) == 1.26
-    assert round(online.energy.median_factor, 1) == 2.0 and round(online.energy.interval_coverage * 40) == 3
+    # vllm-2024 (2.0x before its refit with prefill steps of their own, 2026-12-01)
+    assert round(online.energy.median_factor, 1) == 1.9 and round(online.energy.interval_coverage * 40) == 2
 
     def short_of(run: str, prompt: int, batches: tuple[int, ...]) -> list[float]:
         """How much shorter the modelled step is than the measured one, on one run's rows of that prompt and batches."""

@@ -33,7 +33,8 @@ def test_the_shipped_fit_is_the_fit_of_the_rows():
     shipped = serving_data.load_serving_fit("optimized-2024")
     base = replace(serving_data.load_serving_fit("vllm-2024"), engine="optimized-2024", mixed_prefill=True,
                    memory_fraction=serving_data.engine_profile("optimized-2024").memory_fraction,
-                   memory_source=serving_data.engine_profile("optimized-2024").memory_fraction_source)
+                   memory_source=serving_data.engine_profile("optimized-2024").memory_fraction_source,
+                   prefill_steps_apart=serving_data.engine_profile("optimized-2024").prefill_steps_apart)
     fresh = sm.fit_engine(rows, latency, base, serving_data.engine_profile("optimized-2024").max_batch)
     for k in sm.FITTED:
         assert getattr(shipped, k) == pytest.approx(fresh[k], rel=1e-6)

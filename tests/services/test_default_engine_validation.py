@@ -57,7 +57,8 @@ def test_the_figures_by_hardware_as_shipped(shipped):
     assert srv["model"]["median_factor"] == pytest.approx(1.103, abs=0.005)
     assert off["baseline"]["median_factor"] == pytest.approx(1.272, abs=0.005)
     # 2.48× since vllm-2024 holds 0.95 of the memory, as ML.ENERGY ran it (2.80× at vLLM's default 0.9)
-    assert off["older_engines"]["vllm-2024"]["median_factor"] == pytest.approx(2.50, abs=0.01)  # 2.48 before the A100's measured matmul share
+    # 2.48 before the A100's measured matmul share; 2.50 before vllm-2024's prefill steps of their own (2026-12-01)
+    assert off["older_engines"]["vllm-2024"]["median_factor"] == pytest.approx(2.42, abs=0.01)
 
 
 def test_the_table_is_the_documents(shipped, cli):

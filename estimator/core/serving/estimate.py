@@ -181,7 +181,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         compute_s_per_step=decode.compute_s, memory_s_per_step=decode.memory_s, prefill_s_per_step=decode.prefill_s,
         tensor_parallel_s_per_step=decode.tp_s, engine_s_per_step=decode.engine_s, bound=decode.bound,
         seconds_per_output_token=decode.user_tpot_s, own_prefill_s_per_step=decode.own_prefill_s,
-        own_tensor_parallel_s_per_step=decode.own_tp_s,
+        own_tensor_parallel_s_per_step=decode.own_tp_s, own_engine_s_per_step=decode.own_engine_s,
         power_w_per_device=decode.power_w,
         joules_per_output_token=decode.joules_per_output_token, tokens=float(s.tokens),
         tokens_per_query=float(s.tokens_per_query), prompt_tokens=float(s.prompt_tokens), estimate=totals.estimate,

@@ -123,6 +123,9 @@ class InferenceResult:
     own_prefill_s_per_step: float = 0.0
     # that prompt's tensor-parallel all-reduces, a step's share (``Step.own_tp_s``): in a token served, not in the TPOT
     own_tensor_parallel_s_per_step: float = 0.0
+    # that prompt's prefill step's engine cost, a step's share, in an engine that prefills new prompts as steps of
+    # their own (``Step.own_engine_s``): in a token served, not in the TPOT
+    own_engine_s_per_step: float = 0.0
 
     @property
     def prefill_phase_held(self) -> bool:
@@ -160,7 +163,8 @@ class InferenceResult:
         a step. The same at a large batch, where nearly every prompt rides in other sequences' steps; at a batch of 1
         the prompt's prefill and the decode add up. Throughput, time per token, energy and the totals follow it."""
         return (self.seconds_per_output_token
-                + (self.own_prefill_s_per_step + self.own_tensor_parallel_s_per_step) / self.tokens_per_step)
+                + (self.own_prefill_s_per_step + self.own_tensor_parallel_s_per_step + self.own_engine_s_per_step)
+                / self.tokens_per_step)
 
     @property
     def seconds_per_token(self) -> float:
@@ -275,6 +279,7 @@ class InferenceResult:
                        "tensor_parallel": self.tensor_parallel_s_per_step,
                        "tensor_parallel_own_prompt": self.own_tensor_parallel_s_per_step,
                        "expert_parallel": self.expert_parallel_s_per_step, "engine": self.engine_s_per_step,
+                       "engine_own_prompt": self.own_engine_s_per_step,
                        "draft": self.draft_s_per_step},
             "compute_s_per_step": self.compute_s_per_step, "memory_s_per_step": self.memory_s_per_step,
             "seconds_per_output_token": self.seconds_per_output_token, "latency_s_per_token": self.latency_s_per_token,

@@ -379,6 +379,11 @@ class ServingFit:
     # below the lowest is extrapolated, and the notes say so (between the highest and the TDP, where the slowdown is
     # none, it interpolates)
     power_limit_tdp_shares: tuple[float, float] = (0.0, 1.0)
+    # the engine runs the prompts of new requests as a step of their own, between decode steps, no chunked prefill
+    # (engines.toml's prefill_steps_apart: vLLM 0.5 as ML.ENERGY ran it, --enable-chunked-prefill False): each such
+    # step pays the engine's per-layer cost again (``step``); False: prompts ride in the decode step or a static batch
+    # prefills once
+    prefill_steps_apart: bool = False
     # the engine decodes a static batch: its sequences start together and run to the batch's end, no stream of requests
     # (engines.toml's static_batch): every prompt of the batch is prefilled before the first token, and every step is
     # its steady one (``throughput.ttft_s``, ``throughput.p99_share``); False: in-flight batching of a request stream
@@ -495,6 +500,12 @@ class Step:
     # one prompt's tensor-parallel all-reduces as its replica runs it alone, unlimited (``prompt_alone_s`` is its
     # compute): its time to the first token holds both, each held by its own stretch
     prompt_tp_s: float = 0.0
+    # an engine that prefills new prompts as steps of their own (``ServingFit.prefill_steps_apart``): a request's own
+    # prompt's prefill step's engine cost, a step's share, as ``own_tp_s`` (in ``tpot_s``, not in ``user_tpot_s``; the
+    # GPU waits on the engine, so it draws as the steps do); and one prefill step's, as its time to the first token
+    # holds it (0: no such steps)
+    own_engine_s: float = 0.0
+    prompt_engine_s: float = 0.0
     # ``own_prefill_s`` runs at the prefill's draw, held by ``prefill_limit_stretch`` (prompts riding in the steps); else
     # it is held as the rest of ``prefill_s`` is, by ``prefill_held_stretch``
     own_at_prefill_draw: bool = False
@@ -538,6 +549,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     costs are mostly the GPU's own time below the roofline, which its clocks set); a prompt's prefill alone, at the
     prefill's draw, by its own stretch (``prefill_limit_stretch``: the time to the first token). Not with ``power_w``
     (a draw given is the draw)."""
+    if fit.prefill_steps_apart and (fit.mixed_prefill or fit.static_batch):
+        raise InputError("an engine that prefills new prompts as steps of their own neither mixes them into the decode "
+                         "steps nor decodes a static batch", field="engine")
     if ep > 1 and (tp != 1 or arch.experts is None or not arch.active_params):
         raise InputError("expert parallelism takes a mixture of experts served without tensor parallelism "
                          "(attention data-parallel)", field="ep")
@@ -668,6 +682,16 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # replica's devices, the replica in lockstep), emitted ÷ t of them a step; else the step's prefill is its phases
     ride_prefill_s = ride * prefill_s
     own_s = prefill_s if fit.static_batch else prompt_alone_s * emitted / t
+    if fit.prefill_steps_apart:
+        # a prefill step follows a decode step in which a request finished, its waiting prompts in one step (vLLM 0.5's
+        # scheduler prefills every waiting prompt within its token budget before it decodes again): min(1, B/T) of them
+        # a decode step, each paying the engine's per-layer cost again; the other requests' stall a sequence's decoding,
+        # a request's own goes before its first token (research/vllm_tpot_tries.py has the forms tried beside it)
+        prompt_engine_s = fit.engine_s_per_layer * arch.layers
+        engine_s += ride * min(1.0, starts) * prompt_engine_s
+        own_engine_s = own_prompt * min(1.0, starts) * prompt_engine_s
+    else:
+        prompt_engine_s = own_engine_s = 0.0
     # its all-reduces, emitted ÷ t of them a step: collectives, drawn as the decode steps are (not at the prefill's
     # draw), in a token served but not in what its user waits between tokens; a static batch prefills its B prompts
     # in one pass before they decode, its all-reduces carrying all their tokens, a step's share of that pass
@@ -688,7 +712,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     prefill_s = ride_prefill_s + own_s
     roof_s = ride_roof_s + own_s
     own_of_prefill = own_s / prefill_s if prefill_s > 0.0 else 0.0
-    step_s = roof_s + tp_s + own_tp_s + ep_s + engine_s + draft_s
+    step_s = roof_s + tp_s + own_tp_s + ep_s + engine_s + own_engine_s + draft_s
     unlimited_w, stretch, prefill_stretch = None, 1.0, 1.0
     prefill_held = 1.0
     matmul_share = compute_share(compute_s + draft_compute_s, gpu_s + draft_gpu_s)
@@ -740,8 +764,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             # held under the limit, every part of the step runs slower alike (the docstring); it draws the limit
             unlimited_w = watts
             stretch = limit_stretch(watts, float(power_limit_w), device.tdp_w, fit.power_limit_exponent)
-            memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s, draft_s = (
-                x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s, draft_s))
+            memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s, own_engine_s, draft_s = (
+                x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s,
+                                      own_engine_s, draft_s))
             step_s *= stretch
             watts = float(power_limit_w)
             frac = watts / device.tdp_w if device.tdp_w else 0.0
@@ -768,7 +793,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         own_s = own_of_prefill * prefill_s  # its share of the prefill phases, as held
     tpot = step_s / emitted
     # what one user waits between tokens: the step but its own prompt's prefill, which its time to the first token holds
-    user_tpot = (step_s - own_s - own_tp_s) / emitted
+    user_tpot = (step_s - own_s - own_tp_s - own_engine_s) / emitted
     return Step(weights_gb=weight_bytes / BYTES_PER_GB,
                 kv_cache_gb=(b * beam_search_holds(p, t, beams) * arch.held_share(p, t) * kv_tok * kv_replication(arch, tp)
                              / BYTES_PER_GB),
@@ -782,7 +807,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
-                prompt_alone_s=prompt_alone_s, prompt_tp_s=prompt_tp_s, least_memory_s=least_memory_s,
+                prompt_alone_s=prompt_alone_s, prompt_tp_s=prompt_tp_s, own_engine_s=own_engine_s,
+                prompt_engine_s=prompt_engine_s, least_memory_s=least_memory_s,
                 least_compute_s=least_compute_s,
                 expert_gemm_rate=(expert_gemm_rate(arch, n_total, device, step_tokens, fit.moe_gemm_half_dim,
                                                    routed_tokens) if expert_flops else 1.0))

@@ -92,7 +92,8 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: flo
              + (f", the experts' GEMMs at {gfmt(decode.expert_gemm_rate, 2)} of that (few tokens reach each expert)"
                 if gfmt(decode.expert_gemm_rate, 2) != "1" else ""))
     # the other requests' prompts, which a user's steps carry; its own prompt's prefill is before its first token
-    own_s = decode.own_prefill_s + decode.own_tp_s   # its prefill, with its all-reduces (``Step.own_tp_s``)
+    # its prefill, with its all-reduces (``Step.own_tp_s``) and its prefill step's engine cost (``Step.own_engine_s``)
+    own_s = decode.own_prefill_s + decode.own_tp_s + decode.own_engine_s
     others_s = decode.prefill_s - decode.own_prefill_s
     if fit.mixed_prefill:
         others = f" + the other requests' prompts' prefill {fmt_ms(others_s)} in the same step" if others_s > 0.0 else ""
@@ -104,8 +105,10 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: flo
         gpu = f"{compute.chip} {fmt_ms(decode.gpu_s)} ({decode.bound}-bound: {rates}){others}"
     parts = (f"{gpu} + tensor parallel {fmt_ms(decode.tp_s)} + "
              + (f"expert parallel {fmt_ms(decode.ep_s)} + " if decode.ep_s else "") +
-             f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer and "
-             f"{gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
+             f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer"
+             # an engine that prefills new prompts as steps of their own pays it again in those steps
+             + (", again in the other requests' prefill steps," if fit.prefill_steps_apart and batch > 1 else "") +
+             f" and {gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
     # under a power limit every part is stretched alike, the fitted engine costs named above too (review 2026-11-27)
     apart = decode.prefill_held_stretch > max(decode.power_limit_stretch, 1.0)  # a prefill phase held on its own
     others = (f", every other part {decode.power_limit_stretch:.2f}×" if decode.power_limit_stretch > 1.0 else "")

@@ -141,9 +141,12 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
         return (own + st.own_tp_s) * float(output_tokens) / emitted + st.user_tpot_s * emitted
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw, and its
         # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``)
-        return (st.prompt_alone_s * st.prefill_limit_stretch + st.prompt_tp_s * st.power_limit_stretch
-                + st.user_tpot_s * emitted)
-    return own * float(output_tokens) / (float(batch) * emitted) + st.user_tpot_s * emitted
+        # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``), and where prompts are prefilled
+        # as steps of their own, that step's engine cost (``Step.prompt_engine_s``)
+        return (st.prompt_alone_s * st.prefill_limit_stretch
+                + (st.prompt_tp_s + st.prompt_engine_s) * st.power_limit_stretch + st.user_tpot_s * emitted)
+    return (own * float(output_tokens) / (float(batch) * emitted) + st.prompt_engine_s * st.power_limit_stretch
+            + st.user_tpot_s * emitted)
 
 
 def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
@@ -165,7 +168,7 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
     # the share of the step its prompts' prefill takes, as the step charges it: their compute and the own prompt's
     # all-reduces (the others' ride in the step's own, for their bytes); S, the prefill a request waits for, holds its
     # own prompt's all-reduces whole (diff review 2026-11-30: each prompt's charged whole here had passed ρ = 1)
-    own = prefill_s_at_its_draw(st) + st.own_tp_s
+    own = prefill_s_at_its_draw(st) + st.own_tp_s + st.own_engine_s
     rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
         return math.inf

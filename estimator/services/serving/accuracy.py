@@ -259,7 +259,8 @@ def refit() -> dict[str, Any]:
     # a power limit's slowdown first: every engine serves MLPerf's power-capped results under their GPUs' limit
     limit = power_limit_document()
     exponent = {"power_limit_exponent": limit["exponent"]}
-    online = replace(fit(load_measurements()), moe_gemm_half_dim=moe_gemm_half_dim(), **exponent)
+    online = replace(fit(load_measurements(), prefill_steps_apart=engine_profile(VLLM).prefill_steps_apart),
+                     moe_gemm_half_dim=moe_gemm_half_dim(), **exponent)
     eager = eager_engine_document(online)
     older = {VLLM: online, EAGER: replace(ServingFit.from_dict(eager["fit"], engine=EAGER), **exponent)}
     return {**fit_document(online), "latency_engine": latency_fit_document(online),
@@ -320,10 +321,12 @@ def eager_engine_document(online: ServingFit) -> dict[str, Any]:
     FastChat rows alone (a Python loop launching kernels one by one, batch 1), the all-reduce cost ``online``'s
     (``EAGER_ALLREDUCE_BORROWED``)."""
     rows = [m for m in load_measurements() if m.leaderboard.startswith(EAGER_LEADERBOARD)]
-    eager = replace(fit(rows), moe_gemm_half_dim=moe_gemm_half_dim(), tp_s_per_allreduce=online.tp_s_per_allreduce)
+    apart = engine_profile(EAGER).prefill_steps_apart
+    eager = replace(fit(rows, prefill_steps_apart=apart), moe_gemm_half_dim=moe_gemm_half_dim(),
+                    tp_s_per_allreduce=online.tp_s_per_allreduce)
     # its stated range's coverage, as vllm-2024's is measured: each model held out, its interval nested (fit audit
     # 2026-11-28: the range had been stated with no coverage reported), beside the same naive baselines
-    cv = cross_validate(rows)
+    cv = cross_validate(rows, prefill_steps_apart=apart)
     return {"about": ("The eager engine (Hugging Face generate / FastChat): the serving fit on ML.ENERGY leaderboard "
                       f"v1's FastChat rows ({len(rows)} configurations of {len({m.model for m in rows})} models, batch "
                       f"1, TP 1); {EAGER_ALLREDUCE_BORROWED}. Method: estimator/fit/serving_fit.py."),
@@ -383,7 +386,7 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
     cap = own.max_batch
     # the online fit's form, with the optimised engine's own memory fraction (engines.toml), not vllm-2024's
     base = replace(online, engine=OPTIMIZED, mixed_prefill=True, memory_fraction=float(own.memory_fraction),
-                   memory_source=own.memory_fraction_source)
+                   memory_source=own.memory_fraction_source, prefill_steps_apart=own.prefill_steps_apart)
     params = fit_engine(rows, latency, base, cap)
     beside = {}
     for name, f in (older or {}).items():
@@ -392,7 +395,7 @@ def optimized_engine_document(online: ServingFit, older: dict[str, ServingFit] |
         # review 2026-11-28: judged beside the default engine as if it batched continuously)
         beside[name] = (replace(f, engine=name, memory_fraction=float(profile.memory_fraction),
                                 memory_source=profile.memory_fraction_source, max_batch=int(profile.max_batch),
-                                static_batch=profile.static_batch),
+                                static_batch=profile.static_batch, prefill_steps_apart=profile.prefill_steps_apart),
                         int(profile.max_batch))
     one_way = [mlperf_cv(rows, latency, base, cap, by, LEVEL, others=beside, exponent_of=power_limit.fold_exponent)
                for by in ("model", "hardware_id")]
@@ -551,13 +554,14 @@ def held_out_by_model_line() -> str:
 
 @lru_cache(maxsize=1)
 def validation() -> ServingCV:
-    return cross_validate(load_measurements())
+    return cross_validate(load_measurements(), prefill_steps_apart=engine_profile(VLLM).prefill_steps_apart)
 
 
 @lru_cache(maxsize=1)
 def validation_by_architecture() -> ServingCV:
     """The same check with models of one shape on one engine held out together."""
-    return cross_validate(by_architecture_and_engine(load_measurements()))
+    return cross_validate(by_architecture_and_engine(load_measurements()),
+                          prefill_steps_apart=engine_profile(VLLM).prefill_steps_apart)
 
 
 def _metrics(m) -> dict:
@@ -728,7 +732,9 @@ def vllm_later_document() -> dict:
 def latency_fit_document(online: ServingFit, level: float = LEVEL) -> dict:
     """The "latency" engine's section of serving_fit.json: its fit and its leave-one-benchmark-out
     validation (written by ``fit-serving`` beside the online fit; ``--check`` compares both)."""
-    fit, cv = fit_latency(load_rows(), online, level)
+    # the online fit's power factor, in the latency engine's own form (engines.toml: a static batch prefills once)
+    fit, cv = fit_latency(load_rows(), replace(online, prefill_steps_apart=engine_profile(LATENCY_ENGINE).prefill_steps_apart),
+                          level)
     return {
         "about": ("The latency-optimised engine: the time constants fitted to the published small-batch decode "
                   f"times in estimator/data/{TPOT_CHECKS_PATH.name}, the power factor the online fit's (no energy was "
