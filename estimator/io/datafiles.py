@@ -13,7 +13,7 @@ import io
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +37,8 @@ from estimator.io.carbon_data import load_carbon_data  # noqa: F401 (re-exported
 from estimator.io.paths import CALIBRATED_DIR, CALIBRATED_DIR_ENV, DATA_DIR, PROFILES_DIR
 
 UTILIZATION_FIT_PATH = DATA_DIR / "utilization_fit.json"
+# the training step model's fit (written by `python -m estimator fit-step`; read whole by estimator.io.layouts_data)
+STEP_FIT_PATH = DATA_DIR / "step_fit.json"
 # The fit's nested cross-validation (what `validate` prints), written beside the fit by the same
 # command: computing it takes about 20 s, too long for the first student to open the Accuracy page.
 UTILIZATION_VALIDATION_PATH = DATA_DIR / "utilization_validation.json"
@@ -51,7 +53,18 @@ def load_utilization_model() -> UtilizationModel:
     data = safe_read.read_data_json(UTILIZATION_FIT_PATH, "re-create it with `python -m estimator fit-utilization`")
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
         raise DataFileError(f"{UTILIZATION_FIT_PATH}: no 'model' table; re-create it with `python -m estimator fit-utilization`")
-    return UtilizationModel.from_dict(data["model"], str(UTILIZATION_FIT_PATH))
+    model = UtilizationModel.from_dict(data["model"], str(UTILIZATION_FIT_PATH))
+    # a lower precision's share of its peak: the step fit's (UtilizationModel.low_precision_share); without that file
+    # (fit-step, which reads these profiles, re-creates it) none, and a lower precision's note says the share is the
+    # 16-bit one's
+    if not STEP_FIT_PATH.is_file():
+        return model
+    step_fit = safe_read.read_data_json(STEP_FIT_PATH, "re-create it with `python -m estimator fit-step`")
+    share = ((step_fit.get("params") if isinstance(step_fit, dict) else None) or {}).get("fp8_gemm_factor")
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        raise DataFileError(f"{STEP_FIT_PATH}: params.fp8_gemm_factor must be a number in (0, 1], got {share!r}; "
+                            "re-create it with `python -m estimator fit-step`")
+    return replace(model, low_precision_share=float(share))
 
 
 def load_validation_document(path: Path = UTILIZATION_VALIDATION_PATH) -> dict:

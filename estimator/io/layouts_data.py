@@ -18,10 +18,9 @@ from estimator.core.base.units import PARAMS_PER_BILLION
 from estimator.core.training.step import FLASH2_ON_HOPPER, Layout, ModelShape, step_hardware
 from estimator.fit.step_fit import LayoutRow, fit_document
 from estimator.io import safe_read
-from estimator.io.datafiles import DATA_DIR, default_profiles
+from estimator.io.datafiles import DATA_DIR, STEP_FIT_PATH, default_profiles
 
 LAYOUTS_PATH = DATA_DIR / "training_layouts.csv"
-STEP_FIT_PATH = DATA_DIR / "step_fit.json"
 FIT_COMMAND = "python -m estimator fit-step"
 
 

@@ -35,9 +35,17 @@ def fit_caveats(est: Estimate) -> str:
         if isinstance(c, OtherPeak):
             fit, used = latex_escape(c.fit_precision), latex_escape(c.used_precision)
             why = "as the published figure gives it" if c.preset else "as the fitted runs were measured"
-            text += (f" The utilisation is a share of the {fit} peak, {why}; here it is "
-                     f"applied to the {used} peak ({latex_escape(gfmt(c.ratio, 3))}~$\\times$ the {fit} peak), as "
-                     "if the run reached the same share of it.")
+            if c.lowered is not None:
+                text += (f" The utilisation is a share of the {fit} peak, {why}, taken "
+                         f"$\\times$~{latex_escape(gfmt(c.lowered, 3))} at {used}: the share of its peak a lower "
+                         "precision's matrix products reach against 16-bit ones', per halving of the bits (FP8's in "
+                         "published training layouts: the step model's fp8\\_gemm\\_factor), "
+                         f"so the run goes {latex_escape(gfmt(c.pace, 3))}~$\\times$ a {fit} run's pace, not the "
+                         f"peaks' {latex_escape(gfmt(c.ratio, 3))}~$\\times$; its other work gains less.")
+            else:
+                text += (f" The utilisation is a share of the {fit} peak, {why}; here it is "
+                         f"applied to the {used} peak ({latex_escape(gfmt(c.ratio, 3))}~$\\times$ the {fit} peak), "
+                         "as if the run reached the same share of it.")
         elif isinstance(c, BeyondData):
             text += (f" The run lies beyond the fit's data ({latex_escape(c.where)}): the utilisation is held at "
                      "the fit's edge there, not extrapolated, and no published run checks it.")

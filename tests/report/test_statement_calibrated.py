@@ -317,11 +317,23 @@ def test_a_fit_applied_to_another_precisions_peak_says_so():
     assert "model cards). At an average" in bf16.tex and "share of the bf16 peak" not in bf16.tex
 
 
+def test_a_fit_taken_at_fp8_says_the_share_it_took_and_the_pace():
+    """From FLOPs alone at fp8 the fit's share of the bf16 peak is taken × the step fit's FP8 share (2026-12-01): the
+    statement says so, and the pace, not the peaks' 2×."""
+    r, st = _statement(hardware="h100-sxm", flops=1e24, devices=1024, precision="fp8")
+    share = default_profiles().get("h100-sxm").utilization.model.low_precision_share
+    assert (f"The utilisation is a share of the bf16 peak, as the fitted runs were measured, taken $\\times$~{share:.3g} "
+            "at fp8: the share of its peak a lower precision's matrix products reach against 16-bit ones', per halving "
+            "of the bits (FP8's in published training layouts: the step model's fp8\\_gemm\\_factor), so the run goes "
+            f"{2 * share:.3g}~$\\times$ a bf16 run's pace, not the peaks' 2~$\\times$; its other work gains less.") in st.tex
+
+
 RESEARCHER_RUNS = [dict(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA"),
                    dict(hardware="h100-sxm", hours=10), dict(hardware="tpu-v5e", flops=1e21, devices=8),
                    dict(hardware="cpu-server-2s-epyc", flops=1e21, devices=8),
                    dict(hardware="h100-sxm", flops=1e26, devices=20_000),
-                   dict(hardware="a100-sxm-80gb", flops=1e21, devices=8, precision="fp32")]
+                   dict(hardware="a100-sxm-80gb", flops=1e21, devices=8, precision="fp32"),
+                   dict(hardware="h100-sxm", flops=1e24, devices=1024, precision="fp8")]
 for _run in RESEARCHER_RUNS:
     to_compile(f"researcher audit's statement {_run}")(lambda folder, run=_run: _statement(**run)[1])
 

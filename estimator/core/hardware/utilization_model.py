@@ -171,6 +171,12 @@ class UtilizationModel:
     # a device without runs centred on the flat rule (RULE_UTILIZATION): calibrated on families held out
     # whole and scored against the rule; None: too few families, the pooled multiplier is used
     rule_multiplier: float | None = None
+    # the fit is a share of the 16-bit (dense) peak, as its runs' FLOPs ÷ device-seconds ÷ that peak: at a lower
+    # precision a run reaches this share of the lower precision's peak per halving of the bits (fp8 once, fp4 twice),
+    # as its matrix products do: the training step model's fp8_gemm_factor (estimator/data/step_fit.json, fitted by
+    # `python -m estimator fit-step` to published FP8 and 16-bit layouts; attached by the loader, never by
+    # fit-utilization). None: not attached, the share of the lower precision's peak taken as the 16-bit one's
+    low_precision_share: float | None = None
 
     def borrowed_family(self, nearest: str, same_chip: bool = False) -> str | None:
         """The fit a device without runs uses, given its nearest family (None: the pooled fit;

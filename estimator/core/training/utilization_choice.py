@@ -21,6 +21,7 @@ from estimator.core.hardware.utilization_model import (
     family_label,
 )
 from estimator.core.training.fit_caveats import BeyondData, MoreDevices
+from estimator.core.training.step import LOW_PRECISION_STEPS
 from estimator.core.workload.flops import RECOMPUTE_TO_MODEL_FLOPS
 from estimator.core.workload.scenario import Scenario
 
@@ -39,15 +40,21 @@ class UtilizationInfo:
     same_chip: bool = False          # borrowed: its chip's family's fit (the same chip on another board)
     passed_over: str | None = None   # borrowed: the nearest family whose fit the pooled one or the rule replaced
     beyond_data: BeyondData | None = None  # fitted: the run lies beyond the fitted runs' data (held at the edge)
+    # below 16 bits: the precision and the factor the 16-bit share took (``low_precision``); None: none taken
+    lowered: tuple[str, str, float] | None = None   # (this precision, the 16-bit one, the factor)
 
     @property
     def short(self) -> str:
         """The value and where it came from, in a few words for a table cell: "0.206, H100 fit",
         "0.3, 30% rule (no runs)", "0.224, preset". `compare` shows it beside each device."""
         who = self.origin.split(":", 1)[0]
+        value = gfmt(self.value, 3)
+        if self.lowered is not None:   # "0.177 at fp8 (0.241 of bf16's × 0.733)"
+            at, base, factor = self.lowered
+            value += f" at {at} ({gfmt(self.value / factor, 3)} of {base}'s × {gfmt(factor, 3)})"
         if who != "fit":
-            return f"{gfmt(self.value, 3)}, {'given' if who == 'user' else who}"
-        return f"{gfmt(self.value, 3)}, {fit_words(self.family, self.borrowed, self.same_chip)}"
+            return f"{value}, {'given' if who == 'user' else who}"
+        return f"{value}, {fit_words(self.family, self.borrowed, self.same_chip)}"
 
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary, "short": self.short,
@@ -188,6 +195,28 @@ def stated_range(low: float, high: float, profile: HardwareProfile) -> str:
     return f"stated range {gfmt(low, 3)}–{gfmt(high, 3)}"
 
 
+def low_precision(profile: HardwareProfile, precision: str) -> tuple[float, str] | None:
+    """At a precision below the profile's 16-bit default (fp8, fp4), the factor that turns the fitted share of the
+    16-bit peak into a share of that precision's peak, and the words for it; None at 16 bits or more, or where the
+    fit carries no such share (``UtilizationModel.low_precision_share``). The fit's runs count their FLOPs against the
+    16-bit peak; a run at fp8 reaches the step model's fitted share of FP8's peak per halving of the bits, as its matrix
+    products do, so FP8 takes 2 × 0.73 ≈ 1.47× a 16-bit run's pace at most, not the 2× of the peaks (its other work does
+    not speed up; MosaicML's MPT-3B ran 1.36× faster in FP8 on H100s: estimator/data/training_layouts.csv)."""
+    u = profile.utilization
+    share = u.model.low_precision_share if u.fitted and u.model is not None else None
+    steps = LOW_PRECISION_STEPS.get(precision, 0) - LOW_PRECISION_STEPS.get(profile.default_precision, 0)
+    if share is None or steps <= 0 or precision not in profile.peak_flops_per_s:
+        return None
+    factor = share ** steps
+    pace = profile.peak(precision) / profile.peak() * factor
+    return factor, (f"at {precision}: × {gfmt(factor, 3)} of the {precision} peak, the share of it a run reaches "
+                    f"{'per halving of the bits ' if steps > 1 else ''}against the "
+                    f"{profile.default_precision} peak's (the step model's fp8_gemm_factor {gfmt(share, 3)}, fitted "
+                    f"by fit-step to published FP8 and 16-bit layouts: estimator/data/step_fit.json), so "
+                    f"{gfmt(pace, 3)}× a {profile.default_precision} run's pace, not the peaks' "
+                    f"{gfmt(profile.peak(precision) / profile.peak(), 3)}×")
+
+
 @dataclass(frozen=True)
 class UtilizationChoice:
     """The utilisation an estimate takes (``utilization_for``), with what the estimate says of it."""
@@ -197,6 +226,9 @@ class UtilizationChoice:
     source: str                        # the utilisation assumption's source text
     note: str | None                   # the estimate's note on it (beyond the fit's data, outside its interval)
     info: UtilizationInfo              # for people: where it came from and the fit's interval beside it
+    # at a precision below 16 bits, the factor the fit's share of the 16-bit peak took to be a share of this precision's
+    # (``low_precision``); None: none taken
+    low_precision_factor: float | None = None
 
 
 def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) -> UtilizationChoice:
@@ -214,6 +246,9 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
         centre, low, high = measured
         pred = replace(pred, center=centre, low=low, high=high,
                        sigma_log=max(math.log(centre / low), math.log(high / centre)))
+    lower = low_precision(profile, precision) if measured is None else None
+    if lower is not None:   # the fit's share of the 16-bit peak, as a share of this lower precision's
+        pred = replace(pred, center=pred.center * lower[0], low=pred.low * lower[0], high=pred.high * lower[0])
     half = sides(pred.center, pred.low, pred.high)
     edge = None
     if u.fitted:
@@ -233,7 +268,8 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
                                     f"in {s.year}" if s.year is not None and "maturity_years" in used else "")
                        if x and pred.family != RULE)
         desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
-                f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)")
+                f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)"
+                + (f"; {lower[1]}" if lower is not None else ""))
         if "maturity_years" in pred.unknown:
             desc += "; no year given: averaged over the fitted runs' years (give the year for a narrower interval)"
         edge = held_at_edge(u.model, pred, flops, s.year)
@@ -261,10 +297,14 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
              f"of the {precision} peak ({gfmt(pred.center, 3)}), not measured at {precision}; at {cal_precision} the "
              "time is the measured one")
     if s.utilization is None:
+        centre = gfmt(pred.center, 3) + ("" if lower is None else f" of the {precision} peak ({gfmt(pred.center / lower[0], 3)} "
+                                                                 f"of the {profile.default_precision} peak × {gfmt(lower[0], 3)})")
         return UtilizationChoice(pred.center, half, origin, desc, other or (edge and edge.note()), UtilizationInfo(
-            pred.center, origin, f"{gfmt(pred.center, 3)}, {short_fit}" if u.fitted else f"{gfmt(pred.center, 3)} from the profile, {short_fit}",
+            pred.center, origin, f"{centre}, {short_fit}" if u.fitted else f"{centre} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
-            u.same_chip, nearest_passed_over(u), edge))
+            u.same_chip, nearest_passed_over(u), edge,
+            None if lower is None else (precision, profile.default_precision, lower[0])),
+            None if lower is None else lower[0])
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
