@@ -114,7 +114,8 @@ def main() -> None:
     shipped = load_serving_fit(ENGINE)
     base = replace(load_serving_fit("vllm-2024"), engine=ENGINE, mixed_prefill=True,
                    memory_fraction=float(engine_profile(ENGINE).memory_fraction),
-                   memory_source=engine_profile(ENGINE).memory_fraction_source)
+                   memory_source=engine_profile(ENGINE).memory_fraction_source,
+                   prefill_steps_apart=engine_profile(ENGINE).prefill_steps_apart)
     both = replace(base, **fit_engine(mlperf + trt, latency, base, cap))
     for name, f in (("shipped (MLPerf Offline + small batch)", shipped), ("refitted with TensorRT-LLM's runs", both)):
         print(f"{name}: {f.engine_s_per_layer * 1e3:.4f} ms per layer, {f.engine_s_per_sequence * 1e3:.4f} ms per "

@@ -40,6 +40,9 @@ from estimator.io.tpot_checks import load_measured_decode
 from research.vllm_tpot_tries import FORMS, _solve, fit_params
 
 FORMS_TRIED = ("flat", "lifted")
+# the step's form when the lift was chosen (2026-11-27): no prefill steps of their own (vllm-2024 has them since
+# 2026-12-01; research/vllm_tpot_tries.py's "shipped" form); its own steps are timed so here (``_fit``)
+BEFORE = next(f for f in FORMS if f.name.startswith("before"))
 
 
 def _fit(q: dict) -> ServingFit:
@@ -61,7 +64,7 @@ def joules(form: str, m, q: dict) -> float:
 
 
 def fit_form(form: str, ms) -> dict:
-    q = fit_params(FORMS[0], ms)
+    q = fit_params(BEFORE, ms)
     energy = np.log([m.joules_per_output_token for m in ms])
     return _solve(("busy_per_roofline_s",), lambda qq: np.log([joules(form, m, qq) for m in ms]) - energy, q)
 

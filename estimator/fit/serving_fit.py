@@ -110,9 +110,10 @@ def solve(names, residuals, base: dict) -> dict:
     return {**base, **dict(zip(names, (float(x) for x in np.exp(r.x))))}
 
 
-def fit_params(ms: Sequence[Measurement], prefill_steps_apart: bool = False) -> dict:
+def fit_params(ms: Sequence[Measurement], prefill_steps_apart: bool) -> dict:
     """The four fitted numbers (see the module docstring); ``prefill_steps_apart``: the engine's form
-    (``ServingFit.prefill_steps_apart``, engines.toml), which every fit and fold of its measurements takes."""
+    (``ServingFit.prefill_steps_apart``, engines.toml), which every fit and fold of its measurements takes: no default,
+    so that no caller fits an engine in another's form (review 2026-12-01)."""
     _check(ms)
     tpot = np.log([m.tpot_s for m in ms])
     energy = np.log([m.joules_per_output_token for m in ms])
@@ -166,7 +167,7 @@ def scaled_baseline(train: Sequence[Measurement], m: Measurement) -> tuple[float
     return tpot, joules
 
 
-def leave_one_model_out(ms: Sequence[Measurement], prefill_steps_apart: bool = False) -> list[Held]:
+def leave_one_model_out(ms: Sequence[Measurement], prefill_steps_apart: bool) -> list[Held]:
     """Each model's configurations predicted by a fit of the other models' (and the baselines)."""
     _check(ms)
     models = sorted({m.model for m in ms})
@@ -195,7 +196,7 @@ def _halves(held: Sequence[Held], level: float) -> tuple[float, float]:
             pooled_cdf_quantile([abs(h.energy_log_error) for h in held], groups, level))
 
 
-def fit(ms: Sequence[Measurement], level: float = LEVEL, prefill_steps_apart: bool = False) -> ServingFit:
+def fit(ms: Sequence[Measurement], level: float = LEVEL, *, prefill_steps_apart: bool) -> ServingFit:
     """The fitted numbers on every measurement, and the interval from their leave-one-model-out
     residuals (grouped conformal), in the engine's form (``fit_params``)."""
     params = fit_params(ms, prefill_steps_apart)
@@ -254,7 +255,7 @@ class ServingCV:
 
 
 def nested_halves(ms: Sequence[Measurement], level: float,
-                  prefill_steps_apart: bool = False) -> dict[str, tuple[float, float]]:
+                  prefill_steps_apart: bool) -> dict[str, tuple[float, float]]:
     """Each model's interval half-widths (TPOT, J per output token) from the other models'
     out-of-sample residuals, each of those predicted by a fit made without it and without the held-out
     model: the held-out model shapes neither its prediction nor its interval (review: the residuals
@@ -273,7 +274,7 @@ def by_architecture_and_engine(ms: Sequence[Measurement]) -> list[Measurement]:
                              "heads") for m in ms]
 
 
-def cross_validate(ms: Sequence[Measurement], level: float = LEVEL, prefill_steps_apart: bool = False) -> ServingCV:
+def cross_validate(ms: Sequence[Measurement], level: float = LEVEL, *, prefill_steps_apart: bool) -> ServingCV:
     """Leave-one-model-out: median factors of TPOT and J per output token beside the previous
     model and two naive baselines (flat per GPU; per parameter per GPU), and the measured coverage of the stated interval (each
     model's interval from the other models' out-of-sample residuals, nested: ``nested_halves``)."""

@@ -104,9 +104,11 @@ def measured_time(r: TpotRow, s: Step, mixed_prefill: bool = False) -> float:
     # prefill mixed into the step (an optimised engine): the step without it; else its own phase, taken out
     if mixed_prefill:
         return s.decode_s
-    # a step less its prefill phase and the own prompt's all-reduces and prefill step's engine cost, over the tokens a
+    # a step less its prefill phase and the own prompt's all-reduces and, where prompts are prefilled as steps of
+    # their own, those steps' engine cost (review 2026-12-01: the other requests' had been left in), over the tokens a
     # sequence emits a step
-    return (s.tpot_s * s.tokens_per_step - s.prefill_s - s.own_tp_s - s.own_engine_s) / s.tokens_per_step
+    return ((s.tpot_s * s.tokens_per_step - s.prefill_s - s.own_tp_s - s.own_engine_s - s.others_engine_s)
+            / s.tokens_per_step)
 
 
 def _tpot(r: TpotRow, fit: ServingFit) -> float:

@@ -19,16 +19,19 @@ LLAMA = serving_data.catalog_model("llama-3.1-8b")   # 32 layers
 VLLM = serving_data.load_serving_fit("vllm-2024")
 
 
-def _serve(fit, batch: int):
-    s = InferenceScenario(params=LLAMA.params, tokens=1e6, architecture=LLAMA.arch, batch_size=batch, devices=1)
+def _serve(fit, batch: int, **kw):
+    s = InferenceScenario(params=LLAMA.params, tokens=1e6, architecture=LLAMA.arch, batch_size=batch, devices=1, **kw)
     return inference(s, H100, fit)
 
 
-@pytest.mark.parametrize("batch", [1, 64, 256])
-def test_each_prefill_step_pays_the_per_layer_cost_again(batch):
+# batch 1, batches below the output's 338 tokens, and one above the output's 100 tokens (a prefill step every step)
+@pytest.mark.parametrize("batch, out", [(1, None), (64, None), (256, None), (256, 100)])
+def test_each_prefill_step_pays_the_per_layer_cost_again(batch, out):
     assert VLLM.prefill_steps_apart
-    on, off = _serve(VLLM, batch), _serve(replace(VLLM, prefill_steps_apart=False), batch)
+    kw = {} if out is None else {"tokens_per_query": out}
+    on, off = _serve(VLLM, batch, **kw), _serve(replace(VLLM, prefill_steps_apart=False), batch, **kw)
     t = on.tokens_per_query
+    assert out is None or t == out
     per_step = min(1.0, batch / t)                       # prefill steps a decode step
     layer_cost = 32 * VLLM.engine_s_per_layer            # one step's per-layer engine cost
     own = 1.0 / batch                                    # a request's own prompt's share of the step's prompts
@@ -40,7 +43,8 @@ def test_each_prefill_step_pays_the_per_layer_cost_again(batch):
     # a token served holds both; the first token waits for its own prompt's whole prefill step
     assert on.served_seconds_per_output_token - off.served_seconds_per_output_token == pytest.approx(
         per_step * layer_cost)
-    assert on.ttft_s - off.ttft_s == pytest.approx(layer_cost + (1 - own) * per_step * layer_cost)
+    # the first token: its prompt's prefill step, which emits it, in place of a decode step (review 2026-12-01: both)
+    assert on.ttft_s == pytest.approx(off.ttft_s - off.seconds_per_output_token + layer_cost)
 
 
 def test_the_engines_that_mix_prompts_or_batch_statically_have_no_prefill_steps():
@@ -52,7 +56,10 @@ def test_the_engines_that_mix_prompts_or_batch_statically_have_no_prefill_steps(
 
 def test_the_time_note_says_the_per_layer_cost_is_paid_again():
     (note,) = [n for n in _serve(VLLM, 64).notes if n.startswith("time per output token")]
-    assert "ms per layer, again in the other requests' prefill steps, and" in note
+    from estimator.core.serving.step_notes import fmt_ms
+    r = _serve(VLLM, 64)
+    others = r.engine_s_per_step - 32 * VLLM.engine_s_per_layer - 64 * VLLM.engine_s_per_sequence
+    assert f"ms per layer, again in the other requests' prefill steps ({fmt_ms(others)} a step), and" in note
     (alone,) = [n for n in _serve(VLLM, 1).notes if n.startswith("time per output token")]
     assert "again in the other requests' prefill steps" not in alone   # at batch 1 there are no others
 
@@ -97,3 +104,34 @@ def test_the_step_chart_shows_the_own_prefill_steps_engine_cost_apart_from_the_t
     assert df[df["part"].str.startswith("own prompt")]["ms"].sum() + df[df["counted"]]["ms"].sum() == pytest.approx(
         r.served_seconds_per_output_token * 1000)
     assert "own prompt's engine" not in set(step_frame(_serve(serving_data.load_serving_fit("optimized-2024"), 64))["part"])
+
+
+def test_under_a_power_limit_the_prefill_steps_engine_cost_stretches_with_the_step():
+    free, held = _serve(VLLM, 256), _serve(VLLM, 256, power_limit_w=250)
+    assert held.power_limit_stretch > 1.05                # the whole step held (it draws ~311 W unlimited)
+    assert held.own_engine_s_per_step == pytest.approx(free.own_engine_s_per_step * held.power_limit_stretch)
+    assert held.served_seconds_per_output_token == pytest.approx(
+        held.seconds_per_output_token + held.own_prefill_s_per_step + held.own_engine_s_per_step)
+
+
+def test_the_decode_step_alone_and_the_queue_count_every_prefill_steps_engine_cost():
+    """A decode step alone (what a fixed batch's published time measures) holds no prefill step; the load of a stream's
+    prefills (loaded TTFT's M/D/1 wait) holds all of them, not the request's own share alone (review 2026-12-01)."""
+    from estimator.core.serving.device import device_of
+    from estimator.core.serving.step import step
+    from estimator.core.serving.throughput import loaded_ttft_s, prefill_s_at_its_draw, ttft_s
+    from estimator.fit.tpot_check import measured_time
+    kw = dict(params=LLAMA.params, arch=LLAMA.arch, device=device_of(H100, H100.peak()), batch=64, prompt_tokens=200,
+              output_tokens=100, tp=1)
+    on, off = step(fit=VLLM, **kw), step(fit=replace(VLLM, prefill_steps_apart=False), **kw)
+    layer_cost = 32 * VLLM.engine_s_per_layer
+    assert on.others_engine_s + on.own_engine_s == pytest.approx(min(1.0, 64 / 100) * layer_cost)
+    assert on.decode_s == pytest.approx(off.decode_s)
+    row = type("Row", (), {"prefill_included": False})()
+    assert measured_time(row, on, False) == pytest.approx(measured_time(row, off, False))
+    step_s = on.tpot_s * on.tokens_per_step
+    rho = (prefill_s_at_its_draw(on) + on.own_tp_s + on.own_engine_s + on.others_engine_s) / step_s
+    idle = ttft_s(on, 64, 100)
+    # S, the prefill each request is served: all of its first token's time (its prefill step emits it)
+    assert idle == pytest.approx(ttft_s(off, 64, 100) - off.user_tpot_s + 32 * VLLM.engine_s_per_layer)
+    assert loaded_ttft_s(on, 64, 100) == pytest.approx(idle + rho / (2 * (1 - rho)) * idle + step_s / 2)

@@ -117,9 +117,9 @@ def test_the_fit_is_deterministic_and_physical():
     assert 1e-4 < shipped.engine_s_per_layer < 2e-3 and 1e-5 < shipped.engine_s_per_sequence < 1e-3
     assert 1e-5 < shipped.tp_s_per_allreduce < 1e-3 and 1 < shipped.busy_per_roofline_s < 5
     with pytest.raises(InputError, match="at least 2 models"):
-        fit([m for m in ms if m.model == ms[0].model])
+        fit([m for m in ms if m.model == ms[0].model], prefill_steps_apart=apart)
     with pytest.raises(InputError, match="at least 3 models"):
-        cross_validate([m for m in ms if "CodeLlama" in m.model])
+        cross_validate([m for m in ms if "CodeLlama" in m.model], prefill_steps_apart=apart)
 
 
 def test_measurements_and_their_prompt_lengths():

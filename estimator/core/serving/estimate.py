@@ -168,7 +168,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         nodes_per_replica=nodes_spanned(profile, memory.devices, memory.devices * replicas), batch_size=int(s.batch_size),
         domains_word=profile.domains_word,
         ttft_s=ttft_s(decode, int(s.batch_size) / ep, float(s.tokens_per_query), fit.static_batch),
-        ttft_how=ttft_words(fit.static_batch, int(s.batch_size)), node_power_w=totals.node_power_w,
+        ttft_how=ttft_words(fit.static_batch, int(s.batch_size), fit.prefill_steps_apart), node_power_w=totals.node_power_w,
         ttft_p99_s=None if layout is None else layout.ttft_p99_s,
         ttft_bound_ms=None if s.ttft_ms is None else float(s.ttft_ms),
         tpot_bound_ms=None if s.tpot_ms is None else float(s.tpot_ms),

@@ -500,10 +500,12 @@ class Step:
     # one prompt's tensor-parallel all-reduces as its replica runs it alone, unlimited (``prompt_alone_s`` is its
     # compute): its time to the first token holds both, each held by its own stretch
     prompt_tp_s: float = 0.0
-    # an engine that prefills new prompts as steps of their own (``ServingFit.prefill_steps_apart``): a request's own
-    # prompt's prefill step's engine cost, a step's share, as ``own_tp_s`` (in ``tpot_s``, not in ``user_tpot_s``; the
-    # GPU waits on the engine, so it draws as the steps do); and one prefill step's, as its time to the first token
-    # holds it (0: no such steps)
+    # an engine that prefills new prompts as steps of their own (``ServingFit.prefill_steps_apart``), their engine cost,
+    # each a step's share: the other requests' prefill steps', in ``engine_s`` (a user waits on them: in
+    # ``user_tpot_s``, not in ``decode_s``); a request's own prompt's, in ``tpot_s`` but not in ``user_tpot_s``; both
+    # left in the time a step's draw is judged on, as ``engine_s`` is (the GPU waits on the engine); and one prefill
+    # step's, which emits a request's first token (``throughput.ttft_s``). 0: no such steps
+    others_engine_s: float = 0.0
     own_engine_s: float = 0.0
     prompt_engine_s: float = 0.0
     # ``own_prefill_s`` runs at the prefill's draw, held by ``prefill_limit_stretch`` (prompts riding in the steps); else
@@ -688,10 +690,11 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
         # a decode step, each paying the engine's per-layer cost again; the other requests' stall a sequence's decoding,
         # a request's own goes before its first token (research/vllm_tpot_tries.py has the forms tried beside it)
         prompt_engine_s = fit.engine_s_per_layer * arch.layers
-        engine_s += ride * min(1.0, starts) * prompt_engine_s
+        others_engine_s = ride * min(1.0, starts) * prompt_engine_s
+        engine_s += others_engine_s
         own_engine_s = own_prompt * min(1.0, starts) * prompt_engine_s
     else:
-        prompt_engine_s = own_engine_s = 0.0
+        prompt_engine_s = others_engine_s = own_engine_s = 0.0
     # its all-reduces, emitted ÷ t of them a step: collectives, drawn as the decode steps are (not at the prefill's
     # draw), in a token served but not in what its user waits between tokens; a static batch prefills its B prompts
     # in one pass before they decode, its all-reduces carrying all their tokens, a step's share of that pass
@@ -736,9 +739,10 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             if frac_ride * device.tdp_w > limit_w:
                 # held under the limit, every part of the decode steps runs slower alike (the docstring)
                 stretch = limit_stretch(frac_ride * device.tdp_w, limit_w, device.tdp_w, fit.power_limit_exponent)
-                memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, own_tp_s, ep_s, engine_s, draft_s = (
-                    x * stretch for x in (memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, own_tp_s, ep_s, engine_s,
-                                          draft_s))
+                (memory_s, compute_s, gpu_s, ride_prefill_s, tp_s, own_tp_s, ep_s, engine_s, others_engine_s,
+                 own_engine_s, draft_s) = (x * stretch for x in (memory_s, compute_s, gpu_s, ride_prefill_s, tp_s,
+                                                                 own_tp_s, ep_s, engine_s, others_engine_s,
+                                                                 own_engine_s, draft_s))
                 ride_step_s *= stretch
                 frac_ride = limit_w / device.tdp_w
             prefill_held = stretch
@@ -764,9 +768,9 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
             # held under the limit, every part of the step runs slower alike (the docstring); it draws the limit
             unlimited_w = watts
             stretch = limit_stretch(watts, float(power_limit_w), device.tdp_w, fit.power_limit_exponent)
-            memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s, own_engine_s, draft_s = (
-                x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s,
-                                      own_engine_s, draft_s))
+            (memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s, others_engine_s, own_engine_s,
+             draft_s) = (x * stretch for x in (memory_s, compute_s, gpu_s, prefill_s, tp_s, own_tp_s, ep_s, engine_s,
+                                               others_engine_s, own_engine_s, draft_s))
             step_s *= stretch
             watts = float(power_limit_w)
             frac = watts / device.tdp_w if device.tdp_w else 0.0
@@ -800,14 +804,15 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 memory_s=memory_s, compute_s=compute_s, gpu_s=gpu_s, prefill_s=prefill_s, tp_s=tp_s, engine_s=engine_s,
                 tpot_s=tpot, user_tpot_s=user_tpot, own_prompt_share=own_prompt, own_prefill_s=own_s, own_tp_s=own_tp_s,
                 own_at_prefill_draw=fit.mixed_prefill and not fit.static_batch,
-                decode_s=(gpu_s + tp_s + ep_s + engine_s + draft_s) / emitted, power_w=watts,
+                decode_s=(gpu_s + tp_s + ep_s + engine_s - others_engine_s + draft_s) / emitted, power_w=watts,
                 power_fraction=frac, joules_per_output_token=watts * tp * ep * tpot / b,
                 bound="memory" if memory_s >= compute_s + (ride_prefill_s if fit.mixed_prefill else 0.0) else "compute",
                 flops_per_token=(flops_per_token * verified + int(draft_tokens) * sum(draft_flops)) / emitted,
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
-                prompt_alone_s=prompt_alone_s, prompt_tp_s=prompt_tp_s, own_engine_s=own_engine_s,
+                prompt_alone_s=prompt_alone_s, prompt_tp_s=prompt_tp_s, others_engine_s=others_engine_s,
+                own_engine_s=own_engine_s,
                 prompt_engine_s=prompt_engine_s, least_memory_s=least_memory_s,
                 least_compute_s=least_compute_s,
                 expert_gemm_rate=(expert_gemm_rate(arch, n_total, device, step_tokens, fit.moe_gemm_half_dim,

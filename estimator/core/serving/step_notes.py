@@ -107,7 +107,8 @@ def time_note(fit: ServingFit, compute: ServingCompute, decode: Step, batch: flo
              + (f"expert parallel {fmt_ms(decode.ep_s)} + " if decode.ep_s else "") +
              f"engine {fmt_ms(decode.engine_s)} ({gfmt(fit.engine_s_per_layer * MS_PER_S, 2)} ms per layer"
              # an engine that prefills new prompts as steps of their own pays it again in those steps
-             + (", again in the other requests' prefill steps," if fit.prefill_steps_apart and batch > 1 else "") +
+             + (f", again in the other requests' prefill steps ({fmt_ms(decode.others_engine_s)} a step)," if
+                decode.others_engine_s > 0.0 else "") +
              f" and {gfmt(fit.engine_s_per_sequence * MS_PER_S, 2)} ms per sequence, {ENGINE_FITTED_TO[fit.engine]})")
     # under a power limit every part is stretched alike, the fitted engine costs named above too (review 2026-11-27)
     apart = decode.prefill_held_stretch > max(decode.power_limit_stretch, 1.0)  # a prefill phase held on its own

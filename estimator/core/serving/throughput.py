@@ -139,14 +139,13 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     if static:  # the batch's prompts, all of them, before the first token: the steps' prefill summed, its one pass's
         # all-reduces with it (``Step.own_tp_s``, a step's share of them, as held)
         return (own + st.own_tp_s) * float(output_tokens) / emitted + st.user_tpot_s * emitted
+    # where prompts are prefilled as steps of their own, that step emits the first token: its engine cost
+    # (``Step.prompt_engine_s``) in place of a decode step's (review 2026-12-01: both had been counted)
+    first = (st.prompt_engine_s * st.power_limit_stretch if st.prompt_engine_s > 0.0 else st.user_tpot_s * emitted)
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw, and its
         # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``)
-        # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``), and where prompts are prefilled
-        # as steps of their own, that step's engine cost (``Step.prompt_engine_s``)
-        return (st.prompt_alone_s * st.prefill_limit_stretch
-                + (st.prompt_tp_s + st.prompt_engine_s) * st.power_limit_stretch + st.user_tpot_s * emitted)
-    return (own * float(output_tokens) / (float(batch) * emitted) + st.prompt_engine_s * st.power_limit_stretch
-            + st.user_tpot_s * emitted)
+        return st.prompt_alone_s * st.prefill_limit_stretch + st.prompt_tp_s * st.power_limit_stretch + first
+    return own * float(output_tokens) / (float(batch) * emitted) + first
 
 
 def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
@@ -164,11 +163,15 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
     if static:
         return idle
     step_s = st.tpot_s * st.tokens_per_step
-    prefill = max(0.0, idle - st.user_tpot_s * st.tokens_per_step)   # ``ttft_s`` less its one step
+    # ``ttft_s`` less its one step; where prompts are prefilled as steps of their own, the prefill step is the one that
+    # emits the first token, and S is all of ``ttft_s``
+    prefill = idle if st.prompt_engine_s > 0.0 else max(0.0, idle - st.user_tpot_s * st.tokens_per_step)
     # the share of the step its prompts' prefill takes, as the step charges it: their compute and the own prompt's
     # all-reduces (the others' ride in the step's own, for their bytes); S, the prefill a request waits for, holds its
     # own prompt's all-reduces whole (diff review 2026-11-30: each prompt's charged whole here had passed ρ = 1)
-    own = prefill_s_at_its_draw(st) + st.own_tp_s + st.own_engine_s
+    # and where prompts are prefilled as steps of their own, those steps' engine cost, every prompt's (review
+    # 2026-12-01: the request's own share alone had been counted)
+    own = prefill_s_at_its_draw(st) + st.own_tp_s + st.own_engine_s + st.others_engine_s
     rho = own / step_s if step_s > 0 else 0.0
     if rho >= 1.0:
         return math.inf
@@ -193,10 +196,12 @@ def ttft_p99_s(st: Step, batch: float, output_tokens: float, static: bool, p99_o
     return loaded_ttft_s(st, batch, output_tokens, static) * ttft_p99_over_mean_at(p99_over_mean, batch)
 
 
-def ttft_words(static: bool, batch: int) -> str:
+def ttft_words(static: bool, batch: int, prefill_steps_apart: bool = False) -> str:
     """What ``ttft_s`` adds up, in words."""
     if static and batch > 1:
         return f"the batch's {batch:,} prompts' prefill (a static batch) and one step"
+    if prefill_steps_apart:
+        return "the prompt's prefill step, which emits it"
     return ONE_PROMPT_TTFT
 
 
