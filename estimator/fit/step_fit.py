@@ -272,7 +272,38 @@ def fit_document(rows: Sequence[LayoutRow], data_file: str, command: str) -> dic
             **cv_summary(held),
         },
         "predictions": predictions,
+        "low_precision": low_precision_pace(used, params),
     }
+
+
+# the 16-bit format a lower precision's whole step is compared with (every fitted FP8 row ran on bf16-capable devices)
+SIXTEEN_BIT = "bf16"
+
+
+def low_precision_pace(rows: Sequence[LayoutRow], params: StepParams) -> dict:
+    """What a lower precision gains on a whole step, as the fitted step model times it: each fitted FP8 row's tokens/s
+    at FP8 over the same layout's at bf16 (its pace), and that pace over the two peaks' ratio (its share: the share of
+    the FP8 peak a step reaches against the bf16 peak's). The medians are what an estimate from the FLOPs alone takes
+    at fp8 (``UtilizationModel.low_precision_share``, once per halving of the bits): attention, memory-bound work and
+    communication gain nothing from FP8, so the pace is below the GEMMs' alone (2 × fp8_gemm_factor)."""
+    paces, shares, ids = [], [], []
+    for r in rows:
+        if not r.use or r.layout.precision != "fp8" or SIXTEEN_BIT not in r.hardware.peak_flops_per_s:
+            continue
+        fp8 = step_time(r.shape, r.layout, r.hardware, params).tokens_per_s_per_device
+        bf16 = step_time(r.shape, replace(r.layout, precision=SIXTEEN_BIT), r.hardware, params).tokens_per_s_per_device
+        pace = fp8 / bf16
+        paces.append(pace)
+        shares.append(pace / (r.hardware.peak_flops_per_s["fp8"] / r.hardware.peak_flops_per_s[SIXTEEN_BIT]))
+        ids.append(r.row_id)
+    if not paces:
+        raise InputError("no fitted FP8 layout to time a lower precision's whole step on")
+    return {"about": ("each fitted FP8 row's tokens/s at fp8 over the same layout's at bf16, as the fitted step model "
+                      "times them (pace), and that over the peaks' ratio (share); the medians are what an estimate from "
+                      "the FLOPs alone takes at fp8, once per halving of the bits"),
+            "rows": ids, "pace_median": round(float(np.median(paces)), 4),
+            "pace_range": [round(min(paces), 4), round(max(paces), 4)],
+            "share_median": round(float(np.median(shares)), 4)}
 
 
 def _predicted(row: LayoutRow, params: StepParams):

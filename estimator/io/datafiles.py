@@ -29,7 +29,7 @@ from estimator.core.hardware.names import nearest_hardware, resolve_name
 from estimator.core.hardware.power_ratio import PowerFits
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.hardware.reader import profile_from_dict
-from estimator.core.hardware.utilization_model import UtilizationModel
+from estimator.core.hardware.utilization_model import LowPrecision, UtilizationModel
 from estimator.core.training.presets import Preset, preset_from_dict
 from estimator.fit.power_fit import PowerMeasurement, fit_all
 from estimator.io import safe_read
@@ -54,17 +54,37 @@ def load_utilization_model() -> UtilizationModel:
     if not isinstance(data, dict) or not isinstance(data.get("model"), dict):
         raise DataFileError(f"{UTILIZATION_FIT_PATH}: no 'model' table; re-create it with `python -m estimator fit-utilization`")
     model = UtilizationModel.from_dict(data["model"], str(UTILIZATION_FIT_PATH))
-    # a lower precision's share of its peak: the step fit's (UtilizationModel.low_precision_share); without that file
+    # what a lower precision gains on a whole step: the step fit's (UtilizationModel.low_precision); without that file
     # (fit-step, which reads these profiles, re-creates it) none, and a lower precision's note says the share is the
     # 16-bit one's
     if not STEP_FIT_PATH.is_file():
         return model
-    step_fit = safe_read.read_data_json(STEP_FIT_PATH, "re-create it with `python -m estimator fit-step`")
-    share = ((step_fit.get("params") if isinstance(step_fit, dict) else None) or {}).get("fp8_gemm_factor")
-    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
-        raise DataFileError(f"{STEP_FIT_PATH}: params.fp8_gemm_factor must be a number in (0, 1], got {share!r}; "
-                            "re-create it with `python -m estimator fit-step`")
-    return replace(model, low_precision_share=float(share))
+    return replace(model, low_precision=_low_precision(
+        safe_read.read_data_json(STEP_FIT_PATH, "re-create it with `python -m estimator fit-step`")))
+
+
+def _low_precision(doc) -> LowPrecision:
+    """step_fit.json's low_precision section, checked (a DataFileError names the file and the field)."""
+    low = doc.get("low_precision") if isinstance(doc, dict) else None
+    low = low if isinstance(low, dict) else {}
+    fix = "re-create it with `python -m estimator fit-step`"
+
+    def number(key, x, top):
+        if isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 < x <= top:
+            raise DataFileError(f"{STEP_FIT_PATH}: low_precision.{key} must be a number in (0, {top:g}], got {x!r}; {fix}")
+        return float(x)
+    # a whole step at fp8 at most the peaks' 2× its bf16 pace; its share of that at most all of it
+    pace = number("pace_median", low.get("pace_median"), 2.0)
+    ends = low.get("pace_range")
+    if not (isinstance(ends, list) and len(ends) == 2):
+        raise DataFileError(f"{STEP_FIT_PATH}: low_precision.pace_range must be [lowest, highest], got {ends!r}; {fix}")
+    lo, hi = (number("pace_range", x, 2.0) for x in ends)
+    rows = low.get("rows")
+    if not (lo <= pace <= hi and isinstance(rows, list) and rows):
+        raise DataFileError(f"{STEP_FIT_PATH}: low_precision's pace_median must lie in its pace_range, over its rows; "
+                            f"{fix}")
+    return LowPrecision(share=number("share_median", low.get("share_median"), 1.0), pace=pace, pace_range=(lo, hi),
+                        rows=len(rows))
 
 
 def load_validation_document(path: Path = UTILIZATION_VALIDATION_PATH) -> dict:

@@ -171,7 +171,7 @@ def whole_run_words(w, level: float) -> str:
     attention = (f"; those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
                  f"{gfmt(w.step_flops_ratio, 3)}× them): on the step's FLOPs the same utilisation would take "
                  f"{hz.duration(w.wall_clock_s * w.step_flops_ratio)}" if w.attention_left_out else "")
-    peak = f"the {w.precision} peak, the fitted runs' precision" if w.precision else "the peak"
+    peak = w.peak_words
     return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of {peak}: "
             f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high}){attention}"
             f"{whole_run_footprint_words(w, hz.energy, hz.co2e)}")

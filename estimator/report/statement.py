@@ -363,7 +363,7 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     # a device without published runs takes a rule or another device's fit, not one fitted to it (code review)
     which = ("the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps"
              if w.fitted else "the whole-run utilisation the tool takes for a device without published runs")
-    peak = f"the {latex_escape(w.precision)} peak, the fitted runs' precision" if w.precision else "the peak"
+    peak = latex_escape(w.peak_words)
     return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of {peak}: {latex_escape(w.fit)}{runs}{cite}), "
             f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
             f"{latex_escape(low)}--{latex_escape(high)}){whole_run_footprint(w, est.level)}.")

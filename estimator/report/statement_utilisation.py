@@ -36,12 +36,8 @@ def fit_caveats(est: Estimate) -> str:
             fit, used = latex_escape(c.fit_precision), latex_escape(c.used_precision)
             why = "as the published figure gives it" if c.preset else "as the fitted runs were measured"
             if c.lowered is not None:
-                text += (f" The utilisation is a share of the {fit} peak, {why}, taken "
-                         f"$\\times$~{latex_escape(gfmt(c.lowered, 3))} at {used}: the share of its peak a lower "
-                         "precision's matrix products reach against 16-bit ones', per halving of the bits (FP8's in "
-                         "published training layouts: the step model's fp8\\_gemm\\_factor), "
-                         f"so the run goes {latex_escape(gfmt(c.pace, 3))}~$\\times$ a {fit} run's pace, not the "
-                         f"peaks' {latex_escape(gfmt(c.ratio, 3))}~$\\times$; its other work gains less.")
+                text += (f" The utilisation is {latex_escape(c.lowered)}; the range around it is the {fit} runs' "
+                         f"(its coverage at {used} is not measured).")
             else:
                 text += (f" The utilisation is a share of the {fit} peak, {why}; here it is "
                          f"applied to the {used} peak ({latex_escape(gfmt(c.ratio, 3))}~$\\times$ the {fit} peak), "

@@ -33,11 +33,11 @@ def test_the_rule_at_another_precision_is_named_as_the_rule():
     """Hardware without runs takes the 30% rule, not a fit: the note names it as it is (review: it read "the fitted
     utilisation … the runs' own" for the B200 at fp8)."""
     e = estimate(Scenario(flops=1e21, devices=8, precision="fp8"), PROFILES["b200"])
-    note = next(n for n in e.notes if "share of the bf16 peak" in n)
+    note = next(n for n in e.notes if "of the bf16 peak" in n)
     # at fp8 the rule's share of the bf16 peak is taken × the step fit's FP8 share (2026-12-01)
-    share = PROFILES["b200"].utilization.model.low_precision_share
+    share = PROFILES["b200"].utilization.low_precision.share
     assert note.startswith(f"the utilisation ({0.3 * share:.3g} at fp8 (0.3 of bf16's × {share:.3g}), 30% rule (no runs)) "
-                           "is a share of the bf16 peak") and "fitted" not in note
+                           "is 0.3 of the bf16 peak") and "fitted on" not in note
 
 
 def test_a_grid_intensity_codecarbon_ships_out_of_bounds_is_left_out(monkeypatch, tmp_path):

@@ -318,14 +318,14 @@ def test_a_fit_applied_to_another_precisions_peak_says_so():
 
 
 def test_a_fit_taken_at_fp8_says_the_share_it_took_and_the_pace():
-    """From FLOPs alone at fp8 the fit's share of the bf16 peak is taken × the step fit's FP8 share (2026-12-01): the
-    statement says so, and the pace, not the peaks' 2×."""
+    """From FLOPs alone at fp8 the fit's share of the bf16 peak is taken × the step fit's whole-step FP8 share
+    (2026-12-01): the statement says so, with the pace, and that the range's coverage at fp8 is not measured."""
     r, st = _statement(hardware="h100-sxm", flops=1e24, devices=1024, precision="fp8")
-    share = default_profiles().get("h100-sxm").utilization.model.low_precision_share
-    assert (f"The utilisation is a share of the bf16 peak, as the fitted runs were measured, taken $\\times$~{share:.3g} "
-            "at fp8: the share of its peak a lower precision's matrix products reach against 16-bit ones', per halving "
-            "of the bits (FP8's in published training layouts: the step model's fp8\\_gemm\\_factor), so the run goes "
-            f"{2 * share:.3g}~$\\times$ a bf16 run's pace, not the peaks' 2~$\\times$; its other work gains less.") in st.tex
+    low = default_profiles().get("h100-sxm").utilization.low_precision
+    assert (f"The utilisation is 0.241 of the bf16 peak, as the runs behind it were measured, taken $\\times$ "
+            f"{low.share:.2g} at fp8: {0.241 * low.share:.3g} of the fp8 peak (the fitted step model runs its 15 fitted "
+            f"FP8 layouts a median {low.pace:.3g}$\\times$") in st.tex
+    assert "the range around it is the bf16 runs' (its coverage at fp8 is not measured)." in st.tex
 
 
 RESEARCHER_RUNS = [dict(hardware="a100-sxm-80gb", device_hours=100_000, region="FRA"),

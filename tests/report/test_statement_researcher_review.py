@@ -44,14 +44,23 @@ def test_no_layout_that_fits_is_not_called_as_set_and_names_the_fewest_devices(c
     assert "the fewest devices that hold it are 14 with ZeRO-3, full recomputation" in tex
 
 
-def test_an_fp8_runs_whole_run_fit_is_timed_at_the_bf16_peak_its_runs_were_measured_at(capsys):
+def test_an_fp8_runs_whole_run_fit_takes_the_step_fits_share_of_the_fp8_peak(capsys):
+    """Timed at the bf16 peak from 2026-11-28 (it had taken the bf16 share of the fp8 peak, 2× as fast); since
+    2026-12-01 at the fp8 peak, × the step fit's whole-step share, said."""
+    from estimator.io.datafiles import default_profiles
     args = ("--model", "llama-3.1-70b", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "512", "--tp", "8",
             "--pp", "4", "--zero", "1", "--micro-batch", "1", "--seq-len", "8192", "--global-batch-tokens", "16777216")
     fp8, bf16 = latex(capsys, *args, "--precision", "fp8"), latex(capsys, *args)
     said = "the same FLOPs would take "
-    # the same FLOPs at the same fitted share of the same (bf16) peak: the same time, where fp8's had been half
-    assert fp8.split(said)[1].split(" (")[0] == bf16.split(said)[1].split(" (")[0]
-    assert "of the bf16 peak, the fitted runs' precision" in fp8
+    h100 = default_profiles().get("h100-sxm")
+    low = h100.utilization.low_precision
+
+    def days(tex: str) -> float:
+        text = tex.split(said)[1].split(" (")[0]
+        assert text.endswith(" days")
+        return float(text.removesuffix(" days"))
+    assert days(bf16) / days(fp8) == pytest.approx(h100.peak("fp8") / h100.peak() * low.share, rel=0.01)
+    assert "of the fp8 peak, the fitted runs' bf16 share" in fp8
 
 
 def test_a_presets_in_sample_fit_its_assumed_devices_and_a_projection_are_said(capsys):

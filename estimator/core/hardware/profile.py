@@ -16,7 +16,7 @@ from estimator.core.base.errors import ProfileError
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.units import BYTES_PER_GB
 from estimator.core.footprint.embodied import DeviceEmbodied
-from estimator.core.hardware.utilization_model import POOLED, Prediction, UtilizationModel
+from estimator.core.hardware.utilization_model import POOLED, LowPrecision, Prediction, UtilizationModel
 
 KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
 REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
@@ -76,6 +76,8 @@ class Utilization:
     release_year: int | None = None         # the device's; a family member counts from its family's first release (the fit file)
     same_chip: bool = False                 # borrowed, but the family's own chip: its years count from the family's release
     unlike_held_out: str | None = None      # borrowed: what the device is, unlike every family held out ("a CPU")
+    # what a lower precision gains on a whole step (the utilisation model's, fitted or stated alike); None: not loaded
+    low_precision: LowPrecision | None = None
 
     @property
     def fitted(self) -> bool:

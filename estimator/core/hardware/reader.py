@@ -225,7 +225,7 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
             r.fail("utilization.range", f"[{gfmt(u_range[0])}, {gfmt(u_range[1])}] does not contain default = {gfmt(u_default)}",
                    "make the range contain the default")
         return Utilization(r.field(F["utilization.basis"], ut, required=True), r.field(F["utilization.source"], ut),
-                           default=u_default, range=u_range)
+                           default=u_default, range=u_range, low_precision=None if model is None else model.low_precision)
     key = forms[0]
     if "range" in ut:
         r.fail("utilization.range", f"a range is stated beside {key}, which takes the fit's interval",
@@ -247,14 +247,15 @@ def _utilization(r: FieldReader, ut: Mapping[str, Any], model: UtilizationModel 
     if unlike is not None and not borrowed:
         r.fail("utilization.unlike_held_out", "only a device without runs (prior_from) takes a range calibrated on "
                "families held out whole", "leave unlike_held_out out")
+    low = None if model is None else model.low_precision
     u = Utilization(basis, FIT_FILE, family=family, borrowed=borrowed, model=model, release_year=release_year,
-                    same_chip=same_chip, unlike_held_out=unlike)
+                    same_chip=same_chip, unlike_held_out=unlike, low_precision=low)
     if model is None:
         return u
     at_ref = u.predict(DISPLAY_FLOPS)
     return Utilization(basis, FIT_FILE, default=at_ref.center, range=(at_ref.low, at_ref.high),
                        family=family, borrowed=borrowed, model=model, release_year=release_year,
-                       same_chip=same_chip, unlike_held_out=unlike)
+                       same_chip=same_chip, unlike_held_out=unlike, low_precision=low)
 
 
 ID_FIX = "use an id like 'a100-sxm-80gb'"

@@ -71,6 +71,19 @@ COVARIATES = {
 
 
 @dataclass(frozen=True)
+class LowPrecision:
+    """What a step at fp8 gains over the same step at bf16, as the fitted training step model times the published FP8
+    layouts it was fitted to (estimator/data/step_fit.json's low_precision, written by `python -m estimator fit-step`):
+    the median pace (tokens/s at fp8 ÷ at bf16) and its range over those rows, and the share: the pace ÷ the peaks'
+    ratio, the share of the FP8 peak a step reaches against the bf16 peak's. A utilisation that is a share of the 16-bit
+    peak (the fit's runs were measured so) is taken × ``share`` per halving of the bits at a lower precision."""
+    share: float
+    pace: float
+    pace_range: tuple[float, float]
+    rows: int
+
+
+@dataclass(frozen=True)
 class Spec:
     """One candidate model: which covariates, how hard family offsets are shrunk, and how heavy
     the residuals' tails are."""
@@ -171,12 +184,9 @@ class UtilizationModel:
     # a device without runs centred on the flat rule (RULE_UTILIZATION): calibrated on families held out
     # whole and scored against the rule; None: too few families, the pooled multiplier is used
     rule_multiplier: float | None = None
-    # the fit is a share of the 16-bit (dense) peak, as its runs' FLOPs ÷ device-seconds ÷ that peak: at a lower
-    # precision a run reaches this share of the lower precision's peak per halving of the bits (fp8 once, fp4 twice),
-    # as its matrix products do: the training step model's fp8_gemm_factor (estimator/data/step_fit.json, fitted by
-    # `python -m estimator fit-step` to published FP8 and 16-bit layouts; attached by the loader, never by
-    # fit-utilization). None: not attached, the share of the lower precision's peak taken as the 16-bit one's
-    low_precision_share: float | None = None
+    # what a lower precision gains on a whole step (``LowPrecision``: the step fit's, attached by the loader, never by
+    # fit-utilization); None: not attached, the share of a lower precision's peak taken as the 16-bit one's
+    low_precision: LowPrecision | None = None
 
     def borrowed_family(self, nearest: str, same_chip: bool = False) -> str | None:
         """The fit a device without runs uses, given its nearest family (None: the pooled fit;

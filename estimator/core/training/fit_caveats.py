@@ -51,14 +51,9 @@ class OtherPeak:
     ratio: float
     utilization: str
     preset: bool = False
-    # the factor the fit's share took at a precision below 16 bits (``utilization_choice.low_precision``): the share
-    # of that peak a run reaches against the 16-bit peak's; None: the same share taken
-    lowered: float | None = None
-
-    @property
-    def pace(self) -> float:
-        """How many times a run at ``fit_precision`` the run's pace is taken to be."""
-        return self.ratio * (self.lowered or 1.0)
+    # at a precision below 16 bits, what the share took and why (``utilization_choice.Lowered.words``); None: the same
+    # share taken
+    lowered: str | None = None
 
     @property
     def why(self) -> str:
@@ -67,13 +62,8 @@ class OtherPeak:
 
     def note(self) -> str:
         if self.lowered is not None:
-            return (f"the utilisation ({self.utilization}) is a share of the {self.fit_precision} peak, "
-                    f"{self.why}, taken × {gfmt(self.lowered, 3)} at {self.used_precision}: the share of its peak a lower "
-                    "precision's matrix products reach against 16-bit ones', per halving of the bits (FP8's in "
-                    f"published training layouts: the step model's fp8_gemm_factor), so "
-                    f"the run goes {gfmt(self.pace, 3)}× a {self.fit_precision} run's pace, not the peaks' "
-                    f"{gfmt(self.ratio, 3)}×; its other work (attention, memory-bound operations, communication) "
-                    f"gains less, so read it as the most {self.used_precision} gives")
+            return (f"the utilisation ({self.utilization}) is {self.lowered}; the range around it is the "
+                    f"{self.fit_precision} runs' (its coverage at {self.used_precision} is not measured)")
         return (f"the utilisation ({self.utilization}) is a share of the {self.fit_precision} peak, {self.why}; here "
                 f"it is applied to the {self.used_precision} peak ({gfmt(self.ratio, 3)}× the {self.fit_precision} "
                 "peak), as if the run reached the same share of it")

@@ -195,6 +195,9 @@ class WholeRunFit:
     # (researcher review 2026-11-28: an fp8 run's whole-run time had applied the bf16-fitted share to the fp8 peak, 2×
     # faster, beside the step model's); "" where it is the run's own precision
     precision: str = ""
+    # at a precision below 16 bits, the share taken (``utilization_choice.Lowered``): (the run's precision, the fitted
+    # runs' one, the factor); None: none (since 2026-12-01 an fp8 run is timed so, not at the bf16 peak)
+    lowered: tuple[str, str, float] | None = None
     # the energy and CO₂e at that time (the same devices, power and PUE as the estimate's), with their 80% ranges: the
     # FLOPs-only estimate's own (researcher review 2026-11-29: a statement gave CO₂e for the step model's time only,
     # beside a whole-run time 2.6 × as long); None where the estimate has none
@@ -208,6 +211,16 @@ class WholeRunFit:
         """Whether the FLOPs alone leave out enough of the step's (``ATTENTION_LEFT_OUT_RATIO``) to say so."""
         return self.step_flops_ratio >= ATTENTION_LEFT_OUT_RATIO
 
+    @property
+    def peak_words(self) -> str:
+        """Whose peak ``utilization`` is a share of, in words (the CLI's and the statement's)."""
+        if self.precision:
+            return f"the {self.precision} peak, the fitted runs' precision"
+        if self.lowered:
+            run, fitted, factor = self.lowered
+            return f"the {run} peak, the fitted runs' {fitted} share × {gfmt(factor, 3)}"
+        return "the peak"
+
     def to_dict(self) -> dict:
         ranges = {"wall_clock_s": [self.low_s, self.high_s],
                   **({"energy_kwh": list(self.energy_range_kwh)} if self.energy_range_kwh else {}),
@@ -216,6 +229,9 @@ class WholeRunFit:
                 "range": ranges,
                 "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit, "fitted_to_this_device": self.fitted,
                 "step_flops_ratio": self.step_flops_ratio, "peak_precision": self.precision or None,
+                # below 16 bits: the fitted runs' 16-bit share and the factor it took (utilization_choice.Lowered)
+                "lowered_from": (None if self.lowered is None else
+                                 {"precision": self.lowered[1], "factor": self.lowered[2]}),
                 "model": "utilisation fitted to published whole runs (estimator/data/utilization_fit.json), as an "
                          "estimate from the FLOPs alone times the same FLOPs"}
 

@@ -18,6 +18,7 @@ from estimator.core.hardware.utilization_model import (
     POOLED,
     RULE,
     RULE_UTILIZATION,
+    LowPrecision,
     family_label,
 )
 from estimator.core.training.fit_caveats import BeyondData, MoreDevices
@@ -195,26 +196,50 @@ def stated_range(low: float, high: float, profile: HardwareProfile) -> str:
     return f"stated range {gfmt(low, 3)}–{gfmt(high, 3)}"
 
 
-def low_precision(profile: HardwareProfile, precision: str) -> tuple[float, str] | None:
-    """At a precision below the profile's 16-bit default (fp8, fp4), the factor that turns the fitted share of the
-    16-bit peak into a share of that precision's peak, and the words for it; None at 16 bits or more, or where the
-    fit carries no such share (``UtilizationModel.low_precision_share``). The fit's runs count their FLOPs against the
-    16-bit peak; a run at fp8 reaches the step model's fitted share of FP8's peak per halving of the bits, as its matrix
-    products do, so FP8 takes 2 × 0.73 ≈ 1.47× a 16-bit run's pace at most, not the 2× of the peaks (its other work does
-    not speed up; MosaicML's MPT-3B ran 1.36× faster in FP8 on H100s: estimator/data/training_layouts.csv)."""
-    u = profile.utilization
-    share = u.model.low_precision_share if u.fitted and u.model is not None else None
-    steps = LOW_PRECISION_STEPS.get(precision, 0) - LOW_PRECISION_STEPS.get(profile.default_precision, 0)
-    if share is None or steps <= 0 or precision not in profile.peak_flops_per_s:
+# the halvings of the bits below 16 a precision's peak stands for (the step model's fp8 and fp4, and the integer
+# formats a profile may state a peak for: int8 as fp8, int4 as fp4)
+HALVINGS_BELOW_16 = {**{k: v for k, v in LOW_PRECISION_STEPS.items() if v}, "int8": 1, "int4": 2}
+SIXTEEN_BITS = ("bf16", "fp16")
+
+
+@dataclass(frozen=True)
+class Lowered:
+    """A utilisation that is a share of a 16-bit peak taken at a lower precision (``low_precision``): × ``factor``,
+    the step fit's share per halving of the bits (``LowPrecision``), ``halvings`` times."""
+    precision: str            # the lower one, the run's
+    base: str                 # the 16-bit one the share was measured at
+    factor: float
+    halvings: int
+    low: LowPrecision
+
+    @property
+    def pace(self) -> float:
+        """The step fit's median pace at fp8 over bf16, per halving of the bits (a whole step, not its GEMMs alone)."""
+        return self.low.pace ** self.halvings
+
+    def words(self, value16: float, value: float, why: str = "") -> str:
+        """The share taken, its source and what it means: "0.241 of the bf16 peak, <why>, taken × 0.67 at fp8: 0.162 of
+        the fp8 peak (the fitted step model runs …)"."""
+        per = "" if self.halvings == 1 else f" ({gfmt(self.low.share, 3)} per halving of the bits, no FP4 layout fitted)"
+        lo, hi = self.low.pace_range
+        return (f"{gfmt(value16, 3)} of the {self.base} peak{', ' + why if why else ''}, taken × {gfmt(self.factor, 3)} "
+                f"at {self.precision}{per}: {gfmt(value, 3)} of the {self.precision} peak (the fitted step model runs its "
+                f"{self.low.rows} fitted FP8 layouts a median {gfmt(self.low.pace, 3)}× ({gfmt(lo, 3)}–{gfmt(hi, 3)}×) "
+                "their pace at bf16, not the peaks' 2×: attention, memory-bound work and communication gain nothing; "
+                "estimator/data/step_fit.json's low_precision)")
+
+
+def low_precision(profile: HardwareProfile, precision: str, base: str | None = None) -> Lowered | None:
+    """A utilisation that is a share of a 16-bit peak (``base``: the fit's runs were measured at the profile's
+    default; a calibration at its own precision) at a precision of fewer bits: the factor that makes it a share of
+    that precision's peak; None at 16 bits or more, from a share not of a 16-bit peak, or where no step fit is loaded
+    (``Utilization.low_precision``)."""
+    base = base or profile.default_precision
+    low = profile.utilization.low_precision
+    halvings = HALVINGS_BELOW_16.get(precision, 0)
+    if low is None or halvings <= 0 or base not in SIXTEEN_BITS or precision not in profile.peak_flops_per_s:
         return None
-    factor = share ** steps
-    pace = profile.peak(precision) / profile.peak() * factor
-    return factor, (f"at {precision}: × {gfmt(factor, 3)} of the {precision} peak, the share of it a run reaches "
-                    f"{'per halving of the bits ' if steps > 1 else ''}against the "
-                    f"{profile.default_precision} peak's (the step model's fp8_gemm_factor {gfmt(share, 3)}, fitted "
-                    f"by fit-step to published FP8 and 16-bit layouts: estimator/data/step_fit.json), so "
-                    f"{gfmt(pace, 3)}× a {profile.default_precision} run's pace, not the peaks' "
-                    f"{gfmt(profile.peak(precision) / profile.peak(), 3)}×")
+    return Lowered(precision, base, low.share ** halvings, halvings, low)
 
 
 @dataclass(frozen=True)
@@ -226,9 +251,9 @@ class UtilizationChoice:
     source: str                        # the utilisation assumption's source text
     note: str | None                   # the estimate's note on it (beyond the fit's data, outside its interval)
     info: UtilizationInfo              # for people: where it came from and the fit's interval beside it
-    # at a precision below 16 bits, the factor the fit's share of the 16-bit peak took to be a share of this precision's
+    # at a precision below 16 bits, what the share of the 16-bit peak took to be a share of this precision's
     # (``low_precision``); None: none taken
-    low_precision_factor: float | None = None
+    lowered: Lowered | None = None
 
 
 def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) -> UtilizationChoice:
@@ -246,9 +271,15 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
         centre, low, high = measured
         pred = replace(pred, center=centre, low=low, high=high,
                        sigma_log=max(math.log(centre / low), math.log(high / centre)))
-    lower = low_precision(profile, precision) if measured is None else None
-    if lower is not None:   # the fit's share of the 16-bit peak, as a share of this lower precision's
-        pred = replace(pred, center=pred.center * lower[0], low=pred.low * lower[0], high=pred.high * lower[0])
+    # the share of a 16-bit peak (the fit's runs', or a calibration's at its own precision) at a lower precision: × the
+    # step fit's share per halving of the bits (review 2026-12-01: fp8 had read the peaks' 2× a bf16 run's pace)
+    cal_precision = (profile.calibration or {}).get("precision")
+    lower = (low_precision(profile, precision, None if u.fitted else cal_precision)
+             if measured is None and (u.fitted or cal_precision) else None)
+    pred16 = pred
+    if lower is not None:
+        pred = replace(pred, center=pred.center * lower.factor, low=pred.low * lower.factor,
+                       high=pred.high * lower.factor)
     half = sides(pred.center, pred.low, pred.high)
     edge = None
     if u.fitted:
@@ -267,9 +298,10 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
         at = ", ".join(x for x in (f"{gfmt(flops, 3)} FLOPs" if flops is not None and "log10_flops" in used else "",
                                     f"in {s.year}" if s.year is not None and "maturity_years" in used else "")
                        if x and pred.family != RULE)
-        desc = (f"{fitted}: {pred.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
-                f"{pred.low:.2f}–{pred.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)"
-                + (f"; {lower[1]}" if lower is not None else ""))
+        desc = (f"{fitted}: {pred16.center:.2f}{' at ' + at if at else ''}, {pred.level:.0%} interval "
+                f"{pred16.low:.2f}–{pred16.high:.2f} (estimator/data/utilization_fit.json; profiles/README.md)"
+                + ("" if lower is None else f"; {lower.words(pred16.center, pred.center)}, interval "
+                                            f"{pred.low:.2f}–{pred.high:.2f} of the {precision} peak"))
         if "maturity_years" in pred.unknown:
             desc += "; no year given: averaged over the fitted runs' years (give the year for a narrower interval)"
         edge = held_at_edge(u.model, pred, flops, s.year)
@@ -290,21 +322,22 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
     short_fit = (f"{fitted}, {pred.level:.0%} interval {pred.low:.2f}–{pred.high:.2f}" if u.fitted
                  else stated_range(pred.low, pred.high, profile))
     # a calibration that measured another precision: its share of the peak taken at this one, said (measuring engineer's
-    # review 2026-11-28: measured at fp64, estimated at fp32 twice as fast, "one measured figure", no word of it)
-    cal_precision = (profile.calibration or {}).get("precision")
+    # review 2026-11-28: measured at fp64, estimated at fp32 twice as fast, "one measured figure", no word of it); at
+    # fewer bits than its 16, that share × the step fit's (``low_precision``)
+    taken = ("the same share of the " + precision + f" peak ({gfmt(pred.center, 3)})" if lower is None
+             else lower.words(pred16.center, pred.center))
     other = (None if measured is not None or u.fitted or not cal_precision or cal_precision == precision else
-             f"{profile.id} measured its throughput at {cal_precision}, not {precision}: the time takes the same share "
-             f"of the {precision} peak ({gfmt(pred.center, 3)}), not measured at {precision}; at {cal_precision} the "
-             "time is the measured one")
+             f"{profile.id} measured its throughput at {cal_precision}, not {precision}: the time takes {taken}, not "
+             f"measured at {precision}; at {cal_precision} the time is the measured one")
+    lowered_words = ("" if lower is None else f" of the {precision} peak ({gfmt(pred16.center, 3)} of the {lower.base} "
+                                               f"peak × {gfmt(lower.factor, 3)})")
     if s.utilization is None:
-        centre = gfmt(pred.center, 3) + ("" if lower is None else f" of the {precision} peak ({gfmt(pred.center / lower[0], 3)} "
-                                                                 f"of the {profile.default_precision} peak × {gfmt(lower[0], 3)})")
+        centre = gfmt(pred.center, 3) + lowered_words
         return UtilizationChoice(pred.center, half, origin, desc, other or (edge and edge.note()), UtilizationInfo(
             pred.center, origin, f"{centre}, {short_fit}" if u.fitted else f"{centre} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
             u.same_chip, nearest_passed_over(u), edge,
-            None if lower is None else (precision, profile.default_precision, lower[0])),
-            None if lower is None else lower[0])
+            None if lower is None else (precision, lower.base, lower.factor)), lower)
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"
@@ -312,7 +345,8 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
     # counts model FLOPs (6·N·D), so the comparison uses the given figure × 6/8
     as_model = given * RECOMPUTE_TO_MODEL_FLOPS if s.recompute else given
     in_model = f"; {gfmt(as_model, 3)} in model FLOPs, 6·N·D" if s.recompute else ""
-    info = UtilizationInfo(given, who, f"{gfmt(given, 3)} from {by}{in_model.replace(';', ',')}; for comparison {gfmt(pred.center, 3)}, {short_fit}",
+    info = UtilizationInfo(given, who, f"{gfmt(given, 3)} from {by}{in_model.replace(';', ',')}; for comparison "
+                                       f"{gfmt(pred.center, 3)}{lowered_words}, {short_fit}",
                            (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs,
                            u.fitted and pred.borrowed, u.same_chip, nearest_passed_over(u))
     note = None

@@ -208,8 +208,12 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
         # 16× the bf16 time with no word of it)
         # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too;
         # scaling audit: so is a preset's own figure, no preset setting a precision: data/presets.toml)
-        caveats.append(OtherPeak(profile.default_precision, precision, w.peak_flops_per_s / profile.peak(), util_info.short,
-                                 preset=choice.origin.startswith("preset:"), lowered=choice.low_precision_factor))
+        other = OtherPeak(profile.default_precision, precision, w.peak_flops_per_s / profile.peak(), util_info.short,
+                          preset=choice.origin.startswith("preset:"))
+        if choice.lowered is not None:  # at fewer bits, the share the step fit gives (utilization_choice.Lowered)
+            other = replace(other, lowered=choice.lowered.words(choice.value / choice.lowered.factor, choice.value,
+                                                                other.why))
+        caveats.append(other)
         notes.append(caveats[-1].note())
     unlike = profile.utilization.unlike_held_out
     if (unlike and not time_given and s.utilization is None and choice.origin.startswith("fit:")

@@ -1292,7 +1292,7 @@ def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> 
 
     return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
                        n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed,
-                       step_flops_ratio=ratio, precision=precision, energy_kwh=est.energy_kwh,
+                       step_flops_ratio=ratio, precision=precision, lowered=u.lowered, energy_kwh=est.energy_kwh,
                        energy_range_kwh=ends("energy_kwh"), co2e_kg=est.co2e_kg, co2e_range_kg=ends("co2e_kg"))
 
 
@@ -1303,7 +1303,8 @@ def whole_run_at_fit(est, scenario: Scenario, profile: HardwareProfile,
     40.7 days at the fit beside the step model's 42.9, half the 81.5 of the same layout at bf16): `estimate` and
     `plan` both say it."""
     other = next((c for c in est.fit_caveats if isinstance(c, OtherPeak) and not c.preset), None)
-    if other is None:
+    # fp8 and fp4 take the share of their peak the step fit gives a whole step (review 2026-12-01): the estimate's own
+    if other is None or other.lowered is not None:
         return whole_run_fit(est, step_flops)
     return whole_run_fit(estimate(replace(scenario, precision=other.fit_precision), profile), step_flops,
                          other.fit_precision)
