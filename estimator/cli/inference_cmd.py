@@ -213,6 +213,9 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                   + query_from_words(r)),
         ("time per output token", f"{hz.token_time(r.seconds_per_output_token)}{_rng(hz.token_time, rg['seconds_per_output_token'])}: "
                                   f"one step of batch {hz.count(r.batch_size)}, {r.chip} part {r.bound}-bound"
+                                  # an engine that prefills new prompts as steps of their own: theirs in it too
+                                  + (", the other requests' prefill steps' share in it"
+                                     if r.own_engine_s_per_step > 0 and r.batch_size > 1 else "")
                                   + (f", ÷ {hz.sig(r.tokens_per_step)} tokens a sequence emits a step "
                                      f"({hz.noun(str(r.draft_tokens), 'draft token')}, acceptance {r.acceptance:g})"
                                      if r.draft_tokens else "")),

@@ -284,7 +284,7 @@ def low_precision_pace(rows: Sequence[LayoutRow], params: StepParams) -> dict:
     """What a lower precision gains on a whole step, as the fitted step model times it: each fitted FP8 row's tokens/s
     at FP8 over the same layout's at bf16 (its pace), and that pace over the two peaks' ratio (its share: the share of
     the FP8 peak a step reaches against the bf16 peak's). The medians are what an estimate from the FLOPs alone takes
-    at fp8 (``UtilizationModel.low_precision_share``, once per halving of the bits): attention, memory-bound work and
+    at fp8 (``UtilizationModel.low_precision``, its pace once per halving of the bits): attention, memory-bound work and
     communication gain nothing from FP8, so the pace is below the GEMMs' alone (2 × fp8_gemm_factor)."""
     paces, shares, ids = [], [], []
     for r in rows:

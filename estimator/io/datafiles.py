@@ -83,8 +83,7 @@ def _low_precision(doc) -> LowPrecision:
     if not (lo <= pace <= hi and isinstance(rows, list) and rows):
         raise DataFileError(f"{STEP_FIT_PATH}: low_precision's pace_median must lie in its pace_range, over its rows; "
                             f"{fix}")
-    return LowPrecision(share=number("share_median", low.get("share_median"), 1.0), pace=pace, pace_range=(lo, hi),
-                        rows=len(rows))
+    return LowPrecision(pace=pace, pace_range=(lo, hi), rows=len(rows))
 
 
 def load_validation_document(path: Path = UTILIZATION_VALIDATION_PATH) -> dict:

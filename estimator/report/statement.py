@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER, WHOLE_RUN_SOURCE
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
+from estimator.core.training.fit_caveats import OtherPeak
 from estimator.core.training.memory import capacity_gb_text
 from estimator.core.training.memory import gb as memory_gb
 from estimator.core.training.plan import EXPERT_NOTE_SHARE
@@ -856,6 +857,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
         else:
             held = (f"; the time's held {latex_escape(coverage)}" if coverage else
                     ", whose out-of-sample coverage the tool reports")
+            # fp8 or fp4 from FLOPs alone: that coverage is the 16-bit runs' (diff review 2026-12-01)
+            lowered = next((c for c in est.fit_caveats if isinstance(c, OtherPeak) and c.lowered is not None), None)
+            if coverage and lowered is not None:
+                held += (f" (at {latex_escape(lowered.fit_precision)}; not measured at "
+                         f"{latex_escape(lowered.used_precision)})")
             # only the fits that set a range (researcher review 2026-11-28: a power given, or a known run's time, had
             # still been named as a fit's)
             fits = (["published training runs"] if not time_given else []) + (["measured power draws"] if power_fit

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import estimate
 from estimator.core.workload.scenario import Scenario
 from estimator.io.datafiles import default_profiles
@@ -35,9 +36,10 @@ def test_the_rule_at_another_precision_is_named_as_the_rule():
     e = estimate(Scenario(flops=1e21, devices=8, precision="fp8"), PROFILES["b200"])
     note = next(n for n in e.notes if "of the bf16 peak" in n)
     # at fp8 the rule's share of the bf16 peak is taken × the step fit's FP8 share (2026-12-01)
-    share = PROFILES["b200"].utilization.low_precision.share
-    assert note.startswith(f"the utilisation ({0.3 * share:.3g} at fp8 (0.3 of bf16's × {share:.3g}), 30% rule (no runs)) "
-                           "is 0.3 of the bf16 peak") and "fitted on" not in note
+    b200 = PROFILES["b200"]
+    share = b200.utilization.low_precision.pace / (b200.peak("fp8") / b200.peak())
+    assert note.startswith(f"the utilisation (30% rule (no runs)) is 0.3 of the bf16 peak, as the runs behind it were "
+                           f"measured, taken × {gfmt(share, 3)} at fp8: {0.3 * share:.3g} of the fp8 peak") and "fitted on" not in note
 
 
 def test_a_grid_intensity_codecarbon_ships_out_of_bounds_is_left_out(monkeypatch, tmp_path):

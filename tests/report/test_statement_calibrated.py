@@ -321,10 +321,12 @@ def test_a_fit_taken_at_fp8_says_the_share_it_took_and_the_pace():
     """From FLOPs alone at fp8 the fit's share of the bf16 peak is taken × the step fit's whole-step FP8 share
     (2026-12-01): the statement says so, with the pace, and that the range's coverage at fp8 is not measured."""
     r, st = _statement(hardware="h100-sxm", flops=1e24, devices=1024, precision="fp8")
-    low = default_profiles().get("h100-sxm").utilization.low_precision
+    h100 = default_profiles().get("h100-sxm")
+    low = h100.utilization.low_precision
+    share = low.pace / (h100.peak("fp8") / h100.peak())
     assert (f"The utilisation is 0.241 of the bf16 peak, as the runs behind it were measured, taken $\\times$ "
-            f"{low.share:.2g} at fp8: {0.241 * low.share:.3g} of the fp8 peak (the fitted step model runs its 15 fitted "
-            f"FP8 layouts a median {low.pace:.3g}$\\times$") in st.tex
+            f"{share:.2g} at fp8: {0.241 * share:.3g} of the fp8 peak, {low.pace:.3g}$\\times$ a bf16 run's pace, not "
+            "the peaks' 2$\\times$ (the fitted step model runs its 15 fitted FP8 layouts a median") in st.tex
     assert "the range around it is the bf16 runs' (its coverage at fp8 is not measured)." in st.tex
 
 

@@ -59,7 +59,7 @@ def test_an_fp8_runs_whole_run_fit_takes_the_step_fits_share_of_the_fp8_peak(cap
         text = tex.split(said)[1].split(" (")[0]
         assert text.endswith(" days")
         return float(text.removesuffix(" days"))
-    assert days(bf16) / days(fp8) == pytest.approx(h100.peak("fp8") / h100.peak() * low.share, rel=0.01)
+    assert days(bf16) / days(fp8) == pytest.approx(low.pace, rel=0.01)
     assert "of the fp8 peak, the fitted runs' bf16 share" in fp8
 
 

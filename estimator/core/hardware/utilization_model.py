@@ -74,10 +74,9 @@ COVARIATES = {
 class LowPrecision:
     """What a step at fp8 gains over the same step at bf16, as the fitted training step model times the published FP8
     layouts it was fitted to (estimator/data/step_fit.json's low_precision, written by `python -m estimator fit-step`):
-    the median pace (tokens/s at fp8 ÷ at bf16) and its range over those rows, and the share: the pace ÷ the peaks'
-    ratio, the share of the FP8 peak a step reaches against the bf16 peak's. A utilisation that is a share of the 16-bit
-    peak (the fit's runs were measured so) is taken × ``share`` per halving of the bits at a lower precision."""
-    share: float
+    the median pace (tokens/s at fp8 ÷ at bf16) and its range over those rows. A utilisation that is a share of the
+    16-bit peak (the fit's runs were measured so) is taken at a lower precision so that the run goes this pace per
+    halving of the bits, at most the peaks' ratio (``core.training.utilization_choice.Lowered``)."""
     pace: float
     pace_range: tuple[float, float]
     rows: int

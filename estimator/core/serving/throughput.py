@@ -201,7 +201,7 @@ def ttft_words(static: bool, batch: int, prefill_steps_apart: bool = False) -> s
     if static and batch > 1:
         return f"the batch's {batch:,} prompts' prefill (a static batch) and one step"
     if prefill_steps_apart:
-        return "the prompt's prefill step, which emits it"
+        return "the prompt's prefill step (its compute and the engine's per-layer cost), which emits the first token"
     return ONE_PROMPT_TTFT
 
 

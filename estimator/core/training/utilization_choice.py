@@ -42,25 +42,34 @@ class UtilizationInfo:
     passed_over: str | None = None   # borrowed: the nearest family whose fit the pooled one or the rule replaced
     beyond_data: BeyondData | None = None  # fitted: the run lies beyond the fitted runs' data (held at the edge)
     # below 16 bits: the precision and the factor the 16-bit share took (``low_precision``); None: none taken
-    lowered: tuple[str, str, float] | None = None   # (this precision, the 16-bit one, the factor)
+    lowered: Lowered | None = None
+
+    @property
+    def whose(self) -> str:
+        """Where it came from, in a word or two: "H100 fit", "30% rule (no runs)", "given", "preset"."""
+        who = self.origin.split(":", 1)[0]
+        if who != "fit":
+            return "given" if who == "user" else who
+        return fit_words(self.family, self.borrowed, self.same_chip)
 
     @property
     def short(self) -> str:
         """The value and where it came from, in a few words for a table cell: "0.206, H100 fit",
         "0.3, 30% rule (no runs)", "0.224, preset". `compare` shows it beside each device."""
-        who = self.origin.split(":", 1)[0]
         value = gfmt(self.value, 3)
-        if self.lowered is not None:   # "0.177 at fp8 (0.241 of bf16's × 0.733)"
-            at, base, factor = self.lowered
-            value += f" at {at} ({gfmt(self.value / factor, 3)} of {base}'s × {gfmt(factor, 3)})"
-        if who != "fit":
-            return f"{value}, {'given' if who == 'user' else who}"
-        return f"{value}, {fit_words(self.family, self.borrowed, self.same_chip)}"
+        if self.lowered is not None:   # "0.162 at fp8 (0.241 of bf16's × 0.67)"
+            low = self.lowered
+            value += f" at {low.precision} ({gfmt(self.value / low.factor, 3)} of {low.base}'s × {gfmt(low.factor, 3)})"
+        return f"{value}, {self.whose}"
 
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary, "short": self.short,
                 "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs,
-                "borrowed": self.borrowed}
+                "borrowed": self.borrowed,
+                # below 16 bits: the 16-bit share the value was taken from and how (``Lowered``); None: not lowered
+                "lowered_from": None if self.lowered is None else {
+                    "precision": self.lowered.base, "value": self.value / self.lowered.factor,
+                    "factor": self.lowered.factor, "pace": self.lowered.pace, "peak_ratio": self.lowered.ratio}}
 
 
 def year_words(profile) -> str:
@@ -204,42 +213,53 @@ SIXTEEN_BITS = ("bf16", "fp16")
 
 @dataclass(frozen=True)
 class Lowered:
-    """A utilisation that is a share of a 16-bit peak taken at a lower precision (``low_precision``): × ``factor``,
-    the step fit's share per halving of the bits (``LowPrecision``), ``halvings`` times."""
+    """A utilisation that is a share of a 16-bit peak taken at a lower precision (``low_precision``): the run goes
+    ``pace`` × a 16-bit run's pace, the step fit's whole-step pace per halving of the bits (``LowPrecision``), at most
+    the peaks' ``ratio``; its share of the lower peak is the 16-bit share × ``factor`` = pace ÷ ratio."""
     precision: str            # the lower one, the run's
     base: str                 # the 16-bit one the share was measured at
-    factor: float
     halvings: int
+    ratio: float              # the lower precision's peak ÷ the 16-bit one's, the profile's
     low: LowPrecision
 
     @property
     def pace(self) -> float:
-        """The step fit's median pace at fp8 over bf16, per halving of the bits (a whole step, not its GEMMs alone)."""
-        return self.low.pace ** self.halvings
+        """A run's pace at this precision over the 16-bit one's: the step fit's per halving of the bits, at most the
+        peaks' ratio (Gaudi 3's fp8 peak is its bf16 one: no faster)."""
+        return min(self.low.pace ** self.halvings, self.ratio)
+
+    @property
+    def factor(self) -> float:
+        return self.pace / self.ratio
 
     def words(self, value16: float, value: float, why: str = "") -> str:
         """The share taken, its source and what it means: "0.241 of the bf16 peak, <why>, taken × 0.67 at fp8: 0.162 of
-        the fp8 peak (the fitted step model runs …)"."""
-        per = "" if self.halvings == 1 else f" ({gfmt(self.low.share, 3)} per halving of the bits, no FP4 layout fitted)"
+        the fp8 peak, 1.34× a bf16 run's pace, not the peaks' 2× (the fitted step model runs …)"."""
         lo, hi = self.low.pace_range
+        per = ", here per halving of the bits (no FP4 layout fitted)" if self.halvings > 1 else ""
+        capped = self.pace < self.low.pace ** self.halvings
+        pace = (f"{gfmt(self.pace, 3)}× a {self.base} run's pace, the peaks' ratio, which holds the step fit's "
+                f"{gfmt(self.low.pace ** self.halvings, 3)}× to it" if capped else
+                f"{gfmt(self.pace, 3)}× a {self.base} run's pace, not the peaks' {gfmt(self.ratio, 3)}×")
         return (f"{gfmt(value16, 3)} of the {self.base} peak{', ' + why if why else ''}, taken × {gfmt(self.factor, 3)} "
-                f"at {self.precision}{per}: {gfmt(value, 3)} of the {self.precision} peak (the fitted step model runs its "
-                f"{self.low.rows} fitted FP8 layouts a median {gfmt(self.low.pace, 3)}× ({gfmt(lo, 3)}–{gfmt(hi, 3)}×) "
-                "their pace at bf16, not the peaks' 2×: attention, memory-bound work and communication gain nothing; "
-                "estimator/data/step_fit.json's low_precision)")
+                f"at {self.precision}: {gfmt(value, 3)} of the {self.precision} peak, {pace} (the fitted step model runs "
+                f"its {self.low.rows} fitted FP8 layouts a median {gfmt(self.low.pace, 3)}× ({lo:.2f}–{hi:.2f}×) their "
+                f"pace at bf16{per}: attention, memory-bound work and communication gain nothing; fit-step's "
+                "low_precision)")
 
 
 def low_precision(profile: HardwareProfile, precision: str, base: str | None = None) -> Lowered | None:
     """A utilisation that is a share of a 16-bit peak (``base``: the fit's runs were measured at the profile's
-    default; a calibration at its own precision) at a precision of fewer bits: the factor that makes it a share of
-    that precision's peak; None at 16 bits or more, from a share not of a 16-bit peak, or where no step fit is loaded
+    default; a calibration at its own precision) at a precision of fewer bits: what makes it a share of that
+    precision's peak; None at 16 bits or more, from a share not of a 16-bit peak, or where no step fit is loaded
     (``Utilization.low_precision``)."""
     base = base or profile.default_precision
     low = profile.utilization.low_precision
     halvings = HALVINGS_BELOW_16.get(precision, 0)
-    if low is None or halvings <= 0 or base not in SIXTEEN_BITS or precision not in profile.peak_flops_per_s:
+    if (low is None or halvings <= 0 or base not in SIXTEEN_BITS or precision not in profile.peak_flops_per_s
+            or base not in profile.peak_flops_per_s):
         return None
-    return Lowered(precision, base, low.share ** halvings, halvings, low)
+    return Lowered(precision, base, halvings, profile.peak(precision) / profile.peak(base), low)
 
 
 @dataclass(frozen=True)
@@ -336,8 +356,7 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
         return UtilizationChoice(pred.center, half, origin, desc, other or (edge and edge.note()), UtilizationInfo(
             pred.center, origin, f"{centre}, {short_fit}" if u.fitted else f"{centre} from the profile, {short_fit}",
             (pred.low, pred.high), pred.family if u.fitted else None, pred.n_runs, u.fitted and pred.borrowed,
-            u.same_chip, nearest_passed_over(u), edge,
-            None if lower is None else (precision, lower.base, lower.factor)), lower)
+            u.same_chip, nearest_passed_over(u), edge, lower), lower)
     given = float(s.utilization)
     who = s.origin("utilization")
     by = f"the preset {who.removeprefix('preset:')}" if who.startswith("preset:") else "the user"

@@ -210,9 +210,10 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
         # scaling audit: so is a preset's own figure, no preset setting a precision: data/presets.toml)
         other = OtherPeak(profile.default_precision, precision, w.peak_flops_per_s / profile.peak(), util_info.short,
                           preset=choice.origin.startswith("preset:"))
-        if choice.lowered is not None:  # at fewer bits, the share the step fit gives (utilization_choice.Lowered)
-            other = replace(other, lowered=choice.lowered.words(choice.value / choice.lowered.factor, choice.value,
-                                                                other.why))
+        if choice.lowered is not None:  # at fewer bits, the share the step fit gives (utilization_choice.Lowered); the
+            # note gives the figures once (diff review 2026-12-01: the table cell's had repeated them)
+            other = replace(other, utilization=util_info.whose, lowered=choice.lowered.words(
+                choice.value / choice.lowered.factor, choice.value, other.why))
         caveats.append(other)
         notes.append(caveats[-1].note())
     unlike = profile.utilization.unlike_held_out

@@ -1292,14 +1292,18 @@ def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> 
 
     return WholeRunFit(wall_clock_s=est.wall_clock_s, low_s=low, high_s=high, utilization=u.value,
                        n_runs=u.n_runs, fit=fit_words(u.family, u.borrowed, u.same_chip), fitted=not u.borrowed,
-                       step_flops_ratio=ratio, precision=precision, lowered=u.lowered, energy_kwh=est.energy_kwh,
+                       step_flops_ratio=ratio, precision=precision,
+                       lowered=None if u.lowered is None else (u.lowered.precision, u.lowered.base, u.lowered.factor),
+                       energy_kwh=est.energy_kwh,
                        energy_range_kwh=ends("energy_kwh"), co2e_kg=est.co2e_kg, co2e_range_kg=ends("co2e_kg"))
 
 
 def whole_run_at_fit(est, scenario: Scenario, profile: HardwareProfile,
                      step_flops: float | None = None) -> WholeRunFit | None:
     """``whole_run_fit`` of the FLOPs-only estimate ``est`` of ``scenario``, timed at the peak the fit's runs were
-    measured at (bf16) where the run's precision is another (researcher review 2026-11-28: Llama 3.1 70B at fp8 read
+    measured at (bf16) where the run's precision is another that takes no share of its own (fp32, tf32; fp8, fp4 and
+    the integer formats take the step fit's since 2026-12-01, ``utilization_choice.low_precision``) (researcher
+    review 2026-11-28: Llama 3.1 70B at fp8 read
     40.7 days at the fit beside the step model's 42.9, half the 81.5 of the same layout at bf16): `estimate` and
     `plan` both say it."""
     other = next((c for c in est.fit_caveats if isinstance(c, OtherPeak) and not c.preset), None)
