@@ -165,3 +165,14 @@ def test_the_how_to_quotes_the_step_fits_figures():
     assert (f"times each of its {len(LOW['rows'])} fitted FP8 layouts again at bf16 with the fitted step model, a median "
             f"{LOW['pace_median']:.2f}× ({lo:.2f}–{hi:.2f}×) faster at fp8, {SHARE:.2f} of the peaks' 2×") in text
     assert f"it is taken × {SHARE:.2f} of the FP8 peak" in text and f"so runs {LOW['pace_median']:.2f}× a bf16 run's pace" in text
+
+
+def test_the_step_model_runs_a_lower_precision_no_slower_than_16_bits_where_its_peak_is_no_higher(capsys):
+    """Diff review 2026-12-01: Gaudi 3's fp8 GEMMs at the fitted FP8 share of a peak no higher than bf16's had made a
+    step 1.26× slower at fp8; an H100's fp8, whose peak is twice, keeps the fitted share (the fit unchanged)."""
+    def step(hardware: str, precision: str) -> float:
+        assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", hardware, "--devices",
+                     "64", "--precision", precision, "--format", "json"]) == 0
+        return json.loads(capsys.readouterr().out)["step"]["tokens_per_s_per_device"]
+    assert step("gaudi3", "fp8") == pytest.approx(step("gaudi3", "bf16"), rel=1e-9)
+    assert 1.2 < step("h100-sxm", "fp8") / step("h100-sxm", "bf16") < 1.5

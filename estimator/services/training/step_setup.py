@@ -593,8 +593,9 @@ def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False,
 
 def no_faster_peak_note(profile: HardwareProfile, precision: str) -> str | None:
     """Where the run's narrower precision (fp8, fp4) has no higher peak than the device's 16-bit one: its matrix
-    products gain nothing, while the step still counts that precision's casts (compare review 2026-11-29: Gaudi 3 at
-    fp8, both peaks 1,835 TFLOP/s, took 16.0 days where bf16 took 12.3, unsaid). None where the peak is higher."""
+    products gain nothing (compare review 2026-11-29: Gaudi 3 at fp8, both peaks 1,835 TFLOP/s, took 16.0 days where
+    bf16 took 12.3, unsaid; since 2026-12-01 its GEMMs run as fast as at 16 bits, no slower). None where the peak is
+    higher."""
     if precision not in ("fp8", "fp4"):
         return None
     peak = profile.peak_flops_per_s.get(precision)
@@ -604,7 +605,7 @@ def no_faster_peak_note(profile: HardwareProfile, precision: str) -> str | None:
     # the 16-bit precision it has, named (diff review 2026-11-29: an fp16-only device had been pointed at bf16)
     return (f"precision: {profile.name}'s {precision} peak is no higher than its {wide} one "
             f"({hz.flops_rate(peak)} against {hz.flops_rate(profile.peak_flops_per_s[wide])}): its matrix products run "
-            f"no faster at {precision}, while the step counts {precision}'s casts, so the run takes longer than at {wide}")
+            f"no faster at {precision}, so the run takes as long as at {wide}")
 
 
 def device_matmul_note(profile: HardwareProfile, step_range) -> str | None:
