@@ -75,7 +75,9 @@ def draw_hardware_use(side: Any, preset: Any, hw: HardwareChoice) -> HardwareUse
         I.UTILIZATION, fmt="%.3f", step=0.01, placeholder=utilization_placeholder(shown, profile), where=side,
         help="Model-FLOPs utilisation over the whole run; empty: the preset's value, or the profile's fit "
              f"for this run's {depends_on(profile.utilization.model if profile else None) or 'figures'} (shown with "
-             "the result; hardware without runs takes the centre chosen for such devices, the same for every run)")
+             "the result; hardware without runs takes the centre chosen for such devices, the same for every run). "
+             "Empty, it is a share of the 16-bit peak, which at fp8 or fp4 the run takes as the step model's share of "
+             "their peak (shown with the result); a figure typed is a share of the chosen precision's peak")
     kwargs["year"] = d.number(
         I.YEAR, placeholder=f"{shown['year']} (preset)" if "year" in shown else "unknown (averaged)",
         where=side, help=year_words(profile))

@@ -69,8 +69,5 @@ def utilization_placeholder(shown: PresetInputs, profile) -> str:
         return "fitted for this run"
     if profile.utilization.fitted:  # the centre chosen for devices without runs takes no covariate
         u = profile.utilization
-        # of the 16-bit peak: at fp8 or fp4 the estimate takes a share of their peak from it (diff review
-        # 2026-12-01: the field read 0.3 where an fp8 run took 0.2 of the fp8 peak, and 0.3 typed gave another time)
-        return (f"{gfmt(u.default, 3)} of the {profile.default_precision} peak: "
-                f"{fit_words(u.fit_family, u.borrowed, u.same_chip)}")
+        return f"{gfmt(u.default, 3)}: {fit_words(u.fit_family, u.borrowed, u.same_chip)}"
     return shown.placeholder("utilization", profile.utilization.default)

@@ -316,7 +316,9 @@ def test_an_empty_utilisation_field_says_the_fit_for_this_run_not_a_reference_va
     # hardware without runs takes the same figure for every run: the field says which
     at = shared_page("estimate", {"hardware": "b200", "flops": "1e23"})
     field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
-    assert field.proto.placeholder == "0.3 of the bf16 peak: 30% rule (no runs)"  # fp8 takes a share of it
+    assert field.proto.placeholder == "0.3: 30% rule (no runs)"
+    # of the 16-bit peak, the help says: at fp8 or fp4 the estimate takes a share of their peak from it
+    assert "a share of the 16-bit peak" in field.proto.help
     # a preset's own value is still named as the preset's
     at = shared_page("estimate", {"preset": "lambda-gpt3-v100"})
     field = next(w for w in at.number_input if w.label == "Utilisation (fraction of peak)")
