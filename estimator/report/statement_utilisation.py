@@ -34,7 +34,8 @@ def fit_caveats(est: Estimate) -> str:
     for c in est.fit_caveats:
         if isinstance(c, OtherPeak):
             fit, used = latex_escape(c.fit_precision), latex_escape(c.used_precision)
-            why = "as the published figure gives it" if c.preset else "as the fitted runs were measured"
+            why = ("as the published figure gives it" if c.preset else
+                   "as the rule for devices without runs takes it" if c.rule else "as the fitted runs were measured")
             if c.lowered is not None:
                 text += (f" The utilisation is {latex_escape(c.lowered)}; the range around it is the {fit} runs' "
                          f"(its coverage at {used} is not measured).")

@@ -51,6 +51,7 @@ class OtherPeak:
     ratio: float
     utilization: str
     preset: bool = False
+    rule: bool = False        # the flat rule of a device without runs, a share of dense (16-bit) peak, not a fit
     # at a precision below 16 bits, what the share took and why (``utilization_choice.Lowered.words``); None: the same
     # share taken
     lowered: str | None = None
@@ -58,7 +59,10 @@ class OtherPeak:
     @property
     def why(self) -> str:
         """Why it is a share of that peak, in a few words."""
-        return "as the published figure gives it" if self.preset else "as the runs behind it were measured"
+        if self.preset:
+            return "as the published figure gives it"
+        # a device without runs takes the flat rule, no runs of its own (diff review 2026-12-01)
+        return "as the rule for devices without runs takes it" if self.rule else "as the runs behind it were measured"
 
     def note(self) -> str:
         if self.lowered is not None:

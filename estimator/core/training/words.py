@@ -15,7 +15,7 @@ from estimator.core.hardware.calibration_section import LONGER_RUN_MARKERS, cali
 from estimator.core.hardware.plausibility import power_over_tdp_note
 from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile, alone_words
-from estimator.core.hardware.utilization_model import family_label
+from estimator.core.hardware.utilization_model import RULE, family_label
 from estimator.core.training.fit_caveats import FitCaveat, OtherPeak, UnlikeHeldOut
 from estimator.core.training.inputs import SiteInputs, TimeBasis, Workload
 from estimator.core.training.result import Assumption
@@ -209,7 +209,7 @@ def _utilization_notes(s: Scenario, profile: HardwareProfile, w: Workload,
         # (review: the 30% rule and the pooled fit, for hardware without runs, are shares of that peak too;
         # scaling audit: so is a preset's own figure, no preset setting a precision: data/presets.toml)
         other = OtherPeak(profile.default_precision, precision, w.peak_flops_per_s / profile.peak(), util_info.short,
-                          preset=choice.origin.startswith("preset:"))
+                          preset=choice.origin.startswith("preset:"), rule=choice.origin == f"fit:{RULE}")
         if choice.lowered is not None:  # at fewer bits, the share the step fit gives (utilization_choice.Lowered); the
             # note gives the figures once (diff review 2026-12-01: the table cell's had repeated them)
             other = replace(other, utilization=util_info.whose, lowered=choice.lowered.words(
