@@ -291,8 +291,9 @@ def utilization_for(s: Scenario, profile: HardwareProfile, flops: float | None) 
         centre, low, high = measured
         pred = replace(pred, center=centre, low=low, high=high,
                        sigma_log=max(math.log(centre / low), math.log(high / centre)))
-    # the share of a 16-bit peak (the fit's runs', or a calibration's at its own precision) at a lower precision: × the
-    # step fit's share per halving of the bits (review 2026-12-01: fp8 had read the peaks' 2× a bf16 run's pace)
+    # the share of a 16-bit peak (the fit's runs', or a calibration's at its own precision) at a lower precision: the run
+    # at the step fit's whole-step pace per halving of the bits, at most the peaks' ratio (``Lowered``; review
+    # 2026-12-01: fp8 had read the peaks' 2× a bf16 run's pace)
     cal_precision = (profile.calibration or {}).get("precision")
     lower = (low_precision(profile, precision, None if u.fitted else cal_precision)
              if measured is None and (u.fitted or cal_precision) else None)
