@@ -142,9 +142,14 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     # where prompts are prefilled as steps of their own, that step emits the first token: its engine cost
     # (``Step.prompt_engine_s``) in place of a decode step's (review 2026-12-01: both had been counted)
     first = (st.prompt_engine_s * st.power_limit_stretch if st.prompt_engine_s > 0.0 else st.user_tpot_s * emitted)
+    # that step prefills the prompts of every request that finished in the step before it together: more than one
+    # where more finish a step than one (B > T), each prompt's compute in it (review 2026-12-01)
+    together = (max(1.0, float(batch) * emitted / float(output_tokens)) if st.prompt_engine_s > 0.0 and not static
+                else 1.0)
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw, and its
         # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``)
-        return st.prompt_alone_s * st.prefill_limit_stretch + st.prompt_tp_s * st.power_limit_stretch + first
+        return (st.prompt_alone_s * together * st.prefill_limit_stretch + st.prompt_tp_s * st.power_limit_stretch
+                + first)
     return own * float(output_tokens) / (float(batch) * emitted) + first
 
 
