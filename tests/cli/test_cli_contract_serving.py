@@ -61,7 +61,9 @@ def test_b_a_derived_device_count_is_not_labelled_as_given():
     # one replica's devices under their own name, all the devices given under `devices` (serving review 2026-11-27:
     # the JSON's `devices` 8 beside `assumptions.devices` 2); no second copy of the rule (`devices_rule` was one)
     doc = split.to_dict()
-    assert doc["devices"] == 8 and doc["assumptions"]["devices_per_replica"]["value"] == 2
+    # the count a replica takes is the tensor parallelism's, given once (contract audit 2026-12-01)
+    assert doc["devices"] == 8 and doc["tp"] == 2 and doc["assumptions"]["devices_per_replica"]["value_at"] == "tp"
+    assert "value" not in doc["assumptions"]["devices_per_replica"]
     assert "devices" not in doc["assumptions"] and "devices_rule" not in doc["assumptions"]
 
 
@@ -156,3 +158,24 @@ def test_replicas_that_would_straddle_racks_leave_those_devices_idle_where_that_
     # 82, which TP 16 does not divide: 80 of them serve
     assert (eighty_two.tp, eighty_two.idle_devices) == (16, 2)
     assert eighty_two.tokens_per_s == pytest.approx(eighty.tokens_per_s)
+
+
+def test_b_a_figure_that_is_another_by_construction_is_given_once():
+    """Contract audit 2026-12-01 (issue 54: no number under two names): at one carbon intensity the break-even in CO₂e
+    is the energy's, and a saving in CO₂e or in energy per output token the energy's; the JSON gives each once and
+    says so, a replica's devices under expert parallelism point to `ep`."""
+    doc = serving.inference_report(hardware="h100-sxm", model="llama-2-70b", tokens=1e7, batch_size="max",
+                                   devices=8).to_dict()
+    be = doc["break_even"]
+    for part in ("queries", "tokens", "queries_range"):
+        assert "co2e_kg" not in be[part] and be[part]["same_as_energy_kwh"] == "co2e_kg" and "energy_kwh" in be[part]
+    assert set(be["train"]) == {"energy_kwh", "co2e_kg"}  # training's own energy and CO₂e are two numbers
+    quant = next(t for t in doc["techniques"] if t["technique"] == "quantization-8bit")
+    assert quant["saving_fraction"]["same_as_energy_kwh"] == "co2e_kg, joules_per_output_token"
+    assert {"co2e_kg", "joules_per_output_token"}.isdisjoint(quant["saving_fraction"])
+    assert 0.3 < quant["saving_fraction"]["energy_kwh"] < 0.7
+    # what the technique's rows state apart (kWh and kg saved a query) stays
+    assert set(quant["saved_per_query"]) == {"energy_kwh", "co2e_kg", "cost_usd"}
+    ep = serving.inference_report(hardware="h200-sxm", model="qwen3-235b-a22b", tokens=1e7, batch_size="max",
+                                  devices=8, ep=8, bits=8).to_dict()
+    assert (ep["tp"], ep["ep"], ep["assumptions"]["devices_per_replica"]["value_at"]) == (1, 8, "ep")

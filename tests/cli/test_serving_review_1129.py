@@ -60,7 +60,7 @@ def test_an_assumption_given_at_a_key_of_its_own_is_not_repeated(capsys):
     at = {name: a["value_at"] for name, a in d["assumptions"].items() if "value_at" in a}
     assert at == {"power_w": "power_w_per_device", "device_hours": "device_hours", "utilization": "utilization",
                   "prompt_tokens": "prompt_tokens", "tokens_per_query": "tokens_per_query",
-                  "architecture": "architecture.name"}
+                  "architecture": "architecture.name", "devices_per_replica": "tp"}
     assert all("value" not in d["assumptions"][n] for n in at)
     assert d["assumptions"]["power_w"]["source"] and d["power_w_per_device"] > 0
     assert d["assumptions"]["pue"]["value"] == 1.1  # one without a key of its own keeps its value

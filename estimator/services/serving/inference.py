@@ -55,7 +55,36 @@ SAME_NUMBER = {
 ASSUMPTION_VALUE_AT = {
     "power_w": "power_w_per_device", "device_hours": "device_hours", "utilization": "utilization",
     "prompt_tokens": "prompt_tokens", "tokens_per_query": "tokens_per_query", "architecture": "architecture.name",
+    # a replica's devices are its tensor-parallel group, or its expert-parallel one (contract audit 2026-12-01: the
+    # count was repeated from `tp`)
+    "devices_per_replica": ("tp", "ep"),
 }
+# Figures that are another's by construction, given once in the JSON (contract audit 2026-12-01): at one carbon
+# intensity a break-even and a saving in CO₂e are the energy's, and with the same tokens a query a saving in energy per
+# output token is the energy per query's. Each is left out where it equals the energy's (relative 1e-9), and the dict
+# says so under SAME_AS_KEY; where it differs it stays.
+SAME_AS_ENERGY = ("co2e_kg", "joules_per_output_token")
+SAME_AS_KEY = "same_as_energy_kwh"
+SAME_REL = 1e-9
+
+
+def _same(a, b) -> bool:
+    """Whether two figures (numbers, or [low, high] ranges) are one number: equal within ``SAME_REL``."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) <= SAME_REL * max(abs(a), abs(b))
+    return False
+
+
+def fold_same_as_energy(d: dict) -> dict:
+    """``d`` with the figures of ``SAME_AS_ENERGY`` that equal its ``energy_kwh`` left out, their keys listed under
+    ``SAME_AS_KEY`` (comma-separated; absent where none was left out)."""
+    same = [k for k in SAME_AS_ENERGY if k in d and "energy_kwh" in d and _same(d[k], d["energy_kwh"])]
+    out = {k: v for k, v in d.items() if k not in same}
+    if same:
+        out[SAME_AS_KEY] = ", ".join(same)
+    return out
 
 
 def _at(d: dict, dotted: str):
@@ -69,9 +98,11 @@ def assumptions_once(served: dict) -> dict:
     the number (or name) at its key says ``value_at`` that key instead of repeating it."""
     out = {}
     for name, a in served["assumptions"].items():
-        key = ASSUMPTION_VALUE_AT.get(name)
-        if key is not None and a.get("value") is not None and a["value"] == _at(served, key):
-            a = {"value_at": key, **{k: v for k, v in a.items() if k != "value"}}
+        keys = ASSUMPTION_VALUE_AT.get(name, ())
+        for key in (keys,) if isinstance(keys, str) else keys:
+            if a.get("value") is not None and a["value"] == _at(served, key):
+                a = {"value_at": key, **{k: v for k, v in a.items() if k != "value"}}
+                break
         out[name] = a
     return out
 
@@ -96,7 +127,7 @@ class InferenceReport:
         served["range_basis"] = {k: v for k, v in served["range_basis"].items() if k not in SAME_NUMBER}
         served["assumptions"] = assumptions_once(served)
         return {"tool": tool_info(), **served, "architecture_source": self.architecture_source,
-                "techniques": [x.to_dict() for x in self.techniques],
+                "techniques": [_technique_dict(x) for x in self.techniques],
                 "training": {"flops": t.flops, "source": self.training_source, "energy_kwh": t.energy_kwh,
                              "co2e_kg": t.co2e_kg, "cost_usd": t.cost_usd,
                              "range": {k: list(t.range[k]) for k in ("energy_kwh", "co2e_kg", "cost_usd")}},
@@ -108,7 +139,21 @@ class InferenceReport:
         (the devices' share, ``train_device_share``) are its own."""
         d = {k: v for k, v in self.break_even.to_dict().items() if k not in ("train_flops", "per_query")}
         d["train"] = {k: v for k, v in d["train"].items() if k != "cost_usd"}
+        # the break-even in CO₂e is the energy's at one carbon intensity: given once (``fold_same_as_energy``)
+        for part in ("queries", "tokens", "queries_range"):
+            d[part] = fold_same_as_energy(d[part])
         return d
+
+
+def _technique_dict(t) -> dict:
+    """A technique's row, its saving in CO₂e and in energy per output token given once where they are the energy's
+    (``fold_same_as_energy``), on its devices and on the baseline's."""
+    d = t.to_dict()
+    d["saving_fraction"] = fold_same_as_energy(d["saving_fraction"])
+    if d.get("same_devices"):
+        d["same_devices"] = {**d["same_devices"],
+                             "saving_fraction": fold_same_as_energy(d["same_devices"]["saving_fraction"])}
+    return d
 
 
 
