@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from estimator.core.base.errors import InputError
+from estimator.core.serving.layout import ep_options, latent_attention_moe
 from estimator.core.serving.step import FLOPS_PER_PARAM_PER_TOKEN, Architecture, Device, ServingFit
 from estimator.core.serving.throughput import Throughput, max_throughput
 from estimator.fit import serving_fit as sf
@@ -97,10 +98,25 @@ def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, 
     # a Server run's p99 bound, its steady TPOT held at the batch's share of it as `inference --tpot-ms` holds it
     # (throughput.p99_share: ``server_share`` at MLPerf's batches of hundreds)
     bound = r.tpot_bound_s if (r.scenario == SERVER and r.tpot_bound_s) else None
-    return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
-                          prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,
-                          kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp, ep=ep,
-                          power_limit_w=r.power_limit_w, tpot_p99_share=server_share)
+
+    def at(tp_: int | None, ep_: int | None) -> Throughput:
+        return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
+                              prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,
+                              kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp_,
+                              ep=ep_, power_limit_w=r.power_limit_w, tpot_p99_share=server_share)
+    if tp is not None or ep is not None or not latent_attention_moe(r.arch):
+        return at(tp, ep)
+    # a latent-attention mixture of experts is weighed in expert parallelism too, as `inference --devices N` weighs it
+    # (core.serving.layout.latent_moe: the better of the tensor parallelism chosen and each expert-parallel degree)
+    found = []
+    for tp_, ep_ in [(None, None)] + [(None, e) for e in ep_options(r.devices, r.arch.experts)]:
+        try:
+            found.append(at(tp_, ep_))
+        except InputError:
+            continue
+    if not found:
+        return at(None, None)  # tensor parallelism's own refusal says why
+    return max(found, key=lambda x: x.tokens_per_s)
 
 
 def server_share(rows: Sequence[MLPerfRow]) -> float:

@@ -47,8 +47,9 @@ MEASUREMENTS_PATH = DATA_DIR / "mlenergy_inference.csv"
 MLPERF_PATH = DATA_DIR / "mlperf_inference.csv"
 # the GPU power limits of MLPerf's power-capped (MaxQ) results, where the submitter's configs state them
 MLPERF_POWER_LIMITS_PATH = DATA_DIR / "mlperf_power_limits.csv"
-# TensorRT-LLM's published throughput table (v1.0, 2025: newer models, Blackwell, FP4), gathered after the optimised
-# engine was fitted and never fitted: only checked (estimator/data/README.md)
+# TensorRT-LLM's published throughput table (v1.0, 2025: newer models, Blackwell, FP4) and its DeepSeek-R1 guide's
+# maximum-throughput runs, gathered after the optimised engine was fitted and never fitted: only checked
+# (estimator/data/README.md)
 TRTLLM_PATH = DATA_DIR / "trtllm_perf_overview.csv"
 TRTLLM_COLUMNS = ("row_id", "model", "model_as_published", "hardware_id", "gpu_as_published", "tensor_parallel", "bits",
                   "kv_bits", "prompt_tokens", "output_tokens", "tokens_per_s", "note", "citation")
@@ -687,7 +688,8 @@ def load_trtllm_overview(path: Path | None = None) -> tuple[MLPerfRow, ...]:
             row_id=r["row_id"], version="TensorRT-LLM perf overview", benchmark=f"{r['prompt_tokens']}/{r['output_tokens']}",
             model=m.id, hardware_id=profile.id, device=device_for(profile, precision), params=m.params, arch=m.arch,
             devices=tp, scenario="Offline", prompt_tokens=prompt, output_tokens=output, bits=bits, kv_bits=kv_bits,
-            tokens_per_s=tokens_per_s, tpot_bound_s=None, tpot_mean_s=None, power_w=None, software="TensorRT-LLM v1.0",
+            tokens_per_s=tokens_per_s, tpot_bound_s=None, tpot_mean_s=None, power_w=None,
+            software="TensorRT-LLM v1.0" if "perf-overview.md" in r["citation"] else "TensorRT-LLM",
             source=r["citation"], tensor_parallel=tp))
     return tuple(out)
 

@@ -68,10 +68,10 @@ def test_an_assumption_given_at_a_key_of_its_own_is_not_repeated(capsys):
 
 def test_a_time_range_is_written_in_its_figures_unit(capsys):
     out = _table(capsys, "--model", "llama-3.1-70b", "--tokens", "1e9")
-    assert "1.08 years (0.694 years – 1.68 years)" in out
+    assert "1.08 years (0.693 years – 1.68 years)" in out
     out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--batch-size", "max",
                  "--tokens", "1e9")
-    assert "45.4 hours (29.2 hours – 70.6 hours)" in out and "the 4 replicas together, 11.3 hours (7.30 hours – 17.7 hours)" in out
+    assert "45.4 hours (29.1 hours – 70.8 hours)" in out and "the 4 replicas together, 11.3 hours (7.28 hours – 17.7 hours)" in out
 
 
 def test_an_expert_parallel_layout_is_not_said_to_extrapolate_all_reduces(capsys):

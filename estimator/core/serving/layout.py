@@ -513,12 +513,16 @@ def _subset_words(found, devices: int, kind: str, degree: int) -> str:
 FEWER_DEVICES_GAIN = 1.05
 
 
+def latent_attention_moe(arch) -> bool:
+    """A mixture of experts with one KV head (latent attention: DeepSeek-V2/V3's MLA), which the layout also weighs in
+    expert parallelism (the module docstring)."""
+    return arch.experts is not None and bool(arch.active_params) and arch.kv_heads == 1
+
+
 def latent_moe(s, served) -> bool:
     """Whether the layout also weighs expert parallelism (the module docstring): a mixture of experts with one KV
     head (latent attention), neither a tensor-parallel nor an expert-parallel degree given."""
-    arch = served.architecture
-    return s.tp is None and s.ep is None and arch.experts is not None and bool(arch.active_params) \
-        and arch.kv_heads == 1
+    return s.tp is None and s.ep is None and latent_attention_moe(served.architecture)
 
 
 def _best(s, profile, served, compute, fit, devices: int, fixed: int | None, whole_group: bool | None = None):

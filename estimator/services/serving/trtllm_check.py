@@ -2,7 +2,10 @@
 
 ``estimator/data/trtllm_perf_overview.csv`` holds TensorRT-LLM v1.0's maximum-throughput runs (2025: Llama 3.1 8B,
 Llama 3.3 70B, Llama 3.1 405B, Qwen3 30B-A3B and 235B-A22B on H100, H200, B200, GB200 and RTX PRO 6000 Blackwell, at
-FP8 and FP4), gathered after the optimised engine was fitted to MLPerf Inference v4.0/v4.1. Each row is predicted by
+FP8 and FP4), gathered after the optimised engine was fitted to MLPerf Inference v4.0/v4.1, and the three
+maximum-throughput runs of TensorRT-LLM's DeepSeek-R1 guide (8 B200s at FP4, 8 H200s at FP8; added 2026-12-01: the
+expert-parallel layout a latent-attention mixture of experts is weighed in, ``core.serving.layout.latent_moe``, was
+adopted after its figures were seen, so for them the check is not blind). Each row is predicted by
 the engine as shipped, as ``inference --devices N --batch-size max`` answers it (the tensor parallelism chosen) and
 at the layout the table ran (``--tp``; a mixture of experts on several GPUs ``--ep``, as the table's MoE options
 ran it: expert parallelism with attention data parallelism); beside it the flat-roofline baseline of ``validate
@@ -93,7 +96,8 @@ def trtllm_check_document() -> dict:
                                 f"{TRTLLM_PATH.name}; re-create it with `{FIT_COMMAND}`")
         half = halves["model"][r.model]
         out.append({"row_id": r.row_id, "model": r.model, "hardware": r.hardware_id, "devices": r.devices,
-                    "bits": r.bits, "prompt_tokens": r.prompt_tokens, "output_tokens": r.output_tokens,
+                    "bits": r.bits, "kv_bits": r.kv_bits, "prompt_tokens": r.prompt_tokens,
+                    "output_tokens": r.output_tokens,
                     "measured_tokens_per_s": r.tokens_per_s,
                     "predicted_tokens_per_s": chosen.tokens_per_s, "tp_chosen": chosen.tp, "batch": chosen.batch,
                     "interval_tokens_per_s": [chosen.tokens_per_s / math.exp(half), chosen.tokens_per_s * math.exp(half)],
@@ -119,7 +123,9 @@ def trtllm_check_document() -> dict:
     return {
         "engine": ENGINE,
         "data": f"estimator/data/{TRTLLM_PATH.name}",
-        "method": (f"{len(out)} maximum-throughput runs from TensorRT-LLM v1.0's published performance overview "
+        "method": (f"{len(out)} maximum-throughput runs from TensorRT-LLM's published benchmarks (its v1.0 "
+                   "performance overview's; DeepSeek-R1's from its DeepSeek-R1 guide, whose figures the "
+                   "expert-parallel layout of a latent-attention mixture of experts was adopted after: not blind) "
                    f"({len(set(models))} models: {', '.join(sorted(set(models)))}; "
                    f"{len({x['hardware'] for x in out})} GPUs: {', '.join(sorted({x['hardware'] for x in out}))}; "
                    "FP8 and FP4, prompts of 128 to 20,000 tokens), gathered after the engine was fitted and never "
