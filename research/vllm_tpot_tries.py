@@ -17,7 +17,10 @@ GPU), about 105 MB a sequence and step, 6× the 70B's per GPU (8 KV heads over T
 (70B TP4), least squares over batches 64-320 (``tpot_slopes``, printed; with the 70B's batch 512, whose TPOT is below
 batch 320's, about 0.13); on the A100 40GB 0.485 ms (7B TP1, two batches), 0.328 (7B TP2) and 0.453 (70B TP8).
 
-Forms and figures (TPOT / J per token median factor, 80% coverage; in-sample TPOT):
+Forms and figures (TPOT / J per token median factor, 80% coverage; in-sample TPOT), each as printed when the form was
+tried (2026-11-27 to 2026-12-01): the shipped step has moved since (prefill steps, the power's lift), so a rerun prints
+the older forms a little differently (2026-12-01: kv fitted 1.27x 81% / 1.10x 88%; prefill steps 1.24x 81% / 1.11x
+97%); the shipped form's figures are `validate --inference`'s:
 - shipped since 2026-12-01 (``ServingFit.prefill_steps_apart``, engines.toml): the last "prefill steps" form below,
   min(1, B/T) prefill steps a decode step each paying the per-layer cost, a request's own step's cost before its first
   token, drawn as the steps are (the GPU waits on the engine): 1.17x 84% / 1.08x 94% (82% with each model counted
