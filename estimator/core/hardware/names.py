@@ -198,16 +198,8 @@ ALIASES = (
     # Trn2" were refused): a Trn2 instance holds 16 Trainium2 chips and nothing else accelerates it (profiles/
     # trainium2.toml's scale-out source, AWS EC2 Trn2 instances)
     ("trainium2", "Trn2", "AWS EC2's instance family of Trainium2 chips (trn2.48xlarge: 16 Trainium2; AWS Trn2 product "
-                          "page)"),
+                          "page): the profile is one chip, as the estimate's device line says ('per chip')"),
     ("trainium2", "AWS Trn2", "the same with the vendor's name"),
-    # The Grace Blackwell superchips in the form MLPerf Inference v4.1's system descriptions gave the Grace Hopper one
-    # ("NVIDIA GH200 Grace Hopper Superchip 144GB", above), by analogy (contract audit 2026-12-01): the profile is one
-    # of a rack's GPUs, as the accelerator count of such a system counts them
-    ("gb200", "NVIDIA GB200 Grace Blackwell Superchip", "the GH200's MLPerf Inference v4.1 form for the GB200 (NVIDIA "
-                                                        "GB200 NVL72 specifications: 'GB200 Grace Blackwell Superchip')"),
-    ("gb300", "NVIDIA GB300 Grace Blackwell Ultra Superchip", "the GH200's MLPerf Inference v4.1 form for the GB300 (NVIDIA "
-                                                              "GB300 NVL72 specifications: 'GB300 Grace Blackwell Ultra "
-                                                              "Superchip')"),
 )
 
 
