@@ -5,7 +5,7 @@ shipped.
 
 The shipped engine is fitted to MLPerf Inference v4.0/v4.1 Offline results and the published small-batch decode
 times; TensorRT-LLM v1.0's performance overview (estimator/data/trtllm_perf_overview.csv, 186 runs of five newer
-models on five GPUs) is only checked (`validate --inference`: 1.30x, its range holding 77%, on 2026-11-29). This asks whether the
+models on five GPUs; since 2026-12-01 with 3 DeepSeek-R1 runs of TensorRT-LLM's DeepSeek-R1 guide, 189) is only checked (`validate --inference`: 1.30x, its range holding 77%, on 2026-11-29). This asks whether the
 form would do better fitted to both: it refits the engine's three costs on MLPerf's Offline rows and the TensorRT-LLM
 runs together (the small-batch times as shipped) and cross-validates by model (every row of a model, of either
 source, held out together), beside the flat roofline from the same folds.
@@ -121,8 +121,8 @@ def main() -> None:
         print(f"{name}: {f.engine_s_per_layer * 1e3:.4f} ms per layer, {f.engine_s_per_sequence * 1e3:.4f} ms per "
               f"sequence, {f.tp_s_per_allreduce * 1e3:.4f} ms per all-reduce")
     cv = cross_validate(mlperf + trt, latency, base, cap, "model", 0.8)
-    for label, keep in (("TensorRT-LLM runs", lambda r: r.software.startswith("TensorRT-LLM v1.0")),
-                        ("MLPerf Offline rows", lambda r: not r.software.startswith("TensorRT-LLM v1.0"))):
+    for label, keep in (("TensorRT-LLM runs", lambda r: r.row_id.startswith("trtllm-")),
+                        ("MLPerf Offline rows", lambda r: not r.row_id.startswith("trtllm-"))):
         held = [h for h in cv.held if keep(h.row)]
         factor = math.exp(float(np.median([abs(h.log_error) for h in held])))
         flat = math.exp(float(np.median([abs(h.baseline_log_error) for h in held])))

@@ -381,7 +381,7 @@ def trtllm_section(t: dict, level: float) -> None:
                  "Prompt/output": f"{x['prompt_tokens']:.0f}/{x['output_tokens']:.0f}",
                  "Measured tok/s": x["measured_tokens_per_s"], "Predicted": x["predicted_tokens_per_s"],
                  "Pred ÷ meas": x["predicted_tokens_per_s"] / x["measured_tokens_per_s"],
-                 "In range": "yes" if x["inside"] else "no", "TP chosen": x["tp_chosen"],
+                 "In range": "yes" if x["inside"] else "no", "Layout chosen": x["layout_chosen"],
                  "Table's layout": x["published_layout"], "At its layout": x["at_published_layout_tokens_per_s"],
                  "Flat roofline": x["baseline_tokens_per_s"]} for x in t["rows"]]
         whole = lambda v: f"{v:,.0f}"  # noqa: E731

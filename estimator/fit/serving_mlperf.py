@@ -85,7 +85,7 @@ class MLPerfRow:
 
 
 def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, tp: int | None = None,
-            ep: int | None = None) -> Throughput:
+            ep: int | None = None, device_at: Callable[[int], Device] | None = None) -> Throughput:
     """The row's throughput as the engine ``fit`` would serve it (the module docstring). Beam search (GPT-J's
     4 beams) decodes ``beams`` sequences a step for each sample and counts one token, the sample's prompt
     prefilled once and its KV cache held once, shared by the beams (``step.step``'s ``beams``, after
@@ -94,7 +94,9 @@ def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, 
     growing through all the beams' outputs, and counted a token every ``beams`` steps). ``tp``: that tensor
     parallelism (default: the one that serves the most, as ``inference --devices N`` chooses); ``ep``: replicas of
     that many expert-parallel devices instead (a mixture of experts, attention data-parallel). A power-capped result
-    whose GPUs' limit is known (``r.power_limit_w``) is served under it (``step.step``)."""
+    whose GPUs' limit is known (``r.power_limit_w``) is served under it (``step.step``). ``device_at(tp)``: the device
+    as a group of that many runs it, across scale-up domains where it spans them (``core.serving.layout.device_at``, as
+    the CLI times it); None: ``r.device`` for every group (rows within one domain)."""
     # a Server run's p99 bound, its steady TPOT held at the batch's share of it as `inference --tpot-ms` holds it
     # (throughput.p99_share: ``server_share`` at MLPerf's batches of hundreds)
     bound = r.tpot_bound_s if (r.scenario == SERVER and r.tpot_bound_s) else None
@@ -103,7 +105,8 @@ def predict(r: MLPerfRow, fit: ServingFit, server_share: float, max_batch: int, 
         return max_throughput(params=r.params, arch=r.arch, device=r.device, fit=fit, devices=r.devices,
                               prompt_tokens=r.prompt_tokens, output_tokens=r.output_tokens, weight_bits=r.bits,
                               kv_bits=r.kv_bits, max_batch=max_batch, tpot_bound_s=bound, beams=r.beams, tp=tp_,
-                              ep=ep_, power_limit_w=r.power_limit_w, tpot_p99_share=server_share)
+                              ep=ep_, power_limit_w=r.power_limit_w, tpot_p99_share=server_share,
+                              device_at=device_at)
     if tp is not None or ep is not None or not latent_attention_moe(r.arch):
         return at(tp, ep)
     # a latent-attention mixture of experts is weighed in expert parallelism too, as `inference --devices N` weighs it

@@ -238,3 +238,28 @@ def test_the_serving_docs_quote_the_eager_engines_own_check():
     assert (f"its TPOT is {t['model']['median_factor']:.2f}× off and its 80% range holds "
             f"{round(t['model']['interval_coverage'] * t['model']['n'])} of {t['model']['n']}, beside the previous model's "
             f"{t['previous']['median_factor']:.2f}× and a flat figure per GPU's {t['flat_per_gpu']['median_factor']:.2f}×") in text
+
+
+@pytest.mark.parametrize(("hardware", "devices", "bits"), [("h200-sxm", 16, 8), ("b200", 12, 4), ("h200-sxm", 8, 8)])
+def test_a_latent_attention_moe_is_answered_as_the_cli_answers_it_across_nodes_too(hardware, devices, bits):
+    """Review 2026-12-01: the check's answer for DeepSeek-R1 weighs expert parallelism as `inference --devices N` does,
+    and times a group that spans scale-up domains on the network as the CLI does (16 H200s: EP8 × 2, not EP16 timed as
+    inside one server)."""
+    from dataclasses import replace
+
+    from estimator import inference
+    from estimator.io.serving_data import engine_profile
+    from estimator.services.serving.trtllm_check import answered
+    base = next(r for r in load_trtllm_overview() if r.model == "deepseek-r1" and r.hardware_id == hardware)
+    r = replace(base, devices=devices, bits=bits)
+    fit = load_serving_fit("optimized-2024")
+    got = answered(r, fit, engine_profile("optimized-2024").max_batch)
+    cli = inference(hardware=hardware, model="deepseek-r1", tokens=1e6, devices=devices, batch_size="max", bits=bits,
+                    kv_bits=r.kv_bits, prompt_tokens=r.prompt_tokens, tokens_per_query=r.output_tokens).to_dict()
+    assert got.tokens_per_s == pytest.approx(cli["tokens_per_s"], rel=1e-9)
+    assert (got.tp, got.ep) == (cli["tp"], cli["ep"]) and got.ep > 1
+
+
+def test_the_deepseek_rows_say_the_expert_parallel_layout_they_were_answered_in():
+    rows = [x for x in trtllm_check_document()["rows"] if x["model"] == "deepseek-r1"]
+    assert [(x["layout_chosen"], x["tp_chosen"], x["ep_chosen"]) for x in rows] == [("EP8", 1, 8)] * 3

@@ -6,7 +6,8 @@ FP8 and FP4), gathered after the optimised engine was fitted to MLPerf Inference
 maximum-throughput runs of TensorRT-LLM's DeepSeek-R1 guide (8 B200s at FP4, 8 H200s at FP8; added 2026-12-01: the
 expert-parallel layout a latent-attention mixture of experts is weighed in, ``core.serving.layout.latent_moe``, was
 adopted after its figures were seen, so for them the check is not blind). Each row is predicted by
-the engine as shipped, as ``inference --devices N --batch-size max`` answers it (the tensor parallelism chosen) and
+the engine as shipped, as ``inference --devices N --batch-size max`` answers it (the layout chosen: a tensor parallelism, or, for a
+latent-attention mixture of experts, expert parallelism where it serves more) and
 at the layout the table ran (``--tp``; a mixture of experts on several GPUs ``--ep``, as the table's MoE options
 ran it: expert parallelism with attention data parallelism); beside it the flat-roofline baseline of ``validate
 --inference``, its fraction the median measured ÷ roofline of every shipped MLPerf Offline result (fitted there, not
@@ -24,9 +25,11 @@ from functools import lru_cache
 import numpy as np
 
 from estimator.core.base.errors import DataFileError
+from estimator.core.serving.layout import device_at
 from estimator.core.serving.step import OPTIMIZED_ENGINE
 from estimator.fit.serving_fit import metrics
 from estimator.fit.serving_mlperf import OFFLINE, MLPerfRow, NewerRun, predict, roofline_tokens_per_s
+from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import (
     FIT_COMMAND,
     SERVING_FIT_PATH,
@@ -51,12 +54,25 @@ def moe_over_gpus(r: MLPerfRow) -> bool:
     return r.arch.experts is not None and (r.tensor_parallel or 1) > 1
 
 
+def _device_at(r: MLPerfRow):
+    """The run's device as a group of ``tp`` runs it, across scale-up domains where it spans them, as the CLI times it
+    (``core.serving.layout.device_at``)."""
+    profile = default_profiles().by_id(r.hardware_id)
+    return lambda tp: device_at(profile, r.device, tp, r.devices)
+
+
+def answered(r: MLPerfRow, fit, cap: int):
+    """The run as ``inference --devices N --batch-size max`` answers it: the layout that serves the most (for a
+    latent-attention mixture of experts, expert parallelism weighed too: ``serving_mlperf.predict``)."""
+    return predict(r, fit, 1.0, cap, device_at=_device_at(r))
+
+
 def published_layout(r: MLPerfRow, fit, cap: int):
     """The run at the layout the table ran: its tensor parallelism, or expert parallelism over its GPUs for a
     mixture of experts (``moe_over_gpus``)."""
     if moe_over_gpus(r):
-        return predict(r, fit, 1.0, cap, ep=r.tensor_parallel)
-    return predict(r, fit, 1.0, cap, tp=r.tensor_parallel)
+        return predict(r, fit, 1.0, cap, ep=r.tensor_parallel, device_at=_device_at(r))
+    return predict(r, fit, 1.0, cap, tp=r.tensor_parallel, device_at=_device_at(r))
 
 
 def layout_words(r: MLPerfRow) -> str:
@@ -73,7 +89,7 @@ def newer_runs(fit, cap: int) -> list[NewerRun]:
     parallelism chosen), as out-of-sample evidence for the engine's stated range (``serving_mlperf.NewerRun``): what
     ``fit-serving`` pools into the interval, each model's (and each GPU's) runs left out where its own coverage is
     measured (``serving_mlperf.newer_held_out``)."""
-    return [NewerRun(abs(math.log(predict(r, fit, 1.0, cap).tokens_per_s / r.tokens_per_s)), r.model, r.hardware_id)
+    return [NewerRun(abs(math.log(answered(r, fit, cap).tokens_per_s / r.tokens_per_s)), r.model, r.hardware_id)
             for r in load_trtllm_overview()]
 
 
@@ -89,7 +105,7 @@ def trtllm_check_document() -> dict:
     halves = load_newer_halves(ENGINE)
     out = []
     for r in rows:
-        chosen = predict(r, fit, 1.0, cap)
+        chosen = answered(r, fit, cap)
         ran = published_layout(r, fit, cap)
         if r.model not in halves["model"] or r.hardware_id not in halves["hardware_id"]:
             raise DataFileError(f"{SERVING_FIT_PATH}: no held-out range for {r.model} on {r.hardware_id}, a run of "
@@ -99,7 +115,8 @@ def trtllm_check_document() -> dict:
                     "bits": r.bits, "kv_bits": r.kv_bits, "prompt_tokens": r.prompt_tokens,
                     "output_tokens": r.output_tokens,
                     "measured_tokens_per_s": r.tokens_per_s,
-                    "predicted_tokens_per_s": chosen.tokens_per_s, "tp_chosen": chosen.tp, "batch": chosen.batch,
+                    "predicted_tokens_per_s": chosen.tokens_per_s, "tp_chosen": chosen.tp, "ep_chosen": chosen.ep,
+                    "layout_chosen": f"EP{chosen.ep}" if chosen.ep > 1 else f"TP{chosen.tp}", "batch": chosen.batch,
                     "interval_tokens_per_s": [chosen.tokens_per_s / math.exp(half), chosen.tokens_per_s * math.exp(half)],
                     "inside": abs(math.log(chosen.tokens_per_s / r.tokens_per_s)) <= half,
                     "half_model_held_out": half, "half_gpu_held_out": halves["hardware_id"][r.hardware_id],
@@ -132,7 +149,8 @@ def trtllm_check_document() -> dict:
                    "fitted (the experts' GEMM rate and the prompts' tensor-parallel all-reduces in the step were "
                    "added after this check was first run: for those changes it is not blind): each predicted by it as "
                    "shipped, as an inference on the run's GPUs at the batch that serves the most is answered (the "
-                   "tensor parallelism chosen) and at the layout the table ran (its tensor parallelism; a mixture of "
+                   "layout chosen: a tensor parallelism, or, for a latent-attention mixture of experts, expert "
+                   "parallelism where it serves more) and at the layout the table ran (its tensor parallelism; a mixture of "
                    "experts on several GPUs in expert parallelism, as its MoE options ran them). The stated range "
                    "pools these runs' errors with MLPerf's held-out ones (fit-serving); each run is checked against "
                    "the range calibrated without its model's runs (in the by-GPU table, without its GPU's runs and "
