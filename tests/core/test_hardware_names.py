@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from robustness_helpers import refused, run
@@ -180,3 +181,28 @@ def test_every_accelerator_as_mlperf_writes_it_is_its_rows_profile():
     assert approximated == {("NVIDIA H200-SXM-141GB-CTS", "h200-sxm")}
     cts = load_profiles().get("NVIDIA H200-SXM-141GB-CTS")
     assert cts.id == "h200-sxm-cts" and cts.power.tdp_w == 1000.0
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    # a system's name with its count (MLPerf's "8x H200-SXM-141GB", its results folders' "H200-SXM-141GBx8", a Cloud
+    # TPU slice): refused with the part and the count, each an input of its own (contract audit 2026-12-01: "unknown
+    # hardware")
+    ("8xH200-SXM-141GB", "names a system of 8 × h200-sxm: give the part as the hardware (h200-sxm) and the count as the "
+                         "devices (8)"),
+    ("8x H200-SXM-141GB", "8 × h200-sxm"), ("H200-SXM-141GBx8", "8 × h200-sxm"), ("72xGB200", "72 × gb200"),
+    ("2 x RTX 4090", "2 × rtx-4090"), ("tpu-v5e-4", "4 × tpu-v5e"), ("TPU v6e-8", "8 × tpu-v6e"),
+    # a part that could be several: the count said, and the part's own refusal
+    ("8xA100", "names a system of 8 devices, the count an input of its own (the devices); of its part: hardware 'A100' "
+               "could be a100-pcie-80gb or a100-sxm-40gb or a100-sxm-80gb"),
+])
+def test_a_system_named_with_its_count_is_refused_with_the_part_and_the_count(given, says):
+    with pytest.raises(UnknownHardwareError, match=re.escape(says)):
+        load_profiles().get(given)
+
+
+@pytest.mark.parametrize("given", ["RTX 4070", "A40x2", "x86", "4xfoo"])
+def test_a_name_with_a_letter_x_or_an_unknown_part_is_no_system(given):
+    """A name's own "X" before its digits ("RTX 4070") or a count of no known part reads as an unknown name."""
+    with pytest.raises(UnknownHardwareError) as exc:
+        load_profiles().get(given)
+    assert "names a system" not in str(exc.value)
