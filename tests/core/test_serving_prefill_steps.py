@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from estimator.core.base.errors import InputError
+from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
@@ -81,12 +81,12 @@ def test_an_engine_table_with_prefill_steps_and_a_static_batch_is_refused_naming
     monkeypatch.setattr(serving_data, "ENGINES_PATH", bad)
     serving_data.load_engines.cache_clear()
     try:
-        with pytest.raises(Exception, match=r"engines.toml: 'latency' prefill_steps_apart and static_batch are both "
+        with pytest.raises(DataFileError, match=r"engines.toml: 'latency' prefill_steps_apart and static_batch are both "
                                             r"true; a static batch prefills its prompts once"):
             serving_data.load_engines()
         bad.write_text(text.replace("prefill_steps_apart = true", "prefill_steps_apart = 1", 1))
         serving_data.load_engines.cache_clear()
-        with pytest.raises(Exception, match="'vllm-2024' prefill_steps_apart must be true or false, got 1"):
+        with pytest.raises(DataFileError, match="'vllm-2024' prefill_steps_apart must be true or false, got 1"):
             serving_data.load_engines()
     finally:
         monkeypatch.undo()

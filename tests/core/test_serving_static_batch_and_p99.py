@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from estimator.core.base.errors import InputError
+from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.core.serving.throughput import p99_share
@@ -133,7 +133,7 @@ def test_an_engine_table_whose_static_batch_flag_is_not_a_boolean_is_refused_nam
     monkeypatch.setattr(serving_data, "ENGINES_PATH", bad)
     serving_data.load_engines.cache_clear()
     try:
-        with pytest.raises(Exception, match="static_batch must be true or false"):
+        with pytest.raises(DataFileError, match="static_batch must be true or false"):
             serving_data.load_engines()
     finally:
         monkeypatch.undo()
