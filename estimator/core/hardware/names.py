@@ -93,6 +93,13 @@ ALIASES = (
     ("gb300", "NVIDIA GB300 NVL72", "NVIDIA's name of the rack; the profile is one of its 72 GPUs"),
     ("b300", "NVIDIA B300-SXM-288GB", "the HGX B300's GPU in NVIDIA's system-description form (part, SXM, marketed "
                                       "288 GB)"),
+    # nvidia-smi names a GH200 by its memory in all, HBM3 and LPDDR5X ("NVIDIA GH200 480GB" on a 96 GB GPU), so its
+    # name's size is no GPU memory (review 2026-12-01: both were unknown hardware, and `calibrate` found no base)
+    ("gh200-96gb", "NVIDIA GH200 480GB", f"{DRIVER_TABLE}: device 2342 (subsystem 1809), the GH200 whose GPU has 96 GB "
+                                         "HBM3 (the 144 GB HBM3e GH200 is another device, 2348), 480 GB the superchip's "
+                                         "LPDDR5X (NVIDIA GH200 datasheet: up to 480 GB LPDDR5X)"),
+    ("gh200-96gb", "NVIDIA GH200 120GB", f"{DRIVER_TABLE}: device 2342 (subsystems 16EB and 1805), the same GPU as "
+                                         "'NVIDIA GH200 480GB' with less LPDDR5X"),
     ("h200-nvl", "NVIDIA H200-NVL-141GB", "the H200 NVL in NVIDIA's system-description form"),
     ("h100-nvl", "NVIDIA H100-NVL-94GB", "the H100 NVL in NVIDIA's system-description form"),
     ("h100-nvl", "NVIDIA H100 NVL", f"{DRIVER_TABLE}: the H100 NVL's name as nvidia-smi prints it (NVIDIA H100 datasheet: "
