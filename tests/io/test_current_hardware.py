@@ -74,6 +74,7 @@ def test_each_new_profile_validates(pid, capsys):
     ("NVIDIA GH200-144GB_aarch64", "gh200-144gb"), ("NVIDIA GH200-96GB_aarch64", "gh200-96gb"),
     # nvidia-smi's names of the 96 GB GH200 (NVIDIA's driver table, device 2342): the size is HBM3 and LPDDR5X together
     ("NVIDIA GH200 480GB", "gh200-96gb"), ("NVIDIA GH200 120GB", "gh200-96gb"),
+    ("NVIDIA GH200 144G HBM3e", "gh200-144gb"),
     ("NVIDIA GB200 (186GB HBM3e)", "gb200"), ("NVIDIA GB300 (288GB HBM3e)", "gb300"), ("TPU v6e (32 GB HBM)", "tpu-v6e"),
     ("NVIDIA RTX PRO 6000 Blackwell Server Edition (96GB GDDR7)", "rtx-pro-6000-server"),
     ("NVIDIA L40S (48GB GDDR6)", "l40s"),

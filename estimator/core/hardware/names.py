@@ -100,6 +100,10 @@ ALIASES = (
                                          "LPDDR5X (NVIDIA GH200 datasheet: up to 480 GB LPDDR5X)"),
     ("gh200-96gb", "NVIDIA GH200 120GB", f"{DRIVER_TABLE}: device 2342 (subsystems 16EB and 1805), the same GPU as "
                                          "'NVIDIA GH200 480GB' with less LPDDR5X"),
+    ("gh200-144gb", "NVIDIA GH200 144G HBM3e", "nvidia-smi's name of the 144 GB HBM3e GH200 (device 2348), as public "
+                                               "repositories' cluster notes print it ('NVIDIA GH200 144G HBM3e | SM90 "
+                                               "(9.0) | 144 GB HBM3e'; secondary: the driver table's copies read here "
+                                               "predate the device)"),
     ("h200-nvl", "NVIDIA H200-NVL-141GB", "the H200 NVL in NVIDIA's system-description form"),
     ("h100-nvl", "NVIDIA H100-NVL-94GB", "the H100 NVL in NVIDIA's system-description form"),
     ("h100-nvl", "NVIDIA H100 NVL", f"{DRIVER_TABLE}: the H100 NVL's name as nvidia-smi prints it (NVIDIA H100 datasheet: "
