@@ -280,3 +280,11 @@ def test_a_plan_of_a_model_alone_is_its_published_pretraining_run(capsys):
     assert ([r["layout"] for r in alone["layouts"]] == [r["layout"] for r in given["layouts"]])
     refused(capsys, "plan", "--model", "mixtral-8x7b", "--deadline-days", "30",
             needle="a plan to a deadline or a budget needs the run's tokens (mixtral-8x7b publishes none) (--tokens)")
+
+
+@pytest.mark.parametrize("argv", [("estimate", "--flops", "1e21"), ("inference", "--model", "llama-3.1-8b"),
+                                  ("plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8")])
+def test_a_cloud_instance_as_the_hardware_is_refused_with_its_part_and_its_devices(capsys, argv):
+    """Review 2026-12-01: 'p5.48xlarge' read as unknown hardware (cpu-server-2s-epyc or tpu-v5p offered)."""
+    refused(capsys, *argv, "--hardware", "p5.48xlarge",
+            needle="names AWS's p5.48xlarge instance, 8 × h100-sxm: give the part as the hardware (h100-sxm)")

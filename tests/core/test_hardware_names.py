@@ -206,3 +206,32 @@ def test_a_name_with_a_letter_x_or_an_unknown_part_is_no_system(given):
     with pytest.raises(UnknownHardwareError) as exc:
         load_profiles().get(given)
     assert "names a system" not in str(exc.value)
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    # a cloud instance by its cloud's name: a machine of several devices, refused with its part and its devices, as a
+    # system's name with its count (review 2026-12-01: "p5.48xlarge" read as unknown hardware, with cpu-server-2s-epyc
+    # or tpu-v5p offered)
+    ("p5.48xlarge", "names AWS's p5.48xlarge instance, 8 × h100-sxm: give the part as the hardware (h100-sxm) and the "
+                    "devices in all as the devices (8 in one instance)"),
+    ("P4DE.24XLARGE", "8 × a100-sxm-80gb"), ("p4d.24xlarge", "8 × a100-sxm-40gb"), ("trn2.48xlarge", "16 × trainium2"),
+    ("g6e.xlarge", "1 × l40s"), ("g5.12xlarge", "4 × a10g"),
+    ("a3-megagpu-8g", "names Google Cloud's a3-megagpu-8g instance, 8 × h100-sxm"), ("a2-highgpu-1g", "1 × a100-sxm-40gb"),
+    ("a3-ultragpu-8g", "8 × h200-sxm"),
+    ("Standard_ND96isr_H100_v5", "names Azure's Standard_ND96isr_H100_v5 instance, 8 × h100-sxm"),
+    ("ND96amsr_A100_v4", "Standard_ND96amsr_A100_v4 instance, 8 × a100-sxm-80gb"),
+])
+def test_a_cloud_instance_is_refused_with_its_part_and_its_devices(given, says):
+    with pytest.raises(UnknownHardwareError, match=re.escape(says)):
+        load_profiles().get(given)
+
+
+def test_every_cloud_instance_names_a_bundled_profile_of_its_kind():
+    """Each instance's part is a bundled profile, an accelerator, and its devices a whole number from 1."""
+    from estimator.core.hardware.names import CLOUD_INSTANCES
+    profiles = load_profiles()
+    names = [row[0].lower() for row in CLOUD_INSTANCES]
+    assert len(names) == len(set(names))
+    for name, pid, devices, source in CLOUD_INSTANCES:
+        assert profiles.by_id(pid).kind in ("gpu", "tpu", "accelerator"), name
+        assert isinstance(devices, int) and devices >= 1 and source, name
