@@ -22,7 +22,8 @@ What it showed (2026-11-28): against the measured mean TTFT of the 58 runs, the 
 day for `--ttft-ms` (``throughput.loaded_ttft_s``, ``ServingFit.ttft_p99_over_mean``; `fit-serving` writes the check,
 the p99's ratio held out by model, into serving_fit.json's ``validation.ttft_under_load``); this script keeps the
 measured rate beside the model's own. Rerun 2026-11-30, a request's own prompt's all-reduces in its prefill: the
-queued mean 1.28× (0.89×).
+queued mean 1.28× (0.89×). Rerun 2026-12-01, the engine refitted with six devices' memory as each reports it: the idle
+TTFT 1.66× (0.60×), the queued mean 1.29× (0.89×).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ def test_the_default_batchs_note_names_the_layout_and_whose_limit_its_larger_bat
     out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--tokens", "1e9")
     assert "largest that fits: 39)" in out
     assert ("at the largest batch the memory holds (751 per replica, at tensor parallel 2 × 4 replicas, the split "
-            "with the most tokens per second there) a million output tokens cost $0.62") in out
+            "with the most tokens per second there) a million output tokens cost $0.63") in out
     # an expert-parallel split in the layout row's words (serving review 2026-11-29: "at tensor parallelism 1 × 1
     # replicas" for DeepSeek-V3's expert parallel 8)
     out = _table(capsys, "--model", "deepseek-v3", "--hardware", "h200-sxm", "--tokens", "1e9")  # (12,235 before each device held whole sequences, 2026-11-29)
@@ -68,10 +68,10 @@ def test_an_assumption_given_at_a_key_of_its_own_is_not_repeated(capsys):
 
 def test_a_time_range_is_written_in_its_figures_unit(capsys):
     out = _table(capsys, "--model", "llama-3.1-70b", "--tokens", "1e9")
-    assert "1.08 years (0.693 years – 1.68 years)" in out
+    assert "1.08 years (0.687 years – 1.70 years)" in out
     out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--batch-size", "max",
                  "--tokens", "1e9")
-    assert "45.4 hours (29.1 hours – 70.8 hours)" in out and "the 4 replicas together, 11.3 hours (7.28 hours – 17.7 hours)" in out
+    assert "45.4 hours (28.9 hours – 71.5 hours)" in out and "the 4 replicas together, 11.4 hours (7.22 hours – 17.9 hours)" in out
 
 
 def test_an_expert_parallel_layout_is_not_said_to_extrapolate_all_reduces(capsys):

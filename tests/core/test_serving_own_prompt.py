@@ -48,9 +48,10 @@ def test_at_a_large_batch_the_tpot_and_a_token_served_agree():
 
 
 def test_a_tpot_bound_is_held_to_what_the_user_waits():
-    # one request alone at 12 ms a token meets a 20-ms p99 bound, though a token served (its prefill in) takes 26
-    r = serving.inference_report(**LONG, tpot_ms=20).result
-    assert r.batch_size == 1 and r.seconds_per_output_token <= 0.020 < r.served_seconds_per_output_token
+    # one request alone at 12 ms a token meets a 15-ms p99 bound, though a token served (its prefill in) takes 26 (a
+    # 20-ms bound, the case until the engine's refit of 2026-12-01 moved the Server share a little, two requests meet)
+    r = serving.inference_report(**LONG, tpot_ms=15).result
+    assert r.batch_size == 1 and r.seconds_per_output_token <= 0.015 < r.served_seconds_per_output_token
 
 
 def test_a_static_batch_prefills_every_prompt_before_its_first_token():

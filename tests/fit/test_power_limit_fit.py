@@ -108,8 +108,9 @@ def test_the_wall_check_holds_the_capped_rows_to_their_limit():
     j = w["j_per_token"]
     # (1.135, 1.089) before the devices' measured matmul share (2026-11-28); 1.1125 sits on a rounding edge (1.113 before
     # a refit moved the fitted constants by a part in 10⁹, 2026-11-29)
-    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.1125, abs=0.001)
-    assert round(j["by_hardware"]["model"]["median_factor"], 3) == 1.084
+    # 1.1142 since six devices' memory is taken as each reports it (2026-12-01: the engine's refit moved it)
+    assert j["by_model"]["model"]["median_factor"] == pytest.approx(1.1142, abs=0.001)
+    assert round(j["by_hardware"]["model"]["median_factor"], 3) == 1.085  # 1.084 before the refit of 2026-12-01
     # held out by hardware the H200 leaves no capped result: those folds take no slowdown, their tokens/s too high
     assert round(j["by_hardware"]["model"]["geometric_mean_ratio"], 2) == 0.86
     # the baselines take the same held-out tokens/s; the nameplate node at the known limit is as close as the model:

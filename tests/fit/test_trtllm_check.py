@@ -91,17 +91,19 @@ def test_the_engine_beats_the_flat_roofline_on_newer_models_and_gpus_and_its_ran
     o = trtllm_check_document()["overall"]
     # 1.332 before the devices' measured matmul share; 1.315 before 4-bit weights were stored with MXFP4's block scales
     # (2026-11-29: the FP4 runs' batches a little smaller)
-    assert o["model"]["median_factor"] == pytest.approx(1.304, abs=0.005)
+    # 1.304 before six devices' memory was taken as each reports it (hardware audit 2026-12-01: the GB200's 186 GB
+    # marketed, 198.67 reported; its runs 1.32x -> 1.35x too fast)
+    assert o["model"]["median_factor"] == pytest.approx(1.313, abs=0.005)
     # 1.84 and 143 (144 each GPU left out) of 186 before DeepSeek-R1's three runs (2026-12-01: 1.27x, 1.38x, 1.62x
     # too fast at the batch that serves the most, in expert parallelism; their errors pooled in move the ranges)
     assert o["baseline"]["median_factor"] == pytest.approx(1.90, abs=0.005)
-    assert o["model"]["interval_coverage"] == pytest.approx(146 / 189)  # 147 before the devices' measured matmul share
+    assert o["model"]["interval_coverage"] == pytest.approx(148 / 189)  # 146 before the devices' memory as reported, 147 before the devices' measured matmul share
     # (147 each GPU left out before MLPerf's power-capped results were served under their limits, 2026-11-27: 148)
-    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(152 / 189)  # 148, then 145 before the scales
+    assert o["gpu_held_out"]["interval_coverage"] == pytest.approx(151 / 189)  # 152 before the memory as reported; 148, then 145 before the scales
     ds = trtllm_check_document()["by_model"]["deepseek-r1"]["model"]
     assert ds["geometric_mean_ratio"] == pytest.approx(1.41, abs=0.01) and ds["median_factor"] == pytest.approx(1.38, abs=0.01)
     # at the layout the table ran (the mixtures of experts on several GPUs in expert parallelism, as it ran them)
-    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.266, abs=0.005)  # 1.273 before the devices' measured matmul share
+    assert o["at_published_layout"]["median_factor"] == pytest.approx(1.275, abs=0.005)  # 1.266 before the memory as reported, 1.273 before the devices' measured matmul share
     assert trtllm_check_document()["by_model_at_published_layout"]["llama-3.1-405b"]["geometric_mean_ratio"] == \
         pytest.approx(1.139, abs=0.005)  # 1.15 before the devices' measured matmul share
     by = trtllm_check_document()["by_model"]
