@@ -68,7 +68,7 @@ def test_an_assumption_given_at_a_key_of_its_own_is_not_repeated(capsys):
 
 def test_a_time_range_is_written_in_its_figures_unit(capsys):
     out = _table(capsys, "--model", "llama-3.1-70b", "--tokens", "1e9")
-    assert "1.08 years (0.687 years – 1.70 years)" in out
+    assert "1.08 years (0.686 years – 1.70 years)" in out
     out = _table(capsys, "--model", "llama-3.1-70b", "--devices", "8", "--bits", "8", "--batch-size", "max",
                  "--tokens", "1e9")
     assert "45.4 hours (28.9 hours – 71.5 hours)" in out and "the 4 replicas together, 11.4 hours (7.22 hours – 17.9 hours)" in out

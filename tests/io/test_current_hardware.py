@@ -72,7 +72,7 @@ def test_each_new_profile_validates(pid, capsys):
     ("AMD Instinct MI355X-NPS1-SPX-288GB", "mi355x"), ("AMD Instinct MI300X-NPS4-SPX-192GB", "mi300x"),
     # the memory's technology and the host's instruction set appended, as system descriptions and clouds write them
     ("NVIDIA GH200-144GB_aarch64", "gh200-144gb"), ("NVIDIA GH200-96GB_aarch64", "gh200-96gb"),
-    # nvidia-smi's names of the 96 GB GH200 (NVIDIA's driver table, device 2342): the size is HBM3 and LPDDR5X together
+    # nvidia-smi's names of the 96 GB GH200 (NVIDIA's driver table, device 2342): the size is its Grace CPU's LPDDR5X
     ("NVIDIA GH200 480GB", "gh200-96gb"), ("NVIDIA GH200 120GB", "gh200-96gb"),
     ("NVIDIA GH200 144G HBM3e", "gh200-144gb"),
     ("NVIDIA GB200 (186GB HBM3e)", "gb200"), ("NVIDIA GB300 (288GB HBM3e)", "gb300"), ("TPU v6e (32 GB HBM)", "tpu-v6e"),
@@ -224,3 +224,10 @@ def test_the_gb200s_fp32_and_fp64_are_the_nvl72_pages_per_gpu(profiles):
     taken, with an FP32 of 6,480, 12.5% high; hardware audit 2026-12-01)."""
     gb200 = profiles.get("gb200")
     assert (gb200.peak("fp32"), gb200.peak("fp64")) == (5.76e15 / 72, 2.88e15 / 72) == (8.0e13, 4.0e13)
+
+
+@pytest.mark.parametrize(("pid", "gb"), [("mi250x", 2 * 68_702_699_520 / 1e9), ("gaudi2", 98_304 * 2**20 / 1e9),
+                                         ("tpu-v5p", 95 * 2**30 / 1e9), ("tpu-v5e", 16 * 2**30 / 1e9)])
+def test_memory_reported_in_binary_units_is_taken_so(profiles, pid, gb):
+    """rocm-smi's and hl-smi's totals and Google's GiB (hardware audit 2026-12-01: the marketed figures, 7% short)."""
+    assert profiles.get(pid).memory_gb == pytest.approx(gb, abs=0.005)

@@ -43,7 +43,7 @@ WIDE = KindLimits(
     "the shared bounds (estimator/core/base/bounds.py): one device can be a whole system, AlphaGo's ≈ 1 MW")
 
 KIND_LIMITS = {
-    # Largest bundled: the GB300 (profiles/gb300.toml): fp4 1.5e16 FLOP/s dense, 1,400 W, 288 GB, 8 TB/s;
+    # Largest bundled: the GB300 (profiles/gb300.toml): fp4 1.5e16 FLOP/s dense, 1,400 W, 298 GB (as it reports it), 8 TB/s;
     # the B200 (profiles/b200.toml): $14.24 an hour. All still ≥ 10 × below the limits. The low power: under half the 5 W mode of the smallest CUDA
     # module (NVIDIA Jetson Nano datasheet: 5 W / 10 W modes): 1 W is a typo, not a GPU. The low memory and bandwidth: a
     # quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007, the first CUDA GPUs one would
@@ -51,7 +51,7 @@ KIND_LIMITS = {
     # or, for a device under 128 GB, TB typed as GB (0.096) is refused (profile audit).
     "gpu": KindLimits(
         (B.PEAK_FLOPS_PER_S.low, 2e17), (2.0, 2e4), (0.128, 1e4), (9.6, 2e5), (0.0, 1e3),
-        "13 × the GB300's 1.5e16 FLOP/s fp4, 14 × its 1,400 W, ~35 × its 288 GB, 25 × its 8 TB/s "
+        "13 × the GB300's 1.5e16 FLOP/s fp4, 14 × its 1,400 W, ~34 × its 298 GB, 25 × its 8 TB/s "
         "(profiles/gb300.toml) and 70 × the B200's $14.24 an hour (profiles/b200.toml); at least 2 W: under half "
         "the Jetson Nano's 5 W mode; a quarter of the GeForce 8800 GT's 512 MB and a sixth of its 57.6 GB/s (2007)"),
     # Largest: Ironwood (Google Cloud blog "Ironwood: the first Google TPU for the age of inference", 9
@@ -71,7 +71,7 @@ KIND_LIMITS = {
         (B.PEAK_FLOPS_PER_S.low, B.PEAK_FLOPS_PER_S.high), (B.POWER_W.low, 3e5), (B.MEMORY_GB.low, 1e4),
         WIDE.bandwidth_gb_per_s, (0.0, 1e4),
         "the shared peak (8 × the wafer-scale WSE-3's quoted 125 PFLOP/s), 13 × its CS-3 system's ~23 kW, "
-        "78 × Gaudi 3's 128 GB (profiles/gaudi3.toml), ~700 × a B200's $14.24 an hour"),
+        "73 × Gaudi 3's 137 GB (profiles/gaudi3.toml), ~700 × a B200's $14.24 an hour"),
     # One CPU or one server of them (profiles/cpu-server-2s-epyc.toml is a dual-socket server). The
     # largest: 8 × Intel Xeon Platinum 8490H (Intel ARK: 60 cores, 1.9 GHz, 350 W, 8 sockets, up to 4 TB
     # each), with AMX's 2,048 int8 operations a cycle a core (Intel AMX overview): 1.9e15 OP/s, 2.8 kW,

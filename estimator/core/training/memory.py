@@ -343,7 +343,7 @@ def capacity_text(capacity_gb: float) -> str:
 
 # How near a whole number of GiB a capacity must be to be said in GiB beside its GB: 0.01 GiB, about the rounding of a
 # capacity to the hundredth of a GB (a design choice; 32,768 MiB is 34.36 GB, exactly 32 GiB, while the H100's 81,559
-# MiB, 79.6 GiB, and the B300's 288 GB, 268.2 GiB, are said in GB alone)
+# MiB, 79.6 GiB, and the B300's 288.40 GB, 268.6 GiB, are said in GB alone)
 WHOLE_GIB_WITHIN = 0.01
 
 
