@@ -233,7 +233,7 @@ def test_guess_base_profile():
     assert guess_base_profile("NVIDIA H100 NVL", "gpu", names) == "h100-nvl"
     with pytest.raises(InputError, match="choose the closest base profile"):
         guess_base_profile("NVIDIA H800 NVL", "gpu", names)
-    # nvidia-smi's name of the 96 GB GH200 (its size the superchip's memory in all) is that profile's, no H200's
+    # nvidia-smi's name of the 96 GB GH200 (its size the Grace CPU's LPDDR5X) is that profile's, no H200's
     # (review 2026-12-01: it had been refused, a GH200 user's calibration finding no base)
     assert [guess_base_profile(n, "gpu", names) for n in ("NVIDIA GH200 480GB", "NVIDIA GH200 120GB")] == \
         ["gh200-96gb", "gh200-96gb"]

@@ -213,7 +213,16 @@ def test_a_name_with_a_letter_x_or_an_unknown_part_is_no_system(given):
     # system's name with its count (review 2026-12-01: "p5.48xlarge" read as unknown hardware, with cpu-server-2s-epyc
     # or tpu-v5p offered)
     ("p5.48xlarge", "names AWS's p5.48xlarge instance, 8 × h100-sxm: give the part as the hardware (h100-sxm) and the "
-                    "devices in all as the devices (8 in one instance)"),
+                    "devices in all as the devices (8; 8 in one instance)"),
+    # with its cloud's name or SageMaker's prefix before it; a count of instances, their devices in all; every AWS
+    # instance its cloud's (review 2026-12-01: g7e's and trn2.3xlarge's read "a cloud's")
+    ("AWS p5.48xlarge", "names AWS's p5.48xlarge instance, 8 × h100-sxm"), ("ml.p5.48xlarge", "8 × h100-sxm"),
+    ("2x p5.48xlarge", "names 2 × AWS's p5.48xlarge instance, 16 × h100-sxm: give the part as the hardware (h100-sxm) "
+                       "and the devices in all as the devices (16; 8 in one instance)"),
+    ("p5.4xlarge", "names AWS's p5.4xlarge instance, 1 × h100-sxm"), ("g7e.2xlarge", "names AWS's g7e.2xlarge instance"),
+    ("trn2.3xlarge", "names AWS's trn2.3xlarge instance, 1 × trainium2"), ("g4dn.metal", "8 × t4"),
+    ("Google Cloud a3-megagpu-8g", "names Google Cloud's a3-megagpu-8g instance"),
+    ("Standard_NC24ads_A100_v4", "1 × a100-pcie-80gb"),
     ("P4DE.24XLARGE", "8 × a100-sxm-80gb"), ("p4d.24xlarge", "8 × a100-sxm-40gb"), ("trn2.48xlarge", "16 × trainium2"),
     ("g6e.xlarge", "1 × l40s"), ("g5.12xlarge", "4 × a10g"),
     ("a3-megagpu-8g", "names Google Cloud's a3-megagpu-8g instance, 8 × h100-sxm"), ("a2-highgpu-1g", "1 × a100-sxm-40gb"),
@@ -230,8 +239,9 @@ def test_every_cloud_instance_names_a_bundled_profile_of_its_kind():
     """Each instance's part is a bundled profile, an accelerator, and its devices a whole number from 1."""
     from estimator.core.hardware.names import CLOUD_INSTANCES
     profiles = load_profiles()
-    names = [row[0].lower() for row in CLOUD_INSTANCES]
+    names = [row[1].lower() for row in CLOUD_INSTANCES]
     assert len(names) == len(set(names))
-    for name, pid, devices, source in CLOUD_INSTANCES:
+    for cloud, name, pid, devices, source in CLOUD_INSTANCES:
+        assert cloud in ("AWS", "Google Cloud", "Azure"), name
         assert profiles.by_id(pid).kind in ("gpu", "tpu", "accelerator"), name
         assert isinstance(devices, int) and devices >= 1 and source, name

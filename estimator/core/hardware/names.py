@@ -93,7 +93,7 @@ ALIASES = (
     ("gb300", "NVIDIA GB300 NVL72", "NVIDIA's name of the rack; the profile is one of its 72 GPUs"),
     ("b300", "NVIDIA B300-SXM-288GB", "the HGX B300's GPU in NVIDIA's system-description form (part, SXM, marketed "
                                       "288 GB)"),
-    # nvidia-smi names a GH200 by its memory in all, HBM3 and LPDDR5X ("NVIDIA GH200 480GB" on a 96 GB GPU), so its
+    # nvidia-smi names a GH200 by its Grace CPU's LPDDR5X ("NVIDIA GH200 480GB" on a 96 GB GPU), so its
     # name's size is no GPU memory (review 2026-12-01: both were unknown hardware, and `calibrate` found no base)
     ("gh200-96gb", "NVIDIA GH200 480GB", f"{DRIVER_TABLE}: device 2342 (subsystem 1809), the GH200 whose GPU has 96 GB "
                                          "HBM3 (the 144 GB HBM3e GH200 is another device, 2348), 480 GB the superchip's "
@@ -386,6 +386,9 @@ def _refuse_a_system(given: str, names: Mapping[str, str], memory_gb: Mapping[st
         count, part = (m.group(1), m.group(2)) if i == 0 else (m.group(2), m.group(1))
         if int(count) < 1 or not name_words(part):
             continue
+        row = cloud_instance(part)  # a count of instances: their devices in all (review 2026-12-01)
+        if row is not None and row[2] in names:
+            raise UnknownHardwareError(f"hardware {quoted(shown or given)} {_instance_words(row, int(count))}")
         try:
             pid = resolve_name(part, names, memory_gb)
         except UnknownHardwareError as exc:  # the part's own refusal (several profiles it could be), with the count
@@ -398,70 +401,80 @@ def _refuse_a_system(given: str, names: Mapping[str, str], memory_gb: Mapping[st
 
 # Cloud instances by the name their cloud gives them: a machine of several devices, so, as a system's name with its count,
 # such a name is refused with its part and its devices, each an input of its own (review 2026-12-01: "p5.48xlarge"
-# read as unknown hardware, "did you mean cpu-server-2s-epyc or tpu-v5p?"). (instance, profile id, devices, source);
-# Azure's names with or without their "Standard_".
+# read as unknown hardware, "did you mean cpu-server-2s-epyc or tpu-v5p?"). (cloud, instance, profile id, devices,
+# source); Azure's names with or without their "Standard_", any name with or without its cloud's name before it ("AWS
+# p5.48xlarge") or SageMaker's "ml." ("ml.p5.48xlarge").
 _AWS = "AWS EC2 accelerated computing instance types (docs.aws.amazon.com/ec2/latest/instancetypes/ac.html)"
 _GCP = "Google Cloud Compute Engine GPU machine types (cloud.google.com/compute/docs/gpus)"
 _AZURE = "Microsoft Azure ND- and NC-series virtual machine sizes (learn.microsoft.com/azure/virtual-machines/sizes)"
+_G7E = ("AWS G7e sizes as Kubernetes' cluster-autoscaler lists them (kubernetes/autoscaler#9854; secondary), one RTX PRO "
+        "6000 Blackwell Server Edition a GPU (profiles/rtx-pro-6000-server.toml's price)")
+_SIZES = (("xlarge", 1), ("2xlarge", 1), ("4xlarge", 1), ("8xlarge", 1), ("16xlarge", 1), ("12xlarge", 4),
+          ("24xlarge", 4), ("48xlarge", 8))
 CLOUD_INSTANCES = (
-    ("p4d.24xlarge", "a100-sxm-40gb", 8, f"{_AWS}: P4d, 8 A100 40 GB"),
-    ("p4de.24xlarge", "a100-sxm-80gb", 8, f"{_AWS}: P4de, 8 A100 80 GB"),
-    ("p5.48xlarge", "h100-sxm", 8, f"{_AWS}: P5, 8 H100 80 GB"),
-    ("p5e.48xlarge", "h200-sxm", 8, f"{_AWS}: P5e, 8 H200"),
-    ("p5en.48xlarge", "h200-sxm", 8, f"{_AWS}: P5en, 8 H200 (profiles/h200-sxm.toml's price: 8 GPUs)"),
-    ("p6-b200.48xlarge", "b200", 8, f"{_AWS}: P6-B200, 8 B200"),
-    ("p6-b300.48xlarge", "b300", 8, f"{_AWS}: P6-B300, 8 B300"),
-    ("p3dn.24xlarge", "v100-sxm2", 8, f"{_AWS}: P3dn, 8 V100 32 GB"),
-    ("trn2.48xlarge", "trainium2", 16, f"{_AWS}: Trn2, 16 Trainium2"),
-    ("trn2.3xlarge", "trainium2", 1, "one Trainium2 (profiles/trainium2.toml's price source)"),
-    *((f"g5.{size}", "a10g", n, f"{_AWS}: G5, {n} A10G") for size, n in
-      (("xlarge", 1), ("2xlarge", 1), ("4xlarge", 1), ("8xlarge", 1), ("16xlarge", 1), ("12xlarge", 4), ("24xlarge", 4),
-       ("48xlarge", 8))),
-    *((f"g6.{size}", "l4", n, f"{_AWS}: G6, {n} L4") for size, n in
-      (("xlarge", 1), ("2xlarge", 1), ("4xlarge", 1), ("8xlarge", 1), ("16xlarge", 1), ("12xlarge", 4), ("24xlarge", 4),
-       ("48xlarge", 8))),
-    *((f"g6e.{size}", "l40s", n, f"{_AWS}: G6e, {n} L40S") for size, n in
-      (("xlarge", 1), ("2xlarge", 1), ("4xlarge", 1), ("8xlarge", 1), ("16xlarge", 1), ("12xlarge", 4), ("24xlarge", 4),
-       ("48xlarge", 8))),
-    *((f"g4dn.{size}", "t4", n, f"{_AWS}: G4dn, {n} T4") for size, n in
-      (("xlarge", 1), ("2xlarge", 1), ("4xlarge", 1), ("8xlarge", 1), ("16xlarge", 1), ("12xlarge", 4))),
-    ("g7e.2xlarge", "rtx-pro-6000-server", 1, "one RTX PRO 6000 Blackwell (profiles/rtx-pro-6000-server.toml's price)"),
-    ("g7e.48xlarge", "rtx-pro-6000-server", 8, "8 RTX PRO 6000 Blackwell (profiles/rtx-pro-6000-server.toml's price)"),
-    *((f"a2-highgpu-{n}g", "a100-sxm-40gb", n, f"{_GCP}: A2 Standard, {n} A100 40 GB") for n in (1, 2, 4, 8)),
-    ("a2-megagpu-16g", "a100-sxm-40gb", 16, f"{_GCP}: A2 Standard, 16 A100 40 GB"),
-    *((f"a2-ultragpu-{n}g", "a100-sxm-80gb", n, f"{_GCP}: A2 Ultra, {n} A100 80 GB") for n in (1, 2, 4, 8)),
-    *((f"a3-highgpu-{n}g", "h100-sxm", n, f"{_GCP}: A3 High, {n} H100 80 GB") for n in (1, 2, 4, 8)),
-    ("a3-edgegpu-8g", "h100-sxm", 8, f"{_GCP}: A3 Edge, 8 H100 80 GB"),
-    ("a3-megagpu-8g", "h100-sxm", 8, f"{_GCP}: A3 Mega, 8 H100 80 GB"),
-    ("a3-ultragpu-8g", "h200-sxm", 8, f"{_GCP}: A3 Ultra, 8 H200"),
-    ("a4-highgpu-8g", "b200", 8, f"{_GCP}: A4, 8 B200"),
-    ("Standard_ND96isr_H100_v5", "h100-sxm", 8, f"{_AZURE}: ND H100 v5, 8 H100 80 GB"),
-    ("Standard_ND96isr_H200_v5", "h200-sxm", 8, f"{_AZURE}: ND H200 v5, 8 H200"),
-    ("Standard_ND96asr_v4", "a100-sxm-40gb", 8, f"{_AZURE}: ND A100 v4, 8 A100 40 GB"),
-    ("Standard_ND96amsr_A100_v4", "a100-sxm-80gb", 8, f"{_AZURE}: NDm A100 v4, 8 A100 80 GB"),
-    ("Standard_ND96isr_MI300X_v5", "mi300x", 8, f"{_AZURE}: ND MI300X v5, 8 MI300X"),
-    ("Standard_NC40ads_H100_v5", "h100-nvl", 1, f"{_AZURE}: NC H100 v5, one H100 NVL (profiles/h100-nvl.toml's price)"),
-    ("Standard_NC80adis_H100_v5", "h100-nvl", 2, f"{_AZURE}: NC H100 v5, two H100 NVL"),
+    ("AWS", "p4d.24xlarge", "a100-sxm-40gb", 8, f"{_AWS}: P4d, 8 A100 40 GB"),
+    ("AWS", "p4de.24xlarge", "a100-sxm-80gb", 8, f"{_AWS}: P4de, 8 A100 80 GB"),
+    ("AWS", "p5.48xlarge", "h100-sxm", 8, f"{_AWS}: P5, 8 H100 80 GB"),
+    ("AWS", "p5.4xlarge", "h100-sxm", 1, f"{_AWS}: P5, the single-GPU size, one H100 80 GB"),
+    ("AWS", "p5e.48xlarge", "h200-sxm", 8, f"{_AWS}: P5e, 8 H200"),
+    ("AWS", "p5en.48xlarge", "h200-sxm", 8, f"{_AWS}: P5en, 8 H200 (profiles/h200-sxm.toml's price: 8 GPUs)"),
+    ("AWS", "p6-b200.48xlarge", "b200", 8, f"{_AWS}: P6-B200, 8 B200"),
+    ("AWS", "p6-b300.48xlarge", "b300", 8, f"{_AWS}: P6-B300, 8 B300"),
+    ("AWS", "p3dn.24xlarge", "v100-sxm2", 8, f"{_AWS}: P3dn, 8 V100 32 GB"),
+    ("AWS", "trn2.48xlarge", "trainium2", 16, f"{_AWS}: Trn2, 16 Trainium2"),
+    ("AWS", "trn2.3xlarge", "trainium2", 1, "one Trainium2 (profiles/trainium2.toml's price source)"),
+    *(("AWS", f"g5.{size}", "a10g", n, f"{_AWS}: G5, {n} A10G") for size, n in _SIZES),
+    *(("AWS", f"g6.{size}", "l4", n, f"{_AWS}: G6, {n} L4") for size, n in _SIZES),
+    *(("AWS", f"g6e.{size}", "l40s", n, f"{_AWS}: G6e, {n} L40S") for size, n in _SIZES),
+    *(("AWS", f"g4dn.{size}", "t4", n, f"{_AWS}: G4dn, {n} T4") for size, n in (*_SIZES[:6], ("metal", 8))),
+    *(("AWS", f"g7e.{size}", "rtx-pro-6000-server", n, f"{_G7E}: {n}") for size, n in
+      (("2xlarge", 1), ("4xlarge", 1), ("8xlarge", 1), ("12xlarge", 2), ("24xlarge", 4), ("48xlarge", 8))),
+    *(("Google Cloud", f"a2-highgpu-{n}g", "a100-sxm-40gb", n, f"{_GCP}: A2 Standard, {n} A100 40 GB") for n in (1, 2, 4, 8)),
+    ("Google Cloud", "a2-megagpu-16g", "a100-sxm-40gb", 16, f"{_GCP}: A2 Standard, 16 A100 40 GB"),
+    *(("Google Cloud", f"a2-ultragpu-{n}g", "a100-sxm-80gb", n, f"{_GCP}: A2 Ultra, {n} A100 80 GB") for n in (1, 2, 4, 8)),
+    *(("Google Cloud", f"a3-highgpu-{n}g", "h100-sxm", n, f"{_GCP}: A3 High, {n} H100 80 GB") for n in (1, 2, 4, 8)),
+    ("Google Cloud", "a3-edgegpu-8g", "h100-sxm", 8, f"{_GCP}: A3 Edge, 8 H100 80 GB"),
+    ("Google Cloud", "a3-megagpu-8g", "h100-sxm", 8, f"{_GCP}: A3 Mega, 8 H100 80 GB"),
+    ("Google Cloud", "a3-ultragpu-8g", "h200-sxm", 8, f"{_GCP}: A3 Ultra, 8 H200"),
+    ("Google Cloud", "a4-highgpu-8g", "b200", 8, f"{_GCP}: A4, 8 B200"),
+    ("Azure", "Standard_ND96isr_H100_v5", "h100-sxm", 8, f"{_AZURE}: ND H100 v5, 8 H100 80 GB"),
+    ("Azure", "Standard_ND96isr_H200_v5", "h200-sxm", 8, f"{_AZURE}: ND H200 v5, 8 H200"),
+    ("Azure", "Standard_ND96asr_v4", "a100-sxm-40gb", 8, f"{_AZURE}: ND A100 v4, 8 A100 40 GB"),
+    ("Azure", "Standard_ND96amsr_A100_v4", "a100-sxm-80gb", 8, f"{_AZURE}: NDm A100 v4, 8 A100 80 GB"),
+    ("Azure", "Standard_ND96isr_MI300X_v5", "mi300x", 8, f"{_AZURE}: ND MI300X v5, 8 MI300X"),
+    ("Azure", "Standard_NC40ads_H100_v5", "h100-nvl", 1, f"{_AZURE}: NC H100 v5, one H100 NVL (profiles/h100-nvl.toml's price)"),
+    ("Azure", "Standard_NC80adis_H100_v5", "h100-nvl", 2, f"{_AZURE}: NC H100 v5, two H100 NVL"),
+    *(("Azure", f"Standard_NC{vcpu}ads_A100_v4", "a100-pcie-80gb", n, f"{_AZURE}: NC A100 v4, {n} A100 PCIe 80 GB")
+      for vcpu, n in ((24, 1), (48, 2), (96, 4))),
 )
-_INSTANCE_CLOUD = {_AWS: "AWS", _GCP: "Google Cloud", _AZURE: "Azure"}
+# the cloud's name, or SageMaker's prefix, written before an instance's
+_CLOUD_PREFIX = re.compile(r"^(?:aws|amazon(?:\s+ec2)?|ec2|gcp|google(?:\s+cloud)?|gce|azure|microsoft\s+azure)[\s:/_-]+"
+                           r"|^ml\.", re.IGNORECASE)
 
 
-def cloud_instance(given: str) -> tuple[str, str, int, str] | None:
-    """The cloud instance ``given`` names (``CLOUD_INSTANCES``: its name, profile id, devices and source), else None."""
-    key = "_".join(given.strip().lower().split())
+def cloud_instance(given: str) -> tuple[str, str, str, int, str] | None:
+    """The cloud instance ``given`` names (``CLOUD_INSTANCES``: its cloud, name, profile id, devices and source), else
+    None."""
+    bare = given.strip()
+    while (m := _CLOUD_PREFIX.match(bare)) is not None:
+        bare = bare[m.end():]
+    key = "_".join(bare.lower().split())
     for row in CLOUD_INSTANCES:
-        if key in (row[0].lower(), row[0].lower().removeprefix("standard_")):
+        name = row[1].lower()
+        if key in (name, name.removeprefix("standard_")):
             return row
     return None
+
+
+def _instance_words(row: tuple[str, str, str, int, str], count: int = 1) -> str:
+    cloud, name, pid, devices, _ = row
+    whole = f"{cloud}'s {name} instance" if count == 1 else f"{count} × {cloud}'s {name} instance"
+    return (f"names {whole}, {count * devices} × {pid}: give the part as the hardware ({pid}) and the devices in all "
+            f"as the devices ({count * devices}; {devices} in one instance)")
 
 
 def _refuse_an_instance(given: str, names: Mapping[str, str]) -> None:
     """Where ``given`` names a cloud instance of a bundled profile, the refusal that says its part and its devices."""
     row = cloud_instance(given)
-    if row is None or row[1] not in names:
-        return
-    name, pid, devices, source = row
-    cloud = next((words for key, words in _INSTANCE_CLOUD.items() if source.startswith(key)), "a cloud")
-    raise UnknownHardwareError(f"hardware {quoted(given.strip())} names {cloud}'s {name} instance, {devices} × {pid}: "
-                               f"give the part as the hardware ({pid}) and the devices in all as the devices "
-                               f"({devices} in one instance)")
+    if row is not None and row[2] in names:
+        raise UnknownHardwareError(f"hardware {quoted(given.strip())} {_instance_words(row)}")
