@@ -96,19 +96,32 @@ def _tabled(data, version: str, file: str, who: str, by_key: bool = False) -> di
     return out
 
 
+# Names people type that pycountry does not hold (researcher review 2026-12-01: "UK" was refused, "did you mean
+# Ukraine?"): ISO 3166-1's exceptionally reserved alpha-2 codes, UK for the United Kingdom and EL for Greece (ISO 3166
+# Maintenance Agency, https://www.iso.org/obp/ui/#search/code, "Exceptionally reserved code elements"), the nations
+# of Great Britain, whose grid is the United Kingdom's in CodeCarbon's table, and former or short names.
+OTHER_COUNTRY_NAMES = {"uk": "GBR", "u.k.": "GBR", "great britain": "GBR", "britain": "GBR", "england": "GBR",
+                       "scotland": "GBR", "wales": "GBR", "el": "GRC", "holland": "NLD", "uae": "ARE",
+                       "ivory coast": "CIV", "burma": "MMR", "macedonia": "MKD", "swaziland": "SWZ"}
+
+
 def _country_aliases(countries) -> dict[str, str]:
-    """Other names and the ISO alpha-2 code of each country, lower case, from pycountry (a CodeCarbon dependency);
-    none where it is missing (the names in CodeCarbon's table and the alpha-3 codes still work)."""
+    """Other names and the ISO alpha-2 code of each country, lower case, from pycountry (a CodeCarbon dependency;
+    none where it is missing: the names in CodeCarbon's table and the alpha-3 codes still work), and
+    ``OTHER_COUNTRY_NAMES``."""
+    out = {}
     try:
         import pycountry
     except ImportError:
-        return {}
-    out = {}
-    for c in pycountry.countries:
+        pycountry = None
+    for c in pycountry.countries if pycountry is not None else ():
         if c.alpha_3 in countries:
             for name in (c.alpha_2, c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
                 if name:
                     out.setdefault(name.lower(), c.alpha_3)
+    for name, code in OTHER_COUNTRY_NAMES.items():
+        if code in countries:
+            out.setdefault(name, code)
     return out
 
 

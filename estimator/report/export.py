@@ -19,8 +19,10 @@ from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.provenance import (
     CONTEXT_COLUMNS,
+    ONE_DEVICE_TIME,
     context,
     memory_given,
+    one_device_time,
     one_figure,
     one_figure_words,
     tool_info,
@@ -368,6 +370,8 @@ def range_cell(est: Estimate, key: str) -> str:
     calls such a figure exact), or "" for an exact one."""
     if one_figure(est, key):
         return one_figure_words(est, key)
+    if one_device_time(est, key):
+        return ONE_DEVICE_TIME
     low, high = est.range.get(key, (None, None))
     if est.basis(key) in (None, EXACT) or low is None or low == high:
         return ""
@@ -467,7 +471,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<{value_width}}"
         shown = range_cell(est, key)
         if shown:
-            line += shown if shown in (ONE_FIGURE, ONE_ESTIMATED_FIGURE) else f"range {shown}"
+            line += shown if shown in (ONE_FIGURE, ONE_ESTIMATED_FIGURE, ONE_DEVICE_TIME) else f"range {shown}"
         pub = published.get(key)
         if pub:
             text, diff = published_cells(pub)

@@ -66,6 +66,18 @@ def one_figure(est: Estimate, key: str) -> bool:
     return est.basis(key) == STATED and low is not None and low == high
 
 
+# The training time beside device-hours given without a device count: one device's, the tool's default (researcher
+# review 2026-12-01: the table printed "Training time 1.14 years" where the statement states no wall clock)
+ONE_DEVICE_TIME = "on one device: no device count given"
+
+
+def one_device_time(est: Estimate, key: str) -> bool:
+    """Whether ``key`` is the training time of device-hours given without a device count (the count the default)."""
+    count = est.assumption("devices")
+    return (key == "wall_clock_s" and count is not None and count.origin == "default"
+            and est.assumption("device_hours") is not None)
+
+
 # The figures that rest on the power as well as the time: their one figure is the power's kind's (the cost where it is
 # priced per kWh: ``rests_on_power``)
 POWER_FIGURES = frozenset({"energy_kwh", "co2e_kg", "water_l", "cost_usd"})

@@ -458,6 +458,14 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     setup = step_setup(scenario, profile, preset, est.precision, memory, global_batch_tokens=global_batch_tokens,
                        active_params=active_params, vp=vp, etp=etp, expert_overlap=expert_overlap,
                        tokens=flops_tokens, fewest_fitting=fewest_fitting)
+    if (setup.run is not None and setup.run.layout.recompute == "full" and not scenario.recompute
+            and preset is None and scenario.flops is None and scenario.params is not None
+            and scenario.tokens is not None):
+        # the planner's layout recomputes the forward: its FLOPs are 8·N·D executed, as the same layout typed in
+        # gives them (researcher review 2026-12-01: the planner's choice printed 4.82 × 10²² FLOPs and "C = 6ND" in
+        # the statement, the same layout given 6.42 × 10²² and "8ND", for one run)
+        scenario = replace(scenario, recompute=True)
+        est = estimate(scenario, profile)
     if setup.run is not None and scenario.utilization is not None:
         # a utilisation given sets the time, as it does without a layout; the layout (given or planned) sets the
         # memory (review 2026-11-26: `--model … --utilization 0.4` had been timed by the step model without a word)
