@@ -97,12 +97,13 @@ def test_a_static_batch_is_held_to_the_p99_tpot_bound_itself():
 
 def test_a_ttft_bound_alone_says_how_its_p99_is_taken():
     """One sequence in flight (40 ms on 8 H100s; 30 ms until the prompt's all-reduces joined its time to the first
-    token, which now takes at least 35.7 ms): the p99 taken as the mean under that load, nothing else varying its
-    steps; never the steady TPOT (serving-engineer review 2026-11-28)."""
+    token, which now takes at least 35.7 ms): the p99 taken as one request's alone, a single stream (serving engineer's
+    review 2026-12-01; until then its mean under a Poisson stream at the rate one sequence turns over), nothing else
+    varying its steps; never the steady TPOT (serving-engineer review 2026-11-28)."""
     r = serving.inference_report(model="llama-3.1-70b", hardware="h100-sxm", devices=8, tokens=1e9, ttft_ms=40)
     notes = " ".join(r.result.notes)
-    assert r.result.batch_size == 1
-    assert "TTFT ≤ 40 ms, the p99 TTFT taken as its mean under that load" in notes and "taken as the steady TPOT" not in notes
+    assert r.result.batch_size == 1 and r.result.ttft_p99_s == r.result.ttft_s
+    assert "TTFT ≤ 40 ms, the p99 TTFT taken as one request's alone" in notes and "taken as the steady TPOT" not in notes
 
 
 @pytest.mark.parametrize("kw, flag, words", [

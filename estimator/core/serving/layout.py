@@ -635,13 +635,13 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
              f"{count_text(-(-best.batch // best.ep))} of the replica's sequences)" if best.ep > 1
              else f"tensor parallelism {best.tp} ({degree})")
     ttft_rule = ("" if s.ttft_ms is None or s.tpot_ms is None else
-                 f"; {ttft_p99_words(best.ttft_p99_s, ttft_p99_over_mean, static, best.batch / best.ep)}")
+                 f"; {ttft_p99_words(best.ttft_p99_s, ttft_p99_over_mean, static, best.batch / best.ep, best.batch)}")
     how = (f"{counted(devices, 'device')} ({whose}"
            + (f"; {count_text(best.devices)} of them serve" if best.devices < devices else "") + f"): {split} × "
            f"{counted(best.replicas, 'replica')}{across}; batch {count_text(best.batch)} "
            f"per replica ({words}{lowered}" + (
                f"; {', '.join(bounds)}, "
-               f"{p99_words(s.tpot_ms, server_share, static, engines_share, best.ttft_p99_s, ttft_p99_over_mean, best.batch / best.ep)}"
+               f"{p99_words(s.tpot_ms, server_share, static, engines_share, best.ttft_p99_s, ttft_p99_over_mean, best.batch / best.ep, best.batch)}"
                f"{ttft_rule}" if bounds else "") + ")")
     # a batch given that does not fit runs as the largest that does: the memory stage says so (its preemption note)
     batch = fixed if best.limit == "memory" and fixed is not None else best.batch
@@ -650,13 +650,18 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
                   batch_lowered=bool(lowered))
 
 
-def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool, batch: float) -> str:
+def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool, batch: float,
+                   sequences: float | None = None) -> str:
     """How a TTFT bound (a p99) is met: under the batch's own stream of requests, the mean (the prompt's prefill, its
     wait for the prompts before it, M/D/1, and half a step: ``throughput.loaded_ttft_s``) × the p99 ÷ mean MLPerf's
-    Server runs measured (``ServingFit.ttft_p99_over_mean``); a static batch's, or one sequence's, the modelled TTFT."""
+    Server runs measured (``ServingFit.ttft_p99_over_mean``); a static batch's, or one sequence's, the modelled TTFT.
+    ``batch``: per device under expert parallelism; ``sequences``: the replica's whole batch (1: a single stream)."""
     at = "" if ttft_p99_s is None else f", {gfmt(ttft_p99_s * MS_PER_S, 3)} ms"
     if static or p99_over_mean <= 1.0:
         return f"the p99 TTFT taken as the modelled one{at}"
+    if sequences is not None and sequences <= 1:
+        return (f"the p99 TTFT taken as one request's alone{at}: one request at a time, each sent as the last one ends "
+                "(MLPerf's SingleStream), none waiting")
     what = "the prompt's prefill, its wait for the prompts before it, M/D/1, and half a step"
     if batch <= 1.0:
         return f"the p99 TTFT taken as its mean under that load{at}: {what}, one sequence in flight varying nothing"
@@ -669,13 +674,13 @@ def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool,
 
 def p99_words(tpot_ms: float | None, server_share: float, static: bool = False,
               engines_share: float | None = None, ttft_p99_s: float | None = None, ttft_p99_over_mean: float = 1.0,
-              batch: float = 1.0) -> str:
+              batch: float = 1.0, sequences: float | None = None) -> str:
     """How a p99 bound is met: with a TPOT bound, the steady TPOT held at the share of it engines' means hold under a
     stream of requests (MLPerf Server runs), or at the bound itself where no other request's prompt rides in a
     sequence's steps (``throughput.p99_share``: ``server_share`` 1); a TTFT bound alone, ``ttft_p99_words``
     (serving-engineer review 2026-11-28: "TTFT ≤ 30 ms, p99 taken as the steady TPOT")."""
     if tpot_ms is None:
-        return ttft_p99_words(ttft_p99_s, ttft_p99_over_mean, static, batch)
+        return ttft_p99_words(ttft_p99_s, ttft_p99_over_mean, static, batch, sequences)
     if server_share >= 1.0:
         return p99_held_words(static)
     return (f"{p99_share_words(server_share, tpot_ms, engines_share)} (the median of mean ÷ bound: their p99 under the bound with a "

@@ -157,7 +157,8 @@ def bound_words(r) -> str:
     under the batch's own stream of requests (``layout.ttft_p99_words``)."""
     fit = serving_data.load_serving_fit(r.engine)
     if "TPOT" not in r.batch_words:  # a TTFT bound: its p99 under the batch's own load, as the layout held it
-        return ttft_p99_words(r.ttft_p99_s, fit.ttft_p99_over_mean, fit.static_batch, r.batch_size / max(1, r.ep))
+        return ttft_p99_words(r.ttft_p99_s, fit.ttft_p99_over_mean, fit.static_batch, r.batch_size / max(1, r.ep),
+                              r.batch_size)
     share = p99_share(fit.server_share, r.batch_size, fit.static_batch)
     return p99_share_words(share, engines_share=fit.server_share) if share < 1.0 else p99_held_words(fit.static_batch)
 
