@@ -226,7 +226,15 @@ def memory_caveat(est) -> None:
     # as set, and how (lecturer review 2026-11-29: "1,000 devices do not hold this run … 104 or more would" read as a
     # contradiction; without sharding more devices do not shrink what each holds), in the CLI's figures (3,076 GB
     # against 34.36 GB, not 3,080 against 34.4)
-    as_set = f" as set ({m.strategy.describe()})" if hold else ""  # in a frame, one line: without it, as `hold`
+    # and where fewer devices would hold it than are set, why more do not (lecturer review 2026-12-01: "10,000 devices do
+    # not hold this run … 88 or more would" still read as a contradiction), and for a published run that the split is
+    # not its own (the preset records none)
+    fewer = (m.best_devices is not None and m.best_devices < est.devices
+             and m.strategy.zero == 0 and m.strategy.tp == 1 and m.strategy.pp == 1)
+    why = ", where more devices do not shrink what each one holds" if fewer else ""
+    as_set = (f" as the preset sets it ({m.strategy.describe()}; the run's own split is not recorded)"
+              if m.published_split_unrecorded else f" as set ({m.strategy.describe()}{why})")
+    as_set = as_set if hold else ""  # in a frame, one line: without it, as `hold`
     said = (f"Memory: {who} not hold this run{as_set}, {memory_gb(m.per_device.total_gb)} GB per device against "
             f"{capacity_gb_text(m.capacity_gb)}{hold}.")
     st.container(key=style.LECTURE_CAVEAT_KEY).caption(c.md_escape(said, limit=300))

@@ -386,7 +386,7 @@ def compute_vs_price_chart(rep) -> alt.Chart:
     colours.insert(1, palette.CATEGORY_COLOURS[MEASURED_COLOUR])
     dashes.insert(1, palette.DASHES[MEASURED_COLOUR])
     domain = [whatif, measured, price]
-    return alt.Chart(df).mark_line().encode(
+    return alt.Chart(df).mark_line(strokeWidth=charts.LECTURE_LINE_STROKE_PX).encode(
         x=alt.X("year:Q", axis=alt.Axis(format="d"), title=None),
         y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], f"Growth since {first} (×, log)",
                               labelExpr=charts.pow10_labels()),
@@ -456,7 +456,7 @@ def memory_wall_chart() -> alt.Chart:
     years = np.arange(0, MEMORY_WALL_YEARS + 1, 2)
     df = pd.concat([pd.DataFrame({"years": years, "growth": trends.per_2y_growth(years, g), "series": name})
                     for name, g in MEMORY_WALL_SERIES])
-    return alt.Chart(df).mark_line(point=True).encode(
+    return alt.Chart(df).mark_line(point=True, strokeWidth=charts.LECTURE_LINE_STROKE_PX).encode(
         x=alt.X("years:Q", title="Years", scale=alt.Scale(domain=[0, MEMORY_WALL_YEARS]),
                 axis=alt.Axis(values=[int(y) for y in years], format="d")),  # whole years, not "2.0"
         y=charts.log_encoding(alt.Y, "growth:Q", df["growth"], "Growth (×, log)",
@@ -529,8 +529,10 @@ def compression_savings() -> None:
     rows = [fig.technique(t.name) for t in fig.report.techniques if t.name != "baseline"]
     base = fig.base
     device = c.profiles().get(COMPRESSION_MODEL["hardware"]).name  # its name, not its id (browser audit)
-    # the GPUs' energy alone, as serving counts it (lecturer review 2026-11-30: the GPT-3 slide's counts the host's share)
-    on = f"on {base.devices} × {device}, the GPUs alone"
+    # the GPUs' energy alone, as serving counts it (lecturer review 2026-11-30: the GPT-3 slide's counts the host's share),
+    # with the facility's PUE, as every energy figure has it (lecturer review 2026-12-01: "the GPUs alone" read as 10%
+    # less than the 616 kWh shown)
+    on = f"on {base.devices} × {device}, the GPUs alone, PUE {gfmt(base.estimate.assumption('pue').value, 3)}"
     # (the batch in the label, short: with "16 requests at a time" in the caption the 1280×720 slide ran 742 px)
     items = [(f"70B, 1B tokens, batch {COMPRESSION_MODEL['batch_size']}", hz.energy(base.energy_kwh), on)]
     unit = FRAME_SAVING_UNIT if c.is_embedded() else SAVING_UNIT

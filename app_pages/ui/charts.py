@@ -236,6 +236,10 @@ LECTURE_RANGE_STROKE_PX = 4
 # cover each other (lecturer review 2026-11-30: 5-7 px markers and hairline intervals); design choices
 LECTURE_SCATTER_AREA_PX2 = 150
 LECTURE_SCATTER_STROKE_PX = 2
+# A lecture slide's trend lines (compute growth, the memory wall): 4 px, their dashes and colours seen from the back
+# of a room (lecturer review 2026-12-01: Vega-Lite's 2-px default, a dotted green line washed out on a projector); a
+# design choice, as the comparison's ranges
+LECTURE_LINE_STROKE_PX = 4
 COMPARISON_GROWN_ROW_PX = round(COMPARISON_ROW_PX * style.LECTURE_CHART_FONT_MAX_PX / style.LECTURE_CHART_FONT_PX)
 
 

@@ -209,3 +209,11 @@ def test_a_lectures_accuracy_scatters_draw_points_and_intervals_to_be_seen():
     assert marks(False) == (60, 1)
     assert marks(True) == (charts.LECTURE_SCATTER_AREA_PX2, charts.LECTURE_SCATTER_STROKE_PX)
     assert charts.LECTURE_SCATTER_AREA_PX2 >= 2 * 60 and charts.LECTURE_SCATTER_STROKE_PX >= 2
+
+
+def test_a_lecture_slides_trend_lines_are_drawn_thick_enough_for_a_room():
+    """Lecturer review 2026-12-01: the memory wall's and compute growth's lines were Vega-Lite's 2 px, a dotted green
+    line washed out on a projector; 4 px as the comparison's ranges."""
+    assert lecture.memory_wall_chart().to_dict()["mark"]["strokeWidth"] == 4
+    growth = lecture.compute_vs_price_chart(lecture._trend_report()).to_dict()
+    assert growth["mark"]["type"] == "line" and growth["mark"]["strokeWidth"] == 4

@@ -37,15 +37,26 @@ def test_lecture_mode_says_when_the_run_does_not_fit_as_set():
     said = [x.value.replace("\\", "") for x in at.caption if "not hold this run" in x.value]
     # as set, and how, in the CLI's figures (lecturer review 2026-11-29: "1,000 devices do not hold this run … 104 or
     # more would" read as a contradiction)
-    assert said == ["Memory: 64 devices do not hold this run as set (no ZeRO sharding, no activation recomputation), "
-                    "2,883 GB per device against 85.9 GB (80 GiB); 36 or more devices would hold it with ZeRO-3, full "
-                    "recomputation, tensor parallel 2."]
+    # and why more devices than would hold it do not (lecturer review 2026-12-01)
+    assert said == ["Memory: 64 devices do not hold this run as set (no ZeRO sharding, no activation recomputation, "
+                    "where more devices do not shrink what each one holds), 2,883 GB per device against 85.9 GB "
+                    "(80 GiB); 36 or more devices would hold it with ZeRO-3, full recomputation, tensor parallel 2."]
     # with full recomputation: without it, 82.7 GB of activations and a 7.2 GB layer gathered whole pass 85.9 GB
     fits = shared_page("estimate", {"preset": "lambda-gpt3-v100", "hardware": "a100-sxm-80gb", "devices": "2048",
                                     "zero": "3", "act_recompute": "full", "lecture": "1"})
     assert api.run(preset_id="lambda-gpt3-v100", hardware="a100-sxm-80gb", devices=2048,
                    memory={"zero": 3, "activation_recompute": "full"}).estimate.memory.fits
     assert not [x for x in fits.caption if "not hold this run" in x.value]
+
+
+def test_the_default_lecture_says_the_memory_settings_are_the_presets_not_the_published_runs():
+    """Lecturer review 2026-12-01: the default lecture link (GPT-3 on its 10,000 V100s) said "10,000 devices do not
+    hold this run as set …; 88 or more devices would hold it", read as GPT-3's own run not fitting."""
+    at = shared_page("estimate", {"lecture": "1"})
+    said = [x.value.replace("\\", "") for x in at.caption if "not hold this run" in x.value]
+    assert said == ["Memory: 10,000 devices do not hold this run as the preset sets it (no ZeRO sharding, no activation "
+                    "recomputation; the run's own split is not recorded), 3,076 GB per device against 34.36 GB (32 "
+                    "GiB); 88 or more devices would hold it with ZeRO-3, full recomputation, tensor parallel 8."]
 
 
 def test_lecture_mode_keeps_the_published_figures_in_one_line():

@@ -47,7 +47,7 @@ def test_the_compression_slide_saves_on_the_same_gpus_and_says_fewer_gpus_apart(
     assert all((t.result.devices, t.result.replicas) == (2, 1) for t in fixed.techniques)
     assert [round(saving[k], 2) for k in ("quantization-4bit", "pruning")] == [0.47, 0.33]  # 0.48 before the A100's measured matmul share
     captions = _captions(at)
-    assert "on 2 × NVIDIA H100 SXM 80GB, the GPUs alone" in captions  # no host: lecturer review 2026-11-30
+    assert "on 2 × NVIDIA H100 SXM 80GB, the GPUs alone, PUE 1.1" in captions  # no host: lecturer review 2026-11-30; the PUE: 2026-12-01
     assert "4-bit weights (weight-only) (illustrative), same 2 GPUs" in captions
     # the fewer-GPU saving, its own line, the serving model's own choice of devices
     four_bit = next(t for t in free.techniques if t.name == "quantization-4bit")

@@ -283,7 +283,7 @@ def test_slides_name_devices_not_their_ids():
     """Browser audit: "on h100-sxm" under the compression slide's headline."""
     at = _page("lecture", {"claim": "compression"})
     captions = [x.value.replace("\\", "") for x in at.caption]
-    assert "on 2 × NVIDIA H100 SXM 80GB, the GPUs alone" in captions and not any("h100-sxm" in x for x in captions)
+    assert "on 2 × NVIDIA H100 SXM 80GB, the GPUs alone, PUE 1.1" in captions and not any("h100-sxm" in x for x in captions)
 
 
 def test_the_memory_wall_gap_is_written_one_way_on_the_slide_and_the_limits_page():
