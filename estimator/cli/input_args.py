@@ -64,10 +64,16 @@ def batch(text: str) -> int | float | str:
     return MAX_BATCH_WORD if text.strip().lower() == MAX_BATCH_WORD else count(text)
 
 
+def word(text: str) -> str:
+    """A name among lower-case choices, in any case ("vLLM-2024" for vllm-2024), as the API reads it (serving
+    engineer's review 2026-12-01: the model and hardware were read in any case, the engine refused)."""
+    return text.strip().lower()
+
+
 # How each kind of value is read (``inputs.CliValue``); text is taken as typed; a precision by its name or an alias
-# ("BF16", "MXFP8": ``core.hardware.profile.precision_name``), as the API takes it.
+# ("BF16", "MXFP8": ``core.hardware.profile.precision_name``), as the API takes it; a word in any case.
 TYPES = {"number": number, "count": count, "int": int, "zero_stage": zero_stage, "batch": batch, "text": None,
-         "precision": precision_name}
+         "precision": precision_name, "word": word}
 
 
 def argument(i: Input) -> dict:

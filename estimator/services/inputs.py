@@ -66,7 +66,7 @@ DEFAULT_HARDWARE = "h100-sxm"
 #   number: a float; count: a whole number as an int (devices, years), anything else a float for the core to
 #   refuse by name; int: an int (bits, from a list of choices); zero_stage: a ZeRO stage or "fsdp"; text: as typed;
 #   precision: a precision's name or an alias ("MXFP8" fp8, "NVFP4" fp4; core.hardware.profile.PRECISION_ALIASES).
-CliValue = Literal["number", "count", "int", "zero_stage", "batch", "text", "precision"]
+CliValue = Literal["number", "count", "int", "zero_stage", "batch", "text", "precision", "word"]
 # What the CLI does with the flag: store its value, set a switch (store_true/store_false), or add values (extend).
 CliAction = Literal["store", "store_true", "store_false", "extend"]
 # The app's widget: a number field (integer: shown and returned whole), a select box, a radio or a toggle; batch:
@@ -610,7 +610,7 @@ SERVING = table(
           url_key="inf_accept", widget="number",
           widget_help=f"With draft tokens: the chance each is accepted, given the ones before it were (empty: "
                       f"{DEFAULT_ACCEPTANCE:g}, DeepSeek-V3's MTP head's 0.85-0.90 for its next token)."),
-    Input(name="engine", label="Serving engine", choices=tuple(ENGINES), flags=("--engine",), value="text",
+    Input(name="engine", label="Serving engine", choices=tuple(ENGINES), flags=("--engine",), value="word",
           default=DEFAULT_ENGINE, url_key="inf_engine", widget="radio",
           help="whose fitted engine costs: " + "; ".join(f"{k}, {v}" for k, v in ENGINES.items())
                + " (default %(default)s; only vllm-2024's and eager-2023's device energy was measured, by "

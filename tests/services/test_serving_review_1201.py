@@ -29,3 +29,20 @@ def test_two_sequences_in_flight_still_queue_behind_each_others_prompts():
     # a batch of two under its own stream: the M/D/1 wait, not the idle TTFT
     two = inference(**LONG_PROMPT, ttft_ms=100_000).result
     assert two.batch_size > 1 and two.ttft_p99_s > 2 * two.ttft_s
+
+
+@pytest.mark.parametrize("given", ["vLLM-2024", " VLLM-2024", "Optimized-2024"])
+def test_an_engine_is_read_in_any_case_by_the_api_and_the_cli(given, capsys):
+    from estimator.cli import main
+    assert inference(params=7e9, tokens=1e6, engine=given).result.engine == given.strip().lower()
+    assert main(["inference", "--params", "7e9", "--tokens", "1e6", "--engine", given, "--format", "json"]) == 0
+    import json
+    assert json.loads(capsys.readouterr().out)["engine"] == given.strip().lower()
+
+
+def test_an_unknown_engine_is_still_refused_alike(capsys):
+    from estimator.cli import main
+    with pytest.raises(InputError, match="unknown engine 'vllm'"):
+        inference(params=7e9, tokens=1e6, engine="vllm")
+    assert main(["inference", "--params", "7e9", "--tokens", "1e6", "--engine", "vllm"]) == 2
+    assert capsys.readouterr().err.startswith("error: argument --engine: invalid choice: 'vllm'")

@@ -495,6 +495,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         inputs["batch_size"] = MAX_BATCH_WORD  # a latency bound without a batch: the largest batch that meets it
     if not isinstance(engine, str):  # a list is no engine, and no TypeError either (audit)
         raise InputError(f"unknown engine {repr(engine)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
+    # in any case, as the CLI reads it (serving engineer's review 2026-12-01: "vLLM-2024" refused)
+    engine = engine.strip().lower() if engine.strip().lower() in ENGINES else engine
     compression.check_train_inputs(train_flops, train_tokens)
     # checked numbers of any real type (a Fraction, a numpy scalar) as the floats the text takes
     train_flops, train_tokens = (None if x is None else float(x) for x in (train_flops, train_tokens))
