@@ -245,3 +245,44 @@ def test_every_cloud_instance_names_a_bundled_profile_of_its_kind():
         assert cloud in ("AWS", "Google Cloud", "Azure"), name
         assert profiles.by_id(pid).kind in ("gpu", "tpu", "accelerator"), name
         assert isinstance(devices, int) and devices >= 1 and source, name
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    # NVIDIA's systems, as cloud instances (serving engineer's review 2026-12-01: "NVIDIA DGX H100" read as one h100-sxm,
+    # its "DGX" as the SXM form factor, where p5.48xlarge was refused with its 8)
+    ("NVIDIA DGX H100", "names NVIDIA's DGX H100 system, 8 × h100-sxm: give the part as the hardware (h100-sxm) and the "
+                        "devices in all as the devices (8; 8 in one system)"),
+    ("dgx-b200", "names NVIDIA's DGX B200 system, 8 × b200"), ("DGX H200", "8 × h200-sxm"),
+    ("2 x DGX H100", "names 2 × NVIDIA's DGX H100 system, 16 × h100-sxm"),
+    ("NVIDIA HGX H100 4-GPU", "names NVIDIA's HGX H100 4-GPU system, 4 × h100-sxm"),
+    # a name two systems share: both
+    ("DGX A100", "8 × a100-sxm-40gb (DGX A100 320GB) or 8 × a100-sxm-80gb (DGX A100 640GB)"),
+    ("DGX A100 640GB", "names NVIDIA's DGX A100 640GB system, 8 × a100-sxm-80gb"),
+])
+def test_an_nvidia_system_is_refused_with_its_part_and_its_devices(given, says):
+    with pytest.raises(UnknownHardwareError, match=re.escape(says)):
+        load_profiles().get(given)
+
+
+@pytest.mark.parametrize(("given", "pid"), [("NVIDIA HGX H100", "h100-sxm"), ("HGX B200", "b200"),
+                                            ("NVIDIA GB200 NVL72", "gb200"), ("DGX Spark", "gb10")])
+def test_a_board_or_racks_bare_name_stays_its_gpus(given, pid):
+    assert load_profiles().get(given).id == pid
+
+
+def test_every_system_names_a_bundled_profile():
+    from estimator.core.hardware.names import SYSTEMS
+    profiles = load_profiles()
+    for maker, name, pid, devices, source in SYSTEMS:
+        assert maker == "NVIDIA" and profiles.by_id(pid).kind == "gpu", name
+        assert isinstance(devices, int) and devices >= 1 and source, name
+
+
+def test_the_cli_and_the_api_refuse_a_system_alike(capsys):
+    from estimator import inference
+    from estimator.cli import main
+    with pytest.raises(UnknownHardwareError, match="DGX H100 system, 8 × h100-sxm"):
+        inference(model="llama-3.1-70b", hardware="NVIDIA DGX H100", tokens=1e6)
+    assert main(["inference", "--model", "llama-3.1-70b", "--hardware", "NVIDIA DGX H100", "--tokens", "1e6"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: hardware 'NVIDIA DGX H100' names NVIDIA's DGX H100 system") and err.count("\n") == 1

@@ -109,8 +109,12 @@ def test_the_other_tpu_and_grace_names_resolve_as_before(profiles):
     # "Trillium" alone, as "Ironwood" alone names TPU7x (serving review 2026-11-27: it had been refused)
     for given, pid in (("TPU v6e", "tpu-v6e"), ("TPU Trillium", "tpu-v6e"), ("Trillium", "tpu-v6e"),
                        ("Google TPU Trillium", "tpu-v6e"), ("NVIDIA GB200", "gb200"),
-                       ("NVIDIA GH200 Grace Hopper Superchip 144GB", "gh200-144gb"), ("DGX H100", "h100-sxm")):
+                       ("NVIDIA GH200 Grace Hopper Superchip 144GB", "gh200-144gb")):
         assert profiles.get(given).id == pid
+    # a DGX is a system of 8: refused with its part and devices, as a cloud instance (serving engineer's review
+    # 2026-12-01: "DGX H100" had read as one h100-sxm)
+    with pytest.raises(UnknownHardwareError, match=r"names NVIDIA's DGX H100 system, 8 × h100-sxm"):
+        profiles.get("DGX H100")
 
 
 def _inference(capsys, hardware: str, *extra: str) -> dict:

@@ -389,6 +389,9 @@ def _refuse_a_system(given: str, names: Mapping[str, str], memory_gb: Mapping[st
         row = cloud_instance(part)  # a count of instances: their devices in all (review 2026-12-01)
         if row is not None and row[2] in names:
             raise UnknownHardwareError(f"hardware {quoted(shown or given)} {_instance_words(row, int(count))}")
+        systems = tuple(r for r in named_systems(part) if r[2] in names)  # and of systems
+        if systems:
+            raise UnknownHardwareError(f"hardware {quoted(shown or given)} {_system_words(systems, int(count))}")
         try:
             pid = resolve_name(part, names, memory_gb)
         except UnknownHardwareError as exc:  # the part's own refusal (several profiles it could be), with the count
@@ -452,6 +455,55 @@ _CLOUD_PREFIX = re.compile(r"^(?:aws|amazon(?:\s+ec2)?|ec2|gcp|google(?:\s+cloud
                            r"|^ml\.", re.IGNORECASE)
 
 
+# NVIDIA's systems by name: a server of several GPUs, refused with its part and devices as a cloud instance is (serving
+# engineer's review 2026-12-01: "NVIDIA DGX H100" read as one h100-sxm, its "DGX" as the SXM form factor, where
+# "p5.48xlarge" was refused with its 8 devices). (maker, name, profile id, devices, source); a name two systems share
+# (a DGX A100 of 40 or 80 GB GPUs) is refused with both. An HGX board is a system where its name counts its GPUs ("HGX
+# H100 8-GPU"); bare ("HGX H100", "HGX B200") it stays the name NVIDIA's datasheets give the board's GPU (``ALIASES``),
+# as a rack's (GB200 NVL72) stays its GPU's.
+_DGX = "NVIDIA DGX {} datasheet"
+SYSTEMS = (
+    ("NVIDIA", "DGX H100", "h100-sxm", 8, f"{_DGX.format('H100')}: 8 × H100 SXM 80GB, 640 GB in all"),
+    ("NVIDIA", "DGX H200", "h200-sxm", 8, f"{_DGX.format('H200')}: 8 × H200, 1,128 GB in all"),
+    ("NVIDIA", "DGX B200", "b200", 8, f"{_DGX.format('B200')}: 8 × B200, 1,440 GB in all"),
+    ("NVIDIA", "DGX B300", "b300", 8, f"{_DGX.format('B300')}: 8 × B300"),
+    ("NVIDIA", "DGX A100 320GB", "a100-sxm-40gb", 8, f"{_DGX.format('A100')}: the 320 GB system, 8 × A100 40GB"),
+    ("NVIDIA", "DGX A100 640GB", "a100-sxm-80gb", 8, f"{_DGX.format('A100')}: the 640 GB system, 8 × A100 80GB"),
+    ("NVIDIA", "HGX H100 8-GPU", "h100-sxm", 8, "NVIDIA HGX platform: HGX H100 in 4- and 8-GPU boards"),
+    ("NVIDIA", "HGX H100 4-GPU", "h100-sxm", 4, "NVIDIA HGX platform: HGX H100 in 4- and 8-GPU boards"),
+    ("NVIDIA", "HGX H200 8-GPU", "h200-sxm", 8, "NVIDIA HGX platform: HGX H200 in 4- and 8-GPU boards"),
+    ("NVIDIA", "HGX H200 4-GPU", "h200-sxm", 4, "NVIDIA HGX platform: HGX H200 in 4- and 8-GPU boards"),
+)
+
+
+def _system_key(text: str) -> str:
+    """A system's name without its maker, case, spaces and hyphens: "NVIDIA DGX-H100" and "dgx h100" alike."""
+    bare = re.sub(r"^\s*nvidia\b", "", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"[\s_-]+", "", bare).lower()
+
+
+def named_systems(given: str) -> tuple[tuple[str, str, str, int, str], ...]:
+    """The systems ``given`` names (``SYSTEMS``): one, several where its name leaves out what tells them apart ("DGX
+    A100": 320 or 640 GB), or none."""
+    key = _system_key(given)
+    if not key:
+        return ()
+    exact = tuple(row for row in SYSTEMS if _system_key(row[1]) == key)
+    return exact or tuple(row for row in SYSTEMS if _system_key(row[1]).startswith(key)
+                          and re.fullmatch(r"\d+gb", _system_key(row[1])[len(key):]))
+
+
+def _system_words(rows, count: int = 1) -> str:
+    if len(rows) > 1:
+        each = " or ".join(f"{r[3] * count} × {r[2]} ({r[1]})" for r in rows)
+        return (f"names one of NVIDIA's systems, {each}: give the part as the hardware and the devices in all as the "
+                "devices")
+    maker, name, pid, devices, _ = rows[0]
+    whole = f"{maker}'s {name} system" if count == 1 else f"{count} × {maker}'s {name} system"
+    return (f"names {whole}, {count * devices} × {pid}: give the part as the hardware ({pid}) and the devices in all "
+            f"as the devices ({count * devices}; {devices} in one system)")
+
+
 def cloud_instance(given: str) -> tuple[str, str, str, int, str] | None:
     """The cloud instance ``given`` names (``CLOUD_INSTANCES``: its cloud, name, profile id, devices and source), else
     None."""
@@ -474,7 +526,11 @@ def _instance_words(row: tuple[str, str, str, int, str], count: int = 1) -> str:
 
 
 def _refuse_an_instance(given: str, names: Mapping[str, str]) -> None:
-    """Where ``given`` names a cloud instance of a bundled profile, the refusal that says its part and its devices."""
+    """Where ``given`` names a cloud instance or a system (``SYSTEMS``) of a bundled profile, the refusal that says its
+    part and its devices."""
     row = cloud_instance(given)
     if row is not None and row[2] in names:
         raise UnknownHardwareError(f"hardware {quoted(given.strip())} {_instance_words(row)}")
+    systems = tuple(r for r in named_systems(given) if r[2] in names)
+    if systems:
+        raise UnknownHardwareError(f"hardware {quoted(given.strip())} {_system_words(systems)}")
