@@ -209,9 +209,12 @@ def test_a_degree_given_that_already_takes_every_device_is_told_to_grow_with_the
 
 def test_a_refusal_under_an_interactive_benchmarks_own_bounds_says_whose_they_are():
     """Code review 2026-11-28: `--model llama3.1-8b-interactive --hardware t4` was refused naming 30 ms and 500 ms,
-    bounds never given, and not where they came from."""
+    bounds never given, and not where they came from. Since the serving engineer's review of 2026-12-01 the devices
+    not given are the fewest that meet the bounds (4 T4s), said with the bounds' source; 2 given are refused."""
+    served = serving.inference_report(model="llama3.1-8b-interactive", hardware="t4", tokens=1e6).result
+    assert served.devices == 4 and any("MLPerf's llama3.1-8b-interactive benchmark's bounds" in n for n in served.notes)
     with pytest.raises(InputError) as err:
-        serving.inference_report(model="llama3.1-8b-interactive", hardware="t4", tokens=1e6)
+        serving.inference_report(model="llama3.1-8b-interactive", hardware="t4", tokens=1e6, devices=2)
     said = str(err.value)
     assert "within 30 ms per output token and 500 ms to the first token" in said
     assert said.endswith("the bounds are MLPerf's llama3.1-8b-interactive benchmark's (give bounds to set others)")

@@ -20,9 +20,26 @@ def test_a_ttft_bound_one_request_alone_meets_is_met_at_batch_one():
     assert bound.tokens_per_s == pytest.approx(idle.tokens_per_s, rel=1e-9)
 
 
-def test_a_ttft_bound_below_one_request_alone_is_refused_with_that_time():
+def test_a_ttft_bound_below_one_request_alone_is_refused_with_that_time_on_the_devices_given():
     with pytest.raises(InputError, match=r"takes at least 239 ms to the first token \(one request at a time"):
-        inference(**LONG_PROMPT, ttft_ms=200)
+        inference(**LONG_PROMPT, ttft_ms=200, devices=1)
+
+
+def test_a_bound_the_fewest_devices_holding_the_weights_miss_takes_the_fewest_that_meet_it():
+    """Serving engineer's review 2026-12-01: a latency bound never added devices ("4 × h100-sxm meet it: give 4
+    devices") where a batch given takes the fewest that hold it."""
+    fast = inference(**LONG_PROMPT, ttft_ms=200).result
+    assert fast.devices == 2 and fast.ttft_p99_s <= 0.2
+    seventy = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=30, tokens=1e6).result
+    assert seventy.devices == seventy.tp == 4 and seventy.seconds_per_output_token < 0.030
+    assert any("4 devices (the fewest, a power of two in one server or scale-up domain, that meet the bound, 30 ms per "
+               "output token; fewer do not)" in n for n in seventy.notes)
+    # the devices given stay the user's: refused on them
+    with pytest.raises(InputError, match="no tensor-parallel split of 2 × h100-sxm serves the model within 30 ms"):
+        inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=30, tokens=1e6, devices=2)
+    # a bound no server meets: refused
+    with pytest.raises(InputError, match="within 1 ms per output token"):
+        inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=1, tokens=1e6)
 
 
 def test_two_sequences_in_flight_still_queue_behind_each_others_prompts():

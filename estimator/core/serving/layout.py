@@ -143,7 +143,7 @@ def serving_layout(s: InferenceScenario, profile: HardwareProfile, served: Serve
         if problem:
             raise InputError(problem, field="tp")
     if s.devices is not None:
-        devices, whose = int(s.devices), "given"
+        devices, whose = int(s.devices), s.devices_whose or "given"
     elif expert_parallel(s) > 1:
         devices, whose = expert_parallel(s), "the expert-parallel degree given"
     elif s.tp is not None:

@@ -76,6 +76,9 @@ class InferenceScenario(Site):
     tokens_per_query: float = DEFAULT_TOKENS_PER_QUERY
     prompt_tokens: float = DEFAULT_PROMPT_TOKENS
     devices: int | None = None    # all the devices: None, the smallest power of two that holds weights and KV cache
+    # why the devices are as many where the edge chose them (the layout's words; None: given): the fewest that meet a
+    # latency bound the fewest that hold the weights could not (serving engineer's review 2026-12-01)
+    devices_whose: str | None = None
     tp: int | None = None         # tensor-parallel degree (None: chosen; devices ÷ tp replicas serve side by side)
     ep: int | None = None         # expert-parallel degree of each replica (a mixture of experts; attention data-parallel)
     ttft_ms: float | None = None  # p99 bound on the time to the first token: the largest batch that meets it

@@ -158,24 +158,28 @@ def _technique_dict(t) -> dict:
 
 
 
-def _with_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit, inputs: dict) -> InputError:
-    """A latency bound the devices given by default (one) cannot meet, refused with the fewest devices of one
-    scale-up domain (powers of two up to it, tensor parallelism chosen as on any count) that meet it, where some do
-    (CLI review 2026-11-27: `--tpot-ms 8` on the default one A100 was refused, naming no count that would do). The
-    devices stay the user's: nothing is chosen for them."""
+def _on_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit, inputs: dict):
+    """A latency bound that the fewest devices holding the weights (the count where none is given) cannot meet: the
+    answer on the fewest devices of one scale-up domain (powers of two up to it, tensor parallelism chosen as on any
+    count) that meet it, said in the layout's words, as a batch given takes the fewest that hold it (serving engineer's
+    review 2026-12-01: `--tpot-ms 30` for Llama 3.1 70B on H100s was refused, "4 × h100-sxm meet it: give 4 devices",
+    where `--batch-size 2000` took its 2 devices); else the refusal (CLI review 2026-11-27: naming no count had left
+    the user to guess). A count or a degree given stays the user's: refused with the count that would meet it."""
     fields = exc.field if isinstance(exc.field, tuple) else (exc.field,)
     if inputs.get("devices") is not None or inputs.get("tp") is not None or not {"tpot_ms", "ttft_ms"} & set(fields):
-        return exc
+        raise exc
     n = 2
     while n <= (profile.server_devices or 1):  # one scale-up domain, or a PCIe card's server
         try:
-            met = inference(replace(s, devices=n), profile, fit)
+            inference(replace(s, devices=n), profile, fit)
         except InputError:
             n *= 2
             continue
-        return InputError(f"{exc}; {n} × {profile.id} (tensor parallelism {met.tp}) meet it: give {n} devices",
-                          field=("devices", *[f for f in fields if f != "devices"]))
-    return exc
+        bounds = " and ".join(f"{gfmt(float(x), 3)} ms {what}" for x, what in (
+            (inputs.get("ttft_ms"), "to the first token"), (inputs.get("tpot_ms"), "per output token")) if x is not None)
+        whose = f"the fewest, a power of two in one server or scale-up domain, that meet the bound, {bounds}; fewer do not"
+        return inference(replace(s, devices=n, devices_whose=whose), profile, fit)
+    raise exc
 
 
 def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:
@@ -528,9 +532,12 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                           carbon_intensity_source=ci_source, batch_given=batch_given, query_from=query_from,
                           **{k: x for k, x in inputs.items() if x is not None})
     try:
-        result = inference(s, profile, fit)
+        try:
+            result = inference(s, profile, fit)
+        except InputError as exc:
+            result = _on_devices_that_meet_it(exc, s, profile, fit, inputs)
     except InputError as exc:
-        refused = _with_devices_that_meet_it(exc, s, profile, fit, inputs)
+        refused = exc
         if bounds_how and any(f in (refused.fields or ()) for f in ("ttft_ms", "tpot_ms")):
             # bounds the user did not give are said to be the benchmark's (code review 2026-11-28: the refusal named
             # 500 ms and 30 ms, and not where they came from)
