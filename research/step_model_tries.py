@@ -24,6 +24,18 @@ Figures as run on 2026-11-27 (held out by source, 79 rows; median factor, 80% ra
 ridge 1.092x, 77%; peak 1.088x, 80%; peak_share 1.087x, 77%; const 1.113x, 75%; sqrt 1.085x, 78%; the flat MFU
 1.269x, 75%. Eager steps, median predicted ÷ measured, H100 / H200: ridge 1.06 / 1.18; peak 1.04 / 1.04;
 peak_share 1.08 / 1.06; const 1.24 / 1.25; sqrt 1.03 / 1.08. Exploration only: nothing here feeds the shipped fit.
+
+Also tried, 2026-12-01, not shipped (not re-run by this script: a change inside ``step_time``, refitted with
+`python -m estimator fit-step` and scored with `python -m estimator validate`, then reverted): a distributed
+optimizer's (ZeRO 1 and 2) data-parallel traffic as its two halves, the gradients reduce-scattered under the last
+micro-batch's backward and the updated 16-bit parameters all-gathered under the next step's first forward
+(MegaScale, arXiv:2402.15627 §3.3; Megatron-Core's overlap_grad_reduce and overlap_param_gather), where the shipped
+step hides one all-reduce under the last backward alone. A researcher's review had found the planner ranking ZeRO-3
+above ZeRO-2 for the same layout (Llama 3.1 70B on 1,024 H100s, TP4 DP256: 1,049 against 980 tokens/s a device);
+with the split ZeRO-2 runs 1,079 and ZeRO-3 1,034. Held out by source 1.087x, 81% inside the range (x/1.19), against
+the shipped 1.084x, 80% (x/1.21), in sample 1.064x against 1.070x; the measured steps eager 1.03x (1.04x), compiled
+1.15x and 60% inside (1.14x, 70%); the later layouts 1.02x (1.03x), their ratios 1.18x (1.17x). A wash, so the shipped
+form stays: ZeRO-3 may rank above ZeRO-2 where the whole step hides its gathers.
 """
 
 from __future__ import annotations
