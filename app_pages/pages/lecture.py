@@ -749,6 +749,9 @@ def render() -> None:
     if i + 1 < len(CLAIMS):
         nav.append((f"{CLAIMS[i + 1].title} →", claim_link(CLAIMS[i + 1].id)))
     # a claim in a frame on a slide: the frame's height, whatever its size (the links are the slide's last element)
-    style.links(nav, css=style.EMBED_SLIDE_CSS if c.is_embedded() else style.SLIDE_CSS)
+    # and a clicker's keys, to the previous and the next claim as the links go (lecturer review 2026-12-01)
+    keys = style.slide_keys(cl.id, claim_link(CLAIMS[i - 1].id) if i > 0 else None,
+                            claim_link(CLAIMS[i + 1].id) if i + 1 < len(CLAIMS) else None)
+    style.links(nav, css=style.EMBED_SLIDE_CSS if c.is_embedded() else style.SLIDE_CSS, script=keys)
     if not c.is_embedded():  # a frame has no lecturer
         share_box(cl.id, cl.title)

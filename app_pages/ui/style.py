@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import json
 import math
 from pathlib import Path
 
@@ -616,12 +617,43 @@ def chart_fonts(chart: alt.TopLevelMixin, lecture: bool, frame: bool = False,
     return out
 
 
-def links(items, css: str = "") -> None:
+# A presentation clicker's keys on a claim's slide: its "next" sends PageDown (or the right arrow), its "back" PageUp (or
+# the left arrow); each goes to the next or the previous claim as its link does (lecturer review 2026-12-01: only a
+# click on the link moved on). One listener a document, set once; the slide's links are read from the data each slide
+# writes, and only while the address is that slide's (Streamlit keeps the document when another page is opened). A key
+# typed in a field, or with a modifier, is the field's or the browser's.
+SLIDE_KEYS_JS = """<script>
+window.cceSlide = %s;
+if (!window.cceSlideKeys) {
+  window.cceSlideKeys = true;
+  document.addEventListener('keydown', (e) => {
+    const s = window.cceSlide, t = e.target;
+    if (!s || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName))) return;
+    if (!location.pathname.endsWith('/lecture') || new URLSearchParams(location.search).get('claim') !== s.claim) return;
+    const to = (e.key === 'PageDown' || e.key === 'ArrowRight') ? s.next
+             : (e.key === 'PageUp' || e.key === 'ArrowLeft') ? s.prev : null;
+    if (to) { e.preventDefault(); location.assign(to); }
+  });
+}
+</script>"""
+
+
+def slide_keys(claim: str, prev_href: str | None, next_href: str | None) -> str:
+    """The script of a clicker's keys on the slide of ``claim`` (``SLIDE_KEYS_JS``): to ``prev_href`` and
+    ``next_href``, the app's own paths (None: none that way)."""
+    data = json.dumps({"claim": claim, "prev": prev_href, "next": next_href}).replace("<", "\\u003c")
+    return SLIDE_KEYS_JS % data
+
+
+def links(items, css: str = "", script: str = "") -> None:
     """Links that open in the same tab (Markdown links open a new one): (label, href) pairs,
     escaped; the hrefs are the app's own paths. ``css``: a page's static ``<style>`` drawn with them
-    (alone, Streamlit would send it apart from the page, after the links)."""
+    (alone, Streamlit would send it apart from the page, after the links); ``script``: the project's own script
+    run with them (``slide_keys``), in the same element (apart, it would add an empty one below the links)."""
     parts = [f'<a href="{html.escape(href)}" target="_self">{html.escape(label)}</a>' for label, href in items]
-    st.html(css + '<div class="cce-links">' + " · ".join(parts) + "</div>")
+    st.html(css + '<div class="cce-links">' + " · ".join(parts) + "</div>" + script,
+            unsafe_allow_javascript=bool(script))
 
 
 def link_list(items) -> None:

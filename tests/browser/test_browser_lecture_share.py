@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser_fixtures import CLAIMS, TIMEOUT_MS, open_claim
+from browser_fixtures import CLAIMS, TIMEOUT_MS, open_claim, wait_until_drawn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,3 +46,30 @@ def test_the_share_box_gives_the_link_and_the_frame_and_every_claim_stays_whole(
     assert texts[1].strip().startswith('<iframe src="https://lecture.example.org/lecture?claim=compression&amp;embed=true"')
     if out:
         page.screenshot(path=str(out / f"share-box-{width}x{height}.png"))
+
+
+def test_a_clickers_keys_step_through_the_claims_and_do_nothing_elsewhere(browser, server):
+    """Lecturer review 2026-12-01: a presentation clicker (PageDown/PageUp, or the arrows) did not change slides; only a
+    click on the → link did. They go to the next and the previous claim, as the links do, and only on a claim's slide."""
+    ids = [cl.id for cl in CLAIMS]
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{server}/lecture?claim={ids[1]}")
+    wait_until_drawn(page)
+    page.keyboard.press("PageDown")
+    page.wait_for_url(f"**/lecture?claim={ids[2]}")
+    wait_until_drawn(page)
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(f"**/lecture?claim={ids[1]}")
+    wait_until_drawn(page)
+    page.keyboard.press("PageUp")
+    page.wait_for_url(f"**/lecture?claim={ids[0]}")
+    wait_until_drawn(page)
+    page.keyboard.press("PageUp")  # the first claim has none before it
+    page.wait_for_timeout(1000)
+    assert page.url.endswith(f"/lecture?claim={ids[0]}")
+    page.goto(f"{server}/?preset=lambda-gpt3-v100")  # another page: the keys are the browser's
+    wait_until_drawn(page)
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(1000)
+    assert "/lecture" not in page.url
