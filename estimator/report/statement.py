@@ -647,6 +647,9 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
             if (chip := est.chip_draw) is not None:
                 # the table's note in the paper too (researcher review 2026-11-29: the LaTeX left it out)
                 # a whole H100 node's measured draw beside the H100's, cited (diff review 2026-11-30: written inline)
+                # the energy at that draw, as the table's note gives it (researcher review 2026-12-01)
+                at_draw = ("" if chip.energy_kwh is None else
+                           f", {latex_escape(hz.energy(chip.energy_kwh))} at that draw")
                 node = ("" if chip.node_w is None else
                         f", as a whole 8-GPU H100 node ran compute-intensive training at up to about "
                         f"{chip.node_w:,.0f}~W a GPU with its host{node_cite}")
@@ -654,13 +657,13 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
                     text += (f" (this project measured {chip.measured_w:,.0f}~W at the chip alone on "
                              f"{latex_escape(chip.device)} in training steps, NVML, where the fit leaves the chip "
                              f"{chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device{node}: the "
-                             "energy may be too low)")
+                             f"energy may be too low{at_draw})")
                 else:  # never measured on this device: the measured chips' share of their TDP (the table's note)
                     text += (f" (no training step was measured on it, but busy chips on the "
                              f"{latex_escape(chip.device)} drew a median {latex_escape(f'{chip.tdp_share:.0%}')} of their TDP in this "
                              f"project's training steps, NVML, {chip.measured_w:,.0f}~W here, where the fit leaves the "
                              f"chip {chip.chip_w:,.0f}~W: with its host's share {chip.implied_w:,.0f}~W a device: the "
-                             "energy may be too low)")
+                             f"energy may be too low{at_draw})")
         return text + cite
     meter = latex_escape(meter_words(est.calibration))
     if same:  # the utilisation's clause has named the calibration

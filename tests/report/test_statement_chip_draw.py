@@ -10,6 +10,7 @@ import statistics
 from estimator.cli import main
 from estimator.io.datafiles import default_profiles
 from estimator.io.measured_steps import load_measured_steps
+from estimator.report import humanize as hz
 
 RUN = ("estimate", "--model", "llama-3.1-8b", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices", "256")
 
@@ -31,7 +32,9 @@ def test_the_measured_chip_draw_is_said_in_the_notes_and_the_statement(capsys):
             f"NVML, where the fit leaves the chip {power_w - 294:,.0f}~W: with its host's share "
             f"{measured_w + default_profiles().get('h100-sxm').power.host_share_w:,.0f}~W a device, as a whole 8-GPU "
             "H100 node ran compute-intensive training at up to about 969~W a GPU with its host"
-            "~\\cite{newkirk2025empirically}: the energy may be too low)") in latex
+            "~\\cite{newkirk2025empirically}: the energy may be too low, "
+            f"{hz.energy(est['energy_kwh'] * (measured_w + default_profiles().get('h100-sxm').power.host_share_w) / power_w)} "
+            "at that draw)") in latex
     assert "@article{newkirk2025empirically" in _out(capsys, *RUN, "--format", "bibtex")
 
 
@@ -57,4 +60,6 @@ def test_an_unmeasured_device_s_statement_says_the_measured_chips_share(capsys):
     assert (f"but busy chips on the NVIDIA H100 SXM 80GB and NVIDIA H200 SXM 141GB drew a median {share:.0%}"
             .replace("%", "\\%") + " of their TDP in this project's training steps, NVML, "
             f"{share * profile.tdp_w:,.0f}~W here, where the fit leaves the chip {chip_w:,.0f}~W: with its host's "
-            f"share {share * profile.tdp_w + profile.host_share_w:,.0f}~W a device: the energy may be too low)") in latex
+            f"share {share * profile.tdp_w + profile.host_share_w:,.0f}~W a device: the energy may be too low, "
+            f"{hz.energy(est['energy_kwh'] * (share * profile.tdp_w + profile.host_share_w) / profile.average_w)} at "
+            "that draw)") in latex

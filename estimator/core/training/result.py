@@ -83,6 +83,11 @@ class ChipDraw:
     # where no step was measured on this device: the median share of their TDP the measured chips (``device``, their
     # names) drew, ``measured_w`` that share of this one's TDP (``configurations`` 0)
     tdp_share: float | None = None
+    # the estimate's energy at ``implied_w`` a device, and the top of its 80% range (the power fit's), where the energy
+    # follows the fitted power (researcher review 2026-12-01: the measured draw put the energy above the range's top,
+    # unsaid)
+    energy_kwh: float | None = None
+    energy_top_kwh: float | None = None
 
     @property
     def implied_w(self) -> float:

@@ -14,6 +14,7 @@ from dataclasses import replace
 from estimator.core.hardware.power_ratio import NODE_MEASURED_SOURCE, NODE_MEASURED_W_PER_GPU
 from estimator.core.training.result import ChipDraw
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
+from estimator.report import humanize as hz
 
 # Where the chip's part of a profile's fitted power (its average less its host's share) lies this far below what this
 # project measured at the chip alone in training steps on that device, it is said: a reporting threshold (a design
@@ -91,6 +92,28 @@ def unmeasured_chip_draw(est, profile) -> ChipDraw | None:
                     host_w=p.host_share_w, tdp_share=share)
 
 
+def with_energy(chip: ChipDraw, est) -> ChipDraw:
+    """``chip`` with the estimate's energy at its implied draw a device (the energy is the device-hours × the power ×
+    the PUE: it scales with the power) and the top of the estimate's 80% energy range."""
+    power = est.assumption("power_w")
+    if power is None or not power.value or est.energy_kwh is None:
+        return chip
+    top = est.range.get("energy_kwh", (None, None))[1]
+    return replace(chip, energy_kwh=est.energy_kwh * chip.implied_w / float(power.value), energy_top_kwh=top)
+
+
+def energy_words(chip: ChipDraw) -> str:
+    """"; at 979 W a device the energy would be 4.75 GWh, above the top of its 80% range (4.51 GWh), which is the
+    power fit's": the measured draw's energy beside the range, or "" where there is none."""
+    if chip.energy_kwh is None:
+        return ""
+    where = ("" if chip.energy_top_kwh is None else
+             f", above the top of its 80% range ({hz.energy(chip.energy_top_kwh)}), which is the power fit's"
+             if chip.energy_kwh > chip.energy_top_kwh else
+             f", inside its 80% range (top {hz.energy(chip.energy_top_kwh)})")
+    return f"; at {chip.implied_w:,.0f} W a device the energy would be {hz.energy(chip.energy_kwh)}{where}"
+
+
 def unmeasured_chip_note(chip: ChipDraw, profile) -> str:
     """``unmeasured_chip_draw``'s caveat in words."""
     p = profile.power
@@ -98,8 +121,8 @@ def unmeasured_chip_note(chip: ChipDraw, profile) -> str:
             f"{chip.chip_w:,.0f} W for the chip, {chip.chip_w / p.tdp_w:.0%} of its {p.tdp_w:,.0f} W TDP; no training "
             f"step was measured on it, but busy chips on the {chip.device} drew a median {chip.tdp_share:.0%} of their "
             f"TDP (estimator/data/{MEASURED_STEPS_PATH.name}, NVML, never fitted), {chip.measured_w:,.0f} W here, "
-            f"{chip.implied_w:,.0f} W a device with its host's share: the fit may give too little energy; "
-            "give the power your servers draw a device to set it")
+            f"{chip.implied_w:,.0f} W a device with its host's share: the fit may give too little energy"
+            f"{energy_words(chip)}; give the power your servers draw a device to set it")
 
 
 def with_chip_draw(est, profile):
@@ -110,8 +133,11 @@ def with_chip_draw(est, profile):
     chip = measured_chip_draw(est, profile)
     if chip is None:
         unmeasured = unmeasured_chip_draw(est, profile)
-        return est if unmeasured is None else replace(est, chip_draw=unmeasured,
-                                                      notes=est.notes + (unmeasured_chip_note(unmeasured, profile),))
+        if unmeasured is None:
+            return est
+        unmeasured = with_energy(unmeasured, est)
+        return replace(est, chip_draw=unmeasured, notes=est.notes + (unmeasured_chip_note(unmeasured, profile),))
+    chip = with_energy(chip, est)
     p = profile.power
     # the H100 node's measured draw beside the H100's own figures only (diff review 2026-11-30: beside an A100's or a
     # B200's it read as their source)
@@ -121,7 +147,8 @@ def with_chip_draw(est, profile):
             f"{chip.device} (the median of {chip.configurations} configurations, each the mean over its timed training "
             f"steps, NVML; estimator/data/{MEASURED_STEPS_PATH.name}, never fitted), {chip.implied_w:,.0f} W a device "
             f"with its host's share{node}: a busy chip draws near its TDP, and the fit, measured on "
-            "older servers, may give too little energy here; give the power your servers draw a device to set it")
+            f"older servers, may give too little energy here{energy_words(chip)}; give the power your servers draw a "
+            "device to set it")
     return replace(est, chip_draw=chip, notes=est.notes + (note,))
 
 
