@@ -181,8 +181,8 @@ def inference_headline(doc: dict, lecture: bool) -> None:
 
 
 def _by_config(m: dict) -> str:
-    """Under a coverage by model, the count by configuration (the more flattering one: TPOT's 81%
-    against 77% by model) and the width."""
+    """Under a coverage by model, the count by configuration (the more flattering one where the two CodeLlama models
+    hold most configurations) and the width."""
     return f"by configuration: {m['interval_coverage']:.0%} of {m['n']} · width ×{m['interval_mean_width_factor']:.2f}"
 
 

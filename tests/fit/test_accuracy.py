@@ -9,6 +9,7 @@ import math
 import re
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -434,3 +435,15 @@ def test_validate_says_each_power_fits_verdict_as_the_accuracy_page_does(capsys)
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
     assert 'gpu-chip: median factor 1.38× over 9 runs against 1.42× for "average = TDP" (within 5%)' in out
+
+
+def test_validate_says_the_intervals_coverage_on_the_epoch_rows_and_the_curated_runs_as_the_docs_quote_it():
+    """Accuracy audit 2026-12-01: docs/explanation/accuracy.md's "83% of the Epoch rows (25 of 30) and 93% of the
+    curated runs (55 of 59)" were printed by no command."""
+    from estimator.cli.accuracy_cmds import by_source_coverage_text
+    said = by_source_coverage_text(DOC["runs"], "80%")
+    assert said == ("By source, the 80% interval holds 83% (25 of 30) of the Epoch AI rows (the runs its multiplier is "
+                    "calibrated on: the runs users bring) and 93% (55 of 59) of the curated runs (papers and model "
+                    "cards).")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "explanation" / "accuracy.md").read_text()
+    assert "holds 83% of the Epoch rows (25 of 30) and 93% of the curated runs (55 of 59)" in " ".join(docs.split())
