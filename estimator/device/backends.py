@@ -68,7 +68,7 @@ def backend_status(nvml_module=None) -> tuple[BackendStatus, ...]:
     started); the CPU's line says whether CodeCarbon is installed and whether it can read RAPL
     energy counters or only estimates CPU power from load."""
     from estimator.device.codecarbon_backend import import_problem as codecarbon_import_problem
-    from estimator.device.cpu import cpu_device_name
+    from estimator.device.cpu_name import cpu_device_name
     from estimator.device.nvml import NvmlBackend
     from estimator.io.paths import codecarbon_available
     try:

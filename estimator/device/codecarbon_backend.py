@@ -31,6 +31,7 @@ from estimator.device.base import (
     Measurement,
     mean_power_w,
 )
+from estimator.device.cpu_name import cpu_device_name
 from estimator.io.calibration_io import codecarbon_ram_gb
 
 # CodeCarbon needs a country for its CO2 figure; the calibration uses only its energy, so the
@@ -155,7 +156,7 @@ class CodeCarbonBackend(Backend):
         self._factory = tracker_factory
         self._stack: contextlib.ExitStack | None = None
         self._tracker = None
-        self.device_name = "CPU"
+        self.device_name = cpu_device_name()  # this machine's, until CodeCarbon's own reading names it
 
     def _new_tracker(self):
         # pue=1: CodeCarbon multiplies every energy by its PUE (its config file or CODECARBON_PUE may set one); the

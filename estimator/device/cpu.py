@@ -7,27 +7,9 @@ measured (``estimator.core.calibration.calibrate.require_power_or_base_device``)
 
 from __future__ import annotations
 
-import os
-import platform
-
 from estimator.device.base import Backend, TimerBackend
+from estimator.device.cpu_name import cpu_device_name
 from estimator.io.paths import codecarbon_available
-
-
-def cpu_model_name() -> str:
-    """The CPU's model name from /proc/cpuinfo (Linux), else platform.processor()."""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if line.lower().startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass  # not Linux: fall through to platform's name
-    return platform.processor() or platform.machine() or "CPU"
-
-
-def cpu_device_name() -> str:
-    return f"{cpu_model_name()} ({os.cpu_count()} CPUs)"
 
 
 def cpu_backend_note() -> str:

@@ -42,7 +42,8 @@ def resolve_profile(hardware) -> HardwareProfile:
         profile = hardware
     else:
         from estimator.io.datafiles import default_profiles
-        profile = default_profiles().get(hardware)
+        # a profile file's path as a path (``Run.write_profile``'s own return: API review 2026-12-01) as its text
+        profile = default_profiles().get(os.fspath(hardware) if isinstance(hardware, os.PathLike) else hardware)
     if profile.reference_point:
         # a reference point, not a device a loop runs on (measuring engineer's review 2026-11-30: hardware="brain" was
         # taken, its note "run it where the brain is"), as `calibrate` refuses it for a base
@@ -435,9 +436,13 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         if close is not None:
             close()
         if choice == "cpu":  # the CPU's meter asked for by name: refused now (a meter object given is the caller's)
-            raise InputError(f"the measurement is of a cpu, but hardware {profile.id} is a {profile.kind}: give a CPU "
-                             "profile (e.g. cpu-server-2s-epyc), or backend='auto' on the machine with that device",
-                             field="backend")
+            # an accelerator no meter here reads is timed, not metered (API review 2026-12-01: "is a accelerator …
+            # backend='auto' on the machine with that device", where auto times it only)
+            article = "an" if profile.kind[:1] in "aeiou" else "a"
+            other = ("backend='auto' on the machine with that device" if _nvml_reads(profile) else
+                     "backend='none' to time it (no meter of this tool reads its power)")
+            raise InputError(f"the measurement is of a cpu, but hardware {profile.id} is {article} {profile.kind}: give "
+                             f"a CPU profile (e.g. cpu-server-2s-epyc), or {other}", field="backend")
         fallback = getattr(backend, "fallback_reason", None)
         why = (f"no GPU meter opened ({fallback.split(';')[0]}), and the CPU's energy would be reported as the "
                f"{profile.id}'s"
@@ -449,7 +454,7 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         return _time_only(replace(settings, no_power_why=why, timed_elsewhere=elsewhere), profile, hardware_how, None)
     device = backend.device_name or ""
     if not device and backend.kind == "cpu":
-        from estimator.device.cpu import cpu_device_name
+        from estimator.device.cpu_name import cpu_device_name
         device = cpu_device_name()
     energy_on = not isinstance(backend, TimerBackend)
     if energy_on:
@@ -495,7 +500,7 @@ def _time_only(settings: Settings, profile: HardwareProfile | None, hardware_how
     that ran on the CPU: ``timed_elsewhere``); a device's profile taken with no meter opened is that device as given,
     none checked (measuring engineer's review 2026-11-30: backend='none' with hardware='h100-sxm' read "device AMD
     EPYC" beside the H100's peak and price)."""
-    from estimator.device.cpu import cpu_device_name
+    from estimator.device.cpu_name import cpu_device_name
     own = profile is None or profile.kind == "cpu" or settings.timed_elsewhere
     device = cpu_device_name() if own else f"{profile.name} (as given; no device checked)"
     return Opened(None, False, replace(settings, backend="none", device_name=device), profile,

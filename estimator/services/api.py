@@ -38,6 +38,7 @@ from estimator.services.grid import (  # noqa: F401 (re-exported)
     another_clouds_price_note,
     given_intensity_note,
     grid_place,
+    hardware_text,
     place_set_aside_note,
     resolve_grid,
     resolve_grid_site,
@@ -385,7 +386,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     catalog model alone takes its published tokens, or where it publishes none the illustrative count, said. A keyword
     that is none of ``RUN_KEYWORDS`` is refused by name ("unknown input 'devcies'; did you mean 'devices'?")."""
     check_keywords(inputs, RUN_KEYWORDS)
-    text_or_none("hardware", hardware, HARDWARE_TEXT)
+    hardware = hardware_text(hardware)
     for name, value in (("preset", preset_id), ("country", country), ("region", region), ("cloud", cloud)):
         text_or_none(name, value)
     preset = get_preset(preset_id) if preset_id else None

@@ -13,6 +13,8 @@ is given (the scenario's default, which says so).
 
 from __future__ import annotations
 
+import os
+
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
@@ -29,7 +31,17 @@ from estimator.core.training.result import GridPlace
 from estimator.io.datafiles import load_carbon_data
 
 # What text a profile may be given as, where a refusal says what is taken (API review 2026-11-30: "an id" alone)
-HARDWARE_TEXT = "an id, a name, or a profile file's path as a string"
+HARDWARE_TEXT = "an id, a name, or a profile file's path (text or a path)"
+
+
+def hardware_text(value):
+    """The hardware as the services take it: a profile file's path given as a path (``os.PathLike``: what
+    ``Run.write_profile`` returns; API review 2026-12-01: it was refused by the next call) as its text; else as given;
+    checked by ``text_or_none``."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    text_or_none("hardware", value, HARDWARE_TEXT)
+    return value
 
 
 def text_or_none(name: str, value, what: str | None = None) -> None:

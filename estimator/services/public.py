@@ -31,7 +31,8 @@ def load_profile(hardware: str | Path | HardwareProfile) -> HardwareProfile:
 
 
 def profiles():
-    """The bundled hardware profiles (``ProfileSet``: ``.profiles`` by id, ``.get(id or name or file)``), a copy of
+    """The hardware profiles, the bundled ones and those calibrated on this machine (``ProfileSet``: ``.profiles`` by
+    id, ``.get(id or name or file)``; API review 2026-12-01: "bundled" alone), a copy of
     the cached set: a script that changes one changes no later estimate (second diff review 2026-11-29: ten times the
     H100's peaks through ``estimator.profiles()`` had changed every later call)."""
     return copy.deepcopy(default_profiles())

@@ -296,3 +296,11 @@ def test_a_load_codecarbon_did_not_sample_is_left_out():
             return backend.end_window()
     assert measured(99.0).details["cpu_utilization_percent"] == 99.0
     assert "cpu_utilization_percent" not in measured(0.0).details
+
+
+def test_the_backend_names_this_machines_cpu_before_codecarbons_first_reading():
+    """API review 2026-12-01: a tracked run's reports said "CPU (codecarbon backend)" until the first energy window
+    closed, "AMD EPYC (2 CPUs)" after; backend="none" named the CPU from the start."""
+    from estimator.device.cpu_name import cpu_device_name
+    backend = CodeCarbonBackend(tracker_factory=FakeTracker)
+    assert backend.device_name == cpu_device_name() != "CPU"

@@ -179,8 +179,9 @@ def validate_scenario(s: Scenario) -> None:
         raise InputError("give either the hours or the device-hours of a known run, not both")
     check_one_price(s.price_usd_per_device_hour, s.electricity_usd_per_kwh)
     if s.flops is not None and (s.params is not None or s.tokens is not None):
+        # the inputs given named (API review 2026-12-01: `--flops … --tokens …` was told of --params)
         raise InputError("give either the FLOPs or the parameters and tokens (6·N·D), not both",
-                         field=("flops", "params"))
+                         field=("flops",) + tuple(k for k in ("params", "tokens") if getattr(s, k) is not None))
     if s.active_params is not None:
         if s.params is None:
             raise InputError("active parameters go with a parameter count (6·N·D)", field="active_params")

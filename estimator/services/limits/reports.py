@@ -225,8 +225,8 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
     source = "given"
     if base_flops is None:
         base_flops, source = dm.RESNET50_IMAGENET_FLOPS, dm.RESNET50_SOURCE
-    from estimator.services.grid import HARDWARE_TEXT, text_or_none
-    text_or_none("hardware", hardware, HARDWARE_TEXT)  # empty text refused, never read as "not given", as the CLI refuses it
+    from estimator.services.grid import hardware_text
+    hardware = hardware_text(hardware)  # empty text refused, never read as "not given", as the CLI refuses it
     hardware = DEFAULT_HARDWARE if hardware is None else hardware
     result = dm.diminishing(current_error, target_error, exponent, base_flops)
     _flops_in_bounds(f"the target error needs {gfmt(result.compute_multiplier, 3)} × the base's {gfmt(result.base_flops, 3)} FLOPs,",

@@ -31,7 +31,7 @@ from estimator.laws import scaling
 from estimator.report import humanize as hz
 from estimator.report.provenance import tool_info
 from estimator.services import grid
-from estimator.services.grid import HARDWARE_TEXT, another_clouds_price_note, text_or_none
+from estimator.services.grid import another_clouds_price_note, hardware_text, text_or_none
 from estimator.services.inputs import (  # noqa: F401 (INFERENCE_DEFAULT_HARDWARE re-exported: its source is there)
     INFERENCE_DEFAULT_HARDWARE,
     SERVING,
@@ -438,7 +438,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     # it (serving-engineer review 2026-11-30: engine=None was "unknown engine None", model="" an unknown model)
     engine = DEFAULT_ENGINE if engine is None else engine
     text_or_none("model", model)
-    text_or_none("hardware", hardware, HARDWARE_TEXT)
+    hardware = hardware_text(hardware)
     if isinstance(engine, str) and not engine.strip():  # other kinds of value are no engine's name (its own refusal)
         text_or_none("engine", engine)
     # the tokens in all: only the totals scale with them, so a question of rates needs none (serving review
@@ -508,8 +508,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
     params, arch, arch_how = resolve_architecture(params=params, model=model, layers=layers, d_model=d_model,
                                                   heads=heads, kv_heads=kv_heads, vocab=vocab, head_dim=head_dim)
     # None: the default, as `estimate` and `plan` take it (API audit 2026-11-27: "got None"); empty text refused in
-    # their words (API review 2026-11-28)
-    text_or_none("hardware", hardware, HARDWARE_TEXT)
+    # their words (API review 2026-11-28), above (``hardware_text``)
     profile = default_profiles().get(hardware if hardware is not None else INFERENCE_DEFAULT_HARDWARE)
     fit = serving_data.load_serving_fit(engine)
     released_how = ()

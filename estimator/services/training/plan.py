@@ -399,8 +399,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         raise InputError("give one of the devices, a deadline or a budget, not " + " and ".join(
             t.replace("_days", "").replace("_usd", "") for t in targets), field=tuple(targets))
     # empty text refused, never read as "not given", as `estimate` refuses it (fuzz review 2026-11-27)
-    from estimator.services.grid import HARDWARE_TEXT, text_or_none
-    text_or_none("hardware", hardware, HARDWARE_TEXT)
+    from estimator.services.grid import hardware_text
+    hardware = hardware_text(hardware)
     profile = default_profiles().get(hardware if hardware is not None else DEFAULT_HARDWARE)
     if precision is not None and (not isinstance(precision, str) or not precision.strip()):
         raise InputError(f"precision must be a precision's name (bf16, fp8, …), got {repr(precision)[:40]}",
