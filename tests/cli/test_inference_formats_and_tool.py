@@ -150,7 +150,7 @@ def test_a_latency_bound_one_device_cannot_meet_names_the_devices_that_would(cap
     assert main(argv + ["--format", "json"]) == 0
     chosen = json.loads(capsys.readouterr().out)
     assert chosen["devices"] == 4 and chosen["tp"] == 4 and chosen["seconds_per_output_token"] * 1e3 < 8
-    assert any(n.startswith("layout: 4 devices (the fewest, a power of two in one server or scale-up domain, that meet "
+    assert any(n.startswith("layout: 4 devices (the fewest, a power of two up to 64, that meet "
                             "the bound, 8 ms per output token; fewer do not)") for n in chosen["notes"])
     met = serving.inference_report(params=7e9, hardware="a100-sxm-80gb", tokens=1e9, tpot_ms=8, devices=4)
     assert met.result.tp == 4 and met.result.seconds_per_output_token * 1e3 < 8

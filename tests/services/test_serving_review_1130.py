@@ -46,8 +46,8 @@ def test_a_bound_one_pcie_card_misses_names_the_cards_of_one_server_that_meet_it
     domain the card has none of), where 2 of them meet it. Since the serving engineer's review of 2026-12-01 those 2
     serve it, said."""
     out = cli("inference", "--model", "llama-3.1-8b", "--hardware", "l40s", "--tpot-ms", "15")
-    assert out.code == 0 and "layout: 2 devices (the fewest, a power of two in one server or scale-up domain, that " \
-                              "meet the bound, 15 ms per output token; fewer do not)" in " ".join(out.out.split())
+    assert out.code == 0 and "layout: 2 devices (the fewest, a power of two up to 64, that meet the bound, 15 ms " \
+                              "per output token; fewer do not)" in " ".join(out.out.split())
 
 
 def test_the_expert_parallel_note_counts_the_layers_that_have_experts():

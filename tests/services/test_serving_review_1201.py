@@ -32,7 +32,7 @@ def test_a_bound_the_fewest_devices_holding_the_weights_miss_takes_the_fewest_th
     assert fast.devices == 2 and fast.ttft_p99_s <= 0.2
     seventy = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=30, tokens=1e6).result
     assert seventy.devices == seventy.tp == 4 and seventy.seconds_per_output_token < 0.030
-    assert any("4 devices (the fewest, a power of two in one server or scale-up domain, that meet the bound, 30 ms per "
+    assert any("4 devices (the fewest, a power of two up to 64, that meet the bound, 30 ms per "
                "output token; fewer do not)" in n for n in seventy.notes)
     # the devices given stay the user's: refused on them
     with pytest.raises(InputError, match="no tensor-parallel split of 2 × h100-sxm serves the model within 30 ms"):
@@ -63,3 +63,25 @@ def test_an_unknown_engine_is_still_refused_alike(capsys):
         inference(params=7e9, tokens=1e6, engine="vllm")
     assert main(["inference", "--params", "7e9", "--tokens", "1e6", "--engine", "vllm"]) == 2
     assert capsys.readouterr().err.startswith("error: argument --engine: invalid choice: 'vllm'")
+
+
+def test_the_bounds_search_goes_past_one_server_and_names_the_nearest_count_where_none_meets():
+    """App review 2026-12-01: Llama 3.1 405B under a 35 ms TPOT was refused on the 16 H100s that hold it (the search
+    stopped at one server) where 32 meet it; 70B under 10 ms named 2 devices' 34 ms where 16 reach 15.5 ms."""
+    big = inference(model="llama-3.1-405b", hardware="h100-sxm", tpot_ms=35, tokens=1e6).result
+    assert big.devices == big.tp == 32 and big.seconds_per_output_token < 0.035
+    with pytest.raises(InputError) as refused:
+        inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=10, tokens=1e6)
+    said = str(refused.value)
+    assert said.startswith("no tensor-parallel split of 16 × h100-sxm serves the model within 10 ms per output token")
+    assert "takes at least 15.5 ms per output token (tensor parallelism 16)" in said
+    assert said.endswith("of the powers of two up to 64 tried (no devices given), 16 come nearest")
+
+
+def test_the_savings_are_measured_on_the_devices_a_bound_chose():
+    """App review 2026-12-01: "what each technique saves" was left out ("cannot be served here: no tensor-parallel split
+    of 2 × h100-sxm serves the model within 20 ms") where the answer served on the 8 the bound chose."""
+    r = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=20, tokens=1e6)
+    assert r.result.devices == 8 and r.techniques and not r.techniques_left_out
+    same = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=20, tokens=1e6, devices=8)
+    assert [t.saving("energy_kwh") for t in r.techniques] == [t.saving("energy_kwh") for t in same.techniques]

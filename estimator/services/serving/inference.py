@@ -158,28 +158,52 @@ def _technique_dict(t) -> dict:
 
 
 
-def _on_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit, inputs: dict):
+# The most devices a latency bound's search takes where none are given: powers of two up to a scale-up domain, or up to
+# this many past it, eight 8-GPU servers (a design choice: a replica of Llama 3.1 405B at 16 bits needs 16 H100s, and
+# 32 meet a 35 ms TPOT; app review 2026-12-01: the search had stopped at one server and refused it)
+BOUND_SEARCH_DEVICES = 64
+
+
+def _on_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit,
+                             inputs: dict) -> tuple[InferenceScenario, InferenceResult]:
     """A latency bound that the fewest devices holding the weights (the count where none is given) cannot meet: the
-    answer on the fewest devices of one scale-up domain (powers of two up to it, tensor parallelism chosen as on any
-    count) that meet it, said in the layout's words, as a batch given takes the fewest that hold it (serving engineer's
-    review 2026-12-01: `--tpot-ms 30` for Llama 3.1 70B on H100s was refused, "4 × h100-sxm meet it: give 4 devices",
-    where `--batch-size 2000` took its 2 devices); else the refusal (CLI review 2026-11-27: naming no count had left
-    the user to guess). A count or a degree given stays the user's: refused with the count that would meet it."""
+    scenario and the answer on the fewest devices, a power of two up to a scale-up domain or ``BOUND_SEARCH_DEVICES``
+    (tensor parallelism chosen as on any count), that meet it, said in the layout's words, as a batch given takes the
+    fewest that hold it (serving engineer's review 2026-12-01: `--tpot-ms 30` for Llama 3.1 70B on H100s was refused,
+    "4 × h100-sxm meet it: give 4 devices", where `--batch-size 2000` took its 2 devices); where none does, the
+    refusal on the count that comes nearest (app review 2026-12-01: "2 × h100-sxm … at least 34 ms", where 8 reach
+    16.7). A count or a degree given stays the user's: refused on it."""
     fields = exc.field if isinstance(exc.field, tuple) else (exc.field,)
     if inputs.get("devices") is not None or inputs.get("tp") is not None or not {"tpot_ms", "ttft_ms"} & set(fields):
         raise exc
+    upper = max(profile.server_devices or 1, BOUND_SEARCH_DEVICES)
+    nearest: tuple[float, int, InputError] | None = None
     n = 2
-    while n <= (profile.server_devices or 1):  # one scale-up domain, or a PCIe card's server
+    while n <= upper:
         try:
             inference(replace(s, devices=n), profile, fit)
-        except InputError:
+        except InputError as refused:
+            try:  # how near one sequence alone comes on these devices, split over all of them (its fastest), to name the
+                # nearest where none meets it
+                alone = inference(replace(s, devices=n, tp=n, batch_size=1, tpot_ms=None, ttft_ms=None), profile, fit)
+            except InputError:
+                alone = None
+            if alone is not None:
+                reach = alone.seconds_per_output_token if inputs.get("tpot_ms") is not None else alone.ttft_s
+                if nearest is None or reach < nearest[0]:
+                    nearest = (reach, n, refused)
             n *= 2
             continue
         bounds = " and ".join(f"{gfmt(float(x), 3)} ms {what}" for x, what in (
             (inputs.get("ttft_ms"), "to the first token"), (inputs.get("tpot_ms"), "per output token")) if x is not None)
-        whose = f"the fewest, a power of two in one server or scale-up domain, that meet the bound, {bounds}; fewer do not"
-        return inference(replace(s, devices=n, devices_whose=whose), profile, fit)
-    raise exc
+        whose = f"the fewest, a power of two up to {upper:,}, that meet the bound, {bounds}; fewer do not"
+        chosen = replace(s, devices=n, devices_whose=whose)
+        return chosen, inference(chosen, profile, fit)
+    if nearest is None:
+        raise exc
+    _, n, refused = nearest
+    raise InputError(f"{refused}; of the powers of two up to {upper:,} tried (no devices given), {n} come nearest",
+                     field=refused.fields) from None
 
 
 def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:
@@ -534,7 +558,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         try:
             result = inference(s, profile, fit)
         except InputError as exc:
-            result = _on_devices_that_meet_it(exc, s, profile, fit, inputs)
+            s, result = _on_devices_that_meet_it(exc, s, profile, fit, inputs)
     except InputError as exc:
         refused = exc
         if bounds_how and any(f in (refused.fields or ()) for f in ("ttft_ms", "tpot_ms")):
