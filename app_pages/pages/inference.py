@@ -372,9 +372,13 @@ def _after_bound(words: str) -> str:
 def scenario_line(r) -> str:
     """What the headline numbers are for, in one line: the model served, the hardware, the weights'
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
-    return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}, "
-            f"{r.bits}-bit weights, batch {hz.count(r.batch_size)}"
-            + (f" per replica ({r.split_words} × {r.replicas} replicas)" if r.replicas > 1 else "")
+    # the split in view, and where a bound chose the devices, that it did (app review 2026-12-01: the degree and the
+    # reason were only in the collapsed notes)
+    chosen = ", the fewest that meet the bound" if "meet the bound" in r.devices_words else ""
+    split = f" ({r.split_words} × {hz.noun(f'{r.replicas:,}', 'replica')}{chosen})" if r.devices > 1 else ""
+    return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}"
+            f"{split}, "
+            f"{r.bits}-bit weights, batch {hz.count(r.batch_size)}" + (" per replica" if r.replicas > 1 else "")
             # what set the batch where a bound lowered it (browser review: only the notes said "of the 2,000 given")
             # and a batch a bound set (browser review 2026-11-26, second: "batch 106" where 356 fit, said in the notes)
             + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else
@@ -473,7 +477,9 @@ def render() -> None:
     try:
         # reads the model catalog: a broken data file is an error box, not a traceback
         kw = inputs(style.controls_row("inference") if lecture else None)
-        report = serving.inference_report(**kw)
+        # the tokens at the default: passed as not given, as the CLI's, so that the note says the totals are
+        # illustrative and the page's JSON is the CLI's (app review 2026-12-01: it lacked that note); the link keeps them
+        report = serving.inference_report(**{**kw, "tokens": None if kw.get("tokens") == DEFAULT_TOKENS else kw["tokens"]})
     except EstimatorError as exc:
         c.show_error(exc, labels=FIELD_LABELS)
         c.show_url_warnings(warn_box)

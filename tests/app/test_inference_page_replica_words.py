@@ -49,8 +49,9 @@ def test_the_largest_batch_a_bound_allows_is_said_with_how_the_bound_is_read():
     # the share a hair above MLPerf's 0.688 at a batch of tens (throughput.p99_share)
     share = p99_share(load_serving_fit().server_share, r.batch_size)
     assert r.seconds_per_output_token <= 0.050 * share + 1e-12 and r.batch_size < r.max_batch_size
-    assert (f"batch {hz.count(r.batch_size)} per replica (tensor parallel {r.tp} × {r.replicas} replicas), the largest "
-            "that meets the TPOT bound at its centre (the steady TPOT at most 0.69 of the p99 TPOT bound, as MLPerf's "
+    # the split beside the devices (app review 2026-12-01: shown in view for one replica too)
+    assert (f"served on 8 × NVIDIA H100 SXM 80GB (tensor parallel {r.tp} × {r.replicas} replicas), 4-bit weights, "
+            f"batch {hz.count(r.batch_size)} per replica, the largest that meets the TPOT bound at its centre (the steady TPOT at most 0.69 of the p99 TPOT bound, as MLPerf's "
             "Server runs held their mean)") in _texts(at)
 
 
@@ -110,3 +111,11 @@ def test_devices_left_idle_are_said_where_the_devices_are_counted():
     assert not at.error
     assert {m.label: m.value for m in at.metric}["Devices"] == "2"
     assert "2 of the 3 given serve; 1 idle" in _texts(at)
+
+
+def test_the_scenario_line_says_the_split_and_that_a_bound_chose_the_devices():
+    """App review 2026-12-01: the degree and why the devices were as many (the fewest that meet a bound) were only in
+    the collapsed notes."""
+    at = shared_page("inference", {"inf_model": "llama-3.1-70b", "inf_tpot": "20"})
+    assert ("served on 8 × NVIDIA H100 SXM 80GB (tensor parallel 8 × 1 replica, the fewest that meet the bound), "
+            in _texts(at))

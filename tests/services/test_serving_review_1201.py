@@ -85,3 +85,19 @@ def test_the_savings_are_measured_on_the_devices_a_bound_chose():
     assert r.result.devices == 8 and r.techniques and not r.techniques_left_out
     same = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=20, tokens=1e6, devices=8)
     assert [t.saving("energy_kwh") for t in r.techniques] == [t.saving("energy_kwh") for t in same.techniques]
+
+
+def test_a_bound_met_on_the_fewest_devices_says_what_more_would_cost_a_token_where_far_less():
+    """App review 2026-12-01: Llama 3.1 70B within 40 ms took 2 H100s at batch 1, $130 a million output tokens, where
+    more devices serve a larger batch for a fraction of that, unsaid."""
+    r = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=40, tokens=1e6).result
+    assert (r.devices, r.batch_size) == (2, 1)
+    note = next(n for n in r.notes if n.startswith("devices: "))
+    more = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=40, tokens=1e6, devices=8).result
+    ratio = r.per_token("cost_usd") / more.per_token("cost_usd")
+    assert ratio > 20 and note.startswith("devices: 8 × h100-sxm meet the bound too, at $2.8 a million output tokens, ")
+    assert f"{ratio:.3g}× less than on the 2 taken" in note and note.endswith("give 8 devices to serve so")
+    # none where the devices are given, nor where more cost about as much
+    assert not [n for n in more.notes if n.startswith("devices: ")]
+    eight = inference(model="llama-3.1-8b", hardware="h100-sxm", tpot_ms=20, tokens=1e6).result
+    assert not [n for n in eight.notes if n.startswith("devices: ")]

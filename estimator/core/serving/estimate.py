@@ -177,6 +177,7 @@ def inference(s: InferenceScenario, profile: HardwareProfile, fit: ServingFit) -
         ep=ep, expert_parallel_s_per_step=decode.ep_s,
         footprint=totals.footprint, batch_words="" if layout is None else layout.batch_words,
         batch_lowered=layout is not None and layout.batch_lowered,
+        devices_words="" if layout is None else layout.whose,
         max_batch_size=footprint.max_batch,
         compute_s_per_step=decode.compute_s, memory_s_per_step=decode.memory_s, prefill_s_per_step=decode.prefill_s,
         tensor_parallel_s_per_step=decode.tp_s, engine_s_per_step=decode.engine_s, bound=decode.bound,

@@ -101,6 +101,8 @@ class InferenceResult:
     node_power_w: float = 0.0     # the devices and their hosts at the wall, before PUE
     batch_words: str = ""         # what set the batch, where a layout was chosen ("the largest the memory holds")
     batch_lowered: bool = False   # a batch given that a TTFT or TPOT bound lowered (``batch_words`` says from what)
+    devices_words: str = ""       # why the devices are as many, where a layout was chosen ("given", "the fewest, a power
+    #                               of two up to 64, that meet the bound, …"): the layout note's words, for a page's line
     footprint: Footprint | None = None   # embodied CO₂e and water of the tokens, with ranges
     beams: int = 1                # beam search's width: sequences each request decodes (one token counted a step)
     ep: int = 1                   # expert-parallel degree: the devices of one replica (tp 1 then), each its own sequences

@@ -424,6 +424,44 @@ def _default_batch_note(s: InferenceScenario, profile, fit, result) -> tuple[str
     return (f"batch: the default, 1 ({alone}); a stream of requests batches them: at {largest}{other}) {what}",)
 
 
+# How much less a million output tokens must cost on more devices for the note to say so: 1.2×, a design choice (below
+# it the two figures are inside each other's 80% ranges)
+MORE_DEVICES_CHEAPER = 1.2
+
+
+def _more_devices_note(s: InferenceScenario, profile, fit, result, inputs: dict) -> tuple[str, ...]:
+    """Under a latency bound with no devices, degree or batch given, where 2× or 4× the devices taken (the fewest) meet
+    it too at a million output tokens ``MORE_DEVICES_CHEAPER`` times cheaper or more (a larger batch on each), what they
+    cost (app review 2026-12-01: Llama 3.1 70B within 40 ms took 2 H100s at batch 1, $130 a million output tokens, where
+    4 served batch 70 at $3.0, unsaid)."""
+    if (any(inputs.get(k) is not None for k in ("devices", "tp", "ep")) or s.batch_given
+            or (s.ttft_ms is None and s.tpot_ms is None)):
+        return ()
+    cost = result.per_token("cost_usd")
+    if not cost:
+        return ()
+    upper = max(profile.server_devices or 1, BOUND_SEARCH_DEVICES)
+    best = None
+    for more in (2 * result.devices, 4 * result.devices):
+        if more > upper:
+            break
+        try:
+            other = inference(replace(s, devices=more, devices_whose=None), profile, fit)
+        except InputError:
+            continue
+        c = other.per_token("cost_usd")
+        if c and (best is None or c < best[0]):
+            best = (c, more, other)
+    if best is None or cost / best[0] < MORE_DEVICES_CHEAPER:
+        return ()
+    c, more, other = best
+    return (f"devices: {count_text(more)} × {profile.id} meet the bound too, at {hz.money(c * MILLION_TOKENS)} a million "
+            f"output tokens, {gfmt(cost / c, 3)}× less than on the {count_text(result.devices)} taken (the fewest that "
+            f"meet it; {hz.money(cost * MILLION_TOKENS)}): a batch of {count_text(other.batch_size)} a replica at "
+            f"{other.split_words} × {hz.noun(f'{other.replicas:,}', 'replica')}, where the {count_text(result.devices)} "
+            f"serve a batch of {count_text(result.batch_size)}; give {count_text(more)} devices to serve so",)
+
+
 def _speculative_measured_note(result) -> tuple[str, ...]:
     """With draft tokens, how the step's cost compared with the speculative steps this project measured, beside the
     naive baseline of the same run (evidence audit 2026-11-29: the note had quoted two published speed-ups "within 3%",
@@ -592,7 +630,8 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
             f"weights serve it near its release ({RELEASED_BITS_HERE})",) + result.notes)
     result = replace(result, notes=result.notes + _idle_devices_note(profile, result)
                      + _one_wider_replica_note(s, profile, fit, result)
-                     + _default_batch_note(s, profile, fit, result) + _speculative_measured_note(result))
+                     + _default_batch_note(s, profile, fit, result) + _more_devices_note(s, profile, fit, result, inputs)
+                     + _speculative_measured_note(result))
     bound = inputs.get("tpot_ms")
     # the step's p99 at the centre and at the range's top: the steady TPOT ÷ the share of a p99 bound engines' means
     # hold (ServingFit.server_share, MLPerf Server runs; 1 for one sequence alone or a static batch: p99_share)
