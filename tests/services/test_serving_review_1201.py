@@ -101,3 +101,17 @@ def test_a_bound_met_on_the_fewest_devices_says_what_more_would_cost_a_token_whe
     assert not [n for n in more.notes if n.startswith("devices: ")]
     eight = inference(model="llama-3.1-8b", hardware="h100-sxm", tpot_ms=20, tokens=1e6).result
     assert not [n for n in eight.notes if n.startswith("devices: ")]
+
+
+def test_the_serving_how_to_quotes_the_bounds_devices_as_the_tool_gives_them():
+    from pathlib import Path
+
+    from estimator.report import humanize as hz
+    text = " ".join((Path(__file__).resolve().parents[2] / "docs" / "how-to" / "estimate-serving.md").read_text().split())
+    few = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=40, tokens=1e6).result
+    more = inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=40, tokens=1e6, devices=8).result
+    assert (f"70B within 40 ms: 2 H100s at batch 1, {hz.money(few.per_token('cost_usd') * 1e6)} a million output "
+            f"tokens; 8 at {hz.money(more.per_token('cost_usd') * 1e6)}") in text
+    assert inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=30, tokens=1e6).result.devices == 4
+    assert inference(model="llama-3.1-405b", hardware="h100-sxm", tpot_ms=35, tokens=1e6).result.devices == 32
+    assert "within a 30 ms TPOT: 4 H100s, where 2 hold it; Llama 3.1 405B within 35 ms: 32, where 16 hold it" in text
