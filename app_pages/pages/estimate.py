@@ -229,8 +229,9 @@ def memory_caveat(est) -> None:
     # and where fewer devices would hold it than are set, why more do not (lecturer review 2026-12-01: "10,000 devices do
     # not hold this run … 88 or more would" still read as a contradiction), and for a published run that the split is
     # not its own (the preset records none)
-    fewer = (m.best_devices is not None and m.best_devices < est.devices
-             and m.strategy.zero == 0 and m.strategy.tp == 1 and m.strategy.pp == 1)
+    # without ZeRO more devices add data-parallel replicas only, whatever the tensor and pipeline degrees (diff review
+    # 2026-12-01: the words had waited for tensor and pipeline degrees of 1)
+    fewer = m.best_devices is not None and m.best_devices < est.devices and m.strategy.zero == 0
     why = ", where more devices do not shrink what each one holds" if fewer else ""
     as_set = (f" as the preset sets it ({m.strategy.describe()}; the run's own split is not recorded)"
               if m.published_split_unrecorded else f" as set ({m.strategy.describe()}{why})")

@@ -24,6 +24,7 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
+from estimator.core.serving.result import BOUND_CHOSE_WORDS
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
@@ -374,7 +375,7 @@ def scenario_line(r) -> str:
     bits and the batch (browser audit: in lecture and embed modes only the closed sidebar said so)."""
     # the split in view, and where a bound chose the devices, that it did (app review 2026-12-01: the degree and the
     # reason were only in the collapsed notes)
-    chosen = ", the fewest that meet the bound" if "meet the bound" in r.devices_words else ""
+    chosen = f", the fewest that {BOUND_CHOSE_WORDS}" if BOUND_CHOSE_WORDS in r.devices_words else ""
     split = f" ({r.split_words} × {hz.noun(f'{r.replicas:,}', 'replica')}{chosen})" if r.devices > 1 else ""
     return (f"{hz.count(r.params_served)} parameters served on {r.devices} × {c.profiles().get(r.hardware_id).name}"
             f"{split}, "

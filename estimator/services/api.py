@@ -461,10 +461,12 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
                        tokens=flops_tokens, fewest_fitting=fewest_fitting)
     if (setup.run is not None and setup.run.layout.recompute == "full" and not scenario.recompute
             and preset is None and scenario.flops is None and scenario.params is not None
-            and scenario.tokens is not None):
+            and scenario.tokens is not None and scenario.utilization is None):
         # the planner's layout recomputes the forward: its FLOPs are 8·N·D executed, as the same layout typed in
         # gives them (researcher review 2026-12-01: the planner's choice printed 4.82 × 10²² FLOPs and "C = 6ND" in
-        # the statement, the same layout given 6.42 × 10²² and "8ND", for one run)
+        # the statement, the same layout given 6.42 × 10²² and "8ND", for one run); not beside a utilisation given,
+        # which sets the time while the planner's layout sets the memory only (diff review 2026-12-01: it would have
+        # timed 8·N·D at the utilisation given, 4/3 longer, where the user chose no recomputation)
         scenario = replace(scenario, recompute=True)
         est = estimate(scenario, profile)
     if setup.run is not None and scenario.utilization is not None:

@@ -85,3 +85,12 @@ def test_the_diminishing_claims_sentence_grows_in_lecture_mode():
     plain = shared_page("limits", {"lim": "Diminishing returns"})
     assert any(x.value.startswith("Thompson et al. (2020) fit error") for x in plain.markdown)
     assert not any(x.value.startswith("Thompson et al. (2020) fit error") for x in plain.caption)
+
+
+def test_the_caveat_says_why_more_devices_do_not_help_whatever_the_tensor_degree():
+    """Diff review 2026-12-01: without ZeRO the words waited for tensor and pipeline degrees of 1; at tensor parallelism
+    2 on 256 devices "do not hold this run … 16 or more would" stood without them."""
+    at = shared_page("estimate", {"model": "llama-3.1-70b", "tokens": "1e12", "devices": "256", "tp": "2", "zero": "0",
+                                  "act_recompute": "none", "micro_batch": "1", "lecture": "1"})
+    said = [x.value.replace("\\", "") for x in at.caption if "not hold this run" in x.value]
+    assert len(said) == 1 and "where more devices do not shrink what each one holds" in said[0]

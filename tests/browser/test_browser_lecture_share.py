@@ -68,7 +68,13 @@ def test_a_clickers_keys_step_through_the_claims_and_do_nothing_elsewhere(browse
     page.keyboard.press("PageUp")  # the first claim has none before it
     page.wait_for_timeout(1000)
     assert page.url.endswith(f"/lecture?claim={ids[0]}")
-    page.goto(f"{server}/?preset=lambda-gpt3-v100")  # another page: the keys are the browser's
+    # another address in the same document (as Streamlit's own page changes keep it, the listener with it; here the
+    # address alone is changed, the slide's listener still set): the keys are the browser's
+    page.evaluate("() => history.pushState({}, '', '/compare')")
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(1000)
+    assert page.url.endswith("/compare")
+    page.goto(f"{server}/?preset=lambda-gpt3-v100")  # another page loaded: no listener at all
     wait_until_drawn(page)
     page.keyboard.press("PageDown")
     page.wait_for_timeout(1000)

@@ -286,3 +286,13 @@ def test_the_cli_and_the_api_refuse_a_system_alike(capsys):
     assert main(["inference", "--model", "llama-3.1-70b", "--hardware", "NVIDIA DGX H100", "--tokens", "1e6"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: hardware 'NVIDIA DGX H100' names NVIDIA's DGX H100 system") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    ("DGX A100 80GB", "names NVIDIA's DGX A100 640GB system, 8 × a100-sxm-80gb"),
+    ("NVIDIA DGX A100 (80GB)", "names NVIDIA's DGX A100 640GB system, 8 × a100-sxm-80gb"),
+    ("DGX H100 640GB", "names NVIDIA's DGX H100 system, 8 × h100-sxm")])
+def test_a_system_named_by_its_memory_is_that_system(given, says):
+    """Diff review 2026-12-01: "DGX A100 80GB" had read as one a100-sxm-80gb, "DGX H100 640GB" as unknown hardware."""
+    with pytest.raises(UnknownHardwareError, match=re.escape(says)):
+        load_profiles().get(given)

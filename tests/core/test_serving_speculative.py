@@ -191,3 +191,8 @@ def test_the_step_is_closer_to_the_published_mtp_speedups_than_the_naive_baselin
         naive = 1 + acceptance
         assert abs(math.log(step / published)) < abs(math.log(naive / published))
     assert [f"{1 + a:.2f}" for a, _ in PUBLISHED_MTP_SPEEDUPS] == ["1.82", "1.90"]
+    from pathlib import Path
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    for page in ("how-to/estimate-serving.md", "explanation/serving-model.md"):
+        text = " ".join((docs / page).read_text().split())
+        assert "the tokens a step emits as if drafting cost nothing (1 + a), gives 1.82× and 1.90×" in text, page

@@ -106,8 +106,7 @@ def test_the_chip_draw_measured_here_is_said_beside_a_fitted_power_that_leaves_t
                     "training at up to 0.76 of its 10.2 kW rating, about 969 W a GPU with its host (Newkirk et al. "
                     "2025, arXiv:2506.14551)): a busy chip draws near its TDP, and the fit, measured on older servers, "
                     "may give too little energy here; at 979 W a device the energy would be 34.6 MWh, above the top "
-                    "of its 80% range (32.9 MWh), which is the power fit's; give the power your servers draw a device "
-                    "to set it"]
+                    "of its 80% range (32.9 MWh); give the power your servers draw a device to set it"]
     # the energy at that draw is the estimate's × 979 ÷ 695 (researcher review 2026-12-01: above its range, unsaid)
     est = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="h100-sxm")
     assert est.chip_draw.energy_kwh == pytest.approx(est.energy_kwh * est.chip_draw.implied_w

@@ -45,3 +45,11 @@ def test_el_reads_as_greece_and_an_unknown_name_is_still_refused():
     assert estimate(flops=1e22, country="EL").co2e_kg == estimate(flops=1e22, country="GRC").co2e_kg
     with pytest.raises(InputError, match="unknown country"):
         estimate(flops=1e22, country="Narnia")
+
+
+def test_a_utilisation_given_keeps_the_flops_it_is_for_whatever_the_planner_chose():
+    """Diff review 2026-12-01: where the planner chose full recomputation for the memory, a utilisation given had timed
+    8·N·D, 4/3 longer on 2 devices than on 8, the user having chosen no recomputation."""
+    per_device = [estimate(model="llama-3.1-8b", tokens=1e12, utilization=0.4, hardware="h100-sxm",
+                           devices=d).device_hours for d in (2, 8)]
+    assert per_device[0] == pytest.approx(per_device[1], rel=1e-9)

@@ -115,3 +115,37 @@ def test_the_serving_how_to_quotes_the_bounds_devices_as_the_tool_gives_them():
     assert inference(model="llama-3.1-70b", hardware="h100-sxm", tpot_ms=30, tokens=1e6).result.devices == 4
     assert inference(model="llama-3.1-405b", hardware="h100-sxm", tpot_ms=35, tokens=1e6).result.devices == 32
     assert "within a 30 ms TPOT: 4 H100s, where 2 hold it; Llama 3.1 405B within 35 ms: 32, where 16 hold it" in text
+    # the search's reach and the note's threshold as the code has them (diff review 2026-12-01: literals in the docs)
+    from estimator.services.serving.inference import BOUND_SEARCH_DEVICES, MORE_DEVICES_CHEAPER
+    assert f"a power of two up to {BOUND_SEARCH_DEVICES}, or up to a larger scale-up domain" in text
+    assert f"a million output tokens {MORE_DEVICES_CHEAPER:g}× cheaper or more" in text
+
+
+def test_a_bound_out_of_its_range_is_refused_as_it_is_not_searched():
+    """Diff review 2026-12-01: `--tpot-ms 0.01` read "…got 0.01; of the powers of two up to 64 tried, 8 come nearest"."""
+    with pytest.raises(InputError) as refused:
+        inference(model="llama-3.1-8b", tpot_ms=0.01, tokens=1e6)
+    assert str(refused.value).endswith("got 0.01") and "come nearest" not in str(refused.value)
+
+
+def test_the_nearest_count_is_ranked_by_the_bound_that_fails():
+    """Diff review 2026-12-01: with a TTFT bound failing and a loose TPOT one, the nearest was ranked by TPOT (16
+    named, where 8 reach the least TTFT); a model one device holds is named on one, more adding nothing."""
+    with pytest.raises(InputError) as refused:
+        inference(model="llama-3.1-70b", hardware="h100-sxm", prompt_tokens=8000, tokens_per_query=1, tokens=1e6,
+                  ttft_ms=20, tpot_ms=1000)
+    said = str(refused.value)
+    assert said.startswith("no tensor-parallel split of 8 × h100-sxm") and "355 ms to the first token" in said
+    assert said.endswith("8 come nearest")
+    with pytest.raises(InputError) as small:
+        inference(model="qwen3-30b-a3b", hardware="h100-sxm", tokens=1e6, tpot_ms=5)
+    assert str(small.value).endswith("1 comes nearest")
+
+
+def test_under_expert_parallelism_one_sequence_a_device_is_a_single_stream():
+    """Diff review 2026-12-01: DeepSeek-V3 over 8 H200s in expert parallelism, an 8,000-token prompt, read a p99 TTFT of
+    895 ms at batch 1 and 6,119 ms at 2, falling to 4,077 at 8: fewer than one sequence a device queued as a stream."""
+    kw = dict(model="deepseek-v3", hardware="h200-sxm", ep=8, prompt_tokens=8000, tokens_per_query=1, tokens=1e6,
+              ttft_ms=6e5)
+    p99 = [inference(**kw, batch_size=b).result.ttft_p99_s for b in (1, 2, 4, 8)]
+    assert p99[1] < 1.1 * p99[0] and p99[1:] == sorted(p99[1:]) and max(p99) < 2 * p99[0]

@@ -476,18 +476,27 @@ SYSTEMS = (
 )
 
 
+# A system by its total or its GPUs' memory ("DGX A100 80GB", "NVIDIA DGX A100 (80GB)", "DGX H100 640GB": diff review
+# 2026-12-01, each had read as one device or as unknown hardware): the system's name in ``SYSTEMS``, by key
+SYSTEM_OTHER_NAMES = {"dgxa10080gb": "DGX A100 640GB", "dgxa10040gb": "DGX A100 320GB", "dgxh100640gb": "DGX H100",
+                      "dgxh10080gb": "DGX H100", "dgxh2001128gb": "DGX H200", "dgxh200141gb": "DGX H200",
+                      "dgxb2001440gb": "DGX B200", "dgxb200180gb": "DGX B200"}
+
+
 def _system_key(text: str) -> str:
-    """A system's name without its maker, case, spaces and hyphens: "NVIDIA DGX-H100" and "dgx h100" alike."""
+    """A system's name without its maker, case, spaces, hyphens and brackets: "NVIDIA DGX-H100", "dgx h100" and "DGX
+    A100 (80GB)" as "dgxa10080gb"."""
     bare = re.sub(r"^\s*nvidia\b", "", text.strip(), flags=re.IGNORECASE)
-    return re.sub(r"[\s_-]+", "", bare).lower()
+    return re.sub(r"[\s_()-]+", "", bare).lower()
 
 
 def named_systems(given: str) -> tuple[tuple[str, str, str, int, str], ...]:
-    """The systems ``given`` names (``SYSTEMS``): one, several where its name leaves out what tells them apart ("DGX
-    A100": 320 or 640 GB), or none."""
+    """The systems ``given`` names (``SYSTEMS``, or ``SYSTEM_OTHER_NAMES``): one, several where its name leaves out
+    what tells them apart ("DGX A100": 320 or 640 GB), or none."""
     key = _system_key(given)
     if not key:
         return ()
+    key = _system_key(SYSTEM_OTHER_NAMES.get(key, key))
     exact = tuple(row for row in SYSTEMS if _system_key(row[1]) == key)
     return exact or tuple(row for row in SYSTEMS if _system_key(row[1]).startswith(key)
                           and re.fullmatch(r"\d+gb", _system_key(row[1])[len(key):]))

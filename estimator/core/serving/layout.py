@@ -659,12 +659,11 @@ def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool,
     at = "" if ttft_p99_s is None else f", {gfmt(ttft_p99_s * MS_PER_S, 3)} ms"
     if static or p99_over_mean <= 1.0:
         return f"the p99 TTFT taken as the modelled one{at}"
-    if sequences is not None and sequences <= 1:
-        return (f"the p99 TTFT taken as one request's alone{at}: one request at a time, each sent as the last one ends "
-                "(MLPerf's SingleStream), none waiting")
+    if batch <= 1.0:  # one sequence on a device: a single stream (``throughput.loaded_ttft_s``)
+        each = " on each device" if sequences is not None and sequences > 1 else ""
+        return (f"the p99 TTFT taken as one request's alone{at}: one request at a time{each}, each sent as the last one "
+                "ends (MLPerf's SingleStream), none waiting")
     what = "the prompt's prefill, its wait for the prompts before it, M/D/1, and half a step"
-    if batch <= 1.0:
-        return f"the p99 TTFT taken as its mean under that load{at}: {what}, one sequence in flight varying nothing"
     ratio = ttft_p99_over_mean_at(p99_over_mean, batch)
     spread = (f"{p99_over_mean:.2f}, the p99 ÷ mean MLPerf's Server runs measured" if f"{ratio:.2f}" == f"{p99_over_mean:.2f}"
               else f"{ratio:.2f}: MLPerf's Server runs measured {p99_over_mean:.2f} with hundreds of sequences in flight, "

@@ -42,6 +42,11 @@ def range_basis(key: str, stated: tuple[str, ...] = ()) -> str:
 ONE_PROMPT_TTFT = "the prompt's prefill and one step"
 
 
+# The words a layout's reason for its devices holds where a latency bound chose them (``InferenceResult.devices_words``;
+# the Inference page reads them by these words)
+BOUND_CHOSE_WORDS = "meet the bound"
+
+
 @dataclass(frozen=True)
 class InferenceResult:
     hardware_id: str

@@ -153,8 +153,7 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     return own * float(output_tokens) / (float(batch) * emitted) + first
 
 
-def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False,
-                  sequences: float | None = None) -> float:
+def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -> float:
     """The mean time to a request's first token in a steady stream of requests that keeps ``batch`` sequences in flight
     (per device under expert parallelism, as ``ttft_s`` takes it): ``ttft_s``, the wait for the prefills of the prompts
     before it and half the step under way. Requests arrive at the rate the batch turns over (Little's law), at random
@@ -162,15 +161,16 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
     a time: the mean wait of M/D/1, ρ/(2(1 − ρ))·S (Pollaczek–Khinchine), ρ the share of the device's step its prompts'
     prefill takes (rate × S: the step's prefill ÷ the step, with drafts and under expert parallelism too: code review
     2026-11-28; the step holds its prefill, so ρ < 1). No fitted parameter. A static batch (no stream)
-    waits for none: ``ttft_s`` as is; nor does one sequence in flight (``sequences``, the replica's whole batch, 1): a
-    single stream, each request sent as the last one ends (MLPerf's SingleStream scenario), where a Poisson stream
-    at the rate one sequence turns over would queue behind prompts that fill the device (serving engineer's review
-    2026-12-01: an 8,000-token prompt and one output token, 239 ms to the first token idle, held to a p99 of 3,670
-    ms at batch 1 and refused under a 2,000 ms bound as "one sequence alone"). On MLPerf's 58 Server runs with a measured TTFT it is off their mean by a median
+    waits for none: ``ttft_s`` as is; nor does one sequence in flight on a device (``batch`` 1; under expert
+    parallelism, whose attention is data-parallel, one on each device: diff review 2026-12-01): a single stream, each
+    request sent as the last one ends (MLPerf's SingleStream scenario), where a Poisson stream at the rate one sequence
+    turns over would queue behind prompts that fill the device (serving engineer's review 2026-12-01: an 8,000-token
+    prompt and one output token, 239 ms to the first token idle, held to a p99 of 3,670 ms at batch 1 and refused
+    under a 2,000 ms bound as "one sequence alone"). On MLPerf's 58 Server runs with a measured TTFT it is off their mean by a median
     1.28×, the idle TTFT by 1.68× (``research.ttft_under_load``; serving review 2026-11-28, third: a `--ttft-ms` bound
     had taken a batch whose TTFT under its own load missed it)."""
     idle = ttft_s(st, batch, output_tokens, static)
-    if static or (sequences is not None and sequences <= 1):
+    if static or batch <= 1.0:
         return idle
     step_s = st.tpot_s * st.tokens_per_step
     # ``ttft_s`` less its one step; where prompts are prefilled as steps of their own, the prefill step is the one that
@@ -198,15 +198,13 @@ def ttft_p99_over_mean_at(p99_over_mean: float, batch: float, static: bool = Fal
     return 1.0 + (p99_over_mean - 1.0) * (float(batch) - 1.0) / float(batch)
 
 
-def ttft_p99_s(st: Step, batch: float, output_tokens: float, static: bool, p99_over_mean: float,
-               sequences: float | None = None) -> float:
+def ttft_p99_s(st: Step, batch: float, output_tokens: float, static: bool, p99_over_mean: float) -> float:
     """The p99 time to the first token a TTFT bound is held to: the mean under the load (``loaded_ttft_s``; one
-    sequence in flight, ``sequences`` 1, a single stream) × the batch's p99 ÷ mean (``ttft_p99_over_mean_at``); a
-    static batch's ``ttft_s`` as is."""
+    sequence in flight on a device, a single stream) × the batch's p99 ÷ mean (``ttft_p99_over_mean_at``); a static
+    batch's ``ttft_s`` as is."""
     if static:
         return ttft_s(st, batch, output_tokens, static)
-    return (loaded_ttft_s(st, batch, output_tokens, static, sequences)
-            * ttft_p99_over_mean_at(p99_over_mean, batch))
+    return loaded_ttft_s(st, batch, output_tokens, static) * ttft_p99_over_mean_at(p99_over_mean, batch)
 
 
 def ttft_words(static: bool, batch: int, prefill_steps_apart: bool = False) -> str:
@@ -322,7 +320,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
             st = run(b)
             return ((tpot_bound_s is None or st.user_tpot_s <= step_bound(b))
                     and (ttft_bound_s is None or ttft_p99_s(st, b / e, output_tokens, static,
-                                                            fit.ttft_p99_over_mean, b) <= ttft_bound_s))
+                                                            fit.ttft_p99_over_mean) <= ttft_bound_s))
         if batch is not None:
             size, limit = (batch, "given") if batch <= room else (room, "memory")
         else:
@@ -341,7 +339,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                 # the TTFT a bound is held to (one request at a time: its own; serving engineer's review 2026-12-01)
                 # as a bound met says it (serving review
                 # 2026-11-29: the refusal had quoted the idle TTFT, 6,960 ms, under an 8,000 ms bound it held to 10.9 s)
-                held_ttft = ttft_p99_s(one, 1 / e, output_tokens, static, fit.ttft_p99_over_mean, 1)
+                held_ttft = ttft_p99_s(one, 1 / e, output_tokens, static, fit.ttft_p99_over_mean)
                 for what, x in (("tpot", one.user_tpot_s), ("ttft", held_ttft)):
                     if what not in fastest or x < fastest[what][0]:
                         fastest[what] = (x, t)
@@ -353,7 +351,7 @@ def max_throughput(*, params: float, arch: Architecture, device: Device, fit: Se
                            ep=e, holds=batch is None or batch <= room,
                            # a static batch has no stream of requests to be under: none (code review 2026-11-28)
                            ttft_p99_s=None if ttft_bound_s is None or static else ttft_p99_s(
-                               s, size / e, output_tokens, static, fit.ttft_p99_over_mean, size))
+                               s, size / e, output_tokens, static, fit.ttft_p99_over_mean))
         if _better(found, best, batch is not None):
             best = found
     if best is None:

@@ -353,7 +353,7 @@ def ttft_under_load(rows, fit: ServingFit, cap: int) -> dict[str, Any]:
     got = []
     for r in server:
         th = mlperf_predict(r, fit, fit.server_share, cap)
-        loaded = loaded_ttft_s(th.step, th.batch / th.ep, r.output_tokens, fit.static_batch, th.batch)
+        loaded = loaded_ttft_s(th.step, th.batch / th.ep, r.output_tokens, fit.static_batch)
         ratio = ttft_p99_over_mean([x for x in server if x.model != r.model])
         got.append((r, th.ttft_s, loaded, loaded * ttft_p99_over_mean_at(ratio, th.batch / th.ep, fit.static_batch)))
     return {

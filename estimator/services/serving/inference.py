@@ -14,11 +14,13 @@ from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
+from estimator.core.serving.result import BOUND_CHOSE_WORDS
 from estimator.core.serving.scenario import (
     DEFAULT_PROMPT_TOKENS,
     DEFAULT_TOKENS,
     DEFAULT_TOKENS_PER_QUERY,
     SERVING_BOUNDS,
+    check_scenario,
 )
 from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.throughput import p99_share
@@ -171,39 +173,49 @@ def _on_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit
     (tensor parallelism chosen as on any count), that meet it, said in the layout's words, as a batch given takes the
     fewest that hold it (serving engineer's review 2026-12-01: `--tpot-ms 30` for Llama 3.1 70B on H100s was refused,
     "4 × h100-sxm meet it: give 4 devices", where `--batch-size 2000` took its 2 devices); where none does, the
-    refusal on the count that comes nearest (app review 2026-12-01: "2 × h100-sxm … at least 34 ms", where 8 reach
-    16.7). A count or a degree given stays the user's: refused on it."""
+    refusal on the count that comes nearest, one sequence split over all of it against each bound given (app review
+    2026-12-01: "2 × h100-sxm … at least 34 ms", where 16 reach 15.5). A count or a degree given stays the user's, and
+    a bound out of its own range is refused as it is (diff review 2026-12-01: `--tpot-ms 0.01` had been searched)."""
     fields = exc.field if isinstance(exc.field, tuple) else (exc.field,)
     if inputs.get("devices") is not None or inputs.get("tp") is not None or not {"tpot_ms", "ttft_ms"} & set(fields):
         raise exc
+    try:
+        check_scenario(s, profile)   # the inputs themselves: a refusal of them is no bound to search devices for
+    except InputError:
+        raise exc from None
     upper = max(profile.server_devices or 1, BOUND_SEARCH_DEVICES)
-    nearest: tuple[float, int, InputError] | None = None
-    n = 2
+    bounds_s = {k: float(inputs[k]) / MS_PER_S for k in ("tpot_ms", "ttft_ms") if inputs.get(k) is not None}
+    nearest: tuple[float, int] | None = None
+    refusals: dict[int, InputError] = {}
+    n = 1
     while n <= upper:
         try:
             inference(replace(s, devices=n), profile, fit)
         except InputError as refused:
-            try:  # how near one sequence alone comes on these devices, split over all of them (its fastest), to name the
-                # nearest where none meets it
+            refusals[n] = refused
+            try:  # how near one sequence alone comes split over all n (its fastest), against each bound given
                 alone = inference(replace(s, devices=n, tp=n, batch_size=1, tpot_ms=None, ttft_ms=None), profile, fit)
             except InputError:
                 alone = None
             if alone is not None:
-                reach = alone.seconds_per_output_token if inputs.get("tpot_ms") is not None else alone.ttft_s
-                if nearest is None or reach < nearest[0]:
-                    nearest = (reach, n, refused)
+                reach = {"tpot_ms": alone.seconds_per_output_token, "ttft_ms": alone.ttft_s}
+                worst = max(reach[k] / bound for k, bound in bounds_s.items())
+                if nearest is None or worst < nearest[0]:
+                    nearest = (worst, n)
             n *= 2
             continue
+        if n == 1:  # the one device met it after all (the first refusal was another count's): nothing chosen
+            raise exc
         bounds = " and ".join(f"{gfmt(float(x), 3)} ms {what}" for x, what in (
             (inputs.get("ttft_ms"), "to the first token"), (inputs.get("tpot_ms"), "per output token")) if x is not None)
-        whose = f"the fewest, a power of two up to {upper:,}, that meet the bound, {bounds}; fewer do not"
+        whose = f"the fewest, a power of two up to {upper:,}, that {BOUND_CHOSE_WORDS}, {bounds}; fewer do not"
         chosen = replace(s, devices=n, devices_whose=whose)
         return chosen, inference(chosen, profile, fit)
     if nearest is None:
         raise exc
-    _, n, refused = nearest
-    raise InputError(f"{refused}; of the powers of two up to {upper:,} tried (no devices given), {n} come nearest",
-                     field=refused.fields) from None
+    n = nearest[1]
+    raise InputError(f"{refusals[n]}; of the powers of two up to {upper:,} tried (no devices given), {n} "
+                     f"come{'s' if n == 1 else ''} nearest", field=refusals[n].fields) from None
 
 
 def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:

@@ -103,12 +103,13 @@ def with_energy(chip: ChipDraw, est) -> ChipDraw:
 
 
 def energy_words(chip: ChipDraw) -> str:
-    """"; at 979 W a device the energy would be 4.75 GWh, above the top of its 80% range (4.51 GWh), which is the
-    power fit's": the measured draw's energy beside the range, or "" where there is none."""
+    """"; at 979 W a device the energy would be 4.75 GWh, above the top of its 80% range (4.51 GWh)": the measured
+    draw's energy beside the range (the time's and the fitted power's spread together), or "" where there is none."""
     if chip.energy_kwh is None:
         return ""
+    # the range is the time's and the fitted power's together (diff review 2026-12-01: "the power fit's" alone)
     where = ("" if chip.energy_top_kwh is None else
-             f", above the top of its 80% range ({hz.energy(chip.energy_top_kwh)}), which is the power fit's"
+             f", above the top of its 80% range ({hz.energy(chip.energy_top_kwh)})"
              if chip.energy_kwh > chip.energy_top_kwh else
              f", inside its 80% range (top {hz.energy(chip.energy_top_kwh)})")
     return f"; at {chip.implied_w:,.0f} W a device the energy would be {hz.energy(chip.energy_kwh)}{where}"
