@@ -140,7 +140,9 @@ class FieldReader:
                 self.fail(where, "missing or empty text", f'add {key.split(".")[-1]} = "..."')
             return ""
         if not isinstance(value, str):
-            self.fail(where, f"expected text, got {value!r}", "put the value in quotes")
+            # a TOML date or time as the file wrote it (profile author's review 2026-12-01: "datetime.date(2026, 8, 1)")
+            shown = value.isoformat() if hasattr(value, "isoformat") else repr(value)
+            self.fail(where, f"expected text, got {shown} (a {type(value).__name__})", "put the value in quotes")
         return value.strip()
 
     def number(self, tbl, key, where, bounds=None, required=True, allow_zero=False, hint=UNIT_HINT,

@@ -368,7 +368,8 @@ def profile_from_dict(data: Mapping[str, Any], source: str,
             if top and isinstance(x, (int, float)) and x < top:
                 r.fail(f"peak_flops_per_s.{key}", f"{gfmt(x, 4)} FLOP/s is below the {top_key} peak, {gfmt(top, 4)} "
                        "FLOP/s: no device multiplies at fewer bits more slowly",
-                       "write the dense peak in FLOP/s per device (1,979 TFLOP/s is 1.979e15), or leave the "
+                       "write the dense peak in FLOP/s per device (1,979 TFLOP/s is 1.979e15), check the "
+                       f"{top_key} peak's own figure (a wider precision's written too high shows here), or leave the "
                        "precision out where the device has no such tensor path")
 
     link, link_source = None, ""
