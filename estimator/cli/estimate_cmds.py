@@ -219,7 +219,7 @@ def cmd_profiles(args):
                 clash = id_clash(ps, profile, path)
                 if clash is not None:
                     broken += 1  # as loading sets it aside: an id names one file
-                    lines.append(f"broken: {path}: {clash}")
+                    lines.append(f"broken: {ProfileError(path, 'id', *clash)}")
                     continue
                 seen.setdefault(profile.id, path)
                 # what a valid file still cannot do, said where it is checked (profile author's review 2026-12-01:

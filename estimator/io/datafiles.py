@@ -224,7 +224,7 @@ class ProfileSet:
             profile = load_profile_file(hardware)
             clash = id_clash(self, profile, hardware)
             if clash is not None:
-                raise ProfileError(shown, "id", clash, "an id names one profile")
+                raise ProfileError(shown, "id", *clash)
             return profile
         if as_id in self.broken_ids:  # its file names it, whatever the file is called
             raise self.broken_ids[as_id]
@@ -285,21 +285,22 @@ def _exists(path: str) -> bool:
         return False
 
 
-def id_clash(ps, profile, path: str) -> str | None:
-    """Why ``profile`` (read from ``path``) would not load beside the loaded profiles, or None: its id
-    is a bundled profile's, another loaded file's, or one that several files already define (audit:
-    validate said ok for a calibrated file whose id another file had, and `profiles show` refused it)."""
+def id_clash(ps, profile, path: str) -> tuple[str, str] | None:
+    """Why ``profile`` (read from ``path``) would not load beside the loaded profiles, as (problem, fix), or None: its
+    id is a bundled profile's, another loaded file's, or one that several files already define (audit: validate said
+    ok for a calibrated file whose id another file had, and `profiles show` refused it). One pair of words for
+    `profiles validate` and every command that takes the file (profile author's review 2026-12-01: they differed)."""
     pid = profile.id
     other = ps.profiles.get(pid)
     if other is not None and source_path(other.source_file) != Path(path).resolve():
         if is_bundled(other) and not is_bundled(profile):  # a calibrated profile never takes a bundled id
-            return (f"id '{pid}' is the id of the bundled profile {other.source_file}: give this profile its own id "
-                    f"(e.g. id = \"{pid}-cal\")")
-        return (f"id '{pid}' is also the id of {other.source_file}: give one of them another id (profiles load "
-                "together, so an id names one file)")
+            return (f"'{pid}' is the id of the bundled profile {other.source_file}",
+                    f"give this profile an id of its own (e.g. id = \"{pid}-mine\"): an id names one profile")
+        return (f"'{pid}' is also the id of {other.source_file}",
+                "give one of them another id (profiles load together, so an id names one file)")
     for err in ps.errors:
         if err.field == "id" and f"'{pid}' is defined by" in err.problem:
-            return f"id {err.problem}; fix: {err.fix}"
+            return err.problem, err.fix
     return None
 
 

@@ -287,6 +287,6 @@ def test_validating_a_file_with_a_bundled_id_says_it_would_be_set_aside(capsys, 
     from estimator.io.datafiles import PROFILES_DIR
     shutil.copy(PROFILES_DIR / "brain.toml", tmp_path / "copy.toml")
     code, out, err = cli(capsys, "profiles", "validate", str(tmp_path / "copy.toml"))
-    assert code == 2 and f"broken: {tmp_path / 'copy.toml'}: id 'brain' is the id of the bundled profile" in out
+    assert code == 2 and f"broken: {tmp_path / 'copy.toml'}: field 'id': 'brain' is the id of the bundled profile" in out
     code, out, _ = cli(capsys, "profiles", "validate", str(PROFILES_DIR / "brain.toml"))
     assert code == 0 and out.startswith("ok:")

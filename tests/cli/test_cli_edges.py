@@ -132,7 +132,7 @@ def test_two_profile_files_of_one_id_are_not_both_ok(capsys, tmp_path):
     bundled = tmp_path / "bundled.toml"
     bundled.write_text(text.replace('id = "a100-sxm-80gb"', 'id = "h100-sxm"', 1))
     rc, out, err = _run(capsys, "profiles", "validate", str(bundled), str(PROFILES_DIR / "h100-sxm.toml"))
-    assert rc == 2 and out.startswith(f"broken: {bundled}: id 'h100-sxm' is the id of the bundled profile")
+    assert rc == 2 and out.startswith(f"broken: {bundled}: field 'id': 'h100-sxm' is the id of the bundled profile")
 
 
 def test_help_states_the_bounds_the_code_holds(capsys):

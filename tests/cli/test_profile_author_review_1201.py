@@ -43,3 +43,13 @@ def test_a_narrow_peak_below_fp32_points_at_fp32s_figure_too(tmp_path, capsys):
                                                          flags=re.MULTILINE))
     assert main(["profiles", "validate", str(path)]) == 2
     assert "check the fp32 peak's own figure" in capsys.readouterr().out
+
+
+def test_a_bundled_id_is_refused_in_the_same_words_by_validate_and_by_a_command_that_takes_the_file(tmp_path, capsys):
+    path = _mine(tmp_path, "dup.toml", lambda t: t.replace('id = "l40-mine"', 'id = "l40s"', 1))
+    assert main(["profiles", "validate", str(path)]) == 2
+    said = capsys.readouterr().out.strip().removeprefix("broken: ")
+    assert main(["estimate", "--flops", "1e21", "--hardware", str(path)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {said}"
+    assert said.endswith("field 'id': 'l40s' is the id of the bundled profile profiles/l40s.toml; fix: give this "
+                         'profile an id of its own (e.g. id = "l40s-mine"): an id names one profile')

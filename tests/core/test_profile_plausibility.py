@@ -174,7 +174,7 @@ def test_validate_refuses_a_file_whose_id_another_file_in_the_folder_has(cli, ca
     (calibrated_dir / "a.toml").write_text(text)
     (calibrated_dir / "b.toml").write_text(text)
     res = cli("profiles", "validate", calibrated_dir / "a.toml")
-    assert res.code == 2 and res.out.startswith(f"broken: {calibrated_dir / 'a.toml'}: id 'dup-x' is defined by 2")
+    assert res.code == 2 and res.out.startswith(f"broken: {calibrated_dir / 'a.toml'}: field 'id': 'dup-x' is defined by 2")
     assert cli("profiles", "show", "dup-x").code == 2
 
 
@@ -183,7 +183,7 @@ def test_validate_refuses_a_file_that_takes_a_loaded_calibrated_profiles_id(cli,
     (calibrated_dir / "mine.toml").write_text(text)
     (tmp_path / "copy.toml").write_text(text)
     res = cli("profiles", "validate", tmp_path / "copy.toml")
-    assert res.code == 2 and "id 'mine' is also the id of" in res.out
+    assert res.code == 2 and "field 'id': 'mine' is also the id of" in res.out
     ok = cli("profiles", "validate", calibrated_dir / "mine.toml")  # the file that holds it: itself
     assert ok.code == 0 and ok.out.startswith("ok:")
 
