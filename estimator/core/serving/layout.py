@@ -655,7 +655,8 @@ def ttft_p99_words(ttft_p99_s: float | None, p99_over_mean: float, static: bool,
     """How a TTFT bound (a p99) is met: under the batch's own stream of requests, the mean (the prompt's prefill, its
     wait for the prompts before it, M/D/1, and half a step: ``throughput.loaded_ttft_s``) × the p99 ÷ mean MLPerf's
     Server runs measured (``ServingFit.ttft_p99_over_mean``); a static batch's, or one sequence's, the modelled TTFT.
-    ``batch``: per device under expert parallelism; ``sequences``: the replica's whole batch (1: a single stream)."""
+    ``batch``: per device under expert parallelism (1 or fewer: a single stream); ``sequences``: the replica's whole
+    batch (more than one at one a device: a single stream on each device)."""
     at = "" if ttft_p99_s is None else f", {gfmt(ttft_p99_s * MS_PER_S, 3)} ms"
     if static or p99_over_mean <= 1.0:
         return f"the p99 TTFT taken as the modelled one{at}"
