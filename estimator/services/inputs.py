@@ -564,7 +564,8 @@ SERVING = table(
                 help="devices in all: the tensor-parallel degree (--tp, or the one that serves the most tokens per "
                      "second; or the expert-parallel degree, --ep) times the replicas; where a subset of them serves more, "
                      "or a degree given does not divide them, it serves and the rest stand idle, said (default: the fewest, a power of two where it divides the "
-                     "heads, that hold weights and KV cache, as one replica)"),
+                     "heads, that hold weights and KV cache, as one replica; under --ttft-ms or --tpot-ms, where those "
+                     "cannot meet the bound, the fewest that can, said)"),
     TP.but(label="Tensor parallel (devices per replica)", url_key="inf_tp", **checked(SERVING_BOUNDS, "tp"),
            help="tensor-parallel degree of each replica, a divisor of the attention heads that divides the KV heads "
                 "or is a multiple of them (default: chosen)",
