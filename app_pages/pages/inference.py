@@ -171,7 +171,7 @@ def inputs(main=None) -> dict:
     # a number or max, empty the CLI's default (1, or with a time bound the largest batch that meets it)
     kw["batch_size"] = d.batch(S["batch_size"], inference_core.MAX_BATCH_WORD, where=side,
                                placeholder=f"{inference_core.DEFAULT_BATCH_SIZE}, or {inference_core.MAX_BATCH_WORD}")
-    kw["devices"] = d.number(S["devices"], placeholder="as memory or a bound needs", where=side)
+    kw["devices"] = d.number(S["devices"], placeholder="as memory needs", where=side)
     kw["tp"] = d.number(S["tp"], placeholder="chosen", where=side)
     kw["ep"] = d.number(S["ep"], placeholder="none", where=side)
     kw["ttft_ms"] = d.number(S["ttft_ms"], fmt="%.4g", placeholder="none", where=side)
