@@ -440,19 +440,15 @@ def whole_runs_text(t: dict) -> str:
                       "inside", "step ÷ published", "30% rule ÷ published", "MFU"], rows))
 
 
-EPOCH_SOURCE_PREFIX = "Epoch AI"  # a run's source as validate's rows give it ("Epoch AI (https://arxiv.org/…)")
-
-
 def by_source_coverage_text(runs: list[dict], level: str) -> str:
-    """The interval's coverage on the Epoch AI rows, which its multiplier is calibrated on (the runs users bring), and on
-    the curated runs (accuracy audit 2026-12-01: the docs' 25 of 30 and 55 of 59 were printed nowhere)."""
-    def share(rows):
-        inside = sum(1 for r in rows if r["inside_interval"])
-        return f"{inside / len(rows):.0%} ({inside} of {len(rows)})" if rows else "none"
-    epoch = [r for r in runs if r["source"].startswith(EPOCH_SOURCE_PREFIX)]
-    curated = [r for r in runs if not r["source"].startswith(EPOCH_SOURCE_PREFIX)]
-    return (f"By source, the {level} interval holds {share(epoch)} of the Epoch AI rows (the runs its multiplier is "
-            f"calibrated on: the runs users bring) and {share(curated)} of the curated runs (papers and model cards).")
+    """The interval's coverage on the Epoch AI rows and on the curated runs (``accuracy.coverage_by_source``), said."""
+    def share(inside_n):
+        inside, n = inside_n
+        return f"{inside / n:.0%} ({inside} of {n})" if n else "none"
+    split = accuracy.coverage_by_source(runs)
+    return (f"By source, the {level} interval holds {share(split['epoch'])} of the Epoch AI rows (the runs its multiplier "
+            f"is calibrated on: the runs users bring) and {share(split['curated'])} of the curated runs (papers and "
+            "model cards).")
 
 
 def cmd_validate(args):

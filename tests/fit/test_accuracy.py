@@ -447,3 +447,9 @@ def test_validate_says_the_intervals_coverage_on_the_epoch_rows_and_the_curated_
                     "cards).")
     docs = (Path(__file__).resolve().parents[2] / "docs" / "explanation" / "accuracy.md").read_text()
     assert "holds 83% of the Epoch rows (25 of 30) and 93% of the curated runs (55 of 59)" in " ".join(docs.split())
+
+
+def test_the_coverage_by_source_counts_every_run_once():
+    split = accuracy.coverage_by_source(DOC["runs"])
+    assert split == {"epoch": (25, 30), "curated": (55, 59)}
+    assert split["epoch"][1] + split["curated"][1] == len(DOC["runs"]) == 89

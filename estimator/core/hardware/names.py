@@ -507,10 +507,7 @@ def _system_words(rows, count: int = 1) -> str:
         each = " or ".join(f"{r[3] * count} × {r[2]} ({r[1]})" for r in rows)
         return (f"names one of NVIDIA's systems, {each}: give the part as the hardware and the devices in all as the "
                 "devices")
-    maker, name, pid, devices, _ = rows[0]
-    whole = f"{maker}'s {name} system" if count == 1 else f"{count} × {maker}'s {name} system"
-    return (f"names {whole}, {count * devices} × {pid}: give the part as the hardware ({pid}) and the devices in all "
-            f"as the devices ({count * devices}; {devices} in one system)")
+    return _machine_words(rows[0], "system", count)
 
 
 def cloud_instance(given: str) -> tuple[str, str, str, int, str] | None:
@@ -528,10 +525,16 @@ def cloud_instance(given: str) -> tuple[str, str, str, int, str] | None:
 
 
 def _instance_words(row: tuple[str, str, str, int, str], count: int = 1) -> str:
-    cloud, name, pid, devices, _ = row
-    whole = f"{cloud}'s {name} instance" if count == 1 else f"{count} × {cloud}'s {name} instance"
+    return _machine_words(row, "instance", count)
+
+
+def _machine_words(row: tuple[str, str, str, int, str], what: str, count: int = 1) -> str:
+    """A machine of several devices (a cloud's instance, NVIDIA's system: (whose, name, part, devices, source)), counted
+    ``count`` times, as a refusal says it: its part and its devices in all, each an input of its own."""
+    whose, name, pid, devices, _ = row
+    whole = f"{whose}'s {name} {what}" if count == 1 else f"{count} × {whose}'s {name} {what}"
     return (f"names {whole}, {count * devices} × {pid}: give the part as the hardware ({pid}) and the devices in all "
-            f"as the devices ({count * devices}; {devices} in one instance)")
+            f"as the devices ({count * devices}; {devices} in one {what})")
 
 
 def _refuse_an_instance(given: str, names: Mapping[str, str]) -> None:

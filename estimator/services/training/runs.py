@@ -32,6 +32,8 @@ from estimator.io.datafiles import (
     load_sources,
 )
 
+# An Epoch AI row's source as its run gives it ("Epoch AI (https://arxiv.org/abs/…)"): how validate's rows tell them apart
+EPOCH_RUN_SOURCE_PREFIX = "Epoch AI"
 EPOCH_SOURCE = ("Epoch AI, 'Notable AI Models' database, CC BY 4.0 (https://epoch.ai/data/notable-ai-models); "
                 "rows selected and mapped to hardware profiles by this project")
 
@@ -166,7 +168,7 @@ def build_runs(epoch_rows, published, profiles: Mapping[str, HardwareProfile],
 
     for row in epoch_rows:
         notes = _notes(row.get("notes", ""))
-        src = f"Epoch AI ({row.get('source', '').split('; primary: ')[-1]})"
+        src = f"{EPOCH_RUN_SOURCE_PREFIX} ({row.get('source', '').split('; primary: ')[-1]})"
         if row.get("flagged", "").strip().lower() == "yes":
             reason = "; ".join(v for k, v in notes.items() if k.startswith(("data_flag", "data_note", "chip_hours_mismatch")))
             excluded.append(ExcludedRun(row["run"], src, f"flagged in the data: {reason or row.get('notes', '')}"))
