@@ -15,7 +15,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import FLOPS_PER_TFLOP
 from estimator.core.footprint import embodied
 from estimator.core.hardware.matmul import matmul_words
-from estimator.core.hardware.profile import DISPLAY_FLOPS
+from estimator.core.hardware.profile import DISPLAY_FLOPS, peak_unit
 from estimator.core.serving.pruning import sparsity_words
 from estimator.core.serving.step import FALLBACK_LINK_GB_PER_S, FALLBACK_LINK_SOURCE
 from estimator.core.training.utilization_choice import depends_on, fit_used, same_for_every_run
@@ -82,18 +82,13 @@ def table_view(df: pd.DataFrame):
     return c.number_table(df, {key: show for key, (_, show) in NUMBER_COLUMNS.items()})
 
 
-def peak_unit(precision: str) -> str:
-    """Integer precisions count operations, not floating-point ones: TOPS (10¹² operations a second)."""
-    return "TOPS" if precision.startswith("int") else "TFLOP/s"
-
-
 def peak_text(p) -> str:
     """Every precision's peak, and the range where the peak itself is uncertain (the brain's)."""
-    text = ", ".join(f"{k} {gfmt(v / FLOPS_PER_TFLOP)} {peak_unit(k)}" for k, v in p.peak_flops_per_s.items())
+    text = ", ".join(f"{k} {gfmt(v / FLOPS_PER_TFLOP)} {peak_unit(k, 'T')}" for k, v in p.peak_flops_per_s.items())
     if p.peak_range_flops_per_s is None:
         return text
     low, high = (x / FLOPS_PER_TFLOP for x in p.peak_range_flops_per_s)
-    return f"{text}; {p.default_precision} range {gfmt(low)} – {gfmt(high)} {peak_unit(p.default_precision)}"
+    return f"{text}; {p.default_precision} range {gfmt(low)} – {gfmt(high)} {peak_unit(p.default_precision, 'T')}"
 
 
 def interconnect_text(p) -> tuple[str, str]:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from estimator.cli.compare_output import compare_output
 from estimator.cli.input_args import add_input_args, count  # noqa: F401 (count re-exported)
-from estimator.cli.profile_text import peak_unit, show_profile
+from estimator.cli.profile_text import show_profile
 from estimator.core.base.errors import EstimatorError, InputError, ProfileError, ResultOutOfBounds
 from estimator.core.base.number_text import gfmt
-from estimator.core.hardware.profile import DISPLAY_FLOPS
+from estimator.core.hardware.profile import DISPLAY_FLOPS, peak_unit
 from estimator.core.training.step import missing_links
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS

@@ -6,7 +6,7 @@ from __future__ import annotations
 from estimator.core.base.number_text import gfmt
 from estimator.core.footprint.embodied import figure_text
 from estimator.core.hardware.matmul import matmul_words
-from estimator.core.hardware.profile import DISPLAY_FLOPS
+from estimator.core.hardware.profile import DISPLAY_FLOPS, INTEGER_PRECISIONS, peak_unit
 from estimator.core.serving.pruning import sparsity_words
 from estimator.core.training.utilization_choice import fit_used, reference_run, same_for_every_run
 
@@ -47,14 +47,6 @@ def _record_lines(record, indent: str = "    ") -> list[str]:
         else:
             lines.append(f"{indent}{key}: {_plain(value)}")
     return lines
-
-
-INTEGER_PRECISIONS = ("int8", "int4")  # their peaks count integer operations, not floating-point ones
-
-
-def peak_unit(precision: str) -> str:
-    """The unit of a peak at ``precision``: OP/s for integer operations, else FLOP/s."""
-    return "OP/s" if precision in INTEGER_PRECISIONS else "FLOP/s"
 
 
 def show_profile(p) -> None:

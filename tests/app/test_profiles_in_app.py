@@ -170,7 +170,7 @@ def test_profiles_page_shows_interconnect_embodied_and_integer_peaks(calibrated_
     text = _text(at)
     assert "**Interconnect**: 450 GB/s" in text and "NVLink 900 GB/s total" in text
     assert "**Embodied**: 164 kg CO₂e" in text and "vendor-pcf" in text and "HGX H100 PCF Summary" in text
-    assert "int8 1979 TOPS" in text and "int8 1979 TFLOP/s" not in text
+    assert "int8 1979 TOP/s" in text and "int8 1979 TFLOP/s" not in text
 
 
 def test_profiles_page_shows_a_stated_peak_range(calibrated_dir):

@@ -22,6 +22,12 @@ KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: 
 REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
 # fp4: NVIDIA Blackwell's NVFP4 and AMD CDNA 4's MXFP4 tensor peaks (dense), where the chip has them
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4")
+INTEGER_PRECISIONS = ("int8", "int4")  # their peaks count integer operations (OP/s), not floating-point ones
+
+
+def peak_unit(precision: str, prefix: str = "") -> str:
+    """The unit of a peak at ``precision``: OP/s for integer operations, else FLOP/s, after ``prefix`` ("T" for 10¹²)."""
+    return f"{prefix}OP/s" if precision in INTEGER_PRECISIONS else f"{prefix}FLOP/s"
 # Precisions as training recipes and benchmark tables name them, each run at the peak of the format it multiplies
 # in: Transformer Engine's FP8 recipes (delayed scaling "DS", current scaling "CS", MXFP8's 32-element blocks) at
 # FP8's, NVFP4 and MXFP4 (the OCP Microscaling formats' 4-bit) at FP4's (NVIDIA Transformer Engine docs, "Using FP8
