@@ -71,14 +71,24 @@ def attention_dims(arch: Architecture) -> tuple[int, int, int]:
     return STEP_ATTENTION.get(arch.name, (arch.heads, arch.kv_heads, round(arch.head_size)))
 
 
+def attention_params(arch: Architecture) -> int:
+    """One layer's attention matrices: the query, key and value projections (grouped KV heads) and the output's."""
+    heads, kv, hd = attention_dims(arch)
+    return arch.d_model * (heads * hd + 2 * kv * hd) + heads * hd * arch.d_model
+
+
+def embedding_params(arch: Architecture) -> int:
+    """The embedding and output matrices (one where they are tied; none without a vocabulary)."""
+    return (arch.vocab or 0) * arch.d_model * (1 if arch.tied_embeddings or not arch.vocab else 2)
+
+
 def ffn_from_count(params: float, arch: Architecture, mats: int, experts: int | None = None) -> int:
     """The MLP's width that the parameter count leaves after the embedding, output and attention matrices, over the
     ``experts`` (the architecture's by default; 1 for the width a token passes through, from the active count)."""
-    heads, kv, hd = attention_dims(arch)
     d = arch.d_model
     experts = (arch.experts or 1) if experts is None else experts
-    attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
-    emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
+    attention = attention_params(arch)
+    emb = embedding_params(arch)
     width = max(1, round((params - emb - arch.layers * attention) / (arch.layers * experts * mats * d)))
     if width > B.FFN.high:
         # a count far past what the shape holds (API review 2026-11-30: 7 × 10⁹ parameters on one layer of width 1

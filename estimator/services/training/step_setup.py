@@ -139,15 +139,22 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
     """The step model's shape and the memory model's from a resolved architecture (``resolve_architecture``):
     the FFN width from the parameter count (``model_shape``'s ``PLAIN_MLP``, ``STEP_ATTENTION``), or ``ffn`` where given; the MLP's
     matrices ``mlp``'s (``mem.MLP_KINDS``) where given."""
-    from estimator.services.model_shape import attention_dims, ffn_from_count, memory_shape, mlp_matrices
+    from estimator.services.model_shape import (
+        attention_dims,
+        attention_params,
+        embedding_params,
+        ffn_from_count,
+        memory_shape,
+        mlp_matrices,
+    )
     heads, kv, hd = attention_dims(arch)
     d, layers = arch.d_model, arch.layers
     vocab = arch.vocab or 1
     mats = mlp_matrices(arch, mlp)
     experts = arch.experts or 1
     per_token = arch.experts_per_token or 1
-    attention = d * (heads * hd + 2 * kv * hd) + heads * hd * d
-    emb = (arch.vocab or 0) * d * (1 if arch.tied_embeddings or not arch.vocab else 2)
+    attention = attention_params(arch)
+    emb = embedding_params(arch)
     given_ffn = ffn
     if ffn is None:
         # a count the shape's attention and embeddings alone pass is refused, as `inference` refuses it (researcher
