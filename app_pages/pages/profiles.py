@@ -22,6 +22,7 @@ from estimator.core.training.utilization_choice import depends_on, fit_used, sam
 from estimator.io import datafiles
 from estimator.io.paths import CALIBRATED_DIR
 from estimator.report import humanize as hz
+from estimator.services.training.plan import unlinked_words
 
 
 def utilization_text(u) -> str:
@@ -121,6 +122,8 @@ def details(p) -> None:
         ("Price", price, f"{p.price.basis}; {p.price.source}"),
         ("PUE", f"{gfmt(p.pue)}" + (f", cooling: {p.cooling}" if p.cooling else ""), p.pue_source),
         ("Interconnect", *interconnect_text(p)),
+        *([("Training layouts", unlinked, "the [interconnect] fields: docs/reference/hardware-profiles.md")]
+          if (unlinked := unlinked_words(p)) else []),
         ("Sparsity", *sparsity_words(p)),
         ("Best matmul", *matmul_words(p)),
         ("Embodied", *embodied_text(p)),

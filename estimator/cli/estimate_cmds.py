@@ -11,7 +11,6 @@ from estimator.cli.profile_text import show_profile
 from estimator.core.base.errors import EstimatorError, InputError, ProfileError, ResultOutOfBounds
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import DISPLAY_FLOPS, peak_unit
-from estimator.core.training.step import missing_links
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file
@@ -23,6 +22,7 @@ from estimator.services.companions import companion_sentence
 from estimator.services.inputs import COMPARE, MEMORY_NAMES, STEP_NAMES, TRAINING
 from estimator.services.result_export import render_result
 from estimator.services.rows import compared_ids
+from estimator.services.training.plan import unlinked_words
 from estimator.services.workload_inputs import (
     ARCH_DETAIL_KEYS,
     ARCH_KEYS,
@@ -222,11 +222,9 @@ def cmd_profiles(args):
                     lines.append(f"broken: {ProfileError(path, 'id', *clash)}")
                     continue
                 seen.setdefault(profile.id, path)
-                # what a valid file still cannot do, said where it is checked (profile author's review 2026-12-01:
-                # `validate` said ok of a file `plan` then refused for its links)
-                links = missing_links(profile) if profile.kind not in ("cpu",) and not profile.reference_point else []
-                lines.append(f"ok: {path}" + (f" (it states no {', '.join(links)} in [interconnect]: `plan` and the "
-                                              "step model lay a run out on one device of it only)" if links else ""))
+                # what a valid file still cannot do, said where it is checked
+                unlinked = unlinked_words(profile)
+                lines.append(f"ok: {path}" + (f" ({unlinked})" if unlinked else ""))
             total = len(extra)
         else:
             lines = [f"ok: {p.source_file}" for p in ps.profiles.values()] + [f"broken: {err}" for err in ps.errors]

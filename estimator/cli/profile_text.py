@@ -9,6 +9,7 @@ from estimator.core.hardware.matmul import matmul_words
 from estimator.core.hardware.profile import DISPLAY_FLOPS, INTEGER_PRECISIONS, peak_unit
 from estimator.core.serving.pruning import sparsity_words
 from estimator.core.training.utilization_choice import fit_used, reference_run, same_for_every_run
+from estimator.services.training.plan import unlinked_words
 
 NOT_STATED = "not stated"
 
@@ -70,6 +71,9 @@ def show_profile(p) -> None:
               f"  ({p.scale_up_source})")
     if p.scale_out_gb_per_s is not None:
         print(f"  scale-out {gfmt(p.scale_out_gb_per_s)} GB/s per device per direction  ({p.scale_out_source})")
+    unlinked = unlinked_words(p)
+    if unlinked:
+        print(f"  training layouts: {unlinked}")
     print("  sparsity {}  ({})".format(*sparsity_words(p)))
     print("  best matmul {}  ({})".format(*matmul_words(p)))
     print(f"  power average {gfmt(p.power.average_w, 4)} W (range {gfmt(p.power.average_range_w[0], 4)}–{gfmt(p.power.average_range_w[1], 4)} W, "

@@ -186,3 +186,10 @@ def test_profiles_page_shows_every_bundled_source_whole(calibrated_dir):
     assert len(p.peak_source) > 800
     text = _text(run_page("profiles", {"hardware": "rtx-5090"})).replace("\\", "")
     assert p.peak_source[-60:] in text
+
+
+def test_profiles_page_says_a_profile_without_links_is_planned_on_one_device(calibrated_dir):
+    text = _text(run_page("profiles", {"hardware": "l40s"}))
+    assert ("**Training layouts**: it states no scale_up_devices, scale_out_gb_per_s in [interconnect]: `plan` and "
+            "the step model lay a run out on one device of it only") in text
+    assert "Training layouts" not in _text(run_page("profiles", {"hardware": "h100-sxm"}))

@@ -53,3 +53,16 @@ def test_a_bundled_id_is_refused_in_the_same_words_by_validate_and_by_a_command_
     assert capsys.readouterr().err.strip() == f"error: {said}"
     assert said.endswith("field 'id': 'l40s' is the id of the bundled profile profiles/l40s.toml; fix: give this "
                          'profile an id of its own (e.g. id = "l40s-mine"): an id names one profile')
+
+
+def test_show_and_the_profiles_page_say_it_as_validate_does(capsys):
+    """Architecture review (2026-12-01): only `profiles validate` said it; `profiles show` and the app's Profiles
+    page, where an author looks at a bundled profile, now say the same words; a profile with its links says none."""
+    words = ("it states no scale_up_devices, scale_out_gb_per_s in [interconnect]: `plan` and the step model lay a "
+             "run out on one device of it only")
+    assert main(["profiles", "show", "l40s"]) == 0
+    assert f"  training layouts: {words}\n" in capsys.readouterr().out
+    assert main(["profiles", "show", "h100-sxm"]) == 0
+    assert "training layouts" not in capsys.readouterr().out
+    assert main(["profiles", "show", "cpu-server-2s-epyc"]) == 0  # a CPU is not laid out
+    assert "training layouts" not in capsys.readouterr().out

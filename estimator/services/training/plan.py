@@ -282,6 +282,18 @@ def why_not_planned(profile) -> str | None:
     return None
 
 
+def unlinked_words(profile) -> str | None:
+    """What a profile of hardware to buy lacks for `plan` and the step model to lay a run out on more than one of it,
+    in words (None where it lacks nothing, and for a CPU or a reference point, which are not laid out): said by
+    `profiles validate`, `profiles show` and the app's Profiles page alike (profile author's review 2026-12-01:
+    `validate` said ok of a file `plan` then refused for its links)."""
+    if profile.kind == "cpu" or profile.reference_point:
+        return None
+    links = missing_links(profile)
+    return (f"it states no {', '.join(links)} in [interconnect]: `plan` and the step model lay a run out on one "
+            "device of it only") if links else None
+
+
 def lays_out_many(profile) -> bool:
     """Whether `plan` can lay a run out on more than one of ``profile``: its links stated (a profile without them is
     planned on one device)."""
