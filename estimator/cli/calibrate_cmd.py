@@ -194,18 +194,15 @@ def cmd_calibrate(args):
             # passed the check and reached CodeCarbon as "FRANCE", "FR", "USA:CALIFORNIA", which it refused mid-run)
             from estimator.services.grid import place
             country = place(None, args.region).country
-        from estimator.device.backends import open_backend
+        from estimator.device.backends import meter_to_open, open_backend
         chosen = args.backend or "auto"
-        if chosen == "auto" and args.base is not None and args.device is None:
-            # a CPU base measures the CPU, as track(hardware=<a CPU profile>) does under "auto", never a GPU beside it
-            # (diff review 2026-11-30: a GPU that reports no power had refused a CPU calibration)
+        if args.base is not None and args.device is None:  # a GPU asked for by number is measured as asked
             from estimator.core.base.errors import EstimatorError
             try:
                 base_kind = default_profiles().get(args.base).kind
             except EstimatorError:
                 base_kind = None  # an unknown or broken base: refused below, in its own words (``_base``)
-            if base_kind == "cpu":
-                chosen = "cpu"
+            chosen = meter_to_open(chosen, base_kind)
         backend = open_backend(chosen, country_iso_code=country, device_index=args.device)
         try:
             if args.device is not None and getattr(backend, "fallback_reason", None):  # GPU 3 asked for, CPU measured

@@ -24,6 +24,14 @@ RAPL_DIR = "/sys/class/powercap/intel-rapl"
 BACKENDS = ("auto", "nvml", "cpu")
 
 
+def meter_to_open(choice: str, base_kind: str | None) -> str:
+    """The meter ``choice`` opens beside a profile of ``base_kind``: under "auto" a CPU profile measures the CPU,
+    never a GPU beside it, in `calibrate --base` and `track(hardware=...)` alike (measuring engineer's review
+    2026-11-28: a GPU's 400 W recorded as a CPU run's; diff review 2026-11-30: a GPU that reports no power had
+    refused a CPU calibration)."""
+    return "cpu" if choice == "auto" and base_kind == "cpu" else choice
+
+
 def open_backend(kind: str = "auto", *, country_iso_code: str | None = None, device_index: int | None = None,
                  nvml_module=None) -> Backend:
     """``device_index``: NVML's number of the GPU; None, the GPU a CUDA program here uses first

@@ -25,10 +25,11 @@ from estimator.core.calibration import track_predict as tp
 from estimator.core.calibration.track_predict import Settings
 from estimator.core.hardware.profile import PRECISIONS, HardwareProfile, precision_name
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
+from estimator.device.backends import BACKENDS
 from estimator.device.base import NOT_MEASURED, Backend, TimerBackend
 from estimator.monitor.track_markers import ENV_TRACK_BACKEND, ENV_TRACK_DEVICE
 
-BACKEND_CHOICES = ("auto", "nvml", "cpu", "none")
+BACKEND_CHOICES = (*BACKENDS, "none")  # "none": time only, no meter
 # a CPU has no bundled profile whose price is a machine's own (the server profile's is a whole 96-core server's, left
 # out): the price is asked for by itself (measuring engineer's review 2026-11-29: "give hardware= for a price", then
 # with hardware="cpu-server-2s-epyc" still no cost)
@@ -389,10 +390,8 @@ def open_measurement(choice: str | Backend, device_index: int | None, settings: 
         return _time_only(replace(settings, no_power_why=f"no meter of this tool reads the {profile.id} (NVML reads "
                                                          "NVIDIA GPUs only)"), profile, hardware_how, None)
     else:
-        from estimator.device.backends import open_backend
-        # a CPU profile given: "auto" measures the CPU, never a GPU it would report as the CPU's (measuring engineer's
-        # review 2026-11-28: a GPU's 400 W recorded as a CPU run's, refused only when the profile was written)
-        opening = "cpu" if choice == "auto" and profile is not None and profile.kind == "cpu" else choice
+        from estimator.device.backends import meter_to_open, open_backend
+        opening = meter_to_open(choice, profile.kind if profile is not None else None)
         try:
             backend = open_backend(opening, device_index=device_index)
         except (BackendUnavailable, MeasurementError) as exc:

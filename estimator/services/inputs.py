@@ -52,6 +52,7 @@ from estimator.core.training.memory import (
     RECOMPUTE,
 )
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
+from estimator.device.backends import BACKENDS
 from estimator.io.paths import CALIBRATED_DIR_ENV
 from estimator.laws import diminishing as dm
 from estimator.laws import scaling, trends
@@ -762,7 +763,7 @@ TREND = table(
 
 # -- `calibrate`, the Calibrate page ----------------------------------------------------------------------------------
 CALIBRATE = table(
-    Input(name="backend", choices=("auto", "nvml", "cpu"), flags=("--backend",), value="text", default=None,
+    Input(name="backend", choices=BACKENDS, flags=("--backend",), value="text", default=None,
           help="auto (the default): the NVIDIA GPU through NVML when available, else the CPU through CodeCarbon"),
     # the page runs whole seconds, at most the CLI's default (app_pages/pages/calibrate.py narrows the bound)
     Input(name="seconds", label="Seconds", bound=B.CALIBRATION_SECONDS, flags=("--seconds",), url_key="cal_seconds",
