@@ -175,8 +175,10 @@ def whole_run_words(w, level: float) -> str:
                  f"{hz.duration(w.wall_clock_s * w.step_flops_ratio)}" if w.attention_left_out else "")
     peak = w.peak_words
     return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of {peak}: "
-            f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high}){attention}"
-            f"{whole_run_footprint_words(w, hz.energy, hz.co2e)}")
+            f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high})"
+            # the footprint is the time's before the attention's clause, which is another time (consistency review
+            # 2026-12-01: "would take 58.0 days, 165 MWh": 165 MWh was the 35.0 days')
+            f"{whole_run_footprint_words(w, hz.energy, hz.co2e)}{attention}")
 
 
 def whole_run_footprint_words(w, energy, co2e) -> str:

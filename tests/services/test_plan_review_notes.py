@@ -266,6 +266,13 @@ def test_the_whole_run_time_beside_the_step_says_it_leaves_out_long_sequences_at
     assert (f"those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
             f"{ratio:.3g}× them): on the step's FLOPs the same utilisation would take "
             f"{hz.duration(w.wall_clock_s * ratio)}") in " ".join(out.split())
+    # the energy and CO2e said are the whole-run time's, before the clause's other time (consistency review
+    # 2026-12-01: "would take 58.0 days, 165 MWh … and 78.2 t CO2e" had put the 35.0 days' footprint on the 58.0)
+    flat = " ".join(out.split())
+    assert (f"gives {hz.duration(w.wall_clock_s)} (80% range {' – '.join(hz.duration_range(w.low_s, w.high_s, w.wall_clock_s))}), "
+            f"{hz.energy(w.energy_kwh)} (") in flat
+    assert flat.index(hz.co2e(w.co2e_kg)) < flat.index("those FLOPs count less of the attention")
+    assert f"would take {hz.duration(w.wall_clock_s * ratio)}, " not in flat
     short = estimate(model="llama-3.1-8b", tokens=1e12, devices=64, hardware="h100-sxm", seq_len=2048)
     assert not short.step.whole_run_fit.attention_left_out and short.step.whole_run_fit.step_flops_ratio < 1.05
     assert "less of the attention" not in cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices",
