@@ -255,8 +255,11 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
     # training's energy as serving counts it: the devices' share, without the host (compression.break_even)
     devices_only = (f" (the devices' {hz.percent(be.train_device_share)} of {hz.energy(rep.training.energy_kwh)}, "
                     "as serving counts)" if be.train_device_share < 1 else "")
+    cost = be.train["cost_usd"]
+    cost_share = (f" (the devices' share of {hz.money(rep.training.cost_usd)}, priced by the kWh)"
+                  if cost is not None and rep.training.cost_usd is not None and cost != rep.training.cost_usd else "")
     rows.append(("training (for break-even)", f"{hz.flops(rep.training.flops)}: {hz.energy(be.train['energy_kwh'])}"
-                                              f"{devices_only}, {hz.money(be.train['cost_usd'])}"))
+                                              f"{devices_only}, {hz.money(cost)}{cost_share}"))
     key = be.basis
     q = be.queries[key]
     # the range said for what it is, in the row: not one of the 80% intervals of the "ranges" note (audit)

@@ -202,6 +202,25 @@ def test_the_break_even_compares_pue_included_device_energies():
     assert t.energy_kwh == pytest.approx((b.devices_kwh + b.host_kwh) * t.assumption("pue").value)
 
 
+def test_a_training_cost_by_the_kwh_is_given_as_the_break_even_takes_it(cli):
+    """Consistency review (2026-12-01): priced by the kWh, the break-even takes training's cost on the devices' share
+    of its energy ($38k of $66k for Llama 3.1 8B on H100s), but the JSON dropped that figure as training's own and the
+    text gave it without saying so. Priced by the device-hour the two are one number, given once."""
+    import json
+    kwh = json.loads(cli(*ARGS, "--electricity-usd-per-kwh", "0.1", "--format", "json").out)
+    b = kwh["break_even"]
+    assert b["train"]["cost_usd"] == pytest.approx(kwh["training"]["cost_usd"] * b["train_device_share"])
+    assert b["train"]["cost_usd"] < 0.9 * kwh["training"]["cost_usd"]
+    assert b["queries"]["cost_usd"] == pytest.approx(b["train"]["cost_usd"] / kwh["per_query"]["cost_usd"])
+    t = rows(cli(*ARGS, "--electricity-usd-per-kwh", "0.1").out)
+    assert t["training (for break-even)"].endswith(
+        f", {hz.money(b['train']['cost_usd'])} (the devices' share of {hz.money(kwh['training']['cost_usd'])}, priced by "
+        "the kWh)")
+    hourly = json.loads(cli(*ARGS, "--format", "json").out)
+    assert "cost_usd" not in hourly["break_even"]["train"]
+    assert rows(cli(*ARGS).out)["training (for break-even)"].endswith(f", {hz.money(hourly['training']['cost_usd'])}")
+
+
 def test_with_a_price_of_zero_the_savings_are_energy_per_query(cli):
     """A price of 0 gave "$0 less per query" on every row, while the break-even went by energy."""
     rep = serving.inference_report(**SERVE, price_usd_per_device_hour=0)

@@ -137,10 +137,13 @@ class InferenceReport:
 
     def _break_even_dict(self) -> dict:
         """The break-even without what the JSON holds under another name (serving-engineer review 2026-11-27): its
-        training FLOPs and cost are ``training``'s, its serving per query ``per_query``; its training energy and CO₂e
-        (the devices' share, ``train_device_share``) are its own."""
+        training FLOPs are ``training``'s, its serving per query ``per_query``; its training energy and CO₂e (the
+        devices' share, ``train_device_share``) are its own, and so is its cost where electricity prices it (the
+        devices' share too; consistency review 2026-12-01: the JSON gave only training's whole $66k, the break-even
+        had been taken at its $38k); a cost per device-hour is training's, given once."""
         d = {k: v for k, v in self.break_even.to_dict().items() if k not in ("train_flops", "per_query")}
-        d["train"] = {k: v for k, v in d["train"].items() if k != "cost_usd"}
+        if d["train"].get("cost_usd") == self.training.cost_usd:
+            d["train"] = {k: v for k, v in d["train"].items() if k != "cost_usd"}
         # the break-even in CO₂e is the energy's at one carbon intensity: given once (``fold_same_as_energy``)
         for part in ("queries", "tokens", "queries_range"):
             d[part] = fold_same_as_energy(d[part])
