@@ -72,6 +72,16 @@ def test_plan_says_a_cloud_regions_price_is_another_providers_as_estimate_does(c
         assert code == 0 and not [n for n in json.loads(out)["notes"] if n.startswith("price: ")], other
 
 
+def test_a_price_whose_basis_names_no_provider_is_its_sources(capsys):
+    """Consistency review (2026-12-01): the TPU v5p's price ("on-demand, per chip-hour, us-east5", from "Google Cloud
+    TPU pricing page") was called "not Google Cloud's" in a Google Cloud region; it is AWS's for none."""
+    args = ("estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "tpu-v5p")
+    code, out, _ = run(capsys, *args, "--cloud", "gcp:europe-west1")
+    assert code == 0 and "note: price:" not in out and "not Google Cloud's" not in out
+    code, out, _ = run(capsys, *args, "--cloud", "aws:us-east-1")
+    assert code == 0 and "not AWS's for aws:us-east-1" in out
+
+
 def test_the_utilisation_under_recomputation_names_the_flops_it_is_a_share_for(capsys):
     code, out, _ = run(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--zero", "3",
                        "--recompute")

@@ -166,9 +166,15 @@ class Estimate:
             return None
         provider = region.split(":", 1)[0].lower()
         basis = price.source.split(";")[0]  # the basis (the source's words before its first semicolon)
-        named = sorted((m.start(), key) for key, pattern in PROVIDER_WORDS.items()
-                       if (m := re.search(pattern, basis, flags=re.IGNORECASE)))
-        of_price = named[0][1] if named else None
+        of_price = None
+        # a basis that names no provider ("on-demand, per chip-hour, us-east5") takes the one its source names first
+        # (consistency review 2026-12-01: Google Cloud's own TPU price was called "not Google Cloud's")
+        for text in (basis, price.source):
+            named = sorted((m.start(), key) for key, pattern in PROVIDER_WORDS.items()
+                           if (m := re.search(pattern, text, flags=re.IGNORECASE)))
+            if named:
+                of_price = named[0][1]
+                break
         return None if of_price == provider else PROVIDER_NAMES.get(provider, provider)
 
     @property
