@@ -187,8 +187,10 @@ def whole_run_footprint_words(w, energy, co2e) -> str:
     if w.energy_kwh is None or w.co2e_kg is None:
         return ""
 
+    stated = ", stated" if w.energy_basis == STATED else ""  # as the estimate's own stated ranges are marked
+
     def ranged(x, rng, fmt):
-        return fmt(x) + (f" ({' – '.join(hz.range_ends(fmt, *rng, x))})" if rng else "")
+        return fmt(x) + (f" ({' – '.join(hz.range_ends(fmt, *rng, x))}{stated})" if rng else "")
 
     return (f", {ranged(w.energy_kwh, w.energy_range_kwh, energy)} and {ranged(w.co2e_kg, w.co2e_range_kg, co2e)} at "
             "the same power")

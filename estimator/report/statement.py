@@ -392,7 +392,8 @@ def whole_run_footprint(w, level: float) -> str:
         if not rng:
             return latex_escape(fmt(x))
         low, high = hz.range_ends(fmt, *rng, x)
-        return f"{latex_escape(fmt(x))} ({_pct(level)} range {latex_escape(low)}--{latex_escape(high)})"
+        what = "stated range" if w.energy_basis == STATED else f"{_pct(level)} range"
+        return f"{latex_escape(fmt(x))} ({what} {latex_escape(low)}--{latex_escape(high)})"
 
     co2 = ranged(w.co2e_kg, w.co2e_range_kg, hz.co2e).replace("CO₂e", "CO$_2$e")
     return f", using {ranged(w.energy_kwh, w.energy_range_kwh, hz.energy)} and emitting {co2} at the same power"

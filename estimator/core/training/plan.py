@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 
 from estimator.core.base.bounds import Bound
 from estimator.core.base.errors import InputError
-from estimator.core.base.interval import LEVEL, combine
+from estimator.core.base.interval import LEVEL, PREDICTION, combine
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.training import memory as mem
 from estimator.core.training.step import (
@@ -205,6 +205,10 @@ class WholeRunFit:
     energy_range_kwh: tuple[float, float] | None = None
     co2e_kg: float | None = None
     co2e_range_kg: tuple[float, float] | None = None
+    # what those two ranges are (``Estimate.basis``): a prediction interval, or stated where the power's range is a
+    # stated one (consistency review 2026-12-01: a TPU's assumed power gave "80% range 397 MWh–1.33 GWh" beside the
+    # estimate's own "stated range")
+    energy_basis: str = PREDICTION
 
     @property
     def attention_left_out(self) -> bool:
@@ -225,8 +229,9 @@ class WholeRunFit:
         ranges = {"wall_clock_s": [self.low_s, self.high_s],
                   **({"energy_kwh": list(self.energy_range_kwh)} if self.energy_range_kwh else {}),
                   **({"co2e_kg": list(self.co2e_range_kg)} if self.co2e_range_kg else {})}
+        basis = {"wall_clock_s": PREDICTION, **{k: self.energy_basis for k in ("energy_kwh", "co2e_kg") if k in ranges}}
         return {"wall_clock_s": self.wall_clock_s, "energy_kwh": self.energy_kwh, "co2e_kg": self.co2e_kg,
-                "range": ranges,
+                "range": ranges, "range_basis": basis,
                 "utilization": self.utilization, "fit_runs": self.n_runs, "fit": self.fit, "fitted_to_this_device": self.fitted,
                 "step_flops_ratio": self.step_flops_ratio, "peak_precision": self.precision or None,
                 # below 16 bits: the fitted runs' 16-bit share and the factor it took (utilization_choice.Lowered)

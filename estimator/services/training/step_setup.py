@@ -17,7 +17,7 @@ from functools import lru_cache
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError
-from estimator.core.base.interval import LEVEL
+from estimator.core.base.interval import LEVEL, PREDICTION
 from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY, S_PER_HOUR
 from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, SAID_FROM, matmul_share
@@ -1303,7 +1303,8 @@ def whole_run_fit(est, step_flops: float | None = None, precision: str = "") -> 
                        step_flops_ratio=ratio, precision=precision,
                        lowered=None if u.lowered is None else (u.lowered.precision, u.lowered.base, u.lowered.factor),
                        energy_kwh=est.energy_kwh,
-                       energy_range_kwh=ends("energy_kwh"), co2e_kg=est.co2e_kg, co2e_range_kg=ends("co2e_kg"))
+                       energy_range_kwh=ends("energy_kwh"), co2e_kg=est.co2e_kg, co2e_range_kg=ends("co2e_kg"),
+                       energy_basis=est.basis("energy_kwh") or PREDICTION)
 
 
 def whole_run_at_fit(est, scenario: Scenario, profile: HardwareProfile,

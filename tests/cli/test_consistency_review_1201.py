@@ -1,0 +1,32 @@
+"""A review of the outputs' consistency (2026-12-01): what one format or sentence said against another."""
+
+from __future__ import annotations
+
+import json
+
+from estimator.cli import main
+
+TPU = ("estimate", "--model", "llama-3.1-8b", "--tokens", "15e12", "--hardware", "tpu-v5p", "--devices", "512")
+
+
+def _out(capsys, *args) -> str:
+    assert main(list(args)) == 0
+    return capsys.readouterr().out
+
+
+def test_the_whole_run_energy_range_is_stated_where_the_estimates_is(capsys):
+    """A TPU v5p's power is assumed (×0.5–×1.5): the estimate's energy range is "stated", and the whole-run
+    utilisation's energy beside it, on the same power, had been called an 80% range."""
+    d = json.loads(_out(capsys, *TPU, "--format", "json"))
+    assert d["range_basis"]["energy_kwh"] == "stated"
+    w = d["step"]["whole_run_fit"]
+    assert w["range_basis"] == {"wall_clock_s": "prediction", "energy_kwh": "stated", "co2e_kg": "stated"}
+    table = " ".join(_out(capsys, *TPU).split())
+    assert "746 MWh (397 MWh – 1.33 GWh, stated) and 354 t CO₂e (189 t CO₂e – 632 t CO₂e, stated) at the same power" in table
+    latex = " ".join(_out(capsys, *TPU, "--format", "latex").split())
+    assert "using 746 MWh (stated range 397 MWh--1.33 GWh)" in latex and "80\\% range 397 MWh" not in latex
+    # a fitted power's stays a prediction interval
+    h100 = json.loads(_out(capsys, *TPU[:6], "h100-sxm", "--devices", "512", "--format", "json"))
+    assert h100["step"]["whole_run_fit"]["range_basis"]["energy_kwh"] == "prediction"
+    assert "at the same power" in _out(capsys, *TPU[:6], "h100-sxm", "--devices", "512")
+    assert ", stated) at the same power" not in _out(capsys, *TPU[:6], "h100-sxm", "--devices", "512")
