@@ -49,6 +49,13 @@ def plan_kwargs(args) -> dict:
     return {k: getattr(args, PLAN[k].cli_dest) for k in names}
 
 
+def _decimals(ran: float, asked: float) -> int:
+    """Decimals enough for a batch's change to show where its figures differ (consistency review 2026-12-01: 4.18 ×
+    10⁶ of 4.19 × 10⁶ read "-0%"): none from 1% on, else one or two."""
+    change = abs(ran / asked - 1)
+    return 0 if change >= 0.01 else 1 if change >= 0.001 else 2
+
+
 def table_text(report: plan_service.PlanReport) -> str:
     r = report
     # the batch asked, and the best layout's where its whole micro-batches make it another (researcher review
@@ -56,7 +63,7 @@ def table_text(report: plan_service.PlanReport) -> str:
     ran = r.best.planned.layout.global_batch * r.seq_len if r.best is not None else r.global_batch_tokens
     asked = f"global batch {count_text(r.global_batch_tokens, 3)} tokens ({r.batch_whose})"
     batch = (asked if count_text(ran, 3) == count_text(r.global_batch_tokens, 3) else
-             f"{asked}, the best layout's {count_text(ran, 3)} ({ran / r.global_batch_tokens - 1:+.0%}: whole "
+             f"{asked}, the best layout's {count_text(ran, 3)} ({hz.signed_percent(ran / r.global_batch_tokens - 1, _decimals(ran, r.global_batch_tokens))}: whole "
              "micro-batches)")
     fewest = f"; the fewest that meet the {r.target}" if r.target is not None else ""
     out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision}"

@@ -678,7 +678,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 # model's fastest plan, 1.62 s on 12,288 devices, ran 6.29M tokens a step of the 4.19M asked, unsaid)
                 ran = best.layout.global_batch * best.layout.seq_len
                 batch_words = ("" if abs(ran / gbt - 1.0) < BATCH_SAID_OVER else
-                               f", at a global batch of {gfmt(ran, 3)} tokens ({ran / gbt - 1.0:+.0%}: whole "
+                               f", at a global batch of {gfmt(ran, 3)} tokens ({hz.signed_percent(ran / gbt - 1.0)}: whole "
                                "micro-batches on its replicas)")
                 # held to the budget as the fewest devices' plan is, at its range's top too (browser review 2026-11-29)
                 top = fast_est.range["cost_usd"][1]
