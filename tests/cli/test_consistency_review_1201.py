@@ -38,3 +38,15 @@ def test_a_best_layouts_batch_a_little_off_the_one_asked_shows_its_change(capsys
                "--budget-usd", "30e6")
     head = out.splitlines()[0]
     assert "the best layout's 4.18 × 10⁶ (-0.4%: whole micro-batches)" in head and "-0%" not in out
+
+
+def test_a_compare_cells_range_keeps_each_ends_unit_where_the_figure_has_a_scale_word(capsys):
+    """The Markdown's water cell read "1.66 thousand m³ (944 – 2.92 thousand)": the 944 m³ as if in thousands. An end
+    without the figure's scale word keeps its unit; a plain figure's range keeps the short form."""
+    out = _out(capsys, "compare", "--model", "llama-3.1-8b", "--tokens", "15e12", "--devices", "1024", "--hardware",
+               "h100-sxm", "--format", "markdown")
+    row = out.splitlines()[2]
+    assert "| 1.66 thousand m³ (944 m³ – 2.92 thousand m³) (stated) |" in row
+    assert "| 535,000 device-hours (438,000–649,000) |" in row  # no scale word: the unit said once
+    out = _out(capsys, "compare", "--preset", "gpt3-175b", "--hardware", "a100-sxm-80gb", "--format", "markdown")
+    assert "717,000 device-hours (368,000 – 1.40 million)" in out.splitlines()[2]
