@@ -50,3 +50,20 @@ def test_a_compare_cells_range_keeps_each_ends_unit_where_the_figure_has_a_scale
     assert "| 535,000 device-hours (438,000–649,000) |" in row  # no scale word: the unit said once
     out = _out(capsys, "compare", "--preset", "gpt3-175b", "--hardware", "a100-sxm-80gb", "--format", "markdown")
     assert "717,000 device-hours (368,000 – 1.40 million)" in out.splitlines()[2]
+
+
+def test_a_given_serving_draw_is_exact_at_the_wall_only_the_hosts_part_ranges(capsys):
+    """`--power-w 500` read "794 W (641 W – 985 W)" at the wall: the 500 W given scaled with the profile's interval.
+    Given, it is exact; the host's 294 W (the H100 profile's) spans the interval alone."""
+    from estimator.io.datafiles import default_profiles
+    p = default_profiles().get("h100-sxm").power
+    args = ("inference", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--batch-size", "32", "--format", "json")
+    d = json.loads(_out(capsys, *args, "--power-w", "500"))
+    host = p.host_share_w
+    assert d["node_power_w"] == 500 + host
+    low, high = d["range"]["node_power_w"]
+    assert low == 500 + host * p.average_range_w[0] / p.average_w
+    assert high == 500 + host * p.average_range_w[1] / p.average_w
+    modelled = json.loads(_out(capsys, *args))  # the modelled draw ranges with its host
+    lo, hi = modelled["range"]["node_power_w"]
+    assert lo < modelled["node_power_w"] * 0.85 and hi > modelled["node_power_w"] * 1.1

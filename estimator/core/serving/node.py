@@ -44,9 +44,12 @@ class NodePower:
 
 
 def node_power(profile: HardwareProfile, device_power_w: float, devices: int,
-               limit_w: float | None = None) -> NodePower:
+               limit_w: float | None = None, device_power_given: bool = False) -> NodePower:
     """``devices`` × (the device's serving draw + its host's part), with the profile's power interval; ``limit_w``:
-    each device's power limit (None: none), above which the range's top does not put a device."""
+    each device's power limit (None: none), above which the range's top does not put a device;
+    ``device_power_given``: the draw is the user's (`--power-w`), exact as every input given, so only the host's part
+    spans the interval (consistency review 2026-12-01: 500 W given read 641–985 W at the wall, the given draw scaled
+    ×0.81–×1.24 with the rest)."""
     p = profile.power
     if p.includes_host and p.host_share_w:
         host = float(p.host_share_w)
@@ -63,6 +66,11 @@ def node_power(profile: HardwareProfile, device_power_w: float, devices: int,
         low = high = 1.0
         band = "no interval stated"
     low, high = min(low, 1.0), max(high, 1.0)
+    if device_power_given:
+        return NodePower(watts, (devices * (float(device_power_w) + host * low),
+                                 devices * (float(device_power_w) + host * high)), host,
+                         f"the devices' serving draw (given) plus {how}; range: the host's part over {band}, as a ratio "
+                         "of its centre")
     device_top = float(device_power_w) * high
     if limit_w is not None:
         device_top = min(device_top, max(float(limit_w), float(device_power_w)))

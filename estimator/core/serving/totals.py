@@ -103,7 +103,7 @@ def serving_totals(s: InferenceScenario, profile: HardwareProfile, fit: ServingF
                             user_floor_s=user_floor_s)
     ranges["memory_gb"] = (memory.footprint.total_gb, memory.footprint.total_gb)
     node = node_power(profile, decode.power_w, devices * replicas,
-                      None if s.power_limit_w is None else float(s.power_limit_w))
+                      None if s.power_limit_w is None else float(s.power_limit_w), device_power_given=s.power_w is not None)
     ranges["node_power_w"] = node.range_w
     pue = estimated.assumption("pue")
     fp = footprint(profile, device_hours=estimated.device_hours, device_hours_range=ranges["device_hours"],
