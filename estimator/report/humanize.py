@@ -484,4 +484,11 @@ def plan_days_cell(days: float) -> str:
     """A plan table's days (`plan` and the Plan page): one decimal from 100 days, three significant figures below
     (CLI review 2026-11-27: a run of one token read "0.0"; researcher review 2026-11-30: runs of 8.05 and 8.6 hours
     both read "0.3")."""
-    return f"{days:,.1f}" if days >= 100 else gfmt(days, 3)
+    if days >= 100:
+        return f"{days:,.1f}"
+    if days >= PLAN_DAYS_ZEROS_FROM:  # three figures, trailing zeros kept ("24.0" beside "23.6": consistency review
+        return f"{days:#.3g}".rstrip(".")  # 2026-12-01, "24" had read as less precise than its column)
+    return gfmt(days, 3)
+
+
+PLAN_DAYS_ZEROS_FROM = 0.001  # below, powers of ten as gfmt writes them (a design choice: a run of under 90 s)

@@ -76,3 +76,6 @@ def test_a_plan_tables_days_tell_apart_runs_of_hours():
     assert [plan_days_cell(d) for d in (8.05 / 24, 8.6 / 24)] == ["0.335", "0.358"]
     assert [plan_days_cell(d) for d in (12.49, 99.4, 261.84, 12950.7, 1e-4)] == ["12.5", "99.4", "261.8", "12,950.7",
                                                                                  "0.0001"]
+    # three figures with their trailing zeros, as the column's others (consistency review 2026-12-01: "24" and "86"
+    # beside "23.6"); 99.96 rounds to "100", not "100."
+    assert [plan_days_cell(d) for d in (24.0, 86.01, 5, 0.5, 99.96)] == ["24.0", "86.0", "5.00", "0.500", "100"]
