@@ -15,11 +15,8 @@ from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import MEMORY_DEFAULT_KEY, MEMORY_KEYS
 from app_pages.ui import common as c
 from estimator.core.training.memory import (
-    ATTENTION_KERNELS,
     DEFAULT_MICRO_BATCH,
     DEFAULT_SEQ_LEN,
-    RECOMPUTE,
-    ZERO_STAGES,
     Strategy,
 )
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
@@ -54,14 +51,14 @@ def draw_memory_fields(side: Any) -> dict[str, Any]:
     return {
         "micro_batch": d.number(I.MICRO_BATCH, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
         "seq_len": d.number(I.SEQ_LEN, placeholder=f"model's, preset's or {DEFAULT_SEQ_LEN}", where=side),
-        "zero": d.select(I.ZERO, [str(z) for z in ZERO_STAGES], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
-        "activation_recompute": d.select(I.ACTIVATION_RECOMPUTE, list(RECOMPUTE),
+        "zero": d.select(I.ZERO, [str(z) for z in I.ZERO.choices], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
+        "activation_recompute": d.select(I.ACTIVATION_RECOMPUTE, list(I.ACTIVATION_RECOMPUTE.choices),
                                          placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
         "tp": d.number(I.TP, placeholder=f"{_NO_STRATEGY.tp} (default)", where=side),
         "pp": d.number(I.PP, placeholder=f"{_NO_STRATEGY.pp} (default)", where=side),
         "cp": d.number(I.CP, placeholder=f"{_NO_STRATEGY.cp} (default)", where=side),
         "ep": d.number(I.EP, placeholder=f"{_NO_STRATEGY.ep} (default)", where=side),
-        "attention_kernel": d.select(I.ATTENTION_KERNEL, list(ATTENTION_KERNELS),
+        "attention_kernel": d.select(I.ATTENTION_KERNEL, list(I.ATTENTION_KERNEL.choices),
                                      placeholder=f"{_NO_STRATEGY.attention} (default)", where=side),
     }
 

@@ -12,6 +12,7 @@ from app_pages.pages.accuracy_serving import factor_cell, inference_section, per
 from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.number_text import gfmt
+from estimator.core.hardware.utilization_model import RULE_LABEL
 from estimator.core.training.utilization_choice import centre_name
 from estimator.fit.utilization_cv import BASELINE_UTILIZATION, FACTOR_BANDS
 from estimator.io.datafiles import UTILIZATION_VALIDATION_PATH, load_utilization_model, load_validation_document
@@ -21,7 +22,6 @@ from estimator.services.accuracy import utilization as accuracy
 from estimator.services.accuracy.words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.training.runs import training_runs
 
-RULE_LABEL = f"{BASELINE_UTILIZATION:.0%} rule"  # the baseline, "30% rule", in labels and column names
 VALIDATE_COMMAND = "python -m estimator validate"
 
 
@@ -254,7 +254,7 @@ def whole_runs_part() -> None:
     st.markdown(c.md_escape(
         f"{t['method']}. Of the {s['runs']} runs not among the fitted layouts its {t['level']:.0%} range holds "
         f"{s['inside']}: they took a median {1 / s['median_ratio']:.1f}× the step path's time (off by "
-        f"{s['median_factor']:.2f}×, the 30% rule {s['rule_median_factor']:.2f}×), a tuned stack's steps being faster "
+        f"{s['median_factor']:.2f}×, the {RULE_LABEL} {s['rule_median_factor']:.2f}×), a tuned stack's steps being faster "
         f"than a whole run as its team ran it; the utilisation fitted to whole runs (an estimate from the FLOPs) is the "
         f"figure for that. `{t['data']}`", limit=1400))
     table = pd.DataFrame({
@@ -263,9 +263,9 @@ def whole_runs_part() -> None:
         "Published device-hours": [r["published_device_hours"] for r in t["rows"]],
         "Step path": [r["step_device_hours"] for r in t["rows"]],
         "Inside": ["in the step fit" if r["in_step_fit"] else "yes" if r["inside"] else "no" for r in t["rows"]],
-        "30% rule": [r["rule_device_hours"] for r in t["rows"]]})
+        RULE_LABEL: [r["rule_device_hours"] for r in t["rows"]]})
     hours = lambda x: f"{x:,.0f}"  # noqa: E731
-    c.dataframe(c.number_table(table, {"Published device-hours": hours, "Step path": hours, "30% rule": hours}),
+    c.dataframe(c.number_table(table, {"Published device-hours": hours, "Step path": hours, RULE_LABEL: hours}),
                 width="stretch", height="content")
 
 

@@ -14,6 +14,7 @@ from app_pages.ui import charts
 from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.units import DAYS_PER_YEAR, KG_PER_T, KWH_PER_MWH, L_PER_M3, S_PER_DAY
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE
 from estimator.report import export
 from estimator.report import humanize as hz
 from estimator.services import api
@@ -155,7 +156,7 @@ def table_config(utilization_px: int | str = "medium", name_px: int | str = "med
                                                       "whole for hardware without runs, or a preset's or your figure"),
               "price_basis": text("Price basis", help="on-demand, reserved or spot cloud price, or none (no hourly price); "
                                                      "given: a price per device-hour given; electricity: per kWh"),
-              "memory": text("Memory", help="does the run as set fit each device's memory? tight: above 90% of it; "
+              "memory": text("Memory", help=f"does the run as set fit each device's memory? tight: above {TIGHT_MEMORY_SHARE:.0%} of it; "
                                             "not at the defaults: no layout given nor planned, the verdict is of the "
                                             "default settings (no sharding or parallelism), not of the run; empty: no "
                                             "model shape to count it"),

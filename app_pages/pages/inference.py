@@ -189,8 +189,8 @@ def inputs(main=None) -> dict:
     # the model's default passed as no choice, as the CLI without --bits: its note says why (code review 2026-11-27:
     # the page always passed the bits, so "served at its released 8 bits" was never said there)
     kw["bits"] = None if chosen == default_bits(kw.get("model")) else int(chosen)
-    kw["kv_bits"] = int(d.radio(S["kv_bits"], KV_BITS, default=str(inference_core.DEFAULT_KV_BITS), where=side))
-    kw["sparsity"] = d.number(S["sparsity"], default=0.0, step=0.05, fmt="%.2f", where=side)
+    kw["kv_bits"] = int(d.radio(S["kv_bits"], KV_BITS, default=str(S["kv_bits"].default), where=side))
+    kw["sparsity"] = d.number(S["sparsity"], default=S["sparsity"].default, step=0.05, fmt="%.2f", where=side)
     kw["sparse_kernels"] = not d.toggle(S["sparse_kernels"], where=side)
     kw["student_params"] = d.number(S["student_params"], fmt=c.LARGE_NUMBER_FORMAT, placeholder="none", where=side)
     side.subheader("Power, grid, price, training")

@@ -21,7 +21,7 @@ from estimator.core.hardware.profile import PRECISION_ALIASES
 from estimator.core.training import plan as core_plan
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.training.memory import DEFAULT_SEQ_LEN, TIGHT_MEMORY_SHARE
-from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
+from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS, ROOMY_WITHIN
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
@@ -117,8 +117,9 @@ def render() -> None:
     st.title("Plan a training run", anchor=False)
     st.markdown("The parallel layouts that fit each device's memory, ranked by the step model's time "
                 "(tensor parallelism within the scale-up domain, pipeline, context and data parallelism, ZeRO, "
-                "micro-batch, recomputation; a layout above 90% of the memory after the fastest with room within 5% "
-                "of its time), the run's time ÷ a goodput for restarts and checkpoints.")
+                f"micro-batch, recomputation; a layout above {TIGHT_MEMORY_SHARE:.0%} of the memory after the fastest "
+                f"with room within {ROOMY_WITHIN - 1:.0%} of its time), the run's time ÷ a goodput for restarts and "
+                "checkpoints.")
     models = list(load_catalog())
     # the devices `plan` takes: a peak and a bandwidth the step model times, none older than its fit (its refusal)
     profiles = sorted(p for p, prof in default_profiles().profiles.items() if plan_service.why_not_planned(prof) is None)

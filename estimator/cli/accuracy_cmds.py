@@ -9,7 +9,7 @@ import sys
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import DISPLAY_FLOPS
-from estimator.core.hardware.utilization_model import COVARIATES, RULE_UTILIZATION
+from estimator.core.hardware.utilization_model import COVARIATES, RULE_LABEL
 from estimator.core.training.utilization_choice import centre_name, reference_run
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_BANDS
 from estimator.fit.utilization_cv import FACTOR_BANDS
@@ -425,7 +425,7 @@ def whole_runs_text(t: dict) -> str:
         if not x["runs"]:
             return f"{what}: none"
         return (f"{what} ({x['runs']}): {x['inside']} inside, the step path's device-hours {x['median_ratio']:.2f}× the "
-                f"published in the median (off by {x['median_factor']:.2f}×; the 30% rule {x['rule_median_factor']:.2f}×)")
+                f"published in the median (off by {x['median_factor']:.2f}×; the {RULE_LABEL} {x['rule_median_factor']:.2f}×)")
     rows = [[r["run_id"], r["model"], f"{r['devices']:,}{'' if r['devices_published'] else ' (assumed)'}", r["hardware"],
              f"{r['published_device_hours']:,.0f}", f"{r['step_device_hours']:,.0f}",
              f"{r['range_device_hours'][0]:,.0f}–{r['range_device_hours'][1]:,.0f}",
@@ -437,7 +437,7 @@ def whole_runs_text(t: dict) -> str:
             f"{part(pub, 'devices published')}; {part(ass, 'devices assumed')}; listed, not scored, "
             f"{part(fit, 'among the fitted layouts')}.\n"
             + _table(["run", "model", "devices", "GPU", "published h", "step path h", f"{t['level']:.0%} range",
-                      "inside", "step ÷ published", "30% rule ÷ published", "MFU"], rows))
+                      "inside", "step ÷ published", f"{RULE_LABEL} ÷ published", "MFU"], rows))
 
 
 def by_source_coverage_text(runs: list[dict], level: str) -> str:
@@ -599,7 +599,7 @@ def cmd_fit(args):
 
 
 def register(sub):
-    p = sub.add_parser("validate", help=f"out-of-sample accuracy over every run the project holds, beside the {RULE_UTILIZATION * 100:.0f}%% rule")
+    p = sub.add_parser("validate", help=f"out-of-sample accuracy over every run the project holds, beside the {RULE_LABEL.replace('%', '%%')}")
     p.add_argument("--inference", action="store_true",
                    help="the serving model instead: J per output token and TPOT, leave-one-model-out over the "
                         "measured serving configurations")

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from estimator.core.base.errors import DataFileError
+from estimator.core.training import memory as mem
 from estimator.core.training.plan import RECOMPUTE_ORDER
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles
@@ -40,7 +41,7 @@ WHOLE_NUMBER_COLUMNS = ("devices", "tp", "pp", "cp", "vp", "micro_batch", "local
 NUMBER_COLUMNS = WHOLE_NUMBER_COLUMNS + ("measured_tokens_per_s_per_device",)
 OPTIONAL_NUMBER_COLUMNS = ("reported_mfu_pct",)   # empty where the source reports none
 TEXT_COLUMNS = ("row_id", "source", "recompute_published", "table", "citation")
-ZERO_STAGES = ("0", "1", "2", "3")
+ZERO_STAGES = tuple(str(z) for z in mem.ZERO_STAGES)  # as a CSV cell writes them
 # A published recomputation that is one of the step model's modes, in the words sources print it ("no" activation
 # checkpointing: torchtitan's table; "full": every layer's activations recomputed in the backward pass)
 PUBLISHED_AS = {"no": "none", "none": "none", "full": "full"}

@@ -50,6 +50,7 @@ from estimator.core.training.memory import (
     DEFAULT_SEQ_LEN,
     MLP_KINDS,
     RECOMPUTE,
+    ZERO_STAGES,
 )
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.device.backends import BACKENDS
@@ -336,7 +337,12 @@ SEQ_LEN = Input(name="seq_len", label="Sequence length (tokens)", bound=B.CONTEX
                 help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or a catalog model's pretraining sequence "
                      "where published, the architecture's --context, or a preset's own)", url_key="seq_len",
                 widget="integer")
-ZERO = Input(name="zero", label="ZeRO stage (3 = FSDP)", choices=(0, 1, 2, 3), flags=("--zero",), value="zero_stage",
+def _listed(choices) -> str:
+    """"1, 2 and 3": the planner's choices in a help text, from their one home (``core.training.plan``)."""
+    return ", ".join(str(c) for c in choices[:-1]) + f" and {choices[-1]}"
+
+
+ZERO = Input(name="zero", label="ZeRO stage (3 = FSDP)", choices=ZERO_STAGES, flags=("--zero",), value="zero_stage",
              metavar="{0,1,2,3,fsdp}",
              help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)",
              url_key="zero", widget="select")
@@ -486,12 +492,12 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
              *(cli_only(i) for i in (
                  TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
                  PP.but(help="fix the pipeline stages (default: the planner tries powers of two, and a device count's other divisors up to 64 that split the layers nearly evenly)"),
-                 CP.but(help="fix the context-parallel degree (default: the planner tries it for sequences of 8,192+)"),
+                 CP.but(help=f"fix the context-parallel degree (default: the planner tries it for sequences of {plan_core.CP_FROM_SEQ_LEN:,}+)"),
                  EP.but(help="fix the expert-parallel degree (default: the planner tries divisors of the experts)"),
-                 ZERO.but(help="fix the ZeRO stage (default: the planner tries 1, 2 and 3)"),
-                 MICRO_BATCH.but(help="fix the micro-batch (default: the planner tries 1, 2, 4 and 8)"),
+                 ZERO.but(help=f"fix the ZeRO stage (default: the planner tries {_listed(plan_core.ZERO_CHOICES)})"),
+                 MICRO_BATCH.but(help=f"fix the micro-batch (default: the planner tries {_listed(plan_core.MICRO_BATCH_CHOICES)})"),
                  ACTIVATION_RECOMPUTE.but(help="fix the recomputation (default: the least that fits)"),
-                 VP.but(help="fix the interleaved chunks per pipeline stage (default: the planner tries 1, 2 and 4 "
+                 VP.but(help=f"fix the interleaved chunks per pipeline stage (default: the planner tries {_listed(plan_core.VP_CHOICES)} "
                              "where the stages hold them evenly; above 1, only layouts of two or more stages)"),
                  ETP.but(help="fix the experts' tensor parallelism: 1 (each expert whole on a device) or the run's --tp "
                               "(alone, it fixes the run's TP too); only layouts in expert parallelism (default: the "

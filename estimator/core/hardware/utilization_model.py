@@ -37,6 +37,7 @@ POOLED = "pooled"
 # hardware time (the rows the project leaves out as circular; estimator/services/training/runs.py).
 RULE = "rule"
 RULE_UTILIZATION = 0.30
+RULE_LABEL = f"{RULE_UTILIZATION:.0%} rule"  # the baseline in words, "30% rule", in labels and column names
 # The most a whole run's utilisation can be: its matrix multiplies' own efficiency, which every other part of a step
 # only lowers: the step model's fitted asymptotic GEMM efficiency, 0.76 of the dense peak (estimator/data/step_fit.json
 # gemm_efficiency 0.7625, fitted by `python -m estimator fit-step` to 79 published layouts; a test holds the

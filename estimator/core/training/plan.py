@@ -67,7 +67,9 @@ LARGE_BATCH_GAIN = 1.2
 # rank is the default sequence (a rank's attention block no shorter than a default run's whole sequence); micro-batches
 # of 1-8 hold 79 of the 86 published layouts' (estimator/data/training_layouts.csv: 60 at 1, 19 from 2 to 8, 7 above);
 # ZeRO-0 is never tried: it holds everything ZeRO-1 holds and more, and each rank's optimizer step updates every
-# parameter (core.training.step), so in the model it is never the faster.
+# parameter (core.training.step), so in the model it is never the faster. CP_FROM_SEQ_LEN is a design choice too: the
+# sequence Llama 3 pretrained at (8,192), where CP 2 and 4 still keep MIN_CP_TOKENS a rank. Expert parallelism in
+# powers of two up to 64: DeepSeek-V3 trained at EP64 across 8 nodes (arXiv:2412.19437 §3.2).
 TP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 PP_CHOICES = (1, 2, 4, 8, 16, 32, 64)
 CP_CHOICES = (1, 2, 4, 8, 16)
