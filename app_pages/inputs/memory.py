@@ -1,6 +1,6 @@
 """The sidebar's training-memory inputs (micro-batch, sequence, ZeRO, recomputation, parallelism, attention kernel)
 and the step model's own (global batch, active parameters, interleaving: ``inputs.STEP_NAMES``, the CLI's flags of
-the same names), drawn behind a toggle: six widgets on every run for a choice most users never make cost each
+the same names), drawn behind a toggle: 14 widgets on every run for a choice most users never make cost each
 student's run (issue 16).
 """
 

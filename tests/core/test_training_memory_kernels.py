@@ -340,7 +340,7 @@ def test_a_mixture_of_experts_layer_stores_each_routed_copy_and_its_experts():
 def test_deepseek_v3s_published_layout_is_counted_above_its_device_and_said_to_have_run(capsys):
     """DeepSeek-V3 trained on 2,048 H800s (80 GB) at PP 16, EP 64, ZeRO-1, FP8, sequence 4,096 (arXiv:2412.19437 §3.2,
     §4.2; its fitted row trmfu-054, entered as selective recomputation, DualPipe as 1F1B). The count of a Megatron-Core
-    layer (the combine's kept expert outputs included) puts it at 103 GB; its own recipe stores less (SwiGLU's inputs
+    layer (the combine's kept expert outputs included) puts it at 101 GB; its own recipe stores less (SwiGLU's inputs
     in FP8 and its output recomputed, RMSNorm and the MLA up-projections recomputed, §3.2.3 and §3.3.3: not modelled),
     and the estimate says the published run ran these degrees, its time standing."""
     args = ("estimate", "--model", "deepseek-v3", "--tokens", "14.8e12", "--hardware", "h800", "--devices", "2048",
