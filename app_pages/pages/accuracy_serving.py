@@ -353,8 +353,7 @@ def default_engine_section(o: dict, level: float, lecture: bool) -> None:
     # read "current optimised engine (…). each group's rows …", browser walk)
     st.markdown(c.md_escape(f"{o['engine']}, the {o['label']}, tokens/s out of sample: {o['method']}. "
                             f"Data: {o['data']}.", limit=900))
-    header, rows = serving_accuracy.optimized_engine_rows(o)
-    header = [h.replace("80%", f"{level:.0%}") for h in header]
+    header, rows = serving_accuracy.optimized_engine_rows(o, f"{level:.0%}")
     # the baselines beside the engine's median factor: at 1024 × 768 they were past the table's right edge
     table = pd.DataFrame(rows, columns=header)
     first = ["held out", "scenario", "median factor", "flat roofline",
@@ -395,17 +394,17 @@ def wall_power_section(w: dict, level: float) -> None:
     node power and the energy per token at the wall beside the TDP baselines, every row in an expander."""
     st.subheader("At the wall: MLPerf Inference's power results", anchor=False)
     st.markdown(c.md_escape(" ".join(wall_power.summary_lines(w, f"{level:.0%}")), limit=1500))
-    header, rows = wall_power.j_per_token_rows(w)
-    c.dataframe(pd.DataFrame(rows, columns=[h.replace("80%", f"{level:.0%}") for h in header]),
+    header, rows = wall_power.j_per_token_rows(w, f"{level:.0%}")
+    c.dataframe(pd.DataFrame(rows, columns=header),
                  width="stretch")
     st.caption(c.md_escape(f"Energy per token at the wall: {w['method']}. Ranges: {w['range']}. Baselines: "
                            + "; ".join(f"{wall_power.BASELINE_LABELS[k]}: {v}" for k, v in w["baselines"].items())
                            + f". Shown by `{VALIDATE_INFERENCE_COMMAND}`.", limit=1500))
     with st.expander(f"Every power result ({len(w['rows'])})"):
-        header, rows = wall_power.wall_rows_table(w)
+        header, rows = wall_power.wall_rows_table(w, f"{level:.0%}")
         # the CLI's three "in" columns told apart by what they judge (a frame's columns are unique)
         ins = iter(("node in range", "by model in range", "by hardware in range"))
-        names = [next(ins) if h == "in" else h.replace("80%", f"{level:.0%}") for h in header]
+        names = [next(ins) if h == "in" else h for h in header]
         c.dataframe(pd.DataFrame(rows, columns=names), width="stretch")
 
 

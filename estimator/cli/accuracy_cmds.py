@@ -130,8 +130,7 @@ def _optimized_engine(o: dict, level: str) -> None:
           f"Data: {o['data']}. Computed by {o['computed_by']}.")
     print(f"Beside it, in the same run: flat roofline: {o['baseline']}; "
           + "; ".join(o["older_engines"].values()) + ".\n")
-    header, rows = serving_accuracy.optimized_engine_rows(o)
-    print(_table([h.replace("80%", level) for h in header], rows))
+    print(_table(*serving_accuracy.optimized_engine_rows(o, level)))
     sb, sbb = o["small_batch_by_model"], o["small_batch_baseline"]
     print(f"by group: each held-out group's share inside, averaged over the groups. Small-batch TPOT (published "
           f"decode times, held out by model): {sb['median_factor']:.2f}× off in the median over {sb['n']} rows, beside "
@@ -157,10 +156,8 @@ def _wall_power(w: dict, level: str) -> None:
           + "; ".join(f"{wall_power.BASELINE_LABELS[k]}: {v}" for k, v in w["baselines"].items()) + ".")
     for line in wall_power.summary_lines(w, level):
         print(line)
-    header, rows = wall_power.j_per_token_rows(w)
-    print("\n" + _table([h.replace("80%", level) for h in header], rows))
-    header, rows = wall_power.wall_rows_table(w)
-    print("\n" + _table([h.replace("80%", level) for h in header], rows))
+    print("\n" + _table(*wall_power.j_per_token_rows(w, level)))
+    print("\n" + _table(*wall_power.wall_rows_table(w, level)))
     print("J/token at the wall: measured power ÷ measured tokens/s; by model, by hardware: the predicted node power ÷ "
           "the tokens/s predicted with that group held out.")
 

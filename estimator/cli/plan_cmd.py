@@ -112,7 +112,7 @@ def table_text(report: plan_service.PlanReport) -> str:
         # and that they are the fewest that meet it (researcher review 2026-11-29: a $30M budget's "Best on 24 devices:
         # 19.0 years" read as the plan the budget buys)
         on = f" on the fewest devices that meet the {r.target}, {r.devices:,}" if r.target is not None else ""
-        out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} (80% range {hz.human_range('wall_clock_s', lo, hi, e.wall_clock_s)}), "
+        out += ["", f"Best{on}: {hz.human('wall_clock_s', e.wall_clock_s)} ({e.level:.0%} range {hz.human_range('wall_clock_s', lo, hi, e.wall_clock_s)}), "
                     f"{hz.human('device_hours', e.device_hours)}, {hz.human('energy_kwh', e.energy_kwh)}, "
                     f"{hz.human('co2e_kg', e.co2e_kg)}"
                     + ("" if e.cost_usd is None else f", {hz.budget_cost(e.cost_usd, r.budget)}")]

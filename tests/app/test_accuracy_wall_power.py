@@ -36,7 +36,7 @@ def test_it_says_the_check_is_narrow_and_the_verdict(page, doc):
 
 
 def test_the_table_is_the_clis(page, doc):
-    header, rows = wall_power.j_per_token_rows(doc)
+    header, rows = wall_power.j_per_token_rows(doc, "80%")
     table = next(d.value for d in page.dataframe if "TDP only ÷ flat roofline" in d.value.columns)
     assert list(table.columns) == header
     assert [[str(x) for x in r] for _, r in table.iterrows()] == [[str(x) for x in r] for r in rows]

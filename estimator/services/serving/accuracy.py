@@ -514,11 +514,12 @@ HELD_OUT = (("by_model", "model"), ("by_hardware", "hardware"))
 SCENARIOS = ("Offline", "Server")
 
 
-def optimized_engine_rows(o: dict) -> tuple[list[str], list[list]]:
+def optimized_engine_rows(o: dict, level: str) -> tuple[list[str], list[list]]:
     """The default engine's cross-validation table (held out by model and by hardware, Offline and Server) beside
-    the flat roofline and the older engines, as text cells: the CLI's table and the Accuracy page's."""
+    the flat roofline and the older engines, as text cells: the CLI's table and the Accuracy page's; ``level``, the
+    ranges' level in words ("80%")."""
     older = list(o["older_engines"])
-    header = ["held out", "scenario", "rows", "median factor", "80% coverage", "by group", "mean width",
+    header = ["held out", "scenario", "rows", "median factor", f"{level} coverage", "by group", "mean width",
               "flat roofline", *(f"{name} (its range held)" for name in older)]
     rows = []
     for key, by in HELD_OUT:

@@ -167,9 +167,10 @@ def summary_lines(w: dict, level: str) -> list[str]:
     ]
 
 
-def j_per_token_rows(w: dict) -> tuple[list[str], list[list]]:
-    """Energy per token at the wall held out by model and by hardware, beside the baselines, as text cells."""
-    header = ["held out", "rows", "median factor", "80% coverage", "predicted ÷ measured", *BASELINE_LABELS.values()]
+def j_per_token_rows(w: dict, level: str) -> tuple[list[str], list[list]]:
+    """Energy per token at the wall held out by model and by hardware, beside the baselines, as text cells (``level``:
+    the ranges' level in words, "80%")."""
+    header = ["held out", "rows", "median factor", f"{level} coverage", "predicted ÷ measured", *BASELINE_LABELS.values()]
     rows = []
     for by, x in w["j_per_token"].items():
         m = x["model"]
@@ -178,10 +179,10 @@ def j_per_token_rows(w: dict) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def wall_rows_table(w: dict) -> tuple[list[str], list[list]]:
+def wall_rows_table(w: dict, level: str) -> tuple[list[str], list[list]]:
     """Every MLPerf power result: the configuration predicted, the node's power against the measured, and energy
     per token at the wall measured and predicted with each held-out tokens/s, as text cells."""
-    header = ["row", "model", "scenario", "TP × replicas", "batch", "limit W", "node W", "80% range W", "measured W",
+    header = ["row", "model", "scenario", "TP × replicas", "batch", "limit W", "node W", f"{level} range W", "measured W",
               "ratio", "in", "J/token", "by model", "in", "by hardware", "in"]
     rows = []
     for r in w["rows"]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import replace
 
+from estimator.core.base.interval import LEVEL
 from estimator.core.hardware.power_ratio import NODE_MEASURED_SOURCE, NODE_MEASURED_W_PER_GPU
 from estimator.core.training.result import ChipDraw
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, load_measured_steps
@@ -109,9 +110,9 @@ def energy_words(chip: ChipDraw) -> str:
         return ""
     # the range is the time's and the fitted power's together (diff review 2026-12-01: "the power fit's" alone)
     where = ("" if chip.energy_top_kwh is None else
-             f", above the top of its 80% range ({hz.energy(chip.energy_top_kwh)})"
+             f", above the top of its {LEVEL:.0%} range ({hz.energy(chip.energy_top_kwh)})"
              if chip.energy_kwh > chip.energy_top_kwh else
-             f", inside its 80% range (top {hz.energy(chip.energy_top_kwh)})")
+             f", inside its {LEVEL:.0%} range (top {hz.energy(chip.energy_top_kwh)})")
     return f"; at {chip.implied_w:,.0f} W a device the energy would be {hz.energy(chip.energy_kwh)}{where}"
 
 
