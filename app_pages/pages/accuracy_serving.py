@@ -12,7 +12,7 @@ from app_pages.ui import charts, style
 from app_pages.ui import common as c
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
-from estimator.core.serving.step import LATENCY_ENGINE, OPTIMIZED_ENGINE, VLLM_ENGINE
+from estimator.core.serving.engines import LATENCY_ENGINE, OPTIMIZED_ENGINE, VLLM_ENGINE
 from estimator.fit.serving_fit import FACTOR_BANDS as SERVING_FACTOR_BANDS
 from estimator.report import export
 from estimator.report.provenance import tool_info

@@ -24,8 +24,9 @@ from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
+from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES
 from estimator.core.serving.result import BOUND_CHOSE_WORDS
-from estimator.core.serving.step import DEFAULT_ACCEPTANCE, DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES
+from estimator.core.serving.step import DEFAULT_ACCEPTANCE
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.io import serving_data

@@ -15,7 +15,7 @@ from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
-from estimator.core.serving.step import ENGINES
+from estimator.core.serving.engines import ENGINES
 from estimator.core.workload.scenario import SITE_INPUTS
 from estimator.io import serving_data
 from estimator.report import humanize as hz

@@ -27,16 +27,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from estimator.core.base.errors import InputError
-from estimator.core.serving.step import (
-    LATENCY_ENGINE,
-    Architecture,
-    Device,
-    Previous,
-    ServingFit,
-    Step,
-    previous_model,
-    step,
-)
+from estimator.core.serving.engines import LATENCY_ENGINE
+from estimator.core.serving.step import Architecture, Device, Previous, ServingFit, Step, previous_model, step
 from estimator.fit.grouped_conformal import pooled_cdf_quantile
 from estimator.fit.serving_fit import TIME_PARAMS, Metrics, metrics, solve
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.estimate import peak_for_bits
-from estimator.core.serving.step import WEIGHT_BITS
+from estimator.core.serving.weights import WEIGHT_BITS
 from estimator.fit.speculative_check import SpeculativeRow
 from estimator.io import safe_read
 from estimator.io.datafiles import DATA_DIR, default_profiles

@@ -24,18 +24,9 @@ from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES, engine_name
 from estimator.core.serving.estimate import SHAREGPT_MEAN_PROMPT_TOKENS, device_of, peak_for_bits
-from estimator.core.serving.step import (
-    DEFAULT_ENGINE,
-    ENGINE_ALIASES,
-    ENGINES,
-    IDLE_POWER_FRACTION,
-    Architecture,
-    Device,
-    ServingFit,
-    check_architecture,
-    engine_name,
-)
+from estimator.core.serving.step import IDLE_POWER_FRACTION, Architecture, Device, ServingFit, check_architecture
 from estimator.fit import power_limit
 from estimator.fit.serving_fit import Measurement
 from estimator.fit.serving_mlperf import MLPerfRow

@@ -22,7 +22,7 @@ from pathlib import Path
 from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.estimate import peak_for_bits
-from estimator.core.serving.step import WEIGHT_BITS
+from estimator.core.serving.weights import WEIGHT_BITS
 from estimator.fit.decode_check import DecodeMeasurement
 from estimator.fit.tpot_check import TpotRow
 from estimator.io import safe_read

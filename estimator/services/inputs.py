@@ -31,17 +31,11 @@ from estimator.core.footprint import embodied
 from estimator.core.footprint.water import COOLING, DEFAULT_COOLING, EWIF_L_PER_KWH
 from estimator.core.hardware.profile import PRECISIONS
 from estimator.core.serving import estimate as serving
+from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.estimate import BITS, DEFAULT_PROMPT_TOKENS, DEFAULT_TOKENS_PER_QUERY, KV_BITS, QUERY_SOURCE
 from estimator.core.serving.pruning import SKIP_RULE
 from estimator.core.serving.scenario import SERVING_BOUNDS
-from estimator.core.serving.step import (
-    ACCEPTANCE_SOURCE,
-    BANDWIDTH_FRACTION,
-    COMPUTE_FRACTION,
-    DEFAULT_ACCEPTANCE,
-    DEFAULT_ENGINE,
-    ENGINES,
-)
+from estimator.core.serving.step import ACCEPTANCE_SOURCE, BANDWIDTH_FRACTION, COMPUTE_FRACTION, DEFAULT_ACCEPTANCE
 from estimator.core.training import plan as plan_core
 from estimator.core.training.memory import (
     ATTENTION_KERNELS,

@@ -15,7 +15,7 @@ def test_b_kv_heads_are_copied_when_devices_outnumber_them(capsys):
     """7B with mistral-7b's shape (32 heads, 8 KV heads) on 32 devices: each KV head is held 4 times,
     so the largest batch is (usable − weights) ÷ (4 × KV per sequence), not ÷ KV per sequence."""
     from estimator.core.serving.memory import serving_footprint as footprint
-    from estimator.core.serving.step import kv_replication
+    from estimator.core.serving.weights import kv_replication
     # tp, not devices: devices are all the replicas together (issue 54), the degree is --tp
     rep = serving.inference_report(hardware="a100-sxm-80gb", params=7e9, tokens=1e6, tp=32)
     r, arch = rep.result, rep.result.architecture

@@ -22,8 +22,8 @@ from estimator.core.serving.step import (
     check_architecture,
     compute_share,
     load_power_fraction,
-    weights_read_fraction,
 )
+from estimator.core.serving.weights import weights_read_fraction
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
 from estimator.services.serving import inference as serving

@@ -10,7 +10,7 @@ import pytest
 
 from estimator.core.base.errors import InputError
 from estimator.core.hardware.power_base import CHIP_DRAW, power_base
-from estimator.core.serving.step import kv_replication
+from estimator.core.serving.weights import kv_replication
 from estimator.io.datafiles import load_profiles
 from estimator.services import api
 from estimator.services.serving import inference as serving

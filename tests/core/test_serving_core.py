@@ -159,7 +159,7 @@ def test_four_bit_weights_are_stored_with_their_block_scales():
     counted at 4 bits a weight in 346 GB usable, where MXFP4's scales (4.25 bits) add 20.9 GB; a note said so, but the
     device count still took 4 bits. The memory now counts 4.25 bits a block weight (embeddings and LM head at 16), so
     the fewest devices are 4 and 2 are refused; where NVFP4's 4.5 bits would not fit, a note says so."""
-    from estimator.core.serving.step import embedding_params
+    from estimator.core.serving.weights import embedding_params
     r = serving.inference_report(tokens=1e6, model="deepseek-r1", hardware="b200", bits=4, batch_size=1).result
     emb = embedding_params(r.architecture, r.params_served)[0]
     assert r.weights_gb == pytest.approx(((r.params_served - emb) * 4.25 + emb * 16) / 8 / 1e9) and r.devices == 4
@@ -181,7 +181,7 @@ def test_the_block_scales_note_counts_the_replicas_weights_under_expert_parallel
     """Code review 2026-11-28: under expert parallelism the replica's weights hold the weights outside the experts on
     every device, and the note had counted them once (Llama 4 Maverick at 4 bits, EP 2 on GB10s: NVFP4's scales beyond
     MXFP4's, 12.8 GB on the quantised weights the footprint holds, not 12.5 GB counted once)."""
-    from estimator.core.serving.step import embedding_params, expert_params
+    from estimator.core.serving.weights import embedding_params, expert_params
     r = serving.inference_report(tokens=1e6, model="llama-4-maverick", hardware="gb10", bits=4, batch_size=1,
                                  ep=2).result
     (said,) = [n for n in r.notes if n.startswith("4-bit weights counted at 4.25 bits each")]
@@ -204,7 +204,7 @@ def test_a_mixture_of_experts_range_is_not_faster_than_reading_its_active_expert
     the full 3.35 TB/s, take 3.86 ms. Its floor is now what no routing goes below: every token to the same k experts,
     the rest of the weights and the KV cache whole."""
     from estimator.core.base.units import BITS_PER_BYTE
-    from estimator.core.serving.step import EMBEDDING_BITS, embedding_params
+    from estimator.core.serving.weights import EMBEDDING_BITS, embedding_params
     from estimator.io.datafiles import default_profiles
     r = serving.inference_report(tokens=1e9, **kw).result
     arch, bits = r.architecture, kw.get("bits", 16)

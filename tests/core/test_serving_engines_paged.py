@@ -9,18 +9,10 @@ import pytest
 
 from estimator.core.base.errors import InputError
 from estimator.core.serving.device import peak_for_bits
+from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES, engine_name
 from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.core.serving.memory import serving_footprint
-from estimator.core.serving.step import (
-    DEFAULT_ENGINE,
-    ENGINE_ALIASES,
-    ENGINES,
-    Architecture,
-    Device,
-    ServingFit,
-    engine_name,
-    step,
-)
+from estimator.core.serving.step import Architecture, Device, ServingFit, step
 from estimator.core.serving.throughput import max_throughput, tensor_parallel_options
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles

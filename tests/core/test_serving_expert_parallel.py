@@ -284,7 +284,7 @@ def test_a_serving_fit_with_the_old_half_dimension_is_refused_not_read_as_dense(
 def test_a_degree_that_does_not_divide_the_experts_holds_them_in_slots_with_redundant_copies():
     """DeepSeek-V3's 256 experts over 72 devices: 4 slots a device (288, 32 redundant copies), each device storing 4/256 of
     the experts' weights, as over 64 devices; over 8, 32 of them (serving review 2026-11-30)."""
-    from estimator.core.serving.step import expert_params, expert_slots, stored_weight_bytes_per_device
+    from estimator.core.serving.weights import expert_params, expert_slots, stored_weight_bytes_per_device
     from estimator.io.serving_data import catalog_model
     m = catalog_model("deepseek-v3")
     assert [expert_slots(m.arch, ep) for ep in (8, 64, 72, 12)] == [32, 4, 4, 22]

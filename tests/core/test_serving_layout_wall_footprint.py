@@ -13,7 +13,8 @@ import pytest
 from estimator.core.base.errors import InputError
 from estimator.core.base.units import MS_PER_S, US_PER_MS
 from estimator.core.footprint import embodied as em
-from estimator.core.serving.step import DEFAULT_ENGINE, cross_node_allreduce_s
+from estimator.core.serving.engines import DEFAULT_ENGINE
+from estimator.core.serving.step import cross_node_allreduce_s
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles

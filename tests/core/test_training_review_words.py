@@ -179,8 +179,8 @@ def test_the_all_to_alls_are_counted_on_the_layers_with_experts_only():
     """Llama 4 Maverick routes tokens to experts in every second of its 48 layers, DeepSeek-V3 in 58 of 61 (the first 3
     dense): the catalog says so (moe_layers, from their sources) and the step's and the serving step's all-to-alls are
     counted on those layers, half of Maverick's had been counted twice."""
+    from estimator.core.serving.engines import DEFAULT_ENGINE
     from estimator.core.serving.estimate import InferenceScenario, inference
-    from estimator.core.serving.step import DEFAULT_ENGINE
     from estimator.core.training.step import step_hardware, step_time
     from estimator.io.serving_data import load_serving_fit
     from estimator.services.model_shape import resolve_architecture

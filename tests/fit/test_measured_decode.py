@@ -18,7 +18,8 @@ import pytest
 
 from estimator.core.base.errors import DataFileError
 from estimator.core.base.units import BYTES_PER_GB, MS_PER_S
-from estimator.core.serving.step import engine_name, step
+from estimator.core.serving.engines import engine_name
+from estimator.core.serving.step import step
 from estimator.fit import decode_check
 from estimator.io.serving_data import load_serving_fit
 from estimator.io.tpot_checks import MEASURED_DECODE_COLUMNS, MEASURED_DECODE_PATH, load_measured_decode
@@ -440,7 +441,7 @@ def test_a_mixture_of_experts_decode_step_measured_against_the_latency_engine():
     # the slope's figures: the experts read grow by 54 GB of 58 from batch 1 to 128 (the serving model's own
     # experts-read share), over the 26.7 ms the step grew: 2.0 TB/s, 0.61 of the H100's bandwidth; on the H200 over
     # 23.7 ms: 2.3 TB/s, 0.48 of its
-    from estimator.core.serving.step import expert_params, experts_touched
+    from estimator.core.serving.weights import expert_params, experts_touched
     from estimator.core.training.step import BYTES_16BIT  # the rows' weights are bf16
     for run, by_batch, grown_ms, modelled_ms, tb_per_s, share in (("13", ms, 26.7, 20.4, 2.0, 0.61),
                                                                    ("14", h200, 23.7, 14.7, 2.3, 0.48)):

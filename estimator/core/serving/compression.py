@@ -29,7 +29,8 @@ from estimator.core.serving.estimate import (
 )
 from estimator.core.serving.pruning import SPARSE_TENSOR_CORE_WORDS, percent, why_dense
 from estimator.core.serving.result import range_basis
-from estimator.core.serving.step import KV_BITS, WEIGHT_BITS, ServingFit
+from estimator.core.serving.step import ServingFit
+from estimator.core.serving.weights import KV_BITS, WEIGHT_BITS
 from estimator.core.training.estimate import Estimate
 
 # Illustrative settings shown when the user chose none, each from a paper:

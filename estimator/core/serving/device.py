@@ -16,7 +16,8 @@ from estimator.core.hardware.matmul import matmul_note, matmul_ratio, scaled_sha
 from estimator.core.hardware.power_base import power_base
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import embedding_note
-from estimator.core.serving.step import COMPUTE_FRACTION, EMBEDDING_BITS, WEIGHT_BITS, Device, link_for
+from estimator.core.serving.step import COMPUTE_FRACTION, Device, link_for
+from estimator.core.serving.weights import EMBEDDING_BITS, WEIGHT_BITS
 
 if TYPE_CHECKING:
     from estimator.core.serving.scenario import InferenceScenario

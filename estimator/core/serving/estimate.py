@@ -47,6 +47,7 @@ from estimator.core.serving.device import (  # noqa: F401 (importable from here 
     peak_for_bits,
     serving_compute,
 )
+from estimator.core.serving.engines import ENGINE_ALIASES, ENGINES
 from estimator.core.serving.layout import device_at, nodes_spanned, serving_layout
 from estimator.core.serving.memory_fit import MemoryFit, block_scales_note, expert_parallel, memory_fit, preemption_note
 from estimator.core.serving.result import InferenceResult
@@ -75,15 +76,13 @@ from estimator.core.serving.step import (
     COMPUTE_FRACTION,
     COMPUTE_FRACTION_SOURCE,
     DEFAULT_ACCEPTANCE,
-    ENGINE_ALIASES,
-    ENGINES,
     FLOPS_PER_PARAM_PER_TOKEN,
-    KV_BITS,
     ServingFit,
 )
 from estimator.core.serving.step_notes import power_given_under_note, range_meaning, step_notes
 from estimator.core.serving.throughput import p99_share, ttft_s, ttft_words
 from estimator.core.serving.totals import decode_step, serving_totals
+from estimator.core.serving.weights import KV_BITS
 from estimator.core.training.estimate import Assumption
 from estimator.core.workload.architecture import tensor_parallel_problem  # noqa: F401 (importable from here as before)
 

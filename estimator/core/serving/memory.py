@@ -21,13 +21,15 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB
 from estimator.core.serving.step import (  # noqa: F401 (AVERAGE_OUTPUT_SHARE re-exported)
     AVERAGE_OUTPUT_SHARE,
-    DEFAULT_BITS,
-    DEFAULT_KV_BITS,
     DRAFT_LAYERS,
-    EMBEDDING_BITS,
     USABLE_MEMORY_FRACTION,
     Architecture,
     beam_search_holds,
+)
+from estimator.core.serving.weights import (
+    DEFAULT_BITS,
+    DEFAULT_KV_BITS,
+    EMBEDDING_BITS,
     embedding_params,
     kv_replication,
     stored_weight_bytes,

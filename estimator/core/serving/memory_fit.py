@@ -14,13 +14,8 @@ from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, MB_PER_GB
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import devices_for_heads, usable_words
 from estimator.core.serving.memory import Footprint, devices_needed, draft_layers_of, serving_footprint
-from estimator.core.serving.step import (
-    SCALE_BITS,
-    USABLE_MEMORY_FRACTION,
-    USABLE_MEMORY_SOURCE,
-    embedding_params,
-    expert_params,
-)
+from estimator.core.serving.step import USABLE_MEMORY_FRACTION, USABLE_MEMORY_SOURCE
+from estimator.core.serving.weights import SCALE_BITS, embedding_params, expert_params
 from estimator.core.workload.architecture import check_tensor_parallel
 
 if TYPE_CHECKING:

@@ -8,15 +8,8 @@ import re
 
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import PARAMS_PER_BILLION
-from estimator.core.serving.step import (
-    EAGER_ENGINE,
-    EMBEDDING_BITS,
-    LATENCY_ENGINE,
-    OPTIMIZED_ENGINE,
-    VLLM_ENGINE,
-    embedding_params,
-    read_params,
-)
+from estimator.core.serving.engines import EAGER_ENGINE, LATENCY_ENGINE, OPTIMIZED_ENGINE, VLLM_ENGINE
+from estimator.core.serving.weights import EMBEDDING_BITS, embedding_params, read_params
 from estimator.core.workload.architecture import Architecture
 
 RANGE_MEANING = ("{level:.0%} intervals from the leave-one-model-out residuals of {n} measured configurations, each model counted once "

@@ -16,7 +16,7 @@ import math
 from dataclasses import replace
 
 from estimator.core.hardware.profile import HardwareProfile
-from estimator.core.serving.step import embedding_params
+from estimator.core.serving.weights import embedding_params
 from estimator.core.workload.architecture import Architecture
 
 # 2:4 structured sparsity: two zeros in every four weights, so exactly half of them pruned; sparse

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 
-from estimator.core.serving.step import LATENCY_ENGINE, ServingFit, Step
+from estimator.core.serving.engines import LATENCY_ENGINE
+from estimator.core.serving.step import ServingFit, Step
 
 
 def physical_floor_s(st: Step, bandwidth_fraction: float, compute_fraction: float, user: bool = False) -> float:

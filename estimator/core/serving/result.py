@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, STATED
 from estimator.core.footprint.total import FOOTPRINT_ASSUMPTIONS, Footprint
-from estimator.core.serving.step import EAGER_ENGINE, LATENCY_ENGINE, VLLM_ENGINE, Architecture
+from estimator.core.serving.engines import EAGER_ENGINE, LATENCY_ENGINE, VLLM_ENGINE
+from estimator.core.serving.step import Architecture
 from estimator.core.training.estimate import Estimate
 
 # What each range rests on, as training's ``range_basis`` says it (estimator.core.base.interval): the footprint's are

@@ -13,17 +13,19 @@ from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.hardware.power_base import CHIP_DRAW, power_base
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.notes import article, counted
-from estimator.core.serving.step import (  # noqa: F401 (DEFAULT_BITS, DEFAULT_KV_BITS re-exported)
+from estimator.core.serving.step import (
     DEFAULT_ACCEPTANCE,
-    DEFAULT_BITS,
-    DEFAULT_KV_BITS,
-    KV_BITS,
     MIN_POWER_LIMIT_FRACTION,
     MIN_POWER_LIMIT_SOURCE,
-    WEIGHT_BITS,
     Architecture,
     check_architecture,
     check_params_fit,
+)
+from estimator.core.serving.weights import (  # noqa: F401 (DEFAULT_BITS, DEFAULT_KV_BITS re-exported)
+    DEFAULT_BITS,
+    DEFAULT_KV_BITS,
+    KV_BITS,
+    WEIGHT_BITS,
 )
 from estimator.core.workload.scenario import Site, validate_site
 

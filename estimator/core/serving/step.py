@@ -76,6 +76,19 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, MS_PER_S, US_PER_MS
 from estimator.core.hardware.matmul import scaled_share
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.serving.engines import ENGINE_ALIASES, ENGINES, VLLM_ENGINE
+from estimator.core.serving.weights import (
+    DEFAULT_BITS,
+    DEFAULT_KV_BITS,
+    EMBEDDING_BITS,
+    embedding_params,
+    expert_active_params,
+    expert_params,
+    input_table_params,
+    kv_replication,
+    read_weight_bytes,
+    stored_weight_bytes,
+)
 from estimator.core.training.step import half_efficiency_dim
 from estimator.core.workload.architecture import (
     AVERAGE_OUTPUT_SHARE,
@@ -138,13 +151,6 @@ ALLTOALLS_PER_MOE_LAYER = 2
 # A SwiGLU expert is three d × w matrices (gate, up, down: Shazeer 2020, arXiv:2002.05202; Mixtral, Jiang et al.
 # 2024, §2.1), so its width is its parameters ÷ (3·d).
 SWIGLU_MATRICES = 3
-# Weight-only quantisation (GPTQ, AWQ, FP8/INT8 weights) quantises the transformer blocks' linear
-# layers; the token embedding table (a lookup) and the LM head stay at 16 bits: vLLM's AWQ/GPTQ
-# configs quantise the LM head only when the checkpoint says so (`lm_head_quantized`, default
-# false; docs.vllm.ai, vllm.model_executor.layers.quantization.auto_awq), and llm-compressor's
-# recipes target Linear layers with `ignore: [lm_head]`. A decode step reads the whole LM head but
-# only its B tokens' rows of the embedding table (B × d_model, left out).
-EMBEDDING_BITS = 16
 # Speculative decoding (Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative Decoding",
 # ICML, arXiv:2211.17192, §3.1, eq. 1): a draft proposes γ tokens a step and the model verifies them with the γ + 1
 # positions in one pass; with each draft token accepted with probability α given the ones before it were, a step
@@ -226,51 +232,6 @@ FITTED = {
         "GPU-busy seconds per second of roofline time (kernels run below the roofline): sets the power's load",
         "Splitwise's power model draws the decode power through the whole step (factor 1)"),
 }
-
-# The precisions modelled: 16-bit weights and their 8- and 4-bit quantisations (LLM.int8(), Dettmers et al.
-# 2022; GPTQ, Frantar et al. 2023; AWQ, Lin et al. 2024), and a 16- or 8-bit KV cache (vLLM's fp8 cache).
-WEIGHT_BITS = (16, 8, 4)
-KV_BITS = (16, 8)
-# What is served when nothing else is said: 16-bit weights and KV cache (bf16/fp16, as models are released and as the
-# ML.ENERGY measurements the serving model is fitted to ran). A design choice, shared by the CLI, the app and the API.
-DEFAULT_BITS = 16
-DEFAULT_KV_BITS = 16
-# Which engine's fitted costs a step takes: named, dated engine profiles, each fitted to measurements of that
-# engine (their data: estimator/data/engines.toml, read at the edge by estimator.io.serving_data; their fitted
-# constants: serving_fit.json, written by `python -m estimator fit-serving`).
-# - "optimized-2024": a current optimised engine (TensorRT-LLM/vLLM/SGLang class: CUDA graphs, in-flight
-#   batching, chunked prefill, FP8), fitted to MLPerf Inference v4.0/v4.1 closed Offline results and the
-#   published small-batch decode times: the default (issue 54), what people serve with today.
-# - "vllm-2024": an online serving engine under a stream of requests as ML.ENERGY measured it in 2024 (vLLM 0.5
-#   at batch >= 32, FastChat at batch 1), TPOT and energy both measured (the former default, "online").
-# - "eager-2023": a Python loop launching kernel by kernel (Hugging Face generate, FastChat), fitted to
-#   ML.ENERGY's FastChat rows.
-# - "latency": a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks).
-# vLLM's own account of the gap between 2024's engines: v0.6.0 cut TPOT 5x against v0.5.3 on Llama 3 8B
-# (vLLM blog, 2024-09-05).
-# The engines' names, each written once here (code review 2026-11-30: retyped in six modules).
-OPTIMIZED_ENGINE, VLLM_ENGINE, EAGER_ENGINE, LATENCY_ENGINE = "optimized-2024", "vllm-2024", "eager-2023", "latency"
-ENGINES = {
-    OPTIMIZED_ENGINE: "a current optimised engine (TensorRT-LLM/vLLM/SGLang class: CUDA graphs, in-flight batching, "
-                      "chunked prefill), fitted to MLPerf Inference v4.0/v4.1 (2024) and published decode benchmarks",
-    VLLM_ENGINE: "an online serving engine under a stream of requests, as ML.ENERGY measured it in 2024 (vLLM 0.5, "
-                 "FastChat)",
-    EAGER_ENGINE: "an eager Python decoding loop (Hugging Face generate, FastChat), as ML.ENERGY measured it in 2023 "
-                  "(fitted at batch 1 alone: it answers batch 1 only)",
-    LATENCY_ENGINE: "a latency-optimised engine at a fixed batch (gpt-fast, LMDeploy, TGI, vLLM's benchmarks)",
-    "online": "the former name of vllm-2024 (kept as an alias)",
-}
-# Names kept working for what they called before (the CLI, the API, saved addresses): each the engine it now names.
-ENGINE_ALIASES = {"online": VLLM_ENGINE}
-DEFAULT_ENGINE = OPTIMIZED_ENGINE
-
-
-def engine_name(name: str) -> str:
-    """The engine ``name`` stands for (an alias resolved); refuses a name that is none of ``ENGINES``."""
-    if not isinstance(name, str) or name not in ENGINES:
-        raise InputError(f"unknown engine {repr(name)[:40]}: use one of {', '.join(ENGINES)}", field="engine")
-    return ENGINE_ALIASES.get(name, name)
-
 
 @dataclass(frozen=True)
 class Device:
@@ -890,77 +851,6 @@ def load_power_fraction(fit: ServingFit, gpu_s: float, prefill_s: float, step_s:
                + (prefill_draw - IDLE_POWER_FRACTION) * u_pre)
 
 
-def embedding_params(arch: Architecture, params: float) -> tuple[float, float]:
-    """(the parameters stored at ``EMBEDDING_BITS``: the embedding table and, unless tied, the LM
-    head; the LM head's, read whole every step). Both 0 when the vocabulary is not given: then every
-    weight counts at the weights' bits."""
-    table = min(arch.embedding_table_params, float(params))
-    return min(float(params), arch.embedding_params), table
-
-
-def input_table_params(arch: Architecture, params: float) -> float:
-    """The parameters a token looks up rather than multiplies: an untied input embedding table (a
-    tied one is the LM head too, multiplied every step); 0 when the vocabulary is not given."""
-    stored, table = embedding_params(arch, params)
-    return stored - table
-
-
-def read_params(arch: Architecture, params: float, batch: float) -> float:
-    """The parameters one decode step reads (``read_weight_bytes`` counts their bytes)."""
-    emb, head = embedding_params(arch, params)
-    return max(0.0, float(params) * weights_read_fraction(arch, params, batch) - emb) + head
-
-
-# The bits a 4-bit weight's block scales add to it as stored: MXFP4's one 8-bit scale per 32 elements (OCP Microscaling
-# Formats v1.0, 2023; gpt-oss's release, "4.25 bits per parameter", arXiv:2508.10925), about GPTQ/AWQ's 16-bit scale and
-# zero per group of 128; NVIDIA's NVFP4 adds 0.5 (one 8-bit scale per 16, arXiv:2509.25149 §2), which
-# ``memory_fit.block_scales_note`` says where it would not fit. 8-bit weights' scales (per tensor, or DeepSeek-V3's one
-# per 128 × 128 block) are a few bits in a million: none counted. The memory counts them; a decode step's reads do not
-# (the fits' 4-bit rows measured them as they ran).
-SCALE_BITS = {4: 0.25}
-
-
-def stored_bits(weight_bits: int) -> float:
-    """The bits a quantised block weight takes in memory, its block scales included (``SCALE_BITS``)."""
-    return weight_bits + SCALE_BITS.get(int(weight_bits), 0.0)
-
-
-def stored_weight_bytes(arch: Architecture, params: float, weight_bits: int) -> float:
-    """The bytes the weights take: the blocks at ``weight_bits`` with their block scales (``stored_bits``), embeddings
-    and LM head at 16 bits (serving review 2026-11-29: DeepSeek-R1 at 4 bits was put on 2 B200s that its weights' scales
-    do not leave room on)."""
-    emb, _ = embedding_params(arch, params)
-    return ((float(params) - emb) * stored_bits(weight_bits) + emb * EMBEDDING_BITS) / BITS_PER_BYTE
-
-
-def read_weight_bytes(arch: Architecture, params: float, weight_bits: int, batch: float, ep: int = 1,
-                      least: bool = False) -> float:
-    """The weight bytes one decode step reads (on the busiest device of an expert-parallel group of ``ep``: the
-    weights outside the experts whole, and of its 1/ep of the experts those the batch reaches): the blocks' weights it uses (all for a
-    dense model, ``weights_read_fraction`` for a mixture of experts) and the whole LM head; of the embedding
-    table only the batch's rows, left out. ``least``: a mixture of experts' fewest bytes, every token routed to the
-    same k experts a layer (what no routing can go below)."""
-    emb, head = embedding_params(arch, params)
-    experts = expert_params(arch, params)
-    blocks = max(0.0, float(params) - experts - emb)
-    if experts:
-        # the experts the batch reaches, E·(1 − (1 − k/E)^B); under expert parallelism the busiest device's: its
-        # share of them, at least one whole expert where any is reached, at most the E/ep it holds (its
-        # ``expert_slots`` where ``ep`` does not divide them)
-        e = float(arch.experts)
-        reached = float(arch.experts_per_token) if least else e * experts_touched(arch, batch)
-        held = e / ep if ep <= 1 or int(arch.experts) % ep == 0 else float(expert_slots(arch, ep))
-        blocks += experts * min(held, max(reached / ep, min(reached, 1.0))) / e
-    return (blocks * weight_bits + head * EMBEDDING_BITS) / BITS_PER_BYTE
-
-
-def expert_active_params(arch: Architecture, params: float, active: float) -> float:
-    """The expert parameters one token uses (its k experts'): the active ones less the weights outside the experts,
-    all of which a token uses; 0 for a dense model."""
-    experts = expert_params(arch, params)
-    return max(0.0, float(active) - (float(params) - experts)) if experts else 0.0
-
-
 def expert_gemm_rate(arch: Architecture, params: float, device: Device, tokens: float,
                      half_dim: float, routed_tokens: float | None = None) -> float:
     """The rate of a mixture of experts' expert GEMMs relative to the dense rate (the module docstring), at most 1:
@@ -983,67 +873,6 @@ def expert_gemm_rate(arch: Architecture, params: float, device: Device, tokens: 
     return min(1.0, sat(per_expert) * sat(width) / (sat(m) * sat(arch.d_model)))
 
 
-def expert_params(arch: Architecture, params: float) -> float:
-    """The parameters in a mixture of experts' routed experts (0 for a dense model): from the totals,
-    N_experts = (N − N_active) ÷ (1 − k/E) (``weights_read_fraction``)."""
-    if arch.experts is None or not arch.active_params:
-        return 0.0
-    share = arch.experts_per_token / arch.experts
-    n_active = min(float(arch.active_params), float(params))
-    return min(float(params), (float(params) - n_active) / (1.0 - share))
-
-
-def expert_slots(arch: Architecture, ep: int) -> int:
-    """The experts a layer holds on each device of an expert-parallel group of ``ep``: E/ep where ``ep`` divides the E
-    experts, else ceil(E/ep), the slots past E holding redundant copies, as DeepSeek-V3's inference deploys redundant
-    experts beside the 256 (DeepSeek-AI 2024, arXiv:2412.19437, §3.4.1: 32 redundant experts in its prefill's 32-way
-    expert parallelism) and TensorRT-LLM's wide expert parallelism places them in slots over any number of GPUs (its
-    load balancer's ``num_slots``): 256 experts over 72 GPUs hold 4 a GPU, 288 slots. 1 for a dense model."""
-    if arch.experts is None or ep <= 1:
-        return int(arch.experts or 1)
-    return math.ceil(int(arch.experts) / int(ep))
-
-
-def stored_weight_bytes_per_device(arch: Architecture, params: float, weight_bits: int, ep: int) -> float:
-    """What one device of an expert-parallel group of ``ep`` stores: the weights outside the experts whole (the
-    embeddings and LM head at 16 bits) and its ``expert_slots`` of the experts (1/ep of them where ``ep`` divides
-    them)."""
-    experts = expert_params(arch, params)
-    held = expert_slots(arch, ep) / arch.experts if experts and ep > 1 else 1.0
-    return (stored_weight_bytes(arch, params, weight_bits)
-            - experts * stored_bits(weight_bits) / BITS_PER_BYTE * (1.0 - held))
-
-
-def weights_read_fraction(arch: Architecture, params: float, batch: float) -> float:
-    """The share of the stored weights one decode step reads. Dense: all of them. A mixture of
-    experts reads its shared weights (attention, embeddings, router) and only the experts its B
-    tokens are routed to: with E experts per layer and top-k routing, a given expert is missed by
-    all B tokens with probability (1 − k/E)^B if tokens choose experts independently and evenly,
-    so a layer reads E·(1 − (1 − k/E)^B) experts on average (the expected number of distinct
-    experts; Mixtral 8x7B: 2 of 8 at batch 1, 7.2 at 8, all 8 from about 16 on; Jiang et al. 2024,
-    arXiv:2401.04088, §2.1 and §5 on the routing). Real routing is uneven, so fewer distinct
-    experts are read at a given batch and this is an upper bound on the bytes. The expert weights
-    follow from the totals: N_experts = (N − N_active) ÷ (1 − k/E), N_shared = N − N_experts."""
-    if arch.experts is None or not arch.active_params:
-        return 1.0
-    experts = expert_params(arch, params)
-    return (float(params) - experts + experts * experts_touched(arch, batch)) / float(params)
-
-
-def experts_touched(arch: Architecture, batch: float) -> float:
-    """The share of a mixture of experts' experts that ``batch`` tokens routed top-k reach on average
-    (``weights_read_fraction``): 1 − (1 − k/E)^B."""
-    share = arch.experts_per_token / arch.experts
-    return 1.0 - (1.0 - share) ** max(1.0, float(batch))
-
-
-def kv_replication(arch: Architecture, tp: int) -> float:
-    """How many copies of each KV head the devices hold: with more tensor-parallel devices than KV
-    heads, each device keeps a copy of the head its query heads use, so the cache is held tp ÷ KV
-    heads times over (vLLM's rule for grouped-query attention: tp a multiple of the KV heads)."""
-    return max(1.0, tp / arch.kv_heads)
-
-
 @dataclass(frozen=True)
 class Previous:
     """The model before issue 13, kept as a baseline: the slower of weight bytes ÷ bandwidth and
@@ -1061,8 +890,4 @@ def previous_model(*, params: float, device: Device, batch: float, tp: int, util
     return Previous(s, power_w * tp * s / batch)
 
 
-__all__ = ["AVERAGE_OUTPUT_SHARE", "DEFAULT_ENGINE", "EMBEDDING_BITS", "ENGINES", "ENGINE_ALIASES", "engine_name", "Architecture", "Device", "Previous",
-           "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit",
-           "embedding_params", "expert_active_params", "expert_gemm_rate", "expert_params", "experts_touched", "input_table_params", "kv_replication", "link_for", "limit_stretch", "load_power_fraction", "compute_share", "param_floor",
-           "previous_model", "read_params", "read_weight_bytes", "step", "stored_bits", "stored_weight_bytes", "stored_weight_bytes_per_device",
-           "student_architecture"]
+__all__ = ["AVERAGE_OUTPUT_SHARE", "Architecture", "Device", "Previous", "ServingFit", "Step", "attention_params", "beam_search_holds", "check_architecture", "check_params_fit", "expert_gemm_rate", "link_for", "limit_stretch", "load_power_fraction", "compute_share", "param_floor", "previous_model", "step", "student_architecture"]

@@ -12,6 +12,7 @@ from estimator.core.base.units import MS_PER_S, US_PER_MS
 from estimator.core.hardware.plausibility import power_over_tdp_note
 from estimator.core.hardware.power_base import CHIP_DRAW, chip_draw_note, power_base
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
+from estimator.core.serving.engines import EAGER_ENGINE, LATENCY_ENGINE, OPTIMIZED_ENGINE
 from estimator.core.serving.notes import (
     EAGER_RANGE_MEANING,
     ENGINE_FITTED_TO,
@@ -26,16 +27,12 @@ from estimator.core.serving.notes import (
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION,
     CROSS_NODE_ALLREDUCE_SOURCE,
-    EAGER_ENGINE,
     IDLE_POWER_FRACTION,
-    LATENCY_ENGINE,
-    OPTIMIZED_ENGINE,
     Device,
     ServingFit,
     Step,
-    expert_slots,
-    kv_replication,
 )
+from estimator.core.serving.weights import expert_slots, kv_replication
 
 if TYPE_CHECKING:
     from estimator.core.serving.device import ServingCompute

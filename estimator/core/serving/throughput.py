@@ -44,16 +44,8 @@ from estimator.core.base.units import MS_PER_S
 from estimator.core.serving.memory import draft_layers_of, serving_footprint
 from estimator.core.serving.notes import counted
 from estimator.core.serving.result import ONE_PROMPT_TTFT
-from estimator.core.serving.step import (
-    DEFAULT_ACCEPTANCE,
-    DEFAULT_BITS,
-    DEFAULT_KV_BITS,
-    Architecture,
-    Device,
-    ServingFit,
-    Step,
-    step,
-)
+from estimator.core.serving.step import DEFAULT_ACCEPTANCE, Architecture, Device, ServingFit, Step, step
+from estimator.core.serving.weights import DEFAULT_BITS, DEFAULT_KV_BITS
 from estimator.core.workload.architecture import tensor_parallel_problem
 
 

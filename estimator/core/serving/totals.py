@@ -18,19 +18,11 @@ from estimator.core.footprint.total import Footprint, footprint
 from estimator.core.hardware.power_base import CHIP_DRAW
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.serving.checks import unfilled_batch
+from estimator.core.serving.engines import LATENCY_ENGINE, OPTIMIZED_ENGINE
 from estimator.core.serving.memory_fit import expert_parallel
 from estimator.core.serving.node import node_power
 from estimator.core.serving.ranges import physical_floor_s, serving_ranges
-from estimator.core.serving.step import (
-    BANDWIDTH_FRACTION,
-    LATENCY_ENGINE,
-    OPTIMIZED_ENGINE,
-    POWER_SOURCE,
-    Device,
-    ServingFit,
-    Step,
-    step,
-)
+from estimator.core.serving.step import BANDWIDTH_FRACTION, POWER_SOURCE, Device, ServingFit, Step, step
 from estimator.core.serving.step_notes import fmt_ms
 from estimator.core.training.estimate import Assumption, Estimate, estimate
 from estimator.core.workload.scenario import SITE_FIELDS, Scenario

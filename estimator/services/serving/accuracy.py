@@ -17,18 +17,20 @@ from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.hardware.matmul import MATMUL_SOURCE
+from estimator.core.serving.engines import (
+    EAGER_ENGINE,
+    ENGINE_ALIASES,
+    ENGINES,
+    LATENCY_ENGINE,
+    OPTIMIZED_ENGINE,
+    VLLM_ENGINE,
+)
 from estimator.core.serving.notes import article
 from estimator.core.serving.step import (
     BANDWIDTH_FRACTION_SOURCE,
     COMPUTE_FRACTION_SOURCE,
-    EAGER_ENGINE,
-    ENGINE_ALIASES,
-    ENGINES,
     FITTED,
-    LATENCY_ENGINE,
-    OPTIMIZED_ENGINE,
     POWER_SOURCE,
-    VLLM_ENGINE,
     ServingFit,
 )
 from estimator.fit import power_limit

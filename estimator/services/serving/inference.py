@@ -13,6 +13,7 @@ from estimator.core.base.errors import InputError, ResultOutOfBounds
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
+from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
 from estimator.core.serving.result import BOUND_CHOSE_WORDS
 from estimator.core.serving.scenario import (
@@ -22,7 +23,6 @@ from estimator.core.serving.scenario import (
     SERVING_BOUNDS,
     check_scenario,
 )
-from estimator.core.serving.step import DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.throughput import p99_share
 from estimator.core.training.estimate import Estimate
 from estimator.core.workload.flops import dense_training_flops

@@ -13,7 +13,7 @@ from functools import lru_cache
 from estimator.core.base.interval import LEVEL, around
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
-from estimator.core.serving.step import DEFAULT_ENGINE, LATENCY_ENGINE, OPTIMIZED_ENGINE, VLLM_ENGINE
+from estimator.core.serving.engines import DEFAULT_ENGINE, LATENCY_ENGINE, OPTIMIZED_ENGINE, VLLM_ENGINE
 from estimator.fit.decode_check import DecodeCheck, check
 from estimator.io.serving_data import load_serving_fit
 from estimator.io.tpot_checks import MEASURED_DECODE_PATH, load_measured_decode

@@ -11,7 +11,7 @@ import math
 from functools import lru_cache
 
 from estimator.core.base.units import MS_PER_S
-from estimator.core.serving.step import LATENCY_ENGINE
+from estimator.core.serving.engines import LATENCY_ENGINE
 from estimator.fit.speculative_check import check
 from estimator.io.measured_speculative import MEASURED_SPECULATIVE_PATH, load_measured_speculative
 from estimator.io.serving_data import load_serving_fit

@@ -25,8 +25,8 @@ from functools import lru_cache
 import numpy as np
 
 from estimator.core.base.errors import DataFileError
+from estimator.core.serving.engines import OPTIMIZED_ENGINE
 from estimator.core.serving.layout import device_at
-from estimator.core.serving.step import OPTIMIZED_ENGINE
 from estimator.fit.serving_fit import metrics
 from estimator.fit.serving_mlperf import OFFLINE, MLPerfRow, NewerRun, predict, roofline_tokens_per_s
 from estimator.io.datafiles import default_profiles

@@ -17,7 +17,7 @@ from typing import Any
 
 from estimator.core.base.errors import DataFileError
 from estimator.core.base.interval import LEVEL
-from estimator.core.serving.step import OPTIMIZED_ENGINE
+from estimator.core.serving.engines import OPTIMIZED_ENGINE
 from estimator.fit.mlperf_power import WallRow, j_per_token_metrics, power_metrics, wall_rows
 from estimator.fit.serving_mlperf import server_share
 from estimator.io.datafiles import default_profiles

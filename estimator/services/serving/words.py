@@ -4,8 +4,8 @@ counts, and the site settings its totals used (one home for both, so they say th
 from __future__ import annotations
 
 from estimator.core.base.units import S_PER_HOUR
+from estimator.core.serving.engines import LATENCY_ENGINE
 from estimator.core.serving.layout import p99_held_words, p99_share_words, ttft_p99_words
-from estimator.core.serving.step import LATENCY_ENGINE
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.report import humanize as hz
