@@ -57,6 +57,14 @@ def estimate(scenario: Scenario | None = None, profile: str | Path | HardwarePro
     hw = load_profile(profile)
     # what the keyword form refuses of a scenario on this profile (API review 2026-11-29: a 2015 run on an H100 passed)
     api.check_year_after_release(scenario, hw)
+    if scenario.grid_country is not None:
+        # a country the grid data does not know, refused as `--country` refuses it (input fuzz 2026-12-01: 'nope' was
+        # taken, its water the U.S. average's); a name it knows, refused for its code, which the scenario holds
+        from estimator.services.grid import place
+        code = place(scenario.grid_country).country
+        if code != scenario.grid_country:
+            raise InputError(f"grid_country is the grid's ISO 3166 alpha-3 code: give {code!r}, not "
+                             f"{scenario.grid_country!r}", field="grid_country")
     return core_estimate(scenario, hw)
 
 

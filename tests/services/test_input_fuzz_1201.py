@@ -32,3 +32,35 @@ def test_compare_refuses_what_every_device_refuses(capsys):
 def test_a_known_runs_time_and_a_run_of_a_sequence_or_more_still_answer():
     assert estimate(model="llama-2-7b", tokens=4096, hardware="v100-sxm2").wall_clock_s > 0
     assert estimate(model="llama-2-7b", tokens=2e12, hardware="v100-sxm2", seq_len=2048).wall_clock_s > 0
+
+
+@pytest.mark.parametrize("hardware", ("h100-sxm", "v100-sxm2", "brain"))
+def test_flops_fewer_than_one_tokens_training_of_the_model_given_are_refused(hardware):
+    """`--flops 1 --model llama-2-7b` read 1.5 × 10⁻¹⁴ s; `inference --train-flops 1` is refused in these words."""
+    with pytest.raises(InputError, match=r"the FLOPs, 1, are fewer than one token's training of the model \(6·N = 4.04"):
+        estimate(flops=1, model="llama-2-7b", hardware=hardware)
+    with pytest.raises(InputError, match=r"6·N = 7.73 × 10¹⁰"):  # a mixture of experts: its active parameters'
+        estimate(flops=1e10, model="mixtral-8x7b", hardware=hardware)
+    assert estimate(flops=1e23, model="llama-2-7b", hardware=hardware).flops == 1e23
+
+
+@pytest.mark.parametrize("hardware", ("h100-sxm", "brain", "alphago-2016"))
+def test_active_parameters_beside_the_flops_alone_are_refused_on_every_device(hardware, capsys):
+    """`--flops 1e23 --active-params 1e9 --hardware brain` was taken and ignored; refused on an H100. The keyword and
+    Scenario forms of the API now agree."""
+    from estimator import Scenario
+    with pytest.raises(InputError, match="the step model's inputs need the model and the run's tokens"):
+        estimate(flops=1e23, active_params=1e9, hardware=hardware)
+    with pytest.raises(InputError):
+        estimate(Scenario(flops=1e23, active_params=1e9), hardware)
+    assert main(["estimate", "--flops", "1e23", "--active-params", "1e9", "--hardware", hardware]) == 2
+
+
+def test_a_scenarios_grid_country_is_a_code_the_grid_data_knows():
+    """`Scenario(grid_country='nope')` was taken (its water the U.S. average's), where `--country nope` is refused."""
+    from estimator import Scenario
+    with pytest.raises(InputError, match="unknown country 'nope'"):
+        estimate(Scenario(flops=1e23, grid_country="nope"), "h100-sxm")
+    with pytest.raises(InputError, match="give 'FRA', not 'France'"):
+        estimate(Scenario(flops=1e23, grid_country="France"), "h100-sxm")
+    assert estimate(Scenario(flops=1e23, grid_country="FRA"), "h100-sxm").water_l > 0

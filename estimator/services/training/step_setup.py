@@ -993,6 +993,19 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     if run_tokens is not None and scenario.hours is None and scenario.device_hours is None:
         run_batch_tokens(global_batch_tokens, run_tokens, seq_len, default)
         check_model_batch_holds_a_sequence(default, gbt, seq_len)
+    shape_given = {k: o[k] for k in mem.SHAPE_INPUTS if k in o}
+    if scenario.flops is not None and shape_given:
+        # FLOPs given beside the model they train: fewer than one token's training of it is no run, refused as
+        # `inference --train-flops` refuses it (input fuzz 2026-12-01: `--flops 1 --model llama-2-7b` read
+        # 1.5 × 10⁻¹⁴ s)
+        n, shape, *_ = resolve_model(params=scenario.params if "model" not in shape_given else None,
+                                     active_params=active_params, **shape_given)
+        active = min(float(shape.active_params or n), float(n))
+        one_token = FLOPS_PER_PARAM_TOKEN_TRAIN * active  # 6·N_active, one token trained
+        if float(scenario.flops) < one_token:
+            raise InputError(f"the FLOPs, {gfmt(float(scenario.flops), 3)}, are fewer than one token's training of "
+                             f"the model (6·N = {gfmt(one_token, 3)}): give the FLOPs of the whole run, or the "
+                             "tokens", field=("flops", "model"))
     timed_elsewhere = (f"{profile.name} has no step to time" if profile.reference_point or not profile.memory_gb
                        else "the time is the known run's" if scenario.hours is not None or scenario.device_hours is not None
                        else None)
@@ -1003,6 +1016,12 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                     ("expert_overlap", overlap)) if x is not None]
         if step_only:
             raise InputError(f"the step model's inputs do not apply: {timed_elsewhere}", field=tuple(step_only))
+        if (active_params is not None and scenario.params is None and preset is None
+                and not any(k in o for k in mem.SHAPE_INPUTS)):
+            # active parameters with the FLOPs alone set nothing, refused as on a device the step model times (input
+            # fuzz 2026-12-01: `--flops 1e23 --active-params 1e9 --hardware brain` was taken and ignored)
+            raise InputError("the step model's inputs need the model and the run's tokens: give a catalog model, the "
+                             "parameters or the architecture, and the tokens", field=("active_params",))
     if profile.reference_point or not profile.memory_gb:
         return StepSetup()  # a reference point (the brain, AlphaGo) has no layout to time, as it has no memory to fill
     if scenario.hours is not None or scenario.device_hours is not None:
