@@ -28,6 +28,7 @@ from estimator.core.training.presets import (
 )
 from estimator.core.training.result import Assumption
 from estimator.core.workload.architecture import check_head_size
+from estimator.core.workload.flops import MLP_KINDS
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
@@ -120,7 +121,7 @@ def architecture_details(d_model: int, *, heads=None, kv_heads=None, ffn=None, m
     if "ffn" in given:
         out["d_ff"] = given["ffn"]
     if "mlp" in given:
-        out["mlp_matrices"] = mem.MLP_KINDS[given["mlp"]]
+        out["mlp_matrices"] = MLP_KINDS[given["mlp"]]
     if n_exp > 1:
         if "ffn" not in given:  # an architecture's route derives its count: the experts' width must be said
             raise InputError("a mixture of experts given by its architecture needs its parameter count or its MLP's "

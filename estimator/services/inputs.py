@@ -42,10 +42,10 @@ from estimator.core.training.memory import (
     DEFAULT_ATTENTION,
     DEFAULT_MICRO_BATCH,
     DEFAULT_SEQ_LEN,
-    MLP_KINDS,
     RECOMPUTE,
     ZERO_STAGES,
 )
+from estimator.core.workload.flops import MLP_KINDS
 from estimator.core.workload.scenario import SCENARIO_BOUNDS
 from estimator.device.backends import BACKENDS
 from estimator.io.paths import CALIBRATED_DIR_ENV

@@ -14,9 +14,8 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step import Architecture, param_floor, student_architecture
 from estimator.core.training import memory as mem
-from estimator.core.training.memory import MLP_KINDS
 from estimator.core.workload.architecture import check_head_size
-from estimator.core.workload.flops import KAPLAN_FFN_PER_D_MODEL, non_embedding_params
+from estimator.core.workload.flops import KAPLAN_FFN_PER_D_MODEL, MLP_KINDS, non_embedding_params
 from estimator.io import serving_data
 
 # When only a parameter count is given, the architecture is the catalog's dense model nearest in

@@ -64,3 +64,21 @@ def test_a_scenarios_grid_country_is_a_code_the_grid_data_knows():
     with pytest.raises(InputError, match="give 'FRA', not 'France'"):
         estimate(Scenario(flops=1e23, grid_country="France"), "h100-sxm")
     assert estimate(Scenario(flops=1e23, grid_country="FRA"), "h100-sxm").water_l > 0
+
+
+@pytest.mark.parametrize("given", [{"mlp_matrices": 10**300}, {"mlp_matrices": 1}, {"d_ff": 10**400}, {"d_ff": 10**8},
+                                   {"experts": 10**400, "experts_per_token": 2}, {"heads": 10**300, "head_dim": 1}])
+def test_a_transformer_shape_is_held_to_the_bounds_the_command_line_holds_it_to(given):
+    """transformer_count returned infinite parameters for mlp_matrices=10**300 and raised a bare OverflowError for
+    d_ff=10**400; d_ff=10**8 was taken where `--ffn 100000000` is refused."""
+    from estimator import TransformerShape, transformer_count
+    with pytest.raises(InputError):
+        transformer_count(TransformerShape(n_layer=32, d_model=4096, n_ctx=4096, vocab_size=32000, **given))
+
+
+def test_a_gated_transformer_shape_still_counts():
+    from estimator import TransformerShape, transformer_count
+    c = transformer_count(TransformerShape(n_layer=32, d_model=4096, n_ctx=4096, vocab_size=32000, heads=32, kv_heads=8,
+                                           d_ff=14336, mlp_matrices=3))
+    # 32 × (Q, O: 2·4096², K, V at 8 of 32 heads: 2·4096²·0.25; SwiGLU 3·4096·14,336)
+    assert c.params_non_embedding == 32 * (2 * 4096**2 * 1.25 + 3 * 4096 * 14336)

@@ -64,6 +64,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt, rounded, sci
 from estimator.core.base.units import BYTES_PER_GB, BYTES_PER_GIB
 from estimator.core.hardware.profile import inside_domain  # noqa: F401 (the step's and the planner's word for it)
+from estimator.core.workload.flops import MLP_KINDS
 
 # The training-memory inputs (the API's and the CLI's names): the services take them
 # (estimator/services/training/memory.MEMORY_KEYS); a statement states the memory verdict of a user's own run only on a
@@ -74,9 +75,6 @@ MEMORY_INPUTS = ("micro_batch", "seq_len", "zero", "activation_recompute", "tp",
 # The model's shape among them (a catalog model, or its architecture): the step model's and the memory's.
 SHAPE_INPUTS = ("model", "layers", "d_model", "heads", "vocab", "kv_heads", "ffn", "mlp", "experts", "experts_per_token",
                 "head_dim")
-# An MLP of two matrices (GPT's GELU, Nemotron's squared ReLU: up and down) or three (a gated unit, SwiGLU or GeGLU:
-# gate, up and down; Shazeer 2020, arXiv:2002.05202).
-MLP_KINDS = {"plain": 2, "gated": 3}
 # The inputs that choose how the run is split and stored (the parallel plan), as against the workload's size.
 PLAN_INPUTS = ("zero", "activation_recompute", "tp", "pp", "cp", "ep", "attention_kernel")
 

@@ -11,7 +11,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base.errors import DataFileError
 from estimator.core.base.number_text import gfmt
 from estimator.core.training.estimate import RESULT_KEYS, Estimate
-from estimator.core.training.memory import MLP_KINDS
+from estimator.core.workload.flops import MLP_KINDS
 from estimator.core.workload.scenario import DEVICE_SITE_FIELDS, Scenario
 
 SCENARIO_FIELDS = ("flops", "params", "tokens", "devices", "utilization", "precision", "hours", "device_hours",

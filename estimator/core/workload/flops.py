@@ -108,6 +108,10 @@ class TransformerCount:
 
 
 
+# An MLP of two matrices (GPT's GELU, Nemotron's squared ReLU: up and down) or three (a gated unit, SwiGLU or GeGLU:
+# gate, up and down; Shazeer 2020, arXiv:2002.05202).
+MLP_KINDS = {"plain": 2, "gated": 3}
+MLP_MATRICES = tuple(MLP_KINDS.values())
 # Kaplan et al. 2020, Table 1: d_ff = 4·d_model (with d_attn = d_model, the 12·n_layer·d_model² below).
 KAPLAN_FFN_PER_D_MODEL = 4
 
@@ -136,8 +140,16 @@ def transformer_count(shape: TransformerShape) -> TransformerCount:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise InputError(f"{name} must be a positive whole number, got {value!r}")
     # the bounds the command line holds them to (API review 2026-11-29: n_layer=10**30 gave 7 × 10⁹¹ FLOPs a token)
-    for name, bound in (("n_layer", B.LAYERS), ("d_model", B.D_MODEL), ("n_ctx", B.CONTEXT), ("vocab_size", B.VOCAB)):
-        require_in(name, getattr(shape, name), bound)
+    for name, bound in (("n_layer", B.LAYERS), ("d_model", B.D_MODEL), ("n_ctx", B.CONTEXT), ("vocab_size", B.VOCAB),
+                        # and the rest the command line bounds (input fuzz 2026-12-01: d_ff=10**400 raised an
+                        # OverflowError, mlp_matrices=10**300 counted infinite parameters)
+                        ("heads", B.HEADS), ("kv_heads", B.HEADS), ("d_ff", B.FFN), ("experts", B.EXPERTS),
+                        ("experts_per_token", B.EXPERTS)):
+        if getattr(shape, name) is not None:
+            require_in(name, getattr(shape, name), bound)
+    if shape.mlp_matrices not in MLP_MATRICES:
+        raise InputError(f"mlp_matrices must be {' or '.join(map(str, MLP_MATRICES))} (a plain MLP's up and down, or a "
+                         f"gated unit's gate, up and down), got {shape.mlp_matrices!r}")
     if shape.kv_heads is not None and (shape.heads is None or shape.heads % shape.kv_heads):
         raise InputError(f"the KV heads ({shape.kv_heads}) must divide the attention heads ({shape.heads})")
     if shape.head_dim is not None:

@@ -138,7 +138,7 @@ def shapes(params: float, arch: Architecture, how: str, active_params: float | N
            mlp: str | None = None) -> tuple[ModelShape, mem.Shape]:
     """The step model's shape and the memory model's from a resolved architecture (``resolve_architecture``):
     the FFN width from the parameter count (``model_shape``'s ``PLAIN_MLP``, ``STEP_ATTENTION``), or ``ffn`` where given; the MLP's
-    matrices ``mlp``'s (``mem.MLP_KINDS``) where given."""
+    matrices ``mlp``'s (``MLP_KINDS``) where given."""
     from estimator.services.model_shape import (
         attention_dims,
         attention_params,
