@@ -110,6 +110,25 @@ def command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         p = sub.choices[name]
 
 
+def refuse_repeated(parser: argparse.ArgumentParser, argv) -> None:
+    """An option that takes one value given twice is refused by name, not read as its last (input fuzz 2026-12-01:
+    `--price-usd-per-hour 2 --price-usd-per-hour 3` priced at 3, two prices the contract refuses); an option that adds
+    (`compare --hardware a --hardware b`) and a flag without a value are not; nothing after `--` (a command calibrate
+    runs) is read."""
+    seen: dict[str, str] = {}
+    for token in argv:
+        if token == "--":
+            break
+        name = str(token).split("=", 1)[0]
+        action = parser._option_string_actions.get(name) if name.startswith("--") else None
+        if action is None or action.nargs == 0 or isinstance(action, argparse._ExtendAction):
+            continue
+        if action.dest in seen:
+            parser.error(f"{name} given twice: give it once" if seen[action.dest] == name else
+                         f"{seen[action.dest]} and {name} set the same input: give one of them")
+        seen[action.dest] = name
+
+
 def refuse_empty_text(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """An option given as empty text (``--region ''``) is refused by name, never read as "not
     given" (which would silently fall back to a default)."""
@@ -188,6 +207,7 @@ def _main(argv=None) -> int:
         if extra:  # named by the command they were given to: its --help lists what it takes
             command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extra)}")
         refuse_empty_text(parser, args)
+        refuse_repeated(command_parser(parser, args), sys.argv[1:] if argv is None else argv)
         region_note = note_region_read_as_country(args)
         for key, value in vars(args).items():  # "-0" is 0: a result is never printed as -0.0
             if isinstance(value, float) and value == 0:

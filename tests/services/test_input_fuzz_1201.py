@@ -82,3 +82,22 @@ def test_a_gated_transformer_shape_still_counts():
                                            d_ff=14336, mlp_matrices=3))
     # 32 × (Q, O: 2·4096², K, V at 8 of 32 heads: 2·4096²·0.25; SwiGLU 3·4096·14,336)
     assert c.params_non_embedding == 32 * (2 * 4096**2 * 1.25 + 3 * 4096 * 14336)
+
+
+@pytest.mark.parametrize("argv", [
+    ["estimate", "--flops", "1e23", "--price-usd-per-hour", "2", "--price-usd-per-hour", "3"],
+    ["estimate", "--flops=1e23", "--flops", "2e23"],
+    ["inference", "--model", "llama-2-7b", "--model", "llama-2-70b"],
+    ["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8", "--devices", "16"],
+    ["estimate", "--flops", "1e23", "--country", "FRA", "--country", "DEU"],
+])
+def test_an_option_of_one_value_given_twice_is_refused_not_read_as_its_last(argv, capsys):
+    """`--price-usd-per-hour 2 --price-usd-per-hour 3` had priced at 3, silently."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "given twice: give it once" in err
+
+
+def test_options_that_add_and_flags_may_repeat(capsys):
+    assert main(["compare", "--flops", "1e23", "--hardware", "h100-sxm", "--hardware", "b200", "--format", "json"]) == 0
+    assert main(["estimate", "--flops", "1e23", "--no-embodied", "--no-embodied"]) == 0
