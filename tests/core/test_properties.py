@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from estimator.core.base.errors import InputError
+from estimator.core.hardware.plausibility import MAX_FLOPS_PER_J
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, estimate
 from estimator.core.training.sweep import sweep
 from estimator.core.workload.scenario import Scenario
@@ -58,6 +59,8 @@ def test_co2e_linear_in_intensity_and_cost_linear_in_price(h, f, ci, k):
 # power from 2 W: the least a GPU may draw (core/hardware/plausibility.py: a GPU given 1 W is refused)
 @given(st.sampled_from(sorted(PROFILES)), flops, devices, st.one_of(st.none(), util), st.one_of(st.none(), st.floats(2, 2000)))
 def test_ranges_contain_point_estimate(h, f, d, u, p):
+    # a power the device's peak per watt allows (plausibility.MAX_FLOPS_PER_J: 2 W on an H100 is refused)
+    assume(p is None or max(PROFILES[h].peak_flops_per_s.values()) / p <= MAX_FLOPS_PER_J)
     e = estimate(Scenario(flops=f, devices=d, utilization=u, power_w=p), PROFILES[h])
     for key in ("flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg"):
         low, high = e.range[key]

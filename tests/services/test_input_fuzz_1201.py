@@ -101,3 +101,13 @@ def test_an_option_of_one_value_given_twice_is_refused_not_read_as_its_last(argv
 def test_options_that_add_and_flags_may_repeat(capsys):
     assert main(["compare", "--flops", "1e23", "--hardware", "h100-sxm", "--hardware", "b200", "--format", "json"]) == 0
     assert main(["estimate", "--flops", "1e23", "--no-embodied", "--no-embodied"]) == 0
+
+
+def test_a_power_given_is_held_to_the_peak_per_watt_a_profile_is(capsys):
+    """2 W a B200 (4.5 × 10¹⁵ FLOP/J at its fp4 peak) was taken, 67.5 kWh for 10²³ FLOPs, where a profile stating it
+    fails `profiles validate`; in training and serving alike."""
+    with pytest.raises(InputError, match=r"power per device 2 W for NVIDIA B200 .* above 10¹⁴"):
+        estimate(flops=1e23, hardware="b200", power_w=2)
+    assert main(["inference", "--model", "llama-3.1-70b", "--hardware", "b200", "--power-w", "2"]) == 2
+    assert "above 10¹⁴" in capsys.readouterr().err
+    assert estimate(flops=1e23, hardware="b200", power_w=600).energy_kwh > 0

@@ -109,9 +109,11 @@ def limits_for(kind: str) -> KindLimits:
     return KIND_LIMITS.get(kind, WIDE)
 
 
-def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
+def require_power_for_kind(power_w: float, kind: str, device: str, peaks: dict[str, float] | None = None) -> None:
     """A power per device given for a scenario inside what a device of ``kind`` may state (CLI audit: 100 MW on
-    one H100 priced 249 GWh, and 1 W a token at 27 mJ): the bounds a profile of that kind must meet."""
+    one H100 priced 249 GWh, and 1 W a token at 27 mJ): the bounds a profile of that kind must meet, and, with the
+    device's ``peaks``, the peak per watt a profile must stay under (``efficiency_problem``; input fuzz 2026-12-01:
+    2 W on a B200, 4 × 10¹⁴ FLOP/J, was taken where a profile stating it is refused)."""
     low, high = limits_for(kind).power_w
     if not low <= power_w <= high:
         # a kind as people write it: "a GPU", "a TPU", "an accelerator" (browser review 2026-11-29: "a gpu")
@@ -119,6 +121,9 @@ def require_power_for_kind(power_w: float, kind: str, device: str) -> None:
         article = "an" if said[:1].lower() in "aeiou" else "a"
         raise InputError(f"power per device {gfmt(power_w)} W is outside what {article} {said} may draw ({gfmt(low)}–{gfmt(high)} W per "
                          f"device, the limits its profiles meet) for {device}", field="power_w")
+    if peaks and (problem := efficiency_problem(kind, peaks, power_w)) is not None:
+        raise InputError(f"power per device {gfmt(power_w)} W for {device}: {problem[0]}: give the power each device "
+                         "draws, in W", field="power_w")
 
 
 # The least a device's average power (the low end of its range) may be of its TDP: even idle, a GPU

@@ -247,7 +247,7 @@ def site_inputs(s: Scenario, profile: HardwareProfile) -> SiteInputs:
     device's kind cannot draw."""
     power = _pick(s, "power_w", profile.power.average_w, profile, profile.power.source)
     if s.power_w is not None:
-        require_power_for_kind(s.power_w, profile.kind, profile.name)
+        require_power_for_kind(s.power_w, profile.kind, profile.name, profile.peak_flops_per_s)
     pue = _pick(s, "pue", profile.pue, profile, profile.pue_source)
     if s.carbon_intensity_g_per_kwh is not None:
         ci = Picked(s.carbon_intensity_g_per_kwh, s.origin("carbon_intensity_g_per_kwh"),
