@@ -136,7 +136,9 @@ def scaling_section(hardware: str) -> None:
         _metrics("scaling_model", [("Parameters", hz.count(model.params_opt), bought(hz.count, "params_opt", model.source)),
                   ("Tokens", hz.count(model.tokens_opt), bought(hz.count, "tokens_opt",
                                                                 f"{gfmt(model.tokens_per_param, 3)} tokens per parameter")),
-                  (LOSS_LABEL, f"{model.loss_opt:.3f}", bought(lambda x: f"{x:.3f}", "loss_opt", scaling.SOURCE_LOSS))])
+                  (LOSS_LABEL, f"{model.loss_opt:.3f}", bought(lambda x: f"{x:.3f}", "loss_opt", scaling.SOURCE_LOSS))
+                  if scaling.meaningful_loss(model.loss_opt) is not None else
+                  (LOSS_LABEL, "n/a", scaling.LOSS_BEYOND_WORDS.removeprefix("n/a: "))])
         if extrapolated:
             st.caption(c.md_escape(extrapolated[:1].upper() + extrapolated[1:] + ".", 600))
         if est is None:

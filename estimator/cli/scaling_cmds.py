@@ -127,9 +127,12 @@ def cmd_chinchilla(args):
         return f"{value} (range {fmt(getattr(res.low, name))} – {fmt(getattr(res.high, name))})"
     rows += [("training FLOPs", bought(hz.flops, "flops")), ("parameters", bought(hz.count, "params_opt")),
              ("tokens", bought(hz.count, "tokens_opt")), ("tokens per parameter", hz.sig(model.tokens_per_param)),
-             ("predicted loss", f"{model.loss_opt:.3f} {scaling.LOSS_UNIT}" + (  # 3 decimals, as the Limits page
+             ("predicted loss", scaling.LOSS_BEYOND_WORDS if scaling.meaningful_loss(model.loss_opt) is None else
+              f"{model.loss_opt:.3f} {scaling.LOSS_UNIT}" + (  # 3 decimals, as the Limits page
                  f" (range {min(res.low.loss_opt, res.high.loss_opt):.3f} – {max(res.low.loss_opt, res.high.loss_opt):.3f})"
-                 if budget and res.low is not None and res.high is not None else ""))]
+                 if budget and res.low is not None and res.high is not None
+                 and None not in (scaling.meaningful_loss(res.low.loss_opt), scaling.meaningful_loss(res.high.loss_opt))
+                 else ""))]
     if est is not None:
         rows += _est_rows(est)
     extrapolated = res.extrapolated if budget else model.extrapolated

@@ -115,6 +115,15 @@ FIT_TOKENS = (5e9, 500e9)
 # Their vocabulary: SentencePiece, 32,000 tokens (§3, "MassiveText"; Rae et al. 2021): a loss above
 # ln 32,000 ≈ 10.4 nats is worse than guessing uniformly, so the fit says nothing there.
 FIT_VOCAB = 32_000
+# Such a loss is not given as a figure (input fuzz 2026-12-01: 39.473 was printed beside the note that it means
+# nothing): the text says this, the JSON gives null.
+LOSS_BEYOND_WORDS = (f"n/a: above ln {FIT_VOCAB:,} ≈ {math.log(FIT_VOCAB):.1f}, worse than a uniform guess over the "
+                     "fit's vocabulary (the law does not reach this scale)")
+
+
+def meaningful_loss(loss_value: float | None) -> float | None:
+    """A predicted loss as a figure where it means something (at most ln ``FIT_VOCAB``), else None."""
+    return None if loss_value is None or loss_value > math.log(FIT_VOCAB) else loss_value
 
 
 def extrapolation_note(params: float, tokens: float, predicted_loss: float) -> str | None:
@@ -164,7 +173,7 @@ class ComputeOptimal:
 
     def to_dict(self) -> dict:
         return {"flops": self.flops, "method": self.method, "params_opt": self.params_opt,
-                "tokens_opt": self.tokens_opt, "loss_opt": self.loss_opt,
+                "tokens_opt": self.tokens_opt, "loss_opt": meaningful_loss(self.loss_opt),
                 "tokens_per_param": self.tokens_per_param, "source": self.source, "loss_source": SOURCE_LOSS,
                 "extrapolated": self.extrapolated}
 
@@ -310,7 +319,9 @@ class BudgetResult:
                f"{self.kind}_per_flop": self.per_flop, **self.model.to_dict(), "flops": self.flops}
         if self.low is not None and self.high is not None:
             out["range"] = {k: [getattr(self.low, k), getattr(self.high, k)] for k in ("flops", "params_opt", "tokens_opt")}
-            out["range"]["loss_opt"] = sorted([self.low.loss_opt, self.high.loss_opt])  # more FLOPs, lower loss
+            ends = [meaningful_loss(self.low.loss_opt), meaningful_loss(self.high.loss_opt)]
+            if None not in ends:
+                out["range"]["loss_opt"] = sorted(ends)  # more FLOPs, lower loss
             out["range_from"] = dict(self.range_from)
         out["extrapolated"] = self.extrapolated  # the range's ends too, not only the centre's
         return out

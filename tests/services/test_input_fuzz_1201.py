@@ -111,3 +111,17 @@ def test_a_power_given_is_held_to_the_peak_per_watt_a_profile_is(capsys):
     assert main(["inference", "--model", "llama-3.1-70b", "--hardware", "b200", "--power-w", "2"]) == 2
     assert "above 10¹⁴" in capsys.readouterr().err
     assert estimate(flops=1e23, hardware="b200", power_w=600).energy_kwh > 0
+
+
+def test_a_predicted_loss_worse_than_a_uniform_guess_is_not_given_as_a_figure(capsys):
+    """`scaling chinchilla --flops 1e12 --tokens-per-param 100000` printed "predicted loss 39.473" beside a note that a
+    loss above ln 32,000 means nothing; it now says so in its row, and the JSON gives null."""
+    import json
+    argv = ["scaling", "chinchilla", "--flops", "1e12", "--tokens-per-param", "100000"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "predicted loss        n/a: above ln 32,000 ≈ 10.4, worse than a uniform guess" in out and "39.4" not in out
+    assert main([*argv, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["loss_opt"] is None
+    assert main(["scaling", "chinchilla", "--flops", "1e23", "--format", "json"]) == 0
+    assert 1.9 < json.loads(capsys.readouterr().out)["loss_opt"] < 2.1  # inside the law's reach: a figure
