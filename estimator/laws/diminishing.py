@@ -62,8 +62,14 @@ MIN_HALVING_EXPONENT = P.ceil_sig(float(np.log(2.0) / np.log(P.MAX_COMPUTE_MULTI
 
 
 def _check(current_error, target_error, exponent):
-    v.require_positive("current error", current_error, field="current_error")
-    v.require_positive("target error", target_error, field="target_error")
+    # within their declared bound (input fuzz 2026-12-01: 10⁻²⁹⁹ → 10⁻³⁰⁰ and 10³⁰⁸ were answered, where every other
+    # input refuses an underflow below 10⁻⁹); arrays (the sweep's) positive
+    for name, field, value in (("current error", "current_error", current_error),
+                               ("target error", "target_error", target_error)):
+        if np.ndim(value) == 0:
+            v.require_number_in(name, value, B.ERROR_PCT, field=field)
+        else:
+            v.require_positive(name, value, field=field)
     if np.ndim(exponent) == 0:
         v.require_number_in("exponent k", exponent, B.DIMINISHING_EXPONENT, field="exponent")
     else:

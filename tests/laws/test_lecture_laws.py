@@ -144,10 +144,11 @@ def test_halving_an_error_past_physics_is_refused_and_names_the_least_k(capsys):
 
 
 def test_a_multiplier_alone_past_physics_is_refused():
-    with pytest.raises(InputError, match="compute multiplier from 100 to 10⁻²⁰") as exc:
-        dm.diminishing(100.0, 1e-20, 0.5)  # 1e44×
+    # (an error below 10⁻⁹ is refused as an underflow first: input fuzz 2026-12-01)
+    with pytest.raises(InputError, match="compute multiplier from 100 to 10⁻⁹") as exc:
+        dm.diminishing(100.0, 1e-9, 0.25)  # 1e44×
     assert exc.value.fields == ("target_error", "exponent")
-    assert dm.diminishing(100.0, 1e-20, 0.5, base_flops=1.0).compute_multiplier == pytest.approx(1e44)  # with a base,
+    assert dm.diminishing(100.0, 1e-9, 0.25, base_flops=1.0).compute_multiplier == pytest.approx(1e44)  # with a base,
     # the target's FLOPs are what the service bounds (estimator.services.limits.reports)
 
 

@@ -125,3 +125,11 @@ def test_a_predicted_loss_worse_than_a_uniform_guess_is_not_given_as_a_figure(ca
     assert json.loads(capsys.readouterr().out)["loss_opt"] is None
     assert main(["scaling", "chinchilla", "--flops", "1e23", "--format", "json"]) == 0
     assert 1.9 < json.loads(capsys.readouterr().out)["loss_opt"] < 2.1  # inside the law's reach: a figure
+
+
+@pytest.mark.parametrize("current, target", [("1e-299", "1e-300"), ("1e308", "1e307")])
+def test_diminishing_returns_errors_are_held_to_their_bound(current, target, capsys):
+    """`scaling diminishing --current-error 1e-299 --target-error 1e-300` was answered (10⁻²⁹⁹ → 10⁻³⁰⁰), and 10³⁰⁸%
+    too: an error rate is more than 0 (at least 10⁻⁹, as every input from 0) and at most 100%."""
+    assert main(["scaling", "diminishing", "--current-error", current, "--target-error", target]) == 2
+    assert "(--current-error)" in capsys.readouterr().err
