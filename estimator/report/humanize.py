@@ -133,7 +133,17 @@ def share(x: float | None, decimals: int | None = None) -> str:
     if abs(x) < SHARE_FLOOR:
         return "under 0.001%" if x > 0 else percent(0.0, decimals or 0)
     if decimals is None:
-        return f"{sig(100 * x)}%"
+        if not (x < 1 and sig(100 * x) == "100"):
+            return f"{sig(100 * x)}%"
+        figures = next((d for d in range(4, 7) if sig(100 * x, d) != sig(100.0, d)), None)
+        return f"{sig(100 * x, figures)}%" if figures is not None else f"over {sig(100 * (1 - 1e-6), 6)}%"
+    if 1 > x and percent(x, decimals) == percent(1.0, decimals):
+        # a share short of the whole never reads as all of it (input fuzz 2026-12-01: a saving of 99.84% read "100%"):
+        # the decimals it needs, up to three, else "over 99.999%"
+        for more in range(decimals + 1, decimals + 4):
+            if percent(x, more) != percent(1.0, more):
+                return percent(x, more)
+        return f"over {percent(1 - 10 ** -(decimals + 5), decimals + 3)}"
     if abs(100 * x) >= 10 ** -decimals:
         return percent(x, decimals)
     return f"{sig(100 * x, 1)}%"

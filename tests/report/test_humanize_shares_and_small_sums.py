@@ -79,3 +79,10 @@ def test_a_plan_tables_days_tell_apart_runs_of_hours():
     # three figures with their trailing zeros, as the column's others (consistency review 2026-12-01: "24" and "86"
     # beside "23.6"); 99.96 rounds to "100", not "100."
     assert [plan_days_cell(d) for d in (24.0, 86.01, 5, 0.5, 99.96)] == ["24.0", "86.0", "5.00", "0.500", "100"]
+
+
+def test_a_share_short_of_the_whole_never_reads_as_all_of_it():
+    """Input fuzz (2026-12-01): a saving of 99.84% read "100% of energy per token"."""
+    assert [hz.share(x, 0) for x in (0.9984, 0.99996, 0.99999999, 1.0, 0.994)] == [
+        "99.8%", "99.996%", "over 99.999%", "100%", "99%"]
+    assert [hz.share(x) for x in (0.9984, 0.99999999, 1.0)] == ["99.8%", "over 99.9999%", "100%"]
