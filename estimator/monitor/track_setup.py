@@ -60,6 +60,8 @@ def report_steps(report_at: int | Iterable[int] | None) -> list[int]:
     anything else that is no list of numbers is refused."""
     if report_at is None:
         return []
+    if getattr(report_at, "ndim", None) == 0 and hasattr(report_at, "item"):
+        report_at = report_at.item()  # a 0-d array is its one value (input fuzz 2026-12-01: a TypeError)
     if is_real_number(report_at):
         report_at = (report_at,)
     elif isinstance(report_at, (str, bytes, Mapping)) or not isinstance(report_at, Iterable):

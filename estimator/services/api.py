@@ -638,8 +638,9 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     name, before any profile is run (a typo was each profile's failure)."""
     check_keywords(inputs, COMPARE_KEYWORDS)
     # None or 5 is the project's error, not a TypeError; a generator is read once
+    # (a 0-d array is Iterable but holds no list: input fuzz 2026-12-01, a TypeError)
     listed = None if isinstance(hardware_ids, (str, bytes, Mapping)) or not isinstance(hardware_ids, Iterable) \
-        else tuple(hardware_ids)
+        or getattr(hardware_ids, "ndim", None) == 0 else tuple(hardware_ids)
     if listed is None or not all(isinstance(h, str) for h in listed):
         raise InputError(f"hardware must be a list of profile ids or files, got {repr(hardware_ids)[:40]}",
                          field="hardware")

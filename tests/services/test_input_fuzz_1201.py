@@ -133,3 +133,17 @@ def test_diminishing_returns_errors_are_held_to_their_bound(current, target, cap
     too: an error rate is more than 0 (at least 10⁻⁹, as every input from 0) and at most 100%."""
     assert main(["scaling", "diminishing", "--current-error", current, "--target-error", target]) == 2
     assert "(--current-error)" in capsys.readouterr().err
+
+
+def test_a_zero_dimensional_array_is_one_value_or_refused_never_a_type_error():
+    """`compare(np.array(8.0), …)` and `track(report_at=np.array(8.0))` raised a bare TypeError."""
+    import numpy as np
+
+    import estimator
+    with pytest.raises(InputError, match="hardware must be a list of profile ids"):
+        estimator.compare(np.array(8.0), flops=1e23)
+    estimator.track(total_steps=10, report_at=np.array(8.0), flops_per_step=1e9, hardware="cpu-server-2s-epyc",
+                    backend="none")  # taken as report_at=8
+    with pytest.raises(InputError, match="report_at must be a step number"):
+        estimator.track(total_steps=10, report_at=np.array("a"), flops_per_step=1e9, hardware="cpu-server-2s-epyc",
+                        backend="none")
