@@ -147,3 +147,12 @@ def test_a_zero_dimensional_array_is_one_value_or_refused_never_a_type_error():
     with pytest.raises(InputError, match="report_at must be a step number"):
         estimator.track(total_steps=10, report_at=np.array("a"), flops_per_step=1e9, hardware="cpu-server-2s-epyc",
                         backend="none")
+
+
+@pytest.mark.parametrize("recompute", ["False", "no", float("nan"), [1]])
+def test_dense_training_flops_takes_a_bool_for_recompute(recompute):
+    """`dense_training_flops(7e9, 1e12, recompute='False')` counted 8·N·D: any truthy value was recomputation."""
+    from estimator import dense_training_flops
+    with pytest.raises(InputError, match="recompute must be True or False"):
+        dense_training_flops(7e9, 1e12, recompute=recompute)
+    assert dense_training_flops(7e9, 1e12, recompute=False) == 6 * 7e9 * 1e12

@@ -29,6 +29,8 @@ def dense_training_flops(params, tokens, recompute: bool = False):
     """Training FLOPs of a dense transformer: 6·N·D, or 8·N·D with full recomputation."""
     require_in("params", params, B.PARAMS)
     require_in("tokens", tokens, B.TOKENS)
+    if not isinstance(recompute, (bool, np.bool_)):  # 'False' is truthy (input fuzz 2026-12-01: it counted 8·N·D)
+        raise InputError(f"recompute must be True or False, got {recompute!r}"[:120], field="recompute")
     factor = FLOPS_PER_PARAM_TOKEN_TRAIN_RECOMPUTE if recompute else FLOPS_PER_PARAM_TOKEN_TRAIN
     flops = factor * params * tokens
     require_finite_result("training FLOPs", flops)
