@@ -223,7 +223,7 @@ def held_misses(rows: list[dict], how: str, level: float) -> None:
 def step_section() -> None:
     """The step model (time from the run's plan: `estimate` with a layout or a shape, `plan`), cross-validated by
     source on published layouts, beside the flat-MFU baseline (estimator/data/step_fit.json)."""
-    from estimator.services.training.step_setup import cross_validated
+    from estimator.services.training.fitted_step import cross_validated
     cv = cross_validated()
     st.header("From the run's plan: the step model", anchor=False)
     st.markdown(c.md_escape(

@@ -277,7 +277,7 @@ def raised_notes(est) -> list[str]:
 
 
 def bubble_notes(est) -> list[str]:
-    """The note on a layout's pipeline bubble (``services.training.step_setup.bubble_note``), where there is one."""
+    """The note on a layout's pipeline bubble (``services.training.step_notes.bubble_note``), where there is one."""
     return [n for n in est.notes if n.startswith("pipeline bubble:")]
 
 

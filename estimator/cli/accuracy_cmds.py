@@ -23,7 +23,7 @@ from estimator.services.accuracy.utilization import MISS_FACTOR, power_verdicts
 from estimator.services.accuracy.words import DESIGN_OPTIMISM, energy_runs
 from estimator.services.serving import accuracy as serving_accuracy
 from estimator.services.serving import trtllm_check, wall_power
-from estimator.services.training import step_setup
+from estimator.services.training import fitted_step
 from estimator.services.training.later_layouts import inside_words, later_layouts_document
 from estimator.services.training.measured_steps import measured_steps_document, memory_words, precision_gain_words
 from estimator.services.training.whole_runs import whole_runs_document
@@ -454,7 +454,7 @@ def cmd_validate(args):
     working("cross-validating every training run: nested leave-one-paper-out, by developer, and each family held out whole")
     doc = accuracy.validation_document()
     # the step model's figures (issue 53), cross-validated by source on published layouts, beside its flat-MFU baseline
-    doc = {**doc, "step_model": step_setup.cross_validated(), "measured_training_steps": measured_steps_document(),
+    doc = {**doc, "step_model": fitted_step.cross_validated(), "measured_training_steps": measured_steps_document(),
            "later_layouts": later_layouts_document(), "whole_runs_step_path": whole_runs_document()}
     if (level := _json_or_level(args, doc)) is None:
         return

@@ -118,7 +118,7 @@ def _util_source(est: Estimate, util, cite: str) -> str:
             f"per device{other}")
 
 
-# ``services.training.step_setup.batch_rounded_note`` on a global batch given
+# ``services.training.step_notes.batch_rounded_note`` on a global batch given
 BATCH_ROUNDED = re.compile(r"global batch: (?P<whose>given|[^,;]+'s in pretraining), (?P<asked>[\d,]+) tokens; the layout's step holds (?P<used>[\d,]+) "
                           r"\([^)]*?, (?P<share>[+-][\d.]+%)\)")
 

@@ -20,7 +20,7 @@ from apptest_pages import run_page, shared_page  # noqa: E402
 from estimator.cli.main import main  # noqa: E402
 from estimator.report import humanize as hz  # noqa: E402
 from estimator.services import inputs as I  # noqa: E402
-from estimator.services.training import step_setup
+from estimator.services.training import fitted_step
 
 # (the page's link, the CLI's flags for the same inputs)
 LAYOUTS = {
@@ -88,7 +88,7 @@ def test_the_export_link_carries_the_step_inputs():
 
 def test_the_page_shows_the_cross_validated_figures_beside_the_baseline():
     at = shared_page("estimate", LAYOUTS["interleaved"][0])
-    cv = step_setup.cross_validated()
+    cv = fitted_step.cross_validated()
     line = next(c.value for c in at.caption if "Cross" in c.value and "validated" in c.value).replace("\\", "")
     step, base = cv["step_model"], cv["flat_mfu_baseline"]
     assert f"{step['median_factor']:.3g}" in line and f"{step['coverage_80']:.0%}" in line

@@ -33,5 +33,5 @@ def test_a_short_sequence_no_layout_holds_says_no_attention_word(capsys):
 
 
 def test_the_share_left_out_is_never_rounded_up_to_all():
-    from estimator.services.training.step_setup import left_out_words
+    from estimator.services.training.step_notes import left_out_words
     assert left_out_words(0.997) == "over 99%" and left_out_words(0.97) == "97%" and left_out_words(0.37) == "37%"

@@ -15,8 +15,8 @@ from estimator.cli.main import main
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training.plan import GOODPUT, device_ladder
 from estimator.services import api
+from estimator.services.training import fitted_step, step_setup
 from estimator.services.training import plan as plan_service
-from estimator.services.training import step_setup
 
 
 def run(capsys, *argv):
@@ -112,7 +112,7 @@ def test_an_estimate_with_a_layout_is_the_step_models_time_over_the_goodput():
     est = res.estimate
     n, shape, _, _, _ = step_setup.resolve_model(model="llama-3.1-70b")
     hw = step_hardware(default_profiles().get("h100-sxm"))
-    params = step_setup.step_model()[0]
+    params = fitted_step.step_model()[0]
     # 4M tokens ÷ 8192 = 512 sequences: 16 rounds of the 32 replicas' micro-batch of 1
     layout = Layout(seq_len=8192, global_batch=512, micro_batch=1, tp=8, pp=4, dp=32, zero_stage=1)
     st = step_time(shape, layout, hw, params)

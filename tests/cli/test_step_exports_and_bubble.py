@@ -13,8 +13,8 @@ import json
 import pytest
 
 from estimator.core.base.number_text import gfmt
+from estimator.services.training import fitted_step
 from estimator.services.training import plan as plan_service
-from estimator.services.training import step_setup
 
 LAYOUT = ("estimate", "--model", "llama-3.1-8b", "--hardware", "h100-sxm", "--devices", "64", "--tp", "2",
           "--tokens", "1e12")
@@ -94,7 +94,7 @@ def test_without_a_layout_the_planners_best_is_assumed_and_said(cli):
 
 def test_the_step_json_holds_the_cross_validated_figures_beside_the_baseline(cli):
     cv = _json(cli, *LAYOUT)["step"]["range"]["cross_validated"]
-    doc = step_setup.cross_validated()
+    doc = fitted_step.cross_validated()
     assert cv["step_model"]["median_factor"] == doc["step_model"]["median_factor"]
     assert cv["baseline"]["median_factor"] == doc["flat_mfu_baseline"]["median_factor"]
     assert cv["step_model"]["median_factor"] < cv["baseline"]["median_factor"]

@@ -146,7 +146,7 @@ def test_a_training_step_never_multiplies_faster_than_the_devices_best_matmul(ha
     H100 80%, the B200 78%, the A100 87%: the fit's own devices among them) are untouched and say nothing."""
     from estimator import estimate
     from estimator.core.training.step import matmul_cap, step_hardware
-    from estimator.services.training.step_setup import step_model
+    from estimator.services.training.fitted_step import step_model
     profile = default_profiles().profiles[hardware]
     fitted = step_model()[0].gemm_efficiency   # (the shipped fit's 76%)
     notes = estimate(model="llama-3.1-70b", tokens=1e12, hardware=hardware, devices=64, tp=8, seq_len=8192).notes

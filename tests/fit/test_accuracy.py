@@ -182,11 +182,11 @@ def test_validate_says_on_a_terminal_that_it_is_working_and_nothing_in_a_pipe(ca
     # the tool first, as in every JSON the CLI prints (issue 55), then the shipped document and the step model's
     # cross-validated figures beside it (issue 53)
     from estimator.report.provenance import tool_info
-    from estimator.services.training import step_setup
+    from estimator.services.training import fitted_step
     from estimator.services.training.later_layouts import later_layouts_document
     from estimator.services.training.measured_steps import measured_steps_document
     from estimator.services.training.whole_runs import whole_runs_document
-    assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": step_setup.cross_validated(),
+    assert json.loads(out) == {"tool": tool_info(), **DOC, "step_model": fitted_step.cross_validated(),
                                "measured_training_steps": json.loads(json.dumps(measured_steps_document())),
                                "later_layouts": json.loads(json.dumps(later_layouts_document())),
                                "whole_runs_step_path": json.loads(json.dumps(whole_runs_document()))}

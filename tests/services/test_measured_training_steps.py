@@ -176,8 +176,8 @@ def test_an_fp8_run_becomes_an_fp8_row_the_step_model_predicts_at_fp8(tmp_path):
     from benchmarks.gpu_train_step import CSV_FIELDS, data_rows
     from estimator.io.datafiles import default_profiles
     from estimator.io.measured_steps import load_measured_steps
+    from estimator.services.training.fitted_step import step_model
     from estimator.services.training.measured_steps import _predict
-    from estimator.services.training.step_setup import step_model
     run = {"name": "gpt3-xl-fp8", "mode": "eager", "precision": "fp8", "layers": 24, "d_model": 2048, "heads": 16,
            "kv_heads": 16, "ffn": 8192, "ffn_matrices": 2, "vocab": 50304, "seq_len": 2048, "micro_batch": 8,
            "params": 1418000000, "steps": 10, "warmup": 3, "step_s": 0.523, "tokens_per_s": 16384 / 0.523,

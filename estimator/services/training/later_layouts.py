@@ -22,7 +22,8 @@ from estimator.core.base.interval import LEVEL, log_error_summary
 from estimator.core.training.step import flat_mfu_tokens_per_s
 from estimator.io.datafiles import default_profiles
 from estimator.io.later_layouts import LATER_LAYOUTS_PATH, LaterLayout, load_later_layouts
-from estimator.services.training.step_setup import resolve_model, step_model
+from estimator.services.training.fitted_step import step_model
+from estimator.services.training.step_setup import resolve_model
 from estimator.services.workload_inputs import run_estimate
 
 # the run's tokens, a round number: the step and its range do not depend on it

@@ -2,7 +2,7 @@
 fitted on them), beside the flat-MFU baseline of the same fit: what ``validate`` prints and the Accuracy
 page shows.
 
-Use case over ``estimator.io.measured_steps`` (the data file), ``estimator.services.training.step_setup.step_model`` (the
+Use case over ``estimator.io.measured_steps`` (the data file), ``estimator.services.training.fitted_step.step_model`` (the
 shipped parameters and 80% range) and the pure step model. Each row is one micro-batch on one device: the
 layout's parallel terms are zero, so the rows test the single-device arithmetic (matrix multiplies by size,
 attention, memory-bound operations, optimizer).
@@ -18,7 +18,7 @@ from estimator.core.training import memory as mem
 from estimator.core.training.step import Layout, ModelShape, flat_mfu_tokens_per_s, step_hardware, step_time
 from estimator.io.datafiles import default_profiles
 from estimator.io.measured_steps import MEASURED_STEPS_PATH, MODES, MeasuredStep, load_measured_steps
-from estimator.services.training.step_setup import step_model
+from estimator.services.training.fitted_step import step_model
 
 ZERO_STAGE_ONE_DEVICE = 0  # one device: no optimizer state to shard
 
