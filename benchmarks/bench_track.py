@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from estimator.core.calibration import step_times as steps_mod
+from estimator.core.tracking import step_times as steps_mod
 
 SCENARIOS = ("steady", "batch-sizes", "lognormal", "autocorrelated", "rare-slow-steps", "drift+20%", "thermal",
              "random-walk")

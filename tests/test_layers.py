@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "estimator"
 
 # Floors, lowest first: a module may import its own floor and those below it, never one above.
-CORE_FLOORS = ("base", "footprint", "hardware", "workload", "training", "serving", "calibration")
+CORE_FLOORS = ("base", "footprint", "hardware", "workload", "training", "serving", "calibration", "tracking")
 FLOORS = (
     *(f"estimator.core.{f}" for f in CORE_FLOORS),
     ("estimator.fit", "estimator.laws", "estimator.report"),  # pure, each on the core alone (and each other: none)

@@ -11,7 +11,7 @@
 ``run.step()`` only reads the clock and appends to an array; everything else (cutting the
 energy window, a report, a marker for ``calibrate -- CMD``) happens at most every second or
 so, and the time it takes is left out of the step times. The statistics are in
-:mod:`estimator.core.calibration.step_times` and :mod:`estimator.core.calibration.track_predict` (pure), the reports in
+:mod:`estimator.core.tracking.step_times` and :mod:`estimator.core.tracking.predict` (pure), the reports in
 :mod:`estimator.report.track_report` (pure); this module owns the clock, the energy windows and the report
 files. The checks and the backend's opening before the run are in :mod:`estimator.monitor.track_setup`, the
 energy windows and the guard around the meter in :mod:`estimator.monitor.track_energy`, the calibrated
@@ -59,11 +59,11 @@ from estimator.core.base.errors import (
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.validation import require_number_in
 from estimator.core.base.validation import require_whole as _whole
-from estimator.core.calibration import step_times as steps_mod
-from estimator.core.calibration import track_predict as tp
-from estimator.core.calibration.track_predict import Prediction, Settings
 from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.tracking import predict as tp
+from estimator.core.tracking import step_times as steps_mod
+from estimator.core.tracking.predict import Prediction, Settings
 from estimator.device import machine_load
 from estimator.device.base import Backend
 from estimator.monitor import track_setup as setup
@@ -75,7 +75,7 @@ from estimator.services.inputs import check_keywords
 __all__ = ["Run", "track"]
 
 
-# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/calibration/track_predict.py, with its reason), each next
+# Energy windows: the first closes after FIRST_WINDOW_S (estimator/core/tracking/predict.py, with its reason), each next
 # one twice as long, up to ENERGY_WINDOW_S. A cut costs ~7 ms with CodeCarbon and ~1 ms with NVML (measured on the
 # development machine and with the fake NVML): every 10 s that is < 0.1% of the run.
 FIRST_WINDOW_S = tp.FIRST_WINDOW_S
@@ -275,7 +275,7 @@ class Run:
             self._event(now)
 
     def predict(self) -> Prediction:
-        """The whole run predicted from the steps so far (see :class:`estimator.core.calibration.track_predict.Prediction`)."""
+        """The whole run predicted from the steps so far (see :class:`estimator.core.tracking.predict.Prediction`)."""
         return self._excluding(self._predict_now)
 
     def report(self, stream: IO[str] | None = None) -> str:

@@ -3,7 +3,7 @@ meter stops the measurement and never the training.
 
 :class:`estimator.monitor.track.Run` owns the clock and decides when to cut; this class owns the
 backend's windows. A cut closes the open window (``end_window``), records it as a
-:class:`estimator.core.calibration.track_predict.Window` (first and last step, start and end on the run's
+:class:`estimator.core.tracking.predict.Window` (first and last step, start and end on the run's
 clock, the meter's duration and energy) and opens the next (``begin_window``).
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
-from estimator.core.calibration import track_predict as tp
 from estimator.core.calibration.checks import idle_gpu_warning
 from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS
+from estimator.core.tracking import predict as tp
 from estimator.device import machine_load
 from estimator.device.base import Backend, Measurement
 

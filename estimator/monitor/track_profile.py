@@ -13,12 +13,12 @@ from pathlib import Path
 
 from estimator.core.base.errors import InputError, MeasurementError
 from estimator.core.base.number_text import gfmt
-from estimator.core.calibration import step_times as steps_mod
-from estimator.core.calibration import track_predict as tp
 from estimator.core.calibration.calibrate import Throughput, calibrated_profile_data
-from estimator.core.calibration.track_predict import Settings
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.tracking import predict as tp
+from estimator.core.tracking import step_times as steps_mod
+from estimator.core.tracking.predict import Settings
 from estimator.device.base import NOT_MEASURED, Measurement
 from estimator.io.calibration_io import write_profile
 from estimator.monitor.calibration_run import (

@@ -21,9 +21,9 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_MB
 from estimator.core.base.validation import is_real_number, require_number_in
 from estimator.core.base.validation import require_whole as _whole
-from estimator.core.calibration import track_predict as tp
-from estimator.core.calibration.track_predict import Settings
 from estimator.core.hardware.profile import PRECISIONS, HardwareProfile, precision_name
+from estimator.core.tracking import predict as tp
+from estimator.core.tracking.predict import Settings
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH, DEFAULT_CARBON_INTENSITY_SOURCE
 from estimator.device.backends import BACKENDS
 from estimator.device.base import NOT_MEASURED, Backend, TimerBackend
@@ -512,7 +512,7 @@ def settled(settings: Settings, profile: HardwareProfile | None, precision: str 
             pue_given: float | None, hardware_how: str) -> Settings:
     """The profile's figures (peak, price, PUE) in the settings, now that the hardware is known.
 
-    A whole server's price is left out (``track_predict.whole_server_price``: the bundled CPU
+    A whole server's price is left out (``tracking.predict.whole_server_price``: the bundled CPU
     server profile, or one calibrated from it): it is a 96-core server's hour, and a run on
     another machine (a 2-vCPU VM, a laptop) was costed at the whole server's $7.344 an hour (track
     audit); ``no_price_why`` says so, once, in the prediction's notes. A user's own CPU profile

@@ -1,7 +1,7 @@
 """A tracked run's reports (pure): the few lines printed while it runs, and the saved JSON
 report (built here, and read back and checked for the app's Calibrate page).
 
-The prediction they show is ``estimator.core.calibration.track_predict``'s; ``estimator.monitor.track``
+The prediction they show is ``estimator.core.tracking.predict``'s; ``estimator.monitor.track``
 prints and saves them.
 """
 
@@ -18,8 +18,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BYTES_PER_MB, G_PER_KG, S_PER_HOUR, W_PER_KW
-from estimator.core.calibration.step_times import StepTimes
-from estimator.core.calibration.track_predict import (
+from estimator.core.tracking.predict import (
     DEVICE_ONLY_PUE_SOURCE,
     RESULT_KEYS,
     TOTAL_STEPS,
@@ -27,6 +26,7 @@ from estimator.core.calibration.track_predict import (
     Prediction,
     Settings,
 )
+from estimator.core.tracking.step_times import StepTimes
 from estimator.report import humanize as hz
 
 REPORT_FORMAT = "estimator-track-report"

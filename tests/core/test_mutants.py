@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from estimator.core.base.errors import InputError
-from estimator.core.calibration.step_times import step_times
 from estimator.core.hardware.utilization_model import UTILIZATION_CEILING, Spec, UtilizationModel
 from estimator.core.serving.memory import devices_needed
 from estimator.core.serving.step import Architecture
+from estimator.core.tracking.step_times import step_times
 from estimator.core.training import memory as mem
 from estimator.core.training.estimate import estimate
 from estimator.core.workload.flops import TransformerShape, transformer_count

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from estimator.core.base.errors import EstimatorError, ProfileError
-from estimator.core.calibration.track_predict import drift_text
 from estimator.core.hardware.fields import MAX_OVER_TDP
 from estimator.core.hardware.schema import FRACTION_HINT
+from estimator.core.tracking.predict import drift_text
 from estimator.io.datafiles import PROFILES_DIR, load_profile_file, load_profiles
 from estimator.report.track_report import _num
 

@@ -15,8 +15,8 @@ from scipy import stats
 
 from benchmarks.bench_track import coverage, naive_remaining_s, tqdm_remaining_s
 from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
-from estimator.core.calibration import step_times as steps_mod
-from estimator.core.calibration import track_predict as tp
+from estimator.core.tracking import predict as tp
+from estimator.core.tracking import step_times as steps_mod
 
 WARMUP = [0.5, 0.5, 0.5]
 ALTERNATING = [0.010, 0.014] * 50  # mean 12 ms; every batch of 10 has the same mean: no spread

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from estimator.core.calibration.step_times import step_times
+from estimator.core.tracking.step_times import step_times
 
 
 def test_a_falling_drift_never_ranges_below_the_fastest_step_seen():

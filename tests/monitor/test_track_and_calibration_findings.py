@@ -467,7 +467,7 @@ def test_a_run_stopped_before_a_forecast_still_says_its_energy():
 def test_an_unfinished_runs_energy_line_says_an_estimate_and_a_finished_one_says_measured():
     """Code review 2026-11-27: the energy line before a forecast left out ", an estimate" for CodeCarbon's modelled
     CPU, and said "so far" for a run with no total that had ended."""
-    from estimator.core.calibration.track_predict import Power, Settings, predict
+    from estimator.core.tracking.predict import Power, Settings, predict
     from estimator.report.track_report import format_report
     power = Power(mean_w=8.0, windows=1, sd_w=None, steady=False, energy_done_j=32.0, measured_until_s=4.0,
                   per_step_j=4.0, per_step_sd_j=None)

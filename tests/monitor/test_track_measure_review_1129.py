@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from estimator.core.calibration.track_predict import Settings
+from estimator.core.tracking.predict import Settings
 from estimator.io.datafiles import default_profiles
 from estimator.monitor import track_setup as setup
 

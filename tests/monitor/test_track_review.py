@@ -22,7 +22,7 @@ from track_fakes import TWO_RUNS, WARMUP, Clock, FakeMeter, RealClockMeter, run_
 import estimator.device.backends as measure_pkg
 from estimator.core.base.errors import BackendUnavailable, InputError, MeasurementError
 from estimator.core.base.units import J_PER_KWH, S_PER_HOUR
-from estimator.core.calibration.track_predict import whole_server_price
+from estimator.core.tracking.predict import whole_server_price
 from estimator.core.training.estimate import estimate
 from estimator.core.workload.scenario import Scenario
 from estimator.device.base import TimerBackend

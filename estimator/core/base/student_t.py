@@ -2,7 +2,7 @@
 
 SciPy's ``scipy.stats`` takes about a second to import, and every command that loads a hardware
 profile needs one t quantile (the fitted power interval, ``estimator/fit/power_fit.py``) and the
-tracker needs a few (``estimator/core/calibration/step_times.py``). That second was most of the CLI's
+tracker needs a few (``estimator/core/tracking/step_times.py``). That second was most of the CLI's
 start-up time. The quantile is computed here from the t distribution's CDF, which is a regularized
 incomplete beta function (Abramowitz & Stegun 1964, 26.7.1 with 26.5.27:
 P(|T| ≤ t) = 1 − I_x(ν/2, 1/2), x = ν / (ν + t²)), evaluated by its continued fraction with the

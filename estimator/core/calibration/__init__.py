@@ -1,1 +1,1 @@
-"""Calibration: measured throughput and power into a profile, the measurement record, tracking predictions."""
+"""Calibration: measured throughput and power into a profile, and the measurement record."""

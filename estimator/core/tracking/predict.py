@@ -9,7 +9,7 @@ devices here.
 
 How the numbers are made
 ------------------------
-- **Step time, its range and drift**: ``estimator.core.calibration.step_times`` (warm-up by MSER, the
+- **Step time, its range and drift**: ``estimator.core.tracking.step_times`` (warm-up by MSER, the
   steady mean, batch means for the range, a drift check).
 - **Energy**: device energy measured in windows (cut at step boundaries); the energy after the
   last window = mean steady power × the predicted time after it. Power's range: the windows'
@@ -37,8 +37,8 @@ from estimator.core.base.bounds import Bound
 from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import G_PER_KG, J_PER_KWH, S_PER_HOUR
-from estimator.core.calibration.step_times import MIN_STEADY_STEPS, StepTimes, t_quantile
 from estimator.core.hardware.base_profile import whole_server_price  # noqa: F401  (re-exported: the tracker reads it here)
+from estimator.core.tracking.step_times import MIN_STEADY_STEPS, StepTimes, t_quantile
 
 TOTAL_STEPS = Bound(1, 1e12, "steps", "up to 1e12 steps (~300 years at 10 ms a step)", whole=True)
 WARMUP_STEPS = Bound(0, 1e12, "steps", "0 up to the largest step count", whole=True)

@@ -1,7 +1,7 @@
 """The steady state of a run's step times (pure): warm-up, steady per-step time, the range of
 the remaining steps' time and drift, from the step times a tracked run has seen.
 
-``estimator.core.calibration.track_predict`` turns them, with power, into a whole-run prediction.
+``estimator.core.tracking.predict`` turns them, with power, into a whole-run prediction.
 
 - **Warm-up**: a configured count, or MSER (the Marginal Standard Error Rule, White 1997): the
   truncation point d that minimises Σ_{i>d}(x_i − x̄_d)² / (n − d)², the squared standard error of
@@ -26,7 +26,7 @@ the remaining steps' time and drift, from the step times a tracked run has seen.
   batch means are positively correlated (lag-1 ρ > 0), s_b² is scaled by (1 + ρ)/(1 − ρ).
 - **Drift**: the batch means are regressed on their position; a slope significant at
   ``DRIFT_ALPHA`` widens the range to cover both "the drift stops now" and "it goes on linearly
-  to the end" (the point stays the steady mean; ``track_predict`` adds a note saying so). A trend smaller than the
+  to the end" (the point stays the steady mean; ``predict`` adds a note saying so). A trend smaller than the
   window's noise cannot be seen; the range then assumes the step time stays at the level seen.
 """
 
