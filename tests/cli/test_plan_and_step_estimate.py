@@ -178,9 +178,11 @@ def test_a_size_alone_says_which_method_timed_it_and_a_model_is_planned():
     assert shaped.wall_clock_s < size.wall_clock_s  # a planned layout, not the published runs' average
     flops = api.run(flops=8.4e22, hardware="h100-sxm", devices=256).estimate
     assert step_setup.SIZE_ALONE_NOTE not in flops.notes  # no size to shape
-    # where the step model cannot time a run (no links known: a workstation's GPUs, a CPU), there is no other method;
-    # one workstation GPU needs no link, so a shape would be timed there (the note holds)
-    for hardware, devices in (("rtx-4090", 2), ("cpu-server-2s-epyc", 1)):
+    # where the step model cannot time a run (no links known: a GH200 with no domain stated, a CPU), there is no other
+    # method; one device needs no link, so a shape would be timed there (the note holds), as on workstation GPUs,
+    # laid out in servers of 8 PCIe cards
+    assert step_setup.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090", devices=2).estimate.notes
+    for hardware, devices in (("gh200-96gb", 2), ("cpu-server-2s-epyc", 1)):
         assert step_setup.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware,
                                                            devices=devices).estimate.notes
     assert step_setup.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090").estimate.notes

@@ -100,13 +100,14 @@ def test_a_device_older_than_the_step_models_is_refused_as_such_whatever_the_pre
 
 
 def test_a_profile_without_links_is_planned_from_a_copy_that_states_them(capsys, tmp_path):
-    code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware", "l40s")
+    code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware",
+                       "gh200-96gb")
     assert code == 2 and "a copy of its profile file under an id of its own" in err
-    text = (ROOT / "profiles" / "l40s.toml").read_text().replace('id = "l40s"', 'id = "l40s-mine"', 1).replace(
-        "[interconnect]", "[interconnect]\nscale_up_devices = 8\nscale_up_gb_per_s = 31.5\n"
-        'scale_up_source = "my servers: 8 cards on PCIe Gen4"\nscale_out_gb_per_s = 25.0\n'
-        'scale_out_source = "my servers: one 200 Gb/s NIC a card"', 1)
-    mine = tmp_path / "l40s-mine.toml"
+    text = (ROOT / "profiles" / "gh200-96gb.toml").read_text().replace('id = "gh200-96gb"', 'id = "gh200-mine"', 1).replace(
+        "[interconnect]", "[interconnect]\nscale_up_devices = 4\n"
+        'scale_up_source = "my nodes: 4 superchips on NVLink"\nscale_out_gb_per_s = 25.0\n'
+        'scale_out_source = "my nodes: one 200 Gb/s NIC a superchip"', 1)
+    mine = tmp_path / "gh200-mine.toml"
     mine.write_text(text)
     code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64",
                        "--hardware", str(mine))

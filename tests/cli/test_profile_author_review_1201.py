@@ -10,21 +10,26 @@ from estimator.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _mine(tmp_path, name: str, edit) -> Path:
-    text = (ROOT / "profiles" / "l40s.toml").read_text().replace('id = "l40s"', 'id = "l40-mine"', 1)
+def _mine(tmp_path, name: str, edit, base: str = "l40s") -> Path:
+    text = (ROOT / "profiles" / f"{base}.toml").read_text().replace(f'id = "{base}"', 'id = "l40-mine"', 1)
     path = tmp_path / name
     path.write_text(edit(text))
     return path
 
 
 def test_validate_says_a_file_without_links_is_planned_on_one_device(tmp_path, capsys):
-    path = _mine(tmp_path, "l40-mine.toml", lambda t: t)
+    path = _mine(tmp_path, "l40-mine.toml", lambda t: t, base="gh200-96gb")
     assert main(["profiles", "validate", str(path)]) == 0
     out = capsys.readouterr().out.strip()
     assert out == (f"ok: {path} (it states no scale_up_devices, scale_out_gb_per_s in [interconnect]: `plan` and the "
                    "step model lay a run out on one device of it only)")
     # and plan, which the note warns of, refuses more than one device of it
     assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "16", "--hardware", str(path)]) == 2
+    # a PCIe card's copy needs none: its cards are laid out in servers of 8, as serving lays them out
+    capsys.readouterr()
+    card = _mine(tmp_path, "card.toml", lambda t: t)
+    assert main(["profiles", "validate", str(card)]) == 0
+    assert capsys.readouterr().out.strip() == f"ok: {card}"
 
 
 def test_a_toml_date_where_text_belongs_is_shown_as_written(tmp_path, capsys):
@@ -60,7 +65,7 @@ def test_show_and_the_profiles_page_say_it_as_validate_does(capsys):
     page, where an author looks at a bundled profile, now say the same words; a profile with its links says none."""
     words = ("it states no scale_up_devices, scale_out_gb_per_s in [interconnect]: `plan` and the step model lay a "
              "run out on one device of it only")
-    assert main(["profiles", "show", "l40s"]) == 0
+    assert main(["profiles", "show", "gh200-96gb"]) == 0
     assert f"  training layouts: {words}\n" in capsys.readouterr().out
     assert main(["profiles", "show", "h100-sxm"]) == 0
     assert "training layouts" not in capsys.readouterr().out

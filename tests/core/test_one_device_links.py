@@ -20,8 +20,8 @@ from estimator.io.datafiles import default_profiles
 
 
 def test_one_device_needs_no_link_and_its_step_uses_none():
-    rtx = default_profiles().get("rtx-4090")
-    assert not rtx.scale_out_gb_per_s  # the case: a profile that states no network
+    rtx = default_profiles().get("gh200-96gb")
+    assert not rtx.scale_out_gb_per_s and not rtx.pcie_card  # the case: a profile that states no network
     with pytest.raises(InputError, match="the step model needs"):
         step_hardware(rtx, devices=2)
     hw = step_hardware(rtx, devices=1)

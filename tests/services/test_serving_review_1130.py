@@ -35,10 +35,14 @@ def test_a_card_with_a_scale_up_domain_keeps_it():
 def test_devices_linked_otherwise_than_by_pcie_are_not_put_in_servers_of_8():
     """Diff review 2026-11-30: the rule caught every profile without a scale-up domain: TPU v3's ICI, the GH200's
     NVLink, the MI250X's Infinity Fabric read "each across 2 servers of 8", 12-14% slower."""
-    for hw in ("tpu-v3", "gh200-144gb", "mi250x"):
+    for hw in ("tpu-v3", "gh200-144gb"):
         d = inference(model="llama-3.1-70b", hardware=hw, bits=4, tp=16, devices=16).to_dict()
         assert d["nodes_per_replica"] == 1 and d["scale_up_domain"] == "nodes", hw
         assert not any("servers of 8" in n for n in d["notes"]), hw
+    # the MI250X's profile states its node since 2026-12-01 (4 a Frontier node, a Slingshot NIC each): 16 span 4 nodes
+    d = inference(model="llama-3.1-70b", hardware="mi250x", bits=4, tp=16, devices=16).to_dict()
+    assert d["nodes_per_replica"] == 4 and d["scale_up_domain"] == "nodes"
+    assert not any("servers of 8" in n for n in d["notes"])
 
 
 def test_a_bound_one_pcie_card_misses_names_the_cards_of_one_server_that_meet_it(cli):

@@ -324,9 +324,22 @@ def _links(profile: HardwareProfile, scale_up_devices: int | None = None, scale_
     """The link fields the step model needs, (name, value), as the arguments or the profile give them (None: neither
     does). The profile is their one home (code review 2026-11-30: a table of defaults here repeated the bundled
     profiles' figures, and disagreed with the TPU v4's pod)."""
-    return (("scale_up_devices", scale_up_devices or profile.scale_up_devices),
-            ("scale_out_gb_per_s", scale_out_gb_per_s or profile.scale_out_gb_per_s),
+    # a PCIe card (no domain stated) in servers of ``server_devices``, its own PCIe link within and between them, as
+    # serving lays its replicas out (``core.serving.layout.device_at``; researcher review 2026-12-01: `plan` refused 8
+    # L40S for want of links that serving had taken as stated)
+    card = profile.server_devices if profile.pcie_card else None
+    return (("scale_up_devices", scale_up_devices or profile.scale_up_devices or card),
+            ("scale_out_gb_per_s", scale_out_gb_per_s or profile.scale_out_gb_per_s
+             or (profile.link_gb_per_s if card else None)),
             ("scale_up_gb_per_s", scale_up_gb_per_s or profile.scale_up_gb_per_s or profile.link_gb_per_s))
+
+
+def pcie_card_links_source(profile: HardwareProfile) -> str:
+    """Where a PCIe card's links come from where its profile states no domain (``_links``)."""
+    return (f"no scale-up domain stated: {profile.name} cards taken in servers of {profile.server_devices}, each on "
+            "its own PCIe link (its link_gb_per_s) to the cards beside it and, as a stand-in for the network between "
+            "servers, to the rest (a cluster's network per card is often slower, so the exposed communication across "
+            "servers is a floor)")
 
 
 def missing_links(profile: HardwareProfile) -> list[str]:
@@ -355,7 +368,8 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
                          "state: a copy of its profile file under an id of its own, stating them in its [interconnect] table, each with "
                          "its source, can be given as the hardware; without them a run is timed from its FLOPs "
                          "alone (no layout)", field=missing[0])
-    sources = ((profile.scale_up_source or profile.link_source, profile.scale_out_source)
+    sources = ((profile.scale_up_source or profile.link_source,
+                profile.scale_out_source or (pcie_card_links_source(profile) if profile.pcie_card else None))
                + ((ONE_DEVICE_LINK_SOURCE,) if one else ()))
     return StepHardware(dict(profile.peak_flops_per_s), float(profile.memory_bandwidth_gb_per_s), int(up_devices),
                         float(up), float(out), tuple(s for s in sources if s), matmul_share(profile))

@@ -1,0 +1,43 @@
+"""Researcher review 2026-12-01: `plan` refused 8 L40S ("the step model needs scale_up_devices, scale_out_gb_per_s"),
+while serving laid the same cards out in servers of 8, each on its own PCIe link. A PCIe card's profile that states no
+domain is now laid out for training as serving lays it out; a device linked otherwise (a GH200's NVLink) still needs
+its links stated; the MI250X's profile states its Frontier node (4, a 200 Gb/s Slingshot NIC each)."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.core.base.errors import InputError
+from estimator.core.training.step import missing_links, step_hardware
+from estimator.services.public import load_profile
+
+
+@pytest.mark.parametrize("hw", ["l40s", "rtx-4090", "rtx-pro-6000-server", "l4"])
+def test_a_pcie_card_is_laid_out_in_servers_of_its_serving_size_on_its_own_link(hw):
+    p = load_profile(hw)
+    assert p.pcie_card and not missing_links(p)
+    s = step_hardware(p, devices=64)
+    assert s.scale_up_devices == p.server_devices == 8
+    assert s.scale_up_gb_per_s == s.scale_out_gb_per_s == p.link_gb_per_s
+    assert any("servers of 8" in src and "stand-in for the network between servers" in src for src in s.sources)
+
+
+def test_a_device_linked_otherwise_still_needs_its_links_stated():
+    gh = load_profile("gh200-96gb")
+    assert not gh.pcie_card and missing_links(gh) == ["scale_up_devices", "scale_out_gb_per_s"]
+    with pytest.raises(InputError, match="the step model needs scale_up_devices, scale_out_gb_per_s"):
+        step_hardware(gh, devices=8)
+
+
+def test_the_mi250x_states_its_frontier_node():
+    p = load_profile("mi250x")
+    s = step_hardware(p, devices=64)
+    assert (s.scale_up_devices, s.scale_up_gb_per_s, s.scale_out_gb_per_s) == (4, 250.0, 25.0)
+
+
+def test_plan_answers_on_l40s_and_counts_whole_servers(cli):
+    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "2e11", "--hardware", "l40s", "--devices", "16")
+    assert out.code == 0 and " 1  TP" in out.out
+    out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "2e11", "--hardware", "l40s", "--deadline-days", "30")
+    text = " ".join(out.out.split())
+    assert out.code == 0 and "(1, 2, 4 devices, then whole 8-device servers" in text
