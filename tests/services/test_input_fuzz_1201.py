@@ -142,8 +142,14 @@ def test_a_zero_dimensional_array_is_one_value_or_refused_never_a_type_error():
     import estimator
     with pytest.raises(InputError, match="hardware must be a list of profile ids"):
         estimator.compare(np.array(8.0), flops=1e23)
-    estimator.track(total_steps=10, report_at=np.array(8.0), flops_per_step=1e9, hardware="cpu-server-2s-epyc",
-                    backend="none")  # taken as report_at=8
+    import io
+    stream = io.StringIO()
+    with estimator.track(total_steps=10, report_at=np.array(8.0), flops_per_step=1e9, hardware="cpu-server-2s-epyc",
+                         backend="none", stream=stream) as run:  # taken as report_at=8
+        for _ in range(10):
+            run.step()
+    reports = [line for line in stream.getvalue().splitlines() if "estimator.monitor.track: step " in line]
+    assert len(reports) == 1 and "step 8 of 10" in reports[0]
     with pytest.raises(InputError, match="report_at must be a step number"):
         estimator.track(total_steps=10, report_at=np.array("a"), flops_per_step=1e9, hardware="cpu-server-2s-epyc",
                         backend="none")
