@@ -92,6 +92,10 @@ def preemption_note(footprint: Footprint, devices: int, profile: HardwareProfile
             f"{devices} × {profile.id}; {then}")
 
 
+# how a refusal for weights the devices cannot hold begins (the service adds the fewer bits that would fit)
+WEIGHTS_REFUSAL_START = "the weights need"
+
+
 def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, batch: int, prompt_tokens: float,
                  output_tokens: float, memory_source: str = USABLE_MEMORY_SOURCE, ep: int = 1) -> InputError:
     """Why ``footprint`` does not fit on ``devices`` × ``profile``: the weights alone, one sequence's KV cache
@@ -103,7 +107,7 @@ def does_not_fit(footprint: Footprint, devices: int, profile: HardwareProfile, b
         need, offer = gfmt(weights_gb, 3), gfmt(usable_gb, 3)
         if need == offer and f"{weights_gb:,.1f}" != f"{usable_gb:,.1f}":
             need, offer = f"{weights_gb:,.1f}", f"{usable_gb:,.1f}"
-        return InputError(f"the weights need {need} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
+        return InputError(f"{WEIGHTS_REFUSAL_START} {need} GB; {devices} × {gfmt(profile.memory_gb)} GB of "
                           f"{profile.id} offer {offer} GB ({usable_words(memory_source)}): use more devices", field="devices")
     query = f"{count_text(prompt_tokens)} + {count_text(output_tokens)} tokens"
     if footprint.max_batch == 0:  # the weights fit, not one sequence's KV cache beside them (audit: it blamed the weights)
@@ -160,5 +164,5 @@ def block_scales_note(s: InferenceScenario, served: ServedModel, footprint: Foot
             "devices for NVFP4")
 
 
-__all__ = ["FOUR_BIT_SCALES", "MemoryFit", "block_scales_note", "does_not_fit", "expert_parallel", "memory_fit",
-           "preemption_note"]
+__all__ = ["FOUR_BIT_SCALES", "MemoryFit", "WEIGHTS_REFUSAL_START", "block_scales_note", "does_not_fit",
+           "expert_parallel", "memory_fit", "preemption_note"]

@@ -188,7 +188,8 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
         _require(s, "devices")
     if s.tp is not None and s.devices is not None and s.devices < s.tp:
         # a count it does not divide serves in as many replicas as it holds, the rest idle (``layout.serving_layout``)
-        raise InputError(f"{count_text(s.devices)} devices are fewer than the tensor-parallel degree "
+        raise InputError(f"{count_text(s.devices)} {'device is' if s.devices == 1 else 'devices are'} fewer than the "
+                         "tensor-parallel degree "
                          f"{count_text(s.tp)}: give at least that many", field=("devices", "tp"))
     if s.ep is not None and s.ep > 1:
         if s.tp is not None and s.tp != 1:

@@ -15,8 +15,10 @@ from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
 from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
+from estimator.core.serving.memory_fit import WEIGHTS_REFUSAL_START
 from estimator.core.serving.result import BOUND_CHOSE_WORDS
 from estimator.core.serving.scenario import (
+    BITS,
     DEFAULT_PROMPT_TOKENS,
     DEFAULT_TOKENS,
     DEFAULT_TOKENS_PER_QUERY,
@@ -217,8 +219,25 @@ def _on_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit
     if nearest is None:
         raise exc
     n = nearest[1]
-    raise InputError(f"{refusals[n]}; of the powers of two up to {upper:,} tried (no devices given), {n} "
-                     f"come{'s' if n == 1 else ''} nearest", field=refusals[n].fields) from None
+    # the count said first as the search's, not the user's (serving engineer's review 2026-12-01: "no tensor-parallel
+    # split of 8 × h100-sxm …" opened a refusal where no devices had been given)
+    raise InputError(f"no devices given, and none of the powers of two up to {upper:,} × {profile.id} tried meets it; "
+                     f"the nearest, {n}: {refusals[n]}", field=refusals[n].fields) from None
+
+
+def _or_fewer_bits(exc: InputError, s: InferenceScenario, profile, fit) -> InputError:
+    """A refusal for weights the devices given cannot hold, with the fewer bits a weight that they would hold, where
+    some do (serving engineer's review 2026-12-01: Llama 3.1 70B on one H100 was told only to use more devices, where
+    8-bit weights fit it); the refusal as it is otherwise."""
+    if s.devices is None or not str(exc).startswith(WEIGHTS_REFUSAL_START):
+        return exc
+    for bits in sorted((b for b in BITS if b < int(s.bits)), reverse=True):
+        try:
+            inference(replace(s, bits=bits), profile, fit)
+        except InputError:
+            continue
+        return InputError(f"{exc}, or fewer bits a weight: at {bits} bits they fit", field=(*exc.fields, "bits"))
+    return exc
 
 
 def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:
@@ -613,7 +632,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         except InputError as exc:
             s, result = _on_devices_that_meet_it(exc, s, profile, fit, inputs)
     except InputError as exc:
-        refused = exc
+        refused = _or_fewer_bits(exc, s, profile, fit)
         if bounds_how and any(f in (refused.fields or ()) for f in ("ttft_ms", "tpot_ms")):
             # bounds the user did not give are said to be the benchmark's (code review 2026-11-28: the refusal named
             # 500 ms and 30 ms, and not where they came from)
