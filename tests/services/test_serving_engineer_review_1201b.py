@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.core.base.errors import InputError
 from estimator import inference
+from estimator.core.base.errors import InputError
 
 
 def test_weights_the_devices_cannot_hold_name_the_fewer_bits_that_fit():
