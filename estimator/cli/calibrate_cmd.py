@@ -22,6 +22,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import FLOPS_PER_GFLOP, FLOPS_PER_TFLOP
 from estimator.core.base.validation import require_whole
+from estimator.core.calibration.measurement import metered_alone_note
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.device.matmul_bench import check_seconds
 from estimator.io.calibration_io import read_codecarbon_csv, select_run, write_profile
@@ -284,8 +285,9 @@ def _print_table(result, out: Path) -> None:
             print(f"  size {t.size:6.0f} {t.precision:<5} {t.flops_per_s / FLOPS_PER_GFLOP:10.1f} GFLOP/s")
     if m.mean_power_w is not None:
         est = " (estimate)" if m.power_is_estimate else ""
+        alone = metered_alone_note(m.power_source)
         print(f"power         {hz.power(m.mean_power_w)} mean, {gfmt(m.energy_j, 4)} J over {m.duration_s:.2f} s "
-              f"per device [{m.power_source}]{est}")
+              f"per device [{m.power_source}]{est}" + (f"; {alone}" if alone else ""))
     else:
         print(f"power         not measured [{m.power_source}]; the base profile's power is kept")
     for note in result.notes:

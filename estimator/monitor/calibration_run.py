@@ -30,6 +30,7 @@ from estimator.core.calibration.calibrate import (
     require_power_or_base_device,
 )
 from estimator.core.calibration.checks import CPU_IDLE_SCATTER, check_miss_warning
+from estimator.core.calibration.measurement import metered_alone_note
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.calibration_section import BUILTIN_METHOD
 from estimator.core.hardware.profile import HardwareProfile
@@ -74,7 +75,8 @@ class CalibrationResult:
             "device_name": self.measurement.device_name, "backend": self.measurement.backend,
             "precision": cal["precision"], "utilization": cal["utilization"], "profile_id": self.profile.id,
             "base_profile": cal["base_profile"], "measured_at": cal["measured_at"], "host": cal["host"],
-            "method": cal["method"], "fallback_reason": self.fallback_reason, "notes": list(self.notes),
+            "method": cal["method"], "fallback_reason": self.fallback_reason,
+            "notes": list(self.notes) + [n for n in (metered_alone_note(self.measurement.power_source),) if n],
             "window": self.window, "warnings": list(self.warnings),
             "points": [{"precision": t.precision, "size": t.size, "flops_per_s": t.flops_per_s} for t in self.points],
             "prediction_checks": [c.to_dict() for c in self.checks],

@@ -59,6 +59,7 @@ from estimator.core.base.errors import (
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.validation import require_number_in
 from estimator.core.base.validation import require_whole as _whole
+from estimator.core.calibration.measurement import metered_alone_note
 from estimator.core.hardware.calibration_section import LONGER_RUN_WORDS
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.tracking import predict as tp
@@ -462,6 +463,8 @@ class Run:
             notes.append(f"a long run: step times kept as means of {self._stride} steps")
         if self._energy.on and not self._energy.windows:
             notes.append(f"no energy yet: the first energy window closes after {FIRST_WINDOW_S:g} s and a step")
+        if self._energy.windows and (alone := metered_alone_note(self.settings.power_source)) is not None:
+            notes.append(alone)
         if (short := self._energy.too_short_why()) is not None and self._status == "running":
             notes.append(f"no energy yet: {short}")  # at the end, the run's own note says it
         own_s = self._own_s()

@@ -349,7 +349,7 @@ def precision_choice(precision: str | None, profile: HardwareProfile | None) -> 
     precision = precision_name(precision)
     if precision is not None and profile is not None and precision not in profile.peak_flops_per_s:
         raise InputError(f"{profile.id} has no peak for precision '{precision}'; it has: "
-                         f"{', '.join(profile.peak_flops_per_s)}")
+                         f"{', '.join(profile.peak_flops_per_s)}", field="precision")
     if precision is not None and precision not in PRECISIONS:
         raise InputError(f"precision must be one of {', '.join(PRECISIONS)}, got {str(precision)[:40]!r}",
                          field="precision")

@@ -573,3 +573,11 @@ def test_compare_without_hardware_covers_what_the_cli_covers(capsys):
     assert main(["compare", "--flops", "1e23", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(report.results) == len(rows) == len(estimator.compare(None, flops=1e23).results) > 40
+
+
+def test_track_names_the_precision_a_profile_lacks_as_estimate_does():
+    """Measuring engineer's review 2026-12-01: track's refusal had no field, where estimate's names --precision."""
+    from estimator.monitor.track import track
+    with pytest.raises(InputError, match="v100-sxm2 has no peak for precision 'fp8'") as exc:
+        track(total_steps=10, hardware="v100-sxm2", precision="fp8", backend="none")
+    assert exc.value.field == "precision"

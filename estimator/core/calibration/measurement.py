@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from estimator.core.base.errors import MeasurementError
+from estimator.core.hardware.profile import alone_words
 
 # power_source labels: how a window's energy was obtained.
 NVML_ENERGY_COUNTER = "nvml-energy-counter"        # nvmlDeviceGetTotalEnergyConsumption deltas (Volta and newer)
@@ -20,6 +21,18 @@ CODECARBON_CONSTANT_ESTIMATE = "codecarbon-constant-tdp-estimate"  # a fixed sha
 NOT_MEASURED = "not-measured"                      # time only: no power meter on this machine
 CODECARBON_CSV_GPU = "codecarbon-csv-gpu-nvml"     # a CodeCarbon log's GPU energy (CodeCarbon reads it through NVML)
 CODECARBON_CSV_CPU = "codecarbon-csv-cpu-method-not-recorded"  # a log's CPU energy: RAPL or TDP, not recorded
+
+# the device each meter's energy is of, where it leaves the rest of the machine out (measuring engineer's review
+# 2026-12-01: a CPU run's energy read as the machine's, CodeCarbon's RAM figure in the file ~2.5× the CPU's, unsaid)
+METERED_KIND = {NVML_ENERGY_COUNTER: "gpu", NVML_POWER_POLLING: "gpu", CODECARBON_CSV_GPU: "gpu",
+                CODECARBON_RAPL: "cpu", CODECARBON_CPU_LOAD_ESTIMATE: "cpu", CODECARBON_CONSTANT_ESTIMATE: "cpu",
+                CODECARBON_CSV_CPU: "cpu"}
+
+
+def metered_alone_note(power_source: str | None) -> str | None:
+    """What a measured energy covers, in words, for the meters that read one device alone (None: another source)."""
+    kind = METERED_KIND.get(power_source or "")
+    return None if kind is None else f"the energy measured is {alone_words(kind)}: the real draw is higher"
 
 
 @dataclass(frozen=True)
