@@ -28,7 +28,7 @@ from estimator.core.training.presets import (
 )
 from estimator.core.training.result import Assumption
 from estimator.core.workload.architecture import check_head_size
-from estimator.core.workload.flops import MLP_KINDS
+from estimator.core.workload.flops import FLOPS_PER_PARAM_TOKEN_TRAIN, MLP_KINDS
 from estimator.core.workload.scenario import FOOTPRINT_FIELDS, INPUT_FIELDS, Scenario
 from estimator.io.datafiles import default_profiles, get_preset, source_path
 from estimator.report import humanize as hz
@@ -241,6 +241,15 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
             base = replace(base, params=preset.model_params,
                            origins=base.origins + (("params", f"preset:{preset.id}"),),
                            sources=base.sources + (("params", preset.why.get("model_params") or preset.source),))
+        if given.keys() & size_keys == {"params"} and base.tokens is None and base.flops is not None \
+                and preset.model_params and preset.shape is not None:
+            # a FLOPs preset of a decoder's published size and shape: its tokens are its FLOPs ÷ 6·N, kept under the
+            # size given (lecturer review 2026-12-01: "what if GPT-3 were twice as big?" was refused for want of
+            # tokens, and the page's numbers cleared)
+            tokens = base.flops / (FLOPS_PER_PARAM_TOKEN_TRAIN * preset.model_params)
+            base = replace(base, tokens=tokens, origins=base.origins + (("tokens", f"preset:{preset.id}"),),
+                           sources=base.sources + (("tokens", f"the preset's {gfmt(base.flops, 3)} FLOPs ÷ "
+                                                              f"(6 × its {gfmt(preset.model_params, 3)} parameters)"),))
         keep = {} if "flops" in given else {k: getattr(base, k) for k in ("params", "tokens") if k not in given}
         if len(keep) != 1 or None in keep.values():
             if "flops" not in given and len(given.keys() & size_keys) == 1:

@@ -46,6 +46,24 @@ def test_gpt3_on_more_tokens_is_its_own_model_on_them():
     assert not at.error and hz.duration(r.estimate.wall_clock_s) in [m.value for m in at.metric]
 
 
+def test_gpt3_twice_as_big_keeps_its_tokens_from_its_flops():
+    """Lecturer review 2026-12-01: "what if GPT-3 were twice as big?" (the parameters changed on the default preset)
+    was refused for want of tokens, and the page's numbers cleared: its tokens are its FLOPs ÷ 6·N, 2.99 × 10¹¹."""
+    import pytest
+    from apptest_pages import shared_page
+
+    from estimator.core.base.errors import InputError
+    from estimator.services import api
+    r = api.run(preset_id="gpt3-175b", params=3.5e11)
+    assert r.scenario.tokens == pytest.approx(3.14e23 / (6 * 175e9))
+    assert r.estimate.flops == pytest.approx(2 * 3.14e23)
+    assert r.scenario.origin("tokens") == "preset:gpt3-175b" and "FLOPs ÷ (6 × its" in r.scenario.source("tokens")
+    at = shared_page("estimate", {"preset": "gpt3-175b", "params": "3.5e11"})
+    assert not at.error and hz.duration(r.estimate.wall_clock_s) in [m.value for m in at.metric]
+    with pytest.raises(InputError, match="states no tokens to go with the parameters given"):
+        api.run(preset_id="t5-11b", params=22e9)  # no decoder shape: 6·N·D does not give its tokens
+
+
 def test_an_encoder_decoder_preset_does_not_take_6nd_on_its_tokens_alone(capsys):
     """T5-11B and Meena state their size, not a shape 6·N·D fits: their tokens alone are refused (review:
     T5-11B on 1T tokens gave 6.6e22 FLOPs against its published 4.05e22); with the parameters, 6·N·D is asked for."""
