@@ -238,7 +238,8 @@ def memory_caveat(est) -> None:
     as_set = as_set if hold else ""  # in a frame, one line: without it, as `hold`
     said = (f"Memory: {who} not hold this run{as_set}, {memory_gb(m.per_device.total_gb)} GB per device against "
             f"{capacity_gb_text(m.capacity_gb)}{hold}.")
-    st.container(key=style.LECTURE_CAVEAT_KEY).caption(c.md_escape(said, limit=300))
+    # whole (lecturer review 2026-12-01: cut at 300 characters, "…tensor parallel 8, pipelin…")
+    st.container(key=style.LECTURE_CAVEAT_KEY).caption(c.md_escape(said, limit=c.NOTE_CHARS))
 
 
 def step_figures(est) -> None:

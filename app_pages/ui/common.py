@@ -92,6 +92,10 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 NOTE_CHARS = 4000
 
 
+# a cut text ends at the last word's end in its last fifth, else where the limit falls (a design choice)
+WORD_CUT_WITHIN = 0.8
+
+
 def md_escape(text: Any, limit: int = 200) -> str:
     """Text safe to put inside Streamlit markdown: special characters escaped, newlines
     flattened, cut to ``limit`` characters; paired backticks stay code spans (a command).
@@ -99,7 +103,10 @@ def md_escape(text: Any, limit: int = 200) -> str:
     uses for user text); escaping also stops links, images and formatting in user-supplied text."""
     s = str(text).replace("\r", " ").replace("\n", " ")
     if len(s) > limit:
-        s = s[:limit] + "…"
+        # at a word's end where one is near (lecturer review 2026-12-01: "…tensor parallel 8, pipelin…")
+        cut = s[:limit]
+        space = cut.rfind(" ")
+        s = (cut[:space] if space > limit * WORD_CUT_WITHIN else cut).rstrip(" ,;:") + "…"
     parts = s.split("`")
     if len(parts) % 2 == 0 or not all(parts[1::2]):  # an unpaired backtick or an empty span: escape everything
         return _MD_SPECIAL.sub(r"\\\1", s)

@@ -417,3 +417,10 @@ def test_the_energy_breakdown_says_why_a_host_share_is_missing():
     # review: a TPU's power includes its host with no split known; it is in the devices' figure, not missing
     assert text(hardware="tpu-v3", flops=1e21)[1] == ("in the devices' figure (the profile's power includes the host; "
                                                       "no split is known)")
+
+
+def test_md_escape_cuts_at_a_words_end():
+    """Lecturer review 2026-12-01: a caption cut mid-word ("…tensor parallel 8, pipelin…")."""
+    from app_pages.ui.common import md_escape
+    assert md_escape("tensor parallel 8, pipeline parallel 4", limit=30) == "tensor parallel 8, pipeline…"
+    assert md_escape("x" * 50, limit=10) == "x" * 10 + "…"  # no space near: where the limit falls

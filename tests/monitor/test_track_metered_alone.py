@@ -54,3 +54,14 @@ def test_calibrate_says_it_of_a_cpu_log_in_its_table_and_json(cli, tmp_path):
                          "draw is higher")
     out = cli(*args, "--out", tmp_path / "b.toml", "--format", "json")
     assert metered_alone_note("codecarbon-csv-cpu-method-not-recorded") in json.loads(out.out)["notes"]
+
+
+def test_a_drift_without_total_steps_names_no_range_or_end():
+    """Measuring engineer's review 2026-12-01: a run without total_steps said its range spanned the drift "going on
+    linearly to the end", with no range and no end."""
+    clock = Clock()
+    with track(flops_per_step=1e9, backend="none", clock=clock, print_report=False) as run:
+        run_steps(run, clock, [0.01 * (1 + i / 10) for i in range(150)])
+        notes = run.predict().notes
+    drift = [n for n in notes if n.startswith("the step time drifts")]
+    assert len(drift) == 1 and drift[0].endswith(": the mean step time is of the steps so far")

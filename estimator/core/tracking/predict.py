@@ -241,8 +241,10 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
         step_range = (max(step_s - se, times.min_s, 0.0), step_s + se)
         drift = times.drift_fraction()
         if drift is not None and not finished:
-            notes.append(f"the step time drifts ({drift_text(drift)} across the steady steps): the range spans the drift "
-                         "stopping now and going on linearly to the end")
+            # with no total_steps there is no whole run's range, nor an end (measuring engineer's review 2026-12-01)
+            notes.append(f"the step time drifts ({drift_text(drift)} across the steady steps)"
+                         + (": the range spans the drift stopping now and going on linearly to the end"
+                            if total is not None else ": the mean step time is of the steps so far"))
         if s.flops_per_step is not None and step_s <= 0:
             notes.append("the steps took no measurable time on the run's clock: no throughput")
         elif s.flops_per_step is not None:
