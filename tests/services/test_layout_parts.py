@@ -220,7 +220,8 @@ def test_devices_that_could_not_hold_the_model_whole_are_told_to_grow(capsys):
     a larger tensor-parallel degree divides; more devices is what they need."""
     assert main(["inference", "--model", "llama-3.1-405b", "--devices", "6", "--tokens", "1e9"]) == 2
     err = capsys.readouterr().err
-    assert "the weights need 812 GB" in err and err.rstrip().endswith("use more devices (--devices)")
+    assert "the weights need 812 GB" in err and "use more devices" in err
+    assert err.rstrip().endswith("use more devices, or fewer bits a weight: at 4 bits they fit (--devices, --bits)")
     assert "one replica" not in err
 
 
