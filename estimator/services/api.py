@@ -249,7 +249,7 @@ def build_scenario(preset: Preset | None = None, region=None, cloud=None, *, oth
             tokens = base.flops / (FLOPS_PER_PARAM_TOKEN_TRAIN * preset.model_params)
             base = replace(base, tokens=tokens, origins=base.origins + (("tokens", f"preset:{preset.id}"),),
                            sources=base.sources + (("tokens", f"the preset's {gfmt(base.flops, 3)} FLOPs ÷ "
-                                                              f"(6 × its {gfmt(preset.model_params, 3)} parameters)"),))
+                                                              f"({gfmt(FLOPS_PER_PARAM_TOKEN_TRAIN)} × its {gfmt(preset.model_params, 3)} parameters)"),))
         keep = {} if "flops" in given else {k: getattr(base, k) for k in ("params", "tokens") if k not in given}
         if len(keep) != 1 or None in keep.values():
             if "flops" not in given and len(given.keys() & size_keys) == 1:

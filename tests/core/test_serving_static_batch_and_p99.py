@@ -121,7 +121,7 @@ def test_a_degree_given_that_holds_too_little_is_what_to_raise(kw, flag, words):
         serving.inference_report(hardware="h100-sxm", tokens=1e6, **kw)
     # where fewer bits a weight would hold it on the devices given, the refusal says so too (Llama 3.1 70B at 8 bits on
     # one of 4 H100s); DeepSeek-R1 at 4 experts-parallel devices holds at no bits offered
-    fewer = ", or fewer bits a weight: at 8 bits they fit" if kw.get("devices") and flag == "tp" else ""
+    fewer = ", or fewer bits a weight: at 8 bits the weights fit" if kw.get("devices") and flag == "tp" else ""
     assert str(err.value).startswith("the weights need ") and str(err.value).endswith(words + fewer)
     assert err.value.fields == ((flag, "bits") if fewer else (flag,))
     # and that degree raised holds it
@@ -206,7 +206,8 @@ def test_a_degree_given_that_already_takes_every_device_is_told_to_grow_with_the
     with pytest.raises(InputError) as err:
         serving.inference_report(model="deepseek-r1", hardware="h100-sxm", devices=8, ep=8, tokens=1e6)
     assert str(err.value).endswith("a replica is the expert-parallel degree given, 8 devices, all the devices given: "
-                                   "give a larger degree and as many devices, or fewer bits a weight: at 4 bits they fit")
+                                   "give a larger degree and as many devices, or fewer bits a weight: at 4 bits the weights fit "
+                                   "(weight-only: the h100-sxm states no 4-bit peak)")
     assert err.value.fields == ("ep", "devices", "bits")
 
 

@@ -7,6 +7,8 @@ from track_fakes import STEP, Clock, FakeMeter, run_steps
 
 from estimator.core.calibration.measurement import (
     CODECARBON_CPU_LOAD_ESTIMATE,
+    CODECARBON_CSV_CPU,
+    CODECARBON_RAPL,
     NVML_ENERGY_COUNTER,
     Measurement,
     metered_alone_note,
@@ -22,8 +24,13 @@ class CpuMeter(FakeMeter):
 
 
 def test_the_words_say_which_device_a_meter_reads_alone():
-    assert metered_alone_note(CODECARBON_CPU_LOAD_ESTIMATE) == ("the energy measured is the CPU alone, not memory or "
-                                                                "the rest of the machine: the real draw is higher")
+    assert metered_alone_note(CODECARBON_RAPL) == ("the energy measured is the CPU alone, not memory or the rest of the "
+                                                   "machine: the real draw is higher")
+    # an estimate (a TDP model) is not said to be below the real draw (code review 2026-12-02)
+    assert metered_alone_note(CODECARBON_CPU_LOAD_ESTIMATE) == (
+        "the energy is an estimate of the CPU alone, not memory or the rest of the machine; a TDP-based estimate may be "
+        "above or below its real draw")
+    assert metered_alone_note(CODECARBON_CSV_CPU).startswith("the energy is an estimate or a reading of the CPU alone")
     assert metered_alone_note(NVML_ENERGY_COUNTER) == "the energy measured is the GPU alone, not its host: the real " \
                                                       "draw is higher"
     assert metered_alone_note("fake-meter") is None and metered_alone_note(None) is None
@@ -50,8 +57,9 @@ def test_calibrate_says_it_of_a_cpu_log_in_its_table_and_json(cli, tmp_path):
     args = ("calibrate", "--from-codecarbon", log, "--flops", "1e11", "--base", "cpu-server-2s-epyc")
     out = cli(*args, "--out", tmp_path / "a.toml")
     line = next(x for x in out.out.splitlines() if x.startswith("power "))
-    assert line.endswith("; the energy measured is the CPU alone, not memory or the rest of the machine: the real "
-                         "draw is higher")
+    # the log does not record whether its CPU energy was read or modelled: not said to be below the real draw
+    assert line.endswith("; the energy is an estimate or a reading of the CPU alone, not memory or the rest of the "
+                         "machine; a TDP-based estimate may be above or below its real draw")
     out = cli(*args, "--out", tmp_path / "b.toml", "--format", "json")
     assert metered_alone_note("codecarbon-csv-cpu-method-not-recorded") in json.loads(out.out)["notes"]
 

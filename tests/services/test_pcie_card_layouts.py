@@ -32,7 +32,33 @@ def test_a_device_linked_otherwise_still_needs_its_links_stated():
 def test_the_mi250x_states_its_frontier_node():
     p = load_profile("mi250x")
     s = step_hardware(p, devices=64)
-    assert (s.scale_up_devices, s.scale_up_gb_per_s, s.scale_out_gb_per_s) == (4, 250.0, 25.0)
+    # between its packages a dual Infinity Fabric link (100 GB/s), not the package's 250 GB/s of links in all
+    # (code review 2026-12-02)
+    assert (s.scale_up_devices, s.scale_up_gb_per_s, s.scale_out_gb_per_s) == (4, 100.0, 25.0)
+
+
+def test_cards_bridged_in_pairs_or_one_a_box_are_no_servers_of_pcie_cards():
+    """Code review 2026-12-02: the RTX 3090's and A6000's 56.25 GB/s NVLink bridge (a pair) had been taken as each
+    card's PCIe link to 8 in a server and beyond, and the DGX Spark (one GB10 a box) as 8 in a server."""
+    for pid, want in (("rtx-3090", (2, 56.25, 31.5)), ("rtx-a6000", (2, 56.25, 31.5)), ("gb10", (1, 25.0, 25.0))):
+        p = load_profile(pid)
+        s = step_hardware(p, devices=16)
+        assert not p.pcie_card and (s.scale_up_devices, s.scale_up_gb_per_s, s.scale_out_gb_per_s) == want
+    assert load_profile("rtx-3090").domains_word == "NVLink pairs"
+
+
+def test_the_links_taken_for_pcie_cards_are_said(cli):
+    """Code review 2026-12-02: the stand-in (each card's own PCIe link for the network between servers) was in the
+    step's sources, which no output printed."""
+    words = "links: no scale-up domain stated: NVIDIA L40S (48GB) cards taken in servers of 8, each on its own PCIe link"
+    for cmd in (("estimate", "--devices", "64"), ("plan", "--devices", "64"),
+                ("estimate", "--devices", "64", "--tp", "2", "--pp", "1")):
+        out = cli(*cmd, "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "l40s")
+        assert out.code == 0 and words in " ".join(out.out.split()) and "31.5 GB/s per direction" in out.out
+    one = cli("estimate", "--devices", "1", "--model", "llama-3.1-8b", "--tokens", "1e10", "--hardware", "l40s")
+    assert one.code == 0 and "links: no scale-up domain" not in one.out
+    h100 = cli("estimate", "--devices", "64", "--model", "llama-3.1-8b", "--tokens", "1e12", "--hardware", "h100-sxm")
+    assert "links: no scale-up domain" not in h100.out
 
 
 def test_plan_answers_on_l40s_and_counts_whole_servers(cli):

@@ -88,7 +88,7 @@ def test_a_refusal_where_no_larger_power_of_two_splits_the_heads_names_what_serv
     assert "a larger such degree divides" not in out.err
     assert ("no larger power of two divides the heads; 40 devices hold it as one tensor-parallel group of them all "
             "(give 40 devices); a mixture of experts also serves in expert parallelism") in out.err
-    assert out.err.rstrip().endswith("or fewer bits a weight: at 8 bits they fit (--devices, --tp, --ep, --bits)")
+    assert out.err.rstrip().endswith("or fewer bits a weight: at 8 bits the weights fit (--devices, --tp, --ep, --bits)")
     assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=40).to_dict()["tp"] == 40
     assert inference(model="llama-4-maverick", hardware="a100-sxm-80gb", devices=32, ep=16).to_dict()["ep"] == 16
 

@@ -29,10 +29,21 @@ METERED_KIND = {NVML_ENERGY_COUNTER: "gpu", NVML_POWER_POLLING: "gpu", CODECARBO
                 CODECARBON_CSV_CPU: "cpu"}
 
 
+# the sources whose energy is modelled, not read from a counter: what they leave out is said, not that the real draw
+# is higher (code review 2026-12-02: a TDP-based estimate can be above the CPU's draw)
+ESTIMATED_SOURCES = frozenset({CODECARBON_CPU_LOAD_ESTIMATE, CODECARBON_CONSTANT_ESTIMATE, CODECARBON_CSV_CPU})
+
+
 def metered_alone_note(power_source: str | None) -> str | None:
-    """What a measured energy covers, in words, for the meters that read one device alone (None: another source)."""
+    """What a measured energy covers, in words, for the meters that read one device alone (None: another source);
+    an estimated one (``ESTIMATED_SOURCES``: a TDP model, or a log that does not record which) is said to be one."""
     kind = METERED_KIND.get(power_source or "")
-    return None if kind is None else f"the energy measured is {alone_words(kind)}: the real draw is higher"
+    if kind is None:
+        return None
+    if power_source in ESTIMATED_SOURCES:
+        return (f"the energy is {'an estimate or a reading' if power_source == CODECARBON_CSV_CPU else 'an estimate'} "
+                f"of {alone_words(kind)}; a TDP-based estimate may be above or below its real draw")
+    return f"the energy measured is {alone_words(kind)}: the real draw is higher"
 
 
 @dataclass(frozen=True)

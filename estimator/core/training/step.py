@@ -88,6 +88,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from estimator.core.base.errors import InputError
+from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import BITS_PER_BYTE, BYTES_PER_GB, FLOPS_PER_PFLOP
 from estimator.core.hardware.matmul import matmul_share
 from estimator.core.hardware.profile import HardwareProfile
@@ -337,9 +338,9 @@ def _links(profile: HardwareProfile, scale_up_devices: int | None = None, scale_
 def pcie_card_links_source(profile: HardwareProfile) -> str:
     """Where a PCIe card's links come from where its profile states no domain (``_links``)."""
     return (f"no scale-up domain stated: {profile.name} cards taken in servers of {profile.server_devices}, each on "
-            "its own PCIe link (its link_gb_per_s) to the cards beside it and, as a stand-in for the network between "
-            "servers, to the rest (a cluster's network per card is often slower, so the exposed communication across "
-            "servers is a floor)")
+            f"its own PCIe link ({gfmt(profile.link_gb_per_s, 3)} GB/s per direction, its link_gb_per_s) to the cards "
+            "beside it and, as a stand-in for the network between servers, to the rest (a cluster's network per card "
+            "is often slower, so the exposed communication across servers is a floor, and the time with it)")
 
 
 def missing_links(profile: HardwareProfile) -> list[str]:

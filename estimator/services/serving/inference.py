@@ -13,6 +13,7 @@ from estimator.core.base.errors import InputError, ResultOutOfBounds
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
+from estimator.core.serving.device import PRECISIONS_FOR_BITS
 from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINES
 from estimator.core.serving.estimate import DEFAULT_BITS, MAX_BATCH_WORD, InferenceResult, InferenceScenario, inference
 from estimator.core.serving.memory_fit import WEIGHTS_REFUSAL_START
@@ -229,14 +230,22 @@ def _or_fewer_bits(exc: InputError, s: InferenceScenario, profile, fit) -> Input
     """A refusal for weights the devices given cannot hold, with the fewer bits a weight that they would hold, where
     some do (serving engineer's review 2026-12-01: Llama 3.1 70B on one H100 was told only to use more devices, where
     8-bit weights fit it); the refusal as it is otherwise."""
-    if s.devices is None or not str(exc).startswith(WEIGHTS_REFUSAL_START):
+    # the weights' refusal, alone or inside a split's or a bound's (code review 2026-12-02: `--tpot-ms 100` for Llama
+    # 3.1 70B on one H100 read "no tensor-parallel split … (the weights need 141 GB …)", without the bits that fit)
+    words = str(exc)
+    if s.devices is None or not (words.startswith(WEIGHTS_REFUSAL_START) or f"({WEIGHTS_REFUSAL_START} " in words):
         return exc
     for bits in sorted((b for b in BITS if b < int(s.bits)), reverse=True):
         try:
             inference(replace(s, bits=bits), profile, fit)
         except InputError:
             continue
-        return InputError(f"{exc}, or fewer bits a weight: at {bits} bits they fit", field=(*exc.fields, "bits"))
+        # the weights fit, not the batch asked for (it may be smaller); weight-only where the device has no peak at
+        # those bits, as the estimate at them says (code review 2026-12-02)
+        alone = ("" if s.weight_only or any(p in profile.peak_flops_per_s for p in PRECISIONS_FOR_BITS[bits])
+                 else f" (weight-only: the {profile.id} states no {bits}-bit peak)")
+        return InputError(f"{exc}, or fewer bits a weight: at {bits} bits the weights fit{alone}",
+                          field=(*exc.fields, "bits"))
     return exc
 
 

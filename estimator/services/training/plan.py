@@ -47,6 +47,7 @@ from estimator.services.training.step_notes import (
     expert_overlap_note,
     no_faster_peak_note,
     outside_fit_note,
+    pcie_card_links_note,
     sharded_pipeline_note,
     uneven_stages_note,
     zero3_gathers_note,
@@ -718,6 +719,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     if found.best is not None and (crossing := cross_node_note(hw, found.best.step, planned=True,
                                                                       ep_given=space.ep is not None)) is not None:
         notes.append(f"the best layout's {crossing}")  # as `estimate` says it of a layout given (MoE review 2026-11-30)
+    if found.best is not None and (links := pcie_card_links_note(profile, found.best.layout.devices)) is not None:
+        notes.append(links)  # as `estimate` says it (code review 2026-12-02: the stand-in went unsaid)
     if found.best is not None and (pipelined := sharded_pipeline_note(
             found.best.layout, lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity)) is not None:
         notes.append(f"the best layout's {pipelined}")  # as `estimate` says it of the same layout

@@ -51,6 +51,14 @@ BUBBLE_BATCH_MULTIPLE = 4
 BUBBLE_VP = 2
 
 
+def pcie_card_links_note(profile: HardwareProfile, devices: int | None) -> str | None:
+    """Where the step times more than one PCIe card whose profile states no links (``core_step.pcie_card_links_source``):
+    the links it took, said (code review 2026-12-02: the stand-in was in the step's sources, which nothing printed)."""
+    if devices is None or devices < 2 or not profile.pcie_card or profile.scale_out_gb_per_s:
+        return None
+    return f"links: {core_step.pcie_card_links_source(profile)}"
+
+
 def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False, ep_given: bool = False) -> str | None:
     """Where a layout given puts tensor parallelism, or context parallelism over it, across the scale-up domain: those
     collectives then run at the scale-out bandwidth, which the step counts and this says, with their exposed share of

@@ -62,6 +62,7 @@ from estimator.services.training.step_notes import (
     kv_heads_split_note,
     no_faster_peak_note,
     outside_fit_note,
+    pcie_card_links_note,
     sharded_pipeline_note,
     uneven_stages_note,
     zero3_gathers_note,
@@ -794,7 +795,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                                  hardware_sources=hardware.sources, model_name=name,
                                                  kept=given_parts_words(o, vp, etp)), shape, profile.id)
         capacity = profile.memory_gb or math.inf
-        said = (cross_node_note(hardware, st), kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
+        said = (cross_node_note(hardware, st), pcie_card_links_note(profile, layout.devices),
+                kv_heads_split_note(shape, st), uneven_stages_note(shape, st),
                 bubble_note(shape, hardware, step_params, st,
                             lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity),
                 expert_overlap_note(st), zero3_gathers_note(st),
@@ -913,7 +915,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     crossing = cross_node_note(hardware, best.step, planned=True, ep_given="ep" in o)
     pipelined = sharded_pipeline_note(lay, lambda x: core_plan.memory_of(mshape, x, attention).total_gb, capacity)
     gathers = zero3_gathers_note(best.step)
-    said = tuple(n for n in (batch_note, crossing and f"the planner's best layout: {crossing}", overlap,
+    said = tuple(n for n in (batch_note, crossing and f"the planner's best layout: {crossing}",
+                             pcie_card_links_note(profile, lay.devices), overlap,
                              pipelined and f"the planner's best layout: {pipelined}",
                              gathers and f"the planner's best layout: {gathers}",
                              uneven_stages_note(shape, best.step),
