@@ -24,6 +24,12 @@ LB_PER_MWH_TO_G_PER_KWH = KG_PER_LB * G_PER_KG / KWH_PER_MWH
 # codecarbon/core/emissions.py ``_region_energy_mix_to_emissions_rate``, from energy-usage
 # (github.com/responsibleproblemsolving/energy-usage#conversion-to-co2). Kept as CodeCarbon computes them.
 CANADA_FUEL_KG_PER_KWH = {"coal": 0.995725971, "petroleum": 0.8166885263, "naturalGas": 0.7438415916}
+# What each file's intensities count: a US state's (EPA eGRID's output emission rates) and a Canadian province's (the
+# fossil fuels' factors above) the emissions of the fuel burnt at the plant; a country's (Ember's, through Our World
+# in Data) life-cycle emissions of every source, hydro, nuclear, wind and solar included (Ember's methodology) — so a
+# mostly hydro province reads lower than a country of like mix.
+SCOPE_AT_PLANT = "combustion at the plant only, not life-cycle as a country's figure is"
+SCOPE_LIFE_CYCLE = "life-cycle emissions of every source"
 
 
 def _intensity(value) -> float | None:
@@ -48,8 +54,10 @@ def _optional_json(path, fix):
 
 def _us_states(data, version: str) -> dict[str, SubRegion]:
     src = data.get("_source", {}) if isinstance(data.get("_source"), dict) else {}
-    source = (f"CodeCarbon {version} 2023/usa_emissions.json ({src.get('name', 'EPA eGRID')}), {src.get('year', '')}"
-              ).rstrip(", ")
+    # the scope said, as a country's: eGRID's output rates are the plants' own (combustion) emissions, Ember's
+    # country figures life-cycle ones (researcher review 2026-12-02: Quebec read 7× cleaner than Norway, unsaid)
+    source = (f"CodeCarbon {version} 2023/usa_emissions.json ({src.get('name', 'EPA eGRID')}: {SCOPE_AT_PLANT}), "
+              f"{src.get('year', '')}").rstrip(", ")
     out = {}
     for key, row in data.items():
         if key.startswith("_") or key == "usa" or not isinstance(row, dict):
@@ -64,7 +72,7 @@ def _us_states(data, version: str) -> dict[str, SubRegion]:
 
 def _canada_provinces(data, version: str) -> dict[str, SubRegion]:
     source = (f"CodeCarbon {version} 2023/canada_energy_mix.json (the province's generation mix × CodeCarbon's fuel "
-              "factors: coal, petroleum, natural gas)")
+              f"factors: coal, petroleum, natural gas, the other sources counted as zero: {SCOPE_AT_PLANT})")
     out = {}
     for key, mix in data.items():
         if not isinstance(mix, dict) or not _intensity(mix.get("total")):
@@ -180,7 +188,8 @@ def load_carbon_data() -> CarbonData:
                 regions[country] = {k: v for k, v in zones.items() if k.startswith(prefix)}
     regions = {c: r for c, r in regions.items() if r and c in countries}
     return CarbonData(countries, cloud,
-                      country_source=f"CodeCarbon {version} global_energy_mix.json (Our World in Data / Ember)",
+                      country_source=f"CodeCarbon {version} global_energy_mix.json (Our World in Data / Ember: "
+                                     f"{SCOPE_LIFE_CYCLE})",
                       cloud_source=f"CodeCarbon {version} cloud/impact.csv (provider's published region figures)",
                       regions=regions, country_aliases=_country_aliases(countries),
                       cloud_places=_cloud_places(countries, regions))

@@ -245,8 +245,13 @@ HOURS = Input(name="hours", **checked(SCENARIO_BOUNDS, "hours"), flags=("--hours
 DEVICE_HOURS = Input(name="device_hours", **checked(SCENARIO_BOUNDS, "device_hours"), flags=("--device-hours",),
                      help="device-hours of a known run")
 POWER = Input(name="power_w", label="Power per device (W)", **checked(SCENARIO_BOUNDS, "power_w"), flags=("--power-w",),
-              help="average power per device in W", url_key="power_w", widget="number",
-              widget_help="Average draw per device over the run")
+              # the device's share of its server, host included, as the gpu-system power fit's is (researcher review
+              # 2026-12-02: an NVML reading of 700 W given read as the default's 695 W, which holds 294 W of host)
+              help="average power per device in W over the run, its share of the server's host (CPUs, memory, fans) "
+                   "included (what PUE multiplies): a GPU's own reading (nvidia-smi) leaves the host out",
+              url_key="power_w", widget="number",
+              widget_help="Average draw per device over the run, its share of the server's host (CPUs, memory, fans) "
+                          "included; a GPU's own reading (nvidia-smi) leaves the host out")
 PUE = Input(name="pue", label="PUE", **checked(SCENARIO_BOUNDS, "pue"), flags=("--pue",), help=f"data-centre PUE, {B.PUE.describe()}",
             url_key="pue", widget="number",
             widget_help="Data-centre power usage effectiveness (facility energy ÷ IT energy)")

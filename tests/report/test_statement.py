@@ -86,7 +86,7 @@ def test_the_grid_is_named_with_its_data_and_year():
     assert ci.source.endswith(", 2023") and 0 < ci.value < 475  # France's 2023 grid, low-carbon
     assert _grid_clause(flops=1e22, hardware="h100-sxm", region="FRA") == (
         f"grid carbon intensity of {hz.sig(ci.value)}~g\\,CO$_2$e/kWh (the 2023 average for France (FRA); Our World "
-        f"in Data / Ember, as shipped with CodeCarbon {version}~\\cite{{codecarbon}})")
+        f"in Data / Ember: life-cycle emissions of every source, as shipped with CodeCarbon {version}~\\cite{{codecarbon}})")
     cloud = _grid_clause(flops=1e22, hardware="h100-sxm", cloud="gcp:europe-west1")
     assert "(the cloud region gcp:europe-west1 (St. Ghislain, Belgium); provider's published region figures, no year stated, " \
            f"as shipped with CodeCarbon {version}~\\cite{{codecarbon}})" in cloud
@@ -94,7 +94,8 @@ def test_the_grid_is_named_with_its_data_and_year():
     # 2026-11-27: the source text had been printed whole, file names and web address included)
     placed = _grid_clause(flops=1e22, hardware="h100-sxm", cloud="aws:us-east-1")
     assert "(the 2023 average for Virginia, United States (USA), where aws:us-east-1 is (AWS publishes no figure per " \
-           f"region); EPA eGRID2023, annual CO2 equivalent total output emission rate, as shipped with CodeCarbon " \
+           f"region); EPA eGRID2023, annual CO2 equivalent total output emission rate: combustion at the plant only, " \
+           f"not life-cycle as a country's figure is, as shipped with CodeCarbon " \
            f"{version}~\\cite{{codecarbon}})" in placed and "json" not in placed
     assert "the 2023 average for the Netherlands (NLD), where azure:westeurope is (Azure publishes no figure" in \
         _grid_clause(flops=1e22, hardware="h100-sxm", cloud="azure:westeurope")

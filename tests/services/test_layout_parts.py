@@ -388,7 +388,7 @@ def test_the_refinement_tries_whole_servers_between_the_count_before_and_the_fir
     report = plan(model="llama-3.1-8b", tokens=1e12, hardware="trainium2", deadline_days=100, seq_len=2048)
     assert report.devices == 16
     said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
-    assert said.endswith("then every 8 devices between the count before its first hit, 4, and that hit)")
+    assert said.endswith("then every 8 devices between the ladder's count two before its first hit, 2, and that hit)")
 
 
 def test_an_older_device_refuses_the_inputs_only_the_step_model_reads(capsys):
@@ -410,11 +410,11 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
     """Code review 2026-11-27: Llama 3.1 405B in 30 days was refused at the default batch though 16M tokens a step meet
     it; at 90 days the default's answer, 98,304 devices at MFU 6%, did not say 16M needs 16,384. Since the catalog holds
     Llama 3.1 405B's own 16M batch (2026-11-30), a model without a published batch shows it: Mistral Large 2 in 12 days
-    is refused at 4M (17.7 days at best) and met at 16M on 66,056 devices; in 90 days 5,400 devices at 4M, 3,168 at 16M."""
+    is refused at 4M (17.7 days at best) and met at 16M on 64,008 devices (66,056 before the search also tried the ladder's interval below the count before its hit, 2026-12-02); in 90 days 5,400 devices at 4M, 3,168 at 16M."""
     assert main(["plan", "--model", "mistral-large-2407", "--tokens", "15e12", "--deadline-days", "12", "--seq-len",
                  "2048"]) == 2
     err = capsys.readouterr().err
-    assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 66,056 devices meet "
+    assert ("; at a global batch of 1.68 × 10⁷ tokens (Llama 3 405B's, arXiv:2407.21783 §3.4.1) 64,008 devices meet "
             "it: give the global batch the run will use") in err
     from estimator import plan
     report = plan(model="mistral-large-2407", tokens=15e12, deadline_days=90, seq_len=2048)

@@ -576,11 +576,20 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             # H100s answered a 90-day deadline the ladder's 1,792 missed, where 1,872 meet it), at most REFINE_COUNTS
             # of them, from the first whole server above the count before (1, 2 or 4 below a server: the servers up to
             # a domain's first count, Trainium2's 64, are tried after them); none where the first count met it
+            # and the ladder's interval below that too: the time is not monotone in the devices (batch rounding, a
+            # given split's divisibility), so a count under the one before may meet it (researcher review 2026-12-02:
+            # 70B at TP 8 × PP 4 within 90 days answered 3,648 H100s, where 3,328 take 87.0 days, 3,584 90.2)
             before = max((k for k in ladder if k < first[0]), default=None)
-            gap = [] if before is None else list(range(server * (before // server + 1), first[0], server))
-            step = max(1, math.ceil(len(gap) / REFINE_COUNTS))
-            rows_ = sorted(rows_ + [r for r in map(one, gap[::step]) if r is not None], key=lambda r: r[0])
-            return rows_, next(row for row in rows_ if meets(row)), (before, gap, step)
+            if before is None:
+                return rows_, first, (None, [], 1)
+            start = max((k for k in ladder if k < before), default=before)
+            seen = {r[0] for r in rows_}
+            lower = [k for k in range(server * (start // server + 1), before, server) if k not in seen]
+            upper = list(range(server * (before // server + 1), first[0], server))
+            step = max(1, math.ceil(len(upper) / REFINE_COUNTS), math.ceil(len(lower) / REFINE_COUNTS))
+            gap = lower[::step] + upper[::step]
+            rows_ = sorted(rows_ + [r for r in map(one, gap) if r is not None], key=lambda r: r[0])
+            return rows_, next(row for row in rows_ if meets(row)), (start, gap, step)
 
         tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
         reached: dict[float, int] = {}  # how many counts of the ladder each batch's search tried
@@ -629,7 +638,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         found = searched(n_devices, top)
         gap = (f"every {stride * server:,} devices" if stride > 1 or hw.scale_up_devices > server
                else "every whole server")
-        then = f", then {gap} between the count before its first hit, {below:,}, and that hit" if between else ""
+        then = (f", then {gap} between the ladder's count two before its first hit, {below:,}, and that hit"
+                if between else "")
         # counted in eights within a larger scale-up domain, said so (researcher review 2026-11-28: "whole 8-device
         # servers" of GB200 NVL72 racks)
         unit = (f"whole {server}-device servers" if hw.scale_up_devices <= server else
