@@ -207,7 +207,7 @@ def test_a_degree_given_that_already_takes_every_device_is_told_to_grow_with_the
         serving.inference_report(model="deepseek-r1", hardware="h100-sxm", devices=8, ep=8, tokens=1e6)
     assert str(err.value).endswith("a replica is the expert-parallel degree given, 8 devices, all the devices given: "
                                    "give a larger degree and as many devices, or fewer bits a weight: at 4 bits the weights fit "
-                                   "(weight-only: the h100-sxm states no 4-bit peak)")
+                                   "(weight-only: the h100-sxm states no FP4 peak)")
     assert err.value.fields == ("ep", "devices", "bits")
 
 

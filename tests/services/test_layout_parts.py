@@ -221,7 +221,7 @@ def test_devices_that_could_not_hold_the_model_whole_are_told_to_grow(capsys):
     assert main(["inference", "--model", "llama-3.1-405b", "--devices", "6", "--tokens", "1e9"]) == 2
     err = capsys.readouterr().err
     assert "the weights need 812 GB" in err and "use more devices" in err
-    assert err.rstrip().endswith("use more devices, or fewer bits a weight: at 4 bits the weights fit (weight-only: the h100-sxm states no 4-bit peak) (--devices, --bits)")
+    assert err.rstrip().endswith("use more devices, or fewer bits a weight: at 4 bits the weights fit (weight-only: the h100-sxm states no FP4 peak) (--devices, --bits)")
     assert "one replica" not in err
 
 

@@ -65,7 +65,8 @@ def test_the_note_names_the_links_a_profile_lacks_and_a_split_that_needs_more(tm
                                          "more devices cost as much or more"):
         plan(**SMALL, hardware="a10g", budget_usd=1)
     pair = plan(**SMALL, hardware="h100-pcie", deadline_days=30)
-    assert any("(1 device, then whole 2-device servers: " in n for n in pair.notes)
+    # in the pair's own word (diff review 2026-12-02: "whole 2-device servers")
+    assert any("(1 device, then whole 2-device NVLink pairs: " in n for n in pair.notes)
 
 
 def test_the_budgets_fastest_plan_says_its_time_in_its_unit_and_the_batch_it_runs():

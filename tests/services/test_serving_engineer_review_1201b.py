@@ -17,7 +17,7 @@ def test_weights_the_devices_cannot_hold_name_the_fewer_bits_that_fit():
     with pytest.raises(InputError) as four:
         inference(model="llama-3.1-405b", hardware="h100-sxm", devices=4, tokens=1e6)
     assert str(four.value).endswith("or fewer bits a weight: at 4 bits the weights fit (weight-only: the h100-sxm states no "
-                                   "4-bit peak)")
+                                   "FP4 peak)")
     with pytest.raises(InputError) as none:  # no bits would do: the refusal as it was
         inference(model="llama-3.1-405b", hardware="h100-sxm", devices=1, tokens=1e6)
     assert str(none.value).endswith("use more devices") and none.value.fields == ("devices",)

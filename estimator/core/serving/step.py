@@ -261,6 +261,10 @@ def link_for(profile: HardwareProfile) -> tuple[float, str]:
     """The device's link per direction (GB/s) and its source: the profile's link, or its scale-up domain's where it states
     no link (newcomer review 2026-11-29: a profile with only ``scale_up_gb_per_s`` had been served over the PCIe 4.0
     fallback, said to state no link), or the PCIe 4.0 fallback."""
+    if profile.scale_up_gb_per_s and profile.link_gb_per_s and profile.scale_up_gb_per_s != profile.link_gb_per_s:
+        # the domain's own figure where it differs from the device's links in all (the MI250X: a package's 250 GB/s
+        # of links against a dual link's 100 between packages), as the training step takes it (diff review 2026-12-02)
+        return profile.scale_up_gb_per_s, profile.scale_up_source
     if profile.link_gb_per_s:
         return profile.link_gb_per_s, profile.link_source
     if profile.scale_up_gb_per_s:

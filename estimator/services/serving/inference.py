@@ -226,7 +226,7 @@ def _on_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit
                      f"the nearest, {n}: {refusals[n]}", field=refusals[n].fields) from None
 
 
-def _or_fewer_bits(exc: InputError, s: InferenceScenario, profile, fit) -> InputError:
+def _or_fewer_bits(exc: InputError, s: InferenceScenario, profile, fit, model: str | None = None) -> InputError:
     """A refusal for weights the devices given cannot hold, with the fewer bits a weight that they would hold, where
     some do (serving engineer's review 2026-12-01: Llama 3.1 70B on one H100 was told only to use more devices, where
     8-bit weights fit it); the refusal as it is otherwise."""
@@ -242,8 +242,12 @@ def _or_fewer_bits(exc: InputError, s: InferenceScenario, profile, fit) -> Input
             continue
         # the weights fit, not the batch asked for (it may be smaller); weight-only where the device has no peak at
         # those bits, as the estimate at them says (code review 2026-12-02)
-        alone = ("" if s.weight_only or any(p in profile.peak_flops_per_s for p in PRECISIONS_FOR_BITS[bits])
-                 else f" (weight-only: the {profile.id} states no {bits}-bit peak)")
+        # (an FP8 release on a device without an FP8 peak, an A100, also runs weight-only: ``fp8_weight_only``)
+        peaks = "/".join(p.upper() for p in PRECISIONS_FOR_BITS[bits])
+        alone = ("" if s.weight_only else f" (weight-only: the {profile.id} states no {peaks} peak)"
+                 if not any(p in profile.peak_flops_per_s for p in PRECISIONS_FOR_BITS[bits]) else
+                 f" (weight-only: the {profile.id} states no FP8 peak, and FP8 weights are served W8A16 there)"
+                 if fp8_weight_only(model, bits, profile) else "")
         return InputError(f"{exc}, or fewer bits a weight: at {bits} bits the weights fit{alone}",
                           field=(*exc.fields, "bits"))
     return exc
@@ -641,7 +645,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         except InputError as exc:
             s, result = _on_devices_that_meet_it(exc, s, profile, fit, inputs)
     except InputError as exc:
-        refused = _or_fewer_bits(exc, s, profile, fit)
+        refused = _or_fewer_bits(exc, s, profile, fit, model)
         if bounds_how and any(f in (refused.fields or ()) for f in ("ttft_ms", "tpot_ms")):
             # bounds the user did not give are said to be the benchmark's (code review 2026-11-28: the refusal named
             # 500 ms and 30 ms, and not where they came from)

@@ -642,7 +642,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 if between else "")
         # counted in eights within a larger scale-up domain, said so (researcher review 2026-11-28: "whole 8-device
         # servers" of GB200 NVL72 racks)
-        unit = (f"whole {server}-device servers" if hw.scale_up_devices <= server else
+        # a bridged pair or group in its own word (diff review 2026-12-02: "whole 2-device servers" of NVLink pairs)
+        own = profile.domains_word if profile.domains_word.startswith("NVLink") else "servers"
+        unit = (f"whole {server}-device {own}" if hw.scale_up_devices <= server else
                 f"{server}-device steps within its {hw.scale_up_devices}-device scale-up domains")
         below_server = [k for k in ladder if k < server]
         if links_missing is not None:
@@ -849,9 +851,9 @@ SUB_SERVER_COUNTS = (1, 2, 4)
 # the share by which a layout's global batch must differ from the one asked for before the budget's fastest plan says
 # it: 1% (a design choice: below it the batch is the one asked for to the figures the notes print)
 BATCH_SAID_OVER = 0.01
-# whole-server counts tried at most between the ladder's last miss and its first hit (a deadline's or budget's
-# fewest devices): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a search,
-# ~15 ms on this project's CI machine)
+# whole-server counts tried at most in each of the two ladder intervals below a deadline's or budget's first hit (up
+# to twice this in all): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a
+# search, ~15 ms on this project's CI machine)
 REFINE_COUNTS = 64
 
 
