@@ -44,7 +44,7 @@ def test_a_distilled_pruned_student_says_so_and_serves_fewer_parameters(profiles
 def test_the_chip_and_the_precision_served_are_said(profiles, fit):
     assert inference(_scenario("llama-3.1-8b"), profiles["tpu-v4"], fit).chip == "TPU"
     four = inference(_scenario("llama-3.1-8b", bits=4), profiles["a100-sxm-80gb"], fit)
-    assert four.precision == "bf16" and any(n.startswith("a100-sxm-80gb's profile states no FP4 peak") for n in four.notes)
+    assert four.precision == "bf16" and any(n.startswith("a100-sxm-80gb's profile states no 4-bit peak") for n in four.notes)
 
 
 def test_a_batch_no_query_count_fills_is_said_and_costs_a_whole_step(profiles, fit):
