@@ -67,3 +67,16 @@ def test_plan_answers_on_l40s_and_counts_whole_servers(cli):
     out = cli("plan", "--model", "llama-3.1-8b", "--tokens", "2e11", "--hardware", "l40s", "--deadline-days", "30")
     text = " ".join(out.out.split())
     assert out.code == 0 and "(1, 2, 4 devices, then whole 8-device servers" in text
+
+
+def test_bridged_cards_past_a_server_say_their_pcie_link_stands_in_for_the_network(cli):
+    """Diff review 2026-12-02: beyond their NVLink pairs the RTX 3090's and H100 NVL's PCIe link (their
+    scale_out_gb_per_s) stands in for the network between servers, which no note said."""
+    for hardware, link in (("rtx-3090", "31.5"), ("h100-nvl", "63")):
+        big = cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e11", "--hardware", hardware, "--devices", "32")
+        text = " ".join(big.out.split())
+        assert big.code == 0 and "cards in NVLink pairs of 2, each reaching the rest over its own PCIe link" in text
+        assert f"({link} GB/s per direction, its scale_out_gb_per_s) inside a server of 8" in text
+        one_server = cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e11", "--hardware", hardware,
+                         "--devices", "8")
+        assert one_server.code == 0 and "links:" not in one_server.out  # inside a server the PCIe link is the link

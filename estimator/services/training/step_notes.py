@@ -13,7 +13,7 @@ from estimator.core.base import bounds as B
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.hardware.matmul import REFERENCE_NAME, REFERENCE_SHARE, SAID_FROM, matmul_share
-from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.hardware.profile import HGX_SERVER_DEVICES, HardwareProfile
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
 from estimator.core.training import step as core_step
@@ -52,11 +52,23 @@ BUBBLE_VP = 2
 
 
 def pcie_card_links_note(profile: HardwareProfile, devices: int | None) -> str | None:
-    """Where the step times more than one PCIe card whose profile states no links (``core_step.pcie_card_links_source``):
-    the links it took, said (code review 2026-12-02: the stand-in was in the step's sources, which nothing printed)."""
-    if devices is None or devices < 2 or not profile.pcie_card or profile.scale_out_gb_per_s:
+    """Where the step times more than one PCIe card whose profile states no links (``core_step.pcie_card_links_source``),
+    or more than a server of cards bridged in pairs or groups: the links it took, said (code review 2026-12-02: the
+    stand-in was in the step's sources, which nothing printed)."""
+    if devices is None or devices < 2:
         return None
-    return f"links: {core_step.pcie_card_links_source(profile)}"
+    if profile.pcie_card and not profile.scale_out_gb_per_s:
+        return f"links: {core_step.pcie_card_links_source(profile)}"
+    if (profile.domains_word.startswith("NVLink") and profile.scale_out_gb_per_s
+            and devices > HGX_SERVER_DEVICES):
+        # cards bridged in pairs or groups (H100 NVL, RTX 3090 …) reach the rest over their PCIe link, their
+        # scale_out_gb_per_s, which stands in for the network past a server too (diff review 2026-12-02: unsaid)
+        return (f"links: {profile.name} cards in {profile.domains_word} of {profile.scale_up_devices}, each reaching "
+                f"the rest over its own PCIe link ({gfmt(profile.scale_out_gb_per_s, 3)} GB/s per direction, its "
+                f"scale_out_gb_per_s) inside a server of {HGX_SERVER_DEVICES} and, as a stand-in for the network, "
+                "beyond it (a cluster's network per card is often slower, so the exposed communication across servers "
+                "is a floor, and the time with it)")
+    return None
 
 
 def cross_node_note(hardware: StepHardware, st: StepTime, planned: bool = False, ep_given: bool = False) -> str | None:
