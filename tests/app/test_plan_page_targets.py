@@ -76,7 +76,9 @@ def test_a_refusal_names_the_pages_own_fields_and_the_table_leads_with_the_run()
     table's GB/device, days, cost and CO₂e were behind nine columns of the layout's parts."""
     at = shared_page("plan", {"plan_devices": "8"})
     said = [e.value.replace("\\", "") for e in at.error]
-    assert len(said) == 1 and said[0].endswith("give more devices (inputs: Devices)")
+    # with the fewest devices tried that hold a layout (planner review 2026-12-02)
+    assert len(said) == 1 and ": give more devices: 16 hold it, the fewest tried (" in said[0]
+    assert said[0].endswith(", full recomputation, bf16) (inputs: Devices)")
     at = shared_page("plan", {})
     table = at.dataframe[0].value
     # the split first (short, pinned: browser review 2026-11-27), the run's figures next, the settings last

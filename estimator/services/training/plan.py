@@ -45,6 +45,7 @@ from estimator.services.training.step_notes import (
     cross_node_note,
     device_matmul_note,
     expert_overlap_note,
+    kv_heads_split_note,
     no_faster_peak_note,
     outside_fit_note,
     pcie_card_links_note,
@@ -704,7 +705,18 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                              f"(a plan on that many devices lists its layouts){beyond}")
     if found.best is None:
         pinned = tuple(k for k, x in (("vp", vp), ("etp", etp)) if x is not None)
-        raise InputError(found.why_none + ("" if not pinned else " (or leave the " + " and the ".join(
+        why = found.why_none
+        if target is None and why.endswith("more devices") and hw.scale_up_devices:
+            # the fewest tried that hold a layout, the next whole servers first, then doublings (planner review
+            # 2026-12-02: Llama 3.1 405B on 64 H100s was told to give more devices, not that 80 hold it)
+            server_step = min(hw.scale_up_devices, SERVER_DEVICES)
+            tries = ([n_devices + server_step * i for i in range(1, FEWEST_FITTING_SERVERS + 1)]
+                     + [n_devices * 2 ** k for k in range(1, FEWEST_FITTING_DOUBLINGS + 1)])
+            for k in sorted(set(t for t in tries if t <= B.DEVICES.high)):
+                if (held := searched(k, 1).best) is not None:
+                    why += f": {k:,} hold it, the fewest tried ({core_plan.layout_words(held.layout)})"
+                    break
+        raise InputError(why + ("" if not pinned else " (or leave the " + " and the ".join(
             PINNED_WORDS[k] for k in pinned) + " to the planner)"), field=tuple(dict.fromkeys((*found.why_fields,
                                                                                               *pinned))))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
@@ -738,6 +750,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         notes.append(f"the best layout's {pipelined}")  # as `estimate` says it of the same layout
     if found.best is not None and (gathers := zero3_gathers_note(found.best.step)) is not None:
         notes.append(f"the best layout: {gathers}")  # as `estimate` says it of the same layout (diff review 2026-11-30)
+    if found.best is not None and (split := kv_heads_split_note(shape, found.best.step)) is not None:
+        notes.append(f"the best layout's {split}")  # as `estimate` says it (planner review 2026-12-02: plan did not)
     if found.best is not None and (uneven := uneven_stages_note(shape, found.best.step)) is not None:
         notes.append(uneven)  # as `estimate` says it of the same layout (second diff review 2026-11-29: plan never did)
     if target is None and found.best is not None and n_devices >= 2:
@@ -855,6 +869,10 @@ BATCH_SAID_OVER = 0.01
 # to twice this in all): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a
 # search, ~15 ms on this project's CI machine)
 REFINE_COUNTS = 64
+# the counts above a device count that holds no layout tried for the fewest that hold one: the next 8 whole servers,
+# then 2×, 4× … 64× the count (a design choice: a handful of searches)
+FEWEST_FITTING_SERVERS = 8
+FEWEST_FITTING_DOUBLINGS = 6
 
 
 __all__ = ["CENTRE_ONLY", "PlanReport", "PlanRow", "REFINE_COUNTS", "SERVER_DEVICES", "plan"]
