@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
 from estimator.core.base.errors import InputError, ResultOutOfBounds
 from estimator.core.base.number_text import count_text, gfmt
@@ -241,16 +242,58 @@ def _or_fewer_bits(exc: InputError, s: InferenceScenario, profile, fit, model: s
         except InputError:
             continue
         # the weights fit, not the batch asked for (it may be smaller); weight-only where the device has no peak at
-        # those bits, as the estimate at them says (code review 2026-12-02)
-        # (an FP8 release on a device without an FP8 peak, an A100, also runs weight-only: ``fp8_weight_only``)
-        peaks = "/".join(p.upper() for p in PRECISIONS_FOR_BITS[bits])
-        alone = ("" if s.weight_only else f" (weight-only: the {profile.id} states no {peaks} peak)"
-                 if not any(p in profile.peak_flops_per_s for p in PRECISIONS_FOR_BITS[bits]) else
-                 f" (weight-only: the {profile.id} states no FP8 peak, and FP8 weights are served W8A16 there)"
-                 if fp8_weight_only(model, bits, profile) else "")
-        return InputError(f"{exc}, or fewer bits a weight: at {bits} bits the weights fit{alone}",
-                          field=(*exc.fields, "bits"))
+        # those bits, as the estimate at them says
+        return InputError(f"{exc}, or fewer bits a weight: at {bits} bits the weights fit"
+                          f"{_weight_only_words(s, profile, bits, model)}", field=(*exc.fields, "bits"))
     return exc
+
+
+def _weight_only_words(s: InferenceScenario, profile, bits: int, model: str | None) -> str:
+    """" (weight-only: …)" where ``bits`` would run weight-only on ``profile``: no peak at those bits, or an FP8 release
+    on a device without an FP8 peak (an A100: ``fp8_weight_only``); "" else (code review 2026-12-02)."""
+    if s.weight_only:
+        return ""
+    if not any(p in profile.peak_flops_per_s for p in PRECISIONS_FOR_BITS[bits]):
+        return f" (weight-only: the {profile.id} states no {'/'.join(p.upper() for p in PRECISIONS_FOR_BITS[bits])} peak)"
+    if fp8_weight_only(model, bits, profile):
+        return f" (weight-only: the {profile.id} states no FP8 peak, and FP8 weights are served W8A16 there)"
+    return ""
+
+
+# the multiples of the devices given that a bound refused on them tries (``_or_what_meets_the_bound``): 2×, 4×, 8× (a
+# design choice: a few searches)
+BOUND_DEVICE_MULTIPLES = (2, 4, 8)
+
+
+def _or_what_meets_the_bound(exc: InputError, s: InferenceScenario, profile, fit, model: str | None = None) -> InputError:
+    """A latency bound that no split of the devices given meets, with what would: fewer bits a weight on those devices,
+    and the fewest of 2×, 4× and 8× as many that meet it at the bits given (serving engineer's review 2026-12-02: 70B on
+    2 H100s within 20 ms a token was refused naming neither, where 8 meet it); the refusal as it is otherwise."""
+    if s.devices is None or not any(f in exc.fields for f in ("ttft_ms", "tpot_ms")) \
+            or "serves the model within" not in str(exc):
+        return exc
+    ways, fields = [], list(exc.fields)
+    for k in (int(s.devices) * m for m in BOUND_DEVICE_MULTIPLES):
+        if k > B.DEVICES.high:
+            break
+        try:
+            inference(replace(s, devices=k), profile, fit)
+        except InputError:
+            continue
+        ways.append(f"{k:,} devices meet it")
+        break
+    for bits in sorted((b for b in BITS if b < int(s.bits)), reverse=True):
+        try:
+            inference(replace(s, bits=bits), profile, fit)
+        except InputError:
+            continue
+        ways.append(f"at {bits} bits a weight the {int(s.devices):,} given do{_weight_only_words(s, profile, bits, model)}")
+        fields.append("bits")
+        break
+    if not ways:
+        return exc
+    return InputError(f"{exc}; {' and '.join(ways) if len(ways) == 1 else ', or '.join(ways)}",
+                      field=tuple(dict.fromkeys(fields)))
 
 
 def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:
@@ -645,7 +688,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         except InputError as exc:
             s, result = _on_devices_that_meet_it(exc, s, profile, fit, inputs)
     except InputError as exc:
-        refused = _or_fewer_bits(exc, s, profile, fit, model)
+        refused = _or_what_meets_the_bound(_or_fewer_bits(exc, s, profile, fit, model), s, profile, fit, model)
         if bounds_how and any(f in (refused.fields or ()) for f in ("ttft_ms", "tpot_ms")):
             # bounds the user did not give are said to be the benchmark's (code review 2026-11-28: the refusal named
             # 500 ms and 30 ms, and not where they came from)
