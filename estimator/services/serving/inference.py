@@ -236,16 +236,23 @@ def _or_fewer_bits(exc: InputError, s: InferenceScenario, profile, fit, model: s
     words = str(exc)
     if s.devices is None or not (words.startswith(WEIGHTS_REFUSAL_START) or f"({WEIGHTS_REFUSAL_START} " in words):
         return exc
+    if (bits := _fewer_bits_that_serve(s, profile, fit)) is None:
+        return exc
+    # the weights fit, not the batch asked for (it may be smaller); weight-only where the device has no peak at those
+    # bits, as the estimate at them says
+    return InputError(f"{exc}, or fewer bits a weight: at {bits} bits the weights fit"
+                      f"{_weight_only_words(s, profile, bits, model)}", field=(*exc.fields, "bits"))
+
+
+def _fewer_bits_that_serve(s: InferenceScenario, profile, fit) -> int | None:
+    """The most bits a weight, fewer than ``s``'s, at which ``s`` is answered on its devices; None where none is."""
     for bits in sorted((b for b in BITS if b < int(s.bits)), reverse=True):
         try:
             inference(replace(s, bits=bits), profile, fit)
         except InputError:
             continue
-        # the weights fit, not the batch asked for (it may be smaller); weight-only where the device has no peak at
-        # those bits, as the estimate at them says
-        return InputError(f"{exc}, or fewer bits a weight: at {bits} bits the weights fit"
-                          f"{_weight_only_words(s, profile, bits, model)}", field=(*exc.fields, "bits"))
-    return exc
+        return bits
+    return None
 
 
 def _weight_only_words(s: InferenceScenario, profile, bits: int, model: str | None) -> str:
@@ -282,18 +289,12 @@ def _or_what_meets_the_bound(exc: InputError, s: InferenceScenario, profile, fit
             continue
         ways.append(f"{k:,} devices meet it")
         break
-    for bits in sorted((b for b in BITS if b < int(s.bits)), reverse=True):
-        try:
-            inference(replace(s, bits=bits), profile, fit)
-        except InputError:
-            continue
+    if (bits := _fewer_bits_that_serve(s, profile, fit)) is not None:
         ways.append(f"at {bits} bits a weight the {int(s.devices):,} given do{_weight_only_words(s, profile, bits, model)}")
         fields.append("bits")
-        break
     if not ways:
         return exc
-    return InputError(f"{exc}; {' and '.join(ways) if len(ways) == 1 else ', or '.join(ways)}",
-                      field=tuple(dict.fromkeys(fields)))
+    return InputError(f"{exc}; {', or '.join(ways)}", field=tuple(dict.fromkeys(fields)))
 
 
 def released_bits(model: str | None, profile=None) -> tuple[int, tuple[str]] | None:
