@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from functools import lru_cache
 
 from estimator.core.base import bounds as B
@@ -30,6 +31,17 @@ CANADA_FUEL_KG_PER_KWH = {"coal": 0.995725971, "petroleum": 0.8166885263, "natur
 # mostly hydro province reads lower than a country of like mix.
 SCOPE_AT_PLANT = "combustion at the plant only, not life-cycle as a country's figure is"
 SCOPE_LIFE_CYCLE = "life-cycle emissions of every source"
+# A Chinese province's (MEE/NBS's 2023 factors, the file's metadata "convention": "CO2 only (not CO2eq, no lifecycle
+# emissions)", the average over the province's generation with the transfers between provinces counted) and a Nordic
+# bidding zone's (the file's metadata "method": the zone's own generation mix, ENTSO-E A75, × CodeCarbon's per-source
+# factors, which are life-cycle for hydro, wind, nuclear and solar; "Other", waste and biomass at zero, so a zone whose
+# "coverage" is well below 100% reads low: SE4's 85%). Researcher review 2026-12-02 left these two unsaid.
+SCOPE_CO2_AT_PLANT = "CO₂ only, at the plant, not life-cycle as a country's figure is"
+SCOPE_ZONE_MIX = ("the zone's own generation mix, not its imports, × life-cycle factors by source, the sources "
+                  "without one counted as zero")
+# Below this share of a zone's generation with a factor, its figure is said to be a lower bound (the file's own words
+# for SE4 at 85%: "Lower bound")
+ZONE_COVERAGE_FULL = 0.95
 
 
 def _intensity(value) -> float | None:
@@ -87,9 +99,21 @@ def _canada_provinces(data, version: str) -> dict[str, SubRegion]:
     return out
 
 
-def _tabled(data, version: str, file: str, who: str, by_key: bool = False) -> dict[str, SubRegion]:
+def _coverage(text) -> float | None:
+    """The share of a zone's generation that has a factor, from the file's ``coverage`` ("85.05% (uncovered: …)"),
+    or None where it is not stated as a percentage."""
+    match = re.match(r"\s*([0-9.]+)\s*%", text) if isinstance(text, str) else None
+    try:
+        share = float(match.group(1)) / 100 if match else None
+    except ValueError:
+        return None
+    return share if share is not None and 0 <= share <= 1 else None
+
+
+def _tabled(data, version: str, file: str, who: str, scope: str, by_key: bool = False) -> dict[str, SubRegion]:
     """China's provinces and the Nordic bidding zones: ``{"data": {key: {"emission_factor", "description",
-    "year", "names"}}, "metadata": {"source"}}``."""
+    "year", "names", "coverage"}}, "metadata": {"source"}}``; ``scope`` what the figures count, said in the source with
+    a zone's share of generation left at zero where it makes the figure a lower bound."""
     meta = data.get("metadata", {}) if isinstance(data.get("metadata"), dict) else {}
     out = {}
     for key, row in (data.get("data") or {}).items():
@@ -99,7 +123,10 @@ def _tabled(data, version: str, file: str, who: str, by_key: bool = False) -> di
         names = tuple(str(n).lower() for n in row.get("names", ()) if isinstance(n, str))
         name = key.upper() if by_key or not names else names[0].title()
         year = row.get("year", meta.get("year", ""))
-        out[key.lower()] = SubRegion(name, value, f"CodeCarbon {version} {file} ({who}), {year}",
+        share = _coverage(row.get("coverage"))
+        low = (f", a lower bound here with {1 - share:.0%} of the generation at zero"
+               if share is not None and share < ZONE_COVERAGE_FULL else "")
+        out[key.lower()] = SubRegion(name, value, f"CodeCarbon {version} {file} ({who}: {scope}{low}), {year}",
                                      (*names, str(row.get("description", "")).lower()))
     return out
 
@@ -177,11 +204,12 @@ def load_carbon_data() -> CarbonData:
             regions[country] = read(data, version)
     china = _optional_json(private / "2023" / "china_provincial_emissions.json", fix)
     if isinstance(china, dict):
-        regions["CHN"] = _tabled(china, version, "2023/china_provincial_emissions.json", "MEE and NBS of China")
+        regions["CHN"] = _tabled(china, version, "2023/china_provincial_emissions.json", "MEE and NBS of China",
+                                 SCOPE_CO2_AT_PLANT)
     nordic = _optional_json(private / "nordic_emissions.json", fix)
     if isinstance(nordic, dict):
         zones = _tabled(nordic, version, "nordic_emissions.json", "ENTSO-E Transparency, by bidding zone",
-                        by_key=True)
+                        SCOPE_ZONE_MIX, by_key=True)
         for country, prefix in (("SWE", "se"), ("NOR", "no"), ("FIN", "fi")):
             # Finland's one zone is the country itself: no region of it
             if country != "FIN":

@@ -34,3 +34,30 @@ def test_the_power_given_says_it_holds_the_hosts_share(cli):
     text = " ".join(out.out.split()).replace("nvidia- smi", "nvidia-smi")  # argparse wraps at the hyphen
     assert ("average power per device in W over the run, its share of the server's host (CPUs, memory, fans) included "
             "(what PUE multiplies): a GPU's own reading (nvidia-smi) leaves the host out") in text
+
+
+def test_a_chinese_provinces_and_a_nordic_zones_source_say_their_scope():
+    """Researcher review 2026-12-02 left these unsaid: MEE/NBS count CO₂ at the plant; the Nordic zones are their own
+    generation × life-cycle factors, with the sources that have none at zero (SE4: 85% covered, a lower bound)."""
+    def source(**where):
+        return estimate(flops=1e21, devices=8, **where).to_dict()["assumptions"]["carbon_intensity_g_per_kwh"]["source"]
+    assert "(MEE and NBS of China: CO₂ only, at the plant, not life-cycle as a country's figure is)" in source(
+        region="beijing")
+    se4, se1 = source(country="SWE", region="SE4"), source(country="SWE", region="SE1")
+    mix = ("the zone's own generation mix, not its imports, × life-cycle factors by source, the sources without one "
+           "counted as zero")
+    assert mix in se4 and mix in se1
+
+
+def test_a_zone_whose_generation_is_not_all_covered_by_a_factor_is_called_a_lower_bound():
+    """The file's coverage (CodeCarbon 3.3's SE4: "85.05% (uncovered: Other 14.95%)") below 95%: a lower bound."""
+    from estimator.io.carbon_data import SCOPE_ZONE_MIX, _tabled
+
+    def row(coverage):
+        return {"emission_factor": 25.0, "description": "a zone", "year": 2025, "coverage": coverage}
+    zones = _tabled({"data": {"SE4": row("85.05% (uncovered: Other 14.95%)"), "SE1": row("99.59% (uncovered: …)"),
+                              "NO9": row("not stated")}}, "3.3", "nordic_emissions.json", "ENTSO-E", SCOPE_ZONE_MIX,
+                    by_key=True)
+    assert zones["se4"].source.endswith(f"(ENTSO-E: {SCOPE_ZONE_MIX}, a lower bound here with 15% of the generation at "
+                                        "zero), 2025")
+    assert "lower bound" not in zones["se1"].source and "lower bound" not in zones["no9"].source
