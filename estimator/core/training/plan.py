@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 
 from estimator.core.base.bounds import Bound
 from estimator.core.base.errors import InputError
@@ -607,7 +608,42 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
            space: SearchSpace = SearchSpace(), attention: str = mem.DEFAULT_ATTENTION, top: int = TOP,
            goodput: float = GOODPUT) -> Plan:
     """The layouts of ``shape`` on ``devices`` that fit ``capacity_gb`` per device, ranked by the run's time
-    (see the module docstring for what is tried and pruned)."""
+    (see the module docstring for what is tried and pruned), at most ``top`` of them."""
+    return _search(shape, mem_shape, _Keyed(hardware), params, devices, tokens, seq_len, global_batch_tokens,
+                   precision, capacity_gb, space, attention, top, goodput)
+
+
+class _Keyed:
+    """A frozen dataclass whose fields may hold mappings (``StepHardware.peak_flops_per_s``), hashed and compared by
+    its fields' values, the mappings' items sorted: what lets ``_search`` be memoised on it."""
+
+    __slots__ = ("value", "_key")
+
+    def __init__(self, value) -> None:
+        self.value = value
+        self._key = tuple((f.name, tuple(sorted(x.items())) if isinstance(x := getattr(value, f.name), Mapping) else x)
+                          for f in fields(value))
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Keyed) and type(self.value) is type(other.value) and self._key == other._key
+
+
+# How many searches ``_search`` keeps: a deadline's or a budget's plan searches up to about 200 device counts (each
+# kept with its 2 best layouts), so that the same plan asked again (the app's page run anew on every click; a plan
+# and the page of its link) is not searched again: about 8 s to 0.1 s for Llama 3.1 70B's 90-day deadline on H100s.
+# A design choice: small (368 searches, two plans to deadlines, held about 4 MB, measured)
+SEARCHES_KEPT = 1024
+
+
+@lru_cache(maxsize=SEARCHES_KEPT)
+def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, params: StepParams, devices: int,
+            tokens: float, seq_len: int, global_batch_tokens: float, precision: str, capacity_gb: float,
+            space: SearchSpace, attention: str, top: int, goodput: float) -> Plan:
+    """The search itself (``search``), a pure function of its inputs, memoised (its answer a frozen dataclass)."""
+    hardware = keyed_hardware.value
     found: list[PlannedLayout] = []
     timed = considered = 0
     batch_fed = False  # whether any split gave every data-parallel replica a micro-batch of the global batch
@@ -740,12 +776,12 @@ def search(shape: ModelShape, mem_shape: mem.Shape, hardware: StepHardware, para
                        for k in kept):
                 kept.append(f)
         return Plan(tuple(kept), devices, timed, considered, batch_fed=batch_fed)
-    why, fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens,
-                            micro_batch=space.micro_batch, experts=shape.experts > 1,
-                            # the states' share fixed: no free expert split either
-                            share_fixed=(space.tp is not None and space.pp is not None and space.zero == 0
-                                         and (shape.experts == 1 or space.ep is not None)))
-    return Plan((), devices, timed, considered, why, fields, batch_fed=batch_fed)
+    why, why_fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens,
+                                micro_batch=space.micro_batch, experts=shape.experts > 1,
+                                # the states' share fixed: no free expert split either
+                                share_fixed=(space.tp is not None and space.pp is not None and space.zero == 0
+                                             and (shape.experts == 1 or space.ep is not None)))
+    return Plan((), devices, timed, considered, why, why_fields, batch_fed=batch_fed)
 
 
 # Two layouts whose time and memory a device agree within this share are one row of the plan (a design choice: far
