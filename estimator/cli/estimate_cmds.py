@@ -13,7 +13,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import DISPLAY_FLOPS, peak_unit
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
-from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file
+from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
 from estimator.io.paths import path_exists
 from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json
@@ -143,8 +143,40 @@ def cmd_presets(args):
                           "published_run": p.published_run}
                          for p in presets]))
         return
+    sources = load_sources()
     for p in presets:
         print(f"{p.id:<20} {p.title}  [{p.source}, hardware {p.hardware}]")
+        # what the run's source published and who (lecturer review 2026-12-02: the lecture guide promised them here)
+        published = preset_published_words(p.published)
+        cite = cite_head(str(sources.get(p.source, {}).get("cite", "")))
+        for label, text in (("published", published), ("source", cite)):
+            if text:
+                print(f"{'':<20}   {label}: {text}")
+
+
+def cite_head(cite: str) -> str:
+    """A source's citation up to the ": " that begins its figures, one inside a quoted title kept ('Touvron et al.
+    2023, "LLaMA: Open and Efficient …", arXiv:2302.13971, §2.4')."""
+    quoted = False
+    for i, ch in enumerate(cite):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and cite.startswith(": ", i):
+            return cite[:i]
+    return cite
+
+
+# A preset's published figures in the order the table says them
+PUBLISHED_ORDER = ("wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd")
+
+
+def preset_published_words(published) -> str:
+    """A preset's published figures in words ("355 years, 3.11 million device-hours, $4.6M"); a cost published as a
+    range said as one."""
+    words = [hz.human(k, published[k]) for k in PUBLISHED_ORDER if k in published]
+    if "cost_usd_low" in published and "cost_usd_high" in published:
+        words.append(hz.human_range("cost_usd", published["cost_usd_low"], published["cost_usd_high"]))
+    return ", ".join(words)
 
 
 def profile_row(p) -> dict:

@@ -184,6 +184,12 @@ ONE_FIGURE_NAMES = {"wall_clock_s": "time", "energy_kwh": "energy", "co2e_kg": "
                     "embodied_co2e_kg": "embodied CO$_2$e", "water_l": "water"}
 
 # More figures the paragraph states, by assumption: (the entry's name here, its key's prefix, what it is).
+# A profile's power that names no source of the tool's and says it is assumed (TPU v5p's, scaled from TPU v4's draw by
+# peak): said so in the paragraph
+ASSUMED = re.compile(r"\bassum(?:ed|ption)\b", re.IGNORECASE)
+PROFILE_POWER_ASSUMED = ", an assumption of the device's profile (no published or measured draw of this device)"
+POWER_FIGURE_KEY = "POWERFIG"  # the entry made of such a profile's power source text
+
 FIGURES = {"pue": ("PUE", "pue", "data-centre PUE"), "price_usd_per_device_hour": ("PRICE", "price", "price per device-hour"),
            "electricity_usd_per_kwh": ("ELEC", "elec", "electricity price")}
 
@@ -742,6 +748,15 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
            for n in ("utilization", "power_w") if n in a and a[n].origin.startswith("preset:")}
     keys += [k for name_keys in own.values() for k in name_keys]
     pw = a.get("power_w")
+    # a profile's own figure, neither the power fit's nor measured: the tool's sources its text names (TPU v4's PaLM
+    # draw), else said as the profile's, or as its assumption (lecturer review 2026-12-02: TPU v5p's 465 W, scaled
+    # from TPU v4's by peak, had read as a fact with no source)
+    profile_power = (pw is not None and pw.origin.startswith("profile:") and not system_power_fit(pw)
+                     and not measured_power(est))
+    if profile_power:
+        own["power_w"] = list(dict.fromkeys(cited_keys(pw.source, sources)
+                                            + named_keys(pw.source, sources, device_words(est))))
+        keys += own["power_w"]
     if pw is not None and system_power_fit(pw) and not measured_power(est):
         keys.append(MEASURED_DRAWS_KEY)  # the measured draws the profile's power is fitted to
         if est.chip_draw is not None and est.chip_draw.node_w is not None:
@@ -764,6 +779,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     for name, (_, entry) in figures.items():
         if entry:
             entries[FIGURES[name][0]] = normalize_bibtex(entry)
+    if profile_power and not own["power_w"] and referenced(pw.source, sources, device_words(est)):
+        # its profile's source text as an entry of its own where it gives an address, as a PUE's or a price's is
+        # (``figure_citation``); a text with none is said in words alone (issue 55: every entry has an address)
+        entries[POWER_FIGURE_KEY] = normalize_bibtex(embodied_entry(
+            est, unkeyed(pw.source, sources, device_words(est)), "power", "average power per device"))
     if stated and not emb_keys:
         # a figure every statement cites: its profile's source text when no sources.toml entry names it
         entries["EMB"] = normalize_bibtex(embodied_entry(est, emb.source))
@@ -797,8 +817,12 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             else "a")
     co2 = (f"{latex_escape(hz.co2e(est.co2e_kg))}{_range(hz.co2e, est, 'co2e_kg')} at {kind} grid carbon intensity of "
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
+    power_cite = _cite(bibkeys, own.get("power_w", ()))
+    if profile_power and not own["power_w"]:
+        power_cite = (PROFILE_POWER_ASSUMED if ASSUMED.search(pw.source) else
+                      ", the device profile's figure") + cite.get(POWER_FIGURE_KEY, "")
     power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
-                   cite=_cite(bibkeys, own.get("power_w", ())), measured_cite=cite.get(MEASURED_DRAWS_KEY, ""),
+                   cite=power_cite, measured_cite=cite.get(MEASURED_DRAWS_KEY, ""),
                    said_as=qualified.get("power_w"), node_cite=cite.get(NODE_DRAW_KEY, ""))
     doing = (f"training {what}" if not time_label or time_label.lower() == "training time"
              else latex_escape(time_label[:1].lower() + time_label[1:]))

@@ -150,7 +150,13 @@ def test_compare_table_all(capsys):
 
 def test_presets_profiles_validate(capsys):
     code, out, _ = cli(capsys, "presets")
-    assert code == 0 and len(out.strip().splitlines()) == 12 and "alphago-vs-brain" in out
+    assert code == 0 and len([x for x in out.strip().splitlines() if not x.startswith(" ")]) == 12
+    assert "alphago-vs-brain" in out
+    # each with what its source published, and who (lecturer review 2026-12-02: the lecture guide promised them)
+    lines = out.splitlines()
+    at = lines.index(next(x for x in lines if x.startswith("lambda-gpt3-v100 ")))
+    assert lines[at + 1].split() == ["published:", "355", "years,", "3.11", "million", "device-hours,", "$4.6M"]
+    assert lines[at + 2].strip() == 'source: Lambda Labs 2020, "OpenAI\'s GPT-3 Language Model: A Technical Overview"'
     code, out, _ = cli(capsys, "profiles", "list")
     assert code == 0 and "a100-sxm-80gb" in out
     # the columns line up however long an id or name is (calibrate audit: long ones overflowed)

@@ -491,3 +491,30 @@ def test_a_stated_power_range_is_not_called_a_fit():
     tex = " ".join(st.tex.split())
     assert "measured power draws" not in tex and "intervals from the tool's fit to published training runs" in tex
     assert "The stated ranges are as their sources give them" in tex
+
+
+def test_a_presets_utilisation_under_its_familys_spread_says_the_fits_coverage():
+    """Lecturer review 2026-12-02: GPT-3 on one V100 (Lambda's 0.224, the V100 fit's spread around it) said "whose
+    out-of-sample coverage the tool reports" with no figure, where its table's note said 64% of the 11 V100 runs."""
+    from estimator.services.result_export import render_result
+    tex = render_result("latex", api.run(preset_id="lambda-gpt3-v100"))  # as `estimate --format latex` prints it
+    assert "whose out-of-sample coverage the tool reports" not in tex
+    assert re.search(r"the time's held \d+\\% of the \d+ V100 runs, each held out with its paper's other runs, measured "
+                     r"around the fit's own utilisation, not the preset's;", tex)
+
+
+@pytest.mark.parametrize("hardware, words", [
+    ("tpu-v5p", "465~W per device (its share of the server's host included), an assumption of the device's profile (no "
+                "published or measured draw of this device), this would"),
+    ("tpu-v4", "351~W per device (its share of the server's host included)~\\cite{chowdhery2022palm}, this would"),
+    ("cpu-server-2s-epyc", ", the device profile's figure~\\cite{power-cpu-server-2s-epyc}, this would")])
+def test_a_profiles_own_power_is_cited_or_said_to_be_assumed(hardware, words):
+    """Lecturer review 2026-12-02: on TPUs and CPUs the power read as a fact with no source: TPU v5p's is scaled from
+    TPU v4's by peak (an assumption), TPU v4's measured in PaLM's run (a source the tool holds)."""
+    from estimator.services.result_export import render_result
+    r = api.run(params=7e9, tokens=2e12, hardware=hardware, devices=256)
+    tex = render_result("latex", r)
+    assert words in tex
+    if "cite" in words:
+        key = re.search(r"\\cite\{([^}]+)\}", words)[1]
+        assert f"{{{key}," in render_result("bibtex", r)

@@ -11,6 +11,8 @@ statement compile with pdflatex and BibTeX without warnings (tests/report/test_s
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from latex_batch import to_compile
 from statements import AT, calibrated, statement_of
@@ -261,8 +263,6 @@ def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power,
     if hardware == "tpu-v5e":
         # the shipped TPU profiles count their host since 2026-11-30 (TPU v4's share a chip): a TPU profile of the chip
         # alone, as a user's may be, still says so
-        import re
-
         from estimator.io.datafiles import PROFILES_DIR
         text = (PROFILES_DIR / "tpu-v5e.toml").read_text()
         text = re.sub(r"average_w = [\d.]+\naverage_range_w = \[[\d., ]+\]\nincludes_host = true\nhost_share_w = [^\n]*\n",
@@ -274,11 +274,13 @@ def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power,
         hardware = str(hardware)
     r, st = _statement(hardware=hardware, flops=1e21, devices=8)
     assert r.estimate.power_includes_host is False and note in r.estimate.notes
-    assert f"At an average of {power}, this would use" in st.tex  # it had: "At an average of 122~W per device, this"
+    # it had: "At an average of 122~W per device, this"; the profile's figure's source follows (lecturer review 2026-12-02)
+    assert re.search(re.escape(f"At an average of {power}") + r"(, an assumption of the device's profile [^)]*\)|"
+                     r", the device profile's figure)?(~\\cite\{[^}]+\})?, this would use", st.tex)
     _, given = _statement(hardware=hardware, flops=1e21, devices=8, power_w=200)  # the user's power: theirs to say
     assert "At an average of 200~W per device (given), this would use" in given.tex
     _, brain = _statement(hardware="brain", flops=1e18)  # no host to leave out
-    assert "At an average of 20.0~W per device, this would use" in brain.tex
+    assert "At an average of 20.0~W per device, the device profile's figure~\\cite{power-brain}, this would use" in brain.tex
 
 
 FITTED_H100 = ("fitted on 25 published training runs (from Epoch AI's database~\\cite{epoch2024notable} and from papers "
