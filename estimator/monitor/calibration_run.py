@@ -275,19 +275,22 @@ def checked_out_path(out: str | None, profile_id: str, force: bool = False, *, o
     from estimator.io.paths import CALIBRATED_DIR_ENV, CALIBRATED_DIR_NAMED
     if (problem := id_problem(str(profile_id))) is not None:
         raise InputError(f"{id_name}: {problem}; {ID_FIX}", field="id")
+    # the input the path is, as the caller's user names it ("--out" is out; measuring reviewer 2026-12-02: these had
+    # named none)
+    out_field = out_name.lstrip("-")
     if out is not None:
         if not out.strip():
             raise InputError(f"{out_name} is empty: give a .toml path, or leave {out_name} out for "
-                             "profiles/calibrated/<id>.toml")
+                             "profiles/calibrated/<id>.toml", field=out_field)
         path = Path(out)
         if too_long := next((part for part in path.parts if len(os.fsencode(part)) > MAX_NAME_BYTES), None):
             raise InputError(f"{out_name}: the name {too_long[:40]}… is {len(os.fsencode(too_long))} bytes, over the "
-                             f"{MAX_NAME_BYTES} a file system takes; give a shorter name")
+                             f"{MAX_NAME_BYTES} a file system takes; give a shorter name", field=out_field)
         if path.suffix != ".toml":
-            raise InputError(f"{out_name} must name a .toml file, got {out!r}")
+            raise InputError(f"{out_name} must name a .toml file, got {out!r}", field=out_field)
         if not path.parent.is_dir():  # a typo in a folder name is not a folder to create
             raise InputError(f"{out_name} {path}: the folder {path.parent} does not exist; create it first, or give "
-                             "a file in a folder that exists")
+                             "a file in a folder that exists", field=out_field)
     else:
         if CALIBRATED_DIR_NAMED and not CALIBRATED_DIR.is_dir():  # a typo in the variable is not a folder to create
             raise InputError(f"the calibrated profiles' folder {CALIBRATED_DIR}, named by {CALIBRATED_DIR_ENV}, does "

@@ -50,7 +50,6 @@ from typing import IO, Any
 
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import (
-    DataFileError,
     EstimatorError,
     InputError,
     MeasurementError,
@@ -288,7 +287,10 @@ class Run:
         from estimator.io.calibration_io import write_text_atomic
         setup.file_path("path", path)
         if not Path(path).parent.is_dir():  # a missing folder is never made unasked (track audit)
-            raise DataFileError(f"cannot write {path}: the folder {Path(path).parent} does not exist")
+            # the user's path, named as report_path's is (measuring reviewer 2026-12-02: a bundled data file's error,
+            # with no field)
+            raise InputError(f"cannot write {path}: the folder {Path(path).parent} does not exist; create it first",
+                             field="path")
         # a file there is replaced only if it is a track report, as report_path's is (measuring engineer's review
         # 2026-11-30: save_report over a .py script replaced it without a word)
         setup.check_not_clobbered("path", Path(path), "report")

@@ -305,6 +305,9 @@ def device_index(given: int | None, backend: str | Backend = "auto") -> int | No
         if backend == "cpu":
             raise InputError("device_index picks an NVIDIA GPU, and backend='cpu' measures the CPU: give one of them",
                              field="device_index")
+        if backend == "none":  # measuring reviewer 2026-12-02: taken and dropped, where 'cpu' refused it
+            raise InputError("device_index picks an NVIDIA GPU to measure, and backend='none' measures nothing: give "
+                             "one of them", field="device_index")
         return _whole("device_index", given, B.DEVICE_INDEX)
     env_dev = os.environ.get(ENV_TRACK_DEVICE)
     if env_dev is None:

@@ -414,3 +414,14 @@ def test_the_api_refuses_a_built_in_run_shorter_than_the_meters_sampling_before_
                                          r"sampling") as refused:
         calibrate_builtin(meter, default_profiles().get("cpu-server-2s-epyc"), 0.5)
     assert refused.value.fields == ("seconds",)
+
+
+def test_an_imported_runs_precision_the_base_has_no_peak_for_names_the_flag(capsys, tmp_path):
+    """Measuring reviewer 2026-12-02: the refusal named no flag here, where the same mistake with `-- CMD` did."""
+    from pathlib import Path
+    log = Path(__file__).resolve().parents[1] / "data" / "codecarbon" / "emissions_codecarbon_3.3.2.csv"
+    assert main(["calibrate", "--from-codecarbon", str(log), "--flops", "1e11", "--base", "cpu-server-2s-epyc",
+                 "--precision", "bf16", "--out", str(tmp_path / "x.toml")]) == 2
+    assert capsys.readouterr().err == ("error: none of the measured precisions (bf16) has a peak in cpu-server-2s-epyc; "
+                                       "it has: fp64, fp32 (--precision)\n")
+    assert not (tmp_path / "x.toml").exists()

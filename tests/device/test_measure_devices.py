@@ -178,6 +178,9 @@ def test_a_device_without_nvml_or_with_the_cpu_backend_is_refused_not_ignored(mo
     from estimator.monitor.track import track  # the same rule for a tracked run (review)
     with pytest.raises(InputError, match="device_index picks an NVIDIA GPU, and backend='cpu' measures the CPU"):
         track(total_steps=10, backend="cpu", device_index=1)
+    with pytest.raises(InputError, match="backend='none' measures nothing") as refused:  # it had been taken and dropped
+        track(total_steps=10, backend="none", device_index=0)
+    assert refused.value.field == "device_index"
     monkeypatch.setenv(ENV_TRACK_DEVICE, "0")  # calibrate -- CMD on a GPU sets it; with backend="cpu" it is not the user's choice
     assert device_index(None, "cpu") == 0
 

@@ -82,7 +82,7 @@ def choose_precision(base: HardwareProfile, measured: Sequence[str]) -> str:
     usable = [p for p in measured if p in base.peak_flops_per_s]
     if not usable:
         raise InputError(f"none of the measured precisions ({', '.join(measured)}) has a peak in {base.id}; "
-                         f"it has: {', '.join(base.peak_flops_per_s)}")
+                         f"it has: {', '.join(base.peak_flops_per_s)}", field="precision")
     if base.default_precision in usable:
         return base.default_precision
     return max(usable, key=base.peak)
