@@ -244,6 +244,12 @@ class Run:
         self._next_marker = MARKER_EVERY_S if self._marker is not None else math.inf
         self._next_event_t = min(self._next_tick, self._next_marker)
         self._next_report = self._report_steps[0] if self._report_steps else -1
+        past = [k for k in self._report_steps if self.total_steps is not None and k > self.total_steps]
+        if past:  # beside steps within the run, kept (a schedule for runs of many lengths), but said (measuring
+            # reviewer 2026-12-02: report_at=[10, 500] of 100 steps dropped the 500 unsaid)
+            self._say(f"estimator.monitor.track: report_at {', '.join(f'{k:,}' for k in past)} "
+                      f"{'is' if len(past) == 1 else 'are'} past total_steps ({self.total_steps:,}): no report "
+                      "prints there")
         self._marker_write({"event": "start", "version": track_rep.REPORT_VERSION, "pid": os.getpid(),
                             "total_steps": self.total_steps, "flops_per_step": self.flops_per_step,
                             "backend": self.settings.backend, "device_name": self.settings.device_name})

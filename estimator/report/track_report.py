@@ -245,6 +245,13 @@ def _checked_prediction(pred: Mapping[str, Any], source: str) -> dict[str, Any]:
         raise InputError(f"{where}range_level must be a fraction between 0 and 1, got {str(level)[:40]!r}")
     out["range_level"] = float(level)
     out["step_s"] = _num(where + "step_s", pred.get("step_s"), high=MAX_SECONDS)
+    # the power and the share of the peak, as a run writes them (measuring reviewer 2026-12-02: a hand-edited -7 W was
+    # shown); a share above 1 is kept, as a run whose FLOPs a step overstate writes it
+    out["mean_power_w"] = _num(where + "mean_power_w", pred.get("mean_power_w"), high=B.POWER_W.high)
+    out["utilization"] = _num(where + "utilization", pred.get("utilization"))
+    if out["total_steps"] is not None and out["steps_done"] > out["total_steps"]:
+        raise InputError(f"{where}steps_done ({out['steps_done']:,}) is more than total_steps "
+                         f"({out['total_steps']:,}): a run stops at its total")
     out["energy_measured_kwh"] = _num(where + "energy_measured_kwh", pred.get("energy_measured_kwh"), high=MAX_ENERGY_KWH)
     for key in ("steady_steps", "warmup_steps"):
         out[key] = _num(where + key, pred.get(key), high=TOTAL_STEPS.high, whole=True)
@@ -301,6 +308,13 @@ def parse_report(data: bytes, source: str = "track report") -> LoadedReport:
     failures = doc.get("failures") or []
     if not isinstance(failures, list):
         raise InputError(f"{source}: failures must be a list")
+    # as a run writes them: its status in words, whether it finished true or false (measuring reviewer 2026-12-02:
+    # 123 and "yes" were taken)
+    if not isinstance(doc.get("status", ""), str):
+        raise InputError(f"{source}: status must be text, as a run writes it (\"stopped\", \"interrupted\" …), got "
+                         f"{str(doc.get('status'))[:40]!r}")
+    if not isinstance(doc.get("finished", False), bool):
+        raise InputError(f"{source}: finished must be true or false, got {str(doc.get('finished'))[:40]!r}")
     return LoadedReport(source=source, status=str(doc.get("status", ""))[:40], finished=bool(doc.get("finished")),
                         steps_done=int(steps), total_steps=None if total is None else int(total), elapsed_s=elapsed,
                         prediction=pred, settings=settings, history=tuple(rows),

@@ -49,6 +49,14 @@ def test_saved_report_round_trips_and_bad_reports_are_refused(tmp_path):
     bad_nan = out.read_text().replace('"elapsed_s": ', '"elapsed_s": NaN, "x": ', 1)
     with pytest.raises(InputError):
         track_rep.parse_report(bad_nan.encode(), "nan.json")
+    # hand-edited fields a run never writes (measuring reviewer 2026-12-02: each had been taken and shown)
+    pred = doc["prediction"]
+    for edited, match in [({"prediction": {**pred, "mean_power_w": -7}}, "prediction.mean_power_w must be a number of 0"),
+                          ({"prediction": {**pred, "utilization": "high"}}, "prediction.utilization must be a number"),
+                          ({"prediction": {**pred, "steps_done": 2500}}, r"steps_done \(2,500\) is more than total_steps"),
+                          ({"status": 123}, "status must be text"), ({"finished": "yes"}, "finished must be true or false")]:
+        with pytest.raises(InputError, match=match):
+            track_rep.parse_report(json.dumps({**doc, **edited}).encode(), "edited.json")
 
 
 def _rising_run(tmp_path, *, total_steps: int, steps: int):

@@ -162,6 +162,15 @@ def test_a_report_step_past_the_run_is_refused_at_the_start():
     track(total_steps=50, backend="none", report_at=[10, 500]).stop()  # one inside the run: kept
 
 
+def test_a_report_step_past_the_run_beside_one_within_it_is_said_at_the_start():
+    """Measuring reviewer 2026-12-02: report_at=[10, 500] of 100 steps dropped the 500 without a word."""
+    import io
+    said = io.StringIO()
+    with track(total_steps=100, backend="none", report_at=[10, 500, 800], stream=said, print_report=False):
+        pass
+    assert "report_at 500, 800 are past total_steps (100): no report prints there" in said.getvalue()
+
+
 def test_a_loops_own_profile_from_an_earlier_tracker_is_still_its_own(tmp_path):
     """Code review 2026-11-28: profiles written by earlier trackers (method "estimator.measure.track …", "estimator.track
     …") were refused as another calibration, and track() takes no force."""
