@@ -269,6 +269,20 @@ def test_progress_redraws_on_a_terminal_and_writes_sparse_lines_to_a_log(monkeyp
     assert 1 <= log.text.count("\n") <= 4  # a line every 2 s of a 5 s run, not one per update
 
 
+def test_a_long_commands_progress_in_a_log_is_a_line_every_30_s(monkeypatch):
+    """Measuring reviewer 2026-12-02: a 259-s `calibrate -- CMD` wrote a "measuring…" line every 2 s to its log."""
+    from estimator.cli import calibrate_cmd
+
+    clock = iter([float(i) for i in range(301)])  # 300 s in 1 s steps
+    monkeypatch.setattr(calibrate_cmd.time, "monotonic", lambda: next(clock))
+    log = _Stream(False)
+    bar = calibrate_cmd.ProgressLine(None, stream=log)
+    for _ in range(300):
+        bar(0.0)
+    lines = log.text.splitlines()
+    assert 9 <= len(lines) <= 11 and lines[0] == "measuring…    30 s"
+
+
 def test_import_far_above_the_peak_is_refused_not_written(tmp_path, capsys):
     """1e15 FLOPs in a CodeCarbon run of a few seconds is 47× a 2-socket EPYC's peak: a wrong
     --flops or a wrong base, so no profile is written."""
