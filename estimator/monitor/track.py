@@ -485,7 +485,10 @@ class Run:
         if self._meter_start_s >= OWN_TIME_SAID * max(self._elapsed_s(), 1e-12):
             notes.append(f"the meter's start took {gfmt(self._meter_start_s, 2)} s before the first step, outside the "
                          "elapsed time, the step times and the energy")
-        return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes)
+        warm = (steps_mod.warmup_so_far(self._values(), self._stride, self.warmup_steps)
+                if times is None and self._n else 0)
+        return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes,
+                          warmup_steps=warm)
 
     def _add_history(self, p: Prediction) -> None:
         row = track_rep.history_row(p)

@@ -264,3 +264,15 @@ def test_track_used_as_a_decorator_is_refused_in_the_projects_words():
         @track(total_steps=10, hardware="cpu-server-2s-epyc", backend=FakeMeter(Clock()), print_report=False)
         def train():
             pass
+
+
+def test_not_yet_enough_steps_says_how_many_the_warm_up_took():
+    """Measuring reviewer 2026-12-02: "a prediction needs 10 steps after the warm-up (11 steps done)" left out that the
+    warm-up had taken 2 of them."""
+    import io
+    said = io.StringIO()
+    with track(total_steps=100, backend="none", warmup_steps=4, report_at=8, stream=said) as run:
+        for _ in range(9):
+            run.step()
+    assert ("not enough steps yet: a prediction needs 10 steps after the warm-up (8 steps done, the first 4 taken as "
+            "the warm-up so far: 4 after it)") in said.getvalue()

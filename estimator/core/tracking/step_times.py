@@ -174,6 +174,15 @@ def _linear_sum(level: float, slope: float, r: float, floor: float) -> float:
     return j * level + slope * j * (j + 1) / 2 + floor * (r - j)
 
 
+def warmup_so_far(values_s: Sequence[float], steps_per_value: int = 1, warmup_steps: int | None = None) -> int:
+    """The steps ``step_times`` leaves out as the warm-up of these values: those configured, else MSER's (a
+    prediction not yet made says them: measuring reviewer 2026-12-02, "11 steps done" and no forecast, unexplained)."""
+    if warmup_steps is not None:
+        return int(warmup_steps)
+    x = np.asarray(values_s, dtype=float)
+    return mser_truncation(x) * int(steps_per_value) if len(x) else 0
+
+
 def step_times(values_s: Sequence[float], steps_per_value: int = 1,
                warmup_steps: int | None = None) -> StepTimes | None:
     """The steady state of a series of step times; None while fewer than MIN_STEADY_STEPS are steady.
