@@ -189,7 +189,7 @@ def test_profiles_page_shows_every_bundled_source_whole(calibrated_dir):
 
 
 def test_profiles_page_says_a_profile_without_links_is_planned_on_one_device(calibrated_dir):
-    text = _text(run_page("profiles", {"hardware": "gh200-96gb"}))
+    text = _text(run_page("profiles", {"hardware": "gh200-144gb"}))
     assert ("**Training layouts**: it states no scale_up_devices, scale_out_gb_per_s in [interconnect]: `plan` and "
             "the step model lay a run out on one device of it only") in text
     assert "Training layouts" not in _text(run_page("profiles", {"hardware": "h100-sxm"}))

@@ -276,8 +276,8 @@ def test_a_layout_given_that_does_not_fit_is_said_and_ranked_last():
     rows = [api.compare_row(r) for r in rep.results]
     assert [r["memory_fits"] for r in rows] == [False, False] and rows[0]["memory_gb_per_device"] > 85.52
     # a planned layout fits, and a FLOPs-timed row's verdict is of the defaults, not the run's
-    planned = api.compare(["h100-sxm", "gh200-96gb"], params=8.03e9, tokens=1e12, devices=64,
-                          memory={"model": "llama-3.1-8b", "seq_len": 2048})
+    planned = api.compare(["h100-sxm", "a10g"], params=8.03e9, tokens=1e12, devices=64,
+                          memory={"model": "llama-3.1-8b", "seq_len": 2048})  # an A10G states no links
     assert [memory_words(r) for r in planned.results] == ["fits", "not at the defaults"]
     # said as a field, not only in words (the JSON's reader need not parse a note)
     assert [api.compare_row(r)["memory_of_defaults"] for r in planned.results] == [False, True]
@@ -287,7 +287,7 @@ def test_a_layout_given_that_does_not_fit_is_said_and_ranked_last():
 
 def test_the_method_note_says_a_layout_given_is_given():
     layout = {"model": "llama-3.1-8b", "seq_len": 2048, "tp": 1, "pp": 1, "zero": 1, "micro_batch": 1}
-    rep = api.compare(["h100-sxm", "gh200-96gb"], params=8.03e9, tokens=1e12, devices=64, memory=layout)
+    rep = api.compare(["h100-sxm", "gh200-144gb"], params=8.03e9, tokens=1e12, devices=64, memory=layout)
     (method,) = [n for n in compare_caveats(rep.results) if n.startswith("time differs in method")]
     assert "timed by the step model over the layout given" in method
 

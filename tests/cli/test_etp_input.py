@@ -81,7 +81,7 @@ def test_without_experts_in_parallel_it_is_refused_by_the_cli_and_the_api(capsys
     (("--preset", "gpt3-175b", "--vp", "2"), "the step model needs the run's tokens (--vp)"),
     (("--model", "qwen3-30b-a3b", "--flops", "1e23", "--tp", "2", "--ep", "8", "--etp", "1"),
      "the step model needs the run's tokens (--etp)"),
-    (("--model", "qwen3-30b-a3b", "--hardware", "gh200-96gb", "--devices", "64", "--tokens", "1e12", "--tp", "2",
+    (("--model", "qwen3-30b-a3b", "--hardware", "gh200-144gb", "--devices", "64", "--tokens", "1e12", "--tp", "2",
       "--ep", "8", "--etp", "1"), "the step model needs scale_up_devices"),
 ])
 def test_where_no_step_is_timed_the_layouts_step_inputs_are_refused_not_dropped(capsys, argv, why):

@@ -185,7 +185,7 @@ def test_a_size_alone_says_which_method_timed_it_and_a_model_is_planned():
     # method; one device needs no link, so a shape would be timed there (the note holds), as on workstation GPUs,
     # laid out in servers of 8 PCIe cards
     assert step_setup.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090", devices=2).estimate.notes
-    for hardware, devices in (("gh200-96gb", 2), ("cpu-server-2s-epyc", 1)):
+    for hardware, devices in (("gh200-144gb", 2), ("cpu-server-2s-epyc", 1)):
         assert step_setup.SIZE_ALONE_NOTE not in api.run(params=7e9, tokens=2e12, hardware=hardware,
                                                            devices=devices).estimate.notes
     assert step_setup.SIZE_ALONE_NOTE in api.run(params=7e9, tokens=2e12, hardware="rtx-4090").estimate.notes

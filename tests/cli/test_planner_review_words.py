@@ -101,9 +101,9 @@ def test_a_device_older_than_the_step_models_is_refused_as_such_whatever_the_pre
 
 def test_a_profile_without_links_is_planned_from_a_copy_that_states_them(capsys, tmp_path):
     code, _, err = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware",
-                       "gh200-96gb")
+                       "gh200-144gb")
     assert code == 2 and "a copy of its profile file under an id of its own" in err
-    text = (ROOT / "profiles" / "gh200-96gb.toml").read_text().replace('id = "gh200-96gb"', 'id = "gh200-mine"', 1).replace(
+    text = (ROOT / "profiles" / "gh200-144gb.toml").read_text().replace('id = "gh200-144gb"', 'id = "gh200-mine"', 1).replace(
         "[interconnect]", "[interconnect]\nscale_up_devices = 4\n"
         'scale_up_source = "my nodes: 4 superchips on NVLink"\nscale_out_gb_per_s = 25.0\n'
         'scale_out_source = "my nodes: one 200 Gb/s NIC a superchip"', 1)

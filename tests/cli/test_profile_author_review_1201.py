@@ -18,7 +18,7 @@ def _mine(tmp_path, name: str, edit, base: str = "l40s") -> Path:
 
 
 def test_validate_says_a_file_without_links_is_planned_on_one_device(tmp_path, capsys):
-    path = _mine(tmp_path, "l40-mine.toml", lambda t: t, base="gh200-96gb")
+    path = _mine(tmp_path, "l40-mine.toml", lambda t: t, base="gh200-144gb")
     assert main(["profiles", "validate", str(path)]) == 0
     out = capsys.readouterr().out.strip()
     assert out == (f"ok: {path} (it states no scale_up_devices, scale_out_gb_per_s in [interconnect]: `plan` and the "
@@ -65,7 +65,7 @@ def test_show_and_the_profiles_page_say_it_as_validate_does(capsys):
     page, where an author looks at a bundled profile, now say the same words; a profile with its links says none."""
     words = ("it states no scale_up_devices, scale_out_gb_per_s in [interconnect]: `plan` and the step model lay a "
              "run out on one device of it only")
-    assert main(["profiles", "show", "gh200-96gb"]) == 0
+    assert main(["profiles", "show", "gh200-144gb"]) == 0
     assert f"  training layouts: {words}\n" in capsys.readouterr().out
     assert main(["profiles", "show", "h100-sxm"]) == 0
     assert "training layouts" not in capsys.readouterr().out

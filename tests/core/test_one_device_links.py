@@ -20,7 +20,7 @@ from estimator.io.datafiles import default_profiles
 
 
 def test_one_device_needs_no_link_and_its_step_uses_none():
-    rtx = default_profiles().get("gh200-96gb")
+    rtx = default_profiles().get("gh200-144gb")
     assert not rtx.scale_out_gb_per_s and not rtx.pcie_card  # the case: a profile that states no network
     with pytest.raises(InputError, match="the step model needs"):
         step_hardware(rtx, devices=2)

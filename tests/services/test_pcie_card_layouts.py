@@ -23,7 +23,7 @@ def test_a_pcie_card_is_laid_out_in_servers_of_its_serving_size_on_its_own_link(
 
 
 def test_a_device_linked_otherwise_still_needs_its_links_stated():
-    gh = load_profile("gh200-96gb")
+    gh = load_profile("gh200-144gb")
     assert not gh.pcie_card and missing_links(gh) == ["scale_up_devices", "scale_out_gb_per_s"]
     with pytest.raises(InputError, match="the step model needs scale_up_devices, scale_out_gb_per_s"):
         step_hardware(gh, devices=8)
@@ -80,3 +80,13 @@ def test_bridged_cards_past_a_server_say_their_pcie_link_stands_in_for_the_netwo
         one_server = cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e11", "--hardware", hardware,
                          "--devices", "8")
         assert one_server.code == 0 and "links:" not in one_server.out  # inside a server the PCIe link is the link
+
+
+def test_the_96gb_gh200_is_laid_out_in_jupiters_nodes_of_four():
+    """Its profile states JUPITER's node (4 superchips on NVLink, 150 GB/s a pair each way, one NDR200 each): `plan`
+    had refused it for want of links; its tensor-parallel groups stay within a node of 4."""
+    from estimator import plan
+    gh = load_profile("gh200-96gb")
+    assert (gh.scale_up_devices, gh.scale_up_gb_per_s, gh.scale_out_gb_per_s) == (4, 450.0, 25.0)
+    report = plan(model="llama-3.1-70b", tokens=1e12, hardware="gh200-96gb", devices=64)
+    assert report.rows and all(r.planned.layout.tp <= 4 for r in report.rows)
