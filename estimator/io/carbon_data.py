@@ -34,11 +34,13 @@ SCOPE_LIFE_CYCLE = "life-cycle emissions of every source"
 # A Chinese province's (MEE/NBS's 2023 factors, the file's metadata "convention": "CO2 only (not CO2eq, no lifecycle
 # emissions)", the average over the province's generation with the transfers between provinces counted) and a Nordic
 # bidding zone's (the file's metadata "method": the zone's own generation mix, ENTSO-E A75, × CodeCarbon's per-source
-# factors, which are life-cycle for hydro, wind, nuclear and solar; "Other", waste and biomass at zero, so a zone whose
-# "coverage" is well below 100% reads low: SE4's 85%). Researcher review 2026-12-02 left these two unsaid.
+# factors, life-cycle for hydro, wind, nuclear and solar, combustion for coal, oil and gas (energy-usage's EIA
+# conversion; diff review 2026-12-02); the types the derivation had no factor for ("Other", waste, biomass) at zero, so
+# a zone whose "coverage" is well below 100% reads low: SE4's 85%). Researcher review 2026-12-02 left these two unsaid.
 SCOPE_CO2_AT_PLANT = "CO₂ only, at the plant, not life-cycle as a country's figure is"
-SCOPE_ZONE_MIX = ("the zone's own generation mix, not its imports, × life-cycle factors by source, the sources "
-                  "without one counted as zero")
+SCOPE_ZONE_MIX = ("the zone's own generation mix, not its imports, × CodeCarbon's per-source factors (life-cycle for "
+                  "the low-carbon sources, combustion for the fossil ones), the sources the derivation had no factor "
+                  "for counted as zero")
 # Below this share of a zone's generation with a factor, its figure is said to be a lower bound (the file's own words
 # for SE4 at 85%: "Lower bound")
 ZONE_COVERAGE_FULL = 0.95

@@ -184,10 +184,11 @@ ONE_FIGURE_NAMES = {"wall_clock_s": "time", "energy_kwh": "energy", "co2e_kg": "
                     "embodied_co2e_kg": "embodied CO$_2$e", "water_l": "water"}
 
 # More figures the paragraph states, by assumption: (the entry's name here, its key's prefix, what it is).
-# A profile's power that names no source of the tool's and says it is assumed (TPU v5p's, scaled from TPU v4's draw by
-# peak): said so in the paragraph
-ASSUMED = re.compile(r"\bassum(?:ed|ption)\b", re.IGNORECASE)
-PROFILE_POWER_ASSUMED = ", an assumption of the device's profile (no published or measured draw of this device)"
+# A profile's power that names no source of the tool's and says the device's draw is not published (TPU v5p's, scaled
+# from TPU v4's by peak): said so in the paragraph. The words, not any "assumed" in the text (diff review 2026-12-02: a
+# measured mean whose range alone was assumed had read "no published or measured draw")
+NOT_PUBLISHED = re.compile(r"\bnot published\b", re.IGNORECASE)
+PROFILE_POWER_ASSUMED = ", the device profile's assumption (its draw is not published)"
 POWER_FIGURE_KEY = "POWERFIG"  # the entry made of such a profile's power source text
 
 FIGURES = {"pue": ("PUE", "pue", "data-centre PUE"), "price_usd_per_device_hour": ("PRICE", "price", "price per device-hour"),
@@ -779,7 +780,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     for name, (_, entry) in figures.items():
         if entry:
             entries[FIGURES[name][0]] = normalize_bibtex(entry)
-    if profile_power and not own["power_w"] and referenced(pw.source, sources, device_words(est)):
+    # (a known run's statement, no peak used, has the power's text as its hardware entry already: that one is cited)
+    if (profile_power and not own["power_w"] and "peak_flops_per_s" in a
+            and referenced(pw.source, sources, device_words(est))):
         # its profile's source text as an entry of its own where it gives an address, as a PUE's or a price's is
         # (``figure_citation``); a text with none is said in words alone (issue 55: every entry has an address)
         entries[POWER_FIGURE_KEY] = normalize_bibtex(embodied_entry(
@@ -819,8 +822,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
            f"{latex_escape(hz.sig(ci.value))}~g\\,CO$_2$e/kWh{where}")
     power_cite = _cite(bibkeys, own.get("power_w", ()))
     if profile_power and not own["power_w"]:
-        power_cite = (PROFILE_POWER_ASSUMED if ASSUMED.search(pw.source) else
-                      ", the device profile's figure") + cite.get(POWER_FIGURE_KEY, "")
+        power_cite = (PROFILE_POWER_ASSUMED if NOT_PUBLISHED.search(pw.source) else
+                      ", the device profile's figure") + (cite.get(POWER_FIGURE_KEY, "") if "peak_flops_per_s" in a
+                                                          else cite.get("HW", ""))
     power = _power(est, a["power_w"], same=not time_given and measured_throughput(est) is not None,
                    cite=power_cite, measured_cite=cite.get(MEASURED_DRAWS_KEY, ""),
                    said_as=qualified.get("power_w"), node_cite=cite.get(NODE_DRAW_KEY, ""))

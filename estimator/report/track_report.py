@@ -249,9 +249,8 @@ def _checked_prediction(pred: Mapping[str, Any], source: str) -> dict[str, Any]:
     # shown); a share above 1 is kept, as a run whose FLOPs a step overstate writes it
     out["mean_power_w"] = _num(where + "mean_power_w", pred.get("mean_power_w"), high=B.POWER_W.high)
     out["utilization"] = _num(where + "utilization", pred.get("utilization"))
-    if out["total_steps"] is not None and out["steps_done"] > out["total_steps"]:
-        raise InputError(f"{where}steps_done ({out['steps_done']:,}) is more than total_steps "
-                         f"({out['total_steps']:,}): a run stops at its total")
+    # steps past total_steps are kept: a run stepped past its total writes them, and is taken as finished (diff review
+    # 2026-12-02: refused here, its own report could not be loaded)
     out["energy_measured_kwh"] = _num(where + "energy_measured_kwh", pred.get("energy_measured_kwh"), high=MAX_ENERGY_KWH)
     for key in ("steady_steps", "warmup_steps"):
         out[key] = _num(where + key, pred.get(key), high=TOTAL_STEPS.high, whole=True)

@@ -504,9 +504,11 @@ def test_a_presets_utilisation_under_its_familys_spread_says_the_fits_coverage()
 
 
 @pytest.mark.parametrize("hardware, words", [
-    ("tpu-v5p", "465~W per device (its share of the server's host included), an assumption of the device's profile (no "
-                "published or measured draw of this device), this would"),
-    ("tpu-v4", "351~W per device (its share of the server's host included)~\\cite{chowdhery2022palm}, this would"),
+    ("tpu-v5p", "465~W per device (its share of the server's host included), the device profile's assumption (its draw "
+                "is not published), this would"),
+    # the geometric mean of GLaM's and PaLM's measured draws: both cited (diff review 2026-12-02: PaLM's alone)
+    ("tpu-v4", "351~W per device (its share of the server's host included)~\\cite{chowdhery2022palm,du2022glam}, this "
+               "would"),
     ("cpu-server-2s-epyc", ", the device profile's figure~\\cite{power-cpu-server-2s-epyc}, this would")])
 def test_a_profiles_own_power_is_cited_or_said_to_be_assumed(hardware, words):
     """Lecturer review 2026-12-02: on TPUs and CPUs the power read as a fact with no source: TPU v5p's is scaled from
@@ -516,5 +518,32 @@ def test_a_profiles_own_power_is_cited_or_said_to_be_assumed(hardware, words):
     tex = render_result("latex", r)
     assert words in tex
     if "cite" in words:
-        key = re.search(r"\\cite\{([^}]+)\}", words)[1]
-        assert f"{{{key}," in render_result("bibtex", r)
+        bib = render_result("bibtex", r)
+        for key in re.search(r"\\cite\{([^}]+)\}", words)[1].split(","):
+            assert f"{{{key}," in bib
+
+
+def test_a_profiles_measured_power_with_an_assumed_range_is_not_called_unpublished(tmp_path):
+    """Diff review 2026-12-02: any "assumed" in a power's source had made it "no published or measured draw", though the
+    profile's 650 W was a measured mean and its range alone assumed."""
+    from estimator.io.datafiles import PROFILES_DIR
+    text = (PROFILES_DIR / "h100-sxm.toml").read_text()
+    power = text[text.index("[power]"):]
+    power = power[:power.index("\n[", 1)]
+    mine = text.replace('id = "h100-sxm"', 'id = "our-h100"', 1).replace(power, (
+        '[power]\naverage_w = 650.0\naverage_range_w = [600.0, 700.0]\nincludes_host = false\ntdp_w = 700.0\n'
+        'source = "650 W: nvidia-smi\'s mean over a week of our jobs on dgx01 (https://example.org/our-log); the range is '
+        'assumed ±50 W"'))
+    path = tmp_path / "our-h100.toml"
+    path.write_text(mine)
+    _, st = statement_of(hardware=str(path), flops=1e22, devices=8)
+    assert "not published" not in st.tex and ", the device profile's figure~\\cite{power-our-h100}" in st.tex
+
+
+def test_a_known_runs_power_is_cited_once():
+    """Diff review 2026-12-02: a known run's statement (no peak used), whose hardware entry is the power's, had cited a
+    second entry of the same text."""
+    from estimator.services.result_export import render_result
+    r = api.run(hours=10, devices=8, hardware="brain")
+    assert ", the device profile's figure~\\cite{hw-power-brain}" in render_result("latex", r)
+    assert "power-brain" not in render_result("bibtex", r).replace("hw-power-brain", "")

@@ -275,7 +275,7 @@ def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power,
     r, st = _statement(hardware=hardware, flops=1e21, devices=8)
     assert r.estimate.power_includes_host is False and note in r.estimate.notes
     # it had: "At an average of 122~W per device, this"; the profile's figure's source follows (lecturer review 2026-12-02)
-    assert re.search(re.escape(f"At an average of {power}") + r"(, an assumption of the device's profile [^)]*\)|"
+    assert re.search(re.escape(f"At an average of {power}") + r"(, the device profile's assumption \(its draw is not published\)|"
                      r", the device profile's figure)?(~\\cite\{[^}]+\})?, this would use", st.tex)
     _, given = _statement(hardware=hardware, flops=1e21, devices=8, power_w=200)  # the user's power: theirs to say
     assert "At an average of 200~W per device (given), this would use" in given.tex

@@ -44,8 +44,9 @@ def test_a_chinese_provinces_and_a_nordic_zones_source_say_their_scope():
     assert "(MEE and NBS of China: CO₂ only, at the plant, not life-cycle as a country's figure is)" in source(
         region="beijing")
     se4, se1 = source(country="SWE", region="SE4"), source(country="SWE", region="SE1")
-    mix = ("the zone's own generation mix, not its imports, × life-cycle factors by source, the sources without one "
-           "counted as zero")
+    mix = ("the zone's own generation mix, not its imports, × CodeCarbon's per-source factors (life-cycle for the "
+           "low-carbon sources, combustion for the fossil ones), the sources the derivation had no factor for counted "
+           "as zero")
     assert mix in se4 and mix in se1
 
 
