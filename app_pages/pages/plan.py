@@ -22,6 +22,7 @@ from estimator.core.training import plan as core_plan
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.training.memory import DEFAULT_SEQ_LEN, TIGHT_MEMORY_SHARE
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS, ROOMY_WITHIN
+from estimator.core.training.step import missing_links
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
@@ -196,6 +197,10 @@ def render() -> None:
     except EstimatorError as exc:
         # the page's own fields (browser review 2026-11-26: it named Tensor parallel and Pipeline stages, not here)
         c.show_error(exc, labels=PAGE_LABELS)
+        if devices is not None and devices > 1 and missing_links(default_profiles().get(hardware)):
+            # the way on this page: the profile file the refusal names cannot be picked here (app review 2026-12-02)
+            st.caption(f"On this page: set {PLAN['devices'].label} to 1 (one device needs no link), or pick a "
+                       "profile that states its links.")
         return
     best = report.best
     if best is None:  # devices found for the target, but none of their layouts meets it (a rounding edge)
@@ -215,7 +220,9 @@ def render() -> None:
                                   PLAN["tokens"].url_key: tokens, I.PLAN_BY.url_key: "Devices",
                                   PLAN["devices"].url_key: fast["devices"], PLAN["seq_len"].url_key: seq_len or report.seq_len,
                                   PLAN["global_batch_tokens"].url_key: batch, I.PLAN_PRICE.url_key: price,
-                                  PLAN["precision"].url_key: precision})
+                                  # the site too, as the link to this plan carries it (app review 2026-12-02: the
+                                  # opened plan's CO₂e was at the world average and the profile's PUE)
+                                  PLAN["precision"].url_key: precision, **site_link})
         cheaper = " It is faster and cheaper than the fewest devices' plan below." if report.fastest_is_cheaper else ""
         st.markdown(f"On {fast['devices']:,} devices, {c.md_escape(hz.budget_cost(fast['cost_usd'], report.budget))}: "
                     f"[its layouts]({opened}).{cheaper}")

@@ -10,6 +10,7 @@ pytest.importorskip("streamlit")
 from apptest_pages import run_page, shared_page  # noqa: E402
 
 from estimator.core.base.units import S_PER_DAY  # noqa: E402
+from estimator.report import humanize as hz  # noqa: E402
 from estimator.services.training import plan as plan_service  # noqa: E402
 
 
@@ -405,3 +406,29 @@ def test_a_plan_to_a_deadline_says_the_fields_tokens_are_illustrative_and_a_link
     linked = shared_page("plan", {"plan_model": "llama-2-7b", "plan_tokens": "2e12", "plan_devices": "64"})
     said = " ".join(x.value.replace("\\", "") for x in [*linked.caption, *linked.markdown])
     assert "training tokens as published" not in said and not any("publishes no" in x.value for x in linked.caption)
+
+
+def test_the_fastest_plan_a_budget_pays_for_keeps_the_site():
+    """App review 2026-12-02: its link kept the run but dropped the grid and the PUE, so the plan it opened was at the
+    world average and the profile's PUE."""
+    import re
+    from urllib.parse import parse_qsl, urlsplit
+    at = shared_page("plan", {"plan_by": "Budget", "plan_budget": "30e6", "plan_seq": "2048", "plan_country": "DEU",
+                              "plan_pue": "1.3"})
+    link = next(re.search(r"\((http[^)]+)\)", x.value).group(1) for x in at.markdown if "[its layouts](" in x.value)
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert query["plan_country"] == "DEU" and float(query["plan_pue"]) == 1.3
+    opened = shared_page("plan", query)
+    report = plan_service.plan(model="llama-3.1-70b", tokens=15e12, hardware="h100-sxm", devices=int(query["plan_devices"]),
+                               seq_len=2048, country="DEU", pue=1.3)
+    assert hz.human("co2e_kg", report.best.estimate.co2e_kg).startswith(_metrics(opened)["CO₂e"] + " ")  # "1.39 kt"
+
+
+def test_a_profile_without_links_on_several_devices_is_told_the_ways_on_the_page():
+    """App review 2026-12-02: the refusal named a profile file the page cannot take, and no field of the page."""
+    at = run_page("plan", {"plan_model": "llama-3.1-8b", "plan_hw": "gh200-144gb", "plan_tokens": "1e11",
+                           "plan_devices": "8"})
+    (error,) = [e.value for e in at.error]
+    assert "the step model needs scale" in error and error.endswith("\\(inputs\\: Hardware profile, Devices\\)")
+    assert any(x.value == "On this page: set Devices to 1 (one device needs no link), or pick a profile that states its "
+                          "links." for x in at.caption)

@@ -368,7 +368,10 @@ def step_hardware(profile: HardwareProfile, *, scale_up_devices: int | None = No
         raise InputError(f"the step model needs {', '.join(missing)} for {profile.id}, which its profile does not "
                          "state: a copy of its profile file under an id of its own, stating them in its [interconnect] table, each with "
                          "its source, can be given as the hardware; without them a run is timed from its FLOPs "
-                         "alone (no layout)", field=missing[0])
+                         "alone (no layout)",
+                         # the inputs a user can change (app review 2026-12-02: a profile's field named none of the
+                         # plan page's)
+                         field=("hardware", "devices"))
     sources = ((profile.scale_up_source or profile.link_source,
                 profile.scale_out_source or (pcie_card_links_source(profile) if profile.pcie_card else None))
                + ((ONE_DEVICE_LINK_SOURCE,) if one else ()))
