@@ -217,7 +217,7 @@ def referenced(text: str, sources: Mapping[str, Mapping[str, str]], skip: frozen
 def setting_words(text: str, sources: Mapping[str, Mapping[str, str]], skip: frozenset[str] = frozenset()) -> str:
     """An unreferenced source text (``referenced``) as the paragraph says it, plain (not LaTeX): without the
     parenthesis that ends it, which holds the tool's advice or an aside ("no data-centre cooling overhead … for a
-    workstation (assumption; give --pue and --cooling for a server room)"), and with no source key."""
+    workstation (assumption: a server room adds a PUE above 1 and cooling water)"), and with no source key."""
     head = re.sub(r"\s*\([^()]*\)\s*$", "", text).strip().rstrip(",;:").strip()
     return unkeyed(head or text.strip(), sources, skip)
 
