@@ -13,6 +13,7 @@ from app_pages.inputs import declared as d
 from app_pages.inputs.defaults import GRID_BY
 from app_pages.inputs.placeholders import PresetInputs, sig
 from app_pages.ui import common as c
+from estimator.core.base.errors import EstimatorError
 from estimator.core.footprint.carbon import country_code, country_label
 from estimator.core.footprint.water import DEFAULT_COOLING, ewif_fallback
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
@@ -73,11 +74,36 @@ def mend_cli_grid_keys() -> None:
     c.url_key_written_as(I.COUNTRY.url_key, CLI_COUNTRY_KEY)
 
 
+def mend_region_alone() -> None:
+    """A link's state or zone without its country, as the CLI takes ``--region`` alone (``read as usa:california``):
+    ``?grid_region=California``, or the CLI's words under the country's key, ``?region=usa:california`` or
+    ``?region=california``, is read as that one country's region: the country to the picker's key, the region's name
+    to the region's (app review 2026-12-02: the world average had been taken, or the text refused as a country). A
+    name that is no one country's region is left as it is, for the picker to say so."""
+    from estimator.services.grid import place
+    picker, region_key = I.COUNTRY.url_key, I.REGION.url_key
+    given = st.query_params.get(picker)
+    text = st.query_params.get(region_key) if given is None else given
+    if not text or (given is not None and region_key in st.query_params):
+        return
+    try:
+        found = place(None, text)
+    except EstimatorError:
+        return   # neither: the picker says so
+    if found is None or found.region is None or not (found.country_from_region or ":" in text):
+        return   # a country (or a country's code read as one): the picker's own
+    st.query_params[picker] = found.country
+    st.query_params[region_key] = c.carbon_data().regions[found.country][found.region].name
+
+
 def infer_grid_source_from_link() -> None:
     """A link with ?grid=…, ?region=… or ?cloud=… but no ?grid_by= means that source (as the CLI's flags do): an
     intensity first, its country beside it being the site's (``--carbon-intensity 380 --country DEU``); one with the
-    CLI's ?country=… is read as the CLI reads it first (``mend_cli_grid_keys``)."""
+    CLI's ?country=… is read as the CLI reads it first (``mend_cli_grid_keys``), and a region without its country as
+    the CLI reads ``--region`` alone (``mend_region_alone``)."""
     mend_cli_grid_keys()
+    if CLI_COUNTRY_KEY not in st.query_params:
+        mend_region_alone()
     if GRID_BY_KEY in st.session_state or GRID_BY_KEY in st.query_params:
         return
     for key, source in ((I.GRID.url_key, "g/kWh"), (I.COUNTRY.url_key, "country"), (I.CLOUD.url_key, "cloud")):

@@ -60,6 +60,21 @@ def test_a_link_in_the_command_lines_words_is_read_as_the_command_line_reads_it(
     assert "Ignored URL parameter" not in _text(at)
 
 
+@pytest.mark.parametrize("params, region", [
+    ({"grid_region": "California"}, "california"), ({"region": "usa:california"}, "usa:california"),
+    ({"region": "california"}, "california"), ({"region": "SE4"}, "SE4"), ({"region": "beijing"}, "beijing")])
+def test_a_links_region_without_its_country_is_read_as_the_command_line_reads_it(params, region):
+    """App review 2026-12-02: ?grid_region=California alone was ignored (the world average taken), and the CLI's
+    --region usa:california or a state alone under the country's key refused as a country; `estimate --region` alone
+    reads each as the one country's region."""
+    at = shared_page("estimate", {"preset": "gpt3-175b", **params})
+    expected = api.run(preset_id="gpt3-175b", region=region).estimate
+    default = api.run(preset_id="gpt3-175b").estimate
+    assert expected.co2e_kg != pytest.approx(default.co2e_kg)
+    assert _metrics(at)["CO₂e"] == hz.co2e_short(expected.co2e_kg)
+    assert not at.warning
+
+
 def test_an_explicit_grid_switch_still_wins_over_a_stray_input():
     at = shared_page("estimate", {"preset": "gpt3-175b", "grid_by": "default", "region": "FRA"})
     assert _metrics(at)["CO₂e"] == hz.co2e_short(api.run(preset_id="gpt3-175b").estimate.co2e_kg)
