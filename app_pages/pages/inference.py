@@ -25,6 +25,7 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving.engines import DEFAULT_ENGINE, ENGINE_ALIASES, ENGINES
+from estimator.core.serving.layout import LIMIT_WORDS
 from estimator.core.serving.result import BOUND_CHOSE_WORDS
 from estimator.core.serving.step import DEFAULT_ACCEPTANCE
 from estimator.core.serving.step_notes import FOOTPRINT_RANGE, own_prompt_noun
@@ -386,7 +387,10 @@ def scenario_line(r) -> str:
             + (f", {r.batch_words}" if "given" in r.batch_words and r.batch_words != "as given" else
                # the bound's reading beside the bound, what max asked for after it
                f", {_bound_part(r.batch_words)} at its centre ({bound_words(r)}){_after_bound(r.batch_words)}"
-               if "bound" in r.batch_words else "")
+               if "bound" in r.batch_words else
+               # below the largest that fits for the engine's cap: said beside the memory's figure (app review
+               # 2026-12-02: "batch 2,048" beside "Largest batch that fits 4,079", the reason in the notes only)
+               f", {r.batch_words}" if r.batch_words == LIMIT_WORDS["engine"] else "")
             + (f", {r.beams} beams a request" if r.beams > 1 else "")
             + (f", {hz.noun(str(r.draft_tokens), 'draft token')} a step (acceptance {r.acceptance:g}: "
                f"{hz.sig(r.tokens_per_step)} emitted)" if r.draft_tokens else "")

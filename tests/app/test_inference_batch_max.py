@@ -124,3 +124,13 @@ def test_a_cost_per_query_under_a_hundredth_of_a_cent_reads_per_million_queries(
     shown = metrics["Cost per million queries"]
     assert shown.startswith("$") and "×" not in shown  # plain dollars, no power of ten
     assert 1 <= float(shown[1:].replace(",", "")) < 1000
+
+
+def test_a_batch_the_engines_cap_set_says_so_in_the_scenario_line():
+    """App review 2026-12-02: "batch 2,048 per replica" stood beside "Largest batch that fits 4,079", the engine's cap
+    said in the collapsed notes only."""
+    from apptest_pages import run_page
+    at = run_page("inference", {"inf_model": "llama-3.1-8b", "inf_hw": "mi300x", "inf_devices": "8", "inf_bits": "8",
+                                "inf_batch": "max"})
+    line = next(x.value for x in at.caption if "parameters served" in x.value).replace("\\", "")
+    assert "batch 2,048 per replica, the engine scheduler's cap; engine" in line
