@@ -62,3 +62,18 @@ def test_a_zone_whose_generation_is_not_all_covered_by_a_factor_is_called_a_lowe
     assert zones["se4"].source.endswith(f"(ENTSO-E: {SCOPE_ZONE_MIX}, a lower bound here with 15% of the generation at "
                                         "zero), 2025")
     assert "lower bound" not in zones["se1"].source and "lower bound" not in zones["no9"].source
+
+
+def test_a_layout_that_does_not_divide_the_devices_is_refused_where_it_sizes_the_memory_only(cli):
+    """App review 2026-12-02: a preset's 10,000 V100s at TP 8 × PP 8 (its time from FLOPs, the layout sizing the
+    memory) were held at 156 replicas, 16 devices unaccounted for, where a run the step model times is refused."""
+    import pytest
+
+    from estimator.core.base.errors import InputError
+    from estimator.services import api
+    with pytest.raises(InputError, match="= 64 does not divide the 10,000 devices") as refused:
+        api.run(preset_id="gpt3-175b", memory={"tp": 8, "pp": 8, "zero": 3})
+    assert {"tp", "pp", "devices"} <= set(refused.value.fields)
+    out = cli("estimate", "--preset", "gpt3-175b", "--tp", "8", "--pp", "8", "--zero", "3")
+    assert out.code == 2 and out.err.startswith("error: tensor × pipeline × context parallel = 8 × 8 × 1 = 64 does not "
+                                                "divide the 10,000 devices")

@@ -561,8 +561,15 @@ def check_run(shape: Shape, strategy: Strategy, devices, seq_len: float | None =
             raise InputError(f"tensor × pipeline × context parallel = {model_parallel * strategy.cp} needs at least "
                              f"that many devices, got {n}", field=("tp", "pp", "cp", "devices"))
         check_degrees(heads=shape.heads, layers=shape.layers, experts=shape.experts, seq_len=int(s), cp=strategy.cp)
+    split = model_parallel * strategy.cp
+    if n % split:
+        # as a run the step model times is refused (``core.training.plan.check_layout``; app review 2026-12-02: a
+        # preset's 10,000 V100s at TP 8 × PP 8 were sized at 156 data-parallel replicas, 16 devices unaccounted for)
+        raise InputError(f"tensor × pipeline × context parallel = {strategy.tp} × {strategy.pp} × {strategy.cp} = "
+                         f"{split:,} does not divide the {n:,} devices: give a layout whose product divides them",
+                         field=("tp", "pp", "cp", "devices"))
     if strategy.ep > 1:
-        expert_tensor_parallel(strategy.tp, strategy.ep, n // (model_parallel * strategy.cp) * strategy.cp, strategy.etp)
+        expert_tensor_parallel(strategy.tp, strategy.ep, n // split * strategy.cp, strategy.etp)
     return s, b, n
 
 
