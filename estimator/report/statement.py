@@ -183,7 +183,6 @@ SHOWN_RANGES = ("wall_clock_s", "energy_kwh", "co2e_kg", "cost_usd", "embodied_c
 ONE_FIGURE_NAMES = {"wall_clock_s": "time", "energy_kwh": "energy", "co2e_kg": "CO$_2$e", "cost_usd": "cost",
                     "embodied_co2e_kg": "embodied CO$_2$e", "water_l": "water"}
 
-# More figures the paragraph states, by assumption: (the entry's name here, its key's prefix, what it is).
 # A profile's power that names no source of the tool's and says the device's draw is not published (TPU v5p's, scaled
 # from TPU v4's by peak): said so in the paragraph. The words, not any "assumed" in the text (diff review 2026-12-02: a
 # measured mean whose range alone was assumed had read "no published or measured draw")
@@ -191,6 +190,7 @@ NOT_PUBLISHED = re.compile(r"\bnot published\b", re.IGNORECASE)
 PROFILE_POWER_ASSUMED = ", the device profile's assumption (its draw is not published)"
 POWER_FIGURE_KEY = "POWERFIG"  # the entry made of such a profile's power source text
 
+# More figures the paragraph states, by assumption: (the entry's name here, its key's prefix, what it is).
 FIGURES = {"pue": ("PUE", "pue", "data-centre PUE"), "price_usd_per_device_hour": ("PRICE", "price", "price per device-hour"),
            "electricity_usd_per_kwh": ("ELEC", "elec", "electricity price")}
 
