@@ -18,6 +18,7 @@ from estimator.core.footprint.carbon import country_code, country_label
 from estimator.core.footprint.water import DEFAULT_COOLING, ewif_fallback
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.services import inputs as I
+from estimator.services.grid import place
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,6 @@ def mend_region_alone() -> None:
     ``?region=california``, is read as that one country's region: the country to the picker's key, the region's name
     to the region's (app review 2026-12-02: the world average had been taken, or the text refused as a country). A
     name that is no one country's region is left as it is, for the picker to say so."""
-    from estimator.services.grid import place
     picker, region_key = I.COUNTRY.url_key, I.REGION.url_key
     given = st.query_params.get(picker)
     text = st.query_params.get(region_key) if given is None else given
