@@ -62,8 +62,11 @@ def table_text(report: plan_service.PlanReport) -> str:
     # 2026-11-29: "~4.19 × 10⁶" headed a plan whose best step held 6.29 × 10⁶, +50%)
     ran = r.best.planned.layout.global_batch * r.seq_len if r.best is not None else r.global_batch_tokens
     asked = f"global batch {count_text(r.global_batch_tokens, 3)} tokens ({r.batch_whose})"
-    batch = (asked if count_text(ran, 3) == count_text(r.global_batch_tokens, 3) else
-             f"{asked}, the best layout's {count_text(ran, 3)} ({hz.signed_percent(ran / r.global_batch_tokens - 1, _decimals(ran, r.global_batch_tokens))}: whole "
+    # every rounding said, in whole tokens where three figures do not show it (researcher review 2026-12-02: 7
+    # devices ran 4,186,112 of the 4,194,304 asked, unsaid)
+    ran_text = (count_text(ran, 3) if count_text(ran, 3) != count_text(r.global_batch_tokens, 3) else f"{ran:,.0f}")
+    batch = (asked if ran == r.global_batch_tokens else
+             f"{asked}, the best layout's {ran_text} ({hz.signed_percent(ran / r.global_batch_tokens - 1, _decimals(ran, r.global_batch_tokens))}: whole "
              "micro-batches)")
     fewest = f"; the fewest that meet the {r.target}" if r.target is not None else ""
     out = [f"Plan: {r.model} ({gfmt(r.params, 3)} parameters) on {r.devices:,} × {r.hardware_name} ({r.precision}"

@@ -272,13 +272,15 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, measured: bo
 def _water_basis(est: Estimate) -> str:
     """", the U.S. average" after the off-site water factor when it is (the default), with why for a country
     Li et al. give no figure for (journeys R3: the table said so, the statement did not): ", the U.S. average,
-    since Li et al. give no figure for France (FRA)"."""
+    since Li et al. give no figure for France (FRA)"; where no place is given, that none is."""
     if est.ewif_country != "USA":  # a country's own figure, or a factor given
         return ""
     code = est.ewif_fallback_country
-    if code is None:
-        return ", the U.S. average"
     grid = est.grid
+    if code is None:
+        # no place given (a preset's own intensity, the world average): said, so that a run abroad reads why
+        # (researcher review 2026-12-02: BLOOM's French run took the U.S. factor without a word)
+        return ", the U.S. average" + ("" if grid is not None and grid.country else ", as no country or region is given")
     place = grid.country_label if grid is not None and grid.country == code else code  # "France (FRA)", "Belgium (BEL)"
     return f", the U.S. average, since Li et al. give no figure for {latex_escape(place)}"
 

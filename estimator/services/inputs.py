@@ -486,8 +486,9 @@ PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llam
              GLOBAL_BATCH_TOKENS.but(url_key="plan_batch",
                                      widget_help=f"Tokens per optimizer step (default: the model's pretraining "
                                                  "batch where published, else "
-                                                 f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}; raised to feed the "
-                                                 f"replicas, at most {plan_core.BATCH_GROWTH_MAX:g}x, and said)"),
+                                                 f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}, raised to feed the "
+                                                 f"replicas, at most {plan_core.BATCH_GROWTH_MAX:g}x; a batch given is "
+                                                 f"held within {plan_core.BATCH_HELD_WITHIN:.0%}; any rounding said)"),
              *(cli_only(i) for i in (
                  TP.but(help="fix the tensor-parallel degree (default: the planner tries 1 up to the scale-up domain)"),
                  PP.but(help="fix the pipeline stages (default: the planner tries powers of two, and a device count's other divisors up to 64 that split the layers nearly evenly)"),

@@ -42,6 +42,12 @@ PLAIN_MLP = {**{f"gpt-3-{size}": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_m
 # 2026-11-29: the memory had kept 4h where the step model widened the MLP to the count). 10%: a design choice, as
 # FFN_PARAMS_TOLERANCE's (services/training/step_setup.py), not a sourced figure
 PLAIN_WIDTH_TOLERANCE = 0.10
+# Without a vocabulary the count holds the embeddings too (BERT-base's preset: 110M on 12 × 768), so a plain MLP is
+# GPT's 4 × d_model when what the count leaves beside 4 × d_model's layers is no more than an untied embedding and
+# output of the largest published vocabulary (256,000 tokens, Gemma: bounds.VOCAB's source); a count past that is the
+# MLP's (researcher review 2026-12-02: 70B on 32 × 4096 had its activations sized at 16,384 wide while the step model
+# and the plan took the 259,000 the count leaves, and read "fits" where the explicit shape reads 195 GB)
+LARGEST_PUBLISHED_VOCAB = 256_000
 # Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
 # attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
 # (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches. DeepSeek-R1 is the same
@@ -98,6 +104,13 @@ def ffn_from_count(params: float, arch: Architecture, mats: int, experts: int | 
     return width
 
 
+def _embeddings_left(params: float, arch: Architecture, width: float, mats: int) -> bool:
+    """Whether ``params`` less the layers at an MLP ``width`` wide leaves an embedding and output no larger than
+    ``LARGEST_PUBLISHED_VOCAB``'s, untied (a shape given without its vocabulary)."""
+    left = params - arch.layers * (attention_params(arch) + mats * arch.d_model * width)
+    return 0.0 <= left <= 2 * LARGEST_PUBLISHED_VOCAB * arch.d_model
+
+
 def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None = None,
                  mlp: str | None = None) -> mem.Shape:
     """The training memory's shape of a resolved architecture: a dense model's layer at its own widths (the queries',
@@ -114,8 +127,8 @@ def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None
     else:
         counted = ffn_from_count(params, arch, mats)
         gpt = mem.GPT_FFN_RATIO * arch.d_model
-        # without a vocabulary the count holds the embeddings too: it says nothing of the MLP (BERT-base's preset shape)
-        plain_gpt = mats == MLP_KINDS["plain"] and (not arch.vocab or abs(counted / gpt - 1.0) <= PLAIN_WIDTH_TOLERANCE)
+        plain_gpt = mats == MLP_KINDS["plain"] and (abs(counted / gpt - 1.0) <= PLAIN_WIDTH_TOLERANCE
+                                                    or (not arch.vocab and _embeddings_left(params, arch, gpt, mats)))
         widths = {"ffn": int(ffn if ffn is not None else 0 if plain_gpt else counted)}
     # multi-head latent attention stores its compressed latents and recomputes the up-projections to Q, K and V for the
     # backward (DeepSeek-AI 2024, arXiv:2412.19437, §3.2.3, "Recomputation of RMSNorm and MLA Up-Projection"): its

@@ -133,7 +133,9 @@ def test_json_and_markdown_name_the_tool_and_its_version(cli):
     (dict(region="FRA"), ", the U.S. average, since Li et al. give no figure for France (FRA)."),
     # a cloud region's country by its name too (it was the bare code, read back from the source text)
     (dict(cloud="gcp:europe-west1"), ", the U.S. average, since Li et al. give no figure for Belgium (BEL)."),
-    (dict(), ", the U.S. average."),  # the world-average grid: no country, the U.S. figure all the same
+    # the world-average grid: no country, the U.S. figure all the same, and why (researcher review 2026-12-02)
+    (dict(), ", the U.S. average, as no country or region is given."),
+    (dict(region="USA"), ", the U.S. average."),
 ])
 def test_the_statement_says_the_water_factor_is_the_us_average(where, said):
     r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, **where)

@@ -34,3 +34,32 @@ def test_a_count_the_attention_alone_passes_is_refused_as_inference_refuses_it(c
         assert err.startswith(f"error: {said}") and err.count("\n") == 1, err
     with pytest.raises(InputError, match="cannot fill 32 layers"):
         plan(params=1e9, layers=32, d_model=4096, tokens=1e12, devices=64)
+
+
+def _memory(capsys, *shape):
+    assert main(["estimate", *shape, "--tokens", "1e12", "--devices", "64", "--tp", "4", "--zero", "2",
+                 "--micro-batch", "8", "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)["memory"]
+
+
+@pytest.mark.parametrize("params, layers, d_model", [("7e10", "32", "4096"), ("3e10", "48", "6144")])
+def test_a_count_without_a_vocabulary_sizes_the_activations_at_the_width_it_leaves(capsys, params, layers, d_model):
+    # researcher review 2026-12-02: 70B on 32 × 4096 had its activations at 16,384 wide (68.6 GB, "fits") where the
+    # step model and the plan took the width the count leaves; the explicit shape of the same count reads 196 GB
+    d = int(d_model)
+    width = round((float(params) - int(layers) * 4 * d**2) / (int(layers) * 2 * d))
+    counted = _memory(capsys, "--params", params, "--layers", layers, "--d-model", d_model)
+    assert counted["model"]["activation_widths"]["mlp"] == pytest.approx(width, abs=1)
+    # the explicit shape: the same width, and a vocabulary whose embeddings are in the count's tolerance
+    explicit = _memory(capsys, "--params", params, "--layers", layers, "--d-model", d_model, "--ffn", str(width))
+    for part in ("activations", "total"):
+        assert counted["per_device_gb"][part] == pytest.approx(explicit["per_device_gb"][part], rel=1e-6)
+    assert counted["fits"] is (params != "7e10")  # 196 GB for 70B; 73.7 of 85.5 GB for 30B
+
+
+def test_a_count_that_leaves_a_vocabularys_embeddings_keeps_gpts_width():
+    # BERT-base's preset (110M on 12 × 768, no vocabulary given): its 4 × 768 = 3,072 (Devlin et al. 2019); the count
+    # less those layers leaves 25M, an embedding table of BERT's 30,522 tokens
+    from estimator.services.model_shape import memory_shape, resolve_architecture
+    n, arch, how = resolve_architecture(params=110e6, layers=12, d_model=768, heads=12)
+    assert memory_shape(n, arch, how).ffn in (0, 3072)

@@ -434,6 +434,14 @@ def layout_words(layout: Layout) -> str:
 # larger batch runs faster (review 2026-11-26: Llama 3.1 405B's 16.8M tokens planned at 33.6M). A design choice:
 # the published layouts (estimator/data/training_layouts.csv) all run at most the batch they state.
 BATCH_GROWTH_MAX = 1.5
+# How far the planner may move a global batch the user gave, to whole micro-batches on every replica: layouts that
+# cannot hold it this close are passed over, so that the plan compares layouts at the batch asked (researcher review
+# 2026-12-02: Llama 3.1 405B's 16.8M tokens given on 24,576 H100s were planned at 25.2M, +50%, and layouts at -25% to
+# +50% ranked side by side, the larger batch running faster). The tool's default batch may still grow by
+# BATCH_GROWTH_MAX to feed the replicas, and says so. A design choice, not a sourced figure: Llama 3 405B's batch
+# itself grew in steps of 2× during its run (arXiv:2407.21783 §3.4.1), so a tenth moves the step far less than the
+# batches people choose between.
+BATCH_HELD_WITHIN = 0.10
 
 
 def unfed_batch_words(micro_batch: int | None, fewer: str) -> tuple[str, str]:
@@ -529,6 +537,7 @@ class SearchSpace:
     expert_overlap: float = 0.0  # a setting, not a choice: the share of the experts' all-to-all the schedule hides
     vp: int | None = None    # interleaved chunks per stage (1: none; above 1, only layouts of two or more stages)
     etp: int | None = None   # the experts' tensor parallelism: 1 (whole) or the run's TP (only layouts at that TP), with EP
+    batch_held: bool = False  # a setting: the global batch is the user's, held within BATCH_HELD_WITHIN
 
 
 @dataclass(frozen=True)
@@ -558,8 +567,8 @@ def pipeline_choices(devices: int) -> tuple[int, ...]:
     return tuple(sorted(set(PP_CHOICES) | set(others)))
 
 
-# The step and the memory count a pipeline's average chunk (``uneven_stages_note`` says where the busiest holds a layer
-# more); a degree the planner adds beyond the powers of two (``pipeline_choices``), and any interleaving, is tried only
+# The memory counts a pipeline's average chunk, the step its slowest stage (``step.stage_layers``; ``uneven_stages_note``
+# says where the busiest holds a layer more); a degree the planner adds beyond the powers of two (``pipeline_choices``), and any interleaving, is tried only
 # where its busiest chunk is at most this much above that average, so the time it is ranked by is off by no more (a
 # power of two without interleaving is tried as published runs ran them: Llama 3 405B's 126 layers on 16 stages, the
 # busiest 1.6% above): a design choice, under the
@@ -648,6 +657,7 @@ def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, par
     timed = considered = 0
     batch_fed = False  # whether any split gave every data-parallel replica a micro-batch of the global batch
     over_run = False   # whether a split was passed over as its step, rounded to whole micro-batches, outgrew the run
+    held_off = False   # whether a split was passed over as its whole micro-batches move a batch given too far
     moe = shape.experts > 1
     tps = [t for t in _choices(space.tp, TP_CHOICES)
            if (space.tp is not None or _planned_tp_fits(t, shape, hardware)) and t <= shape.heads and not shape.heads % t]
@@ -685,8 +695,12 @@ def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, par
                                  and balanced(shape.layers, pp * v)] if space.vp is None else [space.vp]
                     zero1_of: dict[int, PlannedLayout] = {}  # this split's ZeRO-1 row by micro-batch
                     for mb in _choices(space.micro_batch, MICRO_BATCH_CHOICES):
-                        batch = within_run(global_batch_for(global_batch_tokens, seq_len, dp, mb), tokens, seq_len,
-                                           dp * mb)
+                        rounded = global_batch_for(global_batch_tokens, seq_len, dp, mb)
+                        if (space.batch_held and rounded is not None
+                                and abs(rounded * seq_len / global_batch_tokens - 1.0) > BATCH_HELD_WITHIN):
+                            held_off = True
+                            continue
+                        batch = within_run(rounded, tokens, seq_len, dp * mb)
                         if batch == 0:  # not one round of micro-batches within the run (code review 2026-11-27:
                             over_run = True  # 4.5M tokens on 3,072 devices ranked a 6.29M-token step)
                             continue
@@ -777,6 +791,7 @@ def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, par
                 kept.append(f)
         return Plan(tuple(kept), devices, timed, considered, batch_fed=batch_fed)
     why, why_fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens,
+                                held_off=held_off,
                                 micro_batch=space.micro_batch, experts=shape.experts > 1,
                                 # the states' share fixed: no free expert split either
                                 share_fixed=(space.tp is not None and space.pp is not None and space.zero == 0
@@ -814,7 +829,7 @@ def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
 
 def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
               batch_fed: bool = True, over_run: bool = False, tokens: float = math.inf, micro_batch: int | None = None,
-              experts: bool = False, share_fixed: bool = False) -> tuple[str, tuple[str, ...]]:
+              experts: bool = False, share_fixed: bool = False, held_off: bool = False) -> tuple[str, tuple[str, ...]]:
     """Why no layout was found, and the inputs that say it (API audit 2026-11-27: a sequence too long for the batch
     had named --devices, --tp, --pp). ``share_fixed``: the tensor and pipeline parallelism and ZeRO-0 were given, so
     each device holds the same share of the model's states however many devices there are."""
@@ -824,6 +839,13 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
         return (f"no layout on {devices:,} {plural_devices(devices)} makes a step of at most the run's {count_text(tokens, 3)} "
                 "tokens: a micro-batch on every data-parallel replica is more than them; give more tokens, fewer "
                 "devices or a smaller micro-batch"), ("tokens", "devices", "micro_batch")
+    if not batch_fed and held_off:
+        asked = (f"{global_batch_tokens:,.0f}" if float(global_batch_tokens).is_integer() else gfmt(global_batch_tokens))
+        return (f"no layout on {devices:,} {plural_devices(devices)} holds the global batch given, "
+                f"{asked} tokens (sequences of {seq_len:,}), within {BATCH_HELD_WITHIN:.0%} in whole "
+                "micro-batches on every data-parallel replica: give a batch of whole micro-batches on the replicas, "
+                "other devices, or no batch (the planner's default may grow to feed them)"), (
+                    "global_batch_tokens", "micro_batch", "seq_len", "devices")
     if not batch_fed:
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
@@ -873,7 +895,7 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
                              "step_fit.json)"))
 
 
-__all__ = ["BATCH_GROWTH_MAX", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
+__all__ = ["BATCH_GROWTH_MAX", "BATCH_HELD_WITHIN", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
            "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "RECOMPUTE_WORDS", "global_batch_for", "unfed_batch_words", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
            "recompute_short",

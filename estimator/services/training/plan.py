@@ -460,7 +460,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     # the experts split as the dense layers are, at a degree given alone: the run's tensor parallelism is that degree
     tp_pin = given.get("tp", etp if etp is not None and etp > 1 else None)
     space = SearchSpace(**{k: given.get(k) for k in ("pp", "cp", "ep", "zero", "micro_batch")}, tp=tp_pin,
-                        recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0, vp=vp, etp=etp)
+                        recompute=given.get("activation_recompute"), expert_overlap=overlap or 0.0, vp=vp, etp=etp,
+                        batch_held=global_batch_tokens is not None and not batch_note)
     with tp_from_etp(etp, "tp" in given):
         core_plan.check_parts(shape, seq_len=s_len, tp=space.tp, pp=space.pp, cp=space.cp, ep=space.ep)
     core_plan.check_ep_devices(space.ep, devices)

@@ -26,6 +26,7 @@ from estimator.core.training.step import (
     StepTime,
     bubble_fraction,
     matmul_cap,
+    stage_layers,
     step_time,
 )
 from estimator.core.training.words import DEVICE_NOT_IN_FIT
@@ -220,16 +221,18 @@ def kv_heads_split_note(shape: ModelShape, st: StepTime) -> str | None:
 
 
 def uneven_stages_note(shape: ModelShape, st: StepTime) -> str | None:
-    """Where the layers do not split evenly over the pipeline's stages (and their interleaved chunks): the step and the
-    memory count the average stage, the busiest holds one layer more (researcher review 2026-11-27: 126 layers on
-    16 stages, 32 on 2 × 3 chunks, taken without a word)."""
+    """Where the layers do not split evenly over the pipeline's stages (and their interleaved chunks): the step is
+    timed at the slowest stage (``step.stage_layers``: researcher review 2026-12-02), the memory counts the average
+    stage (researcher review 2026-11-27: 126 layers on 16 stages, 32 on 2 × 3 chunks, taken without a word)."""
     lay = st.layout
     chunks = lay.pp * lay.vp
     if chunks < 2 or shape.layers % chunks == 0:
         return None
     what = f"{lay.pp} stages" + (f" × {lay.vp} interleaved chunks" if lay.vp > 1 else "")
-    return (f"pipeline: {shape.layers} layers over {what} do not split evenly: the step and the memory count the "
-            f"average chunk, {gfmt(shape.layers / chunks, 3)} layers, the busiest holds {math.ceil(shape.layers / chunks)}"
+    busiest, lightest = stage_layers(shape.layers, lay.pp, lay.vp)
+    return (f"pipeline: {shape.layers} layers over {what} do not split evenly: the busiest stage holds {busiest}, the "
+            f"lightest {lightest}; the step is timed at the slower of the busiest and the stage with the output layer, "
+            f"and the memory counts the average stage, {gfmt(shape.layers / lay.pp, 3)} layers"
             " (Megatron-LM splits them evenly unless told each end's layers; Llama 3 405B, 126 layers on 16 stages, "
             "ran one layer fewer on its first and last stages: arXiv:2407.21783 §3.3.2)")
 

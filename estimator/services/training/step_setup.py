@@ -815,7 +815,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                                      # with ZeRO given alone, the best that keeps it (researcher review 2026-11-28: the
                                      # best named had been ZeRO-3 for `--zero 1`)
                                      space=SearchSpace(expert_overlap=overlap or 0.0,
-                                                       zero=int(o["zero"]) if zero_alone else None),
+                                                       zero=int(o["zero"]) if zero_alone else None,
+                                                       batch_held=global_batch_tokens is not None),
                                      attention=attention, top=1)
             best = found.best
             tight = (f" (tight: {best.memory.total_gb / capacity:.0%} of the device's memory)"
@@ -857,6 +858,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     space = SearchSpace(**{k: int(o[k]) if k in o else None for k in ("cp", "ep", "micro_batch")},
                         recompute=o.get("activation_recompute", "full" if scenario.recompute else None),
                         expert_overlap=overlap or 0.0, etp=etp,
+                        batch_held=global_batch_tokens is not None and not batch_note,
                         # experts split over tensor parallelism fix the run's at that degree, as `plan --etp` does (diff
                         # review 2026-11-30: `--etp 3` alone had been refused for a batch, not for its degree)
                         tp=etp if etp is not None and etp > 1 else None)
