@@ -212,7 +212,9 @@ def check_scenario(s: InferenceScenario, profile: HardwareProfile) -> None:
     check_params_fit(s.params, s.architecture)
     context = s.architecture.context
     if context is not None and s.prompt_tokens + s.tokens_per_query > context:
-        raise InputError(f"a query of {count_text(s.prompt_tokens)} prompt and {count_text(s.tokens_per_query)} output tokens is "
+        def tokens(x: float) -> str:  # a dataset's mean output is fractional: grouped as the whole counts are (1,278.2)
+            return count_text(x) if float(x).is_integer() else format(float(x), ",.1f")
+        raise InputError(f"a query of {tokens(s.prompt_tokens)} prompt and {tokens(s.tokens_per_query)} output tokens is "
                          f"longer than {s.architecture.name or 'the model'}'s context window of {count_text(context)} tokens: give shorter "
                          "queries, or the shape instead of the catalog model to serve past its window",
                          field=("prompt_tokens", "tokens_per_query"))

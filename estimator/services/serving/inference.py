@@ -736,9 +736,11 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                                      "at the range's top")
         result = replace(result, notes=(
             f"latency: the {gfmt(float(bound), 3)} ms TPOT bound (a p99) is met at the centre (a steady TPOT of "
-            f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, {share:.2f} of "
-            f"{gfmt(p99_s * MS_PER_S, 3)} ms), not across the {result.level:.0%} range (its top "
-            f"{gfmt(result.range['seconds_per_output_token'][1] * MS_PER_S, 3)} ms, {share:.2f} of "
+            # each steady TPOT with the p99 it implies (serving review 2026-12-02: "0.69 of 19.9 ms" read as a
+            # share of the bound)
+            f"{gfmt(result.seconds_per_output_token * MS_PER_S, 3)} ms, a p99 of {gfmt(p99_s * MS_PER_S, 3)} ms at "
+            f"{share:.2f} of it), not across the {result.level:.0%} range (its top "
+            f"{gfmt(result.range['seconds_per_output_token'][1] * MS_PER_S, 3)} ms, a p99 of "
             f"{gfmt(high * MS_PER_S, 3)} ms); {there}",) + result.notes)
     result = replace(result, notes=_ttft_bound_note(s, profile, fit, result, inputs.get("ttft_ms")) + result.notes)
     if train_flops is None:
