@@ -410,7 +410,7 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
     """Code review 2026-11-27: Llama 3.1 405B in 30 days was refused at the default batch though 16M tokens a step meet
     it; at 90 days the default's answer, 98,304 devices at MFU 6%, did not say 16M needs 16,384. Since the catalog holds
     Llama 3.1 405B's own 16M batch (2026-11-30), a model without a published batch shows it: Mistral Large 2 in 12 days
-    is refused at 4M (17.7 days at best) and met at 16M on 64,008 devices (66,056 before the search also tried the ladder's interval below the count before its hit, 2026-12-02); in 90 days 5,400 devices at 4M, 3,168 at 16M."""
+    is refused at 4M (17.7 days at best) and met at 16M on 64,008 devices (66,056 before the search also tried the ladder's interval below the count before its hit, 2026-12-02); in 90 days 5,400 devices at 4M, 3,688 at 16M."""
     assert main(["plan", "--model", "mistral-large-2407", "--tokens", "15e12", "--deadline-days", "12", "--seq-len",
                  "2048"]) == 2
     err = capsys.readouterr().err
@@ -419,8 +419,11 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
     from estimator import plan
     report = plan(model="mistral-large-2407", tokens=15e12, deadline_days=90, seq_len=2048)
     assert report.devices == 5400
-    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "3,168 devices meet it" in n
+    # 3,688 with the larger batch held as given, as giving it plans (3,168 where it had grown: diff review 2026-12-02)
+    assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "3,688 devices meet it" in n
                for n in report.notes)
+    assert plan(model="mistral-large-2407", tokens=15e12, deadline_days=90, seq_len=2048,
+                global_batch_tokens=16777216).devices == 3688
     assert not [n for n in plan(model="llama-3.1-70b", tokens=15e12, deadline_days=90, seq_len=2048).notes
                 if n.startswith("at a global batch of")]  # 16M gains too little there to say
     # 8 × 4,099 (a prime): no split but TP 8 leaves fewer replicas than 4M tokens' sequences (100,000 had been the
@@ -431,13 +434,14 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
 
 def test_the_larger_batchs_note_says_what_the_layout_rounds_it_to():
     """Researcher review 2026-11-28: the note called the 2.52 × 10⁷ tokens a step the layout ran "about Llama 3 405B's
-    16M". On 6,144 H100s the 16.8M asked for rounds to 3,072 replicas × 8,192: both are said."""
+    16M". Where its whole micro-batches move the 16.8M asked for, both are said: on 12,288 H100s 1.69 × 10⁷ (held
+    within 10% of it, as a batch given is, since 2026-12-02; on 6,144 it had been rounded to 1.26 × 10⁷, -25%)."""
     from estimator import plan
     # (Llama 3.1 405B's until the catalog held its own 16M, 2026-11-30: Mistral Large 2, no batch published, since)
-    r = plan(model="mistral-large-2407", tokens=15.6e12, devices=6144, seq_len=8192, hardware="h100-sxm")
+    r = plan(model="mistral-large-2407", tokens=15.6e12, devices=12288, seq_len=8192, hardware="h100-sxm")
     (said,) = [n for n in r.notes if n.startswith("at the default global batch")]
     assert ("a batch of 1.68 × 10⁷ tokens (about Llama 3 405B's 16M on 16,384 H100s, arXiv:2407.21783 §3.4.1, rounded to "
-            "whole micro-batches on its replicas: 1.26 × 10⁷) would take") in said
+            "whole micro-batches on its replicas: 1.69 × 10⁷) would take") in said
 
 
 def test_the_larger_batchs_note_names_the_default_as_the_header_does_and_what_the_best_layout_runs():
@@ -445,11 +449,12 @@ def test_the_larger_batchs_note_names_the_default_as_the_header_does_and_what_th
     under a header of ~4.19 × 10⁶: the best layout rounds the default up to fill its 768 replicas. Both are said; where
     it runs the default itself, the default alone."""
     from estimator import plan
-    r = plan(model="llama-2-13b", tokens=2e12, devices=6144, hardware="a100-sxm-80gb")
+    # 12,288 A100s (6,144 until the larger batch was held as given, 2026-12-02: there it gains too little to say)
+    r = plan(model="llama-2-13b", tokens=2e12, devices=12288, hardware="a100-sxm-80gb")
     # Llama 2's own 4M (Touvron et al. 2023 §2.2), the tool's default too, named as the model's since 2026-11-30
     (said,) = [n for n in r.notes if n.endswith(": give the global batch the run will use")]
     assert said.startswith("at Llama 2 13B's pretraining global batch (4.19 × 10⁶ tokens, 6.29 × 10⁶ a step on its "
-                           "replicas) the best layout on 6,144 devices reaches MFU")
+                           "replicas) the best layout on 12,288 devices reaches MFU")
     assert r.batch_whose == "Llama 2 13B's in pretraining"
 
 

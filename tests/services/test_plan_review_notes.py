@@ -432,3 +432,13 @@ def test_the_plan_lists_no_row_twice_under_another_name():
     seen = [(round(r.planned.run_seconds, 3), round(r.planned.memory.total_gb, 3), r.planned.layout.zero_stage,
              r.planned.layout.recompute) for r in rows]
     assert len(set(seen)) == len(seen)
+
+
+def test_chunks_that_split_unevenly_on_even_stages_are_said_as_such():
+    """Diff review 2026-12-02: 32 layers on 2 stages × 3 chunks had read "the busiest stage holds 16, the lightest 16"."""
+    notes = _notes(model="llama-2-7b", tokens=1e12, hardware="h100-sxm", devices=16, tp=1, pp=2, vp=3, zero=1,
+                   micro_batch=1, global_batch_tokens=4194304)
+    (said,) = [n for n in notes if n.startswith("pipeline: ")]
+    assert said.startswith("pipeline: 32 layers over 2 stages × 3 interleaved chunks do not split evenly into chunks: "
+                           "each stage holds 16, its chunks 6 or 5 layers")
+    assert "the lightest" not in said

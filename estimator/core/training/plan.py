@@ -467,6 +467,11 @@ def global_batch_for(global_batch_tokens: float, seq_len: int, dp: int, micro_ba
     return per_round * max(1, round(wanted / per_round))
 
 
+def batch_held(batch: int, seq_len: int, global_batch_tokens: float) -> bool:
+    """Whether ``batch`` sequences of ``seq_len`` are within ``BATCH_HELD_WITHIN`` of the tokens a batch given asks."""
+    return abs(batch * seq_len / global_batch_tokens - 1.0) <= BATCH_HELD_WITHIN
+
+
 def within_run(batch: int | None, tokens: float, seq_len: int, per_round: int) -> int | None:
     """A global batch (sequences) no larger than the run: rounded down to whole rounds of micro-batches where rounding
     to the nearest had passed the run's tokens (second code review 2026-11-27: 4,000 tokens refused, 3,000 taken);
@@ -552,6 +557,7 @@ class Plan:
     why_fields: tuple[str, ...] = ("devices", "tp", "pp")  # the inputs ``why_none`` is about
     notes: tuple[str, ...] = field(default_factory=tuple)
     batch_fed: bool = True   # False: no split gave every data-parallel replica a micro-batch of the global batch
+    batch_held_off: bool = False  # True: none fed, and a split that would have was passed over for a batch given
 
     @property
     def best(self) -> PlannedLayout | None:
@@ -695,12 +701,13 @@ def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, par
                                  and balanced(shape.layers, pp * v)] if space.vp is None else [space.vp]
                     zero1_of: dict[int, PlannedLayout] = {}  # this split's ZeRO-1 row by micro-batch
                     for mb in _choices(space.micro_batch, MICRO_BATCH_CHOICES):
-                        rounded = global_batch_for(global_batch_tokens, seq_len, dp, mb)
-                        if (space.batch_held and rounded is not None
-                                and abs(rounded * seq_len / global_batch_tokens - 1.0) > BATCH_HELD_WITHIN):
+                        batch = within_run(global_batch_for(global_batch_tokens, seq_len, dp, mb), tokens, seq_len,
+                                           dp * mb)
+                        # after the run's own rounding too (diff review 2026-12-02: a batch of the run's tokens had
+                        # been held, then rounded down 18% to fit the run)
+                        if space.batch_held and batch and not batch_held(batch, seq_len, global_batch_tokens):
                             held_off = True
                             continue
-                        batch = within_run(rounded, tokens, seq_len, dp * mb)
                         if batch == 0:  # not one round of micro-batches within the run (code review 2026-11-27:
                             over_run = True  # 4.5M tokens on 3,072 devices ranked a 6.29M-token step)
                             continue
@@ -796,7 +803,8 @@ def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, par
                                 # the states' share fixed: no free expert split either
                                 share_fixed=(space.tp is not None and space.pp is not None and space.zero == 0
                                              and (shape.experts == 1 or space.ep is not None)))
-    return Plan((), devices, timed, considered, why, why_fields, batch_fed=batch_fed)
+    return Plan((), devices, timed, considered, why, why_fields, batch_fed=batch_fed,
+                batch_held_off=held_off and not batch_fed)
 
 
 # Two layouts whose time and memory a device agree within this share are one row of the plan (a design choice: far
@@ -827,6 +835,14 @@ def less_than_a_sequence(global_batch_tokens: float, seq_len: int) -> str:
             "give a larger global batch or a shorter sequence")
 
 
+def held_batch_words(global_batch_tokens: float, seq_len: int) -> str:
+    """What no layout did with a batch given (``BATCH_HELD_WITHIN``): the planner's refusal, on one device count or
+    on all of a deadline's or a budget's."""
+    asked = f"{global_batch_tokens:,.0f}" if float(global_batch_tokens).is_integer() else gfmt(global_batch_tokens)
+    return (f"holds the global batch given, {asked} tokens (sequences of {seq_len:,}), within "
+            f"{BATCH_HELD_WITHIN:.0%} in whole micro-batches on every data-parallel replica")
+
+
 def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
               batch_fed: bool = True, over_run: bool = False, tokens: float = math.inf, micro_batch: int | None = None,
               experts: bool = False, share_fixed: bool = False, held_off: bool = False) -> tuple[str, tuple[str, ...]]:
@@ -840,12 +856,10 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
                 "tokens: a micro-batch on every data-parallel replica is more than them; give more tokens, fewer "
                 "devices or a smaller micro-batch"), ("tokens", "devices", "micro_batch")
     if not batch_fed and held_off:
-        asked = (f"{global_batch_tokens:,.0f}" if float(global_batch_tokens).is_integer() else gfmt(global_batch_tokens))
-        return (f"no layout on {devices:,} {plural_devices(devices)} holds the global batch given, "
-                f"{asked} tokens (sequences of {seq_len:,}), within {BATCH_HELD_WITHIN:.0%} in whole "
-                "micro-batches on every data-parallel replica: give a batch of whole micro-batches on the replicas, "
-                "other devices, or no batch (the planner's default may grow to feed them)"), (
-                    "global_batch_tokens", "micro_batch", "seq_len", "devices")
+        return (f"no layout on {devices:,} {plural_devices(devices)} {held_batch_words(global_batch_tokens, seq_len)}: "
+                "give a batch of whole micro-batches on the replicas, other devices, or no batch (the planner's default "
+                "may grow to feed them)"), ("global_batch_tokens", "seq_len", "devices") + (
+                    ("micro_batch",) if micro_batch is not None else ())
     if not batch_fed:
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
@@ -897,6 +911,6 @@ def step_range_from(document: Mapping, half_log: float) -> StepRange:
 
 __all__ = ["BATCH_GROWTH_MAX", "BATCH_HELD_WITHIN", "DEFAULT_GLOBAL_BATCH_TOKENS", "GOODPUT", "LARGE_BATCH_GAIN", "LARGE_GLOBAL_BATCH_TOKENS", "GOODPUT_RANGE", "GOODPUT_SOURCE", "Plan",
            "PlannedLayout", "SearchSpace", "StepRange", "StepRun", "check_layout", "check_parts", "device_ladder",
-           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "RECOMPUTE_WORDS", "global_batch_for", "unfed_batch_words", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
+           "FITTED_LAYOUT", "InSample", "NO_LAYOUT_FITS", "RECOMPUTE_WORDS", "batch_held", "held_batch_words", "global_batch_for", "unfed_batch_words", "less_than_a_sequence", "within_run", "layout_dict", "layout_split_short", "layout_words", "memory_of", "parts_dict",
            "recompute_short",
            "run_seconds", "search", "step_range_from", "strategy_of"]

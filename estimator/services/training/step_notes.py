@@ -230,6 +230,14 @@ def uneven_stages_note(shape: ModelShape, st: StepTime) -> str | None:
         return None
     what = f"{lay.pp} stages" + (f" × {lay.vp} interleaved chunks" if lay.vp > 1 else "")
     busiest, lightest = stage_layers(shape.layers, lay.pp, lay.vp)
+    if busiest == lightest:
+        # the chunks uneven, the stages not (diff review 2026-12-02: 32 layers on 2 × 3 chunks had read "the busiest
+        # stage holds 16, the lightest 16"): each stage's chunks differ by a layer, which the step does not time
+        return (f"pipeline: {shape.layers} layers over {what} do not split evenly into chunks: each stage holds "
+                f"{busiest}, its chunks {math.ceil(shape.layers / chunks)} or {shape.layers // chunks} layers; the step "
+                "is timed by stage, the chunks' imbalance within the interleaved schedule not counted"
+                " (Megatron-LM splits them evenly unless told each end's layers; Llama 3 405B, 126 layers on 16 stages, "
+                "ran one layer fewer on its first and last stages: arXiv:2407.21783 §3.3.2)")
     return (f"pipeline: {shape.layers} layers over {what} do not split evenly: the busiest stage holds {busiest}, the "
             f"lightest {lightest}; the step is timed at the slower of the busiest and the stage with the output layer, "
             f"and the memory counts the average stage, {gfmt(shape.layers / lay.pp, 3)} layers"
@@ -272,7 +280,7 @@ def bubble_note(shape: ModelShape, hardware: StepHardware, params: StepParams, s
     return (f"pipeline bubble: {gfmt(m, 4)} micro-batches per step over {p} stages"
             + (f" ({vp} interleaved chunks each)" if vp > 1 else "")
             + f" leave each device idle for (p − 1)/(v·m) = {p - 1}/{gfmt(vp * m, 4)} of the compute time (Narayanan "
-            f"et al. 2021 §2.2), {share:.0%} of the step; MFU {st.mfu:.1%}. More micro-batches per step, or fewer "
+            f"et al. 2021 §2.2; of an average stage's where the layers split unevenly), {share:.0%} of the step; MFU {st.mfu:.1%}. More micro-batches per step, or fewer "
             "stages, shrink it: " + "; ".join(fixes))
 
 

@@ -776,6 +776,17 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                              field=("global_batch_tokens", "seq_len", "devices") if mb == 1 else
                              ("global_batch_tokens", "micro_batch", "seq_len", "devices"))
         batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
+        if global_batch_tokens is not None and not core_plan.batch_held(batch, seq_len, gbt):
+            # a batch given is held as `plan` holds it (diff review 2026-12-02: the same pinned layout ran +33% here,
+            # where `plan` refused it)
+            per_round = dp * mb
+            raise InputError(f"the layout given runs {count_text(batch * seq_len, 3)} tokens a step ({batch:,} "
+                             f"sequences: whole micro-batches of {mb} on each of its {dp:,} data-parallel replicas), "
+                             f"more than {core_plan.BATCH_HELD_WITHIN:.0%} from the global batch given, "
+                             f"{gbt:,.0f} tokens: give a batch of a multiple of {per_round:,} sequences of {seq_len:,} "
+                             f"({count_text(per_round * seq_len, 3)} tokens), another layout, or no batch",
+                             field=("global_batch_tokens", "devices", "micro_batch") if mb > 1 else
+                             ("global_batch_tokens", "devices"))
         check_interleaving(vp or 1, pp, batch / (dp * mb))
         layout = Layout(seq_len=seq_len, global_batch=batch, micro_batch=mb, tp=tp, pp=pp, cp=cp, ep=ep, dp=dp,
                         vp=vp or 1, zero_stage=int(o.get("zero", 0)),
@@ -879,7 +890,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             if larger_batch_tried(global_batch_tokens, tokens, default) and core_plan.search(
                     shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens), seq_len=seq_len,
                     global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS), precision=precision,
-                    capacity_gb=capacity, space=space, attention=attention, top=1).best is not None:
+                    capacity_gb=capacity, space=replace(space, batch_held=True), attention=attention,
+                    top=1).best is not None:
                 fed = (f" (a global batch of {gfmt(core_plan.LARGE_GLOBAL_BATCH_TOKENS, 3)} tokens, about Llama 3 "
                        "405B's, would)")
             raise InputError(found.why_none + fed, field=tuple(dict.fromkeys((*found.why_fields, *parts_given))))
@@ -905,8 +917,9 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     if larger_batch_tried(global_batch_tokens, tokens, default):  # the default: a larger one beside it, said where much faster
         larger = core_plan.search(shape, mshape, hardware, step_params, devices=devices, tokens=float(tokens),
                                   seq_len=seq_len, global_batch_tokens=float(core_plan.LARGE_GLOBAL_BATCH_TOKENS),
-                                  precision=precision, capacity_gb=capacity, space=space, attention=attention,
-                                  top=1).best
+                                  # held as given, so that giving it runs what the note says (diff review 2026-12-02)
+                                  precision=precision, capacity_gb=capacity, space=replace(space, batch_held=True),
+                                  attention=attention, top=1).best
     run, fitted_note = fitted_layout(StepRun(best.step, float(tokens), step_range, "planner",
                                              memory_gb=best.memory.total_gb, hardware_sources=hardware.sources,
                                              model_name=name, kept=kept), shape, profile.id)
