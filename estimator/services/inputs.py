@@ -375,7 +375,9 @@ GLOBAL_BATCH_TOKENS = Input(name="global_batch_tokens", label="Global batch (tok
                             flags=("--global-batch-tokens",),
                             help="tokens per optimizer step, all data-parallel replicas together, for the step model's "
                                  "time (default: a catalog model's pretraining batch where published, else "
-                                 f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}, Llama 2's 4M)",
+                                 f"{plan_core.DEFAULT_GLOBAL_BATCH_TOKENS:,}, Llama 2's 4M); rounded to whole "
+                                 "micro-batches on the replicas, a batch given within "
+                                 f"{plan_core.BATCH_HELD_WITHIN * 100:.0f}%% of it",
                             url_key="gbt", widget="number",
                             widget_help="Tokens per optimizer step, all data-parallel replicas together: with the "
                                         "micro-batch, it sets the micro-batches per step and so the pipeline bubble. "
