@@ -50,7 +50,7 @@ def test_a_count_without_a_vocabulary_sizes_the_activations_at_the_width_it_leav
     width = round((float(params) - int(layers) * 4 * d**2) / (int(layers) * 2 * d))
     counted = _memory(capsys, "--params", params, "--layers", layers, "--d-model", d_model)
     assert counted["model"]["activation_widths"]["mlp"] == pytest.approx(width, abs=1)
-    # the explicit shape: the same width, and a vocabulary whose embeddings are in the count's tolerance
+    # the same count with that width given: the same activations
     explicit = _memory(capsys, "--params", params, "--layers", layers, "--d-model", d_model, "--ffn", str(width))
     for part in ("activations", "total"):
         assert counted["per_device_gb"][part] == pytest.approx(explicit["per_device_gb"][part], rel=1e-6)
@@ -58,8 +58,13 @@ def test_a_count_without_a_vocabulary_sizes_the_activations_at_the_width_it_leav
 
 
 def test_a_count_that_leaves_a_vocabularys_embeddings_keeps_gpts_width():
-    # BERT-base's preset (110M on 12 × 768, no vocabulary given): its 4 × 768 = 3,072 (Devlin et al. 2019); the count
-    # less those layers leaves 25M, an embedding table of BERT's 30,522 tokens
+    # BERT-base's preset (110M on 12 × 768, no vocabulary given): its 4 × 768 = 3,072 (Devlin et al. 2019; 0 is GPT's
+    # width in the memory's shape); the count less those layers leaves 25M, an embedding table of BERT's 30,522 tokens
     from estimator.services.model_shape import memory_shape, resolve_architecture
     n, arch, how = resolve_architecture(params=110e6, layers=12, d_model=768, heads=12)
-    assert memory_shape(n, arch, how).ffn in (0, 3072)
+    assert memory_shape(n, arch, how).ffn == 0
+    # the bound: 8.5e9 on 32 × 4096 leaves 2.06e9 beside 4 × d_model's layers (32 × 12 × 4096²), under 2 × 256,000 ×
+    # 4,096 = 2.10e9: GPT's width; 8.6e9 leaves 2.16e9, past it: the width the count leaves
+    for params, ffn in ((8.5e9, 0), (8.6e9, round((8.6e9 - 32 * 4 * 4096**2) / (32 * 2 * 4096)))):
+        n, arch, how = resolve_architecture(params=params, layers=32, d_model=4096)
+        assert memory_shape(n, arch, how).ffn == ffn

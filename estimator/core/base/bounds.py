@@ -61,7 +61,10 @@ HEAD_DIM = Bound(1, 1e4, "", "up to ~40 × the largest published head size (256:
 FFN = Bound(1, 1e7, "", "up to ~130 × the widest published MLP (73,728, Nemotron-4 340B)", whole=True)
 EXPERTS = Bound(1, 1e5, "experts", "per layer, up to ~400 × the most published (256 routed experts, DeepSeek-V3, "
                  "arXiv:2412.19437)", whole=True)
-VOCAB = Bound(1, 1e8, "tokens", "up to ~400 × the largest published vocabularies (256,000, Gemma)", whole=True)
+# the largest published vocabulary: Gemma's 256,000 tokens (Gemma Team 2024, arXiv:2403.08295, Table 1)
+LARGEST_PUBLISHED_VOCAB = 256_000
+VOCAB = Bound(1, 1e8, "tokens", f"up to ~400 × the largest published vocabularies ({LARGEST_PUBLISHED_VOCAB:,}, Gemma)",
+              whole=True)
 FORWARD_FLOPS_PER_EXAMPLE = Bound(1.0, 1e18, "FLOPs",
                                   "up to ~a million × a 175B model's forward pass over a 2,048-token example (≈7 × 10¹⁴)")
 EXAMPLES = Bound(1.0, 1e15, "examples", "up to ~100,000 × the largest image datasets (LAION-5B, 5.85 billion pairs)",
