@@ -283,6 +283,13 @@ def to_csv(est: Estimate, comparison=()) -> str:
         basis = est.basis(key)
         w.writerow([key, _raw(value), _raw(low), _raw(high), _raw(c and c.published), est.hardware_id, est.devices,
                     *map(_raw, ends), _raw(est.level if basis == PREDICTION else None), basis, *same])
+        if key == "flops":
+            # the FLOPs the utilisation is a share of, as the JSON's ``time_flops``: with full recomputation the model's
+            # 6·N·D, not the 8·N·D the devices execute that the row above gives (researcher review 2026-12-02: the
+            # file's flops × its utilisation had given a time the estimate does not)
+            counted = _raw(est.time_flops if est.time_flops is not None else value)
+            w.writerow(["time_flops", counted, counted, counted, "", est.hardware_id, est.devices, "", "", "",
+                        est.basis("flops"), *same])
     for key, value, low, high in step_rows(est):  # where the step model timed the run
         ranged = low != high
         w.writerow([key, _raw(value), _raw(low), _raw(high), "", est.hardware_id, est.devices, "", "",

@@ -329,8 +329,15 @@ EXPERTS = Input(name="experts", bound=B.EXPERTS, flags=("--experts",),
                 help="experts per layer of a mixture of experts given by its architecture (with --experts-per-token)")
 EXPERTS_PER_TOKEN = Input(name="experts_per_token", bound=B.EXPERTS, flags=("--experts-per-token",),
                           help="experts each token is routed to (top-k), with --experts")
+# The layout flags' defaults as the help says them: each flag's own where another layout flag is given; with none, a
+# catalog model or a shape is timed at the planner's best layout (researcher review 2026-12-02: "(default 1)" alone read
+# as what a bare --model runs, where the planner had chosen TP 4, ZeRO-3, micro-batch 8 and full recomputation)
+LAYOUT_DEFAULT = ("where another layout flag is given; with none, a catalog model or a shape takes the planner's "
+                  "best layout")
+
+
 MICRO_BATCH = Input(name="micro_batch", label="Micro-batch (sequences per device)", bound=B.MICRO_BATCH,
-                    flags=("--micro-batch",), help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH})",
+                    flags=("--micro-batch",), help=f"sequences per device per step (default {DEFAULT_MICRO_BATCH} {LAYOUT_DEFAULT})",
                     url_key="micro_batch", widget="integer")
 SEQ_LEN = Input(name="seq_len", label="Sequence length (tokens)", bound=B.CONTEXT, flags=("--seq-len",),
                 help=f"sequence length in tokens (default {DEFAULT_SEQ_LEN}, or a catalog model's pretraining sequence "
@@ -343,30 +350,30 @@ def _listed(choices) -> str:
 
 ZERO = Input(name="zero", label="ZeRO stage (3 = FSDP)", choices=ZERO_STAGES, flags=("--zero",), value="zero_stage",
              metavar="{0,1,2,3,fsdp}",
-             help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0)",
+             help="ZeRO stage: 1 shards optimizer states, 2 also gradients, 3 (= fsdp) also weights (default 0 " + LAYOUT_DEFAULT + ")",
              url_key="zero", widget="select")
 ACTIVATION_RECOMPUTE = Input(name="activation_recompute", label="Activation recomputation (memory and time)", choices=RECOMPUTE,
                              flags=("--activation-recompute",), value="text",
-                             help="activation recomputation (default none; full with --recompute; full also counts 8·N·D as --recompute "
+                             help="activation recomputation (default none " + LAYOUT_DEFAULT + "; full with --recompute; full also counts 8·N·D as --recompute "
                                   "does, where the FLOPs are 6·N·D of parameters and tokens, without a preset)",
                              url_key="act_recompute", widget="select",
                              widget_help="Activations recomputed in the backward pass: less memory per device, more "
                                          "time a step (the step model counts it); 'full' also counts 8·N·D FLOPs, as "
                                          "the 8·N·D toggle does, where the FLOPs are 6·N·D of parameters and tokens")
-TP = Input(name="tp", label="Tensor parallel", bound=B.TENSOR_PARALLEL, flags=("--tp",), help="tensor-parallel degree (default 1)",
+TP = Input(name="tp", label="Tensor parallel", bound=B.TENSOR_PARALLEL, flags=("--tp",), help=f"tensor-parallel degree (default 1 {LAYOUT_DEFAULT})",
            url_key="tp", widget="integer")
-PP = Input(name="pp", label="Pipeline stages", bound=B.PIPELINE_PARALLEL, flags=("--pp",), help="pipeline stages (default 1)",
+PP = Input(name="pp", label="Pipeline stages", bound=B.PIPELINE_PARALLEL, flags=("--pp",), help=f"pipeline stages (default 1 {LAYOUT_DEFAULT})",
            url_key="pp", widget="integer")
 CP = Input(name="cp", label="Context parallel", bound=B.CONTEXT_PARALLEL, flags=("--cp",),
-           help="context-parallel degree: each sequence split over this many devices (default 1)", url_key="cp",
+           help="context-parallel degree: each sequence split over this many devices (default 1 " + LAYOUT_DEFAULT + ")", url_key="cp",
            widget="integer", widget_help="Each sequence split over this many devices: activations ÷ this degree")
 EP = Input(name="ep", label="Expert parallel (mixture of experts)", bound=B.EXPERT_PARALLEL, flags=("--ep",),
-           help="expert-parallel degree: a mixture of experts' experts split over this many devices (default 1)",
+           help="expert-parallel degree: a mixture of experts' experts split over this many devices (default 1 " + LAYOUT_DEFAULT + ")",
            url_key="ep", widget="integer",
            widget_help="A mixture of experts' expert weights, gradients and optimizer states ÷ this degree")
 ATTENTION_KERNEL = Input(name="attention_kernel", label="Attention kernel (memory)", choices=ATTENTION_KERNELS,
                          flags=("--attention-kernel",), value="text",
-                         help=f"attention kernel for activation memory (default {DEFAULT_ATTENTION}: FlashAttention "
+                         help=f"attention kernel, for activation memory and the step's attention time (default {DEFAULT_ATTENTION}: FlashAttention "
                               "stores no attention scores; eager: the kernels before it, which store them)",
                          url_key="attn_kernel", widget="select",
                          widget_help="flash: FlashAttention (Dao et al. 2022) stores no attention scores, as today's "

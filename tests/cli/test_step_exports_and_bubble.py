@@ -54,7 +54,7 @@ def test_the_csv_carries_the_step_figures_with_their_range_and_the_layout(cli):
         assert float(row["value"]) == step["layout"][key] and row["range_basis"] == "exact", key
     assert (rows["step_tp"]["value"], rows["step_dp"]["value"]) == ("2.0", "32.0")
     # the operational rows are those of every file, first
-    assert list(rows)[:6] == ["flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"]
+    assert list(rows)[:7] == ["flops", "time_flops", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg", "cost_usd"]
 
 
 def test_the_markdown_carries_the_step_figures_the_layout_and_the_range(cli):
