@@ -332,8 +332,8 @@ EXPERTS_PER_TOKEN = Input(name="experts_per_token", bound=B.EXPERTS, flags=("--e
 # The layout flags' defaults as the help says them: each flag's own where another layout flag is given; with none, a
 # catalog model or a shape is timed at the planner's best layout (researcher review 2026-12-02: "(default 1)" alone read
 # as what a bare --model runs, where the planner had chosen TP 4, ZeRO-3, micro-batch 8 and full recomputation)
-LAYOUT_DEFAULT = ("where another layout flag is given; with none, a catalog model or a shape takes the planner's "
-                  "best layout")
+LAYOUT_DEFAULT = ("where another layout flag is given; with none, a catalog model or a shape given by flags takes the "
+                  "planner's best layout, a preset its own figure")
 
 
 MICRO_BATCH = Input(name="micro_batch", label="Micro-batch (sequences per device)", bound=B.MICRO_BATCH,
