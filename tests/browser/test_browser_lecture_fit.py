@@ -189,6 +189,10 @@ def test_an_embedded_claim_shows_its_source_line_whole_in_the_frame_the_share_bo
     assert not faults, faults
 
 
+# The Estimate page's four headline numbers mounted, each with a height (its first four metrics).
+HEADLINE_MOUNTED = """() => { const values = [...document.querySelectorAll('[data-testid="stMetric"]')].slice(0, 4)
+  .map(m => m.querySelector('[data-testid="stMetricValue"]'));
+  return values.length === 4 && values.every(v => v && v.getBoundingClientRect().height > 0); }"""
 # The Estimate page's four headline numbers (its first metrics), in the frame's coordinates.
 HEADLINE_BOXES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].slice(0, 4).map(m => {
   const v = m.querySelector('[data-testid="stMetricValue"]'), r = v.getBoundingClientRect();
@@ -225,6 +229,9 @@ def test_the_embedded_estimate_page_shows_its_four_numbers_in_640_by_360(browser
         page.goto(f"{server}/?preset=gpt3-175b&hardware=brain{query}&embed=true")
         wait_until_drawn(page)
         page.get_by_text("n/a").first.wait_for(timeout=TIMEOUT_MS)
+        # the four numbers mounted and laid out before the stillness is read (CI at f5e66886, under load: the layout
+        # held still for its frames with two of the four mounted, one not yet laid out, and read [185.4, 0])
+        page.wait_for_function(HEADLINE_MOUNTED, timeout=TIMEOUT_MS)
         page.evaluate(LAID_OUT)
         # the numbers' rows take their place as the page's CSS and range bars mount: read them once they are still
         # (the same for 3 frames and 150 ms), not after a fixed 10 s
