@@ -42,11 +42,6 @@ PLAIN_MLP = {**{f"gpt-3-{size}": "Brown et al. 2020 §2.1: GPT-2's MLP, 4 × d_m
 # 2026-11-29: the memory had kept 4h where the step model widened the MLP to the count). 10%: a design choice, as
 # FFN_PARAMS_TOLERANCE's (services/training/step_setup.py), not a sourced figure
 PLAIN_WIDTH_TOLERANCE = 0.10
-# Without a vocabulary the count holds the embeddings too (BERT-base's preset: 110M on 12 × 768), so a plain MLP is
-# GPT's 4 × d_model when what the count leaves beside 4 × d_model's layers is no more than an untied embedding and
-# output of the largest published vocabulary (bounds.LARGEST_PUBLISHED_VOCAB); a count past that is the MLP's
-# (researcher review 2026-12-02: 70B on 32 × 4096 had its activations sized at 16,384 wide while the step model and
-# the plan took the 259,000 the count leaves, and read "fits" where the explicit shape reads 196 GB)
 # Where the catalog's attention fields describe the KV cache, not the attention's matrices (the step model's
 # attention FLOPs): DeepSeek-V3's MLA computes 128 query and value heads of 128 (+ 64 RoPE) dimensions
 # (arXiv:2412.19437 §2.1); its catalog entry's 1 KV head of 288 is what MLA caches. DeepSeek-R1 is the same
@@ -103,6 +98,11 @@ def ffn_from_count(params: float, arch: Architecture, mats: int, experts: int | 
     return width
 
 
+# Without a vocabulary the count holds the embeddings too (BERT-base's preset: 110M on 12 × 768), so a plain MLP is
+# GPT's 4 × d_model when what the count leaves beside 4 × d_model's layers is no more than an untied embedding and
+# output of the largest published vocabulary (bounds.LARGEST_PUBLISHED_VOCAB); a count past that is the MLP's
+# (researcher review 2026-12-02: 70B on 32 × 4096 had its activations sized at 16,384 wide while the step model and
+# the plan took the 259,000 the count leaves, and read "fits" where the explicit shape reads 196 GB)
 def _embeddings_left(params: float, arch: Architecture, width: float, mats: int) -> bool:
     """Whether ``params`` less the layers at an MLP ``width`` wide leaves an embedding and output no larger than
     ``B.LARGEST_PUBLISHED_VOCAB``'s, untied (a shape given without its vocabulary)."""
