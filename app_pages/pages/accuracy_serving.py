@@ -34,9 +34,10 @@ INFERENCE_PREDICTORS = (("model", "serving model"), ("previous", "previous model
 PREDICTOR_COLOURS = charts.CATEGORY_COLOURS[:2]
 
 
-@st.cache_resource(show_spinner="Cross-validating the serving model on every measured configuration…")
+@st.cache_resource(show_spinner="Reading the serving model's checks…")
 def inference_document() -> dict:
-    """What `validate --inference` reports, computed once per server process (a few seconds)."""
+    """What `validate --inference` reports, once per server process: the cross-validations as ``fit-serving`` wrote
+    them (serving_fit.json), the checks on data no fit saw computed here (about 2 s)."""
     return accuracy.inference_validation_document()
 
 

@@ -265,7 +265,8 @@ def refit() -> dict[str, Any]:
                      moe_gemm_half_dim=moe_gemm_half_dim(), **exponent)
     eager = eager_engine_document(online)
     older = {VLLM: online, EAGER: replace(ServingFit.from_dict(eager["fit"], engine=EAGER), **exponent)}
-    return {**fit_document(online), "latency_engine": latency_fit_document(online),
+    return {**fit_document(online), "validation": vllm_validation_section(),
+            "latency_engine": latency_fit_document(online),
             "optimized_engine": optimized_engine_document(online, older), "eager_engine": eager,
             "power_limit": limit}
 
@@ -571,50 +572,20 @@ def _metrics(m) -> dict:
     return m.to_dict()
 
 
-@lru_cache(maxsize=1)
-def validation_document() -> dict:
-    """What `validate --inference` reports, as plain numbers (cached: treat it as read-only)."""
+def vllm_validation_section() -> dict:
+    """vllm-2024 held out by model on every measured configuration (``validation``) and by shape and engine
+    (``validation_by_architecture``), as ``fit-serving`` writes it into serving_fit.json (its top-level
+    ``validation``, beside the other engines' own; ``fit-serving --check`` recomputes it): the cross-validation refits
+    the engine once per model and again inside each fold for the intervals (about 5 s), too long for the Accuracy
+    page's first load and for ``validate --inference``, which read it (``validation_document``)."""
     cv = validation()
-    shipped = load_serving_fit(VLLM)
     ms = load_measurements()
-    doc = {
-        "method": (f"leave-one-model-out over {len(ms)} measured configurations of {len({m.model for m in ms})} models: "
-                   "each model's configurations are predicted by a fit made without any of them"),
-        "data": "estimator/data/mlenergy_inference.csv (ML.ENERGY leaderboard; GPU energy only, PUE 1)",
-        "interval_level": cv.level,
-        "interval_method": ("conformal, each model counted once: each model's interval is ×/÷ the level quantile of the "
-                            "other models' out-of-sample |log errors|, each model's configurations weighted 1 ÷ their "
-                            "number (CDF pooling, Dunn, Wasserman & Ramdas 2023); coverage = share of configurations "
-                            "inside; by model = each model's share inside, averaged over the models"),
-        "joules_per_output_token": {"model": _metrics(cv.energy), "previous": _metrics(cv.previous_energy),
-                                    "per_parameter_per_gpu": _metrics(cv.scaled_energy),
-                                    "flat_per_gpu": _metrics(cv.flat_energy)},
-        "seconds_per_output_token": {"model": _metrics(cv.tpot), "previous": _metrics(cv.previous_tpot),
-                                     "per_parameter_per_gpu": _metrics(cv.scaled_tpot),
-                                     "flat_per_gpu": _metrics(cv.flat_tpot)},
-        "baselines": BASELINES,
-        "fit": {**shipped.to_dict(), "file": str(SERVING_FIT_PATH.name)},
-        "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
-        "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
-                    "matmul_share": MATMUL_SOURCE,
-                    "power": POWER_SOURCE, "usable_memory": engine_profile(VLLM).memory_fraction_source,
-                    "moe_gemm_half_dim": MOE_GEMM_SOURCE},
-        "configs": [],
-    }
-    # the eager engine held out by model on its own FastChat rows, as fit-serving computed it (shipped)
-    doc["eager_engine"] = {"engine": EAGER, **load_engine_validation(EAGER)}
     grouped = validation_by_architecture()
     groups = sorted({h.m.model for h in grouped.held})
-    doc["by_architecture_and_engine"] = {
-        "method": (f"the same, with models of one shape on one engine held out together: {len(groups)} groups "
-                   f"({'; '.join(groups)})"),
-        "n_groups": len(groups),
-        "joules_per_output_token": {"model": _metrics(grouped.energy), "previous": _metrics(grouped.previous_energy)},
-        "seconds_per_output_token": {"model": _metrics(grouped.tpot), "previous": _metrics(grouped.previous_tpot)},
-    }
+    configs = []
     for h in cv.held:
         m = h.m
-        doc["configs"].append({
+        configs.append({
             "model": m.model, "hardware": m.hardware_id, "tensor_parallel": m.tp, "batch": m.batch,
             "batch_avg": m.batch_avg, "task": m.task, "leaderboard": m.leaderboard,
             "prompt_tokens": m.prompt_tokens, "output_tokens": m.output_tokens,
@@ -634,7 +605,55 @@ def validation_document() -> dict:
             "flat_j_per_output_token": h.flat_joules_per_output_token, "flat_tpot_s": h.flat_tpot_s,
             "source": m.source,
         })
-    return doc
+    return {
+        "method": (f"leave-one-model-out over {len(ms)} measured configurations of {len({m.model for m in ms})} models: "
+                   "each model's configurations are predicted by a fit made without any of them"),
+        "interval_level": cv.level,
+        "joules_per_output_token": {"model": _metrics(cv.energy), "previous": _metrics(cv.previous_energy),
+                                    "per_parameter_per_gpu": _metrics(cv.scaled_energy),
+                                    "flat_per_gpu": _metrics(cv.flat_energy)},
+        "seconds_per_output_token": {"model": _metrics(cv.tpot), "previous": _metrics(cv.previous_tpot),
+                                     "per_parameter_per_gpu": _metrics(cv.scaled_tpot),
+                                     "flat_per_gpu": _metrics(cv.flat_tpot)},
+        "by_architecture_and_engine": {
+            "method": (f"the same, with models of one shape on one engine held out together: {len(groups)} groups "
+                       f"({'; '.join(groups)})"),
+            "n_groups": len(groups),
+            "joules_per_output_token": {"model": _metrics(grouped.energy), "previous": _metrics(grouped.previous_energy)},
+            "seconds_per_output_token": {"model": _metrics(grouped.tpot), "previous": _metrics(grouped.previous_tpot)},
+        },
+        "configs": configs,
+    }
+
+
+@lru_cache(maxsize=1)
+def validation_document() -> dict:
+    """What `validate --inference` reports, as plain numbers (cached: treat it as read-only): vllm-2024's
+    cross-validation as ``fit-serving`` computed it (``vllm_validation_section``, shipped), its fit, its sources."""
+    v = load_engine_validation(VLLM)
+    shipped = load_serving_fit(VLLM)
+    return {
+        "method": v["method"],
+        "data": "estimator/data/mlenergy_inference.csv (ML.ENERGY leaderboard; GPU energy only, PUE 1)",
+        "interval_level": v["interval_level"],
+        "interval_method": ("conformal, each model counted once: each model's interval is ×/÷ the level quantile of the "
+                            "other models' out-of-sample |log errors|, each model's configurations weighted 1 ÷ their "
+                            "number (CDF pooling, Dunn, Wasserman & Ramdas 2023); coverage = share of configurations "
+                            "inside; by model = each model's share inside, averaged over the models"),
+        "joules_per_output_token": v["joules_per_output_token"],
+        "seconds_per_output_token": v["seconds_per_output_token"],
+        "baselines": BASELINES,
+        "fit": {**shipped.to_dict(), "file": str(SERVING_FIT_PATH.name)},
+        "fit_meaning": {k: {"what": what, "beside": beside} for k, (what, beside) in FITTED.items()},
+        "sourced": {"bandwidth_fraction": BANDWIDTH_FRACTION_SOURCE, "compute_fraction": COMPUTE_FRACTION_SOURCE,
+                    "matmul_share": MATMUL_SOURCE,
+                    "power": POWER_SOURCE, "usable_memory": engine_profile(VLLM).memory_fraction_source,
+                    "moe_gemm_half_dim": MOE_GEMM_SOURCE},
+        "configs": v["configs"],
+        # the eager engine held out by model on its own FastChat rows, as fit-serving computed it (shipped)
+        "eager_engine": {"engine": EAGER, **load_engine_validation(EAGER)},
+        "by_architecture_and_engine": v["by_architecture_and_engine"],
+    }
 
 
 @lru_cache(maxsize=4)
@@ -782,4 +801,5 @@ def small_batch_note(batch: int, engine: str = VLLM) -> tuple[str, ...]:
 
 
 __all__ = ["BASELINES", "POWER_SAVING_WORDS", "compression_notes", "domain_notes", "fit_document",
-           "held_out_by_model_line", "latency_fit_document", "latency_note", "later_check_document", "optimized_engine_rows", "optimized_validation_document", "refit", "small_batch_note", "tpot_check", "tpot_check_document", "validation", "validation_by_architecture", "validation_document", "vllm_later_document"]
+           "held_out_by_model_line", "latency_fit_document", "latency_note", "later_check_document", "optimized_engine_rows", "optimized_validation_document", "refit", "small_batch_note", "tpot_check", "tpot_check_document", "validation", "validation_by_architecture", "validation_document", "vllm_later_document",
+           "vllm_validation_section"]
