@@ -280,7 +280,15 @@ def _water_basis(est: Estimate) -> str:
     if code is None:
         # no place given (a preset's own intensity, the world average): said, so that a run abroad reads why
         # (researcher review 2026-12-02: BLOOM's French run took the U.S. factor without a word)
-        return ", the U.S. average" + ("" if grid is not None and grid.country else ", as no country or region is given")
+        if grid is not None and grid.country:
+            return ", the U.S. average"
+        # a grid given by its intensity alone (a preset's published figure, BLOOM's French grid's; or the user's own)
+        # names no place the water factor could follow (researcher review 2026-12-02, second: "as no country or region
+        # is given" read false beside "57 gCO2e/kWh (French grid)")
+        ci = next((x for x in est.assumptions if x.name == "carbon_intensity_g_per_kwh"), None)
+        if ci is not None and ci.origin != "default":
+            return ", the U.S. average, as the grid is given by its intensity alone, not by a country or region"
+        return ", the U.S. average, as no country or region is given"
     place = grid.country_label if grid is not None and grid.country == code else code  # "France (FRA)", "Belgium (BEL)"
     return f", the U.S. average, since Li et al. give no figure for {latex_escape(place)}"
 

@@ -136,12 +136,23 @@ def test_json_and_markdown_name_the_tool_and_its_version(cli):
     # the world-average grid: no country, the U.S. figure all the same, and why (researcher review 2026-12-02)
     (dict(), ", the U.S. average, as no country or region is given."),
     (dict(region="USA"), ", the U.S. average."),
+    # a grid given by its intensity alone names no place (researcher review 2026-12-02, second: BLOOM's preset gives
+    # "57 gCO2e/kWh (French grid)" and the statement had said no country or region was given)
+    (dict(carbon_intensity_g_per_kwh=57), ", the U.S. average, as the grid is given by its intensity alone, not by a "
+                                          "country or region."),
 ])
 def test_the_statement_says_the_water_factor_is_the_us_average(where, said):
     r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, **where)
     assert r.estimate.assumption("ewif_l_per_kwh").value == 3.142
     tex = render("latex", r.estimate, sources=load_sources(), scenario={})
     assert f"off site for the electricity at 3.14~L/kWh~\\cite{{li2023thirsty}}{said}" in tex
+
+
+def test_a_presets_published_grid_intensity_is_not_called_no_place_given():
+    r = api.run(preset_id="bloom-176b")
+    tex = render("latex", r.estimate, sources=load_sources(), scenario={})
+    assert ", the U.S. average, as the grid is given by its intensity alone, not by a country or region." in tex
+    assert "as no country or region is given" not in tex
 
 
 def test_a_countrys_own_water_factor_is_not_called_the_us_average():
