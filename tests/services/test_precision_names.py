@@ -47,3 +47,18 @@ def test_track_takes_them_too():
     assert [precision_choice(p, None) for p in ("BF16", "MXFP8", "nvfp4")] == ["bf16", "fp8", "fp4"]
     with pytest.raises(InputError, match="got 'fp6'"):
         precision_choice("fp6", None)
+
+
+@pytest.mark.parametrize("written, precision, hardware", [("MXFP8", "fp8", "h100-sxm"), ("FP8-CS", "fp8", "h100-sxm"),
+                                                          ("NVFP4", "fp4", "b200"), ("INT8", "int8", "a100-sxm-80gb")])
+def test_from_flops_alone_a_recipes_name_takes_the_formats_share_of_the_peak(capsys, written, precision, hardware):
+    # review 2026-12-02: on the FLOPs-alone path the API looked the fp8 share up under the name as written, so
+    # "MXFP8" ran at the 16-bit share of the fp8 peak (3.78 years) while the CLI and "fp8" took 5.64
+    argv = ["estimate", "--params", "7e9", "--tokens", "1e12", "--hardware", hardware, "--format", "json"]
+    assert main([*argv, "--precision", written]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    canonical = estimate(params=7e9, tokens=1e12, hardware=hardware, precision=precision)
+    as_written = estimate(params=7e9, tokens=1e12, hardware=hardware, precision=written)
+    assert as_written.precision == cli["precision"] == precision
+    assert as_written.wall_clock_s == cli["wall_clock_s"] == canonical.wall_clock_s
+    assert as_written.utilization == canonical.utilization
