@@ -74,8 +74,9 @@ class ScenarioInputs:
     sections: Sections | None = field(default=None, compare=False, repr=False)  # what each section returned
 
     def run(self) -> api.Result:
-        """The estimate for these inputs (raises EstimatorError on inconsistent inputs)."""
-        return api.run(**self.run_kwargs)
+        """The estimate for these inputs (raises EstimatorError on inconsistent inputs, and on a run under one
+        device-millisecond, as the CLI's `estimate`: ``api.estimated``)."""
+        return api.estimated(api.run(**self.run_kwargs))
 
     def query_string(self) -> str:
         return urlencode(self.url_params)

@@ -97,7 +97,7 @@ def cmd_estimate(args):
     given = {k: getattr(args, k, None) for k in ESTIMATE_KEYWORDS if k not in ("hardware", "preset_id")}
     try:
         # the Python API's estimate(model=…, tp=…) runs the same (services.workload_inputs.run_estimate)
-        result = run_estimate(hardware=args.hardware, preset_id=args.preset, **given)
+        result = api.estimated(run_estimate(hardware=args.hardware, preset_id=args.preset, **given))
     except ResultOutOfBounds as exc:
         raise workload_named(exc, args) from None
     sys.stdout.write(render_result(args.format, result, scenario={

@@ -604,6 +604,22 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
     return Result(est, scenario, profile, preset, comparison, changed, footprint)
 
 
+def estimated(result: Result) -> Result:
+    """``result`` as an estimate's answer: one estimated to take less than the one device-millisecond an estimate covers
+    (``bounds.DEVICE_HOURS``'s low end, as serving's totals hold it) is refused (API review 2026-12-02: `--flops 1`
+    printed a training time of 1.53 × 10⁻¹⁴ s). The three that answer an estimate call it: the CLI's `estimate`, the
+    Python API's ``estimate``/``run`` and the app's Estimate page; ``run`` itself still times a toy workload for
+    those that keep floors of their own (a scaling law's 10¹² FLOPs, the lecture's millionth of a cent, a serving
+    break-even's training). A known run's hours are inputs, held to the bound as given."""
+    s, device_hours = result.scenario, result.estimate.device_hours
+    if device_hours >= B.DEVICE_HOURS.low or s.hours is not None or s.device_hours is not None:
+        return result
+    given = dict(s.origins)
+    workload = tuple(k for k in ("flops", "params", "tokens") if getattr(s, k) is not None and k not in given)
+    raise InputError(f"the run would take {gfmt(device_hours * S_PER_HOUR, 3)} device-seconds, less than the one "
+                     "device-millisecond an estimate covers: give a larger workload", field=workload or None)
+
+
 def companions(result: Result) -> list[Result]:
     """The preset's companion devices (``compare_hardware``: the brain beside AlphaGo) in the same
     scenario, the known time included: the game lasts as long for both players, on the same grid.

@@ -73,7 +73,7 @@ def run(**inputs) -> api.Result:
     as ``estimate``: the CLI's by name (``run(model="llama-3.1-8b", tokens=1e12, devices=64)``, as
     ``workload_inputs.ESTIMATE_KEYWORDS``) or ``api.run``'s own (``memory={...}``, ``params_model``; not mixed with
     the former). Researcher review 2026-11-27: ``run`` took ``api.run``'s alone, and refused ``model=``."""
-    return _own(api.run(**inputs) if set(inputs) <= set(api.RUN_KEYWORDS) else run_estimate(**inputs))
+    return _own(api.estimated(api.run(**inputs) if set(inputs) <= set(api.RUN_KEYWORDS) else run_estimate(**inputs)))
 
 
 def _own(result: api.Result) -> api.Result:

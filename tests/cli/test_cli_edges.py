@@ -196,10 +196,13 @@ def test_an_unknown_argument_points_to_its_commands_help(capsys, argv, help_of):
 
 def test_fewer_flops_than_devices_is_a_contradiction_not_a_thought_experiment(capsys):
     """1 FLOP on 10 million B200s printed a training time of 1.5 × 10⁻²² s: a device cannot do a
-    fraction of an operation, so the input is refused; 1 FLOP on one device is still answered."""
+    fraction of an operation, so the input is refused; 1 FLOP on one device too, as less than the one device-millisecond
+    an estimate covers (API review 2026-12-02), while 10¹² FLOPs are answered."""
     rc, out, err = _run(capsys, "estimate", "--flops", "1", "--devices", "10000000", "--hardware", "b200")
     assert rc == 2 and out == "" and "less than one operation per device" in err and "(--flops, --devices)" in err
-    rc, out, _ = _run(capsys, "estimate", "--flops", "1", "--hardware", "b200")
+    rc, out, err = _run(capsys, "estimate", "--flops", "1", "--hardware", "b200")
+    assert rc == 2 and out == "" and "less than the one device-millisecond an estimate covers" in err
+    rc, out, _ = _run(capsys, "estimate", "--flops", "1e13", "--hardware", "b200")
     assert rc == 0 and "Training time" in out
 
 

@@ -8,9 +8,10 @@ import csv
 import pytest
 from robustness_helpers import refused, run
 
+from estimator import estimate
 from estimator.cli.main import main
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import ResultOutOfBounds
+from estimator.core.base.errors import InputError, ResultOutOfBounds
 from estimator.io.datafiles import PROFILES_DIR
 from estimator.services.limits import reports as limits
 
@@ -31,6 +32,20 @@ def test_j_a_huge_but_finite_answer_is_printed_up_to_the_device_hours_bound(caps
         code, out, err = run(capsys, "estimate", *argv)
         assert code == 2 and out == "" and err.count("\n") == 1, argv
         assert err.startswith("error: the run would take ") and "more than the 10¹⁴ an estimate covers" in err
+
+
+def test_a_run_under_one_device_millisecond_is_refused_by_the_cli_and_the_api_alike(capsys):
+    # the bound's low end (API review 2026-12-02: `--flops 1` printed a training time of 1.53 × 10⁻¹⁴ s)
+    for argv, flags in ((("--flops", "1"), "(--flops)"), (("--params", "10", "--tokens", "10"), "(--params, --tokens)"),
+                        (("--flops", "1e11", "--hardware", "b200", "--precision", "fp4"), "(--flops)")):
+        code, out, err = run(capsys, "estimate", *argv)
+        assert code == 2 and out == "" and err.count("\n") == 1, argv
+        assert "less than the one device-millisecond an estimate covers: give a larger workload" in err
+        assert err.rstrip().endswith(flags)
+    with pytest.raises(InputError, match="1.53 × 10⁻¹⁴ device-seconds, less than the one device-millisecond"):
+        estimate(flops=1)
+    # a millisecond's work is estimated: 10¹² FLOPs on an H100 at the fitted share take 15.3 ms
+    assert estimate(flops=1e12).wall_clock_s == pytest.approx(0.0153, rel=0.01)
 
 
 @pytest.mark.parametrize("command, argv, names", [
