@@ -108,8 +108,12 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {'–'.join(hz.range_ends(hz.money, lo, hi))}) at "
                      f"${gfmt(s.price_usd_per_device_hour)}/device-hour ({s.price_source})")
     if p.achieved_flops_per_s is not None:
-        of_peak = (f" = {hz.share(p.utilization, 1)} of the {s.precision} peak of {s.hardware_id}"
-                   if p.utilization is not None else "")
+        # above the peak, no share of it: the multiple, said impossible (API review 2026-12-02: a wrong flops_per_step
+        # printed "= 13,062,935.5% of the fp32 peak" as a figure); the note says what to check
+        of_peak = ("" if p.utilization is None else
+                   f" = {hz.share(p.utilization, 1)} of the {s.precision} peak of {s.hardware_id}" if p.utilization <= 1
+                   else f" = {gfmt(p.utilization, 3)}× the {s.precision} peak of {s.hardware_id}: impossible, "
+                        "not a measurement (see the note)")
         lines.append(f"  throughput  {hz.sci(p.achieved_flops_per_s)} FLOP/s per device{of_peak}")
     lines.append(f"  device      {s.device_name or '?'} ({s.backend} backend); hardware profile: "
                  f"{s.hardware_id or 'none'} ({s.hardware_how})")

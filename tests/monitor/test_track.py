@@ -254,11 +254,16 @@ def test_an_achieved_throughput_above_the_peak_is_said_not_passed_off():
     assert p.utilization > 1
     assert any(n.startswith(f"the achieved throughput is {p.utilization:.3g}× the device's") and "check flops_per_step" in n
                for n in p.notes)
+    text = run.report(io.StringIO())
+    # the report's throughput line gives the multiple, said impossible, never "3,110% of the peak" as a figure
+    assert f"FLOP/s per device = {p.utilization:.3g}× the bf16 peak of h100-sxm: impossible, not a measurement" in text
+    assert "% of the bf16 peak" not in text
     clock = Clock()
     with track(total_steps=1000, flops_per_step=1e12, hardware="h100-sxm", backend="none", clock=clock,
                print_report=False) as run:
         run_steps(run, clock, WARMUP + ALTERNATING)
         assert not any("which no run reaches" in n for n in run.predict().notes)
+        assert "% of the bf16 peak of h100-sxm" in run.report(io.StringIO()) and "impossible" not in run.report(io.StringIO())
 
 
 def test_a_profile_written_from_an_nvml_run_needs_a_gpu_base(tmp_path):
