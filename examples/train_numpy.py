@@ -39,7 +39,18 @@ def flops_per_step(width: int) -> float:
     return (4.0 * D_IN * width + 6.0 * width * D_OUT) * float(np.mean(BATCH_SIZES))
 
 
-MAX_DATA_MS = 60_000.0  # a minute: a slow disk or a remote bucket, far above any real loader's wait
+# track()'s keywords as this script's flags, for its one-line errors
+FLAGS = {"total_steps": "--steps", "report_at": "--report-at", "report_path": "--report", "hardware": "--hardware",
+         "backend": "--backend"}
+MAX_DATA_MS = 60_000.0
+
+
+def error_line(exc: EstimatorError) -> str:
+    """A refusal as one line naming the flags (``FLAGS``) of the keywords it names."""
+    fields = getattr(exc, "field", None)
+    fields = (fields,) if isinstance(fields, str) else fields or ()
+    flags = [FLAGS[f] for f in fields if f in FLAGS]
+    return f"error: {exc}" + (f" ({', '.join(flags)})" if flags else "")  # a minute: a slow disk or a remote bucket, far above any real loader's wait
 
 
 def main(argv=None) -> int:
@@ -99,7 +110,9 @@ def main(argv=None) -> int:
                 b2 -= lr * gb2
                 run.step()
     except EstimatorError as exc:  # a refusal (a report path taken, a backend that cannot open): one line, as
-        print(f"error: {exc}", file=sys.stderr)  # the CLI says it (measuring engineer's review 2026-11-28)
+        # the CLI says it (measuring engineer's review 2026-11-28), naming this script's flags, not track()'s keywords
+        # (API review 2026-12-02: "report_at must be …" where the user typed --report-at)
+        print(error_line(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the report says "interrupted"; one line, as the CLI's 130
         print("interrupted", file=sys.stderr)  # (measure review 2026-11-29: a traceback)

@@ -27,6 +27,17 @@ except ImportError:  # run from a checkout without installing: the package is on
 
 BATCH_SIZES = (64, 96, 128, 160, 192)
 D_IN, D_OUT = 512, 10
+# track()'s keywords as this script's flags, for its one-line errors (as train_numpy.py's: each example stands alone)
+FLAGS = {"total_steps": "--steps", "report_at": "--report-at", "report_path": "--report", "hardware": "--hardware",
+         "backend": "--backend"}
+
+
+def error_line(exc: EstimatorError) -> str:
+    """A refusal as one line naming the flags (``FLAGS``) of the keywords it names."""
+    fields = getattr(exc, "field", None)
+    fields = (fields,) if isinstance(fields, str) else fields or ()
+    flags = [FLAGS[f] for f in fields if f in FLAGS]
+    return f"error: {exc}" + (f" ({', '.join(flags)})" if flags else "")
 
 
 def flops_per_step(width: int) -> float:
@@ -86,7 +97,7 @@ def main(argv=None) -> int:
                 last = loss.item()  # waits for the device: the step's work is done
                 run.step()
     except EstimatorError as exc:  # a refusal (a report path taken, a backend that cannot open): one line, as
-        print(f"error: {exc}", file=sys.stderr)  # the CLI says it (measuring engineer's review 2026-11-28)
+        print(error_line(exc), file=sys.stderr)  # the CLI says it, naming this script's flags
         return 2
     print(f"final loss {last:.4f} after {args.steps} steps on {device}")
     return 0

@@ -364,10 +364,12 @@ def test_a_finished_rows_drift_is_none_and_a_rows_range_must_hold_its_point(tmp_
             track_rep.parse_report(json.dumps(doc).encode(), "bad.json")
 
 
-@pytest.mark.parametrize("args", [["--report", "{unrelated}"], ["--report-at", "0"], ["--hardware", "bogus"]])
-def test_the_numpy_example_refuses_bad_input_in_one_line_without_a_traceback(tmp_path, args):
+@pytest.mark.parametrize("args, flag", [(["--report", "{unrelated}"], "(--report)"), (["--report-at", "0"], "(--report-at)"),
+                                        (["--report-at", "50"], "(--report-at)"), (["--hardware", "bogus"], "")])
+def test_the_numpy_example_refuses_bad_input_in_one_line_without_a_traceback(tmp_path, args, flag):
     """Measuring engineer's review 2026-11-28: the example printed a Python traceback for a report path holding another
-    file, a report step of 0 or an unknown profile; it exits 2 with one `error:` line, as the CLI does."""
+    file, a report step of 0 or an unknown profile; it exits 2 with one `error:` line, as the CLI does, naming the
+    script's flag, not track()'s keyword (API review 2026-12-02: "report_at must be …" for --report-at)."""
     unrelated = tmp_path / "notes.txt"
     unrelated.write_text("mine")
     argv = [a.format(unrelated=unrelated) for a in args]
@@ -376,6 +378,7 @@ def test_the_numpy_example_refuses_bad_input_in_one_line_without_a_traceback(tmp
                           timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.rstrip().endswith(flag)
     assert unrelated.read_text() == "mine"
 
 
