@@ -18,7 +18,7 @@ from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_C
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import dump_json
-from estimator.report.provenance import tool_info, tool_line
+from estimator.report.provenance import context, tool_info, tool_line
 from estimator.services.inputs import PLAN
 from estimator.services.training import plan as plan_service
 
@@ -28,6 +28,10 @@ MODEL_NAMES = ("model", "params", "layers", "d_model", "heads", "kv_heads", "hea
 LAYOUT_NAMES = ("tp", "pp", "cp", "ep", "zero", "micro_batch", "activation_recompute", "attention_kernel",
                 "expert_overlap", "vp", "etp")
 RANGED = plan_service.PLAN_RANGED
+SITE_COLUMNS = ("power_w", "power_origin", "power_includes_host", "pue", "pue_origin", "region", "cloud",
+                "carbon_intensity_g_per_kwh", "carbon_intensity_source", "price_basis", "price_usd_per_device_hour",
+                "electricity_usd_per_kwh", "wue_l_per_kwh", "ewif_l_per_kwh", "embodied_kg_co2e_per_device",
+                "lifetime_years")
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "etp", "dp", "vp", "zero", "micro_batch", "recompute",
                "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
                "step_seconds", "memory_per_device_gb", "device_memory_gb", "memory_tight", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
@@ -37,6 +41,9 @@ CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "etp", "dp", "vp", "ze
                # the ranges that are stated, not prediction intervals at range_level (diff review 2026-11-30: the
                # embodied carbon's and the water's had stood under 0.8 with no word)
                "stated_ranges",
+               # the site each row's energy, CO₂e, cost, embodied carbon and water are at, as `estimate`'s CSV names
+               # them (provenance.CONTEXT_COLUMNS; researcher review 2026-12-02: the JSON's assumptions had no column)
+               *SITE_COLUMNS,
                "hardware", "precision", "tool")
 
 
@@ -127,6 +134,12 @@ def table_text(report: plan_service.PlanReport) -> str:
     return "\n".join(out) + "\n"
 
 
+def _cell(value) -> str:
+    """A context value as a CSV cell: a number exact (repr), yes/no as true/false, text as it is, None empty."""
+    return ("" if value is None else str(value).lower() if isinstance(value, bool) else value if isinstance(value, str)
+            else repr(value))
+
+
 def csv_text(report: plan_service.PlanReport) -> str:
     buf = io.StringIO()
     w = safe_writer(buf)  # formula-looking text cells neutralised (csv_cells)
@@ -136,6 +149,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
         p, e, lay = row.planned, row.estimate, row.planned.layout
         # the experts' tensor-parallel degree (1: whole on each device), empty without expert parallelism
         etp = core_plan.layout_dict(lay).get("etp", "")
+        site = context(e)
         w.writerow([i, lay.devices, lay.tp, lay.pp, lay.cp, lay.ep, etp, lay.dp, lay.vp, lay.zero_stage, lay.micro_batch,
                     lay.recompute, lay.global_batch, lay.seq_len, repr(p.step.tokens_per_s_per_device), repr(p.step.mfu),
                     repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb),
@@ -146,7 +160,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])
                       for k in RANGED for i_end in (0, 1)), repr(e.level),
                     " ".join(k for k in RANGED if k in e.range and e.basis(k) == STATED),
-                    report.hardware_id, report.precision, tool])
+                    *(_cell(site[k]) for k in SITE_COLUMNS), report.hardware_id, report.precision, tool])
     return buf.getvalue()
 
 

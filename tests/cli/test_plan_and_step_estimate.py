@@ -303,3 +303,22 @@ def test_plan_gives_each_layouts_embodied_carbon_and_water_as_estimate_does(caps
     line = lines[lines.index(next(x for x in lines if x.startswith("Best: "))) + 1]
     assert line == ("Its footprint: embodied 120 kg CO₂e (stated range 91.9 kg CO₂e – 162 kg CO₂e), water 99.7 m³ (stated range "
                     "56.8 m³ – 176 m³)")
+
+
+def test_plan_csv_names_the_site_each_rows_figures_are_at(capsys):
+    """Researcher review 2026-12-02: the JSON's assumptions (power, PUE, grid, price) had no column in the CSV, so a
+    file alone could not trace its energy, CO₂e and cost; each row now carries them, and they give its figures."""
+    code, out, _ = run(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64",
+                       "--hardware", "h100-sxm", "--country", "DEU", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows
+    for row in rows:
+        energy_kwh = float(row["device_hours"]) * float(row["power_w"]) / 1000 * float(row["pue"])
+        assert float(row["energy_kwh"]) == pytest.approx(energy_kwh, rel=1e-9)
+        assert float(row["co2e_kg"]) == pytest.approx(energy_kwh * float(row["carbon_intensity_g_per_kwh"]) / 1000,
+                                                      rel=1e-9)
+        assert float(row["cost_usd"]) == pytest.approx(float(row["device_hours"]) * float(row["price_usd_per_device_hour"]),
+                                                       rel=1e-9)
+        assert (row["region"], row["cloud"], row["power_includes_host"], row["pue_origin"]) == (
+            "DEU", "", "true", "profile:h100-sxm")
+        assert row["carbon_intensity_source"].startswith("Germany (DEU)") and row["price_basis"] == "on-demand"
