@@ -52,7 +52,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
     run's time is an assumption its source states (AlphaGo's 4-hour game), not a measurement."""
     cols = style.metric_cells(4, "headline", lecture)
     level = f"{est.level:.0%}"
-    meaning = range_meaning(est.level, est.stepped)  # the step model's wording where it timed the run, as the CLI
+    meaning = range_meaning(est.level, est.stepped, est.predicted)  # the step model's wording where it timed the run, as the CLI
     bars = 0
     texts = headline_values(est)
     for col, (label, key, fmt) in zip(cols, HEADLINE):
@@ -182,7 +182,7 @@ def footprint(est, embodied_on: bool = True) -> None:
     ranges in one caption; and whether the model fits in the devices' memory (the stacked bar
     is in the 'Training memory' tab, drawn only when open). A figure left out by the user reads
     "off"; one the hardware has no data for reads "n/a" (as on the Compare page)."""
-    meaning = range_meaning(est.level, est.stepped)  # the step model's wording where it timed the run, as the CLI
+    meaning = range_meaning(est.level, est.stepped, est.predicted)  # the step model's wording where it timed the run, as the CLI
     row = st.container(horizontal=True)
     ranges = []
     for key, label, fmt, help_ in (

@@ -72,7 +72,8 @@ def compare_output(args, results, failures=()) -> None:
              + [with_range(r.estimate, k) if k in ranged else hz.human(k, getattr(r.estimate, k)) for k in keys]
              + [api.utilization_short(r), api.price_basis(r), api.host_words(r)]
              for r in results]
-    meaning = range_meaning(results[0].estimate.level, any(r.estimate.stepped for r in results))
+    meaning = range_meaning(results[0].estimate.level, any(r.estimate.stepped for r in results),
+                            any(r.estimate.predicted for r in results))
     if markdown:
         print("| " + " | ".join(header) + " |")
         print("|" + "---|" * len(header))

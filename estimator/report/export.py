@@ -442,7 +442,7 @@ def to_markdown(est: Estimate, comparison=(), title: str | None = None, time_lab
         pub_text = " ".join(x for x in published_cells(pub) if x) if pub else ""
         shown = range_cell(est, key)
         lines.append(f"| {_label(key, time_label)} | {hz.human(key, value)} | {shown} | {pub_text} |")
-    lines += ["", range_meaning(est.level, est.stepped)]  # the project's own text, its command a code span
+    lines += ["", range_meaning(est.level, est.stepped, est.predicted)]  # the project's own text, its command a code span
     if est.memory is not None:
         lines += ["", f"Training memory: {markdown_escape(memory_line(est))}"]
     if est.step is not None:
@@ -494,7 +494,7 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         out.append(f"{'Step' if i == 0 else '':<{width}}{line}")
     # what the ranges mean, below the figures and wrapped (newcomer's try: one 700-character line above them hid
     # the headline numbers in a terminal)
-    out += ["", *textwrap.wrap(range_meaning(est.level, est.stepped), TEXT_WIDTH, break_on_hyphens=False)]
+    out += ["", *textwrap.wrap(range_meaning(est.level, est.stepped, est.predicted), TEXT_WIDTH, break_on_hyphens=False)]
     out.append("")
     out.append("Equivalents")
     for e in est.equivalents:

@@ -41,16 +41,21 @@ ONE_FIGURE = "one measured figure: no range"
 ONE_ESTIMATED_FIGURE = "one figure, its power estimated, not metered: no range"
 
 
+# What a stated range and an exact figure mean (the tail of RANGE_MEANING, and the whole legend where no range is a
+# prediction interval: NO_PREDICTION_MEANING)
+STATED_AND_EXACT = ("a range marked \"stated\" is as its sources state it or the tool assumes it (the brain's peak, "
+                    "AlphaGo's power, a calibration's problem sizes, embodied carbon and water), with no measured "
+                    "coverage; a figure without a range is taken as exact: the FLOPs, a known run's time, inputs you give "
+                    "(utilisation keeps the fit's spread), PUE and grid intensity")
 # What every range means, in one sentence (shown by the CLI, the app and the exports).
 RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals from the utilisation and power fits, meant to hold "
                  "about {level:.0%} of real runs like this one (`python -m estimator validate` measures that out of "
                  "sample for device-hours and for power, and for energy and CO₂e, which combine the two, and cost, which "
                  "follows the device-hours at a price per device-hour or the energy at a price per kWh, by pairing "
-                 "their held-out errors); a range marked "
-                 "\"stated\" is as its sources state it or the tool assumes it (the brain's peak, AlphaGo's power, a calibration's problem sizes, "
-                 "embodied carbon and water), with no measured coverage; a figure without a range is taken as exact: "
-                 "the FLOPs, a known run's time, inputs you give (utilisation keeps the fit's spread), PUE and grid "
-                 "intensity")
+                 "their held-out errors); " + STATED_AND_EXACT)
+# Where no range is a prediction interval (a known run's hours, the brain's stated peak): the legend says so, with no
+# "unmarked ranges are 80% prediction intervals" beside none (researcher review 2026-12-02)
+NO_PREDICTION_MEANING = "no range here is a prediction interval: " + STATED_AND_EXACT
 
 
 # Where the step model timed the run (a layout or a model's shape given: estimator/core/training/plan.py), the time's
@@ -82,11 +87,18 @@ STEP_RANGE_MEANING = ("unmarked ranges are {level:.0%} prediction intervals: the
                       "figure without a range is taken as exact: the FLOPs, inputs you give, PUE and grid intensity")
 
 
-def range_meaning(level: float, stepped: bool = False) -> str:
+def range_meaning(level: float, stepped: bool = False, predicted: bool = True) -> str:
     """What every range means, as a sentence (capital first letter, full stop); ``stepped``: the step model timed
-    the run."""
-    text = (STEP_RANGE_MEANING if stepped else RANGE_MEANING).format(level=level)
+    the run; ``predicted``: a range among them is a prediction interval (else ``NO_PREDICTION_MEANING``)."""
+    text = meaning_text(level, stepped, predicted)
     return text[0].upper() + text[1:] + "."
+
+
+def meaning_text(level: float, stepped: bool = False, predicted: bool = True) -> str:
+    """``range_meaning``'s words as the JSON's ``range_meaning`` holds them (lower case first, no full stop)."""
+    if not predicted:
+        return NO_PREDICTION_MEANING
+    return (STEP_RANGE_MEANING if stepped else RANGE_MEANING).format(level=level)
 
 
 def combined_basis(*bases: str) -> str:

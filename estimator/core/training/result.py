@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, RANGE_MEANING, STATED, STEP_RANGE_MEANING
+from estimator.core.base.interval import EXACT, LEVEL, PREDICTION, STATED, meaning_text
 from estimator.core.footprint.carbon import PROVIDER_NAMES
 from estimator.core.footprint.equivalents import Equivalent
 from estimator.core.hardware.calibration_section import CalibrationFacts
@@ -194,6 +194,11 @@ class Estimate:
             return STATED if given == STATED and key in RESULT_KEYS else EXACT
         return given or PREDICTION
 
+    @property
+    def predicted(self) -> bool:
+        """Whether a range of the estimate is a prediction interval (``basis``), as its legend says."""
+        return any(self.basis(k) == PREDICTION for k in self.range)
+
     def assumption(self, name: str) -> Assumption | None:
         return next((a for a in self.assumptions if a.name == name), None)
 
@@ -209,7 +214,7 @@ class Estimate:
             "range": {k: list(self.range[k]) for k in ALL_KEYS if k in self.range},
             "range_level": self.level,
             "range_basis": {k: self.basis(k) for k in ALL_KEYS if k in self.range},
-            "range_meaning": (STEP_RANGE_MEANING if self.stepped else RANGE_MEANING).format(level=self.level),
+            "range_meaning": meaning_text(self.level, self.stepped, self.predicted),
             "utilization": None if self.utilization is None else self.utilization.to_dict(),
             # the step model's figures, only where it gave the time (a FLOPs-only estimate's JSON is as before)
             **({} if self.step is None else {"step": self.step.to_dict()}),
