@@ -53,12 +53,14 @@ def tex_available() -> None:
 
 
 def _cited(tex: str) -> list[str]:
-    return [k for group in re.findall(r"\\cite\{([^}]*)\}", tex) for k in group.split(",")]
+    return [k for group in re.findall(r"\\cite(?:\[[^]]*\])?\{([^}]*)\}", tex) for k in group.split(",")]
 
 
 def _prefixed(st: Statement, prefix: str) -> tuple[str, str]:
     """The statement's .tex and .bib with every key written ``prefix + key`` (citations and entries)."""
-    tex = re.sub(r"\\cite\{([^}]*)\}", lambda m: "\\cite{" + ",".join(prefix + k for k in m.group(1).split(",")) + "}",
+    # a place in the entry ("\\cite[§3.4.1]{key}") kept
+    tex = re.sub(r"\\cite(\[[^]]*\])?\{([^}]*)\}",
+                 lambda m: "\\cite" + (m.group(1) or "") + "{" + ",".join(prefix + k for k in m.group(2).split(",")) + "}",
                  st.tex)
     bib = st.bib
     for key in st.keys:

@@ -77,7 +77,7 @@ from estimator.report.statement_parts import (
     unkeyed,
     written_address,
 )
-from estimator.report.statement_utilisation import fit_caveats, utilisation_clause
+from estimator.report.statement_utilisation import fit_caveats, model_publications, utilisation_clause
 
 EPOCH_KEY = "EPOCH"
 # 6·N·D, the training FLOPs of a dense transformer (and its architecture's count): Kaplan et al. 2020, §2.1, Table 1
@@ -168,11 +168,18 @@ def _water_tex(litres: float) -> str:
     return latex_escape(_water(litres)).replace("m3", "m$^3$")
 
 
-def _cite(bibkeys: Mapping[str, str], keys) -> str:
+def _cite(bibkeys: Mapping[str, str], keys, where: str | None = None) -> str:
     """One \\cite of the entries of ``keys`` (source key → BibTeX key in ``bibkeys``): "~\\cite{a,b}";
-    "" for none."""
+    "" for none. ``where``: the place in a single entry ("§3.4.1"), as "~\\cite[§3.4.1]{a}"."""
     names = [bibkeys[k] for k in dict.fromkeys(keys) if k in bibkeys]
-    return r"~\cite{" + ",".join(names) + "}" if names else ""
+    at = f"[{latex_escape(where)}]" if where and len(names) == 1 else ""
+    return r"~\cite" + at + "{" + ",".join(names) + "}" if names else ""
+
+
+def _where_in(text: str) -> str | None:
+    """The section or table a source text points into ("…, arXiv:2407.21783 §3.4.1" → "§3.4.1"), or None."""
+    m = re.search(r"§\s?\d+(?:\.\d+)*|\bTable \d+", text)
+    return m.group(0) if m else None
 
 
 # The ranges the paragraph prints (_range), when they are not exact: the ranges sentence goes with them.
@@ -740,6 +747,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             + ([STEP_KEY, GOODPUT_KEY, GOODPUT_RANGE_KEY, *WHOLE_RUN_KEYS] if stepped else []) + grid
             + [k for k in extra_keys if k in sources]
             + ([DUALPIPE_KEY] if exposed_share(est) is not None or hidden_share(est) else []))
+    # a catalog model's publication of its pretraining sequence and batch, cited where it is among the sources
+    publications = {w: cited_keys(w, sources) for w in model_publications(est)} if stepped else {}
+    keys += [k for ks in publications.values() for k in ks]
     if KAPLAN_MARK in "".join(workload_words(est, a, params, tokens, KAPLAN_MARK)):  # 6·N·D, or an architecture's count
         keys.append(SCALING_KEY)
     figures = {n: figure_citation(est, a[n], sources, extra_keys) for n in FIGURES if n in a and (n == "pue" or est.cost_usd is not None)}
@@ -867,7 +877,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     else:
         util = utilisation_clause(est, a, fitted=fitted, epoch_cite=cite.get(EPOCH_KEY, ""),
                                   own_cite=_cite(bibkeys, own.get("utilization", ())),
-                                  step_cites=(cite.get(STEP_KEY, ""), cite.get(GOODPUT_KEY, "")))
+                                  step_cites=(cite.get(STEP_KEY, ""), cite.get(GOODPUT_KEY, "")),
+                                  publication_cites={w: _cite(bibkeys, ks, _where_in(w)) for w, ks in publications.items()})
         text = (f"We estimate that {doing}{flops} on {devices} would take "
                 f"{latex_escape(hz.duration(est.wall_clock_s))}{_range(hz.duration, est, 'wall_clock_s')}, "
                 f"or {latex_escape(hz.device_hours(est.device_hours))}, assuming {util}."

@@ -123,7 +123,22 @@ BATCH_ROUNDED = re.compile(r"global batch: (?P<whose>given|[^,;]+'s in pretraini
                           r"\([^)]*?, (?P<share>[+-][\d.]+%)\)")
 
 
-def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
+def model_publications(est: Estimate) -> tuple[str, ...]:
+    """The publications a catalog model's pretraining sequence and global batch come from, as the statement names
+    them (the catalog's source text before its words: "Llama Team 2024, The Llama 3 Herd of Models, arXiv:2407.21783
+    §3.4.1"); the statement cites those that are among its sources (``statement.cited_keys``)."""
+    return tuple(a.source.split("'s in pretraining: ", 1)[-1].split(": ", 1)[0] for a in est.assumptions
+                 if a.name in ("seq_len", "global_batch_tokens") and str(a.origin).startswith("model:"))
+
+
+def _publication(where: str, cites: Mapping[str, str] | None) -> str:
+    """A catalog model's publication beside a figure it gives: its \\cite where it is among the statement's sources
+    (researcher review 2026-12-02: the Llama 3 paper stood in plain text beside its own \\cite), else its words."""
+    return (cites or {}).get(where) or f" ({latex_escape(where)})"
+
+
+def _step_text(est: Estimate, step_cite: str, goodput_cite: str,
+               publication_cites: Mapping[str, str] | None = None) -> str:
     """Where the step model's utilisation comes from: the layout (given or the planner's), the model fitted to
     published layouts and how far it was off held out by source, and the goodput (researcher review 2026-11-26: the
     statement had named no method, no layout and no goodput for the step model's time)."""
@@ -166,7 +181,8 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
     if own is not None and not seq:
         # the publication, before its words (the catalog's train_seq_len_source: "<publication>: <what it says>")
         where = own.source.split("'s in pretraining: ", 1)[-1].split(": ", 1)[0]
-        seq = f"; the sequence of {run.layout.seq_len:,} tokens is the model's in pretraining ({latex_escape(where)})"
+        seq = (f"; the sequence of {run.layout.seq_len:,} tokens is the model's in pretraining"
+               f"{_publication(where, publication_cites)}")
     # the model's published global batch, where the catalog gave it, named as its sequence is
     batch = next((a for a in est.assumptions if a.name == "global_batch_tokens" and str(a.origin).startswith("model:")),
                  None)
@@ -178,8 +194,8 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
               "replica")
     if batch is not None:
         where = batch.source.split("'s in pretraining: ", 1)[-1].split(": ", 1)[0]
-        seq += (f"; the global batch of {int(batch.value):,} tokens is the model's in pretraining "
-                f"({latex_escape(where)}){run_as}")
+        seq += (f"; the global batch of {int(batch.value):,} tokens is the model's in pretraining"
+                f"{_publication(where, publication_cites)}{run_as}")
     elif rounded is not None and rounded["whose"] == "given":
         seq += (f"; the global batch given, {rounded['asked']} tokens, runs as {rounded['used']} ({latex_escape(rounded['share'])}), a "
                 "whole number of micro-batches on every data-parallel replica")
@@ -200,13 +216,14 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str) -> str:
 
 
 def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: str, own_cite: str,
-                       step_cites: tuple[str, str] = ("", "")) -> str:
+                       step_cites: tuple[str, str] = ("", ""), publication_cites: Mapping[str, str] | None = None) -> str:
     """What the time assumes: "a whole-run utilisation of 0.190 of the bf16 peak (989 TFLOP/s per device),
     fitted on …", or, for a calibrated profile that measured its throughput at the precision used, "a
     throughput of 33.2 GFLOP/s per device, measured by …, or 0.00470 of the fp32 peak of the base profile
     cpu-server-2s-epyc (7.07 TFLOP/s per device)". With full recomputation it says that the utilisation
     counts model FLOPs (6·N·D). ``epoch_cite``: the fit's data's citation; ``own_cite``: a preset's paper's;
-    ``step_cites``: the step model's and the goodput's, where the step model timed the run."""
+    ``step_cites``: the step model's and the goodput's, where the step model timed the run; ``publication_cites``:
+    a catalog model's publication (``model_publications``) → its citation, where it is among the sources."""
     u = est.utilization
     model_flops = est.time_flops  # with full recomputation: 6·N·D, what the utilisation counts
     counted = (f" counted in model FLOPs ($6ND$ = {latex_escape(hz.sci(model_flops))}, without the "
@@ -219,6 +236,7 @@ def utilisation_clause(est: Estimate, a: Mapping, *, fitted: bool, epoch_cite: s
     if est.step is not None:
         # the step's MFU over the goodput, over the run: not the fitted whole runs' utilisation (researcher review
         # 2026-11-28: "a whole-run utilisation" read as the fit's, checked on whole runs)
-        return f"an average utilisation over the run of {fraction}{counted}" + _step_text(est, *step_cites)
+        return (f"an average utilisation over the run of {fraction}{counted}"
+                + _step_text(est, *step_cites, publication_cites=publication_cites))
     return (f"a whole-run utilisation of {fraction}{counted}"
             + (_fit_text(est, epoch_cite) if fitted else _util_source(est, a["utilization"], own_cite)))

@@ -29,7 +29,7 @@ NO_ADDRESS = {"computecostestimator": "the tool's own entry has an address only 
                                       f"{PUBLIC_URL_ENV} (its public address); the project has none of its own, so "
                                       "without the setting the entry has no URL"}
 ADDRESS = re.compile(r"https?://\S|\bdoi\s*=\s*\{|\bdoi\.org/|arXiv:\d{4}\.\d{4,5}", re.IGNORECASE)
-CITE = re.compile(r"\\cite\{[^}]*\}")
+CITE = re.compile(r"\\cite(?:\[[^]]*\])?\{[^}]*\}")  # with a place in the entry or not ("\\cite[§2.2]{key}")
 
 
 @cache

@@ -269,3 +269,33 @@ def test_the_statements_time_range_is_in_its_figures_unit(capsys):
     assert main(["estimate", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "8", "--tp", "8", "--zero", "3",
                  "--activation-recompute", "full", "--micro-batch", "64", "--format", "latex"]) == 0
     assert "325 days (80\\% range 266 days--394 days)" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_catalog_models_publication_is_cited_where_it_is_among_the_sources():
+    """Researcher review 2026-12-02: the Llama 3 paper gave the sequence in plain text ("(Llama Team 2024, The Llama 3
+    Herd of Models, arXiv:2407.21783 §3.4.1)") beside its own \\cite of the same paper for the goodput; a model's
+    publication among the sources is cited at its place, and one that is not is still named in words."""
+    def tex(model):
+        r = run_estimate(model=model, tokens=1e12, hardware="h100-sxm", devices=64)
+        st = statement(r.estimate, SOURCES, version=__version__, model_name=r.model_name, params=r.scenario.params,
+                       tokens=1e12)
+        return st.tex, st.bib
+    llama3, bib = tex("llama-3.1-8b")
+    assert "tokens is the model's in pretraining~\\cite[§3.4.1]{dubey2024llama3}" in llama3 and "@article{dubey2024llama3," in bib
+    assert "Llama Team 2024, The Llama 3 Herd of Models" not in llama3
+    llama2, bib = tex("llama-2-7b")
+    assert "the sequence of 4,096 tokens is the model's in pretraining~\\cite[Table 1]{touvron2023llama2}" in llama2
+    assert "the global batch of 4,194,304 tokens is the model's in pretraining~\\cite[§2.2]{touvron2023llama2}" in llama2
+    qwen, _ = tex("qwen3-8b")  # no entry of its own among the sources: named in words
+    assert "in pretraining (Qwen Team 2025, Qwen3 Technical Report, arXiv:2505.09388 §3.2)" in qwen
+
+
+@to_compile("a catalog model's statement citing its publication at a place")
+def _publication_statement(folder):
+    r = run_estimate(model="llama-2-7b", tokens=1e12, hardware="h100-sxm", devices=64)
+    return statement(r.estimate, SOURCES, version=__version__, model_name=r.model_name, params=r.scenario.params,
+                     tokens=1e12)
+
+
+def test_a_statement_citing_a_place_in_an_entry_compiles(compiled_statements):
+    assert compiled_statements["a catalog model's statement citing its publication at a place"] == []
