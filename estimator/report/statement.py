@@ -177,8 +177,10 @@ def _cite(bibkeys: Mapping[str, str], keys, where: str | None = None) -> str:
 
 
 def _where_in(text: str) -> str | None:
-    """The section or table a source text points into ("…, arXiv:2407.21783 §3.4.1" → "§3.4.1"), or None."""
-    m = re.search(r"§\s?\d+(?:\.\d+)*|\bTable \d+", text)
+    """The sections or tables a source text points into ("…, arXiv:2407.21783, §3.4.1 and Table 4" → "§3.4.1 and
+    Table 4"), or None."""
+    place = r"(?:§\s?\d+(?:\.\d+)*|\bTable \d+)"
+    m = re.search(rf"{place}(?:(?:,? and |, ){place})*", text)  # "§3.4.1 and Table 4" whole
     return m.group(0) if m else None
 
 

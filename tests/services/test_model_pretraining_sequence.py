@@ -103,5 +103,5 @@ def test_the_models_sequence_is_an_assumption_with_its_source_and_the_statement_
     assert not any(a.name == "seq_len" for a in estimate(**SEVENTY, seq_len=4096).assumptions if a.origin != "user")
     assert main(["estimate", *(x for k, v in SEVENTY.items() for x in (f"--{k}", str(v))), "--format", "latex"]) == 0
     tex = " ".join(capsys.readouterr().out.split())
-    assert ("the sequence of 8,192 tokens is the model's in pretraining (Llama Team 2024, The Llama 3 Herd of Models, "
-            "arXiv:2407.21783 §3.4.1)") in tex
+    # the paper cited at its place, as it is among the sources (researcher review 2026-12-02)
+    assert "the sequence of 8,192 tokens is the model's in pretraining~\\cite[§3.4.1]{dubey2024llama3}" in tex
