@@ -6,12 +6,13 @@ Loads profiles, presets and carbon data (edge) and calls the pure core.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from estimator.core.base import bounds as B
-from estimator.core.base.errors import EstimatorError, InputError
+from estimator.core.base.errors import EstimatorError, InputError, ResultOutOfBounds
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_HOUR
 from estimator.core.base.validation import require_number_in, require_whole
@@ -611,13 +612,22 @@ def estimated(result: Result) -> Result:
     Python API's ``estimate``/``run`` and the app's Estimate page; ``run`` itself still times a toy workload for
     those that keep floors of their own (a scaling law's 10¹² FLOPs, the lecture's millionth of a cent, a serving
     break-even's training). A known run's hours are inputs, held to the bound as given."""
-    s, device_hours = result.scenario, result.estimate.device_hours
+    refuse_under_a_device_millisecond(result.estimate, result.scenario)
+    return result
+
+
+def refuse_under_a_device_millisecond(est: Estimate, s: Scenario) -> None:
+    """``estimated``'s check of an estimate and its scenario (the Python API's ``estimate(Scenario(…), profile)`` too)."""
+    device_hours = est.device_hours
     if device_hours >= B.DEVICE_HOURS.low or s.hours is not None or s.device_hours is not None:
-        return result
+        return
     given = dict(s.origins)
     workload = tuple(k for k in ("flops", "params", "tokens") if getattr(s, k) is not None and k not in given)
-    raise InputError(f"the run would take {gfmt(device_hours * S_PER_HOUR, 3)} device-seconds, less than the one "
-                     "device-millisecond an estimate covers: give a larger workload", field=workload or None)
+    # ResultOutOfBounds, so that the CLI names the inputs the FLOPs came from (an architecture's, a generic network's)
+    # as it does at the bound's other end (parity review 2026-12-03: `--forward-flops 1 …` was told `--flops`)
+    raise ResultOutOfBounds(f"the run would take {gfmt(device_hours * S_PER_HOUR, 3)} device-seconds, less than the "
+                            "one device-millisecond an estimate covers: give a larger workload", field=workload or None,
+                            device_hours=device_hours)
 
 
 def companions(result: Result) -> list[Result]:
@@ -666,6 +676,8 @@ def compare(hardware_ids, **inputs) -> CompareReport:
     # (a 0-d array is Iterable but holds no list: input fuzz 2026-12-01, a TypeError)
     listed = None if isinstance(hardware_ids, (str, bytes, Mapping)) or not isinstance(hardware_ids, Iterable) \
         or getattr(hardware_ids, "ndim", None) == 0 else tuple(hardware_ids)
+    # a profile's file as text or a path, as estimate, inference and plan take it (parity review 2026-12-03)
+    listed = listed if listed is None else tuple(os.fspath(h) if isinstance(h, os.PathLike) else h for h in listed)
     if listed is None or not all(isinstance(h, str) for h in listed):
         raise InputError(f"hardware must be a list of profile ids or files, got {repr(hardware_ids)[:40]}",
                          field="hardware")
@@ -728,8 +740,10 @@ def _compare_one(hardware: str, inputs: Mapping[str, Any]) -> Result:
     browser audit found them topping GPT-3's table); the row says so."""
     profile = default_profiles().get(hardware)
     if not profile.reference_point or inputs.get("devices") is not None:
-        return run(hardware=hardware, fewest_fitting=False, **inputs)
-    r = run(hardware=hardware, fewest_fitting=False, **{**inputs, "devices": 1})
+        # held to `estimate`'s floor, as a profile's own failure (parity review 2026-12-03: `compare --flops 1` printed
+        # 1.53 × 10⁻¹⁴ s where `estimate` refuses it)
+        return estimated(run(hardware=hardware, fewest_fitting=False, **inputs))
+    r = estimated(run(hardware=hardware, fewest_fitting=False, **{**inputs, "devices": 1}))
     # one of it is the comparison's choice, not a count the user gave (review: it read "user, given")
     r = replace(r, estimate=replace(r.estimate, assumptions=tuple(
         replace(a, origin="default", source="a reference point: one of it") if a.name == "devices" else a

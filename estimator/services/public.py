@@ -65,7 +65,9 @@ def estimate(scenario: Scenario | None = None, profile: str | Path | HardwarePro
         if code != scenario.grid_country:
             raise InputError(f"grid_country is the grid's ISO 3166 alpha-3 code: give {code!r}, not "
                              f"{scenario.grid_country!r}", field="grid_country")
-    return core_estimate(scenario, hw)
+    est = core_estimate(scenario, hw)
+    api.refuse_under_a_device_millisecond(est, scenario)  # as the keyword form (parity review 2026-12-03)
+    return est
 
 
 def run(**inputs) -> api.Result:

@@ -73,8 +73,10 @@ def _as_array(name, value) -> np.ndarray:
 def is_real_number(value) -> bool:
     """A real number of any type (int, float, a numpy scalar, a Fraction, a Decimal), not a bool: a True
     given for a count is a mistake, not 1."""
+    # a numpy time span or date is no number, though numpy's timedelta64 is a signed integer's subclass (parity review
+    # 2026-12-03: devices=np.timedelta64(2, 's') was a TypeError inside the checks)
     return (isinstance(value, (numbers.Real, Decimal)) or (isinstance(value, np.number) and np.isrealobj(value))) \
-        and not isinstance(value, (bool, np.bool_))
+        and not isinstance(value, (bool, np.bool_, np.timedelta64, np.datetime64))
 
 
 def plain_number(value):
@@ -83,6 +85,8 @@ def plain_number(value):
     is, for the checks to refuse by name (audit: a Fraction of parameters was a TypeError while formatting)."""
     if type(value) in (int, float) or not is_real_number(value):
         return value
+    if isinstance(value, Decimal) and value.is_nan():  # a signalling NaN raises on any comparison: a NaN, refused as one
+        return math.nan
     if isinstance(value, (numbers.Integral, np.integer)):
         return int(value)
     try:
@@ -137,7 +141,7 @@ def require_fraction(name, value):
 @_names_field
 def require_in(name: str, value, bound: Bound):
     """``value`` (a number or an array) is finite, inside ``bound`` and whole if it must be."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+    if isinstance(value, numbers.Integral) and is_real_number(value) and abs(value) > sys.float_info.max:
         # an integer past any float is out of its bound, not "not finite" (API review 2026-11-29)
         raise InputError(f"{name} must be {bound.describe()} ({bound.source}), got {_show(value)}")
     arr = _as_array(name, value)
@@ -159,7 +163,7 @@ def require_in(name: str, value, bound: Bound):
 @_names_field
 def require_number_in(name: str, value, bound: Bound) -> float:
     """One number inside ``bound``, as a float (``require_whole`` gives the int of a whole-number bound)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+    if isinstance(value, numbers.Integral) and is_real_number(value) and abs(value) > sys.float_info.max:
         require_in.__wrapped__(name, value, bound)  # out of its bound, said so (not "not finite")
     x = as_number.__wrapped__(name, value)  # the undecorated checks: the outer one names the field
     require_in.__wrapped__(name, x, bound)

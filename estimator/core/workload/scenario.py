@@ -44,6 +44,10 @@ class Site:
         for name, value in self.__dict__.items():
             if type(value) not in _AS_GIVEN:
                 self.__dict__[name] = v.plain_number(value)  # a value replaced, no key added: the loop holds
+            if type(self.__dict__[name]) is float and self.__dict__[name] == 0:
+                # a negative zero as zero: a result is never -0.0, in the API as in the CLI (parity review 2026-12-03:
+                # a grid intensity of -0.0 gave co2e_kg -0.0 where the CLI printed 0.0)
+                self.__dict__[name] = 0.0
         # a precision as the CLI takes it ("MXFP8", "FP8" are fp8: ``precision_name``), once, here: every reading of
         # it (the peak, the fp8 share, a calibration's own figure) sees one name (API review 2026-12-02: the API ran
         # "MXFP8" at the 16-bit share while the CLI ran it at fp8's, 3.78 years against 5.64)

@@ -233,6 +233,11 @@ def diminishing_report(current_error: float, target_error: float, exponent: floa
                      result.target_flops, ("base_flops", "target_error", "exponent"),
                      "aim at a nearer target error, give a larger exponent or smaller base FLOPs")
     base = estimate_flops(result.base_flops, hardware, setting)
+    if base.device_hours < B.DEVICE_HOURS.low:
+        # `estimate`'s floor (parity review 2026-12-03: `--base-flops 1` printed a base time of 1.53 × 10⁻¹⁴ s)
+        raise ResultOutOfBounds(f"the base run would take {gfmt(base.device_hours * S_PER_HOUR, 3)} device-seconds, "
+                                "less than the one device-millisecond an estimate covers: give larger base FLOPs",
+                                field="base_flops", device_hours=base.device_hours)
     with _target_in_bounds(("base_flops", "target_error", "exponent"), "smaller base FLOPs"):
         target = estimate_flops(result.target_flops, hardware, setting)
     return DiminishingReport(result, source, base, target)

@@ -574,6 +574,12 @@ def _speculative_measured_note(result) -> tuple[str, ...]:
             "(`python -m estimator validate --inference`)",)
 
 
+def _one_beam(beams) -> bool:
+    """No beam search asked for: beams not given, or one (a number of any type; a signalling NaN compares as no number,
+    for the checks to refuse: parity review 2026-12-03, Decimal('sNaN') raised inside the comparison)."""
+    return beams is None or (v.is_real_number(beams) and v.plain_number(beams) == 1)
+
+
 def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, tokens: float | None = None, params: float | None = None, model: str | None = None,
                      layers=None, d_model=None, heads=None, kv_heads=None, vocab=None, head_dim=None,
                      country: str | None = None, region: str | None = None, cloud: str | None = None,
@@ -606,7 +612,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         inputs["beams"] = benchmark_beams
     # the benchmark's draft, unless one is given or beam search asked for (the two do not go together)
     benchmark_draft = (serving_data.benchmark_draft_tokens(model)
-                       if inputs.get("draft_tokens") is None and inputs.get("beams") in (None, 1) else None)
+                       if inputs.get("draft_tokens") is None and _one_beam(inputs.get("beams")) else None)
     if benchmark_draft:  # its speculative decoding, as the benchmark's rules require it (DeepSeek-R1 Interactive)
         inputs["draft_tokens"] = benchmark_draft
     # the "-interactive" variant's latency bounds, each where none is given (serving-engineer review 2026-11-28: the

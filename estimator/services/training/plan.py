@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
-from estimator.core.base.errors import InputError
+from estimator.core.base.errors import InputError, ResultOutOfBounds
 from estimator.core.base.interval import WHOLE_RUN_LONGER
 from estimator.core.base.number_text import gfmt
-from estimator.core.base.units import S_PER_DAY
+from estimator.core.base.units import S_PER_DAY, S_PER_HOUR
 from estimator.core.hardware.profile import HGX_SERVER_DEVICES, precision_name
 from estimator.core.training import memory as mem
 from estimator.core.training import plan as core_plan
@@ -733,6 +733,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             PINNED_WORDS[k] for k in pinned) + " to the planner)"), field=tuple(dict.fromkeys((*found.why_fields,
                                                                                               *pinned))))
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
+    if rows and (least := min(r.estimate.device_hours for r in rows)) < B.DEVICE_HOURS.low:
+        # `estimate`'s floor (parity review 2026-12-03: a one-layer toy printed "Best: 6.39 × 10⁻⁵ s")
+        workload = ("tokens",) + next(((k,) for k, v in (("model", model), ("params", params), ("layers", layers))
+                                       if v is not None), ())
+        raise ResultOutOfBounds(f"the run would take {gfmt(least * S_PER_HOUR, 3)} device-seconds, less than the one "
+                                "device-millisecond an estimate covers: give a larger workload", field=workload,
+                                device_hours=least)
     if target == "budget":  # the layouts on those devices that meet it (review: rows over the budget were listed)
         rows = tuple(r for r in rows if r.estimate.cost_usd is not None and r.estimate.cost_usd <= target_value)
     elif target == "deadline":
