@@ -220,8 +220,9 @@ def test_bad_workload_shapes(capsys, args, message):
 
 
 def test_validate_names_a_broken_profile_instead_of_crashing(monkeypatch, capsys):
-    """A shipped profile that fails to load (a bad edit) stops `validate` with its file, field and fix
-    (exit 2, one line), as `estimate` does: no KeyError traceback."""
+    """A shipped profile that fails to load (a bad edit) stops the energy checks with its file, field and fix, as
+    `estimate` does: no KeyError traceback; `fit-utilization` runs them (`validate` prints what it wrote) and exits 2
+    with one line (here its fit, stood in for by the checks, meets the error first)."""
     from estimator.core.base.errors import ProfileError
     from estimator.io.datafiles import ProfileSet
     ps = default_profiles()
@@ -232,9 +233,10 @@ def test_validate_names_a_broken_profile_instead_of_crashing(monkeypatch, capsys
     monkeypatch.setattr(energy_checks, "default_profiles", lambda: broken)
     with pytest.raises(ProfileError, match="power.tdp_w"):
         energy_checks.energy_checks()
+    # the CLI's one line for it: `fit-utilization --check`'s cross-validation runs the energy checks first
     from estimator.services.accuracy import utilization as accuracy
-    accuracy.validation_document.cache_clear()     # an earlier test's document would be reused
-    assert main(["validate"]) == 2
+    monkeypatch.setattr(accuracy, "refit", energy_checks.energy_checks)
+    assert main(["fit-utilization", "--check"]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "v100-sxm2.toml" in lines[0]
 
