@@ -17,6 +17,7 @@ from app_pages.ui import common as c
 from estimator.core.training.memory import (
     DEFAULT_MICRO_BATCH,
     DEFAULT_SEQ_LEN,
+    ZERO_TEXT,
     Strategy,
 )
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS
@@ -51,7 +52,10 @@ def draw_memory_fields(side: Any) -> dict[str, Any]:
     return {
         "micro_batch": d.number(I.MICRO_BATCH, placeholder=f"{DEFAULT_MICRO_BATCH} (default)", where=side),
         "seq_len": d.number(I.SEQ_LEN, placeholder=f"model's, preset's or {DEFAULT_SEQ_LEN}", where=side),
-        "zero": d.select(I.ZERO, [str(z) for z in I.ZERO.choices], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side),
+        # "fsdp" (any case) is stage 3, as `--zero fsdp` takes it (app parity review 2026-12-03: a link's zero=fsdp
+        # was dropped for the planner's layout)
+        "zero": d.select(I.ZERO, [str(z) for z in I.ZERO.choices], placeholder=f"{_NO_STRATEGY.zero} (default)", where=side,
+                         renamed={word: str(stage) for word, stage in ZERO_TEXT.items() if not word.isdigit()}),
         "activation_recompute": d.select(I.ACTIVATION_RECOMPUTE, list(I.ACTIVATION_RECOMPUTE.choices),
                                          placeholder=f"{_NO_STRATEGY.recompute} (default)", where=side),
         "tp": d.number(I.TP, placeholder=f"{_NO_STRATEGY.tp} (default)", where=side),

@@ -14,7 +14,7 @@ from app_pages.inputs.defaults import GRID_BY
 from app_pages.inputs.placeholders import PresetInputs, sig
 from app_pages.ui import common as c
 from estimator.core.base.errors import EstimatorError
-from estimator.core.footprint.carbon import country_code, country_label
+from estimator.core.footprint.carbon import cloud_specs, country_code, country_label
 from estimator.core.footprint.water import DEFAULT_COOLING, ewif_fallback
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.services import inputs as I
@@ -79,8 +79,9 @@ def mend_region_alone() -> None:
     """A link's state or zone without its country, as the CLI takes ``--region`` alone (``read as usa:california``):
     ``?grid_region=California``, or the CLI's words under the country's key, ``?region=usa:california`` or
     ``?region=california``, is read as that one country's region: the country to the picker's key, the region's name
-    to the region's (app review 2026-12-02: the world average had been taken, or the text refused as a country). A
-    name that is no one country's region is left as it is, for the picker to say so."""
+    to the region's (app review 2026-12-02: the world average had been taken, or the text refused as a country); a
+    country alone there (``?grid_region=FRA``) is that country. A name that is no one country's region is left as it
+    is, for the picker to say so."""
     picker, region_key = I.COUNTRY.url_key, I.REGION.url_key
     given = st.query_params.get(picker)
     text = st.query_params.get(region_key) if given is None else given
@@ -90,6 +91,12 @@ def mend_region_alone() -> None:
         found = place(None, text)
     except EstimatorError:
         return   # neither: the picker says so
+    if found is not None and found.region is None and given is None:
+        # a country alone under the region's key (``?grid_region=FRA``), as `--region FRA` alone is read as that
+        # country (app parity review 2026-12-03: the link was ignored and the world average taken): the picker's
+        st.query_params[picker] = found.country
+        del st.query_params[region_key]
+        return
     if found is None or found.region is None or not (found.country_from_region or ":" in text):
         return   # a country (or a country's code read as one): the picker's own
     st.query_params[picker] = found.country
@@ -147,8 +154,7 @@ def draw_grid(side: Any, shown: PresetInputs) -> GridChoice:
         side.caption(c.md_escape(grid_text))
     elif grid_by == "cloud":
         data = c.carbon_data()
-        options = [f"{p}:{r}" for p, r in sorted(data.cloud)]
-        cloud = d.select(I.CLOUD, options, placeholder="e.g. gcp:europe-west1", where=side, any_case=True)
+        cloud = d.select(I.CLOUD, cloud_specs(data), placeholder="e.g. gcp:europe-west1", where=side, any_case=True)
         if not cloud:
             side.caption(f"No cloud region: {unset}")
     elif grid_by == "g/kWh":
@@ -164,7 +170,7 @@ def grid_place(side: Any, country_input: I.Input, cloud_input: I.Input, country_
     region; with an intensity given too, the number sets the CO₂e and the country the electricity's water, as the CLI
     reads both (serving-engineer and researcher reviews 2026-11-29: a French grid was the CLI's alone there)."""
     data, country = pick_country(side, country_placeholder, country_input)
-    cloud = d.select(cloud_input, [f"{p}:{r}" for p, r in sorted(data.cloud)], where=side, any_case=True,
+    cloud = d.select(cloud_input, cloud_specs(data), where=side, any_case=True,
                      placeholder="none, e.g. gcp:europe-west1")
     return country, (cloud or None)
 

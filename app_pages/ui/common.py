@@ -453,13 +453,15 @@ def check_profile_link(key: str, offered: Sequence[str] | None = None,
 def url_select(label: str, key: str, options: Sequence[str], *, default: str | None = None,
                placeholder: str | None = None, help: str | None = None,
                format_func: Callable[[str], str] | None = None, on_change: Callable[[], None] | None = None,
-               any_case: bool = False, renamed: Mapping[str, str] | None = None,
+               any_case: bool = True, renamed: Mapping[str, str] | None = None,
                where: Any = st.sidebar) -> str | None:
     """A selectbox of ids bound to the query parameter ``key``; the URL holds the id itself
     (``?hardware=h100-sxm``). ``default=None`` starts empty (returns None). An unknown id in
     the URL is dropped with a warning. ``format_func`` must return the id unchanged or with
     extra text *after* it, since the URL stores the displayed text. ``on_change`` runs before
-    the rerun when the user picks another option; ``any_case``, ``renamed``: see ``check_option``."""
+    the rerun when the user picks another option; ``any_case``, ``renamed``: see ``check_option`` (any case by
+    default, as the CLI reads a model's id, an engine's name or a choice: app parity review 2026-12-03,
+    ``?model=LLAMA-3.1-8B`` had fallen back to the default model)."""
     options = list(options)
     check_option(key, [format_func(o) for o in options] if format_func else options, any_case=any_case,
                  renamed=renamed)
@@ -499,7 +501,7 @@ def _offered_or_default(key: str, label: str, options: Sequence[str], default: s
 
 
 def url_radio(label: str, key: str, options: Sequence[str], *, default: str, help: str | None = None,
-              horizontal: bool = True, on_change: Callable[[], None] | None = None, any_case: bool = False,
+              horizontal: bool = True, on_change: Callable[[], None] | None = None, any_case: bool = True,
               renamed: Mapping[str, str] | None = None, where: Any = st.sidebar) -> str:
     """Radio buttons bound to the query parameter ``key`` (the URL holds the option text; ``any_case``, ``renamed``:
     see ``check_option``)."""

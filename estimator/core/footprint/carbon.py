@@ -206,6 +206,13 @@ def place_intensity(data: CarbonData, place: Place) -> GridIntensity:
     return region_intensity(data, place.country, place.region)
 
 
+def cloud_specs(data: CarbonData) -> list[str]:
+    """Every cloud region ``cloud_intensity`` takes, as "provider:region", sorted: those with a published figure
+    (CodeCarbon's, Google's) and those located on a grid (AWS's, Azure's). The app offers these (app parity review
+    2026-12-03: it offered Google's alone, and a link's aws:us-east-1 fell back to the world average)."""
+    return [f"{p}:{r}" for p, r in sorted(set(data.cloud) | set(data.cloud_places))]
+
+
 def cloud_intensity(data: CarbonData, spec: str) -> GridIntensity:
     """``spec`` is ``provider:region``, e.g. ``gcp:europe-west1``, ``aws:us-east-1``, ``azure:westeurope``."""
     provider, sep, region = spec.strip().partition(":")
