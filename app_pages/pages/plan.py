@@ -162,10 +162,12 @@ def render() -> None:
     if not plan_service.lays_out_many(profile):
         st.caption(c.md_escape(f"{profile.name}'s profile states no links between devices: a run is laid out on one "
                                "device (a deadline or budget is met on one, or refused).", limit=300))
-    if default_profiles().get(hardware).price.usd_per_device_hour is None:
-        # a price for the costs however the run is sized, as `plan --price-usd-per-hour` takes it (app-and-CLI review
-        # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a")
-        price = d.number(I.PLAN_PRICE, fmt="%.4g", placeholder="none in the profile", where=mid)
+    # a price for the costs however the run is sized, as `plan --price-usd-per-hour` takes it (app-and-CLI review
+    # 2026-11-27: it was a budget's only, so a device-sized plan on gaudi3 read "Cost n/a"), over the profile's where it
+    # has one (app parity review 2026-12-03: a plan with a price of its own could not be a link)
+    own_price = default_profiles().get(hardware).price.usd_per_device_hour
+    price = d.number(I.PLAN_PRICE, fmt="%.4g", where=mid,
+                     placeholder="none in the profile" if own_price is None else f"{gfmt(own_price)} (the profile's)")
     # the device's precisions the step model covers, the one `plan` takes without one given first
     precisions = plan_service.planned_precisions(profile)
     precision = d.select(PLAN["precision"], precisions, default=step_setup.plan_precision(profile), where=right,

@@ -461,9 +461,9 @@ BUDGET_USD = Input(name="budget_usd", label="Budget (USD)", bound=B.BUDGET["usd"
                    url_key="plan_budget", widget="number",
                    widget_help="The fewest devices whose best layout costs at most this; the fastest plan it pays "
                                "for is said above the plan")
-# the Plan page's price where its profile has none (a budget needs one; the CLI's --price-usd-per-hour)
-PLAN_PRICE = PRICE.but(url_key="plan_price", widget_help="This profile has no price per device-hour: give one for the "
-                                                          "plan's costs (a budget needs one)")
+# the Plan page's price (the CLI's --price-usd-per-hour): over the profile's, or where it has none (a budget needs one)
+PLAN_PRICE = PRICE.but(url_key="plan_price", widget_help="The price per device-hour the plan's costs are at; empty: "
+                                                          "the profile's, where it has one (a budget needs one)")
 # the page's choice of what sizes the run (the CLI's is which of --devices, --deadline-days, --budget-usd is given)
 PLAN_BY = Input(name="plan_by", label="Size the run by", choices=("Devices", "Deadline", "Budget"), default="Devices",
                 url_key="plan_by", widget="radio",

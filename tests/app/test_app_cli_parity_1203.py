@@ -59,3 +59,17 @@ def test_an_engine_in_any_case_is_that_engine(capsys):
     assert shown(at)["Time per output token"] == "24.4 ms"  # vllm-2024's, as `inference --engine VLLM-2024` prints
     tpot_s = cli(capsys, "inference", "--model", "llama-3.1-8b", "--engine", "VLLM-2024")["seconds_per_output_token"]
     assert round(tpot_s * 1000, 1) == 24.4
+
+
+def test_a_plans_own_price_is_a_link_on_a_profile_with_a_price(capsys):
+    """The Plan page had read plan_price only where the profile has no price: `plan … --hardware a100-sxm-80gb
+    --price-usd-per-hour 1.5` ($130k) opened at the profile's price ($300k)."""
+    q = {"plan_model": "llama-3.1-8b", "plan_tokens": "1e12", "plan_devices": "64", "plan_hw": "a100-sxm-80gb"}
+    at = run_page("plan", {**q, "plan_price": "1.5"})
+    assert not [w.value for w in at.warning if "reads it" in w.value]
+    d = cli(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "64", "--hardware",
+            "a100-sxm-80gb", "--price-usd-per-hour", "1.5")
+    cost = hz.money(d["layouts"][0]["cost_usd"])
+    text = " ".join(str(x.value) for x in (*at.markdown, *at.caption, *at.metric))
+    assert cost in text and cost != hz.money(cli(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12",
+                                                    "--devices", "64", "--hardware", "a100-sxm-80gb")["layouts"][0]["cost_usd"])
