@@ -78,3 +78,11 @@ def test_a_signalling_nan_is_refused_as_a_nan():
         inference(model="llama-3.1-8b", beams=Decimal("sNaN"))
     with pytest.raises(InputError, match="devices must be a finite number"):
         estimate(flops=1e22, devices=Decimal("sNaN"))
+
+
+def test_sweep_holds_the_floor_too():
+    from estimator import sweep
+    site = dict(peak_flops_per_s=989e12, utilization=0.3, devices=1, power_w=700, pue=1.1, carbon_intensity_g_per_kwh=400)
+    with pytest.raises(InputError, match="1 of 2 scenarios has a run under the one device-millisecond an estimate covers"):
+        sweep(flops=np.array([1.0, 1e22]), **site)
+    assert sweep(flops=np.array([1e13, 1e22]), **site)["wall_clock_s"][0] == pytest.approx(0.0337, rel=0.01)

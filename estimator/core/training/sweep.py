@@ -2,7 +2,7 @@
 
 The same arithmetic as ``estimate.estimate`` (both call ``compute.compute``); the inputs are
 checked once, as arrays, and refused where ``estimate`` refuses them: fewer FLOPs than devices, and
-more device-hours than an estimate covers. Every result must be finite.
+fewer or more device-hours than an estimate covers. Every result must be finite.
 """
 
 from __future__ import annotations
@@ -69,6 +69,11 @@ def sweep(*, flops=None, peak_flops_per_s=None, utilization=None, devices=None, 
     out = compute(**arrays)
     for key, value in out.items():
         v.require_finite_result(key, value)
+    under = np.asarray(out["device_hours"]) < B.DEVICE_HOURS.low
+    if under.any():  # the bound's low end, as ``estimate`` holds it (a run of 1 FLOP had been 3.4 × 10⁻¹⁵ s)
+        raise ResultOutOfBounds(f"{_scenarios(under, shape)} a run under the one device-millisecond an estimate covers: "
+                                "give a larger workload", field=("flops",),
+                                device_hours=float(np.min(out["device_hours"])))
     over = np.asarray(out["device_hours"]) > B.DEVICE_HOURS.high
     if over.any():  # the bound ``estimate`` holds a run to (code audit: sweep gave 2.8 × 10²⁴ device-hours)
         raise ResultOutOfBounds(f"{_scenarios(over, shape)} more device-hours than the {gfmt(B.DEVICE_HOURS.high)} an "
