@@ -15,6 +15,7 @@ GPU, ``track`` reads its energy through NVML and matches a bundled profile (pric
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -33,11 +34,18 @@ FLAGS = {"total_steps": "--steps", "report_at": "--report-at", "report_path": "-
 
 
 def error_line(exc: EstimatorError) -> str:
-    """A refusal as one line naming the flags (``FLAGS``) of the keywords it names."""
+    """A refusal as one line in this script's words: track()'s keywords in its text as the flags (``FLAGS``:
+    "report_at 50 is past total_steps (10)" as "--report-at 50 is past --steps (10)", "backend='none'" as
+    "--backend none"), and the flags of the inputs it names after it."""
+    text = str(exc)
+    for keyword, flag in FLAGS.items():
+        text = re.sub(rf"(?<![-\w]){keyword}=(['\"]?)([\w./-]+)\1", rf"{flag} \2", text)
+        if "_" in keyword:  # a keyword's own name (total_steps), never a word of the prose ("the CPU backend")
+            text = re.sub(rf"(?<![-\w]){keyword}\b", flag, text)
     fields = getattr(exc, "field", None)
     fields = (fields,) if isinstance(fields, str) else fields or ()
     flags = [FLAGS[f] for f in fields if f in FLAGS]
-    return f"error: {exc}" + (f" ({', '.join(flags)})" if flags else "")
+    return f"error: {text}" + (f" ({', '.join(flags)})" if flags else "")
 
 
 def flops_per_step(width: int) -> float:

@@ -399,15 +399,19 @@ def url_number(label: str, key: str, *, min_value: float, max_value: float, defa
     return value
 
 
-def check_option(key: str, options: Sequence[str], *, any_case: bool = False,
+def check_option(key: str, options: Sequence[str], *, any_case: bool = True,
                  renamed: Mapping[str, str] | None = None) -> None:
     """Drop the URL value of ``key`` with a warning when it is not one of ``options`` (also for bound widgets not made
-    here, e.g. ``st.tabs``). ``any_case``: ``?region=fra`` is the option ``FRA``, as the command line reads it.
+    here, e.g. ``st.tabs``). ``any_case`` (the default): ``?region=fra`` is the option ``FRA``, as the command line
+    reads it, and ``?tab=energy`` the tab ``Energy``.
     ``renamed``: an option's former name → its name, so a link made before the rename opens what it named."""
     raw = _first_run_raw(key)
     same = next((o for o in options if o.lower() == raw.strip().lower()), raw) if raw is not None and any_case else raw
     if same is not None and renamed:  # in any case too where any case is taken ("MXFP8" as "mxfp8")
-        same = renamed.get(same.strip().lower() if any_case else same, same)
+        if any_case:
+            same = {k.lower(): v for k, v in renamed.items()}.get(same.strip().lower(), same)
+        else:
+            same = renamed.get(same, same)
     if same != raw:  # mend the URL and run again: a widget drawn on "fra" had cleared it from the address (review)
         st.query_params[key] = same
         st.rerun()

@@ -458,7 +458,7 @@ def cmd_validate(args):
         return validate_inference(args)
     # the utilisation fit's nested cross-validation as `fit-utilization` computed it and shipped it
     # (utilization_validation.json; `fit-utilization --check` reruns it and names a stale file, and the test suite holds
-    # the file to a fresh run), as `validate --inference` reads the serving engines': 16 s → 4 s
+    # the file to a fresh run), as `validate --inference` reads the serving engines': 16 s → 2.3 s
     doc = load_validation_document()
     # the step model's figures (issue 53), cross-validated by source on published layouts, beside its flat-MFU baseline
     doc = {**doc, "step_model": fitted_step.cross_validated(), "measured_training_steps": measured_steps_document(),

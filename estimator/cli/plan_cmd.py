@@ -137,7 +137,7 @@ def table_text(report: plan_service.PlanReport) -> str:
 def _cell(value) -> str:
     """A context value as a CSV cell: a number exact (repr), yes/no as true/false, text as it is, None empty."""
     return ("" if value is None else str(value).lower() if isinstance(value, bool) else value if isinstance(value, str)
-            else repr(value))
+            else repr(float(value)))  # 700.0, as estimate's CSV writes it
 
 
 def csv_text(report: plan_service.PlanReport) -> str:

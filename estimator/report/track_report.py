@@ -25,6 +25,7 @@ from estimator.core.tracking.predict import (
     Power,
     Prediction,
     Settings,
+    over_peak_words,
 )
 from estimator.core.tracking.step_times import StepTimes
 from estimator.report import humanize as hz
@@ -112,7 +113,7 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         # printed "= 13,062,935.5% of the fp32 peak" as a figure); the note says what to check
         of_peak = ("" if p.utilization is None else
                    f" = {hz.share(p.utilization, 1)} of the {s.precision} peak of {s.hardware_id}" if p.utilization <= 1
-                   else f" = {gfmt(p.utilization, 3)}× the {s.precision} peak of {s.hardware_id}: impossible, "
+                   else f" = {over_peak_words(p.utilization)} the {s.precision} peak of {s.hardware_id}: impossible, "
                         "not a measurement (see the note)")
         lines.append(f"  throughput  {hz.sci(p.achieved_flops_per_s)} FLOP/s per device{of_peak}")
     lines.append(f"  device      {s.device_name or '?'} ({s.backend} backend); hardware profile: "

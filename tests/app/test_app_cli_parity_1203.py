@@ -73,3 +73,10 @@ def test_a_plans_own_price_is_a_link_on_a_profile_with_a_price(capsys):
     text = " ".join(str(x.value) for x in (*at.markdown, *at.caption, *at.metric))
     assert cost in text and cost != hz.money(cli(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e12",
                                                     "--devices", "64", "--hardware", "a100-sxm-80gb")["layouts"][0]["cost_usd"])
+
+
+def test_a_tab_in_any_case_is_that_tab():
+    """Diff review 2026-12-03: `?tab=energy` was dropped as an unknown value where `?tab=Energy` opened the tab."""
+    at = open_app({"flops": "1e22", "tab": "energy"})
+    assert not dropped(at), dropped(at)
+    assert at.query_params["tab"] == ["Energy"] or at.query_params["tab"] == "Energy"

@@ -264,6 +264,15 @@ def test_an_achieved_throughput_above_the_peak_is_said_not_passed_off():
         run_steps(run, clock, WARMUP + ALTERNATING)
         assert not any("which no run reaches" in n for n in run.predict().notes)
         assert "% of the bf16 peak of h100-sxm" in run.report(io.StringIO()) and "impossible" not in run.report(io.StringIO())
+    # just above the peak: a share that never reads as the peak itself ("1× the peak: impossible", diff review)
+    clock = Clock()
+    with track(total_steps=1000, flops_per_step=1.1915e13, hardware="h100-sxm", backend="none", clock=clock,
+               print_report=False) as run:
+        run_steps(run, clock, WARMUP + ALTERNATING)
+    p = run.predict()
+    assert 1 < p.utilization < 1.1
+    said = f"{p.utilization:.1%} of the bf16 peak of h100-sxm: impossible, not a measurement"
+    assert said in run.report(io.StringIO()) and any(f"is {p.utilization:.1%} of the device's" in n for n in p.notes)
 
 
 def test_a_profile_written_from_an_nvml_run_needs_a_gpu_base(tmp_path):

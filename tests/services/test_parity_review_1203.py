@@ -28,7 +28,7 @@ def _cli(capsys, *argv):
 @pytest.mark.parametrize("argv, flags", [
     (("compare", "--hardware", "h100-sxm", "--flops", "1"), "(--flops)"),
     (("plan", "--layers", "1", "--d-model", "8", "--vocab", "10", "--devices", "1", "--tokens", "4096"),
-     "(--tokens, --layers)"),
+     "(--layers, --d-model, --vocab, --tokens)"),
     (("scaling", "diminishing", "--base-flops", "1", "--hardware", "h100-sxm"), "(--base-flops)"),
     # the FLOPs of a generic network or an architecture: the inputs they came from, as at the bound's top
     (("estimate", "--forward-flops", "1", "--examples", "1", "--epochs", "1"), "(--forward-flops, --examples, --epochs)"),
@@ -86,3 +86,20 @@ def test_sweep_holds_the_floor_too():
     with pytest.raises(InputError, match="1 of 2 scenarios has a run under the one device-millisecond an estimate covers"):
         sweep(flops=np.array([1.0, 1e22]), **site)
     assert sweep(flops=np.array([1e13, 1e22]), **site)["wall_clock_s"][0] == pytest.approx(0.0337, rel=0.01)
+
+
+def test_sweep_gives_zero_not_negative_zero():
+    from estimator import sweep
+    out = sweep(flops=1e22, peak_flops_per_s=989e12, utilization=0.3, devices=1, power_w=700, pue=1.1,
+                carbon_intensity_g_per_kwh=-0.0, price_usd_per_device_hour=-0.0)
+    assert math.copysign(1, float(out["co2e_kg"])) == math.copysign(1, float(out["cost_usd"])) == 1.0
+
+
+def test_plans_csv_writes_the_sites_numbers_as_estimates_csv_does():
+    import csv
+    import io
+
+    from estimator.cli.plan_cmd import csv_text
+    report = plan(model="llama-3.1-8b", tokens=1e12, devices=64, pue=1, power_w=700, price_usd_per_device_hour=2)
+    row = next(csv.DictReader(io.StringIO(csv_text(report))))
+    assert (row["power_w"], row["pue"], row["price_usd_per_device_hour"]) == ("700.0", "1.0", "2.0")

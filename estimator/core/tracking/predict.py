@@ -54,6 +54,12 @@ DEVICE_ONLY_PUE_SOURCE = "1.0: the measured device only, no facility overhead (g
 # steady state the windows are there to find.
 ENERGY_WINDOW = Bound(FIRST_WINDOW_S, S_PER_HOUR, "s", "one second (the first window) up to an hour")
 
+def over_peak_words(share: float) -> str:
+    """A share of the peak above 1 as words that never read as the peak itself: "8.43×" from 1.1 up, "100.4% of"
+    below it (diff review 2026-12-03: 1.004 had read "1× the peak: impossible")."""
+    return f"{gfmt(share, 3)}×" if share >= 1.1 else f"{share:.1%} of"
+
+
 RANGE_MEANING = ("{level:.0%} prediction interval for the whole run: the remaining steps' time from the observed "
                  "step-time variance (batch means, Student t), energy adding the spread of power between "
                  "measurement windows; it assumes the step time stays at the level seen (a detected drift widens it)")
@@ -258,7 +264,7 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
             if s.peak_flops_per_s:
                 util = achieved / s.peak_flops_per_s
                 if util > 1:  # impossible: said beside the figure, never passed off as a measurement
-                    notes.append(f"the achieved throughput is {gfmt(util, 3)}× the device's {gfmt(s.peak_flops_per_s, 3)} FLOP/s "
+                    notes.append(f"the achieved throughput is {over_peak_words(util)} the device's {gfmt(s.peak_flops_per_s, 3)} FLOP/s "
                                  "peak, which no run reaches: check flops_per_step, the devices and the hardware")
     if total is None:
         notes.append("no total_steps: time and energy per step only")

@@ -48,13 +48,14 @@ def sweep(*, flops=None, peak_flops_per_s=None, utilization=None, devices=None, 
     if electricity_usd_per_kwh is not None:
         v.require_in("electricity price (USD/kWh)", electricity_usd_per_kwh, B.ELECTRICITY_USD_PER_KWH,
                      field="electricity_usd_per_kwh")
-    arrays = {k: np.asarray(x, dtype=float) for k, x in dict(
+    # + 0.0: a negative zero as zero, as a Scenario takes it (a result is never -0.0: diff review 2026-12-03)
+    arrays = {k: np.asarray(x, dtype=float) + 0.0 for k, x in dict(
         flops=flops, peak_flops_per_s=peak_flops_per_s, utilization=utilization, devices=devices,
         power_w=power_w, pue=pue, carbon_intensity_g_per_kwh=carbon_intensity_g_per_kwh).items()}
     if price_usd_per_device_hour is not None:
-        arrays["price_usd_per_device_hour"] = np.asarray(price_usd_per_device_hour, dtype=float)
+        arrays["price_usd_per_device_hour"] = np.asarray(price_usd_per_device_hour, dtype=float) + 0.0
     if electricity_usd_per_kwh is not None:
-        arrays["electricity_usd_per_kwh"] = np.asarray(electricity_usd_per_kwh, dtype=float)
+        arrays["electricity_usd_per_kwh"] = np.asarray(electricity_usd_per_kwh, dtype=float) + 0.0
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError:  # numpy's own words name no input: say which shapes were given

@@ -735,8 +735,11 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     rows = tuple(PlanRow(p, run_estimate(p)) for p in found.layouts)
     if rows and (least := min(r.estimate.device_hours for r in rows)) < B.DEVICE_HOURS.low:
         # `estimate`'s floor (parity review 2026-12-03: a one-layer toy printed "Best: 6.39 × 10⁻⁵ s")
-        workload = ("tokens",) + next(((k,) for k, v in (("model", model), ("params", params), ("layers", layers))
-                                       if v is not None), ())
+        # the model's inputs given, then the tokens, as `estimate` names them
+        workload = tuple(k for k, v in (("model", model), ("params", params), ("layers", layers), ("d_model", d_model),
+                                        ("heads", heads), ("kv_heads", kv_heads), ("head_dim", head_dim), ("ffn", ffn),
+                                        ("vocab", vocab), ("experts", experts), ("active_params", active_params))
+                         if v is not None) + ("tokens",)
         raise ResultOutOfBounds(f"the run would take {gfmt(least * S_PER_HOUR, 3)} device-seconds, less than the one "
                                 "device-millisecond an estimate covers: give a larger workload", field=workload,
                                 device_hours=least)
