@@ -17,7 +17,7 @@ from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text,
 from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_CHOICES
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
-from estimator.report.export import dump_json
+from estimator.report.export import context_cells, dump_json
 from estimator.report.provenance import context, tool_info, tool_line
 from estimator.services.inputs import PLAN
 from estimator.services.training import plan as plan_service
@@ -134,12 +134,6 @@ def table_text(report: plan_service.PlanReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def _cell(value) -> str:
-    """A context value as a CSV cell: a number exact (repr), yes/no as true/false, text as it is, None empty."""
-    return ("" if value is None else str(value).lower() if isinstance(value, bool) else value if isinstance(value, str)
-            else repr(float(value)))  # 700.0, as estimate's CSV writes it
-
-
 def csv_text(report: plan_service.PlanReport) -> str:
     buf = io.StringIO()
     w = safe_writer(buf)  # formula-looking text cells neutralised (csv_cells)
@@ -160,7 +154,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])
                       for k in RANGED for i_end in (0, 1)), repr(e.level),
                     " ".join(k for k in RANGED if k in e.range and e.basis(k) == STATED),
-                    *(_cell(site[k]) for k in SITE_COLUMNS), report.hardware_id, report.precision, tool])
+                    *context_cells({k: site[k] for k in SITE_COLUMNS}), report.hardware_id, report.precision, tool])
     return buf.getvalue()
 
 

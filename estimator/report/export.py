@@ -273,7 +273,7 @@ def to_csv(est: Estimate, comparison=()) -> str:
     w = safe_writer(buf)  # text cells that could start a formula neutralised (csv_cells.py)
     w.writerow(["quantity", "value", "low", "high", "published", "hardware", "devices", "published_low",
                 "published_high", "range_level", "range_basis", "precision", *CONTEXT_COLUMNS])
-    same = [est.precision, *_cells(context(est))]
+    same = [est.precision, *context_cells(context(est))]
     # every quantity, one known or not (empty cells), so that every file has the same rows, as the JSON has the
     # same keys (CLI audit: a missing FLOPs or price kept its row and a missing embodied CO₂e lost its own)
     every = [(k, getattr(est, k), *est.range.get(k, (None, None))) for k in RESULT_KEYS + FOOTPRINT_KEYS]
@@ -350,7 +350,7 @@ def compare_csv(estimates: Iterable[Estimate]) -> str:
             value = getattr(est, k)
             low, high = est.range.get(k, (None, None)) if value is not None else (None, None)
             cells += [_raw(value), _raw(low), _raw(high), "" if value is None else est.basis(k)]
-        w.writerow([est.hardware_id, est.devices, est.precision, *cells, _raw(est.level), *_cells(context(est))])
+        w.writerow([est.hardware_id, est.devices, est.precision, *cells, _raw(est.level), *context_cells(context(est))])
     return buf.getvalue()
 
 
@@ -369,7 +369,7 @@ def _raw(x):
     return "" if x is None else repr(float(x))
 
 
-def _cells(values: Mapping[str, object]) -> list[str]:
+def context_cells(values: Mapping[str, object]) -> list[str]:
     """CSV cells of context values: numbers unformatted (``_raw``), yes/no as true/false, text as it is, None empty."""
     return ["" if v is None else str(v).lower() if isinstance(v, bool) else v if isinstance(v, str) else _raw(v)
             for v in values.values()]
