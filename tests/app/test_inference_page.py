@@ -133,14 +133,15 @@ def test_a_partial_shape_without_n_is_the_clis_error_not_a_silent_default(capsys
 
 
 def test_a_break_even_under_one_query_shows_no_fractional_tokens(capsys):
-    cli = cli_json(capsys, "inference", "--tokens", "1e9", "--params", "7e9", "--train-tokens", "1")
+    # 10 tokens, about 6 device-milliseconds of training (1, under the one device-millisecond an estimate covers, is refused)
+    cli = cli_json(capsys, "inference", "--tokens", "1e9", "--params", "7e9", "--train-tokens", "10")
     be = cli["break_even"]
     key = be["basis"]
-    assert be["queries"][key] < 1 and be["tokens"][key] < 1  # the case: 0.0384 tokens
-    main(["inference", "--tokens", "1e9", "--params", "7e9", "--train-tokens", "1"])
+    assert be["queries"][key] < 1 and be["tokens"][key] < 1  # the case: a fraction of a token
+    main(["inference", "--tokens", "1e9", "--params", "7e9", "--train-tokens", "10"])
     line = next(x for x in capsys.readouterr()[0].splitlines() if x.startswith("serving outgrows training"))
     assert "token" not in line  # the CLI leaves the token count out
-    m = metrics(shared_page("inference", {"inf_train": "1"}))
+    m = metrics(shared_page("inference", {"inf_train": "10"}))
     assert m[f"Serving outgrows training, by {BASIS_WORDS[key]}, after"].startswith("the first query (training costs ")
     assert m["… i.e. tokens"] == "within the first query"
     assert hz.count(be["tokens"][key]) not in m.values()

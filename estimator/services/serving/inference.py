@@ -777,13 +777,21 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
                              field="train_flops")
     # the same site; training draws the profile's average training power, not the serving power given for serving
     setting = {k: getattr(s, k) for k in SITE_INPUTS} | {"power_w": None}
+    def out_of_bounds(device_hours: float) -> ResultOutOfBounds:
+        # the break-even's training run, not the serving asked for (CLI audit: it named --utilization)
+        what = f"{gfmt(train_flops, 3)} FLOPs given" if how == "given" else how
+        more = "more" if device_hours < B.DEVICE_HOURS.low else "fewer"
+        return ResultOutOfBounds(f"the training run that serving is compared with ({what}) would take "
+                                 f"{ResultOutOfBounds(device_hours=device_hours).past}: give {more} training FLOPs or "
+                                 "tokens", field=train_given or ("train_flops", "train_tokens"), device_hours=device_hours)
     try:
         training = estimate_flops(train_flops, hardware, setting)
-    except ResultOutOfBounds as exc:  # the break-even's training run, not the serving asked for (CLI audit: it named --utilization)
-        what = f"{gfmt(train_flops, 3)} FLOPs given" if how == "given" else how
-        raise ResultOutOfBounds(f"the training run that serving is compared with ({what}) would take {exc.past}: give "
-                                "fewer training FLOPs or tokens", field=train_given or ("train_flops", "train_tokens"),
-                                device_hours=exc.device_hours) from None
+    except ResultOutOfBounds as exc:
+        raise out_of_bounds(exc.device_hours) from None
+    if training.device_hours < B.DEVICE_HOURS.low:
+        # under the one device-millisecond an estimate covers, as `estimate` refuses it (api.estimated; carried from the
+        # 2026-12-03 note: `--train-tokens 1` had printed "training costs 0.000351 of one" query)
+        raise out_of_bounds(training.device_hours)
     techniques, left_out = compression.techniques(s, profile, fit)
     if left_out:
         result = replace(result, notes=result.notes + left_out)
