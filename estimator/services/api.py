@@ -609,10 +609,10 @@ def estimated(result: Result) -> Result:
     """``result`` as an estimate's answer: one estimated to take less than the one device-millisecond an estimate covers
     (``bounds.DEVICE_HOURS``'s low end, as serving's totals hold it) is refused (API review 2026-12-02: `--flops 1`
     printed a training time of 1.53 × 10⁻¹⁴ s). Those that answer an estimate call it: `estimate` (the CLI, the Python
-    API's ``estimate``/``run``, the app's Estimate page) and ``compare`` (each profile); ``plan``, ``sweep`` and
-    `scaling diminishing` hold the same floor in their own words. ``run`` itself still times a toy workload for those
-    that keep floors of their own (a scaling law's 10¹² FLOPs, the lecture's millionth of a cent, a serving
-    break-even's training). A known run's hours are inputs, held to the bound as given."""
+    API's ``estimate``/``run``, the app's Estimate page) and ``compare`` (each profile); ``plan``, ``sweep``,
+    `scaling diminishing`, `scaling chinchilla` (its split without a time) and a serving break-even's training run hold
+    the same floor in their own words. ``run`` itself still times a toy workload for those that keep floors of their
+    own (the lecture's millionth of a cent). A known run's hours are inputs, held to the bound as given."""
     refuse_under_a_device_millisecond(result.estimate, result.scenario)
     return result
 
