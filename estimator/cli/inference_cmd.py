@@ -23,7 +23,7 @@ from estimator.report import serving_export
 from estimator.report.provenance import tool_version
 from estimator.services.accuracy.fit_check import check_fit
 from estimator.services.inputs import INFERENCE_DEFAULT_HARDWARE, SERVING
-from estimator.services.model_shape import STEP_ATTENTION, attention_dims
+from estimator.services.model_shape import attention_dims, latent_attention
 from estimator.services.serving import accuracy as serving_accuracy
 from estimator.services.serving import inference as serving
 from estimator.services.serving.words import (
@@ -203,7 +203,7 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                          # own (diff review 2026-11-29: DeepSeek's 288 sizes its latent KV cache, its heads are 192)
                          + (f" of size {q_size}" if (q_size := attention_dims(a)[2]) != a.d_model / a.heads else "")
                          + (f", latent attention (its cache {hz.noun(str(a.kv_heads), 'KV head')} of {gfmt(a.head_size)})"
-                            if a.name in STEP_ATTENTION else f", {hz.noun(str(a.kv_heads), 'KV head')}")
+                            if latent_attention(a) else f", {hz.noun(str(a.kv_heads), 'KV head')}")
                          + (f" ({a.name})" if a.name else "")),
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
                    f"(batch {hz.count(r.batch_size)}; largest that fits: {hz.count(r.max_batch_size)})"

@@ -14,7 +14,7 @@ from estimator.core.base.errors import InputError
 from estimator.core.base.number_text import gfmt
 from estimator.core.serving.step import Architecture, param_floor, student_architecture
 from estimator.core.training import memory as mem
-from estimator.core.workload.architecture import check_head_size
+from estimator.core.workload.architecture import STUDENT_OF, check_head_size
 from estimator.core.workload.flops import KAPLAN_FFN_PER_D_MODEL, MLP_KINDS, non_embedding_params
 from estimator.io import serving_data
 
@@ -64,10 +64,21 @@ def mlp_matrices(arch: Architecture, mlp: str | None = None) -> int:
     return MLP_KINDS[mlp if mlp is not None else "plain" if plain else "gated"]
 
 
+def latent_attention(arch: Architecture) -> bool:
+    """Whether ``arch`` is a catalog model whose fields describe its latent KV cache (``STEP_ATTENTION``), or a student
+    of one (``student_architecture`` keeps the teacher's attention; serving review 2026-12-03: DeepSeek-V3's student
+    read "128 heads of size 288, 1 KV head")."""
+    return _attention_name(arch) in STEP_ATTENTION
+
+
+def _attention_name(arch: Architecture) -> str | None:
+    return arch.name.removeprefix(STUDENT_OF) if arch.name else arch.name
+
+
 def attention_dims(arch: Architecture) -> tuple[int, int, int]:
     """(query heads, KV heads, head dimension) of the attention's matrices (``STEP_ATTENTION`` where the catalog's
     fields describe the KV cache)."""
-    return STEP_ATTENTION.get(arch.name, (arch.heads, arch.kv_heads, round(arch.head_size)))
+    return STEP_ATTENTION.get(_attention_name(arch), (arch.heads, arch.kv_heads, round(arch.head_size)))
 
 
 def attention_params(arch: Architecture) -> int:
@@ -132,7 +143,7 @@ def memory_shape(params: float, arch: Architecture, how: str, *, ffn: int | None
     # multi-head latent attention stores its compressed latents and recomputes the up-projections to Q, K and V for the
     # backward (DeepSeek-AI 2024, arXiv:2412.19437, §3.2.3, "Recomputation of RMSNorm and MLA Up-Projection"): its
     # stored attention is taken at d_model's width, a GPT layer's, not at the 128 heads STEP_ATTENTION computes
-    mla = arch.name in STEP_ATTENTION
+    mla = latent_attention(arch)
     widths.update({"q_width": 0 if mla else heads * hd, "kv_width": 0 if mla else kv * hd, "mlp_matrices": mats})
     return mem.Shape(params, arch.layers, arch.d_model, arch.heads, how,
                      mem.expert_params(params, arch.active_params, arch.experts, arch.experts_per_token) if moe else 0.0,

@@ -13,6 +13,7 @@ from estimator.core.serving.estimate import InferenceScenario, inference
 from estimator.core.serving.throughput import p99_share
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
+from estimator.report import humanize as hz
 from estimator.services.serving import inference as serving
 
 
@@ -160,6 +161,8 @@ def test_one_sequence_a_replica_says_what_one_wider_replica_takes_a_token():
     assert (r.tp, r.replicas, r.batch_size) == (2, 2, 1) and r.tokens_per_s > four.tokens_per_s
     said = [n for n in r.notes if n.startswith("latency: one replica of tensor parallelism 4 at batch 1 takes ")]
     assert said and f"takes {gfmt(four.seconds_per_output_token * MS_PER_S, 3)} ms a token" in said[0]
+    # the tokens/s that layout serves (serving review 2026-12-03: 1 ÷ its time per token had been said)
+    assert f"({hz.sig(four.tokens_per_s)} tokens/s on the 4 devices, against their {hz.sig(r.tokens_per_s)})" in said[0]
     assert four.seconds_per_output_token * MS_PER_S == pytest.approx(30, abs=1.5)
     assert not [n for n in four.notes if n.startswith("latency: one replica")]  # the degree given: nothing to say
     big = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", devices=8, tokens=1e6, batch_size="max").result

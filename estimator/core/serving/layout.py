@@ -613,7 +613,10 @@ def _layout(s, profile, best, devices: int, whose: str, nodes: int, fixed: int |
     held = (f"among the {weighed} whose replicas hold the batch given{unweighed}" if best.holds else
             f"among the {weighed}, none of whose replicas holds the batch given"
             + (": each runs what its memory holds" if best.limit == "memory" else "") + unweighed)
-    degree = ("given" if s.tp is not None else "one replica of them, as for the batch given" if one_replica
+    # one device has one split: nothing chosen (serving review 2026-12-03: "tensor parallelism 1 (chosen for the most
+    # tokens per second)" on 1 device)
+    degree = ("given" if s.tp is not None else "the one device's only split" if devices == 1
+              else "one replica of them, as for the batch given" if one_replica
               else f"chosen for the most tokens per second {held}" if fixed else
               "chosen for the most tokens per second" + (f" among the {weighed}{unweighed}" if unweighed else ""))
     across = (f", each across {count_text(nodes)} {profile.domains_word}" + (

@@ -223,6 +223,10 @@ def check_architecture(a: Architecture) -> None:
                              f"got {a.experts_per_token!r}")
 
 
+# A student's name: this, then its teacher's (``student_architecture``), by which it keeps the teacher's attention
+STUDENT_OF = "student of "
+
+
 def student_architecture(arch: Architecture, params: float, student_params: float) -> Architecture:
     """A distilled student keeps the width and the vocabulary and has fewer layers, in proportion to
     its parameters outside the embeddings (DistilBERT halves BERT's layers and keeps its hidden size:
@@ -237,7 +241,7 @@ def student_architecture(arch: Architecture, params: float, student_params: floa
     # its layers with experts in the teacher's proportion, at least one (diff review 2026-11-30: a 2-layer student had
     # kept the teacher's 58)
     moe = None if arch.moe_layers is None else max(1, min(layers, round(arch.moe_layers * layers / arch.layers)))
-    return replace(arch, layers=layers, active_params=active, name=f"student of {arch.name or 'the model'}",
+    return replace(arch, layers=layers, active_params=active, name=f"{STUDENT_OF}{arch.name or 'the model'}",
                    windowed_layers=windowed, window=arch.window if windowed else None, moe_layers=moe,
                    source="the model's width with layers × student ÷ model parameters (DistilBERT, Sanh et al. 2019)")
 
@@ -261,5 +265,5 @@ def check_tensor_parallel(devices: int, heads: int, kv_heads: int | None = None)
         raise InputError(problem, field="devices")
 
 
-__all__ = ["AVERAGE_OUTPUT_SHARE", "Architecture", "attention_params", "check_architecture", "check_params_fit", "param_floor",
+__all__ = ["AVERAGE_OUTPUT_SHARE", "STUDENT_OF", "Architecture", "attention_params", "check_architecture", "check_params_fit", "param_floor",
            "student_architecture", "tensor_parallel_problem", "check_tensor_parallel"]

@@ -190,6 +190,8 @@ def _on_devices_that_meet_it(exc: InputError, s: InferenceScenario, profile, fit
         check_scenario(s, profile)   # the inputs themselves: a refusal of them is no bound to search devices for
     except InputError:
         raise exc from None
+    if fit.batch_one_only:   # an engine that takes no bound on any count: its own refusal, not a search's (serving
+        raise exc            # review 2026-12-03: eager-2023's had read "none of the powers of two … tried meets it")
     upper = max(profile.server_devices or 1, BOUND_SEARCH_DEVICES)
     bounds_s = {k: float(inputs[k]) / MS_PER_S for k in ("tpot_ms", "ttft_ms") if inputs.get(k) is not None}
     nearest: tuple[float, int] | None = None
@@ -464,10 +466,12 @@ def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple
         return ()
     degree, alone = fastest
     ms = lambda r: gfmt(r.seconds_per_output_token * MS_PER_S, 3)  # noqa: E731
-    return (f"latency: one replica of tensor parallelism {degree:,} at batch 1 takes {ms(alone)} ms a token "
-            f"({hz.sig(1.0 / alone.seconds_per_output_token)} tokens/s), against {ms(result)} ms for the {result.tp:,} × "
-            f"{result.replicas:,} replicas chosen for the most tokens per second; give that tensor parallelism for the "
-            "least time per token",)
+    # the tokens/s that layout serves, its prompts' prefill counted as the throughput row counts it (serving review
+    # 2026-12-03: 1 ÷ the time per token, 58.4 tokens/s, had stood beside a layout that serves 41.2)
+    return (f"latency: one replica of tensor parallelism {degree:,} at batch 1 takes {ms(alone)} ms a token, against "
+            f"{ms(result)} ms for the {result.tp:,} × {result.replicas:,} replicas chosen for the most tokens per second "
+            f"({hz.sig(alone.tokens_per_s)} tokens/s on the {alone.devices:,} devices, against their "
+            f"{hz.sig(result.tokens_per_s)}); give that tensor parallelism for the least time per token",)
 
 
 # How much sooner one wider replica must take a token for the note to say it: 5%, a design choice (below it the two

@@ -1,0 +1,28 @@
+"""Serving engineer's review 2026-12-03 (about 230 `inference` runs): its findings, each as the CLI says it."""
+
+from __future__ import annotations
+
+
+def test_a_latency_bound_on_an_engine_fitted_at_batch_one_is_refused_for_the_engine_not_the_devices(cli):
+    # no devices given: the engine's own refusal, not "none of the powers of two up to 64 … tried meets it"
+    for extra in ((), ("--devices", "1")):
+        r = cli("inference", "--model", "llama-3.1-8b", "--ttft-ms", "100", "--engine", "eager-2023", *extra)
+        assert r.code == 2 and r.err.count("\n") == 1
+        assert r.err.startswith("error: the eager-2023 engine is fitted at batch 1 alone, so a latency bound (a search "
+                                "over batches) is beyond it"), r.err
+
+
+def test_one_device_says_its_split_was_not_chosen(cli):
+    r = cli("inference", "--model", "llama-3.1-8b", "--batch-size", "max")
+    assert r.code == 0, r.err
+    (layout,) = [line for line in r.out.splitlines() if line.startswith("  · layout: 1 device")]
+    assert "tensor parallelism 1 (the one device's only split) × 1 replica" in layout
+    assert "chosen" not in layout
+
+
+def test_a_students_architecture_keeps_its_teachers_latent_attention_in_words(cli):
+    r = cli("inference", "--model", "deepseek-v3", "--hardware", "h200-sxm", "--devices", "8", "--student-params", "100e9")
+    assert r.code == 0, r.err
+    (row,) = [line for line in r.out.splitlines() if line.startswith("architecture ")]
+    assert row.split(None, 1)[1] == ("9 layers, d_model 7168, 128 heads of size 128, latent attention (its cache 1 KV "
+                                     "head of 288) (student of deepseek-v3)")
