@@ -11,6 +11,8 @@ import pytest
 
 from estimator.core.base.errors import DataFileError, InputError
 from estimator.core.serving.estimate import InferenceScenario, inference
+from estimator.core.serving.step import BANDWIDTH_FRACTION
+from estimator.core.serving.weights import read_weight_bytes
 from estimator.io import serving_data
 from estimator.io.datafiles import default_profiles
 
@@ -46,7 +48,13 @@ def test_each_prefill_step_pays_the_per_layer_cost_again(batch, out):
     # the first token: its prompt's prefill step, which emits it, in place of a decode step (review 2026-12-01: both),
     # with the prompts of every request that finished in the step before (B ÷ T of them where B > T)
     prompt = off.ttft_s - off.seconds_per_output_token          # one prompt's prefill (no all-reduces on one GPU)
-    assert on.ttft_s == pytest.approx(prompt * max(1.0, batch / t) + layer_cost)
+    # that step reads the weights at least, as a decode step does (serving review 2026-12-03: a 1-token prompt's first
+    # token had come sooner than a decode step's)
+    read = (read_weight_bytes(LLAMA.arch, LLAMA.params, 16, on.prompt_tokens)
+            / (H100.memory_bandwidth_bytes_per_s * BANDWIDTH_FRACTION))
+    assert on.ttft_s == pytest.approx(max(prompt * max(1.0, batch / t), read) + layer_cost)
+    if batch == 1:  # one 161-token prompt: its weights' read is the longer
+        assert read > prompt
 
 
 def test_the_engines_that_mix_prompts_or_batch_statically_have_no_prefill_steps():

@@ -139,9 +139,10 @@ def ttft_s(st: Step, batch: float, output_tokens: float, static: bool = False) -
     together = (max(1.0, float(batch) * emitted / float(output_tokens)) if st.prompt_engine_s > 0.0 and not static
                 else 1.0)
     if st.prompt_alone_s is not None:  # the prompt alone as its replica runs it, at the prefill's draw, and its
-        # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``)
-        return (st.prompt_alone_s * together * st.prefill_limit_stretch + st.prompt_tp_s * st.power_limit_stretch
-                + first)
+        # all-reduces, drawn and held as the decode steps are (``Step.prompt_tp_s``); a prefill step of its own reads
+        # the weights at least (``Step.prompt_read_s``)
+        return (max(st.prompt_alone_s * together, st.prompt_read_s) * st.prefill_limit_stretch
+                + st.prompt_tp_s * st.power_limit_stretch + first)
     return own * float(output_tokens) / (float(batch) * emitted) + first
 
 
@@ -204,7 +205,8 @@ def ttft_words(static: bool, batch: int, prefill_steps_apart: bool = False) -> s
     if static and batch > 1:
         return f"the batch's {batch:,} prompts' prefill (a static batch) and one step"
     if prefill_steps_apart:
-        return "the prompt's prefill step (its compute and the engine's per-layer cost), which emits the first token"
+        return ("the prompt's prefill step (its compute or its weights' read, the slower, and the engine's per-layer "
+                "cost), which emits the first token")
     return ONE_PROMPT_TTFT
 
 
