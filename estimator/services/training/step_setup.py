@@ -750,6 +750,8 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
         if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
             raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
         tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
+        if (vp or 1) > 1 and pp < 2:  # the stages first, whatever the batch (researcher review 2026-12-03: on 1,024
+            check_interleaving(vp, pp, 1)  # devices `--vp 2` alone had been refused for the default batch's size)
         if overlap is not None and ep == 1:  # nothing to hide: refused, not ignored (final read 2026-11-27)
             raise InputError("the share of the experts' all-to-all hidden applies to expert parallelism, and the layout "
                              "given has an expert-parallel degree of 1: give one above 1, or no share",

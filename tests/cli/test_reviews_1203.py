@@ -1,4 +1,4 @@
-"""Serving engineer's review 2026-12-03 (about 230 `inference` runs): its findings, each as the CLI says it."""
+"""The serving engineer's and the researcher's reviews 2026-12-03: their findings, each as the CLI says it."""
 
 from __future__ import annotations
 
@@ -40,3 +40,12 @@ def test_a_prefill_step_of_its_own_reads_the_weights_at_least(cli):
     out = json.loads(r.out)
     assert out["seconds_to_first_token"] == pytest.approx(0.0921, rel=0.01)
     assert out["seconds_to_first_token"] > 0.95 * out["seconds_per_output_token"]
+
+
+def test_interleaving_without_stages_is_refused_for_that_whatever_the_devices(cli):
+    """Researcher review 2026-12-03: on 1,024 devices `--vp 2` alone was refused for the default batch's size, on 64
+    for what it is."""
+    for devices in ("64", "1024"):
+        r = cli("estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", devices, "--vp", "2")
+        assert r.code == 2 and r.err.startswith("error: interleaving (vp 2) splits each pipeline stage's layers into "
+                                                "chunks: it needs two or more pipeline stages (pp)"), r.err
