@@ -49,3 +49,11 @@ def test_interleaving_without_stages_is_refused_for_that_whatever_the_devices(cl
         r = cli("estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", devices, "--vp", "2")
         assert r.code == 2 and r.err.startswith("error: interleaving (vp 2) splits each pipeline stage's layers into "
                                                 "chunks: it needs two or more pipeline stages (pp)"), r.err
+
+
+def test_plans_fewest_that_hold_a_model_is_one_count_from_any_start(cli):
+    """Researcher review 2026-12-03: Llama 3.1 405B read "128 hold it" from 8 devices and "80" from 56; each whole server
+    up to the memory's count is tried now."""
+    for devices in ("8", "56"):
+        r = cli("plan", "--model", "llama-3.1-405b", "--tokens", "1e12", "--devices", devices)
+        assert r.code == 2 and "give more devices: 80 hold it, the fewest tried (TP 8 × PP 10 × DP 1" in r.err, r.err

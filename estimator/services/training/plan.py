@@ -731,7 +731,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             # the fewest tried that hold a layout, the next whole servers first, then doublings (planner review
             # 2026-12-02: Llama 3.1 405B on 64 H100s was told to give more devices, not that 80 hold it)
             server_step = min(hw.scale_up_devices, SERVER_DEVICES)
-            tries = ([n_devices + server_step * i for i in range(1, FEWEST_FITTING_SERVERS + 1)]
+            # every whole server up to the count `estimate`'s memory note names too (researcher review 2026-12-03:
+            # Llama 3.1 405B on 8 H100s read "128 hold it" here, 88 in estimate's note, 80 from 56 devices), at most
+            # REFINE_COUNTS of them
+            least = mem.fewest(mshape, capacity, s_len, given.get("micro_batch", mem.DEFAULT_MICRO_BATCH), precision,
+                               attention)
+            servers = max(FEWEST_FITTING_SERVERS,
+                          min(REFINE_COUNTS, 0 if least is None else (least[1] - n_devices) // server_step + 1))
+            tries = ([n_devices + server_step * i for i in range(1, servers + 1)]
                      + [n_devices * 2 ** k for k in range(1, FEWEST_FITTING_DOUBLINGS + 1)])
             for k in sorted(set(t for t in tries if t <= B.DEVICES.high)):
                 if (held := searched(k, 1).best) is not None:
