@@ -419,7 +419,7 @@ def test_a_default_batch_that_misses_a_target_names_the_larger_batchs_count(caps
             "it: give the global batch the run will use") in err
     from estimator import plan
     report = plan(model="mistral-large-2407", tokens=15e12, deadline_days=90, seq_len=2048)
-    assert report.devices == 5408  # 5,400 before the refinement tried its stride's multiples (16 devices here)
+    assert report.devices == 5400  # met between two of the stride's multiples (16 devices here): diff review 2026-12-03
     # 3,688 with the larger batch held as given, as giving it plans (3,168 where it had grown: diff review 2026-12-02)
     assert any(n.startswith("at a global batch of 1.68 × 10⁷ tokens") and "3,688 devices meet it" in n
                for n in report.notes)

@@ -604,7 +604,17 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             step = max(1, math.ceil(len(upper) / REFINE_COUNTS), math.ceil(len(lower) / REFINE_COUNTS))
             gap = strided(lower, server * step) + strided(upper, server * step)
             rows_ = sorted(rows_ + [r for r in map(one, gap) if r is not None], key=lambda r: r[0])
-            return rows_, next(row for row in rows_ if meets(row)), (start, gap, step)
+            hit_ = next(row for row in rows_ if meets(row))
+            if step > 1:
+                # and each whole server below that hit, down to the stride's multiple before it: a count between two
+                # multiples may meet it too (diff review 2026-12-03: Mistral Large 2's 90 days, 5,400 met it, skipped
+                # for 5,408), at most step − 1 searches more
+                seen = {r[0] for r in rows_}
+                near_hit = [k for k in range(hit_[0] - server * (step - 1), hit_[0], server) if k > before and k not in seen]
+                gap = gap + near_hit
+                rows_ = sorted(rows_ + [r for r in map(one, near_hit) if r is not None], key=lambda r: r[0])
+                hit_ = next(row for row in rows_ if meets(row))
+            return rows_, hit_, (start, gap, step)
 
         tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
         reached: dict[float, int] = {}  # how many counts of the ladder each batch's search tried
@@ -661,6 +671,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         gap = (f"every {stride * server:,} devices" if stride > 1 or hw.scale_up_devices > server
                else "every whole server")
         then = (f", then {gap} between the ladder's count two before its first hit, {below:,}, and that hit"
+                + (", and each whole server below the first of those that met it" if stride > 1 else "")
                 if between else "")
         # counted in eights within a larger scale-up domain, said so (researcher review 2026-11-28: "whole 8-device
         # servers" of GB200 NVL72 racks)
@@ -734,10 +745,10 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             # every whole server up to the count `estimate`'s memory note names too (researcher review 2026-12-03:
             # Llama 3.1 405B on 8 H100s read "128 hold it" here, 88 in estimate's note, 80 from 56 devices), at most
             # REFINE_COUNTS of them
-            least = mem.fewest(mshape, capacity, s_len, given.get("micro_batch", mem.DEFAULT_MICRO_BATCH), precision,
-                               attention)
+            by_memory = mem.fewest(mshape, capacity, s_len, given.get("micro_batch", mem.DEFAULT_MICRO_BATCH),
+                                   precision, attention)   # (its strategy, its device count), or None
             servers = max(FEWEST_FITTING_SERVERS,
-                          min(REFINE_COUNTS, 0 if least is None else (least[1] - n_devices) // server_step + 1))
+                          min(REFINE_COUNTS, 0 if by_memory is None else (by_memory[1] - n_devices) // server_step + 1))
             tries = ([n_devices + server_step * i for i in range(1, servers + 1)]
                      + [n_devices * 2 ** k for k in range(1, FEWEST_FITTING_DOUBLINGS + 1)])
             for k in sorted(set(t for t in tries if t <= B.DEVICES.high)):
@@ -907,8 +918,9 @@ BATCH_SAID_OVER = 0.01
 # to twice this in all): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a
 # search, ~15 ms on this project's CI machine)
 REFINE_COUNTS = 64
-# the counts above a device count that holds no layout tried for the fewest that hold one: the next 8 whole servers,
-# then 2×, 4× … 64× the count (a design choice: a handful of searches)
+# the counts above a device count that holds no layout tried for the fewest that hold one: the next whole servers, at
+# least 8 of them and up to the count the memory's search names (``memory.fewest``), at most ``REFINE_COUNTS``, then 2×,
+# 4× … 64× the count (a design choice: a handful of searches, a few dozen where the memory's count is far)
 FEWEST_FITTING_SERVERS = 8
 FEWEST_FITTING_DOUBLINGS = 6
 

@@ -494,14 +494,20 @@ def check_split_divides(devices: int, tp: int | None, pp: int | None, cp: int | 
                          "parts whose product divides them", field=(*given, "devices"))
 
 
+def check_interleaving_stages(vp: int, layout_pp: int) -> None:
+    """The interleaved schedule needs stages: refused in words, before anything about the batch (researcher review
+    2026-12-03: on 1,024 devices `--vp 2` alone had been refused for the default batch's size)."""
+    if vp > 1 and layout_pp < 2:
+        raise InputError(f"interleaving (vp {vp}) splits each pipeline stage's layers into chunks: it needs two or more "
+                         "pipeline stages (pp)", field=("vp", "pp"))
+
+
 def check_interleaving(vp: int, layout_pp: int, micro_batches: float) -> None:
     """The interleaved schedule needs stages, and whole rounds of micro-batches on each (Megatron-LM's
     interleaved 1F1B runs the micro-batches in groups of p; Narayanan et al. 2021 §2.2.2): refused in words."""
     if vp == 1:
         return
-    if layout_pp < 2:
-        raise InputError(f"interleaving (vp {vp}) splits each pipeline stage's layers into chunks: it needs two or more "
-                         "pipeline stages (pp)", field=("vp", "pp"))
+    check_interleaving_stages(vp, layout_pp)
     if micro_batches % layout_pp or micro_batches < layout_pp:
         raise InputError(f"the interleaved schedule needs the micro-batches per step ({gfmt(micro_batches, 4)}: the "
                          f"global batch ÷ data-parallel replicas ÷ micro-batch) to be a multiple of the {layout_pp} "
@@ -744,14 +750,14 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
     seq_note = (default_seq_note(seq_len) if "seq_len" not in o and seq_len == mem.DEFAULT_SEQ_LEN else
                 beyond_context_note(shape_keys.get("model"), seq_len) or "")
     recompute_default = "full" if scenario.recompute else "none"
+    if layout_given:  # the stages an interleaving needs, before the batch's checks
+        check_interleaving_stages(vp or 1, int(o.get("pp", 1)))
     gbt, batch_note = run_batch_tokens(global_batch_tokens, tokens, seq_len, default)
     check_model_batch_holds_a_sequence(default, gbt, seq_len)
     if layout_given:
         if gbt < seq_len:  # the default batch: refused as without a layout (API audit 2026-11-27: taken with --tp)
             raise InputError(core_plan.less_than_a_sequence(gbt, seq_len), field=("global_batch_tokens", "seq_len"))
         tp, pp, cp, ep = (int(o.get(k, 1)) for k in ("tp", "pp", "cp", "ep"))
-        if (vp or 1) > 1 and pp < 2:  # the stages first, whatever the batch (researcher review 2026-12-03: on 1,024
-            check_interleaving(vp, pp, 1)  # devices `--vp 2` alone had been refused for the default batch's size)
         if overlap is not None and ep == 1:  # nothing to hide: refused, not ignored (final read 2026-11-27)
             raise InputError("the share of the experts' all-to-all hidden applies to expert parallelism, and the layout "
                              "given has an expert-parallel degree of 1: give one above 1, or no share",
