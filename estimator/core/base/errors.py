@@ -66,12 +66,17 @@ class ResultOutOfBounds(InputError):
     def past(self) -> str:
         """"7.72e+14 device-hours, more than the 1e+14 an estimate covers", for a caller's own message (below the
         bound's low end: "6.39e-05 device-seconds, less than the one device-millisecond an estimate covers")."""
-        from estimator.core.base.bounds import DEVICE_HOURS
-        from estimator.core.base.units import S_PER_HOUR
-        if self.device_hours is not None and self.device_hours < DEVICE_HOURS.low:
-            return (f"{gfmt(self.device_hours * S_PER_HOUR, 3)} device-seconds, less than the one device-millisecond an "
-                    "estimate covers")
-        return f"{gfmt(self.device_hours, 3)} device-hours, more than the {gfmt(DEVICE_HOURS.high)} an estimate covers"
+        return past_words(self.device_hours)
+
+
+def past_words(device_hours: float | None) -> str:
+    """How far ``device_hours`` lie past the device-hours an estimate covers, in words (``ResultOutOfBounds.past``)."""
+    from estimator.core.base.bounds import DEVICE_HOURS
+    from estimator.core.base.units import S_PER_HOUR
+    if device_hours is not None and device_hours < DEVICE_HOURS.low:
+        return (f"{gfmt(device_hours * S_PER_HOUR, 3)} device-seconds, less than the one device-millisecond an "
+                "estimate covers")
+    return f"{gfmt(device_hours, 3)} device-hours, more than the {gfmt(DEVICE_HOURS.high)} an estimate covers"
 
 
 class UnknownHardwareError(InputError):

@@ -15,7 +15,7 @@ from typing import Any
 
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
-from estimator.core.base.errors import InputError, ResultOutOfBounds
+from estimator.core.base.errors import InputError, ResultOutOfBounds, past_words
 from estimator.core.base.interval import PREDICTION, STATED
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import S_PER_HOUR
@@ -127,7 +127,7 @@ def flops_model(flops: float, hardware: str | None = None, setting: dict | None 
         # under the one device-millisecond an estimate covers, as `estimate` refuses it (api.estimated; carried from the
         # 2026-12-03 note: 10¹² FLOPs at fp4 and a utilisation of 1 printed 0.000111 s on a B200): the split alone
         return model, None, ("time, energy, CO₂e and cost are not estimated: the run would take "
-                             f"{ResultOutOfBounds(device_hours=est.device_hours).past}")
+                             f"{past_words(est.device_hours)}")
     return model, est, None
 
 

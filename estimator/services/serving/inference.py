@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from estimator.core.base import bounds as B
 from estimator.core.base import validation as v
-from estimator.core.base.errors import InputError, ResultOutOfBounds
+from estimator.core.base.errors import InputError, ResultOutOfBounds, past_words
 from estimator.core.base.number_text import count_text, gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
@@ -786,7 +786,7 @@ def inference_report(*, hardware: str | None = INFERENCE_DEFAULT_HARDWARE, token
         what = f"{gfmt(train_flops, 3)} FLOPs given" if how == "given" else how
         more = "more" if device_hours < B.DEVICE_HOURS.low else "fewer"
         return ResultOutOfBounds(f"the training run that serving is compared with ({what}) would take "
-                                 f"{ResultOutOfBounds(device_hours=device_hours).past}: give {more} training FLOPs or "
+                                 f"{past_words(device_hours)}: give {more} training FLOPs or "
                                  "tokens", field=train_given or ("train_flops", "train_tokens"), device_hours=device_hours)
     try:
         training = estimate_flops(train_flops, hardware, setting)
