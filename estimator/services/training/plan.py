@@ -915,8 +915,9 @@ SUB_SERVER_COUNTS = (1, 2, 4)
 # it: 1% (a design choice: below it the batch is the one asked for to the figures the notes print)
 BATCH_SAID_OVER = 0.01
 # whole-server counts tried at most in each of the two ladder intervals below a deadline's or budget's first hit (up
-# to twice this in all): every server up to ~a quarter of 2,048 devices; a wider gap in as many even steps (each a
-# search, ~15 ms on this project's CI machine)
+# to twice this in all): every server up to ~a quarter of 2,048 devices; in a wider gap the multiples of a stride of
+# whole servers, as many, then the servers below the first of them that meets it (each a search, ~15 ms on this
+# project's CI machine); it also caps `plan`'s scan for the fewest devices that hold a layout
 REFINE_COUNTS = 64
 # the counts above a device count that holds no layout tried for the fewest that hold one: the next whole servers, at
 # least 8 of them and up to the count the memory's search names (``memory.fewest``), at most ``REFINE_COUNTS``, then 2×,
