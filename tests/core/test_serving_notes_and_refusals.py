@@ -162,7 +162,7 @@ def test_one_sequence_a_replica_says_what_one_wider_replica_takes_a_token():
     said = [n for n in r.notes if n.startswith("latency: one replica of tensor parallelism 4 at batch 1 takes ")]
     assert said and f"takes {gfmt(four.seconds_per_output_token * MS_PER_S, 3)} ms a token" in said[0]
     # the tokens/s that layout serves (serving review 2026-12-03: 1 ÷ its time per token had been said)
-    assert f"({hz.sig(four.tokens_per_s)} tokens/s on the 4 devices, against their {hz.sig(r.tokens_per_s)})" in said[0]
+    assert f"({hz.sig(four.tokens_per_s)} tokens/s on 4 devices, against {hz.sig(r.tokens_per_s)} on 4)" in said[0]
     assert four.seconds_per_output_token * MS_PER_S == pytest.approx(30, abs=1.5)
     assert not [n for n in four.notes if n.startswith("latency: one replica")]  # the degree given: nothing to say
     big = serving.inference_report(model="llama-3.1-8b", hardware="h100-sxm", devices=8, tokens=1e6, batch_size="max").result

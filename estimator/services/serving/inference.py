@@ -470,8 +470,8 @@ def _one_wider_replica_note(s: InferenceScenario, profile, fit, result) -> tuple
     # 2026-12-03: 1 ÷ the time per token, 58.4 tokens/s, had stood beside a layout that serves 41.2)
     return (f"latency: one replica of tensor parallelism {degree:,} at batch 1 takes {ms(alone)} ms a token, against "
             f"{ms(result)} ms for the {result.tp:,} × {result.replicas:,} replicas chosen for the most tokens per second "
-            f"({hz.sig(alone.tokens_per_s)} tokens/s on the {alone.devices:,} devices, against their "
-            f"{hz.sig(result.tokens_per_s)}); give that tensor parallelism for the least time per token",)
+            f"({hz.sig(alone.tokens_per_s)} tokens/s on {alone.devices:,} devices, against {hz.sig(result.tokens_per_s)} on "
+            f"{result.devices:,}); give that tensor parallelism for the least time per token",)
 
 
 # How much sooner one wider replica must take a token for the note to say it: 5%, a design choice (below it the two
