@@ -198,13 +198,19 @@ def nested_halves(rows: Sequence[LayoutRow]) -> dict[str, tuple[float, float]]:
     nor t's rows, the CDF-pooled 80% quantile of those |log ratio|s, each source once. By source: {s: (step, base)}."""
     sources = sorted({r.source_key for r in rows})
     out = {}
+    # the fit without s and t is the fit without t and s: made once for each pair (the same rows in the same order,
+    # so the same numbers), half the fits of taking each source in turn
+    fits: dict[frozenset[str], tuple[StepParams, float]] = {}
     for s in sources:
         errors, base_errors, groups = [], [], []
         for t in sources:
             if t == s:
                 continue
-            train = [r for r in rows if r.source_key not in (s, t)]
-            params, mfu = fit_params(train), flat_mfu(train)   # from the defaults (no start that saw s)
+            pair = frozenset((s, t))
+            if pair not in fits:
+                train = [r for r in rows if r.source_key not in pair]
+                fits[pair] = fit_params(train), flat_mfu(train)   # from the defaults (no start that saw s)
+            params, mfu = fits[pair]
             for r in rows:
                 if r.source_key == t:
                     errors.append(abs(math.log(predict(r, params) / measured_tokens_per_s(r))))
