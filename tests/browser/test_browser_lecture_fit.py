@@ -27,6 +27,7 @@ from browser_fixtures import (
     TIMEOUT_MS,
     WRAPPED_VALUES,
     at_sizes,
+    new_page,
     open_claim,
     resize,
     settled,
@@ -561,49 +562,72 @@ def slides(browser, server, tmp_path_factory):
     return walk_by_size(browser, tmp_path_factory, "slides", walk)
 
 
+# The frames' sizes: 640×360 first, each claim loaded at it (its bars' labels are Vega's text, read as a load lays them
+# out: browser_fixtures' note on one load, several sizes), then resized to each other size in turn (a frame's checks
+# are what CSS lays out: its numbers, title, caveats, source and the chart's box, measured the same after a resize)
+FRAME_SIZES = [(640, 360), (800, 450), (1024, 768), (1280, 720)]
+
+
 @pytest.fixture(scope="module")
 def frames(browser, server, tmp_path_factory):
-    """``frames(width, height)``: claim id → ``Frame``, each claim opened once embedded (``?embed=true``) in a frame of
-    that size and read by each check: a frame with a finding is photographed in the walk's folder."""
-    def walk(page, width: int, height: int, shots) -> dict[str, Frame]:
-        read = {}
-        for cl in CLAIMS:
-            open_claim(page, server, cl.id, embed=True)
-            deadline = time.monotonic() + SETTLE_MS / 1000  # the chart takes its height after the page's CSS
-            while True:
-                f = page.evaluate(FRAME)
-                faults = _frame_faults(f, width, height)
-                if not faults or time.monotonic() > deadline:
-                    break
-                page.wait_for_timeout(200)
-            source = page.evaluate(SOURCE)
-            caveats = bands = None
-            if cl.id in ILLUSTRATIVE:
-                where = ILLUSTRATIVE[cl.id]
-                starts = f"f => f.text.startsWith({where!r})"
-                try:
-                    page.wait_for_function(f"() => ({CAVEATS})().some({starts})", timeout=TIMEOUT_MS)
-                except PlaywrightTimeout:
-                    pass
-                shown = page.evaluate(f"() => ({CAVEATS})().some({starts})")
-                # the chart takes the frame's height after the page's CSS arrives (later on a loaded machine)
-                outside = settled(page, f"""() => ({CAVEATS})().filter(f => ({starts})(f) && !(0 <= f.top
-                    && f.bottom <= {height} && 0 <= f.left && f.right <= {width}))""")
-                caveats = Caveats(shown, outside)
-            if (width, height) == (640, 360) and cl.id in BAR_CLAIMS:
-                try:
-                    page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=TIMEOUT_MS)
-                except PlaywrightTimeout:
-                    pass
-                close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
-                    return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
-                bands = Bands(page.evaluate(BAND_LABELS), close)
-            if faults or (caveats and (not caveats.shown or caveats.outside)) or (bands and bands.close):
-                _shot(page, shots, cl.id)
-            read[cl.id] = Frame(f, faults, source, caveats, bands)
-        return read
+    """``frames(width, height)``: claim id → ``Frame``, each claim opened once embedded (``?embed=true``) in a 640×360
+    frame, read, and resized to each of ``FRAME_SIZES`` and read again, every size read by each check: a frame with a
+    finding is photographed in the walk's folder (one walk of 11 loads and 33 resizes, where a load at each size had
+    taken 44 loads: 2026-12-03)."""
+    def read_frame(page, claim_id: str, width: int, height: int, shots) -> Frame:
+        deadline = time.monotonic() + SETTLE_MS / 1000  # the chart takes its height after the page's CSS
+        while True:
+            f = page.evaluate(FRAME)
+            faults = _frame_faults(f, width, height)
+            if not faults or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(200)
+        source = page.evaluate(SOURCE)
+        caveats = bands = None
+        if claim_id in ILLUSTRATIVE:
+            where = ILLUSTRATIVE[claim_id]
+            starts = f"f => f.text.startsWith({where!r})"
+            try:
+                page.wait_for_function(f"() => ({CAVEATS})().some({starts})", timeout=TIMEOUT_MS)
+            except PlaywrightTimeout:
+                pass
+            shown = page.evaluate(f"() => ({CAVEATS})().some({starts})")
+            # the chart takes the frame's height after the page's CSS arrives (later on a loaded machine)
+            outside = settled(page, f"""() => ({CAVEATS})().filter(f => ({starts})(f) && !(0 <= f.top
+                && f.bottom <= {height} && 0 <= f.left && f.right <= {width}))""")
+            caveats = Caveats(shown, outside)
+        if (width, height) == (640, 360) and claim_id in BAR_CLAIMS:
+            try:
+                page.wait_for_function(f"() => ({BAND_LABELS})().length >= 4", timeout=TIMEOUT_MS)
+            except PlaywrightTimeout:
+                pass
+            close = settled(page, f"""() => {{ const b = ({BAND_LABELS})();
+                return b.slice(1).filter((l, i) => l.mid - b[i].mid < {LABEL_SPACING_EM} * l.px); }}""")
+            bands = Bands(page.evaluate(BAND_LABELS), close)
+        if faults or (caveats and (not caveats.shown or caveats.outside)) or (bands and bands.close):
+            folder = shots / f"{width}x{height}"
+            folder.mkdir(exist_ok=True)
+            _shot(page, folder, claim_id)
+        return Frame(f, faults, source, caveats, bands)
 
-    return walk_by_size(browser, tmp_path_factory, "frames", walk)
+    read: dict[tuple[int, int], dict[str, Frame]] = {}
+
+    def at(width: int, height: int) -> dict[str, Frame]:
+        if not read:
+            shots = tmp_path_factory.mktemp("frames")
+            page = new_page(browser, FRAME_SIZES)
+            for cl in CLAIMS:
+                if page.viewport_size != {"width": FRAME_SIZES[0][0], "height": FRAME_SIZES[0][1]}:
+                    page.goto("about:blank")  # the next claim loaded at the first size, the last one not resized to it
+                    page.set_viewport_size({"width": FRAME_SIZES[0][0], "height": FRAME_SIZES[0][1]})
+                open_claim(page, server, cl.id, embed=True)
+                for i, (w, h) in enumerate(FRAME_SIZES):
+                    if i:
+                        resize(page, w, h)
+                    read.setdefault((w, h), {})[cl.id] = read_frame(page, cl.id, w, h, shots)
+            page.close()
+        return read[width, height]
+    return at
 
 
 # The controls a lecture page keeps on the page (its sidebar closed): each label's and value's font in px
