@@ -12,6 +12,7 @@ from app_pages.inputs.site import grid_place
 from app_pages.inputs.workload import model_tokens
 from app_pages.ui import common as c
 from app_pages.ui import style
+from app_pages.ui.profile_cache import calibrated_dir_signature
 from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.interval import WHOLE_RUN_LONGER
@@ -59,6 +60,16 @@ def _model_changed() -> None:
     Estimate page."""
     st.session_state[PLAN["tokens"].url_key] = model_tokens(st.session_state.get(PLAN["model"].url_key))
     st.session_state[TOKENS_LINKED_KEY] = False
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _planned(profiles_signature: tuple, **inputs) -> plan_service.PlanReport:
+    """``plan_service.plan(**inputs)``, kept for the server process: a plan takes seconds (a deadline's search up to
+    ~10 s), and the page runs again on every click (a tab, a download) with the same inputs. A refusal is not kept
+    (Streamlit caches no exception). ``profiles_signature`` (profiles/calibrated/'s files) keys a plan to the profiles
+    it was made from: a profile calibrated while the server runs plans afresh. The report is frozen: read, never
+    changed."""
+    return plan_service.plan(**inputs)
 
 
 def plan_table(report: plan_service.PlanReport) -> pd.DataFrame:
@@ -192,7 +203,7 @@ def render() -> None:
     published = load_catalog()[model].train_tokens is not None
     run_tokens = None if tokens == own_tokens and (published or by == "Devices") and not linked else tokens
     try:
-        report = plan_service.plan(model=model, tokens=run_tokens, hardware=hardware, devices=devices, seq_len=seq_len,
+        report = _planned(calibrated_dir_signature(), model=model, tokens=run_tokens, hardware=hardware, devices=devices, seq_len=seq_len,
                                    precision=precision,
                                    global_batch_tokens=batch, deadline_days=deadline, budget_usd=budget,
                                    price_usd_per_device_hour=price, **site)
