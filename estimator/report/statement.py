@@ -356,6 +356,19 @@ def grid_basis(source: str) -> str:
 POWER_FIT_WORDS = "; the power's from a fit to measured power draws"
 
 
+def _power_fit_held(est: Estimate, a: Mapping) -> str:
+    """" (12 runs on the A100, none on this device: its coverage here is not measured)": what the power fit was fitted
+    on and what its range's coverage is known of, as the statement says it wherever the power's range comes from the
+    fit (paper-statement review 2026-12-03: the step path had said only "from a fit to measured power draws")."""
+    fit = system_power_fit(a["power_w"])
+    if fit is None:
+        return ""
+    on = fit["on"]
+    return (f" ({fit['runs']} runs{' on the ' + latex_escape(on) if on else ''}"
+            + (", none on this device: its coverage here is not measured)" if on and not _measured_on(est, on) else
+               "; the tool's validate command reports the fit's leave-one-out coverage)"))
+
+
 def power_has_range(est: Estimate) -> bool:
     """Whether the power per device carries a range of its own: the energy's range wider than the device-hours'
     (a power given, or one measured figure, adds none; a range its sources state is one too, ``power_fitted``)."""
@@ -675,8 +688,13 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
                 # the table's note in the paper too (researcher review 2026-11-29: the LaTeX left it out)
                 # a whole H100 node's measured draw beside the H100's, cited (diff review 2026-11-30: written inline)
                 # the energy at that draw, as the table's note gives it (researcher review 2026-12-01)
+                # and where it stands against the range the paragraph gives (paper-statement review 2026-12-03: 70.0 MWh
+                # beside a range of 37.1–66.4, unsaid; the table's note says it)
+                beyond = ("" if chip.energy_kwh is None or chip.energy_top_kwh is None
+                          else f", above the top of its {_pct(est.level)} range"
+                          if chip.energy_kwh > chip.energy_top_kwh else "")
                 at_draw = ("" if chip.energy_kwh is None else
-                           f", {latex_escape(hz.energy(chip.energy_kwh))} at that draw")
+                           f", {latex_escape(hz.energy(chip.energy_kwh))} at that draw{beyond}")
                 node = ("" if chip.node_w is None else
                         f", as a whole 8-GPU H100 node ran compute-intensive training at up to about "
                         f"{chip.node_w:,.0f}~W a GPU with its host{node_cite}")
@@ -761,8 +779,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     # a preset: its own shape, stated where its run's split is recorded (researcher review 2026-11-27: a sentence on a
     # split the run never used, saying it says nothing of the run, is no sentence for a paper)
     # the split stated where someone chose it: given, the planner's that the step model timed, or a preset's recorded
-    unrecorded = est.memory is not None and est.memory.published_split_unrecorded
-    memory = est.memory is not None and (memory_given or stepped or ((bool(title) or bool(extra_keys)) and not unrecorded))
+    # never of settings nobody chose (of_defaults: a published run's unrecorded split, or a preset's run moved to other
+    # devices with no layout given; paper-statement review 2026-12-03: `--preset llama-65b --devices 1024` had said
+    # "would not fit with no ZeRO sharding" of the defaults, where the preset alone says nothing)
+    memory = est.memory is not None and (memory_given or stepped or ((bool(title) or bool(extra_keys))
+                                                                      and not est.memory.of_defaults))
     if memory:
         keys += [ZERO_KEY, ACT_MEM_KEY] + (([MEM_EFFICIENT_KEY] if before_flash_attention(est) else [FLASH_KEY])
                                            if est.memory.strategy.attention == "flash" else [])
@@ -903,7 +924,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                      f"published training layouts held out by source{held}, and the goodput's range "
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}"
                      f"{cite.get(GOODPUT_RANGE_KEY, '')})"
-                     f"{POWER_FIT_WORDS if power_fit else ''}; {exact} and grid "
+                     f"{POWER_FIT_WORDS + _power_fit_held(est, a) if power_fit else ''}; {exact} and grid "
                      "intensity are taken as exact. "
                      # the model cards cited, not named inline (researcher review 2026-11-28)
                      + latex_escape(f"The time is a tuned software stack's, and {WHOLE_RUN_LONGER}.").replace(
@@ -925,13 +946,7 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             if time_given:
                 # the power fit's range alone: what it was fitted on, and no coverage claimed on a device it holds no
                 # run of (researcher review 2026-11-29: it promised a coverage figure it never gave)
-                fit = system_power_fit(a["power_w"]) if power_fit else None
-                on = fit["on"] if fit is not None else None
-                held = ("" if fit is None else
-                        f" ({fit['runs']} runs{' on the ' + latex_escape(on) if on else ''}"
-                        + (", none on this device: its coverage here is not measured)"
-                           if on and not _measured_on(est, on) else
-                           "; the tool's validate command reports the fit's leave-one-out coverage)"))
+                held = _power_fit_held(est, a) if power_fit else ""
             given_u = est.utilization is not None and est.utilization.origin == "user" and not time_given
             if given_u:
                 # a utilisation given takes the fit's spread around it: the coverage measured is the fit's around its

@@ -201,8 +201,12 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str,
                 "whole number of micro-batches on every data-parallel replica")
     # the FLOPs convention of the step's own figure beside the utilisation of 6·N·D (researcher review 2026-11-27)
     # each symbol named (researcher review 2026-11-28: $a$ undefined, and Megatron's papers' $a$ is the heads' count)
-    mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token, for $N$ parameters, "
-           "$L$ layers, a sequence of $s$ tokens and an attention width $a$ of heads $\\times$ head dimension) "
+    # N as the step model counts it, and the FLOPs a token that gives (paper-statement review 2026-12-03: "N parameters"
+    # read as the model's 8.03 billion gave 58.6%, not the 55.6% printed, which leaves the input embedding out)
+    mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token, for $N$ parameters "
+           "that multiply each token (the layers' active matrices and the output projection, not the input embedding), "
+           "$L$ layers, a sequence of $s$ tokens and an attention width $a$ of heads $\\times$ head dimension; "
+           f"{latex_escape(gfmt(run.step.model_flops_per_token, 4))} FLOPs a token here) "
            f"{latex_escape(f'{run.step.mfu:.1%}')}")
     # the MFU's FLOPs against the utilisation's, where MFU × goodput alone would not read as the utilisation printed
     # (researcher review 2026-11-28: 49.4% × 90% = 0.445 beside 0.392; the table said the 1.135×, the statement not)
