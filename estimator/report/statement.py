@@ -404,9 +404,15 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     which = ("the utilisation the tool fitted to published whole runs, whatever their hours hold beyond the steps"
              if w.fitted else "the whole-run utilisation the tool takes for a device without published runs")
     peak = latex_escape(w.peak_words)
+    # the attention those FLOPs leave out, as the table says it (paper-statement review 2026-12-03: Mixtral at 32k tokens
+    # gave 37.5 days beside the step's 24.5, not the 62.1 the same utilisation takes on the step's FLOPs)
+    attention = (f"; those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
+                 f"{latex_escape(gfmt(w.step_flops_ratio, 3))}~$\\times$ them): on the step's FLOPs the same utilisation "
+                 f"would take {latex_escape(hz.duration(w.wall_clock_s * w.step_flops_ratio))}"
+                 if w.attention_left_out else "")
     return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of {peak}: {latex_escape(w.fit)}{runs}{cite}), "
             f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
-            f"{latex_escape(low)}--{latex_escape(high)}){whole_run_footprint(w, est.level)}.")
+            f"{latex_escape(low)}--{latex_escape(high)}){whole_run_footprint(w, est.level)}{attention}.")
 
 
 def beyond_devices_sentence(est: Estimate) -> str:
