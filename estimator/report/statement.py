@@ -282,8 +282,13 @@ def _water_basis(est: Estimate) -> str:
     """", the U.S. average" after the off-site water factor when it is (the default), with why for a country
     Li et al. give no figure for (journeys R3: the table said so, the statement did not): ", the U.S. average,
     since Li et al. give no figure for France (FRA)"; where no place is given, that none is."""
-    if est.ewif_country != "USA":  # a country's own figure, or a factor given
+    if est.ewif_country is None:  # a factor given: said as given with the inputs
         return ""
+    if est.ewif_country != "USA":  # a country's own figure, named (paper-statement review 2026-12-03: Sweden's 6.02
+        # L/kWh read as no place's)
+        grid = est.grid
+        place = (grid.country_label if grid is not None and grid.country == est.ewif_country else est.ewif_country)
+        return f", the figure for {latex_escape(place)}"
     code = est.ewif_fallback_country
     grid = est.grid
     if code is None:

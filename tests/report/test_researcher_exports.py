@@ -158,7 +158,8 @@ def test_a_presets_published_grid_intensity_is_not_called_no_place_given():
 def test_a_countrys_own_water_factor_is_not_called_the_us_average():
     r = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, region="IND")
     tex = render("latex", r.estimate, sources=load_sources(), scenario={})
-    assert "at 3.44~L/kWh~\\cite{li2023thirsty}." in tex and "U.S. average" not in tex
+    # and named (paper-statement review 2026-12-03: Sweden's figure had read as no place's)
+    assert "at 3.44~L/kWh~\\cite{li2023thirsty}, the figure for India (IND)." in tex and "U.S. average" not in tex
 
 
 # --- R4. a memory verdict only of settings the user chose
