@@ -688,7 +688,11 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
     if said_as is not None:  # a preset's figure that is no average draw: said as what its source states
         return f"{latex_escape(watts[0])}~{watts[1]} per device ({latex_escape(said_as)})" + cite
     if power.origin == "user":
-        return text + " (given)"
+        # what the figure is taken to be, as --power-w defines it (paper-statement review 2026-12-03: "667~W per device
+        # (given)" left a reader to guess whether the host was in it)
+        hosted = est.hardware_kind in ("gpu", "tpu", "accelerator")  # a device in a server, not a CPU, system or brain
+        return text + (" (given, taken to include its share of the server's host)" if hosted and not host
+                       else " (given)")
     if not measured_power(est):
         fit = system_power_fit(power)
         if fit:  # the profile's fit, said with its measurements (researcher review 2026-11-27: no source for 695 W)

@@ -292,7 +292,8 @@ def test_the_power_per_device_says_it_includes_the_host(fra):
     assert ("At an average of 695~W per device (its share of the server's host included), 0.99~$\\times$ its TDP as "
             "the tool's fit to 3 whole systems' measured draws (P100 SXM2 and V100 SXM2 servers) gives it~\\cite{patterson2021carbon} (this project measured 684~W at the chip alone") in tex
     given = api.run(params=7e9, tokens=2e12, hardware="h100-sxm", devices=256, power_w=700)
-    assert "At an average of 700~W per device (given)" in render("latex", given.estimate, sources=load_sources(),
+    # taken as --power-w defines it, with the host's share (paper-statement review 2026-12-03)
+    assert "At an average of 700~W per device (given, taken to include its share of the server's host)" in render("latex", given.estimate, sources=load_sources(),
                                                                    scenario={})
     # its power is the two CPUs' TDP (profiles/cpu-server-2s-epyc.toml: memory, disks and fans not included),
     # so no host share is included, and the statement claims none

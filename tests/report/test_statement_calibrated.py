@@ -295,7 +295,7 @@ def test_a_power_without_its_host_says_so_as_the_notes_do(hardware, note, power,
     assert re.search(re.escape(f"At an average of {power}") + r"(, the device profile's assumption \(its draw is not published\)|"
                      r", the device profile's figure)?(~\\cite\{[^}]+\})?, this would use", st.tex)
     _, given = _statement(hardware=hardware, flops=1e21, devices=8, power_w=200)  # the user's power: theirs to say
-    assert "At an average of 200~W per device (given), this would use" in given.tex
+    assert "At an average of 200~W per device (given" in given.tex
     _, brain = _statement(hardware="brain", flops=1e18)  # no host to leave out
     assert "At an average of 20.0~W per device, the device profile's figure~\\cite{power-brain}, this would use" in brain.tex
 
