@@ -926,7 +926,9 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
     shown = {est.basis(k) for k in SHOWN_RANGES if k in est.range and est.range[k][0] != est.range[k][1]}
     if PREDICTION in shown:
         power_ranged, power_fit = power_has_range(est), power_fitted(est)
-        exact = ", ".join((["the time given"] if time_given else [])
+        # the device-hours given are said as such (paper-statement review 2026-12-03: "the time given" of a run given
+        # by its device-hours, whose statement states no time)
+        exact = ", ".join(([("the time given" if "hours" in a else "the device-hours given")] if time_given else [])
                           + ([] if power_ranged else ["the power given" if a["power_w"].origin == "user" else "the power"])
                           + ["the PUE"] + (["the price"] if est.cost_usd is not None else []))
         if stepped:  # the time's range is the step model's and the goodput's, not the utilisation fit's

@@ -40,3 +40,14 @@ def test_a_country_far_from_any_is_offered_none(capsys, given, hint):
     assert ("did you mean" in err) == (hint is not None)
     if hint:
         assert f"did you mean {hint}" in err
+
+
+def test_a_run_given_by_its_device_hours_takes_them_as_exact_not_a_time(capsys):
+    """`--flops 3e21 --device-hours 12000` with no devices states no wall-clock time, yet read "the time given … taken
+    as exact"; a run given by its hours still says the time."""
+    by_hours = _out(capsys, "estimate", "--flops", "3e21", "--device-hours", "12000", "--hardware", "a100-sxm-80gb",
+                    "--format", "latex")
+    assert "the device-hours given, the PUE" in by_hours and "the time given" not in by_hours
+    timed = _out(capsys, "estimate", "--flops", "3e21", "--hours", "100", "--devices", "8", "--hardware",
+                 "a100-sxm-80gb", "--format", "latex")
+    assert "the time given, the PUE" in timed
