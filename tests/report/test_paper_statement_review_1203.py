@@ -48,6 +48,6 @@ def test_a_run_given_by_its_device_hours_takes_them_as_exact_not_a_time(capsys):
     by_hours = _out(capsys, "estimate", "--flops", "3e21", "--device-hours", "12000", "--hardware", "a100-sxm-80gb",
                     "--format", "latex")
     assert "the device-hours given, the PUE" in by_hours and "the time given" not in by_hours
-    timed = _out(capsys, "estimate", "--flops", "3e21", "--hours", "100", "--devices", "8", "--hardware",
+    timed = _out(capsys, "estimate", "--flops", "3e21", "--hours", "1000", "--devices", "8", "--hardware",
                  "a100-sxm-80gb", "--format", "latex")
     assert "the time given, the PUE" in timed
