@@ -169,3 +169,25 @@ def test_log_ticks_keep_ten_to_the_zero_and_give_one_value_a_decade():
     one = log_ticks(100.0, 100.0)
     assert len(one) == 2 and one[0] <= 100.0 <= one[-1] and one[0] < one[-1]
     assert log_ticks(3.0, 700.0) == [1.0, 10.0, 100.0, 1000.0]  # few decades: every one
+
+
+def test_a_dots_value_in_the_axiss_upper_half_is_written_left_of_it():
+    """Lecturer review 2026-12-03: on a phone (a ~180-px plot) "355 years", written right of a dot 3/4 along the axis,
+    ended 17 px from the chart's edge and was cut when the page's font came late. A value above the log axis's middle is
+    written left of its dot (its text's end at the dot), the others right of theirs: no value's text runs toward the
+    nearer edge."""
+    df = pd.DataFrame({"hw": ["V100", "A100", "H100", "B200"], "years": [355.0, 81.8, 46.6, 14.7]})
+    df["text"] = [f"{v} years" for v in df["years"]]
+    spec = charts.log_bar_chart(df, "years", "hw", "Years", text="text").to_dict()
+    lo, hi = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    middle = (lo * hi) ** 0.5
+    written = {}
+    for layer in spec["layer"][1:]:
+        mark = layer["mark"]
+        rows = spec["datasets"][layer["data"]["name"]]
+        for row in rows:
+            written[row["hw"]] = (mark["align"], mark["dx"], row["years"] > middle)
+    assert set(written) == set(df["hw"])
+    assert all((align == "right" and dx < 0) if upper else (align == "left" and dx > 0)
+               for align, dx, upper in written.values())
+    assert written["V100"][0] == "right" and written["B200"][0] == "left"
