@@ -70,10 +70,11 @@ def cost_label(multiplier: float) -> str:
     the cost of reaching 5% error; it is the claim's multiplier on ResNet-50's run, a model at ≈24% error); in a frame, whose caption (the caveat) gives way and whose
     cell holds no longer a label, ``FRAME_COST_LABEL``."""
     return FRAME_COST_LABEL if c.is_embedded() else f"Cost of ≈{hz.magnitude(multiplier)}× ResNet-50's compute"
-# A saving's unit on the compression slide; in a frame the first number's (kWh), shorter: at 28 px, a frame's least
-# (style.EMBED_HEADLINE_MIN_REM), "−47% energy" (151 px) took two lines of a 640×360 frame's 140-pixel cell and
-# left the chart's six bar labels touching (browser check, lecturer review 2026-11-28); "−47% kWh" (122 px) is one.
-SAVING_UNIT, FRAME_SAVING_UNIT = "energy", "kWh"
+# A saving's unit on the compression slide; in a frame none: at 28 px, a frame's least (style.EMBED_HEADLINE_MIN_REM),
+# "−47% energy" (151 px) took two lines of a 640×360 frame's 140-pixel cell and left the chart's six bar labels touching
+# (browser check, lecturer review 2026-11-28); "−47% kWh" was one line but read as a wrong unit (lecturer review
+# 2026-12-03): "−47%" beside the first number's kWh, the change from it, is one line and says no more than it means.
+SAVING_UNIT, FRAME_SAVING_UNIT = "energy", ""
 
 
 @dataclass(frozen=True)
@@ -541,7 +542,7 @@ def compression_savings() -> None:
         if t is not None and t.saving("energy_kwh") is not None:
             fewer = fewer_devices_caption(fig, name)
             # a minus sign, not a hyphen, on a slide (lecturer review 2026-11-27: "-48% energy")
-            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh')).replace('-', MINUS)} {unit}",
+            items.append((label, f"{hz.signed_percent(-t.saving('energy_kwh')).replace('-', MINUS)} {unit}".strip(),
                           (f"{technique_caption(t)}, same {base.devices} GPUs",) + ((fewer,) if fewer else ())))
     slide.metrics(items)
     df = pd.DataFrame([{"technique": "no compression", "kwh": base.energy_kwh}] +

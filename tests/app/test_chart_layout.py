@@ -191,3 +191,13 @@ def test_a_dots_value_in_the_axiss_upper_half_is_written_left_of_it():
     assert all((align == "right" and dx < 0) if upper else (align == "left" and dx > 0)
                for align, dx, upper in written.values())
     assert written["V100"][0] == "right" and written["B200"][0] == "left"
+
+
+def test_an_embedded_compression_slide_writes_its_savings_without_a_wrong_unit():
+    """Lecturer review 2026-12-03: in a frame the savings read "−47% kWh" (a percentage is no kWh); on the slide they
+    read "−47% energy"."""
+    framed = shared_page("lecture", {"claim": "compression"}, is_embedded=True)
+    plain = shared_page("lecture", {"claim": "compression"})
+    saved = [m.value for m in framed.metric if m.value.startswith("−")]
+    assert saved and all(v.endswith("%") for v in saved), saved
+    assert [m.value for m in plain.metric if m.value.startswith("−")] == [f"{v} energy" for v in saved]
