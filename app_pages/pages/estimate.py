@@ -53,7 +53,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
     cols = style.metric_cells(4, "headline", lecture)
     level = f"{est.level:.0%}"
     meaning = range_meaning(est.level, est.stepped, est.predicted)  # the step model's wording where it timed the run, as the CLI
-    bars = 0
+    bars = unmarked = 0
     texts = headline_values(est)
     for col, (label, key, fmt) in zip(cols, HEADLINE):
         low, high = est.range[key]
@@ -63,6 +63,7 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
         col.metric(shown, texts[label], border=not lecture, help=None if lecture else headline_help(est, key))
         if value is not None and low is not None and low != high:
             bars += 1
+            unmarked += not stated
             lo_text, hi_text = hz.range_ends(fmt, low, high, value)  # a cost's ends read apart ($2.17, not $2.2)
             style.range_bar(col, lo_text, hi_text + (" (stated)" if stated else ""), meaning,
                             style.log_position(value, low, high))
@@ -81,8 +82,11 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
             f", {short[0]:.0%} of {short[1]} runs on this hardware: too narrow" if short else "")
         if unlike:
             meaning += f" On {unlike.device} that coverage is not measured: no family held out is {unlike.what}."
-        style.bars_caption(meaning, f'unmarked, {level} prediction intervals ({measured}); '
-                                    '"stated", as the sources state.', lecture)
+        # only the kinds of bar shown (lecturer review 2026-12-03: the AlphaGo preset's bars, all "stated", read
+        # "unmarked, 80% prediction intervals")
+        kinds = ([f"unmarked, {level} prediction intervals ({measured})"] if unmarked else []) + (
+            ['"stated", as the sources state'] if bars > unmarked else [])
+        style.bars_caption(meaning, "; ".join(kinds) + ".", lecture)
 
 
 def exact_words(key: str, time_assumed: bool = False) -> str:
