@@ -256,8 +256,8 @@ EMBED_METRIC_MAX = "2.4rem"  # 38 px: the numbers' largest size, a headline in a
 # size (EMBED_METRIC_VALUE_REM): fitted to one line in 640×360 the GPT-3 and compression claims' were 25.5 px,
 # compute growth's 23.3 and the Estimate page's lecture link's 26.6 (lecturer review 2026-11-28: read from the back
 # row). At 28 px a value too wide for its 140-pixel cell would take two lines, broken between its words (LECTURE_CSS),
-# its first line level with the row's (FIT_ROW_LEVEL_CSS): the compression claim's savings say "kWh" in a frame
-# (lecture.FRAME_SAVING_UNIT), "−47% energy" (151 px) had left its chart's bars too little height at 640×360.
+# its first line level with the row's (FIT_ROW_LEVEL_CSS): the compression claim's savings are a bare "−47%" in a
+# frame (lecture.FRAME_SAVING_UNIT), "−47% energy" (151 px) had left its chart's bars too little height at 640×360.
 EMBED_HEADLINE_MIN_REM = 1.75
 _FRAME_HEADLINES = (CLAIM_ROW, "headline")  # the rows: a claim's (slide.metrics), the Estimate page's (estimate.headline)
 _FRAME = "[data-testid=\"stApp\"]"

@@ -29,6 +29,7 @@ from estimator.report.provenance import (
     tool_line,
 )
 from estimator.report.statement import statement
+from estimator.report.statement_parts import whole_run_attention_words
 
 LABELS = {
     "flops": "FLOPs",
@@ -170,9 +171,7 @@ def whole_run_words(w, level: float) -> str:
     # a device without runs takes a rule or another device's fit (code review 2026-11-28)
     runs = f", {w.n_runs} published runs; restarts, evaluation and other work included" if w.n_runs and w.fitted else ""
     low, high = hz.duration_range(w.low_s, w.high_s, w.wall_clock_s)
-    attention = (f"; those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
-                 f"{gfmt(w.step_flops_ratio, 3)}× them): on the step's FLOPs the same utilisation would take "
-                 f"{hz.duration(w.wall_clock_s * w.step_flops_ratio)}" if w.attention_left_out else "")
+    attention = whole_run_attention_words(w)
     peak = w.peak_words
     return (f"the whole-run utilisation an estimate from the FLOPs alone uses ({gfmt(w.utilization, 2)} of {peak}: "
             f"{w.fit}{runs}) gives {hz.duration(w.wall_clock_s)} ({level:.0%} range {low} – {high})"

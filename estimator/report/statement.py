@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER, WHOLE_RUN_SOURCE
 from estimator.core.base.number_text import gfmt
+from estimator.core.footprint.embodied import FALLBACK_KINDS as EMBODIED_FALLBACK_KINDS
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.fit_caveats import OtherPeak
 from estimator.core.training.memory import capacity_gb_text
@@ -75,6 +76,7 @@ from estimator.report.statement_parts import (
     same_measurement,
     setting_words,
     unkeyed,
+    whole_run_attention_words,
     written_address,
 )
 from estimator.report.statement_utilisation import fit_caveats, model_publications, utilisation_clause
@@ -281,7 +283,8 @@ def _beyond(est: Estimate, a, cite, emb, basis: str, emb_cite: str, measured: bo
 def _water_basis(est: Estimate) -> str:
     """", the U.S. average" after the off-site water factor when it is (the default), with why for a country
     Li et al. give no figure for (journeys R3: the table said so, the statement did not): ", the U.S. average,
-    since Li et al. give no figure for France (FRA)"; where no place is given, that none is."""
+    since Li et al. give no figure for France (FRA)"; where no place is given, that none is; a country's own figure
+    named (", the figure for Sweden (SWE)"); nothing where the factor was given."""
     if est.ewif_country is None:  # a factor given: said as given with the inputs
         return ""
     if est.ewif_country != "USA":  # a country's own figure, named (paper-statement review 2026-12-03: Sweden's 6.02
@@ -411,10 +414,7 @@ def whole_run_sentence(est: Estimate, epoch_cite: str = "") -> str:
     peak = latex_escape(w.peak_words)
     # the attention those FLOPs leave out, as the table says it (paper-statement review 2026-12-03: Mixtral at 32k tokens
     # gave 37.5 days beside the step's 24.5, not the 62.1 the same utilisation takes on the step's FLOPs)
-    attention = (f"; those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
-                 f"{latex_escape(gfmt(w.step_flops_ratio, 3))}~$\\times$ them): on the step's FLOPs the same utilisation "
-                 f"would take {latex_escape(hz.duration(w.wall_clock_s * w.step_flops_ratio))}"
-                 if w.attention_left_out else "")
+    attention = latex_escape(whole_run_attention_words(w)).replace("$\\times$ them", "~$\\times$ them")
     return (f" At {which} ({latex_escape(gfmt(w.utilization, 2))} of {peak}: {latex_escape(w.fit)}{runs}{cite}), "
             f"{flops} would take {latex_escape(hz.duration(w.wall_clock_s))} ({_pct(est.level)} range "
             f"{latex_escape(low)}--{latex_escape(high)}){whole_run_footprint(w, est.level)}{attention}.")
@@ -690,9 +690,9 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
     if power.origin == "user":
         # what the figure is taken to be, as --power-w defines it (paper-statement review 2026-12-03: "667~W per device
         # (given)" left a reader to guess whether the host was in it)
-        hosted = est.hardware_kind in ("gpu", "tpu", "accelerator")  # a device in a server, not a CPU, system or brain
-        return text + (" (given, taken to include its share of the server's host)" if hosted and not host
-                       else " (given)")
+        # a device in a server (the kinds embodied carbon's fallback is made for), not a CPU server, a system or a brain
+        return text + (" (given, taken to include its share of the server's host)"
+                       if est.hardware_kind in EMBODIED_FALLBACK_KINDS else " (given)")
     if not measured_power(est):
         fit = system_power_fit(power)
         if fit:  # the profile's fit, said with its measurements (researcher review 2026-11-27: no source for 695 W)
@@ -705,9 +705,7 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
                 # the energy at that draw, as the table's note gives it (researcher review 2026-12-01)
                 # and where it stands against the range the paragraph gives (paper-statement review 2026-12-03: 70.0 MWh
                 # beside a range of 37.1–66.4, unsaid; the table's note says it)
-                beyond = ("" if chip.energy_kwh is None or chip.energy_top_kwh is None
-                          else f", above the top of its {_pct(est.level)} range"
-                          if chip.energy_kwh > chip.energy_top_kwh else "")
+                beyond = f", above the top of its {_pct(est.level)} range" if chip.above_range else ""
                 at_draw = ("" if chip.energy_kwh is None else
                            f", {latex_escape(hz.energy(chip.energy_kwh))} at that draw{beyond}")
                 node = ("" if chip.node_w is None else
@@ -960,6 +958,8 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
             fits = (["published training runs"] if not time_given else []) + (["measured power draws"] if power_fit
                                                                               else [])
             which = f"fit{'s' if len(fits) > 1 else ''} to {' and '.join(fits)}"
+            if power_fit and not time_given:  # what the power fit holds, as on the other paths (diff review 2026-12-03)
+                which += _power_fit_held(est, a)
             if time_given:
                 # the power fit's range alone: what it was fitted on, and no coverage claimed on a device it holds no
                 # run of (researcher review 2026-11-29: it promised a coverage figure it never gave)

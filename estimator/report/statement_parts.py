@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Mapping
 
+from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.calibration_section import CalibrationFacts
 from estimator.core.hardware.profile import alone_words
 from estimator.core.training.estimate import Estimate
@@ -430,3 +431,13 @@ def memory_sentence(est: Estimate, cite: Mapping[str, str], measured: bool = Fal
             "device for weights, gradients, Adam "
             f"states{cite.get(ZERO_KEY, '')} and activations{cite.get(ACT_MEM_KEY, '')}{flash}{shape} against "
             f"{latex_escape(capacity_gb_text(m.capacity_gb)).replace(' GB', '~GB').replace(' GiB', '~GiB')} of device memory{fit}.")
+
+
+def whole_run_attention_words(w) -> str:
+    """"; those FLOPs count less of the attention … would take 62.1 days": what 6·N·D leaves out of the step's FLOPs at
+    this sequence, where it does (``WholeRunFit.attention_left_out``); "" else. The table's and the statement's words."""
+    if not w.attention_left_out:
+        return ""
+    return (f"; those FLOPs count less of the attention than the step does at this sequence (its model FLOPs are "
+            f"{gfmt(w.step_flops_ratio, 3)}× them): on the step's FLOPs the same utilisation would take "
+            f"{hz.duration(w.wall_clock_s * w.step_flops_ratio)}")

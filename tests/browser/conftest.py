@@ -44,7 +44,8 @@ class SharedContextBrowser:
     makes a new context (a fresh profile: no cache) for each page, so each test's first load fetched and compiled
     Streamlit's front end again: 1.2–1.5 s a load, against 0.8–0.9 s from a context that has it cached (measured
     2026-11-26, the Estimate page's lecture link). Pages stay apart as tabs are: each its own Streamlit session,
-    its own sessionStorage; the app keeps nothing in cookies or localStorage that a test sets. ``new_page`` takes
+    its own sessionStorage; the app keeps nothing in cookies, and Streamlit keeps a sidebar's state in localStorage (the
+    tests that open the sidebar use a context of their own, or clear it). ``new_page`` takes
     the one option the tests give (``viewport``) and sets it before the page loads anything, so a page is loaded
     at its size as before.
 
@@ -72,11 +73,21 @@ class SharedContextBrowser:
         self._taken.remove(page)
         self._free.append(page)
 
+    def _drop(self, page: RecycledPage) -> None:
+        """``page`` out of the pool for good (a tab that could not be made blank again)."""
+        if page in self._taken:
+            self._taken.remove(page)
+
     def close_pages(self) -> None:
-        """Every page still open given back blank: a test's page left open (the context outlives the test) kept its
-        Streamlit session and its renderer's memory to the session's end."""
+        """Every page still open given back blank, and any other tab of the context closed (a popup a test opened): a
+        test's page left open (the context outlives the test) kept its Streamlit session and its renderer's memory to
+        the session's end."""
         for page in list(self._taken):
             page.close()
+        pooled = {id(p._page) for p in self._free}
+        for page in self._context.pages:
+            if id(page) not in pooled:
+                page.close()
 
     def close(self) -> None:
         self._context.close()
@@ -107,9 +118,17 @@ class RecycledPage:
         for event, handler in self._handlers:
             self._page.remove_listener(event, handler)
         self._handlers.clear()
-        if self._page.url.startswith("http"):
-            self._page.evaluate("() => sessionStorage.clear()")
-        self._page.goto("about:blank")
+        from playwright.sync_api import Error as PlaywrightError
+        try:
+            if self._page.url.startswith("http"):
+                self._page.evaluate("() => sessionStorage.clear()")
+            self._page.goto("about:blank")
+        except PlaywrightError:
+            # a tab that cannot be made blank (its renderer crashed, a navigation under way) is closed for good, not
+            # handed to the next test (diff review 2026-12-03: it had stayed taken, and every later teardown failed on it)
+            self._owner._drop(self)
+            self._page.close()
+            return
         self._owner._release(self)
 
     def __getattr__(self, name):

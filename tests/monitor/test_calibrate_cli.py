@@ -327,7 +327,7 @@ def test_table_output_says_the_window_includes_start_up(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_a_tracked_command_is_measured_over_its_steady_steps_only(tmp_path, capsys):
+def test_a_tracked_command_is_measured_over_its_steady_steps_only_and_far_flops_are_a_warning(tmp_path, capsys):
     """examples/train_numpy.py uses estimator.monitor.track: the profile comes from its steady steps (its
     own measured power), not from the whole command with the interpreter's start-up."""
     flops = 3e10

@@ -31,15 +31,17 @@ def test_the_whole_run_times_attention_clause_is_in_the_statement_as_in_the_tabl
     assert "(its model FLOPs are 1.66~$\\times$ them)" in tex and "(its model FLOPs are 1.66× them)" in table
 
 
-@pytest.mark.parametrize("given, hint", [("Atlantis", None), ("Frnace", "France (FRA)"), ("Germny", "Germany (DEU)")])
+@pytest.mark.parametrize("given, hint", [("Atlantis", None), ("Frnace", "France (FRA)"), ("Germny", "Germany (DEU)"),
+                                         ("FRN", "France (FRA)")])
 def test_a_country_far_from_any_is_offered_none(capsys, given, hint):
-    """"Atlantis" was offered Albania (difflib's ratio 0.67); a typed slip is still offered its country."""
+    """"Atlantis" was offered Albania (difflib's ratio 0.67); a typed slip is still offered its country, a code one letter
+    off too (0.67 as well: codes keep difflib's 0.6)."""
     assert main(["estimate", "--flops", "1e21", "--country", given]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: unknown country '{given}'") and len(err.splitlines()) == 1
     assert ("did you mean" in err) == (hint is not None)
     if hint:
-        assert f"did you mean {hint}" in err
+        assert f"did you mean {hint}" in err or f", {hint}" in err
 
 
 def test_a_run_given_by_its_device_hours_takes_them_as_exact_not_a_time(capsys):
@@ -51,3 +53,16 @@ def test_a_run_given_by_its_device_hours_takes_them_as_exact_not_a_time(capsys):
     timed = _out(capsys, "estimate", "--flops", "3e21", "--hours", "1000", "--devices", "8", "--hardware",
                  "a100-sxm-80gb", "--format", "latex")
     assert "the time given, the PUE" in timed
+
+
+def test_the_step_paths_power_range_says_what_its_fit_holds(capsys):
+    """Llama 3.1 8B on 256 H100s, timed by the step model: its ranges' sentence said the power's came "from a fit to
+    measured power draws", not that none of those draws was an H100's, as a known time's statement says."""
+    tex = _out(capsys, "estimate", "--model", "llama-3.1-8b", "--tokens", "2e12", "--hardware", "h100-sxm", "--devices",
+               "256", "--format", "latex")
+    assert ("the power's from a fit to measured power draws (3 runs on the P100 SXM2 and V100 SXM2, none on this device: "
+            "its coverage here is not measured);") in tex
+    # on a device the fit holds runs of, its coverage is the validate command's to report
+    v100 = _out(capsys, "estimate", "--flops", "1e21", "--hardware", "v100-sxm2", "--devices", "8", "--format", "latex")
+    assert "(3 runs on the P100 SXM2 and V100 SXM2; the tool's validate command reports the fit's leave-one-out coverage)" \
+        in v100

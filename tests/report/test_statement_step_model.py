@@ -151,7 +151,8 @@ def test_a_fitted_times_statement_states_its_measured_coverage(capsys):
     h100 = doc["summary"]["h100"]["model"]
     assert (h100["n_runs"], round(h100["interval_coverage"], 2)) == (25, 0.96)  # the shipped figure, as validate prints
     tex = _statement_on(capsys, "h100-sxm")
-    assert (f"measured power draws; the time's held {h100['interval_coverage'] * 100:.0f}\\% of the {h100['n_runs']} "
+    assert (f"measured power draws (3 runs on the P100 SXM2 and V100 SXM2, none on this device: its coverage here is "
+            f"not measured); the time's held {h100['interval_coverage'] * 100:.0f}\\% of the {h100['n_runs']} "
             "H100 runs, each held out with its paper's other runs;") in tex
     new = doc["new_family"]["summary"]["all"]["model"]
     tex = _statement_on(capsys, "b200")

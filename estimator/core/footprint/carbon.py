@@ -65,12 +65,14 @@ COUNTRY_FORMS = "a country's name (France) or its ISO 3166 code (FRA, FR)"
 
 
 # How near a name must be to be offered: difflib's ratio, 0.7 (paper-statement review 2026-12-03: at difflib's default
-# 0.6, "Atlantis" was offered Albania, 0.67; typed slips stay above: "Frnace" 0.83, "Germny" 0.92, "Holland" 0.77)
+# 0.6, "Atlantis" was offered Albania, 0.67; typed slips stay above: "Frnace" 0.83, "Germny" 0.92, "Holland" 0.77). A
+# three-letter code keeps difflib's 0.6: one letter off ("FRN" for FRA) is 0.67 (diff review 2026-12-03).
 NEAR_NAME_RATIO = 0.7
+NEAR_CODE_RATIO = 0.6
 
 
-def _close(word: str, names: list[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, names, n=n, cutoff=NEAR_NAME_RATIO) if len(word) <= MAX_QUOTED_CHARS else []
+def _close(word: str, names: list[str], n: int = 3, cutoff: float = NEAR_NAME_RATIO) -> list[str]:
+    return difflib.get_close_matches(word, names, n=n, cutoff=cutoff) if len(word) <= MAX_QUOTED_CHARS else []
 
 
 def country_label(data: CarbonData, iso3: str) -> str:
@@ -98,7 +100,7 @@ def find_country(data: CarbonData, given: str, field_name: str = "country") -> s
     names = {name.lower(): code for code, (name, _, _) in data.countries.items()}
     names.update({alias: code for alias, code in data.country_aliases.items() if len(alias) > 3})
     near = list(dict.fromkeys(names[n] for n in _close(text, list(names))))
-    near += [c for c in _close(text.upper(), list(data.countries)) if c not in near]
+    near += [c for c in _close(text.upper(), list(data.countries), cutoff=NEAR_CODE_RATIO) if c not in near]
     hint = f"; did you mean {', '.join(country_label(data, c) for c in near[:3])}?" if near else ""
     if field_name == "region":  # a region given alone: a country (its earlier meaning), or country:region
         # a cloud provider's region name ("us-east-1") is a cloud region (researcher review 2026-11-27: the hint named

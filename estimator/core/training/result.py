@@ -94,6 +94,14 @@ class ChipDraw:
         """The measured chip's draw and its host's share: a device's power at the wall, before PUE, as measured."""
         return self.measured_w + self.host_w
 
+    @property
+    def above_range(self) -> bool | None:
+        """Whether the energy at the measured draw is above the top of the estimate's 80% energy range; None where
+        either is not known."""
+        if self.energy_kwh is None or self.energy_top_kwh is None:
+            return None
+        return self.energy_kwh > self.energy_top_kwh
+
 
 @dataclass(frozen=True)
 class Estimate:

@@ -109,9 +109,9 @@ def energy_words(chip: ChipDraw) -> str:
     if chip.energy_kwh is None:
         return ""
     # the range is the time's and the fitted power's together (diff review 2026-12-01: "the power fit's" alone)
-    where = ("" if chip.energy_top_kwh is None else
+    where = ("" if chip.above_range is None else
              f", above the top of its {LEVEL:.0%} range ({hz.energy(chip.energy_top_kwh)})"
-             if chip.energy_kwh > chip.energy_top_kwh else
+             if chip.above_range else
              f", inside its {LEVEL:.0%} range (top {hz.energy(chip.energy_top_kwh)})")
     return f"; at {chip.implied_w:,.0f} W a device the energy would be {hz.energy(chip.energy_kwh)}{where}"
 
