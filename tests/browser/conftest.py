@@ -63,7 +63,14 @@ class SharedContextBrowser:
         self._taken: list[RecycledPage] = []
 
     def new_page(self, viewport: dict | None = None):
-        page = self._free.pop() if self._free else RecycledPage(self._context.new_page(), self)
+        if self._free:
+            page = self._free.pop()
+            # the front tab, as a new one is: where a test had two pages open, the one handed back may lie behind the
+            # other, and a background tab's document has no focus for keyboard tests (a Tab-order check read a
+            # zero-size stop in the full browser run, 2026-12-03)
+            page.bring_to_front()
+        else:
+            page = RecycledPage(self._context.new_page(), self)
         page.set_viewport_size(viewport or self.DEFAULT_VIEWPORT)
         page.set_default_timeout(30_000)  # Playwright's default, as a new page has it
         self._taken.append(page)
