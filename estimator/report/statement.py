@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from estimator.core.base.interval import EXACT, PREDICTION, STATED, WHOLE_RUN_LONGER, WHOLE_RUN_SOURCE
 from estimator.core.base.number_text import gfmt
-from estimator.core.footprint.embodied import FALLBACK_KINDS as EMBODIED_FALLBACK_KINDS
+from estimator.core.hardware.profile import HOSTED_KINDS
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_SOURCE, Estimate
 from estimator.core.training.fit_caveats import OtherPeak
 from estimator.core.training.memory import capacity_gb_text
@@ -688,11 +688,10 @@ def _power(est: Estimate, power, *, same: bool, cite: str, measured_cite: str = 
     if said_as is not None:  # a preset's figure that is no average draw: said as what its source states
         return f"{latex_escape(watts[0])}~{watts[1]} per device ({latex_escape(said_as)})" + cite
     if power.origin == "user":
-        # what the figure is taken to be, as --power-w defines it (paper-statement review 2026-12-03: "667~W per device
-        # (given)" left a reader to guess whether the host was in it)
-        # a device in a server (the kinds embodied carbon's fallback is made for), not a CPU server, a system or a brain
+        # what the figure is taken to be, as --power-w defines it, for a device in a host server (paper-statement review
+        # 2026-12-03: "667~W per device (given)" left a reader to guess whether the host was in it)
         return text + (" (given, taken to include its share of the server's host)"
-                       if est.hardware_kind in EMBODIED_FALLBACK_KINDS else " (given)")
+                       if est.hardware_kind in HOSTED_KINDS else " (given)")
     if not measured_power(est):
         fit = system_power_fit(power)
         if fit:  # the profile's fit, said with its measurements (researcher review 2026-11-27: no source for 695 W)

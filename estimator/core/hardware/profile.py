@@ -20,6 +20,9 @@ from estimator.core.hardware.utilization_model import POOLED, LowPrecision, Pred
 
 KINDS = ("gpu", "tpu", "accelerator", "cpu", "brain", "system")  # accelerator: Gaudi, Trainium…
 REFERENCE_KINDS = ("brain", "system")  # reference points (the brain, AlphaGo), not hardware to buy
+# devices that sit in a host server, whose power per device takes its share of the host (--power-w's meaning); a CPU
+# server is its own host, a system or a brain has none
+HOSTED_KINDS = ("gpu", "tpu", "accelerator")
 # fp4: NVIDIA Blackwell's NVFP4 and AMD CDNA 4's MXFP4 tensor peaks (dense), where the chip has them
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "fp4", "int8", "int4")
 INTEGER_PRECISIONS = ("int8", "int4")  # their peaks count integer operations (OP/s), not floating-point ones
