@@ -339,16 +339,17 @@ def test_the_result_and_the_page_say_the_p99_ttft_the_bound_held():
 
 def test_a_ttft_bound_under_expert_parallelism_takes_the_largest_batch_that_meets_it_not_the_first_bisected():
     """Under expert parallelism the p99 TTFT is not monotone in the batch (a larger step speeds the experts' share of
-    each prompt's prefill: DeepSeek-R1 on 8 H200s in EP8 rises to about 250 ms near batch 200 and falls to about 180
-    near 800). A bisection stopped at batch 15 for a 181 ms bound that about 900 sequences meet (code review
-    2026-11-28); the search now tries a grid above it."""
+    each prompt's prefill: DeepSeek-R1 on 8 H200s in EP8 rises to about 157 ms near batch 150, falls to about 145
+    near 400 and rises again past 600). A bisection had stopped at batch 15 for a bound that about 900 sequences met
+    (code review 2026-11-28); the search now tries a grid above it. (Before the prompt's experts were charged by their
+    time rather than their FLOPs, review 2026-12-03, the curve peaked at about 250 ms near batch 200.)"""
     from estimator.services.serving import inference as serving
     kw = dict(model="deepseek-r1", hardware="h200-sxm", devices=8, ep=8, tokens=1e9, bits=8)
-    small = serving.inference_report(**kw, batch_size=200, ttft_ms=1e5).result
-    large = serving.inference_report(**kw, batch_size=800, ttft_ms=1e5).result
-    assert large.ttft_p99_s < 0.181 < small.ttft_p99_s          # the curve falls over this stretch
-    r = serving.inference_report(**kw, ttft_ms=181).result
-    assert r.batch_size >= 800 and r.ttft_p99_s <= 0.181      # the larger batch, and it meets the bound
+    small = serving.inference_report(**kw, batch_size=150, ttft_ms=1e5).result
+    large = serving.inference_report(**kw, batch_size=400, ttft_ms=1e5).result
+    assert large.ttft_p99_s < 0.146 < small.ttft_p99_s          # the curve falls over this stretch
+    r = serving.inference_report(**kw, ttft_ms=146).result
+    assert r.batch_size >= 400 and r.ttft_p99_s <= 0.146      # the larger batch, and it meets the bound
 
 
 def test_a_latent_moe_on_a_count_no_power_of_two_divides_serves_in_one_group(capsys):

@@ -147,5 +147,10 @@ def test_under_expert_parallelism_one_sequence_a_device_is_a_single_stream():
     895 ms at batch 1 and 6,119 ms at 2, falling to 4,077 at 8: fewer than one sequence a device queued as a stream."""
     kw = dict(model="deepseek-v3", hardware="h200-sxm", ep=8, prompt_tokens=8000, tokens_per_query=1, tokens=1e6,
               ttft_ms=6e5)
-    p99 = [inference(**kw, batch_size=b).result.ttft_p99_s for b in (1, 2, 4, 8)]
-    assert p99[1] < 1.1 * p99[0] and p99[1:] == sorted(p99[1:]) and max(p99) < 2 * p99[0]
+    results = [inference(**kw, batch_size=b).result for b in (1, 2, 4, 8)]
+    p99 = [r.ttft_p99_s for r in results]
+    # no wait in a queue: each device's one sequence is a stream of its own, its p99 the idle TTFT; what more sequences
+    # add is the experts' work on the other devices' prompts, which every device's experts share (review 2026-12-03:
+    # 638 ms at batch 1, 758 at 2, 1,502 at 8, where the prompt's experts charged by their FLOPs had read 895 at 1)
+    assert [r.ttft_p99_s for r in results] == [r.ttft_s for r in results]
+    assert p99 == sorted(p99) and p99[1] < 1.25 * p99[0] and max(p99) < 2.5 * p99[0]

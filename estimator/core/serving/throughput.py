@@ -230,8 +230,9 @@ def _largest_within(within, batch: int, monotone: bool = True) -> int:
     """The largest batch in 1..``batch`` that keeps ``within`` its bounds; 0 if none. Where TPOT and TTFT rise with
     the batch (``monotone``), by bisection. Under expert parallelism they need not: a larger step speeds the experts'
     share of every prompt's prefill, so the p99 TTFT can fall with the batch over a stretch (DeepSeek-R1 on 8 H200s
-    in EP8: 250 ms at batch 200, 179 at 776), and a bisection stops below a larger batch that meets the bound (a
-    181 ms bound: 15, where 920 meets it; code review 2026-11-28). There the batches of a grid above the bisection's,
+    in EP8: 157 ms at batch 150, 145 at 400; before the prompt's experts were charged by their time, 250 ms at 200 and
+    179 at 776), and a bisection stops below a larger batch that meets the bound (a 181 ms bound then: 15, where 920
+    met it; code review 2026-11-28). There the batches of a grid above the bisection's,
     ``NON_MONOTONE_GRID`` apart, are tried too, and the largest that holds is bisected up to the next one tried."""
     if not within(1):
         return 0
