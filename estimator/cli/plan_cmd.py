@@ -14,7 +14,7 @@ from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training import plan as core_plan
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, is_tight
-from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_CHOICES
+from estimator.core.training.plan import ADDED_STAGE_BALANCE, BATCH_HELD_WITHIN, ROOMY_WITHIN, VP_CHOICES
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import context_cells, dump_json
@@ -33,7 +33,8 @@ SITE_COLUMNS = ("power_w", "power_origin", "power_includes_host", "pue", "pue_or
                 "electricity_usd_per_kwh", "wue_l_per_kwh", "ewif_l_per_kwh", "embodied_kg_co2e_per_device",
                 "lifetime_years")
 CSV_COLUMNS = ("rank", "devices", "tp", "pp", "cp", "ep", "etp", "dp", "vp", "zero", "micro_batch", "recompute",
-               "global_batch", "seq_len", "tokens_per_s_per_device", "mfu_model_flops", "hfu_hardware_flops",
+               "global_batch", "global_batch_tokens", "seq_len", "tokens_per_s_per_device", "mfu_model_flops",
+               "hfu_hardware_flops", "model_flops_per_token", "hardware_flops_per_token", "peak_flops_per_s",
                "step_seconds", "memory_per_device_gb", "device_memory_gb", "memory_tight", "wall_clock_s", "device_hours", "energy_kwh", "co2e_kg",
                "cost_usd", "embodied_co2e_kg", "water_l",
                # each ranged figure's 80% range, as the text and the JSON give it (CLI review 2026-11-27: the CSV had none)
@@ -88,7 +89,11 @@ def table_text(report: plan_service.PlanReport) -> str:
             cheaper = " (faster and cheaper than the fewest devices' plan below)" if r.fastest_is_cheaper else ""
             out.append(f"Fastest the {target} pays for: {hz.human('wall_clock_s', fast['wall_clock_s'])} on "
                        f"{fast['devices']:,} devices, {hz.budget_cost(fast['cost_usd'], r.budget)}{cheaper}")
-        out.append(f"Fewest devices for the {target}: {r.devices:,}")
+        # met at a batch far from the one the plan starts from: said on the line (planner review 2026-12-03)
+        far = r.best is not None and abs(ran / r.global_batch_tokens - 1) > BATCH_HELD_WITHIN
+        out.append(f"Fewest devices for the {target}: {r.devices:,}"
+                   + (f" (at the best layout's global batch, {hz.signed_percent(ran / r.global_batch_tokens - 1)}: "
+                      "see the notes)" if far else ""))
     meet = f" and meet the {r.target}" if r.target is not None else ""
     within = f" in the profile's {capacity_gb_text(r.capacity_gb)} a device" if r.capacity_gb else ""
     out.append(f"{len(r.rows)} fastest of the layouts that fit{within}{meet}, a tight one after the fastest with room "
@@ -145,8 +150,11 @@ def csv_text(report: plan_service.PlanReport) -> str:
         etp = core_plan.layout_dict(lay).get("etp", "")
         site = context(e)
         w.writerow([i, lay.devices, lay.tp, lay.pp, lay.cp, lay.ep, etp, lay.dp, lay.vp, lay.zero_stage, lay.micro_batch,
-                    lay.recompute, lay.global_batch, lay.seq_len, repr(p.step.tokens_per_s_per_device), repr(p.step.mfu),
-                    repr(p.step.hfu), repr(p.step.seconds), repr(p.memory.total_gb),
+                    lay.recompute, lay.global_batch, lay.global_batch * lay.seq_len, lay.seq_len,
+                    repr(p.step.tokens_per_s_per_device), repr(p.step.mfu), repr(p.step.hfu),
+                    repr(p.step.model_flops_per_token), repr(p.step.hardware_flops_per_token),
+                    "" if report.peak_flops_per_s is None else repr(report.peak_flops_per_s),
+                    repr(p.step.seconds), repr(p.memory.total_gb),
                     "" if report.capacity_gb is None else repr(report.capacity_gb),
                     int(is_tight(p.memory.total_gb, report.capacity_gb or math.inf)), repr(e.wall_clock_s),
                     repr(e.device_hours), repr(e.energy_kwh), repr(e.co2e_kg),

@@ -303,6 +303,13 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
             raise InputError(f"the MLP must be one of {', '.join(MLP_KINDS)}, got {repr(mlp)[:40]}", field="mlp")
         n_exp, _ = check_mixture(experts, experts_per_token)
         arch = Architecture(lay, dm, int(heads), int(kv_heads), hd, voc, None, "", "given", tied_embeddings=params is None)
+        if params is None and voc is None:
+            # said, not refused (the app's Inference page takes a shape without a vocabulary): the count leaves the
+            # embedding table and the LM head out, 7% of a 7B model's weights and its LM head's FLOPs (planner review
+            # 2026-12-03: `plan --layers 32 --d-model 4096 --heads 32` read 122 days unsaid, with a 128,256-token
+            # vocabulary 131; `estimate`, whose FLOPs need it, refuses such a shape)
+            how.append("no vocabulary given: the embedding table and the LM head are left out, their parameters and "
+                       "FLOPs (give the vocabulary to count them)")
         if derived := params is None:  # one vocab × d_model table: the LM head counted as tied to it
             if width is not None or mlp is not None or kv_heads != heads or hd is not None:
                 # the workload's count (core.workload.flops.transformer_count): Kaplan's d_ff = 4·d_model unless given

@@ -40,8 +40,9 @@ def test_a_plan_on_more_devices_than_its_batch_keeps_busy_says_fewer_are_faster(
     (said,) = [n for n in many["notes"] if n.startswith("fewer devices are faster at this global batch")]
     assert main(["plan", *args, "--devices", "16384"]) == 0
     half = json.loads(capsys.readouterr().out)["layouts"][0]
-    assert f"on 16,384, half these, the best layout takes {half['wall_clock_days']:,.1f} days against " \
-           f"{many['layouts'][0]['wall_clock_days']:,.1f}" in said
+    from estimator.report import humanize as hz
+    assert f"on 16,384, half these, the best layout takes {hz.human('wall_clock_s', half['wall_clock_s'])} against " \
+           f"{hz.human('wall_clock_s', many['layouts'][0]['wall_clock_s'])}, MFU " in said
     assert half["wall_clock_days"] < many["layouts"][0]["wall_clock_days"]
     assert main(["plan", *args, "--devices", "1024"]) == 0
     assert not [n for n in json.loads(capsys.readouterr().out)["notes"] if n.startswith("fewer devices")]

@@ -447,9 +447,11 @@ BATCH_HELD_WITHIN = 0.10
 def unfed_batch_words(micro_batch: int | None, fewer: str) -> tuple[str, str]:
     """(the growth a global batch may take to feed every replica, what to change where it cannot): one home for the
     planner's refusal and `estimate`'s with a layout given (diff review 2026-11-29: two texts, and a smaller micro-batch
-    offered where it was already 1). ``micro_batch``: the one held (None: the planner's own); ``fewer``: what to have
+    offered where it was already 1). ``micro_batch``: the one held (None: the planner's own, which tries 1); ``fewer``: what to have
     fewer of ("devices", "replicas")."""
-    smaller = "" if micro_batch == 1 else ", a smaller micro-batch"
+    # none where it is 1, or the planner's own, whose choices start at 1 (planner review 2026-12-03: offered where the
+    # planner had tried 1)
+    smaller = "" if micro_batch in (None, 1) else ", a smaller micro-batch"
     # a shorter sequence too: more of them in the same tokens (diff review 2026-11-30: Llama 3.1 8B's own 8,192 taken
     # by default left 512 sequences for 1,024 replicas, and the sequence was not among the ways out)
     return (f"it may grow {gfmt(BATCH_GROWTH_MAX)}× to fill them",
@@ -862,9 +864,16 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
                     ("micro_batch",) if micro_batch is not None else ())
     if not batch_fed:
         # more devices only make it worse (review 2026-11-26: it had said "give more devices")
+        # a prime count splits no other way than all its devices as replicas or as one model-parallel group: said
+        # (planner review 2026-12-03: 1,021 devices were offered a smaller micro-batch, already 1)
+        prime = devices > 3 and all(devices % k for k in range(2, math.isqrt(devices) + 1))
+        why = (f" ({devices:,} is prime: its devices split only as {devices:,} data-parallel replicas or one "
+               "model-parallel group of them all)" if prime else "")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; "
-                "{}): {}".format(*unfed_batch_words(None, "devices"))), ("global_batch_tokens", "micro_batch", "seq_len", "devices")
+                "{}){}: {}".format(unfed_batch_words(micro_batch, "devices")[0], why,
+                                  unfed_batch_words(micro_batch, "devices")[1])), (
+            "global_batch_tokens", *(() if micro_batch in (None, 1) else ("micro_batch",)), "seq_len", "devices")
     # a micro-batch given above one: each device holds its activations however many devices split the rest (MoE review
     # 2026-11-30: 1,000 sequences a micro-batch had been told to give more devices alone)
     smaller = micro_batch is not None and micro_batch > 1

@@ -130,8 +130,11 @@ def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str |
     # the same global batch asked for, each count's replicas rounding it to whole micro-batches (diff review 2026-11-29)
     return (f"fewer devices are faster at this global batch (each count rounds it to whole micro-batches): on "
             f"{half.devices:,}, half these, the best layout takes "
-            f"{half.run_seconds / S_PER_DAY:,.1f} days against {best.run_seconds / S_PER_DAY:,.1f}, MFU "
-            f"{half.step.mfu:.0%} against {best.step.mfu:.0%} ({core_plan.layout_words(half.layout)}), for under half "
+            # in the unit the time reaches and the MFU to its figures (planner review 2026-12-03: a 8,192-token run
+            # read "0.0 days against 0.0, MFU 1% against 0%")
+            f"{hz.human('wall_clock_s', half.run_seconds)} against {hz.human('wall_clock_s', best.run_seconds)}, MFU "
+            f"{hz.share(half.step.mfu, 0 if half.step.mfu >= 0.1 else None)} against "
+            f"{hz.share(best.step.mfu, 0 if best.step.mfu >= 0.1 else None)} ({core_plan.layout_words(half.layout)}), for under half "
             "the device-hours: the batch cannot keep more devices busy")
 
 
@@ -167,6 +170,10 @@ class PlanRow:
         return {"layout": core_plan.layout_dict(lay), "layout_words": core_plan.layout_words(lay),
                 "tokens_per_s_per_device": self.planned.step.tokens_per_s_per_device,
                 "mfu": self.planned.step.mfu, "hfu": self.planned.step.hfu,
+                # what they count, so that tokens/s × FLOPs per token ÷ the peak (the plan's peak_flops_per_s) gives
+                # them (planner review 2026-12-03: the MFU could not be checked from the JSON or the CSV)
+                "model_flops_per_token": self.planned.step.model_flops_per_token,
+                "hardware_flops_per_token": self.planned.step.hardware_flops_per_token,
                 "step_seconds": self.planned.step.seconds, "memory_per_device_gb": self.planned.memory.total_gb,
                 "memory_gb": self.planned.memory.to_dict(),
                 "wall_clock_s": e.wall_clock_s, "wall_clock_days": e.wall_clock_s / S_PER_DAY,
@@ -208,6 +215,7 @@ class PlanReport:
     tokens_of: str = "given"          # whose ``tokens`` are: "given", "model:<id>" (its published training tokens) or
     #                                   "illustrative" (none given and none published: ``ILLUSTRATIVE_TRAIN_TOKENS``)
     vp_given: int | None = None       # the interleaving given (``--vp``; None: the planner tried its choices)
+    peak_flops_per_s: float | None = None  # the device's peak at the precision: what MFU and HFU divide by
 
     @property
     def best(self) -> PlanRow | None:
@@ -233,7 +241,11 @@ class PlanReport:
                 "seq_len": self.seq_len, "global_batch_tokens": self.global_batch_tokens,
                 # whose batch it is, as the table's header says (diff review 2026-11-30)
                 "global_batch_of": self.batch_whose, "tokens_of": self.tokens_of, "precision": self.precision,
+                # the peak MFU and HFU divide by (the precision's)
+                "peak_flops_per_s": self.peak_flops_per_s,
                 "target": None if self.target is None else {"kind": self.target, "value": self.target_value,
+                                                             # in days or US dollars (planner review 2026-12-03)
+                                                             "unit": "days" if self.target == "deadline" else "USD",
                                                              "fastest_within": self.fastest_within,
                                                              "fastest_is_cheaper": self.fastest_is_cheaper},
                 "device_memory_gb": self.capacity_gb,
@@ -692,6 +704,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                        f"its {core_plan.LEVEL:.0%} range's top")
         notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} ({unit}"
                      + (")" if links_missing is not None else f": {tried_words}{then})"))
+        if (lead := found.best) is not None and not space.batch_held:
+            # met at a batch its whole micro-batches moved far from the one asked: said where the count is (planner
+            # review 2026-12-03: Llama 3.1 405B's 60 days on 5,400 GB200s ran 2.21 × 10⁷ tokens a step of the 1.68 ×
+            # 10⁷ asked; at the batch asked, 71.0 days)
+            ran = lead.layout.global_batch * lead.layout.seq_len
+            if abs(ran / gbt - 1.0) > core_plan.BATCH_HELD_WITHIN:
+                notes.append(f"{n_devices:,} devices meet the {target} at their best layout's global batch, "
+                             f"{gfmt(ran, 3)} tokens ({hz.signed_percent(ran / gbt - 1.0)} of the {gfmt(gbt, 3)} "
+                             "the plan starts from: whole micro-batches on its replicas); a global batch given is held within "
+                             f"{core_plan.BATCH_HELD_WITHIN:.0%} of itself, which may take more devices")
         if larger_words:
             notes.append(larger_words)
         # fewer devices whose fastest layout, above 90% of the memory, meets the target where the one with room
@@ -747,9 +769,14 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             # REFINE_COUNTS of them
             by_memory = mem.fewest(mshape, capacity, s_len, given.get("micro_batch", mem.DEFAULT_MICRO_BATCH),
                                    precision, attention)   # (its strategy, its device count), or None
+            # the counts a deadline's ladder tries, not steps from the count given (planner review 2026-12-03: Llama
+            # 3.1 70B on 3 H100s read "19 hold it", on 7 "23", where 16 do): the powers of two below a server above it,
+            # then whole servers
+            first = server_step * (n_devices // server_step + 1)
             servers = max(FEWEST_FITTING_SERVERS,
-                          min(REFINE_COUNTS, 0 if by_memory is None else (by_memory[1] - n_devices) // server_step + 1))
-            tries = ([n_devices + server_step * i for i in range(1, servers + 1)]
+                          min(REFINE_COUNTS, 0 if by_memory is None else (by_memory[1] - first) // server_step + 1))
+            tries = ([k for k in SUB_SERVER_COUNTS if n_devices < k < server_step]
+                     + [first + server_step * i for i in range(servers)]
                      + [n_devices * 2 ** k for k in range(1, FEWEST_FITTING_DOUBLINGS + 1)])
             for k in sorted(set(t for t in tries if t <= B.DEVICES.high)):
                 if (held := searched(k, 1).best) is not None:
@@ -872,7 +899,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
     return PlanReport(name, n, how, profile.id, profile.name, n_devices, float(tokens), s_len, gbt, precision, rows,
                       target, target_value, found.timed, found.considered, tuple(notes), step_range, fastest_within,
                       profile.memory_gb, batch_whose(global_batch_tokens, batch_note, default), w,
-                      tokens_of=tokens_of, vp_given=vp)
+                      tokens_of=tokens_of, vp_given=vp, peak_flops_per_s=profile.peak_flops_per_s[precision])
 
 
 # the settings every layout's energy, CO₂e and cost are computed at (the same for each layout), as `estimate` states

@@ -1,0 +1,102 @@
+"""Planner review 2026-12-03 (a researcher planning a run): what `plan` said of a shape without its vocabulary, of the
+fewest devices that hold a model, of a deadline met at a grown batch and of a prime device count, and what its JSON and
+CSV give to check the MFU by."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from estimator.cli import main
+from estimator.report import humanize as hz
+
+
+def _json(capsys, *argv) -> dict:
+    assert main([*argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_shape_without_its_vocabulary_says_the_embedding_and_lm_head_are_left_out(capsys):
+    """`plan --layers 32 --d-model 4096 --heads 32` had read 122 days with no word that the embedding table and the LM
+    head were not counted (131 days with a 128,256-token vocabulary); `inference` took the same shape alike."""
+    shape = ("--layers", "32", "--d-model", "4096", "--heads", "32")
+    said = "no vocabulary given: the embedding table and the LM head are left out, their parameters and FLOPs"
+    bare = _json(capsys, "plan", *shape, "--tokens", "1e12", "--devices", "8")
+    assert said in bare["shape"] and bare["params"] == pytest.approx(12 * 32 * 4096 ** 2)
+    counted = _json(capsys, "plan", *shape, "--vocab", "128256", "--tokens", "1e12", "--devices", "8")
+    assert said not in counted["shape"]
+    assert counted["layouts"][0]["wall_clock_s"] > 1.05 * bare["layouts"][0]["wall_clock_s"]
+    served = _json(capsys, "inference", *shape, "--hardware", "h100-sxm", "--batch-size", "8")
+    assert any(said in n for n in served["notes"])
+
+
+@pytest.mark.parametrize("devices", ["1", "3", "7", "15"])
+def test_the_fewest_that_hold_a_model_do_not_depend_on_the_count_given(capsys, devices):
+    """Llama 3.1 70B on 3 H100s had read "19 hold it", on 7 "23", on 1 "16": steps from the count given, not the counts
+    a deadline's ladder tries. Sixteen hold it, and fewer do not."""
+    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", devices]) == 2
+    assert ": 16 hold it, the fewest tried (" in capsys.readouterr().err
+    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "16", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["layouts"]
+    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "8"]) == 2
+    capsys.readouterr()
+
+
+def test_the_plans_json_and_csv_give_what_the_mfu_is_computed_from(capsys):
+    """The MFU could not be checked from the plan's JSON or CSV (neither gave the FLOPs per token nor the peak); the
+    CSV's global batch, in sequences, had no tokens beside it; a target's value had no unit."""
+    args = ("plan", "--model", "llama-3.1-70b", "--tokens", "1e12", "--devices", "64")
+    d = _json(capsys, *args)
+    assert d["peak_flops_per_s"] == 989e12  # the H100 SXM's dense bf16 peak
+    for row in d["layouts"]:
+        assert row["tokens_per_s_per_device"] * row["model_flops_per_token"] / d["peak_flops_per_s"] == \
+            pytest.approx(row["mfu"], rel=1e-12)
+        assert row["tokens_per_s_per_device"] * row["hardware_flops_per_token"] / d["peak_flops_per_s"] == \
+            pytest.approx(row["hfu"], rel=1e-12)
+    assert main([*args, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    for r, j in zip(rows, d["layouts"]):
+        assert int(r["global_batch_tokens"]) == int(r["global_batch"]) * int(r["seq_len"]) == \
+            j["layout"]["global_batch_tokens"]
+        assert float(r["tokens_per_s_per_device"]) * float(r["model_flops_per_token"]) / float(r["peak_flops_per_s"]) \
+            == pytest.approx(float(r["mfu_model_flops"]), rel=1e-12)
+    budget = _json(capsys, "plan", "--model", "llama-3.1-8b", "--tokens", "1e11", "--budget-usd", "1e5")
+    assert (budget["target"]["kind"], budget["target"]["unit"], budget["target"]["value"]) == ("budget", "USD", 1e5)
+
+
+def test_a_deadline_met_at_a_batch_its_micro_batches_grew_says_so_where_the_count_is(capsys):
+    """Llama 3.1 8B's 30 days on H100s read "Fewest devices for the deadline 30 days: 688", its best layout running
+    5.64 × 10⁶ tokens a step of the 4.19 × 10⁶ the plan starts from, +34%, said in the header only."""
+    args = ("plan", "--model", "llama-3.1-8b", "--tokens", "15e12", "--deadline-days", "30")
+    d = _json(capsys, *args)
+    lead = d["layouts"][0]["layout"]
+    ran, asked = lead["global_batch_tokens"], d["global_batch_tokens"]
+    assert ran / asked - 1 > 0.10
+    (said,) = [n for n in d["notes"] if "meet the deadline at their best layout's global batch" in n]
+    assert said == (f"{d['devices']:,} devices meet the deadline at their best layout's global batch, "
+                    f"{hz.gfmt(ran, 3)} tokens ({hz.signed_percent(ran / asked - 1)} of the {hz.gfmt(asked, 3)} the "
+                    "plan starts from: whole micro-batches on its replicas); a global batch given is held within 10% "
+                    "of itself, which may take more devices")
+    assert main(list(args)) == 0
+    assert (f"Fewest devices for the deadline 30 days: {d['devices']:,} (at the best layout's global batch, "
+            f"{hz.signed_percent(ran / asked - 1)}: see the notes)") in capsys.readouterr().out
+    # a batch given is held, and the note is not said
+    held = _json(capsys, *args, "--global-batch-tokens", str(asked))
+    assert not [n for n in held["notes"] if "meet the deadline at their best layout's global batch" in n]
+
+
+def test_a_prime_device_count_is_said_to_split_no_other_way(capsys):
+    """1,021 devices (prime) were offered "a smaller micro-batch", the planner having tried 1, and not told why no
+    split fed the batch."""
+    assert main(["plan", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1021"]) == 2
+    err = capsys.readouterr().err
+    assert "(1,021 is prime: its devices split only as 1,021 data-parallel replicas or one model-parallel group of " \
+           "them all): give a larger global batch, a shorter sequence or fewer devices (--global-batch-tokens, " \
+           "--seq-len, --devices)" in err
+    assert main(["plan", "--model", "llama-3.1-8b", "--tokens", "1e12", "--devices", "4096",
+                 "--global-batch-tokens", "20480"]) == 2
+    err = capsys.readouterr().err
+    assert "gives every data-parallel replica a micro-batch" in err and "is prime" not in err
