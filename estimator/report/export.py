@@ -374,12 +374,20 @@ def context_cells(values: Mapping[str, object]) -> list[str]:
             for v in values.values()]
 
 
+# The FLOPs row's third cell where the FLOPs executed hold recomputation's: the model's beside them, not a range
+RECOMPUTED_FLOPS = "recomputation included; without it:"
+
+
 def range_cell(est: Estimate, key: str) -> str:
     """A quantity's range for people: "a – b" (and " (stated)"), "one measured figure: no range" for a figure
     that rests on one measurement (journeys R6: "30.1 s – 30.1 s (stated)", or nothing beside a legend that
     calls such a figure exact), or "" for an exact one."""
     if one_figure(est, key):
         return one_figure_words(est, key)
+    if key == "flops" and getattr(est, "time_flops", None) is not None and est.time_flops < est.flops:
+        # the FLOPs executed, recomputation's included, beside the model's the time is from (planner review 2026-12-03:
+        # "FLOPs 8.47 × 10²⁴" beside full recomputation, 6.35 × 10²⁴ beside selective, read as the training compute)
+        return f"{RECOMPUTED_FLOPS} {hz.human('flops', est.time_flops)}"
     if one_device_time(est, key):
         return ONE_DEVICE_TIME
     low, high = est.range.get(key, (None, None))
@@ -481,7 +489,8 @@ def to_table(est: Estimate, comparison=(), title: str | None = None, time_label:
         line = f"{_label(key, time_label):<{width}}{hz.human(key, value):<{value_width}}"
         shown = range_cell(est, key)
         if shown:
-            line += shown if shown in (ONE_FIGURE, ONE_ESTIMATED_FIGURE, ONE_DEVICE_TIME) else f"range {shown}"
+            line += (shown if shown in (ONE_FIGURE, ONE_ESTIMATED_FIGURE, ONE_DEVICE_TIME)
+                     or shown.startswith(RECOMPUTED_FLOPS) else f"range {shown}")
         pub = published.get(key)
         if pub:
             text, diff = published_cells(pub)

@@ -100,3 +100,32 @@ def test_a_prime_device_count_is_said_to_split_no_other_way(capsys):
                  "--global-batch-tokens", "20480"]) == 2
     err = capsys.readouterr().err
     assert "gives every data-parallel replica a micro-batch" in err and "is prime" not in err
+
+
+def test_the_flops_executed_with_recomputation_say_the_models_beside_them(capsys):
+    """`estimate … --activation-recompute full` headed "FLOPs 8.47 × 10²⁴" (8·N·D), with selective 6.35 × 10²⁴ (6·N·D):
+    the table and the Markdown now say the first holds recomputation's and give the model's beside it."""
+    args = ["estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", "--tp", "8", "--zero", "1"]
+    full = _json(capsys, *args, "--activation-recompute", "full")
+    assert full["flops"] == pytest.approx(8 * 7.055e10 * 15e12, rel=1e-3)
+    assert full["time_flops"] == pytest.approx(6 * 7.055e10 * 15e12, rel=1e-3)
+    assert main([*args, "--activation-recompute", "full"]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith("FLOPs ")]
+    assert line.split(maxsplit=1)[1].startswith(hz.human('flops', full['flops']))
+    assert line.endswith(f"recomputation included; without it: {hz.human('flops', full['time_flops'])}")
+    assert main([*args, "--activation-recompute", "selective"]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if x.startswith("FLOPs ")]
+    assert "recomputation" not in line
+
+
+def test_a_layout_that_leaves_out_tp_and_pp_says_they_were_taken_as_one(capsys):
+    """`estimate --zero 3` on 1,024 devices was refused for 1,024 replicas that the global batch cannot feed, with no
+    word that the layout's tensor and pipeline parallelism, not given, were taken as 1."""
+    base = ["estimate", "--model", "llama-3.1-70b", "--tokens", "15e12", "--devices", "1024", "--zero", "3"]
+    assert main(base) == 2
+    err = capsys.readouterr().err
+    assert "on each of the 1,024 data-parallel replicas (the layout given sets no TP or PP: each 1 here; give --tp " \
+           "and --pp, or no layout for the planner's best)" in err
+    assert main([*base[:6], "8192", *base[7:], "--tp", "8", "--global-batch-tokens", "8192"]) == 2
+    assert "(the layout given sets no PP: it 1 here; give --pp, or no layout for the planner's best)" in \
+        capsys.readouterr().err

@@ -777,12 +777,18 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
                              field=("devices", "micro_batch", "tokens") if mb > 1 else ("devices", "tokens"))
         if batch is None:  # the planner's cap, given batch or default alike (researcher review 2026-11-29: with
             # the default, 10⁷ devices at TP 2 had run 2,440 × its tokens a step, which `plan` refuses)
+            # the degrees a layout leaves out are 1, said where they made the replicas (planner review 2026-12-03:
+            # `--zero 3` alone on 1,024 devices read 1,024 replicas, the layout's TP and PP taken as 1 unsaid)
+            unset = [k for k in ("tp", "pp") if k not in o]
+            ones = ("" if not unset else f" (the layout given sets no {' or '.join(n.upper() for n in unset)}: "
+                    f"{'each' if len(unset) > 1 else 'it'} 1 here; give {' and '.join('--' + n for n in unset)}, or "
+                    "no layout for the planner's best)")
             raise InputError(f"{'a global batch' if global_batch_tokens is not None else default.named} of "
                              f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
-                             f"each of the {dp:,} data-parallel replicas " + "({}): {}".format(
+                             f"each of the {dp:,} data-parallel replicas{ones} " + "({}): {}".format(
                                  *core_plan.unfed_batch_words(mb, "replicas")),
-                             field=("global_batch_tokens", "seq_len", "devices") if mb == 1 else
-                             ("global_batch_tokens", "micro_batch", "seq_len", "devices"))
+                             field=(("global_batch_tokens", "seq_len", "devices") if mb == 1 else
+                                    ("global_batch_tokens", "micro_batch", "seq_len", "devices")) + tuple(unset))
         batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
         if global_batch_tokens is not None and not core_plan.batch_held(batch, seq_len, gbt):
             # a batch given is held as `plan` holds it (diff review 2026-12-02: the same pinned layout ran +33% here,
