@@ -488,7 +488,7 @@ class Run:
         warm = (steps_mod.warmup_so_far(self._values(), self._stride, self.warmup_steps)
                 if times is None and self._n else 0)
         return tp.predict(self.settings, times, self._power(times), self._n, self._elapsed_s(), extra_notes=notes,
-                          warmup_steps=warm)
+                          warmup_steps=warm, ended=self._status not in ("running", "not started"))
 
     def _add_history(self, p: Prediction) -> None:
         row = track_rep.history_row(p)

@@ -106,7 +106,8 @@ def format_report(p: Prediction, s: Settings, *, failures: Sequence[str] = (), f
         lines.append(f"  power       {hz.power(p.mean_power_w)} mean{_over(p)} [{s.power_source}]{measured}")
     if p.cost_usd is not None:
         lo, hi = p.range["cost_usd"]
-        lines.append(f"  cost        {hz.money(p.cost_usd)}{pred} ({lvl}: {'–'.join(hz.range_ends(hz.money, lo, hi))}) at "
+        point, low, high = hz.money_with_range(p.cost_usd, lo, hi)
+        lines.append(f"  cost        {point}{pred} ({lvl}: {low}–{high}) at "
                      f"${gfmt(s.price_usd_per_device_hour)}/device-hour ({s.price_source})")
     if p.achieved_flops_per_s is not None:
         # above the peak, no share of it: the multiple, said impossible (API review 2026-12-02: a wrong flops_per_step

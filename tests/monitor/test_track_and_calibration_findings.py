@@ -461,7 +461,9 @@ def test_a_run_stopped_before_a_forecast_still_says_its_energy():
     assert p.mean_power_w == pytest.approx(100.0)
     energy = next(line for line in out.getvalue().splitlines() if line.startswith("  energy"))
     assert f"{hz.energy(160.0 / J_PER_KWH)} measured so far" in energy and "100 W mean" in energy
-    assert "not enough steps yet" in out.getvalue()
+    # the run has stopped: too few steps, not "yet" (measuring engineer's review 2026-12-03)
+    assert "  not enough steps: a prediction needs 10 steps after the warm-up (8 steps done)" in out.getvalue()
+    assert "not enough steps yet" not in out.getvalue()
 
 
 def test_an_unfinished_runs_energy_line_says_an_estimate_and_a_finished_one_says_measured():
@@ -544,3 +546,21 @@ def test_a_reference_point_is_no_hardware_to_track_on(hardware):
                                          "runs on") as refused:
         track(total_steps=10, hardware=hardware, backend="none")
     assert refused.value.fields == ("hardware",)
+
+
+def test_a_reports_cost_has_the_figures_its_range_needs():
+    """Measuring engineer's review 2026-12-03: "cost $0.0011 predicted (80%: $0.001136–$0.001137)", the point at two
+    figures beside ends at four."""
+    from estimator.report import humanize as hz
+    assert hz.money_with_range(0.0011365, 0.001136, 0.001137) == ("$0.001136", "$0.001136", "$0.001137")
+    assert hz.money_with_range(5e6, 4e6, 6e6) == ("$5.0M", "$4.0M", "$6.0M")
+    assert hz.money_range(2.17, 2.23) == ("$2.17", "$2.23")
+    clock = Clock()
+    out = io.StringIO()
+    with track(total_steps=50, flops_per_step=1e9, hardware="cpu-server-2s-epyc", devices=4, backend="none",
+               price_usd_per_device_hour=2.0, report_at=25, clock=clock, stream=out) as run:
+        run_steps(run, clock, [0.0099, 0.0101] * 12 + [0.01])
+    cost = next(line for line in out.getvalue().splitlines() if line.startswith("  cost"))
+    point, ends = cost.split()[1], cost.split("(80%: ")[1].split(")")[0].split("–")
+    digits = lambda text: len(text.lstrip("$").replace(".", "").lstrip("0").split("×")[0].strip())  # noqa: E731
+    assert digits(point) == digits(ends[0]) == digits(ends[1]) > 2 and ends[0] != ends[1], cost

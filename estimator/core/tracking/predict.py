@@ -228,18 +228,20 @@ def drift_text(drift: float) -> str:
 
 
 def predict(settings: Settings, times: StepTimes | None, power: Power | None, steps_done: int,
-            elapsed_s: float, *, extra_notes: Sequence[str] = (), warmup_steps: int = 0) -> Prediction:
+            elapsed_s: float, *, extra_notes: Sequence[str] = (), warmup_steps: int = 0,
+            ended: bool = False) -> Prediction:
     """The whole run from the steps so far (``elapsed_s`` on the run's wall clock); ``warmup_steps``: those taken as
-    the warm-up so far, said where there are not yet enough steps after them."""
+    the warm-up so far, said where there are not yet enough steps after them; ``ended``: the run has stopped, so too
+    few steps are not said to be "yet" (measuring engineer's review 2026-12-03)."""
     s = settings
     notes = list(extra_notes)
     total = s.total_steps
     finished = total is not None and steps_done >= total
     if times is None and not finished:
         warm = min(max(int(warmup_steps), 0), steps_done)
-        notes.insert(0, f"not enough steps yet: a prediction needs {MIN_STEADY_STEPS} steps after the warm-up "
+        notes.insert(0, f"not enough steps{'' if ended else ' yet'}: a prediction needs {MIN_STEADY_STEPS} steps after the warm-up "
                         f"({steps_done} step{'' if steps_done == 1 else 's'} done"
-                        + (f", the first {warm} taken as the warm-up so far: {steps_done - warm} after it" if warm else "")
+                        + (f", the first {warm} taken as the warm-up{'' if ended else ' so far'}: {steps_done - warm} after it" if warm else "")
                         + ")")
         # the energy measured so far, with or without a forecast (measuring engineer's review 2026-11-27: a run
         # stopped at step 8 had printed none, though its report file held it)
