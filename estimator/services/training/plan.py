@@ -556,23 +556,33 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             H100s where 30,848 = 482 × 64 take 51.9 days)."""
             return [k for k in counts if not k % stride]
 
+        def one_at(k: int, batch: float):
+            """A count searched at ``batch`` tokens a step: (devices, layout, cost, estimate), or None where no layout
+            fits, its batch is held off, or a deadline rules it out at the whole peak."""
+            if pruning[0] and deadline_s is not None and at_peak_s / k > deadline_s:
+                # even at the whole peak (MFU 1: the step model's is below it) the run outlasts the deadline on k
+                # devices: ruled out unsearched (planner review 2026-12-03: about 40% of a deadline's searches)
+                below_peak.add(k)
+                return None
+            found_k = searched(k, 2, batch)
+            best = found_k.best
+            if best is None:
+                if found_k.batch_held_off:
+                    held_off.add(k)
+                return None
+            # the fastest where a layout with room led it (core.training.plan.ROOMY_WITHIN), kept to say whether
+            # it alone would have met the target on fewer devices
+            fastest = min(found_k.layouts, key=lambda p: p.run_seconds)
+            if fastest is not best:
+                tight_fastest[(k, batch)] = fastest
+            return k, best, (est := run_estimate(best)).cost_usd, est
+
         def fewest(batch: float, enough=lambda row: False):
             """The counts tried at ``batch`` tokens a step with their best layout, in order, (devices, layout, cost,
             estimate); the first that meets the target (None where none does); what the refinement tried. The ladder
             stops at the first count ``enough`` takes (the counts above it change no answer); else it is tried whole."""
             def one(k: int):
-                found_k = searched(k, 2, batch)
-                best = found_k.best
-                if best is None:
-                    if found_k.batch_held_off:
-                        held_off.add(k)
-                    return None
-                # the fastest where a layout with room led it (core.training.plan.ROOMY_WITHIN), kept to say whether
-                # it alone would have met the target on fewer devices
-                fastest = min(found_k.layouts, key=lambda p: p.run_seconds)
-                if fastest is not best:
-                    tight_fastest[(k, batch)] = fastest
-                return k, best, (est := run_estimate(best)).cost_usd, est
+                return one_at(k, batch)
             # every count of the ladder, in order: neither the time nor the cost is monotone in the devices (review
             # 2026-11-26: 3,072 H100s take 55.8 days, 3,584 79.7, 5,120 55.8; a bisection had answered 5,120 for 60)
             rows_ = []
@@ -643,6 +653,12 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             return rows_, hit_, (start, gap, step)
 
         tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
+        # the run on one device at the whole peak of its precision, its model FLOPs and the goodput the plan times by:
+        # no count k takes less than this ÷ k
+        at_peak_s = (float(tokens) * core_step.flops_per_token(shape, s_len)[0]
+                     / (profile.peak_flops_per_s[precision] * core_plan.GOODPUT))
+        below_peak: set[int] = set()  # the counts a deadline rules out so, unsearched
+        pruning = [True]                # whether they are (a refusal searches them, to name the fastest tried)
         reached: dict[float, int] = {}  # how many counts of the ladder each batch's search tried
         held_off: set[int] = set()      # the counts whose layouts were all passed over for the batch given
         # a deadline's search stops at the first count whose 80% range's top meets it (the fewest at the centre and
@@ -659,6 +675,11 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                         "run will use")
         if hit is None:
             what = "deadline" if target == "deadline" else "budget"
+            if below_peak:
+                # the counts ruled out unsearched, searched now, so that a refusal names the fastest tried as before
+                pruning[0] = False
+                tried = sorted(tried + [r for r in (one_at(k, gbt) for k in sorted(below_peak)) if r is not None],
+                               key=lambda r: r[0])
             if not tried and links_missing is not None:
                 split = space.tp or 1, space.pp or 1, space.cp or 1
                 words = " × ".join(f"{name}{k}" for name, k in zip(("TP", "PP", "CP"), split) if k > 1)
@@ -717,6 +738,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         tried_words = (f"{len(ladder):,} counts of a ladder tried in order" if upto == len(ladder) else
                        f"{upto:,} of a ladder's {len(ladder):,} counts tried in order, to the first that meets it at "
                        f"its {core_plan.LEVEL:.0%} range's top")
+        if ruled_out := sum(k in below_peak for k in ladder[:upto]):
+            tried_words += (f", the first {ruled_out:,} ruled out unsearched: the run outlasts the deadline on them "
+                            "even at the whole peak")
         notes.append(f"the fewest devices tried that meet the {target}: {n_devices:,} ({unit}"
                      + (")" if links_missing is not None else f": {tried_words}{then})"))
         if (lead := found.best) is not None and not space.batch_held:
