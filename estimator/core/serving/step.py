@@ -454,7 +454,8 @@ class Step:
     # prompts ride in the steps, the prefill's own in an engine that prefills apart (1: none)
     prefill_held_stretch: float = 1.0
     # one prompt's prefill alone as its replica runs it, unlimited (its experts over the replica's devices under expert
-    # parallelism); None: as ``prefill_s`` gives it per prompt
+    # parallelism, at the rate its own tokens give their GEMMs: the time to the first token's); None: as ``prefill_s``
+    # gives it per prompt
     prompt_alone_s: float | None = None
     own_prompt_share: float = 1.0  # the share of the step's prompts that is a request's own (``own_prompt_share``)
     own_prefill_s: float = 0.0    # of ``prefill_s``, a request's own prompt's, apart from the steps it waits on
@@ -595,6 +596,15 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # of its FLOPs: 84 ms alone against 25 ms, and a time to the first token that fell from 97 ms at batch 1 to 64 ms at
     # 1,024)
     prompt_alone_s = (prompt_linear_s - prompt_expert_s * (1.0 - 1.0 / ep) + prompt_attention / attention_s) / tp
+    # the time to the first token holds the prompt at its own GEMMs' rate, not the step's: the step's larger GEMMs
+    # speed a mixture of experts' share of each prompt it carries (its throughput, above), but the first token still
+    # waits on the whole step, so a prompt's own time, the same at any load, keeps that time from falling as the load
+    # rises (serving engineer's review 2026-12-03: DeepSeek-V3 on 8 H200s in EP8, 55.8 ms at batch 96 and 45.8 at
+    # 384, so that a TTFT bound met at 664 sequences was missed at 96); a dense model's rate is the same either way
+    first_expert_s = p * expert_s(p, p) if expert_flops else 0.0
+    prompt_first_s = prompt_alone_s if not expert_flops else (
+        (p * (linear_per_token - expert_flops) / flops_s + first_expert_s - first_expert_s * (1.0 - 1.0 / ep)
+         + prompt_attention / attention_s) / tp)
     own_prompt = own_prompt_share(b, fit.static_batch)
     ride = 1.0 - own_prompt
     tp_s = 0.0
@@ -658,8 +668,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # a request's own prompt is prefilled before it decodes, so it rides in the steps of the other sequences only: of
     # the step's prompts, one request's (``own_prompt_share``) runs apart, the rest within the roofline (module
     # docstring). Where prompts ride in the step, that prompt runs as a phase of its own, as its replica runs a prompt
-    # alone (``prompt_alone_s``, as its time to the first token does: under expert parallelism its experts over the
-    # replica's devices, the replica in lockstep), emitted ÷ t of them a step; else the step's prefill is its phases
+    # alone (``prompt_alone_s`` here: under expert parallelism its experts over the replica's devices, the replica in
+    # lockstep, at the step's GEMMs' rate), emitted ÷ t of them a step; else the step's prefill is its phases
     ride_prefill_s = ride * prefill_s
     own_s = prefill_s if fit.static_batch else prompt_alone_s * emitted / t
     if fit.prefill_steps_apart:
@@ -789,7 +799,7 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
                 ep_s=ep_s, draft_s=draft_s,
                 tokens_per_step=emitted, unlimited_power_w=unlimited_w, power_limit_stretch=stretch,
                 prefill_limit_stretch=prefill_stretch, prefill_held_stretch=prefill_held,
-                prompt_alone_s=prompt_alone_s, prompt_tp_s=prompt_tp_s, others_engine_s=others_engine_s,
+                prompt_alone_s=prompt_first_s, prompt_tp_s=prompt_tp_s, others_engine_s=others_engine_s,
                 prompt_read_s=(read_weight_bytes(arch, n_total, weight_bits, p, ep) / bw / tp
                                if fit.prefill_steps_apart else 0.0),
                 own_engine_s=own_engine_s,

@@ -160,7 +160,7 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
     turns over would queue behind prompts that fill the device (serving engineer's review 2026-12-01: an 8,000-token
     prompt and one output token, 239 ms to the first token idle, held to a p99 of 3,670 ms at batch 1 and refused
     under a 2,000 ms bound as "one sequence alone"). On MLPerf's 58 Server runs with a measured TTFT it is off their mean by a median
-    1.28×, the idle TTFT by 1.68× (``research.ttft_under_load``; serving review 2026-11-28, third: a `--ttft-ms` bound
+    1.31×, the idle TTFT by 1.61× (``research.ttft_under_load``; serving review 2026-11-28, third: a `--ttft-ms` bound
     had taken a batch whose TTFT under its own load missed it)."""
     idle = ttft_s(st, batch, output_tokens, static)
     if static or batch <= 1.0:
@@ -229,10 +229,11 @@ def _bisect(within, lo: int, hi: int) -> int:
 def _largest_within(within, batch: int, monotone: bool = True) -> int:
     """The largest batch in 1..``batch`` that keeps ``within`` its bounds; 0 if none. Where TPOT and TTFT rise with
     the batch (``monotone``), by bisection. Under expert parallelism they need not: a larger step speeds the experts'
-    share of every prompt's prefill, so the p99 TTFT can fall with the batch over a stretch (DeepSeek-R1 on 8 H200s
-    in EP8: 157 ms at batch 150, 145 at 400; before the prompt's experts were charged by their time, 250 ms at 200 and
-    179 at 776), and a bisection stops below a larger batch that meets the bound (a 181 ms bound then: 15, where 920
-    met it; code review 2026-11-28). There the batches of a grid above the bisection's,
+    share of the prompts it carries, and the p99 TTFT had fallen with the batch over a stretch (DeepSeek-R1 on 8 H200s
+    in EP8: 250 ms at batch 200, 179 at 776), so that a bisection stopped below a larger batch that met the bound (a
+    181 ms bound then: 15, where 920 met it; code review 2026-11-28). A request's own prompt is now held at its own
+    GEMMs' rate in its time to the first token (``step.Step.prompt_alone_s``; 2026-12-03), which rises with the load;
+    the grid stays as a guard for the TPOT, whose steps' experts still speed up. There the batches of a grid above the bisection's,
     ``NON_MONOTONE_GRID`` apart, are tried too, and the largest that holds is bisected up to the next one tried."""
     if not within(1):
         return 0
