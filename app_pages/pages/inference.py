@@ -20,6 +20,7 @@ from app_pages.pages.inference_charts import step_chart, step_frame
 from app_pages.pages.inference_sections import break_even_section, technique_section
 from app_pages.ui import charts, style
 from app_pages.ui import common as c
+from estimator.core.base import bounds as B
 from estimator.core.base.errors import EstimatorError
 from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.plausibility import POWER_UNIT_CHECK
@@ -325,7 +326,9 @@ def memory_row(r) -> None:
                       "serves (the layout note says which)" if r.idle_devices else ""))
     if r.idle_devices:
         cols[1].caption(f"{r.devices} of the {r.devices + r.idle_devices} given serve; {r.idle_devices} idle")
-    cols[2].metric("Largest batch that fits", hz.count(r.max_batch_size), border=True,
+    # the batch's bound where the memory holds more, as the CLI says it (serving engineer's review 2026-12-03)
+    over = "over " if r.max_batch_size >= B.BATCH.high else ""
+    cols[2].metric("Largest batch that fits", f"{over}{hz.count(r.max_batch_size)}", border=True,
                    help="the KV cache of this many sequences fits beside the weights"
                         + (f", on each replica of {r.devices_per_replica} devices" if r.replicas > 1 else ""))
     # what bounds the step: memory bandwidth, not capacity (browser review: "memory" beside the memory tile); one

@@ -12,6 +12,7 @@ import sys
 
 from estimator.cli.input_args import add_input_args
 from estimator.cli.scaling_cmds import _dump, _table, add_setting_args
+from estimator.core.base import bounds as B
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import MS_PER_S
 from estimator.core.serving import compression
@@ -65,7 +66,7 @@ def _share(saved: float | None, what: str) -> str:
 BASELINE = "baseline"            # the row every saving is measured from (compression.techniques' first)
 # What a saving of time is of: the time per token with every replica's batch served (1 ÷ throughput), not the time
 # per output token a user waits (review 2026-11-26: "47% of time" beside a baseline's 46.1 ms TPOT read as TPOT)
-SERVED_TIME = "time per token served"
+SERVED_TIME = "time per token served (1 ÷ tokens/s, not the time per output token)"
 SAVES = f"saves vs {BASELINE}:"  # each technique's row
 
 
@@ -206,7 +207,10 @@ def report_rows(rep) -> tuple[list[tuple[str, str]], list[str]]:
                             if latent_attention(a) else f", {hz.noun(str(a.kv_heads), 'KV head')}")
                          + (f" ({a.name})" if a.name else "")),
         ("memory", f"{hz.sig(r.memory_gb)} GB = weights {hz.sig(r.weights_gb)} GB + KV cache {hz.sig(r.kv_cache_gb)} GB "
-                   f"(batch {hz.count(r.batch_size)}; largest that fits: {hz.count(r.max_batch_size)})"
+                   f"(batch {hz.count(r.batch_size)}; largest that fits: "
+                   # the batch's bound where the memory holds more (serving engineer's review 2026-12-03: "1.00 million"
+                   # read as the memory's count, about 1.26 million)
+                   f"{'over ' if r.max_batch_size >= B.BATCH.high else ''}{hz.count(r.max_batch_size)})"
                    # one replica's (review 2026-11-26: 154 GB on 8 devices read as the 8's)
                    + (f", each replica's {hz.noun(str(r.devices_per_replica), 'device')}" if r.replicas > 1 else "")),
         ("query", f"{hz.query_tokens(r.prompt_tokens)} prompt + {hz.noun(hz.query_tokens(r.tokens_per_query), 'output token')}"

@@ -412,7 +412,7 @@ def test_a_technique_that_needs_fewer_devices_says_so(cli):
     code, out, _ = cli("inference", "--model", "llama-3.1-70b", "--tokens", "1e8", "--batch-size", "128")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("saves vs baseline: 8-bit weights"))
-    assert re.search(r"\d+% (of|more) time per token served on 2 devices \(not 4\);", row)
+    assert re.search(r"\d+% (of|more) time per token served \(1 ÷ tokens/s, not the time per output token\) on 2 devices \(not 4\);", row)
 
 
 def test_quantised_weights_keep_a_tied_table_once_and_say_when_the_vocabulary_is_unknown():

@@ -340,3 +340,14 @@ def test_groups_laid_out_in_order_are_timed_and_said_as_their_busiest_spans():
     assert (r.devices, r.idle_devices, r.ep, r.replicas) == (144, 1, 8, 18)
     r = serving.inference_report(model="deepseek-r1", hardware="gb200", devices=9, tpot_ms=12, tokens=1e9).result
     assert (r.devices, r.idle_devices, r.tp) == (8, 1, 8) and round(r.tokens_per_s) == 212
+
+
+def test_a_largest_batch_past_the_batch_bound_says_over_it(cli):
+    """Serving engineer's review 2026-12-03: DeepSeek-V3 on 256 H200s in EP256 read "largest that fits: 1.00 million",
+    the batch's bound, where the memory holds about 1.26 million."""
+    r = cli("inference", "--model", "deepseek-v3", "--hardware", "h200-sxm", "--ep", "256", "--devices", "256",
+            "--batch-size", "max")
+    assert r.code == 0, r.err
+    assert "largest that fits: over 1.00 million)" in r.out  # the batch's bound, 10⁶
+    small = cli("inference", "--model", "llama-3.1-8b", "--batch-size", "8")
+    assert "largest that fits: over" not in small.out and "largest that fits: " in small.out

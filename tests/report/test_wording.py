@@ -212,7 +212,8 @@ def test_inference_savings_never_read_minus_zero(cli):
     # was "-0% of time", then "0% of time"; a small change as a figure, an increase in words (issue 55); a small
     # saving since the prompts' all-reduces count in the step (its 4-device baseline all-reduces more than 2 do)
     phrase = f"{hz.share(-saved, 0)} more time" if saved < 0 else f"{hz.share(saved, 0)} of time"
-    assert f"energy per token, {phrase} per token served on 2 devices (not 4); " in row and " 0% of" not in row
+    assert f"energy per token, {phrase} per token served (1 ÷ tokens/s, not the time per output token) on 2 devices " \
+           "(not 4); " in row and " 0% of" not in row
     assert "-0%" not in out
     # a small increase: Llama 2 70B at batch 1 on 40 GB A100s, its pruned step on 2 devices a little longer than the
     # baseline's on 4: "0.3% more time", never "-0%"
@@ -229,7 +230,7 @@ def test_inference_savings_never_read_minus_zero(cli):
     # before issue 54's refit; 1.63 as refitted with the experts' GEMM rate, 1.62 with the prompts' all-reduces, 1.60
     # with the A100's measured matmul share);
     # vllm-2024's 78 ms of engine time a step hid most of it (23%)
-    assert "60% more time per token served on 2 devices (not 4)" in line(out, "saves vs baseline: 8-bit KV cache")
+    assert "60% more time per token served (1 ÷ tokens/s, not the time per output token) on 2 devices (not 4)" in line(out, "saves vs baseline: 8-bit KV cache")
     assert "-18%" not in out
 
 
