@@ -14,7 +14,7 @@ from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training import plan as core_plan
 from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, is_tight
-from estimator.core.training.plan import ADDED_STAGE_BALANCE, BATCH_HELD_WITHIN, ROOMY_WITHIN, VP_CHOICES
+from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_CHOICES, batch_held
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import context_cells, dump_json
@@ -90,9 +90,9 @@ def table_text(report: plan_service.PlanReport) -> str:
             out.append(f"Fastest the {target} pays for: {hz.human('wall_clock_s', fast['wall_clock_s'])} on "
                        f"{fast['devices']:,} devices, {hz.budget_cost(fast['cost_usd'], r.budget)}{cheaper}")
         # met at a batch far from the one the plan starts from: said on the line (planner review 2026-12-03)
-        far = r.best is not None and abs(ran / r.global_batch_tokens - 1) > BATCH_HELD_WITHIN
+        far = r.best is not None and not batch_held(r.best.planned.layout.global_batch, r.seq_len, r.global_batch_tokens)
         out.append(f"Fewest devices for the {target}: {r.devices:,}"
-                   + (f" (at the best layout's global batch, {hz.signed_percent(ran / r.global_batch_tokens - 1)}: "
+                   + (f" (at the best layout's global batch, {hz.signed_percent(ran / r.global_batch_tokens - 1, 1)}: "
                       "see the notes)" if far else ""))
     meet = f" and meet the {r.target}" if r.target is not None else ""
     within = f" in the profile's {capacity_gb_text(r.capacity_gb)} a device" if r.capacity_gb else ""

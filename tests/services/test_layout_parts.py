@@ -392,7 +392,7 @@ def test_the_refinement_tries_whole_servers_between_the_count_before_and_the_fir
     said = next(n for n in report.notes if n.startswith("the fewest devices tried"))
     # in order, to the first that meets it (planner review 2026-12-03: the counts above it had been searched too)
     assert said.endswith("then every 8 devices between the ladder's count two before its first hit, 2, and that hit, "
-                         "in order, to the first that meets it)")
+                         "in order, to the first that meets it at its 80% range's top)")
 
 
 def test_an_older_device_refuses_the_inputs_only_the_step_model_reads(capsys):

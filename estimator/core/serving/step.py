@@ -601,7 +601,10 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # waits on the whole step, so a prompt's own time, the same at any load, keeps that time from falling as the load
     # rises (serving engineer's review 2026-12-03: DeepSeek-V3 on 8 H200s in EP8, 55.8 ms at batch 96 and 45.8 at
     # 384, so that a TTFT bound met at 664 sequences was missed at 96); a dense model's rate is the same either way
-    first_expert_s = p * expert_s(p, p) if expert_flops else 0.0
+    # (an engine that prefills as steps of their own runs the prompts that wait together, ``throughput.ttft_s``'s
+    # ``together``: their GEMMs as one, at the rate all their tokens give; diff review 2026-12-03)
+    together = max(1.0, b * emitted / t) if fit.prefill_steps_apart else 1.0
+    first_expert_s = p * expert_s(together * p, together * p) if expert_flops else 0.0
     prompt_first_s = prompt_alone_s if not expert_flops else (
         (p * (linear_per_token - expert_flops) / flops_s + first_expert_s - first_expert_s * (1.0 - 1.0 / ep)
          + prompt_attention / attention_s) / tp)

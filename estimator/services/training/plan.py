@@ -122,6 +122,10 @@ def roomy_first_note(rows: tuple, capacity_gb: float) -> str | None:
             f"{core_plan.ROOMY_WITHIN - 1:.0%} of its time")
 
 
+# An MFU from here up is said in whole percents (38%), below it to three figures (0.458%): a design choice of the note's
+WHOLE_PERCENT_FROM = 0.1
+
+
 def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str | None:
     """Where the best layout on half the devices, at the same batch, runs the whole run faster: said, with its time,
     MFU and layout (more devices than the batch keeps busy); None where it does not."""
@@ -133,8 +137,8 @@ def fewer_devices_note(best: PlannedLayout, half: PlannedLayout | None) -> str |
             # in the unit the time reaches and the MFU to its figures (planner review 2026-12-03: a 8,192-token run
             # read "0.0 days against 0.0, MFU 1% against 0%")
             f"{hz.human('wall_clock_s', half.run_seconds)} against {hz.human('wall_clock_s', best.run_seconds)}, MFU "
-            f"{hz.share(half.step.mfu, 0 if half.step.mfu >= 0.1 else None)} against "
-            f"{hz.share(best.step.mfu, 0 if best.step.mfu >= 0.1 else None)} ({core_plan.layout_words(half.layout)}), for under half "
+            f"{hz.share(half.step.mfu, 0 if half.step.mfu >= WHOLE_PERCENT_FROM else None)} against "
+            f"{hz.share(best.step.mfu, 0 if best.step.mfu >= WHOLE_PERCENT_FROM else None)} ({core_plan.layout_words(half.layout)}), for under half "
             "the device-hours: the batch cannot keep more devices busy")
 
 
@@ -556,10 +560,20 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             H100s where 30,848 = 482 × 64 take 51.9 days)."""
             return [k for k in counts if not k % stride]
 
+        tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
+        # the run on one device at the whole peak of its precision, its model FLOPs and the goodput the plan times by:
+        # no count k takes less than this ÷ k
+        at_peak_s = (float(tokens) * core_step.flops_per_token(shape, s_len)[0]
+                     / (profile.peak_flops_per_s[precision] * core_plan.GOODPUT))
+        below_peak: set[int] = set()  # the counts a deadline rules out so, unsearched
+        pruning = True                  # whether they are (a refusal searches them, to name the fastest tried)
+        reached: dict[float, int] = {}  # how many counts of the ladder each batch's search tried
+        held_off: set[int] = set()      # the counts whose layouts were all passed over for the batch given
+
         def one_at(k: int, batch: float):
             """A count searched at ``batch`` tokens a step: (devices, layout, cost, estimate), or None where no layout
             fits, its batch is held off, or a deadline rules it out at the whole peak."""
-            if pruning[0] and deadline_s is not None and at_peak_s / k > deadline_s:
+            if pruning and deadline_s is not None and at_peak_s / k > deadline_s:
                 # even at the whole peak (MFU 1: the step model's is below it) the run outlasts the deadline on k
                 # devices: ruled out unsearched (planner review 2026-12-03: about 40% of a deadline's searches)
                 below_peak.add(k)
@@ -626,15 +640,16 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             step = max(1, math.ceil(len(upper) / REFINE_COUNTS), math.ceil(len(lower) / REFINE_COUNTS))
             gap = strided(lower, server * step) + strided(upper, server * step)
             if target == "deadline":
-                # in order, to the first that meets it: the fewest, and the counts above it change no answer (the
-                # budget's fastest plan looks at every count); about a third of a deadline's searches (Llama 3.1
-                # 405B's 60 days on GB200s: 45 of 128 counts between 4,096 and 7,168 above the 5,400 that meets it)
+                # in order, to the first that meets it at its range's top: the fewest at the centre and at the top,
+                # which the notes say; the counts above change neither (the budget's fastest plan looks at every
+                # count). Llama 3.1 405B's 60 days on GB200s: 45 of 128 counts between 4,096 and 7,168 spared (a
+                # diff review of 2026-12-03 found the top's count moved where the search stopped at the centre's)
                 searched_gap = []
                 for k in sorted(gap):
                     searched_gap.append(k)
                     if (r := one(k)) is not None:
                         rows_.append(r)
-                        if meets(r):
+                        if enough(r):
                             break
                 gap = searched_gap
                 rows_.sort(key=lambda r: r[0])
@@ -652,15 +667,6 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                 hit_ = next(row for row in rows_ if meets(row))
             return rows_, hit_, (start, gap, step)
 
-        tight_fastest: dict[tuple[int, float], PlannedLayout] = {}
-        # the run on one device at the whole peak of its precision, its model FLOPs and the goodput the plan times by:
-        # no count k takes less than this ÷ k
-        at_peak_s = (float(tokens) * core_step.flops_per_token(shape, s_len)[0]
-                     / (profile.peak_flops_per_s[precision] * core_plan.GOODPUT))
-        below_peak: set[int] = set()  # the counts a deadline rules out so, unsearched
-        pruning = [True]                # whether they are (a refusal searches them, to name the fastest tried)
-        reached: dict[float, int] = {}  # how many counts of the ladder each batch's search tried
-        held_off: set[int] = set()      # the counts whose layouts were all passed over for the batch given
         # a deadline's search stops at the first count whose 80% range's top meets it (the fewest at the centre and
         # at the range's top are said below; the budget's fastest plan looks at every count)
         tried, hit, (below, between, stride) = fewest(
@@ -677,7 +683,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             what = "deadline" if target == "deadline" else "budget"
             if below_peak:
                 # the counts ruled out unsearched, searched now, so that a refusal names the fastest tried as before
-                pruning[0] = False
+                pruning = False
                 tried = sorted(tried + [r for r in (one_at(k, gbt) for k in sorted(below_peak)) if r is not None],
                                key=lambda r: r[0])
             if not tried and links_missing is not None:
@@ -718,7 +724,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         gap = (f"every {stride * server:,} devices" if stride > 1 or hw.scale_up_devices > server
                else "every whole server")
         then = (f", then {gap} between the ladder's count two before its first hit, {below:,}, and that hit"
-                + (", in order, to the first that meets it" if target == "deadline" else "")
+                + (f", in order, to the first that meets it at its {core_plan.LEVEL:.0%} range's top" if target == "deadline"
+                   else "")
                 + (", and each whole server below the first of those that met it" if stride > 1 else "")
                 if between else "")
         # counted in eights within a larger scale-up domain, said so (researcher review 2026-11-28: "whole 8-device
@@ -748,9 +755,9 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             # review 2026-12-03: Llama 3.1 405B's 60 days on 5,400 GB200s ran 2.21 × 10⁷ tokens a step of the 1.68 ×
             # 10⁷ asked; at the batch asked, 71.0 days)
             ran = lead.layout.global_batch * lead.layout.seq_len
-            if abs(ran / gbt - 1.0) > core_plan.BATCH_HELD_WITHIN:
+            if not core_plan.batch_held(lead.layout.global_batch, lead.layout.seq_len, gbt):
                 notes.append(f"{n_devices:,} devices meet the {target} at their best layout's global batch, "
-                             f"{gfmt(ran, 3)} tokens ({hz.signed_percent(ran / gbt - 1.0)} of the {gfmt(gbt, 3)} "
+                             f"{gfmt(ran, 3)} tokens ({hz.signed_percent(ran / gbt - 1.0, 1)} of the {gfmt(gbt, 3)} "
                              "the plan starts from: whole micro-batches on its replicas); a global batch given is held within "
                              f"{core_plan.BATCH_HELD_WITHIN:.0%} of itself, which may take more devices")
         if larger_words:

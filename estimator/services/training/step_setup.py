@@ -780,13 +780,13 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             # the degrees a layout leaves out are 1, said where they made the replicas (planner review 2026-12-03:
             # `--zero 3` alone on 1,024 devices read 1,024 replicas, the layout's TP and PP taken as 1 unsaid)
             unset = [k for k in ("tp", "pp") if k not in o]
-            ones = ("" if not unset else f" (the layout given sets no {' or '.join(n.upper() for n in unset)}: "
-                    f"{'each' if len(unset) > 1 else 'it'} 1 here; give {' and '.join('--' + n for n in unset)}, or "
-                    "no layout for the planner's best)")
+            ones = ("" if not unset else f"; the layout given sets no {' or '.join(n.upper() for n in unset)}, "
+                    f"taken as 1 here: give {' and '.join('--' + n for n in unset)}, or no layout for the planner's "
+                    "best")
+            grow, change = core_plan.unfed_batch_words(mb, "replicas")
             raise InputError(f"{'a global batch' if global_batch_tokens is not None else default.named} of "
                              f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
-                             f"each of the {dp:,} data-parallel replicas{ones} " + "({}): {}".format(
-                                 *core_plan.unfed_batch_words(mb, "replicas")),
+                             f"each of the {dp:,} data-parallel replicas ({grow}{ones}): {change}",
                              field=(("global_batch_tokens", "seq_len", "devices") if mb == 1 else
                                     ("global_batch_tokens", "micro_batch", "seq_len", "devices")) + tuple(unset))
         batch = core_plan.within_run(batch, float(tokens), seq_len, dp * mb)
