@@ -71,6 +71,9 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
             # no range: a stated single figure (a calibration's one measurement), or exact; the words the
             # table, Markdown and the statement use (interval.ONE_FIGURE)
             col.caption(one_figure_words(est, key) if stated else exact_words(key, time_assumed))
+        elif key == "cost_usd":
+            # why no cost, under the "n/a" (lecturer review 2026-12-03: AlphaGo's headline read "Cost n/a", unsaid)
+            col.caption(NO_PRICE_WORDS)
     if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
         # a device unlike every family held out (a CPU, a consumer or another vendor's GPU): not measured there
         unlike = next((x for x in est.fit_caveats if isinstance(x, UnlikeHeldOut)), None)
@@ -87,6 +90,10 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
         kinds = ([f"unmarked, {level} prediction intervals ({measured})"] if unmarked else []) + (
             ['"stated", as the sources state'] if bars > unmarked else [])
         style.bars_caption(meaning, "; ".join(kinds) + ".", lecture)
+
+
+# Under a cost the headline cannot give: the hardware has no price (AlphaGo's distributed system was never rented)
+NO_PRICE_WORDS = "no price for this hardware: give one per device-hour or per kWh under the sidebar's \"Grid and price\""
 
 
 def exact_words(key: str, time_assumed: bool = False) -> str:

@@ -18,3 +18,18 @@ def test_the_bars_caption_names_only_the_bars_shown(preset, unmarked, stated):
     assert len(bars) == 1, bars
     assert ("unmarked, 80% prediction intervals" in bars[0]) == unmarked
     assert ('"stated", as the sources state' in bars[0]) == stated
+
+
+def test_a_headline_without_a_price_says_why_under_its_n_a():
+    """Lecturer review 2026-12-03: the AlphaGo preset's headline read "Cost n/a" with nothing beside it; the caption
+    under it names what is missing and where to give it."""
+    from apptest_pages import run_page
+
+    from app_pages.pages.estimate import NO_PRICE_WORDS
+    at = run_page("estimate", {"preset": "alphago-vs-brain"})
+    cost = next(m for m in at.metric if m.label == "Cost")
+    assert cost.value == "n/a"
+    assert NO_PRICE_WORDS in [c.value for c in at.caption]
+    priced = run_page("estimate", {"preset": "lambda-gpt3-v100"})
+    assert next(m for m in priced.metric if m.label == "Cost").value.startswith("$")
+    assert NO_PRICE_WORDS not in [c.value for c in priced.caption]
