@@ -154,3 +154,17 @@ def test_under_expert_parallelism_one_sequence_a_device_is_a_single_stream():
     # 638 ms at batch 1, 798 at 2, 1,573 at 8, where the prompt's experts charged by their FLOPs had read 895 at 1)
     assert [r.ttft_p99_s for r in results] == [r.ttft_s for r in results]
     assert p99 == sorted(p99) and p99[1] < 1.3 * p99[0] and max(p99) < 2.5 * p99[0]
+
+
+def test_the_latency_note_gives_the_wider_replicas_first_token_too():
+    """Serving engineer's review 2026-12-03: Llama 3.1 70B on 8 H100s at 8 bits, a 32,000-token prompt, chose TP 2 × 4
+    (3.22 s to the first token); the note gave TP 8's 14.3 ms a token, not its 1.10 s to the first token."""
+    from estimator.report import humanize as hz
+    kw = dict(model="llama-3.1-70b", hardware="h100-sxm", devices=8, bits=8, prompt_tokens=32000, tokens_per_query=1000,
+              tokens=1e6)
+    chosen = inference(**kw).result
+    wide = inference(**kw, tp=8).result
+    assert (chosen.tp, chosen.replicas) == (2, 4) and wide.ttft_s < chosen.ttft_s
+    (said,) = [n for n in chosen.notes if n.startswith("latency: one replica of tensor parallelism 8")]
+    assert (f", and its first token after {hz.duration(wide.ttft_s)} against {hz.duration(chosen.ttft_s)}; give that "
+            "tensor parallelism") in said
