@@ -71,8 +71,9 @@ def headline(est, lecture: bool = False, time_label: str = "Training time", time
             # no range: a stated single figure (a calibration's one measurement), or exact; the words the
             # table, Markdown and the statement use (interval.ONE_FIGURE)
             col.caption(one_figure_words(est, key) if stated else exact_words(key, time_assumed))
-        elif key == "cost_usd":
-            # why no cost, under the "n/a" (lecturer review 2026-12-03: AlphaGo's headline read "Cost n/a", unsaid)
+        elif key == "cost_usd" and not lecture and not c.is_embedded():
+            # why no cost, under the "n/a" (lecturer review 2026-12-03: AlphaGo's headline read "Cost n/a", unsaid); not
+            # in a slide or a frame, whose four numbers keep to the room they have (the tooltip says it there)
             col.caption(NO_PRICE_WORDS)
     if bars:  # what the bars mean, only under bars (audit: it was shown under four exact figures)
         # a device unlike every family held out (a CPU, a consumer or another vendor's GPU): not measured there
@@ -112,6 +113,8 @@ def headline_help(est, key: str) -> str:
     if basis == EXACT:
         return (f"{LABELS[key]}: exact, from the known run's time" if key in ("wall_clock_s", "device_hours") else
                 f"{LABELS[key]}: exact, from inputs all taken as exact (no range)")
+    if basis is None and key == "cost_usd" and est.cost_usd is None:
+        return f"{LABELS[key]}: {NO_PRICE_WORDS}"
     if basis is None:
         return f"{LABELS[key]}: no figure for this scenario (the notes under {TABS[0]} say why)"
     return f"{LABELS[key]}: the centre of a {est.level:.0%} prediction interval"

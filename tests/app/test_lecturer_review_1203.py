@@ -30,6 +30,10 @@ def test_a_headline_without_a_price_says_why_under_its_n_a():
     cost = next(m for m in at.metric if m.label == "Cost")
     assert cost.value == "n/a"
     assert NO_PRICE_WORDS in [c.value for c in at.caption]
+    assert cost.help.endswith(NO_PRICE_WORDS)
+    # not in a slide, whose four numbers keep to the room they have (a 640 × 360 frame had scrolled 81 px)
+    slide = run_page("estimate", {"preset": "alphago-vs-brain", "lecture": "1"})
+    assert NO_PRICE_WORDS not in [c.value for c in slide.caption]
     priced = run_page("estimate", {"preset": "lambda-gpt3-v100"})
     assert next(m for m in priced.metric if m.label == "Cost").value.startswith("$")
     assert NO_PRICE_WORDS not in [c.value for c in priced.caption]
