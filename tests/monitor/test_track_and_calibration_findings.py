@@ -564,3 +564,23 @@ def test_a_reports_cost_has_the_figures_its_range_needs():
     point, ends = cost.split()[1], cost.split("(80%: ")[1].split(")")[0].split("–")
     digits = lambda text: len(text.lstrip("$").replace(".", "").lstrip("0").split("×")[0].strip())  # noqa: E731
     assert digits(point) == digits(ends[0]) == digits(ends[1]) > 2 and ends[0] != ends[1], cost
+
+
+@pytest.mark.parametrize("origin, said", [("profile:my-gpu-cal", "the profile's stated range"),
+                                          ("step", "the step model's 80% range"),
+                                          ("fit:h100", "the utilisation fit's 80% interval at this scale"),
+                                          ("user", "the utilisation fit's 80% interval at this scale")])
+def test_the_utilisations_interval_says_what_it_is(origin, said):
+    """Measuring engineer's review 2026-12-03: with a calibrated profile `utilization.fit_interval` held the stated
+    problem-size range beside `fit_runs` 0, and read as a fit's."""
+    from estimator.core.training.utilization_choice import UtilizationInfo
+    info = UtilizationInfo(value=0.02, origin=origin, summary="", fit_interval=(0.0137, 0.0209), family=None, n_runs=0)
+    assert info.to_dict()["fit_interval_of"] == said
+
+
+def test_an_estimates_json_says_what_its_utilisation_interval_is(cli):
+    import json
+    d = json.loads(cli("estimate", "--flops", "1e21", "--format", "json").out)
+    assert d["utilization"]["fit_interval_of"] == "the utilisation fit's 80% interval at this scale"
+    d = json.loads(cli("estimate", "--model", "llama-3.1-8b", "--tokens", "1e11", "--devices", "8", "--format", "json").out)
+    assert d["utilization"]["fit_interval_of"] == "the step model's 80% range"

@@ -62,9 +62,20 @@ class UtilizationInfo:
             value += f" at {low.precision} ({gfmt(self.value / low.factor, 3)} of {low.base}'s × {gfmt(low.factor, 3)})"
         return f"{value}, {self.whose}"
 
+    @property
+    def interval_of(self) -> str:
+        """What ``fit_interval`` is: a profile's stated range (a calibration's problem sizes, a datasheet's), the step
+        model's 80% range, or the utilisation fit's 80% interval at this scale."""
+        who = self.origin.split(":", 1)[0]
+        return {"profile": "the profile's stated range", "step": "the step model's 80% range"}.get(
+            who, "the utilisation fit's 80% interval at this scale")
+
     def to_dict(self) -> dict:
         return {"value": self.value, "origin": self.origin, "summary": self.summary, "short": self.short,
-                "fit_interval": list(self.fit_interval), "family": self.family, "fit_runs": self.n_runs,
+                "fit_interval": list(self.fit_interval),
+                # what that interval is, as its origin makes it (measuring engineer's review 2026-12-03: a calibrated
+                # profile's stated problem-size range had read as a fit's beside fit_runs 0)
+                "fit_interval_of": self.interval_of, "family": self.family, "fit_runs": self.n_runs,
                 "borrowed": self.borrowed,
                 # below 16 bits: the 16-bit share the value was taken from and how (``Lowered``); None: not lowered
                 "lowered_from": None if self.lowered is None else {
