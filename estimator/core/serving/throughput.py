@@ -153,7 +153,9 @@ def loaded_ttft_s(st: Step, batch: float, output_tokens: float, static: bool = F
     (Poisson, as MLPerf's loadgen sends them), and their prefills, S each (``ttft_s`` less one step), are served one at
     a time: the mean wait of M/D/1, ρ/(2(1 − ρ))·S (Pollaczek–Khinchine), ρ the share of the device's step its prompts'
     prefill takes (rate × S: the step's prefill ÷ the step, with drafts and under expert parallelism too: code review
-    2026-11-28; the step holds its prefill, so ρ < 1). No fitted parameter. A static batch (no stream)
+    2026-11-28; the step holds its prefill, so ρ < 1); for a mixture of experts S holds the prompt at its own GEMMs'
+    rate (``step.Step.prompt_alone_s``), ρ the step's prefill at the step's: the service time is the first token's, the
+    load the device's (diff review 2026-12-03). No fitted parameter. A static batch (no stream)
     waits for none: ``ttft_s`` as is; nor does one sequence in flight on a device (``batch`` 1; under expert
     parallelism, whose attention is data-parallel, one on each device: diff review 2026-12-01): a single stream, each
     request sent as the last one ends (MLPerf's SingleStream scenario), where a Poisson stream at the rate one sequence
