@@ -426,7 +426,7 @@ def run(hardware: str | None = None, preset_id: str | None = None, region=None, 
         m = catalog_model(params_model)
         # the count is that model's, or refused, as beside a model's memory inputs (API review 2026-11-28: 7e9 named
         # as Llama 3.1 70B's had been printed "N = 7 × 10⁹ (model llama-3.1-70b …)")
-        from estimator.services.training.memory import refuse_other_params
+        from estimator.services.model_shape import refuse_other_params
         refuse_other_params(scenario.params, m.params)
         scenario = replace(scenario, origins=scenario.origins + (("params", f"model:{m.id}"),),
                            sources=scenario.sources + (("params", f"{m.name}: {m.source} "

@@ -252,6 +252,19 @@ def check_head_split(d_model: int, heads: int, kv_heads: int, head_dim: int | No
                          "whole group of heads)", field="kv_heads")
 
 
+# How far a parameter count may be from a catalog model's and still name it: a nominal count
+# ("70B" for Llama 2 70B's 68.98B, "7B" for 6.74B) is within 4% of the exact one.
+MODEL_MATCH_TOLERANCE = 0.05
+
+
+def refuse_other_params(params: float, n: float) -> None:
+    """Refuse a parameter count given beside a catalog model of ``n`` parameters that is not within
+    ``MODEL_MATCH_TOLERANCE`` of it (``estimate``, ``plan`` and ``inference`` alike)."""
+    if abs(params / n - 1) > MODEL_MATCH_TOLERANCE:
+        raise InputError(f"the parameters {gfmt(params, 4)} are not the catalog model's {gfmt(n, 4)}: give one of "
+                         "them", field=("model", "params"))
+
+
 def resolve_architecture(*, params: float | None = None, model: str | None = None, layers=None, d_model=None,
                          heads=None, kv_heads=None, vocab=None, ffn=None, mlp=None, experts=None,
                          experts_per_token=None, head_dim=None,
@@ -266,11 +279,18 @@ def resolve_architecture(*, params: float | None = None, model: str | None = Non
              "mlp": mlp, "experts": experts, "experts_per_token": experts_per_token, "head_dim": head_dim}
     given = [k for k, x in shape.items() if x is not None]
     if model is not None:
-        if params is not None or given:
+        if given:
             raise InputError("give either a catalog model or the parameters and architecture, not both",
                              field=("model", "params"))
         m = serving_data.catalog_model(model)
-        return m.params, m.arch, f"{m.name}: {m.source} (estimator/data/open_models.toml)"
+        how = f"{m.name}: {m.source} (estimator/data/open_models.toml)"
+        if params is None:
+            return m.params, m.arch, how
+        # a count beside the model: its own nominal count, taken as `estimate` and `plan` take it, or refused as they
+        # refuse another's (planner review 2026-12-03: `inference` had refused 7 × 10¹⁰ beside Llama 3.1 70B)
+        n = float(v.require_number_in("parameters", params, B.PARAMS, field="params"))
+        refuse_other_params(n, m.params)
+        return n, m.arch, f"{how}; the parameters given, {gfmt(n, 4)}, within {MODEL_MATCH_TOLERANCE:.0%} of its {gfmt(m.params, 4)}"
     if params is not None:
         # checked as `estimate` checks it, before a shape's arithmetic (API review 2026-11-30: `plan --params nan` with
         # a shape ended in a traceback from round(); `params='7e9'` was taken by plan and inference)

@@ -397,7 +397,11 @@ def test_report_architecture_from_a_model_a_shape_or_params_alone():
     assert shape.result.params_served == pytest.approx(12 * 32 * 4096 ** 2)
     assert shape.result.architecture.heads == 32 and shape.result.architecture.kv_heads == 32
     with pytest.raises(InputError, match="not both"):
-        serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", params=8e9, tokens=1e6)
+        serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", layers=32, tokens=1e6)
+    # a count beside the model: its own (nominal, within 5%) taken, another refused, as estimate and plan do
+    assert serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", params=8e9, tokens=1e6).result.params_served == 8e9
+    with pytest.raises(InputError, match="are not the catalog model's"):
+        serving.inference_report(hardware="h100-sxm", model="llama-3.1-8b", params=9e9, tokens=1e6)
     with pytest.raises(InputError, match="unknown model"):
         serving.inference_report(hardware="h100-sxm", model="gpt-5", tokens=1e6)
     with pytest.raises(InputError, match="layers and d_model"):

@@ -175,7 +175,8 @@ def test_inference_json_has_the_issue_keys(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["--model", "gpt-5"], "unknown model"),
-    (["--model", "llama-3.1-8b", "--params", "8e9"], "not both"),
+    (["--model", "llama-3.1-8b", "--params", "9e9"], "are not the catalog model's"),
+    (["--model", "llama-3.1-8b", "--layers", "32"], "not both"),
     (["--layers", "32"], "layers and d_model"),
     (["--params", "7e9", "--layers", "32", "--d-model", "4096", "--heads", "8", "--kv-heads", "32"], "KV heads"),
     (["--params", "7e9", "--kv-bits", "4"], "invalid choice"),

@@ -157,3 +157,15 @@ def test_a_deadlines_counts_ruled_out_at_the_whole_peak_leave_its_answer_and_say
     # a count ruled out is searched again for a refusal: one A10G (no links for more), named with its time
     assert main(["plan", "--model", "gpt-3-125m", "--tokens", "3e11", "--hardware", "a10g", "--deadline-days", "5"]) == 2
     assert "does not meet the deadline (94.0 days on 1 device)" in capsys.readouterr().err
+
+
+def test_a_models_own_nominal_count_beside_it_is_taken_by_inference_as_by_estimate_and_plan(capsys):
+    """`plan` and `estimate` took 7 × 10¹⁰ beside Llama 3.1 70B (7.055 × 10¹⁰, within 5%) and refused 8 × 10¹⁰;
+    `inference` refused both, "not both"."""
+    served = _json(capsys, "inference", "--model", "llama-3.1-70b", "--params", "7e10")
+    assert served["params_served"] == 7e10
+    assert any("the parameters given, 7 × 10¹⁰, within 5% of its 7.055 × 10¹⁰" in n for n in served["notes"])
+    for command in ("inference", "estimate", "plan"):
+        assert main([command, "--model", "llama-3.1-70b", "--params", "8e10", "--tokens", "1e12"]) == 2
+        assert capsys.readouterr().err == ("error: the parameters 8 × 10¹⁰ are not the catalog model's 7.055 × 10¹⁰: "
+                                           "give one of them (--model, --params)\n")

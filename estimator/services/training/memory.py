@@ -93,14 +93,10 @@ def training_memory(scenario: Scenario, profile: HardwareProfile, preset: Preset
     return replace(counted, flash_unsupported=True)
 
 
-# How far a parameter count may be from a catalog model's and still name it: a nominal count
-# ("70B" for Llama 2 70B's 68.98B, "7B" for 6.74B) is within 4% of the exact one.
-MODEL_MATCH_TOLERANCE = 0.05
-
-
 def _check_model_matches(scenario: Scenario, preset: Preset | None, model: str, n: float) -> None:
     """A catalog model given for memory must be the model whose compute is estimated: the user's
     parameters, else the preset's model (the memory of one model beside another's time is refused)."""
+    from estimator.services.model_shape import MODEL_MATCH_TOLERANCE, refuse_other_params  # the tolerance's one home
     from_preset = scenario.params is None or dict(scenario.origins).get("params", "").startswith("preset")
     params = scenario.params if scenario.params is not None else (preset.model_params if preset else None)
     if params is None or abs(params / n - 1) <= MODEL_MATCH_TOLERANCE:
@@ -111,9 +107,3 @@ def _check_model_matches(scenario: Scenario, preset: Preset | None, model: str, 
     refuse_other_params(params, n)
 
 
-def refuse_other_params(params: float, n: float) -> None:
-    """Refuse a parameter count given beside a catalog model of ``n`` parameters that is not within
-    ``MODEL_MATCH_TOLERANCE`` of it (``estimate`` and ``plan`` alike)."""
-    if abs(params / n - 1) > MODEL_MATCH_TOLERANCE:
-        raise InputError(f"the parameters {gfmt(params, 4)} are not the catalog model's {gfmt(n, 4)}: give one of "
-                         "them", field=("model", "params"))

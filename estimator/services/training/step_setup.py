@@ -188,7 +188,7 @@ def resolve_model(*, model=None, params=None, layers=None, d_model=None, heads=N
         # a count beside a catalog model is that model's, or refused, as `estimate` refuses it (fuzz review 2026-11-27:
         # `plan --model … --params nan` ran on the model's count without a word); one within the tolerance is the
         # FLOPs' count, as `estimate` takes it (code review 2026-11-27: 7.7e9 beside Llama 3.1 8B), the shape the model's
-        from estimator.services.training.memory import refuse_other_params
+        from estimator.services.model_shape import refuse_other_params
         given = v.require_number_in("parameters", params, B.PARAMS, field="params")
         refuse_other_params(given, n)
         n = given
