@@ -642,8 +642,8 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
             if target == "deadline":
                 # in order, to the first that meets it at its range's top: the fewest at the centre and at the top,
                 # which the notes say; the counts above change neither (the budget's fastest plan looks at every
-                # count). Llama 3.1 405B's 60 days on GB200s: 45 of 128 counts between 4,096 and 7,168 spared (a
-                # diff review of 2026-12-03 found the top's count moved where the search stopped at the centre's)
+                # count). A search that stopped at the centre's hit had moved the top's count (diff review 2026-12-03:
+                # Llama 3.1 405B's 60 days on H100s, 32,768 where 31,680 meets it)
                 searched_gap = []
                 for k in sorted(gap):
                     searched_gap.append(k)
