@@ -604,9 +604,8 @@ def step(*, params: float, arch: Architecture, device: Device, fit: ServingFit, 
     # (an engine that prefills as steps of their own runs the prompts that wait together, ``throughput.ttft_s``'s
     # ``together``: their GEMMs as one, at the rate all their tokens give; diff review 2026-12-03)
     together = max(1.0, b * emitted / t) if fit.prefill_steps_apart else 1.0
-    first_expert_s = p * expert_s(together * p, together * p) if expert_flops else 0.0
     prompt_first_s = prompt_alone_s if not expert_flops else (
-        (p * (linear_per_token - expert_flops) / flops_s + first_expert_s - first_expert_s * (1.0 - 1.0 / ep)
+        (p * linear_s(together * p, together * p) - p * expert_s(together * p, together * p) * (1.0 - 1.0 / ep)
          + prompt_attention / attention_s) / tp)
     own_prompt = own_prompt_share(b, fit.static_batch)
     ride = 1.0 - own_prompt
