@@ -1,4 +1,4 @@
-"""Subcommands: estimate, compare, presets, profiles, validate."""
+"""Subcommands: estimate, compare, presets, models, profiles, validate."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
 from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
 from estimator.io.paths import path_exists
+from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
 from estimator.report.export import FORMATS, dump_json
 from estimator.services import api
@@ -154,6 +155,29 @@ def cmd_presets(args):
                 print(f"{'':<20}   {label}: {text}")
 
 
+def cmd_models(args):
+    """The catalog's open models (estimator/data/open_models.toml), as `--model` takes them: each id with its parameters
+    (active ones for a mixture of experts), layers and context (newcomer review 2026-12-03: `--help` pointed from one
+    command to another's, and no command listed them)."""
+    models = load_catalog().values()
+    if args.format == "json":
+        print(dump_json([{"id": m.id, "name": m.name, "params": m.params, "active_params": m.arch.active_params,
+                          "experts": m.arch.experts, "experts_per_token": m.arch.experts_per_token,
+                          "layers": m.arch.layers, "d_model": m.arch.d_model, "heads": m.arch.heads,
+                          "kv_heads": m.arch.kv_heads, "vocab": m.arch.vocab, "context": m.context,
+                          "train_tokens": m.train_tokens, "aliases": list(m.aliases), "source": m.source}
+                         for m in models]))
+        return
+    width = max(len(m.id) for m in models)
+    for m in models:
+        size = f"{hz.count(m.params)} parameters"
+        if m.arch.active_params:
+            size += (f", {hz.count(m.arch.active_params)} active ({m.arch.experts} experts, "
+                     f"{m.arch.experts_per_token} a token)")
+        context = f", context {m.context:,}" if m.context else ""
+        print(f"{m.id:<{width}}  {m.name}: {size}, {m.arch.layers} layers{context}")
+
+
 def cite_head(cite: str) -> str:
     """A source's citation up to the ": " that begins its figures, one inside a quoted title kept ('Touvron et al.
     2023, "LLaMA: Open and Efficient …", arXiv:2302.13971, §2.4')."""
@@ -255,8 +279,8 @@ def cmd_profiles(args):
                     continue
                 seen.setdefault(profile.id, path)
                 # what a valid file still cannot do, said where it is checked
-                unlinked = unlinked_words(profile)
-                lines.append(f"ok: {path}" + (f" ({unlinked})" if unlinked else ""))
+                said = [w for w in (unlinked_words(profile), claimed_family_words(profile, ps.profiles)) if w]
+                lines.append(f"ok: {path}" + (f" ({'; '.join(said)})" if said else ""))
             total = len(extra)
         else:
             lines = [f"ok: {p.source_file}" for p in ps.profiles.values()] + [f"broken: {err}" for err in ps.errors]
@@ -274,12 +298,28 @@ def cmd_profiles(args):
                              "name each file, field and fix")
 
 
+def claimed_family_words(profile, loaded) -> str | None:
+    """What a new device's file claims by ``[utilization] family``: the fit of that family's published runs as its
+    own (a copy of a bundled file keeps it; newcomer review 2026-12-03: a made-up device validated ok and its estimate
+    said "fitted on 25 H100 runs"). None for a device among the ``loaded`` profiles, a borrowed fit or no family."""
+    ut = profile.utilization
+    if ut.family is None or ut.borrowed or profile.id in loaded:
+        return None
+    members = sorted(p.id for p in loaded.values() if p.utilization.family == ut.family and not p.utilization.borrowed)
+    return (f"[utilization] family = \"{ut.family}\" takes that family's fit on published runs as its own"
+            + (f", as {', '.join(members)} do" if members else "")
+            + f": a device without published runs of its own writes prior_from = \"{ut.family}\" and a basis "
+            "instead, and is then estimated as a device without runs, its range calibrated on families held out whole")
+
+
 def register(sub):
     p = sub.add_parser("estimate", help="time, device-hours, energy, CO2e and cost of one scenario")
     add_workload_args(p)
     add_memory_args(p)
     add_input_args(p, TRAINING, ("hardware",))
-    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--format", choices=FORMATS, default="table",
+                   help="table (default), json, csv or markdown; latex and bibtex: the paper's statement and its "
+                        "references")
     p.set_defaults(func=cmd_estimate)
 
     p = sub.add_parser("compare", help="one workload across several hardware profiles")
@@ -293,6 +333,10 @@ def register(sub):
     add_input_args(p, COMPARE, ("hardware",))
     p.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("models", help="list the catalog's open models, the ids --model takes")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_models)
 
     p = sub.add_parser("presets", help="list the famous runs")
     p.add_argument("--format", choices=("table", "json"), default="table")

@@ -306,7 +306,7 @@ EWIF = Input(name="ewif_l_per_kwh", **checked(SCENARIO_BOUNDS, "ewif_l_per_kwh")
 # A catalog model (estimator/data/open_models.toml): the Estimate page's picker (?model=), the Inference page's
 # (?inf_model=), `estimate --model`'s and `inference --model`'s, each with its own words.
 MODEL = Input(name="model", label="Model", flags=("--model",), value="text",
-              help="a catalog model for the shape (see `inference --help`), e.g. llama-2-7b; without --tokens, its "
+              help="a catalog model for the shape (`python -m estimator models` lists them), e.g. llama-2-7b; without --tokens, its "
                    "published pretraining run (a model publishing none: an illustrative 2 × 10¹² tokens, said)",
               url_key="model",
               widget="select",
@@ -475,7 +475,7 @@ PLAN_BY = Input(name="plan_by", label="Size the run by", choices=("Devices", "De
 # --cloud` take them; the others (a state, the prices) are the CLI's, the page's price its own (PLAN_PRICE)
 PLAN_SITE_KEYS = {"power_w": "plan_power", "pue": "plan_pue", "carbon_intensity_g_per_kwh": "plan_grid",
                   "country": "plan_country", "cloud": "plan_cloud"}
-PLAN = table(MODEL.but(help="a catalog model (see `inference --help`), e.g. llama-3.1-70b", url_key="plan_model",
+PLAN = table(MODEL.but(help="a catalog model (`python -m estimator models` lists them), e.g. llama-3.1-70b", url_key="plan_model",
                        widget_help="An open model from the catalog (its published config)"),
              *(cli_only(i) for i in (PARAMS.but(help="parameters (with the catalog's nearest shape, or with the "
                                                      "architecture)"),
@@ -538,7 +538,7 @@ def setting_hardware(default: str | None, default_text: str | None) -> Input:
 # H100 SXM is one of the two devices the serving fit is measured on (ML.ENERGY, estimator/data/mlenergy_inference.csv).
 INFERENCE_DEFAULT_HARDWARE = DEFAULT_HARDWARE
 SERVING = table(
-    MODEL.but(help="a catalog model, e.g. llama-3.1-8b (estimator/data/open_models.toml)", url_key="inf_model",
+    MODEL.but(help="a catalog model, e.g. llama-3.1-8b (`python -m estimator models` lists them)", url_key="inf_model",
               widget_help="An open model from the catalog (its published config), or `custom`: give the parameters and, "
                           "optionally, the shape"),
     PARAMS.but(help="model parameters N (alone: the catalog's nearest shape is assumed)", url_key="inf_params",

@@ -278,7 +278,8 @@ def test_the_docs_state_every_bound_as_bounds_py_has_it():
     all_bounds = [b for b in vars(B).values() if isinstance(b, B.Bound)] + list(B.BUDGET.values())
     for b in all_bounds:
         low = f"{'> ' if b.low_open else ''}{b.low:.6g}"
-        assert f"| {low} | {b.high:g} | {'yes' if b.whole else ''} | {b.source} |" in readme, b
+        row = f"| {low} | {b.high:g} | {'yes' if b.whole else ''} | {b.source} |"
+        assert row in readme, f"docs/reference/contract.md's bounds table has no row ending {row!r} (add-an-input.md, step 1)"
 
 
 def test_served_tokens_are_bounded_by_serving_traffic_not_training_sets(capsys):

@@ -181,7 +181,9 @@ def test_a_declarations_message_name_and_bound_are_the_cores():
     assert set(INPUT_FIELDS) <= set(I.TRAINING)  # every scenario input is declared
     for core, table in ((SCENARIO_BOUNDS, I.TRAINING), (SERVING_BOUNDS, I.SERVING)):
         for name, (words, bound) in core.items():
-            assert (table[name].message_name, table[name].bound) == (words, bound), name
+            assert (table[name].message_name, table[name].bound) == (words, bound), (
+                f"{name}: declare it with **checked({'SCENARIO' if core is SCENARIO_BOUNDS else 'SERVING'}_BOUNDS, "
+                f"{name!r}) (docs/how-to/add-an-input.md, step 3)")
     with pytest.raises(ValidationError):
         I.Input(name="x", message_name="x")  # words with no bound to check
 
