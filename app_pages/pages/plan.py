@@ -23,7 +23,6 @@ from estimator.core.training import plan as core_plan
 from estimator.core.training.estimate import DEFAULT_CARBON_INTENSITY_G_PER_KWH
 from estimator.core.training.memory import DEFAULT_SEQ_LEN, TIGHT_MEMORY_SHARE
 from estimator.core.training.plan import DEFAULT_GLOBAL_BATCH_TOKENS, ROOMY_WITHIN
-from estimator.core.training.step import missing_links
 from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
@@ -210,7 +209,7 @@ def render() -> None:
     except EstimatorError as exc:
         # the page's own fields (browser review 2026-11-26: it named Tensor parallel and Pipeline stages, not here)
         c.show_error(exc, labels=PAGE_LABELS)
-        if devices is not None and devices > 1 and missing_links(default_profiles().get(hardware)):
+        if devices is not None and devices > 1 and plan_service.states_no_links(default_profiles().get(hardware)):
             # the way on this page: the profile file the refusal names cannot be picked here (app review 2026-12-02)
             st.caption(f"On this page: set {PLAN['devices'].label} to 1 (one device needs no link), or pick a "
                        "profile that states its links.")

@@ -4,7 +4,6 @@ or the fewest devices that meet a deadline or a budget (``estimator.services.tra
 from __future__ import annotations
 
 import io
-import math
 import sys
 
 from estimator.cli.estimate_cmds import add_site_args
@@ -13,8 +12,8 @@ from estimator.core.base.interval import STATED
 from estimator.core.base.number_text import as_typed, count_text, gfmt
 from estimator.core.base.units import S_PER_DAY
 from estimator.core.training import plan as core_plan
-from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text, is_tight
-from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_CHOICES, batch_held
+from estimator.core.training.memory import TIGHT_MEMORY_SHARE, capacity_gb_text
+from estimator.core.training.plan import ADDED_STAGE_BALANCE, ROOMY_WITHIN, VP_CHOICES
 from estimator.report import humanize as hz
 from estimator.report.csv_cells import safe_writer
 from estimator.report.export import context_cells, dump_json
@@ -90,7 +89,7 @@ def table_text(report: plan_service.PlanReport) -> str:
             out.append(f"Fastest the {target} pays for: {hz.human('wall_clock_s', fast['wall_clock_s'])} on "
                        f"{fast['devices']:,} devices, {hz.budget_cost(fast['cost_usd'], r.budget)}{cheaper}")
         # met at a batch far from the one the plan starts from: said on the line (planner review 2026-12-03)
-        far = r.best is not None and not batch_held(r.best.planned.layout.global_batch, r.seq_len, r.global_batch_tokens)
+        far = r.best_batch_moved
         out.append(f"Fewest devices for the {target}: {r.devices:,}"
                    + (f" (at the best layout's global batch, {hz.signed_percent(ran / r.global_batch_tokens - 1, 1)}: "
                       "see the notes)" if far else ""))
@@ -156,7 +155,7 @@ def csv_text(report: plan_service.PlanReport) -> str:
                     "" if report.peak_flops_per_s is None else repr(report.peak_flops_per_s),
                     repr(p.step.seconds), repr(p.memory.total_gb),
                     "" if report.capacity_gb is None else repr(report.capacity_gb),
-                    int(is_tight(p.memory.total_gb, report.capacity_gb or math.inf)), repr(e.wall_clock_s),
+                    int(report.memory_tight(row)), repr(e.wall_clock_s),
                     repr(e.device_hours), repr(e.energy_kwh), repr(e.co2e_kg),
                     *("" if x is None else repr(x) for x in (e.cost_usd, e.embodied_co2e_kg, e.water_l)),
                     *("" if e.range.get(k) is None or e.range[k][i_end] is None else repr(e.range[k][i_end])

@@ -230,6 +230,18 @@ class PlanReport:
         """The budget the devices were searched for (None: a deadline, or the devices given)."""
         return self.target_value if self.target == "budget" else None
 
+    def memory_tight(self, row: PlanRow) -> bool:
+        """Whether ``row``'s memory is above ``memory.TIGHT_MEMORY_SHARE`` of the device's (the table's *, the JSON's
+        and the CSV's ``memory_tight``)."""
+        return mem.is_tight(row.planned.memory.total_gb, self.capacity_gb or math.inf)
+
+    @property
+    def best_batch_moved(self) -> bool:
+        """Whether the best layout runs a global batch its whole micro-batches moved beyond ``BATCH_HELD_WITHIN`` of
+        the one the plan starts from (said on the "Fewest devices" line: planner review 2026-12-03)."""
+        return self.best is not None and not core_plan.batch_held(self.best.planned.layout.global_batch, self.seq_len,
+                                                                  self.global_batch_tokens)
+
     @property
     def fastest_is_cheaper(self) -> bool:
         """With a budget, whether its fastest plan (more devices) also costs less than the fewest devices' best: the
@@ -263,9 +275,8 @@ class PlanReport:
                             "source": core_plan.GOODPUT_SOURCE},
                 "assumptions": {} if self.best is None else {
                     a.name: a.to_dict() for a in site_assumptions(self.best.estimate)},
-                "layouts": [{**row.to_dict(), "memory_tight": mem.is_tight(row.planned.memory.total_gb,
-                                                                            self.capacity_gb or math.inf)}
-                            for row in self.rows], "notes": list(self.notes)}
+                "layouts": [{**row.to_dict(), "memory_tight": self.memory_tight(row)} for row in self.rows],
+                "notes": list(self.notes)}
 
 
 PLAN_SITE_KEYS = ("power_w", "pue", "carbon_intensity_g_per_kwh", "country", "region", "cloud", "price_usd_per_device_hour",
@@ -312,6 +323,12 @@ def unlinked_words(profile) -> str | None:
     links = missing_links(profile)
     return (f"it states no {', '.join(links)} in [interconnect]: `plan` and the step model lay a run out on one "
             "device of it only") if links else None
+
+
+def states_no_links(profile) -> bool:
+    """Whether ``profile`` lacks a link `plan` needs to lay a run out on more than one of it (``unlinked_words`` says
+    which)."""
+    return bool(missing_links(profile))
 
 
 def lays_out_many(profile) -> bool:
