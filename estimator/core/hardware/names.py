@@ -24,9 +24,11 @@ from estimator.core.base.errors import UnknownHardwareError, quoted
 
 # Words that say who makes or sells a part, or what kind of thing it is, not which part it is
 # (datasheets' and Epoch AI's names carry them: "NVIDIA Tesla V100", "AMD Instinct MI250X",
-# "Google TPU v3", "NVIDIA A100 Tensor Core GPU", "Intel Gaudi 3 AI Accelerator").
+# "Google TPU v3", "NVIDIA A100 Tensor Core GPU", "Intel Gaudi 3 AI Accelerator"); "edition" beside the word that
+# says which ("RTX PRO 6000 Blackwell Server Edition", NVIDIA's name; "RTX PRO 6000 Blackwell Server", MLPerf and
+# clouds': serving review 2026-12-03, refused as saying less than the profile's name).
 VENDOR_WORDS = frozenset({"nvidia", "google", "cloud", "amd", "intel", "habana", "tesla", "geforce", "instinct",
-                          "gpu", "tensor", "core", "ai", "accelerator", "graphics"})
+                          "gpu", "tensor", "core", "ai", "accelerator", "graphics", "edition"})
 # Trademark marks, as product names print them ("Intel® Arc™ Pro B60 Graphics", Intel's name of the card; drivers
 # write "Intel(R) Arc(TM)"): no part's words.
 _MARKS = re.compile(r"\((?:r|tm)\)|[®™]", re.IGNORECASE)
