@@ -21,6 +21,18 @@ predicted / measured; 0.98 and 1.10 as shipped). GPT-J's MLPerf runs decode 4 be
 (781 prompt tokens of a model without grouped KV heads): as a separate phase those reads set its step, and the refit's
 per-sequence cost halves (0.053 -> 0.026 ms) to make up, which speeds Mixtral. MLPerf is the held-back test's kind of
 data, so not shipped; ``ServingFit.attention_apart`` stays for this script, set by no shipped engine.
+
+Tried 2026-12-03, not yet shipped (branch ``attention-apart``, 63692cf7 and its WIP commit after it): a request's beams
+read its shared prompt's KV cache once a step, each beam its own half output (an assumption: the beams' reads of one
+block close together), with attention apart. Refitted (0.081 ms a layer, 0.053 ms a sequence): MLPerf held out by model
+1.13x/1.09x, by hardware 1.14x/1.09x (shipped 1.13x/1.14x and 1.14x/1.10x); TensorRT-LLM's runs 1.31x -> 1.23x
+(5,000 tokens and more 1.44x -> 1.18x; Llama 3.1 70B at 20,000/2,000 from 1.55 to 1.18 of measured, 405B 1.30x ->
+1.20x), the range holding 79%; but Llama 3.1 8B 0.74 -> 0.62 of measured, and some devices held out miss more (L40S
+1.45x -> 1.74x, TPU v5e 2.20x -> 2.45x, H100 PCIe 1.23x -> 1.39x, B200 0.81 -> 0.74; the nameplate node at the TDP
+then beats the modelled wall power held out by hardware). Left to ship it: the step's words (step_notes.time_note), the
+app's step bars (inference_charts.counted_part) and the power model's load (step.load_power_fraction), which read the
+old form, and about 60 tests' figures (the branch has the docs' figures updated). Not rerunnable here: its beams' read
+is in the branch's step.py only.
 """
 
 from __future__ import annotations
