@@ -13,7 +13,14 @@ from estimator.core.base.number_text import gfmt
 from estimator.core.hardware.profile import DISPLAY_FLOPS, peak_unit
 from estimator.core.training.utilization_choice import reference_run
 from estimator.core.workload.scenario import INPUT_FIELDS
-from estimator.io.datafiles import default_profiles, id_clash, load_presets, load_profile_file, load_sources
+from estimator.io.datafiles import (
+    default_profiles,
+    id_clash,
+    is_bundled,
+    load_presets,
+    load_profile_file,
+    load_sources,
+)
 from estimator.io.paths import path_exists
 from estimator.io.serving_data import load_catalog
 from estimator.report import humanize as hz
@@ -161,18 +168,23 @@ def cmd_models(args):
     command to another's, and no command listed them)."""
     models = load_catalog().values()
     if args.format == "json":
+        # the catalog's fields as open_models.toml names them (its header says what each is), the context in tokens
         print(dump_json([{"id": m.id, "name": m.name, "params": m.params, "active_params": m.arch.active_params,
                           "experts": m.arch.experts, "experts_per_token": m.arch.experts_per_token,
-                          "layers": m.arch.layers, "d_model": m.arch.d_model, "heads": m.arch.heads,
-                          "kv_heads": m.arch.kv_heads, "vocab": m.arch.vocab, "context": m.context,
-                          "train_tokens": m.train_tokens, "aliases": list(m.aliases), "source": m.source}
+                          "moe_layers": m.arch.moe_layers, "layers": m.arch.layers, "d_model": m.arch.d_model,
+                          "heads": m.arch.heads, "kv_heads": m.arch.kv_heads, "head_dim": m.arch.head_size,
+                          "vocab": m.arch.vocab, "tied_embeddings": m.arch.tied_embeddings, "window": m.arch.window,
+                          "windowed_layers": m.arch.windowed_layers, "context_tokens": m.context,
+                          "train_tokens": m.train_tokens, "train_tokens_source": m.train_tokens_source or None,
+                          "aliases": list(m.aliases), "source": m.source}
                          for m in models]))
         return
     width = max(len(m.id) for m in models)
     for m in models:
         size = f"{hz.count(m.params)} parameters"
         if m.arch.active_params:
-            size += (f", {hz.count(m.arch.active_params)} active ({m.arch.experts} experts, "
+            on = f" on {m.arch.moe_layers} of its layers" if m.arch.moe_layers else ""
+            size += (f", {hz.count(m.arch.active_params)} active ({m.arch.experts} experts{on}, "
                      f"{m.arch.experts_per_token} a token)")
         context = f", context {m.context:,}" if m.context else ""
         print(f"{m.id:<{width}}  {m.name}: {size}, {m.arch.layers} layers{context}")
@@ -283,7 +295,8 @@ def cmd_profiles(args):
                 lines.append(f"ok: {path}" + (f" ({'; '.join(said)})" if said else ""))
             total = len(extra)
         else:
-            lines = [f"ok: {p.source_file}" for p in ps.profiles.values()] + [f"broken: {err}" for err in ps.errors]
+            lines = [f"ok: {p.source_file}" + (f" ({said})" if (said := claimed_family_words(p, ps.profiles)) else "")
+                     for p in ps.profiles.values()] + [f"broken: {err}" for err in ps.errors]
             broken, total = ps.counts  # a duplicated id makes every file that holds it unusable
         try:
             print("\n".join(lines))
@@ -299,17 +312,21 @@ def cmd_profiles(args):
 
 
 def claimed_family_words(profile, loaded) -> str | None:
-    """What a new device's file claims by ``[utilization] family``: the fit of that family's published runs as its
-    own (a copy of a bundled file keeps it; newcomer review 2026-12-03: a made-up device validated ok and its estimate
-    said "fitted on 25 H100 runs"). None for a device among the ``loaded`` profiles, a borrowed fit or no family."""
+    """What a file not among the bundled profiles claims by ``[utilization] family``: the fit of that family's published
+    runs as its own (a copy of a bundled file keeps it; newcomer review 2026-12-03: a made-up device validated ok and
+    its estimate said "fitted on 25 H100 runs"; diff review: a file in the calibrated folder, loaded, had been taken as
+    known). None for a bundled profile, a borrowed fit or no family. ``loaded``: the loaded profiles by id."""
     ut = profile.utilization
-    if ut.family is None or ut.borrowed or profile.id in loaded:
+    bundled = {pid: p for pid, p in loaded.items() if is_bundled(p)}
+    if ut.family is None or ut.borrowed or (profile.id in bundled and is_bundled(profile)):
         return None
-    members = sorted(p.id for p in loaded.values() if p.utilization.family == ut.family and not p.utilization.borrowed)
+    members = sorted(p.id for p in bundled.values() if p.utilization.family == ut.family and not p.utilization.borrowed)
     return (f"[utilization] family = \"{ut.family}\" takes that family's fit on published runs as its own"
             + (f", as {', '.join(members)} do" if members else "")
-            + f": a device without published runs of its own writes prior_from = \"{ut.family}\" and a basis "
-            "instead, and is then estimated as a device without runs, its range calibrated on families held out whole")
+            + f": a device without published runs of its own writes prior_from = \"{ut.family}\" and a basis instead, "
+            "and is then estimated as a device without runs, its range calibrated on families held out whole; or, the "
+            "family's own chip on another board, with same_chip = true too, which keeps the family's fit's centre, its range "
+            "widened")
 
 
 def register(sub):

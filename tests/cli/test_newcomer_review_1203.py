@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from estimator.cli import main
+from estimator.io.datafiles import default_profiles
 from estimator.io.serving_data import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +27,11 @@ def test_models_lists_every_catalog_id_as_model_takes_it(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in rows] == list(catalog)
     ds = next(r for r in rows if r["id"] == "deepseek-v3")
-    assert (ds["params"], ds["active_params"], ds["experts"], ds["layers"]) == (671e9, 37e9, 256, 61)
+    assert (ds["params"], ds["active_params"], ds["experts"], ds["moe_layers"], ds["layers"]) == (671e9, 37e9, 256, 58, 61)
+    gemma = next(r for r in rows if r["id"] == "gemma-2-9b")  # a head size other than d_model ÷ heads, a window
+    assert (gemma["head_dim"], gemma["window"], gemma["windowed_layers"], gemma["context_tokens"]) == (256, 4096, 21, 8192)
+    (maverick,) = [line for line in lines if line.startswith("llama-4-maverick ")]
+    assert "(128 experts on 24 of its layers, 1 a token), 48 layers" in maverick
     # each id listed is one --model takes
     assert main(["plan", "--model", lines[-1].split()[0], "--tokens", "1e9", "--devices", "8"]) == 0
 
@@ -58,7 +63,7 @@ def _copy(tmp_path, edit) -> Path:
     return path
 
 
-def test_validate_says_a_new_device_claiming_a_family_takes_that_familys_fit(tmp_path, capsys):
+def test_validate_says_a_new_device_claiming_a_family_takes_that_familys_fit(tmp_path, capsys, calibrated_dir):
     """A copy of the H100's file under a new id validated "ok" and its estimates said "fitted on 25 H100 runs"."""
     copied = _copy(tmp_path, lambda t: t)
     assert main(["profiles", "validate", str(copied), str(ROOT / "profiles" / "h100-sxm.toml")]) == 0
@@ -67,7 +72,19 @@ def test_validate_says_a_new_device_claiming_a_family_takes_that_familys_fit(tmp
                            "as its own, as h100-sxm, h800 do: a device without published runs of its own writes "
                            "prior_from = \"h100\" and a basis instead")
     assert bundled == f"ok: {ROOT / 'profiles' / 'h100-sxm.toml'}"
+    assert mine.endswith("or, the family's own chip on another board, with same_chip = true too, which keeps the family's "
+                         "fit's centre, its range widened)")
+    # a file in the calibrated folder (loaded, not bundled) is said of too, alone or among every profile (diff review)
+    (calibrated_dir / "my-device.toml").write_text(copied.read_text())
+    default_profiles.cache_clear()  # the folder's files as they are now
+    assert main(["profiles", "validate", str(calibrated_dir / "my-device.toml")]) == 0
+    assert 'family = "h100" takes that family\'s fit' in capsys.readouterr().out
+    assert main(["profiles", "validate"]) == 0
+    said = [line for line in capsys.readouterr().out.splitlines() if "takes that family's fit" in line]
+    assert len(said) == 1 and "my-device.toml (" in said[0]
     # as the note says: borrowed, it is a device without runs, with no note
+    (calibrated_dir / "my-device.toml").unlink()  # one file of an id loads
+    default_profiles.cache_clear()
     borrowed = _copy(tmp_path, lambda t: t.replace('\nfamily = "h100"', '\nprior_from = "h100"\nbasis = "an H100-class part"', 1))
     assert main(["profiles", "validate", str(borrowed)]) == 0
     assert capsys.readouterr().out.strip() == f"ok: {borrowed}"
