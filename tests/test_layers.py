@@ -45,13 +45,22 @@ EDGES = ("io", "device", "services", "monitor", "cli")
 # and files (the pure code takes no paths, so os.path too); subprocess, shutil, socket, psutil, glob, tempfile:
 # programs, files, the network and the machine (a newcomer's review 2026-12: none of these had been listed)
 FORBIDDEN_MODULES = ("streamlit", "pynvml", "codecarbon", "app_pages", "altair", "importlib", "builtins", "os",
-                     "subprocess", "shutil", "socket", "psutil", "glob", "tempfile")
+                     "subprocess", "shutil", "socket", "psutil", "glob", "tempfile",
+                     # the machine, the network and files by other doors (diff review 2026-12-03)
+                     "pkgutil", "urllib.request", "http.client", "http.server", "platform", "linecache", "pickle",
+                     "sqlite3")
 # reading or writing files by any of the usual calls (conventions audit 2026-11-28: json.load, np.load, pd.read_csv and
 # tomllib.load had not been listed), a path's own questions of the disk (review 2026-12: Path('x').exists() had
 # passed), and pandas' readers (pandas.read_* too, by its resolved name: read_weight_bytes is the core's own)
 FORBIDDEN_CALLS = ("open", "read_text", "read_bytes", "write_text", "write_bytes", "load", "loadtxt", "genfromtxt",
                    "fromfile", "read_csv", "read_json", "read_parquet", "read_table", "read_excel", "read_pickle",
-                   "exists", "is_file", "is_dir", "iterdir", "glob", "rglob", "stat")
+                   "exists", "is_file", "is_dir", "iterdir", "glob", "rglob", "stat",
+)
+# methods (``x.name(…)``, never a module's own function of that name: the report's to_csv writes text): a path's other
+# questions of the disk and its writes, where the process runs, numpy's and pandas' writers (diff review 2026-12-03:
+# Path.cwd(), .unlink(), np.save and DataFrame.to_csv had passed)
+FORBIDDEN_METHODS = ("cwd", "home", "unlink", "mkdir", "touch", "rmdir", "rename", "save", "savez", "savetxt", "to_csv",
+                     "to_json", "to_parquet", "to_pickle", "to_excel", "FileIO")
 # builtins the pure code never names at all (called or passed on): files, and code from strings
 FORBIDDEN_BUILTINS = ("open", "eval", "exec", "__import__")
 MAX_LOOSE_CORE_MODULES = 12
@@ -208,7 +217,10 @@ def repository_files() -> list[Path]:
     """Every Python file of the repository outside tests/, hidden folders and virtual environments."""
     out = []
     for top in sorted(ROOT.iterdir()):
-        if top.name.startswith(".") or top.name == "tests" or (top / "pyvenv.cfg").exists():
+        # and what a build leaves (setuptools' build/ and dist/, git-ignored: copies of the package's own files; diff
+        # review 2026-12-03)
+        if (top.name.startswith(".") or top.name in ("tests", "build", "dist") or top.name.endswith(".egg-info")
+                or (top / "pyvenv.cfg").exists()):
             continue
         if top.suffix == ".py":
             out.append(top)
@@ -279,10 +291,14 @@ def forbidden(path: Path) -> list[str]:
             own = getattr(node.func, "attr", None) or (node.func.id if isinstance(node.func, ast.Name) else None)
             own = None if isinstance(node.func, ast.Name) and own in names else own
             hits = {n for n in (own, full.rpartition(".")[2]) if n in FORBIDDEN_CALLS}
+            if isinstance(node.func, ast.Attribute) and node.func.attr in FORBIDDEN_METHODS:
+                hits.add(node.func.attr)
             if isinstance(node.func, ast.Name) and own in FORBIDDEN_BUILTINS:
                 hits.add(own)
             if full.startswith("pandas.read_"):
                 hits.add(full.rpartition(".")[2])
+            if full in ("sys.modules.get", "io.open", "io.FileIO"):   # a module by its name; files by io's doors
+                hits.add(full)
             bad += [f"calls {name}() at line {node.lineno}" for name in sorted(hits)]
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in FORBIDDEN_BUILTINS \
                 and node.id not in names and id(node) not in called:
@@ -326,6 +342,13 @@ def test_pure_modules_do_not_reach_the_edges(path):
     ("from pandas import read_stata as rs\nrs('f.dta')\n", "calls read_stata()"),
     ("x = eval('1 + 1')\n", "calls eval()"), ("exec('x = 1')\n", "calls exec()"),
     ("reader = open\n", "uses open"),
+    # the diff review's of 2026-12-03
+    ("from pathlib import Path\nhere = Path.cwd()\n", "calls cwd()"), ("def f(p):\n    p.unlink()\n", "calls unlink()"),
+    ("import numpy as np\nnp.save('x', [1])\n", "calls save()"), ("def f(df):\n    df.to_csv('x.csv')\n", "calls to_csv()"),
+    ("import pkgutil\n", "imports pkgutil"), ("from urllib.request import urlopen\n", "imports urllib.request"),
+    ("import platform\nplatform.node()\n", "imports platform"), ("import sys\nm = sys.modules.get('os')\n",
+                                                                  "calls sys.modules.get()"),
+    ("import io\nio.FileIO('x')\n", "calls FileIO()"),
 ])
 def test_the_check_fails_on_a_forbidden_import(tmp_path, source, expected):
     pkg = tmp_path / "core"
@@ -345,7 +368,10 @@ def test_the_check_passes_what_only_shares_a_name(tmp_path):
                  "from estimator.core.base.errors import quoted as open\n\n\n"
                  "@dataclass(frozen=True)\nclass Window:\n    open: bool\n    exists: bool = False\n\n\n"
                  "def f(w, text):\n    buf = io.StringIO()\n    re.compile('x').search(text)\n"
-                 "    return w.open, w.exists, Window(open=True), json.loads(text), buf, read_weight_bytes, open('x')\n")
+                 "    return w.open, w.exists, Window(open=True), json.loads(text), buf, read_weight_bytes, open('x')\n"
+                 # a module's own writer of text, by its name, and a URL taken apart (no network)
+                 "\n\ndef to_csv(rows):\n    return ','.join(rows)\n\n\nfrom urllib.parse import urlsplit\n"
+                 "x = (to_csv(['a']), urlsplit('https://x'))\n")
     assert forbidden(f) == []
 
 
@@ -378,6 +404,23 @@ SERVICES_BYPASS_ALLOWED = {
 UI_FILES = sorted([*(PACKAGE / "cli").rglob("*.py"), *(ROOT / "app_pages").rglob("*.py"), ROOT / "app.py"])
 
 
+def origin(full: str, modules: dict[str, Path]) -> str:
+    """The name ``full`` stands for where a project module passes on a name it imported (``plan_service.missing_links``
+    is ``estimator.core.training.step.missing_links`` where the plan service imports it; ``plan_service.core_plan.search``
+    is ``estimator.core.training.plan.search``), followed to the module that defines it (diff review 2026-12-03: a page
+    could call the core through a services module's imports)."""
+    for _ in range(len(modules)):
+        module = max((m for m in modules if full == m or full.startswith(m + ".")), key=len, default=None)
+        if module is None or full == module:
+            return full
+        first, _, rest = full[len(module) + 1:].partition(".")
+        target = bound_names(modules[module]).get(first)
+        if target is None:
+            return full
+        full = f"{target}.{rest}" if rest else target
+    return full
+
+
 def core_takes(path: Path, modules) -> dict[str, int]:
     """What a file takes from the computing modules, by the name it stands for (``plan.search``), with its first line;
     a module used whole (passed on, kept), not through one of its names, is itself."""
@@ -392,6 +435,7 @@ def core_takes(path: Path, modules) -> dict[str, int]:
                 taken.append((full, node.lineno, id(node) not in bases))
     out = {}
     for full, line, bare in taken:
+        full = origin(full, modules)
         if not full.startswith(COMPUTING):
             continue
         module = max((m for m in modules if full == m or full.startswith(m + ".")), key=len, default=None)
@@ -445,6 +489,13 @@ def test_the_allowance_check_sees_an_entry_no_file_takes(tmp_path):
     ("pages", "from estimator.core.training import sweep\nrun(sweep)\n", ["takes estimator.core.training.sweep at line 2"]),
     ("pages", "from estimator.core.training.utilization_choice import utilization_for as uf\n",
      ["takes estimator.core.training.utilization_choice.utilization_for at line 1"]),
+    # through a services module that imports it (diff review 2026-12-03: both had passed)
+    ("pages", "from estimator.services.training import plan as plan_service\nplan_service.missing_links(p)\n",
+     ["takes estimator.core.training.step.missing_links at line 2"]),
+    ("cli", "from estimator.services.training import plan as ps\nps.core_plan.search(a)\n",
+     ["takes estimator.core.training.plan.search at line 2"]),
+    ("cli", "from estimator.services.training.plan import estimate\n",
+     ["takes estimator.core.training.estimate.estimate at line 1"]),
     # constants, types, words listed, and modules the rule is not about: nothing
     ("pages", "from estimator.core.serving import estimate as ic\nfrom estimator.core.training.memory import Strategy, gb\n"
               "from estimator.fit.serving_fit import FACTOR_BANDS\nfrom estimator.report import export\n"
