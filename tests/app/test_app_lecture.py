@@ -139,18 +139,21 @@ def test_each_gpt3_energy_says_which_gpt3_run_it_is():
     assert metrics(slide)["Energy, one V100"] == hz.energy(est.energy_kwh) == "1.02 GWh"
     assert (f"thought experiment: one V100, at {hz.power(est.assumption('power_w').value)} with its share of the server, "
             "PUE 1.1") in captions  # 298 W × 355 y × 1.1
-    real = "the real run (10,000 V100s): 1.29 GWh published (Patterson et al. 2021), 1.40 GWh as estimated (in sample)"
+    # each figure's number and unit joined by a no-break space (lecturer review 2026-12-03: at 1,024 px "1.40" ended a
+    # line and "GWh" began the next)
+    real = ("the real run (10,000 V100s): 1.29\u00a0GWh published (Patterson et al. 2021), 1.40\u00a0GWh as estimated "
+            "(in sample)")
     assert real in captions
     world = shared_page("lecture", {"claim": "world-electricity"})
     said = " ".join(x.value.replace("\\", "") for x in world.caption)
-    assert "the real run (10,000 V100s), 1.29 GWh published (Patterson et al. 2021)" in said
-    assert "1.40 GWh as estimated (in sample)" in said
+    assert "the real run (10,000 V100s), 1.29\u00a0GWh published (Patterson et al. 2021)" in said
+    assert "1.40\u00a0GWh as estimated (in sample)" in said
     # the headline is the published run's share; the estimate's beside it
     inputs = limits.contrast_inputs()
     by = {x.key: x for x in limits.contrast_report()}
     published_s = by["gpt3_world_seconds"].value * inputs.gpt3_published_energy_kwh / inputs.gpt3_energy_kwh
     assert metrics(world)["GPT-3's energy, at world rate"] == f"{hz.sig(published_s)} s"
-    assert f"{hz.sig(by['gpt3_world_seconds'].value)} s" in said
+    assert f"{hz.sig(by['gpt3_world_seconds'].value)}\u00a0s" in said
 
 
 def test_the_alphago_ratio_shows_its_stated_range():
@@ -166,7 +169,7 @@ def test_the_alphago_ratio_shows_its_stated_range():
     assert metrics(slide)["A human brain: power"] == "≈20 W" and "Lee Sedol's brain: power" not in metrics(slide)
     assert "in energy for the game; stated range 3,300× – 50,000×" in captions
     assert "the top of its stated range, ≈66\u00a0kW (bottom-up) – ≈1\u00a0MW" in captions  # each whole on its line
-    assert "≈264 kWh – ≈4 MWh for one 4-hour game" in captions
+    assert "≈264\u00a0kWh – ≈4\u00a0MWh for one 4-hour game" in captions
     assert _chart_series(slide, "player") == ["AlphaGo, quoted", "AlphaGo, bottom-up", "Human brain"]
 
 

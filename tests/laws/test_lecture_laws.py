@@ -107,7 +107,8 @@ def test_the_first_slides_brain_years_are_one_v100s_and_name_the_real_runs():
             "as estimated (in sample)") in _text(at)
     assert (hz.count(published.value), hz.count(real.value)) == ("7,340", "7,970")
     text = " ".join(_text(at))
-    assert "the real run (10,000 V100s): 1.29 GWh published (Patterson et al. 2021), 1.40 GWh as estimated (in sample)" in text
+    assert ("the real run (10,000 V100s): 1.29\u00a0GWh published (Patterson et al. 2021), 1.40\u00a0GWh as estimated "
+            "(in sample)") in text
     # the contrasts' own label says which GPT-3 it is
     assert "(the real run, as estimated)" in real.label and contrasts.contrasts(limits.contrast_inputs())[0] == real
     # and the Contrasts tab's headline says it is the estimate, not the published 7,340 (user-journey review)
