@@ -124,10 +124,6 @@ GB200 1.42x, RTX PRO 6000 2.02x; decode-heavy ones 1.01x):
 - Memory-bound elementwise traffic in the prefill (10 or 20 × d_model 16-bit elements a token and layer at the
   bandwidth, as the training step's memory-bound operations): the prefill-heavy runs 1.43x -> 1.39x / 1.37x, RTX PRO
   6000 unchanged (its misses are the table's TP2-8 over PCIe against the replicas `--devices N` chooses).
-
-Tried 2026-12-03 in a one-off run, not shipped: the per-sequence cost read as a cost per request (each request's
-start, amortised over its outputs), refitted (12 ms a request): MLPerf held out by model 1.10x/1.17x
-(Offline/Server), by hardware 1.12x/1.14x, but TensorRT-LLM's runs 1.31x -> 1.53x (geometric mean 1.47: too fast).
 """
 
 from __future__ import annotations
