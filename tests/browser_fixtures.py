@@ -227,6 +227,18 @@ LECTURE_PAGE_LINKS = [
 LECTURE_SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 # Every metric value drawn on more than one line: its paragraph's height in lines of its line height
 # (at 1280 px "2.78 × 10²³ FLOPs", "34.1 tokens/s" and "7.53 million queries" took two).
+# A number and its energy, power or time unit that the browser broke across two lines, in the page's captions and
+# metric help ("1.40 / GWh" at 1,024 px: lecturer review 2026-12-03): each match's own rectangles on more than one line.
+SPLIT_UNITS = r"""() => { const out = [], re = /\d[\d.,]*[ \u00a0](?:[kMGT]?Wh|[kMG]?W|s)(?![\w])/g;
+  for (const el of document.querySelectorAll('[data-testid="stCaptionContainer"]')) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(re)) {
+        const range = document.createRange();
+        range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) out.push(m[0]); } } }
+  return out; }"""
 WRAPPED_VALUES = """() => [...document.querySelectorAll('[data-testid="stMetricValue"] p')].map(p => {
   const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
   return {text: p.innerText, lines, font: getComputedStyle(p).fontSize, width: p.getBoundingClientRect().width};

@@ -273,9 +273,9 @@ def headline(r) -> None:
                    help=c.md_escape(r.estimate.assumption("power_w").source, 600))
     # the node at the wall, as the CLI's row (browser review: its note explained a figure the page never showed)
     lo, hi = r.range["node_power_w"]
-    cols[3].caption(f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)}), "
-                    "before PUE" + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per output token "
-                                    f"{WALL_TOKEN_ENERGY_OF}" if r.joules_per_output_token_at_wall else ""))
+    cols[3].caption(c.units_whole(f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–"
+                                  f"{hz.power(hi)}), before PUE" + (f"; {hz.joules(r.joules_per_output_token_at_wall)} per "
+                                  f"output token {WALL_TOKEN_ENERGY_OF}" if r.joules_per_output_token_at_wall else "")))
     if not lecture:
         memory_row(r)
     cols = style.metric_cells(3, "inf_query", lecture)

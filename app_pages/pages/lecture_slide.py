@@ -21,7 +21,7 @@ def metrics(items) -> None:
     for col, (label, value, caption) in zip(cols, items):
         col.metric(label, value)
         for line in ((caption,) if isinstance(caption, str) else caption or ()):
-            col.caption(c.md_escape(line, limit=200))
+            col.caption(c.md_escape(c.units_whole(line), limit=200))  # a number and its unit on one line
 
 
 # In a frame a chart fits its container's width and height, axes and legend included.

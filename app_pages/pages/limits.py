@@ -318,7 +318,7 @@ def contrasts_section() -> None:
               ("World electricity (average)", hz.power(by["world_power_w"].value), by["world_power_w"].source)])
     line = contrast_ranges_line([("GPT-3's real run in brain-years", brain_years), ("AlphaGo ÷ brain", alphago)])
     if line:
-        st.caption(c.md_escape(line, 600))
+        st.caption(c.md_escape(c.units_whole(line), 600))
     st.warning(f"The lecture says the world uses ≈{gfmt(contrasts.LECTURE_WORLD_POWER_W / W_PER_TW)} TW of electricity. "
                f"The sourced figure is ≈{contrasts.WORLD_ELECTRICITY_TWH_PER_YEAR:,.0f} TWh a year, "
                f"an average of ≈{by['world_power_w'].value / W_PER_TW:.1f} TW: the lecture's number is "
@@ -336,7 +336,7 @@ def contrasts_section() -> None:
     st.table(shown, hide_index=True, border="horizontal")
     if c.is_lecture():
         parts = dict.fromkeys(part for x in items for part in _source_parts(x.source))
-        st.caption(c.md_escape("Sources: " + "; ".join(parts) + ".", 3000))
+        st.caption(c.md_escape(c.units_whole("Sources: " + "; ".join(parts) + "."), 3000))
     st.download_button("CSV", c.table_csv(df), file_name="contrasts.csv", mime="text/csv", on_click="ignore",
                        icon=":material/download:", key="contrasts_csv",
                        help="Every contrast with its value, unit, range (low, high and what it is), how it was computed and its source.")

@@ -96,6 +96,17 @@ NOTE_CHARS = 4000
 WORD_CUT_WITHIN = 0.8
 
 
+# A number and the energy, power or time unit after it ("1.40 GWh", "567 W", "1.47 s"): joined by a no-break space in
+# the text a slide or a lecture page shows under its numbers, so that a line never ends between them (lecturer review
+# 2026-12-03: "1.40" ended a line at 1,024 px, "GWh" began the next; tests/browser's SPLIT_UNITS finds any left)
+NUMBER_UNIT = re.compile(r"(\d) (?=(?:[kMGT]?Wh|[kMGT]?W|s)(?![\w]))")
+
+
+def units_whole(text: str) -> str:
+    """``text`` with each number's space before its energy, power or time unit a no-break space (``NUMBER_UNIT``)."""
+    return NUMBER_UNIT.sub("\\1\u00a0", text)
+
+
 def md_escape(text: Any, limit: int = 200) -> str:
     """Text safe to put inside Streamlit markdown: special characters escaped, newlines
     flattened, cut to ``limit`` characters; paired backticks stay code spans (a command).

@@ -138,7 +138,7 @@ def test_each_gpt3_energy_says_which_gpt3_run_it_is():
     captions = [x.value.replace("\\", "") for x in slide.caption]
     assert metrics(slide)["Energy, one V100"] == hz.energy(est.energy_kwh) == "1.02 GWh"
     assert (f"thought experiment: one V100, at {hz.power(est.assumption('power_w').value)} with its share of the server, "
-            "PUE 1.1") in captions  # 298 W × 355 y × 1.1
+            "PUE 1.1").replace(" W ", "\u00a0W ") in captions  # 298 W × 355 y × 1.1
     # each figure's number and unit joined by a no-break space (lecturer review 2026-12-03: at 1,024 px "1.40" ended a
     # line and "GWh" began the next)
     real = ("the real run (10,000 V100s): 1.29\u00a0GWh published (Patterson et al. 2021), 1.40\u00a0GWh as estimated "

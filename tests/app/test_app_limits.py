@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from app_pages.pages import inference_charts  # noqa: E402
 from app_pages.pages import limits as limits_page  # noqa: E402
-from app_pages.ui.common import md_escape  # noqa: E402
+from app_pages.ui.common import md_escape, units_whole  # noqa: E402
 from estimator.core.base.units import BYTES_PER_GB, MS_PER_S  # noqa: E402
 from estimator.core.serving import estimate as inference_core
 from estimator.core.serving import step as serving_step
@@ -425,7 +425,8 @@ def test_the_contrasts_table_on_a_slide_gives_its_sources_once_under_it():
     slide = shared_page("limits", {"lim": CONTRASTS, "lecture": "1"})
     assert "source" not in slide.table[0].value.columns
     (said,) = [cap.value for cap in slide.caption if cap.value.startswith(md_escape("Sources: ", 100))]
-    assert said == md_escape("Sources: " + "; ".join(sources) + ".", 3000)
+    # a number and its unit joined by a no-break space (common.units_whole: a line never ends between them)
+    assert said == md_escape(units_whole("Sources: " + "; ".join(sources) + "."), 3000)
     assert "Raichle & Gusnard 2002" in said and said.count("Mattheij") == 1  # AlphaGo's long source once (was twice)
     page = shared_page("limits", {"lim": CONTRASTS})
     assert "source" in page.table[0].value.columns

@@ -25,7 +25,8 @@ def test_the_memory_is_one_replicas_and_the_node_at_the_wall_is_shown():
     text = _texts(at)
     assert f"KV cache {hz.sig(r.kv_cache_gb)} GB on each replica's 2 devices" in text
     lo, hi = r.range["node_power_w"]
-    assert f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)})" in text
+    assert (f"at the wall, devices and hosts: {hz.power(r.node_power_w)} ({hz.power(lo)}–{hz.power(hi)})"
+            .replace(" kW", "\u00a0kW").replace(" W", "\u00a0W")) in text  # each number with its unit on one line
     # a token's energy there, as the CLI's row gives it (final review 2026-11-30)
     assert (f"before PUE; {hz.joules(r.joules_per_output_token_at_wall)} per output token (the ranges' centres)") in text
 

@@ -26,6 +26,7 @@ from browser_fixtures import (
     ROOT,
     SCRIPT_DONE,
     SCRIPT_IDLE,
+    SPLIT_UNITS,
     TIMEOUT_MS,
     WRAPPED_VALUES,
     at_sizes,
@@ -137,6 +138,7 @@ class LectureWalk(NamedTuple):
     empty: list       # links whose numbers were missing or blank
     cut: list         # (link, size, what CUT_TEXT found)
     wrapped: list     # (link, size, a number on more than one line)
+    split: list       # (link, size, a number and its unit on two lines in a caption: SPLIT_UNITS)
     errors: list      # the pages' JavaScript errors
 
 
@@ -147,7 +149,7 @@ def lecture_walk(browser, server, tmp_path_factory) -> LectureWalk:
     claim's slide has the same checks where it is loaded at each size (test_browser_lecture_fit.py)."""
     shots = tmp_path_factory.mktemp("lecture-walk")
     page = new_page(browser, LECTURE_SIZES)
-    walk = LectureWalk([], [], [], [], [])
+    walk = LectureWalk([], [], [], [], [], [])
     page.on("pageerror", lambda exc: walk.errors.append(str(exc)))
     for link in LECTURE_PAGE_LINKS:
         page.goto(server + link)
@@ -167,7 +169,9 @@ def lecture_walk(browser, server, tmp_path_factory) -> LectureWalk:
             walk.cut.extend((link, size, c) for c in cut[:3])
             wrapped = settled(page, WRAPPED_VALUES)  # the numbers' one-line CSS can land after the layout's still
             walk.wrapped.extend((link, size, v) for v in wrapped)
-            if cut or wrapped:
+            split = settled(page, SPLIT_UNITS)
+            walk.split.extend((link, size, v) for v in split)
+            if cut or wrapped or split:
                 page.screenshot(path=str(shots / f"{len(walk.cut) + len(walk.wrapped)}-{w}.png"), full_page=True)
     page.close()
     return walk
@@ -181,6 +185,12 @@ def test_lecture_links_never_cut_a_number_or_a_unit(lecture_walk):
 
 def test_every_lecture_number_is_one_line(lecture_walk):
     assert not lecture_walk.wrapped, lecture_walk.wrapped
+
+
+def test_no_lecture_caption_breaks_a_number_from_its_unit(lecture_walk):
+    """The pages' lecture links, as each claim's slide (test_browser_lecture_fit.py): a caption's number and its
+    energy, power or time unit on one line."""
+    assert not lecture_walk.split, lecture_walk.split
 
 
 # A claim's slide filling its screen, and its chart's height on a phone: tests/browser/test_browser_lecture_fit.py (one

@@ -21,6 +21,7 @@ from browser_fixtures import (
     LECTURE_SIZES,
     MIN_LABEL_GAP_PX,
     SETTLE_MS,
+    SPLIT_UNITS,
     STILL,
     STILL_FRAMES,
     STILL_MS,
@@ -386,6 +387,13 @@ def test_every_number_of_a_claim_is_one_line(slides, width, height):
     assert not {claim_id: s.wrapped for claim_id, s in slides(width, height).items() if s.wrapped}
 
 
+@pytest.mark.parametrize("width, height", LECTURE_SIZES)
+def test_no_caption_breaks_a_number_from_its_unit(slides, width, height):
+    """Lecturer review 2026-12-03: at 1,024 px the real run's "1.40 GWh" broke after its number; a caption's number and
+    its energy, power or time unit now stay on one line."""
+    assert not {claim_id: s.split for claim_id, s in slides(width, height).items() if s.split}
+
+
 @pytest.mark.parametrize("width, height", FILLED_SIZES)
 def test_each_lecture_claim_fills_its_slide(slides, width, height):
     """A claim's title, big numbers and chart are on the screen without scrolling (they ran 160–600 px
@@ -502,6 +510,7 @@ class Slide(NamedTuple):
     errors: list          # the page's JavaScript errors while it loaded and was read
     cut_text: list | None   # CUT_TEXT: a number, a unit or a label cut (at the LECTURE_SIZES)
     wrapped: list | None    # WRAPPED_VALUES: a number on more than one line (at the LECTURE_SIZES)
+    split: list | None      # SPLIT_UNITS: a number and its unit on two lines, in a caption (at the LECTURE_SIZES)
 
 
 class Caveats(NamedTuple):
@@ -541,6 +550,7 @@ def slides(browser, server, tmp_path_factory):
             crowded = settled(page, f"() => ({CROWDED_LABELS})({MIN_LABEL_GAP_PX})")
             # the numbers' one-line CSS can land after the layout's still
             cut_text, wrapped = (settled(page, CUT_TEXT), settled(page, WRAPPED_VALUES)) if lecture_size else (None, None)
+            split = settled(page, SPLIT_UNITS) if lecture_size else None
             # the chart takes the height the numbers leave once the page's CSS lands (later on a loaded machine: a
             # fresh-clone CI run read the ImageNet slide's chart 26 px past 720 mid-resize, its source line above it),
             # so its parts are read once they sit on the slide, or as they are when settled
@@ -551,12 +561,12 @@ def slides(browser, server, tmp_path_factory):
                                            timeout=SETTLE_MS)
                 except PlaywrightTimeout:
                     pass  # read as it is: the check says what is past the slide
-            if cut or crowded or cut_text or wrapped:
+            if cut or crowded or cut_text or wrapped or split:
                 _shot(page, shots, cl.id)
             read[cl.id] = Slide(cut, crowded, page.evaluate(SLIDE_BOTTOMS), page.evaluate(CAPTION_SIZES),
                                 page.evaluate(CHART_HEIGHT), page.get_by_test_id("stException").count() > 0,
                                 [v.inner_text() for v in page.get_by_test_id("stMetricValue").all()],
-                                list(errors), cut_text, wrapped)
+                                list(errors), cut_text, wrapped, split)
         return read
 
     return walk_by_size(browser, tmp_path_factory, "slides", walk)

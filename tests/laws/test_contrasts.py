@@ -63,4 +63,4 @@ def test_the_lectures_25_tw_is_set_beside_all_primary_energy_too(capsys):
     assert "all primary energy, not electricity alone, is ≈19.6 TW (Energy Institute" in capsys.readouterr().out
     from apptest_pages import shared_page
     captions = [x.value.replace("\\", "") for x in shared_page("lecture", {"claim": "world-electricity"}).caption]
-    assert any("all primary energy, not electricity alone, is ≈19.6 TW" in x for x in captions)
+    assert any("all primary energy, not electricity alone, is ≈19.6\u00a0TW" in x for x in captions)
