@@ -124,9 +124,8 @@ class Gpt3Story:
 
     def real_run_text(self) -> str:
         """The real run, published beside estimated, in the same words on every slide."""
-        # each figure whole on its line (lecturer review 2026-12-03: at 1,024 px "1.40" ended a line, "GWh" began the next)
-        return (f"{REAL_RUN}: {_whole(hz.energy(self.published_kwh))} {PUBLISHED} ({PUBLISHED_SOURCE}), "
-                f"{_whole(hz.energy(self.estimated_kwh))} {ESTIMATED}")
+        return (f"{REAL_RUN}: {hz.energy(self.published_kwh)} {PUBLISHED} ({PUBLISHED_SOURCE}), "
+                f"{hz.energy(self.estimated_kwh)} {ESTIMATED}")
 
 
 @st.cache_resource(show_spinner=False)
@@ -137,11 +136,6 @@ def gpt3_story() -> Gpt3Story:
     years = next(x for x in thought.equivalents if x.key == "brain_years").value
     return Gpt3Story(thought.energy_kwh, years, inputs.gpt3_published_energy_kwh,
                      by["gpt3_published_brain_years"].value, inputs.gpt3_energy_kwh, by["gpt3_brain_years"].value)
-
-
-def _whole(figure: str) -> str:
-    """A figure with its unit ("≈1 MW") on one line: its spaces no-break."""
-    return figure.replace(" ", "\u00a0")
 
 
 def price_caption(e) -> str:
@@ -249,18 +243,18 @@ def brain_vs_alphago() -> None:
     rng = power.average_range_w
     place = companions.stated_place(power.average_w, rng)
     # the quoted figures as quoted, without digits they never had (lecturer review 2026-11-26: "1.00 MW", "20.0 W")
-    # each figure kept whole on its line, its number and unit joined by a no-break space (lecturer review 2026-11-27:
-    # "≈1" ended a line, "MW" began the next)
-    quoted = (f"{place} its stated range, {_whole(hz.approx(hz.power(rng[0])))} (bottom-up) – "
-              f"{_whole(hz.approx(hz.power(rng[1])))}" if place else f"{_whole(hz.energy(a.energy_kwh))} for one 4-hour game")
-    game = (f"{_whole(hz.approx(hz.energy(a.energy_kwh * rng[0] / power.average_w)))} – "
-            f"{_whole(hz.approx(hz.energy(a.energy_kwh * rng[1] / power.average_w)))} for one 4-hour game" if place else None)
+    # each figure kept whole on its line by the slide's captions (lecture_slide.metrics: common.units_whole; lecturer
+    # review 2026-11-27: "≈1" ended a line, "MW" began the next)
+    quoted = (f"{place} its stated range, {hz.approx(hz.power(rng[0]))} (bottom-up) – "
+              f"{hz.approx(hz.power(rng[1]))}" if place else f"{hz.energy(a.energy_kwh)} for one 4-hour game")
+    game = (f"{hz.approx(hz.energy(a.energy_kwh * rng[0] / power.average_w))} – "
+            f"{hz.approx(hz.energy(a.energy_kwh * rng[1] / power.average_w))} for one 4-hour game" if place else None)
     # one row, like every slide (two columns of stacked metrics ran the chart 390 px past 720)
     slide.metrics([("AlphaGo (2016): power, as quoted" if place else f"{r.profile.name}: power",
                     hz.approx(hz.power(power.average_w)) if place else hz.power(power.average_w),
                     (quoted, game) if game else quoted),
               ("A human brain: power", hz.approx(hz.power(brain.profile.power.average_w)),
-               f"{_whole(hz.approx(hz.energy(b.energy_kwh)))} for the same game"),
+               f"{hz.approx(hz.energy(b.energy_kwh))} for the same game"),
               # a quoted figure at the end of its range: the ratio as "up to", its range's two ends under it
               ("AlphaGo ÷ brain", (f"up to {hz.times(ratio)}" if place == "the top of" else hz.times(ratio)),
                ratio_caption(ratio_range))])
@@ -601,8 +595,8 @@ def world_electricity() -> None:
               # the label says what the seconds are of (browser review 2026-11-26, second: in an 800 × 450 frame, where
               # the caption gives way, "GPT-3's training: 1.35 s" read as the training's own time)
               (WORLD_SECONDS_LABEL, f"{hz.sig(published_s)} s",
-               (f"of the world's electricity: {REAL_RUN}, {_whole(hz.energy(g.published_kwh))} {PUBLISHED} "
-                f"({PUBLISHED_SOURCE})", f"{_whole(hz.energy(g.estimated_kwh))} {ESTIMATED}: {_whole(hz.sig(world_s) + ' s')}"))])
+               (f"of the world's electricity: {REAL_RUN}, {hz.energy(g.published_kwh)} {PUBLISHED} "
+                f"({PUBLISHED_SOURCE})", f"{hz.energy(g.estimated_kwh)} {ESTIMATED}: {hz.sig(world_s)} s"))])
     df = pd.DataFrame({"what": ["a human brain", "AlphaGo, quoted", "world electricity", "the lecture's figure"],
                        "watts": [inputs.brain_power_w, inputs.alphago_power_w, by["world_power_w"].value,
                                  contrasts.LECTURE_WORLD_POWER_W]})
