@@ -742,9 +742,11 @@ def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, par
                                     best, best_memory = None, memory
                                     every_vp = True  # whether every interleaving tried fitted
                                     for vp in vps:
+                                        # interleaving needs whole rounds of micro-batches per stage (the micro-batches
+                                        # are the split's, whatever its vp: asked before a layout is made for it)
+                                        if vp > 1 and (base.micro_batches % pp or base.micro_batches < pp):
+                                            continue
                                         layout = base if vp == 1 else replace(base, vp=vp)
-                                        if vp > 1 and (layout.micro_batches % pp or layout.micro_batches < pp):
-                                            continue  # interleaving needs whole rounds of micro-batches per stage
                                         # the interleaved schedule's extra micro-batches in flight must fit too
                                         # (mem.interleaved_penalty; researcher review 2026-11-27)
                                         vp_memory = memory if vp == 1 else memory_of(mem_shape, layout, attention)
