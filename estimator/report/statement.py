@@ -51,6 +51,7 @@ from estimator.report.latex_text import bib_key, latex_escape, normalize_bibtex
 from estimator.report.provenance import TOOL_NAME, figures_from, one_figure, power_estimated, rests_on_power
 from estimator.report.statement_parts import (
     ACT_MEM_KEY,
+    EGRID_KEY,
     FLASH_KEY,
     GRID_KEY,
     MEM_EFFICIENT_KEY,
@@ -315,7 +316,9 @@ def grid_keys(source: str, sources: Mapping[str, object]) -> list[str]:
     data CodeCarbon ships (a country, a cloud region, the world average), a preset's paper ("S19:
     0.954 lb/kWh …", "implied by T23b: …"), or none (a figure the user gave)."""
     if "CodeCarbon" in source:
-        return [GRID_KEY]
+        # a U.S. state's figure is EPA eGRID's, cited as the primary source beside the data's carrier (researcher review
+        # 2026-12-03: the statement named eGRID2023 and its .bib had only CodeCarbon's entry)
+        return [EGRID_KEY, GRID_KEY] if EGRID_KEY.lower() in source.lower() else [GRID_KEY]
     return named_keys(source, sources)
 
 
@@ -934,7 +937,11 @@ def statement(est: Estimate, sources: Mapping[str, Mapping[str, str]], *, versio
                     else "")
             if held and unfitted_precision_note(est.step.layout.precision) is not None:  # none ran this precision
                 held += f" (none at {latex_escape(est.step.layout.precision)}: not measured there)"
-            text += (f" The {_pct(est.level)} ranges are prediction intervals: the time's from the step model's errors on "
+            # of the step as a tuned stack runs it, said before the whole runs that fell outside it (researcher review
+            # 2026-12-03: "prediction intervals ... held 80%" read as the run's, two sentences before Phi-3's runs
+            # outside it)
+            text += (f" The {_pct(est.level)} ranges are prediction intervals of the step as a tuned software stack runs "
+                     "it, not of a whole run: the time's from the step model's errors on "
                      f"published training layouts held out by source{held}, and the goodput's range "
                      f"({_pct(est.step.goodput_range[0])}--{_pct(est.step.goodput_range[1])}"
                      f"{cite.get(GOODPUT_RANGE_KEY, '')})"

@@ -30,6 +30,8 @@ from estimator.report.latex_text import latex_escape
 from estimator.report.provenance import TOOL_KEY, TOOL_NAME
 
 GRID_KEY = "CC"
+# EPA eGRID, the U.S. states' figures CodeCarbon ships: cited where the grid's source text names it
+EGRID_KEY = "EGRID"
 # training memory (estimator/core/training/memory.py): ZeRO's states, activation memory, FlashAttention's kernels
 ZERO_KEY, ACT_MEM_KEY, FLASH_KEY, MEM_EFFICIENT_KEY = "ZERO20", "KOR22", "FLASH22", "RS21"
 

@@ -205,7 +205,11 @@ def _step_text(est: Estimate, step_cite: str, goodput_cite: str,
     # read as the model's 8.03 billion gave 58.6%, not the 55.6% printed, which leaves the input embedding out)
     mfu = (f"; its model FLOPs utilisation (MFU, attention included: 6$N$ + 12$Lsa$ FLOPs a token, for $N$ parameters "
            "that multiply each token (the layers' active matrices and the output projection, not the input embedding), "
-           "$L$ layers, a sequence of $s$ tokens and an attention width $a$ of heads $\\times$ head dimension; "
+           "$L$ layers, a sequence of $s$ tokens and an attention width $a$ of heads $\\times$ head dimension, "
+           # the square, as CONVENTIONS says it (researcher review 2026-12-03: at 32k tokens Mixtral's 50.3% read beside
+           # MFUs that count the causal half, about 40% for the same run)
+           "attention counted over the whole $s \\times s$ square (a windowed layer's band within its window) as "
+           "Megatron-LM counts it, not its causal half; "
            f"{latex_escape(gfmt(run.step.model_flops_per_token, 4))} FLOPs a token here) "
            f"{latex_escape(f'{run.step.mfu:.1%}')}")
     # the MFU's FLOPs against the utilisation's, where MFU × goodput alone would not read as the utilisation printed

@@ -96,7 +96,7 @@ def test_the_grid_is_named_with_its_data_and_year():
     assert "(the 2023 average for Virginia, United States (USA), where aws:us-east-1 is (AWS publishes no figure per " \
            f"region); EPA eGRID2023, annual CO2 equivalent total output emission rate: combustion at the plant only, " \
            f"not life-cycle as a country's figure is, as shipped with CodeCarbon " \
-           f"{version}~\\cite{{codecarbon}})" in placed and "json" not in placed
+           f"{version}~\\cite{{epa2025egrid,codecarbon}})" in placed and "json" not in placed
     assert "the 2023 average for the Netherlands (NLD), where azure:westeurope is (Azure publishes no figure" in \
         _grid_clause(flops=1e22, hardware="h100-sxm", cloud="azure:westeurope")
     # the text as it is when it has another form

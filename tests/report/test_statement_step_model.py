@@ -46,7 +46,7 @@ def test_the_statement_names_the_model_the_layout_the_method_and_the_goodput(cap
     # the step's own FLOPs convention beside the utilisation of 6ND (researcher review 2026-11-27)
     # N named as the step model counts it, with the FLOPs a token that gives (paper-statement review 2026-12-03: read as
     # the model's 8.03 billion parameters, the formula gave 58.6% against 55.6% printed): the MFU follows from them
-    flops = re.search(r"of heads \$\\times\$ head dimension; ([0-9.]+) \$\\times 10\^\{(\d+)\}\$ FLOPs a token here\) "
+    flops = re.search(r"not its causal half; ([0-9.]+) \$\\times 10\^\{(\d+)\}\$ FLOPs a token here\) "
                       r"([0-9.]+)\\%", tex)
     assert flops, tex
     assert ("for $N$ parameters that multiply each token (the layers' active matrices and the output projection, not the "

@@ -444,17 +444,20 @@ BATCH_GROWTH_MAX = 1.5
 BATCH_HELD_WITHIN = 0.10
 
 
-def unfed_batch_words(micro_batch: int | None, fewer: str) -> tuple[str, str]:
+def unfed_batch_words(micro_batch: int | None, fewer: str, given: bool = False) -> tuple[str, str]:
     """(the growth a global batch may take to feed every replica, what to change where it cannot): one home for the
     planner's refusal and `estimate`'s with a layout given (diff review 2026-11-29: two texts, and a smaller micro-batch
     offered where it was already 1). ``micro_batch``: the one held (None: the planner's own, which tries 1); ``fewer``: what to have
-    fewer of ("devices", "replicas")."""
+    fewer of ("devices", "replicas"); ``given``: the batch is the user's, held within ``BATCH_HELD_WITHIN`` (researcher
+    review 2026-12-03: a batch given had been told it "may grow 1.5×", the default's allowance)."""
     # none where it is 1, or the planner's own, whose choices start at 1 (planner review 2026-12-03: offered where the
     # planner had tried 1)
     smaller = "" if micro_batch in (None, 1) else ", a smaller micro-batch"
     # a shorter sequence too: more of them in the same tokens (diff review 2026-11-30: Llama 3.1 8B's own 8,192 taken
     # by default left 512 sequences for 1,024 replicas, and the sequence was not among the ways out)
-    return (f"it may grow {gfmt(BATCH_GROWTH_MAX)}× to fill them",
+    grow = (f"a batch given is held within {BATCH_HELD_WITHIN:.0%} of itself" if given else
+            f"it may grow {gfmt(BATCH_GROWTH_MAX)}× to fill them")
+    return (grow,
             f"give a larger global batch{smaller}, a shorter sequence or fewer {fewer}")
 
 
@@ -804,7 +807,7 @@ def _search(shape: ModelShape, mem_shape: mem.Shape, keyed_hardware: _Keyed, par
                 kept.append(f)
         return Plan(tuple(kept), devices, timed, considered, batch_fed=batch_fed)
     why, why_fields = _why_none(devices, capacity_gb, seq_len, global_batch_tokens, batch_fed, over_run, tokens,
-                                held_off=held_off,
+                                held_off=held_off, batch_given=space.batch_held,
                                 micro_batch=space.micro_batch, experts=shape.experts > 1,
                                 # the states' share fixed: no free expert split either
                                 share_fixed=(space.tp is not None and space.pp is not None and space.zero == 0
@@ -851,7 +854,8 @@ def held_batch_words(global_batch_tokens: float, seq_len: int) -> str:
 
 def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_tokens: float,
               batch_fed: bool = True, over_run: bool = False, tokens: float = math.inf, micro_batch: int | None = None,
-              experts: bool = False, share_fixed: bool = False, held_off: bool = False) -> tuple[str, tuple[str, ...]]:
+              experts: bool = False, share_fixed: bool = False, held_off: bool = False,
+              batch_given: bool = False) -> tuple[str, tuple[str, ...]]:
     """Why no layout was found, and the inputs that say it (API audit 2026-11-27: a sequence too long for the batch
     had named --devices, --tp, --pp). ``share_fixed``: the tensor and pipeline parallelism and ZeRO-0 were given, so
     each device holds the same share of the model's states however many devices there are."""
@@ -876,8 +880,8 @@ def _why_none(devices: int, capacity_gb: float, seq_len: int, global_batch_token
                "model-parallel group of them all)" if prime else "")
         return (f"no layout on {devices:,} {plural_devices(devices)} gives every data-parallel replica a micro-batch of "
                 f"the global batch of {gfmt(global_batch_tokens)} tokens (sequences of {seq_len:,}; "
-                "{}){}: {}".format(unfed_batch_words(micro_batch, "devices")[0], why,
-                                  unfed_batch_words(micro_batch, "devices")[1])), (
+                "{}){}: {}".format(unfed_batch_words(micro_batch, "devices", batch_given)[0], why,
+                                  unfed_batch_words(micro_batch, "devices", batch_given)[1])), (
             "global_batch_tokens", *(() if micro_batch in (None, 1) else ("micro_batch",)), "seq_len", "devices")
     # a micro-batch given above one: each device holds its activations however many devices split the rest (MoE review
     # 2026-11-30: 1,000 sequences a micro-batch had been told to give more devices alone)

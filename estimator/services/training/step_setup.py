@@ -783,7 +783,7 @@ def step_setup(scenario: Scenario, profile: HardwareProfile, preset: Preset | No
             ones = ("" if not unset else f"; the layout given sets no {' or '.join(n.upper() for n in unset)}, "
                     f"taken as 1 here: give {' and '.join('--' + n for n in unset)}, or no layout for the planner's "
                     "best")
-            grow, change = core_plan.unfed_batch_words(mb, "replicas")
+            grow, change = core_plan.unfed_batch_words(mb, "replicas", given=global_batch_tokens is not None)
             raise InputError(f"{'a global batch' if global_batch_tokens is not None else default.named} of "
                              f"{count_text(gbt, 3)} tokens is less than one micro-batch of {mb} × {seq_len:,} tokens on "
                              f"each of the {dp:,} data-parallel replicas ({grow}{ones}): {change}",
