@@ -377,6 +377,29 @@ def pinned_expert_tp(etp: int | None, shape, given: Mapping) -> int | None:
     return etp
 
 
+# How much longer the best layout that holds a batch given (within ``core_plan.BATCH_HELD_WITHIN``) must take than the
+# best at the batch its replicas would round it to, for the plan to say what holding the batch costs: a reporting
+# threshold (a design choice), above the step model's held-out median miss (8%)
+HELD_BATCH_COST_SAID_ABOVE = 1.10
+
+
+def held_batch_cost_note(held: core_plan.Plan, free: core_plan.Plan, global_batch_tokens: float) -> str | None:
+    """What holding a global batch given costs on these devices, where their fastest layout at the batch whole
+    micro-batches on more replicas round it to runs ``HELD_BATCH_COST_SAID_ABOVE`` × faster or more (researcher review
+    2026-12-03: Llama 3.1 70B on 1,536 H100s at 4.19 × 10⁶ tokens, 512 sequences, ran 727 tokens/s a device at TP 8 ×
+    PP 3 × CP 2 where 1,024 ran 1,049: 512 sequences split over no count of replicas near 384 within 10%, unsaid)."""
+    lead, best = held.best, free.best
+    if lead is None or best is None or lead.run_seconds < HELD_BATCH_COST_SAID_ABOVE * best.run_seconds:
+        return None
+    ran = best.layout.global_batch * best.layout.seq_len
+    return (f"holding the global batch given within {core_plan.BATCH_HELD_WITHIN:.0%} costs these devices "
+            f"{hz.percent(lead.run_seconds / best.run_seconds - 1.0)} more time: the fastest layout at the batch whole "
+            f"micro-batches on its replicas round it to, {core_plan.layout_words(best.layout)}, "
+            f"{hz.signed_percent(ran / global_batch_tokens - 1.0, 1)} of the batch given, takes "
+            f"{hz.duration(best.run_seconds)} against {hz.duration(lead.run_seconds)}; give that batch, or a device "
+            "count whose data-parallel replicas split the batch given")
+
+
 def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_days=None, budget_usd=None, model=None,
          params=None, layers=None, d_model=None, heads=None, vocab=None, active_params=None, kv_heads=None, ffn=None,
          mlp=None, experts=None, experts_per_token=None, head_dim=None, seq_len=None,
@@ -538,6 +561,12 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         n_devices = int(v.require_whole("devices", devices, B.DEVICES))
         check_split_divides(n_devices, space.tp, space.pp, space.cp)
         found = searched(n_devices, top)
+        if space.batch_held and (cost := held_batch_cost_note(
+                found, core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens),
+                                        seq_len=s_len, global_batch_tokens=gbt, precision=precision,
+                                        capacity_gb=capacity, space=replace(space, batch_held=False),
+                                        attention=attention, top=1), gbt)):
+            notes.append(cost)
     else:
         target = "deadline" if deadline_days is not None else "budget"
         if deadline_days is not None:
