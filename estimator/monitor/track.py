@@ -319,11 +319,17 @@ class Run:
         """Write a calibrated profile (achieved FLOP/s from flops_per_step, measured power) atomically.
 
         Needs flops_per_step and a hardware profile (given, or detected for a known GPU) as its
-        base. Like ``calibrate``, it never writes into the bundled profiles/ folder; it replaces an
-        existing file only where it holds this loop's earlier profile (a tracked loop's, the same id and
-        base), or with ``force``.
+        base. Without ``path``, to the run's own ``profile_path`` with its ``profile_id`` where the run
+        was given them, else to the calibrated profiles' folder (profiles/calibrated/, or
+        $ESTIMATOR_CALIBRATED_DIR) under the base's id and the host's. Like ``calibrate``, it never writes
+        into the bundled profiles/ folder; it replaces an existing file only where it holds this loop's
+        earlier profile (a tracked loop's, the same id and base), or with ``force``.
         """
         from estimator.monitor.track_profile import write_calibrated_profile
+        if path is None and self.profile_path is not None:
+            # the run's own file and id (measuring engineer's review 2026-12-03: with profile_path= and profile_id=
+            # given, write_profile() wrote a second profile under the default id into the checkout's folder)
+            path, profile_id = self.profile_path, profile_id if profile_id is not None else self.profile_id
         if path is not None:
             setup.file_path("path", path)
         times = self._step_times()

@@ -38,7 +38,7 @@ from estimator.core.base.interval import LEVEL
 from estimator.core.base.number_text import gfmt
 from estimator.core.base.units import G_PER_KG, J_PER_KWH, S_PER_HOUR
 from estimator.core.hardware.base_profile import whole_server_price  # noqa: F401  (re-exported: the tracker reads it here)
-from estimator.core.tracking.step_times import MIN_STEADY_STEPS, StepTimes, t_quantile
+from estimator.core.tracking.step_times import MIN_STEADY_STEPS, MSER_HOW, StepTimes, t_quantile
 
 TOTAL_STEPS = Bound(1, 1e12, "steps", "up to 1e12 steps (~300 years at 10 ms a step)", whole=True)
 WARMUP_STEPS = Bound(0, 1e12, "steps", "0 up to the largest step count", whole=True)
@@ -262,6 +262,19 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
             notes.append(f"the step time drifts ({drift_text(drift)} across the steady steps)"
                          + (": the range spans the drift stopping now and going on linearly to the end"
                             if total is not None else ": the mean step time is of the steps so far"))
+        elif drift is not None:
+            # a finished run whose steady steps still drifted: its step time and throughput are of those steps, and the
+            # steps before them were cut as a warm-up they may not have been (measuring engineer's review 2026-12-03:
+            # step times rising from the first step, 133 of 300 taken as warm-up, the throughput 7.17 × 10⁹ FLOP/s
+            # where the whole run's FLOPs over its time were 9.29 × 10⁹, and the drift, said at steps 30 and 150, unsaid
+            # at the end)
+            cut = "MSER took as the warm-up" if times.warmup_how == MSER_HOW else "of the warm-up"
+            whole = (f"; the whole run, those steps included, averaged {gfmt(s.flops_per_step * steps_done / elapsed_s / s.devices, 3)} "
+                     "FLOP/s a device (its FLOPs over its time)"
+                     if s.flops_per_step is not None and elapsed_s > 0 else "")
+            notes.append(f"the step time drifted ({drift_text(drift)} across the {times.steps:,} steady steps, after the "
+                         f"{times.warmup_steps:,} {cut}): the step time and throughput are of those steps, not of the "
+                         f"whole run{whole}")
         if s.flops_per_step is not None and step_s <= 0:
             notes.append("the steps took no measurable time on the run's clock: no throughput")
         elif s.flops_per_step is not None:

@@ -103,6 +103,10 @@ def mser_truncation(x: Sequence[float], max_fraction: float = WARMUP_MAX_FRACTIO
     return int(np.flatnonzero(se <= se[best] + tie)[0])
 
 
+# how a warm-up MSER found is said (``StepTimes.warmup_how``; the other: "configured")
+MSER_HOW = "detected by MSER"
+
+
 @dataclass(frozen=True)
 class StepTimes:
     """The steady state of the step times (all per step, in seconds)."""
@@ -194,7 +198,7 @@ def step_times(values_s: Sequence[float], steps_per_value: int = 1,
     k = int(steps_per_value)
     if warmup_steps is None:
         skip = mser_truncation(x)
-        how = "detected by MSER"
+        how = MSER_HOW
     else:
         skip = -(-int(warmup_steps) // k)  # ceil: a value that holds a warm-up step is skipped
         how = "configured"

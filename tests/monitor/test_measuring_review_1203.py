@@ -1,0 +1,62 @@
+"""Measuring engineer's review 2026-12-03 (helper-352): a tracked loop's finished report and its profile, each held
+here. What it found and was not changed: the issue's note."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from track_fakes import WARMUP, Clock, FakeMeter, run_steps
+
+from estimator.io.datafiles import load_profile_file
+from estimator.monitor.track import track
+
+CPU = "cpu-server-2s-epyc"
+
+
+def _drift_note(p) -> str | None:
+    return next((n for n in p.notes if n.startswith("the step time drifted (")), None)
+
+
+def test_a_finished_run_whose_steps_kept_drifting_says_so_with_the_whole_runs_throughput():
+    """Step times rising from 3 ms to 18 ms, no warm-up: the finished report took about 130 steps as MSER's warm-up and
+    gave the tail's 7.2 × 10⁹ FLOP/s, where the whole run's FLOPs over its time were 9.3 × 10⁹, and the drift said at
+    steps 30 and 150 was not said at the end."""
+    clock = Clock()
+    times = [0.003 + 0.00005 * i for i in range(300)]
+    with track(total_steps=300, flops_per_step=1e8, hardware=CPU, backend="none", clock=clock,
+               print_report=False) as run:
+        start = clock.t
+        run_steps(run, clock, times)
+    p = run.predict()
+    note = _drift_note(p)
+    assert note is not None, p.notes
+    assert f"across the {p.steady_steps:,} steady steps, after the {p.warmup_steps:,} MSER took as the warm-up" in note
+    whole = float(re.search(r"averaged ([0-9.]+ × 10\S+|[0-9.e+]+) FLOP/s", note)[1].replace(" × 10", "e").translate(
+        str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+    assert whole == pytest.approx(300 * 1e8 / (clock.t - start), rel=0.01)
+    assert p.achieved_flops_per_s < 0.9 * whole  # the steady tail's, slower: what the note is there to say
+
+
+def test_a_finished_steady_run_says_no_drift():
+    clock = Clock()
+    with track(total_steps=200, flops_per_step=1e8, hardware=CPU, backend="none", clock=clock,
+               print_report=False) as run:
+        run_steps(run, clock, WARMUP + [0.01, 0.012] * 98 + [0.01])
+    assert _drift_note(run.predict()) is None
+
+
+def test_write_profile_without_a_path_writes_the_runs_own_file_and_id(tmp_path, monkeypatch):
+    """`track(..., profile_path=…, profile_id="my-track")` then `run.write_profile()`: the run wrote my-track to its
+    file, and the call a second profile under the default id into the checkout's profiles/calibrated/."""
+    monkeypatch.setenv("ESTIMATOR_CALIBRATED_DIR", str(tmp_path / "calibrated"))
+    clock = Clock()
+    mine = tmp_path / "mine.toml"
+    with track(total_steps=200, flops_per_step=1e9, hardware=CPU, backend=FakeMeter(clock, power_w=8.0), clock=clock,
+               print_report=False, profile_path=mine, profile_id="my-track") as run:
+        run_steps(run, clock, WARMUP + [0.01] * 197)
+    assert run.write_profile() == mine
+    assert load_profile_file(mine).id == "my-track"
+    assert not (tmp_path / "calibrated").exists() or not any((tmp_path / "calibrated").iterdir())
+    other = tmp_path / "other.toml"   # a path given is still the one written
+    assert run.write_profile(other, profile_id="other-id") == other and load_profile_file(other).id == "other-id"
