@@ -36,6 +36,7 @@ from estimator.core.calibration.checks import (
 )
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.profile import HardwareProfile
+from estimator.core.tracking.predict import drift_text
 from estimator.device import machine_load
 from estimator.device import matmul_bench as mb
 from estimator.device.base import Backend, Measurement
@@ -336,6 +337,12 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
     note = (f"measured the steady state only: {steady_steps:,} steps after {warmup:,} warm-up steps, "
             f"{gfmt(steady_s, 3)} s of the command's {gfmt(whole.duration_s, 3)} s, as its estimator.monitor.track run reported; "
             f"{gfmt(flops, 4)} FLOP shared equally among its {steps_done:,} steps; {power_note}")
+    drift = pred.get("drift_fraction")
+    if isinstance(drift, (int, float)) and math.isfinite(drift):
+        # the tail the profile takes still drifted: said (measuring engineer's review 2026-12-03: 468 of 1,000 steps cut
+        # as warm-up, the profile the last 532's speed, with no word but the busy machine's)
+        note += (f"; those steps' time still drifted ({drift_text(float(drift))} across them), so the warm-up cut may "
+                 "be part of the drift and the throughput is of the last steps, not of the loop as a whole")
     if (disagree := flops_disagree_words(child, flops)) is not None:
         # the loop's own count beside the one given (measuring engineer's review 2026-11-28: --flops 1.23e11 where the
         # loop reported 4.1e8 a step × 600 = 2.46e11, its throughput half, with no word)

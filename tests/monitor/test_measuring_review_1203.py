@@ -60,3 +60,21 @@ def test_write_profile_without_a_path_writes_the_runs_own_file_and_id(tmp_path, 
     assert not (tmp_path / "calibrated").exists() or not any((tmp_path / "calibrated").iterdir())
     other = tmp_path / "other.toml"   # a path given is still the one written
     assert run.write_profile(other, profile_id="other-id") == other and load_profile_file(other).id == "other-id"
+
+
+def _child(drift):
+    return {"step_time": {"steady_steps": 532, "steady_s": 22.8, "warmup_steps": 468},
+            "prediction": {"steps_done": 1000, "drift_fraction": drift},
+            "energy": {"mean_power_w": 8.0, "steady": True}, "settings": {"backend": "cpu"}}
+
+
+@pytest.mark.parametrize("drift, said", [(0.41, "+41%"), (None, None)])
+def test_a_command_calibrated_on_steps_that_still_drifted_says_so(drift, said):
+    """`calibrate -- train_numpy.py --steps 1000`: 468 steps cut as warm-up, the profile the last 532's speed, and no
+    word of it but the busy machine's; where the tracked run's steady steps still drifted, the note says so."""
+    from estimator.core.calibration.measurement import Measurement
+    from estimator.monitor.calibration_command import _steady_window
+    whole = Measurement(58.1, 464.8, 8.0, "codecarbon-rapl", False, "CPU", "codecarbon", {})
+    _, _, note = _steady_window(_child(drift), whole, 1e12)
+    assert note.startswith("measured the steady state only: 532 steps after 468 warm-up steps")
+    assert (f"those steps' time still drifted ({said} across them)" in note) if said else ("drifted" not in note)
