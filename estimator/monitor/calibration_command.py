@@ -297,6 +297,17 @@ def _no_command_check_note(runs: int, child: Mapping | None) -> str:
 FLOPS_AGREE = 0.10
 
 
+# The whole command's measured figures among a meter's details (CodeCarbon's: its RAM energy, its CPU power and load as
+# it reported them over the whole command), named so in a profile measured over the steady steps, whose energy and
+# duration are that window's (measuring engineer's review 2026-12-03: ram_energy_j over 57.9 s beside energy_j over
+# 22.8 s, unlabelled)
+WHOLE_COMMAND_FIGURES = ("ram_energy_j", "cpu_power_w_reported", "cpu_utilization_percent")
+
+
+def _whole_command_details(details: Mapping) -> dict:
+    return {(f"whole_command_{k}" if k in WHOLE_COMMAND_FIGURES else k): x for k, x in details.items()}
+
+
 def _steady_window(child: Mapping, whole: Measurement, flops: float):
     """(measurement, FLOPs, note) of the steady-state steps a tracked command reported; None
     when it reported none. The command's --flops are shared equally among the steps it ran."""
@@ -318,7 +329,7 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
         source = str(settings.get("power_source") or "estimator.monitor.track")
         m = Measurement(steady_s, power_w * steady_s, float(power_w), source, bool(settings.get("power_is_estimate")),
                         str(settings.get("device_name") or whole.device_name), f"track:{settings.get('backend', '?')}",
-                        {**whole.details, **details, "power_from": "the command's own measurement of its steady steps"
+                        {**_whole_command_details(whole.details), **details, "power_from": "the command's own measurement of its steady steps"
                          if energy.get("steady", True) else "the command's own measurement, warm-up included"})
         # a run whose energy windows all began in its warm-up reports their power (measure review 2026-11-26: the
         # note said "of those steps" where the command's own report said "windows that include the warm-up")
@@ -328,11 +339,11 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
     elif whole.mean_power_w is not None:
         m = Measurement(steady_s, whole.mean_power_w * steady_s, whole.mean_power_w, whole.power_source,
                         whole.power_is_estimate, whole.device_name, whole.backend,
-                        {**whole.details, **details, "power_from": "the whole command's mean power"})
+                        {**_whole_command_details(whole.details), **details, "power_from": "the whole command's mean power"})
         power_note = "power: the whole command's mean (start-up included), as the command measured none"
     else:
         m = Measurement(steady_s, None, None, whole.power_source, False, whole.device_name, whole.backend,
-                        {**whole.details, **details})
+                        {**_whole_command_details(whole.details), **details})
         power_note = "power not measured"
     note = (f"measured the steady state only: {steady_steps:,} steps after {warmup:,} warm-up steps, "
             f"{gfmt(steady_s, 3)} s of the command's {gfmt(whole.duration_s, 3)} s, as its estimator.monitor.track run reported; "

@@ -78,3 +78,20 @@ def test_a_command_calibrated_on_steps_that_still_drifted_says_so(drift, said):
     _, _, note = _steady_window(_child(drift), whole, 1e12)
     assert note.startswith("measured the steady state only: 532 steps after 468 warm-up steps")
     assert (f"those steps' time still drifted ({said} across them)" in note) if said else ("drifted" not in note)
+
+
+def test_a_command_calibrated_on_its_steady_steps_names_the_meters_whole_command_figures():
+    """The profile's energy_j and duration_s are the steady window's (22.8 s); CodeCarbon's RAM energy, CPU power and
+    load beside them were the whole command's (58 s), unlabelled: a 6:1 RAM-to-CPU energy where like for like is 2.5:1."""
+    from estimator.core.calibration.measurement import Measurement
+    from estimator.monitor.calibration_command import _steady_window
+    whole = Measurement(58.1, 464.8, 8.0, "codecarbon-cpu-load-estimate", True, "CPU", "codecarbon",
+                        {"ram_energy_j": 1158.2, "cpu_power_w_reported": 7.87, "cpu_utilization_percent": 92.8,
+                         "ram_power_w": 20.0})
+    m, _, _ = _steady_window(_child(None), whole, 1e12)
+    assert m.duration_s == 22.8 and m.details["whole_command_s"] == 58.1
+    assert {k: m.details[f"whole_command_{k}"] for k in ("ram_energy_j", "cpu_power_w_reported",
+                                                          "cpu_utilization_percent")} == {
+        "ram_energy_j": 1158.2, "cpu_power_w_reported": 7.87, "cpu_utilization_percent": 92.8}
+    assert not {"ram_energy_j", "cpu_power_w_reported", "cpu_utilization_percent"} & set(m.details)
+    assert m.details["ram_power_w"] == 20.0   # a rate, the same over either window
