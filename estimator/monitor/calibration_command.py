@@ -37,6 +37,7 @@ from estimator.core.calibration.checks import (
 from estimator.core.hardware.base_profile import check_base_kind
 from estimator.core.hardware.profile import HardwareProfile
 from estimator.core.tracking.predict import drift_text
+from estimator.core.tracking.step_times import MSER_HOW
 from estimator.device import machine_load
 from estimator.device import matmul_bench as mb
 from estimator.device.base import Backend, Measurement
@@ -297,11 +298,12 @@ def _no_command_check_note(runs: int, child: Mapping | None) -> str:
 FLOPS_AGREE = 0.10
 
 
-# The whole command's measured figures among a meter's details (CodeCarbon's: its RAM energy, its CPU power and load as
-# it reported them over the whole command), named so in a profile measured over the steady steps, whose energy and
+# The whole command's measured figures among a meter's details (CodeCarbon's RAM energy, CPU power and load; NVML's
+# mean SM clock and utilisation and its samples, each over the whole command), named so in a profile measured over the steady steps, whose energy and
 # duration are that window's (measuring engineer's review 2026-12-03: ram_energy_j over 57.9 s beside energy_j over
 # 22.8 s, unlabelled)
-WHOLE_COMMAND_FIGURES = ("ram_energy_j", "cpu_power_w_reported", "cpu_utilization_percent")
+WHOLE_COMMAND_FIGURES = ("ram_energy_j", "cpu_power_w_reported", "cpu_utilization_percent", "mean_sm_clock_mhz",
+                         "mean_gpu_utilization_percent", "samples")
 
 
 def _whole_command_details(details: Mapping) -> dict:
@@ -351,9 +353,12 @@ def _steady_window(child: Mapping, whole: Measurement, flops: float):
     drift = pred.get("drift_fraction")
     if isinstance(drift, (int, float)) and math.isfinite(drift):
         # the tail the profile takes still drifted: said (measuring engineer's review 2026-12-03: 468 of 1,000 steps cut
-        # as warm-up, the profile the last 532's speed, with no word but the busy machine's)
-        note += (f"; those steps' time still drifted ({drift_text(float(drift))} across them), so the warm-up cut may "
-                 "be part of the drift and the throughput is of the last steps, not of the loop as a whole")
+        # as warm-up, the profile the last 532's speed, with no word but the busy machine's); the cut said to be
+        # perhaps part of the drift only where MSER made one (diff review 2026-12-03)
+        cut = (", and the steps cut before them as a warm-up may be part of the drift" if warmup and
+               st.get("warmup_how") == MSER_HOW else "")
+        note += (f"; those steps' time still drifted ({drift_text(float(drift))} across them): the throughput is "
+                 f"their mean{cut}")
     if (disagree := flops_disagree_words(child, flops)) is not None:
         # the loop's own count beside the one given (measuring engineer's review 2026-11-28: --flops 1.23e11 where the
         # loop reported 4.1e8 a step × 600 = 2.46e11, its throughput half, with no word)

@@ -263,18 +263,22 @@ def predict(settings: Settings, times: StepTimes | None, power: Power | None, st
                          + (": the range spans the drift stopping now and going on linearly to the end"
                             if total is not None else ": the mean step time is of the steps so far"))
         elif drift is not None:
-            # a finished run whose steady steps still drifted: its step time and throughput are of those steps, and the
-            # steps before them were cut as a warm-up they may not have been (measuring engineer's review 2026-12-03:
-            # step times rising from the first step, 133 of 300 taken as warm-up, the throughput 7.17 × 10⁹ FLOP/s
-            # where the whole run's FLOPs over its time were 9.29 × 10⁹, and the drift, said at steps 30 and 150, unsaid
-            # at the end)
-            cut = "MSER took as the warm-up" if times.warmup_how == MSER_HOW else "of the warm-up"
-            whole = (f"; the whole run, those steps included, averaged {gfmt(s.flops_per_step * steps_done / elapsed_s / s.devices, 3)} "
-                     "FLOP/s a device (its FLOPs over its time)"
-                     if s.flops_per_step is not None and elapsed_s > 0 else "")
-            notes.append(f"the step time drifted ({drift_text(drift)} across the {times.steps:,} steady steps, after the "
-                         f"{times.warmup_steps:,} {cut}): the step time and throughput are of those steps, not of the "
-                         f"whole run{whole}")
+            # a finished run whose steady steps still drifted: its step time and throughput are those steps' mean, and
+            # the steps before them, where MSER cut them, may be part of the drift rather than a warm-up (measuring
+            # engineer's review 2026-12-03: step times rising from the first step, 133 of 300 taken as warm-up, the
+            # throughput 7.17 × 10⁹ FLOP/s where the whole run's FLOPs over its time were 9.29 × 10⁹, and the drift,
+            # said at steps 30 and 150, unsaid at the end)
+            over = f"across the {times.steps:,} steady steps"
+            if times.warmup_steps and times.warmup_how == MSER_HOW:
+                then = (f", after the {times.warmup_steps:,} MSER took as the warm-up): the step time and throughput "
+                        "are the mean of those steps, and the steps cut before them may be part of the drift rather "
+                        "than a warm-up")
+            elif times.warmup_steps:
+                then = (f", after the {times.warmup_steps:,}-step warm-up given): the step time and throughput are the "
+                        "mean of those steps")
+            else:
+                then = "): the step time and throughput are the mean of every step"
+            notes.append(f"the step time drifted ({drift_text(drift)} {over}{then}")
         if s.flops_per_step is not None and step_s <= 0:
             notes.append("the steps took no measurable time on the run's clock: no throughput")
         elif s.flops_per_step is not None:

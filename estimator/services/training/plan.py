@@ -385,13 +385,18 @@ HELD_BATCH_COST_SAID_ABOVE = 1.10
 
 def held_batch_cost_note(held: core_plan.Plan, free: core_plan.Plan, global_batch_tokens: float) -> str | None:
     """What holding a global batch given costs on these devices, where their fastest layout at the batch whole
-    micro-batches on more replicas round it to runs ``HELD_BATCH_COST_SAID_ABOVE`` × faster or more (researcher review
+    micro-batches on more replicas round it to, no larger than a batch given may be, runs ``HELD_BATCH_COST_SAID_ABOVE``
+    × faster or more (researcher review
     2026-12-03: Llama 3.1 70B on 1,536 H100s at 4.19 × 10⁶ tokens, 512 sequences, ran 727 tokens/s a device at TP 8 ×
     PP 3 × CP 2 where 1,024 ran 1,049: 512 sequences split over no count of replicas near 384 within 10%, unsaid)."""
     lead, best = held.best, free.best
     if lead is None or best is None or lead.run_seconds < HELD_BATCH_COST_SAID_ABOVE * best.run_seconds:
         return None
     ran = best.layout.global_batch * best.layout.seq_len
+    if ran > (1.0 + core_plan.BATCH_HELD_WITHIN) * global_batch_tokens:
+        # a larger batch runs faster of itself: its time is no measure of what the layouts lose (diff review
+        # 2026-12-03: Llama 3.1 405B's 16.8M tokens on 12,288 devices compared with a +50% batch)
+        return None
     return (f"holding the global batch given within {core_plan.BATCH_HELD_WITHIN:.0%} costs these devices "
             f"{hz.percent(lead.run_seconds / best.run_seconds - 1.0)} more time: the fastest layout at the batch whole "
             f"micro-batches on its replicas round it to, {core_plan.layout_words(best.layout)}, "
