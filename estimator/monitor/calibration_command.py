@@ -299,9 +299,9 @@ FLOPS_AGREE = 0.10
 
 
 # The whole command's measured figures among a meter's details (CodeCarbon's RAM energy, CPU power and load; NVML's
-# mean SM clock and utilisation and its samples, each over the whole command), named so in a profile measured over the steady steps, whose energy and
-# duration are that window's (measuring engineer's review 2026-12-03: ram_energy_j over 57.9 s beside energy_j over
-# 22.8 s, unlabelled)
+# mean SM clock and utilisation and its samples, each over the whole command), named so in a profile measured over the
+# steady steps, whose energy and duration are that window's (measuring engineer's review 2026-12-03: ram_energy_j over
+# 57.9 s beside energy_j over 22.8 s, unlabelled)
 WHOLE_COMMAND_FIGURES = ("ram_energy_j", "cpu_power_w_reported", "cpu_utilization_percent", "mean_sm_clock_mhz",
                          "mean_gpu_utilization_percent", "samples")
 
