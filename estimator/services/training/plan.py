@@ -540,10 +540,13 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
                                           site.get("country")):
         notes.append(place_note)   # a place's own intensity set aside for one given, as `estimate` says it
 
-    def searched(n_devices: int, keep: int, batch: float = gbt):
+    def searched(n_devices: int, keep: int, batch: float = gbt, hold: bool | None = None):
         # the larger batch a note offers is held as a batch given is, so that giving it plans what the note says
-        # (diff review 2026-12-02: 16.8M offered at 2.52 × 10⁷ and 2.9× less time; given, held at 1.73 × 10⁷, 1.8×)
+        # (diff review 2026-12-02: 16.8M offered at 2.52 × 10⁷ and 2.9× less time; given, held at 1.73 × 10⁷, 1.8×);
+        # ``hold``: held or not whatever the batch (what holding a batch given costs: ``held_batch_cost_note``)
         held = replace(space, batch_held=True) if batch != gbt else space
+        if hold is not None:
+            held = replace(held, batch_held=hold)
         return core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens), seq_len=s_len,
                                 global_batch_tokens=batch, precision=precision, capacity_gb=capacity, space=held,
                                 attention=attention, top=keep)
@@ -566,11 +569,7 @@ def plan(*, tokens=None, hardware: str | None = None, devices=None, deadline_day
         n_devices = int(v.require_whole("devices", devices, B.DEVICES))
         check_split_divides(n_devices, space.tp, space.pp, space.cp)
         found = searched(n_devices, top)
-        if space.batch_held and (cost := held_batch_cost_note(
-                found, core_plan.search(shape, mshape, hw, step_params, devices=n_devices, tokens=float(tokens),
-                                        seq_len=s_len, global_batch_tokens=gbt, precision=precision,
-                                        capacity_gb=capacity, space=replace(space, batch_held=False),
-                                        attention=attention, top=1), gbt)):
+        if space.batch_held and (cost := held_batch_cost_note(found, searched(n_devices, 1, hold=False), gbt)):
             notes.append(cost)
     else:
         target = "deadline" if deadline_days is not None else "budget"
