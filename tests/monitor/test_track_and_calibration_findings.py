@@ -195,9 +195,13 @@ def test_a_gpu_profile_on_a_machine_without_its_gpu_is_timed_not_given_the_cpus_
         run_steps(run, clock, WARMUP + [0.01] * 397)
     p = run.predict()
     assert p.energy_kwh is None and p.co2e_kg is None and p.wall_clock_s > 0
-    said = " ".join(run.failures)
-    assert "the CPU's energy would be reported as the h100-sxm's: time only" in said
+    said = " ".join(run.notes)
+    assert "time only: no GPU meter opened (NVML is not available: no driver), and the CPU's energy would be " \
+           "reported as the h100-sxm's" in said
     assert not any("measuring the CPU instead" in n for n in run.notes)
+    # a choice made as asked, not a failure (measuring engineer's review 2026-12-03)
+    assert not any("time only" in f for f in run.failures)
+    assert "failed:" not in run.report() and "note: time only: no GPU meter opened" in run.report()
 
 
 # --- 4. an interrupted run: its last window read, its figures labelled ----------------------------
